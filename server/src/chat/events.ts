@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { planSchema } from './plan.js';
+
+/** Every event type, in the order a run usually emits them. */
+export const eventTypes = [
+  'RUN_STARTED',
+  'PLAN',
+  'TASK_STARTED',
+  'MESSAGE_DELTA',
+  'MESSAGE',
+  'TOOL_CALL',
+  'HANDOFF',
+  'TASK_COMPLETED',
+  'TASK_FAILED',
+  'RUN_PAUSED',
+  'RUN_RESUMED',
+  'RUN_COMPLETED',
+  'RUN_FAILED',
+  'RUN_CANCELLED',
+] as const;
+export type EventType = (typeof eventTypes)[number];
+
+/** Token usage reported by a model call. */
+export const usageSchema = z.object({
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  totalTokens: z.number().int().nonnegative(),
+});
+export type Usage = z.infer<typeof usageSchema>;
+
+const jsonValue = z.unknown();
+
+/** The `data` payload of each event type. One definition for the db column, GraphQL and the studio. */
+export const eventDataSchemas = {
+  RUN_STARTED: z.object({ mode: z.enum(['AUTO', 'STEP']), messageEventId: z.number().int().optional() }),
+  PLAN: z.object({
+    plan: planSchema,
+    /** planner: the model's plan; fallback: the default agent after invalid plans; edit: a designer's edit. */
+    source: z.enum(['planner', 'fallback', 'edit', 'refusal']),
+    attempts: z.number().int().nonnegative(),
+    fallbackReason: z.string().optional(),
+    errors: z.array(z.string()).optional(),
+    edit: jsonValue.optional(),
+    usage: usageSchema.optional(),
+  }),
+  TASK_STARTED: z.object({ statusMessage: z.string(), instruction: z.string() }),
+  MESSAGE_DELTA: z.object({ delta: z.string() }),
+  MESSAGE: z.object({
+    role: z.enum(['user', 'assistant']),
+    text: z.string(),
+    /** True on the run's unified final reply. */
+    final: z.boolean().optional(),
+    usage: usageSchema.optional(),
+  }),
+  TOOL_CALL: z.object({
+    tool: z.string(),
+    callId: z.string().optional(),
+    arguments: jsonValue,
+    output: jsonValue.optional(),
+    error: z.string().optional(),
+    /** Set when the call was refused in code (tool not on the agent's card, identity check). */
+    refused: z.boolean().optional(),
+    durationMs: z.number().nonnegative(),
+    usage: usageSchema.optional(),
+  }),
+  HANDOFF: z.object({ from: z.string(), to: z.string(), reason: z.string() }),
+  TASK_COMPLETED: z.object({ output: z.string(), durationMs: z.number().nonnegative() }),
+  TASK_FAILED: z.object({ error: z.string(), code: z.string() }),
+  RUN_PAUSED: z.object({ nextTaskIds: z.array(z.string()), reason: z.enum(['planned', 'before_task']) }),
+  RUN_RESUMED: z.object({ owner: z.string(), fromTaskIds: z.array(z.string()) }),
+  RUN_COMPLETED: z.object({ reply: z.string(), durationMs: z.number().nonnegative() }),
+  RUN_FAILED: z.object({ code: z.string(), reason: z.string(), message: z.string() }),
+  RUN_CANCELLED: z.object({ reason: z.string() }),
+} satisfies Record<EventType, z.ZodType>;
+
+export type EventData<T extends EventType> = z.infer<(typeof eventDataSchemas)[T]>;
+
+/** An event before it has been stored: no id or timestamp yet. */
+export type NewEvent = {
+  [T in EventType]: {
+    type: T;
+    conversationId: string;
+    runId?: string | null;
+    taskId?: string | null;
+    agentName?: string | null;
+    data: EventData<T>;
+  };
+}[EventType];
+
+/** A stored event. MESSAGE_DELTA is published but never stored, so its `id` is null. */
+export type BatonEvent = NewEvent & { id: number | null; createdAt: Date };
+
+export type EventOf<T extends EventType> = Extract<BatonEvent, { type: T }>;
+
+export const isEventType = (v: string): v is EventType => (eventTypes as readonly string[]).includes(v);
+
+/** Events that are streamed but not persisted. */
+export const transientEventTypes: ReadonlySet<EventType> = new Set(['MESSAGE_DELTA']);

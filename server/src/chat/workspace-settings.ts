@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { doubleTextingPolicies } from '../db/schema/settings.js';
+import { type BusinessHours, businessHoursSchema } from './business-hours.js';
+
+export const workspaceSettingsSchema = z.object({
+  brandVoice: z.string().trim().min(1, 'brand voice is required').max(4_000),
+  refusalMessage: z.string().trim().min(1, 'refusal message is required').max(1_000),
+  apologyMessage: z.string().trim().min(1, 'apology message is required').max(1_000),
+  businessHours: businessHoursSchema,
+  humanTransferScenarios: z.array(z.string().trim().min(1).max(500)).max(50),
+  defaultAgent: z.string().min(1),
+  doubleTexting: z.enum(doubleTextingPolicies),
+});
+export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
+
+const nineToSix = [{ open: '09:00', close: '18:00' }];
+export const defaultBusinessHours: BusinessHours = {
+  timeZone: 'America/New_York',
+  weekly: {
+    mon: nineToSix,
+    tue: nineToSix,
+    wed: nineToSix,
+    thu: nineToSix,
+    fri: nineToSix,
+    sat: [{ open: '10:00', close: '16:00' }],
+    sun: [],
+  },
+};
+
+export const defaultSettings: WorkspaceSettings = {
+  brandVoice:
+    'Warm, concise and practical. Use plain words and short sentences, address the shopper directly, and never over-promise. No emojis.',
+  refusalMessage:
+    "I'm sorry, I can only help with shopping at our store: orders, products, returns and store policies. Is there something along those lines I can do for you?",
+  apologyMessage:
+    "I'm sorry, something went wrong on our side and I couldn't finish that. Please try again in a moment, or ask to speak with a person.",
+  businessHours: defaultBusinessHours,
+  humanTransferScenarios: [
+    'The shopper explicitly asks for a person.',
+    'The shopper reports a safety issue, a legal threat or suspected fraud.',
+    'The shopper is upset after two failed attempts to resolve the issue.',
+    'A refund or exchange falls outside the return policy.',
+  ],
+  defaultAgent: 'GeneralSupportAgent',
+  doubleTexting: 'queue',
+};

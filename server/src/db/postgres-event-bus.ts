@@ -1,0 +1,120 @@
+import type { BatonEvent } from '../chat/events.js';
+import type { Database } from './client.js';
+import type { EventBus, EventListener } from './event-bus.js';
+import type { EventStore } from './event-store.js';
+import { deliver } from './memory-event-bus.js';
+
+const CHANNEL = 'baton_events';
+/** NOTIFY payloads must stay under 8000 bytes; bigger transient events are dropped with a warning. */
+const MAX_PAYLOAD = 7_500;
+
+type Notice = { upTo: number } | { transient: BatonEvent };
+
+/**
+ * LISTEN/NOTIFY fan-out across server replicas. NOTIFY carries the highest new event id;
+ * each replica reads the events above its watermark, so a replica serves any subscriber.
+ * Event ids become visible in id order (see EventStore), so "above the watermark" never skips one.
+ */
+export class PostgresEventBus implements EventBus {
+  readonly kind = 'postgres' as const;
+  private readonly listeners = new Set<EventListener>();
+  /** Events this process published and has not yet delivered: saves a read on the hot path. */
+  private readonly pending = new Map<number, BatonEvent>();
+  private watermark = 0;
+  private queue: Promise<void> = Promise.resolve();
+  private unlisten?: () => Promise<void>;
+  private closed = false;
+
+  private constructor(
+    private readonly database: Database,
+    private readonly store: EventStore,
+  ) {}
+
+  static async start(database: Database, store: EventStore): Promise<PostgresEventBus> {
+    const bus = new PostgresEventBus(database, store);
+    bus.watermark = await store.maxId();
+    bus.unlisten = await database.listen(
+      CHANNEL,
+      (payload) => bus.onNotice(payload),
+      // After a dropped connection, catch up on anything NOTIFY missed.
+      () => bus.enqueue(() => bus.catchUp(Number.MAX_SAFE_INTEGER)),
+    );
+    return bus;
+  }
+
+  async publish(events: readonly BatonEvent[]): Promise<void> {
+    let upTo = 0;
+    for (const event of events) {
+      if (event.id === null) {
+        const payload = JSON.stringify({ transient: event } satisfies Notice);
+        if (payload.length <= MAX_PAYLOAD) await this.database.notify(CHANNEL, payload);
+        continue;
+      }
+      this.pending.set(event.id, event);
+      upTo = Math.max(upTo, event.id);
+    }
+    if (upTo > 0) await this.database.notify(CHANNEL, JSON.stringify({ upTo } satisfies Notice));
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.unlisten?.().catch(() => {});
+    await this.queue;
+    this.listeners.clear();
+    this.pending.clear();
+  }
+
+  private onNotice(payload: string): void {
+    let notice: Notice;
+    try {
+      notice = JSON.parse(payload) as Notice;
+    } catch {
+      return;
+    }
+    if ('transient' in notice) {
+      // createdAt crossed the wire as an ISO string.
+      const event = { ...notice.transient, createdAt: new Date(notice.transient.createdAt) } as BatonEvent;
+      this.enqueue(async () => deliver(this.listeners, event));
+    } else if (typeof notice.upTo === 'number') {
+      const upTo = notice.upTo;
+      this.enqueue(() => this.catchUp(upTo));
+    }
+  }
+
+  /** Notices are handled one at a time, so delivery order equals id order. */
+  private enqueue(task: () => Promise<void>): void {
+    this.queue = this.queue.then(task).catch((err) => {
+      if (!this.closed) console.error('[baton] event bus delivery failed', err);
+    });
+  }
+
+  private async catchUp(upTo: number): Promise<void> {
+    if (this.closed || upTo <= this.watermark) return;
+    const events = await this.readRange(this.watermark, upTo);
+    for (const event of events) {
+      if (event.id === null || event.id <= this.watermark) continue;
+      this.watermark = event.id;
+      this.pending.delete(event.id);
+      deliver(this.listeners, event);
+    }
+  }
+
+  private async readRange(after: number, upTo: number): Promise<BatonEvent[]> {
+    if (upTo !== Number.MAX_SAFE_INTEGER) {
+      const local: BatonEvent[] = [];
+      for (let id = after + 1; id <= upTo; id++) {
+        const e = this.pending.get(id);
+        if (!e) break;
+        local.push(e);
+      }
+      // All ids in the range are ours (no other writer, no rolled-back id): no read needed.
+      if (local.length === upTo - after) return local;
+    }
+    return this.store.list({ after, upTo: upTo === Number.MAX_SAFE_INTEGER ? undefined : upTo });
+  }
+}

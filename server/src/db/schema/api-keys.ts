@@ -1,0 +1,18 @@
+import { pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+export const apiKeyRoles = ['admin', 'integrator'] as const;
+export type ApiKeyRole = (typeof apiKeyRoles)[number];
+
+export const apiKeys = pgTable('api_keys', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  role: text('role', { enum: apiKeyRoles }).notNull(),
+  // unique: every request looks its key up by hash.
+  keyHash: text('key_hash').notNull().unique(),
+  /** First characters of the key, to tell keys apart in listings without revealing them. */
+  prefix: text('prefix').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+});
+export type ApiKeyRow = typeof apiKeys.$inferSelect;

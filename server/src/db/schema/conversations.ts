@@ -1,0 +1,59 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { Plan } from '../../chat/plan.js';
+
+export const runStatuses = ['PENDING', 'RUNNING', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
+export type RunStatus = (typeof runStatuses)[number];
+export const runModes = ['AUTO', 'STEP'] as const;
+export type RunMode = (typeof runModes)[number];
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** A verified storefront customer (user id in the store), when the conversation carries one. */
+    customerId: text('customer_id'),
+    title: text('title'),
+    /** sha256 of the conversation token handed out by startConversation. */
+    tokenHash: text('token_hash').notNull(),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // conversations(first, after): newest first, keyset paging on (created_at, id).
+    index('conversations_created_idx').on(t.createdAt, t.id),
+  ],
+);
+export type ConversationRow = typeof conversations.$inferSelect;
+
+export const runs = pgTable(
+  'runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: runStatuses }).notNull().default('PENDING'),
+    mode: text('mode', { enum: runModes }).notNull().default('AUTO'),
+    /** The user MESSAGE event that started this run. */
+    messageEventId: integer('message_event_id'),
+    plan: jsonb('plan').$type<Plan>(),
+    completedTaskIds: jsonb('completed_task_ids').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    /** Step mode: how many tasks the designer has allowed past the next pause. */
+    stepBudget: integer('step_budget').notNull().default(0),
+    error: text('error'),
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    // conversation.runs and "is a run active in this conversation?"
+    index('runs_conversation_idx').on(t.conversationId, t.createdAt),
+    // lease sweeper: runs that are RUNNING/PENDING with an expired lease.
+    index('runs_status_lease_idx').on(t.status, t.leaseExpiresAt),
+  ],
+);
+export type RunRow = typeof runs.$inferSelect;

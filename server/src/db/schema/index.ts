@@ -1,0 +1,6 @@
+export * from './agents.js';
+export * from './api-keys.js';
+export * from './conversations.js';
+export * from './events.js';
+export * from './mcp-servers.js';
+export * from './settings.js';

@@ -1,0 +1,19 @@
+import { sql } from 'drizzle-orm';
+import { integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { BusinessHours } from '../../chat/business-hours.js';
+
+export const doubleTextingPolicies = ['queue', 'reject', 'interrupt'] as const;
+
+/** One row (id = 1): the workspace's shared context for every agent. */
+export const workspaceSettings = pgTable('workspace_settings', {
+  id: integer('id').primaryKey().default(1),
+  brandVoice: text('brand_voice').notNull(),
+  refusalMessage: text('refusal_message').notNull(),
+  apologyMessage: text('apology_message').notNull(),
+  businessHours: jsonb('business_hours').$type<BusinessHours>().notNull(),
+  humanTransferScenarios: jsonb('human_transfer_scenarios').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  defaultAgent: text('default_agent').notNull(),
+  doubleTexting: text('double_texting', { enum: doubleTextingPolicies }).notNull().default('queue'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+export type WorkspaceSettingsRow = typeof workspaceSettings.$inferSelect;

@@ -1,0 +1,125 @@
+/**
+ * Baton's error hierarchy. Every error has a literal `code` that GraphQL clients
+ * see, and says whose fault it is: the caller's input, the model, a tool, or config.
+ */
+export type ErrorCode =
+  | 'CONFIG_ERROR'
+  | 'VALIDATION_FAILED'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  | 'CONFLICT'
+  | 'MODEL_ERROR'
+  | 'TOOL_ERROR'
+  | 'RATE_LIMITED'
+  | 'RUN_CANCELLED';
+
+export abstract class BatonError extends Error {
+  abstract readonly code: ErrorCode;
+  /** Extra, client-safe details exposed as GraphQL error extensions. */
+  readonly details: Record<string, unknown>;
+
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.details = options.details ?? {};
+  }
+}
+
+/** A setting is missing or malformed: the operator's fault. */
+export class ConfigError extends BatonError {
+  readonly code = 'CONFIG_ERROR' as const;
+}
+
+export interface FieldIssue {
+  /** Dotted path of the offending input field, e.g. `input.name`. */
+  field: string;
+  message: string;
+}
+
+/** Caller input failed validation. `field` names the first offending field. */
+export class ValidationError extends BatonError {
+  readonly code = 'VALIDATION_FAILED' as const;
+  readonly issues: FieldIssue[];
+  constructor(issues: FieldIssue[], options: { cause?: unknown } = {}) {
+    const first = issues[0];
+    super(first ? `${first.field}: ${first.message}` : 'Invalid input', {
+      ...options,
+      details: { field: first?.field ?? null, issues },
+    });
+    this.issues = issues;
+  }
+  get field(): string | undefined {
+    return this.issues[0]?.field;
+  }
+  static single(field: string, message: string): ValidationError {
+    return new ValidationError([{ field, message }]);
+  }
+}
+
+export class NotFoundError extends BatonError {
+  readonly code = 'NOT_FOUND' as const;
+}
+
+/** The caller is known but may not do this. */
+export class ForbiddenError extends BatonError {
+  readonly code = 'FORBIDDEN' as const;
+}
+
+/** No valid credentials were presented. */
+export class UnauthenticatedError extends BatonError {
+  readonly code = 'UNAUTHENTICATED' as const;
+}
+
+/** The request conflicts with current state (e.g. a run that is not paused). */
+export class ConflictError extends BatonError {
+  readonly code = 'CONFLICT' as const;
+}
+
+/** The model misbehaved: timed out, failed, or returned output we cannot use. */
+export class ModelError extends BatonError {
+  readonly code = 'MODEL_ERROR' as const;
+  readonly retryable: boolean;
+  constructor(
+    message: string,
+    options: { cause?: unknown; retryable?: boolean; details?: Record<string, unknown> } = {},
+  ) {
+    super(message, options);
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** A tool failed or was refused. Agents read it as a tool result, it never crashes a run. */
+export class ToolError extends BatonError {
+  readonly code = 'TOOL_ERROR' as const;
+}
+
+export class RateLimitedError extends BatonError {
+  readonly code = 'RATE_LIMITED' as const;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message, { details: { retryAfter: retryAfterSeconds } });
+  }
+}
+
+export class RunCancelledError extends BatonError {
+  readonly code = 'RUN_CANCELLED' as const;
+}
+
+export const isBatonError = (e: unknown): e is BatonError => e instanceof BatonError;
+export const isValidationError = (e: unknown): e is ValidationError => e instanceof ValidationError;
+export const isForbiddenError = (e: unknown): e is ForbiddenError => e instanceof ForbiddenError;
+export const isModelError = (e: unknown): e is ModelError => e instanceof ModelError;
+export const isToolError = (e: unknown): e is ToolError => e instanceof ToolError;
+export const isNotFoundError = (e: unknown): e is NotFoundError => e instanceof NotFoundError;
+
+/** Converts zod-style issues (standard schema) into field issues. */
+export function issuesFromStandard(
+  issues: ReadonlyArray<{ message: string; path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> }>,
+  prefix?: string,
+): FieldIssue[] {
+  return issues.map((issue) => {
+    const parts = (issue.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p));
+    const field = [prefix, ...parts].filter(Boolean).join('.') || (prefix ?? 'input');
+    return { field, message: issue.message };
+  });
+}

@@ -1,0 +1,95 @@
+import type { AgentCard } from '../agents/agent-card.js';
+import type { Usage } from '../chat/events.js';
+import type { JsonSchema } from '../tools/tool-registry.js';
+
+/** A message in the OpenAI Chat Completions shape, which every provider speaks. */
+export type ChatMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string | null; toolCalls?: ModelToolCall[] }
+  | { role: 'tool'; toolCallId: string; content: string };
+
+export interface ModelToolCall {
+  id: string;
+  /** Function name as offered (see ModelToolSpec.name). */
+  name: string;
+  /** Raw JSON text of the arguments, exactly as the model produced it. */
+  arguments: string;
+}
+
+export interface ModelToolSpec {
+  /** Function-safe name (`^[A-Za-z0-9_-]+$`): `store__get_order_details`, `handoff_to_ReturnsAgent`. */
+  name: string;
+  description: string;
+  parameters: JsonSchema;
+}
+
+/**
+ * Structured facts about the call, for providers that do not read prose (the offline rule-based
+ * stand-in). Model-backed providers ignore it: everything here is also in `messages`.
+ */
+export type ModelCallHints =
+  | {
+      kind: 'plan';
+      /** The latest user message. */
+      message: string;
+      /** Earlier transcript, oldest first. */
+      history: { role: 'user' | 'assistant'; text: string; agentName?: string }[];
+      cards: AgentCard[];
+      defaultAgent: string;
+    }
+  | {
+      kind: 'task';
+      card: AgentCard;
+      instruction: string;
+      /** The full user message the task came from. */
+      userMessage: string;
+      brandVoice: string;
+      /** Identified customer, if any. */
+      customerId?: string;
+      /** Knowledge articles retrieved for this turn. */
+      knowledge: { title: string; content: string }[];
+      businessHoursOpen: boolean;
+      businessHours: string;
+    }
+  | {
+      kind: 'compose';
+      userMessage: string;
+      parts: { agentName: string; text: string }[];
+      brandVoice: string;
+    };
+
+export interface ModelRequest {
+  /** Agent making the call (`PlannerAgent` for plans). Used for logs, usage and per-agent models. */
+  agentName: string;
+  /** Model name; providers fall back to their default. */
+  model?: string;
+  temperature?: number;
+  timeoutMs?: number;
+  messages: ChatMessage[];
+  tools?: ModelToolSpec[];
+  /** Structured output: the reply must be JSON matching this schema. */
+  responseFormat?: { name: string; schema: JsonSchema };
+  /** When set, the provider streams and calls this with each text delta. */
+  onDelta?: (delta: string) => void;
+  signal?: AbortSignal;
+  hints?: ModelCallHints;
+}
+
+export interface ModelResponse {
+  /** Assistant text (or the JSON text for structured output). */
+  content: string | null;
+  toolCalls: ModelToolCall[];
+  usage?: Usage;
+  finishReason: 'stop' | 'tool_calls' | 'length' | 'content_filter' | 'other';
+  /** Model name the provider actually used. */
+  model: string;
+}
+
+/** One interface for every model backend. Implementations throw ModelError on failure. */
+export interface ModelProvider {
+  readonly name: string;
+  /** True when this is a rule-based stand-in rather than a language model. */
+  readonly ruleBased: boolean;
+  complete(request: ModelRequest): Promise<ModelResponse>;
+}

@@ -1,0 +1,2 @@
+// Store tables arrive with the store issue.
+export {};

@@ -1,0 +1,36 @@
+import type { ToolCallContext, ToolDefinition, ToolRegistry, ToolResult } from './tool-registry.js';
+
+export interface StaticTool extends Omit<ToolDefinition, 'server' | 'tool'> {
+  handler: (args: unknown, context: ToolCallContext) => Promise<ToolResult> | ToolResult;
+}
+
+/** Tools defined in code behind the ToolRegistry interface: for tests, benchmarks and embedding. */
+export class StaticToolRegistry implements ToolRegistry {
+  private readonly tools = new Map<string, StaticTool>();
+
+  constructor(tools: StaticTool[] = []) {
+    for (const t of tools) this.tools.set(t.name, t);
+  }
+
+  add(tool: StaticTool): this {
+    this.tools.set(tool.name, tool);
+    return this;
+  }
+
+  async list(): Promise<ToolDefinition[]> {
+    return [...this.tools.values()].map(({ handler: _h, ...def }) => {
+      const dot = def.name.indexOf('.');
+      return { ...def, server: def.name.slice(0, dot), tool: def.name.slice(dot + 1) };
+    });
+  }
+
+  async call(name: string, args: unknown, context: ToolCallContext): Promise<ToolResult> {
+    const tool = this.tools.get(name);
+    if (!tool) return { ok: false, error: `Unknown tool ${name}`, errorCode: 'NOT_FOUND' };
+    try {
+      return await tool.handler(args, context);
+    } catch (err) {
+      return { ok: false, error: err instanceof Error ? err.message : String(err), errorCode: 'TOOL_ERROR' };
+    }
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The one interface between agents and tools. The orchestration core calls tools only through
+ * it; the store issue backs it with MCP (the built-in `store` server and registered servers).
+ */
+
+/** JSON Schema of a tool's input, as MCP advertises it. */
+export type JsonSchema = Record<string, unknown>;
+
+export interface ToolDefinition {
+  /** Qualified name: `server.tool`, e.g. `store.get_order_details`. */
+  name: string;
+  /** MCP server name (`store` for the built-in one). */
+  server: string;
+  /** Tool name on its server. */
+  tool: string;
+  description: string;
+  inputSchema: JsonSchema;
+  /** Whether the tool changes state (writes carry idempotency keys). */
+  readOnly: boolean;
+}
+
+/** Who the tool acts for. Tools that touch customer data act only for `customerId`. */
+export interface CustomerScope {
+  /** The identified customer (store user id), if any. */
+  customerId?: string;
+  /** True when identity came from a verified storefront token rather than the chat. */
+  verified: boolean;
+  /** Admin calls (CLI, operators) have no customer scope and may read any customer. */
+  admin?: boolean;
+}
+
+export interface ToolCallContext {
+  conversationId: string;
+  runId: string;
+  taskId: string;
+  agentName: string;
+  /** Position of this call within the task; part of the idempotency key. */
+  callIndex: number;
+  /** `run:task:callIndex`. Repeating a key returns the first result and changes nothing. */
+  idempotencyKey: string;
+  customer: CustomerScope;
+  signal?: AbortSignal;
+}
+
+export interface ToolResult {
+  /** False when the tool reported an error; the agent reads `error` as the tool's answer. */
+  ok: boolean;
+  /** JSON output of the tool (structured content, or parsed text). */
+  output?: unknown;
+  error?: string;
+  /** Error code for refusals: FORBIDDEN (identity), NOT_FOUND, VALIDATION_FAILED, TOOL_ERROR, TIMEOUT. */
+  errorCode?: string;
+  /**
+   * Set by identity tools (find_user_id_by_email, find_user_id_by_name_zip) when they identify
+   * the shopper. The tool layer, not the model, records it in ChatState.userInfo.
+   */
+  identifiedCustomerId?: string;
+}
+
+export interface ToolRegistry {
+  /** Every tool available to cards, across all connected servers. */
+  list(): Promise<ToolDefinition[]>;
+  /** Calls a tool by qualified name. Never throws for tool failures: they come back as `ok: false`. */
+  call(name: string, args: unknown, context: ToolCallContext): Promise<ToolResult>;
+}
+
+export const qualifyToolName = (server: string, tool: string) => `${server}.${tool}`;
+
+export function splitToolName(name: string): { server: string; tool: string } {
+  const dot = name.indexOf('.');
+  return dot < 0 ? { server: '', tool: name } : { server: name.slice(0, dot), tool: name.slice(dot + 1) };
+}
