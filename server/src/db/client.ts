@@ -88,13 +88,13 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
       await sql.notify(channel, payload);
     },
     async migrate() {
-      const reserved = await sql.reserve();
+      // One dedicated connection, so the session-level advisory lock covers the whole migration.
+      const single = postgres(url, { max: 1, onnotice: () => {} });
       try {
-        await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
-        await migratePostgres(drizzlePostgres(reserved as unknown as postgres.Sql), { migrationsFolder });
+        await single`select pg_advisory_lock(${MIGRATION_LOCK})`;
+        await migratePostgres(drizzlePostgres(single), { migrationsFolder });
       } finally {
-        await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
-        reserved.release();
+        await single.end({ timeout: 5 });
       }
     },
     async close() {
