@@ -1,0 +1,7 @@
+import type { CliIo } from './baton.js';
+
+// Placeholder: replaced by the issue that owns this command.
+export async function run(_args: string[], io: CliIo): Promise<number> {
+  io.err('baton store: not available yet');
+  return 1;
+}
