@@ -1,6 +1,7 @@
 import type { AgentCard } from '../agents/agent-card.js';
 import type { Usage } from '../chat/events.js';
 import type { JsonSchema } from '../tools/tool-registry.js';
+import type { RetryBudget } from './retry-policy.js';
 
 /** A message in the OpenAI Chat Completions shape, which every provider speaks. */
 export type ChatMessage =
@@ -73,6 +74,8 @@ export interface ModelRequest {
   /** When set, the provider streams and calls this with each text delta. */
   onDelta?: (delta: string) => void;
   signal?: AbortSignal;
+  /** Retries shared by every call of one run, so a run cannot retry forever (providers that retry take from it). */
+  retryBudget?: RetryBudget;
   hints?: ModelCallHints;
 }
 
