@@ -95,15 +95,12 @@ export class OpenAIProvider implements ModelProvider {
     request.signal?.addEventListener('abort', onAbort, { once: true });
     const progress = { deltas: 0 };
     try {
-      const response = request.onDelta
-        ? await this.#streamed(params, request.onDelta, controller.signal, timeoutMs, progress)
-        : fromCompletion(
-            await this.#client.chat.completions.create(params, { signal: controller.signal, timeout: timeoutMs }),
-            params.model,
-          );
-      // The SDK ends a stream quietly when it is aborted, so check before trusting the result.
-      if (controller.signal.aborted) throw new APIUserAbortError();
-      return response;
+      if (request.onDelta) return await this.#streamed(params, request.onDelta, controller.signal, timeoutMs, progress);
+      const completion = await this.#client.chat.completions.create(params, {
+        signal: controller.signal,
+        timeout: timeoutMs,
+      });
+      return fromCompletion(completion, params.model);
     } catch (error) {
       const modelError = toModelError(error, { ...context, timedOut, aborted: request.signal?.aborted === true });
       if (progress.deltas > 0 && modelError.retryable) {
@@ -163,6 +160,7 @@ export class OpenAIProvider implements ModelProvider {
         if (choice.finish_reason) finishReason = choice.finish_reason;
       }
     }
+    // The SDK ends a stream quietly when it is aborted, so an aborted stream must not pass as complete.
     if (signal.aborted) throw new APIUserAbortError();
     if (!finishReason) throw new IncompleteReplyError();
     const toolCalls = [...calls.entries()]
@@ -259,6 +257,7 @@ const strictKeywords = new Set([
  */
 export function isStrictCompatible(schema: JsonSchema): boolean {
   if (schema.type !== 'object') return false;
+  const { $schema: _dialect, ...root } = schema;
   const check = (node: unknown): boolean => {
     if (node === true || node === false) return false;
     if (!node || typeof node !== 'object' || Array.isArray(node)) return false;
@@ -279,7 +278,7 @@ export function isStrictCompatible(schema: JsonSchema): boolean {
     }
     return true;
   };
-  return check(schema);
+  return check(root);
 }
 
 // ---- response mapping ----

@@ -102,7 +102,9 @@ export class RetryPolicy {
         return await fn(attempt);
       } catch (error) {
         if (options.signal?.aborted || !this.#isRetryable(error)) throw error;
-        if (attempt > this.maxRetries) throw withNote(error, `after ${attempt} attempts`, { attempts: attempt });
+        if (attempt > this.maxRetries) {
+          throw attempt === 1 ? error : withNote(error, `after ${attempt} attempts`, { attempts: attempt });
+        }
 
         const retryAfter = this.#retryAfterMs(error);
         if (retryAfter !== undefined && retryAfter > this.#maxRetryAfterMs) {
