@@ -1,0 +1,93 @@
+import { eq } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { planItemSwaps } from './item-swaps.js';
+import { formatMoney } from './money.js';
+import { type LoadedOrder, loadOrderFor, reloadOrder } from './orders.js';
+import { storeOrders } from './schema/index.js';
+import type { StoreCallContext } from './store-call-context.js';
+import type { DatasetOrder } from './store-dataset.js';
+import { loadPaymentMethodForUpdate } from './users.js';
+
+function assertDelivered(loaded: LoadedOrder, verb: 'returned' | 'exchanged'): void {
+  if (loaded.order.status === 'delivered') return;
+  throw new ConflictError(
+    `Order ${loaded.order.id} cannot be ${verb}: its status is "${loaded.order.status}", and only delivered orders can be ${verb}.`,
+  );
+}
+
+/**
+ * return_delivered_order_items: records the request (sorted items and the refund method); money
+ * moves when the items come back, not now.
+ */
+export async function returnDeliveredOrderItems(
+  tx: DbOrTx,
+  ctx: StoreCallContext,
+  args: { order_id: string; item_ids: string[]; payment_method_id: string },
+): Promise<DatasetOrder> {
+  const loaded = await loadOrderFor(tx, ctx, args.order_id, { forUpdate: true });
+  assertDelivered(loaded, 'returned');
+  if (args.item_ids.length === 0) throw ValidationError.single('item_ids', 'List at least one item to return.');
+  const method = await loadPaymentMethodForUpdate(tx, loaded.order.userId, args.payment_method_id);
+  const original = loaded.payments[0]?.paymentMethodId;
+  if (method.source !== 'gift_card' && method.id !== original) {
+    throw ValidationError.single(
+      'payment_method_id',
+      `The refund must go to the order's original payment method (${original}) or to one of the customer's gift cards.`,
+    );
+  }
+  const unused = loaded.items.map((i) => i.itemId);
+  for (const itemId of args.item_ids) {
+    const at = unused.indexOf(itemId);
+    if (at < 0)
+      throw new NotFoundError(
+        `Item ${itemId} is not in order ${loaded.order.id} (or is listed more times than the order holds it).`,
+      );
+    unused.splice(at, 1);
+  }
+  await tx
+    .update(storeOrders)
+    .set({ status: 'return requested', returnItems: [...args.item_ids].sort(), returnPaymentMethodId: method.id })
+    .where(eq(storeOrders.id, loaded.order.id));
+  return reloadOrder(tx, ctx, loaded.order.id);
+}
+
+/**
+ * exchange_delivered_order_items: records the exchange (sorted old and new items, method, price
+ * difference); a gift card must cover a positive difference. No money moves now.
+ */
+export async function exchangeDeliveredOrderItems(
+  tx: DbOrTx,
+  ctx: StoreCallContext,
+  args: { order_id: string; item_ids: string[]; new_item_ids: string[]; payment_method_id: string },
+): Promise<DatasetOrder> {
+  const loaded = await loadOrderFor(tx, ctx, args.order_id, { forUpdate: true });
+  assertDelivered(loaded, 'exchanged');
+  const { priceDifferenceCents } = await planItemSwaps(
+    tx,
+    loaded.order.id,
+    loaded.items,
+    args.item_ids,
+    args.new_item_ids,
+  );
+  const method = await loadPaymentMethodForUpdate(tx, loaded.order.userId, args.payment_method_id);
+  if (method.source === 'gift_card' && (method.balanceCents ?? 0) < priceDifferenceCents) {
+    throw new ValidationError([
+      {
+        field: 'payment_method_id',
+        message: `Gift card ${method.id} has ${formatMoney(method.balanceCents ?? 0)}, not enough to pay the price difference of ${formatMoney(priceDifferenceCents)}.`,
+      },
+    ]);
+  }
+  await tx
+    .update(storeOrders)
+    .set({
+      status: 'exchange requested',
+      exchangeItems: [...args.item_ids].sort(),
+      exchangeNewItems: [...args.new_item_ids].sort(),
+      exchangePaymentMethodId: method.id,
+      exchangePriceDifferenceCents: priceDifferenceCents,
+    })
+    .where(eq(storeOrders.id, loaded.order.id));
+  return reloadOrder(tx, ctx, loaded.order.id);
+}

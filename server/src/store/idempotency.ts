@@ -1,0 +1,69 @@
+import { eq } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db/client.js';
+import { type ErrorCode, isBatonError } from '../errors.js';
+import { storeIdempotency } from './schema/index.js';
+import type { StoreCallContext } from './store-call-context.js';
+
+/** What a store tool answered: its output, or a domain error the agent reads. */
+export type StoreOutcome = { ok: true; output: unknown } | { ok: false; error: string; code: ErrorCode };
+
+/** Runs a read: domain errors become outcomes, anything else propagates. */
+export async function runOutcome(work: () => Promise<unknown>): Promise<StoreOutcome> {
+  try {
+    return { ok: true, output: await work() };
+  } catch (err) {
+    if (isBatonError(err)) return { ok: false, error: err.message, code: err.code };
+    throw err;
+  }
+}
+
+/**
+ * Runs a write in a transaction, once per idempotency key: the first outcome (success or domain
+ * error) is stored with the key, and a repeat returns it without running the write again. A
+ * domain error rolls the write back to a savepoint but still records the outcome.
+ */
+export async function runIdempotentWrite(
+  db: Db,
+  tool: string,
+  ctx: StoreCallContext,
+  work: (tx: DbOrTx) => Promise<unknown>,
+): Promise<StoreOutcome & { replayed: boolean }> {
+  const key = ctx.idempotencyKey;
+  if (!key) {
+    return db.transaction(async (tx) => ({
+      ...(await runOutcome(() => tx.transaction((sp) => work(sp)))),
+      replayed: false,
+    }));
+  }
+  const customerId = ctx.customer.admin ? null : (ctx.customer.customerId ?? null);
+  return db.transaction(async (tx) => {
+    const claimed = await tx
+      .insert(storeIdempotency)
+      .values({ key, tool, customerId })
+      .onConflictDoNothing()
+      .returning({ key: storeIdempotency.key });
+    if (claimed.length === 0) {
+      const [first] = await tx.select().from(storeIdempotency).where(eq(storeIdempotency.key, key));
+      if (!first || first.tool !== tool) {
+        return {
+          ok: false,
+          error: `Idempotency key ${key} was already used for ${first?.tool ?? 'another call'}; this ${tool} call was not run.`,
+          code: 'CONFLICT',
+          replayed: true,
+        } as const;
+      }
+      if (!ctx.customer.admin && first.customerId !== customerId) {
+        return {
+          ok: false,
+          error: 'Refused: this idempotency key belongs to another customer.',
+          code: 'FORBIDDEN',
+          replayed: true,
+        } as const;
+      }
+      return { ...(first.result as StoreOutcome), replayed: true };
+    }
+    const outcome = await runOutcome(() => tx.transaction((sp) => work(sp)));
+    await tx.update(storeIdempotency).set({ result: outcome }).where(eq(storeIdempotency.key, key));
+    return { ...outcome, replayed: false };
+  });
+}

@@ -1,0 +1,135 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { DbOrTx } from '../db/client.js';
+import { ConflictError, issuesFromStandard, NotFoundError, ValidationError } from '../errors.js';
+import { type KnowledgeArticleRow, knowledgeArticles } from './schema/index.js';
+import { rowsOf } from './sql-rows.js';
+
+export interface KnowledgeArticle {
+  id: string;
+  slug: string;
+  title: string;
+  body: string;
+  tags: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface KnowledgeHit {
+  id: string;
+  slug: string;
+  title: string;
+  body: string;
+  tags: string[];
+  score: number;
+}
+
+const toArticle = (r: KnowledgeArticleRow): KnowledgeArticle => ({
+  id: r.id,
+  slug: r.slug,
+  title: r.title,
+  body: r.body,
+  tags: r.tags,
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
+});
+
+/**
+ * Full-text search over the articles (title, then tags, then body), best first. Any word may
+ * match (a shopper's question has many words an article won't contain); ts_rank_cd rewards
+ * articles matching more of them, close together.
+ */
+export async function searchKnowledge(db: DbOrTx, query: string, limit = 3): Promise<KnowledgeHit[]> {
+  const words = query.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+  if (words.length === 0) return [];
+  const n = Math.min(Math.max(limit, 1), 20);
+  const result = await db.execute<{
+    id: string;
+    slug: string;
+    title: string;
+    body: string;
+    tags: string[];
+    score: number;
+  }>(sql`
+    with q as (select to_tsquery('english', ${[...new Set(words)].join(' | ')}) as q)
+    select a.id, a.slug, a.title, a.body, a.tags, ts_rank_cd(a.search, q.q, 1)::float8 as score
+    from knowledge_articles a, q
+    where numnode(q.q) > 0 and a.search @@ q.q
+    order by score desc, a.title asc
+    limit ${n}
+  `);
+  return rowsOf<KnowledgeHit>(result).map((r) => ({ ...r, score: Number(Number(r.score).toFixed(4)) }));
+}
+
+export const knowledgeArticleInputSchema = z.object({
+  slug: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lower-case words joined by hyphens'),
+  title: z.string().trim().min(1).max(200),
+  body: z.string().trim().min(1).max(20_000),
+  tags: z.array(z.string().trim().min(1).max(50)).max(20).default([]),
+});
+export type KnowledgeArticleInput = z.input<typeof knowledgeArticleInputSchema>;
+
+function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(issuesFromStandard(parsed.error.issues, 'input'));
+  return parsed.data;
+}
+
+export async function listKnowledgeArticles(db: DbOrTx): Promise<KnowledgeArticle[]> {
+  const rows = await db.select().from(knowledgeArticles).orderBy(asc(knowledgeArticles.title));
+  return rows.map(toArticle);
+}
+
+export async function getKnowledgeArticle(db: DbOrTx, id: string): Promise<KnowledgeArticle> {
+  const [row] = await db.select().from(knowledgeArticles).where(eq(knowledgeArticles.id, id));
+  if (!row) throw new NotFoundError(`No knowledge article ${id}`);
+  return toArticle(row);
+}
+
+async function assertSlugFree(db: DbOrTx, slug: string, exceptId?: string): Promise<void> {
+  const [row] = await db
+    .select({ id: knowledgeArticles.id })
+    .from(knowledgeArticles)
+    .where(eq(knowledgeArticles.slug, slug));
+  if (row && row.id !== exceptId) throw new ConflictError(`A knowledge article with slug "${slug}" already exists`);
+}
+
+export async function createKnowledgeArticle(db: DbOrTx, input: KnowledgeArticleInput): Promise<KnowledgeArticle> {
+  const data = parseInput(knowledgeArticleInputSchema, input);
+  await assertSlugFree(db, data.slug);
+  const [row] = await db
+    .insert(knowledgeArticles)
+    .values({ ...data, tagText: data.tags.join(' ') })
+    .returning();
+  return toArticle(row!);
+}
+
+export async function updateKnowledgeArticle(
+  db: DbOrTx,
+  id: string,
+  patch: Partial<KnowledgeArticleInput>,
+): Promise<KnowledgeArticle> {
+  const current = await getKnowledgeArticle(db, id);
+  const data = parseInput(knowledgeArticleInputSchema, { ...current, ...patch });
+  if (data.slug !== current.slug) await assertSlugFree(db, data.slug, id);
+  const [row] = await db
+    .update(knowledgeArticles)
+    .set({ ...data, tagText: data.tags.join(' '), updatedAt: new Date() })
+    .where(eq(knowledgeArticles.id, id))
+    .returning();
+  return toArticle(row!);
+}
+
+export async function deleteKnowledgeArticle(db: DbOrTx, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(knowledgeArticles)
+    .where(eq(knowledgeArticles.id, id))
+    .returning({ id: knowledgeArticles.id });
+  if (rows.length === 0) throw new NotFoundError(`No knowledge article ${id}`);
+  return true;
+}

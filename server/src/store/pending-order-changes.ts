@@ -1,0 +1,177 @@
+import { and, eq } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.js';
+import { ConflictError, ValidationError } from '../errors.js';
+import { planItemSwaps } from './item-swaps.js';
+import { formatMoney } from './money.js';
+import { type LoadedOrder, loadOrderFor, reloadOrder } from './orders.js';
+import { type StoreAddress, storeOrderItems, storeOrders, storePayments } from './schema/index.js';
+import type { StoreCallContext } from './store-call-context.js';
+import type { DatasetOrder } from './store-dataset.js';
+import { adjustGiftCardBalance, loadPaymentMethodForUpdate } from './users.js';
+
+export const cancelReasons = ['no longer needed', 'ordered by mistake'] as const;
+export type CancelReason = (typeof cancelReasons)[number];
+
+function assertPending(loaded: LoadedOrder, action: string): void {
+  const { status, id } = loaded.order;
+  if (status === 'pending') return;
+  const why =
+    status === 'pending (item modified)'
+      ? 'its items were already modified, which locks it against further changes'
+      : `its status is "${status}"; only pending orders can be changed`;
+  throw new ConflictError(`Cannot ${action} order ${id}: ${why}.`);
+}
+
+async function appendPayments(
+  tx: DbOrTx,
+  loaded: LoadedOrder,
+  entries: { transactionType: 'payment' | 'refund'; amountCents: number; paymentMethodId: string }[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  const next = loaded.payments.reduce((max, p) => Math.max(max, p.position + 1), 0);
+  await tx
+    .insert(storePayments)
+    .values(entries.map((e, i) => ({ ...e, orderId: loaded.order.id, position: next + i })));
+}
+
+/**
+ * cancel_pending_order: refunds what was paid, per method, back to that method (gift cards at once),
+ * and records the reason. Net amounts per method, so an order whose payment method was changed is
+ * not refunded twice.
+ */
+export async function cancelPendingOrder(
+  tx: DbOrTx,
+  ctx: StoreCallContext,
+  args: { order_id: string; reason: string },
+): Promise<DatasetOrder> {
+  const loaded = await loadOrderFor(tx, ctx, args.order_id, { forUpdate: true });
+  assertPending(loaded, 'cancel');
+  if (!(cancelReasons as readonly string[]).includes(args.reason)) {
+    throw ValidationError.single(
+      'reason',
+      `The reason must be "no longer needed" or "ordered by mistake", not "${args.reason}".`,
+    );
+  }
+  const paid = new Map<string, number>();
+  for (const p of loaded.payments) {
+    const sign = p.transactionType === 'payment' ? 1 : -1;
+    paid.set(p.paymentMethodId, (paid.get(p.paymentMethodId) ?? 0) + sign * p.amountCents);
+  }
+  const refunds = [...paid].filter(([, cents]) => cents > 0);
+  await appendPayments(
+    tx,
+    loaded,
+    refunds.map(([paymentMethodId, amountCents]) => ({ transactionType: 'refund', amountCents, paymentMethodId })),
+  );
+  for (const [methodId, cents] of refunds) await adjustGiftCardBalance(tx, loaded.order.userId, methodId, cents);
+  await tx
+    .update(storeOrders)
+    .set({ status: 'cancelled', cancelReason: args.reason })
+    .where(eq(storeOrders.id, loaded.order.id));
+  return reloadOrder(tx, ctx, loaded.order.id);
+}
+
+/** modify_pending_order_address: the shipping address of one pending order. */
+export async function modifyPendingOrderAddress(
+  tx: DbOrTx,
+  ctx: StoreCallContext,
+  args: { order_id: string } & StoreAddress,
+): Promise<DatasetOrder> {
+  const loaded = await loadOrderFor(tx, ctx, args.order_id, { forUpdate: true });
+  assertPending(loaded, 'change the address of');
+  const { address1, address2, city, state, country, zip } = args;
+  await tx
+    .update(storeOrders)
+    .set({ address: { address1, address2, city, country, state, zip } })
+    .where(eq(storeOrders.id, loaded.order.id));
+  return reloadOrder(tx, ctx, loaded.order.id);
+}
+
+/**
+ * modify_pending_order_payment: pays the order with another of the user's methods and refunds the
+ * old payment; gift card balances move both ways.
+ */
+export async function modifyPendingOrderPayment(
+  tx: DbOrTx,
+  ctx: StoreCallContext,
+  args: { order_id: string; payment_method_id: string },
+): Promise<DatasetOrder> {
+  const loaded = await loadOrderFor(tx, ctx, args.order_id, { forUpdate: true });
+  assertPending(loaded, 'change the payment method of');
+  const [only, ...rest] = loaded.payments;
+  if (!only || rest.length > 0 || only.transactionType !== 'payment') {
+    throw new ConflictError(
+      `Cannot change the payment method of order ${loaded.order.id}: it must have exactly one payment so far, and it has ${loaded.payments.length} transactions.`,
+    );
+  }
+  const method = await loadPaymentMethodForUpdate(tx, loaded.order.userId, args.payment_method_id);
+  if (method.id === only.paymentMethodId) {
+    throw ValidationError.single(
+      'payment_method_id',
+      `Order ${loaded.order.id} is already paid with ${method.id}; choose a different method.`,
+    );
+  }
+  const amount = only.amountCents;
+  if (method.source === 'gift_card' && (method.balanceCents ?? 0) < amount) {
+    throw new ValidationError([
+      {
+        field: 'payment_method_id',
+        message: `Gift card ${method.id} has ${formatMoney(method.balanceCents ?? 0)}, not enough to pay ${formatMoney(amount)}.`,
+      },
+    ]);
+  }
+  await appendPayments(tx, loaded, [
+    { transactionType: 'payment', amountCents: amount, paymentMethodId: method.id },
+    { transactionType: 'refund', amountCents: amount, paymentMethodId: only.paymentMethodId },
+  ]);
+  await adjustGiftCardBalance(tx, loaded.order.userId, method.id, -amount);
+  await adjustGiftCardBalance(tx, loaded.order.userId, only.paymentMethodId, amount);
+  return reloadOrder(tx, ctx, loaded.order.id);
+}
+
+/**
+ * modify_pending_order_items: swaps items for other available variants of the same products, in
+ * place; the price difference is charged or refunded through the method. Locks the order.
+ */
+export async function modifyPendingOrderItems(
+  tx: DbOrTx,
+  ctx: StoreCallContext,
+  args: { order_id: string; item_ids: string[]; new_item_ids: string[]; payment_method_id: string },
+): Promise<DatasetOrder> {
+  const loaded = await loadOrderFor(tx, ctx, args.order_id, { forUpdate: true });
+  assertPending(loaded, 'modify the items of');
+  const { swaps, priceDifferenceCents } = await planItemSwaps(
+    tx,
+    loaded.order.id,
+    loaded.items,
+    args.item_ids,
+    args.new_item_ids,
+  );
+  const method = await loadPaymentMethodForUpdate(tx, loaded.order.userId, args.payment_method_id);
+  if (method.source === 'gift_card' && (method.balanceCents ?? 0) < priceDifferenceCents) {
+    throw new ValidationError([
+      {
+        field: 'payment_method_id',
+        message: `Gift card ${method.id} has ${formatMoney(method.balanceCents ?? 0)}, not enough to pay the price difference of ${formatMoney(priceDifferenceCents)}.`,
+      },
+    ]);
+  }
+  if (priceDifferenceCents !== 0) {
+    await appendPayments(tx, loaded, [
+      {
+        transactionType: priceDifferenceCents > 0 ? 'payment' : 'refund',
+        amountCents: Math.abs(priceDifferenceCents),
+        paymentMethodId: method.id,
+      },
+    ]);
+    await adjustGiftCardBalance(tx, loaded.order.userId, method.id, -priceDifferenceCents);
+  }
+  for (const { old, replacement } of swaps) {
+    await tx
+      .update(storeOrderItems)
+      .set({ itemId: replacement.itemId, priceCents: replacement.priceCents, options: replacement.options })
+      .where(and(eq(storeOrderItems.orderId, loaded.order.id), eq(storeOrderItems.position, old.position)));
+  }
+  await tx.update(storeOrders).set({ status: 'pending (item modified)' }).where(eq(storeOrders.id, loaded.order.id));
+  return reloadOrder(tx, ctx, loaded.order.id);
+}

@@ -1,0 +1,32 @@
+import { ForbiddenError, UnauthenticatedError } from '../errors.js';
+import type { CustomerScope } from '../tools/tool-registry.js';
+
+/** Who a store tool runs for, and the key that makes its writes idempotent. */
+export interface StoreCallContext {
+  customer: CustomerScope;
+  /** `run:task:callIndex`; writes without a key are not deduplicated. */
+  idempotencyKey?: string;
+  conversationId?: string;
+  agentName?: string;
+}
+
+export const adminStoreContext = (): StoreCallContext => ({ customer: { verified: true, admin: true } });
+
+export const IDENTIFY_FIRST =
+  'No customer is identified in this conversation yet. Identify the customer first: ask for their email address and call find_user_id_by_email, or ask for their first name, last name and zip code and call find_user_id_by_name_zip.';
+
+/** Refuses unless no customer identification is needed or the context may act for `userId`. */
+export function assertActsFor(ctx: StoreCallContext, userId: string, what: string): void {
+  if (ctx.customer.admin) return;
+  if (!ctx.customer.customerId) throw new UnauthenticatedError(IDENTIFY_FIRST);
+  if (ctx.customer.customerId !== userId) {
+    throw new ForbiddenError(
+      `Refused: ${what} does not belong to the customer identified in this conversation. Store tools act only for the identified customer, whatever the request says.`,
+    );
+  }
+}
+
+/** Fails early, before any lookup, when customer data is requested and nobody is identified. */
+export function assertIdentified(ctx: StoreCallContext): void {
+  if (!ctx.customer.admin && !ctx.customer.customerId) throw new UnauthenticatedError(IDENTIFY_FIRST);
+}
