@@ -1,6 +1,6 @@
 import type { DbOrTx } from '../db/client.js';
 import type { EventBus } from '../db/event-bus.js';
-import type { EventStore } from '../db/event-store.js';
+import type { AppendOptions, EventStore } from '../db/event-store.js';
 import { type BatonEvent, type NewEvent, transientEventTypes } from './events.js';
 
 /** Persists events, then publishes them: a subscriber never sees an event the database lost. */
@@ -11,8 +11,12 @@ export class EventPublisher {
   ) {}
 
   /** Stores and publishes a batch (one transaction). Transient events are published only. */
-  async emit(batch: readonly NewEvent[], tx?: DbOrTx): Promise<BatonEvent[]> {
-    const stored = await this.store.append(batch, tx);
+  async emit(
+    batch: readonly NewEvent[],
+    options: { tx?: DbOrTx; run?: AppendOptions['run'] } = {},
+  ): Promise<BatonEvent[]> {
+    const { tx, run } = options;
+    const stored = await this.store.append(batch, tx, { run, notify: tx ? undefined : this.bus.notifyChannel });
     const now = new Date();
     let i = 0;
     const all: BatonEvent[] = batch.map((e) =>
@@ -20,7 +24,7 @@ export class EventPublisher {
         ? ({ ...e, id: null, createdAt: now } as BatonEvent)
         : (stored[i++] as BatonEvent),
     );
-    if (!tx) await this.bus.publish(all);
+    if (!tx) await this.bus.publish(all, { notified: !!this.bus.notifyChannel });
     return all;
   }
 

@@ -60,6 +60,8 @@ export const eventDataSchemas = {
     error: z.string().optional(),
     /** Set when the call was refused in code (tool not on the agent's card, identity check). */
     refused: z.boolean().optional(),
+    /** Set when an identity tool identified the shopper; ChatState.userInfo follows it. */
+    identifiedCustomerId: z.string().optional(),
     durationMs: z.number().nonnegative(),
     usage: usageSchema.optional(),
   }),

@@ -8,9 +8,13 @@ export type EventListener = (event: BatonEvent) => void;
  */
 export interface EventBus {
   readonly kind: 'memory' | 'postgres';
-  publish(events: readonly BatonEvent[]): Promise<void>;
+  /**
+   * When set, the event store queues `NOTIFY <channel>` in the same statement that stores a batch,
+   * and `publish` is then told `notified: true`.
+   */
+  readonly notifyChannel?: string;
+  publish(events: readonly BatonEvent[], options?: { notified?: boolean }): Promise<void>;
   /** Returns an unsubscribe function. */
   subscribe(listener: EventListener): () => void;
-  /** Resolves once this process has delivered every event up to `id` (used by tests and benchmarks). */
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { BatonEvent, EventType, NewEvent } from '../chat/events.js';
 import { transientEventTypes } from '../chat/events.js';
 import type { Db, DbOrTx } from './client.js';
+import type { RunStatus } from './schema/conversations.js';
 import { type EventRow, events } from './schema/events.js';
 
 /** Inserts hold this transaction-scoped lock so that ids become visible in order: no subscriber ever skips one. */
@@ -19,32 +20,64 @@ export interface EventQuery {
   limit?: number;
 }
 
-/** Persistence of the event log. Publishing is the bus's job, after the write commits. */
+/** Run-row changes written in the same statement as a batch of events. Unset fields stay as they are. */
+export interface RunPatch {
+  id: string;
+  status?: RunStatus;
+  plan?: unknown;
+  completedTaskIds?: string[];
+  error?: string;
+  finished?: boolean;
+}
+
+export interface AppendOptions {
+  /** NOTIFY this channel with `{"upTo": maxId}` on commit (the Postgres bus). */
+  notify?: string;
+  run?: RunPatch;
+}
+
+/**
+ * Persistence of the event log. A batch is one SQL statement (one round trip): take the sequence
+ * lock, insert the events, update the run row, and queue the NOTIFY, which PostgreSQL delivers on commit.
+ */
 export class EventStore {
   constructor(private readonly db: Db) {}
 
-  /** Stores events in one transaction (or the caller's), returning them with ids and timestamps. */
-  async append(batch: readonly NewEvent[], tx?: DbOrTx): Promise<BatonEvent[]> {
+  async append(batch: readonly NewEvent[], tx?: DbOrTx, options: AppendOptions = {}): Promise<BatonEvent[]> {
     const stored = batch.filter((e) => !transientEventTypes.has(e.type));
-    if (stored.length === 0) return [];
-    const write = async (t: DbOrTx) => {
-      await t.execute(sql`select pg_advisory_xact_lock(${EVENT_SEQUENCE_LOCK})`);
-      const rows = await t
-        .insert(events)
-        .values(
-          stored.map((e) => ({
-            conversationId: e.conversationId,
-            runId: e.runId ?? null,
-            taskId: e.taskId ?? null,
-            agentName: e.agentName ?? null,
-            type: e.type,
-            data: e.data,
-          })),
-        )
-        .returning();
-      return rows.sort((a, b) => a.id - b.id).map(rowToEvent);
-    };
-    return tx ? write(tx) : this.db.transaction(write);
+    const db = tx ?? this.db;
+    if (stored.length === 0) {
+      if (options.run) await db.execute(sql`with ${runUpdate(options.run)} select 1`);
+      return [];
+    }
+    const rows = stored.map((e, i) => ({
+      i,
+      conversation_id: e.conversationId,
+      run_id: e.runId ?? null,
+      task_id: e.taskId ?? null,
+      agent_name: e.agentName ?? null,
+      type: e.type,
+      data: e.data,
+    }));
+    const ctes: SQL[] = [
+      sql`lock as materialized (select pg_advisory_xact_lock(${EVENT_SEQUENCE_LOCK}) as locked)`,
+      sql`ins as (
+        insert into events (conversation_id, run_id, task_id, agent_name, type, data)
+        select x.conversation_id, x.run_id, x.task_id, x.agent_name, x.type, x.data
+        from lock, jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          as x(i int, conversation_id uuid, run_id uuid, task_id text, agent_name text, type text, data jsonb)
+        order by x.i
+        returning id, conversation_id, run_id, task_id, agent_name, type, data, created_at)`,
+    ];
+    if (options.run) ctes.push(runUpdate(options.run));
+    ctes.push(
+      options.notify
+        ? sql`note as (select pg_notify(${options.notify}, json_build_object('upTo', (select max(id) from ins))::text) as n)`
+        : sql`note as (select 1 as n)`,
+    );
+    const result = await db.execute(sql`with ${sql.join(ctes, sql`, `)} select ins.* from ins, note order by ins.id`);
+    const out = resultRows(result).map(rawToEvent);
+    return out;
   }
 
   async list(query: EventQuery): Promise<BatonEvent[]> {
@@ -68,6 +101,35 @@ export class EventStore {
     const [row] = await this.db.select({ max: sql<string | null>`max(${events.id})` }).from(events);
     return row?.max == null ? 0 : Number(row.max);
   }
+}
+
+function runUpdate(run: RunPatch): SQL {
+  const sets: SQL[] = [sql`updated_at = now()`];
+  if (run.status) sets.push(sql`status = ${run.status}`);
+  if (run.plan !== undefined) sets.push(sql`plan = ${JSON.stringify(run.plan)}::jsonb`);
+  if (run.completedTaskIds) sets.push(sql`completed_task_ids = ${JSON.stringify(run.completedTaskIds)}::jsonb`);
+  if (run.error !== undefined) sets.push(sql`error = ${run.error}`);
+  if (run.finished) sets.push(sql`finished_at = now()`, sql`lease_owner = null`, sql`lease_expires_at = null`);
+  return sql`upd as (update runs set ${sql.join(sets, sql`, `)} where id = ${run.id} returning id)`;
+}
+
+/** drizzle's execute returns an array on postgres.js and `{ rows }` on PGlite. */
+export function resultRows(result: unknown): Record<string, unknown>[] {
+  if (Array.isArray(result)) return result as Record<string, unknown>[];
+  return ((result as { rows?: Record<string, unknown>[] }).rows ?? []) as Record<string, unknown>[];
+}
+
+function rawToEvent(r: Record<string, unknown>): BatonEvent {
+  return {
+    id: Number(r.id),
+    conversationId: r.conversation_id as string,
+    runId: (r.run_id as string | null) ?? null,
+    taskId: (r.task_id as string | null) ?? null,
+    agentName: (r.agent_name as string | null) ?? null,
+    type: r.type as EventType,
+    data: typeof r.data === 'string' ? JSON.parse(r.data) : r.data,
+    createdAt: r.created_at instanceof Date ? r.created_at : new Date(r.created_at as string),
+  } as BatonEvent;
 }
 
 export function rowToEvent(row: EventRow): BatonEvent {

@@ -17,6 +17,7 @@ type Notice = { upTo: number } | { transient: BatonEvent };
  */
 export class PostgresEventBus implements EventBus {
   readonly kind = 'postgres' as const;
+  readonly notifyChannel = CHANNEL;
   private readonly listeners = new Set<EventListener>();
   /** Events this process published and has not yet delivered: saves a read on the hot path. */
   private readonly pending = new Map<number, BatonEvent>();
@@ -42,7 +43,7 @@ export class PostgresEventBus implements EventBus {
     return bus;
   }
 
-  async publish(events: readonly BatonEvent[]): Promise<void> {
+  async publish(events: readonly BatonEvent[], options: { notified?: boolean } = {}): Promise<void> {
     let upTo = 0;
     for (const event of events) {
       if (event.id === null) {
@@ -53,7 +54,7 @@ export class PostgresEventBus implements EventBus {
       this.pending.set(event.id, event);
       upTo = Math.max(upTo, event.id);
     }
-    if (upTo > 0) await this.database.notify(CHANNEL, JSON.stringify({ upTo } satisfies Notice));
+    if (upTo > 0 && !options.notified) await this.database.notify(CHANNEL, JSON.stringify({ upTo } satisfies Notice));
   }
 
   subscribe(listener: EventListener): () => void {

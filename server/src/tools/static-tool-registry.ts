@@ -34,3 +34,8 @@ export class StaticToolRegistry implements ToolRegistry {
     }
   }
 }
+
+/** A StaticToolRegistry the app can own. */
+export class ManagedStaticToolRegistry extends StaticToolRegistry {
+  async close(): Promise<void> {}
+}

@@ -70,3 +70,17 @@ export function splitToolName(name: string): { server: string; tool: string } {
   const dot = name.indexOf('.');
   return dot < 0 ? { server: '', tool: name } : { server: name.slice(0, dot), tool: name.slice(dot + 1) };
 }
+
+/** A registry the app owns: it can be closed, and may serve HTTP endpoints (e.g. `/mcp/store`). */
+export interface ManagedToolRegistry extends ToolRegistry {
+  close(): Promise<void>;
+  /** Extra HTTP routes by path prefix, mounted by the app. */
+  httpHandlers?(): Promise<
+    Iterable<
+      [
+        string,
+        (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<void> | void,
+      ]
+    >
+  >;
+}

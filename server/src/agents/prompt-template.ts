@@ -1,0 +1,65 @@
+import type { CommonContext, UserInfo } from '../chat/chat-state.js';
+import type { PlanTask } from '../chat/plan.js';
+import type { AgentCard } from './agent-card.js';
+
+export interface PromptParts {
+  card: AgentCard;
+  context: CommonContext;
+  userInfo: UserInfo;
+  task?: PlanTask;
+  /** Extra role-specific sections a specialist adds (e.g. hand-over scenarios). */
+  extraSections?: { title: string; body: string }[];
+}
+
+const section = (title: string, body: string) => (body.trim() ? `## ${title}\n${body.trim()}` : '');
+
+/** The system prompt every specialist gets: role, brand voice, its instructions, shared context and its task. */
+export function renderAgentPrompt(parts: PromptParts): string {
+  const { card, context, userInfo, task } = parts;
+  const colleagues = context.agents
+    .filter((a) => a.name !== card.name)
+    .map((a) => `- ${a.name}: ${a.description}`)
+    .join('\n');
+  const customer = userInfo.customerId
+    ? `Identified customer: ${userInfo.customerId} (${userInfo.verified ? 'verified by the storefront' : `identified in chat by ${userInfo.identifiedBy ?? 'lookup'}`}).`
+    : 'The customer is not identified yet. Tools that touch orders or account data need the customer identified first (by email, or by first name, last name and zip code).';
+  const knowledge = context.knowledge.map((k) => `### ${k.title}\n${k.content}`).join('\n\n');
+  return [
+    `You are ${card.name}, a specialist in a team of customer-experience agents for an online store.`,
+    card.description,
+    section('Brand voice', context.brandVoice),
+    section('Your instructions', card.instructions),
+    section(
+      'Rules',
+      [
+        'Only use the tools you are given. Never invent order details, prices, stock or policies: use tool results.',
+        'Other agents may have written earlier assistant messages; system notes tell you who wrote what.',
+        'Answer only your task; other agents handle the rest of the request. Keep it brief.',
+        card.handoffs.length
+          ? `If the task belongs to a colleague, hand it off with a handoff_to_<Agent> tool: ${card.handoffs.join(', ')}.`
+          : '',
+      ]
+        .filter(Boolean)
+        .map((r) => `- ${r}`)
+        .join('\n'),
+    ),
+    section(
+      'Context',
+      [
+        customer,
+        `Business hours: ${context.businessHours.summary}. The store is ${context.businessHours.openNow ? 'open' : 'closed'} right now.`,
+      ].join('\n'),
+    ),
+    ...(parts.extraSections ?? []).map((s) => section(s.title, s.body)),
+    section('Knowledge base', knowledge),
+    section('Colleagues', colleagues),
+    task ? section('Your task', `${task.instruction}`) : '',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+/** The user-role message that frames a task at the end of the history. */
+export function renderTaskMessage(task: PlanTask, userMessage: string): string {
+  return `[Task from PlannerAgent] ${task.instruction}\n(The customer's full message was: "${userMessage}")`;
+}

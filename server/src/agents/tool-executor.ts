@@ -1,0 +1,105 @@
+import { fromFunctionName } from '../chat/chat-state.js';
+import type { NewEvent } from '../chat/events.js';
+import type { RunContext } from '../chat/run-context.js';
+import type { ModelToolCall } from '../models/model-provider.js';
+import type { ToolResult } from '../tools/tool-registry.js';
+import type { AgentCard } from './agent-card.js';
+
+/** Tool calls never hang a run: a tool gets this long unless the registry answers sooner. */
+const TOOL_TIMEOUT_MS = 30_000;
+
+export interface ExecutedCall {
+  call: ModelToolCall;
+  /** What the model reads back as the tool message. */
+  content: string;
+  event: NewEvent;
+}
+
+/**
+ * Runs one model tool call for an agent. Only the card's tools are allowed: anything else is refused
+ * here, in code, and recorded. Identity and idempotency ride along in the call context.
+ */
+export async function executeToolCall(
+  call: ModelToolCall,
+  card: AgentCard,
+  taskId: string,
+  callIndex: number,
+  ctx: RunContext,
+): Promise<ExecutedCall> {
+  const { state } = ctx;
+  const tool = fromFunctionName(call.name);
+  const started = performance.now();
+  const base = { conversationId: state.conversationId, runId: state.runId, taskId, agentName: card.name };
+  const finish = (args: unknown, result: ToolResult, refused = false): ExecutedCall => {
+    const durationMs = Math.round((performance.now() - started) * 100) / 100;
+    if (result.identifiedCustomerId) state.identify(result.identifiedCustomerId, tool.split('.')[1] ?? tool);
+    return {
+      call,
+      content: JSON.stringify(result.ok ? (result.output ?? null) : { error: result.error, code: result.errorCode }),
+      event: {
+        ...base,
+        type: 'TOOL_CALL',
+        data: {
+          tool,
+          callId: call.id,
+          arguments: args,
+          ...(result.ok ? { output: result.output ?? null } : { error: result.error ?? 'tool failed' }),
+          ...(refused ? { refused: true } : {}),
+          ...(result.identifiedCustomerId ? { identifiedCustomerId: result.identifiedCustomerId } : {}),
+          durationMs,
+        },
+      },
+    };
+  };
+
+  let args: unknown;
+  try {
+    args = call.arguments.trim() ? JSON.parse(call.arguments) : {};
+  } catch {
+    return finish(call.arguments, {
+      ok: false,
+      error: 'Tool arguments were not valid JSON',
+      errorCode: 'VALIDATION_FAILED',
+    });
+  }
+  if (!card.tools.includes(tool)) {
+    return finish(
+      args,
+      { ok: false, error: `Tool ${tool} is not allowed for ${card.name}`, errorCode: 'FORBIDDEN' },
+      true,
+    );
+  }
+  const timeout = AbortSignal.timeout(TOOL_TIMEOUT_MS);
+  const signal = AbortSignal.any([ctx.signal, timeout]);
+  const result = await Promise.race([
+    ctx.tools.call(tool, args, {
+      conversationId: state.conversationId,
+      runId: state.runId,
+      taskId,
+      agentName: card.name,
+      callIndex,
+      idempotencyKey: `${state.runId}:${taskId}:${callIndex}`,
+      customer: { customerId: state.userInfo.customerId, verified: state.userInfo.verified },
+      signal,
+    }),
+    new Promise<ToolResult>((resolve) =>
+      signal.addEventListener(
+        'abort',
+        () =>
+          resolve({
+            ok: false,
+            error: ctx.signal.aborted ? 'Run cancelled' : `Tool ${tool} timed out after ${TOOL_TIMEOUT_MS} ms`,
+            errorCode: 'TIMEOUT',
+          }),
+        { once: true },
+      ),
+    ),
+  ]).catch(
+    (err: unknown): ToolResult => ({
+      ok: false,
+      error: err instanceof Error ? err.message : String(err),
+      errorCode: 'TOOL_ERROR',
+    }),
+  );
+  return finish(args, result);
+}

@@ -1,0 +1,203 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { useServer } from 'graphql-ws/use/ws';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import { AgentRegistry } from './agents/agent-registry.js';
+import { ApiKeyService } from './auth/api-key-service.js';
+import { ConversationService } from './chat/conversation-service.js';
+import { EventPublisher } from './chat/event-publisher.js';
+import { RunManager } from './chat/run-manager.js';
+import { SettingsService } from './chat/settings-service.js';
+import type { Config } from './config.js';
+import { createToolRegistry } from './create-tool-registry.js';
+import { type Database, openDatabase } from './db/client.js';
+import type { EventBus } from './db/event-bus.js';
+import { EventStore } from './db/event-store.js';
+import { MemoryEventBus } from './db/memory-event-bus.js';
+import { PostgresEventBus } from './db/postgres-event-bus.js';
+import { authInfo, type GraphQLContext, resolvePrincipal } from './graphql/context.js';
+import { maskError } from './graphql/errors.js';
+import { getSchema } from './graphql/schema.js';
+import { createModelProvider } from './models/create-model-provider.js';
+import type { ModelProvider } from './models/model-provider.js';
+import { seedWorkspace } from './seed.js';
+import type { Services } from './services.js';
+import type { ManagedToolRegistry } from './tools/tool-registry.js';
+
+export interface AppOptions {
+  /** Use this database instead of opening one from config (tests). */
+  database?: Database;
+  models?: ModelProvider;
+  tools?: ManagedToolRegistry;
+  /** Force a bus kind; default: postgres on PostgreSQL, memory on PGlite. */
+  bus?: 'memory' | 'postgres';
+  /** Print the admin key when it is created (main does; tests don't). */
+  onAdminKeyCreated?: (key: string) => void;
+  /** Process identity for run leases; defaults to a random id. */
+  ownerId?: string;
+}
+
+export interface App {
+  services: Services;
+  yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext>;
+  /** The HTTP server (GraphQL over HTTP, SSE and WebSocket on /graphql). */
+  server: Server;
+  start(port?: number, host?: string): Promise<{ url: string; port: number }>;
+  stop(): Promise<void>;
+}
+
+/** Builds the whole app without listening: tests call `yoga.fetch` or `start(0)`. */
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const database =
+    options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const ownsDatabase = !options.database;
+  await database.migrate();
+
+  const eventStore = new EventStore(database.db);
+  const busKind = options.bus ?? (database.kind === 'postgres' ? 'postgres' : 'memory');
+  const bus: EventBus =
+    busKind === 'postgres' ? await PostgresEventBus.start(database, eventStore) : new MemoryEventBus();
+  const events = new EventPublisher(eventStore, bus);
+  const tools = options.tools ?? (await createToolRegistry({ db: database.db, config }));
+  const models = options.models ?? createModelProvider(config);
+
+  const services = {
+    config,
+    database,
+    db: database.db,
+    eventStore,
+    bus,
+    events,
+    tools,
+    models,
+  } as unknown as Services;
+  services.agents = new AgentRegistry({ db: database.db, tools: () => services.tools, limits: config.limits });
+  services.settings = new SettingsService(database.db, async (name) => !!(await services.agents.get(name)));
+  services.conversations = new ConversationService(database.db, events, config.limits);
+  services.apiKeys = new ApiKeyService(database.db);
+  services.runs = new RunManager(services, { ownerId: options.ownerId });
+
+  await seedWorkspace(services);
+  if (config.authMode === 'keys' || config.adminApiKey) {
+    const created = await services.apiKeys.ensureAdminKey(config.adminApiKey);
+    if (created && !config.adminApiKey) options.onAdminKeyCreated?.(created);
+  }
+
+  const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
+    schema: getSchema(),
+    graphqlEndpoint: '/graphql',
+    graphiql: config.graphiql ? { subscriptionsProtocol: 'WS' } : false,
+    landingPage: false,
+    maskedErrors: { maskError: (e, m) => maskError(e, m, config.env !== 'production') },
+    logging: config.logLevel === 'silent' ? false : 'warn',
+    context: async ({ request }) => {
+      const principal = await resolvePrincipal(services, request.headers.get('authorization'));
+      if ('error' in principal) throw new UnauthenticatedGraphQLError(principal.error);
+      return { services, auth: authInfo(principal), signal: request.signal };
+    },
+  });
+
+  const httpHandlers = new Map<string, (req: IncomingMessage, res: ServerResponse) => Promise<void> | void>();
+  httpHandlers.set('/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
+  httpHandlers.set('/readyz', async (_req, res) => {
+    try {
+      await database.db.execute('select 1');
+      sendJson(res, 200, { status: 'ready', database: database.kind, bus: bus.kind });
+    } catch (err) {
+      sendJson(res, 503, { status: 'unavailable', error: (err as Error).message });
+    }
+  });
+  for (const [path, handler] of (await tools.httpHandlers?.()) ?? []) httpHandlers.set(path, handler);
+
+  const server = createServer(async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const prefix = [...httpHandlers.keys()].find((p) => path === p || path.startsWith(`${p}/`));
+    try {
+      if (prefix) return await httpHandlers.get(prefix)!(req, res);
+      if (path === '/') {
+        res.writeHead(302, { location: '/graphql' }).end();
+        return;
+      }
+      return yoga.handle(req, res);
+    } catch (err) {
+      console.error('[baton] request failed', err);
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      else res.end();
+    }
+  });
+
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  useServer(
+    {
+      execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
+      subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
+      onSubscribe: async (ctx, _id, payload) => {
+        const { schema, execute, subscribe, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: payload,
+        });
+        const authorization =
+          (ctx.connectionParams?.authorization as string | undefined) ??
+          (ctx.connectionParams?.Authorization as string | undefined);
+        const principal = await resolvePrincipal(services, authorization);
+        if ('error' in principal) return [new UnauthenticatedGraphQLError(principal.error)];
+        const document = parse(payload.query);
+        const errors = validate(schema, document);
+        if (errors.length) return errors;
+        const contextValue: GraphQLContext = { services, auth: authInfo(principal) };
+        return {
+          schema,
+          operationName: payload.operationName,
+          document,
+          variableValues: payload.variables,
+          contextValue,
+          rootValue: { execute, subscribe },
+        };
+      },
+    },
+    wss,
+  );
+
+  await services.runs.start();
+
+  return {
+    services,
+    yoga,
+    server,
+    async start(port = config.port, host = config.host) {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+      });
+      const actual = (server.address() as AddressInfo).port;
+      return { url: `http://${host}:${actual}`, port: actual };
+    },
+    async stop() {
+      await services.runs.stop();
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      if (server.listening) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      await tools.close();
+      await bus.close();
+      if (ownsDatabase) await database.close();
+    },
+  };
+}
+
+import { GraphQLError } from 'graphql';
+
+class UnauthenticatedGraphQLError extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}

@@ -1,0 +1,76 @@
+import { eq, isNull } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { type ApiKeyRole, apiKeys } from '../db/schema/api-keys.js';
+import { NotFoundError } from '../errors.js';
+import { hashSecret, randomSecret } from './secrets.js';
+
+export interface VerifiedKey {
+  keyId: string;
+  name: string;
+  role: ApiKeyRole;
+}
+
+/** Verified keys are cached briefly so requests stay off the database; revocation applies within this window. */
+const CACHE_MS = 10_000;
+
+/** API keys: created, stored hashed, verified per request. */
+export class ApiKeyService {
+  private readonly cache = new Map<string, { key: VerifiedKey | null; at: number }>();
+
+  constructor(private readonly db: Db) {}
+
+  /** Creates a key and returns the plain secret, which is never stored. */
+  async create(name: string, role: ApiKeyRole, secret?: string): Promise<{ id: string; key: string }> {
+    const key = secret ?? `bk_${role === 'admin' ? 'adm' : 'int'}_${randomSecret()}`;
+    const [row] = await this.db
+      .insert(apiKeys)
+      .values({ name, role, keyHash: hashSecret(key), prefix: key.slice(0, 10) })
+      .returning({ id: apiKeys.id });
+    return { id: row!.id, key };
+  }
+
+  /** On first start, creates the admin key (from ADMIN_API_KEY, or random). Returns it only when created. */
+  async ensureAdminKey(secret?: string): Promise<string | undefined> {
+    const existing = await this.db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.role, 'admin')).limit(1);
+    if (existing.length > 0) return undefined;
+    return (await this.create('admin', 'admin', secret)).key;
+  }
+
+  async verify(secret: string): Promise<VerifiedKey | null> {
+    const hash = hashSecret(secret);
+    const cached = this.cache.get(hash);
+    if (cached && Date.now() - cached.at < CACHE_MS) return cached.key;
+    const [row] = await this.db.select().from(apiKeys).where(eq(apiKeys.keyHash, hash)).limit(1);
+    const key = row && !row.revokedAt ? { keyId: row.id, name: row.name, role: row.role } : null;
+    this.cache.set(hash, { key, at: Date.now() });
+    if (this.cache.size > 10_000) this.cache.clear();
+    return key;
+  }
+
+  async list() {
+    return this.db
+      .select({
+        id: apiKeys.id,
+        name: apiKeys.name,
+        role: apiKeys.role,
+        prefix: apiKeys.prefix,
+        createdAt: apiKeys.createdAt,
+        revokedAt: apiKeys.revokedAt,
+      })
+      .from(apiKeys);
+  }
+
+  async revoke(id: string): Promise<void> {
+    const rows = await this.db
+      .update(apiKeys)
+      .set({ revokedAt: new Date() })
+      .where(eq(apiKeys.id, id))
+      .returning({ id: apiKeys.id });
+    if (rows.length === 0) throw new NotFoundError(`No API key ${id}`);
+    this.cache.clear();
+  }
+
+  async activeCount(): Promise<number> {
+    return (await this.db.select({ id: apiKeys.id }).from(apiKeys).where(isNull(apiKeys.revokedAt))).length;
+  }
+}

@@ -1,0 +1,21 @@
+import type { ApiKeyRole } from '../db/schema/api-keys.js';
+
+/** Who is calling. Resolved once per request (or WebSocket connection) from its credentials. */
+export type Principal =
+  | { kind: 'key'; role: ApiKeyRole; keyId: string; name: string }
+  | { kind: 'conversation'; conversationId: string }
+  /** No credentials: only allowed with AUTH_MODE=off, where it acts as an admin. */
+  | { kind: 'anonymous'; devAdmin: boolean };
+
+export const isAdmin = (p: Principal) =>
+  (p.kind === 'key' && p.role === 'admin') || (p.kind === 'anonymous' && p.devAdmin);
+export const isReader = (p: Principal) => isAdmin(p) || (p.kind === 'key' && p.role === 'integrator');
+/** Whether the principal may read or write this conversation. */
+export const canAccessConversation = (p: Principal, conversationId: string) =>
+  isReader(p) || (p.kind === 'conversation' && p.conversationId === conversationId);
+
+export function describePrincipal(p: Principal): string {
+  if (p.kind === 'key') return `${p.role} key "${p.name}"`;
+  if (p.kind === 'conversation') return `conversation token for ${p.conversationId}`;
+  return p.devAdmin ? 'anonymous (AUTH_MODE=off)' : 'anonymous';
+}

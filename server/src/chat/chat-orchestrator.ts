@@ -1,0 +1,225 @@
+import type { AgentFactory } from '../agents/agent-factory.js';
+import { ModelError } from '../errors.js';
+import type { KnowledgeArticle } from './chat-state.js';
+import { composeReply, type TaskOutput } from './compose-reply.js';
+import type { KnowledgeRetriever } from './knowledge-retriever.js';
+import type { Plan, PlanTask } from './plan.js';
+import type { PlannerAgent } from './planner-agent.js';
+import type { RunContext } from './run-context.js';
+import { runDag } from './task-scheduler.js';
+
+export interface OrchestratorDeps {
+  planner: PlannerAgent;
+  retriever: KnowledgeRetriever;
+  factory: AgentFactory;
+}
+
+/** Where a run picks up: from scratch, or after planning with some tasks done (resume, step mode). */
+export interface RunStart {
+  mode: 'AUTO' | 'STEP';
+  /** Tasks that may start before pausing: Infinity in AUTO mode and after continueRun. */
+  budget: number;
+  resume?: {
+    plan: Plan;
+    outputs: TaskOutput[];
+    knowledge: KnowledgeArticle[];
+    /** Set when resuming after a crash: emits RUN_RESUMED. */
+    resumedBy?: string;
+  };
+}
+
+export type RunOutcome = { kind: 'completed'; reply: string } | { kind: 'paused'; next: string[] };
+
+/**
+ * Deterministic code between every model call: retrieval and planning in parallel, then the plan's
+ * tasks as a DAG, outputs in plan order, and one unified reply. Each step lives in its own function.
+ */
+export class ChatOrchestrator {
+  constructor(private readonly deps: OrchestratorDeps) {}
+
+  async run(ctx: RunContext, start: RunStart): Promise<RunOutcome> {
+    const started = performance.now();
+    const plan = start.resume ? await this.resume(ctx, start.resume) : await this.planTurn(ctx, start);
+    if (plan.refuse) return this.finish(ctx, ctx.state.context.refusalMessage, started);
+    if (!start.resume && start.mode === 'STEP')
+      return this.pause(
+        ctx,
+        plan.tasks.slice(0, 1).map((t) => t.id),
+        'planned',
+      );
+
+    const outputs = new Map((start.resume?.outputs ?? []).map((o) => [o.taskId, o]));
+    const released = new Set(outputs.keys());
+    const release = () => this.releaseInOrder(ctx, plan, outputs, released);
+
+    const result = await runDag({
+      plan,
+      completed: new Set(outputs.keys()),
+      budget: start.budget,
+      sequential: start.mode === 'STEP',
+      signal: ctx.signal,
+      runTask: async (task) => {
+        outputs.set(task.id, await this.runTask(ctx, task));
+        await release();
+      },
+    });
+    if (result.kind === 'paused') return this.pause(ctx, result.next, 'before_task');
+    const ordered = plan.tasks.map((t) => outputs.get(t.id)).filter((o): o is TaskOutput => !!o);
+    return this.finish(ctx, composeReply(ordered, ctx.state.context.apologyMessage), started);
+  }
+
+  /** Knowledge retrieval and planning start together; the PLAN event records how the plan came about. */
+  private async planTurn(ctx: RunContext, start: RunStart): Promise<Plan> {
+    const { state } = ctx;
+    await ctx.emit([{ ...this.base(ctx), type: 'RUN_STARTED', data: { mode: start.mode } }], { status: 'RUNNING' });
+    const [retrieval, outcome] = await Promise.all([
+      this.deps.retriever.retrieve(state, ctx.signal).catch(() => ({ articles: [], event: undefined })),
+      this.deps.planner.plan(state, ctx.signal),
+    ]);
+    state.context.knowledge = retrieval.articles;
+    state.plan = outcome.plan;
+    await ctx.emit(
+      [
+        ...(retrieval.event ? [retrieval.event] : []),
+        {
+          ...this.base(ctx),
+          agentName: 'PlannerAgent',
+          type: 'PLAN',
+          data: {
+            plan: outcome.plan,
+            source: outcome.source,
+            attempts: outcome.attempts,
+            ...(outcome.fallbackReason ? { fallbackReason: outcome.fallbackReason } : {}),
+            ...(outcome.errors.length ? { errors: outcome.errors } : {}),
+            ...(outcome.usage ? { usage: outcome.usage } : {}),
+          },
+        },
+      ],
+      { plan: outcome.plan },
+    );
+    return outcome.plan;
+  }
+
+  private async resume(ctx: RunContext, resume: NonNullable<RunStart['resume']>): Promise<Plan> {
+    ctx.state.plan = resume.plan;
+    ctx.state.context.knowledge = resume.knowledge;
+    if (resume.resumedBy)
+      await ctx.emit(
+        [
+          {
+            ...this.base(ctx),
+            type: 'RUN_RESUMED',
+            data: {
+              owner: resume.resumedBy,
+              fromTaskIds: resume.plan.tasks
+                .filter((t) => !resume.outputs.some((o) => o.taskId === t.id))
+                .map((t) => t.id),
+            },
+          },
+        ],
+        { status: 'RUNNING' },
+      );
+    return resume.plan;
+  }
+
+  /** One task: announce it, let its agent (and any hand-off target) work, return its answer. */
+  private async runTask(ctx: RunContext, task: PlanTask): Promise<TaskOutput> {
+    const card = ctx.state.context.agents.find((a) => a.name === task.agent);
+    if (!card) throw new ModelError(`The plan names ${task.agent}, which is not an enabled agent`);
+    ctx.state.activeTaskId = task.id;
+    await ctx.emit([
+      {
+        ...this.base(ctx),
+        taskId: task.id,
+        agentName: task.agent,
+        type: 'TASK_STARTED',
+        data: { statusMessage: task.statusMessage, instruction: task.instruction },
+      },
+    ]);
+    const started = performance.now();
+    try {
+      const result = await this.deps.factory.create(card).run(task, ctx);
+      return {
+        taskId: task.id,
+        agentName: result.agentName,
+        text: result.text,
+        durationMs: performance.now() - started,
+        usage: result.usage,
+      };
+    } catch (err) {
+      if (!ctx.signal.aborted)
+        await ctx.emit([
+          {
+            ...this.base(ctx),
+            taskId: task.id,
+            agentName: task.agent,
+            type: 'TASK_FAILED',
+            data: {
+              error: err instanceof Error ? err.message : String(err),
+              code: (err as { code?: string }).code ?? 'ERROR',
+            },
+          },
+        ]);
+      throw err;
+    }
+  }
+
+  /** Emits finished tasks' messages in plan order, however they finished. */
+  private async releaseInOrder(
+    ctx: RunContext,
+    plan: Plan,
+    outputs: Map<string, TaskOutput>,
+    released: Set<string>,
+  ): Promise<void> {
+    const batch = [];
+    for (const task of plan.tasks) {
+      if (released.has(task.id)) continue;
+      const out = outputs.get(task.id);
+      if (!out) break;
+      released.add(task.id);
+      batch.push(
+        {
+          ...this.base(ctx),
+          taskId: task.id,
+          agentName: out.agentName,
+          type: 'MESSAGE' as const,
+          data: { role: 'assistant' as const, text: out.text, ...(out.usage ? { usage: out.usage } : {}) },
+        },
+        {
+          ...this.base(ctx),
+          taskId: task.id,
+          agentName: out.agentName,
+          type: 'TASK_COMPLETED' as const,
+          data: { output: out.text, durationMs: Math.round(out.durationMs ?? 0) },
+        },
+      );
+    }
+    if (batch.length) await ctx.emit(batch, { completedTaskIds: [...released] });
+  }
+
+  private async pause(ctx: RunContext, next: string[], reason: 'planned' | 'before_task'): Promise<RunOutcome> {
+    await ctx.emit([{ ...this.base(ctx), type: 'RUN_PAUSED', data: { nextTaskIds: next, reason } }], {
+      status: 'PAUSED',
+    });
+    return { kind: 'paused', next };
+  }
+
+  private async finish(ctx: RunContext, reply: string, started: number): Promise<RunOutcome> {
+    await ctx.emit(
+      [
+        { ...this.base(ctx), type: 'MESSAGE', data: { role: 'assistant', text: reply, final: true } },
+        {
+          ...this.base(ctx),
+          type: 'RUN_COMPLETED',
+          data: { reply, durationMs: Math.round(performance.now() - started) },
+        },
+      ],
+      { status: 'COMPLETED', finished: true },
+    );
+    return { kind: 'completed', reply };
+  }
+
+  private base(ctx: RunContext) {
+    return { conversationId: ctx.state.conversationId, runId: ctx.state.runId };
+  }
+}

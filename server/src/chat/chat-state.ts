@@ -1,0 +1,216 @@
+import type { AgentCard } from '../agents/agent-card.js';
+import type { ChatMessage, ModelToolCall } from '../models/model-provider.js';
+import { describeBusinessHours, isOpenAt } from './business-hours.js';
+import type { BatonEvent } from './events.js';
+import type { Plan, PlanTask } from './plan.js';
+import type { WorkspaceSettings } from './workspace-settings.js';
+
+/** Agent name on the knowledge retriever's TOOL_CALL events; they are context, not transcript. */
+export const KNOWLEDGE_RETRIEVER = 'KnowledgeRetriever';
+
+/** One entry of the transcript. Assistant messages carry the agent that wrote them. */
+export type TranscriptEntry =
+  | { kind: 'user'; text: string; runId?: string | null }
+  | { kind: 'assistant'; text: string; agentName: string; final?: boolean; runId?: string | null }
+  | {
+      kind: 'tool';
+      agentName: string;
+      callId: string;
+      tool: string;
+      arguments: unknown;
+      output: unknown;
+      error?: string;
+      runId?: string | null;
+    };
+
+export interface UserInfo {
+  /** The identified store customer, if any. */
+  customerId?: string;
+  /** True when identity came from the storefront (verified), false when identified in chat. */
+  verified: boolean;
+  /** How the customer was identified: token, email, name_zip. */
+  identifiedBy?: string;
+}
+
+export interface KnowledgeArticle {
+  title: string;
+  content: string;
+  score?: number;
+}
+
+export interface CommonContext {
+  brandVoice: string;
+  refusalMessage: string;
+  apologyMessage: string;
+  businessHours: { summary: string; timeZone: string; openNow: boolean };
+  humanTransferScenarios: string[];
+  knowledge: KnowledgeArticle[];
+  /** Cards of the enabled agents that collaborate in this workspace. */
+  agents: AgentCard[];
+  defaultAgent: string;
+}
+
+/**
+ * The single source of truth for one turn: transcript, plan and active task, event log and the cached
+ * context every agent shares. Created once per turn and passed by reference to every component.
+ */
+export class ChatState {
+  readonly transcript: TranscriptEntry[] = [];
+  readonly eventLog: BatonEvent[] = [];
+  plan?: Plan;
+  activeTaskId?: string;
+  /** Task outputs by task id, in completion order. */
+  readonly taskOutputs = new Map<string, { agentName: string; text: string }>();
+
+  constructor(
+    readonly conversationId: string,
+    readonly runId: string,
+    readonly userInfo: UserInfo,
+    readonly context: CommonContext,
+  ) {}
+
+  /** Builds the state from settings and the conversation's stored events (the transcript so far). */
+  static fromHistory(options: {
+    conversationId: string;
+    runId: string;
+    settings: WorkspaceSettings;
+    agents: AgentCard[];
+    customerId?: string | null;
+    history: readonly BatonEvent[];
+    now?: Date;
+  }): ChatState {
+    const { settings } = options;
+    const state = new ChatState(
+      options.conversationId,
+      options.runId,
+      {
+        customerId: options.customerId ?? undefined,
+        verified: !!options.customerId,
+        identifiedBy: options.customerId ? 'token' : undefined,
+      },
+      {
+        brandVoice: settings.brandVoice,
+        refusalMessage: settings.refusalMessage,
+        apologyMessage: settings.apologyMessage,
+        businessHours: {
+          summary: describeBusinessHours(settings.businessHours),
+          timeZone: settings.businessHours.timeZone,
+          openNow: isOpenAt(settings.businessHours, options.now ?? new Date()),
+        },
+        humanTransferScenarios: settings.humanTransferScenarios,
+        knowledge: [],
+        agents: options.agents,
+        defaultAgent: settings.defaultAgent,
+      },
+    );
+    for (const event of options.history) state.absorb(event);
+    return state;
+  }
+
+  /** Folds a stored event into the transcript (history replay, and the live log). */
+  absorb(event: BatonEvent): void {
+    this.eventLog.push(event);
+    if (event.type === 'MESSAGE') {
+      if (event.data.role === 'user') this.transcript.push({ kind: 'user', text: event.data.text, runId: event.runId });
+      // A run's final reply repeats its agents' messages: keep the parts, which carry authorship.
+      else if (!event.data.final)
+        this.transcript.push({
+          kind: 'assistant',
+          text: event.data.text,
+          agentName: event.agentName ?? 'Assistant',
+          runId: event.runId,
+        });
+    } else if (event.type === 'TOOL_CALL' && event.agentName && event.agentName !== KNOWLEDGE_RETRIEVER) {
+      this.transcript.push({
+        kind: 'tool',
+        agentName: event.agentName,
+        callId: event.data.callId ?? `call_${event.id}`,
+        tool: event.data.tool,
+        arguments: event.data.arguments,
+        output: event.data.output,
+        error: event.data.error,
+        runId: event.runId,
+      });
+    }
+    if (event.type === 'TOOL_CALL' && event.data.identifiedCustomerId && !this.userInfo.customerId)
+      this.identify(event.data.identifiedCustomerId, 'chat');
+  }
+
+  /** The latest user message: what this turn answers. */
+  get userMessage(): string {
+    for (let i = this.transcript.length - 1; i >= 0; i--) {
+      const e = this.transcript[i]!;
+      if (e.kind === 'user') return e.text;
+    }
+    return '';
+  }
+
+  /** Records the identified customer. The tool layer calls this; the model never can. */
+  identify(customerId: string, by: string): void {
+    if (this.userInfo.verified) return;
+    this.userInfo.customerId = customerId;
+    this.userInfo.identifiedBy = by;
+  }
+
+  get activeTask(): PlanTask | undefined {
+    return this.plan?.tasks.find((t) => t.id === this.activeTaskId);
+  }
+
+  /**
+   * Model history as `agentName` sees it. Who said what: an assistant message from a different
+   * agent is followed by a system note naming its author; earlier agents' tool calls are included.
+   */
+  renderHistory(agentName: string): ChatMessage[] {
+    const out: ChatMessage[] = [];
+    const entries = this.transcript;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (e.kind === 'user') out.push({ role: 'user', content: e.text });
+      else if (e.kind === 'assistant') {
+        out.push({ role: 'assistant', content: e.text });
+        if (e.agentName !== agentName)
+          out.push({
+            role: 'system',
+            content: `[System Note] The assistant message above was authored by ${e.agentName}.`,
+          });
+      } else {
+        // Consecutive tool entries of one agent become one assistant turn with its tool results.
+        const group: Extract<TranscriptEntry, { kind: 'tool' }>[] = [e];
+        while (entries[i + 1]?.kind === 'tool' && (entries[i + 1] as { agentName: string }).agentName === e.agentName)
+          group.push(entries[++i] as Extract<TranscriptEntry, { kind: 'tool' }>);
+        const calls: ModelToolCall[] = group.map((g) => ({
+          id: g.callId,
+          name: toFunctionName(g.tool),
+          arguments: JSON.stringify(g.arguments ?? {}),
+        }));
+        out.push({ role: 'assistant', content: null, toolCalls: calls });
+        for (const g of group)
+          out.push({
+            role: 'tool',
+            toolCallId: g.callId,
+            content: JSON.stringify(g.error ? { error: g.error } : (g.output ?? null)),
+          });
+        if (e.agentName !== agentName)
+          out.push({ role: 'system', content: `[System Note] The tool calls above were made by ${e.agentName}.` });
+      }
+    }
+    return out;
+  }
+
+  /** A serialisable view for the studio's inspector and `conversation.state`. */
+  snapshot() {
+    return {
+      conversationId: this.conversationId,
+      runId: this.runId,
+      userInfo: { ...this.userInfo },
+      context: { ...this.context, agents: this.context.agents.map((a) => a.name) },
+      plan: this.plan ?? null,
+      activeTaskId: this.activeTaskId ?? null,
+      transcript: [...this.transcript],
+    };
+  }
+}
+
+/** Qualified tool names have a dot, which function names may not: `store.get_order` → `store__get_order`. */
+export const toFunctionName = (tool: string) => tool.replace('.', '__');
+export const fromFunctionName = (fn: string) => fn.replace('__', '.');

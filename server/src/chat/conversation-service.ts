@@ -1,0 +1,137 @@
+import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { hashSecret, randomSecret, sameHash } from '../auth/secrets.js';
+import type { Db } from '../db/client.js';
+import { type ConversationRow, conversations, type RunMode, type RunRow, runs } from '../db/schema/conversations.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import type { EventPublisher } from './event-publisher.js';
+import type { BatonEvent } from './events.js';
+
+export type Conversation = Omit<ConversationRow, 'tokenHash'>;
+export type Run = RunRow;
+
+export const activeRunStatuses = ['PENDING', 'RUNNING', 'PAUSED'] as const;
+
+export interface StartConversationInput {
+  customerId?: string | null;
+  title?: string | null;
+  metadata?: Record<string, unknown> | null;
+}
+
+/** Conversations, their tokens, and the user messages that start runs. */
+export class ConversationService {
+  constructor(
+    private readonly db: Db,
+    private readonly events: EventPublisher,
+    private readonly limits: { maxMessageLength: number },
+  ) {}
+
+  /** Creates a conversation and its token. The token is returned once and stored hashed. */
+  async start(input: StartConversationInput): Promise<{ conversation: Conversation; token: string }> {
+    const id = crypto.randomUUID();
+    const token = `ct_${id}_${randomSecret()}`;
+    const [row] = await this.db
+      .insert(conversations)
+      .values({
+        id,
+        customerId: input.customerId ?? null,
+        title: input.title ?? null,
+        metadata: input.metadata ?? {},
+        tokenHash: hashSecret(token),
+      })
+      .returning();
+    return { conversation: strip(row!), token };
+  }
+
+  /** Resolves a conversation token to its conversation id, or null. */
+  async verifyToken(token: string): Promise<string | null> {
+    const match = /^ct_([0-9a-f-]{36})_[A-Za-z0-9_-]+$/.exec(token);
+    if (!match) return null;
+    const [row] = await this.db
+      .select({ id: conversations.id, tokenHash: conversations.tokenHash })
+      .from(conversations)
+      .where(eq(conversations.id, match[1]!));
+    return row && sameHash(row.tokenHash, hashSecret(token)) ? row.id : null;
+  }
+
+  async get(id: string): Promise<Conversation> {
+    if (!isUuid(id)) throw new NotFoundError(`No conversation ${id}`);
+    const [row] = await this.db.select().from(conversations).where(eq(conversations.id, id));
+    if (!row) throw new NotFoundError(`No conversation ${id}`);
+    return strip(row);
+  }
+
+  /** Newest first, keyset-paged on (created_at, id). */
+  async page(limit: number, after?: { createdAt: Date; id: string }): Promise<Conversation[]> {
+    const rows = await this.db
+      .select()
+      .from(conversations)
+      .where(
+        after
+          ? or(
+              lt(conversations.createdAt, after.createdAt),
+              and(eq(conversations.createdAt, after.createdAt), lt(conversations.id, after.id)),
+            )
+          : undefined,
+      )
+      .orderBy(desc(conversations.createdAt), desc(conversations.id))
+      .limit(limit);
+    return rows.map(strip);
+  }
+
+  /**
+   * Stores the user's MESSAGE event and a PENDING run in one transaction, then publishes the event.
+   * The orchestrator picks the run up; nothing here waits for a model.
+   */
+  async sendMessage(
+    conversationId: string,
+    text: string,
+    mode: RunMode = 'AUTO',
+  ): Promise<{ run: Run; message: BatonEvent }> {
+    const trimmed = text.trim();
+    if (!trimmed) throw ValidationError.single('text', 'message is empty');
+    if (trimmed.length > this.limits.maxMessageLength)
+      throw ValidationError.single('text', `message is longer than ${this.limits.maxMessageLength} characters`);
+    await this.get(conversationId);
+    const { run, message } = await this.db.transaction(async (tx) => {
+      const runId = crypto.randomUUID();
+      const [message] = await this.events.store.append(
+        [{ type: 'MESSAGE', conversationId, runId, data: { role: 'user', text: trimmed } }],
+        tx,
+      );
+      const [run] = await tx
+        .insert(runs)
+        .values({ id: runId, conversationId, mode, status: 'PENDING', messageEventId: message!.id })
+        .returning();
+      await tx.update(conversations).set({ updatedAt: new Date() }).where(eq(conversations.id, conversationId));
+      return { run: run!, message: message! };
+    });
+    await this.events.publishCommitted([message]);
+    return { run, message };
+  }
+
+  async getRun(id: string): Promise<Run> {
+    if (!isUuid(id)) throw new NotFoundError(`No run ${id}`);
+    const [row] = await this.db.select().from(runs).where(eq(runs.id, id));
+    if (!row) throw new NotFoundError(`No run ${id}`);
+    return row;
+  }
+
+  async runsOf(conversationId: string): Promise<Run[]> {
+    return this.db.select().from(runs).where(eq(runs.conversationId, conversationId)).orderBy(runs.createdAt);
+  }
+
+  async activeRuns(conversationId: string): Promise<Run[]> {
+    return this.db
+      .select()
+      .from(runs)
+      .where(and(eq(runs.conversationId, conversationId), inArray(runs.status, [...activeRunStatuses])))
+      .orderBy(runs.createdAt);
+  }
+
+  async touch(conversationId: string): Promise<void> {
+    await this.db.execute(sql`update conversations set updated_at = now() where id = ${conversationId}`);
+  }
+}
+
+const strip = ({ tokenHash: _t, ...rest }: ConversationRow): Conversation => rest;
+export const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

@@ -1,0 +1,428 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { AgentFactory } from '../agents/agent-factory.js';
+import type { RunPatch } from '../db/event-store.js';
+import { rowToEvent } from '../db/event-store.js';
+import { runs } from '../db/schema/conversations.js';
+import { events } from '../db/schema/events.js';
+import { ConflictError, isBatonError, RunCancelledError, ValidationError } from '../errors.js';
+import type { Services } from '../services.js';
+import type { ToolDefinition } from '../tools/tool-registry.js';
+import { ChatOrchestrator, type RunStart } from './chat-orchestrator.js';
+import { ChatState, KNOWLEDGE_RETRIEVER, type KnowledgeArticle } from './chat-state.js';
+import type { TaskOutput } from './compose-reply.js';
+import { activeRunStatuses, type Run } from './conversation-service.js';
+import { DeltaBuffer } from './delta-buffer.js';
+import type { BatonEvent, NewEvent } from './events.js';
+import { KnowledgeRetriever } from './knowledge-retriever.js';
+import type { Plan } from './plan.js';
+import { PlannerAgent } from './planner-agent.js';
+import type { RunContext } from './run-context.js';
+
+export interface RunManagerOptions {
+  /** This process's lease owner id. */
+  ownerId?: string;
+  /** How long a lease lasts without renewal. */
+  leaseMs?: number;
+  /** How often expired leases and orphaned runs are looked for. */
+  sweepMs?: number;
+}
+
+export interface PlanEdit {
+  taskId: string;
+  agent?: string;
+  instruction?: string;
+}
+
+class ShutdownSignal extends Error {}
+
+/**
+ * Owns the runs this process executes: accepts messages (double texting), claims runs through leases,
+ * resumes runs whose owner died, and implements cancel, step, continue and plan edits.
+ */
+export class RunManager {
+  readonly ownerId: string;
+  private readonly leaseMs: number;
+  private readonly sweepMs: number;
+  private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly orchestrator: ChatOrchestrator;
+  private timers: NodeJS.Timeout[] = [];
+  private stopped = false;
+
+  constructor(
+    private readonly services: Services,
+    options: RunManagerOptions = {},
+  ) {
+    this.ownerId = options.ownerId ?? `baton-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.sweepMs = options.sweepMs ?? 10_000;
+    const { config } = services;
+    this.orchestrator = new ChatOrchestrator({
+      planner: new PlannerAgent({
+        models: services.models,
+        model: config.model.plannerModel ?? undefined,
+        timeoutMs: config.model.timeoutMs,
+      }),
+      retriever: new KnowledgeRetriever(services.tools),
+      factory: new AgentFactory(),
+    });
+  }
+
+  async start(): Promise<void> {
+    this.timers.push(setInterval(() => void this.renewLeases(), Math.max(250, this.leaseMs / 3)).unref());
+    this.timers.push(setInterval(() => void this.sweep(), this.sweepMs).unref());
+    await this.sweep();
+  }
+
+  /** Stops taking work; runs in flight are released so another process (or a restart) resumes them. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    const ids = [...this.active.keys()];
+    for (const { controller } of this.active.values()) controller.abort(new ShutdownSignal('shutting down'));
+    await Promise.allSettled([...this.active.values()].map((a) => a.done));
+    if (ids.length)
+      await this.services.db
+        .update(runs)
+        .set({ leaseExpiresAt: new Date(0) })
+        .where(and(inArray(runs.id, ids), eq(runs.leaseOwner, this.ownerId)))
+        .catch(() => {});
+  }
+
+  /** sendMessage: applies the double-texting policy, stores the message and run, and starts it. */
+  async submit(conversationId: string, text: string, mode: 'AUTO' | 'STEP'): Promise<Run> {
+    const { conversations, settings } = this.services;
+    const policy = (await settings.get()).doubleTexting;
+    if (policy !== 'queue') {
+      const activeRuns = await conversations.activeRuns(conversationId);
+      if (activeRuns.length && policy === 'reject')
+        throw new ConflictError('A reply is still being written for this conversation; send the message when it ends', {
+          details: { field: 'conversationId', activeRunId: activeRuns[0]!.id },
+        });
+      for (const r of activeRuns) await this.cancel(r.id, 'interrupted by a newer message');
+    }
+    const { run } = await conversations.sendMessage(conversationId, text, mode);
+    void this.startNext(conversationId);
+    return run;
+  }
+
+  async cancel(runId: string, reason = 'cancelled by request'): Promise<Run> {
+    const local = this.active.get(runId);
+    if (local) {
+      local.controller.abort(new RunCancelledError(reason));
+      await local.done;
+      return this.services.conversations.getRun(runId);
+    }
+    const [row] = await this.services.db
+      .update(runs)
+      .set({ status: 'CANCELLED', finishedAt: new Date(), updatedAt: new Date(), error: reason })
+      .where(and(eq(runs.id, runId), inArray(runs.status, [...activeRunStatuses])))
+      .returning();
+    if (!row) return this.services.conversations.getRun(runId);
+    // A running run owned elsewhere notices at its next lease renewal and records the cancellation itself.
+    if (!row.leaseOwner || (row.leaseExpiresAt && row.leaseExpiresAt < new Date()))
+      await this.services.events.emit([
+        { type: 'RUN_CANCELLED', conversationId: row.conversationId, runId, data: { reason } },
+      ]);
+    void this.startNext(row.conversationId);
+    return row;
+  }
+
+  /** Step mode: let one more task run, then pause again. */
+  step(runId: string): Promise<Run> {
+    return this.unpause(runId, 1);
+  }
+
+  /** Step mode: run every remaining task. */
+  continue(runId: string): Promise<Run> {
+    return this.unpause(runId, -1);
+  }
+
+  /** Edits pending tasks of a paused run; the PLAN event records the edit and the new plan. */
+  async editPlan(runId: string, edits: PlanEdit[]): Promise<Run> {
+    const run = await this.services.conversations.getRun(runId);
+    if (run.status !== 'PAUSED' || !run.plan)
+      throw new ConflictError(`Run ${runId} is not paused, so its plan cannot change`);
+    const enabled = new Set((await this.services.agents.enabled()).map((a) => a.name));
+    const limit = this.services.config.limits.maxInstructionLength;
+    const plan: Plan = structuredClone(run.plan);
+    edits.forEach((edit, i) => {
+      const task = plan.tasks.find((t) => t.id === edit.taskId);
+      if (!task) throw ValidationError.single(`edits.${i}.taskId`, `no task "${edit.taskId}" in this plan`);
+      if (run.completedTaskIds.includes(task.id))
+        throw ValidationError.single(`edits.${i}.taskId`, `task "${edit.taskId}" has already run`);
+      if (edit.agent !== undefined) {
+        if (!enabled.has(edit.agent))
+          throw ValidationError.single(`edits.${i}.agent`, `unknown or disabled agent "${edit.agent}"`);
+        task.agent = edit.agent;
+      }
+      if (edit.instruction !== undefined) {
+        const instruction = edit.instruction.trim();
+        if (!instruction) throw ValidationError.single(`edits.${i}.instruction`, 'instruction is empty');
+        if (instruction.length > limit)
+          throw ValidationError.single(`edits.${i}.instruction`, `instruction is longer than ${limit} characters`);
+        task.instruction = instruction;
+      }
+    });
+    const [updated] = await this.services.db
+      .update(runs)
+      .set({ plan, updatedAt: new Date() })
+      .where(and(eq(runs.id, runId), eq(runs.status, 'PAUSED')))
+      .returning();
+    if (!updated) throw new ConflictError(`Run ${runId} is no longer paused`);
+    await this.services.events.emit([
+      {
+        type: 'PLAN',
+        conversationId: run.conversationId,
+        runId,
+        agentName: 'PlannerAgent',
+        data: { plan, source: 'edit', attempts: 0, edit: edits },
+      },
+    ]);
+    return updated;
+  }
+
+  /** Waits until no run of this process is in flight (tests and benchmarks). */
+  async idle(): Promise<void> {
+    while (this.active.size) await Promise.allSettled([...this.active.values()].map((a) => a.done));
+  }
+
+  private async unpause(runId: string, budget: number): Promise<Run> {
+    const [row] = await this.services.db
+      .update(runs)
+      .set({ stepBudget: budget, status: 'PENDING', leaseOwner: null, leaseExpiresAt: null, updatedAt: new Date() })
+      .where(and(eq(runs.id, runId), eq(runs.status, 'PAUSED')))
+      .returning();
+    if (!row) throw new ConflictError(`Run ${runId} is not paused`);
+    await this.claimAndExecute(row.id);
+    return row;
+  }
+
+  /** Starts the oldest waiting run of a conversation unless one is already running there. */
+  private async startNext(conversationId: string): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const activeRuns = await this.services.conversations.activeRuns(conversationId);
+      const first = activeRuns[0];
+      if (!first || first.status !== 'PENDING') return;
+      await this.claimAndExecute(first.id);
+    } catch (err) {
+      console.error('[baton] could not start the next run', err);
+    }
+  }
+
+  /**
+   * Claims a run with `FOR UPDATE SKIP LOCKED`: a PENDING run, or one whose owner's lease expired.
+   * Only one process wins; the others skip it.
+   */
+  private async claim(runId: string): Promise<(Run & { resumed: boolean }) | undefined> {
+    const { db } = this.services;
+    const rows = await db.execute(sql`
+      with target as (
+        select id, status from runs
+        where id = ${runId}
+          and (status = 'PENDING' or (status = 'RUNNING' and lease_expires_at < now()))
+        for update skip locked)
+      update runs set lease_owner = ${this.ownerId},
+        lease_expires_at = now() + (${this.leaseMs} * interval '1 millisecond'),
+        status = 'RUNNING', updated_at = now()
+      from target where runs.id = target.id
+      returning runs.id, target.status as previous_status`);
+    const list = Array.isArray(rows) ? rows : ((rows as { rows: unknown[] }).rows ?? []);
+    const claimed = list[0] as { id: string; previous_status: string } | undefined;
+    if (!claimed) return undefined;
+    const run = await this.services.conversations.getRun(claimed.id);
+    return { ...run, resumed: claimed.previous_status === 'RUNNING' };
+  }
+
+  private async claimAndExecute(runId: string): Promise<void> {
+    if (this.stopped || this.active.has(runId)) return;
+    const run = await this.claim(runId);
+    if (!run) return;
+    const controller = new AbortController();
+    const done = this.execute(run, controller).finally(() => {
+      this.active.delete(run.id);
+      void this.startNext(run.conversationId);
+    });
+    this.active.set(run.id, { controller, done });
+  }
+
+  private async execute(run: Run & { resumed: boolean }, controller: AbortController): Promise<void> {
+    const { services } = this;
+    let state: ChatState | undefined;
+    let deltas: DeltaBuffer | undefined;
+    try {
+      const [settings, agents, conversation, history] = await Promise.all([
+        services.settings.get(),
+        services.agents.enabled(),
+        services.conversations.get(run.conversationId),
+        this.history(run),
+      ]);
+      state = ChatState.fromHistory({
+        conversationId: run.conversationId,
+        runId: run.id,
+        settings,
+        agents,
+        customerId: conversation.customerId,
+        history: history.filter((e) => e.type === 'MESSAGE' || e.type === 'TOOL_CALL'),
+      });
+      const ctx = this.context(state, controller.signal);
+      deltas = ctx.deltaBuffer;
+      const start: RunStart = {
+        mode: run.mode,
+        budget: run.mode === 'AUTO' || run.stepBudget < 0 ? Number.POSITIVE_INFINITY : run.stepBudget,
+        resume: run.plan ? this.resumePoint(run, history, run.resumed) : undefined,
+      };
+      if (run.resumed && !run.plan) {
+        await ctx.emit([
+          {
+            type: 'RUN_RESUMED',
+            conversationId: run.conversationId,
+            runId: run.id,
+            data: { owner: this.ownerId, fromTaskIds: [] },
+          },
+        ]);
+      }
+      await this.orchestrator.run(ctx, start);
+      deltas.flush();
+    } catch (err) {
+      deltas?.flush();
+      const reason = controller.signal.reason;
+      if (reason instanceof ShutdownSignal) return;
+      await this.fail(run, err, reason, state).catch((e) => console.error('[baton] could not record run failure', e));
+    }
+  }
+
+  /** Records RUN_FAILED (with the shopper-facing apology) or RUN_CANCELLED. */
+  private async fail(run: Run, err: unknown, abortReason: unknown, state?: ChatState): Promise<void> {
+    const base = { conversationId: run.conversationId, runId: run.id };
+    if (abortReason instanceof RunCancelledError || err instanceof RunCancelledError) {
+      const reason = (abortReason as Error | undefined)?.message ?? 'cancelled';
+      await this.services.events.emit([{ ...base, type: 'RUN_CANCELLED', data: { reason } }], {
+        run: { id: run.id, status: 'CANCELLED', error: reason, finished: true },
+      });
+      return;
+    }
+    const apology = state?.context.apologyMessage ?? (await this.services.settings.get()).apologyMessage;
+    const code = isBatonError(err) ? err.code : 'INTERNAL';
+    const reason = err instanceof Error ? err.message : String(err);
+    if (!isBatonError(err)) console.error('[baton] run failed', err);
+    await this.services.events.emit(
+      [
+        { ...base, type: 'MESSAGE', data: { role: 'assistant', text: apology, final: true } },
+        { ...base, type: 'RUN_FAILED', data: { code, reason, message: apology } },
+      ],
+      { run: { id: run.id, status: 'FAILED', error: reason, finished: true } },
+    );
+  }
+
+  /** The conversation's transcript events up to this run, ordered by run then by id. */
+  private async history(run: Run): Promise<BatonEvent[]> {
+    const rows = await this.services.db
+      .select({ event: events })
+      .from(events)
+      .innerJoin(runs, eq(runs.id, events.runId))
+      .where(
+        and(
+          eq(events.conversationId, run.conversationId),
+          inArray(events.type, ['MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED']),
+          sql`${runs.createdAt} <= ${run.createdAt.toISOString()}::timestamptz`,
+        ),
+      )
+      .orderBy(asc(runs.createdAt), asc(events.id));
+    return rows.map((r) => rowToEvent(r.event));
+  }
+
+  private resumePoint(run: Run, history: BatonEvent[], crashed: boolean): NonNullable<RunStart['resume']> {
+    const mine = history.filter((e) => e.runId === run.id);
+    const outputs: TaskOutput[] = [];
+    for (const taskId of run.completedTaskIds) {
+      const done = mine.find((e) => e.type === 'TASK_COMPLETED' && e.taskId === taskId);
+      if (done?.type === 'TASK_COMPLETED')
+        outputs.push({ taskId, agentName: done.agentName ?? '', text: done.data.output });
+    }
+    const retrieval = mine.find((e) => e.type === 'TOOL_CALL' && e.agentName === KNOWLEDGE_RETRIEVER);
+    const knowledge: KnowledgeArticle[] =
+      retrieval?.type === 'TOOL_CALL'
+        ? (((retrieval.data.output as { results?: KnowledgeArticle[] })?.results ?? []) as KnowledgeArticle[])
+        : [];
+    return { plan: run.plan!, outputs, knowledge, resumedBy: crashed ? this.ownerId : undefined };
+  }
+
+  private context(state: ChatState, signal: AbortSignal): RunContext & { deltaBuffer: DeltaBuffer } {
+    const { services } = this;
+    let catalog: Promise<ReadonlyMap<string, ToolDefinition>> | undefined;
+    const deltaBuffer = new DeltaBuffer((batch) => void services.events.emit(batch).catch(() => {}));
+    return {
+      state,
+      signal,
+      models: services.models,
+      tools: services.tools,
+      agents: services.agents,
+      modelDefaults: { timeoutMs: services.config.model.timeoutMs },
+      toolCatalog: () => {
+        catalog ??= services.tools.list().then((list) => new Map(list.map((t) => [t.name, t])));
+        return catalog;
+      },
+      deltaBuffer,
+      delta: (taskId, agentName, text) =>
+        deltaBuffer.push({
+          type: 'MESSAGE_DELTA',
+          conversationId: state.conversationId,
+          runId: state.runId,
+          taskId,
+          agentName,
+          data: { delta: text },
+        }),
+      emit: async (batch: NewEvent[], patch?: Omit<RunPatch, 'id'>) => {
+        if (signal.aborted && !batch.some((e) => e.type === 'RUN_CANCELLED')) throw signal.reason;
+        deltaBuffer.flush();
+        const stored = await services.events.emit(batch, { run: patch ? { id: state.runId, ...patch } : undefined });
+        for (const e of stored) if (e.id !== null) state.absorb(e);
+        return stored;
+      },
+    };
+  }
+
+  /** Renews leases of runs in flight here; a run cancelled elsewhere is aborted. */
+  private async renewLeases(): Promise<void> {
+    const ids = [...this.active.keys()];
+    if (!ids.length || this.stopped) return;
+    try {
+      const rows = await this.services.db
+        .update(runs)
+        .set({ leaseExpiresAt: sql`now() + (${this.leaseMs} * interval '1 millisecond')` })
+        .where(and(inArray(runs.id, ids), eq(runs.leaseOwner, this.ownerId)))
+        .returning({ id: runs.id, status: runs.status });
+      for (const row of rows)
+        if (row.status === 'CANCELLED')
+          this.active.get(row.id)?.controller.abort(new RunCancelledError('cancelled by request'));
+    } catch (err) {
+      console.error('[baton] lease renewal failed', err);
+    }
+  }
+
+  /** Resumes runs whose owner's lease expired, and starts runs nobody claimed. */
+  private async sweep(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const candidates = await this.services.db
+        .select({ id: runs.id, conversationId: runs.conversationId, status: runs.status })
+        .from(runs)
+        .where(
+          sql`(${runs.status} = 'RUNNING' and ${runs.leaseExpiresAt} < now())
+            or (${runs.status} = 'PENDING' and ${runs.leaseOwner} is null)`,
+        )
+        .orderBy(asc(runs.createdAt))
+        .limit(100);
+      const seen = new Set<string>();
+      for (const c of candidates) {
+        if (seen.has(c.conversationId)) continue;
+        seen.add(c.conversationId);
+        if (c.status === 'RUNNING') await this.claimAndExecute(c.id);
+        else await this.startNext(c.conversationId);
+      }
+    } catch (err) {
+      if (!this.stopped) console.error('[baton] run sweep failed', err);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import SchemaBuilder from '@pothos/core';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ValidationPlugin from '@pothos/plugin-validation';
+import { ForbiddenError, issuesFromStandard, UnauthenticatedError, ValidationError } from '../errors.js';
+import type { GraphQLContext } from './context.js';
+
+/** The schema builder: plugins and scalars' TypeScript types only. Types live in `types/`. */
+export const builder = new SchemaBuilder<{
+  Context: GraphQLContext;
+  AuthScopes: {
+    /** Manages agents, settings and tools. */
+    admin: boolean;
+    /** Reads conversations and the event feed (admin or integrator). */
+    reader: boolean;
+    /** Any API key or conversation token (anonymous only with AUTH_MODE=off). */
+    authenticated: boolean;
+    /** May read and write this one conversation. */
+    conversation: string;
+  };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
+  };
+  DefaultFieldNullability: false;
+}>({
+  defaultFieldNullability: false,
+  plugins: [ScopeAuthPlugin, RelayPlugin, ValidationPlugin],
+  relay: { clientMutationId: 'omit', cursorType: 'String' },
+  scopeAuth: {
+    authorizeOnSubscribe: true,
+    authScopes: (ctx) => ({
+      admin: ctx.auth.isAdmin,
+      reader: ctx.auth.isReader,
+      authenticated: ctx.auth.principal.kind !== 'anonymous' || ctx.auth.isAdmin,
+      conversation: (conversationId) => ctx.auth.canAccessConversation(conversationId),
+    }),
+    unauthorizedError: (_parent, ctx, info) =>
+      ctx.auth.principal.kind === 'anonymous'
+        ? new UnauthenticatedError(`Sign in with an API key or conversation token to use ${info.fieldName}`)
+        : new ForbiddenError(`Not allowed: ${info.parentType.name}.${info.fieldName} for ${ctx.auth.describe}`),
+  },
+  validation: {
+    validationError: (result) => new ValidationError(issuesFromStandard(result.issues ?? [])),
+  },
+});

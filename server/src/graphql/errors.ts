@@ -1,0 +1,26 @@
+import { GraphQLError } from 'graphql';
+import { isBatonError } from '../errors.js';
+
+/**
+ * Baton's typed errors reach clients with `extensions.code` (and `field` for validation);
+ * everything else is masked, so internals never leak.
+ */
+export function maskError(error: unknown, message: string, isDev?: boolean): Error {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  if (isBatonError(original)) {
+    return new GraphQLError(original.message, {
+      nodes: error instanceof GraphQLError ? error.nodes : undefined,
+      path: error instanceof GraphQLError ? error.path : undefined,
+      extensions: { code: original.code, ...original.details },
+    });
+  }
+  // Errors GraphQL itself raised (bad query, variable coercion) are the caller's to see.
+  if (error instanceof GraphQLError && !error.originalError) return error;
+  if (error instanceof GraphQLError && error.originalError instanceof GraphQLError) return error.originalError;
+  console.error('[baton] unexpected error', original);
+  return new GraphQLError(isDev && original instanceof Error ? `${message}: ${original.message}` : message, {
+    nodes: error instanceof GraphQLError ? error.nodes : undefined,
+    path: error instanceof GraphQLError ? error.path : undefined,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
+}

@@ -1,0 +1,24 @@
+import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { builder } from './builder.js';
+import './types/scalars.js';
+import './types/agents.js';
+import './types/settings.js';
+import './types/events.js';
+import './types/runs.js';
+import './types/conversations.js';
+
+builder.queryType({});
+builder.mutationType({});
+builder.subscriptionType({});
+
+let schema: GraphQLSchema | undefined;
+/** The schema is built once per process: Pothos builders are not re-entrant. */
+export function getSchema(): GraphQLSchema {
+  schema ??= builder.toSchema({ sortSchema: false });
+  return schema;
+}
+
+/** The printed, sorted SDL that `schema/schema.graphql` holds. */
+export function printSortedSchema(): string {
+  return `${printSchema(lexicographicSortSchema(getSchema()))}\n`;
+}

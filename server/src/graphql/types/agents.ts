@@ -1,0 +1,116 @@
+import type { AgentCard, ModelSettings } from '../../agents/agent-card.js';
+import { builder } from '../builder.js';
+
+export const ModelSettingsRef = builder.objectRef<ModelSettings>('ModelSettings').implement({
+  description: 'Per-agent model settings; unset fields use the server defaults.',
+  fields: (t) => ({
+    provider: t.string({ nullable: true, resolve: (m) => m.provider ?? null }),
+    model: t.string({ nullable: true, resolve: (m) => m.model ?? null }),
+    temperature: t.float({ nullable: true, resolve: (m) => m.temperature ?? null }),
+    timeoutMs: t.int({ nullable: true, resolve: (m) => m.timeoutMs ?? null }),
+  }),
+});
+
+export const AgentRef = builder.objectRef<AgentCard>('Agent').implement({
+  description: 'An agent card: what a specialist does, which tools it may call and whom it may hand off to.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    description: t.exposeString('description'),
+    skills: t.exposeStringList('skills'),
+    instructions: t.exposeString('instructions'),
+    tools: t.exposeStringList('tools', { description: 'Qualified MCP tool names (server.tool).' }),
+    handoffs: t.exposeStringList('handoffs', { description: 'Agents this one may hand a task to.' }),
+    enabled: t.exposeBoolean('enabled'),
+    model: t.field({ type: ModelSettingsRef, resolve: (a) => a.model }),
+    maxSteps: t.exposeInt('maxSteps'),
+    builtin: t.exposeBoolean('builtin'),
+    version: t.exposeInt('version'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+const ModelSettingsInput = builder.inputType('ModelSettingsInput', {
+  fields: (t) => ({
+    provider: t.string(),
+    model: t.string(),
+    temperature: t.float(),
+    timeoutMs: t.int(),
+  }),
+});
+
+const agentInputFields = (required: boolean) =>
+  builder.inputType(required ? 'CreateAgentInput' : 'UpdateAgentInput', {
+    fields: (t) => ({
+      name: t.string({ required }),
+      description: t.string({ required }),
+      skills: t.stringList(),
+      instructions: t.string(),
+      tools: t.stringList(),
+      handoffs: t.stringList(),
+      enabled: t.boolean(),
+      model: t.field({ type: ModelSettingsInput }),
+      maxSteps: t.int(),
+    }),
+  });
+const CreateAgentInput = agentInputFields(true);
+const UpdateAgentInput = agentInputFields(false);
+
+/** GraphQL leaves omitted fields undefined and explicit nulls null; the registry treats both as "keep". */
+const clean = <T extends object>(input: T) =>
+  Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined));
+
+builder.queryFields((t) => ({
+  agents: t.field({
+    type: [AgentRef],
+    authScopes: { reader: true },
+    resolve: (_root, _args, ctx) => ctx.services.agents.list(),
+  }),
+  agent: t.field({
+    type: AgentRef,
+    nullable: true,
+    authScopes: { reader: true },
+    args: { name: t.arg.string({ required: true }) },
+    resolve: async (_root, { name }, ctx) => (await ctx.services.agents.get(name)) ?? null,
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createAgent: t.field({
+    type: AgentRef,
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: CreateAgentInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      ctx.services.agents.create({ ...clean(input), model: input.model ? clean(input.model) : undefined }),
+  }),
+  updateAgent: t.field({
+    type: AgentRef,
+    authScopes: { admin: true },
+    description: 'Updates the given fields. With expectedVersion, a concurrent edit fails with CONFLICT.',
+    args: {
+      name: t.arg.string({ required: true }),
+      input: t.arg({ type: UpdateAgentInput, required: true }),
+      expectedVersion: t.arg.int(),
+    },
+    resolve: (_root, { name, input, expectedVersion }, ctx) =>
+      ctx.services.agents.update(
+        name,
+        { ...clean(input), ...(input.model ? { model: clean(input.model) } : {}) },
+        expectedVersion ?? undefined,
+      ),
+  }),
+  deleteAgent: t.field({
+    type: AgentRef,
+    authScopes: { admin: true },
+    args: { name: t.arg.string({ required: true }) },
+    resolve: async (_root, { name }, ctx) =>
+      ctx.services.agents.delete(name, (await ctx.services.settings.get()).defaultAgent),
+  }),
+  setAgentEnabled: t.field({
+    type: AgentRef,
+    authScopes: { admin: true },
+    args: { name: t.arg.string({ required: true }), enabled: t.arg.boolean({ required: true }) },
+    resolve: (_root, { name, enabled }, ctx) => ctx.services.agents.setEnabled(name, enabled),
+  }),
+}));

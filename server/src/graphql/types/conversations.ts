@@ -1,0 +1,153 @@
+import { type ResolveCursorConnectionArgs, resolveCursorConnection } from '@pothos/plugin-relay';
+import { z } from 'zod';
+import type { Conversation } from '../../chat/conversation-service.js';
+import type { BatonEvent } from '../../chat/events.js';
+import { ForbiddenError, ValidationError } from '../../errors.js';
+import { builder } from '../builder.js';
+import { EventRef, parseCursor } from './events.js';
+import { RunModeEnum, RunRef } from './runs.js';
+
+interface MessageView {
+  id: string;
+  role: 'user' | 'assistant';
+  text: string;
+  agentName: string | null;
+  runId: string | null;
+  final: boolean;
+  createdAt: Date;
+}
+const MessageRef = builder.objectRef<MessageView>('Message').implement({
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'The id of the MESSAGE event.' }),
+    role: t.exposeString('role'),
+    text: t.exposeString('text'),
+    agentName: t.exposeString('agentName', { nullable: true }),
+    runId: t.exposeID('runId', { nullable: true }),
+    final: t.exposeBoolean('final', { description: "True on a run's unified reply." }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+const toMessage = (e: BatonEvent): MessageView | null =>
+  e.type === 'MESSAGE'
+    ? {
+        id: String(e.id),
+        role: e.data.role,
+        text: e.data.text,
+        agentName: e.agentName ?? null,
+        runId: e.runId ?? null,
+        final: e.data.final ?? false,
+        createdAt: e.createdAt,
+      }
+    : null;
+
+export const ConversationRef = builder.objectRef<Conversation>('Conversation').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    customerId: t.exposeString('customerId', { nullable: true }),
+    title: t.exposeString('title', { nullable: true }),
+    metadata: t.field({ type: 'JSON', resolve: (c) => c.metadata }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    messages: t.field({
+      type: [MessageRef],
+      description: 'The transcript: user messages, specialists’ messages and final replies.',
+      resolve: async (c, _a, ctx) =>
+        (await ctx.services.eventStore.list({ conversationId: c.id, types: ['MESSAGE'] }))
+          .map(toMessage)
+          .filter((m): m is MessageView => m !== null),
+    }),
+    events: t.field({
+      type: [EventRef],
+      args: {
+        after: t.arg.id(),
+        first: t.arg.int({ validate: z.number().int().min(1).max(10_000) }),
+      },
+      resolve: (c, args, ctx) =>
+        ctx.services.eventStore.list({
+          conversationId: c.id,
+          after: parseCursor(args.after),
+          limit: args.first ?? 1_000,
+        }),
+    }),
+    runs: t.field({ type: [RunRef], resolve: (c, _a, ctx) => ctx.services.conversations.runsOf(c.id) }),
+  }),
+});
+
+const StartConversationPayload = builder
+  .objectRef<{ conversation: Conversation; token: string }>('StartConversationPayload')
+  .implement({
+    fields: (t) => ({
+      conversation: t.field({ type: ConversationRef, resolve: (p) => p.conversation }),
+      token: t.exposeString('token', {
+        description: 'Lets its holder send messages to this conversation and subscribe to it. Shown once.',
+      }),
+    }),
+  });
+
+const StartConversationInput = builder.inputType('StartConversationInput', {
+  fields: (t) => ({
+    title: t.string({ validate: z.string().max(200) }),
+    customerId: t.string({
+      description: 'A customer the caller vouches for (admin or integrator keys only): tools act for this customer.',
+      validate: z.string().min(1).max(200),
+    }),
+    metadata: t.field({ type: 'JSON' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  conversations: t.connection({
+    type: ConversationRef,
+    authScopes: { reader: true },
+    description: 'Newest first.',
+    resolve: (_r, args, ctx) =>
+      resolveCursorConnection(
+        { args, toCursor: (c: Conversation) => `${c.createdAt.toISOString()}|${c.id}` },
+        async ({ after, limit, inverted }: ResolveCursorConnectionArgs) => {
+          if (inverted) throw new Error('conversations pages forward only (first/after)');
+          const [at, id] = (after ?? '').split('|');
+          return ctx.services.conversations.page(limit, after && id ? { createdAt: new Date(at!), id } : undefined);
+        },
+      ),
+  }),
+  conversation: t.field({
+    type: ConversationRef,
+    args: { id: t.arg.id({ required: true }) },
+    authScopes: (_r, args) => ({ conversation: String(args.id) }),
+    resolve: (_r, args, ctx) => ctx.services.conversations.get(String(args.id)),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  startConversation: t.field({
+    type: StartConversationPayload,
+    args: { input: t.arg({ type: StartConversationInput }) },
+    authScopes: { reader: true },
+    resolve: (_r, { input }, ctx) => {
+      const metadata = input?.metadata;
+      if (metadata !== undefined && metadata !== null && (typeof metadata !== 'object' || Array.isArray(metadata)))
+        throw ValidationError.single('input.metadata', 'metadata must be a JSON object');
+      return ctx.services.conversations.start({
+        title: input?.title,
+        customerId: input?.customerId,
+        metadata: metadata as Record<string, unknown> | undefined,
+      });
+    },
+  }),
+  sendMessage: t.field({
+    type: RunRef,
+    description: 'Stores the message and starts a run, returning it at once. Follow it with runEvents.',
+    args: {
+      conversationId: t.arg.id({ required: true }),
+      text: t.arg.string({ required: true }),
+      mode: t.arg({ type: RunModeEnum }),
+    },
+    authScopes: (_r, args) => ({ conversation: String(args.conversationId) }),
+    resolve: async (_r, args, ctx) => {
+      if (args.mode === 'STEP' && !ctx.auth.isReader)
+        throw new ForbiddenError('Step mode is for designers: it needs an admin or integrator key');
+      return ctx.services.runs.submit(String(args.conversationId), args.text, args.mode ?? 'AUTO');
+    },
+  }),
+}));

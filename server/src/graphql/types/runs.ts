@@ -1,0 +1,162 @@
+import type { Run } from '../../chat/conversation-service.js';
+import { replayThenLive } from '../../chat/event-stream.js';
+import type { PlanTask } from '../../chat/plan.js';
+import { runModes, runStatuses } from '../../db/schema/conversations.js';
+import { ForbiddenError } from '../../errors.js';
+import { builder } from '../builder.js';
+import type { GraphQLContext } from '../context.js';
+import { EventRef } from './events.js';
+
+const RunStatusEnum = builder.enumType('RunStatus', { values: runStatuses });
+export const RunModeEnum = builder.enumType('RunMode', {
+  description: 'AUTO runs straight through; STEP pauses after planning and before each task.',
+  values: runModes,
+});
+const TaskStatusEnum = builder.enumType('TaskStatus', {
+  values: ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED'] as const,
+});
+
+type TaskView = PlanTask & { status: 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED' };
+const TaskRef = builder.objectRef<TaskView>('RunTask').implement({
+  description: 'A task of the plan, with its state in this run.',
+  fields: (t) => ({
+    id: t.exposeString('id'),
+    agent: t.exposeString('agent'),
+    instruction: t.exposeString('instruction'),
+    statusMessage: t.exposeString('statusMessage'),
+    dependsOn: t.exposeStringList('dependsOn'),
+    status: t.field({ type: TaskStatusEnum, resolve: (task) => task.status }),
+  }),
+});
+
+export const RunRef = builder.objectRef<Run>('Run').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    conversationId: t.exposeID('conversationId'),
+    status: t.field({ type: RunStatusEnum, resolve: (r) => r.status }),
+    mode: t.field({ type: RunModeEnum, resolve: (r) => r.mode }),
+    plan: t.field({ type: 'JSON', nullable: true, resolve: (r) => r.plan ?? null }),
+    tasks: t.field({
+      type: [TaskRef],
+      resolve: async (r, _a, ctx) => {
+        if (!r.plan) return [];
+        const events = await ctx.services.eventStore.list({
+          runId: r.id,
+          types: ['TASK_STARTED', 'TASK_COMPLETED', 'TASK_FAILED'],
+        });
+        const state = new Map<string, TaskView['status']>();
+        for (const e of events) {
+          if (!e.taskId) continue;
+          state.set(
+            e.taskId,
+            e.type === 'TASK_STARTED' ? 'RUNNING' : e.type === 'TASK_COMPLETED' ? 'COMPLETED' : 'FAILED',
+          );
+        }
+        return r.plan.tasks.map((task) => ({ ...task, status: state.get(task.id) ?? 'PENDING' }));
+      },
+    }),
+    reply: t.string({
+      nullable: true,
+      description: 'The unified final reply, once the run completed.',
+      resolve: async (r, _a, ctx) => {
+        const [done] = await ctx.services.eventStore.list({ runId: r.id, types: ['RUN_COMPLETED'], limit: 1 });
+        return done?.type === 'RUN_COMPLETED' ? done.data.reply : null;
+      },
+    }),
+    error: t.exposeString('error', { nullable: true }),
+    events: t.field({
+      type: [EventRef],
+      resolve: (r, _a, ctx) => ctx.services.eventStore.list({ runId: r.id }),
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+async function loadRun(ctx: GraphQLContext, id: string): Promise<Run> {
+  const run = await ctx.services.conversations.getRun(id);
+  if (!ctx.auth.canAccessConversation(run.conversationId))
+    throw new ForbiddenError(`Not allowed: run ${id} belongs to another conversation`);
+  return run;
+}
+
+const PlanEditInput = builder.inputType('PlanTaskEditInput', {
+  description: 'Changes to one pending task of a paused run.',
+  fields: (t) => ({
+    taskId: t.string({ required: true }),
+    agent: t.string(),
+    instruction: t.string(),
+  }),
+});
+
+builder.queryFields((t) => ({
+  run: t.field({
+    type: RunRef,
+    authScopes: { authenticated: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, args, ctx) => loadRun(ctx, String(args.id)),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  cancelRun: t.field({
+    type: RunRef,
+    authScopes: { authenticated: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_r, args, ctx) => ctx.services.runs.cancel((await loadRun(ctx, String(args.id))).id),
+  }),
+  stepRun: t.field({
+    type: RunRef,
+    description: 'Step mode: runs the next task, then pauses again.',
+    authScopes: { reader: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_r, args, ctx) => ctx.services.runs.step((await loadRun(ctx, String(args.id))).id),
+  }),
+  continueRun: t.field({
+    type: RunRef,
+    description: 'Step mode: runs all remaining tasks without pausing.',
+    authScopes: { reader: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_r, args, ctx) => ctx.services.runs.continue((await loadRun(ctx, String(args.id))).id),
+  }),
+  editPlan: t.field({
+    type: RunRef,
+    description: "Edits a paused run's pending tasks (instruction, agent). The edit is recorded in a PLAN event.",
+    authScopes: { admin: true },
+    args: {
+      runId: t.arg.id({ required: true }),
+      edits: t.arg({ type: [PlanEditInput], required: true }),
+    },
+    resolve: async (_r, args, ctx) =>
+      ctx.services.runs.editPlan(
+        (await loadRun(ctx, String(args.runId))).id,
+        args.edits.map((e) => ({
+          taskId: e.taskId,
+          agent: e.agent ?? undefined,
+          instruction: e.instruction ?? undefined,
+        })),
+      ),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  runEvents: t.field({
+    type: EventRef,
+    description: "A run's events from its start, then live, ending after RUN_COMPLETED, RUN_FAILED or RUN_CANCELLED.",
+    authScopes: { authenticated: true },
+    args: { runId: t.arg.id({ required: true }) },
+    subscribe: async (_r, args, ctx) => {
+      const run = await loadRun(ctx, String(args.runId));
+      return replayThenLive({
+        store: ctx.services.eventStore,
+        bus: ctx.services.bus,
+        query: { runId: run.id },
+        includeTransient: true,
+        until: (e) => e.type === 'RUN_COMPLETED' || e.type === 'RUN_FAILED' || e.type === 'RUN_CANCELLED',
+        signal: ctx.signal,
+      });
+    },
+    resolve: (e) => e,
+  }),
+}));

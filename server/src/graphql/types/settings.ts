@@ -1,0 +1,107 @@
+import { type BusinessHours, describeBusinessHours, isOpenAt, weekdays } from '../../chat/business-hours.js';
+import type { WorkspaceSettings } from '../../chat/workspace-settings.js';
+import { doubleTextingPolicies } from '../../db/schema/settings.js';
+import { ValidationError } from '../../errors.js';
+import { builder } from '../builder.js';
+
+const DoubleTexting = builder.enumType('DoubleTextingPolicy', {
+  description: 'What happens to a message sent while a run is still active in the conversation.',
+  values: doubleTextingPolicies,
+});
+
+type Interval = { open: string; close: string };
+const IntervalRef = builder.objectRef<Interval>('OpeningInterval').implement({
+  fields: (t) => ({ open: t.exposeString('open'), close: t.exposeString('close') }),
+});
+const DayRef = builder.objectRef<{ day: string; intervals: Interval[] }>('OpeningDay').implement({
+  fields: (t) => ({
+    day: t.exposeString('day', { description: 'mon … sun' }),
+    intervals: t.field({ type: [IntervalRef], resolve: (d) => d.intervals }),
+  }),
+});
+const BusinessHoursRef = builder.objectRef<BusinessHours>('BusinessHours').implement({
+  fields: (t) => ({
+    timeZone: t.exposeString('timeZone'),
+    days: t.field({ type: [DayRef], resolve: (h) => weekdays.map((day) => ({ day, intervals: h.weekly[day] })) }),
+    openNow: t.boolean({ resolve: (h) => isOpenAt(h, new Date()) }),
+    summary: t.string({ resolve: (h) => describeBusinessHours(h) }),
+  }),
+});
+
+const SettingsRef = builder.objectRef<WorkspaceSettings>('Settings').implement({
+  description:
+    "The workspace's shared context: every agent gets the brand voice; the planner refuses with the refusal message.",
+  fields: (t) => ({
+    brandVoice: t.exposeString('brandVoice'),
+    refusalMessage: t.exposeString('refusalMessage'),
+    apologyMessage: t.exposeString('apologyMessage', { description: 'Shown to the shopper when a run fails.' }),
+    businessHours: t.field({ type: BusinessHoursRef, resolve: (s) => s.businessHours }),
+    humanTransferScenarios: t.exposeStringList('humanTransferScenarios'),
+    defaultAgent: t.exposeString('defaultAgent'),
+    doubleTexting: t.field({ type: DoubleTexting, resolve: (s) => s.doubleTexting }),
+  }),
+});
+
+const IntervalInput = builder.inputType('OpeningIntervalInput', {
+  fields: (t) => ({ open: t.string({ required: true }), close: t.string({ required: true }) }),
+});
+const DayInput = builder.inputType('OpeningDayInput', {
+  fields: (t) => ({
+    day: t.string({ required: true }),
+    intervals: t.field({ type: [IntervalInput], required: true }),
+  }),
+});
+const BusinessHoursInput = builder.inputType('BusinessHoursInput', {
+  fields: (t) => ({
+    timeZone: t.string({ required: true }),
+    days: t.field({ type: [DayInput], required: true, description: 'Days left out are closed.' }),
+  }),
+});
+const SettingsInput = builder.inputType('UpdateSettingsInput', {
+  fields: (t) => ({
+    brandVoice: t.string(),
+    refusalMessage: t.string(),
+    apologyMessage: t.string(),
+    businessHours: t.field({ type: BusinessHoursInput }),
+    humanTransferScenarios: t.stringList(),
+    defaultAgent: t.string(),
+    doubleTexting: t.field({ type: DoubleTexting }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  settings: t.field({
+    type: SettingsRef,
+    authScopes: { reader: true },
+    resolve: (_r, _a, ctx) => ctx.services.settings.get(),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  updateSettings: t.field({
+    type: SettingsRef,
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: SettingsInput, required: true }) },
+    resolve: (_r, { input }, ctx) => {
+      const { businessHours, ...rest } = input;
+      const weekly = businessHours
+        ? {
+            timeZone: businessHours.timeZone,
+            weekly: Object.fromEntries(
+              weekdays.map((d) => [d, businessHours.days.find((x) => x.day.toLowerCase() === d)?.intervals ?? []]),
+            ),
+          }
+        : undefined;
+      const unknownDay = businessHours?.days.findIndex(
+        (d) => !(weekdays as readonly string[]).includes(d.day.toLowerCase()),
+      );
+      if (unknownDay !== undefined && unknownDay >= 0)
+        return Promise.reject(
+          new ValidationError([
+            { field: `input.businessHours.days.${unknownDay}.day`, message: 'day is one of mon … sun' },
+          ]),
+        );
+      return ctx.services.settings.update({ ...rest, businessHours: weekly });
+    },
+  }),
+}));

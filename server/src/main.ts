@@ -1,0 +1,35 @@
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import { isBatonError } from './errors.js';
+
+/** Boots Baton: config → database (migrations, seed) → HTTP server. */
+async function main() {
+  const config = loadConfig();
+  const app = await buildApp(config, {
+    onAdminKeyCreated: (key) => {
+      console.log('\n  Admin API key (shown once, store it now):');
+      console.log(`  ${key}\n`);
+    },
+  });
+  const { url } = await app.start();
+  const db = config.databaseUrl ? 'PostgreSQL' : `PGlite (${config.dataDir})`;
+  console.log(
+    `Baton listening on ${url}/graphql  ·  database: ${db}  ·  model provider: ${app.services.models.name}${app.services.models.ruleBased ? ' (rule-based stand-in, not an LLM)' : ''}  ·  auth: ${config.authMode}`,
+  );
+  if (config.authMode === 'off') console.log('AUTH_MODE=off: anyone can act as admin. Never use this in production.');
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    await app.stop().catch((err) => console.error(err));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(isBatonError(err) ? `${err.code}: ${err.message}` : err);
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+import type { AgentRegistry } from './agents/agent-registry.js';
+import type { ApiKeyService } from './auth/api-key-service.js';
+import type { ConversationService } from './chat/conversation-service.js';
+import type { EventPublisher } from './chat/event-publisher.js';
+import type { RunManager } from './chat/run-manager.js';
+import type { SettingsService } from './chat/settings-service.js';
+import type { Config } from './config.js';
+import type { Database, Db } from './db/client.js';
+import type { EventBus } from './db/event-bus.js';
+import type { EventStore } from './db/event-store.js';
+import type { ModelProvider } from './models/model-provider.js';
+import type { ToolRegistry } from './tools/tool-registry.js';
+
+/** Everything a request or a run needs, built once in buildApp() and passed down: no module state. */
+export interface Services {
+  config: Config;
+  database: Database;
+  db: Db;
+  eventStore: EventStore;
+  bus: EventBus;
+  events: EventPublisher;
+  agents: AgentRegistry;
+  settings: SettingsService;
+  conversations: ConversationService;
+  apiKeys: ApiKeyService;
+  tools: ToolRegistry;
+  models: ModelProvider;
+  runs: RunManager;
+}
