@@ -1,0 +1,34 @@
+/** One piece of a message that may carry its own intent. */
+export interface Clause {
+  text: string;
+  /** Asked as a question: ends a sentence with "?" or opens with a question word. */
+  question: boolean;
+}
+
+/** Sentence ends (captured, to tell questions apart). */
+const SENTENCE_END = /([?!;]+|\.(?=\s|$)|\n+)/;
+/** Commas and the connectors that usually start a new request. */
+const CONNECTOR =
+  /\s*,?\s*\b(?:and also|and by the way|by the way|btw|oh and|one more thing|another thing|additionally|as well as|and then|also|plus|and)\b\s*,?\s*|\s*,\s*/gi;
+const QUESTION_START =
+  /^(is|are|am|was|were|does|do|did|can|could|would|will|should|what|whats|which|when|where|wheres|who|why|how|any|tell me)\b/i;
+
+/**
+ * Splits a message into clauses on sentence ends, commas and connectors ("and", "also", "by the
+ * way", "plus"...). Over-splitting is fine: the planner re-joins pieces that have no intent of their
+ * own and adjacent pieces that go to the same agent.
+ */
+export function splitClauses(message: string): Clause[] {
+  const out: Clause[] = [];
+  const parts = message.split(SENTENCE_END);
+  for (let i = 0; i < parts.length; i += 2) {
+    const asked = (parts[i + 1] ?? '').includes('?');
+    const pieces = parts[i]!.split(CONNECTOR)
+      .map((p) => p?.trim().replace(/^[-–—:]+\s*|\s*[-–—:]+$/g, '') ?? '')
+      .filter((p) => /[a-z0-9]/i.test(p));
+    pieces.forEach((text, k) => {
+      out.push({ text, question: QUESTION_START.test(text) || (asked && k === pieces.length - 1) });
+    });
+  }
+  return out;
+}

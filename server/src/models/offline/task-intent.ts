@@ -1,0 +1,99 @@
+import type { Entities } from './entity-extractor.js';
+import { isSmallTalk } from './message-checks.js';
+import { stem, type TextFeatures } from './text-features.js';
+
+/** What a piece of text asks for, in shop terms. Used to word plans and to pick store tools. */
+export type TaskIntent =
+  | 'human'
+  | 'cancel'
+  | 'exchange'
+  | 'return'
+  | 'refund'
+  | 'address'
+  | 'payment'
+  | 'modify_items'
+  | 'restock'
+  | 'newsletter'
+  | 'bulk'
+  | 'recommend'
+  | 'track'
+  | 'product_detail'
+  | 'product_search'
+  | 'knowledge'
+  | 'greeting'
+  | 'unknown';
+
+const KNOWLEDGE_TOPICS = new Set(
+  [
+    'policy',
+    'shipping',
+    'ship',
+    'hours',
+    'pay',
+    'card',
+    'giftcard',
+    'warranty',
+    'guarantee',
+    'privacy',
+    'account',
+    'contact',
+    'located',
+    'location',
+    'faq',
+    'time',
+    'international',
+    'free',
+    'loyalty',
+    'program',
+    'membership',
+    'promotion',
+  ].map(stem),
+);
+
+/**
+ * Classifies text by its words and entities. Order matters: a request to talk to a person wins
+ * over everything, a change to an order over a question about one.
+ */
+export function classifyIntent(features: TextFeatures, entities: Entities): TaskIntent {
+  const stems = new Set(features.tokens.map((t) => t.stem));
+  const has = (...ws: string[]) => ws.some((w) => stems.has(stem(w)));
+  const word = (...ws: string[]) => ws.some((w) => features.words.includes(w));
+  const orderish = entities.orderIds.length > 0 || has('order', 'package', 'delivery');
+  if (has('human', 'talk') && (has('human') || word('agent'))) return 'human';
+  if (has('complaint', 'upset')) return 'human';
+  if (has('cancel')) return 'cancel';
+  if (has('exchange')) return 'exchange';
+  if (has('refund')) return 'refund';
+  if (has('return') && !has('policy')) return 'return';
+  if (has('damaged') || (word('wrong') && (has('item') || entities.products.length > 0 || has('received'))))
+    return 'return';
+  if (entities.address || (has('address') && (has('change') || word('new', 'moved')))) return 'address';
+  if (has('pay', 'card', 'giftcard') && has('change') && orderish) return 'payment';
+  if (has('change') && orderish && (entities.sizes.length || entities.colours.length || has('item', 'size', 'color')))
+    return 'modify_items';
+  if (has('restock') || (has('notify') && (entities.products.length > 0 || has('stock', 'available'))))
+    return 'restock';
+  if (has('newsletter', 'notify') || (has('promotion') && entities.emails.length > 0)) return 'newsletter';
+  if (has('bulk', 'wholesale', 'business')) return 'bulk';
+  if (has('complement', 'recommend', 'accessory', 'bundle', 'gift')) return 'recommend';
+  if (
+    entities.orderIds.length > 0 ||
+    has('track', 'status') ||
+    (orderish && has('shipping', 'ship', 'delivery', 'time'))
+  )
+    return 'track';
+  if (word('where') && has('order', 'package', 'stuff')) return 'track';
+  if (has('policy')) return 'knowledge';
+  if (entities.productIds.length > 0 || has('specification', 'detail')) return 'product_detail';
+  if (
+    has('search', 'stock', 'available', 'price', 'size', 'color', 'material') ||
+    entities.products.length > 0 ||
+    entities.maxPrice !== undefined
+  )
+    return features.tokens.some((t) => KNOWLEDGE_TOPICS.has(t.stem)) && entities.products.length === 0
+      ? 'knowledge'
+      : 'product_search';
+  if (features.tokens.some((t) => KNOWLEDGE_TOPICS.has(t.stem))) return 'knowledge';
+  if (isSmallTalk(features.words)) return 'greeting';
+  return 'unknown';
+}

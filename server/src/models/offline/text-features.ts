@@ -1,0 +1,179 @@
+import { createSpellCorrector } from './fuzzy-match.js';
+import { OFF_TOPIC_WORDS } from './message-checks.js';
+import { COLOURS, MATERIALS, PRODUCT_NOUNS } from './product-lexicon.js';
+import { PHRASE_SYNONYMS, WORD_SYNONYMS } from './synonyms.js';
+
+/** A content word of a text after correction, synonyms and stemming. */
+export interface Token {
+  /** Stemmed, canonical form used for matching. */
+  stem: string;
+  /** The word as written (after spelling correction). */
+  surface: string;
+  /** Position in `words`, for phrase and proximity checks. */
+  index: number;
+}
+
+export interface TextFeatures {
+  /** Lower-case words in order, chat-speak expanded and misspellings corrected, stop words kept. */
+  words: string[];
+  /** Content words only. */
+  tokens: Token[];
+}
+
+export const STOP_WORDS: ReadonlySet<string> = new Set(
+  `a an the i me my mine myself we our ours us you your yours he she him her his it its they them their this that
+  these those is am are was were be been being have has had do does did doing will would shall should can could may
+  might must to of in on at by for with about from into over up down out off and or but if so than then too very
+  just also as any some all what which who whom whose when where why how there here please want wants wanted like
+  need needs needed get gets got getting know tell let one ones thing things something anything everything
+  much many more most really still yet already now ever even well able bit lot lots kind sort maybe oh hey
+  again way ask asking go going am via else other another own same sure okay ok yes no not im id`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+/** Real words that sit one typo away from shop words; never "corrected" ("shows" is not "shoes"). */
+export const COMMON_WORDS: readonly string[] = `shows show house horse charged charges charging bought brought thought
+  though through sold told held wanted waited wait asked looked looks works worked working arrived arrives
+  received receive reached still cold colder later letter better bigger smaller larger longer sent spent meant
+  sister brother mother father friend friends birthday weekend today tomorrow yesterday week weeks month months
+  year years time times day days morning evening night lover lovers loves loved great good nice fine happy sorry
+  problem problems issue issues question questions answer reply cards card shirts shorts boxes paid said says
+  which while white whole where there these those three thanks thank hello hours house around about above
+  country countries state states city cities street address number numbers email emails`
+  .split(/\s+/)
+  .filter(Boolean);
+
+/** Shorthand shoppers type, expanded before anything else. */
+const CHAT_SPEAK: Readonly<Record<string, string>> = {
+  u: 'you',
+  ur: 'your',
+  r: 'are',
+  pls: 'please',
+  plz: 'please',
+  thx: 'thanks',
+  thnx: 'thanks',
+  thnks: 'thanks',
+  ty: 'thanks',
+  wanna: 'want to',
+  gonna: 'going to',
+  gimme: 'give me',
+  wat: 'what',
+  whats: 'what is',
+  wheres: 'where is',
+  hows: 'how is',
+  hasnt: 'has not',
+  havent: 'have not',
+  didnt: 'did not',
+  doesnt: 'does not',
+  dont: 'do not',
+  cant: 'can not',
+  wont: 'will not',
+  isnt: 'is not',
+  im: 'i am',
+  ive: 'i have',
+  wen: 'when',
+  bak: 'back',
+  btw: 'by the way',
+  pic: 'picture',
+  info: 'information',
+  asap: 'urgently',
+  w: 'with',
+};
+
+/** Lower-cases and unifies punctuation; hyphenated one-letter prefixes fuse (t-shirt → tshirt, e-mail → email). */
+export function normaliseText(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u02bc`]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/\bcan't\b/g, 'can not')
+    .replace(/\bwon't\b/g, 'will not')
+    .replace(/n't\b/g, ' not')
+    .replace(/'(s|re|ll|d|ve|m)\b/g, '')
+    .replace(/\b([a-z])-([a-z]{3,})/g, '$1$2');
+}
+
+/** Words of a text, in order, with chat-speak expanded. Digits stay (sizes, ids) but `#` and `$` go. */
+export function rawWords(text: string): string[] {
+  const out: string[] = [];
+  for (const w of normaliseText(text).match(/[a-z0-9]+(?:\.[0-9]+)?/g) ?? []) {
+    const expanded = CHAT_SPEAK[w];
+    if (expanded) out.push(...expanded.split(' '));
+    else out.push(w);
+  }
+  return out;
+}
+
+/** Light suffix stripping: enough to make "shipping", "shipped" and "shipment" meet, no more. */
+export function stem(word: string): string {
+  let w = word;
+  if (w.length <= 3 || /\d/.test(w)) return w;
+  if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
+  else if (w.endsWith('sses')) w = w.slice(0, -2);
+  else if (/(ch|sh|x|z)es$/.test(w)) w = w.slice(0, -2);
+  else if (w.endsWith('s') && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
+  if (w.endsWith('ication') && w.length > 9) w = `${w.slice(0, -7)}ify`;
+  else if (w.endsWith('ation') && w.length > 8) w = undouble(w.slice(0, -5));
+  else if (w.endsWith('ing') && w.length > 5) w = undouble(w.slice(0, -3));
+  else if (w.endsWith('ed') && w.length > 4) w = undouble(w.slice(0, -2));
+  else if (w.endsWith('ment') && w.length > 6) w = w.slice(0, -4);
+  else if (w.endsWith('ly') && w.length > 5) w = w.slice(0, -2);
+  if (w.endsWith('ery') && w.length > 6) w = w.slice(0, -1);
+  if (w.endsWith('e') && w.length > 3) w = w.slice(0, -1);
+  return w;
+}
+
+function undouble(w: string): string {
+  return /([bdgmnprt])\1$/.test(w) ? w.slice(0, -1) : w;
+}
+
+/** Every word the analyser treats as correctly spelled, besides the caller's own vocabulary. */
+export function baseLexicon(): string[] {
+  const words = new Set<string>([...STOP_WORDS, ...COMMON_WORDS, ...OFF_TOPIC_WORDS]);
+  for (const w of [...PRODUCT_NOUNS, ...COLOURS, ...MATERIALS].flatMap((p) => p.split(' '))) words.add(w);
+  for (const [phrase, canonical] of PHRASE_SYNONYMS) {
+    for (const w of phrase.split(' ')) words.add(w);
+    words.add(canonical);
+  }
+  for (const [word, canonical] of Object.entries(WORD_SYNONYMS)) {
+    words.add(word);
+    words.add(canonical);
+  }
+  for (const v of Object.values(CHAT_SPEAK)) for (const w of v.split(' ')) words.add(w);
+  return [...words];
+}
+
+/**
+ * Builds an analyser whose spelling corrector knows `vocabulary` (card words, product words...).
+ * Phrase synonyms become one canonical token ("do you sell" → search), word synonyms map onto a
+ * shared word, and stop words drop out of `tokens` but stay in `words` for phrase matching.
+ */
+export function createTextAnalyzer(vocabulary: Iterable<string>): (text: string) => TextFeatures {
+  const known = new Set<string>([...baseLexicon(), ...vocabulary]);
+  const correct = createSpellCorrector(known);
+  const phrases = PHRASE_SYNONYMS.map(([p, c]) => [p.split(' '), c] as const).sort((a, b) => b[0].length - a[0].length);
+  const wordSynonyms = new Map(Object.entries(WORD_SYNONYMS).map(([k, v]) => [stem(k), stem(v)]));
+  const canonical = (w: string) => {
+    const s = stem(w);
+    return wordSynonyms.get(s) ?? s;
+  };
+  return (text: string) => {
+    const words = rawWords(text).map(correct);
+    const tokens: Token[] = [];
+    for (let i = 0; i < words.length; ) {
+      const phrase = phrases.find(([p]) => p.every((w, k) => words[i + k] === w));
+      if (phrase) {
+        tokens.push({ stem: canonical(phrase[1]), surface: phrase[0].join(' '), index: i });
+        i += phrase[0].length;
+        continue;
+      }
+      const w = words[i]!;
+      if (!STOP_WORDS.has(w) && w.length > 1 && !/\d/.test(w)) {
+        tokens.push({ stem: canonical(w), surface: w, index: i });
+      }
+      i++;
+    }
+    return { words, tokens };
+  };
+}
