@@ -1,0 +1,100 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Db } from '../../db/client.js';
+import { customerScopeSchema, toolMetaKeys } from '../../tools/tool-call-meta.js';
+import type { CustomerScope } from '../../tools/tool-registry.js';
+import { runIdempotentWrite, runOutcome, type StoreOutcome } from '../idempotency.js';
+import type { StoreCallContext } from '../store-call-context.js';
+import { orderTools } from './order-tools.js';
+import { shoppingTools } from './shopping-tools.js';
+import type { StoreTool } from './store-tool.js';
+import { supportTools } from './support-tools.js';
+
+export const STORE_SERVER_NAME = 'store';
+
+/** Every tool of the built-in store server. */
+export const storeTools: readonly StoreTool[] = [...orderTools, ...shoppingTools, ...supportTools];
+
+/**
+ * Where a call's customer scope comes from. `meta`: the request's `_meta`, set by Baton's tool
+ * registry; only safe over the in-process transport. `fixed`: one scope for every call (HTTP),
+ * with idempotency keys namespaced by `keyPrefix` so outside callers never share keys with runs.
+ */
+export type StoreScopeSource = { kind: 'meta' } | { kind: 'fixed'; customer: CustomerScope; keyPrefix: string };
+
+export interface StoreMcpServerOptions {
+  db: Db;
+  scope: StoreScopeSource;
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+function callContext(scope: StoreScopeSource, meta: Record<string, unknown> | undefined): StoreCallContext {
+  const key = text(meta?.[toolMetaKeys.idempotencyKey]);
+  const base = {
+    conversationId: text(meta?.[toolMetaKeys.conversationId]),
+    agentName: text(meta?.[toolMetaKeys.agentName]),
+  };
+  if (scope.kind === 'fixed') {
+    return { ...base, customer: scope.customer, idempotencyKey: key ? `${scope.keyPrefix}${key}` : undefined };
+  }
+  const parsed = customerScopeSchema.safeParse(meta?.[toolMetaKeys.customer]);
+  return { ...base, customer: parsed.success ? parsed.data : { verified: false }, idempotencyKey: key };
+}
+
+function toResult(tool: StoreTool, outcome: StoreOutcome, replayed: boolean): CallToolResult {
+  if (!outcome.ok) {
+    return {
+      isError: true,
+      content: [{ type: 'text', text: outcome.error }],
+      _meta: { [toolMetaKeys.errorCode]: outcome.code, [toolMetaKeys.replayed]: replayed },
+    };
+  }
+  const output = outcome.output;
+  const structured =
+    output !== null && typeof output === 'object' && !Array.isArray(output)
+      ? (output as Record<string, unknown>)
+      : { result: output };
+  const userId = tool.identifies ? text((output as { user_id?: unknown }).user_id) : undefined;
+  return {
+    content: [{ type: 'text', text: JSON.stringify(output) }],
+    structuredContent: structured,
+    _meta: { [toolMetaKeys.replayed]: replayed, ...(userId ? { [toolMetaKeys.identifiedCustomerId]: userId } : {}) },
+  };
+}
+
+/** The built-in `store` MCP server over the store tables. Connect it to any transport. */
+export function createStoreMcpServer(options: StoreMcpServerOptions): McpServer {
+  const server = new McpServer(
+    { name: STORE_SERVER_NAME, version: '1.0.0' },
+    { instructions: 'Baton demo store: orders, customers, catalogue, knowledge base, leads and support tickets.' },
+  );
+  for (const tool of storeTools) {
+    server.registerTool(
+      tool.name,
+      {
+        description: tool.description,
+        inputSchema: tool.input,
+        annotations: { readOnlyHint: tool.readOnly, idempotentHint: true, openWorldHint: false },
+      },
+      async (args: Record<string, unknown>, extra): Promise<CallToolResult> => {
+        const ctx = callContext(options.scope, extra._meta as Record<string, unknown> | undefined);
+        try {
+          if (tool.readOnly)
+            return toResult(tool, await runOutcome(() => tool.run(options.db, args as never, ctx)), false);
+          const { replayed, ...outcome } = await runIdempotentWrite(options.db, tool.name, ctx, (tx) =>
+            tool.run(tx, args as never, ctx),
+          );
+          return toResult(tool, outcome as StoreOutcome, replayed);
+        } catch (err) {
+          return toResult(
+            tool,
+            { ok: false, error: `The store could not run ${tool.name}: ${(err as Error).message}`, code: 'TOOL_ERROR' },
+            false,
+          );
+        }
+      },
+    );
+  }
+  return server;
+}

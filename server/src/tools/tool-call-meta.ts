@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import type { CustomerScope, ToolCallContext } from './tool-registry.js';
+
+/**
+ * Keys of the MCP `_meta` that Baton adds to tool calls and results. The built-in store server
+ * trusts the request keys only over the in-process transport; external servers only get the
+ * idempotency key and the conversation id, never the customer.
+ */
+export const toolMetaKeys = {
+  customer: 'baton/customer',
+  idempotencyKey: 'baton/idempotencyKey',
+  conversationId: 'baton/conversationId',
+  agentName: 'baton/agentName',
+  /** Result: the refusal or failure code (FORBIDDEN, NOT_FOUND, ...). */
+  errorCode: 'baton/errorCode',
+  /** Result: set by identity tools when they identify the shopper. */
+  identifiedCustomerId: 'baton/identifiedCustomerId',
+  /** Result: true when an idempotent write returned its first result again. */
+  replayed: 'baton/replayed',
+} as const;
+
+export const customerScopeSchema = z.object({
+  customerId: z.string().min(1).optional(),
+  verified: z.boolean().default(false),
+  admin: z.boolean().optional(),
+});
+
+/** `_meta` for a call to the built-in store server. */
+export function storeCallMeta(context: ToolCallContext): Record<string, unknown> {
+  return {
+    [toolMetaKeys.customer]: context.customer satisfies CustomerScope,
+    [toolMetaKeys.idempotencyKey]: context.idempotencyKey,
+    [toolMetaKeys.conversationId]: context.conversationId,
+    [toolMetaKeys.agentName]: context.agentName,
+  };
+}
+
+/** `_meta` for a call to an external server: no customer identity leaves Baton. */
+export function externalCallMeta(context: ToolCallContext): Record<string, unknown> {
+  return {
+    [toolMetaKeys.idempotencyKey]: context.idempotencyKey,
+    [toolMetaKeys.conversationId]: context.conversationId,
+  };
+}
