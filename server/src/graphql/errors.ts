@@ -6,7 +6,9 @@ import { isBatonError } from '../errors.js';
  * everything else is masked, so internals never leak.
  */
 export function maskError(error: unknown, message: string, isDev?: boolean): Error {
-  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  // Errors arrive wrapped (located by graphql-js, then again by yoga): find the one that was thrown.
+  let original: unknown = error;
+  while (original instanceof GraphQLError && original.originalError) original = original.originalError;
   if (isBatonError(original)) {
     return new GraphQLError(original.message, {
       nodes: error instanceof GraphQLError ? error.nodes : undefined,
@@ -16,7 +18,7 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
   }
   // Errors GraphQL itself raised (bad query, variable coercion) are the caller's to see.
   if (error instanceof GraphQLError && !error.originalError) return error;
-  if (error instanceof GraphQLError && error.originalError instanceof GraphQLError) return error.originalError;
+  if (original instanceof GraphQLError) return original;
   console.error('[baton] unexpected error', original);
   return new GraphQLError(isDev && original instanceof Error ? `${message}: ${original.message}` : message, {
     nodes: error instanceof GraphQLError ? error.nodes : undefined,
