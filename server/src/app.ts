@@ -23,6 +23,7 @@ import { createModelProvider } from './models/create-model-provider.js';
 import type { ModelProvider } from './models/model-provider.js';
 import { seedWorkspace } from './seed.js';
 import type { Services } from './services.js';
+import { createStudioHandler } from './studio-handler.js';
 import type { ManagedToolRegistry } from './tools/tool-registry.js';
 
 export interface AppOptions {
@@ -34,6 +35,8 @@ export interface AppOptions {
   bus?: 'memory' | 'postgres';
   /** Print the admin key when it is created (main does; tests don't). */
   onAdminKeyCreated?: (key: string) => void;
+  /** The studio renderer build to serve at /studio. */
+  studioDir?: string;
   /** Process identity for run leases; defaults to a random id. */
   ownerId?: string;
 }
@@ -108,6 +111,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       sendJson(res, 503, { status: 'unavailable', error: (err as Error).message });
     }
   });
+  httpHandlers.set('/studio', createStudioHandler(options.studioDir));
   for (const [path, handler] of (await tools.httpHandlers?.()) ?? []) httpHandlers.set(path, handler);
 
   const server = createServer(async (req, res) => {

@@ -46,3 +46,15 @@ export async function createTestApp(
 
 /** The first error's code, for asserting typed errors. */
 export const errorCode = (r: GraphQLResult) => r.errors?.[0]?.extensions?.code;
+
+/** Waits until a run reaches COMPLETED, FAILED, CANCELLED or PAUSED (polling; runs start asynchronously). */
+export async function waitForRun(app: App, runId: string, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await app.services.conversations.getRun(runId);
+    if (['COMPLETED', 'FAILED', 'CANCELLED', 'PAUSED'].includes(run.status) && !app.services.runs.isActive(runId))
+      return run;
+    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -125,7 +125,7 @@ export class BaseAgent {
       model: this.card.model.model ?? ctx.modelDefaults.model,
       temperature: this.card.model.temperature,
       timeoutMs: this.card.model.timeoutMs ?? ctx.modelDefaults.timeoutMs,
-      messages,
+      messages: [...messages],
       tools: tools.length ? tools : undefined,
       onDelta: (d) => ctx.delta(task.id, this.name, d),
       signal: ctx.signal,

@@ -58,6 +58,7 @@ export class ChatOrchestrator {
       budget: start.budget,
       sequential: start.mode === 'STEP',
       signal: ctx.signal,
+      onStart: (tasks) => this.announce(ctx, tasks),
       runTask: async (task) => {
         outputs.set(task.id, await this.runTask(ctx, task));
         await release();
@@ -122,20 +123,24 @@ export class ChatOrchestrator {
     return resume.plan;
   }
 
-  /** One task: announce it, let its agent (and any hand-off target) work, return its answer. */
+  /** TASK_STARTED for tasks that start together: one write, status messages in plan order. */
+  private async announce(ctx: RunContext, tasks: PlanTask[]): Promise<void> {
+    await ctx.emit(
+      tasks.map((task) => ({
+        ...this.base(ctx),
+        taskId: task.id,
+        agentName: task.agent,
+        type: 'TASK_STARTED' as const,
+        data: { statusMessage: task.statusMessage, instruction: task.instruction },
+      })),
+    );
+  }
+
+  /** One task: let its agent (and any hand-off target) work, return its answer. */
   private async runTask(ctx: RunContext, task: PlanTask): Promise<TaskOutput> {
     const card = ctx.state.context.agents.find((a) => a.name === task.agent);
     if (!card) throw new ModelError(`The plan names ${task.agent}, which is not an enabled agent`);
     ctx.state.activeTaskId = task.id;
-    await ctx.emit([
-      {
-        ...this.base(ctx),
-        taskId: task.id,
-        agentName: task.agent,
-        type: 'TASK_STARTED',
-        data: { statusMessage: task.statusMessage, instruction: task.instruction },
-      },
-    ]);
     const started = performance.now();
     try {
       const result = await this.deps.factory.create(card).run(task, ctx);

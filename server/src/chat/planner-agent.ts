@@ -67,7 +67,7 @@ export class PlannerAgent {
         model: this.options.model,
         timeoutMs: this.options.timeoutMs,
         temperature: 0,
-        messages,
+        messages: [...messages],
         responseFormat: { name: 'plan', schema: planJsonSchema },
         signal,
         hints: {

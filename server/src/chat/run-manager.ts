@@ -181,6 +181,11 @@ export class RunManager {
     return updated;
   }
 
+  /** Whether this process is executing the run right now. */
+  isActive(runId: string): boolean {
+    return this.active.has(runId);
+  }
+
   /** Waits until no run of this process is in flight (tests and benchmarks). */
   async idle(): Promise<void> {
     while (this.active.size) await Promise.allSettled([...this.active.values()].map((a) => a.done));

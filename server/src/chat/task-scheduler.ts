@@ -8,6 +8,8 @@ export interface SchedulerOptions {
   budget: number;
   /** Step mode runs one task at a time, in plan order. */
   sequential: boolean;
+  /** Called with every group of tasks that start together, in plan order, before any of them runs. */
+  onStart?: (tasks: PlanTask[]) => Promise<void>;
   runTask: (task: PlanTask) => Promise<void>;
   signal: AbortSignal;
 }
@@ -32,10 +34,20 @@ export async function runDag(options: SchedulerOptions): Promise<ScheduleResult>
     if (failure) break;
     if (signal.aborted) break;
     const candidates = ready();
-    const startable = options.sequential ? (running.size ? [] : candidates.slice(0, 1)) : candidates;
+    const startable = (options.sequential ? (running.size ? [] : candidates.slice(0, 1)) : candidates).slice(
+      0,
+      Math.max(0, budget),
+    );
+    budget -= startable.length;
+    if (startable.length && options.onStart) {
+      try {
+        await options.onStart(startable);
+      } catch (err) {
+        failure ??= err;
+        break;
+      }
+    }
     for (const task of startable) {
-      if (budget <= 0) break;
-      budget--;
       running.set(
         task.id,
         options.runTask(task).then(

@@ -1,0 +1,40 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+/** Where the studio's renderer build lands (`pnpm --filter @baton/studio build`). */
+export const defaultStudioDir = fileURLToPath(new URL('../../studio/dist/renderer', import.meta.url));
+
+/** Serves the studio's renderer at /studio, with index.html for client-side routes. */
+export function createStudioHandler(dir = defaultStudioDir) {
+  const root = resolve(dir);
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if (!existsSync(join(root, 'index.html'))) {
+      res
+        .writeHead(503, { 'content-type': 'text/plain' })
+        .end('The studio is not built: run `pnpm --filter @baton/studio build`.');
+      return;
+    }
+    const path = decodeURIComponent((req.url ?? '/').split('?')[0]!.replace(/^\/studio\/?/, ''));
+    let file = normalize(join(root, path));
+    if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');
+    const immutable = file.includes(`${root}/assets/`);
+    res.writeHead(200, {
+      'content-type': types[extname(file)] ?? 'application/octet-stream',
+      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+    createReadStream(file).pipe(res);
+  };
+}
