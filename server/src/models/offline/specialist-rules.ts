@@ -1,6 +1,41 @@
-import type { ModelCallHints, ModelRequest, ModelToolCall } from '../model-provider.js';
-export type TaskHints = Extract<ModelCallHints, { kind: 'task' }>;
+import type { ModelRequest, ModelToolCall } from '../model-provider.js';
+import type { Decision } from './decision.js';
+import { genericToolStep } from './generic-tool-step.js';
+import { handoffStep } from './handoff-rule.js';
+import { orderRecipe } from './order-recipes.js';
+import { writeReply } from './reply-writer.js';
+import { shoppingRecipe } from './shopping-recipes.js';
+import { supportRecipe } from './support-recipes.js';
+import { buildTaskContext, type TaskContext, type TaskHints } from './task-context.js';
+
+export type { TaskHints };
+
+/** One specialist model call's outcome: tool calls, or the final reply. */
 export type TaskStep = { kind: 'reply'; text: string } | { kind: 'tools'; calls: ModelToolCall[] };
-export function decideTaskStep(_r: ModelRequest, _h: TaskHints): TaskStep {
-  return { kind: 'reply', text: 'TODO' };
+
+/**
+ * The specialist rules for one call of a task's tool loop: hand off if the task belongs to a
+ * colleague; otherwise identify the shopper when orders are involved, call the tools the task
+ * needs (recipes for the store's tools, word overlap for unknown ones), and finally write the
+ * reply from the tool results. After `maxSteps - 1` calls it answers with what it has.
+ */
+export function decideTaskStep(request: ModelRequest, hints: TaskHints): TaskStep {
+  const ctx = buildTaskContext(request, hints);
+  const outOfSteps = ctx.transcript.turns >= Math.max(1, hints.card.maxSteps - 1);
+  const decision = ctx.tools.length === 0 || outOfSteps ? undefined : nextDecision(ctx);
+  if (decision?.kind === 'call') {
+    // Ids are derived from the step and position so that the same input gives the same output.
+    const calls = decision.calls.map((c, i) => ({
+      id: `call_offline_${ctx.transcript.turns + 1}_${i + 1}`,
+      name: c.spec.name,
+      arguments: JSON.stringify(c.args),
+    }));
+    return { kind: 'tools', calls };
+  }
+  return { kind: 'reply', text: decision?.kind === 'reply' ? decision.text : writeReply(ctx) };
+}
+
+function nextDecision(ctx: TaskContext): Decision | undefined {
+  if (ctx.intent === 'greeting') return undefined;
+  return handoffStep(ctx) ?? orderRecipe(ctx) ?? shoppingRecipe(ctx) ?? supportRecipe(ctx) ?? genericToolStep(ctx);
 }

@@ -210,3 +210,13 @@ export const WORD_SYNONYMS: Readonly<Record<string, string>> = {
   stock: 'stock',
   reimbursement: 'refund',
 };
+
+/** Request words the intent rules look for; known to the spelling corrector even when no card uses them. */
+export const SHOP_WORDS: readonly string[] =
+  `cancel return refund exchange track tracking status order orders address payment
+  change restock notify newsletter bulk wholesale business recommend accessory accessories bundle gift specification
+  detail details search stock available price size color material policy shipping hours warranty privacy account
+  contact human talk complaint damaged wrong item items received delivery delivered package product products
+  pending processed cancelled confirm`
+    .split(/\s+/)
+    .filter(Boolean);

@@ -1,7 +1,7 @@
 import { createSpellCorrector } from './fuzzy-match.js';
 import { OFF_TOPIC_WORDS } from './message-checks.js';
 import { COLOURS, MATERIALS, PRODUCT_NOUNS } from './product-lexicon.js';
-import { PHRASE_SYNONYMS, WORD_SYNONYMS } from './synonyms.js';
+import { PHRASE_SYNONYMS, SHOP_WORDS, WORD_SYNONYMS } from './synonyms.js';
 
 /** A content word of a text after correction, synonyms and stemming. */
 export interface Token {
@@ -130,7 +130,7 @@ function undouble(w: string): string {
 
 /** Every word the analyser treats as correctly spelled, besides the caller's own vocabulary. */
 export function baseLexicon(): string[] {
-  const words = new Set<string>([...STOP_WORDS, ...COMMON_WORDS, ...OFF_TOPIC_WORDS]);
+  const words = new Set<string>([...STOP_WORDS, ...COMMON_WORDS, ...OFF_TOPIC_WORDS, ...SHOP_WORDS]);
   for (const w of [...PRODUCT_NOUNS, ...COLOURS, ...MATERIALS].flatMap((p) => p.split(' '))) words.add(w);
   for (const [phrase, canonical] of PHRASE_SYNONYMS) {
     for (const w of phrase.split(' ')) words.add(w);

@@ -1,0 +1,48 @@
+import { callTool, type Decision, reply } from './decision.js';
+import { HANDOFF_PREFIX } from './handoff-rule.js';
+import type { TaskContext } from './task-context.js';
+import { toolPart } from './task-transcript.js';
+import { createTextAnalyzer } from './text-features.js';
+import { fillArguments } from './tool-arguments.js';
+
+const label = (property: string) =>
+  property
+    .replace(/_?id$/i, ' number')
+    .replace(/_/g, ' ')
+    .replace(/\bemail\b/, 'email address')
+    .trim();
+
+/**
+ * For tools no recipe knows (cards designers add later): rank the offered tools by the words their
+ * name and description share with the request, and call the best one whose required arguments can
+ * all be filled. If the best match lacks arguments, ask the shopper for them instead.
+ */
+export function genericToolStep(ctx: TaskContext): Decision | undefined {
+  if (ctx.transcript.steps.some((s) => s.ok)) return undefined;
+  const analyze = createTextAnalyzer(
+    ctx.tools.flatMap((t) => `${toolPart(t.name)} ${t.description}`.toLowerCase().split(/[^a-z]+/)),
+  );
+  const wanted = new Set(analyze(ctx.request).tokens.map((t) => t.stem));
+  const ranked = ctx.tools
+    .filter((t) => !t.name.startsWith(HANDOFF_PREFIX))
+    .map((spec, i) => {
+      const name = new Set(analyze(toolPart(spec.name).replace(/_/g, ' ')).tokens.map((t) => t.stem));
+      const description = new Set(analyze(spec.description).tokens.map((t) => t.stem));
+      let score = 0;
+      for (const w of wanted) score += name.has(w) ? 2 : description.has(w) ? 1 : 0;
+      return { spec, score, i };
+    })
+    .filter((r) => r.score > 0)
+    .sort((a, b) => b.score - a.score || a.i - b.i);
+  for (const { spec } of ranked) {
+    const d = callTool(ctx, toolPart(spec.name));
+    if (d) return d;
+  }
+  const best = ranked[0];
+  if (!best) return undefined;
+  const { missing } = fillArguments(best.spec.parameters, ctx.values);
+  if (!missing.length) return undefined;
+  return reply(
+    `To help with that I need your ${missing.map(label).join(' and ')}. Could you send ${missing.length > 1 ? 'them' : 'it'}?`,
+  );
+}

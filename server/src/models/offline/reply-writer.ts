@@ -1,0 +1,69 @@
+import { applyVoice, readVoice } from './brand-voice.js';
+import { explainError, renderArticles, renderStep } from './reply-templates.js';
+import { relevantKnowledge } from './support-recipes.js';
+import type { TaskContext } from './task-context.js';
+import type { ToolStep } from './task-transcript.js';
+import { readOrder } from './tool-output-readers.js';
+
+/** Reads that only led to a later step and need not be repeated in the reply. */
+function superseded(step: ToolStep, later: ToolStep[]): boolean {
+  if (!step.ok) return later.some((s) => s.tool === step.tool && s.ok);
+  switch (step.tool) {
+    case 'get_order_details': {
+      const id = readOrder(step.output)?.orderId;
+      return later.some((s) => s.ok && readOrder(s.output)?.orderId === id);
+    }
+    case 'search_products':
+      return later.some(
+        (s) => s.ok && ['recommend_related', 'get_product_details', 'read_product_document'].includes(s.tool),
+      );
+    case 'get_user_details':
+      return later.some((s) => s.ok && s.tool === 'get_order_details');
+    case 'validate_email':
+      return later.some((s) => s.ok);
+    default:
+      return false;
+  }
+}
+
+function greeting(ctx: TaskContext): string {
+  const words = ctx.features.words;
+  if (words.some((w) => /^(thanks|thank|cheers|appreciate)/.test(w)))
+    return "You're welcome! Is there anything else I can help you with?";
+  if (words.some((w) => /^(bye|goodbye|cya)$/.test(w))) return 'Goodbye, and have a great day!';
+  if (words.includes('how')) return "I'm doing well, thanks for asking! How can I help you today?";
+  return 'Hello! How can I help you today?';
+}
+
+/**
+ * The task's final answer, written only from this task's tool results (and knowledge articles in
+ * the hints), in the order they happened. Nothing is added that a tool did not say.
+ */
+export function writeReply(ctx: TaskContext): string {
+  const steps = ctx.transcript.steps;
+  const parts: string[] = [];
+  if (!ctx.hints.customerId && steps.some((s) => s.ok && /^find_user_id/.test(s.tool)))
+    parts.push('Thanks, I found your account.');
+  const view = {
+    entities: ctx.entities,
+    question: ctx.request,
+    hours: { open: ctx.hints.businessHoursOpen, summary: ctx.hints.businessHours },
+  };
+  steps.forEach((step, i) => {
+    if (superseded(step, steps.slice(i + 1))) return;
+    const text = step.ok ? renderStep(step, view) : explainError(step);
+    if (text) parts.push(text);
+  });
+  if (parts.length === 0 || (parts.length === 1 && parts[0] === 'Thanks, I found your account.')) {
+    const articles = relevantKnowledge(ctx);
+    if (articles.length) parts.push(renderArticles(articles, ctx.request));
+    else if (ctx.intent === 'greeting') parts.push(greeting(ctx));
+    else if (!steps.length)
+      parts.push(
+        ctx.intent === 'knowledge' || ctx.intent === 'unknown'
+          ? "I'm sorry, I don't have information about that. A colleague from our team can help if you'd like."
+          : "I'm sorry, I can't do that from here.",
+      );
+  }
+  return applyVoice(parts.join('\n\n'), readVoice(ctx.hints.brandVoice));
+}

@@ -1,0 +1,70 @@
+import { callTool, type Decision, reply } from './decision.js';
+import { runProductIds, type TaskContext } from './task-context.js';
+import { stem } from './text-features.js';
+import { readVariants } from './tool-output-readers.js';
+
+/** Search words: product words first, else the request without its filler. */
+function searchQuery(ctx: TaskContext): string {
+  if (ctx.values.query) return ctx.values.query;
+  return ctx.features.tokens
+    .filter((t) => !['search', 'stock', 'price', 'availabl', 'product'].includes(t.stem))
+    .map((t) => t.surface)
+    .join(' ');
+}
+
+function searchStep(ctx: TaskContext): Decision | undefined {
+  const query = searchQuery(ctx);
+  const filters = ctx.values.size || ctx.values.maxPrice !== undefined || ctx.values.color;
+  if (!query && !filters) return callTool(ctx, 'list_all_product_types');
+  return callTool(ctx, 'search_products', { query });
+}
+
+/** The first product found by a search in this task. */
+function foundProductId(ctx: TaskContext): string | undefined {
+  for (const s of ctx.called('search_products').reverse()) {
+    const v = s.ok ? readVariants(s.output).variants[0] : undefined;
+    if (v?.productId) return v.productId;
+  }
+  return undefined;
+}
+
+const SPEC_WORDS = ['specification', 'detail', 'comparison', 'material', 'size', 'color'].map(stem);
+
+export function shoppingRecipe(ctx: TaskContext): Decision | undefined {
+  switch (ctx.intent) {
+    case 'product_search': {
+      if (ctx.called('search_products').length || ctx.called('list_all_product_types').length) return undefined;
+      return searchStep(ctx);
+    }
+    case 'product_detail': {
+      const productId = ctx.values.productId ?? foundProductId(ctx);
+      const asksSpecs = ctx.features.tokens.some((t) => SPEC_WORDS.includes(t.stem));
+      if (productId) {
+        if (ctx.called('get_product_details').length || ctx.called('read_product_document').length) return undefined;
+        return (
+          (asksSpecs ? callTool(ctx, 'read_product_document', { product_id: productId }) : undefined) ??
+          callTool(ctx, 'get_product_details', { product_id: productId }) ??
+          callTool(ctx, 'read_product_document', { product_id: productId })
+        );
+      }
+      if (ctx.called('search_products').length) return undefined;
+      return searchStep(ctx);
+    }
+    case 'recommend': {
+      if (ctx.called('recommend_related').length) return undefined;
+      if (ctx.values.itemIds.length) return callTool(ctx, 'recommend_related', { item_ids: ctx.values.itemIds });
+      const productId =
+        ctx.values.productId ??
+        foundProductId(ctx) ??
+        (ctx.entities.products.length ? undefined : runProductIds(ctx).productId);
+      if (productId) return callTool(ctx, 'recommend_related', { product_id: productId });
+      if (ctx.entities.products.length && !ctx.called('search_products').length) return searchStep(ctx);
+      if (!ctx.offered('recommend_related')) return undefined;
+      return ctx.called('search_products').length
+        ? undefined
+        : reply('Which product would you like suggestions for? Tell me what you bought or are looking at.');
+    }
+    default:
+      return undefined;
+  }
+}

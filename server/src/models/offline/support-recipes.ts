@@ -1,0 +1,96 @@
+import { callTool, type Decision, reply } from './decision.js';
+import { runProductIds, type TaskContext } from './task-context.js';
+import { describeProduct } from './task-wording.js';
+import { createTextAnalyzer } from './text-features.js';
+import { nested } from './tool-output-readers.js';
+
+/** Knowledge articles from the hints that share a real word with the question, best first. */
+export function relevantKnowledge(ctx: TaskContext): { title: string; content: string }[] {
+  const stems = new Set(ctx.features.tokens.map((t) => t.stem));
+  const analyze = createTextAnalyzer([]);
+  const scored = ctx.hints.knowledge.map((k, i) => {
+    const words = new Set(analyze(`${k.title} ${k.content}`).tokens.map((t) => t.stem));
+    return { k, i, n: [...stems].filter((s) => words.has(s)).length };
+  });
+  return scored
+    .filter((s) => s.n > 0)
+    .sort((a, b) => b.n - a.n || a.i - b.i)
+    .map((s) => s.k);
+}
+
+function leadStep(ctx: TaskContext): Decision | undefined {
+  if (ctx.called('create_lead').length || ctx.called('subscribe_back_in_stock').length) return undefined;
+  const email = ctx.values.email;
+  const what =
+    ctx.intent === 'restock'
+      ? `when ${describeProduct(ctx.entities, 'the item')} is back in stock`
+      : ctx.intent === 'bulk'
+        ? 'about your bulk order'
+        : 'with our newsletter and offers';
+  if (!email) return reply(`Happy to keep you posted ${what}. What email address should we use?`);
+  if (ctx.offered('validate_email')) {
+    const check = ctx.called('validate_email').at(-1);
+    if (!check) return callTool(ctx, 'validate_email', { email });
+    if (check.ok && nested(check.output, 'valid') === false) return undefined;
+  }
+  if (ctx.intent === 'restock') {
+    const itemId = ctx.values.itemIds[0] ?? runProductIds(ctx).itemId;
+    if (itemId) {
+      const d = callTool(ctx, 'subscribe_back_in_stock', { email, item_id: itemId });
+      if (d) return d;
+    }
+  }
+  const interest =
+    ctx.intent === 'restock'
+      ? `back in stock: ${describeProduct(ctx.entities, 'a product')}`
+      : ctx.intent === 'bulk'
+        ? `bulk order: ${ctx.request}`
+        : 'newsletter and promotions';
+  return callTool(ctx, 'create_lead', { email, interest });
+}
+
+function humanStep(ctx: TaskContext): Decision | undefined {
+  if (ctx.called('create_ticket').length || ctx.called('transfer_to_human_agents').length) return undefined;
+  const v = ctx.values;
+  const summary = `The customer asked for help from a person: "${ctx.hints.userMessage.trim()}".${
+    v.orderId ? ` Order ${v.orderId}.` : ''
+  }${ctx.customerId ? ` Customer ${ctx.customerId}.` : v.email ? ` Email ${v.email}.` : ''}`;
+  const reachable = ctx.customerId || v.email || v.phone;
+  if (!reachable && !ctx.hints.businessHoursOpen && !ctx.called('request_user_info').length) {
+    const form = callTool(ctx, 'request_user_info', {
+      fields: ['email'],
+      optional_fields: ['phone'],
+      reason: 'So that a colleague can get back to you when the team is available.',
+    });
+    if (form) return form;
+  }
+  const customer = { customer_email: v.email, customer_phone: v.phone };
+  if (ctx.hints.businessHoursOpen) {
+    const transfer = callTool(ctx, 'transfer_to_human_agents', { summary });
+    if (transfer) return transfer;
+  }
+  return (
+    callTool(ctx, 'create_ticket', { summary, ...customer }) ?? callTool(ctx, 'transfer_to_human_agents', { summary })
+  );
+}
+
+function knowledgeStep(ctx: TaskContext): Decision | undefined {
+  if (relevantKnowledge(ctx).length || ctx.called('search_knowledge').length) return undefined;
+  return callTool(ctx, 'search_knowledge', { query: ctx.request });
+}
+
+export function supportRecipe(ctx: TaskContext): Decision | undefined {
+  switch (ctx.intent) {
+    case 'restock':
+    case 'newsletter':
+    case 'bulk':
+      return leadStep(ctx);
+    case 'human':
+      return humanStep(ctx);
+    case 'knowledge':
+    case 'unknown':
+      return knowledgeStep(ctx);
+    default:
+      return undefined;
+  }
+}

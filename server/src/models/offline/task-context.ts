@@ -1,0 +1,135 @@
+import type { ModelCallHints, ModelRequest, ModelToolSpec } from '../model-provider.js';
+import { type Entities, extractEntities } from './entity-extractor.js';
+import { classifyIntent, type TaskIntent } from './task-intent.js';
+import { readTaskTranscript, type TaskTranscript, type ToolStep, toolPart } from './task-transcript.js';
+import { createTextAnalyzer, rawWords, stem, type TextFeatures } from './text-features.js';
+import type { ArgumentValues } from './tool-arguments.js';
+import { readUserId, readVariants } from './tool-output-readers.js';
+
+export type TaskHints = Extract<ModelCallHints, { kind: 'task' }>;
+
+/** Everything the specialist rules look at for one model call. */
+export interface TaskContext {
+  hints: TaskHints;
+  tools: ModelToolSpec[];
+  transcript: TaskTranscript;
+  /** The shopper's words for this task (quoted from the instruction when the planner quoted them). */
+  request: string;
+  features: TextFeatures;
+  entities: Entities;
+  intent: TaskIntent;
+  /** From the hints, or identified by a tool earlier in this task. */
+  customerId?: string;
+  values: ArgumentValues;
+  /** The offered tool whose name (after its server) is `tool`, if any. */
+  offered(tool: string): ModelToolSpec | undefined;
+  /** Steps of this task that called `tool`, oldest first. */
+  called(tool: string): ToolStep[];
+  /** The latest successful output of `tool` in this task, or earlier in this run. */
+  latest(tool: string): ToolStep | undefined;
+}
+
+const QUOTED = /The customer wrote: "([\s\S]*)"/;
+
+/** Builds the task context: entities from the instruction, the message, then earlier user messages. */
+export function buildTaskContext(request: ModelRequest, hints: TaskHints): TaskContext {
+  const transcript = readTaskTranscript(request.messages);
+  const tools = request.tools ?? [];
+  const quoted = QUOTED.exec(hints.instruction)?.[1];
+  const ask = quoted ?? hints.instruction;
+  const analyze = createTextAnalyzer([]);
+  const features = analyze(ask);
+  const own = extractEntities(hints.instruction);
+  const message = extractEntities(hints.userMessage);
+  const earlier = transcript.earlierUserTexts.map(extractEntities).reverse();
+  const first = <T>(pick: (e: Entities) => T | undefined, ...sources: Entities[]) => {
+    for (const s of sources) {
+      const v = pick(s);
+      if (v !== undefined && !(Array.isArray(v) && v.length === 0)) return v;
+    }
+    return undefined;
+  };
+  // Identity and order details carry over from earlier messages; product words stay with their task.
+  const entities: Entities = {
+    ...own,
+    orderIds: first((e) => e.orderIds, own, message, ...earlier) ?? [],
+    emails: first((e) => e.emails, own, message, ...earlier) ?? [],
+    name: first((e) => e.name, own, message, ...earlier),
+    zip: first((e) => e.zip, own, message, ...earlier),
+    address: first((e) => e.address, own, message),
+    confirms: extractEntities(hints.userMessage).confirms,
+  };
+  const all = [...transcript.runSteps, ...transcript.steps];
+  const identified = [...transcript.steps]
+    .reverse()
+    .find((s) => s.ok && /^find_user_id/.test(s.tool) && readUserId(s.output));
+  const customerId = hints.customerId ?? (identified ? readUserId(identified.output) : undefined);
+  let intent = classifyIntent(features, entities);
+  // "yes" or "it's jane@example.com" continues the earlier request: take its intent and its product words.
+  const details = entities.confirms || own.emails.length || own.orderIds.length || own.name || own.address;
+  if ((intent === 'unknown' || intent === 'greeting') && details) {
+    for (const text of [...transcript.earlierUserTexts].reverse()) {
+      const before = extractEntities(text);
+      const earlierIntent = classifyIntent(analyze(text), before);
+      if (earlierIntent === 'unknown' || earlierIntent === 'greeting') continue;
+      intent = earlierIntent;
+      for (const key of ['products', 'colours', 'sizes', 'materials', 'itemIds', 'productIds'] as const)
+        if (entities[key].length === 0) entities[key] = before[key];
+      entities.paymentPreference ??= before.paymentPreference;
+      entities.byMistake ||= before.byMistake;
+      break;
+    }
+  }
+  const stems = new Set(rawWords(`${ask} ${hints.userMessage}`).map(stem));
+  const searchWords = [...entities.colours, ...entities.materials, ...entities.products, ...entities.specs];
+  const values: ArgumentValues = {
+    text: ask.trim(),
+    query: searchWords.join(' '),
+    email: entities.emails[0],
+    orderId: entities.orderIds[0],
+    customerId,
+    productId: entities.productIds[0],
+    itemIds: entities.itemIds,
+    firstName: entities.name?.firstName,
+    lastName: entities.name?.lastName,
+    zip: entities.zip,
+    phone: /(\+?\d[\d\s().-]{7,}\d)/.exec(hints.userMessage.replace(/#?W\d+|\b\d{10}\b/g, ' '))?.[1]?.trim(),
+    address: entities.address,
+    color: entities.colours[0],
+    size: entities.sizes[0],
+    material: entities.materials[0],
+    maxPrice: entities.maxPrice,
+    minPrice: entities.minPrice,
+    // Product words go in the search query, which the store interprets; an exact type filter would drop synonyms.
+    productType: undefined,
+    inStock: /\b(in stock|available now|can (i )?order now)\b/i.test(ask) ? true : undefined,
+    numbers: entities.numbers,
+    urgent: entities.urgent,
+    upset: features.tokens.some((t) => t.stem === stem('upset') || t.stem === stem('complaint')),
+    stems,
+  };
+  return {
+    hints,
+    tools,
+    transcript,
+    request: ask,
+    features,
+    entities,
+    intent,
+    customerId,
+    values,
+    offered: (tool) => tools.find((t) => toolPart(t.name) === tool),
+    called: (tool) => transcript.steps.filter((s) => s.tool === tool),
+    latest: (tool) => [...all].reverse().find((s) => s.tool === tool && s.ok),
+  };
+}
+
+/** Product and item ids from earlier search results of this run ("what goes with it?"). */
+export function runProductIds(ctx: TaskContext): { productId?: string; itemId?: string } {
+  for (const s of [...ctx.transcript.runSteps, ...ctx.transcript.steps].reverse()) {
+    if (!s.ok) continue;
+    const v = readVariants(s.output).variants[0];
+    if (v?.productId || v?.itemId) return { productId: v.productId, itemId: v.itemId };
+  }
+  return {};
+}
