@@ -265,7 +265,10 @@ export async function searchProducts(
       filters,
       limit,
     });
-    out.alternatives = relaxed.map((r) => toHit(r, false));
+    // Keep the variants that meet at least one of the relaxed filters.
+    const preferred = new Set(preferenceTerms.map((p) => p.word));
+    const close = relaxed.filter((r) => r.matched.some((w) => preferred.has(w)));
+    out.alternatives = (close.length > 0 ? close : relaxed).map((r) => toHit(r, false));
     out.note = `No variant matches every filter (${Object.entries(options)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}). The closest alternatives are listed, best first; say so to the shopper.`;

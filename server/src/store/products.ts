@@ -24,12 +24,10 @@ export async function getProductDetails(db: DbOrTx, productId: string): Promise<
   return toDatasetProduct(product, variants);
 }
 
-/** list_all_product_types: product name → product id, sorted by name. */
+/** list_all_product_types: product name → product id, sorted by name (code point order, as in the retail API). */
 export async function listAllProductTypes(db: DbOrTx): Promise<Record<string, string>> {
-  const rows = await db
-    .select({ id: storeProducts.id, name: storeProducts.name })
-    .from(storeProducts)
-    .orderBy(asc(storeProducts.name));
+  const rows = await db.select({ id: storeProducts.id, name: storeProducts.name }).from(storeProducts);
+  rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return Object.fromEntries(rows.map((r) => [r.name, r.id]));
 }
 

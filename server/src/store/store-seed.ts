@@ -28,7 +28,7 @@ export interface SeedStoreOptions {
 }
 
 /** Serialises seeding when several replicas start at once. */
-const SEED_LOCK = 0x0ba7_0002;
+const SEED_LOCK = 0x0ba7_0003;
 
 /** Every table the store owns, emptied by a forced seed (`pnpm baton store reset`). */
 export const storeTableNames = [

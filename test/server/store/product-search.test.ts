@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSearchQuery, searchProducts } from '../../../server/src/store/product-search.js';
+import { createSeededStore, type SeededStore } from './store-test-kit.js';
+
+describe('search_products', () => {
+  let s: SeededStore;
+  const variantsOf = (name: string) => {
+    const product = Object.values(s.data.products).find((p) => p.name === name)!;
+    return Object.values(product.variants).map((v) => ({ ...v, product_id: product.product_id }));
+  };
+  beforeAll(async () => {
+    s = await createSeededStore();
+  });
+  afterAll(() => s.dispose());
+
+  it('understands "sneakers" as sneakers and running shoes, and ranks size-9 and red ones first', async () => {
+    const result = await searchProducts(s.db, { query: 'Do you have red sneakers in size 9?' });
+    expect(result.interpreted.product_types).toEqual(['Running Shoes', 'Sneakers']);
+    expect(result.interpreted.words).toEqual(['red', 'sneakers', '9']);
+    const shoes = [...variantsOf('Running Shoes'), ...variantsOf('Sneakers')];
+    // Every hit is a real variant, with its real price and stock.
+    for (const hit of result.results) {
+      const real = shoes.find((v) => v.item_id === hit.item_id)!;
+      expect(hit).toMatchObject({
+        product_id: real.product_id,
+        options: real.options,
+        price: real.price,
+        available: real.available,
+      });
+    }
+    const redOr9 = shoes.filter((v) => v.options.color === 'red' || v.options.size === '9');
+    expect(
+      result.results
+        .slice(0, redOr9.length)
+        .map((r) => r.item_id)
+        .sort(),
+    ).toEqual(redOr9.map((v) => v.item_id).sort());
+    // The catalogue has no red sneaker in size 9, and the answer says so.
+    const exact = shoes.filter((v) => v.options.color === 'red' && v.options.size === '9');
+    expect(result.exact_matches).toBe(exact.length);
+    if (exact.length === 0) expect(result.note).toMatch(/No variant matches every word/);
+  });
+
+  it('applies exact filters: size 9 in stock returns exactly those shoes', async () => {
+    const result = await searchProducts(s.db, { query: 'sneakers', filters: { size: '9', in_stock: true } });
+    const expected = [...variantsOf('Running Shoes'), ...variantsOf('Sneakers')].filter(
+      (v) => v.options.size === '9' && v.available,
+    );
+    expect(result.results.map((r) => r.item_id).sort()).toEqual(expected.map((v) => v.item_id).sort());
+    expect(result.results.every((r) => r.exact)).toBe(true);
+  });
+
+  it('offers the closest alternatives when the filters match nothing', async () => {
+    const result = await searchProducts(s.db, { query: 'sneakers', filters: { color: 'red', size: '9' } });
+    const shoes = [...variantsOf('Running Shoes'), ...variantsOf('Sneakers')];
+    if (shoes.some((v) => v.options.color === 'red' && v.options.size === '9')) return; // data changed: nothing to relax
+    expect(result.results).toEqual([]);
+    expect(result.note).toMatch(/No variant matches every filter \(color red, size 9\)/);
+    expect(result.alternatives?.length).toBeGreaterThan(0);
+    for (const alt of result.alternatives!) {
+      expect(alt.options.color === 'red' || alt.options.size === '9').toBe(true);
+    }
+  });
+
+  it('filters by product type, maximum price and option values, case-insensitively', async () => {
+    const bottles = variantsOf('Water Bottle');
+    const result = await searchProducts(s.db, {
+      query: '',
+      filters: { product_type: 'water bottle', max_price: 50, options: { Material: 'Glass' } },
+      limit: 50,
+    });
+    const expected = bottles.filter((v) => v.price <= 50 && v.options.material === 'glass');
+    expect(result.results.map((r) => r.item_id).sort()).toEqual(expected.map((v) => v.item_id).sort());
+    expect(result.total).toBe(expected.length);
+  });
+
+  it('searches option values across the catalogue when no product type is named', async () => {
+    const result = await searchProducts(s.db, { query: 'stainless steel', limit: 50 });
+    expect(result.interpreted.product_types).toEqual([]);
+    expect(result.results.length).toBeGreaterThan(0);
+    for (const hit of result.results.filter((r) => r.exact)) {
+      expect(Object.values(hit.options).join(' ')).toMatch(/stainless steel/);
+    }
+  });
+
+  it('says when a product type is unknown or nothing matches', async () => {
+    const unknown = await searchProducts(s.db, { query: '', filters: { product_type: 'spaceship' } });
+    expect(unknown.results).toEqual([]);
+    expect(unknown.note).toMatch(/No product type matches "spaceship"/);
+    const nothing = await searchProducts(s.db, { query: 'zzzqqq' });
+    expect(nothing.results).toEqual([]);
+    expect(nothing.note).toMatch(/Nothing in the catalogue matches/);
+  });
+
+  it('parses words, two-word synonyms and filler words', () => {
+    expect(parseSearchQuery("men's red trainers, size 9").map((t) => t.word)).toEqual(['red', 'trainers', '9']);
+    expect(parseSearchQuery('power bank 20000mAh').map((t) => t.word)).toEqual(['power bank', '20000mah']);
+    expect(parseSearchQuery('sneakers')[0]!.tsquery).toBe('(sneakers) | (running <-> shoes)');
+  });
+});
