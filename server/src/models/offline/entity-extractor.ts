@@ -60,12 +60,16 @@ const SIZE_WORDS: Readonly<Record<string, string>> = {
 };
 
 const productPhrases = PRODUCT_NOUNS.map((p) => p.split(' ').map(stem)).sort((a, b) => b.length - a.length);
-const lexiconWords = [...PRODUCT_NOUNS, ...COLOURS, ...MATERIALS].flatMap((p) => p.split(' '));
+/** A pure function over constant word lists: safe to share. */
+const correctWord = createSpellCorrector([
+  ...[...PRODUCT_NOUNS, ...COLOURS, ...MATERIALS].flatMap((p) => p.split(' ')),
+  ...STOP_WORDS,
+  ...COMMON_WORDS,
+]);
 
 /** Pulls order ids, emails, names and zips, products, colours, sizes, materials and prices out of text. */
 export function extractEntities(text: string): Entities {
-  const correct = createSpellCorrector([...lexiconWords, ...STOP_WORDS, ...COMMON_WORDS]);
-  const words = rawWords(text).map(correct);
+  const words = rawWords(text).map(correctWord);
   const lower = text.toLowerCase();
   const orderIds = unique([...text.matchAll(/#\s?W(\d{3,})\b|\bW(\d{5,})\b/gi)].map((m) => `#W${m[1] ?? m[2]}`));
   const emails = unique([...text.matchAll(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g)].map((m) => m[0]));
@@ -192,7 +196,7 @@ function extractName(text: string): Entities['name'] {
 
 function extractAddress(text: string): PostalAddress | undefined {
   const m =
-    /(\d+\s+[A-Za-z0-9.' ]+?)(?:,\s*((?:apt|apartment|suite|unit|#)\.?\s*[\w-]+))?,\s*([A-Za-z .']+?),?\s+([A-Z]{2}),?\s+(\d{5})\b/.exec(
+    /(\d+\s+[A-Za-z0-9.' ]+?)(?:,\s*((?:[Aa]pt|[Aa]partment|[Ss]uite|[Uu]nit|#)\.?\s*[\w-]+))?,\s*([A-Za-z .']+?),?\s+([A-Z]{2}),?\s+(\d{5})\b/.exec(
       text,
     );
   if (!m) return undefined;

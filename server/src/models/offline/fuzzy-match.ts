@@ -56,13 +56,19 @@ export function isFuzzyMatch(a: string, b: string): boolean {
  * Known words are never changed; ties go to the alphabetically first candidate (determinism).
  */
 export function createSpellCorrector(known: Iterable<string>): (word: string) => string {
-  const vocabulary = [...new Set(known)].filter((w) => w.length >= 4).sort();
   const knownSet = new Set(known);
+  // Candidates share the first letter with the typo, so bucket by it.
+  const byInitial = new Map<string, string[]>();
+  for (const w of [...knownSet].filter((x) => x.length >= 4).sort()) {
+    const bucket = byInitial.get(w[0]!) ?? [];
+    bucket.push(w);
+    byInitial.set(w[0]!, bucket);
+  }
   return (word: string) => {
     if (knownSet.has(word) || word.length < 4 || /\d/.test(word)) return word;
     let best = word;
     let bestDistance = Number.POSITIVE_INFINITY;
-    for (const candidate of vocabulary) {
+    for (const candidate of byInitial.get(word[0]!) ?? []) {
       if (!plausibleTypo(word, candidate)) continue;
       const allowed = allowedEdits(word, candidate);
       if (allowed === 0) continue;

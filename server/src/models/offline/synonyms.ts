@@ -21,7 +21,6 @@ export const PHRASE_SYNONYMS: ReadonlyArray<readonly [string, string]> = [
   ['works with', 'specification'],
   ['compatible with', 'specification'],
   ['money back', 'refund'],
-  ['my money', 'refund'],
   ['send back', 'return'],
   ['send it back', 'return'],
   ['send them back', 'return'],

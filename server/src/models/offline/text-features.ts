@@ -113,7 +113,7 @@ export function stem(word: string): string {
   else if (w.endsWith('sses')) w = w.slice(0, -2);
   else if (/(ch|sh|x|z)es$/.test(w)) w = w.slice(0, -2);
   else if (w.endsWith('s') && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
-  if (w.endsWith('ication') && w.length > 9) w = `${w.slice(0, -7)}ify`;
+  if (w.endsWith('ication') && w.length > 9) w = `${w.slice(0, -7)}y`;
   else if (w.endsWith('ation') && w.length > 8) w = undouble(w.slice(0, -5));
   else if (w.endsWith('ing') && w.length > 5) w = undouble(w.slice(0, -3));
   else if (w.endsWith('ed') && w.length > 4) w = undouble(w.slice(0, -2));
@@ -125,7 +125,7 @@ export function stem(word: string): string {
 }
 
 function undouble(w: string): string {
-  return /([bdgmnprt])\1$/.test(w) ? w.slice(0, -1) : w;
+  return /([bdglmnprt])\1$/.test(w) ? w.slice(0, -1) : w;
 }
 
 /** Every word the analyser treats as correctly spelled, besides the caller's own vocabulary. */
@@ -150,19 +150,14 @@ export function baseLexicon(): string[] {
  * shared word, and stop words drop out of `tokens` but stay in `words` for phrase matching.
  */
 export function createTextAnalyzer(vocabulary: Iterable<string>): (text: string) => TextFeatures {
-  const known = new Set<string>([...baseLexicon(), ...vocabulary]);
+  const known = new Set<string>(BASE_LEXICON);
+  for (const w of vocabulary) known.add(w);
   const correct = createSpellCorrector(known);
-  const phrases = PHRASE_SYNONYMS.map(([p, c]) => [p.split(' '), c] as const).sort((a, b) => b[0].length - a[0].length);
-  const wordSynonyms = new Map(Object.entries(WORD_SYNONYMS).map(([k, v]) => [stem(k), stem(v)]));
-  const canonical = (w: string) => {
-    const s = stem(w);
-    return wordSynonyms.get(s) ?? s;
-  };
   return (text: string) => {
     const words = rawWords(text).map(correct);
     const tokens: Token[] = [];
     for (let i = 0; i < words.length; ) {
-      const phrase = phrases.find(([p]) => p.every((w, k) => words[i + k] === w));
+      const phrase = PHRASES_BY_FIRST_WORD.get(words[i]!)?.find(([p]) => p.every((w, k) => words[i + k] === w));
       if (phrase) {
         tokens.push({ stem: canonical(phrase[1]), surface: phrase[0].join(' '), index: i });
         i += phrase[0].length;
@@ -177,3 +172,28 @@ export function createTextAnalyzer(vocabulary: Iterable<string>): (text: string)
     return { words, tokens };
   };
 }
+
+/** Phrase synonyms as word lists, grouped by first word, longest first. */
+const PHRASES_BY_FIRST_WORD: ReadonlyMap<string, ReadonlyArray<readonly [string[], string]>> = (() => {
+  const map = new Map<string, Array<readonly [string[], string]>>();
+  for (const [phrase, target] of PHRASE_SYNONYMS) {
+    const words = phrase.split(' ');
+    const list = map.get(words[0]!) ?? [];
+    list.push([words, target]);
+    map.set(words[0]!, list);
+  }
+  for (const list of map.values()) list.sort((a, b) => b[0].length - a[0].length);
+  return map;
+})();
+
+const WORD_SYNONYM_STEMS: ReadonlyMap<string, string> = new Map(
+  Object.entries(WORD_SYNONYMS).map(([k, v]) => [stem(k), stem(v)]),
+);
+
+/** Stem, then the shared word of its synonym group. */
+function canonical(w: string): string {
+  const s = stem(w);
+  return WORD_SYNONYM_STEMS.get(s) ?? s;
+}
+
+const BASE_LEXICON: readonly string[] = baseLexicon();

@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run as runEvalCommand } from '../../../server/src/cli/eval-command.js';
+import { isValidationError } from '../../../server/src/errors.js';
+import { createEvalPlanner } from '../../../server/src/eval/eval-planner.js';
+import {
+  evaluateRouting,
+  formatRoutingReport,
+  parseRoutingCases,
+  REFUSAL,
+  type RoutingCase,
+} from '../../../server/src/eval/routing-eval.js';
+
+const fixturePath = new URL('../../fixtures/routing.jsonl', import.meta.url);
+const fixture = parseRoutingCases(readFileSync(fixturePath, 'utf8'));
+const builtins = [
+  'OrderManagementAgent',
+  'ProductExpertAgent',
+  'ReturnsAgent',
+  'GeneralSupportAgent',
+  'UpsellAgent',
+  'LeadGenerationAgent',
+  'HumanTransferAgent',
+];
+
+describe('parseRoutingCases', () => {
+  it('reads JSON lines, skipping blank ones, and remembers each line number', () => {
+    const cases = parseRoutingCases('{"utterance":"hi","agents":["A"]}\n\n{"utterance":"poem","agents":[]}\n');
+    expect(cases.map((c) => [c.utterance, c.agents, c.line])).toEqual([
+      ['hi', ['A'], 1],
+      ['poem', [], 3],
+    ]);
+  });
+
+  it('names the offending line for bad JSON and for a bad shape', () => {
+    const expectLineError = (text: string, line: number, hint: RegExp) => {
+      try {
+        parseRoutingCases(text);
+        expect.unreachable('should have thrown');
+      } catch (err) {
+        expect(isValidationError(err)).toBe(true);
+        expect((err as Error).message).toMatch(new RegExp(`^line ${line}: `));
+        expect((err as Error).message).toMatch(hint);
+      }
+    };
+    expectLineError('{"utterance":"hi","agents":[]}\n{"utterance": "oops"', 2, /invalid JSON/);
+    expectLineError('{"utterance":"hi","agents":[]}\n\n{"utterance":"x","agents":"A"}', 3, /agents/);
+    expectLineError('{"agents":[]}', 1, /utterance/);
+  });
+});
+
+describe('evaluateRouting', () => {
+  const cases: RoutingCase[] = [
+    { utterance: 'where is my order', agents: ['Orders'] },
+    { utterance: 'order and shoes', agents: ['Orders', 'Products'] },
+    { utterance: 'shoes', agents: ['Products'] },
+    { utterance: 'a poem', agents: [] },
+  ];
+  const answers: Record<string, string[]> = {
+    'where is my order': ['Orders'],
+    'order and shoes': ['Products', 'Orders', 'Orders'],
+    shoes: ['Support'],
+    'a poem': ['Support'],
+  };
+
+  it('scores exact agent sets, ignoring order and repeats, with a per-agent confusion table and the misses', async () => {
+    const report = await evaluateRouting(cases, async (u) => answers[u]!);
+    expect(report.correct).toBe(2);
+    expect(report.accuracy).toBe(0.5);
+    const row = (agent: string) => report.perAgent.find((r) => r.agent === agent)!;
+    expect(row('Orders')).toMatchObject({ truePositives: 2, falsePositives: 0, falseNegatives: 0, recall: 1 });
+    expect(row('Products')).toMatchObject({ truePositives: 1, falseNegatives: 1, confusedWith: { Support: 1 } });
+    expect(row('Support')).toMatchObject({ truePositives: 0, falsePositives: 2 });
+    expect(row(REFUSAL)).toMatchObject({ falseNegatives: 1, confusedWith: { Support: 1 } });
+    expect(report.misses.map((m) => [m.utterance, m.expected, m.actual])).toEqual([
+      ['shoes', ['Products'], ['Support']],
+      ['a poem', [], ['Support']],
+    ]);
+    const text = formatRoutingReport(report).join('\n');
+    expect(text).toContain('Routing accuracy: 50.0% (2/4');
+    expect(text).toMatch(/Products\s+1\s+0\s+1\s+100\.0%\s+50\.0%\s+Support×1/);
+    expect(text).toContain('"a poem"');
+    expect(text).toContain(`expected ${REFUSAL}, got Support`);
+  });
+});
+
+describe('the routing fixture', () => {
+  it('covers every built-in agent, multi-intent lines, misspellings, greetings, off-topic and abuse', () => {
+    expect(fixture.length).toBeGreaterThanOrEqual(150);
+    for (const agent of builtins)
+      expect(fixture.filter((c) => c.agents.includes(agent)).length).toBeGreaterThanOrEqual(15);
+    expect(fixture.filter((c) => new Set(c.agents).size > 1).length).toBeGreaterThanOrEqual(30);
+    const tagged = (tag: string) => fixture.filter((c) => c.tags?.includes(tag)).length;
+    expect(tagged('typo')).toBeGreaterThanOrEqual(20);
+    expect(tagged('greeting')).toBeGreaterThan(0);
+    expect(fixture.filter((c) => c.tags?.includes('offtopic') && c.agents.length === 0).length).toBeGreaterThan(0);
+    expect(fixture.filter((c) => c.tags?.includes('abusive') && c.agents.length === 0).length).toBeGreaterThan(0);
+    expect(fixture.flatMap((c) => c.agents).every((a) => builtins.includes(a))).toBe(true);
+  });
+
+  it('is planned with at least 90% exact agent-set accuracy by the offline planner', async () => {
+    const report = await evaluateRouting(fixture, createEvalPlanner());
+    expect(report.accuracy).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe('baton eval routing', () => {
+  let dir: string;
+  const io = () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return {
+      out,
+      err,
+      io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), env: { INIT_CWD: dir } },
+    };
+  };
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'baton-eval-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints accuracy, the confusion table and the misses, and exits 0', async () => {
+    await writeFile(
+      join(dir, 'small.jsonl'),
+      [
+        '{"utterance": "Where is my order #W2611340?", "agents": ["OrderManagementAgent"]}',
+        '{"utterance": "write me a poem about the sea", "agents": []}',
+        '{"utterance": "hi", "agents": ["ReturnsAgent"]}',
+      ].join('\n'),
+    );
+    const t = io();
+    expect(await runEvalCommand(['routing', 'small.jsonl'], t.io)).toBe(0);
+    const text = t.out.join('\n');
+    expect(text).toContain('Routing accuracy: 66.7% (2/3');
+    expect(text).toMatch(/OrderManagementAgent\s+1\s+0\s+0/);
+    expect(text).toContain('line 3: "hi"');
+    expect(text).toContain('expected ReturnsAgent, got GeneralSupportAgent');
+    expect(t.err).toEqual([]);
+  });
+
+  it('fails with the file and line for a bad input file, and for a missing one', async () => {
+    await writeFile(join(dir, 'bad.jsonl'), '{"utterance": "hi", "agents": []}\nnot json\n');
+    const t = io();
+    expect(await runEvalCommand(['routing', 'bad.jsonl'], t.io)).toBe(1);
+    expect(t.err.join('\n')).toMatch(/bad\.jsonl: line 2: invalid JSON/);
+    expect(t.out).toEqual([]);
+    const missing = io();
+    expect(await runEvalCommand(['routing', 'nope.jsonl'], missing.io)).toBe(1);
+    expect(missing.err.join('\n')).toContain('cannot read nope.jsonl');
+    const usage = io();
+    expect(await runEvalCommand(['routing'], usage.io)).toBe(2);
+    expect(usage.err.join('\n')).toContain('usage: pnpm baton eval routing <file.jsonl>');
+  });
+});
