@@ -57,15 +57,29 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const ownsDatabase = !options.database;
   await database.migrate();
 
+  let services: Services;
   const eventStore = new EventStore(database.db);
   const busKind = options.bus ?? (database.kind === 'postgres' ? 'postgres' : 'memory');
   const bus: EventBus =
     busKind === 'postgres' ? await PostgresEventBus.start(database, eventStore) : new MemoryEventBus();
   const events = new EventPublisher(eventStore, bus);
-  const tools = options.tools ?? (await createToolRegistry({ db: database.db, config }));
+  const tools =
+    options.tools ??
+    (await createToolRegistry({
+      db: database.db,
+      config,
+      // Resolved per request: `services` exists by the time anyone calls /mcp/store.
+      authorizeHttp: async (req) => {
+        const principal = await resolvePrincipal(services, req.headers.authorization);
+        if ('error' in principal) return { error: principal.error, status: 401 };
+        if (principal.kind === 'anonymous')
+          return principal.devAdmin ? { role: 'admin' } : { error: 'An API key is required', status: 401 };
+        return { role: principal.kind === 'key' ? principal.role : 'conversation' };
+      },
+    }));
   const models = options.models ?? createModelProvider(config);
 
-  const services = {
+  services = {
     config,
     database,
     db: database.db,

@@ -1,8 +1,10 @@
 import { builtinCards } from './agents/builtin-cards.js';
 import type { Services } from './services.js';
+import { seedStore } from './store/store-seed.js';
 
-/** First-start data: the seven specialist cards and default settings. Safe to run on every start. */
+/** First-start data: the specialist cards, default settings and (unless disabled) the demo store. Safe on every start. */
 export async function seedWorkspace(services: Services): Promise<void> {
   await services.agents.ensure(builtinCards);
   await services.settings.ensureDefaults();
+  if (services.config.seedDemoData) await seedStore(services.db);
 }

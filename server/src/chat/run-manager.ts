@@ -1,14 +1,13 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { AgentFactory } from '../agents/agent-factory.js';
 import type { RunPatch } from '../db/event-store.js';
-import { rowToEvent } from '../db/event-store.js';
 import { runs } from '../db/schema/conversations.js';
-import { events } from '../db/schema/events.js';
 import { ConflictError, isBatonError, RunCancelledError, ValidationError } from '../errors.js';
 import type { Services } from '../services.js';
 import type { ToolDefinition } from '../tools/tool-registry.js';
 import { ChatOrchestrator, type RunStart } from './chat-orchestrator.js';
-import { ChatState, KNOWLEDGE_RETRIEVER, type KnowledgeArticle } from './chat-state.js';
+import { type ChatState, KNOWLEDGE_RETRIEVER, type KnowledgeArticle } from './chat-state.js';
+import { loadChatState, loadTranscriptEvents } from './chat-state-loader.js';
 import type { TaskOutput } from './compose-reply.js';
 import { activeRunStatuses, type Run } from './conversation-service.js';
 import { DeltaBuffer } from './delta-buffer.js';
@@ -208,7 +207,7 @@ export class RunManager {
     try {
       const activeRuns = await this.services.conversations.activeRuns(conversationId);
       const first = activeRuns[0];
-      if (!first || first.status !== 'PENDING') return;
+      if (first?.status !== 'PENDING') return;
       await this.claimAndExecute(first.id);
     } catch (err) {
       console.error('[baton] could not start the next run', err);
@@ -256,20 +255,8 @@ export class RunManager {
     let state: ChatState | undefined;
     let deltas: DeltaBuffer | undefined;
     try {
-      const [settings, agents, conversation, history] = await Promise.all([
-        services.settings.get(),
-        services.agents.enabled(),
-        services.conversations.get(run.conversationId),
-        this.history(run),
-      ]);
-      state = ChatState.fromHistory({
-        conversationId: run.conversationId,
-        runId: run.id,
-        settings,
-        agents,
-        customerId: conversation.customerId,
-        history: history.filter((e) => e.type === 'MESSAGE' || e.type === 'TOOL_CALL'),
-      });
+      const history = await loadTranscriptEvents(services, run.conversationId, run.createdAt);
+      state = await loadChatState(services, { conversationId: run.conversationId, runId: run.id, history });
       const ctx = this.context(state, controller.signal);
       deltas = ctx.deltaBuffer;
       const start: RunStart = {
@@ -318,23 +305,6 @@ export class RunManager {
       ],
       { run: { id: run.id, status: 'FAILED', error: reason, finished: true } },
     );
-  }
-
-  /** The conversation's transcript events up to this run, ordered by run then by id. */
-  private async history(run: Run): Promise<BatonEvent[]> {
-    const rows = await this.services.db
-      .select({ event: events })
-      .from(events)
-      .innerJoin(runs, eq(runs.id, events.runId))
-      .where(
-        and(
-          eq(events.conversationId, run.conversationId),
-          inArray(events.type, ['MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED']),
-          sql`${runs.createdAt} <= ${run.createdAt.toISOString()}::timestamptz`,
-        ),
-      )
-      .orderBy(asc(runs.createdAt), asc(events.id));
-    return rows.map((r) => rowToEvent(r.event));
   }
 
   private resumePoint(run: Run, history: BatonEvent[], crashed: boolean): NonNullable<RunStart['resume']> {

@@ -158,3 +158,27 @@ describe('agent CRUD over GraphQL', () => {
     expect(after.data?.settings).toEqual({ brandVoice: 'Cheerful', defaultAgent: 'GeneralSupportAgent' });
   });
 });
+
+describe('agentPrompt', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ tools });
+  });
+  afterAll(() => t.close());
+
+  it('returns the exact system prompt and tool list the agent would get', async () => {
+    await t.gql('mutation { updateSettings(input: { brandVoice: "Speak like a friendly librarian." }) { brandVoice } }');
+    await t.gql('mutation { updateAgent(name: "GeneralSupportAgent", input: { tools: ["store.search_knowledge"] }) { name } }');
+    const r = await t.gql<{ agentPrompt: { systemPrompt: string; tools: { name: string }[] } }>(
+      '{ agentPrompt(name: "GeneralSupportAgent") { systemPrompt tools { name description parameters } } }',
+    );
+    expect(r.errors).toBeUndefined();
+    const { systemPrompt, tools: specs } = r.data!.agentPrompt;
+    expect(systemPrompt).toMatch(/^You are GeneralSupportAgent/);
+    expect(systemPrompt).toContain('Speak like a friendly librarian.');
+    expect(systemPrompt).toContain('Answer from the knowledge base articles');
+    expect(specs.map((s) => s.name)).toEqual(['store__search_knowledge', 'handoff_to_HumanTransferAgent']);
+    const missing = await t.gql('{ agentPrompt(name: "Nobody") { systemPrompt } }');
+    expect(errorCode(missing)).toBe('NOT_FOUND');
+  });
+});

@@ -1,4 +1,5 @@
 import type { AgentCard, ModelSettings } from '../../agents/agent-card.js';
+import { previewAgentPrompt } from '../../agents/preview-agent-prompt.js';
 import { builder } from '../builder.js';
 
 export const ModelSettingsRef = builder.objectRef<ModelSettings>('ModelSettings').implement({
@@ -112,5 +113,34 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { name: t.arg.string({ required: true }), enabled: t.arg.boolean({ required: true }) },
     resolve: (_root, { name, enabled }, ctx) => ctx.services.agents.setEnabled(name, enabled),
+  }),
+}));
+
+interface PromptPreview {
+  systemPrompt: string;
+  tools: { name: string; description: string; parameters: unknown }[];
+}
+const ToolSpecRef = builder.objectRef<PromptPreview['tools'][number]>('PromptTool').implement({
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'Function name the model sees (server__tool or handoff_to_<Agent>).' }),
+    description: t.exposeString('description'),
+    parameters: t.field({ type: 'JSON', resolve: (s) => s.parameters }),
+  }),
+});
+const PromptPreviewRef = builder.objectRef<PromptPreview>('AgentPrompt').implement({
+  fields: (t) => ({
+    systemPrompt: t.exposeString('systemPrompt'),
+    tools: t.field({ type: [ToolSpecRef], resolve: (p) => p.tools }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  agentPrompt: t.field({
+    type: PromptPreviewRef,
+    description: 'The exact system prompt and tool list the agent would get, in an empty or the given conversation.',
+    authScopes: { reader: true },
+    args: { name: t.arg.string({ required: true }), conversationId: t.arg.id() },
+    resolve: (_r, args, ctx) =>
+      previewAgentPrompt(ctx.services, args.name, args.conversationId ? String(args.conversationId) : undefined),
   }),
 }));
