@@ -23,6 +23,7 @@ export const configSchema = z.object({
   MODEL_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   SEED_DEMO_DATA: bool.default(true),
+  STORE_DATA_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_MESSAGE_LENGTH: z.coerce.number().int().positive().default(8_000),
   MAX_INSTRUCTION_LENGTH: z.coerce.number().int().positive().default(20_000),
@@ -51,6 +52,8 @@ export interface Config {
     maxRetries: number;
   };
   seedDemoData: boolean;
+  /** The retail dataset the demo store is seeded from (default ../shared/data/tau-retail). */
+  storeDataDir?: string;
   logLevel: string;
   limits: { maxMessageLength: number; maxInstructionLength: number };
 }
@@ -89,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxRetries: c.MODEL_MAX_RETRIES,
     },
     seedDemoData: c.SEED_DEMO_DATA,
+    storeDataDir: c.STORE_DATA_DIR,
     logLevel: c.LOG_LEVEL,
     limits: { maxMessageLength: c.MAX_MESSAGE_LENGTH, maxInstructionLength: c.MAX_INSTRUCTION_LENGTH },
   };

@@ -6,5 +6,5 @@ import { seedStore } from './store/store-seed.js';
 export async function seedWorkspace(services: Services): Promise<void> {
   await services.agents.ensure(builtinCards);
   await services.settings.ensureDefaults();
-  if (services.config.seedDemoData) await seedStore(services.db);
+  if (services.config.seedDemoData) await seedStore(services.db, { dataDir: services.config.storeDataDir });
 }
