@@ -5,9 +5,12 @@ import { fillArguments } from './tool-arguments.js';
 /** What a rule decides for this model call: call tools, or answer with this text. */
 export type Decision =
   | { kind: 'call'; calls: { spec: ModelToolSpec; args: Record<string, unknown> }[] }
-  | { kind: 'reply'; text: string };
+  | { kind: 'reply'; text: string }
+  /** The recipe is done: write the reply from the results so far. */
+  | { kind: 'answer' };
 
 export const reply = (text: string): Decision => ({ kind: 'reply', text });
+export const ANSWER: Decision = { kind: 'answer' };
 
 const sameArgs = (a: Record<string, unknown>, b: Record<string, unknown>) => JSON.stringify(a) === JSON.stringify(b);
 

@@ -36,7 +36,9 @@ export function genericToolStep(ctx: TaskContext): Decision | undefined {
     .sort((a, b) => b.score - a.score || a.i - b.i);
   for (const { spec } of ranked) {
     const d = callTool(ctx, toolPart(spec.name));
-    if (d) return d;
+    // A tool with parameters but nothing filled would run blind.
+    const blind = d?.kind === 'call' && Object.keys(d.calls[0]!.args).length === 0 && hasProperties(spec.parameters);
+    if (d && !blind) return d;
   }
   const best = ranked[0];
   if (!best) return undefined;
@@ -45,4 +47,9 @@ export function genericToolStep(ctx: TaskContext): Decision | undefined {
   return reply(
     `To help with that I need your ${missing.map(label).join(' and ')}. Could you send ${missing.length > 1 ? 'them' : 'it'}?`,
   );
+}
+
+function hasProperties(schema: Record<string, unknown>): boolean {
+  const p = schema.properties;
+  return !!p && typeof p === 'object' && Object.keys(p).length > 0;
 }

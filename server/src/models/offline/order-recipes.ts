@@ -1,4 +1,4 @@
-import { callAll, callTool, type Decision, reply } from './decision.js';
+import { ANSWER, callAll, callTool, type Decision, reply } from './decision.js';
 import { explainError, itemLine, money } from './reply-templates.js';
 import type { TaskContext } from './task-context.js';
 import type { TaskIntent } from './task-intent.js';
@@ -329,15 +329,18 @@ function returnStep(ctx: TaskContext): Decision | undefined {
   });
 }
 
+/** Status questions read the named order, or every order of a small account. */
 function trackStep(ctx: TaskContext): Decision | undefined {
-  return targetOrder(ctx, () => true, 'do you mean').decision;
+  return targetOrder(ctx, () => false, 'do you mean').decision;
 }
 
-/** The order recipe for the task's intent, with identity first. */
+/** The order recipe for the task's intent, with identity first; undefined when the task is not about orders. */
 export function orderRecipe(ctx: TaskContext): Decision | undefined {
   if (!needsIdentity(ctx)) return undefined;
-  const identity = identityStep(ctx);
-  if (identity) return identity;
+  return identityStep(ctx) ?? orderIntentStep(ctx) ?? ANSWER;
+}
+
+function orderIntentStep(ctx: TaskContext): Decision | undefined {
   switch (ctx.intent) {
     case 'track':
       return trackStep(ctx);

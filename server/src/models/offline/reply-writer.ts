@@ -5,6 +5,8 @@ import type { TaskContext } from './task-context.js';
 import type { ToolStep } from './task-transcript.js';
 import { readOrder } from './tool-output-readers.js';
 
+const FOUND = 'Thanks, I found your account.';
+
 /** Reads that only led to a later step and need not be repeated in the reply. */
 function superseded(step: ToolStep, later: ToolStep[]): boolean {
   if (!step.ok) return later.some((s) => s.tool === step.tool && s.ok);
@@ -42,8 +44,7 @@ function greeting(ctx: TaskContext): string {
 export function writeReply(ctx: TaskContext): string {
   const steps = ctx.transcript.steps;
   const parts: string[] = [];
-  if (!ctx.hints.customerId && steps.some((s) => s.ok && /^find_user_id/.test(s.tool)))
-    parts.push('Thanks, I found your account.');
+  if (steps.some((s) => s.ok && /^find_user_id/.test(s.tool))) parts.push(FOUND);
   const view = {
     entities: ctx.entities,
     question: ctx.request,
@@ -54,7 +55,7 @@ export function writeReply(ctx: TaskContext): string {
     const text = step.ok ? renderStep(step, view) : explainError(step);
     if (text) parts.push(text);
   });
-  if (parts.length === 0 || (parts.length === 1 && parts[0] === 'Thanks, I found your account.')) {
+  if (parts.length === 0 || (parts.length === 1 && parts[0] === FOUND)) {
     const articles = relevantKnowledge(ctx);
     if (articles.length) parts.push(renderArticles(articles, ctx.request));
     else if (ctx.intent === 'greeting') parts.push(greeting(ctx));

@@ -1,4 +1,4 @@
-import { callTool, type Decision, reply } from './decision.js';
+import { ANSWER, callTool, type Decision, reply } from './decision.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { stem } from './text-features.js';
 import { readVariants } from './tool-output-readers.js';
@@ -30,7 +30,22 @@ function foundProductId(ctx: TaskContext): string | undefined {
 
 const SPEC_WORDS = ['specification', 'detail', 'comparison', 'material', 'size', 'color'].map(stem);
 
+const SHOPPING_TOOLS = [
+  'search_products',
+  'get_product_details',
+  'read_product_document',
+  'list_all_product_types',
+  'recommend_related',
+];
+const SHOPPING_INTENTS = ['product_search', 'product_detail', 'recommend'];
+
+/** Catalogue recipes; undefined when the task is not about products or the card has no catalogue tools. */
 export function shoppingRecipe(ctx: TaskContext): Decision | undefined {
+  if (!SHOPPING_INTENTS.includes(ctx.intent) || !SHOPPING_TOOLS.some((t) => ctx.offered(t))) return undefined;
+  return shoppingStep(ctx) ?? ANSWER;
+}
+
+function shoppingStep(ctx: TaskContext): Decision | undefined {
   switch (ctx.intent) {
     case 'product_search': {
       if (ctx.called('search_products').length || ctx.called('list_all_product_types').length) return undefined;
@@ -58,7 +73,8 @@ export function shoppingRecipe(ctx: TaskContext): Decision | undefined {
         foundProductId(ctx) ??
         (ctx.entities.products.length ? undefined : runProductIds(ctx).productId);
       if (productId) return callTool(ctx, 'recommend_related', { product_id: productId });
-      if (ctx.entities.products.length && !ctx.called('search_products').length) return searchStep(ctx);
+      if (ctx.entities.products.length && ctx.offered('search_products') && !ctx.called('search_products').length)
+        return searchStep(ctx);
       if (!ctx.offered('recommend_related')) return undefined;
       return ctx.called('search_products').length
         ? undefined

@@ -10,6 +10,10 @@ import { buildTaskContext, type TaskContext, type TaskHints } from './task-conte
 
 export type { TaskHints };
 
+/** Tools whose results only lead to the next step. */
+const MEANS = new Set(['find_user_id_by_email', 'find_user_id_by_name_zip', 'get_user_details', 'validate_email']);
+const UNFINISHED = "I couldn't finish everything in one go; ask me again and I'll pick up from here.";
+
 /** One specialist model call's outcome: tool calls, or the final reply. */
 export type TaskStep = { kind: 'reply'; text: string } | { kind: 'tools'; calls: ModelToolCall[] };
 
@@ -21,8 +25,18 @@ export type TaskStep = { kind: 'reply'; text: string } | { kind: 'tools'; calls:
  */
 export function decideTaskStep(request: ModelRequest, hints: TaskHints): TaskStep {
   const ctx = buildTaskContext(request, hints);
-  const outOfSteps = ctx.transcript.turns >= Math.max(1, hints.card.maxSteps - 1);
-  const decision = ctx.tools.length === 0 || outOfSteps ? undefined : nextDecision(ctx);
+  const outOfSteps = ctx.tools.length === 0 || ctx.transcript.turns >= Math.max(1, hints.card.maxSteps - 1);
+  if (outOfSteps) {
+    // Answer with what we have, and say so when the last result was only a means to an end.
+    const last = ctx.transcript.steps.at(-1);
+    const unfinished =
+      !!last?.ok &&
+      (MEANS.has(last.tool) ||
+        (last.tool === 'search_products' && ['recommend', 'product_detail'].includes(ctx.intent)));
+    const text = writeReply(ctx);
+    return { kind: 'reply', text: unfinished ? [text, UNFINISHED].filter(Boolean).join('\n\n') : text };
+  }
+  const decision = nextDecision(ctx);
   if (decision?.kind === 'call') {
     // Ids are derived from the step and position so that the same input gives the same output.
     const calls = decision.calls.map((c, i) => ({

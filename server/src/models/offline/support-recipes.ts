@@ -1,4 +1,4 @@
-import { callTool, type Decision, reply } from './decision.js';
+import { ANSWER, callTool, type Decision, reply } from './decision.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { describeProduct } from './task-wording.js';
 import { createTextAnalyzer } from './text-features.js';
@@ -50,7 +50,8 @@ function leadStep(ctx: TaskContext): Decision | undefined {
 }
 
 function humanStep(ctx: TaskContext): Decision | undefined {
-  if (ctx.called('create_ticket').length || ctx.called('transfer_to_human_agents').length) return undefined;
+  const done = ['create_ticket', 'transfer_to_human_agents', 'request_user_info'];
+  if (done.some((t) => ctx.called(t).some((s) => s.ok))) return undefined;
   const v = ctx.values;
   const summary = `The customer asked for help from a person: "${ctx.hints.userMessage.trim()}".${
     v.orderId ? ` Order ${v.orderId}.` : ''
@@ -79,17 +80,23 @@ function knowledgeStep(ctx: TaskContext): Decision | undefined {
   return callTool(ctx, 'search_knowledge', { query: ctx.request });
 }
 
+const LEAD_TOOLS = ['create_lead', 'subscribe_back_in_stock', 'validate_email'];
+const HUMAN_TOOLS = ['create_ticket', 'transfer_to_human_agents', 'request_user_info'];
+
+/** Lead, hand-over and knowledge recipes; undefined when the card has none of their tools. */
 export function supportRecipe(ctx: TaskContext): Decision | undefined {
+  const has = (tools: string[]) => tools.some((t) => ctx.offered(t));
   switch (ctx.intent) {
     case 'restock':
     case 'newsletter':
     case 'bulk':
-      return leadStep(ctx);
+      return has(LEAD_TOOLS) ? (leadStep(ctx) ?? ANSWER) : undefined;
     case 'human':
-      return humanStep(ctx);
+      return has(HUMAN_TOOLS) ? (humanStep(ctx) ?? ANSWER) : undefined;
     case 'knowledge':
     case 'unknown':
-      return knowledgeStep(ctx);
+      if (relevantKnowledge(ctx).length) return ANSWER;
+      return has(['search_knowledge']) ? (knowledgeStep(ctx) ?? ANSWER) : undefined;
     default:
       return undefined;
   }

@@ -64,7 +64,8 @@ export function buildTaskContext(request: ModelRequest, hints: TaskHints): TaskC
     .reverse()
     .find((s) => s.ok && /^find_user_id/.test(s.tool) && readUserId(s.output));
   const customerId = hints.customerId ?? (identified ? readUserId(identified.output) : undefined);
-  let intent = classifyIntent(features, entities);
+  // Classify on what this task's text says, not on ids carried over from earlier messages.
+  let intent = classifyIntent(features, own);
   // "yes" or "it's jane@example.com" continues the earlier request: take its intent and its product words.
   const details = entities.confirms || own.emails.length || own.orderIds.length || own.name || own.address;
   if ((intent === 'unknown' || intent === 'greeting') && details) {

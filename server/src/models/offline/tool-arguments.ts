@@ -65,7 +65,7 @@ export function fillArguments(
   const properties = props(schema);
   const required = new Set(requiredOf(schema));
   for (const [name, prop] of Object.entries(properties)) {
-    const value = name in given ? given[name] : valueFor(name, prop, values, required.has(name));
+    const value = name in given ? coerce(given[name], typeOf(prop)) : valueFor(name, prop, values, required.has(name));
     if (value !== undefined) args[name] = value;
     else if (required.has(name)) missing.push(name);
   }
