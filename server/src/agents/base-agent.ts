@@ -124,7 +124,8 @@ export class BaseAgent {
       agentName: this.name,
       model: this.card.model.model ?? ctx.modelDefaults.model,
       temperature: this.card.model.temperature,
-      timeoutMs: this.card.model.timeoutMs ?? ctx.modelDefaults.timeoutMs,
+      // Unset: the provider's own timeout (MODEL_TIMEOUT_MS) applies.
+      timeoutMs: this.card.model.timeoutMs,
       messages: [...messages],
       tools: tools.length ? tools : undefined,
       onDelta: (d) => ctx.delta(task.id, this.name, d),

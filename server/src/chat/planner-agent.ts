@@ -22,7 +22,8 @@ export interface PlanOutcome {
 export interface PlannerOptions {
   models: ModelProvider;
   model?: string;
-  timeoutMs: number;
+  /** Unset: the provider's own timeout applies. */
+  timeoutMs?: number;
 }
 
 const planJsonSchema = z.toJSONSchema(planOutputSchema, { target: 'draft-7' }) as Record<string, unknown>;

@@ -59,7 +59,6 @@ export class RunManager {
       planner: new PlannerAgent({
         models: services.models,
         model: config.model.plannerModel ?? undefined,
-        timeoutMs: config.model.timeoutMs,
       }),
       retriever: new KnowledgeRetriever(services.tools),
       factory: new AgentFactory(),

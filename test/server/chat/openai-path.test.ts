@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BatonEvent } from '../../../server/src/chat/events.js';
+import { OpenAIProvider } from '../../../server/src/models/openai-provider.js';
+import { type ScriptedOpenAIServer, startScriptedOpenAIServer } from '../../fakes/scripted-openai-server.js';
+import { standInTools } from '../../fakes/stand-in-tools.js';
+import { createTestApp, type TestApp, waitForRun } from '../../helpers/test-app.js';
+
+const EXAMPLE = "Where's my order #W123, and by the way, do you have any red sneakers in men's size 9?";
+const plan = {
+  refuse: false,
+  tasks: [
+    {
+      id: 't1',
+      agent: 'OrderManagementAgent',
+      instruction: 'Check order #W123',
+      statusMessage: 'Checking on the status of your order #W123...',
+      dependsOn: [],
+    },
+    {
+      id: 't2',
+      agent: 'ProductExpertAgent',
+      instruction: "Red sneakers, men's size 9",
+      statusMessage: 'Looking for red sneakers in size 9...',
+      dependsOn: ['t1'],
+    },
+  ],
+};
+
+/** The whole turn through the real `openai` client and the scripted OpenAI-compatible server. */
+describe('the openai provider path, end to end', () => {
+  let fake: ScriptedOpenAIServer;
+  let t: TestApp;
+  beforeAll(async () => {
+    fake = await startScriptedOpenAIServer();
+    const models = new OpenAIProvider({
+      baseURL: fake.url,
+      defaultModel: 'test-model',
+      timeoutMs: 2_000,
+      maxRetries: 1,
+    });
+    t = await createTestApp({ models, tools: standInTools().registry });
+    await t.app.services.agents.update('OrderManagementAgent', {
+      tools: ['store.get_order_details'],
+      model: { model: 'orders-model' },
+    });
+    await t.app.services.agents.update('ProductExpertAgent', { tools: ['store.search_products'] });
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.close();
+  });
+
+  async function send(text: string): Promise<BatonEvent[]> {
+    const { conversation } = await t.app.services.conversations.start({});
+    const run = await t.app.services.runs.submit(conversation.id, text, 'AUTO');
+    await waitForRun(t.app, run.id);
+    return t.app.services.eventStore.list({ runId: run.id });
+  }
+
+  it('plans with structured output, calls tools, streams, and shows the second agent who said what', async () => {
+    fake.route({
+      PlannerAgent: [{ json: plan, usage: { promptTokens: 120, completionTokens: 40, totalTokens: 160 } }],
+      OrderManagementAgent: [
+        { toolCalls: [{ name: 'store__get_order_details', arguments: { order_id: '#W123' } }] },
+        { content: 'Your order #W123 was delivered; tracking TRACK123.' },
+      ],
+      ProductExpertAgent: [
+        { toolCalls: [{ name: 'store__search_products', arguments: { query: 'red sneakers size 9' } }] },
+        { content: 'We have Running Shoes in red, size 9, for $99.50.' },
+      ],
+    });
+    const events = await send(EXAMPLE);
+    expect(fake.errors).toEqual([]);
+    expect(events.at(-1)?.type).toBe('RUN_COMPLETED');
+
+    const planReq = fake.requests.find((r) => JSON.stringify(r.body.messages[0]).includes('You are PlannerAgent'))!;
+    expect(planReq.body.response_format?.type).toBe('json_schema');
+    const planEvent = events.find((e) => e.type === 'PLAN');
+    expect(planEvent?.type === 'PLAN' && planEvent.data.usage?.totalTokens).toBe(160);
+
+    expect(events.filter((e) => e.type === 'TASK_STARTED')).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'TOOL_CALL').map((e) => e.agentName)).toEqual([
+      'OrderManagementAgent',
+      'ProductExpertAgent',
+    ]);
+    const messages = events.filter((e) => e.type === 'MESSAGE' && e.data.role === 'assistant');
+    expect(messages.map((m) => m.agentName)).toEqual(['OrderManagementAgent', 'ProductExpertAgent', null]);
+
+    // Per-agent model names reach the server; task calls stream.
+    const orderReqs = fake.requests.filter((r) =>
+      JSON.stringify(r.body.messages[0]).includes('You are OrderManagementAgent'),
+    );
+    expect(orderReqs.every((r) => r.body.model === 'orders-model')).toBe(true);
+    expect(orderReqs.every((r) => r.stream)).toBe(true);
+
+    // Who said what: the product agent's request carries the order agent's message and the note after it.
+    const productReq = fake.requests.filter((r) =>
+      JSON.stringify(r.body.messages[0]).includes('You are ProductExpertAgent'),
+    )[0]!;
+    const msgs = productReq.body.messages as { role: string; content: string | null }[];
+    const i = msgs.findIndex((m) => m.role === 'assistant' && m.content?.includes('TRACK123'));
+    expect(i).toBeGreaterThan(0);
+    expect(msgs[i + 1]).toEqual({
+      role: 'system',
+      content: '[System Note] The assistant message above was authored by OrderManagementAgent.',
+    });
+    // Earlier agents' tool results are included too.
+    expect(msgs.some((m) => m.role === 'tool' && m.content?.includes('TRACK123'))).toBe(true);
+
+    const reply =
+      events.at(-1)?.type === 'RUN_COMPLETED' ? (events.at(-1) as { data: { reply: string } }).data.reply : '';
+    expect(reply).toContain('TRACK123');
+    expect(reply).toContain('$99.50');
+  });
+
+  it('retries a malformed plan once with the error, then falls back, all recorded', async () => {
+    fake.route({
+      PlannerAgent: [
+        { content: 'Sure! Here is the plan: tasks...' },
+        {
+          json: {
+            refuse: false,
+            tasks: [{ id: 't1', agent: 'Ghost', instruction: 'x', statusMessage: 'y', dependsOn: [] }],
+          },
+        },
+      ],
+      GeneralSupportAgent: [{ content: 'Happy to help with that.' }],
+    });
+    const before = fake.requests.length;
+    const events = await send('Can you help me?');
+    const planReqs = fake.requests
+      .slice(before)
+      .filter((r) => JSON.stringify(r.body.messages[0]).includes('You are PlannerAgent'));
+    expect(planReqs).toHaveLength(2);
+    expect(JSON.stringify(planReqs[1]!.body.messages.at(-1))).toContain('not valid JSON');
+    const planEvent = events.find((e) => e.type === 'PLAN');
+    expect(planEvent?.type === 'PLAN' && planEvent.data).toMatchObject({ source: 'fallback', attempts: 2 });
+    expect(planEvent?.type === 'PLAN' && planEvent.data.errors?.length).toBe(2);
+    expect(events.at(-1)?.type).toBe('RUN_COMPLETED');
+  });
+
+  it('a model timeout ends the run with RUN_FAILED and a reason the shopper can read; the server keeps serving', async () => {
+    const before = fake.requests.length;
+    fake.respondWith(() => ({ json: plan, delayMs: 5_000 }));
+    const events = await send('Where is my order #W123?');
+    // One call and one retry (MODEL_MAX_RETRIES=1), each cut at the 2 s timeout.
+    expect(fake.requests.length - before).toBe(2);
+    const failed = events.at(-1);
+    expect(failed?.type).toBe('RUN_FAILED');
+    expect(failed?.type === 'RUN_FAILED' && failed.data.reason).toMatch(/timed out/i);
+    expect(failed?.type === 'RUN_FAILED' && failed.data.message).toBe(
+      (await t.app.services.settings.get()).apologyMessage,
+    );
+    const health = await t.gql<{ agents: unknown[] }>('{ agents { name } }');
+    expect(health.data?.agents.length).toBe(7);
+  });
+});
