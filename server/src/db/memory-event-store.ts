@@ -1,0 +1,84 @@
+import { type BatonEvent, type NewEvent, transientEventTypes } from '../chat/events.js';
+import type { AppendOptions, EventQuery, EventStore, RunPatch } from './event-store.js';
+
+/** The run columns a RunPatch writes, as the in-memory store keeps them. */
+export interface MemoryRunRecord {
+  status?: RunPatch['status'];
+  plan?: unknown;
+  completedTaskIds: string[];
+  error?: string;
+  finishedAt?: Date;
+}
+
+/**
+ * The event log in process memory, with EventStore's `append`/`list`/`maxId` surface: for the
+ * turn-overhead benchmark and embedding, where no database should cost anything. Ids are global and
+ * increasing; MESSAGE_DELTA is never stored; a batch and its run patch apply together.
+ */
+export class MemoryEventStore implements Pick<EventStore, 'append' | 'list' | 'maxId'> {
+  private readonly events: BatonEvent[] = [];
+  private readonly runRecords = new Map<string, MemoryRunRecord>();
+  private nextId = 1;
+
+  /** Stores the non-transient events of a batch and applies the run patch. The `tx` argument is ignored. */
+  async append(batch: readonly NewEvent[], _tx?: unknown, options: AppendOptions = {}): Promise<BatonEvent[]> {
+    const createdAt = new Date();
+    const stored: BatonEvent[] = [];
+    for (const e of batch) {
+      if (transientEventTypes.has(e.type)) continue;
+      stored.push({
+        ...e,
+        runId: e.runId ?? null,
+        taskId: e.taskId ?? null,
+        agentName: e.agentName ?? null,
+        id: this.nextId++,
+        createdAt,
+      } as BatonEvent);
+    }
+    this.events.push(...stored);
+    if (options.run) this.patchRun(options.run);
+    return stored;
+  }
+
+  async list(query: EventQuery): Promise<BatonEvent[]> {
+    const out: BatonEvent[] = [];
+    const limit = query.limit ?? 10_000;
+    for (const e of this.events) {
+      if (out.length >= limit) break;
+      const id = e.id as number;
+      if (query.after !== undefined && id <= query.after) continue;
+      if (query.upTo !== undefined && id > query.upTo) break;
+      if (query.conversationId && e.conversationId !== query.conversationId) continue;
+      if (query.runId && e.runId !== query.runId) continue;
+      if (query.types?.length && !query.types.includes(e.type)) continue;
+      if (query.agentNames?.length && !(e.agentName && query.agentNames.includes(e.agentName))) continue;
+      out.push(e);
+    }
+    return out;
+  }
+
+  async maxId(): Promise<number> {
+    return this.nextId - 1;
+  }
+
+  /** The run columns written so far through `append(..., { run })`. */
+  run(id: string): MemoryRunRecord | undefined {
+    return this.runRecords.get(id);
+  }
+
+  /** Forgets every event and run (ids keep increasing), so a long benchmark does not grow without bound. */
+  clear(): void {
+    this.events.length = 0;
+    this.runRecords.clear();
+  }
+
+  private patchRun(patch: RunPatch): void {
+    const record = this.runRecords.get(patch.id) ?? { completedTaskIds: [] };
+    if (patch.status) record.status = patch.status;
+    if (patch.plan !== undefined) record.plan = patch.plan;
+    if (patch.completedTaskIds) record.completedTaskIds = [...patch.completedTaskIds];
+    if (patch.error !== undefined) record.error = patch.error;
+    if (patch.finished) record.finishedAt = new Date();
+    this.runRecords.set(patch.id, record);
+  }
+}
