@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { loadConfig } from '../config.js';
 import { isValidationError } from '../errors.js';
+import { createModelProvider } from '../models/create-model-provider.js';
 import { createEvalPlanner } from '../eval/eval-planner.js';
 import { evaluateRouting, formatRoutingReport, parseRoutingCases } from '../eval/routing-eval.js';
 import type { CliIo } from './baton.js';
@@ -31,7 +33,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.err(`baton eval: ${file}: ${err.message}`);
     return 1;
   }
-  const report = await evaluateRouting(cases, createEvalPlanner());
+  const report = await evaluateRouting(cases, createEvalPlanner(createModelProvider(loadConfig(io.env))));
   for (const line of formatRoutingReport(report)) io.out(line);
   return 0;
 }

@@ -1,17 +1,16 @@
-import { z } from 'zod';
 import type { AgentCard } from '../agents/agent-card.js';
 import { builtinCards } from '../agents/builtin-cards.js';
-import { planOutputSchema, planSchema } from '../chat/plan.js';
+import { ChatState } from '../chat/chat-state.js';
+import { PlannerAgent } from '../chat/planner-agent.js';
+import { defaultSettings } from '../chat/workspace-settings.js';
+import type { ModelProvider } from '../models/model-provider.js';
 import { OfflineProvider } from '../models/offline-provider.js';
 
-const DEFAULT_AGENT = 'GeneralSupportAgent';
-
 /**
- * A planner for the routing evaluation: the offline provider over the built-in cards, called the
- * way the core calls it for a plan. Returns the agents of the plan's tasks; empty for a refusal.
+ * A planner for the routing evaluation: the real PlannerAgent over the built-in cards, with the
+ * given provider (the offline rule-based one by default). Returns the plan's agents; empty for a refusal.
  */
-export function createEvalPlanner(): (utterance: string) => Promise<string[]> {
-  const provider = new OfflineProvider();
+export function createEvalPlanner(models: ModelProvider = new OfflineProvider()): (utterance: string) => Promise<string[]> {
   const now = new Date(0);
   const cards: AgentCard[] = builtinCards.map((c, i) => ({
     ...c,
@@ -21,21 +20,19 @@ export function createEvalPlanner(): (utterance: string) => Promise<string[]> {
     createdAt: now,
     updatedAt: now,
   }));
-  const schema = z.toJSONSchema(planOutputSchema) as Record<string, unknown>;
+  const planner = new PlannerAgent({ models });
   return async (utterance) => {
-    const response = await provider.complete({
-      agentName: 'PlannerAgent',
-      messages: [{ role: 'user', content: utterance }],
-      responseFormat: { name: 'plan', schema },
-      hints: {
-        kind: 'plan',
-        message: utterance,
-        history: [],
-        cards: cards.filter((c) => c.enabled),
-        defaultAgent: DEFAULT_AGENT,
-      },
+    const conversationId = 'eval';
+    const state = ChatState.fromHistory({
+      conversationId,
+      runId: 'eval',
+      settings: defaultSettings,
+      agents: cards.filter((c) => c.enabled),
+      history: [
+        { id: 1, type: 'MESSAGE', conversationId, runId: 'eval', data: { role: 'user', text: utterance }, createdAt: now },
+      ],
     });
-    const plan = planSchema.parse(JSON.parse(response.content ?? 'null'));
+    const { plan } = await planner.plan(state);
     return plan.refuse ? [] : plan.tasks.map((t) => t.agent);
   };
 }
