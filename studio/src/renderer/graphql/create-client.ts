@@ -1,0 +1,46 @@
+import { Client, cacheExchange, fetchExchange, subscriptionExchange } from '@urql/core';
+import { createClient as createWsClient } from 'graphql-ws';
+
+export interface ServerConnection {
+  /** The server's base URL, e.g. http://127.0.0.1:4000 (GraphQL lives at /graphql). */
+  url: string;
+  apiKey: string | null;
+}
+
+/**
+ * One urql client per connection: queries and mutations over HTTP, subscriptions over graphql-ws on the
+ * same /graphql endpoint. The API key travels as a Bearer token on both.
+ */
+export function createBatonClient(connection: ServerConnection): { client: Client; dispose: () => void } {
+  const httpUrl = `${connection.url}/graphql`;
+  const wsUrl = httpUrl.replace(/^http/, 'ws');
+  const authorization = connection.apiKey ? `Bearer ${connection.apiKey}` : undefined;
+  const ws = createWsClient({
+    url: wsUrl,
+    lazy: true,
+    retryAttempts: Number.POSITIVE_INFINITY,
+    shouldRetry: () => true,
+    connectionParams: authorization ? { authorization } : {},
+  });
+  const client = new Client({
+    url: httpUrl,
+    exchanges: [
+      cacheExchange,
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription(request) {
+          const input = { ...request, query: request.query ?? '' };
+          return {
+            subscribe(sink) {
+              const unsubscribe = ws.subscribe(input, sink);
+              return { unsubscribe };
+            },
+          };
+        },
+      }),
+    ],
+    fetchOptions: () => ({ headers: authorization ? { authorization } : {} }),
+    requestPolicy: 'cache-and-network',
+  });
+  return { client, dispose: () => void ws.dispose() };
+}

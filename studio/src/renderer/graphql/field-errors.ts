@@ -1,0 +1,38 @@
+import type { CombinedError } from '@urql/core';
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+/** Server-side validation failures by field path (e.g. `input.name`, `input.tools.0`), and the rest as one message. */
+export interface FormErrors {
+  fields: Record<string, string>;
+  message: string | null;
+}
+
+export const noErrors: FormErrors = { fields: {}, message: null };
+
+/** Reads VALIDATION_FAILED errors (`extensions.field` and `extensions.issues`) into a per-field map. */
+export function toFormErrors(error: CombinedError | undefined | null): FormErrors {
+  if (!error) return noErrors;
+  const fields: Record<string, string> = {};
+  const other: string[] = [];
+  for (const e of error.graphQLErrors) {
+    const ext = e.extensions as { code?: string; field?: string | null; issues?: FieldIssue[] };
+    if (ext.code === 'VALIDATION_FAILED') {
+      const issues = ext.issues?.length ? ext.issues : ext.field ? [{ field: ext.field, message: e.message }] : [];
+      for (const issue of issues) fields[issue.field] ??= issue.message;
+      if (!issues.length) other.push(e.message);
+    } else other.push(e.message);
+  }
+  if (error.networkError) other.push(`Cannot reach the server: ${error.networkError.message}`);
+  return { fields, message: other.length ? other.join(' · ') : null };
+}
+
+/** The first error at `field` or below it (`input.tools` also matches `input.tools.0`). */
+export function fieldError(errors: FormErrors, field: string): string | undefined {
+  if (errors.fields[field]) return errors.fields[field];
+  const key = Object.keys(errors.fields).find((k) => k.startsWith(`${field}.`));
+  return key ? errors.fields[key] : undefined;
+}

@@ -1,0 +1,113 @@
+import type { StudioEvent } from './baton-event.js';
+
+export interface StatusStep {
+  taskId: string;
+  agent: string;
+  message: string;
+  state: 'running' | 'done' | 'failed';
+}
+
+export type Turn =
+  | { kind: 'user'; key: string; text: string; createdAt: string }
+  | {
+      kind: 'run';
+      key: string;
+      runId: string;
+      state: 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
+      steps: StatusStep[];
+      /** Task answers as they stream in (deltas, then the stored message), in order of arrival. */
+      parts: { taskId: string; agentName: string; text: string; done: boolean }[];
+      reply: string | null;
+      error: string | null;
+    };
+
+type RunTurn = Extract<Turn, { kind: 'run' }>;
+
+/**
+ * Folds a conversation's events (stored ones and streamed MESSAGE_DELTAs) into what the chat shows: the
+ * shopper's messages, and per run its status messages, the streaming answer and the final reply.
+ */
+export function conversationTurns(events: readonly StudioEvent[]): Turn[] {
+  const turns: Turn[] = [];
+  const runs = new Map<string, RunTurn>();
+  const runOf = (runId: string): RunTurn => {
+    let run = runs.get(runId);
+    if (!run) {
+      run = {
+        kind: 'run',
+        key: `run-${runId}`,
+        runId,
+        state: 'running',
+        steps: [],
+        parts: [],
+        reply: null,
+        error: null,
+      };
+      runs.set(runId, run);
+      turns.push(run);
+    }
+    return run;
+  };
+  const part = (run: RunTurn, taskId: string, agentName: string) => {
+    let p = run.parts.find((x) => x.taskId === taskId);
+    if (!p) {
+      p = { taskId, agentName, text: '', done: false };
+      run.parts.push(p);
+    }
+    return p;
+  };
+
+  for (const e of events) {
+    if (e.type === 'MESSAGE' && e.data.role === 'user') {
+      turns.push({ kind: 'user', key: `msg-${e.id}`, text: e.data.text, createdAt: e.createdAt });
+      continue;
+    }
+    if (!e.runId) continue;
+    const run = runOf(e.runId);
+    switch (e.type) {
+      case 'TASK_STARTED':
+        run.steps.push({
+          taskId: e.taskId ?? '',
+          agent: e.agentName ?? '',
+          message: e.data.statusMessage,
+          state: 'running',
+        });
+        run.state = 'running';
+        break;
+      case 'TASK_COMPLETED':
+      case 'TASK_FAILED': {
+        const step = run.steps.find((s) => s.taskId === e.taskId);
+        if (step) step.state = e.type === 'TASK_COMPLETED' ? 'done' : 'failed';
+        break;
+      }
+      case 'MESSAGE_DELTA':
+        if (e.taskId) part(run, e.taskId, e.agentName ?? '').text += e.data.delta;
+        break;
+      case 'MESSAGE':
+        if (e.data.final) run.reply = e.data.text;
+        else if (e.taskId) Object.assign(part(run, e.taskId, e.agentName ?? ''), { text: e.data.text, done: true });
+        break;
+      case 'RUN_PAUSED':
+        run.state = 'paused';
+        break;
+      case 'RUN_RESUMED':
+        run.state = 'running';
+        break;
+      case 'RUN_COMPLETED':
+        run.state = 'completed';
+        run.reply ??= e.data.reply;
+        break;
+      case 'RUN_FAILED':
+        run.state = 'failed';
+        run.error = e.data.message;
+        break;
+      case 'RUN_CANCELLED':
+        run.state = 'cancelled';
+        run.error = e.data.reason;
+        break;
+      default:
+        break;
+    }
+  }
+  return turns;
+}

@@ -1,0 +1,50 @@
+import type { StudioEvent } from './baton-event.js';
+
+const clip = (s: string, n = 140) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** One line saying what an event means, for the timeline and the live feed. */
+export function describeEvent(e: StudioEvent): string {
+  switch (e.type) {
+    case 'RUN_STARTED':
+      return `Run started (${e.data.mode.toLowerCase()} mode)`;
+    case 'PLAN': {
+      const tasks = e.data.plan.tasks.map((t) => `${t.id} → ${t.agent}`).join(', ');
+      if (e.data.source === 'edit') return `Plan edited: ${tasks}`;
+      if (e.data.source === 'refusal' || e.data.plan.refuse) return 'Planner refused the request';
+      if (e.data.source === 'fallback') return `Fell back to the default agent: ${tasks}`;
+      return `Planned ${e.data.plan.tasks.length} task${e.data.plan.tasks.length === 1 ? '' : 's'}: ${tasks}`;
+    }
+    case 'TASK_STARTED':
+      return e.data.statusMessage;
+    case 'MESSAGE_DELTA':
+      return clip(e.data.delta);
+    case 'MESSAGE':
+      return `${e.data.role === 'user' ? 'User' : e.data.final ? 'Final reply' : 'Assistant'}: ${clip(e.data.text)}`;
+    case 'TOOL_CALL':
+      return `${e.data.refused ? 'Refused' : 'Called'} ${e.data.tool}${e.data.error ? ` — ${clip(e.data.error, 80)}` : ''}`;
+    case 'HANDOFF':
+      return `Handed off ${e.data.from} → ${e.data.to}: ${clip(e.data.reason, 80)}`;
+    case 'TASK_COMPLETED':
+      return `Task completed: ${clip(e.data.output, 100)}`;
+    case 'TASK_FAILED':
+      return `Task failed (${e.data.code}): ${clip(e.data.error, 100)}`;
+    case 'RUN_PAUSED':
+      return e.data.reason === 'planned'
+        ? `Paused after planning; next: ${e.data.nextTaskIds.join(', ') || '—'}`
+        : `Paused before ${e.data.nextTaskIds.join(', ')}`;
+    case 'RUN_RESUMED':
+      return `Resumed by ${e.data.owner} from ${e.data.fromTaskIds.join(', ') || 'the start'}`;
+    case 'RUN_COMPLETED':
+      return `Run completed: ${clip(e.data.reply, 100)}`;
+    case 'RUN_FAILED':
+      return `Run failed (${e.data.code}): ${clip(e.data.reason, 100)}`;
+    case 'RUN_CANCELLED':
+      return `Run cancelled: ${e.data.reason}`;
+  }
+}
+
+/** The duration an event reports itself (tool calls, tasks, runs), if any. */
+export function eventDuration(e: StudioEvent): number | null {
+  if (e.type === 'TOOL_CALL' || e.type === 'TASK_COMPLETED' || e.type === 'RUN_COMPLETED') return e.data.durationMs;
+  return null;
+}

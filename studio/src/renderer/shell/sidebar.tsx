@@ -1,0 +1,48 @@
+import type { StudioView } from '../../shared/ipc-channels.js';
+import { useConnection } from '../connection/connection-context.js';
+import { useRouter } from './router.js';
+
+const items: { view: StudioView; label: string; icon: string }[] = [
+  { view: 'agents', label: 'Agents', icon: 'M4 6h16M4 12h16M4 18h10' },
+  { view: 'playground', label: 'Playground', icon: 'M4 5h16v10H9l-5 4z' },
+  { view: 'runs', label: 'Runs', icon: 'M12 4v8l5 3M12 21a9 9 0 1 1 0-18 9 9 0 0 1 0 18z' },
+  { view: 'feed', label: 'Live feed', icon: 'M4 12h4l3-7 4 14 3-7h2' },
+  { view: 'settings', label: 'Settings', icon: 'M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM4 12h2M18 12h2M12 4v2M12 18v2' },
+];
+
+/** The left navigation: one link per view, the current one marked with aria-current. */
+export function Sidebar({ current }: { current: string }) {
+  const { navigate } = useRouter();
+  const { connection } = useConnection();
+  return (
+    <nav className="sidebar" aria-label="Studio">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true" />
+        <span>Baton Studio</span>
+      </div>
+      <ul>
+        {items.map((item) => (
+          <li key={item.view}>
+            <a
+              href={`#/${item.view}`}
+              aria-current={current === item.view ? 'page' : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                navigate(`/${item.view}`);
+              }}
+            >
+              <svg viewBox="0 0 24 24" aria-hidden="true" className="nav-icon">
+                <path d={item.icon} />
+              </svg>
+              {item.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+      <div className="sidebar-footer" title={connection.url}>
+        <span className="dot dot-green" aria-hidden="true" />
+        <span className="truncate">{connection.name}</span>
+      </div>
+    </nav>
+  );
+}
