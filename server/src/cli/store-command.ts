@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { count } from 'drizzle-orm';
 import { loadConfig } from '../config.js';
-import { openDatabase } from '../db/client.js';
+import { type Database, openDatabase } from '../db/client.js';
 import { knowledgeArticles, storeOrders, storeProducts, storeUsers, storeVariants } from '../store/schema/index.js';
 import { writeStoreExport } from '../store/store-export.js';
 import { seedStore } from '../store/store-seed.js';
@@ -9,15 +9,21 @@ import type { CliIo } from './baton.js';
 
 const usage = ['usage: pnpm baton store reset', '       pnpm baton store export <dir>'];
 
+export interface CommandOptions {
+  /** Use this database instead of the configured one (tests); it is left open. */
+  database?: Database;
+}
+
 /** `pnpm baton store reset | export <dir>`: reload the demo store, or write it out in the dataset's shape. */
-export async function run(args: string[], io: CliIo): Promise<number> {
+export async function run(args: string[], io: CliIo, options: CommandOptions = {}): Promise<number> {
   const [sub, dir, ...extra] = args;
   if (!(sub === 'reset' && dir === undefined) && !(sub === 'export' && dir && extra.length === 0)) {
     for (const line of usage) io.err(line);
     return 2;
   }
-  const config = loadConfig(io.env);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const config = options.database ? undefined : loadConfig(io.env);
+  const database =
+    options.database ?? (await openDatabase({ databaseUrl: config!.databaseUrl, dataDir: config!.dataDir }));
   try {
     await database.migrate();
     const db = database.db;
@@ -41,6 +47,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     for (const path of written) io.out(`wrote ${path}`);
     return 0;
   } finally {
-    await database.close();
+    if (!options.database) await database.close();
   }
 }

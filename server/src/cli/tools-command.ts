@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../config.js';
-import { openDatabase } from '../db/client.js';
+import { type Database, openDatabase } from '../db/client.js';
 import { seedStore } from '../store/store-seed.js';
 import { createStoreToolRegistry } from '../tools/mcp-tool-registry.js';
 import type { CustomerScope } from '../tools/tool-registry.js';
@@ -28,8 +28,13 @@ function parseCall(args: string[]): { name: string; json: string; asUser?: strin
   return { name, json, asUser };
 }
 
+export interface CommandOptions {
+  /** Use this database instead of the configured one (tests); it is left open. */
+  database?: Database;
+}
+
 /** `pnpm baton tools list | call`: the tool registry from the command line, against the configured database. */
-export async function run(args: string[], io: CliIo): Promise<number> {
+export async function run(args: string[], io: CliIo, options: CommandOptions = {}): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'list' && sub !== 'call') {
     for (const line of usage) io.err(line);
@@ -51,8 +56,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
   }
 
-  const config = loadConfig(io.env);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const config = options.database ? undefined : loadConfig(io.env);
+  const database =
+    options.database ?? (await openDatabase({ databaseUrl: config!.databaseUrl, dataDir: config!.dataDir }));
   try {
     await database.migrate();
     await seedStore(database.db, { dataDir: io.env.STORE_DATA_DIR });
@@ -85,7 +91,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       await registry.close();
     }
   } finally {
-    await database.close();
+    if (!options.database) await database.close();
   }
 }
 
