@@ -28,15 +28,30 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
+/**
+ * Building an Intl.DateTimeFormat costs about half a millisecond and every turn asks, so formatters
+ * are kept per time zone. They are immutable, so sharing them is safe.
+ */
+const weekdayClock = new Map<string, Intl.DateTimeFormat>();
+
+function weekdayClockIn(timeZone: string): Intl.DateTimeFormat {
+  let format = weekdayClock.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    weekdayClock.set(timeZone, format);
+  }
+  return format;
+}
+
 /** Whether the store is open at `now`, computed in the workspace's own time zone. */
 export function isOpenAt(hours: BusinessHours, now: Date): boolean {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: hours.timeZone,
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(now);
+  const parts = weekdayClockIn(hours.timeZone).formatToParts(now);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const day = get('weekday').slice(0, 3).toLowerCase() as Weekday;
   const time = `${get('hour')}:${get('minute')}`;

@@ -9,12 +9,12 @@ import type { BatonEvent } from './events.js';
 /**
  * A conversation's transcript events (MESSAGE, TOOL_CALL, TASK_COMPLETED), ordered by run and then
  * by id, so a queued message never appears before the reply to the one sent before it.
- * With `upToRunCreatedAt`, later runs are left out.
+ * With `upToRunId`, runs created after that one are left out.
  */
 export async function loadTranscriptEvents(
   services: Services,
   conversationId: string,
-  upToRunCreatedAt?: Date,
+  upToRunId?: string,
 ): Promise<BatonEvent[]> {
   const rows = await services.db
     .select({ event: events })
@@ -24,7 +24,8 @@ export async function loadTranscriptEvents(
       and(
         eq(events.conversationId, conversationId),
         inArray(events.type, ['MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED']),
-        upToRunCreatedAt ? sql`${runs.createdAt} <= ${upToRunCreatedAt.toISOString()}::timestamptz` : undefined,
+        // Compared in SQL: timestamps have microseconds, which a JS Date would round away.
+        upToRunId ? sql`${runs.createdAt} <= (select created_at from runs where id = ${upToRunId})` : undefined,
       ),
     )
     .orderBy(asc(runs.createdAt), asc(events.id));

@@ -254,7 +254,7 @@ export class RunManager {
     let state: ChatState | undefined;
     let deltas: DeltaBuffer | undefined;
     try {
-      const history = await loadTranscriptEvents(services, run.conversationId, run.createdAt);
+      const history = await loadTranscriptEvents(services, run.conversationId, run.id);
       state = await loadChatState(services, { conversationId: run.conversationId, runId: run.id, history });
       const ctx = this.context(state, controller.signal);
       deltas = ctx.deltaBuffer;
