@@ -173,16 +173,33 @@ function groupClauses(
   }));
 }
 
-/** A short reply with only details or a yes ("it's jane@x.com", "yes please") continues with the last agent. */
+/**
+ * A short reply with only details or a yes ("it's jane@x.com", "yes please") continues with the
+ * agent that asked for them: of the last turn's answers, the one that mentions what was given.
+ */
 function followUpAgent(hints: PlanHints, message: string): string | undefined {
-  const lastAgent = [...hints.history].reverse().find((h) => h.role === 'assistant')?.agentName;
-  if (!lastAgent || !hints.cards.some((c) => c.name === lastAgent)) return undefined;
+  // The history may end with the message being planned; the question it answers came before it.
+  const history =
+    hints.history.at(-1)?.role === 'user' && hints.history.at(-1)?.text.trim() === message
+      ? hints.history.slice(0, -1)
+      : hints.history;
+  const lastUser = history.map((h) => h.role).lastIndexOf('user');
+  const answers = history
+    .slice(lastUser + 1)
+    .filter((h) => h.role === 'assistant' && h.agentName && hints.cards.some((c) => c.name === h.agentName));
+  if (!answers.length || message.split(/\s+/).length > 15) return undefined;
   const e = extractEntities(message);
-  const details = e.emails.length || e.orderIds.length || e.name || e.zip || e.address || e.itemIds.length;
-  const short = message.split(/\s+/).length <= 15;
-  return short && (details || e.confirms || /^\s*(no|nope|the (first|second|last) one)\b/i.test(message))
-    ? lastAgent
-    : undefined;
+  const asked: RegExp[] = [];
+  if (e.emails.length) asked.push(/e-?mail/i);
+  if (e.name || e.zip) asked.push(/zip|name/i);
+  if (e.orderIds.length) asked.push(/order/i);
+  if (e.address) asked.push(/address/i);
+  if (e.itemIds.length) asked.push(/item/i);
+  const confirms = e.confirms || /^\s*(no|nope|the (first|second|last) one)\b/i.test(message);
+  if (confirms) asked.push(/confirm|shall i|should i|\?\s*$/i);
+  if (!asked.length) return undefined;
+  const fits = [...answers].reverse().find((a) => asked.some((re) => re.test(a.text)));
+  return (fits ?? answers.at(-1))?.agentName;
 }
 
 const BACK_REFERENCE = /\b(it|them|they|those|these|that one|this one)\b/i;

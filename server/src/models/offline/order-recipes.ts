@@ -1,11 +1,12 @@
 import { ANSWER, callAll, callTool, type Decision, reply } from './decision.js';
-import { explainError, itemLine, money } from './reply-templates.js';
+import { explainError, itemLine, money, optionText } from './reply-templates.js';
 import type { TaskContext } from './task-context.js';
 import type { TaskIntent } from './task-intent.js';
 import { stem } from './text-features.js';
 import {
   type OrderItemView,
   type OrderView,
+  paymentMethodLabel,
   readOrder,
   readUser,
   readVariants,
@@ -125,15 +126,8 @@ function targetOrder(
   };
 }
 
-const methodLabel = (id: string | undefined, user?: UserView) => {
-  if (!id) return 'the original payment method';
-  const known = user?.paymentMethods.find((m) => m.id === id);
-  if (known) return known.label;
-  if (id.startsWith('gift_card')) return 'your gift card';
-  if (id.startsWith('paypal')) return 'PayPal';
-  if (id.startsWith('credit_card')) return 'your credit card';
-  return id;
-};
+const methodLabel = (id: string | undefined, user?: UserView) =>
+  user?.paymentMethods.find((m) => m.id === id)?.label ?? paymentMethodLabel(id);
 const originalPayment = (o: OrderView) => o.payments.find((p) => p.type !== 'refund')?.methodId;
 const total = (items: OrderItemView[]) => items.reduce((s, i) => s + (i.price ?? 0), 0);
 
@@ -288,7 +282,7 @@ function swapStep(ctx: TaskContext): Decision | undefined {
   const diff = (best.price ?? 0) - (item.price ?? 0);
   if (!ctx.entities.confirms)
     return reply(
-      `I can swap your ${itemLine(item)} for ${Object.values(best.options).join(', ')} at ${money(best.price)} (item ${best.itemId}) in order ${order.orderId}; the difference of ${money(Math.abs(diff))} is ${diff >= 0 ? 'charged to' : 'refunded to'} ${methodLabel(payment)}. ${CONFIRM}`,
+      `I can swap your ${itemLine(item)} for ${optionText(best.options)} at ${money(best.price)} (item ${best.itemId}) in order ${order.orderId}; the difference of ${money(Math.abs(diff))} is ${diff >= 0 ? 'charged to' : 'refunded to'} ${methodLabel(payment)}. ${CONFIRM}`,
     );
   return callTool(ctx, tool, {
     order_id: order.orderId,

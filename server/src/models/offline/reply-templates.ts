@@ -7,6 +7,7 @@ import {
   field,
   nested,
   type OrderView,
+  paymentMethodLabel,
   readArticles,
   readOrder,
   readRecommendations,
@@ -17,7 +18,11 @@ import {
 
 /** Prices as shoppers read them: $47.84. */
 export const money = (x: number | undefined) => (x === undefined ? '' : `$${x.toFixed(2)}`);
-const optionText = (o: Record<string, string>) => Object.values(o).join(', ');
+/** Option values, with their name where a bare value would be unclear ("size 12", "waterproof yes"). */
+export const optionText = (o: Record<string, string>) =>
+  Object.entries(o)
+    .map(([k, v]) => (/^(\d+(\.\d+)?|yes|no|true|false)$/i.test(v) ? `${k} ${v}` : v))
+    .join(', ');
 const list = (xs: string[]) => (xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
 
 export function itemLine(i: { name: string; options: Record<string, string>; price?: number }): string {
@@ -27,21 +32,46 @@ export function itemLine(i: { name: string; options: Record<string, string>; pri
 
 const STATUS_NOTE: Record<string, string> = {
   pending: "It hasn't shipped yet, so it can still be changed or cancelled.",
-  processed: 'It has been processed and is on its way.',
-  delivered: 'It has been delivered.',
-  cancelled: 'It was cancelled.',
-  'return requested': 'A return has been requested for it.',
-  'exchange requested': 'An exchange has been requested for it.',
+  processed: 'It has been processed for shipping.',
+};
+const STATUS_PHRASE: Record<string, string> = {
+  delivered: 'was delivered',
+  'return requested': 'has a return in progress',
+  'exchange requested': 'has an exchange in progress',
 };
 
 /** "Your order #W2611340 is processed. Items: ... Tracking: 357962501027." */
 export function renderOrder(order: OrderView): string {
-  const parts = [`Your order ${order.orderId} is ${order.status ?? 'on file'}.`];
+  const status = order.status ? (STATUS_PHRASE[order.status] ?? `is ${order.status}`) : 'is on file';
+  const parts = [`Your order ${order.orderId} ${status}.`];
   if (order.status && STATUS_NOTE[order.status]) parts.push(STATUS_NOTE[order.status]!);
   if (order.items.length) parts.push(`Items: ${order.items.map(itemLine).join('; ')}.`);
   if (order.trackingIds.length) parts.push(`Tracking: ${order.trackingIds.join(', ')}.`);
   if (order.address && order.status === 'pending') parts.push(`Shipping to ${order.address}.`);
   return parts.join(' ');
+}
+
+/** What a cancellation, return or exchange did, from the fields the store records on the order. */
+function renderOrderChange(tool: string, order: OrderView): string {
+  const named = (ids: string[]) =>
+    list(order.items.filter((i) => i.itemId && ids.includes(i.itemId)).map((i) => i.name));
+  if (tool === 'cancel_pending_order') {
+    const refunds = order.payments.filter((p) => p.type === 'refund');
+    const refund = refunds.length
+      ? ` ${refunds.map((r) => `${money(r.amount)} goes back to ${paymentMethodLabel(r.methodId)}`).join('; ')}.`
+      : '';
+    return `Order ${order.orderId} is now ${order.status ?? 'cancelled'}${order.cancelReason ? ` (${order.cancelReason})` : ''}.${refund}`;
+  }
+  if (tool === 'return_delivered_order_items') {
+    const items = order.items.filter((i) => i.itemId && order.returnItemIds.includes(i.itemId));
+    return `Your return of ${named(order.returnItemIds) || 'the items'} from order ${order.orderId} is requested. The refund of ${money(items.reduce((s, i) => s + (i.price ?? 0), 0))} goes to ${paymentMethodLabel(order.returnMethodId)} once the items arrive.`;
+  }
+  const diff = order.exchangeDifference;
+  const settle =
+    diff === undefined || diff === 0
+      ? ''
+      : ` The price difference of ${money(Math.abs(diff))} is ${diff > 0 ? 'charged to' : 'refunded to'} ${paymentMethodLabel(order.exchangeMethodId)}.`;
+  return `Your exchange of ${named(order.exchangeItemIds) || 'the items'} from order ${order.orderId} is requested (new item ${order.exchangeNewItemIds.join(', ')}).${settle}`;
 }
 
 function variantLine(v: VariantView): string {
@@ -158,14 +188,17 @@ export function renderStep(
     case 'find_user_id_by_name_zip':
       return undefined;
     case 'get_order_details':
-    case 'cancel_pending_order':
     case 'modify_pending_order_address':
     case 'modify_pending_order_payment':
-    case 'modify_pending_order_items':
+    case 'modify_pending_order_items': {
+      const order = readOrder(o);
+      return order ? renderOrder(order) : renderGeneric(step);
+    }
+    case 'cancel_pending_order':
     case 'return_delivered_order_items':
     case 'exchange_delivered_order_items': {
       const order = readOrder(o);
-      return order ? renderOrder(order) : renderGeneric(step);
+      return order ? renderOrderChange(step.tool, order) : renderGeneric(step);
     }
     case 'get_user_details': {
       const user = readUser(o);

@@ -18,6 +18,13 @@ export interface OrderView {
   trackingIds: string[];
   address?: string;
   payments: { type?: string; amount?: number; methodId?: string }[];
+  cancelReason?: string;
+  returnItemIds: string[];
+  returnMethodId?: string;
+  exchangeItemIds: string[];
+  exchangeNewItemIds: string[];
+  exchangeMethodId?: string;
+  exchangeDifference?: number;
 }
 
 export interface VariantView {
@@ -98,7 +105,23 @@ export function readOrder(output: unknown): OrderView | undefined {
         amount: num(p.amount),
         methodId: str(p.payment_method_id) ?? str(p.method),
       })),
+    cancelReason: str(o.cancel_reason),
+    returnItemIds: listOf(o.return_items).flatMap((x) => str(x) ?? []),
+    returnMethodId: str(o.return_payment_method_id),
+    exchangeItemIds: listOf(o.exchange_items).flatMap((x) => str(x) ?? []),
+    exchangeNewItemIds: listOf(o.exchange_new_items).flatMap((x) => str(x) ?? []),
+    exchangeMethodId: str(o.exchange_payment_method_id),
+    exchangeDifference: num(o.exchange_price_difference),
   };
+}
+
+/** "PayPal", "your gift card", "your credit card", from a payment method id like `gift_card_8541487`. */
+export function paymentMethodLabel(id: string | undefined): string {
+  if (!id) return 'the original payment method';
+  if (id.startsWith('gift_card')) return 'your gift card';
+  if (id.startsWith('paypal')) return 'PayPal';
+  if (id.startsWith('credit_card')) return 'your credit card';
+  return id;
 }
 
 export interface UserView {

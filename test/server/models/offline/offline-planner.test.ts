@@ -115,6 +115,21 @@ describe('planFromHints', () => {
     expect(agents("it's james.li4495@example.com")).not.toEqual(['OrderManagementAgent']);
   });
 
+  it('continues with the agent whose question the details answer, when several answered last turn', () => {
+    const history = [
+      { role: 'user' as const, text: 'Where is my order #W2611340, and do you have red sneakers?' },
+      {
+        role: 'assistant' as const,
+        text: 'Please send the email address on your account.',
+        agentName: 'OrderManagementAgent',
+      },
+      { role: 'assistant' as const, text: 'Here are some red sneakers: ...', agentName: 'ProductExpertAgent' },
+    ];
+    expect(agents('my email is james.li4495@example.com', { history })).toEqual(['OrderManagementAgent']);
+    const withCurrent = [...history, { role: 'user' as const, text: 'my email is james.li4495@example.com' }];
+    expect(agents('my email is james.li4495@example.com', { history: withCurrent })).toEqual(['OrderManagementAgent']);
+  });
+
   it('only routes to the cards it is given', () => {
     const enabled = cards.filter((c) => c.name !== 'ProductExpertAgent');
     const p = plan('Do you have any red sneakers in size 9?', { cards: enabled });

@@ -76,7 +76,7 @@ describe('identity first', () => {
       '#W5605613',
       '#W3614011',
     ]);
-    expect(run.reply).toContain('Your order #W5605613 is delivered.');
+    expect(run.reply).toContain('Your order #W5605613 was delivered.');
     expect(run.reply).toContain('Your order #W2417020 is pending.');
   });
 
@@ -128,21 +128,66 @@ describe('changes are confirmed first', () => {
       ['store.cancel_pending_order', { order_id: '#W2417020', reason: 'ordered by mistake' }],
     ]);
     expect(second.calls[1]!.result!.ok).toBe(true);
-    expect(second.reply).toContain('Your order #W2417020 is cancelled.');
+    const cancelled = second.calls[1]!.result!.output as {
+      payment_history: { transaction_type: string; amount: number }[];
+    };
+    const refund = cancelled.payment_history.find((p) => p.transaction_type === 'refund')!;
+    expect(second.reply).toBe(
+      `Order #W2417020 is now cancelled (ordered by mistake). $${refund.amount.toFixed(2)} goes back to your gift card.`,
+    );
   });
 
-  it('offers a return of the named item with the refund amount and method before submitting', async () => {
+  it('offers a return of the named item with the refund amount and method, then submits it on "yes"', async () => {
+    const words = 'I want to return the digital camera from order #W5605613';
     const run = await runTask({
       card: card('ReturnsAgent'),
       tools,
       call,
       customerId: 'emma_smith_8564',
-      ...task('I want to return the digital camera from order #W5605613'),
+      ...task(words),
     });
     expect(run.calls.map((c) => c.name)).toEqual(['store.get_order_details']);
     expect(run.reply).toContain('Digital Camera');
     expect(run.reply).toContain('$2909.87');
     expect(run.reply).toContain('your gift card');
+    const yes = await runTask({
+      card: card('ReturnsAgent'),
+      tools,
+      call,
+      customerId: 'emma_smith_8564',
+      history: [
+        { role: 'user', content: words },
+        { role: 'assistant', content: run.reply },
+        { role: 'user', content: 'yes please' },
+      ],
+      ...task('yes please'),
+    });
+    expect(yes.calls.at(-1)).toMatchObject({
+      name: 'store.return_delivered_order_items',
+      args: { order_id: '#W5605613', item_ids: ['7195021808'], payment_method_id: 'gift_card_8541487' },
+      result: { ok: true },
+    });
+    expect(yes.reply).toBe(
+      'Your return of Digital Camera from order #W5605613 is requested. The refund of $2909.87 goes to your gift card once the items arrive.',
+    );
+  });
+
+  it('finds the closest available variant for an exchange and states the price difference', async () => {
+    const run = await runTask({
+      card: card('ReturnsAgent'),
+      tools,
+      call,
+      customerId: 'james_li_5688',
+      ...task("I'd like to exchange the hiking boots from order #W4435622 for size 11"),
+    });
+    expect(run.calls.map((c) => [c.name, c.args])).toEqual([
+      ['store.get_order_details', { order_id: '#W4435622' }],
+      ['store.get_product_details', { product_id: '7363354090' }],
+    ]);
+    // Size 11 in synthetic is out of stock: the offer keeps the other option that still matches.
+    expect(run.reply).toBe(
+      'I can swap your Hiking Boots (size 12, synthetic, waterproof yes) $239.78 for size 11, leather, waterproof yes at $259.75 (item 6159919747) in order #W4435622; the difference of $19.97 is charged to your gift card. Please reply "yes" to confirm.',
+    );
   });
 });
 
