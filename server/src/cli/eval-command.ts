@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config.js';
 import { isValidationError } from '../errors.js';
-import { createModelProvider } from '../models/create-model-provider.js';
 import { createEvalPlanner } from '../eval/eval-planner.js';
 import { evaluateRouting, formatRoutingReport, parseRoutingCases } from '../eval/routing-eval.js';
+import { createModelProvider } from '../models/create-model-provider.js';
 import type { CliIo } from './baton.js';
 
 const USAGE = 'usage: pnpm baton eval routing <file.jsonl>';

@@ -10,7 +10,9 @@ import { OfflineProvider } from '../models/offline-provider.js';
  * A planner for the routing evaluation: the real PlannerAgent over the built-in cards, with the
  * given provider (the offline rule-based one by default). Returns the plan's agents; empty for a refusal.
  */
-export function createEvalPlanner(models: ModelProvider = new OfflineProvider()): (utterance: string) => Promise<string[]> {
+export function createEvalPlanner(
+  models: ModelProvider = new OfflineProvider(),
+): (utterance: string) => Promise<string[]> {
   const now = new Date(0);
   const cards: AgentCard[] = builtinCards.map((c, i) => ({
     ...c,
@@ -29,7 +31,14 @@ export function createEvalPlanner(models: ModelProvider = new OfflineProvider())
       settings: defaultSettings,
       agents: cards.filter((c) => c.enabled),
       history: [
-        { id: 1, type: 'MESSAGE', conversationId, runId: 'eval', data: { role: 'user', text: utterance }, createdAt: now },
+        {
+          id: 1,
+          type: 'MESSAGE',
+          conversationId,
+          runId: 'eval',
+          data: { role: 'user', text: utterance },
+          createdAt: now,
+        },
       ],
     });
     const { plan } = await planner.plan(state);
