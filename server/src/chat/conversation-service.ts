@@ -120,6 +120,32 @@ export class ConversationService {
     return this.db.select().from(runs).where(eq(runs.conversationId, conversationId)).orderBy(runs.createdAt);
   }
 
+  /** Run history, newest first, filtered by status, an agent in the plan, and creation time. */
+  async listRuns(filter: {
+    statuses?: readonly RunRow['status'][];
+    agentName?: string;
+    since?: Date;
+    until?: Date;
+    conversationId?: string;
+    limit: number;
+  }): Promise<Run[]> {
+    const where = [
+      filter.statuses?.length ? inArray(runs.status, [...filter.statuses]) : undefined,
+      filter.conversationId ? eq(runs.conversationId, filter.conversationId) : undefined,
+      filter.since ? sql`${runs.createdAt} >= ${filter.since.toISOString()}::timestamptz` : undefined,
+      filter.until ? sql`${runs.createdAt} < ${filter.until.toISOString()}::timestamptz` : undefined,
+      filter.agentName
+        ? sql`exists (select 1 from jsonb_array_elements(${runs.plan} -> 'tasks') t where t ->> 'agent' = ${filter.agentName})`
+        : undefined,
+    ].filter((w) => w !== undefined);
+    return this.db
+      .select()
+      .from(runs)
+      .where(where.length ? and(...where) : undefined)
+      .orderBy(desc(runs.createdAt))
+      .limit(filter.limit);
+  }
+
   async activeRuns(conversationId: string): Promise<Run[]> {
     return this.db
       .select()

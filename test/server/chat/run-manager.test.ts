@@ -165,3 +165,27 @@ describe('RunManager: step mode, plan edits, restarts, double texting', () => {
     }
   });
 });
+
+describe('runs query', () => {
+  it('filters the run history by status, agent and time', async () => {
+    const t = await createTestApp({ models: model(), tools: standInTools().registry });
+    try {
+      const { conversation } = await t.app.services.conversations.start({});
+      const done = await t.app.services.runs.submit(conversation.id, 'order #W123', 'AUTO');
+      await waitForRun(t.app, done.id);
+      const paused = await t.app.services.runs.submit(conversation.id, 'again', 'STEP');
+      await waitForRun(t.app, paused.id);
+      const q = (args: string) =>
+        t
+          .gql<{ runs: { id: string; status: string }[] }>(`{ runs${args} { id status } }`)
+          .then((r) => r.data!.runs.map((x) => x.id));
+      expect(await q('')).toEqual([paused.id, done.id]);
+      expect(await q('(status: [COMPLETED])')).toEqual([done.id]);
+      expect(await q('(agentName: "ProductExpertAgent")')).toEqual([paused.id, done.id]);
+      expect(await q('(agentName: "ReturnsAgent")')).toEqual([]);
+      expect(await q(`(since: "${new Date(Date.now() + 60_000).toISOString()}")`)).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
+});

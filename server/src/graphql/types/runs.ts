@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Run } from '../../chat/conversation-service.js';
 import { replayThenLive } from '../../chat/event-stream.js';
 import type { PlanTask } from '../../chat/plan.js';
@@ -91,6 +92,28 @@ const PlanEditInput = builder.inputType('PlanTaskEditInput', {
 });
 
 builder.queryFields((t) => ({
+  runs: t.field({
+    type: [RunRef],
+    description: 'Run history, newest first, with filters: status, an agent in the plan, time window, conversation.',
+    authScopes: { reader: true },
+    args: {
+      status: t.arg({ type: [RunStatusEnum] }),
+      agentName: t.arg.string(),
+      since: t.arg({ type: 'DateTime' }),
+      until: t.arg({ type: 'DateTime' }),
+      conversationId: t.arg.id(),
+      first: t.arg.int({ validate: z.number().int().min(1).max(500) }),
+    },
+    resolve: (_r, args, ctx) =>
+      ctx.services.conversations.listRuns({
+        statuses: args.status ?? undefined,
+        agentName: args.agentName ?? undefined,
+        since: args.since ?? undefined,
+        until: args.until ?? undefined,
+        conversationId: args.conversationId ? String(args.conversationId) : undefined,
+        limit: args.first ?? 50,
+      }),
+  }),
   run: t.field({
     type: RunRef,
     authScopes: { authenticated: true },
