@@ -39,7 +39,7 @@ export function createBatonClient(connection: ServerConnection): { client: Clien
         },
       }),
     ],
-    fetchOptions: () => ({ headers: authorization ? { authorization } : {} }),
+    fetchOptions: (): RequestInit => (authorization ? { headers: { authorization } } : {}),
     requestPolicy: 'cache-and-network',
   });
   return { client, dispose: () => void ws.dispose() };

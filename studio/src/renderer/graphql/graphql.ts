@@ -5,6 +5,7 @@ import type { introspection } from './graphql-env.d.ts';
 export const graphql = initGraphQLTada<{
   introspection: introspection;
   scalars: { DateTime: string; JSON: unknown; ID: string };
+  disableMasking: true;
 }>();
 
 export type { FragmentOf, ResultOf, VariablesOf } from 'gql.tada';

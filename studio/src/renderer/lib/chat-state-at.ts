@@ -105,8 +105,7 @@ export function chatStateAt(
         text: `[System Note] The assistant message above was authored by ${m.agentName}.`,
       });
     const next = raw[i + 1];
-    const groupEnds = !(next?.kind === 'tool' && next.agentName === m.agentName);
-    if (m.kind === 'tool' && groupEnds && m.agentName !== view.viewer)
+    if (m.kind === 'tool' && !(next?.kind === 'tool' && next.agentName === m.agentName) && m.agentName !== view.viewer)
       view.messages.push({ kind: 'note', text: `[System Note] The tool calls above were made by ${m.agentName}.` });
   }
   return view;

@@ -58,15 +58,32 @@ export function layeredLayout(input: LayoutInput): Layout {
       }
     }
   }
+  // Edges that span several columns get a virtual node per column crossed, so they are routed between nodes.
+  const dummy = new Set<string>();
+  const chains = new Map<string, string[]>();
+  const segments: { from: string; to: string }[] = [];
+  for (const e of forward) {
+    const span = layer.get(e.to)! - layer.get(e.from)!;
+    const chain = [e.from];
+    for (let i = 1; i < span; i++) {
+      const id = `\u0001${key(e)}#${i}`;
+      dummy.add(id);
+      layer.set(id, layer.get(e.from)! + i);
+      chain.push(id);
+    }
+    chain.push(e.to);
+    chains.set(key(e), chain);
+    for (let i = 0; i + 1 < chain.length; i++) segments.push({ from: chain[i]!, to: chain[i + 1]! });
+  }
   const columns: string[][] = [];
-  for (const id of ids) {
+  for (const id of [...ids, ...dummy]) {
     const c = layer.get(id)!;
     columns[c] ??= [];
     columns[c].push(id);
   }
 
-  const preds = (id: string) => forward.filter((e) => e.to === id).map((e) => e.from);
-  const succs = (id: string) => forward.filter((e) => e.from === id).map((e) => e.to);
+  const preds = (id: string) => segments.filter((e) => e.to === id).map((e) => e.from);
+  const succs = (id: string) => segments.filter((e) => e.from === id).map((e) => e.to);
   const order = new Map<string, number>();
   const index = () => {
     for (const col of columns) col.forEach((id, i) => void order.set(id, i));
@@ -88,15 +105,18 @@ export function layeredLayout(input: LayoutInput): Layout {
     index();
   }
 
-  const tallest = Math.max(1, ...columns.map((c) => c.length));
-  const innerHeight = tallest * h + (tallest - 1) * gapY;
+  // Virtual nodes take a thin slot; real nodes a full one. Columns are centred on the tallest.
+  const dummyH = 10;
+  const slot = (id: string) => (dummy.has(id) ? dummyH : h);
+  const colHeight = (col: string[]) => col.reduce((sum, id) => sum + slot(id), 0) + Math.max(0, col.length - 1) * gapY;
+  const innerHeight = Math.max(h, ...columns.map(colHeight));
   const positioned = new Map<string, PositionedNode>();
   columns.forEach((col, c) => {
-    const colHeight = col.length * h + (col.length - 1) * gapY;
-    const top = (innerHeight - colHeight) / 2;
-    col.forEach((id, i) => {
-      positioned.set(id, { id, layer: c, x: c * (w + gapX), y: top + i * (h + gapY) });
-    });
+    let y = (innerHeight - colHeight(col)) / 2;
+    for (const id of col) {
+      positioned.set(id, { id, layer: c, x: c * (w + gapX), y });
+      y += slot(id) + gapY;
+    }
   });
 
   const backDepth = back.size ? 28 + 12 * back.size : 0;
@@ -114,12 +134,25 @@ export function layeredLayout(input: LayoutInput): Layout {
         path: `M ${sx} ${a.y + h} C ${sx} ${bottom}, ${tx} ${bottom}, ${tx} ${b.y + h}`,
       };
     }
-    const sx = a.x + w;
-    const sy = a.y + h / 2;
-    const tx = b.x;
-    const ty = b.y + h / 2;
-    const mid = (sx + tx) / 2;
-    return { from: e.from, to: e.to, back: false, path: `M ${sx} ${sy} C ${mid} ${sy}, ${mid} ${ty}, ${tx} ${ty}` };
+    // Through each virtual node: a straight run across its column, curves between columns.
+    const points: [number, number][] = [];
+    for (const id of chains.get(key(e)) ?? [e.from, e.to]) {
+      const p = positioned.get(id)!;
+      if (dummy.has(id)) points.push([p.x, p.y + dummyH / 2], [p.x + w, p.y + dummyH / 2]);
+      else if (id === e.from) points.push([p.x + w, p.y + h / 2]);
+      else points.push([p.x, p.y + h / 2]);
+    }
+    let path = `M ${points[0]![0]} ${points[0]![1]}`;
+    for (let i = 1; i < points.length; i++) {
+      const [px, py] = points[i - 1]!;
+      const [x, y] = points[i]!;
+      if (py === y && i % 2 === 0) path += ` L ${x} ${y}`;
+      else {
+        const mid = (px + x) / 2;
+        path += ` C ${mid} ${py}, ${mid} ${y}, ${x} ${y}`;
+      }
+    }
+    return { from: e.from, to: e.to, back: false, path };
   });
 
   return {

@@ -1,6 +1,5 @@
 import type { StudioView } from '../../shared/ipc-channels.js';
 import { useConnection } from '../connection/connection-context.js';
-import { useRouter } from './router.js';
 
 const items: { view: StudioView; label: string; icon: string }[] = [
   { view: 'agents', label: 'Agents', icon: 'M4 6h16M4 12h16M4 18h10' },
@@ -12,7 +11,6 @@ const items: { view: StudioView; label: string; icon: string }[] = [
 
 /** The left navigation: one link per view, the current one marked with aria-current. */
 export function Sidebar({ current }: { current: string }) {
-  const { navigate } = useRouter();
   const { connection } = useConnection();
   return (
     <nav className="sidebar" aria-label="Studio">
@@ -23,14 +21,7 @@ export function Sidebar({ current }: { current: string }) {
       <ul>
         {items.map((item) => (
           <li key={item.view}>
-            <a
-              href={`#/${item.view}`}
-              aria-current={current === item.view ? 'page' : undefined}
-              onClick={(e) => {
-                e.preventDefault();
-                navigate(`/${item.view}`);
-              }}
-            >
+            <a href={`#/${item.view}`} aria-current={current === item.view ? 'page' : undefined}>
               <svg viewBox="0 0 24 24" aria-hidden="true" className="nav-icon">
                 <path d={item.icon} />
               </svg>

@@ -1,0 +1,61 @@
+import { useMutation } from 'urql';
+import { Switch } from '../ui/switch.js';
+import { type AgentData, SetAgentEnabledMutation } from './agent-documents.js';
+
+/** The cards as a grid: name (opens the editor), description, skills, tools, hand-offs and the enabled switch. */
+export function AgentCardList({ agents }: { agents: readonly AgentData[] }) {
+  const [toggle, setEnabled] = useMutation(SetAgentEnabledMutation);
+  return (
+    <>
+      {toggle.error && (
+        <div className="alert alert-error" role="alert">
+          {toggle.error.message}
+        </div>
+      )}
+      <ul className="card-grid" aria-label="Agent cards">
+        {agents.map((a) => (
+          <li key={a.id} className={`agent-card ${a.enabled ? '' : 'agent-card-off'}`}>
+            <div className="agent-card-head">
+              <a className="agent-card-name" href={`#/agents/edit/${encodeURIComponent(a.name)}`}>
+                {a.name}
+              </a>
+              <Switch
+                label={`${a.name} enabled`}
+                checked={a.enabled}
+                onChange={(enabled) => void setEnabled({ name: a.name, enabled })}
+              />
+            </div>
+            <p className="agent-card-desc">{a.description}</p>
+            <ul className="chips" aria-label="Skills">
+              {a.skills.slice(0, 3).map((s) => (
+                <li key={s} className="chip" title={s}>
+                  {s}
+                </li>
+              ))}
+              {a.skills.length > 3 && <li className="chip chip-more">+{a.skills.length - 3}</li>}
+            </ul>
+            <dl className="agent-card-meta">
+              <div>
+                <dt>Tools</dt>
+                <dd>{a.tools.length}</dd>
+              </div>
+              <div>
+                <dt>Hand-offs</dt>
+                <dd className="truncate" title={a.handoffs.join(', ')}>
+                  {a.handoffs.length ? a.handoffs.join(', ') : '—'}
+                </dd>
+              </div>
+              {a.builtin && (
+                <div>
+                  <dd>
+                    <span className="badge badge-gray">built-in</span>
+                  </dd>
+                </div>
+              )}
+            </dl>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

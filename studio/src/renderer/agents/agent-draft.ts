@@ -1,0 +1,81 @@
+import type { AgentData } from './agent-documents.js';
+
+/** The editor's form state: numbers stay text while typed, empty means "server default". */
+export interface AgentDraft {
+  name: string;
+  description: string;
+  skills: string[];
+  instructions: string;
+  tools: string[];
+  handoffs: string[];
+  enabled: boolean;
+  maxSteps: string;
+  provider: string;
+  model: string;
+  temperature: string;
+  timeoutMs: string;
+}
+
+export const emptyDraft: AgentDraft = {
+  name: '',
+  description: '',
+  skills: [],
+  instructions: '',
+  tools: [],
+  handoffs: [],
+  enabled: true,
+  maxSteps: '6',
+  provider: '',
+  model: '',
+  temperature: '',
+  timeoutMs: '',
+};
+
+export function draftFromAgent(a: AgentData): AgentDraft {
+  return {
+    name: a.name,
+    description: a.description,
+    skills: [...a.skills],
+    instructions: a.instructions,
+    tools: [...a.tools],
+    handoffs: [...a.handoffs],
+    enabled: a.enabled,
+    maxSteps: String(a.maxSteps),
+    provider: a.model.provider ?? '',
+    model: a.model.model ?? '',
+    temperature: a.model.temperature === null ? '' : String(a.model.temperature),
+    timeoutMs: a.model.timeoutMs === null ? '' : String(a.model.timeoutMs),
+  };
+}
+
+/** A copy under a free name: "ReturnsAgent" → "ReturnsAgentCopy", "ReturnsAgentCopy2", … */
+export function duplicateDraft(a: AgentData, taken: ReadonlySet<string>): AgentDraft {
+  let name = `${a.name}Copy`;
+  for (let i = 2; taken.has(name); i++) name = `${a.name}Copy${i}`;
+  return { ...draftFromAgent(a), name, enabled: false };
+}
+
+const num = (s: string) => (s.trim() === '' ? undefined : Number(s));
+
+/** The GraphQL input. The server validates everything; its errors come back per field. */
+export function draftToInput(d: AgentDraft) {
+  const model = {
+    provider: d.provider || undefined,
+    model: d.model.trim() || undefined,
+    temperature: num(d.temperature),
+    timeoutMs: num(d.timeoutMs),
+  };
+  return {
+    name: d.name.trim(),
+    description: d.description,
+    skills: d.skills.map((s) => s.trim()).filter(Boolean),
+    instructions: d.instructions,
+    tools: d.tools,
+    handoffs: d.handoffs,
+    enabled: d.enabled,
+    maxSteps: num(d.maxSteps),
+    model,
+  };
+}
+
+export const sameDraft = (a: AgentDraft, b: AgentDraft) => JSON.stringify(a) === JSON.stringify(b);

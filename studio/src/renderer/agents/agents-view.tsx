@@ -1,0 +1,87 @@
+import { useMemo } from 'react';
+import { useQuery } from 'urql';
+import { useRouter } from '../shell/router.js';
+import { EmptyState } from '../ui/empty-state.js';
+import { Tabs } from '../ui/tabs.js';
+import { AgentCardList } from './agent-card-list.js';
+import { AgentsQuery } from './agent-documents.js';
+import { draftFromAgent, duplicateDraft, emptyDraft } from './agent-draft.js';
+import { AgentEditor } from './agent-editor.js';
+import { HandoffGraph } from './handoff-graph.js';
+import { ToolsQuery } from './tool-documents.js';
+
+/** Agents: the cards, the hand-off graph, and the editor for one card (#/agents/edit/<name>, #/agents/new). */
+export function AgentsView() {
+  const { route, navigate } = useRouter();
+  const [{ data, fetching, error }] = useQuery({ query: AgentsQuery });
+  const [tools] = useQuery({ query: ToolsQuery });
+  const agents = data?.agents ?? [];
+  const [, sub, name] = route.segments;
+  const from = route.query.get('from');
+
+  const editorProps = useMemo(() => {
+    if (sub === 'new') {
+      const source = from ? agents.find((a) => a.name === from) : undefined;
+      const initial = source ? duplicateDraft(source, new Set(agents.map((a) => a.name))) : emptyDraft;
+      return { key: `new-${from ?? ''}`, initial, agent: undefined };
+    }
+    if (sub === 'edit' && name) {
+      const agent = agents.find((a) => a.name === name);
+      return agent ? { key: `edit-${agent.name}-${agent.version}`, initial: draftFromAgent(agent), agent } : null;
+    }
+    return null;
+  }, [sub, name, from, agents]);
+
+  if (error && !data) return <EmptyState title="Cannot load agents">{error.message}</EmptyState>;
+  if (fetching && !data) return <EmptyState title="Loading agents…" />;
+
+  if (sub === 'new' || sub === 'edit') {
+    if (!editorProps) return <EmptyState title={`No agent named ${name}`} />;
+    const { key, ...rest } = editorProps;
+    return (
+      <AgentEditor
+        key={key}
+        {...rest}
+        agents={agents}
+        tools={tools.data?.tools ?? []}
+        toolsLoading={tools.fetching && !tools.data}
+      />
+    );
+  }
+
+  const tab = sub === 'graph' ? 'graph' : 'cards';
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Agents</h1>
+          <p className="subtitle">
+            {agents.length} cards · {agents.filter((a) => a.enabled).length} enabled. The planner routes each task to
+            one of the enabled cards.
+          </p>
+        </div>
+        <div className="actions">
+          <button type="button" className="btn btn-primary" onClick={() => navigate('/agents/new')}>
+            New agent
+          </button>
+        </div>
+      </header>
+      <Tabs<'cards' | 'graph'>
+        label="Agents view"
+        tabs={[
+          { id: 'cards', label: 'Cards', count: agents.length },
+          { id: 'graph', label: 'Hand-off graph' },
+        ]}
+        selected={tab}
+        onSelect={(t) => navigate(t === 'graph' ? '/agents/graph' : '/agents')}
+      />
+      <div className="page-body scroll">
+        {tab === 'graph' ? (
+          <HandoffGraph agents={agents} onOpen={(n) => navigate(`/agents/edit/${encodeURIComponent(n)}`)} />
+        ) : (
+          <AgentCardList agents={agents} />
+        )}
+      </div>
+    </div>
+  );
+}

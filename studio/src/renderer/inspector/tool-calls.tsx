@@ -1,0 +1,43 @@
+import type { StudioEventOf } from '../lib/baton-event.js';
+import { formatClock, formatDuration } from '../lib/format.js';
+import { EmptyState } from '../ui/empty-state.js';
+import { JsonView } from '../ui/json-view.js';
+
+/** Each tool call with its agent, arguments, output or error, and duration. */
+export function ToolCalls({ calls }: { calls: readonly StudioEventOf<'TOOL_CALL'>[] }) {
+  if (!calls.length) return <EmptyState title="No tool calls in this run yet" />;
+  return (
+    <ul className="tool-calls">
+      {calls.map((c, i) => (
+        <li key={c.id ?? i} className="tool-call">
+          <div className="tool-call-head">
+            <span className="mono tool-name">{c.data.tool}</span>
+            <span className="muted">{c.agentName}</span>
+            {c.data.refused && <span className="badge badge-red">refused</span>}
+            {c.data.error && !c.data.refused && <span className="badge badge-red">error</span>}
+            {c.data.identifiedCustomerId && (
+              <span className="badge badge-green">identified {c.data.identifiedCustomerId}</span>
+            )}
+            <span className="spacer" />
+            <span className="mono muted">{formatClock(c.createdAt)}</span>
+            <span className="mono">{formatDuration(c.data.durationMs)}</span>
+          </div>
+          <div className="tool-call-body">
+            <div>
+              <h4>Arguments</h4>
+              <JsonView value={c.data.arguments} label={`${c.data.tool} arguments`} />
+            </div>
+            <div>
+              <h4>{c.data.error ? 'Error' : 'Output'}</h4>
+              {c.data.error ? (
+                <p className="field-error">{c.data.error}</p>
+              ) : (
+                <JsonView value={c.data.output} label={`${c.data.tool} output`} />
+              )}
+            </div>
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}

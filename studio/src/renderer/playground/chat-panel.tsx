@@ -1,0 +1,118 @@
+import { useEffect, useRef, useState } from 'react';
+import type { StudioEvent } from '../lib/baton-event.js';
+import { conversationTurns } from '../lib/conversation-turns.js';
+import { Switch } from '../ui/switch.js';
+
+/**
+ * The shopper's side: the transcript with status messages as they arrive, the answer streaming in, and the
+ * composer. Step mode starts the run paused after planning.
+ */
+export function ChatPanel(props: {
+  events: readonly StudioEvent[];
+  selectedRunId: string | null;
+  onSelectRun(runId: string): void;
+  onSend(text: string, step: boolean): Promise<boolean>;
+  sending: boolean;
+}) {
+  const [text, setText] = useState('');
+  const [step, setStep] = useState(false);
+  const turns = conversationTurns(props.events);
+  const log = useRef<HTMLDivElement>(null);
+  const eventCount = props.events.length;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll whenever new events arrive
+  useEffect(() => {
+    log.current?.scrollTo({ top: log.current.scrollHeight });
+  }, [eventCount]);
+
+  const send = async () => {
+    const value = text.trim();
+    if (!value) return;
+    if (await props.onSend(value, step)) setText('');
+  };
+
+  return (
+    <section className="chat" aria-label="Chat">
+      <div className="chat-log scroll" ref={log} role="log" aria-live="polite" aria-label="Conversation">
+        {turns.length === 0 && <p className="muted chat-empty">Send a message as a shopper to start a run.</p>}
+        {turns.map((t) =>
+          t.kind === 'user' ? (
+            <div key={t.key} className="bubble bubble-user">
+              {t.text}
+            </div>
+          ) : (
+            <div key={t.key} className={`run-turn ${t.runId === props.selectedRunId ? 'run-turn-selected' : ''}`}>
+              <button
+                type="button"
+                className="run-turn-link"
+                onClick={() => props.onSelectRun(t.runId)}
+                aria-pressed={t.runId === props.selectedRunId}
+              >
+                Run {t.runId.slice(0, 8)} · {t.state}
+              </button>
+              {t.steps.length > 0 && (
+                <ul className="status-steps">
+                  {t.steps.map((s) => (
+                    <li key={`${s.taskId}-${s.message}`} className={`status-step status-${s.state}`}>
+                      <span className="status-icon" aria-hidden="true" />
+                      {s.message}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {t.reply !== null ? (
+                <div className="bubble bubble-assistant" data-testid="final-reply">
+                  {t.reply}
+                </div>
+              ) : (
+                t.parts.map((p) => (
+                  <div key={p.taskId} className="bubble bubble-assistant bubble-streaming">
+                    <span className="bubble-agent">{p.agentName}</span>
+                    {p.text}
+                    {!p.done && <span className="caret" aria-hidden="true" />}
+                  </div>
+                ))
+              )}
+              {t.state === 'paused' && <p className="run-note run-note-amber">Paused — step it in the inspector.</p>}
+              {t.state === 'running' && t.reply === null && t.parts.length === 0 && (
+                <p className="run-note">
+                  <span className="spinner" aria-hidden="true" /> Working…
+                </p>
+              )}
+              {t.error && <p className="run-note run-note-red">{t.error}</p>}
+            </div>
+          ),
+        )}
+      </div>
+      <form
+        className="composer"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void send();
+        }}
+      >
+        <label htmlFor="composer-text" className="sr-only">
+          Message
+        </label>
+        <textarea
+          id="composer-text"
+          rows={2}
+          placeholder="Message as a shopper…"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey) {
+              e.preventDefault();
+              void send();
+            }
+          }}
+        />
+        <div className="composer-bar">
+          <Switch label="Step mode" showLabel checked={step} onChange={setStep} />
+          <button type="submit" className="btn btn-primary" disabled={props.sending || !text.trim()}>
+            {props.sending ? 'Sending…' : 'Send'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,135 @@
+import { useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { AgentsQuery } from '../agents/agent-documents.js';
+import { toFormErrors } from '../graphql/field-errors.js';
+import { RunInspector } from '../inspector/run-inspector.js';
+import { runIdsOf } from '../lib/run-summary.js';
+import { useRouter } from '../shell/router.js';
+import { ChatPanel } from './chat-panel.js';
+import { ConversationQuery, SendMessageMutation, StartConversationMutation } from './playground-documents.js';
+import { useConversationEvents } from './use-conversation-events.js';
+
+/** Playground: chat with the server as a shopper, the run inspector beside it (#/playground/<conversation>?run=<id>). */
+export function PlaygroundView() {
+  const { route, navigate } = useRouter();
+  const conversationId = route.segments[1] ?? null;
+  const [customerId, setCustomerId] = useState('');
+  const [start, runStart] = useMutation(StartConversationMutation);
+
+  const newConversation = async (): Promise<string | null> => {
+    const result = await runStart({ input: customerId.trim() ? { customerId: customerId.trim() } : {} });
+    const id = result.data?.startConversation.conversation.id ?? null;
+    if (id) navigate(`/playground/${id}`);
+    return id;
+  };
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Playground</h1>
+          <p className="subtitle">
+            {conversationId ? (
+              <>
+                Conversation <span className="mono">{conversationId.slice(0, 8)}</span>
+              </>
+            ) : (
+              'Chat as a shopper and watch the run.'
+            )}
+          </p>
+        </div>
+        <form
+          className="actions"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void newConversation();
+          }}
+        >
+          <label htmlFor="customer-id" className="inline-label">
+            Customer id
+          </label>
+          <input
+            id="customer-id"
+            className="input-sm"
+            placeholder="optional, e.g. yusuf_rossi_9620"
+            value={customerId}
+            onChange={(e) => setCustomerId(e.target.value)}
+          />
+          <button type="submit" className="btn" disabled={start.fetching}>
+            New conversation
+          </button>
+        </form>
+      </header>
+      {start.error && (
+        <div className="alert alert-error" role="alert">
+          {toFormErrors(start.error).message}
+        </div>
+      )}
+      <Workspace key={conversationId ?? 'none'} conversationId={conversationId} newConversation={newConversation} />
+    </div>
+  );
+}
+
+function Workspace(props: { conversationId: string | null; newConversation(): Promise<string | null> }) {
+  const { route, navigate } = useRouter();
+  const { events, error } = useConversationEvents(props.conversationId);
+  const [conversation] = useQuery({
+    query: ConversationQuery,
+    variables: { id: props.conversationId ?? '' },
+    pause: !props.conversationId,
+  });
+  const [agents] = useQuery({ query: AgentsQuery });
+  const [send, runSend] = useMutation(SendMessageMutation);
+  const [sendError, setSendError] = useState<string | null>(null);
+  const [pendingRun, setPendingRun] = useState<string | null>(null);
+
+  const runIds = runIdsOf(events);
+  const selectedRunId = route.query.get('run') ?? pendingRun ?? runIds.at(-1) ?? null;
+  const selectRun = (runId: string) =>
+    props.conversationId && navigate(`/playground/${props.conversationId}?run=${encodeURIComponent(runId)}`);
+
+  const onSend = async (text: string, step: boolean) => {
+    setSendError(null);
+    const conversationId = props.conversationId ?? (await props.newConversation());
+    if (!conversationId) return false;
+    const result = await runSend({ conversationId, text, mode: step ? 'STEP' : 'AUTO' });
+    if (result.error) {
+      setSendError(toFormErrors(result.error).message);
+      return false;
+    }
+    const runId = result.data?.sendMessage.id;
+    if (runId && props.conversationId) {
+      setPendingRun(runId);
+      if (route.query.get('run')) navigate(`/playground/${props.conversationId}`);
+    }
+    return true;
+  };
+
+  return (
+    <div className="playground">
+      <div className="playground-chat">
+        {(sendError || error) && (
+          <div className="alert alert-error" role="alert">
+            {sendError ?? error?.message}
+          </div>
+        )}
+        <ChatPanel
+          events={events}
+          selectedRunId={selectedRunId}
+          onSelectRun={selectRun}
+          onSend={onSend}
+          sending={send.fetching}
+        />
+      </div>
+      <div className="playground-inspector">
+        <RunInspector
+          key={selectedRunId ?? 'none'}
+          events={events}
+          runId={selectedRunId}
+          agentNames={(agents.data?.agents ?? []).filter((a) => a.enabled).map((a) => a.name)}
+          customerId={conversation.data?.conversation.customerId ?? null}
+        />
+      </div>
+    </div>
+  );
+}

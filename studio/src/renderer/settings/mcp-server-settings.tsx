@@ -1,0 +1,5 @@
+import { EmptyState } from '../ui/empty-state.js';
+
+export function McpServerSettings() {
+  return <EmptyState title="MCP servers">Pending the server's MCP API.</EmptyState>;
+}

@@ -1,0 +1,186 @@
+import { useState } from 'react';
+import { useMutation } from 'urql';
+import { type FormErrors, fieldError, noErrors, toFormErrors } from '../graphql/field-errors.js';
+import { useUnsavedChanges } from '../shell/router.js';
+import { Field } from '../ui/field.js';
+import { ListInput } from '../ui/list-input.js';
+import { BusinessHoursFields, type HoursDraft } from './business-hours-fields.js';
+import { type SettingsData, UpdateSettingsMutation } from './settings-documents.js';
+
+const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+interface Draft {
+  brandVoice: string;
+  refusalMessage: string;
+  apologyMessage: string;
+  defaultAgent: string;
+  doubleTexting: SettingsData['doubleTexting'];
+  humanTransferScenarios: string[];
+  businessHours: HoursDraft;
+}
+
+const toDraft = (s: SettingsData): Draft => ({
+  brandVoice: s.brandVoice,
+  refusalMessage: s.refusalMessage,
+  apologyMessage: s.apologyMessage,
+  defaultAgent: s.defaultAgent,
+  doubleTexting: s.doubleTexting,
+  humanTransferScenarios: [...s.humanTransferScenarios],
+  businessHours: {
+    timeZone: s.businessHours.timeZone,
+    days: weekdays.map((day) => ({
+      day,
+      intervals: (s.businessHours.days.find((d) => d.day === day)?.intervals ?? []).map((i) => ({ ...i })),
+    })),
+  },
+});
+
+/** The shared context every agent gets: brand voice, refusal and apology, hours, transfer scenarios, default agent. */
+export function WorkspaceSettingsForm({ settings, agents }: { settings: SettingsData; agents: string[] }) {
+  const [saved, setSaved] = useState(() => toDraft(settings));
+  const [draft, setDraft] = useState(saved);
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [state, update] = useMutation(UpdateSettingsMutation);
+  const dirty = JSON.stringify(draft) !== JSON.stringify(saved);
+  useUnsavedChanges('settings', dirty);
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
+  const err = (field: string) => fieldError(errors, `input.${field}`);
+
+  const save = async () => {
+    setNotice(null);
+    const result = await update({
+      input: {
+        ...draft,
+        humanTransferScenarios: draft.humanTransferScenarios.map((s) => s.trim()).filter(Boolean),
+        businessHours: {
+          timeZone: draft.businessHours.timeZone,
+          days: draft.businessHours.days.filter((d) => d.intervals.length > 0),
+        },
+      },
+    });
+    if (result.error) return setErrors(toFormErrors(result.error));
+    setErrors(noErrors);
+    const next = result.data ? toDraft(result.data.updateSettings) : draft;
+    setSaved(next);
+    setDraft(next);
+    setNotice(`Saved · ${result.data?.updateSettings.businessHours.summary ?? ''}`);
+  };
+
+  return (
+    <form
+      className="settings-form"
+      aria-label="Workspace settings"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      {errors.message && (
+        <div className="alert alert-error" role="alert">
+          {errors.message}
+        </div>
+      )}
+      <section className="form-section" id="voice">
+        <h2>Voice and messages</h2>
+        <Field label="Brand voice" error={err('brandVoice')} hint="Every agent writes in this voice.">
+          {(a) => (
+            <textarea {...a} rows={3} value={draft.brandVoice} onChange={(e) => set('brandVoice', e.target.value)} />
+          )}
+        </Field>
+        <Field
+          label="Refusal message"
+          error={err('refusalMessage')}
+          hint="The planner's answer to off-topic or abusive messages."
+        >
+          {(a) => (
+            <textarea
+              {...a}
+              rows={2}
+              value={draft.refusalMessage}
+              onChange={(e) => set('refusalMessage', e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Apology message" error={err('apologyMessage')} hint="Shown to the shopper when a run fails.">
+          {(a) => (
+            <textarea
+              {...a}
+              rows={2}
+              value={draft.apologyMessage}
+              onChange={(e) => set('apologyMessage', e.target.value)}
+            />
+          )}
+        </Field>
+      </section>
+      <section className="form-section" id="routing">
+        <h2>Routing</h2>
+        <div className="row">
+          <Field
+            label="Default agent"
+            error={err('defaultAgent')}
+            hint="Takes the request when planning fails."
+            className="grow"
+          >
+            {(a) => (
+              <select {...a} value={draft.defaultAgent} onChange={(e) => set('defaultAgent', e.target.value)}>
+                {[...new Set([draft.defaultAgent, ...agents])].map((n) => (
+                  <option key={n}>{n}</option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field
+            label="Double texting"
+            error={err('doubleTexting')}
+            hint="A message sent while a run is active."
+            className="grow"
+          >
+            {(a) => (
+              <select
+                {...a}
+                value={draft.doubleTexting}
+                onChange={(e) => set('doubleTexting', e.target.value as Draft['doubleTexting'])}
+              >
+                <option value="queue">queue it</option>
+                <option value="interrupt">interrupt the run</option>
+                <option value="reject">reject it</option>
+              </select>
+            )}
+          </Field>
+        </div>
+        <Field label="Human-transfer scenarios" error={err('humanTransferScenarios')}>
+          {() => (
+            <ListInput
+              label="Human-transfer scenarios"
+              items={draft.humanTransferScenarios}
+              placeholder="e.g. the customer asks for a manager"
+              onChange={(v) => set('humanTransferScenarios', v)}
+              itemErrors={(i) => errors.fields[`input.humanTransferScenarios.${i}`]}
+            />
+          )}
+        </Field>
+      </section>
+      <section className="form-section" id="hours">
+        <h2>Business hours</h2>
+        <p className="muted">{settings.businessHours.summary}</p>
+        <BusinessHoursFields value={draft.businessHours} onChange={(v) => set('businessHours', v)} error={err} />
+      </section>
+      <div className="save-bar">
+        {notice && !dirty && (
+          <span className="notice" role="status">
+            {notice}
+          </span>
+        )}
+        {dirty && <span className="muted">Unsaved changes</span>}
+        <button type="button" className="btn btn-ghost" disabled={!dirty} onClick={() => setDraft(saved)}>
+          Revert
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={!dirty || state.fetching}>
+          {state.fetching ? 'Saving…' : 'Save settings'}
+        </button>
+      </div>
+    </form>
+  );
+}
