@@ -25,7 +25,7 @@ export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFIN
 }
 
 /** Edits allowed between two words: none under 5 letters, 1 from 5, 2 from 8 (longer word counts). */
-export function allowedEdits(a: string, b: string): number {
+function allowedEdits(a: string, b: string): number {
   const len = Math.max(a.length, b.length);
   if (len >= 8) return 2;
   if (len >= 5) return 1;

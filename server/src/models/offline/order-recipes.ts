@@ -1,130 +1,17 @@
-import { ANSWER, callAll, callTool, type Decision, reply } from './decision.js';
-import { explainError, itemLine, money, optionText } from './reply-templates.js';
+import { ANSWER, callTool, type Decision, reply } from './decision.js';
+import { identityStep, latestUser, needsIdentity, targetOrder } from './order-lookup.js';
+import { itemLine, money, optionText } from './reply-templates.js';
 import type { TaskContext } from './task-context.js';
-import type { TaskIntent } from './task-intent.js';
 import { stem } from './text-features.js';
 import {
   type OrderItemView,
   type OrderView,
   paymentMethodLabel,
-  readOrder,
-  readUser,
   readVariants,
   type UserView,
 } from './tool-output-readers.js';
 
-/** Intents that read or change a customer's orders or account. */
-export const ORDER_INTENTS: ReadonlySet<TaskIntent> = new Set([
-  'track',
-  'cancel',
-  'address',
-  'payment',
-  'modify_items',
-  'return',
-  'exchange',
-  'refund',
-]);
-const ORDER_TOOLS = ['get_order_details', 'get_user_details', 'cancel_pending_order', 'return_delivered_order_items'];
-
 const CONFIRM = 'Please reply "yes" to confirm.';
-const sameOrder = (a: unknown, b: string) =>
-  typeof a === 'string' && a.replace(/^#/, '').toUpperCase() === b.replace(/^#/, '').toUpperCase();
-
-/** Whether this task touches orders with tools this card has, so the shopper must be identified first. */
-export function needsIdentity(ctx: TaskContext): boolean {
-  return ORDER_INTENTS.has(ctx.intent) && ORDER_TOOLS.some((t) => ctx.offered(t));
-}
-
-/**
- * Identity first: look the shopper up by email, else by name and zip; with neither, ask for them
- * rather than touching any order tool.
- */
-export function identityStep(ctx: TaskContext): Decision | undefined {
-  if (ctx.customerId) return undefined;
-  const v = ctx.values;
-  if (v.email && !ctx.called('find_user_id_by_email').length) {
-    const d = callTool(ctx, 'find_user_id_by_email', { email: v.email });
-    if (d) return d;
-  }
-  if (v.firstName && v.lastName && v.zip && !ctx.called('find_user_id_by_name_zip').length) {
-    const d = callTool(ctx, 'find_user_id_by_name_zip', { first_name: v.firstName, last_name: v.lastName, zip: v.zip });
-    if (d) return d;
-  }
-  const failed = [...ctx.called('find_user_id_by_email'), ...ctx.called('find_user_id_by_name_zip')]
-    .filter((s) => !s.ok)
-    .at(-1);
-  const about = ctx.entities.orderIds[0] ? ` order ${ctx.entities.orderIds[0]}` : ' your order';
-  const ask = 'please send the email address on your account, or your first name, last name and zip code.';
-  return reply(
-    failed
-      ? `${failed.error ?? "I couldn't find your account."} To continue, ${ask}`
-      : `I can help with${about}. First I need to confirm who you are: ${ask}`,
-  );
-}
-
-function orderStep(ctx: TaskContext, orderId: string) {
-  const steps = [...ctx.transcript.runSteps, ...ctx.transcript.steps].filter(
-    (s) => s.tool === 'get_order_details' && sameOrder(s.args.order_id, orderId),
-  );
-  return steps.at(-1);
-}
-
-function latestUser(ctx: TaskContext): UserView | undefined {
-  const s = ctx.latest('get_user_details');
-  return s ? readUser(s.output) : undefined;
-}
-
-/**
- * The order this task is about: the one named, or found through the account (up to three orders
- * are read at once). Returns the order, or the next step (a call or a question) to get to it.
- */
-function targetOrder(
-  ctx: TaskContext,
-  wanted: (o: OrderView) => boolean,
-  describe: string,
-): { order?: OrderView; orders?: OrderView[]; decision?: Decision } {
-  const orderId = ctx.values.orderId;
-  if (orderId) {
-    const step = orderStep(ctx, orderId);
-    if (step?.ok) {
-      const order = readOrder(step.output);
-      if (order) return { order, orders: [order] };
-    }
-    if (step && !step.ok) return { decision: reply(explainError(step)) };
-    return {
-      decision:
-        callTool(ctx, 'get_order_details', { order_id: orderId }) ??
-        reply(`I can't look up order ${orderId} from here.`),
-    };
-  }
-  const user = latestUser(ctx);
-  if (!user) {
-    const d = ctx.customerId ? callTool(ctx, 'get_user_details', { user_id: ctx.customerId }) : undefined;
-    return { decision: d ?? reply('Which order do you mean? Please send the order number (it looks like #W1234567).') };
-  }
-  if (!user.orderIds.length) return { decision: reply("I don't see any orders on your account.") };
-  if (user.orderIds.length > 3) {
-    return {
-      decision: reply(`You have ${user.orderIds.length} orders: ${user.orderIds.join(', ')}. Which one ${describe}?`),
-    };
-  }
-  const fetched = user.orderIds.map((id) => ({ id, step: orderStep(ctx, id) }));
-  const missing = fetched.filter((f) => !f.step);
-  if (missing.length) {
-    const d = callAll(missing.map((f) => callTool(ctx, 'get_order_details', { order_id: f.id })));
-    if (d) return { decision: d };
-  }
-  const orders = fetched.flatMap((f) => (f.step?.ok ? (readOrder(f.step.output) ?? []) : []));
-  const matching = orders.filter(wanted);
-  if (matching.length === 1) return { order: matching[0], orders };
-  if (matching.length === 0) return { orders };
-  return {
-    orders,
-    decision: reply(
-      `You have ${matching.length} orders that fit: ${matching.map((o) => `${o.orderId} (${o.status})`).join(', ')}. Which one ${describe}?`,
-    ),
-  };
-}
 
 const methodLabel = (id: string | undefined, user?: UserView) =>
   user?.paymentMethods.find((m) => m.id === id)?.label ?? paymentMethodLabel(id);

@@ -41,7 +41,7 @@ const STATUS_PHRASE: Record<string, string> = {
 };
 
 /** "Your order #W2611340 is processed. Items: ... Tracking: 357962501027." */
-export function renderOrder(order: OrderView): string {
+function renderOrder(order: OrderView): string {
   const status = order.status ? (STATUS_PHRASE[order.status] ?? `is ${order.status}`) : 'is on file';
   const parts = [`Your order ${order.orderId} ${status}.`];
   if (order.status && STATUS_NOTE[order.status]) parts.push(STATUS_NOTE[order.status]!);
@@ -84,7 +84,7 @@ function variantLine(v: VariantView): string {
 }
 
 /** Up to five variants, available ones first. */
-export function renderVariants(variants: VariantView[], heading: string): string {
+function renderVariants(variants: VariantView[], heading: string): string {
   const sorted = [...variants].sort((a, b) => Number(b.available ?? true) - Number(a.available ?? true));
   return [heading, ...sorted.slice(0, 5).map(variantLine)].join('\n');
 }
@@ -115,7 +115,7 @@ function renderProduct(step: ToolStep, e: Entities): string {
 }
 
 /** The lines of a document or article that share the most words with the question. */
-export function relevantLines(text: string, question: string, max = 3): string[] {
+function relevantLines(text: string, question: string, max = 3): string[] {
   const q = new Set(
     rawWords(question)
       .filter((w) => w.length > 2 && !STOP_WORDS.has(w))
@@ -258,7 +258,7 @@ export function renderStep(
 }
 
 /** A tool this provider has no template for: its scalar fields, plainly. */
-export function renderGeneric(step: ToolStep): string {
+function renderGeneric(step: ToolStep): string {
   const label = step.tool.replace(/_/g, ' ');
   const o = step.output;
   if (o === null || o === undefined) return `Done: ${label}.`;

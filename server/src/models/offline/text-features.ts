@@ -82,7 +82,7 @@ const CHAT_SPEAK: Readonly<Record<string, string>> = {
 };
 
 /** Lower-cases and unifies punctuation; hyphenated one-letter prefixes fuse (t-shirt → tshirt, e-mail → email). */
-export function normaliseText(text: string): string {
+function normaliseText(text: string): string {
   return text
     .toLowerCase()
     .replace(/[\u2018\u2019\u02bc`]/g, "'")
@@ -129,7 +129,7 @@ function undouble(w: string): string {
 }
 
 /** Every word the analyser treats as correctly spelled, besides the caller's own vocabulary. */
-export function baseLexicon(): string[] {
+function baseLexicon(): string[] {
   const words = new Set<string>([...STOP_WORDS, ...COMMON_WORDS, ...OFF_TOPIC_WORDS, ...SHOP_WORDS]);
   for (const w of [...PRODUCT_NOUNS, ...COLOURS, ...MATERIALS].flatMap((p) => p.split(' '))) words.add(w);
   for (const [phrase, canonical] of PHRASE_SYNONYMS) {
