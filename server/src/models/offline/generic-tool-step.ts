@@ -5,6 +5,33 @@ import { toolPart } from './task-transcript.js';
 import { createTextAnalyzer } from './text-features.js';
 import { fillArguments } from './tool-arguments.js';
 
+/** Store tools the recipes drive; the generic rule leaves them alone. */
+const RECIPE_TOOLS = new Set([
+  'find_user_id_by_email',
+  'find_user_id_by_name_zip',
+  'get_user_details',
+  'get_order_details',
+  'get_product_details',
+  'list_all_product_types',
+  'cancel_pending_order',
+  'modify_pending_order_address',
+  'modify_pending_order_payment',
+  'modify_pending_order_items',
+  'return_delivered_order_items',
+  'exchange_delivered_order_items',
+  'modify_user_address',
+  'transfer_to_human_agents',
+  'search_products',
+  'read_product_document',
+  'recommend_related',
+  'search_knowledge',
+  'validate_email',
+  'create_lead',
+  'subscribe_back_in_stock',
+  'create_ticket',
+  'request_user_info',
+]);
+
 const label = (property: string) =>
   property
     .replace(/_?id$/i, ' number')
@@ -24,7 +51,7 @@ export function genericToolStep(ctx: TaskContext): Decision | undefined {
   );
   const wanted = new Set(analyze(ctx.request).tokens.map((t) => t.stem));
   const ranked = ctx.tools
-    .filter((t) => !t.name.startsWith(HANDOFF_PREFIX))
+    .filter((t) => !t.name.startsWith(HANDOFF_PREFIX) && !RECIPE_TOOLS.has(toolPart(t.name)))
     .map((spec, i) => {
       const name = new Set(analyze(toolPart(spec.name).replace(/_/g, ' ')).tokens.map((t) => t.stem));
       const description = new Set(analyze(spec.description).tokens.map((t) => t.stem));
