@@ -93,7 +93,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   services.settings = new SettingsService(database.db, async (name) => !!(await services.agents.get(name)));
   services.conversations = new ConversationService(database.db, events, config.limits);
   services.apiKeys = new ApiKeyService(database.db);
-  services.runs = new RunManager(services, { ownerId: options.ownerId });
+  services.runs = new RunManager(services, {
+    ownerId: options.ownerId,
+    leaseMs: config.runs.leaseMs,
+    sweepMs: config.runs.sweepMs,
+  });
 
   await seedWorkspace(services);
   if (config.authMode === 'keys' || config.adminApiKey) {

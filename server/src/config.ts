@@ -27,6 +27,8 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_MESSAGE_LENGTH: z.coerce.number().int().positive().default(8_000),
   MAX_INSTRUCTION_LENGTH: z.coerce.number().int().positive().default(20_000),
+  RUN_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
+  RUN_SWEEP_MS: z.coerce.number().int().min(100).default(10_000),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
@@ -56,6 +58,8 @@ export interface Config {
   storeDataDir?: string;
   logLevel: string;
   limits: { maxMessageLength: number; maxInstructionLength: number };
+  /** Run ownership: how long a lease lasts without renewal, and how often expired leases are looked for. */
+  runs: { leaseMs: number; sweepMs: number };
 }
 
 /** Parses settings from an env-like record; throws ConfigError naming the bad variable. */
@@ -95,5 +99,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     storeDataDir: c.STORE_DATA_DIR,
     logLevel: c.LOG_LEVEL,
     limits: { maxMessageLength: c.MAX_MESSAGE_LENGTH, maxInstructionLength: c.MAX_INSTRUCTION_LENGTH },
+    runs: { leaseMs: c.RUN_LEASE_MS, sweepMs: c.RUN_SWEEP_MS },
   };
 }
