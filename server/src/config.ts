@@ -27,6 +27,26 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_MESSAGE_LENGTH: z.coerce.number().int().positive().default(8_000),
   MAX_INSTRUCTION_LENGTH: z.coerce.number().int().positive().default(20_000),
+  MAX_REQUEST_BODY_BYTES: z.coerce.number().int().min(1_024).default(1_048_576),
+  INTROSPECTION: bool.optional(),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(20_000),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(15),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(1).default(2_000),
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(20),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  RATE_LIMIT_REQUESTS_PER_KEY: z.coerce.number().int().min(0).default(1_200),
+  RATE_LIMIT_MESSAGES_PER_KEY: z.coerce.number().int().min(0).default(600),
+  RATE_LIMIT_MESSAGES_PER_CONVERSATION: z.coerce.number().int().min(0).default(30),
+  CUSTOMER_TOKEN_SECRET: z.string().min(32, 'use at least 32 characters for an HS256 secret').optional(),
+  CUSTOMER_TOKEN_PUBLIC_KEY: z
+    .string()
+    .includes('BEGIN PUBLIC KEY', { message: 'an RS256 public key in PEM (SPKI) form' })
+    .optional(),
+  CUSTOMER_TOKEN_ISSUER: z.string().optional(),
+  CUSTOMER_TOKEN_AUDIENCE: z.string().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_SERVICE_NAME: z.string().default('baton'),
   RUN_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
   RUN_SWEEP_MS: z.coerce.number().int().min(100).default(10_000),
 });
@@ -57,7 +77,21 @@ export interface Config {
   /** The retail dataset the demo store is seeded from (default ../shared/data/tau-retail). */
   storeDataDir?: string;
   logLevel: string;
-  limits: { maxMessageLength: number; maxInstructionLength: number };
+  limits: { maxMessageLength: number; maxInstructionLength: number; maxRequestBodyBytes: number };
+  /** Schema introspection (on unless NODE_ENV=production). */
+  introspection: boolean;
+  /** Operation limits enforced by graphql-armor before execution. */
+  graphqlLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxTokens: number; maxDirectives: number };
+  /** Sliding-window limits per API key and per conversation; 0 turns a limit off. */
+  rateLimits: {
+    windowSeconds: number;
+    requestsPerKey: number;
+    messagesPerKey: number;
+    messagesPerConversation: number;
+  };
+  /** How storefront customer tokens (JWT) are verified; absent when neither key is set. */
+  customerToken?: { secret?: string; publicKey?: string; issuer?: string; audience?: string };
+  telemetry: { otlpEndpoint?: string; serviceName: string };
   /** Run ownership: how long a lease lasts without renewal, and how often expired leases are looked for. */
   runs: { leaseMs: number; sweepMs: number };
 }
@@ -77,6 +111,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (provider === 'openai' && !c.OPENAI_API_KEY && !c.OPENAI_BASE_URL) {
     throw new ConfigError('MODEL_PROVIDER=openai needs OPENAI_API_KEY or OPENAI_BASE_URL');
   }
+  if (c.CUSTOMER_TOKEN_SECRET && c.CUSTOMER_TOKEN_PUBLIC_KEY)
+    throw new ConfigError('Set CUSTOMER_TOKEN_SECRET (HS256) or CUSTOMER_TOKEN_PUBLIC_KEY (RS256), not both');
   return {
     port: c.PORT,
     host: c.HOST,
@@ -98,7 +134,36 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seedDemoData: c.SEED_DEMO_DATA,
     storeDataDir: c.STORE_DATA_DIR,
     logLevel: c.LOG_LEVEL,
-    limits: { maxMessageLength: c.MAX_MESSAGE_LENGTH, maxInstructionLength: c.MAX_INSTRUCTION_LENGTH },
+    limits: {
+      maxMessageLength: c.MAX_MESSAGE_LENGTH,
+      maxInstructionLength: c.MAX_INSTRUCTION_LENGTH,
+      maxRequestBodyBytes: c.MAX_REQUEST_BODY_BYTES,
+    },
+    introspection: c.INTROSPECTION ?? c.NODE_ENV !== 'production',
+    graphqlLimits: {
+      maxDepth: c.GRAPHQL_MAX_DEPTH,
+      maxCost: c.GRAPHQL_MAX_COST,
+      maxAliases: c.GRAPHQL_MAX_ALIASES,
+      maxTokens: c.GRAPHQL_MAX_TOKENS,
+      maxDirectives: c.GRAPHQL_MAX_DIRECTIVES,
+    },
+    rateLimits: {
+      windowSeconds: c.RATE_LIMIT_WINDOW_SECONDS,
+      requestsPerKey: c.RATE_LIMIT_REQUESTS_PER_KEY,
+      messagesPerKey: c.RATE_LIMIT_MESSAGES_PER_KEY,
+      messagesPerConversation: c.RATE_LIMIT_MESSAGES_PER_CONVERSATION,
+    },
+    customerToken:
+      c.CUSTOMER_TOKEN_SECRET || c.CUSTOMER_TOKEN_PUBLIC_KEY
+        ? {
+            secret: c.CUSTOMER_TOKEN_SECRET,
+            // PEM keys often arrive through env files with escaped newlines.
+            publicKey: c.CUSTOMER_TOKEN_PUBLIC_KEY?.replace(/\\n/g, '\n'),
+            issuer: c.CUSTOMER_TOKEN_ISSUER,
+            audience: c.CUSTOMER_TOKEN_AUDIENCE,
+          }
+        : undefined,
+    telemetry: { otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: c.OTEL_SERVICE_NAME },
     runs: { leaseMs: c.RUN_LEASE_MS, sweepMs: c.RUN_SWEEP_MS },
   };
 }
