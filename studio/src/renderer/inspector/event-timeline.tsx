@@ -30,9 +30,11 @@ export function EventTimeline(props: {
               onClick={() => props.onSelect(i)}
             >
               <span className="timeline-time mono">{formatClock(e.createdAt)}</span>
-              <span className="timeline-offset mono">+{formatDuration(at - start)}</span>
-              <span className={`type-badge type-${e.type}`}>{e.type}</span>
+              <span className="timeline-type">
+                <span className={`type-badge type-${e.type}`}>{e.type}</span>
+              </span>
               <span className="timeline-agent">{e.agentName ?? ''}</span>
+              <span className="timeline-offset mono">+{formatDuration(at - start)}</span>
               <span className="timeline-desc">{describeEvent(e)}</span>
               <span
                 className="timeline-duration mono"

@@ -7,31 +7,20 @@ import { EmptyState } from '../ui/empty-state.js';
 import { StatusBadge } from '../ui/status-badge.js';
 
 const RunsQuery = graphql(`
-  query RunHistory($first: Int) {
-    conversations(first: $first) {
-      edges {
-        node {
-          id
-          title
-          customerId
-          createdAt
-          messages {
-            id
-            role
-            text
-          }
-          runs {
-            id
-            status
-            mode
-            createdAt
-            finishedAt
-            tasks {
-              id
-              agent
-            }
-          }
-        }
+  query RunHistory($agentName: String, $status: [RunStatus!], $since: DateTime, $first: Int) {
+    runs(agentName: $agentName, status: $status, since: $since, first: $first) {
+      id
+      conversationId
+      status
+      mode
+      createdAt
+      finishedAt
+      reply
+      error
+      tasks {
+        id
+        agent
+        statusMessage
       }
     }
   }
@@ -47,29 +36,26 @@ const windows = [
 
 /** The history of conversations and their runs, filtered by agent, status and time; each opens in the inspector. */
 export function RunsView() {
-  const [{ data, fetching, error }, refetch] = useQuery({ query: RunsQuery, variables: { first: 100 } });
-  const [agents] = useQuery({ query: AgentsQuery });
   const [agent, setAgent] = useState('');
   const [status, setStatus] = useState('');
   const [since, setSince] = useState<(typeof windows)[number]['id']>('all');
-
-  const rows = useMemo(() => {
-    const now = Date.now();
-    const window = windows.find((w) => w.id === since)!.ms;
-    return (data?.conversations.edges ?? [])
-      .flatMap(({ node: c }) => {
-        const questions = c.messages.filter((m) => m.role === 'user');
-        const runs = [...c.runs].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-        return runs
-          .map((r, i) => ({ run: r, conversation: c, question: questions[i]?.text ?? c.title ?? '' }))
-          .filter(({ run }) => !status || run.status === status)
-          .filter(({ run }) => !agent || run.tasks.some((t) => t.agent === agent))
-          .filter(({ run }) => now - new Date(run.createdAt).getTime() <= window);
-      })
-      .sort((a, b) => b.run.createdAt.localeCompare(a.run.createdAt));
-  }, [data, agent, status, since]);
-
-  const conversations = new Set(rows.map((r) => r.conversation.id)).size;
+  // The window is fixed when a filter is picked, so the query variables stay stable between renders.
+  const sinceIso = useMemo(() => {
+    const ms = windows.find((w) => w.id === since)!.ms;
+    return Number.isFinite(ms) ? new Date(Date.now() - ms).toISOString() : null;
+  }, [since]);
+  const [{ data, fetching, error }, refetch] = useQuery({
+    query: RunsQuery,
+    variables: {
+      agentName: agent || null,
+      status: status ? [status as (typeof statuses)[number]] : null,
+      since: sinceIso,
+      first: 200,
+    },
+  });
+  const [agents] = useQuery({ query: AgentsQuery });
+  const rows = data?.runs ?? [];
+  const conversations = new Set(rows.map((r) => r.conversationId)).size;
   return (
     <div className="page">
       <header className="page-header">
@@ -130,7 +116,7 @@ export function RunsView() {
             <thead>
               <tr>
                 <th scope="col">Started</th>
-                <th scope="col">Message</th>
+                <th scope="col">Run</th>
                 <th scope="col">Agents</th>
                 <th scope="col">Status</th>
                 <th scope="col">Mode</th>
@@ -138,19 +124,18 @@ export function RunsView() {
               </tr>
             </thead>
             <tbody>
-              {rows.map(({ run, conversation, question }) => {
+              {rows.map((run) => {
+                const href = `#/playground/${run.conversationId}?run=${run.id}`;
+                const summary = run.tasks[0]?.statusMessage ?? run.error ?? run.reply ?? '';
                 return (
                   <tr key={run.id}>
                     <td className="nowrap" title={run.createdAt}>
                       {formatRelative(run.createdAt)}
                     </td>
                     <td className="cell-main">
-                      <a href={`#/playground/${conversation.id}?run=${run.id}`}>
-                        {question || <span className="muted">(no message)</span>}
-                      </a>
+                      <a href={href}>{summary || <span className="muted">(no plan)</span>}</a>
                       <span className="muted mono cell-sub">
-                        {conversation.id.slice(0, 8)}
-                        {conversation.customerId && ` · ${conversation.customerId}`}
+                        run {run.id.slice(0, 8)} · conversation {run.conversationId.slice(0, 8)}
                       </span>
                     </td>
                     <td>{[...new Set(run.tasks.map((t) => t.agent))].join(', ') || '—'}</td>

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, type StudioHarness, startStudio } from './studio-harness.js';
+
+const warranty = {
+  name: 'WarrantyClaimAgent',
+  description: 'Files warranty claims for products that broke or stopped working within the warranty period.',
+  skills: [
+    'warranty claims for broken products',
+    'product broke or stopped working after a few months',
+    'claim warranty, repair or replacement under warranty',
+  ],
+  instructions: 'Ask for the order and what broke, then open a support ticket for the warranty claim.',
+};
+
+describe.skipIf(!hasChromium)('studio e2e: agents, playground, settings', () => {
+  let h: StudioHarness;
+  beforeAll(async () => {
+    h = await startStudio();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('shows a validation error from the server beside its field', async () => {
+    const { page } = h;
+    await h.open('agents/new');
+    await page.getByLabel('Name', { exact: true }).fill('Warranty Claim');
+    await page.getByLabel('Description').fill('Claims');
+    await page.getByRole('button', { name: 'Create agent' }).click();
+
+    const nameField = page.locator('.field', { has: page.getByLabel('Name', { exact: true }) });
+    await expect.poll(() => nameField.getByRole('alert').textContent()).toContain('letters, digits and _');
+    expect(await page.getByLabel('Name', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    // Only the offending field is marked.
+    expect(await page.getByLabel('Description').getAttribute('aria-invalid')).toBeNull();
+    // Nothing was created.
+    const agents = await h.t.gql<{ agents: { name: string }[] }>('{ agents { name } }');
+    expect(agents.data?.agents.map((a) => a.name)).not.toContain('Warranty Claim');
+  });
+
+  it('asks before discarding unsaved edits on navigation', async () => {
+    const { page } = h;
+    await page.getByRole('link', { name: 'Playground' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Discard unsaved changes?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Warranty Claim');
+    expect(page.url()).toContain('#/agents/new');
+  });
+
+  it('creates WarrantyClaimAgent in the editor, and the planner routes the blender question to it', async () => {
+    const { page } = h;
+    await page.getByLabel('Name', { exact: true }).fill(warranty.name);
+    await page.getByLabel('Description').fill(warranty.description);
+    for (const skill of warranty.skills) {
+      await page.getByLabel('Add to Skills').fill(skill);
+      await page.getByLabel('Add to Skills').press('Enter');
+    }
+    await page.getByLabel('Instructions').fill(warranty.instructions);
+    // Tools come from the live `tools` query, grouped by MCP server.
+    await page.getByLabel('Filter tools').fill('ticket');
+    await page.getByRole('checkbox', { name: /^create_ticket/ }).check();
+    await page.getByRole('button', { name: 'Create agent' }).click();
+
+    await page.waitForURL(/#\/agents\/edit\/WarrantyClaimAgent$/);
+    const prompt = page.getByTestId('system-prompt');
+    await expect.poll(() => prompt.textContent()).toContain('WarrantyClaimAgent');
+    await page.getByText('store__create_ticket').waitFor();
+    const saved = await h.t.gql<{ agent: { skills: string[]; tools: string[]; enabled: boolean } }>(
+      '{ agent(name: "WarrantyClaimAgent") { skills tools enabled } }',
+    );
+    expect(saved.data?.agent).toEqual({ skills: warranty.skills, tools: ['store.create_ticket'], enabled: true });
+    await page.getByLabel('Filter tools').fill('');
+    await h.screenshot('agent-editor');
+
+    await page.getByRole('link', { name: 'Agents', exact: true }).first().click();
+    await page.getByRole('link', { name: 'WarrantyClaimAgent' }).waitFor();
+    await h.screenshot('agents');
+
+    await page.getByRole('link', { name: 'Playground' }).click();
+    await page
+      .getByRole('textbox', { name: 'Message', exact: true })
+      .fill('my blender broke after 3 months, can I claim warranty?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByTestId('final-reply').waitFor();
+    // The plan in the inspector routes the task to the new card: no code change.
+    const plan = page.getByRole('table');
+    await expect.poll(() => plan.textContent()).toContain('WarrantyClaimAgent');
+    const runs = await h.t.gql<{ conversations: { edges: { node: { runs: { tasks: { agent: string }[] }[] } }[] } }>(
+      '{ conversations(first: 1) { edges { node { runs { tasks { agent } } } } } }',
+    );
+    expect(runs.data?.conversations.edges[0]?.node.runs[0]?.tasks.map((t) => t.agent)).toContain('WarrantyClaimAgent');
+    await h.screenshot('playground');
+  });
+
+  it('edits the enabled switch from the cards', async () => {
+    const { page } = h;
+    await h.open('agents');
+    const toggle = page.getByRole('switch', { name: 'WarrantyClaimAgent enabled' });
+    await toggle.uncheck();
+    await expect
+      .poll(
+        async () =>
+          (await h.t.gql<{ agent: { enabled: boolean } }>('{ agent(name: "WarrantyClaimAgent") { enabled } }')).data
+            ?.agent.enabled,
+      )
+      .toBe(false);
+    await toggle.check();
+    await expect
+      .poll(
+        async () =>
+          (await h.t.gql<{ agent: { enabled: boolean } }>('{ agent(name: "WarrantyClaimAgent") { enabled } }')).data
+            ?.agent.enabled,
+      )
+      .toBe(true);
+  });
+
+  it('saves workspace settings', async () => {
+    const { page } = h;
+    await h.open('settings');
+    const voice = page.getByLabel('Brand voice');
+    await voice.fill('Friendly and brief. Plain words.');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    const s = await h.t.gql<{ settings: { brandVoice: string } }>('{ settings { brandVoice } }');
+    expect(s.data?.settings.brandVoice).toBe('Friendly and brief. Plain words.');
+    await h.screenshot('settings');
+  });
+});

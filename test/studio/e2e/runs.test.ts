@@ -1,0 +1,161 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, type StudioHarness, startStudio } from './studio-harness.js';
+
+interface StartResult {
+  startConversation: { conversation: { id: string } };
+}
+
+describe.skipIf(!hasChromium)('studio e2e: step mode, runs, live feed', () => {
+  let h: StudioHarness;
+  let stepRunId = '';
+  beforeAll(async () => {
+    h = await startStudio();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  /** A conversation started outside the studio (as a storefront would), with one message. */
+  const converseElsewhere = async (text: string) => {
+    const started = await h.t.gql<StartResult>('mutation { startConversation { conversation { id } } }');
+    const id = started.data!.startConversation.conversation.id;
+    await h.t.gql('mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }', {
+      id,
+      text,
+    });
+    return id;
+  };
+
+  it('pauses a step-mode run, reassigns a task, steps through and shows the edit and the reply', async () => {
+    const { page } = h;
+    await h.open('playground');
+    await page
+      .getByRole('textbox', { name: 'Message', exact: true })
+      .fill('I want to return the shoes from order #W2378156, and also what goes well with a blender?');
+    await page.getByRole('switch', { name: 'Step mode' }).check();
+    await page.getByRole('button', { name: 'Send' }).click();
+
+    const controls = page.getByRole('region', { name: 'Step controls' });
+    await controls.getByText('Paused after planning.').waitFor();
+    const plan = await h.t.gql<{ runs: { id: string; status: string; tasks: { id: string; agent: string }[] }[] }>(
+      '{ runs(first: 1) { id status tasks { id agent } } }',
+    );
+    const run = plan.data!.runs[0]!;
+    stepRunId = run.id;
+    expect(run.status).toBe('PAUSED');
+    expect(run.tasks.map((t) => t.agent)).toEqual(['ReturnsAgent', 'UpsellAgent']);
+
+    // Reassign t2 while paused.
+    await controls.getByLabel('Agent for t2').selectOption('ProductExpertAgent');
+    await controls.getByRole('button', { name: 'Apply edit' }).click();
+    const table = page.getByRole('table');
+    await expect.poll(() => table.locator('tr', { hasText: 't2' }).textContent()).toContain('ProductExpertAgent');
+    await page.getByText('Source: edit').waitFor();
+    await h.screenshot('step-mode');
+
+    // Step runs t1, then the run pauses before t2.
+    await controls.getByRole('button', { name: 'Step', exact: true }).click();
+    await page.getByRole('region', { name: 'Step controls' }).getByText('Paused before the next task.').waitFor();
+    expect(await table.locator('tr', { hasText: 't1' }).textContent()).toContain('completed');
+    await page
+      .getByRole('region', { name: 'Step controls' })
+      .getByRole('button', { name: 'Step', exact: true })
+      .click();
+    await page.getByTestId('final-reply').waitFor();
+    await expect.poll(() => table.locator('tr', { hasText: 't2' }).textContent()).toContain('completed');
+
+    await page.getByRole('tab', { name: /Timeline/ }).click();
+    const timeline = page.getByRole('list', { name: 'Timeline' });
+    await timeline.getByText('Plan edited: t1 → ReturnsAgent, t2 → ProductExpertAgent').waitFor();
+    await timeline.getByText(/^Final reply:/).waitFor();
+    await timeline.getByText('RUN_COMPLETED').waitFor();
+    // The edited task really ran with the new agent.
+    const events = await h.t.gql<{
+      run: { events: { type: string; taskId: string | null; agentName: string | null }[] };
+    }>('query($id: ID!) { run(id: $id) { events { type taskId agentName } } }', { id: stepRunId });
+    expect(events.data!.run.events.find((e) => e.type === 'TASK_STARTED' && e.taskId === 't2')?.agentName).toBe(
+      'ProductExpertAgent',
+    );
+  });
+
+  it('lists runs with filters and opens one in the inspector', async () => {
+    const { page } = h;
+    await converseElsewhere('where is my order #W2378156?');
+    await h.open('runs');
+    const rows = page.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    await page.getByLabel('Agent').selectOption('ProductExpertAgent');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain(stepRunId.slice(0, 8));
+    await page.getByLabel('Agent').selectOption('');
+    await page.getByLabel('Status').selectOption('COMPLETED');
+    await expect.poll(() => rows.count()).toBe(2);
+    await h.screenshot('runs');
+
+    await page.getByLabel('Agent').selectOption('ProductExpertAgent');
+    await expect.poll(() => rows.count()).toBe(1);
+    await rows.first().getByRole('link').click();
+    await page.waitForURL(new RegExp(`\\?run=${stepRunId}$`));
+    await page.getByRole('region', { name: 'Run inspector' }).getByText(stepRunId.slice(0, 8)).waitFor();
+  });
+
+  it('shows events of a conversation started elsewhere in the live feed, with filters and pause', async () => {
+    const { page } = h;
+    await h.open('feed');
+    const feed = page.getByRole('list', { name: 'Events' });
+    // The feed starts live when it subscribes: retry until a conversation lands after that point.
+    const id = await seenInFeed(page, () => converseElsewhere('do you have running shoes in size 10?'));
+    await feed
+      .locator('li', { hasText: 'RUN_COMPLETED' })
+      .filter({ hasText: id.slice(0, 8) })
+      .waitFor();
+    expect(
+      await feed
+        .locator('li', { hasText: 'PLAN' })
+        .filter({ hasText: id.slice(0, 8) })
+        .count(),
+    ).toBe(1);
+    await h.screenshot('live-feed');
+
+    // Type filter: only PLAN events.
+    await page.getByRole('checkbox', { name: 'PLAN', exact: true }).check();
+    const planned = await seenInFeed(page, () => converseElsewhere('where is my order #W2378156?'));
+    await page.waitForTimeout(300);
+    const types = await feed.locator('.type-badge').allTextContents();
+    expect(types.length).toBeGreaterThan(0);
+    expect(new Set(types)).toEqual(new Set(['PLAN']));
+    expect(await feed.textContent()).toContain(planned.slice(0, 8));
+
+    // Pausing freezes the list; resuming shows what arrived meanwhile.
+    await page.getByRole('button', { name: 'Pause' }).click();
+    const before = await feed.locator('li').count();
+    const whilePaused = await converseElsewhere('what goes well with a blender?');
+    await page.getByText(/1 new while paused/).waitFor();
+    expect(await feed.locator('li').count()).toBe(before);
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await feed
+      .locator('li')
+      .filter({ hasText: whilePaused.slice(0, 8) })
+      .waitFor();
+  });
+});
+
+/** Starts conversations until one shows up in the feed (the subscription may not be live yet). */
+async function seenInFeed(page: Page, start: () => Promise<string>): Promise<string> {
+  const feed = page.getByRole('list', { name: 'Events' });
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const id = await start();
+    try {
+      await feed
+        .locator('li')
+        .filter({ hasText: id.slice(0, 8) })
+        .first()
+        .waitFor({ timeout: 3_000 });
+      return id;
+    } catch {
+      // not subscribed yet; try again
+    }
+  }
+  throw new Error('the live feed showed none of the conversations');
+}
