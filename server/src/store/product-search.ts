@@ -78,48 +78,76 @@ export function parseSearchQuery(query: string): Term[] {
   return terms;
 }
 
-/**
- * `terms(word, q)`: the query words that still hold lexemes after stemming and stop words, and
- * `any_query(any_q)`: a tsquery matching any of them.
- */
-function termsCte(terms: Term[]): SQL {
+/** A query word as PostgreSQL understood it: `q` is its tsquery (stemmed, synonyms included) as text. */
+interface SearchTerm {
+  /** Position among the words analysed together. */
+  ord: number;
+  word: string;
+  q: string;
+}
+
+interface ProductMatch {
+  id: string;
+  name: string;
+  words: string[];
+}
+
+/** `(values ...)` rows of (ord, word, to_tsquery input); a placeholder row keeps an empty list valid SQL. */
+function termRows(terms: Term[]): SQL {
   const list = terms.length > 0 ? terms : [{ word: '', tsquery: '' }];
-  const rows = list.map((t) => sql`(${t.word}::text, to_tsquery('english', ${t.tsquery}))`);
-  return sql`terms as (select word, q from (values ${sql.join(rows, sql`, `)}) as x(word, q) where numnode(q) > 0),
-    any_query as (select coalesce(string_agg('(' || q::text || ')', ' | ')::tsquery, ''::tsquery) as any_q from terms)`;
-}
-
-/** Drops the words that hold no lexemes once stemmed (stop words such as "in", "do", "the"). */
-async function effectiveTerms(db: DbOrTx, terms: Term[]): Promise<Term[]> {
-  if (terms.length === 0) return terms;
-  const rows = terms.map((t, i) => sql`(${i}::int, ${t.tsquery}::text)`);
-  const result = await db.execute<{ i: number }>(
-    sql`select i from (values ${sql.join(rows, sql`, `)}) as x(i, q) where numnode(to_tsquery('english', q)) > 0`,
+  return sql.join(
+    list.map((t, i) => sql`(${i}::int, ${t.word}::text, to_tsquery('english', ${t.tsquery}))`),
+    sql`, `,
   );
-  const keep = new Set(rowsOf<{ i: number }>(result).map((r) => Number(r.i)));
-  return terms.filter((_, i) => keep.has(i));
 }
 
-/** Products whose names match the most query words (or the `product_type` filter). */
-async function matchProductTypes(
+/**
+ * One round trip: the query words that still hold lexemes after stemming and stop words (with
+ * their tsqueries), and the products whose names match `productTerms`, with the words they match.
+ */
+async function analyzeQuery(
   db: DbOrTx,
   terms: Term[],
-): Promise<{ ids: string[]; names: string[]; words: string[] }> {
-  if (terms.length === 0) return { ids: [], names: [], words: [] };
-  const rows = await db.execute<{ id: string; name: string; words: string[] }>(sql`
-    with ${termsCte(terms)}
-    select p.id, p.name, array(select t.word from terms t where p.search @@ t.q) as words
-    from store_products p
-    where p.search @@ (select any_q from any_query)
-  `);
-  const list = rowsOf<{ id: string; name: string; words: string[] }>(rows);
-  const best = Math.max(0, ...list.map((r) => r.words.length));
-  const chosen = list.filter((r) => r.words.length === best && best > 0).sort((a, b) => a.name.localeCompare(b.name));
-  return {
-    ids: chosen.map((r) => r.id),
-    names: chosen.map((r) => r.name),
-    words: [...new Set(chosen.flatMap((r) => r.words))],
+  productTerms: Term[],
+): Promise<{ terms: SearchTerm[]; products: ProductMatch[] }> {
+  if (terms.length === 0 && productTerms.length === 0) return { terms: [], products: [] };
+  type Row = {
+    kind: 'term' | 'product';
+    ord: number | null;
+    word: string | null;
+    q: string | null;
+    id: string | null;
+    name: string | null;
+    words: string[] | null;
   };
+  const result = await db.execute<Row>(sql`
+    with t as (select * from (values ${termRows(terms)}) as x(ord, word, q) where numnode(q) > 0),
+    pt as (select * from (values ${termRows(productTerms)}) as x(ord, word, q) where numnode(q) > 0),
+    p_any as (select coalesce(string_agg('(' || q::text || ')', ' | ')::tsquery, ''::tsquery) as q from pt)
+    select 'term' as kind, t.ord, t.word, t.q::text as q, null::text as id, null::text as name, null::text[] as words
+    from t
+    union all
+    select 'product', null, null, null, p.id, p.name, array(select pt.word from pt where p.search @@ pt.q order by pt.ord)
+    from store_products p
+    where p.search @@ (select q from p_any)
+  `);
+  const rows = rowsOf<Row>(result);
+  return {
+    terms: rows
+      .filter((r) => r.kind === 'term')
+      .sort((a, b) => Number(a.ord) - Number(b.ord))
+      .map((r) => ({ ord: Number(r.ord), word: r.word!, q: r.q! })),
+    products: rows.filter((r) => r.kind === 'product').map((r) => ({ id: r.id!, name: r.name!, words: r.words! })),
+  };
+}
+
+/** The products naming the most query words: "electric toothbrush" picks Electric Toothbrush over Electric Kettle. */
+function bestProductMatches(products: ProductMatch[]): { ids: string[]; names: string[] } {
+  const best = Math.max(0, ...products.map((r) => r.words.length));
+  const chosen = products
+    .filter((r) => r.words.length === best && best > 0)
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { ids: chosen.map((r) => r.id), names: chosen.map((r) => r.name) };
 }
 
 function optionFilters(filters: ProductSearchFilters): Record<string, string> {
@@ -132,7 +160,9 @@ function optionFilters(filters: ProductSearchFilters): Record<string, string> {
 }
 
 interface VariantQuery {
-  terms: Term[];
+  terms: SearchTerm[];
+  /** Words every candidate matches by its product name: counted without testing each row. */
+  nameWords?: string[];
   productIds?: string[];
   options: Record<string, string>;
   filters: ProductSearchFilters;
@@ -147,11 +177,18 @@ type VariantRow = {
   price_cents: number;
   available: boolean;
   matched: string[];
-  term_count: number;
   total: number;
 };
 
-async function queryVariants(db: DbOrTx, q: VariantQuery): Promise<VariantRow[]> {
+/**
+ * Ranks variants: most query words matched, then in stock, then ts_rank (name matches weigh more
+ * than option matches), then cheapest. The tsqueries are inlined as constants, so each row costs a
+ * few `@@` tests and no subqueries.
+ */
+async function queryVariants(db: DbOrTx, query: VariantQuery): Promise<VariantRow[]> {
+  const known = new Set(query.nameWords ?? []);
+  const q = { ...query, terms: query.terms.filter((t) => !known.has(t.word)) };
+  const anyQuery = q.terms.map((t) => `(${t.q})`).join(' | ');
   const where: SQL[] = [];
   if (q.productIds)
     where.push(
@@ -160,30 +197,48 @@ async function queryVariants(db: DbOrTx, q: VariantQuery): Promise<VariantRow[]>
         sql`, `,
       )})`,
     );
-  else if (q.terms.length > 0) where.push(sql`v.search @@ (select any_q from any_query)`);
+  else if (q.terms.length > 0) where.push(sql`v.search @@ ${anyQuery}::tsquery`);
   if (Object.keys(q.options).length > 0) where.push(sql`v.options_norm @> ${JSON.stringify(q.options)}::jsonb`);
   if (q.filters.max_price !== undefined) where.push(sql`v.price_cents <= ${toCents(q.filters.max_price)}`);
   if (q.filters.min_price !== undefined) where.push(sql`v.price_cents >= ${toCents(q.filters.min_price)}`);
   if (q.filters.in_stock) where.push(sql`v.available`);
+  const matched =
+    q.terms.length > 0
+      ? sql`array_remove(array[${sql.join(
+          q.terms.map((t) => sql`case when v.search @@ ${t.q}::tsquery then ${t.word}::text end`),
+          sql`, `,
+        )}], null)`
+      : sql`array[]::text[]`;
+  const keys =
+    q.terms.length > 0
+      ? sql`${sql.join(
+          q.terms.map((t) => sql`(v.search @@ ${t.q}::tsquery)::int`),
+          sql` + `,
+        )} as coverage, ts_rank(v.search, ${anyQuery}::tsquery) as rank`
+      : sql`0 as coverage, 0::real as rank`;
+  const filter = where.length > 0 ? sql`where ${sql.join(where, sql` and `)}` : sql``;
+  // Rank narrow rows first; only the top `limit` rows are joined back for their options and matches.
   const result = await db.execute<VariantRow>(sql`
-    with ${termsCte(q.terms)}
-    select v.item_id, v.product_id, v.product_name, v.options, v.price_cents, v.available, m.matched,
-      (select count(*) from terms)::int as term_count,
-      (count(*) over ())::int as total
-    from store_variants v
-    cross join lateral (select array(select t.word from terms t where v.search @@ t.q) as matched) m
-    ${where.length > 0 ? sql`where ${sql.join(where, sql` and `)}` : sql``}
-    order by cardinality(m.matched) desc,
-      v.available desc,
-      ts_rank(v.search, (select any_q from any_query)) desc,
-      v.price_cents asc,
-      v.item_id
-    limit ${q.limit}
+    with ranked as (
+      select v.item_id, ${keys}, v.available, v.price_cents, count(*) over () as total
+      from store_variants v
+      ${filter}
+      order by coverage desc, v.available desc, rank desc, v.price_cents asc, v.item_id
+      limit ${q.limit}
+    )
+    select v.item_id, v.product_id, v.product_name, v.options, v.price_cents, v.available,
+      ${matched} as matched, r.total::int as total
+    from ranked r join store_variants v on v.item_id = r.item_id
+    order by r.coverage desc, r.available desc, r.rank desc, r.price_cents asc, r.item_id
   `);
-  return rowsOf<VariantRow>(result);
+  const order = query.terms.map((t) => t.word);
+  return rowsOf<VariantRow>(result).map((row) => ({
+    ...row,
+    matched: order.filter((word) => known.has(word) || row.matched.includes(word)),
+  }));
 }
 
-function toHit(row: VariantRow, extraExact = true): ProductSearchHit {
+function toHit(row: VariantRow, termCount: number, extraExact = true): ProductSearchHit {
   return {
     item_id: row.item_id,
     product_id: row.product_id,
@@ -192,7 +247,7 @@ function toHit(row: VariantRow, extraExact = true): ProductSearchHit {
     price: fromCents(row.price_cents),
     available: row.available,
     matched: row.matched,
-    exact: extraExact && row.matched.length === row.term_count,
+    exact: extraExact && row.matched.length === termCount,
   };
 }
 
@@ -208,43 +263,51 @@ export async function searchProducts(
 ): Promise<ProductSearchResult> {
   const filters = input.filters ?? {};
   const limit = Math.min(Math.max(input.limit ?? 10, 1), 50);
-  const terms = await effectiveTerms(db, parseSearchQuery(input.query));
+  const parsed = parseSearchQuery(input.query);
   const options = optionFilters(filters);
+  // Option filters become preference words if they match nothing; analysed in the same round trip.
+  const preferences = Object.values(options)
+    .filter((value) => /^[a-z0-9]+(?:[ -][a-z0-9]+)*$/.test(value))
+    .map((value) => ({ word: value, tsquery: `(${value.split(/\s+/).join(' <-> ')})` }));
+  const typeFilter = filters.product_type?.trim();
+  const byId = typeFilter !== undefined && /^\d+$/.test(typeFilter);
+  const analysis = await analyzeQuery(
+    db,
+    [...parsed, ...preferences],
+    typeFilter === undefined ? parsed : byId ? [] : parseSearchQuery(typeFilter),
+  );
+  const terms = analysis.terms.filter((t) => t.ord < parsed.length);
+  const preferenceTerms = analysis.terms.filter((t) => t.ord >= parsed.length);
   const interpreted = { product_types: [] as string[], words: terms.map((t) => t.word), filters };
 
-  let productIds: string[] | undefined;
-  if (filters.product_type) {
-    const typeTerms = parseSearchQuery(filters.product_type);
-    const byId = await db.execute<{ id: string; name: string }>(
-      sql`select id, name from store_products where id = ${filters.product_type.trim()}`,
+  let match = bestProductMatches(analysis.products);
+  if (byId) {
+    const rows = rowsOf<{ id: string; name: string }>(
+      await db.execute(sql`select id, name from store_products where id = ${typeFilter}`),
     );
-    const direct = rowsOf<{ id: string; name: string }>(byId);
-    const match =
-      direct.length > 0
-        ? { ids: direct.map((r) => r.id), names: direct.map((r) => r.name) }
-        : await matchProductTypes(db, typeTerms);
-    if (match.ids.length === 0) {
-      return {
-        query: input.query,
-        interpreted,
-        total: 0,
-        exact_matches: 0,
-        results: [],
-        note: `No product type matches "${filters.product_type}". list_all_product_types lists them.`,
-      };
-    }
-    productIds = match.ids;
-    interpreted.product_types = match.names;
-  } else {
-    const match = await matchProductTypes(db, terms);
-    if (match.ids.length > 0) {
-      productIds = match.ids;
-      interpreted.product_types = match.names;
-    }
+    match = { ids: rows.map((r) => r.id), names: rows.map((r) => r.name) };
   }
+  if (typeFilter !== undefined && match.ids.length === 0) {
+    return {
+      query: input.query,
+      interpreted,
+      total: 0,
+      exact_matches: 0,
+      results: [],
+      note: `No product type matches "${typeFilter}". list_all_product_types lists them.`,
+    };
+  }
+  const productIds = match.ids.length > 0 ? match.ids : undefined;
+  interpreted.product_types = match.names;
+  // Words that every chosen product's name matches (the query named these products).
+  const chosen = analysis.products.filter((p) => match.ids.includes(p.id));
+  const nameWords =
+    typeFilter === undefined && chosen.length > 0
+      ? chosen.map((p) => p.words).reduce((common, words) => common.filter((w) => words.includes(w)))
+      : [];
 
-  const rows = await queryVariants(db, { terms, productIds, options, filters, limit });
-  const results = rows.map((r) => toHit(r));
+  const rows = await queryVariants(db, { terms, nameWords, productIds, options, filters, limit });
+  const results = rows.map((r) => toHit(r, terms.length));
   const exactMatches = results.filter((r) => r.exact).length;
   const out: ProductSearchResult = {
     query: input.query,
@@ -254,12 +317,9 @@ export async function searchProducts(
     results,
   };
   if (results.length === 0 && Object.keys(options).length > 0) {
-    const preferenceTerms = Object.values(options).map((value) => ({
-      word: value,
-      tsquery: `(${value.split(/\s+/).join(' <-> ')})`,
-    }));
     const relaxed = await queryVariants(db, {
-      terms: [...terms, ...preferenceTerms.filter((p) => /^[a-z0-9 -]+$/.test(p.word))],
+      terms: [...terms, ...preferenceTerms],
+      nameWords,
       productIds,
       options: {},
       filters,
@@ -268,7 +328,7 @@ export async function searchProducts(
     // Keep the variants that meet at least one of the relaxed filters.
     const preferred = new Set(preferenceTerms.map((p) => p.word));
     const close = relaxed.filter((r) => r.matched.some((w) => preferred.has(w)));
-    out.alternatives = (close.length > 0 ? close : relaxed).map((r) => toHit(r, false));
+    out.alternatives = (close.length > 0 ? close : relaxed).map((r) => toHit(r, terms.length, false));
     out.note = `No variant matches every filter (${Object.entries(options)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}). The closest alternatives are listed, best first; say so to the shopper.`;
