@@ -3,6 +3,7 @@ import type { BatonEvent } from '../../../server/src/chat/events.js';
 import { OpenAIProvider } from '../../../server/src/models/openai-provider.js';
 import { type ScriptedOpenAIServer, startScriptedOpenAIServer } from '../../fakes/scripted-openai-server.js';
 import { standInTools } from '../../fakes/stand-in-tools.js';
+import { subscribe } from '../../helpers/subscribe.js';
 import { createTestApp, type TestApp, waitForRun } from '../../helpers/test-app.js';
 
 const EXAMPLE = "Where's my order #W123, and by the way, do you have any red sneakers in men's size 9?";
@@ -111,6 +112,44 @@ describe('the openai provider path, end to end', () => {
       events.at(-1)?.type === 'RUN_COMPLETED' ? (events.at(-1) as { data: { reply: string } }).data.reply : '';
     expect(reply).toContain('TRACK123');
     expect(reply).toContain('$99.50');
+  });
+
+  it('streams MESSAGE_DELTA tokens to subscribers, and they add up to the agent’s message', async () => {
+    const { url } = await t.app.start(0, '127.0.0.1');
+    const { conversation } = await t.app.services.conversations.start({});
+    const sub = subscribe(
+      'ws',
+      url,
+      'subscription($id: ID!) { conversationEvents(conversationId: $id) { id type agentName taskId data } }',
+      { id: conversation.id },
+      (d) =>
+        d.conversationEvents as {
+          id: string | null;
+          type: string;
+          agentName: string;
+          data: { delta?: string; text?: string; final?: boolean };
+        },
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const text =
+      'Your order is on its way and should arrive on Thursday, tracking number TRACK123, thanks for waiting.';
+    fake.route({
+      PlannerAgent: [{ json: { refuse: false, tasks: [plan.tasks[0]] } }],
+      OrderManagementAgent: [{ content: text, chunkDelayMs: 40 }],
+    });
+    const run = await t.app.services.runs.submit(conversation.id, 'Where is #W123?', 'AUTO');
+    await waitForRun(t.app, run.id);
+    const all = await sub.waitFor(1);
+    await new Promise((r) => setTimeout(r, 100));
+    sub.stop();
+    const deltas = sub.items.filter((e) => e.type === 'MESSAGE_DELTA');
+    expect(all.length).toBeGreaterThan(0);
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.every((d) => d.id === null && d.agentName === 'OrderManagementAgent')).toBe(true);
+    expect(deltas.map((d) => d.data.delta).join('')).toBe(text);
+    // Deltas come before the stored message they add up to.
+    const messageIdx = sub.items.findIndex((e) => e.type === 'MESSAGE' && e.agentName === 'OrderManagementAgent');
+    expect(sub.items.findIndex((e) => e.type === 'MESSAGE_DELTA')).toBeLessThan(messageIdx);
   });
 
   it('retries a malformed plan once with the error, then falls back, all recorded', async () => {
