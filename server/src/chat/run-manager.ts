@@ -3,6 +3,8 @@ import { AgentFactory } from '../agents/agent-factory.js';
 import type { RunPatch } from '../db/event-store.js';
 import { runs } from '../db/schema/conversations.js';
 import { ConflictError, isBatonError, RunCancelledError, ValidationError } from '../errors.js';
+import type { ModelProvider } from '../models/model-provider.js';
+import { RetryBudget } from '../models/retry-policy.js';
 import type { Services } from '../services.js';
 import type { ToolDefinition } from '../tools/tool-registry.js';
 import { ChatOrchestrator, type RunStart } from './chat-orchestrator.js';
@@ -24,6 +26,8 @@ export interface RunManagerOptions {
   leaseMs?: number;
   /** How often expired leases and orphaned runs are looked for. */
   sweepMs?: number;
+  /** Model retries one run may spend in total, across all its calls (default: 3 × MODEL_MAX_RETRIES). */
+  retryBudget?: number;
 }
 
 export interface PlanEdit {
@@ -42,8 +46,10 @@ export class RunManager {
   readonly ownerId: string;
   private readonly leaseMs: number;
   private readonly sweepMs: number;
+  private readonly retryBudget: number;
   private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>();
-  private readonly orchestrator: ChatOrchestrator;
+  private readonly retriever: KnowledgeRetriever;
+  private readonly factory = new AgentFactory();
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
 
@@ -54,15 +60,8 @@ export class RunManager {
     this.ownerId = options.ownerId ?? `baton-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
     this.leaseMs = options.leaseMs ?? 30_000;
     this.sweepMs = options.sweepMs ?? 10_000;
-    const { config } = services;
-    this.orchestrator = new ChatOrchestrator({
-      planner: new PlannerAgent({
-        models: services.models,
-        model: config.model.plannerModel ?? undefined,
-      }),
-      retriever: new KnowledgeRetriever(services.tools),
-      factory: new AgentFactory(),
-    });
+    this.retryBudget = options.retryBudget ?? services.config.model.maxRetries * 3;
+    this.retriever = new KnowledgeRetriever(services.tools);
   }
 
   async start(): Promise<void> {
@@ -256,7 +255,9 @@ export class RunManager {
     try {
       const history = await loadTranscriptEvents(services, run.conversationId, run.id);
       state = await loadChatState(services, { conversationId: run.conversationId, runId: run.id, history });
-      const ctx = this.context(state, controller.signal);
+      // One retry budget per run: every model call of this run, the planner's included, draws from it.
+      const models = withRetryBudget(services.models, new RetryBudget(this.retryBudget));
+      const ctx = this.context(state, controller.signal, models);
       deltas = ctx.deltaBuffer;
       const start: RunStart = {
         mode: run.mode,
@@ -273,7 +274,8 @@ export class RunManager {
           },
         ]);
       }
-      await this.orchestrator.run(ctx, start);
+      const planner = new PlannerAgent({ models, model: services.config.model.plannerModel ?? undefined });
+      await new ChatOrchestrator({ planner, retriever: this.retriever, factory: this.factory }).run(ctx, start);
       deltas.flush();
     } catch (err) {
       deltas?.flush();
@@ -322,14 +324,18 @@ export class RunManager {
     return { plan: run.plan!, outputs, knowledge, resumedBy: crashed ? this.ownerId : undefined };
   }
 
-  private context(state: ChatState, signal: AbortSignal): RunContext & { deltaBuffer: DeltaBuffer } {
+  private context(
+    state: ChatState,
+    signal: AbortSignal,
+    models: ModelProvider,
+  ): RunContext & { deltaBuffer: DeltaBuffer } {
     const { services } = this;
     let catalog: Promise<ReadonlyMap<string, ToolDefinition>> | undefined;
     const deltaBuffer = new DeltaBuffer((batch) => void services.events.emit(batch).catch(() => {}));
     return {
       state,
       signal,
-      models: services.models,
+      models,
       tools: services.tools,
       agents: services.agents,
       modelDefaults: { timeoutMs: services.config.model.timeoutMs },
@@ -399,4 +405,13 @@ export class RunManager {
       if (!this.stopped) console.error('[baton] run sweep failed', err);
     }
   }
+}
+
+/** The run's provider: every request carries the run's retry budget. */
+function withRetryBudget(models: ModelProvider, budget: RetryBudget): ModelProvider {
+  return {
+    name: models.name,
+    ruleBased: models.ruleBased,
+    complete: (request) => models.complete({ ...request, retryBudget: request.retryBudget ?? budget }),
+  };
 }
