@@ -23,7 +23,7 @@ export interface TestApp {
 export async function createTestApp(
   options: AppOptions & { env?: Record<string, string>; db?: TestDatabase } = {},
 ): Promise<TestApp> {
-  const db = options.db ?? (await createTestDatabase());
+  const db = options.db ?? (await createTestDatabase({ seeded: options.env?.SEED_DEMO_DATA === 'true' }));
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false', ...options.env });
   const app = await buildApp(config, { ...options, database: db.database });
   return {

@@ -22,6 +22,8 @@ const MIGRATION_LOCK = 0x0ba7_0001;
 
 export interface Database {
   kind: 'pglite' | 'postgres';
+  /** The PGlite instance (PGlite only), e.g. to dump its data directory. */
+  client?: PGlite;
   db: Db;
   /** LISTEN on a channel; resolves once listening. `onReconnect` fires after a dropped connection listens again. */
   listen(channel: string, onMessage: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
@@ -37,19 +39,27 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** postgres.js pool size */
   maxConnections?: number;
+  /** PGlite only: start from this data-directory dump (tests start from a migrated template). */
+  loadDataDir?: Blob;
 }
 
 /** Opens PostgreSQL when a URL is given, otherwise embedded PGlite. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.maxConnections) : openPglite(options.dataDir);
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.maxConnections)
+    : openPglite(options.dataDir, options.loadDataDir);
 }
 
-async function openPglite(dataDir = 'memory://'): Promise<Database> {
-  const client = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
+async function openPglite(dataDir = 'memory://', loadDataDir?: Blob): Promise<Database> {
+  const client = await PGlite.create({
+    dataDir: dataDir === 'memory://' ? undefined : dataDir,
+    ...(loadDataDir ? { loadDataDir } : {}),
+  });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     kind: 'pglite',
     db,
+    client,
     async listen(channel, onMessage) {
       const unlisten = await client.listen(channel, onMessage);
       return () => unlisten();

@@ -20,7 +20,8 @@ export interface SeededStore {
 
 export async function createSeededStore(): Promise<SeededStore> {
   const data = await loadStoreDataset(defaultStoreDataDir());
-  const t = await createTestDatabase();
+  // Starts from a seeded template; seedStore then only confirms the store is there.
+  const t = await createTestDatabase({ seeded: true });
   await seedStore(t.database.db, { dataset: data });
   return { t, db: t.database.db, data, dispose: () => t.dispose() };
 }
