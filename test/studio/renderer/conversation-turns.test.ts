@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { conversationTurns } from '../../../studio/src/renderer/lib/conversation-turns.js';
+import { ev, plan } from './event-fixtures.js';
+
+describe('conversationTurns', () => {
+  it('shows status messages as they come, then the streaming answer, then the final reply', () => {
+    const events = [
+      ev('MESSAGE', { role: 'user', text: 'where is my order?' }, { runId: null }),
+      ev('RUN_STARTED', { mode: 'AUTO' }),
+      ev('PLAN', { plan: plan([{ id: 't1', agent: 'OrderManagementAgent' }]), source: 'planner', attempts: 1 }),
+      ev(
+        'TASK_STARTED',
+        { statusMessage: 'Checking your order…', instruction: 'x' },
+        { taskId: 't1', agentName: 'OrderManagementAgent' },
+      ),
+      ev('MESSAGE_DELTA', { delta: 'Your order ' }, { taskId: 't1', agentName: 'OrderManagementAgent' }),
+      ev('MESSAGE_DELTA', { delta: 'shipped.' }, { taskId: 't1', agentName: 'OrderManagementAgent' }),
+    ];
+    const [user, run] = conversationTurns(events);
+    expect(user).toMatchObject({ kind: 'user', text: 'where is my order?' });
+    expect(run).toMatchObject({
+      kind: 'run',
+      state: 'running',
+      steps: [{ taskId: 't1', message: 'Checking your order…', state: 'running' }],
+      parts: [{ taskId: 't1', text: 'Your order shipped.', done: false }],
+      reply: null,
+    });
+
+    events.push(
+      ev(
+        'MESSAGE',
+        { role: 'assistant', text: 'Your order shipped on Monday.' },
+        { taskId: 't1', agentName: 'OrderManagementAgent' },
+      ),
+      ev('TASK_COMPLETED', { output: 'Your order shipped on Monday.', durationMs: 5 }, { taskId: 't1' }),
+      ev('MESSAGE', { role: 'assistant', text: 'Your order shipped on Monday.', final: true }),
+      ev('RUN_COMPLETED', { reply: 'Your order shipped on Monday.', durationMs: 9 }),
+    );
+    const done = conversationTurns(events)[1];
+    expect(done).toMatchObject({
+      state: 'completed',
+      steps: [{ state: 'done' }],
+      parts: [{ text: 'Your order shipped on Monday.', done: true }],
+      reply: 'Your order shipped on Monday.',
+    });
+  });
+
+  it('marks paused, failed and cancelled runs', () => {
+    const paused = conversationTurns([
+      ev('RUN_STARTED', { mode: 'STEP' }, { runId: 'p' }),
+      ev('RUN_PAUSED', { nextTaskIds: ['t1'], reason: 'planned' }, { runId: 'p' }),
+    ]);
+    expect(paused[0]).toMatchObject({ state: 'paused' });
+    const failed = conversationTurns([
+      ev('RUN_STARTED', { mode: 'AUTO' }, { runId: 'f' }),
+      ev(
+        'RUN_FAILED',
+        { code: 'MODEL_ERROR', reason: 'timeout', message: 'Sorry, something went wrong.' },
+        { runId: 'f' },
+      ),
+    ]);
+    expect(failed[0]).toMatchObject({ state: 'failed', error: 'Sorry, something went wrong.' });
+  });
+});

@@ -1,0 +1,37 @@
+import { GraphQLError } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { fieldError, toFormErrors } from '../../../studio/src/renderer/graphql/field-errors.js';
+
+type CombinedError = NonNullable<Parameters<typeof toFormErrors>[0]>;
+/** What urql hands the views: its CombinedError carries the GraphQL errors. */
+const combined = (graphQLErrors: GraphQLError[], networkError?: Error) =>
+  ({ graphQLErrors, networkError, message: graphQLErrors[0]?.message ?? '' }) as unknown as CombinedError;
+
+describe('toFormErrors', () => {
+  it('maps VALIDATION_FAILED issues to their fields', () => {
+    const error = combined([
+      new GraphQLError('input.name: bad name', {
+        extensions: {
+          code: 'VALIDATION_FAILED',
+          field: 'input.name',
+          issues: [
+            { field: 'input.name', message: 'bad name' },
+            { field: 'input.tools.0', message: 'tools are named server.tool' },
+          ],
+        },
+      }),
+    ]);
+    const errors = toFormErrors(error);
+    expect(errors.message).toBeNull();
+    expect(fieldError(errors, 'input.name')).toBe('bad name');
+    // A list field shows its items' errors.
+    expect(fieldError(errors, 'input.tools')).toBe('tools are named server.tool');
+    expect(fieldError(errors, 'input.description')).toBeUndefined();
+  });
+
+  it('keeps other errors as one message', () => {
+    const error = combined([new GraphQLError('version conflict', { extensions: { code: 'CONFLICT' } })]);
+    expect(toFormErrors(error)).toEqual({ fields: {}, message: 'version conflict' });
+    expect(toFormErrors(combined([], new Error('ECONNREFUSED'))).message).toBe('Cannot reach the server: ECONNREFUSED');
+  });
+});
