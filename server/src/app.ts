@@ -5,6 +5,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { AgentRegistry } from './agents/agent-registry.js';
 import { ApiKeyService } from './auth/api-key-service.js';
+import { CustomerTokenVerifier } from './auth/customer-token.js';
 import { ConversationService } from './chat/conversation-service.js';
 import { EventPublisher } from './chat/event-publisher.js';
 import { RunManager } from './chat/run-manager.js';
@@ -19,11 +20,18 @@ import { PostgresEventBus } from './db/postgres-event-bus.js';
 import { authInfo, type GraphQLContext, resolvePrincipal } from './graphql/context.js';
 import { maskError } from './graphql/errors.js';
 import { getSchema } from './graphql/schema.js';
+import { createLogger, type Logger, yogaLogger } from './logger.js';
 import { createModelProvider } from './models/create-model-provider.js';
 import type { ModelProvider } from './models/model-provider.js';
+import { asRequestError } from './security/rate-limited-graphql-error.js';
+import { RateLimiter } from './security/rate-limiter.js';
+import { securityPlugins } from './security/security-plugins.js';
 import { seedWorkspace } from './seed.js';
 import type { Services } from './services.js';
 import { createStudioHandler } from './studio-handler.js';
+import { Telemetry, type TelemetryOptions } from './telemetry/telemetry.js';
+import { TracedModelProvider } from './telemetry/traced-model-provider.js';
+import { TracedToolRegistry } from './telemetry/traced-tool-registry.js';
 import type { ManagedToolRegistry } from './tools/tool-registry.js';
 
 export interface AppOptions {
@@ -39,6 +47,10 @@ export interface AppOptions {
   studioDir?: string;
   /** Process identity for run leases; defaults to a random id. */
   ownerId?: string;
+  /** Use this logger instead of one on stdout at LOG_LEVEL (tests capture logs). */
+  logger?: Logger;
+  /** Also export spans here (tests pass an in-memory exporter). */
+  spanExporter?: TelemetryOptions['exporter'];
 }
 
 export interface App {
@@ -56,6 +68,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const ownsDatabase = !options.database;
   await database.migrate();
+  const logger = options.logger ?? createLogger(config);
+  const telemetry = Telemetry.create(config, { exporter: options.spanExporter });
+  const customerTokens = await CustomerTokenVerifier.create(config.customerToken);
 
   let services: Services;
   const eventStore = new EventStore(database.db);
@@ -63,7 +78,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const bus: EventBus =
     busKind === 'postgres' ? await PostgresEventBus.start(database, eventStore) : new MemoryEventBus();
   const events = new EventPublisher(eventStore, bus);
-  const tools =
+  const untracedTools =
     options.tools ??
     (await createToolRegistry({
       db: database.db,
@@ -77,7 +92,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         return { role: principal.kind === 'key' ? principal.role : 'conversation' };
       },
     }));
-  const models = options.models ?? createModelProvider(config);
+  const untracedModels = options.models ?? createModelProvider(config);
+  const tools = telemetry.enabled ? new TracedToolRegistry(untracedTools, telemetry) : untracedTools;
+  const models = telemetry.enabled ? new TracedModelProvider(untracedModels, telemetry) : untracedModels;
+  const rateLimits = new RateLimiter(database.db, config.rateLimits);
 
   services = {
     config,
@@ -88,6 +106,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     events,
     tools,
     models,
+    logger,
+    telemetry,
+    rateLimits,
+    customerTokens,
   } as unknown as Services;
   services.agents = new AgentRegistry({ db: database.db, tools: () => services.tools, limits: config.limits });
   services.settings = new SettingsService(database.db, async (name) => !!(await services.agents.get(name)));
@@ -111,10 +133,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     graphiql: config.graphiql ? { subscriptionsProtocol: 'WS' } : false,
     landingPage: false,
     maskedErrors: { maskError: (e, m) => maskError(e, m, config.env !== 'production') },
-    logging: config.logLevel === 'silent' ? false : 'warn',
+    logging: config.logLevel === 'silent' ? false : yogaLogger(logger),
+    plugins: securityPlugins(config),
     context: async ({ request }) => {
       const principal = await resolvePrincipal(services, request.headers.get('authorization'));
       if ('error' in principal) throw new UnauthenticatedGraphQLError(principal.error);
+      await asRequestError(services.rateLimits.checkRequest(principal));
       return { services, auth: authInfo(principal), signal: request.signal };
     },
   });
@@ -143,13 +167,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       }
       return yoga.handle(req, res);
     } catch (err) {
-      console.error('[baton] request failed', err);
+      logger.error({ err, path }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.end();
     }
   });
 
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: config.limits.maxRequestBodyBytes });
   useServer(
     {
       execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
@@ -166,6 +190,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
           (ctx.connectionParams?.Authorization as string | undefined);
         const principal = await resolvePrincipal(services, authorization);
         if ('error' in principal) return [new UnauthenticatedGraphQLError(principal.error)];
+        try {
+          await asRequestError(services.rateLimits.checkRequest(principal));
+        } catch (err) {
+          return [err as GraphQLError];
+        }
         const document = parse(payload.query);
         const errors = validate(schema, document);
         if (errors.length) return errors;
@@ -184,6 +213,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   );
 
   await services.runs.start();
+  rateLimits.start((err) => logger.warn({ err }, 'rate limit prune failed'));
 
   return {
     services,
@@ -199,6 +229,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
     async stop() {
       await services.runs.stop();
+      rateLimits.stop();
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       if (server.listening) {
@@ -207,6 +238,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       }
       await tools.close();
       await bus.close();
+      await telemetry.shutdown();
       if (ownsDatabase) await database.close();
     },
   };

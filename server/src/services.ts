@@ -1,5 +1,6 @@
 import type { AgentRegistry } from './agents/agent-registry.js';
 import type { ApiKeyService } from './auth/api-key-service.js';
+import type { CustomerTokenVerifier } from './auth/customer-token.js';
 import type { ConversationService } from './chat/conversation-service.js';
 import type { EventPublisher } from './chat/event-publisher.js';
 import type { RunManager } from './chat/run-manager.js';
@@ -8,7 +9,10 @@ import type { Config } from './config.js';
 import type { Database, Db } from './db/client.js';
 import type { EventBus } from './db/event-bus.js';
 import type { EventStore } from './db/event-store.js';
+import type { Logger } from './logger.js';
 import type { ModelProvider } from './models/model-provider.js';
+import type { RateLimiter } from './security/rate-limiter.js';
+import type { Telemetry } from './telemetry/telemetry.js';
 import type { ToolRegistry } from './tools/tool-registry.js';
 
 /** Everything a request or a run needs, built once in buildApp() and passed down: no module state. */
@@ -26,4 +30,10 @@ export interface Services {
   tools: ToolRegistry;
   models: ModelProvider;
   runs: RunManager;
+  /** Structured logs; runs log through a child with their run and conversation ids. */
+  logger: Logger;
+  /** Spans for runs, plans, tasks, model and tool calls (a no-op unless an exporter is configured). */
+  telemetry: Telemetry;
+  rateLimits: RateLimiter;
+  customerTokens: CustomerTokenVerifier;
 }

@@ -1,0 +1,38 @@
+import { type DestinationStream, type Logger, pino } from 'pino';
+import type { Config } from './config.js';
+
+export type { Logger } from 'pino';
+
+/**
+ * The app's structured logger (JSON lines on stdout), created once in buildApp and passed down through
+ * Services. Runs log through `logger.child({ runId, conversationId })`.
+ */
+export function createLogger(config: Pick<Config, 'logLevel' | 'env'>, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      name: 'baton',
+      level: config.logLevel,
+      base: { service: 'baton', env: config.env },
+      // Credentials never reach the logs, even when a caller's headers are logged by mistake.
+      redact: {
+        paths: ['authorization', '*.authorization', 'headers.authorization', 'token', '*.token'],
+        censor: '[redacted]',
+      },
+      serializers: { err: pino.stdSerializers.err },
+    },
+    destination,
+  );
+}
+
+/** yoga's logger interface over pino, so yoga's own warnings are structured too. */
+export function yogaLogger(logger: Logger) {
+  const log = logger.child({ component: 'yoga' });
+  const at =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...args: unknown[]) => {
+      const [first, ...rest] = args;
+      if (first instanceof Error) log[level]({ err: first, args: rest }, first.message);
+      else log[level]({ args: rest }, String(first));
+    };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
