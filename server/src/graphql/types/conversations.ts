@@ -92,6 +92,11 @@ const StartConversationInput = builder.inputType('StartConversationInput', {
       description: 'A customer the caller vouches for (admin or integrator keys only): tools act for this customer.',
       validate: z.string().min(1).max(200),
     }),
+    customerToken: t.string({
+      description:
+        'A signed storefront token (JWT: `sub` is the customer id, with `exp`). Verified, it sets customerId: tools act for that customer.',
+      validate: z.string().min(1).max(8_192),
+    }),
     metadata: t.field({ type: 'JSON' }),
   }),
 });
@@ -124,13 +129,17 @@ builder.mutationFields((t) => ({
     type: StartConversationPayload,
     args: { input: t.arg({ type: StartConversationInput }) },
     authScopes: { reader: true },
-    resolve: (_r, { input }, ctx) => {
+    resolve: async (_r, { input }, ctx) => {
       const metadata = input?.metadata;
       if (metadata !== undefined && metadata !== null && (typeof metadata !== 'object' || Array.isArray(metadata)))
         throw ValidationError.single('input.metadata', 'metadata must be a JSON object');
+      if (input?.customerId && input.customerToken)
+        throw ValidationError.single('input.customerToken', 'give customerId or customerToken, not both');
+      // Verified before anything is written: a refused token leaves no conversation behind.
+      const verified = input?.customerToken ? await ctx.services.customerTokens.verify(input.customerToken) : undefined;
       return ctx.services.conversations.start({
         title: input?.title,
-        customerId: input?.customerId,
+        customerId: verified?.customerId ?? input?.customerId,
         metadata: metadata as Record<string, unknown> | undefined,
       });
     },
@@ -147,6 +156,7 @@ builder.mutationFields((t) => ({
     resolve: async (_r, args, ctx) => {
       if (args.mode === 'STEP' && !ctx.auth.isReader)
         throw new ForbiddenError('Step mode is for designers: it needs an admin or integrator key');
+      await ctx.services.rateLimits.checkMessage(ctx.auth.principal, String(args.conversationId));
       return ctx.services.runs.submit(String(args.conversationId), args.text, args.mode ?? 'AUTO');
     },
   }),
