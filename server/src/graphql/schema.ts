@@ -6,6 +6,10 @@ import './types/settings.js';
 import './types/events.js';
 import './types/runs.js';
 import './types/conversations.js';
+import './types/tools.js';
+import './types/mcp-servers.js';
+import './types/knowledge.js';
+import './types/tickets.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -39,6 +39,21 @@ export interface McpServerStatus {
   status: McpConnectionStatus;
   error?: string;
   tools: ToolDefinition[];
+  /** stdio servers: how they are started. Environment values are never exposed, only their names. */
+  command?: string;
+  args?: string[];
+  envKeys?: string[];
+  /** HTTP servers: where they are. Header values are never exposed, only their names. */
+  url?: string;
+  headerNames?: string[];
+  createdAt?: Date;
+}
+
+/** The public description of a registered server's configuration (no secrets). */
+export function describeServerRow(row: McpServerRow) {
+  return row.transport === 'stdio'
+    ? { command: row.command ?? '', args: row.args, envKeys: Object.keys(row.env), createdAt: row.createdAt }
+    : { url: row.url ?? '', headerNames: Object.keys(row.headers), createdAt: row.createdAt };
 }
 
 interface Entry {
@@ -177,6 +192,7 @@ export class McpToolRegistry implements ManagedToolRegistry {
           transport: entry.row ? entry.row.transport : 'in-process',
           builtIn: !entry.row,
           enabled: entry.row?.enabled ?? true,
+          ...(entry.row ? describeServerRow(entry.row) : {}),
           status: entry.connection.status,
           ...(error ? { error } : {}),
           tools: tools.map((t) => toDefinition(name, t)),

@@ -1,0 +1,41 @@
+import { type TicketRow, ticketPriorities, ticketStatuses } from '../../store/schema/tickets.js';
+import { listTickets } from '../../store/tickets.js';
+import { builder } from '../builder.js';
+
+const TicketStatus = builder.enumType('TicketStatus', { values: ticketStatuses });
+const TicketPriority = builder.enumType('TicketPriority', { values: ticketPriorities });
+
+const TicketRef = builder.objectRef<TicketRow>('Ticket').implement({
+  description: 'A hand-over to a human colleague, created by create_ticket or transfer_to_human_agents.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    summary: t.exposeString('summary'),
+    priority: t.field({ type: TicketPriority, resolve: (r) => r.priority }),
+    status: t.field({ type: TicketStatus, resolve: (r) => r.status }),
+    customerId: t.exposeString('customerId', {
+      nullable: true,
+      description: 'The identified customer (store user id).',
+    }),
+    customerName: t.exposeString('customerName', { nullable: true }),
+    customerEmail: t.exposeString('customerEmail', { nullable: true }),
+    customerPhone: t.exposeString('customerPhone', { nullable: true }),
+    conversationId: t.exposeString('conversationId', { nullable: true }),
+    agentName: t.exposeString('agentName', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  tickets: t.field({
+    type: [TicketRef],
+    description: 'Support tickets, newest first. `before` pages on createdAt.',
+    authScopes: { reader: true },
+    args: { status: t.arg({ type: TicketStatus }), first: t.arg.int(), before: t.arg({ type: 'DateTime' }) },
+    resolve: (_r, args, ctx) =>
+      listTickets(ctx.services.db, {
+        status: args.status ?? undefined,
+        limit: args.first ?? undefined,
+        before: args.before ?? undefined,
+      }),
+  }),
+}));

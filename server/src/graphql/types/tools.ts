@@ -1,0 +1,24 @@
+import type { ToolDefinition } from '../../tools/tool-registry.js';
+import { describeToolServers } from '../../tools/tool-server-admin.js';
+import { builder } from '../builder.js';
+
+export const ToolRef = builder.objectRef<ToolDefinition>('Tool').implement({
+  description: 'An MCP tool agents can be given, by its qualified name `server.tool`.',
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'Qualified name, e.g. store.get_order_details.' }),
+    server: t.exposeString('server'),
+    tool: t.exposeString('tool', { description: 'Name on its server.' }),
+    description: t.exposeString('description'),
+    inputSchema: t.field({ type: 'JSON', description: 'JSON Schema of the arguments.', resolve: (d) => d.inputSchema }),
+    readOnly: t.exposeBoolean('readOnly', { description: 'False for tools that change state.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  tools: t.field({
+    type: [ToolRef],
+    description: 'Every tool of every connected MCP server, grouped by server (built-in store first).',
+    authScopes: { admin: true },
+    resolve: async (_r, _a, ctx) => (await describeToolServers(ctx.services.tools)).flatMap((s) => s.tools),
+  }),
+}));
