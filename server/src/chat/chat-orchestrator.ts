@@ -1,5 +1,7 @@
 import type { AgentFactory } from '../agents/agent-factory.js';
 import { ModelError } from '../errors.js';
+import { runSpans } from '../telemetry/run-spans.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import type { KnowledgeArticle } from './chat-state.js';
 import { composeReply, type TaskOutput } from './compose-reply.js';
 import type { KnowledgeRetriever } from './knowledge-retriever.js';
@@ -12,6 +14,8 @@ export interface OrchestratorDeps {
   planner: PlannerAgent;
   retriever: KnowledgeRetriever;
   factory: AgentFactory;
+  /** Spans for the run, its plan and each task (optional: tests build orchestrators without it). */
+  telemetry?: Telemetry;
 }
 
 /** Where a run picks up: from scratch, or after planning with some tasks done (resume, step mode). */
@@ -37,7 +41,11 @@ export type RunOutcome = { kind: 'completed'; reply: string } | { kind: 'paused'
 export class ChatOrchestrator {
   constructor(private readonly deps: OrchestratorDeps) {}
 
-  async run(ctx: RunContext, start: RunStart): Promise<RunOutcome> {
+  run(ctx: RunContext, start: RunStart): Promise<RunOutcome> {
+    return runSpans.run(this.deps.telemetry, ctx, start.mode, () => this.turn(ctx, start));
+  }
+
+  private async turn(ctx: RunContext, start: RunStart): Promise<RunOutcome> {
     const started = performance.now();
     const plan = start.resume ? await this.resume(ctx, start.resume) : await this.planTurn(ctx, start);
     if (plan.refuse) return this.finish(ctx, ctx.state.context.refusalMessage, started);
@@ -75,7 +83,7 @@ export class ChatOrchestrator {
     await ctx.emit([{ ...this.base(ctx), type: 'RUN_STARTED', data: { mode: start.mode } }], { status: 'RUNNING' });
     const [retrieval, outcome] = await Promise.all([
       this.deps.retriever.retrieve(state, ctx.signal).catch(() => ({ articles: [], event: undefined })),
-      this.deps.planner.plan(state, ctx.signal),
+      runSpans.plan(this.deps.telemetry, ctx, () => this.deps.planner.plan(state, ctx.signal)),
     ]);
     state.context.knowledge = retrieval.articles;
     state.plan = outcome.plan;
@@ -143,7 +151,9 @@ export class ChatOrchestrator {
     ctx.state.activeTaskId = task.id;
     const started = performance.now();
     try {
-      const result = await this.deps.factory.create(card).run(task, ctx);
+      const result = await runSpans.task(this.deps.telemetry, ctx, task, () =>
+        this.deps.factory.create(card).run(task, ctx),
+      );
       return {
         taskId: task.id,
         agentName: result.agentName,

@@ -208,7 +208,7 @@ export class RunManager {
       if (first?.status !== 'PENDING') return;
       await this.claimAndExecute(first.id);
     } catch (err) {
-      console.error('[baton] could not start the next run', err);
+      this.services.logger.error({ err, conversationId }, 'could not start the next run');
     }
   }
 
@@ -250,6 +250,8 @@ export class RunManager {
 
   private async execute(run: Run & { resumed: boolean }, controller: AbortController): Promise<void> {
     const { services } = this;
+    const log = services.logger.child({ runId: run.id, conversationId: run.conversationId });
+    log.debug({ mode: run.mode, resumed: run.resumed }, 'run started');
     let state: ChatState | undefined;
     let deltas: DeltaBuffer | undefined;
     try {
@@ -275,13 +277,19 @@ export class RunManager {
         ]);
       }
       const planner = new PlannerAgent({ models, model: services.config.model.plannerModel ?? undefined });
-      await new ChatOrchestrator({ planner, retriever: this.retriever, factory: this.factory }).run(ctx, start);
+      const outcome = await new ChatOrchestrator({
+        planner,
+        retriever: this.retriever,
+        factory: this.factory,
+        telemetry: services.telemetry,
+      }).run(ctx, start);
+      log.info({ outcome: outcome.kind }, 'run finished');
       deltas.flush();
     } catch (err) {
       deltas?.flush();
       const reason = controller.signal.reason;
       if (reason instanceof ShutdownSignal) return;
-      await this.fail(run, err, reason, state).catch((e) => console.error('[baton] could not record run failure', e));
+      await this.fail(run, err, reason, state).catch((e) => log.error({ err: e }, 'could not record run failure'));
     }
   }
 
@@ -298,7 +306,9 @@ export class RunManager {
     const apology = state?.context.apologyMessage ?? (await this.services.settings.get()).apologyMessage;
     const code = isBatonError(err) ? err.code : 'INTERNAL';
     const reason = err instanceof Error ? err.message : String(err);
-    if (!isBatonError(err)) console.error('[baton] run failed', err);
+    const log = this.services.logger.child({ runId: run.id, conversationId: run.conversationId });
+    if (isBatonError(err)) log.warn({ code, reason }, 'run failed');
+    else log.error({ err }, 'run failed');
     await this.services.events.emit(
       [
         { ...base, type: 'MESSAGE', data: { role: 'assistant', text: apology, final: true } },
@@ -377,7 +387,7 @@ export class RunManager {
         if (row.status === 'CANCELLED')
           this.active.get(row.id)?.controller.abort(new RunCancelledError('cancelled by request'));
     } catch (err) {
-      console.error('[baton] lease renewal failed', err);
+      this.services.logger.error({ err }, 'lease renewal failed');
     }
   }
 
@@ -402,7 +412,7 @@ export class RunManager {
         else await this.startNext(c.conversationId);
       }
     } catch (err) {
-      if (!this.stopped) console.error('[baton] run sweep failed', err);
+      if (!this.stopped) this.services.logger.error({ err }, 'run sweep failed');
     }
   }
 }
