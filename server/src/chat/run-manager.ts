@@ -259,7 +259,8 @@ export class RunManager {
       state = await loadChatState(services, { conversationId: run.conversationId, runId: run.id, history });
       // One retry budget per run: every model call of this run, the planner's included, draws from it.
       const models = withRetryBudget(services.models, new RetryBudget(this.retryBudget));
-      const ctx = this.context(state, controller.signal, models);
+      const replays = run.resumed ? new ReplayedToolCalls(history, run) : undefined;
+      const ctx = this.context(state, controller.signal, models, replays);
       deltas = ctx.deltaBuffer;
       const start: RunStart = {
         mode: run.mode,
@@ -338,6 +339,7 @@ export class RunManager {
     state: ChatState,
     signal: AbortSignal,
     models: ModelProvider,
+    replays?: ReplayedToolCalls,
   ): RunContext & { deltaBuffer: DeltaBuffer } {
     const { services } = this;
     let catalog: Promise<ReadonlyMap<string, ToolDefinition>> | undefined;
@@ -366,7 +368,8 @@ export class RunManager {
       emit: async (batch: NewEvent[], patch?: Omit<RunPatch, 'id'>) => {
         if (signal.aborted && !batch.some((e) => e.type === 'RUN_CANCELLED')) throw signal.reason;
         deltaBuffer.flush();
-        const stored = await services.events.emit(batch, { run: patch ? { id: state.runId, ...patch } : undefined });
+        const fresh = replays ? replays.drop(batch) : batch;
+        const stored = await services.events.emit(fresh, { run: patch ? { id: state.runId, ...patch } : undefined });
         for (const e of stored) if (e.id !== null) state.absorb(e);
         return stored;
       },
@@ -415,6 +418,51 @@ export class RunManager {
       if (!this.stopped) this.services.logger.error({ err }, 'run sweep failed');
     }
   }
+}
+
+/**
+ * After a crash, the interrupted task runs again from its start. Its writes return their first result
+ * (idempotency keys are run:task:callIndex), so the TOOL_CALLs they produce repeat ones the log
+ * already holds; those are not recorded twice. The n-th TOOL_CALL of a task has call index n, so a
+ * call matches the recorded one at the same position with the same tool, arguments and result.
+ * Once the new attempt diverges, everything after is recorded.
+ */
+class ReplayedToolCalls {
+  private readonly byTask = new Map<string, string[]>();
+  private readonly position = new Map<string, number>();
+  private readonly diverged = new Set<string>();
+
+  constructor(history: BatonEvent[], run: Run) {
+    for (const e of history)
+      if (e.type === 'TOOL_CALL' && e.runId === run.id && e.taskId && !run.completedTaskIds.includes(e.taskId))
+        this.byTask.set(e.taskId, [...(this.byTask.get(e.taskId) ?? []), toolCallKey(e.data)]);
+  }
+
+  drop(batch: NewEvent[]): NewEvent[] {
+    return batch.filter((e) => {
+      if (e.type !== 'TOOL_CALL' || !e.taskId || !this.byTask.has(e.taskId) || this.diverged.has(e.taskId)) return true;
+      const n = this.position.get(e.taskId) ?? 0;
+      this.position.set(e.taskId, n + 1);
+      if (this.byTask.get(e.taskId)![n] === toolCallKey(e.data)) return false;
+      this.diverged.add(e.taskId);
+      return true;
+    });
+  }
+}
+
+/** What identifies a tool call's effect: tool, arguments and result, with object keys in a stable order. */
+function toolCallKey(data: { tool: string; arguments?: unknown; output?: unknown; error?: string }): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return JSON.stringify(canonical([data.tool, data.arguments ?? null, data.output ?? null, data.error ?? null]));
 }
 
 /** The run's provider: every request carries the run's retry budget. */
