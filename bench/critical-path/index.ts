@@ -1,0 +1,164 @@
+import { parseArgs } from 'node:util';
+import { buildApp } from '../../server/src/app.js';
+import type { BatonEvent } from '../../server/src/chat/events.js';
+import { loadConfig } from '../../server/src/config.js';
+import { OpenAIProvider } from '../../server/src/models/openai-provider.js';
+import { type RecordedRequest, startScriptedOpenAIServer } from '../../test/fakes/scripted-openai-server.js';
+import { standInTools } from '../../test/fakes/stand-in-tools.js';
+import { createTestDatabase } from '../../test/helpers/test-database.js';
+import {
+  EXAMPLE,
+  isSeedReply,
+  ORDER_REPLY,
+  PRODUCT_REPLY,
+  seedCardPatches,
+  seedPlan,
+} from '../turn-overhead/seed-scenario.js';
+import { machineLine } from '../turn-overhead/stats.js';
+
+const { values: args } = parseArgs({
+  options: {
+    turns: { type: 'string', default: '5' },
+    pg: { type: 'string' },
+  },
+});
+const PLANNER_MS = 200;
+/** Each task is two model calls (a tool call, then the answer): 300 ms of model time per task. */
+const TASK_CALL_MS = 150;
+/** Knowledge retrieval is slower than nothing but faster than planning, so it must hide behind it. */
+const KNOWLEDGE_MS = 150;
+const IDEAL_MS = PLANNER_MS + 2 * TASK_CALL_MS;
+const SERIAL_MS = PLANNER_MS + 2 * 2 * TASK_CALL_MS;
+
+/** Tool results after the task's framing (the last user message): 0 on a task's first call. */
+function toolResultsSoFar(request: RecordedRequest): number {
+  const messages = (request.body?.messages ?? []) as { role: string }[];
+  let lastUser = -1;
+  messages.forEach((m, i) => {
+    if (m.role === 'user') lastUser = i;
+  });
+  return messages.slice(lastUser + 1).filter((m) => m.role === 'tool').length;
+}
+
+/**
+ * The critical path of a turn: with a 200 ms planner and two independent 300 ms tasks, a turn should
+ * take about 200 + 300 ms (tasks concurrent, retrieval hidden behind planning), not 200 + 600. The
+ * real OpenAIProvider talks to the scripted OpenAI-compatible server over HTTP; the app is the real
+ * one on PGlite, or PostgreSQL with --pg / TEST_DATABASE_URL.
+ */
+async function main() {
+  const pgUrl = args.pg ?? process.env.TEST_DATABASE_URL;
+  if (pgUrl) process.env.TEST_DATABASE_URL = pgUrl;
+  else delete process.env.TEST_DATABASE_URL;
+
+  const fake = await startScriptedOpenAIServer();
+  fake.respondWith((req) => {
+    const done = toolResultsSoFar(req) > 0;
+    switch (req.agentName) {
+      case 'PlannerAgent':
+        return { json: seedPlan, delayMs: PLANNER_MS };
+      case 'OrderManagementAgent':
+        return done
+          ? { content: ORDER_REPLY, delayMs: TASK_CALL_MS }
+          : {
+              toolCalls: [{ name: 'store__get_order_details', arguments: { order_id: '#W123' } }],
+              delayMs: TASK_CALL_MS,
+            };
+      case 'ProductExpertAgent':
+        return done
+          ? { content: PRODUCT_REPLY, delayMs: TASK_CALL_MS }
+          : {
+              toolCalls: [{ name: 'store__search_products', arguments: { query: 'red sneakers size 9' } }],
+              delayMs: TASK_CALL_MS,
+            };
+      default:
+        return { status: 500, message: `unexpected agent ${req.agentName}` };
+    }
+  });
+
+  const tools = standInTools();
+  let knowledgeCalls = 0;
+  tools.registry.add({
+    name: 'store.search_knowledge',
+    description: 'Search the knowledge base',
+    inputSchema: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] },
+    readOnly: true,
+    handler: async () => {
+      knowledgeCalls++;
+      await new Promise((r) => setTimeout(r, KNOWLEDGE_MS));
+      return { ok: true, output: { results: [{ title: 'Shipping', content: 'Orders ship within two days.' }] } };
+    },
+  });
+  const models = new OpenAIProvider({ baseURL: fake.url, defaultModel: 'scripted', timeoutMs: 10_000, maxRetries: 0 });
+  const db = await createTestDatabase();
+  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false', AUTH_MODE: 'off' });
+  const app = await buildApp(config, { database: db.database, models, tools: tools.registry });
+  for (const patch of seedCardPatches()) await app.services.agents.update(patch.name, { tools: patch.tools });
+
+  const waiting = new Map<string, (e: BatonEvent) => void>();
+  app.services.bus.subscribe((e) => {
+    if ((e.type === 'RUN_COMPLETED' || e.type === 'RUN_FAILED') && e.runId) waiting.get(e.runId)?.(e);
+  });
+
+  const turn = async () => {
+    const { conversation } = await app.services.conversations.start({});
+    const first = fake.requests.length;
+    let runId = '';
+    let resolveDone: (e: BatonEvent) => void = () => {};
+    const done = new Promise<BatonEvent>((r) => (resolveDone = r));
+    const started = performance.now();
+    const startedAt = Date.now();
+    const run = await app.services.runs.submit(conversation.id, EXAMPLE, 'AUTO');
+    runId = run.id;
+    waiting.set(runId, resolveDone);
+    // The run may finish before submit returns only if the model were instant; it is not here.
+    const event = await done;
+    const wall = performance.now() - started;
+    waiting.delete(runId);
+    if (event.type !== 'RUN_COMPLETED' || !isSeedReply(event.data.reply))
+      throw new Error(`turn failed: ${JSON.stringify(event.data)}`);
+    const calls = fake.requests.slice(first).map((r) => ({
+      agent: r.agentName ?? '?',
+      at: r.receivedAt - startedAt,
+      took: (r.respondedAt ?? r.receivedAt) - r.receivedAt,
+    }));
+    return { wall, calls };
+  };
+
+  console.log('# Baton critical-path benchmark');
+  console.log(machineLine());
+  console.log(
+    `scripted OpenAI-compatible server: planner ${PLANNER_MS} ms; two independent tasks of ${2 * TASK_CALL_MS} ms each (tool call ${TASK_CALL_MS} ms + answer ${TASK_CALL_MS} ms); knowledge retrieval ${KNOWLEDGE_MS} ms`,
+  );
+  console.log(`database: ${db.database.kind}${pgUrl ? '' : ' (pass --pg <url> or TEST_DATABASE_URL for PostgreSQL)'}`);
+  console.log(`ideal (planner + one task) = ${IDEAL_MS} ms; serial (planner + both tasks) = ${SERIAL_MS} ms`);
+  try {
+    await turn(); // warm-up: connections, JIT
+    const walls: number[] = [];
+    let last: Awaited<ReturnType<typeof turn>> | undefined;
+    for (let i = 0; i < Number(args.turns); i++) {
+      last = await turn();
+      walls.push(last.wall);
+      console.log(`turn ${i + 1}: ${last.wall.toFixed(1)} ms  ratio ${(last.wall / IDEAL_MS).toFixed(3)}`);
+    }
+    if (fake.errors.length) throw new Error(`scripted server errors: ${fake.errors.join('; ')}`);
+    console.log('model calls of the last turn (ms from sendMessage):');
+    for (const c of last?.calls ?? [])
+      console.log(`  ${c.agent.padEnd(22)} at +${String(c.at).padStart(4)}  for ${c.took} ms`);
+    const median = [...walls].sort((a, b) => a - b)[Math.floor(walls.length / 2)]!;
+    const ratio = median / IDEAL_MS;
+    console.log(`knowledge retrievals: ${knowledgeCalls} (one per turn, in parallel with planning)`);
+    console.log(
+      `median wall time ${median.toFixed(1)} ms over ${walls.length} turns; ratio to ${IDEAL_MS} ms: ${ratio.toFixed(3)} (target <= 1.05: ${ratio <= 1.05 ? 'met' : 'MISSED'}); serial would be ${(SERIAL_MS / IDEAL_MS).toFixed(2)}`,
+    );
+  } finally {
+    await app.stop();
+    await db.dispose();
+    await fake.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
