@@ -76,7 +76,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const eventStore = new EventStore(database.db);
   const busKind = options.bus ?? (database.kind === 'postgres' ? 'postgres' : 'memory');
   const bus: EventBus =
-    busKind === 'postgres' ? await PostgresEventBus.start(database, eventStore) : new MemoryEventBus();
+    busKind === 'postgres'
+      ? await PostgresEventBus.start(database, eventStore, (err) => logger.error({ err }, 'event bus delivery failed'))
+      : new MemoryEventBus();
   const events = new EventPublisher(eventStore, bus);
   const untracedTools =
     options.tools ??
@@ -132,7 +134,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     graphqlEndpoint: '/graphql',
     graphiql: config.graphiql ? { subscriptionsProtocol: 'WS' } : false,
     landingPage: false,
-    maskedErrors: { maskError: (e, m) => maskError(e, m, config.env !== 'production') },
+    maskedErrors: {
+      maskError: (e, m) =>
+        maskError(e, m, config.env !== 'production', (err) => logger.error({ err }, 'unexpected error')),
+    },
     logging: config.logLevel === 'silent' ? false : yogaLogger(logger),
     plugins: securityPlugins(config),
     context: async ({ request }) => {

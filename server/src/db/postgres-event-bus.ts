@@ -29,10 +29,16 @@ export class PostgresEventBus implements EventBus {
   private constructor(
     private readonly database: Database,
     private readonly store: EventStore,
+    private readonly onError: (err: unknown) => void,
   ) {}
 
-  static async start(database: Database, store: EventStore): Promise<PostgresEventBus> {
-    const bus = new PostgresEventBus(database, store);
+  /** `onError` hears about deliveries that failed (the app logs them). */
+  static async start(
+    database: Database,
+    store: EventStore,
+    onError: (err: unknown) => void,
+  ): Promise<PostgresEventBus> {
+    const bus = new PostgresEventBus(database, store, onError);
     bus.watermark = await store.maxId();
     bus.unlisten = await database.listen(
       CHANNEL,
@@ -90,7 +96,7 @@ export class PostgresEventBus implements EventBus {
   /** Notices are handled one at a time, so delivery order equals id order. */
   private enqueue(task: () => Promise<void>): void {
     this.queue = this.queue.then(task).catch((err) => {
-      if (!this.closed) console.error('[baton] event bus delivery failed', err);
+      if (!this.closed) this.onError(err);
     });
   }
 
