@@ -34,11 +34,12 @@ describe('pnpm baton tools', () => {
     expect(JSON.parse(admin.out).output.order_id).toBe(order.order_id);
   });
 
+  // A fresh database opened, migrated and seeded by the command itself: slower than the rest.
   it('opens the configured database when none is given', async () => {
     const { code, out } = await runCli(toolsCommand, ['call', 'store.list_all_product_types'], cli.configEnv);
     expect(code).toBe(0);
     expect(Object.keys(JSON.parse(out).output)).toHaveLength(Object.keys(data.products).length);
-  });
+  }, 90_000);
 
   it('explains usage mistakes without touching the database', async () => {
     expect((await runCli(toolsCommand, [], cli.env, cli.database)).code).toBe(2);
