@@ -71,6 +71,8 @@ describe.skipIf(!hasChromium)('studio e2e: agents, playground, settings', () => 
     );
     expect(saved.data?.agent).toEqual({ skills: warranty.skills, tools: ['store.create_ticket'], enabled: true });
     await page.getByLabel('Filter tools').fill('');
+    await page.getByLabel('Filter tools').blur();
+    await page.locator('#agent-form').evaluate((form) => form.scrollTo({ top: 0 }));
     await h.screenshot('agent-editor');
 
     await page.getByRole('link', { name: 'Agents', exact: true }).first().click();
@@ -125,5 +127,27 @@ describe.skipIf(!hasChromium)('studio e2e: agents, playground, settings', () => 
     const s = await h.t.gql<{ settings: { brandVoice: string } }>('{ settings { brandVoice } }');
     expect(s.data?.settings.brandVoice).toBe('Friendly and brief. Plain words.');
     await h.screenshot('settings');
+  });
+
+  it('adds a knowledge article that search then finds, and lists the MCP servers with their tools', async () => {
+    const { page } = h;
+    await page.getByRole('tab', { name: 'Knowledge base' }).click();
+    await page.getByRole('button', { name: 'New article' }).click();
+    const form = page.getByRole('form', { name: 'New article' });
+    await form.getByLabel('Title').fill('Blender warranty');
+    await form.getByLabel('Slug').fill('blender-warranty');
+    await form.getByLabel('Tags').fill('blender, warranty');
+    await form.getByLabel('Body').fill('Blenders carry a two-year warranty covering the motor.');
+    await form.getByRole('button', { name: 'Create article' }).click();
+    await page.getByRole('list', { name: 'Articles' }).getByText('Blender warranty').waitFor();
+    await page.getByLabel('Try a question').fill('blender motor warranty');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('.probe li', { hasText: 'Blender warranty' }).waitFor();
+
+    await page.getByRole('tab', { name: 'MCP servers' }).click();
+    const store = page.getByRole('list', { name: 'MCP servers' }).locator('li.mcp-server', { hasText: 'store' });
+    await store.getByText('built-in').waitFor();
+    await store.getByText(/\d+ tools/).click();
+    await store.getByText('create_ticket', { exact: true }).waitFor();
   });
 });

@@ -27,7 +27,7 @@ export function toFormErrors(error: CombinedError | undefined | null): FormError
     } else other.push(e.message);
   }
   if (error.networkError) other.push(`Cannot reach the server: ${error.networkError.message}`);
-  return { fields, message: other.length ? other.join(' · ') : null };
+  return { fields, message: other.length ? [...new Set(other)].join(' · ') : null };
 }
 
 /** The first error at `field` or below it (`input.tools` also matches `input.tools.0`). */

@@ -3,7 +3,7 @@ import type { Plan } from '../../../../server/src/chat/plan.js';
 import { layeredLayout } from '../lib/layered-layout.js';
 import type { TaskState } from '../lib/run-summary.js';
 
-const W = 200;
+const W = 216;
 const H = 60;
 
 /** The plan as a DAG: one node per task (id, agent, state), arrows along `dependsOn`. */
@@ -51,11 +51,11 @@ export function PlanDag(props: { plan: Plan; states: Record<string, TaskState>; 
           >
             <rect width={W} height={H} rx={8} />
             <circle cx={14} cy={18} r={4} className="task-dot" />
-            <text x={24} y={22} className="graph-node-title">
-              {t.id} · {t.agent.length > 18 ? `${t.agent.slice(0, 17)}…` : t.agent}
+            <text x={24} y={23} className="graph-node-title">
+              {t.agent.length > 24 ? `${t.agent.slice(0, 23)}…` : t.agent}
             </text>
-            <text x={12} y={44} className="graph-node-sub">
-              {isNext ? 'next' : state}
+            <text x={24} y={44} className="graph-node-sub">
+              {t.id} · {isNext ? 'next' : state}
             </text>
           </g>
         );

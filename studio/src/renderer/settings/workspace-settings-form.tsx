@@ -30,7 +30,10 @@ const toDraft = (s: SettingsData): Draft => ({
     timeZone: s.businessHours.timeZone,
     days: weekdays.map((day) => ({
       day,
-      intervals: (s.businessHours.days.find((d) => d.day === day)?.intervals ?? []).map((i) => ({ ...i })),
+      intervals: (s.businessHours.days.find((d) => d.day === day)?.intervals ?? []).map(({ open, close }) => ({
+        open,
+        close,
+      })),
     })),
   },
 });
