@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, openDatabase } from '../../../server/src/db/client.js';
+import { RateLimitedError } from '../../../server/src/errors.js';
+import { RateLimiter } from '../../../server/src/security/rate-limiter.js';
+import { subscribe } from '../../helpers/subscribe.js';
+import { createTestApp, errorCode, type TestApp } from '../../helpers/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../../helpers/test-database.js';
+
+const limits = { windowSeconds: 60, requestsPerKey: 5, messagesPerKey: 3, messagesPerConversation: 2 };
+const key = (keyId: string) => ({ kind: 'key' as const, role: 'integrator' as const, keyId, name: keyId });
+
+async function refusal(p: Promise<unknown>): Promise<RateLimitedError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(RateLimitedError);
+  return err as RateLimitedError;
+}
+
+describe('RateLimiter on the database', () => {
+  let db: TestDatabase;
+  let second: Database | undefined;
+  let replicaA: RateLimiter;
+  let replicaB: RateLimiter;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    // On PostgreSQL the second replica has its own connection pool, as another process would.
+    second = db.url ? await openDatabase({ databaseUrl: db.url, maxConnections: 3 }) : undefined;
+    replicaA = new RateLimiter(db.database.db, limits);
+    replicaB = new RateLimiter((second ?? db.database).db, limits);
+  });
+  afterAll(async () => {
+    await second?.close();
+    await db.dispose();
+  });
+
+  it('shares one budget per key across replicas and refuses with retryAfter', async () => {
+    for (const limiter of [replicaA, replicaB, replicaA, replicaB, replicaA]) await limiter.checkRequest(key('k1'));
+    const err = await refusal(replicaB.checkRequest(key('k1')));
+    expect(err.code).toBe('RATE_LIMITED');
+    expect(err.details.retryAfter).toBeGreaterThan(0);
+    expect(err.details.retryAfter).toBeLessThanOrEqual(120);
+    // Another key has its own budget.
+    await replicaA.checkRequest(key('k2'));
+  });
+
+  it('counts concurrent requests exactly: one upsert each, no lost updates', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) => (i % 2 ? replicaA : replicaB).checkRequest(key('burst'))),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(limits.requestsPerKey);
+    const [row] = await db.database.db.query.rateLimits.findMany({
+      where: (t, { eq }) => eq(t.bucket, 'key:burst:requests'),
+    });
+    expect(row?.count).toBe(30);
+  });
+
+  it('limits messages per conversation and per key, whoever sends them', async () => {
+    await replicaA.checkMessage({ kind: 'anonymous', devAdmin: true }, 'c1');
+    await replicaB.checkMessage(key('m1'), 'c1');
+    const perConversation = await refusal(replicaA.checkMessage(key('m2'), 'c1'));
+    expect(perConversation.message).toMatch(/messages in this conversation/);
+
+    await replicaA.checkMessage(key('m3'), 'c2');
+    await replicaA.checkMessage(key('m3'), 'c3');
+    await replicaB.checkMessage(key('m3'), 'c4');
+    const perKey = await refusal(replicaB.checkMessage(key('m3'), 'c5'));
+    expect(perKey.message).toMatch(/messages for this key/);
+  });
+
+  it('lets requests through again once the window has slid on', async () => {
+    const rule = { limit: 2, windowSeconds: 1 };
+    expect((await replicaA.hit('short', rule)).allowed).toBe(true);
+    expect((await replicaA.hit('short', rule)).allowed).toBe(true);
+    const refused = await replicaB.hit('short', rule);
+    expect(refused.allowed).toBe(false);
+    expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(refused.retryAfterSeconds).toBeLessThanOrEqual(2);
+    await new Promise((r) => setTimeout(r, refused.retryAfterSeconds * 1000 + 50));
+    expect((await replicaA.hit('short', rule)).allowed).toBe(true);
+  });
+
+  it('a limit of 0 is off, and prune removes idle buckets only', async () => {
+    const off = new RateLimiter(db.database.db, { ...limits, requestsPerKey: 0 });
+    for (let i = 0; i < 20; i++) await off.checkRequest(key('unlimited'));
+    await db.database.db.execute(
+      "update rate_limits set window_start = now() - interval '1 hour' where bucket = 'key:k2:requests'",
+    );
+    expect(await replicaA.prune()).toBe(1);
+    const buckets = (await db.database.db.query.rateLimits.findMany()).map((r) => r.bucket);
+    expect(buckets).not.toContain('key:k2:requests');
+    expect(buckets).not.toContain('key:unlimited:requests');
+    expect(buckets).toContain('key:k1:requests');
+  });
+});
+
+describe('rate limits through the API', () => {
+  let t: TestApp;
+  let url: string;
+  let admin: string;
+  beforeAll(async () => {
+    t = await createTestApp({
+      env: {
+        AUTH_MODE: 'keys',
+        RATE_LIMIT_REQUESTS_PER_KEY: '4',
+        RATE_LIMIT_MESSAGES_PER_CONVERSATION: '2',
+        RATE_LIMIT_MESSAGES_PER_KEY: '3',
+      },
+      onAdminKeyCreated: (k) => (admin = k),
+    });
+    await t.app.services.runs.stop();
+    url = (await t.app.start(0, '127.0.0.1')).url;
+  });
+  afterAll(() => t.close());
+
+  const post = (token: string, query: string, variables: Record<string, unknown> = {}) =>
+    t.app.yoga.fetch('http://baton.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+
+  it('answers 429 with Retry-After and RATE_LIMITED once a key is over its request limit', async () => {
+    const { key: storefront } = await t.app.services.apiKeys.create('storefront', 'integrator');
+    const { key: other } = await t.app.services.apiKeys.create('other', 'integrator');
+    for (let i = 0; i < 4; i++) expect((await post(storefront, '{ settings { brandVoice } }')).status).toBe(200);
+    const res = await post(storefront, '{ settings { brandVoice } }');
+    expect(res.status).toBe(429);
+    const retryAfter = Number(res.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    const body = (await res.json()) as { data?: unknown; errors: { extensions: Record<string, unknown> }[] };
+    expect(body.data ?? null).toBeNull();
+    expect(body.errors[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter });
+    expect(body.errors[0]?.extensions.http).toBeUndefined();
+    // Other keys are unaffected.
+    expect((await post(other, '{ settings { brandVoice } }')).status).toBe(200);
+
+    // Subscriptions count as requests of the key too.
+    const sub = subscribe('ws', url, 'subscription { eventFeed { id } }', {}, (d) => d, storefront);
+    await expect(sub.waitFor(1, 5_000)).rejects.toBeTruthy();
+    expect(JSON.stringify(sub.error)).toMatch(/RATE_LIMITED/);
+    sub.stop();
+  });
+
+  it('refuses a third message in a minute to one conversation, storing nothing for it', async () => {
+    const { conversation, token } = await t.app.services.conversations.start({});
+    const send = (text: string) =>
+      t.gql(
+        'mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }',
+        { id: conversation.id, text },
+        token,
+      );
+    expect((await send('one')).errors).toBeUndefined();
+    expect((await send('two')).errors).toBeUndefined();
+    const third = await send('three');
+    expect(errorCode(third)).toBe('RATE_LIMITED');
+    expect(third.errors?.[0]?.extensions?.retryAfter).toBeGreaterThan(0);
+    expect((await t.app.services.conversations.runsOf(conversation.id)).length).toBe(2);
+    const texts = (await t.app.services.eventStore.list({ conversationId: conversation.id, types: ['MESSAGE'] })).map(
+      (e) => (e.type === 'MESSAGE' ? e.data.text : ''),
+    );
+    expect(texts).not.toContain('three');
+  });
+
+  it('limits the messages one key sends across conversations', async () => {
+    const { key: bulk } = await t.app.services.apiKeys.create('bulk', 'admin');
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await t.app.services.conversations.start({})).conversation.id);
+    const send = (id: string) =>
+      t.gql('mutation($id: ID!) { sendMessage(conversationId: $id, text: "hello") { id } }', { id }, bulk);
+    for (const id of ids.slice(0, 3)) expect((await send(id)).errors).toBeUndefined();
+    expect(errorCode(await send(ids[3]!))).toBe('RATE_LIMITED');
+    // Another key still can.
+    expect(
+      (await t.gql('mutation($id: ID!) { sendMessage(conversationId: $id, text: "hi") { id } }', { id: ids[3] }, admin))
+        .errors,
+    ).toBeUndefined();
+  });
+});
