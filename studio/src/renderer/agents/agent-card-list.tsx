@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useMutation } from 'urql';
 import { Switch } from '../ui/switch.js';
 import { type AgentData, SetAgentEnabledMutation } from './agent-documents.js';
@@ -5,6 +6,13 @@ import { type AgentData, SetAgentEnabledMutation } from './agent-documents.js';
 /** The cards as a grid: name (opens the editor), description, skills, tools, hand-offs and the enabled switch. */
 export function AgentCardList({ agents }: { agents: readonly AgentData[] }) {
   const [toggle, setEnabled] = useMutation(SetAgentEnabledMutation);
+  // The switch flips at once; the server's answer settles it (and a failure flips it back).
+  const [pending, setPending] = useState<Record<string, boolean>>({});
+  const flip = async (name: string, enabled: boolean) => {
+    setPending((p) => ({ ...p, [name]: enabled }));
+    await setEnabled({ name, enabled });
+    setPending(({ [name]: _, ...rest }) => rest);
+  };
   return (
     <>
       {toggle.error && (
@@ -21,8 +29,8 @@ export function AgentCardList({ agents }: { agents: readonly AgentData[] }) {
               </a>
               <Switch
                 label={`${a.name} enabled`}
-                checked={a.enabled}
-                onChange={(enabled) => void setEnabled({ name: a.name, enabled })}
+                checked={pending[a.name] ?? a.enabled}
+                onChange={(enabled) => void flip(a.name, enabled)}
               />
             </div>
             <p className="agent-card-desc">{a.description}</p>
