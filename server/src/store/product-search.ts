@@ -43,9 +43,14 @@ export interface ProductSearchResult {
   interpreted: { product_types: string[]; words: string[]; filters: ProductSearchFilters };
   /** Variants satisfying the filters and matching at least one query word. */
   total: number;
+  /** Variants matching every word and filter. */
   exact_matches: number;
+  /** Exact matches only, best first (in stock, then rank, then price). */
   results: ProductSearchHit[];
-  /** When the filters matched nothing: the nearest variants, with option filters relaxed to preferences. */
+  /**
+   * Near misses, best first: variants matching some of the words, or (when the filters match
+   * nothing) the nearest variants with option filters relaxed to preferences.
+   */
   alternatives?: ProductSearchHit[];
   note?: string;
 }
@@ -178,6 +183,8 @@ type VariantRow = {
   available: boolean;
   matched: string[];
   total: number;
+  /** Candidates matching every word (over all of them, not just the rows returned). */
+  exact_total: number;
 };
 
 /**
@@ -209,25 +216,30 @@ async function queryVariants(db: DbOrTx, query: VariantQuery): Promise<VariantRo
           sql`, `,
         )}], null)`
       : sql`array[]::text[]`;
-  const keys =
+  const coverage =
     q.terms.length > 0
-      ? sql`${sql.join(
+      ? sql.join(
           q.terms.map((t) => sql`(v.search @@ ${t.q}::tsquery)::int`),
           sql` + `,
-        )} as coverage, ts_rank(v.search, ${anyQuery}::tsquery) as rank`
+        )
+      : sql`0`;
+  const keys =
+    q.terms.length > 0
+      ? sql`${coverage} as coverage, ts_rank(v.search, ${anyQuery}::tsquery) as rank`
       : sql`0 as coverage, 0::real as rank`;
   const filter = where.length > 0 ? sql`where ${sql.join(where, sql` and `)}` : sql``;
   // Rank narrow rows first; only the top `limit` rows are joined back for their options and matches.
   const result = await db.execute<VariantRow>(sql`
     with ranked as (
-      select v.item_id, ${keys}, v.available, v.price_cents, count(*) over () as total
+      select v.item_id, ${keys}, v.available, v.price_cents, count(*) over () as total,
+        count(*) filter (where ${coverage} = ${q.terms.length}) over () as exact_total
       from store_variants v
       ${filter}
       order by coverage desc, v.available desc, rank desc, v.price_cents asc, v.item_id
       limit ${q.limit}
     )
     select v.item_id, v.product_id, v.product_name, v.options, v.price_cents, v.available,
-      ${matched} as matched, r.total::int as total
+      ${matched} as matched, r.total::int as total, r.exact_total::int as exact_total
     from ranked r join store_variants v on v.item_id = r.item_id
     order by r.coverage desc, r.available desc, r.rank desc, r.price_cents asc, r.item_id
   `);
@@ -307,16 +319,19 @@ export async function searchProducts(
       : [];
 
   const rows = await queryVariants(db, { terms, nameWords, productIds, options, filters, limit });
-  const results = rows.map((r) => toHit(r, terms.length));
-  const exactMatches = results.filter((r) => r.exact).length;
+  const hits = rows.map((r) => toHit(r, terms.length));
+  // Exact matches are the results; near misses (some words unmatched) are only alternatives.
+  const results = hits.filter((h) => h.exact);
+  const near = hits.filter((h) => !h.exact);
   const out: ProductSearchResult = {
     query: input.query,
     interpreted,
     total: rows[0]?.total ?? 0,
-    exact_matches: exactMatches,
+    exact_matches: rows[0]?.exact_total ?? 0,
     results,
+    ...(near.length > 0 ? { alternatives: near } : {}),
   };
-  if (results.length === 0 && Object.keys(options).length > 0) {
+  if (hits.length === 0 && Object.keys(options).length > 0) {
     const relaxed = await queryVariants(db, {
       terms: [...terms, ...preferenceTerms],
       nameWords,
@@ -332,13 +347,13 @@ export async function searchProducts(
     out.note = `No variant matches every filter (${Object.entries(options)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}). The closest alternatives are listed, best first; say so to the shopper.`;
-  } else if (results.length === 0) {
+  } else if (hits.length === 0) {
     out.note =
       terms.length > 0
         ? 'Nothing in the catalogue matches these words and filters. Try fewer or different words.'
         : 'No variant matches these filters.';
-  } else if (terms.length > 0 && exactMatches === 0) {
-    out.note = `No variant matches every word (${terms.map((t) => t.word).join(', ')}); the closest matches come first. Say so to the shopper.`;
+  } else if (results.length === 0) {
+    out.note = `No variant matches every word (${terms.map((t) => t.word).join(', ')}). The closest alternatives are listed, best first; say so to the shopper.`;
   }
   return out;
 }

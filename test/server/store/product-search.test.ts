@@ -13,13 +13,17 @@ describe('search_products', () => {
   });
   afterAll(() => s.dispose());
 
-  it('understands "sneakers" as sneakers and running shoes, and ranks size-9 and red ones first', async () => {
+  it('understands "sneakers" as sneakers and running shoes, and offers the nearest when nothing matches exactly', async () => {
     const result = await searchProducts(s.db, { query: 'Do you have red sneakers in size 9?' });
     expect(result.interpreted.product_types).toEqual(['Running Shoes', 'Sneakers']);
     expect(result.interpreted.words).toEqual(['red', 'sneakers', '9']);
     const shoes = [...variantsOf('Running Shoes'), ...variantsOf('Sneakers')];
+    const exact = shoes.filter((v) => v.options.color === 'red' && v.options.size === '9');
+    expect(result.exact_matches).toBe(exact.length);
+    expect(result.results.map((r) => r.item_id).sort()).toEqual(exact.map((v) => v.item_id).sort());
     // Every hit is a real variant, with its real price and stock.
-    for (const hit of result.results) {
+    const hits = [...result.results, ...(result.alternatives ?? [])];
+    for (const hit of hits) {
       const real = shoes.find((v) => v.item_id === hit.item_id)!;
       expect(hit).toMatchObject({
         product_id: real.product_id,
@@ -28,17 +32,24 @@ describe('search_products', () => {
         available: real.available,
       });
     }
-    const redOr9 = shoes.filter((v) => v.options.color === 'red' || v.options.size === '9');
-    expect(
-      result.results
-        .slice(0, redOr9.length)
-        .map((r) => r.item_id)
-        .sort(),
-    ).toEqual(redOr9.map((v) => v.item_id).sort());
+    // Red ones and size-9 ones come before the other shoes.
+    const redOr9 = shoes.filter((v) => (v.options.color === 'red') !== (v.options.size === '9'));
+    const near = (result.alternatives ?? []).slice(0, redOr9.length);
+    expect(near.map((r) => r.item_id).sort()).toEqual(redOr9.map((v) => v.item_id).sort());
+    expect(near.every((r) => !r.exact && r.matched.includes('sneakers'))).toBe(true);
     // The catalogue has no red sneaker in size 9, and the answer says so.
-    const exact = shoes.filter((v) => v.options.color === 'red' && v.options.size === '9');
+    if (exact.length === 0) expect(result.note).toMatch(/No variant matches every word \(red, sneakers, 9\)/);
+  });
+
+  it('returns exact matches as results and the rest as alternatives', async () => {
+    const result = await searchProducts(s.db, { query: 'blue glass water bottle', limit: 50 });
+    const bottles = variantsOf('Water Bottle');
+    const exact = bottles.filter((v) => v.options.color === 'blue' && v.options.material === 'glass');
+    expect(result.results.map((r) => r.item_id).sort()).toEqual(exact.map((v) => v.item_id).sort());
     expect(result.exact_matches).toBe(exact.length);
-    if (exact.length === 0) expect(result.note).toMatch(/No variant matches every word/);
+    expect(result.results.every((r) => r.exact && r.matched.length === 4)).toBe(true);
+    expect(result.alternatives?.length).toBe(bottles.length - exact.length);
+    expect(result.note).toBeUndefined();
   });
 
   it('applies exact filters: size 9 in stock returns exactly those shoes', async () => {
@@ -48,6 +59,7 @@ describe('search_products', () => {
     );
     expect(result.results.map((r) => r.item_id).sort()).toEqual(expected.map((v) => v.item_id).sort());
     expect(result.results.every((r) => r.exact)).toBe(true);
+    expect(result.alternatives).toBeUndefined();
   });
 
   it('offers the closest alternatives when the filters match nothing', async () => {
@@ -77,10 +89,11 @@ describe('search_products', () => {
   it('searches option values across the catalogue when no product type is named', async () => {
     const result = await searchProducts(s.db, { query: 'stainless steel', limit: 50 });
     expect(result.interpreted.product_types).toEqual([]);
-    expect(result.results.length).toBeGreaterThan(0);
-    for (const hit of result.results.filter((r) => r.exact)) {
-      expect(Object.values(hit.options).join(' ')).toMatch(/stainless steel/);
-    }
+    const all = Object.values(s.data.products).flatMap((p) => Object.values(p.variants));
+    const exact = all.filter((v) => Object.values(v.options).some((o) => /stainless steel/.test(o)));
+    expect(result.exact_matches).toBe(exact.length);
+    expect(result.results.length).toBe(Math.min(50, exact.length));
+    for (const hit of result.results) expect(Object.values(hit.options).join(' ')).toMatch(/stainless steel/);
   });
 
   it('says when a product type is unknown or nothing matches', async () => {

@@ -25,7 +25,7 @@ export const shoppingTools: StoreTool[] = [
   storeTool({
     name: 'search_products',
     description:
-      'Search the catalogue in plain words ("red sneakers size 9", "glass water bottle") with optional exact filters. Returns variants with their product, price and availability, best matches first; `exact` says whether a variant matches every word, and `note` says when nothing matches exactly.',
+      'Search the catalogue in plain words ("red sneakers size 9", "glass water bottle") with optional exact filters. `results` holds the variants matching every word and filter; `alternatives` holds the closest near misses, best first; each with its product, options, price and availability. `note` says when nothing matches exactly: tell the shopper.',
     input: {
       query: z
         .string()
