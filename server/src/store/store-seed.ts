@@ -52,12 +52,14 @@ export const storeTableNames = [
  * store tables. Idempotent: does nothing when the store is already seeded, unless `force`.
  */
 export async function seedStore(db: Db, options: SeedStoreOptions = {}): Promise<{ seeded: boolean }> {
+  // Already seeded: no need for the dataset files at all (they may be absent in production).
+  if (!options.force && (await isStoreSeeded(db))) return { seeded: false };
   const dataset = options.dataset ?? (await loadStoreDataset(options.dataDir ?? defaultStoreDataDir()));
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK})`);
     if (!options.force) {
-      const existing = await tx.select({ id: storeProducts.id }).from(storeProducts).limit(1);
-      if (existing.length > 0) return { seeded: false };
+      // Another replica may have seeded while this one read the files.
+      if (await isStoreSeeded(tx)) return { seeded: false };
     } else {
       await tx.execute(sql.raw(`truncate table ${storeTableNames.join(', ')}`));
     }
@@ -71,6 +73,11 @@ export async function seedStore(db: Db, options: SeedStoreOptions = {}): Promise
     await insertChunked(tx, storeProductAssociations, mineAssociationRules(baskets));
     return { seeded: true };
   });
+}
+
+async function isStoreSeeded(db: DbOrTx): Promise<boolean> {
+  const existing = await db.select({ id: storeProducts.id }).from(storeProducts).limit(1);
+  return existing.length > 0;
 }
 
 async function insertDataset(tx: DbOrTx, data: StoreDataset): Promise<void> {

@@ -62,7 +62,8 @@ describe('seedStore', () => {
     expect(restored[0]?.cancelReason).toBeNull();
   });
 
-  it('reads the dataset folder it is given, and says clearly when it is missing', async () => {
+  it('needs no dataset files once seeded, and says clearly when a needed folder is missing', async () => {
+    expect(await seedStore(s.db, { dataDir: '/nonexistent/tau-retail' })).toEqual({ seeded: false });
     await expect(seedStore(s.db, { dataDir: '/nonexistent/tau-retail', force: true })).rejects.toThrow(
       /Cannot read the store dataset file \/nonexistent\/tau-retail\/users\.json/,
     );
