@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../../../server/src/logger.js';
+import type { ModelProvider } from '../../../server/src/models/model-provider.js';
+import { createTestApp, type TestApp, waitForRun } from '../../helpers/test-app.js';
+
+/** A pino logger writing JSON lines into an array. */
+function capture(level = 'debug') {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger(
+    { logLevel: level, env: 'test' },
+    { write: (line: string) => void lines.push(JSON.parse(line)) },
+  );
+  return { logger, lines };
+}
+
+describe('structured logs', () => {
+  let t: TestApp;
+  const { logger, lines } = capture();
+  let failing = false;
+  beforeAll(async () => {
+    // The real offline provider, except when a test makes it fail with an unexpected (non-Baton) error.
+    const { createModelProvider } = await import('../../../server/src/models/create-model-provider.js');
+    const { loadConfig } = await import('../../../server/src/config.js');
+    const real = createModelProvider(loadConfig({}));
+    const models: ModelProvider = {
+      name: real.name,
+      ruleBased: real.ruleBased,
+      complete: (request) => {
+        if (failing) throw new TypeError('provider exploded');
+        return real.complete(request);
+      },
+    };
+    t = await createTestApp({ logger, models });
+  });
+  afterAll(() => t.close());
+
+  it('a run logs as JSON through a child carrying its run and conversation ids', async () => {
+    const { conversation } = await t.app.services.conversations.start({});
+    const run = await t.app.services.runs.submit(conversation.id, 'What are your opening hours?', 'AUTO');
+    await waitForRun(t.app, run.id);
+    const mine = lines.filter((l) => l.runId === run.id);
+    expect(mine.map((l) => l.msg)).toEqual(expect.arrayContaining(['run started', 'run finished']));
+    for (const line of mine) expect(line).toMatchObject({ conversationId: conversation.id, service: 'baton' });
+    expect(mine.find((l) => l.msg === 'run finished')).toMatchObject({ outcome: 'completed', level: 30 });
+  });
+
+  it('an unexpected failure is logged with its stack, not printed with console.error', async () => {
+    const consoleError = vi.spyOn(console, 'error');
+    failing = true;
+    try {
+      const { conversation } = await t.app.services.conversations.start({});
+      const run = await t.app.services.runs.submit(conversation.id, 'Where is my order #W2611340?', 'AUTO');
+      expect((await waitForRun(t.app, run.id)).status).toBe('FAILED');
+      const failed = lines.find((l) => l.runId === run.id && l.msg === 'run failed');
+      expect(failed?.level).toBeGreaterThanOrEqual(40);
+      expect(JSON.stringify(failed)).toMatch(/provider exploded/);
+      expect(consoleError).not.toHaveBeenCalled();
+    } finally {
+      failing = false;
+      consoleError.mockRestore();
+    }
+  });
+
+  it('never writes credentials', () => {
+    const { logger: log, lines: out } = capture('info');
+    log.info({ authorization: 'Bearer bk_adm_secret', headers: { authorization: 'Bearer ct_x' } }, 'request');
+    expect(JSON.stringify(out)).not.toMatch(/bk_adm_secret|ct_x/);
+    expect(out[0]).toMatchObject({ authorization: '[redacted]' });
+  });
+
+  it('LOG_LEVEL=silent writes nothing', () => {
+    const { logger: log, lines: out } = capture('silent');
+    log.error('nobody hears this');
+    expect(out).toEqual([]);
+  });
+});
