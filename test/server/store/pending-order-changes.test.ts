@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getOrderDetails } from '../../../server/src/store/orders.js';
 import {
   cancelPendingOrder,
   modifyPendingOrderAddress,
@@ -185,6 +186,16 @@ describe('changes to pending orders', () => {
       ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('not enough to pay') });
     });
 
+    it('refuses an order that is not pending', async () => {
+      const order = ordersWhere(s.data, (o) => o.status === 'cancelled')[0]!;
+      await expect(
+        modifyPendingOrderPayment(s.db, asCustomer(order.user_id), {
+          order_id: order.order_id,
+          payment_method_id: order.payment_history[0]!.payment_method_id,
+        }),
+      ).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('"cancelled"') });
+    });
+
     it('refuses an order that already has more than one payment', async () => {
       const order = take((o) => Object.keys(userOf(s.data, o).payment_methods).length >= 3 && !paidWithGiftCard(o));
       const others = Object.keys(userOf(s.data, order).payment_methods).filter(
@@ -288,8 +299,24 @@ describe('changes to pending orders', () => {
           modifyPendingOrderItems(s.db, ctx, { ...base, item_ids: [item.item_id], new_item_ids: [soldOut.item_id] }),
         ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('out of stock') });
       }
+      await expect(
+        modifyPendingOrderItems(s.db, ctx, { ...base, item_ids: [item.item_id], new_item_ids: [item.item_id] }),
+      ).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: expect.stringContaining('is the same as the item'),
+      });
+      const foreignMethod = Object.keys(
+        Object.values(s.data.users).find((u) => u !== userOf(s.data, order))!.payment_methods,
+      )[0]!;
+      await expect(
+        modifyPendingOrderItems(s.db, ctx, {
+          ...base,
+          item_ids: [item.item_id],
+          new_item_ids: [replacement.item_id],
+          payment_method_id: foreignMethod,
+        }),
+      ).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining("not one of this customer's") });
       // Nothing changed.
-      const { getOrderDetails } = await import('../../../server/src/store/orders.js');
       expect(await getOrderDetails(s.db, ctx, order.order_id)).toEqual(order);
     });
 
