@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
@@ -6,6 +7,7 @@ import { ScriptedModel } from '../../test/fakes/scripted-model.js';
 import { standInTools } from '../../test/fakes/stand-in-tools.js';
 import { createTestDatabase } from '../../test/helpers/test-database.js';
 import { seedCardPatches, seedScript } from './seed-scenario.js';
+import { cpuMs } from './stats.js';
 
 /** The events a seed-example turn stores (order varies with the two concurrent tasks). */
 const expectedTypes = [
@@ -28,9 +30,52 @@ const expectedTypes = [
  * The server side of (c), in its own process so the client's work does not share its event loop:
  * the real app (buildApp) on a fresh PGlite, or a fresh PostgreSQL database when TEST_DATABASE_URL is
  * set, with the zero-latency scripted model and the stand-in tools. Prints `READY <url> <kind>`, then
- * answers `check <runId>` (are all of that run's events stored?) and `stop` on stdin.
+ * answers `mark` (start counting CPU time), `check <runId>` (are all of that run's events stored?
+ * `OK <cpu ms since mark>`) and `stop` on stdin.
  */
+/** Statements PGlite ran since the last `mark` (BENCH_TRACE_SQL=1 only). */
+const statements: { sql: string; ms: number; at: number; inTransaction: boolean }[] = [];
+
+/** Wraps PGlite's query, exec and transaction to record each statement and its duration. */
+function traceSql() {
+  const proto = PGlite.prototype as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  const record = (sql: unknown, started: number, inTransaction: boolean) =>
+    statements.push({
+      sql: String(sql).replace(/\s+/g, ' ').trim().slice(0, 110),
+      ms: performance.now() - started,
+      at: started,
+      inTransaction,
+    });
+  const wrap =
+    (fn: (...a: unknown[]) => Promise<unknown>, self: unknown, inTransaction: boolean) =>
+    async (...args: unknown[]) => {
+      const started = performance.now();
+      try {
+        return await fn.apply(self, args);
+      } finally {
+        record(args[0], started, inTransaction);
+      }
+    };
+  for (const m of ['query', 'exec']) {
+    const original = proto[m]!;
+    proto[m] = function (this: unknown, ...args: unknown[]) {
+      return wrap(original, this, false)(...args);
+    };
+  }
+  const transaction = proto.transaction!;
+  proto.transaction = function (this: unknown, ...args: unknown[]) {
+    const callback = args[0] as (tx: Record<string, unknown>) => Promise<unknown>;
+    const started = performance.now();
+    return transaction
+      .call(this, (tx: Record<string, (...a: unknown[]) => Promise<unknown>>) =>
+        callback({ ...tx, query: wrap(tx.query!, tx, true), exec: wrap(tx.exec!, tx, true) }),
+      )
+      .finally(() => record('-- the transaction above: BEGIN ... COMMIT, in all', started, false));
+  };
+}
+
 async function main() {
+  if (process.env.BENCH_TRACE_SQL) traceSql();
   const db = await createTestDatabase();
   const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false', AUTH_MODE: 'off' });
   const model = new ScriptedModel(seedScript);
@@ -43,12 +88,19 @@ async function main() {
   const { url } = await app.start(0, '127.0.0.1');
   console.log(`READY ${url} ${db.database.kind}`);
 
+  let cpuAtMark = 0;
   for await (const line of createInterface({ input: process.stdin })) {
     const [command, arg] = line.trim().split(' ');
-    if (command === 'check') {
+    if (command === 'mark') {
+      cpuAtMark = cpuMs();
+      statements.length = 0;
+      console.log('MARKED');
+    } else if (command === 'check') {
+      const cpu = cpuMs() - cpuAtMark;
       await app.services.runs.idle();
+      if (process.env.BENCH_TRACE_SQL) console.log(`TRACE ${JSON.stringify(statements)}`);
       const stored = (await app.services.eventStore.list({ runId: arg })).map((e) => e.type).sort();
-      console.log(stored.join() === expectedTypes.join() ? 'OK' : `FAIL stored ${stored.join(', ')}`);
+      console.log(stored.join() === expectedTypes.join() ? `OK ${cpu}` : `FAIL stored ${stored.join(', ')}`);
     } else if (command === 'stop') break;
   }
   clearInterval(trim);

@@ -15,6 +15,10 @@ interface FeedEvent {
 export interface GraphqlResult {
   samples: number[];
   database: string;
+  /** The server process's CPU time per measured turn. */
+  serverCpuPerTurn: number;
+  /** With `trace` on PGlite: the SQL statements of the measured turns, ms from the first one. */
+  statements?: { sql: string; ms: number; at: number; inTransaction: boolean }[];
   /** PostgreSQL only: p50 of one durable commit and of one read round trip on this machine. */
   probe?: { commitMs: number; readMs: number };
 }
@@ -31,8 +35,10 @@ export async function graphqlTurns(options: {
   turns: number;
   warmup: number;
   databaseUrl?: string;
+  trace?: boolean;
 }): Promise<GraphqlResult> {
   const env = { ...process.env };
+  if (options.trace) env.BENCH_TRACE_SQL = '1';
   if (options.databaseUrl) env.TEST_DATABASE_URL = options.databaseUrl;
   else delete env.TEST_DATABASE_URL;
   const server = spawn(process.execPath, ['--import', 'tsx', serverEntry], { env, stdio: ['pipe', 'pipe', 'inherit'] });
@@ -92,13 +98,8 @@ export async function graphqlTurns(options: {
       { id: conversationId, text: EXAMPLE },
       startConversation.token,
     );
-    const responded = performance.now() - started;
     const done = await completed;
     const elapsed = performance.now() - started;
-    if (process.env.BENCH_DEBUG)
-      console.error(
-        `responded ${responded.toFixed(1)} completed ${elapsed.toFixed(1)} orchestrator ${(done.data as { durationMs?: number }).durationMs}`,
-      );
     waiting.delete(conversationId);
     if (done.type !== 'RUN_COMPLETED' || done.runId !== sendMessage.id || !isSeedReply(done.data.reply ?? ''))
       throw new Error(`turn did not answer the seed example: ${JSON.stringify(done)}`);
@@ -109,18 +110,26 @@ export async function graphqlTurns(options: {
   try {
     // The first feed event proves the subscription is live before anything is timed.
     for (let i = 0; i < options.warmup; i++) await turn();
+    server.stdin.write('mark\n');
+    if ((await next()) !== 'MARKED') throw new Error('the graphql server did not answer mark');
     const samples: number[] = [];
     for (let i = 0; i < options.turns; i++) samples.push(await turn());
     server.stdin.write(`check ${lastRunId}\n`);
-    const check = await next();
-    if (check !== 'OK') throw new Error(`the last turn's events were not all stored: ${check}`);
+    let check = await next();
+    let statements: GraphqlResult['statements'];
+    if (check.startsWith('TRACE ')) {
+      statements = JSON.parse(check.slice(6));
+      check = await next();
+    }
+    if (!check.startsWith('OK ')) throw new Error(`the last turn's events were not all stored: ${check}`);
+    const serverCpuPerTurn = Number(check.slice(3)) / options.turns;
     stopFeed();
     await client.dispose();
     server.stdin.write('stop\n');
     let probe: GraphqlResult['probe'];
     for (let line = await next(); line !== ''; line = await next())
       if (line.startsWith('COMMIT ')) probe = JSON.parse(line.slice(7));
-    return { samples, database, probe };
+    return { samples, database, probe, serverCpuPerTurn, statements };
   } finally {
     stopFeed();
     await client.dispose();

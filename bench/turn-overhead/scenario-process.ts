@@ -18,8 +18,8 @@ async function main() {
     turn = sdk.turn;
     note = sdk.tracing;
   } else throw new Error(`unknown scenario ${name}`);
-  const samples = await measure(turn, Number(turns), Number(warmup));
-  process.stdout.write(`${JSON.stringify({ samples, note })}\n`);
+  const { samples, cpuPerTurn } = await measure(turn, Number(turns), Number(warmup));
+  process.stdout.write(`${JSON.stringify({ samples, cpuPerTurn, note })}\n`);
 }
 
 main().catch((err) => {

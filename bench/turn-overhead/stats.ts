@@ -36,14 +36,28 @@ export function table(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-/** Runs `turn` `warmup` times unmeasured, then `turns` times measured; returns each turn's wall time. */
-export async function measure(turn: () => Promise<void>, turns: number, warmup: number): Promise<number[]> {
+/** CPU time (user + system) this process has used, in ms. */
+export const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+/**
+ * Runs `turn` `warmup` times unmeasured, then `turns` times measured: each turn's wall time, and the
+ * process's CPU time per turn, which a busy shared machine inflates far less than wall time.
+ */
+export async function measure(
+  turn: () => Promise<void>,
+  turns: number,
+  warmup: number,
+): Promise<{ samples: number[]; cpuPerTurn: number }> {
   for (let i = 0; i < warmup; i++) await turn();
   const samples: number[] = [];
+  const cpu = cpuMs();
   for (let i = 0; i < turns; i++) {
     const started = performance.now();
     await turn();
     samples.push(performance.now() - started);
   }
-  return samples;
+  return { samples, cpuPerTurn: (cpuMs() - cpu) / turns };
 }

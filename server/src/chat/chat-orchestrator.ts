@@ -58,7 +58,13 @@ export class ChatOrchestrator {
 
     const outputs = new Map((start.resume?.outputs ?? []).map((o) => [o.taskId, o]));
     const released = new Set(outputs.keys());
-    const release = () => this.releaseInOrder(ctx, plan, outputs, released);
+    // Releases run one after another: two concurrent writes could commit in either order on a
+    // connection pool, and outputs must be stored in plan order.
+    let releasing: Promise<void> = Promise.resolve();
+    const release = () => {
+      releasing = releasing.catch(() => {}).then(() => this.releaseInOrder(ctx, plan, outputs, released));
+      return releasing;
+    };
 
     const result = await runDag({
       plan,
@@ -80,11 +86,18 @@ export class ChatOrchestrator {
   /** Knowledge retrieval and planning start together; the PLAN event records how the plan came about. */
   private async planTurn(ctx: RunContext, start: RunStart): Promise<Plan> {
     const { state } = ctx;
-    await ctx.emit([{ ...this.base(ctx), type: 'RUN_STARTED', data: { mode: start.mode } }], { status: 'RUNNING' });
-    const [retrieval, outcome] = await Promise.all([
-      this.deps.retriever.retrieve(state, ctx.signal).catch(() => ({ articles: [], event: undefined })),
-      runSpans.plan(this.deps.telemetry, ctx, () => this.deps.planner.plan(state, ctx.signal)),
+    // RUN_STARTED is written while retrieval and planning run: neither needs it stored, so its commit
+    // leaves the critical path. Both settle before anything else is emitted, so ids stay in order.
+    const [written, work] = await Promise.allSettled([
+      ctx.emit([{ ...this.base(ctx), type: 'RUN_STARTED', data: { mode: start.mode } }], { status: 'RUNNING' }),
+      Promise.all([
+        this.deps.retriever.retrieve(state, ctx.signal).catch(() => ({ articles: [], event: undefined })),
+        runSpans.plan(this.deps.telemetry, ctx, () => this.deps.planner.plan(state, ctx.signal)),
+      ]),
     ]);
+    if (written.status === 'rejected') throw written.reason;
+    if (work.status === 'rejected') throw work.reason;
+    const [retrieval, outcome] = work.value;
     state.context.knowledge = retrieval.articles;
     state.plan = outcome.plan;
     await ctx.emit(

@@ -94,9 +94,11 @@ export class ConversationService {
     await this.get(conversationId);
     const { run, message } = await this.db.transaction(async (tx) => {
       const runId = crypto.randomUUID();
+      // NOTIFY is queued inside the transaction: a NOTIFY of its own would be one more durable commit.
       const [message] = await this.events.store.append(
         [{ type: 'MESSAGE', conversationId, runId, data: { role: 'user', text: trimmed } }],
         tx,
+        { notify: this.events.bus.notifyChannel },
       );
       const [run] = await tx
         .insert(runs)
@@ -105,7 +107,7 @@ export class ConversationService {
       await tx.update(conversations).set({ updatedAt: new Date() }).where(eq(conversations.id, conversationId));
       return { run: run!, message: message! };
     });
-    await this.events.publishCommitted([message]);
+    await this.events.publishCommitted([message], { notified: !!this.events.bus.notifyChannel });
     return { run, message };
   }
 

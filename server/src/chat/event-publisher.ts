@@ -28,8 +28,11 @@ export class EventPublisher {
     return all;
   }
 
-  /** For callers that wrote inside their own transaction: publish once it has committed. */
-  async publishCommitted(events: readonly BatonEvent[]): Promise<void> {
-    await this.bus.publish(events);
+  /**
+   * For callers that wrote inside their own transaction: publish once it has committed. `notified`:
+   * the write already queued the bus's NOTIFY (AppendOptions.notify), so none is sent again.
+   */
+  async publishCommitted(events: readonly BatonEvent[], options: { notified?: boolean } = {}): Promise<void> {
+    await this.bus.publish(events, options);
   }
 }
