@@ -22,9 +22,10 @@ export function maskError(
       extensions: { code: original.code, ...original.details },
     });
   }
-  // Errors GraphQL itself raised (bad query, variable coercion) are the caller's to see.
-  if (error instanceof GraphQLError && !error.originalError) return error;
-  if (original instanceof GraphQLError) return original;
+  // Errors GraphQL itself raised (bad query, variable coercion) are the caller's to see; the ones that
+  // come without a code (variable coercion) get BAD_USER_INPUT, so every error a client sees has one.
+  if (error instanceof GraphQLError && !error.originalError) return withInputCode(error);
+  if (original instanceof GraphQLError) return withInputCode(original);
   logUnexpected(original);
   return new GraphQLError(isDev && original instanceof Error ? `${message}: ${original.message}` : message, {
     nodes: error instanceof GraphQLError ? error.nodes : undefined,
@@ -32,3 +33,14 @@ export function maskError(
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   });
 }
+
+const withInputCode = (error: GraphQLError): GraphQLError =>
+  error.extensions.code
+    ? error
+    : new GraphQLError(error.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path,
+        extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
+      });
