@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { AgentFactory } from '../agents/agent-factory.js';
+import { isDatabaseUnavailable } from '../db/client.js';
 import type { RunPatch } from '../db/event-store.js';
 import { runs } from '../db/schema/conversations.js';
 import { ConflictError, isBatonError, RunCancelledError, ValidationError } from '../errors.js';
@@ -36,6 +37,7 @@ export interface PlanEdit {
   instruction?: string;
 }
 
+/** Stop executing and record nothing: another owner, or this process after a restart, takes the run over. */
 class ShutdownSignal extends Error {}
 
 /**
@@ -294,6 +296,16 @@ export class RunManager {
     }
   }
 
+      if (isDatabaseUnavailable(err)) {
+        // Not the run's fault: leave it RUNNING and let its lease lapse, so a sweep resumes it from its last completed task.
+        log.warn({ err }, 'run stopped: the database is unavailable; it resumes when its lease expires');
+        await this.services.db
+          .update(runs)
+          .set({ leaseExpiresAt: new Date(0) })
+          .where(and(eq(runs.id, run.id), eq(runs.leaseOwner, this.ownerId), eq(runs.status, 'RUNNING')))
+          .catch(() => {});
+        return;
+      }
   /** Records RUN_FAILED (with the shopper-facing apology) or RUN_CANCELLED. */
   private async fail(run: Run, err: unknown, abortReason: unknown, state?: ChatState): Promise<void> {
     const base = { conversationId: run.conversationId, runId: run.id };
@@ -393,6 +405,10 @@ export class RunManager {
       this.services.logger.error({ err }, 'lease renewal failed');
     }
   }
+      // A run whose lease another process took over (this one could not renew in time) stops here.
+      const renewed = new Set(rows.map((r) => r.id));
+      for (const id of ids)
+        if (!renewed.has(id)) this.active.get(id)?.controller.abort(new ShutdownSignal('lease taken over'));
 
   /** Resumes runs whose owner's lease expired, and starts runs nobody claimed. */
   private async sweep(): Promise<void> {

@@ -33,6 +33,30 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** postgres.js and socket codes, and SQLSTATEs, that mean the database was unreachable rather than the query wrong. */
+const unavailableCodes = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+]);
+
+/** True when `err` (or an error it wraps) says the database could not be reached: worth retrying later. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (unavailableCodes.has(code) || code.startsWith('08'))) return true;
+  }
+  return false;
+}
+
 export interface DatabaseOptions {
   databaseUrl?: string;
   /** PGlite data folder, or `memory://` */
@@ -80,6 +104,10 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
   const sql = postgres(url, {
     max,
     onnotice: () => {},
+    // postgres.js's default waits up to 20 s between reconnects, and every connection of the pool that
+    // failed during an outage adds to the shared count: after a database restart, queries would stall
+    // for that long. Jittered, capped at one second.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1) * (0.5 + Math.random() / 2),
     connection: { application_name: 'baton' },
   });
   const db = drizzlePostgres(sql, { schema }) as unknown as Db;
