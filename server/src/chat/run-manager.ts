@@ -16,7 +16,7 @@ import { activeRunStatuses, type Run } from './conversation-service.js';
 import { DeltaBuffer } from './delta-buffer.js';
 import type { BatonEvent, NewEvent } from './events.js';
 import { KnowledgeRetriever } from './knowledge-retriever.js';
-import { type Plan, planTaskSchema } from './plan.js';
+import type { Plan } from './plan.js';
 import { PlannerAgent } from './planner-agent.js';
 import type { RunContext } from './run-context.js';
 
@@ -142,11 +142,7 @@ export class RunManager {
     if (run.status !== 'PAUSED' || !run.plan)
       throw new ConflictError(`Run ${runId} is not paused, so its plan cannot change`);
     const enabled = new Set((await this.services.agents.enabled()).map((a) => a.name));
-    // A task's instruction is capped by the plan schema too (planners get the same limit), whichever is lower.
-    const limit = Math.min(
-      this.services.config.limits.maxInstructionLength,
-      planTaskSchema.shape.instruction.maxLength ?? Number.POSITIVE_INFINITY,
-    );
+    const limit = this.services.config.limits.maxInstructionLength;
     const plan: Plan = structuredClone(run.plan);
     edits.forEach((edit, i) => {
       const task = plan.tasks.find((t) => t.id === edit.taskId);
@@ -296,10 +292,6 @@ export class RunManager {
       deltas?.flush();
       const reason = controller.signal.reason;
       if (reason instanceof ShutdownSignal) return;
-      await this.fail(run, err, reason, state).catch((e) => log.error({ err: e }, 'could not record run failure'));
-    }
-  }
-
       if (isDatabaseUnavailable(err)) {
         // Not the run's fault: leave it RUNNING and let its lease lapse, so a sweep resumes it from its last completed task.
         log.warn({ err }, 'run stopped: the database is unavailable; it resumes when its lease expires');
@@ -310,6 +302,10 @@ export class RunManager {
           .catch(() => {});
         return;
       }
+      await this.fail(run, err, reason, state).catch((e) => log.error({ err: e }, 'could not record run failure'));
+    }
+  }
+
   /** Records RUN_FAILED (with the shopper-facing apology) or RUN_CANCELLED. */
   private async fail(run: Run, err: unknown, abortReason: unknown, state?: ChatState): Promise<void> {
     const base = { conversationId: run.conversationId, runId: run.id };
@@ -405,14 +401,14 @@ export class RunManager {
       for (const row of rows)
         if (row.status === 'CANCELLED')
           this.active.get(row.id)?.controller.abort(new RunCancelledError('cancelled by request'));
-    } catch (err) {
-      this.services.logger.error({ err }, 'lease renewal failed');
-    }
-  }
       // A run whose lease another process took over (this one could not renew in time) stops here.
       const renewed = new Set(rows.map((r) => r.id));
       for (const id of ids)
         if (!renewed.has(id)) this.active.get(id)?.controller.abort(new ShutdownSignal('lease taken over'));
+    } catch (err) {
+      this.services.logger.error({ err }, 'lease renewal failed');
+    }
+  }
 
   /** Resumes runs whose owner's lease expired, and starts runs nobody claimed. */
   private async sweep(): Promise<void> {
