@@ -41,7 +41,10 @@ export async function graphqlTurns(options: {
   if (options.trace) env.BENCH_TRACE_SQL = '1';
   if (options.databaseUrl) env.TEST_DATABASE_URL = options.databaseUrl;
   else delete env.TEST_DATABASE_URL;
-  const server = spawn(process.execPath, ['--import', 'tsx', serverEntry], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, [...serverNodeArgs(), '--import', 'tsx', serverEntry], {
+    env,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: server.stdout });
   const next = lineReader(lines, server);
   const ready = await next();
@@ -135,6 +138,11 @@ export async function graphqlTurns(options: {
     await client.dispose();
     if (server.exitCode === null) server.kill();
   }
+}
+
+/** BENCH_SERVER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the server process. */
+function serverNodeArgs(): string[] {
+  return (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }
 
 /** Reads the server's stdout line by line; '' once it has exited. */
