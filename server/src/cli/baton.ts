@@ -17,6 +17,10 @@ const commands: Record<string, { load: () => Promise<Command>; help: string }> =
   },
   store: { load: () => import('./store-command.js'), help: 'store reset | store export <dir>' },
   eval: { load: () => import('./eval-command.js'), help: 'eval routing <file.jsonl>' },
+  keys: {
+    load: () => import('./keys-command.js'),
+    help: 'keys create <name> [--role integrator|admin] | keys list | keys revoke <id>',
+  },
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiKeyService } from '../../../server/src/auth/api-key-service.js';
+import * as keysCommand from '../../../server/src/cli/keys-command.js';
+import { createTestApp, type TestApp } from '../../helpers/test-app.js';
+import { createCliEnv, runCli } from './cli-test-env.js';
+
+describe('pnpm baton keys', () => {
+  let cli: Awaited<ReturnType<typeof createCliEnv>>;
+  beforeAll(async () => {
+    cli = await createCliEnv();
+  });
+  afterAll(() => cli.dispose());
+
+  const keys = (...args: string[]) => runCli(keysCommand, args, cli.env, cli.database);
+  const created = (out: string) => {
+    const id = /\(id ([0-9a-f-]{36})\)/.exec(out)?.[1];
+    const key = out.split('\n').at(-1)!;
+    return { id: id!, key };
+  };
+
+  it('rotates a key: the new one works against the API, the revoked old one is refused', async () => {
+    const old = created((await keys('create', 'storefront-old')).out);
+    const next = await keys('create', 'storefront-new');
+    expect(next.code).toBe(0);
+    const fresh = created(next.out);
+    expect(fresh.key).toMatch(/^bk_int_/);
+
+    // A server with API keys on the same database accepts the new key.
+    const t: TestApp = await createTestApp({
+      db: { database: cli.database, dispose: async () => {} },
+      env: { AUTH_MODE: 'keys' },
+    });
+    try {
+      const ok = await t.gql('{ agents { name } }', undefined, fresh.key);
+      expect(ok.errors).toBeUndefined();
+      expect((await t.gql('{ agents { name } }', undefined, 'bk_int_not-a-key')).errors?.[0]?.message).toBe(
+        'Invalid API key',
+      );
+    } finally {
+      await t.close();
+    }
+
+    const revoked = await keys('revoke', old.id);
+    expect(revoked.code).toBe(0);
+    // A fresh verifier (no cache): the old key is refused, the new one still accepted.
+    const verifier = new ApiKeyService(cli.database.db);
+    expect(await verifier.verify(old.key)).toBeNull();
+    expect(await verifier.verify(fresh.key)).toMatchObject({ name: 'storefront-new', role: 'integrator' });
+
+    const listed = (await keys('list')).out.split('\n');
+    expect(listed.find((l) => l.startsWith(old.id))).toMatch(/revoked \d{4}-/);
+    expect(listed.find((l) => l.startsWith(fresh.id))).toMatch(/ active {2}storefront-new$/);
+    // The listing never shows a whole key.
+    expect(listed.join('\n')).not.toContain(fresh.key);
+  });
+
+  it('creates admin keys on request', async () => {
+    const { out } = await keys('create', 'ops', '--role', 'admin');
+    const { key } = created(out);
+    expect(key).toMatch(/^bk_adm_/);
+    expect(await new ApiKeyService(cli.database.db).verify(key)).toMatchObject({ role: 'admin' });
+  });
+
+  it('explains mistakes: unknown key, bad role, missing name', async () => {
+    const missing = await keys('revoke', '00000000-0000-4000-8000-000000000000');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/No API key/);
+    expect((await keys('revoke', 'abc')).err).toMatch(/by its id/);
+    expect((await keys('create', 'x', '--role', 'root')).err).toMatch(/--role must be admin or integrator/);
+    expect((await keys('create')).code).toBe(2);
+    expect((await keys()).code).toBe(2);
+  });
+});
