@@ -41,11 +41,7 @@ export function createFakeMcpServer(options: { onCrash?: () => void } = {}): Mcp
     isError: true,
     content: [{ type: 'text', text: 'the fake server refuses' }],
   }));
-  server.registerTool(
-    'hang',
-    { description: 'Never answers.', inputSchema: {} },
-    () => new Promise<never>(() => {}),
-  );
+  server.registerTool('hang', { description: 'Never answers.', inputSchema: {} }, () => new Promise<never>(() => {}));
   server.registerTool('crash', { description: 'Kills the server process.', inputSchema: {} }, async () => {
     options.onCrash?.();
     return new Promise<never>(() => {});
