@@ -3,11 +3,12 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
+import { useNulCharacterGuard } from './nul-character-guard.js';
 import { useRequestBodyLimit } from './request-body-limit.js';
 
 /**
  * The yoga plugins that guard the API before any resolver runs: body size, operation depth, cost,
- * aliases, tokens and directives (graphql-armor), and introspection off unless enabled.
+ * aliases, tokens and directives (graphql-armor), NUL characters in text, and introspection off unless enabled.
  * They apply to HTTP, SSE and WebSocket operations alike (the WebSocket path uses the same envelop).
  */
 export function securityPlugins(
@@ -27,6 +28,7 @@ export function securityPlugins(
   const plugins: Plugin<Record<string, unknown>>[] = [
     useRequestBodyLimit(config.limits.maxRequestBodyBytes) as Plugin<Record<string, unknown>>,
     ...(armor.protect().plugins as Plugin<Record<string, unknown>>[]),
+    useNulCharacterGuard() as Plugin<Record<string, unknown>>,
   ];
   if (!config.introspection)
     plugins.push(useDisableIntrospection(), {

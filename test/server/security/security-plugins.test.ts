@@ -123,6 +123,20 @@ describe('GraphQL limits at their defaults', () => {
     }
   });
 
+  it('refuses NUL characters in variables and literals with BAD_USER_INPUT, writing nothing', async () => {
+    const before = (await t.app.services.settings.get()).brandVoice;
+    const viaVariable = await t.gql(
+      'mutation($v: String) { updateSettings(input: { brandVoice: $v }) { brandVoice } }',
+      {
+        v: 'Warm\u0000and brief',
+      },
+    );
+    expect(errorCode(viaVariable)).toBe('BAD_USER_INPUT');
+    const viaLiteral = await t.gql('mutation { updateSettings(input: { brandVoice: "Warm\\u0000" }) { brandVoice } }');
+    expect(errorCode(viaLiteral)).toBe('BAD_USER_INPUT');
+    expect((await t.app.services.settings.get()).brandVoice).toBe(before);
+  });
+
   it('GraphiQL’s introspection query passes too (armor ignores introspection)', async () => {
     const { getIntrospectionQuery } = await import('graphql');
     const r = await t.gql<{ __schema: { queryType: { name: string } } }>(getIntrospectionQuery());
