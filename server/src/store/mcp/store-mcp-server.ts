@@ -86,10 +86,16 @@ export function createStoreMcpServer(options: StoreMcpServerOptions): McpServer 
             tool.run(tx, args as never, ctx),
           );
           return toResult(tool, outcome as StoreOutcome, replayed);
-        } catch (err) {
+        } catch {
+          // Domain errors were answered above; what is left is internal (SQL, driver) and stays out of the
+          // answer, which the model reads and the TOOL_CALL event records.
           return toResult(
             tool,
-            { ok: false, error: `The store could not run ${tool.name}: ${(err as Error).message}`, code: 'TOOL_ERROR' },
+            {
+              ok: false,
+              error: `The store could not run ${tool.name} because of an internal error`,
+              code: 'TOOL_ERROR',
+            },
             false,
           );
         }
