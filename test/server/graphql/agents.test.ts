@@ -167,8 +167,12 @@ describe('agentPrompt', () => {
   afterAll(() => t.close());
 
   it('returns the exact system prompt and tool list the agent would get', async () => {
-    await t.gql('mutation { updateSettings(input: { brandVoice: "Speak like a friendly librarian." }) { brandVoice } }');
-    await t.gql('mutation { updateAgent(name: "GeneralSupportAgent", input: { tools: ["store.search_knowledge"] }) { name } }');
+    await t.gql(
+      'mutation { updateSettings(input: { brandVoice: "Speak like a friendly librarian." }) { brandVoice } }',
+    );
+    await t.gql(
+      'mutation { updateAgent(name: "GeneralSupportAgent", input: { tools: ["store.search_knowledge"] }) { name } }',
+    );
     const r = await t.gql<{ agentPrompt: { systemPrompt: string; tools: { name: string }[] } }>(
       '{ agentPrompt(name: "GeneralSupportAgent") { systemPrompt tools { name description parameters } } }',
     );
