@@ -7,6 +7,8 @@ import { deliver } from './memory-event-bus.js';
 const CHANNEL = 'baton_events';
 /** NOTIFY payloads must stay under 8000 bytes; bigger transient events are dropped with a warning. */
 const MAX_PAYLOAD = 7_500;
+/** Events read per catch-up query. */
+const READ_PAGE = 5_000;
 
 type Notice = { upTo: number } | { transient: BatonEvent };
 
@@ -22,6 +24,8 @@ export class PostgresEventBus implements EventBus {
   /** Events this process published and has not yet delivered: saves a read on the hot path. */
   private readonly pending = new Map<number, BatonEvent>();
   private watermark = 0;
+  /** The highest id any NOTIFY announced: every id up to it is committed (ids become visible in order). */
+  private notified = 0;
   private queue: Promise<void> = Promise.resolve();
   private unlisten?: () => Promise<void>;
   private closed = false;
@@ -88,8 +92,9 @@ export class PostgresEventBus implements EventBus {
       const event = { ...notice.transient, createdAt: new Date(notice.transient.createdAt) } as BatonEvent;
       this.enqueue(async () => deliver(this.listeners, event));
     } else if (typeof notice.upTo === 'number') {
-      const upTo = notice.upTo;
-      this.enqueue(() => this.catchUp(upTo));
+      this.notified = Math.max(this.notified, notice.upTo);
+      // Reads up to the latest announced id when its turn comes: a backlog of notices costs one read, not one each.
+      this.enqueue(() => this.catchUp(this.notified));
     }
   }
 
@@ -101,13 +106,17 @@ export class PostgresEventBus implements EventBus {
   }
 
   private async catchUp(upTo: number): Promise<void> {
-    if (this.closed || upTo <= this.watermark) return;
-    const events = await this.readRange(this.watermark, upTo);
-    for (const event of events) {
-      if (event.id === null || event.id <= this.watermark) continue;
-      this.watermark = event.id;
-      this.pending.delete(event.id);
-      deliver(this.listeners, event);
+    for (;;) {
+      if (this.closed || upTo <= this.watermark) return;
+      const events = await this.readRange(this.watermark, upTo);
+      for (const event of events) {
+        if (event.id === null || event.id <= this.watermark) continue;
+        this.watermark = event.id;
+        this.pending.delete(event.id);
+        deliver(this.listeners, event);
+      }
+      // A full page may have more behind it; fewer means the rest of the range are ids never committed.
+      if (events.length < READ_PAGE) return;
     }
   }
 
@@ -122,6 +131,6 @@ export class PostgresEventBus implements EventBus {
       // All ids in the range are ours (no other writer, no rolled-back id): no read needed.
       if (local.length === upTo - after) return local;
     }
-    return this.store.list({ after, upTo: upTo === Number.MAX_SAFE_INTEGER ? undefined : upTo });
+    return this.store.list({ after, upTo: upTo === Number.MAX_SAFE_INTEGER ? undefined : upTo, limit: READ_PAGE });
   }
 }

@@ -1,0 +1,118 @@
+import { type Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+
+const EVENTS = `subscription($id: ID!) {
+  conversationEvents(conversationId: $id) { id runId type createdAt }
+}`;
+type WireEvent = { id: string | null; runId: string | null; type: string; createdAt: string };
+
+/**
+ * One shopper of the load benchmark: a conversation created on one replica, followed by a live
+ * graphql-ws subscription (possibly on another replica), and turns sent one after another, each
+ * timed from just before `sendMessage` until its RUN_COMPLETED arrives on the subscription.
+ */
+export class LoadConversation {
+  id = '';
+  readonly turnMs: number[] = [];
+  /** Receive time minus the event's createdAt, for every stored event. */
+  readonly deliveryMs: number[] = [];
+  /** Ids of the stored events received, in arrival order. */
+  readonly received: number[] = [];
+  readonly errors: string[] = [];
+  private client?: Client;
+  private readonly completed = new Set<string>();
+  private readonly waiting = new Map<string, () => void>();
+
+  constructor(
+    private readonly sendUrl: string,
+    private readonly subscribeUrl: string,
+  ) {}
+
+  /** Creates the conversation and subscribes to its events. */
+  async open(): Promise<void> {
+    const started = await this.gql<{ startConversation: { conversation: { id: string } } }>(
+      'mutation { startConversation { conversation { id } } }',
+    );
+    this.id = started.startConversation.conversation.id;
+    const client = createClient({
+      url: `${this.subscribeUrl.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+    });
+    this.client = client;
+    await new Promise<void>((resolve, reject) => {
+      const off = client.on('connected', () => {
+        off();
+        resolve();
+      });
+      client.on('error', (err) => reject(err instanceof Error ? err : new Error('websocket error')));
+    });
+    client.subscribe<{ conversationEvents: WireEvent }>(
+      { query: EVENTS, variables: { id: this.id } },
+      {
+        next: (value) => {
+          const event = value.data?.conversationEvents;
+          if (value.errors) this.errors.push(JSON.stringify(value.errors));
+          if (!event || event.id === null) return;
+          this.received.push(Number(event.id));
+          this.deliveryMs.push(Date.now() - Date.parse(event.createdAt));
+          if (event.type === 'RUN_COMPLETED' && event.runId) {
+            this.completed.add(event.runId);
+            this.waiting.get(event.runId)?.();
+          }
+        },
+        error: (err) => this.errors.push(`subscription: ${err instanceof Error ? err.message : JSON.stringify(err)}`),
+        complete: () => {},
+      },
+    );
+  }
+
+  /** Sends `turns` messages, each after the previous reply arrived. */
+  async talk(turns: number, timeoutMs: number): Promise<void> {
+    for (let i = 0; i < turns; i++) {
+      const t0 = performance.now();
+      try {
+        const sent = await this.gql<{ sendMessage: { id: string } }>(
+          'mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }',
+          { id: this.id, text: `Where is my order #W1? (turn ${i + 1})` },
+        );
+        await this.replyTo(sent.sendMessage.id, timeoutMs);
+        this.turnMs.push(performance.now() - t0);
+      } catch (err) {
+        this.errors.push(err instanceof Error ? err.message : String(err));
+        return;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client?.dispose();
+  }
+
+  private replyTo(runId: string, timeoutMs: number): Promise<void> {
+    if (this.completed.has(runId)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(runId);
+        reject(new Error(`no RUN_COMPLETED for run ${runId} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiting.set(runId, () => {
+        clearTimeout(timer);
+        this.waiting.delete(runId);
+        resolve();
+      });
+    });
+  }
+
+  private async gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const res = await fetch(`${this.sendUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
+    if (body.errors?.length || !body.data) throw new Error(`GraphQL: ${body.errors?.[0]?.message ?? res.status}`);
+    return body.data;
+  }
+}

@@ -1,0 +1,59 @@
+import { buildApp } from '../../server/src/app.js';
+import { loadConfig } from '../../server/src/config.js';
+import { openDatabase } from '../../server/src/db/client.js';
+import type { ModelRequest } from '../../server/src/models/model-provider.js';
+import { ScriptedModel, toolResultsSoFar } from '../../test/fakes/scripted-model.js';
+import { standInTools } from '../../test/fakes/stand-in-tools.js';
+
+/**
+ * One Baton replica for the load benchmark, in its own process: the real app on the PostgreSQL
+ * database in BENCH_DATABASE_URL, with a scripted model that answers each call after BENCH_MODEL_MS
+ * (default 50 ms) and the stand-in store tools. A turn is three model calls: the plan, an order
+ * lookup, the answer. Prints `READY <url>`; SIGTERM stops it.
+ */
+async function main() {
+  const url = process.env.BENCH_DATABASE_URL;
+  if (!url) throw new Error('BENCH_DATABASE_URL is required');
+  const latency = Number(process.env.BENCH_MODEL_MS ?? 50);
+  const database = await openDatabase({ databaseUrl: url, maxConnections: Number(process.env.BENCH_POOL ?? 10) });
+  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', AUTH_MODE: 'off' });
+  const model = new ScriptedModel(async (req: ModelRequest) => {
+    await new Promise((r) => setTimeout(r, latency));
+    if (req.agentName === 'PlannerAgent')
+      return {
+        content: JSON.stringify({
+          refuse: false,
+          tasks: [
+            {
+              id: 't1',
+              agent: 'OrderManagementAgent',
+              instruction: 'Check order #W1',
+              statusMessage: 'Checking your order...',
+              dependsOn: [],
+            },
+          ],
+        }),
+      };
+    if (toolResultsSoFar(req) === 0)
+      return { toolCalls: [{ id: 'c1', name: 'store__get_order_details', arguments: '{"order_id":"#W1"}' }] };
+    return { content: 'Your order #W1 was delivered.' };
+  });
+  const app = await buildApp(config, { database, models: model, tools: standInTools().registry });
+  // The scripted model keeps every request; keep memory flat.
+  const trim = setInterval(() => {
+    model.requests.length = 0;
+  }, 1_000);
+  const { url: listening } = await app.start(0, '127.0.0.1');
+  console.log(`READY ${listening}`);
+  process.once('SIGTERM', async () => {
+    clearInterval(trim);
+    await app.stop();
+    await database.close();
+    process.exit(0);
+  });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
