@@ -16,7 +16,7 @@ import { activeRunStatuses, type Run } from './conversation-service.js';
 import { DeltaBuffer } from './delta-buffer.js';
 import type { BatonEvent, NewEvent } from './events.js';
 import { KnowledgeRetriever } from './knowledge-retriever.js';
-import type { Plan } from './plan.js';
+import { type Plan, planTaskSchema } from './plan.js';
 import { PlannerAgent } from './planner-agent.js';
 import type { RunContext } from './run-context.js';
 
@@ -142,7 +142,11 @@ export class RunManager {
     if (run.status !== 'PAUSED' || !run.plan)
       throw new ConflictError(`Run ${runId} is not paused, so its plan cannot change`);
     const enabled = new Set((await this.services.agents.enabled()).map((a) => a.name));
-    const limit = this.services.config.limits.maxInstructionLength;
+    // A task's instruction is capped by the plan schema too (planners get the same limit), whichever is lower.
+    const limit = Math.min(
+      this.services.config.limits.maxInstructionLength,
+      planTaskSchema.shape.instruction.maxLength ?? Number.POSITIVE_INFINITY,
+    );
     const plan: Plan = structuredClone(run.plan);
     edits.forEach((edit, i) => {
       const task = plan.tasks.find((t) => t.id === edit.taskId);
