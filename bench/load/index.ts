@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -73,10 +73,13 @@ async function drive(servers: { child: ChildProcess; url: string }[], databaseUr
   await Promise.all(shoppers.map((s) => s.open().catch((err: Error) => setupErrors.push(`open: ${err.message}`))));
 
   const cpuBefore = servers.map((s) => cpuSeconds(s.child.pid!));
+  const clientBefore = process.cpuUsage();
+  const load = loadavg()[0]!;
   const started = performance.now();
   await Promise.all(shoppers.map((s) => (s.id ? s.talk(turns, Number(args['timeout-ms'])) : undefined)));
   const wallMs = performance.now() - started;
   const cpu = servers.map((s, i) => cpuSeconds(s.child.pid!) - cpuBefore[i]!);
+  const clientCpu = process.cpuUsage(clientBefore);
   // Let in-flight deliveries land before counting.
   await new Promise((r) => setTimeout(r, 1_000));
   await Promise.all(shoppers.map((s) => s.close()));
@@ -109,7 +112,7 @@ async function drive(servers: { child: ChildProcess; url: string }[], databaseUr
   console.log(
     `bench:load  ${conversations} conversations × ${turns} turns, ${servers.length} replica(s), model ${modelMs} ms per call, PostgreSQL ${version}`,
   );
-  console.log(`  ${machine()}`);
+  console.log(`  ${machine()}, load average ${load.toFixed(1)} at start`);
   line('turns completed', `${turnMs.length} of ${conversations * turns} in ${(wallMs / 1000).toFixed(2)} s`);
   line('throughput', `${((turnMs.length / wallMs) * 1000).toFixed(1)} turns/s`);
   line('turn latency', `p50 ${fmt(pct(turnMs, 0.5))}  p99 ${fmt(pct(turnMs, 0.99))}  max ${fmt(Math.max(...turnMs))}`);
@@ -117,7 +120,13 @@ async function drive(servers: { child: ChildProcess; url: string }[], databaseUr
   line('events delivered', `${deliveryMs.length} (stored: ${rows.length})`);
   line('lost / duplicated / out of order', `${lost} / ${duplicated} / ${outOfOrder}`);
   line('errors', String(errors.length));
-  line('server CPU', cpu.map((c, i) => `replica ${i + 1}: ${c.toFixed(1)} s`).join(', '));
+  line(
+    'CPU during the turns',
+    [
+      ...cpu.map((c, i) => `replica ${i + 1}: ${c.toFixed(1)} s`),
+      `this client: ${((clientCpu.user + clientCpu.system) / 1e6).toFixed(1)} s`,
+    ].join(', '),
+  );
   for (const e of errors.slice(0, 5)) console.log(`    ${e}`);
   return lost || duplicated || outOfOrder || errors.length || turnMs.length < conversations * turns ? 1 : 0;
 }
