@@ -280,6 +280,41 @@ describe('fuzzing the GraphQL inputs', () => {
     expect(await count()).toBe(before + started);
   });
 
+  it('knowledge articles and search: written whole or refused, any search text answered', async () => {
+    const articles = async () => (await t.app.services.db.query.knowledgeArticles.findMany()).length;
+    const before = await articles();
+    let created = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record(
+          {
+            slug: fc.oneof(fc.stringMatching(/^[a-z0-9]{1,12}(-[a-z0-9]{1,8}){0,3}$/), text()),
+            title: anyValue(),
+            body: anyValue(),
+            tags: fc.oneof(fc.array(text(), { maxLength: 25 }), anyValue()),
+          },
+          { requiredKeys: [] },
+        ),
+        text(),
+        fc.option(fc.integer({ min: -5, max: 1_000 })),
+        async (input, query, limit) => {
+          const r = await t.gql(
+            'mutation($input: KnowledgeArticleInput!) { createKnowledgeArticle(input: $input) { id } }',
+            { input },
+          );
+          if (succeededOrTyped(r)) created++;
+          const hits = await t.gql<{ searchKnowledge: unknown[] }>(
+            'query($q: String!, $limit: Int) { searchKnowledge(query: $q, limit: $limit) { slug score } }',
+            { q: query, limit },
+          );
+          if (succeededOrTyped(hits)) expect(Array.isArray(hits.data?.searchKnowledge)).toBe(true);
+        },
+      ),
+      runs,
+    );
+    expect(await articles()).toBe(before + created);
+  });
+
   it('arbitrary query text: a typed error or an answer, and the server keeps answering', async () => {
     await fc.assert(
       fc.asyncProperty(
