@@ -22,13 +22,14 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: shutting down`);
-    await app.stop().catch((err) => console.error(err));
+    await app.stop().catch((err) => app.services.logger.error({ err }, 'shutdown failed'));
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
+// Before the app (and its logger) exists, a boot failure can only be printed.
 main().catch((err) => {
   console.error(isBatonError(err) ? `${err.code}: ${err.message}` : err);
   process.exit(1);
