@@ -196,7 +196,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         const principal = await resolvePrincipal(services, authorization);
         if ('error' in principal) return [new UnauthenticatedGraphQLError(principal.error)];
         try {
-          await asRequestError(services.rateLimits.checkRequest(principal));
+          await asRequestError(services.rateLimits.checkRequest(principal), 'ws');
         } catch (err) {
           return [err as GraphQLError];
         }
