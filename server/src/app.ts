@@ -17,6 +17,7 @@ import type { EventBus } from './db/event-bus.js';
 import { EventStore } from './db/event-store.js';
 import { MemoryEventBus } from './db/memory-event-bus.js';
 import { PostgresEventBus } from './db/postgres-event-bus.js';
+import { RateLimitedError } from './errors.js';
 import { authInfo, type GraphQLContext, resolvePrincipal } from './graphql/context.js';
 import { maskError } from './graphql/errors.js';
 import { getSchema } from './graphql/schema.js';
@@ -91,6 +92,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         if ('error' in principal) return { error: principal.error, status: 401 };
         if (principal.kind === 'anonymous')
           return principal.devAdmin ? { role: 'admin' } : { error: 'An API key is required', status: 401 };
+        const limited = await services.rateLimits.checkRequest(principal).catch((err: unknown) => {
+          if (err instanceof RateLimitedError) return { error: err.message, status: 429 };
+          throw err;
+        });
+        if (limited) return limited;
         return { role: principal.kind === 'key' ? principal.role : 'conversation' };
       },
     }));

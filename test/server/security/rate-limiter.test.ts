@@ -136,6 +136,20 @@ describe('rate limits through the API', () => {
     // Other keys are unaffected.
     expect((await post(other, '{ settings { brandVoice } }')).status).toBe(200);
 
+    // So do its calls to the store's MCP endpoint.
+    const mcp = (key: string) =>
+      fetch(`${url}/mcp/store`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      });
+    expect((await mcp(storefront)).status).toBe(429);
+    expect([401, 429]).not.toContain((await mcp(other)).status);
+
     // Subscriptions count as requests of the key too.
     const sub = subscribe('ws', url, 'subscription { eventFeed { id } }', {}, (d) => d, storefront);
     await expect(sub.waitFor(1, 5_000)).rejects.toBeTruthy();
