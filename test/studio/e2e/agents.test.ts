@@ -99,7 +99,9 @@ describe.skipIf(!hasChromium)('studio e2e: agents, playground, settings', () => 
     const { page } = h;
     await h.open('agents');
     const toggle = page.getByRole('switch', { name: 'WarrantyClaimAgent enabled' });
-    await toggle.uncheck();
+    // The switch shows the server's state, so it flips only once the mutation returns: click, then wait.
+    await toggle.click();
+    await expect.poll(() => toggle.isChecked()).toBe(false);
     await expect
       .poll(
         async () =>
@@ -107,7 +109,8 @@ describe.skipIf(!hasChromium)('studio e2e: agents, playground, settings', () => 
             ?.agent.enabled,
       )
       .toBe(false);
-    await toggle.check();
+    await toggle.click();
+    await expect.poll(() => toggle.isChecked()).toBe(true);
     await expect
       .poll(
         async () =>
