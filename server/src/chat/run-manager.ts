@@ -4,6 +4,7 @@ import { isDatabaseUnavailable } from '../db/client.js';
 import type { RunPatch } from '../db/event-store.js';
 import { runs } from '../db/schema/conversations.js';
 import { ConflictError, isBatonError, RunCancelledError, ValidationError } from '../errors.js';
+import { abortable } from '../models/abortable.js';
 import type { ModelProvider } from '../models/model-provider.js';
 import { RetryBudget } from '../models/retry-policy.js';
 import type { Services } from '../services.js';
@@ -485,11 +486,12 @@ function toolCallKey(data: { tool: string; arguments?: unknown; output?: unknown
   return JSON.stringify(canonical([data.tool, data.arguments ?? null, data.output ?? null, data.error ?? null]));
 }
 
-/** The run's provider: every request carries the run's retry budget. */
+/** The run's provider: every request carries the run's retry budget, and a cancelled run never waits on a call. */
 function withRetryBudget(models: ModelProvider, budget: RetryBudget): ModelProvider {
   return {
     name: models.name,
     ruleBased: models.ruleBased,
-    complete: (request) => models.complete({ ...request, retryBudget: request.retryBudget ?? budget }),
+    complete: (request) =>
+      abortable(models.complete({ ...request, retryBudget: request.retryBudget ?? budget }), request.signal),
   };
 }
