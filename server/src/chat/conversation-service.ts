@@ -1,8 +1,11 @@
 import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { hashSecret, randomSecret, sameHash } from '../auth/secrets.js';
 import type { Db } from '../db/client.js';
+import { EVENT_SEQUENCE_LOCK, rawToEvent } from '../db/event-store.js';
+import { jsonColumn, rawToRun } from '../db/raw-rows.js';
 import { type ConversationRow, conversations, type RunMode, type RunRow, runs } from '../db/schema/conversations.js';
 import { NotFoundError, ValidationError } from '../errors.js';
+import { rowsOf } from '../store/sql-rows.js';
 import type { EventPublisher } from './event-publisher.js';
 import type { BatonEvent } from './events.js';
 
@@ -91,23 +94,30 @@ export class ConversationService {
     if (!trimmed) throw ValidationError.single('text', 'message is empty');
     if (trimmed.length > this.limits.maxMessageLength)
       throw ValidationError.single('text', `message is longer than ${this.limits.maxMessageLength} characters`);
-    await this.get(conversationId);
-    const { run, message } = await this.db.transaction(async (tx) => {
-      const runId = crypto.randomUUID();
-      // NOTIFY is queued inside the transaction: a NOTIFY of its own would be one more durable commit.
-      const [message] = await this.events.store.append(
-        [{ type: 'MESSAGE', conversationId, runId, data: { role: 'user', text: trimmed } }],
-        tx,
-        { notify: this.events.bus.notifyChannel },
-      );
-      const [run] = await tx
-        .insert(runs)
-        .values({ id: runId, conversationId, mode, status: 'PENDING', messageEventId: message!.id })
-        .returning();
-      await tx.update(conversations).set({ updatedAt: new Date() }).where(eq(conversations.id, conversationId));
-      return { run: run!, message: message! };
-    });
-    await this.events.publishCommitted([message], { notified: !!this.events.bus.notifyChannel });
+    if (!isUuid(conversationId)) throw new NotFoundError(`No conversation ${conversationId}`);
+    const runId = crypto.randomUUID();
+    const notify = this.events.bus.notifyChannel;
+    // One statement, so one round trip and one commit: take the event-sequence lock (before the
+    // conversation's row lock, as every event write does), touch the conversation, store the MESSAGE
+    // event and the PENDING run, and queue the bus's NOTIFY. No conversation row, no rows at all.
+    const result = await this.db.execute(sql`
+      with lock as materialized (select pg_advisory_xact_lock(${EVENT_SEQUENCE_LOCK}) as locked),
+      conv as (update conversations set updated_at = now() from lock where id = ${conversationId} returning id),
+      ins as (
+        insert into events (conversation_id, run_id, type, data)
+        select conv.id, ${runId}, 'MESSAGE', ${JSON.stringify({ role: 'user', text: trimmed })}::jsonb from conv
+        returning id, conversation_id, run_id, task_id, agent_name, type, data, created_at),
+      run as (
+        insert into runs (id, conversation_id, mode, status, message_event_id)
+        select ${runId}, ins.conversation_id, ${mode}, 'PENDING', ins.id from ins
+        returning *),
+      note as (select ${notify ? sql`pg_notify(${notify}, json_build_object('upTo', (select id from ins))::text)` : sql`null`} as n)
+      select to_jsonb(ins) as event, to_jsonb(run) as run from ins, run, note`);
+    const [row] = rowsOf<{ event: unknown; run: unknown }>(result);
+    if (!row) throw new NotFoundError(`No conversation ${conversationId}`);
+    const message = rawToEvent(jsonColumn(row.event));
+    const run = rawToRun(jsonColumn(row.run));
+    await this.events.publishCommitted([message], { notified: !!notify });
     return { run, message };
   }
 

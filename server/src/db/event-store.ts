@@ -2,11 +2,12 @@ import { and, asc, eq, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { BatonEvent, EventType, NewEvent } from '../chat/events.js';
 import { transientEventTypes } from '../chat/events.js';
 import type { Db, DbOrTx } from './client.js';
+import { dateColumn, jsonColumn } from './raw-rows.js';
 import type { RunStatus } from './schema/conversations.js';
 import { type EventRow, events } from './schema/events.js';
 
 /** Inserts hold this transaction-scoped lock so that ids become visible in order: no subscriber ever skips one. */
-const EVENT_SEQUENCE_LOCK = 0x0ba7_0002;
+export const EVENT_SEQUENCE_LOCK = 0x0ba7_0002;
 
 export interface EventQuery {
   conversationId?: string;
@@ -119,7 +120,7 @@ export function resultRows(result: unknown): Record<string, unknown>[] {
   return ((result as { rows?: Record<string, unknown>[] }).rows ?? []) as Record<string, unknown>[];
 }
 
-function rawToEvent(r: Record<string, unknown>): BatonEvent {
+export function rawToEvent(r: Record<string, unknown>): BatonEvent {
   return {
     id: Number(r.id),
     conversationId: r.conversation_id as string,
@@ -127,8 +128,8 @@ function rawToEvent(r: Record<string, unknown>): BatonEvent {
     taskId: (r.task_id as string | null) ?? null,
     agentName: (r.agent_name as string | null) ?? null,
     type: r.type as EventType,
-    data: typeof r.data === 'string' ? JSON.parse(r.data) : r.data,
-    createdAt: r.created_at instanceof Date ? r.created_at : new Date(r.created_at as string),
+    data: jsonColumn(r.data),
+    createdAt: dateColumn(r.created_at),
   } as BatonEvent;
 }
 
