@@ -87,6 +87,13 @@ export class BaseAgent {
       { role: 'user', content: renderTaskMessage(task, state.userMessage) },
     ];
     const usage: Usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+    // TOOL_CALL events are stored while the next model call runs (emits keep their order, and each is
+    // stored before it is published); the agent's answer waits until all of them are stored.
+    const writes: Promise<unknown>[] = [];
+    const answer = async (result: AgentRunResult) => {
+      await Promise.all(writes);
+      return result;
+    };
 
     for (let step = 1; ; step++) {
       // The last step offers no tools, so the loop always ends with an answer.
@@ -94,7 +101,7 @@ export class BaseAgent {
       const response = await this.callModel(messages, lastStep ? [] : specs, task, ctx);
       addUsage(usage, response);
       const calls = lastStep ? [] : response.toolCalls;
-      if (calls.length === 0) return { text: response.content?.trim() || '', agentName: this.name, usage };
+      if (calls.length === 0) return answer({ text: response.content?.trim() || '', agentName: this.name, usage });
 
       messages.push({ role: 'assistant', content: response.content, toolCalls: calls });
       const handoff = calls.find((c) => c.name.startsWith(HANDOFF_PREFIX));
@@ -102,12 +109,16 @@ export class BaseAgent {
       const executed = await Promise.all(
         toolCalls.map((call) => executeToolCall(call, this.card, task.id, cursor.callIndex++, ctx)),
       );
-      if (executed.length) await ctx.emit(executed.map((e) => e.event));
+      if (executed.length) {
+        const write = ctx.emit(executed.map((e) => e.event));
+        write.catch(() => {});
+        writes.push(write);
+      }
       for (const e of executed) messages.push({ role: 'tool', toolCallId: e.call.id, content: e.content });
 
       if (handoff) {
         const outcome = await this.handoffs.handoff(this.card, handoff, task, ctx, cursor);
-        if (outcome.kind === 'done') return { ...outcome.result, usage: sumUsage(usage, outcome.result.usage) };
+        if (outcome.kind === 'done') return answer({ ...outcome.result, usage: sumUsage(usage, outcome.result.usage) });
         messages.push({ role: 'tool', toolCallId: handoff.id, content: JSON.stringify({ error: outcome.error }) });
       }
     }

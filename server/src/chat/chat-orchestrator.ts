@@ -23,6 +23,8 @@ export interface RunStart {
   mode: 'AUTO' | 'STEP';
   /** Tasks that may start before pausing: Infinity in AUTO mode and after continueRun. */
   budget: number;
+  /** RUN_STARTED is stored already (the run's claim wrote it). */
+  started?: boolean;
   resume?: {
     plan: Plan;
     outputs: TaskOutput[];
@@ -46,8 +48,24 @@ export class ChatOrchestrator {
   }
 
   private async turn(ctx: RunContext, start: RunStart): Promise<RunOutcome> {
+    // Writes nothing waits on (PLAN, released task outputs) are not awaited where they are made: the
+    // next emit joins them in one write (see EventBatcher) and resolves only once they are stored.
+    // The turn still settles every one of them before it returns or throws.
+    const writes: Promise<unknown>[] = [];
+    const track = (write: Promise<unknown>) => {
+      write.catch(() => {});
+      writes.push(write);
+    };
+    try {
+      return await this.steps(ctx, start, track);
+    } finally {
+      await Promise.allSettled(writes);
+    }
+  }
+
+  private async steps(ctx: RunContext, start: RunStart, track: (write: Promise<unknown>) => void): Promise<RunOutcome> {
     const started = performance.now();
-    const plan = start.resume ? await this.resume(ctx, start.resume) : await this.planTurn(ctx, start);
+    const plan = start.resume ? await this.resume(ctx, start.resume) : await this.planTurn(ctx, start, track);
     if (plan.refuse) return this.finish(ctx, ctx.state.context.refusalMessage, started);
     if (!start.resume && start.mode === 'STEP')
       return this.pause(
@@ -58,13 +76,7 @@ export class ChatOrchestrator {
 
     const outputs = new Map((start.resume?.outputs ?? []).map((o) => [o.taskId, o]));
     const released = new Set(outputs.keys());
-    // Releases run one after another: two concurrent writes could commit in either order on a
-    // connection pool, and outputs must be stored in plan order.
-    let releasing: Promise<void> = Promise.resolve();
-    const release = () => {
-      releasing = releasing.catch(() => {}).then(() => this.releaseInOrder(ctx, plan, outputs, released));
-      return releasing;
-    };
+    const releases: Promise<unknown>[] = [];
 
     const result = await runDag({
       plan,
@@ -72,10 +84,20 @@ export class ChatOrchestrator {
       budget: start.budget,
       sequential: start.mode === 'STEP',
       signal: ctx.signal,
-      onStart: (tasks) => this.announce(ctx, tasks),
+      // A wave starts once the outputs released so far are stored, and so in ChatState for the tasks
+      // that depend on them; its TASK_STARTED is stored while it runs (before any of its events).
+      onStart: async (tasks) => {
+        await Promise.all(releases);
+        track(this.announce(ctx, tasks));
+      },
       runTask: async (task) => {
         outputs.set(task.id, await this.runTask(ctx, task));
-        await release();
+        // Emits stay in call order, so outputs are stored in plan order.
+        const release = this.releaseInOrder(ctx, plan, outputs, released);
+        if (release) {
+          track(release);
+          releases.push(release);
+        }
       },
     });
     if (result.kind === 'paused') return this.pause(ctx, result.next, 'before_task');
@@ -84,12 +106,15 @@ export class ChatOrchestrator {
   }
 
   /** Knowledge retrieval and planning start together; the PLAN event records how the plan came about. */
-  private async planTurn(ctx: RunContext, start: RunStart): Promise<Plan> {
+  private async planTurn(ctx: RunContext, start: RunStart, track: (write: Promise<unknown>) => void): Promise<Plan> {
     const { state } = ctx;
-    // RUN_STARTED is written while retrieval and planning run: neither needs it stored, so its commit
-    // leaves the critical path. Both settle before anything else is emitted, so ids stay in order.
+    // RUN_STARTED (unless the run's claim stored it) is written while retrieval and planning run:
+    // neither needs it stored, so its commit leaves the critical path. Both settle before anything
+    // else is emitted, so ids stay in order.
     const [written, work] = await Promise.allSettled([
-      ctx.emit([{ ...this.base(ctx), type: 'RUN_STARTED', data: { mode: start.mode } }], { status: 'RUNNING' }),
+      start.started
+        ? Promise.resolve()
+        : ctx.emit([{ ...this.base(ctx), type: 'RUN_STARTED', data: { mode: start.mode } }], { status: 'RUNNING' }),
       Promise.all([
         this.deps.retriever.retrieve(state, ctx.signal).catch(() => ({ articles: [], event: undefined })),
         runSpans.plan(this.deps.telemetry, ctx, () => this.deps.planner.plan(state, ctx.signal)),
@@ -100,24 +125,27 @@ export class ChatOrchestrator {
     const [retrieval, outcome] = work.value;
     state.context.knowledge = retrieval.articles;
     state.plan = outcome.plan;
-    await ctx.emit(
-      [
-        ...(retrieval.event ? [retrieval.event] : []),
-        {
-          ...this.base(ctx),
-          agentName: 'PlannerAgent',
-          type: 'PLAN',
-          data: {
-            plan: outcome.plan,
-            source: outcome.source,
-            attempts: outcome.attempts,
-            ...(outcome.fallbackReason ? { fallbackReason: outcome.fallbackReason } : {}),
-            ...(outcome.errors.length ? { errors: outcome.errors } : {}),
-            ...(outcome.usage ? { usage: outcome.usage } : {}),
+    // Not awaited: the first TASK_STARTED (or the refusal, or the pause) goes out in the same write.
+    track(
+      ctx.emit(
+        [
+          ...(retrieval.event ? [retrieval.event] : []),
+          {
+            ...this.base(ctx),
+            agentName: 'PlannerAgent',
+            type: 'PLAN',
+            data: {
+              plan: outcome.plan,
+              source: outcome.source,
+              attempts: outcome.attempts,
+              ...(outcome.fallbackReason ? { fallbackReason: outcome.fallbackReason } : {}),
+              ...(outcome.errors.length ? { errors: outcome.errors } : {}),
+              ...(outcome.usage ? { usage: outcome.usage } : {}),
+            },
           },
-        },
-      ],
-      { plan: outcome.plan },
+        ],
+        { plan: outcome.plan },
+      ),
     );
     return outcome.plan;
   }
@@ -192,13 +220,13 @@ export class ChatOrchestrator {
     }
   }
 
-  /** Emits finished tasks' messages in plan order, however they finished. */
-  private async releaseInOrder(
+  /** Emits finished tasks' messages in plan order, however they finished; undefined when none is due. */
+  private releaseInOrder(
     ctx: RunContext,
     plan: Plan,
     outputs: Map<string, TaskOutput>,
     released: Set<string>,
-  ): Promise<void> {
+  ): Promise<unknown> | undefined {
     const batch = [];
     for (const task of plan.tasks) {
       if (released.has(task.id)) continue;
@@ -222,7 +250,7 @@ export class ChatOrchestrator {
         },
       );
     }
-    if (batch.length) await ctx.emit(batch, { completedTaskIds: [...released] });
+    return batch.length ? ctx.emit(batch, { completedTaskIds: [...released] }) : undefined;
   }
 
   private async pause(ctx: RunContext, next: string[], reason: 'planned' | 'before_task'): Promise<RunOutcome> {

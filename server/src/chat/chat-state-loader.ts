@@ -35,19 +35,27 @@ export async function loadTranscriptEvents(
 /** Builds the ChatState a run (or a prompt preview) starts from. */
 export async function loadChatState(
   services: Services,
-  options: { conversationId: string; runId: string; history: BatonEvent[] },
+  options: {
+    conversationId: string;
+    runId: string;
+    history: BatonEvent[];
+    /** The conversation's customer, when the caller has read it already (undefined: read it here). */
+    customerId?: string | null;
+  },
 ): Promise<ChatState> {
-  const [settings, agents, conversation] = await Promise.all([
+  const [settings, agents, customerId] = await Promise.all([
     services.settings.get(),
     services.agents.enabled(),
-    services.conversations.get(options.conversationId),
+    options.customerId !== undefined
+      ? options.customerId
+      : services.conversations.get(options.conversationId).then((c) => c.customerId),
   ]);
   return ChatState.fromHistory({
     conversationId: options.conversationId,
     runId: options.runId,
     settings,
     agents,
-    customerId: conversation.customerId,
+    customerId,
     history: options.history.filter((e) => e.type === 'MESSAGE' || e.type === 'TOOL_CALL'),
   });
 }

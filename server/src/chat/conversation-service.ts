@@ -12,6 +12,9 @@ import type { BatonEvent } from './events.js';
 export type Conversation = Omit<ConversationRow, 'tokenHash'>;
 export type Run = RunRow;
 
+/** How many verified tokens are remembered before the memo starts over. */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 export const activeRunStatuses = ['PENDING', 'RUNNING', 'PAUSED'] as const;
 
 export interface StartConversationInput {
@@ -22,6 +25,9 @@ export interface StartConversationInput {
 
 /** Conversations, their tokens, and the user messages that start runs. */
 export class ConversationService {
+  /** sha256 of a conversation token -> its conversation id. */
+  private readonly verified = new Map<string, string>();
+
   constructor(
     private readonly db: Db,
     private readonly events: EventPublisher,
@@ -42,18 +48,33 @@ export class ConversationService {
         tokenHash: hashSecret(token),
       })
       .returning();
+    this.remember(row!.tokenHash, row!.id);
     return { conversation: strip(row!), token };
   }
 
-  /** Resolves a conversation token to its conversation id, or null. */
+  /**
+   * Resolves a conversation token to its conversation id, or null. Tokens never change and
+   * conversations are never deleted, so a verified token is remembered (bounded), and the ones this
+   * replica hands out are known from the start.
+   */
   async verifyToken(token: string): Promise<string | null> {
     const match = /^ct_([0-9a-f-]{36})_[A-Za-z0-9_-]+$/.exec(token);
     if (!match) return null;
+    const hash = hashSecret(token);
+    const known = this.verified.get(hash);
+    if (known) return known;
     const [row] = await this.db
       .select({ id: conversations.id, tokenHash: conversations.tokenHash })
       .from(conversations)
       .where(eq(conversations.id, match[1]!));
-    return row && sameHash(row.tokenHash, hashSecret(token)) ? row.id : null;
+    if (!row || !sameHash(row.tokenHash, hash)) return null;
+    this.remember(hash, row.id);
+    return row.id;
+  }
+
+  private remember(tokenHash: string, conversationId: string): void {
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.clear();
+    this.verified.set(tokenHash, conversationId);
   }
 
   async get(id: string): Promise<Conversation> {

@@ -1,13 +1,15 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { AgentFactory } from '../agents/agent-factory.js';
 import { isDatabaseUnavailable } from '../db/client.js';
-import type { RunPatch } from '../db/event-store.js';
+import { EVENT_SEQUENCE_LOCK, type RunPatch, rawToEvent } from '../db/event-store.js';
+import { jsonColumn, rawToRun } from '../db/raw-rows.js';
 import { runs } from '../db/schema/conversations.js';
 import { ConflictError, isBatonError, RunCancelledError, ValidationError } from '../errors.js';
 import { abortable } from '../models/abortable.js';
 import type { ModelProvider } from '../models/model-provider.js';
 import { RetryBudget } from '../models/retry-policy.js';
 import type { Services } from '../services.js';
+import { rowsOf } from '../store/sql-rows.js';
 import type { ToolDefinition } from '../tools/tool-registry.js';
 import { ChatOrchestrator, type RunStart } from './chat-orchestrator.js';
 import { type ChatState, KNOWLEDGE_RETRIEVER, type KnowledgeArticle } from './chat-state.js';
@@ -15,6 +17,7 @@ import { loadChatState, loadTranscriptEvents } from './chat-state-loader.js';
 import type { TaskOutput } from './compose-reply.js';
 import { activeRunStatuses, type Run } from './conversation-service.js';
 import { DeltaBuffer } from './delta-buffer.js';
+import { EventBatcher } from './event-batcher.js';
 import type { BatonEvent, NewEvent } from './events.js';
 import { KnowledgeRetriever } from './knowledge-retriever.js';
 import { type Plan, planTaskSchema } from './plan.js';
@@ -37,6 +40,15 @@ export interface PlanEdit {
   agent?: string;
   instruction?: string;
 }
+
+/** A run this process just claimed, with what the claim statement returned alongside it. */
+type ClaimedRun = Run & {
+  /** It was RUNNING under an expired lease: its owner died. */
+  resumed: boolean;
+  customerId: string | null;
+  /** RUN_STARTED, when the claim stored it (a fresh run). */
+  started?: BatonEvent;
+};
 
 /** Stop executing and record nothing: another owner, or this process after a restart, takes the run over. */
 class ShutdownSignal extends Error {}
@@ -101,7 +113,13 @@ export class RunManager {
       for (const r of activeRuns) await this.cancel(r.id, 'interrupted by a newer message');
     }
     const { run } = await conversations.sendMessage(conversationId, text, mode);
-    void this.startNext(conversationId);
+    // Usually nothing is ahead of the new run and it starts at once; otherwise the oldest waiting run does.
+    void this.claimAndExecute(run.id).then(
+      async (started) => {
+        if (!started) await this.startNext(conversationId);
+      },
+      (err) => this.services.logger.error({ err, conversationId }, 'could not start the run'),
+    );
     return run;
   }
 
@@ -220,59 +238,96 @@ export class RunManager {
   }
 
   /**
-   * Claims a run with `FOR UPDATE SKIP LOCKED`: a PENDING run, or one whose owner's lease expired.
-   * Only one process wins; the others skip it.
+   * Claims a run with `FOR UPDATE SKIP LOCKED`: a PENDING run that no older run of its conversation
+   * is ahead of, or a RUNNING one whose owner's lease expired. Only one process wins; the others skip
+   * it. One statement: the claim returns the run and its conversation's customer, and a fresh run's
+   * RUN_STARTED is stored in it too (the event-sequence lock is taken before the run's row lock, as
+   * every event write does).
    */
-  private async claim(runId: string): Promise<(Run & { resumed: boolean }) | undefined> {
-    const { db } = this.services;
-    const rows = await db.execute(sql`
-      with target as (
-        select id, status from runs
-        where id = ${runId}
-          and (status = 'PENDING' or (status = 'RUNNING' and lease_expires_at < now()))
-        for update skip locked)
-      update runs set lease_owner = ${this.ownerId},
-        lease_expires_at = now() + (${this.leaseMs} * interval '1 millisecond'),
-        status = 'RUNNING', updated_at = now()
-      from target where runs.id = target.id
-      returning runs.id, target.status as previous_status`);
-    const list = Array.isArray(rows) ? rows : ((rows as { rows: unknown[] }).rows ?? []);
-    const claimed = list[0] as { id: string; previous_status: string } | undefined;
+  private async claim(runId: string): Promise<ClaimedRun | undefined> {
+    const { db, events } = this.services;
+    const notify = events.bus.notifyChannel;
+    const rows = rowsOf<{ run: unknown; previous_status: string; customer_id: string | null; started: unknown }>(
+      await db.execute(sql`
+        with lock as materialized (select pg_advisory_xact_lock(${EVENT_SEQUENCE_LOCK}) as locked),
+        target as (
+          select r.id, r.status from runs r
+          where r.id = ${runId} and exists (select 1 from lock)
+            and ((r.status = 'PENDING' and not exists (
+                    select 1 from runs o
+                    where o.conversation_id = r.conversation_id and o.status in ('PENDING', 'RUNNING', 'PAUSED')
+                      and (o.created_at < r.created_at or (o.created_at = r.created_at and o.id < r.id))))
+              or (r.status = 'RUNNING' and r.lease_expires_at < now()))
+          for update of r skip locked),
+        claimed as (
+          update runs set lease_owner = ${this.ownerId},
+            lease_expires_at = now() + (${this.leaseMs} * interval '1 millisecond'),
+            status = 'RUNNING', updated_at = now()
+          from target where runs.id = target.id
+          returning runs.*, target.status as previous_status),
+        started as (
+          insert into events (conversation_id, run_id, type, data)
+          select c.conversation_id, c.id, 'RUN_STARTED', jsonb_build_object('mode', c.mode) from claimed c
+          where c.previous_status = 'PENDING' and c.plan is null
+          returning id, conversation_id, run_id, task_id, agent_name, type, data, created_at),
+        note as (select count(${notify ? sql`pg_notify(${notify}, json_build_object('upTo', started.id)::text)` : sql`1`}) as n from started)
+        select to_jsonb(claimed) as run, claimed.previous_status, conv.customer_id,
+          (select to_jsonb(started) from started) as started
+        from claimed join conversations conv on conv.id = claimed.conversation_id, note`),
+    );
+    const claimed = rows[0];
     if (!claimed) return undefined;
-    const run = await this.services.conversations.getRun(claimed.id);
-    return { ...run, resumed: claimed.previous_status === 'RUNNING' };
+    const started = claimed.started == null ? undefined : rawToEvent(jsonColumn(claimed.started));
+    if (started) await events.publishCommitted([started], { notified: !!notify });
+    return {
+      ...rawToRun(jsonColumn(claimed.run)),
+      resumed: claimed.previous_status === 'RUNNING',
+      customerId: claimed.customer_id,
+      started,
+    };
   }
 
-  private async claimAndExecute(runId: string): Promise<void> {
-    if (this.stopped || this.active.has(runId)) return;
+  /** Claims the run and starts executing it; false when another process (or an older run) has it. */
+  private async claimAndExecute(runId: string): Promise<boolean> {
+    if (this.stopped || this.active.has(runId)) return false;
     const run = await this.claim(runId);
-    if (!run) return;
+    if (!run) return false;
     const controller = new AbortController();
     const done = this.execute(run, controller).finally(() => {
       this.active.delete(run.id);
       void this.startNext(run.conversationId);
     });
     this.active.set(run.id, { controller, done });
+    return true;
   }
 
-  private async execute(run: Run & { resumed: boolean }, controller: AbortController): Promise<void> {
+  private async execute(run: ClaimedRun, controller: AbortController): Promise<void> {
     const { services } = this;
     const log = services.logger.child({ runId: run.id, conversationId: run.conversationId });
     log.debug({ mode: run.mode, resumed: run.resumed }, 'run started');
     let state: ChatState | undefined;
     let deltas: DeltaBuffer | undefined;
+    let writer: EventBatcher | undefined;
     try {
       const history = await loadTranscriptEvents(services, run.conversationId, run.id);
-      state = await loadChatState(services, { conversationId: run.conversationId, runId: run.id, history });
+      state = await loadChatState(services, {
+        conversationId: run.conversationId,
+        runId: run.id,
+        history,
+        customerId: run.customerId,
+      });
+      if (run.started) state.absorb(run.started);
       // One retry budget per run: every model call of this run, the planner's included, draws from it.
       const models = withRetryBudget(services.models, new RetryBudget(this.retryBudget));
       const replays = run.resumed ? new ReplayedToolCalls(history, run) : undefined;
       const ctx = this.context(state, controller.signal, models, replays);
       deltas = ctx.deltaBuffer;
+      writer = ctx.writer;
       const start: RunStart = {
         mode: run.mode,
         budget: run.mode === 'AUTO' || run.stepBudget < 0 ? Number.POSITIVE_INFINITY : run.stepBudget,
         resume: run.plan ? this.resumePoint(run, history, run.resumed) : undefined,
+        started: !!run.started,
       };
       if (run.resumed && !run.plan) {
         await ctx.emit([
@@ -295,6 +350,8 @@ export class RunManager {
       deltas.flush();
     } catch (err) {
       deltas?.flush();
+      // Events the run emitted but did not wait for go first: nothing is stored after RUN_FAILED.
+      await writer?.settled();
       const reason = controller.signal.reason;
       if (reason instanceof ShutdownSignal) return;
       if (isDatabaseUnavailable(err)) {
@@ -357,10 +414,15 @@ export class RunManager {
     signal: AbortSignal,
     models: ModelProvider,
     replays?: ReplayedToolCalls,
-  ): RunContext & { deltaBuffer: DeltaBuffer } {
+  ): RunContext & { deltaBuffer: DeltaBuffer; writer: EventBatcher } {
     const { services } = this;
     let catalog: Promise<ReadonlyMap<string, ToolDefinition>> | undefined;
     const deltaBuffer = new DeltaBuffer((batch) => void services.events.emit(batch).catch(() => {}));
+    const writer = new EventBatcher(async (batch, patch) => {
+      const stored = await services.events.emit(batch, { run: patch ? { id: state.runId, ...patch } : undefined });
+      for (const e of stored) if (e.id !== null) state.absorb(e);
+      return stored;
+    });
     return {
       state,
       signal,
@@ -373,6 +435,7 @@ export class RunManager {
         return catalog;
       },
       deltaBuffer,
+      writer,
       delta: (taskId, agentName, text) =>
         deltaBuffer.push({
           type: 'MESSAGE_DELTA',
@@ -385,10 +448,7 @@ export class RunManager {
       emit: async (batch: NewEvent[], patch?: Omit<RunPatch, 'id'>) => {
         if (signal.aborted && !batch.some((e) => e.type === 'RUN_CANCELLED')) throw signal.reason;
         deltaBuffer.flush();
-        const fresh = replays ? replays.drop(batch) : batch;
-        const stored = await services.events.emit(fresh, { run: patch ? { id: state.runId, ...patch } : undefined });
-        for (const e of stored) if (e.id !== null) state.absorb(e);
-        return stored;
+        return writer.emit(replays ? replays.drop(batch) : batch, patch);
       },
     };
   }

@@ -3,6 +3,7 @@ import { index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 /**
  * One row per rate-limit bucket (e.g. `key:<id>:requests`, `conversation:<id>:messages`), shared by every
  * replica. A sliding window is approximated from the current and the previous fixed window's counts.
+ * Migration 0003 makes the table UNLOGGED (drizzle cannot express that): no WAL flush per request.
  */
 export const rateLimits = pgTable(
   'rate_limits',

@@ -1,0 +1,96 @@
+import type { RunPatch } from '../db/event-store.js';
+import type { BatonEvent, NewEvent } from './events.js';
+
+type Patch = Omit<RunPatch, 'id'>;
+type Write = (events: NewEvent[], patch?: Patch) => Promise<BatonEvent[]>;
+
+interface Waiting {
+  events: NewEvent[];
+  patch?: Patch;
+  resolve: (stored: BatonEvent[]) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Group commit for one run's events. Everything emitted in the same turn of the event loop (two
+ * concurrent tasks' tool calls, a task's output and the final reply) goes out as one write, and
+ * emits that arrive while a write is in flight go out together in the next. Writes are sequential
+ * and in emit order, so event ids follow emit order, and every event is stored before it is
+ * published. After a failed write every later emit fails too: nothing is stored out of order.
+ */
+export class EventBatcher {
+  private queue: Waiting[] = [];
+  private writing = false;
+  private scheduled = false;
+  private failure: unknown;
+  private readonly outstanding = new Set<Promise<void>>();
+
+  constructor(private readonly write: Write) {}
+
+  emit(events: NewEvent[], patch?: Patch): Promise<BatonEvent[]> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    const written = new Promise<BatonEvent[]>((resolve, reject) => {
+      this.queue.push({ events, patch, resolve, reject });
+      this.schedule();
+    });
+    const settled = written.then(
+      () => {},
+      () => {},
+    );
+    this.outstanding.add(settled);
+    void settled.then(() => this.outstanding.delete(settled));
+    return written;
+  }
+
+  /** Resolves once every emit so far has been written, or has failed. */
+  async settled(): Promise<void> {
+    while (this.outstanding.size) await Promise.all(this.outstanding);
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.writing) return;
+    this.scheduled = true;
+    // setImmediate, not a microtask: concurrent tasks reach their emits several promise hops apart.
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue;
+    if (!batch.length) return;
+    this.queue = [];
+    this.writing = true;
+    try {
+      if (this.failure !== undefined) throw this.failure;
+      const stored = await this.write(
+        batch.flatMap((w) => w.events),
+        mergePatches(batch.map((w) => w.patch)),
+      );
+      let at = 0;
+      for (const w of batch) {
+        w.resolve(stored.slice(at, at + w.events.length));
+        at += w.events.length;
+      }
+    } catch (err) {
+      this.failure ??= err;
+      for (const w of batch) w.reject(err);
+    } finally {
+      this.writing = false;
+      if (this.queue.length) this.schedule();
+    }
+  }
+}
+
+/** Later patches win field by field; a run once marked finished stays finished. */
+function mergePatches(patches: (Patch | undefined)[]): Patch | undefined {
+  let merged: Patch | undefined;
+  for (const patch of patches) {
+    if (!patch) continue;
+    merged ??= {};
+    for (const [key, value] of Object.entries(patch))
+      if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
+  }
+  return merged;
+}
