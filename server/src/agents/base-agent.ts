@@ -1,5 +1,5 @@
 import type { ChatState } from '../chat/chat-state.js';
-import { toFunctionName } from '../chat/chat-state.js';
+import { fromFunctionName, toFunctionName } from '../chat/chat-state.js';
 import type { Usage } from '../chat/events.js';
 import type { PlanTask } from '../chat/plan.js';
 import type { RunContext } from '../chat/run-context.js';
@@ -87,8 +87,9 @@ export class BaseAgent {
       { role: 'user', content: renderTaskMessage(task, state.userMessage) },
     ];
     const usage: Usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
-    // TOOL_CALL events are stored while the next model call runs (emits keep their order, and each is
-    // stored before it is published); the agent's answer waits until all of them are stored.
+    // Read-only tool calls are recorded while the next model call runs (emits keep their order, and
+    // each is stored before it is published). A call with side effects is on record before the agent
+    // goes on. The agent's answer waits until every record is stored.
     const writes: Promise<unknown>[] = [];
     const answer = async (result: AgentRunResult) => {
       await Promise.all(writes);
@@ -113,6 +114,7 @@ export class BaseAgent {
         const write = ctx.emit(executed.map((e) => e.event));
         write.catch(() => {});
         writes.push(write);
+        if (executed.some((e) => !catalog.get(fromFunctionName(e.call.name))?.readOnly)) await write;
       }
       for (const e of executed) messages.push({ role: 'tool', toolCallId: e.call.id, content: e.content });
 

@@ -14,7 +14,8 @@ export interface RateLimitRule {
 
 /**
  * Rate limits shared by every replica: each bucket is a row in `rate_limits`, counted with one upsert
- * per check (the same SQL on PGlite and PostgreSQL). Refused requests count too, so a client that keeps
+ * per check (the same SQL on PGlite and PostgreSQL). The table is unlogged: counting waits for no WAL
+ * flush, and a database crash resets the counters. Refused requests count too, so a client that keeps
  * hammering stays refused until it slows down.
  */
 export class RateLimiter {
