@@ -116,6 +116,37 @@ describe('ChatOrchestrator through the app (scripted model, stand-in tools)', ()
     expect(run.completedTaskIds.sort()).toEqual(['t1', 't2']);
   });
 
+  it('stores a turn in few writes: PLAN with the first TASK_STARTEDs, the outputs with RUN_COMPLETED', async () => {
+    script = exampleScript;
+    const store = t.app.services.eventStore;
+    const batches: string[][] = [];
+    const append = store.append.bind(store);
+    store.append = (batch, ...rest) => {
+      if (batch.some((e) => e.type !== 'MESSAGE_DELTA')) batches.push(batch.map((e) => e.type));
+      return append(batch, ...rest);
+    };
+    try {
+      const { events } = await turn(EXAMPLE);
+      expect(events.at(-1)?.type).toBe('RUN_COMPLETED');
+    } finally {
+      store.append = append;
+    }
+    // sendMessage and the claim (which stores RUN_STARTED) are single statements of their own.
+    // With an instant model the tool calls are made before that first write even starts, and join it.
+    expect(batches[0]?.slice(0, 3)).toEqual(['PLAN', 'TASK_STARTED', 'TASK_STARTED']);
+    expect(batches.at(-1)).toEqual([
+      'MESSAGE',
+      'TASK_COMPLETED',
+      'MESSAGE',
+      'TASK_COMPLETED',
+      'MESSAGE',
+      'RUN_COMPLETED',
+    ]);
+    // The two tasks' tool calls go in one of those writes or, when they come later, in one or two more.
+    expect(batches.length).toBeLessThanOrEqual(4);
+    expect(batches.flat().filter((type) => type === 'TOOL_CALL')).toHaveLength(2);
+  });
+
   it('delivers outputs in plan order even when the second task finishes first', async () => {
     script = async (req) => {
       if (req.agentName === 'OrderManagementAgent' && toolResultsSoFar(req) > 0)

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { EventBatcher } from '../../../server/src/chat/event-batcher.js';
+import type { BatonEvent, NewEvent } from '../../../server/src/chat/events.js';
+import type { RunPatch } from '../../../server/src/db/event-store.js';
+
+const conversationId = '00000000-0000-4000-8000-000000000001';
+const runId = '00000000-0000-4000-8000-0000000000aa';
+const msg = (text: string): NewEvent => ({
+  type: 'MESSAGE',
+  conversationId,
+  runId,
+  data: { role: 'assistant', text },
+});
+const text = (e: { data: unknown }) => (e.data as { text: string }).text;
+
+/** A write function that records each batch and stores it with increasing ids after `delayMs`. */
+function recordingWriter(options: { delayMs?: number; failOn?: number } = {}) {
+  const writes: { texts: string[]; patch?: Omit<RunPatch, 'id'> }[] = [];
+  let nextId = 1;
+  const write = async (events: NewEvent[], patch?: Omit<RunPatch, 'id'>): Promise<BatonEvent[]> => {
+    const index = writes.push({ texts: events.map(text), patch }) - 1;
+    await new Promise((r) => setTimeout(r, options.delayMs ?? 0));
+    if (index === options.failOn) throw new Error('database unavailable');
+    return events.map((e) => ({ ...e, id: nextId++, createdAt: new Date() }) as BatonEvent);
+  };
+  return { writes, write };
+}
+
+describe('EventBatcher', () => {
+  it('writes everything emitted in one turn of the event loop as one batch, in emit order', async () => {
+    const { writes, write } = recordingWriter();
+    const batcher = new EventBatcher(write);
+    const [a, b, c] = await Promise.all([
+      batcher.emit([msg('a'), msg('b')]),
+      batcher.emit([msg('c')]),
+      // A few promise hops later, as a concurrent task would be.
+      Promise.resolve()
+        .then(() => Promise.resolve())
+        .then(() => batcher.emit([msg('d')])),
+    ]);
+    expect(writes.map((w) => w.texts)).toEqual([['a', 'b', 'c', 'd']]);
+    // Each caller gets its own events back, with the ids the write gave them.
+    expect(a!.map((e) => [e.id, text(e)])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
+    expect(b!.map((e) => [e.id, text(e)])).toEqual([[3, 'c']]);
+    expect(c!.map((e) => [e.id, text(e)])).toEqual([[4, 'd']]);
+  });
+
+  it('never overlaps writes: emits made while one is in flight go out together in the next', async () => {
+    const { writes, write } = recordingWriter({ delayMs: 20 });
+    const batcher = new EventBatcher(write);
+    const first = batcher.emit([msg('a')]);
+    await new Promise((r) => setTimeout(r, 5)); // the first write is in flight now
+    const later = [batcher.emit([msg('b')]), batcher.emit([msg('c')])];
+    await new Promise((r) => setTimeout(r, 5));
+    const last = batcher.emit([msg('d')]);
+    const stored = (await Promise.all([first, ...later, last])).flat();
+    expect(writes.map((w) => w.texts)).toEqual([['a'], ['b', 'c', 'd']]);
+    expect(stored.map((e) => e.id)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('merges run patches field by field, later ones winning', async () => {
+    const { writes, write } = recordingWriter();
+    const batcher = new EventBatcher(write);
+    await Promise.all([
+      batcher.emit([msg('a')], { completedTaskIds: ['t1'] }),
+      batcher.emit([msg('b')]),
+      batcher.emit([msg('c')], { completedTaskIds: ['t1', 't2'], status: 'COMPLETED', finished: true }),
+    ]);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]?.patch).toEqual({ completedTaskIds: ['t1', 't2'], status: 'COMPLETED', finished: true });
+  });
+
+  it('after a failed write, every later emit fails too, so nothing is stored out of order', async () => {
+    const { writes, write } = recordingWriter({ delayMs: 10, failOn: 0 });
+    const batcher = new EventBatcher(write);
+    const failed = batcher.emit([msg('a')]);
+    await new Promise((r) => setTimeout(r, 2));
+    const queued = batcher.emit([msg('b')]);
+    await expect(failed).rejects.toThrow('database unavailable');
+    await expect(queued).rejects.toThrow('database unavailable');
+    await expect(batcher.emit([msg('c')])).rejects.toThrow('database unavailable');
+    expect(writes.map((w) => w.texts)).toEqual([['a']]);
+  });
+
+  it('settled() waits for every emit so far, written or failed', async () => {
+    const { write } = recordingWriter({ delayMs: 15 });
+    const batcher = new EventBatcher(write);
+    let done = 0;
+    void batcher.emit([msg('a')]).then(() => done++);
+    void batcher.emit([msg('b')]).then(() => done++);
+    await batcher.settled();
+    expect(done).toBe(2);
+    await batcher.settled(); // nothing outstanding: resolves at once
+  });
+});
