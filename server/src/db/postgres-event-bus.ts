@@ -65,6 +65,9 @@ export class PostgresEventBus implements EventBus {
       upTo = Math.max(upTo, event.id);
     }
     if (upTo > 0 && !options.notified) await this.database.notify(CHANNEL, JSON.stringify({ upTo } satisfies Notice));
+    // Our own events need not wait for their NOTIFY to come back: publish is called after the commit,
+    // so when the next id is ours it is committed, and every id below it has been delivered.
+    if (upTo > 0) this.enqueue(async () => this.deliverOwn());
   }
 
   subscribe(listener: EventListener): () => void {
@@ -103,6 +106,16 @@ export class PostgresEventBus implements EventBus {
     this.queue = this.queue.then(task).catch((err) => {
       if (!this.closed) this.onError(err);
     });
+  }
+
+  /** Delivers this process's events that come next in id order; stops at the first id that is not ours. */
+  private deliverOwn(): void {
+    for (let event = this.pending.get(this.watermark + 1); event && !this.closed; ) {
+      this.watermark = event.id!;
+      this.pending.delete(event.id!);
+      deliver(this.listeners, event);
+      event = this.pending.get(this.watermark + 1);
+    }
   }
 
   private async catchUp(upTo: number): Promise<void> {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../server/src/db/client.js';
+import type { BatonEvent } from '../../../server/src/chat/events.js';
+import { type Database, openDatabase } from '../../../server/src/db/client.js';
+import type { EventStore } from '../../../server/src/db/event-store.js';
+import { PostgresEventBus } from '../../../server/src/db/postgres-event-bus.js';
 import { subscribe } from '../../helpers/subscribe.js';
 import { createTestApp } from '../../helpers/test-app.js';
 import { createTestDatabase, testDatabaseKind } from '../../helpers/test-database.js';
@@ -41,5 +44,63 @@ describe.skipIf(!onPostgres)('LISTEN/NOTIFY bus across two app instances', () =>
       await a.close();
       await shared.dispose();
     }
+  });
+});
+
+describe('PostgresEventBus delivery order (no database: NOTIFY is held back by hand)', () => {
+  const conversationId = '00000000-0000-4000-8000-000000000001';
+  const event = (id: number) =>
+    ({
+      id,
+      conversationId,
+      runId: null,
+      taskId: null,
+      agentName: null,
+      type: 'MESSAGE',
+      data: { role: 'user', text: `m${id}` },
+      createdAt: new Date(),
+    }) as BatonEvent;
+
+  async function startBus(stored: BatonEvent[]) {
+    let notice: ((payload: string) => void) | undefined;
+    const database = {
+      listen: async (_channel: string, onMessage: (payload: string) => void) => {
+        notice = onMessage;
+        return async () => {};
+      },
+      notify: async () => {},
+    } as unknown as Database;
+    const store = {
+      maxId: async () => 0,
+      list: async ({ after, upTo }: { after: number; upTo?: number }) =>
+        stored.filter((e) => e.id! > after && (upTo === undefined || e.id! <= upTo)),
+    } as unknown as EventStore;
+    const bus = await PostgresEventBus.start(database, store, (err) => {
+      throw err;
+    });
+    const seen: number[] = [];
+    bus.subscribe((e) => seen.push(e.id!));
+    return { bus, seen, notify: (upTo: number) => notice?.(JSON.stringify({ upTo })) };
+  }
+
+  it("delivers this process's own events at once, in id order, without waiting for their NOTIFY", async () => {
+    const { bus, seen } = await startBus([]);
+    await bus.publish([event(1), event(2)], { notified: true });
+    await bus.publish([event(3)], { notified: true });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(seen).toEqual([1, 2, 3]);
+    await bus.close();
+  });
+
+  it('holds an own event back while an earlier id (another writer) is missing, until the NOTIFY', async () => {
+    const foreign = event(1);
+    const { bus, seen, notify } = await startBus([foreign, event(2)]);
+    await bus.publish([event(2)], { notified: true });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(seen).toEqual([]);
+    notify(2);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(seen).toEqual([1, 2]);
+    await bus.close();
   });
 });
