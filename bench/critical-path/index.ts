@@ -3,18 +3,11 @@ import { buildApp } from '../../server/src/app.js';
 import type { BatonEvent } from '../../server/src/chat/events.js';
 import { loadConfig } from '../../server/src/config.js';
 import { OpenAIProvider } from '../../server/src/models/openai-provider.js';
-import { type RecordedRequest, startScriptedOpenAIServer } from '../../test/fakes/scripted-openai-server.js';
 import { standInTools } from '../../test/fakes/stand-in-tools.js';
 import { createTestDatabase } from '../../test/helpers/test-database.js';
-import {
-  EXAMPLE,
-  isSeedReply,
-  ORDER_REPLY,
-  PRODUCT_REPLY,
-  seedCardPatches,
-  seedPlan,
-} from '../turn-overhead/seed-scenario.js';
+import { EXAMPLE, isSeedReply, seedCardPatches } from '../turn-overhead/seed-scenario.js';
 import { machineLine } from '../turn-overhead/stats.js';
+import { KNOWLEDGE_MS, PLANNER_MS, startModelServer, TASK_CALL_MS } from './model-server.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -22,23 +15,8 @@ const { values: args } = parseArgs({
     pg: { type: 'string' },
   },
 });
-const PLANNER_MS = 200;
-/** Each task is two model calls (a tool call, then the answer): 300 ms of model time per task. */
-const TASK_CALL_MS = 150;
-/** Knowledge retrieval is slower than nothing but faster than planning, so it must hide behind it. */
-const KNOWLEDGE_MS = 150;
 const IDEAL_MS = PLANNER_MS + 2 * TASK_CALL_MS;
 const SERIAL_MS = PLANNER_MS + 2 * 2 * TASK_CALL_MS;
-
-/** Tool results after the task's framing (the last user message): 0 on a task's first call. */
-function toolResultsSoFar(request: RecordedRequest): number {
-  const messages = (request.body?.messages ?? []) as { role: string }[];
-  let lastUser = -1;
-  messages.forEach((m, i) => {
-    if (m.role === 'user') lastUser = i;
-  });
-  return messages.slice(lastUser + 1).filter((m) => m.role === 'tool').length;
-}
 
 /**
  * The critical path of a turn: with a 200 ms planner and two independent 300 ms tasks, a turn should
@@ -51,31 +29,8 @@ async function main() {
   if (pgUrl) process.env.TEST_DATABASE_URL = pgUrl;
   else delete process.env.TEST_DATABASE_URL;
 
-  const fake = await startScriptedOpenAIServer();
-  fake.respondWith((req) => {
-    const done = toolResultsSoFar(req) > 0;
-    switch (req.agentName) {
-      case 'PlannerAgent':
-        return { json: seedPlan, delayMs: PLANNER_MS };
-      case 'OrderManagementAgent':
-        return done
-          ? { content: ORDER_REPLY, delayMs: TASK_CALL_MS }
-          : {
-              toolCalls: [{ name: 'store__get_order_details', arguments: { order_id: '#W123' } }],
-              delayMs: TASK_CALL_MS,
-            };
-      case 'ProductExpertAgent':
-        return done
-          ? { content: PRODUCT_REPLY, delayMs: TASK_CALL_MS }
-          : {
-              toolCalls: [{ name: 'store__search_products', arguments: { query: 'red sneakers size 9' } }],
-              delayMs: TASK_CALL_MS,
-            };
-      default:
-        return { status: 500, message: `unexpected agent ${req.agentName}` };
-    }
-  });
-
+  // The model server runs in its own process, as a real one would: its work does not share Baton's event loop.
+  const fake = await startModelServer();
   const tools = standInTools();
   let knowledgeCalls = 0;
   tools.registry.add({
@@ -102,7 +57,7 @@ async function main() {
 
   const turn = async () => {
     const { conversation } = await app.services.conversations.start({});
-    const first = fake.requests.length;
+    const first = (await fake.requests()).length;
     let runId = '';
     let resolveDone: (e: BatonEvent) => void = () => {};
     const done = new Promise<BatonEvent>((r) => (resolveDone = r));
@@ -117,7 +72,7 @@ async function main() {
     waiting.delete(runId);
     if (event.type !== 'RUN_COMPLETED' || !isSeedReply(event.data.reply))
       throw new Error(`turn failed: ${JSON.stringify(event.data)}`);
-    const calls = fake.requests.slice(first).map((r) => ({
+    const calls = (await fake.requests()).slice(first).map((r) => ({
       agent: r.agentName ?? '?',
       at: r.receivedAt - startedAt,
       took: (r.respondedAt ?? r.receivedAt) - r.receivedAt,
@@ -141,7 +96,8 @@ async function main() {
       walls.push(last.wall);
       console.log(`turn ${i + 1}: ${last.wall.toFixed(1)} ms  ratio ${(last.wall / IDEAL_MS).toFixed(3)}`);
     }
-    if (fake.errors.length) throw new Error(`scripted server errors: ${fake.errors.join('; ')}`);
+    const errors = await fake.errors();
+    if (errors.length) throw new Error(`scripted server errors: ${errors.join('; ')}`);
     console.log('model calls of the last turn (ms from sendMessage):');
     for (const c of last?.calls ?? [])
       console.log(`  ${c.agent.padEnd(22)} at +${String(c.at).padStart(4)}  for ${c.took} ms`);
