@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { hashSecret, randomSecret, sameHash } from '../auth/secrets.js';
 import type { Db } from '../db/client.js';
 import { EVENT_SEQUENCE_LOCK, rawToEvent } from '../db/event-store.js';
-import { jsonColumn, rawToRun } from '../db/raw-rows.js';
+import { isUniqueViolation, jsonColumn, rawToRun } from '../db/raw-rows.js';
 import { type ConversationRow, conversations, type RunMode, type RunRow, runs } from '../db/schema/conversations.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { rowsOf } from '../store/sql-rows.js';
@@ -11,6 +11,17 @@ import type { BatonEvent } from './events.js';
 
 export type Conversation = Omit<ConversationRow, 'tokenHash'>;
 export type Run = RunRow;
+
+/** The partial unique index that keeps a conversation to one RUNNING run (migration 0004). */
+const ONE_RUNNING_RUN_INDEX = 'runs_one_running_per_conversation';
+
+export interface SentMessage {
+  run: Run;
+  message: BatonEvent;
+  /** The run's RUN_STARTED, when sendMessage claimed it (`claimFor`). */
+  started?: BatonEvent;
+  customerId: string | null;
+}
 
 /** How many verified tokens are remembered before the memo starts over. */
 const VERIFIED_TOKENS_KEPT = 10_000;
@@ -103,43 +114,83 @@ export class ConversationService {
   }
 
   /**
-   * Stores the user's MESSAGE event and a PENDING run in one transaction, then publishes the event.
-   * The orchestrator picks the run up; nothing here waits for a model.
+   * Stores the user's MESSAGE event and its run in one statement, then publishes what it stored.
+   * With `claimFor`, a run that nothing in its conversation is ahead of is stored already claimed
+   * (RUNNING, leased to that owner) together with its RUN_STARTED: the common case costs one commit,
+   * not two. Otherwise the run is PENDING and the orchestrator picks it up; nothing here waits for a model.
    */
   async sendMessage(
     conversationId: string,
     text: string,
     mode: RunMode = 'AUTO',
-  ): Promise<{ run: Run; message: BatonEvent }> {
+    options: { claimFor?: { owner: string; leaseMs: number } } = {},
+  ): Promise<SentMessage> {
     const trimmed = text.trim();
     if (!trimmed) throw ValidationError.single('text', 'message is empty');
     if (trimmed.length > this.limits.maxMessageLength)
       throw ValidationError.single('text', `message is longer than ${this.limits.maxMessageLength} characters`);
     if (!isUuid(conversationId)) throw new NotFoundError(`No conversation ${conversationId}`);
+    try {
+      return await this.store(conversationId, trimmed, mode, options.claimFor);
+    } catch (err) {
+      // Another message of this conversation claimed its run at the same moment: queue behind it.
+      if (options.claimFor && isUniqueViolation(err, ONE_RUNNING_RUN_INDEX))
+        return this.store(conversationId, trimmed, mode, undefined);
+      throw err;
+    }
+  }
+
+  private async store(
+    conversationId: string,
+    text: string,
+    mode: RunMode,
+    claimFor: { owner: string; leaseMs: number } | undefined,
+  ): Promise<SentMessage> {
     const runId = crypto.randomUUID();
     const notify = this.events.bus.notifyChannel;
-    // One statement, so one round trip and one commit: take the event-sequence lock (before the
-    // conversation's row lock, as every event write does), touch the conversation, store the MESSAGE
-    // event and the PENDING run, and queue the bus's NOTIFY. No conversation row, no rows at all.
+    // Take the event-sequence lock (before the conversation's row lock, as every event write does),
+    // touch the conversation, store the MESSAGE event and the run, RUN_STARTED when the run is claimed
+    // here, and queue the bus's NOTIFY. No conversation row, no rows at all. A claim that races
+    // another (both saw nothing ahead) fails on the one-running-run-per-conversation index.
+    const claim = claimFor
+      ? sql`(select count(*) = 0 from runs where conversation_id = ${conversationId} and status in ('PENDING', 'RUNNING', 'PAUSED'))`
+      : sql`false`;
     const result = await this.db.execute(sql`
       with lock as materialized (select pg_advisory_xact_lock(${EVENT_SEQUENCE_LOCK}) as locked),
-      conv as (update conversations set updated_at = now() from lock where id = ${conversationId} returning id),
+      conv as (
+        update conversations set updated_at = now() from lock where id = ${conversationId}
+        returning id, customer_id, ${claim} as claimed),
       ins as (
         insert into events (conversation_id, run_id, type, data)
-        select conv.id, ${runId}, 'MESSAGE', ${JSON.stringify({ role: 'user', text: trimmed })}::jsonb from conv
+        select conv.id, ${runId}, 'MESSAGE', ${JSON.stringify({ role: 'user', text })}::jsonb from conv
         returning id, conversation_id, run_id, task_id, agent_name, type, data, created_at),
       run as (
-        insert into runs (id, conversation_id, mode, status, message_event_id)
-        select ${runId}, ins.conversation_id, ${mode}, 'PENDING', ins.id from ins
+        insert into runs (id, conversation_id, mode, status, message_event_id, lease_owner, lease_expires_at)
+        select ${runId}, ins.conversation_id, ${mode}, case when conv.claimed then 'RUNNING' else 'PENDING' end, ins.id,
+          case when conv.claimed then ${claimFor?.owner ?? null} end,
+          case when conv.claimed then now() + (${claimFor?.leaseMs ?? 0} * interval '1 millisecond') end
+        from ins, conv
         returning *),
-      note as (select ${notify ? sql`pg_notify(${notify}, json_build_object('upTo', (select id from ins))::text)` : sql`null`} as n)
-      select to_jsonb(ins) as event, to_jsonb(run) as run from ins, run, note`);
-    const [row] = rowsOf<{ event: unknown; run: unknown }>(result);
+      started as (
+        insert into events (conversation_id, run_id, type, data)
+        select run.conversation_id, run.id, 'RUN_STARTED', jsonb_build_object('mode', run.mode) from run
+        where run.status = 'RUNNING'
+        returning id, conversation_id, run_id, task_id, agent_name, type, data, created_at),
+      note as (select ${
+        notify
+          ? sql`pg_notify(${notify}, json_build_object('upTo', coalesce((select id from started), (select id from ins)))::text)`
+          : sql`null`
+      } as n)
+      select to_jsonb(ins) as event, to_jsonb(run) as run, (select to_jsonb(started) from started) as started,
+        conv.customer_id
+      from ins, run, conv, note`);
+    const [row] = rowsOf<{ event: unknown; run: unknown; started: unknown; customer_id: string | null }>(result);
     if (!row) throw new NotFoundError(`No conversation ${conversationId}`);
     const message = rawToEvent(jsonColumn(row.event));
     const run = rawToRun(jsonColumn(row.run));
-    await this.events.publishCommitted([message], { notified: !!notify });
-    return { run, message };
+    const started = row.started == null ? undefined : rawToEvent(jsonColumn(row.started));
+    await this.events.publishCommitted(started ? [message, started] : [message], { notified: !!notify });
+    return { run, message, started, customerId: row.customer_id };
   }
 
   async getRun(id: string): Promise<Run> {

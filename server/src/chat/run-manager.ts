@@ -112,15 +112,15 @@ export class RunManager {
         });
       for (const r of activeRuns) await this.cancel(r.id, 'interrupted by a newer message');
     }
-    const { run } = await conversations.sendMessage(conversationId, text, mode);
-    // Usually nothing is ahead of the new run and it starts at once; otherwise the oldest waiting run does.
-    void this.claimAndExecute(run.id).then(
-      async (started) => {
-        if (!started) await this.startNext(conversationId);
-      },
-      (err) => this.services.logger.error({ err, conversationId }, 'could not start the run'),
-    );
-    return run;
+    // Usually nothing is ahead of the new run: sendMessage stores it claimed by this process, and it
+    // starts at once. Otherwise it waits, and the oldest waiting run starts when its turn comes.
+    const sent = await conversations.sendMessage(conversationId, text, mode, {
+      claimFor: this.stopped ? undefined : { owner: this.ownerId, leaseMs: this.leaseMs },
+    });
+    if (sent.run.status === 'RUNNING')
+      this.executeClaimed({ ...sent.run, resumed: false, customerId: sent.customerId, started: sent.started });
+    else void this.startNext(conversationId);
+    return sent.run;
   }
 
   async cancel(runId: string, reason = 'cancelled by request'): Promise<Run> {
@@ -292,13 +292,18 @@ export class RunManager {
     if (this.stopped || this.active.has(runId)) return false;
     const run = await this.claim(runId);
     if (!run) return false;
+    this.executeClaimed(run);
+    return true;
+  }
+
+  /** Executes a run this process holds the lease of, in the background. */
+  private executeClaimed(run: ClaimedRun): void {
     const controller = new AbortController();
     const done = this.execute(run, controller).finally(() => {
       this.active.delete(run.id);
       void this.startNext(run.conversationId);
     });
     this.active.set(run.id, { controller, done });
-    return true;
   }
 
   private async execute(run: ClaimedRun, controller: AbortController): Promise<void> {

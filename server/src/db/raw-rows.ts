@@ -29,3 +29,12 @@ export function rawToRun(r: Record<string, unknown>): RunRow {
     finishedAt: r.finished_at == null ? null : dateColumn(r.finished_at),
   };
 }
+
+/** True when `err` (or an error it wraps, as drizzle does) is a unique violation of `constraint`. */
+export function isUniqueViolation(err: unknown, constraint: string): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, constraint_name: name, constraint: pgliteName } = e as Record<string, unknown>;
+    if (code === '23505' && (name === constraint || pgliteName === constraint)) return true;
+  }
+  return false;
+}

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { Plan } from '../../chat/plan.js';
 
 export const runStatuses = ['PENDING', 'RUNNING', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
@@ -54,6 +54,9 @@ export const runs = pgTable(
     index('runs_conversation_idx').on(t.conversationId, t.createdAt),
     // lease sweeper: runs that are RUNNING/PENDING with an expired lease.
     index('runs_status_lease_idx').on(t.status, t.leaseExpiresAt),
+    // One RUNNING run per conversation: two messages that claim their runs at the same moment cannot
+    // both run (sendMessage's claim sees only committed runs; the loser queues its run instead).
+    uniqueIndex('runs_one_running_per_conversation').on(t.conversationId).where(sql`status = 'RUNNING'`),
   ],
 );
 export type RunRow = typeof runs.$inferSelect;

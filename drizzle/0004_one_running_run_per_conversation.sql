@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "runs_one_running_per_conversation" ON "runs" USING btree ("conversation_id") WHERE status = 'RUNNING';
