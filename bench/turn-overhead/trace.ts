@@ -20,6 +20,8 @@ for (const s of statements)
 const writes = statements.filter(
   (s) => !s.inTransaction && /^(with lock|with target|insert|update|delete|-- the transaction)/i.test(s.sql),
 );
+// rate_limits is an unlogged table: its upserts commit without a WAL flush.
+const durable = writes.filter((s) => !s.sql.startsWith('insert into rate_limits'));
 console.log(
-  `${statements.filter((s) => !s.sql.startsWith('--')).length} statements; ${writes.length} separate write transactions (each a durable commit on PostgreSQL)`,
+  `${statements.filter((s) => !s.sql.startsWith('--')).length} statements; ${writes.length} separate write transactions, ${durable.length} of them durable commits on PostgreSQL (the rate_limits upserts are to an unlogged table)`,
 );
