@@ -1,8 +1,7 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { rowToEvent } from '../db/event-store.js';
-import { runs } from '../db/schema/conversations.js';
-import { events } from '../db/schema/events.js';
+import { sql } from 'drizzle-orm';
+import { rawToEvent } from '../db/event-store.js';
 import type { Services } from '../services.js';
+import { rowsOf } from '../store/sql-rows.js';
 import { ChatState } from './chat-state.js';
 import type { BatonEvent } from './events.js';
 
@@ -16,20 +15,15 @@ export async function loadTranscriptEvents(
   conversationId: string,
   upToRunId?: string,
 ): Promise<BatonEvent[]> {
-  const rows = await services.db
-    .select({ event: events })
-    .from(events)
-    .innerJoin(runs, eq(runs.id, events.runId))
-    .where(
-      and(
-        eq(events.conversationId, conversationId),
-        inArray(events.type, ['MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED']),
-        // Compared in SQL: timestamps have microseconds, which a JS Date would round away.
-        upToRunId ? sql`${runs.createdAt} <= (select created_at from runs where id = ${upToRunId})` : undefined,
-      ),
-    )
-    .orderBy(asc(runs.createdAt), asc(events.id));
-  return rows.map((r) => rowToEvent(r.event));
+  // Raw SQL: this read is on every turn's critical path, and a query builder costs more CPU than it.
+  // Compared in SQL: timestamps have microseconds, which a JS Date would round away.
+  const rows = await services.db.execute(sql`
+    select e.id, e.conversation_id, e.run_id, e.task_id, e.agent_name, e.type, e.data, e.created_at
+    from events e join runs r on r.id = e.run_id
+    where e.conversation_id = ${conversationId} and e.type in ('MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED')
+      ${upToRunId ? sql`and r.created_at <= (select created_at from runs where id = ${upToRunId})` : sql``}
+    order by r.created_at, e.id`);
+  return rowsOf<Record<string, unknown>>(rows).map(rawToEvent);
 }
 
 /** Builds the ChatState a run (or a prompt preview) starts from. */

@@ -228,8 +228,13 @@ export class RunManager {
   private async startNext(conversationId: string): Promise<void> {
     if (this.stopped) return;
     try {
-      const activeRuns = await this.services.conversations.activeRuns(conversationId);
-      const first = activeRuns[0];
+      // After every run, off the turn's path: one small read, no query builder.
+      const [first] = rowsOf<{ id: string; status: string }>(
+        await this.services.db.execute(sql`
+          select id, status from runs
+          where conversation_id = ${conversationId} and status in ('PENDING', 'RUNNING', 'PAUSED')
+          order by created_at, id limit 1`),
+      );
       if (first?.status !== 'PENDING') return;
       await this.claimAndExecute(first.id);
     } catch (err) {
