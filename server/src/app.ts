@@ -75,7 +75,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const customerTokens = await CustomerTokenVerifier.create(config.customerToken);
 
   let services: Services;
-  const eventStore = new EventStore(database.db);
+  const eventStore = new EventStore(database);
   const busKind = options.bus ?? (database.kind === 'postgres' ? 'postgres' : 'memory');
   const bus: EventBus =
     busKind === 'postgres'
@@ -104,7 +104,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const untracedModels = options.models ?? createModelProvider(config);
   const tools = telemetry.enabled ? new TracedToolRegistry(untracedTools, telemetry) : untracedTools;
   const models = telemetry.enabled ? new TracedModelProvider(untracedModels, telemetry) : untracedModels;
-  const rateLimits = new RateLimiter(database.db, config.rateLimits);
+  const rateLimits = new RateLimiter(database, config.rateLimits);
 
   services = {
     config,
@@ -122,7 +122,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   } as unknown as Services;
   services.agents = new AgentRegistry({ db: database.db, tools: () => services.tools, limits: config.limits });
   services.settings = new SettingsService(database.db, async (name) => !!(await services.agents.get(name)));
-  services.conversations = new ConversationService(database.db, events, config.limits);
+  services.conversations = new ConversationService(database, events, config.limits);
   services.apiKeys = new ApiKeyService(database.db);
   services.runs = new RunManager(services, {
     ownerId: options.ownerId,

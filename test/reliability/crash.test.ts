@@ -205,7 +205,7 @@ describe('a server killed mid-run', () => {
     expect(seenBefore.map((e) => e.type)).toContain('TASK_STARTED');
 
     // What the dead process left: task 1 done, task 2's ticket written, the run still RUNNING under its lease.
-    const store = new EventStore(db.database.db);
+    const store = new EventStore(db.database);
     const leftBehind = await store.list({ runId });
     expect(leftBehind.filter((e) => e.type === 'TASK_COMPLETED').map((e) => e.taskId)).toEqual(['t1']);
     expect(toolCalls(leftBehind).map((e) => e.taskId)).toEqual(['t1', 't2']);

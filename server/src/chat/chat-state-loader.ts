@@ -1,7 +1,5 @@
-import { sql } from 'drizzle-orm';
 import { rawToEvent } from '../db/event-store.js';
 import type { Services } from '../services.js';
-import { rowsOf } from '../store/sql-rows.js';
 import { ChatState } from './chat-state.js';
 import type { BatonEvent } from './events.js';
 
@@ -17,13 +15,15 @@ export async function loadTranscriptEvents(
 ): Promise<BatonEvent[]> {
   // Raw SQL: this read is on every turn's critical path, and a query builder costs more CPU than it.
   // Compared in SQL: timestamps have microseconds, which a JS Date would round away.
-  const rows = await services.db.execute(sql`
-    select e.id, e.conversation_id, e.run_id, e.task_id, e.agent_name, e.type, e.data, e.created_at
+  const rows = await services.database.query(
+    `select e.id, e.conversation_id, e.run_id, e.task_id, e.agent_name, e.type, e.data, e.created_at
     from events e join runs r on r.id = e.run_id
-    where e.conversation_id = ${conversationId} and e.type in ('MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED')
-      ${upToRunId ? sql`and r.created_at <= (select created_at from runs where id = ${upToRunId})` : sql``}
-    order by r.created_at, e.id`);
-  return rowsOf<Record<string, unknown>>(rows).map(rawToEvent);
+    where e.conversation_id = $1::uuid and e.type in ('MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED')
+      and ($2::uuid is null or r.created_at <= (select created_at from runs where id = $2::uuid))
+    order by r.created_at, e.id`,
+    [conversationId, upToRunId ?? null],
+  );
+  return rows.map(rawToEvent);
 }
 
 /** Builds the ChatState a run (or a prompt preview) starts from. */

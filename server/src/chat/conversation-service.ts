@@ -1,11 +1,10 @@
 import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { hashSecret, randomSecret, sameHash } from '../auth/secrets.js';
-import type { Db } from '../db/client.js';
+import type { Database, Db } from '../db/client.js';
 import { EVENT_SEQUENCE_LOCK, rawToEvent } from '../db/event-store.js';
-import { isUniqueViolation, jsonColumn, rawToRun } from '../db/raw-rows.js';
+import { isUniqueViolation, jsonColumn, rawToRun, SqlParams } from '../db/raw-rows.js';
 import { type ConversationRow, conversations, type RunMode, type RunRow, runs } from '../db/schema/conversations.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { rowsOf } from '../store/sql-rows.js';
 import type { EventPublisher } from './event-publisher.js';
 import type { BatonEvent } from './events.js';
 
@@ -39,11 +38,15 @@ export class ConversationService {
   /** sha256 of a conversation token -> its conversation id. */
   private readonly verified = new Map<string, string>();
 
+  private readonly db: Db;
+
   constructor(
-    private readonly db: Db,
+    private readonly database: Pick<Database, 'db' | 'query'>,
     private readonly events: EventPublisher,
     private readonly limits: { maxMessageLength: number },
-  ) {}
+  ) {
+    this.db = database.db;
+  }
 
   /** Creates a conversation and its token. The token is returned once and stored hashed. */
   async start(input: StartConversationInput): Promise<{ conversation: Conversation; token: string }> {
@@ -152,23 +155,27 @@ export class ConversationService {
     // touch the conversation, store the MESSAGE event and the run, RUN_STARTED when the run is claimed
     // here, and queue the bus's NOTIFY. No conversation row, no rows at all. A claim that races
     // another (both saw nothing ahead) fails on the one-running-run-per-conversation index.
+    const p = new SqlParams();
+    const conversation = p.add(conversationId, 'uuid');
     const claim = claimFor
-      ? sql`(select count(*) = 0 from runs where conversation_id = ${conversationId} and status in ('PENDING', 'RUNNING', 'PAUSED'))`
-      : sql`false`;
-    const result = await this.db.execute(sql`
-      with lock as materialized (select pg_advisory_xact_lock(${EVENT_SEQUENCE_LOCK}) as locked),
+      ? `(select count(*) = 0 from runs where conversation_id = ${conversation} and status in ('PENDING', 'RUNNING', 'PAUSED'))`
+      : 'false';
+    const runParam = p.add(runId, 'uuid');
+    const result = await this.database.query(
+      `with lock as materialized (select pg_advisory_xact_lock(${p.add(EVENT_SEQUENCE_LOCK, 'bigint')}) as locked),
       conv as (
-        update conversations set updated_at = now() from lock where id = ${conversationId}
+        update conversations set updated_at = now() from lock where id = ${conversation}
         returning id, customer_id, ${claim} as claimed),
       ins as (
         insert into events (conversation_id, run_id, type, data)
-        select conv.id, ${runId}, 'MESSAGE', ${JSON.stringify({ role: 'user', text })}::jsonb from conv
+        select conv.id, ${runParam}, 'MESSAGE', ${p.add(JSON.stringify({ role: 'user', text }), 'text')}::jsonb from conv
         returning id, conversation_id, run_id, task_id, agent_name, type, data, created_at),
       run as (
         insert into runs (id, conversation_id, mode, status, message_event_id, lease_owner, lease_expires_at)
-        select ${runId}, ins.conversation_id, ${mode}, case when conv.claimed then 'RUNNING' else 'PENDING' end, ins.id,
-          case when conv.claimed then ${claimFor?.owner ?? null} end,
-          case when conv.claimed then now() + (${claimFor?.leaseMs ?? 0} * interval '1 millisecond') end
+        select ${runParam}, ins.conversation_id, ${p.add(mode, 'text')},
+          case when conv.claimed then 'RUNNING' else 'PENDING' end, ins.id,
+          case when conv.claimed then ${p.add(claimFor?.owner ?? null, 'text')} end,
+          case when conv.claimed then now() + (${p.add(claimFor?.leaseMs ?? 0, 'int')} * interval '1 millisecond') end
         from ins, conv
         returning *),
       started as (
@@ -178,13 +185,15 @@ export class ConversationService {
         returning id, conversation_id, run_id, task_id, agent_name, type, data, created_at),
       note as (select ${
         notify
-          ? sql`pg_notify(${notify}, json_build_object('upTo', coalesce((select id from started), (select id from ins)))::text)`
-          : sql`null`
+          ? `pg_notify(${p.add(notify, 'text')}, json_build_object('upTo', coalesce((select id from started), (select id from ins)))::text)`
+          : 'null'
       } as n)
       select to_jsonb(ins) as event, to_jsonb(run) as run, (select to_jsonb(started) from started) as started,
         conv.customer_id
-      from ins, run, conv, note`);
-    const [row] = rowsOf<{ event: unknown; run: unknown; started: unknown; customer_id: string | null }>(result);
+      from ins, run, conv, note`,
+      p.values,
+    );
+    const row = result[0] as { event: unknown; run: unknown; started: unknown; customer_id: string | null } | undefined;
     if (!row) throw new NotFoundError(`No conversation ${conversationId}`);
     const message = rawToEvent(jsonColumn(row.event));
     const run = rawToRun(jsonColumn(row.run));

@@ -2,14 +2,13 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { AgentFactory } from '../agents/agent-factory.js';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { EVENT_SEQUENCE_LOCK, type RunPatch, rawToEvent } from '../db/event-store.js';
-import { jsonColumn, rawToRun } from '../db/raw-rows.js';
+import { jsonColumn, rawToRun, SqlParams } from '../db/raw-rows.js';
 import { runs } from '../db/schema/conversations.js';
 import { ConflictError, isBatonError, RunCancelledError, ValidationError } from '../errors.js';
 import { abortable } from '../models/abortable.js';
 import type { ModelProvider } from '../models/model-provider.js';
 import { RetryBudget } from '../models/retry-policy.js';
 import type { Services } from '../services.js';
-import { rowsOf } from '../store/sql-rows.js';
 import type { ToolDefinition } from '../tools/tool-registry.js';
 import { ChatOrchestrator, type RunStart } from './chat-orchestrator.js';
 import { type ChatState, KNOWLEDGE_RETRIEVER, type KnowledgeArticle } from './chat-state.js';
@@ -229,11 +228,11 @@ export class RunManager {
     if (this.stopped) return;
     try {
       // After every run, off the turn's path: one small read, no query builder.
-      const [first] = rowsOf<{ id: string; status: string }>(
-        await this.services.db.execute(sql`
-          select id, status from runs
-          where conversation_id = ${conversationId} and status in ('PENDING', 'RUNNING', 'PAUSED')
-          order by created_at, id limit 1`),
+      const [first] = await this.services.database.query<{ id: string; status: string }>(
+        `select id, status from runs
+        where conversation_id = $1::uuid and status in ('PENDING', 'RUNNING', 'PAUSED')
+        order by created_at, id limit 1`,
+        [conversationId],
       );
       if (first?.status !== 'PENDING') return;
       await this.claimAndExecute(first.id);
@@ -250,35 +249,41 @@ export class RunManager {
    * every event write does).
    */
   private async claim(runId: string): Promise<ClaimedRun | undefined> {
-    const { db, events } = this.services;
+    const { database, events } = this.services;
     const notify = events.bus.notifyChannel;
-    const rows = rowsOf<{ run: unknown; previous_status: string; customer_id: string | null; started: unknown }>(
-      await db.execute(sql`
-        with lock as materialized (select pg_advisory_xact_lock(${EVENT_SEQUENCE_LOCK}) as locked),
-        target as (
-          select r.id, r.status from runs r
-          where r.id = ${runId} and exists (select 1 from lock)
-            and ((r.status = 'PENDING' and not exists (
-                    select 1 from runs o
-                    where o.conversation_id = r.conversation_id and o.status in ('PENDING', 'RUNNING', 'PAUSED')
-                      and (o.created_at < r.created_at or (o.created_at = r.created_at and o.id < r.id))))
-              or (r.status = 'RUNNING' and r.lease_expires_at < now()))
-          for update of r skip locked),
-        claimed as (
-          update runs set lease_owner = ${this.ownerId},
-            lease_expires_at = now() + (${this.leaseMs} * interval '1 millisecond'),
-            status = 'RUNNING', updated_at = now()
-          from target where runs.id = target.id
-          returning runs.*, target.status as previous_status),
-        started as (
-          insert into events (conversation_id, run_id, type, data)
-          select c.conversation_id, c.id, 'RUN_STARTED', jsonb_build_object('mode', c.mode) from claimed c
-          where c.previous_status = 'PENDING' and c.plan is null
-          returning id, conversation_id, run_id, task_id, agent_name, type, data, created_at),
-        note as (select count(${notify ? sql`pg_notify(${notify}, json_build_object('upTo', started.id)::text)` : sql`1`}) as n from started)
-        select to_jsonb(claimed) as run, claimed.previous_status, conv.customer_id,
-          (select to_jsonb(started) from started) as started
-        from claimed join conversations conv on conv.id = claimed.conversation_id, note`),
+    const p = new SqlParams();
+    const rows = await database.query<{
+      run: unknown;
+      previous_status: string;
+      customer_id: string | null;
+      started: unknown;
+    }>(
+      `with lock as materialized (select pg_advisory_xact_lock(${p.add(EVENT_SEQUENCE_LOCK, 'bigint')}) as locked),
+      target as (
+        select r.id, r.status from runs r
+        where r.id = ${p.add(runId, 'uuid')} and exists (select 1 from lock)
+          and ((r.status = 'PENDING' and not exists (
+                  select 1 from runs o
+                  where o.conversation_id = r.conversation_id and o.status in ('PENDING', 'RUNNING', 'PAUSED')
+                    and (o.created_at < r.created_at or (o.created_at = r.created_at and o.id < r.id))))
+            or (r.status = 'RUNNING' and r.lease_expires_at < now()))
+        for update of r skip locked),
+      claimed as (
+        update runs set lease_owner = ${p.add(this.ownerId, 'text')},
+          lease_expires_at = now() + (${p.add(this.leaseMs, 'int')} * interval '1 millisecond'),
+          status = 'RUNNING', updated_at = now()
+        from target where runs.id = target.id
+        returning runs.*, target.status as previous_status),
+      started as (
+        insert into events (conversation_id, run_id, type, data)
+        select c.conversation_id, c.id, 'RUN_STARTED', jsonb_build_object('mode', c.mode) from claimed c
+        where c.previous_status = 'PENDING' and c.plan is null
+        returning id, conversation_id, run_id, task_id, agent_name, type, data, created_at),
+      note as (select count(${notify ? `pg_notify(${p.add(notify, 'text')}, json_build_object('upTo', started.id)::text)` : '1'}) as n from started)
+      select to_jsonb(claimed) as run, claimed.previous_status, conv.customer_id,
+        (select to_jsonb(started) from started) as started
+      from claimed join conversations conv on conv.id = claimed.conversation_id, note`,
+      p.values,
     );
     const claimed = rows[0];
     if (!claimed) return undefined;

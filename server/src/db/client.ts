@@ -25,6 +25,12 @@ export interface Database {
   /** The PGlite instance (PGlite only), e.g. to dump its data directory. */
   client?: PGlite;
   db: Db;
+  /**
+   * Raw SQL for the statements on every turn's path, where a query builder's CPU shows: `$1`-style
+   * parameters, prepared and cached by statement text on PostgreSQL. Cast parameters in the text
+   * (`$1::text::jsonb` for JSON passed as a string). Timestamps may come back as text (dateColumn).
+   */
+  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** LISTEN on a channel; resolves once listening. `onReconnect` fires after a dropped connection listens again. */
   listen(channel: string, onMessage: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
@@ -84,6 +90,9 @@ async function openPglite(dataDir = 'memory://', loadDataDir?: Blob): Promise<Da
     kind: 'pglite',
     db,
     client,
+    async query<T>(text: string, params: readonly unknown[] = []) {
+      return (await client.query<T>(text, [...params])).rows;
+    },
     async listen(channel, onMessage) {
       const unlisten = await client.listen(channel, onMessage);
       return () => unlisten();
@@ -114,6 +123,9 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
   return {
     kind: 'postgres',
     db,
+    async query<T>(text: string, params: readonly unknown[] = []) {
+      return (await sql.unsafe(text, [...params] as never[], { prepare: true })) as unknown as T[];
+    },
     async listen(channel, onMessage, onReconnect) {
       let first = true;
       const sub = await sql.listen(channel, onMessage, () => {

@@ -1,8 +1,8 @@
 import { and, asc, eq, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { BatonEvent, EventType, NewEvent } from '../chat/events.js';
 import { transientEventTypes } from '../chat/events.js';
-import type { Db, DbOrTx } from './client.js';
-import { dateColumn, jsonColumn } from './raw-rows.js';
+import type { Database, Db } from './client.js';
+import { dateColumn, jsonColumn, SqlParams } from './raw-rows.js';
 import type { RunStatus } from './schema/conversations.js';
 import { type EventRow, events } from './schema/events.js';
 
@@ -38,47 +38,57 @@ export interface AppendOptions {
 }
 
 /**
- * Persistence of the event log. A batch is one SQL statement (one round trip): take the sequence
- * lock, insert the events, update the run row, and queue the NOTIFY, which PostgreSQL delivers on commit.
+ * Persistence of the event log. A batch is one SQL statement (one round trip, one commit): take the
+ * sequence lock, insert the events, update the run row, and queue the NOTIFY, which PostgreSQL
+ * delivers on commit.
  */
 export class EventStore {
-  constructor(private readonly db: Db) {}
+  private readonly db: Db;
 
-  async append(batch: readonly NewEvent[], tx?: DbOrTx, options: AppendOptions = {}): Promise<BatonEvent[]> {
+  constructor(private readonly database: Pick<Database, 'db' | 'query'>) {
+    this.db = database.db;
+  }
+
+  async append(batch: readonly NewEvent[], options: AppendOptions = {}): Promise<BatonEvent[]> {
     const stored = batch.filter((e) => !transientEventTypes.has(e.type));
-    const db = tx ?? this.db;
-    if (stored.length === 0) {
-      if (options.run) await db.execute(sql`with ${runUpdate(options.run)} select 1`);
+    const params = new SqlParams();
+    const ctes: string[] = [];
+    if (stored.length) {
+      const rows = stored.map((e, i) => ({
+        i,
+        conversation_id: e.conversationId,
+        run_id: e.runId ?? null,
+        task_id: e.taskId ?? null,
+        agent_name: e.agentName ?? null,
+        type: e.type,
+        data: e.data,
+      }));
+      ctes.push(
+        `lock as materialized (select pg_advisory_xact_lock(${params.add(EVENT_SEQUENCE_LOCK, 'bigint')}) as locked)`,
+        `ins as (
+          insert into events (conversation_id, run_id, task_id, agent_name, type, data)
+          select x.conversation_id, x.run_id, x.task_id, x.agent_name, x.type, x.data
+          from lock, jsonb_to_recordset(${params.add(JSON.stringify(rows), 'text')}::jsonb)
+            as x(i int, conversation_id uuid, run_id uuid, task_id text, agent_name text, type text, data jsonb)
+          order by x.i
+          returning id, conversation_id, run_id, task_id, agent_name, type, data, created_at)`,
+      );
+    }
+    if (options.run) ctes.push(runUpdate(options.run, params));
+    if (!stored.length) {
+      if (options.run) await this.database.query(`with ${ctes.join(', ')} select 1`, params.values);
       return [];
     }
-    const rows = stored.map((e, i) => ({
-      i,
-      conversation_id: e.conversationId,
-      run_id: e.runId ?? null,
-      task_id: e.taskId ?? null,
-      agent_name: e.agentName ?? null,
-      type: e.type,
-      data: e.data,
-    }));
-    const ctes: SQL[] = [
-      sql`lock as materialized (select pg_advisory_xact_lock(${EVENT_SEQUENCE_LOCK}) as locked)`,
-      sql`ins as (
-        insert into events (conversation_id, run_id, task_id, agent_name, type, data)
-        select x.conversation_id, x.run_id, x.task_id, x.agent_name, x.type, x.data
-        from lock, jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-          as x(i int, conversation_id uuid, run_id uuid, task_id text, agent_name text, type text, data jsonb)
-        order by x.i
-        returning id, conversation_id, run_id, task_id, agent_name, type, data, created_at)`,
-    ];
-    if (options.run) ctes.push(runUpdate(options.run));
     ctes.push(
       options.notify
-        ? sql`note as (select pg_notify(${options.notify}, json_build_object('upTo', (select max(id) from ins))::text) as n)`
-        : sql`note as (select 1 as n)`,
+        ? `note as (select pg_notify(${params.add(options.notify, 'text')}, json_build_object('upTo', (select max(id) from ins))::text) as n)`
+        : 'note as (select 1 as n)',
     );
-    const result = await db.execute(sql`with ${sql.join(ctes, sql`, `)} select ins.* from ins, note order by ins.id`);
-    const out = resultRows(result).map(rawToEvent);
-    return out;
+    const rows = await this.database.query(
+      `with ${ctes.join(', ')} select ins.* from ins, note order by ins.id`,
+      params.values,
+    );
+    return rows.map(rawToEvent);
   }
 
   async list(query: EventQuery): Promise<BatonEvent[]> {
@@ -104,14 +114,15 @@ export class EventStore {
   }
 }
 
-function runUpdate(run: RunPatch): SQL {
-  const sets: SQL[] = [sql`updated_at = now()`];
-  if (run.status) sets.push(sql`status = ${run.status}`);
-  if (run.plan !== undefined) sets.push(sql`plan = ${JSON.stringify(run.plan)}::jsonb`);
-  if (run.completedTaskIds) sets.push(sql`completed_task_ids = ${JSON.stringify(run.completedTaskIds)}::jsonb`);
-  if (run.error !== undefined) sets.push(sql`error = ${run.error}`);
-  if (run.finished) sets.push(sql`finished_at = now()`, sql`lease_owner = null`, sql`lease_expires_at = null`);
-  return sql`upd as (update runs set ${sql.join(sets, sql`, `)} where id = ${run.id} returning id)`;
+function runUpdate(run: RunPatch, params: SqlParams): string {
+  const sets = ['updated_at = now()'];
+  if (run.status) sets.push(`status = ${params.add(run.status, 'text')}`);
+  if (run.plan !== undefined) sets.push(`plan = ${params.add(JSON.stringify(run.plan), 'text')}::jsonb`);
+  if (run.completedTaskIds)
+    sets.push(`completed_task_ids = ${params.add(JSON.stringify(run.completedTaskIds), 'text')}::jsonb`);
+  if (run.error !== undefined) sets.push(`error = ${params.add(run.error, 'text')}`);
+  if (run.finished) sets.push('finished_at = now()', 'lease_owner = null', 'lease_expires_at = null');
+  return `upd as (update runs set ${sets.join(', ')} where id = ${params.add(run.id, 'uuid')} returning id)`;
 }
 
 /** drizzle's execute returns an array on postgres.js and `{ rows }` on PGlite. */

@@ -20,8 +20,8 @@ export class MemoryEventStore implements Pick<EventStore, 'append' | 'list' | 'm
   private readonly runRecords = new Map<string, MemoryRunRecord>();
   private nextId = 1;
 
-  /** Stores the non-transient events of a batch and applies the run patch. The `tx` argument is ignored. */
-  async append(batch: readonly NewEvent[], _tx?: unknown, options: AppendOptions = {}): Promise<BatonEvent[]> {
+  /** Stores the non-transient events of a batch and applies the run patch. */
+  async append(batch: readonly NewEvent[], options: AppendOptions = {}): Promise<BatonEvent[]> {
     const createdAt = new Date();
     const stored: BatonEvent[] = [];
     for (const e of batch) {

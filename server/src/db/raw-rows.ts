@@ -1,5 +1,18 @@
 import type { RunRow } from './schema/conversations.js';
 
+/**
+ * Numbered parameters for raw SQL text: `add(value, 'uuid')` keeps the value and returns `$n::uuid`.
+ * Every parameter carries a cast, so its type never depends on what the server infers.
+ */
+export class SqlParams {
+  readonly values: unknown[] = [];
+
+  add(value: unknown, cast: string): string {
+    this.values.push(value);
+    return `$${this.values.length}::${cast}`;
+  }
+}
+
 /** A json/jsonb value as the driver returned it: parsed already (postgres.js, PGlite) or still text. */
 export function jsonColumn<T = Record<string, unknown>>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Principal } from '../auth/principal.js';
 import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
+import type { Database, Db } from '../db/client.js';
 import { RateLimitedError } from '../errors.js';
 import { rowsOf } from '../store/sql-rows.js';
 import { slidingWindow, type WindowDecision } from './sliding-window.js';
@@ -21,10 +21,14 @@ export interface RateLimitRule {
 export class RateLimiter {
   private pruneTimer?: NodeJS.Timeout;
 
+  private readonly db: Db;
+
   constructor(
-    private readonly db: Db,
+    private readonly database: Pick<Database, 'db' | 'query'>,
     private readonly limits: Config['rateLimits'],
-  ) {}
+  ) {
+    this.db = database.db;
+  }
 
   /** Counts one request against `bucket`; throws RateLimitedError (with retryAfter seconds) when over. */
   async consume(bucket: string, rule: RateLimitRule, what: string): Promise<void> {
@@ -82,26 +86,25 @@ export class RateLimiter {
 
   /** One upsert: moves the bucket to the current window (carrying the last window's count) and counts. */
   async hit(bucket: string, rule: RateLimitRule): Promise<WindowDecision> {
-    const w = rule.windowSeconds;
-    const [row] = rowsOf<{ count: number; previous_count: number; elapsed: number }>(
-      await this.db.execute(sql`
-        insert into rate_limits as r (bucket, window_start, count, previous_count)
-        values (${bucket}, to_timestamp(floor(extract(epoch from now()) / ${w}::int) * ${w}::int), 1, 0)
-        on conflict (bucket) do update set
-          previous_count = case
-            when r.window_start = excluded.window_start then r.previous_count
-            when r.window_start = excluded.window_start - make_interval(secs => ${w}::int) then r.count
-            else 0 end,
-          count = case when r.window_start = excluded.window_start then r.count + 1 else 1 end,
-          window_start = excluded.window_start
-        returning count, previous_count, extract(epoch from now() - window_start)::float8 as elapsed`),
+    const [row] = await this.database.query<{ count: number; previous_count: number; elapsed: number }>(
+      `insert into rate_limits as r (bucket, window_start, count, previous_count)
+      values ($1::text, to_timestamp(floor(extract(epoch from now()) / $2::int) * $2::int), 1, 0)
+      on conflict (bucket) do update set
+        previous_count = case
+          when r.window_start = excluded.window_start then r.previous_count
+          when r.window_start = excluded.window_start - make_interval(secs => $2::int) then r.count
+          else 0 end,
+        count = case when r.window_start = excluded.window_start then r.count + 1 else 1 end,
+        window_start = excluded.window_start
+      returning count, previous_count, extract(epoch from now() - window_start)::float8 as elapsed`,
+      [bucket, rule.windowSeconds],
     );
     return slidingWindow(
       {
         count: Number(row!.count),
         previousCount: Number(row!.previous_count),
         elapsedSeconds: Number(row!.elapsed),
-        windowSeconds: w,
+        windowSeconds: rule.windowSeconds,
       },
       rule.limit,
     );

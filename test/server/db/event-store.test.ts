@@ -11,7 +11,7 @@ describe('EventStore', () => {
   let store: EventStore;
   beforeAll(async () => {
     t = await createTestDatabase();
-    store = new EventStore(t.database.db);
+    store = new EventStore(t.database);
   });
   afterAll(() => t.dispose());
 

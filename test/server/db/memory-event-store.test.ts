@@ -68,11 +68,11 @@ describe('MemoryEventStore', () => {
 
   it('applies a run patch with its batch, keeping fields a later patch leaves unset', async () => {
     const store = new MemoryEventStore();
-    await store.append([msg('a')], undefined, { run: { id: runId, status: 'RUNNING', plan: { tasks: [] } } });
-    await store.append([], undefined, { run: { id: runId, completedTaskIds: ['t1'] } });
+    await store.append([msg('a')], { run: { id: runId, status: 'RUNNING', plan: { tasks: [] } } });
+    await store.append([], { run: { id: runId, completedTaskIds: ['t1'] } });
     expect(store.run(runId)).toMatchObject({ status: 'RUNNING', plan: { tasks: [] }, completedTaskIds: ['t1'] });
     expect(store.run(runId)?.finishedAt).toBeUndefined();
-    await store.append([msg('done')], undefined, { run: { id: runId, status: 'COMPLETED', finished: true } });
+    await store.append([msg('done')], { run: { id: runId, status: 'COMPLETED', finished: true } });
     expect(store.run(runId)?.status).toBe('COMPLETED');
     expect(store.run(runId)?.finishedAt).toBeInstanceOf(Date);
   });

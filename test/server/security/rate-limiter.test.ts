@@ -27,8 +27,8 @@ describe('RateLimiter on the database', () => {
     db = await createTestDatabase();
     // On PostgreSQL the second replica has its own connection pool, as another process would.
     second = db.url ? await openDatabase({ databaseUrl: db.url, maxConnections: 3 }) : undefined;
-    replicaA = new RateLimiter(db.database.db, limits);
-    replicaB = new RateLimiter((second ?? db.database).db, limits);
+    replicaA = new RateLimiter(db.database, limits);
+    replicaB = new RateLimiter(second ?? db.database, limits);
   });
   afterAll(async () => {
     await second?.close();
@@ -82,7 +82,7 @@ describe('RateLimiter on the database', () => {
   });
 
   it('a limit of 0 is off, and prune removes idle buckets only', async () => {
-    const off = new RateLimiter(db.database.db, { ...limits, requestsPerKey: 0 });
+    const off = new RateLimiter(db.database, { ...limits, requestsPerKey: 0 });
     for (let i = 0; i < 20; i++) await off.checkRequest(key('unlimited'));
     await db.database.db.execute(
       "update rate_limits set window_start = now() - interval '1 hour' where bucket = 'key:k2:requests'",
