@@ -32,13 +32,12 @@ export async function startModelServer(): Promise<{
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
-  const waiting: ((line: string) => void)[] = [];
-  lines.on('line', (line) => waiting.shift()?.(line));
-  const next = () =>
-    new Promise<string>((resolve, reject) => {
-      waiting.push(resolve);
-      child.once('exit', () => reject(new Error('the model server exited')));
-    });
+  const waiting: { resolve: (line: string) => void; reject: (err: Error) => void }[] = [];
+  lines.on('line', (line) => waiting.shift()?.resolve(line));
+  child.once('exit', () => {
+    for (const w of waiting.splice(0)) w.reject(new Error('the model server exited'));
+  });
+  const next = () => new Promise<string>((resolve, reject) => waiting.push({ resolve, reject }));
   const ask = async <T>(command: string): Promise<T> => {
     const answer = next();
     child.stdin.write(`${command}\n`);
