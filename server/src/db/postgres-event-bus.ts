@@ -5,12 +5,12 @@ import type { EventStore } from './event-store.js';
 import { deliver } from './memory-event-bus.js';
 
 const CHANNEL = 'baton_events';
-/** NOTIFY payloads must stay under 8000 bytes; bigger transient events are dropped with a warning. */
+/** NOTIFY payloads must stay under 8000 bytes; bigger transient events reach this replica's subscribers only. */
 const MAX_PAYLOAD = 7_500;
 /** Events read per catch-up query. */
 const READ_PAGE = 5_000;
 
-type Notice = { upTo: number } | { transient: BatonEvent };
+type Notice = { upTo: number } | { transient: BatonEvent; origin: string };
 
 /**
  * LISTEN/NOTIFY fan-out across server replicas. NOTIFY carries the highest new event id;
@@ -24,6 +24,8 @@ export class PostgresEventBus implements EventBus {
   /** Events this process published and has not yet delivered: saves a read on the hot path. */
   private readonly pending = new Map<number, BatonEvent>();
   private watermark = 0;
+  /** Tells this replica's own transient NOTIFYs apart when they come back. */
+  private readonly origin = crypto.randomUUID();
   /** The highest id any NOTIFY announced: every id up to it is committed (ids become visible in order). */
   private notified = 0;
   private queue: Promise<void> = Promise.resolve();
@@ -57,7 +59,11 @@ export class PostgresEventBus implements EventBus {
     let upTo = 0;
     for (const event of events) {
       if (event.id === null) {
-        const payload = JSON.stringify({ transient: event } satisfies Notice);
+        // Delivered here at once, in order with this replica's stored events (which are delivered
+        // after their commit, so a delta never arrives after the message it belongs to); the NOTIFY
+        // is for the other replicas, and this one skips it when it comes back.
+        this.enqueue(async () => deliver(this.listeners, event));
+        const payload = JSON.stringify({ transient: event, origin: this.origin } satisfies Notice);
         if (payload.length <= MAX_PAYLOAD) await this.database.notify(CHANNEL, payload);
         continue;
       }
@@ -91,6 +97,7 @@ export class PostgresEventBus implements EventBus {
       return;
     }
     if ('transient' in notice) {
+      if (notice.origin === this.origin) return;
       // createdAt crossed the wire as an ISO string.
       const event = { ...notice.transient, createdAt: new Date(notice.transient.createdAt) } as BatonEvent;
       this.enqueue(async () => deliver(this.listeners, event));

@@ -63,12 +63,15 @@ describe('PostgresEventBus delivery order (no database: NOTIFY is held back by h
 
   async function startBus(stored: BatonEvent[]) {
     let notice: ((payload: string) => void) | undefined;
+    const sent: string[] = [];
     const database = {
       listen: async (_channel: string, onMessage: (payload: string) => void) => {
         notice = onMessage;
         return async () => {};
       },
-      notify: async () => {},
+      notify: async (_channel: string, payload: string) => {
+        sent.push(payload);
+      },
     } as unknown as Database;
     const store = {
       maxId: async () => 0,
@@ -79,8 +82,19 @@ describe('PostgresEventBus delivery order (no database: NOTIFY is held back by h
       throw err;
     });
     const seen: number[] = [];
-    bus.subscribe((e) => seen.push(e.id!));
-    return { bus, seen, notify: (upTo: number) => notice?.(JSON.stringify({ upTo })) };
+    const types: string[] = [];
+    bus.subscribe((e) => {
+      if (e.id !== null) seen.push(e.id);
+      types.push(e.type);
+    });
+    return {
+      bus,
+      seen,
+      types,
+      sent,
+      notify: (upTo: number) => notice?.(JSON.stringify({ upTo })),
+      echo: (payload: string) => notice?.(payload),
+    };
   }
 
   it("delivers this process's own events at once, in id order, without waiting for their NOTIFY", async () => {
@@ -101,6 +115,22 @@ describe('PostgresEventBus delivery order (no database: NOTIFY is held back by h
     notify(2);
     await new Promise((r) => setTimeout(r, 10));
     expect(seen).toEqual([1, 2]);
+    await bus.close();
+  });
+
+  it('delivers its own MESSAGE_DELTA here at once and before the message that follows it; the NOTIFY is for other replicas', async () => {
+    const { bus, types, sent, echo } = await startBus([]);
+    const delta = { ...event(0), id: null, type: 'MESSAGE_DELTA', data: { delta: 'Hel' } } as unknown as BatonEvent;
+    await bus.publish([delta]);
+    await bus.publish([event(1)], { notified: true });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(types).toEqual(['MESSAGE_DELTA', 'MESSAGE']);
+    // Its own NOTIFY coming back is skipped; another replica's delta is delivered.
+    expect(sent).toHaveLength(1);
+    echo(sent[0]!);
+    echo(JSON.stringify({ transient: delta, origin: 'another-replica' }));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(types).toEqual(['MESSAGE_DELTA', 'MESSAGE', 'MESSAGE_DELTA']);
     await bus.close();
   });
 });
