@@ -31,6 +31,8 @@ export class PostgresEventBus implements EventBus {
   private queue: Promise<void> = Promise.resolve();
   private unlisten?: () => Promise<void>;
   private closed = false;
+  private retry?: NodeJS.Timeout;
+  private retryDelayMs = 0;
 
   private constructor(
     private readonly database: Database,
@@ -83,6 +85,7 @@ export class PostgresEventBus implements EventBus {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.retry);
     await this.unlisten?.().catch(() => {});
     await this.queue;
     this.listeners.clear();
@@ -111,8 +114,29 @@ export class PostgresEventBus implements EventBus {
   /** Notices are handled one at a time, so delivery order equals id order. */
   private enqueue(task: () => Promise<void>): void {
     this.queue = this.queue.then(task).catch((err) => {
-      if (!this.closed) this.onError(err);
+      if (this.closed) return;
+      this.onError(err);
+      this.retryCatchUp();
     });
+  }
+
+  /**
+   * A catch-up read failed (a dropped connection): events up to the newest announced id wait behind
+   * the watermark. Read again soon rather than at the next NOTIFY, which may never come when every
+   * conversation is waiting for one of those events.
+   */
+  private retryCatchUp(): void {
+    if (this.retry || this.closed) return;
+    this.retryDelayMs = Math.min(this.retryDelayMs * 2 || 50, 2_000);
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      this.enqueue(async () => {
+        // Everything committed, not just what a NOTIFY announced: NOTIFYs may have been missed too.
+        await this.catchUp(Number.MAX_SAFE_INTEGER);
+        this.retryDelayMs = 0;
+      });
+    }, this.retryDelayMs);
+    this.retry.unref();
   }
 
   /** Delivers this process's events that come next in id order; stops at the first id that is not ours. */

@@ -61,7 +61,8 @@ describe('PostgresEventBus delivery order (no database: NOTIFY is held back by h
       createdAt: new Date(),
     }) as BatonEvent;
 
-  async function startBus(stored: BatonEvent[]) {
+  async function startBus(stored: BatonEvent[], options: { failReads?: number } = {}) {
+    let failReads = options.failReads ?? 0;
     let notice: ((payload: string) => void) | undefined;
     const sent: string[] = [];
     const database = {
@@ -75,12 +76,13 @@ describe('PostgresEventBus delivery order (no database: NOTIFY is held back by h
     } as unknown as Database;
     const store = {
       maxId: async () => 0,
-      list: async ({ after, upTo }: { after: number; upTo?: number }) =>
-        stored.filter((e) => e.id! > after && (upTo === undefined || e.id! <= upTo)),
+      list: async ({ after, upTo }: { after: number; upTo?: number }) => {
+        if (failReads-- > 0) throw Object.assign(new Error('connection closed'), { code: 'CONNECTION_CLOSED' });
+        return stored.filter((e) => e.id! > after && (upTo === undefined || e.id! <= upTo));
+      },
     } as unknown as EventStore;
-    const bus = await PostgresEventBus.start(database, store, (err) => {
-      throw err;
-    });
+    const errors: unknown[] = [];
+    const bus = await PostgresEventBus.start(database, store, (err) => errors.push(err));
     const seen: number[] = [];
     const types: string[] = [];
     bus.subscribe((e) => {
@@ -89,6 +91,7 @@ describe('PostgresEventBus delivery order (no database: NOTIFY is held back by h
     });
     return {
       bus,
+      errors,
       seen,
       types,
       sent,
@@ -131,6 +134,15 @@ describe('PostgresEventBus delivery order (no database: NOTIFY is held back by h
     echo(JSON.stringify({ transient: delta, origin: 'another-replica' }));
     await new Promise((r) => setTimeout(r, 10));
     expect(types).toEqual(['MESSAGE_DELTA', 'MESSAGE', 'MESSAGE_DELTA']);
+    await bus.close();
+  });
+
+  it('retries a catch-up read that failed (a dropped connection) without waiting for another NOTIFY', async () => {
+    const { bus, seen, errors, notify } = await startBus([event(1), event(2)], { failReads: 2 });
+    notify(2);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(errors).toHaveLength(2);
+    expect(seen).toEqual([1, 2]);
     await bus.close();
   });
 });
