@@ -129,15 +129,31 @@ interface Traffic {
   refused: number;
   conversations: string[];
   subs: Collected<WireEvent>[];
+  /** When the latest message was accepted (Date.now()). */
+  lastAcceptedAt: number;
+}
+
+/**
+ * Waits until a message was accepted a moment ago, so its run is being answered (the model alone takes
+ * 40 ms). The conversations tend to move in lockstep, with moments where no run is in flight; a
+ * disruption that lands in one of those tests nothing.
+ */
+async function whileInFlight(t: Traffic): Promise<void> {
+  while (Date.now() - t.lastAcceptedAt > 5) await sleep(1);
 }
 
 /**
  * Conversations that each send a message, wait for its RUN_COMPLETED on their live subscription, and
  * send the next, while `disrupt` runs; a send that fails was not accepted and is retried.
  */
-async function driveTraffic(app: App, url: string, disrupt: () => Promise<void>, count = 6): Promise<Traffic> {
+async function driveTraffic(
+  app: App,
+  url: string,
+  disrupt: (t: Traffic) => Promise<void>,
+  count = 6,
+): Promise<Traffic> {
   const { services } = app;
-  const t: Traffic = { services, accepted: new Map(), refused: 0, conversations: [], subs: [] };
+  const t: Traffic = { services, accepted: new Map(), refused: 0, conversations: [], subs: [], lastAcceptedAt: 0 };
   for (let i = 0; i < count; i++) t.conversations.push((await services.conversations.start({})).conversation.id);
   for (const id of t.conversations)
     t.subs.push(subscribe('ws', url, EVENTS, { id }, (d) => d.conversationEvents as WireEvent));
@@ -156,6 +172,7 @@ async function driveTraffic(app: App, url: string, disrupt: () => Promise<void>,
         continue;
       }
       t.accepted.set(runId, { conversationId: id, at: Date.now() });
+      t.lastAcceptedAt = Date.now();
       const deadline = Date.now() + 30_000;
       while (!sub.items.some((e) => e.runId === runId && e.type === 'RUN_COMPLETED')) {
         if (Date.now() > deadline) throw new Error(`no RUN_COMPLETED for run ${runId} on the subscription`);
@@ -165,7 +182,7 @@ async function driveTraffic(app: App, url: string, disrupt: () => Promise<void>,
   };
   const traffic = Promise.all(t.conversations.map((_, i) => talk(i)));
   try {
-    await disrupt();
+    await disrupt(t);
   } finally {
     stopping = true;
     await traffic;
@@ -184,11 +201,11 @@ async function expectNothingLost(t: Traffic): Promise<void> {
   }
 }
 
-/** Runs that were accepted before `at` and completed after `after`: they crossed the disruption. */
+/** Runs that were accepted by `at` and completed after `after`: they crossed the disruption. */
 async function crossed(t: Traffic, at: number, after: number): Promise<number> {
   const late = await Promise.all(
     [...t.accepted]
-      .filter(([, a]) => a.at < at)
+      .filter(([, a]) => a.at <= at)
       .map(async ([runId]) => {
         const [done] = await t.services.eventStore.list({ runId, types: ['RUN_COMPLETED'] });
         return !!done && done.createdAt.getTime() > after;
@@ -226,9 +243,10 @@ describe('dropped database connections mid-traffic', () => {
     // A separate connection terminates every other backend of this test's database, three times.
     const admin = postgres(db.url!, { max: 1, onnotice: () => {} });
     let firstDrop = 0;
-    const t = await driveTraffic(app, url, async () => {
+    const t = await driveTraffic(app, url, async (traffic) => {
       for (let i = 0; i < 3; i++) {
         await sleep(700);
+        await whileInFlight(traffic);
         firstDrop ||= Date.now();
         await admin`select pg_terminate_backend(pid) from pg_stat_activity
           where datname = current_database() and pid <> pg_backend_pid()`;
@@ -279,8 +297,9 @@ describe('PostgreSQL restarts mid-traffic', () => {
     const { url } = await app.start(0, '127.0.0.1');
     let stoppedAt = 0;
     let restartedAt = 0;
-    const t = await driveTraffic(app, url, async () => {
+    const t = await driveTraffic(app, url, async (traffic) => {
       await sleep(1_500);
+      await whileInFlight(traffic);
       stoppedAt = Date.now();
       await cluster!.stop('fast');
       await sleep(2_500);
