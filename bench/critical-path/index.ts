@@ -3,9 +3,9 @@ import { buildApp } from '../../server/src/app.js';
 import type { BatonEvent } from '../../server/src/chat/events.js';
 import { loadConfig } from '../../server/src/config.js';
 import { OpenAIProvider } from '../../server/src/models/openai-provider.js';
+import { EXAMPLE, isSeedReply, seedCardPatches } from '../../test/fakes/seed-scenario.js';
 import { standInTools } from '../../test/fakes/stand-in-tools.js';
 import { createTestDatabase } from '../../test/helpers/test-database.js';
-import { EXAMPLE, isSeedReply, seedCardPatches } from '../turn-overhead/seed-scenario.js';
 import { machineLine } from '../turn-overhead/stats.js';
 import { KNOWLEDGE_MS, PLANNER_MS, startModelServer, TASK_CALL_MS } from './model-server.js';
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type RecordedRequest, startScriptedOpenAIServer } from '../../test/fakes/scripted-openai-server.js';
-import { ORDER_REPLY, PRODUCT_REPLY, seedPlan } from '../turn-overhead/seed-scenario.js';
+import { ORDER_REPLY, PRODUCT_REPLY, seedPlan } from '../../test/fakes/seed-scenario.js';
 
 export const PLANNER_MS = 200;
 /** Each task is two model calls (a tool call, then the answer): 300 ms of model time per task. */

@@ -11,7 +11,7 @@ import {
   Usage,
 } from '@openai/agents';
 import { z } from 'zod';
-import { EXAMPLE, isSeedReply, ORDER_REPLY, PRODUCT_REPLY } from './seed-scenario.js';
+import { EXAMPLE, isSeedReply, ORDER_REPLY, PRODUCT_REPLY } from '../../test/fakes/seed-scenario.js';
 
 /** A Model that answers instantly from a function of the request: the SDK's side of a zero-latency model. */
 class InstantModel implements Model {

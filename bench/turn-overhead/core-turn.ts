@@ -12,8 +12,8 @@ import { MemoryEventBus } from '../../server/src/db/memory-event-bus.js';
 import { MemoryEventStore } from '../../server/src/db/memory-event-store.js';
 import type { ToolDefinition } from '../../server/src/tools/tool-registry.js';
 import { ScriptedModel } from '../../test/fakes/scripted-model.js';
+import { EXAMPLE, isSeedReply, seedCards, seedScript } from '../../test/fakes/seed-scenario.js';
 import { standInTools } from '../../test/fakes/stand-in-tools.js';
-import { EXAMPLE, isSeedReply, seedCards, seedScript } from './seed-scenario.js';
 
 /**
  * (a) The orchestration core alone: planner, orchestrator, agents and tools, with a zero-latency

@@ -4,9 +4,9 @@ import postgres from 'postgres';
 import { buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
 import { ScriptedModel } from '../../test/fakes/scripted-model.js';
+import { seedCardPatches, seedScript } from '../../test/fakes/seed-scenario.js';
 import { standInTools } from '../../test/fakes/stand-in-tools.js';
 import { createTestDatabase } from '../../test/helpers/test-database.js';
-import { seedCardPatches, seedScript } from './seed-scenario.js';
 import { cpuMs } from './stats.js';
 
 /** The events a seed-example turn stores (order varies with the two concurrent tasks). */

@@ -3,7 +3,7 @@ import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { EXAMPLE, isSeedReply } from './seed-scenario.js';
+import { EXAMPLE, isSeedReply } from '../../test/fakes/seed-scenario.js';
 
 interface FeedEvent {
   conversationId: string;

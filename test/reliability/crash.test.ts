@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BatonEvent } from '../../server/src/chat/events.js';
@@ -10,10 +9,10 @@ import {
   type ScriptedReply,
   startScriptedOpenAIServer,
 } from '../fakes/scripted-openai-server.js';
+import { type ServerProcess, startServer, stopServer } from '../helpers/server-process.js';
 import { type Collected, subscribe } from '../helpers/subscribe.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
-const root = new URL('../../', import.meta.url).pathname;
 const postgresUrl = process.env.TEST_DATABASE_URL;
 
 const EMAIL = 'jane.doe@gmail.com';
@@ -61,47 +60,6 @@ function taskView(request: RecordedRequest) {
     task: String(messages[lastUser]?.content ?? ''),
     results: messages.slice(lastUser + 1).filter((m) => m.role === 'tool').length,
   };
-}
-
-interface ServerProcess {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-/** The real entry point (`server/src/main.ts`) as a child process; resolves with its URL. */
-function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  // `node --import tsx` rather than the tsx binary, which would run the server in a grandchild that SIGKILL misses.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/[^\s/]+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]!, output: () => out });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code ?? signal}):\n${out}`));
-    });
-  });
-}
-
-async function stopServer(server: ServerProcess | undefined) {
-  if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
-  const exited = new Promise((r) => server.child.once('exit', r));
-  server.child.kill('SIGTERM');
-  await exited;
 }
 
 async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {

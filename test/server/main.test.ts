@@ -1,41 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startServer, stopServer } from '../helpers/server-process.js';
 
-const root = new URL('../../', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'baton-main-'));
 
-/** Starts `pnpm start`'s entry point as a child process and waits for its URL. */
-function startServer(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['server/src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '', NODE_ENV: 'development' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/[^\s/]+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]!, output: () => out });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-  });
-}
-
-async function stop(child: ChildProcess) {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
+const start = () => startServer({ DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '', NODE_ENV: 'development' });
 
 const gql = async (url: string, query: string) =>
   (await (
@@ -53,7 +24,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('the server entry point on PGlite', () => {
   it('starts, serves GraphQL and health checks, and keeps its data across a restart', async () => {
-    const first = await startServer();
+    const first = await start();
     try {
       expect(first.output()).toContain('rule-based stand-in, not an LLM');
       expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
@@ -65,9 +36,9 @@ describe('the server entry point on PGlite', () => {
       const conv = await gql(first.url, 'mutation { startConversation { conversation { id } } }');
       expect(conv.errors).toBeUndefined();
     } finally {
-      await stop(first.child);
+      await stopServer(first);
     }
-    const second = await startServer();
+    const second = await start();
     try {
       const r = await gql(
         second.url,
@@ -78,7 +49,7 @@ describe('the server entry point on PGlite', () => {
       const agents = await gql(second.url, '{ agents { name } }');
       expect(agents.data?.agents).toHaveLength(8);
     } finally {
-      await stop(second.child);
+      await stopServer(second);
     }
   }, 240_000);
 });

@@ -2,47 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonEvent } from '../../../server/src/chat/events.js';
 import type { ModelRequest } from '../../../server/src/models/model-provider.js';
 import { ScriptedModel, type ScriptedReply, toolResultsSoFar } from '../../fakes/scripted-model.js';
+import { EXAMPLE, seedScript } from '../../fakes/seed-scenario.js';
 import { standInTools } from '../../fakes/stand-in-tools.js';
 import { createTestApp, type TestApp, waitForRun } from '../../helpers/test-app.js';
-
-const EXAMPLE = "Where's my order #W123, and by the way, do you have any red sneakers in men's size 9?";
-const twoTaskPlan = {
-  refuse: false,
-  tasks: [
-    {
-      id: 't1',
-      agent: 'OrderManagementAgent',
-      instruction: 'Check the status of order #W123',
-      statusMessage: 'Checking on the status of your order #W123...',
-      dependsOn: [],
-    },
-    {
-      id: 't2',
-      agent: 'ProductExpertAgent',
-      instruction: "Find red sneakers in men's size 9",
-      statusMessage: 'Looking for red sneakers in size 9...',
-      dependsOn: [],
-    },
-  ],
-};
 
 /** Scripted behaviour keyed by agent; tests override per case. */
 let script: (req: ModelRequest) => ScriptedReply | Promise<ScriptedReply>;
 const model = new ScriptedModel((req) => script(req));
 
-function exampleScript(req: ModelRequest): ScriptedReply {
-  if (req.agentName === 'PlannerAgent') return { content: JSON.stringify(twoTaskPlan) };
-  const done = toolResultsSoFar(req) > 0;
-  if (req.agentName === 'OrderManagementAgent')
-    return done
-      ? { content: 'Your order #W123 was delivered. Tracking: TRACK123.' }
-      : { toolCalls: [{ id: 'c1', name: 'store__get_order_details', arguments: '{"order_id":"#W123"}' }] };
-  if (req.agentName === 'ProductExpertAgent')
-    return done
-      ? { content: 'Yes: Running Shoes in red, size 9, $99.50.' }
-      : { toolCalls: [{ id: 'c2', name: 'store__search_products', arguments: '{"query":"red sneakers size 9"}' }] };
-  return { content: 'ok' };
-}
+/** The seed example: a two-task plan, one stand-in tool call and an answer per agent. */
+const exampleScript = seedScript;
 
 describe('ChatOrchestrator through the app (scripted model, stand-in tools)', () => {
   let t: TestApp;

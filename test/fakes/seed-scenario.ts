@@ -1,7 +1,7 @@
 import type { AgentCard } from '../../server/src/agents/agent-card.js';
 import { builtinCards } from '../../server/src/agents/builtin-cards.js';
 import type { ModelRequest } from '../../server/src/models/model-provider.js';
-import { type ScriptedReply, toolResultsSoFar } from '../../test/fakes/scripted-model.js';
+import { type ScriptedReply, toolResultsSoFar } from './scripted-model.js';
 
 /** The seed example: two intents, two specialists, one stand-in tool each. */
 export const EXAMPLE = "Where's my order #W123, and by the way, do you have any red sneakers in men's size 9?";

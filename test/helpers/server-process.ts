@@ -1,0 +1,50 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  /** Everything the server printed so far (stdout and stderr). */
+  output: () => string;
+}
+
+/**
+ * The real entry point (`server/src/main.ts`, what `pnpm start` runs) as a child process, with `env`
+ * over this process's environment; resolves with its URL once it listens.
+ */
+export function startServer(env: Record<string, string>): Promise<ServerProcess> {
+  // `node --import tsx` rather than the tsx binary, which would run the server in a grandchild that
+  // signals (SIGKILL in the crash test) would miss.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on (http:\/\/[^\s/]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1]!, output: () => out });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code ?? signal}):\n${out}`));
+    });
+  });
+}
+
+/** SIGTERM, then waits for the exit; nothing to do when the server has exited already. */
+export async function stopServer(server: ServerProcess | undefined): Promise<void> {
+  if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
+  const exited = new Promise((r) => server.child.once('exit', r));
+  server.child.kill('SIGTERM');
+  await exited;
+}
