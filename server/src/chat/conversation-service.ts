@@ -246,10 +246,6 @@ export class ConversationService {
       .where(and(eq(runs.conversationId, conversationId), inArray(runs.status, [...activeRunStatuses])))
       .orderBy(runs.createdAt);
   }
-
-  async touch(conversationId: string): Promise<void> {
-    await this.db.execute(sql`update conversations set updated_at = now() where id = ${conversationId}`);
-  }
 }
 
 const strip = ({ tokenHash: _t, ...rest }: ConversationRow): Conversation => rest;

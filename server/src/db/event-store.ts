@@ -125,12 +125,6 @@ function runUpdate(run: RunPatch, params: SqlParams): string {
   return `upd as (update runs set ${sets.join(', ')} where id = ${params.add(run.id, 'uuid')} returning id)`;
 }
 
-/** drizzle's execute returns an array on postgres.js and `{ rows }` on PGlite. */
-export function resultRows(result: unknown): Record<string, unknown>[] {
-  if (Array.isArray(result)) return result as Record<string, unknown>[];
-  return ((result as { rows?: Record<string, unknown>[] }).rows ?? []) as Record<string, unknown>[];
-}
-
 export function rawToEvent(r: Record<string, unknown>): BatonEvent {
   return {
     id: Number(r.id),
