@@ -20,6 +20,11 @@ export interface SentMessage {
   /** The run's RUN_STARTED, when sendMessage claimed it (`claimFor`). */
   started?: BatonEvent;
   customerId: string | null;
+  /**
+   * When sendMessage claimed the run: the conversation's transcript, this message last (what
+   * loadTranscriptEvents would read). Nothing else of the conversation can be running then.
+   */
+  history?: BatonEvent[];
 }
 
 /** How many verified tokens are remembered before the memo starts over. */
@@ -161,8 +166,9 @@ export class ConversationService {
       ? `(select count(*) = 0 from runs where conversation_id = ${conversation} and status in ('PENDING', 'RUNNING', 'PAUSED'))`
       : 'false';
     const runParam = p.add(runId, 'uuid');
-    const result = await this.database.query(
-      `with lock as materialized (select pg_advisory_xact_lock(${p.add(EVENT_SEQUENCE_LOCK, 'bigint')}) as locked),
+    const result = await this.events.storing(() =>
+      this.database.query(
+        `with lock as materialized (select pg_advisory_xact_lock(${p.add(EVENT_SEQUENCE_LOCK, 'bigint')}) as locked),
       conv as (
         update conversations set updated_at = now() from lock where id = ${conversation}
         returning id, customer_id, ${claim} as claimed),
@@ -189,17 +195,25 @@ export class ConversationService {
           : 'null'
       } as n)
       select to_jsonb(ins) as event, to_jsonb(run) as run, (select to_jsonb(started) from started) as started,
-        conv.customer_id
+        conv.customer_id,
+        case when run.status = 'RUNNING' then (${TRANSCRIPT_BEFORE}) end as history
       from ins, run, conv, note`,
-      p.values,
+        p.values,
+      ),
     );
-    const row = result[0] as { event: unknown; run: unknown; started: unknown; customer_id: string | null } | undefined;
+    const row = result[0] as
+      | { event: unknown; run: unknown; started: unknown; customer_id: string | null; history: unknown }
+      | undefined;
     if (!row) throw new NotFoundError(`No conversation ${conversationId}`);
     const message = rawToEvent(jsonColumn(row.event));
     const run = rawToRun(jsonColumn(row.run));
     const started = row.started == null ? undefined : rawToEvent(jsonColumn(row.started));
     await this.events.publishCommitted(started ? [message, started] : [message], { notified: !!notify });
-    return { run, message, started, customerId: row.customer_id };
+    const history =
+      row.history == null
+        ? undefined
+        : [...jsonColumn<Record<string, unknown>[]>(row.history).map(rawToEvent), message];
+    return { run, message, started, customerId: row.customer_id, history };
   }
 
   async getRun(id: string): Promise<Run> {
@@ -247,6 +261,16 @@ export class ConversationService {
       .orderBy(runs.createdAt);
   }
 }
+
+/**
+ * The transcript before this statement (its snapshot leaves out the message it stores), in
+ * loadTranscriptEvents's order. Read in the claiming statement, it saves the run a round trip.
+ */
+const TRANSCRIPT_BEFORE = `select coalesce(jsonb_agg(to_jsonb(t) - 'run_created_at' order by t.run_created_at, t.id), '[]'::jsonb)
+  from (select e.id, e.conversation_id, e.run_id, e.task_id, e.agent_name, e.type, e.data, e.created_at,
+      r.created_at as run_created_at
+    from events e join runs r on r.id = e.run_id
+    where e.conversation_id = conv.id and e.type in ('MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED')) t`;
 
 const strip = ({ tokenHash: _t, ...rest }: ConversationRow): Conversation => rest;
 export const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

@@ -3,6 +3,7 @@ import type { BatonEvent, NewEvent } from './events.js';
 
 type Patch = Omit<RunPatch, 'id'>;
 type Write = (events: NewEvent[], patch?: Patch) => Promise<BatonEvent[]>;
+type Publish = (stored: BatonEvent[]) => Promise<void> | void;
 
 interface Waiting {
   events: NewEvent[];
@@ -17,6 +18,10 @@ interface Waiting {
  * emits that arrive while a write is in flight go out together in the next. Writes are sequential
  * and in emit order, so event ids follow emit order, and every event is stored before it is
  * published. After a failed write every later emit fails too: nothing is stored out of order.
+ *
+ * A batch is published (`publish`) after the next one has gone to the database: the events that
+ * queued up during a write wait for no subscriber's delivery work. An emit resolves once its events
+ * are stored and published.
  */
 export class EventBatcher {
   private queue: Waiting[] = [];
@@ -25,7 +30,10 @@ export class EventBatcher {
   private failure: unknown;
   private readonly outstanding = new Set<Promise<void>>();
 
-  constructor(private readonly write: Write) {}
+  constructor(
+    private readonly write: Write,
+    private readonly publish: Publish = () => {},
+  ) {}
 
   emit(events: NewEvent[], patch?: Patch): Promise<BatonEvent[]> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
@@ -62,24 +70,38 @@ export class EventBatcher {
     if (!batch.length) return;
     this.queue = [];
     this.writing = true;
+    let stored: BatonEvent[];
     try {
       if (this.failure !== undefined) throw this.failure;
-      const stored = await this.write(
+      stored = await this.write(
         batch.flatMap((w) => w.events),
         mergePatches(batch.map((w) => w.patch)),
       );
-      let at = 0;
-      for (const w of batch) {
-        w.resolve(stored.slice(at, at + w.events.length));
-        at += w.events.length;
-      }
     } catch (err) {
-      this.failure ??= err;
-      for (const w of batch) w.reject(err);
-    } finally {
+      this.fail(batch, err);
       this.writing = false;
       if (this.queue.length) this.schedule();
+      return;
     }
+    // What queued up during this write goes out now, with no wait for a later turn of the loop.
+    this.writing = false;
+    if (this.queue.length) void this.flush();
+    try {
+      await this.publish(stored);
+    } catch (err) {
+      this.fail(batch, err);
+      return;
+    }
+    let at = 0;
+    for (const w of batch) {
+      w.resolve(stored.slice(at, at + w.events.length));
+      at += w.events.length;
+    }
+  }
+
+  private fail(batch: Waiting[], err: unknown): void {
+    this.failure ??= err;
+    for (const w of batch) w.reject(err);
   }
 }
 

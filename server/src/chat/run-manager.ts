@@ -47,6 +47,8 @@ type ClaimedRun = Run & {
   customerId: string | null;
   /** RUN_STARTED, when the claim stored it (a fresh run). */
   started?: BatonEvent;
+  /** The transcript, when the claim read it (sendMessage's claim). */
+  history?: BatonEvent[];
 };
 
 /** Stop executing and record nothing: another owner, or this process after a restart, takes the run over. */
@@ -117,7 +119,13 @@ export class RunManager {
       claimFor: this.stopped ? undefined : { owner: this.ownerId, leaseMs: this.leaseMs },
     });
     if (sent.run.status === 'RUNNING')
-      this.executeClaimed({ ...sent.run, resumed: false, customerId: sent.customerId, started: sent.started });
+      this.executeClaimed({
+        ...sent.run,
+        resumed: false,
+        customerId: sent.customerId,
+        started: sent.started,
+        history: sent.history,
+      });
     else void this.startNext(conversationId);
     return sent.run;
   }
@@ -252,13 +260,14 @@ export class RunManager {
     const { database, events } = this.services;
     const notify = events.bus.notifyChannel;
     const p = new SqlParams();
-    const rows = await database.query<{
-      run: unknown;
-      previous_status: string;
-      customer_id: string | null;
-      started: unknown;
-    }>(
-      `with lock as materialized (select pg_advisory_xact_lock(${p.add(EVENT_SEQUENCE_LOCK, 'bigint')}) as locked),
+    const rows = await events.storing(() =>
+      database.query<{
+        run: unknown;
+        previous_status: string;
+        customer_id: string | null;
+        started: unknown;
+      }>(
+        `with lock as materialized (select pg_advisory_xact_lock(${p.add(EVENT_SEQUENCE_LOCK, 'bigint')}) as locked),
       target as (
         select r.id, r.status from runs r
         where r.id = ${p.add(runId, 'uuid')} and exists (select 1 from lock)
@@ -283,7 +292,8 @@ export class RunManager {
       select to_jsonb(claimed) as run, claimed.previous_status, conv.customer_id,
         (select to_jsonb(started) from started) as started
       from claimed join conversations conv on conv.id = claimed.conversation_id, note`,
-      p.values,
+        p.values,
+      ),
     );
     const claimed = rows[0];
     if (!claimed) return undefined;
@@ -324,7 +334,7 @@ export class RunManager {
     let deltas: DeltaBuffer | undefined;
     let writer: EventBatcher | undefined;
     try {
-      const history = await loadTranscriptEvents(services, run.conversationId, run.id);
+      const history = run.history ?? (await loadTranscriptEvents(services, run.conversationId, run.id));
       state = await loadChatState(services, {
         conversationId: run.conversationId,
         runId: run.id,
@@ -433,11 +443,14 @@ export class RunManager {
     const { services } = this;
     let catalog: Promise<ReadonlyMap<string, ToolDefinition>> | undefined;
     const deltaBuffer = new DeltaBuffer((batch) => void services.events.emit(batch).catch(() => {}));
-    const writer = new EventBatcher(async (batch, patch) => {
-      const stored = await services.events.emit(batch, { run: patch ? { id: state.runId, ...patch } : undefined });
-      for (const e of stored) if (e.id !== null) state.absorb(e);
-      return stored;
-    });
+    const writer = new EventBatcher(
+      async (batch, patch) => {
+        const stored = await services.events.write(batch, { run: patch ? { id: state.runId, ...patch } : undefined });
+        for (const e of stored) if (e.id !== null) state.absorb(e);
+        return stored;
+      },
+      (stored) => services.events.publish(stored),
+    );
     return {
       state,
       signal,

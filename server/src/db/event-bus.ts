@@ -14,6 +14,12 @@ export interface EventBus {
    */
   readonly notifyChannel?: string;
   publish(events: readonly BatonEvent[], options?: { notified?: boolean }): Promise<void>;
+  /**
+   * Runs a statement that stores events this process will then publish. A bus that hears about
+   * commits from the database (the Postgres bus) may then wait for the statement's result rather
+   * than read back what it is about to be handed.
+   */
+  storing?<T>(write: () => Promise<T>): Promise<T>;
   /** Returns an unsubscribe function. */
   subscribe(listener: EventListener): () => void;
   close(): Promise<void>;

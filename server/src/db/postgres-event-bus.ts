@@ -9,6 +9,8 @@ const CHANNEL = 'baton_events';
 const MAX_PAYLOAD = 7_500;
 /** Events read per catch-up query. */
 const READ_PAGE = 5_000;
+/** How long a catch-up waits at most for this replica's own writes in flight (see storing). */
+const OWN_WRITE_WAIT_MS = 100;
 
 type Notice = { upTo: number } | { transient: BatonEvent; origin: string };
 
@@ -33,6 +35,12 @@ export class PostgresEventBus implements EventBus {
   private closed = false;
   private retry?: NodeJS.Timeout;
   private retryDelayMs = 0;
+  /** This replica's event writes in flight, by start order. */
+  private readonly writing = new Set<number>();
+  private writes = 0;
+  /** A catch-up waits for the writes up to this one (0: none waits). */
+  private catchUpAfterWrite = 0;
+  private catchUpTimer?: NodeJS.Timeout;
 
   private constructor(
     private readonly database: Database,
@@ -78,6 +86,25 @@ export class PostgresEventBus implements EventBus {
     if (upTo > 0) this.enqueue(async () => this.deliverOwn());
   }
 
+  /**
+   * A NOTIFY for a commit of this replica's often arrives before the statement's own result does.
+   * Read back at once, those events would cost a query and hold up their delivery behind it. So a
+   * catch-up that a NOTIFY asks for while own writes are in flight waits for them (at most
+   * OWN_WRITE_WAIT_MS): by then their events are published here, and the read is skipped, or
+   * covers only other replicas' events.
+   */
+  async storing<T>(write: () => Promise<T>): Promise<T> {
+    const id = ++this.writes;
+    this.writing.add(id);
+    try {
+      return await write();
+    } finally {
+      this.writing.delete(id);
+      // After the caller's publish, which follows the result within the same turn of the loop.
+      if (this.catchUpAfterWrite) setImmediate(() => this.catchUpAfterOwnWrites(false));
+    }
+  }
+
   subscribe(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -86,6 +113,7 @@ export class PostgresEventBus implements EventBus {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retry);
+    clearTimeout(this.catchUpTimer);
     await this.unlisten?.().catch(() => {});
     await this.queue;
     this.listeners.clear();
@@ -106,9 +134,24 @@ export class PostgresEventBus implements EventBus {
       this.enqueue(async () => deliver(this.listeners, event));
     } else if (typeof notice.upTo === 'number') {
       this.notified = Math.max(this.notified, notice.upTo);
+      if (this.writing.size) {
+        this.catchUpAfterWrite = this.writes;
+        this.catchUpTimer ??= setTimeout(() => this.catchUpAfterOwnWrites(true), OWN_WRITE_WAIT_MS);
+        return;
+      }
       // Reads up to the latest announced id when its turn comes: a backlog of notices costs one read, not one each.
       this.enqueue(() => this.catchUp(this.notified));
     }
+  }
+
+  /** Runs the catch-up that waited for own writes, once they are done (or at once, `force`). */
+  private catchUpAfterOwnWrites(force: boolean): void {
+    if (!this.catchUpAfterWrite || this.closed) return;
+    if (!force) for (const id of this.writing) if (id <= this.catchUpAfterWrite) return;
+    this.catchUpAfterWrite = 0;
+    clearTimeout(this.catchUpTimer);
+    this.catchUpTimer = undefined;
+    this.enqueue(() => this.catchUp(this.notified));
   }
 
   /** Notices are handled one at a time, so delivery order equals id order. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTranscriptEvents } from '../../../server/src/chat/chat-state-loader.js';
 import { ScriptedModel } from '../../fakes/scripted-model.js';
 import { standInTools } from '../../fakes/stand-in-tools.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
@@ -30,6 +31,37 @@ describe('ConversationService.sendMessage', () => {
     const queued = await conversations.sendMessage(conversation.id, 'and another thing', 'AUTO', { claimFor });
     expect(queued.run).toMatchObject({ status: 'PENDING', leaseOwner: null });
     expect(queued.started).toBeUndefined();
+  });
+
+  it('a claimed run comes with the transcript, as loadTranscriptEvents reads it; a queued one without', async () => {
+    const { conversations, eventStore } = t.app.services;
+    const { conversation } = await conversations.start({});
+    const first = await conversations.sendMessage(conversation.id, 'where is #W1?', 'AUTO', { claimFor });
+    expect(first.history?.map((e) => e.id)).toEqual([first.message.id]);
+    const base = {
+      conversationId: conversation.id,
+      runId: first.run.id,
+      taskId: 't1',
+      agentName: 'OrderManagementAgent',
+    };
+    await eventStore.append(
+      [
+        { ...base, type: 'TOOL_CALL', data: { tool: 'get_order_details', arguments: {}, output: 'ok', durationMs: 1 } },
+        { ...base, type: 'MESSAGE', data: { role: 'assistant', text: 'shipped' } },
+        { ...base, type: 'TASK_COMPLETED', data: { output: 'shipped', durationMs: 2 } },
+      ],
+      { run: { id: first.run.id, status: 'COMPLETED', finished: true } },
+    );
+
+    const second = await conversations.sendMessage(conversation.id, 'thanks', 'AUTO', { claimFor });
+    expect(second.run.status).toBe('RUNNING');
+    const expected = await loadTranscriptEvents(t.app.services, conversation.id, second.run.id);
+    expect(expected.map((e) => e.type)).toEqual(['MESSAGE', 'TOOL_CALL', 'MESSAGE', 'TASK_COMPLETED', 'MESSAGE']);
+    expect(second.history).toEqual(expected);
+
+    const queued = await conversations.sendMessage(conversation.id, 'one more', 'AUTO', { claimFor });
+    expect(queued.run.status).toBe('PENDING');
+    expect(queued.history).toBeUndefined();
   });
 
   it('without claimFor the run is PENDING and no RUN_STARTED is stored', async () => {

@@ -61,6 +61,25 @@ describe('EventBatcher', () => {
     expect(stored.map((e) => e.id)).toEqual([1, 2, 3, 4]);
   });
 
+  it('sends the next batch to the database before it publishes the one just written', async () => {
+    const log: string[] = [];
+    const { write } = recordingWriter({ delayMs: 10 });
+    const batcher = new EventBatcher(
+      async (events, patch) => {
+        log.push(`write ${events.map(text).join('')}`);
+        return write(events, patch);
+      },
+      async (stored) => {
+        log.push(`publish ${stored.map(text).join('')}`);
+      },
+    );
+    const first = batcher.emit([msg('a')]).then(() => log.push('resolved a'));
+    await new Promise((r) => setTimeout(r, 2)); // the first write is in flight now
+    const second = batcher.emit([msg('b')]).then(() => log.push('resolved b'));
+    await Promise.all([first, second]);
+    expect(log).toEqual(['write a', 'write b', 'publish a', 'resolved a', 'publish b', 'resolved b']);
+  });
+
   it('merges run patches field by field, later ones winning', async () => {
     const { writes, write } = recordingWriter();
     const batcher = new EventBatcher(write);

@@ -63,6 +63,7 @@ describe('PostgresEventBus delivery order (no database: NOTIFY is held back by h
 
   async function startBus(stored: BatonEvent[], options: { failReads?: number } = {}) {
     let failReads = options.failReads ?? 0;
+    const reads = { count: 0 };
     let notice: ((payload: string) => void) | undefined;
     const sent: string[] = [];
     const database = {
@@ -77,6 +78,7 @@ describe('PostgresEventBus delivery order (no database: NOTIFY is held back by h
     const store = {
       maxId: async () => 0,
       list: async ({ after, upTo }: { after: number; upTo?: number }) => {
+        reads.count++;
         if (failReads-- > 0) throw Object.assign(new Error('connection closed'), { code: 'CONNECTION_CLOSED' });
         return stored.filter((e) => e.id! > after && (upTo === undefined || e.id! <= upTo));
       },
@@ -95,6 +97,7 @@ describe('PostgresEventBus delivery order (no database: NOTIFY is held back by h
       seen,
       types,
       sent,
+      reads,
       notify: (upTo: number) => notice?.(JSON.stringify({ upTo })),
       echo: (payload: string) => notice?.(payload),
     };
@@ -134,6 +137,45 @@ describe('PostgresEventBus delivery order (no database: NOTIFY is held back by h
     echo(JSON.stringify({ transient: delta, origin: 'another-replica' }));
     await new Promise((r) => setTimeout(r, 10));
     expect(types).toEqual(['MESSAGE_DELTA', 'MESSAGE', 'MESSAGE_DELTA']);
+    await bus.close();
+  });
+
+  it('a NOTIFY that comes back before its own write returns costs no read: the write publishes those events', async () => {
+    const { bus, seen, reads, notify } = await startBus([event(1), event(2)]);
+    await bus.storing(async () => {
+      notify(2); // the listening connection hears of the commit first
+      await new Promise((r) => setTimeout(r, 20));
+    });
+    await bus.publish([event(1), event(2)], { notified: true });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(seen).toEqual([1, 2]);
+    expect(reads.count).toBe(0);
+    await bus.close();
+  });
+
+  it("another writer's events wait for this replica's writes in flight, then are read", async () => {
+    const { bus, seen, reads, notify } = await startBus([event(1)]);
+    let finish: () => void = () => {};
+    const write = bus.storing(() => new Promise<void>((r) => (finish = r)));
+    notify(1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen).toEqual([]);
+    finish();
+    await write;
+    await new Promise((r) => setTimeout(r, 10));
+    expect(seen).toEqual([1]);
+    expect(reads.count).toBe(1);
+    await bus.close();
+  });
+
+  it('a write that never returns holds a catch-up back for 100 ms at most', async () => {
+    const { bus, seen, notify } = await startBus([event(1)]);
+    void bus.storing(() => new Promise<void>(() => {}));
+    notify(1);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(seen).toEqual([]);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(seen).toEqual([1]);
     await bus.close();
   });
 
