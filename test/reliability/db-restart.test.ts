@@ -107,10 +107,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const EVENTS = `subscription($id: ID!) { conversationEvents(conversationId: $id) { id type runId } }`;
 type WireEvent = { id: string | null; type: string; runId: string | null };
 
-/** A one-task plan and a short answer, each after a little model latency. */
+/**
+ * A one-task plan and a short answer, each after some model latency: a run takes 200 ms or more, so
+ * one accepted just before a disruption is still in flight when the disruption (a process that
+ * pg_ctl starts, on a busy machine) lands.
+ */
 const model = () =>
   new ScriptedModel(async (req: ModelRequest) => {
-    await sleep(20);
+    await sleep(100);
     if (req.agentName === 'PlannerAgent')
       return {
         content: JSON.stringify({
@@ -135,7 +139,7 @@ interface Traffic {
 
 /**
  * Waits until a message was accepted a moment ago, so its run is being answered (the model alone takes
- * 40 ms). The conversations tend to move in lockstep, with moments where no run is in flight; a
+ * 200 ms). The conversations tend to move in lockstep, with moments where no run is in flight; a
  * disruption that lands in one of those tests nothing.
  */
 async function whileInFlight(t: Traffic): Promise<void> {

@@ -26,7 +26,7 @@ describe('Database.query', () => {
   });
 
   it.skipIf(testDatabaseKind !== 'postgres')(
-    'sends a parameterised statement in one flight, not describe first and bind after (PostgreSQL)',
+    'sends a parameterised statement in one flight, not describe first and bind after, prepared or not (PostgreSQL)',
     async () => {
       await db.database.query('select 1'); // the pool's connection is open
       const flights = async (run: () => Promise<unknown>) => {
@@ -43,7 +43,11 @@ describe('Database.query', () => {
         }
         return writes;
       };
-      expect(await flights(() => db.database.query('select $1::text as s, $2::int as n', ['x', 1]))).toBe(1);
+      const statement = `select $1::text as s, $2::int as n, ${Date.now()} as fresh`; // not prepared yet
+      expect(await flights(() => db.database.query(statement, ['x', 1]))).toBe(1);
+      // Prepared now: the next execution is a Bind and an Execute, one flight too, with the same answer.
+      expect(await flights(() => db.database.query(statement, ['y', 2]))).toBe(1);
+      expect(await db.database.query(statement, ['z', 3])).toMatchObject([{ s: 'z', n: 3 }]);
       // An array parameter is described first: two flights.
       expect(await flights(() => db.database.query('select $1::text[] as a', [['x']]))).toBe(2);
     },
