@@ -48,6 +48,13 @@ describe('Database.query', () => {
       // Prepared now: the next execution is a Bind and an Execute, one flight too, with the same answer.
       expect(await flights(() => db.database.query(statement, ['y', 2]))).toBe(1);
       expect(await db.database.query(statement, ['z', 3])).toMatchObject([{ s: 'z', n: 3 }]);
+      // NOTIFY (streamed tokens to other replicas) takes one flight too, and arrives.
+      const heard: string[] = [];
+      const unlisten = await db.database.listen('baton_client_test', (payload) => heard.push(payload));
+      expect(await flights(() => db.database.notify('baton_client_test', "it's here"))).toBe(1);
+      for (let i = 0; i < 50 && !heard.length; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(heard).toEqual(["it's here"]);
+      await unlisten();
       // An array parameter is described first: two flights.
       expect(await flights(() => db.database.query('select $1::text[] as a', [['x']]))).toBe(2);
     },
