@@ -87,14 +87,10 @@ export class BaseAgent {
       { role: 'user', content: renderTaskMessage(task, state.userMessage) },
     ];
     const usage: Usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
-    // Read-only tool calls are recorded while the next model call runs (emits keep their order, and
-    // each is stored before it is published). A call with side effects is on record before the agent
-    // goes on. The agent's answer waits until every record is stored.
-    const writes: Promise<unknown>[] = [];
-    const answer = async (result: AgentRunResult) => {
-      await Promise.all(writes);
-      return result;
-    };
+    // Read-only tool calls are recorded while the next model call runs. A call with side effects is on
+    // record before the agent goes on. The answer does not wait for the records: emits keep their order
+    // (the answer's MESSAGE is stored after them, in the same write or a later one), and after a failed
+    // write every later emit of the run fails, so the answer is never stored without its tool calls.
 
     for (let step = 1; ; step++) {
       // The last step offers no tools, so the loop always ends with an answer.
@@ -102,7 +98,7 @@ export class BaseAgent {
       const response = await this.callModel(messages, lastStep ? [] : specs, task, ctx);
       addUsage(usage, response);
       const calls = lastStep ? [] : response.toolCalls;
-      if (calls.length === 0) return answer({ text: response.content?.trim() || '', agentName: this.name, usage });
+      if (calls.length === 0) return { text: response.content?.trim() || '', agentName: this.name, usage };
 
       messages.push({ role: 'assistant', content: response.content, toolCalls: calls });
       const handoff = calls.find((c) => c.name.startsWith(HANDOFF_PREFIX));
@@ -112,15 +108,14 @@ export class BaseAgent {
       );
       if (executed.length) {
         const write = ctx.emit(executed.map((e) => e.event));
-        write.catch(() => {});
-        writes.push(write);
+        write.catch(() => {}); // a failure surfaces on the run's next emit, and the run waits for every write
         if (executed.some((e) => !catalog.get(fromFunctionName(e.call.name))?.readOnly)) await write;
       }
       for (const e of executed) messages.push({ role: 'tool', toolCallId: e.call.id, content: e.content });
 
       if (handoff) {
         const outcome = await this.handoffs.handoff(this.card, handoff, task, ctx, cursor);
-        if (outcome.kind === 'done') return answer({ ...outcome.result, usage: sumUsage(usage, outcome.result.usage) });
+        if (outcome.kind === 'done') return { ...outcome.result, usage: sumUsage(usage, outcome.result.usage) };
         messages.push({ role: 'tool', toolCallId: handoff.id, content: JSON.stringify({ error: outcome.error }) });
       }
     }

@@ -85,7 +85,7 @@ describe('ChatOrchestrator through the app (scripted model, stand-in tools)', ()
     expect(run.completedTaskIds.sort()).toEqual(['t1', 't2']);
   });
 
-  it('stores a turn in few writes: PLAN with the first TASK_STARTEDs, the outputs with RUN_COMPLETED', async () => {
+  it('stores a turn in few writes: with an instant model, everything after the claim in one', async () => {
     script = exampleScript;
     const store = t.app.services.eventStore;
     const batches: string[][] = [];
@@ -100,20 +100,55 @@ describe('ChatOrchestrator through the app (scripted model, stand-in tools)', ()
     } finally {
       store.append = append;
     }
-    // sendMessage and the claim (which stores RUN_STARTED) are single statements of their own.
-    // With an instant model the tool calls are made before that first write even starts, and join it.
-    expect(batches[0]?.slice(0, 3)).toEqual(['PLAN', 'TASK_STARTED', 'TASK_STARTED']);
-    expect(batches.at(-1)).toEqual([
-      'MESSAGE',
-      'TASK_COMPLETED',
-      'MESSAGE',
-      'TASK_COMPLETED',
-      'MESSAGE',
-      'RUN_COMPLETED',
+    // sendMessage and the claim (which stores RUN_STARTED) are single statements of their own. The
+    // first write after them starts a turn of the event loop after the PLAN; an instant model has
+    // finished the whole run by then (answers do not wait for their tool calls' records).
+    expect(batches).toEqual([
+      [
+        'PLAN',
+        'TASK_STARTED',
+        'TASK_STARTED',
+        'TOOL_CALL',
+        'TOOL_CALL',
+        'MESSAGE',
+        'TASK_COMPLETED',
+        'MESSAGE',
+        'TASK_COMPLETED',
+        'MESSAGE',
+        'RUN_COMPLETED',
+      ],
     ]);
-    // The two tasks' tool calls go in one of those writes or, when they come later, in one or two more.
-    expect(batches.length).toBeLessThanOrEqual(4);
-    expect(batches.flat().filter((type) => type === 'TOOL_CALL')).toHaveLength(2);
+  });
+
+  it('stores a tool call before the answer that follows it, in emit order, when they share a write', async () => {
+    script = exampleScript;
+    const { events } = await turn(EXAMPLE);
+    for (const agent of ['OrderManagementAgent', 'ProductExpertAgent']) {
+      const call = events.find((e) => e.type === 'TOOL_CALL' && e.agentName === agent);
+      const answer = events.find((e) => e.type === 'MESSAGE' && e.agentName === agent);
+      expect(call!.id!).toBeLessThan(answer!.id!);
+    }
+  });
+
+  it('a tool call whose record fails to store fails the run: the answer after it is never stored', async () => {
+    script = async (req) => {
+      // The answers come a little later, so the tool calls' records are in a write of their own.
+      if (req.agentName !== 'PlannerAgent' && toolResultsSoFar(req) > 0) await new Promise((r) => setTimeout(r, 30));
+      return exampleScript(req);
+    };
+    const store = t.app.services.eventStore;
+    const append = store.append.bind(store);
+    store.append = (batch, ...rest) =>
+      batch.some((e) => e.type === 'TOOL_CALL') ? Promise.reject(new Error('disk full')) : append(batch, ...rest);
+    let events: BatonEvent[];
+    try {
+      ({ events } = await turn(EXAMPLE));
+    } finally {
+      store.append = append;
+    }
+    expect(events.at(-1)?.type).toBe('RUN_FAILED');
+    expect(events.filter((e) => e.type === 'TOOL_CALL' || e.type === 'TASK_COMPLETED')).toEqual([]);
+    expect(events.filter((e) => e.type === 'MESSAGE' && e.data.role === 'assistant' && !e.data.final)).toEqual([]);
   });
 
   it('delivers outputs in plan order even when the second task finishes first', async () => {
