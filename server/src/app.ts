@@ -25,6 +25,7 @@ import { getSchema } from './graphql/schema.js';
 import { createLogger, type Logger, yogaLogger } from './logger.js';
 import { createModelProvider } from './models/create-model-provider.js';
 import type { ModelProvider } from './models/model-provider.js';
+import { useAdmission } from './security/admission.js';
 import { asRequestError } from './security/rate-limited-graphql-error.js';
 import { RateLimiter } from './security/rate-limiter.js';
 import { securityPlugins } from './security/security-plugins.js';
@@ -146,12 +147,17 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         maskError(e, m, config.env !== 'production', (err) => logger.error({ err }, 'unexpected error')),
     },
     logging: config.logLevel === 'silent' ? false : yogaLogger(logger),
-    plugins: securityPlugins(config),
+    plugins: [...securityPlugins(config), useAdmission()],
     context: async ({ request }) => {
       const principal = await resolvePrincipal(services, request.headers.get('authorization'));
       if ('error' in principal) throw new UnauthenticatedGraphQLError(principal.error);
-      await asRequestError(services.rateLimits.checkRequest(principal));
-      return { services, auth: authInfo(principal), signal: request.signal };
+      // Counted before execution, or by sendMessage together with its own limits (useAdmission).
+      return {
+        services,
+        auth: authInfo(principal),
+        signal: request.signal,
+        admission: services.rateLimits.admission(principal),
+      };
     },
   });
 

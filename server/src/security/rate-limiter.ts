@@ -4,7 +4,17 @@ import type { Config } from '../config.js';
 import type { Database, Db } from '../db/client.js';
 import { RateLimitedError } from '../errors.js';
 import { rowsOf } from '../store/sql-rows.js';
+import { Admission } from './admission.js';
+import { rateLimitedGraphQLError } from './rate-limited-graphql-error.js';
 import { slidingWindow, type WindowDecision } from './sliding-window.js';
+
+/** One bucket to count a request against. */
+export interface RateLimitHit {
+  bucket: string;
+  rule: RateLimitRule;
+  /** What is limited, for the refusal's message ("requests", "messages in this conversation"). */
+  what: string;
+}
 
 export interface RateLimitRule {
   /** Requests allowed per window; 0 turns the rule off. */
@@ -30,37 +40,68 @@ export class RateLimiter {
     this.db = database.db;
   }
 
-  /** Counts one request against `bucket`; throws RateLimitedError (with retryAfter seconds) when over. */
-  async consume(bucket: string, rule: RateLimitRule, what: string): Promise<void> {
-    if (rule.limit <= 0) return;
-    const decision = await this.hit(bucket, rule);
-    if (!decision.allowed)
-      throw new RateLimitedError(
-        `Too many ${what}: the limit is ${rule.limit} per ${rule.windowSeconds} s. Try again in ${decision.retryAfterSeconds} s.`,
-        decision.retryAfterSeconds,
-      );
+  /**
+   * Counts every hit, in one statement per window length (one in practice); throws RateLimitedError
+   * for the first hit over its limit. Each hit counts even when another is refused.
+   */
+  async consumeAll(hits: readonly RateLimitHit[]): Promise<void> {
+    const refused = (await this.count(this.active(hits))).find((h) => !h.decision.allowed);
+    if (refused) throw refusalOf(refused.hit, refused.decision);
+  }
+
+  /** The request limit of the caller (none for anonymous callers or with the rule off). */
+  requestHits(principal: Principal): RateLimitHit[] {
+    const subject = subjectOf(principal);
+    if (!subject) return [];
+    return this.active([
+      { bucket: `${subject}:requests`, rule: this.rule(this.limits.requestsPerKey), what: 'requests' },
+    ]);
   }
 
   /** Every request made with an API key (or a conversation token, which counts as its own key). */
   async checkRequest(principal: Principal): Promise<void> {
-    const subject = subjectOf(principal);
-    if (!subject) return;
-    await this.consume(`${subject}:requests`, this.rule(this.limits.requestsPerKey), 'requests');
+    await this.consumeAll(this.requestHits(principal));
   }
 
-  /** sendMessage: per conversation, and per key when a key sends it. */
-  async checkMessage(principal: Principal, conversationId: string): Promise<void> {
-    await this.consume(
-      `conversation:${conversationId}:messages`,
-      this.rule(this.limits.messagesPerConversation),
-      'messages in this conversation',
-    );
-    if (principal.kind === 'key')
-      await this.consume(
-        `key:${principal.keyId}:messages`,
-        this.rule(this.limits.messagesPerKey),
-        'messages for this key',
-      );
+  /**
+   * sendMessage: per conversation, and per key when a key sends it. With an `admission` still open,
+   * the request itself is counted in the same statement, and a refusal of it is the request-level
+   * error (HTTP 429), as if it had been counted before execution.
+   */
+  async checkMessage(principal: Principal, conversationId: string, admission?: Admission): Promise<void> {
+    const request = admission?.take() ?? [];
+    const hits = [
+      ...request,
+      ...this.active([
+        {
+          bucket: `conversation:${conversationId}:messages`,
+          rule: this.rule(this.limits.messagesPerConversation),
+          what: 'messages in this conversation',
+        },
+        ...(principal.kind === 'key'
+          ? [
+              {
+                bucket: `key:${principal.keyId}:messages`,
+                rule: this.rule(this.limits.messagesPerKey),
+                what: 'messages for this key',
+              },
+            ]
+          : []),
+      ]),
+    ];
+    const counted = await this.count(hits);
+    const refused = counted.find((h) => !h.decision.allowed);
+    if (!refused) return;
+    const err = refusalOf(refused.hit, refused.decision);
+    throw request.includes(refused.hit) ? rateLimitedGraphQLError(err) : err;
+  }
+
+  /**
+   * The request limit of one HTTP GraphQL request, counted once: before execution (useAdmission), or
+   * by a resolver that counts it together with its own limits (checkMessage).
+   */
+  admission(principal: Principal): Admission {
+    return new Admission(this, this.requestHits(principal));
   }
 
   /** Prunes idle buckets every few windows, in the background, until stop(). */
@@ -86,33 +127,71 @@ export class RateLimiter {
 
   /** One upsert: moves the bucket to the current window (carrying the last window's count) and counts. */
   async hit(bucket: string, rule: RateLimitRule): Promise<WindowDecision> {
-    const [row] = await this.database.query<{ count: number; previous_count: number; elapsed: number }>(
-      `insert into rate_limits as r (bucket, window_start, count, previous_count)
-      values ($1::text, to_timestamp(floor(extract(epoch from now()) / $2::int) * $2::int), 1, 0)
-      on conflict (bucket) do update set
-        previous_count = case
-          when r.window_start = excluded.window_start then r.previous_count
-          when r.window_start = excluded.window_start - make_interval(secs => $2::int) then r.count
-          else 0 end,
-        count = case when r.window_start = excluded.window_start then r.count + 1 else 1 end,
-        window_start = excluded.window_start
-      returning count, previous_count, extract(epoch from now() - window_start)::float8 as elapsed`,
-      [bucket, rule.windowSeconds],
-    );
-    return slidingWindow(
-      {
-        count: Number(row!.count),
-        previousCount: Number(row!.previous_count),
-        elapsedSeconds: Number(row!.elapsed),
-        windowSeconds: rule.windowSeconds,
-      },
-      rule.limit,
-    );
+    const [counted] = await this.count([{ bucket, rule, what: 'requests' }]);
+    return counted!.decision;
+  }
+
+  /** Counts hits, one upsert statement per window length; buckets in a fixed order, so concurrent upserts never deadlock. */
+  private async count(hits: readonly RateLimitHit[]): Promise<{ hit: RateLimitHit; decision: WindowDecision }[]> {
+    if (!hits.length) return [];
+    const byWindow = new Map<number, RateLimitHit[]>();
+    for (const hit of hits)
+      byWindow.set(hit.rule.windowSeconds, [...(byWindow.get(hit.rule.windowSeconds) ?? []), hit]);
+    const counted: { hit: RateLimitHit; decision: WindowDecision }[] = [];
+    for (const [windowSeconds, group] of byWindow) {
+      const sorted = [...group].sort((a, b) => (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : 0));
+      const rows = await this.database.query<{
+        bucket: string;
+        count: number;
+        previous_count: number;
+        elapsed: number;
+      }>(
+        `insert into rate_limits as r (bucket, window_start, count, previous_count)
+        select b.bucket, to_timestamp(floor(extract(epoch from now()) / $1::int) * $1::int), 1, 0
+        from (values ${sorted.map((_, i) => `($${i + 2}::text)`).join(', ')}) as b(bucket)
+        on conflict (bucket) do update set
+          previous_count = case
+            when r.window_start = excluded.window_start then r.previous_count
+            when r.window_start = excluded.window_start - make_interval(secs => $1::int) then r.count
+            else 0 end,
+          count = case when r.window_start = excluded.window_start then r.count + 1 else 1 end,
+          window_start = excluded.window_start
+        returning bucket, count, previous_count, extract(epoch from now() - window_start)::float8 as elapsed`,
+        [windowSeconds, ...sorted.map((h) => h.bucket)],
+      );
+      const byBucket = new Map(rows.map((row) => [row.bucket, row]));
+      for (const hit of group) {
+        const row = byBucket.get(hit.bucket)!;
+        const decision = slidingWindow(
+          {
+            count: Number(row.count),
+            previousCount: Number(row.previous_count),
+            elapsedSeconds: Number(row.elapsed),
+            windowSeconds,
+          },
+          hit.rule.limit,
+        );
+        counted.push({ hit, decision });
+      }
+    }
+    // In the callers' order: the first refused hit is the one reported.
+    return hits.map((hit) => counted.find((c) => c.hit === hit)!);
+  }
+
+  private active(hits: readonly RateLimitHit[]): RateLimitHit[] {
+    return hits.filter((h) => h.rule.limit > 0);
   }
 
   private rule(limit: number): RateLimitRule {
     return { limit, windowSeconds: this.limits.windowSeconds };
   }
+}
+
+function refusalOf(hit: RateLimitHit, decision: WindowDecision): RateLimitedError {
+  return new RateLimitedError(
+    `Too many ${hit.what}: the limit is ${hit.rule.limit} per ${hit.rule.windowSeconds} s. Try again in ${decision.retryAfterSeconds} s.`,
+    decision.retryAfterSeconds,
+  );
 }
 
 function subjectOf(principal: Principal): string | undefined {

@@ -192,4 +192,68 @@ describe('rate limits through the API', () => {
         .errors,
     ).toBeUndefined();
   });
+  it('sendMessage counts its request with its message limits, in one statement, and the request once', async () => {
+    const { conversation, token } = await t.app.services.conversations.start({});
+    const database = t.app.services.database;
+    const query = database.query.bind(database);
+    const statements: string[] = [];
+    database.query = ((text: string, params?: readonly unknown[]) => {
+      if (text.includes('rate_limits')) statements.push(text);
+      return query(text, params);
+    }) as typeof database.query;
+    try {
+      const res = await post(token, 'mutation($id: ID!) { sendMessage(conversationId: $id, text: "hi") { id } }', {
+        id: conversation.id,
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      database.query = query;
+    }
+    expect(statements).toHaveLength(1);
+    const counts = Object.fromEntries(
+      (await t.app.services.database.db.query.rateLimits.findMany())
+        .filter((r) => r.bucket.startsWith(`conversation:${conversation.id}`))
+        .map((r) => [r.bucket.split(':').at(-1), r.count]),
+    );
+    expect(counts).toEqual({ requests: 1, messages: 1 });
+  });
+
+  it('a sendMessage over the request limit is a 429 with Retry-After, and stores nothing', async () => {
+    const { conversation, token } = await t.app.services.conversations.start({});
+    const read = `query($id: ID!) { conversation(id: $id) { id } }`;
+    const send = (text: string) =>
+      post(token, 'mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }', {
+        id: conversation.id,
+        text,
+      });
+    expect((await send('one')).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await post(token, read, { id: conversation.id })).status).toBe(200);
+    const res = await send('two');
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    const body = (await res.json()) as { errors: { extensions: Record<string, unknown> }[] };
+    expect(body.errors[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(body.errors[0]?.extensions.http).toBeUndefined();
+    expect(await t.app.services.conversations.runsOf(conversation.id)).toHaveLength(1);
+  });
+
+  it('a request that fails before sendMessage counts it is counted all the same', async () => {
+    const { conversation, token } = await t.app.services.conversations.start({});
+    // Step mode is for designers: refused before the resolver counts anything.
+    const res = await post(
+      token,
+      'mutation($id: ID!) { sendMessage(conversationId: $id, text: "hi", mode: STEP) { id } }',
+      { id: conversation.id },
+    );
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { errors?: unknown[] }).errors).toHaveLength(1);
+    let row: { count: number } | undefined;
+    for (let i = 0; i < 50 && !row; i++) {
+      [row] = await t.app.services.database.db.query.rateLimits.findMany({
+        where: (r, { eq }) => eq(r.bucket, `conversation:${conversation.id}:requests`),
+      });
+      if (!row) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(row?.count).toBe(1);
+  });
 });
