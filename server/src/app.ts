@@ -147,6 +147,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         maskError(e, m, config.env !== 'production', (err) => logger.error({ err }, 'unexpected error')),
     },
     logging: config.logLevel === 'silent' ? false : yogaLogger(logger),
+    // Our useRequestBodyLimit (security plugins) enforces the limit with a typed error; yoga's own
+    // limiter would pipe every body through another stream for nothing.
+    maxRequestBodySize: false,
     plugins: [...securityPlugins(config), useAdmission()],
     context: async ({ request }) => {
       const principal = await resolvePrincipal(services, request.headers.get('authorization'));
