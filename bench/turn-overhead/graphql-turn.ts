@@ -57,7 +57,11 @@ export async function graphqlTurns(options: {
   const client = createClient({ url: endpoint.replace('http', 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
   let feedError: unknown;
   const stopFeed = client.subscribe<{ eventFeed: FeedEvent }>(
-    { query: 'subscription { eventFeed { id conversationId runId taskId agentName type data createdAt } }' },
+    // From the first stored event (the database starts empty), replayed and then live: the first turn
+    // may be sent before the server has set the subscription up, and must not be missed.
+    {
+      query: 'subscription { eventFeed(after: "0") { id conversationId runId taskId agentName type data createdAt } }',
+    },
     {
       next: ({ data }) => {
         const e = data?.eventFeed;
@@ -139,7 +143,7 @@ export async function graphqlTurns(options: {
   };
 
   try {
-    // The first feed event proves the subscription is live before anything is timed.
+    // The warm-up turns' events prove the subscription is live before anything is timed.
     for (let i = 0; i < options.warmup; i++) await turn();
     server.stdin.write('mark\n');
     if ((await next()) !== 'MARKED') throw new Error('the graphql server did not answer mark');
