@@ -135,7 +135,9 @@ export class PostgresEventBus implements EventBus {
     } else if (typeof notice.upTo === 'number') {
       this.notified = Math.max(this.notified, notice.upTo);
       if (this.writing.size) {
-        this.catchUpAfterWrite = this.writes;
+        // The writes in flight at the first waiting notice, not at the latest: on a busy replica
+        // writes overlap without end, and a bar raised at every notice would only ever meet the timer.
+        if (!this.catchUpAfterWrite) this.catchUpAfterWrite = this.writes;
         this.catchUpTimer ??= setTimeout(() => this.catchUpAfterOwnWrites(true), OWN_WRITE_WAIT_MS);
         return;
       }

@@ -168,6 +168,20 @@ describe('PostgresEventBus delivery order (no database: NOTIFY is held back by h
     await bus.close();
   });
 
+  it('on a replica whose writes overlap without end, a waiting catch-up runs once the writes before it are done', async () => {
+    const { bus, seen, notify } = await startBus([event(1), event(2)]);
+    let finishFirst: () => void = () => {};
+    const first = bus.storing(() => new Promise<void>((r) => (finishFirst = r)));
+    notify(1); // another replica's event, while our first write is in flight
+    void bus.storing(() => new Promise<void>(() => {})); // a later write that stays in flight
+    notify(2);
+    finishFirst();
+    await first;
+    await new Promise((r) => setTimeout(r, 20)); // well under the 100 ms limit
+    expect(seen).toEqual([1, 2]);
+    await bus.close();
+  });
+
   it('a write that never returns holds a catch-up back for 100 ms at most', async () => {
     const { bus, seen, notify } = await startBus([event(1)]);
     void bus.storing(() => new Promise<void>(() => {}));
