@@ -61,7 +61,7 @@ describe('PostgresEventBus delivery order (no database: NOTIFY is held back by h
       createdAt: new Date(),
     }) as BatonEvent;
 
-  async function startBus(stored: BatonEvent[], options: { failReads?: number } = {}) {
+  async function startBus(stored: BatonEvent[], options: { failReads?: number; ownWriteWaitMs?: number } = {}) {
     let failReads = options.failReads ?? 0;
     const reads = { count: 0 };
     let notice: ((payload: string) => void) | undefined;
@@ -84,7 +84,10 @@ describe('PostgresEventBus delivery order (no database: NOTIFY is held back by h
       },
     } as unknown as EventStore;
     const errors: unknown[] = [];
-    const bus = await PostgresEventBus.start(database, store, (err) => errors.push(err));
+    // Waits for own writes are long here, so a slow test machine cannot cut them short.
+    const bus = await PostgresEventBus.start(database, store, (err) => errors.push(err), {
+      ownWriteWaitMs: options.ownWriteWaitMs ?? 1_000,
+    });
     const seen: number[] = [];
     const types: string[] = [];
     bus.subscribe((e) => {
@@ -177,13 +180,13 @@ describe('PostgresEventBus delivery order (no database: NOTIFY is held back by h
     notify(2);
     finishFirst();
     await first;
-    await new Promise((r) => setTimeout(r, 20)); // well under the 100 ms limit
+    await new Promise((r) => setTimeout(r, 20)); // well under the wait limit
     expect(seen).toEqual([1, 2]);
     await bus.close();
   });
 
-  it('a write that never returns holds a catch-up back for 100 ms at most', async () => {
-    const { bus, seen, notify } = await startBus([event(1)]);
+  it('a write that never returns holds a catch-up back for ownWriteWaitMs at most', async () => {
+    const { bus, seen, notify } = await startBus([event(1)], { ownWriteWaitMs: 100 });
     void bus.storing(() => new Promise<void>(() => {}));
     notify(1);
     await new Promise((r) => setTimeout(r, 40));
