@@ -104,8 +104,9 @@ describe.skipIf(!hasChromium)('studio e2e: step mode, runs, live feed', () => {
     const { page } = h;
     await h.open('feed');
     const feed = page.getByRole('list', { name: 'Events' });
-    // The feed starts live when it subscribes: retry until a conversation lands after that point.
-    const id = await seenInFeed(page, () => converseElsewhere('do you have running shoes in size 10?'));
+    // The feed starts live when it subscribes: retry until a whole conversation lands after that point
+    // (its RUN_STARTED is in the feed, so every later event of it is too).
+    const id = await seenInFeed(page, () => converseElsewhere('do you have running shoes in size 10?'), 'RUN_STARTED');
     await feed
       .locator('li', { hasText: 'RUN_COMPLETED' })
       .filter({ hasText: id.slice(0, 8) })
@@ -120,7 +121,7 @@ describe.skipIf(!hasChromium)('studio e2e: step mode, runs, live feed', () => {
 
     // Type filter: only PLAN events.
     await page.getByRole('checkbox', { name: 'PLAN', exact: true }).check();
-    const planned = await seenInFeed(page, () => converseElsewhere('where is my order #W2378156?'));
+    const planned = await seenInFeed(page, () => converseElsewhere('where is my order #W2378156?'), 'PLAN');
     await page.waitForTimeout(300);
     const types = await feed.locator('.type-badge').allTextContents();
     expect(types.length).toBeGreaterThan(0);
@@ -141,14 +142,17 @@ describe.skipIf(!hasChromium)('studio e2e: step mode, runs, live feed', () => {
   });
 });
 
-/** Starts conversations until one shows up in the feed (the subscription may not be live yet). */
-async function seenInFeed(page: Page, start: () => Promise<string>): Promise<string> {
+/**
+ * Starts conversations until one's `type` event shows up in the feed (the subscription may not be live
+ * yet, or may have gone live in the middle of a conversation).
+ */
+async function seenInFeed(page: Page, start: () => Promise<string>, type: string): Promise<string> {
   const feed = page.getByRole('list', { name: 'Events' });
   for (let attempt = 0; attempt < 5; attempt++) {
     const id = await start();
     try {
       await feed
-        .locator('li')
+        .locator('li', { hasText: type })
         .filter({ hasText: id.slice(0, 8) })
         .first()
         .waitFor({ timeout: 3_000 });
