@@ -7,6 +7,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import * as storeSchema from '../store/schema/index.js';
+import { PglitePreparedStatements } from './pglite-prepared.js';
 import * as coreSchema from './schema/index.js';
 
 export const schema = { ...coreSchema, ...storeSchema };
@@ -27,7 +28,7 @@ export interface Database {
   db: Db;
   /**
    * Raw SQL for the statements on every turn's path, where a query builder's CPU shows: `$1`-style
-   * parameters. Cast parameters in the text (`$1::text::jsonb` for JSON passed as a string).
+   * parameters. On PGlite they are prepared too (PglitePreparedStatements). Cast parameters in the text (`$1::text::jsonb` for JSON passed as a string).
    * Timestamps may come back as text (dateColumn). Statements are prepared per connection (PostgreSQL
    * parses and plans each once), and a first execution with scalar parameters goes in one flight with
    * its Parse (the casts type the parameters; see the postgres.js patch). Before that patch, a named
@@ -99,13 +100,12 @@ async function openPglite(dataDir = 'memory://', loadDataDir?: Blob): Promise<Da
     ...(loadDataDir ? { loadDataDir } : {}),
   });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const prepared = await PglitePreparedStatements.open(client);
   return {
     kind: 'pglite',
     db,
     client,
-    async query<T>(text: string, params: readonly unknown[] = []) {
-      return (await client.query<T>(text, [...params])).rows;
-    },
+    query: (text, params = []) => prepared.query(text, params),
     async listen(channel, onMessage) {
       const unlisten = await client.listen(channel, onMessage);
       return () => unlisten();
