@@ -39,13 +39,16 @@ const statements: { sql: string; ms: number; at: number; inTransaction: boolean 
 /** Wraps PGlite's query, exec and transaction to record each statement and its duration. */
 function traceSql() {
   const proto = PGlite.prototype as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-  const record = (sql: unknown, started: number, inTransaction: boolean) =>
-    statements.push({
-      sql: String(sql).replace(/\s+/g, ' ').trim().slice(0, 110),
-      ms: performance.now() - started,
-      at: started,
-      inTransaction,
-    });
+  // The hot statements are prepared (PglitePreparedStatements): show an EXECUTE as the text it runs.
+  const prepared = new Map<string, string>();
+  const record = (sql: unknown, started: number, inTransaction: boolean) => {
+    let text = String(sql).replace(/\s+/g, ' ').trim();
+    const prepare = text.match(/^prepare (\w+) as (.*)$/s);
+    if (prepare) prepared.set(prepare[1]!, prepare[2]!);
+    const execute = text.match(/^execute (\w+)/);
+    if (execute && prepared.has(execute[1]!)) text = prepared.get(execute[1]!)!;
+    statements.push({ sql: text.slice(0, 110), ms: performance.now() - started, at: started, inTransaction });
+  };
   const wrap =
     (fn: (...a: unknown[]) => Promise<unknown>, self: unknown, inTransaction: boolean) =>
     async (...args: unknown[]) => {
