@@ -28,13 +28,15 @@ export interface Database {
   db: Db;
   /**
    * Raw SQL for the statements on every turn's path, where a query builder's CPU shows: `$1`-style
-   * parameters. On PGlite they are prepared too (PglitePreparedStatements). Cast parameters in the text (`$1::text::jsonb` for JSON passed as a string).
-   * Timestamps may come back as text (dateColumn). Statements are prepared per connection (PostgreSQL
-   * parses and plans each once), and a first execution with scalar parameters goes in one flight with
-   * its Parse (the casts type the parameters; see the postgres.js patch). Before that patch, a named
-   * statement's first execution waited for a Describe round trip in between, and a connection
-   * terminated in that gap occasionally left the query hanging for good (about 1 run in 10 of the
-   * dropped-connection test under load); with one flight, 20 runs under a CPU burner passed.
+   * parameters. Cast parameters in the text (`$1::text::jsonb` for JSON passed as a string).
+   * Timestamps may come back as text (dateColumn).
+   *
+   * Statements are prepared: on PostgreSQL per connection, with a first execution that goes in one
+   * flight with its Parse (the casts type the parameters; see the postgres.js patch); on PGlite once
+   * per text (PglitePreparedStatements). Before the patch, a named statement's first execution
+   * waited for a Describe round trip in between, and a connection terminated in that gap
+   * occasionally left the query hanging for good (about 1 run in 10 of the dropped-connection test
+   * under load); with one flight, 20 runs under a CPU burner passed.
    */
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** LISTEN on a channel; resolves once listening. `onReconnect` fires after a dropped connection listens again. */
