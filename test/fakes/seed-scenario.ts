@@ -27,6 +27,24 @@ export const seedPlan = {
 };
 const planJson = JSON.stringify(seedPlan);
 
+/**
+ * What a seed-example run stores after sendMessage's statement (MESSAGE, RUN_STARTED), in emit order:
+ * with an instant model, all of it in one write.
+ */
+export const SEED_RUN_WRITE = [
+  'PLAN',
+  'TASK_STARTED',
+  'TASK_STARTED',
+  'TOOL_CALL',
+  'TOOL_CALL',
+  'MESSAGE',
+  'TASK_COMPLETED',
+  'MESSAGE',
+  'TASK_COMPLETED',
+  'MESSAGE',
+  'RUN_COMPLETED',
+] as const;
+
 export const ORDER_REPLY = 'Your order #W123 was delivered. Tracking: TRACK123.';
 export const PRODUCT_REPLY = 'Yes: Running Shoes in red, size 9, $99.50.';
 
