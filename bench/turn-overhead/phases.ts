@@ -60,7 +60,8 @@ try {
 /** For each sendMessage turn, the 7 instants that bound the phases. */
 function turnMarks(client: Stamp[], server: Stamp[]): number[][] {
   const posts = client.filter((s) => s[0] === 'W' && s[3].startsWith('POST')).map((s) => s[4]);
-  const pg = (s: Stamp) => s[1].endsWith('>5432');
+  const port = new URL(databaseUrl!).port || '5432';
+  const pg = (s: Stamp) => s[1].endsWith(`>${port}`);
   const turns: number[][] = [];
   for (let p = 0; p < posts.length; p++) {
     const from = posts[p]!;
