@@ -11,7 +11,8 @@ import { KNOWLEDGE_MS, PLANNER_MS, startModelServer, TASK_CALL_MS } from './mode
 
 const { values: args } = parseArgs({
   options: {
-    turns: { type: 'string', default: '5' },
+    turns: { type: 'string', default: '9' },
+    warmup: { type: 'string', default: '5' },
     pg: { type: 'string' },
   },
 });
@@ -62,7 +63,7 @@ async function main() {
     let resolveDone: (e: BatonEvent) => void = () => {};
     const done = new Promise<BatonEvent>((r) => (resolveDone = r));
     const started = performance.now();
-    const startedAt = Date.now();
+    const startedAt = performance.timeOrigin + started;
     const run = await app.services.runs.submit(conversation.id, EXAMPLE, 'AUTO');
     runId = run.id;
     waiting.set(runId, resolveDone);
@@ -76,6 +77,7 @@ async function main() {
       agent: r.agentName ?? '?',
       at: r.receivedAt - startedAt,
       took: (r.respondedAt ?? r.receivedAt) - r.receivedAt,
+      answered: (r.respondedAt ?? r.receivedAt) - startedAt,
     }));
     return { wall, calls };
   };
@@ -88,7 +90,10 @@ async function main() {
   console.log(`database: ${db.database.kind}${pgUrl ? '' : ' (pass --pg <url> or TEST_DATABASE_URL for PostgreSQL)'}`);
   console.log(`ideal (planner + one task) = ${IDEAL_MS} ms; serial (planner + both tasks) = ${SERIAL_MS} ms`);
   try {
-    await turn(); // warm-up: connections, JIT
+    // Warm-up: connections, and the JIT (the first few turns of a process run slower, 540 ms against 520).
+    const warm: string[] = [];
+    for (let i = 0; i < Number(args.warmup); i++) warm.push((await turn()).wall.toFixed(1));
+    console.log(`warm-up turns (not counted): ${warm.join(', ')} ms`);
     const walls: number[] = [];
     let last: Awaited<ReturnType<typeof turn>> | undefined;
     for (let i = 0; i < Number(args.turns); i++) {
@@ -100,7 +105,9 @@ async function main() {
     if (errors.length) throw new Error(`scripted server errors: ${errors.join('; ')}`);
     console.log('model calls of the last turn (ms from sendMessage):');
     for (const c of last?.calls ?? [])
-      console.log(`  ${c.agent.padEnd(22)} at +${String(c.at).padStart(4)}  for ${c.took} ms`);
+      console.log(
+        `  ${c.agent.padEnd(22)} sent at +${c.at.toFixed(1).padStart(5)}  held ${c.took.toFixed(1)} ms  answered at +${c.answered.toFixed(1)}`,
+      );
     const median = [...walls].sort((a, b) => a - b)[Math.floor(walls.length / 2)]!;
     const ratio = median / IDEAL_MS;
     console.log(`knowledge retrievals: ${knowledgeCalls} (one per turn, in parallel with planning)`);

@@ -60,7 +60,7 @@ export interface RecordedRequest {
   /** Agent named by the first system message (`You are <AgentName>`), if any. */
   agentName?: string;
   stream: boolean;
-  /** Date.now() when the request arrived, and when its reply started. */
+  /** When the request arrived and when its reply started: milliseconds since the epoch, with a fraction. */
   receivedAt: number;
   respondedAt?: number;
 }
@@ -116,19 +116,36 @@ export async function startScriptedOpenAIServer(
   const chunkSize = Math.max(1, options.chunkSize ?? 8);
   const models = options.models ?? ['scripted-model'];
 
-  const wait = (ms: number, res: ServerResponse) =>
+  /**
+   * Resolves at `deadline` (performance.now() clock), early if the client hangs up. A timer alone
+   * fires up to a few milliseconds late, which a latency benchmark would count against the client:
+   * it sleeps until about a millisecond before and yields through the event loop for the rest.
+   */
+  const waitUntil = (deadline: number, res: ServerResponse) =>
     new Promise<void>((resolve) => {
-      if (ms <= 0 || res.destroyed) return resolve();
+      if (res.destroyed || performance.now() >= deadline) return resolve();
+      let timer: NodeJS.Timeout | undefined;
       const done = () => {
-        clearTimeout(timer);
-        timers.delete(timer);
+        if (timer) clearTimeout(timer);
+        if (timer) timers.delete(timer);
         res.off('close', done);
         resolve();
       };
-      const timer = setTimeout(done, ms);
-      timers.add(timer);
+      const finish = () => {
+        timer = undefined;
+        if (res.destroyed || performance.now() >= deadline) done();
+        else setImmediate(finish);
+      };
       res.once('close', done);
+      const early = deadline - performance.now() - 1.5;
+      if (early <= 0) return setImmediate(finish);
+      timer = setTimeout(() => {
+        if (timer) timers.delete(timer);
+        finish();
+      }, early);
+      timers.add(timer);
     });
+  const wait = (ms: number, res: ServerResponse) => waitUntil(performance.now() + ms, res);
 
   const fail = (res: ServerResponse, request: RecordedRequest | undefined, message: string) => {
     errors.push(request ? `request #${request.index} (${request.method} ${request.path}): ${message}` : message);
@@ -143,6 +160,8 @@ export async function startScriptedOpenAIServer(
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    // A reply's delay counts from the request's arrival, as a model server's latency does.
+    const arrived = performance.now();
     const rawBody = await readBody(req);
     let body: unknown;
     try {
@@ -160,7 +179,7 @@ export async function startScriptedOpenAIServer(
       rawBody,
       agentName: agentNameOf(body),
       stream: (body as { stream?: unknown } | undefined)?.stream === true,
-      receivedAt: Date.now(),
+      receivedAt: performance.timeOrigin + arrived,
     };
     requests.push(request);
 
@@ -184,54 +203,70 @@ export async function startScriptedOpenAIServer(
     } catch (error) {
       return fail(res, request, error instanceof Error ? error.message : String(error));
     }
-    await wait(reply.delayMs ?? 0, res);
+    // Built before the wait, so that building it takes none of the scripted delay's place.
+    const send = prepareReply(reply, request, body);
+    await waitUntil(arrived + (reply.delayMs ?? 0), res);
     if (res.destroyed) return;
-    request.respondedAt = Date.now();
-    const model = String((body as { model?: unknown }).model ?? models[0]);
+    request.respondedAt = performance.timeOrigin + performance.now();
+    await send(res);
+  };
 
+  /** What answers `request` with `reply`, serialised in advance: a function that writes it. */
+  const prepareReply = (
+    reply: ScriptedReply,
+    request: RecordedRequest,
+    body: object,
+  ): ((res: ServerResponse) => void | Promise<void>) => {
+    const model = String((body as { model?: unknown }).model ?? models[0]);
     if (reply.rawBody !== undefined) {
-      res.writeHead(reply.status ?? 200, {
-        'content-type': request.stream ? 'text/event-stream' : 'application/json',
-      });
-      res.end(reply.rawBody);
-      return;
+      const rawBody = reply.rawBody;
+      return (res) => {
+        res.writeHead(reply.status ?? 200, {
+          'content-type': request.stream ? 'text/event-stream' : 'application/json',
+        });
+        res.end(rawBody);
+      };
     }
     if (reply.status !== undefined && reply.status >= 400) {
       const headers: Record<string, string> = {};
       if (reply.retryAfter !== undefined) headers['retry-after'] = String(reply.retryAfter);
-      sendJson(res, reply.status, errorBody(reply.status, reply.message), headers);
-      return;
+      const error = errorBody(reply.status, reply.message);
+      const status = reply.status;
+      return (res) => sendJson(res, status, error, headers);
     }
 
     const completion = buildCompletion(reply, model, body);
     if (request.stream) {
       const includeUsage = (body as { stream_options?: { include_usage?: unknown } }).stream_options?.include_usage;
       const events = streamEvents(completion, includeUsage === true, chunkSize);
-      res.writeHead(200, {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-      });
       const cutAt = reply.disconnect ? Math.max(1, Math.floor(events.length / 2)) : events.length;
-      for (let i = 0; i < cutAt; i++) {
-        if (res.destroyed) return;
-        if (i > 0) await wait(reply.chunkDelayMs ?? 0, res);
-        res.write(`data: ${JSON.stringify(events[i])}\n\n`);
-      }
-      if (reply.disconnect) {
-        res.destroy();
-        return;
-      }
-      res.end('data: [DONE]\n\n');
-      return;
+      const frames = events.slice(0, cutAt).map((event) => `data: ${JSON.stringify(event)}\n\n`);
+      return async (res) => {
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-cache',
+          connection: 'keep-alive',
+        });
+        for (let i = 0; i < frames.length; i++) {
+          if (res.destroyed) return;
+          if (i > 0) await wait(reply.chunkDelayMs ?? 0, res);
+          res.write(frames[i]);
+        }
+        if (reply.disconnect) {
+          res.destroy();
+          return;
+        }
+        res.end('data: [DONE]\n\n');
+      };
     }
     const text = JSON.stringify(completion.full);
     if (reply.disconnect) {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
-      res.write(text.slice(0, Math.floor(text.length / 2)), () => res.destroy());
-      return;
+      return (res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+        res.write(text.slice(0, Math.floor(text.length / 2)), () => res.destroy());
+      };
     }
-    sendJson(res, 200, completion.full);
+    return (res) => sendText(res, 200, text);
   };
 
   const server = createServer((req, res) => {
@@ -287,8 +322,11 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  sendText(res, status, JSON.stringify(body), headers);
+}
+
+function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) {
   if (res.destroyed || res.headersSent) return;
-  const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
