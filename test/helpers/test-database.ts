@@ -63,7 +63,7 @@ async function pgliteFromTemplate(seeded: boolean): Promise<Database> {
   if (!existsSync(file)) {
     const builder = await openDatabase({ dataDir: 'memory://' });
     await prepare(builder, seeded);
-    const dump = (await builder.client!.dumpDataDir('gzip')) as Blob;
+    const dump = await builder.dumpDataDir!('gzip');
     await builder.close();
     // Written under a unique name and renamed, so parallel workers never read a half-written file.
     const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain .mjs script (it also runs as `pnpm --filter @baton/studio gql:check`)
+// A plain .mjs script (it also runs as `pnpm --filter @baton/studio gql:check`).
 import { graphqlEnvIsFresh } from '../../studio/scripts/graphql-env.mjs';
 
 describe('studio GraphQL types', () => {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -8,6 +8,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import * as storeSchema from '../store/schema/index.js';
 import { PglitePreparedStatements } from './pglite-prepared.js';
+import { PgliteThread } from './pglite-thread.js';
 import * as coreSchema from './schema/index.js';
 
 export const schema = { ...coreSchema, ...storeSchema };
@@ -23,8 +24,8 @@ const MIGRATION_LOCK = 0x0ba7_0001;
 
 export interface Database {
   kind: 'pglite' | 'postgres';
-  /** The PGlite instance (PGlite only), e.g. to dump its data directory. */
-  client?: PGlite;
+  /** PGlite only: the data directory as a tarball (`gzip`: compressed), e.g. to start other databases from. */
+  dumpDataDir?(compression?: 'none' | 'gzip'): Promise<Blob>;
   db: Db;
   /**
    * Raw SQL for the statements on every turn's path, where a query builder's CPU shows: `$1`-style
@@ -97,29 +98,31 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 async function openPglite(dataDir = 'memory://', loadDataDir?: Blob): Promise<Database> {
-  const client = await PGlite.create({
-    dataDir: dataDir === 'memory://' ? undefined : dataDir,
-    ...(loadDataDir ? { loadDataDir } : {}),
+  // On its own thread: each statement runs synchronously in WebAssembly and would stall the server's.
+  const client = await PgliteThread.create({
+    ...(dataDir !== 'memory://' && { dataDir }),
+    ...(loadDataDir && { loadDataDir }),
   });
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  // drizzle's PGlite driver uses query and transaction, which PgliteThread provides with PGlite's semantics.
+  const pglite = client as unknown as PGlite;
+  const db = drizzlePglite({ client: pglite, schema }) as unknown as Db;
   const prepared = await PglitePreparedStatements.open(client);
   return {
     kind: 'pglite',
     db,
-    client,
     query: (text, params = []) => prepared.query(text, params),
     async listen(channel, onMessage) {
-      const unlisten = await client.listen(channel, onMessage);
-      return () => unlisten();
+      return client.listen(channel, onMessage);
     },
     async notify(channel, payload) {
       await client.query('select pg_notify($1, $2)', [channel, payload]);
     },
     async migrate() {
-      await migratePglite(drizzlePglite(client), { migrationsFolder });
+      await migratePglite(drizzlePglite({ client: pglite }), { migrationsFolder });
     },
+    dumpDataDir: (compression = 'gzip') => client.dumpDataDir(compression),
     async close() {
-      if (!client.closed) await client.close();
+      await client.close();
     },
   };
 }

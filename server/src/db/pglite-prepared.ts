@@ -1,4 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
+import type { PgliteClient } from './pglite-thread.js';
 
 /**
  * Baton's raw statements on PGlite, as prepared statements. PGlite's `query` parses, analyses and
@@ -13,12 +13,12 @@ export class PglitePreparedStatements {
   #count = 0;
 
   private constructor(
-    private readonly client: PGlite,
+    private readonly client: Pick<PgliteClient, 'query' | 'exec'>,
     /** Literals are written for `standard_conforming_strings = on` (PostgreSQL's default); otherwise `query` only. */
     private readonly enabled: boolean,
   ) {}
 
-  static async open(client: PGlite): Promise<PglitePreparedStatements> {
+  static async open(client: Pick<PgliteClient, 'query' | 'exec'>): Promise<PglitePreparedStatements> {
     const { rows } = await client.query<{ standard_conforming_strings: string }>('show standard_conforming_strings');
     return new PglitePreparedStatements(client, rows[0]?.standard_conforming_strings === 'on');
   }
