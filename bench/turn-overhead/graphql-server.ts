@@ -1,8 +1,8 @@
 import { createInterface } from 'node:readline';
-import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
+import { PgliteThread } from '../../server/src/db/pglite-thread.js';
 import { ScriptedModel } from '../../test/fakes/scripted-model.js';
 import { SEED_RUN_WRITE, seedCardPatches, seedScript } from '../../test/fakes/seed-scenario.js';
 import { standInTools } from '../../test/fakes/stand-in-tools.js';
@@ -22,9 +22,12 @@ const expectedTypes = ['MESSAGE', 'RUN_STARTED', ...SEED_RUN_WRITE].sort();
 /** Statements PGlite ran since the last `mark` (BENCH_TRACE_SQL=1 only). */
 const statements: { sql: string; ms: number; at: number; inTransaction: boolean }[] = [];
 
-/** Wraps PGlite's query, exec and transaction to record each statement and its duration. */
+/**
+ * Wraps PGlite's query, exec and transaction (PgliteThread, on the server's side of its worker) to
+ * record each statement and how long the server waited for it.
+ */
 function traceSql() {
-  const proto = PGlite.prototype as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  const proto = PgliteThread.prototype as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
   // The hot statements are prepared (PglitePreparedStatements): show an EXECUTE as the text it runs.
   const prepared = new Map<string, string>();
   const record = (sql: unknown, started: number, inTransaction: boolean) => {

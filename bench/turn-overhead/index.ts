@@ -81,7 +81,7 @@ async function main() {
     const lite = await graphqlTurns({ turns: Number(args['pglite-turns']), warmup: 30 });
     rows.push(['(c) GraphQL sendMessage -> RUN_COMPLETED, PGlite', summarize(lite.samples), lite.serverCpuPerTurn]);
     notes.push(
-      `(c) PGlite: ${lite.samples.length} turns (PGlite runs every query on the server's own thread; fewer turns keep the run short).`,
+      `(c) PGlite: ${lite.samples.length} turns (PGlite runs every statement in WebAssembly on one worker thread; fewer turns keep the run short).`,
     );
     if (pgUrl) {
       const pg = await graphqlTurns({ turns: Number(args['pg-turns']), warmup: 50, databaseUrl: pgUrl });
