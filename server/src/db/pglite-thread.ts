@@ -101,6 +101,8 @@ export class PgliteThread implements PgliteClient {
     const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), {
       workerData: data,
       transferList: data.loadDataDir ? [data.loadDataDir] : [],
+      // Plain JavaScript: the server's loader flags (tsx's, under `pnpm start`) would only slow its start.
+      execArgv: [],
     });
     await new Promise<void>((resolve, reject) => {
       const onMessage = (reply: PgliteReply) => {
@@ -193,8 +195,8 @@ export class PgliteThread implements PgliteClient {
       await this.#idle;
       await this.#call({ op: 'close' });
     } finally {
-      await this.#worker.terminate();
       this.#fail(goneError('it was closed'));
+      await this.#worker.terminate();
     }
   }
 
