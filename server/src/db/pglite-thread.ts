@@ -33,6 +33,8 @@ export type PgliteRequest =
       rawTypes: number[];
     }
   | { id: number; op: 'exec'; text: string }
+  /** COMMIT, failing with 25P02 if the transaction had failed and so rolled back. */
+  | { id: number; op: 'commit' }
   | { id: number; op: 'listen' | 'unlisten'; channel: string }
   | { id: number; op: 'dump'; compression: 'none' | 'gzip' | 'auto' }
   | { id: number; op: 'close' };
@@ -156,7 +158,10 @@ export class PgliteThread implements PgliteClient {
       };
       try {
         const result = await fn(tx);
-        if (!closed) await this.#call({ op: 'exec', text: 'COMMIT' });
+        if (!closed) {
+          closed = true;
+          await this.#call({ op: 'commit' });
+        }
         return result;
       } catch (error) {
         if (!closed) await this.#call({ op: 'exec', text: 'ROLLBACK' }).catch(() => {});

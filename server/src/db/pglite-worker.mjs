@@ -3,7 +3,7 @@
 // a loader there first, which costs a quarter of a second per database. Type-checked all the same.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, protocol } from '@electric-sql/pglite';
 
 /**
  * @typedef {import('./pglite-thread.js').PgliteRequest} PgliteRequest
@@ -79,6 +79,18 @@ function serve(pg) {
       }
       case 'exec':
         return { value: (await pg.exec(request.text)).map(plain) };
+      case 'commit': {
+        // A transaction in which a statement failed ends in ROLLBACK, without an error from COMMIT:
+        // fail as PGlite's own transaction() does rather than report a commit that did not happen.
+        const { messages } = await pg.execProtocol(protocol.serialize.query('COMMIT'));
+        const done = messages.find((m) => m.name === 'commandComplete');
+        if (done && 'text' in done && done.text === 'ROLLBACK')
+          throw Object.assign(new Error('Transaction was rolled back instead of committed'), {
+            code: '25P02',
+            severity: 'ERROR',
+          });
+        return { value: null };
+      }
       case 'listen': {
         const channel = request.channel;
         if (!unlisten.has(channel))

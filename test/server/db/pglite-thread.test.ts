@@ -88,6 +88,18 @@ describe('PgliteThread (PGlite on a worker thread)', () => {
       await tx.rollback();
     });
     expect(await count()).toBe(3);
+
+    // A failed statement whose error the transaction swallowed: PostgreSQL rolls back at COMMIT.
+    const aborted = await pg
+      .transaction(async (tx) => {
+        await tx.query('insert into items (id, name) values (13, $1)', ['lost']);
+        await tx.query('insert into items (id, name) values (13, $1)', ['duplicate']).catch(() => {});
+        return 'returned';
+      })
+      .catch((e) => e);
+    expect(aborted.code).toBe('25P02');
+    expect(aborted.message).toMatch(/rolled back instead of committed/);
+    expect(await count()).toBe(3);
   });
 
   it('delivers NOTIFY to listeners until they unlisten', async () => {
