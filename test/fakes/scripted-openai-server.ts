@@ -119,7 +119,7 @@ export async function startScriptedOpenAIServer(
   /**
    * Resolves at `deadline` (performance.now() clock), early if the client hangs up. A timer alone
    * fires up to a few milliseconds late, which a latency benchmark would count against the client:
-   * it sleeps until about a millisecond before and yields through the event loop for the rest.
+   * it sleeps until about 1.5 ms before and yields through the event loop for the rest.
    */
   const waitUntil = (deadline: number, res: ServerResponse) =>
     new Promise<void>((resolve) => {
