@@ -13,7 +13,7 @@ const { values: args } = parseArgs({
     turns: { type: 'string', default: '1000' },
     warmup: { type: 'string', default: '200' },
     rounds: { type: 'string', default: '2' },
-    'pglite-turns': { type: 'string', default: '300' },
+    'pglite-turns': { type: 'string', default: '1000' },
     'pg-turns': { type: 'string', default: '1000' },
     pg: { type: 'string' },
     'skip-c': { type: 'boolean', default: false },
@@ -78,10 +78,10 @@ async function main() {
     'cpu/turn: CPU time of the process doing the work (for (c), the server process), per measured turn; a busy shared machine inflates it far less than wall time.',
   ];
   if (!args['skip-c']) {
-    const lite = await graphqlTurns({ turns: Number(args['pglite-turns']), warmup: 30 });
+    const lite = await graphqlTurns({ turns: Number(args['pglite-turns']), warmup: 50 });
     rows.push(['(c) GraphQL sendMessage -> RUN_COMPLETED, PGlite', summarize(lite.samples), lite.serverCpuPerTurn]);
     notes.push(
-      `(c) PGlite: ${lite.samples.length} turns (PGlite runs every statement in WebAssembly on one worker thread; fewer turns keep the run short).`,
+      '(c) PGlite: its statements run in WebAssembly on a worker thread of the server process; cpu/turn counts both threads.',
     );
     if (pgUrl) {
       const pg = await graphqlTurns({ turns: Number(args['pg-turns']), warmup: 50, databaseUrl: pgUrl });
