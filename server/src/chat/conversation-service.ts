@@ -27,6 +27,17 @@ export interface SentMessage {
   history?: BatonEvent[];
 }
 
+export interface SendMessageOptions {
+  /** Store the run already claimed by this owner (RUNNING, leased) when nothing in its conversation is ahead of it. */
+  claimFor?: { owner: string; leaseMs: number };
+  /**
+   * Called once the message and run are committed, before the stored events are delivered to
+   * subscribers: a run started here takes its first step while they are delivered and the HTTP
+   * response is written. Nothing of the run can be published before them (its events are stored first).
+   */
+  beforePublish?: (sent: SentMessage) => void;
+}
+
 /** How many verified tokens are remembered before the memo starts over. */
 const VERIFIED_TOKENS_KEPT = 10_000;
 
@@ -131,7 +142,7 @@ export class ConversationService {
     conversationId: string,
     text: string,
     mode: RunMode = 'AUTO',
-    options: { claimFor?: { owner: string; leaseMs: number } } = {},
+    options: SendMessageOptions = {},
   ): Promise<SentMessage> {
     const trimmed = text.trim();
     if (!trimmed) throw ValidationError.single('text', 'message is empty');
@@ -139,11 +150,11 @@ export class ConversationService {
       throw ValidationError.single('text', `message is longer than ${this.limits.maxMessageLength} characters`);
     if (!isUuid(conversationId)) throw new NotFoundError(`No conversation ${conversationId}`);
     try {
-      return await this.store(conversationId, trimmed, mode, options.claimFor);
+      return await this.store(conversationId, trimmed, mode, options.claimFor, options.beforePublish);
     } catch (err) {
       // Another message of this conversation claimed its run at the same moment: queue behind it.
       if (options.claimFor && isUniqueViolation(err, ONE_RUNNING_RUN_INDEX))
-        return this.store(conversationId, trimmed, mode, undefined);
+        return this.store(conversationId, trimmed, mode, undefined, options.beforePublish);
       throw err;
     }
   }
@@ -153,6 +164,7 @@ export class ConversationService {
     text: string,
     mode: RunMode,
     claimFor: { owner: string; leaseMs: number } | undefined,
+    beforePublish: ((sent: SentMessage) => void) | undefined,
   ): Promise<SentMessage> {
     const runId = crypto.randomUUID();
     const notify = this.events.bus.notifyChannel;
@@ -208,12 +220,14 @@ export class ConversationService {
     const message = rawToEvent(jsonColumn(row.event));
     const run = rawToRun(jsonColumn(row.run));
     const started = row.started == null ? undefined : rawToEvent(jsonColumn(row.started));
-    await this.events.publishCommitted(started ? [message, started] : [message], { notified: !!notify });
     const history =
       row.history == null
         ? undefined
         : [...jsonColumn<Record<string, unknown>[]>(row.history).map(rawToEvent), message];
-    return { run, message, started, customerId: row.customer_id, history };
+    const sent: SentMessage = { run, message, started, customerId: row.customer_id, history };
+    beforePublish?.(sent);
+    await this.events.publishCommitted(started ? [message, started] : [message], { notified: !!notify });
+    return sent;
   }
 
   async getRun(id: string): Promise<Run> {

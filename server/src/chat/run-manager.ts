@@ -114,19 +114,22 @@ export class RunManager {
       for (const r of activeRuns) await this.cancel(r.id, 'interrupted by a newer message');
     }
     // Usually nothing is ahead of the new run: sendMessage stores it claimed by this process, and it
-    // starts at once. Otherwise it waits, and the oldest waiting run starts when its turn comes.
+    // starts at once, before the stored MESSAGE and RUN_STARTED are delivered. Otherwise it waits, and
+    // the oldest waiting run starts when its turn comes.
     const sent = await conversations.sendMessage(conversationId, text, mode, {
       claimFor: this.stopped ? undefined : { owner: this.ownerId, leaseMs: this.leaseMs },
+      beforePublish: (stored) => {
+        if (stored.run.status === 'RUNNING')
+          this.executeClaimed({
+            ...stored.run,
+            resumed: false,
+            customerId: stored.customerId,
+            started: stored.started,
+            history: stored.history,
+          });
+      },
     });
-    if (sent.run.status === 'RUNNING')
-      this.executeClaimed({
-        ...sent.run,
-        resumed: false,
-        customerId: sent.customerId,
-        started: sent.started,
-        history: sent.history,
-      });
-    else void this.startNext(conversationId);
+    if (sent.run.status !== 'RUNNING') void this.startNext(conversationId);
     return sent.run;
   }
 

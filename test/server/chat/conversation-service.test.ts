@@ -33,6 +33,30 @@ describe('ConversationService.sendMessage', () => {
     expect(queued.started).toBeUndefined();
   });
 
+  it('calls beforePublish once the message is stored, before subscribers get it', async () => {
+    const { conversations, eventStore, bus } = t.app.services;
+    const { conversation } = await conversations.start({});
+    const delivered: string[] = [];
+    const unsubscribe = bus.subscribe((e) => {
+      if (e.conversationId === conversation.id) delivered.push(e.type);
+    });
+    try {
+      const seen: { delivered: string[]; stored: string[] }[] = [];
+      const sent = await conversations.sendMessage(conversation.id, 'hello', 'AUTO', {
+        claimFor,
+        beforePublish: (stored) => {
+          expect(stored.run.status).toBe('RUNNING');
+          seen.push({ delivered: [...delivered], stored: [] });
+        },
+      });
+      seen[0]!.stored = (await eventStore.list({ runId: sent.run.id })).map((e) => e.type);
+      expect(seen).toEqual([{ delivered: [], stored: ['MESSAGE', 'RUN_STARTED'] }]);
+      expect(delivered).toEqual(['MESSAGE', 'RUN_STARTED']);
+    } finally {
+      unsubscribe();
+    }
+  });
+
   it('a claimed run comes with the transcript, as loadTranscriptEvents reads it; a queued one without', async () => {
     const { conversations, eventStore } = t.app.services;
     const { conversation } = await conversations.start({});
