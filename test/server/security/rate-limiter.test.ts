@@ -237,6 +237,55 @@ describe('rate limits through the API', () => {
     expect(await t.app.services.conversations.runsOf(conversation.id)).toHaveLength(1);
   });
 
+  it('an invalid message still counts against the limits, and over them the refusal is the error', async () => {
+    const { conversation, token } = await t.app.services.conversations.start({});
+    const send = (text: string) =>
+      t.gql(
+        'mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }',
+        { id: conversation.id, text },
+        token,
+      );
+    const bucket = async (name: string) =>
+      (
+        await t.app.services.database.db.query.rateLimits.findMany({
+          where: (r, { eq }) => eq(r.bucket, `conversation:${conversation.id}:${name}`),
+        })
+      )[0]?.count;
+    expect(errorCode(await send('   '))).toBe('VALIDATION_FAILED');
+    expect([await bucket('requests'), await bucket('messages')]).toEqual([1, 1]);
+    expect((await send('one')).errors).toBeUndefined();
+    // Over the conversation's limit of 2: the refusal, not the validation error.
+    expect(errorCode(await send('   '))).toBe('RATE_LIMITED');
+    expect([await bucket('requests'), await bucket('messages')]).toEqual([3, 3]);
+    expect(await t.app.services.conversations.runsOf(conversation.id)).toHaveLength(1);
+  });
+
+  it('a message over its limits interrupts nothing under the interrupt policy', async () => {
+    const setPolicy = (p: string) =>
+      t.gql(
+        'mutation($p: DoubleTextingPolicy!) { updateSettings(input: { doubleTexting: $p }) { doubleTexting } }',
+        { p },
+        admin,
+      );
+    expect((await setPolicy('interrupt')).errors).toBeUndefined();
+    try {
+      const { conversation, token } = await t.app.services.conversations.start({});
+      const send = (text: string) =>
+        t.gql(
+          'mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }',
+          { id: conversation.id, text },
+          token,
+        );
+      expect((await send('one')).errors).toBeUndefined();
+      expect((await send('two')).errors).toBeUndefined(); // interrupts the first
+      expect(errorCode(await send('three'))).toBe('RATE_LIMITED');
+      const statuses = (await t.app.services.conversations.runsOf(conversation.id)).map((r) => r.status);
+      expect(statuses).toEqual(['CANCELLED', 'PENDING']);
+    } finally {
+      await setPolicy('queue');
+    }
+  });
+
   it('a request that fails before sendMessage counts it is counted all the same', async () => {
     const { conversation, token } = await t.app.services.conversations.start({});
     // Step mode is for designers: refused before the resolver counts anything.
