@@ -5,10 +5,11 @@ import { graphqlTurns } from './graphql-turn.js';
  * and prints every SQL statement the server ran for it (the same statements run on PostgreSQL).
  */
 const result = await graphqlTurns({ turns: 1, warmup: 20, trace: true });
-// The first statement creates the conversation, which the benchmark does not time.
-const statements = (result.statements ?? []).filter(
-  (s, i) => !(i === 0 && s.sql.startsWith('insert into "conversations"')),
-);
+// The turn's statements follow the one that creates its conversation, which the benchmark does not time
+// (before it, the last warm-up turn's own statements may still be finishing).
+const recorded = result.statements ?? [];
+const created = recorded.findIndex((s) => s.sql.startsWith('insert into "conversations"'));
+const statements = recorded.slice(created + 1);
 const first = statements[0]?.at ?? 0;
 console.log(
   `# SQL statements of one seed-example turn, sendMessage to RUN_COMPLETED (PGlite; wall ${result.samples[0]?.toFixed(1)} ms)`,
