@@ -121,6 +121,14 @@ describe('rate limits through the API', () => {
       body: JSON.stringify({ query, variables }),
     });
 
+  /** sendMessage to one conversation over GraphQL, with its token. */
+  const sender = (id: string, token: string) => (text: string) =>
+    t.gql(
+      'mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }',
+      { id, text },
+      token,
+    );
+
   it('answers 429 with Retry-After and RATE_LIMITED once a key is over its request limit', async () => {
     const { key: storefront } = await t.app.services.apiKeys.create('storefront', 'integrator');
     const { key: other } = await t.app.services.apiKeys.create('other', 'integrator');
@@ -160,12 +168,7 @@ describe('rate limits through the API', () => {
 
   it('refuses a third message in a minute to one conversation, storing nothing for it', async () => {
     const { conversation, token } = await t.app.services.conversations.start({});
-    const send = (text: string) =>
-      t.gql(
-        'mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }',
-        { id: conversation.id, text },
-        token,
-      );
+    const send = sender(conversation.id, token);
     expect((await send('one')).errors).toBeUndefined();
     expect((await send('two')).errors).toBeUndefined();
     const third = await send('three');
@@ -239,12 +242,7 @@ describe('rate limits through the API', () => {
 
   it('an invalid message still counts against the limits, and over them the refusal is the error', async () => {
     const { conversation, token } = await t.app.services.conversations.start({});
-    const send = (text: string) =>
-      t.gql(
-        'mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }',
-        { id: conversation.id, text },
-        token,
-      );
+    const send = sender(conversation.id, token);
     const bucket = async (name: string) =>
       (
         await t.app.services.database.db.query.rateLimits.findMany({
@@ -270,12 +268,7 @@ describe('rate limits through the API', () => {
     expect((await setPolicy('interrupt')).errors).toBeUndefined();
     try {
       const { conversation, token } = await t.app.services.conversations.start({});
-      const send = (text: string) =>
-        t.gql(
-          'mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }',
-          { id: conversation.id, text },
-          token,
-        );
+      const send = sender(conversation.id, token);
       expect((await send('one')).errors).toBeUndefined();
       expect((await send('two')).errors).toBeUndefined(); // interrupts the first
       expect(errorCode(await send('three'))).toBe('RATE_LIMITED');
