@@ -118,6 +118,9 @@ export class PgliteThread implements PgliteClient {
         settle();
       };
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    }).catch(async (error) => {
+      await worker.terminate();
+      throw error;
     });
     return new PgliteThread(worker);
   }

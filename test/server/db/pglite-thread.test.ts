@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgliteThread } from '../../../server/src/db/pglite-thread.js';
@@ -141,6 +144,15 @@ describe('PgliteThread (PGlite on a worker thread)', () => {
     expect(error.code).toBe('08006');
     expect(error.message).toMatch(/not running/);
     await pg.close(); // a second close is harmless
+  });
+
+  it('rejects with PGlite’s own error when it cannot start', async () => {
+    // A data directory inside a regular file cannot be created.
+    const file = join(mkdtempSync(join(tmpdir(), 'baton-pglite-')), 'not-a-directory');
+    writeFileSync(file, 'x');
+    const error = await PgliteThread.create({ dataDir: join(file, 'data') }).catch((e) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toMatch(/ENOTDIR|not a directory/i);
   });
 
   it('finishes the calls made before close, in order', async () => {
