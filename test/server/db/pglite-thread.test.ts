@@ -108,11 +108,17 @@ describe('PgliteThread (PGlite on a worker thread)', () => {
   it('delivers NOTIFY to listeners until they unlisten', async () => {
     const payloads: string[] = [];
     const unlisten = await pg.listen('baton_test', (p) => payloads.push(p));
+    // Notifications and results come back over one port, in order: a later notification on another
+    // channel proves every earlier one has been handled, with no sleeping.
+    let barrier!: () => void;
+    const barrierSeen = new Promise<void>((resolve) => (barrier = resolve));
+    const unlistenBarrier = await pg.listen('baton_barrier', () => barrier());
     await pg.query("select pg_notify('baton_test', 'first')");
-    await new Promise((r) => setTimeout(r, 20));
     await unlisten();
     await pg.query("select pg_notify('baton_test', 'second')");
-    await new Promise((r) => setTimeout(r, 20));
+    await pg.query("select pg_notify('baton_barrier', '')");
+    await barrierSeen;
+    await unlistenBarrier();
     expect(payloads).toEqual(['first']);
   });
 
