@@ -7,16 +7,17 @@ import { AgentRegistry } from './agents/agent-registry.js';
 import { ApiKeyService } from './auth/api-key-service.js';
 import { CustomerTokenVerifier } from './auth/customer-token.js';
 import { ConversationService } from './chat/conversation-service.js';
-import { EventPublisher } from './chat/event-publisher.js';
+import { EventLog } from './chat/event-log.js';
+import { RunExecutor } from './chat/run-executor.js';
 import { RunManager } from './chat/run-manager.js';
 import { SettingsService } from './chat/settings-service.js';
 import type { Config } from './config.js';
 import { createToolRegistry } from './create-tool-registry.js';
 import { type Database, openDatabase } from './db/client.js';
-import type { EventBus } from './db/event-bus.js';
+import { createEventBus } from './db/create-event-bus.js';
+import type { EventBusKind } from './db/event-bus.js';
 import { EventStore } from './db/event-store.js';
-import { MemoryEventBus } from './db/memory-event-bus.js';
-import { PostgresEventBus } from './db/postgres-event-bus.js';
+import { RunRepository } from './db/run-repository.js';
 import { RateLimitedError } from './errors.js';
 import { coalesceFrames } from './graphql/coalesce-frames.js';
 import { authInfo, type GraphQLContext, resolvePrincipal } from './graphql/context.js';
@@ -42,8 +43,8 @@ export interface AppOptions {
   database?: Database;
   models?: ModelProvider;
   tools?: ManagedToolRegistry;
-  /** Force a bus kind; default: postgres on PostgreSQL, memory on PGlite. */
-  bus?: 'memory' | 'postgres';
+  /** Force a bus kind; default: EVENT_BUS, else postgres on PostgreSQL and memory on PGlite. */
+  bus?: EventBusKind;
   /** Print the admin key when it is created (main does; tests don't). */
   onAdminKeyCreated?: (key: string) => void;
   /** The studio renderer build to serve at /studio. */
@@ -54,6 +55,11 @@ export interface AppOptions {
   logger?: Logger;
   /** Also export spans here (tests pass an in-memory exporter). */
   spanExporter?: TelemetryOptions['exporter'];
+}
+
+/** A lease owner id unique to this process. */
+function defaultOwnerId(): string {
+  return `baton-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
 }
 
 export interface App {
@@ -75,21 +81,19 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const telemetry = Telemetry.create(config, { exporter: options.spanExporter });
   const customerTokens = await CustomerTokenVerifier.create(config.customerToken);
 
-  let services: Services;
   const eventStore = new EventStore(database);
-  const busKind = options.bus ?? (database.kind === 'postgres' ? 'postgres' : 'memory');
-  const bus: EventBus =
-    busKind === 'postgres'
-      ? await PostgresEventBus.start(database, eventStore, (err) => logger.error({ err }, 'event bus delivery failed'))
-      : new MemoryEventBus();
-  const events = new EventPublisher(eventStore, bus);
+  const runRepository = new RunRepository(database);
+  const bus = await createEventBus(config, database, eventStore, (err) => logger.error({ err }, 'event bus error'), options.bus);
+  const events = new EventLog(runRepository, bus);
+  // /mcp/store resolves its caller per request, through the services built below.
+  let services: Services | undefined;
   const untracedTools =
     options.tools ??
     (await createToolRegistry({
       db: database.db,
       config,
-      // Resolved per request: `services` exists by the time anyone calls /mcp/store.
       authorizeHttp: async (req) => {
+        if (!services) return { error: 'starting', status: 503 };
         const principal = await resolvePrincipal(services, req.headers.authorization);
         if ('error' in principal) return { error: principal.error, status: 401 };
         if (principal.kind === 'anonymous')
@@ -106,12 +110,39 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const tools = telemetry.enabled ? new TracedToolRegistry(untracedTools, telemetry) : untracedTools;
   const models = telemetry.enabled ? new TracedModelProvider(untracedModels, telemetry) : untracedModels;
   const rateLimits = new RateLimiter(database, config.rateLimits);
-
+  // Cards and settings are cached per replica; a change made on any replica reaches every cache.
+  const agents = new AgentRegistry({
+    db: database.db,
+    tools: () => tools,
+    limits: config.limits,
+    onChange: () => bus.announce('agents'),
+  });
+  const settings = new SettingsService(
+    database.db,
+    async (name) => !!(await agents.get(name)),
+    () => bus.announce('settings'),
+  );
+  bus.onChange((topic) => {
+    if (topic === 'agents') agents.invalidate();
+    else if (topic === 'settings') settings.invalidate();
+    else if (topic === 'mcpServers') tools.refresh?.().catch((err) => logger.warn({ err }, 'tool refresh failed'));
+  });
+  const conversations = new ConversationService(database, runRepository, events, config.limits);
+  const executor = new RunExecutor(
+    { config, database, settings, agents, conversations, tools, models, logger, telemetry, events, runs: runRepository },
+    options.ownerId ?? defaultOwnerId(),
+    config.model.maxRetries * 3,
+  );
+  const runs = new RunManager(
+    { runs: runRepository, conversations, settings, events, executor, logger },
+    { ownerId: executor.ownerId, leaseMs: config.runs.leaseMs, sweepMs: config.runs.sweepMs },
+  );
   services = {
     config,
     database,
     db: database.db,
     eventStore,
+    runRepository,
     bus,
     events,
     tools,
@@ -120,16 +151,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     telemetry,
     rateLimits,
     customerTokens,
-  } as unknown as Services;
-  services.agents = new AgentRegistry({ db: database.db, tools: () => services.tools, limits: config.limits });
-  services.settings = new SettingsService(database.db, async (name) => !!(await services.agents.get(name)));
-  services.conversations = new ConversationService(database, events, config.limits);
-  services.apiKeys = new ApiKeyService(database.db);
-  services.runs = new RunManager(services, {
-    ownerId: options.ownerId,
-    leaseMs: config.runs.leaseMs,
-    sweepMs: config.runs.sweepMs,
-  });
+    agents,
+    settings,
+    conversations,
+    apiKeys: new ApiKeyService(database.db),
+    runs,
+  };
 
   await seedWorkspace(services);
   if (config.authMode === 'keys' || config.adminApiKey) {

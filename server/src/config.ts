@@ -49,6 +49,14 @@ export const configSchema = z.object({
   OTEL_SERVICE_NAME: z.string().default('baton'),
   RUN_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
   RUN_SWEEP_MS: z.coerce.number().int().min(100).default(10_000),
+  EVENT_BUS: z
+    .string()
+    .regex(/^(memory|postgres|nats:\/\/.+)$/, 'memory, postgres, or a NATS URL (nats://host:port)')
+    .optional(),
+  NATS_DEPLOYMENT: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only')
+    .default('baton'),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
@@ -94,6 +102,8 @@ export interface Config {
   telemetry: { otlpEndpoint?: string; serviceName: string };
   /** Run ownership: how long a lease lasts without renewal, and how often expired leases are looked for. */
   runs: { leaseMs: number; sweepMs: number };
+  /** How events reach other replicas: unset picks `postgres` on PostgreSQL and `memory` on PGlite. */
+  eventBus: { kind?: 'memory' | 'postgres' | 'nats'; natsUrl?: string; deployment: string };
 }
 
 /** Parses settings from an env-like record; throws ConfigError naming the bad variable. */
@@ -165,5 +175,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : undefined,
     telemetry: { otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: c.OTEL_SERVICE_NAME },
     runs: { leaseMs: c.RUN_LEASE_MS, sweepMs: c.RUN_SWEEP_MS },
+    eventBus: {
+      kind: c.EVENT_BUS?.startsWith('nats://') ? 'nats' : (c.EVENT_BUS as 'memory' | 'postgres' | undefined),
+      natsUrl: c.EVENT_BUS?.startsWith('nats://') ? c.EVENT_BUS : undefined,
+      deployment: c.NATS_DEPLOYMENT,
+    },
   };
 }

@@ -5,22 +5,22 @@ import type { BatonEvent } from './events.js';
 
 /**
  * A conversation's transcript events (MESSAGE, TOOL_CALL, TASK_COMPLETED), ordered by run and then
- * by id, so a queued message never appears before the reply to the one sent before it.
+ * by seq, so a queued message never appears before the reply to the one sent before it.
  * With `upToRunId`, runs created after that one are left out.
  */
 export async function loadTranscriptEvents(
-  services: Services,
+  services: Pick<Services, 'database'>,
   conversationId: string,
   upToRunId?: string,
 ): Promise<BatonEvent[]> {
   // Raw SQL: this read is on every turn's critical path, and a query builder costs more CPU than it.
   // Compared in SQL: timestamps have microseconds, which a JS Date would round away.
   const rows = await services.database.query(
-    `select e.id, e.conversation_id, e.run_id, e.task_id, e.agent_name, e.type, e.data, e.created_at
+    `select e.id, e.conversation_id, e.seq, e.run_id, e.task_id, e.agent_name, e.type, e.data, e.created_at
     from events e join runs r on r.id = e.run_id
     where e.conversation_id = $1::uuid and e.type in ('MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED')
       and ($2::uuid is null or r.created_at <= (select created_at from runs where id = $2::uuid))
-    order by r.created_at, e.id`,
+    order by r.created_at, e.seq`,
     [conversationId, upToRunId ?? null],
   );
   return rows.map(rawToEvent);
@@ -28,7 +28,7 @@ export async function loadTranscriptEvents(
 
 /** Builds the ChatState a run (or a prompt preview) starts from. */
 export async function loadChatState(
-  services: Services,
+  services: Pick<Services, 'settings' | 'agents' | 'conversations'>,
   options: {
     conversationId: string;
     runId: string;

@@ -33,6 +33,7 @@ export function createEvalPlanner(
       history: [
         {
           id: 1,
+          seq: 1,
           type: 'MESSAGE',
           conversationId,
           runId: 'eval',

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Run } from '../../chat/conversation-service.js';
-import { replayThenLive } from '../../chat/event-stream.js';
+import { conversationStream } from '../../chat/event-stream.js';
+import type { BatonEvent } from '../../chat/events.js';
+import { editPlan } from '../../chat/plan-editor.js';
 import type { PlanTask } from '../../chat/plan.js';
 import { runModes, runStatuses } from '../../db/schema/conversations.js';
 import { ForbiddenError } from '../../errors.js';
@@ -152,7 +154,14 @@ builder.mutationFields((t) => ({
       edits: t.arg({ type: [PlanEditInput], required: true }),
     },
     resolve: async (_r, args, ctx) =>
-      ctx.services.runs.editPlan(
+      editPlan(
+        {
+          database: ctx.services.database,
+          conversations: ctx.services.conversations,
+          agents: ctx.services.agents,
+          events: ctx.services.events,
+          maxInstructionLength: ctx.services.config.limits.maxInstructionLength,
+        },
         (await loadRun(ctx, String(args.runId))).id,
         args.edits.map((e) => ({
           taskId: e.taskId,
@@ -171,15 +180,20 @@ builder.subscriptionFields((t) => ({
     args: { runId: t.arg.id({ required: true }) },
     subscribe: async (_r, args, ctx) => {
       const run = await loadRun(ctx, String(args.runId));
-      return replayThenLive({
+      return conversationStream({
         store: ctx.services.eventStore,
         bus: ctx.services.bus,
-        query: { runId: run.id },
+        conversationId: run.conversationId,
+        // From the run's own message: nothing of the run comes before it.
+        afterSeq: run.messageEventId
+          ? ((await ctx.services.eventStore.seqOf(run.conversationId, run.messageEventId)) ?? 1) - 1
+          : 0,
+        runId: run.id,
         includeTransient: true,
-        until: (e) => e.type === 'RUN_COMPLETED' || e.type === 'RUN_FAILED' || e.type === 'RUN_CANCELLED',
+        until: (e: BatonEvent) => e.type === 'RUN_COMPLETED' || e.type === 'RUN_FAILED' || e.type === 'RUN_CANCELLED',
         signal: ctx.signal,
       });
     },
-    resolve: (e) => e,
+    resolve: (e: BatonEvent) => e,
   }),
 }));
