@@ -15,7 +15,7 @@ import type { Config } from './config.js';
 import { createToolRegistry } from './create-tool-registry.js';
 import { type Database, openDatabase } from './db/client.js';
 import { createEventBus } from './db/create-event-bus.js';
-import type { EventBusKind } from './db/event-bus.js';
+import type { EventBus, EventBusKind } from './db/event-bus.js';
 import { EventStore } from './db/event-store.js';
 import { RunRepository } from './db/run-repository.js';
 import { RateLimitedError } from './errors.js';
@@ -45,6 +45,8 @@ export interface AppOptions {
   tools?: ManagedToolRegistry;
   /** Force a bus kind; default: EVENT_BUS, else postgres on PostgreSQL and memory on PGlite. */
   bus?: EventBusKind;
+  /** Use this bus instance (app instances in one process sharing a MemoryEventBus); the caller closes it. */
+  eventBus?: EventBus;
   /** Print the admin key when it is created (main does; tests don't). */
   onAdminKeyCreated?: (key: string) => void;
   /** The studio renderer build to serve at /studio. */
@@ -83,7 +85,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   const eventStore = new EventStore(database);
   const runRepository = new RunRepository(database);
-  const bus = await createEventBus(config, database, eventStore, (err) => logger.error({ err }, 'event bus error'), options.bus);
+  const bus =
+    options.eventBus ??
+    (await createEventBus(
+      config,
+      database,
+      eventStore,
+      (err) => logger.error({ err }, 'event bus error'),
+      options.bus,
+    ));
   const events = new EventLog(runRepository, bus);
   // /mcp/store resolves its caller per request, through the services built below.
   let services: Services | undefined;
@@ -129,7 +139,19 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   const conversations = new ConversationService(database, runRepository, events, config.limits);
   const executor = new RunExecutor(
-    { config, database, settings, agents, conversations, tools, models, logger, telemetry, events, runs: runRepository },
+    {
+      config,
+      database,
+      settings,
+      agents,
+      conversations,
+      tools,
+      models,
+      logger,
+      telemetry,
+      events,
+      runs: runRepository,
+    },
     options.ownerId ?? defaultOwnerId(),
     config.model.maxRetries * 3,
   );
@@ -286,7 +308,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         await new Promise<void>((resolve) => server.close(() => resolve()));
       }
       await tools.close();
-      await bus.close();
+      if (!options.eventBus) await bus.close();
       await telemetry.shutdown();
       if (ownsDatabase) await database.close();
     },

@@ -23,10 +23,14 @@ export interface PlanEditorDeps {
 /** Edits pending tasks of a paused run; the PLAN event records the edit and the new plan. */
 export async function editPlan(deps: PlanEditorDeps, runId: string, edits: PlanEdit[]): Promise<Run> {
   const run = await deps.conversations.getRun(runId);
-  if (run.status !== 'PAUSED' || !run.plan) throw new ConflictError(`Run ${runId} is not paused, so its plan cannot change`);
+  if (run.status !== 'PAUSED' || !run.plan)
+    throw new ConflictError(`Run ${runId} is not paused, so its plan cannot change`);
   const enabled = new Set((await deps.agents.enabled()).map((a) => a.name));
   // A task's instruction is capped by the plan schema too (planners get the same limit), whichever is lower.
-  const limit = Math.min(deps.maxInstructionLength, planTaskSchema.shape.instruction.maxLength ?? Number.POSITIVE_INFINITY);
+  const limit = Math.min(
+    deps.maxInstructionLength,
+    planTaskSchema.shape.instruction.maxLength ?? Number.POSITIVE_INFINITY,
+  );
   const plan: Plan = structuredClone(run.plan);
   edits.forEach((edit, i) => {
     const task = plan.tasks.find((t) => t.id === edit.taskId);
@@ -34,7 +38,8 @@ export async function editPlan(deps: PlanEditorDeps, runId: string, edits: PlanE
     if (run.completedTaskIds.includes(task.id))
       throw ValidationError.single(`edits.${i}.taskId`, `task "${edit.taskId}" has already run`);
     if (edit.agent !== undefined) {
-      if (!enabled.has(edit.agent)) throw ValidationError.single(`edits.${i}.agent`, `unknown or disabled agent "${edit.agent}"`);
+      if (!enabled.has(edit.agent))
+        throw ValidationError.single(`edits.${i}.agent`, `unknown or disabled agent "${edit.agent}"`);
       task.agent = edit.agent;
     }
     if (edit.instruction !== undefined) {

@@ -63,7 +63,12 @@ export class RunExecutor {
       if (run.started) state.absorb(run.started);
       // One retry budget per run: every model call of this run, the planner's included, draws from it.
       const models = withRetryBudget(deps.models, new RetryBudget(this.retryBudget));
-      ctx = this.context(state, controller.signal, models, run.resumed ? new ReplayedToolCalls(history, run) : undefined);
+      ctx = this.context(
+        state,
+        controller.signal,
+        models,
+        run.resumed ? new ReplayedToolCalls(history, run) : undefined,
+      );
       const start: RunStart = {
         mode: run.mode,
         budget: run.mode === 'AUTO' || run.stepBudget < 0 ? Number.POSITIVE_INFINITY : run.stepBudget,
@@ -138,7 +143,9 @@ export class RunExecutor {
     const { deps } = this;
     let catalog: Promise<ReadonlyMap<string, ToolDefinition>> | undefined;
     // Deltas are never stored: appending them costs nothing, and they are published in order.
-    const deltaBuffer = new DeltaBuffer((batch) => void deps.events.append(batch).then((all) => deps.events.publish(all)));
+    const deltaBuffer = new DeltaBuffer(
+      (batch) => void deps.events.append(batch).then((all) => deps.events.publish(all)),
+    );
     const writer = new EventBatcher(
       async (batch, patch) => {
         const stored = await deps.events.append(batch, patch ? { id: state.runId, ...patch } : undefined);

@@ -84,8 +84,14 @@ export class RunManager {
     const sent = await conversations.sendMessage(conversationId, text, mode, {
       claimFor: this.stopped ? undefined : this.lease,
     });
-    if (sent.run.status === "RUNNING")
-      this.executeClaimed({ ...sent.run, customerId: sent.customerId, started: sent.started, history: sent.history, resumed: false });
+    if (sent.run.status === 'RUNNING')
+      this.executeClaimed({
+        ...sent.run,
+        customerId: sent.customerId,
+        started: sent.started,
+        history: sent.history,
+        resumed: false,
+      });
     else void this.startNext(conversationId);
     return sent.run;
   }

@@ -1,5 +1,5 @@
-import { type KnowledgeArticle, KNOWLEDGE_RETRIEVER } from './chat-state.js';
 import type { RunStart } from './chat-orchestrator.js';
+import { KNOWLEDGE_RETRIEVER, type KnowledgeArticle } from './chat-state.js';
 import type { TaskOutput } from './compose-reply.js';
 import type { Run } from './conversation-service.js';
 import type { BatonEvent, NewEvent } from './events.js';
@@ -65,4 +65,3 @@ function toolCallKey(data: { tool: string; arguments?: unknown; output?: unknown
         : v;
   return JSON.stringify(canonical([data.tool, data.arguments ?? null, data.output ?? null, data.error ?? null]));
 }
-

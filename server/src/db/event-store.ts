@@ -111,8 +111,7 @@ export class EventStore {
       'tx < pg_snapshot_xmin(pg_current_snapshot())',
     ];
     if (filter.types?.length) where.push(`type = any(${p.add(pgArray(filter.types), 'text[]')})`);
-    if (filter.agentNames?.length)
-      where.push(`agent_name = any(${p.add(pgArray(filter.agentNames), 'text[]')})`);
+    if (filter.agentNames?.length) where.push(`agent_name = any(${p.add(pgArray(filter.agentNames), 'text[]')})`);
     const rows = await this.database.query(
       `select ${EVENT_COLUMNS}, tx::text as tx from events where ${where.join(' and ')}
       order by tx, id limit ${p.add(limit, 'int')}`,

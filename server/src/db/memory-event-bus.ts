@@ -1,5 +1,12 @@
 import type { BatonEvent } from '../chat/events.js';
-import { type ChangeListener, type ChangeTopic, deliver, type EventBus, type EventListener, Listeners } from './event-bus.js';
+import {
+  type ChangeListener,
+  type ChangeTopic,
+  deliver,
+  type EventBus,
+  type EventListener,
+  Listeners,
+} from './event-bus.js';
 
 /** In-process fan-out: one server on PGlite (the embedded default), or app instances sharing one process. */
 export class MemoryEventBus implements EventBus {

@@ -48,7 +48,11 @@ export class PostgresEventBus implements EventBus {
   }
 
   /** `onError` hears about reads and notices that failed (the app logs them). */
-  static async start(database: Database, store: EventStore, onError: (err: unknown) => void): Promise<PostgresEventBus> {
+  static async start(
+    database: Database,
+    store: EventStore,
+    onError: (err: unknown) => void,
+  ): Promise<PostgresEventBus> {
     const bus = new PostgresEventBus(database, store, onError);
     await bus.tail.start();
     bus.unlisten.push(

@@ -51,8 +51,9 @@ const ACTIVE = `('PENDING', 'RUNNING', 'PAUSED')`;
  * and keep its lease. Each statement is written once, here.
  *
  * Events get their position in the conversation (`seq`) from the conversation row's `last_seq`,
- * bumped in the same statement: that row lock orders one conversation's writes and nothing else,
- * so writes to different conversations commit concurrently and share WAL flushes.
+ * bumped in the same statement under the conversation's own lock (conversationLock): it orders one
+ * conversation's writes and nothing else, so writes to different conversations commit concurrently
+ * and share WAL flushes.
  */
 export class RunRepository {
   constructor(private readonly database: Pick<Database, 'query'>) {}
@@ -77,9 +78,10 @@ export class RunRepository {
       customer_id: string | null;
       history: unknown;
     }>(
-      `with conv as (
+      `with lock as materialized (select ${conversationLock(conversation)} as locked),
+      conv as (
         update conversations c set updated_at = now(), last_seq = c.last_seq + case when ${claim} then 2 else 1 end
-        where id = ${conversation}
+        from lock where id = ${conversation}
         returning id, customer_id, last_seq, ${claim} as claimed),
       ins as (
         insert into events (conversation_id, seq, run_id, type, data)
@@ -133,9 +135,11 @@ export class RunRepository {
       customer_id: string | null;
       started: unknown;
     }>(
-      `with target as (
+      `with lock as materialized (
+        select ${conversationLock('conversation_id')} as locked from runs where id = ${p.add(runId, 'uuid')}),
+      target as (
         select r.id, r.status from runs r
-        where r.id = ${p.add(runId, 'uuid')}
+        where r.id = ${p.add(runId, 'uuid')} and exists (select 1 from lock)
           and ((r.status = 'PENDING' and not exists (
                   select 1 from runs o
                   where o.conversation_id = r.conversation_id and o.status in ${ACTIVE}
@@ -193,10 +197,12 @@ export class RunRepository {
         data: e.data,
       }));
       const n = p.add(stored.length, 'int');
+      const conversation = p.add(conversationId, 'uuid');
       ctes.push(
+        `lock as materialized (select ${conversationLock(conversation)} as locked)`,
         `conv as (
           update conversations c set last_seq = c.last_seq + ${n}, updated_at = now()
-          where id = ${p.add(conversationId, 'uuid')} returning c.id, c.last_seq - ${n} as base)`,
+          from lock where id = ${conversation} returning c.id, c.last_seq - ${n} as base)`,
         `ins as (
           insert into events (conversation_id, seq, run_id, task_id, agent_name, type, data)
           select conv.id, conv.base + x.i + 1, x.run_id, x.task_id, x.agent_name, x.type, x.data
@@ -279,6 +285,16 @@ export class RunRepository {
     );
     return rows.map((r) => ({ id: r.id, conversationId: r.conversation_id, status: r.status }));
   }
+}
+
+/**
+ * The conversation's own lock, taken first in every statement that writes its events. An advisory
+ * lock assigns no transaction id, so the writer's id (events.tx) is drawn after it: within a
+ * conversation, tx order is seq order, and the feed's (tx, id) order keeps each conversation in order.
+ * (A row lock would draw the id before waiting.) Two conversations whose keys collide merely share it.
+ */
+function conversationLock(conversationId: string): string {
+  return `pg_advisory_xact_lock(hashtextextended(${conversationId}::text, 0))`;
 }
 
 function runUpdate(run: RunPatch, params: SqlParams): string {
