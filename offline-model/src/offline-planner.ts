@@ -1,5 +1,3 @@
-import type { AgentCard } from '../../agents/agent-card.js';
-import type { ModelCallHints } from '../model-provider.js';
 import {
   buildCardIndex,
   type CardIndex,
@@ -12,11 +10,10 @@ import {
 import { splitClauses } from './clause-splitter.js';
 import { type Entities, extractEntities } from './entity-extractor.js';
 import { isAbusive, isOffTopic, isSmallTalk } from './message-checks.js';
+import type { CardSummary, PlanBrief } from './plan-brief.js';
 import { classifyIntent, type TaskIntent } from './task-intent.js';
 import { writeInstruction, writeStatusMessage } from './task-wording.js';
 import { stem } from './text-features.js';
-
-export type PlanHints = Extract<ModelCallHints, { kind: 'plan' }>;
 
 /** The planner's JSON output (`planOutputSchema`). */
 export interface OfflinePlan {
@@ -65,7 +62,7 @@ interface ScoredClause {
  * Rule-based planning: split the message into clauses, score every card against each, keep one
  * task per intent. Greetings go to the default agent; off-topic or abusive messages are refused.
  */
-export function planFromHints(hints: PlanHints): OfflinePlan {
+export function planFromBrief(hints: PlanBrief): OfflinePlan {
   const cards = hints.cards;
   const index = buildCardIndex(cards);
   const message = hints.message.trim();
@@ -132,7 +129,7 @@ function joinAmbiguousNeighbours(clauses: ScoredClause[]): void {
 }
 
 /** With no clear clause, the whole message may still lean to one card ("what colours does the tee come in"). */
-function wholeMessageAgent(index: CardIndex, hints: PlanHints, message: string): string | undefined {
+function wholeMessageAgent(index: CardIndex, hints: PlanBrief, message: string): string | undefined {
   if (isSmallTalk(index.analyze(message).words)) return undefined;
   const features = index.analyze(message);
   const entities = extractEntities(message);
@@ -177,7 +174,7 @@ function groupClauses(
  * A short reply with only details or a yes ("it's jane@x.com", "yes please") continues with the
  * agent that asked for them: of the last turn's answers, the one that mentions what was given.
  */
-function followUpAgent(hints: PlanHints, message: string): string | undefined {
+function followUpAgent(hints: PlanBrief, message: string): string | undefined {
   // The history may end with the message being planned; the question it answers came before it.
   const history =
     hints.history.at(-1)?.role === 'user' && hints.history.at(-1)?.text.trim() === message
@@ -218,7 +215,7 @@ interface TaskSpec {
 }
 
 /** Words the task for the specialist (instruction) and for the shopper (status message). */
-function buildTask(index: CardIndex, cards: AgentCard[], spec: TaskSpec): OfflinePlan['tasks'][number] {
+function buildTask(index: CardIndex, cards: CardSummary[], spec: TaskSpec): OfflinePlan['tasks'][number] {
   const { id, agent, text, question, dependsOn, carried } = spec;
   const features = index.analyze(text);
   const own = extractEntities(text);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isAbusive, isOffTopic, isSmallTalk } from '../../../../server/src/models/offline/message-checks.js';
-import { rawWords } from '../../../../server/src/models/offline/text-features.js';
+import { isAbusive, isOffTopic, isSmallTalk } from '../../offline-model/src/message-checks.js';
+import { rawWords } from '../../offline-model/src/text-features.js';
 
 describe('isSmallTalk', () => {
   it('accepts greetings, thanks and goodbyes, misspelled or not', () => {

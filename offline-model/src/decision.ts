@@ -1,10 +1,10 @@
-import type { ModelToolSpec } from '../model-provider.js';
 import type { TaskContext } from './task-context.js';
 import { fillArguments } from './tool-arguments.js';
+import type { ToolSpec } from './wire.js';
 
 /** What a rule decides for this model call: call tools, or answer with this text. */
 export type Decision =
-  | { kind: 'call'; calls: { spec: ModelToolSpec; args: Record<string, unknown> }[] }
+  | { kind: 'call'; calls: { spec: ToolSpec; args: Record<string, unknown> }[] }
   | { kind: 'reply'; text: string }
   /** The recipe is done: write the reply from the results so far. */
   | { kind: 'answer' };

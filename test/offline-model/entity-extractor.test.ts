@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractEntities } from '../../../../server/src/models/offline/entity-extractor.js';
+import { extractEntities } from '../../offline-model/src/entity-extractor.js';
 
 describe('extractEntities', () => {
   it('finds order ids with or without the #, normalised to #W + digits', () => {

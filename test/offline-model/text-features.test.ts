@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTextAnalyzer, rawWords, stem } from '../../../../server/src/models/offline/text-features.js';
+import { createTextAnalyzer, rawWords, stem } from '../../offline-model/src/text-features.js';
 
 describe('stem', () => {
   it('brings inflections of one word together', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { builtinCards } from '../../../../server/src/agents/builtin-cards.js';
-import { planSchema } from '../../../../server/src/chat/plan.js';
-import { type PlanHints, planFromHints } from '../../../../server/src/models/offline/offline-planner.js';
+import { planFromBrief } from '../../offline-model/src/offline-planner.js';
+import type { PlanBrief } from '../../offline-model/src/plan-brief.js';
+import { builtinCards } from '../../server/src/agents/builtin-cards.js';
+import { planSchema } from '../../server/src/chat/plan.js';
 import { asCard } from './task-harness.js';
 
 const cards = builtinCards.map(asCard);
@@ -17,9 +18,8 @@ const warrantyCard = asCard({
   maxSteps: 4,
 });
 
-const plan = (message: string, extra: Partial<PlanHints> = {}) => {
-  const out = planFromHints({
-    kind: 'plan',
+const plan = (message: string, extra: Partial<PlanBrief> = {}) => {
+  const out = planFromBrief({
     message,
     history: [],
     cards,
@@ -29,9 +29,9 @@ const plan = (message: string, extra: Partial<PlanHints> = {}) => {
   expect(planSchema.safeParse(out).success).toBe(true);
   return out;
 };
-const agents = (message: string, extra: Partial<PlanHints> = {}) => plan(message, extra).tasks.map((t) => t.agent);
+const agents = (message: string, extra: Partial<PlanBrief> = {}) => plan(message, extra).tasks.map((t) => t.agent);
 
-describe('planFromHints', () => {
+describe('planFromBrief', () => {
   it('splits the example into an order task then a product task, with status messages about each', () => {
     const p = plan("Where's my order #W123, and by the way, do you have any red sneakers in men's size 9?");
     expect(p.refuse).toBe(false);

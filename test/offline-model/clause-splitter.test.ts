@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitClauses } from '../../../../server/src/models/offline/clause-splitter.js';
+import { splitClauses } from '../../offline-model/src/clause-splitter.js';
 
 describe('splitClauses', () => {
   it('splits on sentence ends, commas and connectors, keeping entities with their clause', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rawWords, stem } from '../../../../server/src/models/offline/text-features.js';
-import { type ArgumentValues, fillArguments } from '../../../../server/src/models/offline/tool-arguments.js';
+import { rawWords, stem } from '../../offline-model/src/text-features.js';
+import { type ArgumentValues, fillArguments } from '../../offline-model/src/tool-arguments.js';
 
 const values = (text: string, extra: Partial<ArgumentValues> = {}): ArgumentValues => ({
   text,

@@ -1,4 +1,3 @@
-import type { ModelRequest, ModelToolCall } from '../model-provider.js';
 import type { Decision } from './decision.js';
 import { genericToolStep } from './generic-tool-step.js';
 import { handoffStep } from './handoff-rule.js';
@@ -6,26 +5,27 @@ import { orderRecipe } from './order-recipes.js';
 import { writeReply } from './reply-writer.js';
 import { shoppingRecipe } from './shopping-recipes.js';
 import { supportRecipe } from './support-recipes.js';
-import { buildTaskContext, type TaskContext, type TaskHints } from './task-context.js';
-
-export type { TaskHints };
+import type { TaskBrief } from './task-brief.js';
+import { buildTaskContext, type TaskContext } from './task-context.js';
+import type { ChatRequest, ToolCall } from './wire.js';
 
 /** Tools whose results only lead to the next step. */
 const MEANS = new Set(['find_user_id_by_email', 'find_user_id_by_name_zip', 'get_user_details', 'validate_email']);
 const UNFINISHED = "I couldn't finish everything in one go; ask me again and I'll pick up from here.";
 
 /** One specialist model call's outcome: tool calls, or the final reply. */
-export type TaskStep = { kind: 'reply'; text: string } | { kind: 'tools'; calls: ModelToolCall[] };
+export type TaskStep = { kind: 'reply'; text: string } | { kind: 'tools'; calls: ToolCall[] };
 
 /**
  * The specialist rules for one call of a task's tool loop: hand off if the task belongs to a
  * colleague; otherwise identify the shopper when orders are involved, call the tools the task
  * needs (recipes for the store's tools, word overlap for unknown ones), and finally write the
- * reply from the tool results. After `maxSteps - 1` calls it answers with what it has.
+ * reply from the tool results. With no tools offered (the last step) it answers with what it has.
  */
-export function decideTaskStep(request: ModelRequest, hints: TaskHints): TaskStep {
+export function decideTaskStep(request: ChatRequest, hints: TaskBrief): TaskStep {
   const ctx = buildTaskContext(request, hints);
-  const outOfSteps = ctx.tools.length === 0 || ctx.transcript.turns >= Math.max(1, hints.card.maxSteps - 1);
+  // The caller offers no tools on an agent's last step: answer with what there is.
+  const outOfSteps = ctx.tools.length === 0;
   if (outOfSteps) {
     // Answer with what we have, and say so when the last result was only a means to an end.
     const last = ctx.transcript.steps.at(-1);

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { builtinCards } from '../../../../server/src/agents/builtin-cards.js';
-import {
-  buildCardIndex,
-  entityConcepts,
-  nameWords,
-  scoreCards,
-} from '../../../../server/src/models/offline/card-scorer.js';
-import { extractEntities } from '../../../../server/src/models/offline/entity-extractor.js';
+import { buildCardIndex, entityConcepts, nameWords, scoreCards } from '../../offline-model/src/card-scorer.js';
+import { extractEntities } from '../../offline-model/src/entity-extractor.js';
+import { builtinCards } from '../../server/src/agents/builtin-cards.js';
 
 const warranty = {
   name: 'WarrantyClaimAgent',

@@ -1,17 +1,16 @@
-import type { ModelCallHints, ModelRequest, ModelToolSpec } from '../model-provider.js';
 import { type Entities, extractEntities } from './entity-extractor.js';
+import type { TaskBrief } from './task-brief.js';
 import { classifyIntent, type TaskIntent } from './task-intent.js';
 import { readTaskTranscript, type TaskTranscript, type ToolStep, toolPart } from './task-transcript.js';
 import { createTextAnalyzer, rawWords, stem, type TextFeatures } from './text-features.js';
 import type { ArgumentValues } from './tool-arguments.js';
 import { readUserId, readVariants } from './tool-output-readers.js';
-
-export type TaskHints = Extract<ModelCallHints, { kind: 'task' }>;
+import type { ChatRequest, ToolSpec } from './wire.js';
 
 /** Everything the specialist rules look at for one model call. */
 export interface TaskContext {
-  hints: TaskHints;
-  tools: ModelToolSpec[];
+  hints: TaskBrief;
+  tools: ToolSpec[];
   transcript: TaskTranscript;
   /** The shopper's words for this task (quoted from the instruction when the planner quoted them). */
   request: string;
@@ -22,7 +21,7 @@ export interface TaskContext {
   customerId?: string;
   values: ArgumentValues;
   /** The offered tool whose name (after its server) is `tool`, if any. */
-  offered(tool: string): ModelToolSpec | undefined;
+  offered(tool: string): ToolSpec | undefined;
   /** Steps of this task that called `tool`, oldest first. */
   called(tool: string): ToolStep[];
   /** The latest successful output of `tool` in this task, or earlier in this run. */
@@ -32,7 +31,7 @@ export interface TaskContext {
 const QUOTED = /The customer wrote: "([\s\S]*)"/;
 
 /** Builds the task context: entities from the instruction, the message, then earlier user messages. */
-export function buildTaskContext(request: ModelRequest, hints: TaskHints): TaskContext {
+export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskContext {
   const transcript = readTaskTranscript(request.messages);
   const tools = request.tools ?? [];
   const quoted = QUOTED.exec(hints.instruction)?.[1];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSpellCorrector, editDistance, isFuzzyMatch } from '../../../../server/src/models/offline/fuzzy-match.js';
+import { createSpellCorrector, editDistance, isFuzzyMatch } from '../../offline-model/src/fuzzy-match.js';
 
 describe('editDistance', () => {
   it('counts insertions, deletions, substitutions and adjacent swaps as one edit each', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinCards } from '../../../../server/src/agents/builtin-cards.js';
-import type { ChatMessage } from '../../../../server/src/models/model-provider.js';
+import { builtinCards } from '../../server/src/agents/builtin-cards.js';
+import type { ChatMessage } from '../../server/src/models/model-provider.js';
 import { asCard, type HarnessResult, type HarnessTool, runTask } from './task-harness.js';
 import { createTinyStore } from './tiny-store.js';
 

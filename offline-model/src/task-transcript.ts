@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../model-provider.js';
+import type { ChatMessage } from './wire.js';
 
 /** One tool call and what came back. */
 export interface ToolStep {

@@ -1,5 +1,5 @@
-import type { AgentCard } from '../../agents/agent-card.js';
 import type { Entities } from './entity-extractor.js';
+import type { CardSummary } from './plan-brief.js';
 import { COLOURS, MATERIALS, PRODUCT_NOUNS } from './product-lexicon.js';
 import { createTextAnalyzer, stem, type TextFeatures } from './text-features.js';
 
@@ -55,7 +55,7 @@ export function nameWords(name: string): string[] {
 }
 
 /** Indexes cards for scoring. Built per call from the cards given: a card added today is scored like any other. */
-export function buildCardIndex(cards: ReadonlyArray<Pick<AgentCard, 'name' | 'description' | 'skills'>>): CardIndex {
+export function buildCardIndex(cards: ReadonlyArray<CardSummary>): CardIndex {
   const vocabulary = cards.flatMap((c) => [
     ...nameWords(c.name),
     ...`${c.description} ${c.skills.join(' ')}`.toLowerCase().split(/[^a-z]+/),

@@ -1,6 +1,6 @@
-import type { JsonSchema } from '../../tools/tool-registry.js';
 import type { PostalAddress } from './entity-extractor.js';
 import { stem } from './text-features.js';
+import type { JsonSchema } from './wire.js';
 
 /** Everything a specialist knows that could fill a tool argument. */
 export interface ArgumentValues {

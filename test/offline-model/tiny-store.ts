@@ -1,11 +1,7 @@
-import {
-  defaultStoreDataDir,
-  loadStoreDataset,
-  type StoreDataset,
-} from '../../../../server/src/store/store-dataset.js';
-import { seedStore } from '../../../../server/src/store/store-seed.js';
-import { createStoreToolRegistry } from '../../../../server/src/tools/mcp-tool-registry.js';
-import { createTestDatabase } from '../../../helpers/test-database.js';
+import { defaultStoreDataDir, loadStoreDataset, type StoreDataset } from '../../server/src/store/store-dataset.js';
+import { seedStore } from '../../server/src/store/store-seed.js';
+import { createStoreToolRegistry } from '../../server/src/tools/mcp-tool-registry.js';
+import { createTestDatabase } from '../helpers/test-database.js';
 import type { HarnessResult, HarnessTool } from './task-harness.js';
 
 /** The customers the offline tests talk as, with their orders (from the tau-retail dataset). */

@@ -1,11 +1,7 @@
-import type { AgentCard, AgentCardInput } from '../../../../server/src/agents/agent-card.js';
-import type {
-  ChatMessage,
-  ModelCallHints,
-  ModelResponse,
-  ModelToolSpec,
-} from '../../../../server/src/models/model-provider.js';
-import { OfflineProvider } from '../../../../server/src/models/offline-provider.js';
+import { OfflineProvider } from '../../offline-model/src/offline-provider.js';
+import type { AgentCard, AgentCardInput } from '../../server/src/agents/agent-card.js';
+import type { ChatMessage, ModelResponse, ModelToolSpec } from '../../server/src/models/model-provider.js';
+import { taskMessages } from './requests.js';
 
 /** A card as the core sees it, from its input fields. */
 export function asCard(input: AgentCardInput): AgentCard {
@@ -37,7 +33,8 @@ export interface TaskRun {
 }
 
 /**
- * Drives the offline provider through one task the way BaseAgent does: the card's tools as
+ * Drives the offline provider through one task the way BaseAgent does: the real system prompt and
+ * task message, the card's tools as
  * `server__tool` functions plus its hand-offs, the tool loop with `tool` messages holding JSON
  * output or `{error, code}`, the last step without tools, and identity set once a tool finds it.
  */
@@ -66,31 +63,15 @@ export async function runTask(options: {
       parameters: { type: 'object', properties: { reason: { type: 'string' } }, required: ['reason'] },
     })),
   ];
-  const messages: ChatMessage[] = [
-    { role: 'system', content: `You are ${card.name}.` },
-    ...(options.history ?? []),
-    { role: 'user', content: `[Task from PlannerAgent] ${options.instruction}` },
-  ];
   let customerId = options.customerId;
+  const messages: ChatMessage[] = taskMessages(options);
   const run: TaskRun = { reply: '', calls: [], responses: [], deltas: [] };
   for (let step = 1; ; step++) {
     const last = step >= card.maxSteps;
-    const hints: ModelCallHints = {
-      kind: 'task',
-      card,
-      instruction: options.instruction,
-      userMessage: options.userMessage,
-      brandVoice: options.brandVoice ?? 'Warm, concise and helpful.',
-      customerId,
-      knowledge: options.knowledge ?? [],
-      businessHoursOpen: options.businessHoursOpen ?? true,
-      businessHours: 'Mon-Fri 9:00-17:00',
-    };
     const response = await provider.complete({
       agentName: card.name,
       messages: [...messages],
       tools: last ? undefined : specs,
-      hints,
       onDelta: options.stream ? (d) => run.deltas.push(d) : undefined,
     });
     run.responses.push(response);

@@ -1,5 +1,4 @@
-import type { Usage } from '../../chat/events.js';
-import type { ModelRequest } from '../model-provider.js';
+import type { ChatRequest, Usage } from './wire.js';
 
 /** About four characters per token for English text; close enough to exercise usage bookkeeping. */
 const CHARS_PER_TOKEN = 4;
@@ -11,7 +10,7 @@ const tokens = (chars: number) => Math.ceil(chars / CHARS_PER_TOKEN);
  * tool spec and schema sent; the completion counts the reply text and tool-call arguments.
  */
 export function estimateUsage(
-  request: ModelRequest,
+  request: ChatRequest,
   completion: { content: string | null; toolCallText: string },
 ): Usage {
   let promptChars = 0;
