@@ -59,6 +59,7 @@ const SIZE_WORDS: Readonly<Record<string, string>> = {
   xxxl: 'XXXL',
 };
 
+const PRODUCT_STEMS: ReadonlySet<string> = new Set(PRODUCT_NOUNS.map(stem));
 const productPhrases = PRODUCT_NOUNS.map((p) => p.split(' ').map(stem)).sort((a, b) => b.length - a.length);
 /** A pure function over constant word lists: safe to share. */
 const correctWord = createSpellCorrector([
@@ -135,7 +136,10 @@ export function extractEntities(text: string): Entities {
 }
 
 function extractProducts(words: string[]): string[] {
-  const stems = words.map(stem);
+  // "hoodies" is the plural of "hoodie", not of "hoody": a noun ending in -ie takes a plain -s.
+  const stems = words.map((w) =>
+    w.endsWith('ies') && PRODUCT_STEMS.has(stem(w.slice(0, -1))) ? stem(w.slice(0, -1)) : stem(w),
+  );
   const used = new Set<number>();
   const found: { at: number; text: string }[] = [];
   for (const phrase of productPhrases) {

@@ -192,6 +192,10 @@ function followUpAgent(hints: PlanBrief, message: string): string | undefined {
   if (e.orderIds.length) asked.push(/order/i);
   if (e.address) asked.push(/address/i);
   if (e.itemIds.length) asked.push(/item/i);
+  const picksOption =
+    e.colours.length + e.sizes.length + e.materials.length > 0 ||
+    /\b(the|that|this)\s+(\w+\s+){0,2}(one|option)\b/i.test(message);
+  if (picksOption) asked.push(/colou?r|size|material|option|which|instead|\n- /i);
   const confirms = e.confirms || /^\s*(no|nope|the (first|second|last) one)\b/i.test(message);
   if (confirms) asked.push(/confirm|shall i|should i|\?\s*$/i);
   if (!asked.length) return undefined;

@@ -169,7 +169,7 @@ function swapStep(ctx: TaskContext): Decision | undefined {
   const diff = (best.price ?? 0) - (item.price ?? 0);
   if (!ctx.entities.confirms)
     return reply(
-      `I can swap your ${itemLine(item)} for ${optionText(best.options)} at ${money(best.price)} (item ${best.itemId}) in order ${order.orderId}; the difference of ${money(Math.abs(diff))} is ${diff >= 0 ? 'charged to' : 'refunded to'} ${methodLabel(payment)}. ${CONFIRM}`,
+      `I can swap your ${itemLine(item)} for ${optionText(best.options)} at ${money(best.price)} in order ${order.orderId}; the difference of ${money(Math.abs(diff))} is ${diff >= 0 ? 'charged to' : 'refunded to'} ${methodLabel(payment)}. ${CONFIRM}`,
     );
   return callTool(ctx, tool, {
     order_id: order.orderId,

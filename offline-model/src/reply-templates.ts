@@ -30,24 +30,42 @@ export function itemLine(i: { name: string; options: Record<string, string>; pri
   return `${i.name}${opts ? ` (${opts})` : ''}${i.price !== undefined ? ` ${money(i.price)}` : ''}`;
 }
 
-const STATUS_NOTE: Record<string, string> = {
-  pending: "It hasn't shipped yet, so it can still be changed or cancelled.",
-  processed: 'It has been processed for shipping.',
-};
-const STATUS_PHRASE: Record<string, string> = {
-  delivered: 'was delivered',
-  'return requested': 'has a return in progress',
-  'exchange requested': 'has an exchange in progress',
-};
+/** Whether the order has left the warehouse, said plainly, with when, carrier and tracking when known. */
+function shippingPhrase(order: OrderView): string {
+  const when = (at?: string) => (at ? ` on ${at}` : '');
+  const carrier = order.carriers.length ? ` with ${list(order.carriers)}` : '';
+  const tracking = order.trackingIds.length
+    ? ` Tracking number: ${order.trackingIds.join(', ')}${order.carriers.length ? '' : ' (the tracking page shows the carrier and each scan)'}.`
+    : '';
+  switch (order.status) {
+    case 'pending':
+      return 'has not shipped yet: it is still being prepared, so it can still be changed or cancelled.';
+    case 'pending (item modified)':
+      return 'has not shipped yet. Its items were changed, so it can no longer be changed or cancelled.';
+    case 'processed':
+      return `has shipped${when(order.shippedAt)}${carrier}: it is packed and on its way to you.${tracking}`;
+    case 'delivered':
+      return `was delivered${when(order.deliveredAt)}${carrier}.${tracking}`;
+    case 'cancelled':
+      return 'was cancelled and will not ship.';
+    case 'return requested':
+      return `was delivered, and a return is in progress.${tracking}`;
+    case 'exchange requested':
+      return `was delivered, and an exchange is in progress.${tracking}`;
+    default: {
+      const status = order.status ? `is ${order.status}` : 'is on file';
+      return order.trackingIds.length
+        ? `${status}. It has shipped${when(order.shippedAt)}${carrier}.${tracking}`
+        : `${status}.`;
+    }
+  }
+}
 
-/** "Your order #W2611340 is processed. Items: ... Tracking: 357962501027." */
+/** "Your order #W2611340 has shipped: ... Tracking number: 357962501027. Items: ..." */
 function renderOrder(order: OrderView): string {
-  const status = order.status ? (STATUS_PHRASE[order.status] ?? `is ${order.status}`) : 'is on file';
-  const parts = [`Your order ${order.orderId} ${status}.`];
-  if (order.status && STATUS_NOTE[order.status]) parts.push(STATUS_NOTE[order.status]!);
+  const parts = [`Your order ${order.orderId} ${shippingPhrase(order)}`];
   if (order.items.length) parts.push(`Items: ${order.items.map(itemLine).join('; ')}.`);
-  if (order.trackingIds.length) parts.push(`Tracking: ${order.trackingIds.join(', ')}.`);
-  if (order.address && order.status === 'pending') parts.push(`Shipping to ${order.address}.`);
+  if (order.address && order.status?.startsWith('pending')) parts.push(`Shipping to ${order.address}.`);
   return parts.join(' ');
 }
 
@@ -74,31 +92,98 @@ function renderOrderChange(tool: string, order: OrderView): string {
   return `Your exchange of ${named(order.exchangeItemIds) || 'the items'} from order ${order.orderId} is requested (new item ${order.exchangeNewItemIds.join(', ')}).${settle}`;
 }
 
-function variantLine(v: VariantView): string {
-  const opts = Object.entries(v.options)
-    .map(([k, x]) => `${k} ${x}`)
-    .join(', ');
-  const stock = v.available === undefined ? '' : v.available ? ', in stock' : ', out of stock';
-  const id = v.itemId ? ` (item ${v.itemId})` : '';
-  return `- ${v.name ?? 'Item'}${opts ? `: ${opts}` : ''}${v.price !== undefined ? `, ${money(v.price)}` : ''}${stock}${id}`;
+/** What the shopper asked to see besides name, options and price. */
+export interface ListingView {
+  /** Item ids, only when the shopper asks for them. */
+  ids: boolean;
+  /** Out-of-stock variants, only when the shopper asks for them. */
+  outOfStock: boolean;
 }
 
-/** Up to five variants, available ones first. */
-function renderVariants(variants: VariantView[], heading: string): string {
-  const sorted = [...variants].sort((a, b) => Number(b.available ?? true) - Number(a.available ?? true));
-  return [heading, ...sorted.slice(0, 5).map(variantLine)].join('\n');
+/** Reads what a question asks to see: "with the item ids", "even if sold out". */
+export function listingFor(question: string): ListingView {
+  return {
+    ids: /\b(item|product|variant)[ -]?(ids?|numbers?)\b|\bsku\b|\bids\b/i.test(question),
+    outOfStock: /\b(out[ -]of[ -]stock|sold[ -]out|unavailable|not in stock|even if)\b/i.test(question),
+  };
 }
 
-function renderSearch(step: ToolStep, e: Entities): string {
+/** "- Running Shoes (size 10, white, leather, sole EVA): $154.75" */
+function variantLine(v: VariantView, show: ListingView, said?: string): string {
+  const opts = optionText(v.options);
+  const stock = v.available === false ? ', out of stock' : '';
+  const id = show.ids && v.itemId ? ` (item ${v.itemId})` : '';
+  const head = said ?? `${v.name ?? 'Item'}${opts ? ` (${opts})` : ''}`;
+  return `- ${head}${v.price !== undefined ? `: ${money(v.price)}` : ''}${stock}${id}`;
+}
+
+/** Up to five variants: in stock only unless the shopper asked, available ones first. */
+function renderVariants(variants: VariantView[], heading: string, show: ListingView): string {
+  const shown = show.outOfStock ? variants : variants.filter((v) => v.available !== false);
+  const sorted = [...shown].sort((a, b) => Number(b.available ?? true) - Number(a.available ?? true));
+  return [heading, ...sorted.slice(0, 5).map((v) => variantLine(v, show))].join('\n');
+}
+
+/** The options the shopper asked for, each with the option keys that may hold it. */
+function wantedOptions(e: Entities): { key: RegExp; value: string; say: (v: string) => string }[] {
+  const out: { key: RegExp; value: string; say: (v: string) => string }[] = [];
+  if (e.sizes[0]) out.push({ key: /size/i, value: e.sizes[0], say: (v) => `size ${v}` });
+  if (e.colours[0]) out.push({ key: /colou?r/i, value: e.colours[0], say: (v) => v });
+  if (e.materials[0]) out.push({ key: /material/i, value: e.materials[0], say: (v) => v });
+  return out;
+}
+
+/**
+ * A near miss, said by what matches and what differs: "Running Shoes in size 9, but yellow (...)".
+ * Options the shopper did not ask about follow in brackets.
+ */
+function alternativeText(v: VariantView, wants: ReturnType<typeof wantedOptions>): string {
+  const same: string[] = [];
+  const differs: string[] = [];
+  const asked = new Set<string>();
+  for (const w of wants) {
+    const key = Object.keys(v.options).find((k) => w.key.test(k));
+    if (!key) continue;
+    asked.add(key);
+    const value = v.options[key]!;
+    (value.toLowerCase() === w.value.toLowerCase() ? same : differs).push(w.say(value));
+  }
+  const rest = optionText(Object.fromEntries(Object.entries(v.options).filter(([k]) => !asked.has(k))));
+  return `${v.name ?? 'Item'}${same.length ? ` in ${list(same)}` : ''}${differs.length ? `${same.length ? ',' : ''} but ${list(differs)}` : ''}${rest ? ` (${rest})` : ''}`;
+}
+
+/** Size is fit: a near miss in the right size comes before one in the wrong size, whatever else differs. */
+function sizeFits(v: VariantView, e: Entities): boolean {
+  const size = e.sizes[0];
+  if (!size) return true;
+  const key = Object.keys(v.options).find((k) => /size/i.test(k));
+  return !key || v.options[key]!.toLowerCase() === size.toLowerCase();
+}
+
+function renderAlternatives(alternatives: VariantView[], e: Entities, what: string, show: ListingView): string {
+  const wants = wantedOptions(e);
+  const shown = (show.outOfStock ? alternatives : alternatives.filter((v) => v.available !== false))
+    .map((v, i) => ({ v, i, fits: sizeFits(v, e) }))
+    .sort((a, b) => Number(b.fits) - Number(a.fits) || a.i - b.i)
+    .slice(0, 5);
+  if (!shown.length) return `Nothing matches ${what} exactly, and nothing close is in stock right now.`;
+  const lines = shown.map(({ v }) => variantLine(v, show, alternativeText(v, wants)));
+  return [`Nothing matches ${what} exactly. The closest options in stock, and how they differ:`, ...lines].join('\n');
+}
+
+function renderSearch(step: ToolStep, e: Entities, show: ListingView): string {
   const { variants, alternatives } = readVariants(step.output);
   const query = typeof step.args.query === 'string' ? step.args.query : '';
   const what = e.products.length ? describeProduct(e) : query || 'that';
-  if (variants.length) return renderVariants(variants, `Here is what I found for ${what}:`);
-  if (alternatives.length) return renderVariants(alternatives, `Nothing matches ${what} exactly. The closest options:`);
+  const inStock = show.outOfStock ? variants : variants.filter((v) => v.available !== false);
+  if (inStock.length) return renderVariants(variants, `Here is what I found for ${what}:`, show);
+  if (variants.length)
+    return `${what.charAt(0).toUpperCase()}${what.slice(1)}: we carry it, but it is out of stock right now.${alternatives.length ? `\n${renderAlternatives(alternatives, e, what, show).split('\n').slice(1).join('\n')}` : ''}`;
+  if (alternatives.length) return renderAlternatives(alternatives, e, what, show);
   return `I couldn't find ${what} in our catalogue.`;
 }
 
-function renderProduct(step: ToolStep, e: Entities): string {
+function renderProduct(step: ToolStep, e: Entities, show: ListingView): string {
   const { variants } = readVariants(step.output);
   const name = field(step.output, 'name') ?? 'This product';
   if (!variants.length) return `${name}: I have no variants on file.`;
@@ -111,7 +196,7 @@ function renderProduct(step: ToolStep, e: Entities): string {
   const head = `${name} comes in ${variants.length} variants, ${available.length} in stock${
     prices.length ? `, from ${money(Math.min(...prices))} to ${money(Math.max(...prices))}` : ''
   }.`;
-  return renderVariants(matching.length ? matching : variants, head);
+  return renderVariants(matching.length ? matching : variants, head, { ...show, outOfStock: true });
 }
 
 /** The lines of a document or article that share the most words with the question. */
@@ -158,9 +243,7 @@ function renderRecommendations(step: ToolStep): string {
       ? ` (often bought with the ${r.because}${r.ordersTogether ? `: together in ${r.ordersTogether} orders` : ''})`
       : '';
     const item = r.items[0];
-    const offer = item
-      ? `, e.g. ${optionText(item.options) || 'item'} at ${money(item.price)} (item ${item.itemId})`
-      : '';
+    const offer = item ? `, e.g. ${optionText(item.options) || 'item'} at ${money(item.price)}` : '';
     return `- ${r.name}${why}${offer}`;
   });
   return ['Customers who bought this often add:', ...lines].join('\n');
@@ -210,9 +293,9 @@ export function renderStep(
     case 'modify_user_address':
       return 'Your default address is updated; existing orders keep the address they were placed with.';
     case 'search_products':
-      return renderSearch(step, ctx.entities);
+      return renderSearch(step, ctx.entities, listingFor(ctx.question));
     case 'get_product_details':
-      return renderProduct(step, ctx.entities);
+      return renderProduct(step, ctx.entities, listingFor(ctx.question));
     case 'read_product_document': {
       const doc = field(o, 'document', 'content', 'text') ?? (typeof o === 'string' ? o : undefined);
       const name = field(o, 'name') ?? 'the product';

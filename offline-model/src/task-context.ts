@@ -65,23 +65,37 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   const customerId = hints.customerId ?? (identified ? readUserId(identified.output) : undefined);
   // Classify on what this task's text says, not on ids carried over from earlier messages.
   let intent = classifyIntent(features, own);
-  // "yes" or "it's jane@example.com" continues the earlier request: take its intent and its product words.
-  const details = entities.confirms || own.emails.length || own.orderIds.length || own.name || own.address;
+  // "yes", "it's jane@example.com" or "the blue one" continues the earlier request: take its intent and
+  // what the shopper said then (address, item, size, colour...), unless this message says otherwise.
+  const details =
+    entities.confirms ||
+    own.emails.length ||
+    own.orderIds.length ||
+    own.name ||
+    own.address ||
+    refersToOption(ask, own);
   if ((intent === 'unknown' || intent === 'greeting') && details) {
-    for (const text of [...transcript.earlierUserTexts].reverse()) {
-      const before = extractEntities(text);
-      const earlierIntent = classifyIntent(analyze(text), before);
-      if (earlierIntent === 'unknown' || earlierIntent === 'greeting') continue;
-      intent = earlierIntent;
+    const continued = continueEarlierRequest(transcript.earlierUserTexts, ask, analyze);
+    if (continued) {
+      intent = continued.intent;
+      const before = continued.entities;
       for (const key of ['products', 'colours', 'sizes', 'materials', 'itemIds', 'productIds'] as const)
         if (entities[key].length === 0) entities[key] = before[key];
+      entities.address ??= before.address;
+      entities.fit ??= before.fit;
       entities.paymentPreference ??= before.paymentPreference;
       entities.byMistake ||= before.byMistake;
-      break;
     }
   }
   const stems = new Set(rawWords(`${ask} ${hints.userMessage}`).map(stem));
-  const searchWords = [...entities.colours, ...entities.materials, ...entities.products, ...entities.specs];
+  // The shopper's qualifiers ("men's") stay in the query: the store decides what they mean.
+  const searchWords = [
+    ...(entities.fit ? [entities.fit] : []),
+    ...entities.colours,
+    ...entities.materials,
+    ...entities.products,
+    ...entities.specs,
+  ];
   const values: ArgumentValues = {
     text: ask.trim(),
     query: searchWords.join(' '),
@@ -132,4 +146,40 @@ export function runProductIds(ctx: TaskContext): { productId?: string; itemId?: 
     if (v?.productId || v?.itemId) return { productId: v.productId, itemId: v.itemId };
   }
   return {};
+}
+
+/** "the blue one", "that one", "the second one", "the XL": a choice among options listed before. */
+function refersToOption(text: string, e: Entities): boolean {
+  const short = text.trim().split(/\s+/).length <= 8;
+  const pointer =
+    /\b(the|that|this)\s+(\w+\s+){0,2}(one|option|variant)\b|^\s*(the\s+)?(first|second|third|last)\b/i.test(text);
+  return short && (pointer || e.colours.length + e.sizes.length + e.materials.length > 0);
+}
+
+/**
+ * The latest earlier request this message continues: the most recent earlier shopper message with an
+ * intent of its own, and everything stated from it up to now (later statements win: a corrected
+ * address replaces the first one).
+ */
+function continueEarlierRequest(
+  earlierTexts: string[],
+  current: string,
+  analyze: (text: string) => TextFeatures,
+): { intent: TaskIntent; entities: Entities } | undefined {
+  // The history ends with this turn's own message; the request it continues came before.
+  const texts = earlierTexts.at(-1)?.trim() === current.trim() ? earlierTexts.slice(0, -1) : earlierTexts;
+  for (let i = texts.length - 1; i >= 0; i--) {
+    const before = extractEntities(texts[i]!);
+    const intent = classifyIntent(analyze(texts[i]!), before);
+    if (intent === 'unknown' || intent === 'greeting') continue;
+    const merged = before;
+    for (const text of texts.slice(i + 1)) {
+      const later = extractEntities(text);
+      merged.address = later.address ?? merged.address;
+      for (const key of ['colours', 'sizes', 'materials', 'itemIds', 'products'] as const)
+        if (later[key].length) merged[key] = later[key];
+    }
+    return { intent, entities: merged };
+  }
+  return undefined;
 }

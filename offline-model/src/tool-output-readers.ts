@@ -16,6 +16,10 @@ export interface OrderView {
   status?: string;
   items: OrderItemView[];
   trackingIds: string[];
+  /** Carriers and shipping dates, when the store records them on the fulfilments. */
+  carriers: string[];
+  shippedAt?: string;
+  deliveredAt?: string;
   address?: string;
   payments: { type?: string; amount?: number; methodId?: string }[];
   cancelReason?: string;
@@ -66,6 +70,13 @@ export function readUserId(output: unknown): string | undefined {
   return undefined;
 }
 
+const firstOf = (o: Obj, ...keys: string[]) => keys.map((k) => str(o[k])).find(Boolean);
+const fulfilmentDate = (o: Obj, ...keys: string[]) =>
+  listOf(o.fulfillments ?? o.fulfilments)
+    .filter(isObj)
+    .map((f) => firstOf(f, ...keys))
+    .find(Boolean);
+
 export function readOrder(output: unknown): OrderView | undefined {
   const o = isObj(output) && isObj(output.order) ? output.order : output;
   if (!isObj(o)) return undefined;
@@ -97,6 +108,15 @@ export function readOrder(output: unknown): OrderView | undefined {
     trackingIds: listOf(o.fulfillments ?? o.fulfilments).flatMap((f) =>
       isObj(f) ? listOf(f.tracking_id ?? f.tracking_ids).flatMap((t) => str(t) ?? []) : [],
     ),
+    carriers: [
+      ...new Set(
+        listOf(o.fulfillments ?? o.fulfilments).flatMap((f) =>
+          isObj(f) ? (str(f.carrier) ?? str(f.shipper) ?? []) : [],
+        ),
+      ),
+    ],
+    shippedAt: firstOf(o, 'shipped_at', 'shipped_on', 'ship_date') ?? fulfilmentDate(o, 'shipped_at', 'date'),
+    deliveredAt: firstOf(o, 'delivered_at', 'delivered_on', 'delivery_date') ?? fulfilmentDate(o, 'delivered_at'),
     address,
     payments: listOf(o.payment_history ?? o.payments)
       .filter(isObj)

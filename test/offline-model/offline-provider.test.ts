@@ -94,7 +94,7 @@ describe('OfflineProvider', () => {
     });
     expect(response.finishReason).toBe('stop');
     expect(response.content).toBe(
-      'Your order #W2611340 is processed. It has been processed for shipping. Items: Water Bottle (blue) $47.84. Tracking: 357962501027.',
+      'Your order #W2611340 has shipped: it is packed and on its way to you. Tracking number: 357962501027 (the tracking page shows the carrier and each scan). Items: Water Bottle (blue) $47.84.',
     );
     expect(deltas.length).toBeGreaterThan(10);
     expect(deltas.join('')).toBe(response.content);

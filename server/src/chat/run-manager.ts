@@ -18,7 +18,7 @@ import { activeRunStatuses, type Run } from './conversation-service.js';
 import { DeltaBuffer } from './delta-buffer.js';
 import { EventBatcher } from './event-batcher.js';
 import type { BatonEvent, NewEvent } from './events.js';
-import { KnowledgeRetriever } from './knowledge-retriever.js';
+import { KnowledgeRetriever, readKnowledgeArticles } from './knowledge-retriever.js';
 import { type Plan, planTaskSchema } from './plan.js';
 import { PlannerAgent } from './planner-agent.js';
 import type { RunContext } from './run-context.js';
@@ -430,10 +430,9 @@ export class RunManager {
         outputs.push({ taskId, agentName: done.agentName ?? '', text: done.data.output });
     }
     const retrieval = mine.find((e) => e.type === 'TOOL_CALL' && e.agentName === KNOWLEDGE_RETRIEVER);
+    // The stored output is the store's own shape (`body`, not `content`): read it as the retriever did.
     const knowledge: KnowledgeArticle[] =
-      retrieval?.type === 'TOOL_CALL'
-        ? (((retrieval.data.output as { results?: KnowledgeArticle[] })?.results ?? []) as KnowledgeArticle[])
-        : [];
+      retrieval?.type === 'TOOL_CALL' ? readKnowledgeArticles(retrieval.data.output).slice(0, 3) : [];
     return { plan: run.plan!, outputs, knowledge, resumedBy: crashed ? this.ownerId : undefined };
   }
 
