@@ -3,6 +3,7 @@ import { KNOWLEDGE_RETRIEVER, type KnowledgeArticle } from './chat-state.js';
 import type { TaskOutput } from './compose-reply.js';
 import type { Run } from './conversation-service.js';
 import type { BatonEvent, NewEvent } from './events.js';
+import { readKnowledgeArticles } from './knowledge-retriever.js';
 
 /** Where a run that already has a plan picks up: the outputs of its completed tasks and its knowledge. */
 export function resumePoint(run: Run, history: BatonEvent[]): NonNullable<RunStart['resume']> {
@@ -14,10 +15,9 @@ export function resumePoint(run: Run, history: BatonEvent[]): NonNullable<RunSta
       outputs.push({ taskId, agentName: done.agentName ?? '', text: done.data.output });
   }
   const retrieval = mine.find((e) => e.type === 'TOOL_CALL' && e.agentName === KNOWLEDGE_RETRIEVER);
+  // The stored output is the store's own shape (`body`, not `content`): read it as the retriever did.
   const knowledge: KnowledgeArticle[] =
-    retrieval?.type === 'TOOL_CALL'
-      ? (((retrieval.data.output as { results?: KnowledgeArticle[] })?.results ?? []) as KnowledgeArticle[])
-      : [];
+    retrieval?.type === 'TOOL_CALL' ? readKnowledgeArticles(retrieval.data.output).slice(0, 3) : [];
   return { plan: run.plan!, outputs, knowledge };
 }
 
