@@ -140,11 +140,21 @@ export class RunManager {
       await local.done;
       return this.services.conversations.getRun(runId);
     }
-    const [row] = await this.services.db
+    const cancelled = { status: 'CANCELLED' as const, finishedAt: new Date(), updatedAt: new Date(), error: reason };
+    // A paused run executes nowhere, though it still names the lease holder that paused it: nobody else
+    // would record its cancellation, so it is recorded here.
+    const [paused] = await this.services.db
       .update(runs)
-      .set({ status: 'CANCELLED', finishedAt: new Date(), updatedAt: new Date(), error: reason })
-      .where(and(eq(runs.id, runId), inArray(runs.status, [...activeRunStatuses])))
+      .set({ ...cancelled, leaseOwner: null, leaseExpiresAt: null })
+      .where(and(eq(runs.id, runId), eq(runs.status, 'PAUSED')))
       .returning();
+    const [row] = paused
+      ? [paused]
+      : await this.services.db
+          .update(runs)
+          .set(cancelled)
+          .where(and(eq(runs.id, runId), inArray(runs.status, [...activeRunStatuses])))
+          .returning();
     if (!row) return this.services.conversations.getRun(runId);
     // A running run owned elsewhere notices at its next lease renewal and records the cancellation itself.
     if (!row.leaseOwner || (row.leaseExpiresAt && row.leaseExpiresAt < new Date()))
