@@ -244,10 +244,16 @@ export class RunRepository {
     );
   }
 
-  /** Marks an active run CANCELLED; undefined when it was not active. */
+  /**
+   * Marks an active run CANCELLED; undefined when it was not active. A paused run executes nowhere,
+   * though it still names the lease holder that paused it: its lease is cleared, so the caller
+   * records the cancellation.
+   */
   async cancel(runId: string, reason: string): Promise<RunRow | undefined> {
     const [row] = await this.database.query(
-      `update runs set status = 'CANCELLED', finished_at = now(), updated_at = now(), error = $2::text
+      `update runs set status = 'CANCELLED', finished_at = now(), updated_at = now(), error = $2::text,
+        lease_owner = case when status = 'PAUSED' then null else lease_owner end,
+        lease_expires_at = case when status = 'PAUSED' then null else lease_expires_at end
       where id = $1::uuid and status in ${ACTIVE} returning *`,
       [runId, reason],
     );

@@ -1,34 +1,32 @@
-import { useMemo } from 'react';
-import { useSubscription } from 'urql';
-import { type StudioEvent, toStudioEvent } from '../lib/baton-event.js';
+import type { CombinedError } from '@urql/core';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useClient } from 'urql';
+import { toStudioEvent } from '../lib/baton-event.js';
+import { ConversationEventLog } from '../lib/conversation-event-log.js';
 import { ConversationEventsSubscription } from './playground-documents.js';
-
-interface Acc {
-  events: StudioEvent[];
-  ids: Set<string>;
-}
 
 /**
  * A conversation's whole event log, live: the subscription replays stored events, then streams new ones
- * with MESSAGE_DELTAs. A reconnect replays again, so stored events are de-duplicated by id.
+ * with MESSAGE_DELTAs. Events go into a ConversationEventLog rather than through a state updater, so
+ * StrictMode's double-invoked updaters, its re-run effects (a second subscription that replays) and
+ * reconnects can neither drop nor double an event.
  */
 export function useConversationEvents(conversationId: string | null) {
-  const [result] = useSubscription(
-    {
-      query: ConversationEventsSubscription,
-      variables: { conversationId: conversationId ?? '' },
-      pause: !conversationId,
-    },
-    (acc: Acc | undefined, data): Acc => {
-      const prev = acc ?? { events: [], ids: new Set<string>() };
-      const event = toStudioEvent(data.conversationEvents);
-      if (event.id !== null) {
-        if (prev.ids.has(event.id)) return prev;
-        prev.ids.add(event.id);
-      }
-      return { events: [...prev.events, event], ids: prev.ids };
-    },
-  );
-  const events = useMemo(() => result.data?.events ?? [], [result.data]);
-  return { events, error: result.error };
+  const client = useClient();
+  // One log per conversation; the effect below may subscribe more than once into the same log.
+  const log = useMemo(() => new ConversationEventLog(conversationId), [conversationId]);
+  const [error, setError] = useState<CombinedError | undefined>(undefined);
+
+  useEffect(() => {
+    if (!conversationId) return;
+    setError(undefined);
+    const subscription = client.subscription(ConversationEventsSubscription, { conversationId }).subscribe((result) => {
+      if (result.error) setError(result.error);
+      if (result.data) log.add(toStudioEvent(result.data.conversationEvents));
+    });
+    return () => subscription.unsubscribe();
+  }, [client, conversationId, log]);
+
+  const events = useSyncExternalStore(log.subscribe, log.getSnapshot);
+  return { events, error };
 }
