@@ -38,6 +38,7 @@ export const configSchema = z.object({
   RATE_LIMIT_REQUESTS_PER_KEY: z.coerce.number().int().min(0).default(1_200),
   RATE_LIMIT_MESSAGES_PER_KEY: z.coerce.number().int().min(0).default(600),
   RATE_LIMIT_MESSAGES_PER_CONVERSATION: z.coerce.number().int().min(0).default(30),
+  RATE_LIMIT_UNAUTHENTICATED_PER_ADDRESS: z.coerce.number().int().min(0).default(120),
   CUSTOMER_TOKEN_SECRET: z.string().min(32, 'use at least 32 characters for an HS256 secret').optional(),
   CUSTOMER_TOKEN_PUBLIC_KEY: z
     .string()
@@ -88,6 +89,8 @@ export interface Config {
     requestsPerKey: number;
     messagesPerKey: number;
     messagesPerConversation: number;
+    /** Requests with no or invalid credentials from one client address. */
+    unauthenticatedPerAddress: number;
   };
   /** How storefront customer tokens (JWT) are verified; absent when neither key is set. */
   customerToken?: { secret?: string; publicKey?: string; issuer?: string; audience?: string };
@@ -152,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       requestsPerKey: c.RATE_LIMIT_REQUESTS_PER_KEY,
       messagesPerKey: c.RATE_LIMIT_MESSAGES_PER_KEY,
       messagesPerConversation: c.RATE_LIMIT_MESSAGES_PER_CONVERSATION,
+      unauthenticatedPerAddress: c.RATE_LIMIT_UNAUTHENTICATED_PER_ADDRESS,
     },
     customerToken:
       c.CUSTOMER_TOKEN_SECRET || c.CUSTOMER_TOKEN_PUBLIC_KEY
