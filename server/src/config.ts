@@ -34,6 +34,7 @@ export const configSchema = z.object({
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(15),
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(1).default(2_000),
   GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(20),
+  GRAPHQL_MAX_LIST_ITEMS: z.coerce.number().int().min(1).default(5_000),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   RATE_LIMIT_REQUESTS_PER_KEY: z.coerce.number().int().min(0).default(1_200),
   RATE_LIMIT_MESSAGES_PER_KEY: z.coerce.number().int().min(0).default(600),
@@ -82,7 +83,15 @@ export interface Config {
   /** Schema introspection (on unless NODE_ENV=production). */
   introspection: boolean;
   /** Operation limits enforced by graphql-armor before execution. */
-  graphqlLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxTokens: number; maxDirectives: number };
+  graphqlLimits: {
+    maxDepth: number;
+    maxCost: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxDirectives: number;
+    /** List items one operation may ask for in all (page sizes multiplied down nested lists). */
+    maxListItems: number;
+  };
   /** Sliding-window limits per API key and per conversation; 0 turns a limit off. */
   rateLimits: {
     windowSeconds: number;
@@ -149,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAliases: c.GRAPHQL_MAX_ALIASES,
       maxTokens: c.GRAPHQL_MAX_TOKENS,
       maxDirectives: c.GRAPHQL_MAX_DIRECTIVES,
+      maxListItems: c.GRAPHQL_MAX_LIST_ITEMS,
     },
     rateLimits: {
       windowSeconds: c.RATE_LIMIT_WINDOW_SECONDS,
