@@ -26,6 +26,7 @@ import { createLogger, type Logger, yogaLogger } from './logger.js';
 import { createModelProvider } from './models/create-model-provider.js';
 import type { ModelProvider } from './models/model-provider.js';
 import { useAdmission } from './security/admission.js';
+import { useCredentialRecheck } from './security/credential-recheck.js';
 import { asRequestError } from './security/rate-limited-graphql-error.js';
 import { RateLimiter } from './security/rate-limiter.js';
 import { securityPlugins } from './security/security-plugins.js';
@@ -139,7 +140,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // Our useRequestBodyLimit (security plugins) enforces the limit with a typed error; yoga's own
     // limiter would pipe every body through another stream for nothing.
     maxRequestBodySize: false,
-    plugins: [...securityPlugins(config), useAdmission()],
+    plugins: [
+      ...securityPlugins(config),
+      useAdmission(),
+      useCredentialRecheck(() => services.apiKeys, config.subscriptionRecheckMs),
+    ],
     context: async ({ request, req }: { request: Request; req?: IncomingMessage }) => {
       const principal = await resolvePrincipal(
         services,
