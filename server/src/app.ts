@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import { AgentRegistry } from './agents/agent-registry.js';
 import { ApiKeyService } from './auth/api-key-service.js';
 import { CustomerTokenVerifier } from './auth/customer-token.js';
+import { authorizeStoreHttp, clientAddress } from './auth/store-http-authorizer.js';
 import { ConversationService } from './chat/conversation-service.js';
 import { EventLog } from './chat/event-log.js';
 import { RunExecutor } from './chat/run-executor.js';
@@ -18,15 +19,15 @@ import { createEventBus } from './db/create-event-bus.js';
 import type { EventBus, EventBusKind } from './db/event-bus.js';
 import { EventStore } from './db/event-store.js';
 import { RunRepository } from './db/run-repository.js';
-import { RateLimitedError } from './errors.js';
 import { coalesceFrames } from './graphql/coalesce-frames.js';
-import { authInfo, type GraphQLContext, resolvePrincipal } from './graphql/context.js';
+import { authInfo, type GraphQLContext, principalRefusalError, resolvePrincipal } from './graphql/context.js';
 import { maskError } from './graphql/errors.js';
 import { getSchema } from './graphql/schema.js';
 import { createLogger, type Logger, yogaLogger } from './logger.js';
 import { createModelProvider } from './models/create-model-provider.js';
 import type { ModelProvider } from './models/model-provider.js';
 import { useAdmission } from './security/admission.js';
+import { useCredentialRecheck } from './security/credential-recheck.js';
 import { asRequestError } from './security/rate-limited-graphql-error.js';
 import { RateLimiter } from './security/rate-limiter.js';
 import { securityPlugins } from './security/security-plugins.js';
@@ -102,19 +103,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     (await createToolRegistry({
       db: database.db,
       config,
-      authorizeHttp: async (req) => {
-        if (!services) return { error: 'starting', status: 503 };
-        const principal = await resolvePrincipal(services, req.headers.authorization);
-        if ('error' in principal) return { error: principal.error, status: 401 };
-        if (principal.kind === 'anonymous')
-          return principal.devAdmin ? { role: 'admin' } : { error: 'An API key is required', status: 401 };
-        const limited = await services.rateLimits.checkRequest(principal).catch((err: unknown) => {
-          if (err instanceof RateLimitedError) return { error: err.message, status: 429 };
-          throw err;
-        });
-        if (limited) return limited;
-        return { role: principal.kind === 'key' ? principal.role : 'conversation' };
-      },
+      authorizeHttp: (req) =>
+        services ? authorizeStoreHttp(services, req) : Promise.resolve({ error: 'starting', status: 503 }),
     }));
   const untracedModels = options.models ?? createModelProvider(config);
   const tools = telemetry.enabled ? new TracedToolRegistry(untracedTools, telemetry) : untracedTools;
@@ -199,10 +189,18 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // Our useRequestBodyLimit (security plugins) enforces the limit with a typed error; yoga's own
     // limiter would pipe every body through another stream for nothing.
     maxRequestBodySize: false,
-    plugins: [...securityPlugins(config), useAdmission()],
-    context: async ({ request }) => {
-      const principal = await resolvePrincipal(services, request.headers.get('authorization'));
-      if ('error' in principal) throw new UnauthenticatedGraphQLError(principal.error);
+    plugins: [
+      ...securityPlugins(config),
+      useAdmission(),
+      useCredentialRecheck(() => services.apiKeys, config.subscriptionRecheckMs),
+    ],
+    context: async ({ request, req }: { request: Request; req?: IncomingMessage }) => {
+      const principal = await resolvePrincipal(
+        services,
+        request.headers.get('authorization'),
+        req ? clientAddress(req) : undefined,
+      );
+      if ('error' in principal) throw principalRefusalError(principal);
       // Counted before execution, or by sendMessage together with its own limits (useAdmission).
       return {
         services,
@@ -259,15 +257,23 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         const authorization =
           (ctx.connectionParams?.authorization as string | undefined) ??
           (ctx.connectionParams?.Authorization as string | undefined);
-        const principal = await resolvePrincipal(services, authorization);
-        if ('error' in principal) return [new UnauthenticatedGraphQLError(principal.error)];
+        const principal = await resolvePrincipal(services, authorization, clientAddress(ctx.extra.request));
+        if ('error' in principal) return [principalRefusalError(principal, 'ws')];
         try {
           await asRequestError(services.rateLimits.checkRequest(principal), 'ws');
         } catch (err) {
           return [err as GraphQLError];
         }
-        const document = parse(payload.query);
-        const errors = validate(schema, document);
+        // A bad operation (syntax, or over a limit checked while parsing) is refused alone: thrown, it
+        // would close the connection and every other subscription on it.
+        let document: ReturnType<typeof parse>;
+        let errors: readonly GraphQLError[];
+        try {
+          document = parse(payload.query);
+          errors = validate(schema, document);
+        } catch (err) {
+          return [asGraphQLError(err)];
+        }
         if (errors.length) return errors;
         const contextValue: GraphQLContext = { services, auth: authInfo(principal) };
         return {
@@ -317,11 +323,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
 import { GraphQLError } from 'graphql';
 
-class UnauthenticatedGraphQLError extends GraphQLError {
-  constructor(message: string) {
-    super(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-  }
-}
+const asGraphQLError = (err: unknown): GraphQLError =>
+  err instanceof GraphQLError
+    ? err
+    : new GraphQLError('The operation could not be parsed', { extensions: { code: 'BAD_USER_INPUT' } });
 
 function sendJson(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));

@@ -11,5 +11,12 @@ export async function createToolRegistry(options: {
   config: Config;
   authorizeHttp: (req: IncomingMessage) => Promise<StoreHttpCaller>;
 }): Promise<ManagedToolRegistry> {
-  return createStoreToolRegistry({ db: options.db, authorizeHttp: options.authorizeHttp });
+  return createStoreToolRegistry({
+    db: options.db,
+    authorizeHttp: options.authorizeHttp,
+    httpLimits: {
+      maxRequestBodyBytes: options.config.limits.maxRequestBodyBytes,
+      maxFieldLength: options.config.limits.maxMessageLength,
+    },
+  });
 }

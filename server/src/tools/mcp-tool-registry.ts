@@ -5,7 +5,11 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { type McpServerRow, mcpServers } from '../db/schema/mcp-servers.js';
 import { ConflictError, issuesFromStandard, NotFoundError, ToolError, ValidationError } from '../errors.js';
-import { createStoreMcpHttpHandler, type StoreHttpCaller } from '../store/mcp/store-mcp-http-handler.js';
+import {
+  createStoreMcpHttpHandler,
+  type StoreHttpCaller,
+  type StoreMcpHttpHandlerOptions,
+} from '../store/mcp/store-mcp-http-handler.js';
 import { createStoreMcpServer, STORE_SERVER_NAME } from '../store/mcp/store-mcp-server.js';
 import { externalTransport, McpConnection, type McpConnectionStatus } from './mcp-connection.js';
 import { type McpServerConfig, type McpServerInput, mcpServerInputSchema } from './mcp-server-config.js';
@@ -29,6 +33,8 @@ export interface McpToolRegistryOptions {
   refreshIntervalMs?: number;
   /** Resolves callers of `/mcp/store`; see createStoreMcpHttpHandler. */
   authorizeHttp?: (req: IncomingMessage) => Promise<StoreHttpCaller> | StoreHttpCaller;
+  /** Body and field limits of `/mcp/store` (MAX_REQUEST_BODY_BYTES, MAX_MESSAGE_LENGTH). */
+  httpLimits?: StoreMcpHttpHandlerOptions['limits'];
 }
 
 export interface McpServerStatus {
@@ -323,7 +329,16 @@ export class McpToolRegistry implements ManagedToolRegistry {
 
   /** `/mcp/store`: the store MCP server over Streamable HTTP, for outside clients. */
   async httpHandlers(): Promise<Iterable<[string, (req: IncomingMessage, res: ServerResponse) => Promise<void>]>> {
-    return [['/mcp/store', createStoreMcpHttpHandler({ db: this.options.db, authorize: this.options.authorizeHttp })]];
+    return [
+      [
+        '/mcp/store',
+        createStoreMcpHttpHandler({
+          db: this.options.db,
+          authorize: this.options.authorizeHttp,
+          limits: this.options.httpLimits,
+        }),
+      ],
+    ];
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import type { Conversation } from '../../chat/conversation-service.js';
 import type { BatonEvent } from '../../chat/events.js';
 import { ForbiddenError, ValidationError } from '../../errors.js';
 import { builder } from '../builder.js';
+import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
 import { EventRef, parseCursor } from './events.js';
 import { RunModeEnum, RunRef } from './runs.js';
 
@@ -61,13 +62,13 @@ export const ConversationRef = builder.objectRef<Conversation>('Conversation').i
       type: [EventRef],
       args: {
         after: t.arg.id(),
-        first: t.arg.int({ validate: z.number().int().min(1).max(10_000) }),
+        first: t.arg.int({ validate: pageArg(PAGE_MAX.events) }),
       },
       resolve: (c, args, ctx) =>
         ctx.services.eventStore.list({
           conversationId: c.id,
           after: parseCursor(args.after),
-          limit: args.first ?? 1_000,
+          limit: pageSize(args.first, PAGE_MAX.events, PAGE_MAX.events),
         }),
     }),
     runs: t.field({ type: [RunRef], resolve: (c, _a, ctx) => ctx.services.conversations.runsOf(c.id) }),

@@ -8,6 +8,7 @@ import { runModes, runStatuses } from '../../db/schema/conversations.js';
 import { ForbiddenError } from '../../errors.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
+import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
 import { EventRef } from './events.js';
 
 const RunStatusEnum = builder.enumType('RunStatus', { values: runStatuses });
@@ -104,7 +105,7 @@ builder.queryFields((t) => ({
       since: t.arg({ type: 'DateTime' }),
       until: t.arg({ type: 'DateTime' }),
       conversationId: t.arg.id(),
-      first: t.arg.int({ validate: z.number().int().min(1).max(500) }),
+      first: t.arg.int({ validate: pageArg(PAGE_MAX.runs) }),
     },
     resolve: (_r, args, ctx) =>
       ctx.services.conversations.listRuns({
@@ -113,7 +114,7 @@ builder.queryFields((t) => ({
         since: args.since ?? undefined,
         until: args.until ?? undefined,
         conversationId: args.conversationId ? String(args.conversationId) : undefined,
-        limit: args.first ?? 50,
+        limit: pageSize(args.first, 50, PAGE_MAX.runs),
       }),
   }),
   run: t.field({
