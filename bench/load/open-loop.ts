@@ -191,6 +191,15 @@ export async function runOpenLoop(servers: LoadReplica[], o: OpenLoopOptions): P
       `${fmtMiB(b.usage.heapUsed)}, ${fmtMiB(s.usage.heapUsed)} (${per(b.usage.heapUsed, s.usage.heapUsed)} each), ${fmtMiB(a.usage.heapUsed)}`,
     );
     line(
+      '  heap total (V8 committed)',
+      `${fmtMiB(b.usage.heapTotal)}, ${fmtMiB(s.usage.heapTotal)} (${per(b.usage.heapTotal, s.usage.heapTotal)} each), ${fmtMiB(a.usage.heapTotal)}`,
+    );
+    const native = (m: Memory) => m.rss - m.usage.heapTotal - m.usage.external;
+    line(
+      '  RSS outside the V8 heap',
+      `${fmtMiB(native(b))}, ${fmtMiB(native(s))} (${per(native(b), native(s))} each), ${fmtMiB(native(a))}`,
+    );
+    line(
       '  external + array buffers',
       `${fmtMiB(b.usage.external)}, ${fmtMiB(s.usage.external)} (${per(b.usage.external, s.usage.external)} each), ${fmtMiB(a.usage.external)}`,
     );
