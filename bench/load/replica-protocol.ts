@@ -1,0 +1,14 @@
+/** What the load benchmark asks a replica over the child process's IPC channel, and its answers. */
+export type ReplicaRequest =
+  /** `process.memoryUsage()`, after a full GC when the replica runs with --expose-gc. */
+  | { kind: 'memory' }
+  /** How many calls the scripted model answered. */
+  | { kind: 'model-calls' }
+  /** `v8.writeHeapSnapshot(path)` after a full GC. */
+  | { kind: 'heap-snapshot'; path: string };
+
+export type ReplicaReply =
+  | { kind: 'memory'; usage: NodeJS.MemoryUsage; collected: boolean }
+  | { kind: 'model-calls'; calls: number }
+  | { kind: 'heap-snapshot'; path: string }
+  | { kind: 'error'; message: string };
