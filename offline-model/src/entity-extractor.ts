@@ -82,7 +82,8 @@ export function extractEntities(text: string): Entities {
     (m[1] ? productIds : itemIds).push(m[2]!);
   }
 
-  const address = extractAddress(withoutEmails);
+  // Order ids hold digits that would read as a house number ("#W2417020 to 100 Main Street").
+  const address = extractAddress(withoutEmails.replace(/#\s?W\d+|\bW\d{5,}\b/gi, ' '));
   const zip =
     /\b(?:zip|zipcode|zip code|postal code|postcode)\s*(?:is|:|=)?\s*(\d{5})\b/i.exec(withoutEmails)?.[1] ??
     address?.zip ??

@@ -84,3 +84,17 @@ export const OFF_TOPIC_WORDS: readonly string[] =
 export function isOffTopic(text: string): boolean {
   return OFF_TOPIC.some((re) => re.test(text));
 }
+
+/**
+ * Someone other than the shopper acting on their account or payment: a security matter, not an order
+ * question ("someone used my account", "I didn't place this order", "my account was hacked").
+ */
+export function isAccountCompromise(text: string): boolean {
+  return (
+    /\b(someone|somebody|a stranger|another person|they)\b.{0,30}\b(used|accessed|logged into|got into|broke into|took over|is using)\b.{0,20}\b(my|our)\s+(account|card|profile|login)/i.test(
+      text,
+    ) ||
+    /\b(hacked|compromised|stolen|unauthori[sz]ed|fraudulent)\b/i.test(text) ||
+    /\bi (did not|didn't|never) (place|make|order|authori[sz]e)\b/i.test(text)
+  );
+}

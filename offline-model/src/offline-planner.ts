@@ -9,7 +9,7 @@ import {
 } from './card-scorer.js';
 import { splitClauses } from './clause-splitter.js';
 import { type Entities, extractEntities } from './entity-extractor.js';
-import { isAbusive, isOffTopic, isSmallTalk } from './message-checks.js';
+import { isAbusive, isAccountCompromise, isOffTopic, isSmallTalk } from './message-checks.js';
 import type { CardSummary, PlanBrief } from './plan-brief.js';
 import { classifyIntent, type TaskIntent } from './task-intent.js';
 import { writeInstruction, writeStatusMessage } from './task-wording.js';
@@ -50,6 +50,7 @@ const INTENT_ANCHORS: Partial<Record<TaskIntent, string[]>> = {
 
 interface ScoredClause {
   text: string;
+  intent?: TaskIntent;
   entities: Entities;
   scores: CardScore[];
   smallTalk: boolean;
@@ -76,6 +77,7 @@ export function planFromBrief(hints: PlanBrief): OfflinePlan {
       scores: scoreCards(index, features, entityConcepts(entities), hints.defaultAgent),
       words: features.words,
       smallTalk: isSmallTalk(features.words),
+      intent: classifyIntent(features, entities),
     };
   });
   const best = Math.max(0, ...clauses.map((c) => c.scores[0]?.score ?? 0));
@@ -87,7 +89,9 @@ export function planFromBrief(hints: PlanBrief): OfflinePlan {
     const top = c.scores[0];
     if (!c.smallTalk && top && top.score >= (c.question ? QUESTION_SCORE : MIN_SCORE)) c.agent = top.agent;
   }
+  applyPrinciples(index, clauses, message);
   joinAmbiguousNeighbours(clauses);
+  joinDependentClauses(clauses);
   const groups = groupClauses(clauses);
   if (groups.length === 0) {
     const agent = followUpAgent(hints, message) ?? wholeMessageAgent(index, hints, message) ?? hints.defaultAgent;
@@ -255,4 +259,93 @@ function topicWord(index: CardIndex, agent: string, features: ReturnType<CardInd
     .map((t) => ({ t, rank: names.includes(t.stem) ? 10 - names.indexOf(t.stem) : (index.idf.get(t.stem) ?? 0) }));
   candidates.sort((a, b) => b.rank - a.rank || a.t.index - b.t.index);
   return candidates[0]?.t.surface;
+}
+
+/** Words by which a card says it owns a kind of work, whatever else its skills list. */
+const OWNER_WORDS = {
+  knowledge: ['policy', 'faq', 'question', 'knowledge', 'information'],
+  search: ['search', 'find', 'available', 'stock', 'catalogue'],
+  human: ['human', 'person', 'talk', 'complaint', 'escalation'],
+} as const;
+
+/** The card that most clearly owns a kind of work, by the owner words on it; undefined when none has any. */
+function ownerOf(index: CardIndex, kind: keyof typeof OWNER_WORDS): string | undefined {
+  const stems = OWNER_WORDS[kind].map(stem);
+  let best: { name: string; n: number } | undefined;
+  for (const p of index.profiles) {
+    const n = stems.filter((s) => p.terms.has(s)).length;
+    if (n > 0 && (!best || n > best.n)) best = { name: p.name, n };
+  }
+  return best?.name;
+}
+
+/** A first-person request to do something ("I want to", "please", "can you"), as opposed to asking how things work. */
+const REQUEST_WORDS =
+  /\b(i want|i'd like|i would like|i need|i wish|please|can you|could you|help me|let me|i'm trying|i am trying|want to|need to)\b/i;
+const REFERS_TO_THING = /\b(my|it|them|this|that|these|those|mine)\b|\bi (just )?(received|bought|ordered|got)\b/i;
+/** An add-on to something the shopper has or looks at: "to go with", "for my", "bought together". */
+const ADD_ON =
+  /\b(with|for my|to my|bought|ordered|got|together|bundles?|accessor\w*|complement\w*|match\w*|pair\w*)\b/i;
+
+/**
+ * Routing principles that hold whatever the cards' exact words:
+ * - someone else acting on the shopper's account is a security matter for a person;
+ * - a question about how things work (a policy, a time limit), with nothing of the shopper's to act on,
+ *   is answered from the knowledge base, not by the card that would do the thing;
+ * - "recommend X" with nothing bought to add it to is a product search.
+ */
+function applyPrinciples(index: CardIndex, clauses: ScoredClause[], message: string): void {
+  const human = ownerOf(index, 'human');
+  const knowledge = ownerOf(index, 'knowledge');
+  const search = ownerOf(index, 'search');
+  const compromised = isAccountCompromise(message);
+  for (const c of clauses) {
+    if (!c.agent) {
+      if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
+      continue;
+    }
+    const e = c.entities;
+    const ownThing = e.orderIds.length + e.itemIds.length + e.productIds.length > 0 || REFERS_TO_THING.test(c.text);
+    if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
+    else if (
+      knowledge &&
+      (c.question || /\bpolic/i.test(c.text)) &&
+      !ownThing &&
+      !REQUEST_WORDS.test(c.text) &&
+      e.products.length === 0 &&
+      ['return', 'refund', 'exchange', 'cancel', 'knowledge', 'track', 'unknown'].includes(c.intent ?? '')
+    )
+      c.agent = knowledge;
+    else if (search && /\b(recommend|suggest)/i.test(c.text) && e.products.length > 0 && !ADD_ON.test(c.text))
+      c.agent = search;
+  }
+}
+
+const ORDER_ACTIONS: ReadonlySet<TaskIntent> = new Set(['cancel', 'return', 'exchange', 'modify_items', 'address']);
+const CONSEQUENCE: ReadonlySet<TaskIntent> = new Set(['refund', 'payment', 'unknown', 'knowledge']);
+
+/**
+ * A piece that only follows from an order action next to it joins that action: the refund of a cancellation
+ * or a return ("cancel it and give me a full refund"), how it is paid back ("I want store credit"), the
+ * story behind it ("found it for half the price elsewhere"), or the same action said twice.
+ */
+function joinDependentClauses(clauses: ScoredClause[]): void {
+  const action = (c?: ScoredClause) => (c?.agent && c.intent && ORDER_ACTIONS.has(c.intent) ? c : undefined);
+  const story = (c: ScoredClause) =>
+    !c.question &&
+    /\b(bought|found|paid|saw|elsewhere|another store|other store)\b/i.test(c.text) &&
+    !REQUEST_WORDS.test(c.text) &&
+    c.entities.orderIds.length === 0 &&
+    ['product_search', 'product_detail', 'recommend', 'knowledge', 'unknown'].includes(c.intent ?? '');
+  for (let i = 0; i < clauses.length; i++) {
+    const c = clauses[i]!;
+    if (!c.agent || (c.intent && ORDER_ACTIONS.has(c.intent) && c.entities.orderIds.length)) continue;
+    const next = action(clauses[i + 1]);
+    const prev = action(clauses[i - 1]);
+    const neighbour = prev ?? next;
+    if (!neighbour || neighbour.agent === c.agent) continue;
+    const consequence = !c.question && c.entities.orderIds.length === 0 && CONSEQUENCE.has(c.intent ?? 'unknown');
+    const sameAction = c.intent !== undefined && c.intent === neighbour.intent;
+    if (consequence || sameAction || story(c)) c.agent = neighbour.agent;
+  }
 }
