@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, type StudioHarness, startStudio } from './studio-harness.js';
+import { hasChromium, type StudioHarness, startStudio, studioBuilds } from './studio-harness.js';
 
 const warranty = {
   name: 'WarrantyClaimAgent',
@@ -12,10 +12,10 @@ const warranty = {
   instructions: 'Ask for the order and what broke, then open a support ticket for the warranty claim.',
 };
 
-describe.skipIf(!hasChromium)('studio e2e: agents, playground, settings', () => {
+describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): agents, playground, settings', (build) => {
   let h: StudioHarness;
   beforeAll(async () => {
-    h = await startStudio();
+    h = await startStudio(build);
   });
   afterAll(async () => {
     await h?.close();

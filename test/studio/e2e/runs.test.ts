@@ -1,16 +1,16 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, type StudioHarness, startStudio } from './studio-harness.js';
+import { hasChromium, type StudioHarness, startStudio, studioBuilds } from './studio-harness.js';
 
 interface StartResult {
   startConversation: { conversation: { id: string } };
 }
 
-describe.skipIf(!hasChromium)('studio e2e: step mode, runs, live feed', () => {
+describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): step mode, runs, live feed', (build) => {
   let h: StudioHarness;
   let stepRunId = '';
   beforeAll(async () => {
-    h = await startStudio();
+    h = await startStudio(build);
   });
   afterAll(async () => {
     await h?.close();

@@ -53,6 +53,16 @@ export function RunInspector(props: {
       </header>
       {run.question && <p className="inspector-question">“{run.question}”</p>}
       {run.state === 'paused' && <StepControls run={run} agentNames={props.agentNames} />}
+      {run.state === 'cancelled' && (
+        <p className="alert alert-muted" role="status">
+          Cancelled{run.error ? ` (${run.error})` : ''}. It no longer runs or steps; send a message to start a new run.
+        </p>
+      )}
+      {run.state === 'failed' && run.error && (
+        <p className="alert alert-error" role="status">
+          Failed: {run.error}
+        </p>
+      )}
       <Tabs<Tab>
         label="Inspector"
         selected={tab}

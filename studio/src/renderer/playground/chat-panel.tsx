@@ -11,11 +11,12 @@ export function ChatPanel(props: {
   events: readonly StudioEvent[];
   selectedRunId: string | null;
   onSelectRun(runId: string): void;
-  onSend(text: string, step: boolean): Promise<boolean>;
+  onSend(text: string): Promise<boolean>;
   sending: boolean;
+  step: boolean;
+  onStepChange(on: boolean): void;
 }) {
   const [text, setText] = useState('');
-  const [step, setStep] = useState(false);
   const turns = conversationTurns(props.events);
   const log = useRef<HTMLDivElement>(null);
   const eventCount = props.events.length;
@@ -27,7 +28,7 @@ export function ChatPanel(props: {
   const send = async () => {
     const value = text.trim();
     if (!value) return;
-    if (await props.onSend(value, step)) setText('');
+    if (await props.onSend(value)) setText('');
   };
 
   return (
@@ -107,7 +108,7 @@ export function ChatPanel(props: {
           }}
         />
         <div className="composer-bar">
-          <Switch label="Step mode" showLabel checked={step} onChange={setStep} />
+          <Switch label="Step mode" showLabel checked={props.step} onChange={props.onStepChange} />
           <button type="submit" className="btn btn-primary" disabled={props.sending || !text.trim()}>
             {props.sending ? 'Sending…' : 'Send'}
           </button>
