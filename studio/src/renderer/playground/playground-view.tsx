@@ -7,6 +7,7 @@ import { runIdsOf } from '../lib/run-summary.js';
 import { useRouter } from '../shell/router.js';
 import { ChatPanel } from './chat-panel.js';
 import { ConversationQuery, SendMessageMutation, StartConversationMutation } from './playground-documents.js';
+import { modelFor, ProviderNote, useModelProvider } from './provider-note.js';
 import { useConversationEvents } from './use-conversation-events.js';
 import { readStepMode, useStepMode, writeStepMode } from './use-step-mode.js';
 
@@ -84,6 +85,10 @@ function Workspace(props: { conversationId: string | null; newConversation(): Pr
     pause: !props.conversationId,
   });
   const [agents] = useQuery({ query: AgentsQuery });
+  const provider = useModelProvider();
+  const models = Object.fromEntries(
+    (agents.data?.agents ?? []).map((a) => [a.name, modelFor(provider, a.model.model)] as const),
+  );
   const [send, runSend] = useMutation(SendMessageMutation);
   const [sendError, setSendError] = useState<string | null>(null);
   const [pendingRun, setPendingRun] = useState<string | null>(null);
@@ -114,6 +119,7 @@ function Workspace(props: { conversationId: string | null; newConversation(): Pr
   return (
     <div className="playground">
       <div className="playground-chat">
+        <ProviderNote provider={provider} />
         {(sendError || error) && (
           <div className="alert alert-error" role="alert">
             {sendError ?? error?.message}
@@ -135,6 +141,8 @@ function Workspace(props: { conversationId: string | null; newConversation(): Pr
           events={events}
           runId={selectedRunId}
           agentNames={(agents.data?.agents ?? []).filter((a) => a.enabled).map((a) => a.name)}
+          provider={provider}
+          models={models}
           customerId={conversation.data?.conversation.customerId ?? null}
         />
       </div>
