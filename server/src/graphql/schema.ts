@@ -11,6 +11,7 @@ import './types/mcp-servers.js';
 import './types/knowledge.js';
 import './types/tickets.js';
 import './types/model-provider.js';
+import './types/run-question.js';
 
 builder.queryType({});
 builder.mutationType({});

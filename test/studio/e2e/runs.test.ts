@@ -106,7 +106,10 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): step mo
 
     await page.getByLabel('Agent').selectOption('ProductExpertAgent');
     await expect.poll(() => rows.count()).toBe(1);
-    await rows.first().getByRole('link').click();
+    // The row reads what the shopper asked, and a click anywhere on it (here: its agents) opens the run.
+    expect(await rows.first().textContent()).toContain('“I want to return the shoes from order #W2378156');
+    const agentsCell = await rows.first().locator('td').nth(2).boundingBox();
+    await page.mouse.click(agentsCell!.x + agentsCell!.width / 2, agentsCell!.y + agentsCell!.height / 2);
     await page.waitForURL(new RegExp(`\\?run=${stepRunId}$`));
     await page.getByRole('region', { name: 'Run inspector' }).getByText(stepRunId.slice(0, 8)).waitFor();
   });
@@ -185,6 +188,7 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): step mo
     const rows = page.locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().textContent()).toMatch(/cancelled/i);
+    await page.getByText('1 run in 1 conversation', { exact: true }).waitFor();
   });
 });
 

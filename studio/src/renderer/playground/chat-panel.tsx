@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { StudioEvent } from '../lib/baton-event.js';
 import { conversationTurns } from '../lib/conversation-turns.js';
+import { MarkdownText } from '../ui/markdown-text.js';
 import { Switch } from '../ui/switch.js';
 
 /**
@@ -62,13 +63,13 @@ export function ChatPanel(props: {
               )}
               {t.reply !== null ? (
                 <div className="bubble bubble-assistant" data-testid="final-reply">
-                  {t.reply}
+                  <MarkdownText text={t.reply} />
                 </div>
               ) : (
                 t.parts.map((p) => (
                   <div key={p.taskId} className="bubble bubble-assistant bubble-streaming">
                     <span className="bubble-agent">{p.agentName}</span>
-                    {p.text}
+                    {p.done ? <MarkdownText text={p.text} /> : p.text}
                     {!p.done && <span className="caret" aria-hidden="true" />}
                   </div>
                 ))
