@@ -22,6 +22,9 @@ export function createBatonClient(
   const ws = createWsClient({
     url: wsUrl,
     lazy: true,
+    // Switching views ends one subscription and starts the next: keep the socket for that moment. Closing
+    // it at once raced the next view's subscribe under StrictMode, which then never reached the server.
+    lazyCloseTimeout: 10_000,
     retryAttempts: Number.POSITIVE_INFINITY,
     shouldRetry: () => true,
     connectionParams: authorization ? { authorization } : {},

@@ -1,18 +1,22 @@
 import type { StudioEvent } from './baton-event.js';
 
 /**
- * A conversation's events in arrival order, each stored event once. It lives outside React's state
+ * Events in arrival order, each stored event once (a conversation's log, or the live feed's last `keep`). It lives outside React's state
  * updaters (which React may run twice), so adding an event is a plain method call made once per
  * delivery; a replay after a reconnect or a re-subscription adds nothing that is already here.
  * Streamed MESSAGE_DELTAs (id null) are never replayed by the server, so they are always kept.
  */
-export class ConversationEventLog {
+export class EventLog {
   private readonly seen = new Set<string>();
   private snapshot: readonly StudioEvent[] = [];
   private readonly listeners = new Set<() => void>();
   private notifyQueued = false;
 
-  constructor(readonly conversationId: string | null) {}
+  /** `key` names what the log follows (a new key, a new log); `keep` bounds it to the newest events. */
+  constructor(
+    readonly key: string,
+    private readonly keep = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** Adds an event unless it is already in the log; returns whether it was new. */
   add(event: StudioEvent): boolean {
@@ -21,7 +25,8 @@ export class ConversationEventLog {
       this.seen.add(event.id);
     }
     // A new array each time: React compares snapshots by identity, and views keep what they were given.
-    this.snapshot = [...this.snapshot, event];
+    this.snapshot =
+      this.snapshot.length >= this.keep ? [...this.snapshot.slice(1 - this.keep), event] : [...this.snapshot, event];
     // A replay delivers hundreds of events in one tick; listeners hear about them once.
     if (!this.notifyQueued) {
       this.notifyQueued = true;
