@@ -49,6 +49,7 @@ export const configSchema = z.object({
   CUSTOMER_TOKEN_AUDIENCE: z.string().optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   OTEL_SERVICE_NAME: z.string().default('baton'),
+  OUTBOUND_ALLOW_HOSTS: z.string().optional(),
   SUBSCRIPTION_RECHECK_MS: z.coerce.number().int().min(100).max(10_000).default(5_000),
   RUN_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
   RUN_SWEEP_MS: z.coerce.number().int().min(100).default(10_000),
@@ -105,6 +106,8 @@ export interface Config {
   /** How storefront customer tokens (JWT) are verified; absent when neither key is set. */
   customerToken?: { secret?: string; publicKey?: string; issuer?: string; audience?: string };
   telemetry: { otlpEndpoint?: string; serviceName: string };
+  /** Hosts or addresses outbound calls (MCP servers) may reach although link-local or metadata addresses. */
+  outboundAllowHosts: string[];
   /** How often an open subscription's API key is looked up again, so a revoked key's streams end. */
   subscriptionRecheckMs: number;
   /** Run ownership: how long a lease lasts without renewal, and how often expired leases are looked for. */
@@ -181,6 +184,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           }
         : undefined,
     telemetry: { otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: c.OTEL_SERVICE_NAME },
+    outboundAllowHosts: (c.OUTBOUND_ALLOW_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
     subscriptionRecheckMs: c.SUBSCRIPTION_RECHECK_MS,
     runs: { leaseMs: c.RUN_LEASE_MS, sweepMs: c.RUN_SWEEP_MS },
   };
