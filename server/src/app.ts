@@ -5,6 +5,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { AgentRegistry } from './agents/agent-registry.js';
 import { ApiKeyService } from './auth/api-key-service.js';
+import { CustomerSessions } from './auth/customer-sessions.js';
 import { CustomerTokenVerifier } from './auth/customer-token.js';
 import { authorizeStoreHttp, clientAddress } from './auth/store-http-authorizer.js';
 import { ConversationService } from './chat/conversation-service.js';
@@ -110,6 +111,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     telemetry,
     rateLimits,
     customerTokens,
+    customerSessions: new CustomerSessions(database, customerTokens),
   } as unknown as Services;
   services.agents = new AgentRegistry({ db: database.db, tools: () => services.tools, limits: config.limits });
   services.settings = new SettingsService(database.db, async (name) => !!(await services.agents.get(name)));

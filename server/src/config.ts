@@ -47,6 +47,7 @@ export const configSchema = z.object({
     .optional(),
   CUSTOMER_TOKEN_ISSUER: z.string().optional(),
   CUSTOMER_TOKEN_AUDIENCE: z.string().optional(),
+  CUSTOMER_TOKEN_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).default(86_400),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   OTEL_SERVICE_NAME: z.string().default('baton'),
   OUTBOUND_ALLOW_HOSTS: z.string().optional(),
@@ -104,7 +105,14 @@ export interface Config {
     unauthenticatedPerAddress: number;
   };
   /** How storefront customer tokens (JWT) are verified; absent when neither key is set. */
-  customerToken?: { secret?: string; publicKey?: string; issuer?: string; audience?: string };
+  customerToken?: {
+    secret?: string;
+    publicKey?: string;
+    issuer?: string;
+    audience?: string;
+    /** Tokens whose `exp` is further ahead than this are refused (default 24 h). */
+    maxLifetimeSeconds?: number;
+  };
   telemetry: { otlpEndpoint?: string; serviceName: string };
   /** Hosts or addresses outbound calls (MCP servers) may reach although link-local or metadata addresses. */
   outboundAllowHosts: string[];
@@ -181,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             publicKey: c.CUSTOMER_TOKEN_PUBLIC_KEY?.replace(/\\n/g, '\n'),
             issuer: c.CUSTOMER_TOKEN_ISSUER,
             audience: c.CUSTOMER_TOKEN_AUDIENCE,
+            maxLifetimeSeconds: c.CUSTOMER_TOKEN_MAX_LIFETIME_SECONDS,
           }
         : undefined,
     telemetry: { otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: c.OTEL_SERVICE_NAME },

@@ -1,5 +1,6 @@
 import type { AgentRegistry } from './agents/agent-registry.js';
 import type { ApiKeyService } from './auth/api-key-service.js';
+import type { CustomerSessions } from './auth/customer-sessions.js';
 import type { CustomerTokenVerifier } from './auth/customer-token.js';
 import type { ConversationService } from './chat/conversation-service.js';
 import type { EventPublisher } from './chat/event-publisher.js';
@@ -36,4 +37,6 @@ export interface Services {
   telemetry: Telemetry;
   rateLimits: RateLimiter;
   customerTokens: CustomerTokenVerifier;
+  /** Verified identity per conversation, until the token's `exp`. */
+  customerSessions: CustomerSessions;
 }
