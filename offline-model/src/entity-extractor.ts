@@ -68,9 +68,27 @@ const correctWord = createSpellCorrector([
   ...COMMON_WORDS,
 ]);
 
+/**
+ * The work per message is bounded: facts are read from the first MAX_SCANNED_CHARS characters (a
+ * shopper states them early; the rest of a very long message adds nothing a rule could use), only
+ * the first MAX_CORRECTED_WORDS distinct words are spell-corrected, and no pattern backtracks over
+ * more than a line's worth of text. An 8,000-character message costs about as much as a short one.
+ */
+const MAX_SCANNED_CHARS = 2_000;
+const MAX_CORRECTED_WORDS = 200;
+
 /** Pulls order ids, emails, names and zips, products, colours, sizes, materials and prices out of text. */
-export function extractEntities(text: string): Entities {
-  const words = rawWords(text).map(correctWord);
+export function extractEntities(fullText: string): Entities {
+  const text = fullText.length > MAX_SCANNED_CHARS ? fullText.slice(0, MAX_SCANNED_CHARS) : fullText;
+  const corrected = new Map<string, string>();
+  const words = rawWords(text).map((w) => {
+    const known = corrected.get(w);
+    if (known !== undefined) return known;
+    const fixed = corrected.size < MAX_CORRECTED_WORDS ? correctWord(w) : w;
+    corrected.set(w, fixed);
+    return fixed;
+  });
+  const wordsAt = positions(words);
   const lower = text.toLowerCase();
   const orderIds = unique([...text.matchAll(/#\s?W(\d{3,})\b|\bW(\d{5,})\b/gi)].map((m) => `#W${m[1] ?? m[2]}`));
   const emails = unique([...text.matchAll(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g)].map((m) => m[0]));
@@ -109,10 +127,10 @@ export function extractEntities(text: string): Entities {
     productIds: unique(productIds),
     itemIds: unique(itemIds),
     products: extractProducts(words),
-    colours: unique(COLOURS.filter((c) => containsPhrase(words, c.split(' ')))),
+    colours: unique(COLOURS.filter((c) => containsPhrase(wordsAt, words, c.split(' ')))),
     sizes,
     fit,
-    materials: unique(MATERIALS.filter((m) => containsPhrase(words, m.split(' ')))),
+    materials: unique(MATERIALS.filter((m) => containsPhrase(wordsAt, words, m.split(' ')))),
     specs,
     maxPrice: maxMatch ? Number(maxMatch[1] ?? maxMatch[2]) : undefined,
     minPrice: minMatch ? Number(minMatch[1]) : undefined,
@@ -138,13 +156,23 @@ export function extractEntities(text: string): Entities {
 
 function extractProducts(words: string[]): string[] {
   // "hoodies" is the plural of "hoodie", not of "hoody": a noun ending in -ie takes a plain -s.
-  const stems = words.map((w) =>
-    w.endsWith('ies') && PRODUCT_STEMS.has(stem(w.slice(0, -1))) ? stem(w.slice(0, -1)) : stem(w),
-  );
+  const stemmed = new Map<string, string>();
+  const stems = words.map((w) => {
+    let st = stemmed.get(w);
+    if (st === undefined)
+      stemmed.set(
+        w,
+        (st = w.endsWith('ies') && PRODUCT_STEMS.has(stem(w.slice(0, -1))) ? stem(w.slice(0, -1)) : stem(w)),
+      );
+    return st;
+  });
+  const at = positions(stems);
   const used = new Set<number>();
   const found: { at: number; text: string }[] = [];
+  // Only where a phrase's first word occurs: linear in the message, not words × phrases.
   for (const phrase of productPhrases) {
-    for (let i = 0; i + phrase.length <= stems.length; i++) {
+    for (const i of at.get(phrase[0]!) ?? []) {
+      if (i + phrase.length > stems.length) continue;
       if (phrase.every((p, k) => stems[i + k] === p && !used.has(i + k))) {
         for (let k = 0; k < phrase.length; k++) used.add(i + k);
         found.push({ at: i, text: words.slice(i, i + phrase.length).join(' ') });
@@ -152,6 +180,17 @@ function extractProducts(words: string[]): string[] {
     }
   }
   return unique(found.sort((a, b) => a.at - b.at).map((f) => f.text));
+}
+
+/** Where each word occurs, in order. */
+function positions(words: readonly string[]): Map<string, number[]> {
+  const at = new Map<string, number[]>();
+  words.forEach((w, i) => {
+    const list = at.get(w);
+    if (list) list.push(i);
+    else at.set(w, [i]);
+  });
+  return at;
 }
 
 function extractSizes(text: string, lower: string): { sizes: string[]; fit?: string } {
@@ -201,7 +240,7 @@ function extractName(text: string): Entities['name'] {
 
 function extractAddress(text: string): PostalAddress | undefined {
   const m =
-    /(\d+\s+[A-Za-z0-9.' ]+?)(?:,\s*((?:[Aa]pt|[Aa]partment|[Ss]uite|[Uu]nit|#)\.?\s*[\w-]+))?,\s*([A-Za-z .']+?),?\s+([A-Z]{2}),?\s+(\d{5})\b/.exec(
+    /(\d{1,8}\s+[A-Za-z0-9.' ]{1,60}?)(?:,\s*((?:[Aa]pt|[Aa]partment|[Ss]uite|[Uu]nit|#)\.?\s*[\w-]{1,20}))?,\s*([A-Za-z .']{1,40}?),?\s+([A-Z]{2}),?\s+(\d{5})\b/.exec(
       text,
     );
   if (!m) return undefined;
@@ -224,8 +263,9 @@ function extractNumbers(text: string, exclude: Array<string | undefined>): numbe
     .map(Number);
 }
 
-function containsPhrase(words: string[], phrase: string[]): boolean {
-  for (let i = 0; i + phrase.length <= words.length; i++) if (phrase.every((p, k) => words[i + k] === p)) return true;
+function containsPhrase(at: Map<string, number[]>, words: string[], phrase: string[]): boolean {
+  for (const i of at.get(phrase[0]!) ?? [])
+    if (i + phrase.length <= words.length && phrase.every((p, k) => words[i + k] === p)) return true;
   return false;
 }
 

@@ -5,6 +5,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { AgentRegistry } from './agents/agent-registry.js';
 import { ApiKeyService } from './auth/api-key-service.js';
+import { CustomerSessions } from './auth/customer-sessions.js';
 import { CustomerTokenVerifier } from './auth/customer-token.js';
 import { authorizeStoreHttp, clientAddress } from './auth/store-http-authorizer.js';
 import { ConversationService } from './chat/conversation-service.js';
@@ -128,6 +129,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     else if (topic === 'mcpServers') tools.refresh?.().catch((err) => logger.warn({ err }, 'tool refresh failed'));
   });
   const conversations = new ConversationService(database, runRepository, events, config.limits);
+  const customerSessions = new CustomerSessions(database, customerTokens);
   const executor = new RunExecutor(
     {
       config,
@@ -168,6 +170,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     conversations,
     apiKeys: new ApiKeyService(database.db),
     runs,
+    customerSessions,
   };
 
   await seedWorkspace(services);

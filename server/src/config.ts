@@ -47,8 +47,10 @@ export const configSchema = z.object({
     .optional(),
   CUSTOMER_TOKEN_ISSUER: z.string().optional(),
   CUSTOMER_TOKEN_AUDIENCE: z.string().optional(),
+  CUSTOMER_TOKEN_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).default(86_400),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   OTEL_SERVICE_NAME: z.string().default('baton'),
+  OUTBOUND_ALLOW_HOSTS: z.string().optional(),
   SUBSCRIPTION_RECHECK_MS: z.coerce.number().int().min(100).max(10_000).default(5_000),
   RUN_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
   RUN_SWEEP_MS: z.coerce.number().int().min(100).default(10_000),
@@ -111,8 +113,17 @@ export interface Config {
     unauthenticatedPerAddress: number;
   };
   /** How storefront customer tokens (JWT) are verified; absent when neither key is set. */
-  customerToken?: { secret?: string; publicKey?: string; issuer?: string; audience?: string };
+  customerToken?: {
+    secret?: string;
+    publicKey?: string;
+    issuer?: string;
+    audience?: string;
+    /** Tokens whose `exp` is further ahead than this are refused (default 24 h). */
+    maxLifetimeSeconds?: number;
+  };
   telemetry: { otlpEndpoint?: string; serviceName: string };
+  /** Hosts or addresses outbound calls (MCP servers) may reach although link-local or metadata addresses. */
+  outboundAllowHosts: string[];
   /** How often an open subscription's API key is looked up again, so a revoked key's streams end. */
   subscriptionRecheckMs: number;
   /** Run ownership: how long a lease lasts without renewal, and how often expired leases are looked for. */
@@ -188,9 +199,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             publicKey: c.CUSTOMER_TOKEN_PUBLIC_KEY?.replace(/\\n/g, '\n'),
             issuer: c.CUSTOMER_TOKEN_ISSUER,
             audience: c.CUSTOMER_TOKEN_AUDIENCE,
+            maxLifetimeSeconds: c.CUSTOMER_TOKEN_MAX_LIFETIME_SECONDS,
           }
         : undefined,
     telemetry: { otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: c.OTEL_SERVICE_NAME },
+    outboundAllowHosts: (c.OUTBOUND_ALLOW_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
     subscriptionRecheckMs: c.SUBSCRIPTION_RECHECK_MS,
     runs: { leaseMs: c.RUN_LEASE_MS, sweepMs: c.RUN_SWEEP_MS },
     eventBus: {

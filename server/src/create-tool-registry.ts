@@ -14,6 +14,7 @@ export async function createToolRegistry(options: {
   return createStoreToolRegistry({
     db: options.db,
     authorizeHttp: options.authorizeHttp,
+    outboundAllowHosts: options.config.outboundAllowHosts,
     httpLimits: {
       maxRequestBodyBytes: options.config.limits.maxRequestBodyBytes,
       maxFieldLength: options.config.limits.maxMessageLength,

@@ -1,5 +1,6 @@
 import type { AgentRegistry } from './agents/agent-registry.js';
 import type { ApiKeyService } from './auth/api-key-service.js';
+import type { CustomerSessions } from './auth/customer-sessions.js';
 import type { CustomerTokenVerifier } from './auth/customer-token.js';
 import type { ConversationService } from './chat/conversation-service.js';
 import type { EventLog } from './chat/event-log.js';
@@ -41,4 +42,6 @@ export interface Services {
   telemetry: Telemetry;
   rateLimits: RateLimiter;
   customerTokens: CustomerTokenVerifier;
+  /** Verified identity per conversation, until the token's `exp`. */
+  customerSessions: CustomerSessions;
 }

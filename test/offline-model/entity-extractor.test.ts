@@ -55,3 +55,40 @@ describe('extractEntities', () => {
     expect(extractEntities('I ordered it by mistake').byMistake).toBe(true);
   });
 });
+
+describe('extractEntities on long messages', () => {
+  /** Texts that stress each part: unknown words (spell correction), product words, digits (addresses). */
+  const long = (unit: (i: number) => string) => {
+    let text = '';
+    for (let i = 0; text.length < 8_000; i++) text += unit(i);
+    return text.slice(0, 8_000);
+  };
+  const texts = [
+    long((i) => `${(i * 7919).toString(36)}qz `),
+    long((i) => ['shoes ', 'running ', 'blue ', 'sneakres ', 'wnat ', 'laptop ', 'size 10 '][i % 7]!),
+    long(() => '1 a '),
+    long(() => '12 main street '),
+    long((i) => `${i} Main Street, `),
+  ];
+
+  it('costs a bounded few milliseconds per message, however long', () => {
+    for (const text of texts) extractEntities(text);
+    for (const text of texts) {
+      const times: number[] = [];
+      for (let k = 0; k < 7; k++) {
+        const started = performance.now();
+        extractEntities(text);
+        times.push(performance.now() - started);
+      }
+      times.sort((a, b) => a - b);
+      // The median: one scheduling hiccup on a shared machine is not the extractor's cost.
+      expect(times[3], text.slice(0, 30)).toBeLessThan(4);
+    }
+  });
+
+  it('still reads what a long message says at its start', () => {
+    const e = extractEntities(`Order #W2611340, email noah.brown7922@example.com. ${'blah '.repeat(1_500)}`);
+    expect(e.orderIds).toEqual(['#W2611340']);
+    expect(e.emails).toEqual(['noah.brown7922@example.com']);
+  });
+});

@@ -28,7 +28,7 @@ export async function loadTranscriptEvents(
 
 /** Builds the ChatState a run (or a prompt preview) starts from. */
 export async function loadChatState(
-  services: Pick<Services, 'settings' | 'agents' | 'conversations'>,
+  services: Pick<Services, 'settings' | 'agents' | 'conversations' | 'customerSessions'>,
   options: {
     conversationId: string;
     runId: string;
@@ -37,19 +37,25 @@ export async function loadChatState(
     customerId?: string | null;
   },
 ): Promise<ChatState> {
-  const [settings, agents, customerId] = await Promise.all([
+  const [settings, agents, conversationCustomerId, session] = await Promise.all([
     services.settings.get(),
     services.agents.enabled(),
     options.customerId !== undefined
       ? options.customerId
       : services.conversations.get(options.conversationId).then((c) => c.customerId),
+    services.customerSessions.get(options.conversationId),
   ]);
+  // A token-verified conversation acts for its customer only until the token's `exp`; a customer an
+  // API key vouched for (no session) has no expiry.
+  const now = new Date();
+  const customerId = session ? (session.verifiedUntil > now ? session.customerId : null) : conversationCustomerId;
   return ChatState.fromHistory({
     conversationId: options.conversationId,
     runId: options.runId,
     settings,
     agents,
     customerId,
+    verifiedUntil: session && session.verifiedUntil > now ? session.verifiedUntil : undefined,
     history: options.history.filter((e) => e.type === 'MESSAGE' || e.type === 'TOOL_CALL'),
   });
 }

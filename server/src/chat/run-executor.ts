@@ -26,7 +26,16 @@ export class ShutdownSignal extends Error {}
 /** What executing a run needs (ChatState's loader reads settings, cards and the transcript). */
 export type RunExecutorDeps = Pick<
   Services,
-  'config' | 'database' | 'settings' | 'agents' | 'conversations' | 'tools' | 'models' | 'logger' | 'telemetry'
+  | 'config'
+  | 'database'
+  | 'settings'
+  | 'agents'
+  | 'conversations'
+  | 'customerSessions'
+  | 'tools'
+  | 'models'
+  | 'logger'
+  | 'telemetry'
 > & { events: EventLog; runs: Pick<RunRepository, 'releaseLeases'> };
 
 /**

@@ -13,6 +13,7 @@ import {
 import { createStoreMcpServer, STORE_SERVER_NAME } from '../store/mcp/store-mcp-server.js';
 import { externalTransport, McpConnection, type McpConnectionStatus } from './mcp-connection.js';
 import { type McpServerConfig, type McpServerInput, mcpServerInputSchema } from './mcp-server-config.js';
+import { assertOutboundAllowed, describeConnectFailure } from './outbound-address.js';
 import { externalCallMeta, storeCallMeta, toolMetaKeys } from './tool-call-meta.js';
 import {
   type ManagedToolRegistry,
@@ -33,6 +34,8 @@ export interface McpToolRegistryOptions {
   refreshIntervalMs?: number;
   /** Resolves callers of `/mcp/store`; see createStoreMcpHttpHandler. */
   authorizeHttp?: (req: IncomingMessage) => Promise<StoreHttpCaller> | StoreHttpCaller;
+  /** Hosts or addresses outbound MCP URLs may use although they are link-local or metadata addresses. */
+  outboundAllowHosts?: readonly string[];
   /** Body and field limits of `/mcp/store` (MAX_REQUEST_BODY_BYTES, MAX_MESSAGE_LENGTH). */
   httpLimits?: StoreMcpHttpHandlerOptions['limits'];
 }
@@ -163,7 +166,7 @@ export class McpToolRegistry implements ManagedToolRegistry {
   }
 
   private externalConnection(row: McpServerRow): McpConnection {
-    return new McpConnection(row.name, externalTransport(rowToConfig(row)), {
+    return new McpConnection(row.name, externalTransport(rowToConfig(row), this.options.outboundAllowHosts), {
       connectTimeoutMs: this.connectTimeoutMs,
     });
   }
@@ -283,15 +286,17 @@ export class McpToolRegistry implements ManagedToolRegistry {
       .from(mcpServers)
       .where(eq(mcpServers.name, config.name));
     if (existing) throw new ConflictError(`An MCP server named "${config.name}" is already registered`);
+    if (config.transport === 'http')
+      await assertOutboundAllowed(config.url, this.options.outboundAllowHosts ?? [], 'input.url');
 
-    const probe = new McpConnection(config.name, externalTransport(config), {
+    const probe = new McpConnection(config.name, externalTransport(config, this.options.outboundAllowHosts), {
       connectTimeoutMs: this.connectTimeoutMs,
     });
     let tools: Tool[];
     try {
       tools = config.enabled ? await probe.listTools(this.connectTimeoutMs) : [];
     } catch (err) {
-      throw new ToolError(`Could not connect to MCP server "${config.name}": ${(err as Error).message}`, {
+      throw new ToolError(`Could not connect to MCP server "${config.name}": ${describeConnectFailure(err)}`, {
         cause: err,
       });
     } finally {

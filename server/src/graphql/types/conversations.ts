@@ -137,12 +137,32 @@ builder.mutationFields((t) => ({
       if (input?.customerId && input.customerToken)
         throw ValidationError.single('input.customerToken', 'give customerId or customerToken, not both');
       // Verified before anything is written: a refused token leaves no conversation behind.
-      const verified = input?.customerToken ? await ctx.services.customerTokens.verify(input.customerToken) : undefined;
-      return ctx.services.conversations.start({
+      const verified = input?.customerToken
+        ? await ctx.services.customerSessions.verifyToken(input.customerToken)
+        : undefined;
+      const started = await ctx.services.conversations.start({
         title: input?.title,
         customerId: verified?.customerId ?? input?.customerId,
         metadata: metadata as Record<string, unknown> | undefined,
       });
+      // The verification ends with the token: recorded before the token is handed out.
+      if (verified) await ctx.services.customerSessions.record(started.conversation.id, verified);
+      return started;
+    },
+  }),
+  renewCustomerToken: t.field({
+    type: ConversationRef,
+    description:
+      "Extends a conversation's verified customer with a newer storefront token of the same customer (its `exp` is the new end).",
+    args: {
+      conversationId: t.arg.id({ required: true }),
+      customerToken: t.arg.string({ required: true, validate: z.string().min(1).max(8_192) }),
+    },
+    authScopes: (_r, args) => ({ conversation: String(args.conversationId) }),
+    resolve: async (_r, args, ctx) => {
+      const conversation = await ctx.services.conversations.get(String(args.conversationId));
+      await ctx.services.customerSessions.renew(conversation.id, args.customerToken, conversation.customerId);
+      return conversation;
     },
   }),
   sendMessage: t.field({
