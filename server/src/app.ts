@@ -17,6 +17,7 @@ import type { EventBus } from './db/event-bus.js';
 import { EventStore } from './db/event-store.js';
 import { MemoryEventBus } from './db/memory-event-bus.js';
 import { PostgresEventBus } from './db/postgres-event-bus.js';
+import { createDemoHandler } from './demo-handler.js';
 import { RateLimitedError } from './errors.js';
 import { coalesceFrames } from './graphql/coalesce-frames.js';
 import { authInfo, type GraphQLContext, resolvePrincipal } from './graphql/context.js';
@@ -36,6 +37,7 @@ import { Telemetry, type TelemetryOptions } from './telemetry/telemetry.js';
 import { TracedModelProvider } from './telemetry/traced-model-provider.js';
 import { TracedToolRegistry } from './telemetry/traced-tool-registry.js';
 import type { ManagedToolRegistry } from './tools/tool-registry.js';
+import { createWidgetHandler } from './widget-handler.js';
 
 export interface AppOptions {
   /** Use this database instead of opening one from config (tests). */
@@ -175,6 +177,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     }
   });
   httpHandlers.set('/studio', createStudioHandler(options.studioDir));
+  httpHandlers.set('/widget', createWidgetHandler());
+  httpHandlers.set('/demo', createDemoHandler(config));
   for (const [path, handler] of (await tools.httpHandlers?.()) ?? []) httpHandlers.set(path, handler);
 
   const server = createServer(async (req, res) => {
