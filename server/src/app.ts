@@ -20,6 +20,7 @@ import { createEventBus } from './db/create-event-bus.js';
 import type { EventBus, EventBusKind } from './db/event-bus.js';
 import { EventStore } from './db/event-store.js';
 import { RunRepository } from './db/run-repository.js';
+import { createDemoHandler } from './demo-handler.js';
 import { coalesceFrames } from './graphql/coalesce-frames.js';
 import { authInfo, type GraphQLContext, principalRefusalError, resolvePrincipal } from './graphql/context.js';
 import { maskError } from './graphql/errors.js';
@@ -39,6 +40,7 @@ import { Telemetry, type TelemetryOptions } from './telemetry/telemetry.js';
 import { TracedModelProvider } from './telemetry/traced-model-provider.js';
 import { TracedToolRegistry } from './telemetry/traced-tool-registry.js';
 import type { ManagedToolRegistry } from './tools/tool-registry.js';
+import { createWidgetHandler } from './widget-handler.js';
 
 export interface AppOptions {
   /** Use this database instead of opening one from config (tests). */
@@ -137,6 +139,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       settings,
       agents,
       conversations,
+      customerSessions,
       tools,
       models,
       logger,
@@ -225,6 +228,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     }
   });
   httpHandlers.set('/studio', createStudioHandler(options.studioDir));
+  httpHandlers.set('/widget', createWidgetHandler());
+  httpHandlers.set('/demo', createDemoHandler(config));
   for (const [path, handler] of (await tools.httpHandlers?.()) ?? []) httpHandlers.set(path, handler);
 
   const server = createServer(async (req, res) => {
