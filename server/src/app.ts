@@ -25,7 +25,6 @@ import { getSchema } from './graphql/schema.js';
 import { createLogger, type Logger, yogaLogger } from './logger.js';
 import { createModelProvider } from './models/create-model-provider.js';
 import type { ModelProvider } from './models/model-provider.js';
-import { useAdmission } from './security/admission.js';
 import { asRequestError } from './security/rate-limited-graphql-error.js';
 import { RateLimiter } from './security/rate-limiter.js';
 import { securityPlugins } from './security/security-plugins.js';
@@ -150,17 +149,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // Our useRequestBodyLimit (security plugins) enforces the limit with a typed error; yoga's own
     // limiter would pipe every body through another stream for nothing.
     maxRequestBodySize: false,
-    plugins: [...securityPlugins(config), useAdmission()],
+    plugins: securityPlugins(config),
     context: async ({ request }) => {
       const principal = await resolvePrincipal(services, request.headers.get('authorization'));
       if ('error' in principal) throw new UnauthenticatedGraphQLError(principal.error);
-      // Counted before execution, or by sendMessage together with its own limits (useAdmission).
-      return {
-        services,
-        auth: authInfo(principal),
-        signal: request.signal,
-        admission: services.rateLimits.admission(principal),
-      };
+      await asRequestError(services.rateLimits.checkRequest(principal));
+      return { services, auth: authInfo(principal), signal: request.signal };
     },
   });
 
