@@ -28,7 +28,6 @@ import { getSchema } from './graphql/schema.js';
 import { createLogger, type Logger, yogaLogger } from './logger.js';
 import { createModelProvider } from './models/create-model-provider.js';
 import type { ModelProvider } from './models/model-provider.js';
-import { useAdmission } from './security/admission.js';
 import { useCredentialRecheck } from './security/credential-recheck.js';
 import { asRequestError } from './security/rate-limited-graphql-error.js';
 import { RateLimiter } from './security/rate-limiter.js';
@@ -195,11 +194,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // Our useRequestBodyLimit (security plugins) enforces the limit with a typed error; yoga's own
     // limiter would pipe every body through another stream for nothing.
     maxRequestBodySize: false,
-    plugins: [
-      ...securityPlugins(config),
-      useAdmission(),
-      useCredentialRecheck(() => services.apiKeys, config.subscriptionRecheckMs),
-    ],
+    plugins: [...securityPlugins(config), useCredentialRecheck(() => services.apiKeys, config.subscriptionRecheckMs)],
     context: async ({ request, req }: { request: Request; req?: IncomingMessage }) => {
       const principal = await resolvePrincipal(
         services,
@@ -207,13 +202,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         req ? clientAddress(req) : undefined,
       );
       if ('error' in principal) throw principalRefusalError(principal);
-      // Counted before execution, or by sendMessage together with its own limits (useAdmission).
-      return {
-        services,
-        auth: authInfo(principal),
-        signal: request.signal,
-        admission: services.rateLimits.admission(principal),
-      };
+      await asRequestError(services.rateLimits.checkRequest(principal));
+      return { services, auth: authInfo(principal), signal: request.signal };
     },
   });
 

@@ -1,6 +1,5 @@
 import { GraphQLError } from 'graphql';
 import { canAccessConversation, describePrincipal, isAdmin, isReader, type Principal } from '../auth/principal.js';
-import type { Admission } from '../security/admission.js';
 import type { Services } from '../services.js';
 
 export interface AuthInfo {
@@ -16,8 +15,6 @@ export interface GraphQLContext {
   auth: AuthInfo;
   /** Aborted when the request or subscription ends. */
   signal?: AbortSignal;
-  /** HTTP requests: the request limit, counted before execution or by the resolver (see useAdmission). */
-  admission?: Admission;
 }
 
 export function authInfo(principal: Principal): AuthInfo {

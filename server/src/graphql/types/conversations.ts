@@ -177,7 +177,7 @@ builder.mutationFields((t) => ({
     resolve: async (_r, args, ctx) => {
       if (args.mode === 'STEP' && !ctx.auth.isReader)
         throw new ForbiddenError('Step mode is for designers: it needs an admin or integrator key');
-      await ctx.services.rateLimits.checkMessage(ctx.auth.principal, String(args.conversationId), ctx.admission);
+      await ctx.services.rateLimits.checkMessage(ctx.auth.principal, String(args.conversationId));
       return ctx.services.runs.submit(String(args.conversationId), args.text, args.mode ?? 'AUTO');
     },
   }),
