@@ -23,7 +23,7 @@ export interface OpenLoopOptions {
   databaseUrl: string;
   /** Printed in the header: the PostgreSQL version and the bus the replicas report. */
   describe: string;
-  /** Write each replica's heap snapshot here before and after the subscriptions open. */
+  /** Write each replica's heap snapshots here: before and after the subscriptions open, and after the run. */
   heapSnapshotDir?: string;
 }
 
@@ -129,7 +129,7 @@ export async function runOpenLoop(servers: LoadReplica[], o: OpenLoopOptions): P
   const calls = (await modelCalls(servers)) - callsBefore;
   // Let in-flight deliveries land before counting.
   await sleep(1_000);
-  const after = await memoryOf(servers, 'end');
+  const after = await memoryOf(servers, 'end', o.heapSnapshotDir);
   const peak = servers.map((s) => s.rss().peakBytes);
   const audit = await auditEvents(servers[0]!.url, o.orderBy, new Map(open.map((s) => [s.id, s.received])));
   await Promise.all(shoppers.map((s) => s.close()));
