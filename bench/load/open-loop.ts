@@ -77,19 +77,23 @@ export async function runOpenLoop(servers: LoadReplica[], o: OpenLoopOptions): P
   const started = performance.now();
   const measureFrom = started + o.warmupS * 1000;
   const end = measureFrom + o.durationS * 1000;
-  let cpuBefore: number[] | undefined;
-  let clientBefore: NodeJS.CpuUsage | undefined;
+  let cpuBefore = servers.map((s) => s.cpuSeconds());
+  let clientBefore = process.cpuUsage();
+  // The measured window starts on the clock, arrivals or not (an idle run measures the subscriptions' own cost).
+  const startMeasuring = setTimeout(
+    () => {
+      cpuBefore = servers.map((s) => s.cpuSeconds());
+      clientBefore = process.cpuUsage();
+      for (const s of open) s.measuring = true;
+    },
+    Math.max(0, measureFrom - performance.now()),
+  );
   let next = started;
   for (;;) {
     next += (-Math.log(1 - Math.random()) / o.rate) * 1000;
     if (next >= end) break;
     const wait = next - performance.now();
     if (wait > 1) await sleep(wait);
-    if (!cpuBefore && next >= measureFrom) {
-      cpuBefore = servers.map((s) => s.cpuSeconds());
-      clientBefore = process.cpuUsage();
-      for (const s of open) s.measuring = true;
-    }
     const measured = next >= measureFrom;
     if (measured) scheduled++;
     // Every conversation already has a turn in flight: the arrival has nowhere to go.
@@ -120,9 +124,12 @@ export async function runOpenLoop(servers: LoadReplica[], o: OpenLoopOptions): P
       });
     inFlight.add(turn);
   }
+  // With no arrival left in the window, the window still lasts its whole duration.
+  if (end > performance.now()) await sleep(end - performance.now());
+  clearTimeout(startMeasuring);
   await Promise.all(inFlight);
   const wallMs = performance.now() - measureFrom;
-  const cpu = servers.map((s, i) => s.cpuSeconds() - (cpuBefore?.[i] ?? 0));
+  const cpu = servers.map((s, i) => s.cpuSeconds() - cpuBefore[i]!);
   const clientCpu = process.cpuUsage(clientBefore);
   clearInterval(rssTimer);
   const waitSummary = await waits.stop();
