@@ -1,9 +1,15 @@
-import { fromFunctionName } from '../chat/chat-state.js';
+import { fromFunctionName, type UserInfo } from '../chat/chat-state.js';
 import type { NewEvent } from '../chat/events.js';
 import type { RunContext } from '../chat/run-context.js';
 import type { ModelToolCall } from '../models/model-provider.js';
-import type { ToolResult } from '../tools/tool-registry.js';
+import type { CustomerScope, ToolResult } from '../tools/tool-registry.js';
 import type { AgentCard } from './agent-card.js';
+
+/** The scope a tool call acts in: nobody once a token-verified customer's verification has ended (mid-run too). */
+function customerScope(user: UserInfo): CustomerScope {
+  if (user.verifiedUntil && Date.parse(user.verifiedUntil) <= Date.now()) return { verified: false };
+  return { customerId: user.customerId, verified: user.verified };
+}
 
 /** Tool calls never hang a run: a tool gets this long unless the registry answers sooner. */
 const TOOL_TIMEOUT_MS = 30_000;
@@ -80,7 +86,7 @@ export async function executeToolCall(
       agentName: card.name,
       callIndex,
       idempotencyKey: `${state.runId}:${taskId}:${callIndex}`,
-      customer: { customerId: state.userInfo.customerId, verified: state.userInfo.verified },
+      customer: customerScope(state.userInfo),
       signal,
     }),
     new Promise<ToolResult>((resolve) => {
