@@ -130,6 +130,10 @@ export class LoadConversation {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query, variables }),
+    }).catch((err: Error) => {
+      // undici says only "fetch failed"; the reason is in its cause.
+      const cause = err.cause as { code?: string; message?: string } | undefined;
+      throw new Error(`${err.message}: ${cause?.code ?? cause?.message ?? 'no cause'}`);
     });
     const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
     if (body.errors?.length || !body.data) throw new Error(`GraphQL: ${body.errors?.[0]?.message ?? res.status}`);

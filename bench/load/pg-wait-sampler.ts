@@ -15,7 +15,8 @@ export interface WaitSummary {
 }
 
 /**
- * Samples `pg_stat_activity` for Baton's connections (application_name 'baton') on a connection of
+ * Samples `pg_stat_activity` for Baton's connections (application_name 'baton', on the benchmark's
+ * own database: other work on the server uses the same name) on a connection of
  * its own, every `intervalMs`, to show where the replicas' connections wait: a cluster-wide lock
  * appears as `Lock/advisory`. One sample at a time; a slow sample delays the next.
  */
@@ -47,7 +48,8 @@ export class PgWaitSampler {
       const next = performance.now() + this.intervalMs;
       const rows = await sql<{ state: string | null; wait: string; n: number }[]>`
         select state, coalesce(wait_event_type || '/' || wait_event, 'CPU') as wait, count(*)::int as n
-        from pg_stat_activity where application_name = 'baton' group by 1, 2`;
+        from pg_stat_activity
+        where application_name = 'baton' and datname = current_database() group by 1, 2`;
       this.record(rows);
       const wait = next - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));

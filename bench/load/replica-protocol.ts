@@ -12,3 +12,6 @@ export type ReplicaReply =
   | { kind: 'model-calls'; calls: number }
   | { kind: 'heap-snapshot'; path: string }
   | { kind: 'error'; message: string };
+
+/** The scripted model of load-server.ts answers a turn in this many sequential calls: the plan, an order lookup, the answer. */
+export const MODEL_CALLS_PER_TURN = 3;

@@ -77,6 +77,7 @@ export async function executeToolCall(
   }
   const timeout = AbortSignal.timeout(TOOL_TIMEOUT_MS);
   const signal = AbortSignal.any([ctx.signal, timeout]);
+  let onAbort = () => {};
   const result = await Promise.race([
     ctx.tools.call(tool, args, {
       conversationId: state.conversationId,
@@ -88,24 +89,25 @@ export async function executeToolCall(
       customer: customerScope(state.userInfo),
       signal,
     }),
-    new Promise<ToolResult>((resolve) =>
-      signal.addEventListener(
-        'abort',
-        () =>
-          resolve({
-            ok: false,
-            error: ctx.signal.aborted ? 'Run cancelled' : `Tool ${tool} timed out after ${TOOL_TIMEOUT_MS} ms`,
-            errorCode: 'TIMEOUT',
-          }),
-        { once: true },
-      ),
-    ),
-  ]).catch(
-    (err: unknown): ToolResult => ({
-      ok: false,
-      error: err instanceof Error ? err.message : String(err),
-      errorCode: 'TOOL_ERROR',
+    new Promise<ToolResult>((resolve) => {
+      onAbort = () =>
+        resolve({
+          ok: false,
+          error: ctx.signal.aborted ? 'Run cancelled' : `Tool ${tool} timed out after ${TOOL_TIMEOUT_MS} ms`,
+          errorCode: 'TIMEOUT',
+        });
+      signal.addEventListener('abort', onAbort, { once: true });
     }),
-  );
+  ])
+    .catch(
+      (err: unknown): ToolResult => ({
+        ok: false,
+        error: err instanceof Error ? err.message : String(err),
+        errorCode: 'TOOL_ERROR',
+      }),
+    )
+    // Node keeps a composite signal with an abort listener alive until its timeout fires: the
+    // listener, and through it the run's whole state, would outlive the call by TOOL_TIMEOUT_MS.
+    .finally(() => signal.removeEventListener('abort', onAbort));
   return finish(args, result);
 }
