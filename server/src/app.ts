@@ -18,7 +18,6 @@ import { EventStore } from './db/event-store.js';
 import { MemoryEventBus } from './db/memory-event-bus.js';
 import { PostgresEventBus } from './db/postgres-event-bus.js';
 import { RateLimitedError } from './errors.js';
-import { coalesceFrames } from './graphql/coalesce-frames.js';
 import { authInfo, type GraphQLContext, resolvePrincipal } from './graphql/context.js';
 import { maskError } from './graphql/errors.js';
 import { getSchema } from './graphql/schema.js';
@@ -189,7 +188,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
 
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: config.limits.maxRequestBodyBytes });
-  wss.on('connection', coalesceFrames);
   useServer(
     {
       execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
