@@ -1,22 +1,31 @@
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
-const EVENTS = `subscription($id: ID!) {
-  conversationEvents(conversationId: $id) { id runId type createdAt }
+const events = (field: 'seq' | 'id') => `subscription($id: ID!) {
+  conversationEvents(conversationId: $id) { ${field === 'id' ? 'id' : 'id seq'} runId type createdAt }
 }`;
-type WireEvent = { id: string | null; runId: string | null; type: string; createdAt: string };
+type WireEvent = {
+  id: string | null;
+  seq?: string | number | null;
+  runId: string | null;
+  type: string;
+  createdAt: string;
+};
 
 /**
  * One shopper of the load benchmark: a conversation created on one replica, followed by a live
  * graphql-ws subscription (possibly on another replica), and turns sent one after another, each
- * timed from just before `sendMessage` until its RUN_COMPLETED arrives on the subscription.
+ * timed from just before `sendMessage` (or, in the open loop, from its scheduled arrival) until its
+ * RUN_COMPLETED arrives on the subscription.
  */
 export class LoadConversation {
   id = '';
   readonly turnMs: number[] = [];
+  /** Whether received events count in deliveryMs (the open loop's warm-up sets it false). */
+  measuring = true;
   /** Receive time minus the event's createdAt, for every stored event. */
   readonly deliveryMs: number[] = [];
-  /** Ids of the stored events received, in arrival order. */
+  /** Ordering keys (`seq` or `id`, see event-audit.ts) of the stored events received, in arrival order. */
   readonly received: number[] = [];
   readonly errors: string[] = [];
   private client?: Client;
@@ -26,6 +35,7 @@ export class LoadConversation {
   constructor(
     private readonly sendUrl: string,
     private readonly subscribeUrl: string,
+    private readonly orderBy: 'seq' | 'id' = 'id',
   ) {}
 
   /** Creates the conversation and subscribes to its events. */
@@ -49,14 +59,15 @@ export class LoadConversation {
       client.on('error', (err) => reject(err instanceof Error ? err : new Error('websocket error')));
     });
     client.subscribe<{ conversationEvents: WireEvent }>(
-      { query: EVENTS, variables: { id: this.id } },
+      { query: events(this.orderBy), variables: { id: this.id } },
       {
         next: (value) => {
           const event = value.data?.conversationEvents;
           if (value.errors) this.errors.push(JSON.stringify(value.errors));
-          if (!event || event.id === null) return;
-          this.received.push(Number(event.id));
-          this.deliveryMs.push(Date.now() - Date.parse(event.createdAt));
+          const key = event?.[this.orderBy];
+          if (!event || key == null) return;
+          this.received.push(Number(key));
+          if (this.measuring) this.deliveryMs.push(Date.now() - Date.parse(event.createdAt));
           if (event.type === 'RUN_COMPLETED' && event.runId) {
             this.completed.add(event.runId);
             this.waiting.get(event.runId)?.();
@@ -71,19 +82,28 @@ export class LoadConversation {
   /** Sends `turns` messages, each after the previous reply arrived. */
   async talk(turns: number, timeoutMs: number): Promise<void> {
     for (let i = 0; i < turns; i++) {
-      const t0 = performance.now();
       try {
-        const sent = await this.gql<{ sendMessage: { id: string } }>(
-          'mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }',
-          { id: this.id, text: `Where is my order #W1? (turn ${i + 1})` },
-        );
-        await this.replyTo(sent.sendMessage.id, timeoutMs);
-        this.turnMs.push(performance.now() - t0);
+        await this.turn(i + 1, timeoutMs, performance.now());
       } catch (err) {
         this.errors.push(err instanceof Error ? err.message : String(err));
         return;
       }
     }
+  }
+
+  /**
+   * Sends one message and waits for its run's RUN_COMPLETED; records the time since `startedAt`
+   * (a `performance.now()` reading) in `turnMs` and returns it.
+   */
+  async turn(n: number, timeoutMs: number, startedAt: number): Promise<number> {
+    const sent = await this.gql<{ sendMessage: { id: string } }>(
+      'mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }',
+      { id: this.id, text: `Where is my order #W1? (turn ${n})` },
+    );
+    await this.replyTo(sent.sendMessage.id, timeoutMs);
+    const ms = performance.now() - startedAt;
+    this.turnMs.push(ms);
+    return ms;
   }
 
   async close(): Promise<void> {
@@ -110,6 +130,10 @@ export class LoadConversation {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query, variables }),
+    }).catch((err: Error) => {
+      // undici says only "fetch failed"; the reason is in its cause.
+      const cause = err.cause as { code?: string; message?: string } | undefined;
+      throw new Error(`${err.message}: ${cause?.code ?? cause?.message ?? 'no cause'}`);
     });
     const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
     if (body.errors?.length || !body.data) throw new Error(`GraphQL: ${body.errors?.[0]?.message ?? res.status}`);

@@ -1,23 +1,36 @@
+import { writeHeapSnapshot } from 'node:v8';
 import { buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
 import { openDatabase } from '../../server/src/db/client.js';
 import type { ModelRequest } from '../../server/src/models/model-provider.js';
 import { ScriptedModel, toolResultsSoFar } from '../../test/fakes/scripted-model.js';
 import { standInTools } from '../../test/fakes/stand-in-tools.js';
+import type { ReplicaReply, ReplicaRequest } from './replica-protocol.js';
 
 /**
  * One Baton replica for the load benchmark, in its own process: the real app on the PostgreSQL
  * database in BENCH_DATABASE_URL, with a scripted model that answers each call after BENCH_MODEL_MS
  * (default 50 ms) and the stand-in store tools. A turn is three model calls: the plan, an order
- * lookup, the answer. Prints `READY <url>`; SIGTERM stops it.
+ * lookup, the answer. EVENT_BUS, when set, is passed to the app's config. Prints `READY <url>`;
+ * SIGTERM stops it. Over the IPC channel (when spawned with one) it answers the benchmark's
+ * requests for its memory, its model calls and heap snapshots (replica-protocol.ts).
  */
 async function main() {
   const url = process.env.BENCH_DATABASE_URL;
   if (!url) throw new Error('BENCH_DATABASE_URL is required');
   const latency = Number(process.env.BENCH_MODEL_MS ?? 50);
   const database = await openDatabase({ databaseUrl: url, maxConnections: Number(process.env.BENCH_POOL ?? 10) });
-  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', AUTH_MODE: 'off' });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    SEED_DEMO_DATA: 'false',
+    AUTH_MODE: 'off',
+    // A server that does not know EVENT_BUS ignores it: /readyz says which bus it runs.
+    ...(process.env.EVENT_BUS ? { EVENT_BUS: process.env.EVENT_BUS } : {}),
+  });
+  let modelCalls = 0;
   const model = new ScriptedModel(async (req: ModelRequest) => {
+    modelCalls++;
     await new Promise((r) => setTimeout(r, latency));
     if (req.agentName === 'PlannerAgent')
       return {
@@ -45,6 +58,24 @@ async function main() {
   }, 1_000);
   const { url: listening } = await app.start(0, '127.0.0.1');
   console.log(`READY ${listening}`);
+  process.on('message', (m: ReplicaRequest & { requestId: number }) => {
+    const reply = (r: ReplicaReply) => process.send?.({ ...r, requestId: m.requestId });
+    try {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (m.kind === 'memory') {
+        gc?.();
+        reply({ kind: 'memory', usage: process.memoryUsage(), collected: gc !== undefined });
+      } else if (m.kind === 'model-calls') reply({ kind: 'model-calls', calls: modelCalls });
+      else if (m.kind === 'heap-snapshot') {
+        gc?.();
+        reply({ kind: 'heap-snapshot', path: writeHeapSnapshot(m.path) });
+      }
+    } catch (err) {
+      reply({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+    }
+  });
+  // The benchmark died without stopping this replica: do not outlive it.
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
   process.once('SIGTERM', async () => {
     clearInterval(trim);
     await app.stop();

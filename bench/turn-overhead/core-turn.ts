@@ -66,7 +66,7 @@ export function coreTurn(): { turn: () => Promise<void>; close: () => void } {
       },
       delta: () => {},
       emit: async (batch: NewEvent[], patch) => {
-        const stored = await store.append(batch, { run: patch ? { id: runId, ...patch } : undefined });
+        const stored = await store.append(batch, patch ? { id: runId, ...patch } : undefined);
         await bus.publish(stored);
         for (const e of stored) state.absorb(e);
         return stored;

@@ -5,25 +5,29 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { AgentRegistry } from './agents/agent-registry.js';
 import { ApiKeyService } from './auth/api-key-service.js';
+import { CustomerSessions } from './auth/customer-sessions.js';
 import { CustomerTokenVerifier } from './auth/customer-token.js';
+import { authorizeStoreHttp, clientAddress } from './auth/store-http-authorizer.js';
 import { ConversationService } from './chat/conversation-service.js';
-import { EventPublisher } from './chat/event-publisher.js';
+import { EventLog } from './chat/event-log.js';
+import { RunExecutor } from './chat/run-executor.js';
 import { RunManager } from './chat/run-manager.js';
 import { SettingsService } from './chat/settings-service.js';
 import type { Config } from './config.js';
 import { createToolRegistry } from './create-tool-registry.js';
 import { type Database, openDatabase } from './db/client.js';
-import type { EventBus } from './db/event-bus.js';
+import { createEventBus } from './db/create-event-bus.js';
+import type { EventBus, EventBusKind } from './db/event-bus.js';
 import { EventStore } from './db/event-store.js';
-import { MemoryEventBus } from './db/memory-event-bus.js';
-import { PostgresEventBus } from './db/postgres-event-bus.js';
-import { RateLimitedError } from './errors.js';
-import { authInfo, type GraphQLContext, resolvePrincipal } from './graphql/context.js';
+import { RunRepository } from './db/run-repository.js';
+import { createDemoHandler } from './demo-handler.js';
+import { authInfo, type GraphQLContext, principalRefusalError, resolvePrincipal } from './graphql/context.js';
 import { maskError } from './graphql/errors.js';
 import { getSchema } from './graphql/schema.js';
 import { createLogger, type Logger, yogaLogger } from './logger.js';
 import { createModelProvider } from './models/create-model-provider.js';
 import type { ModelProvider } from './models/model-provider.js';
+import { useCredentialRecheck } from './security/credential-recheck.js';
 import { asRequestError } from './security/rate-limited-graphql-error.js';
 import { RateLimiter } from './security/rate-limiter.js';
 import { securityPlugins } from './security/security-plugins.js';
@@ -34,14 +38,17 @@ import { Telemetry, type TelemetryOptions } from './telemetry/telemetry.js';
 import { TracedModelProvider } from './telemetry/traced-model-provider.js';
 import { TracedToolRegistry } from './telemetry/traced-tool-registry.js';
 import type { ManagedToolRegistry } from './tools/tool-registry.js';
+import { createWidgetHandler } from './widget-handler.js';
 
 export interface AppOptions {
   /** Use this database instead of opening one from config (tests). */
   database?: Database;
   models?: ModelProvider;
   tools?: ManagedToolRegistry;
-  /** Force a bus kind; default: postgres on PostgreSQL, memory on PGlite. */
-  bus?: 'memory' | 'postgres';
+  /** Force a bus kind; default: EVENT_BUS, else postgres on PostgreSQL and memory on PGlite. */
+  bus?: EventBusKind;
+  /** Use this bus instance (app instances in one process sharing a MemoryEventBus); the caller closes it. */
+  eventBus?: EventBus;
   /** Print the admin key when it is created (main does; tests don't). */
   onAdminKeyCreated?: (key: string) => void;
   /** The studio renderer build to serve at /studio. */
@@ -52,6 +59,11 @@ export interface AppOptions {
   logger?: Logger;
   /** Also export spans here (tests pass an in-memory exporter). */
   spanExporter?: TelemetryOptions['exporter'];
+}
+
+/** A lease owner id unique to this process. */
+function defaultOwnerId(): string {
+  return `baton-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
 }
 
 export interface App {
@@ -73,43 +85,79 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const telemetry = Telemetry.create(config, { exporter: options.spanExporter });
   const customerTokens = await CustomerTokenVerifier.create(config.customerToken);
 
-  let services: Services;
   const eventStore = new EventStore(database);
-  const busKind = options.bus ?? (database.kind === 'postgres' ? 'postgres' : 'memory');
-  const bus: EventBus =
-    busKind === 'postgres'
-      ? await PostgresEventBus.start(database, eventStore, (err) => logger.error({ err }, 'event bus delivery failed'))
-      : new MemoryEventBus();
-  const events = new EventPublisher(eventStore, bus);
+  const runRepository = new RunRepository(database);
+  const bus =
+    options.eventBus ??
+    (await createEventBus(
+      config,
+      database,
+      eventStore,
+      (err) => logger.error({ err }, 'event bus error'),
+      options.bus,
+    ));
+  const events = new EventLog(runRepository, bus);
+  // /mcp/store resolves its caller per request, through the services built below.
+  let services: Services | undefined;
   const untracedTools =
     options.tools ??
     (await createToolRegistry({
       db: database.db,
       config,
-      // Resolved per request: `services` exists by the time anyone calls /mcp/store.
-      authorizeHttp: async (req) => {
-        const principal = await resolvePrincipal(services, req.headers.authorization);
-        if ('error' in principal) return { error: principal.error, status: 401 };
-        if (principal.kind === 'anonymous')
-          return principal.devAdmin ? { role: 'admin' } : { error: 'An API key is required', status: 401 };
-        const limited = await services.rateLimits.checkRequest(principal).catch((err: unknown) => {
-          if (err instanceof RateLimitedError) return { error: err.message, status: 429 };
-          throw err;
-        });
-        if (limited) return limited;
-        return { role: principal.kind === 'key' ? principal.role : 'conversation' };
-      },
+      authorizeHttp: (req) =>
+        services ? authorizeStoreHttp(services, req) : Promise.resolve({ error: 'starting', status: 503 }),
     }));
   const untracedModels = options.models ?? createModelProvider(config);
   const tools = telemetry.enabled ? new TracedToolRegistry(untracedTools, telemetry) : untracedTools;
   const models = telemetry.enabled ? new TracedModelProvider(untracedModels, telemetry) : untracedModels;
   const rateLimits = new RateLimiter(database, config.rateLimits);
-
+  // Cards and settings are cached per replica; a change made on any replica reaches every cache.
+  const agents = new AgentRegistry({
+    db: database.db,
+    tools: () => tools,
+    limits: config.limits,
+    onChange: () => bus.announce('agents'),
+  });
+  const settings = new SettingsService(
+    database.db,
+    async (name) => !!(await agents.get(name)),
+    () => bus.announce('settings'),
+  );
+  bus.onChange((topic) => {
+    if (topic === 'agents') agents.invalidate();
+    else if (topic === 'settings') settings.invalidate();
+    else if (topic === 'mcpServers') tools.refresh?.().catch((err) => logger.warn({ err }, 'tool refresh failed'));
+  });
+  const conversations = new ConversationService(database, runRepository, events, config.limits);
+  const customerSessions = new CustomerSessions(database, customerTokens);
+  const executor = new RunExecutor(
+    {
+      config,
+      database,
+      settings,
+      agents,
+      conversations,
+      customerSessions,
+      tools,
+      models,
+      logger,
+      telemetry,
+      events,
+      runs: runRepository,
+    },
+    options.ownerId ?? defaultOwnerId(),
+    config.model.maxRetries * 3,
+  );
+  const runs = new RunManager(
+    { runs: runRepository, conversations, settings, events, executor, logger },
+    { ownerId: executor.ownerId, leaseMs: config.runs.leaseMs, sweepMs: config.runs.sweepMs },
+  );
   services = {
     config,
     database,
     db: database.db,
     eventStore,
+    runRepository,
     bus,
     events,
     tools,
@@ -118,16 +166,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     telemetry,
     rateLimits,
     customerTokens,
-  } as unknown as Services;
-  services.agents = new AgentRegistry({ db: database.db, tools: () => services.tools, limits: config.limits });
-  services.settings = new SettingsService(database.db, async (name) => !!(await services.agents.get(name)));
-  services.conversations = new ConversationService(database, events, config.limits);
-  services.apiKeys = new ApiKeyService(database.db);
-  services.runs = new RunManager(services, {
-    ownerId: options.ownerId,
-    leaseMs: config.runs.leaseMs,
-    sweepMs: config.runs.sweepMs,
-  });
+    agents,
+    settings,
+    conversations,
+    apiKeys: new ApiKeyService(database.db),
+    runs,
+    customerSessions,
+  };
 
   await seedWorkspace(services);
   if (config.authMode === 'keys' || config.adminApiKey) {
@@ -148,10 +193,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // Our useRequestBodyLimit (security plugins) enforces the limit with a typed error; yoga's own
     // limiter would pipe every body through another stream for nothing.
     maxRequestBodySize: false,
-    plugins: securityPlugins(config),
-    context: async ({ request }) => {
-      const principal = await resolvePrincipal(services, request.headers.get('authorization'));
-      if ('error' in principal) throw new UnauthenticatedGraphQLError(principal.error);
+    plugins: [...securityPlugins(config), useCredentialRecheck(() => services.apiKeys, config.subscriptionRecheckMs)],
+    context: async ({ request, req }: { request: Request; req?: IncomingMessage }) => {
+      const principal = await resolvePrincipal(
+        services,
+        request.headers.get('authorization'),
+        req ? clientAddress(req) : undefined,
+      );
+      if ('error' in principal) throw principalRefusalError(principal);
       await asRequestError(services.rateLimits.checkRequest(principal));
       return { services, auth: authInfo(principal), signal: request.signal };
     },
@@ -168,6 +217,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     }
   });
   httpHandlers.set('/studio', createStudioHandler(options.studioDir));
+  httpHandlers.set('/widget', createWidgetHandler());
+  httpHandlers.set('/demo', createDemoHandler(config));
   for (const [path, handler] of (await tools.httpHandlers?.()) ?? []) httpHandlers.set(path, handler);
 
   const server = createServer(async (req, res) => {
@@ -202,15 +253,23 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         const authorization =
           (ctx.connectionParams?.authorization as string | undefined) ??
           (ctx.connectionParams?.Authorization as string | undefined);
-        const principal = await resolvePrincipal(services, authorization);
-        if ('error' in principal) return [new UnauthenticatedGraphQLError(principal.error)];
+        const principal = await resolvePrincipal(services, authorization, clientAddress(ctx.extra.request));
+        if ('error' in principal) return [principalRefusalError(principal, 'ws')];
         try {
           await asRequestError(services.rateLimits.checkRequest(principal), 'ws');
         } catch (err) {
           return [err as GraphQLError];
         }
-        const document = parse(payload.query);
-        const errors = validate(schema, document);
+        // A bad operation (syntax, or over a limit checked while parsing) is refused alone: thrown, it
+        // would close the connection and every other subscription on it.
+        let document: ReturnType<typeof parse>;
+        let errors: readonly GraphQLError[];
+        try {
+          document = parse(payload.query);
+          errors = validate(schema, document);
+        } catch (err) {
+          return [asGraphQLError(err)];
+        }
         if (errors.length) return errors;
         const contextValue: GraphQLContext = { services, auth: authInfo(principal) };
         return {
@@ -251,7 +310,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         await new Promise<void>((resolve) => server.close(() => resolve()));
       }
       await tools.close();
-      await bus.close();
+      if (!options.eventBus) await bus.close();
       await telemetry.shutdown();
       if (ownsDatabase) await database.close();
     },
@@ -260,11 +319,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
 import { GraphQLError } from 'graphql';
 
-class UnauthenticatedGraphQLError extends GraphQLError {
-  constructor(message: string) {
-    super(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-  }
-}
+const asGraphQLError = (err: unknown): GraphQLError =>
+  err instanceof GraphQLError
+    ? err
+    : new GraphQLError('The operation could not be parsed', { extensions: { code: 'BAD_USER_INPUT' } });
 
 function sendJson(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));

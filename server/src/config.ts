@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ConfigError, issuesFromStandard } from './errors.js';
 
@@ -34,10 +35,12 @@ export const configSchema = z.object({
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(15),
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(1).default(2_000),
   GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(20),
+  GRAPHQL_MAX_LIST_ITEMS: z.coerce.number().int().min(1).default(5_000),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   RATE_LIMIT_REQUESTS_PER_KEY: z.coerce.number().int().min(0).default(1_200),
   RATE_LIMIT_MESSAGES_PER_KEY: z.coerce.number().int().min(0).default(600),
   RATE_LIMIT_MESSAGES_PER_CONVERSATION: z.coerce.number().int().min(0).default(30),
+  RATE_LIMIT_UNAUTHENTICATED_PER_ADDRESS: z.coerce.number().int().min(0).default(120),
   CUSTOMER_TOKEN_SECRET: z.string().min(32, 'use at least 32 characters for an HS256 secret').optional(),
   CUSTOMER_TOKEN_PUBLIC_KEY: z
     .string()
@@ -45,10 +48,21 @@ export const configSchema = z.object({
     .optional(),
   CUSTOMER_TOKEN_ISSUER: z.string().optional(),
   CUSTOMER_TOKEN_AUDIENCE: z.string().optional(),
+  CUSTOMER_TOKEN_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).default(86_400),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   OTEL_SERVICE_NAME: z.string().default('baton'),
+  OUTBOUND_ALLOW_HOSTS: z.string().optional(),
+  SUBSCRIPTION_RECHECK_MS: z.coerce.number().int().min(100).max(10_000).default(5_000),
   RUN_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
   RUN_SWEEP_MS: z.coerce.number().int().min(100).default(10_000),
+  EVENT_BUS: z
+    .string()
+    .regex(/^(memory|postgres|nats:\/\/.+)$/, 'memory, postgres, or a NATS URL (nats://host:port)')
+    .optional(),
+  NATS_DEPLOYMENT: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only')
+    .default('baton'),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
@@ -81,19 +95,42 @@ export interface Config {
   /** Schema introspection (on unless NODE_ENV=production). */
   introspection: boolean;
   /** Operation limits enforced by graphql-armor before execution. */
-  graphqlLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxTokens: number; maxDirectives: number };
+  graphqlLimits: {
+    maxDepth: number;
+    maxCost: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxDirectives: number;
+    /** List items one operation may ask for in all (page sizes multiplied down nested lists). */
+    maxListItems: number;
+  };
   /** Sliding-window limits per API key and per conversation; 0 turns a limit off. */
   rateLimits: {
     windowSeconds: number;
     requestsPerKey: number;
     messagesPerKey: number;
     messagesPerConversation: number;
+    /** Requests with no or invalid credentials from one client address. */
+    unauthenticatedPerAddress: number;
   };
   /** How storefront customer tokens (JWT) are verified; absent when neither key is set. */
-  customerToken?: { secret?: string; publicKey?: string; issuer?: string; audience?: string };
+  customerToken?: {
+    secret?: string;
+    publicKey?: string;
+    issuer?: string;
+    audience?: string;
+    /** Tokens whose `exp` is further ahead than this are refused (default 24 h). */
+    maxLifetimeSeconds?: number;
+  };
   telemetry: { otlpEndpoint?: string; serviceName: string };
+  /** Hosts or addresses outbound calls (MCP servers) may reach although link-local or metadata addresses. */
+  outboundAllowHosts: string[];
+  /** How often an open subscription's API key is looked up again, so a revoked key's streams end. */
+  subscriptionRecheckMs: number;
   /** Run ownership: how long a lease lasts without renewal, and how often expired leases are looked for. */
   runs: { leaseMs: number; sweepMs: number };
+  /** How events reach other replicas: unset picks `postgres` on PostgreSQL and `memory` on PGlite. */
+  eventBus: { kind?: 'memory' | 'postgres' | 'nats'; natsUrl?: string; deployment: string };
 }
 
 /** Parses settings from an env-like record; throws ConfigError naming the bad variable. */
@@ -146,12 +183,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAliases: c.GRAPHQL_MAX_ALIASES,
       maxTokens: c.GRAPHQL_MAX_TOKENS,
       maxDirectives: c.GRAPHQL_MAX_DIRECTIVES,
+      maxListItems: c.GRAPHQL_MAX_LIST_ITEMS,
     },
     rateLimits: {
       windowSeconds: c.RATE_LIMIT_WINDOW_SECONDS,
       requestsPerKey: c.RATE_LIMIT_REQUESTS_PER_KEY,
       messagesPerKey: c.RATE_LIMIT_MESSAGES_PER_KEY,
       messagesPerConversation: c.RATE_LIMIT_MESSAGES_PER_CONVERSATION,
+      unauthenticatedPerAddress: c.RATE_LIMIT_UNAUTHENTICATED_PER_ADDRESS,
     },
     customerToken:
       c.CUSTOMER_TOKEN_SECRET || c.CUSTOMER_TOKEN_PUBLIC_KEY
@@ -161,9 +200,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             publicKey: c.CUSTOMER_TOKEN_PUBLIC_KEY?.replace(/\\n/g, '\n'),
             issuer: c.CUSTOMER_TOKEN_ISSUER,
             audience: c.CUSTOMER_TOKEN_AUDIENCE,
+            maxLifetimeSeconds: c.CUSTOMER_TOKEN_MAX_LIFETIME_SECONDS,
           }
-        : undefined,
+        : c.NODE_ENV === 'development'
+          ? // A secret nobody else holds, so only the dev-only /demo/customer-token can sign tokens it accepts.
+            { secret: randomBytes(32).toString('base64url') }
+          : undefined,
     telemetry: { otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: c.OTEL_SERVICE_NAME },
+    outboundAllowHosts: (c.OUTBOUND_ALLOW_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
+    subscriptionRecheckMs: c.SUBSCRIPTION_RECHECK_MS,
     runs: { leaseMs: c.RUN_LEASE_MS, sweepMs: c.RUN_SWEEP_MS },
+    eventBus: {
+      kind: c.EVENT_BUS?.startsWith('nats://') ? 'nats' : (c.EVENT_BUS as 'memory' | 'postgres' | undefined),
+      natsUrl: c.EVENT_BUS?.startsWith('nats://') ? c.EVENT_BUS : undefined,
+      deployment: c.NATS_DEPLOYMENT,
+    },
   };
 }

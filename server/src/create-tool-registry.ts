@@ -11,5 +11,13 @@ export async function createToolRegistry(options: {
   config: Config;
   authorizeHttp: (req: IncomingMessage) => Promise<StoreHttpCaller>;
 }): Promise<ManagedToolRegistry> {
-  return createStoreToolRegistry({ db: options.db, authorizeHttp: options.authorizeHttp });
+  return createStoreToolRegistry({
+    db: options.db,
+    authorizeHttp: options.authorizeHttp,
+    outboundAllowHosts: options.config.outboundAllowHosts,
+    httpLimits: {
+      maxRequestBodyBytes: options.config.limits.maxRequestBodyBytes,
+      maxFieldLength: options.config.limits.maxMessageLength,
+    },
+  });
 }

@@ -1,5 +1,6 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { Config } from './config.js';
+import { clientErrorCode, serializeError } from './telemetry/log-error.js';
 
 export type { Logger } from 'pino';
 
@@ -18,7 +19,8 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'env'>, destinati
         paths: ['authorization', '*.authorization', 'headers.authorization', 'token', '*.token'],
         censor: '[redacted]',
       },
-      serializers: { err: pino.stdSerializers.err },
+      // Code and ids, never SQL parameters or quoted values; no stack for a caller's own mistakes.
+      serializers: { err: serializeError },
     },
     destination,
   );
@@ -31,7 +33,10 @@ export function yogaLogger(logger: Logger) {
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (...args: unknown[]) => {
       const [first, ...rest] = args;
-      if (first instanceof Error) log[level]({ err: first, args: rest }, first.message);
+      // A caller's mistake (bad input, a refusal) is theirs to see, not an error of the server.
+      const clientCode = first instanceof Error ? clientErrorCode(first) : undefined;
+      if (clientCode) log.debug({ code: clientCode }, first instanceof Error ? first.message : String(first));
+      else if (first instanceof Error) log[level]({ err: first, args: rest }, first.message);
       else log[level]({ args: rest }, String(first));
     };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };

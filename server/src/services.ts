@@ -1,14 +1,16 @@
 import type { AgentRegistry } from './agents/agent-registry.js';
 import type { ApiKeyService } from './auth/api-key-service.js';
+import type { CustomerSessions } from './auth/customer-sessions.js';
 import type { CustomerTokenVerifier } from './auth/customer-token.js';
 import type { ConversationService } from './chat/conversation-service.js';
-import type { EventPublisher } from './chat/event-publisher.js';
+import type { EventLog } from './chat/event-log.js';
 import type { RunManager } from './chat/run-manager.js';
 import type { SettingsService } from './chat/settings-service.js';
 import type { Config } from './config.js';
 import type { Database, Db } from './db/client.js';
 import type { EventBus } from './db/event-bus.js';
 import type { EventStore } from './db/event-store.js';
+import type { RunRepository } from './db/run-repository.js';
 import type { Logger } from './logger.js';
 import type { ModelProvider } from './models/model-provider.js';
 import type { RateLimiter } from './security/rate-limiter.js';
@@ -20,9 +22,13 @@ export interface Services {
   config: Config;
   database: Database;
   db: Db;
+  /** Reads of the event log. */
   eventStore: EventStore;
+  /** The SQL of a run's life: enqueue, claim, append, leases. */
+  runRepository: RunRepository;
   bus: EventBus;
-  events: EventPublisher;
+  /** Event output: append (durable), then publish (delivered). */
+  events: EventLog;
   agents: AgentRegistry;
   settings: SettingsService;
   conversations: ConversationService;
@@ -36,4 +42,6 @@ export interface Services {
   telemetry: Telemetry;
   rateLimits: RateLimiter;
   customerTokens: CustomerTokenVerifier;
+  /** Verified identity per conversation, until the token's `exp`. */
+  customerSessions: CustomerSessions;
 }

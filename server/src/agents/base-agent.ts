@@ -127,7 +127,6 @@ export class BaseAgent {
     task: PlanTask,
     ctx: RunContext,
   ): Promise<ModelResponse> {
-    const { state } = ctx;
     return ctx.models.complete({
       agentName: this.name,
       model: this.card.model.model ?? ctx.modelDefaults.model,
@@ -138,17 +137,6 @@ export class BaseAgent {
       tools: tools.length ? tools : undefined,
       onDelta: (d) => ctx.delta(task.id, this.name, d),
       signal: ctx.signal,
-      hints: {
-        kind: 'task',
-        card: this.card,
-        instruction: task.instruction,
-        userMessage: state.userMessage,
-        brandVoice: state.context.brandVoice,
-        customerId: state.userInfo.customerId,
-        knowledge: state.context.knowledge.map((k) => ({ title: k.title, content: k.content })),
-        businessHoursOpen: state.context.businessHours.openNow,
-        businessHours: state.context.businessHours.summary,
-      },
     });
   }
 }

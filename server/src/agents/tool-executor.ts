@@ -1,9 +1,15 @@
-import { fromFunctionName } from '../chat/chat-state.js';
+import { fromFunctionName, type UserInfo } from '../chat/chat-state.js';
 import type { NewEvent } from '../chat/events.js';
 import type { RunContext } from '../chat/run-context.js';
 import type { ModelToolCall } from '../models/model-provider.js';
-import type { ToolResult } from '../tools/tool-registry.js';
+import type { CustomerScope, ToolResult } from '../tools/tool-registry.js';
 import type { AgentCard } from './agent-card.js';
+
+/** The scope a tool call acts in: nobody once a token-verified customer's verification has ended (mid-run too). */
+function customerScope(user: UserInfo): CustomerScope {
+  if (user.verifiedUntil && Date.parse(user.verifiedUntil) <= Date.now()) return { verified: false };
+  return { customerId: user.customerId, verified: user.verified };
+}
 
 /** Tool calls never hang a run: a tool gets this long unless the registry answers sooner. */
 const TOOL_TIMEOUT_MS = 30_000;
@@ -71,6 +77,7 @@ export async function executeToolCall(
   }
   const timeout = AbortSignal.timeout(TOOL_TIMEOUT_MS);
   const signal = AbortSignal.any([ctx.signal, timeout]);
+  let onAbort = () => {};
   const result = await Promise.race([
     ctx.tools.call(tool, args, {
       conversationId: state.conversationId,
@@ -79,27 +86,28 @@ export async function executeToolCall(
       agentName: card.name,
       callIndex,
       idempotencyKey: `${state.runId}:${taskId}:${callIndex}`,
-      customer: { customerId: state.userInfo.customerId, verified: state.userInfo.verified },
+      customer: customerScope(state.userInfo),
       signal,
     }),
-    new Promise<ToolResult>((resolve) =>
-      signal.addEventListener(
-        'abort',
-        () =>
-          resolve({
-            ok: false,
-            error: ctx.signal.aborted ? 'Run cancelled' : `Tool ${tool} timed out after ${TOOL_TIMEOUT_MS} ms`,
-            errorCode: 'TIMEOUT',
-          }),
-        { once: true },
-      ),
-    ),
-  ]).catch(
-    (err: unknown): ToolResult => ({
-      ok: false,
-      error: err instanceof Error ? err.message : String(err),
-      errorCode: 'TOOL_ERROR',
+    new Promise<ToolResult>((resolve) => {
+      onAbort = () =>
+        resolve({
+          ok: false,
+          error: ctx.signal.aborted ? 'Run cancelled' : `Tool ${tool} timed out after ${TOOL_TIMEOUT_MS} ms`,
+          errorCode: 'TIMEOUT',
+        });
+      signal.addEventListener('abort', onAbort, { once: true });
     }),
-  );
+  ])
+    .catch(
+      (err: unknown): ToolResult => ({
+        ok: false,
+        error: err instanceof Error ? err.message : String(err),
+        errorCode: 'TOOL_ERROR',
+      }),
+    )
+    // Node keeps a composite signal with an abort listener alive until its timeout fires: the
+    // listener, and through it the run's whole state, would outlive the call by TOOL_TIMEOUT_MS.
+    .finally(() => signal.removeEventListener('abort', onAbort));
   return finish(args, result);
 }

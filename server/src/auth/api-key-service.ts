@@ -12,10 +12,13 @@ export interface VerifiedKey {
 
 /** Verified keys are cached briefly so requests stay off the database; revocation applies within this window. */
 const CACHE_MS = 10_000;
+/** How long one database answer to "is this key still active?" is shared by open subscriptions. */
+const ACTIVE_MEMO_MS = 1_000;
 
 /** API keys: created, stored hashed, verified per request. */
 export class ApiKeyService {
   private readonly cache = new Map<string, { key: VerifiedKey | null; at: number }>();
+  private readonly active = new Map<string, { answer: Promise<boolean>; at: number }>();
 
   constructor(private readonly db: Db) {}
 
@@ -47,6 +50,25 @@ export class ApiKeyService {
     return key;
   }
 
+  /**
+   * Whether the key is still unrevoked, read from the database (shared by every replica); answers
+   * are shared for a second, so many open subscriptions of one key cost one lookup.
+   */
+  async isActive(keyId: string): Promise<boolean> {
+    const known = this.active.get(keyId);
+    if (known && Date.now() - known.at < ACTIVE_MEMO_MS) return known.answer;
+    const answer = this.db
+      .select({ revokedAt: apiKeys.revokedAt })
+      .from(apiKeys)
+      .where(eq(apiKeys.id, keyId))
+      .limit(1)
+      .then(([row]) => !!row && !row.revokedAt);
+    this.active.set(keyId, { answer, at: Date.now() });
+    if (this.active.size > 10_000) this.active.clear();
+    answer.catch(() => this.active.delete(keyId));
+    return answer;
+  }
+
   async list() {
     return this.db
       .select({
@@ -68,6 +90,7 @@ export class ApiKeyService {
       .returning({ id: apiKeys.id });
     if (rows.length === 0) throw new NotFoundError(`No API key ${id}`);
     this.cache.clear();
+    this.active.clear();
   }
 
   async activeCount(): Promise<number> {

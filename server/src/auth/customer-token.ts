@@ -14,7 +14,11 @@ export interface VerifiedCustomer {
 const claimsSchema = z.object({
   sub: z.string().trim().min(1).max(200),
   exp: z.number().int(),
+  iat: z.number().int().optional(),
 });
+
+/** Clock difference tolerated between the storefront and Baton, for `iat`. */
+const CLOCK_SKEW_SECONDS = 30;
 
 type Settings = NonNullable<Config['customerToken']>;
 
@@ -61,6 +65,12 @@ export class CustomerTokenVerifier {
         requiredClaims: ['sub', 'exp'],
       });
       const claims = claimsSchema.parse(payload);
+      const now = Date.now() / 1000;
+      if (claims.iat !== undefined && claims.iat > now + CLOCK_SKEW_SECONDS)
+        throw new TokenPolicyError('it was issued in the future ("iat")');
+      const maxLifetime = this.settings?.maxLifetimeSeconds ?? 86_400;
+      if (claims.exp - now > maxLifetime)
+        throw new TokenPolicyError(`it lives longer than ${maxLifetime} s ("exp" is too far ahead)`);
       return { customerId: claims.sub, expiresAt: new Date(claims.exp * 1000) };
     } catch (err) {
       throw new UnauthenticatedError(`Invalid customer token: ${reason(err)}`, {
@@ -71,7 +81,11 @@ export class CustomerTokenVerifier {
   }
 }
 
+/** A token that verifies but breaks Baton's own rules (lifetime, issue time). */
+class TokenPolicyError extends Error {}
+
 function reason(err: unknown): string {
+  if (err instanceof TokenPolicyError) return err.message;
   if (err instanceof errors.JWTExpired) return 'it has expired';
   if (err instanceof errors.JOSEAlgNotAllowed) return 'its signing algorithm is not accepted';
   if (err instanceof errors.JWSSignatureVerificationFailed) return 'its signature does not verify';

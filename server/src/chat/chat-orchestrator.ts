@@ -25,12 +25,12 @@ export interface RunStart {
   budget: number;
   /** RUN_STARTED is stored already (the run's claim wrote it). */
   started?: boolean;
+  /** This owner took the run over after its previous owner died: RUN_RESUMED is recorded first. */
+  resumedBy?: string;
   resume?: {
     plan: Plan;
     outputs: TaskOutput[];
     knowledge: KnowledgeArticle[];
-    /** Set when resuming after a crash: emits RUN_RESUMED. */
-    resumedBy?: string;
   };
 }
 
@@ -65,7 +65,8 @@ export class ChatOrchestrator {
 
   private async steps(ctx: RunContext, start: RunStart, track: (write: Promise<unknown>) => void): Promise<RunOutcome> {
     const started = performance.now();
-    const plan = start.resume ? await this.resume(ctx, start.resume) : await this.planTurn(ctx, start, track);
+    if (start.resumedBy) await this.recordResume(ctx, start.resumedBy, start.resume);
+    const plan = start.resume ? this.resume(ctx, start.resume) : await this.planTurn(ctx, start, track);
     if (plan.refuse) return this.finish(ctx, ctx.state.context.refusalMessage, started);
     if (!start.resume && start.mode === 'STEP')
       return this.pause(
@@ -150,26 +151,18 @@ export class ChatOrchestrator {
     return outcome.plan;
   }
 
-  private async resume(ctx: RunContext, resume: NonNullable<RunStart['resume']>): Promise<Plan> {
+  private resume(ctx: RunContext, resume: NonNullable<RunStart['resume']>): Plan {
     ctx.state.plan = resume.plan;
     ctx.state.context.knowledge = resume.knowledge;
-    if (resume.resumedBy)
-      await ctx.emit(
-        [
-          {
-            ...this.base(ctx),
-            type: 'RUN_RESUMED',
-            data: {
-              owner: resume.resumedBy,
-              fromTaskIds: resume.plan.tasks
-                .filter((t) => !resume.outputs.some((o) => o.taskId === t.id))
-                .map((t) => t.id),
-            },
-          },
-        ],
-        { status: 'RUNNING' },
-      );
     return resume.plan;
+  }
+
+  /** RUN_RESUMED, the one place it is recorded: who took the run over, and the tasks still to run. */
+  private async recordResume(ctx: RunContext, owner: string, resume: RunStart['resume']): Promise<void> {
+    const fromTaskIds = resume
+      ? resume.plan.tasks.filter((t) => !resume.outputs.some((o) => o.taskId === t.id)).map((t) => t.id)
+      : [];
+    await ctx.emit([{ ...this.base(ctx), type: 'RUN_RESUMED', data: { owner, fromTaskIds } }], { status: 'RUNNING' });
   }
 
   /** TASK_STARTED for tasks that start together: one write, status messages in plan order. */

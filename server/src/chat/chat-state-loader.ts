@@ -5,22 +5,22 @@ import type { BatonEvent } from './events.js';
 
 /**
  * A conversation's transcript events (MESSAGE, TOOL_CALL, TASK_COMPLETED), ordered by run and then
- * by id, so a queued message never appears before the reply to the one sent before it.
+ * by seq, so a queued message never appears before the reply to the one sent before it.
  * With `upToRunId`, runs created after that one are left out.
  */
 export async function loadTranscriptEvents(
-  services: Services,
+  services: Pick<Services, 'database'>,
   conversationId: string,
   upToRunId?: string,
 ): Promise<BatonEvent[]> {
   // Raw SQL: this read is on every turn's critical path, and a query builder costs more CPU than it.
   // Compared in SQL: timestamps have microseconds, which a JS Date would round away.
   const rows = await services.database.query(
-    `select e.id, e.conversation_id, e.run_id, e.task_id, e.agent_name, e.type, e.data, e.created_at
+    `select e.id, e.conversation_id, e.seq, e.run_id, e.task_id, e.agent_name, e.type, e.data, e.created_at
     from events e join runs r on r.id = e.run_id
     where e.conversation_id = $1::uuid and e.type in ('MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED')
       and ($2::uuid is null or r.created_at <= (select created_at from runs where id = $2::uuid))
-    order by r.created_at, e.id`,
+    order by r.created_at, e.seq`,
     [conversationId, upToRunId ?? null],
   );
   return rows.map(rawToEvent);
@@ -28,7 +28,7 @@ export async function loadTranscriptEvents(
 
 /** Builds the ChatState a run (or a prompt preview) starts from. */
 export async function loadChatState(
-  services: Services,
+  services: Pick<Services, 'settings' | 'agents' | 'conversations' | 'customerSessions'>,
   options: {
     conversationId: string;
     runId: string;
@@ -37,19 +37,25 @@ export async function loadChatState(
     customerId?: string | null;
   },
 ): Promise<ChatState> {
-  const [settings, agents, customerId] = await Promise.all([
+  const [settings, agents, conversationCustomerId, session] = await Promise.all([
     services.settings.get(),
     services.agents.enabled(),
     options.customerId !== undefined
       ? options.customerId
       : services.conversations.get(options.conversationId).then((c) => c.customerId),
+    services.customerSessions.get(options.conversationId),
   ]);
+  // A token-verified conversation acts for its customer only until the token's `exp`; a customer an
+  // API key vouched for (no session) has no expiry.
+  const now = new Date();
+  const customerId = session ? (session.verifiedUntil > now ? session.customerId : null) : conversationCustomerId;
   return ChatState.fromHistory({
     conversationId: options.conversationId,
     runId: options.runId,
     settings,
     agents,
     customerId,
+    verifiedUntil: session && session.verifiedUntil > now ? session.verifiedUntil : undefined,
     history: options.history.filter((e) => e.type === 'MESSAGE' || e.type === 'TOOL_CALL'),
   });
 }

@@ -30,6 +30,8 @@ export interface UserInfo {
   verified: boolean;
   /** How the customer was identified: token, email, name_zip. */
   identifiedBy?: string;
+  /** ISO time the verification ends (a storefront token's `exp`); after it the customer is nobody's to act for. */
+  verifiedUntil?: string;
 }
 
 export interface KnowledgeArticle {
@@ -76,6 +78,8 @@ export class ChatState {
     settings: WorkspaceSettings;
     agents: AgentCard[];
     customerId?: string | null;
+    /** When a token-verified customer's verification ends. */
+    verifiedUntil?: Date;
     history: readonly BatonEvent[];
     now?: Date;
   }): ChatState {
@@ -87,6 +91,7 @@ export class ChatState {
         customerId: options.customerId ?? undefined,
         verified: !!options.customerId,
         identifiedBy: options.customerId ? 'token' : undefined,
+        ...(options.customerId && options.verifiedUntil ? { verifiedUntil: options.verifiedUntil.toISOString() } : {}),
       },
       {
         brandVoice: settings.brandVoice,

@@ -1,41 +1,20 @@
 import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { hashSecret, randomSecret, sameHash } from '../auth/secrets.js';
 import type { Database, Db } from '../db/client.js';
-import { EVENT_SEQUENCE_LOCK, rawToEvent } from '../db/event-store.js';
-import { isUniqueViolation, jsonColumn, rawToRun, SqlParams } from '../db/raw-rows.js';
+import { isUniqueViolation } from '../db/raw-rows.js';
+import { type Enqueued, type Lease, ONE_RUNNING_RUN_INDEX, type RunRepository } from '../db/run-repository.js';
 import { type ConversationRow, conversations, type RunMode, type RunRow, runs } from '../db/schema/conversations.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import type { EventPublisher } from './event-publisher.js';
-import type { BatonEvent } from './events.js';
+import type { EventLog } from './event-log.js';
 
 export type Conversation = Omit<ConversationRow, 'tokenHash'>;
 export type Run = RunRow;
 
-/** The partial unique index that keeps a conversation to one RUNNING run (migration 0004). */
-const ONE_RUNNING_RUN_INDEX = 'runs_one_running_per_conversation';
-
-export interface SentMessage {
-  run: Run;
-  message: BatonEvent;
-  /** The run's RUN_STARTED, when sendMessage claimed it (`claimFor`). */
-  started?: BatonEvent;
-  customerId: string | null;
-  /**
-   * When sendMessage claimed the run: the conversation's transcript, this message last (what
-   * loadTranscriptEvents would read). Nothing else of the conversation can be running then.
-   */
-  history?: BatonEvent[];
-}
+export type SentMessage = Enqueued;
 
 export interface SendMessageOptions {
   /** Store the run already claimed by this owner (RUNNING, leased) when nothing in its conversation is ahead of it. */
-  claimFor?: { owner: string; leaseMs: number };
-  /**
-   * Called once the message and run are committed, before the stored events are delivered to
-   * subscribers: a run started here takes its first step while they are delivered and the HTTP
-   * response is written. Nothing of the run can be published before them (its events are stored first).
-   */
-  beforePublish?: (sent: SentMessage) => void;
+  claimFor?: Lease;
 }
 
 /** How many verified tokens are remembered before the memo starts over. */
@@ -57,8 +36,9 @@ export class ConversationService {
   private readonly db: Db;
 
   constructor(
-    private readonly database: Pick<Database, 'db' | 'query'>,
-    private readonly events: EventPublisher,
+    database: Pick<Database, 'db'>,
+    private readonly runs: Pick<RunRepository, 'enqueue'>,
+    private readonly events: EventLog,
     private readonly limits: { maxMessageLength: number },
   ) {
     this.db = database.db;
@@ -133,10 +113,9 @@ export class ConversationService {
   }
 
   /**
-   * Stores the user's MESSAGE event and its run in one statement, then publishes what it stored.
-   * With `claimFor`, a run that nothing in its conversation is ahead of is stored already claimed
-   * (RUNNING, leased to that owner) together with its RUN_STARTED: the common case costs one commit,
-   * not two. Otherwise the run is PENDING and the orchestrator picks it up; nothing here waits for a model.
+   * Stores the user's MESSAGE event and its run in one statement (RunRepository.enqueue), then
+   * publishes what it stored. With `claimFor`, a run that nothing in its conversation is ahead of is
+   * stored already claimed, with its RUN_STARTED: the caller starts it. Otherwise the run is PENDING.
    */
   async sendMessage(
     conversationId: string,
@@ -149,84 +128,15 @@ export class ConversationService {
     if (trimmed.length > this.limits.maxMessageLength)
       throw ValidationError.single('text', `message is longer than ${this.limits.maxMessageLength} characters`);
     if (!isUuid(conversationId)) throw new NotFoundError(`No conversation ${conversationId}`);
+    let sent: SentMessage;
     try {
-      return await this.store(conversationId, trimmed, mode, options.claimFor, options.beforePublish);
+      sent = await this.runs.enqueue(conversationId, trimmed, mode, options.claimFor);
     } catch (err) {
       // Another message of this conversation claimed its run at the same moment: queue behind it.
-      if (options.claimFor && isUniqueViolation(err, ONE_RUNNING_RUN_INDEX))
-        return this.store(conversationId, trimmed, mode, undefined, options.beforePublish);
-      throw err;
+      if (!options.claimFor || !isUniqueViolation(err, ONE_RUNNING_RUN_INDEX)) throw err;
+      sent = await this.runs.enqueue(conversationId, trimmed, mode);
     }
-  }
-
-  private async store(
-    conversationId: string,
-    text: string,
-    mode: RunMode,
-    claimFor: { owner: string; leaseMs: number } | undefined,
-    beforePublish: ((sent: SentMessage) => void) | undefined,
-  ): Promise<SentMessage> {
-    const runId = crypto.randomUUID();
-    const notify = this.events.bus.notifyChannel;
-    // Take the event-sequence lock (before the conversation's row lock, as every event write does),
-    // touch the conversation, store the MESSAGE event and the run, RUN_STARTED when the run is claimed
-    // here, and queue the bus's NOTIFY. No conversation row, no rows at all. A claim that races
-    // another (both saw nothing ahead) fails on the one-running-run-per-conversation index.
-    const p = new SqlParams();
-    const conversation = p.add(conversationId, 'uuid');
-    const claim = claimFor
-      ? `(select count(*) = 0 from runs where conversation_id = ${conversation} and status in ('PENDING', 'RUNNING', 'PAUSED'))`
-      : 'false';
-    const runParam = p.add(runId, 'uuid');
-    const result = await this.events.storing(() =>
-      this.database.query(
-        `with lock as materialized (select pg_advisory_xact_lock(${p.add(EVENT_SEQUENCE_LOCK, 'bigint')}) as locked),
-      conv as (
-        update conversations set updated_at = now() from lock where id = ${conversation}
-        returning id, customer_id, ${claim} as claimed),
-      ins as (
-        insert into events (conversation_id, run_id, type, data)
-        select conv.id, ${runParam}, 'MESSAGE', ${p.add(JSON.stringify({ role: 'user', text }), 'text')}::jsonb from conv
-        returning id, conversation_id, run_id, task_id, agent_name, type, data, created_at),
-      run as (
-        insert into runs (id, conversation_id, mode, status, message_event_id, lease_owner, lease_expires_at)
-        select ${runParam}, ins.conversation_id, ${p.add(mode, 'text')},
-          case when conv.claimed then 'RUNNING' else 'PENDING' end, ins.id,
-          case when conv.claimed then ${p.add(claimFor?.owner ?? null, 'text')} end,
-          case when conv.claimed then now() + (${p.add(claimFor?.leaseMs ?? 0, 'int')} * interval '1 millisecond') end
-        from ins, conv
-        returning *),
-      started as (
-        insert into events (conversation_id, run_id, type, data)
-        select run.conversation_id, run.id, 'RUN_STARTED', jsonb_build_object('mode', run.mode) from run
-        where run.status = 'RUNNING'
-        returning id, conversation_id, run_id, task_id, agent_name, type, data, created_at),
-      note as (select ${
-        notify
-          ? `pg_notify(${p.add(notify, 'text')}, json_build_object('upTo', coalesce((select id from started), (select id from ins)))::text)`
-          : 'null'
-      } as n)
-      select to_jsonb(ins) as event, to_jsonb(run) as run, (select to_jsonb(started) from started) as started,
-        conv.customer_id,
-        case when run.status = 'RUNNING' then (${TRANSCRIPT_BEFORE}) end as history
-      from ins, run, conv, note`,
-        p.values,
-      ),
-    );
-    const row = result[0] as
-      | { event: unknown; run: unknown; started: unknown; customer_id: string | null; history: unknown }
-      | undefined;
-    if (!row) throw new NotFoundError(`No conversation ${conversationId}`);
-    const message = rawToEvent(jsonColumn(row.event));
-    const run = rawToRun(jsonColumn(row.run));
-    const started = row.started == null ? undefined : rawToEvent(jsonColumn(row.started));
-    const history =
-      row.history == null
-        ? undefined
-        : [...jsonColumn<Record<string, unknown>[]>(row.history).map(rawToEvent), message];
-    const sent: SentMessage = { run, message, started, customerId: row.customer_id, history };
-    beforePublish?.(sent);
-    await this.events.publishCommitted(started ? [message, started] : [message], { notified: !!notify });
+    this.events.publish(sent.started ? [sent.message, sent.started] : [sent.message]);
     return sent;
   }
 
@@ -275,16 +185,6 @@ export class ConversationService {
       .orderBy(runs.createdAt);
   }
 }
-
-/**
- * The transcript before this statement (its snapshot leaves out the message it stores), in
- * loadTranscriptEvents's order. Read in the claiming statement, it saves the run a round trip.
- */
-const TRANSCRIPT_BEFORE = `select coalesce(jsonb_agg(to_jsonb(t) - 'run_created_at' order by t.run_created_at, t.id), '[]'::jsonb)
-  from (select e.id, e.conversation_id, e.run_id, e.task_id, e.agent_name, e.type, e.data, e.created_at,
-      r.created_at as run_created_at
-    from events e join runs r on r.id = e.run_id
-    where e.conversation_id = conv.id and e.type in ('MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED')) t`;
 
 const strip = ({ tokenHash: _t, ...rest }: ConversationRow): Conversation => rest;
 export const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

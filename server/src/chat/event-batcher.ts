@@ -1,4 +1,4 @@
-import type { RunPatch } from '../db/event-store.js';
+import type { RunPatch } from '../db/run-repository.js';
 import type { BatonEvent, NewEvent } from './events.js';
 
 type Patch = Omit<RunPatch, 'id'>;

@@ -1,20 +1,25 @@
 import type { EventBus } from '../db/event-bus.js';
-import type { EventQuery, EventStore } from '../db/event-store.js';
+import type { EventStore, FeedFilter, FeedPosition } from '../db/event-store.js';
 import type { BatonEvent } from './events.js';
 
 const PAGE = 500;
 /** A subscriber this far behind is cut off; it reconnects with `after` and loses nothing. */
 const MAX_BUFFERED = 20_000;
+/** The feed reads this often with no wake-up (events of a transaction that was open at the last read). */
+const FEED_POLL_MS = 250;
 
 export class SubscriberTooSlowError extends Error {
   readonly code = 'SUBSCRIBER_TOO_SLOW';
 }
 
-export interface EventStreamOptions {
-  store: EventStore;
-  bus: EventBus;
-  /** Which stored events to replay; the same filter applies to live events. */
-  query: Omit<EventQuery, 'upTo' | 'limit'>;
+export interface ConversationStreamOptions {
+  store: Pick<EventStore, 'list'>;
+  bus: Pick<EventBus, 'subscribe'>;
+  conversationId: string;
+  /** Replay the conversation's events with a seq above this (0: from the start). */
+  afterSeq: number;
+  /** Only this run's events (the conversation's others still advance the position). */
+  runId?: string;
   /** Whether transient events (MESSAGE_DELTA) are wanted. */
   includeTransient?: boolean;
   /** Stop after this event (e.g. RUN_COMPLETED for a run stream). */
@@ -22,63 +27,85 @@ export interface EventStreamOptions {
   signal?: AbortSignal;
 }
 
-export function matchesQuery(event: BatonEvent, q: EventStreamOptions['query']): boolean {
-  if (q.conversationId && event.conversationId !== q.conversationId) return false;
-  if (q.runId && event.runId !== q.runId) return false;
-  if (q.types?.length && !q.types.includes(event.type)) return false;
-  if (q.agentNames?.length && !(event.agentName && q.agentNames.includes(event.agentName))) return false;
-  return true;
+/** Events a listener buffered for a generator, and a way to wait for more. */
+class Inbox {
+  readonly events: BatonEvent[] = [];
+  overflow = false;
+  aborted = false;
+  private wake?: () => void;
+
+  push(event: BatonEvent): void {
+    if (this.events.length >= MAX_BUFFERED) this.overflow = true;
+    else this.events.push(event);
+    this.wake?.();
+  }
+
+  abort(): void {
+    this.aborted = true;
+    this.wake?.();
+  }
+
+  /** Resolves at the next push or abort, or after `ms`. */
+  async wait(ms?: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = ms === undefined ? undefined : setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
+  }
 }
 
 /**
- * Replays stored events after the cursor, then continues live, with no gap and no duplicate at
- * the seam: it subscribes before reading, and drops live events the replay already yielded.
+ * A conversation's events after a position, then live, each once and in seq order: it subscribes
+ * before reading, drops what it has already yielded, and when a live event skips ahead (the bus keeps
+ * no order across replicas) reads the missing ones from the store, where they are committed already:
+ * a conversation's seqs commit in order.
  */
-export async function* replayThenLive(options: EventStreamOptions): AsyncGenerator<BatonEvent> {
-  const { store, bus, query } = options;
-  const buffer: BatonEvent[] = [];
-  let wake: (() => void) | undefined;
-  let overflow = false;
-  let aborted = false;
+export async function* conversationStream(options: ConversationStreamOptions): AsyncGenerator<BatonEvent> {
+  const { store, bus, conversationId } = options;
+  const inbox = new Inbox();
   const unsubscribe = bus.subscribe((event) => {
-    if (!matchesQuery(event, query)) return;
-    if (event.id === null && !options.includeTransient) return;
-    if (buffer.length >= MAX_BUFFERED) overflow = true;
-    else buffer.push(event);
-    wake?.();
+    if (event.conversationId !== conversationId) return;
+    if (event.seq === null && !options.includeTransient) return;
+    inbox.push(event);
   });
-  const onAbort = () => {
-    aborted = true;
-    wake?.();
-  };
+  const onAbort = () => inbox.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-
-  try {
-    let cursor = query.after ?? 0;
+  const wanted = (e: BatonEvent) => !options.runId || e.runId === options.runId;
+  let position = options.afterSeq;
+  /** Reads the stored events after the position, up to `upToSeq`; true when `until` matched. */
+  async function* fromStore(upToSeq?: number): AsyncGenerator<BatonEvent, boolean> {
     for (;;) {
-      const page = await store.list({ ...query, after: cursor, limit: PAGE });
+      const page = await store.list({ conversationId, afterSeq: position, upToSeq, limit: PAGE });
       for (const event of page) {
-        cursor = event.id ?? cursor;
+        position = event.seq ?? position;
+        if (!wanted(event)) continue;
         yield event;
-        if (options.until?.(event)) return;
+        if (options.until?.(event)) return true;
       }
-      if (page.length < PAGE) break;
+      if (page.length < PAGE) return false;
     }
+  }
+  try {
+    if (yield* fromStore()) return;
     for (;;) {
-      if (aborted) return;
-      if (overflow) throw new SubscriberTooSlowError(`subscriber fell behind; resubscribe with after: ${cursor}`);
-      const event = buffer.shift();
+      if (inbox.aborted) return;
+      if (inbox.overflow)
+        throw new SubscriberTooSlowError('subscriber fell behind; resubscribe with the last event id as after');
+      const event = inbox.events.shift();
       if (!event) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = undefined;
+        await inbox.wait();
         continue;
       }
-      if (event.id !== null) {
-        if (event.id <= cursor) continue;
-        cursor = event.id;
+      if (event.seq !== null) {
+        if (event.seq <= position) continue;
+        if (event.seq > position + 1 && (yield* fromStore(event.seq - 1))) return;
+        position = event.seq;
       }
+      if (!wanted(event)) continue;
       yield event;
       if (options.until?.(event)) return;
     }
@@ -86,4 +113,76 @@ export async function* replayThenLive(options: EventStreamOptions): AsyncGenerat
     unsubscribe();
     options.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+export interface FeedStreamOptions {
+  store: Pick<EventStore, 'feed'>;
+  bus: Pick<EventBus, 'subscribe'>;
+  after: FeedPosition;
+  filter: FeedFilter;
+  /** Whether transient events (MESSAGE_DELTA) are wanted; they come live only, with no position. */
+  includeTransient?: boolean;
+  signal?: AbortSignal;
+  pollMs?: number;
+}
+
+/**
+ * Every conversation's events after a position, in commit order, then live: read from the store's
+ * outbox (EventStore.feed), woken by the bus. The position only moves over events read from the store,
+ * so a client that resumes from the last event it got sees no gap and no duplicate.
+ */
+export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<BatonEvent> {
+  const { store, bus, filter } = options;
+  const inbox = new Inbox();
+  let woken = true;
+  const unsubscribe = bus.subscribe((event) => {
+    if (event.seq === null) {
+      if (options.includeTransient && matches(event, filter)) inbox.push(event);
+      return;
+    }
+    woken = true;
+    inbox.push(event);
+  });
+  const onAbort = () => inbox.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let position = options.after;
+  let retries = 0;
+  try {
+    for (;;) {
+      if (inbox.aborted) return;
+      if (inbox.overflow) throw new SubscriberTooSlowError('subscriber fell behind; resubscribe with after');
+      // Live stored events only wake the read; transient ones are passed on as they come.
+      const live = inbox.events.splice(0);
+      for (const event of live) if (event.seq === null) yield event;
+      if (woken || !live.length) {
+        const wasWoken = woken;
+        woken = false;
+        const page = await store.feed(position, filter, PAGE);
+        position = page.position;
+        for (const event of page.events) yield event;
+        if (page.events.length === PAGE) {
+          woken = true;
+          continue;
+        }
+        // Woken for an event the read did not reach: its transaction committed, but an older one was
+        // still open, so it lies past the feed's horizon for a moment. Look again soon.
+        if (wasWoken && !page.events.length && retries < 5) {
+          await inbox.wait(2 ** retries++);
+          woken = true;
+          continue;
+        }
+        retries = 0;
+      }
+      if (!inbox.events.length) await inbox.wait(options.pollMs ?? FEED_POLL_MS);
+    }
+  } finally {
+    unsubscribe();
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function matches(event: BatonEvent, filter: FeedFilter): boolean {
+  if (filter.types?.length && !filter.types.includes(event.type)) return false;
+  if (filter.agentNames?.length && !(event.agentName && filter.agentNames.includes(event.agentName))) return false;
+  return true;
 }

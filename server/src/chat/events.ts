@@ -89,8 +89,11 @@ export type NewEvent = {
   };
 }[EventType];
 
-/** A stored event. MESSAGE_DELTA is published but never stored, so its `id` is null. */
-export type BatonEvent = NewEvent & { id: number | null; createdAt: Date };
+/**
+ * A stored event. `seq` is its position in its conversation (1, 2, 3… with no gap). MESSAGE_DELTA is
+ * published but never stored, so its `id` and `seq` are null.
+ */
+export type BatonEvent = NewEvent & { id: number | null; seq: number | null; createdAt: Date };
 
 export type EventOf<T extends EventType> = Extract<BatonEvent, { type: T }>;
 

@@ -29,7 +29,7 @@ export class KnowledgeRetriever {
       customer: { customerId: state.userInfo.customerId, verified: state.userInfo.verified },
       signal,
     });
-    const articles = result.ok ? toArticles(result.output).slice(0, this.limit) : [];
+    const articles = result.ok ? readKnowledgeArticles(result.output).slice(0, this.limit) : [];
     const event: NewEvent = {
       type: 'TOOL_CALL',
       conversationId: state.conversationId,
@@ -46,8 +46,11 @@ export class KnowledgeRetriever {
   }
 }
 
-/** Accepts `{ results: [...] }`, `{ articles: [...] }` or a bare array of `{ title, content|body|snippet }`. */
-function toArticles(output: unknown): KnowledgeArticle[] {
+/**
+ * The articles of a `search_knowledge` output: `{ results: [...] }`, `{ articles: [...] }` or a bare array of
+ * `{ title, content|body|snippet }`. Also reads a stored retrieval back when a paused or crashed run resumes.
+ */
+export function readKnowledgeArticles(output: unknown): KnowledgeArticle[] {
   const list = Array.isArray(output)
     ? output
     : ((output as { results?: unknown[]; articles?: unknown[] } | null)?.results ??

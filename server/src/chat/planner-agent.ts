@@ -71,17 +71,6 @@ export class PlannerAgent {
         messages: [...messages],
         responseFormat: { name: 'plan', schema: planJsonSchema },
         signal,
-        hints: {
-          kind: 'plan',
-          message: state.userMessage,
-          history: state.transcript.flatMap((e) =>
-            e.kind === 'tool'
-              ? []
-              : [{ role: e.kind, text: e.text, agentName: e.kind === 'assistant' ? e.agentName : undefined }],
-          ),
-          cards: state.context.agents,
-          defaultAgent: state.context.defaultAgent,
-        },
       });
       if (response.usage) {
         usage.promptTokens += response.usage.promptTokens;

@@ -1,5 +1,5 @@
 import type { AgentRegistry } from '../agents/agent-registry.js';
-import type { RunPatch } from '../db/event-store.js';
+import type { RunPatch } from '../db/run-repository.js';
 import type { ModelProvider } from '../models/model-provider.js';
 import type { ToolDefinition, ToolRegistry } from '../tools/tool-registry.js';
 import type { ChatState } from './chat-state.js';

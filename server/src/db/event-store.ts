@@ -1,94 +1,55 @@
-import { and, asc, eq, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
-import type { BatonEvent, EventType, NewEvent } from '../chat/events.js';
-import { transientEventTypes } from '../chat/events.js';
+import { and, asc, eq, gt, inArray, lte, type SQL } from 'drizzle-orm';
+import type { BatonEvent, EventType } from '../chat/events.js';
 import type { Database, Db } from './client.js';
 import { dateColumn, jsonColumn, SqlParams } from './raw-rows.js';
-import type { RunStatus } from './schema/conversations.js';
 import { type EventRow, events } from './schema/events.js';
 
-/** Inserts hold this transaction-scoped lock so that ids become visible in order: no subscriber ever skips one. */
-export const EVENT_SEQUENCE_LOCK = 0x0ba7_0002;
+/** The columns an event is read back with in raw SQL (`returning`, `select`). */
+export const EVENT_COLUMNS = 'id, conversation_id, seq, run_id, task_id, agent_name, type, data, created_at';
 
 export interface EventQuery {
   conversationId?: string;
   runId?: string;
   types?: readonly EventType[];
   agentNames?: readonly string[];
-  /** Only events with id greater than this. */
+  /** Only events with id greater than this (within a conversation, ids increase with seq). */
   after?: number;
   /** Only events with id at most this. */
   upTo?: number;
+  /** With conversationId: only events whose seq is greater than this. */
+  afterSeq?: number;
+  /** With conversationId: only events whose seq is at most this. */
+  upToSeq?: number;
   limit?: number;
 }
 
-/** Run-row changes written in the same statement as a batch of events. Unset fields stay as they are. */
-export interface RunPatch {
-  id: string;
-  status?: RunStatus;
-  plan?: unknown;
-  completedTaskIds?: string[];
-  error?: string;
-  finished?: boolean;
-}
-
-export interface AppendOptions {
-  /** NOTIFY this channel with `{"upTo": maxId}` on commit (the Postgres bus). */
-  notify?: string;
-  run?: RunPatch;
-}
-
 /**
- * Persistence of the event log. A batch is one SQL statement (one round trip, one commit): take the
- * sequence lock, insert the events, update the run row, and queue the NOTIFY, which PostgreSQL
- * delivers on commit.
+ * A position in the integrator feed: the writing transaction and the event id. Read only below the
+ * oldest transaction still in flight, (tx, id) order is commit order and final: no event can later
+ * appear before a position already read.
  */
+export interface FeedPosition {
+  tx: string;
+  id: number;
+}
+
+export interface FeedFilter {
+  types?: readonly EventType[];
+  agentNames?: readonly string[];
+}
+
+/** A feed page: the events, and the position after the last one. */
+export interface FeedPage {
+  events: BatonEvent[];
+  position: FeedPosition;
+}
+
+/** Reads of the event log. Writes belong to RunRepository. */
 export class EventStore {
   private readonly db: Db;
 
   constructor(private readonly database: Pick<Database, 'db' | 'query'>) {
     this.db = database.db;
-  }
-
-  async append(batch: readonly NewEvent[], options: AppendOptions = {}): Promise<BatonEvent[]> {
-    const stored = batch.filter((e) => !transientEventTypes.has(e.type));
-    const params = new SqlParams();
-    const ctes: string[] = [];
-    if (stored.length) {
-      const rows = stored.map((e, i) => ({
-        i,
-        conversation_id: e.conversationId,
-        run_id: e.runId ?? null,
-        task_id: e.taskId ?? null,
-        agent_name: e.agentName ?? null,
-        type: e.type,
-        data: e.data,
-      }));
-      ctes.push(
-        `lock as materialized (select pg_advisory_xact_lock(${params.add(EVENT_SEQUENCE_LOCK, 'bigint')}) as locked)`,
-        `ins as (
-          insert into events (conversation_id, run_id, task_id, agent_name, type, data)
-          select x.conversation_id, x.run_id, x.task_id, x.agent_name, x.type, x.data
-          from lock, jsonb_to_recordset(${params.add(JSON.stringify(rows), 'text')}::jsonb)
-            as x(i int, conversation_id uuid, run_id uuid, task_id text, agent_name text, type text, data jsonb)
-          order by x.i
-          returning id, conversation_id, run_id, task_id, agent_name, type, data, created_at)`,
-      );
-    }
-    if (options.run) ctes.push(runUpdate(options.run, params));
-    if (!stored.length) {
-      if (options.run) await this.database.query(`with ${ctes.join(', ')} select 1`, params.values);
-      return [];
-    }
-    ctes.push(
-      options.notify
-        ? `note as (select pg_notify(${params.add(options.notify, 'text')}, json_build_object('upTo', (select max(id) from ins))::text) as n)`
-        : 'note as (select 1 as n)',
-    );
-    const rows = await this.database.query(
-      `with ${ctes.join(', ')} select ins.* from ins, note order by ins.id`,
-      params.values,
-    );
-    return rows.map(rawToEvent);
   }
 
   async list(query: EventQuery): Promise<BatonEvent[]> {
@@ -99,36 +60,81 @@ export class EventStore {
     if (query.agentNames?.length) where.push(inArray(events.agentName, [...query.agentNames]));
     if (query.after !== undefined) where.push(gt(events.id, query.after));
     if (query.upTo !== undefined) where.push(lte(events.id, query.upTo));
+    if (query.afterSeq !== undefined) where.push(gt(events.seq, query.afterSeq));
+    if (query.upToSeq !== undefined) where.push(lte(events.seq, query.upToSeq));
     const rows = await this.db
       .select()
       .from(events)
       .where(where.length ? and(...where) : undefined)
-      .orderBy(asc(events.id))
+      .orderBy(query.conversationId ? asc(events.seq) : asc(events.id))
       .limit(query.limit ?? 10_000);
     return rows.map(rowToEvent);
   }
 
-  async maxId(): Promise<number> {
-    const [row] = await this.db.select({ max: sql<string | null>`max(${events.id})` }).from(events);
-    return row?.max == null ? 0 : Number(row.max);
+  /** The seq of a conversation's event, or undefined when the id is not an event of that conversation. */
+  async seqOf(conversationId: string, eventId: number): Promise<number | undefined> {
+    const [row] = await this.database.query<{ seq: number }>(
+      'select seq from events where id = $1::bigint and conversation_id = $2::uuid',
+      [eventId, conversationId],
+    );
+    return row ? Number(row.seq) : undefined;
+  }
+
+  /** The feed position just after an event, or undefined when there is no such event. */
+  async positionOf(eventId: number): Promise<FeedPosition | undefined> {
+    const [row] = await this.database.query<{ tx: string }>('select tx::text as tx from events where id = $1::bigint', [
+      eventId,
+    ]);
+    return row ? { tx: String(row.tx), id: eventId } : undefined;
+  }
+
+  /**
+   * The live end of the feed: every event of a transaction still in flight or yet to come is after it.
+   * Events of transactions that committed while an older one is still open come after it too.
+   */
+  async feedHead(): Promise<FeedPosition> {
+    const [row] = await this.database.query<{ tx: string }>(
+      'select pg_snapshot_xmin(pg_current_snapshot())::text as tx',
+    );
+    return { tx: String(row!.tx), id: 0 };
+  }
+
+  /**
+   * The feed after a position, in commit order, up to the oldest transaction still in flight: a
+   * transactional outbox read that needs no lock of the writers. An event becomes readable here once
+   * every transaction older than its own has ended.
+   */
+  async feed(after: FeedPosition, filter: FeedFilter = {}, limit = 500): Promise<FeedPage> {
+    const p = new SqlParams();
+    const where = [
+      `(tx, id) > (${p.add(after.tx, 'xid8')}, ${p.add(after.id, 'bigint')})`,
+      'tx < pg_snapshot_xmin(pg_current_snapshot())',
+    ];
+    if (filter.types?.length) where.push(`type = any(${p.add(pgArray(filter.types), 'text[]')})`);
+    if (filter.agentNames?.length) where.push(`agent_name = any(${p.add(pgArray(filter.agentNames), 'text[]')})`);
+    const rows = await this.database.query(
+      `select ${EVENT_COLUMNS}, tx::text as tx from events where ${where.join(' and ')}
+      order by tx, id limit ${p.add(limit, 'int')}`,
+      p.values,
+    );
+    const last = rows.at(-1);
+    return {
+      events: rows.map(rawToEvent),
+      position: last ? { tx: String(last.tx), id: Number(last.id) } : after,
+    };
   }
 }
 
-function runUpdate(run: RunPatch, params: SqlParams): string {
-  const sets = ['updated_at = now()'];
-  if (run.status) sets.push(`status = ${params.add(run.status, 'text')}`);
-  if (run.plan !== undefined) sets.push(`plan = ${params.add(JSON.stringify(run.plan), 'text')}::jsonb`);
-  if (run.completedTaskIds)
-    sets.push(`completed_task_ids = ${params.add(JSON.stringify(run.completedTaskIds), 'text')}::jsonb`);
-  if (run.error !== undefined) sets.push(`error = ${params.add(run.error, 'text')}`);
-  if (run.finished) sets.push('finished_at = now()', 'lease_owner = null', 'lease_expires_at = null');
-  return `upd as (update runs set ${sets.join(', ')} where id = ${params.add(run.id, 'uuid')} returning id)`;
+/** A text[] literal; each element quoted, so commas and quotes in names are data. */
+function pgArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
 }
 
 export function rawToEvent(r: Record<string, unknown>): BatonEvent {
   return {
     id: Number(r.id),
     conversationId: r.conversation_id as string,
+    seq: Number(r.seq),
     runId: (r.run_id as string | null) ?? null,
     taskId: (r.task_id as string | null) ?? null,
     agentName: (r.agent_name as string | null) ?? null,
@@ -142,6 +148,7 @@ export function rowToEvent(row: EventRow): BatonEvent {
   return {
     id: Number(row.id),
     conversationId: row.conversationId,
+    seq: row.seq,
     runId: row.runId,
     taskId: row.taskId,
     agentName: row.agentName,

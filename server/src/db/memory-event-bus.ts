@@ -1,34 +1,35 @@
 import type { BatonEvent } from '../chat/events.js';
-import type { EventBus, EventListener } from './event-bus.js';
+import {
+  type ChangeListener,
+  type ChangeTopic,
+  deliver,
+  type EventBus,
+  type EventListener,
+  Listeners,
+} from './event-bus.js';
 
-/** In-process fan-out, for a single server on PGlite. */
+/** In-process fan-out: one server on PGlite (the embedded default), or app instances sharing one process. */
 export class MemoryEventBus implements EventBus {
   readonly kind = 'memory' as const;
-  private readonly listeners = new Set<EventListener>();
+  private readonly listeners = new Listeners();
 
-  async publish(events: readonly BatonEvent[]): Promise<void> {
-    for (const event of events) deliver(this.listeners, event);
+  publish(events: readonly BatonEvent[]): void {
+    for (const event of events) deliver(this.listeners.events, event);
   }
 
   subscribe(listener: EventListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.subscribe(listener);
+  }
+
+  announce(topic: ChangeTopic): void {
+    deliver(this.listeners.changes, topic);
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    return this.listeners.onChange(listener);
   }
 
   async close(): Promise<void> {
     this.listeners.clear();
-  }
-}
-
-/** Calls each listener; one listener's failure never stops the others. */
-export function deliver(listeners: Iterable<EventListener>, event: BatonEvent): void {
-  for (const listener of [...listeners]) {
-    try {
-      listener(event);
-    } catch (err) {
-      queueMicrotask(() => {
-        throw err;
-      });
-    }
   }
 }

@@ -1,5 +1,6 @@
 import { type BatonEvent, type NewEvent, transientEventTypes } from '../chat/events.js';
-import type { AppendOptions, EventQuery, EventStore, RunPatch } from './event-store.js';
+import type { EventQuery } from './event-store.js';
+import type { RunPatch } from './run-repository.js';
 
 /** The run columns a RunPatch writes, as the in-memory store keeps them. */
 export interface MemoryRunRecord {
@@ -11,23 +12,27 @@ export interface MemoryRunRecord {
 }
 
 /**
- * The event log in process memory, with EventStore's `append`/`list`/`maxId` surface: for the
+ * The event log in process memory, with RunRepository's `append` and EventStore's `list`: for the
  * turn-overhead benchmark and embedding, where no database should cost anything. Ids are global and
- * increasing; MESSAGE_DELTA is never stored; a batch and its run patch apply together.
+ * increasing, seqs per conversation; MESSAGE_DELTA is never stored; a batch and its run patch apply together.
  */
-export class MemoryEventStore implements Pick<EventStore, 'append' | 'list' | 'maxId'> {
+export class MemoryEventStore {
   private readonly events: BatonEvent[] = [];
   private readonly runRecords = new Map<string, MemoryRunRecord>();
+  private readonly lastSeq = new Map<string, number>();
   private nextId = 1;
 
   /** Stores the non-transient events of a batch and applies the run patch. */
-  async append(batch: readonly NewEvent[], options: AppendOptions = {}): Promise<BatonEvent[]> {
+  async append(batch: readonly NewEvent[], run?: RunPatch): Promise<BatonEvent[]> {
     const createdAt = new Date();
     const stored: BatonEvent[] = [];
     for (const e of batch) {
       if (transientEventTypes.has(e.type)) continue;
+      const seq = (this.lastSeq.get(e.conversationId) ?? 0) + 1;
+      this.lastSeq.set(e.conversationId, seq);
       stored.push({
         ...e,
+        seq,
         runId: e.runId ?? null,
         taskId: e.taskId ?? null,
         agentName: e.agentName ?? null,
@@ -36,7 +41,7 @@ export class MemoryEventStore implements Pick<EventStore, 'append' | 'list' | 'm
       } as BatonEvent);
     }
     this.events.push(...stored);
-    if (options.run) this.patchRun(options.run);
+    if (run) this.patchRun(run);
     return stored;
   }
 
@@ -48,6 +53,8 @@ export class MemoryEventStore implements Pick<EventStore, 'append' | 'list' | 'm
       const id = e.id as number;
       if (query.after !== undefined && id <= query.after) continue;
       if (query.upTo !== undefined && id > query.upTo) break;
+      if (query.afterSeq !== undefined && (e.seq ?? 0) <= query.afterSeq) continue;
+      if (query.upToSeq !== undefined && (e.seq ?? 0) > query.upToSeq) continue;
       if (query.conversationId && e.conversationId !== query.conversationId) continue;
       if (query.runId && e.runId !== query.runId) continue;
       if (query.types?.length && !query.types.includes(e.type)) continue;
@@ -55,10 +62,6 @@ export class MemoryEventStore implements Pick<EventStore, 'append' | 'list' | 'm
       out.push(e);
     }
     return out;
-  }
-
-  async maxId(): Promise<number> {
-    return this.nextId - 1;
   }
 
   /** The run columns written so far through `append(..., { run })`. */
@@ -70,6 +73,7 @@ export class MemoryEventStore implements Pick<EventStore, 'append' | 'list' | 'm
   clear(): void {
     this.events.length = 0;
     this.runRecords.clear();
+    this.lastSeq.clear();
   }
 
   private patchRun(patch: RunPatch): void {

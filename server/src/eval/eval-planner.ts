@@ -3,15 +3,15 @@ import { builtinCards } from '../agents/builtin-cards.js';
 import { ChatState } from '../chat/chat-state.js';
 import { PlannerAgent } from '../chat/planner-agent.js';
 import { defaultSettings } from '../chat/workspace-settings.js';
+import { createOfflineModelProvider } from '../models/create-model-provider.js';
 import type { ModelProvider } from '../models/model-provider.js';
-import { OfflineProvider } from '../models/offline-provider.js';
 
 /**
  * A planner for the routing evaluation: the real PlannerAgent over the built-in cards, with the
  * given provider (the offline rule-based one by default). Returns the plan's agents; empty for a refusal.
  */
 export function createEvalPlanner(
-  models: ModelProvider = new OfflineProvider(),
+  models: ModelProvider = createOfflineModelProvider(),
 ): (utterance: string) => Promise<string[]> {
   const now = new Date(0);
   const cards: AgentCard[] = builtinCards.map((c, i) => ({
@@ -33,6 +33,7 @@ export function createEvalPlanner(
       history: [
         {
           id: 1,
+          seq: 1,
           type: 'MESSAGE',
           conversationId,
           runId: 'eval',

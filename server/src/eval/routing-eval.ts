@@ -7,6 +7,8 @@ export const routingCaseSchema = z.object({
   agents: z.array(z.string().min(1)),
   /** Free labels for slicing the results (typo, greeting, offtopic...). */
   tags: z.array(z.string()).optional(),
+  /** Where the utterance comes from (a reference task, the seed...). */
+  source: z.string().optional(),
 });
 export type RoutingCase = z.infer<typeof routingCaseSchema> & {
   /** 1-based line in the source file, when parsed from one. */
@@ -49,12 +51,15 @@ export interface RoutingReport {
   misses: RoutingMiss[];
 }
 
-/** Parses JSONL text. Blank lines are skipped; a bad line throws a ValidationError naming it (`line 12`). */
+/**
+ * Parses JSONL text. Blank lines and `#` comment lines (a set's note on how it was written) are skipped;
+ * a bad line throws a ValidationError naming it (`line 12`).
+ */
 export function parseRoutingCases(text: string): RoutingCase[] {
   const cases: RoutingCase[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
-    if (!line) return;
+    if (!line || line.startsWith('#')) return;
     let json: unknown;
     try {
       json = JSON.parse(line);

@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { canAccessConversation, describePrincipal, isAdmin, isReader, type Principal } from '../auth/principal.js';
 import type { Services } from '../services.js';
 
@@ -26,20 +27,66 @@ export function authInfo(principal: Principal): AuthInfo {
   };
 }
 
+/** Why a request's credentials were turned away: 401, or 429 when its address sent too many such requests. */
+export interface PrincipalRefusal {
+  error: string;
+  status: 401 | 429;
+  retryAfter?: number;
+}
+
 /**
  * Resolves the caller from a bearer credential: an API key (`bk_…`) or a conversation token (`ct_…`).
- * A bad credential is an error, never a silent downgrade to anonymous.
+ * A bad credential is an error, never a silent downgrade to anonymous. Requests with no or invalid
+ * credentials count against their client `address` (when known), so nobody can hammer the key
+ * lookup or the public surface without limit.
  */
 export async function resolvePrincipal(
   services: Services,
   authorization: string | null | undefined,
-): Promise<Principal | { error: string }> {
+  address?: string,
+): Promise<Principal | PrincipalRefusal> {
   const credential = authorization?.replace(/^Bearer\s+/i, '').trim();
-  if (!credential) return { kind: 'anonymous', devAdmin: services.config.authMode === 'off' };
+  const devAdmin = services.config.authMode === 'off';
+  if (!credential) {
+    if (devAdmin) return { kind: 'anonymous', devAdmin };
+    return (await limitAddress(services, address)) ?? { kind: 'anonymous', devAdmin };
+  }
+  let resolved: Principal | undefined;
   if (credential.startsWith('ct_')) {
     const conversationId = await services.conversations.verifyToken(credential);
-    return conversationId ? { kind: 'conversation', conversationId } : { error: 'Invalid conversation token' };
+    if (conversationId) resolved = { kind: 'conversation', conversationId };
+  } else {
+    const key = await services.apiKeys.verify(credential);
+    if (key) resolved = { kind: 'key', role: key.role, keyId: key.keyId, name: key.name };
   }
-  const key = await services.apiKeys.verify(credential);
-  return key ? { kind: 'key', role: key.role, keyId: key.keyId, name: key.name } : { error: 'Invalid API key' };
+  if (resolved) return resolved;
+  return (
+    (await limitAddress(services, address)) ?? {
+      error: credential.startsWith('ct_') ? 'Invalid conversation token' : 'Invalid API key',
+      status: 401,
+    }
+  );
+}
+
+async function limitAddress(services: Services, address: string | undefined): Promise<PrincipalRefusal | undefined> {
+  if (!address) return undefined;
+  const decision = await services.rateLimits.checkAddress(address);
+  return decision ? { error: decision.message, status: 429, retryAfter: decision.retryAfter } : undefined;
+}
+
+/** The GraphQL error for a refused credential: UNAUTHENTICATED (401) or RATE_LIMITED (429, HTTP only). */
+export function principalRefusalError(refusal: PrincipalRefusal, transport: 'http' | 'ws' = 'http'): GraphQLError {
+  if (refusal.status === 429)
+    return new GraphQLError(refusal.error, {
+      extensions: {
+        code: 'RATE_LIMITED',
+        retryAfter: refusal.retryAfter,
+        ...(transport === 'http'
+          ? { http: { status: 429, headers: { 'retry-after': String(refusal.retryAfter ?? 1) } } }
+          : {}),
+      },
+    });
+  return new GraphQLError(refusal.error, {
+    extensions: { code: 'UNAUTHENTICATED', ...(transport === 'http' ? { http: { status: 401 } } : {}) },
+  });
 }

@@ -10,6 +10,8 @@ import './types/tools.js';
 import './types/mcp-servers.js';
 import './types/knowledge.js';
 import './types/tickets.js';
+import './types/model-provider.js';
+import './types/run-question.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -1,7 +1,8 @@
+import { OFFLINE_MODEL, OfflineModelError, OfflineProvider } from '@baton/offline-model';
 import type { Config } from '../config.js';
+import { ModelError } from '../errors.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import type { ModelProvider } from './model-provider.js';
-import { OfflineProvider } from './offline-provider.js';
 import { OpenAIProvider } from './openai-provider.js';
 
 /** `openai` when configured (key or base URL), otherwise the rule-based offline stand-in. */
@@ -16,5 +17,28 @@ export function createModelProvider(config: Config): ModelProvider {
       // Stop hammering an endpoint that keeps failing; one probe after the cool-down.
       breaker: new CircuitBreaker({ failureThreshold: 5, cooldownMs: 30_000 }),
     });
-  return new OfflineProvider();
+  return createOfflineModelProvider();
 }
+
+/**
+ * The offline stand-in (package `@baton/offline-model`) as a ModelProvider. It gets the same requests
+ * as any model and reads them as one would; its own errors become ModelErrors like any provider's.
+ */
+export function createOfflineModelProvider(): ModelProvider {
+  const stand = new OfflineProvider();
+  return {
+    name: stand.name,
+    ruleBased: stand.ruleBased,
+    complete: async (request) => {
+      try {
+        return await stand.complete(request);
+      } catch (err) {
+        if (err instanceof OfflineModelError) throw new ModelError(err.message, { cause: err.cause ?? err });
+        throw err;
+      }
+    },
+  };
+}
+
+/** The model name the offline stand-in reports: clients show it, so nobody takes the rules for a language model. */
+export { OFFLINE_MODEL };

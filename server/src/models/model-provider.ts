@@ -1,4 +1,3 @@
-import type { AgentCard } from '../agents/agent-card.js';
 import type { Usage } from '../chat/events.js';
 import type { JsonSchema } from '../tools/tool-registry.js';
 import type { RetryBudget } from './retry-policy.js';
@@ -25,41 +24,6 @@ export interface ModelToolSpec {
   parameters: JsonSchema;
 }
 
-/**
- * Structured facts about the call, for providers that do not read prose (the offline rule-based
- * stand-in). Model-backed providers ignore it: everything here is also in `messages`.
- */
-export type ModelCallHints =
-  | {
-      kind: 'plan';
-      /** The latest user message. */
-      message: string;
-      /** Earlier transcript, oldest first. */
-      history: { role: 'user' | 'assistant'; text: string; agentName?: string }[];
-      cards: AgentCard[];
-      defaultAgent: string;
-    }
-  | {
-      kind: 'task';
-      card: AgentCard;
-      instruction: string;
-      /** The full user message the task came from. */
-      userMessage: string;
-      brandVoice: string;
-      /** Identified customer, if any. */
-      customerId?: string;
-      /** Knowledge articles retrieved for this turn. */
-      knowledge: { title: string; content: string }[];
-      businessHoursOpen: boolean;
-      businessHours: string;
-    }
-  | {
-      kind: 'compose';
-      userMessage: string;
-      parts: { agentName: string; text: string }[];
-      brandVoice: string;
-    };
-
 export interface ModelRequest {
   /** Agent making the call (`PlannerAgent` for plans). Used for logs, usage and per-agent models. */
   agentName: string;
@@ -76,7 +40,6 @@ export interface ModelRequest {
   signal?: AbortSignal;
   /** Retries shared by every call of one run, so a run cannot retry forever (providers that retry take from it). */
   retryBudget?: RetryBudget;
-  hints?: ModelCallHints;
 }
 
 export interface ModelResponse {

@@ -61,6 +61,25 @@ export class RateLimiter {
     await this.consumeAll(this.requestHits(principal));
   }
 
+  /**
+   * A request with no or invalid credentials, counted against its client address. Returns the refusal
+   * (message and seconds to wait) over the limit, undefined otherwise.
+   */
+  async checkAddress(address: string): Promise<{ message: string; retryAfter: number } | undefined> {
+    const [hit] = this.active([
+      {
+        bucket: `address:${address}:unauthenticated`,
+        rule: this.rule(this.limits.unauthenticatedPerAddress),
+        what: 'requests without valid credentials from this address',
+      },
+    ]);
+    if (!hit) return undefined;
+    const [counted] = await this.count([hit]);
+    if (counted!.decision.allowed) return undefined;
+    const err = refusalOf(hit, counted!.decision);
+    return { message: err.message, retryAfter: counted!.decision.retryAfterSeconds };
+  }
+
   /** sendMessage: per conversation, and per key when a key sends it. */
   async checkMessage(principal: Principal, conversationId: string): Promise<void> {
     await this.consumeAll(

@@ -3,8 +3,11 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
+import { useListBudget } from './list-budget.js';
+import { useLoneSurrogateGuard } from './lone-surrogate-guard.js';
 import { useNulCharacterGuard } from './nul-character-guard.js';
 import { useRequestBodyLimit } from './request-body-limit.js';
+import { useSuggestionGuard } from './suggestion-guard.js';
 
 /**
  * The yoga plugins that guard the API before any resolver runs: body size, operation depth, cost,
@@ -29,7 +32,10 @@ export function securityPlugins(
     useRequestBodyLimit(config.limits.maxRequestBodyBytes) as Plugin<Record<string, unknown>>,
     ...(armor.protect().plugins as Plugin<Record<string, unknown>>[]),
     useNulCharacterGuard() as Plugin<Record<string, unknown>>,
+    useLoneSurrogateGuard() as Plugin<Record<string, unknown>>,
+    useListBudget(limits.maxListItems) as Plugin<Record<string, unknown>>,
   ];
+  if (config.env === 'production') plugins.push(useSuggestionGuard() as Plugin<Record<string, unknown>>);
   if (!config.introspection)
     plugins.push(useDisableIntrospection(), {
       // The plugin keys on the fetch Request, which WebSocket operations do not have.

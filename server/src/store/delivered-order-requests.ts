@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import { planItemSwaps } from './item-swaps.js';
+import { ConflictError, ValidationError } from '../errors.js';
+import { assertItemsHeld, planItemSwaps } from './item-swaps.js';
 import { formatMoney } from './money.js';
 import { type LoadedOrder, loadOrderFor, reloadOrder } from './orders.js';
 import { storeOrders } from './schema/index.js';
@@ -17,8 +17,8 @@ function assertDelivered(loaded: LoadedOrder, verb: 'returned' | 'exchanged'): v
 }
 
 /**
- * return_delivered_order_items: records the request (sorted items and the refund method); money
- * moves when the items come back, not now.
+ * return_delivered_order_items: records the request (sorted items, possibly none, and the refund
+ * method); money moves when the items come back, not now.
  */
 export async function returnDeliveredOrderItems(
   tx: DbOrTx,
@@ -27,7 +27,6 @@ export async function returnDeliveredOrderItems(
 ): Promise<DatasetOrder> {
   const loaded = await loadOrderFor(tx, ctx, args.order_id, { forUpdate: true });
   assertDelivered(loaded, 'returned');
-  if (args.item_ids.length === 0) throw ValidationError.single('item_ids', 'List at least one item to return.');
   const method = await loadPaymentMethodForUpdate(tx, loaded.order.userId, args.payment_method_id);
   const original = loaded.payments[0]?.paymentMethodId;
   if (method.source !== 'gift_card' && method.id !== original) {
@@ -36,15 +35,7 @@ export async function returnDeliveredOrderItems(
       `The refund must go to the order's original payment method (${original}) or to one of the customer's gift cards.`,
     );
   }
-  const unused = loaded.items.map((i) => i.itemId);
-  for (const itemId of args.item_ids) {
-    const at = unused.indexOf(itemId);
-    if (at < 0)
-      throw new NotFoundError(
-        `Item ${itemId} is not in order ${loaded.order.id} (or is listed more times than the order holds it).`,
-      );
-    unused.splice(at, 1);
-  }
+  assertItemsHeld(loaded.order.id, loaded.items, args.item_ids);
   await tx
     .update(storeOrders)
     .set({ status: 'return requested', returnItems: [...args.item_ids].sort(), returnPaymentMethodId: method.id })
@@ -54,7 +45,8 @@ export async function returnDeliveredOrderItems(
 
 /**
  * exchange_delivered_order_items: records the exchange (sorted old and new items, method, price
- * difference); a gift card must cover a positive difference. No money moves now.
+ * difference); a new item may be the same id when that variant is available, and a gift card must
+ * cover a positive difference. No money moves now.
  */
 export async function exchangeDeliveredOrderItems(
   tx: DbOrTx,

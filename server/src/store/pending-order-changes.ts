@@ -35,9 +35,9 @@ async function appendPayments(
 }
 
 /**
- * cancel_pending_order: refunds what was paid, per method, back to that method (gift cards at once),
- * and records the reason. Net amounts per method, so an order whose payment method was changed is
- * not refunded twice.
+ * cancel_pending_order: appends one refund per payment-history entry, in order, with that entry's
+ * amount and method, and credits gift cards per entry at once, as the retail API does (so an
+ * order whose payment method was changed refunds its refund entry again).
  */
 export async function cancelPendingOrder(
   tx: DbOrTx,
@@ -52,18 +52,17 @@ export async function cancelPendingOrder(
       `The reason must be "no longer needed" or "ordered by mistake", not "${args.reason}".`,
     );
   }
-  const paid = new Map<string, number>();
-  for (const p of loaded.payments) {
-    const sign = p.transactionType === 'payment' ? 1 : -1;
-    paid.set(p.paymentMethodId, (paid.get(p.paymentMethodId) ?? 0) + sign * p.amountCents);
-  }
-  const refunds = [...paid].filter(([, cents]) => cents > 0);
   await appendPayments(
     tx,
     loaded,
-    refunds.map(([paymentMethodId, amountCents]) => ({ transactionType: 'refund', amountCents, paymentMethodId })),
+    loaded.payments.map((p) => ({
+      transactionType: 'refund',
+      amountCents: p.amountCents,
+      paymentMethodId: p.paymentMethodId,
+    })),
   );
-  for (const [methodId, cents] of refunds) await adjustGiftCardBalance(tx, loaded.order.userId, methodId, cents);
+  for (const p of loaded.payments)
+    await adjustGiftCardBalance(tx, loaded.order.userId, p.paymentMethodId, p.amountCents);
   await tx
     .update(storeOrders)
     .set({ status: 'cancelled', cancelReason: args.reason })
@@ -98,13 +97,13 @@ export async function modifyPendingOrderPayment(
 ): Promise<DatasetOrder> {
   const loaded = await loadOrderFor(tx, ctx, args.order_id, { forUpdate: true });
   assertPending(loaded, 'change the payment method of');
+  const method = await loadPaymentMethodForUpdate(tx, loaded.order.userId, args.payment_method_id);
   const [only, ...rest] = loaded.payments;
   if (!only || rest.length > 0 || only.transactionType !== 'payment') {
     throw new ConflictError(
       `Cannot change the payment method of order ${loaded.order.id}: it must have exactly one payment so far, and it has ${loaded.payments.length} transactions.`,
     );
   }
-  const method = await loadPaymentMethodForUpdate(tx, loaded.order.userId, args.payment_method_id);
   if (method.id === only.paymentMethodId) {
     throw ValidationError.single(
       'payment_method_id',
@@ -130,8 +129,9 @@ export async function modifyPendingOrderPayment(
 }
 
 /**
- * modify_pending_order_items: swaps items for other available variants of the same products, in
- * place; the price difference is charged or refunded through the method. Locks the order.
+ * modify_pending_order_items: swaps items for available variants of the same products (the same
+ * id too), in place. The price difference is always recorded: a payment when positive, else a
+ * refund of its absolute value (0 included), and a gift card's balance moves by it. Locks the order.
  */
 export async function modifyPendingOrderItems(
   tx: DbOrTx,
@@ -156,21 +156,19 @@ export async function modifyPendingOrderItems(
       },
     ]);
   }
-  if (priceDifferenceCents !== 0) {
-    await appendPayments(tx, loaded, [
-      {
-        transactionType: priceDifferenceCents > 0 ? 'payment' : 'refund',
-        amountCents: Math.abs(priceDifferenceCents),
-        paymentMethodId: method.id,
-      },
-    ]);
-    await adjustGiftCardBalance(tx, loaded.order.userId, method.id, -priceDifferenceCents);
-  }
-  for (const { old, replacement } of swaps) {
+  await appendPayments(tx, loaded, [
+    {
+      transactionType: priceDifferenceCents > 0 ? 'payment' : 'refund',
+      amountCents: Math.abs(priceDifferenceCents),
+      paymentMethodId: method.id,
+    },
+  ]);
+  await adjustGiftCardBalance(tx, loaded.order.userId, method.id, -priceDifferenceCents);
+  for (const { position, replacement } of swaps) {
     await tx
       .update(storeOrderItems)
       .set({ itemId: replacement.itemId, priceCents: replacement.priceCents, options: replacement.options })
-      .where(and(eq(storeOrderItems.orderId, loaded.order.id), eq(storeOrderItems.position, old.position)));
+      .where(and(eq(storeOrderItems.orderId, loaded.order.id), eq(storeOrderItems.position, position)));
   }
   await tx.update(storeOrders).set({ status: 'pending (item modified)' }).where(eq(storeOrders.id, loaded.order.id));
   return reloadOrder(tx, ctx, loaded.order.id);

@@ -15,12 +15,14 @@ import type { Telemetry } from './telemetry.js';
 /** A tool registry whose every call is a GenAI `execute_tool` span; refusals and failures mark it as an error. */
 export class TracedToolRegistry implements ManagedToolRegistry {
   readonly httpHandlers?: ManagedToolRegistry['httpHandlers'];
+  readonly refresh?: ManagedToolRegistry['refresh'];
 
   constructor(
     private readonly inner: ManagedToolRegistry,
     private readonly telemetry: Telemetry,
   ) {
     if (inner.httpHandlers) this.httpHandlers = () => inner.httpHandlers!();
+    if (inner.refresh) this.refresh = () => inner.refresh!();
   }
 
   list() {

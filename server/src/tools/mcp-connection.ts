@@ -4,6 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerConfig } from './mcp-server-config.js';
+import { assertOutboundAllowed, describeConnectFailure } from './outbound-address.js';
 
 export type McpConnectionStatus = 'idle' | 'connecting' | 'connected' | 'error' | 'closed';
 
@@ -80,7 +81,7 @@ export class McpConnection {
       return await this.connecting;
     } catch (err) {
       this.statusValue = this.closed ? 'closed' : 'error';
-      this.lastErrorValue = (err as Error).message;
+      this.lastErrorValue = describeConnectFailure(err);
       this.failedAt = Date.now();
       throw err;
     }
@@ -134,8 +135,8 @@ export class McpConnection {
   }
 }
 
-/** The transport for a registered external server. */
-export function externalTransport(config: McpServerConfig): TransportFactory {
+/** The transport for a registered external server (an HTTP URL is checked again at each connect: DNS can change). */
+export function externalTransport(config: McpServerConfig, allowHosts: readonly string[] = []): TransportFactory {
   return async () => {
     if (config.transport === 'stdio') {
       return new StdioClientTransport({
@@ -145,6 +146,7 @@ export function externalTransport(config: McpServerConfig): TransportFactory {
         stderr: 'ignore',
       });
     }
+    await assertOutboundAllowed(config.url, allowHosts, 'url');
     return new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: config.headers } });
   };
 }

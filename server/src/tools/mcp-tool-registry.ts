@@ -5,10 +5,15 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { type McpServerRow, mcpServers } from '../db/schema/mcp-servers.js';
 import { ConflictError, issuesFromStandard, NotFoundError, ToolError, ValidationError } from '../errors.js';
-import { createStoreMcpHttpHandler, type StoreHttpCaller } from '../store/mcp/store-mcp-http-handler.js';
+import {
+  createStoreMcpHttpHandler,
+  type StoreHttpCaller,
+  type StoreMcpHttpHandlerOptions,
+} from '../store/mcp/store-mcp-http-handler.js';
 import { createStoreMcpServer, STORE_SERVER_NAME } from '../store/mcp/store-mcp-server.js';
 import { externalTransport, McpConnection, type McpConnectionStatus } from './mcp-connection.js';
 import { type McpServerConfig, type McpServerInput, mcpServerInputSchema } from './mcp-server-config.js';
+import { assertOutboundAllowed, describeConnectFailure } from './outbound-address.js';
 import { externalCallMeta, storeCallMeta, toolMetaKeys } from './tool-call-meta.js';
 import {
   type ManagedToolRegistry,
@@ -29,6 +34,10 @@ export interface McpToolRegistryOptions {
   refreshIntervalMs?: number;
   /** Resolves callers of `/mcp/store`; see createStoreMcpHttpHandler. */
   authorizeHttp?: (req: IncomingMessage) => Promise<StoreHttpCaller> | StoreHttpCaller;
+  /** Hosts or addresses outbound MCP URLs may use although they are link-local or metadata addresses. */
+  outboundAllowHosts?: readonly string[];
+  /** Body and field limits of `/mcp/store` (MAX_REQUEST_BODY_BYTES, MAX_MESSAGE_LENGTH). */
+  httpLimits?: StoreMcpHttpHandlerOptions['limits'];
 }
 
 export interface McpServerStatus {
@@ -157,7 +166,7 @@ export class McpToolRegistry implements ManagedToolRegistry {
   }
 
   private externalConnection(row: McpServerRow): McpConnection {
-    return new McpConnection(row.name, externalTransport(rowToConfig(row)), {
+    return new McpConnection(row.name, externalTransport(rowToConfig(row), this.options.outboundAllowHosts), {
       connectTimeoutMs: this.connectTimeoutMs,
     });
   }
@@ -277,15 +286,17 @@ export class McpToolRegistry implements ManagedToolRegistry {
       .from(mcpServers)
       .where(eq(mcpServers.name, config.name));
     if (existing) throw new ConflictError(`An MCP server named "${config.name}" is already registered`);
+    if (config.transport === 'http')
+      await assertOutboundAllowed(config.url, this.options.outboundAllowHosts ?? [], 'input.url');
 
-    const probe = new McpConnection(config.name, externalTransport(config), {
+    const probe = new McpConnection(config.name, externalTransport(config, this.options.outboundAllowHosts), {
       connectTimeoutMs: this.connectTimeoutMs,
     });
     let tools: Tool[];
     try {
       tools = config.enabled ? await probe.listTools(this.connectTimeoutMs) : [];
     } catch (err) {
-      throw new ToolError(`Could not connect to MCP server "${config.name}": ${(err as Error).message}`, {
+      throw new ToolError(`Could not connect to MCP server "${config.name}": ${describeConnectFailure(err)}`, {
         cause: err,
       });
     } finally {
@@ -323,7 +334,16 @@ export class McpToolRegistry implements ManagedToolRegistry {
 
   /** `/mcp/store`: the store MCP server over Streamable HTTP, for outside clients. */
   async httpHandlers(): Promise<Iterable<[string, (req: IncomingMessage, res: ServerResponse) => Promise<void>]>> {
-    return [['/mcp/store', createStoreMcpHttpHandler({ db: this.options.db, authorize: this.options.authorizeHttp })]];
+    return [
+      [
+        '/mcp/store',
+        createStoreMcpHttpHandler({
+          db: this.options.db,
+          authorize: this.options.authorizeHttp,
+          limits: this.options.httpLimits,
+        }),
+      ],
+    ];
   }
 
   async close(): Promise<void> {

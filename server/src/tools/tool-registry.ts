@@ -74,6 +74,8 @@ export function splitToolName(name: string): { server: string; tool: string } {
 /** A registry the app owns: it can be closed, and may serve HTTP endpoints (e.g. `/mcp/store`). */
 export interface ManagedToolRegistry extends ToolRegistry {
   close(): Promise<void>;
+  /** Re-reads the registered servers now (another replica changed them). */
+  refresh?(): Promise<void>;
   /** Extra HTTP routes by path prefix, mounted by the app. */
   httpHandlers?(): Promise<
     Iterable<

@@ -93,7 +93,13 @@ describe('startConversation with a customer token', () => {
   let integrator: string;
   beforeAll(async () => {
     t = await createTestApp({
-      env: { AUTH_MODE: 'keys', CUSTOMER_TOKEN_SECRET: secret, CUSTOMER_TOKEN_AUDIENCE: 'baton' },
+      // Seeded: a token's sub must be a customer of the store.
+      env: {
+        SEED_DEMO_DATA: 'true',
+        AUTH_MODE: 'keys',
+        CUSTOMER_TOKEN_SECRET: secret,
+        CUSTOMER_TOKEN_AUDIENCE: 'baton',
+      },
     });
     await t.app.services.runs.stop();
     integrator = (await t.app.services.apiKeys.create('storefront', 'integrator')).key;

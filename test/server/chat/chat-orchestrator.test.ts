@@ -87,7 +87,7 @@ describe('ChatOrchestrator through the app (scripted model, stand-in tools)', ()
 
   it('stores a turn in few writes: with an instant model, everything after the claim in one', async () => {
     script = exampleScript;
-    const store = t.app.services.eventStore;
+    const store = t.app.services.runRepository;
     const batches: string[][] = [];
     const append = store.append.bind(store);
     store.append = (batch, ...rest) => {
@@ -122,7 +122,7 @@ describe('ChatOrchestrator through the app (scripted model, stand-in tools)', ()
       if (req.agentName !== 'PlannerAgent' && toolResultsSoFar(req) > 0) await new Promise((r) => setTimeout(r, 30));
       return exampleScript(req);
     };
-    const store = t.app.services.eventStore;
+    const store = t.app.services.runRepository;
     const append = store.append.bind(store);
     store.append = (batch, ...rest) =>
       batch.some((e) => e.type === 'TOOL_CALL') ? Promise.reject(new Error('disk full')) : append(batch, ...rest);

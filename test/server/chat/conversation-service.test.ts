@@ -33,24 +33,22 @@ describe('ConversationService.sendMessage', () => {
     expect(queued.started).toBeUndefined();
   });
 
-  it('calls beforePublish once the message is stored, before subscribers get it', async () => {
+  it('publishes the stored message and RUN_STARTED once they are committed', async () => {
     const { conversations, eventStore, bus } = t.app.services;
     const { conversation } = await conversations.start({});
-    const delivered: string[] = [];
+    const delivered: { type: string; stored: number }[] = [];
     const unsubscribe = bus.subscribe((e) => {
-      if (e.conversationId === conversation.id) delivered.push(e.type);
+      if (e.conversationId === conversation.id) delivered.push({ type: e.type, stored: -1 });
     });
     try {
-      // What subscribers had been handed when beforePublish ran, and the run it was given.
-      const seen: { delivered: string[]; runStatus: string; started?: string }[] = [];
-      const sent = await conversations.sendMessage(conversation.id, 'hello', 'AUTO', {
-        claimFor,
-        beforePublish: (stored) =>
-          seen.push({ delivered: [...delivered], runStatus: stored.run.status, started: stored.started?.type }),
-      });
-      expect(seen).toEqual([{ delivered: [], runStatus: 'RUNNING', started: 'RUN_STARTED' }]);
-      expect(delivered).toEqual(['MESSAGE', 'RUN_STARTED']);
-      expect((await eventStore.list({ runId: sent.run.id })).map((e) => e.type)).toEqual(['MESSAGE', 'RUN_STARTED']);
+      const sent = await conversations.sendMessage(conversation.id, 'hello', 'AUTO', { claimFor });
+      expect(delivered.map((d) => d.type)).toEqual(['MESSAGE', 'RUN_STARTED']);
+      const stored = await eventStore.list({ runId: sent.run.id });
+      expect(stored.map((e) => [e.type, e.seq])).toEqual([
+        ['MESSAGE', sent.message.seq],
+        ['RUN_STARTED', sent.started!.seq],
+      ]);
+      expect(sent.started!.seq).toBe(sent.message.seq! + 1);
     } finally {
       unsubscribe();
     }
@@ -67,13 +65,13 @@ describe('ConversationService.sendMessage', () => {
       taskId: 't1',
       agentName: 'OrderManagementAgent',
     };
-    await eventStore.append(
+    await t.app.services.runRepository.append(
       [
         { ...base, type: 'TOOL_CALL', data: { tool: 'get_order_details', arguments: {}, output: 'ok', durationMs: 1 } },
         { ...base, type: 'MESSAGE', data: { role: 'assistant', text: 'shipped' } },
         { ...base, type: 'TASK_COMPLETED', data: { output: 'shipped', durationMs: 2 } },
       ],
-      { run: { id: first.run.id, status: 'COMPLETED', finished: true } },
+      { id: first.run.id, status: 'COMPLETED', finished: true },
     );
 
     const second = await conversations.sendMessage(conversation.id, 'thanks', 'AUTO', { claimFor });

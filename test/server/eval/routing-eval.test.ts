@@ -107,6 +107,30 @@ describe('the routing fixture', () => {
   });
 });
 
+describe('the reference routing set (written from tau-bench tasks and the seed, never tuned on)', () => {
+  const reference = parseRoutingCases(
+    readFileSync(new URL('../../fixtures/routing-reference.jsonl', import.meta.url), 'utf8'),
+  );
+
+  it('says how it was written and where each utterance comes from', () => {
+    const text = readFileSync(new URL('../../fixtures/routing-reference.jsonl', import.meta.url), 'utf8');
+    expect(text.split('\n')[0]).toMatch(/^# A second routing set/);
+    expect(reference.length).toBeGreaterThanOrEqual(50);
+    expect(reference.every((c) => c.source)).toBe(true);
+  });
+
+  it("prints both sets' accuracy in the CI output", async () => {
+    const planner = createEvalPlanner();
+    const own = await evaluateRouting(fixture, planner);
+    const ref = await evaluateRouting(reference, planner);
+    console.log(`routing.jsonl: ${formatRoutingReport(own)[0]}`);
+    console.log(`routing-reference.jsonl: ${formatRoutingReport(ref)[0]}`);
+    expect(own.accuracy).toBeGreaterThanOrEqual(0.9);
+    // Target 90%; measured 88% (44/50) when the set was written. A floor, so that a regression shows.
+    expect(ref.accuracy).toBeGreaterThanOrEqual(0.88);
+  });
+});
+
 describe('baton eval routing', () => {
   let dir: string;
   const io = () => {

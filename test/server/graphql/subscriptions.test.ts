@@ -81,3 +81,58 @@ describe('subscriptions over SSE and WebSocket', () => {
     expect(first).toMatchObject({ type: 'MESSAGE', conversationId: conversation.id, data: { text: 'after the feed' } });
   });
 });
+
+describe('one bad operation on a graphql-ws connection', () => {
+  let t: TestApp;
+  let url: string;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { NODE_ENV: 'production', GRAPHQL_MAX_ALIASES: '3', GRAPHQL_MAX_DIRECTIVES: '3' } });
+    await t.app.services.runs.stop();
+    url = (await t.app.start(0, '127.0.0.1')).url;
+  });
+  afterAll(() => t.close());
+
+  it('is refused with an error while the connection and its live subscription stay up', async () => {
+    const { createClient } = await import('graphql-ws');
+    const WebSocket = (await import('ws')).default;
+    let closed: unknown;
+    const client = createClient({
+      url: `${url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      on: { closed: (e) => (closed = e) },
+    });
+    const { conversation } = await t.app.services.conversations.start({});
+    const live: string[] = [];
+    const unsubscribe = client.subscribe(
+      { query: CONVERSATION_EVENTS, variables: { id: conversation.id } },
+      {
+        next: (v) => live.push(String((v.data as { conversationEvents: Ev }).conversationEvents.data.text)),
+        error: () => {},
+        complete: () => {},
+      },
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const refused = async (query: string) =>
+      new Promise<unknown>((resolve) => {
+        client.subscribe(
+          { query },
+          { next: (v) => resolve(v.errors ?? v), error: resolve, complete: () => resolve('complete') },
+        );
+      });
+    const aliases = `subscription { ${[1, 2, 3, 4, 5].map((i) => `a${i}: eventFeed { id }`).join(' ')} }`;
+    const directives = `subscription { eventFeed @skip(if: false) @skip(if: false) @skip(if: false) @skip(if: false) { id } }`;
+    for (const query of ['subscription { eventFeed { id ', aliases, directives]) {
+      const errors = (await refused(query)) as { message: string }[];
+      expect(Array.isArray(errors)).toBe(true);
+      expect(errors[0]!.message).toBeTruthy();
+    }
+    await t.app.services.conversations.sendMessage(conversation.id, 'still here');
+    const deadline = Date.now() + 5_000;
+    while (!live.includes('still here') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(closed).toBeUndefined();
+    expect(live).toContain('still here');
+    unsubscribe();
+    await client.dispose();
+  });
+});

@@ -6,7 +6,13 @@ import { subscribe } from '../../helpers/subscribe.js';
 import { createTestApp, errorCode, type TestApp } from '../../helpers/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-database.js';
 
-const limits = { windowSeconds: 60, requestsPerKey: 5, messagesPerKey: 3, messagesPerConversation: 2 };
+const limits = {
+  windowSeconds: 60,
+  requestsPerKey: 5,
+  messagesPerKey: 3,
+  messagesPerConversation: 2,
+  unauthenticatedPerAddress: 0,
+};
 const key = (keyId: string) => ({ kind: 'key' as const, role: 'integrator' as const, keyId, name: keyId });
 
 async function refusal(p: Promise<unknown>): Promise<RateLimitedError> {
@@ -285,5 +291,50 @@ describe('rate limits through the API', () => {
       if (!row) await new Promise((r) => setTimeout(r, 10));
     }
     expect(row?.count).toBe(1);
+  });
+});
+
+describe('requests without valid credentials, per client address', () => {
+  let t: TestApp;
+  let url: string;
+  beforeAll(async () => {
+    t = await createTestApp({
+      env: { AUTH_MODE: 'keys', NODE_ENV: 'production', RATE_LIMIT_UNAUTHENTICATED_PER_ADDRESS: '4' },
+    });
+    url = (await t.app.start(0, '127.0.0.1')).url;
+  });
+  afterAll(() => t.close());
+
+  it('are limited per address over HTTP, /mcp/store and WebSocket, while valid credentials still pass', async () => {
+    const { key } = await t.app.services.apiKeys.create('storefront', 'integrator');
+    const post = (authorization?: string) =>
+      fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+    const statuses = [];
+    for (const auth of [undefined, 'Bearer bk_int_guess1', undefined, 'Bearer ct_x_guess2'])
+      statuses.push((await post(auth)).status);
+    expect(statuses).not.toContain(429);
+    const refused = await post('Bearer bk_int_guess3');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+      'RATE_LIMITED',
+    );
+    expect((await post()).status).toBe(429);
+    const mcp = await fetch(`${url}/mcp/store`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer bk_int_guess4', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(mcp.status).toBe(429);
+    const sub = subscribe('ws', url, 'subscription { eventFeed { id } }', {}, (d) => d, 'bk_int_guess5');
+    await expect(sub.waitFor(1, 5_000)).rejects.toBeTruthy();
+    expect(sub.error).toMatchObject([{ extensions: { code: 'RATE_LIMITED' } }]);
+    sub.stop();
+    // A valid key from the same address is not held back by the guesses.
+    expect((await post(`Bearer ${key}`)).status).toBe(200);
   });
 });

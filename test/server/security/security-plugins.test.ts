@@ -267,3 +267,96 @@ describe('introspection and GraphiQL', () => {
     }
   });
 });
+
+describe('input edge cases and page sizes (production, keys)', () => {
+  let t: TestApp;
+  let admin: string;
+  let url: string;
+  beforeAll(async () => {
+    t = await createTestApp({ db, env: { NODE_ENV: 'production', AUTH_MODE: 'keys' } });
+    await t.app.services.runs.stop();
+    admin = (await t.app.services.apiKeys.create('probe-admin', 'admin')).key;
+    url = (await t.app.start(0, '127.0.0.1')).url;
+  });
+  afterAll(() => t.close());
+
+  it('refuses a lone surrogate in sendMessage text or startConversation metadata with VALIDATION_FAILED naming the field', async () => {
+    const { conversation, token } = await t.app.services.conversations.start({});
+    const send = await t.gql(
+      'mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }',
+      { id: conversation.id, text: 'hello \uD800 there' },
+      token,
+    );
+    expect(send.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'text' });
+    const literal = await t.gql(
+      `mutation { sendMessage(conversationId: "${conversation.id}", text: "hi \\uDC00") { id } }`,
+      {},
+      token,
+    );
+    // GraphQL's own parser refuses a lone surrogate escape in a literal: a parse error, nothing internal.
+    expect(errorCode(literal)).toBe('GRAPHQL_PARSE_FAILED');
+    const meta = await t.gql(
+      'mutation($m: JSON) { startConversation(input: { metadata: $m }) { token } }',
+      { m: { note: ['ok', 'bad \uDBFF'] } },
+      admin,
+    );
+    expect(meta.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'input.metadata.note[1]' });
+    expect(await t.app.services.conversations.runsOf(conversation.id)).toEqual([]);
+    // A well-formed pair (an emoji) is fine.
+    const ok = await t.gql(
+      'mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }',
+      { id: conversation.id, text: 'thanks 👍' },
+      token,
+    );
+    expect(ok.errors).toBeUndefined();
+  });
+
+  it('caps `first:` given as a variable like a literal, and bounds nested pages', async () => {
+    const { conversation } = await t.app.services.conversations.start({});
+    const viaVariable = await t.gql(
+      'query($id: ID!, $n: Int) { conversation(id: $id) { events(first: $n) { id } } }',
+      { id: conversation.id, n: 100_000 },
+      admin,
+    );
+    expect(errorCode(viaVariable)).toBe('VALIDATION_FAILED');
+    const tickets = await t.gql('query($n: Int) { tickets(first: $n) { id } }', { n: 100_000 }, admin);
+    expect(errorCode(tickets)).toBe('VALIDATION_FAILED');
+    const knowledge = await t.gql(
+      'query($n: Int) { searchKnowledge(query: "returns", limit: $n) { score } }',
+      { n: 5_000 },
+      admin,
+    );
+    expect(errorCode(knowledge)).toBe('VALIDATION_FAILED');
+    const nested = await t.gql(
+      'query($n: Int, $m: Int) { conversations(first: $n) { edges { node { events(first: $m) { id } } } } }',
+      { n: 100, m: 500 },
+      admin,
+    );
+    expect(errorCode(nested)).toBe('VALIDATION_FAILED');
+    const fine = await t.gql(
+      'query($id: ID!, $n: Int) { conversation(id: $id) { events(first: $n) { id } } }',
+      { id: conversation.id, n: 50 },
+      admin,
+    );
+    expect(fine.errors).toBeUndefined();
+  });
+
+  it('gives no enum "Did you mean" suggestions in production, to anyone, over HTTP and WebSocket', async () => {
+    const asked = [
+      ['query { runs(status: [COMPLETE]) { id } }', {}],
+      ['query($s: [RunStatus!]) { runs(status: $s) { id } }', { s: ['COMPLETE'] }],
+      ['query { tickets(status: OPE) { id } }', {}],
+    ] as const;
+    for (const token of [admin, undefined]) {
+      for (const [query, variables] of asked) {
+        const r = await t.gql(query, variables, token);
+        expect(r.errors?.length, query).toBeGreaterThan(0);
+        expect(JSON.stringify(r.errors), query).not.toMatch(/did you mean|COMPLETED|"OPEN"/i);
+      }
+    }
+    const sub = subscribe('ws', url, 'subscription { eventFeed(types: [MESSAG]) { id } }', {}, (d) => d, admin);
+    await expect(sub.waitFor(1, 5_000)).rejects.toBeTruthy();
+    expect(JSON.stringify(sub.error)).not.toMatch(/did you mean|MESSAGE_DELTA/i);
+    sub.stop();
+  });
+});

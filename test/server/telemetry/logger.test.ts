@@ -74,3 +74,35 @@ describe('structured logs', () => {
     expect(out).toEqual([]);
   });
 });
+
+describe('error logs carry codes and ids, not parameters (production)', () => {
+  let t: TestApp;
+  const { logger, lines } = capture();
+  beforeAll(async () => {
+    t = await createTestApp({ logger, env: { NODE_ENV: 'production', AUTH_MODE: 'keys', LOG_LEVEL: 'debug' } });
+  });
+  afterAll(() => t.close());
+
+  it('a failed statement is logged with its SQLSTATE and statement, never its parameters or the values it quotes', async () => {
+    const { sql } = await import('drizzle-orm');
+    const secret = 'ct_hash_0f9e8d7c6b5a-shopper-text';
+    const err = await t.app.services.db.execute(sql`select ${secret}::int`).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeDefined();
+    t.app.services.logger.error({ err }, 'statement failed');
+    const line = lines.find((l) => l.msg === 'statement failed')!;
+    expect(JSON.stringify(line)).not.toContain(secret);
+    expect(line.err).toMatchObject({ code: '22P02', query: expect.stringContaining('$1') });
+  });
+
+  it('authentication and authorisation refusals leave no error line and no stack', async () => {
+    lines.length = 0;
+    await t.gql('{ __typename }', {}, 'bk_int_not-a-key');
+    await t.gql('{ conversations(first: 1) { edges { node { id } } } }');
+    await t.gql('query($s: [RunStatus!]) { runs(status: $s) { id } }', { s: ['NOPE'] });
+    expect(lines.filter((l) => Number(l.level) >= 50)).toEqual([]);
+    expect(JSON.stringify(lines)).not.toContain('"stack"');
+  });
+});

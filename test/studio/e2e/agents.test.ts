@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, type StudioHarness, startStudio } from './studio-harness.js';
+import { hasChromium, type StudioHarness, startStudio, studioBuilds } from './studio-harness.js';
 
 const warranty = {
   name: 'WarrantyClaimAgent',
@@ -12,10 +12,10 @@ const warranty = {
   instructions: 'Ask for the order and what broke, then open a support ticket for the warranty claim.',
 };
 
-describe.skipIf(!hasChromium)('studio e2e: agents, playground, settings', () => {
+describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): agents, playground, settings', (build) => {
   let h: StudioHarness;
   beforeAll(async () => {
-    h = await startStudio();
+    h = await startStudio(build);
   });
   afterAll(async () => {
     await h?.close();
@@ -146,11 +146,35 @@ describe.skipIf(!hasChromium)('studio e2e: agents, playground, settings', () => 
     await page.getByLabel('Try a question').fill('blender motor warranty');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.locator('.probe li', { hasText: 'Blender warranty' }).waitFor();
+    await page.getByText('1 article', { exact: true }).waitFor();
+    await h.screenshot('knowledge-base');
 
     await page.getByRole('tab', { name: 'MCP servers' }).click();
     const store = page.getByRole('list', { name: 'MCP servers' }).locator('li.mcp-server', { hasText: 'store' });
     await store.getByText('built-in').waitFor();
     await store.getByText(/\d+ tools/).click();
     await store.getByText('create_ticket', { exact: true }).waitFor();
+  });
+
+  it('draws the hand-off graph with whole names and counts in the singular for one', async () => {
+    const { page } = h;
+    await h.open('agents');
+    await page.getByRole('tab', { name: 'Hand-off graph' }).click();
+    const node = page.getByRole('button', { name: 'Open GeneralSupportAgent' });
+    expect(await node.locator('.graph-node-sub').textContent()).toBe('1 tool · 1 hand-off');
+    // Every title fits inside its box.
+    const fits = await page.locator('.graph-node').evaluateAll((nodes) =>
+      nodes.map((g) => {
+        const title = g.querySelector('.graph-node-title') as SVGTextElement;
+        const box = g.querySelector('rect') as SVGRectElement;
+        return title.getComputedTextLength() + 12 <= box.width.baseVal.value;
+      }),
+    );
+    expect(fits.length).toBeGreaterThan(5);
+    expect(fits.every(Boolean)).toBe(true);
+    expect(await page.getByRole('button', { name: 'Open OrderManagementAgent' }).textContent()).toContain(
+      'OrderManagementAgent',
+    );
+    await h.screenshot('handoff-graph');
   });
 });

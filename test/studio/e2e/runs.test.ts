@@ -1,16 +1,17 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, type StudioHarness, startStudio } from './studio-harness.js';
+import { hasChromium, type StudioHarness, startStudio, studioBuilds } from './studio-harness.js';
 
 interface StartResult {
   startConversation: { conversation: { id: string } };
 }
 
-describe.skipIf(!hasChromium)('studio e2e: step mode, runs, live feed', () => {
+describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): step mode, runs, live feed', (build) => {
   let h: StudioHarness;
   let stepRunId = '';
+  let conversationOfStepRun = '';
   beforeAll(async () => {
-    h = await startStudio();
+    h = await startStudio(build);
   });
   afterAll(async () => {
     await h?.close();
@@ -38,11 +39,15 @@ describe.skipIf(!hasChromium)('studio e2e: step mode, runs, live feed', () => {
 
     const controls = page.getByRole('region', { name: 'Step controls' });
     await controls.getByText('Paused after planning.').waitFor();
+    // The first message created the conversation; step mode stays on for it.
+    await page.waitForURL(/#\/playground\/[0-9a-f-]{36}/);
+    expect(await page.getByRole('switch', { name: 'Step mode' }).isChecked()).toBe(true);
     const plan = await h.t.gql<{ runs: { id: string; status: string; tasks: { id: string; agent: string }[] }[] }>(
       '{ runs(first: 1) { id status tasks { id agent } } }',
     );
     const run = plan.data!.runs[0]!;
     stepRunId = run.id;
+    conversationOfStepRun = page.url().match(/playground\/([0-9a-f-]{36})/)![1]!;
     expect(run.status).toBe('PAUSED');
     expect(run.tasks.map((t) => t.agent)).toEqual(['ReturnsAgent', 'UpsellAgent']);
 
@@ -52,6 +57,12 @@ describe.skipIf(!hasChromium)('studio e2e: step mode, runs, live feed', () => {
     const table = page.getByRole('table');
     await expect.poll(() => table.locator('tr', { hasText: 't2' }).textContent()).toContain('ProductExpertAgent');
     await page.getByText('Source: edit').waitFor();
+    // The designer is told that the offline provider answers, and that it is no language model.
+    const note = page.getByRole('note', { name: 'Model provider' });
+    expect(await note.textContent()).toContain('rule-based stand-in');
+    expect(await note.textContent()).toContain('not a language model');
+    await page.getByRole('region', { name: 'Run inspector' }).getByText('offline rule-based stand-in').waitFor();
+    expect(await table.locator('tr', { hasText: 't1' }).textContent()).toContain('offline-rules');
     await h.screenshot('step-mode');
 
     // Step runs t1, then the run pauses before t2.
@@ -95,7 +106,10 @@ describe.skipIf(!hasChromium)('studio e2e: step mode, runs, live feed', () => {
 
     await page.getByLabel('Agent').selectOption('ProductExpertAgent');
     await expect.poll(() => rows.count()).toBe(1);
-    await rows.first().getByRole('link').click();
+    // The row reads what the shopper asked, and a click anywhere on it (here: its agents) opens the run.
+    expect(await rows.first().textContent()).toContain('“I want to return the shoes from order #W2378156');
+    const agentsCell = await rows.first().locator('td').nth(2).boundingBox();
+    await page.mouse.click(agentsCell!.x + agentsCell!.width / 2, agentsCell!.y + agentsCell!.height / 2);
     await page.waitForURL(new RegExp(`\\?run=${stepRunId}$`));
     await page.getByRole('region', { name: 'Run inspector' }).getByText(stepRunId.slice(0, 8)).waitFor();
   });
@@ -139,6 +153,42 @@ describe.skipIf(!hasChromium)('studio e2e: step mode, runs, live feed', () => {
       .locator('li')
       .filter({ hasText: whilePaused.slice(0, 8) })
       .waitFor();
+  });
+
+  it('cancels a paused run: the chat, the inspector, the timeline and the runs list all show it', async () => {
+    const { page } = h;
+    // Back to the step-mode conversation: its switch is still on, so the next message pauses too.
+    await h.open(`playground/${conversationOfStepRun}`);
+    const step = page.getByRole('switch', { name: 'Step mode' });
+    await expect.poll(() => step.isChecked()).toBe(true);
+    await page.getByRole('textbox', { name: 'Message', exact: true }).fill('where is my order #W2378156?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const controls = page.getByRole('region', { name: 'Step controls' });
+    await controls.getByText('Paused after planning.').waitFor();
+    await controls.getByRole('button', { name: 'Cancel run' }).click();
+
+    const inspector = page.getByRole('region', { name: 'Run inspector' });
+    await inspector.getByText(/^Cancelled \(cancelled by request\)/).waitFor();
+    expect(await controls.count()).toBe(0);
+    expect(await inspector.locator('.badge').first().textContent()).toMatch(/cancelled/i);
+    const chat = page.getByRole('log', { name: 'Conversation' });
+    await chat.locator('.run-turn').last().getByText('cancelled by request').waitFor();
+    await page.getByRole('tab', { name: /Timeline/ }).click();
+    await page.getByRole('list', { name: 'Timeline' }).getByText('Run cancelled: cancelled by request').waitFor();
+    await h.screenshot('cancelled-run');
+    // The switch is still on after the run, until the designer turns it off.
+    expect(await step.isChecked()).toBe(true);
+    await step.uncheck();
+    await h.open('runs');
+    await h.open(`playground/${conversationOfStepRun}`);
+    await expect.poll(() => page.getByRole('switch', { name: 'Step mode' }).isChecked()).toBe(false);
+
+    await h.open('runs');
+    await page.getByLabel('Status').selectOption('CANCELLED');
+    const rows = page.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toMatch(/cancelled/i);
+    await page.getByText('1 run in 1 conversation', { exact: true }).waitFor();
   });
 });
 

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { fieldError, toFormErrors } from '../../../studio/src/renderer/graphql/field-errors.js';
+import { fieldError, toFormErrors, withoutIds } from '../../../studio/src/renderer/graphql/field-errors.js';
 
 type CombinedError = NonNullable<Parameters<typeof toFormErrors>[0]>;
 /** What urql hands the views: its CombinedError carries the GraphQL errors. */
@@ -33,5 +33,21 @@ describe('toFormErrors', () => {
     const error = combined([new GraphQLError('version conflict', { extensions: { code: 'CONFLICT' } })]);
     expect(toFormErrors(error)).toEqual({ fields: {}, message: 'version conflict' });
     expect(toFormErrors(combined([], new Error('ECONNREFUSED'))).message).toBe('Cannot reach the server: ECONNREFUSED');
+  });
+});
+
+describe('withoutIds', () => {
+  const id = '3df95334-0d6c-4a39-9f4e-1b2c3d4e5f60';
+  it('names the run or conversation instead of printing its id', () => {
+    expect(withoutIds(`Run ${id} is not paused`)).toBe('This run is not paused');
+    expect(withoutIds(`No conversation ${id}`)).toBe('There is no such conversation');
+    expect(withoutIds(`Retry failed (${id})`)).toBe('Retry failed');
+    expect(withoutIds('OrderManagementAgent was changed by someone else')).toBe(
+      'OrderManagementAgent was changed by someone else',
+    );
+  });
+  it('applies to the messages views show', () => {
+    const error = combined([new GraphQLError(`Run ${id} is not paused`, { extensions: { code: 'CONFLICT' } })]);
+    expect(toFormErrors(error).message).toBe('This run is not paused');
   });
 });

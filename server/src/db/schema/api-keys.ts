@@ -1,4 +1,4 @@
-import { pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const apiKeyRoles = ['admin', 'integrator'] as const;
 export type ApiKeyRole = (typeof apiKeyRoles)[number];
@@ -14,5 +14,10 @@ export const apiKeys = pgTable('api_keys', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  /**
+   * Integrator keys read events redacted (no emails, phones, addresses, payment ids, tokens) unless
+   * this grant says otherwise. Admin keys always read full data.
+   */
+  fullEventData: boolean('full_event_data').notNull().default(false),
 });
 export type ApiKeyRow = typeof apiKeys.$inferSelect;

@@ -17,6 +17,8 @@ export const conversations = pgTable(
     /** sha256 of the conversation token handed out by startConversation. */
     tokenHash: text('token_hash').notNull(),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    /** The seq of the conversation's newest event. Bumping it takes the row lock that orders the conversation's writes. */
+    lastSeq: integer('last_seq').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

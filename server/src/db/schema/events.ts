@@ -1,12 +1,37 @@
-import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import type { EventType } from '../../chat/events.js';
+
+/** PostgreSQL's 64-bit transaction id, as text (it can pass 2^53). */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 
 export const events = pgTable(
   'events',
   {
-    /** Global sequence. Inserts are serialised (advisory lock) so commit order equals id order. */
+    /**
+     * Unique, and increasing within a conversation (ids are drawn under the conversation's row lock),
+     * but not in commit order across conversations: the integrator feed orders by (tx, id).
+     */
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     conversationId: uuid('conversation_id').notNull(),
+    /** Position within the conversation: 1, 2, 3… with no gap, assigned under the conversation's row lock. */
+    seq: integer('seq').notNull().default(0),
+    /**
+     * The writing transaction. The feed reads only below the oldest transaction still in flight
+     * (pg_snapshot_xmin), so its (tx, id) order is final when read and needs no writer-side lock.
+     */
+    tx: xid8('tx').notNull().default(sql`pg_current_xact_id()`),
     runId: uuid('run_id'),
     taskId: text('task_id'),
     agentName: text('agent_name'),
@@ -15,11 +40,13 @@ export const events = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    // conversationEvents(conversationId, after: N): a conversation's events after id N.
-    index('events_conversation_id_idx').on(t.conversationId, t.id),
+    // conversationEvents(conversationId, after): a conversation's events after a position; also keeps seq unique.
+    uniqueIndex('events_conversation_seq_idx').on(t.conversationId, t.seq),
     // run(id).events and runEvents(runId).
     index('events_run_id_idx').on(t.runId, t.id),
-    // eventFeed(after: N) uses the primary key; this one serves feeds filtered by type.
+    // eventFeed: the commit-ordered outbox read, (tx, id) after a cursor and below the oldest open transaction.
+    index('events_tx_id_idx').on(t.tx, t.id),
+    // Feeds and reports filtered by type.
     index('events_type_id_idx').on(t.type, t.id),
   ],
 );

@@ -4,6 +4,7 @@ import type { Conversation } from '../../chat/conversation-service.js';
 import type { BatonEvent } from '../../chat/events.js';
 import { ForbiddenError, ValidationError } from '../../errors.js';
 import { builder } from '../builder.js';
+import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
 import { EventRef, parseCursor } from './events.js';
 import { RunModeEnum, RunRef } from './runs.js';
 
@@ -61,13 +62,13 @@ export const ConversationRef = builder.objectRef<Conversation>('Conversation').i
       type: [EventRef],
       args: {
         after: t.arg.id(),
-        first: t.arg.int({ validate: z.number().int().min(1).max(10_000) }),
+        first: t.arg.int({ validate: pageArg(PAGE_MAX.events) }),
       },
       resolve: (c, args, ctx) =>
         ctx.services.eventStore.list({
           conversationId: c.id,
           after: parseCursor(args.after),
-          limit: args.first ?? 1_000,
+          limit: pageSize(args.first, PAGE_MAX.events, PAGE_MAX.events),
         }),
     }),
     runs: t.field({ type: [RunRef], resolve: (c, _a, ctx) => ctx.services.conversations.runsOf(c.id) }),
@@ -136,12 +137,32 @@ builder.mutationFields((t) => ({
       if (input?.customerId && input.customerToken)
         throw ValidationError.single('input.customerToken', 'give customerId or customerToken, not both');
       // Verified before anything is written: a refused token leaves no conversation behind.
-      const verified = input?.customerToken ? await ctx.services.customerTokens.verify(input.customerToken) : undefined;
-      return ctx.services.conversations.start({
+      const verified = input?.customerToken
+        ? await ctx.services.customerSessions.verifyToken(input.customerToken)
+        : undefined;
+      const started = await ctx.services.conversations.start({
         title: input?.title,
         customerId: verified?.customerId ?? input?.customerId,
         metadata: metadata as Record<string, unknown> | undefined,
       });
+      // The verification ends with the token: recorded before the token is handed out.
+      if (verified) await ctx.services.customerSessions.record(started.conversation.id, verified);
+      return started;
+    },
+  }),
+  renewCustomerToken: t.field({
+    type: ConversationRef,
+    description:
+      "Extends a conversation's verified customer with a newer storefront token of the same customer (its `exp` is the new end).",
+    args: {
+      conversationId: t.arg.id({ required: true }),
+      customerToken: t.arg.string({ required: true, validate: z.string().min(1).max(8_192) }),
+    },
+    authScopes: (_r, args) => ({ conversation: String(args.conversationId) }),
+    resolve: async (_r, args, ctx) => {
+      const conversation = await ctx.services.conversations.get(String(args.conversationId));
+      await ctx.services.customerSessions.renew(conversation.id, args.customerToken, conversation.customerId);
+      return conversation;
     },
   }),
   sendMessage: t.field({

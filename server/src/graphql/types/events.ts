@@ -1,14 +1,17 @@
-import { replayThenLive } from '../../chat/event-stream.js';
+import { conversationStream, feedStream } from '../../chat/event-stream.js';
 import { type BatonEvent, eventTypes } from '../../chat/events.js';
+import { ValidationError } from '../../errors.js';
+import type { Services } from '../../services.js';
 import { builder } from '../builder.js';
 
 export const EventTypeEnum = builder.enumType('EventType', { values: eventTypes });
 
 export const EventRef = builder.objectRef<BatonEvent>('Event').implement({
   description:
-    'One entry of the event log. Stored events have a global, increasing id; MESSAGE_DELTA is streamed only and has none.',
+    'One entry of the event log. A stored event has a unique id, the cursor to resume any subscription from, and a seq: its position in its conversation (1, 2, 3… with no gap). MESSAGE_DELTA is streamed only and has neither.',
   fields: (t) => ({
     id: t.id({ nullable: true, resolve: (e) => (e.id === null ? null : String(e.id)) }),
+    seq: t.int({ nullable: true, resolve: (e) => e.seq }),
     conversationId: t.exposeID('conversationId'),
     runId: t.id({ nullable: true, resolve: (e) => e.runId ?? null }),
     taskId: t.string({ nullable: true, resolve: (e) => e.taskId ?? null }),
@@ -18,6 +21,19 @@ export const EventRef = builder.objectRef<BatonEvent>('Event').implement({
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
+
+/** The position after `after` (an event id of the conversation) in a conversation; 0 without a cursor. */
+export async function conversationCursor(
+  services: Pick<Services, 'eventStore'>,
+  conversationId: string,
+  after: string | null | undefined,
+): Promise<number> {
+  const id = parseCursor(after);
+  if (id === undefined) return 0;
+  const seq = await services.eventStore.seqOf(conversationId, id);
+  if (seq === undefined) throw ValidationError.single('after', 'not an event of this conversation');
+  return seq;
+}
 
 /** Parses an event cursor (`ID`) into a number; anything else is a field error. */
 export function parseCursor(after: string | null | undefined): number | undefined {
@@ -29,44 +45,48 @@ export function parseCursor(after: string | null | undefined): number | undefine
 builder.subscriptionFields((t) => ({
   conversationEvents: t.field({
     type: EventRef,
-    description: 'Replays the conversation’s stored events after `after`, then streams new ones (with MESSAGE_DELTA).',
+    description:
+      'Replays the conversation’s stored events after `after` (the id of the last event received), then streams new ones (with MESSAGE_DELTA), in seq order.',
     args: { conversationId: t.arg.id({ required: true }), after: t.arg.id() },
     authScopes: (_root, args) => ({ conversation: String(args.conversationId) }),
     subscribe: async (_root, args, ctx) => {
       const conversationId = String(args.conversationId);
       await ctx.services.conversations.get(conversationId);
-      return replayThenLive({
+      return conversationStream({
         store: ctx.services.eventStore,
         bus: ctx.services.bus,
-        query: { conversationId, after: parseCursor(args.after) },
+        conversationId,
+        afterSeq: await conversationCursor(ctx.services, conversationId, args.after),
         includeTransient: true,
         signal: ctx.signal,
       });
     },
-    resolve: (event) => event,
+    resolve: (event: BatonEvent) => event,
   }),
   eventFeed: t.field({
     type: EventRef,
-    description: 'Every conversation’s events, optionally filtered by type and agent: for integrators.',
+    description:
+      'Every conversation’s events in commit order, optionally filtered by type and agent: for integrators. Resume with `after`: the id of the last event received. Without it the feed starts live.',
     args: {
       types: t.arg({ type: [EventTypeEnum] }),
       agentNames: t.arg.stringList(),
       after: t.arg.id(),
     },
     authScopes: { reader: true },
-    subscribe: async (_root, args, ctx) =>
-      replayThenLive({
-        store: ctx.services.eventStore,
+    subscribe: async (_root, args, ctx) => {
+      const { eventStore } = ctx.services;
+      const afterId = parseCursor(args.after);
+      const after = afterId === undefined ? await eventStore.feedHead() : await eventStore.positionOf(afterId);
+      if (!after) throw ValidationError.single('after', 'no such event');
+      return feedStream({
+        store: eventStore,
         bus: ctx.services.bus,
-        query: {
-          types: args.types ?? undefined,
-          agentNames: args.agentNames ?? undefined,
-          // Without a cursor the feed starts live rather than replaying all history.
-          after: parseCursor(args.after) ?? (await ctx.services.eventStore.maxId()),
-        },
+        after,
+        filter: { types: args.types ?? undefined, agentNames: args.agentNames ?? undefined },
         includeTransient: (args.types ?? []).includes('MESSAGE_DELTA'),
         signal: ctx.signal,
-      }),
-    resolve: (event) => event,
+      });
+    },
+    resolve: (event: BatonEvent) => event,
   }),
 }));

@@ -8,6 +8,7 @@ import {
   updateKnowledgeArticle,
 } from '../../store/knowledge.js';
 import { builder } from '../builder.js';
+import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
 
 const KnowledgeArticleRef = builder.objectRef<KnowledgeArticle>('KnowledgeArticle').implement({
   description: 'A knowledge base article: what search_knowledge and the KnowledgeRetriever answer from.',
@@ -59,8 +60,9 @@ builder.queryFields((t) => ({
     type: [KnowledgeHitRef],
     description: 'What search_knowledge would answer for a question, best first.',
     authScopes: { admin: true },
-    args: { query: t.arg.string({ required: true }), limit: t.arg.int() },
-    resolve: (_r, { query, limit }, ctx) => searchKnowledge(ctx.services.db, query, limit ?? 3),
+    args: { query: t.arg.string({ required: true }), limit: t.arg.int({ validate: pageArg(PAGE_MAX.knowledge) }) },
+    resolve: (_r, { query, limit }, ctx) =>
+      searchKnowledge(ctx.services.db, query, pageSize(limit, 3, PAGE_MAX.knowledge)),
   }),
 }));
 

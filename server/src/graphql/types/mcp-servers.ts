@@ -76,6 +76,7 @@ builder.mutationFields((t) => ({
         headers: (input.headers ?? undefined) as Record<string, string> | undefined,
         enabled: input.enabled ?? undefined,
       } as McpServerInput);
+      ctx.services.bus.announce('mcpServers');
       const status = (await admin.servers()).find((s) => s.name === server.name);
       const fallback: McpServerStatus = {
         name: server.name,
@@ -97,6 +98,7 @@ builder.mutationFields((t) => ({
       const admin = serverAdmin(ctx.services.tools);
       const before = (await admin.servers()).find((s) => s.name === name);
       const row = await admin.removeServer(name);
+      ctx.services.bus.announce('mcpServers');
       const removed: McpServerStatus = {
         ...(before ?? { builtIn: false, tools: [] }),
         name: row.name,

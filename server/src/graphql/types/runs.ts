@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import type { Run } from '../../chat/conversation-service.js';
-import { replayThenLive } from '../../chat/event-stream.js';
+import { conversationStream } from '../../chat/event-stream.js';
+import type { BatonEvent } from '../../chat/events.js';
 import type { PlanTask } from '../../chat/plan.js';
+import { editPlan } from '../../chat/plan-editor.js';
 import { runModes, runStatuses } from '../../db/schema/conversations.js';
 import { ForbiddenError } from '../../errors.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
+import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
 import { EventRef } from './events.js';
 
 const RunStatusEnum = builder.enumType('RunStatus', { values: runStatuses });
@@ -102,7 +105,7 @@ builder.queryFields((t) => ({
       since: t.arg({ type: 'DateTime' }),
       until: t.arg({ type: 'DateTime' }),
       conversationId: t.arg.id(),
-      first: t.arg.int({ validate: z.number().int().min(1).max(500) }),
+      first: t.arg.int({ validate: pageArg(PAGE_MAX.runs) }),
     },
     resolve: (_r, args, ctx) =>
       ctx.services.conversations.listRuns({
@@ -111,7 +114,7 @@ builder.queryFields((t) => ({
         since: args.since ?? undefined,
         until: args.until ?? undefined,
         conversationId: args.conversationId ? String(args.conversationId) : undefined,
-        limit: args.first ?? 50,
+        limit: pageSize(args.first, 50, PAGE_MAX.runs),
       }),
   }),
   run: t.field({
@@ -152,7 +155,14 @@ builder.mutationFields((t) => ({
       edits: t.arg({ type: [PlanEditInput], required: true }),
     },
     resolve: async (_r, args, ctx) =>
-      ctx.services.runs.editPlan(
+      editPlan(
+        {
+          database: ctx.services.database,
+          conversations: ctx.services.conversations,
+          agents: ctx.services.agents,
+          events: ctx.services.events,
+          maxInstructionLength: ctx.services.config.limits.maxInstructionLength,
+        },
         (await loadRun(ctx, String(args.runId))).id,
         args.edits.map((e) => ({
           taskId: e.taskId,
@@ -171,15 +181,20 @@ builder.subscriptionFields((t) => ({
     args: { runId: t.arg.id({ required: true }) },
     subscribe: async (_r, args, ctx) => {
       const run = await loadRun(ctx, String(args.runId));
-      return replayThenLive({
+      return conversationStream({
         store: ctx.services.eventStore,
         bus: ctx.services.bus,
-        query: { runId: run.id },
+        conversationId: run.conversationId,
+        // From the run's own message: nothing of the run comes before it.
+        afterSeq: run.messageEventId
+          ? ((await ctx.services.eventStore.seqOf(run.conversationId, run.messageEventId)) ?? 1) - 1
+          : 0,
+        runId: run.id,
         includeTransient: true,
-        until: (e) => e.type === 'RUN_COMPLETED' || e.type === 'RUN_FAILED' || e.type === 'RUN_CANCELLED',
+        until: (e: BatonEvent) => e.type === 'RUN_COMPLETED' || e.type === 'RUN_FAILED' || e.type === 'RUN_CANCELLED',
         signal: ctx.signal,
       });
     },
-    resolve: (e) => e,
+    resolve: (e: BatonEvent) => e,
   }),
 }));

@@ -1,6 +1,7 @@
 import { type TicketRow, ticketPriorities, ticketStatuses } from '../../store/schema/tickets.js';
 import { listTickets } from '../../store/tickets.js';
 import { builder } from '../builder.js';
+import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
 
 const TicketStatus = builder.enumType('TicketStatus', { values: ticketStatuses });
 const TicketPriority = builder.enumType('TicketPriority', { values: ticketPriorities });
@@ -30,11 +31,15 @@ builder.queryFields((t) => ({
     type: [TicketRef],
     description: 'Support tickets, newest first. `before` pages on createdAt.',
     authScopes: { reader: true },
-    args: { status: t.arg({ type: TicketStatus }), first: t.arg.int(), before: t.arg({ type: 'DateTime' }) },
+    args: {
+      status: t.arg({ type: TicketStatus }),
+      first: t.arg.int({ validate: pageArg(PAGE_MAX.tickets) }),
+      before: t.arg({ type: 'DateTime' }),
+    },
     resolve: (_r, args, ctx) =>
       listTickets(ctx.services.db, {
         status: args.status ?? undefined,
-        limit: args.first ?? undefined,
+        limit: pageSize(args.first, 50, PAGE_MAX.tickets),
         before: args.before ?? undefined,
       }),
   }),

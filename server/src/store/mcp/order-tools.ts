@@ -13,18 +13,20 @@ import { type StoreTool, storeTool } from './store-tool.js';
 
 const orderId = z.string().min(1).describe('Order id, e.g. "#W2611340".');
 const userId = z.string().min(1).describe('User id, e.g. "noah_brown_6181".');
-const itemIds = z.array(z.string().min(1)).min(1);
+/** May be empty, as in the retail API: the call then only moves the order on (a modification also records a refund of 0). */
+const itemIds = z.array(z.string());
 const paymentMethodId = z
   .string()
   .min(1)
   .describe('A payment method id of the customer, e.g. "credit_card_7815826" or "gift_card_1725971".');
+/** Any field may be empty, as in the retail API: the address is stored as given. */
 const address = {
-  address1: z.string().min(1).describe('Street address, e.g. "123 Main St".'),
+  address1: z.string().describe('Street address, e.g. "123 Main St".'),
   address2: z.string().describe('Apartment or suite, e.g. "Apt 1"; may be empty.'),
-  city: z.string().min(1),
-  state: z.string().min(1).describe('State code, e.g. "CA".'),
-  country: z.string().min(1).describe('Country, e.g. "USA".'),
-  zip: z.string().min(1).describe('Zip code, e.g. "12345".'),
+  city: z.string(),
+  state: z.string().describe('State code, e.g. "CA".'),
+  country: z.string().describe('Country, e.g. "USA".'),
+  zip: z.string().describe('Zip code, e.g. "12345".'),
 };
 
 /** The retail order tools, under the names integrators know from the tau-retail API. */
@@ -70,7 +72,7 @@ export const orderTools: StoreTool[] = [
   storeTool({
     name: 'cancel_pending_order',
     description:
-      'Cancel a pending order. The reason must be "no longer needed" or "ordered by mistake". Every payment is refunded to its method (gift cards at once, cards and PayPal in 5-7 business days). Confirm with the customer first.',
+      'Cancel a pending order. The reason must be "no longer needed" or "ordered by mistake". Each entry of the payment history is refunded to its method (gift cards at once, cards and PayPal in 5-7 business days). Confirm with the customer first.',
     input: {
       order_id: orderId,
       reason: z.enum(cancelReasons).describe('"no longer needed" or "ordered by mistake".'),
@@ -96,7 +98,7 @@ export const orderTools: StoreTool[] = [
   storeTool({
     name: 'modify_pending_order_items',
     description:
-      'Swap items of a pending order for other available variants of the same products (e.g. another size or colour). The price difference is charged or refunded through the payment method (a gift card needs the balance). Can be done once: afterwards the order can be neither modified nor cancelled, so collect every change first and confirm.',
+      'Swap items of a pending order for available variants of the same products (e.g. another size or colour, or the same item id for a new one with the same specs). The price difference is charged or refunded through the payment method (a gift card needs the balance). Can be done once: afterwards the order can be neither modified nor cancelled, so collect every change first and confirm.',
     input: {
       order_id: orderId,
       item_ids: itemIds.describe('Item ids in the order to replace; repeat an id to replace it twice.'),
@@ -121,7 +123,7 @@ export const orderTools: StoreTool[] = [
   storeTool({
     name: 'exchange_delivered_order_items',
     description:
-      'Request an exchange of items of a delivered order for other available variants of the same products. The price difference is settled through the payment method (a gift card must cover a positive difference). Can be done once per order: collect every item first and confirm.',
+      'Request an exchange of items of a delivered order for available variants of the same products (the same item id too, for a new one with the same specs). The price difference is settled through the payment method (a gift card must cover a positive difference). Can be done once per order: collect every item first and confirm.',
     input: {
       order_id: orderId,
       item_ids: itemIds.describe('Item ids to exchange.'),

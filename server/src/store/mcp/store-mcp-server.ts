@@ -17,10 +17,13 @@ export const storeTools: readonly StoreTool[] = [...orderTools, ...shoppingTools
 
 /**
  * Where a call's customer scope comes from. `meta`: the request's `_meta`, set by Baton's tool
- * registry; only safe over the in-process transport. `fixed`: one scope for every call (HTTP),
- * with idempotency keys namespaced by `keyPrefix` so outside callers never share keys with runs.
+ * registry; only safe over the in-process transport. `fixed`: one scope for every call (HTTP), taken
+ * from the caller's credentials: idempotency keys namespaced by `keyPrefix` (one namespace per
+ * principal), and the conversation the credentials reach; the request's `_meta` names neither.
  */
-export type StoreScopeSource = { kind: 'meta' } | { kind: 'fixed'; customer: CustomerScope; keyPrefix: string };
+export type StoreScopeSource =
+  | { kind: 'meta' }
+  | { kind: 'fixed'; customer: CustomerScope; keyPrefix: string; conversationId?: string };
 
 export interface StoreMcpServerOptions {
   db: Db;
@@ -31,13 +34,17 @@ const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
 
 function callContext(scope: StoreScopeSource, meta: Record<string, unknown> | undefined): StoreCallContext {
   const key = text(meta?.[toolMetaKeys.idempotencyKey]);
+  if (scope.kind === 'fixed') {
+    return {
+      conversationId: scope.conversationId,
+      customer: scope.customer,
+      idempotencyKey: key ? `${scope.keyPrefix}${key}` : undefined,
+    };
+  }
   const base = {
     conversationId: text(meta?.[toolMetaKeys.conversationId]),
     agentName: text(meta?.[toolMetaKeys.agentName]),
   };
-  if (scope.kind === 'fixed') {
-    return { ...base, customer: scope.customer, idempotencyKey: key ? `${scope.keyPrefix}${key}` : undefined };
-  }
   const parsed = customerScopeSchema.safeParse(meta?.[toolMetaKeys.customer]);
   return { ...base, customer: parsed.success ? parsed.data : { verified: false }, idempotencyKey: key };
 }

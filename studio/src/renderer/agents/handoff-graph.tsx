@@ -1,12 +1,15 @@
 import { useMemo } from 'react';
+import { plural } from '../lib/format.js';
 import { layeredLayout } from '../lib/layered-layout.js';
 import type { AgentData } from './agent-documents.js';
 
-const W = 188;
 const H = 52;
+/** Wide enough for the longest name in 13px semibold (about 8 px a character) and its padding. */
+const widthFor = (names: readonly string[]) => Math.max(188, ...names.map((n) => Math.ceil(n.length * 8.2) + 28));
 
 /** Agents as nodes and their hand-offs as arrows; each node opens its card. */
 export function HandoffGraph({ agents, onOpen }: { agents: readonly AgentData[]; onOpen(name: string): void }) {
+  const W = useMemo(() => widthFor(agents.map((a) => a.name)), [agents]);
   const layout = useMemo(
     () =>
       layeredLayout({
@@ -17,7 +20,7 @@ export function HandoffGraph({ agents, onOpen }: { agents: readonly AgentData[];
         gapX: 72,
         gapY: 18,
       }),
-    [agents],
+    [agents, W],
   );
   const byName = new Map(agents.map((a) => [a.name, a]));
   const pad = 16;
@@ -69,10 +72,12 @@ export function HandoffGraph({ agents, onOpen }: { agents: readonly AgentData[];
             >
               <rect width={W} height={H} rx={8} />
               <text x={12} y={22} className="graph-node-title">
-                {n.id.length > 24 ? `${n.id.slice(0, 23)}…` : n.id}
+                {n.id}
               </text>
               <text x={12} y={40} className="graph-node-sub">
-                {a.enabled ? `${a.tools.length} tools · ${a.handoffs.length} hand-offs` : 'disabled'}
+                {a.enabled
+                  ? `${plural(a.tools.length, 'tool')} · ${plural(a.handoffs.length, 'hand-off')}`
+                  : 'disabled'}
               </text>
             </g>
           );

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import { useQuery, useSubscription } from 'urql';
+import { useQuery } from 'urql';
 import { AgentsQuery } from '../agents/agent-documents.js';
 import { graphql } from '../graphql/graphql.js';
+import { useEventSubscription } from '../graphql/use-event-subscription.js';
 import { EventFields, type EventType, type StudioEvent, toStudioEvent } from '../lib/baton-event.js';
 import { describeEvent } from '../lib/describe-event.js';
 import { formatClock } from '../lib/format.js';
@@ -93,15 +94,13 @@ export function LiveFeedView() {
 }
 
 function FeedList(props: { types: EventType[]; agent: string; paused: boolean; autoScroll: boolean }) {
-  const [result] = useSubscription(
-    {
-      query: FeedSubscription,
-      variables: { types: props.types.length ? props.types : null, agentNames: props.agent ? [props.agent] : null },
-    },
-    (acc: StudioEvent[] | undefined, data): StudioEvent[] =>
-      [...(acc ?? []), toStudioEvent(data.eventFeed)].slice(-keep),
+  const result = useEventSubscription(
+    FeedSubscription,
+    { types: props.types.length ? props.types : null, agentNames: props.agent ? [props.agent] : null },
+    (data) => toStudioEvent(data.eventFeed),
+    { keep },
   );
-  const all = result.data ?? [];
+  const all = result.events;
   const [cleared, setCleared] = useState<StudioEvent | null>(null);
   const [frozen, setFrozen] = useState<StudioEvent[] | null>(null);
   const visible = all.slice(cleared ? all.indexOf(cleared) + 1 : 0);

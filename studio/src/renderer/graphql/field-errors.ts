@@ -13,6 +13,24 @@ export interface FormErrors {
 
 export const noErrors: FormErrors = { fields: {}, message: null };
 
+const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+/**
+ * A server message as a designer reads it: "Run 3df95334-… is not paused" becomes "This run is not
+ * paused". The view already says which run or conversation it is about; a raw id adds nothing.
+ */
+export function withoutIds(message: string): string {
+  const nouns = '(run|conversation|api key)';
+  const text = message
+    .replace(
+      new RegExp(`\\bno ${nouns}\\s+${uuid}`, 'gi'),
+      (_, noun: string) => `there is no such ${noun.toLowerCase()}`,
+    )
+    .replace(new RegExp(`\\b${nouns}\\s+${uuid}`, 'gi'), (_, noun: string) => `this ${noun.toLowerCase()}`)
+    .replace(new RegExp(`\\s*\\(?${uuid}\\)?`, 'gi'), '');
+  return text === message ? message : text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** Reads VALIDATION_FAILED errors (`extensions.field` and `extensions.issues`) into a per-field map. */
 export function toFormErrors(error: CombinedError | undefined | null): FormErrors {
   if (!error) return noErrors;
@@ -23,8 +41,8 @@ export function toFormErrors(error: CombinedError | undefined | null): FormError
     if (ext.code === 'VALIDATION_FAILED') {
       const issues = ext.issues?.length ? ext.issues : ext.field ? [{ field: ext.field, message: e.message }] : [];
       for (const issue of issues) fields[issue.field] ??= issue.message;
-      if (!issues.length) other.push(e.message);
-    } else other.push(e.message);
+      if (!issues.length) other.push(withoutIds(e.message));
+    } else other.push(withoutIds(e.message));
   }
   if (error.networkError) other.push(`Cannot reach the server: ${error.networkError.message}`);
   return { fields, message: other.length ? [...new Set(other)].join(' · ') : null };

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { isType, type StudioEvent } from '../lib/baton-event.js';
 import { formatDuration } from '../lib/format.js';
 import { summarizeRun } from '../lib/run-summary.js';
+import type { ModelProviderInfo } from '../playground/provider-note.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { StatusBadge } from '../ui/status-badge.js';
 import { Tabs } from '../ui/tabs.js';
@@ -20,6 +21,9 @@ export function RunInspector(props: {
   runId: string | null;
   agentNames: readonly string[];
   customerId: string | null;
+  /** The server's model provider, and the model each agent runs with. */
+  provider: ModelProviderInfo | null;
+  models: Readonly<Record<string, string>>;
 }) {
   const [tab, setTab] = useState<Tab>('plan');
   const [selected, setSelected] = useState<number | null>(null);
@@ -48,11 +52,29 @@ export function RunInspector(props: {
         </h2>
         <StatusBadge status={run.state.toUpperCase()} />
         <span className="badge badge-gray">{run.mode.toLowerCase()}</span>
+        {props.provider && (
+          <span
+            className={`badge ${props.provider.ruleBased ? 'badge-amber' : 'badge-blue'}`}
+            title={props.provider.description}
+          >
+            {props.provider.ruleBased ? 'offline rule-based stand-in' : props.provider.name}
+          </span>
+        )}
         <span className="spacer" />
         <span className="muted">{duration !== null ? formatDuration(duration) : `${runEvents.length} events`}</span>
       </header>
       {run.question && <p className="inspector-question">“{run.question}”</p>}
       {run.state === 'paused' && <StepControls run={run} agentNames={props.agentNames} />}
+      {run.state === 'cancelled' && (
+        <p className="alert alert-muted" role="status">
+          Cancelled{run.error ? ` (${run.error})` : ''}. It no longer runs or steps; send a message to start a new run.
+        </p>
+      )}
+      {run.state === 'failed' && run.error && (
+        <p className="alert alert-error" role="status">
+          Failed: {run.error}
+        </p>
+      )}
       <Tabs<Tab>
         label="Inspector"
         selected={tab}
@@ -84,6 +106,7 @@ export function RunInspector(props: {
                   <tr>
                     <th scope="col">Task</th>
                     <th scope="col">Agent</th>
+                    <th scope="col">Model</th>
                     <th scope="col">State</th>
                     <th scope="col">Instruction</th>
                   </tr>
@@ -93,6 +116,7 @@ export function RunInspector(props: {
                     <tr key={t.id}>
                       <td className="mono">{t.id}</td>
                       <td>{t.agent}</td>
+                      <td className="mono muted">{props.models[t.agent] ?? props.provider?.defaultModel ?? '—'}</td>
                       <td>{run.taskStates[t.id] ?? 'pending'}</td>
                       <td>
                         {t.instruction}

@@ -73,7 +73,9 @@ export function StepControls({ run, agentNames }: { run: RunSummary; agentNames:
       </div>
       {error && (
         <p className="field-error" role="alert">
-          {toFormErrors(error).message ?? error.message}
+          {error.graphQLErrors.some((e) => e.extensions.code === 'CONFLICT')
+            ? 'This run is no longer paused: it was cancelled, finished, or stepped from somewhere else.'
+            : (toFormErrors(error).message ?? error.message)}
         </p>
       )}
       {pending.length > 0 && (

@@ -21,3 +21,8 @@ export function formatRelative(iso: string, now = Date.now()): string {
   if (diff < 86_400_000) return `${Math.round(diff / 3_600_000)} h ago`;
   return new Date(iso).toLocaleDateString(undefined, { month: 'short', day: 'numeric', year: 'numeric' });
 }
+
+/** "1 tool", "3 tools", "1 hand-off": a count with its noun, singular for one. */
+export function plural(count: number, noun: string, nounPlural = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nounPlural}`;
+}

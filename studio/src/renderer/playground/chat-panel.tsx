@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { StudioEvent } from '../lib/baton-event.js';
 import { conversationTurns } from '../lib/conversation-turns.js';
+import { MarkdownText } from '../ui/markdown-text.js';
 import { Switch } from '../ui/switch.js';
 
 /**
@@ -11,11 +12,12 @@ export function ChatPanel(props: {
   events: readonly StudioEvent[];
   selectedRunId: string | null;
   onSelectRun(runId: string): void;
-  onSend(text: string, step: boolean): Promise<boolean>;
+  onSend(text: string): Promise<boolean>;
   sending: boolean;
+  step: boolean;
+  onStepChange(on: boolean): void;
 }) {
   const [text, setText] = useState('');
-  const [step, setStep] = useState(false);
   const turns = conversationTurns(props.events);
   const log = useRef<HTMLDivElement>(null);
   const eventCount = props.events.length;
@@ -27,7 +29,7 @@ export function ChatPanel(props: {
   const send = async () => {
     const value = text.trim();
     if (!value) return;
-    if (await props.onSend(value, step)) setText('');
+    if (await props.onSend(value)) setText('');
   };
 
   return (
@@ -61,13 +63,13 @@ export function ChatPanel(props: {
               )}
               {t.reply !== null ? (
                 <div className="bubble bubble-assistant" data-testid="final-reply">
-                  {t.reply}
+                  <MarkdownText text={t.reply} />
                 </div>
               ) : (
                 t.parts.map((p) => (
                   <div key={p.taskId} className="bubble bubble-assistant bubble-streaming">
                     <span className="bubble-agent">{p.agentName}</span>
-                    {p.text}
+                    {p.done ? <MarkdownText text={p.text} /> : p.text}
                     {!p.done && <span className="caret" aria-hidden="true" />}
                   </div>
                 ))
@@ -107,7 +109,7 @@ export function ChatPanel(props: {
           }}
         />
         <div className="composer-bar">
-          <Switch label="Step mode" showLabel checked={step} onChange={setStep} />
+          <Switch label="Step mode" showLabel checked={props.step} onChange={props.onStepChange} />
           <button type="submit" className="btn btn-primary" disabled={props.sending || !text.trim()}>
             {props.sending ? 'Sending…' : 'Send'}
           </button>

@@ -7,7 +7,9 @@ import { runIdsOf } from '../lib/run-summary.js';
 import { useRouter } from '../shell/router.js';
 import { ChatPanel } from './chat-panel.js';
 import { ConversationQuery, SendMessageMutation, StartConversationMutation } from './playground-documents.js';
+import { modelFor, ProviderNote, useModelProvider } from './provider-note.js';
 import { useConversationEvents } from './use-conversation-events.js';
+import { readStepMode, useStepMode, writeStepMode } from './use-step-mode.js';
 
 /** Playground: chat with the server as a shopper, the run inspector beside it (#/playground/<conversation>?run=<id>). */
 export function PlaygroundView() {
@@ -19,7 +21,11 @@ export function PlaygroundView() {
   const newConversation = async (): Promise<string | null> => {
     const result = await runStart({ input: customerId.trim() ? { customerId: customerId.trim() } : {} });
     const id = result.data?.startConversation.conversation.id ?? null;
-    if (id) navigate(`/playground/${id}`);
+    if (id) {
+      // The new conversation keeps the step mode chosen before it existed.
+      writeStepMode(id, readStepMode(conversationId));
+      navigate(`/playground/${id}`);
+    }
     return id;
   };
 
@@ -79,16 +85,21 @@ function Workspace(props: { conversationId: string | null; newConversation(): Pr
     pause: !props.conversationId,
   });
   const [agents] = useQuery({ query: AgentsQuery });
+  const provider = useModelProvider();
+  const models = Object.fromEntries(
+    (agents.data?.agents ?? []).map((a) => [a.name, modelFor(provider, a.model.model)] as const),
+  );
   const [send, runSend] = useMutation(SendMessageMutation);
   const [sendError, setSendError] = useState<string | null>(null);
   const [pendingRun, setPendingRun] = useState<string | null>(null);
+  const [step, setStep] = useStepMode(props.conversationId);
 
   const runIds = runIdsOf(events);
   const selectedRunId = route.query.get('run') ?? pendingRun ?? runIds.at(-1) ?? null;
   const selectRun = (runId: string) =>
     props.conversationId && navigate(`/playground/${props.conversationId}?run=${encodeURIComponent(runId)}`);
 
-  const onSend = async (text: string, step: boolean) => {
+  const onSend = async (text: string) => {
     setSendError(null);
     const conversationId = props.conversationId ?? (await props.newConversation());
     if (!conversationId) return false;
@@ -108,6 +119,7 @@ function Workspace(props: { conversationId: string | null; newConversation(): Pr
   return (
     <div className="playground">
       <div className="playground-chat">
+        <ProviderNote provider={provider} />
         {(sendError || error) && (
           <div className="alert alert-error" role="alert">
             {sendError ?? error?.message}
@@ -119,6 +131,8 @@ function Workspace(props: { conversationId: string | null; newConversation(): Pr
           onSelectRun={selectRun}
           onSend={onSend}
           sending={send.fetching}
+          step={step}
+          onStepChange={setStep}
         />
       </div>
       <div className="playground-inspector">
@@ -127,6 +141,8 @@ function Workspace(props: { conversationId: string | null; newConversation(): Pr
           events={events}
           runId={selectedRunId}
           agentNames={(agents.data?.agents ?? []).filter((a) => a.enabled).map((a) => a.name)}
+          provider={provider}
+          models={models}
           customerId={conversation.data?.conversation.customerId ?? null}
         />
       </div>

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { useQuery } from 'urql';
 import { AgentsQuery } from '../agents/agent-documents.js';
 import { graphql } from '../graphql/graphql.js';
-import { formatDuration, formatRelative } from '../lib/format.js';
+import { formatDuration, formatRelative, plural } from '../lib/format.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { StatusBadge } from '../ui/status-badge.js';
 
@@ -17,6 +17,7 @@ const RunsQuery = graphql(`
       finishedAt
       reply
       error
+      question
       tasks {
         id
         agent
@@ -62,7 +63,7 @@ export function RunsView() {
         <div>
           <h1>Runs</h1>
           <p className="subtitle">
-            {rows.length} runs in {conversations} conversations
+            {plural(rows.length, 'run')} in {plural(conversations, 'conversation')}
           </p>
         </div>
         <div className="actions">
@@ -126,14 +127,16 @@ export function RunsView() {
             <tbody>
               {rows.map((run) => {
                 const href = `#/playground/${run.conversationId}?run=${run.id}`;
-                const summary = run.tasks[0]?.statusMessage ?? run.error ?? run.reply ?? '';
                 return (
-                  <tr key={run.id}>
+                  <tr key={run.id} className="row-link">
                     <td className="nowrap" title={run.createdAt}>
                       {formatRelative(run.createdAt)}
                     </td>
                     <td className="cell-main">
-                      <a href={href}>{summary || <span className="muted">(no plan)</span>}</a>
+                      {/* The link covers the whole row (see .row-link), so a click anywhere on it opens the run. */}
+                      <a href={href} className="row-link-target" title={run.question ?? undefined}>
+                        {run.question ? `“${run.question}”` : <span className="muted">(no message)</span>}
+                      </a>
                       <span className="muted mono cell-sub">
                         run {run.id.slice(0, 8)} · conversation {run.conversationId.slice(0, 8)}
                       </span>

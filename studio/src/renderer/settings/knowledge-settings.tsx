@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { type FormErrors, fieldError, noErrors, toFormErrors } from '../graphql/field-errors.js';
+import { plural } from '../lib/format.js';
 import { useUnsavedChanges } from '../shell/router.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { EmptyState } from '../ui/empty-state.js';
@@ -27,7 +28,7 @@ export function KnowledgeSettings() {
     <div className="master-detail">
       <div className="master">
         <div className="master-head">
-          <span className="muted">{articles.length} articles</span>
+          <span className="muted">{plural(articles.length, 'article')}</span>
           <button type="button" className="btn btn-sm" onClick={() => setSelected('new')}>
             New article
           </button>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { type FormErrors, fieldError, noErrors, toFormErrors } from '../graphql/field-errors.js';
 import { graphql } from '../graphql/graphql.js';
+import { plural } from '../lib/format.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { Field } from '../ui/field.js';
@@ -83,7 +84,7 @@ export function McpServerSettings() {
                 )}
               </div>
               <details className="mcp-tools">
-                <summary>{s.tools.length} tools</summary>
+                <summary>{plural(s.tools.length, 'tool')}</summary>
                 <ul>
                   {s.tools.map((t) => (
                     <li key={t.name}>

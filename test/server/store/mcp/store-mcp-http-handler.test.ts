@@ -30,8 +30,8 @@ describe('store MCP over Streamable HTTP', () => {
       db: s.db,
       authorize: (req) => {
         const auth = req.headers.authorization;
-        if (auth === 'Bearer admin-key') return { role: 'admin' };
-        if (auth === 'Bearer integrator-key') return { role: 'integrator' };
+        if (auth === 'Bearer admin-key') return { role: 'admin', principalId: 'key:admin' };
+        if (auth === 'Bearer integrator-key') return { role: 'integrator', principalId: 'key:integrator' };
         return { error: 'a valid API key is required' };
       },
     });

@@ -1,0 +1,17 @@
+/** What the load benchmark asks a replica over the child process's IPC channel, and its answers. */
+export type ReplicaRequest =
+  /** `process.memoryUsage()`, after a full GC when the replica runs with --expose-gc. */
+  | { kind: 'memory' }
+  /** How many calls the scripted model answered. */
+  | { kind: 'model-calls' }
+  /** `v8.writeHeapSnapshot(path)` after a full GC. */
+  | { kind: 'heap-snapshot'; path: string };
+
+export type ReplicaReply =
+  | { kind: 'memory'; usage: NodeJS.MemoryUsage; collected: boolean }
+  | { kind: 'model-calls'; calls: number }
+  | { kind: 'heap-snapshot'; path: string }
+  | { kind: 'error'; message: string };
+
+/** The scripted model of load-server.ts answers a turn in this many sequential calls: the plan, an order lookup, the answer. */
+export const MODEL_CALLS_PER_TURN = 3;

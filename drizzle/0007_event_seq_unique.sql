@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "events_conversation_seq_idx" ON "events" USING btree ("conversation_id","seq");

@@ -1,0 +1,139 @@
+import type { Entities } from './entity-extractor.js';
+import type { CardSummary } from './plan-brief.js';
+import { COLOURS, MATERIALS, PRODUCT_NOUNS } from './product-lexicon.js';
+import { createTextAnalyzer, stem, type TextFeatures } from './text-features.js';
+
+/** How much a word counts, by where on the card it appears. The name is the most deliberate choice. */
+const SOURCE_WEIGHT = { name: 1.2, skill: 1, description: 0.7 } as const;
+
+/**
+ * Words that describe the object of a request (a product, its colour or size, the shopper's email)
+ * rather than the request itself. They count half: "red sneakers" says what, "do you have" or
+ * "what goes with" says who should answer.
+ */
+const ATTRIBUTE_WEIGHT = 0.5;
+/** Whether a stem describes the object of a request rather than the request. */
+export const isAttributeStem = (s: string) => ATTRIBUTE_STEMS.has(s);
+
+/** Words implied by entities (an order id implies "order") are weaker still than words written. */
+const CONCEPT_WEIGHT = 0.3;
+const ATTRIBUTE_STEMS: ReadonlySet<string> = new Set(
+  [...PRODUCT_NOUNS, ...COLOURS, ...MATERIALS, 'size', 'color', 'material', 'product', 'item', 'email', 'address']
+    .flatMap((p) => p.split(' '))
+    .map(stem),
+);
+
+export interface CardProfile {
+  name: string;
+  /** stem → best source weight on this card. */
+  terms: Map<string, number>;
+  /** Each comma-separated skill fragment as stems, for phrase bonuses. */
+  fragments: string[][];
+}
+
+export interface CardScore {
+  agent: string;
+  score: number;
+  /** Message words that matched this card, as written. */
+  matched: string[];
+}
+
+export interface CardIndex {
+  profiles: CardProfile[];
+  /** ln(1 + N/df): words on few cards are specific and count more. */
+  idf: Map<string, number>;
+  analyze: (text: string) => TextFeatures;
+}
+
+/** Splits `OrderManagementAgent` into ["order", "management"]. */
+export function nameWords(name: string): string[] {
+  return name
+    .replace(/Agent$/, '')
+    .split(/(?<=[a-z0-9])(?=[A-Z])|_/)
+    .map((w) => w.toLowerCase())
+    .filter(Boolean);
+}
+
+/** Indexes cards for scoring. Built per call from the cards given: a card added today is scored like any other. */
+export function buildCardIndex(cards: ReadonlyArray<CardSummary>): CardIndex {
+  const vocabulary = cards.flatMap((c) => [
+    ...nameWords(c.name),
+    ...`${c.description} ${c.skills.join(' ')}`.toLowerCase().split(/[^a-z]+/),
+  ]);
+  const analyze = createTextAnalyzer(vocabulary);
+  const profiles = cards.map((card) => {
+    const terms = new Map<string, number>();
+    const add = (text: string, weight: number) => {
+      for (const t of analyze(text).tokens) terms.set(t.stem, Math.max(terms.get(t.stem) ?? 0, weight));
+    };
+    add(nameWords(card.name).join(' '), SOURCE_WEIGHT.name);
+    for (const skill of card.skills) add(skill, SOURCE_WEIGHT.skill);
+    add(card.description, SOURCE_WEIGHT.description);
+    const fragments = card.skills
+      .flatMap((s) => s.split(/,|\bor\b/))
+      .map((f) => analyze(f).tokens.map((t) => t.stem))
+      .filter((f) => f.length >= 2);
+    return { name: card.name, terms, fragments };
+  });
+  const df = new Map<string, number>();
+  for (const p of profiles) for (const stem of p.terms.keys()) df.set(stem, (df.get(stem) ?? 0) + 1);
+  const idf = new Map([...df].map(([stem, n]) => [stem, Math.log(1 + profiles.length / n)]));
+  return { profiles, idf, analyze };
+}
+
+/** Words a clause implies through its entities: an order id is about an order, "size 9" about sizes. */
+export function entityConcepts(entities: Entities): string[] {
+  const out: string[] = [];
+  if (entities.orderIds.length) out.push('order');
+  if (entities.products.length || entities.productIds.length) out.push('product');
+  if (entities.colours.length) out.push('color');
+  if (entities.sizes.length) out.push('size');
+  if (entities.materials.length) out.push('material');
+  if (entities.maxPrice !== undefined || entities.minPrice !== undefined) out.push('price');
+  return out.map(stem);
+}
+
+/**
+ * Scores every card for one clause: the sum, over the clause's distinct words, of how specific the
+ * word is (idf) times how prominently the card uses it, plus a bonus for covering a whole skill.
+ * Ranked best first; on a tie the `preferred` card (the default agent) goes first, then card order.
+ */
+export function scoreCards(
+  index: CardIndex,
+  features: TextFeatures,
+  concepts: string[] = [],
+  preferred?: string,
+): CardScore[] {
+  const words = new Map<string, { surface: string; factor: number }>();
+  for (const t of features.tokens)
+    if (!words.has(t.stem))
+      words.set(t.stem, { surface: t.surface, factor: ATTRIBUTE_STEMS.has(t.stem) ? ATTRIBUTE_WEIGHT : 1 });
+  for (const c of concepts) if (!words.has(c)) words.set(c, { surface: c, factor: CONCEPT_WEIGHT });
+  const scores = index.profiles.map((profile) => {
+    let score = 0;
+    const matched: string[] = [];
+    for (const [stem, { surface, factor }] of words) {
+      const weight = profile.terms.get(stem);
+      if (weight === undefined) continue;
+      score += weight * (index.idf.get(stem) ?? 0) * factor;
+      matched.push(surface);
+    }
+    let bonus = 0;
+    for (const fragment of profile.fragments) {
+      const covered = fragment.filter((s) => words.has(s)).length;
+      if (covered >= 2) bonus = Math.max(bonus, (0.3 * covered) / fragment.length);
+    }
+    return { agent: profile.name, score: score + bonus, matched };
+  });
+  return scores
+    .map((s, i) => ({ s, i }))
+    .sort(
+      (a, b) =>
+        round(b.s.score) - round(a.s.score) ||
+        Number(b.s.agent === preferred) - Number(a.s.agent === preferred) ||
+        a.i - b.i,
+    )
+    .map(({ s }) => s);
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -1,0 +1,276 @@
+import { createSpellCorrector } from './fuzzy-match.js';
+import { COLOURS, MATERIALS, PRODUCT_NOUNS } from './product-lexicon.js';
+import { COMMON_WORDS, rawWords, STOP_WORDS, stem } from './text-features.js';
+
+export interface PostalAddress {
+  address1: string;
+  address2: string;
+  city: string;
+  state: string;
+  zip: string;
+  country: string;
+}
+
+/** Facts a shopper's text states outright. Nothing here is guessed. */
+export interface Entities {
+  /** Normalised as `#W` + digits. */
+  orderIds: string[];
+  emails: string[];
+  name?: { firstName: string; lastName: string };
+  zip?: string;
+  /** 10-digit ids written after "product". */
+  productIds: string[];
+  /** Other 10-digit ids (item ids). */
+  itemIds: string[];
+  /** Product nouns as written ("running shoes", "sneakers"), longest match first. */
+  products: string[];
+  colours: string[];
+  /** Size values as a catalogue stores them: "9", "10.5", "XL", "M". */
+  sizes: string[];
+  /** "men's", "women's" or "kids'" when the size is qualified. */
+  fit?: string;
+  materials: string[];
+  /** Measured specs as written: "16gb", "6mm", "1000ml". */
+  specs: string[];
+  maxPrice?: number;
+  minPrice?: number;
+  /** Stand-alone numbers (not ids, zips, prices or sizes). */
+  numbers: number[];
+  address?: PostalAddress;
+  paymentPreference?: 'paypal' | 'gift_card' | 'credit_card';
+  urgent: boolean;
+  /** The text says yes to a pending question ("yes", "go ahead", "confirm"). */
+  confirms: boolean;
+  byMistake: boolean;
+}
+
+const SIZE_WORDS: Readonly<Record<string, string>> = {
+  xxs: 'XXS',
+  xs: 'XS',
+  s: 'S',
+  small: 'S',
+  m: 'M',
+  medium: 'M',
+  l: 'L',
+  large: 'L',
+  xl: 'XL',
+  'extra large': 'XL',
+  xxl: 'XXL',
+  xxxl: 'XXXL',
+};
+
+const PRODUCT_STEMS: ReadonlySet<string> = new Set(PRODUCT_NOUNS.map(stem));
+const productPhrases = PRODUCT_NOUNS.map((p) => p.split(' ').map(stem)).sort((a, b) => b.length - a.length);
+/** A pure function over constant word lists: safe to share. */
+const correctWord = createSpellCorrector([
+  ...[...PRODUCT_NOUNS, ...COLOURS, ...MATERIALS].flatMap((p) => p.split(' ')),
+  ...STOP_WORDS,
+  ...COMMON_WORDS,
+]);
+
+/**
+ * The work per message is bounded: facts are read from the first MAX_SCANNED_CHARS characters (a
+ * shopper states them early; the rest of a very long message adds nothing a rule could use), only
+ * the first MAX_CORRECTED_WORDS distinct words are spell-corrected, and no pattern backtracks over
+ * more than a line's worth of text. An 8,000-character message costs about as much as a short one.
+ */
+const MAX_SCANNED_CHARS = 2_000;
+const MAX_CORRECTED_WORDS = 200;
+
+/** Pulls order ids, emails, names and zips, products, colours, sizes, materials and prices out of text. */
+export function extractEntities(fullText: string): Entities {
+  const text = fullText.length > MAX_SCANNED_CHARS ? fullText.slice(0, MAX_SCANNED_CHARS) : fullText;
+  const corrected = new Map<string, string>();
+  const words = rawWords(text).map((w) => {
+    const known = corrected.get(w);
+    if (known !== undefined) return known;
+    const fixed = corrected.size < MAX_CORRECTED_WORDS ? correctWord(w) : w;
+    corrected.set(w, fixed);
+    return fixed;
+  });
+  const wordsAt = positions(words);
+  const lower = text.toLowerCase();
+  const orderIds = unique([...text.matchAll(/#\s?W(\d{3,})\b|\bW(\d{5,})\b/gi)].map((m) => `#W${m[1] ?? m[2]}`));
+  const emails = unique([...text.matchAll(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g)].map((m) => m[0]));
+  const withoutEmails = text.replace(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, ' ');
+
+  const productIds: string[] = [];
+  const itemIds: string[] = [];
+  for (const m of withoutEmails.matchAll(/(product(?:\s+id)?\s*#?\s*)?\b(\d{10})\b/gi)) {
+    (m[1] ? productIds : itemIds).push(m[2]!);
+  }
+
+  // Order ids hold digits that would read as a house number ("#W2417020 to 100 Main Street").
+  const address = extractAddress(withoutEmails.replace(/#\s?W\d+|\bW\d{5,}\b/gi, ' '));
+  const zip =
+    /\b(?:zip|zipcode|zip code|postal code|postcode)\s*(?:is|:|=)?\s*(\d{5})\b/i.exec(withoutEmails)?.[1] ??
+    address?.zip ??
+    /(?:^|[\s,])(\d{5})(?:$|[\s,.!?])/.exec(withoutEmails.replace(/#?W\d+/gi, ' '))?.[1];
+
+  const { sizes, fit } = extractSizes(text, lower);
+  const maxMatch =
+    /\b(?:under|below|less than|cheaper than|max(?:imum)?|up to|no more than|at most|within|budget(?: of| is)?)\s*\$\s?(\d+(?:\.\d{1,2})?)|\b(?:under|below|less than|up to|no more than|at most)\s+(\d+(?:\.\d{1,2})?)\s*(?:dollars|usd|bucks|\$)/i.exec(
+      text,
+    );
+  const minMatch = /\b(?:over|above|more than|at least|from)\s*\$\s?(\d+(?:\.\d{1,2})?)/i.exec(text);
+  const specs = unique(
+    [...lower.matchAll(/\b(\d+(?:\.\d+)?)\s?(gb|tb|mm|cm|ml|l|inch|inches|in|mp|mah|w|hz|k)\b/g)].map(
+      (m) => `${m[1]}${m[2]}`,
+    ),
+  );
+
+  return {
+    orderIds,
+    emails,
+    name: extractName(withoutEmails),
+    zip,
+    productIds: unique(productIds),
+    itemIds: unique(itemIds),
+    products: extractProducts(words),
+    colours: unique(COLOURS.filter((c) => containsPhrase(wordsAt, words, c.split(' ')))),
+    sizes,
+    fit,
+    materials: unique(MATERIALS.filter((m) => containsPhrase(wordsAt, words, m.split(' ')))),
+    specs,
+    maxPrice: maxMatch ? Number(maxMatch[1] ?? maxMatch[2]) : undefined,
+    minPrice: minMatch ? Number(minMatch[1]) : undefined,
+    numbers: extractNumbers(withoutEmails, [zip, ...sizes]),
+    address,
+    paymentPreference: /\bpay\s?pal\b/i.test(text)
+      ? 'paypal'
+      : /\bgift\s?cards?\b/i.test(text)
+        ? 'gift_card'
+        : /\b(credit|debit)\s?cards?\b|\b(visa|mastercard|amex)\b/i.test(text)
+          ? 'credit_card'
+          : undefined,
+    urgent:
+      /\b(urgent|urgently|asap|immediately|right now|emergency|as soon as possible|fraud\w*|stolen|hacked)\b/i.test(
+        text,
+      ),
+    confirms:
+      /^\s*(yes|yeah|yep|yup|sure|ok|okay|confirm(ed)?|correct|please do|do it|go ahead)\b/i.test(text) ||
+      /\b(i confirm|go ahead|please proceed|proceed with|yes,? please)\b/i.test(text),
+    byMistake: /\b(mistake|mistakenly|accident|accidentally|by error|wrong order)\b/i.test(text),
+  };
+}
+
+function extractProducts(words: string[]): string[] {
+  // "hoodies" is the plural of "hoodie", not of "hoody": a noun ending in -ie takes a plain -s.
+  const stemmed = new Map<string, string>();
+  const stems = words.map((w) => {
+    let st = stemmed.get(w);
+    if (st === undefined)
+      stemmed.set(
+        w,
+        (st = w.endsWith('ies') && PRODUCT_STEMS.has(stem(w.slice(0, -1))) ? stem(w.slice(0, -1)) : stem(w)),
+      );
+    return st;
+  });
+  const at = positions(stems);
+  const used = new Set<number>();
+  const found: { at: number; text: string }[] = [];
+  // Only where a phrase's first word occurs: linear in the message, not words × phrases.
+  for (const phrase of productPhrases) {
+    for (const i of at.get(phrase[0]!) ?? []) {
+      if (i + phrase.length > stems.length) continue;
+      if (phrase.every((p, k) => stems[i + k] === p && !used.has(i + k))) {
+        for (let k = 0; k < phrase.length; k++) used.add(i + k);
+        found.push({ at: i, text: words.slice(i, i + phrase.length).join(' ') });
+      }
+    }
+  }
+  return unique(found.sort((a, b) => a.at - b.at).map((f) => f.text));
+}
+
+/** Where each word occurs, in order. */
+function positions(words: readonly string[]): Map<string, number[]> {
+  const at = new Map<string, number[]>();
+  words.forEach((w, i) => {
+    const list = at.get(w);
+    if (list) list.push(i);
+    else at.set(w, [i]);
+  });
+  return at;
+}
+
+function extractSizes(text: string, lower: string): { sizes: string[]; fit?: string } {
+  const sizes: string[] = [];
+  let fit: string | undefined;
+  const sized =
+    /\b(?:(men|women|kid|kids|boy|girl)(?:'s|s'|s)?\s+)?size\s+(\d{1,2}(?:\.5)?|xxs|xs|s|m|l|xl|xxl|xxxl|small|medium|large|extra large)\b/gi;
+  for (const m of lower.matchAll(sized)) {
+    sizes.push(SIZE_WORDS[m[2]!] ?? m[2]!);
+    if (m[1] && !fit)
+      fit =
+        m[1].startsWith('wom') || m[1] === 'girl'
+          ? "women's"
+          : m[1].startsWith('men') || m[1] === 'boy'
+            ? "men's"
+            : "kids'";
+  }
+  for (const m of text.matchAll(/\b(XXS|XS|XL|XXL|XXXL)\b/g)) sizes.push(m[1]!);
+  const spoken =
+    /\b(?:in|for)\s+(?:a|an)\s+(small|medium|large|extra large)\s*(?=$|[,.!?;]|and\b|instead\b|please\b)/i.exec(text);
+  if (spoken) sizes.push(SIZE_WORDS[spoken[1]!.toLowerCase()]!);
+  return { sizes: unique(sizes), fit };
+}
+
+const NAME_STOP = new Set([
+  'really',
+  'very',
+  'so',
+  'not',
+  'just',
+  'still',
+  'trying',
+  'looking',
+  'going',
+  'here',
+  'the',
+]);
+
+function extractName(text: string): Entities['name'] {
+  const named = /\bmy name is\s+([A-Za-z][a-z'-]+)\s+([A-Za-z][a-z'-]+)/i.exec(text);
+  const intro = named ?? /\b(?:I am|I'm|Im|this is|name:)\s+([A-Z][a-z'-]+)\s+([A-Z][a-z'-]+)/.exec(text);
+  if (!intro) return undefined;
+  const [first, last] = [intro[1]!, intro[2]!];
+  if (NAME_STOP.has(first.toLowerCase()) || NAME_STOP.has(last.toLowerCase())) return undefined;
+  return { firstName: capitalise(first), lastName: capitalise(last) };
+}
+
+function extractAddress(text: string): PostalAddress | undefined {
+  const m =
+    /(\d{1,8}\s+[A-Za-z0-9.' ]{1,60}?)(?:,\s*((?:[Aa]pt|[Aa]partment|[Ss]uite|[Uu]nit|#)\.?\s*[\w-]{1,20}))?,\s*([A-Za-z .']{1,40}?),?\s+([A-Z]{2}),?\s+(\d{5})\b/.exec(
+      text,
+    );
+  if (!m) return undefined;
+  return {
+    address1: m[1]!.trim(),
+    address2: m[2]?.trim() ?? '',
+    city: m[3]!.trim(),
+    state: m[4]!,
+    zip: m[5]!,
+    country: 'USA',
+  };
+}
+
+function extractNumbers(text: string, exclude: Array<string | undefined>): number[] {
+  const skip = new Set(exclude.filter(Boolean));
+  const cleaned = text.replace(/#?\bW\d+\b/gi, ' ').replace(/\b\d{10}\b/g, ' ');
+  return [...cleaned.matchAll(/(?<![\w.$])(\d+(?:\.\d+)?)(?![\w.])/g)]
+    .map((m) => m[1]!)
+    .filter((n) => !skip.has(n))
+    .map(Number);
+}
+
+function containsPhrase(at: Map<string, number[]>, words: string[], phrase: string[]): boolean {
+  for (const i of at.get(phrase[0]!) ?? [])
+    if (i + phrase.length <= words.length && phrase.every((p, k) => words[i + k] === p)) return true;
+  return false;
+}
+
+const capitalise = (w: string) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase();
+
+function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}

@@ -1,0 +1,351 @@
+import {
+  buildCardIndex,
+  type CardIndex,
+  type CardScore,
+  entityConcepts,
+  isAttributeStem,
+  nameWords,
+  scoreCards,
+} from './card-scorer.js';
+import { splitClauses } from './clause-splitter.js';
+import { type Entities, extractEntities } from './entity-extractor.js';
+import { isAbusive, isAccountCompromise, isOffTopic, isSmallTalk } from './message-checks.js';
+import type { CardSummary, PlanBrief } from './plan-brief.js';
+import { classifyIntent, type TaskIntent } from './task-intent.js';
+import { writeInstruction, writeStatusMessage } from './task-wording.js';
+import { stem } from './text-features.js';
+
+/** The planner's JSON output (`planOutputSchema`). */
+export interface OfflinePlan {
+  refuse: boolean;
+  tasks: { id: string; agent: string; instruction: string; statusMessage: string; dependsOn: string[] }[];
+}
+
+/** A clause needs at least this much evidence to be an intent of its own. */
+const MIN_SCORE = 1.6;
+/** A question needs less: "is the speaker waterproof?" asks something even with only product words. */
+const QUESTION_SCORE = 0.8;
+/** A clause whose score for a neighbour's agent is this close to its own best belongs with the neighbour. */
+const NEIGHBOUR_RATIO = 0.6;
+/** Evidence strong enough that an off-topic or rude message still gets its request handled. */
+const STRONG_SCORE = 3.5;
+/** The card must own one of these words before the plan words a task in that intent's terms. */
+const INTENT_ANCHORS: Partial<Record<TaskIntent, string[]>> = {
+  track: ['order', 'track', 'shipping', 'delivery', 'package'],
+  cancel: ['cancel'],
+  address: ['address'],
+  payment: ['pay'],
+  modify_items: ['order'],
+  return: ['return'],
+  exchange: ['exchange'],
+  refund: ['refund'],
+  product_search: ['search', 'stock', 'available', 'catalogue', 'find'],
+  product_detail: ['product', 'specification'],
+  recommend: ['recommend', 'complement'],
+  restock: ['restock', 'stock'],
+  newsletter: ['newsletter', 'promotion'],
+  bulk: ['bulk', 'wholesale', 'business'],
+  human: ['human', 'talk'],
+};
+
+interface ScoredClause {
+  text: string;
+  intent?: TaskIntent;
+  entities: Entities;
+  scores: CardScore[];
+  smallTalk: boolean;
+  question: boolean;
+  words: string[];
+  agent?: string;
+}
+
+/**
+ * Rule-based planning: split the message into clauses, score every card against each, keep one
+ * task per intent. Greetings go to the default agent; off-topic or abusive messages are refused.
+ */
+export function planFromBrief(hints: PlanBrief): OfflinePlan {
+  const cards = hints.cards;
+  const index = buildCardIndex(cards);
+  const message = hints.message.trim();
+  const clauses: ScoredClause[] = splitClauses(message).map(({ text, question }) => {
+    const features = index.analyze(text);
+    const entities = extractEntities(text);
+    return {
+      text,
+      question,
+      entities,
+      scores: scoreCards(index, features, entityConcepts(entities), hints.defaultAgent),
+      words: features.words,
+      smallTalk: isSmallTalk(features.words),
+      intent: classifyIntent(features, entities),
+    };
+  });
+  const best = Math.max(0, ...clauses.map((c) => c.scores[0]?.score ?? 0));
+  const corrected = clauses.map((c) => c.words.join(' ')).join(' . ');
+  const unwanted = isAbusive(message) || isOffTopic(message) || isOffTopic(corrected);
+  if (unwanted && best < STRONG_SCORE) return { refuse: true, tasks: [] };
+
+  for (const c of clauses) {
+    const top = c.scores[0];
+    if (!c.smallTalk && top && top.score >= (c.question ? QUESTION_SCORE : MIN_SCORE)) c.agent = top.agent;
+  }
+  applyPrinciples(index, clauses, message);
+  joinAmbiguousNeighbours(clauses);
+  joinDependentClauses(clauses);
+  const groups = groupClauses(clauses);
+  if (groups.length === 0) {
+    const agent = followUpAgent(hints, message) ?? wholeMessageAgent(index, hints, message) ?? hints.defaultAgent;
+    const question = message.includes('?') || clauses.some((c) => c.question);
+    return {
+      refuse: false,
+      tasks: [buildTask(index, cards, { id: 't1', agent, text: message, question, dependsOn: [] })],
+    };
+  }
+  const tasks: OfflinePlan['tasks'] = [];
+  groups.forEach((g, i) => {
+    const id = `t${i + 1}`;
+    const previous = tasks[i - 1];
+    const dependsOn =
+      previous && refersBack(g.text, g.entities) && hasReferent(groups[i - 1]!.entities) ? [previous.id] : [];
+    const carried = dependsOn.length ? groups[i - 1]!.entities : undefined;
+    tasks.push(buildTask(index, cards, { id, agent: g.agent, text: g.text, question: g.question, dependsOn, carried }));
+  });
+  return { refuse: false, tasks };
+}
+
+/**
+ * "I ordered the wrong colour chair, can I change it before it ships?": the first piece leans to
+ * returns on its own, but scores nearly as well for the second piece's agent, which is clear-cut.
+ * Such a piece joins its clear-cut neighbour.
+ */
+function joinAmbiguousNeighbours(clauses: ScoredClause[]): void {
+  const scoreFor = (c: ScoredClause, agent: string) => c.scores.find((s) => s.agent === agent)?.score ?? 0;
+  const ambiguousWith = (c: ScoredClause, agent: string) =>
+    c.agent !== undefined && c.agent !== agent && scoreFor(c, agent) >= NEIGHBOUR_RATIO * scoreFor(c, c.agent);
+  for (let i = 0; i + 1 < clauses.length; i++) {
+    const [a, b] = [clauses[i]!, clauses[i + 1]!];
+    if (!a.agent || !b.agent || a.agent === b.agent) continue;
+    const aLeans = ambiguousWith(a, b.agent);
+    const bLeans = ambiguousWith(b, a.agent);
+    if (aLeans && !bLeans) a.agent = b.agent;
+    else if (bLeans && !aLeans) b.agent = a.agent;
+  }
+}
+
+/** With no clear clause, the whole message may still lean to one card ("what colours does the tee come in"). */
+function wholeMessageAgent(index: CardIndex, hints: PlanBrief, message: string): string | undefined {
+  if (isSmallTalk(index.analyze(message).words)) return undefined;
+  const features = index.analyze(message);
+  const entities = extractEntities(message);
+  const top = scoreCards(index, features, entityConcepts(entities), hints.defaultAgent)[0];
+  if (!top || top.score < QUESTION_SCORE) return undefined;
+  // An email or address alone identifies the shopper; it does not ask for anything.
+  const requestWord = features.tokens.some((t) => top.matched.includes(t.surface) && !isAttributeStem(t.stem));
+  return requestWord || entities.products.length > 0 ? top.agent : undefined;
+}
+
+/**
+ * Pieces without an intent of their own join their neighbour ("..., they're too small"); adjacent
+ * pieces for the same agent become one task. Small talk next to a real request is dropped.
+ */
+function groupClauses(
+  clauses: ScoredClause[],
+): { agent: string; text: string; question: boolean; entities: Entities }[] {
+  const firstAssigned = clauses.findIndex((c) => c.agent);
+  if (firstAssigned < 0) return [];
+  let current = clauses[firstAssigned]!.agent!;
+  for (const c of clauses) {
+    if (c.agent) current = c.agent;
+    else if (!c.smallTalk) c.agent = current;
+  }
+  for (let i = 0; i < firstAssigned; i++) if (!clauses[i]!.smallTalk) clauses[i]!.agent = clauses[firstAssigned]!.agent;
+  const groups: { agent: string; parts: ScoredClause[] }[] = [];
+  for (const c of clauses) {
+    if (!c.agent) continue;
+    const last = groups.at(-1);
+    if (last && last.agent === c.agent) last.parts.push(c);
+    else groups.push({ agent: c.agent, parts: [c] });
+  }
+  return groups.map((g) => ({
+    agent: g.agent,
+    text: g.parts.map((p) => p.text).join(', '),
+    question: g.parts.some((p) => p.question),
+    entities: extractEntities(g.parts.map((p) => p.text).join(', ')),
+  }));
+}
+
+/**
+ * A short reply with only details or a yes ("it's jane@x.com", "yes please") continues with the
+ * agent that asked for them: of the last turn's answers, the one that mentions what was given.
+ */
+function followUpAgent(hints: PlanBrief, message: string): string | undefined {
+  // The history may end with the message being planned; the question it answers came before it.
+  const history =
+    hints.history.at(-1)?.role === 'user' && hints.history.at(-1)?.text.trim() === message
+      ? hints.history.slice(0, -1)
+      : hints.history;
+  const lastUser = history.map((h) => h.role).lastIndexOf('user');
+  const answers = history
+    .slice(lastUser + 1)
+    .filter((h) => h.role === 'assistant' && h.agentName && hints.cards.some((c) => c.name === h.agentName));
+  if (!answers.length || message.split(/\s+/).length > 15) return undefined;
+  const e = extractEntities(message);
+  const asked: RegExp[] = [];
+  if (e.emails.length) asked.push(/e-?mail/i);
+  if (e.name || e.zip) asked.push(/zip|name/i);
+  if (e.orderIds.length) asked.push(/order/i);
+  if (e.address) asked.push(/address/i);
+  if (e.itemIds.length) asked.push(/item/i);
+  const picksOption =
+    e.colours.length + e.sizes.length + e.materials.length > 0 ||
+    /\b(the|that|this)\s+(\w+\s+){0,2}(one|option)\b/i.test(message);
+  if (picksOption) asked.push(/colou?r|size|material|option|which|instead|\n- /i);
+  const confirms = e.confirms || /^\s*(no|nope|the (first|second|last) one)\b/i.test(message);
+  if (confirms) asked.push(/confirm|shall i|should i|\?\s*$/i);
+  if (!asked.length) return undefined;
+  const fits = [...answers].reverse().find((a) => asked.some((re) => re.test(a.text)));
+  return (fits ?? answers.at(-1))?.agentName;
+}
+
+const BACK_REFERENCE = /\b(it|them|they|those|these|that one|this one)\b/i;
+const refersBack = (text: string, e: Entities) =>
+  BACK_REFERENCE.test(text) && e.products.length === 0 && e.orderIds.length === 0 && e.itemIds.length === 0;
+const hasReferent = (e: Entities) => e.products.length > 0 || e.orderIds.length > 0 || e.itemIds.length > 0;
+
+interface TaskSpec {
+  id: string;
+  agent: string;
+  text: string;
+  question: boolean;
+  dependsOn: string[];
+  /** Entities of the task this one depends on, when the text says "it" or "them". */
+  carried?: Entities;
+}
+
+/** Words the task for the specialist (instruction) and for the shopper (status message). */
+function buildTask(index: CardIndex, cards: CardSummary[], spec: TaskSpec): OfflinePlan['tasks'][number] {
+  const { id, agent, text, question, dependsOn, carried } = spec;
+  const features = index.analyze(text);
+  const own = extractEntities(text);
+  const entities: Entities = carried
+    ? { ...own, products: carried.products, orderIds: carried.orderIds, itemIds: carried.itemIds }
+    : own;
+  let intent = classifyIntent(features, entities);
+  const profile = index.profiles.find((p) => p.name === agent);
+  const anchors = INTENT_ANCHORS[intent];
+  if (profile && anchors && !anchors.some((a) => profile.terms.has(stem(a))))
+    intent = question ? 'knowledge' : 'unknown';
+  const topic = profile ? topicWord(index, profile.name, features) : undefined;
+  const card = cards.find((c) => c.name === agent);
+  const referent = carried
+    ? ` (This follows task ${dependsOn[0]}: "it" means ${carried.products[0] ?? carried.orderIds[0] ?? carried.itemIds[0]}.)`
+    : '';
+  return {
+    id,
+    agent: card?.name ?? agent,
+    instruction: writeInstruction(intent, text, entities, topic) + referent,
+    statusMessage: writeStatusMessage(intent, entities, topic),
+    dependsOn,
+  };
+}
+
+/** The clause word that best explains the routing: a word of the card's name first, then the most specific. */
+function topicWord(index: CardIndex, agent: string, features: ReturnType<CardIndex['analyze']>): string | undefined {
+  const profile = index.profiles.find((p) => p.name === agent);
+  if (!profile) return undefined;
+  const names = nameWords(agent).map(stem);
+  const candidates = features.tokens
+    .filter((t) => profile.terms.has(t.stem) && !t.surface.includes(' '))
+    .map((t) => ({ t, rank: names.includes(t.stem) ? 10 - names.indexOf(t.stem) : (index.idf.get(t.stem) ?? 0) }));
+  candidates.sort((a, b) => b.rank - a.rank || a.t.index - b.t.index);
+  return candidates[0]?.t.surface;
+}
+
+/** Words by which a card says it owns a kind of work, whatever else its skills list. */
+const OWNER_WORDS = {
+  knowledge: ['policy', 'faq', 'question', 'knowledge', 'information'],
+  search: ['search', 'find', 'available', 'stock', 'catalogue'],
+  human: ['human', 'person', 'talk', 'complaint', 'escalation'],
+} as const;
+
+/** The card that most clearly owns a kind of work, by the owner words on it; undefined when none has any. */
+function ownerOf(index: CardIndex, kind: keyof typeof OWNER_WORDS): string | undefined {
+  const stems = OWNER_WORDS[kind].map(stem);
+  let best: { name: string; n: number } | undefined;
+  for (const p of index.profiles) {
+    const n = stems.filter((s) => p.terms.has(s)).length;
+    if (n > 0 && (!best || n > best.n)) best = { name: p.name, n };
+  }
+  return best?.name;
+}
+
+/** A first-person request to do something ("I want to", "please", "can you"), as opposed to asking how things work. */
+const REQUEST_WORDS =
+  /\b(i want|i'd like|i would like|i need|i wish|please|can you|could you|help me|let me|i'm trying|i am trying|want to|need to)\b/i;
+const REFERS_TO_THING = /\b(my|it|them|this|that|these|those|mine)\b|\bi (just )?(received|bought|ordered|got)\b/i;
+/** An add-on to something the shopper has or looks at: "to go with", "for my", "bought together". */
+const ADD_ON =
+  /\b(with|for my|to my|bought|ordered|got|together|bundles?|accessor\w*|complement\w*|match\w*|pair\w*)\b/i;
+
+/**
+ * Routing principles that hold whatever the cards' exact words:
+ * - someone else acting on the shopper's account is a security matter for a person;
+ * - a question about how things work (a policy, a time limit), with nothing of the shopper's to act on,
+ *   is answered from the knowledge base, not by the card that would do the thing;
+ * - "recommend X" with nothing bought to add it to is a product search.
+ */
+function applyPrinciples(index: CardIndex, clauses: ScoredClause[], message: string): void {
+  const human = ownerOf(index, 'human');
+  const knowledge = ownerOf(index, 'knowledge');
+  const search = ownerOf(index, 'search');
+  const compromised = isAccountCompromise(message);
+  for (const c of clauses) {
+    if (!c.agent) {
+      if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
+      continue;
+    }
+    const e = c.entities;
+    const ownThing = e.orderIds.length + e.itemIds.length + e.productIds.length > 0 || REFERS_TO_THING.test(c.text);
+    if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
+    else if (
+      knowledge &&
+      (c.question || /\bpolic/i.test(c.text)) &&
+      !ownThing &&
+      !REQUEST_WORDS.test(c.text) &&
+      e.products.length === 0 &&
+      ['return', 'refund', 'exchange', 'cancel', 'knowledge', 'track', 'unknown'].includes(c.intent ?? '')
+    )
+      c.agent = knowledge;
+    else if (search && /\b(recommend|suggest)/i.test(c.text) && e.products.length > 0 && !ADD_ON.test(c.text))
+      c.agent = search;
+  }
+}
+
+const ORDER_ACTIONS: ReadonlySet<TaskIntent> = new Set(['cancel', 'return', 'exchange', 'modify_items', 'address']);
+const CONSEQUENCE: ReadonlySet<TaskIntent> = new Set(['refund', 'payment', 'unknown', 'knowledge']);
+
+/**
+ * A piece that only follows from an order action next to it joins that action: the refund of a cancellation
+ * or a return ("cancel it and give me a full refund"), how it is paid back ("I want store credit"), the
+ * story behind it ("found it for half the price elsewhere"), or the same action said twice.
+ */
+function joinDependentClauses(clauses: ScoredClause[]): void {
+  const action = (c?: ScoredClause) => (c?.agent && c.intent && ORDER_ACTIONS.has(c.intent) ? c : undefined);
+  const story = (c: ScoredClause) =>
+    !c.question &&
+    /\b(bought|found|paid|saw|elsewhere|another store|other store)\b/i.test(c.text) &&
+    !REQUEST_WORDS.test(c.text) &&
+    c.entities.orderIds.length === 0 &&
+    ['product_search', 'product_detail', 'recommend', 'knowledge', 'unknown'].includes(c.intent ?? '');
+  for (let i = 0; i < clauses.length; i++) {
+    const c = clauses[i]!;
+    if (!c.agent || (c.intent && ORDER_ACTIONS.has(c.intent) && c.entities.orderIds.length)) continue;
+    const next = action(clauses[i + 1]);
+    const prev = action(clauses[i - 1]);
+    const neighbour = prev ?? next;
+    if (!neighbour || neighbour.agent === c.agent) continue;
+    const consequence = !c.question && c.entities.orderIds.length === 0 && CONSEQUENCE.has(c.intent ?? 'unknown');
+    const sameAction = c.intent !== undefined && c.intent === neighbour.intent;
+    if (consequence || sameAction || story(c)) c.agent = neighbour.agent;
+  }
+}

@@ -1,0 +1,243 @@
+import { ANSWER, callTool, type Decision, reply } from './decision.js';
+import { identityStep, latestUser, needsIdentity, targetOrder } from './order-lookup.js';
+import { itemLine, money, optionText } from './reply-templates.js';
+import type { TaskContext } from './task-context.js';
+import { stem } from './text-features.js';
+import {
+  type OrderItemView,
+  type OrderView,
+  paymentMethodLabel,
+  readVariants,
+  type UserView,
+} from './tool-output-readers.js';
+
+const CONFIRM = 'Please reply "yes" to confirm.';
+
+const methodLabel = (id: string | undefined, user?: UserView) =>
+  user?.paymentMethods.find((m) => m.id === id)?.label ?? paymentMethodLabel(id);
+const originalPayment = (o: OrderView) => o.payments.find((p) => p.type !== 'refund')?.methodId;
+const total = (items: OrderItemView[]) => items.reduce((s, i) => s + (i.price ?? 0), 0);
+
+/** Items of the order the shopper named by product word; all of them when none is named. */
+function namedItems(ctx: TaskContext, order: OrderView): OrderItemView[] {
+  const ids = ctx.values.itemIds.filter((id) => order.items.some((i) => i.itemId === id));
+  if (ids.length) return order.items.filter((i) => i.itemId && ids.includes(i.itemId));
+  const words = ctx.entities.products.flatMap((p) => p.toLowerCase().split(' ')).map(stem);
+  const named = order.items.filter((i) =>
+    i.name
+      .toLowerCase()
+      .split(/[^a-z]+/)
+      .map(stem)
+      .some((w) => words.includes(w)),
+  );
+  return named.length ? named : order.items;
+}
+
+function cancelStep(ctx: TaskContext): Decision | undefined {
+  if (ctx.called('cancel_pending_order').length) return undefined;
+  const t = targetOrder(ctx, (o) => o.status === 'pending', 'should I cancel');
+  if (t.decision) return t.decision;
+  const order = t.order;
+  if (!order)
+    return reply("I couldn't find a pending order on your account; only orders that haven't shipped can be cancelled.");
+  if (order.status !== 'pending')
+    return reply(
+      `Order ${order.orderId} is ${order.status}, so it can no longer be cancelled.${order.status === 'delivered' ? ' I can help you return it instead.' : ''}`,
+    );
+  const reason = ctx.entities.byMistake ? 'ordered by mistake' : 'no longer needed';
+  if (!ctx.entities.confirms)
+    return reply(
+      `Order ${order.orderId} is pending: ${order.items.map(itemLine).join('; ')}. Shall I cancel it (reason: ${reason})? The payment of ${money(total(order.items))} goes back to ${methodLabel(originalPayment(order))}. ${CONFIRM}`,
+    );
+  return callTool(ctx, 'cancel_pending_order', { order_id: order.orderId, reason });
+}
+
+function addressStep(ctx: TaskContext): Decision | undefined {
+  if (ctx.called('modify_pending_order_address').length || ctx.called('modify_user_address').length) return undefined;
+  const a = ctx.entities.address;
+  if (!a)
+    return reply('What is the new address? Please write it as: street, apartment (if any), city, state and zip code.');
+  const where = `${a.address1}${a.address2 ? `, ${a.address2}` : ''}, ${a.city}, ${a.state} ${a.zip}`;
+  const fields = {
+    address1: a.address1,
+    address2: a.address2,
+    city: a.city,
+    state: a.state,
+    country: a.country,
+    zip: a.zip,
+  };
+  if (!ctx.values.orderId && ctx.offered('modify_user_address')) {
+    if (!ctx.entities.confirms) return reply(`I'll change the default address on your account to ${where}. ${CONFIRM}`);
+    return callTool(ctx, 'modify_user_address', { user_id: ctx.customerId, ...fields });
+  }
+  const t = targetOrder(ctx, (o) => o.status === 'pending', 'should get the new address');
+  if (t.decision) return t.decision;
+  if (t.order?.status !== 'pending')
+    return reply(
+      `Only a pending order's address can be changed${t.order ? `; order ${t.order.orderId} is ${t.order.status}` : ''}.`,
+    );
+  if (!ctx.entities.confirms)
+    return reply(`I'll change the shipping address of order ${t.order.orderId} to ${where}. ${CONFIRM}`);
+  return callTool(ctx, 'modify_pending_order_address', { order_id: t.order.orderId, ...fields });
+}
+
+function paymentStep(ctx: TaskContext): Decision | undefined {
+  if (ctx.called('modify_pending_order_payment').length) return undefined;
+  const t = targetOrder(ctx, (o) => o.status === 'pending', 'should I change');
+  if (t.decision) return t.decision;
+  if (t.order?.status !== 'pending') return reply('Only a pending order can be paid another way.');
+  const user = latestUser(ctx);
+  if (!user)
+    return (
+      callTool(ctx, 'get_user_details', { user_id: ctx.customerId }) ??
+      reply('I cannot read your saved payment methods.')
+    );
+  const current = originalPayment(t.order);
+  const choices = user.paymentMethods.filter((m) => m.id !== current);
+  const pref = ctx.entities.paymentPreference;
+  const choice = pref
+    ? choices.find((m) => m.source === pref || m.id.startsWith(pref))
+    : choices.length === 1
+      ? choices[0]
+      : undefined;
+  if (!choice)
+    return reply(
+      `Order ${t.order.orderId} is paid with ${methodLabel(current, user)}. Which method should it use instead: ${choices.map((m) => m.label).join(', ') || 'you have no other saved method'}?`,
+    );
+  if (!ctx.entities.confirms)
+    return reply(
+      `I'll pay order ${t.order.orderId} with your ${choice.label} instead of ${methodLabel(current, user)}. ${CONFIRM}`,
+    );
+  return callTool(ctx, 'modify_pending_order_payment', { order_id: t.order.orderId, payment_method_id: choice.id });
+}
+
+/** Swaps an item for another variant: another size, colour or material of the same product. */
+const SWAP_TOOLS = { pending: 'modify_pending_order_items', delivered: 'exchange_delivered_order_items' } as const;
+
+/** Pending orders have items modified; delivered ones exchanged. */
+function swapStep(ctx: TaskContext): Decision | undefined {
+  if (ctx.called(SWAP_TOOLS.pending).length || ctx.called(SWAP_TOOLS.delivered).length) return undefined;
+  const swappable = (o: OrderView) =>
+    (o.status === 'pending' || o.status === 'delivered') && !!ctx.offered(SWAP_TOOLS[o.status]);
+  const t = targetOrder(ctx, swappable, 'is it');
+  if (t.decision) return t.decision;
+  const order = t.order;
+  if (!order || !swappable(order))
+    return reply(
+      `Items can be changed in a pending order, or exchanged from a delivered one${order ? `; order ${order.orderId} is ${order.status}` : ''}.`,
+    );
+  const tool = SWAP_TOOLS[order.status as 'pending' | 'delivered'];
+  const items = namedItems(ctx, order);
+  if (items.length !== 1 || !items[0]!.productId)
+    return reply(`Which item of order ${order.orderId} should I change: ${order.items.map(itemLine).join('; ')}?`);
+  const item = items[0]!;
+  const wants: Record<string, string> = {};
+  const keyLike = (re: RegExp) => Object.keys(item.options).find((k) => re.test(k));
+  const set = (re: RegExp, value?: string) => {
+    const k = keyLike(re);
+    if (k && value) wants[k] = value;
+  };
+  set(/size/i, ctx.entities.sizes[0]);
+  set(/colou?r/i, ctx.entities.colours[0]);
+  set(/material/i, ctx.entities.materials[0]);
+  if (!Object.keys(wants).length)
+    return reply(
+      `What should the ${item.name} (${Object.entries(item.options)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ')}) change to?`,
+    );
+  const product = [...ctx.transcript.runSteps, ...ctx.transcript.steps]
+    .filter((s) => s.ok && s.tool === 'get_product_details' && s.args.product_id === item.productId)
+    .at(-1);
+  if (!product)
+    return (
+      callTool(ctx, 'get_product_details', { product_id: item.productId }) ??
+      reply('I cannot look up the product options from here.')
+    );
+  const variants = readVariants(product.output).variants.filter(
+    (v) => v.available !== false && v.itemId !== item.itemId,
+  );
+  const fits = variants.filter((v) =>
+    Object.entries(wants).every(([k, w]) => v.options[k]?.toLowerCase() === w.toLowerCase()),
+  );
+  const sameRest = (v: (typeof fits)[number]) =>
+    Object.entries(item.options).filter(([k, x]) => !(k in wants) && v.options[k] === x).length;
+  const best = [...fits].sort((a, b) => sameRest(b) - sameRest(a))[0];
+  const wanted = Object.values(wants).join(', ');
+  if (!best) return reply(`The ${item.name} isn't available in ${wanted} right now.`);
+  const payment = originalPayment(order);
+  const diff = (best.price ?? 0) - (item.price ?? 0);
+  if (!ctx.entities.confirms)
+    return reply(
+      `I can swap your ${itemLine(item)} for ${optionText(best.options)} at ${money(best.price)} in order ${order.orderId}; the difference of ${money(Math.abs(diff))} is ${diff >= 0 ? 'charged to' : 'refunded to'} ${methodLabel(payment)}. ${CONFIRM}`,
+    );
+  return callTool(ctx, tool, {
+    order_id: order.orderId,
+    item_ids: [item.itemId],
+    new_item_ids: [best.itemId],
+    payment_method_id: payment,
+  });
+}
+
+function returnStep(ctx: TaskContext): Decision | undefined {
+  if (ctx.called('return_delivered_order_items').length) return undefined;
+  const t = targetOrder(ctx, (o) => o.status === 'delivered', 'should I return');
+  if (t.decision) return t.decision;
+  const order = t.order;
+  if (ctx.intent === 'refund' && order && order.status !== 'delivered') return undefined;
+  if (!order) return reply("I couldn't find a delivered order on your account; only delivered orders can be returned.");
+  if (order.status !== 'delivered')
+    return reply(
+      `Order ${order.orderId} is ${order.status}; only delivered orders can be returned.${order.status === 'pending' ? ' It can still be cancelled instead.' : ''}`,
+    );
+  const items = namedItems(ctx, order);
+  const user = latestUser(ctx);
+  const gift =
+    ctx.entities.paymentPreference === 'gift_card'
+      ? user?.paymentMethods.find((m) => m.source === 'gift_card')
+      : undefined;
+  if (ctx.entities.paymentPreference === 'gift_card' && !user && ctx.customerId)
+    return callTool(ctx, 'get_user_details', { user_id: ctx.customerId });
+  const method = gift?.id ?? originalPayment(order);
+  if (!ctx.entities.confirms)
+    return reply(
+      `I can return ${items.map(itemLine).join('; ')} from order ${order.orderId}. The refund of ${money(total(items))} goes to ${methodLabel(method, user)} once the items arrive. ${CONFIRM}`,
+    );
+  return callTool(ctx, 'return_delivered_order_items', {
+    order_id: order.orderId,
+    item_ids: items.flatMap((i) => i.itemId ?? []),
+    payment_method_id: method,
+  });
+}
+
+/** Status questions read the named order, or every order of a small account. */
+function trackStep(ctx: TaskContext): Decision | undefined {
+  return targetOrder(ctx, () => false, 'do you mean').decision;
+}
+
+/** The order recipe for the task's intent, with identity first; undefined when the task is not about orders. */
+export function orderRecipe(ctx: TaskContext): Decision | undefined {
+  if (!needsIdentity(ctx)) return undefined;
+  return identityStep(ctx) ?? orderIntentStep(ctx) ?? ANSWER;
+}
+
+function orderIntentStep(ctx: TaskContext): Decision | undefined {
+  switch (ctx.intent) {
+    case 'track':
+      return trackStep(ctx);
+    case 'cancel':
+      return ctx.offered('cancel_pending_order') ? cancelStep(ctx) : trackStep(ctx);
+    case 'address':
+      return addressStep(ctx);
+    case 'payment':
+      return paymentStep(ctx);
+    case 'modify_items':
+    case 'exchange':
+      return ctx.offered(SWAP_TOOLS.pending) || ctx.offered(SWAP_TOOLS.delivered) ? swapStep(ctx) : trackStep(ctx);
+    case 'return':
+    case 'refund':
+      return ctx.offered('return_delivered_order_items') ? returnStep(ctx) : trackStep(ctx);
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,88 @@
+import type { ChatMessage, ChatRequest } from './wire.js';
+
+/** An agent as the planner's prompt lists it. */
+export interface CardSummary {
+  name: string;
+  description: string;
+  skills: string[];
+}
+
+/** What the planner needs, read from a planning request the way a model reads its prompt. */
+export interface PlanBrief {
+  /** The latest shopper message. */
+  message: string;
+  /** Earlier transcript, oldest first (may end with `message`). */
+  history: { role: 'user' | 'assistant'; text: string; agentName?: string }[];
+  cards: CardSummary[];
+  defaultAgent: string;
+}
+
+/** `- Name: description` then `  Skills: a; b` in the system prompt's agent list. */
+const CARD_LINE = /^- ([A-Za-z0-9_-]+): (.*)$/;
+const SKILLS_LINE = /^\s+Skills: (.*)$/;
+const DEFAULT_AGENT = /small talk is one task for ([A-Za-z0-9_-]+)/;
+const AUTHOR_NOTE = /^\[System Note\] The assistant message above was authored by ([A-Za-z0-9_-]+)\./;
+
+/** Whether a request asks for a plan: structured output whose schema has `tasks`. */
+export function isPlanRequest(request: ChatRequest): boolean {
+  const schema = request.responseFormat?.schema;
+  const props = schema?.properties;
+  return request.responseFormat?.name === 'plan' || (!!props && typeof props === 'object' && 'tasks' in props);
+}
+
+/** Reads the agent list, the default agent and the conversation from a planning request. */
+export function readPlanBrief(request: ChatRequest): PlanBrief {
+  const system = request.messages
+    .filter((m) => m.role === 'system')
+    .map((m) => m.content)
+    .join('\n');
+  const cards: CardSummary[] = [];
+  for (const line of system.split('\n')) {
+    const card = CARD_LINE.exec(line);
+    if (card) {
+      cards.push({ name: card[1]!, description: card[2]!, skills: [] });
+      continue;
+    }
+    const skills = SKILLS_LINE.exec(line);
+    const last = cards.at(-1);
+    if (skills && last && skills[1] !== '(none listed)')
+      last.skills = skills[1]!
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean);
+  }
+  const named = DEFAULT_AGENT.exec(system)?.[1];
+  const defaultAgent =
+    named ?? cards.find((c) => /general|support/i.test(c.name))?.name ?? cards[0]?.name ?? 'GeneralSupportAgent';
+  const history = readConversation(request.messages);
+  const message = [...history].reverse().find((h) => h.role === 'user')?.text ?? '';
+  return { message, history, cards, defaultAgent };
+}
+
+/**
+ * The shopper's and the agents' messages, with each assistant message's author taken from the system
+ * note after it. A user message right after an assistant message with no author note is the caller's
+ * own follow-up to the planner (a retry after an invalid plan), not the shopper's: it is skipped.
+ */
+function readConversation(messages: readonly ChatMessage[]): PlanBrief['history'] {
+  const out: PlanBrief['history'] = [];
+  let unattributed = false;
+  for (const m of messages) {
+    if (m.role === 'assistant') {
+      if (m.content === null) continue;
+      out.push({ role: 'assistant', text: m.content });
+      unattributed = true;
+    } else if (m.role === 'system') {
+      const author = AUTHOR_NOTE.exec(m.content)?.[1];
+      const last = out.at(-1);
+      if (author && last?.role === 'assistant') {
+        last.agentName = author;
+        unattributed = false;
+      }
+    } else if (m.role === 'user') {
+      if (!unattributed) out.push({ role: 'user', text: m.content });
+      unattributed = false;
+    }
+  }
+  return out.filter((h) => h.role === 'user' || h.agentName !== undefined);
+}

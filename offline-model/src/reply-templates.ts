@@ -1,0 +1,364 @@
+import type { Entities } from './entity-extractor.js';
+import type { ToolStep } from './task-transcript.js';
+import { describeProduct } from './task-wording.js';
+import { rawWords, STOP_WORDS, stem } from './text-features.js';
+import {
+  type ArticleView,
+  field,
+  nested,
+  type OrderView,
+  paymentMethodLabel,
+  readArticles,
+  readOrder,
+  readRecommendations,
+  readUser,
+  readVariants,
+  type VariantView,
+} from './tool-output-readers.js';
+
+/** Prices as shoppers read them: $47.84. */
+export const money = (x: number | undefined) => (x === undefined ? '' : `$${x.toFixed(2)}`);
+/** Option values, with their name where a bare value would be unclear ("size 12", "waterproof yes"). */
+export const optionText = (o: Record<string, string>) =>
+  Object.entries(o)
+    .map(([k, v]) => (/^(\d+(\.\d+)?|yes|no|true|false)$/i.test(v) ? `${k} ${v}` : v))
+    .join(', ');
+const list = (xs: string[]) => (xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
+
+export function itemLine(i: { name: string; options: Record<string, string>; price?: number }): string {
+  const opts = optionText(i.options);
+  return `${i.name}${opts ? ` (${opts})` : ''}${i.price !== undefined ? ` ${money(i.price)}` : ''}`;
+}
+
+/** Whether the order has left the warehouse, said plainly, with when, carrier and tracking when known. */
+function shippingPhrase(order: OrderView): string {
+  const when = (at?: string) => (at ? ` on ${at}` : '');
+  const carrier = order.carriers.length ? ` with ${list(order.carriers)}` : '';
+  const tracking = order.trackingIds.length
+    ? ` Tracking number: ${order.trackingIds.join(', ')}${order.carriers.length ? '' : ' (the tracking page shows the carrier and each scan)'}.`
+    : '';
+  switch (order.status) {
+    case 'pending':
+      return 'has not shipped yet: it is still being prepared, so it can still be changed or cancelled.';
+    case 'pending (item modified)':
+      return 'has not shipped yet. Its items were changed, so it can no longer be changed or cancelled.';
+    case 'processed':
+      return `has shipped${when(order.shippedAt)}${carrier}: it is packed and on its way to you.${tracking}`;
+    case 'delivered':
+      return `was delivered${when(order.deliveredAt)}${carrier}.${tracking}`;
+    case 'cancelled':
+      return 'was cancelled and will not ship.';
+    case 'return requested':
+      return `was delivered, and a return is in progress.${tracking}`;
+    case 'exchange requested':
+      return `was delivered, and an exchange is in progress.${tracking}`;
+    default: {
+      const status = order.status ? `is ${order.status}` : 'is on file';
+      return order.trackingIds.length
+        ? `${status}. It has shipped${when(order.shippedAt)}${carrier}.${tracking}`
+        : `${status}.`;
+    }
+  }
+}
+
+/** "Your order #W2611340 has shipped: ... Tracking number: 357962501027. Items: ..." */
+function renderOrder(order: OrderView): string {
+  const parts = [`Your order ${order.orderId} ${shippingPhrase(order)}`];
+  if (order.items.length) parts.push(`Items: ${order.items.map(itemLine).join('; ')}.`);
+  if (order.address && order.status?.startsWith('pending')) parts.push(`Shipping to ${order.address}.`);
+  return parts.join(' ');
+}
+
+/** What a cancellation, return or exchange did, from the fields the store records on the order. */
+function renderOrderChange(tool: string, order: OrderView): string {
+  const named = (ids: string[]) =>
+    list(order.items.filter((i) => i.itemId && ids.includes(i.itemId)).map((i) => i.name));
+  if (tool === 'cancel_pending_order') {
+    const refunds = order.payments.filter((p) => p.type === 'refund');
+    const refund = refunds.length
+      ? ` ${refunds.map((r) => `${money(r.amount)} goes back to ${paymentMethodLabel(r.methodId)}`).join('; ')}.`
+      : '';
+    return `Order ${order.orderId} is now ${order.status ?? 'cancelled'}${order.cancelReason ? ` (${order.cancelReason})` : ''}.${refund}`;
+  }
+  if (tool === 'return_delivered_order_items') {
+    const items = order.items.filter((i) => i.itemId && order.returnItemIds.includes(i.itemId));
+    return `Your return of ${named(order.returnItemIds) || 'the items'} from order ${order.orderId} is requested. The refund of ${money(items.reduce((s, i) => s + (i.price ?? 0), 0))} goes to ${paymentMethodLabel(order.returnMethodId)} once the items arrive.`;
+  }
+  const diff = order.exchangeDifference;
+  const settle =
+    diff === undefined || diff === 0
+      ? ''
+      : ` The price difference of ${money(Math.abs(diff))} is ${diff > 0 ? 'charged to' : 'refunded to'} ${paymentMethodLabel(order.exchangeMethodId)}.`;
+  return `Your exchange of ${named(order.exchangeItemIds) || 'the items'} from order ${order.orderId} is requested (new item ${order.exchangeNewItemIds.join(', ')}).${settle}`;
+}
+
+/** What the shopper asked to see besides name, options and price. */
+export interface ListingView {
+  /** Item ids, only when the shopper asks for them. */
+  ids: boolean;
+  /** Out-of-stock variants, only when the shopper asks for them. */
+  outOfStock: boolean;
+}
+
+/** Reads what a question asks to see: "with the item ids", "even if sold out". */
+export function listingFor(question: string): ListingView {
+  return {
+    ids: /\b(item|product|variant)[ -]?(ids?|numbers?)\b|\bsku\b|\bids\b/i.test(question),
+    outOfStock: /\b(out[ -]of[ -]stock|sold[ -]out|unavailable|not in stock|even if)\b/i.test(question),
+  };
+}
+
+/** "- Running Shoes (size 10, white, leather, sole EVA): $154.75" */
+function variantLine(v: VariantView, show: ListingView, said?: string): string {
+  const opts = optionText(v.options);
+  const stock = v.available === false ? ', out of stock' : '';
+  const id = show.ids && v.itemId ? ` (item ${v.itemId})` : '';
+  const head = said ?? `${v.name ?? 'Item'}${opts ? ` (${opts})` : ''}`;
+  return `- ${head}${v.price !== undefined ? `: ${money(v.price)}` : ''}${stock}${id}`;
+}
+
+/** Up to five variants: in stock only unless the shopper asked, available ones first. */
+function renderVariants(variants: VariantView[], heading: string, show: ListingView): string {
+  const shown = show.outOfStock ? variants : variants.filter((v) => v.available !== false);
+  const sorted = [...shown].sort((a, b) => Number(b.available ?? true) - Number(a.available ?? true));
+  return [heading, ...sorted.slice(0, 5).map((v) => variantLine(v, show))].join('\n');
+}
+
+/** The options the shopper asked for, each with the option keys that may hold it. */
+function wantedOptions(e: Entities): { key: RegExp; value: string; say: (v: string) => string }[] {
+  const out: { key: RegExp; value: string; say: (v: string) => string }[] = [];
+  if (e.sizes[0]) out.push({ key: /size/i, value: e.sizes[0], say: (v) => `size ${v}` });
+  if (e.colours[0]) out.push({ key: /colou?r/i, value: e.colours[0], say: (v) => v });
+  if (e.materials[0]) out.push({ key: /material/i, value: e.materials[0], say: (v) => v });
+  return out;
+}
+
+/**
+ * A near miss, said by what matches and what differs: "Running Shoes in size 9, but yellow (...)".
+ * Options the shopper did not ask about follow in brackets.
+ */
+function alternativeText(v: VariantView, wants: ReturnType<typeof wantedOptions>): string {
+  const same: string[] = [];
+  const differs: string[] = [];
+  const asked = new Set<string>();
+  for (const w of wants) {
+    const key = Object.keys(v.options).find((k) => w.key.test(k));
+    if (!key) continue;
+    asked.add(key);
+    const value = v.options[key]!;
+    (value.toLowerCase() === w.value.toLowerCase() ? same : differs).push(w.say(value));
+  }
+  const rest = optionText(Object.fromEntries(Object.entries(v.options).filter(([k]) => !asked.has(k))));
+  return `${v.name ?? 'Item'}${same.length ? ` in ${list(same)}` : ''}${differs.length ? `${same.length ? ',' : ''} but ${list(differs)}` : ''}${rest ? ` (${rest})` : ''}`;
+}
+
+/** Size is fit: a near miss in the right size comes before one in the wrong size, whatever else differs. */
+function sizeFits(v: VariantView, e: Entities): boolean {
+  const size = e.sizes[0];
+  if (!size) return true;
+  const key = Object.keys(v.options).find((k) => /size/i.test(k));
+  return !key || v.options[key]!.toLowerCase() === size.toLowerCase();
+}
+
+function renderAlternatives(alternatives: VariantView[], e: Entities, what: string, show: ListingView): string {
+  const wants = wantedOptions(e);
+  const shown = (show.outOfStock ? alternatives : alternatives.filter((v) => v.available !== false))
+    .map((v, i) => ({ v, i, fits: sizeFits(v, e) }))
+    .sort((a, b) => Number(b.fits) - Number(a.fits) || a.i - b.i)
+    .slice(0, 5);
+  if (!shown.length) return `Nothing matches ${what} exactly, and nothing close is in stock right now.`;
+  const lines = shown.map(({ v }) => variantLine(v, show, alternativeText(v, wants)));
+  return [`Nothing matches ${what} exactly. The closest options in stock, and how they differ:`, ...lines].join('\n');
+}
+
+function renderSearch(step: ToolStep, e: Entities, show: ListingView): string {
+  const { variants, alternatives } = readVariants(step.output);
+  const query = typeof step.args.query === 'string' ? step.args.query : '';
+  const what = e.products.length ? describeProduct(e) : query || 'that';
+  const inStock = show.outOfStock ? variants : variants.filter((v) => v.available !== false);
+  if (inStock.length) return renderVariants(variants, `Here is what I found for ${what}:`, show);
+  if (variants.length)
+    return `${what.charAt(0).toUpperCase()}${what.slice(1)}: we carry it, but it is out of stock right now.${alternatives.length ? `\n${renderAlternatives(alternatives, e, what, show).split('\n').slice(1).join('\n')}` : ''}`;
+  if (alternatives.length) return renderAlternatives(alternatives, e, what, show);
+  return `I couldn't find ${what} in our catalogue.`;
+}
+
+function renderProduct(step: ToolStep, e: Entities, show: ListingView): string {
+  const { variants } = readVariants(step.output);
+  const name = field(step.output, 'name') ?? 'This product';
+  if (!variants.length) return `${name}: I have no variants on file.`;
+  const available = variants.filter((v) => v.available !== false);
+  const prices = variants.flatMap((v) => (v.price === undefined ? [] : [v.price]));
+  const wanted = [...e.colours, ...e.sizes, ...e.materials].map((w) => w.toLowerCase());
+  const matching = wanted.length
+    ? variants.filter((v) => wanted.every((w) => Object.values(v.options).some((o) => o.toLowerCase() === w)))
+    : variants;
+  const head = `${name} comes in ${variants.length} variants, ${available.length} in stock${
+    prices.length ? `, from ${money(Math.min(...prices))} to ${money(Math.max(...prices))}` : ''
+  }.`;
+  return renderVariants(matching.length ? matching : variants, head, { ...show, outOfStock: true });
+}
+
+/** The lines of a document or article that share the most words with the question. */
+function relevantLines(text: string, question: string, max = 3): string[] {
+  const q = new Set(
+    rawWords(question)
+      .filter((w) => w.length > 2 && !STOP_WORDS.has(w))
+      .map(stem),
+  );
+  const lines = text
+    .split(/(?<=[.!?])\s+|\n+/)
+    .map((l) => l.replace(/^[#*\-\s]+/, '').trim())
+    .filter((l) => l.length > 3);
+  const scored = lines.map((l, i) => ({
+    l,
+    i,
+    n: new Set(
+      rawWords(l)
+        .map(stem)
+        .filter((w) => q.has(w)),
+    ).size,
+  }));
+  const best = scored
+    .filter((s) => s.n > 0)
+    .sort((a, b) => b.n - a.n || a.i - b.i)
+    .slice(0, max);
+  return (best.length ? best : scored.slice(0, Math.min(max, 2))).sort((a, b) => a.i - b.i).map((s) => s.l);
+}
+
+/** Answer from knowledge articles, citing the title. */
+export function renderArticles(articles: ArticleView[], question: string): string {
+  const best = articles[0];
+  if (!best) return "I couldn't find anything about that in our help articles.";
+  const lines = relevantLines(best.content, question);
+  return `According to our "${best.title}" article: ${lines.join(' ')}`;
+}
+
+function renderRecommendations(step: ToolStep): string {
+  const { recommendations, note } = readRecommendations(step.output);
+  if (!recommendations.length)
+    return note ? `I have no strong recommendation to add: ${note}` : 'I have no recommendation to add for that.';
+  const lines = recommendations.slice(0, 3).map((r) => {
+    const why = r.because
+      ? ` (often bought with the ${r.because}${r.ordersTogether ? `: together in ${r.ordersTogether} orders` : ''})`
+      : '';
+    const item = r.items[0];
+    const offer = item ? `, e.g. ${optionText(item.options) || 'item'} at ${money(item.price)}` : '';
+    return `- ${r.name}${why}${offer}`;
+  });
+  return ['Customers who bought this often add:', ...lines].join('\n');
+}
+
+function renderTicket(output: unknown, hours: { open: boolean; summary: string }): string {
+  const ticket = nested(output, 'ticket') ?? output;
+  const id = field(ticket, 'ticket_id', 'id');
+  const priority = field(ticket, 'priority');
+  const head = `I've passed your request to a colleague${id ? ` (ticket ${id}${priority ? `, ${priority} priority` : ''})` : ''}.`;
+  return hours.open
+    ? `${head} A person will pick it up shortly.`
+    : `${head} Our team is available ${hours.summary}; someone will get back to you then.`;
+}
+
+/** How one tool result reads in the reply, or undefined for results the reply does not mention. */
+export function renderStep(
+  step: ToolStep,
+  ctx: { entities: Entities; question: string; hours: { open: boolean; summary: string } },
+): string | undefined {
+  if (!step.ok) return undefined;
+  const o = step.output;
+  switch (step.tool) {
+    case 'find_user_id_by_email':
+    case 'find_user_id_by_name_zip':
+      return undefined;
+    case 'get_order_details':
+    case 'modify_pending_order_address':
+    case 'modify_pending_order_payment':
+    case 'modify_pending_order_items': {
+      const order = readOrder(o);
+      return order ? renderOrder(order) : renderGeneric(step);
+    }
+    case 'cancel_pending_order':
+    case 'return_delivered_order_items':
+    case 'exchange_delivered_order_items': {
+      const order = readOrder(o);
+      return order ? renderOrderChange(step.tool, order) : renderGeneric(step);
+    }
+    case 'get_user_details': {
+      const user = readUser(o);
+      if (!user) return renderGeneric(step);
+      return user.orderIds.length
+        ? `I see ${user.orderIds.length === 1 ? 'one order' : `${user.orderIds.length} orders`} on your account: ${list(user.orderIds)}.`
+        : "I don't see any orders on your account.";
+    }
+    case 'modify_user_address':
+      return 'Your default address is updated; existing orders keep the address they were placed with.';
+    case 'search_products':
+      return renderSearch(step, ctx.entities, listingFor(ctx.question));
+    case 'get_product_details':
+      return renderProduct(step, ctx.entities, listingFor(ctx.question));
+    case 'read_product_document': {
+      const doc = field(o, 'document', 'content', 'text') ?? (typeof o === 'string' ? o : undefined);
+      const name = field(o, 'name') ?? 'the product';
+      return doc
+        ? `From the product document for ${name}: ${relevantLines(doc, ctx.question).join(' ')}`
+        : renderGeneric(step);
+    }
+    case 'list_all_product_types': {
+      const names = o && typeof o === 'object' ? (Array.isArray(o) ? o.map(String) : Object.keys(o)) : [];
+      return names.length ? `We sell: ${list(names)}.` : renderGeneric(step);
+    }
+    case 'recommend_related':
+      return renderRecommendations(step);
+    case 'search_knowledge':
+      return renderArticles(readArticles(o), ctx.question);
+    case 'validate_email':
+      return nested(o, 'valid') === false
+        ? `That email address doesn't look right: ${field(o, 'reason') ?? 'please check it'}.`
+        : undefined;
+    case 'create_lead': {
+      const interest = field(o, 'interest') ?? 'updates';
+      return `You're signed up: we'll write to ${field(o, 'email') ?? 'you'} about ${interest}.`;
+    }
+    case 'subscribe_back_in_stock': {
+      const name = field(o, 'product_name') ?? 'the item';
+      const opts = optionText((nested(o, 'options') as Record<string, string>) ?? {});
+      const already = nested(o, 'already_subscribed') === true;
+      return `${already ? 'You were already on the list: we' : 'Done: we'}'ll email ${field(o, 'email') ?? 'you'} when the ${name}${opts ? ` (${opts})` : ''} is back in stock.`;
+    }
+    case 'create_ticket':
+    case 'transfer_to_human_agents':
+      return renderTicket(o, ctx.hours);
+    case 'request_user_info':
+      return `Please fill in the short form (${
+        (nested(o, 'fields') as { label?: string }[] | undefined)
+          ?.map((f) => f.label)
+          .filter(Boolean)
+          .join(', ') || 'your details'
+      }) so a colleague can reach you.`;
+    default:
+      return renderGeneric(step);
+  }
+}
+
+/** A tool this provider has no template for: its scalar fields, plainly. */
+function renderGeneric(step: ToolStep): string {
+  const label = step.tool.replace(/_/g, ' ');
+  const o = step.output;
+  if (o === null || o === undefined) return `Done: ${label}.`;
+  if (typeof o !== 'object') return `${label}: ${String(o)}`;
+  const entries = Object.entries(o as Record<string, unknown>)
+    .filter(([, v]) => v !== null && ['string', 'number', 'boolean'].includes(typeof v))
+    .slice(0, 6)
+    .map(([k, v]) => `${k.replace(/_/g, ' ')}: ${String(v)}`);
+  return entries.length ? `${capitalise(label)}: ${entries.join('; ')}.` : `Done: ${label}.`;
+}
+
+/** A failed tool call, explained without jargon. */
+export function explainError(step: ToolStep): string {
+  const message = (step.error ?? 'it failed').replace(/\s+/g, ' ').trim();
+  if (step.code === 'TIMEOUT') return 'Our system took too long to answer. Please try again in a moment.';
+  if (step.code === 'FORBIDDEN') return `I can't do that: ${message}`;
+  return `I couldn't ${step.tool.replace(/_/g, ' ')}: ${message}`;
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

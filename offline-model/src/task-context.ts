@@ -1,0 +1,185 @@
+import { type Entities, extractEntities } from './entity-extractor.js';
+import type { TaskBrief } from './task-brief.js';
+import { classifyIntent, type TaskIntent } from './task-intent.js';
+import { readTaskTranscript, type TaskTranscript, type ToolStep, toolPart } from './task-transcript.js';
+import { createTextAnalyzer, rawWords, stem, type TextFeatures } from './text-features.js';
+import type { ArgumentValues } from './tool-arguments.js';
+import { readUserId, readVariants } from './tool-output-readers.js';
+import type { ChatRequest, ToolSpec } from './wire.js';
+
+/** Everything the specialist rules look at for one model call. */
+export interface TaskContext {
+  hints: TaskBrief;
+  tools: ToolSpec[];
+  transcript: TaskTranscript;
+  /** The shopper's words for this task (quoted from the instruction when the planner quoted them). */
+  request: string;
+  features: TextFeatures;
+  entities: Entities;
+  intent: TaskIntent;
+  /** From the hints, or identified by a tool earlier in this task. */
+  customerId?: string;
+  values: ArgumentValues;
+  /** The offered tool whose name (after its server) is `tool`, if any. */
+  offered(tool: string): ToolSpec | undefined;
+  /** Steps of this task that called `tool`, oldest first. */
+  called(tool: string): ToolStep[];
+  /** The latest successful output of `tool` in this task, or earlier in this run. */
+  latest(tool: string): ToolStep | undefined;
+}
+
+const QUOTED = /The customer wrote: "([\s\S]*)"/;
+
+/** Builds the task context: entities from the instruction, the message, then earlier user messages. */
+export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskContext {
+  const transcript = readTaskTranscript(request.messages);
+  const tools = request.tools ?? [];
+  const quoted = QUOTED.exec(hints.instruction)?.[1];
+  const ask = quoted ?? hints.instruction;
+  const analyze = createTextAnalyzer([]);
+  const features = analyze(ask);
+  const own = extractEntities(hints.instruction);
+  const message = extractEntities(hints.userMessage);
+  const earlier = transcript.earlierUserTexts.map(extractEntities).reverse();
+  const first = <T>(pick: (e: Entities) => T | undefined, ...sources: Entities[]) => {
+    for (const s of sources) {
+      const v = pick(s);
+      if (v !== undefined && !(Array.isArray(v) && v.length === 0)) return v;
+    }
+    return undefined;
+  };
+  // Identity and order details carry over from earlier messages; product words stay with their task.
+  const entities: Entities = {
+    ...own,
+    orderIds: first((e) => e.orderIds, own, message, ...earlier) ?? [],
+    emails: first((e) => e.emails, own, message, ...earlier) ?? [],
+    name: first((e) => e.name, own, message, ...earlier),
+    zip: first((e) => e.zip, own, message, ...earlier),
+    address: first((e) => e.address, own, message),
+    confirms: extractEntities(hints.userMessage).confirms,
+  };
+  const all = [...transcript.runSteps, ...transcript.steps];
+  const identified = [...transcript.steps]
+    .reverse()
+    .find((s) => s.ok && /^find_user_id/.test(s.tool) && readUserId(s.output));
+  const customerId = hints.customerId ?? (identified ? readUserId(identified.output) : undefined);
+  // Classify on what this task's text says, not on ids carried over from earlier messages.
+  let intent = classifyIntent(features, own);
+  // "yes", "it's jane@example.com" or "the blue one" continues the earlier request: take its intent and
+  // what the shopper said then (address, item, size, colour...), unless this message says otherwise.
+  const details =
+    entities.confirms ||
+    own.emails.length ||
+    own.orderIds.length ||
+    own.name ||
+    own.address ||
+    refersToOption(ask, own);
+  if ((intent === 'unknown' || intent === 'greeting') && details) {
+    const continued = continueEarlierRequest(transcript.earlierUserTexts, ask, analyze);
+    if (continued) {
+      intent = continued.intent;
+      const before = continued.entities;
+      for (const key of ['products', 'colours', 'sizes', 'materials', 'itemIds', 'productIds'] as const)
+        if (entities[key].length === 0) entities[key] = before[key];
+      entities.address ??= before.address;
+      entities.fit ??= before.fit;
+      entities.paymentPreference ??= before.paymentPreference;
+      entities.byMistake ||= before.byMistake;
+    }
+  }
+  const stems = new Set(rawWords(`${ask} ${hints.userMessage}`).map(stem));
+  // The shopper's qualifiers ("men's") stay in the query: the store decides what they mean.
+  const searchWords = [
+    ...(entities.fit ? [entities.fit] : []),
+    ...entities.colours,
+    ...entities.materials,
+    ...entities.products,
+    ...entities.specs,
+  ];
+  const values: ArgumentValues = {
+    text: ask.trim(),
+    query: searchWords.join(' '),
+    email: entities.emails[0],
+    orderId: entities.orderIds[0],
+    customerId,
+    productId: entities.productIds[0],
+    itemIds: entities.itemIds,
+    firstName: entities.name?.firstName,
+    lastName: entities.name?.lastName,
+    zip: entities.zip,
+    phone: /(\+?\d[\d\s().-]{7,}\d)/.exec(hints.userMessage.replace(/#?W\d+|\b\d{10}\b/g, ' '))?.[1]?.trim(),
+    address: entities.address,
+    color: entities.colours[0],
+    size: entities.sizes[0],
+    material: entities.materials[0],
+    maxPrice: entities.maxPrice,
+    minPrice: entities.minPrice,
+    // Product words go in the search query, which the store interprets; an exact type filter would drop synonyms.
+    productType: undefined,
+    inStock: /\b(in stock|available now|can (i )?order now)\b/i.test(ask) ? true : undefined,
+    numbers: entities.numbers,
+    urgent: entities.urgent,
+    upset: features.tokens.some((t) => t.stem === stem('upset') || t.stem === stem('complaint')),
+    stems,
+  };
+  return {
+    hints,
+    tools,
+    transcript,
+    request: ask,
+    features,
+    entities,
+    intent,
+    customerId,
+    values,
+    offered: (tool) => tools.find((t) => toolPart(t.name) === tool),
+    called: (tool) => transcript.steps.filter((s) => s.tool === tool),
+    latest: (tool) => [...all].reverse().find((s) => s.tool === tool && s.ok),
+  };
+}
+
+/** Product and item ids from earlier search results of this run ("what goes with it?"). */
+export function runProductIds(ctx: TaskContext): { productId?: string; itemId?: string } {
+  for (const s of [...ctx.transcript.runSteps, ...ctx.transcript.steps].reverse()) {
+    if (!s.ok) continue;
+    const v = readVariants(s.output).variants[0];
+    if (v?.productId || v?.itemId) return { productId: v.productId, itemId: v.itemId };
+  }
+  return {};
+}
+
+/** "the blue one", "that one", "the second one", "the XL": a choice among options listed before. */
+function refersToOption(text: string, e: Entities): boolean {
+  const short = text.trim().split(/\s+/).length <= 8;
+  const pointer =
+    /\b(the|that|this)\s+(\w+\s+){0,2}(one|option|variant)\b|^\s*(the\s+)?(first|second|third|last)\b/i.test(text);
+  return short && (pointer || e.colours.length + e.sizes.length + e.materials.length > 0);
+}
+
+/**
+ * The latest earlier request this message continues: the most recent earlier shopper message with an
+ * intent of its own, and everything stated from it up to now (later statements win: a corrected
+ * address replaces the first one).
+ */
+function continueEarlierRequest(
+  earlierTexts: string[],
+  current: string,
+  analyze: (text: string) => TextFeatures,
+): { intent: TaskIntent; entities: Entities } | undefined {
+  // The history ends with this turn's own message; the request it continues came before.
+  const texts = earlierTexts.at(-1)?.trim() === current.trim() ? earlierTexts.slice(0, -1) : earlierTexts;
+  for (let i = texts.length - 1; i >= 0; i--) {
+    const before = extractEntities(texts[i]!);
+    const intent = classifyIntent(analyze(texts[i]!), before);
+    if (intent === 'unknown' || intent === 'greeting') continue;
+    const merged = before;
+    for (const text of texts.slice(i + 1)) {
+      const later = extractEntities(text);
+      merged.address = later.address ?? merged.address;
+      for (const key of ['colours', 'sizes', 'materials', 'itemIds', 'products'] as const)
+        if (later[key].length) merged[key] = later[key];
+    }
+    return { intent, entities: merged };
+  }
+  return undefined;
+}

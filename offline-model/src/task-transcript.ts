@@ -1,0 +1,104 @@
+import type { ChatMessage } from './wire.js';
+
+/** One tool call and what came back. */
+export interface ToolStep {
+  callId: string;
+  /** Function name as offered: `store__get_order_details`. */
+  name: string;
+  /** Tool name without its server: `get_order_details`. */
+  tool: string;
+  args: Record<string, unknown>;
+  ok: boolean;
+  output?: unknown;
+  error?: string;
+  code?: string;
+}
+
+export interface TaskTranscript {
+  /** This task's own loop: calls made after the final user message, with their results. */
+  steps: ToolStep[];
+  /** Assistant turns in this task's loop (each one model call that asked for tools). */
+  turns: number;
+  /** Tool results earlier in this run (other tasks' work), oldest first: "it" may refer to them. */
+  runSteps: ToolStep[];
+  /** Earlier user messages of the conversation, oldest first (not the task message). */
+  earlierUserTexts: string[];
+}
+
+/** `store__get_order_details` → `get_order_details`; hand-off names stay as they are. */
+export const toolPart = (functionName: string) => {
+  const i = functionName.indexOf('__');
+  return i < 0 ? functionName : functionName.slice(i + 2);
+};
+
+/**
+ * Reads the messages the core sends for a task: system prompt, earlier conversation, the task's
+ * user message, then this task's own assistant/tool turns.
+ */
+export function readTaskTranscript(messages: readonly ChatMessage[]): TaskTranscript {
+  let last = -1;
+  for (let i = messages.length - 1; i >= 0; i--)
+    if (messages[i]!.role === 'user') {
+      last = i;
+      break;
+    }
+  let previousUser = -1;
+  for (let i = last - 1; i >= 0; i--)
+    if (messages[i]!.role === 'user') {
+      previousUser = i;
+      break;
+    }
+  const earlierUserTexts = messages.slice(0, Math.max(last, 0)).flatMap((m) => (m.role === 'user' ? [m.content] : []));
+  const loop = last < 0 ? messages : messages.slice(last + 1);
+  return {
+    steps: collectSteps(loop),
+    turns: loop.filter((m) => m.role === 'assistant').length,
+    runSteps: previousUser < 0 ? [] : collectSteps(messages.slice(previousUser + 1, last)),
+    earlierUserTexts,
+  };
+}
+
+function collectSteps(messages: readonly ChatMessage[]): ToolStep[] {
+  const calls = new Map<string, { name: string; arguments: string }>();
+  const steps: ToolStep[] = [];
+  for (const m of messages) {
+    if (m.role === 'assistant') for (const c of m.toolCalls ?? []) calls.set(c.id, c);
+    if (m.role !== 'tool') continue;
+    const call = calls.get(m.toolCallId);
+    if (!call) continue;
+    steps.push({
+      callId: m.toolCallId,
+      name: call.name,
+      tool: toolPart(call.name),
+      args: parseObject(call.arguments),
+      ...readResult(m.content),
+    });
+  }
+  return steps;
+}
+
+function parseObject(text: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(text || '{}');
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Tool messages hold the output's JSON, or `{"error": "...", "code": "..."}` for a failure. */
+function readResult(content: string): Pick<ToolStep, 'ok' | 'output' | 'error' | 'code'> {
+  let value: unknown = content;
+  try {
+    value = JSON.parse(content);
+  } catch {
+    return { ok: true, output: content };
+  }
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const o = value as Record<string, unknown>;
+    const keys = Object.keys(o);
+    if (typeof o.error === 'string' && keys.every((k) => k === 'error' || k === 'code'))
+      return { ok: false, error: o.error, code: typeof o.code === 'string' ? o.code : undefined };
+  }
+  return { ok: true, output: value };
+}

@@ -1,0 +1,32 @@
+import type { EventBus } from '../db/event-bus.js';
+import type { RunPatch, RunRepository } from '../db/run-repository.js';
+import { type BatonEvent, type NewEvent, transientEventTypes } from './events.js';
+
+/**
+ * Event output, in two verbs: `append` stores a batch (durable, one statement) and `publish` delivers
+ * stored or transient events to subscribers on every replica. Always append, then publish: no
+ * subscriber ever sees an event the database could still lose.
+ */
+export class EventLog {
+  constructor(
+    private readonly runs: Pick<RunRepository, 'append'>,
+    readonly bus: EventBus,
+  ) {}
+
+  /**
+   * Stores the batch and applies the run patch; returns every event of the batch in order, the
+   * transient ones (never stored) with a null id and seq.
+   */
+  async append(batch: readonly NewEvent[], run?: RunPatch): Promise<BatonEvent[]> {
+    const stored = await this.runs.append(batch, run);
+    const now = new Date();
+    let i = 0;
+    return batch.map((e) =>
+      transientEventTypes.has(e.type) ? ({ ...e, id: null, seq: null, createdAt: now } as BatonEvent) : stored[i++]!,
+    );
+  }
+
+  publish(events: readonly BatonEvent[]): void {
+    if (events.length) this.bus.publish(events);
+  }
+}

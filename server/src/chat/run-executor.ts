@@ -1,0 +1,205 @@
+import { AgentFactory } from '../agents/agent-factory.js';
+import { isDatabaseUnavailable } from '../db/client.js';
+import type { ClaimedRun, RunPatch, RunRepository } from '../db/run-repository.js';
+import { isBatonError, RunCancelledError } from '../errors.js';
+import { abortable } from '../models/abortable.js';
+import type { ModelProvider } from '../models/model-provider.js';
+import { RetryBudget } from '../models/retry-policy.js';
+import type { Services } from '../services.js';
+import type { ToolDefinition } from '../tools/tool-registry.js';
+import { ChatOrchestrator, type RunStart } from './chat-orchestrator.js';
+import type { ChatState } from './chat-state.js';
+import { loadChatState, loadTranscriptEvents } from './chat-state-loader.js';
+import type { Run } from './conversation-service.js';
+import { DeltaBuffer } from './delta-buffer.js';
+import { EventBatcher } from './event-batcher.js';
+import type { EventLog } from './event-log.js';
+import type { NewEvent } from './events.js';
+import { KnowledgeRetriever } from './knowledge-retriever.js';
+import { PlannerAgent } from './planner-agent.js';
+import type { RunContext } from './run-context.js';
+import { ReplayedToolCalls, resumePoint } from './run-resume.js';
+
+/** Stop executing and record nothing: another owner, or this process after a restart, takes the run over. */
+export class ShutdownSignal extends Error {}
+
+/** What executing a run needs (ChatState's loader reads settings, cards and the transcript). */
+export type RunExecutorDeps = Pick<
+  Services,
+  | 'config'
+  | 'database'
+  | 'settings'
+  | 'agents'
+  | 'conversations'
+  | 'customerSessions'
+  | 'tools'
+  | 'models'
+  | 'logger'
+  | 'telemetry'
+> & { events: EventLog; runs: Pick<RunRepository, 'releaseLeases'> };
+
+/**
+ * Executes one claimed run to its end: loads its ChatState, runs the orchestrator with the run's
+ * context (event batching, deltas, retry budget, replayed tool calls after a crash), and records how
+ * it ended when the orchestrator could not (RUN_FAILED with the apology, or RUN_CANCELLED).
+ */
+export class RunExecutor {
+  private readonly retriever: KnowledgeRetriever;
+  private readonly factory = new AgentFactory();
+
+  constructor(
+    private readonly deps: RunExecutorDeps,
+    readonly ownerId: string,
+    private readonly retryBudget: number,
+  ) {
+    this.retriever = new KnowledgeRetriever(deps.tools);
+  }
+
+  async execute(run: ClaimedRun, controller: AbortController): Promise<void> {
+    const { deps } = this;
+    const log = deps.logger.child({ runId: run.id, conversationId: run.conversationId });
+    log.debug({ mode: run.mode, resumed: run.resumed }, 'run started');
+    let state: ChatState | undefined;
+    let ctx: ReturnType<RunExecutor['context']> | undefined;
+    try {
+      const history = run.history ?? (await loadTranscriptEvents(deps, run.conversationId, run.id));
+      state = await loadChatState(deps, {
+        conversationId: run.conversationId,
+        runId: run.id,
+        history,
+        customerId: run.customerId,
+      });
+      if (run.started) state.absorb(run.started);
+      // One retry budget per run: every model call of this run, the planner's included, draws from it.
+      const models = withRetryBudget(deps.models, new RetryBudget(this.retryBudget));
+      ctx = this.context(
+        state,
+        controller.signal,
+        models,
+        run.resumed ? new ReplayedToolCalls(history, run) : undefined,
+      );
+      const start: RunStart = {
+        mode: run.mode,
+        budget: run.mode === 'AUTO' || run.stepBudget < 0 ? Number.POSITIVE_INFINITY : run.stepBudget,
+        resume: run.plan ? resumePoint(run, history) : undefined,
+        resumedBy: run.resumed ? this.ownerId : undefined,
+        started: !!run.started,
+      };
+      const planner = new PlannerAgent({ models, model: deps.config.model.plannerModel ?? undefined });
+      const outcome = await new ChatOrchestrator({
+        planner,
+        retriever: this.retriever,
+        factory: this.factory,
+        telemetry: deps.telemetry,
+      }).run(ctx, start);
+      log.info({ outcome: outcome.kind }, 'run finished');
+      ctx.deltaBuffer.flush();
+    } catch (err) {
+      ctx?.deltaBuffer.flush();
+      // Events the run emitted but did not wait for go first: nothing is stored after RUN_FAILED.
+      await ctx?.writer.settled();
+      const reason = controller.signal.reason;
+      if (reason instanceof ShutdownSignal) return;
+      if (isDatabaseUnavailable(err)) {
+        // Not the run's fault: let its lease lapse, so a sweep resumes it from its last completed task.
+        log.warn({ err }, 'run stopped: the database is unavailable; it resumes when its lease expires');
+        await deps.runs.releaseLeases([run.id], this.ownerId).catch(() => {});
+        return;
+      }
+      await this.fail(run, err, reason, state).catch((e) => log.error({ err: e }, 'could not record run failure'));
+    }
+  }
+
+  /** Records RUN_FAILED (with the shopper-facing apology) or RUN_CANCELLED. */
+  private async fail(run: Run, err: unknown, abortReason: unknown, state?: ChatState): Promise<void> {
+    const { events } = this.deps;
+    const base = { conversationId: run.conversationId, runId: run.id };
+    if (abortReason instanceof RunCancelledError || err instanceof RunCancelledError) {
+      const reason = (abortReason as Error | undefined)?.message ?? 'cancelled';
+      events.publish(
+        await events.append([{ ...base, type: 'RUN_CANCELLED', data: { reason } }], {
+          id: run.id,
+          status: 'CANCELLED',
+          error: reason,
+          finished: true,
+        }),
+      );
+      return;
+    }
+    const apology = state?.context.apologyMessage ?? (await this.deps.settings.get()).apologyMessage;
+    const code = isBatonError(err) ? err.code : 'INTERNAL';
+    const reason = err instanceof Error ? err.message : String(err);
+    const log = this.deps.logger.child({ runId: run.id, conversationId: run.conversationId });
+    if (isBatonError(err)) log.warn({ code, reason }, 'run failed');
+    else log.error({ err }, 'run failed');
+    events.publish(
+      await events.append(
+        [
+          { ...base, type: 'MESSAGE', data: { role: 'assistant', text: apology, final: true } },
+          { ...base, type: 'RUN_FAILED', data: { code, reason, message: apology } },
+        ],
+        { id: run.id, status: 'FAILED', error: reason, finished: true },
+      ),
+    );
+  }
+
+  private context(
+    state: ChatState,
+    signal: AbortSignal,
+    models: ModelProvider,
+    replays?: ReplayedToolCalls,
+  ): RunContext & { deltaBuffer: DeltaBuffer; writer: EventBatcher } {
+    const { deps } = this;
+    let catalog: Promise<ReadonlyMap<string, ToolDefinition>> | undefined;
+    // Deltas are never stored: appending them costs nothing, and they are published in order.
+    const deltaBuffer = new DeltaBuffer(
+      (batch) => void deps.events.append(batch).then((all) => deps.events.publish(all)),
+    );
+    const writer = new EventBatcher(
+      async (batch, patch) => {
+        const stored = await deps.events.append(batch, patch ? { id: state.runId, ...patch } : undefined);
+        for (const e of stored) if (e.id !== null) state.absorb(e);
+        return stored;
+      },
+      (stored) => deps.events.publish(stored),
+    );
+    return {
+      state,
+      signal,
+      models,
+      tools: deps.tools,
+      agents: deps.agents,
+      modelDefaults: { timeoutMs: deps.config.model.timeoutMs },
+      toolCatalog: () => {
+        catalog ??= deps.tools.list().then((list) => new Map(list.map((t) => [t.name, t])));
+        return catalog;
+      },
+      deltaBuffer,
+      writer,
+      delta: (taskId, agentName, text) =>
+        deltaBuffer.push({
+          type: 'MESSAGE_DELTA',
+          conversationId: state.conversationId,
+          runId: state.runId,
+          taskId,
+          agentName,
+          data: { delta: text },
+        }),
+      emit: async (batch: NewEvent[], patch?: Omit<RunPatch, 'id'>) => {
+        if (signal.aborted && !batch.some((e) => e.type === 'RUN_CANCELLED')) throw signal.reason;
+        deltaBuffer.flush();
+        return writer.emit(replays ? replays.drop(batch) : batch, patch);
+      },
+    };
+  }
+}
+
+/** The run's provider: every request carries the run's retry budget, and a cancelled run never waits on a call. */
+function withRetryBudget(models: ModelProvider, budget: RetryBudget): ModelProvider {
+  return {
+    name: models.name,
+    ruleBased: models.ruleBased,
+    complete: (request) =>
+      abortable(models.complete({ ...request, retryBudget: request.retryBudget ?? budget }), request.signal),
+  };
+}

@@ -1,0 +1,325 @@
+import type { BatonEvent, NewEvent } from '../chat/events.js';
+import { transientEventTypes } from '../chat/events.js';
+import { NotFoundError } from '../errors.js';
+import type { Database } from './client.js';
+import { EVENT_COLUMNS, rawToEvent } from './event-store.js';
+import { jsonColumn, rawToRun, SqlParams } from './raw-rows.js';
+import type { RunMode, RunRow, RunStatus } from './schema/conversations.js';
+
+/** Run-row changes written in the same statement as a batch of events. Unset fields stay as they are. */
+export interface RunPatch {
+  id: string;
+  status?: RunStatus;
+  plan?: unknown;
+  completedTaskIds?: string[];
+  error?: string;
+  finished?: boolean;
+}
+
+/** What `enqueue` stored: the user's MESSAGE, its run, and RUN_STARTED when the run was stored claimed. */
+export interface Enqueued {
+  run: RunRow;
+  message: BatonEvent;
+  started?: BatonEvent;
+  customerId: string | null;
+  /** When the run was stored claimed: the conversation's transcript, this message last. */
+  history?: BatonEvent[];
+}
+
+/** A run `claim` took over, with what the claim statement returned alongside it. */
+export interface ClaimedRun extends RunRow {
+  /** It was RUNNING under an expired lease: its owner died. */
+  resumed: boolean;
+  customerId: string | null;
+  /** RUN_STARTED, when the claim stored it (a fresh run). */
+  started?: BatonEvent;
+  /** The transcript, when the claim read it (enqueue's claim). */
+  history?: BatonEvent[];
+}
+
+export interface Lease {
+  owner: string;
+  leaseMs: number;
+}
+
+/** The partial unique index that keeps a conversation to one RUNNING run (migration 0004). */
+export const ONE_RUNNING_RUN_INDEX = 'runs_one_running_per_conversation';
+const ACTIVE = `('PENDING', 'RUNNING', 'PAUSED')`;
+
+/**
+ * Owns the SQL that writes a run's life: enqueue a message and its run, claim a run, append its events,
+ * and keep its lease. Each statement is written once, here.
+ *
+ * Events get their position in the conversation (`seq`) from the conversation row's `last_seq`,
+ * bumped in the same statement under the conversation's own lock (conversationLock): it orders one
+ * conversation's writes and nothing else, so writes to different conversations commit concurrently
+ * and share WAL flushes.
+ */
+export class RunRepository {
+  constructor(private readonly database: Pick<Database, 'query'>) {}
+
+  /**
+   * Stores a user MESSAGE and its run in one statement. With `lease`, a run that nothing in its
+   * conversation is ahead of is stored already claimed (RUNNING, leased) with its RUN_STARTED, and the
+   * transcript is returned too. Two claims racing in one conversation: the loser fails on
+   * ONE_RUNNING_RUN_INDEX (the caller stores it PENDING instead).
+   */
+  async enqueue(conversationId: string, text: string, mode: RunMode, lease?: Lease): Promise<Enqueued> {
+    const p = new SqlParams();
+    const conversation = p.add(conversationId, 'uuid');
+    const claim = lease
+      ? `(select count(*) = 0 from runs where conversation_id = ${conversation} and status in ${ACTIVE})`
+      : 'false';
+    const runId = p.add(crypto.randomUUID(), 'uuid');
+    const rows = await this.database.query<{
+      event: unknown;
+      run: unknown;
+      started: unknown;
+      customer_id: string | null;
+      history: unknown;
+    }>(
+      `with lock as materialized (select ${conversationLock(conversation)} as locked),
+      conv as (
+        update conversations c set updated_at = now(), last_seq = c.last_seq + case when ${claim} then 2 else 1 end
+        from lock where id = ${conversation}
+        returning id, customer_id, last_seq, ${claim} as claimed),
+      ins as (
+        insert into events (conversation_id, seq, run_id, type, data)
+        select conv.id, conv.last_seq - case when conv.claimed then 1 else 0 end, ${runId}, 'MESSAGE',
+          ${p.add(JSON.stringify({ role: 'user', text }), 'text')}::jsonb from conv
+        returning ${EVENT_COLUMNS}),
+      run as (
+        insert into runs (id, conversation_id, mode, status, message_event_id, lease_owner, lease_expires_at)
+        select ${runId}, ins.conversation_id, ${p.add(mode, 'text')},
+          case when conv.claimed then 'RUNNING' else 'PENDING' end, ins.id,
+          case when conv.claimed then ${p.add(lease?.owner ?? null, 'text')} end,
+          case when conv.claimed then now() + (${p.add(lease?.leaseMs ?? 0, 'int')} * interval '1 millisecond') end
+        from ins, conv
+        returning *),
+      started as (
+        insert into events (conversation_id, seq, run_id, type, data)
+        select run.conversation_id, conv.last_seq, run.id, 'RUN_STARTED', jsonb_build_object('mode', run.mode)
+        from run, conv where run.status = 'RUNNING'
+        returning ${EVENT_COLUMNS})
+      select to_jsonb(ins) as event, to_jsonb(run) as run, (select to_jsonb(started) from started) as started,
+        conv.customer_id,
+        case when run.status = 'RUNNING' then (${TRANSCRIPT_BEFORE}) end as history
+      from ins, run, conv`,
+      p.values,
+    );
+    const row = rows[0];
+    if (!row) throw new NotFoundError(`No conversation ${conversationId}`);
+    const message = rawToEvent(jsonColumn(row.event));
+    return {
+      run: rawToRun(jsonColumn(row.run)),
+      message,
+      started: row.started == null ? undefined : rawToEvent(jsonColumn(row.started)),
+      customerId: row.customer_id,
+      history:
+        row.history == null
+          ? undefined
+          : [...jsonColumn<Record<string, unknown>[]>(row.history).map(rawToEvent), message],
+    };
+  }
+
+  /**
+   * Claims a run with `FOR UPDATE SKIP LOCKED`: a PENDING run that no older run of its conversation
+   * is ahead of, or a RUNNING one whose owner's lease expired. Only one process wins. A fresh run's
+   * RUN_STARTED is stored in the same statement.
+   */
+  async claim(runId: string, lease: Lease): Promise<ClaimedRun | undefined> {
+    const p = new SqlParams();
+    const rows = await this.database.query<{
+      run: unknown;
+      previous_status: string;
+      customer_id: string | null;
+      started: unknown;
+    }>(
+      `with lock as materialized (
+        select ${conversationLock('conversation_id')} as locked from runs where id = ${p.add(runId, 'uuid')}),
+      target as (
+        select r.id, r.status from runs r
+        where r.id = ${p.add(runId, 'uuid')} and exists (select 1 from lock)
+          and ((r.status = 'PENDING' and not exists (
+                  select 1 from runs o
+                  where o.conversation_id = r.conversation_id and o.status in ${ACTIVE}
+                    and (o.created_at < r.created_at or (o.created_at = r.created_at and o.id < r.id))))
+            or (r.status = 'RUNNING' and r.lease_expires_at < now()))
+        for update of r skip locked),
+      claimed as (
+        update runs set lease_owner = ${p.add(lease.owner, 'text')},
+          lease_expires_at = now() + (${p.add(lease.leaseMs, 'int')} * interval '1 millisecond'),
+          status = 'RUNNING', updated_at = now()
+        from target where runs.id = target.id
+        returning runs.*, target.status as previous_status),
+      conv as (
+        update conversations c set last_seq = c.last_seq + 1, updated_at = now()
+        from claimed where c.id = claimed.conversation_id and claimed.previous_status = 'PENDING' and claimed.plan is null
+        returning c.id, c.last_seq),
+      started as (
+        insert into events (conversation_id, seq, run_id, type, data)
+        select c.conversation_id, conv.last_seq, c.id, 'RUN_STARTED', jsonb_build_object('mode', c.mode)
+        from claimed c join conv on conv.id = c.conversation_id
+        returning ${EVENT_COLUMNS})
+      select to_jsonb(claimed) as run, claimed.previous_status, cv.customer_id,
+        (select to_jsonb(started) from started) as started
+      from claimed join conversations cv on cv.id = claimed.conversation_id`,
+      p.values,
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      ...rawToRun(jsonColumn(row.run)),
+      resumed: row.previous_status === 'RUNNING',
+      customerId: row.customer_id,
+      started: row.started == null ? undefined : rawToEvent(jsonColumn(row.started)),
+    };
+  }
+
+  /**
+   * Stores a batch of one conversation's events, in order, and applies the run patch: one statement,
+   * one commit. Transient events (MESSAGE_DELTA) are not stored. Returns the stored events.
+   */
+  async append(batch: readonly NewEvent[], run?: RunPatch): Promise<BatonEvent[]> {
+    const stored = batch.filter((e) => !transientEventTypes.has(e.type));
+    const p = new SqlParams();
+    const ctes: string[] = [];
+    if (stored.length) {
+      const conversationId = stored[0]!.conversationId;
+      if (stored.some((e) => e.conversationId !== conversationId))
+        throw new Error('an event batch belongs to one conversation');
+      const rows = stored.map((e, i) => ({
+        i,
+        run_id: e.runId ?? null,
+        task_id: e.taskId ?? null,
+        agent_name: e.agentName ?? null,
+        type: e.type,
+        data: e.data,
+      }));
+      const n = p.add(stored.length, 'int');
+      const conversation = p.add(conversationId, 'uuid');
+      ctes.push(
+        `lock as materialized (select ${conversationLock(conversation)} as locked)`,
+        `conv as (
+          update conversations c set last_seq = c.last_seq + ${n}, updated_at = now()
+          from lock where id = ${conversation} returning c.id, c.last_seq - ${n} as base)`,
+        `ins as (
+          insert into events (conversation_id, seq, run_id, task_id, agent_name, type, data)
+          select conv.id, conv.base + x.i + 1, x.run_id, x.task_id, x.agent_name, x.type, x.data
+          from conv, jsonb_to_recordset(${p.add(JSON.stringify(rows), 'text')}::jsonb)
+            as x(i int, run_id uuid, task_id text, agent_name text, type text, data jsonb)
+          order by x.i
+          returning ${EVENT_COLUMNS})`,
+      );
+    }
+    if (run) ctes.push(runUpdate(run, p));
+    if (!stored.length) {
+      if (run) await this.database.query(`with ${ctes.join(', ')} select 1`, p.values);
+      return [];
+    }
+    const rows = await this.database.query(`with ${ctes.join(', ')} select * from ins order by seq`, p.values);
+    if (rows.length !== stored.length) throw new NotFoundError(`No conversation ${stored[0]!.conversationId}`);
+    return rows.map(rawToEvent);
+  }
+
+  /** Extends the leases of these runs held by `owner`; returns the ones still held, with their status. */
+  async renewLeases(ids: readonly string[], lease: Lease): Promise<{ id: string; status: RunStatus }[]> {
+    return this.database.query(
+      `update runs set lease_expires_at = now() + ($3::int * interval '1 millisecond')
+      where id = any($1::text::uuid[]) and lease_owner = $2::text returning id, status`,
+      [`{${ids.join(',')}}`, lease.owner, lease.leaseMs],
+    );
+  }
+
+  /**
+   * Lets the leases of these runs lapse now, so a sweep (here or on another replica) takes them over:
+   * on shutdown, and when the database failed under a run. Only RUNNING runs held by `owner`.
+   */
+  async releaseLeases(ids: readonly string[], owner: string): Promise<void> {
+    if (!ids.length) return;
+    await this.database.query(
+      `update runs set lease_expires_at = 'epoch'
+      where id = any($1::text::uuid[]) and lease_owner = $2::text and status = 'RUNNING'`,
+      [`{${ids.join(',')}}`, owner],
+    );
+  }
+
+  /**
+   * Marks an active run CANCELLED; undefined when it was not active. A paused run executes nowhere,
+   * though it still names the lease holder that paused it: its lease is cleared, so the caller
+   * records the cancellation.
+   */
+  async cancel(runId: string, reason: string): Promise<RunRow | undefined> {
+    const [row] = await this.database.query(
+      `update runs set status = 'CANCELLED', finished_at = now(), updated_at = now(), error = $2::text,
+        lease_owner = case when status = 'PAUSED' then null else lease_owner end,
+        lease_expires_at = case when status = 'PAUSED' then null else lease_expires_at end
+      where id = $1::uuid and status in ${ACTIVE} returning *`,
+      [runId, reason],
+    );
+    return row ? rawToRun(row) : undefined;
+  }
+
+  /** A paused run becomes PENDING with a step budget (-1: run to the end), for the next claim. */
+  async unpause(runId: string, budget: number): Promise<RunRow | undefined> {
+    const [row] = await this.database.query(
+      `update runs set step_budget = $2::int, status = 'PENDING', lease_owner = null, lease_expires_at = null,
+        updated_at = now()
+      where id = $1::uuid and status = 'PAUSED' returning *`,
+      [runId, budget],
+    );
+    return row ? rawToRun(row) : undefined;
+  }
+
+  /** The oldest active run of a conversation. */
+  async oldestActive(conversationId: string): Promise<{ id: string; status: RunStatus } | undefined> {
+    const [row] = await this.database.query<{ id: string; status: RunStatus }>(
+      `select id, status from runs where conversation_id = $1::uuid and status in ${ACTIVE}
+      order by created_at, id limit 1`,
+      [conversationId],
+    );
+    return row;
+  }
+
+  /** Runs to take over: RUNNING under an expired lease, or PENDING with no owner; oldest first. */
+  async orphans(limit: number): Promise<{ id: string; conversationId: string; status: RunStatus }[]> {
+    const rows = await this.database.query<{ id: string; conversation_id: string; status: RunStatus }>(
+      `select id, conversation_id, status from runs
+      where (status = 'RUNNING' and lease_expires_at < now()) or (status = 'PENDING' and lease_owner is null)
+      order by created_at limit $1::int`,
+      [limit],
+    );
+    return rows.map((r) => ({ id: r.id, conversationId: r.conversation_id, status: r.status }));
+  }
+}
+
+/**
+ * The conversation's own lock, taken first in every statement that writes its events. An advisory
+ * lock assigns no transaction id, so the writer's id (events.tx) is drawn after it: within a
+ * conversation, tx order is seq order, and the feed's (tx, id) order keeps each conversation in order.
+ * (A row lock would draw the id before waiting.) Two conversations whose keys collide merely share it.
+ */
+function conversationLock(conversationId: string): string {
+  return `pg_advisory_xact_lock(hashtextextended(${conversationId}::text, 0))`;
+}
+
+function runUpdate(run: RunPatch, params: SqlParams): string {
+  const sets = ['updated_at = now()'];
+  if (run.status) sets.push(`status = ${params.add(run.status, 'text')}`);
+  if (run.plan !== undefined) sets.push(`plan = ${params.add(JSON.stringify(run.plan), 'text')}::jsonb`);
+  if (run.completedTaskIds)
+    sets.push(`completed_task_ids = ${params.add(JSON.stringify(run.completedTaskIds), 'text')}::jsonb`);
+  if (run.error !== undefined) sets.push(`error = ${params.add(run.error, 'text')}`);
+  if (run.finished) sets.push('finished_at = now()', 'lease_owner = null', 'lease_expires_at = null');
+  return `upd as (update runs set ${sets.join(', ')} where id = ${params.add(run.id, 'uuid')} returning id)`;
+}
+
+/**
+ * The transcript before this statement (its snapshot leaves out the message it stores), in
+ * loadTranscriptEvents's order. Read in the claiming statement, it saves the run a round trip.
+ */
+const TRANSCRIPT_BEFORE = `select coalesce(jsonb_agg(to_jsonb(t) - 'run_created_at' order by t.run_created_at, t.seq), '[]'::jsonb)
+  from (select e.id, e.conversation_id, e.seq, e.run_id, e.task_id, e.agent_name, e.type, e.data, e.created_at,
+      r.created_at as run_created_at
+    from events e join runs r on r.id = e.run_id
+    where e.conversation_id = conv.id and e.type in ('MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED')) t`;

@@ -1,0 +1,104 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { ValidationError } from '../errors.js';
+
+/**
+ * Addresses Baton never calls out to unless an allow-list names them: link-local (where cloud
+ * metadata services live, 169.254.169.254 and fd00:ec2::254 among them), unspecified, and the
+ * other well-known metadata endpoints. IPv4-mapped IPv6 forms are unwrapped first.
+ */
+function forbiddenReason(address: string): string | undefined {
+  const v4 = toIPv4(address);
+  if (v4) {
+    const [a, b] = v4;
+    if (a === 169 && b === 254) return 'a link-local (cloud metadata) address';
+    if (a === 0) return 'an unspecified address';
+    if (v4.join('.') === '100.100.100.200') return 'a cloud metadata address';
+    return undefined;
+  }
+  const words = ipv6Words(address);
+  if (!words) return undefined;
+  if (words.every((w) => w === 0)) return 'an unspecified address';
+  if ((words[0]! & 0xffc0) === 0xfe80) return 'a link-local address';
+  if (words.join(':') === [0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254].join(':')) return 'a cloud metadata address';
+  return undefined;
+}
+
+/** The four octets of an IPv4 address, or of an IPv4-mapped/compatible IPv6 one. */
+function toIPv4(address: string): number[] | undefined {
+  if (isIP(address) === 4) return address.split('.').map(Number);
+  const words = ipv6Words(address);
+  if (!words) return undefined;
+  const mapped = words.slice(0, 5).every((w) => w === 0) && (words[5] === 0xffff || words[5] === 0);
+  if (!mapped || (words[5] === 0 && words[6] === 0)) return undefined;
+  return [words[6]! >> 8, words[6]! & 0xff, words[7]! >> 8, words[7]! & 0xff];
+}
+
+/** The eight 16-bit words of an IPv6 address (with an embedded dotted IPv4 tail), or undefined. */
+function ipv6Words(address: string): number[] | undefined {
+  const plain = address.replace(/^\[|\]$/g, '').split('%')[0]!;
+  if (isIP(plain) !== 6) return undefined;
+  let text = plain;
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted[1]!.split('.').map(Number);
+    text = `${text.slice(0, dotted.index)}${((a! << 8) | b!).toString(16)}:${((c! << 8) | d!).toString(16)}`;
+  }
+  const [head, tail] = text.split('::');
+  const part = (s: string | undefined) => (s ? s.split(':').map((h) => Number.parseInt(h, 16)) : []);
+  const left = part(head);
+  const right = part(tail);
+  const fill = tail === undefined ? [] : new Array(8 - left.length - right.length).fill(0);
+  const words = [...left, ...fill, ...right];
+  return words.length === 8 ? words : undefined;
+}
+
+/**
+ * Refuses an outbound URL whose host is, or resolves to, a forbidden address, unless `allowHosts`
+ * names the host or the address. Throws ValidationError on `field`.
+ */
+export async function assertOutboundAllowed(url: string, allowHosts: readonly string[], field: string): Promise<void> {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const allowed = new Set(
+    allowHosts
+      .map((h) =>
+        h
+          .trim()
+          .replace(/^\[|\]$/g, '')
+          .toLowerCase(),
+      )
+      .filter(Boolean),
+  );
+  if (allowed.has(host)) return;
+  const addresses = isIP(host)
+    ? [host]
+    : await lookup(host, { all: true, verbatim: true }).then(
+        (found) => found.map((a) => a.address),
+        () => [] as string[],
+      );
+  for (const address of addresses) {
+    const reason = forbiddenReason(address);
+    if (reason && !allowed.has(address.toLowerCase()))
+      throw ValidationError.single(
+        field,
+        `${host} is ${reason}; Baton does not call it unless OUTBOUND_ALLOW_HOSTS names it`,
+      );
+  }
+}
+
+/**
+ * A connection failure in words that say what happened without repeating what the server sent
+ * back (a response body can hold anything, including another service's secrets).
+ */
+export function describeConnectFailure(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const status = /\bHTTP (\d{3})\b/.exec(message)?.[1];
+  if (status) return `the server answered HTTP ${status}`;
+  if (/did not answer within \d+ ms/.test(message)) return message;
+  const code = (err as { code?: unknown; cause?: { code?: unknown } })?.cause?.code ?? (err as { code?: unknown }).code;
+  // The MCP SDK's StreamableHTTPError carries the HTTP status as its code (and the body in its message).
+  if (typeof code === 'number' && code >= 100 && code < 600) return `the server answered HTTP ${code}`;
+  if (typeof code === 'string') return `the connection failed (${code})`;
+  if (err instanceof ValidationError) return message;
+  return 'the connection failed';
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { splitClauses } from '../../offline-model/src/clause-splitter.js';
+
+describe('splitClauses', () => {
+  it('splits on sentence ends, commas and connectors, keeping entities with their clause', () => {
+    expect(
+      splitClauses("Where's my order #W123, and by the way, do you have any red sneakers in men's size 9?"),
+    ).toEqual([
+      { text: "Where's my order #W123", question: true },
+      { text: "do you have any red sneakers in men's size 9", question: true },
+    ]);
+    expect(splitClauses('Cancel my order. Also sign me up; plus what are your hours').map((c) => c.text)).toEqual([
+      'Cancel my order',
+      'sign me up',
+      'what are your hours',
+    ]);
+  });
+
+  it('does not split inside emails, prices or ids', () => {
+    expect(splitClauses('my email is jane.doe@example.com and I paid $29.99').map((c) => c.text)).toEqual([
+      'my email is jane.doe@example.com',
+      'I paid $29.99',
+    ]);
+  });
+
+  it('marks questions by their question mark or their first word', () => {
+    expect(splitClauses('is the speaker waterproof').map((c) => c.question)).toEqual([true]);
+    expect(splitClauses('I need a new laptop').map((c) => c.question)).toEqual([false]);
+  });
+});

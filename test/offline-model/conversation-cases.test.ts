@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtins } from './requests.js';
+import { runTask } from './task-harness.js';
+import { createTinyStore } from './tiny-store.js';
+
+let store: Awaited<ReturnType<typeof createTinyStore>>;
+beforeAll(async () => {
+  store = await createTinyStore();
+});
+afterAll(async () => {
+  await store?.dispose();
+});
+const card = (name: string) => builtins.find((c) => c.name === name)!;
+const task = (agent: string, words: string, extra: Partial<Parameters<typeof runTask>[0]> = {}) =>
+  runTask({
+    card: card(agent),
+    tools: store.tools,
+    call: store.call,
+    instruction: `Help the customer with this request. The customer wrote: "${words}"`,
+    userMessage: words,
+    ...extra,
+  });
+
+describe('conversation cases a shopper would try', () => {
+  it('"yes" confirms the address change proposed last turn, with the address given then', async () => {
+    const first = 'Please change the shipping address of order #W2417020 to 100 Main Street, Apt 5, Austin, TX 78701';
+    const proposal = await task('OrderManagementAgent', first, { customerId: 'emma_smith_8564' });
+    expect(proposal.reply).toContain('100 Main Street, Apt 5, Austin, TX 78701');
+    expect(proposal.reply).toContain('reply "yes"');
+    const yes = await task('OrderManagementAgent', 'yes', {
+      customerId: 'emma_smith_8564',
+      history: [
+        { role: 'user', content: first },
+        { role: 'assistant', content: proposal.reply },
+        { role: 'user', content: 'yes' },
+      ],
+    });
+    const change = yes.calls.find((c) => c.name === 'store.modify_pending_order_address');
+    expect(change?.args).toMatchObject({ order_id: '#W2417020', address1: '100 Main Street', city: 'Austin' });
+    expect(change?.result?.ok).toBe(true);
+    expect(yes.reply).not.toMatch(/what is the new address/i);
+  });
+
+  it('keeps the product and all its options in a back-in-stock lead: XL black hoodie', async () => {
+    const run = await task(
+      'LeadGenerationAgent',
+      'Notify me when your XL black hoodie is back in stock. My email is ann.lee@example.com',
+    );
+    const lead = run.calls.find((c) => c.name === 'store.create_lead' || c.name === 'store.subscribe_back_in_stock');
+    const saved = JSON.stringify(lead?.args);
+    for (const word of ['hoodie', 'XL', 'black']) expect(saved).toContain(word);
+    expect(saved).not.toMatch(/sock/);
+  });
+
+  it("keeps men's in the search, and lists the nearest options by what differs, right size first, none out of stock", async () => {
+    const run = await task('ProductExpertAgent', "do you have any red sneakers in men's size 9?");
+    expect(String(run.calls[0]!.args.query)).toContain("men's");
+    const lines = run.reply.split('\n').filter((l) => l.startsWith('- '));
+    expect(run.reply).toContain('Nothing matches');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      expect(line).not.toMatch(/out of stock/);
+      expect(line).not.toMatch(/\b\d{10}\b/);
+      // A different size is never presented as a match: it is named as the difference.
+      if (!/in size 9\b/.test(line)) expect(line).toMatch(/but [^(]*size \d/);
+    }
+    const firstWrongSize = lines.findIndex((l) => !/in size 9\b/.test(l));
+    const lastRightSize = lines.map((l) => /in size 9\b/.test(l)).lastIndexOf(true);
+    if (firstWrongSize >= 0) expect(lastRightSize).toBeLessThan(firstWrongSize);
+  });
+
+  it('says plainly whether an order shipped, with its tracking number', async () => {
+    const run = await task('OrderManagementAgent', 'Where is my order #W2611340?', { customerId: 'james_li_5688' });
+    expect(run.reply).toMatch(/^Your order #W2611340 has shipped/);
+    expect(run.reply).toContain('Tracking number: 357962501027');
+    expect(run.reply).not.toContain('processed for shipping');
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { extractEntities } from '../../offline-model/src/entity-extractor.js';
+
+describe('extractEntities', () => {
+  it('finds order ids with or without the #, normalised to #W + digits', () => {
+    expect(extractEntities('Where is #W2611340 and also W9549057?').orderIds).toEqual(['#W2611340', '#W9549057']);
+    expect(extractEntities("where's my order #W123").orderIds).toEqual(['#W123']);
+    expect(extractEntities('I walked 120 miles').orderIds).toEqual([]);
+  });
+
+  it('finds emails, and a name with a 5-digit zip', () => {
+    const e = extractEntities("I'm Ivan Santos, zip 75277, email ivan.santos3158@example.com");
+    expect(e.emails).toEqual(['ivan.santos3158@example.com']);
+    expect(e.name).toEqual({ firstName: 'Ivan', lastName: 'Santos' });
+    expect(e.zip).toBe('75277');
+    expect(extractEntities('my name is noah brown and my zip code is 80279')).toMatchObject({
+      name: { firstName: 'Noah', lastName: 'Brown' },
+      zip: '80279',
+    });
+    expect(extractEntities("I'm really frustrated").name).toBeUndefined();
+  });
+
+  it('finds product words, colours, sizes with their fit, materials and price limits', () => {
+    const e = extractEntities("do you have any red sneakers in men's size 9 under $100?");
+    expect(e).toMatchObject({ products: ['sneakers'], colours: ['red'], sizes: ['9'], fit: "men's", maxPrice: 100 });
+    expect(extractEntities('a leather wristwatch in XL or size M').sizes).toEqual(['M', 'XL']);
+    expect(extractEntities('a leather wristwatch').materials).toEqual(['leather']);
+    expect(extractEntities('swap the t-shirt for a medium, please').sizes).toEqual(['M']);
+    expect(extractEntities('I run a small company').sizes).toEqual([]);
+    expect(extractEntities('do u have blak running shoes').products).toEqual(['running shoes']);
+    expect(extractEntities('do u have blak running shoes').colours).toEqual(['black']);
+    expect(extractEntities('laptops with 16GB of RAM').specs).toEqual(['16gb']);
+  });
+
+  it('tells item ids from product ids by the word before them', () => {
+    const e = extractEntities('Tell me more about product 9523456873, and item 6469567736');
+    expect(e.productIds).toEqual(['9523456873']);
+    expect(e.itemIds).toEqual(['6469567736']);
+  });
+
+  it('parses a US address, a payment preference, urgency, confirmation and mistakes', () => {
+    expect(extractEntities('please ship it to 12 Elm Street, Apt 4, Austin TX 78701').address).toEqual({
+      address1: '12 Elm Street',
+      address2: 'Apt 4',
+      city: 'Austin',
+      state: 'TX',
+      zip: '78701',
+      country: 'USA',
+    });
+    expect(extractEntities('switch it to my PayPal').paymentPreference).toBe('paypal');
+    expect(extractEntities('refund it to a gift card').paymentPreference).toBe('gift_card');
+    expect(extractEntities('this is urgent, someone used my card (fraud)').urgent).toBe(true);
+    expect(extractEntities('yes, go ahead').confirms).toBe(true);
+    expect(extractEntities('can you cancel it?').confirms).toBe(false);
+    expect(extractEntities('I ordered it by mistake').byMistake).toBe(true);
+  });
+});
+
+describe('extractEntities on long messages', () => {
+  /** Texts that stress each part: unknown words (spell correction), product words, digits (addresses). */
+  const long = (unit: (i: number) => string) => {
+    let text = '';
+    for (let i = 0; text.length < 8_000; i++) text += unit(i);
+    return text.slice(0, 8_000);
+  };
+  const texts = [
+    long((i) => `${(i * 7919).toString(36)}qz `),
+    long((i) => ['shoes ', 'running ', 'blue ', 'sneakres ', 'wnat ', 'laptop ', 'size 10 '][i % 7]!),
+    long(() => '1 a '),
+    long(() => '12 main street '),
+    long((i) => `${i} Main Street, `),
+  ];
+
+  it('costs a bounded few milliseconds per message, however long', () => {
+    for (const text of texts) extractEntities(text);
+    for (const text of texts) {
+      const times: number[] = [];
+      for (let k = 0; k < 7; k++) {
+        const started = performance.now();
+        extractEntities(text);
+        times.push(performance.now() - started);
+      }
+      times.sort((a, b) => a - b);
+      // The median: one scheduling hiccup on a shared machine is not the extractor's cost.
+      expect(times[3], text.slice(0, 30)).toBeLessThan(4);
+    }
+  });
+
+  it('still reads what a long message says at its start', () => {
+    const e = extractEntities(`Order #W2611340, email noah.brown7922@example.com. ${'blah '.repeat(1_500)}`);
+    expect(e.orderIds).toEqual(['#W2611340']);
+    expect(e.emails).toEqual(['noah.brown7922@example.com']);
+  });
+});

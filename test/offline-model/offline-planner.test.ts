@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { planFromBrief } from '../../offline-model/src/offline-planner.js';
+import type { PlanBrief } from '../../offline-model/src/plan-brief.js';
+import { builtinCards } from '../../server/src/agents/builtin-cards.js';
+import { planSchema } from '../../server/src/chat/plan.js';
+import { asCard } from './task-harness.js';
+
+const cards = builtinCards.map(asCard);
+const warrantyCard = asCard({
+  name: 'WarrantyClaimAgent',
+  description: 'Files warranty claims for products that broke or are defective within the warranty period.',
+  skills: ['warranty claims', 'broken or defective products', 'repair or replacement under warranty'],
+  instructions: '',
+  tools: ['warranty.create_claim'],
+  handoffs: [],
+  enabled: true,
+  model: {},
+  maxSteps: 4,
+});
+
+const plan = (message: string, extra: Partial<PlanBrief> = {}) => {
+  const out = planFromBrief({
+    message,
+    history: [],
+    cards,
+    defaultAgent: 'GeneralSupportAgent',
+    ...extra,
+  });
+  expect(planSchema.safeParse(out).success).toBe(true);
+  return out;
+};
+const agents = (message: string, extra: Partial<PlanBrief> = {}) => plan(message, extra).tasks.map((t) => t.agent);
+
+describe('planFromBrief', () => {
+  it('splits the example into an order task then a product task, with status messages about each', () => {
+    const p = plan("Where's my order #W123, and by the way, do you have any red sneakers in men's size 9?");
+    expect(p.refuse).toBe(false);
+    expect(p.tasks.map((t) => [t.id, t.agent])).toEqual([
+      ['t1', 'OrderManagementAgent'],
+      ['t2', 'ProductExpertAgent'],
+    ]);
+    expect(p.tasks[0]!.statusMessage).toBe('Checking on the status of your order #W123...');
+    expect(p.tasks[1]!.statusMessage).toBe("Looking for red sneakers in men's size 9...");
+    expect(p.tasks[0]!.instruction).toContain('#W123');
+    expect(p.tasks[0]!.instruction).not.toContain('sneakers');
+    expect(p.tasks[1]!.instruction).toContain('red sneakers');
+    expect(p.tasks[1]!.instruction).not.toContain('#W123');
+    expect(p.tasks.every((t) => t.dependsOn.length === 0)).toBe(true);
+  });
+
+  it('sends greetings and small talk to the default agent as one task', () => {
+    for (const m of ['hi', 'thanks!', 'how are you?', 'Good morning :)']) {
+      const p = plan(m);
+      expect(p.tasks.map((t) => t.agent)).toEqual(['GeneralSupportAgent']);
+    }
+    expect(agents('hi', { defaultAgent: 'UpsellAgent' })).toEqual(['UpsellAgent']);
+  });
+
+  it('refuses off-topic and abusive messages, but not rude shoppers with a real request', () => {
+    for (const m of [
+      'write me a poem about the sea',
+      "what's the capital of France",
+      'solve 2x+3=7',
+      'shut up idiot',
+    ]) {
+      expect(plan(m)).toEqual({ refuse: true, tasks: [] });
+    }
+    expect(agents('your stupid bot is useless, put me through to a real person')).toEqual(['HumanTransferAgent']);
+  });
+
+  it('sends a shopping question that matches no card strongly to the default agent instead of refusing', () => {
+    expect(plan('is there a student discount?').refuse).toBe(false);
+    expect(agents('the box was empty', { defaultAgent: 'GeneralSupportAgent' })).toEqual(['GeneralSupportAgent']);
+  });
+
+  it('routes a card it has never seen by its skills: the more specific card wins its domain', () => {
+    const withWarranty = [...cards, warrantyCard];
+    const p = plan('my blender broke after 3 months, can I claim warranty?', { cards: withWarranty });
+    expect(p.tasks.map((t) => t.agent)).toEqual(['WarrantyClaimAgent']);
+    expect(p.tasks[0]!.statusMessage).toBe('Looking into your warranty question...');
+    // Without that card, the same words go to the built-in cards.
+    expect(agents('my blender broke after 3 months, can I claim warranty?')).not.toContain('WarrantyClaimAgent');
+  });
+
+  it('keeps one task per intent and joins fragments that have no intent of their own', () => {
+    expect(agents("I'd like to return the sneakers from order #W4817420, they're too small")).toEqual(['ReturnsAgent']);
+    expect(
+      agents(
+        'Cancel the pending order, check if the laptop is available in silver, and let me know your business hours',
+      ),
+    ).toEqual(['OrderManagementAgent', 'ProductExpertAgent', 'GeneralSupportAgent']);
+  });
+
+  it('makes a task depend on the one it refers back to, and says what "it" is', () => {
+    const p = plan('Do you have the yoga mat in purple? Also, what goes well with it?');
+    expect(p.tasks.map((t) => t.agent)).toEqual(['ProductExpertAgent', 'UpsellAgent']);
+    expect(p.tasks[1]!.dependsOn).toEqual(['t1']);
+    expect(p.tasks[1]!.instruction).toContain('yoga mat');
+    expect(p.tasks[1]!.statusMessage).toBe('Finding products that go well with your yoga mat...');
+  });
+
+  it('handles misspellings', () => {
+    expect(agents('i want to cancle my order')).toEqual(['OrderManagementAgent']);
+    expect(agents('i want to speek to a reprisentative')).toEqual(['HumanTransferAgent']);
+    expect(agents('pls notfy me wen the yoga mat is bak in stock')).toEqual(['LeadGenerationAgent']);
+  });
+
+  it('continues with the last agent when the shopper only answers its question', () => {
+    const history = [
+      { role: 'user' as const, text: 'Where is my order #W2611340?' },
+      { role: 'assistant' as const, text: 'Please send the email on your account.', agentName: 'OrderManagementAgent' },
+    ];
+    expect(agents("it's james.li4495@example.com", { history })).toEqual(['OrderManagementAgent']);
+    expect(agents('yes, go ahead', { history })).toEqual(['OrderManagementAgent']);
+    expect(agents("it's james.li4495@example.com")).not.toEqual(['OrderManagementAgent']);
+  });
+
+  it('continues with the agent whose question the details answer, when several answered last turn', () => {
+    const history = [
+      { role: 'user' as const, text: 'Where is my order #W2611340, and do you have red sneakers?' },
+      {
+        role: 'assistant' as const,
+        text: 'Please send the email address on your account.',
+        agentName: 'OrderManagementAgent',
+      },
+      { role: 'assistant' as const, text: 'Here are some red sneakers: ...', agentName: 'ProductExpertAgent' },
+    ];
+    expect(agents('my email is james.li4495@example.com', { history })).toEqual(['OrderManagementAgent']);
+    const withCurrent = [...history, { role: 'user' as const, text: 'my email is james.li4495@example.com' }];
+    expect(agents('my email is james.li4495@example.com', { history: withCurrent })).toEqual(['OrderManagementAgent']);
+  });
+
+  it('only routes to the cards it is given', () => {
+    const enabled = cards.filter((c) => c.name !== 'ProductExpertAgent');
+    const p = plan('Do you have any red sneakers in size 9?', { cards: enabled });
+    expect(p.tasks.map((t) => t.agent)).not.toContain('ProductExpertAgent');
+    expect(p.tasks.every((t) => enabled.some((c) => c.name === t.agent) || t.agent === 'GeneralSupportAgent')).toBe(
+      true,
+    );
+  });
+
+  it('is deterministic', () => {
+    const message = 'Cancel order #W5918442 and sign me up for the newsletter';
+    expect(plan(message)).toEqual(plan(message));
+    expect(JSON.stringify(plan(message))).toBe(JSON.stringify(plan(message)));
+  });
+});

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { OfflineModelError, OfflineProvider } from '../../offline-model/src/offline-provider.js';
+import { planOutputSchema, planSchema } from '../../server/src/chat/plan.js';
+import { isModelError } from '../../server/src/errors.js';
+import { createOfflineModelProvider } from '../../server/src/models/create-model-provider.js';
+import type { ChatMessage, ModelRequest } from '../../server/src/models/model-provider.js';
+import { builtins, planRequest, taskMessages } from './requests.js';
+
+const card = (name: string) => builtins.find((c) => c.name === name)!;
+/** A specialist request as BaseAgent builds it, then `after` (this task's tool turns so far). */
+const taskRequest = (
+  name: string,
+  words: string,
+  extra: { customerId?: string; brandVoice?: string; after?: ChatMessage[] } = {},
+): Pick<ModelRequest, 'agentName' | 'messages'> => ({
+  agentName: name,
+  messages: [
+    ...taskMessages({
+      card: card(name),
+      instruction: `Help the customer with this request. The customer wrote: "${words}"`,
+      userMessage: words,
+      brandVoice: extra.brandVoice ?? 'Warm and concise.',
+      customerId: extra.customerId,
+    }),
+    ...(extra.after ?? []),
+  ],
+});
+const orderTool = {
+  name: 'store__get_order_details',
+  description: 'Get an order',
+  parameters: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] },
+};
+
+describe('OfflineProvider', () => {
+  const provider = new OfflineProvider();
+
+  it('says what it is: the offline rule-based stand-in', () => {
+    expect(provider.name).toBe('offline');
+    expect(provider.ruleBased).toBe(true);
+  });
+
+  it('answers a plan request with plan JSON, no tool calls, and estimated usage', async () => {
+    const response = await provider.complete(planRequest('Where is my order #W2611340?'));
+    expect(response).toMatchObject({ toolCalls: [], finishReason: 'stop', model: 'offline-rules' });
+    const json = JSON.parse(response.content!);
+    expect(planOutputSchema.safeParse(json).success).toBe(true);
+    expect(planSchema.parse(json).tasks.map((t) => t.agent)).toEqual(['OrderManagementAgent']);
+    const usage = response.usage!;
+    expect(usage.promptTokens).toBeGreaterThan(0);
+    expect(usage.completionTokens).toBe(Math.ceil(response.content!.length / 4));
+    expect(usage.totalTokens).toBe(usage.promptTokens + usage.completionTokens);
+    const longer = await provider.complete(planRequest(`Where is my order #W2611340? ${'Please hurry. '.repeat(20)}`));
+    expect(longer.usage!.promptTokens).toBeGreaterThan(usage.promptTokens);
+  });
+
+  it('returns tool calls with null content, named as offered, with JSON arguments', async () => {
+    const response = await provider.complete({
+      ...taskRequest('OrderManagementAgent', 'Where is my order #W2611340?', { customerId: 'james_li_5688' }),
+      tools: [orderTool],
+    });
+    expect(response.finishReason).toBe('tool_calls');
+    expect(response.content).toBeNull();
+    expect(response.toolCalls).toEqual([
+      { id: 'call_offline_1_1', name: 'store__get_order_details', arguments: '{"order_id":"#W2611340"}' },
+    ]);
+    expect(response.usage!.completionTokens).toBeGreaterThan(0);
+  });
+
+  it('streams the reply in word-sized deltas that add up to the content', async () => {
+    const deltas: string[] = [];
+    const response = await provider.complete({
+      ...taskRequest('OrderManagementAgent', 'Where is my order #W2611340?', {
+        customerId: 'james_li_5688',
+        after: [
+          {
+            role: 'assistant',
+            content: null,
+            toolCalls: [{ id: 'c1', name: 'store__get_order_details', arguments: '{"order_id":"#W2611340"}' }],
+          },
+          {
+            role: 'tool',
+            toolCallId: 'c1',
+            content: JSON.stringify({
+              order_id: '#W2611340',
+              status: 'processed',
+              items: [{ name: 'Water Bottle', price: 47.84, options: { color: 'blue' }, item_id: '6469567736' }],
+              fulfillments: [{ tracking_id: ['357962501027'], item_ids: ['6469567736'] }],
+            }),
+          },
+        ],
+      }),
+      tools: [orderTool],
+      onDelta: (d) => deltas.push(d),
+    });
+    expect(response.finishReason).toBe('stop');
+    expect(response.content).toBe(
+      'Your order #W2611340 has shipped: it is packed and on its way to you. Tracking number: 357962501027 (the tracking page shows the carrier and each scan). Items: Water Bottle (blue) $47.84.',
+    );
+    expect(deltas.length).toBeGreaterThan(10);
+    expect(deltas.join('')).toBe(response.content);
+    for (const d of deltas) expect(d.trim()).not.toMatch(/\s/);
+  });
+
+  it('is deterministic: the same request gives the same response', async () => {
+    const request = planRequest('Cancel order #W5918442 and sign me up for the newsletter');
+    expect(await provider.complete(request)).toEqual(await provider.complete(request));
+  });
+
+  it('greets in the brand voice: no exclamation marks for a formal voice', async () => {
+    const warm = await provider.complete(taskRequest('GeneralSupportAgent', 'hi'));
+    expect(warm.content).toBe('Hello! How can I help you today?');
+    const formal = await provider.complete(
+      taskRequest('GeneralSupportAgent', 'hi', { brandVoice: 'Formal and professional.' }),
+    );
+    expect(formal.content).toBe('Hello. How can I help you today?');
+  });
+
+  it('refuses structured output it does not know, and a cancelled request; the factory makes both ModelErrors', async () => {
+    const other = { ...planRequest('hi'), responseFormat: { name: 'invoice', schema: { type: 'object' } } };
+    await expect(provider.complete(other)).rejects.toBeInstanceOf(OfflineModelError);
+    const controller = new AbortController();
+    controller.abort();
+    const cancelled = { ...planRequest('hi'), signal: controller.signal };
+    await expect(provider.complete(cancelled)).rejects.toMatchObject({ reason: 'cancelled' });
+    const wrapped = createOfflineModelProvider();
+    await expect(wrapped.complete(other)).rejects.toSatisfy(isModelError);
+    await expect(wrapped.complete(cancelled)).rejects.toSatisfy(isModelError);
+  });
+
+  it('streams a plan as JSON text when asked, so a caller may parse it while it arrives', async () => {
+    const deltas: string[] = [];
+    const response = await provider.complete({
+      ...planRequest("Where's my order #W123, and do you have red sneakers in men's size 9?"),
+      onDelta: (d) => deltas.push(d),
+    });
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.join('')).toBe(response.content);
+    expect(planSchema.parse(JSON.parse(response.content!)).tasks).toHaveLength(2);
+  });
+});

@@ -1,0 +1,338 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinCards } from '../../server/src/agents/builtin-cards.js';
+import type { ChatMessage } from '../../server/src/models/model-provider.js';
+import { asCard, type HarnessResult, type HarnessTool, runTask } from './task-harness.js';
+import { createTinyStore } from './tiny-store.js';
+
+const card = (name: string, patch: Partial<ReturnType<typeof asCard>> = {}) => ({
+  ...asCard(builtinCards.find((c) => c.name === name)!),
+  ...patch,
+});
+const task = (words: string) => ({
+  instruction: `Help the customer with this request. The customer wrote: "${words}"`,
+  userMessage: words,
+});
+/** Every dollar amount a reply states must appear in some tool output: nothing invented. */
+const pricesIn = (text: string) => [...text.matchAll(/\$(\d+(?:\.\d{2})?)/g)].map((m) => Number(m[1]));
+const outputsOf = (calls: { result?: HarnessResult }[]) => JSON.stringify(calls.map((c) => c.result?.output ?? null));
+
+let store: Awaited<ReturnType<typeof createTinyStore>>;
+let tools: HarnessTool[];
+const call = (name: string, args: Record<string, unknown>, customerId?: string) => store.call(name, args, customerId);
+
+beforeAll(async () => {
+  store = await createTinyStore();
+  tools = store.tools;
+}, 60_000);
+afterAll(async () => {
+  await store?.dispose();
+});
+
+describe('identity first', () => {
+  it('asks for an email or name and zip before touching any order tool', async () => {
+    const run = await runTask({
+      card: card('OrderManagementAgent'),
+      tools,
+      call,
+      ...task('Where is my order #W2611340?'),
+    });
+    expect(run.calls).toEqual([]);
+    expect(run.reply).toContain('#W2611340');
+    expect(run.reply).toMatch(/email address/);
+    expect(run.reply).toMatch(/first name, last name and zip code/);
+  });
+
+  it('identifies by email, then reads the order and reports status and tracking from the tool output', async () => {
+    const run = await runTask({
+      card: card('OrderManagementAgent'),
+      tools,
+      call,
+      ...task('Where is my order #W2611340? my email is james.li4495@example.com'),
+    });
+    expect(run.calls.map((c) => [c.name, c.args])).toEqual([
+      ['store.find_user_id_by_email', { email: 'james.li4495@example.com' }],
+      ['store.get_order_details', { order_id: '#W2611340' }],
+    ]);
+    const order = run.calls[1]!.result!.output as { status: string; fulfillments: { tracking_id: string[] }[] };
+    expect(order.status).toBe('processed');
+    expect(run.reply).toContain('Your order #W2611340 has shipped: it is packed and on its way to you.');
+    expect(run.reply).toContain(`Tracking number: ${order.fulfillments[0]!.tracking_id[0]}`);
+    expect(run.reply).toContain('Water Bottle');
+    for (const price of pricesIn(run.reply)) expect(outputsOf(run.calls)).toContain(String(price));
+  });
+
+  it('identifies by name and zip, then reads every order of a small account at once', async () => {
+    const run = await runTask({
+      card: card('OrderManagementAgent'),
+      tools,
+      call,
+      ...task("I'm Emma Smith, zip 10192. What's the status of my orders?"),
+    });
+    expect(run.calls[0]).toMatchObject({
+      name: 'store.find_user_id_by_name_zip',
+      args: { first_name: 'Emma', last_name: 'Smith', zip: '10192' },
+    });
+    expect(run.calls.filter((c) => c.name === 'store.get_order_details').map((c) => c.args.order_id)).toEqual([
+      '#W2417020',
+      '#W5605613',
+      '#W3614011',
+    ]);
+    expect(run.reply).toContain('Your order #W5605613 was delivered.');
+    expect(run.reply).toContain('Your order #W2417020 has not shipped yet');
+  });
+
+  it('explains a refusal from the store plainly', async () => {
+    const run = await runTask({
+      card: card('OrderManagementAgent'),
+      tools,
+      call,
+      customerId: 'emma_smith_8564',
+      ...task('What is the status of order #W2611340?'),
+    });
+    expect(run.calls.map((c) => c.name)).toEqual(['store.get_order_details']);
+    expect(run.calls[0]!.result!.ok).toBe(false);
+    expect(run.reply).toMatch(/^I can't do that: Refused: .*does not belong to the customer/);
+  });
+});
+
+describe('changes are confirmed first', () => {
+  it('shows the pending order and asks before cancelling, then cancels on "yes"', async () => {
+    const words = 'Please cancel order #W2417020, I ordered it by mistake';
+    const first = await runTask({
+      card: card('OrderManagementAgent'),
+      tools,
+      call,
+      customerId: 'emma_smith_8564',
+      ...task(words),
+    });
+    expect(first.calls.map((c) => c.name)).toEqual(['store.get_order_details']);
+    expect(first.reply).toContain('Order #W2417020 is pending');
+    expect(first.reply).toContain('Laptop');
+    expect(first.reply).toContain('ordered by mistake');
+    expect(first.reply).toContain('reply "yes" to confirm');
+
+    const history: ChatMessage[] = [
+      { role: 'user', content: words },
+      { role: 'assistant', content: first.reply },
+      { role: 'user', content: 'yes, go ahead' },
+    ];
+    const second = await runTask({
+      card: card('OrderManagementAgent'),
+      tools,
+      call,
+      customerId: 'emma_smith_8564',
+      history,
+      ...task('yes, go ahead'),
+    });
+    expect(second.calls.map((c) => [c.name, c.args])).toEqual([
+      ['store.get_order_details', { order_id: '#W2417020' }],
+      ['store.cancel_pending_order', { order_id: '#W2417020', reason: 'ordered by mistake' }],
+    ]);
+    expect(second.calls[1]!.result!.ok).toBe(true);
+    const cancelled = second.calls[1]!.result!.output as {
+      payment_history: { transaction_type: string; amount: number }[];
+    };
+    const refund = cancelled.payment_history.find((p) => p.transaction_type === 'refund')!;
+    expect(second.reply).toBe(
+      `Order #W2417020 is now cancelled (ordered by mistake). $${refund.amount.toFixed(2)} goes back to your gift card.`,
+    );
+  });
+
+  it('offers a return of the named item with the refund amount and method, then submits it on "yes"', async () => {
+    const words = 'I want to return the digital camera from order #W5605613';
+    const run = await runTask({
+      card: card('ReturnsAgent'),
+      tools,
+      call,
+      customerId: 'emma_smith_8564',
+      ...task(words),
+    });
+    expect(run.calls.map((c) => c.name)).toEqual(['store.get_order_details']);
+    expect(run.reply).toContain('Digital Camera');
+    expect(run.reply).toContain('$2909.87');
+    expect(run.reply).toContain('your gift card');
+    const yes = await runTask({
+      card: card('ReturnsAgent'),
+      tools,
+      call,
+      customerId: 'emma_smith_8564',
+      history: [
+        { role: 'user', content: words },
+        { role: 'assistant', content: run.reply },
+        { role: 'user', content: 'yes please' },
+      ],
+      ...task('yes please'),
+    });
+    expect(yes.calls.at(-1)).toMatchObject({
+      name: 'store.return_delivered_order_items',
+      args: { order_id: '#W5605613', item_ids: ['7195021808'], payment_method_id: 'gift_card_8541487' },
+      result: { ok: true },
+    });
+    expect(yes.reply).toBe(
+      'Your return of Digital Camera from order #W5605613 is requested. The refund of $2909.87 goes to your gift card once the items arrive.',
+    );
+  });
+
+  it('finds the closest available variant for an exchange and states the price difference', async () => {
+    const run = await runTask({
+      card: card('ReturnsAgent'),
+      tools,
+      call,
+      customerId: 'james_li_5688',
+      ...task("I'd like to exchange the hiking boots from order #W4435622 for size 11"),
+    });
+    expect(run.calls.map((c) => [c.name, c.args])).toEqual([
+      ['store.get_order_details', { order_id: '#W4435622' }],
+      ['store.get_product_details', { product_id: '7363354090' }],
+    ]);
+    // Size 11 in synthetic is out of stock: the offer keeps the other option that still matches.
+    expect(run.reply).toBe(
+      'I can swap your Hiking Boots (size 12, synthetic, waterproof yes) $239.78 for size 11, leather, waterproof yes at $259.75 in order #W4435622; the difference of $19.97 is charged to your gift card. Please reply "yes" to confirm.',
+    );
+  });
+});
+
+describe('catalogue, knowledge, leads and people', () => {
+  it('searches with the extracted filters and lists at most five variants with real prices', async () => {
+    const run = await runTask({
+      card: card('ProductExpertAgent'),
+      tools,
+      call,
+      ...task("do you have any red sneakers in men's size 9 under $200?"),
+    });
+    expect(run.calls.map((c) => c.name)).toEqual(['store.search_products']);
+    expect(run.calls[0]!.args).toEqual({
+      query: "men's red sneakers",
+      filters: { color: 'red', size: '9', max_price: 200 },
+    });
+    const lines = run.reply.split('\n').filter((l) => l.startsWith('- '));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.length).toBeLessThanOrEqual(5);
+    for (const price of pricesIn(run.reply.replace('$200', ''))) expect(outputsOf(run.calls)).toContain(String(price));
+  });
+
+  it('finds the product first, then recommends what is bought with it', async () => {
+    const run = await runTask({
+      card: card('UpsellAgent'),
+      tools,
+      call,
+      ...task('What goes well with an espresso machine?'),
+    });
+    expect(run.calls.map((c) => c.name)).toEqual(['store.search_products', 'store.recommend_related']);
+    const recs = (run.calls[1]!.result!.output as { recommendations: { name: string }[] }).recommendations;
+    for (const r of recs.slice(0, 3)) expect(run.reply).toContain(r.name);
+  });
+
+  it('answers from knowledge articles in the hints, citing the title, without a tool call', async () => {
+    const run = await runTask({
+      card: card('GeneralSupportAgent'),
+      tools,
+      call,
+      knowledge: [
+        { title: 'Privacy policy', content: 'We never sell your data.' },
+        { title: 'Gift cards', content: 'Gift cards never expire. They can pay for any order, in part or in full.' },
+      ],
+      ...task('Do gift cards expire?'),
+    });
+    expect(run.calls).toEqual([]);
+    expect(run.reply).toBe('According to our "Gift cards" article: Gift cards never expire.');
+  });
+
+  it('searches the knowledge base when the hints have nothing relevant', async () => {
+    const run = await runTask({
+      card: card('GeneralSupportAgent'),
+      tools,
+      call,
+      ...task('How long does shipping take?'),
+    });
+    expect(run.calls.map((c) => c.name)).toEqual(['store.search_knowledge']);
+    const first = (run.calls[0]!.result!.output as { results: { title: string }[] }).results[0]!;
+    expect(run.reply).toContain(`According to our "${first.title}" article:`);
+  });
+
+  it('validates the email before storing a lead, and explains a bad one', async () => {
+    const ok = await runTask({
+      card: card('LeadGenerationAgent'),
+      tools,
+      call,
+      ...task('Sign me up for the newsletter: sam@example.org'),
+    });
+    expect(ok.calls.map((c) => c.name)).toEqual(['store.validate_email', 'store.create_lead']);
+    expect(ok.reply).toContain('sam@example.org');
+    const bad = await runTask({
+      card: card('LeadGenerationAgent'),
+      tools,
+      call,
+      ...task('newsletter please: sam@mailinator.com'),
+    });
+    expect(bad.calls.map((c) => c.name)).toEqual(['store.validate_email']);
+    expect(bad.reply).toMatch(/doesn't look right: .*disposable/);
+    const none = await runTask({
+      card: card('LeadGenerationAgent'),
+      tools,
+      call,
+      ...task('Sign me up for the newsletter'),
+    });
+    expect(none.calls).toEqual([]);
+    expect(none.reply).toMatch(/What email address/);
+  });
+
+  it('hands off to the human colleague when asked for a person', async () => {
+    const run = await runTask({
+      card: card('GeneralSupportAgent'),
+      tools,
+      call,
+      ...task('I want to talk to a real person'),
+    });
+    expect(run.handoff?.to).toBe('HumanTransferAgent');
+    expect(run.handoff?.reason).toMatch(/talk to a person/);
+  });
+
+  it('files a ticket outside business hours with the contact given, and says when someone will answer', async () => {
+    const run = await runTask({
+      card: card('HumanTransferAgent'),
+      tools,
+      call,
+      businessHoursOpen: false,
+      ...task('I was charged twice, this is urgent! please have someone email me at kim@example.com'),
+    });
+    expect(run.calls.map((c) => c.name)).toEqual(['store.create_ticket']);
+    expect(run.calls[0]!.args).toMatchObject({ priority: 'urgent', customer_email: 'kim@example.com' });
+    const ticket = run.calls[0]!.result!.output as { ticket_id: string };
+    expect(run.reply).toContain(ticket.ticket_id);
+    expect(run.reply).toContain('Mon-Fri 9:00-17:00');
+    const anonymous = await runTask({
+      card: card('HumanTransferAgent'),
+      tools,
+      call,
+      businessHoursOpen: false,
+      ...task('I need a person'),
+    });
+    expect(anonymous.calls.map((c) => c.name)).toEqual(['store.request_user_info']);
+  });
+});
+
+describe('bounds', () => {
+  it('answers with what it has when the card runs out of steps, and says it is not done', async () => {
+    const run = await runTask({
+      card: card('OrderManagementAgent', { maxSteps: 2 }),
+      tools,
+      call,
+      ...task('Where is my order #W2611340? my email is james.li4495@example.com'),
+    });
+    expect(run.calls.map((c) => c.name)).toEqual(['store.find_user_id_by_email']);
+    expect(run.reply).toContain('Thanks, I found your account.');
+    expect(run.reply).toContain("couldn't finish");
+  });
+
+  it('calls only tools it is offered', async () => {
+    const run = await runTask({
+      card: card('UpsellAgent', { tools: ['store.recommend_related'] }),
+      tools,
+      call,
+      ...task('What goes well with an espresso machine?'),
+    });
+    expect(run.calls).toEqual([]);
+    expect(run.reply).toMatch(/Which product/);
+  });
+});

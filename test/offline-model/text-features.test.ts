@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { createTextAnalyzer, rawWords, stem } from '../../offline-model/src/text-features.js';
+
+describe('stem', () => {
+  it('brings inflections of one word together', () => {
+    expect(new Set(['shipping', 'shipped', 'ships', 'shipment'].map(stem))).toEqual(new Set(['ship']));
+    expect(stem('accessories')).toBe(stem('accessory'));
+    expect(stem('cancellation')).toBe(stem('cancel'));
+    expect(stem('delivery')).toBe(stem('delivered'));
+    expect(stem('notification')).toBe(stem('notify'));
+  });
+});
+
+describe('rawWords', () => {
+  it('lower-cases, expands chat-speak and contractions, and fuses t-shirt and e-reader', () => {
+    expect(rawWords("Where's my T-Shirt? do u have it, pls")).toEqual([
+      'where',
+      'my',
+      'tshirt',
+      'do',
+      'you',
+      'have',
+      'it',
+      'please',
+    ]);
+    expect(rawWords("I don't need it")).toEqual(['i', 'do', 'not', 'need', 'it']);
+  });
+});
+
+describe('createTextAnalyzer', () => {
+  const analyze = createTextAnalyzer(['warranty']);
+  const stems = (text: string) => analyze(text).tokens.map((t) => t.stem);
+
+  it('drops stop words, corrects misspellings and maps synonyms onto one word', () => {
+    expect(stems('i want to cancle my oder')).toEqual([stem('cancel'), stem('order')]);
+    expect(stems('I want my money back')).toEqual(stems('I want a refund'));
+    expect(stems('can I speak to a real person')).toEqual(stems('talk to a human'));
+    expect(stems('my parcel')).toEqual(stems('my package'));
+    expect(stems('waranty')).toEqual(['warranty']);
+  });
+
+  it('turns request phrases into one word, longest phrase first', () => {
+    expect(stems('do you sell yoga mats')).toEqual(stems('do you have yoga mats'));
+    expect(stems('tell me when it is back in stock')).toContain('restock');
+    expect(stems('is it in stock')).toContain('stock');
+  });
+
+  it('keeps every word, stop words included, for phrase checks', () => {
+    expect(analyze('Where is my order').words).toEqual(['where', 'is', 'my', 'order']);
+  });
+});

@@ -1,0 +1,319 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conversationStream, feedStream } from '../../../server/src/chat/event-stream.js';
+import type { BatonEvent, NewEvent } from '../../../server/src/chat/events.js';
+import { type Database, openDatabase } from '../../../server/src/db/client.js';
+import type { EventBus, EventBusKind } from '../../../server/src/db/event-bus.js';
+import { EventStore } from '../../../server/src/db/event-store.js';
+import { MemoryEventBus } from '../../../server/src/db/memory-event-bus.js';
+import { NatsEventBus } from '../../../server/src/db/nats-event-bus.js';
+import { PostgresEventBus } from '../../../server/src/db/postgres-event-bus.js';
+import { RunRepository } from '../../../server/src/db/run-repository.js';
+import { conversations } from '../../../server/src/db/schema/conversations.js';
+import { createTestDatabase, type TestDatabase, testDatabaseKind } from '../../helpers/test-database.js';
+
+/**
+ * One suite, every adapter: ordering per conversation, replay then live, a reconnect at a cursor,
+ * two replicas delivering each other's events, the commit-ordered feed, and a bus that restarts
+ * mid-stream. NATS runs against a nats-server process of the test's own (it restarts it).
+ */
+const NATS_SERVER = '/usr/sbin/nats-server';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+class NatsProcess {
+  private child?: ChildProcess;
+  readonly dir = mkdtempSync(join(tmpdir(), 'baton-nats-'));
+  constructor(readonly port: number) {}
+  get url() {
+    return `nats://127.0.0.1:${this.port}`;
+  }
+  async start(): Promise<void> {
+    this.child = spawn(NATS_SERVER, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.dir], {
+      stdio: 'ignore',
+    });
+    for (let i = 0; i < 100; i++) {
+      const up = await new Promise<boolean>((resolve) => {
+        const socket = connect(this.port, '127.0.0.1');
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once('error', () => resolve(false));
+      });
+      if (up) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('nats-server did not start');
+  }
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    await new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    });
+  }
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+interface Replica {
+  bus: EventBus;
+  store: EventStore;
+  runs: RunRepository;
+  database: Database;
+}
+
+interface Harness {
+  a: Replica;
+  b: Replica;
+  /** Restarts the bus's transport under live replicas (undefined: the adapter has none to restart). */
+  restart?: () => Promise<void>;
+  close(): Promise<void>;
+}
+
+const canRun: Record<EventBusKind, boolean> = {
+  memory: true,
+  postgres: testDatabaseKind === 'postgres',
+  nats: existsSync(NATS_SERVER),
+};
+
+async function harness(kind: EventBusKind): Promise<Harness> {
+  const db: TestDatabase = await createTestDatabase();
+  // Each replica has its own pool on the same database, as two processes would (PGlite: one database, one process).
+  const second = db.url ? await openDatabase({ databaseUrl: db.url, maxConnections: 4 }) : db.database;
+  const replica = (database: Database, bus: EventBus): Replica => ({
+    bus,
+    database,
+    store: new EventStore(database),
+    runs: new RunRepository(database),
+  });
+  const onError = () => {};
+  if (kind === 'memory') {
+    const bus = new MemoryEventBus();
+    return {
+      a: replica(db.database, bus),
+      b: replica(second, bus),
+      async close() {
+        await bus.close();
+        if (second !== db.database) await second.close();
+        await db.dispose();
+      },
+    };
+  }
+  if (kind === 'postgres') {
+    const storeA = new EventStore(db.database);
+    const storeB = new EventStore(second);
+    const a = replica(db.database, await PostgresEventBus.start(db.database, storeA, onError));
+    const b = replica(second, await PostgresEventBus.start(second, storeB, onError));
+    return {
+      a,
+      b,
+      // Drops every LISTEN connection of the database: each bus listens again and reads what it missed.
+      async restart() {
+        const admin = postgres(db.url!, { max: 1, onnotice: () => {} });
+        await admin`select pg_terminate_backend(pid) from pg_stat_activity
+          where datname = current_database() and pid <> pg_backend_pid() and query ilike 'listen%'`;
+        await admin.end();
+      },
+      async close() {
+        await a.bus.close();
+        await b.bus.close();
+        await second.close();
+        await db.dispose();
+      },
+    };
+  }
+  const nats = new NatsProcess(await freePort());
+  await nats.start();
+  const deployment = `t${Math.random().toString(36).slice(2, 8)}`;
+  const a = replica(db.database, await NatsEventBus.start({ url: nats.url, deployment, onError }));
+  const b = replica(second, await NatsEventBus.start({ url: nats.url, deployment, onError }));
+  return {
+    a,
+    b,
+    async restart() {
+      await nats.stop();
+      await nats.start();
+    },
+    async close() {
+      await a.bus.close();
+      await b.bus.close();
+      await nats.stop();
+      nats.dispose();
+      if (second !== db.database) await second.close();
+      await db.dispose();
+    },
+  };
+}
+
+async function newConversation(r: Replica): Promise<string> {
+  const [row] = await r.database.db.insert(conversations).values({ tokenHash: 'x' }).returning();
+  return row!.id;
+}
+
+const msg = (conversationId: string, text: string): NewEvent => ({
+  type: 'MESSAGE',
+  conversationId,
+  data: { role: 'user', text },
+});
+
+/** Appends, then publishes: what every writer does. */
+async function write(r: Replica, conversationId: string, texts: string[]): Promise<BatonEvent[]> {
+  const stored = await r.runs.append(texts.map((t) => msg(conversationId, t)));
+  r.bus.publish(stored);
+  return stored;
+}
+
+/** Collects `n` events of a stream (or fails after `ms`). */
+async function take(stream: AsyncGenerator<BatonEvent>, n: number, ms = 10_000): Promise<BatonEvent[]> {
+  const got: BatonEvent[] = [];
+  const timer = setTimeout(() => void stream.return(undefined), ms);
+  try {
+    for await (const e of stream) {
+      got.push(e);
+      if (got.length >= n) break;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  return got;
+}
+
+const textOf = (e: BatonEvent) => (e.type === 'MESSAGE' ? e.data.text : e.type);
+
+for (const kind of ['memory', 'postgres', 'nats'] as const) {
+  describe.skipIf(!canRun[kind])(`event bus conformance: ${kind}`, () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await harness(kind);
+    });
+    afterAll(async () => {
+      await h?.close();
+    });
+
+    it('delivers one conversation in seq order, each event once, to the other replica', async () => {
+      const id = await newConversation(h.a);
+      const stream = conversationStream({ store: h.b.store, bus: h.b.bus, conversationId: id, afterSeq: 0 });
+      const got = take(stream, 30);
+      await new Promise((r) => setTimeout(r, 50));
+      // Concurrent writers to one conversation: the row lock orders them, whatever order they publish in.
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) => write(i % 2 ? h.a : h.b, id, [`${i}a`, `${i}b`, `${i}c`])),
+      );
+      const events = await got;
+      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+      expect(new Set(events.map((e) => e.id)).size).toBe(30);
+    });
+
+    it('replays after a cursor, then continues live, with no gap and no duplicate at the seam', async () => {
+      const id = await newConversation(h.a);
+      await write(h.a, id, ['1', '2', '3', '4', '5']);
+      const stream = conversationStream({ store: h.b.store, bus: h.b.bus, conversationId: id, afterSeq: 2 });
+      const got = take(stream, 6);
+      await write(h.a, id, ['6', '7', '8']);
+      await write(h.b, id, ['9']);
+      expect((await got).map(textOf)).toEqual(['3', '4', '5', '6', '7', '8']);
+    });
+
+    it('a subscriber that reconnects at its last seq misses nothing and repeats nothing', async () => {
+      const id = await newConversation(h.a);
+      const first = take(conversationStream({ store: h.b.store, bus: h.b.bus, conversationId: id, afterSeq: 0 }), 3);
+      await write(h.a, id, ['1', '2', '3', '4']);
+      const seen = await first;
+      await write(h.a, id, ['5', '6']);
+      const rest = await take(
+        conversationStream({ store: h.a.store, bus: h.a.bus, conversationId: id, afterSeq: seen.at(-1)!.seq! }),
+        3,
+      );
+      expect([...seen, ...rest].map(textOf)).toEqual(['1', '2', '3', '4', '5', '6']);
+    });
+
+    it("two replicas deliver each other's events, stored and streamed", async () => {
+      const [x, y] = [await newConversation(h.a), await newConversation(h.a)];
+      const onA = take(
+        conversationStream({ store: h.a.store, bus: h.a.bus, conversationId: y, afterSeq: 0, includeTransient: true }),
+        2,
+      );
+      const onB = take(conversationStream({ store: h.b.store, bus: h.b.bus, conversationId: x, afterSeq: 0 }), 1);
+      await new Promise((r) => setTimeout(r, 50));
+      await write(h.a, x, ['from a']);
+      h.b.bus.publish([
+        {
+          type: 'MESSAGE_DELTA',
+          conversationId: y,
+          data: { delta: 'typing' },
+          id: null,
+          seq: null,
+          createdAt: new Date(),
+        },
+      ]);
+      await write(h.b, y, ['from b']);
+      expect((await onB).map(textOf)).toEqual(['from a']);
+      expect((await onA).map((e) => (e.type === 'MESSAGE_DELTA' ? e.data.delta : textOf(e)))).toEqual([
+        'typing',
+        'from b',
+      ]);
+    });
+
+    it('the feed gives every conversation in commit order, once, and resumes after any event it gave', async () => {
+      const head = await h.b.store.feedHead();
+      const ids = await Promise.all([1, 2, 3, 4].map(() => newConversation(h.a)));
+      const feed = take(
+        feedStream({ store: h.b.store, bus: h.b.bus, after: head, filter: { types: ['MESSAGE'] } }),
+        40,
+      );
+      await Promise.all(
+        ids.map((id, i) => Promise.all([0, 1, 2, 3, 4].map((j) => write(i % 2 ? h.a : h.b, id, [`${j}a`, `${j}b`])))),
+      );
+      const all = await feed;
+      expect(all.filter((e) => !ids.includes(e.conversationId)).map((e) => [e.seq, textOf(e)])).toEqual([]);
+      expect(all).toHaveLength(40);
+      expect(new Set(all.map((e) => e.id)).size).toBe(40);
+      for (const id of ids)
+        expect(all.filter((e) => e.conversationId === id).map((e) => e.seq)).toEqual(
+          Array.from({ length: 10 }, (_, i) => i + 1),
+        );
+      // Resume from the 17th event: the other 23, in the same order.
+      const position = await h.a.store.positionOf(all[16]!.id!);
+      const rest = await take(
+        feedStream({ store: h.a.store, bus: h.a.bus, after: position!, filter: { types: ['MESSAGE'] } }),
+        23,
+      );
+      expect(rest.map((e) => e.id)).toEqual(all.slice(17).map((e) => e.id));
+    });
+
+    it.skipIf(kind === 'memory')(
+      'keeps delivering across a restart of the bus mid-stream',
+      async () => {
+        const id = await newConversation(h.a);
+        const got = take(
+          conversationStream({ store: h.b.store, bus: h.b.bus, conversationId: id, afterSeq: 0 }),
+          6,
+          20_000,
+        );
+        await write(h.a, id, ['1', '2']);
+        await h.restart!();
+        await write(h.a, id, ['3', '4']);
+        await new Promise((r) => setTimeout(r, 300));
+        await write(h.a, id, ['5', '6']);
+        expect((await got).map(textOf)).toEqual(['1', '2', '3', '4', '5', '6']);
+      },
+      30_000,
+    );
+  });
+}

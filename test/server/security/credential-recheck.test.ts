@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../server/src/db/client.js';
+import { subscribe } from '../../helpers/subscribe.js';
+import { createTestApp, type TestApp } from '../../helpers/test-app.js';
+import { createTestDatabase, type TestDatabase } from '../../helpers/test-database.js';
+
+const FEED = 'subscription { eventFeed(types: [MESSAGE]) { id data } }';
+
+/** Two replicas on one database: the key is revoked on one, its streams were opened on the other. */
+describe('revoking an API key ends its open subscriptions on every replica', () => {
+  let db: TestDatabase;
+  let a: TestApp;
+  let b: TestApp;
+  let urlB: string;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const env = { AUTH_MODE: 'keys', NODE_ENV: 'production', SUBSCRIPTION_RECHECK_MS: '1000' };
+    a = await createTestApp({ db, env });
+    // On PostgreSQL the second replica has its own connection pool, as another process would.
+    const second = db.url ? await openDatabase({ databaseUrl: db.url, maxConnections: 3 }) : undefined;
+    b = await createTestApp({
+      db: second ? { database: second, url: db.url, dispose: () => second.close() } : db,
+      env,
+    });
+    await a.app.services.runs.stop();
+    await b.app.services.runs.stop();
+    urlB = (await b.app.start(0, '127.0.0.1')).url;
+  });
+  afterAll(async () => {
+    await b.close();
+    if (db.url) await b.db.dispose();
+    await a.close();
+    await db.dispose();
+  });
+
+  it.each(['ws', 'sse'] as const)(
+    '%s: within 10 s of revocation the stream ends with UNAUTHENTICATED',
+    async (transport) => {
+      const { id, key } = await a.app.services.apiKeys.create(`feed-${transport}`, 'integrator');
+      const sub = subscribe(transport, urlB, FEED, {}, (d) => d.eventFeed as { data: { text: string } }, key);
+      await new Promise((r) => setTimeout(r, 500));
+      const { conversation } = await b.app.services.conversations.start({});
+      await b.app.services.conversations.sendMessage(conversation.id, 'before revocation');
+      await sub.waitFor(1);
+      await a.app.services.apiKeys.revoke(id);
+      const revokedAt = Date.now();
+      while (!sub.error && Date.now() - revokedAt < 10_000) await new Promise((r) => setTimeout(r, 50));
+      expect(Date.now() - revokedAt).toBeLessThan(10_000);
+      expect(JSON.stringify(sub.error)).toContain('UNAUTHENTICATED');
+      await b.app.services.conversations.sendMessage(conversation.id, 'after revocation');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(sub.items.map((e) => e.data.text)).toEqual(['before revocation']);
+      sub.stop();
+    },
+  );
+
+  it('leaves the streams of keys that are not revoked alone', async () => {
+    const { key } = await a.app.services.apiKeys.create('kept', 'integrator');
+    const sub = subscribe('ws', urlB, FEED, {}, (d) => d.eventFeed as { data: { text: string } }, key);
+    await new Promise((r) => setTimeout(r, 2_500));
+    const { conversation } = await b.app.services.conversations.start({});
+    await b.app.services.conversations.sendMessage(conversation.id, 'still flowing');
+    await sub.waitFor(1);
+    expect(sub.error).toBeUndefined();
+    sub.stop();
+  });
+});

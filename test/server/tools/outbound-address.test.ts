@@ -1,0 +1,79 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertOutboundAllowed } from '../../../server/src/tools/outbound-address.js';
+import { createTestApp, type TestApp } from '../../helpers/test-app.js';
+
+const refused = (url: string, allow: string[] = []) =>
+  assertOutboundAllowed(url, allow, 'input.url').then(
+    () => undefined,
+    (err: { code?: string; details?: { field?: string } }) => err,
+  );
+
+describe('outbound URL checks', () => {
+  it.each([
+    'http://169.254.169.254/latest/meta-data/',
+    'http://169.254.1.1:8080/mcp',
+    'http://[::ffff:169.254.169.254]/mcp',
+    'http://[::ffff:a9fe:a9fe]/mcp',
+    'http://[0:0:0:0:0:ffff:a9fe:a9fe]/mcp',
+    'http://[fe80::1]/mcp',
+    'http://[fd00:ec2::254]/',
+    'http://100.100.100.200/',
+    'http://0.0.0.0:4000/mcp',
+    'http://[::]/mcp',
+  ])('refuses %s with VALIDATION_FAILED on the field', async (url) => {
+    expect(await refused(url)).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'input.url' } });
+  });
+
+  it('allows ordinary and loopback addresses, and forbidden ones an allow-list names', async () => {
+    for (const url of ['http://127.0.0.1:9/mcp', 'http://[::1]:9/mcp', 'http://10.0.0.5/mcp', 'http://localhost:9/'])
+      expect(await refused(url), url).toBeUndefined();
+    expect(await refused('http://169.254.169.254/', ['169.254.169.254'])).toBeUndefined();
+    expect(await refused('http://[::ffff:169.254.169.254]/', ['::ffff:a9fe:a9fe'])).toBeUndefined();
+  });
+});
+
+describe('registerMcpServer (production)', () => {
+  let t: TestApp;
+  let admin: string;
+  let leaky: Server;
+  let leakyUrl: string;
+  beforeAll(async () => {
+    leaky = createServer((_req, res) => {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end('internal secret: AKIA-EXAMPLE-SECRET');
+    });
+    await new Promise<void>((r) => leaky.listen(0, '127.0.0.1', r));
+    leakyUrl = `http://127.0.0.1:${(leaky.address() as AddressInfo).port}/mcp`;
+    t = await createTestApp({ env: { AUTH_MODE: 'keys', NODE_ENV: 'production' } });
+    admin = (await t.app.services.apiKeys.create('ops', 'admin')).key;
+  });
+  afterAll(async () => {
+    await t.close();
+    leaky.closeAllConnections();
+    await new Promise<void>((r) => leaky.close(() => r()));
+  });
+
+  const register = (name: string, url: string) =>
+    t.gql(
+      'mutation($input: RegisterMcpServerInput!) { registerMcpServer(input: $input) { name } }',
+      { input: { name, transport: 'http', url } },
+      admin,
+    );
+
+  it('refuses cloud metadata addresses, including the IPv4-mapped IPv6 form, storing nothing', async () => {
+    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://[::ffff:169.254.169.254]/']) {
+      const r = await register('meta', url);
+      expect(r.errors?.[0]?.extensions, url).toMatchObject({ code: 'VALIDATION_FAILED', field: 'input.url' });
+    }
+    const servers = await t.gql<{ mcpServers: { name: string }[] }>('{ mcpServers { name } }', {}, admin);
+    expect(servers.data?.mcpServers.map((s) => s.name)).toEqual(['store']);
+  });
+
+  it('does not echo the body of a server that answers with an error', async () => {
+    const r = await register('leaky', leakyUrl);
+    expect(r.errors?.[0]?.extensions?.code).toBe('TOOL_ERROR');
+    expect(r.errors?.[0]?.message).toMatch(/HTTP 500/);
+    expect(JSON.stringify(r)).not.toContain('AKIA-EXAMPLE-SECRET');
+  });
+});
