@@ -21,7 +21,6 @@ import type { EventBus, EventBusKind } from './db/event-bus.js';
 import { EventStore } from './db/event-store.js';
 import { RunRepository } from './db/run-repository.js';
 import { createDemoHandler } from './demo-handler.js';
-import { coalesceFrames } from './graphql/coalesce-frames.js';
 import { authInfo, type GraphQLContext, principalRefusalError, resolvePrincipal } from './graphql/context.js';
 import { maskError } from './graphql/errors.js';
 import { getSchema } from './graphql/schema.js';
@@ -240,7 +239,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
 
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: config.limits.maxRequestBodyBytes });
-  wss.on('connection', coalesceFrames);
   useServer(
     {
       execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
