@@ -20,6 +20,10 @@ export const tickets = pgTable(
     customerPhone: text('customer_phone'),
     conversationId: text('conversation_id'),
     agentName: text('agent_name'),
+    /** The colleague the ticket is assigned to (updateTicket). */
+    assignee: text('assignee'),
+    /** A note for colleagues only; never shown to the shopper. */
+    internalNote: text('internal_note'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
