@@ -17,6 +17,8 @@ import type { EventBus } from './db/event-bus.js';
 import { EventStore } from './db/event-store.js';
 import { MemoryEventBus } from './db/memory-event-bus.js';
 import { PostgresEventBus } from './db/postgres-event-bus.js';
+import { AgentAssist } from './desk/agent-assist.js';
+import { DeskService } from './desk/desk-service.js';
 import { RateLimitedError } from './errors.js';
 import { coalesceFrames } from './graphql/coalesce-frames.js';
 import { authInfo, type GraphQLContext, resolvePrincipal } from './graphql/context.js';
@@ -131,6 +133,18 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     sweepMs: config.runs.sweepMs,
   });
 
+  const assist = new AgentAssist(services);
+  services.desk = new DeskService({
+    db: database.db,
+    events,
+    settings: services.settings,
+    runs: services.runs,
+    conversations: services.conversations,
+    limits: config.limits,
+    logger,
+    suggest: async (conversationId, message) => void (await assist.suggest(conversationId, message)),
+  });
+
   await seedWorkspace(services);
   if (config.authMode === 'keys' || config.adminApiKey) {
     const created = await services.apiKeys.ensureAdminKey(config.adminApiKey);
@@ -234,6 +248,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     wss,
   );
 
+  await services.desk.start();
   await services.runs.start();
   rateLimits.start((err) => logger.warn({ err }, 'rate limit prune failed'));
 
@@ -250,6 +265,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return { url: `http://${host}:${actual}`, port: actual };
     },
     async stop() {
+      services.desk.stop();
       await services.runs.stop();
       rateLimits.stop();
       for (const client of wss.clients) client.terminate();

@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import type { Database, Db } from './db/client.js';
 import type { EventBus } from './db/event-bus.js';
 import type { EventStore } from './db/event-store.js';
+import type { DeskService } from './desk/desk-service.js';
 import type { Logger } from './logger.js';
 import type { ModelProvider } from './models/model-provider.js';
 import type { RateLimiter } from './security/rate-limiter.js';
@@ -36,4 +37,6 @@ export interface Services {
   telemetry: Telemetry;
   rateLimits: RateLimiter;
   customerTokens: CustomerTokenVerifier;
+  /** Conversation ownership and the hand-off to people. */
+  desk: DeskService;
 }

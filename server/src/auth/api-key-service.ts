@@ -10,6 +10,8 @@ export interface VerifiedKey {
   role: ApiKeyRole;
 }
 
+const keyPrefixes: Record<ApiKeyRole, string> = { admin: 'adm', integrator: 'int', support: 'sup' };
+
 /** Verified keys are cached briefly so requests stay off the database; revocation applies within this window. */
 const CACHE_MS = 10_000;
 
@@ -21,7 +23,7 @@ export class ApiKeyService {
 
   /** Creates a key and returns the plain secret, which is never stored. */
   async create(name: string, role: ApiKeyRole, secret?: string): Promise<{ id: string; key: string }> {
-    const key = secret ?? `bk_${role === 'admin' ? 'adm' : 'int'}_${randomSecret()}`;
+    const key = secret ?? `bk_${keyPrefixes[role]}_${randomSecret()}`;
     const [row] = await this.db
       .insert(apiKeys)
       .values({ name, role, keyHash: hashSecret(key), prefix: key.slice(0, 10) })

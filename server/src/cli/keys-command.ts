@@ -6,7 +6,7 @@ import { isBatonError } from '../errors.js';
 import type { CliIo } from './baton.js';
 
 const usage = [
-  'usage: pnpm baton keys create <name> [--role integrator|admin]',
+  'usage: pnpm baton keys create <name> [--role integrator|support|admin]',
   '       pnpm baton keys list',
   '       pnpm baton keys revoke <id>',
 ];

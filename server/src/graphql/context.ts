@@ -1,4 +1,11 @@
-import { canAccessConversation, describePrincipal, isAdmin, isReader, type Principal } from '../auth/principal.js';
+import {
+  canAccessConversation,
+  describePrincipal,
+  isAdmin,
+  isReader,
+  isSupport,
+  type Principal,
+} from '../auth/principal.js';
 import type { Admission } from '../security/admission.js';
 import type { Services } from '../services.js';
 
@@ -6,6 +13,8 @@ export interface AuthInfo {
   principal: Principal;
   isAdmin: boolean;
   isReader: boolean;
+  /** Works the desk: admin or support. */
+  isSupport: boolean;
   describe: string;
   canAccessConversation(conversationId: string): boolean;
 }
@@ -24,6 +33,7 @@ export function authInfo(principal: Principal): AuthInfo {
     principal,
     isAdmin: isAdmin(principal),
     isReader: isReader(principal),
+    isSupport: isSupport(principal),
     describe: describePrincipal(principal),
     canAccessConversation: (id) => canAccessConversation(principal, id),
   };

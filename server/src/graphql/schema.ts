@@ -10,6 +10,7 @@ import './types/tools.js';
 import './types/mcp-servers.js';
 import './types/knowledge.js';
 import './types/tickets.js';
+import './types/desk.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -4,13 +4,14 @@ import type { Conversation } from '../../chat/conversation-service.js';
 import type { BatonEvent } from '../../chat/events.js';
 import { ForbiddenError, ValidationError } from '../../errors.js';
 import { builder } from '../builder.js';
-import { EventRef, parseCursor } from './events.js';
+import { EventRef, forCaller, parseCursor } from './events.js';
 import { RunModeEnum, RunRef } from './runs.js';
 
 interface MessageView {
   id: string;
-  role: 'user' | 'assistant';
+  role: 'user' | 'assistant' | 'human';
   text: string;
+  author: string | null;
   agentName: string | null;
   runId: string | null;
   final: boolean;
@@ -19,8 +20,9 @@ interface MessageView {
 const MessageRef = builder.objectRef<MessageView>('Message').implement({
   fields: (t) => ({
     id: t.exposeID('id', { description: 'The id of the MESSAGE event.' }),
-    role: t.exposeString('role'),
+    role: t.exposeString('role', { description: 'user, assistant, or human (a support colleague).' }),
     text: t.exposeString('text'),
+    author: t.exposeString('author', { nullable: true, description: "The colleague's name on a human message." }),
     agentName: t.exposeString('agentName', { nullable: true }),
     runId: t.exposeID('runId', { nullable: true }),
     final: t.exposeBoolean('final', { description: "True on a run's unified reply." }),
@@ -34,6 +36,7 @@ const toMessage = (e: BatonEvent): MessageView | null =>
         id: String(e.id),
         role: e.data.role,
         text: e.data.text,
+        author: e.data.author ?? null,
         agentName: e.agentName ?? null,
         runId: e.runId ?? null,
         final: e.data.final ?? false,
@@ -63,12 +66,15 @@ export const ConversationRef = builder.objectRef<Conversation>('Conversation').i
         after: t.arg.id(),
         first: t.arg.int({ validate: z.number().int().min(1).max(10_000) }),
       },
-      resolve: (c, args, ctx) =>
-        ctx.services.eventStore.list({
-          conversationId: c.id,
-          after: parseCursor(args.after),
-          limit: args.first ?? 1_000,
-        }),
+      resolve: async (c, args, ctx) =>
+        forCaller(
+          ctx,
+          await ctx.services.eventStore.list({
+            conversationId: c.id,
+            after: parseCursor(args.after),
+            limit: args.first ?? 1_000,
+          }),
+        ),
     }),
     runs: t.field({ type: [RunRef], resolve: (c, _a, ctx) => ctx.services.conversations.runsOf(c.id) }),
   }),
@@ -146,7 +152,9 @@ builder.mutationFields((t) => ({
   }),
   sendMessage: t.field({
     type: RunRef,
-    description: 'Stores the message and starts a run, returning it at once. Follow it with runEvents.',
+    nullable: true,
+    description:
+      'Stores the message and starts a run, returning it at once. Follow it with runEvents. While a colleague owns the conversation or it waits for one (`Conversation.ownership`), the message is stored and delivered to them, no run starts, and the result is null: follow conversationEvents.',
     args: {
       conversationId: t.arg.id({ required: true }),
       text: t.arg.string({ required: true }),
@@ -157,7 +165,12 @@ builder.mutationFields((t) => ({
       if (args.mode === 'STEP' && !ctx.auth.isReader)
         throw new ForbiddenError('Step mode is for designers: it needs an admin or integrator key');
       await ctx.services.rateLimits.checkMessage(ctx.auth.principal, String(args.conversationId), ctx.admission);
-      return ctx.services.runs.submit(String(args.conversationId), args.text, args.mode ?? 'AUTO');
+      const conversationId = String(args.conversationId);
+      if (ctx.services.desk.holds(conversationId)) {
+        await ctx.services.desk.holdShopperMessage(conversationId, args.text);
+        return null;
+      }
+      return ctx.services.runs.submit(conversationId, args.text, args.mode ?? 'AUTO');
     },
   }),
 }));

@@ -1,6 +1,7 @@
 import { replayThenLive } from '../../chat/event-stream.js';
-import { type BatonEvent, eventTypes } from '../../chat/events.js';
+import { type BatonEvent, eventTypes, staffOnlyEventTypes } from '../../chat/events.js';
 import { builder } from '../builder.js';
+import type { GraphQLContext } from '../context.js';
 
 export const EventTypeEnum = builder.enumType('EventType', { values: eventTypes });
 
@@ -26,6 +27,15 @@ export function parseCursor(after: string | null | undefined): number | undefine
   return Number(after);
 }
 
+/** Leaves out staff-only events (SUGGESTION) unless the caller works the desk: shoppers and integrators never see them. */
+export function forCaller(ctx: GraphQLContext, events: BatonEvent[]): BatonEvent[] {
+  return ctx.auth.isSupport ? events : events.filter((e) => !staffOnlyEventTypes.has(e.type));
+}
+
+async function* withoutStaffOnly(events: AsyncGenerator<BatonEvent>): AsyncGenerator<BatonEvent> {
+  for await (const e of events) if (!staffOnlyEventTypes.has(e.type)) yield e;
+}
+
 builder.subscriptionFields((t) => ({
   conversationEvents: t.field({
     type: EventRef,
@@ -35,19 +45,21 @@ builder.subscriptionFields((t) => ({
     subscribe: async (_root, args, ctx) => {
       const conversationId = String(args.conversationId);
       await ctx.services.conversations.get(conversationId);
-      return replayThenLive({
+      const events = replayThenLive({
         store: ctx.services.eventStore,
         bus: ctx.services.bus,
         query: { conversationId, after: parseCursor(args.after) },
         includeTransient: true,
         signal: ctx.signal,
       });
+      return ctx.auth.isSupport ? events : withoutStaffOnly(events);
     },
     resolve: (event) => event,
   }),
   eventFeed: t.field({
     type: EventRef,
-    description: 'Every conversation’s events, optionally filtered by type and agent: for integrators.',
+    description:
+      'Every conversation’s events, optionally filtered by type and agent: for integrators. Staff-only events (SUGGESTION) are never on it.',
     args: {
       types: t.arg({ type: [EventTypeEnum] }),
       agentNames: t.arg.stringList(),
@@ -55,18 +67,20 @@ builder.subscriptionFields((t) => ({
     },
     authScopes: { reader: true },
     subscribe: async (_root, args, ctx) =>
-      replayThenLive({
-        store: ctx.services.eventStore,
-        bus: ctx.services.bus,
-        query: {
-          types: args.types ?? undefined,
-          agentNames: args.agentNames ?? undefined,
-          // Without a cursor the feed starts live rather than replaying all history.
-          after: parseCursor(args.after) ?? (await ctx.services.eventStore.maxId()),
-        },
-        includeTransient: (args.types ?? []).includes('MESSAGE_DELTA'),
-        signal: ctx.signal,
-      }),
+      withoutStaffOnly(
+        replayThenLive({
+          store: ctx.services.eventStore,
+          bus: ctx.services.bus,
+          query: {
+            types: args.types ?? undefined,
+            agentNames: args.agentNames ?? undefined,
+            // Without a cursor the feed starts live rather than replaying all history.
+            after: parseCursor(args.after) ?? (await ctx.services.eventStore.maxId()),
+          },
+          includeTransient: (args.types ?? []).includes('MESSAGE_DELTA'),
+          signal: ctx.signal,
+        }),
+      ),
     resolve: (event) => event,
   }),
 }));

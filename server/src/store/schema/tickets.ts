@@ -2,7 +2,8 @@ import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const ticketPriorities = ['low', 'normal', 'high', 'urgent'] as const;
 export type TicketPriority = (typeof ticketPriorities)[number];
-export const ticketStatuses = ['open', 'closed'] as const;
+/** pending: a colleague handed the conversation back to the bot and the ticket awaits follow-up. */
+export const ticketStatuses = ['open', 'pending', 'closed'] as const;
 export type TicketStatus = (typeof ticketStatuses)[number];
 
 /** Hand-overs to human colleagues, from create_ticket and transfer_to_human_agents. */
