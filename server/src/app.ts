@@ -38,6 +38,7 @@ import { Telemetry, type TelemetryOptions } from './telemetry/telemetry.js';
 import { TracedModelProvider } from './telemetry/traced-model-provider.js';
 import { TracedToolRegistry } from './telemetry/traced-tool-registry.js';
 import type { ManagedToolRegistry } from './tools/tool-registry.js';
+import { Webhooks } from './webhooks/webhooks.js';
 
 export interface AppOptions {
   /** Use this database instead of opening one from config (tests). */
@@ -145,6 +146,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     suggest: async (conversationId, message) => void (await assist.suggest(conversationId, message)),
   });
 
+  services.webhooks = new Webhooks(database, bus, config.webhooks, logger);
+
   await seedWorkspace(services);
   if (config.authMode === 'keys' || config.adminApiKey) {
     const created = await services.apiKeys.ensureAdminKey(config.adminApiKey);
@@ -249,6 +252,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   );
 
   await services.desk.start();
+  await services.webhooks.start();
   await services.runs.start();
   rateLimits.start((err) => logger.warn({ err }, 'rate limit prune failed'));
 
@@ -266,6 +270,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
     async stop() {
       services.desk.stop();
+      await services.webhooks.stop();
       await services.runs.stop();
       rateLimits.stop();
       for (const client of wss.clients) client.terminate();

@@ -15,6 +15,7 @@ import type { ModelProvider } from './models/model-provider.js';
 import type { RateLimiter } from './security/rate-limiter.js';
 import type { Telemetry } from './telemetry/telemetry.js';
 import type { ToolRegistry } from './tools/tool-registry.js';
+import type { Webhooks } from './webhooks/webhooks.js';
 
 /** Everything a request or a run needs, built once in buildApp() and passed down: no module state. */
 export interface Services {
@@ -39,4 +40,6 @@ export interface Services {
   customerTokens: CustomerTokenVerifier;
   /** Conversation ownership and the hand-off to people. */
   desk: DeskService;
+  /** Webhook endpoints and their durable outbox. */
+  webhooks: Webhooks;
 }

@@ -11,6 +11,7 @@ import './types/mcp-servers.js';
 import './types/knowledge.js';
 import './types/tickets.js';
 import './types/desk.js';
+import './types/webhooks.js';
 
 builder.queryType({});
 builder.mutationType({});
