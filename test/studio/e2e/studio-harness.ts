@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 
+type AppOptions = Omit<Parameters<typeof createTestApp>[0] & object, 'studioDir'>;
+
 /** Debian's Chromium (`apt-get install chromium`); the e2e files skip when it is absent. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(chromiumPath);
@@ -24,11 +26,11 @@ export interface StudioHarness {
   close(): Promise<void>;
 }
 
-/** A real Baton server on a fresh test database, and Chromium at 1280×800 on its /studio. */
-export async function startStudio(): Promise<StudioHarness> {
+/** A real Baton server (with `options`, e.g. a seeded store) on a fresh test database, and Chromium at 1280×800 on its /studio. */
+export async function startStudio(options: AppOptions = {}): Promise<StudioHarness> {
   if (!existsSync(`${studioDir}/index.html`))
     throw new Error('The studio is not built: run `pnpm --filter @baton/studio build` (pretest:unit does).');
-  const t = await createTestApp({ studioDir });
+  const t = await createTestApp({ ...options, studioDir });
   const { url } = await t.app.start(0, '127.0.0.1');
   const browser = await chromium.launch({
     executablePath: chromiumPath,
