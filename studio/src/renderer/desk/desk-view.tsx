@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { toFormErrors } from '../graphql/field-errors.js';
 import type { StudioEventOf } from '../lib/baton-event.js';
@@ -67,6 +67,11 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [dismissed, setDismissed] = useState<Set<string>>(() => new Set());
+  const log = useRef<HTMLDivElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: follow the conversation as it grows
+  useEffect(() => {
+    log.current?.scrollTo({ top: log.current.scrollHeight });
+  }, [events.length]);
 
   const ownershipEvents = events.filter((e) =>
     ['HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESOLVED'].includes(e.type),
@@ -126,7 +131,7 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
             {error}
           </div>
         )}
-        <div className="scroll grow">
+        <div className="scroll grow" ref={log}>
           <DeskTranscript conversationId={id} events={events} />
         </div>
         {mine && suggestion && (
