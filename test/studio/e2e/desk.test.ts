@@ -87,7 +87,9 @@ describe.skipIf(!hasChromium)('studio e2e: the desk', () => {
     const joinedAt = Number(shopperFeed.items.find((e) => e.type === 'HUMAN_JOINED')!.id);
 
     // They exchange messages.
-    await page.getByLabel('Reply', { exact: true }).fill("Hi, I'm Dana. I can see the two charges; the second one is refunded now.");
+    await page
+      .getByLabel('Reply', { exact: true })
+      .fill("Hi, I'm Dana. I can see the two charges; the second one is refunded now.");
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await shopperSees((e) => e.type === 'MESSAGE' && e.data.role === 'human' && e.data.author === 'Dana');
     const thanks = await t.gql<{ sendMessage: null }>(SEND, { id, text: 'Thanks! When will I see the money?' }, token);

@@ -41,7 +41,7 @@ export function DeskQueue(props: { selected: string | null; onSelect(id: string)
                   <span className={`badge ${o.state === 'WAITING_FOR_HUMAN' ? 'badge-amber' : 'badge-blue'}`}>
                     {o.state === 'WAITING_FOR_HUMAN' ? 'Waiting' : (o.human ?? 'Claimed')}
                   </span>
-                  <span className="mono muted" aria-label="Waiting time">
+                  <span className="mono muted" role="timer" aria-label="Waiting time">
                     {since ? formatWait(now - new Date(since).getTime()) : ''}
                   </span>
                 </span>
