@@ -4,6 +4,7 @@ import { loadConfig } from '../../../server/src/config.js';
 import { createModelProvider } from '../../../server/src/models/create-model-provider.js';
 import { tickets } from '../../../server/src/store/schema/tickets.js';
 import { ScriptedModel } from '../../fakes/scripted-model.js';
+import { subscribe } from '../../helpers/subscribe.js';
 import { createTestApp, errorCode, type TestApp, waitForRun } from '../../helpers/test-app.js';
 
 interface EventView {
@@ -216,6 +217,27 @@ describe('the hand-off to people (GraphQL)', () => {
     expect(ticket!.status).toBe('closed');
     const types = (await events()).events.map((e) => e.type);
     for (const type of ['HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESOLVED']) expect(types).toContain(type);
+    // The integrator feed (replayed from the start) carries the hand-off events and the colleague's messages, never SUGGESTION.
+    const { url } = await t.app.start(0, '127.0.0.1');
+    const feed = subscribe(
+      'sse',
+      url,
+      'subscription { eventFeed(after: "0", types: [HUMAN_REQUESTED, HUMAN_JOINED, HANDED_BACK, RESOLVED, SUGGESTION, MESSAGE]) { type conversationId data } }',
+      {},
+      (d) => d.eventFeed as { type: string; conversationId: string; data: Record<string, unknown> },
+      integrator,
+    );
+    try {
+      await expect
+        .poll(() => feed.items.filter((e) => e.conversationId === conversationId).map((e) => e.type))
+        .toEqual(expect.arrayContaining(['HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESOLVED']));
+      expect(feed.items.some((e) => e.type === 'MESSAGE' && e.data.role === 'human' && e.data.author === 'Dana')).toBe(
+        true,
+      );
+      expect(feed.items.some((e) => e.type === 'SUGGESTION')).toBe(false);
+    } finally {
+      feed.stop();
+    }
   });
 
   it('updateTicket sets status, priority, assignee and an internal note; unknown tickets are NOT_FOUND', async () => {
