@@ -30,11 +30,11 @@ export interface ConversationInit {
   after?: string | null;
 }
 
-/** The run started by `send`. */
-export interface SentMessage {
-  runId: string;
-  status: string;
-}
+/**
+ * What `send` did: the run it started, or `held` when a support colleague owns the conversation (or
+ * one was asked for): the message is stored and delivered to them, and no bot run starts.
+ */
+export type SentMessage = { held: false; runId: string; status: string } | { held: true };
 
 /** Receives each event of a conversation. */
 export type ConversationListener = (event: AnyEvent) => void;
@@ -111,7 +111,7 @@ export class Conversation {
       { conversationId: this.id, text },
       `Bearer ${this.token}`,
     );
-    return { runId: sendMessage.id, status: sendMessage.status };
+    return sendMessage ? { held: false, runId: sendMessage.id, status: sendMessage.status } : { held: true };
   }
 
   /** Calls `listener` with every event; returns the function that stops it. */

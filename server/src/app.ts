@@ -21,6 +21,8 @@ import type { EventBus, EventBusKind } from './db/event-bus.js';
 import { EventStore } from './db/event-store.js';
 import { RunRepository } from './db/run-repository.js';
 import { createDemoHandler } from './demo-handler.js';
+import { AgentAssist } from './desk/agent-assist.js';
+import { DeskService } from './desk/desk-service.js';
 import { authInfo, type GraphQLContext, principalRefusalError, resolvePrincipal } from './graphql/context.js';
 import { maskError } from './graphql/errors.js';
 import { getSchema } from './graphql/schema.js';
@@ -38,6 +40,7 @@ import { Telemetry, type TelemetryOptions } from './telemetry/telemetry.js';
 import { TracedModelProvider } from './telemetry/traced-model-provider.js';
 import { TracedToolRegistry } from './telemetry/traced-tool-registry.js';
 import type { ManagedToolRegistry } from './tools/tool-registry.js';
+import { Webhooks } from './webhooks/webhooks.js';
 import { createWidgetHandler } from './widget-handler.js';
 
 export interface AppOptions {
@@ -98,14 +101,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     ));
   const events = new EventLog(runRepository, bus);
   // /mcp/store resolves its caller per request, through the services built below.
-  let services: Services | undefined;
+  let servicesRef: Services | undefined;
   const untracedTools =
     options.tools ??
     (await createToolRegistry({
       db: database.db,
       config,
       authorizeHttp: (req) =>
-        services ? authorizeStoreHttp(services, req) : Promise.resolve({ error: 'starting', status: 503 }),
+        servicesRef ? authorizeStoreHttp(servicesRef, req) : Promise.resolve({ error: 'starting', status: 503 }),
     }));
   const untracedModels = options.models ?? createModelProvider(config);
   const tools = telemetry.enabled ? new TracedToolRegistry(untracedTools, telemetry) : untracedTools;
@@ -152,7 +155,20 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     { runs: runRepository, conversations, settings, events, executor, logger },
     { ownerId: executor.ownerId, leaseMs: config.runs.leaseMs, sweepMs: config.runs.sweepMs },
   );
-  services = {
+  // Agent assist drafts with the whole app; the desk asks it through this closure once it exists.
+  let assist: AgentAssist | undefined;
+  const desk = new DeskService({
+    db: database.db,
+    events,
+    settings,
+    runs,
+    conversations,
+    limits: config.limits,
+    logger,
+    suggest: async (conversationId, message) => void (await assist?.suggest(conversationId, message)),
+  });
+  const webhooks = new Webhooks(database, bus, config.webhooks, logger);
+  const services: Services = {
     config,
     database,
     db: database.db,
@@ -172,7 +188,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     apiKeys: new ApiKeyService(database.db),
     runs,
     customerSessions,
+    desk,
+    webhooks,
   };
+  servicesRef = services;
+  assist = new AgentAssist(services);
 
   await seedWorkspace(services);
   if (config.authMode === 'keys' || config.adminApiKey) {
@@ -285,6 +305,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     wss,
   );
 
+  await desk.start();
+  await webhooks.start();
   await services.runs.start();
   rateLimits.start((err) => logger.warn({ err }, 'rate limit prune failed'));
 
@@ -301,6 +323,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return { url: `http://${host}:${actual}`, port: actual };
     },
     async stop() {
+      desk.stop();
+      await webhooks.stop();
       await services.runs.stop();
       rateLimits.stop();
       for (const client of wss.clients) client.terminate();

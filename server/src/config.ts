@@ -63,6 +63,16 @@ export const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only')
     .default('baton'),
+  WEBHOOK_RETRY_SCHEDULE_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'comma-separated milliseconds, e.g. 0,5000,300000')
+    .default('0,5000,300000,1800000,7200000,18000000,36000000,36000000'),
+  WEBHOOK_RETRY_JITTER: z.coerce.number().min(0).max(1).default(0.2),
+  WEBHOOK_MAX_CONSECUTIVE_FAILURES: z.coerce.number().int().min(1).default(50),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(20).default(1_000),
+  WEBHOOK_LEASE_MS: z.coerce.number().int().min(500).default(60_000),
+  WEBHOOK_ALLOWED_HOSTS: z.string().default(''),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
@@ -131,6 +141,20 @@ export interface Config {
   runs: { leaseMs: number; sweepMs: number };
   /** How events reach other replicas: unset picks `postgres` on PostgreSQL and `memory` on PGlite. */
   eventBus: { kind?: 'memory' | 'postgres' | 'nats'; natsUrl?: string; deployment: string };
+  webhooks: {
+    /** Delay before each attempt (the first is usually 0); past the last, a delivery fails for good. */
+    retryScheduleMs: number[];
+    /** ± this fraction of each delay, so retries of many deliveries spread out. */
+    retryJitter: number;
+    /** Failed attempts in a row (across deliveries) that disable an endpoint. */
+    maxConsecutiveFailures: number;
+    timeoutMs: number;
+    pollMs: number;
+    /** How long a sender holds a delivery; one that died mid-request lets it lapse and it is sent again. */
+    leaseMs: number;
+    /** Hosts or addresses allowed even though they are link-local or cloud metadata endpoints. */
+    allowedHosts: string[];
+  };
 }
 
 /** Parses settings from an env-like record; throws ConfigError naming the bad variable. */
@@ -217,6 +241,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       kind: c.EVENT_BUS?.startsWith('nats://') ? 'nats' : (c.EVENT_BUS as 'memory' | 'postgres' | undefined),
       natsUrl: c.EVENT_BUS?.startsWith('nats://') ? c.EVENT_BUS : undefined,
       deployment: c.NATS_DEPLOYMENT,
+    },
+    webhooks: {
+      retryScheduleMs: c.WEBHOOK_RETRY_SCHEDULE_MS.split(',').map(Number),
+      retryJitter: c.WEBHOOK_RETRY_JITTER,
+      maxConsecutiveFailures: c.WEBHOOK_MAX_CONSECUTIVE_FAILURES,
+      timeoutMs: c.WEBHOOK_TIMEOUT_MS,
+      pollMs: c.WEBHOOK_POLL_MS,
+      leaseMs: c.WEBHOOK_LEASE_MS,
+      allowedHosts: c.WEBHOOK_ALLOWED_HOSTS.split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
     },
   };
 }

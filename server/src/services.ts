@@ -11,11 +11,13 @@ import type { Database, Db } from './db/client.js';
 import type { EventBus } from './db/event-bus.js';
 import type { EventStore } from './db/event-store.js';
 import type { RunRepository } from './db/run-repository.js';
+import type { DeskService } from './desk/desk-service.js';
 import type { Logger } from './logger.js';
 import type { ModelProvider } from './models/model-provider.js';
 import type { RateLimiter } from './security/rate-limiter.js';
 import type { Telemetry } from './telemetry/telemetry.js';
 import type { ToolRegistry } from './tools/tool-registry.js';
+import type { Webhooks } from './webhooks/webhooks.js';
 
 /** Everything a request or a run needs, built once in buildApp() and passed down: no module state. */
 export interface Services {
@@ -44,4 +46,8 @@ export interface Services {
   customerTokens: CustomerTokenVerifier;
   /** Verified identity per conversation, until the token's `exp`. */
   customerSessions: CustomerSessions;
+  /** Conversation ownership and the hand-off to people. */
+  desk: DeskService;
+  /** Webhook endpoints and their durable outbox. */
+  webhooks: Webhooks;
 }

@@ -140,7 +140,8 @@ describe.each(['ws', 'sse'] as const)('@baton/client over %s against the real se
     expectDeltasArePrefixes(got);
     const finals = got.filter((e) => isEvent(e, 'MESSAGE') && e.data.final);
     expect(finals).toHaveLength(1);
-    expect(finals[0]!.runId).toBe(sent.runId);
+    expect(sent.held).toBe(false);
+    expect(finals[0]!.runId).toBe(sent.held ? undefined : sent.runId);
     conversation.close();
     expect(conversation.state).toBe('closed');
   });

@@ -12,6 +12,8 @@ export interface VerifiedKey {
   fullEventData: boolean;
 }
 
+const keyPrefixes: Record<ApiKeyRole, string> = { admin: 'adm', integrator: 'int', support: 'sup' };
+
 /** Verified keys are cached briefly so requests stay off the database; revocation applies within this window. */
 const CACHE_MS = 10_000;
 /** How long one database answer to "is this key still active?" is shared by open subscriptions. */
@@ -31,7 +33,7 @@ export class ApiKeyService {
     secret?: string,
     options: { fullEventData?: boolean } = {},
   ): Promise<{ id: string; key: string }> {
-    const key = secret ?? `bk_${role === 'admin' ? 'adm' : 'int'}_${randomSecret()}`;
+    const key = secret ?? `bk_${keyPrefixes[role]}_${randomSecret()}`;
     const [row] = await this.db
       .insert(apiKeys)
       .values({

@@ -9,7 +9,10 @@ export type Principal =
 
 export const isAdmin = (p: Principal) =>
   (p.kind === 'key' && p.role === 'admin') || (p.kind === 'anonymous' && p.devAdmin);
-export const isReader = (p: Principal) => isAdmin(p) || (p.kind === 'key' && p.role === 'integrator');
+/** Support colleagues work the desk (claim, reply, hand back, resolve, tickets); admins can too. */
+export const isSupport = (p: Principal) => isAdmin(p) || (p.kind === 'key' && p.role === 'support');
+/** Reads conversations, runs and the event feed: admins, integrators and support colleagues. */
+export const isReader = (p: Principal) => isSupport(p) || (p.kind === 'key' && p.role === 'integrator');
 /** Whether the principal may read or write this conversation. */
 export const canAccessConversation = (p: Principal, conversationId: string) =>
   isReader(p) || (p.kind === 'conversation' && p.conversationId === conversationId);

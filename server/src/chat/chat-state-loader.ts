@@ -5,7 +5,8 @@ import type { BatonEvent } from './events.js';
 
 /**
  * A conversation's transcript events (MESSAGE, TOOL_CALL, TASK_COMPLETED), ordered by run and then
- * by seq, so a queued message never appears before the reply to the one sent before it.
+ * by seq, so a queued message never appears before the reply to the one sent before it. Messages with
+ * no run (the shopper's and the colleague's while a person owns the conversation) sort by their own time.
  * With `upToRunId`, runs created after that one are left out.
  */
 export async function loadTranscriptEvents(
@@ -17,10 +18,10 @@ export async function loadTranscriptEvents(
   // Compared in SQL: timestamps have microseconds, which a JS Date would round away.
   const rows = await services.database.query(
     `select e.id, e.conversation_id, e.seq, e.run_id, e.task_id, e.agent_name, e.type, e.data, e.created_at
-    from events e join runs r on r.id = e.run_id
+    from events e left join runs r on r.id = e.run_id
     where e.conversation_id = $1::uuid and e.type in ('MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED')
-      and ($2::uuid is null or r.created_at <= (select created_at from runs where id = $2::uuid))
-    order by r.created_at, e.seq`,
+      and ($2::uuid is null or coalesce(r.created_at, e.created_at) <= (select created_at from runs where id = $2::uuid))
+    order by coalesce(r.created_at, e.created_at), e.seq`,
     [conversationId, upToRunId ?? null],
   );
   return rows.map(rawToEvent);

@@ -117,6 +117,14 @@ export class ChatState {
     this.eventLog.push(event);
     if (event.type === 'MESSAGE') {
       if (event.data.role === 'user') this.transcript.push({ kind: 'user', text: event.data.text, runId: event.runId });
+      // A colleague's reply is an assistant turn whose author note names them (see renderHistory).
+      else if (event.data.role === 'human')
+        this.transcript.push({
+          kind: 'assistant',
+          text: event.data.text,
+          agentName: `a support colleague, ${event.data.author ?? 'unnamed'}`,
+          runId: event.runId,
+        });
       // A run's final reply repeats its agents' messages: keep the parts, which carry authorship.
       else if (!event.data.final)
         this.transcript.push({

@@ -17,6 +17,12 @@ export const eventTypes = [
   'RUN_COMPLETED',
   'RUN_FAILED',
   'RUN_CANCELLED',
+  // Hand-off to people (server/src/desk/): who owns the conversation, and the person's drafts.
+  'HUMAN_REQUESTED',
+  'HUMAN_JOINED',
+  'HANDED_BACK',
+  'RESOLVED',
+  'SUGGESTION',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
@@ -46,8 +52,11 @@ export const eventDataSchemas = {
   TASK_STARTED: z.object({ statusMessage: z.string(), instruction: z.string() }),
   MESSAGE_DELTA: z.object({ delta: z.string() }),
   MESSAGE: z.object({
-    role: z.enum(['user', 'assistant']),
+    /** human: a support colleague who owns the conversation (see `author`). */
+    role: z.enum(['user', 'assistant', 'human']),
     text: z.string(),
+    /** The colleague's name on a `human` message. */
+    author: z.string().optional(),
     /** True on the run's unified final reply. */
     final: z.boolean().optional(),
     usage: usageSchema.optional(),
@@ -73,6 +82,20 @@ export const eventDataSchemas = {
   RUN_COMPLETED: z.object({ reply: z.string(), durationMs: z.number().nonnegative() }),
   RUN_FAILED: z.object({ code: z.string(), reason: z.string(), message: z.string() }),
   RUN_CANCELLED: z.object({ reason: z.string() }),
+  /** The conversation waits for a person. `by`: an agent name, `shopper`, or an API key's name. */
+  HUMAN_REQUESTED: z.object({ by: z.string(), reason: z.string(), ticketId: z.string().nullable() }),
+  HUMAN_JOINED: z.object({ human: z.string(), ticketId: z.string().nullable() }),
+  HANDED_BACK: z.object({ human: z.string(), note: z.string() }),
+  RESOLVED: z.object({ by: z.string(), note: z.string().optional(), ticketId: z.string().nullable() }),
+  /** Agent assist: a reply drafted for the person who owns the conversation. Never shown to the shopper. */
+  SUGGESTION: z.object({
+    /** The shopper MESSAGE it answers. */
+    messageEventId: z.number().int(),
+    text: z.string(),
+    agents: z.array(z.string()),
+    /** Write tools the agents would have called: proposed, not executed. */
+    proposedToolCalls: z.array(z.object({ tool: z.string(), arguments: jsonValue })),
+  }),
 } satisfies Record<EventType, z.ZodType>;
 
 export type EventData<T extends EventType> = z.infer<(typeof eventDataSchemas)[T]>;
@@ -101,3 +124,6 @@ export const isEventType = (v: string): v is EventType => (eventTypes as readonl
 
 /** Events that are streamed but not persisted. */
 export const transientEventTypes: ReadonlySet<EventType> = new Set(['MESSAGE_DELTA']);
+
+/** Events for the support colleague only: shopper-facing streams and integrators never carry them. */
+export const staffOnlyEventTypes: ReadonlySet<EventType> = new Set(['SUGGESTION']);

@@ -10,6 +10,7 @@ export const workspaceSettingsSchema = z.object({
   humanTransferScenarios: z.array(z.string().trim().min(1).max(500)).max(50),
   defaultAgent: z.string().min(1),
   doubleTexting: z.enum(doubleTextingPolicies),
+  agentAssist: z.boolean(),
 });
 export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
 
@@ -43,4 +44,5 @@ export const defaultSettings: WorkspaceSettings = {
   ],
   defaultAgent: 'GeneralSupportAgent',
   doubleTexting: 'queue',
+  agentAssist: true,
 };

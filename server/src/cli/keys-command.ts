@@ -6,7 +6,7 @@ import { isBatonError } from '../errors.js';
 import type { CliIo } from './baton.js';
 
 const usage = [
-  'usage: pnpm baton keys create <name> [--role integrator|admin] [--full-event-data]',
+  'usage: pnpm baton keys create <name> [--role integrator|support|admin] [--full-event-data]',
   '       pnpm baton keys list',
   '       pnpm baton keys revoke <id>',
 ];

@@ -11,8 +11,10 @@ export const builder = new SchemaBuilder<{
   AuthScopes: {
     /** Manages agents, settings and tools. */
     admin: boolean;
-    /** Reads conversations and the event feed (admin or integrator). */
+    /** Reads conversations and the event feed (admin, integrator or support). */
     reader: boolean;
+    /** Works the desk: claims, replies as a person, hands back, resolves, updates tickets (admin or support). */
+    support: boolean;
     /** Any API key or conversation token (anonymous only with AUTH_MODE=off). */
     authenticated: boolean;
     /** May read and write this one conversation. */
@@ -32,6 +34,7 @@ export const builder = new SchemaBuilder<{
     authScopes: (ctx) => ({
       admin: ctx.auth.isAdmin,
       reader: ctx.auth.isReader,
+      support: ctx.auth.isSupport,
       authenticated: ctx.auth.principal.kind !== 'anonymous' || ctx.auth.isAdmin,
       conversation: (conversationId) => ctx.auth.canAccessConversation(conversationId),
     }),

@@ -4,6 +4,7 @@ import {
   describePrincipal,
   isAdmin,
   isReader,
+  isSupport,
   type Principal,
   readsFullData,
 } from '../auth/principal.js';
@@ -13,6 +14,8 @@ export interface AuthInfo {
   principal: Principal;
   isAdmin: boolean;
   isReader: boolean;
+  /** Works the desk: admin or support. */
+  isSupport: boolean;
   describe: string;
   /** False for integrator keys without the full-data grant: events and messages are redacted. */
   fullData: boolean;
@@ -31,6 +34,7 @@ export function authInfo(principal: Principal): AuthInfo {
     principal,
     isAdmin: isAdmin(principal),
     isReader: isReader(principal),
+    isSupport: isSupport(principal),
     describe: describePrincipal(principal),
     fullData: readsFullData(principal),
     canAccessConversation: (id) => canAccessConversation(principal, id),

@@ -13,6 +13,8 @@ import './types/tickets.js';
 import './types/model-provider.js';
 import './types/run-question.js';
 import './types/chat-state-at.js';
+import './types/desk.js';
+import './types/webhooks.js';
 
 builder.queryType({});
 builder.mutationType({});

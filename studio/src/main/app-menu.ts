@@ -7,9 +7,10 @@ const viewItems: { view: StudioView; label: string }[] = [
   { view: 'runs', label: 'Runs' },
   { view: 'feed', label: 'Live feed' },
   { view: 'settings', label: 'Settings' },
+  { view: 'desk', label: 'Desk' },
 ];
 
-/** The application menu: standard roles plus Go, which switches views with Cmd/Ctrl+1…5. */
+/** The application menu: standard roles plus Go, which switches views with Cmd/Ctrl+1…6. */
 export function buildMenuTemplate(options: {
   platform: NodeJS.Platform;
   navigate: (view: StudioView) => void;

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { AgentsView } from './agents/agents-view.js';
 import { ConnectionProvider } from './connection/connection-context.js';
+import { DeskView } from './desk/desk-view.js';
 import { LiveFeedView } from './feed/live-feed-view.js';
 import { PlaygroundView } from './playground/playground-view.js';
 import { RunsView } from './runs/runs-view.js';
@@ -35,6 +36,8 @@ function Shell() {
           <LiveFeedView />
         ) : view === 'settings' ? (
           <SettingsView />
+        ) : view === 'desk' ? (
+          <DeskView />
         ) : (
           <AgentsView />
         )}

@@ -66,7 +66,7 @@ describe('pnpm baton keys', () => {
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/No API key/);
     expect((await keys('revoke', 'abc')).err).toMatch(/by its id/);
-    expect((await keys('create', 'x', '--role', 'root')).err).toMatch(/--role must be admin or integrator/);
+    expect((await keys('create', 'x', '--role', 'root')).err).toMatch(/--role must be admin or integrator or support/);
     expect((await keys('create')).code).toBe(2);
     expect((await keys()).code).toBe(2);
   });

@@ -7,6 +7,8 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 
+type AppOptions = Omit<Parameters<typeof createTestApp>[0] & object, 'studioDir'>;
+
 /** Debian's Chromium (`apt-get install chromium`); the e2e files skip when it is absent. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(chromiumPath);
@@ -41,10 +43,10 @@ export interface StudioHarness {
 }
 
 /** A real Baton server on a fresh test database, and Chromium at 1280×800 on its /studio. */
-export async function startStudio(build: StudioBuild = 'production'): Promise<StudioHarness> {
+export async function startStudio(build: StudioBuild = 'production', options: AppOptions = {}): Promise<StudioHarness> {
   if (build === 'production' && !existsSync(`${studioDir}/index.html`))
     throw new Error('The studio is not built: run `pnpm --filter @baton/studio build` (pretest:unit does).');
-  const t = await createTestApp(build === 'production' ? { studioDir } : {});
+  const t = await createTestApp(build === 'production' ? { ...options, studioDir } : options);
   const server = await t.app.start(0, '127.0.0.1');
   let vite: ViteDevServer | null = null;
   let url = server.url;

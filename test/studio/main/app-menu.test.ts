@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { buildMenuTemplate } from '../../../studio/src/main/app-menu.js';
 
 describe('application menu', () => {
-  it('has a Go menu that switches views with Cmd/Ctrl+1…5', () => {
+  it('has a Go menu that switches views with Cmd/Ctrl+1…6', () => {
     const navigate = vi.fn();
     const template = buildMenuTemplate({ platform: 'linux', navigate });
     const go = template.find((m) => m.label === 'Go')!;
@@ -14,6 +14,7 @@ describe('application menu', () => {
       ['Runs', 'CmdOrCtrl+3'],
       ['Live feed', 'CmdOrCtrl+4'],
       ['Settings', 'CmdOrCtrl+5'],
+      ['Desk', 'CmdOrCtrl+6'],
     ]);
     (items[3]!.click as () => void)();
     expect(navigate).toHaveBeenCalledWith('feed');

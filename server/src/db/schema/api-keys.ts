@@ -1,6 +1,7 @@
 import { boolean, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
-export const apiKeyRoles = ['admin', 'integrator'] as const;
+/** support: the desk (claim, reply, hand back, resolve, tickets); never cards, settings or tools. */
+export const apiKeyRoles = ['admin', 'integrator', 'support'] as const;
 export type ApiKeyRole = (typeof apiKeyRoles)[number];
 
 export const apiKeys = pgTable('api_keys', {

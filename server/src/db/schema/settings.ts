@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { BusinessHours } from '../../chat/business-hours.js';
 
 export const doubleTextingPolicies = ['queue', 'reject', 'interrupt'] as const;
@@ -14,6 +14,8 @@ export const workspaceSettings = pgTable('workspace_settings', {
   humanTransferScenarios: jsonb('human_transfer_scenarios').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
   defaultAgent: text('default_agent').notNull(),
   doubleTexting: text('double_texting', { enum: doubleTextingPolicies }).notNull().default('queue'),
+  /** Agent assist: draft a suggested reply for the colleague who owns a conversation (costs model calls). */
+  agentAssist: boolean('agent_assist').notNull().default(true),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 export type WorkspaceSettingsRow = typeof workspaceSettings.$inferSelect;

@@ -6,13 +6,14 @@ import { ForbiddenError, ValidationError } from '../../errors.js';
 import { redactJson, redactText } from '../../privacy/redact.js';
 import { builder } from '../builder.js';
 import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
-import { EventRef, parseCursor } from './events.js';
+import { EventRef, forCaller, parseCursor } from './events.js';
 import { RunModeEnum, RunRef } from './runs.js';
 
 interface MessageView {
   id: string;
-  role: 'user' | 'assistant';
+  role: 'user' | 'assistant' | 'human';
   text: string;
+  author: string | null;
   agentName: string | null;
   runId: string | null;
   final: boolean;
@@ -21,8 +22,9 @@ interface MessageView {
 const MessageRef = builder.objectRef<MessageView>('Message').implement({
   fields: (t) => ({
     id: t.exposeID('id', { description: 'The id of the MESSAGE event.' }),
-    role: t.exposeString('role'),
+    role: t.exposeString('role', { description: 'user, assistant, or human (a support colleague).' }),
     text: t.string({ resolve: (m, _a, ctx) => (ctx.auth.fullData ? m.text : redactText(m.text)) }),
+    author: t.exposeString('author', { nullable: true, description: "The colleague's name on a human message." }),
     agentName: t.exposeString('agentName', { nullable: true }),
     runId: t.exposeID('runId', { nullable: true }),
     final: t.exposeBoolean('final', { description: "True on a run's unified reply." }),
@@ -36,6 +38,7 @@ const toMessage = (e: BatonEvent): MessageView | null =>
         id: String(e.id),
         role: e.data.role,
         text: e.data.text,
+        author: e.data.author ?? null,
         agentName: e.agentName ?? null,
         runId: e.runId ?? null,
         final: e.data.final ?? false,
@@ -68,12 +71,15 @@ export const ConversationRef = builder.objectRef<Conversation>('Conversation').i
         after: t.arg.id(),
         first: t.arg.int({ validate: pageArg(PAGE_MAX.events) }),
       },
-      resolve: (c, args, ctx) =>
-        ctx.services.eventStore.list({
-          conversationId: c.id,
-          after: parseCursor(args.after),
-          limit: pageSize(args.first, PAGE_MAX.events, PAGE_MAX.events),
-        }),
+      resolve: async (c, args, ctx) =>
+        forCaller(
+          ctx,
+          await ctx.services.eventStore.list({
+            conversationId: c.id,
+            after: parseCursor(args.after),
+            limit: pageSize(args.first, PAGE_MAX.events, PAGE_MAX.events),
+          }),
+        ),
     }),
     runs: t.field({ type: [RunRef], resolve: (c, _a, ctx) => ctx.services.conversations.runsOf(c.id) }),
   }),
@@ -171,7 +177,9 @@ builder.mutationFields((t) => ({
   }),
   sendMessage: t.field({
     type: RunRef,
-    description: 'Stores the message and starts a run, returning it at once. Follow it with runEvents.',
+    nullable: true,
+    description:
+      'Stores the message and starts a run, returning it at once. Follow it with runEvents. While a colleague owns the conversation or it waits for one (`Conversation.ownership`), the message is stored and delivered to them, no run starts, and the result is null: follow conversationEvents.',
     args: {
       conversationId: t.arg.id({ required: true }),
       text: t.arg.string({ required: true }),
@@ -182,7 +190,12 @@ builder.mutationFields((t) => ({
       if (args.mode === 'STEP' && !ctx.auth.isReader)
         throw new ForbiddenError('Step mode is for designers: it needs an admin or integrator key');
       await ctx.services.rateLimits.checkMessage(ctx.auth.principal, String(args.conversationId));
-      return ctx.services.runs.submit(String(args.conversationId), args.text, args.mode ?? 'AUTO');
+      const conversationId = String(args.conversationId);
+      if (ctx.services.desk.holds(conversationId)) {
+        await ctx.services.desk.holdShopperMessage(conversationId, args.text);
+        return null;
+      }
+      return ctx.services.runs.submit(conversationId, args.text, args.mode ?? 'AUTO');
     },
   }),
 }));

@@ -1,9 +1,10 @@
 import { conversationStream, feedStream } from '../../chat/event-stream.js';
-import { type BatonEvent, eventTypes } from '../../chat/events.js';
+import { type BatonEvent, eventTypes, staffOnlyEventTypes } from '../../chat/events.js';
 import { ValidationError } from '../../errors.js';
 import { redactJson } from '../../privacy/redact.js';
 import type { Services } from '../../services.js';
 import { builder } from '../builder.js';
+import type { GraphQLContext } from '../context.js';
 
 export const EventTypeEnum = builder.enumType('EventType', { values: eventTypes });
 
@@ -48,6 +49,15 @@ export function parseCursor(after: string | null | undefined): number | undefine
   return Number(after);
 }
 
+/** Leaves out staff-only events (SUGGESTION) unless the caller works the desk: shoppers and integrators never see them. */
+export function forCaller(ctx: GraphQLContext, events: BatonEvent[]): BatonEvent[] {
+  return ctx.auth.isSupport ? events : events.filter((e) => !staffOnlyEventTypes.has(e.type));
+}
+
+async function* withoutStaffOnly(events: AsyncGenerator<BatonEvent>): AsyncGenerator<BatonEvent> {
+  for await (const e of events) if (!staffOnlyEventTypes.has(e.type)) yield e;
+}
+
 builder.subscriptionFields((t) => ({
   conversationEvents: t.field({
     type: EventRef,
@@ -58,7 +68,7 @@ builder.subscriptionFields((t) => ({
     subscribe: async (_root, args, ctx) => {
       const conversationId = String(args.conversationId);
       await ctx.services.conversations.get(conversationId);
-      return conversationStream({
+      const events = conversationStream({
         store: ctx.services.eventStore,
         bus: ctx.services.bus,
         conversationId,
@@ -66,13 +76,14 @@ builder.subscriptionFields((t) => ({
         includeTransient: true,
         signal: ctx.signal,
       });
+      return ctx.auth.isSupport ? events : withoutStaffOnly(events);
     },
     resolve: (event: BatonEvent) => event,
   }),
   eventFeed: t.field({
     type: EventRef,
     description:
-      'Every conversation’s events in commit order, optionally filtered by type and agent: for integrators. Resume with `after`: the id of the last event received. Without it the feed starts live.',
+      'Every conversation’s events in commit order, optionally filtered by type and agent: for integrators. Staff-only events (SUGGESTION) are never on it. Resume with `after`: the id of the last event received. Without it the feed starts live.',
     args: {
       types: t.arg({ type: [EventTypeEnum] }),
       agentNames: t.arg.stringList(),
@@ -84,14 +95,16 @@ builder.subscriptionFields((t) => ({
       const afterId = parseCursor(args.after);
       const after = afterId === undefined ? await eventStore.feedHead() : await eventStore.positionOf(afterId);
       if (!after) throw ValidationError.single('after', 'no such event');
-      return feedStream({
-        store: eventStore,
-        bus: ctx.services.bus,
-        after,
-        filter: { types: args.types ?? undefined, agentNames: args.agentNames ?? undefined },
-        includeTransient: (args.types ?? []).includes('MESSAGE_DELTA'),
-        signal: ctx.signal,
-      });
+      return withoutStaffOnly(
+        feedStream({
+          store: eventStore,
+          bus: ctx.services.bus,
+          after,
+          filter: { types: args.types ?? undefined, agentNames: args.agentNames ?? undefined },
+          includeTransient: (args.types ?? []).includes('MESSAGE_DELTA'),
+          signal: ctx.signal,
+        }),
+      );
     },
     resolve: (event: BatonEvent) => event,
   }),

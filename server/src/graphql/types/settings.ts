@@ -39,6 +39,9 @@ const SettingsRef = builder.objectRef<WorkspaceSettings>('Settings').implement({
     humanTransferScenarios: t.exposeStringList('humanTransferScenarios'),
     defaultAgent: t.exposeString('defaultAgent'),
     doubleTexting: t.field({ type: DoubleTexting, resolve: (s) => s.doubleTexting }),
+    agentAssist: t.exposeBoolean('agentAssist', {
+      description: 'Draft a suggested reply for the colleague who owns a conversation (costs model calls).',
+    }),
   }),
 });
 
@@ -66,6 +69,7 @@ const SettingsInput = builder.inputType('UpdateSettingsInput', {
     humanTransferScenarios: t.stringList(),
     defaultAgent: t.string(),
     doubleTexting: t.field({ type: DoubleTexting }),
+    agentAssist: t.boolean(),
   }),
 });
 

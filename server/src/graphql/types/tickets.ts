@@ -3,10 +3,10 @@ import { listTickets } from '../../store/tickets.js';
 import { builder } from '../builder.js';
 import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
 
-const TicketStatus = builder.enumType('TicketStatus', { values: ticketStatuses });
-const TicketPriority = builder.enumType('TicketPriority', { values: ticketPriorities });
+export const TicketStatus = builder.enumType('TicketStatus', { values: ticketStatuses });
+export const TicketPriority = builder.enumType('TicketPriority', { values: ticketPriorities });
 
-const TicketRef = builder.objectRef<TicketRow>('Ticket').implement({
+export const TicketRef = builder.objectRef<TicketRow>('Ticket').implement({
   description: 'A hand-over to a human colleague, created by create_ticket or transfer_to_human_agents.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -22,6 +22,11 @@ const TicketRef = builder.objectRef<TicketRow>('Ticket').implement({
     customerPhone: t.exposeString('customerPhone', { nullable: true }),
     conversationId: t.exposeString('conversationId', { nullable: true }),
     agentName: t.exposeString('agentName', { nullable: true }),
+    assignee: t.exposeString('assignee', { nullable: true, description: 'The colleague it is assigned to.' }),
+    internalNote: t.exposeString('internalNote', {
+      nullable: true,
+      description: 'For colleagues only; never shown to the shopper.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });

@@ -2,7 +2,8 @@ import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const ticketPriorities = ['low', 'normal', 'high', 'urgent'] as const;
 export type TicketPriority = (typeof ticketPriorities)[number];
-export const ticketStatuses = ['open', 'closed'] as const;
+/** pending: a colleague handed the conversation back to the bot and the ticket awaits follow-up. */
+export const ticketStatuses = ['open', 'pending', 'closed'] as const;
 export type TicketStatus = (typeof ticketStatuses)[number];
 
 /** Hand-overs to human colleagues, from create_ticket and transfer_to_human_agents. */
@@ -20,6 +21,10 @@ export const tickets = pgTable(
     customerPhone: text('customer_phone'),
     conversationId: text('conversation_id'),
     agentName: text('agent_name'),
+    /** The colleague the ticket is assigned to (updateTicket). */
+    assignee: text('assignee'),
+    /** A note for colleagues only; never shown to the shopper. */
+    internalNote: text('internal_note'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -19,6 +19,7 @@ export function describeEvent(e: StudioEvent): string {
     case 'MESSAGE_DELTA':
       return clip(e.data.delta);
     case 'MESSAGE':
+      if (e.data.role === 'human') return `${e.data.author ?? 'Colleague'} (person): ${clip(e.data.text)}`;
       return `${e.data.role === 'user' ? 'User' : e.data.final ? 'Final reply' : 'Assistant'}: ${clip(e.data.text)}`;
     case 'TOOL_CALL':
       return `${e.data.refused ? 'Refused' : 'Called'} ${e.data.tool}${e.data.error ? ` — ${clip(e.data.error, 80)}` : ''}`;
@@ -40,6 +41,16 @@ export function describeEvent(e: StudioEvent): string {
       return `Run failed (${e.data.code}): ${clip(e.data.reason, 100)}`;
     case 'RUN_CANCELLED':
       return `Run cancelled: ${e.data.reason}`;
+    case 'HUMAN_REQUESTED':
+      return `A person was asked for by ${e.data.by}: ${clip(e.data.reason, 100)}`;
+    case 'HUMAN_JOINED':
+      return `${e.data.human} joined the conversation`;
+    case 'HANDED_BACK':
+      return `${e.data.human} handed the conversation back to the bot${e.data.note ? `: ${clip(e.data.note, 80)}` : ''}`;
+    case 'RESOLVED':
+      return `Resolved by ${e.data.by}`;
+    case 'SUGGESTION':
+      return `Suggested reply: ${clip(e.data.text, 100)}`;
   }
 }
 

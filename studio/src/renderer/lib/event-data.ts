@@ -36,7 +36,8 @@ export interface EventDataByType {
   };
   TASK_STARTED: { statusMessage: string; instruction: string };
   MESSAGE_DELTA: { delta: string };
-  MESSAGE: { role: 'user' | 'assistant'; text: string; final?: boolean; usage?: Usage };
+  /** role human: a support colleague who owns the conversation, named in `author`. */
+  MESSAGE: { role: 'user' | 'assistant' | 'human'; text: string; author?: string; final?: boolean; usage?: Usage };
   TOOL_CALL: {
     tool: string;
     callId?: string;
@@ -56,4 +57,15 @@ export interface EventDataByType {
   RUN_COMPLETED: { reply: string; durationMs: number };
   RUN_FAILED: { code: string; reason: string; message: string };
   RUN_CANCELLED: { reason: string };
+  HUMAN_REQUESTED: { by: string; reason: string; ticketId: string | null };
+  HUMAN_JOINED: { human: string; ticketId: string | null };
+  HANDED_BACK: { human: string; note: string };
+  RESOLVED: { by: string; note?: string; ticketId: string | null };
+  /** Agent assist: a reply drafted for the colleague who owns the conversation; never shown to the shopper. */
+  SUGGESTION: {
+    messageEventId: number;
+    text: string;
+    agents: string[];
+    proposedToolCalls: { tool: string; arguments: unknown }[];
+  };
 }

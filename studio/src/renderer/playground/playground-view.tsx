@@ -108,7 +108,7 @@ function Workspace(props: { conversationId: string | null; newConversation(): Pr
       setSendError(toFormErrors(result.error).message);
       return false;
     }
-    const runId = result.data?.sendMessage.id;
+    const runId = result.data?.sendMessage?.id;
     if (runId && props.conversationId) {
       setPendingRun(runId);
       if (route.query.get('run')) navigate(`/playground/${props.conversationId}`);

@@ -1,0 +1,107 @@
+import { AgentFactory } from '../agents/agent-factory.js';
+import { ChatOrchestrator } from '../chat/chat-orchestrator.js';
+import { loadChatState, loadTranscriptEvents } from '../chat/chat-state-loader.js';
+import type { BatonEvent, NewEvent } from '../chat/events.js';
+import { KnowledgeRetriever } from '../chat/knowledge-retriever.js';
+import { PlannerAgent } from '../chat/planner-agent.js';
+import type { RunContext } from '../chat/run-context.js';
+import type { Services } from '../services.js';
+import type { ToolDefinition, ToolRegistry } from '../tools/tool-registry.js';
+
+export interface ProposedToolCall {
+  tool: string;
+  arguments: unknown;
+}
+
+/**
+ * Agent assist: the planner and specialists answer the shopper's message as they would on a normal
+ * turn, but nothing they do is stored or shown to the shopper, and write tools are proposed, not
+ * executed. The reply becomes a SUGGESTION event for the colleague who owns the conversation.
+ */
+export class AgentAssist {
+  private readonly factory = new AgentFactory();
+  private readonly retriever: KnowledgeRetriever;
+
+  constructor(private readonly services: Services) {
+    this.retriever = new KnowledgeRetriever(services.tools);
+  }
+
+  async suggest(conversationId: string, message: BatonEvent): Promise<BatonEvent> {
+    const { services } = this;
+    const draftId = crypto.randomUUID();
+    const history = await loadTranscriptEvents(services, conversationId);
+    const state = await loadChatState(services, { conversationId, runId: draftId, history });
+    const proposed: ProposedToolCall[] = [];
+    const tools = proposeWrites(services.tools, proposed);
+    let catalog: Promise<ReadonlyMap<string, ToolDefinition>> | undefined;
+    let n = 0;
+    const controller = new AbortController();
+    const ctx: RunContext = {
+      state,
+      signal: controller.signal,
+      models: services.models,
+      tools,
+      agents: services.agents,
+      modelDefaults: { timeoutMs: services.config.model.timeoutMs },
+      toolCatalog: () => {
+        catalog ??= tools.list().then((list) => new Map(list.map((t) => [t.name, t])));
+        return catalog;
+      },
+      delta: () => {},
+      // Kept in memory: the draft's plan, tool calls and messages are the colleague's to judge, not the log's.
+      emit: async (batch: NewEvent[]) => {
+        const stored = batch.map((e) => ({ ...e, id: -++n, createdAt: new Date() }) as BatonEvent);
+        for (const e of stored) state.absorb(e);
+        return stored;
+      },
+    };
+    const planner = new PlannerAgent({
+      models: services.models,
+      model: services.config.model.plannerModel ?? undefined,
+    });
+    const outcome = await new ChatOrchestrator({ planner, retriever: this.retriever, factory: this.factory }).run(ctx, {
+      mode: 'AUTO',
+      budget: Number.POSITIVE_INFINITY,
+    });
+    const text = outcome.kind === 'completed' ? outcome.reply : '';
+    const [stored] = await services.events.append([
+      {
+        type: 'SUGGESTION',
+        conversationId,
+        agentName: 'AgentAssist',
+        data: {
+          messageEventId: message.id ?? 0,
+          text,
+          agents: [...new Set(state.plan?.tasks.map((t) => t.agent) ?? [])],
+          proposedToolCalls: proposed,
+        },
+      },
+    ]);
+    services.events.publish([stored!]);
+    return stored!;
+  }
+}
+
+/** The registry as agent assist sees it: read-only tools run, write tools are recorded and not executed. */
+function proposeWrites(tools: ToolRegistry, proposed: ProposedToolCall[]): ToolRegistry {
+  let defs: Promise<Map<string, ToolDefinition>> | undefined;
+  const definitions = () => {
+    defs ??= tools.list().then((list) => new Map(list.map((t) => [t.name, t])));
+    return defs;
+  };
+  return {
+    list: () => tools.list(),
+    async call(name, args, context) {
+      const def = (await definitions()).get(name);
+      if (def?.readOnly) return tools.call(name, args, context);
+      proposed.push({ tool: name, arguments: args });
+      return {
+        ok: true,
+        output: {
+          proposed: true,
+          note: 'Not executed: this is a suggestion for a support colleague, who decides whether to do it.',
+        },
+      };
+    },
+  };
+}

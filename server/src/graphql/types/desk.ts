@@ -1,0 +1,243 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { BatonEvent } from '../../chat/events.js';
+import { ownershipStates } from '../../db/schema/desk.js';
+import { deskActor } from '../../desk/desk-actor.js';
+import { type DeskCustomer, type DeskOrder, loadDeskCustomer } from '../../desk/desk-customer.js';
+import type { Ownership } from '../../desk/desk-service.js';
+import { tickets } from '../../store/schema/tickets.js';
+import { builder } from '../builder.js';
+import type { GraphQLContext } from '../context.js';
+import { ConversationRef } from './conversations.js';
+import { EventRef } from './events.js';
+import { TicketPriority, TicketRef, TicketStatus } from './tickets.js';
+
+export const OwnershipStateEnum = builder.enumType('OwnershipState', {
+  description:
+    'Who answers the conversation: the planner (BOT), nobody yet (WAITING_FOR_HUMAN), a colleague (HUMAN), or nobody because it is closed (RESOLVED; a new message goes to the planner).',
+  values: ownershipStates,
+});
+
+const DeskOrderRef = builder.objectRef<DeskOrder>('DeskOrder').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    status: t.exposeString('status'),
+    items: t.exposeStringList('items'),
+    total: t.exposeFloat('total'),
+  }),
+});
+
+const DeskCustomerRef = builder.objectRef<DeskCustomer>('DeskCustomer').implement({
+  description: 'The shopper behind a conversation, for the colleague who helps them.',
+  fields: (t) => ({
+    customerId: t.exposeString('customerId'),
+    identifiedBy: t.exposeString('identifiedBy', {
+      description: 'verified (storefront token) or chat (an email, or name and zip, typed in the chat).',
+    }),
+    name: t.exposeString('name'),
+    email: t.exposeString('email'),
+    orders: t.field({ type: [DeskOrderRef], description: 'Latest first.', resolve: (c) => c.orders }),
+  }),
+});
+
+export const OwnershipRef = builder.objectRef<Ownership>('Ownership').implement({
+  description: 'Who owns a conversation. Changed only by HUMAN_REQUESTED, HUMAN_JOINED, HANDED_BACK and RESOLVED.',
+  fields: (t) => ({
+    conversationId: t.exposeID('conversationId'),
+    state: t.field({ type: OwnershipStateEnum, resolve: (o) => o.state }),
+    human: t.exposeString('human', { nullable: true, description: 'The colleague who owns it (or last did).' }),
+    requestedBy: t.exposeString('requestedBy', { nullable: true }),
+    reason: t.exposeString('reason', { nullable: true }),
+    requestedAt: t.expose('requestedAt', { type: 'DateTime', nullable: true }),
+    claimedAt: t.expose('claimedAt', { type: 'DateTime', nullable: true }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    ticket: t.field({
+      type: TicketRef,
+      nullable: true,
+      resolve: async (o, _a, ctx) => {
+        if (!o.ticketId) return null;
+        const [row] = await ctx.services.db.select().from(tickets).where(eq(tickets.id, o.ticketId));
+        return row ?? null;
+      },
+    }),
+    conversation: t.field({
+      type: ConversationRef,
+      resolve: (o, _a, ctx) => ctx.services.conversations.get(o.conversationId),
+    }),
+    customer: t.field({
+      type: DeskCustomerRef,
+      nullable: true,
+      description: 'The identified shopper and their latest orders (support colleagues and admins only).',
+      authScopes: { support: true },
+      resolve: async (o, _a, ctx) =>
+        loadDeskCustomer(
+          ctx.services.db,
+          ctx.services.eventStore,
+          await ctx.services.conversations.get(o.conversationId),
+        ),
+    }),
+    lastMessage: t.field({
+      type: EventRef,
+      nullable: true,
+      description: "The conversation's latest MESSAGE event.",
+      resolve: async (o, _a, ctx) => {
+        const messages = await ctx.services.eventStore.list({ conversationId: o.conversationId, types: ['MESSAGE'] });
+        return messages.at(-1) ?? null;
+      },
+    }),
+  }),
+});
+
+builder.objectField(ConversationRef, 'ownership', (t) =>
+  t.field({
+    type: OwnershipRef,
+    description: 'Who answers this conversation now: the planner or a colleague.',
+    resolve: (c, _a, ctx) => ctx.services.desk.ownership(c.id),
+  }),
+);
+
+const AS = { description: "The colleague's name as shoppers see it (default: the API key's name)." };
+
+const note = z.string().max(2_000);
+
+builder.queryFields((t) => ({
+  deskQueue: t.field({
+    type: [OwnershipRef],
+    description: 'Open hand-offs: waiting ones first (oldest request first), then the ones colleagues own.',
+    authScopes: { support: true },
+    args: { states: t.arg({ type: [OwnershipStateEnum] }) },
+    resolve: (_r, args, ctx) => ctx.services.desk.queue(args.states?.length ? args.states : undefined),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  requestHuman: t.field({
+    type: OwnershipRef,
+    description:
+      'Asks for a person: the conversation waits for a colleague and a ticket is opened. Nothing changes when it already waits for or belongs to one.',
+    authScopes: (_r, args) => ({ conversation: String(args.conversationId) }),
+    args: { conversationId: t.arg.id({ required: true }), reason: t.arg.string({ validate: note }) },
+    resolve: (_r, args, ctx) =>
+      ctx.services.desk.requestHuman({
+        conversationId: String(args.conversationId),
+        by: ctx.auth.principal.kind === 'conversation' ? 'shopper' : ctx.auth.describe,
+        reason: args.reason ?? '',
+      }),
+  }),
+  claimConversation: t.field({
+    type: OwnershipRef,
+    description: 'Takes the conversation over: no planner runs while you own it. A second claim gets CONFLICT.',
+    authScopes: { support: true },
+    args: { conversationId: t.arg.id({ required: true }), as: t.arg.string(AS) },
+    resolve: (_r, args, ctx) => ctx.services.desk.claim(String(args.conversationId), actor(ctx, args.as)),
+  }),
+  sendHumanMessage: t.field({
+    type: EventRef,
+    description: 'Replies as yourself (`role: human`) in a conversation you own.',
+    authScopes: { support: true },
+    args: {
+      conversationId: t.arg.id({ required: true }),
+      text: t.arg.string({ required: true }),
+      as: t.arg.string(AS),
+    },
+    resolve: (_r, args, ctx) =>
+      ctx.services.desk.sendHumanMessage(String(args.conversationId), args.text, actor(ctx, args.as)),
+  }),
+  handBackConversation: t.field({
+    type: OwnershipRef,
+    description: "Returns the conversation to the planner; the bot's next turn reads your messages.",
+    authScopes: { support: true },
+    args: {
+      conversationId: t.arg.id({ required: true }),
+      note: t.arg.string({ validate: note }),
+      as: t.arg.string(AS),
+    },
+    resolve: (_r, args, ctx) =>
+      ctx.services.desk.handBack(String(args.conversationId), actor(ctx, args.as), args.note ?? ''),
+  }),
+  resolveConversation: t.field({
+    type: OwnershipRef,
+    description: 'Closes the hand-off and its ticket.',
+    authScopes: { support: true },
+    args: {
+      conversationId: t.arg.id({ required: true }),
+      note: t.arg.string({ validate: note }),
+      as: t.arg.string(AS),
+    },
+    resolve: (_r, args, ctx) =>
+      ctx.services.desk.resolve(String(args.conversationId), actor(ctx, args.as), args.note ?? undefined),
+  }),
+  updateTicket: t.field({
+    type: TicketRef,
+    authScopes: { support: true },
+    args: {
+      id: t.arg.id({ required: true }),
+      input: t.arg({
+        required: true,
+        type: builder.inputType('UpdateTicketInput', {
+          fields: (f) => ({
+            status: f.field({ type: TicketStatus }),
+            priority: f.field({ type: TicketPriority }),
+            assignee: f.string({ validate: z.string().max(200) }),
+            internalNote: f.string({ validate: z.string().max(4_000) }),
+          }),
+        }),
+      }),
+    },
+    resolve: (_r, { id, input }, ctx) =>
+      ctx.services.desk.updateTicket(String(id), {
+        status: input.status ?? undefined,
+        priority: input.priority ?? undefined,
+        assignee: input.assignee,
+        internalNote: input.internalNote,
+      }),
+  }),
+}));
+
+const QUEUE_EVENTS = new Set(['HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESOLVED']);
+
+builder.subscriptionFields((t) => ({
+  deskQueue: t.field({
+    type: OwnershipRef,
+    description:
+      "The desk's queue, live: a conversation's ownership each time it changes, or when its shopper writes while waiting for or talking to a colleague.",
+    authScopes: { support: true },
+    subscribe: (_r, _a, ctx) => queueChanges(ctx),
+    resolve: (o) => o,
+  }),
+}));
+
+async function* queueChanges(ctx: GraphQLContext): AsyncGenerator<Ownership> {
+  const { desk, bus } = ctx.services;
+  const pending: BatonEvent[] = [];
+  let wake: (() => void) | undefined;
+  const unsubscribe = bus.subscribe((e) => {
+    const relevant =
+      QUEUE_EVENTS.has(e.type) || (e.type === 'MESSAGE' && e.data.role === 'user' && desk.holds(e.conversationId));
+    if (!relevant) return;
+    pending.push(e);
+    wake?.();
+  });
+  const onAbort = () => wake?.();
+  ctx.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    while (!ctx.signal?.aborted) {
+      const next = pending.shift();
+      if (!next) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+        continue;
+      }
+      yield await desk.ownership(next.conversationId);
+    }
+  } finally {
+    unsubscribe();
+    ctx.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function actor(ctx: GraphQLContext, as: string | null | undefined) {
+  return deskActor(ctx.auth.principal, as);
+}

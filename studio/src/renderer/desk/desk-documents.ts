@@ -1,0 +1,106 @@
+import { graphql } from '../graphql/graphql.js';
+
+export const OwnershipFields = graphql(`
+  fragment OwnershipFields on Ownership {
+    conversationId
+    state
+    human
+    reason
+    requestedBy
+    requestedAt
+    claimedAt
+    updatedAt
+    ticket {
+      id
+      status
+      priority
+      summary
+      assignee
+    }
+  }
+`);
+
+export const DeskQueueQuery = graphql(
+  `
+  query DeskQueue {
+    deskQueue {
+      ...OwnershipFields
+      lastMessage {
+        data
+      }
+    }
+  }
+`,
+  [OwnershipFields],
+);
+
+export const DeskQueueSubscription = graphql(
+  `
+  subscription DeskQueueChanges {
+    deskQueue {
+      ...OwnershipFields
+    }
+  }
+`,
+  [OwnershipFields],
+);
+
+export const DeskConversationQuery = graphql(
+  `
+  query DeskConversation($id: ID!) {
+    conversation(id: $id) {
+      id
+      title
+      ownership {
+        ...OwnershipFields
+        customer {
+          customerId
+          identifiedBy
+          name
+          email
+          orders {
+            id
+            status
+            items
+            total
+          }
+        }
+      }
+    }
+  }
+`,
+  [OwnershipFields],
+);
+
+export const ClaimMutation = graphql(`
+  mutation ClaimConversation($id: ID!, $as: String) {
+    claimConversation(conversationId: $id, as: $as) {
+      state
+      human
+    }
+  }
+`);
+
+export const SendHumanMessageMutation = graphql(`
+  mutation SendHumanMessage($id: ID!, $text: String!, $as: String) {
+    sendHumanMessage(conversationId: $id, text: $text, as: $as) {
+      id
+    }
+  }
+`);
+
+export const HandBackMutation = graphql(`
+  mutation HandBack($id: ID!, $note: String, $as: String) {
+    handBackConversation(conversationId: $id, note: $note, as: $as) {
+      state
+    }
+  }
+`);
+
+export const ResolveMutation = graphql(`
+  mutation Resolve($id: ID!, $as: String) {
+    resolveConversation(conversationId: $id, as: $as) {
+      state
+    }
+  }
+`);

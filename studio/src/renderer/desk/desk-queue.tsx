@@ -1,0 +1,57 @@
+import { useEffect } from 'react';
+import { useQuery, useSubscription } from 'urql';
+import { EmptyState } from '../ui/empty-state.js';
+import { DeskQueueQuery, DeskQueueSubscription } from './desk-documents.js';
+import { formatWait, useNow } from './use-now.js';
+
+/** The live queue: waiting conversations first (oldest first), with their waiting time ticking. */
+export function DeskQueue(props: { selected: string | null; onSelect(id: string): void; onChange(): void }) {
+  const [queue, refetch] = useQuery({ query: DeskQueueQuery, requestPolicy: 'cache-and-network' });
+  const [change] = useSubscription({ query: DeskQueueSubscription });
+  const now = useNow();
+  const { onChange } = props;
+  useEffect(() => {
+    if (!change.data) return;
+    refetch({ requestPolicy: 'network-only' });
+    onChange();
+  }, [change.data, refetch, onChange]);
+  const items = queue.data?.deskQueue ?? [];
+  return (
+    <nav className="desk-queue" aria-label="Queue">
+      <div className="panel-title">
+        Queue <span className="badge badge-gray">{items.length}</span>
+      </div>
+      {queue.error && <div className="alert alert-error">{queue.error.message}</div>}
+      {!items.length && !queue.fetching && (
+        <EmptyState title="Nobody is waiting">Hand-offs appear here live.</EmptyState>
+      )}
+      <ul>
+        {items.map((o) => {
+          const since = o.state === 'HUMAN' ? o.claimedAt : o.requestedAt;
+          const last = (o.lastMessage?.data as { text?: string } | undefined)?.text ?? o.reason ?? '';
+          return (
+            <li key={o.conversationId}>
+              <button
+                type="button"
+                className="desk-queue-item"
+                aria-current={props.selected === o.conversationId ? 'true' : undefined}
+                onClick={() => props.onSelect(o.conversationId)}
+              >
+                <span className="desk-queue-head">
+                  <span className={`badge ${o.state === 'WAITING_FOR_HUMAN' ? 'badge-amber' : 'badge-blue'}`}>
+                    {o.state === 'WAITING_FOR_HUMAN' ? 'Waiting' : (o.human ?? 'Claimed')}
+                  </span>
+                  <span className="mono muted" role="timer" aria-label="Waiting time">
+                    {since ? formatWait(now - new Date(since).getTime()) : ''}
+                  </span>
+                </span>
+                <span className="desk-queue-text truncate">{last}</span>
+                <span className="cell-sub mono">{o.conversationId.slice(0, 8)}</span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,48 @@
+import type { StudioEvent } from '../lib/baton-event.js';
+import { describeEvent } from '../lib/describe-event.js';
+import { formatClock } from '../lib/format.js';
+
+const MARKERS = new Set(['HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESOLVED']);
+
+/**
+ * The conversation as the colleague reads it: the shopper's messages, each agent's (attributed, with its
+ * run one click away), colleagues' replies, and the hand-off markers. Final replies repeat their parts.
+ */
+export function DeskTranscript(props: { conversationId: string; events: readonly StudioEvent[] }) {
+  const shown = props.events.filter((e) => (e.type === 'MESSAGE' && !e.data.final) || MARKERS.has(e.type));
+  return (
+    <ol className="chat-log desk-transcript" aria-label="Transcript">
+      {shown.map((e) => {
+        if (e.type !== 'MESSAGE')
+          return (
+            <li key={e.id ?? describeEvent(e)} className="desk-marker">
+              {describeEvent(e)} · {formatClock(e.createdAt)}
+            </li>
+          );
+        const who =
+          e.data.role === 'user'
+            ? 'Shopper'
+            : e.data.role === 'human'
+              ? `${e.data.author ?? 'Colleague'} (person)`
+              : (e.agentName ?? 'Assistant');
+        return (
+          <li
+            key={e.id}
+            className={`bubble ${e.data.role === 'user' ? 'bubble-user' : e.data.role === 'human' ? 'bubble-human' : 'bubble-assistant'}`}
+          >
+            <span className="bubble-agent">
+              {who}
+              {e.runId && e.data.role === 'assistant' && (
+                <>
+                  {' · '}
+                  <a href={`#/playground/${props.conversationId}?run=${encodeURIComponent(e.runId)}`}>run details</a>
+                </>
+              )}
+            </span>
+            {e.data.text}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

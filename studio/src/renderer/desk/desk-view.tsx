@@ -1,0 +1,228 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { toFormErrors } from '../graphql/field-errors.js';
+import type { StudioEventOf } from '../lib/baton-event.js';
+import { useConversationEvents } from '../playground/use-conversation-events.js';
+import { useRouter } from '../shell/router.js';
+import { EmptyState } from '../ui/empty-state.js';
+import {
+  ClaimMutation,
+  DeskConversationQuery,
+  HandBackMutation,
+  ResolveMutation,
+  SendHumanMessageMutation,
+} from './desk-documents.js';
+import { DeskQueue } from './desk-queue.js';
+import { DeskTranscript } from './desk-transcript.js';
+
+const NAME_KEY = 'baton.desk.name';
+
+/** The desk: the live queue, a conversation with its shopper, the suggested reply, and claim / hand back / resolve. */
+export function DeskView() {
+  const { route, navigate } = useRouter();
+  const selected = route.segments[1] ?? null;
+  const [name, setName] = useState(() => localStorage.getItem(NAME_KEY) ?? '');
+  useEffect(() => localStorage.setItem(NAME_KEY, name), [name]);
+  const [tick, setTick] = useState(0);
+  const onQueueChange = useCallback(() => setTick((n) => n + 1), []);
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Desk</h1>
+          <p className="subtitle">Conversations handed to people, live.</p>
+        </div>
+        <div className="actions">
+          <label className="inline-label">
+            Your name
+            <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Shown to shoppers" />
+          </label>
+        </div>
+      </header>
+      <div className="desk">
+        <DeskQueue selected={selected} onSelect={(id) => navigate(`/desk/${id}`)} onChange={onQueueChange} />
+        {selected ? (
+          <DeskConversation key={selected} conversationId={selected} name={name.trim()} refresh={tick} />
+        ) : (
+          <div className="desk-empty">
+            <EmptyState title="Pick a conversation">
+              Claim it to reply; the bot stays quiet while you own it.
+            </EmptyState>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function DeskConversation(props: { conversationId: string; name: string; refresh: number }) {
+  const id = props.conversationId;
+  const as = props.name || undefined;
+  const [conversation, refetch] = useQuery({ query: DeskConversationQuery, variables: { id } });
+  const { events } = useConversationEvents(id);
+  const [, claim] = useMutation(ClaimMutation);
+  const [, send] = useMutation(SendHumanMessageMutation);
+  const [, handBack] = useMutation(HandBackMutation);
+  const [, resolve] = useMutation(ResolveMutation);
+  const [draft, setDraft] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [dismissed, setDismissed] = useState<Set<string>>(() => new Set());
+  const log = useRef<HTMLDivElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: follow the conversation as it grows
+  useEffect(() => {
+    log.current?.scrollTo({ top: log.current.scrollHeight });
+  }, [events.length]);
+
+  const ownershipEvents = events.filter((e) =>
+    ['HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESOLVED'].includes(e.type),
+  ).length;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refetch when ownership changes or the queue moves
+  useEffect(() => refetch({ requestPolicy: 'network-only' }), [ownershipEvents, props.refresh, refetch]);
+
+  const ownership = conversation.data?.conversation.ownership;
+  const mine = ownership?.state === 'HUMAN' && (!props.name || ownership.human === props.name);
+  const suggestion = useMemo(() => {
+    const lastShopper = events.findLast((e) => e.type === 'MESSAGE' && e.data.role === 'user');
+    const s = events.findLast((e): e is StudioEventOf<'SUGGESTION'> => e.type === 'SUGGESTION');
+    if (!s || !s.id || dismissed.has(s.id)) return undefined;
+    return lastShopper && String(s.data.messageEventId) === lastShopper.id ? s : undefined;
+  }, [events, dismissed]);
+
+  const act = async (run: () => Promise<{ error?: Parameters<typeof toFormErrors>[0] }>) => {
+    setError(null);
+    const result = await run();
+    if (result.error) setError(toFormErrors(result.error).message);
+    else refetch({ requestPolicy: 'network-only' });
+    return !result.error;
+  };
+  const reply = async (text: string) => {
+    if (!text.trim()) return;
+    if (await act(() => send({ id, text, as }))) {
+      setDraft('');
+      if (suggestion?.id) setDismissed((d) => new Set(d).add(suggestion.id!));
+    }
+  };
+
+  return (
+    <>
+      <section className="desk-conversation" aria-label="Conversation">
+        <div className="desk-toolbar">
+          <span className="badge badge-gray">{ownership?.state ?? '…'}</span>
+          {ownership?.human && <span className="muted">{ownership.human}</span>}
+          <span className="spacer" />
+          {ownership && ownership.state !== 'HUMAN' && (
+            <button type="button" className="btn btn-primary" onClick={() => act(() => claim({ id, as }))}>
+              Claim
+            </button>
+          )}
+          {mine && (
+            <button type="button" className="btn" onClick={() => act(() => handBack({ id, as }))}>
+              Hand back to bot
+            </button>
+          )}
+          {ownership && ownership.state !== 'RESOLVED' && (
+            <button type="button" className="btn" onClick={() => act(() => resolve({ id, as }))}>
+              Resolve
+            </button>
+          )}
+        </div>
+        {error && (
+          <div className="alert alert-error" role="alert">
+            {error}
+          </div>
+        )}
+        <div className="scroll grow" ref={log}>
+          <DeskTranscript conversationId={id} events={events} />
+        </div>
+        {mine && suggestion && (
+          <section className="desk-suggestion" aria-label="Suggested reply">
+            <div className="panel-title">
+              Suggested reply <span className="muted">({suggestion.data.agents.join(', ') || 'bot'})</span>
+            </div>
+            <p>{suggestion.data.text}</p>
+            {suggestion.data.proposedToolCalls.length > 0 && (
+              <p className="muted">
+                Proposed, not done: {suggestion.data.proposedToolCalls.map((c) => c.tool).join(', ')}
+              </p>
+            )}
+            <div className="actions">
+              <button type="button" className="btn btn-primary btn-sm" onClick={() => reply(suggestion.data.text)}>
+                Send as is
+              </button>
+              <button type="button" className="btn btn-sm" onClick={() => setDraft(suggestion.data.text)}>
+                Edit
+              </button>
+              <button
+                type="button"
+                className="btn btn-ghost btn-sm"
+                onClick={() => setDismissed((d) => new Set(d).add(suggestion.id!))}
+              >
+                Dismiss
+              </button>
+            </div>
+          </section>
+        )}
+        <form
+          className="desk-reply"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void reply(draft);
+          }}
+        >
+          <textarea
+            aria-label="Reply"
+            value={draft}
+            disabled={!mine}
+            placeholder={mine ? 'Write to the shopper…' : 'Claim the conversation to reply'}
+            onChange={(e) => setDraft(e.target.value)}
+            rows={3}
+          />
+          <button type="submit" className="btn btn-primary" disabled={!mine || !draft.trim()}>
+            Send
+          </button>
+        </form>
+      </section>
+      <aside className="side-panel desk-side" aria-label="Customer">
+        <div className="panel-title">Customer</div>
+        {ownership?.customer ? (
+          <>
+            <p>
+              <strong>{ownership.customer.name}</strong>
+              <br />
+              <span className="muted">{ownership.customer.email}</span>
+              <br />
+              <span className="badge badge-green">
+                {ownership.customer.identifiedBy === 'verified' ? 'Verified' : 'Identified in chat'}
+              </span>
+            </p>
+            <div className="panel-title">Orders</div>
+            <ul className="desk-orders">
+              {ownership.customer.orders.map((o) => (
+                <li key={o.id}>
+                  <span className="mono">{o.id}</span> <span className="badge badge-gray">{o.status}</span>
+                  <span className="cell-sub">
+                    {o.items.join(', ')} · ${o.total.toFixed(2)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : (
+          <p className="muted">Not identified yet.</p>
+        )}
+        <div className="panel-title">Ticket</div>
+        {ownership?.ticket ? (
+          <p>
+            <span className="badge badge-blue">{ownership.ticket.status}</span>{' '}
+            <span className="badge badge-gray">{ownership.ticket.priority}</span>
+            <br />
+            {ownership.ticket.summary}
+            {ownership.ticket.assignee && <span className="cell-sub">Assigned to {ownership.ticket.assignee}</span>}
+          </p>
+        ) : (
+          <p className="muted">No ticket.</p>
+        )}
+      </aside>
+    </>
+  );
+}

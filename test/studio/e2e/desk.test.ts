@@ -1,0 +1,144 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../server/src/config.js';
+import { createModelProvider } from '../../../server/src/models/create-model-provider.js';
+import { storeUsers, tickets } from '../../../server/src/store/schema/index.js';
+import { ScriptedModel } from '../../fakes/scripted-model.js';
+import { type Collected, subscribe } from '../../helpers/subscribe.js';
+import { waitForRun } from '../../helpers/test-app.js';
+import { hasChromium, type StudioHarness, startStudio } from './studio-harness.js';
+
+interface WireEvent {
+  id: string | null;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+const SEND = 'mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }';
+
+describe.skipIf(!hasChromium)('studio e2e: the desk', () => {
+  let h: StudioHarness;
+  // The real offline model; every request is kept, to see the bot's history after the hand-back.
+  const offline = createModelProvider(loadConfig({ MODEL_PROVIDER: 'offline' }));
+  const model = new ScriptedModel((request) => offline.complete(request));
+  let shopperFeed: Collected<WireEvent> | undefined;
+  beforeAll(async () => {
+    h = await startStudio('production', { env: { SEED_DEMO_DATA: 'true' }, models: model });
+  }, 120_000);
+  afterAll(async () => {
+    shopperFeed?.stop();
+    await h?.close();
+  });
+
+  it('a shopper asks for a person; a colleague claims, replies, sends an edited suggestion, hands back and resolves', async () => {
+    const { page, t } = h;
+    await h.open('desk');
+    await page.getByLabel('Your name').fill('Dana');
+    await page.getByText('Nobody is waiting').waitFor();
+
+    // A storefront shopper (verified customer), with their own conversation token.
+    const [customer] = await t.app.services.db.select().from(storeUsers).limit(1);
+    const started = await t.gql<{ startConversation: { conversation: { id: string }; token: string } }>(
+      'mutation($c: String) { startConversation(input: { customerId: $c }) { conversation { id } token } }',
+      { c: customer!.id },
+    );
+    const { token } = started.data!.startConversation;
+    const id = started.data!.startConversation.conversation.id;
+    shopperFeed = subscribe(
+      'ws',
+      h.url,
+      'subscription($id: ID!) { conversationEvents(conversationId: $id) { id type data } }',
+      { id },
+      (d) => d.conversationEvents as WireEvent,
+      token,
+    );
+    const shopperSees = async (check: (e: WireEvent) => boolean) =>
+      expect.poll(() => shopperFeed!.items.some(check), { timeout: 15_000 }).toBe(true);
+
+    const asked = await t.gql<{ sendMessage: { id: string } }>(
+      SEND,
+      { id, text: 'Your system double-charged me! I want to talk to a person.' },
+      token,
+    );
+    await waitForRun(t.app, asked.data!.sendMessage.id);
+
+    // It shows up in the queue live (the deskQueue subscription), and its waiting time ticks.
+    const queue = page.getByRole('navigation', { name: 'Queue' });
+    const item = queue.getByRole('button', { name: /Waiting/ });
+    await item.waitFor();
+    const waited = queue.getByLabel('Waiting time');
+    const before = await waited.textContent();
+    await expect.poll(() => waited.textContent(), { timeout: 5_000 }).not.toBe(before);
+
+    // A follow-up while waiting: stored and delivered, told where it stands, no run and no second ticket.
+    const followUp = await t.gql<{ sendMessage: null }>(SEND, { id, text: 'Is a person there yet?' }, token);
+    expect(followUp.data!.sendMessage).toBeNull();
+    expect(await t.app.services.db.select().from(tickets).where(eq(tickets.conversationId, id))).toHaveLength(1);
+
+    await item.click();
+    const transcript = page.getByRole('list', { name: 'Transcript' });
+    await transcript.getByText('Is a person there yet?').waitFor();
+    await page.getByRole('complementary', { name: 'Customer' }).getByText(customer!.email).waitFor();
+    await h.screenshot('desk-queue');
+
+    // Claim: the shopper sees the colleague join.
+    await page.getByRole('button', { name: 'Claim' }).click();
+    await shopperSees((e) => e.type === 'HUMAN_JOINED' && e.data.human === 'Dana');
+    const joinedAt = Number(shopperFeed.items.find((e) => e.type === 'HUMAN_JOINED')!.id);
+
+    // They exchange messages.
+    await page
+      .getByLabel('Reply', { exact: true })
+      .fill("Hi, I'm Dana. I can see the two charges; the second one is refunded now.");
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await shopperSees((e) => e.type === 'MESSAGE' && e.data.role === 'human' && e.data.author === 'Dana');
+    const thanks = await t.gql<{ sendMessage: null }>(SEND, { id, text: 'Thanks! When will I see the money?' }, token);
+    expect(thanks.data!.sendMessage).toBeNull();
+    await transcript.getByText('Thanks! When will I see the money?').waitFor();
+
+    // Agent assist drafts a reply; Dana edits it and sends it.
+    const suggestion = page.getByRole('region', { name: 'Suggested reply' });
+    await suggestion.waitFor({ timeout: 20_000 });
+    await suggestion.getByRole('button', { name: 'Edit' }).click();
+    const edited = 'The refund reaches your card within 5 business days. Anything else I can do?';
+    await page.getByLabel('Reply', { exact: true }).fill(edited);
+    await h.screenshot('desk-conversation');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await shopperSees((e) => e.type === 'MESSAGE' && e.data.text === edited && e.data.author === 'Dana');
+    // The shopper never saw the suggestion.
+    expect(shopperFeed.items.some((e) => e.type === 'SUGGESTION')).toBe(false);
+
+    // No planner ran while Dana owned the conversation: nothing but messages and the suggestion is stored.
+    const stored = (await t.app.services.eventStore.list({ conversationId: id })).filter((e) => e.id! > joinedAt);
+    expect(stored.map((e) => e.type)).toEqual(['MESSAGE', 'MESSAGE', 'SUGGESTION', 'MESSAGE']);
+
+    // Hand back: the bot answers the next message with Dana's messages in its history.
+    await page.getByRole('button', { name: 'Hand back to bot' }).click();
+    await shopperSees((e) => e.type === 'HANDED_BACK');
+    const seen = model.requests.length;
+    const next = await t.gql<{ sendMessage: { id: string } }>(
+      SEND,
+      { id, text: 'One more thing: what is your return policy?' },
+      token,
+    );
+    await waitForRun(t.app, next.data!.sendMessage.id);
+    const history = model.requests
+      .slice(seen)
+      .at(-1)!
+      .messages.map((m) => m.content)
+      .join('\n');
+    expect(history).toContain(edited);
+    expect(history).toContain('[System Note] The assistant message above was authored by a support colleague, Dana.');
+
+    // Resolving closes the ticket.
+    await page.getByRole('button', { name: 'Resolve' }).click();
+    await shopperSees((e) => e.type === 'RESOLVED');
+    await expect
+      .poll(
+        async () => (await t.app.services.db.select().from(tickets).where(eq(tickets.conversationId, id)))[0]!.status,
+      )
+      .toBe('closed');
+    await page.getByText('RESOLVED', { exact: true }).waitFor();
+    await h.screenshot('desk-resolved');
+  }, 120_000);
+});
