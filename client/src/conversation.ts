@@ -1,3 +1,4 @@
+import type { BatonClient } from './baton-client.js';
 import { BatonClientError, fromGraphQLErrors, isPermanent } from './errors.js';
 import { type AnyEvent, asEvent, type RawEvent, runEndTypes } from './events.js';
 import type { Operation } from './graphql.js';
@@ -35,7 +36,8 @@ export interface SentMessage {
   status: string;
 }
 
-type Listener = (event: AnyEvent) => void;
+/** Receives each event of a conversation. */
+export type ConversationListener = (event: AnyEvent) => void;
 
 /**
  * One conversation: `send` messages and follow its events, live, with automatic reconnection.
@@ -55,7 +57,7 @@ export class Conversation {
 
   private cursor: string | null = null;
   private readonly seen = new Set<string>();
-  private readonly listeners = new Set<Listener>();
+  private readonly listeners = new Set<ConversationListener>();
   private readonly stateListeners = new Set<(state: ConnectionState, error?: BatonClientError) => void>();
   private readonly activeRuns = new Set<string>();
   private readonly withheldRuns = new Set<string>();
@@ -72,6 +74,7 @@ export class Conversation {
   private currentState: ConnectionState = 'connecting';
   private failure?: BatonClientError;
 
+  /** @internal Conversations come from {@link BatonClient} (`startConversation`, `resume`, `conversation`). */
   constructor(
     init: ConversationInit,
     private readonly deps: ConversationDeps,
@@ -112,7 +115,7 @@ export class Conversation {
   }
 
   /** Calls `listener` with every event; returns the function that stops it. */
-  on(listener: Listener): () => void {
+  on(listener: ConversationListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

@@ -10,7 +10,13 @@ export {
   createBatonClient,
   type StartConversationInput,
 } from './baton-client.js';
-export { type ConnectionState, Conversation, type SentMessage, type TransportKind } from './conversation.js';
+export {
+  type ConnectionState,
+  Conversation,
+  type ConversationListener,
+  type SentMessage,
+  type TransportKind,
+} from './conversation.js';
 export { BatonClientError, type BatonErrorCode } from './errors.js';
 export {
   type AnyEvent,

@@ -157,13 +157,14 @@ export function extractEntities(fullText: string): Entities {
 function extractProducts(words: string[]): string[] {
   // "hoodies" is the plural of "hoodie", not of "hoody": a noun ending in -ie takes a plain -s.
   const stemmed = new Map<string, string>();
+  const stemOf = (w: string) =>
+    w.endsWith('ies') && PRODUCT_STEMS.has(stem(w.slice(0, -1))) ? stem(w.slice(0, -1)) : stem(w);
   const stems = words.map((w) => {
     let st = stemmed.get(w);
-    if (st === undefined)
-      stemmed.set(
-        w,
-        (st = w.endsWith('ies') && PRODUCT_STEMS.has(stem(w.slice(0, -1))) ? stem(w.slice(0, -1)) : stem(w)),
-      );
+    if (st === undefined) {
+      st = stemOf(w);
+      stemmed.set(w, st);
+    }
     return st;
   });
   const at = positions(stems);

@@ -20,14 +20,13 @@ import { createEventBus } from './db/create-event-bus.js';
 import type { EventBus, EventBusKind } from './db/event-bus.js';
 import { EventStore } from './db/event-store.js';
 import { RunRepository } from './db/run-repository.js';
-import { coalesceFrames } from './graphql/coalesce-frames.js';
+import { createDemoHandler } from './demo-handler.js';
 import { authInfo, type GraphQLContext, principalRefusalError, resolvePrincipal } from './graphql/context.js';
 import { maskError } from './graphql/errors.js';
 import { getSchema } from './graphql/schema.js';
 import { createLogger, type Logger, yogaLogger } from './logger.js';
 import { createModelProvider } from './models/create-model-provider.js';
 import type { ModelProvider } from './models/model-provider.js';
-import { useAdmission } from './security/admission.js';
 import { useCredentialRecheck } from './security/credential-recheck.js';
 import { asRequestError } from './security/rate-limited-graphql-error.js';
 import { RateLimiter } from './security/rate-limiter.js';
@@ -39,6 +38,7 @@ import { Telemetry, type TelemetryOptions } from './telemetry/telemetry.js';
 import { TracedModelProvider } from './telemetry/traced-model-provider.js';
 import { TracedToolRegistry } from './telemetry/traced-tool-registry.js';
 import type { ManagedToolRegistry } from './tools/tool-registry.js';
+import { createWidgetHandler } from './widget-handler.js';
 
 export interface AppOptions {
   /** Use this database instead of opening one from config (tests). */
@@ -137,6 +137,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       settings,
       agents,
       conversations,
+      customerSessions,
       tools,
       models,
       logger,
@@ -192,11 +193,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // Our useRequestBodyLimit (security plugins) enforces the limit with a typed error; yoga's own
     // limiter would pipe every body through another stream for nothing.
     maxRequestBodySize: false,
-    plugins: [
-      ...securityPlugins(config),
-      useAdmission(),
-      useCredentialRecheck(() => services.apiKeys, config.subscriptionRecheckMs),
-    ],
+    plugins: [...securityPlugins(config), useCredentialRecheck(() => services.apiKeys, config.subscriptionRecheckMs)],
     context: async ({ request, req }: { request: Request; req?: IncomingMessage }) => {
       const principal = await resolvePrincipal(
         services,
@@ -204,13 +201,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         req ? clientAddress(req) : undefined,
       );
       if ('error' in principal) throw principalRefusalError(principal);
-      // Counted before execution, or by sendMessage together with its own limits (useAdmission).
-      return {
-        services,
-        auth: authInfo(principal),
-        signal: request.signal,
-        admission: services.rateLimits.admission(principal),
-      };
+      await asRequestError(services.rateLimits.checkRequest(principal));
+      return { services, auth: authInfo(principal), signal: request.signal };
     },
   });
 
@@ -225,6 +217,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     }
   });
   httpHandlers.set('/studio', createStudioHandler(options.studioDir));
+  httpHandlers.set('/widget', createWidgetHandler());
+  httpHandlers.set('/demo', createDemoHandler(config));
   for (const [path, handler] of (await tools.httpHandlers?.()) ?? []) httpHandlers.set(path, handler);
 
   const server = createServer(async (req, res) => {
@@ -245,7 +239,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
 
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: config.limits.maxRequestBodyBytes });
-  wss.on('connection', coalesceFrames);
   useServer(
     {
       execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ConfigError, issuesFromStandard } from './errors.js';
 
@@ -201,7 +202,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             audience: c.CUSTOMER_TOKEN_AUDIENCE,
             maxLifetimeSeconds: c.CUSTOMER_TOKEN_MAX_LIFETIME_SECONDS,
           }
-        : undefined,
+        : c.NODE_ENV === 'development'
+          ? // A secret nobody else holds, so only the dev-only /demo/customer-token can sign tokens it accepts.
+            { secret: randomBytes(32).toString('base64url') }
+          : undefined,
     telemetry: { otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: c.OTEL_SERVICE_NAME },
     outboundAllowHosts: (c.OUTBOUND_ALLOW_HOSTS ?? '')
       .split(',')

@@ -8,6 +8,8 @@ export interface VerifiedKey {
   keyId: string;
   name: string;
   role: ApiKeyRole;
+  /** Integrator keys read redacted events unless granted full data. */
+  fullEventData: boolean;
 }
 
 /** Verified keys are cached briefly so requests stay off the database; revocation applies within this window. */
@@ -23,11 +25,22 @@ export class ApiKeyService {
   constructor(private readonly db: Db) {}
 
   /** Creates a key and returns the plain secret, which is never stored. */
-  async create(name: string, role: ApiKeyRole, secret?: string): Promise<{ id: string; key: string }> {
+  async create(
+    name: string,
+    role: ApiKeyRole,
+    secret?: string,
+    options: { fullEventData?: boolean } = {},
+  ): Promise<{ id: string; key: string }> {
     const key = secret ?? `bk_${role === 'admin' ? 'adm' : 'int'}_${randomSecret()}`;
     const [row] = await this.db
       .insert(apiKeys)
-      .values({ name, role, keyHash: hashSecret(key), prefix: key.slice(0, 10) })
+      .values({
+        name,
+        role,
+        keyHash: hashSecret(key),
+        prefix: key.slice(0, 10),
+        fullEventData: options.fullEventData ?? false,
+      })
       .returning({ id: apiKeys.id });
     return { id: row!.id, key };
   }
@@ -44,7 +57,10 @@ export class ApiKeyService {
     const cached = this.cache.get(hash);
     if (cached && Date.now() - cached.at < CACHE_MS) return cached.key;
     const [row] = await this.db.select().from(apiKeys).where(eq(apiKeys.keyHash, hash)).limit(1);
-    const key = row && !row.revokedAt ? { keyId: row.id, name: row.name, role: row.role } : null;
+    const key =
+      row && !row.revokedAt
+        ? { keyId: row.id, name: row.name, role: row.role, fullEventData: row.fullEventData }
+        : null;
     this.cache.set(hash, { key, at: Date.now() });
     if (this.cache.size > 10_000) this.cache.clear();
     return key;

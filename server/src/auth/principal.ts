@@ -2,7 +2,7 @@ import type { ApiKeyRole } from '../db/schema/api-keys.js';
 
 /** Who is calling. Resolved once per request (or WebSocket connection) from its credentials. */
 export type Principal =
-  | { kind: 'key'; role: ApiKeyRole; keyId: string; name: string }
+  | { kind: 'key'; role: ApiKeyRole; keyId: string; name: string; fullEventData?: boolean }
   | { kind: 'conversation'; conversationId: string }
   /** No credentials: only allowed with AUTH_MODE=off, where it acts as an admin. */
   | { kind: 'anonymous'; devAdmin: boolean };
@@ -13,6 +13,14 @@ export const isReader = (p: Principal) => isAdmin(p) || (p.kind === 'key' && p.r
 /** Whether the principal may read or write this conversation. */
 export const canAccessConversation = (p: Principal, conversationId: string) =>
   isReader(p) || (p.kind === 'conversation' && p.conversationId === conversationId);
+
+/**
+ * Whether the principal reads events and messages unredacted: admins, a conversation's own token, and
+ * integrator keys granted full data. Other integrator keys get emails, phones, addresses, payment
+ * methods and tokens redacted.
+ */
+export const readsFullData = (p: Principal) =>
+  isAdmin(p) || p.kind === 'conversation' || (p.kind === 'key' && p.fullEventData === true);
 
 export function describePrincipal(p: Principal): string {
   if (p.kind === 'key') return `${p.role} key "${p.name}"`;

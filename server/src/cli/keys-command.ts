@@ -6,13 +6,13 @@ import { isBatonError } from '../errors.js';
 import type { CliIo } from './baton.js';
 
 const usage = [
-  'usage: pnpm baton keys create <name> [--role integrator|admin]',
+  'usage: pnpm baton keys create <name> [--role integrator|admin] [--full-event-data]',
   '       pnpm baton keys list',
   '       pnpm baton keys revoke <id>',
 ];
 
 type Parsed =
-  | { sub: 'create'; name: string; role: ApiKeyRole }
+  | { sub: 'create'; name: string; role: ApiKeyRole; fullEventData: boolean }
   | { sub: 'list' }
   | { sub: 'revoke'; id: string }
   | { error: string };
@@ -28,18 +28,20 @@ function parse(args: string[]): Parsed {
   if (sub === 'create') {
     let name: string | undefined;
     let role: ApiKeyRole = 'integrator';
+    let fullEventData = false;
     for (let i = 0; i < rest.length; i++) {
       const arg = rest[i]!;
       if (arg === '--role') {
         const value = rest[++i];
         if (!apiKeyRoles.includes(value as ApiKeyRole)) return { error: `--role must be ${apiKeyRoles.join(' or ')}` };
         role = value as ApiKeyRole;
-      } else if (arg.startsWith('--')) return { error: `unknown option ${arg}` };
+      } else if (arg === '--full-event-data') fullEventData = true;
+      else if (arg.startsWith('--')) return { error: `unknown option ${arg}` };
       else if (name === undefined) name = arg.trim();
       else return { error: `unexpected argument ${arg}` };
     }
     if (!name) return { error: 'name the key, e.g. "storefront-2025-06"' };
-    return { sub, name, role };
+    return { sub, name, role, fullEventData };
   }
   return { error: sub ? `unknown command ${sub}` : 'choose create, list or revoke' };
 }
@@ -67,7 +69,10 @@ export async function run(args: string[], io: CliIo, options: CommandOptions = {
     await database.migrate();
     const keys = new ApiKeyService(database.db);
     if (parsed.sub === 'create') {
-      const { id, key } = await keys.create(parsed.name, parsed.role);
+      // Integrator keys read events redacted unless granted full data here.
+      const { id, key } = await keys.create(parsed.name, parsed.role, undefined, {
+        fullEventData: parsed.fullEventData,
+      });
       io.out(`Created ${parsed.role} key "${parsed.name}" (id ${id}).`);
       io.out('The key is shown once; store it now:');
       io.out(key);

@@ -32,12 +32,8 @@ export interface Database {
    * parameters. Cast parameters in the text (`$1::text::jsonb` for JSON passed as a string).
    * Timestamps may come back as text (dateColumn).
    *
-   * Statements are prepared: on PostgreSQL per connection, with a first execution that goes in one
-   * flight with its Parse (the casts type the parameters; see the postgres.js patch); on PGlite once
-   * per text (PglitePreparedStatements). Before the patch, a named statement's first execution
-   * waited for a Describe round trip in between, and a connection terminated in that gap
-   * occasionally left the query hanging for good (about 1 run in 10 of the dropped-connection test
-   * under load); with one flight, 20 runs under a CPU burner passed.
+   * Statements are prepared: on PostgreSQL once per connection (postgres.js), so that every execution
+   * after the first is one flight (Bind, Execute); on PGlite once per text (PglitePreparedStatements).
    */
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** LISTEN on a channel; resolves once listening. `onReconnect` fires after a dropped connection listens again. */
@@ -70,14 +66,6 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     if (typeof code === 'string' && (unavailableCodes.has(code) || code.startsWith('08'))) return true;
   }
   return false;
-}
-
-/**
- * A parameter postgres.js can send as text without asking the server for its type first: the SQL
- * casts it. Arrays and objects need the type the server describes to be serialised.
- */
-function isTextParameter(value: unknown): boolean {
-  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
 export interface DatabaseOptions {
@@ -142,11 +130,9 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
     kind: 'postgres',
     db,
     async query<T>(text: string, params: readonly unknown[] = []) {
-      // Scalars go as text in the first flight (see the postgres.js patch), typed by their casts. Dates are
-      // written out here: drizzle turned postgres.js's own timestamp serializer off.
+      // Dates are written out here: drizzle turned postgres.js's own timestamp serializer off.
       const values = params.map((v) => (v instanceof Date ? v.toISOString() : v));
-      const options = { prepare: true, describe: !values.every(isTextParameter) } as { prepare: true };
-      return (await sql.unsafe(text, values as never[], options)) as unknown as T[];
+      return (await sql.unsafe(text, values as never[], { prepare: true })) as unknown as T[];
     },
     async listen(channel, onMessage, onReconnect) {
       let first = true;
@@ -157,11 +143,8 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
       return () => sub.unlisten();
     },
     async notify(channel, payload) {
-      // As sql.notify sends it, but in one flight (streamed tokens NOTIFY every 30 ms per task).
-      await sql.unsafe('select pg_notify($1::text, $2::text)', [channel, payload], {
-        prepare: true,
-        describe: false,
-      } as { prepare: true });
+      // As sql.notify sends it, but prepared: one flight (streamed tokens NOTIFY every 30 ms per task).
+      await sql.unsafe('select pg_notify($1::text, $2::text)', [channel, payload], { prepare: true });
     },
     async migrate() {
       // One dedicated connection, so the session-level advisory lock covers the whole migration.

@@ -2,8 +2,8 @@ import type { PgliteClient } from './pglite-thread.js';
 
 /**
  * Baton's raw statements on PGlite, as prepared statements. PGlite's `query` parses, analyses and
- * plans every statement afresh (on PGlite's worker thread, PgliteThread): about half the cost of a turn's hot
- * statements (an eleven-event append: 1.8 ms through `query`, 0.9 ms prepared). PGlite is one
+ * plans every statement afresh (on PGlite's worker thread, PgliteThread). Preparing them pays, as
+ * measured in bench/README.md ("Dependencies and shortcuts"). PGlite is one
  * session, so each distinct text is `PREPARE`d once and then `EXECUTE`d with its parameters as
  * quoted literals, typed by the casts in the text. Parameters other than scalars (arrays, objects)
  * go through `query` as before.

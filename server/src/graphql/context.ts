@@ -1,6 +1,12 @@
 import { GraphQLError } from 'graphql';
-import { canAccessConversation, describePrincipal, isAdmin, isReader, type Principal } from '../auth/principal.js';
-import type { Admission } from '../security/admission.js';
+import {
+  canAccessConversation,
+  describePrincipal,
+  isAdmin,
+  isReader,
+  type Principal,
+  readsFullData,
+} from '../auth/principal.js';
 import type { Services } from '../services.js';
 
 export interface AuthInfo {
@@ -8,6 +14,8 @@ export interface AuthInfo {
   isAdmin: boolean;
   isReader: boolean;
   describe: string;
+  /** False for integrator keys without the full-data grant: events and messages are redacted. */
+  fullData: boolean;
   canAccessConversation(conversationId: string): boolean;
 }
 
@@ -16,8 +24,6 @@ export interface GraphQLContext {
   auth: AuthInfo;
   /** Aborted when the request or subscription ends. */
   signal?: AbortSignal;
-  /** HTTP requests: the request limit, counted before execution or by the resolver (see useAdmission). */
-  admission?: Admission;
 }
 
 export function authInfo(principal: Principal): AuthInfo {
@@ -26,6 +32,7 @@ export function authInfo(principal: Principal): AuthInfo {
     isAdmin: isAdmin(principal),
     isReader: isReader(principal),
     describe: describePrincipal(principal),
+    fullData: readsFullData(principal),
     canAccessConversation: (id) => canAccessConversation(principal, id),
   };
 }
@@ -60,7 +67,8 @@ export async function resolvePrincipal(
     if (conversationId) resolved = { kind: 'conversation', conversationId };
   } else {
     const key = await services.apiKeys.verify(credential);
-    if (key) resolved = { kind: 'key', role: key.role, keyId: key.keyId, name: key.name };
+    if (key)
+      resolved = { kind: 'key', role: key.role, keyId: key.keyId, name: key.name, fullEventData: key.fullEventData };
   }
   if (resolved) return resolved;
   return (

@@ -1,4 +1,4 @@
-import { OfflineModelError, OfflineProvider } from '@baton/offline-model';
+import { OFFLINE_MODEL, OfflineModelError, OfflineProvider } from '@baton/offline-model';
 import type { Config } from '../config.js';
 import { ModelError } from '../errors.js';
 import { CircuitBreaker } from './circuit-breaker.js';
@@ -39,3 +39,6 @@ export function createOfflineModelProvider(): ModelProvider {
     },
   };
 }
+
+/** The model name the offline stand-in reports: clients show it, so nobody takes the rules for a language model. */
+export { OFFLINE_MODEL };

@@ -4,8 +4,6 @@ import type { Config } from '../config.js';
 import type { Database, Db } from '../db/client.js';
 import { RateLimitedError } from '../errors.js';
 import { rowsOf } from '../store/sql-rows.js';
-import { Admission } from './admission.js';
-import { rateLimitedGraphQLError } from './rate-limited-graphql-error.js';
 import { slidingWindow, type WindowDecision } from './sliding-window.js';
 
 /** One bucket to count a request against. */
@@ -50,7 +48,7 @@ export class RateLimiter {
   }
 
   /** The request limit of the caller (none for anonymous callers or with the rule off). */
-  requestHits(principal: Principal): RateLimitHit[] {
+  private requestHits(principal: Principal): RateLimitHit[] {
     const subject = subjectOf(principal);
     if (!subject) return [];
     return this.active([
@@ -82,16 +80,10 @@ export class RateLimiter {
     return { message: err.message, retryAfter: counted!.decision.retryAfterSeconds };
   }
 
-  /**
-   * sendMessage: per conversation, and per key when a key sends it. With an `admission` still open,
-   * the request itself is counted in the same statement, and a refusal of it is the request-level
-   * error (HTTP 429), as if it had been counted before execution.
-   */
-  async checkMessage(principal: Principal, conversationId: string, admission?: Admission): Promise<void> {
-    const request = admission?.take() ?? [];
-    const hits = [
-      ...request,
-      ...this.active([
+  /** sendMessage: per conversation, and per key when a key sends it. */
+  async checkMessage(principal: Principal, conversationId: string): Promise<void> {
+    await this.consumeAll(
+      this.active([
         {
           bucket: `conversation:${conversationId}:messages`,
           rule: this.rule(this.limits.messagesPerConversation),
@@ -107,20 +99,7 @@ export class RateLimiter {
             ]
           : []),
       ]),
-    ];
-    const counted = await this.count(hits);
-    const refused = counted.find((h) => !h.decision.allowed);
-    if (!refused) return;
-    const err = refusalOf(refused.hit, refused.decision);
-    throw request.includes(refused.hit) ? rateLimitedGraphQLError(err) : err;
-  }
-
-  /**
-   * The request limit of one HTTP GraphQL request, counted once: before execution (useAdmission), or
-   * by a resolver that counts it together with its own limits (checkMessage).
-   */
-  admission(principal: Principal): Admission {
-    return new Admission(this, this.requestHits(principal));
+    );
   }
 
   /** Prunes idle buckets every few windows, in the background, until stop(). */

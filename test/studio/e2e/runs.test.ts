@@ -81,6 +81,13 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): step mo
     await timeline.getByText('Plan edited: t1 → ReturnsAgent, t2 → ProductExpertAgent').waitFor();
     await timeline.getByText(/^Final reply:/).waitFor();
     await timeline.getByText('RUN_COMPLETED').waitFor();
+    // ChatState over time, replayed by the server: at t1's start, ReturnsAgent's view of the history.
+    await timeline.locator('li', { hasText: 'TASK_STARTED' }).first().getByRole('button').click();
+    await page.getByRole('tab', { name: /ChatState/ }).click();
+    const messages = page.getByRole('region', { name: 'Messages' });
+    await messages.getByText('as ReturnsAgent sees them').waitFor();
+    await messages.getByText('task t1').waitFor();
+    await h.screenshot('chat-state');
     // The edited task really ran with the new agent.
     const events = await h.t.gql<{
       run: { events: { type: string; taskId: string | null; agentName: string | null }[] };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Conversation } from '../../chat/conversation-service.js';
 import type { BatonEvent } from '../../chat/events.js';
 import { ForbiddenError, ValidationError } from '../../errors.js';
+import { redactJson, redactText } from '../../privacy/redact.js';
 import { builder } from '../builder.js';
 import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
 import { EventRef, parseCursor } from './events.js';
@@ -21,7 +22,7 @@ const MessageRef = builder.objectRef<MessageView>('Message').implement({
   fields: (t) => ({
     id: t.exposeID('id', { description: 'The id of the MESSAGE event.' }),
     role: t.exposeString('role'),
-    text: t.exposeString('text'),
+    text: t.string({ resolve: (m, _a, ctx) => (ctx.auth.fullData ? m.text : redactText(m.text)) }),
     agentName: t.exposeString('agentName', { nullable: true }),
     runId: t.exposeID('runId', { nullable: true }),
     final: t.exposeBoolean('final', { description: "True on a run's unified reply." }),
@@ -47,7 +48,10 @@ export const ConversationRef = builder.objectRef<Conversation>('Conversation').i
     id: t.exposeID('id'),
     customerId: t.exposeString('customerId', { nullable: true }),
     title: t.exposeString('title', { nullable: true }),
-    metadata: t.field({ type: 'JSON', resolve: (c) => c.metadata }),
+    metadata: t.field({
+      type: 'JSON',
+      resolve: (c, _a, ctx) => (ctx.auth.fullData ? c.metadata : redactJson(c.metadata)),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     messages: t.field({
@@ -177,7 +181,7 @@ builder.mutationFields((t) => ({
     resolve: async (_r, args, ctx) => {
       if (args.mode === 'STEP' && !ctx.auth.isReader)
         throw new ForbiddenError('Step mode is for designers: it needs an admin or integrator key');
-      await ctx.services.rateLimits.checkMessage(ctx.auth.principal, String(args.conversationId), ctx.admission);
+      await ctx.services.rateLimits.checkMessage(ctx.auth.principal, String(args.conversationId));
       return ctx.services.runs.submit(String(args.conversationId), args.text, args.mode ?? 'AUTO');
     },
   }),

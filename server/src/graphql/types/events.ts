@@ -1,6 +1,7 @@
 import { conversationStream, feedStream } from '../../chat/event-stream.js';
 import { type BatonEvent, eventTypes } from '../../chat/events.js';
 import { ValidationError } from '../../errors.js';
+import { redactJson } from '../../privacy/redact.js';
 import type { Services } from '../../services.js';
 import { builder } from '../builder.js';
 
@@ -17,7 +18,12 @@ export const EventRef = builder.objectRef<BatonEvent>('Event').implement({
     taskId: t.string({ nullable: true, resolve: (e) => e.taskId ?? null }),
     agentName: t.string({ nullable: true, resolve: (e) => e.agentName ?? null }),
     type: t.field({ type: EventTypeEnum, resolve: (e) => e.type }),
-    data: t.field({ type: 'JSON', resolve: (e) => e.data }),
+    data: t.field({
+      type: 'JSON',
+      description:
+        'Redacted (emails, phones, addresses, payment methods, tokens) for integrator keys without the full-data grant.',
+      resolve: (e, _a, ctx) => (ctx.auth.fullData ? e.data : redactJson(e.data)),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });

@@ -1,4 +1,4 @@
-import { OFFLINE_MODEL } from '../../models/offline-provider.js';
+import { OFFLINE_MODEL } from '../../models/create-model-provider.js';
 import { builder } from '../builder.js';
 
 interface ModelProviderInfo {
@@ -14,8 +14,7 @@ const ModelProviderRef = builder.objectRef<ModelProviderInfo>('ModelProvider').i
   fields: (t) => ({
     name: t.exposeString('name', { description: '`offline` or `openai`.' }),
     ruleBased: t.exposeBoolean('ruleBased', {
-      description:
-        'True for the offline provider: deterministic rules that read structured hints, not a language model.',
+      description: 'True for the offline provider: deterministic rules that read the prompt, not a language model.',
     }),
     defaultModel: t.exposeString('defaultModel', {
       description: 'The model an agent uses unless its card names one (`offline-rules` for the stand-in).',

@@ -33,15 +33,12 @@ export function RunInspector(props: {
     () => props.events.filter((e) => e.runId === props.runId && e.id !== null),
     [props.events, props.runId],
   );
-  // The state panel includes the conversation's history before this run.
-  const historyEnd = useMemo(() => props.events.filter((e) => e.id !== null), [props.events]);
   if (!run) return <EmptyState title="No run selected">Send a message, or pick a run in the chat.</EmptyState>;
 
   const toolCalls = runEvents.filter((e) => isType(e, 'TOOL_CALL'));
   const handoffs = runEvents.filter((e) => isType(e, 'HANDOFF'));
   const selectedIndex = selected !== null && selected < runEvents.length ? selected : runEvents.length - 1;
   const selectedEvent = runEvents[selectedIndex];
-  const stateIndex = selectedEvent ? historyEnd.indexOf(selectedEvent) : -1;
   const duration = run.finishedAt ? new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime() : null;
 
   return (
@@ -139,9 +136,7 @@ export function RunInspector(props: {
         )}
         {tab === 'tools' && <ToolCalls calls={toolCalls} />}
         {tab === 'handoffs' && <HandoffList handoffs={handoffs} />}
-        {tab === 'state' && stateIndex >= 0 && (
-          <ChatStatePanel events={historyEnd} index={stateIndex} customerId={props.customerId} />
-        )}
+        {tab === 'state' && selectedEvent && <ChatStatePanel runId={run.runId} event={selectedEvent} />}
       </div>
     </section>
   );

@@ -1,7 +1,5 @@
-import type { EventData, EventType } from '../../../../server/src/chat/events.js';
 import { graphql, type ResultOf } from '../graphql/graphql.js';
-
-export type { EventType };
+import type { EventDataByType } from './event-data.js';
 
 /** The event fields every view reads. */
 export const EventFields = graphql(`
@@ -17,9 +15,12 @@ export const EventFields = graphql(`
   }
 `);
 
+/** The schema's EventType enum. */
+export type EventType = ResultOf<typeof EventFields>['type'];
+
 /**
- * An event with its `data` typed per type, from the server's own definition (server/src/chat/events.ts):
- * GraphQL carries `data` as JSON, the union gives it back its shape.
+ * An event with its `data` typed per type (lib/event-data.ts, after docs/api.md): GraphQL carries `data`
+ * as JSON, the union gives it back its shape.
  */
 export type StudioEvent = {
   [T in EventType]: {
@@ -30,7 +31,7 @@ export type StudioEvent = {
     taskId: string | null;
     agentName: string | null;
     createdAt: string;
-    data: EventData<T>;
+    data: EventDataByType[T];
   };
 }[EventType];
 

@@ -1,5 +1,5 @@
-import type { Plan } from '../../../../server/src/chat/plan.js';
 import type { StudioEvent } from './baton-event.js';
+import type { Plan } from './event-data.js';
 
 export type RunState = 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
 export type TaskState = 'pending' | 'running' | 'completed' | 'failed';

@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { SignJWT } from 'jose';
+import type { Config } from './config.js';
+
+const demoPage = fileURLToPath(new URL('../../widget/demo/index.html', import.meta.url));
+
+/** The store user the demo's "signed-in shopper" is (they own order #W2611340 in the seeded store). */
+export const demoCustomerId = 'james_li_5688';
+
+/**
+ * The demo storefront at /demo: a product page with the widget embedded. In development only, POST
+ * /demo/customer-token plays a shop's backend and signs a customer token for the demo shopper, so the
+ * page's "signed-in shopper" switch can hand a verified identity to the widget.
+ */
+export function createDemoHandler(config: Config) {
+  const secret = config.customerToken?.secret;
+  const tokens = config.env === 'development' && secret !== undefined;
+  const why =
+    config.env !== 'development'
+      ? 'Available in development only.'
+      : tokens
+        ? ''
+        : 'Set CUSTOMER_TOKEN_SECRET to try it.';
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '').split('?')[0]!.replace(/\/+$/, '');
+    if (path === '/demo/customer-token') {
+      if (req.method !== 'POST') {
+        res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain' }).end('Use POST');
+        return;
+      }
+      if (!tokens) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end(why);
+        return;
+      }
+      const token = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(demoCustomerId)
+        .setIssuedAt()
+        .setExpirationTime('1h')
+        .setIssuer(config.customerToken?.issuer ?? 'baton-demo')
+        .setAudience(config.customerToken?.audience ?? 'baton')
+        .sign(new TextEncoder().encode(secret));
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ token, customerId: demoCustomerId }));
+      return;
+    }
+    if (path !== '/demo') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+      return;
+    }
+    const html = (await readFile(demoPage, 'utf8'))
+      .replace('__SHOPPER_DISABLED__', tokens ? '' : 'disabled')
+      .replace('__SHOPPER_HINT__', why);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }).end(html);
+  };
+}

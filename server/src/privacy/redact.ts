@@ -1,0 +1,64 @@
+/**
+ * Deterministic redaction of personal data: the same input always gives the same output, and each
+ * kind has its own placeholder, so a redacted feed still shows what kind of thing was said.
+ */
+const PATTERNS: readonly [RegExp, string][] = [
+  // Tokens first: a JWT or a Baton credential contains no email, but an email pattern could eat its parts.
+  [/\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/g, '[token]'],
+  [/\b(?:ct|bk)_[\w-]{8,}/g, '[token]'],
+  [/\bBearer\s+[\w.~+/-]{8,}=*/gi, 'Bearer [token]'],
+  [/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '[email]'],
+  [/\b(?:credit_card|debit_card|paypal|gift_card|bank_account)_\d{3,}\b/g, '[payment method]'],
+  // A street address: a house number, up to five words, and a street type.
+  [
+    /\b\d{1,6}\s+(?:[A-Za-z0-9.'-]+\s+){0,5}(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|terrace|circle|parkway|pkwy)\b\.?/gi,
+    '[address]',
+  ],
+  [/(?:\+\d{1,3}[\s.-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b/g, '[phone]'],
+];
+
+/** Keys whose values are personal data whatever they look like. */
+const PERSONAL_KEYS = new Set([
+  'email',
+  'customer_email',
+  'customerEmail',
+  'phone',
+  'customer_phone',
+  'customerPhone',
+  'customer_name',
+  'customerName',
+  'first_name',
+  'last_name',
+  'firstName',
+  'lastName',
+  'address',
+  'address1',
+  'address2',
+  'zip',
+  'payment_method_id',
+  'paymentMethodId',
+  'payment_methods',
+  'payment_history',
+  'token',
+  'customerToken',
+]);
+
+/** Text with emails, phone numbers, street addresses, payment method ids and tokens replaced. */
+export function redactText(text: string): string {
+  let out = text;
+  for (const [pattern, placeholder] of PATTERNS) out = out.replace(pattern, placeholder);
+  return out;
+}
+
+/** A JSON value with every string redacted and the values of personal keys replaced whole. */
+export function redactJson(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (depth > 32 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactJson(v, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k,
+      PERSONAL_KEYS.has(k) && v !== null ? '[redacted]' : redactJson(v, depth + 1),
+    ]),
+  );
+}

@@ -1,0 +1,59 @@
+/**
+ * The `data` of each event type, as docs/api.md documents it. GraphQL carries `Event.data` as JSON, so
+ * the studio states the shapes it reads here, from the API's documentation rather than the server's
+ * source: the studio depends on the schema and its docs only. Fields the studio does not read are left out.
+ */
+
+export interface PlanTask {
+  id: string;
+  agent: string;
+  instruction: string;
+  statusMessage: string;
+  dependsOn: string[];
+}
+
+export interface Plan {
+  refuse: boolean;
+  tasks: PlanTask[];
+}
+
+interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+export interface EventDataByType {
+  RUN_STARTED: { mode: 'AUTO' | 'STEP'; messageEventId?: number };
+  PLAN: {
+    plan: Plan;
+    source: 'planner' | 'fallback' | 'edit' | 'refusal';
+    attempts: number;
+    fallbackReason?: string;
+    errors?: string[];
+    edit?: unknown;
+    usage?: Usage;
+  };
+  TASK_STARTED: { statusMessage: string; instruction: string };
+  MESSAGE_DELTA: { delta: string };
+  MESSAGE: { role: 'user' | 'assistant'; text: string; final?: boolean; usage?: Usage };
+  TOOL_CALL: {
+    tool: string;
+    callId?: string;
+    arguments: unknown;
+    output?: unknown;
+    error?: string;
+    refused?: boolean;
+    identifiedCustomerId?: string;
+    durationMs: number;
+    usage?: Usage;
+  };
+  HANDOFF: { from: string; to: string; reason: string };
+  TASK_COMPLETED: { output: string; durationMs: number };
+  TASK_FAILED: { error: string; code: string };
+  RUN_PAUSED: { nextTaskIds: string[]; reason: 'planned' | 'before_task' };
+  RUN_RESUMED: { owner: string; fromTaskIds: string[] };
+  RUN_COMPLETED: { reply: string; durationMs: number };
+  RUN_FAILED: { code: string; reason: string; message: string };
+  RUN_CANCELLED: { reason: string };
+}

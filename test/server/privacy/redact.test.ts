@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redactJson, redactText } from '../../../server/src/privacy/redact.js';
+import { subscribe } from '../../helpers/subscribe.js';
+import { createTestApp, type TestApp } from '../../helpers/test-app.js';
+
+const PERSONAL = {
+  email: 'noah.brown7922@example.com',
+  phone: '+1 555-201-3344',
+  street: '215 River Road',
+  payment: 'credit_card_7815826',
+  token: 'ct_0b1c2d3e_4f5a6b7c8d9e0f1a2b3c',
+};
+const TEXT = `I'm ${PERSONAL.email}, call ${PERSONAL.phone}, ship to ${PERSONAL.street}, Suite 9, New York, NY 10083, pay with ${PERSONAL.payment}; my token is ${PERSONAL.token}.`;
+
+describe('redaction', () => {
+  it('replaces each kind deterministically', () => {
+    const once = redactText(TEXT);
+    expect(once).toBe(redactText(TEXT));
+    for (const value of Object.values(PERSONAL)) expect(once).not.toContain(value);
+    expect(once).toContain('[email]');
+    expect(once).toContain('[phone]');
+    expect(once).toContain('[address]');
+    expect(once).toContain('[payment method]');
+    expect(once).toContain('[token]');
+    expect(redactText('Where is order #W2611340? It was $45.99 on 2024-05-01.')).toBe(
+      'Where is order #W2611340? It was $45.99 on 2024-05-01.',
+    );
+    expect(redactJson({ address: { address1: '1 Main', zip: '10083' }, status: 'pending' })).toEqual({
+      address: '[redacted]',
+      status: 'pending',
+    });
+  });
+});
+
+describe('the integrator eventFeed', () => {
+  let t: TestApp;
+  let url: string;
+  let plain: string;
+  let granted: string;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { AUTH_MODE: 'keys', NODE_ENV: 'production' } });
+    await t.app.services.runs.stop();
+    plain = (await t.app.services.apiKeys.create('feed', 'integrator')).key;
+    granted = (await t.app.services.apiKeys.create('warehouse', 'integrator', undefined, { fullEventData: true })).key;
+    url = (await t.app.start(0, '127.0.0.1')).url;
+    const { conversation } = await t.app.services.conversations.start({});
+    await t.app.services.conversations.sendMessage(conversation.id, TEXT);
+  });
+  afterAll(() => t.close());
+
+  const replay = async (key: string) => {
+    const sub = subscribe(
+      'ws',
+      url,
+      'subscription { eventFeed(after: "0") { type data } }',
+      {},
+      (d) => d.eventFeed,
+      key,
+    );
+    const got = await sub.waitFor(1);
+    sub.stop();
+    return JSON.stringify(got);
+  };
+
+  it('replays history redacted by default, over WebSocket and in conversation reads', async () => {
+    const text = await replay(plain);
+    for (const value of Object.values(PERSONAL)) expect(text).not.toContain(value);
+    expect(text).toContain('[email]');
+    const read = await t.gql(
+      '{ conversations(first: 1) { edges { node { messages { text } events { data } } } } }',
+      {},
+      plain,
+    );
+    for (const value of Object.values(PERSONAL)) expect(JSON.stringify(read)).not.toContain(value);
+  });
+
+  it('gives full data only to a key granted it', async () => {
+    const text = await replay(granted);
+    expect(text).toContain(PERSONAL.email);
+    expect(text).toContain(PERSONAL.street);
+  });
+});
