@@ -5,6 +5,7 @@ import { openDatabase } from '../../server/src/db/client.js';
 import { runClosedLoop } from './closed-loop.js';
 import { orderingField } from './event-audit.js';
 import { LoadReplica } from './load-replica.js';
+import { deleteNatsStream } from './nats-stream.js';
 import { runOpenLoop } from './open-loop.js';
 
 /**
@@ -88,7 +89,8 @@ async function main(): Promise<number> {
         await LoadReplica.start({
           databaseUrl,
           modelMs,
-          env: eventBus ? { EVENT_BUS: eventBus } : {},
+          // A JetStream stream of its own per run (the deployment names it), deleted afterwards.
+          env: { ...(eventBus ? { EVENT_BUS: eventBus } : {}), ...(bus === 'nats' ? { NATS_DEPLOYMENT: name } : {}) },
           // Lets the open loop measure memory after a full GC; nothing else calls gc().
           nodeArgs: open ? ['--expose-gc'] : [],
         }),
@@ -126,6 +128,7 @@ async function main(): Promise<number> {
     });
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
+    if (bus === 'nats') await deleteNatsStream(args['nats-url']!, name).catch(() => {});
     await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
     await admin.end();
   }

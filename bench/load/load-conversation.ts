@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 const events = (field: 'seq' | 'id') => `subscription($id: ID!) {
   conversationEvents(conversationId: $id) { ${field === 'id' ? 'id' : 'id seq'} runId type createdAt }
 }`;
+const END_TYPES = new Set(['RUN_COMPLETED', 'RUN_FAILED', 'RUN_CANCELLED']);
 type WireEvent = {
   id: string | null;
   seq?: string | number | null;
@@ -29,8 +30,9 @@ export class LoadConversation {
   readonly received: number[] = [];
   readonly errors: string[] = [];
   private client?: Client;
-  private readonly completed = new Set<string>();
-  private readonly waiting = new Map<string, () => void>();
+  /** Runs that ended, with how: RUN_COMPLETED, RUN_FAILED or RUN_CANCELLED. */
+  private readonly ended = new Map<string, string>();
+  private readonly waiting = new Map<string, (how: string) => void>();
 
   constructor(
     private readonly sendUrl: string,
@@ -68,9 +70,9 @@ export class LoadConversation {
           if (!event || key == null) return;
           this.received.push(Number(key));
           if (this.measuring) this.deliveryMs.push(Date.now() - Date.parse(event.createdAt));
-          if (event.type === 'RUN_COMPLETED' && event.runId) {
-            this.completed.add(event.runId);
-            this.waiting.get(event.runId)?.();
+          if (END_TYPES.has(event.type) && event.runId) {
+            this.ended.set(event.runId, event.type);
+            this.waiting.get(event.runId)?.(event.type);
           }
         },
         error: (err) => this.errors.push(`subscription: ${err instanceof Error ? err.message : JSON.stringify(err)}`),
@@ -110,17 +112,21 @@ export class LoadConversation {
     await this.client?.dispose();
   }
 
+  /** Resolves on the run's RUN_COMPLETED; rejects when it failed, was cancelled, or did not end in time. */
   private replyTo(runId: string, timeoutMs: number): Promise<void> {
-    if (this.completed.has(runId)) return Promise.resolve();
+    const settle = (how: string) =>
+      how === 'RUN_COMPLETED' ? Promise.resolve() : Promise.reject(new Error(`run ${runId} ended with ${how}`));
+    const ended = this.ended.get(runId);
+    if (ended) return settle(ended);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(runId);
         reject(new Error(`no RUN_COMPLETED for run ${runId} within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.waiting.set(runId, () => {
+      this.waiting.set(runId, (how) => {
         clearTimeout(timer);
         this.waiting.delete(runId);
-        resolve();
+        settle(how).then(resolve, reject);
       });
     });
   }

@@ -11,7 +11,7 @@ import type { ReplicaReply, ReplicaRequest } from './replica-protocol.js';
  * One Baton replica for the load benchmark, in its own process: the real app on the PostgreSQL
  * database in BENCH_DATABASE_URL, with a scripted model that answers each call after BENCH_MODEL_MS
  * (default 50 ms) and the stand-in store tools. A turn is three model calls: the plan, an order
- * lookup, the answer. EVENT_BUS, when set, is passed to the app's config. Prints `READY <url>`;
+ * lookup, the answer. EVENT_BUS and NATS_DEPLOYMENT, when set, are passed to the app's config. Prints `READY <url>`;
  * SIGTERM stops it. Over the IPC channel (when spawned with one) it answers the benchmark's
  * requests for its memory, its model calls and heap snapshots (replica-protocol.ts).
  */
@@ -25,8 +25,9 @@ async function main() {
     LOG_LEVEL: 'warn',
     SEED_DEMO_DATA: 'false',
     AUTH_MODE: 'off',
-    // A server that does not know EVENT_BUS ignores it: /readyz says which bus it runs.
-    ...(process.env.EVENT_BUS ? { EVENT_BUS: process.env.EVENT_BUS } : {}),
+    // The bus the benchmark picked (--bus); /readyz says which bus the app runs.
+    EVENT_BUS: process.env.EVENT_BUS,
+    NATS_DEPLOYMENT: process.env.NATS_DEPLOYMENT,
   });
   let modelCalls = 0;
   const model = new ScriptedModel(async (req: ModelRequest) => {

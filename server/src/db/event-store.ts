@@ -33,6 +33,9 @@ export interface FeedPosition {
   id: number;
 }
 
+/** Before every event. */
+export const FEED_START: FeedPosition = { tx: '0', id: 0 };
+
 export interface FeedFilter {
   types?: readonly EventType[];
   agentNames?: readonly string[];

@@ -45,7 +45,7 @@ describe('useConversationEvents under StrictMode', () => {
 
   const storedIds = async (conversationId: string) => {
     const r = await t.gql<{ conversation: { events: { id: string }[] } }>(
-      'query($id: ID!) { conversation(id: $id) { events(first: 1000) { id } } }',
+      'query($id: ID!) { conversation(id: $id) { events(first: 500) { id } } }',
       { id: conversationId },
     );
     return r.data!.conversation.events.map((e) => e.id);

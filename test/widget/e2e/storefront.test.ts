@@ -16,13 +16,13 @@ describe.skipIf(!hasChromium)('<baton-chat> on the /demo storefront', () => {
   });
 
   /** How many runs the server has: taken before a message, so `replyOfRun` waits for that message's run. */
-  const runCount = async () => (await h.t.gql<{ runs: unknown[] }>('{ runs(first: 500) { id } }')).data!.runs.length;
+  const runCount = async () => (await h.t.gql<{ runs: unknown[] }>('{ runs(first: 200) { id } }')).data!.runs.length;
 
   /** The stored final reply of the run number `index` (0-based, oldest first), once it completed. */
   const replyOfRun = async (index: number) => {
     for (let i = 0; i < 400; i++) {
       const res = await h.t.gql<{ runs: { status: string; reply: string | null }[] }>(
-        '{ runs(first: 500) { status reply } }',
+        '{ runs(first: 200) { status reply } }',
       );
       const run = res.data!.runs.at(-1 - index);
       if (run?.status === 'COMPLETED') return run.reply!;

@@ -1,5 +1,6 @@
 import { conversationStream, feedStream } from '../../chat/event-stream.js';
 import { type BatonEvent, eventTypes, staffOnlyEventTypes } from '../../chat/events.js';
+import { FEED_START } from '../../db/event-store.js';
 import { ValidationError } from '../../errors.js';
 import { redactJson } from '../../privacy/redact.js';
 import type { Services } from '../../services.js';
@@ -93,7 +94,13 @@ builder.subscriptionFields((t) => ({
     subscribe: async (_root, args, ctx) => {
       const { eventStore } = ctx.services;
       const afterId = parseCursor(args.after);
-      const after = afterId === undefined ? await eventStore.feedHead() : await eventStore.positionOf(afterId);
+      // No cursor: live from now. "0": the whole history. Else: after that event.
+      const after =
+        afterId === undefined
+          ? await eventStore.feedHead()
+          : afterId === 0
+            ? FEED_START
+            : await eventStore.positionOf(afterId);
       if (!after) throw ValidationError.single('after', 'no such event');
       return withoutStaffOnly(
         feedStream({
