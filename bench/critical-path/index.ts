@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { buildApp } from '../../server/src/app.js';
-import type { BatonEvent } from '../../server/src/chat/events.js';
 import { loadConfig } from '../../server/src/config.js';
+import type { BatonEvent } from '../../server/src/domain/events.js';
 import { OpenAIProvider } from '../../server/src/models/openai-provider.js';
 import { EXAMPLE, isSeedReply, seedCardPatches } from '../../test/fakes/seed-scenario.js';
 import { standInTools } from '../../test/fakes/stand-in-tools.js';

@@ -1,5 +1,5 @@
-import type { AgentCard } from '../../server/src/agents/agent-card.js';
 import { builtinCards } from '../../server/src/agents/builtin-cards.js';
+import type { AgentCard } from '../../server/src/domain/agent-card.js';
 import type { ModelRequest } from '../../server/src/models/model-provider.js';
 import { type ScriptedReply, toolResultsSoFar } from './scripted-model.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planFromBrief } from '../../offline-model/src/offline-planner.js';
 import type { PlanBrief } from '../../offline-model/src/plan-brief.js';
 import { builtinCards } from '../../server/src/agents/builtin-cards.js';
-import { planSchema } from '../../server/src/chat/plan.js';
+import { planSchema } from '../../server/src/domain/plan.js';
 import { asCard } from './task-harness.js';
 
 const cards = builtinCards.map(asCard);

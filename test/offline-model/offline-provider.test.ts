@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OfflineModelError, OfflineProvider } from '../../offline-model/src/offline-provider.js';
-import { planOutputSchema, planSchema } from '../../server/src/chat/plan.js';
+import { planOutputSchema, planSchema } from '../../server/src/domain/plan.js';
 import { isModelError } from '../../server/src/errors.js';
 import { createOfflineModelProvider } from '../../server/src/models/create-model-provider.js';
 import type { ChatMessage, ModelRequest } from '../../server/src/models/model-provider.js';

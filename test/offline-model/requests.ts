@@ -1,11 +1,11 @@
-import type { AgentCard } from '../../server/src/agents/agent-card.js';
 import { builtinCards } from '../../server/src/agents/builtin-cards.js';
 import { renderAgentPrompt, renderTaskMessage } from '../../server/src/agents/prompt-template.js';
 import type { CommonContext } from '../../server/src/chat/chat-state.js';
 import { ChatState } from '../../server/src/chat/chat-state.js';
-import type { BatonEvent } from '../../server/src/chat/events.js';
 import { PlannerAgent } from '../../server/src/chat/planner-agent.js';
-import { defaultSettings } from '../../server/src/chat/workspace-settings.js';
+import type { AgentCard } from '../../server/src/domain/agent-card.js';
+import type { BatonEvent } from '../../server/src/domain/events.js';
+import { defaultSettings } from '../../server/src/domain/workspace-settings.js';
 import type { ChatMessage, ModelRequest, ModelToolSpec } from '../../server/src/models/model-provider.js';
 import { asCard } from './task-harness.js';
 

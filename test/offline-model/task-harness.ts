@@ -1,5 +1,5 @@
 import { OfflineProvider } from '../../offline-model/src/offline-provider.js';
-import type { AgentCard, AgentCardInput } from '../../server/src/agents/agent-card.js';
+import type { AgentCard, AgentCardInput } from '../../server/src/domain/agent-card.js';
 import type { ChatMessage, ModelResponse, ModelToolSpec } from '../../server/src/models/model-provider.js';
 import { taskMessages } from './requests.js';
 

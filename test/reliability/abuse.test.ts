@@ -2,7 +2,7 @@ import { asc } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toFunctionName } from '../../server/src/chat/chat-state.js';
-import type { BatonEvent } from '../../server/src/chat/events.js';
+import type { BatonEvent } from '../../server/src/domain/events.js';
 import { storeOrders } from '../../server/src/store/schema/index.js';
 import { ScriptedModel, toolResultsSoFar } from '../fakes/scripted-model.js';
 import { subscribe } from '../helpers/subscribe.js';

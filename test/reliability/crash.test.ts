@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BatonEvent } from '../../server/src/chat/events.js';
 import { EventStore } from '../../server/src/db/event-store.js';
+import type { BatonEvent } from '../../server/src/domain/events.js';
 import { storeLeads, tickets } from '../../server/src/store/schema/index.js';
 import {
   type RecordedRequest,

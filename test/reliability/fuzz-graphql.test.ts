@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentCardInputSchema } from '../../server/src/agents/agent-card.js';
-import { planSchema } from '../../server/src/chat/plan.js';
-import { workspaceSettingsSchema } from '../../server/src/chat/workspace-settings.js';
+import { agentCardInputSchema } from '../../server/src/domain/agent-card.js';
+import { planSchema } from '../../server/src/domain/plan.js';
+import { workspaceSettingsSchema } from '../../server/src/domain/workspace-settings.js';
 import { createTestApp, type GraphQLResult, type TestApp, waitForRun } from '../helpers/test-app.js';
 
 /** Every code a client may see for a refused request. INTERNAL_SERVER_ERROR is not one of them. */

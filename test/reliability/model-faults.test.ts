@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BatonEvent } from '../../server/src/chat/events.js';
+import type { BatonEvent } from '../../server/src/domain/events.js';
 import { CircuitBreaker } from '../../server/src/models/circuit-breaker.js';
 import type { ModelProvider } from '../../server/src/models/model-provider.js';
 import { OpenAIProvider } from '../../server/src/models/openai-provider.js';

@@ -1,5 +1,5 @@
 import type { ChatState } from '../chat/chat-state.js';
-import type { AgentCard } from './agent-card.js';
+import type { AgentCard } from '../domain/agent-card.js';
 import { AgentHandoffManager } from './agent-handoff-manager.js';
 import { BaseAgent } from './base-agent.js';
 

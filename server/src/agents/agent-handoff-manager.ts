@@ -1,7 +1,7 @@
-import type { PlanTask } from '../chat/plan.js';
 import type { RunContext } from '../chat/run-context.js';
+import type { AgentCard } from '../domain/agent-card.js';
+import type { PlanTask } from '../domain/plan.js';
 import type { ModelToolCall } from '../models/model-provider.js';
-import type { AgentCard } from './agent-card.js';
 import type { AgentFactory } from './agent-factory.js';
 import { type AgentRunResult, HANDOFF_PREFIX, type TaskCursor } from './base-agent.js';
 

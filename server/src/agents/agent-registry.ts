@@ -1,9 +1,9 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { type AgentCardRow, agentCards } from '../db/schema/agents.js';
+import { type AgentCard, type AgentCardInput, agentCardInputSchema } from '../domain/agent-card.js';
 import { ConflictError, issuesFromStandard, NotFoundError, ValidationError } from '../errors.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
-import { type AgentCard, type AgentCardInput, agentCardInputSchema } from './agent-card.js';
 
 export interface AgentRegistryOptions {
   db: Db;

@@ -1,11 +1,11 @@
 import type { ChatState } from '../chat/chat-state.js';
 import { fromFunctionName, toFunctionName } from '../chat/chat-state.js';
-import type { Usage } from '../chat/events.js';
-import type { PlanTask } from '../chat/plan.js';
 import type { RunContext } from '../chat/run-context.js';
+import type { AgentCard } from '../domain/agent-card.js';
+import type { Usage } from '../domain/events.js';
+import type { PlanTask } from '../domain/plan.js';
 import type { ChatMessage, ModelResponse, ModelToolSpec } from '../models/model-provider.js';
 import type { ToolDefinition } from '../tools/tool-registry.js';
-import type { AgentCard } from './agent-card.js';
 import type { AgentHandoffManager } from './agent-handoff-manager.js';
 import { renderAgentPrompt, renderTaskMessage } from './prompt-template.js';
 import { executeToolCall } from './tool-executor.js';

@@ -1,4 +1,4 @@
-import type { AgentCardInput } from './agent-card.js';
+import type { AgentCardInput } from '../domain/agent-card.js';
 
 const s = (tool: string) => `store.${tool}`;
 

@@ -1,6 +1,6 @@
 import type { CommonContext, UserInfo } from '../chat/chat-state.js';
-import type { PlanTask } from '../chat/plan.js';
-import type { AgentCard } from './agent-card.js';
+import type { AgentCard } from '../domain/agent-card.js';
+import type { PlanTask } from '../domain/plan.js';
 
 export interface PromptParts {
   card: AgentCard;

@@ -1,9 +1,9 @@
 import { fromFunctionName, type UserInfo } from '../chat/chat-state.js';
-import type { NewEvent } from '../chat/events.js';
 import type { RunContext } from '../chat/run-context.js';
+import type { AgentCard } from '../domain/agent-card.js';
+import type { NewEvent } from '../domain/events.js';
 import type { ModelToolCall } from '../models/model-provider.js';
 import type { CustomerScope, ToolResult } from '../tools/tool-registry.js';
-import type { AgentCard } from './agent-card.js';
 
 /** The scope a tool call acts in: nobody once a token-verified customer's verification has ended (mid-run too). */
 function customerScope(user: UserInfo): CustomerScope {

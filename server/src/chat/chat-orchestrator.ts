@@ -1,11 +1,11 @@
 import type { AgentFactory } from '../agents/agent-factory.js';
+import type { Plan, PlanTask } from '../domain/plan.js';
 import { ModelError } from '../errors.js';
 import { runSpans } from '../telemetry/run-spans.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import type { KnowledgeArticle } from './chat-state.js';
 import { composeReply, type TaskOutput } from './compose-reply.js';
 import type { KnowledgeRetriever } from './knowledge-retriever.js';
-import type { Plan, PlanTask } from './plan.js';
 import type { PlannerAgent } from './planner-agent.js';
 import type { RunContext } from './run-context.js';
 import { runDag } from './task-scheduler.js';

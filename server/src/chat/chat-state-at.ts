@@ -1,9 +1,9 @@
+import type { BatonEvent } from '../domain/events.js';
+import type { Plan } from '../domain/plan.js';
 import { NotFoundError } from '../errors.js';
 import type { ChatMessage } from '../models/model-provider.js';
 import type { Services } from '../services.js';
 import { ChatState, KNOWLEDGE_RETRIEVER } from './chat-state.js';
-import type { BatonEvent } from './events.js';
-import type { Plan } from './plan.js';
 
 /** ChatState as it stood right after one stored event of a run, for the studio's inspector. */
 export interface ChatStateAtEvent {

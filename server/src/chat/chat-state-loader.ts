@@ -1,7 +1,7 @@
 import { rawToEvent } from '../db/event-store.js';
+import type { BatonEvent } from '../domain/events.js';
 import type { Services } from '../services.js';
 import { ChatState } from './chat-state.js';
-import type { BatonEvent } from './events.js';
 
 /**
  * A conversation's transcript events (MESSAGE, TOOL_CALL, TASK_COMPLETED), ordered by run and then

@@ -1,9 +1,9 @@
-import type { AgentCard } from '../agents/agent-card.js';
+import type { AgentCard } from '../domain/agent-card.js';
+import { describeBusinessHours, isOpenAt } from '../domain/business-hours.js';
+import type { BatonEvent } from '../domain/events.js';
+import type { Plan, PlanTask } from '../domain/plan.js';
+import type { WorkspaceSettings } from '../domain/workspace-settings.js';
 import type { ChatMessage, ModelToolCall } from '../models/model-provider.js';
-import { describeBusinessHours, isOpenAt } from './business-hours.js';
-import type { BatonEvent } from './events.js';
-import type { Plan, PlanTask } from './plan.js';
-import type { WorkspaceSettings } from './workspace-settings.js';
 
 /** Agent name on the knowledge retriever's TOOL_CALL events; they are context, not transcript. */
 export const KNOWLEDGE_RETRIEVER = 'KnowledgeRetriever';

@@ -4,7 +4,7 @@ export interface TaskOutput {
   agentName: string;
   text: string;
   durationMs?: number;
-  usage?: import('./events.js').Usage;
+  usage?: import('../domain/events.js').Usage;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { NewEvent } from './events.js';
+import type { NewEvent } from '../domain/events.js';
 
 /**
  * Coalesces streamed text deltas per task, so a fast token stream becomes a few publishes rather

@@ -1,5 +1,5 @@
 import type { RunPatch } from '../db/run-repository.js';
-import type { BatonEvent, NewEvent } from './events.js';
+import type { BatonEvent, NewEvent } from '../domain/events.js';
 
 type Patch = Omit<RunPatch, 'id'>;
 type Write = (events: NewEvent[], patch?: Patch) => Promise<BatonEvent[]>;

@@ -1,6 +1,6 @@
 import type { EventBus } from '../db/event-bus.js';
 import type { RunPatch, RunRepository } from '../db/run-repository.js';
-import { type BatonEvent, type NewEvent, transientEventTypes } from './events.js';
+import { type BatonEvent, type NewEvent, transientEventTypes } from '../domain/events.js';
 
 /**
  * Event output, in two verbs: `append` stores a batch (durable, one statement) and `publish` delivers

@@ -1,6 +1,6 @@
 import type { EventBus } from '../db/event-bus.js';
 import type { EventStore, FeedFilter, FeedPosition } from '../db/event-store.js';
-import type { BatonEvent } from './events.js';
+import type { BatonEvent } from '../domain/events.js';
 
 const PAGE = 500;
 /** A subscriber this far behind is cut off; it reconnects with `after` and loses nothing. */

@@ -1,6 +1,6 @@
+import type { NewEvent } from '../domain/events.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
 import { type ChatState, KNOWLEDGE_RETRIEVER, type KnowledgeArticle } from './chat-state.js';
-import type { NewEvent } from './events.js';
 
 export const KNOWLEDGE_TOOL = 'store.search_knowledge';
 

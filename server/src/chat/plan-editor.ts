@@ -1,10 +1,10 @@
 import type { AgentRegistry } from '../agents/agent-registry.js';
 import type { Database } from '../db/client.js';
 import { rawToRun } from '../db/raw-rows.js';
+import { type Plan, planTaskSchema } from '../domain/plan.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import type { ConversationService, Run } from './conversation-service.js';
 import type { EventLog } from './event-log.js';
-import { type Plan, planTaskSchema } from './plan.js';
 
 export interface PlanEdit {
   taskId: string;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { AgentCard } from '../agents/agent-card.js';
+import type { AgentCard } from '../domain/agent-card.js';
+import type { Usage } from '../domain/events.js';
+import { type Plan, planOutputSchema, planSchema } from '../domain/plan.js';
 import type { ChatMessage, ModelProvider } from '../models/model-provider.js';
 import type { ChatState } from './chat-state.js';
-import type { Usage } from './events.js';
-import { type Plan, planOutputSchema, planSchema } from './plan.js';
 
 export const PLANNER_NAME = 'PlannerAgent';
 

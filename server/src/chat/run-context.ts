@@ -1,9 +1,9 @@
 import type { AgentRegistry } from '../agents/agent-registry.js';
 import type { RunPatch } from '../db/run-repository.js';
+import type { BatonEvent, NewEvent } from '../domain/events.js';
 import type { ModelProvider } from '../models/model-provider.js';
 import type { ToolDefinition, ToolRegistry } from '../tools/tool-registry.js';
 import type { ChatState } from './chat-state.js';
-import type { BatonEvent, NewEvent } from './events.js';
 
 /** What every step of a run gets: the shared state, the way to record events, and its collaborators. */
 export interface RunContext {

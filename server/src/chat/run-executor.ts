@@ -1,6 +1,7 @@
 import { AgentFactory } from '../agents/agent-factory.js';
 import { isDatabaseUnavailable } from '../db/client.js';
 import type { ClaimedRun, RunPatch, RunRepository } from '../db/run-repository.js';
+import type { NewEvent } from '../domain/events.js';
 import { isBatonError, RunCancelledError } from '../errors.js';
 import { abortable } from '../models/abortable.js';
 import type { ModelProvider } from '../models/model-provider.js';
@@ -14,7 +15,6 @@ import type { Run } from './conversation-service.js';
 import { DeltaBuffer } from './delta-buffer.js';
 import { EventBatcher } from './event-batcher.js';
 import type { EventLog } from './event-log.js';
-import type { NewEvent } from './events.js';
 import { KnowledgeRetriever } from './knowledge-retriever.js';
 import { PlannerAgent } from './planner-agent.js';
 import type { RunContext } from './run-context.js';

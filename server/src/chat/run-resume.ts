@@ -1,8 +1,8 @@
+import type { BatonEvent, NewEvent } from '../domain/events.js';
 import type { RunStart } from './chat-orchestrator.js';
 import { KNOWLEDGE_RETRIEVER, type KnowledgeArticle } from './chat-state.js';
 import type { TaskOutput } from './compose-reply.js';
 import type { Run } from './conversation-service.js';
-import type { BatonEvent, NewEvent } from './events.js';
 import { readKnowledgeArticles } from './knowledge-retriever.js';
 
 /** Where a run that already has a plan picks up: the outputs of its completed tasks and its knowledge. */

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { workspaceSettings } from '../db/schema/settings.js';
+import { defaultSettings, type WorkspaceSettings, workspaceSettingsSchema } from '../domain/workspace-settings.js';
 import { issuesFromStandard, ValidationError } from '../errors.js';
-import { defaultSettings, type WorkspaceSettings, workspaceSettingsSchema } from './workspace-settings.js';
 
 /** The workspace settings row: validated updates and a cached read for every turn. */
 export class SettingsService {

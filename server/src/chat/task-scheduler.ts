@@ -1,4 +1,4 @@
-import type { Plan, PlanTask } from './plan.js';
+import type { Plan, PlanTask } from '../domain/plan.js';
 
 export interface SchedulerOptions {
   plan: Plan;

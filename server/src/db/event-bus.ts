@@ -1,4 +1,4 @@
-import type { BatonEvent } from '../chat/events.js';
+import type { BatonEvent } from '../domain/events.js';
 
 export type EventListener = (event: BatonEvent) => void;
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, lte, type SQL } from 'drizzle-orm';
-import type { BatonEvent, EventType } from '../chat/events.js';
+import type { BatonEvent, EventType } from '../domain/events.js';
 import type { Database, Db } from './client.js';
 import { dateColumn, jsonColumn, SqlParams } from './raw-rows.js';
 import { type EventRow, events } from './schema/events.js';

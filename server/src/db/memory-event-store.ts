@@ -1,4 +1,4 @@
-import { type BatonEvent, type NewEvent, transientEventTypes } from '../chat/events.js';
+import { type BatonEvent, type NewEvent, transientEventTypes } from '../domain/events.js';
 import type { EventQuery } from './event-store.js';
 import type { RunPatch } from './run-repository.js';
 

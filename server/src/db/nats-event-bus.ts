@@ -8,7 +8,7 @@ import {
   nanos,
   StorageType,
 } from 'nats';
-import type { BatonEvent } from '../chat/events.js';
+import type { BatonEvent } from '../domain/events.js';
 import {
   type ChangeListener,
   type ChangeTopic,

@@ -1,4 +1,4 @@
-import type { BatonEvent } from '../chat/events.js';
+import type { BatonEvent } from '../domain/events.js';
 import type { EventStore, FeedPosition } from './event-store.js';
 
 const PAGE = 1_000;

@@ -1,5 +1,5 @@
-import type { BatonEvent, NewEvent } from '../chat/events.js';
-import { transientEventTypes } from '../chat/events.js';
+import type { BatonEvent, NewEvent } from '../domain/events.js';
+import { transientEventTypes } from '../domain/events.js';
 import { NotFoundError } from '../errors.js';
 import type { Database } from './client.js';
 import { EVENT_COLUMNS, rawToEvent } from './event-store.js';

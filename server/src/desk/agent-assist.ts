@@ -1,10 +1,10 @@
 import { AgentFactory } from '../agents/agent-factory.js';
 import { ChatOrchestrator } from '../chat/chat-orchestrator.js';
 import { loadChatState, loadTranscriptEvents } from '../chat/chat-state-loader.js';
-import type { BatonEvent, NewEvent } from '../chat/events.js';
 import { KnowledgeRetriever } from '../chat/knowledge-retriever.js';
 import { PlannerAgent } from '../chat/planner-agent.js';
 import type { RunContext } from '../chat/run-context.js';
+import type { BatonEvent, NewEvent } from '../domain/events.js';
 import type { Services } from '../services.js';
 import type { ToolDefinition, ToolRegistry } from '../tools/tool-registry.js';
 

@@ -1,9 +1,9 @@
 import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { EventLog } from '../chat/event-log.js';
-import type { BatonEvent, NewEvent } from '../chat/events.js';
-import type { WorkspaceSettings } from '../chat/workspace-settings.js';
 import type { Db } from '../db/client.js';
 import { type ConversationOwnerRow, conversationOwners, type OwnershipState } from '../db/schema/desk.js';
+import type { BatonEvent, NewEvent } from '../domain/events.js';
+import type { WorkspaceSettings } from '../domain/workspace-settings.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type TicketRow, tickets } from '../store/schema/tickets.js';

@@ -1,6 +1,6 @@
-import type { BatonEvent } from '../chat/events.js';
 import type { EventBus } from '../db/event-bus.js';
 import type { OwnershipState } from '../db/schema/desk.js';
+import type { BatonEvent } from '../domain/events.js';
 
 /**
  * Which conversations a person owns or waits for, kept in memory so that sendMessage decides between

@@ -1,4 +1,4 @@
-import { type BusinessHours, isOpenAt, type Weekday, weekdays } from '../chat/business-hours.js';
+import { type BusinessHours, isOpenAt, type Weekday, weekdays } from '../domain/business-hours.js';
 
 /** When the store next opens, in its own time zone: the day (when not today) and the opening time. */
 export interface NextOpening {

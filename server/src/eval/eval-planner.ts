@@ -1,8 +1,8 @@
-import type { AgentCard } from '../agents/agent-card.js';
 import { builtinCards } from '../agents/builtin-cards.js';
 import { ChatState } from '../chat/chat-state.js';
 import { PlannerAgent } from '../chat/planner-agent.js';
-import { defaultSettings } from '../chat/workspace-settings.js';
+import type { AgentCard } from '../domain/agent-card.js';
+import { defaultSettings } from '../domain/workspace-settings.js';
 import { createOfflineModelProvider } from '../models/create-model-provider.js';
 import type { ModelProvider } from '../models/model-provider.js';
 

@@ -1,4 +1,4 @@
-import type { Usage } from '../chat/events.js';
+import type { Usage } from '../domain/events.js';
 import type { JsonSchema } from '../tools/tool-registry.js';
 import type { RetryBudget } from './retry-policy.js';
 

@@ -1,6 +1,6 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { z } from 'zod';
-import type { Usage } from '../chat/events.js';
+import type { Usage } from '../domain/events.js';
 import { isModelError, ModelError } from '../errors.js';
 import type { JsonSchema } from '../tools/tool-registry.js';
 import type { CallOutcome, CircuitBreaker } from './circuit-breaker.js';

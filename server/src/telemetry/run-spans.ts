@@ -6,9 +6,9 @@ import {
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_WORKFLOW,
 } from '@opentelemetry/semantic-conventions/incubating';
-import type { PlanTask } from '../chat/plan.js';
 import type { PlanOutcome } from '../chat/planner-agent.js';
 import type { RunContext } from '../chat/run-context.js';
+import type { PlanTask } from '../domain/plan.js';
 import type { Telemetry } from './telemetry.js';
 
 /**

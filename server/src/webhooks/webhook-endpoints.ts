@@ -1,5 +1,4 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
-import { eventTypes, isEventType, staffOnlyEventTypes, transientEventTypes } from '../chat/events.js';
 import type { Db } from '../db/client.js';
 import {
   type WebhookDeliveryRow,
@@ -7,6 +6,7 @@ import {
   webhookDeliveries,
   webhookEndpoints,
 } from '../db/schema/webhooks.js';
+import { eventTypes, isEventType, staffOnlyEventTypes, transientEventTypes } from '../domain/events.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { assertDeliverableUrl } from './endpoint-url-guard.js';
 import { newWebhookSecret } from './webhook-signer.js';

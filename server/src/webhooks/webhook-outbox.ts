@@ -1,10 +1,10 @@
 import { eq, inArray, sql } from 'drizzle-orm';
-import type { BatonEvent } from '../chat/events.js';
 import type { Database } from '../db/client.js';
 import type { EventBus } from '../db/event-bus.js';
 import { rawToEvent } from '../db/event-store.js';
 import { SqlParams } from '../db/raw-rows.js';
 import { webhookEndpoints } from '../db/schema/webhooks.js';
+import type { BatonEvent } from '../domain/events.js';
 import type { Logger } from '../logger.js';
 import { webhookEventTypes } from './webhook-endpoints.js';
 

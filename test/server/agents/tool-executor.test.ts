@@ -1,11 +1,11 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AgentCard } from '../../../server/src/agents/agent-card.js';
 import { builtinCards } from '../../../server/src/agents/builtin-cards.js';
 import { executeToolCall } from '../../../server/src/agents/tool-executor.js';
 import { ChatState } from '../../../server/src/chat/chat-state.js';
 import type { RunContext } from '../../../server/src/chat/run-context.js';
-import { defaultSettings } from '../../../server/src/chat/workspace-settings.js';
+import type { AgentCard } from '../../../server/src/domain/agent-card.js';
+import { defaultSettings } from '../../../server/src/domain/workspace-settings.js';
 import { StaticToolRegistry } from '../../../server/src/tools/static-tool-registry.js';
 import { standInTools } from '../../fakes/stand-in-tools.js';
 

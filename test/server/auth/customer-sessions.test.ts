@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BatonEvent } from '../../../server/src/chat/events.js';
+import type { BatonEvent } from '../../../server/src/domain/events.js';
 import { createTestApp, errorCode, type TestApp, waitForRun } from '../../helpers/test-app.js';
 
 const secret = 'session-test-storefront-secret-0123456789';

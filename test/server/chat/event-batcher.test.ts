@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventBatcher } from '../../../server/src/chat/event-batcher.js';
-import type { BatonEvent, NewEvent } from '../../../server/src/chat/events.js';
 import type { RunPatch } from '../../../server/src/db/run-repository.js';
+import type { BatonEvent, NewEvent } from '../../../server/src/domain/events.js';
 
 const conversationId = '00000000-0000-4000-8000-000000000001';
 const runId = '00000000-0000-4000-8000-0000000000aa';

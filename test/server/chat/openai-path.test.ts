@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BatonEvent } from '../../../server/src/chat/events.js';
+import type { BatonEvent } from '../../../server/src/domain/events.js';
 import { OpenAIProvider } from '../../../server/src/models/openai-provider.js';
 import { type ScriptedOpenAIServer, startScriptedOpenAIServer } from '../../fakes/scripted-openai-server.js';
 import { standInTools } from '../../fakes/stand-in-tools.js';

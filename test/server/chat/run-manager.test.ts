@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BatonEvent } from '../../../server/src/chat/events.js';
+import type { BatonEvent } from '../../../server/src/domain/events.js';
 import type { ModelRequest } from '../../../server/src/models/model-provider.js';
 import { ScriptedModel, toolResultsSoFar } from '../../fakes/scripted-model.js';
 import { standInTools } from '../../fakes/stand-in-tools.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BatonEvent } from '../../../server/src/chat/events.js';
+import type { BatonEvent } from '../../../server/src/domain/events.js';
 import { subscribe } from '../../helpers/subscribe.js';
 import { createTestApp, type TestApp, waitForRun } from '../../helpers/test-app.js';
 

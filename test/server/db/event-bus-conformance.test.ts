@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationStream, feedStream } from '../../../server/src/chat/event-stream.js';
-import type { BatonEvent, NewEvent } from '../../../server/src/chat/events.js';
 import { type Database, openDatabase } from '../../../server/src/db/client.js';
 import type { EventBus, EventBusKind } from '../../../server/src/db/event-bus.js';
 import { EventStore } from '../../../server/src/db/event-store.js';
@@ -15,6 +14,7 @@ import { NatsEventBus } from '../../../server/src/db/nats-event-bus.js';
 import { PostgresEventBus } from '../../../server/src/db/postgres-event-bus.js';
 import { RunRepository } from '../../../server/src/db/run-repository.js';
 import { conversations } from '../../../server/src/db/schema/conversations.js';
+import type { BatonEvent, NewEvent } from '../../../server/src/domain/events.js';
 import { createTestDatabase, type TestDatabase, testDatabaseKind } from '../../helpers/test-database.js';
 
 /**

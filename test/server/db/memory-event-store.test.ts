@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { NewEvent } from '../../../server/src/chat/events.js';
 import { MemoryEventStore } from '../../../server/src/db/memory-event-store.js';
+import type { NewEvent } from '../../../server/src/domain/events.js';
 
 const conversationId = '00000000-0000-4000-8000-000000000001';
 const other = '00000000-0000-4000-8000-000000000002';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BusinessHours } from '../../../server/src/chat/business-hours.js';
 import { nextOpening, waitNotice } from '../../../server/src/desk/wait-notice.js';
+import type { BusinessHours } from '../../../server/src/domain/business-hours.js';
 
 const nineToFive = [{ open: '09:00', close: '17:00' }];
 const berlin: BusinessHours = {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { ModelSettings } from '../../agents/agent-card.js';
+import type { ModelSettings } from '../../domain/agent-card.js';
 
 export const agentCards = pgTable('agent_cards', {
   id: uuid('id').primaryKey().defaultRandom(),

@@ -11,7 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { EventType } from '../../chat/events.js';
+import type { EventType } from '../../domain/events.js';
 
 /** PostgreSQL's 64-bit transaction id, as text (it can pass 2^53). */
 const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });

@@ -1,8 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import type { BusinessHours } from '../../chat/business-hours.js';
-
-export const doubleTextingPolicies = ['queue', 'reject', 'interrupt'] as const;
+import type { BusinessHours } from '../../domain/business-hours.js';
+import { doubleTextingPolicies } from '../../domain/workspace-settings.js';
 
 /** One row (id = 1): the workspace's shared context for every agent. */
 export const workspaceSettings = pgTable('workspace_settings', {

@@ -1,5 +1,5 @@
-import type { AgentCard, ModelSettings } from '../../agents/agent-card.js';
 import { previewAgentPrompt } from '../../agents/preview-agent-prompt.js';
+import type { AgentCard, ModelSettings } from '../../domain/agent-card.js';
 import { builder } from '../builder.js';
 
 export const ModelSettingsRef = builder.objectRef<ModelSettings>('ModelSettings').implement({

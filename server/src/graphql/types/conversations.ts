@@ -1,7 +1,7 @@
 import { type ResolveCursorConnectionArgs, resolveCursorConnection } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import type { Conversation } from '../../chat/conversation-service.js';
-import type { BatonEvent } from '../../chat/events.js';
+import type { BatonEvent } from '../../domain/events.js';
 import { ForbiddenError, ValidationError } from '../../errors.js';
 import { redactJson, redactText } from '../../privacy/redact.js';
 import { builder } from '../builder.js';

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { BatonEvent } from '../../chat/events.js';
 import { ownershipStates } from '../../db/schema/desk.js';
 import { deskActor } from '../../desk/desk-actor.js';
 import { type DeskCustomer, type DeskOrder, loadDeskCustomer } from '../../desk/desk-customer.js';
 import type { Ownership } from '../../desk/desk-service.js';
+import type { BatonEvent } from '../../domain/events.js';
 import { tickets } from '../../store/schema/tickets.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';

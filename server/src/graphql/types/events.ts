@@ -1,6 +1,6 @@
 import { conversationStream, feedStream } from '../../chat/event-stream.js';
-import { type BatonEvent, eventTypes, staffOnlyEventTypes } from '../../chat/events.js';
 import { FEED_START } from '../../db/event-store.js';
+import { type BatonEvent, eventTypes, staffOnlyEventTypes } from '../../domain/events.js';
 import { ValidationError } from '../../errors.js';
 import { redactJson } from '../../privacy/redact.js';
 import type { Services } from '../../services.js';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { Run } from '../../chat/conversation-service.js';
 import { conversationStream } from '../../chat/event-stream.js';
-import type { BatonEvent } from '../../chat/events.js';
-import type { PlanTask } from '../../chat/plan.js';
 import { editPlan } from '../../chat/plan-editor.js';
 import { runModes, runStatuses } from '../../db/schema/conversations.js';
+import type { BatonEvent } from '../../domain/events.js';
+import type { PlanTask } from '../../domain/plan.js';
 import { ForbiddenError } from '../../errors.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';

@@ -1,6 +1,6 @@
-import { type BusinessHours, describeBusinessHours, isOpenAt, weekdays } from '../../chat/business-hours.js';
-import type { WorkspaceSettings } from '../../chat/workspace-settings.js';
-import { doubleTextingPolicies } from '../../db/schema/settings.js';
+import { type BusinessHours, describeBusinessHours, isOpenAt, weekdays } from '../../domain/business-hours.js';
+import type { WorkspaceSettings } from '../../domain/workspace-settings.js';
+import { doubleTextingPolicies } from '../../domain/workspace-settings.js';
 import { ValidationError } from '../../errors.js';
 import { builder } from '../builder.js';
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { doubleTextingPolicies } from '../db/schema/settings.js';
 import { type BusinessHours, businessHoursSchema } from './business-hours.js';
+
+/** What a second message does while a run of the same conversation is active. */
+export const doubleTextingPolicies = ['queue', 'reject', 'interrupt'] as const;
 
 export const workspaceSettingsSchema = z.object({
   brandVoice: z.string().trim().min(1, 'brand voice is required').max(4_000),
