@@ -31,6 +31,12 @@ export interface EventQuery {
 export interface FeedPosition {
   tx: string;
   id: number;
+  /**
+   * For a feed that starts live: the snapshot (`pg_snapshot` text) taken when it started. Events of
+   * transactions visible in it had committed before, and are left out, though an older transaction
+   * still open kept them above the horizon.
+   */
+  before?: string;
 }
 
 /** Before every event. */
@@ -92,14 +98,14 @@ export class EventStore {
   }
 
   /**
-   * The live end of the feed: every event of a transaction still in flight or yet to come is after it.
-   * Events of transactions that committed while an older one is still open come after it too.
+   * The live end of the feed: every event of a transaction still in flight or yet to come is after it,
+   * and none that had committed already (they are in its snapshot).
    */
   async feedHead(): Promise<FeedPosition> {
-    const [row] = await this.database.query<{ tx: string }>(
-      'select pg_snapshot_xmin(pg_current_snapshot())::text as tx',
+    const [row] = await this.database.query<{ tx: string; snapshot: string }>(
+      'select pg_snapshot_xmin(s)::text as tx, s::text as snapshot from pg_current_snapshot() s',
     );
-    return { tx: String(row!.tx), id: 0 };
+    return { tx: String(row!.tx), id: 0, before: String(row!.snapshot) };
   }
 
   /**
@@ -113,6 +119,7 @@ export class EventStore {
       `(tx, id) > (${p.add(after.tx, 'xid8')}, ${p.add(after.id, 'bigint')})`,
       'tx < pg_snapshot_xmin(pg_current_snapshot())',
     ];
+    if (after.before) where.push(`not pg_visible_in_snapshot(tx, ${p.add(after.before, 'pg_snapshot')})`);
     if (filter.types?.length) where.push(`type = any(${p.add(pgArray(filter.types), 'text[]')})`);
     if (filter.agentNames?.length) where.push(`agent_name = any(${p.add(pgArray(filter.agentNames), 'text[]')})`);
     const rows = await this.database.query(
@@ -123,7 +130,7 @@ export class EventStore {
     const last = rows.at(-1);
     return {
       events: rows.map(rawToEvent),
-      position: last ? { tx: String(last.tx), id: Number(last.id) } : after,
+      position: last ? { tx: String(last.tx), id: Number(last.id), before: after.before } : after,
     };
   }
 }
