@@ -1,5 +1,6 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { Config } from './config.js';
+import { redactJson, redactText } from './privacy/redact.js';
 import { clientErrorCode, serializeError } from './telemetry/log-error.js';
 
 export type { Logger } from 'pino';
@@ -19,8 +20,15 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'env'>, destinati
         paths: ['authorization', '*.authorization', 'headers.authorization', 'token', '*.token'],
         censor: '[redacted]',
       },
+      // Personal data (emails, phones, addresses, payment method ids, tokens) never reaches the logs.
+      formatters: { log: (object) => redactJson(object) as Record<string, unknown> },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => (typeof a === 'string' ? redactText(a) : a)) as Parameters<typeof method>);
+        },
+      },
       // Code and ids, never SQL parameters or quoted values; no stack for a caller's own mistakes.
-      serializers: { err: serializeError },
+      serializers: { err: (err: unknown) => redactJson(serializeError(err)) as Record<string, unknown> },
     },
     destination,
   );

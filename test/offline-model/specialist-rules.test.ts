@@ -91,7 +91,7 @@ describe('identity first', () => {
     });
     expect(run.calls.map((c) => c.name)).toEqual(['store.get_order_details']);
     expect(run.calls[0]!.result!.ok).toBe(false);
-    expect(run.reply).toMatch(/^I can't do that: Refused: .*does not belong to the customer/);
+    expect(run.reply).toMatch(/No order #W2611340 was found for the customer identified/);
   });
 });
 

@@ -99,8 +99,8 @@ describe('abuse', () => {
         (c) => /order/.test(c.data.tool) && JSON.stringify(c.data.arguments).includes('5918442'),
       );
       expect(touched.length).toBeGreaterThan(0);
-      for (const c of touched) expect(c.data.error).toMatch(/does not belong/);
-      expect(b.reply).toMatch(/can't/);
+      for (const c of touched) expect(c.data.error).toMatch(/No order #W\d+ was found for the customer identified/);
+      expect(b.reply).toMatch(/can't|couldn't/);
       expect(await orderStatuses()).toBe(before);
     });
 
@@ -116,7 +116,7 @@ describe('abuse', () => {
       const lookup = r.toolCalls.find(
         (e) => e.data.tool === 'store.get_order_details' && JSON.stringify(e.data.arguments).includes('5918442'),
       );
-      expect(lookup?.data.error).toMatch(/not|forbidden|belong/i);
+      expect(lookup?.data.error).toMatch(/No order #W\d+ was found for the customer identified/);
       expect(JSON.stringify(r.events)).not.toContain(OTHER.email);
       expect(r.reply).not.toMatch(/78784/);
       expect(await orderStatuses()).toBe(before);
@@ -135,7 +135,7 @@ describe('abuse', () => {
       const lookup = r.toolCalls.find(
         (e) => e.data.tool === 'store.get_order_details' && JSON.stringify(e.data.arguments).includes('5918442'),
       );
-      expect(lookup?.data.error).toMatch(/does not belong/);
+      expect(lookup?.data.error).toMatch(/No order #W\d+ was found for the customer identified/);
       const switched = r.toolCalls.find((e) => e.data.identifiedCustomerId === OTHER.id);
       expect(switched).toBeUndefined();
       expect(JSON.stringify(r.events)).not.toContain('78784');
@@ -204,7 +204,7 @@ describe('abuse', () => {
         );
         const writes = calls.filter((c) => /cancel_pending_order|modify_pending_order_address/.test(c.data.tool));
         expect(writes).toHaveLength(2);
-        for (const w of writes) expect(w.data.error).toMatch(/does not belong/);
+        for (const w of writes) expect(w.data.error).toMatch(/No order #W\d+ was found for the customer identified/);
         expect(await statuses()).toBe(before);
       } finally {
         await other.close();

@@ -35,6 +35,10 @@ export function renderAgentPrompt(parts: PromptParts): string {
         'Only use the tools you are given. Never invent order details, prices, stock or policies: use tool results.',
         'Other agents may have written earlier assistant messages; system notes tell you who wrote what.',
         'Answer only your task; other agents handle the rest of the request. Keep it brief.',
+        // Every specialist refuses in the workspace's words, not only the planner.
+        context.refusalMessage.trim()
+          ? `When you must refuse (out of scope, against policy, or a tool refused), say so in these words, adapted to the request: "${context.refusalMessage.trim()}"`
+          : '',
         card.handoffs.length
           ? `If the task belongs to a colleague, hand it off with a handoff_to_<Agent> tool: ${card.handoffs.join(', ')}.`
           : '',

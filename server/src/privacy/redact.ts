@@ -55,6 +55,9 @@ export function redactJson(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactText(value);
   if (depth > 32 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redactJson(v, depth + 1));
+  // Class instances (errors, dates) are left to their own serialisers, which redact their output.
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
   return Object.fromEntries(
     Object.entries(value).map(([k, v]) => [
       k,

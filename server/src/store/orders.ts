@@ -9,7 +9,7 @@ import {
   storeOrders,
   storePayments,
 } from './schema/index.js';
-import { assertActsFor, assertIdentified, type StoreCallContext } from './store-call-context.js';
+import { assertActsFor, assertFoundFor, assertIdentified, type StoreCallContext } from './store-call-context.js';
 import type { DatasetOrder } from './store-dataset.js';
 import { toDatasetOrder } from './store-records.js';
 
@@ -39,8 +39,8 @@ export async function loadOrderFor(
   const id = normalizeOrderId(orderId);
   const query = db.select().from(storeOrders).where(eq(storeOrders.id, id));
   const [order] = options.forUpdate ? await query.for('update') : await query;
-  if (!order) throw new NotFoundError(`No order ${id} exists. Order ids look like #W2611340.`);
-  assertActsFor(ctx, order.userId, `order ${id}`);
+  assertFoundFor(ctx, order?.userId, id);
+  if (!order) throw new NotFoundError(`No order ${id}`);
   const [items, payments] = await Promise.all([
     db.select().from(storeOrderItems).where(eq(storeOrderItems.orderId, id)).orderBy(asc(storeOrderItems.position)),
     db.select().from(storePayments).where(eq(storePayments.orderId, id)).orderBy(asc(storePayments.position)),

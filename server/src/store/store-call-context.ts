@@ -1,4 +1,4 @@
-import { ForbiddenError, UnauthenticatedError } from '../errors.js';
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors.js';
 import type { CustomerScope } from '../tools/tool-registry.js';
 
 /** Who a store tool runs for, and the key that makes its writes idempotent. */
@@ -24,6 +24,25 @@ export function assertActsFor(ctx: StoreCallContext, userId: string, what: strin
       `Refused: ${what} does not belong to the customer identified in this conversation. Store tools act only for the identified customer, whatever the request says.`,
     );
   }
+}
+
+/**
+ * The one refusal for an order a customer asks about that is missing or not theirs: the same words
+ * and code either way, so nobody learns whether another customer's order exists.
+ */
+export const orderNotOnAccount = (id: string) =>
+  new NotFoundError(
+    `No order ${id} was found for the customer identified in this conversation. Check the order number (it looks like #W2611340); store tools act only for the identified customer.`,
+  );
+
+/** Loads-and-checks in one: refuses a missing record and someone else's record alike. */
+export function assertFoundFor(ctx: StoreCallContext, ownerId: string | undefined, id: string): void {
+  if (ctx.customer.admin) {
+    if (ownerId === undefined) throw new NotFoundError(`No order ${id} exists. Order ids look like #W2611340.`);
+    return;
+  }
+  if (!ctx.customer.customerId) throw new UnauthenticatedError(IDENTIFY_FIRST);
+  if (ownerId === undefined || ownerId !== ctx.customer.customerId) throw orderNotOnAccount(id);
 }
 
 /** Fails early, before any lookup, when customer data is requested and nobody is identified. */

@@ -1,11 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   type Attributes,
+  type AttributeValue,
   type Context,
+  type Exception,
   context as otelContext,
   type Span,
   SpanKind,
+  type SpanStatus,
   SpanStatusCode,
+  type TimeInput,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
@@ -20,6 +24,7 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { Config } from '../config.js';
+import { redactText } from '../privacy/redact.js';
 
 export interface TelemetryOptions {
   /** Export spans here as they end (tests pass an InMemorySpanExporter). */
@@ -73,9 +78,10 @@ export class Telemetry {
   ): Promise<T> {
     if (!this.tracer) return fn(undefined);
     const parent = this.active.getStore() ?? otelContext.active();
-    const span = this.tracer.startSpan(name, { attributes, kind }, parent);
+    const raw = this.tracer.startSpan(name, { attributes: redactAttributes(attributes), kind }, parent);
+    const span = redactingSpan(raw);
     try {
-      return await this.active.run(trace.setSpan(parent, span), () => fn(span));
+      return await this.active.run(trace.setSpan(parent, raw), () => fn(span));
     } catch (err) {
       span.recordException(err instanceof Error ? err : String(err));
       span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
@@ -93,4 +99,53 @@ export class Telemetry {
   async flush(): Promise<void> {
     await this.provider?.forceFlush();
   }
+}
+
+const redactValue = (v: unknown) =>
+  typeof v === 'string'
+    ? redactText(v)
+    : Array.isArray(v)
+      ? v.map((x) => (typeof x === 'string' ? redactText(x) : x))
+      : v;
+
+/** Attributes with personal data (emails, phones, addresses, payment method ids, tokens) redacted. */
+function redactAttributes(attributes: Attributes): Attributes {
+  return Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, redactValue(v)])) as Attributes;
+}
+
+/**
+ * The span as `fn` sees it: whatever it records (attributes, status, exceptions) is redacted first,
+ * so no personal data reaches an exporter whatever a tool or model error said.
+ */
+function redactingSpan(span: Span): Span {
+  return new Proxy(span, {
+    get(target, prop, receiver) {
+      if (prop === 'setAttribute')
+        return (key: string, value: AttributeValue) => (
+          target.setAttribute(key, redactValue(value) as AttributeValue), receiver
+        );
+      if (prop === 'setAttributes')
+        return (attrs: Attributes) => (target.setAttributes(redactAttributes(attrs)), receiver);
+      if (prop === 'setStatus')
+        return (status: SpanStatus) => (
+          target.setStatus(status.message ? { ...status, message: redactText(status.message) } : status), receiver
+        );
+      if (prop === 'recordException')
+        return (exception: Exception, time?: TimeInput) =>
+          target.recordException(
+            exception instanceof Error
+              ? {
+                  name: exception.name,
+                  message: redactText(exception.message),
+                  stack: exception.stack && redactText(exception.stack),
+                }
+              : typeof exception === 'string'
+                ? redactText(exception)
+                : exception,
+            time,
+          );
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }

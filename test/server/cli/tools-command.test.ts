@@ -29,7 +29,7 @@ describe('pnpm baton tools', () => {
     const other = Object.keys(data.users).find((u) => u !== order.user_id)!;
     const refused = await runCli(toolsCommand, [...args, '--as-user', other], cli.env, cli.database);
     expect(refused.code).toBe(1);
-    expect(JSON.parse(refused.out)).toMatchObject({ ok: false, errorCode: 'FORBIDDEN' });
+    expect(JSON.parse(refused.out)).toMatchObject({ ok: false, errorCode: 'NOT_FOUND' });
     const admin = await runCli(toolsCommand, args, cli.env, cli.database);
     expect(JSON.parse(admin.out).output.order_id).toBe(order.order_id);
   });

@@ -34,8 +34,12 @@ describe('get_order_details', () => {
     const order = ordersWhere(s.data, () => true)[0]!;
     const other = Object.keys(s.data.users).find((u) => u !== order.user_id)!;
     const refusal = getOrderDetails(s.db, asCustomer(other), order.order_id);
-    await expect(refusal).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(refusal).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(refusal).rejects.not.toThrow(order.user_id);
+    // The same words for an order that does not exist: a refusal never confirms that an order exists.
+    const mine = (await refusal.catch((e: Error) => e.message)) as string;
+    const missing = await getOrderDetails(s.db, asCustomer(other), '#W0000001').catch((e: Error) => e.message);
+    expect(missing).toBe(mine.replace(order.order_id, '#W0000001'));
   });
 
   it('says when an order does not exist', async () => {

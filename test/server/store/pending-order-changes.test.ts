@@ -84,7 +84,7 @@ describe('changes to pending orders', () => {
       const other = take();
       await expect(
         cancelPendingOrder(s.db, asCustomer(other.user_id), { order_id: order.order_id, reason: 'no longer needed' }),
-      ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     });
   });
 

@@ -71,17 +71,17 @@ describe('McpToolRegistry', () => {
       expect(details.output).toMatchObject({ status: order.status, fulfillments: order.fulfillments });
     });
 
-    it('refuses a cross-customer request with FORBIDDEN, for reads and writes alike', async () => {
+    it('refuses a cross-customer request as NOT_FOUND (never confirming the order exists), for reads and writes alike', async () => {
       const victim = ordersWhere(s.data, (o) => o.status === 'pending')[0]!;
       const attacker = Object.keys(s.data.users).find((u) => u !== victim.user_id)!;
       const read = await registry.call('store.get_order_details', { order_id: victim.order_id }, context(attacker));
-      expect(read).toMatchObject({ ok: false, errorCode: 'FORBIDDEN' });
+      expect(read).toMatchObject({ ok: false, errorCode: 'NOT_FOUND' });
       const write = await registry.call(
         'store.cancel_pending_order',
         { order_id: victim.order_id, reason: 'no longer needed' },
         context(attacker),
       );
-      expect(write).toMatchObject({ ok: false, errorCode: 'FORBIDDEN' });
+      expect(write).toMatchObject({ ok: false, errorCode: 'NOT_FOUND' });
       const unchanged = await registry.call(
         'store.get_order_details',
         { order_id: victim.order_id },

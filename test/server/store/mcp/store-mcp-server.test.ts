@@ -72,8 +72,8 @@ describe('store MCP server', () => {
       },
     );
     expect(refused.isError).toBe(true);
-    expect(refused._meta?.[toolMetaKeys.errorCode]).toBe('FORBIDDEN');
-    expect((refused.content[0] as { text: string }).text).toMatch(/does not belong to the customer identified/);
+    expect(refused._meta?.[toolMetaKeys.errorCode]).toBe('NOT_FOUND');
+    expect((refused.content[0] as { text: string }).text).toMatch(/was found for the customer identified/);
     const anonymous = await call('get_order_details', { order_id: order.order_id });
     expect(anonymous._meta?.[toolMetaKeys.errorCode]).toBe('UNAUTHENTICATED');
   });

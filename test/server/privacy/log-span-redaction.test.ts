@@ -1,0 +1,56 @@
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../server/src/logger.js';
+import { createTestApp, type TestApp, waitForRun } from '../../helpers/test-app.js';
+
+const PERSONAL = {
+  email: 'zoe.unknown4242@example.com',
+  phone: '+1 555-201-3344',
+  street: '12 Main Street',
+  payment: 'credit_card_1234567',
+  token: 'ct_abcdefgh12345678abcd',
+};
+
+/** Personal data typed by a shopper, through a real run (offline provider, real store): none of it in logs or spans. */
+describe('log and span redaction', () => {
+  let t: TestApp;
+  const exporter = new InMemorySpanExporter();
+  const lines: string[] = [];
+  beforeAll(async () => {
+    const logger = createLogger({ logLevel: 'trace', env: 'test' }, { write: (line: string) => void lines.push(line) });
+    t = await createTestApp({ env: { SEED_DEMO_DATA: 'true', LOG_LEVEL: 'trace' }, spanExporter: exporter, logger });
+  });
+  afterAll(() => t.close());
+
+  it('redacts every kind in captured logs and span attributes, status and events', async () => {
+    const { conversation } = await t.app.services.conversations.start({});
+    const run = await t.app.services.runs.submit(
+      conversation.id,
+      `Hi, my email is ${PERSONAL.email} and my phone is ${PERSONAL.phone}. Where is my order? Ship to ${PERSONAL.street}, Springfield, IL 62704, pay with ${PERSONAL.payment}, my token ${PERSONAL.token}`,
+      'AUTO',
+    );
+    await waitForRun(t.app, run.id, 60_000);
+    // The shopper's text did reach the tools (so there was something to redact)...
+    const events = JSON.stringify(await t.app.services.eventStore.list({ runId: run.id }));
+    expect(events).toContain(PERSONAL.email);
+    // ...and an error span, a log line or an attribute that repeated it would show it here.
+    t.app.services.logger.warn({ shopper: { email: PERSONAL.email } }, `Could not find ${PERSONAL.email}`);
+    await t.app.services.telemetry.span('probe', { note: `call ${PERSONAL.phone}` }, async (span) => {
+      span?.setStatus({ code: 2, message: `no customer ${PERSONAL.email} at ${PERSONAL.street}` });
+      span?.setAttribute('pay', PERSONAL.payment);
+      span?.recordException(new Error(`token ${PERSONAL.token}`));
+    });
+    const spans = JSON.stringify(
+      exporter
+        .getFinishedSpans()
+        .map((s) => ({ name: s.name, attributes: s.attributes, status: s.status, events: s.events })),
+    );
+    const logs = lines.join('\n');
+    expect(spans).toContain('probe');
+    expect(logs).toContain('Could not find');
+    for (const [kind, value] of Object.entries(PERSONAL)) {
+      expect(logs, kind).not.toContain(value);
+      expect(spans, kind).not.toContain(value);
+    }
+  });
+});
