@@ -64,7 +64,9 @@ describe('the hand-off to people (GraphQL)', () => {
     t.app.services.db.select().from(tickets).where(eq(tickets.conversationId, conversationId));
 
   it('a shopper who asks for a person waits for one, with one ticket', async () => {
-    const sent = await send('Your system double-charged me! I want to talk to a person.');
+    const sent = await send(
+      'Your system double-charged me! I want to talk to a person. My email is james.li4495@example.com, phone 555-201-4477.',
+    );
     await waitForRun(t.app, sent.data!.sendMessage!.id);
     const c = await events();
     expect(c.ownership.state).toBe('WAITING_FOR_HUMAN');
