@@ -155,8 +155,13 @@ describe.skipIf(!hasChromium)('<baton-chat> on the /demo storefront', () => {
     await page.keyboard.press('Enter');
     const dialog = chat(page).getByRole('dialog');
     await dialog.waitFor();
-    const box = await dialog.boundingBox();
-    expect(box).toMatchObject({ x: 0, y: 0, width: 390, height: 844 });
+    // The panel slides in: measure it once it has settled.
+    await expect
+      .poll(async () => {
+        const box = await dialog.boundingBox();
+        return box && [box.x, box.y, box.width, box.height].map(Math.round);
+      })
+      .toEqual([0, 0, 390, 844]);
     // Focus lands in the message box; Enter sends.
     const run = await runCount();
     await page.keyboard.type('What is your return policy?');
