@@ -36,6 +36,8 @@ export async function loadChatState(
     history: BatonEvent[];
     /** The conversation's customer, when the caller has read it already (undefined: read it here). */
     customerId?: string | null;
+    /** Its token verification, when the caller has read it already (undefined: read it here; null: none). */
+    session?: { customerId: string; verifiedUntil: Date } | null;
   },
 ): Promise<ChatState> {
   const [settings, agents, conversationCustomerId, session] = await Promise.all([
@@ -44,7 +46,7 @@ export async function loadChatState(
     options.customerId !== undefined
       ? options.customerId
       : services.conversations.get(options.conversationId).then((c) => c.customerId),
-    services.customerSessions.get(options.conversationId),
+    options.session !== undefined ? options.session : services.customerSessions.get(options.conversationId),
   ]);
   // A token-verified conversation acts for its customer only until the token's `exp`; a customer an
   // API key vouched for (no session) has no expiry.

@@ -68,6 +68,7 @@ export class RunExecutor {
         runId: run.id,
         history,
         customerId: run.customerId,
+        session: run.session,
       });
       if (run.started) state.absorb(run.started);
       // One retry budget per run: every model call of this run, the planner's included, draws from it.

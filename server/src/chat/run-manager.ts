@@ -88,6 +88,7 @@ export class RunManager {
       this.executeClaimed({
         ...sent.run,
         customerId: sent.customerId,
+        session: sent.session,
         started: sent.started,
         history: sent.history,
         resumed: false,

@@ -17,11 +17,20 @@ export interface RunPatch {
 }
 
 /** What `enqueue` stored: the user's MESSAGE, its run, and RUN_STARTED when the run was stored claimed. */
+/** A conversation's token verification as the run statements read it (customer_sessions). */
+export interface SessionRow {
+  customerId: string;
+  method: string;
+  verifiedUntil: Date;
+}
+
 export interface Enqueued {
   run: RunRow;
   message: BatonEvent;
   started?: BatonEvent;
   customerId: string | null;
+  /** The conversation's token verification, read in the same statement (null: none). */
+  session: SessionRow | null;
   /** When the run was stored claimed: the conversation's transcript, this message last. */
   history?: BatonEvent[];
 }
@@ -31,6 +40,8 @@ export interface ClaimedRun extends RunRow {
   /** It was RUNNING under an expired lease: its owner died. */
   resumed: boolean;
   customerId: string | null;
+  /** The conversation's token verification, read in the same statement (null: none). */
+  session: SessionRow | null;
   /** RUN_STARTED, when the claim stored it (a fresh run). */
   started?: BatonEvent;
   /** The transcript, when the claim read it (enqueue's claim). */
@@ -77,6 +88,7 @@ export class RunRepository {
       started: unknown;
       customer_id: string | null;
       history: unknown;
+      session: unknown;
     }>(
       `with lock as materialized (select ${conversationLock(conversation)} as locked),
       conv as (
@@ -102,7 +114,7 @@ export class RunRepository {
         from run, conv where run.status = 'RUNNING'
         returning ${EVENT_COLUMNS})
       select to_jsonb(ins) as event, to_jsonb(run) as run, (select to_jsonb(started) from started) as started,
-        conv.customer_id,
+        conv.customer_id, ${SESSION_OF('conv.id')} as session,
         case when run.status = 'RUNNING' then (${TRANSCRIPT_BEFORE}) end as history
       from ins, run, conv`,
       p.values,
@@ -115,6 +127,7 @@ export class RunRepository {
       message,
       started: row.started == null ? undefined : rawToEvent(jsonColumn(row.started)),
       customerId: row.customer_id,
+      session: sessionOf(row.session),
       history:
         row.history == null
           ? undefined
@@ -134,6 +147,7 @@ export class RunRepository {
       previous_status: string;
       customer_id: string | null;
       started: unknown;
+      session: unknown;
     }>(
       `with lock as materialized (
         select ${conversationLock('conversation_id')} as locked from runs where id = ${p.add(runId, 'uuid')}),
@@ -161,7 +175,7 @@ export class RunRepository {
         select c.conversation_id, conv.last_seq, c.id, 'RUN_STARTED', jsonb_build_object('mode', c.mode)
         from claimed c join conv on conv.id = c.conversation_id
         returning ${EVENT_COLUMNS})
-      select to_jsonb(claimed) as run, claimed.previous_status, cv.customer_id,
+      select to_jsonb(claimed) as run, claimed.previous_status, cv.customer_id, ${SESSION_OF('cv.id')} as session,
         (select to_jsonb(started) from started) as started
       from claimed join conversations cv on cv.id = claimed.conversation_id`,
       p.values,
@@ -172,6 +186,7 @@ export class RunRepository {
       ...rawToRun(jsonColumn(row.run)),
       resumed: row.previous_status === 'RUNNING',
       customerId: row.customer_id,
+      session: sessionOf(row.session),
       started: row.started == null ? undefined : rawToEvent(jsonColumn(row.started)),
     };
   }
@@ -312,6 +327,17 @@ function runUpdate(run: RunPatch, params: SqlParams): string {
   if (run.error !== undefined) sets.push(`error = ${params.add(run.error, 'text')}`);
   if (run.finished) sets.push('finished_at = now()', 'lease_owner = null', 'lease_expires_at = null');
   return `upd as (update runs set ${sets.join(', ')} where id = ${params.add(run.id, 'uuid')} returning id)`;
+}
+
+/** The conversation's customer_sessions row as JSON, read with the run so a turn makes no extra read. */
+const SESSION_OF = (conversation: string) =>
+  `(select jsonb_build_object('customerId', s.customer_id, 'method', s.method, 'verifiedUntil', s.verified_until)
+    from customer_sessions s where s.conversation_id = ${conversation})`;
+
+function sessionOf(value: unknown): SessionRow | null {
+  if (value == null) return null;
+  const s = jsonColumn<{ customerId: string; method: string; verifiedUntil: string }>(value);
+  return { customerId: s.customerId, method: s.method, verifiedUntil: new Date(s.verifiedUntil) };
 }
 
 /**
