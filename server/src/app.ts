@@ -23,6 +23,7 @@ import { RunRepository } from './db/run-repository.js';
 import { createDemoHandler } from './demo-handler.js';
 import { AgentAssist } from './desk/agent-assist.js';
 import { DeskService } from './desk/desk-service.js';
+import { coalesceFrames } from './graphql/coalesce-frames.js';
 import { authInfo, type GraphQLContext, principalRefusalError, resolvePrincipal } from './graphql/context.js';
 import { maskError } from './graphql/errors.js';
 import { getSchema } from './graphql/schema.js';
@@ -259,6 +260,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
 
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: config.limits.maxRequestBodyBytes });
+  wss.on('connection', coalesceFrames);
   useServer(
     {
       execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
