@@ -5,8 +5,12 @@ import type { BatonEvent } from '../domain/events.js';
 const PAGE = 500;
 /** A subscriber this far behind is cut off; it reconnects with `after` and loses nothing. */
 const MAX_BUFFERED = 20_000;
-/** The feed reads this often with no wake-up (events of a transaction that was open at the last read). */
-const FEED_POLL_MS = 250;
+/**
+ * The feed reads this often with no wake-up: a safety net only (every stored event wakes it, and a
+ * wake-up that finds an event still above the horizon is retried within milliseconds), so an idle
+ * integrator costs one small query a second.
+ */
+const FEED_POLL_MS = 1_000;
 
 export class SubscriberTooSlowError extends Error {
   readonly code = 'SUBSCRIBER_TOO_SLOW';

@@ -36,14 +36,15 @@ describe('ConversationService.sendMessage', () => {
   it('publishes the stored message and RUN_STARTED once they are committed', async () => {
     const { conversations, eventStore, bus } = t.app.services;
     const { conversation } = await conversations.start({});
-    const delivered: { type: string; stored: number }[] = [];
+    const delivered: { type: string; id: number | null; seq: number | null }[] = [];
     const unsubscribe = bus.subscribe((e) => {
-      if (e.conversationId === conversation.id) delivered.push({ type: e.type, stored: -1 });
+      if (e.conversationId === conversation.id) delivered.push({ type: e.type, id: e.id, seq: e.seq });
     });
     try {
       const sent = await conversations.sendMessage(conversation.id, 'hello', 'AUTO', { claimFor });
-      expect(delivered.map((d) => d.type)).toEqual(['MESSAGE', 'RUN_STARTED']);
+      // What subscribers got is exactly what the database holds: ids and seqs come from the stored rows.
       const stored = await eventStore.list({ runId: sent.run.id });
+      expect(delivered).toEqual(stored.map((e) => ({ type: e.type, id: e.id, seq: e.seq })));
       expect(stored.map((e) => [e.type, e.seq])).toEqual([
         ['MESSAGE', sent.message.seq],
         ['RUN_STARTED', sent.started!.seq],
