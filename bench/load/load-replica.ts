@@ -1,10 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ReplicaReply, ReplicaRequest } from './replica-protocol.js';
 
-const serverEntry = fileURLToPath(new URL('./load-server.ts', import.meta.url));
+const serverDir = fileURLToPath(new URL('../../server/', import.meta.url));
+// Built the way production runs the server (server/build.mjs), beside server/dist/main.mjs.
+const serverBundle = 'dist/bench-load-server.mjs';
+let built = false;
 
 export interface ReplicaOptions {
   databaseUrl: string;
@@ -22,7 +25,7 @@ export interface Rss {
 }
 
 /**
- * One Baton replica of the load benchmark: `load-server.ts` in a child process, with an IPC channel
+ * One Baton replica of the load benchmark: `load-server.ts`, bundled as production bundles the server, in a child process, with an IPC channel
  * for the replica's own figures (memory, model calls, heap snapshots).
  */
 export class LoadReplica {
@@ -41,7 +44,12 @@ export class LoadReplica {
 
   static start(options: ReplicaOptions): Promise<LoadReplica> {
     const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...extra, '--import', 'tsx', serverEntry], {
+    if (!built) {
+      execFileSync(process.execPath, ['build.mjs', `../bench/load/load-server.ts=${serverBundle}`], { cwd: serverDir });
+      built = true;
+    }
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...extra, serverBundle], {
+      cwd: serverDir,
       env: {
         ...process.env,
         ...options.env,

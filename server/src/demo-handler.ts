@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import type { Config } from './config.js';
+import { repoPath } from './paths.js';
 
-const demoPage = fileURLToPath(new URL('../../widget/demo/index.html', import.meta.url));
+const demoPage = repoPath('widget', 'demo', 'index.html');
 
 /** The store user the demo's "signed-in shopper" is (they own order #W2611340 in the seeded store). */
 export const demoCustomerId = 'james_li_5688';

@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoPath } from './paths.js';
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -15,7 +15,7 @@ const types: Record<string, string> = {
 };
 
 /** Where the studio's renderer build lands (`pnpm --filter @baton/studio build`). */
-export const defaultStudioDir = fileURLToPath(new URL('../../studio/dist/renderer', import.meta.url));
+export const defaultStudioDir = repoPath('studio', 'dist', 'renderer');
 
 /** Serves the studio's renderer at /studio, with index.html for client-side routes. */
 export function createStudioHandler(dir = defaultStudioDir) {

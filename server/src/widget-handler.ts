@@ -1,10 +1,10 @@
 import { createReadStream, existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoPath } from './paths.js';
 
 /** Where `pnpm --filter @baton/widget build` puts the widget. */
-export const defaultWidgetDir = fileURLToPath(new URL('../../widget/dist', import.meta.url));
+export const defaultWidgetDir = repoPath('widget', 'dist');
 
 const files = new Set(['baton-chat.js', 'baton-chat-app.js']);
 

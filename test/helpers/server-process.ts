@@ -1,6 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 
 const root = new URL('../../', import.meta.url).pathname;
+
+let built = false;
+function buildOnce(): void {
+  if (built) return;
+  execFileSync(process.execPath, ['build.mjs'], { cwd: `${root}server`, stdio: 'inherit' });
+  built = true;
+}
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -10,13 +17,13 @@ export interface ServerProcess {
 }
 
 /**
- * The real entry point (`server/src/main.ts`, what `pnpm start` runs) as a child process, with `env`
- * over this process's environment; resolves with its URL once it listens.
+ * The production entry point (`server/dist/main.mjs`, what `pnpm start` runs, bundled from this
+ * checkout's sources once per test process) as a child process, with `env` over this process's
+ * environment; resolves with its URL once it listens.
  */
 export function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  // `node --import tsx` rather than the tsx binary, which would run the server in a grandchild that
-  // signals (SIGKILL in the crash test) would miss.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+  buildOnce();
+  const child = spawn(process.execPath, ['server/dist/main.mjs'], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { QueryOptions, Results, Transaction } from '@electric-sql/pglite';
+import { repoPath } from '../paths.js';
 
 /** A PGlite statement's failure or the worker's, with the fields PGlite gave it (`code`, `detail`, ...). */
 export class PgliteThreadError extends Error {
@@ -100,7 +101,7 @@ export class PgliteThread implements PgliteClient {
       ...(options.dataDir && { dataDir: options.dataDir }),
       ...(options.loadDataDir && { loadDataDir: await options.loadDataDir.arrayBuffer() }),
     };
-    const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), {
+    const worker = new Worker(repoPath('server', 'src', 'db', 'pglite-worker.mjs'), {
       workerData: data,
       transferList: data.loadDataDir ? [data.loadDataDir] : [],
       // Plain JavaScript: the server's loader flags (tsx's, under `pnpm start`) would only slow its start.

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { repoPath } from '../paths.js';
 
 /**
  * The tau-retail dataset's file shapes (users.json, orders.json, products.json). The same schemas
@@ -91,8 +91,7 @@ export const storeDatasetFiles = ['users', 'orders', 'products'] as const;
 /** `../shared/data/tau-retail` next to the repository, unless STORE_DATA_DIR says otherwise. */
 export function defaultStoreDataDir(env: Record<string, string | undefined> = process.env): string {
   if (env.STORE_DATA_DIR) return env.STORE_DATA_DIR;
-  const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-  return join(repoRoot, '..', 'shared', 'data', 'tau-retail');
+  return repoPath('..', 'shared', 'data', 'tau-retail');
 }
 
 /** Reads and validates the three dataset files. */
