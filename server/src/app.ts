@@ -119,7 +119,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // Cards and settings are cached per replica; a change made on any replica reaches every cache.
   const agents = new AgentRegistry({
     db: database.db,
-    tools: () => tools,
+    tools,
     limits: config.limits,
     onChange: () => bus.announce('agents'),
   });
