@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { AgentFactory } from '../../server/src/agents/agent-factory.js';
-import type { AgentRegistry } from '../../server/src/agents/agent-registry.js';
 import { ChatOrchestrator } from '../../server/src/chat/chat-orchestrator.js';
 import { ChatState } from '../../server/src/chat/chat-state.js';
 import { KnowledgeRetriever } from '../../server/src/chat/knowledge-retriever.js';
@@ -57,15 +56,13 @@ export function coreTurn(): { turn: () => Promise<void>; close: () => void } {
       signal,
       models: model,
       tools: tools.registry,
-      // A turn never reads the registry; cards come from ChatState.
-      agents: undefined as unknown as AgentRegistry,
       modelDefaults: { timeoutMs: 30_000 },
       toolCatalog: () => {
         catalog ??= tools.registry.list().then((list) => new Map(list.map((t) => [t.name, t])));
         return catalog;
       },
-      delta: () => {},
-      emit: async (batch: NewEvent[], patch) => {
+      publishDelta: () => {},
+      append: async (batch: NewEvent[], patch) => {
         const stored = await store.append(batch, patch ? { id: runId, ...patch } : undefined);
         await bus.publish(stored);
         for (const e of stored) state.absorb(e);

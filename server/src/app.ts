@@ -101,24 +101,25 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       options.bus,
     ));
   const events = new EventLog(runRepository, bus);
-  // /mcp/store resolves its caller per request, through the services built below.
-  let servicesRef: Services | undefined;
+  const rateLimits = new RateLimiter(database, config.rateLimits);
+  const conversations = new ConversationService(database, runRepository, events, config.limits);
+  const apiKeys = new ApiKeyService(database.db);
+  // /mcp/store resolves its caller per request with the same credentials and limits as GraphQL.
+  const principals = { config, conversations, apiKeys, rateLimits };
   const untracedTools =
     options.tools ??
     (await createToolRegistry({
       db: database.db,
       config,
-      authorizeHttp: (req) =>
-        servicesRef ? authorizeStoreHttp(servicesRef, req) : Promise.resolve({ error: 'starting', status: 503 }),
+      authorizeHttp: (req) => authorizeStoreHttp(principals, req),
     }));
   const untracedModels = options.models ?? createModelProvider(config);
   const tools = telemetry.enabled ? new TracedToolRegistry(untracedTools, telemetry) : untracedTools;
   const models = telemetry.enabled ? new TracedModelProvider(untracedModels, telemetry) : untracedModels;
-  const rateLimits = new RateLimiter(database, config.rateLimits);
   // Cards and settings are cached per replica; a change made on any replica reaches every cache.
   const agents = new AgentRegistry({
     db: database.db,
-    tools: () => tools,
+    tools,
     limits: config.limits,
     onChange: () => bus.announce('agents'),
   });
@@ -132,7 +133,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     else if (topic === 'settings') settings.invalidate();
     else if (topic === 'mcpServers') tools.refresh?.().catch((err) => logger.warn({ err }, 'tool refresh failed'));
   });
-  const conversations = new ConversationService(database, runRepository, events, config.limits);
   const customerSessions = new CustomerSessions(database, customerTokens);
   const executor = new RunExecutor(
     {
@@ -156,8 +156,17 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     { runs: runRepository, conversations, settings, events, executor, logger },
     { ownerId: executor.ownerId, leaseMs: config.runs.leaseMs, sweepMs: config.runs.sweepMs },
   );
-  // Agent assist drafts with the whole app; the desk asks it through this closure once it exists.
-  let assist: AgentAssist | undefined;
+  const assist = new AgentAssist({
+    database,
+    settings,
+    agents,
+    conversations,
+    customerSessions,
+    tools,
+    models,
+    events,
+    model: config.model,
+  });
   const desk = new DeskService({
     db: database.db,
     events,
@@ -166,7 +175,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     conversations,
     limits: config.limits,
     logger,
-    suggest: async (conversationId, message) => void (await assist?.suggest(conversationId, message)),
+    suggest: async (conversationId, message) => void (await assist.suggest(conversationId, message)),
   });
   const webhooks = new Webhooks(database, bus, config.webhooks, logger);
   const services: Services = {
@@ -186,14 +195,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     agents,
     settings,
     conversations,
-    apiKeys: new ApiKeyService(database.db),
+    apiKeys,
     runs,
     customerSessions,
     desk,
     webhooks,
   };
-  servicesRef = services;
-  assist = new AgentAssist(services);
 
   await seedWorkspace(services);
   if (config.authMode === 'keys' || config.adminApiKey) {

@@ -89,6 +89,15 @@ export class ModelError extends BatonError {
   }
 }
 
+/** A task was handed from agent to agent more often than its task loop allows: the model keeps passing it on. */
+export class HandoffLimitError extends ModelError {
+  constructor(taskId: string, limit: number, agents: readonly string[]) {
+    super(`Task ${taskId} was handed off more than ${limit} times (${agents.join(' → ')})`, {
+      details: { taskId, limit, agents: [...agents] },
+    });
+  }
+}
+
 /** A tool failed or was refused. Agents read it as a tool result, it never crashes a run. */
 export class ToolError extends BatonError {
   readonly code = 'TOOL_ERROR' as const;
@@ -109,6 +118,7 @@ export const isBatonError = (e: unknown): e is BatonError => e instanceof BatonE
 export const isValidationError = (e: unknown): e is ValidationError => e instanceof ValidationError;
 export const isForbiddenError = (e: unknown): e is ForbiddenError => e instanceof ForbiddenError;
 export const isModelError = (e: unknown): e is ModelError => e instanceof ModelError;
+export const isHandoffLimitError = (e: unknown): e is HandoffLimitError => e instanceof HandoffLimitError;
 export const isToolError = (e: unknown): e is ToolError => e instanceof ToolError;
 export const isNotFoundError = (e: unknown): e is NotFoundError => e instanceof NotFoundError;
 

@@ -28,7 +28,7 @@ export const seedPlan = {
 const planJson = JSON.stringify(seedPlan);
 
 /**
- * What a seed-example run stores after sendMessage's statement (MESSAGE, RUN_STARTED), in emit order:
+ * What a seed-example run stores after sendMessage's statement (MESSAGE, RUN_STARTED), in append order:
  * with an instant model, all of it in one write.
  */
 export const SEED_RUN_WRITE = [

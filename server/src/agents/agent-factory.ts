@@ -1,6 +1,5 @@
 import type { ChatState } from '../chat/chat-state.js';
 import type { AgentCard } from '../domain/agent-card.js';
-import { AgentHandoffManager } from './agent-handoff-manager.js';
 import { BaseAgent } from './base-agent.js';
 
 /** HumanTransferAgent also knows when to hand over and when people are at work. */
@@ -29,7 +28,7 @@ export class GeneralSupportAgent extends BaseAgent {
   }
 }
 
-type AgentClass = new (card: AgentCard, handoffs: AgentHandoffManager) => BaseAgent;
+type AgentClass = new (card: AgentCard) => BaseAgent;
 
 /** Built-in specialists with role-specific behaviour; every other card is a plain BaseAgent. */
 const specialists: Record<string, AgentClass> = {
@@ -39,10 +38,8 @@ const specialists: Record<string, AgentClass> = {
 
 /** Builds any agent from its card: a new card in the database is a new agent, no code change. */
 export class AgentFactory {
-  readonly handoffs = new AgentHandoffManager(() => this);
-
   create(card: AgentCard): BaseAgent {
     const Specialist = specialists[card.name] ?? BaseAgent;
-    return new Specialist(card, this.handoffs);
+    return new Specialist(card);
   }
 }

@@ -7,7 +7,8 @@ import type { ToolRegistry } from '../tools/tool-registry.js';
 
 export interface AgentRegistryOptions {
   db: Db;
-  tools: () => ToolRegistry;
+  /** Card tools are checked against the tools that exist. */
+  tools: Pick<ToolRegistry, 'list'>;
   limits: { maxInstructionLength: number };
   /** Called after every change, e.g. to tell other replicas to drop their cache. */
   onChange?: () => void;
@@ -141,7 +142,7 @@ export class AgentRegistry {
 
   private async checkReferences(card: AgentCardInput, prefix: string, selfName?: string): Promise<void> {
     const issues: { field: string; message: string }[] = [];
-    const available = new Set((await this.options.tools().list()).map((t) => t.name));
+    const available = new Set((await this.options.tools.list()).map((t) => t.name));
     card.tools.forEach((tool, i) => {
       if (!available.has(tool)) issues.push({ field: `${prefix}.tools.${i}`, message: `unknown tool "${tool}"` });
     });

@@ -6,35 +6,22 @@ import type { Usage } from '../domain/events.js';
 import type { PlanTask } from '../domain/plan.js';
 import type { ChatMessage, ModelResponse, ModelToolSpec } from '../models/model-provider.js';
 import type { ToolDefinition } from '../tools/tool-registry.js';
-import type { AgentHandoffManager } from './agent-handoff-manager.js';
+import { HANDOFF_PREFIX, refusedHandoffEvent, resolveHandoff } from './handoff.js';
+import type { AgentTurn } from './next-step.js';
 import { renderAgentPrompt, renderTaskMessage } from './prompt-template.js';
 import { executeToolCall } from './tool-executor.js';
 
-export interface AgentRunResult {
-  /** The agent's answer for its task. */
-  text: string;
-  /** The agent that wrote it (differs from the card's after a hand-off). */
-  agentName: string;
-  usage?: Usage;
-}
-
-/** Mutable per-task counters shared across hand-offs, so idempotency keys stay unique within a task. */
+/** A task's own counter, shared by the agents it passes through, so idempotency keys stay unique within the task. */
 export interface TaskCursor {
   callIndex: number;
-  depth: number;
 }
-
-export const HANDOFF_PREFIX = 'handoff_to_';
 
 /**
  * A specialist built from its card. It renders its system prompt, offers only its card's tools
  * (plus hand-offs), and runs the tool loop for one task, bounded by the card's `maxSteps`.
  */
 export class BaseAgent {
-  constructor(
-    readonly card: AgentCard,
-    protected readonly handoffs: AgentHandoffManager,
-  ) {}
+  constructor(readonly card: AgentCard) {}
 
   get name(): string {
     return this.card.name;
@@ -76,7 +63,8 @@ export class BaseAgent {
     return [...tools, ...handoffs];
   }
 
-  async run(task: PlanTask, ctx: RunContext, cursor: TaskCursor = { callIndex: 0, depth: 0 }): Promise<AgentRunResult> {
+  /** One turn on the task: ends with an answer, or with a hand-off for the task loop to act on. */
+  async run(task: PlanTask, ctx: RunContext, cursor: TaskCursor = { callIndex: 0 }): Promise<AgentTurn> {
     const { state } = ctx;
     const catalog = await ctx.toolCatalog();
     const enabled = new Set(state.context.agents.map((a) => a.name));
@@ -88,9 +76,9 @@ export class BaseAgent {
     ];
     const usage: Usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
     // Read-only tool calls are recorded while the next model call runs. A call with side effects is on
-    // record before the agent goes on. The answer does not wait for the records: emits keep their order
+    // record before the agent goes on. The answer does not wait for the records: appends keep their order
     // (the answer's MESSAGE is stored after them, in the same write or a later one), and after a failed
-    // write every later emit of the run fails, so the answer is never stored without its tool calls.
+    // write every later append of the run fails, so the answer is never stored without its tool calls.
 
     for (let step = 1; ; step++) {
       // The last step offers no tools, so the loop always ends with an answer.
@@ -98,7 +86,12 @@ export class BaseAgent {
       const response = await this.callModel(messages, lastStep ? [] : specs, task, ctx);
       addUsage(usage, response);
       const calls = lastStep ? [] : response.toolCalls;
-      if (calls.length === 0) return { text: response.content?.trim() || '', agentName: this.name, usage };
+      if (calls.length === 0)
+        return {
+          agentName: this.name,
+          nextStep: { type: 'next_step_final_output', output: response.content?.trim() || '' },
+          usage,
+        };
 
       messages.push({ role: 'assistant', content: response.content, toolCalls: calls });
       const handoff = calls.find((c) => c.name.startsWith(HANDOFF_PREFIX));
@@ -107,16 +100,17 @@ export class BaseAgent {
         toolCalls.map((call) => executeToolCall(call, this.card, task.id, cursor.callIndex++, ctx)),
       );
       if (executed.length) {
-        const write = ctx.emit(executed.map((e) => e.event));
-        write.catch(() => {}); // a failure surfaces on the run's next emit, and the run waits for every write
+        const write = ctx.append(executed.map((e) => e.event));
+        write.catch(() => {}); // a failure surfaces on the run's next append, and the run waits for every write
         if (executed.some((e) => !catalog.get(fromFunctionName(e.call.name))?.readOnly)) await write;
       }
       for (const e of executed) messages.push({ role: 'tool', toolCallId: e.call.id, content: e.content });
 
       if (handoff) {
-        const outcome = await this.handoffs.handoff(this.card, handoff, task, ctx, cursor);
-        if (outcome.kind === 'done') return { ...outcome.result, usage: sumUsage(usage, outcome.result.usage) };
-        messages.push({ role: 'tool', toolCallId: handoff.id, content: JSON.stringify({ error: outcome.error }) });
+        const decision = resolveHandoff(this.card, handoff, state.context.agents);
+        if (decision.ok) return { agentName: this.name, nextStep: decision.step, usage };
+        await ctx.append([refusedHandoffEvent(ctx, task.id, this.card, handoff, decision)]);
+        messages.push({ role: 'tool', toolCallId: handoff.id, content: JSON.stringify({ error: decision.error }) });
       }
     }
   }
@@ -135,7 +129,7 @@ export class BaseAgent {
       timeoutMs: this.card.model.timeoutMs,
       messages: [...messages],
       tools: tools.length ? tools : undefined,
-      onDelta: (d) => ctx.delta(task.id, this.name, d),
+      onDelta: (d) => ctx.publishDelta(task.id, this.name, d),
       signal: ctx.signal,
     });
   }
@@ -146,13 +140,4 @@ function addUsage(total: Usage, response: ModelResponse) {
   total.promptTokens += response.usage.promptTokens;
   total.completionTokens += response.usage.completionTokens;
   total.totalTokens += response.usage.totalTokens;
-}
-
-function sumUsage(a: Usage, b?: Usage): Usage {
-  if (!b) return a;
-  return {
-    promptTokens: a.promptTokens + b.promptTokens,
-    completionTokens: a.completionTokens + b.completionTokens,
-    totalTokens: a.totalTokens + b.totalTokens,
-  };
 }

@@ -4,7 +4,11 @@ import type { Services } from '../services.js';
 import { AgentFactory } from './agent-factory.js';
 
 /** The system prompt and tool specs an agent would get: the same code path a run uses. */
-export async function previewAgentPrompt(services: Services, name: string, conversationId?: string) {
+export async function previewAgentPrompt(
+  services: Pick<Services, 'database' | 'settings' | 'agents' | 'conversations' | 'customerSessions' | 'tools'>,
+  name: string,
+  conversationId?: string,
+) {
   const card = await services.agents.require(name);
   const state = conversationId
     ? await loadChatState(services, {

@@ -1,14 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { RateLimitedError } from '../errors.js';
-import { resolvePrincipal } from '../graphql/context.js';
-import type { Services } from '../services.js';
+import { type PrincipalDeps, resolvePrincipal } from '../graphql/context.js';
 import type { StoreHttpCaller } from '../store/mcp/store-mcp-http-handler.js';
 
 /**
  * Authenticates a `/mcp/store` request like a GraphQL one (same credentials, same request limit) and
  * names the principal: idempotency keys and the conversation a write is filed under follow from it.
  */
-export async function authorizeStoreHttp(services: Services, req: IncomingMessage): Promise<StoreHttpCaller> {
+export async function authorizeStoreHttp(services: PrincipalDeps, req: IncomingMessage): Promise<StoreHttpCaller> {
   const principal = await resolvePrincipal(services, req.headers.authorization, clientAddress(req));
   if ('error' in principal) return { error: principal.error, status: principal.status ?? 401 };
   if (principal.kind === 'anonymous')

@@ -1,4 +1,5 @@
 import type { AgentFactory } from '../agents/agent-factory.js';
+import { runTaskLoop } from '../agents/task-loop.js';
 import type { Plan, PlanTask } from '../domain/plan.js';
 import { ModelError } from '../errors.js';
 import { runSpans } from '../telemetry/run-spans.js';
@@ -49,7 +50,7 @@ export class ChatOrchestrator {
 
   private async turn(ctx: RunContext, start: RunStart): Promise<RunOutcome> {
     // Writes nothing waits on (PLAN, released task outputs) are not awaited where they are made: the
-    // next emit joins them in one write (see EventBatcher) and resolves only once they are stored.
+    // next append joins them in one write (see EventBatcher) and resolves only once they are stored.
     // The turn still settles every one of them before it returns or throws.
     const writes: Promise<unknown>[] = [];
     const track = (write: Promise<unknown>) => {
@@ -93,7 +94,7 @@ export class ChatOrchestrator {
       },
       runTask: async (task) => {
         outputs.set(task.id, await this.runTask(ctx, task));
-        // Emits stay in call order, so outputs are stored in plan order.
+        // Appends stay in call order, so outputs are stored in plan order.
         const release = this.releaseInOrder(ctx, plan, outputs, released);
         if (release) {
           track(release);
@@ -111,11 +112,11 @@ export class ChatOrchestrator {
     const { state } = ctx;
     // RUN_STARTED (unless the run's claim stored it) is written while retrieval and planning run:
     // neither needs it stored, so its commit leaves the critical path. Both settle before anything
-    // else is emitted, so ids stay in order.
+    // else is appended, so ids stay in order.
     const [written, work] = await Promise.allSettled([
       start.started
         ? Promise.resolve()
-        : ctx.emit([{ ...this.base(ctx), type: 'RUN_STARTED', data: { mode: start.mode } }], { status: 'RUNNING' }),
+        : ctx.append([{ ...this.base(ctx), type: 'RUN_STARTED', data: { mode: start.mode } }], { status: 'RUNNING' }),
       Promise.all([
         this.deps.retriever.retrieve(state, ctx.signal).catch(() => ({ articles: [], event: undefined })),
         runSpans.plan(this.deps.telemetry, ctx, () => this.deps.planner.plan(state, ctx.signal)),
@@ -128,7 +129,7 @@ export class ChatOrchestrator {
     state.plan = outcome.plan;
     // Not awaited: the first TASK_STARTED (or the refusal, or the pause) goes out in the same write.
     track(
-      ctx.emit(
+      ctx.append(
         [
           ...(retrieval.event ? [retrieval.event] : []),
           {
@@ -162,12 +163,12 @@ export class ChatOrchestrator {
     const fromTaskIds = resume
       ? resume.plan.tasks.filter((t) => !resume.outputs.some((o) => o.taskId === t.id)).map((t) => t.id)
       : [];
-    await ctx.emit([{ ...this.base(ctx), type: 'RUN_RESUMED', data: { owner, fromTaskIds } }], { status: 'RUNNING' });
+    await ctx.append([{ ...this.base(ctx), type: 'RUN_RESUMED', data: { owner, fromTaskIds } }], { status: 'RUNNING' });
   }
 
   /** TASK_STARTED for tasks that start together: one write, status messages in plan order. */
   private async announce(ctx: RunContext, tasks: PlanTask[]): Promise<void> {
-    await ctx.emit(
+    await ctx.append(
       tasks.map((task) => ({
         ...this.base(ctx),
         taskId: task.id,
@@ -178,15 +179,14 @@ export class ChatOrchestrator {
     );
   }
 
-  /** One task: let its agent (and any hand-off target) work, return its answer. */
+  /** One task: its task loop runs the planned agent (and any hand-off target) to an answer. */
   private async runTask(ctx: RunContext, task: PlanTask): Promise<TaskOutput> {
     const card = ctx.state.context.agents.find((a) => a.name === task.agent);
     if (!card) throw new ModelError(`The plan names ${task.agent}, which is not an enabled agent`);
-    ctx.state.activeTaskId = task.id;
     const started = performance.now();
     try {
       const result = await runSpans.task(this.deps.telemetry, ctx, task, () =>
-        this.deps.factory.create(card).run(task, ctx),
+        runTaskLoop({ factory: this.deps.factory, card, task, ctx }),
       );
       return {
         taskId: task.id,
@@ -197,7 +197,7 @@ export class ChatOrchestrator {
       };
     } catch (err) {
       if (!ctx.signal.aborted)
-        await ctx.emit([
+        await ctx.append([
           {
             ...this.base(ctx),
             taskId: task.id,
@@ -213,7 +213,7 @@ export class ChatOrchestrator {
     }
   }
 
-  /** Emits finished tasks' messages in plan order, however they finished; undefined when none is due. */
+  /** Appends finished tasks' messages in plan order, however they finished; undefined when none is due. */
   private releaseInOrder(
     ctx: RunContext,
     plan: Plan,
@@ -243,18 +243,18 @@ export class ChatOrchestrator {
         },
       );
     }
-    return batch.length ? ctx.emit(batch, { completedTaskIds: [...released] }) : undefined;
+    return batch.length ? ctx.append(batch, { completedTaskIds: [...released] }) : undefined;
   }
 
   private async pause(ctx: RunContext, next: string[], reason: 'planned' | 'before_task'): Promise<RunOutcome> {
-    await ctx.emit([{ ...this.base(ctx), type: 'RUN_PAUSED', data: { nextTaskIds: next, reason } }], {
+    await ctx.append([{ ...this.base(ctx), type: 'RUN_PAUSED', data: { nextTaskIds: next, reason } }], {
       status: 'PAUSED',
     });
     return { kind: 'paused', next };
   }
 
   private async finish(ctx: RunContext, reply: string, started: number): Promise<RunOutcome> {
-    await ctx.emit(
+    await ctx.append(
       [
         { ...this.base(ctx), type: 'MESSAGE', data: { role: 'assistant', text: reply, final: true } },
         {

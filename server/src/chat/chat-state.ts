@@ -1,7 +1,7 @@
 import type { AgentCard } from '../domain/agent-card.js';
 import { describeBusinessHours, isOpenAt } from '../domain/business-hours.js';
 import type { BatonEvent } from '../domain/events.js';
-import type { Plan, PlanTask } from '../domain/plan.js';
+import type { Plan } from '../domain/plan.js';
 import type { WorkspaceSettings } from '../domain/workspace-settings.js';
 import type { ChatMessage, ModelToolCall } from '../models/model-provider.js';
 
@@ -53,16 +53,13 @@ export interface CommonContext {
 }
 
 /**
- * The single source of truth for one turn: transcript, plan and active task, event log and the cached
- * context every agent shares. Created once per turn and passed by reference to every component.
+ * The single source of truth for one turn: the transcript, the plan and the context every agent
+ * shares. Created once per turn and passed by reference to every component. It holds nothing per
+ * task: concurrent tasks each keep their own (see `runTaskLoop`).
  */
 export class ChatState {
   readonly transcript: TranscriptEntry[] = [];
-  readonly eventLog: BatonEvent[] = [];
   plan?: Plan;
-  activeTaskId?: string;
-  /** Task outputs by task id, in completion order. */
-  readonly taskOutputs = new Map<string, { agentName: string; text: string }>();
 
   constructor(
     readonly conversationId: string,
@@ -114,7 +111,6 @@ export class ChatState {
 
   /** Folds a stored event into the transcript (history replay, and the live log). */
   absorb(event: BatonEvent): void {
-    this.eventLog.push(event);
     if (event.type === 'MESSAGE') {
       if (event.data.role === 'user') this.transcript.push({ kind: 'user', text: event.data.text, runId: event.runId });
       // A colleague's reply is an assistant turn whose author note names them (see renderHistory).
@@ -165,10 +161,6 @@ export class ChatState {
     this.userInfo.identifiedBy = by;
   }
 
-  get activeTask(): PlanTask | undefined {
-    return this.plan?.tasks.find((t) => t.id === this.activeTaskId);
-  }
-
   /**
    * Model history as `agentName` sees it. Who said what: an assistant message from a different
    * agent is followed by a system note naming its author; earlier agents' tool calls are included.
@@ -208,19 +200,6 @@ export class ChatState {
       }
     }
     return out;
-  }
-
-  /** A serialisable view for the studio's inspector and `conversation.state`. */
-  snapshot() {
-    return {
-      conversationId: this.conversationId,
-      runId: this.runId,
-      userInfo: { ...this.userInfo },
-      context: { ...this.context, agents: this.context.agents.map((a) => a.name) },
-      plan: this.plan ?? null,
-      activeTaskId: this.activeTaskId ?? null,
-      transcript: [...this.transcript],
-    };
   }
 }
 

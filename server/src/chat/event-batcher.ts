@@ -2,7 +2,7 @@ import type { RunPatch } from '../db/run-repository.js';
 import type { BatonEvent, NewEvent } from '../domain/events.js';
 
 type Patch = Omit<RunPatch, 'id'>;
-type Write = (events: NewEvent[], patch?: Patch) => Promise<BatonEvent[]>;
+type Store = (events: NewEvent[], patch?: Patch) => Promise<BatonEvent[]>;
 type Publish = (stored: BatonEvent[]) => Promise<void> | void;
 
 interface Waiting {
@@ -13,15 +13,15 @@ interface Waiting {
 }
 
 /**
- * Group commit for one run's events. Everything emitted in the same turn of the event loop (two
+ * Group commit for one run's events. Everything appended in the same turn of the event loop (two
  * concurrent tasks' tool calls, a task's output and the final reply) goes out as one write, and
- * emits that arrive while a write is in flight go out together in the next. Writes are sequential
- * and in emit order, so event ids follow emit order, and every event is stored before it is
- * published. After a failed write every later emit fails too: nothing is stored out of order.
+ * appends that arrive while a write is in flight go out together in the next. Writes are sequential
+ * and in append order, so event ids follow append order, and every event is stored before it is
+ * published. After a failed write every later append fails too: nothing is stored out of order.
  *
  * A batch is published (`publish`) after the next one has gone to the database: the events that
- * queued up during a write wait for no subscriber's delivery work. An emit resolves once its events
- * are stored and published.
+ * queued up during a write wait for no subscriber's delivery work. An append resolves once its
+ * events are stored and published.
  */
 export class EventBatcher {
   private queue: Waiting[] = [];
@@ -31,11 +31,11 @@ export class EventBatcher {
   private readonly outstanding = new Set<Promise<void>>();
 
   constructor(
-    private readonly write: Write,
+    private readonly store: Store,
     private readonly publish: Publish = () => {},
   ) {}
 
-  emit(events: NewEvent[], patch?: Patch): Promise<BatonEvent[]> {
+  append(events: NewEvent[], patch?: Patch): Promise<BatonEvent[]> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     const written = new Promise<BatonEvent[]>((resolve, reject) => {
       this.queue.push({ events, patch, resolve, reject });
@@ -50,7 +50,7 @@ export class EventBatcher {
     return written;
   }
 
-  /** Resolves once every emit so far has been written, or has failed. */
+  /** Resolves once every append so far has been written, or has failed. */
   async settled(): Promise<void> {
     while (this.outstanding.size) await Promise.all(this.outstanding);
   }
@@ -58,7 +58,7 @@ export class EventBatcher {
   private schedule(): void {
     if (this.scheduled || this.writing) return;
     this.scheduled = true;
-    // setImmediate, not a microtask: concurrent tasks reach their emits several promise hops apart.
+    // setImmediate, not a microtask: concurrent tasks reach their appends several promise hops apart.
     setImmediate(() => {
       this.scheduled = false;
       void this.flush();
@@ -73,7 +73,7 @@ export class EventBatcher {
     let stored: BatonEvent[];
     try {
       if (this.failure !== undefined) throw this.failure;
-      stored = await this.write(
+      stored = await this.store(
         batch.flatMap((w) => w.events),
         mergePatches(batch.map((w) => w.patch)),
       );

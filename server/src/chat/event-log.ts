@@ -21,12 +21,16 @@ export class EventLog {
     const stored = await this.runs.append(batch, run);
     const now = new Date();
     let i = 0;
-    return batch.map((e) =>
-      transientEventTypes.has(e.type) ? ({ ...e, id: null, seq: null, createdAt: now } as BatonEvent) : stored[i++]!,
-    );
+    return batch.map((e) => (transientEventTypes.has(e.type) ? transientEvent(e, now) : stored[i++]!));
   }
 
+  /** Delivers stored events, and transient ones (see `transientEvent`), to every replica's subscribers. */
   publish(events: readonly BatonEvent[]): void {
     if (events.length) this.bus.publish(events);
   }
+}
+
+/** A transient event (MESSAGE_DELTA) as subscribers get it: never stored, so no id and no seq. */
+export function transientEvent(event: NewEvent, createdAt = new Date()): BatonEvent {
+  return { ...event, id: null, seq: null, createdAt } as BatonEvent;
 }

@@ -1,24 +1,28 @@
-import type { AgentRegistry } from '../agents/agent-registry.js';
 import type { RunPatch } from '../db/run-repository.js';
 import type { BatonEvent, NewEvent } from '../domain/events.js';
 import type { ModelProvider } from '../models/model-provider.js';
 import type { ToolDefinition, ToolRegistry } from '../tools/tool-registry.js';
 import type { ChatState } from './chat-state.js';
 
-/** What every step of a run gets: the shared state, the way to record events, and its collaborators. */
+/**
+ * What every step of a run gets: the shared state, the run's two event verbs and its collaborators.
+ * Per-task state (which task, its tool-call count) is not here: each task loop holds its own.
+ */
 export interface RunContext {
   state: ChatState;
-  /** Persists, then publishes, then folds the events into ChatState. One batch is one write. */
-  emit(events: NewEvent[], run?: Omit<RunPatch, 'id'>): Promise<BatonEvent[]>;
-  /** Streams a text delta (published, not stored). */
-  delta(taskId: string, agentName: string, text: string): void;
+  /**
+   * Durable: stores the events (one batch is one write, applying the run patch), then publishes them
+   * and folds them into ChatState. Resolves once they are stored and published.
+   */
+  append(events: NewEvent[], run?: Omit<RunPatch, 'id'>): Promise<BatonEvent[]>;
+  /** Delivered only: publishes a streamed text delta, never stored. */
+  publishDelta(taskId: string, agentName: string, text: string): void;
   /** Aborted when the run is cancelled. */
   signal: AbortSignal;
   models: ModelProvider;
   tools: ToolRegistry;
   /** The tool catalogue by qualified name, fetched once per run. */
   toolCatalog(): Promise<ReadonlyMap<string, ToolDefinition>>;
-  agents: AgentRegistry;
   /** Default model settings (per-card settings override). */
   modelDefaults: { timeoutMs: number; model?: string; plannerModel?: string };
 }

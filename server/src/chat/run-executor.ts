@@ -14,7 +14,7 @@ import { loadChatState, loadTranscriptEvents } from './chat-state-loader.js';
 import type { Run } from './conversation-service.js';
 import { DeltaBuffer } from './delta-buffer.js';
 import { EventBatcher } from './event-batcher.js';
-import type { EventLog } from './event-log.js';
+import { type EventLog, transientEvent } from './event-log.js';
 import { KnowledgeRetriever } from './knowledge-retriever.js';
 import { PlannerAgent } from './planner-agent.js';
 import type { RunContext } from './run-context.js';
@@ -97,7 +97,7 @@ export class RunExecutor {
       ctx.deltaBuffer.flush();
     } catch (err) {
       ctx?.deltaBuffer.flush();
-      // Events the run emitted but did not wait for go first: nothing is stored after RUN_FAILED.
+      // Events the run appended but did not wait for go first: nothing is stored after RUN_FAILED.
       await ctx?.writer.settled();
       const reason = controller.signal.reason;
       if (reason instanceof ShutdownSignal) return;
@@ -152,10 +152,8 @@ export class RunExecutor {
   ): RunContext & { deltaBuffer: DeltaBuffer; writer: EventBatcher } {
     const { deps } = this;
     let catalog: Promise<ReadonlyMap<string, ToolDefinition>> | undefined;
-    // Deltas are never stored: appending them costs nothing, and they are published in order.
-    const deltaBuffer = new DeltaBuffer(
-      (batch) => void deps.events.append(batch).then((all) => deps.events.publish(all)),
-    );
+    // Deltas are never stored, only published; the buffer publishes them before the next append.
+    const deltaBuffer = new DeltaBuffer((batch) => deps.events.publish(batch.map((e) => transientEvent(e))));
     const writer = new EventBatcher(
       async (batch, patch) => {
         const stored = await deps.events.append(batch, patch ? { id: state.runId, ...patch } : undefined);
@@ -169,7 +167,6 @@ export class RunExecutor {
       signal,
       models,
       tools: deps.tools,
-      agents: deps.agents,
       modelDefaults: { timeoutMs: deps.config.model.timeoutMs },
       toolCatalog: () => {
         catalog ??= deps.tools.list().then((list) => new Map(list.map((t) => [t.name, t])));
@@ -177,7 +174,7 @@ export class RunExecutor {
       },
       deltaBuffer,
       writer,
-      delta: (taskId, agentName, text) =>
+      publishDelta: (taskId, agentName, text) =>
         deltaBuffer.push({
           type: 'MESSAGE_DELTA',
           conversationId: state.conversationId,
@@ -186,10 +183,10 @@ export class RunExecutor {
           agentName,
           data: { delta: text },
         }),
-      emit: async (batch: NewEvent[], patch?: Omit<RunPatch, 'id'>) => {
+      append: async (batch: NewEvent[], patch?: Omit<RunPatch, 'id'>) => {
         if (signal.aborted && !batch.some((e) => e.type === 'RUN_CANCELLED')) throw signal.reason;
         deltaBuffer.flush();
-        return writer.emit(replays ? replays.drop(batch) : batch, patch);
+        return writer.append(replays ? replays.drop(batch) : batch, patch);
       },
     };
   }

@@ -4,6 +4,7 @@ import { loadChatState, loadTranscriptEvents } from '../chat/chat-state-loader.j
 import { KnowledgeRetriever } from '../chat/knowledge-retriever.js';
 import { PlannerAgent } from '../chat/planner-agent.js';
 import type { RunContext } from '../chat/run-context.js';
+import type { Config } from '../config.js';
 import type { BatonEvent, NewEvent } from '../domain/events.js';
 import type { Services } from '../services.js';
 import type { ToolDefinition, ToolRegistry } from '../tools/tool-registry.js';
@@ -12,6 +13,12 @@ export interface ProposedToolCall {
   tool: string;
   arguments: unknown;
 }
+
+/** What drafting a suggestion uses: ChatState's loaders, the model and tools, and the event log for the SUGGESTION. */
+export type AgentAssistDeps = Pick<
+  Services,
+  'database' | 'settings' | 'agents' | 'conversations' | 'customerSessions' | 'tools' | 'models' | 'events'
+> & { model: Pick<Config['model'], 'timeoutMs' | 'plannerModel'> };
 
 /**
  * Agent assist: the planner and specialists answer the shopper's message as they would on a normal
@@ -22,49 +29,48 @@ export class AgentAssist {
   private readonly factory = new AgentFactory();
   private readonly retriever: KnowledgeRetriever;
 
-  constructor(private readonly services: Services) {
-    this.retriever = new KnowledgeRetriever(services.tools);
+  constructor(private readonly deps: AgentAssistDeps) {
+    this.retriever = new KnowledgeRetriever(deps.tools);
   }
 
   async suggest(conversationId: string, message: BatonEvent): Promise<BatonEvent> {
-    const { services } = this;
+    const { deps } = this;
     const draftId = crypto.randomUUID();
-    const history = await loadTranscriptEvents(services, conversationId);
-    const state = await loadChatState(services, { conversationId, runId: draftId, history });
+    const history = await loadTranscriptEvents(deps, conversationId);
+    const state = await loadChatState(deps, { conversationId, runId: draftId, history });
     const proposed: ProposedToolCall[] = [];
-    const tools = proposeWrites(services.tools, proposed);
+    const tools = proposeWrites(deps.tools, proposed);
     let catalog: Promise<ReadonlyMap<string, ToolDefinition>> | undefined;
     let n = 0;
     const controller = new AbortController();
     const ctx: RunContext = {
       state,
       signal: controller.signal,
-      models: services.models,
+      models: deps.models,
       tools,
-      agents: services.agents,
-      modelDefaults: { timeoutMs: services.config.model.timeoutMs },
+      modelDefaults: { timeoutMs: deps.model.timeoutMs },
       toolCatalog: () => {
         catalog ??= tools.list().then((list) => new Map(list.map((t) => [t.name, t])));
         return catalog;
       },
-      delta: () => {},
+      publishDelta: () => {},
       // Kept in memory: the draft's plan, tool calls and messages are the colleague's to judge, not the log's.
-      emit: async (batch: NewEvent[]) => {
+      append: async (batch: NewEvent[]) => {
         const stored = batch.map((e) => ({ ...e, id: -++n, createdAt: new Date() }) as BatonEvent);
         for (const e of stored) state.absorb(e);
         return stored;
       },
     };
     const planner = new PlannerAgent({
-      models: services.models,
-      model: services.config.model.plannerModel ?? undefined,
+      models: deps.models,
+      model: deps.model.plannerModel ?? undefined,
     });
     const outcome = await new ChatOrchestrator({ planner, retriever: this.retriever, factory: this.factory }).run(ctx, {
       mode: 'AUTO',
       budget: Number.POSITIVE_INFINITY,
     });
     const text = outcome.kind === 'completed' ? outcome.reply : '';
-    const [stored] = await services.events.append([
+    const [stored] = await deps.events.append([
       {
         type: 'SUGGESTION',
         conversationId,
@@ -77,7 +83,7 @@ export class AgentAssist {
         },
       },
     ]);
-    services.events.publish([stored!]);
+    deps.events.publish([stored!]);
     return stored!;
   }
 }

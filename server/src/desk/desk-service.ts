@@ -168,7 +168,7 @@ export class DeskService {
         .set({ ticketId })
         .where(eq(conversationOwners.conversationId, conversation.id));
     }
-    await this.emit([
+    await this.append([
       {
         type: 'HUMAN_REQUESTED',
         conversationId: conversation.id,
@@ -200,7 +200,7 @@ export class DeskService {
         details: { field: 'conversationId', owner: current.human },
       });
     }
-    await this.emit([
+    await this.append([
       {
         type: 'HUMAN_JOINED',
         conversationId,
@@ -224,7 +224,7 @@ export class DeskService {
       throw new ConflictError(`${row.human} owns this conversation`, {
         details: { field: 'conversationId', owner: row.human },
       });
-    const [stored] = await this.emit([
+    const [stored] = await this.append([
       { type: 'MESSAGE', conversationId, data: { role: 'human', text: trimmed, author: actor.name } },
     ]);
     return stored!;
@@ -244,7 +244,7 @@ export class DeskService {
       )
       .returning();
     if (!won) throw new ConflictError('Only the colleague who owns this conversation can hand it back');
-    await this.emit([
+    await this.append([
       { type: 'HANDED_BACK', conversationId, agentName: actor.name, data: { human: actor.name, note: note.trim() } },
     ]);
     this.cache.set(conversationId, 'BOT');
@@ -267,7 +267,7 @@ export class DeskService {
       })
       .returning();
     if (!won) throw new ConflictError('This conversation is resolved already, or another colleague owns it');
-    await this.emit([
+    await this.append([
       {
         type: 'RESOLVED',
         conversationId,
@@ -307,7 +307,7 @@ export class DeskService {
         agentName: DESK_AGENT,
         data: { role: 'assistant', text: waitNotice(settings.businessHours, this.now()) },
       });
-    const [message] = await this.emit(batch);
+    const [message] = await this.append(batch);
     if (this.cache.get(conversationId) === 'HUMAN' && settings.agentAssist && this.deps.suggest)
       void this.deps
         .suggest(conversationId, message!)
@@ -374,7 +374,7 @@ export class DeskService {
   }
 
   /** Appends, then publishes. */
-  private async emit(batch: NewEvent[]): Promise<BatonEvent[]> {
+  private async append(batch: NewEvent[]): Promise<BatonEvent[]> {
     const stored = await this.deps.events.append(batch);
     this.deps.events.publish(stored);
     return stored;

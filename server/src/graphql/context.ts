@@ -22,6 +22,9 @@ export interface AuthInfo {
   canAccessConversation(conversationId: string): boolean;
 }
 
+/** What resolving a caller uses: the auth mode, the two credential kinds and the address limit. */
+export type PrincipalDeps = Pick<Services, 'config' | 'conversations' | 'apiKeys' | 'rateLimits'>;
+
 export interface GraphQLContext {
   services: Services;
   auth: AuthInfo;
@@ -55,7 +58,7 @@ export interface PrincipalRefusal {
  * lookup or the public surface without limit.
  */
 export async function resolvePrincipal(
-  services: Services,
+  services: PrincipalDeps,
   authorization: string | null | undefined,
   address?: string,
 ): Promise<Principal | PrincipalRefusal> {
@@ -83,7 +86,10 @@ export async function resolvePrincipal(
   );
 }
 
-async function limitAddress(services: Services, address: string | undefined): Promise<PrincipalRefusal | undefined> {
+async function limitAddress(
+  services: PrincipalDeps,
+  address: string | undefined,
+): Promise<PrincipalRefusal | undefined> {
   if (!address) return undefined;
   const decision = await services.rateLimits.checkAddress(address);
   return decision ? { error: decision.message, status: 429, retryAfter: decision.retryAfter } : undefined;

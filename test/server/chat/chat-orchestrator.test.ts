@@ -106,7 +106,7 @@ describe('ChatOrchestrator through the app (scripted model, stand-in tools)', ()
     expect(batches).toEqual([[...SEED_RUN_WRITE]]);
   });
 
-  it('stores a tool call before the answer that follows it, in emit order, when they share a write', async () => {
+  it('stores a tool call before the answer that follows it, in append order, when they share a write', async () => {
     script = exampleScript;
     const { events } = await turn(EXAMPLE);
     for (const agent of ['OrderManagementAgent', 'ProductExpertAgent']) {

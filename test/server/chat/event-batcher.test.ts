@@ -27,16 +27,16 @@ function recordingWriter(options: { delayMs?: number; failOn?: number } = {}) {
 }
 
 describe('EventBatcher', () => {
-  it('writes everything emitted in one turn of the event loop as one batch, in emit order', async () => {
+  it('writes everything appended in one turn of the event loop as one batch, in append order', async () => {
     const { writes, write } = recordingWriter();
     const batcher = new EventBatcher(write);
     const [a, b, c] = await Promise.all([
-      batcher.emit([msg('a'), msg('b')]),
-      batcher.emit([msg('c')]),
+      batcher.append([msg('a'), msg('b')]),
+      batcher.append([msg('c')]),
       // A few promise hops later, as a concurrent task would be.
       Promise.resolve()
         .then(() => Promise.resolve())
-        .then(() => batcher.emit([msg('d')])),
+        .then(() => batcher.append([msg('d')])),
     ]);
     expect(writes.map((w) => w.texts)).toEqual([['a', 'b', 'c', 'd']]);
     // Each caller gets its own events back, with the ids the write gave them.
@@ -48,14 +48,14 @@ describe('EventBatcher', () => {
     expect(c!.map((e) => [e.id, text(e)])).toEqual([[4, 'd']]);
   });
 
-  it('never overlaps writes: emits made while one is in flight go out together in the next', async () => {
+  it('never overlaps writes: appends made while one is in flight go out together in the next', async () => {
     const { writes, write } = recordingWriter({ delayMs: 20 });
     const batcher = new EventBatcher(write);
-    const first = batcher.emit([msg('a')]);
+    const first = batcher.append([msg('a')]);
     await new Promise((r) => setTimeout(r, 5)); // the first write is in flight now
-    const later = [batcher.emit([msg('b')]), batcher.emit([msg('c')])];
+    const later = [batcher.append([msg('b')]), batcher.append([msg('c')])];
     await new Promise((r) => setTimeout(r, 5));
-    const last = batcher.emit([msg('d')]);
+    const last = batcher.append([msg('d')]);
     const stored = (await Promise.all([first, ...later, last])).flat();
     expect(writes.map((w) => w.texts)).toEqual([['a'], ['b', 'c', 'd']]);
     expect(stored.map((e) => e.id)).toEqual([1, 2, 3, 4]);
@@ -73,9 +73,9 @@ describe('EventBatcher', () => {
         log.push(`publish ${stored.map(text).join('')}`);
       },
     );
-    const first = batcher.emit([msg('a')]).then(() => log.push('resolved a'));
+    const first = batcher.append([msg('a')]).then(() => log.push('resolved a'));
     await new Promise((r) => setTimeout(r, 2)); // the first write is in flight now
-    const second = batcher.emit([msg('b')]).then(() => log.push('resolved b'));
+    const second = batcher.append([msg('b')]).then(() => log.push('resolved b'));
     await Promise.all([first, second]);
     expect(log).toEqual(['write a', 'write b', 'publish a', 'resolved a', 'publish b', 'resolved b']);
   });
@@ -84,32 +84,32 @@ describe('EventBatcher', () => {
     const { writes, write } = recordingWriter();
     const batcher = new EventBatcher(write);
     await Promise.all([
-      batcher.emit([msg('a')], { completedTaskIds: ['t1'] }),
-      batcher.emit([msg('b')]),
-      batcher.emit([msg('c')], { completedTaskIds: ['t1', 't2'], status: 'COMPLETED', finished: true }),
+      batcher.append([msg('a')], { completedTaskIds: ['t1'] }),
+      batcher.append([msg('b')]),
+      batcher.append([msg('c')], { completedTaskIds: ['t1', 't2'], status: 'COMPLETED', finished: true }),
     ]);
     expect(writes).toHaveLength(1);
     expect(writes[0]?.patch).toEqual({ completedTaskIds: ['t1', 't2'], status: 'COMPLETED', finished: true });
   });
 
-  it('after a failed write, every later emit fails too, so nothing is stored out of order', async () => {
+  it('after a failed write, every later append fails too, so nothing is stored out of order', async () => {
     const { writes, write } = recordingWriter({ delayMs: 10, failOn: 0 });
     const batcher = new EventBatcher(write);
-    const failed = batcher.emit([msg('a')]);
+    const failed = batcher.append([msg('a')]);
     await new Promise((r) => setTimeout(r, 2));
-    const queued = batcher.emit([msg('b')]);
+    const queued = batcher.append([msg('b')]);
     await expect(failed).rejects.toThrow('database unavailable');
     await expect(queued).rejects.toThrow('database unavailable');
-    await expect(batcher.emit([msg('c')])).rejects.toThrow('database unavailable');
+    await expect(batcher.append([msg('c')])).rejects.toThrow('database unavailable');
     expect(writes.map((w) => w.texts)).toEqual([['a']]);
   });
 
-  it('settled() waits for every emit so far, written or failed', async () => {
+  it('settled() waits for every append so far, written or failed', async () => {
     const { write } = recordingWriter({ delayMs: 15 });
     const batcher = new EventBatcher(write);
     let done = 0;
-    void batcher.emit([msg('a')]).then(() => done++);
-    void batcher.emit([msg('b')]).then(() => done++);
+    void batcher.append([msg('a')]).then(() => done++);
+    void batcher.append([msg('b')]).then(() => done++);
     await batcher.settled();
     expect(done).toBe(2);
     await batcher.settled(); // nothing outstanding: resolves at once
