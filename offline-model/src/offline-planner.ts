@@ -7,6 +7,7 @@ import {
   scoreCards,
 } from './card-scorer.js';
 import { splitClauses } from './clause-splitter.js';
+import { applyDeliveryState } from './delivery-state.js';
 import { type Entities, extractEntities } from './entity-extractor.js';
 import { isAbusive, isOffTopic, isSmallTalk } from './message-checks.js';
 import { withoutNegatedRequests } from './negation.js';
@@ -17,6 +18,7 @@ import {
   joinAmbiguousNeighbours,
   joinDependentClauses,
   joinEscalationStory,
+  joinSalesContact,
   type ScoredClause,
 } from './routing-principles.js';
 import { classifyIntent, type TaskIntent } from './task-intent.js';
@@ -88,9 +90,11 @@ export function planFromBrief(hints: PlanBrief): OfflinePlan {
     if (!c.smallTalk && top && top.score >= (c.question ? QUESTION_SCORE : MIN_SCORE)) c.agent = top.agent;
   }
   applyPrinciples(index, clauses, message);
+  applyDeliveryState(cards, clauses);
   joinAmbiguousNeighbours(clauses);
   joinDependentClauses(clauses);
   joinEscalationStory(index, clauses);
+  joinSalesContact(index, clauses);
   const groups = groupClauses(clauses);
   if (groups.length === 0) {
     const agent = followUpAgent(hints, message) ?? wholeMessageAgent(index, hints, message) ?? hints.defaultAgent;

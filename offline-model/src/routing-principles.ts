@@ -73,6 +73,9 @@ const REQUEST_WORDS =
 /** "something I bought", "items I ordered": any such thing, not one of the shopper's. */
 const GENERIC_OBJECT =
   /\b(?:something|anything|an item|items|a product|products|stuff|things)\s+(?:that\s+)?i\s+(?:just\s+)?(?:received|bought|ordered|got)\b/gi;
+/** Words that point at nothing of the shopper's: "is it possible", "my money back" (the money is the question). */
+const NO_REFERENT =
+  /\b(?:is|was|would|will|does|do) it (?:possible|ok|okay|allowed|true|normal|free|cost|take)\b|\bmy money\b/gi;
 const REFERS_TO_THING = /\b(my|it|them|this|that|these|those|mine)\b|\bi (just )?(received|bought|ordered|got)\b/i;
 /** An add-on to something the shopper has or looks at: "to go with", "for my", "bought together". */
 const ADD_ON =
@@ -98,7 +101,7 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     const e = c.entities;
     const ownThing =
       e.orderIds.length + e.itemIds.length + e.productIds.length > 0 ||
-      REFERS_TO_THING.test(c.text.replace(GENERIC_OBJECT, ' '));
+      REFERS_TO_THING.test(c.text.replace(GENERIC_OBJECT, ' ').replace(NO_REFERENT, ' '));
     if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
     else if (
       knowledge &&
@@ -169,4 +172,19 @@ export function joinEscalationStory(index: CardIndex, clauses: ScoredClause[]): 
     )
       c.agent = human;
   }
+}
+
+/** Words of a grievance: a request for a person with one of these is an escalation, whatever else is asked. */
+const GRIEVANCE =
+  /\b(complain\w*|upset|angry|furious|frustrat\w*|ridiculous|unacceptable|terrible|awful|worst|manager|supervisor|again)\b/i;
+
+/**
+ * "We need 150 yoga mats, who can I talk to about pricing?": in a sales enquiry, asking for a person is asking
+ * for a sales contact, which the card that takes the enquiry arranges. A grievance still goes to a person.
+ */
+export function joinSalesContact(index: CardIndex, clauses: ScoredClause[]): void {
+  const human = ownerOf(index, 'human');
+  const enquiry = clauses.find((c) => c.agent && c.agent !== human && c.intent === 'bulk');
+  if (!human || !enquiry) return;
+  for (const c of clauses) if (c.agent === human && !GRIEVANCE.test(c.text)) c.agent = enquiry.agent;
 }

@@ -182,6 +182,31 @@ describe('planFromBrief', () => {
     ]);
   });
 
+  it('takes a request for a person in a sales enquiry as a sales contact, but a grievance as an escalation', () => {
+    expect(agents('our hotel needs 400 towels, is there someone I can speak with about a quote?')).toEqual([
+      'LeadGenerationAgent',
+    ]);
+    expect(agents('I want to talk to a human, this is unacceptable')).toEqual(['HumanTransferAgent']);
+  });
+
+  it('does not send an order that has not reached the shopper to the card for delivered orders', () => {
+    expect(agents('I picked the wrong size of boots, can I swap them before they ship?')).toEqual([
+      'OrderManagementAgent',
+    ]);
+    expect(agents("the parcel still hasn't arrived, and I'd like to return a kettle from an older order")).toEqual([
+      'OrderManagementAgent',
+      'ReturnsAgent',
+    ]);
+  });
+
+  it('knows a few more ways of saying things: hours, mailing lists, pairings, orders placed by someone else', () => {
+    expect(agents('what time do you open on Saturday?')).toEqual(['GeneralSupportAgent']);
+    expect(agents('put my address on your email list please: kai@example.com')).toEqual(['LeadGenerationAgent']);
+    expect(agents('what goes great with a camping stove?')).toEqual(['UpsellAgent']);
+    expect(agents('there is an order on my account I never made')).toEqual(['HumanTransferAgent']);
+    expect(plan("what's 20 percent of 45")).toEqual({ refuse: true, tasks: [] });
+  });
+
   it('is deterministic', () => {
     const message = 'Cancel order #W5918442 and sign me up for the newsletter';
     expect(plan(message)).toEqual(plan(message));

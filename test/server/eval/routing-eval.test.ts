@@ -135,7 +135,7 @@ describe('the held-out routing set (written from the cards alone; its check half
   const heldOut = parseRoutingCases(text);
   const half = (tag: string) => heldOut.filter((c) => c.tags?.includes(tag));
 
-  it('says how it was written, and splits into a dev half and a check half', () => {
+  it('says how it was written, and splits into dev messages and a check half', () => {
     expect(text.split('\n')[0]).toMatch(/^# A third routing set, held out/);
     expect(half('dev').length).toBeGreaterThanOrEqual(40);
     expect(half('check').length).toBeGreaterThanOrEqual(40);
