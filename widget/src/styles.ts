@@ -30,7 +30,7 @@ button{font:inherit;cursor:pointer}
 .badge{display:inline-block;padding:1px 8px;border-radius:9px;background:#e6eefc;color:#173f7a;font-size:12px;font-weight:600;text-transform:capitalize}
 .typing{padding:4px 14px;font-size:13px;color:#4a5360;min-height:18px;background:#f6f7f9}
 .quick{display:flex;gap:8px;padding:8px 14px 0;flex-wrap:wrap}
-.quick button{border:1px solid var(--baton-color,#1f4f99);color:var(--baton-color,#1f4f99);background:#fff;border-radius:16px;padding:5px 12px}
+.quick button{border:2px solid var(--baton-color,#1f4f99);color:#1a1a1a;background:#fff;border-radius:16px;padding:5px 12px}
 form{display:flex;gap:8px;padding:10px 14px;border-top:1px solid #dde1e6}
 textarea{flex:1;resize:none;font:inherit;padding:8px 10px;border:1px solid #8a939e;border-radius:8px;min-height:20px;max-height:120px}
 form button{background:var(--baton-color,#1f4f99);color:var(--baton-on-color,#fff);border:0;border-radius:8px;padding:0 14px}
