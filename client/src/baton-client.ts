@@ -1,6 +1,6 @@
 import { Conversation, type ConversationDeps, type TransportKind } from './conversation.js';
 import { type FetchLike, httpRequest } from './http-request.js';
-import { StartConversation } from './operations.js';
+import { BrandQuery, StartConversation } from './operations.js';
 import { defaultStorage, SessionStore, type StorageLike } from './session-store.js';
 import { createSseTransport } from './sse-transport.js';
 import { createWsTransport } from './ws-transport.js';
@@ -41,6 +41,16 @@ export interface ConversationSession {
   after?: string | null;
 }
 
+/** How the workspace presents itself in a storefront chat (its brand settings). Public: read without credentials. */
+export interface Brand {
+  /** Shown in the chat's title and the launcher's label. */
+  name: string;
+  /** A hex colour such as `#1f4f99`: launcher, header, the shopper's bubbles, buttons. */
+  color: string;
+  /** The first line of an empty chat. */
+  greeting: string;
+}
+
 /** Entry point: start, resume or restore conversations on one Baton server. */
 export interface BatonClient {
   /** Starts a new conversation (and remembers it for this tab). */
@@ -54,6 +64,8 @@ export interface BatonClient {
   conversation(input?: StartConversationInput): Promise<Conversation>;
   /** Forgets the tab's stored conversation (e.g. on sign-out). */
   forget(): void;
+  /** The workspace's brand (name, colour, greeting), set in the studio's settings; needs no credentials. */
+  brand(): Promise<Brand>;
 }
 
 /** Creates a client for one Baton server. Works in browsers and in Node 20+. */
@@ -122,6 +134,7 @@ export function createBatonClient(options: BatonClientOptions): BatonClient {
       return client.startConversation(input);
     },
     forget: () => store.clear(),
+    brand: async () => (await httpRequest(fetchFn, httpUrl, BrandQuery, {})).brand,
   };
   return client;
 }

@@ -6,6 +6,7 @@
 export {
   type BatonClient,
   type BatonClientOptions,
+  type Brand,
   type ConversationSession,
   createBatonClient,
   type StartConversationInput,

@@ -25,3 +25,9 @@ export const ConversationEvents = operation(`
     }
   }
 `);
+
+export const BrandQuery = operation(`
+  query Brand {
+    brand { name color greeting }
+  }
+`);

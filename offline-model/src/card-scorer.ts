@@ -15,6 +15,8 @@ const ATTRIBUTE_WEIGHT = 0.5;
 /** Whether a stem describes the object of a request rather than the request. */
 export const isAttributeStem = (s: string) => ATTRIBUTE_STEMS.has(s);
 
+/** A word the spelling corrector guessed ("stove" read as "store") counts for less than one written as such. */
+const CORRECTED_WEIGHT = 0.7;
 /** Words implied by entities (an order id implies "order") are weaker still than words written. */
 const CONCEPT_WEIGHT = 0.3;
 const ATTRIBUTE_STEMS: ReadonlySet<string> = new Set(
@@ -107,7 +109,10 @@ export function scoreCards(
   const words = new Map<string, { surface: string; factor: number }>();
   for (const t of features.tokens)
     if (!words.has(t.stem))
-      words.set(t.stem, { surface: t.surface, factor: ATTRIBUTE_STEMS.has(t.stem) ? ATTRIBUTE_WEIGHT : 1 });
+      words.set(t.stem, {
+        surface: t.surface,
+        factor: (ATTRIBUTE_STEMS.has(t.stem) ? ATTRIBUTE_WEIGHT : 1) * (t.corrected ? CORRECTED_WEIGHT : 1),
+      });
   for (const c of concepts) if (!words.has(c)) words.set(c, { surface: c, factor: CONCEPT_WEIGHT });
   const scores = index.profiles.map((profile) => {
     let score = 0;

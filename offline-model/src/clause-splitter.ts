@@ -13,6 +13,10 @@ const CONNECTOR =
 const QUESTION_START =
   /^(is|are|am|was|were|does|do|did|can|could|would|will|should|what|whats|which|when|where|wheres|who|why|how|any|tell me)\b/i;
 
+/** A question asked as a statement: "I want to know if you sell candles", "I'm wondering whether...". */
+const INDIRECT_QUESTION =
+  /\b(?:want|like|need|love) to know\b|\bwondering\b|\bi wonder\b|\bcurious (?:if|whether|about)\b|\b(?:can|could) you tell me\b/i;
+
 /**
  * Splits a message into clauses on sentence ends, commas and connectors ("and", "also", "by the
  * way", "plus"...). Over-splitting is fine: the planner re-joins pieces that have no intent of their
@@ -27,7 +31,10 @@ export function splitClauses(message: string): Clause[] {
       .map((p) => p?.trim().replace(/^[-–—:]+\s*|\s*[-–—:]+$/g, '') ?? '')
       .filter((p) => /[a-z0-9]/i.test(p));
     pieces.forEach((text, k) => {
-      out.push({ text, question: QUESTION_START.test(text) || (asked && k === pieces.length - 1) });
+      out.push({
+        text,
+        question: QUESTION_START.test(text) || INDIRECT_QUESTION.test(text) || (asked && k === pieces.length - 1),
+      });
     });
   }
   return out;

@@ -63,6 +63,7 @@ const OFF_TOPIC = [
   /\b(solve|simplify|integrate|derivative|equation)\b/i,
   /\d\s*[a-z]?\s*[-+*/^]\s*\d+\s*[a-z]?\s*=\s*\d/i,
   /\bwhat is \d+\s*[-+*/x]\s*\d+\b/i,
+  /\bwhat(?:'s| is)\s+\d+(?:\.\d+)?\s*(?:%|percent)\s+of\s+\d+/i,
   /\btranslate\b|\bin (spanish|french|german|italian|chinese|japanese) please\b/i,
   /\b(python|javascript|typescript|java|sql|html|css|regex|c\+\+)\b/i,
   /\bwrite (a |some )?(code|program|script|function)\b/i,
@@ -95,6 +96,8 @@ export function isAccountCompromise(text: string): boolean {
       text,
     ) ||
     /\b(hacked|compromised|stolen|unauthori[sz]ed|fraudulent)\b/i.test(text) ||
-    /\bi (did not|didn't|never) (place|make|order|authori[sz]e)\b/i.test(text)
+    /\bi (did not|didn't|never) (place|placed|make|made|order|ordered|authori[sz]e|authori[sz]ed|buy|bought)\b/i.test(
+      text,
+    )
   );
 }

@@ -1,16 +1,26 @@
 import {
   buildCardIndex,
   type CardIndex,
-  type CardScore,
   entityConcepts,
   isAttributeStem,
   nameWords,
   scoreCards,
 } from './card-scorer.js';
 import { splitClauses } from './clause-splitter.js';
+import { applyDeliveryState } from './delivery-state.js';
 import { type Entities, extractEntities } from './entity-extractor.js';
-import { isAbusive, isAccountCompromise, isOffTopic, isSmallTalk } from './message-checks.js';
+import { isAbusive, isOffTopic, isSmallTalk } from './message-checks.js';
+import { withoutNegatedRequests } from './negation.js';
 import type { CardSummary, PlanBrief } from './plan-brief.js';
+import { requestConcepts } from './request-cues.js';
+import {
+  applyPrinciples,
+  joinAmbiguousNeighbours,
+  joinDependentClauses,
+  joinEscalationStory,
+  joinSalesContact,
+  type ScoredClause,
+} from './routing-principles.js';
 import { classifyIntent, type TaskIntent } from './task-intent.js';
 import { writeInstruction, writeStatusMessage } from './task-wording.js';
 import { stem } from './text-features.js';
@@ -25,8 +35,6 @@ export interface OfflinePlan {
 const MIN_SCORE = 1.6;
 /** A question needs less: "is the speaker waterproof?" asks something even with only product words. */
 const QUESTION_SCORE = 0.8;
-/** A clause whose score for a neighbour's agent is this close to its own best belongs with the neighbour. */
-const NEIGHBOUR_RATIO = 0.6;
 /** Evidence strong enough that an off-topic or rude message still gets its request handled. */
 const STRONG_SCORE = 3.5;
 /** The card must own one of these words before the plan words a task in that intent's terms. */
@@ -48,17 +56,6 @@ const INTENT_ANCHORS: Partial<Record<TaskIntent, string[]>> = {
   human: ['human', 'talk'],
 };
 
-interface ScoredClause {
-  text: string;
-  intent?: TaskIntent;
-  entities: Entities;
-  scores: CardScore[];
-  smallTalk: boolean;
-  question: boolean;
-  words: string[];
-  agent?: string;
-}
-
 /**
  * Rule-based planning: split the message into clauses, score every card against each, keep one
  * task per intent. Greetings go to the default agent; off-topic or abusive messages are refused.
@@ -68,8 +65,11 @@ export function planFromBrief(hints: PlanBrief): OfflinePlan {
   const index = buildCardIndex(cards);
   const message = hints.message.trim();
   const clauses: ScoredClause[] = splitClauses(message).map(({ text, question }) => {
-    const features = index.analyze(text);
-    const entities = extractEntities(text);
+    // Scored without the requests it rules out ("I don't want a refund, ..."); the task keeps its words.
+    const stated = withoutNegatedRequests(text);
+    const scored = [stated, ...requestConcepts(stated)].join(' ');
+    const features = index.analyze(scored);
+    const entities = extractEntities(stated);
     return {
       text,
       question,
@@ -90,8 +90,11 @@ export function planFromBrief(hints: PlanBrief): OfflinePlan {
     if (!c.smallTalk && top && top.score >= (c.question ? QUESTION_SCORE : MIN_SCORE)) c.agent = top.agent;
   }
   applyPrinciples(index, clauses, message);
+  applyDeliveryState(cards, clauses);
   joinAmbiguousNeighbours(clauses);
   joinDependentClauses(clauses);
+  joinEscalationStory(index, clauses);
+  joinSalesContact(index, clauses);
   const groups = groupClauses(clauses);
   if (groups.length === 0) {
     const agent = followUpAgent(hints, message) ?? wholeMessageAgent(index, hints, message) ?? hints.defaultAgent;
@@ -111,25 +114,6 @@ export function planFromBrief(hints: PlanBrief): OfflinePlan {
     tasks.push(buildTask(index, cards, { id, agent: g.agent, text: g.text, question: g.question, dependsOn, carried }));
   });
   return { refuse: false, tasks };
-}
-
-/**
- * "I ordered the wrong colour chair, can I change it before it ships?": the first piece leans to
- * returns on its own, but scores nearly as well for the second piece's agent, which is clear-cut.
- * Such a piece joins its clear-cut neighbour.
- */
-function joinAmbiguousNeighbours(clauses: ScoredClause[]): void {
-  const scoreFor = (c: ScoredClause, agent: string) => c.scores.find((s) => s.agent === agent)?.score ?? 0;
-  const ambiguousWith = (c: ScoredClause, agent: string) =>
-    c.agent !== undefined && c.agent !== agent && scoreFor(c, agent) >= NEIGHBOUR_RATIO * scoreFor(c, c.agent);
-  for (let i = 0; i + 1 < clauses.length; i++) {
-    const [a, b] = [clauses[i]!, clauses[i + 1]!];
-    if (!a.agent || !b.agent || a.agent === b.agent) continue;
-    const aLeans = ambiguousWith(a, b.agent);
-    const bLeans = ambiguousWith(b, a.agent);
-    if (aLeans && !bLeans) a.agent = b.agent;
-    else if (bLeans && !aLeans) b.agent = a.agent;
-  }
 }
 
 /** With no clear clause, the whole message may still lean to one card ("what colours does the tee come in"). */
@@ -259,93 +243,4 @@ function topicWord(index: CardIndex, agent: string, features: ReturnType<CardInd
     .map((t) => ({ t, rank: names.includes(t.stem) ? 10 - names.indexOf(t.stem) : (index.idf.get(t.stem) ?? 0) }));
   candidates.sort((a, b) => b.rank - a.rank || a.t.index - b.t.index);
   return candidates[0]?.t.surface;
-}
-
-/** Words by which a card says it owns a kind of work, whatever else its skills list. */
-const OWNER_WORDS = {
-  knowledge: ['policy', 'faq', 'question', 'knowledge', 'information'],
-  search: ['search', 'find', 'available', 'stock', 'catalogue'],
-  human: ['human', 'person', 'talk', 'complaint', 'escalation'],
-} as const;
-
-/** The card that most clearly owns a kind of work, by the owner words on it; undefined when none has any. */
-function ownerOf(index: CardIndex, kind: keyof typeof OWNER_WORDS): string | undefined {
-  const stems = OWNER_WORDS[kind].map(stem);
-  let best: { name: string; n: number } | undefined;
-  for (const p of index.profiles) {
-    const n = stems.filter((s) => p.terms.has(s)).length;
-    if (n > 0 && (!best || n > best.n)) best = { name: p.name, n };
-  }
-  return best?.name;
-}
-
-/** A first-person request to do something ("I want to", "please", "can you"), as opposed to asking how things work. */
-const REQUEST_WORDS =
-  /\b(i want|i'd like|i would like|i need|i wish|please|can you|could you|help me|let me|i'm trying|i am trying|want to|need to)\b/i;
-const REFERS_TO_THING = /\b(my|it|them|this|that|these|those|mine)\b|\bi (just )?(received|bought|ordered|got)\b/i;
-/** An add-on to something the shopper has or looks at: "to go with", "for my", "bought together". */
-const ADD_ON =
-  /\b(with|for my|to my|bought|ordered|got|together|bundles?|accessor\w*|complement\w*|match\w*|pair\w*)\b/i;
-
-/**
- * Routing principles that hold whatever the cards' exact words:
- * - someone else acting on the shopper's account is a security matter for a person;
- * - a question about how things work (a policy, a time limit), with nothing of the shopper's to act on,
- *   is answered from the knowledge base, not by the card that would do the thing;
- * - "recommend X" with nothing bought to add it to is a product search.
- */
-function applyPrinciples(index: CardIndex, clauses: ScoredClause[], message: string): void {
-  const human = ownerOf(index, 'human');
-  const knowledge = ownerOf(index, 'knowledge');
-  const search = ownerOf(index, 'search');
-  const compromised = isAccountCompromise(message);
-  for (const c of clauses) {
-    if (!c.agent) {
-      if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
-      continue;
-    }
-    const e = c.entities;
-    const ownThing = e.orderIds.length + e.itemIds.length + e.productIds.length > 0 || REFERS_TO_THING.test(c.text);
-    if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
-    else if (
-      knowledge &&
-      (c.question || /\bpolic/i.test(c.text)) &&
-      !ownThing &&
-      !REQUEST_WORDS.test(c.text) &&
-      e.products.length === 0 &&
-      ['return', 'refund', 'exchange', 'cancel', 'knowledge', 'track', 'unknown'].includes(c.intent ?? '')
-    )
-      c.agent = knowledge;
-    else if (search && /\b(recommend|suggest)/i.test(c.text) && e.products.length > 0 && !ADD_ON.test(c.text))
-      c.agent = search;
-  }
-}
-
-const ORDER_ACTIONS: ReadonlySet<TaskIntent> = new Set(['cancel', 'return', 'exchange', 'modify_items', 'address']);
-const CONSEQUENCE: ReadonlySet<TaskIntent> = new Set(['refund', 'payment', 'unknown', 'knowledge']);
-
-/**
- * A piece that only follows from an order action next to it joins that action: the refund of a cancellation
- * or a return ("cancel it and give me a full refund"), how it is paid back ("I want store credit"), the
- * story behind it ("found it for half the price elsewhere"), or the same action said twice.
- */
-function joinDependentClauses(clauses: ScoredClause[]): void {
-  const action = (c?: ScoredClause) => (c?.agent && c.intent && ORDER_ACTIONS.has(c.intent) ? c : undefined);
-  const story = (c: ScoredClause) =>
-    !c.question &&
-    /\b(bought|found|paid|saw|elsewhere|another store|other store)\b/i.test(c.text) &&
-    !REQUEST_WORDS.test(c.text) &&
-    c.entities.orderIds.length === 0 &&
-    ['product_search', 'product_detail', 'recommend', 'knowledge', 'unknown'].includes(c.intent ?? '');
-  for (let i = 0; i < clauses.length; i++) {
-    const c = clauses[i]!;
-    if (!c.agent || (c.intent && ORDER_ACTIONS.has(c.intent) && c.entities.orderIds.length)) continue;
-    const next = action(clauses[i + 1]);
-    const prev = action(clauses[i - 1]);
-    const neighbour = prev ?? next;
-    if (!neighbour || neighbour.agent === c.agent) continue;
-    const consequence = !c.question && c.entities.orderIds.length === 0 && CONSEQUENCE.has(c.intent ?? 'unknown');
-    const sameAction = c.intent !== undefined && c.intent === neighbour.intent;
-    if (consequence || sameAction || story(c)) c.agent = neighbour.agent;
-  }
 }

@@ -10,6 +10,7 @@ import {
   readVariants,
   type UserView,
 } from './tool-output-readers.js';
+import { orderStatusFor } from './tool-preconditions.js';
 
 const CONFIRM = 'Please reply "yes" to confirm.';
 
@@ -17,6 +18,18 @@ const methodLabel = (id: string | undefined, user?: UserView) =>
   user?.paymentMethods.find((m) => m.id === id)?.label ?? paymentMethodLabel(id);
 const originalPayment = (o: OrderView) => o.payments.find((p) => p.type !== 'refund')?.methodId;
 const total = (items: OrderItemView[]) => items.reduce((s, i) => s + (i.price ?? 0), 0);
+/** The order status the offered tool says it acts on (the store's rule, from its description). */
+const statusFor = (ctx: TaskContext, tool: string) => orderStatusFor(ctx.offered(tool));
+/** Orders a tool may act on: those in the status it names, or any when it names none. */
+const inStatus = (status: string | undefined) => (o: OrderView) => !status || o.status === status;
+/** What else the order's status allows, among the tools offered: "I can help you return it instead." */
+function otherwise(ctx: TaskContext, order: OrderView): string {
+  if (ctx.offered('return_delivered_order_items') && statusFor(ctx, 'return_delivered_order_items') === order.status)
+    return ' I can help you return it instead.';
+  if (ctx.offered('cancel_pending_order') && statusFor(ctx, 'cancel_pending_order') === order.status)
+    return ' It can still be cancelled instead.';
+  return '';
+}
 
 /** Items of the order the shopper named by product word; all of them when none is named. */
 function namedItems(ctx: TaskContext, order: OrderView): OrderItemView[] {
@@ -35,14 +48,14 @@ function namedItems(ctx: TaskContext, order: OrderView): OrderItemView[] {
 
 function cancelStep(ctx: TaskContext): Decision | undefined {
   if (ctx.called('cancel_pending_order').length) return undefined;
-  const t = targetOrder(ctx, (o) => o.status === 'pending', 'should I cancel');
+  const need = statusFor(ctx, 'cancel_pending_order');
+  const t = targetOrder(ctx, inStatus(need), 'should I cancel');
   if (t.decision) return t.decision;
   const order = t.order;
-  if (!order)
-    return reply("I couldn't find a pending order on your account; only orders that haven't shipped can be cancelled.");
-  if (order.status !== 'pending')
+  if (!order) return reply(`I couldn't find ${need ? `a ${need}` : 'that'} order on your account to cancel.`);
+  if (!inStatus(need)(order))
     return reply(
-      `Order ${order.orderId} is ${order.status}, so it can no longer be cancelled.${order.status === 'delivered' ? ' I can help you return it instead.' : ''}`,
+      `Order ${order.orderId} is ${order.status}, so it can no longer be cancelled: only ${need} orders can.${otherwise(ctx, order)}`,
     );
   const reason = ctx.entities.byMistake ? 'ordered by mistake' : 'no longer needed';
   if (!ctx.entities.confirms)
@@ -70,11 +83,12 @@ function addressStep(ctx: TaskContext): Decision | undefined {
     if (!ctx.entities.confirms) return reply(`I'll change the default address on your account to ${where}. ${CONFIRM}`);
     return callTool(ctx, 'modify_user_address', { user_id: ctx.customerId, ...fields });
   }
-  const t = targetOrder(ctx, (o) => o.status === 'pending', 'should get the new address');
+  const need = statusFor(ctx, 'modify_pending_order_address');
+  const t = targetOrder(ctx, inStatus(need), 'should get the new address');
   if (t.decision) return t.decision;
-  if (t.order?.status !== 'pending')
+  if (!t.order || !inStatus(need)(t.order))
     return reply(
-      `Only a pending order's address can be changed${t.order ? `; order ${t.order.orderId} is ${t.order.status}` : ''}.`,
+      `Only a ${need ?? 'current'} order's address can be changed${t.order ? `; order ${t.order.orderId} is ${t.order.status}` : ''}.`,
     );
   if (!ctx.entities.confirms)
     return reply(`I'll change the shipping address of order ${t.order.orderId} to ${where}. ${CONFIRM}`);
@@ -83,9 +97,13 @@ function addressStep(ctx: TaskContext): Decision | undefined {
 
 function paymentStep(ctx: TaskContext): Decision | undefined {
   if (ctx.called('modify_pending_order_payment').length) return undefined;
-  const t = targetOrder(ctx, (o) => o.status === 'pending', 'should I change');
+  const need = statusFor(ctx, 'modify_pending_order_payment');
+  const t = targetOrder(ctx, inStatus(need), 'should I change');
   if (t.decision) return t.decision;
-  if (t.order?.status !== 'pending') return reply('Only a pending order can be paid another way.');
+  if (!t.order || !inStatus(need)(t.order))
+    return reply(
+      `Only a ${need ?? 'current'} order can be paid another way${t.order ? `; order ${t.order.orderId} is ${t.order.status}` : ''}.`,
+    );
   const user = latestUser(ctx);
   if (!user)
     return (
@@ -111,22 +129,22 @@ function paymentStep(ctx: TaskContext): Decision | undefined {
   return callTool(ctx, 'modify_pending_order_payment', { order_id: t.order.orderId, payment_method_id: choice.id });
 }
 
-/** Swaps an item for another variant: another size, colour or material of the same product. */
-const SWAP_TOOLS = { pending: 'modify_pending_order_items', delivered: 'exchange_delivered_order_items' } as const;
+/** The tools that swap an item for another variant (another size, colour or material of the same product). */
+const SWAP_TOOLS = ['modify_pending_order_items', 'exchange_delivered_order_items'] as const;
 
-/** Pending orders have items modified; delivered ones exchanged. */
+/** Swaps items with the offered tool whose description names the order's status (a modification or an exchange). */
 function swapStep(ctx: TaskContext): Decision | undefined {
-  if (ctx.called(SWAP_TOOLS.pending).length || ctx.called(SWAP_TOOLS.delivered).length) return undefined;
-  const swappable = (o: OrderView) =>
-    (o.status === 'pending' || o.status === 'delivered') && !!ctx.offered(SWAP_TOOLS[o.status]);
-  const t = targetOrder(ctx, swappable, 'is it');
+  if (SWAP_TOOLS.some((name) => ctx.called(name).length)) return undefined;
+  const tools = SWAP_TOOLS.filter((name) => ctx.offered(name)).map((name) => ({ name, status: statusFor(ctx, name) }));
+  const toolFor = (o: OrderView) => tools.find((x) => inStatus(x.status)(o))?.name;
+  const t = targetOrder(ctx, (o) => !!toolFor(o), 'is it');
   if (t.decision) return t.decision;
   const order = t.order;
-  if (!order || !swappable(order))
+  const tool = order && toolFor(order);
+  if (!order || !tool)
     return reply(
-      `Items can be changed in a pending order, or exchanged from a delivered one${order ? `; order ${order.orderId} is ${order.status}` : ''}.`,
+      `Items can be swapped in ${tools.map((x) => `a ${x.status ?? 'current'} order`).join(' or ') || 'an order'}${order ? `; order ${order.orderId} is ${order.status}` : ''}.`,
     );
-  const tool = SWAP_TOOLS[order.status as 'pending' | 'delivered'];
   const items = namedItems(ctx, order);
   if (items.length !== 1 || !items[0]!.productId)
     return reply(`Which item of order ${order.orderId} should I change: ${order.items.map(itemLine).join('; ')}?`);
@@ -154,9 +172,8 @@ function swapStep(ctx: TaskContext): Decision | undefined {
       callTool(ctx, 'get_product_details', { product_id: item.productId }) ??
       reply('I cannot look up the product options from here.')
     );
-  const variants = readVariants(product.output).variants.filter(
-    (v) => v.available !== false && v.itemId !== item.itemId,
-  );
+  // Availability is the product's; whether a variant may replace the item (the same id too) is the store's to say.
+  const variants = readVariants(product.output).variants.filter((v) => v.available !== false);
   const fits = variants.filter((v) =>
     Object.entries(wants).every(([k, w]) => v.options[k]?.toLowerCase() === w.toLowerCase()),
   );
@@ -181,14 +198,15 @@ function swapStep(ctx: TaskContext): Decision | undefined {
 
 function returnStep(ctx: TaskContext): Decision | undefined {
   if (ctx.called('return_delivered_order_items').length) return undefined;
-  const t = targetOrder(ctx, (o) => o.status === 'delivered', 'should I return');
+  const need = statusFor(ctx, 'return_delivered_order_items');
+  const t = targetOrder(ctx, inStatus(need), 'should I return');
   if (t.decision) return t.decision;
   const order = t.order;
-  if (ctx.intent === 'refund' && order && order.status !== 'delivered') return undefined;
-  if (!order) return reply("I couldn't find a delivered order on your account; only delivered orders can be returned.");
-  if (order.status !== 'delivered')
+  if (ctx.intent === 'refund' && order && !inStatus(need)(order)) return undefined;
+  if (!order) return reply(`I couldn't find ${need ? `a ${need}` : 'that'} order on your account to return.`);
+  if (!inStatus(need)(order))
     return reply(
-      `Order ${order.orderId} is ${order.status}; only delivered orders can be returned.${order.status === 'pending' ? ' It can still be cancelled instead.' : ''}`,
+      `Order ${order.orderId} is ${order.status}; only ${need} orders can be returned.${otherwise(ctx, order)}`,
     );
   const items = namedItems(ctx, order);
   const user = latestUser(ctx);
@@ -233,7 +251,7 @@ function orderIntentStep(ctx: TaskContext): Decision | undefined {
       return paymentStep(ctx);
     case 'modify_items':
     case 'exchange':
-      return ctx.offered(SWAP_TOOLS.pending) || ctx.offered(SWAP_TOOLS.delivered) ? swapStep(ctx) : trackStep(ctx);
+      return SWAP_TOOLS.some((name) => ctx.offered(name)) ? swapStep(ctx) : trackStep(ctx);
     case 'return':
     case 'refund':
       return ctx.offered('return_delivered_order_items') ? returnStep(ctx) : trackStep(ctx);

@@ -11,6 +11,8 @@ export interface Token {
   surface: string;
   /** Position in `words`, for phrase and proximity checks. */
   index: number;
+  /** The spelling corrector changed a word of it: a guess, weaker evidence than a word as written. */
+  corrected?: boolean;
 }
 
 export interface TextFeatures {
@@ -154,18 +156,25 @@ export function createTextAnalyzer(vocabulary: Iterable<string>): (text: string)
   for (const w of vocabulary) known.add(w);
   const correct = createSpellCorrector(known);
   return (text: string) => {
-    const words = rawWords(text).map(correct);
+    const raw = rawWords(text);
+    const words = raw.map(correct);
+    const changed = (from: number, n: number) => words.slice(from, from + n).some((w, k) => w !== raw[from + k]);
     const tokens: Token[] = [];
     for (let i = 0; i < words.length; ) {
       const phrase = PHRASES_BY_FIRST_WORD.get(words[i]!)?.find(([p]) => p.every((w, k) => words[i + k] === w));
       if (phrase) {
-        tokens.push({ stem: canonical(phrase[1]), surface: phrase[0].join(' '), index: i });
+        tokens.push({
+          stem: canonical(phrase[1]),
+          surface: phrase[0].join(' '),
+          index: i,
+          ...(changed(i, phrase[0].length) && { corrected: true }),
+        });
         i += phrase[0].length;
         continue;
       }
       const w = words[i]!;
       if (!STOP_WORDS.has(w) && w.length > 1 && !/\d/.test(w)) {
-        tokens.push({ stem: canonical(w), surface: w, index: i });
+        tokens.push({ stem: canonical(w), surface: w, index: i, ...(changed(i, 1) && { corrected: true }) });
       }
       i++;
     }

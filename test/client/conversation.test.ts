@@ -231,6 +231,14 @@ describe('@baton/client transport choice and failures', () => {
     expect((err as BatonClientError).field).toBe('input.customerToken');
   });
 
+  it('reads the workspace brand, as the studio last saved it', async () => {
+    await h.t.gql(
+      `mutation { updateSettings(input: { brand: { name: "Trail Outfitters", color: "#0a7d5a" } }) { brandVoice } }`,
+    );
+    const brand = await createBatonClient({ url: h.url, fetch: h.fetch, storage: null }).brand();
+    expect(brand).toEqual({ name: 'Trail Outfitters', color: '#0a7d5a', greeting: 'Hi! How can we help you today?' });
+  });
+
   it('ends its iterators with the server’s code when the token is refused', async () => {
     const conversation = createBatonClient({
       url: h.url,

@@ -27,4 +27,9 @@ describe('splitClauses', () => {
     expect(splitClauses('is the speaker waterproof').map((c) => c.question)).toEqual([true]);
     expect(splitClauses('I need a new laptop').map((c) => c.question)).toEqual([false]);
   });
+
+  it('marks a question asked as a statement ("I want to know if...") as a question', () => {
+    expect(splitClauses('I want to know if you sell candle holders').map((c) => c.question)).toEqual([true]);
+    expect(splitClauses("I'm wondering whether the tent is waterproof").map((c) => c.question)).toEqual([true]);
+  });
 });

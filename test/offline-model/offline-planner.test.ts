@@ -139,6 +139,74 @@ describe('planFromBrief', () => {
     );
   });
 
+  it('does not route on a request the shopper rules out', () => {
+    expect(agents("I don't want to cancel anything, I only need the tracking number for my order")).toEqual([
+      'OrderManagementAgent',
+    ]);
+    expect(agents("not asking for a refund, I'd just like to know where my package is")).toEqual([
+      'OrderManagementAgent',
+    ]);
+  });
+
+  it('keeps a question with words of its own as its own task, next to a statement-led neighbour', () => {
+    expect(agents('please check order #W1234567 and tell me which payment methods you accept')).toEqual([
+      'OrderManagementAgent',
+      'GeneralSupportAgent',
+    ]);
+    expect(agents('my lamp came cracked, and I was also wondering whether you sell lampshades')).toEqual([
+      'ReturnsAgent',
+      'ProductExpertAgent',
+    ]);
+  });
+
+  it('answers "can I return something I bought" as a policy question, not as a return to start', () => {
+    expect(agents('can I return items I bought in a sale?')).toEqual(['GeneralSupportAgent']);
+    expect(agents('I want to return the kettle I bought last week')).toEqual(['ReturnsAgent']);
+  });
+
+  it('treats an order of hundreds as a sales enquiry', () => {
+    expect(agents('our office would like to buy 300 notebooks')).toEqual(['LeadGenerationAgent']);
+    expect(agents('do you have 2 notebooks in blue?')).toEqual(['ProductExpertAgent']);
+  });
+
+  it('gives the story of an escalation to the person it asks for', () => {
+    expect(agents("I've asked three times already and nobody answered, let me speak to a human")).toEqual([
+      'HumanTransferAgent',
+    ]);
+  });
+
+  it('keeps a refund of a named item apart from a cancellation next to it', () => {
+    expect(agents('refund me for the broken blender, and cancel my pending order #W7654321')).toEqual([
+      'ReturnsAgent',
+      'OrderManagementAgent',
+    ]);
+  });
+
+  it('takes a request for a person in a sales enquiry as a sales contact, but a grievance as an escalation', () => {
+    expect(agents('our hotel needs 400 towels, is there someone I can speak with about a quote?')).toEqual([
+      'LeadGenerationAgent',
+    ]);
+    expect(agents('I want to talk to a human, this is unacceptable')).toEqual(['HumanTransferAgent']);
+  });
+
+  it('does not send an order that has not reached the shopper to the card for delivered orders', () => {
+    expect(agents('I picked the wrong size of boots, can I swap them before they ship?')).toEqual([
+      'OrderManagementAgent',
+    ]);
+    expect(agents("the parcel still hasn't arrived, and I'd like to return a kettle from an older order")).toEqual([
+      'OrderManagementAgent',
+      'ReturnsAgent',
+    ]);
+  });
+
+  it('knows a few more ways of saying things: hours, mailing lists, pairings, orders placed by someone else', () => {
+    expect(agents('what time do you open on Saturday?')).toEqual(['GeneralSupportAgent']);
+    expect(agents('put my address on your email list please: kai@example.com')).toEqual(['LeadGenerationAgent']);
+    expect(agents('what goes great with a camping stove?')).toEqual(['UpsellAgent']);
+    expect(agents('there is an order on my account I never made')).toEqual(['HumanTransferAgent']);
+    expect(plan("what's 20 percent of 45")).toEqual({ refuse: true, tasks: [] });
+  });
+
   it('is deterministic', () => {
     const message = 'Cancel order #W5918442 and sign me up for the newsletter';
     expect(plan(message)).toEqual(plan(message));

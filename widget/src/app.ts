@@ -1,9 +1,10 @@
 import { type BatonClient, type Conversation, createBatonClient } from '@baton/client';
+import { paintBrand, type ServerBrand } from './brand-colors.js';
 import { type ChatView, emptyView, reduceView } from './chat-view.js';
 import { renderItems } from './render-items.js';
 import { panelCss } from './styles.js';
 
-/** What the panel is themed with: the element's data-* attributes over the defaults. */
+/** What the panel is themed with: the element's data-* attributes over the workspace's brand over the defaults. */
 interface Brand {
   name: string;
   color: string | null;
@@ -19,8 +20,16 @@ const panelHtml = `<style>${panelCss}</style>
   <form><label class="sr" for="input">Message</label><textarea id="input" rows="1" placeholder="Type your message…"></textarea><button type="submit">Send</button></form>
 </section>`;
 
-/** Builds the chat panel in the element's shadow root; the loader calls it on first open. */
-export function mount(host: HTMLElement, root: ShadowRoot, launcher: HTMLButtonElement) {
+/**
+ * Builds the chat panel in the element's shadow root; the loader calls it on first open, with the workspace's
+ * brand it fetched (or is fetching) when it drew the launcher.
+ */
+export function mount(
+  host: HTMLElement,
+  root: ShadowRoot,
+  launcher: HTMLButtonElement,
+  serverBrand: Promise<ServerBrand | null> = Promise.resolve(null),
+) {
   const server = (host.dataset.server ?? new URL(import.meta.url).origin).replace(/\/+$/, '');
   const template = document.createElement('template');
   template.innerHTML = panelHtml;
@@ -49,9 +58,11 @@ export function mount(host: HTMLElement, root: ShadowRoot, launcher: HTMLButtonE
     title.textContent = brand.name;
     panel.setAttribute('aria-label', `Chat with ${brand.name}`);
     greeting.textContent = brand.greeting;
-    if (brand.color) host.style.setProperty('--baton-color', brand.color);
+    launcher.setAttribute('aria-label', `${panel.hidden ? 'Open' : 'Close'} chat with ${brand.name}`);
+    paintBrand(host, brand.color);
   };
   applyBrand({});
+  void serverBrand.then((b) => b && applyBrand(b));
 
   const client: BatonClient = createBatonClient({ url: server });
   let conversation: Conversation | undefined;

@@ -1,5 +1,6 @@
-// The one script a shop embeds. It stays under 3 kB gzipped: it draws the launcher bubble and loads the chat
-// itself (baton-chat-app.js, next to this file) only when the shopper opens it.
+// The one script a shop embeds. It stays under 3 kB gzipped: it draws the launcher bubble in the workspace's
+// brand colour and loads the chat itself (baton-chat-app.js, next to this file) only when the shopper opens it.
+import { fetchBrand, paintBrand, type ServerBrand } from './brand-colors.js';
 
 interface AppController {
   open(): void;
@@ -7,14 +8,19 @@ interface AppController {
   isOpen(): boolean;
   setCustomerToken(token: string | null): Promise<void>;
 }
-type Mount = (host: HTMLElement, root: ShadowRoot, launcher: HTMLButtonElement) => AppController;
+type Mount = (
+  host: HTMLElement,
+  root: ShadowRoot,
+  launcher: HTMLButtonElement,
+  brand: Promise<ServerBrand | null>,
+) => AppController;
 
 const script = document.currentScript as HTMLScriptElement | null;
 const appUrl = new URL('baton-chat-app.js', script?.src ?? location.href).href;
 
 const css = `:host{all:initial;position:fixed;z-index:2147483000;bottom:20px;right:20px;font:15px/1.4 system-ui,sans-serif}
 :host([data-position=left]){right:auto;left:20px}
-.launcher{width:56px;height:56px;border-radius:50%;border:0;cursor:pointer;background:var(--baton-color,#1f4f99);color:#fff;box-shadow:0 4px 14px rgba(0,0,0,.25);display:grid;place-items:center}
+.launcher{width:56px;height:56px;border-radius:50%;border:0;cursor:pointer;background:var(--baton-color,#1f4f99);color:var(--baton-on-color,#fff);box-shadow:0 4px 14px rgba(0,0,0,.25);display:grid;place-items:center}
 .launcher:focus-visible{outline:3px solid #111;outline-offset:3px}
 .launcher svg{width:28px;height:28px}`;
 
@@ -22,15 +28,24 @@ class BatonChatElement extends HTMLElement {
   private app?: Promise<AppController>;
   private launcher?: HTMLButtonElement;
   private pendingToken?: string | null;
+  private brand: Promise<ServerBrand | null> = Promise.resolve(null);
 
   connectedCallback() {
     if (this.shadowRoot) return;
     const root = this.attachShadow({ mode: 'open' });
-    const color = this.dataset.color;
-    if (color) this.style.setProperty('--baton-color', color);
+    const d = this.dataset;
+    paintBrand(this, d.color);
+    // The workspace's brand (studio settings), unless the page's data-* attributes set all of it.
+    const server = (d.server ?? new URL(appUrl).origin).replace(/\/+$/, '');
+    if (!(d.name && d.color && d.greeting)) this.brand = fetchBrand(server);
     root.innerHTML = `<style>${css}</style><button class="launcher" part="launcher" aria-expanded="false" aria-haspopup="dialog"><svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg></button>`;
     const launcher = root.querySelector('button') as HTMLButtonElement;
-    launcher.setAttribute('aria-label', `Open chat${this.dataset.name ? ` with ${this.dataset.name}` : ''}`);
+    const label = (name?: string) => launcher.setAttribute('aria-label', `Open chat${name ? ` with ${name}` : ''}`);
+    label(d.name);
+    void this.brand.then((b) => {
+      paintBrand(this, d.color ?? b?.color);
+      if (launcher.getAttribute('aria-expanded') === 'false') label(d.name ?? b?.name);
+    });
     launcher.addEventListener('click', () => void this.toggle());
     this.launcher = launcher;
     this.dispatchEvent(new CustomEvent('baton:ready', { bubbles: true, composed: true }));
@@ -62,7 +77,7 @@ class BatonChatElement extends HTMLElement {
 
   private load(): Promise<AppController> {
     this.app ??= import(/* @vite-ignore */ appUrl).then(async (m: { mount: Mount }) => {
-      const app = m.mount(this, this.shadowRoot as ShadowRoot, this.launcher as HTMLButtonElement);
+      const app = m.mount(this, this.shadowRoot as ShadowRoot, this.launcher as HTMLButtonElement, this.brand);
       if (this.pendingToken !== undefined) await app.setCustomerToken(this.pendingToken);
       return app;
     });

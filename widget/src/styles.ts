@@ -3,7 +3,7 @@ export const panelCss = `
 .panel{position:absolute;bottom:72px;right:0;width:min(380px,calc(100vw - 40px));height:min(600px,calc(100vh - 110px));display:flex;flex-direction:column;background:#fff;color:#1a1a1a;border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.25);overflow:hidden}
 :host([data-position=left]) .panel{right:auto;left:0}
 .panel[hidden]{display:none}
-.head{display:flex;align-items:center;gap:8px;padding:12px 14px;background:var(--baton-color,#1f4f99);color:#fff}
+.head{display:flex;align-items:center;gap:8px;padding:12px 14px;background:var(--baton-color,#1f4f99);color:var(--baton-on-color,#fff)}
 .head h2{font-size:16px;margin:0;flex:1}
 .head .conn{font-size:12px;opacity:.9}
 button{font:inherit;cursor:pointer}
@@ -12,7 +12,7 @@ button{font:inherit;cursor:pointer}
 .log{flex:1;overflow-y:auto;padding:14px;display:flex;flex-direction:column;gap:8px;background:#f6f7f9}
 .items{display:flex;flex-direction:column;gap:8px}
 .msg{max-width:85%;padding:8px 12px;border-radius:12px;white-space:pre-wrap;overflow-wrap:anywhere}
-.user{align-self:flex-end;background:var(--baton-color,#1f4f99);color:#fff;border-bottom-right-radius:4px}
+.user{align-self:flex-end;background:var(--baton-color,#1f4f99);color:var(--baton-on-color,#fff);border-bottom-right-radius:4px}
 .assistant{align-self:flex-start;background:#fff;border:1px solid #dde1e6;border-bottom-left-radius:4px}
 .assistant.streaming::after{content:'▍';opacity:.6}
 .status{align-self:flex-start;font-size:13px;color:#4a5360;display:flex;gap:6px;align-items:center}
@@ -30,10 +30,10 @@ button{font:inherit;cursor:pointer}
 .badge{display:inline-block;padding:1px 8px;border-radius:9px;background:#e6eefc;color:#173f7a;font-size:12px;font-weight:600;text-transform:capitalize}
 .typing{padding:4px 14px;font-size:13px;color:#4a5360;min-height:18px;background:#f6f7f9}
 .quick{display:flex;gap:8px;padding:8px 14px 0;flex-wrap:wrap}
-.quick button{border:1px solid var(--baton-color,#1f4f99);color:var(--baton-color,#1f4f99);background:#fff;border-radius:16px;padding:5px 12px}
+.quick button{border:2px solid var(--baton-color,#1f4f99);color:#1a1a1a;background:#fff;border-radius:16px;padding:5px 12px}
 form{display:flex;gap:8px;padding:10px 14px;border-top:1px solid #dde1e6}
 textarea{flex:1;resize:none;font:inherit;padding:8px 10px;border:1px solid #8a939e;border-radius:8px;min-height:20px;max-height:120px}
-form button{background:var(--baton-color,#1f4f99);color:#fff;border:0;border-radius:8px;padding:0 14px}
+form button{background:var(--baton-color,#1f4f99);color:var(--baton-on-color,#fff);border:0;border-radius:8px;padding:0 14px}
 form button:disabled{opacity:.6;cursor:default}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:480px){

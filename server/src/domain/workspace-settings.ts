@@ -4,6 +4,19 @@ import { type BusinessHours, businessHoursSchema } from './business-hours.js';
 /** What a second message does while a run of the same conversation is active. */
 export const doubleTextingPolicies = ['queue', 'reject', 'interrupt'] as const;
 
+/** How the storefront widget presents the shop: public, served to any page that embeds the widget. */
+export const brandSchema = z.object({
+  name: z.string().trim().min(1, 'name is required').max(60),
+  color: z
+    .string()
+    .trim()
+    .regex(/^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i, 'colour is a hex colour such as #1f4f99'),
+  greeting: z.string().trim().min(1, 'greeting is required').max(300),
+});
+export type Brand = z.infer<typeof brandSchema>;
+
+export const defaultBrand: Brand = { name: 'Support', color: '#1f4f99', greeting: 'Hi! How can we help you today?' };
+
 export const workspaceSettingsSchema = z.object({
   brandVoice: z.string().trim().min(1, 'brand voice is required').max(4_000),
   refusalMessage: z.string().trim().min(1, 'refusal message is required').max(1_000),
@@ -13,6 +26,7 @@ export const workspaceSettingsSchema = z.object({
   defaultAgent: z.string().min(1),
   doubleTexting: z.enum(doubleTextingPolicies),
   agentAssist: z.boolean(),
+  brand: brandSchema,
 });
 export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
 
@@ -47,4 +61,5 @@ export const defaultSettings: WorkspaceSettings = {
   defaultAgent: 'GeneralSupportAgent',
   doubleTexting: 'queue',
   agentAssist: true,
+  brand: defaultBrand,
 };

@@ -126,8 +126,30 @@ describe('the reference routing set (written from tau-bench tasks and the seed, 
     console.log(`routing.jsonl: ${formatRoutingReport(own)[0]}`);
     console.log(`routing-reference.jsonl: ${formatRoutingReport(ref)[0]}`);
     expect(own.accuracy).toBeGreaterThanOrEqual(0.9);
-    // Target 90%; measured 88% (44/50) when the set was written. A floor, so that a regression shows.
-    expect(ref.accuracy).toBeGreaterThanOrEqual(0.88);
+    expect(ref.accuracy).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe('the held-out routing set (written from the cards alone; its check half is only ever scored)', () => {
+  const text = readFileSync(new URL('../../fixtures/routing-heldout.jsonl', import.meta.url), 'utf8');
+  const heldOut = parseRoutingCases(text);
+  const half = (tag: string) => heldOut.filter((c) => c.tags?.includes(tag));
+
+  it('says how it was written, and splits into dev messages and a check half', () => {
+    expect(text.split('\n')[0]).toMatch(/^# A third routing set, held out/);
+    expect(half('dev').length).toBeGreaterThanOrEqual(40);
+    expect(half('check').length).toBeGreaterThanOrEqual(40);
+    expect(half('dev').length + half('check').length).toBe(heldOut.length);
+  });
+
+  it("prints both halves' accuracy in the CI output, each at least 90%", async () => {
+    const planner = createEvalPlanner();
+    const dev = await evaluateRouting(half('dev'), planner);
+    const check = await evaluateRouting(half('check'), planner);
+    console.log(`routing-heldout.jsonl (dev): ${formatRoutingReport(dev)[0]}`);
+    console.log(`routing-heldout.jsonl (check): ${formatRoutingReport(check)[0]}`);
+    expect(dev.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(check.accuracy).toBeGreaterThanOrEqual(0.9);
   });
 });
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { BusinessHours } from '../../domain/business-hours.js';
-import { doubleTextingPolicies } from '../../domain/workspace-settings.js';
+import { type Brand, defaultBrand, doubleTextingPolicies } from '../../domain/workspace-settings.js';
 
 /** One row (id = 1): the workspace's shared context for every agent. */
 export const workspaceSettings = pgTable('workspace_settings', {
@@ -15,6 +15,8 @@ export const workspaceSettings = pgTable('workspace_settings', {
   doubleTexting: text('double_texting', { enum: doubleTextingPolicies }).notNull().default('queue'),
   /** Agent assist: draft a suggested reply for the colleague who owns a conversation (costs model calls). */
   agentAssist: boolean('agent_assist').notNull().default(true),
+  /** The storefront widget's name, colour and greeting (public). */
+  brand: jsonb('brand').$type<Brand>().notNull().default(defaultBrand),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 export type WorkspaceSettingsRow = typeof workspaceSettings.$inferSelect;

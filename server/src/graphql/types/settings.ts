@@ -1,5 +1,5 @@
 import { type BusinessHours, describeBusinessHours, isOpenAt, weekdays } from '../../domain/business-hours.js';
-import type { WorkspaceSettings } from '../../domain/workspace-settings.js';
+import type { Brand, WorkspaceSettings } from '../../domain/workspace-settings.js';
 import { doubleTextingPolicies } from '../../domain/workspace-settings.js';
 import { ValidationError } from '../../errors.js';
 import { builder } from '../builder.js';
@@ -28,6 +28,16 @@ const BusinessHoursRef = builder.objectRef<BusinessHours>('BusinessHours').imple
   }),
 });
 
+const BrandRef = builder.objectRef<Brand>('Brand').implement({
+  description:
+    "How the storefront widget presents the shop: the name in its title, the colour of its launcher, header and buttons, and the greeting of an empty chat. A page's data-* attributes override each.",
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    color: t.exposeString('color', { description: 'A hex colour, e.g. "#1f4f99".' }),
+    greeting: t.exposeString('greeting'),
+  }),
+});
+
 const SettingsRef = builder.objectRef<WorkspaceSettings>('Settings').implement({
   description:
     "The workspace's shared context: every agent gets the brand voice; the planner refuses with the refusal message.",
@@ -42,7 +52,13 @@ const SettingsRef = builder.objectRef<WorkspaceSettings>('Settings').implement({
     agentAssist: t.exposeBoolean('agentAssist', {
       description: 'Draft a suggested reply for the colleague who owns a conversation (costs model calls).',
     }),
+    brand: t.field({ type: BrandRef, resolve: (s) => s.brand }),
   }),
+});
+
+const BrandInput = builder.inputType('BrandInput', {
+  description: 'Fields left out keep their value.',
+  fields: (t) => ({ name: t.string(), color: t.string(), greeting: t.string() }),
 });
 
 const IntervalInput = builder.inputType('OpeningIntervalInput', {
@@ -70,6 +86,7 @@ const SettingsInput = builder.inputType('UpdateSettingsInput', {
     defaultAgent: t.string(),
     doubleTexting: t.field({ type: DoubleTexting }),
     agentAssist: t.boolean(),
+    brand: t.field({ type: BrandInput }),
   }),
 });
 
@@ -79,6 +96,12 @@ builder.queryFields((t) => ({
     authScopes: { reader: true },
     resolve: (_r, _a, ctx) => ctx.services.settings.get(),
   }),
+  brand: t.field({
+    type: BrandRef,
+    description:
+      'The brand the storefront widget shows. Public: any page may read it without credentials, like the widget itself.',
+    resolve: async (_r, _a, ctx) => (await ctx.services.settings.get()).brand,
+  }),
 }));
 
 builder.mutationFields((t) => ({
@@ -86,8 +109,12 @@ builder.mutationFields((t) => ({
     type: SettingsRef,
     authScopes: { admin: true },
     args: { input: t.arg({ type: SettingsInput, required: true }) },
-    resolve: (_r, { input }, ctx) => {
-      const { businessHours, ...rest } = input;
+    resolve: async (_r, { input }, ctx) => {
+      const { businessHours, brand: brandPatch, ...rest } = input;
+      const given = Object.fromEntries(
+        Object.entries(brandPatch ?? {}).filter(([, v]) => v !== null && v !== undefined),
+      );
+      const brand = brandPatch ? { ...(await ctx.services.settings.get()).brand, ...given } : undefined;
       const weekly = businessHours
         ? {
             timeZone: businessHours.timeZone,
@@ -100,12 +127,10 @@ builder.mutationFields((t) => ({
         (d) => !(weekdays as readonly string[]).includes(d.day.toLowerCase()),
       );
       if (unknownDay !== undefined && unknownDay >= 0)
-        return Promise.reject(
-          new ValidationError([
-            { field: `input.businessHours.days.${unknownDay}.day`, message: 'day is one of mon … sun' },
-          ]),
-        );
-      return ctx.services.settings.update({ ...rest, businessHours: weekly });
+        throw new ValidationError([
+          { field: `input.businessHours.days.${unknownDay}.day`, message: 'day is one of mon … sun' },
+        ]);
+      return ctx.services.settings.update({ ...rest, businessHours: weekly, brand });
     },
   }),
 }));

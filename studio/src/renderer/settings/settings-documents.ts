@@ -8,6 +8,11 @@ export const SettingsFields = graphql(`
     defaultAgent
     doubleTexting
     humanTransferScenarios
+    brand {
+      name
+      color
+      greeting
+    }
     businessHours {
       timeZone
       summary

@@ -4,6 +4,7 @@ import { type FormErrors, fieldError, noErrors, toFormErrors } from '../graphql/
 import { useUnsavedChanges } from '../shell/router.js';
 import { Field } from '../ui/field.js';
 import { ListInput } from '../ui/list-input.js';
+import { type BrandDraft, BrandFields } from './brand-fields.js';
 import { BusinessHoursFields, type HoursDraft } from './business-hours-fields.js';
 import { type SettingsData, UpdateSettingsMutation } from './settings-documents.js';
 
@@ -17,6 +18,7 @@ interface Draft {
   doubleTexting: SettingsData['doubleTexting'];
   humanTransferScenarios: string[];
   businessHours: HoursDraft;
+  brand: BrandDraft;
 }
 
 const toDraft = (s: SettingsData): Draft => ({
@@ -26,6 +28,7 @@ const toDraft = (s: SettingsData): Draft => ({
   defaultAgent: s.defaultAgent,
   doubleTexting: s.doubleTexting,
   humanTransferScenarios: [...s.humanTransferScenarios],
+  brand: { name: s.brand.name, color: s.brand.color, greeting: s.brand.greeting },
   businessHours: {
     timeZone: s.businessHours.timeZone,
     days: weekdays.map((day) => ({
@@ -38,7 +41,10 @@ const toDraft = (s: SettingsData): Draft => ({
   },
 });
 
-/** The shared context every agent gets: brand voice, refusal and apology, hours, transfer scenarios, default agent. */
+/**
+ * The shared context every agent gets (brand voice, refusal and apology, hours, transfer scenarios, default agent),
+ * and the storefront widget's brand.
+ */
 export function WorkspaceSettingsForm({ settings, agents }: { settings: SettingsData; agents: string[] }) {
   const [saved, setSaved] = useState(() => toDraft(settings));
   const [draft, setDraft] = useState(saved);
@@ -169,6 +175,10 @@ export function WorkspaceSettingsForm({ settings, agents }: { settings: Settings
         <h2>Business hours</h2>
         <p className="muted">{settings.businessHours.summary}</p>
         <BusinessHoursFields value={draft.businessHours} onChange={(v) => set('businessHours', v)} error={err} />
+      </section>
+      <section className="form-section" id="brand">
+        <h2>Storefront widget</h2>
+        <BrandFields value={draft.brand} onChange={(v) => set('brand', v)} error={err} />
       </section>
       <div className="save-bar">
         {notice && !dirty && (

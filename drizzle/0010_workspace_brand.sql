@@ -1,0 +1,1 @@
+ALTER TABLE "workspace_settings" ADD COLUMN "brand" jsonb DEFAULT '{"name":"Support","color":"#1f4f99","greeting":"Hi! How can we help you today?"}'::jsonb NOT NULL;

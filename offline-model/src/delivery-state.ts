@@ -1,0 +1,45 @@
+import type { CardSummary } from './plan-brief.js';
+import type { ScoredClause } from './routing-principles.js';
+
+/** The shopper says the order has not reached them yet: it has not shipped, or has not arrived. */
+const NOT_YET_DELIVERED =
+  /\b(?:before|until) (?:it|they|the order|my order) (?:ships?|arrives?|is (?:shipped|delivered|sent)|goes out|leaves)\b|\b(?:has ?n[o']?t|have ?n[o']?t|hasnt|havent|did ?n[o']?t|didnt|not yet|never|still not)\s+(?:been\s+)?(?:shipped|arrived|arrive|delivered|come|came|received|receive|got|gotten)\b|\bstill (?:pending|processing)\b|\bnot (?:shipped|delivered) yet\b/i;
+const REFERS_BACK = /\b(?:it|they|them)\b/i;
+
+/** A card that says it only handles delivered orders ("returns ... of delivered orders", "a delivered item"). */
+export function handlesOnlyDelivered(card: CardSummary): boolean {
+  const text = `${card.description} ${card.skills.join(' ')}`;
+  return /\bdelivered (?:orders?|items?)\b|\ba delivered\b/i.test(text) && !/\bpending\b|\bnot shipped\b/i.test(text);
+}
+
+/** A card that says it changes orders that have not shipped ("cancel a pending order", "an order that has not shipped"). */
+export function handlesUndelivered(card: CardSummary): boolean {
+  return /\bpending\b|\bnot shipped\b|\bhas not shipped\b/i.test(`${card.description} ${card.skills.join(' ')}`);
+}
+
+/** Changes a shopper asks of an order (as the planner classifies them). */
+const ORDER_CHANGES: ReadonlySet<string> = new Set(['return', 'exchange', 'refund', 'modify_items', 'cancel']);
+
+/**
+ * An order that has not reached the shopper cannot be a matter for a card that handles delivered orders only: in a
+ * clause that says so ("can I swap them before they ship?", "my order hasn't arrived"), and in the clause before it
+ * when it says so of "it", such cards lose their claim. A change asked of such an order goes to the card that
+ * changes orders that have not shipped; anything else to the next best card.
+ */
+export function applyDeliveryState(cards: readonly CardSummary[], clauses: ScoredClause[]): void {
+  const deliveredOnly = new Set(cards.filter(handlesOnlyDelivered).map((c) => c.name));
+  if (!deliveredOnly.size) return;
+  const beforeDelivery = cards.find((c) => handlesUndelivered(c) && !deliveredOnly.has(c.name))?.name;
+  const undelivered = clauses.map((c) => NOT_YET_DELIVERED.test(c.text));
+  clauses.forEach((c, i) => {
+    const next = clauses[i + 1];
+    if (next && undelivered[i + 1] && REFERS_BACK.test(next.text) && !REFERS_BACK.test(c.text)) undelivered[i] = true;
+  });
+  clauses.forEach((c, i) => {
+    if (!undelivered[i]) return;
+    c.scores = c.scores.filter((s) => !deliveredOnly.has(s.agent));
+    if (beforeDelivery && c.agent && ORDER_CHANGES.has(c.intent ?? '')) c.agent = beforeDelivery;
+    else if (c.agent && deliveredOnly.has(c.agent))
+      c.agent = c.scores[0] && c.scores[0].score > 0 ? c.scores[0].agent : undefined;
+  });
+}

@@ -1,0 +1,22 @@
+/**
+ * What a message says by its shape rather than its words. "200 water bottles" is a bulk purchase whether
+ * or not the shopper writes "bulk": a count that no household buys is a sales enquiry.
+ */
+
+/** From this many units of one thing, a purchase is bulk. */
+const BULK_QUANTITY = 20;
+/** Counts of these are amounts of time, money or measure, not of goods. */
+const NOT_GOODS =
+  /^(days?|weeks?|months?|years?|hours?|hrs|minutes?|mins|seconds?|dollars?|bucks|euros?|pounds?|percent|times|miles?|km|inch(es)?|cm|mm|kg|kgs|lbs?|ounces?|oz|gb|tb|mb|gigabytes?|megabytes?|terabytes?|watts?|volts?|degrees?|pixels?|pages|people|persons?|guests?)$/;
+
+/** Words the text implies by its shape, to be scored as if written ("bulk" for a count of hundreds). */
+export function requestConcepts(text: string): string[] {
+  const out: string[] = [];
+  const counts = text.toLowerCase().matchAll(/(?<![$#\w.])(\d{2,6})\s+(?:[a-z-]+\s+){0,2}?([a-z-]+s)\b/g);
+  for (const [, n, unit] of counts) {
+    const before = text.slice(0, text.toLowerCase().indexOf(n!)).toLowerCase();
+    if (Number(n) >= BULK_QUANTITY && !NOT_GOODS.test(unit!) && !/\b(size|sizes|no|number|zip)\s*$/.test(before))
+      out.push('bulk');
+  }
+  return [...new Set(out)];
+}

@@ -1,0 +1,190 @@
+import type { CardIndex, CardScore } from './card-scorer.js';
+import type { Entities } from './entity-extractor.js';
+import { isAccountCompromise } from './message-checks.js';
+import type { TaskIntent } from './task-intent.js';
+import { stem } from './text-features.js';
+
+/**
+ * How the planner's clauses are routed beyond their scores: principles that hold whatever the cards' exact
+ * words (policy questions vs doing the thing, someone else on the account, the story of an escalation), and how
+ * pieces without a request of their own join a neighbour.
+ */
+
+/** A clause whose score for a neighbour's agent is this close to its own best belongs with the neighbour. */
+const NEIGHBOUR_RATIO = 0.6;
+
+export interface ScoredClause {
+  text: string;
+  intent?: TaskIntent;
+  entities: Entities;
+  scores: CardScore[];
+  smallTalk: boolean;
+  question: boolean;
+  words: string[];
+  agent?: string;
+}
+
+/**
+ * "I ordered the wrong colour chair, can I change it before it ships?": the first piece leans to
+ * returns on its own, but scores nearly as well for the second piece's agent, which is clear-cut.
+ * Such a piece joins its clear-cut neighbour.
+ */
+export function joinAmbiguousNeighbours(clauses: ScoredClause[]): void {
+  const scoreFor = (c: ScoredClause, agent: string) => c.scores.find((s) => s.agent === agent)?.score ?? 0;
+  // A question asks for itself unless its own words favour the neighbour's agent; a statement ("I ordered the
+  // wrong colour chair") or a bare fragment ("... also bought what?") is context for its neighbour.
+  const ambiguousWith = (c: ScoredClause, agent: string) =>
+    c.agent !== undefined &&
+    (!c.question || scoreFor(c, agent) > scoreFor(c, c.agent)) &&
+    scoreFor(c, agent) > 0 &&
+    c.agent !== agent &&
+    scoreFor(c, agent) >= NEIGHBOUR_RATIO * scoreFor(c, c.agent);
+  for (let i = 0; i + 1 < clauses.length; i++) {
+    const [a, b] = [clauses[i]!, clauses[i + 1]!];
+    if (!a.agent || !b.agent || a.agent === b.agent) continue;
+    const aLeans = ambiguousWith(a, b.agent);
+    const bLeans = ambiguousWith(b, a.agent);
+    if (aLeans && !bLeans) a.agent = b.agent;
+    else if (bLeans && !aLeans) b.agent = a.agent;
+  }
+}
+
+/** Words by which a card says it owns a kind of work, whatever else its skills list. */
+const OWNER_WORDS = {
+  knowledge: ['policy', 'faq', 'question', 'knowledge', 'information'],
+  search: ['search', 'find', 'available', 'stock', 'catalogue'],
+  human: ['human', 'person', 'talk', 'complaint', 'escalation'],
+} as const;
+
+/** The card that most clearly owns a kind of work, by the owner words on it; undefined when none has any. */
+function ownerOf(index: CardIndex, kind: keyof typeof OWNER_WORDS): string | undefined {
+  const stems = OWNER_WORDS[kind].map(stem);
+  let best: { name: string; n: number } | undefined;
+  for (const p of index.profiles) {
+    const n = stems.filter((s) => p.terms.has(s)).length;
+    if (n > 0 && (!best || n > best.n)) best = { name: p.name, n };
+  }
+  return best?.name;
+}
+
+/** A first-person request to do something ("I want to", "please", "can you"), as opposed to asking how things work. */
+const REQUEST_WORDS =
+  /\b(i want|i'd like|i would like|i need|i wish|please|can you|could you|help me|let me|i'm trying|i am trying|want to|need to)\b/i;
+/** "something I bought", "items I ordered": any such thing, not one of the shopper's. */
+const GENERIC_OBJECT =
+  /\b(?:something|anything|an item|items|a product|products|stuff|things)\s+(?:that\s+)?i\s+(?:just\s+)?(?:received|bought|ordered|got)\b/gi;
+/** Words that point at nothing of the shopper's: "is it possible", "my money back" (the money is the question). */
+const NO_REFERENT =
+  /\b(?:is|was|would|will|does|do) it (?:possible|ok|okay|allowed|true|normal|free|cost|take)\b|\bmy money\b/gi;
+const REFERS_TO_THING = /\b(my|it|them|this|that|these|those|mine)\b|\bi (just )?(received|bought|ordered|got)\b/i;
+/** An add-on to something the shopper has or looks at: "to go with", "for my", "bought together". */
+const ADD_ON =
+  /\b(with|for my|to my|bought|ordered|got|together|bundles?|accessor\w*|complement\w*|match\w*|pair\w*)\b/i;
+
+/**
+ * Routing principles that hold whatever the cards' exact words:
+ * - someone else acting on the shopper's account is a security matter for a person;
+ * - a question about how things work (a policy, a time limit), with nothing of the shopper's to act on,
+ *   is answered from the knowledge base, not by the card that would do the thing;
+ * - "recommend X" with nothing bought to add it to is a product search.
+ */
+export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], message: string): void {
+  const human = ownerOf(index, 'human');
+  const knowledge = ownerOf(index, 'knowledge');
+  const search = ownerOf(index, 'search');
+  const compromised = isAccountCompromise(message);
+  for (const c of clauses) {
+    if (!c.agent) {
+      if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
+      continue;
+    }
+    const e = c.entities;
+    const ownThing =
+      e.orderIds.length + e.itemIds.length + e.productIds.length > 0 ||
+      REFERS_TO_THING.test(c.text.replace(GENERIC_OBJECT, ' ').replace(NO_REFERENT, ' '));
+    if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
+    else if (
+      knowledge &&
+      (c.question || /\bpolic/i.test(c.text)) &&
+      !ownThing &&
+      !REQUEST_WORDS.test(c.text) &&
+      e.products.length === 0 &&
+      ['return', 'refund', 'exchange', 'cancel', 'knowledge', 'track', 'unknown'].includes(c.intent ?? '')
+    )
+      c.agent = knowledge;
+    else if (search && /\b(recommend|suggest)/i.test(c.text) && e.products.length > 0 && !ADD_ON.test(c.text))
+      c.agent = search;
+  }
+}
+
+const ORDER_ACTIONS: ReadonlySet<TaskIntent> = new Set(['cancel', 'return', 'exchange', 'modify_items', 'address']);
+const CONSEQUENCE: ReadonlySet<TaskIntent> = new Set(['refund', 'payment', 'unknown', 'knowledge']);
+
+/**
+ * A piece that only follows from an order action next to it joins that action: the refund of a cancellation
+ * or a return ("cancel it and give me a full refund"), how it is paid back ("I want store credit"), the
+ * story behind it ("found it for half the price elsewhere"), or the same action said twice.
+ */
+export function joinDependentClauses(clauses: ScoredClause[]): void {
+  const action = (c?: ScoredClause) => (c?.agent && c.intent && ORDER_ACTIONS.has(c.intent) ? c : undefined);
+  const story = (c: ScoredClause) =>
+    !c.question &&
+    /\b(bought|found|paid|saw|elsewhere|another store|other store)\b/i.test(c.text) &&
+    !REQUEST_WORDS.test(c.text) &&
+    c.entities.orderIds.length === 0 &&
+    ['product_search', 'product_detail', 'recommend', 'knowledge', 'unknown'].includes(c.intent ?? '');
+  for (let i = 0; i < clauses.length; i++) {
+    const c = clauses[i]!;
+    if (!c.agent || (c.intent && ORDER_ACTIONS.has(c.intent) && c.entities.orderIds.length)) continue;
+    const next = action(clauses[i + 1]);
+    const prev = action(clauses[i - 1]);
+    const neighbour = prev ?? next;
+    if (!neighbour || neighbour.agent === c.agent) continue;
+    // A refund of something it names itself ("a refund for the damaged kettle") is a request of its own.
+    const consequence =
+      !c.question &&
+      c.entities.orderIds.length === 0 &&
+      c.entities.products.length === 0 &&
+      CONSEQUENCE.has(c.intent ?? 'unknown');
+    const sameAction = c.intent !== undefined && c.intent === neighbour.intent;
+    if (consequence || sameAction || story(c)) c.agent = neighbour.agent;
+  }
+}
+
+/**
+ * "This is the third time I'm asking, nobody helps, get me a real person": next to a request for a person,
+ * statements that ask for nothing themselves (no question, no request words, nothing of the shopper's named, no
+ * action) are the reason for the escalation, and go to the person with it.
+ */
+export function joinEscalationStory(index: CardIndex, clauses: ScoredClause[]): void {
+  const human = ownerOf(index, 'human');
+  if (!human || !clauses.some((c) => c.agent === human && c.intent === 'human')) return;
+  for (const c of clauses) {
+    const e = c.entities;
+    const names = e.orderIds.length + e.itemIds.length + e.productIds.length + e.products.length + e.emails.length;
+    if (
+      c.agent &&
+      c.agent !== human &&
+      !c.question &&
+      names === 0 &&
+      !REQUEST_WORDS.test(c.text) &&
+      ['knowledge', 'unknown', 'greeting'].includes(c.intent ?? 'unknown')
+    )
+      c.agent = human;
+  }
+}
+
+/** Words of a grievance: a request for a person with one of these is an escalation, whatever else is asked. */
+const GRIEVANCE =
+  /\b(complain\w*|upset|angry|furious|frustrat\w*|ridiculous|unacceptable|terrible|awful|worst|manager|supervisor|again)\b/i;
+
+/**
+ * "We need 150 yoga mats, who can I talk to about pricing?": in a sales enquiry, asking for a person is asking
+ * for a sales contact, which the card that takes the enquiry arranges. A grievance still goes to a person.
+ */
+export function joinSalesContact(index: CardIndex, clauses: ScoredClause[]): void {
+  const human = ownerOf(index, 'human');
+  const enquiry = clauses.find((c) => c.agent && c.agent !== human && c.intent === 'bulk');
+  if (!human || !enquiry) return;
+  for (const c of clauses) if (c.agent === human && !GRIEVANCE.test(c.text)) c.agent = enquiry.agent;
+}
