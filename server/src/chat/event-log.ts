@@ -1,5 +1,7 @@
 import type { EventBus } from '../db/event-bus.js';
+import type { OwnerTransition } from '../db/owner-transition.js';
 import type { RunPatch, RunRepository } from '../db/run-repository.js';
+import type { ConversationOwnerRow } from '../db/schema/desk.js';
 import { type BatonEvent, type NewEvent, transientEventTypes } from '../domain/events.js';
 
 /**
@@ -9,7 +11,7 @@ import { type BatonEvent, type NewEvent, transientEventTypes } from '../domain/e
  */
 export class EventLog {
   constructor(
-    private readonly runs: Pick<RunRepository, 'append'>,
+    private readonly runs: Pick<RunRepository, 'append' | 'appendOwnerChange'>,
     readonly bus: EventBus,
   ) {}
 
@@ -24,6 +26,18 @@ export class EventLog {
     return batch.map((e) =>
       transientEventTypes.has(e.type) ? ({ ...e, id: null, seq: null, createdAt: now } as BatonEvent) : stored[i++]!,
     );
+  }
+
+  /**
+   * Stores the events of an ownership change together with the change (one commit); undefined, and
+   * nothing stored, when the change does not apply. Publish the events after.
+   */
+  appendOwnerChange(
+    batch: readonly NewEvent[],
+    transition: OwnerTransition,
+    options?: { stampTicket?: boolean },
+  ): Promise<{ events: BatonEvent[]; owner: ConversationOwnerRow } | undefined> {
+    return this.runs.appendOwnerChange(batch, transition, options);
   }
 
   publish(events: readonly BatonEvent[]): void {

@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { type CombinedError, useMutation, useQuery } from 'urql';
 import { toFormErrors } from '../graphql/field-errors.js';
 import type { StudioEventOf } from '../lib/baton-event.js';
 import { useConversationEvents } from '../playground/use-conversation-events.js';
 import { useRouter } from '../shell/router.js';
 import { EmptyState } from '../ui/empty-state.js';
+import { currentOwner, handOffCount, type OwnerView } from './current-ownership.js';
 import {
   ClaimMutation,
   DeskConversationQuery,
@@ -73,14 +74,17 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
     log.current?.scrollTo({ top: log.current.scrollHeight });
   }, [events.length]);
 
-  const ownershipEvents = events.filter((e) =>
-    ['HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESOLVED'].includes(e.type),
-  ).length;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: refetch when ownership changes or the queue moves
-  useEffect(() => refetch({ requestPolicy: 'network-only' }), [ownershipEvents, props.refresh, refetch]);
+  const handOffs = handOffCount(events);
+  const handOffsNow = useRef(handOffs);
+  handOffsNow.current = handOffs;
+  // The answer of this colleague's last claim / hand back / resolve, until a later hand-off event.
+  const [acted, setActed] = useState<{ owner: OwnerView; handOffs: number }>();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refetch the ticket and customer when ownership changes or the queue moves
+  useEffect(() => refetch({ requestPolicy: 'network-only' }), [handOffs, props.refresh, refetch]);
 
   const ownership = conversation.data?.conversation.ownership;
-  const mine = ownership?.state === 'HUMAN' && (!props.name || ownership.human === props.name);
+  const owner = currentOwner(events, acted, ownership ?? undefined);
+  const mine = owner?.state === 'HUMAN' && (!props.name || owner.human === props.name);
   const suggestion = useMemo(() => {
     const lastShopper = events.findLast((e) => e.type === 'MESSAGE' && e.data.role === 'user');
     const s = events.findLast((e): e is StudioEventOf<'SUGGESTION'> => e.type === 'SUGGESTION');
@@ -95,6 +99,14 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
     else refetch({ requestPolicy: 'network-only' });
     return !result.error;
   };
+  /** Claim, hand back or resolve: the answer is the new owner, shown at once. */
+  const change = (run: () => Promise<{ data?: Record<string, OwnerView>; error?: CombinedError }>) =>
+    act(async () => {
+      const result = await run();
+      const changed = result.data && Object.values(result.data)[0];
+      if (changed) setActed({ owner: { state: changed.state, human: changed.human }, handOffs: handOffsNow.current });
+      return result;
+    });
   const reply = async (text: string) => {
     if (!text.trim()) return;
     if (await act(() => send({ id, text, as }))) {
@@ -107,21 +119,21 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
     <>
       <section className="desk-conversation" aria-label="Conversation">
         <div className="desk-toolbar">
-          <span className="badge badge-gray">{ownership?.state ?? '…'}</span>
-          {ownership?.human && <span className="muted">{ownership.human}</span>}
+          <span className="badge badge-gray">{owner?.state ?? '…'}</span>
+          {owner?.human && <span className="muted">{owner.human}</span>}
           <span className="spacer" />
-          {ownership && ownership.state !== 'HUMAN' && (
-            <button type="button" className="btn btn-primary" onClick={() => act(() => claim({ id, as }))}>
+          {owner && owner.state !== 'HUMAN' && (
+            <button type="button" className="btn btn-primary" onClick={() => change(() => claim({ id, as }))}>
               Claim
             </button>
           )}
           {mine && (
-            <button type="button" className="btn" onClick={() => act(() => handBack({ id, as }))}>
+            <button type="button" className="btn" onClick={() => change(() => handBack({ id, as }))}>
               Hand back to bot
             </button>
           )}
-          {ownership && ownership.state !== 'RESOLVED' && (
-            <button type="button" className="btn" onClick={() => act(() => resolve({ id, as }))}>
+          {owner && owner.state !== 'RESOLVED' && (
+            <button type="button" className="btn" onClick={() => change(() => resolve({ id, as }))}>
               Resolve
             </button>
           )}
