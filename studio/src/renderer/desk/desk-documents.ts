@@ -16,6 +16,7 @@ export const OwnershipFields = graphql(`
       priority
       summary
       assignee
+      internalNote
     }
   }
 `);
@@ -112,3 +113,16 @@ export const ResolveMutation = graphql(
 `,
   [OwnershipFields],
 );
+
+export const UpdateTicketMutation = graphql(`
+  mutation UpdateTicket($id: ID!, $input: UpdateTicketInput!) {
+    updateTicket(id: $id, input: $input) {
+      id
+      status
+      priority
+      summary
+      assignee
+      internalNote
+    }
+  }
+`);

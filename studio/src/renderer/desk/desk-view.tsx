@@ -15,6 +15,7 @@ import {
 } from './desk-documents.js';
 import { DeskQueue } from './desk-queue.js';
 import { DeskTranscript } from './desk-transcript.js';
+import { TicketEditor } from './ticket-editor.js';
 
 const NAME_KEY = 'baton.desk.name';
 
@@ -224,13 +225,11 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
         )}
         <div className="panel-title">Ticket</div>
         {ownership?.ticket ? (
-          <p>
-            <span className="badge badge-blue">{ownership.ticket.status}</span>{' '}
-            <span className="badge badge-gray">{ownership.ticket.priority}</span>
-            <br />
-            {ownership.ticket.summary}
-            {ownership.ticket.assignee && <span className="cell-sub">Assigned to {ownership.ticket.assignee}</span>}
-          </p>
+          <TicketEditor
+            key={`${ownership.ticket.id}:${ownership.ticket.status}:${ownership.ticket.assignee}`}
+            ticket={ownership.ticket}
+            onSaved={() => refetch({ requestPolicy: 'network-only' })}
+          />
         ) : (
           <p className="muted">No ticket.</p>
         )}

@@ -8,6 +8,7 @@ export const SettingsFields = graphql(`
     defaultAgent
     doubleTexting
     humanTransferScenarios
+    agentAssist
     businessHours {
       timeZone
       summary

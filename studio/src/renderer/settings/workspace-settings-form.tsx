@@ -4,6 +4,7 @@ import { type FormErrors, fieldError, noErrors, toFormErrors } from '../graphql/
 import { useUnsavedChanges } from '../shell/router.js';
 import { Field } from '../ui/field.js';
 import { ListInput } from '../ui/list-input.js';
+import { Switch } from '../ui/switch.js';
 import { BusinessHoursFields, type HoursDraft } from './business-hours-fields.js';
 import { type SettingsData, UpdateSettingsMutation } from './settings-documents.js';
 
@@ -16,6 +17,7 @@ interface Draft {
   defaultAgent: string;
   doubleTexting: SettingsData['doubleTexting'];
   humanTransferScenarios: string[];
+  agentAssist: boolean;
   businessHours: HoursDraft;
 }
 
@@ -26,6 +28,7 @@ const toDraft = (s: SettingsData): Draft => ({
   defaultAgent: s.defaultAgent,
   doubleTexting: s.doubleTexting,
   humanTransferScenarios: [...s.humanTransferScenarios],
+  agentAssist: s.agentAssist,
   businessHours: {
     timeZone: s.businessHours.timeZone,
     days: weekdays.map((day) => ({
@@ -164,6 +167,14 @@ export function WorkspaceSettingsForm({ settings, agents }: { settings: Settings
             />
           )}
         </Field>
+      </section>
+      <section className="form-section" id="desk">
+        <h2>Desk</h2>
+        <Switch label="Agent assist" showLabel checked={draft.agentAssist} onChange={(v) => set('agentAssist', v)} />
+        <p className="field-hint">
+          While a colleague owns a conversation, the bot drafts a suggested reply to each shopper message, for the
+          colleague only; write tools are proposed, not run. Each suggestion costs model calls.
+        </p>
       </section>
       <section className="form-section" id="hours">
         <h2>Business hours</h2>
