@@ -72,12 +72,20 @@ export class DeskService {
           this.deps.logger.error({ err, conversationId: e.conversationId }, 'could not record the hand-off'),
         );
     });
-    await this.cache.start(this.deps.events.bus, () =>
-      this.deps.db
-        .select({ conversationId: conversationOwners.conversationId, state: conversationOwners.state })
+    await this.cache.start(this.deps.events.bus, async () => {
+      const rows = await this.deps.db
+        .select({
+          conversationId: conversationOwners.conversationId,
+          state: conversationOwners.state,
+          // The seq of the event that made the state, so that an older one the bus brings late is ignored.
+          seq: sql<number | string | null>`(select max(e.seq) from events e
+            where e.conversation_id = ${conversationOwners.conversationId}
+              and e.type in ('HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESOLVED'))`,
+        })
         .from(conversationOwners)
-        .where(inArray(conversationOwners.state, HELD)),
-    );
+        .where(inArray(conversationOwners.state, HELD));
+      return rows.map((r) => ({ ...r, seq: r.seq === null ? null : Number(r.seq) }));
+    });
   }
 
   stop(): void {
@@ -328,7 +336,7 @@ export class DeskService {
   ): Promise<Ownership | undefined> {
     const changed = await this.deps.events.appendOwnerChange(batch, transition, options);
     if (!changed) return undefined;
-    this.cache.set(changed.owner.conversationId, changed.owner.state);
+    this.cache.set(changed.owner.conversationId, changed.owner.state, changed.events.at(-1)!.seq!);
     this.deps.events.publish(changed.events);
     return view(changed.owner);
   }
