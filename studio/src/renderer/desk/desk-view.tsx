@@ -89,7 +89,7 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
   const suggestion = useMemo(() => {
     const lastShopper = events.findLast((e) => e.type === 'MESSAGE' && e.data.role === 'user');
     const s = events.findLast((e): e is StudioEventOf<'SUGGESTION'> => e.type === 'SUGGESTION');
-    if (!s || !s.id || dismissed.has(s.id)) return undefined;
+    if (!s?.id || dismissed.has(s.id)) return undefined;
     return lastShopper && String(s.data.messageEventId) === lastShopper.id ? s : undefined;
   }, [events, dismissed]);
 
