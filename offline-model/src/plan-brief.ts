@@ -21,7 +21,8 @@ export interface PlanBrief {
 const CARD_LINE = /^- ([A-Za-z0-9_-]+): (.*)$/;
 const SKILLS_LINE = /^\s+Skills: (.*)$/;
 const DEFAULT_AGENT = /small talk is one task for ([A-Za-z0-9_-]+)/;
-const AUTHOR_NOTE = /^\[System Note\] The assistant message above was authored by ([A-Za-z0-9_-]+)\./;
+/** Any author: an agent's name, or a person ("a support colleague, Dana"). */
+const AUTHOR_NOTE = /^\[System Note\] The assistant message above was authored by (.+)\.$/;
 
 /** Whether a request asks for a plan: structured output whose schema has `tasks`. */
 export function isPlanRequest(request: ChatRequest): boolean {

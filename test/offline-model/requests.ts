@@ -17,7 +17,10 @@ import { asCard } from './task-harness.js';
 export const builtins: AgentCard[] = builtinCards.map(asCard);
 
 /** One conversation turn as stored events: the shopper's and agents' messages, oldest first. */
-export type Turn = { role: 'user'; text: string } | { role: 'assistant'; text: string; agentName: string };
+export type Turn =
+  | { role: 'user'; text: string }
+  | { role: 'assistant'; text: string; agentName: string }
+  | { role: 'human'; text: string; author: string };
 
 function events(turns: Turn[]): BatonEvent[] {
   const at = new Date(0);
@@ -27,7 +30,7 @@ function events(turns: Turn[]): BatonEvent[] {
     conversationId: 'c',
     runId: `r${i + 1}`,
     agentName: t.role === 'assistant' ? t.agentName : undefined,
-    data: t.role === 'user' ? { role: 'user', text: t.text } : { role: 'assistant', text: t.text },
+    data: t.role === 'human' ? { role: 'human', text: t.text, author: t.author } : { role: t.role, text: t.text },
     createdAt: at,
   })) as BatonEvent[];
 }

@@ -1,5 +1,7 @@
 import type { EventBus } from '../db/event-bus.js';
+import type { OwnerTransition } from '../db/owner-transition.js';
 import type { RunPatch, RunRepository } from '../db/run-repository.js';
+import type { ConversationOwnerRow } from '../db/schema/desk.js';
 import { type BatonEvent, type NewEvent, transientEventTypes } from '../domain/events.js';
 
 /**
@@ -9,7 +11,7 @@ import { type BatonEvent, type NewEvent, transientEventTypes } from '../domain/e
  */
 export class EventLog {
   constructor(
-    private readonly runs: Pick<RunRepository, 'append'>,
+    private readonly runs: Pick<RunRepository, 'append' | 'appendOwnerChange'>,
     readonly bus: EventBus,
   ) {}
 
@@ -22,6 +24,18 @@ export class EventLog {
     const now = new Date();
     let i = 0;
     return batch.map((e) => (transientEventTypes.has(e.type) ? transientEvent(e, now) : stored[i++]!));
+  }
+
+  /**
+   * Stores the events of an ownership change together with the change (one commit); undefined, and
+   * nothing stored, when the change does not apply. Publish the events after.
+   */
+  appendOwnerChange(
+    batch: readonly NewEvent[],
+    transition: OwnerTransition,
+    options?: { stampTicket?: boolean },
+  ): Promise<{ events: BatonEvent[]; owner: ConversationOwnerRow } | undefined> {
+    return this.runs.appendOwnerChange(batch, transition, options);
   }
 
   /** Delivers stored events, and transient ones (see `transientEvent`), to every replica's subscribers. */

@@ -3,8 +3,10 @@ import { transientEventTypes } from '../domain/events.js';
 import { NotFoundError } from '../errors.js';
 import type { Database } from './client.js';
 import { EVENT_COLUMNS, rawToEvent } from './event-store.js';
+import { type OwnerTransition, ownerTransitionCtes, rawToOwner } from './owner-transition.js';
 import { jsonColumn, rawToRun, SqlParams } from './raw-rows.js';
 import type { RunMode, RunRow, RunStatus } from './schema/conversations.js';
+import type { ConversationOwnerRow } from './schema/desk.js';
 
 /** Run-row changes written in the same statement as a batch of events. Unset fields stay as they are. */
 export interface RunPatch {
@@ -58,8 +60,9 @@ export const ONE_RUNNING_RUN_INDEX = 'runs_one_running_per_conversation';
 const ACTIVE = `('PENDING', 'RUNNING', 'PAUSED')`;
 
 /**
- * Owns the SQL that writes a run's life: enqueue a message and its run, claim a run, append its events,
- * and keep its lease. Each statement is written once, here.
+ * Owns the SQL that writes a run's life: enqueue a message and its run, claim a run, append its events
+ * (with the ownership change they record, for the desk's), and keep its lease. Each statement is
+ * written once, here.
  *
  * Events get their position in the conversation (`seq`) from the conversation row's `last_seq`,
  * bumped in the same statement under the conversation's own lock (conversationLock): it orders one
@@ -198,35 +201,7 @@ export class RunRepository {
   async append(batch: readonly NewEvent[], run?: RunPatch): Promise<BatonEvent[]> {
     const stored = batch.filter((e) => !transientEventTypes.has(e.type));
     const p = new SqlParams();
-    const ctes: string[] = [];
-    if (stored.length) {
-      const conversationId = stored[0]!.conversationId;
-      if (stored.some((e) => e.conversationId !== conversationId))
-        throw new Error('an event batch belongs to one conversation');
-      const rows = stored.map((e, i) => ({
-        i,
-        run_id: e.runId ?? null,
-        task_id: e.taskId ?? null,
-        agent_name: e.agentName ?? null,
-        type: e.type,
-        data: e.data,
-      }));
-      const n = p.add(stored.length, 'int');
-      const conversation = p.add(conversationId, 'uuid');
-      ctes.push(
-        `lock as materialized (select ${conversationLock(conversation)} as locked)`,
-        `conv as (
-          update conversations c set last_seq = c.last_seq + ${n}, updated_at = now()
-          from lock where id = ${conversation} returning c.id, c.last_seq - ${n} as base)`,
-        `ins as (
-          insert into events (conversation_id, seq, run_id, task_id, agent_name, type, data)
-          select conv.id, conv.base + x.i + 1, x.run_id, x.task_id, x.agent_name, x.type, x.data
-          from conv, jsonb_to_recordset(${p.add(JSON.stringify(rows), 'text')}::jsonb)
-            as x(i int, run_id uuid, task_id text, agent_name text, type text, data jsonb)
-          order by x.i
-          returning ${EVENT_COLUMNS})`,
-      );
-    }
+    const ctes = stored.length ? eventCtes(stored, p) : [];
     if (run) ctes.push(runUpdate(run, p));
     if (!stored.length) {
       if (run) await this.database.query(`with ${ctes.join(', ')} select 1`, p.values);
@@ -235,6 +210,32 @@ export class RunRepository {
     const rows = await this.database.query(`with ${ctes.join(', ')} select * from ins order by seq`, p.values);
     if (rows.length !== stored.length) throw new NotFoundError(`No conversation ${stored[0]!.conversationId}`);
     return rows.map(rawToEvent);
+  }
+
+  /**
+   * Changes a conversation's owner and stores the events that say so, in one statement: the owner
+   * row, the hand-off's tickets and the events commit together, or nothing is written when the
+   * transition's guard fails (undefined). With `stampTicket`, each event's data gets the hand-off's
+   * `ticketId` as the row holds it.
+   */
+  async appendOwnerChange(
+    batch: readonly NewEvent[],
+    transition: OwnerTransition,
+    options: { stampTicket?: boolean } = {},
+  ): Promise<{ events: BatonEvent[]; owner: ConversationOwnerRow } | undefined> {
+    if (!batch.length || batch.some((e) => transientEventTypes.has(e.type)))
+      throw new Error('an ownership change stores at least one event, none of them transient');
+    const p = new SqlParams();
+    const ctes = eventCtes(batch, p, (conversation) => ({
+      ctes: ownerTransitionCtes(transition, conversation, p),
+      data: options.stampTicket ? `x.data || jsonb_build_object('ticketId', own.ticket_id)` : 'x.data',
+    }));
+    const rows = await this.database.query<Record<string, unknown> & { owner: unknown }>(
+      `with ${ctes.join(', ')} select ins.*, (select to_jsonb(own) from own) as owner from ins order by seq`,
+      p.values,
+    );
+    if (!rows.length) return undefined;
+    return { events: rows.map(rawToEvent), owner: rawToOwner(jsonColumn(rows[0]!.owner)) };
   }
 
   /** Extends the leases of these runs held by `owner`; returns the ones still held, with their status. */
@@ -306,6 +307,46 @@ export class RunRepository {
     );
     return rows.map((r) => ({ id: r.id, conversationId: r.conversation_id, status: r.status }));
   }
+}
+
+/**
+ * The CTEs that store a batch of one conversation's events (`ins`), numbered under the conversation's
+ * lock. With `gate`, its CTEs come right after the lock and the events are stored only when its
+ * `own` CTE returns a row (an ownership change that applied); `data` is the stored data expression.
+ */
+function eventCtes(
+  batch: readonly NewEvent[],
+  p: SqlParams,
+  gate?: (conversation: string) => { ctes: string[]; data: string },
+): string[] {
+  const conversationId = batch[0]!.conversationId;
+  if (batch.some((e) => e.conversationId !== conversationId))
+    throw new Error('an event batch belongs to one conversation');
+  const rows = batch.map((e, i) => ({
+    i,
+    run_id: e.runId ?? null,
+    task_id: e.taskId ?? null,
+    agent_name: e.agentName ?? null,
+    type: e.type,
+    data: e.data,
+  }));
+  const n = p.add(batch.length, 'int');
+  const conversation = p.add(conversationId, 'uuid');
+  const gated = gate?.(conversation);
+  return [
+    `lock as materialized (select ${conversationLock(conversation)} as locked)`,
+    ...(gated?.ctes ?? []),
+    `conv as (
+      update conversations c set last_seq = c.last_seq + ${n}, updated_at = now()
+      from lock${gated ? ', own' : ''} where id = ${conversation} returning c.id, c.last_seq - ${n} as base)`,
+    `ins as (
+      insert into events (conversation_id, seq, run_id, task_id, agent_name, type, data)
+      select conv.id, conv.base + x.i + 1, x.run_id, x.task_id, x.agent_name, x.type, ${gated?.data ?? 'x.data'}
+      from conv${gated ? ', own' : ''}, jsonb_to_recordset(${p.add(JSON.stringify(rows), 'text')}::jsonb)
+        as x(i int, run_id uuid, task_id text, agent_name text, type text, data jsonb)
+      order by x.i
+      returning ${EVENT_COLUMNS})`,
+  ];
 }
 
 /**

@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { EventLog } from '../chat/event-log.js';
 import type { Db } from '../db/client.js';
+import type { OwnerTransition } from '../db/owner-transition.js';
 import { type ConversationOwnerRow, conversationOwners, type OwnershipState } from '../db/schema/desk.js';
 import type { BatonEvent, NewEvent } from '../domain/events.js';
 import type { WorkspaceSettings } from '../domain/workspace-settings.js';
@@ -49,8 +50,9 @@ const HELD: OwnershipState[] = ['WAITING_FOR_HUMAN', 'HUMAN'];
 
 /**
  * Conversation ownership (BOT → WAITING_FOR_HUMAN → HUMAN → BOT or RESOLVED). Every transition is a
- * compare-and-set on the owner row, decided by the database, followed by its event: of two colleagues
- * claiming at once, one wins and the other gets CONFLICT. While a person owns a conversation or it waits
+ * compare-and-set on the owner row, decided by the database in the statement that stores its event
+ * (and updates the hand-off's tickets): of two colleagues claiming at once, one wins and the other
+ * gets CONFLICT, and no event is ever stored without its row change, or the other way round. While a person owns a conversation or it waits
  * for one, the shopper's messages are stored and delivered and no run starts.
  */
 export class DeskService {
@@ -70,12 +72,20 @@ export class DeskService {
           this.deps.logger.error({ err, conversationId: e.conversationId }, 'could not record the hand-off'),
         );
     });
-    await this.cache.start(this.deps.events.bus, () =>
-      this.deps.db
-        .select({ conversationId: conversationOwners.conversationId, state: conversationOwners.state })
+    await this.cache.start(this.deps.events.bus, async () => {
+      const rows = await this.deps.db
+        .select({
+          conversationId: conversationOwners.conversationId,
+          state: conversationOwners.state,
+          // The seq of the event that made the state, so that an older one the bus brings late is ignored.
+          seq: sql<number | string | null>`(select max(e.seq) from events e
+            where e.conversation_id = ${conversationOwners.conversationId}
+              and e.type in ('HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESOLVED'))`,
+        })
         .from(conversationOwners)
-        .where(inArray(conversationOwners.state, HELD)),
-    );
+        .where(inArray(conversationOwners.state, HELD));
+      return rows.map((r) => ({ ...r, seq: r.seq === null ? null : Number(r.seq) }));
+    });
   }
 
   stop(): void {
@@ -123,36 +133,10 @@ export class DeskService {
   }): Promise<Ownership> {
     const reason = input.reason.trim() || 'The shopper asked for a person.';
     const conversation = await this.deps.conversations.get(input.conversationId);
-    const [won] = await this.deps.db
-      .insert(conversationOwners)
-      .values({
-        conversationId: conversation.id,
-        state: 'WAITING_FOR_HUMAN',
-        requestedBy: input.by,
-        reason,
-        ticketId: input.ticketId ?? null,
-        requestedAt: this.now(),
-      })
-      .onConflictDoUpdate({
-        target: conversationOwners.conversationId,
-        set: {
-          state: 'WAITING_FOR_HUMAN',
-          requestedBy: input.by,
-          reason,
-          ticketId: input.ticketId ?? null,
-          requestedAt: this.now(),
-          claimedAt: null,
-          human: null,
-          humanId: null,
-          waitNoticeSent: false,
-          updatedAt: this.now(),
-        },
-        setWhere: notInArray(conversationOwners.state, HELD),
-      })
-      .returning();
-    if (!won) return this.ownership(conversation.id);
-    let ticketId = won.ticketId;
+    let ticketId = input.ticketId;
     if (!ticketId) {
+      const current = await this.ownership(conversation.id);
+      if (HELD.includes(current.state)) return current;
       const ticket = await createTicket(
         this.deps.db,
         {
@@ -163,56 +147,52 @@ export class DeskService {
         { summary: reason, priority: 'normal' },
       );
       ticketId = ticket.ticket_id;
-      await this.deps.db
-        .update(conversationOwners)
-        .set({ ticketId })
-        .where(eq(conversationOwners.conversationId, conversation.id));
     }
-    await this.append([
-      {
-        type: 'HUMAN_REQUESTED',
-        conversationId: conversation.id,
-        agentName: input.by,
-        data: { by: input.by, reason, ticketId },
-      },
-    ]);
-    this.cache.set(conversation.id, 'WAITING_FOR_HUMAN');
+    const changed = await this.change(
+      [
+        {
+          type: 'HUMAN_REQUESTED',
+          conversationId: conversation.id,
+          agentName: input.by,
+          data: { by: input.by, reason, ticketId },
+        },
+      ],
+      { to: 'WAITING_FOR_HUMAN', by: input.by, reason, ticketId, at: this.now() },
+    );
+    if (!changed) {
+      const current = await this.ownership(conversation.id);
+      // A hand-off opened meanwhile (or a run that started before it): fold this ticket into the open one.
+      if (HELD.includes(current.state) && current.ticketId !== ticketId)
+        await this.deps.db
+          .update(tickets)
+          .set({
+            status: 'closed',
+            internalNote: `Duplicate of ticket ${current.ticketId}: the conversation already waits for a colleague.`,
+          })
+          .where(and(eq(tickets.id, ticketId), ne(tickets.status, 'closed')));
+      return current;
+    }
     // A message queued behind the hand-off would run the planner (and could open a second ticket).
     await this.stopRuns(conversation.id, ['PENDING'], 'a colleague was asked to take over');
-    return { ...view(won), ticketId };
+    return changed;
   }
 
   /** Takes the conversation over. A racing second claim gets CONFLICT. */
   async claim(conversationId: string, actor: DeskActor): Promise<Ownership> {
     await this.deps.conversations.get(conversationId);
-    const [won] = await this.deps.db
-      .insert(conversationOwners)
-      .values({ conversationId, state: 'HUMAN', human: actor.name, humanId: actor.id, claimedAt: this.now() })
-      .onConflictDoUpdate({
-        target: conversationOwners.conversationId,
-        set: { state: 'HUMAN', human: actor.name, humanId: actor.id, claimedAt: this.now(), updatedAt: this.now() },
-        setWhere: sql`${conversationOwners.state} <> 'HUMAN'`,
-      })
-      .returning();
-    if (!won) {
+    const changed = await this.change(
+      [{ type: 'HUMAN_JOINED', conversationId, agentName: actor.name, data: { human: actor.name, ticketId: null } }],
+      { to: 'HUMAN', human: actor.name, humanId: actor.id, at: this.now() },
+      { stampTicket: true },
+    );
+    if (!changed) {
       const current = await this.ownership(conversationId);
       throw new ConflictError(`${current.human ?? 'Another colleague'} has already taken this conversation`, {
         details: { field: 'conversationId', owner: current.human },
       });
     }
-    await this.append([
-      {
-        type: 'HUMAN_JOINED',
-        conversationId,
-        agentName: actor.name,
-        data: { human: actor.name, ticketId: won.ticketId },
-      },
-    ]);
-    this.cache.set(conversationId, 'HUMAN');
-    if (won.ticketId)
-      await this.deps.db.update(tickets).set({ assignee: actor.name }).where(eq(tickets.id, won.ticketId));
     await this.stopRuns(conversationId, ['PENDING', 'RUNNING', 'PAUSED'], `${actor.name} took the conversation over`);
-    return view(won);
+    return changed;
   }
 
   /** A colleague's reply, as `role: human`. Only the colleague who owns the conversation replies in it. */
@@ -232,52 +212,34 @@ export class DeskService {
 
   /** Returns the conversation to the planner; its next turn reads the colleague's messages. */
   async handBack(conversationId: string, actor: DeskActor, note = ''): Promise<Ownership> {
-    const [won] = await this.deps.db
-      .update(conversationOwners)
-      .set({ state: 'BOT', updatedAt: this.now() })
-      .where(
-        and(
-          eq(conversationOwners.conversationId, conversationId),
-          eq(conversationOwners.state, 'HUMAN'),
-          actor.admin ? undefined : eq(conversationOwners.humanId, actor.id),
-        ),
-      )
-      .returning();
-    if (!won) throw new ConflictError('Only the colleague who owns this conversation can hand it back');
-    await this.append([
-      { type: 'HANDED_BACK', conversationId, agentName: actor.name, data: { human: actor.name, note: note.trim() } },
-    ]);
-    this.cache.set(conversationId, 'BOT');
-    if (won.ticketId) await this.deps.db.update(tickets).set({ status: 'pending' }).where(eq(tickets.id, won.ticketId));
-    return view(won);
+    const changed = await this.change(
+      [{ type: 'HANDED_BACK', conversationId, agentName: actor.name, data: { human: actor.name, note: note.trim() } }],
+      { to: 'BOT', humanId: actor.admin ? null : actor.id, at: this.now() },
+    );
+    if (!changed) throw new ConflictError('Only the colleague who owns this conversation can hand it back');
+    return changed;
   }
 
-  /** Closes the hand-off and its ticket. A person's conversation is resolved by its owner (or an admin). */
+  /**
+   * Closes the hand-off and every ticket of the conversation that is still open or pending. A
+   * person's conversation is resolved by its owner (or an admin).
+   */
   async resolve(conversationId: string, actor: DeskActor, note?: string): Promise<Ownership> {
     await this.deps.conversations.get(conversationId);
-    const [won] = await this.deps.db
-      .insert(conversationOwners)
-      .values({ conversationId, state: 'RESOLVED', human: actor.name, humanId: actor.id })
-      .onConflictDoUpdate({
-        target: conversationOwners.conversationId,
-        set: { state: 'RESOLVED', updatedAt: this.now() },
-        setWhere: actor.admin
-          ? sql`${conversationOwners.state} <> 'RESOLVED'`
-          : sql`${conversationOwners.state} <> 'RESOLVED' and (${conversationOwners.state} <> 'HUMAN' or ${conversationOwners.humanId} = ${actor.id})`,
-      })
-      .returning();
-    if (!won) throw new ConflictError('This conversation is resolved already, or another colleague owns it');
-    await this.append([
-      {
-        type: 'RESOLVED',
-        conversationId,
-        agentName: actor.name,
-        data: { by: actor.name, ...(note?.trim() ? { note: note.trim() } : {}), ticketId: won.ticketId },
-      },
-    ]);
-    this.cache.set(conversationId, 'RESOLVED');
-    if (won.ticketId) await this.deps.db.update(tickets).set({ status: 'closed' }).where(eq(tickets.id, won.ticketId));
-    return view(won);
+    const changed = await this.change(
+      [
+        {
+          type: 'RESOLVED',
+          conversationId,
+          agentName: actor.name,
+          data: { by: actor.name, ...(note?.trim() ? { note: note.trim() } : {}), ticketId: null },
+        },
+      ],
+      { to: 'RESOLVED', human: actor.name, humanId: actor.id, onlyOwner: !actor.admin, at: this.now() },
+      { stampTicket: true },
+    );
+    if (!changed) throw new ConflictError('This conversation is resolved already, or another colleague owns it');
+    return changed;
   }
 
   /**
@@ -326,22 +288,12 @@ export class DeskService {
     const ticketId = output?.ticket_id ?? output?.ticket?.ticket_id;
     if (!ticketId) return;
     const reason = output.summary ?? output.ticket?.summary ?? 'A colleague was asked to take over.';
-    const result = await this.requestHuman({
+    await this.requestHuman({
       conversationId: event.conversationId,
       by: event.agentName ?? 'Assistant',
       reason,
       ticketId,
     });
-    if (result.ticketId && result.ticketId !== ticketId) {
-      // A run that started before the hand-off opened another ticket: fold it into the open one.
-      await this.deps.db
-        .update(tickets)
-        .set({
-          status: 'closed',
-          internalNote: `Duplicate of ticket ${result.ticketId}: the conversation already waits for a colleague.`,
-        })
-        .where(eq(tickets.id, ticketId));
-    }
   }
 
   async updateTicket(id: string, patch: TicketUpdate): Promise<TicketRow> {
@@ -371,6 +323,22 @@ export class DeskService {
     if (trimmed.length > this.deps.limits.maxMessageLength)
       throw ValidationError.single('text', `message is longer than ${this.deps.limits.maxMessageLength} characters`);
     return trimmed;
+  }
+
+  /**
+   * An ownership change and its events, committed together, then published; undefined when the
+   * transition's guard failed (nothing was written).
+   */
+  private async change(
+    batch: NewEvent[],
+    transition: OwnerTransition,
+    options?: { stampTicket?: boolean },
+  ): Promise<Ownership | undefined> {
+    const changed = await this.deps.events.appendOwnerChange(batch, transition, options);
+    if (!changed) return undefined;
+    this.cache.set(changed.owner.conversationId, changed.owner.state, changed.events.at(-1)!.seq!);
+    this.deps.events.publish(changed.events);
+    return view(changed.owner);
   }
 
   /** Appends, then publishes. */

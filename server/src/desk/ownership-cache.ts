@@ -2,21 +2,38 @@ import type { EventBus } from '../db/event-bus.js';
 import type { OwnershipState } from '../db/schema/desk.js';
 import type { BatonEvent } from '../domain/events.js';
 
+const STATE_AFTER: Partial<Record<BatonEvent['type'], OwnershipState>> = {
+  HUMAN_REQUESTED: 'WAITING_FOR_HUMAN',
+  HUMAN_JOINED: 'HUMAN',
+  HANDED_BACK: 'BOT',
+  RESOLVED: 'RESOLVED',
+};
+
 /**
  * Which conversations a person owns or waits for, kept in memory so that sendMessage decides between
  * the planner and the desk without a read. Filled at start, then follows the hand-off events on the bus
  * (every replica sees every event), so it trails the database by one delivery at most.
+ *
+ * The bus may deliver an event twice, and late (PostgreSQL's bus reads the log again after this
+ * replica delivered its own events at once): a change applies only when its `seq` is newer than the
+ * last one applied for that conversation, so an old HUMAN_JOINED never holds a conversation that was
+ * handed back since.
  */
 export class OwnershipCache {
   private readonly held = new Map<string, OwnershipState>();
+  /** The seq of the last hand-off event applied, per conversation that had one. */
+  private readonly appliedSeq = new Map<string, number>();
   private unsubscribe?: () => void;
 
   /** Subscribes before loading, so no transition between the two is lost. */
-  async start(bus: EventBus, load: () => Promise<{ conversationId: string; state: OwnershipState }[]>): Promise<void> {
+  async start(
+    bus: EventBus,
+    load: () => Promise<{ conversationId: string; state: OwnershipState; seq: number | null }[]>,
+  ): Promise<void> {
     const early: BatonEvent[] = [];
     let loaded = false;
     this.unsubscribe = bus.subscribe((e) => (loaded ? this.apply(e) : early.push(e)));
-    for (const row of await load()) this.set(row.conversationId, row.state);
+    for (const row of await load()) this.set(row.conversationId, row.state, row.seq ?? 0);
     loaded = true;
     for (const e of early) this.apply(e);
   }
@@ -30,16 +47,16 @@ export class OwnershipCache {
     return this.held.get(conversationId);
   }
 
-  /** Records a transition this process made, before its event comes back from the bus. */
-  set(conversationId: string, state: OwnershipState): void {
+  /** Records a transition whose event (at `seq`) this process stored, before the bus brings it back. */
+  set(conversationId: string, state: OwnershipState, seq: number): void {
+    if (seq <= (this.appliedSeq.get(conversationId) ?? -1)) return;
+    this.appliedSeq.set(conversationId, seq);
     if (state === 'WAITING_FOR_HUMAN' || state === 'HUMAN') this.held.set(conversationId, state);
     else this.held.delete(conversationId);
   }
 
   private apply(e: BatonEvent): void {
-    if (e.type === 'HUMAN_REQUESTED') this.set(e.conversationId, 'WAITING_FOR_HUMAN');
-    else if (e.type === 'HUMAN_JOINED') this.set(e.conversationId, 'HUMAN');
-    else if (e.type === 'HANDED_BACK') this.set(e.conversationId, 'BOT');
-    else if (e.type === 'RESOLVED') this.set(e.conversationId, 'RESOLVED');
+    const state = STATE_AFTER[e.type];
+    if (state && e.seq !== null) this.set(e.conversationId, state, e.seq);
   }
 }

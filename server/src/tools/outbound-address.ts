@@ -2,6 +2,11 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ValidationError } from '../errors.js';
 
+/** Names of cloud metadata services (GCP, Azure): refused by name, whatever they resolve to. */
+const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata', 'metadata.azure.internal']);
+/** Metadata endpoints outside link-local space (Alibaba, Oracle). */
+const METADATA_V4 = new Set(['100.100.100.200', '192.0.0.192']);
+
 /**
  * Addresses Baton never calls out to unless an allow-list names them: link-local (where cloud
  * metadata services live, 169.254.169.254 and fd00:ec2::254 among them), unspecified, and the
@@ -13,7 +18,7 @@ function forbiddenReason(address: string): string | undefined {
     const [a, b] = v4;
     if (a === 169 && b === 254) return 'a link-local (cloud metadata) address';
     if (a === 0) return 'an unspecified address';
-    if (v4.join('.') === '100.100.100.200') return 'a cloud metadata address';
+    if (METADATA_V4.has(v4.join('.'))) return 'a cloud metadata address';
     return undefined;
   }
   const words = ipv6Words(address);
@@ -53,11 +58,28 @@ function ipv6Words(address: string): number[] | undefined {
   return words.length === 8 ? words : undefined;
 }
 
+export interface OutboundCheck {
+  /** The setting that names allowed hosts, for the error message. */
+  setting?: string;
+  /** A name that does not resolve: allowed (it cannot be reached anyway) or refused. */
+  unresolvable?: 'allow' | 'refuse';
+  resolve?: (host: string) => Promise<string[]>;
+}
+
+const lookupAll = async (host: string) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+
 /**
- * Refuses an outbound URL whose host is, or resolves to, a forbidden address, unless `allowHosts`
- * names the host or the address. Throws ValidationError on `field`.
+ * Refuses an outbound URL whose host is, or resolves to, a forbidden address (every address it
+ * resolves to is checked), unless `allowHosts` names the host or the address. The one owner of this
+ * rule: MCP servers and webhook endpoints both call it. Throws ValidationError on `field`.
  */
-export async function assertOutboundAllowed(url: string, allowHosts: readonly string[], field: string): Promise<void> {
+export async function assertOutboundAllowed(
+  url: string,
+  allowHosts: readonly string[],
+  field: string,
+  options: OutboundCheck = {},
+): Promise<void> {
+  const setting = options.setting ?? 'OUTBOUND_ALLOW_HOSTS';
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const allowed = new Set(
     allowHosts
@@ -70,18 +92,26 @@ export async function assertOutboundAllowed(url: string, allowHosts: readonly st
       .filter(Boolean),
   );
   if (allowed.has(host)) return;
-  const addresses = isIP(host)
-    ? [host]
-    : await lookup(host, { all: true, verbatim: true }).then(
-        (found) => found.map((a) => a.address),
-        () => [] as string[],
-      );
+  if (METADATA_HOSTS.has(host))
+    throw ValidationError.single(
+      field,
+      `${host} is a cloud metadata service; Baton does not call it unless ${setting} names it`,
+    );
+  let addresses: string[];
+  if (isIP(host)) addresses = [host];
+  else
+    try {
+      addresses = await (options.resolve ?? lookupAll)(host);
+    } catch {
+      if (options.unresolvable === 'refuse') throw ValidationError.single(field, `${host} does not resolve`);
+      addresses = [];
+    }
   for (const address of addresses) {
     const reason = forbiddenReason(address);
     if (reason && !allowed.has(address.toLowerCase()))
       throw ValidationError.single(
         field,
-        `${host} is ${reason}; Baton does not call it unless OUTBOUND_ALLOW_HOSTS names it`,
+        `${host}${address === host ? '' : ` resolves to ${address}, which`} is ${reason}; Baton does not call it unless ${setting} names it`,
       );
   }
 }

@@ -18,6 +18,8 @@ export interface EndpointInput {
   url: string;
   description?: string | null;
   eventTypes?: readonly string[] | null;
+  /** Send events unredacted (see webhookEndpoints.fullEventData). */
+  fullEventData?: boolean | null;
 }
 
 /** Event types an endpoint may subscribe to: stored ones, never the colleague's suggestions. */
@@ -41,6 +43,7 @@ export class WebhookEndpoints {
         url: url.toString(),
         description: input.description?.trim() || null,
         eventTypes: types,
+        fullEventData: input.fullEventData ?? false,
         secrets: [{ secret, createdAt: new Date().toISOString(), expiresAt: null }],
       })
       .returning();
@@ -65,6 +68,7 @@ export class WebhookEndpoints {
     if (patch.url != null) set.url = (await assertDeliverableUrl(patch.url, this.options.allowedHosts)).toString();
     if (patch.eventTypes != null) set.eventTypes = this.checkTypes(patch.eventTypes);
     if (patch.description !== undefined) set.description = patch.description?.trim() || null;
+    if (patch.fullEventData != null) set.fullEventData = patch.fullEventData;
     if (patch.enabled != null) {
       set.enabled = patch.enabled;
       if (patch.enabled) Object.assign(set, { disabledReason: null, consecutiveFailures: 0 });

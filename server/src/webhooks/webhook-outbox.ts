@@ -6,10 +6,14 @@ import { SqlParams } from '../db/raw-rows.js';
 import { webhookEndpoints } from '../db/schema/webhooks.js';
 import type { BatonEvent } from '../domain/events.js';
 import type { Logger } from '../logger.js';
+import { redactJson } from '../privacy/redact.js';
 import { webhookEventTypes } from './webhook-endpoints.js';
 
-/** The body every endpoint receives for one event (Standard Webhooks' `type`, `timestamp`, `data`). */
-export function webhookPayload(e: BatonEvent): Record<string, unknown> {
+/**
+ * The body an endpoint receives for one event (Standard Webhooks' `type`, `timestamp`, `data`): the
+ * event's data redacted as the integrator feed's is, unless the endpoint is granted full data.
+ */
+export function webhookPayload(e: BatonEvent, fullEventData: boolean): Record<string, unknown> {
   return {
     type: e.type,
     timestamp: e.createdAt.toISOString(),
@@ -19,7 +23,7 @@ export function webhookPayload(e: BatonEvent): Record<string, unknown> {
       runId: e.runId ?? null,
       taskId: e.taskId ?? null,
       agentName: e.agentName ?? null,
-      data: e.data,
+      data: fullEventData ? e.data : redactJson(e.data),
     },
   };
 }
@@ -30,6 +34,7 @@ export const webhookMessageId = (e: BatonEvent) => `evt_${e.id}`;
 interface KnownEndpoint {
   id: string;
   types: ReadonlySet<string>;
+  fullEventData: boolean;
   createdAt: Date;
 }
 
@@ -87,6 +92,7 @@ export class WebhookOutbox {
         .select({
           id: webhookEndpoints.id,
           eventTypes: webhookEndpoints.eventTypes,
+          fullEventData: webhookEndpoints.fullEventData,
           createdAt: webhookEndpoints.createdAt,
         })
         .from(webhookEndpoints)
@@ -94,6 +100,7 @@ export class WebhookOutbox {
       this.endpoints = rows.map((r) => ({
         id: r.id,
         types: new Set(r.eventTypes.length ? r.eventTypes : webhookEventTypes),
+        fullEventData: r.fullEventData,
         createdAt: r.createdAt,
       }));
       for (const endpoint of this.endpoints) {
@@ -160,7 +167,7 @@ export class WebhookOutbox {
           conversation_id: e.conversationId,
           event_type: e.type,
           message_id: webhookMessageId(e),
-          payload: webhookPayload(e),
+          payload: webhookPayload(e, ep.fullEventData),
         })),
     );
     if (!rows.length) return;

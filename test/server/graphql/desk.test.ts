@@ -185,6 +185,12 @@ describe('the hand-off to people (GraphQL)', () => {
   });
 
   it("after the hand-back, the bot answers with Dana's messages in its history, attributed to her", async () => {
+    const last = await t.gql(
+      'mutation($id: ID!) { sendHumanMessage(conversationId: $id, text: "The refund reaches your card within 5 business days. Anything else I can do?") { id } }',
+      { id: conversationId },
+      dana,
+    );
+    expect(last.errors).toBeUndefined();
     const back = await t.gql<{ handBackConversation: { state: string } }>(
       'mutation($id: ID!) { handBackConversation(conversationId: $id, note: "Refund done") { state } }',
       { id: conversationId },
@@ -193,6 +199,15 @@ describe('the hand-off to people (GraphQL)', () => {
     expect(back.data!.handBackConversation.state).toBe('BOT');
     const [ticket] = await ticketsOfConversation();
     expect(ticket!.status).toBe('pending');
+    // A question right after the hand-back goes to the specialist for it, not back to the agent that
+    // asked for a person, and opens no second hand-off.
+    const policy = await send('One more thing: what is your return policy?');
+    await waitForRun(t.app, policy.data!.sendMessage!.id);
+    const plan = (await events()).events.filter((e) => e.type === 'PLAN').at(-1)!;
+    const agents = (plan.data.plan as { tasks: { agent: string }[] }).tasks.map((task) => task.agent);
+    expect(agents).not.toContain('HumanTransferAgent');
+    expect((await events()).ownership.state).toBe('BOT');
+    expect(await ticketsOfConversation()).toHaveLength(1);
     const before = model.requests.length;
     const sent = await send('Great. Can you tell me the status of my order #W2378156?');
     expect(sent.data!.sendMessage).not.toBeNull();

@@ -22,6 +22,8 @@ describe('outbound URL checks', () => {
     'http://100.100.100.200/',
     'http://0.0.0.0:4000/mcp',
     'http://[::]/mcp',
+    'http://192.0.0.192/',
+    'http://metadata.google.internal/computeMetadata/v1/',
   ])('refuses %s with VALIDATION_FAILED on the field', async (url) => {
     expect(await refused(url)).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'input.url' } });
   });
@@ -31,6 +33,36 @@ describe('outbound URL checks', () => {
       expect(await refused(url), url).toBeUndefined();
     expect(await refused('http://169.254.169.254/', ['169.254.169.254'])).toBeUndefined();
     expect(await refused('http://[::ffff:169.254.169.254]/', ['::ffff:a9fe:a9fe'])).toBeUndefined();
+  });
+});
+
+describe('outbound URL checks by name', () => {
+  const resolvesTo =
+    (...addresses: string[]) =>
+    async () =>
+      addresses;
+  it('checks every address a name resolves to, and names the setting that would allow it', async () => {
+    const err = await assertOutboundAllowed('http://hooks.example/x', [], 'url', {
+      setting: 'WEBHOOK_ALLOWED_HOSTS',
+      resolve: resolvesTo('93.184.216.34', '169.254.169.254'),
+    }).catch((e: Error & { details?: { field?: string } }) => e);
+    expect(err).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'url' } });
+    expect(String(err)).toMatch(/resolves to 169\.254\.169\.254.*WEBHOOK_ALLOWED_HOSTS/);
+    await expect(
+      assertOutboundAllowed('http://hooks.example/x', ['hooks.example'], 'url', { resolve: resolvesTo('169.254.1.1') }),
+    ).resolves.toBeUndefined();
+  });
+
+  it('lets a name that does not resolve through, unless told to refuse it', async () => {
+    const fails = async (): Promise<string[]> => {
+      throw new Error('ENOTFOUND');
+    };
+    await expect(
+      assertOutboundAllowed('http://nowhere.example/', [], 'url', { resolve: fails }),
+    ).resolves.toBeUndefined();
+    await expect(
+      assertOutboundAllowed('http://nowhere.example/', [], 'url', { resolve: fails, unresolvable: 'refuse' }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 });
 

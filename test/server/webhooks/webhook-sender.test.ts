@@ -199,6 +199,33 @@ describe('webhooks: a durable outbox, signed by Standard Webhooks, against a rea
     expect(r.requests[1]!.id).toBe(r.requests[0]!.id);
   });
 
+  it('redacts payloads as the integrator feed does, unless the endpoint is granted full data', async () => {
+    const [plain, full] = [await receiver(), await receiver()];
+    plain.r.secrets = [(await register(plain.port, ['MESSAGE'])).secret];
+    const granted = await t.gql<Registered>(
+      'mutation($url: String!) { registerWebhookEndpoint(input: { url: $url, eventTypes: [MESSAGE], fullEventData: true }) { endpoint { id } secret } }',
+      { url: `http://127.0.0.1:${full.port}/hooks` },
+    );
+    full.r.secrets = [granted.data!.registerWebhookEndpoint.secret];
+    const id = await handOff(0);
+    const text = 'Your refund went to jane.doe@example.com; call 555-201-4477 if it has not arrived.';
+    await t.gql(
+      'mutation($id: ID!, $text: String!) { sendHumanMessage(conversationId: $id, text: $text, as: "Dana") { id } }',
+      { id, text },
+    );
+    await eventually(() => plain.r.unique.length >= 1 && full.r.unique.length >= 1);
+    expect(plain.r.rejected).toEqual([]);
+    expect(plain.r.unique[0]!.data).toEqual({
+      role: 'human',
+      author: 'Dana',
+      text: 'Your refund went to [email]; call [phone] if it has not arrived.',
+    });
+    expect(full.r.unique[0]!.data).toEqual({ role: 'human', author: 'Dana', text });
+    // The delivery log shows what was sent.
+    const log = await t.app.services.webhooks.endpoints.deliveries(granted.data!.registerWebhookEndpoint.endpoint.id);
+    expect(JSON.stringify(log[0]!.payload)).toContain('jane.doe@example.com');
+  });
+
   it('refuses link-local and metadata URLs unless allowed, and event types webhooks do not carry', async () => {
     const reg = (url: string, types?: string[]) =>
       t.gql(

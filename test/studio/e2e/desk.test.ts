@@ -4,6 +4,7 @@ import { loadConfig } from '../../../server/src/config.js';
 import { createModelProvider } from '../../../server/src/models/create-model-provider.js';
 import { storeUsers, tickets } from '../../../server/src/store/schema/index.js';
 import { ScriptedModel } from '../../fakes/scripted-model.js';
+import { WebhookReceiver } from '../../fakes/webhook-receiver.js';
 import { type Collected, subscribe } from '../../helpers/subscribe.js';
 import { waitForRun } from '../../helpers/test-app.js';
 import { hasChromium, type StudioHarness, startStudio } from './studio-harness.js';
@@ -125,6 +126,11 @@ describe.skipIf(!hasChromium)('studio e2e: the desk', () => {
       token,
     );
     await waitForRun(t.app, next.data!.sendMessage.id);
+    // The question goes to the specialist for it, not back to the agent that asked for a person.
+    const [planned] = await t.app.services.eventStore.list({ runId: next.data!.sendMessage.id, types: ['PLAN'] });
+    const agents = planned?.type === 'PLAN' ? planned.data.plan.tasks.map((task) => task.agent) : [];
+    expect(agents.length).toBeGreaterThan(0);
+    expect(agents).not.toContain('HumanTransferAgent');
     const history = model.requests
       .slice(seen)
       .at(-1)!
@@ -136,17 +142,77 @@ describe.skipIf(!hasChromium)('studio e2e: the desk', () => {
     // Resolving closes the ticket.
     await page.getByRole('button', { name: 'Resolve' }).click();
     await shopperSees((e) => e.type === 'RESOLVED');
+    // The question after the hand-back opened no second hand-off; resolving closed the one ticket.
     const resolved = shopperFeed!.items.find((e) => e.type === 'RESOLVED')!;
-    // The ticket the resolution names is closed. (The offline stand-in may open a second ticket for the
-    // question after the hand-back; see the session note.)
-    const resolvedTicket = (resolved.data as { ticketId: string | null }).ticketId;
-    expect(resolvedTicket).toBeTruthy();
-    await expect
-      .poll(
-        async () => (await t.app.services.db.select().from(tickets).where(eq(tickets.id, resolvedTicket!)))[0]!.status,
-      )
-      .toBe('closed');
+    const all = await t.app.services.db.select().from(tickets).where(eq(tickets.conversationId, id));
+    expect(all.map((k) => [k.id, k.status])).toEqual([[(resolved.data as { ticketId: string }).ticketId, 'closed']]);
+    expect(shopperFeed!.items.filter((e) => e.type === 'HUMAN_REQUESTED')).toHaveLength(1);
     await page.getByText('RESOLVED', { exact: true }).waitFor();
     await h.screenshot('desk-resolved');
+  }, 120_000);
+
+  it('an admin registers a webhook endpoint, reads its delivery log and sends again; edits a ticket; turns agent assist off', async () => {
+    const { page, t } = h;
+    const receiver = new WebhookReceiver();
+    const port = await receiver.listen();
+    try {
+      await h.open('settings/webhooks');
+      const form = page.getByRole('form', { name: 'Register a webhook endpoint' });
+      await form.getByLabel('URL').fill(`http://127.0.0.1:${port}/hooks`);
+      await form.getByLabel('Event types').fill('HUMAN_REQUESTED');
+      await form.getByRole('button', { name: 'Register endpoint' }).click();
+      receiver.secrets = [(await form.getByRole('status').locator('code').textContent())!];
+      const endpoints = page.getByRole('list', { name: 'Webhook endpoints' });
+      await endpoints.getByText('redacted').waitFor();
+
+      const started = await t.gql<{ startConversation: { conversation: { id: string } } }>(
+        'mutation { startConversation { conversation { id } } }',
+      );
+      const id = started.data!.startConversation.conversation.id;
+      await t.gql('mutation($id: ID!) { requestHuman(conversationId: $id, reason: "Parcel lost") { state } }', { id });
+      await expect.poll(() => receiver.unique.length, { timeout: 15_000 }).toBe(1);
+
+      await endpoints.getByRole('button', { name: 'Delivery log' }).click();
+      const log = page.getByRole('region', { name: 'Delivery log' });
+      await expect
+        .poll(
+          async () => {
+            await log.getByRole('button', { name: 'Refresh' }).click();
+            return log.getByText('DELIVERED', { exact: true }).count();
+          },
+          { timeout: 15_000 },
+        )
+        .toBe(1);
+      await log.getByRole('button', { name: 'Send again' }).click();
+      await expect.poll(() => receiver.requests.length, { timeout: 15_000 }).toBe(2);
+      expect(receiver.requests[1]!.id).toBe(receiver.requests[0]!.id);
+      expect(receiver.rejected).toEqual([]);
+      await h.screenshot('settings-webhooks');
+
+      // The colleague edits the hand-off's ticket in the Desk.
+      await h.open(`desk/${id}`);
+      const ticket = page.getByRole('form', { name: 'Ticket' });
+      await ticket.getByLabel('Priority').selectOption('high');
+      await ticket.getByLabel('Assignee').fill('Sam');
+      await ticket.getByLabel('Internal note').fill('Courier claim filed.');
+      await ticket.getByRole('button', { name: 'Save ticket' }).click();
+      await ticket.getByText('Ticket saved').waitFor();
+      const [row] = await t.app.services.db.select().from(tickets).where(eq(tickets.conversationId, id));
+      expect(row).toMatchObject({
+        priority: 'high',
+        assignee: 'Sam',
+        internalNote: 'Courier claim filed.',
+        status: 'open',
+      });
+
+      // Agent assist is a workspace setting.
+      expect((await t.app.services.settings.get()).agentAssist).toBe(true);
+      await h.open('settings/workspace');
+      await page.getByRole('switch', { name: 'Agent assist' }).click();
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await expect.poll(async () => (await t.app.services.settings.get()).agentAssist).toBe(false);
+    } finally {
+      await receiver.close();
+    }
   }, 120_000);
 });

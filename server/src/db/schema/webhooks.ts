@@ -31,6 +31,11 @@ export const webhookEndpoints = pgTable('webhook_endpoints', {
   eventTypes: jsonb('event_types').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
   /** Newest first. */
   secrets: jsonb('secrets').$type<WebhookSecret[]>().notNull(),
+  /**
+   * Payloads carry events as they are. Without this grant they are redacted as the integrator feed is
+   * for keys without `fullEventData` (no emails, phones, addresses, payment ids, tokens).
+   */
+  fullEventData: boolean('full_event_data').notNull().default(false),
   enabled: boolean('enabled').notNull().default(true),
   disabledReason: text('disabled_reason'),
   /** Failed attempts in a row, across deliveries; reset by any success. */

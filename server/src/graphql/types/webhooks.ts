@@ -37,6 +37,10 @@ const WebhookEndpointRef = builder.objectRef<WebhookEndpoint>('WebhookEndpoint')
       description: 'The event types it receives; empty: every type webhooks carry.',
       resolve: (e) => e.eventTypes as never,
     }),
+    fullEventData: t.exposeBoolean('fullEventData', {
+      description:
+        'Payloads carry events unredacted. Without it they are redacted as the integrator feed is (emails, phones, addresses, payment methods, tokens).',
+    }),
     enabled: t.exposeBoolean('enabled'),
     disabledReason: t.exposeString('disabledReason', { nullable: true }),
     consecutiveFailures: t.exposeInt('consecutiveFailures'),
@@ -74,6 +78,7 @@ const RegisterInput = builder.inputType('RegisterWebhookEndpointInput', {
     url: t.string({ required: true, validate: url }),
     description: t.string({ validate: description }),
     eventTypes: t.field({ type: [EventTypeEnum], description: 'Empty or absent: every type webhooks carry.' }),
+    fullEventData: t.boolean({ description: 'Send events unredacted (default false: redacted).' }),
   }),
 });
 const UpdateInput = builder.inputType('UpdateWebhookEndpointInput', {
@@ -81,6 +86,7 @@ const UpdateInput = builder.inputType('UpdateWebhookEndpointInput', {
     url: t.string({ validate: url }),
     description: t.string({ validate: description }),
     eventTypes: t.field({ type: [EventTypeEnum] }),
+    fullEventData: t.boolean({ description: 'Events enqueued from now on are sent unredacted (true) or redacted.' }),
     enabled: t.boolean({ description: 'Re-enabling clears the failure count.' }),
   }),
 });
@@ -114,6 +120,7 @@ builder.mutationFields((t) => ({
         url: input.url,
         description: input.description,
         eventTypes: input.eventTypes,
+        fullEventData: input.fullEventData,
       }),
   }),
   updateWebhookEndpoint: t.field({
@@ -125,6 +132,7 @@ builder.mutationFields((t) => ({
         url: input.url ?? undefined,
         description: input.description,
         eventTypes: input.eventTypes,
+        fullEventData: input.fullEventData,
         enabled: input.enabled,
       }),
   }),

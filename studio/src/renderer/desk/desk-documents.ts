@@ -16,6 +16,7 @@ export const OwnershipFields = graphql(`
       priority
       summary
       assignee
+      internalNote
     }
   }
 `);
@@ -72,14 +73,16 @@ export const DeskConversationQuery = graphql(
   [OwnershipFields],
 );
 
-export const ClaimMutation = graphql(`
+export const ClaimMutation = graphql(
+  `
   mutation ClaimConversation($id: ID!, $as: String) {
     claimConversation(conversationId: $id, as: $as) {
-      state
-      human
+      ...OwnershipFields
     }
   }
-`);
+`,
+  [OwnershipFields],
+);
 
 export const SendHumanMessageMutation = graphql(`
   mutation SendHumanMessage($id: ID!, $text: String!, $as: String) {
@@ -89,18 +92,37 @@ export const SendHumanMessageMutation = graphql(`
   }
 `);
 
-export const HandBackMutation = graphql(`
+export const HandBackMutation = graphql(
+  `
   mutation HandBack($id: ID!, $note: String, $as: String) {
     handBackConversation(conversationId: $id, note: $note, as: $as) {
-      state
+      ...OwnershipFields
     }
   }
-`);
+`,
+  [OwnershipFields],
+);
 
-export const ResolveMutation = graphql(`
+export const ResolveMutation = graphql(
+  `
   mutation Resolve($id: ID!, $as: String) {
     resolveConversation(conversationId: $id, as: $as) {
-      state
+      ...OwnershipFields
+    }
+  }
+`,
+  [OwnershipFields],
+);
+
+export const UpdateTicketMutation = graphql(`
+  mutation UpdateTicket($id: ID!, $input: UpdateTicketInput!) {
+    updateTicket(id: $id, input: $input) {
+      id
+      status
+      priority
+      summary
+      assignee
+      internalNote
     }
   }
 `);

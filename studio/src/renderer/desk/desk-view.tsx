@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { type CombinedError, useMutation, useQuery } from 'urql';
 import { toFormErrors } from '../graphql/field-errors.js';
 import type { StudioEventOf } from '../lib/baton-event.js';
 import { useConversationEvents } from '../playground/use-conversation-events.js';
 import { useRouter } from '../shell/router.js';
 import { EmptyState } from '../ui/empty-state.js';
+import { currentOwner, handOffCount, type OwnerView } from './current-ownership.js';
 import {
   ClaimMutation,
   DeskConversationQuery,
@@ -14,6 +15,7 @@ import {
 } from './desk-documents.js';
 import { DeskQueue } from './desk-queue.js';
 import { DeskTranscript } from './desk-transcript.js';
+import { TicketEditor } from './ticket-editor.js';
 
 const NAME_KEY = 'baton.desk.name';
 
@@ -73,18 +75,21 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
     log.current?.scrollTo({ top: log.current.scrollHeight });
   }, [events.length]);
 
-  const ownershipEvents = events.filter((e) =>
-    ['HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESOLVED'].includes(e.type),
-  ).length;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: refetch when ownership changes or the queue moves
-  useEffect(() => refetch({ requestPolicy: 'network-only' }), [ownershipEvents, props.refresh, refetch]);
+  const handOffs = handOffCount(events);
+  const handOffsNow = useRef(handOffs);
+  handOffsNow.current = handOffs;
+  // The answer of this colleague's last claim / hand back / resolve, until a later hand-off event.
+  const [acted, setActed] = useState<{ owner: OwnerView; handOffs: number }>();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refetch the ticket and customer when ownership changes or the queue moves
+  useEffect(() => refetch({ requestPolicy: 'network-only' }), [handOffs, props.refresh, refetch]);
 
   const ownership = conversation.data?.conversation.ownership;
-  const mine = ownership?.state === 'HUMAN' && (!props.name || ownership.human === props.name);
+  const owner = currentOwner(events, acted, ownership ?? undefined);
+  const mine = owner?.state === 'HUMAN' && (!props.name || owner.human === props.name);
   const suggestion = useMemo(() => {
     const lastShopper = events.findLast((e) => e.type === 'MESSAGE' && e.data.role === 'user');
     const s = events.findLast((e): e is StudioEventOf<'SUGGESTION'> => e.type === 'SUGGESTION');
-    if (!s || !s.id || dismissed.has(s.id)) return undefined;
+    if (!s?.id || dismissed.has(s.id)) return undefined;
     return lastShopper && String(s.data.messageEventId) === lastShopper.id ? s : undefined;
   }, [events, dismissed]);
 
@@ -95,6 +100,14 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
     else refetch({ requestPolicy: 'network-only' });
     return !result.error;
   };
+  /** Claim, hand back or resolve: the answer is the new owner, shown at once. */
+  const change = (run: () => Promise<{ data?: Record<string, OwnerView>; error?: CombinedError }>) =>
+    act(async () => {
+      const result = await run();
+      const changed = result.data && Object.values(result.data)[0];
+      if (changed) setActed({ owner: { state: changed.state, human: changed.human }, handOffs: handOffsNow.current });
+      return result;
+    });
   const reply = async (text: string) => {
     if (!text.trim()) return;
     if (await act(() => send({ id, text, as }))) {
@@ -107,21 +120,21 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
     <>
       <section className="desk-conversation" aria-label="Conversation">
         <div className="desk-toolbar">
-          <span className="badge badge-gray">{ownership?.state ?? '…'}</span>
-          {ownership?.human && <span className="muted">{ownership.human}</span>}
+          <span className="badge badge-gray">{owner?.state ?? '…'}</span>
+          {owner?.human && <span className="muted">{owner.human}</span>}
           <span className="spacer" />
-          {ownership && ownership.state !== 'HUMAN' && (
-            <button type="button" className="btn btn-primary" onClick={() => act(() => claim({ id, as }))}>
+          {owner && owner.state !== 'HUMAN' && (
+            <button type="button" className="btn btn-primary" onClick={() => change(() => claim({ id, as }))}>
               Claim
             </button>
           )}
           {mine && (
-            <button type="button" className="btn" onClick={() => act(() => handBack({ id, as }))}>
+            <button type="button" className="btn" onClick={() => change(() => handBack({ id, as }))}>
               Hand back to bot
             </button>
           )}
-          {ownership && ownership.state !== 'RESOLVED' && (
-            <button type="button" className="btn" onClick={() => act(() => resolve({ id, as }))}>
+          {owner && owner.state !== 'RESOLVED' && (
+            <button type="button" className="btn" onClick={() => change(() => resolve({ id, as }))}>
               Resolve
             </button>
           )}
@@ -212,13 +225,11 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
         )}
         <div className="panel-title">Ticket</div>
         {ownership?.ticket ? (
-          <p>
-            <span className="badge badge-blue">{ownership.ticket.status}</span>{' '}
-            <span className="badge badge-gray">{ownership.ticket.priority}</span>
-            <br />
-            {ownership.ticket.summary}
-            {ownership.ticket.assignee && <span className="cell-sub">Assigned to {ownership.ticket.assignee}</span>}
-          </p>
+          <TicketEditor
+            key={`${ownership.ticket.id}:${ownership.ticket.status}:${ownership.ticket.assignee}`}
+            ticket={ownership.ticket}
+            onSaved={() => refetch({ requestPolicy: 'network-only' })}
+          />
         ) : (
           <p className="muted">No ticket.</p>
         )}

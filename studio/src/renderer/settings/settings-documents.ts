@@ -13,6 +13,7 @@ export const SettingsFields = graphql(`
       color
       greeting
     }
+    agentAssist
     businessHours {
       timeZone
       summary

@@ -6,17 +6,19 @@ import { ConnectionSettings } from './connection-settings.js';
 import { KnowledgeSettings } from './knowledge-settings.js';
 import { McpServerSettings } from './mcp-server-settings.js';
 import { SettingsQuery } from './settings-documents.js';
+import { WebhookSettings } from './webhook-settings.js';
 import { WorkspaceSettingsForm } from './workspace-settings-form.js';
 
 const sections = [
   { id: 'workspace', label: 'Workspace' },
   { id: 'knowledge', label: 'Knowledge base' },
   { id: 'mcp', label: 'MCP servers' },
+  { id: 'webhooks', label: 'Webhooks' },
   { id: 'connection', label: 'Connection' },
 ] as const;
 type Section = (typeof sections)[number]['id'];
 
-/** Settings: the workspace context, knowledge articles, MCP servers, and which server the studio talks to. */
+/** Settings: the workspace context, knowledge articles, MCP servers, webhooks, and which server the studio talks to. */
 export function SettingsView() {
   const { route, navigate } = useRouter();
   const section = (sections.find((s) => s.id === route.segments[1])?.id ?? 'workspace') as Section;
@@ -42,6 +44,7 @@ export function SettingsView() {
           ))}
         {section === 'knowledge' && <KnowledgeSettings />}
         {section === 'mcp' && <McpServerSettings />}
+        {section === 'webhooks' && <WebhookSettings />}
         {section === 'connection' && <ConnectionSettings />}
       </div>
     </div>

@@ -4,6 +4,7 @@ import { type FormErrors, fieldError, noErrors, toFormErrors } from '../graphql/
 import { useUnsavedChanges } from '../shell/router.js';
 import { Field } from '../ui/field.js';
 import { ListInput } from '../ui/list-input.js';
+import { Switch } from '../ui/switch.js';
 import { type BrandDraft, BrandFields } from './brand-fields.js';
 import { BusinessHoursFields, type HoursDraft } from './business-hours-fields.js';
 import { type SettingsData, UpdateSettingsMutation } from './settings-documents.js';
@@ -17,6 +18,7 @@ interface Draft {
   defaultAgent: string;
   doubleTexting: SettingsData['doubleTexting'];
   humanTransferScenarios: string[];
+  agentAssist: boolean;
   businessHours: HoursDraft;
   brand: BrandDraft;
 }
@@ -29,6 +31,7 @@ const toDraft = (s: SettingsData): Draft => ({
   doubleTexting: s.doubleTexting,
   humanTransferScenarios: [...s.humanTransferScenarios],
   brand: { name: s.brand.name, color: s.brand.color, greeting: s.brand.greeting },
+  agentAssist: s.agentAssist,
   businessHours: {
     timeZone: s.businessHours.timeZone,
     days: weekdays.map((day) => ({
@@ -170,6 +173,14 @@ export function WorkspaceSettingsForm({ settings, agents }: { settings: Settings
             />
           )}
         </Field>
+      </section>
+      <section className="form-section" id="desk">
+        <h2>Desk</h2>
+        <Switch label="Agent assist" showLabel checked={draft.agentAssist} onChange={(v) => set('agentAssist', v)} />
+        <p className="field-hint">
+          While a colleague owns a conversation, the bot drafts a suggested reply to each shopper message, for the
+          colleague only; write tools are proposed, not run. Each suggestion costs model calls.
+        </p>
       </section>
       <section className="form-section" id="hours">
         <h2>Business hours</h2>

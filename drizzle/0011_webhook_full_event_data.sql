@@ -1,0 +1,1 @@
+ALTER TABLE "webhook_endpoints" ADD COLUMN "full_event_data" boolean DEFAULT false NOT NULL;

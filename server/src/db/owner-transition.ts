@@ -1,0 +1,107 @@
+import { dateColumn, type SqlParams } from './raw-rows.js';
+import type { ConversationOwnerRow } from './schema/desk.js';
+
+/**
+ * A change of a conversation's owner, written in the statement that stores its event
+ * (RunRepository.appendOwnerChange): the row, the hand-off's tickets and the event commit together,
+ * or, when the change does not apply (its guard fails), none of them.
+ */
+export type OwnerTransition =
+  /**
+   * → WAITING_FOR_HUMAN, unless a person owns it or it waits for one already. Only while `ticketId` is
+   * open: a ticket that a resolution closed in the meantime opens no hand-off.
+   */
+  | { to: 'WAITING_FOR_HUMAN'; by: string; reason: string; ticketId: string; at: Date }
+  /** → HUMAN, unless a person owns it already. The hand-off's open tickets are assigned to them. */
+  | { to: 'HUMAN'; human: string; humanId: string; at: Date }
+  /** HUMAN → BOT, by its owner (`humanId`), or by anyone when null (an admin). Open tickets become pending. */
+  | { to: 'BOT'; humanId: string | null; at: Date }
+  /**
+   * → RESOLVED, unless it is already; a person's conversation only by its owner (`onlyOwner`). Every
+   * ticket of the conversation that is not closed is closed.
+   */
+  | { to: 'RESOLVED'; human: string; humanId: string; onlyOwner: boolean; at: Date };
+
+const HELD = `('WAITING_FOR_HUMAN', 'HUMAN')`;
+
+/**
+ * The transition as CTEs after `lock` (the conversation's lock, taken first): `own` returns the
+ * owner row as changed, or nothing when the guard failed; `tix` updates the hand-off's tickets.
+ */
+export function ownerTransitionCtes(t: OwnerTransition, conversation: string, p: SqlParams): string[] {
+  const at = p.add(t.at, 'timestamptz');
+  const tickets = (set: string, where: string) =>
+    `tix as (update tickets t set ${set} from own
+      where t.conversation_id = own.conversation_id::text and ${where} returning t.id)`;
+  switch (t.to) {
+    case 'WAITING_FOR_HUMAN': {
+      const ticket = p.add(t.ticketId, 'uuid');
+      return [
+        // FOR UPDATE, correlated with the lock so that it runs after it: a resolution that closed the
+        // ticket while this statement waited for the lock is seen, though the snapshot is older.
+        `own as (
+          insert into conversation_owners as o (conversation_id, state, requested_by, reason, ticket_id, requested_at, updated_at)
+          select ${conversation}, 'WAITING_FOR_HUMAN', ${p.add(t.by, 'text')}, ${p.add(t.reason, 'text')}, ${ticket}, ${at}, ${at}
+          from lock where exists (
+            select 1 from tickets k where k.id = ${ticket} and k.status = 'open' and lock.locked is not null for update)
+          on conflict (conversation_id) do update set state = 'WAITING_FOR_HUMAN', requested_by = excluded.requested_by,
+            reason = excluded.reason, ticket_id = excluded.ticket_id, requested_at = excluded.requested_at,
+            claimed_at = null, human = null, human_id = null, wait_notice_sent = false, updated_at = excluded.updated_at
+          where o.state not in ${HELD}
+          returning o.*)`,
+      ];
+    }
+    case 'HUMAN':
+      return [
+        `own as (
+          insert into conversation_owners as o (conversation_id, state, human, human_id, claimed_at, updated_at)
+          select ${conversation}, 'HUMAN', ${p.add(t.human, 'text')}, ${p.add(t.humanId, 'text')}, ${at}, ${at} from lock
+          on conflict (conversation_id) do update set state = 'HUMAN', human = excluded.human,
+            human_id = excluded.human_id, claimed_at = excluded.claimed_at, updated_at = excluded.updated_at
+          where o.state <> 'HUMAN'
+          returning o.*)`,
+        tickets(`assignee = ${p.add(t.human, 'text')}`, `t.status <> 'closed'`),
+      ];
+    case 'BOT': {
+      const owner = t.humanId === null ? '' : ` and o.human_id = ${p.add(t.humanId, 'text')}`;
+      return [
+        `own as (
+          update conversation_owners o set state = 'BOT', updated_at = ${at} from lock
+          where o.conversation_id = ${conversation} and o.state = 'HUMAN'${owner}
+          returning o.*)`,
+        tickets(`status = 'pending'`, `t.status = 'open'`),
+      ];
+    }
+    case 'RESOLVED': {
+      const humanId = p.add(t.humanId, 'text');
+      const owner = t.onlyOwner ? ` and (o.state <> 'HUMAN' or o.human_id = ${humanId})` : '';
+      return [
+        `own as (
+          insert into conversation_owners as o (conversation_id, state, human, human_id, updated_at)
+          select ${conversation}, 'RESOLVED', ${p.add(t.human, 'text')}, ${humanId}, ${at} from lock
+          on conflict (conversation_id) do update set state = 'RESOLVED', updated_at = excluded.updated_at
+          where o.state <> 'RESOLVED'${owner}
+          returning o.*)`,
+        tickets(`status = 'closed'`, `t.status <> 'closed'`),
+      ];
+    }
+  }
+}
+
+/** A `conversation_owners` row from raw SQL (`to_jsonb(own)`), as drizzle would type it. */
+export function rawToOwner(r: Record<string, unknown>): ConversationOwnerRow {
+  const date = (v: unknown) => (v == null ? null : dateColumn(v));
+  return {
+    conversationId: r.conversation_id as string,
+    state: r.state as ConversationOwnerRow['state'],
+    human: (r.human as string | null) ?? null,
+    humanId: (r.human_id as string | null) ?? null,
+    ticketId: (r.ticket_id as string | null) ?? null,
+    requestedBy: (r.requested_by as string | null) ?? null,
+    reason: (r.reason as string | null) ?? null,
+    requestedAt: date(r.requested_at),
+    claimedAt: date(r.claimed_at),
+    waitNoticeSent: Boolean(r.wait_notice_sent),
+    updatedAt: dateColumn(r.updated_at),
+  };
+}

@@ -1,0 +1,72 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, type StorefrontHarness, startStorefront } from './storefront-harness.js';
+
+/**
+ * What a shopper sees of the hand-off in <baton-chat>: the colleague joining, their replies, and the
+ * bot taking over again, live over the widget's own subscription.
+ */
+describe.skipIf(!hasChromium)('<baton-chat>: a colleague takes the conversation over and hands it back', () => {
+  let h: StorefrontHarness;
+  beforeAll(async () => {
+    h = await startStorefront();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const chat = (page: Page) => page.locator('baton-chat');
+  const ask = async (page: Page, text: string) => {
+    await chat(page).getByRole('textbox', { name: 'Message' }).fill(text);
+    await chat(page).getByRole('textbox', { name: 'Message' }).press('Enter');
+  };
+  const as = (mutation: string, id: string, extra = '') =>
+    h.t.gql(`mutation($id: ID!) { ${mutation}(conversationId: $id, as: "Dana"${extra}) { __typename } }`, { id });
+
+  it('shows the colleague join, their message, and the hand-back, in order', async () => {
+    const { context, page } = await h.openDemo();
+    await page.goto(`${h.url}/demo`);
+    await chat(page)
+      .getByRole('button', { name: /Open chat/ })
+      .click();
+    await chat(page).getByRole('dialog').waitFor();
+    await ask(page, 'Hello there');
+    await chat(page).locator('.msg.assistant').first().waitFor();
+
+    const listed = await h.t.gql<{ conversations: { edges: { node: { id: string } }[] } }>(
+      '{ conversations(first: 1) { edges { node { id } } } }',
+    );
+    const id = listed.data!.conversations.edges[0]!.node.id;
+    expect(
+      (await h.t.gql('mutation($id: ID!) { requestHuman(conversationId: $id) { state } }', { id })).errors,
+    ).toBeUndefined();
+    expect((await as('claimConversation', id)).errors).toBeUndefined();
+    // The hand-off's notices (the widget has others, such as its greeting).
+    const notices = chat(page).locator('.notice', { hasText: /joined the chat|chatting with our assistant again/ });
+    await expect.poll(() => notices.allTextContents()).toEqual([expect.stringMatching(/joined the chat$/)]);
+
+    expect(
+      (
+        await h.t.gql(
+          'mutation($id: ID!) { sendHumanMessage(conversationId: $id, text: "Hi, I am Dana from the support team.", as: "Dana") { id } }',
+          { id },
+        )
+      ).errors,
+    ).toBeUndefined();
+    await chat(page).getByText('Hi, I am Dana from the support team.').waitFor();
+
+    expect((await as('handBackConversation', id)).errors).toBeUndefined();
+    await expect
+      .poll(() => notices.allTextContents())
+      .toEqual([expect.stringMatching(/joined the chat$/), 'You are chatting with our assistant again']);
+    // The order on screen is the order of events: join notice, Dana's message, hand-back notice.
+    const texts = await chat(page).locator('.notice, .msg').allTextContents();
+    const joined = texts.findIndex((t) => t.endsWith('joined the chat'));
+    const dana = texts.indexOf('Hi, I am Dana from the support team.');
+    const back = texts.indexOf('You are chatting with our assistant again');
+    expect(joined).toBeGreaterThan(0);
+    expect(dana).toBeGreaterThan(joined);
+    expect(back).toBeGreaterThan(dana);
+    await context.close();
+  });
+});
