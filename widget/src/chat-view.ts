@@ -116,8 +116,9 @@ export function reduceView(view: ChatView, event: AnyEvent): ChatView {
 /** Hand-over notices, for servers whose schema has the desk's events; anything else is ignored. */
 function reduceDeskEvent(view: ChatView, event: AnyEvent): ChatView {
   const type = event.type as string;
-  const data = (event.data ?? {}) as { name?: unknown; agentName?: unknown };
-  const who = typeof data.name === 'string' ? data.name : null;
+  // HUMAN_JOINED names the colleague in `human` (the desk's event data).
+  const data = (event.data ?? {}) as { human?: unknown };
+  const who = typeof data.human === 'string' ? data.human : null;
   if (type === 'HUMAN_JOINED')
     return upsert(view, {
       kind: 'notice',

@@ -43,7 +43,7 @@ describe.skipIf(!hasChromium)('<baton-chat>: a colleague takes the conversation 
     expect((await as('claimConversation', id)).errors).toBeUndefined();
     // The hand-off's notices (the widget has others, such as its greeting).
     const notices = chat(page).locator('.notice', { hasText: /joined the chat|chatting with our assistant again/ });
-    await expect.poll(() => notices.allTextContents()).toEqual([expect.stringMatching(/joined the chat$/)]);
+    await expect.poll(() => notices.allTextContents()).toEqual(['Dana from our team joined the chat']);
 
     expect(
       (
@@ -58,7 +58,7 @@ describe.skipIf(!hasChromium)('<baton-chat>: a colleague takes the conversation 
     expect((await as('handBackConversation', id)).errors).toBeUndefined();
     await expect
       .poll(() => notices.allTextContents())
-      .toEqual([expect.stringMatching(/joined the chat$/), 'You are chatting with our assistant again']);
+      .toEqual(['Dana from our team joined the chat', 'You are chatting with our assistant again']);
     // The order on screen is the order of events: join notice, Dana's message, hand-back notice.
     const texts = await chat(page).locator('.notice, .msg').allTextContents();
     const joined = texts.findIndex((t) => t.endsWith('joined the chat'));
