@@ -30,6 +30,9 @@ import { getSchema } from './graphql/schema.js';
 import { createLogger, type Logger, yogaLogger } from './logger.js';
 import { createModelProvider } from './models/create-model-provider.js';
 import type { ModelProvider } from './models/model-provider.js';
+import { CustomerData } from './privacy/customer-data.js';
+import { personalDataTables } from './privacy/personal-data-tables.js';
+import { RetentionSweeper } from './privacy/retention-sweeper.js';
 import { useCredentialRecheck } from './security/credential-recheck.js';
 import { asRequestError } from './security/rate-limited-graphql-error.js';
 import { RateLimiter } from './security/rate-limiter.js';
@@ -169,6 +172,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     suggest: async (conversationId, message) => void (await assist?.suggest(conversationId, message)),
   });
   const webhooks = new Webhooks(database, bus, config.webhooks, logger);
+  const onConversationsDeleted = (ids: readonly string[]) => conversations.forget(ids);
+  const customerData = new CustomerData({ db: database.db, tables: personalDataTables, onConversationsDeleted });
+  const retention = new RetentionSweeper(
+    { db: database.db, logger, onConversationsDeleted },
+    { days: config.retention.days, sweepMs: config.retention.sweepMs },
+  );
   const services: Services = {
     config,
     database,
@@ -191,6 +200,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     customerSessions,
     desk,
     webhooks,
+    customerData,
+    retention,
   };
   servicesRef = services;
   assist = new AgentAssist(services);
@@ -311,6 +322,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await webhooks.start();
   await services.runs.start();
   rateLimits.start((err) => logger.warn({ err }, 'rate limit prune failed'));
+  retention.start();
 
   return {
     services,
@@ -329,6 +341,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       await webhooks.stop();
       await services.runs.stop();
       rateLimits.stop();
+      retention.stop();
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       if (server.listening) {
