@@ -157,7 +157,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   );
   const runs = new RunManager(
     { runs: runRepository, conversations, settings, events, executor, logger },
-    { ownerId: executor.ownerId, leaseMs: config.runs.leaseMs, sweepMs: config.runs.sweepMs },
+    {
+      ownerId: executor.ownerId,
+      leaseMs: config.runs.leaseMs,
+      sweepMs: config.runs.sweepMs,
+      runsPerPrincipal: config.runs.perPrincipal,
+    },
   );
   // Agent assist drafts with the whole app; the desk asks it through this closure once it exists.
   let assist: AgentAssist | undefined;

@@ -55,7 +55,7 @@ export const configSchema = z.object({
   SUBSCRIPTION_RECHECK_MS: z.coerce.number().int().min(100).max(10_000).default(5_000),
   RUN_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
   RUN_SWEEP_MS: z.coerce.number().int().min(100).default(10_000),
-  RUNS_PER_PRINCIPAL: z.coerce.number().int().min(1).default(2),
+  RUNS_PER_PRINCIPAL: z.coerce.number().int().min(1).default(1),
   RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
   RETENTION_SWEEP_SECONDS: z.coerce.number().int().min(1).default(3_600),
   EVENT_BUS: z
