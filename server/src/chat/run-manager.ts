@@ -39,6 +39,8 @@ export class RunManager {
   private readonly sweepMs: number;
   private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private readonly slots: PrincipalSlots;
+  /** Messages being stored, per principal (same bound as runs). */
+  private readonly intake: PrincipalSlots;
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
 
@@ -50,6 +52,7 @@ export class RunManager {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.sweepMs = options.sweepMs ?? 10_000;
     this.slots = new PrincipalSlots(options.runsPerPrincipal ?? 1);
+    this.intake = new PrincipalSlots(options.runsPerPrincipal ?? 1);
   }
 
   private get lease() {
@@ -83,19 +86,24 @@ export class RunManager {
     principal = `conversation:${conversationId}`,
   ): Promise<Run> {
     const { conversations, settings } = this.deps;
-    const policy = (await settings.get()).doubleTexting;
-    if (policy !== 'queue') {
-      const activeRuns = await conversations.activeRuns(conversationId);
-      if (activeRuns.length && policy === 'reject')
-        throw new ConflictError('A reply is still being written for this conversation; send the message when it ends', {
-          details: { field: 'conversationId', activeRunId: activeRuns[0]!.id },
-        });
-      for (const r of activeRuns) await this.cancel(r.id, 'interrupted by a newer message');
-    }
-    // Usually nothing is ahead of the new run: it is stored claimed by this process and starts at once.
-    // Otherwise it waits, and the oldest waiting run starts when its turn comes.
-    const sent = await conversations.sendMessage(conversationId, text, mode, {
-      claimFor: this.stopped ? undefined : this.lease,
+    // A principal's messages are stored one batch at a time too: a burst from one key waits its turn
+    // here instead of filling the database's queue ahead of everyone else's statements.
+    const sent = await this.intake.run(principal, new AbortController().signal, async () => {
+      const policy = (await settings.get()).doubleTexting;
+      if (policy !== 'queue') {
+        const activeRuns = await conversations.activeRuns(conversationId);
+        if (activeRuns.length && policy === 'reject')
+          throw new ConflictError(
+            'A reply is still being written for this conversation; send the message when it ends',
+            { details: { field: 'conversationId', activeRunId: activeRuns[0]!.id } },
+          );
+        for (const r of activeRuns) await this.cancel(r.id, 'interrupted by a newer message');
+      }
+      // Usually nothing is ahead of the new run: it is stored claimed by this process and starts at once.
+      // Otherwise it waits, and the oldest waiting run starts when its turn comes.
+      return conversations.sendMessage(conversationId, text, mode, {
+        claimFor: this.stopped ? undefined : this.lease,
+      });
     });
     if (sent.run.status === 'RUNNING')
       this.executeClaimed(
