@@ -183,11 +183,19 @@ export const personalDataTables: readonly PersonalDataTable[] = [
     name: 'runs',
     export: (db, s) =>
       db.select().from(runs).where(anyOf(runs.conversationId, s.conversationIds)).orderBy(asc(runs.createdAt)),
+    erase: (tx, s) =>
+      tx.delete(runs).where(anyOf(runs.conversationId, s.conversationIds)).returning({ id: runs.id }).then(count),
   },
   {
     name: 'conversation_owners',
     export: (db, s) =>
       db.select().from(conversationOwners).where(anyOf(conversationOwners.conversationId, s.conversationIds)),
+    erase: (tx, s) =>
+      tx
+        .delete(conversationOwners)
+        .where(anyOf(conversationOwners.conversationId, s.conversationIds))
+        .returning({ id: conversationOwners.conversationId })
+        .then(count),
   },
   {
     name: 'conversations',

@@ -137,13 +137,7 @@ describe('customer data: export and erasure', () => {
       rate_limits: 1,
     });
     expect(counts.events).toBeGreaterThan(6);
-    expect(r.data!.eraseCustomer.kept).toEqual([
-      'runs',
-      'conversation_owners',
-      'store_users',
-      'store_payment_methods',
-      'store_orders',
-    ]);
+    expect(r.data!.eraseCustomer.kept).toEqual(['store_users', 'store_payment_methods', 'store_orders']);
 
     const { db } = t.app.services;
     const gone = [ids.vouched, ids.chat];
