@@ -2,26 +2,25 @@
 export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
   if (a === b) return 0;
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  const rows = a.length + 1;
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => {
-    const row = new Array<number>(cols).fill(0);
-    row[0] = i;
-    return row;
-  });
-  for (let j = 0; j < cols; j++) d[0]![j] = j;
-  for (let i = 1; i < rows; i++) {
-    let rowMin = Number.POSITIVE_INFINITY;
+  // Three rolling rows (two back for transpositions), not a matrix: no garbage per call.
+  let before = new Int32Array(cols);
+  let previous = Int32Array.from({ length: cols }, (_, j) => j);
+  let current = new Int32Array(cols);
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    let rowMin = i;
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-      rowMin = Math.min(rowMin, v);
+      let v = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, before[j - 2]! + 1);
+      current[j] = v;
+      if (v < rowMin) rowMin = v;
     }
     if (rowMin > limit) return limit + 1;
+    [before, previous, current] = [previous, current, before];
   }
-  return d[rows - 1]![cols - 1]!;
+  return previous[cols - 1]!;
 }
 
 /** Edits allowed between two words: none under 5 letters, 1 from 5, 2 from 8 (longer word counts). */
@@ -52,32 +51,53 @@ export function isFuzzyMatch(a: string, b: string): boolean {
 }
 
 /**
- * Corrects words that are not in `known` to the closest known word within the allowed edits.
- * Known words are never changed; ties go to the alphabetically first candidate (determinism).
+ * Known words, and the ones a typo could be (four letters or more) bucketed by first and last letter,
+ * sorted: a plausible typo shares its first letter and its last (or has the last two swapped), so
+ * only two small buckets are ever searched.
  */
-export function createSpellCorrector(known: Iterable<string>): (word: string) => string {
+export interface SpellIndex {
+  known: ReadonlySet<string>;
+  byEnds: ReadonlyMap<string, readonly string[]>;
+}
+
+const ends = (first: string, last: string) => `${first}${last}`;
+
+export function buildSpellIndex(known: Iterable<string>): SpellIndex {
   const knownSet = new Set(known);
-  // Candidates share the first letter with the typo, so bucket by it.
-  const byInitial = new Map<string, string[]>();
+  const byEnds = new Map<string, string[]>();
   for (const w of [...knownSet].filter((x) => x.length >= 4).sort()) {
-    const bucket = byInitial.get(w[0]!) ?? [];
+    const key = ends(w[0]!, w.at(-1)!);
+    const bucket = byEnds.get(key) ?? [];
     bucket.push(w);
-    byInitial.set(w[0]!, bucket);
+    byEnds.set(key, bucket);
   }
+  return { known: knownSet, byEnds };
+}
+
+/**
+ * Corrects words that are not in `known` (nor in `base`) to the closest known word within the allowed
+ * edits. Known words are never changed; ties go to the alphabetically first candidate (determinism).
+ * A prebuilt `base` index is shared, so a corrector over it plus a few words costs only those words.
+ */
+export function createSpellCorrector(known: Iterable<string>, base?: SpellIndex): (word: string) => string {
+  const indexes = base ? [base, buildSpellIndex(known)] : [buildSpellIndex(known)];
   return (word: string) => {
-    if (knownSet.has(word) || word.length < 4 || /\d/.test(word)) return word;
+    if (word.length < 4 || /\d/.test(word) || indexes.some((i) => i.known.has(word))) return word;
+    const keys = new Set([ends(word[0]!, word.at(-1)!), ends(word[0]!, word.at(-2)!)]);
     let best = word;
     let bestDistance = Number.POSITIVE_INFINITY;
-    for (const candidate of byInitial.get(word[0]!) ?? []) {
-      if (!plausibleTypo(word, candidate)) continue;
-      const allowed = allowedEdits(word, candidate);
-      if (allowed === 0) continue;
-      const distance = editDistance(word, candidate, allowed);
-      if (distance <= allowed && distance < bestDistance) {
-        best = candidate;
-        bestDistance = distance;
-      }
-    }
+    for (const index of indexes)
+      for (const key of keys)
+        for (const candidate of index.byEnds.get(key) ?? []) {
+          if (!plausibleTypo(word, candidate)) continue;
+          const allowed = allowedEdits(word, candidate);
+          if (allowed === 0) continue;
+          const distance = editDistance(word, candidate, allowed);
+          if (distance <= allowed && (distance < bestDistance || (distance === bestDistance && candidate < best))) {
+            best = candidate;
+            bestDistance = distance;
+          }
+        }
     return best;
   };
 }

@@ -60,9 +60,8 @@ const INTENT_ANCHORS: Partial<Record<TaskIntent, string[]>> = {
  * Rule-based planning: split the message into clauses, score every card against each, keep one
  * task per intent. Greetings go to the default agent; off-topic or abusive messages are refused.
  */
-export function planFromBrief(hints: PlanBrief): OfflinePlan {
+export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardIndex(hints.cards)): OfflinePlan {
   const cards = hints.cards;
-  const index = buildCardIndex(cards);
   const message = hints.message.trim();
   const clauses: ScoredClause[] = splitClauses(message).map(({ text, question }) => {
     // Scored without the requests it rules out ("I don't want a refund, ..."); the task keeps its words.

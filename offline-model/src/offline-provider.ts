@@ -1,10 +1,13 @@
+import { buildCardIndex, type CardIndex } from './card-scorer.js';
 import { planFromBrief } from './offline-planner.js';
-import { isPlanRequest, readPlanBrief } from './plan-brief.js';
+import { type CardSummary, isPlanRequest, readPlanBrief } from './plan-brief.js';
 import { decideTaskStep } from './specialist-rules.js';
 import { readTaskBrief } from './task-brief.js';
 import { estimateUsage } from './usage-estimate.js';
 import type { ChatRequest, ChatResponse, ToolCall } from './wire.js';
 import { wordDeltas } from './word-stream.js';
+
+const CARD_INDEXES_KEPT = 16;
 
 /** Model name reported on every response, so logs never mistake the rules for a language model. */
 export const OFFLINE_MODEL = 'offline-rules';
@@ -31,6 +34,8 @@ export class OfflineModelError extends Error {
 export class OfflineProvider {
   readonly name = 'offline';
   readonly ruleBased = true;
+  /** Card indexes by the cards they index: the same cards come with every plan request. */
+  private readonly cardIndexes = new Map<string, CardIndex>();
 
   async complete(request: ChatRequest): Promise<ChatResponse> {
     if (request.signal?.aborted)
@@ -39,7 +44,8 @@ export class OfflineProvider {
     let toolCalls: ToolCall[] = [];
     if (isPlanRequest(request)) {
       // Serialised whole, so a caller that streams it receives plain JSON text in deltas.
-      content = JSON.stringify(planFromBrief(readPlanBrief(request)));
+      const brief = readPlanBrief(request);
+      content = JSON.stringify(planFromBrief(brief, this.cardIndex(brief.cards)));
     } else if (request.responseFormat) {
       throw new OfflineModelError(
         `The offline stand-in cannot produce structured output "${request.responseFormat.name}"`,
@@ -59,5 +65,17 @@ export class OfflineProvider {
       finishReason: toolCalls.length ? 'tool_calls' : 'stop',
       model: OFFLINE_MODEL,
     };
+  }
+
+  /** Built once per set of cards (a card edited or added makes a new key); a few sets are kept. */
+  private cardIndex(cards: readonly CardSummary[]): CardIndex {
+    const key = JSON.stringify(cards);
+    let index = this.cardIndexes.get(key);
+    if (!index) {
+      if (this.cardIndexes.size >= CARD_INDEXES_KEPT) this.cardIndexes.clear();
+      index = buildCardIndex(cards);
+      this.cardIndexes.set(key, index);
+    }
+    return index;
   }
 }

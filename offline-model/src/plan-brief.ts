@@ -1,3 +1,4 @@
+import { MAX_EARLIER_MESSAGES, readable } from './read-limit.js';
 import type { ChatMessage, ChatRequest } from './wire.js';
 
 /** An agent as the planner's prompt lists it. */
@@ -55,7 +56,10 @@ export function readPlanBrief(request: ChatRequest): PlanBrief {
   const named = DEFAULT_AGENT.exec(system)?.[1];
   const defaultAgent =
     named ?? cards.find((c) => /general|support/i.test(c.name))?.name ?? cards[0]?.name ?? 'GeneralSupportAgent';
-  const history = readConversation(request.messages);
+  // The latest messages, each read up to the read limit (read-limit.ts).
+  const history = readConversation(request.messages)
+    .slice(-2 * MAX_EARLIER_MESSAGES)
+    .map((h) => ({ ...h, text: readable(h.text) }));
   const message = [...history].reverse().find((h) => h.role === 'user')?.text ?? '';
   return { message, history, cards, defaultAgent };
 }

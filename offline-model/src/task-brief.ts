@@ -1,3 +1,4 @@
+import { readable } from './read-limit.js';
 import type { ChatRequest } from './wire.js';
 
 /** What a specialist call needs, read from its system prompt and task message like a model reads them. */
@@ -31,8 +32,8 @@ export function readTaskBrief(request: ChatRequest): TaskBrief {
   const hours = HOURS.exec(sections.get('Context') ?? system);
   return {
     agentName: /^You are ([A-Za-z0-9_-]+)/.exec(system)?.[1] ?? request.agentName,
-    instruction,
-    userMessage: task ? (task[2] ?? instruction) : lastUser,
+    instruction: readable(instruction),
+    userMessage: readable(task ? (task[2] ?? instruction) : lastUser),
     brandVoice: sections.get('Brand voice') ?? '',
     customerId: CUSTOMER.exec(sections.get('Context') ?? system)?.[1],
     knowledge: readArticles(sections.get('Knowledge base') ?? ''),

@@ -56,7 +56,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     name: first((e) => e.name, own, message, ...earlier),
     zip: first((e) => e.zip, own, message, ...earlier),
     address: first((e) => e.address, own, message),
-    confirms: extractEntities(hints.userMessage).confirms,
+    confirms: message.confirms,
   };
   const all = [...transcript.runSteps, ...transcript.steps];
   const identified = [...transcript.steps]

@@ -1,3 +1,4 @@
+import { MAX_EARLIER_MESSAGES, readable } from './read-limit.js';
 import type { ChatMessage } from './wire.js';
 
 /** One tool call and what came back. */
@@ -48,7 +49,10 @@ export function readTaskTranscript(messages: readonly ChatMessage[]): TaskTransc
       previousUser = i;
       break;
     }
-  const earlierUserTexts = messages.slice(0, Math.max(last, 0)).flatMap((m) => (m.role === 'user' ? [m.content] : []));
+  const earlierUserTexts = messages
+    .slice(0, Math.max(last, 0))
+    .flatMap((m) => (m.role === 'user' ? [readable(m.content)] : []))
+    .slice(-MAX_EARLIER_MESSAGES);
   const loop = last < 0 ? messages : messages.slice(last + 1);
   return {
     steps: collectSteps(loop),

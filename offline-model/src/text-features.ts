@@ -1,4 +1,4 @@
-import { createSpellCorrector } from './fuzzy-match.js';
+import { buildSpellIndex, createSpellCorrector, type SpellIndex } from './fuzzy-match.js';
 import { OFF_TOPIC_WORDS } from './message-checks.js';
 import { COLOURS, MATERIALS, PRODUCT_NOUNS } from './product-lexicon.js';
 import { PHRASE_SYNONYMS, SHOP_WORDS, WORD_SYNONYMS } from './synonyms.js';
@@ -152,9 +152,7 @@ function baseLexicon(): string[] {
  * shared word, and stop words drop out of `tokens` but stay in `words` for phrase matching.
  */
 export function createTextAnalyzer(vocabulary: Iterable<string>): (text: string) => TextFeatures {
-  const known = new Set<string>(BASE_LEXICON);
-  for (const w of vocabulary) known.add(w);
-  const correct = createSpellCorrector(known);
+  const correct = createSpellCorrector(vocabulary, BASE_SPELL_INDEX);
   return (text: string) => {
     const raw = rawWords(text);
     const words = raw.map(correct);
@@ -205,4 +203,5 @@ function canonical(w: string): string {
   return WORD_SYNONYM_STEMS.get(s) ?? s;
 }
 
-const BASE_LEXICON: readonly string[] = baseLexicon();
+/** Built once from constant word lists (pure, so safe to share); each analyser adds only its own vocabulary. */
+const BASE_SPELL_INDEX: SpellIndex = buildSpellIndex(baseLexicon());

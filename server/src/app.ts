@@ -30,6 +30,9 @@ import { getSchema } from './graphql/schema.js';
 import { createLogger, type Logger, yogaLogger } from './logger.js';
 import { createModelProvider } from './models/create-model-provider.js';
 import type { ModelProvider } from './models/model-provider.js';
+import { CustomerData } from './privacy/customer-data.js';
+import { personalDataTables } from './privacy/personal-data-tables.js';
+import { RetentionSweeper } from './privacy/retention-sweeper.js';
 import { useCredentialRecheck } from './security/credential-recheck.js';
 import { asRequestError } from './security/rate-limited-graphql-error.js';
 import { RateLimiter } from './security/rate-limiter.js';
@@ -154,7 +157,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   );
   const runs = new RunManager(
     { runs: runRepository, conversations, settings, events, executor, logger },
-    { ownerId: executor.ownerId, leaseMs: config.runs.leaseMs, sweepMs: config.runs.sweepMs },
+    {
+      ownerId: executor.ownerId,
+      leaseMs: config.runs.leaseMs,
+      sweepMs: config.runs.sweepMs,
+      runsPerPrincipal: config.runs.perPrincipal,
+    },
   );
   const assist = new AgentAssist({
     database,
@@ -178,6 +186,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     suggest: async (conversationId, message) => void (await assist.suggest(conversationId, message)),
   });
   const webhooks = new Webhooks(database, bus, config.webhooks, logger);
+  const onConversationsDeleted = (ids: readonly string[]) => conversations.forget(ids);
+  const customerData = new CustomerData({ db: database.db, tables: personalDataTables, onConversationsDeleted });
+  const retention = new RetentionSweeper(
+    { db: database.db, logger, onConversationsDeleted },
+    { days: config.retention.days, sweepMs: config.retention.sweepMs },
+  );
   const services: Services = {
     config,
     database,
@@ -200,6 +214,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     customerSessions,
     desk,
     webhooks,
+    customerData,
+    retention,
   };
 
   await seedWorkspace(services);
@@ -318,6 +334,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await webhooks.start();
   await services.runs.start();
   rateLimits.start((err) => logger.warn({ err }, 'rate limit prune failed'));
+  retention.start();
 
   return {
     services,
@@ -336,6 +353,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       await webhooks.stop();
       await services.runs.stop();
       rateLimits.stop();
+      retention.stop();
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       if (server.listening) {

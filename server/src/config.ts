@@ -55,6 +55,9 @@ export const configSchema = z.object({
   SUBSCRIPTION_RECHECK_MS: z.coerce.number().int().min(100).max(10_000).default(5_000),
   RUN_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
   RUN_SWEEP_MS: z.coerce.number().int().min(100).default(10_000),
+  RUNS_PER_PRINCIPAL: z.coerce.number().int().min(1).default(1),
+  RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
+  RETENTION_SWEEP_SECONDS: z.coerce.number().int().min(1).default(3_600),
   EVENT_BUS: z
     .string()
     .regex(/^(memory|postgres|nats:\/\/.+)$/, 'memory, postgres, or a NATS URL (nats://host:port)')
@@ -138,7 +141,9 @@ export interface Config {
   /** How often an open subscription's API key is looked up again, so a revoked key's streams end. */
   subscriptionRecheckMs: number;
   /** Run ownership: how long a lease lasts without renewal, and how often expired leases are looked for. */
-  runs: { leaseMs: number; sweepMs: number };
+  runs: { leaseMs: number; sweepMs: number; perPrincipal: number };
+  /** Conversations idle this many days (and ended) are purged; 0 keeps them forever. */
+  retention: { days: number; sweepMs: number };
   /** How events reach other replicas: unset picks `postgres` on PostgreSQL and `memory` on PGlite. */
   eventBus: { kind?: 'memory' | 'postgres' | 'nats'; natsUrl?: string; deployment: string };
   webhooks: {
@@ -236,7 +241,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((h) => h.trim())
       .filter(Boolean),
     subscriptionRecheckMs: c.SUBSCRIPTION_RECHECK_MS,
-    runs: { leaseMs: c.RUN_LEASE_MS, sweepMs: c.RUN_SWEEP_MS },
+    runs: { leaseMs: c.RUN_LEASE_MS, sweepMs: c.RUN_SWEEP_MS, perPrincipal: c.RUNS_PER_PRINCIPAL },
+    retention: { days: c.RETENTION_DAYS, sweepMs: c.RETENTION_SWEEP_SECONDS * 1_000 },
     eventBus: {
       kind: c.EVENT_BUS?.startsWith('nats://') ? 'nats' : (c.EVENT_BUS as 'memory' | 'postgres' | undefined),
       natsUrl: c.EVENT_BUS?.startsWith('nats://') ? c.EVENT_BUS : undefined,

@@ -14,6 +14,8 @@ import type { RunRepository } from './db/run-repository.js';
 import type { DeskService } from './desk/desk-service.js';
 import type { Logger } from './logger.js';
 import type { ModelProvider } from './models/model-provider.js';
+import type { CustomerData } from './privacy/customer-data.js';
+import type { RetentionSweeper } from './privacy/retention-sweeper.js';
 import type { RateLimiter } from './security/rate-limiter.js';
 import type { Telemetry } from './telemetry/telemetry.js';
 import type { ToolRegistry } from './tools/tool-registry.js';
@@ -50,4 +52,8 @@ export interface Services {
   desk: DeskService;
   /** Webhook endpoints and their durable outbox. */
   webhooks: Webhooks;
+  /** exportCustomerData and eraseCustomer. */
+  customerData: CustomerData;
+  /** Purges ended conversations after RETENTION_DAYS (off without it). */
+  retention: RetentionSweeper;
 }

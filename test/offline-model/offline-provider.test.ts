@@ -138,3 +138,34 @@ describe('OfflineProvider', () => {
     expect(planSchema.parse(JSON.parse(response.content!)).tasks).toHaveLength(2);
   });
 });
+
+describe('OfflineProvider on long messages', () => {
+  const provider = new OfflineProvider();
+  // 8,000 characters: a request, then made-up words (each one a spelling puzzle for the corrector).
+  const filler = Array.from({ length: 900 }, (_, i) => `zq${(i * 7919).toString(36)}x`).join(' ');
+  const long = `Please cancel order #W2611340 because I ordered it by mistake. ${filler}`.slice(0, 8_000);
+  const head = long.slice(0, 2_000);
+
+  it('reads a bounded part of a message: 8,000 characters plan like their first 2,000', async () => {
+    const plan = async (text: string) => (await provider.complete(planRequest(text))).content;
+    expect(await plan(long)).toBe(await plan(long.slice(0, long.lastIndexOf(' ', 2_000))));
+    const task = async (text: string) => (await provider.complete(taskRequest('OrderManagementAgent', text))).content;
+    expect(await task(long)).toBe(await task(long.slice(0, long.lastIndexOf(' ', 2_000))));
+  });
+
+  it('costs a few milliseconds of CPU per call on an 8,000-character message, about what 2,000 cost', async () => {
+    const cpuPerCall = async (text: string) => {
+      const requests = [planRequest(text), taskRequest('OrderManagementAgent', text)];
+      for (const r of requests) await provider.complete(r); // warm
+      const before = process.cpuUsage();
+      for (let i = 0; i < 10; i++) for (const r of requests) await provider.complete(r);
+      const used = process.cpuUsage(before);
+      return (used.user + used.system) / 1_000 / 20;
+    };
+    const longMs = await cpuPerCall(long);
+    const headMs = await cpuPerCall(head);
+    // CPU time, not wall time: a busy machine slows both alike.
+    expect(longMs).toBeLessThan(15);
+    expect(longMs).toBeLessThan(headMs * 2 + 1);
+  });
+});

@@ -18,12 +18,13 @@ export const canAccessConversation = (p: Principal, conversationId: string) =>
   isReader(p) || (p.kind === 'conversation' && p.conversationId === conversationId);
 
 /**
- * Whether the principal reads events and messages unredacted: admins, a conversation's own token, and
+ * Whether the principal reads events, messages, plans and tickets unredacted: admins, support
+ * colleagues (they answer the shopper and follow tickets up), a conversation's own token, and
  * integrator keys granted full data. Other integrator keys get emails, phones, addresses, payment
  * methods and tokens redacted.
  */
 export const readsFullData = (p: Principal) =>
-  isAdmin(p) || p.kind === 'conversation' || (p.kind === 'key' && p.fullEventData === true);
+  isSupport(p) || p.kind === 'conversation' || (p.kind === 'key' && p.fullEventData === true);
 
 export function describePrincipal(p: Principal): string {
   if (p.kind === 'key') return `${p.role} key "${p.name}"`;

@@ -63,9 +63,10 @@ export class ConversationService {
   }
 
   /**
-   * Resolves a conversation token to its conversation id, or null. Tokens never change and
-   * conversations are never deleted, so a verified token is remembered (bounded), and the ones this
-   * replica hands out are known from the start.
+   * Resolves a conversation token to its conversation id, or null. Tokens never change, so a verified
+   * token is remembered (bounded), and the ones this replica hands out are known from the start. An
+   * erased or purged conversation is forgotten here; another replica's memo may still resolve its token,
+   * but every read or write of the conversation then finds nothing (NOT_FOUND).
    */
   async verifyToken(token: string): Promise<string | null> {
     const match = /^ct_([0-9a-f-]{36})_[A-Za-z0-9_-]+$/.exec(token);
@@ -80,6 +81,13 @@ export class ConversationService {
     if (!row || !sameHash(row.tokenHash, hash)) return null;
     this.remember(hash, row.id);
     return row.id;
+  }
+
+  /** Forgets the tokens of deleted conversations (erasure, retention). */
+  forget(conversationIds: Iterable<string>): void {
+    const gone = new Set(conversationIds);
+    if (!gone.size) return;
+    for (const [hash, id] of this.verified) if (gone.has(id)) this.verified.delete(hash);
   }
 
   private remember(tokenHash: string, conversationId: string): void {

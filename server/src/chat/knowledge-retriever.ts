@@ -3,6 +3,11 @@ import type { ToolRegistry } from '../tools/tool-registry.js';
 import { type ChatState, KNOWLEDGE_RETRIEVER, type KnowledgeArticle } from './chat-state.js';
 
 export const KNOWLEDGE_TOOL = 'store.search_knowledge';
+/**
+ * The search asks with the message's first words: enough to find articles, and a long message costs
+ * the search, and the TOOL_CALL that records it, no more than a short one.
+ */
+const QUERY_CHARS = 500;
 
 /**
  * Searches the knowledge base for the turn's message, in parallel with planning. It goes through
@@ -18,7 +23,12 @@ export class KnowledgeRetriever {
     const catalog = await this.tools.list();
     if (!catalog.some((t) => t.name === KNOWLEDGE_TOOL) || !state.userMessage) return { articles: [] };
     const started = performance.now();
-    const args = { query: state.userMessage, limit: this.limit };
+    const message = state.userMessage;
+    const query =
+      message.length > QUERY_CHARS
+        ? message.slice(0, message.lastIndexOf(' ', QUERY_CHARS) + 1 || QUERY_CHARS).trim()
+        : message;
+    const args = { query, limit: this.limit };
     const result = await this.tools.call(KNOWLEDGE_TOOL, args, {
       conversationId: state.conversationId,
       runId: state.runId,

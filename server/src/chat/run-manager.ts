@@ -3,6 +3,7 @@ import { ConflictError, RunCancelledError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ConversationService, Run } from './conversation-service.js';
 import type { EventLog } from './event-log.js';
+import { PrincipalSlots } from './principal-slots.js';
 import type { RunExecutor } from './run-executor.js';
 import { ShutdownSignal } from './run-executor.js';
 import type { SettingsService } from './settings-service.js';
@@ -14,6 +15,8 @@ export interface RunManagerOptions {
   leaseMs?: number;
   /** How often expired leases and orphaned runs are looked for. */
   sweepMs?: number;
+  /** Runs of one principal (API key, conversation token) executing at once here; more wait their turn. */
+  runsPerPrincipal?: number;
 }
 
 export interface RunManagerDeps {
@@ -35,6 +38,9 @@ export class RunManager {
   private readonly leaseMs: number;
   private readonly sweepMs: number;
   private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly slots: PrincipalSlots;
+  /** Messages being stored, per principal (same bound as runs). */
+  private readonly intake: PrincipalSlots;
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
 
@@ -45,6 +51,8 @@ export class RunManager {
     this.ownerId = options.ownerId;
     this.leaseMs = options.leaseMs ?? 30_000;
     this.sweepMs = options.sweepMs ?? 10_000;
+    this.slots = new PrincipalSlots(options.runsPerPrincipal ?? 1);
+    this.intake = new PrincipalSlots(options.runsPerPrincipal ?? 1);
   }
 
   private get lease() {
@@ -67,33 +75,49 @@ export class RunManager {
     await this.deps.runs.releaseLeases(ids, this.ownerId).catch(() => {});
   }
 
-  /** sendMessage: applies the double-texting policy, stores the message and run, and starts it. */
-  async submit(conversationId: string, text: string, mode: 'AUTO' | 'STEP'): Promise<Run> {
+  /**
+   * sendMessage: applies the double-texting policy, stores the message and run, and starts it once
+   * `principal` (who sent it, see runPrincipal) has a free slot.
+   */
+  async submit(
+    conversationId: string,
+    text: string,
+    mode: 'AUTO' | 'STEP',
+    principal = `conversation:${conversationId}`,
+  ): Promise<Run> {
     const { conversations, settings } = this.deps;
-    const policy = (await settings.get()).doubleTexting;
-    if (policy !== 'queue') {
-      const activeRuns = await conversations.activeRuns(conversationId);
-      if (activeRuns.length && policy === 'reject')
-        throw new ConflictError('A reply is still being written for this conversation; send the message when it ends', {
-          details: { field: 'conversationId', activeRunId: activeRuns[0]!.id },
-        });
-      for (const r of activeRuns) await this.cancel(r.id, 'interrupted by a newer message');
-    }
-    // Usually nothing is ahead of the new run: it is stored claimed by this process and starts at once.
-    // Otherwise it waits, and the oldest waiting run starts when its turn comes.
-    const sent = await conversations.sendMessage(conversationId, text, mode, {
-      claimFor: this.stopped ? undefined : this.lease,
+    // A principal's messages are stored one batch at a time too: a burst from one key waits its turn
+    // here instead of filling the database's queue ahead of everyone else's statements.
+    const sent = await this.intake.run(principal, new AbortController().signal, async () => {
+      const policy = (await settings.get()).doubleTexting;
+      if (policy !== 'queue') {
+        const activeRuns = await conversations.activeRuns(conversationId);
+        if (activeRuns.length && policy === 'reject')
+          throw new ConflictError(
+            'A reply is still being written for this conversation; send the message when it ends',
+            { details: { field: 'conversationId', activeRunId: activeRuns[0]!.id } },
+          );
+        for (const r of activeRuns) await this.cancel(r.id, 'interrupted by a newer message');
+      }
+      // Usually nothing is ahead of the new run: it is stored claimed by this process and starts at once.
+      // Otherwise it waits, and the oldest waiting run starts when its turn comes.
+      return conversations.sendMessage(conversationId, text, mode, {
+        claimFor: this.stopped ? undefined : this.lease,
+      });
     });
     if (sent.run.status === 'RUNNING')
-      this.executeClaimed({
-        ...sent.run,
-        customerId: sent.customerId,
-        session: sent.session,
-        started: sent.started,
-        history: sent.history,
-        resumed: false,
-      });
-    else void this.startNext(conversationId);
+      this.executeClaimed(
+        {
+          ...sent.run,
+          customerId: sent.customerId,
+          session: sent.session,
+          started: sent.started,
+          history: sent.history,
+          resumed: false,
+        },
+        principal,
+      );
+    else void this.startNext(conversationId, principal);
     return sent.run;
   }
 
@@ -144,34 +168,42 @@ export class RunManager {
     return row;
   }
 
-  /** Starts the oldest waiting run of a conversation unless one is already running there. */
-  private async startNext(conversationId: string): Promise<void> {
+  /**
+   * Starts the oldest waiting run of a conversation unless one is already running there. Its principal
+   * is the one of the run before it when known here, else the conversation's own.
+   */
+  private async startNext(conversationId: string, principal = `conversation:${conversationId}`): Promise<void> {
     if (this.stopped) return;
     try {
       const first = await this.deps.runs.oldestActive(conversationId);
-      if (first?.status === 'PENDING') await this.claimAndExecute(first.id);
+      if (first?.status === 'PENDING') await this.claimAndExecute(first.id, principal);
     } catch (err) {
       this.deps.logger.error({ err, conversationId }, 'could not start the next run');
     }
   }
 
   /** Claims the run and starts executing it; false when another process (or an older run) has it. */
-  private async claimAndExecute(runId: string): Promise<boolean> {
+  private async claimAndExecute(runId: string, principal?: string): Promise<boolean> {
     if (this.stopped || this.active.has(runId)) return false;
     const run = await this.deps.runs.claim(runId, this.lease);
     if (!run) return false;
     if (run.started) this.deps.events.publish([run.started]);
-    this.executeClaimed(run);
+    this.executeClaimed(run, principal ?? `conversation:${run.conversationId}`);
     return true;
   }
 
-  /** Executes a run this process holds the lease of, in the background. */
-  private executeClaimed(run: ClaimedRun): void {
+  /**
+   * Executes a run this process holds the lease of, in the background, once its principal has a free
+   * slot. Waiting, it stays leased here (renewed like any run in flight), so no other replica takes it.
+   */
+  private executeClaimed(run: ClaimedRun, principal: string): void {
     const controller = new AbortController();
-    const done = this.deps.executor.execute(run, controller).finally(() => {
-      this.active.delete(run.id);
-      void this.startNext(run.conversationId);
-    });
+    const done = this.slots
+      .run(principal, controller.signal, () => this.deps.executor.execute(run, controller))
+      .finally(() => {
+        this.active.delete(run.id);
+        void this.startNext(run.conversationId, principal);
+      });
     this.active.set(run.id, { controller, done });
   }
 

@@ -15,6 +15,7 @@ import './types/run-question.js';
 import './types/chat-state-at.js';
 import './types/desk.js';
 import './types/webhooks.js';
+import './types/privacy.js';
 
 builder.queryType({});
 builder.mutationType({});

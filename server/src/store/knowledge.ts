@@ -34,13 +34,24 @@ const toArticle = (r: KnowledgeArticleRow): KnowledgeArticle => ({
   updatedAt: r.updatedAt,
 });
 
+const MAX_QUERY_CHARS = 2_000;
+const MAX_QUERY_WORDS = 32;
+
 /**
  * Full-text search over the articles (title, then tags, then body), best first. Any word may
  * match (a shopper's question has many words an article won't contain); ts_rank_cd rewards
  * articles matching more of them, close together.
  */
 export async function searchKnowledge(db: DbOrTx, query: string, limit = 3): Promise<KnowledgeHit[]> {
-  const words = query.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+  // A long message asks the database no more than its first MAX_QUERY_WORDS distinct words.
+  const words = [
+    ...new Set(
+      query
+        .slice(0, MAX_QUERY_CHARS)
+        .toLowerCase()
+        .match(/[a-z0-9]+/g) ?? [],
+    ),
+  ].slice(0, MAX_QUERY_WORDS);
   if (words.length === 0) return [];
   const n = Math.min(Math.max(limit, 1), 20);
   const result = await db.execute<{
@@ -51,7 +62,7 @@ export async function searchKnowledge(db: DbOrTx, query: string, limit = 3): Pro
     tags: string[];
     score: number;
   }>(sql`
-    with q as (select to_tsquery('english', ${[...new Set(words)].join(' | ')}) as q)
+    with q as (select to_tsquery('english', ${words.join(' | ')}) as q)
     select a.id, a.slug, a.title, a.body, a.tags, ts_rank_cd(a.search, q.q, 1)::float8 as score
     from knowledge_articles a, q
     where numnode(q.q) > 0 and a.search @@ q.q

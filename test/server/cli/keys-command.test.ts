@@ -61,6 +61,14 @@ describe('pnpm baton keys', () => {
     expect(await new ApiKeyService(cli.database.db).verify(key)).toMatchObject({ role: 'admin' });
   });
 
+  it('grants full event data only on request: integrator keys read redacted events by default', async () => {
+    const plain = created((await keys('create', 'feed')).out).key;
+    const full = created((await keys('create', 'warehouse', '--full-event-data')).out).key;
+    const verifier = new ApiKeyService(cli.database.db);
+    expect(await verifier.verify(plain)).toMatchObject({ role: 'integrator', fullEventData: false });
+    expect(await verifier.verify(full)).toMatchObject({ role: 'integrator', fullEventData: true });
+  });
+
   it('explains mistakes: unknown key, bad role, missing name', async () => {
     const missing = await keys('revoke', '00000000-0000-4000-8000-000000000000');
     expect(missing.code).toBe(1);

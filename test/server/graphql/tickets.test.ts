@@ -11,7 +11,9 @@ describe('tickets over GraphQL', () => {
     t = await createTestApp({ env: { AUTH_MODE: 'keys' }, onAdminKeyCreated: (k) => (created = k) });
     await seedStore(t.app.services.db);
     admin = created;
-    integrator = (await t.app.services.apiKeys.create('helpdesk', 'integrator')).key;
+    // A helpdesk integration follows tickets up, so it is granted full data.
+    integrator = (await t.app.services.apiKeys.create('helpdesk', 'integrator', undefined, { fullEventData: true }))
+      .key;
   });
   afterAll(() => t.close());
 
@@ -55,6 +57,14 @@ describe('tickets over GraphQL', () => {
       admin,
     );
     expect(first.data?.tickets.map((x) => x.summary)).toEqual(['Wants a person.']);
+    // An integrator key without the grant reads the customer's contact details withheld.
+    const plain = (await t.app.services.apiKeys.create('reports', 'integrator')).key;
+    const redacted = await t.gql<{ tickets: { customerEmail: string | null }[] }>(
+      '{ tickets { customerEmail } }',
+      {},
+      plain,
+    );
+    expect(redacted.data?.tickets.map((x) => x.customerEmail)).toEqual(['[redacted]', '[redacted]']);
   });
 
   it('is not for anonymous callers', async () => {

@@ -10,6 +10,13 @@ const PERSONAL = {
   payment: 'credit_card_1234567',
   token: 'ct_abcdefgh12345678abcd',
 };
+/** A store customer: the store tools' outputs carry these (address, payment methods) through the run. */
+const NOAH = {
+  email: 'noah.brown7922@example.com',
+  street: '986 Sunset Drive',
+  card: 'credit_card_7815826',
+  paypal: 'paypal_5727330',
+};
 
 /** Personal data typed by a shopper, through a real run (offline provider, real store): none of it in logs or spans. */
 describe('log and span redaction', () => {
@@ -24,6 +31,7 @@ describe('log and span redaction', () => {
 
   it('redacts every kind in captured logs and span attributes, status and events', async () => {
     const { conversation } = await t.app.services.conversations.start({});
+    // An unknown email: the lookup fails, and its error (naming the email) marks the tool span.
     const run = await t.app.services.runs.submit(
       conversation.id,
       `Hi, my email is ${PERSONAL.email} and my phone is ${PERSONAL.phone}. Where is my order? Ship to ${PERSONAL.street}, Springfield, IL 62704, pay with ${PERSONAL.payment}, my token ${PERSONAL.token}`,
@@ -40,6 +48,25 @@ describe('log and span redaction', () => {
       span?.setAttribute('pay', PERSONAL.payment);
       span?.recordException(new Error(`token ${PERSONAL.token}`));
     });
+    // A shopper identified in the chat: order and account tools return an address and payment methods,
+    // through the GraphQL API as a storefront sends it.
+    const noah = await t.app.services.conversations.start({});
+    const sent = await t.gql<{ sendMessage: { id: string } }>(
+      'mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, text: $t) { id } }',
+      {
+        c: noah.conversation.id,
+        t: `Hi, my email is ${NOAH.email}, call me on ${PERSONAL.phone}. Where is my order #W7678072 and what address is it going to?`,
+      },
+      noah.token,
+    );
+    await waitForRun(t.app, sent.data!.sendMessage.id, 60_000);
+    const noahEvents = JSON.stringify(await t.app.services.eventStore.list({ runId: sent.data!.sendMessage.id }));
+    expect(noahEvents).toContain(NOAH.street);
+    expect(noahEvents).toMatch(new RegExp(`${NOAH.card}|${NOAH.paypal}`));
+    // A caller's mistake that names personal data is logged (debug) by the GraphQL layer.
+    const refused = await t.gql('query($id: String!) { exportCustomerData(customerId: $id) }', { id: PERSONAL.email });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+
     const spans = JSON.stringify(
       exporter
         .getFinishedSpans()
@@ -48,7 +75,12 @@ describe('log and span redaction', () => {
     const logs = lines.join('\n');
     expect(spans).toContain('probe');
     expect(logs).toContain('Could not find');
-    for (const [kind, value] of Object.entries(PERSONAL)) {
+    expect(spans).toContain('execute_tool store.get_order_details');
+    expect(logs).toContain('No customer [email]');
+    for (const [kind, value] of [
+      ...Object.entries(PERSONAL),
+      ...Object.entries(NOAH).map(([k, v]) => [`noah ${k}`, v]),
+    ]) {
       expect(logs, kind).not.toContain(value);
       expect(spans, kind).not.toContain(value);
     }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redactJson, redactText } from '../../../server/src/privacy/redact.js';
+import { tickets } from '../../../server/src/store/schema/index.js';
 import { subscribe } from '../../helpers/subscribe.js';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
+import { createTestApp, type TestApp, waitForRun } from '../../helpers/test-app.js';
 
 const PERSONAL = {
   email: 'noah.brown7922@example.com',
@@ -78,5 +79,64 @@ describe('the integrator eventFeed', () => {
     const text = await replay(granted);
     expect(text).toContain(PERSONAL.email);
     expect(text).toContain(PERSONAL.street);
+  });
+});
+
+describe('everything else an integrator key reads', () => {
+  let t: TestApp;
+  let plain: string;
+  let granted: string;
+  let support: string;
+  let runId: string;
+  let eventId: string;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { AUTH_MODE: 'keys', NODE_ENV: 'production', SEED_DEMO_DATA: 'true' } });
+    plain = (await t.app.services.apiKeys.create('feed', 'integrator')).key;
+    granted = (await t.app.services.apiKeys.create('warehouse', 'integrator', undefined, { fullEventData: true })).key;
+    support = (await t.app.services.apiKeys.create('Dana', 'support')).key;
+    const { conversation } = await t.app.services.conversations.start({ title: `Chat with ${PERSONAL.email}` });
+    const run = await t.app.services.runs.submit(conversation.id, TEXT, 'AUTO');
+    runId = run.id;
+    await waitForRun(t.app, run.id, 60_000);
+    const [last] = (await t.app.services.eventStore.list({ runId })).slice(-1);
+    eventId = String(last!.id);
+    await t.app.services.db.insert(tickets).values({
+      summary: `Call ${PERSONAL.phone} about ${PERSONAL.street}`,
+      priority: 'normal',
+      customerName: 'Noah Brown',
+      customerEmail: PERSONAL.email,
+      customerPhone: PERSONAL.phone,
+      internalNote: `pays with ${PERSONAL.payment}`,
+      conversationId: conversation.id,
+    });
+  }, 120_000);
+  afterAll(() => t.close());
+
+  const QUERY = `query($run: ID!, $event: ID!) {
+    conversations(first: 5) { edges { node { title } } }
+    run(id: $run) { question reply error plan tasks { instruction statusMessage }
+      chatStateAt(eventId: $event) { plan messages { content toolCalls { arguments } } } }
+    tickets { summary customerName customerEmail customerPhone internalNote }
+  }`;
+  const read = async (key: string) => {
+    const r = await t.gql(QUERY, { run: runId, event: eventId }, key);
+    expect(r.errors).toBeUndefined();
+    return JSON.stringify(r.data);
+  };
+
+  it('redacts titles, plans, tasks, replies, questions, ChatState and tickets without the grant', async () => {
+    const text = await read(plain);
+    for (const [kind, value] of Object.entries(PERSONAL)) expect(text, kind).not.toContain(value);
+    expect(text).not.toContain('Noah Brown');
+    expect(text).toContain('[email]');
+  });
+
+  it('shows them whole to a key granted full data, and to support colleagues', async () => {
+    for (const key of [granted, support]) {
+      const text = await read(key);
+      expect(text).toContain(PERSONAL.email);
+      expect(text).toContain(PERSONAL.phone);
+      expect(text).toContain('Noah Brown');
+    }
   });
 });

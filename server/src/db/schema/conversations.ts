@@ -25,6 +25,10 @@ export const conversations = pgTable(
   (t) => [
     // conversations(first, after): newest first, keyset paging on (created_at, id).
     index('conversations_created_idx').on(t.createdAt, t.id),
+    // The retention sweep: conversations with no activity since a cut-off, oldest first.
+    index('conversations_updated_idx').on(t.updatedAt),
+    // eraseCustomer and exportCustomerData: a customer's conversations.
+    index('conversations_customer_idx').on(t.customerId),
   ],
 );
 export type ConversationRow = typeof conversations.$inferSelect;

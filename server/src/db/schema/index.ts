@@ -5,6 +5,7 @@ export * from './customer-sessions.js';
 export * from './desk.js';
 export * from './events.js';
 export * from './mcp-servers.js';
+export * from './privacy.js';
 export * from './rate-limits.js';
 export * from './settings.js';
 export * from './webhooks.js';

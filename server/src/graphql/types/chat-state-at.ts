@@ -2,13 +2,17 @@ import { type ChatStateAtEvent, chatStateAt } from '../../chat/chat-state-at.js'
 import { ValidationError } from '../../errors.js';
 import type { ChatMessage } from '../../models/model-provider.js';
 import { builder } from '../builder.js';
+import { jsonFor, textFor } from '../redacted.js';
 import { RunRef } from './runs.js';
 
 const ToolCallRef = builder.objectRef<{ id: string; name: string; arguments: string }>('ChatStateToolCall').implement({
   fields: (t) => ({
     id: t.exposeString('id'),
     name: t.exposeString('name', { description: 'Function name as offered to the model (`store__get_order`).' }),
-    arguments: t.exposeString('arguments', { description: 'The arguments as JSON text.' }),
+    arguments: t.string({
+      description: 'The arguments as JSON text.',
+      resolve: (c, _a, ctx) => textFor(ctx, c.arguments),
+    }),
   }),
 });
 
@@ -16,7 +20,7 @@ const MessageRef = builder.objectRef<ChatMessage>('ChatStateMessage').implement(
   description: 'One message of the model history, in the Chat Completions shape every provider gets.',
   fields: (t) => ({
     role: t.string({ description: 'system, user, assistant or tool.', resolve: (m) => m.role }),
-    content: t.string({ nullable: true, resolve: (m) => m.content }),
+    content: t.string({ nullable: true, resolve: (m, _a, ctx) => textFor(ctx, m.content) }),
     toolCalls: t.field({
       type: [ToolCallRef],
       resolve: (m) => (m.role === 'assistant' ? (m.toolCalls ?? []) : []),
@@ -43,7 +47,7 @@ const ChatStateAtRef = builder.objectRef<ChatStateAtEvent>('RunChatState').imple
     customerId: t.exposeString('customerId', { nullable: true }),
     identifiedBy: t.exposeString('identifiedBy', { nullable: true, description: 'token, chat, email, name_zip.' }),
     knowledge: t.field({ type: [KnowledgeRef], resolve: (s) => s.knowledge }),
-    plan: t.field({ type: 'JSON', nullable: true, resolve: (s) => s.plan }),
+    plan: t.field({ type: 'JSON', nullable: true, resolve: (s, _a, ctx) => jsonFor(ctx, s.plan) }),
     planSource: t.exposeString('planSource', { nullable: true }),
     completedTaskIds: t.exposeStringList('completedTaskIds'),
     failedTaskIds: t.exposeStringList('failedTaskIds'),

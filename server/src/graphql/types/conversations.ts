@@ -1,11 +1,13 @@
 import { type ResolveCursorConnectionArgs, resolveCursorConnection } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import type { Conversation } from '../../chat/conversation-service.js';
+import { runPrincipal } from '../../chat/principal-slots.js';
 import type { BatonEvent } from '../../domain/events.js';
 import { ForbiddenError, ValidationError } from '../../errors.js';
 import { redactJson, redactText } from '../../privacy/redact.js';
 import { builder } from '../builder.js';
 import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
+import { textFor } from '../redacted.js';
 import { EventRef, forCaller, parseCursor } from './events.js';
 import { RunModeEnum, RunRef } from './runs.js';
 
@@ -50,7 +52,7 @@ export const ConversationRef = builder.objectRef<Conversation>('Conversation').i
   fields: (t) => ({
     id: t.exposeID('id'),
     customerId: t.exposeString('customerId', { nullable: true }),
-    title: t.exposeString('title', { nullable: true }),
+    title: t.string({ nullable: true, resolve: (c, _a, ctx) => textFor(ctx, c.title) }),
     metadata: t.field({
       type: 'JSON',
       resolve: (c, _a, ctx) => (ctx.auth.fullData ? c.metadata : redactJson(c.metadata)),
@@ -195,7 +197,12 @@ builder.mutationFields((t) => ({
         await ctx.services.desk.holdShopperMessage(conversationId, args.text);
         return null;
       }
-      return ctx.services.runs.submit(conversationId, args.text, args.mode ?? 'AUTO');
+      return ctx.services.runs.submit(
+        conversationId,
+        args.text,
+        args.mode ?? 'AUTO',
+        runPrincipal(ctx.auth.principal, conversationId),
+      );
     },
   }),
 }));

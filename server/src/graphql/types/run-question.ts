@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { events } from '../../db/schema/events.js';
 import { builder } from '../builder.js';
+import { textFor } from '../redacted.js';
 import { RunRef } from './runs.js';
 
 builder.objectField(RunRef, 'question', (t) =>
@@ -15,7 +16,7 @@ builder.objectField(RunRef, 'question', (t) =>
         .from(events)
         .where(eq(events.id, run.messageEventId));
       const data = row?.data as { text?: unknown } | undefined;
-      return typeof data?.text === 'string' ? data.text : null;
+      return typeof data?.text === 'string' ? textFor(ctx, data.text) : null;
     },
   }),
 );

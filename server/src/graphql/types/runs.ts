@@ -9,6 +9,7 @@ import { ForbiddenError } from '../../errors.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
+import { jsonFor, textFor } from '../redacted.js';
 import { EventRef } from './events.js';
 
 const RunStatusEnum = builder.enumType('RunStatus', { values: runStatuses });
@@ -26,8 +27,8 @@ const TaskRef = builder.objectRef<TaskView>('RunTask').implement({
   fields: (t) => ({
     id: t.exposeString('id'),
     agent: t.exposeString('agent'),
-    instruction: t.exposeString('instruction'),
-    statusMessage: t.exposeString('statusMessage'),
+    instruction: t.string({ resolve: (task, _a, ctx) => textFor(ctx, task.instruction) }),
+    statusMessage: t.string({ resolve: (task, _a, ctx) => textFor(ctx, task.statusMessage) }),
     dependsOn: t.exposeStringList('dependsOn'),
     status: t.field({ type: TaskStatusEnum, resolve: (task) => task.status }),
   }),
@@ -39,7 +40,7 @@ export const RunRef = builder.objectRef<Run>('Run').implement({
     conversationId: t.exposeID('conversationId'),
     status: t.field({ type: RunStatusEnum, resolve: (r) => r.status }),
     mode: t.field({ type: RunModeEnum, resolve: (r) => r.mode }),
-    plan: t.field({ type: 'JSON', nullable: true, resolve: (r) => r.plan ?? null }),
+    plan: t.field({ type: 'JSON', nullable: true, resolve: (r, _a, ctx) => jsonFor(ctx, r.plan ?? null) }),
     tasks: t.field({
       type: [TaskRef],
       resolve: async (r, _a, ctx) => {
@@ -64,10 +65,10 @@ export const RunRef = builder.objectRef<Run>('Run').implement({
       description: 'The unified final reply, once the run completed.',
       resolve: async (r, _a, ctx) => {
         const [done] = await ctx.services.eventStore.list({ runId: r.id, types: ['RUN_COMPLETED'], limit: 1 });
-        return done?.type === 'RUN_COMPLETED' ? done.data.reply : null;
+        return done?.type === 'RUN_COMPLETED' ? textFor(ctx, done.data.reply) : null;
       },
     }),
-    error: t.exposeString('error', { nullable: true }),
+    error: t.string({ nullable: true, resolve: (r, _a, ctx) => textFor(ctx, r.error) }),
     events: t.field({
       type: [EventRef],
       resolve: (r, _a, ctx) => ctx.services.eventStore.list({ runId: r.id }),

@@ -1,6 +1,12 @@
 import { type TicketRow, ticketPriorities, ticketStatuses } from '../../store/schema/tickets.js';
 import { listTickets } from '../../store/tickets.js';
 import { builder } from '../builder.js';
+import type { GraphQLContext } from '../context.js';
+import { textFor } from '../redacted.js';
+
+const personal = (ctx: GraphQLContext, value: string | null) =>
+  value === null || ctx.auth.fullData ? value : '[redacted]';
+
 import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
 
 export const TicketStatus = builder.enumType('TicketStatus', { values: ticketStatuses });
@@ -10,22 +16,24 @@ export const TicketRef = builder.objectRef<TicketRow>('Ticket').implement({
   description: 'A hand-over to a human colleague, created by create_ticket or transfer_to_human_agents.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    summary: t.exposeString('summary'),
+    summary: t.string({ resolve: (r, _a, ctx) => textFor(ctx, r.summary) }),
     priority: t.field({ type: TicketPriority, resolve: (r) => r.priority }),
     status: t.field({ type: TicketStatus, resolve: (r) => r.status }),
     customerId: t.exposeString('customerId', {
       nullable: true,
       description: 'The identified customer (store user id).',
     }),
-    customerName: t.exposeString('customerName', { nullable: true }),
-    customerEmail: t.exposeString('customerEmail', { nullable: true }),
-    customerPhone: t.exposeString('customerPhone', { nullable: true }),
+    // Personal data whatever it looks like: withheld whole from callers without full-data access.
+    customerName: t.string({ nullable: true, resolve: (r, _a, ctx) => personal(ctx, r.customerName) }),
+    customerEmail: t.string({ nullable: true, resolve: (r, _a, ctx) => personal(ctx, r.customerEmail) }),
+    customerPhone: t.string({ nullable: true, resolve: (r, _a, ctx) => personal(ctx, r.customerPhone) }),
     conversationId: t.exposeString('conversationId', { nullable: true }),
     agentName: t.exposeString('agentName', { nullable: true }),
     assignee: t.exposeString('assignee', { nullable: true, description: 'The colleague it is assigned to.' }),
-    internalNote: t.exposeString('internalNote', {
+    internalNote: t.string({
       nullable: true,
       description: 'For colleagues only; never shown to the shopper.',
+      resolve: (r, _a, ctx) => textFor(ctx, r.internalNote),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),

@@ -1,0 +1,162 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../helpers/test-app.js';
+
+const SHOP_WORDS = ['order', 'return', 'shoes', 'blue', 'running', 'refund', 'address', 'cancel', 'laptop', 'charger'];
+
+/** A long, deterministic shopper message: shop words among made-up ones (each a spelling puzzle), 8,000 characters. */
+function longMessage(seed: number): string {
+  let s = seed;
+  const words: string[] = [];
+  for (let len = 0; len < 8_000; ) {
+    s = (s * 1_103_515_245 + 12_345) & 0x7fffffff;
+    const word =
+      s % 3 === 0
+        ? SHOP_WORDS[s % SHOP_WORDS.length]!
+        : Array.from({ length: 3 + (s % 9) }, (_, i) => String.fromCharCode(97 + ((s >> i) % 26))).join('');
+    words.push(word);
+    len += word.length + 1;
+  }
+  return `Hi, about my order #W7678072: ${words.join(' ')}`.slice(0, 8_000);
+}
+
+/** Nearest-rank percentile. */
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.ceil(p * values.length) - 1]!;
+
+/**
+ * Availability: one integrator key floods long messages (8,000 characters, within every limit); a
+ * shopper in another conversation keeps a turn time (p99) within twice its quiet figure. Per-principal
+ * run slots keep the flood's runs from crowding the process, and the offline stand-in's work per
+ * message is bounded, so no message holds the event loop for long.
+ */
+describe('fairness under a flood of long messages', () => {
+  let t: TestApp;
+  let floodKey: string;
+  /** Shoppers take turns, so none passes its conversation's message limit. */
+  const shoppers: { id: string; token: string }[] = [];
+  const floodConversations: string[] = [];
+  /** Made before measuring, so the test's own text generation does not load the process it measures. */
+  const floodTexts = Array.from({ length: 64 }, (_, i) => longMessage(i + 1));
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { SEED_DEMO_DATA: 'true', AUTH_MODE: 'keys' } });
+    floodKey = (await t.app.services.apiKeys.create('flood', 'integrator')).key;
+    for (let i = 0; i < 4; i++) {
+      const started = await t.app.services.conversations.start({});
+      shoppers.push({ id: started.conversation.id, token: started.token });
+    }
+    for (let i = 0; i < 40; i++) {
+      const r = await t.gql<{ startConversation: { conversation: { id: string } } }>(
+        'mutation { startConversation(input: {}) { conversation { id } } }',
+        {},
+        floodKey,
+      );
+      floodConversations.push(r.data!.startConversation.conversation.id);
+    }
+  }, 120_000);
+  afterAll(() => t.close());
+
+  const send = (conversationId: string, text: string, token: string) =>
+    t.gql<{ sendMessage: { id: string } | null }>(
+      'mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, text: $t) { id } }',
+      { c: conversationId, t: text },
+      token,
+    );
+
+  /** One shopper turn: from sending the message to RUN_COMPLETED reaching a subscriber of the bus. */
+  const quietTurn = async (shopper: { id: string; token: string }, text: string): Promise<number> => {
+    const started = performance.now();
+    let runId: string | undefined;
+    let finished: (() => void) | undefined;
+    const done = new Promise<void>((resolve) => {
+      finished = resolve;
+    });
+    const seen = new Set<string>();
+    const stop = t.app.services.bus.subscribe((e) => {
+      if (e.conversationId !== shopper.id || (e.type !== 'RUN_COMPLETED' && e.type !== 'RUN_FAILED')) return;
+      seen.add(e.runId!);
+      if (runId && seen.has(runId)) finished!();
+    });
+    try {
+      const r = await send(shopper.id, text, shopper.token);
+      expect(r.errors).toBeUndefined();
+      runId = r.data!.sendMessage!.id;
+      if (seen.has(runId)) finished!();
+      await done;
+      return performance.now() - started;
+    } finally {
+      stop();
+    }
+  };
+
+  const QUIET_TEXTS = ['Do you sell running shoes in blue?', 'What is your return policy?', 'Hi there!'];
+  const turns = async (n: number) => {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++)
+      out.push(await quietTurn(shoppers[i % shoppers.length]!, QUIET_TEXTS[i % QUIET_TEXTS.length]!));
+    return out;
+  };
+
+  /** Floods from the key until `stop` resolves: every flood conversation sends its next long message once its last one is answered. */
+  const flood = (stop: Promise<void>) => {
+    let flooding = true;
+    let sent = 0;
+    let refused = 0;
+    void stop.then(() => {
+      flooding = false;
+    });
+    const one = async (conversationId: string): Promise<void> => {
+      while (flooding) {
+        const r = await send(
+          conversationId,
+          floodTexts[(sent++ + floodConversations.length) % floodTexts.length]!,
+          floodKey,
+        );
+        if (r.errors) refused++;
+        const runId = r.data?.sendMessage?.id;
+        if (!runId) return;
+        while (flooding && t.app.services.runs.isActive(runId)) await new Promise((res) => setTimeout(res, 10));
+      }
+    };
+    const all = Promise.all(floodConversations.map(one));
+    return { done: all.then(() => ({ sent, refused })) };
+  };
+
+  it('keeps another conversation’s turn p99 within 2x its quiet figure', async () => {
+    await turns(6); // warm up
+    // Quiet and flooded phases alternate, so both see the same machine (others' load comes and goes).
+    const quiet: number[] = [];
+    const loaded: number[] = [];
+    let sent = 0;
+    let refused = 0;
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    for (let phase = 0; phase < 3; phase++) {
+      quiet.push(...(await turns(10)));
+      let stop!: () => void;
+      const f = flood(
+        new Promise<void>((r) => {
+          stop = r;
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 200)); // the flood's first 40 messages are in
+      delay.enable();
+      loaded.push(...(await turns(10)));
+      delay.disable();
+      stop();
+      const counts = await f.done;
+      sent += counts.sent;
+      refused += counts.refused;
+      await t.app.services.runs.idle();
+    }
+
+    const quietP99 = percentile(quiet, 0.99);
+    const loadedP99 = percentile(loaded, 0.99);
+    console.log(
+      `quiet p50 ${percentile(quiet, 0.5).toFixed(1)} ms p99 ${quietP99.toFixed(1)} ms; under flood p50 ${percentile(loaded, 0.5).toFixed(1)} ms p99 ${loadedP99.toFixed(1)} ms (${(loadedP99 / quietP99).toFixed(2)}x); ${sent} flood messages, ${refused} refused; event loop delay under flood p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms (taken on this machine, whatever else it runs)`,
+    );
+    expect(refused).toBe(0);
+    expect(sent).toBeGreaterThan(120);
+    expect(loadedP99).toBeLessThanOrEqual(2 * quietP99);
+  }, 240_000);
+});
