@@ -18,7 +18,9 @@ export function resumePoint(run: Run, history: BatonEvent[]): NonNullable<RunSta
   // The stored output is the store's own shape (`body`, not `content`): read it as the retriever did.
   const knowledge: KnowledgeArticle[] =
     retrieval?.type === 'TOOL_CALL' ? readKnowledgeArticles(retrieval.data.output).slice(0, 3) : [];
-  return { plan: run.plan!, outputs, knowledge };
+  // No PLAN yet: the run stopped while its plan streamed, and `run.plan` holds the tasks that had started.
+  const planPending = !mine.some((e) => e.type === 'PLAN');
+  return { plan: run.plan!, outputs, knowledge, ...(planPending ? { planPending } : {}) };
 }
 
 /**
