@@ -68,6 +68,8 @@ export interface RecordedRequest {
   /** When the request arrived and when its reply started: milliseconds since the epoch, with a fraction. */
   receivedAt: number;
   respondedAt?: number;
+  /** When the reply's last byte was written (milliseconds since the epoch). */
+  finishedAt?: number;
 }
 
 export type ReplyHandler = (request: RecordedRequest) => ScriptedReply | Promise<ScriptedReply>;
@@ -214,6 +216,7 @@ export async function startScriptedOpenAIServer(
     if (res.destroyed) return;
     request.respondedAt = performance.timeOrigin + performance.now();
     await send(res);
+    request.finishedAt = performance.timeOrigin + performance.now();
   };
 
   /** What answers `request` with `reply`, serialised in advance: a function that writes it. */

@@ -42,9 +42,12 @@ export function composeReply(parts: readonly ReplyPart[], fallback: string): str
   const leadIns = parts.length > 1;
   const pieces = answered.map((p, i) => {
     let text = p.output!.text.trim();
-    if (i > 0) text = strip(text, greeting);
+    // The greeting, kept once, opens the reply, before the first lead-in.
+    let hello = i === 0 && leadIns ? (greeting.exec(text)?.[0].trim() ?? '') : '';
+    if (!text.replace(greeting, '').trim()) hello = '';
+    text = strip(text, greeting, i > 0 || !!hello);
     if (i < answered.length - 1 || missing.length) text = strip(text, signOff);
-    return leadIns ? `${leadIn(p.task)}: ${text}` : text;
+    return leadIns ? `${hello ? `${hello} ` : ''}${leadIn(p.task)}: ${text}` : text;
   });
   if (missing.length) pieces.push(unfinished(missing.map((p) => p.task)));
   return pieces.join(PART_SEPARATOR);
@@ -63,7 +66,8 @@ function unfinished(tasks: ReplyPart['task'][]): string {
 }
 
 /** Removes the matched greeting or sign-off, unless nothing would be left. */
-function strip(text: string, pattern: RegExp): string {
+function strip(text: string, pattern: RegExp, when = true): string {
+  if (!when) return text;
   const rest = text.replace(pattern, '').trim();
   return rest ? rest : text;
 }
