@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { AgentCard } from '../domain/agent-card.js';
 import type { Usage } from '../domain/events.js';
 import { type Plan, type PlanTask, planOutputSchema, planSchema } from '../domain/plan.js';
-import type { ChatMessage, ModelProvider } from '../models/model-provider.js';
+import { isModelError } from '../errors.js';
+import type { ChatMessage, ModelProvider, ModelResponse } from '../models/model-provider.js';
 import type { ChatState } from './chat-state.js';
 import { PlanStream } from './plan-stream.js';
 
@@ -93,21 +94,32 @@ export class PlannerAgent {
       const prior = [...committed.values()];
       const stream = onTask ? new PlanStream({ agents: enabled, committed, onCommit: onTask }) : undefined;
       let streamed = false;
-      const response = await this.options.models.complete({
-        agentName: PLANNER_NAME,
-        model: this.options.model,
-        timeoutMs: this.options.timeoutMs,
-        temperature: 0,
-        messages: [...messages],
-        responseFormat: { name: 'plan', schema: planJsonSchema },
-        onDelta: stream
-          ? (delta) => {
-              streamed = true;
-              stream.write(delta);
-            }
-          : undefined,
-        signal,
-      });
+      let response: ModelResponse;
+      try {
+        response = await this.options.models.complete({
+          agentName: PLANNER_NAME,
+          model: this.options.model,
+          timeoutMs: this.options.timeoutMs,
+          temperature: 0,
+          messages: [...messages],
+          responseFormat: { name: 'plan', schema: planJsonSchema },
+          onDelta: stream
+            ? (delta) => {
+                streamed = true;
+                stream.write(delta);
+              }
+            : undefined,
+          signal,
+        });
+      } catch (err) {
+        // A stream that broke after some text (which the provider does not retry, as text was out) is
+        // asked for once more: tasks committed from it stand, as after an invalid plan.
+        if (attempt < 2 && isModelError(err) && err.details.partialOutput === true && !signal?.aborted) {
+          errors.push(`the planner's stream broke: ${err.message}`);
+          continue;
+        }
+        throw err;
+      }
       if (stream) {
         // A provider that does not stream hands the whole text over at the end.
         if (!streamed && response.content) stream.write(response.content);

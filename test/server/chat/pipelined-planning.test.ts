@@ -172,7 +172,7 @@ describe('pipelined planning (scripted model, stand-in tools)', () => {
     expect(reply).toContain('The rest, answered.');
   });
 
-  it('cancels a run while its plan streams: the started task stops, nothing after RUN_CANCELLED', async () => {
+  it('cancels a run while its plan streams: nothing more starts, nothing after RUN_CANCELLED', async () => {
     script = (req) => (req.agentName === 'PlannerAgent' ? streamed([T1, T2], [0, 5_000]) : specialists(req));
     const { conversation } = await t.app.services.conversations.start({});
     const run = await t.app.services.runs.submit(conversation.id, EXAMPLE, 'AUTO');
@@ -191,5 +191,50 @@ describe('pipelined planning (scripted model, stand-in tools)', () => {
     expect((await t.app.services.conversations.getRun(run.id)).status).toBe('CANCELLED');
     await new Promise((r) => setTimeout(r, 100));
     expect((await t.app.services.eventStore.list({ runId: run.id })).at(-1)?.type).toBe('RUN_CANCELLED');
+  });
+
+  it('a planner stream that breaks after its first task is asked for again; that task does not run twice', async () => {
+    let plannerCalls = 0;
+    script = async (req) => {
+      if (req.agentName === 'PlannerAgent') {
+        plannerCalls++;
+        if (plannerCalls === 1) {
+          req.onDelta?.(`{"refuse":false,"tasks":[${JSON.stringify(T1)},{"id":"t2","ag`);
+          throw new ModelError('The connection to the model server broke (after part of the reply was streamed)', {
+            retryable: false,
+            details: { partialOutput: true },
+          });
+        }
+        return { content: planText([T1, T2]) };
+      }
+      return specialists(req);
+    };
+    const { events } = await turn();
+    expect(plannerCalls).toBe(2);
+    expect(ofType(events, 'TASK_STARTED').map((e) => e.taskId)).toEqual(['t1', 't2']);
+    const plan = ofType(events, 'PLAN')[0]!.data;
+    expect(plan.attempts).toBe(2);
+    expect(plan.errors?.[0]).toMatch(/stream broke/);
+    expect(events.at(-1)?.type).toBe('RUN_COMPLETED');
+  });
+
+  it('step mode: a streamed plan starts nothing before the pause; a step runs one task, the next waits', async () => {
+    script = (req) => (req.agentName === 'PlannerAgent' ? streamed([T1, T2], [0, 20]) : specialists(req));
+    const { conversation } = await t.app.services.conversations.start({});
+    const run = await t.app.services.runs.submit(conversation.id, EXAMPLE, 'STEP');
+    expect((await waitForRun(t.app, run.id)).status).toBe('PAUSED');
+    let events = await t.app.services.eventStore.list({ runId: run.id });
+    expect(ofType(events, 'TASK_STARTED')).toEqual([]);
+    expect(ofType(events, 'RUN_PAUSED').map((e) => e.data)).toEqual([{ nextTaskIds: ['t1'], reason: 'planned' }]);
+    await t.app.services.runs.step(run.id);
+    expect((await waitForRun(t.app, run.id)).status).toBe('PAUSED');
+    events = await t.app.services.eventStore.list({ runId: run.id });
+    expect(ofType(events, 'TASK_COMPLETED').map((e) => e.taskId)).toEqual(['t1']);
+    expect(ofType(events, 'RUN_PAUSED').at(-1)?.data).toEqual({ nextTaskIds: ['t2'], reason: 'before_task' });
+    await t.app.services.runs.continue(run.id);
+    expect((await waitForRun(t.app, run.id)).status).toBe('COMPLETED');
+    events = await t.app.services.eventStore.list({ runId: run.id });
+    expect(ofType(events, 'TASK_STARTED').map((e) => e.taskId)).toEqual(['t1', 't2']);
+    expect(ofType(events, 'PLAN')).toHaveLength(1);
   });
 });
