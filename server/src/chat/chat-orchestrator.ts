@@ -152,8 +152,21 @@ export class ChatOrchestrator {
     const failedTaskIds = tasks
       .filter((t) => result.failed.has(t.id) || result.skipped.includes(t.id))
       .map((t) => t.id);
+    // A task that never ran because one it needed failed is marked failed too, saying why.
+    const skipped: NewEvent[] = tasks
+      .filter((t) => result.skipped.includes(t.id))
+      .map((t) => ({
+        ...this.base(ctx),
+        taskId: t.id,
+        agentName: t.agent,
+        type: 'TASK_FAILED' as const,
+        data: {
+          error: `Not run: it needs ${t.dependsOn.filter((d) => failedTaskIds.includes(d)).join(', ')}, which failed`,
+          code: 'DEPENDENCY_FAILED',
+        },
+      }));
     const reply = composeReply(runner.parts(tasks), ctx.state.context.apologyMessage);
-    return this.finish(ctx, reply, began, failedTaskIds);
+    return this.finish(ctx, reply, began, failedTaskIds, skipped);
   }
 
   /** Knowledge retrieval and planning start together; the PLAN event records how the plan came about. */
@@ -246,9 +259,11 @@ export class ChatOrchestrator {
     reply: string,
     began: number,
     failedTaskIds: string[] = [],
+    before: NewEvent[] = [],
   ): Promise<RunOutcome> {
     await ctx.emit(
       [
+        ...before,
         { ...this.base(ctx), type: 'MESSAGE', data: { role: 'assistant', text: reply, final: true } },
         {
           ...this.base(ctx),

@@ -90,6 +90,35 @@ describe('pipelined planning (scripted model, stand-in tools)', () => {
     expect((await t.app.services.conversations.getRun(runId)).status).toBe('COMPLETED');
   });
 
+  it('a task that needs a failed one does not run, and is marked; an independent one still answers', async () => {
+    const t2 = { ...T2, dependsOn: ['t1'] };
+    const t3 = {
+      ...T2,
+      id: 't3',
+      agent: 'GeneralSupportAgent',
+      instruction: 'Say hello',
+      statusMessage: 'One moment...',
+    };
+    script = (req) => {
+      if (req.agentName === 'PlannerAgent') return { content: planText([T1, t2, t3]) };
+      if (req.agentName === 'OrderManagementAgent') throw new ModelError('boom', { retryable: false });
+      if (req.agentName === 'GeneralSupportAgent') return { content: 'Hello from support.' };
+      return specialists(req);
+    };
+    const before = model.requests.length;
+    const { events } = await turn();
+    expect(model.requests.slice(before).some((r) => r.agentName === 'ProductExpertAgent')).toBe(false);
+    expect(ofType(events, 'TASK_FAILED').map((e) => [e.taskId, e.data.code])).toEqual([
+      ['t1', 'MODEL_ERROR'],
+      ['t2', 'DEPENDENCY_FAILED'],
+    ]);
+    const done = events.at(-1)!;
+    expect(done.type === 'RUN_COMPLETED' && done.data.failedTaskIds).toEqual(['t1', 't2']);
+    const reply = done.type === 'RUN_COMPLETED' ? done.data.reply : '';
+    expect(reply).toContain('Hello from support.');
+    expect(reply).toMatch(/couldn't check the status of order #W123, or find red sneakers/);
+  });
+
   it('fails the run (apology once) only when no task answered', async () => {
     script = (req) => {
       if (req.agentName === 'PlannerAgent') return { content: planText(seedPlan.tasks) };
