@@ -101,6 +101,8 @@ export class ChatOrchestrator {
     } else {
       // Step mode shows the whole plan before anything runs, so that it can be edited.
       const pipelined = start.mode === 'AUTO';
+      // Resumed mid-stream: the tasks that had started stand (they run again only if they had not finished).
+      if (resume) this.resume(ctx, resume);
       for (const task of resume?.plan.tasks ?? []) scheduler.add(task);
       planning = this.startPlanning(ctx, start, track);
       const running = pipelined ? scheduler.run() : undefined;
@@ -109,11 +111,13 @@ export class ChatOrchestrator {
       try {
         plan = await planning.plan(pipelined ? (task) => this.arrived(ctx, scheduler, task) : undefined);
       } catch (err) {
-        scheduler.close();
+        scheduler.halt();
         await running?.catch(() => {});
         throw err;
       }
-      if (!pipelined) for (const task of deliveryOrder(plan.tasks)) scheduler.add(task);
+      if (!pipelined)
+        for (const task of deliveryOrder(plan.tasks))
+          if (!scheduler.added.some((t) => t.id === task.id)) scheduler.add(task);
       scheduler.close();
       if (plan.refuse) {
         await running;

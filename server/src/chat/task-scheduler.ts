@@ -40,6 +40,7 @@ export class TaskScheduler {
   private readonly running = new Map<string, Promise<void>>();
   private budget: number;
   private closed = false;
+  private halted = false;
   private fatal: { error: unknown } | undefined;
   private wake: () => void = () => {};
 
@@ -59,6 +60,12 @@ export class TaskScheduler {
   close(): void {
     this.closed = true;
     this.wake();
+  }
+
+  /** Starts nothing more (the run is failing); `run` settles once the running tasks have. */
+  halt(): void {
+    this.halted = true;
+    this.close();
   }
 
   /** Tasks added so far, in the order they were added. */
@@ -89,7 +96,7 @@ export class TaskScheduler {
   private async loop(): Promise<void> {
     const { options } = this;
     for (;;) {
-      if (this.fatal || options.signal.aborted) return;
+      if (this.fatal || this.halted || options.signal.aborted) return;
       const woken = new Promise<void>((resolve) => {
         this.wake = resolve;
       });

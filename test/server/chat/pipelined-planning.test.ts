@@ -247,6 +247,23 @@ describe('pipelined planning (scripted model, stand-in tools)', () => {
     expect(events.at(-1)?.type).toBe('RUN_COMPLETED');
   });
 
+  it('a planner that fails after a task started fails the run: the started task settles, nothing more starts', async () => {
+    const t2 = { ...T2, dependsOn: ['t1'] };
+    script = async (req) => {
+      if (req.agentName === 'PlannerAgent') {
+        req.onDelta?.(`{"refuse":false,"tasks":[${JSON.stringify(T1)},${JSON.stringify(t2)}`);
+        await new Promise((r) => setTimeout(r, 20));
+        throw new ModelError('The model server answered 500', { retryable: false });
+      }
+      if (req.agentName === 'OrderManagementAgent') await new Promise((r) => setTimeout(r, 60));
+      return specialists(req);
+    };
+    const { events } = await turn();
+    expect(ofType(events, 'TASK_STARTED').map((e) => e.taskId)).toEqual(['t1']);
+    expect(events.at(-1)?.type).toBe('RUN_FAILED');
+    expect(ofType(events, 'MESSAGE').filter((e) => e.data.final)).toHaveLength(1);
+  });
+
   it('step mode: a streamed plan starts nothing before the pause; a step runs one task, the next waits', async () => {
     script = (req) => (req.agentName === 'PlannerAgent' ? streamed([T1, T2], [0, 20]) : specialists(req));
     const { conversation } = await t.app.services.conversations.start({});
