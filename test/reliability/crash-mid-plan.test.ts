@@ -33,7 +33,10 @@ const tasks = [
 const lastUser = (request: RecordedRequest) => {
   const messages = request.body.messages as { role: string; content: unknown }[];
   const at = messages.map((m) => m.role).lastIndexOf('user');
-  return { task: String(messages[at]?.content ?? ''), results: messages.slice(at + 1).filter((m) => m.role === 'tool') };
+  return {
+    task: String(messages[at]?.content ?? ''),
+    results: messages.slice(at + 1).filter((m) => m.role === 'tool'),
+  };
 };
 
 describe('a server killed while its plan streams', () => {
@@ -74,7 +77,10 @@ describe('a server killed while its plan streams', () => {
           toolCalls: [
             newsletter
               ? { name: 'store__create_lead', arguments: { email: EMAIL, interest: 'newsletter' } }
-              : { name: 'store__create_ticket', arguments: { summary: 'The parcel arrived damaged.', priority: 'high' } },
+              : {
+                  name: 'store__create_ticket',
+                  arguments: { summary: 'The parcel arrived damaged.', priority: 'high' },
+                },
           ],
           delayMs: 50,
         };
