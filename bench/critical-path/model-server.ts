@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type RecordedRequest, startScriptedOpenAIServer } from '../../test/fakes/scripted-openai-server.js';
 import { ORDER_REPLY, PRODUCT_REPLY, seedPlan } from '../../test/fakes/seed-scenario.js';
+import { isPipelined, pipelinedTaskReply, streamedPlan } from './pipelined-scenario.js';
 
 export const PLANNER_MS = 200;
 /** Each task is two model calls (a tool call, then the answer): 300 ms of model time per task. */
@@ -69,6 +70,8 @@ function toolResultsSoFar(request: RecordedRequest): number {
 async function serve(): Promise<void> {
   const fake = await startScriptedOpenAIServer();
   fake.respondWith((req) => {
+    if (isPipelined(req))
+      return req.agentName === 'PlannerAgent' ? streamedPlan() : pipelinedTaskReply(req, toolResultsSoFar(req));
     const done = toolResultsSoFar(req) > 0;
     switch (req.agentName) {
       case 'PlannerAgent':

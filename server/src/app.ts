@@ -150,6 +150,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       logger,
       telemetry,
       events,
+      eventStore,
       runs: runRepository,
     },
     options.ownerId ?? defaultOwnerId(),

@@ -1,6 +1,10 @@
 import type { ModelProvider, ModelRequest, ModelResponse } from '../../server/src/models/model-provider.js';
 
-export type ScriptedReply = Partial<ModelResponse> & { toolCalls?: ModelResponse['toolCalls'] };
+export type ScriptedReply = Partial<ModelResponse> & {
+  toolCalls?: ModelResponse['toolCalls'];
+  /** Streams the content in these pieces (to a request with onDelta), each after its own wait. */
+  stream?: { text: string; delayMs?: number }[];
+};
 
 /**
  * An in-process ModelProvider driven by a function of the request: for orchestration tests and the
@@ -19,8 +23,13 @@ export class ScriptedModel implements ModelProvider {
     this.requests.push(request);
     const r = await this.reply(request, this.requests.length - 1);
     const toolCalls = r.toolCalls ?? [];
+    for (const piece of r.stream ?? []) {
+      if (piece.delayMs) await new Promise((done) => setTimeout(done, piece.delayMs));
+      if (request.signal?.aborted) throw request.signal.reason;
+      request.onDelta?.(piece.text);
+    }
     return {
-      content: r.content ?? null,
+      content: r.stream ? r.stream.map((p) => p.text).join('') : (r.content ?? null),
       toolCalls,
       finishReason: toolCalls.length ? 'tool_calls' : 'stop',
       model: 'scripted',

@@ -45,6 +45,11 @@ export interface ScriptedReply {
   finishReason?: 'stop' | 'length' | 'tool_calls' | 'content_filter';
   /** Hang up half-way through the body (mid-stream for streamed requests). */
   disconnect?: boolean;
+  /**
+   * Streamed requests: the content in these pieces, each sent `atMs` after the request arrived (a
+   * planner writing its plan), instead of `content` in even chunks.
+   */
+  contentAt?: { atMs: number; text: string }[];
 }
 
 export interface RecordedRequest {
@@ -63,6 +68,8 @@ export interface RecordedRequest {
   /** When the request arrived and when its reply started: milliseconds since the epoch, with a fraction. */
   receivedAt: number;
   respondedAt?: number;
+  /** When the reply's last byte was written (milliseconds since the epoch). */
+  finishedAt?: number;
 }
 
 export type ReplyHandler = (request: RecordedRequest) => ScriptedReply | Promise<ScriptedReply>;
@@ -204,11 +211,12 @@ export async function startScriptedOpenAIServer(
       return fail(res, request, error instanceof Error ? error.message : String(error));
     }
     // Built before the wait, so that building it takes none of the scripted delay's place.
-    const send = prepareReply(reply, request, body);
+    const send = prepareReply(reply, request, body, arrived);
     await waitUntil(arrived + (reply.delayMs ?? 0), res);
     if (res.destroyed) return;
     request.respondedAt = performance.timeOrigin + performance.now();
     await send(res);
+    request.finishedAt = performance.timeOrigin + performance.now();
   };
 
   /** What answers `request` with `reply`, serialised in advance: a function that writes it. */
@@ -216,6 +224,7 @@ export async function startScriptedOpenAIServer(
     reply: ScriptedReply,
     request: RecordedRequest,
     body: object,
+    arrived: number,
   ): ((res: ServerResponse) => void | Promise<void>) => {
     const model = String((body as { model?: unknown }).model ?? models[0]);
     if (reply.rawBody !== undefined) {
@@ -235,7 +244,34 @@ export async function startScriptedOpenAIServer(
       return (res) => sendJson(res, status, error, headers);
     }
 
-    const completion = buildCompletion(reply, model, body);
+    const timed = reply.contentAt;
+    const completion = buildCompletion(
+      timed ? { ...reply, content: timed.map((p) => p.text).join('') } : reply,
+      model,
+      body,
+    );
+    if (request.stream && timed) {
+      const includeUsage = (body as { stream_options?: { include_usage?: unknown } }).stream_options?.include_usage;
+      // The opening chunk, then the timed pieces, then the finish (and usage) chunks.
+      const [opening, ...closing] = streamEvents({ ...completion, content: null }, includeUsage === true, chunkSize);
+      const frame = (event: unknown) => `data: ${JSON.stringify(event)}\n\n`;
+      const pieces = timed.map((p) => ({ at: p.atMs, frame: frame(contentChunk(completion, p.text)) }));
+      return async (res) => {
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-cache',
+          connection: 'keep-alive',
+        });
+        res.write(frame(opening));
+        for (const piece of pieces) {
+          await waitUntil(arrived + piece.at, res);
+          if (res.destroyed) return;
+          res.write(piece.frame);
+        }
+        for (const event of closing) res.write(frame(event));
+        res.end('data: [DONE]\n\n');
+      };
+    }
     if (request.stream) {
       const includeUsage = (body as { stream_options?: { include_usage?: unknown } }).stream_options?.include_usage;
       const events = streamEvents(completion, includeUsage === true, chunkSize);
@@ -401,6 +437,18 @@ function buildCompletion(reply: ScriptedReply, model: string, body: unknown): Bu
     usage,
   };
   return { id, created, model, content, toolCalls, finishReason, usage, full };
+}
+
+/** One streamed chunk carrying a piece of content. */
+function contentChunk(c: BuiltCompletion, content: string): unknown {
+  return {
+    id: c.id,
+    object: 'chat.completion.chunk',
+    created: c.created,
+    model: c.model,
+    system_fingerprint: null,
+    choices: [{ index: 0, delta: { content }, logprobs: null, finish_reason: null }],
+  };
 }
 
 /** The chunks OpenAI streams for a completion, without the closing `[DONE]`. */

@@ -29,12 +29,13 @@ const planJson = JSON.stringify(seedPlan);
 
 /**
  * What a seed-example run stores after sendMessage's statement (MESSAGE, RUN_STARTED), in append order:
- * with an instant model, all of it in one write.
+ * with an instant model, all of it in one write. Tasks start as the plan streams in, so their
+ * TASK_STARTED comes before the PLAN, which is stored once the planner's output is complete.
  */
 export const SEED_RUN_WRITE = [
+  'TASK_STARTED',
+  'TASK_STARTED',
   'PLAN',
-  'TASK_STARTED',
-  'TASK_STARTED',
   'TOOL_CALL',
   'TOOL_CALL',
   'MESSAGE',

@@ -4,8 +4,9 @@ import type { RunContext } from '../chat/run-context.js';
 import type { AgentCard } from '../domain/agent-card.js';
 import type { Usage } from '../domain/events.js';
 import type { PlanTask } from '../domain/plan.js';
-import type { ChatMessage, ModelResponse, ModelToolSpec } from '../models/model-provider.js';
+import type { ChatMessage, ModelResponse, ModelToolCall, ModelToolSpec } from '../models/model-provider.js';
 import type { ToolDefinition } from '../tools/tool-registry.js';
+import { EagerToolCalls } from './eager-tool-calls.js';
 import { HANDOFF_PREFIX, refusedHandoffEvent, resolveHandoff } from './handoff.js';
 import type { AgentTurn } from './next-step.js';
 import { renderAgentPrompt, renderTaskMessage } from './prompt-template.js';
@@ -83,7 +84,19 @@ export class BaseAgent {
     for (let step = 1; ; step++) {
       // The last step offers no tools, so the loop always ends with an answer.
       const lastStep = step >= this.card.maxSteps;
-      const response = await this.callModel(messages, lastStep ? [] : specs, task, ctx);
+      const eager = new EagerToolCalls(
+        (call) => executeToolCall(call, this.card, task.id, cursor.callIndex++, ctx),
+        (call) => !call.name.startsWith(HANDOFF_PREFIX),
+      );
+      let response: ModelResponse;
+      try {
+        response = await this.callModel(messages, lastStep ? [] : specs, task, ctx, eager.offer);
+      } catch (err) {
+        // Tools that started before the turn failed did their work: it goes on record all the same.
+        const done = await eager.settle();
+        if (done.length) await ctx.append(done.map((e) => e.event)).catch(() => {});
+        throw err;
+      }
       addUsage(usage, response);
       const calls = lastStep ? [] : response.toolCalls;
       if (calls.length === 0)
@@ -95,10 +108,7 @@ export class BaseAgent {
 
       messages.push({ role: 'assistant', content: response.content, toolCalls: calls });
       const handoff = calls.find((c) => c.name.startsWith(HANDOFF_PREFIX));
-      const toolCalls = calls.filter((c) => !c.name.startsWith(HANDOFF_PREFIX));
-      const executed = await Promise.all(
-        toolCalls.map((call) => executeToolCall(call, this.card, task.id, cursor.callIndex++, ctx)),
-      );
+      const executed = await eager.collect(calls.filter((c) => !c.name.startsWith(HANDOFF_PREFIX)));
       if (executed.length) {
         const write = ctx.append(executed.map((e) => e.event));
         write.catch(() => {}); // a failure surfaces on the run's next append, and the run waits for every write
@@ -120,6 +130,7 @@ export class BaseAgent {
     tools: ModelToolSpec[],
     task: PlanTask,
     ctx: RunContext,
+    onToolCall: (call: ModelToolCall) => void,
   ): Promise<ModelResponse> {
     return ctx.models.complete({
       agentName: this.name,
@@ -130,6 +141,7 @@ export class BaseAgent {
       messages: [...messages],
       tools: tools.length ? tools : undefined,
       onDelta: (d) => ctx.publishDelta(task.id, this.name, d),
+      onToolCall: tools.length ? onToolCall : undefined,
       signal: ctx.signal,
     });
   }

@@ -1,7 +1,6 @@
 import type { AgentFactory } from '../agents/agent-factory.js';
-import { runTaskLoop } from '../agents/task-loop.js';
-import type { Plan, PlanTask } from '../domain/plan.js';
-import { ModelError } from '../errors.js';
+import type { NewEvent } from '../domain/events.js';
+import { deliveryOrder, type Plan, type PlanTask } from '../domain/plan.js';
 import { runSpans } from '../telemetry/run-spans.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import type { KnowledgeArticle } from './chat-state.js';
@@ -9,7 +8,8 @@ import { composeReply, type TaskOutput } from './compose-reply.js';
 import type { KnowledgeRetriever } from './knowledge-retriever.js';
 import type { PlannerAgent } from './planner-agent.js';
 import type { RunContext } from './run-context.js';
-import { runDag } from './task-scheduler.js';
+import { TaskRunner } from './task-runner.js';
+import { TaskScheduler } from './task-scheduler.js';
 
 export interface OrchestratorDeps {
   planner: PlannerAgent;
@@ -32,14 +32,19 @@ export interface RunStart {
     plan: Plan;
     outputs: TaskOutput[];
     knowledge: KnowledgeArticle[];
+    /** The planner was still streaming when the run stopped: `plan` holds only the tasks that had started. */
+    planPending?: boolean;
   };
 }
 
 export type RunOutcome = { kind: 'completed'; reply: string } | { kind: 'paused'; next: string[] };
 
+type Track = (write: Promise<unknown>) => void;
+
 /**
- * Deterministic code between every model call: retrieval and planning in parallel, then the plan's
- * tasks as a DAG, outputs in plan order, and one unified reply. Each step lives in its own function.
+ * Deterministic code between every model call. Retrieval and planning start together; in AUTO mode
+ * the plan streams, and each task starts as soon as the planner has written it and the tasks it
+ * depends on are done. Outputs are stored in delivery order and composed into one reply.
  */
 export class ChatOrchestrator {
   constructor(private readonly deps: OrchestratorDeps) {}
@@ -53,7 +58,7 @@ export class ChatOrchestrator {
     // next append joins them in one write (see EventBatcher) and resolves only once they are stored.
     // The turn still settles every one of them before it returns or throws.
     const writes: Promise<unknown>[] = [];
-    const track = (write: Promise<unknown>) => {
+    const track: Track = (write) => {
       write.catch(() => {});
       writes.push(write);
     };
@@ -64,98 +69,178 @@ export class ChatOrchestrator {
     }
   }
 
-  private async steps(ctx: RunContext, start: RunStart, track: (write: Promise<unknown>) => void): Promise<RunOutcome> {
-    const started = performance.now();
-    if (start.resumedBy) await this.recordResume(ctx, start.resumedBy, start.resume);
-    const plan = start.resume ? this.resume(ctx, start.resume) : await this.planTurn(ctx, start, track);
-    if (plan.refuse) return this.finish(ctx, ctx.state.context.refusalMessage, started);
-    if (!start.resume && start.mode === 'STEP')
-      return this.pause(
-        ctx,
-        plan.tasks.slice(0, 1).map((t) => t.id),
-        'planned',
-      );
-
-    const outputs = new Map((start.resume?.outputs ?? []).map((o) => [o.taskId, o]));
-    const released = new Set(outputs.keys());
-    const releases: Promise<unknown>[] = [];
-
-    const result = await runDag({
-      plan,
-      completed: new Set(outputs.keys()),
+  private async steps(ctx: RunContext, start: RunStart, track: Track): Promise<RunOutcome> {
+    const began = performance.now();
+    const { resume } = start;
+    if (start.resumedBy) await this.recordResume(ctx, start.resumedBy, resume);
+    const runner: TaskRunner = new TaskRunner(
+      ctx,
+      this.deps,
+      (): readonly PlanTask[] => scheduler.added,
+      track,
+      resume?.outputs,
+    );
+    // While the plan streams, TASK_STARTED waits for the knowledge and stores the plan so far on the run.
+    let planning: Planning | undefined;
+    const scheduler: TaskScheduler = new TaskScheduler({
+      completed: new Set(resume?.outputs.map((o) => o.taskId)),
       budget: start.budget,
       sequential: start.mode === 'STEP',
       signal: ctx.signal,
-      // A wave starts once the outputs released so far are stored, and so in ChatState for the tasks
-      // that depend on them; its TASK_STARTED is stored while it runs (before any of its events).
-      onStart: async (tasks) => {
-        await Promise.all(releases);
-        track(this.announce(ctx, tasks));
-      },
-      runTask: async (task) => {
-        outputs.set(task.id, await this.runTask(ctx, task));
-        // Appends stay in call order, so outputs are stored in plan order.
-        const release = this.releaseInOrder(ctx, plan, outputs, released);
-        if (release) {
-          track(release);
-          releases.push(release);
-        }
-      },
+      isTaskFailure: runner.isTaskFailure,
+      runTask: runner.run,
+      onStart: async (tasks) =>
+        runner.announce(tasks, planning ? await planning.retrievalEvents() : [], () =>
+          planning?.streaming ? { plan: { refuse: false, tasks: [...scheduler.added] } } : undefined,
+        ),
     });
+
+    if (resume && !resume.planPending) {
+      this.resume(ctx, resume);
+      for (const task of deliveryOrder(resume.plan.tasks)) scheduler.add(task);
+    } else {
+      // Step mode shows the whole plan before anything runs, so that it can be edited.
+      const pipelined = start.mode === 'AUTO';
+      // Resumed mid-stream: the tasks that had started stand (they run again only if they had not finished).
+      if (resume) this.resume(ctx, resume);
+      for (const task of resume?.plan.tasks ?? []) scheduler.add(task);
+      planning = this.startPlanning(ctx, start, track);
+      const running = pipelined ? scheduler.run() : undefined;
+      running?.catch(() => {});
+      let plan: Plan;
+      try {
+        plan = await planning.plan(pipelined ? (task) => this.arrived(ctx, scheduler, task) : undefined);
+      } catch (err) {
+        scheduler.halt();
+        await running?.catch(() => {});
+        throw err;
+      }
+      if (!pipelined)
+        for (const task of deliveryOrder(plan.tasks))
+          if (!scheduler.added.some((t) => t.id === task.id)) scheduler.add(task);
+      scheduler.close();
+      if (plan.refuse) {
+        await running;
+        return this.finish(ctx, ctx.state.context.refusalMessage, began);
+      }
+      if (!pipelined && !resume)
+        return this.pause(
+          ctx,
+          scheduler.added.slice(0, 1).map((t) => t.id),
+          'planned',
+        );
+      if (running) return this.settle(ctx, runner, await running, scheduler.added, began);
+    }
+    scheduler.close();
+    return this.settle(ctx, runner, await scheduler.run(), scheduler.added, began);
+  }
+
+  /** A task the planner committed: it runs once its dependencies are done. */
+  private arrived(ctx: RunContext, scheduler: TaskScheduler, task: PlanTask): void {
+    scheduler.add(task);
+    ctx.state.plan = { refuse: false, tasks: [...scheduler.added] };
+  }
+
+  /** How the run ends once no task runs: paused, completed (with whatever failed said once), or failed. */
+  private async settle(
+    ctx: RunContext,
+    runner: TaskRunner,
+    result: Awaited<ReturnType<TaskScheduler['run']>>,
+    tasks: readonly PlanTask[],
+    began: number,
+  ): Promise<RunOutcome> {
     if (result.kind === 'paused') return this.pause(ctx, result.next, 'before_task');
-    const ordered = plan.tasks.map((t) => outputs.get(t.id)).filter((o): o is TaskOutput => !!o);
-    return this.finish(ctx, composeReply(ordered, ctx.state.context.apologyMessage), started);
+    const [firstFailure] = result.failed.values();
+    // Nothing to show for the turn: it failed, and the apology says so (once).
+    if (result.failed.size && !runner.anyOutput) throw firstFailure;
+    const failedTaskIds = tasks
+      .filter((t) => result.failed.has(t.id) || result.skipped.includes(t.id))
+      .map((t) => t.id);
+    // A task that never ran because one it needed failed is marked failed too, saying why.
+    const skipped: NewEvent[] = tasks
+      .filter((t) => result.skipped.includes(t.id))
+      .map((t) => ({
+        ...this.base(ctx),
+        taskId: t.id,
+        agentName: t.agent,
+        type: 'TASK_FAILED' as const,
+        data: {
+          error: `Not run: it needs ${t.dependsOn.filter((d) => failedTaskIds.includes(d)).join(', ')}, which failed`,
+          code: 'DEPENDENCY_FAILED',
+        },
+      }));
+    const reply = composeReply(runner.parts(tasks), ctx.state.context.apologyMessage);
+    return this.finish(ctx, reply, began, failedTaskIds, skipped);
   }
 
   /** Knowledge retrieval and planning start together; the PLAN event records how the plan came about. */
-  private async planTurn(ctx: RunContext, start: RunStart, track: (write: Promise<unknown>) => void): Promise<Plan> {
+  private startPlanning(ctx: RunContext, start: RunStart, track: Track): Planning {
     const { state } = ctx;
-    // RUN_STARTED (unless the run's claim stored it) is written while retrieval and planning run:
-    // neither needs it stored, so its commit leaves the critical path. Both settle before anything
-    // else is appended, so ids stay in order.
-    const [written, work] = await Promise.allSettled([
-      start.started
+    // RUN_STARTED (unless the run's claim stored it, or a previous owner did) is written while
+    // retrieval and planning run: neither needs it stored, so its commit leaves the critical path.
+    const written =
+      start.started || start.resumedBy
         ? Promise.resolve()
-        : ctx.append([{ ...this.base(ctx), type: 'RUN_STARTED', data: { mode: start.mode } }], { status: 'RUNNING' }),
-      Promise.all([
-        this.deps.retriever.retrieve(state, ctx.signal).catch(() => ({ articles: [], event: undefined })),
-        runSpans.plan(this.deps.telemetry, ctx, () => this.deps.planner.plan(state, ctx.signal)),
-      ]),
-    ]);
-    if (written.status === 'rejected') throw written.reason;
-    if (work.status === 'rejected') throw work.reason;
-    const [retrieval, outcome] = work.value;
-    state.context.knowledge = retrieval.articles;
-    state.plan = outcome.plan;
-    // Not awaited: the first TASK_STARTED (or the refusal, or the pause) goes out in the same write.
-    track(
-      ctx.append(
-        [
-          ...(retrieval.event ? [retrieval.event] : []),
-          {
-            ...this.base(ctx),
-            agentName: 'PlannerAgent',
-            type: 'PLAN',
-            data: {
-              plan: outcome.plan,
-              source: outcome.source,
-              attempts: outcome.attempts,
-              ...(outcome.fallbackReason ? { fallbackReason: outcome.fallbackReason } : {}),
-              ...(outcome.errors.length ? { errors: outcome.errors } : {}),
-              ...(outcome.usage ? { usage: outcome.usage } : {}),
-            },
-          },
-        ],
-        { plan: outcome.plan },
-      ),
-    );
-    return outcome.plan;
+        : ctx.append([{ ...this.base(ctx), type: 'RUN_STARTED', data: { mode: start.mode } }], { status: 'RUNNING' });
+    written.catch(() => {});
+    const retrieval = start.resume
+      ? Promise.resolve({ articles: start.resume.knowledge, event: undefined })
+      : this.deps.retriever.retrieve(state, ctx.signal).catch(() => ({ articles: [], event: undefined }));
+    const knowledge = retrieval.then((r) => {
+      state.context.knowledge = r.articles;
+      return r.event;
+    });
+    let taken = false;
+    const planning: Planning = {
+      streaming: true,
+      // The retrieval's TOOL_CALL goes out once, with the first TASK_STARTED or with the PLAN.
+      retrievalEvents: async () => {
+        const event = await knowledge;
+        if (taken || !event) return [];
+        taken = true;
+        return [event];
+      },
+      plan: async (onTask) => {
+        const prior = start.resume?.plan.tasks ?? [];
+        const [, outcome] = await Promise.all([
+          written,
+          runSpans.plan(this.deps.telemetry, ctx, () => this.deps.planner.plan(state, ctx.signal, onTask, prior)),
+        ]);
+        planning.streaming = false;
+        state.plan = outcome.plan;
+        const events = await planning.retrievalEvents();
+        // Not awaited: the next TASK_STARTED (or the refusal, or the pause) goes out in the same write.
+        track(
+          ctx.append(
+            [
+              ...events,
+              {
+                ...this.base(ctx),
+                agentName: 'PlannerAgent',
+                type: 'PLAN',
+                data: {
+                  plan: outcome.plan,
+                  source: outcome.source,
+                  attempts: outcome.attempts,
+                  ...(outcome.fallbackReason ? { fallbackReason: outcome.fallbackReason } : {}),
+                  ...(outcome.errors.length ? { errors: outcome.errors } : {}),
+                  ...(outcome.streamedTaskIds ? { streamedTaskIds: outcome.streamedTaskIds } : {}),
+                  ...(outcome.usage ? { usage: outcome.usage } : {}),
+                },
+              },
+            ],
+            { plan: outcome.plan },
+          ),
+        );
+        return outcome.plan;
+      },
+    };
+    return planning;
   }
 
-  private resume(ctx: RunContext, resume: NonNullable<RunStart['resume']>): Plan {
+  private resume(ctx: RunContext, resume: NonNullable<RunStart['resume']>): void {
     ctx.state.plan = resume.plan;
     ctx.state.context.knowledge = resume.knowledge;
-    return resume.plan;
   }
 
   /** RUN_RESUMED, the one place it is recorded: who took the run over, and the tasks still to run. */
@@ -166,86 +251,6 @@ export class ChatOrchestrator {
     await ctx.append([{ ...this.base(ctx), type: 'RUN_RESUMED', data: { owner, fromTaskIds } }], { status: 'RUNNING' });
   }
 
-  /** TASK_STARTED for tasks that start together: one write, status messages in plan order. */
-  private async announce(ctx: RunContext, tasks: PlanTask[]): Promise<void> {
-    await ctx.append(
-      tasks.map((task) => ({
-        ...this.base(ctx),
-        taskId: task.id,
-        agentName: task.agent,
-        type: 'TASK_STARTED' as const,
-        data: { statusMessage: task.statusMessage, instruction: task.instruction },
-      })),
-    );
-  }
-
-  /** One task: its task loop runs the planned agent (and any hand-off target) to an answer. */
-  private async runTask(ctx: RunContext, task: PlanTask): Promise<TaskOutput> {
-    const card = ctx.state.context.agents.find((a) => a.name === task.agent);
-    if (!card) throw new ModelError(`The plan names ${task.agent}, which is not an enabled agent`);
-    const started = performance.now();
-    try {
-      const result = await runSpans.task(this.deps.telemetry, ctx, task, () =>
-        runTaskLoop({ factory: this.deps.factory, card, task, ctx }),
-      );
-      return {
-        taskId: task.id,
-        agentName: result.agentName,
-        text: result.text,
-        durationMs: performance.now() - started,
-        usage: result.usage,
-      };
-    } catch (err) {
-      if (!ctx.signal.aborted)
-        await ctx.append([
-          {
-            ...this.base(ctx),
-            taskId: task.id,
-            agentName: task.agent,
-            type: 'TASK_FAILED',
-            data: {
-              error: err instanceof Error ? err.message : String(err),
-              code: (err as { code?: string }).code ?? 'ERROR',
-            },
-          },
-        ]);
-      throw err;
-    }
-  }
-
-  /** Appends finished tasks' messages in plan order, however they finished; undefined when none is due. */
-  private releaseInOrder(
-    ctx: RunContext,
-    plan: Plan,
-    outputs: Map<string, TaskOutput>,
-    released: Set<string>,
-  ): Promise<unknown> | undefined {
-    const batch = [];
-    for (const task of plan.tasks) {
-      if (released.has(task.id)) continue;
-      const out = outputs.get(task.id);
-      if (!out) break;
-      released.add(task.id);
-      batch.push(
-        {
-          ...this.base(ctx),
-          taskId: task.id,
-          agentName: out.agentName,
-          type: 'MESSAGE' as const,
-          data: { role: 'assistant' as const, text: out.text, ...(out.usage ? { usage: out.usage } : {}) },
-        },
-        {
-          ...this.base(ctx),
-          taskId: task.id,
-          agentName: out.agentName,
-          type: 'TASK_COMPLETED' as const,
-          data: { output: out.text, durationMs: Math.round(out.durationMs ?? 0) },
-        },
-      );
-    }
-    return batch.length ? ctx.append(batch, { completedTaskIds: [...released] }) : undefined;
-  }
-
   private async pause(ctx: RunContext, next: string[], reason: 'planned' | 'before_task'): Promise<RunOutcome> {
     await ctx.append([{ ...this.base(ctx), type: 'RUN_PAUSED', data: { nextTaskIds: next, reason } }], {
       status: 'PAUSED',
@@ -253,14 +258,25 @@ export class ChatOrchestrator {
     return { kind: 'paused', next };
   }
 
-  private async finish(ctx: RunContext, reply: string, started: number): Promise<RunOutcome> {
+  private async finish(
+    ctx: RunContext,
+    reply: string,
+    began: number,
+    failedTaskIds: string[] = [],
+    before: NewEvent[] = [],
+  ): Promise<RunOutcome> {
     await ctx.append(
       [
+        ...before,
         { ...this.base(ctx), type: 'MESSAGE', data: { role: 'assistant', text: reply, final: true } },
         {
           ...this.base(ctx),
           type: 'RUN_COMPLETED',
-          data: { reply, durationMs: Math.round(performance.now() - started) },
+          data: {
+            reply,
+            durationMs: Math.round(performance.now() - began),
+            ...(failedTaskIds.length ? { failedTaskIds } : {}),
+          },
         },
       ],
       { status: 'COMPLETED', finished: true },
@@ -271,4 +287,13 @@ export class ChatOrchestrator {
   private base(ctx: RunContext) {
     return { conversationId: ctx.state.conversationId, runId: ctx.state.runId };
   }
+}
+
+/** A turn's planning in progress. */
+interface Planning {
+  /** True until the plan is final: TASK_STARTED then stores the tasks so far as the run's plan. */
+  streaming: boolean;
+  /** The knowledge retrieval's TOOL_CALL, the first time it is asked for once retrieval is done; then nothing. */
+  retrievalEvents(): Promise<NewEvent[]>;
+  plan(onTask?: (task: PlanTask) => void): Promise<Plan>;
 }

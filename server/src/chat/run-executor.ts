@@ -36,6 +36,7 @@ export type RunExecutorDeps = Pick<
   | 'models'
   | 'logger'
   | 'telemetry'
+  | 'eventStore'
 > & { events: EventLog; runs: Pick<RunRepository, 'releaseLeases'> };
 
 /**
@@ -82,7 +83,9 @@ export class RunExecutor {
       const start: RunStart = {
         mode: run.mode,
         budget: run.mode === 'AUTO' || run.stepBudget < 0 ? Number.POSITIVE_INFINITY : run.stepBudget,
-        resume: run.plan ? resumePoint(run, history) : undefined,
+        resume: run.plan
+          ? resumePoint(run, history, (await deps.eventStore.list({ runId: run.id, types: ['PLAN'] })).length > 0)
+          : undefined,
         resumedBy: run.resumed ? this.ownerId : undefined,
         started: !!run.started,
       };

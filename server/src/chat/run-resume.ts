@@ -5,8 +5,12 @@ import type { TaskOutput } from './compose-reply.js';
 import type { Run } from './conversation-service.js';
 import { readKnowledgeArticles } from './knowledge-retriever.js';
 
-/** Where a run that already has a plan picks up: the outputs of its completed tasks and its knowledge. */
-export function resumePoint(run: Run, history: BatonEvent[]): NonNullable<RunStart['resume']> {
+/**
+ * Where a run that already has a plan picks up: the outputs of its completed tasks and its knowledge.
+ * `planStored`: whether its PLAN event is stored; if not, the run stopped while its plan streamed, and
+ * `run.plan` holds only the tasks that had started.
+ */
+export function resumePoint(run: Run, history: BatonEvent[], planStored: boolean): NonNullable<RunStart['resume']> {
   const mine = history.filter((e) => e.runId === run.id);
   const outputs: TaskOutput[] = [];
   for (const taskId of run.completedTaskIds) {
@@ -18,7 +22,7 @@ export function resumePoint(run: Run, history: BatonEvent[]): NonNullable<RunSta
   // The stored output is the store's own shape (`body`, not `content`): read it as the retriever did.
   const knowledge: KnowledgeArticle[] =
     retrieval?.type === 'TOOL_CALL' ? readKnowledgeArticles(retrieval.data.output).slice(0, 3) : [];
-  return { plan: run.plan!, outputs, knowledge };
+  return { plan: run.plan!, outputs, knowledge, ...(planStored ? {} : { planPending: true }) };
 }
 
 /**

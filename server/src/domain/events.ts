@@ -46,6 +46,8 @@ export const eventDataSchemas = {
     attempts: z.number().int().nonnegative(),
     fallbackReason: z.string().optional(),
     errors: z.array(z.string()).optional(),
+    /** Tasks that started while the plan was still streaming, in the order they started. */
+    streamedTaskIds: z.array(z.string()).optional(),
     edit: jsonValue.optional(),
     usage: usageSchema.optional(),
   }),
@@ -79,7 +81,12 @@ export const eventDataSchemas = {
   TASK_FAILED: z.object({ error: z.string(), code: z.string() }),
   RUN_PAUSED: z.object({ nextTaskIds: z.array(z.string()), reason: z.enum(['planned', 'before_task']) }),
   RUN_RESUMED: z.object({ owner: z.string(), fromTaskIds: z.array(z.string()) }),
-  RUN_COMPLETED: z.object({ reply: z.string(), durationMs: z.number().nonnegative() }),
+  RUN_COMPLETED: z.object({
+    reply: z.string(),
+    durationMs: z.number().nonnegative(),
+    /** Tasks that failed, or could not run because a task they needed failed; the reply says so. */
+    failedTaskIds: z.array(z.string()).optional(),
+  }),
   RUN_FAILED: z.object({ code: z.string(), reason: z.string(), message: z.string() }),
   RUN_CANCELLED: z.object({ reason: z.string() }),
   /** The conversation waits for a person. `by`: an agent name, `shopper`, or an API key's name. */

@@ -55,6 +55,26 @@ export const planOutputSchema = z.object({
   ),
 });
 
+/**
+ * The plan's tasks with every task after the tasks it depends on, otherwise in listed order: the
+ * order outputs are delivered in. A plan may list a task before its dependency.
+ */
+export function deliveryOrder<T extends { id: string; dependsOn: string[] }>(tasks: readonly T[]): T[] {
+  const placed = new Set<string>();
+  const known = new Set(tasks.map((t) => t.id));
+  const out: T[] = [];
+  while (out.length < tasks.length) {
+    const next = tasks.find((t) => !placed.has(t.id) && t.dependsOn.every((d) => placed.has(d) || !known.has(d)));
+    // A cycle (never in a validated plan): the rest keeps its listed order.
+    const rest = next ? [next] : tasks.filter((t) => !placed.has(t.id));
+    for (const t of rest) {
+      placed.add(t.id);
+      out.push(t);
+    }
+  }
+  return out;
+}
+
 function hasCycle(tasks: ReadonlyArray<{ id: string; dependsOn: string[] }>): boolean {
   const deps = new Map(tasks.map((t) => [t.id, t.dependsOn]));
   const state = new Map<string, 1 | 2>();

@@ -37,6 +37,11 @@ export interface ModelRequest {
   responseFormat?: { name: string; schema: JsonSchema };
   /** When set, the provider streams and calls this with each text delta. */
   onDelta?: (delta: string) => void;
+  /**
+   * Streamed turns: called with each tool call, in call order, as soon as its arguments are complete
+   * (before the turn ends), so that it can start at once. A provider that does not stream never calls it.
+   */
+  onToolCall?: (call: ModelToolCall) => void;
   signal?: AbortSignal;
   /** Retries shared by every call of one run, so a run cannot retry forever (providers that retry take from it). */
   retryBudget?: RetryBudget;

@@ -95,7 +95,7 @@ export class OpenAIProvider implements ModelProvider {
     request.signal?.addEventListener('abort', onAbort, { once: true });
     const progress = { deltas: 0 };
     try {
-      if (request.onDelta) return await this.#streamed(params, request.onDelta, controller.signal, timeoutMs, progress);
+      if (request.onDelta) return await this.#streamed(params, request, controller.signal, timeoutMs, progress);
       const completion = await this.#client.chat.completions.create(params, {
         signal: controller.signal,
         timeout: timeoutMs,
@@ -120,7 +120,7 @@ export class OpenAIProvider implements ModelProvider {
 
   async #streamed(
     params: ChatParams,
-    onDelta: (delta: string) => void,
+    { onDelta, onToolCall }: Pick<ModelRequest, 'onDelta' | 'onToolCall'>,
     signal: AbortSignal,
     timeoutMs: number,
     progress: { deltas: number },
@@ -135,6 +135,27 @@ export class OpenAIProvider implements ModelProvider {
     let usage: Usage | undefined;
     let model: string | undefined;
     const calls = new Map<number, { id?: string; name: string; arguments: string }>();
+    const finalId = new Map<number, string>();
+    const callAt = (index: number): ModelToolCall => {
+      const call = calls.get(index)!;
+      if (!finalId.has(index)) finalId.set(index, call.id ?? syntheticCallId(index));
+      return { id: finalId.get(index)!, name: call.name, arguments: call.arguments };
+    };
+    // Eager tool calls: a call is handed over, in call order, once its arguments are a whole JSON object
+    // (or a later call began). A call handed over counts as streamed output: the attempt is not retried.
+    let handedOver = 0;
+    const handOver = (latest: number) => {
+      const order = [...calls.keys()].sort((a, b) => a - b);
+      for (const index of order) {
+        if (index < handedOver) continue;
+        const later = order.some((i) => i > index) || index < latest;
+        if (!later && !isWholeObject(calls.get(index)!.arguments)) return;
+        if (!calls.get(index)!.name) return;
+        handedOver = index + 1;
+        progress.deltas += 1;
+        onToolCall?.(callAt(index));
+      }
+    };
     for await (const raw of stream) {
       const chunk = chunkSchema.safeParse(raw);
       if (!chunk.success) throw new MalformedReplyError('a streamed chunk is not a chat.completion.chunk', raw);
@@ -147,7 +168,7 @@ export class OpenAIProvider implements ModelProvider {
           sawContent = true;
           content += text;
           progress.deltas += 1;
-          onDelta(text);
+          onDelta?.(text);
         }
         delta?.tool_calls?.forEach((part, position) => {
           const index = part.index ?? position;
@@ -156,6 +177,7 @@ export class OpenAIProvider implements ModelProvider {
           if (part.function?.name) call.name = part.function.name;
           if (part.function?.arguments) call.arguments += part.function.arguments;
           calls.set(index, call);
+          if (onToolCall) handOver(index);
         });
         if (choice.finish_reason) finishReason = choice.finish_reason;
       }
@@ -163,9 +185,8 @@ export class OpenAIProvider implements ModelProvider {
     // The SDK ends a stream quietly when it is aborted, so an aborted stream must not pass as complete.
     if (signal.aborted) throw new APIUserAbortError();
     if (!finishReason) throw new IncompleteReplyError();
-    const toolCalls = [...calls.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([index, call]) => ({ id: call.id ?? syntheticCallId(index), name: call.name, arguments: call.arguments }));
+    if (onToolCall) handOver(Number.POSITIVE_INFINITY);
+    const toolCalls = [...calls.keys()].sort((a, b) => a - b).map(callAt);
     return {
       content: sawContent ? content : null,
       toolCalls,
@@ -390,6 +411,17 @@ function toFinishReason(reason: string | undefined): ModelResponse['finishReason
       return 'tool_calls';
     default:
       return 'other';
+  }
+}
+
+/** Whether streamed tool arguments are complete: a whole JSON object (nothing valid may follow one). */
+function isWholeObject(text: string): boolean {
+  if (!text.trimEnd().endsWith('}')) return false;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
   }
 }
 

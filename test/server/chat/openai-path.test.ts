@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonEvent } from '../../../server/src/domain/events.js';
 import { OpenAIProvider } from '../../../server/src/models/openai-provider.js';
 import { type ScriptedOpenAIServer, startScriptedOpenAIServer } from '../../fakes/scripted-openai-server.js';
+import { ORDER_REPLY, PRODUCT_REPLY, seedPlan } from '../../fakes/seed-scenario.js';
 import { standInTools } from '../../fakes/stand-in-tools.js';
 import { subscribe } from '../../helpers/subscribe.js';
 import { createTestApp, type TestApp, waitForRun } from '../../helpers/test-app.js';
@@ -112,6 +113,53 @@ describe('the openai provider path, end to end', () => {
       events.at(-1)?.type === 'RUN_COMPLETED' ? (events.at(-1) as { data: { reply: string } }).data.reply : '';
     expect(reply).toContain('TRACK123');
     expect(reply).toContain('$99.50');
+  });
+
+  it('the seed example: two status lines go out before the planner’s stream ends, then one composed reply', async () => {
+    const pieces = [{ atMs: 0, text: '{"refuse":false,"tasks":[' }];
+    seedPlan.tasks.forEach((task, i) => {
+      const json = JSON.stringify(task);
+      pieces.push({ atMs: 40 + 60 * i, text: json.slice(0, 30) });
+      pieces.push({ atMs: 80 + 60 * i, text: `${json.slice(30)}${i ? '' : ','}` });
+    });
+    pieces.push({ atMs: 700, text: ']}' });
+    fake.route({
+      PlannerAgent: [{ contentAt: pieces }],
+      OrderManagementAgent: [
+        { toolCalls: [{ name: 'store__get_order_details', arguments: { order_id: '#W123' } }] },
+        { content: `Hi there! ${ORDER_REPLY} Let me know if there is anything else.` },
+      ],
+      ProductExpertAgent: [
+        { toolCalls: [{ name: 'store__search_products', arguments: { query: 'red sneakers size 9' } }] },
+        { content: `Hello! ${PRODUCT_REPLY} Happy shopping!` },
+      ],
+    });
+    const published: { runId?: string | null; at: number }[] = [];
+    const stop = t.app.services.bus.subscribe((e) => {
+      if (e.type === 'TASK_STARTED') published.push({ runId: e.runId, at: performance.timeOrigin + performance.now() });
+    });
+    const before = fake.requests.length;
+    let events: BatonEvent[];
+    try {
+      events = await send(EXAMPLE);
+    } finally {
+      stop();
+    }
+    expect(fake.errors).toEqual([]);
+    const planner = fake.requests.slice(before).find((r) => r.agentName === 'PlannerAgent')!;
+    expect(planner.stream).toBe(true);
+    // This run's deliveries (on the PostgreSQL bus a listener may hear more than this run, or an event twice).
+    const statusAt = published.filter((p) => p.runId === events[0]!.runId).map((p) => p.at);
+    expect(new Set(events.filter((e) => e.type === 'TASK_STARTED').map((e) => e.id)).size).toBe(2);
+    expect(statusAt.length).toBeGreaterThanOrEqual(2);
+    for (const at of statusAt) expect(at).toBeLessThan(planner.finishedAt!);
+    const finals = events.filter((e) => e.type === 'MESSAGE' && e.data.final);
+    expect(finals).toHaveLength(1);
+    const done = events.at(-1)!;
+    expect(done.type).toBe('RUN_COMPLETED');
+    expect(done.type === 'RUN_COMPLETED' && done.data.reply).toBe(
+      `Hi there! Checking on the status of your order #W123: ${ORDER_REPLY}\n\n—\n\nLooking for red sneakers in size 9: ${PRODUCT_REPLY} Happy shopping!`,
+    );
   });
 
   it('streams MESSAGE_DELTA tokens to subscribers, and they add up to the agent’s message', async () => {

@@ -110,7 +110,7 @@ describe('RunManager: step mode, plan edits, restarts, double texting', () => {
     expect(log.filter((e) => e.type === 'TASK_STARTED' && e.taskId === 't1')).toHaveLength(1);
     const final = log.at(-1);
     expect(final?.type === 'RUN_COMPLETED' && final.data.reply).toBe(
-      'Answer from OrderManagementAgent\n\nAnswer from GeneralSupportAgent',
+      'Checking your order: Answer from OrderManagementAgent\n\n—\n\nLooking for sneakers: Answer from GeneralSupportAgent',
     );
     const planEvents = log.filter((e) => e.type === 'PLAN').map((e) => (e.type === 'PLAN' ? e.data.source : ''));
     expect(planEvents).toEqual(['planner', 'edit']);

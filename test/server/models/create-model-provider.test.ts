@@ -31,6 +31,7 @@ describe('the offline stand-in stays outside the core', () => {
       | 'tools'
       | 'responseFormat'
       | 'onDelta'
+      | 'onToolCall'
       | 'signal'
       | 'retryBudget'
     >();
