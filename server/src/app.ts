@@ -27,6 +27,9 @@ import { coalesceFrames } from './graphql/coalesce-frames.js';
 import { authInfo, type GraphQLContext, principalRefusalError, resolvePrincipal } from './graphql/context.js';
 import { maskError } from './graphql/errors.js';
 import { getSchema } from './graphql/schema.js';
+import { createEmailSender } from './identity/email-sender.js';
+import { IdentityToolRegistry } from './identity/identity-tools.js';
+import { VerificationCodes } from './identity/verification-codes.js';
 import { createLogger, type Logger, yogaLogger } from './logger.js';
 import { createModelProvider } from './models/create-model-provider.js';
 import type { ModelProvider } from './models/model-provider.js';
@@ -101,16 +104,22 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       options.bus,
     ));
   const events = new EventLog(runRepository, bus);
+  const email = createEmailSender(config.mail, database.db);
+  const verificationCodes = new VerificationCodes(database.db, email, (err) =>
+    logger.warn({ err }, 'a verification code could not be emailed'),
+  );
   // /mcp/store resolves its caller per request, through the services built below.
   let servicesRef: Services | undefined;
-  const untracedTools =
+  const untracedTools = new IdentityToolRegistry(
     options.tools ??
-    (await createToolRegistry({
-      db: database.db,
-      config,
-      authorizeHttp: (req) =>
-        servicesRef ? authorizeStoreHttp(servicesRef, req) : Promise.resolve({ error: 'starting', status: 503 }),
-    }));
+      (await createToolRegistry({
+        db: database.db,
+        config,
+        authorizeHttp: (req) =>
+          servicesRef ? authorizeStoreHttp(servicesRef, req) : Promise.resolve({ error: 'starting', status: 503 }),
+      })),
+    verificationCodes,
+  );
   const untracedModels = options.models ?? createModelProvider(config);
   const tools = telemetry.enabled ? new TracedToolRegistry(untracedTools, telemetry) : untracedTools;
   const models = telemetry.enabled ? new TracedModelProvider(untracedModels, telemetry) : untracedModels;
@@ -142,6 +151,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       agents,
       conversations,
       customerSessions,
+      verificationCodes,
       tools,
       models,
       logger,
@@ -189,6 +199,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     apiKeys: new ApiKeyService(database.db),
     runs,
     customerSessions,
+    verificationCodes,
+    email,
     desk,
     webhooks,
   };
@@ -336,6 +348,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         await new Promise<void>((resolve) => server.close(() => resolve()));
       }
       await tools.close();
+      await verificationCodes.settled();
+      if ('close' in email) email.close();
       if (!options.eventBus) await bus.close();
       await telemetry.shutdown();
       if (ownsDatabase) await database.close();

@@ -107,7 +107,7 @@ export class BaseAgent {
         toolCalls.map((call) => executeToolCall(call, this.card, task.id, cursor.callIndex++, ctx)),
       );
       if (executed.length) {
-        const write = ctx.emit(executed.map((e) => e.event));
+        const write = ctx.emit(executed.flatMap((e) => e.events));
         write.catch(() => {}); // a failure surfaces on the run's next emit, and the run waits for every write
         if (executed.some((e) => !catalog.get(fromFunctionName(e.call.name))?.readOnly)) await write;
       }

@@ -1,6 +1,7 @@
 import type { AgentFactory } from '../agents/agent-factory.js';
 import type { Plan, PlanTask } from '../domain/plan.js';
 import { ModelError } from '../errors.js';
+import { checkTypedCode, type TypedCodeDeps, typedCode } from '../identity/typed-code-step.js';
 import { runSpans } from '../telemetry/run-spans.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import type { KnowledgeArticle } from './chat-state.js';
@@ -16,6 +17,8 @@ export interface OrchestratorDeps {
   factory: AgentFactory;
   /** Spans for the run, its plan and each task (optional: tests build orchestrators without it). */
   telemetry?: Telemetry;
+  /** Checks a verification code the shopper typed (optional: tests build orchestrators without it). */
+  typedCodes?: TypedCodeDeps;
 }
 
 /** Where a run picks up: from scratch, or after planning with some tasks done (resume, step mode). */
@@ -66,6 +69,13 @@ export class ChatOrchestrator {
   private async steps(ctx: RunContext, start: RunStart, track: (write: Promise<unknown>) => void): Promise<RunOutcome> {
     const started = performance.now();
     if (start.resumedBy) await this.recordResume(ctx, start.resumedBy, start.resume);
+    if (!start.resume && this.deps.typedCodes && typedCode(ctx.state.userMessage)) {
+      if (!start.started)
+        await ctx.emit([{ ...this.base(ctx), type: 'RUN_STARTED', data: { mode: start.mode } }], { status: 'RUNNING' });
+      start = { ...start, started: true };
+      const refused = await checkTypedCode(ctx, this.deps.typedCodes);
+      if (refused) return this.finish(ctx, refused, started);
+    }
     const plan = start.resume ? this.resume(ctx, start.resume) : await this.planTurn(ctx, start, track);
     if (plan.refuse) return this.finish(ctx, ctx.state.context.refusalMessage, started);
     if (!start.resume && start.mode === 'STEP')

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type BusinessHours, businessHoursSchema } from './business-hours.js';
+import { identityPolicies } from './identity.js';
 
 /** What a second message does while a run of the same conversation is active. */
 export const doubleTextingPolicies = ['queue', 'reject', 'interrupt'] as const;
@@ -13,6 +14,8 @@ export const workspaceSettingsSchema = z.object({
   defaultAgent: z.string().min(1),
   doubleTexting: z.enum(doubleTextingPolicies),
   agentAssist: z.boolean(),
+  /** strict: identity levels (docs/security.md); email: an email given in the chat verifies (benchmark replays, demos). */
+  identityPolicy: z.enum(identityPolicies),
 });
 export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
 
@@ -47,4 +50,5 @@ export const defaultSettings: WorkspaceSettings = {
   defaultAgent: 'GeneralSupportAgent',
   doubleTexting: 'queue',
   agentAssist: true,
+  identityPolicy: 'strict',
 };

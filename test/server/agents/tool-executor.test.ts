@@ -27,7 +27,8 @@ function runContext(tools: RunContext['tools'], signal: AbortSignal): RunContext
     agents: [card],
     history: [],
   });
-  return { state, signal, tools } as Partial<RunContext> as RunContext;
+  const toolCatalog = async () => new Map((await tools.list()).map((t) => [t.name, t]));
+  return { state, signal, tools, toolCatalog } as Partial<RunContext> as RunContext;
 }
 
 const call = { id: 'c1', name: 'store__get_order_details', arguments: '{"order_id":"#W1"}' };
@@ -71,6 +72,6 @@ describe('executeToolCall', () => {
     const executed = await executing;
 
     expect(JSON.parse(executed.content)).toEqual({ error: 'Run cancelled', code: 'TIMEOUT' });
-    expect(executed.event.data).toMatchObject({ tool: 'store.get_order_details', error: 'Run cancelled' });
+    expect(executed.events[0]!.data).toMatchObject({ tool: 'store.get_order_details', error: 'Run cancelled' });
   });
 });

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { BusinessHours } from '../../domain/business-hours.js';
+import { identityPolicies } from '../../domain/identity.js';
 import { doubleTextingPolicies } from '../../domain/workspace-settings.js';
 
 /** One row (id = 1): the workspace's shared context for every agent. */
@@ -15,6 +16,7 @@ export const workspaceSettings = pgTable('workspace_settings', {
   doubleTexting: text('double_texting', { enum: doubleTextingPolicies }).notNull().default('queue'),
   /** Agent assist: draft a suggested reply for the colleague who owns a conversation (costs model calls). */
   agentAssist: boolean('agent_assist').notNull().default(true),
+  identityPolicy: text('identity_policy', { enum: identityPolicies }).notNull().default('strict'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 export type WorkspaceSettingsRow = typeof workspaceSettings.$inferSelect;

@@ -3,6 +3,7 @@ import type { WorkspaceSettings } from '../../domain/workspace-settings.js';
 import { doubleTextingPolicies } from '../../domain/workspace-settings.js';
 import { ValidationError } from '../../errors.js';
 import { builder } from '../builder.js';
+import { IdentityPolicyEnum } from './identity.js';
 
 const DoubleTexting = builder.enumType('DoubleTextingPolicy', {
   description: 'What happens to a message sent while a run is still active in the conversation.',
@@ -42,6 +43,7 @@ const SettingsRef = builder.objectRef<WorkspaceSettings>('Settings').implement({
     agentAssist: t.exposeBoolean('agentAssist', {
       description: 'Draft a suggested reply for the colleague who owns a conversation (costs model calls).',
     }),
+    identityPolicy: t.field({ type: IdentityPolicyEnum, resolve: (s) => s.identityPolicy }),
   }),
 });
 
@@ -70,6 +72,7 @@ const SettingsInput = builder.inputType('UpdateSettingsInput', {
     defaultAgent: t.string(),
     doubleTexting: t.field({ type: DoubleTexting }),
     agentAssist: t.boolean(),
+    identityPolicy: t.field({ type: IdentityPolicyEnum }),
   }),
 });
 
