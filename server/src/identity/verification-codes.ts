@@ -118,7 +118,8 @@ export class VerificationCodes {
     const latest = rows[0];
     if (!latest) return { kind: 'none' };
     if (await this.lockedUntil(latest.claimHash, now)) return { kind: 'refused', reason: 'locked', triesLeft: 0 };
-    const live = isLive(latest, now) ? latest : undefined;
+    // Issuing a code retires the conversation's earlier ones: at most one is live.
+    const live = rows.find((r) => isLive(r, now));
     const matched = rows.find((r) => sameHash(r.codeHash, hashCode(r.salt, code)));
     if (matched && matched === live && live.customerId) {
       const [used] = await this.db
