@@ -67,7 +67,7 @@ export function renderTaskMessage(task: PlanTask, userMessage: string): string {
 }
 
 const METHODS: Record<string, string> = {
-  customer_token: "the storefront's sign-in",
+  customer_token: 'the storefront',
   api_key: 'the integrator',
   email_code: 'a one-time code emailed to the account',
   email: 'the email given in the chat (this workspace lets an email verify)',

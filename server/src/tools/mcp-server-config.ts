@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { identityLevels } from '../domain/identity.js';
 
-export const BUILTIN_SERVER_NAMES = ['store'] as const;
+/** The store MCP server, and Baton's own identity tools (server/src/identity/identity-tools.ts). */
+export const BUILTIN_SERVER_NAMES = ['store', 'identity'] as const;
 
 const name = z
   .string()

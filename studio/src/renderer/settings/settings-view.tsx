@@ -3,6 +3,7 @@ import { useRouter } from '../shell/router.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { Tabs } from '../ui/tabs.js';
 import { ConnectionSettings } from './connection-settings.js';
+import { EmailOutbox } from './email-outbox.js';
 import { KnowledgeSettings } from './knowledge-settings.js';
 import { McpServerSettings } from './mcp-server-settings.js';
 import { SettingsQuery } from './settings-documents.js';
@@ -12,6 +13,7 @@ const sections = [
   { id: 'workspace', label: 'Workspace' },
   { id: 'knowledge', label: 'Knowledge base' },
   { id: 'mcp', label: 'MCP servers' },
+  { id: 'outbox', label: 'Email outbox' },
   { id: 'connection', label: 'Connection' },
 ] as const;
 type Section = (typeof sections)[number]['id'];
@@ -42,6 +44,7 @@ export function SettingsView() {
           ))}
         {section === 'knowledge' && <KnowledgeSettings />}
         {section === 'mcp' && <McpServerSettings />}
+        {section === 'outbox' && <EmailOutbox />}
         {section === 'connection' && <ConnectionSettings />}
       </div>
     </div>
