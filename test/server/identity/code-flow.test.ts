@@ -92,3 +92,58 @@ describe('verification by a code emailed to the account (offline provider, real 
     await expectNoneOf(t, c, emma.secrets);
   });
 });
+
+describe('without SMTP_URL: the development outbox', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await seededApp();
+  });
+  afterAll(() => t.close());
+
+  it('keeps the mail for the studio instead of sending it, and the code in it verifies', async () => {
+    const c = await startConversation(t);
+    await say(t, c, `My email is ${emma.email}. Please cancel order ${emma.pendingOrder}, ordered by mistake.`);
+    await t.app.services.verificationCodes.settled();
+    const outbox = await t.gql<{ emailOutbox: { to: string; subject: string; text: string }[] | null }>(
+      '{ emailOutbox(first: 5) { to subject text } }',
+    );
+    expect(outbox.errors).toBeUndefined();
+    expect(outbox.data!.emailOutbox).toHaveLength(1);
+    const mail = outbox.data!.emailOutbox![0]!;
+    expect(mail.to).toBe(emma.email);
+    const code = /\b(\d{6})\b/.exec(mail.text)![1]!;
+    await say(t, c, code);
+    expect(await levelOf(t, c)).toBe('verified');
+  });
+
+  it('five wrong codes typed in the chat lock that email, and the right one is refused after', async () => {
+    const c = await startConversation(t);
+    await say(t, c, `My email is ${noah.email}. Please change my account address to 1 B Street, Springfield, IL 62704`);
+    await t.app.services.verificationCodes.settled();
+    const outbox = await t.gql<{ emailOutbox: { to: string; text: string }[] }>(
+      '{ emailOutbox(first: 5) { to text } }',
+    );
+    const code = /\b(\d{6})\b/.exec(outbox.data!.emailOutbox.find((m) => m.to === noah.email)!.text)![1]!;
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    const replies: string[] = [];
+    for (let i = 0; i < 5; i++) replies.push(replyOf(await say(t, c, wrong)));
+    expect(replies[0]).toMatch(/doesn't match.*4 tries left/);
+    expect(replies[4]).toMatch(/locked for 10 minutes/);
+    expect(replyOf(await say(t, c, code))).toMatch(/locked/);
+    expect(await levelOf(t, c)).toBe('claimed');
+    const refused = (await t.app.services.eventStore.list({ conversationId: c, types: ['IDENTITY'] })).filter(
+      (e) => e.type === 'IDENTITY' && e.data.codeRefused,
+    );
+    expect(refused).toHaveLength(6);
+    // No other conversation can get a code for that email meanwhile.
+    const other = await startConversation(t);
+    const asked = await say(
+      t,
+      other,
+      `My email is ${noah.email}. Please change my account address to 1 C Street, Springfield, IL 62704`,
+    );
+    expect(toolCalls(asked).find((e) => e.data.tool === 'identity.send_verification_code')?.data.error).toMatch(
+      /Too many wrong codes/,
+    );
+  });
+});

@@ -131,4 +131,19 @@ describe('identity levels against abuse (offline provider)', () => {
     expect(await storeFingerprint(t)).toBe(before);
     expect(await storedText(t, c)).not.toContain('"level":"verified"');
   });
+
+  it('records how a conversation was verified, and shows it in GraphQL', async () => {
+    const r = await t.gql<{ startConversation: { conversation: { id: string } } }>(
+      'mutation($c: String) { startConversation(input: { customerId: $c }) { conversation { id } } }',
+      { c: james.id },
+    );
+    const id = r.data!.startConversation.conversation.id;
+    const q = await t.gql<{ conversation: { identity: Record<string, unknown> } }>(
+      'query($id: ID!) { conversation(id: $id) { identity { level method customerId } } }',
+      { id },
+    );
+    expect(q.data!.conversation.identity).toEqual({ level: 'verified', method: 'api_key', customerId: james.id });
+    const [event] = await t.app.services.eventStore.list({ conversationId: id, types: ['IDENTITY'] });
+    expect(event?.data).toMatchObject({ level: 'verified', method: 'api_key', customerId: james.id, policy: 'strict' });
+  });
 });
