@@ -86,7 +86,7 @@ describe('identity policy in the tool executor', () => {
         inputSchema: { type: 'object' },
         readOnly: true,
         identity: { minimumLevel: level, readsPersonalData: true, writes: false },
-        handler: (args, context) => {
+        handler: (_args, context) => {
           calls.push(context.customer);
           return { ok: true, output: { order_id: '#W1' } };
         },
