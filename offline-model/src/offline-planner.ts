@@ -6,6 +6,7 @@ import {
   nameWords,
   scoreCards,
 } from './card-scorer.js';
+
 import { splitClauses } from './clause-splitter.js';
 import { applyDeliveryState } from './delivery-state.js';
 import { type Entities, extractEntities } from './entity-extractor.js';
@@ -21,6 +22,7 @@ import {
   joinSalesContact,
   type ScoredClause,
 } from './routing-principles.js';
+import { looksLikeCode } from './task-context.js';
 import { classifyIntent, type TaskIntent } from './task-intent.js';
 import { writeInstruction, writeStatusMessage } from './task-wording.js';
 import { stem } from './text-features.js';
@@ -179,6 +181,8 @@ function followUpAgent(hints: PlanBrief, message: string): string | undefined {
   if (e.orderIds.length) asked.push(/order/i);
   if (e.address) asked.push(/address/i);
   if (e.itemIds.length) asked.push(/item/i);
+  // A verification code goes back to whoever asked for it (the core checked it already).
+  if (looksLikeCode(message)) asked.push(/\bcode\b/i);
   const picksOption =
     e.colours.length + e.sizes.length + e.materials.length > 0 ||
     /\b(the|that|this)\s+(\w+\s+){0,2}(one|option)\b/i.test(message);

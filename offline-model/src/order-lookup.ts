@@ -1,4 +1,4 @@
-import { callAll, callTool, type Decision, reply } from './decision.js';
+import { ANSWER, callAll, callTool, type Decision, reply } from './decision.js';
 import { explainError } from './reply-templates.js';
 import type { TaskContext } from './task-context.js';
 import type { TaskIntent } from './task-intent.js';
@@ -31,6 +31,7 @@ export function needsIdentity(ctx: TaskContext): boolean {
  */
 export function identityStep(ctx: TaskContext): Decision | undefined {
   if (ctx.customerId) return undefined;
+  if (ctx.claimed) return verificationStep(ctx);
   const v = ctx.values;
   if (v.email && !ctx.called('find_user_id_by_email').length) {
     const d = callTool(ctx, 'find_user_id_by_email', { email: v.email });
@@ -114,4 +115,34 @@ export function targetOrder(
       `You have ${matching.length} orders that fit: ${matching.map((o) => `${o.orderId} (${o.status})`).join(', ')}. Which one ${describe}?`,
     ),
   };
+}
+
+export const CODE_SENT =
+  "To do that I first need to confirm it's you. If the email address (or name and zip code) you gave is on an account, I've just sent a 6-digit code to the email address on that account: please type it here. It expires in 10 minutes.";
+
+/**
+ * The shopper claimed who they are but is not verified: a status question is answered with
+ * get_order_status; anything else needs the one-time code, which the core checks once it is typed.
+ */
+function verificationStep(ctx: TaskContext): Decision | undefined {
+  if (ctx.intent === 'track' && ctx.offered('get_order_status')) return undefined;
+  const sent = ctx.called('send_verification_code').at(-1);
+  if (sent) return reply(sent.ok ? CODE_SENT : explainError(sent));
+  return (
+    callTool(ctx, 'send_verification_code', {}) ??
+    reply("To do that I need to confirm it's you, and I can't do that from here. A colleague can help: just ask.")
+  );
+}
+
+/** A claimed shopper's status question: status and tracking of the named order, nothing else. */
+export function claimedStatusStep(ctx: TaskContext): Decision | undefined {
+  if (ctx.customerId || !ctx.claimed || !ctx.offered('get_order_status')) return undefined;
+  const orderId = ctx.values.orderId;
+  if (!orderId) return reply('Which order do you mean? Please send the order number (it looks like #W1234567).');
+  const step = ctx
+    .called('get_order_status')
+    .filter((s) => sameOrder(s.args.order_id, orderId))
+    .at(-1);
+  if (!step) return callTool(ctx, 'get_order_status', { order_id: orderId }) ?? ANSWER;
+  return step.ok ? ANSWER : reply(explainError(step));
 }

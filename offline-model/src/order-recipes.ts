@@ -1,5 +1,5 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
-import { identityStep, latestUser, needsIdentity, targetOrder } from './order-lookup.js';
+import { claimedStatusStep, identityStep, latestUser, needsIdentity, targetOrder } from './order-lookup.js';
 import { itemLine, money, optionText } from './reply-templates.js';
 import type { TaskContext } from './task-context.js';
 import { stem } from './text-features.js';
@@ -230,7 +230,7 @@ function returnStep(ctx: TaskContext): Decision | undefined {
 
 /** Status questions read the named order, or every order of a small account. */
 function trackStep(ctx: TaskContext): Decision | undefined {
-  return targetOrder(ctx, () => false, 'do you mean').decision;
+  return claimedStatusStep(ctx) ?? targetOrder(ctx, () => false, 'do you mean').decision;
 }
 
 /** The order recipe for the task's intent, with identity first; undefined when the task is not about orders. */

@@ -269,7 +269,9 @@ export function renderStep(
   switch (step.tool) {
     case 'find_user_id_by_email':
     case 'find_user_id_by_name_zip':
+    case 'send_verification_code':
       return undefined;
+    case 'get_order_status':
     case 'get_order_details':
     case 'modify_pending_order_address':
     case 'modify_pending_order_payment':

@@ -3,7 +3,7 @@ import { explainError, renderArticles, renderStep } from './reply-templates.js';
 import { relevantKnowledge } from './support-recipes.js';
 import type { TaskContext } from './task-context.js';
 import type { ToolStep } from './task-transcript.js';
-import { readOrder } from './tool-output-readers.js';
+import { readOrder, readUserId } from './tool-output-readers.js';
 
 const FOUND = 'Thanks, I found your account.';
 
@@ -44,7 +44,8 @@ function greeting(ctx: TaskContext): string {
 export function writeReply(ctx: TaskContext): string {
   const steps = ctx.transcript.steps;
   const parts: string[] = [];
-  if (steps.some((s) => s.ok && /^find_user_id/.test(s.tool))) parts.push(FOUND);
+  // Only when a user id came back: under a strict identity policy the lookup just records a claim.
+  if (steps.some((s) => s.ok && /^find_user_id/.test(s.tool) && readUserId(s.output))) parts.push(FOUND);
   const view = {
     entities: ctx.entities,
     question: ctx.request,

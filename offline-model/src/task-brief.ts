@@ -11,6 +11,8 @@ export interface TaskBrief {
   brandVoice: string;
   /** Identified customer, when the prompt names one. */
   customerId?: string;
+  /** The prompt says the shopper only claimed who they are (an email or a name, not verified). */
+  claimed: boolean;
   knowledge: { title: string; content: string }[];
   businessHoursOpen: boolean;
   businessHours: string;
@@ -20,6 +22,7 @@ export interface TaskBrief {
 const SECTIONS = ['Brand voice', 'Your instructions', 'Rules', 'Context', 'Knowledge base', 'Colleagues', 'Your task'];
 const TASK_MESSAGE = /^\[Task from [^\]]*\]\s*([\s\S]*?)(?:\n\(The customer's full message was: "([\s\S]*)"\))?\s*$/;
 const CUSTOMER = /^Identified customer: (\S+?)[.,]?(?: \(|$)/m;
+const CLAIMED = /^Identity: claimed\b/m;
 const HOURS = /^Business hours: (.*?)\. The store is (open|closed) right now\./m;
 
 /** Reads the task brief; a request with no task message is answered as the latest user message. */
@@ -36,6 +39,7 @@ export function readTaskBrief(request: ChatRequest): TaskBrief {
     userMessage: readable(task ? (task[2] ?? instruction) : lastUser),
     brandVoice: sections.get('Brand voice') ?? '',
     customerId: CUSTOMER.exec(sections.get('Context') ?? system)?.[1],
+    claimed: CLAIMED.test(sections.get('Context') ?? system),
     knowledge: readArticles(sections.get('Knowledge base') ?? ''),
     // Unknown hours: assume someone is there, so a hand-over is offered rather than withheld.
     businessHoursOpen: hours ? hours[2] === 'open' : true,

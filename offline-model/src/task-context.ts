@@ -19,6 +19,8 @@ export interface TaskContext {
   intent: TaskIntent;
   /** From the hints, or identified by a tool earlier in this task. */
   customerId?: string;
+  /** Not verified, but the shopper claimed who they are (the prompt says so, or an identity tool recorded it). */
+  claimed: boolean;
   values: ArgumentValues;
   /** The offered tool whose name (after its server) is `tool`, if any. */
   offered(tool: string): ToolSpec | undefined;
@@ -63,12 +65,17 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     .reverse()
     .find((s) => s.ok && /^find_user_id/.test(s.tool) && readUserId(s.output));
   const customerId = hints.customerId ?? (identified ? readUserId(identified.output) : undefined);
+  const claimed =
+    !customerId &&
+    (hints.claimed ||
+      all.some((s) => s.ok && /^find_user_id/.test(s.tool) && !!(s.output as { claimed?: unknown } | null)?.claimed));
   // Classify on what this task's text says, not on ids carried over from earlier messages.
   let intent = classifyIntent(features, own);
   // "yes", "it's jane@example.com" or "the blue one" continues the earlier request: take its intent and
   // what the shopper said then (address, item, size, colour...), unless this message says otherwise.
   const details =
     entities.confirms ||
+    looksLikeCode(hints.userMessage) ||
     own.emails.length ||
     own.orderIds.length ||
     own.name ||
@@ -131,12 +138,16 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     entities,
     intent,
     customerId,
+    claimed,
     values,
     offered: (tool) => tools.find((t) => toolPart(t.name) === tool),
     called: (tool) => transcript.steps.filter((s) => s.tool === tool),
     latest: (tool) => [...all].reverse().find((s) => s.tool === tool && s.ok),
   };
 }
+
+/** Six digits on their own: a verification code the shopper typed (the core checks it before planning). */
+export const looksLikeCode = (text: string) => /(?<![\w#-])\d{6}(?![\w-])/.test(text);
 
 /** Product and item ids from earlier search results of this run ("what goes with it?"). */
 export function runProductIds(ctx: TaskContext): { productId?: string; itemId?: string } {

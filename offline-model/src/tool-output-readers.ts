@@ -105,9 +105,12 @@ export function readOrder(output: unknown): OrderView | undefined {
         price: num(i.price),
         options: options(i.options),
       })),
-    trackingIds: listOf(o.fulfillments ?? o.fulfilments).flatMap((f) =>
-      isObj(f) ? listOf(f.tracking_id ?? f.tracking_ids).flatMap((t) => str(t) ?? []) : [],
-    ),
+    trackingIds: [
+      ...listOf(o.fulfillments ?? o.fulfilments).flatMap((f) =>
+        isObj(f) ? listOf(f.tracking_id ?? f.tracking_ids).flatMap((t) => str(t) ?? []) : [],
+      ),
+      ...listOf(o.tracking_ids).flatMap((t) => str(t) ?? []),
+    ],
     carriers: [
       ...new Set(
         listOf(o.fulfillments ?? o.fulfilments).flatMap((f) =>

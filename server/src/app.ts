@@ -27,6 +27,9 @@ import { coalesceFrames } from './graphql/coalesce-frames.js';
 import { authInfo, type GraphQLContext, principalRefusalError, resolvePrincipal } from './graphql/context.js';
 import { maskError } from './graphql/errors.js';
 import { getSchema } from './graphql/schema.js';
+import { createEmailSender } from './identity/email-sender.js';
+import { IdentityToolRegistry } from './identity/identity-tools.js';
+import { VerificationCodes } from './identity/verification-codes.js';
 import { createLogger, type Logger, yogaLogger } from './logger.js';
 import { createModelProvider } from './models/create-model-provider.js';
 import type { ModelProvider } from './models/model-provider.js';
@@ -109,13 +112,19 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const apiKeys = new ApiKeyService(database.db);
   // /mcp/store resolves its caller per request with the same credentials and limits as GraphQL.
   const principals = { config, conversations, apiKeys, rateLimits };
-  const untracedTools =
+  const email = createEmailSender(config.mail, database.db);
+  const verificationCodes = new VerificationCodes(database.db, email, (err) =>
+    logger.warn({ err }, 'a verification code could not be emailed'),
+  );
+  const untracedTools = new IdentityToolRegistry(
     options.tools ??
-    (await createToolRegistry({
-      db: database.db,
-      config,
-      authorizeHttp: (req) => authorizeStoreHttp(principals, req),
-    }));
+      (await createToolRegistry({
+        db: database.db,
+        config,
+        authorizeHttp: (req) => authorizeStoreHttp(principals, req),
+      })),
+    verificationCodes,
+  );
   const untracedModels = options.models ?? createModelProvider(config);
   const tools = telemetry.enabled ? new TracedToolRegistry(untracedTools, telemetry) : untracedTools;
   const models = telemetry.enabled ? new TracedModelProvider(untracedModels, telemetry) : untracedModels;
@@ -145,6 +154,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       agents,
       conversations,
       customerSessions,
+      verificationCodes,
       tools,
       models,
       logger,
@@ -213,6 +223,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     apiKeys,
     runs,
     customerSessions,
+    verificationCodes,
+    email,
     desk,
     webhooks,
     customerData,
@@ -362,6 +374,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         await new Promise<void>((resolve) => server.close(() => resolve()));
       }
       await tools.close();
+      await verificationCodes.settled();
+      if ('close' in email) email.close();
       if (!options.eventBus) await bus.close();
       await telemetry.shutdown();
       if (ownsDatabase) await database.close();

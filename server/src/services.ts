@@ -12,6 +12,8 @@ import type { EventBus } from './db/event-bus.js';
 import type { EventStore } from './db/event-store.js';
 import type { RunRepository } from './db/run-repository.js';
 import type { DeskService } from './desk/desk-service.js';
+import type { EmailSender } from './identity/email-sender.js';
+import type { VerificationCodes } from './identity/verification-codes.js';
 import type { Logger } from './logger.js';
 import type { ModelProvider } from './models/model-provider.js';
 import type { CustomerData } from './privacy/customer-data.js';
@@ -46,8 +48,12 @@ export interface Services {
   telemetry: Telemetry;
   rateLimits: RateLimiter;
   customerTokens: CustomerTokenVerifier;
-  /** Verified identity per conversation, until the token's `exp`. */
+  /** Verified identity per conversation, until the token's `exp` (or a code's session) ends. */
   customerSessions: CustomerSessions;
+  /** One-time codes emailed to an account's address (identity level `verified`). */
+  verificationCodes: VerificationCodes;
+  /** SMTP (SMTP_URL) or the development outbox. */
+  email: EmailSender;
   /** Conversation ownership and the hand-off to people. */
   desk: DeskService;
   /** Webhook endpoints and their durable outbox. */

@@ -99,7 +99,9 @@ export function taskMessages(setup: TaskSetup): ChatMessage[] {
       content: renderAgentPrompt({
         card: setup.card,
         context,
-        userInfo: { customerId: setup.customerId, verified: !!setup.customerId },
+        userInfo: setup.customerId
+          ? { level: 'verified', method: 'customer_token', customerId: setup.customerId, verified: true }
+          : { level: 'anonymous', verified: false },
         task,
       }),
     },

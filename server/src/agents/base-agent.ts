@@ -94,7 +94,7 @@ export class BaseAgent {
       } catch (err) {
         // Tools that started before the turn failed did their work: it goes on record all the same.
         const done = await eager.settle();
-        if (done.length) await ctx.append(done.map((e) => e.event)).catch(() => {});
+        if (done.length) await ctx.append(done.flatMap((e) => e.events)).catch(() => {});
         throw err;
       }
       addUsage(usage, response);
@@ -110,7 +110,7 @@ export class BaseAgent {
       const handoff = calls.find((c) => c.name.startsWith(HANDOFF_PREFIX));
       const executed = await eager.collect(calls.filter((c) => !c.name.startsWith(HANDOFF_PREFIX)));
       if (executed.length) {
-        const write = ctx.append(executed.map((e) => e.event));
+        const write = ctx.append(executed.flatMap((e) => e.events));
         write.catch(() => {}); // a failure surfaces on the run's next append, and the run waits for every write
         if (executed.some((e) => !catalog.get(fromFunctionName(e.call.name))?.readOnly)) await write;
       }

@@ -18,6 +18,7 @@ export const builtinCards: AgentCardInput[] = [
     ],
     instructions: [
       'Identify the customer before you touch an order: by email, or by first name, last name and zip code.',
+      'An email or a name only claims who the shopper is: then only get_order_status works. For anything else, send a one-time code with send_verification_code and ask the shopper to type it here.',
       'Only act on orders that belong to the identified customer.',
       'Before any change (cancel, address, payment, items), state exactly what will change and confirm the customer wants it.',
       'Report order status and tracking ids exactly as the tools return them; never guess a delivery date.',
@@ -26,6 +27,8 @@ export const builtinCards: AgentCardInput[] = [
     tools: [
       s('find_user_id_by_email'),
       s('find_user_id_by_name_zip'),
+      'identity.send_verification_code',
+      s('get_order_status'),
       s('get_user_details'),
       s('get_order_details'),
       s('get_product_details'),
@@ -76,6 +79,7 @@ export const builtinCards: AgentCardInput[] = [
     ],
     instructions: [
       'Identify the customer first: by email, or by name and zip code.',
+      'An email or a name only claims who the shopper is: returns and exchanges need a one-time code (send_verification_code) that the shopper types here.',
       'Only delivered orders can be returned or exchanged; check the order status.',
       'A refund goes to the original payment method or to a gift card of the customer.',
       'An exchange must be for an available variant of the same product.',
@@ -84,6 +88,7 @@ export const builtinCards: AgentCardInput[] = [
     tools: [
       s('find_user_id_by_email'),
       s('find_user_id_by_name_zip'),
+      'identity.send_verification_code',
       s('get_user_details'),
       s('get_order_details'),
       s('get_product_details'),

@@ -20,9 +20,7 @@ export function renderAgentPrompt(parts: PromptParts): string {
     .filter((a) => a.name !== card.name)
     .map((a) => `- ${a.name}: ${a.description}`)
     .join('\n');
-  const customer = userInfo.customerId
-    ? `Identified customer: ${userInfo.customerId} (${userInfo.verified ? 'verified by the storefront' : `identified in chat by ${userInfo.identifiedBy ?? 'lookup'}`}).`
-    : 'The customer is not identified yet. Tools that touch orders or account data need the customer identified first (by email, or by first name, last name and zip code).';
+  const customer = describeIdentity(userInfo);
   const knowledge = context.knowledge.map((k) => `### ${k.title}\n${k.content}`).join('\n\n');
   return [
     `You are ${card.name}, a specialist in a team of customer-experience agents for an online store.`,
@@ -66,4 +64,21 @@ export function renderAgentPrompt(parts: PromptParts): string {
 /** The user-role message that frames a task at the end of the history. */
 export function renderTaskMessage(task: PlanTask, userMessage: string): string {
   return `[Task from PlannerAgent] ${task.instruction}\n(The customer's full message was: "${userMessage}")`;
+}
+
+const METHODS: Record<string, string> = {
+  customer_token: 'the storefront',
+  api_key: 'the integrator',
+  email_code: 'a one-time code emailed to the account',
+  email: 'the email given in the chat (this workspace lets an email verify)',
+  name_zip: 'the name and zip code given in the chat (this workspace lets them verify)',
+};
+
+/** The identity line of the prompt's context: what the tools allow at this level. */
+function describeIdentity(userInfo: UserInfo): string {
+  if (userInfo.level === 'verified' && userInfo.customerId)
+    return `Identified customer: ${userInfo.customerId} (verified by ${METHODS[userInfo.method ?? ''] ?? 'the storefront'}).`;
+  if (userInfo.level === 'claimed')
+    return 'Identity: claimed, not verified. The shopper said who they are in the chat, which proves nothing: only the status and tracking of their orders can be looked up (get_order_status). Account details, order details and changes need a one-time code first (send_verification_code); the shopper types it here.';
+  return 'The customer is not identified yet. Tools that touch orders or account data need the customer identified first (by email, or by first name, last name and zip code).';
 }

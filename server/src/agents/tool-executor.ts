@@ -1,14 +1,38 @@
-import { fromFunctionName, type UserInfo } from '../chat/chat-state.js';
+import { type ChatState, fromFunctionName } from '../chat/chat-state.js';
 import type { RunContext } from '../chat/run-context.js';
 import type { AgentCard } from '../domain/agent-card.js';
 import type { NewEvent } from '../domain/events.js';
+import type { IdentityLevel } from '../domain/identity.js';
+import { IDENTITY_REQUIRED, refuseByIdentity, UNKNOWN_TOOL_POLICY } from '../identity/tool-policy.js';
 import type { ModelToolCall } from '../models/model-provider.js';
 import type { CustomerScope, ToolResult } from '../tools/tool-registry.js';
 
-/** The scope a tool call acts in: nobody once a token-verified customer's verification has ended (mid-run too). */
-function customerScope(user: UserInfo): CustomerScope {
-  if (user.verifiedUntil && Date.parse(user.verifiedUntil) <= Date.now()) return { verified: false };
-  return { customerId: user.customerId, verified: user.verified };
+/** The scope a tool call acts in: nobody once a verification has ended (mid-run too). */
+function customerScope(state: ChatState): CustomerScope & { level: IdentityLevel } {
+  const user = state.userInfo;
+  const policy = state.identityPolicy;
+  if (user.verifiedUntil && Date.parse(user.verifiedUntil) <= Date.now())
+    return { verified: false, level: 'anonymous', policy };
+  if (user.level === 'verified') return { customerId: user.customerId, verified: true, level: 'verified', policy };
+  return { verified: false, level: user.level, ...(user.claim ? { claim: user.claim } : {}), policy };
+}
+
+/**
+ * What a successful identity tool changes: the claim it recorded (strict), or under `identityPolicy:
+ * email` the customer it found. Applied to ChatState at once (the next call of this task needs it) and
+ * recorded as an IDENTITY event. A verified conversation never changes this way.
+ */
+function identityChange(state: ChatState, result: ToolResult, tool: string): NewEvent | undefined {
+  if (state.userInfo.level === 'verified') return undefined;
+  const method = tool.endsWith('name_zip') ? 'name_zip' : 'email';
+  const policy = state.identityPolicy;
+  let data: Extract<NewEvent, { type: 'IDENTITY' }>['data'] | undefined;
+  if (result.identityClaim) data = { level: 'claimed', method, claim: result.identityClaim, policy };
+  else if (result.identifiedCustomerId && policy === 'email')
+    data = { level: 'verified', method, customerId: result.identifiedCustomerId, policy };
+  if (!data) return undefined;
+  state.foldIdentity(data);
+  return { conversationId: state.conversationId, runId: state.runId, type: 'IDENTITY', data };
 }
 
 /** Tool calls never hang a run: a tool gets this long unless the registry answers sooner. */
@@ -18,12 +42,14 @@ export interface ExecutedCall {
   call: ModelToolCall;
   /** What the model reads back as the tool message. */
   content: string;
-  event: NewEvent;
+  /** The TOOL_CALL, then the IDENTITY change it made, if any. */
+  events: NewEvent[];
 }
 
 /**
- * Runs one model tool call for an agent. Only the card's tools are allowed: anything else is refused
- * here, in code, and recorded. Identity and idempotency ride along in the call context.
+ * Runs one model tool call for an agent. Only the card's tools are allowed, and only at the identity
+ * level each tool declares: anything else is refused here, in code, whatever the prompt says, and
+ * recorded. Identity and idempotency ride along in the call context.
  */
 export async function executeToolCall(
   call: ModelToolCall,
@@ -38,23 +64,24 @@ export async function executeToolCall(
   const base = { conversationId: state.conversationId, runId: state.runId, taskId, agentName: card.name };
   const finish = (args: unknown, result: ToolResult, refused = false): ExecutedCall => {
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
-    if (result.identifiedCustomerId) state.identify(result.identifiedCustomerId, tool.split('.')[1] ?? tool);
+    const identity = result.ok ? identityChange(state, result, tool) : undefined;
+    const event: NewEvent = {
+      ...base,
+      type: 'TOOL_CALL',
+      data: {
+        tool,
+        callId: call.id,
+        arguments: args,
+        ...(result.ok ? { output: result.output ?? null } : { error: result.error ?? 'tool failed' }),
+        ...(refused ? { refused: true } : {}),
+        ...(result.identifiedCustomerId ? { identifiedCustomerId: result.identifiedCustomerId } : {}),
+        durationMs,
+      },
+    };
     return {
       call,
       content: JSON.stringify(result.ok ? (result.output ?? null) : { error: result.error, code: result.errorCode }),
-      event: {
-        ...base,
-        type: 'TOOL_CALL',
-        data: {
-          tool,
-          callId: call.id,
-          arguments: args,
-          ...(result.ok ? { output: result.output ?? null } : { error: result.error ?? 'tool failed' }),
-          ...(refused ? { refused: true } : {}),
-          ...(result.identifiedCustomerId ? { identifiedCustomerId: result.identifiedCustomerId } : {}),
-          durationMs,
-        },
-      },
+      events: identity ? [event, identity] : [event],
     };
   };
 
@@ -75,6 +102,10 @@ export async function executeToolCall(
       true,
     );
   }
+  const policy = (await ctx.toolCatalog()).get(tool)?.identity ?? UNKNOWN_TOOL_POLICY;
+  const customer = customerScope(state);
+  const refusal = refuseByIdentity(policy, customer.level);
+  if (refusal) return finish(args, { ok: false, error: refusal, errorCode: IDENTITY_REQUIRED }, true);
   const timeout = AbortSignal.timeout(TOOL_TIMEOUT_MS);
   const signal = AbortSignal.any([ctx.signal, timeout]);
   let onAbort = () => {};
@@ -86,7 +117,7 @@ export async function executeToolCall(
       agentName: card.name,
       callIndex,
       idempotencyKey: `${state.runId}:${taskId}:${callIndex}`,
-      customer: customerScope(state.userInfo),
+      customer,
       signal,
     }),
     new Promise<ToolResult>((resolve) => {

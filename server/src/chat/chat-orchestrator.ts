@@ -1,6 +1,7 @@
 import type { AgentFactory } from '../agents/agent-factory.js';
 import type { NewEvent } from '../domain/events.js';
 import { deliveryOrder, type Plan, type PlanTask } from '../domain/plan.js';
+import { checkTypedCode, type TypedCodeDeps, typedCode } from '../identity/typed-code-step.js';
 import { runSpans } from '../telemetry/run-spans.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import type { KnowledgeArticle } from './chat-state.js';
@@ -17,6 +18,8 @@ export interface OrchestratorDeps {
   factory: AgentFactory;
   /** Spans for the run, its plan and each task (optional: tests build orchestrators without it). */
   telemetry?: Telemetry;
+  /** Checks a verification code the shopper typed (optional: tests build orchestrators without it). */
+  typedCodes?: TypedCodeDeps;
 }
 
 /** Where a run picks up: from scratch, or after planning with some tasks done (resume, step mode). */
@@ -73,6 +76,14 @@ export class ChatOrchestrator {
     const began = performance.now();
     const { resume } = start;
     if (start.resumedBy) await this.recordResume(ctx, start.resumedBy, resume);
+    // A verification code the shopper typed is checked in code, before any model sees the turn.
+    if (!resume && this.deps.typedCodes && typedCode(ctx.state.userMessage)) {
+      if (!start.started)
+        await ctx.append([{ ...this.base(ctx), type: 'RUN_STARTED', data: { mode: start.mode } }], { status: 'RUNNING' });
+      start = { ...start, started: true };
+      const refused = await checkTypedCode(ctx, this.deps.typedCodes);
+      if (refused) return this.finish(ctx, refused, began);
+    }
     const runner: TaskRunner = new TaskRunner(
       ctx,
       this.deps,

@@ -1,9 +1,10 @@
 import type { BatonEvent } from '../domain/events.js';
+import type { IdentityLevel } from '../domain/identity.js';
 import type { Plan } from '../domain/plan.js';
 import { NotFoundError } from '../errors.js';
 import type { ChatMessage } from '../models/model-provider.js';
 import type { Services } from '../services.js';
-import { ChatState, KNOWLEDGE_RETRIEVER } from './chat-state.js';
+import { ChatState, KNOWLEDGE_RETRIEVER, type VerifiedCustomer } from './chat-state.js';
 
 /** ChatState as it stood right after one stored event of a run, for the studio's inspector. */
 export interface ChatStateAtEvent {
@@ -16,6 +17,8 @@ export interface ChatStateAtEvent {
   messages: ChatMessage[];
   customerId: string | null;
   identifiedBy: string | null;
+  /** The identity level at that moment: anonymous, claimed or verified. */
+  identityLevel: IdentityLevel;
   knowledge: { title: string; score: number | null }[];
   plan: Plan | null;
   planSource: string | null;
@@ -72,7 +75,7 @@ export async function chatStateAt(
   const startedAt = taskId ? started.get(taskId)! : eventId;
   const history = upTo.filter(
     (e): e is BatonEvent =>
-      (e.type === 'MESSAGE' || e.type === 'TOOL_CALL') &&
+      (e.type === 'MESSAGE' || e.type === 'TOOL_CALL' || e.type === 'IDENTITY') &&
       ((e.id ?? 0) <= startedAt || (taskId !== null && e.runId === runId && e.taskId === taskId)),
   );
   const [settings, agents, conversation] = await Promise.all([
@@ -85,7 +88,7 @@ export async function chatStateAt(
     runId,
     settings,
     agents,
-    customerId: conversation.customerId,
+    verified: verifiedAt(upTo, conversation.customerId, at.createdAt),
     history,
   });
   return {
@@ -95,6 +98,7 @@ export async function chatStateAt(
     messages: state.renderHistory(viewer),
     customerId: state.userInfo.customerId ?? null,
     identifiedBy: state.userInfo.identifiedBy ?? null,
+    identityLevel: state.userInfo.level,
     knowledge,
     plan,
     planSource,
@@ -103,4 +107,21 @@ export async function chatStateAt(
     runningTaskIds: running,
     pendingTaskIds: (plan?.tasks ?? []).map((t) => t.id).filter((id) => !finished.has(id) && !started.has(id)),
   };
+}
+
+/** The verification in force at the end of `events`: the latest one recorded, else an API key's customer. */
+function verifiedAt(
+  events: readonly BatonEvent[],
+  conversationCustomerId: string | null,
+  now: Date,
+): VerifiedCustomer | null {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.type !== 'IDENTITY' || e.data.level !== 'verified' || !e.data.customerId || !e.data.method) continue;
+    if (e.data.method === 'email' || e.data.method === 'name_zip') continue;
+    const until = e.data.verifiedUntil ? new Date(e.data.verifiedUntil) : undefined;
+    if (until && until <= now) return null;
+    return { customerId: e.data.customerId, method: e.data.method, verifiedUntil: until };
+  }
+  return conversationCustomerId ? { customerId: conversationCustomerId, method: 'api_key' } : null;
 }

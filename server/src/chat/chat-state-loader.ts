@@ -1,10 +1,31 @@
 import { rawToEvent } from '../db/event-store.js';
 import type { BatonEvent } from '../domain/events.js';
+import type { IdentityMethod } from '../domain/identity.js';
 import type { Services } from '../services.js';
-import { ChatState } from './chat-state.js';
+import { ChatState, type VerifiedCustomer } from './chat-state.js';
 
 /**
- * A conversation's transcript events (MESSAGE, TOOL_CALL, TASK_COMPLETED), ordered by run and then
+ * Who the conversation is verified as right now: a session (a storefront token, or a typed code) acts
+ * only until it ends; a customer an API key vouched for (no session) has no end.
+ */
+export function verifiedCustomer(
+  conversationCustomerId: string | null,
+  session: { customerId: string; method: string; verifiedUntil: Date } | null | undefined,
+  now = new Date(),
+): VerifiedCustomer | null {
+  if (session)
+    return session.verifiedUntil > now
+      ? {
+          customerId: session.customerId,
+          method: session.method as IdentityMethod,
+          verifiedUntil: session.verifiedUntil,
+        }
+      : null;
+  return conversationCustomerId ? { customerId: conversationCustomerId, method: 'api_key' } : null;
+}
+
+/**
+ * A conversation's transcript events (MESSAGE, TOOL_CALL, TASK_COMPLETED, IDENTITY), ordered by run and then
  * by seq, so a queued message never appears before the reply to the one sent before it. Messages with
  * no run (the shopper's and the colleague's while a person owns the conversation) sort by their own time.
  * With `upToRunId`, runs created after that one are left out.
@@ -19,7 +40,7 @@ export async function loadTranscriptEvents(
   const rows = await services.database.query(
     `select e.id, e.conversation_id, e.seq, e.run_id, e.task_id, e.agent_name, e.type, e.data, e.created_at
     from events e left join runs r on r.id = e.run_id
-    where e.conversation_id = $1::uuid and e.type in ('MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED')
+    where e.conversation_id = $1::uuid and e.type in ('MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED', 'IDENTITY')
       and ($2::uuid is null or coalesce(r.created_at, e.created_at) <= (select created_at from runs where id = $2::uuid))
     order by coalesce(r.created_at, e.created_at), e.seq`,
     [conversationId, upToRunId ?? null],
@@ -36,8 +57,8 @@ export async function loadChatState(
     history: BatonEvent[];
     /** The conversation's customer, when the caller has read it already (undefined: read it here). */
     customerId?: string | null;
-    /** Its token verification, when the caller has read it already (undefined: read it here; null: none). */
-    session?: { customerId: string; verifiedUntil: Date } | null;
+    /** Its verification session, when the caller has read it already (undefined: read it here; null: none). */
+    session?: { customerId: string; method: string; verifiedUntil: Date } | null;
   },
 ): Promise<ChatState> {
   const [settings, agents, conversationCustomerId, session] = await Promise.all([
@@ -48,17 +69,12 @@ export async function loadChatState(
       : services.conversations.get(options.conversationId).then((c) => c.customerId),
     options.session !== undefined ? options.session : services.customerSessions.get(options.conversationId),
   ]);
-  // A token-verified conversation acts for its customer only until the token's `exp`; a customer an
-  // API key vouched for (no session) has no expiry.
-  const now = new Date();
-  const customerId = session ? (session.verifiedUntil > now ? session.customerId : null) : conversationCustomerId;
   return ChatState.fromHistory({
     conversationId: options.conversationId,
     runId: options.runId,
     settings,
     agents,
-    customerId,
-    verifiedUntil: session && session.verifiedUntil > now ? session.verifiedUntil : undefined,
-    history: options.history.filter((e) => e.type === 'MESSAGE' || e.type === 'TOOL_CALL'),
+    verified: verifiedCustomer(conversationCustomerId, session),
+    history: options.history.filter((e) => e.type === 'MESSAGE' || e.type === 'TOOL_CALL' || e.type === 'IDENTITY'),
   });
 }

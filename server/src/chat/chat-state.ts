@@ -1,6 +1,13 @@
 import type { AgentCard } from '../domain/agent-card.js';
 import { describeBusinessHours, isOpenAt } from '../domain/business-hours.js';
 import type { BatonEvent } from '../domain/events.js';
+import type {
+  IdentityClaim,
+  IdentityEventData,
+  IdentityLevel,
+  IdentityMethod,
+  IdentityPolicy,
+} from '../domain/identity.js';
 import type { Plan } from '../domain/plan.js';
 import type { WorkspaceSettings } from '../domain/workspace-settings.js';
 import type { ChatMessage, ModelToolCall } from '../models/model-provider.js';
@@ -24,14 +31,27 @@ export type TranscriptEntry =
     };
 
 export interface UserInfo {
-  /** The identified store customer, if any. */
+  /** anonymous, claimed (an email or name plus zip given in the chat) or verified. */
+  level: IdentityLevel;
+  /** How the level was reached. */
+  method?: IdentityMethod;
+  /** The customer the conversation acts for: set at `verified` only. */
   customerId?: string;
-  /** True when identity came from the storefront (verified), false when identified in chat. */
+  /** What the shopper claimed, at `claimed`. */
+  claim?: IdentityClaim;
+  /** level === 'verified' (kept for readers that predate the levels). */
   verified: boolean;
-  /** How the customer was identified: token, email, name_zip. */
+  /** Same as `method` (kept for readers that predate the levels). */
   identifiedBy?: string;
-  /** ISO time the verification ends (a storefront token's `exp`); after it the customer is nobody's to act for. */
+  /** ISO time the verification ends (a token's `exp`, a code's session); after it the customer is nobody's to act for. */
   verifiedUntil?: string;
+}
+
+/** The conversation's verified customer, from its row or its session, when the run starts. */
+export interface VerifiedCustomer {
+  customerId: string;
+  method: IdentityMethod;
+  verifiedUntil?: Date;
 }
 
 export interface KnowledgeArticle {
@@ -60,12 +80,16 @@ export interface CommonContext {
 export class ChatState {
   readonly transcript: TranscriptEntry[] = [];
   plan?: Plan;
+  /** This run stored an IDENTITY event already (a resumed run): a typed code was checked once. */
+  identityRecordedThisRun = false;
 
   constructor(
     readonly conversationId: string,
     readonly runId: string,
     readonly userInfo: UserInfo,
     readonly context: CommonContext,
+    /** The workspace's identityPolicy: under `email`, an email given in the chat verifies. */
+    readonly identityPolicy: IdentityPolicy = 'strict',
   ) {}
 
   /** Builds the state from settings and the conversation's stored events (the transcript so far). */
@@ -74,22 +98,26 @@ export class ChatState {
     runId: string;
     settings: WorkspaceSettings;
     agents: AgentCard[];
-    customerId?: string | null;
-    /** When a token-verified customer's verification ends. */
-    verifiedUntil?: Date;
+    /** The verified customer (a live session, or the customer an API key vouched for). */
+    verified?: VerifiedCustomer | null;
     history: readonly BatonEvent[];
     now?: Date;
   }): ChatState {
     const { settings } = options;
+    const v = options.verified;
     const state = new ChatState(
       options.conversationId,
       options.runId,
-      {
-        customerId: options.customerId ?? undefined,
-        verified: !!options.customerId,
-        identifiedBy: options.customerId ? 'token' : undefined,
-        ...(options.customerId && options.verifiedUntil ? { verifiedUntil: options.verifiedUntil.toISOString() } : {}),
-      },
+      v
+        ? {
+            level: 'verified',
+            method: v.method,
+            customerId: v.customerId,
+            verified: true,
+            identifiedBy: v.method,
+            ...(v.verifiedUntil ? { verifiedUntil: v.verifiedUntil.toISOString() } : {}),
+          }
+        : { level: 'anonymous', verified: false },
       {
         brandVoice: settings.brandVoice,
         refusalMessage: settings.refusalMessage,
@@ -104,6 +132,7 @@ export class ChatState {
         agents: options.agents,
         defaultAgent: settings.defaultAgent,
       },
+      settings.identityPolicy,
     );
     for (const event of options.history) state.absorb(event);
     return state;
@@ -141,8 +170,10 @@ export class ChatState {
         runId: event.runId,
       });
     }
-    if (event.type === 'TOOL_CALL' && event.data.identifiedCustomerId && !this.userInfo.customerId)
-      this.identify(event.data.identifiedCustomerId, 'chat');
+    if (event.type === 'IDENTITY') {
+      this.foldIdentity(event.data);
+      if (event.runId === this.runId) this.identityRecordedThisRun = true;
+    }
   }
 
   /** The latest user message: what this turn answers. */
@@ -154,11 +185,42 @@ export class ChatState {
     return '';
   }
 
-  /** Records the identified customer. The tool layer calls this; the model never can. */
-  identify(customerId: string, by: string): void {
-    if (this.userInfo.verified) return;
-    this.userInfo.customerId = customerId;
-    this.userInfo.identifiedBy = by;
+  /**
+   * Folds an IDENTITY event in: claims made in the chat, and (under `identityPolicy: email` only)
+   * identifications in the chat. Verification by token, key or code is read from the conversation's
+   * session when the run starts (it may have ended since), or set live by `verify`. Only the tool
+   * layer and the typed-code step emit these events; the model never can.
+   */
+  foldIdentity(data: IdentityEventData): void {
+    if (data.codeRefused || this.userInfo.level === 'verified') return;
+    if (data.level === 'claimed' && data.claim) {
+      Object.assign(this.userInfo, {
+        level: 'claimed',
+        method: data.method,
+        claim: data.claim,
+        identifiedBy: data.method,
+      });
+    } else if (
+      data.level === 'verified' &&
+      data.customerId &&
+      (data.method === 'email' || data.method === 'name_zip') &&
+      this.identityPolicy === 'email'
+    ) {
+      this.verify(data.customerId, data.method);
+    }
+  }
+
+  /** The conversation is verified from now on (a code typed in this run, or an email under the `email` policy). */
+  verify(customerId: string, method: IdentityMethod, verifiedUntil?: Date): void {
+    Object.assign(this.userInfo, {
+      level: 'verified',
+      method,
+      customerId,
+      claim: undefined,
+      verified: true,
+      identifiedBy: method,
+      verifiedUntil: verifiedUntil?.toISOString(),
+    });
   }
 
   /**

@@ -32,6 +32,7 @@ export type RunExecutorDeps = Pick<
   | 'agents'
   | 'conversations'
   | 'customerSessions'
+  | 'verificationCodes'
   | 'tools'
   | 'models'
   | 'logger'
@@ -95,6 +96,7 @@ export class RunExecutor {
         retriever: this.retriever,
         factory: this.factory,
         telemetry: deps.telemetry,
+        typedCodes: { codes: deps.verificationCodes, sessions: deps.customerSessions },
       }).run(ctx, start);
       log.info({ outcome: outcome.kind }, 'run finished');
       ctx.deltaBuffer.flush();

@@ -389,4 +389,4 @@ const TRANSCRIPT_BEFORE = `select coalesce(jsonb_agg(to_jsonb(t) - 'run_created_
   from (select e.id, e.conversation_id, e.seq, e.run_id, e.task_id, e.agent_name, e.type, e.data, e.created_at,
       coalesce(r.created_at, e.created_at) as run_created_at
     from events e left join runs r on r.id = e.run_id
-    where e.conversation_id = conv.id and e.type in ('MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED')) t`;
+    where e.conversation_id = conv.id and e.type in ('MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED', 'IDENTITY')) t`;

@@ -13,7 +13,7 @@ export interface DeskOrder {
 
 export interface DeskCustomer {
   customerId: string;
-  /** verified: from the storefront's token; chat: identified in the conversation (an email, or name and zip). */
+  /** verified: a storefront token, an API key or a one-time code; chat: an email (or name and zip) under identityPolicy: email. */
   identifiedBy: 'verified' | 'chat';
   name: string;
   email: string;
@@ -23,8 +23,8 @@ export interface DeskCustomer {
 const ORDERS_SHOWN = 10;
 
 /**
- * Who the shopper is, for the colleague: the conversation's verified customer, or the one an identity
- * tool found in the chat, with their latest orders. Null while nobody is identified.
+ * Who the shopper is, for the colleague: the conversation's verified customer, with their latest
+ * orders. Null while nobody is verified (a claim alone names nobody).
  */
 export async function loadDeskCustomer(
   db: DbOrTx,
@@ -34,10 +34,11 @@ export async function loadDeskCustomer(
   let customerId = conversation.customerId;
   let identifiedBy: DeskCustomer['identifiedBy'] = 'verified';
   if (!customerId) {
-    const calls = await events.list({ conversationId: conversation.id, types: ['TOOL_CALL'] });
-    const found = calls.find((e) => e.type === 'TOOL_CALL' && e.data.identifiedCustomerId);
-    customerId = found?.type === 'TOOL_CALL' ? (found.data.identifiedCustomerId ?? null) : null;
-    identifiedBy = 'chat';
+    // Verified in the chat: a one-time code, or (identityPolicy: email) an email or name and zip.
+    const changes = await events.list({ conversationId: conversation.id, types: ['IDENTITY'] });
+    const found = changes.findLast((e) => e.type === 'IDENTITY' && e.data.level === 'verified' && e.data.customerId);
+    customerId = found?.type === 'IDENTITY' ? (found.data.customerId ?? null) : null;
+    identifiedBy = found?.type === 'IDENTITY' && found.data.method === 'email_code' ? 'verified' : 'chat';
   }
   if (!customerId) return null;
   const user = await loadUser(db, customerId).catch(() => null);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { identityEventSchema } from './identity.js';
 import { planSchema } from './plan.js';
 
 /** Every event type, in the order a run usually emits them. */
@@ -23,6 +24,8 @@ export const eventTypes = [
   'HANDED_BACK',
   'RESOLVED',
   'SUGGESTION',
+  // The conversation's identity level changed, or a typed verification code was refused (server/src/identity/).
+  'IDENTITY',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
@@ -103,6 +106,7 @@ export const eventDataSchemas = {
     /** Write tools the agents would have called: proposed, not executed. */
     proposedToolCalls: z.array(z.object({ tool: z.string(), arguments: jsonValue })),
   }),
+  IDENTITY: identityEventSchema,
 } satisfies Record<EventType, z.ZodType>;
 
 export type EventData<T extends EventType> = z.infer<(typeof eventDataSchemas)[T]>;

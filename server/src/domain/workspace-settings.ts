@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type BusinessHours, businessHoursSchema } from './business-hours.js';
+import { identityPolicies } from './identity.js';
 
 /** What a second message does while a run of the same conversation is active. */
 export const doubleTextingPolicies = ['queue', 'reject', 'interrupt'] as const;
@@ -27,6 +28,8 @@ export const workspaceSettingsSchema = z.object({
   doubleTexting: z.enum(doubleTextingPolicies),
   agentAssist: z.boolean(),
   brand: brandSchema,
+  /** strict: identity levels (docs/security.md); email: an email given in the chat verifies (benchmark replays, demos). */
+  identityPolicy: z.enum(identityPolicies),
 });
 export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
 
@@ -62,4 +65,5 @@ export const defaultSettings: WorkspaceSettings = {
   doubleTexting: 'queue',
   agentAssist: true,
   brand: defaultBrand,
+  identityPolicy: 'strict',
 };

@@ -1,6 +1,7 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder.js';
 import './types/scalars.js';
+import './types/identity.js';
 import './types/agents.js';
 import './types/settings.js';
 import './types/events.js';

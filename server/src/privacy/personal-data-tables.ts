@@ -4,9 +4,11 @@ import {
   conversationOwners,
   conversations,
   customerSessions,
+  emailOutbox,
   events,
   rateLimits,
   runs,
+  verificationCodes,
   webhookDeliveries,
 } from '../db/schema/index.js';
 import {
@@ -48,6 +50,8 @@ const anyOf = (column: Column | SQL, values: readonly string[]): SQL =>
 const lowerIn = (column: Column, values: readonly string[]): SQL =>
   values.length ? inArray(sql`lower(${column})`, [...values]) : sql`false`;
 
+const codesOf = (s: DataSubject) =>
+  or(eq(verificationCodes.customerId, s.customerId), anyOf(verificationCodes.conversationId, s.conversationIds))!;
 const ticketsOf = (s: DataSubject) =>
   or(
     eq(tickets.customerId, s.customerId),
@@ -156,6 +160,33 @@ export const personalDataTables: readonly PersonalDataTable[] = [
         .where(eq(storeIdempotency.customerId, s.customerId))
         .returning({ key: storeIdempotency.key })
         .then(count),
+  },
+  {
+    // One-time codes: when and how they were used, never their hashes (credentials, not the customer's data).
+    name: 'verification_codes',
+    export: (db, s) =>
+      db
+        .select({
+          conversationId: verificationCodes.conversationId,
+          attempts: verificationCodes.attempts,
+          createdAt: verificationCodes.createdAt,
+          expiresAt: verificationCodes.expiresAt,
+          usedAt: verificationCodes.usedAt,
+          lockedUntil: verificationCodes.lockedUntil,
+        })
+        .from(verificationCodes)
+        .where(codesOf(s))
+        .orderBy(asc(verificationCodes.createdAt)),
+    erase: (tx, s) =>
+      tx.delete(verificationCodes).where(codesOf(s)).returning({ id: verificationCodes.id }).then(count),
+  },
+  {
+    // The development outbox (no SMTP_URL): mails to the customer's address.
+    name: 'email_outbox',
+    export: (db, s) =>
+      db.select().from(emailOutbox).where(lowerIn(emailOutbox.to, s.emails)).orderBy(asc(emailOutbox.createdAt)),
+    erase: (tx, s) =>
+      tx.delete(emailOutbox).where(lowerIn(emailOutbox.to, s.emails)).returning({ id: emailOutbox.id }).then(count),
   },
   {
     name: 'rate_limits',

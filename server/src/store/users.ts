@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
+import { claimRecorded, recordsClaimOnly } from './order-status.js';
 import {
   type StoreAddress,
   type StorePaymentMethodRow,
@@ -16,6 +17,9 @@ export interface IdentifiedUser {
   user_id: string;
 }
 
+/** Under `strict`, what an identity tool answers instead of a user id. */
+export type ClaimedUser = ReturnType<typeof claimRecorded>;
+
 /** A verified storefront customer cannot be re-identified as someone else from the chat. */
 function assertMayIdentify(ctx: StoreCallContext, userId: string): void {
   if (ctx.customer.verified && !ctx.customer.admin && ctx.customer.customerId && ctx.customer.customerId !== userId) {
@@ -25,8 +29,13 @@ function assertMayIdentify(ctx: StoreCallContext, userId: string): void {
   }
 }
 
-/** find_user_id_by_email: case-insensitive. */
-export async function findUserIdByEmail(db: DbOrTx, ctx: StoreCallContext, email: string): Promise<IdentifiedUser> {
+/** find_user_id_by_email: case-insensitive. Under `strict` it records the claim and looks nothing up. */
+export async function findUserIdByEmail(
+  db: DbOrTx,
+  ctx: StoreCallContext,
+  email: string,
+): Promise<IdentifiedUser | ClaimedUser> {
+  if (recordsClaimOnly(ctx)) return claimRecorded({ email: email.trim() });
   const rows = await db
     .select({ id: storeUsers.id })
     .from(storeUsers)
@@ -41,12 +50,14 @@ export async function findUserIdByEmail(db: DbOrTx, ctx: StoreCallContext, email
   return { user_id: row.id };
 }
 
-/** find_user_id_by_name_zip: names case-insensitive, zip exact. */
+/** find_user_id_by_name_zip: names case-insensitive, zip exact. Under `strict` it records the claim. */
 export async function findUserIdByNameZip(
   db: DbOrTx,
   ctx: StoreCallContext,
   args: { first_name: string; last_name: string; zip: string },
-): Promise<IdentifiedUser> {
+): Promise<IdentifiedUser | ClaimedUser> {
+  if (recordsClaimOnly(ctx))
+    return claimRecorded({ firstName: args.first_name.trim(), lastName: args.last_name.trim(), zip: args.zip.trim() });
   const rows = await db
     .select({ id: storeUsers.id })
     .from(storeUsers)

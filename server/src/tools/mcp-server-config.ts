@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { identityLevels } from '../domain/identity.js';
 
-export const BUILTIN_SERVER_NAMES = ['store'] as const;
+/** The store MCP server, and Baton's own identity tools (server/src/identity/identity-tools.ts). */
+export const BUILTIN_SERVER_NAMES = ['store', 'identity'] as const;
 
 const name = z
   .string()
@@ -11,6 +13,9 @@ const name = z
     'this name is reserved for a built-in server',
   );
 
+/** The level an external server's tools need: `verified` unless an admin marks the server lower. */
+const identityLevel = z.enum(identityLevels).default('verified');
+
 /** An external MCP server to register: a stdio command, or a Streamable HTTP URL. */
 export const mcpServerInputSchema = z.discriminatedUnion('transport', [
   z.object({
@@ -20,6 +25,7 @@ export const mcpServerInputSchema = z.discriminatedUnion('transport', [
     args: z.array(z.string()).default([]),
     env: z.record(z.string(), z.string()).default({}),
     enabled: z.boolean().default(true),
+    identityLevel,
   }),
   z.object({
     name,
@@ -31,6 +37,7 @@ export const mcpServerInputSchema = z.discriminatedUnion('transport', [
       .refine((u) => /^https?:$/.test(new URL(u).protocol), 'use an http(s) URL'),
     headers: z.record(z.string(), z.string()).default({}),
     enabled: z.boolean().default(true),
+    identityLevel,
   }),
 ]);
 export type McpServerInput = z.input<typeof mcpServerInputSchema>;

@@ -4,6 +4,7 @@ import { type CallToolResult, ErrorCode, McpError, type Tool } from '@modelconte
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { type McpServerRow, mcpServers } from '../db/schema/mcp-servers.js';
+import { identityClaimSchema } from '../domain/identity.js';
 import { ConflictError, issuesFromStandard, NotFoundError, ToolError, ValidationError } from '../errors.js';
 import {
   createStoreMcpHttpHandler,
@@ -15,6 +16,7 @@ import { externalTransport, McpConnection, type McpConnectionStatus } from './mc
 import { type McpServerConfig, type McpServerInput, mcpServerInputSchema } from './mcp-server-config.js';
 import { assertOutboundAllowed, describeConnectFailure } from './outbound-address.js';
 import { externalCallMeta, storeCallMeta, toolMetaKeys } from './tool-call-meta.js';
+import { toolIdentityPolicy } from './tool-identity.js';
 import {
   type ManagedToolRegistry,
   qualifyToolName,
@@ -72,7 +74,7 @@ interface Entry {
 }
 
 const configKey = (row: McpServerRow) =>
-  JSON.stringify([row.transport, row.command, row.args, row.env, row.url, row.headers, row.enabled]);
+  JSON.stringify([row.transport, row.command, row.args, row.env, row.url, row.headers, row.enabled, row.identityLevel]);
 
 function rowToConfig(row: McpServerRow): McpServerConfig {
   return row.transport === 'stdio'
@@ -83,11 +85,19 @@ function rowToConfig(row: McpServerRow): McpServerConfig {
         args: row.args,
         env: row.env,
         enabled: row.enabled,
+        identityLevel: row.identityLevel,
       }
-    : { name: row.name, transport: 'http', url: row.url ?? '', headers: row.headers, enabled: row.enabled };
+    : {
+        name: row.name,
+        transport: 'http',
+        url: row.url ?? '',
+        headers: row.headers,
+        enabled: row.enabled,
+        identityLevel: row.identityLevel,
+      };
 }
 
-function toDefinition(server: string, tool: Tool): ToolDefinition {
+function toDefinition(server: string, tool: Tool, row?: Pick<McpServerRow, 'identityLevel'>): ToolDefinition {
   return {
     name: qualifyToolName(server, tool.name),
     server,
@@ -95,6 +105,7 @@ function toDefinition(server: string, tool: Tool): ToolDefinition {
     description: tool.description ?? '',
     inputSchema: tool.inputSchema as Record<string, unknown>,
     readOnly: tool.annotations?.readOnlyHint ?? false,
+    identity: toolIdentityPolicy(tool, row),
   };
 }
 
@@ -204,7 +215,7 @@ export class McpToolRegistry implements ManagedToolRegistry {
           ...(entry.row ? describeServerRow(entry.row) : {}),
           status: entry.connection.status,
           ...(error ? { error } : {}),
-          tools: tools.map((t) => toDefinition(name, t)),
+          tools: tools.map((t) => toDefinition(name, t, entry.row)),
         } satisfies McpServerStatus;
       }),
     );
@@ -258,7 +269,13 @@ export class McpToolRegistry implements ManagedToolRegistry {
     }
     // Only the built-in store may identify the shopper: an external server cannot claim an identity.
     const identified = builtIn ? meta[toolMetaKeys.identifiedCustomerId] : undefined;
-    return { ok: true, output, ...(typeof identified === 'string' ? { identifiedCustomerId: identified } : {}) };
+    const claim = builtIn ? identityClaimSchema.safeParse(meta[toolMetaKeys.identityClaim]) : undefined;
+    return {
+      ok: true,
+      output,
+      ...(typeof identified === 'string' ? { identifiedCustomerId: identified } : {}),
+      ...(claim?.success ? { identityClaim: claim.data } : {}),
+    };
   }
 
   private errorResult(name: string, err: unknown): ToolResult {
@@ -313,14 +330,22 @@ export class McpToolRegistry implements ManagedToolRegistry {
               args: config.args,
               env: config.env,
               enabled: config.enabled,
+              identityLevel: config.identityLevel,
             }
-          : { name: config.name, transport: 'http', url: config.url, headers: config.headers, enabled: config.enabled },
+          : {
+              name: config.name,
+              transport: 'http',
+              url: config.url,
+              headers: config.headers,
+              enabled: config.enabled,
+              identityLevel: config.identityLevel,
+            },
       )
       .onConflictDoNothing()
       .returning();
     if (!row) throw new ConflictError(`An MCP server named "${config.name}" is already registered`);
     await this.refresh();
-    return { server: row, tools: tools.map((t) => toDefinition(row.name, t)) };
+    return { server: row, tools: tools.map((t) => toDefinition(row.name, t, row)) };
   }
 
   /** Unregisters an external server and disconnects it. The built-in store cannot be removed. */

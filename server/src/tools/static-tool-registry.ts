@@ -1,6 +1,11 @@
 import type { ToolCallContext, ToolDefinition, ToolRegistry, ToolResult } from './tool-registry.js';
 
-export interface StaticTool extends Omit<ToolDefinition, 'server' | 'tool'> {
+/**
+ * A tool defined in code. Its author states what it needs of the shopper's identity; a tool that
+ * states nothing runs at any level (code tools are the embedder's own, unlike external MCP servers).
+ */
+export interface StaticTool extends Omit<ToolDefinition, 'server' | 'tool' | 'identity'> {
+  identity?: ToolDefinition['identity'];
   handler: (args: unknown, context: ToolCallContext) => Promise<ToolResult> | ToolResult;
 }
 
@@ -20,7 +25,12 @@ export class StaticToolRegistry implements ToolRegistry {
   async list(): Promise<ToolDefinition[]> {
     return [...this.tools.values()].map(({ handler: _h, ...def }) => {
       const dot = def.name.indexOf('.');
-      return { ...def, server: def.name.slice(0, dot), tool: def.name.slice(dot + 1) };
+      return {
+        ...def,
+        identity: def.identity ?? { minimumLevel: 'anonymous', readsPersonalData: false, writes: !def.readOnly },
+        server: def.name.slice(0, dot),
+        tool: def.name.slice(dot + 1),
+      };
     });
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { identityClaimSchema, identityLevels, identityPolicies } from '../domain/identity.js';
 import type { CustomerScope, ToolCallContext } from './tool-registry.js';
 
 /**
@@ -13,8 +14,12 @@ export const toolMetaKeys = {
   agentName: 'baton/agentName',
   /** Result: the refusal or failure code (FORBIDDEN, NOT_FOUND, ...). */
   errorCode: 'baton/errorCode',
-  /** Result: set by identity tools when they identify the shopper. */
+  /** Result: set by identity tools when they identify the shopper (`identityPolicy: email`, or admin callers). */
   identifiedCustomerId: 'baton/identifiedCustomerId',
+  /** Result: set by identity tools under `identityPolicy: strict`: what the shopper claimed. */
+  identityClaim: 'baton/identityClaim',
+  /** Tool definition: the store tool's identity policy (minimum level, personal data, writes). */
+  identityPolicy: 'baton/identityPolicy',
   /** Result: true when an idempotent write returned its first result again. */
   replayed: 'baton/replayed',
 } as const;
@@ -23,6 +28,9 @@ export const customerScopeSchema = z.object({
   customerId: z.string().min(1).optional(),
   verified: z.boolean().default(false),
   admin: z.boolean().optional(),
+  level: z.enum(identityLevels).optional(),
+  claim: identityClaimSchema.optional(),
+  policy: z.enum(identityPolicies).optional(),
 });
 
 /** `_meta` for a call to the built-in store server. */

@@ -3,6 +3,8 @@
  * it; the store issue backs it with MCP (the built-in `store` server and registered servers).
  */
 
+import type { IdentityClaim, IdentityLevel, IdentityPolicy, ToolIdentityPolicy } from '../domain/identity.js';
+
 /** JSON Schema of a tool's input, as MCP advertises it. */
 export type JsonSchema = Record<string, unknown>;
 
@@ -17,16 +19,24 @@ export interface ToolDefinition {
   inputSchema: JsonSchema;
   /** Whether the tool changes state (writes carry idempotency keys). */
   readOnly: boolean;
+  /** What the tool needs of the shopper's identity; the tool executor enforces it before every call. */
+  identity: ToolIdentityPolicy;
 }
 
 /** Who the tool acts for. Tools that touch customer data act only for `customerId`. */
 export interface CustomerScope {
-  /** The identified customer (store user id), if any. */
+  /** The customer the conversation acts for (store user id): set at `verified` only. */
   customerId?: string;
-  /** True when identity came from a verified storefront token rather than the chat. */
+  /** True at `verified` (a storefront token, an API key's word, a one-time code, or an email under `identityPolicy: email`). */
   verified: boolean;
   /** Admin calls (CLI, operators) have no customer scope and may read any customer. */
   admin?: boolean;
+  /** The conversation's identity level (absent: `verified` when `verified`, else anonymous). */
+  level?: IdentityLevel;
+  /** What the shopper claimed in the chat (an email, or a name plus zip), at `claimed`. */
+  claim?: IdentityClaim;
+  /** The workspace's identityPolicy; absent means `strict`. */
+  policy?: IdentityPolicy;
 }
 
 export interface ToolCallContext {
@@ -55,6 +65,8 @@ export interface ToolResult {
    * the shopper. The tool layer, not the model, records it in ChatState.userInfo.
    */
   identifiedCustomerId?: string;
+  /** Set by identity tools under `identityPolicy: strict`: what the shopper claimed (the level becomes `claimed`). */
+  identityClaim?: IdentityClaim;
 }
 
 export interface ToolRegistry {

@@ -27,7 +27,8 @@ function runContext(tools: RunContext['tools'], signal: AbortSignal): RunContext
     agents: [card],
     history: [],
   });
-  return { state, signal, tools } as Partial<RunContext> as RunContext;
+  const toolCatalog = async () => new Map((await tools.list()).map((t) => [t.name, t]));
+  return { state, signal, tools, toolCatalog } as Partial<RunContext> as RunContext;
 }
 
 const call = { id: 'c1', name: 'store__get_order_details', arguments: '{"order_id":"#W1"}' };
@@ -71,6 +72,50 @@ describe('executeToolCall', () => {
     const executed = await executing;
 
     expect(JSON.parse(executed.content)).toEqual({ error: 'Run cancelled', code: 'TIMEOUT' });
-    expect(executed.event.data).toMatchObject({ tool: 'store.get_order_details', error: 'Run cancelled' });
+    expect(executed.events[0]!.data).toMatchObject({ tool: 'store.get_order_details', error: 'Run cancelled' });
+  });
+});
+
+describe('identity policy in the tool executor', () => {
+  const guarded = (level: 'anonymous' | 'claimed' | 'verified') => {
+    const calls: unknown[] = [];
+    const registry = new StaticToolRegistry([
+      {
+        name: 'store.get_order_details',
+        description: 'reads an order',
+        inputSchema: { type: 'object' },
+        readOnly: true,
+        identity: { minimumLevel: level, readsPersonalData: true, writes: false },
+        handler: (_args, context) => {
+          calls.push(context.customer);
+          return { ok: true, output: { order_id: '#W1' } };
+        },
+      },
+    ]);
+    return { registry, calls };
+  };
+
+  it('refuses a tool below its declared level before calling it, and records the refusal', async () => {
+    const { registry, calls } = guarded('verified');
+    const executed = await executeToolCall(call, card, 't1', 0, runContext(registry, new AbortController().signal));
+    expect(calls).toEqual([]);
+    expect(JSON.parse(executed.content)).toMatchObject({ code: 'IDENTITY_REQUIRED' });
+    expect(executed.events).toHaveLength(1);
+    expect(executed.events[0]!.data).toMatchObject({ refused: true, error: expect.stringMatching(/email address/) });
+  });
+
+  it('passes the level and claim to a tool it allows', async () => {
+    const { registry, calls } = guarded('claimed');
+    const ctx = runContext(registry, new AbortController().signal);
+    ctx.state.foldIdentity({ level: 'claimed', method: 'email', claim: { email: 'a@example.com' }, policy: 'strict' });
+    const executed = await executeToolCall(call, card, 't1', 0, ctx);
+    expect(JSON.parse(executed.content)).toEqual({ order_id: '#W1' });
+    expect(calls).toEqual([{ verified: false, level: 'claimed', claim: { email: 'a@example.com' }, policy: 'strict' }]);
+  });
+
+  it('takes a tool missing from the catalog to need a verified shopper', async () => {
+    const ctx = runContext(new StaticToolRegistry([]), new AbortController().signal);
+    const executed = await executeToolCall(call, card, 't1', 0, ctx);
+    expect(JSON.parse(executed.content)).toMatchObject({ code: 'IDENTITY_REQUIRED' });
   });
 });

@@ -13,12 +13,14 @@ const variantIds = new Map(
   ),
 );
 
-/** The seed's example session through GraphQL, with the offline provider and the real store over MCP. */
+/** The seed's example session through GraphQL, with the offline provider and the real store over MCP (identityPolicy: email). */
 describe('a shopper session against the real store (offline provider)', () => {
   let t: TestApp;
   let url: string;
   beforeAll(async () => {
     t = await createTestApp({ env: { SEED_DEMO_DATA: 'true' } });
+    // The retail benchmark's policy, in which an email identifies the shopper (test/server/identity covers strict).
+    await t.app.services.settings.update({ identityPolicy: 'email' });
     url = (await t.app.start(0, '127.0.0.1')).url;
   });
   afterAll(() => t.close());

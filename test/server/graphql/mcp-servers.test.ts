@@ -27,7 +27,7 @@ describe('tools and MCP servers over GraphQL', () => {
     }>('{ tools { name server tool readOnly inputSchema } }', {}, admin);
     expect(r.errors).toBeUndefined();
     const store = r.data!.tools.filter((tool) => tool.server === 'store');
-    expect(store).toHaveLength(23);
+    expect(store).toHaveLength(24);
     expect(store.find((tool) => tool.name === 'store.cancel_pending_order')).toMatchObject({ readOnly: false });
     expect(store.every((tool) => tool.inputSchema.type === 'object')).toBe(true);
   });
@@ -58,7 +58,27 @@ describe('tools and MCP servers over GraphQL', () => {
       {},
       admin,
     );
-    expect(servers.data?.mcpServers.map((s) => s.name)).toEqual(['store', 'weather']);
+    expect(servers.data?.mcpServers.map((s) => s.name)).toEqual(['store', 'weather', 'identity']);
+    // External tools need a verified shopper unless an admin marks the server lower.
+    const levels = async () =>
+      new Map(
+        (
+          await t.gql<{ tools: { name: string; minimumIdentityLevel: string }[] }>(
+            '{ tools { name minimumIdentityLevel } }',
+            {},
+            admin,
+          )
+        ).data!.tools.map((tool) => [tool.name, tool.minimumIdentityLevel]),
+      );
+    expect((await levels()).get('weather.forecast')).toBe('verified');
+    const marked = await t.gql(
+      'mutation($input: RegisterMcpServerInput!) { registerMcpServer(input: $input) { name } }',
+      { input: { name: 'weather2', transport: 'http', url: fake.url, identityLevel: 'anonymous' } },
+      admin,
+    );
+    expect(marked.errors).toBeUndefined();
+    expect((await levels()).get('weather2.forecast')).toBe('anonymous');
+    await t.gql('mutation { removeMcpServer(name: "weather2") { name } }', {}, admin);
 
     const removed = await t.gql<{ removeMcpServer: { name: string } }>(
       'mutation { removeMcpServer(name: "weather") { name } }',

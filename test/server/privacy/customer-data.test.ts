@@ -1,6 +1,13 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conversations, erasureAudit, events, rateLimits } from '../../../server/src/db/schema/index.js';
+import {
+  conversations,
+  emailOutbox,
+  erasureAudit,
+  events,
+  rateLimits,
+  verificationCodes,
+} from '../../../server/src/db/schema/index.js';
 import { CustomerData } from '../../../server/src/privacy/customer-data.js';
 import { personalDataTables } from '../../../server/src/privacy/personal-data-tables.js';
 import {
@@ -60,6 +67,16 @@ describe('customer data: export and erasure', () => {
       { email: YUSUF.email, interest: 'bulk order' },
     ]);
     await db.insert(storeBackInStock).values({ email: NOAH.email, itemId: '1234567890' });
+    // A one-time code mailed to Noah (development outbox), and one for the other customer.
+    const code = { claimHash: 'h', codeHash: 'h', salt: 's', expiresAt: new Date(Date.now() + 600_000) };
+    await db.insert(verificationCodes).values([
+      { ...code, conversationId: ids.chat, customerId: NOAH.id },
+      { ...code, conversationId: ids.other, customerId: YUSUF.id },
+    ]);
+    await db.insert(emailOutbox).values([
+      { to: NOAH.email, subject: 'Your code', text: 'Your code is 123456' },
+      { to: YUSUF.email, subject: 'Your code', text: 'Your code is 654321' },
+    ]);
   }, 180_000);
   afterAll(() => t.close());
 
@@ -135,7 +152,11 @@ describe('customer data: export and erasure', () => {
       store_leads: 1,
       store_back_in_stock: 1,
       rate_limits: 1,
+      verification_codes: 1,
+      email_outbox: 1,
     });
+    expect(await t.app.services.db.select().from(verificationCodes)).toHaveLength(1);
+    expect((await t.app.services.db.select().from(emailOutbox)).map((m) => m.to)).toEqual([YUSUF.email]);
     expect(counts.events).toBeGreaterThan(6);
     expect(r.data!.eraseCustomer.kept).toEqual(['store_users', 'store_payment_methods', 'store_orders']);
 

@@ -16,12 +16,27 @@ describe('store users', () => {
   });
   afterAll(() => s.dispose());
 
+  /** identityPolicy: email, the retail benchmark's, in which the lookups answer a user id. */
+  const byEmailPolicy = (customerId?: string, verified = false) => ({
+    customer: { customerId, verified, policy: 'email' as const },
+  });
+
+  it('under strict, records what was claimed and looks nothing up', async () => {
+    const email = s.data.users[userId]!.email;
+    const known = await findUserIdByEmail(s.db, asCustomer(undefined), email);
+    const unknown = await findUserIdByEmail(s.db, asCustomer(undefined), 'nobody@example.com');
+    expect(known).toMatchObject({ claimed: { email } });
+    expect(unknown).toMatchObject({ claimed: { email: 'nobody@example.com' } });
+    expect(known).not.toHaveProperty('user_id');
+    expect((known as { note: string }).note).toBe((unknown as { note: string }).note);
+  });
+
   it('finds a user by email, ignoring case and spaces', async () => {
     const email = s.data.users[userId]!.email;
-    expect(await findUserIdByEmail(s.db, asCustomer(undefined), `  ${email.toUpperCase()} `)).toEqual({
+    expect(await findUserIdByEmail(s.db, byEmailPolicy(), `  ${email.toUpperCase()} `)).toEqual({
       user_id: userId,
     });
-    await expect(findUserIdByEmail(s.db, asCustomer(undefined), 'nobody@example.com')).rejects.toMatchObject({
+    await expect(findUserIdByEmail(s.db, byEmailPolicy(), 'nobody@example.com')).rejects.toMatchObject({
       code: 'NOT_FOUND',
       message: expect.stringContaining('No customer has the email address nobody@example.com'),
     });
@@ -29,20 +44,20 @@ describe('store users', () => {
 
   it('finds a user by name (any case) and exact zip', async () => {
     const u = s.data.users[userId]!;
-    const found = await findUserIdByNameZip(s.db, asCustomer(undefined), {
+    const found = await findUserIdByNameZip(s.db, byEmailPolicy(), {
       first_name: u.name.first_name.toLowerCase(),
       last_name: u.name.last_name.toUpperCase(),
       zip: u.address.zip,
     });
     expect(found).toEqual({ user_id: userId });
-    await expect(findUserIdByNameZip(s.db, asCustomer(undefined), { ...u.name, zip: '00000' })).rejects.toMatchObject({
+    await expect(findUserIdByNameZip(s.db, byEmailPolicy(), { ...u.name, zip: '00000' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
   });
 
   it('will not re-identify a verified customer as somebody else', async () => {
     const other = Object.keys(s.data.users)[1]!;
-    const verified = { customer: { customerId: userId, verified: true } };
+    const verified = byEmailPolicy(userId, true);
     await expect(findUserIdByEmail(s.db, verified, s.data.users[other]!.email)).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });

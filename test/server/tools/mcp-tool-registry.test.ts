@@ -54,14 +54,33 @@ describe('McpToolRegistry', () => {
         type: 'object',
         properties: { query: {} },
       });
-      expect(tools.filter((t) => t.server === 'store')).toHaveLength(23);
+      expect(tools.filter((t) => t.server === 'store')).toHaveLength(24);
+      // The store's own declarations reach the tool executor; nothing undeclared runs below verified.
+      expect(byName.get('store.get_order_details')?.identity).toEqual({
+        minimumLevel: 'verified',
+        readsPersonalData: true,
+        writes: false,
+      });
+      expect(byName.get('store.get_order_status')?.identity.minimumLevel).toBe('claimed');
+      expect(byName.get('store.search_products')?.identity.minimumLevel).toBe('anonymous');
     });
 
-    it('identifies the shopper by email, then scopes order reads to them', async () => {
+    it('identifies the shopper by email (identityPolicy: email), then scopes order reads to them', async () => {
       const order = ordersWhere(s.data, (o) => o.fulfillments.length > 0)[0]!;
       const email = s.data.users[order.user_id]!.email;
-      const found = await registry.call('store.find_user_id_by_email', { email }, context());
+      const found = await registry.call(
+        'store.find_user_id_by_email',
+        { email },
+        {
+          ...context(),
+          customer: { verified: false, policy: 'email' },
+        },
+      );
       expect(found).toEqual({ ok: true, output: { user_id: order.user_id }, identifiedCustomerId: order.user_id });
+      // Under strict (the default) the same call records a claim and names nobody.
+      const claimed = await registry.call('store.find_user_id_by_email', { email }, context());
+      expect(claimed).toMatchObject({ ok: true, identityClaim: { email } });
+      expect(claimed.identifiedCustomerId).toBeUndefined();
       const details = await registry.call(
         'store.get_order_details',
         { order_id: order.order_id },

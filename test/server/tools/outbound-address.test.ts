@@ -99,7 +99,7 @@ describe('registerMcpServer (production)', () => {
       expect(r.errors?.[0]?.extensions, url).toMatchObject({ code: 'VALIDATION_FAILED', field: 'input.url' });
     }
     const servers = await t.gql<{ mcpServers: { name: string }[] }>('{ mcpServers { name } }', {}, admin);
-    expect(servers.data?.mcpServers.map((s) => s.name)).toEqual(['store']);
+    expect(servers.data?.mcpServers.map((s) => s.name)).toEqual(['store', 'identity']);
   });
 
   it('does not echo the body of a server that answers with an error', async () => {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { identityLevels } from '../../domain/identity.js';
 
 export const mcpTransports = ['stdio', 'http'] as const;
 
@@ -15,6 +16,8 @@ export const mcpServers = pgTable('mcp_servers', {
   url: text('url'),
   headers: jsonb('headers').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
   enabled: boolean('enabled').notNull().default(true),
+  /** The identity level its tools need (an admin's mark); external tools need `verified` unless marked lower. */
+  identityLevel: text('identity_level', { enum: identityLevels }).notNull().default('verified'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 export type McpServerRow = typeof mcpServers.$inferSelect;

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { BusinessHours } from '../../domain/business-hours.js';
 import { type Brand, defaultBrand, doubleTextingPolicies } from '../../domain/workspace-settings.js';
+import { identityPolicies } from '../../domain/identity.js';
 
 /** One row (id = 1): the workspace's shared context for every agent. */
 export const workspaceSettings = pgTable('workspace_settings', {
@@ -17,6 +18,7 @@ export const workspaceSettings = pgTable('workspace_settings', {
   agentAssist: boolean('agent_assist').notNull().default(true),
   /** The storefront widget's name, colour and greeting (public). */
   brand: jsonb('brand').$type<Brand>().notNull().default(defaultBrand),
+  identityPolicy: text('identity_policy', { enum: identityPolicies }).notNull().default('strict'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 export type WorkspaceSettingsRow = typeof workspaceSettings.$inferSelect;

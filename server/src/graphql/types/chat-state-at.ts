@@ -3,6 +3,7 @@ import { ValidationError } from '../../errors.js';
 import type { ChatMessage } from '../../models/model-provider.js';
 import { builder } from '../builder.js';
 import { jsonFor, textFor } from '../redacted.js';
+import { IdentityLevelEnum } from './identity.js';
 import { RunRef } from './runs.js';
 
 const ToolCallRef = builder.objectRef<{ id: string; name: string; arguments: string }>('ChatStateToolCall').implement({
@@ -45,7 +46,15 @@ const ChatStateAtRef = builder.objectRef<ChatStateAtEvent>('RunChatState').imple
     viewer: t.exposeString('viewer', { description: 'The agent whose view of the history this is.' }),
     messages: t.field({ type: [MessageRef], resolve: (s) => s.messages }),
     customerId: t.exposeString('customerId', { nullable: true }),
-    identifiedBy: t.exposeString('identifiedBy', { nullable: true, description: 'token, chat, email, name_zip.' }),
+    identifiedBy: t.exposeString('identifiedBy', {
+      nullable: true,
+      description: 'How the identity level was reached: email, name_zip, customer_token, api_key or email_code.',
+    }),
+    identityLevel: t.field({
+      type: IdentityLevelEnum,
+      description: 'anonymous, claimed or verified, at that moment.',
+      resolve: (s) => s.identityLevel,
+    }),
     knowledge: t.field({ type: [KnowledgeRef], resolve: (s) => s.knowledge }),
     plan: t.field({ type: 'JSON', nullable: true, resolve: (s, _a, ctx) => jsonFor(ctx, s.plan) }),
     planSource: t.exposeString('planSource', { nullable: true }),

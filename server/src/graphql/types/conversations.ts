@@ -4,11 +4,13 @@ import type { Conversation } from '../../chat/conversation-service.js';
 import { runPrincipal } from '../../chat/principal-slots.js';
 import type { BatonEvent } from '../../domain/events.js';
 import { ForbiddenError, ValidationError } from '../../errors.js';
+import { conversationIdentity, recordVerification } from '../../identity/conversation-identity.js';
 import { redactJson, redactText } from '../../privacy/redact.js';
 import { builder } from '../builder.js';
 import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
 import { textFor } from '../redacted.js';
 import { EventRef, forCaller, parseCursor } from './events.js';
+import { ConversationIdentityRef } from './identity.js';
 import { RunModeEnum, RunRef } from './runs.js';
 
 interface MessageView {
@@ -84,6 +86,11 @@ export const ConversationRef = builder.objectRef<Conversation>('Conversation').i
         ),
     }),
     runs: t.field({ type: [RunRef], resolve: (c, _a, ctx) => ctx.services.conversations.runsOf(c.id) }),
+    identity: t.field({
+      type: ConversationIdentityRef,
+      description: "Who the shopper is, as the conversation's next run sees it (docs/security.md).",
+      resolve: (c, _a, ctx) => conversationIdentity(ctx.services, c.id),
+    }),
   }),
 });
 
@@ -159,6 +166,13 @@ builder.mutationFields((t) => ({
       });
       // The verification ends with the token: recorded before the token is handed out.
       if (verified) await ctx.services.customerSessions.record(started.conversation.id, verified);
+      const customerId = verified?.customerId ?? input?.customerId;
+      if (customerId)
+        await recordVerification(ctx.services, started.conversation.id, {
+          customerId,
+          method: verified ? 'customer_token' : 'api_key',
+          verifiedUntil: verified?.verifiedUntil,
+        });
       return started;
     },
   }),
@@ -173,7 +187,12 @@ builder.mutationFields((t) => ({
     authScopes: (_r, args) => ({ conversation: String(args.conversationId) }),
     resolve: async (_r, args, ctx) => {
       const conversation = await ctx.services.conversations.get(String(args.conversationId));
-      await ctx.services.customerSessions.renew(conversation.id, args.customerToken, conversation.customerId);
+      const session = await ctx.services.customerSessions.renew(
+        conversation.id,
+        args.customerToken,
+        conversation.customerId,
+      );
+      await recordVerification(ctx.services, conversation.id, { ...session, method: 'customer_token' });
       return conversation;
     },
   }),

@@ -4,6 +4,7 @@ import type { McpServerInput } from '../../tools/mcp-server-config.js';
 import type { McpServerStatus } from '../../tools/mcp-tool-registry.js';
 import { asToolServerAdmin, describeToolServers } from '../../tools/tool-server-admin.js';
 import { builder } from '../builder.js';
+import { IdentityLevelEnum } from './identity.js';
 import { ToolRef } from './tools.js';
 
 const McpTransport = builder.enumType('McpTransport', {
@@ -39,6 +40,10 @@ const RegisterMcpServerInput = builder.inputType('RegisterMcpServerInput', {
     url: t.string({ description: 'http: the Streamable HTTP endpoint.' }),
     headers: t.field({ type: 'JSON', description: 'http: request headers, e.g. {"authorization": "Bearer …"}.' }),
     enabled: t.boolean(),
+    identityLevel: t.field({
+      type: IdentityLevelEnum,
+      description: "The identity level the server's tools need: verified unless you mark them lower.",
+    }),
   }),
 });
 
@@ -75,6 +80,7 @@ builder.mutationFields((t) => ({
         url: input.url ?? undefined,
         headers: (input.headers ?? undefined) as Record<string, string> | undefined,
         enabled: input.enabled ?? undefined,
+        identityLevel: input.identityLevel ?? undefined,
       } as McpServerInput);
       ctx.services.bus.announce('mcpServers');
       const status = (await admin.servers()).find((s) => s.name === server.name);

@@ -3,6 +3,7 @@ import type { Brand, WorkspaceSettings } from '../../domain/workspace-settings.j
 import { doubleTextingPolicies } from '../../domain/workspace-settings.js';
 import { ValidationError } from '../../errors.js';
 import { builder } from '../builder.js';
+import { IdentityPolicyEnum } from './identity.js';
 
 const DoubleTexting = builder.enumType('DoubleTextingPolicy', {
   description: 'What happens to a message sent while a run is still active in the conversation.',
@@ -53,6 +54,7 @@ const SettingsRef = builder.objectRef<WorkspaceSettings>('Settings').implement({
       description: 'Draft a suggested reply for the colleague who owns a conversation (costs model calls).',
     }),
     brand: t.field({ type: BrandRef, resolve: (s) => s.brand }),
+    identityPolicy: t.field({ type: IdentityPolicyEnum, resolve: (s) => s.identityPolicy }),
   }),
 });
 
@@ -87,6 +89,7 @@ const SettingsInput = builder.inputType('UpdateSettingsInput', {
     doubleTexting: t.field({ type: DoubleTexting }),
     agentAssist: t.boolean(),
     brand: t.field({ type: BrandInput }),
+    identityPolicy: t.field({ type: IdentityPolicyEnum }),
   }),
 });
 

@@ -1,6 +1,7 @@
 import type { ToolDefinition } from '../../tools/tool-registry.js';
 import { describeToolServers } from '../../tools/tool-server-admin.js';
 import { builder } from '../builder.js';
+import { IdentityLevelEnum } from './identity.js';
 
 export const ToolRef = builder.objectRef<ToolDefinition>('Tool').implement({
   description: 'An MCP tool agents can be given, by its qualified name `server.tool`.',
@@ -11,6 +12,12 @@ export const ToolRef = builder.objectRef<ToolDefinition>('Tool').implement({
     description: t.exposeString('description'),
     inputSchema: t.field({ type: 'JSON', description: 'JSON Schema of the arguments.', resolve: (d) => d.inputSchema }),
     readOnly: t.exposeBoolean('readOnly', { description: 'False for tools that change state.' }),
+    minimumIdentityLevel: t.field({
+      type: IdentityLevelEnum,
+      description: 'The identity level the shopper must have before the tool runs (enforced by the tool executor).',
+      resolve: (d) => d.identity.minimumLevel,
+    }),
+    readsPersonalData: t.boolean({ resolve: (d) => d.identity.readsPersonalData }),
   }),
 });
 

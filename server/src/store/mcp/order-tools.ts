@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { exchangeDeliveredOrderItems, returnDeliveredOrderItems } from '../delivered-order-requests.js';
+import { getOrderStatus } from '../order-status.js';
 import { getOrderDetails } from '../orders.js';
 import {
   cancelPendingOrder,
@@ -34,22 +35,24 @@ export const orderTools: StoreTool[] = [
   storeTool({
     name: 'find_user_id_by_email',
     description:
-      "Find the customer's user id by email address (case-insensitive). Identifies the shopper for the rest of the conversation.",
+      "Find the customer's user id by email address (case-insensitive). Records who the shopper says they are for the rest of the conversation; unless the workspace lets an email verify, it returns no user id and the shopper is only `claimed`.",
     input: { email: z.string().min(1).describe('The customer\'s email, e.g. "noah.brown7922@example.com".') },
     readOnly: true,
+    identity: { minimumLevel: 'anonymous', readsPersonalData: false },
     identifies: true,
     run: (db, args, ctx) => findUserIdByEmail(db, ctx, args.email),
   }),
   storeTool({
     name: 'find_user_id_by_name_zip',
     description:
-      "Find the customer's user id by first name, last name and zip code (names case-insensitive). Use when the customer cannot give their email. Identifies the shopper for the rest of the conversation.",
+      "Find the customer's user id by first name, last name and zip code (names case-insensitive). Use when the customer cannot give their email. Records who the shopper says they are; unless the workspace lets this verify, it returns no user id and the shopper is only `claimed`.",
     input: {
       first_name: z.string().min(1).describe('First name, e.g. "Noah".'),
       last_name: z.string().min(1).describe('Last name, e.g. "Brown".'),
       zip: z.string().min(1).describe('Zip code, e.g. "80279".'),
     },
     readOnly: true,
+    identity: { minimumLevel: 'anonymous', readsPersonalData: false },
     identifies: true,
     run: (db, args, ctx) => findUserIdByNameZip(db, ctx, args),
   }),
@@ -59,6 +62,7 @@ export const orderTools: StoreTool[] = [
       "Get the identified customer's details: name, default address, email, saved payment methods (with gift card balances) and order ids.",
     input: { user_id: userId },
     readOnly: true,
+    identity: { minimumLevel: 'verified', readsPersonalData: true },
     run: (db, args, ctx) => getUserDetails(db, ctx, args.user_id),
   }),
   storeTool({
@@ -67,7 +71,17 @@ export const orderTools: StoreTool[] = [
       'Get an order of the identified customer: status, items (with item ids, options and prices), shipping address, fulfilments with tracking ids, and payment history.',
     input: { order_id: orderId },
     readOnly: true,
+    identity: { minimumLevel: 'verified', readsPersonalData: true },
     run: (db, args, ctx) => getOrderDetails(db, ctx, args.order_id),
+  }),
+  storeTool({
+    name: 'get_order_status',
+    description:
+      'Get the status and carrier tracking ids of an order, and nothing else. Works once the shopper has given the email (or name and zip code) of the account the order belongs to, before any verification.',
+    input: { order_id: orderId },
+    readOnly: true,
+    identity: { minimumLevel: 'claimed', readsPersonalData: true },
+    run: (db, args, ctx) => getOrderStatus(db, ctx, args.order_id),
   }),
   storeTool({
     name: 'cancel_pending_order',
@@ -78,6 +92,7 @@ export const orderTools: StoreTool[] = [
       reason: z.enum(cancelReasons).describe('"no longer needed" or "ordered by mistake".'),
     },
     readOnly: false,
+    identity: { minimumLevel: 'verified', readsPersonalData: true },
     run: (tx, args, ctx) => cancelPendingOrder(tx, ctx, args),
   }),
   storeTool({
@@ -85,6 +100,7 @@ export const orderTools: StoreTool[] = [
     description: 'Change the shipping address of a pending order. Confirm with the customer first.',
     input: { order_id: orderId, ...address },
     readOnly: false,
+    identity: { minimumLevel: 'verified', readsPersonalData: true },
     run: (tx, args, ctx) => modifyPendingOrderAddress(tx, ctx, args),
   }),
   storeTool({
@@ -93,6 +109,7 @@ export const orderTools: StoreTool[] = [
       "Pay a pending order with another of the customer's payment methods. The order must have exactly one payment; the new method must differ, and a gift card must cover the whole amount. The old payment is refunded. Confirm with the customer first.",
     input: { order_id: orderId, payment_method_id: paymentMethodId },
     readOnly: false,
+    identity: { minimumLevel: 'verified', readsPersonalData: true },
     run: (tx, args, ctx) => modifyPendingOrderPayment(tx, ctx, args),
   }),
   storeTool({
@@ -106,6 +123,7 @@ export const orderTools: StoreTool[] = [
       payment_method_id: paymentMethodId,
     },
     readOnly: false,
+    identity: { minimumLevel: 'verified', readsPersonalData: true },
     run: (tx, args, ctx) => modifyPendingOrderItems(tx, ctx, args),
   }),
   storeTool({
@@ -118,6 +136,7 @@ export const orderTools: StoreTool[] = [
       payment_method_id: paymentMethodId.describe('Where the refund goes: the original payment method or a gift card.'),
     },
     readOnly: false,
+    identity: { minimumLevel: 'verified', readsPersonalData: true },
     run: (tx, args, ctx) => returnDeliveredOrderItems(tx, ctx, args),
   }),
   storeTool({
@@ -131,6 +150,7 @@ export const orderTools: StoreTool[] = [
       payment_method_id: paymentMethodId,
     },
     readOnly: false,
+    identity: { minimumLevel: 'verified', readsPersonalData: true },
     run: (tx, args, ctx) => exchangeDeliveredOrderItems(tx, ctx, args),
   }),
   storeTool({
@@ -139,6 +159,7 @@ export const orderTools: StoreTool[] = [
       "Change the identified customer's default address (future orders only; existing orders keep theirs). Confirm with the customer first.",
     input: { user_id: userId, ...address },
     readOnly: false,
+    identity: { minimumLevel: 'verified', readsPersonalData: true },
     run: (tx, { user_id, ...addr }, ctx) => modifyUserAddress(tx, ctx, user_id, addr),
   }),
 ];

@@ -13,6 +13,7 @@ export const shoppingTools: StoreTool[] = [
     description: 'Get a product with all its variants: item ids, options (colour, size, ...), price and availability.',
     input: { product_id: productId },
     readOnly: true,
+    identity: { minimumLevel: 'anonymous', readsPersonalData: false },
     run: (db, args) => getProductDetails(db, args.product_id),
   }),
   storeTool({
@@ -20,6 +21,7 @@ export const shoppingTools: StoreTool[] = [
     description: 'List every product type the store sells, as product name → product id.',
     input: {},
     readOnly: true,
+    identity: { minimumLevel: 'anonymous', readsPersonalData: false },
     run: (db) => listAllProductTypes(db),
   }),
   storeTool({
@@ -34,6 +36,7 @@ export const shoppingTools: StoreTool[] = [
       limit: z.number().int().min(1).max(50).optional().describe('How many variants to return (default 10).'),
     },
     readOnly: true,
+    identity: { minimumLevel: 'anonymous', readsPersonalData: false },
     run: (db, args) => searchProducts(db, args),
   }),
   storeTool({
@@ -42,6 +45,7 @@ export const shoppingTools: StoreTool[] = [
       'Read the full product document: options, every variant with price and stock, and policies that apply.',
     input: { product_id: productId },
     readOnly: true,
+    identity: { minimumLevel: 'anonymous', readsPersonalData: false },
     run: (db, args) => readProductDocument(db, args.product_id),
   }),
   storeTool({
@@ -54,6 +58,7 @@ export const shoppingTools: StoreTool[] = [
       limit: z.number().int().min(1).max(10).optional().describe('How many products to recommend (default 3).'),
     },
     readOnly: true,
+    identity: { minimumLevel: 'anonymous', readsPersonalData: false },
     run: (db, args) => recommendRelated(db, args),
   }),
 ];

@@ -7,7 +7,7 @@ import { runIdempotentWrite, runOutcome, type StoreOutcome } from '../idempotenc
 import type { StoreCallContext } from '../store-call-context.js';
 import { orderTools } from './order-tools.js';
 import { shoppingTools } from './shopping-tools.js';
-import type { StoreTool } from './store-tool.js';
+import { type StoreTool, storeToolPolicy } from './store-tool.js';
 import { supportTools } from './support-tools.js';
 
 export const STORE_SERVER_NAME = 'store';
@@ -63,10 +63,15 @@ function toResult(tool: StoreTool, outcome: StoreOutcome, replayed: boolean): Ca
       ? (output as Record<string, unknown>)
       : { result: output };
   const userId = tool.identifies ? text((output as { user_id?: unknown }).user_id) : undefined;
+  const claim = tool.identifies ? (output as { claimed?: unknown }).claimed : undefined;
   return {
     content: [{ type: 'text', text: JSON.stringify(output) }],
     structuredContent: structured,
-    _meta: { [toolMetaKeys.replayed]: replayed, ...(userId ? { [toolMetaKeys.identifiedCustomerId]: userId } : {}) },
+    _meta: {
+      [toolMetaKeys.replayed]: replayed,
+      ...(userId ? { [toolMetaKeys.identifiedCustomerId]: userId } : {}),
+      ...(claim ? { [toolMetaKeys.identityClaim]: claim } : {}),
+    },
   };
 }
 
@@ -83,6 +88,7 @@ export function createStoreMcpServer(options: StoreMcpServerOptions): McpServer 
         description: tool.description,
         inputSchema: tool.input,
         annotations: { readOnlyHint: tool.readOnly, idempotentHint: true, openWorldHint: false },
+        _meta: { [toolMetaKeys.identityPolicy]: storeToolPolicy(tool) },
       },
       async (args: Record<string, unknown>, extra): Promise<CallToolResult> => {
         const ctx = callContext(options.scope, extra._meta as Record<string, unknown> | undefined);

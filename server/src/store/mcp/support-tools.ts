@@ -20,6 +20,7 @@ export const supportTools: StoreTool[] = [
       limit: z.number().int().min(1).max(10).optional().describe('How many articles (default 3).'),
     },
     readOnly: true,
+    identity: { minimumLevel: 'anonymous', readsPersonalData: false },
     run: async (db, args) => ({ results: await searchKnowledge(db, args.query, args.limit ?? 3) }),
   }),
   storeTool({
@@ -28,6 +29,7 @@ export const supportTools: StoreTool[] = [
       'Check an email address: syntax, and whether it is a disposable (throwaway) address. No email is sent.',
     input: { email },
     readOnly: true,
+    identity: { minimumLevel: 'anonymous', readsPersonalData: false },
     run: async (_db, args) => validateEmail(args.email),
   }),
   storeTool({
@@ -43,6 +45,7 @@ export const supportTools: StoreTool[] = [
       product_id: z.string().min(1).optional().describe('The product they are interested in, if any.'),
     },
     readOnly: false,
+    identity: { minimumLevel: 'anonymous', readsPersonalData: false },
     run: (tx, args, ctx) => createLead(tx, ctx, args),
   }),
   storeTool({
@@ -50,6 +53,7 @@ export const supportTools: StoreTool[] = [
     description: 'Email the shopper when an out-of-stock item (a variant, by item id) is available again.',
     input: { email, item_id: z.string().min(1).describe('The out-of-stock item id, e.g. "3631875806".') },
     readOnly: false,
+    identity: { minimumLevel: 'anonymous', readsPersonalData: false },
     run: (tx, args) => subscribeBackInStock(tx, args),
   }),
   storeTool({
@@ -66,6 +70,7 @@ export const supportTools: StoreTool[] = [
       customer_phone: z.string().optional(),
     },
     readOnly: false,
+    identity: { minimumLevel: 'anonymous', readsPersonalData: false },
     run: (tx, args, ctx) => createTicket(tx, ctx, args),
   }),
   storeTool({
@@ -74,6 +79,7 @@ export const supportTools: StoreTool[] = [
       'Transfer the customer to a human agent, with a summary of the issue. Use only when the customer asks for a person or the request cannot be handled with the other tools.',
     input: { summary: z.string().min(1).describe("A summary of the customer's issue for the human agent.") },
     readOnly: false,
+    identity: { minimumLevel: 'anonymous', readsPersonalData: false },
     run: (tx, args, ctx) => transferToHumanAgents(tx, ctx, args),
   }),
   storeTool({
@@ -86,6 +92,7 @@ export const supportTools: StoreTool[] = [
       reason: z.string().optional().describe('One sentence telling the shopper why the details are needed.'),
     },
     readOnly: true,
+    identity: { minimumLevel: 'anonymous', readsPersonalData: false },
     run: async (_db, args) => requestUserInfo(args),
   }),
 ];

@@ -27,6 +27,7 @@ const RunChatStateQuery = graphql(`
         }
         customerId
         identifiedBy
+        identityLevel
         knowledge {
           title
           score
@@ -104,9 +105,11 @@ export function ChatStatePanel(props: { runId: string; event: StudioEvent }) {
           <section aria-label="Context">
             <h4>User</h4>
             <dl className="kv">
+              <dt>Identity</dt>
+              <dd>{state.identityLevel}</dd>
               <dt>Customer</dt>
-              <dd className="mono">{state.customerId ?? 'not identified'}</dd>
-              <dt>Identified by</dt>
+              <dd className="mono">{state.customerId ?? 'not verified'}</dd>
+              <dt>Reached by</dt>
               <dd>{state.identifiedBy ?? '—'}</dd>
             </dl>
             <h4>Plan pointer</h4>

@@ -51,6 +51,9 @@ export function describeEvent(e: StudioEvent): string {
       return `Resolved by ${e.data.by}`;
     case 'SUGGESTION':
       return `Suggested reply: ${clip(e.data.text, 100)}`;
+    case 'IDENTITY':
+      if (e.data.codeRefused) return `Verification code refused (${e.data.codeRefused.reason})`;
+      return `Identity: ${e.data.level}${e.data.method ? ` by ${e.data.method.replace('_', ' ')}` : ''}${e.data.customerId ? ` (${e.data.customerId})` : ''}`;
   }
 }
 

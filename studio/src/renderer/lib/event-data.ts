@@ -68,4 +68,14 @@ export interface EventDataByType {
     agents: string[];
     proposedToolCalls: { tool: string; arguments: unknown }[];
   };
+  /** The conversation's identity level and how it was reached, or a typed code that was refused. */
+  IDENTITY: {
+    level: 'anonymous' | 'claimed' | 'verified';
+    method?: 'email' | 'name_zip' | 'customer_token' | 'api_key' | 'email_code';
+    customerId?: string;
+    claim?: { email: string } | { firstName: string; lastName: string; zip: string };
+    verifiedUntil?: string;
+    policy: 'strict' | 'email';
+    codeRefused?: { reason: 'wrong' | 'expired' | 'used' | 'locked'; triesLeft: number };
+  };
 }

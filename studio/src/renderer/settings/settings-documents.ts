@@ -7,6 +7,7 @@ export const SettingsFields = graphql(`
     apologyMessage
     defaultAgent
     doubleTexting
+    identityPolicy
     humanTransferScenarios
     brand {
       name

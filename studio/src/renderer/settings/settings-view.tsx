@@ -3,6 +3,7 @@ import { useRouter } from '../shell/router.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { Tabs } from '../ui/tabs.js';
 import { ConnectionSettings } from './connection-settings.js';
+import { EmailOutbox } from './email-outbox.js';
 import { KnowledgeSettings } from './knowledge-settings.js';
 import { McpServerSettings } from './mcp-server-settings.js';
 import { SettingsQuery } from './settings-documents.js';
@@ -14,6 +15,7 @@ const sections = [
   { id: 'knowledge', label: 'Knowledge base' },
   { id: 'mcp', label: 'MCP servers' },
   { id: 'webhooks', label: 'Webhooks' },
+  { id: 'outbox', label: 'Email outbox' },
   { id: 'connection', label: 'Connection' },
 ] as const;
 type Section = (typeof sections)[number]['id'];
@@ -45,6 +47,7 @@ export function SettingsView() {
         {section === 'knowledge' && <KnowledgeSettings />}
         {section === 'mcp' && <McpServerSettings />}
         {section === 'webhooks' && <WebhookSettings />}
+        {section === 'outbox' && <EmailOutbox />}
         {section === 'connection' && <ConnectionSettings />}
       </div>
     </div>

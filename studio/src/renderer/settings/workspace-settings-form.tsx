@@ -17,6 +17,7 @@ interface Draft {
   apologyMessage: string;
   defaultAgent: string;
   doubleTexting: SettingsData['doubleTexting'];
+  identityPolicy: SettingsData['identityPolicy'];
   humanTransferScenarios: string[];
   agentAssist: boolean;
   businessHours: HoursDraft;
@@ -29,6 +30,7 @@ const toDraft = (s: SettingsData): Draft => ({
   apologyMessage: s.apologyMessage,
   defaultAgent: s.defaultAgent,
   doubleTexting: s.doubleTexting,
+  identityPolicy: s.identityPolicy,
   humanTransferScenarios: [...s.humanTransferScenarios],
   brand: { name: s.brand.name, color: s.brand.color, greeting: s.brand.greeting },
   agentAssist: s.agentAssist,
@@ -162,6 +164,26 @@ export function WorkspaceSettingsForm({ settings, agents }: { settings: Settings
             )}
           </Field>
         </div>
+        <Field
+          label="Shopper identity"
+          error={err('identityPolicy')}
+          hint={
+            draft.identityPolicy === 'email'
+              ? 'Anyone who knows a customer’s email (or name and zip) can read and change that customer’s orders and account. For demos and benchmark replays only.'
+              : 'An email given in the chat allows order status only; details and changes need a storefront token or a code emailed to the account.'
+          }
+        >
+          {(a) => (
+            <select
+              {...a}
+              value={draft.identityPolicy}
+              onChange={(e) => set('identityPolicy', e.target.value as Draft['identityPolicy'])}
+            >
+              <option value="strict">strict: verify with a token or an emailed code</option>
+              <option value="email">email: an email in the chat verifies (demos, benchmark replays)</option>
+            </select>
+          )}
+        </Field>
         <Field label="Human-transfer scenarios" error={err('humanTransferScenarios')}>
           {() => (
             <ListInput

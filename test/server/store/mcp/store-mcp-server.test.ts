@@ -27,7 +27,7 @@ describe('store MCP server', () => {
   it('lists every store tool with its JSON schema and whether it writes', async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(storeTools.map((t) => t.name).sort());
-    expect(tools).toHaveLength(23);
+    expect(tools).toHaveLength(24);
     const cancel = tools.find((t) => t.name === 'cancel_pending_order')!;
     expect(cancel.annotations?.readOnlyHint).toBe(false);
     expect(cancel.inputSchema).toMatchObject({
@@ -37,6 +37,15 @@ describe('store MCP server', () => {
     });
     expect(tools.find((t) => t.name === 'search_products')!.annotations?.readOnlyHint).toBe(true);
     for (const t of tools) expect(t.description?.length, t.name).toBeGreaterThan(20);
+    // Each tool declares its identity policy, which the tool executor enforces.
+    expect(cancel._meta?.[toolMetaKeys.identityPolicy]).toEqual({
+      minimumLevel: 'verified',
+      readsPersonalData: true,
+      writes: true,
+    });
+    expect(tools.find((t) => t.name === 'get_order_status')!._meta?.[toolMetaKeys.identityPolicy]).toMatchObject({
+      minimumLevel: 'claimed',
+    });
   });
 
   it('answers with structured content and the same JSON as text', async () => {
@@ -46,11 +55,26 @@ describe('store MCP server', () => {
     expect(result.structuredContent).toHaveProperty('Running Shoes');
   });
 
-  it('tells the client who an identity tool identified', async () => {
+  it('tells the client who an identity tool identified, under identityPolicy: email', async () => {
     const [userId, user] = Object.entries(s.data.users)[0]!;
-    const result = await call('find_user_id_by_email', { email: user.email });
+    const result = await call(
+      'find_user_id_by_email',
+      { email: user.email },
+      { [toolMetaKeys.customer]: { verified: false, policy: 'email' } },
+    );
     expect(result.structuredContent).toEqual({ user_id: userId });
     expect(result._meta?.[toolMetaKeys.identifiedCustomerId]).toBe(userId);
+  });
+
+  it('under strict, records a claim and answers the same whether or not an account has the email', async () => {
+    const user = Object.values(s.data.users)[0]!;
+    const known = await call('find_user_id_by_email', { email: user.email });
+    const unknown = await call('find_user_id_by_email', { email: 'nobody.at.all@example.com' });
+    expect(known._meta?.[toolMetaKeys.identifiedCustomerId]).toBeUndefined();
+    expect(known._meta?.[toolMetaKeys.identityClaim]).toEqual({ email: user.email });
+    expect(unknown._meta?.[toolMetaKeys.identityClaim]).toEqual({ email: 'nobody.at.all@example.com' });
+    const text = (r: CallToolResult) => (r.content[0] as { text: string }).text;
+    expect(text(known).replace(user.email, 'X')).toBe(text(unknown).replace('nobody.at.all@example.com', 'X'));
   });
 
   it('acts for the customer in the request meta, and refuses anyone else with a readable error', async () => {

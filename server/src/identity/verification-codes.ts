@@ -1,0 +1,214 @@
+import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto';
+import { and, asc, count, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { sameHash } from '../auth/secrets.js';
+import type { Db } from '../db/client.js';
+import { type VerificationCodeRow, verificationCodes } from '../db/schema/identity.js';
+import type { CodeRefusal, IdentityClaim } from '../domain/identity.js';
+import { RateLimitedError } from '../errors.js';
+import { storeUsers } from '../store/schema/index.js';
+import type { EmailSender } from './email-sender.js';
+
+/** How long a code lives, and how long five wrong tries lock a claim's codes. */
+export const CODE_TTL_MS = 10 * 60_000;
+export const MAX_TRIES = 5;
+/** At most this many codes per conversation per CODE_TTL_MS, and per claim (email, or name and zip) per hour. */
+export const CODES_PER_CONVERSATION = 3;
+export const CODES_PER_CLAIM_PER_HOUR = 5;
+
+export type CodeCheck =
+  | { kind: 'none' }
+  | { kind: 'accepted'; customerId: string }
+  | { kind: 'refused'; reason: CodeRefusal; triesLeft: number };
+
+/** The normalised claim: rate limits and locks hold for it whichever conversation it is typed in. */
+export function claimHash(claim: IdentityClaim): string {
+  const key =
+    'email' in claim
+      ? `email:${claim.email.trim().toLowerCase()}`
+      : `name_zip:${claim.firstName.trim().toLowerCase()}|${claim.lastName.trim().toLowerCase()}|${claim.zip.trim()}`;
+  return createHash('sha256').update(key).digest('hex');
+}
+
+const hashCode = (salt: string, code: string) => createHmac('sha256', salt).update(code).digest('hex');
+
+/**
+ * One-time codes: 6 digits, emailed to the account's own address, valid for 10 minutes, 5 tries,
+ * single use, stored hashed, rate-limited per conversation and per claim. A claim matching no
+ * customer gets a code too (never sent), so nothing a shopper sees tells whether an account exists.
+ */
+export class VerificationCodes {
+  private readonly sending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly sender: EmailSender,
+    private readonly onSendError: (err: unknown) => void,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Issues a code for the claim and emails it to the matching account, if any. Throws RateLimitedError. */
+  async issue(conversationId: string, claim: IdentityClaim): Promise<void> {
+    const now = this.now();
+    const hash = claimHash(claim);
+    await this.assertNotLocked(hash, now);
+    const [perConversation] = await this.db
+      .select({ n: count() })
+      .from(verificationCodes)
+      .where(
+        and(
+          eq(verificationCodes.conversationId, conversationId),
+          gt(verificationCodes.createdAt, new Date(now.getTime() - CODE_TTL_MS)),
+        ),
+      );
+    const [perClaim] = await this.db
+      .select({ n: count() })
+      .from(verificationCodes)
+      .where(
+        and(
+          eq(verificationCodes.claimHash, hash),
+          gt(verificationCodes.createdAt, new Date(now.getTime() - 3_600_000)),
+        ),
+      );
+    if ((perConversation?.n ?? 0) >= CODES_PER_CONVERSATION || (perClaim?.n ?? 0) >= CODES_PER_CLAIM_PER_HOUR)
+      throw new RateLimitedError(
+        'Too many verification codes were requested: wait a few minutes, then ask for a new one.',
+        Math.round(CODE_TTL_MS / 1000),
+      );
+    const account = await this.findAccount(claim);
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const salt = randomBytes(16).toString('hex');
+    await this.db.transaction(async (tx) => {
+      // A new code replaces the conversation's earlier ones.
+      await tx
+        .update(verificationCodes)
+        .set({ expiresAt: now })
+        .where(
+          and(
+            eq(verificationCodes.conversationId, conversationId),
+            isNull(verificationCodes.usedAt),
+            gt(verificationCodes.expiresAt, now),
+          ),
+        );
+      await tx.insert(verificationCodes).values({
+        conversationId,
+        customerId: account?.id ?? null,
+        claimHash: hash,
+        codeHash: hashCode(salt, code),
+        salt,
+        expiresAt: new Date(now.getTime() + CODE_TTL_MS),
+        createdAt: now,
+      });
+    });
+    if (account) this.deliver(account.email, code);
+  }
+
+  /**
+   * Checks a code the shopper typed against the conversation's codes: `none` when the conversation
+   * never had one (the digits mean something else). A wrong code costs a try of the live code; the
+   * fifth wrong try locks the claim's codes for CODE_TTL_MS.
+   */
+  async check(conversationId: string, code: string): Promise<CodeCheck> {
+    const now = this.now();
+    const rows = await this.db
+      .select()
+      .from(verificationCodes)
+      .where(eq(verificationCodes.conversationId, conversationId))
+      .orderBy(desc(verificationCodes.createdAt))
+      .limit(10);
+    const latest = rows[0];
+    if (!latest) return { kind: 'none' };
+    if (await this.lockedUntil(latest.claimHash, now)) return { kind: 'refused', reason: 'locked', triesLeft: 0 };
+    // Issuing a code retires the conversation's earlier ones: at most one is live.
+    const live = rows.find((r) => isLive(r, now));
+    const matched = rows.find((r) => sameHash(r.codeHash, hashCode(r.salt, code)));
+    if (matched && matched === live && live.customerId) {
+      const [used] = await this.db
+        .update(verificationCodes)
+        .set({ usedAt: now })
+        .where(
+          and(
+            eq(verificationCodes.id, live.id),
+            isNull(verificationCodes.usedAt),
+            gt(verificationCodes.expiresAt, now),
+            sql`${verificationCodes.attempts} < ${MAX_TRIES}`,
+          ),
+        )
+        .returning({ id: verificationCodes.id });
+      if (used) return { kind: 'accepted', customerId: live.customerId };
+      return { kind: 'refused', reason: 'used', triesLeft: 0 };
+    }
+    const triesLeft = live ? MAX_TRIES - live.attempts : 0;
+    if (matched && matched !== live) return { kind: 'refused', reason: matched.usedAt ? 'used' : 'expired', triesLeft };
+    if (!live) return { kind: 'refused', reason: 'expired', triesLeft: 0 };
+    const [tried] = await this.db
+      .update(verificationCodes)
+      .set({ attempts: sql`${verificationCodes.attempts} + 1` })
+      .where(eq(verificationCodes.id, live.id))
+      .returning({ attempts: verificationCodes.attempts });
+    const attempts = tried?.attempts ?? MAX_TRIES;
+    if (attempts < MAX_TRIES) return { kind: 'refused', reason: 'wrong', triesLeft: MAX_TRIES - attempts };
+    await this.db
+      .update(verificationCodes)
+      .set({ lockedUntil: new Date(now.getTime() + CODE_TTL_MS) })
+      .where(eq(verificationCodes.id, live.id));
+    return { kind: 'refused', reason: 'locked', triesLeft: 0 };
+  }
+
+  /** Resolves once every mail handed to the sender so far was sent or failed (for shutdown and tests). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.sending]);
+  }
+
+  private async assertNotLocked(hash: string, now: Date): Promise<void> {
+    const until = await this.lockedUntil(hash, now);
+    if (until)
+      throw new RateLimitedError(
+        `Too many wrong codes were typed: no code can be sent or accepted for ${Math.ceil((until.getTime() - now.getTime()) / 60_000)} more minutes.`,
+        Math.ceil((until.getTime() - now.getTime()) / 1000),
+      );
+  }
+
+  private async lockedUntil(hash: string, now: Date): Promise<Date | undefined> {
+    const [row] = await this.db
+      .select({ until: verificationCodes.lockedUntil })
+      .from(verificationCodes)
+      .where(and(eq(verificationCodes.claimHash, hash), gt(verificationCodes.lockedUntil, now)))
+      .orderBy(desc(verificationCodes.lockedUntil))
+      .limit(1);
+    return row?.until ?? undefined;
+  }
+
+  private async findAccount(claim: IdentityClaim): Promise<{ id: string; email: string } | undefined> {
+    const where =
+      'email' in claim
+        ? eq(sql`lower(${storeUsers.email})`, claim.email.trim().toLowerCase())
+        : and(
+            eq(sql`${storeUsers.address}->>'zip'`, claim.zip.trim()),
+            eq(sql`lower(${storeUsers.firstName})`, claim.firstName.trim().toLowerCase()),
+            eq(sql`lower(${storeUsers.lastName})`, claim.lastName.trim().toLowerCase()),
+          );
+    const [row] = await this.db
+      .select({ id: storeUsers.id, email: storeUsers.email })
+      .from(storeUsers)
+      .where(where)
+      .orderBy(asc(storeUsers.seq))
+      .limit(1);
+    return row;
+  }
+
+  /** Not awaited by `issue`: the answer takes as long whether or not an account (and a mail) exists. */
+  private deliver(to: string, code: string): void {
+    const sent = this.sender
+      .send({
+        to,
+        subject: `Your verification code: ${code}`,
+        text: `Your verification code is ${code}. Type it into the chat to confirm it's you. It expires in ${CODE_TTL_MS / 60_000} minutes and works once.\n\nIf you didn't ask for it, ignore this email: nothing changes without the code.`,
+      })
+      .catch((err: unknown) => this.onSendError(err))
+      .finally(() => this.sending.delete(sent));
+    this.sending.add(sent);
+  }
+}
+
+const isLive = (row: VerificationCodeRow, now: Date) =>
+  !row.usedAt && row.expiresAt > now && row.attempts < MAX_TRIES && !row.lockedUntil;

@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeIn, SmtpReceiver } from '../../fakes/smtp-receiver.js';
+import type { TestApp } from '../../helpers/test-app.js';
+import {
+  emma,
+  expectNoneOf,
+  levelOf,
+  noah,
+  replyOf,
+  say,
+  seededApp,
+  startConversation,
+  toolCalls,
+} from './identity-kit.js';
+
+/** The one-time code through a real SMTP server on localhost, read from the mail, typed into the chat. */
+describe('verification by a code emailed to the account (offline provider, real SMTP)', () => {
+  let smtp: SmtpReceiver;
+  let t: TestApp;
+  beforeAll(async () => {
+    smtp = new SmtpReceiver();
+    t = await seededApp({ SMTP_URL: await smtp.listen(), MAIL_FROM: 'Shop <shop@example.com>' });
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
+
+  const addressOf = async (id: string) =>
+    (
+      await t.app.services.database.query<{ address: Record<string, string> }>(
+        'select address from store_users where id = $1',
+        [id],
+      )
+    )[0]!.address;
+
+  it('emails a code to the account, and once it is typed back the address change goes through', async () => {
+    const c = await startConversation(t);
+    const mails = smtp.mails.length;
+    const asked = await say(
+      t,
+      c,
+      `My email is ${noah.email}. Please change my account address to 12 New Street, Apt 3, Springfield, IL 62704`,
+    );
+    expect(replyOf(asked)).toMatch(/6-digit code/);
+    expect(toolCalls(asked).some((e) => e.data.tool === 'store.modify_user_address')).toBe(false);
+
+    const mail = await smtp.next(noah.email, mails);
+    const code = codeIn(mail);
+    expect(code).toMatch(/^\d{6}$/);
+    // The code is stored hashed only.
+    const stored = await t.app.services.database.query<{ code_hash: string }>(
+      'select code_hash from verification_codes where conversation_id = $1',
+      [c],
+    );
+    expect(stored).toHaveLength(1);
+    expect(JSON.stringify(stored)).not.toContain(code);
+
+    const typed = await say(t, c, code);
+    expect(await levelOf(t, c)).toBe('verified');
+    const identity = typed.find((e) => e.type === 'IDENTITY');
+    expect(identity?.type === 'IDENTITY' && identity.data).toMatchObject({
+      level: 'verified',
+      method: 'email_code',
+      customerId: noah.id,
+    });
+    expect(replyOf(typed)).toMatch(/12 New Street/);
+    const confirmed = await say(t, c, 'yes');
+    expect(toolCalls(confirmed).find((e) => e.data.tool === 'store.modify_user_address')?.data.error).toBeUndefined();
+    expect(await addressOf(noah.id)).toMatchObject({ address1: '12 New Street', city: 'Springfield', zip: '62704' });
+
+    // Verified: the conversation acts for the customer without asking again.
+    expect(await levelOf(t, c)).toBe('verified');
+  });
+
+  it('sends nothing for an email no account has, and answers in the same words', async () => {
+    const c = await startConversation(t);
+    const mails = smtp.mails.length;
+    const unknown = await say(
+      t,
+      c,
+      'My email is nobody.here@example.com. Please change my account address to 1 A Street, Springfield, IL 62704',
+    );
+    const known = await say(
+      t,
+      await startConversation(t),
+      `My email is ${emma.email}. Please change my account address to 1 A Street, Springfield, IL 62704`,
+    );
+    expect(replyOf(unknown)).toBe(replyOf(known));
+    await smtp.next(emma.email, mails);
+    expect(smtp.mails.slice(mails).flatMap((m) => m.to)).toEqual([emma.email]);
+    await expectNoneOf(t, c, emma.secrets);
+  });
+});
+
+describe('without SMTP_URL: the development outbox', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await seededApp();
+  });
+  afterAll(() => t.close());
+
+  it('keeps the mail for the studio instead of sending it, and the code in it verifies', async () => {
+    const c = await startConversation(t);
+    await say(t, c, `My email is ${emma.email}. Please cancel order ${emma.pendingOrder}, ordered by mistake.`);
+    await t.app.services.verificationCodes.settled();
+    const outbox = await t.gql<{ emailOutbox: { to: string; subject: string; text: string }[] | null }>(
+      '{ emailOutbox(first: 5) { to subject text } }',
+    );
+    expect(outbox.errors).toBeUndefined();
+    expect(outbox.data!.emailOutbox).toHaveLength(1);
+    const mail = outbox.data!.emailOutbox![0]!;
+    expect(mail.to).toBe(emma.email);
+    const code = /\b(\d{6})\b/.exec(mail.text)![1]!;
+    await say(t, c, code);
+    expect(await levelOf(t, c)).toBe('verified');
+  });
+
+  it('five wrong codes typed in the chat lock that email, and the right one is refused after', async () => {
+    const c = await startConversation(t);
+    await say(t, c, `My email is ${noah.email}. Please change my account address to 1 B Street, Springfield, IL 62704`);
+    await t.app.services.verificationCodes.settled();
+    const outbox = await t.gql<{ emailOutbox: { to: string; text: string }[] }>(
+      '{ emailOutbox(first: 5) { to text } }',
+    );
+    const code = /\b(\d{6})\b/.exec(outbox.data!.emailOutbox.find((m) => m.to === noah.email)!.text)![1]!;
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    const replies: string[] = [];
+    for (let i = 0; i < 5; i++) replies.push(replyOf(await say(t, c, wrong)));
+    expect(replies[0]).toMatch(/doesn't match.*4 tries left/);
+    expect(replies[4]).toMatch(/locked for 10 minutes/);
+    expect(replyOf(await say(t, c, code))).toMatch(/locked/);
+    expect(await levelOf(t, c)).toBe('claimed');
+    const refused = (await t.app.services.eventStore.list({ conversationId: c, types: ['IDENTITY'] })).filter(
+      (e) => e.type === 'IDENTITY' && e.data.codeRefused,
+    );
+    expect(refused).toHaveLength(6);
+    // No other conversation can get a code for that email meanwhile.
+    const other = await startConversation(t);
+    const asked = await say(
+      t,
+      other,
+      `My email is ${noah.email}. Please change my account address to 1 C Street, Springfield, IL 62704`,
+    );
+    expect(toolCalls(asked).find((e) => e.data.tool === 'identity.send_verification_code')?.data.error).toMatch(
+      /Too many wrong codes/,
+    );
+  });
+});

@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForRun } from '../../helpers/test-app.js';
+import { hasChromium, type StudioHarness, startStudio } from './studio-harness.js';
+
+describe.skipIf(!hasChromium)('studio e2e: shopper identity', () => {
+  let h: StudioHarness;
+  beforeAll(async () => {
+    h = await startStudio('production', { env: { SEED_DEMO_DATA: 'true' } });
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('shows the identity policy in the settings and, without SMTP, the code mail in the outbox', async () => {
+    const { page, t } = h;
+    const { conversation } = await t.app.services.conversations.start({});
+    const run = await t.app.services.runs.submit(
+      conversation.id,
+      'My email is emma.brown5032@example.com. Please cancel order #W6460787, I ordered it by mistake.',
+      'AUTO',
+    );
+    await waitForRun(t.app, run.id, 60_000);
+    await t.app.services.verificationCodes.settled();
+
+    await h.open('settings/workspace');
+    const policy = page.getByLabel('Shopper identity');
+    await policy.waitFor();
+    expect(await policy.inputValue()).toBe('strict');
+    await policy.selectOption('email');
+    await page.getByText(/Anyone who knows a customer’s email/).waitFor();
+    await policy.selectOption('strict'); // nothing unsaved: the next view opens without asking
+
+    await h.open('settings/outbox');
+    const outbox = page.getByRole('region', { name: 'Email outbox' });
+    await outbox.getByText('to emma.brown5032@example.com').waitFor();
+    expect(await outbox.getByText(/Your verification code is \d{6}/).count()).toBe(1);
+  });
+});
