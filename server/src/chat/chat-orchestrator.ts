@@ -23,6 +23,8 @@ export interface RunStart {
   mode: 'AUTO' | 'STEP';
   /** Tasks that may start before pausing: Infinity in AUTO mode and after continueRun. */
   budget: number;
+  /** True once a designer asked the run to pause (pauseRun, or a plan review): no new task starts. */
+  pauseRequested?: () => boolean;
   /** RUN_STARTED is stored already (the run's claim wrote it). */
   started?: boolean;
   /** This owner took the run over after its previous owner died: RUN_RESUMED is recorded first. */
@@ -68,7 +70,7 @@ export class ChatOrchestrator {
     if (start.resumedBy) await this.recordResume(ctx, start.resumedBy, start.resume);
     const plan = start.resume ? this.resume(ctx, start.resume) : await this.planTurn(ctx, start, track);
     if (plan.refuse) return this.finish(ctx, ctx.state.context.refusalMessage, started);
-    if (!start.resume && start.mode === 'STEP')
+    if (!start.resume && (start.mode === 'STEP' || start.pauseRequested?.()))
       return this.pause(
         ctx,
         plan.tasks.slice(0, 1).map((t) => t.id),
@@ -84,6 +86,7 @@ export class ChatOrchestrator {
       completed: new Set(outputs.keys()),
       budget: start.budget,
       sequential: start.mode === 'STEP',
+      pauseRequested: start.pauseRequested,
       signal: ctx.signal,
       // A wave starts once the outputs released so far are stored, and so in ChatState for the tasks
       // that depend on them; its TASK_STARTED is stored while it runs (before any of its events).

@@ -3,6 +3,7 @@ import { ConflictError, RunCancelledError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ConversationService, Run } from './conversation-service.js';
 import type { EventLog } from './event-log.js';
+import { PauseGate } from './pause-gate.js';
 import type { RunExecutor } from './run-executor.js';
 import { ShutdownSignal } from './run-executor.js';
 import type { SettingsService } from './settings-service.js';
@@ -34,7 +35,7 @@ export class RunManager {
   readonly ownerId: string;
   private readonly leaseMs: number;
   private readonly sweepMs: number;
-  private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly active = new Map<string, { controller: AbortController; pause: PauseGate; done: Promise<void> }>();
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
 
@@ -67,8 +68,16 @@ export class RunManager {
     await this.deps.runs.releaseLeases(ids, this.ownerId).catch(() => {});
   }
 
-  /** sendMessage: applies the double-texting policy, stores the message and run, and starts it. */
-  async submit(conversationId: string, text: string, mode: 'AUTO' | 'STEP'): Promise<Run> {
+  /**
+   * sendMessage: applies the double-texting policy, stores the message and run, and starts it. With
+   * `reviewPlan`, an AUTO run pauses once its plan is made, for the designer to review it.
+   */
+  async submit(
+    conversationId: string,
+    text: string,
+    mode: 'AUTO' | 'STEP',
+    options: { reviewPlan?: boolean } = {},
+  ): Promise<Run> {
     const { conversations, settings } = this.deps;
     const policy = (await settings.get()).doubleTexting;
     if (policy !== 'queue') {
@@ -84,15 +93,20 @@ export class RunManager {
     const sent = await conversations.sendMessage(conversationId, text, mode, {
       claimFor: this.stopped ? undefined : this.lease,
     });
+    // Stored too, so the request outlives this process (a run resumed elsewhere still pauses).
+    if (options.reviewPlan) await this.deps.runs.requestPause(sent.run.id);
     if (sent.run.status === 'RUNNING')
-      this.executeClaimed({
-        ...sent.run,
-        customerId: sent.customerId,
-        session: sent.session,
-        started: sent.started,
-        history: sent.history,
-        resumed: false,
-      });
+      this.executeClaimed(
+        {
+          ...sent.run,
+          customerId: sent.customerId,
+          session: sent.session,
+          started: sent.started,
+          history: sent.history,
+          resumed: false,
+        },
+        new PauseGate(options.reviewPlan),
+      );
     else void this.startNext(conversationId);
     return sent.run;
   }
@@ -114,6 +128,24 @@ export class RunManager {
       );
     }
     void this.startNext(row.conversationId);
+    return row;
+  }
+
+  /**
+   * Pauses a PENDING or RUNNING run at its next task boundary: after planning when it has no plan yet,
+   * else before its next tasks start (tasks in flight finish). Its owner notices at once when that is
+   * this process, else at its next lease renewal. A paused run stays paused.
+   */
+  async pause(runId: string): Promise<Run> {
+    const row = await this.deps.runs.requestPause(runId);
+    if (!row) {
+      const run = await this.deps.conversations.getRun(runId);
+      if (run.status === 'PAUSED') return run;
+      throw new ConflictError(`This run has ended (${run.status.toLowerCase()}); there is nothing to pause`, {
+        details: { field: 'id', status: run.status },
+      });
+    }
+    this.active.get(runId)?.pause.request();
     return row;
   }
 
@@ -161,18 +193,18 @@ export class RunManager {
     const run = await this.deps.runs.claim(runId, this.lease);
     if (!run) return false;
     if (run.started) this.deps.events.publish([run.started]);
-    this.executeClaimed(run);
+    this.executeClaimed(run, new PauseGate(run.pauseRequested));
     return true;
   }
 
   /** Executes a run this process holds the lease of, in the background. */
-  private executeClaimed(run: ClaimedRun): void {
+  private executeClaimed(run: ClaimedRun, pause: PauseGate): void {
     const controller = new AbortController();
-    const done = this.deps.executor.execute(run, controller).finally(() => {
+    const done = this.deps.executor.execute(run, controller, pause).finally(() => {
       this.active.delete(run.id);
       void this.startNext(run.conversationId);
     });
-    this.active.set(run.id, { controller, done });
+    this.active.set(run.id, { controller, pause, done });
   }
 
   /** Renews leases of runs in flight here; a run cancelled elsewhere is aborted. */
@@ -181,9 +213,12 @@ export class RunManager {
     if (!ids.length || this.stopped) return;
     try {
       const rows = await this.deps.runs.renewLeases(ids, this.lease);
-      for (const row of rows)
+      for (const row of rows) {
         if (row.status === 'CANCELLED')
           this.active.get(row.id)?.controller.abort(new RunCancelledError('cancelled by request'));
+        // pauseRun on another replica.
+        else if (row.pauseRequested) this.active.get(row.id)?.pause.request();
+      }
       // A run whose lease another process took over (this one could not renew in time) stops here.
       const renewed = new Set(rows.map((r) => r.id));
       for (const id of ids)

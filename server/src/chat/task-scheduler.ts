@@ -8,6 +8,8 @@ export interface SchedulerOptions {
   budget: number;
   /** Step mode runs one task at a time, in plan order. */
   sequential: boolean;
+  /** True once the run should pause: tasks in flight finish, no new task starts. */
+  pauseRequested?: () => boolean;
   /** Called with every group of tasks that start together, in plan order, before any of them runs. */
   onStart?: (tasks: PlanTask[]) => Promise<void>;
   runTask: (task: PlanTask) => Promise<void>;
@@ -36,7 +38,7 @@ export async function runDag(options: SchedulerOptions): Promise<ScheduleResult>
     const candidates = ready();
     const startable = (options.sequential ? (running.size ? [] : candidates.slice(0, 1)) : candidates).slice(
       0,
-      Math.max(0, budget),
+      options.pauseRequested?.() ? 0 : Math.max(0, budget),
     );
     budget -= startable.length;
     if (startable.length && options.onStart) {

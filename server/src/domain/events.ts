@@ -47,6 +47,9 @@ export const eventDataSchemas = {
     fallbackReason: z.string().optional(),
     errors: z.array(z.string()).optional(),
     edit: jsonValue.optional(),
+    /** Who made an edit (an API key's name, or the studio without auth), and why. */
+    editedBy: z.string().optional(),
+    editReason: z.string().optional(),
     usage: usageSchema.optional(),
   }),
   TASK_STARTED: z.object({ statusMessage: z.string(), instruction: z.string() }),

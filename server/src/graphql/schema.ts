@@ -12,6 +12,7 @@ import './types/knowledge.js';
 import './types/tickets.js';
 import './types/model-provider.js';
 import './types/run-question.js';
+import './types/plan-review.js';
 import './types/chat-state-at.js';
 import './types/desk.js';
 import './types/webhooks.js';
