@@ -23,6 +23,8 @@ import { RunRepository } from './db/run-repository.js';
 import { createDemoHandler } from './demo-handler.js';
 import { AgentAssist } from './desk/agent-assist.js';
 import { DeskService } from './desk/desk-service.js';
+import { Datasets } from './eval/datasets.js';
+import { Experiments } from './eval/experiments.js';
 import { coalesceFrames } from './graphql/coalesce-frames.js';
 import { authInfo, type GraphQLContext, principalRefusalError, resolvePrincipal } from './graphql/context.js';
 import { maskError } from './graphql/errors.js';
@@ -169,6 +171,18 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     suggest: async (conversationId, message) => void (await assist?.suggest(conversationId, message)),
   });
   const webhooks = new Webhooks(database, bus, config.webhooks, logger);
+  const datasets = new Datasets(database.db);
+  const experiments = new Experiments({
+    db: database.db,
+    datasets,
+    agents,
+    settings,
+    models,
+    logger,
+    conversations,
+    runs,
+    eventStore,
+  });
   const services: Services = {
     config,
     database,
@@ -191,6 +205,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     customerSessions,
     desk,
     webhooks,
+    datasets,
+    experiments,
   };
   servicesRef = services;
   assist = new AgentAssist(services);
@@ -327,6 +343,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     async stop() {
       desk.stop();
       await webhooks.stop();
+      await experiments.idle();
       await services.runs.stop();
       rateLimits.stop();
       for (const client of wss.clients) client.terminate();

@@ -12,6 +12,8 @@ import type { EventBus } from './db/event-bus.js';
 import type { EventStore } from './db/event-store.js';
 import type { RunRepository } from './db/run-repository.js';
 import type { DeskService } from './desk/desk-service.js';
+import type { Datasets } from './eval/datasets.js';
+import type { Experiments } from './eval/experiments.js';
 import type { Logger } from './logger.js';
 import type { ModelProvider } from './models/model-provider.js';
 import type { RateLimiter } from './security/rate-limiter.js';
@@ -50,4 +52,7 @@ export interface Services {
   desk: DeskService;
   /** Webhook endpoints and their durable outbox. */
   webhooks: Webhooks;
+  /** Evaluation: datasets of cases, and experiments that run them against the cards. */
+  datasets: Datasets;
+  experiments: Experiments;
 }

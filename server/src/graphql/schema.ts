@@ -2,6 +2,7 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphq
 import { builder } from './builder.js';
 import './types/scalars.js';
 import './types/agents.js';
+import './types/agent-versions.js';
 import './types/settings.js';
 import './types/events.js';
 import './types/runs.js';
@@ -16,6 +17,7 @@ import './types/plan-review.js';
 import './types/chat-state-at.js';
 import './types/desk.js';
 import './types/webhooks.js';
+import './types/experiments.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -4,6 +4,7 @@ import type { PlanTask } from '../../domain/plan.js';
 import { ValidationError } from '../../errors.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
+import { editorName } from '../editor-name.js';
 import { loadRun, RunRef } from './runs.js';
 
 const PlanTaskRef = builder.objectRef<PlanTask>('PlanTask').implement({
@@ -152,9 +153,3 @@ builder.mutationFields((t) => ({
       ),
   }),
 }));
-
-/** Who made an edit: the API key's name, else the studio without auth. */
-export function editorName(ctx: GraphQLContext): string {
-  const p = ctx.auth.principal;
-  return p.kind === 'key' ? p.name : 'studio (no auth)';
-}

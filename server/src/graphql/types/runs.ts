@@ -1,4 +1,3 @@
-
 import type { Run } from '../../chat/conversation-service.js';
 import { conversationStream } from '../../chat/event-stream.js';
 import { runModes, runStatuses } from '../../db/schema/conversations.js';

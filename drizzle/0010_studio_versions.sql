@@ -1,1 +1,0 @@
-ALTER TABLE "runs" ADD COLUMN "pause_requested" boolean DEFAULT false NOT NULL;
