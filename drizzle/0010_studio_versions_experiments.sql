@@ -67,4 +67,5 @@ ALTER TABLE "experiments" ADD CONSTRAINT "experiments_dataset_id_datasets_id_fk"
 CREATE UNIQUE INDEX "agent_card_versions_agent_version_idx" ON "agent_card_versions" USING btree ("agent_id","version");--> statement-breakpoint
 CREATE UNIQUE INDEX "dataset_cases_dataset_position_idx" ON "dataset_cases" USING btree ("dataset_id","position");--> statement-breakpoint
 CREATE UNIQUE INDEX "experiment_results_experiment_position_idx" ON "experiment_results" USING btree ("experiment_id","position");--> statement-breakpoint
-CREATE INDEX "experiments_dataset_created_idx" ON "experiments" USING btree ("dataset_id","created_at");
+CREATE INDEX "experiments_dataset_created_idx" ON "experiments" USING btree ("dataset_id","created_at");--> statement-breakpoint
+CREATE INDEX "events_created_at_idx" ON "events" USING btree ("created_at");

@@ -18,6 +18,7 @@ import './types/chat-state-at.js';
 import './types/desk.js';
 import './types/webhooks.js';
 import './types/experiments.js';
+import './types/analytics.js';
 
 builder.queryType({});
 builder.mutationType({});
