@@ -70,7 +70,10 @@ export function confusionOf(results: readonly CaseOutcome[]): ConfusionRow[] {
   const table = new Map<string, ConfusionRow>();
   const row = (agent: string) => {
     let r = table.get(agent);
-    if (!r) table.set(agent, (r = { agent, truePositives: 0, falsePositives: 0, falseNegatives: 0 }));
+    if (!r) {
+      r = { agent, truePositives: 0, falsePositives: 0, falseNegatives: 0 };
+      table.set(agent, r);
+    }
     return r;
   };
   for (const { routing } of results) {

@@ -38,7 +38,7 @@ export function ExperimentResults(props: {
             </select>
           </label>
           {c && (
-            <div role="region" aria-label="Comparison">
+            <section aria-label="Comparison">
               <p>
                 Pass rate {c.passRateDelta >= 0 ? '+' : ''}
                 {(c.passRateDelta * 100).toFixed(1)} points · {c.improved.length} better · {c.regressed.length} worse ·{' '}
@@ -62,7 +62,7 @@ export function ExperimentResults(props: {
                   ))}
                 </ul>
               )}
-            </div>
+            </section>
           )}
         </div>
       )}
