@@ -135,4 +135,42 @@ describe('datasets and experiments', () => {
     expect(experiment.results[1]!.failures).toEqual(['turn 1: the reply does not contain "refund issued"']);
     expect(experiment.tokens).toBeGreaterThan(0);
   });
+
+  it('saves a conversation as a scenario (or its messages as routing cases), which then passes as an experiment', async () => {
+    const { conversations, runs } = t.app.services;
+    const { conversation } = await conversations.start({});
+    await runs.submit(conversation.id, 'do you have running shoes in size 10?', 'AUTO');
+    await runs.idle();
+    await runs.submit(conversation.id, 'what goes well with a blender?', 'AUTO');
+    await runs.idle();
+    const save = (asRoutingCases: boolean) =>
+      t.gql<{ saveConversationToDataset: { id: string } }>(
+        'mutation($c: ID!, $r: Boolean) { saveConversationToDataset(conversationId: $c, datasetName: "saved", asRoutingCases: $r) { id } }',
+        { c: conversation.id, r: asRoutingCases },
+      );
+    const first = await save(false);
+    expect(first.errors).toBeUndefined();
+    expect((await save(true)).data!.saveConversationToDataset.id).toBe(first.data!.saveConversationToDataset.id);
+    const dataset = await t.gql<{
+      dataset: {
+        cases: { kind: string; turns: number; case: { turns?: { user: string; expectAgents: string[] }[] } }[];
+      };
+    }>('query($id: ID!) { dataset(id: $id) { cases { kind turns case } } }', {
+      id: first.data!.saveConversationToDataset.id,
+    });
+    const cases = dataset.data!.dataset.cases;
+    expect(cases.map((c) => [c.kind, c.turns])).toEqual([
+      ['scenario', 2],
+      ['routing', 1],
+      ['routing', 1],
+    ]);
+    expect(cases[0]!.case.turns!.map((x) => x.user)).toEqual([
+      'do you have running shoes in size 10?',
+      'what goes well with a blender?',
+    ]);
+    expect(cases[0]!.case.turns![0]!.expectAgents).toEqual(['ProductExpertAgent']);
+    const experiment = await runExperiment(first.data!.saveConversationToDataset.id, 'SERVER');
+    expect(experiment.results.map((r) => r.failures)).toEqual([[], [], []]);
+    expect(experiment.passRate).toBe(1);
+  });
 });

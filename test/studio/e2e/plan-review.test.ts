@@ -79,5 +79,15 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): plan re
           (await h.t.gql<{ runs: { status: string }[] }>('{ runs(first: 1) { status } }')).data!.runs[0]!.status,
       )
       .toBe('COMPLETED');
+
+    // The conversation, kept as a scenario for experiments.
+    const save = page.getByRole('form', { name: 'Save to a dataset' });
+    await save.getByLabel('Dataset').fill('reviewed');
+    await save.getByRole('button', { name: 'Save as scenario' }).click();
+    await save.getByRole('status').getByText('Saved to reviewed').waitFor();
+    const saved = await h.t.gql<{ datasets: { name: string; cases: { kind: string; turns: number }[] }[] }>(
+      '{ datasets { name cases { kind turns } } }',
+    );
+    expect(saved.data!.datasets).toEqual([{ name: 'reviewed', cases: [{ kind: 'scenario', turns: 2 }] }]);
   });
 });

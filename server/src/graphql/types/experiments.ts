@@ -1,6 +1,8 @@
 import type { ConfusionRow, DatasetRow, ExperimentResultRow, ExperimentRow } from '../../db/schema/experiments.js';
 import { experimentStatuses } from '../../db/schema/experiments.js';
 import type { DatasetCase } from '../../domain/dataset.js';
+import { scenarioFromConversation } from '../../eval/conversation-case.js';
+import { toJsonl } from '../../eval/datasets.js';
 import type { CaseComparison } from '../../eval/experiments.js';
 import { builder } from '../builder.js';
 
@@ -174,6 +176,36 @@ builder.mutationFields((t) => ({
       description: t.arg.string(),
     },
     resolve: (_r, args, ctx) => ctx.services.datasets.importJsonl(args.name, args.jsonl, args.description ?? ''),
+  }),
+  saveConversationToDataset: t.field({
+    type: DatasetRef,
+    authScopes: { admin: true },
+    description:
+      'Adds a conversation to a dataset (created when no dataset has that name) as a scenario: each shopper message a turn expecting the agents its run used; `asRoutingCases` adds each message as a routing case instead.',
+    args: {
+      conversationId: t.arg.id({ required: true }),
+      datasetName: t.arg.string({ required: true }),
+      asRoutingCases: t.arg.boolean(),
+    },
+    resolve: async (_r, args, ctx) => {
+      const { datasets, eventStore, conversations } = ctx.services;
+      const conversation = await conversations.get(String(args.conversationId));
+      const events = await eventStore.list({ conversationId: conversation.id, types: ['MESSAGE', 'TASK_STARTED'] });
+      const scenario = scenarioFromConversation(
+        events,
+        conversation.title ?? `conversation ${conversation.id.slice(0, 8)}`,
+        conversation.customerId,
+      );
+      const cases: DatasetCase[] = args.asRoutingCases
+        ? scenario.turns.map((turn) => ({ kind: 'routing', utterance: turn.user, agents: turn.expectAgents ?? [] }))
+        : [scenario];
+      const existing = await datasets.byName(args.datasetName.trim());
+      if (existing) {
+        await datasets.addCases(existing.id, cases);
+        return existing;
+      }
+      return datasets.importJsonl(args.datasetName, toJsonl(cases));
+    },
   }),
   deleteDataset: t.field({
     type: DatasetRef,

@@ -8,6 +8,7 @@ import { useRouter } from '../shell/router.js';
 import { ChatPanel } from './chat-panel.js';
 import { ConversationQuery, SendMessageMutation, StartConversationMutation } from './playground-documents.js';
 import { modelFor, ProviderNote, useModelProvider } from './provider-note.js';
+import { SaveToDataset } from './save-to-dataset.js';
 import { useConversationEvents } from './use-conversation-events.js';
 import { readRunSwitch, useRunSwitch, writeRunSwitch } from './use-step-mode.js';
 
@@ -67,6 +68,7 @@ export function PlaygroundView() {
           </button>
         </form>
       </header>
+      {conversationId && <SaveToDataset key={`save-${conversationId}`} conversationId={conversationId} />}
       {start.error && (
         <div className="alert alert-error" role="alert">
           {toFormErrors(start.error).message}
