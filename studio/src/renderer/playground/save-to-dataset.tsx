@@ -33,9 +33,11 @@ export function SaveToDataset({ conversationId }: { conversationId: string }) {
         Save as scenario
       </button>
       {result.data && (
-        <a className="notice" role="status" href={`#/experiments/${result.data.saveConversationToDataset.id}`}>
-          Saved to {result.data.saveConversationToDataset.name}
-        </a>
+        <span className="notice" role="status">
+          <a href={`#/experiments/${result.data.saveConversationToDataset.id}`}>
+            Saved to {result.data.saveConversationToDataset.name}
+          </a>
+        </span>
       )}
       {result.error && (
         <span className="field-error" role="alert">
