@@ -48,19 +48,11 @@ export async function agentAnalytics(
   if (until.getTime() - since.getTime() > MAX_DAYS * 86_400_000)
     throw ValidationError.single('since', `a window of at most ${MAX_DAYS} days`);
   const window = [since.toISOString(), until.toISOString()];
-  const [agents, days] = await Promise.all([
+  // Three scans of the window, in parallel: the per-agent aggregates (no intermediate copy of the rows),
+  // containment (conversations an agent worked in, and which of them asked for a person), and the days.
+  const [agents, containment, days] = await Promise.all([
     database.query<Record<string, unknown>>(
-      `with ev as materialized (
-        select type, run_id, conversation_id, data,
-          case when type = 'HANDOFF' then data->>'from' else agent_name end as agent
-        from events
-        where created_at >= $1::timestamptz and created_at < $2::timestamptz and type in ${TYPES}),
-      humans as (select distinct conversation_id from ev where type = 'HUMAN_REQUESTED'),
-      worked as (select distinct agent, conversation_id from ev where type = 'TASK_STARTED'),
-      contained as (
-        select w.agent, count(*)::int as conversations, count(*) filter (where h.conversation_id is null)::int as contained
-        from worked w left join humans h using (conversation_id) group by w.agent)
-      select ev.agent,
+      `select case when type = 'HANDOFF' then data->>'from' else agent_name end as agent,
         count(distinct run_id) filter (where type in ('TASK_STARTED', 'PLAN'))::int as runs,
         count(*) filter (where type = 'TASK_STARTED')::int as tasks,
         count(*) filter (where type = 'HANDOFF')::int as handoffs,
@@ -72,13 +64,22 @@ export async function agentAnalytics(
         count(*) filter (where type = 'TOOL_CALL')::int as tool_calls,
         count(*) filter (where type = 'TOOL_CALL' and (data ? 'error' or data->>'refused' = 'true'))::int as tool_errors,
         count(*) filter (where type = 'PLAN')::int as plans,
-        count(*) filter (where type = 'PLAN' and data->>'source' = 'fallback')::int as plan_fallbacks,
-        coalesce(max(c.conversations), 0)::int as conversations,
-        coalesce(max(c.contained), 0)::int as contained
-      from ev left join contained c on c.agent = ev.agent
-      where ev.agent is not null and ev.agent <> 'KnowledgeRetriever' and type <> 'HUMAN_REQUESTED'
-      group by ev.agent
-      order by ev.agent`,
+        count(*) filter (where type = 'PLAN' and data->>'source' = 'fallback')::int as plan_fallbacks
+      from events
+      where created_at >= $1::timestamptz and created_at < $2::timestamptz
+        and type in ('TASK_STARTED', 'TASK_COMPLETED', 'HANDOFF', 'TOOL_CALL', 'MESSAGE', 'PLAN')
+      group by 1`,
+      window,
+    ),
+    database.query<Record<string, unknown>>(
+      `with worked as (
+        select distinct agent_name as agent, conversation_id from events
+        where created_at >= $1::timestamptz and created_at < $2::timestamptz and type = 'TASK_STARTED'),
+      humans as (
+        select distinct conversation_id from events
+        where created_at >= $1::timestamptz and created_at < $2::timestamptz and type = 'HUMAN_REQUESTED')
+      select w.agent, count(*)::int as conversations, count(*) filter (where h.conversation_id is null)::int as contained
+      from worked w left join humans h using (conversation_id) group by w.agent`,
       window,
     ),
     database.query<Record<string, unknown>>(
@@ -96,24 +97,28 @@ export async function agentAnalytics(
       window,
     ),
   ]);
+  const contained = new Map(containment.map((r) => [String(r.agent), r]));
   const n = (v: unknown) => Number(v ?? 0);
   const ms = (v: unknown) => (v == null ? null : Math.round(Number(v)));
   return {
-    agents: agents.map((r) => ({
-      agent: String(r.agent),
-      runs: n(r.runs),
-      tasks: n(r.tasks),
-      conversations: n(r.conversations),
-      contained: n(r.contained),
-      handoffs: n(r.handoffs),
-      latencyP50Ms: ms(r.p50),
-      latencyP95Ms: ms(r.p95),
-      tokens: n(r.tokens),
-      toolCalls: n(r.tool_calls),
-      toolErrors: n(r.tool_errors),
-      plans: n(r.plans),
-      planFallbacks: n(r.plan_fallbacks),
-    })),
+    agents: agents
+      .filter((r) => r.agent != null && r.agent !== 'KnowledgeRetriever')
+      .sort((a, b) => String(a.agent).localeCompare(String(b.agent)))
+      .map((r) => ({
+        agent: String(r.agent),
+        runs: n(r.runs),
+        tasks: n(r.tasks),
+        conversations: n(contained.get(String(r.agent))?.conversations),
+        contained: n(contained.get(String(r.agent))?.contained),
+        handoffs: n(r.handoffs),
+        latencyP50Ms: ms(r.p50),
+        latencyP95Ms: ms(r.p95),
+        tokens: n(r.tokens),
+        toolCalls: n(r.tool_calls),
+        toolErrors: n(r.tool_errors),
+        plans: n(r.plans),
+        planFallbacks: n(r.plan_fallbacks),
+      })),
     days: days.map((r) => ({
       day: String(r.day),
       runs: n(r.runs),
