@@ -23,6 +23,8 @@ import { RunRepository } from './db/run-repository.js';
 import { createDemoHandler } from './demo-handler.js';
 import { AgentAssist } from './desk/agent-assist.js';
 import { DeskService } from './desk/desk-service.js';
+import { Datasets } from './eval/datasets.js';
+import { Experiments } from './eval/experiments.js';
 import { coalesceFrames } from './graphql/coalesce-frames.js';
 import { authInfo, type GraphQLContext, principalRefusalError, resolvePrincipal } from './graphql/context.js';
 import { maskError } from './graphql/errors.js';
@@ -203,6 +205,18 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     { db: database.db, logger, onConversationsDeleted },
     { days: config.retention.days, sweepMs: config.retention.sweepMs },
   );
+  const datasets = new Datasets(database.db);
+  const experiments = new Experiments({
+    db: database.db,
+    datasets,
+    agents,
+    settings,
+    models,
+    logger,
+    conversations,
+    runs,
+    eventStore,
+  });
   const services: Services = {
     config,
     database,
@@ -229,6 +243,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     webhooks,
     customerData,
     retention,
+    datasets,
+    experiments,
   };
 
   await seedWorkspace(services);
@@ -364,6 +380,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     async stop() {
       desk.stop();
       await webhooks.stop();
+      await experiments.idle();
       await services.runs.stop();
       rateLimits.stop();
       retention.stop();

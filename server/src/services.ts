@@ -12,6 +12,8 @@ import type { EventBus } from './db/event-bus.js';
 import type { EventStore } from './db/event-store.js';
 import type { RunRepository } from './db/run-repository.js';
 import type { DeskService } from './desk/desk-service.js';
+import type { Datasets } from './eval/datasets.js';
+import type { Experiments } from './eval/experiments.js';
 import type { EmailSender } from './identity/email-sender.js';
 import type { VerificationCodes } from './identity/verification-codes.js';
 import type { Logger } from './logger.js';
@@ -62,4 +64,7 @@ export interface Services {
   customerData: CustomerData;
   /** Purges ended conversations after RETENTION_DAYS (off without it). */
   retention: RetentionSweeper;
+  /** Evaluation: datasets of cases, and experiments that run them against the cards. */
+  datasets: Datasets;
+  experiments: Experiments;
 }

@@ -11,9 +11,15 @@ export class PacedModel implements ModelProvider {
   readonly ruleBased = true;
   private readonly inner = createOfflineModelProvider();
 
-  constructor(private readonly msPerDelta = 20) {}
+  /** `plannerDelayMs`: the planner thinks this long first, so a test can act while a run is planning. */
+  constructor(
+    private readonly msPerDelta = 20,
+    private readonly options: { plannerDelayMs?: number } = {},
+  ) {}
 
   async complete(request: ModelRequest): Promise<ModelResponse> {
+    if (request.agentName === 'PlannerAgent' && this.options.plannerDelayMs)
+      await new Promise((r) => setTimeout(r, this.options.plannerDelayMs));
     const deltas: string[] = [];
     const response = await this.inner.complete({ ...request, onDelta: (d: string) => deltas.push(d) });
     for (const delta of deltas) {

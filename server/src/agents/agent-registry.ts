@@ -4,6 +4,7 @@ import { type AgentCardRow, agentCards } from '../db/schema/agents.js';
 import { type AgentCard, type AgentCardInput, agentCardInputSchema } from '../domain/agent-card.js';
 import { ConflictError, issuesFromStandard, NotFoundError, ValidationError } from '../errors.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
+import { cardInput, cardVersions } from './card-versions.js';
 
 export interface AgentRegistryOptions {
   db: Db;
@@ -14,7 +15,10 @@ export interface AgentRegistryOptions {
   onChange?: () => void;
 }
 
-/** The registry of agent cards: validated CRUD, and a cached read path for the planner. */
+/**
+ * The registry of agent cards: validated CRUD, and a cached read path for the planner. Every save
+ * records a version (card-versions.ts) in its own transaction, with who saved it.
+ */
 export class AgentRegistry {
   private cache?: Promise<AgentCard[]>;
   private readonly schema;
@@ -51,23 +55,33 @@ export class AgentRegistry {
     this.cache = undefined;
   }
 
-  async create(input: unknown): Promise<AgentCard> {
+  async create(input: unknown, author = 'unknown'): Promise<AgentCard> {
     const card = this.parse(input, 'input');
     await this.checkReferences(card, 'input');
     if (await this.get(card.name))
       throw ValidationError.single('input.name', `an agent named "${card.name}" already exists`);
     try {
-      const [row] = await this.options.db.insert(agentCards).values(card).returning();
-      return this.changed(rowToCard(row!));
+      const created = await this.options.db.transaction(async (tx) => {
+        const [row] = await tx.insert(agentCards).values(card).returning();
+        const saved = rowToCard(row!);
+        await cardVersions.record(tx, saved, author, 'created');
+        return saved;
+      });
+      return this.changed(created);
     } catch (err) {
       throw uniqueViolation(err, card.name) ?? err;
     }
   }
 
   /** Applies a partial update. With `expectedVersion`, a concurrent edit is refused instead of overwritten. */
-  async update(name: string, patch: Record<string, unknown>, expectedVersion?: number): Promise<AgentCard> {
+  async update(
+    name: string,
+    patch: Record<string, unknown>,
+    expectedVersion?: number,
+    by: { author?: string; note?: string } = {},
+  ): Promise<AgentCard> {
     const current = await this.require(name);
-    const { id: _i, builtin: _b, version: _v, createdAt: _c, updatedAt: _u, ...base } = current;
+    const base = cardInput(current);
     const merged = Object.fromEntries(
       Object.entries({ ...base, ...patch }).filter(([, v]) => v !== undefined && v !== null),
     );
@@ -87,8 +101,13 @@ export class AgentRegistry {
           .set({ ...card, version: sql`${agentCards.version} + 1`, updatedAt: new Date() })
           .where(where)
           .returning();
-        if (!row) throw new ConflictError(`${name} was changed by someone else; reload and try again`);
+        if (!row)
+          throw new ConflictError(`${name} was changed by someone else since you opened it`, {
+            details: { field: 'expectedVersion', currentVersion: current.version },
+          });
         if (card.name !== current.name) await renameReferences(tx, current.name, card.name);
+        await cardVersions.record(tx, current, 'before history');
+        await cardVersions.record(tx, rowToCard(row), by.author ?? 'unknown', by.note);
         return row;
       });
       return this.changed(rowToCard(updated));
@@ -97,14 +116,41 @@ export class AgentRegistry {
     }
   }
 
-  async setEnabled(name: string, enabled: boolean): Promise<AgentCard> {
+  async setEnabled(name: string, enabled: boolean, author = 'unknown'): Promise<AgentCard> {
     const current = await this.require(name);
-    const [row] = await this.options.db
-      .update(agentCards)
-      .set({ enabled, version: sql`${agentCards.version} + 1`, updatedAt: new Date() })
-      .where(eq(agentCards.id, current.id))
-      .returning();
-    return this.changed(rowToCard(row!));
+    const saved = await this.options.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(agentCards)
+        .set({ enabled, version: sql`${agentCards.version} + 1`, updatedAt: new Date() })
+        .where(eq(agentCards.id, current.id))
+        .returning();
+      await cardVersions.record(tx, current, 'before history');
+      await cardVersions.record(tx, rowToCard(row!), author, enabled ? 'enabled' : 'disabled');
+      return rowToCard(row!);
+    });
+    return this.changed(saved);
+  }
+
+  /**
+   * Restores an earlier version's fields as a new version (the name stays: a rollback never renames).
+   * With `expectedVersion`, a concurrent edit is refused.
+   */
+  async rollback(name: string, version: number, author: string, expectedVersion?: number): Promise<AgentCard> {
+    const current = await this.require(name);
+    const old = await cardVersions.get(this.options.db, current.id, version);
+    if (!old) throw ValidationError.single('version', `${name} has no version ${version}`);
+    const { name: _n, ...fields } = old.card;
+    // Hand-off targets deleted since are dropped rather than failing the rollback.
+    const names = new Set((await this.list()).map((c) => c.name));
+    return this.update(name, { ...fields, handoffs: fields.handoffs.filter((h) => names.has(h)) }, expectedVersion, {
+      author,
+      note: `rolled back to v${version}`,
+    });
+  }
+
+  /** The cards that may hand off to this one (a deletion removes those hand-offs). */
+  async handoffFrom(name: string): Promise<string[]> {
+    return (await this.list()).filter((c) => c.handoffs.includes(name)).map((c) => c.name);
   }
 
   /** Deletes a card and removes it from other cards' hand-offs, in one transaction. */
@@ -125,11 +171,15 @@ export class AgentRegistry {
 
   /** Inserts cards that are missing (used by the seed). */
   async ensure(cards: AgentCardInput[], builtin = true): Promise<number> {
-    const rows = await this.options.db
-      .insert(agentCards)
-      .values(cards.map((c) => ({ ...c, builtin })))
-      .onConflictDoNothing({ target: agentCards.name })
-      .returning({ id: agentCards.id });
+    const rows = await this.options.db.transaction(async (tx) => {
+      const inserted = await tx
+        .insert(agentCards)
+        .values(cards.map((c) => ({ ...c, builtin })))
+        .onConflictDoNothing({ target: agentCards.name })
+        .returning();
+      for (const row of inserted) await cardVersions.record(tx, rowToCard(row), 'seed');
+      return inserted;
+    });
     if (rows.length) this.changed(undefined);
     return rows.length;
   }

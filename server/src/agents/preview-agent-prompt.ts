@@ -1,15 +1,20 @@
 import { ChatState } from '../chat/chat-state.js';
 import { loadChatState, loadTranscriptEvents } from '../chat/chat-state-loader.js';
+import type { AgentCard } from '../domain/agent-card.js';
 import type { Services } from '../services.js';
 import { AgentFactory } from './agent-factory.js';
 
-/** The system prompt and tool specs an agent would get: the same code path a run uses. */
+/**
+ * The system prompt and tool specs an agent would get: the same code path a run uses. `card` previews
+ * another state of the card (an earlier version).
+ */
 export async function previewAgentPrompt(
   services: Pick<Services, 'database' | 'settings' | 'agents' | 'conversations' | 'customerSessions' | 'tools'>,
   name: string,
   conversationId?: string,
+  card?: AgentCard,
 ) {
-  const card = await services.agents.require(name);
+  card ??= await services.agents.require(name);
   const state = conversationId
     ? await loadChatState(services, {
         conversationId,

@@ -27,6 +27,8 @@ export interface RunStart {
   mode: 'AUTO' | 'STEP';
   /** Tasks that may start before pausing: Infinity in AUTO mode and after continueRun. */
   budget: number;
+  /** True once a designer asked the run to pause (pauseRun, or a plan review): no new task starts. */
+  pauseRequested?: () => boolean;
   /** RUN_STARTED is stored already (the run's claim wrote it). */
   started?: boolean;
   /** This owner took the run over after its previous owner died: RUN_RESUMED is recorded first. */
@@ -79,7 +81,9 @@ export class ChatOrchestrator {
     // A verification code the shopper typed is checked in code, before any model sees the turn.
     if (!resume && this.deps.typedCodes && typedCode(ctx.state.userMessage)) {
       if (!start.started)
-        await ctx.append([{ ...this.base(ctx), type: 'RUN_STARTED', data: { mode: start.mode } }], { status: 'RUNNING' });
+        await ctx.append([{ ...this.base(ctx), type: 'RUN_STARTED', data: { mode: start.mode } }], {
+          status: 'RUNNING',
+        });
       start = { ...start, started: true };
       const refused = await checkTypedCode(ctx, this.deps.typedCodes);
       if (refused) return this.finish(ctx, refused, began);
@@ -97,6 +101,7 @@ export class ChatOrchestrator {
       completed: new Set(resume?.outputs.map((o) => o.taskId)),
       budget: start.budget,
       sequential: start.mode === 'STEP',
+      pauseRequested: start.pauseRequested,
       signal: ctx.signal,
       isTaskFailure: runner.isTaskFailure,
       runTask: runner.run,
@@ -110,8 +115,8 @@ export class ChatOrchestrator {
       this.resume(ctx, resume);
       for (const task of deliveryOrder(resume.plan.tasks)) scheduler.add(task);
     } else {
-      // Step mode shows the whole plan before anything runs, so that it can be edited.
-      const pipelined = start.mode === 'AUTO';
+      // Step mode and a plan review show the whole plan before anything runs, so that it can be edited.
+      const pipelined = start.mode === 'AUTO' && !start.pauseRequested?.();
       // Resumed mid-stream: the tasks that had started stand (they run again only if they had not finished).
       if (resume) this.resume(ctx, resume);
       for (const task of resume?.plan.tasks ?? []) scheduler.add(task);

@@ -16,6 +16,7 @@ import { DeltaBuffer } from './delta-buffer.js';
 import { EventBatcher } from './event-batcher.js';
 import { type EventLog, transientEvent } from './event-log.js';
 import { KnowledgeRetriever } from './knowledge-retriever.js';
+import { PauseGate } from './pause-gate.js';
 import { PlannerAgent } from './planner-agent.js';
 import type { RunContext } from './run-context.js';
 import { ReplayedToolCalls, resumePoint } from './run-resume.js';
@@ -57,7 +58,7 @@ export class RunExecutor {
     this.retriever = new KnowledgeRetriever(deps.tools);
   }
 
-  async execute(run: ClaimedRun, controller: AbortController): Promise<void> {
+  async execute(run: ClaimedRun, controller: AbortController, pause = new PauseGate()): Promise<void> {
     const { deps } = this;
     const log = deps.logger.child({ runId: run.id, conversationId: run.conversationId });
     log.debug({ mode: run.mode, resumed: run.resumed }, 'run started');
@@ -83,7 +84,12 @@ export class RunExecutor {
       );
       const start: RunStart = {
         mode: run.mode,
-        budget: run.mode === 'AUTO' || run.stepBudget < 0 ? Number.POSITIVE_INFINITY : run.stepBudget,
+        // A fresh AUTO run has budget 0 and runs to the end; an AUTO run paused on request and stepped has 1.
+        budget:
+          run.stepBudget < 0 || (run.mode === 'AUTO' && run.stepBudget === 0)
+            ? Number.POSITIVE_INFINITY
+            : run.stepBudget,
+        pauseRequested: () => pause.requested,
         resume: run.plan
           ? resumePoint(run, history, (await deps.eventStore.list({ runId: run.id, types: ['PLAN'] })).length > 0)
           : undefined,

@@ -3,6 +3,7 @@ import { ConflictError, RunCancelledError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ConversationService, Run } from './conversation-service.js';
 import type { EventLog } from './event-log.js';
+import { PauseGate } from './pause-gate.js';
 import { PrincipalSlots } from './principal-slots.js';
 import type { RunExecutor } from './run-executor.js';
 import { ShutdownSignal } from './run-executor.js';
@@ -37,7 +38,7 @@ export class RunManager {
   readonly ownerId: string;
   private readonly leaseMs: number;
   private readonly sweepMs: number;
-  private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly active = new Map<string, { controller: AbortController; pause: PauseGate; done: Promise<void> }>();
   private readonly slots: PrincipalSlots;
   /** Messages being stored, per principal (same bound as runs). */
   private readonly intake: PrincipalSlots;
@@ -77,15 +78,17 @@ export class RunManager {
 
   /**
    * sendMessage: applies the double-texting policy, stores the message and run, and starts it once
-   * `principal` (who sent it, see runPrincipal) has a free slot.
+   * `principal` (who sent it, see runPrincipal) has a free slot. With `reviewPlan`, an AUTO run pauses
+   * once its plan is made, for the designer to review it.
    */
   async submit(
     conversationId: string,
     text: string,
     mode: 'AUTO' | 'STEP',
-    principal = `conversation:${conversationId}`,
+    options: { principal?: string; reviewPlan?: boolean } = {},
   ): Promise<Run> {
     const { conversations, settings } = this.deps;
+    const principal = options.principal ?? `conversation:${conversationId}`;
     // A principal's messages are stored one batch at a time too: a burst from one key waits its turn
     // here instead of filling the database's queue ahead of everyone else's statements.
     const sent = await this.intake.run(principal, new AbortController().signal, async () => {
@@ -105,6 +108,8 @@ export class RunManager {
         claimFor: this.stopped ? undefined : this.lease,
       });
     });
+    // Stored too, so the request outlives this process (a run resumed elsewhere still pauses).
+    if (options.reviewPlan) await this.deps.runs.requestPause(sent.run.id);
     if (sent.run.status === 'RUNNING')
       this.executeClaimed(
         {
@@ -116,6 +121,7 @@ export class RunManager {
           resumed: false,
         },
         principal,
+        new PauseGate(options.reviewPlan),
       );
     else void this.startNext(conversationId, principal);
     return sent.run;
@@ -138,6 +144,24 @@ export class RunManager {
       );
     }
     void this.startNext(row.conversationId);
+    return row;
+  }
+
+  /**
+   * Pauses a PENDING or RUNNING run at its next task boundary: after planning when it has no plan yet,
+   * else before its next tasks start (tasks in flight finish). Its owner notices at once when that is
+   * this process, else at its next lease renewal. A paused run stays paused.
+   */
+  async pause(runId: string): Promise<Run> {
+    const row = await this.deps.runs.requestPause(runId);
+    if (!row) {
+      const run = await this.deps.conversations.getRun(runId);
+      if (run.status === 'PAUSED') return run;
+      throw new ConflictError(`This run has ended (${run.status.toLowerCase()}); there is nothing to pause`, {
+        details: { field: 'id', status: run.status },
+      });
+    }
+    this.active.get(runId)?.pause.request();
     return row;
   }
 
@@ -188,7 +212,7 @@ export class RunManager {
     const run = await this.deps.runs.claim(runId, this.lease);
     if (!run) return false;
     if (run.started) this.deps.events.publish([run.started]);
-    this.executeClaimed(run, principal ?? `conversation:${run.conversationId}`);
+    this.executeClaimed(run, principal ?? `conversation:${run.conversationId}`, new PauseGate(run.pauseRequested));
     return true;
   }
 
@@ -196,15 +220,15 @@ export class RunManager {
    * Executes a run this process holds the lease of, in the background, once its principal has a free
    * slot. Waiting, it stays leased here (renewed like any run in flight), so no other replica takes it.
    */
-  private executeClaimed(run: ClaimedRun, principal: string): void {
+  private executeClaimed(run: ClaimedRun, principal: string, pause: PauseGate): void {
     const controller = new AbortController();
     const done = this.slots
-      .run(principal, controller.signal, () => this.deps.executor.execute(run, controller))
+      .run(principal, controller.signal, () => this.deps.executor.execute(run, controller, pause))
       .finally(() => {
         this.active.delete(run.id);
         void this.startNext(run.conversationId, principal);
       });
-    this.active.set(run.id, { controller, done });
+    this.active.set(run.id, { controller, pause, done });
   }
 
   /** Renews leases of runs in flight here; a run cancelled elsewhere is aborted. */
@@ -213,9 +237,12 @@ export class RunManager {
     if (!ids.length || this.stopped) return;
     try {
       const rows = await this.deps.runs.renewLeases(ids, this.lease);
-      for (const row of rows)
+      for (const row of rows) {
         if (row.status === 'CANCELLED')
           this.active.get(row.id)?.controller.abort(new RunCancelledError('cancelled by request'));
+        // pauseRun on another replica.
+        else if (row.pauseRequested) this.active.get(row.id)?.pause.request();
+      }
       // A run whose lease another process took over (this one could not renew in time) stops here.
       const renewed = new Set(rows.map((r) => r.id));
       for (const id of ids)

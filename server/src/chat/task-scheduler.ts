@@ -7,6 +7,8 @@ export interface SchedulerOptions {
   budget: number;
   /** Step mode runs one task at a time, in the order tasks were added. */
   sequential: boolean;
+  /** True once the run should pause: tasks in flight finish, no new task starts. */
+  pauseRequested?: () => boolean;
   /** Called with every group of tasks that start together, in order, before any of them runs. */
   onStart?: (tasks: PlanTask[]) => Promise<void>;
   runTask: (task: PlanTask) => Promise<void>;
@@ -104,7 +106,7 @@ export class TaskScheduler {
       const candidates = this.ready();
       const startable = (options.sequential ? (this.running.size ? [] : candidates.slice(0, 1)) : candidates).slice(
         0,
-        Math.max(0, this.budget),
+        options.pauseRequested?.() ? 0 : Math.max(0, this.budget),
       );
       this.budget -= startable.length;
       if (startable.length && options.onStart) {

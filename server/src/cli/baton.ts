@@ -16,7 +16,10 @@ const commands: Record<string, { load: () => Promise<Command>; help: string }> =
     help: 'tools list | tools call <server.tool> --args <json> [--as-user <id>]',
   },
   store: { load: () => import('./store-command.js'), help: 'store reset | store export <dir>' },
-  eval: { load: () => import('./eval-command.js'), help: 'eval routing <file.jsonl>' },
+  eval: {
+    load: () => import('./eval-command.js'),
+    help: 'eval routing <file.jsonl> | eval dataset <file.jsonl> [--threshold 0.8]',
+  },
   keys: {
     load: () => import('./keys-command.js'),
     help: 'keys create <name> [--role integrator|admin] | keys list | keys revoke <id>',

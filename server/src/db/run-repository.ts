@@ -239,12 +239,29 @@ export class RunRepository {
   }
 
   /** Extends the leases of these runs held by `owner`; returns the ones still held, with their status. */
-  async renewLeases(ids: readonly string[], lease: Lease): Promise<{ id: string; status: RunStatus }[]> {
-    return this.database.query(
+  async renewLeases(
+    ids: readonly string[],
+    lease: Lease,
+  ): Promise<{ id: string; status: RunStatus; pauseRequested: boolean }[]> {
+    const rows = await this.database.query<{ id: string; status: RunStatus; pause_requested: boolean }>(
       `update runs set lease_expires_at = now() + ($3::int * interval '1 millisecond')
-      where id = any($1::text::uuid[]) and lease_owner = $2::text returning id, status`,
+      where id = any($1::text::uuid[]) and lease_owner = $2::text returning id, status, pause_requested`,
       [`{${ids.join(',')}}`, lease.owner, lease.leaseMs],
     );
+    return rows.map((r) => ({ id: r.id, status: r.status, pauseRequested: r.pause_requested === true }));
+  }
+
+  /**
+   * Asks a PENDING or RUNNING run to pause at its next task boundary; undefined when it is neither.
+   * Its owner sees the flag at once (same process) or at its next lease renewal; pausing clears it.
+   */
+  async requestPause(runId: string): Promise<RunRow | undefined> {
+    const [row] = await this.database.query(
+      `update runs set pause_requested = true, updated_at = now()
+      where id = $1::uuid and status in ('PENDING', 'RUNNING') returning *`,
+      [runId],
+    );
+    return row ? rawToRun(row) : undefined;
   }
 
   /**
@@ -280,7 +297,7 @@ export class RunRepository {
   async unpause(runId: string, budget: number): Promise<RunRow | undefined> {
     const [row] = await this.database.query(
       `update runs set step_budget = $2::int, status = 'PENDING', lease_owner = null, lease_expires_at = null,
-        updated_at = now()
+        pause_requested = false, updated_at = now()
       where id = $1::uuid and status = 'PAUSED' returning *`,
       [runId, budget],
     );
@@ -362,6 +379,7 @@ function conversationLock(conversationId: string): string {
 function runUpdate(run: RunPatch, params: SqlParams): string {
   const sets = ['updated_at = now()'];
   if (run.status) sets.push(`status = ${params.add(run.status, 'text')}`);
+  if (run.status === 'PAUSED') sets.push('pause_requested = false');
   if (run.plan !== undefined) sets.push(`plan = ${params.add(JSON.stringify(run.plan), 'text')}::jsonb`);
   if (run.completedTaskIds)
     sets.push(`completed_task_ids = ${params.add(JSON.stringify(run.completedTaskIds), 'text')}::jsonb`);

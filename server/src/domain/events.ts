@@ -52,6 +52,9 @@ export const eventDataSchemas = {
     /** Tasks that started while the plan was still streaming, in the order they started. */
     streamedTaskIds: z.array(z.string()).optional(),
     edit: jsonValue.optional(),
+    /** Who made an edit (an API key's name, or the studio without auth), and why. */
+    editedBy: z.string().optional(),
+    editReason: z.string().optional(),
     usage: usageSchema.optional(),
   }),
   TASK_STARTED: z.object({ statusMessage: z.string(), instruction: z.string() }),

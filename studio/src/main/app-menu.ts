@@ -8,9 +8,11 @@ const viewItems: { view: StudioView; label: string }[] = [
   { view: 'feed', label: 'Live feed' },
   { view: 'settings', label: 'Settings' },
   { view: 'desk', label: 'Desk' },
+  { view: 'experiments', label: 'Experiments' },
+  { view: 'analytics', label: 'Analytics' },
 ];
 
-/** The application menu: standard roles plus Go, which switches views with Cmd/Ctrl+1…6. */
+/** The application menu: standard roles plus Go, which switches views with Cmd/Ctrl+1…8. */
 export function buildMenuTemplate(options: {
   platform: NodeJS.Platform;
   navigate: (view: StudioView) => void;

@@ -1,7 +1,9 @@
 import { useEffect } from 'react';
 import { AgentsView } from './agents/agents-view.js';
+import { AnalyticsView } from './analytics/analytics-view.js';
 import { ConnectionProvider } from './connection/connection-context.js';
 import { DeskView } from './desk/desk-view.js';
+import { ExperimentsView } from './experiments/experiments-view.js';
 import { LiveFeedView } from './feed/live-feed-view.js';
 import { PlaygroundView } from './playground/playground-view.js';
 import { RunsView } from './runs/runs-view.js';
@@ -36,6 +38,10 @@ function Shell() {
           <LiveFeedView />
         ) : view === 'settings' ? (
           <SettingsView />
+        ) : view === 'experiments' ? (
+          <ExperimentsView />
+        ) : view === 'analytics' ? (
+          <AnalyticsView />
         ) : view === 'desk' ? (
           <DeskView />
         ) : (

@@ -1,5 +1,14 @@
 /** The studio's views; the menu navigates to them and the renderer routes by them. */
-export const studioViews = ['agents', 'playground', 'runs', 'feed', 'settings', 'desk'] as const;
+export const studioViews = [
+  'agents',
+  'playground',
+  'runs',
+  'feed',
+  'settings',
+  'desk',
+  'experiments',
+  'analytics',
+] as const;
 export type StudioView = (typeof studioViews)[number];
 
 /** A saved server connection as the renderer sees it: the API key never leaves main except for the active one. */

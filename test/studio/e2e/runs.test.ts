@@ -54,7 +54,8 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): step mo
     // Reassign t2 while paused.
     await controls.getByLabel('Agent for t2').selectOption('ProductExpertAgent');
     await controls.getByRole('button', { name: 'Apply edit' }).click();
-    const table = page.getByRole('table');
+    // The plan's table (an edit adds the plan versions' diff table below it).
+    const table = page.getByRole('table').first();
     await expect.poll(() => table.locator('tr', { hasText: 't2' }).textContent()).toContain('ProductExpertAgent');
     await page.getByText('Source: edit').waitFor();
     // The designer is told that the offline provider answers, and that it is no language model.

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { buildMenuTemplate } from '../../../studio/src/main/app-menu.js';
 
 describe('application menu', () => {
-  it('has a Go menu that switches views with Cmd/Ctrl+1…6', () => {
+  it('has a Go menu that switches views with Cmd/Ctrl+1…8', () => {
     const navigate = vi.fn();
     const template = buildMenuTemplate({ platform: 'linux', navigate });
     const go = template.find((m) => m.label === 'Go')!;
@@ -15,6 +15,8 @@ describe('application menu', () => {
       ['Live feed', 'CmdOrCtrl+4'],
       ['Settings', 'CmdOrCtrl+5'],
       ['Desk', 'CmdOrCtrl+6'],
+      ['Experiments', 'CmdOrCtrl+7'],
+      ['Analytics', 'CmdOrCtrl+8'],
     ]);
     (items[3]!.click as () => void)();
     expect(navigate).toHaveBeenCalledWith('feed');

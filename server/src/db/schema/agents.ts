@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { boolean, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { ModelSettings } from '../../domain/agent-card.js';
+import { boolean, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { AgentCardInput, ModelSettings } from '../../domain/agent-card.js';
 
 export const agentCards = pgTable('agent_cards', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -20,3 +20,27 @@ export const agentCards = pgTable('agent_cards', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 export type AgentCardRow = typeof agentCards.$inferSelect;
+
+/** Every saved state of a card: one row per version, written in the transaction that saved it. */
+export const agentCardVersions = pgTable(
+  'agent_card_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    agentId: uuid('agent_id')
+      .notNull()
+      .references(() => agentCards.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    /** The card's fields as saved (AgentCardInput). */
+    card: jsonb('card').$type<AgentCardInput>().notNull(),
+    /** Who saved it: an API key's name, `seed`, or the studio without auth. */
+    author: text('author').notNull(),
+    /** Why, when the saver said (a rollback says which version it restored). */
+    note: text('note'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // Agent.versions (newest first) and Agent.versionDiff(from, to): a card's versions by number.
+    uniqueIndex('agent_card_versions_agent_version_idx').on(t.agentId, t.version),
+  ],
+);
+export type AgentCardVersionRow = typeof agentCardVersions.$inferSelect;

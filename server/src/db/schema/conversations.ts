@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { Plan } from '../../domain/plan.js';
 
 export const runStatuses = ['PENDING', 'RUNNING', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
@@ -48,6 +48,8 @@ export const runs = pgTable(
     completedTaskIds: jsonb('completed_task_ids').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     /** Step mode: how many tasks the designer has allowed past the next pause. */
     stepBudget: integer('step_budget').notNull().default(0),
+    /** A designer asked this run to pause at its next task boundary (after planning, or before the next wave). */
+    pauseRequested: boolean('pause_requested').notNull().default(false),
     error: text('error'),
     leaseOwner: text('lease_owner'),
     leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),

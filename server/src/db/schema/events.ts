@@ -48,6 +48,8 @@ export const events = pgTable(
     index('events_tx_id_idx').on(t.tx, t.id),
     // Feeds and reports filtered by type.
     index('events_type_id_idx').on(t.type, t.id),
+    // Analytics (agentAnalytics): the events of a time window.
+    index('events_created_at_idx').on(t.createdAt),
   ],
 );
 export type EventRow = typeof events.$inferSelect;

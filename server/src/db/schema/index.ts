@@ -4,6 +4,7 @@ export * from './conversations.js';
 export * from './customer-sessions.js';
 export * from './desk.js';
 export * from './events.js';
+export * from './experiments.js';
 export * from './identity.js';
 export * from './mcp-servers.js';
 export * from './privacy.js';

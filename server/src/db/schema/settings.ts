@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { BusinessHours } from '../../domain/business-hours.js';
-import { type Brand, defaultBrand, doubleTextingPolicies } from '../../domain/workspace-settings.js';
 import { identityPolicies } from '../../domain/identity.js';
+import { type Brand, defaultBrand, doubleTextingPolicies } from '../../domain/workspace-settings.js';
 
 /** One row (id = 1): the workspace's shared context for every agent. */
 export const workspaceSettings = pgTable('workspace_settings', {

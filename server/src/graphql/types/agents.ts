@@ -1,6 +1,7 @@
 import { previewAgentPrompt } from '../../agents/preview-agent-prompt.js';
 import type { AgentCard, ModelSettings } from '../../domain/agent-card.js';
 import { builder } from '../builder.js';
+import { editorName } from '../editor-name.js';
 
 export const ModelSettingsRef = builder.objectRef<ModelSettings>('ModelSettings').implement({
   description: 'Per-agent model settings; unset fields use the server defaults.',
@@ -83,22 +84,28 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { input: t.arg({ type: CreateAgentInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.agents.create({ ...clean(input), model: input.model ? clean(input.model) : undefined }),
+      ctx.services.agents.create(
+        { ...clean(input), model: input.model ? clean(input.model) : undefined },
+        editorName(ctx),
+      ),
   }),
   updateAgent: t.field({
     type: AgentRef,
     authScopes: { admin: true },
-    description: 'Updates the given fields. With expectedVersion, a concurrent edit fails with CONFLICT.',
+    description:
+      'Updates the given fields and records a new version (Agent.versions) with who saved it and the optional note. With expectedVersion, a concurrent edit fails with CONFLICT (`extensions.currentVersion`).',
     args: {
       name: t.arg.string({ required: true }),
       input: t.arg({ type: UpdateAgentInput, required: true }),
       expectedVersion: t.arg.int(),
+      note: t.arg.string(),
     },
-    resolve: (_root, { name, input, expectedVersion }, ctx) =>
+    resolve: (_root, { name, input, expectedVersion, note }, ctx) =>
       ctx.services.agents.update(
         name,
         { ...clean(input), ...(input.model ? { model: clean(input.model) } : {}) },
         expectedVersion ?? undefined,
+        { author: editorName(ctx), note: note?.trim() || undefined },
       ),
   }),
   deleteAgent: t.field({
@@ -112,7 +119,7 @@ builder.mutationFields((t) => ({
     type: AgentRef,
     authScopes: { admin: true },
     args: { name: t.arg.string({ required: true }), enabled: t.arg.boolean({ required: true }) },
-    resolve: (_root, { name, enabled }, ctx) => ctx.services.agents.setEnabled(name, enabled),
+    resolve: (_root, { name, enabled }, ctx) => ctx.services.agents.setEnabled(name, enabled, editorName(ctx)),
   }),
 }));
 

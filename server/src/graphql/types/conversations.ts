@@ -205,23 +205,24 @@ builder.mutationFields((t) => ({
       conversationId: t.arg.id({ required: true }),
       text: t.arg.string({ required: true }),
       mode: t.arg({ type: RunModeEnum }),
+      reviewPlan: t.arg.boolean({
+        description: 'Pause the run once its plan is made, for a designer to review and edit it (then continueRun).',
+      }),
     },
     authScopes: (_r, args) => ({ conversation: String(args.conversationId) }),
     resolve: async (_r, args, ctx) => {
-      if (args.mode === 'STEP' && !ctx.auth.isReader)
-        throw new ForbiddenError('Step mode is for designers: it needs an admin or integrator key');
+      if ((args.mode === 'STEP' || args.reviewPlan) && !ctx.auth.isReader)
+        throw new ForbiddenError('Step mode and plan review are for designers: they need an admin or integrator key');
       await ctx.services.rateLimits.checkMessage(ctx.auth.principal, String(args.conversationId));
       const conversationId = String(args.conversationId);
       if (ctx.services.desk.holds(conversationId)) {
         await ctx.services.desk.holdShopperMessage(conversationId, args.text);
         return null;
       }
-      return ctx.services.runs.submit(
-        conversationId,
-        args.text,
-        args.mode ?? 'AUTO',
-        runPrincipal(ctx.auth.principal, conversationId),
-      );
+      return ctx.services.runs.submit(conversationId, args.text, args.mode ?? 'AUTO', {
+        principal: runPrincipal(ctx.auth.principal, conversationId),
+        reviewPlan: args.reviewPlan ?? false,
+      });
     },
   }),
 }));

@@ -1,7 +1,5 @@
-import { z } from 'zod';
 import type { Run } from '../../chat/conversation-service.js';
 import { conversationStream } from '../../chat/event-stream.js';
-import { editPlan } from '../../chat/plan-editor.js';
 import { runModes, runStatuses } from '../../db/schema/conversations.js';
 import type { BatonEvent } from '../../domain/events.js';
 import type { PlanTask } from '../../domain/plan.js';
@@ -79,21 +77,13 @@ export const RunRef = builder.objectRef<Run>('Run').implement({
   }),
 });
 
-async function loadRun(ctx: GraphQLContext, id: string): Promise<Run> {
+/** A run the caller may see (its conversation), or a typed error. */
+export async function loadRun(ctx: GraphQLContext, id: string): Promise<Run> {
   const run = await ctx.services.conversations.getRun(id);
   if (!ctx.auth.canAccessConversation(run.conversationId))
     throw new ForbiddenError(`Not allowed: run ${id} belongs to another conversation`);
   return run;
 }
-
-const PlanEditInput = builder.inputType('PlanTaskEditInput', {
-  description: 'Changes to one pending task of a paused run.',
-  fields: (t) => ({
-    taskId: t.string({ required: true }),
-    agent: t.string(),
-    instruction: t.string(),
-  }),
-});
 
 builder.queryFields((t) => ({
   runs: t.field({
@@ -146,31 +136,6 @@ builder.mutationFields((t) => ({
     authScopes: { reader: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_r, args, ctx) => ctx.services.runs.continue((await loadRun(ctx, String(args.id))).id),
-  }),
-  editPlan: t.field({
-    type: RunRef,
-    description: "Edits a paused run's pending tasks (instruction, agent). The edit is recorded in a PLAN event.",
-    authScopes: { admin: true },
-    args: {
-      runId: t.arg.id({ required: true }),
-      edits: t.arg({ type: [PlanEditInput], required: true }),
-    },
-    resolve: async (_r, args, ctx) =>
-      editPlan(
-        {
-          database: ctx.services.database,
-          conversations: ctx.services.conversations,
-          agents: ctx.services.agents,
-          events: ctx.services.events,
-          maxInstructionLength: ctx.services.config.limits.maxInstructionLength,
-        },
-        (await loadRun(ctx, String(args.runId))).id,
-        args.edits.map((e) => ({
-          taskId: e.taskId,
-          agent: e.agent ?? undefined,
-          instruction: e.instruction ?? undefined,
-        })),
-      ),
   }),
 }));
 

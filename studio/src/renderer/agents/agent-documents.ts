@@ -90,3 +90,46 @@ export const AgentPromptQuery = graphql(`
     }
   }
 `);
+
+export const AgentQuery = graphql(
+  `
+  query Agent($name: String!) {
+    agent(name: $name) {
+      ...AgentFields
+      handoffFrom
+    }
+  }
+`,
+  [AgentFields],
+);
+
+export const AgentVersionsQuery = graphql(`
+  query AgentVersions($name: String!, $from: Int!, $to: Int) {
+    agent(name: $name) {
+      id
+      version
+      versions {
+        version
+        author
+        note
+        createdAt
+      }
+      versionDiff(from: $from, to: $to) {
+        field
+        before
+        after
+      }
+    }
+  }
+`);
+
+export const RollbackAgentMutation = graphql(
+  `
+  mutation RollbackAgent($name: String!, $version: Int!, $expectedVersion: Int) {
+    rollbackAgent(name: $name, version: $version, expectedVersion: $expectedVersion) {
+      ...AgentFields
+    }
+  }
+`,
+  [AgentFields],
+);

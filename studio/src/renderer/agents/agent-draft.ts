@@ -79,3 +79,28 @@ export function draftToInput(d: AgentDraft) {
 }
 
 export const sameDraft = (a: AgentDraft, b: AgentDraft) => JSON.stringify(a) === JSON.stringify(b);
+
+export type DraftField = keyof AgentDraft;
+
+/**
+ * A three-way merge of the editor's changes with a card someone else saved meanwhile: fields only one
+ * side changed take that side; fields both changed differently are conflicts, left at "mine" until chosen.
+ */
+export function mergeDrafts(base: AgentDraft, mine: AgentDraft, theirs: AgentDraft) {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const merged = { ...theirs } as Record<DraftField, unknown>;
+  const conflicts: DraftField[] = [];
+  for (const key of Object.keys(base) as DraftField[]) {
+    const minesChanged = !same(mine[key], base[key]);
+    const theirsChanged = !same(theirs[key], base[key]);
+    if (minesChanged) merged[key] = mine[key];
+    if (minesChanged && theirsChanged && !same(mine[key], theirs[key])) conflicts.push(key);
+  }
+  return { merged: merged as unknown as AgentDraft, conflicts };
+}
+
+/** A draft field as text, for showing both sides of a conflict. */
+export function draftFieldText(d: AgentDraft, key: DraftField): string {
+  const v = d[key];
+  return Array.isArray(v) ? v.join('\n') : String(v);
+}

@@ -1,13 +1,22 @@
 import { useState } from 'react';
-import { useMutation } from 'urql';
+import { useClient, useMutation } from 'urql';
 import { type FormErrors, fieldError, noErrors, toFormErrors } from '../graphql/field-errors.js';
 import { useRouter, useUnsavedChanges } from '../shell/router.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { Field } from '../ui/field.js';
 import { ListInput } from '../ui/list-input.js';
 import { Switch } from '../ui/switch.js';
-import { type AgentData, CreateAgentMutation, DeleteAgentMutation, UpdateAgentMutation } from './agent-documents.js';
-import { type AgentDraft, draftToInput, sameDraft } from './agent-draft.js';
+import { Tabs } from '../ui/tabs.js';
+import {
+  type AgentData,
+  AgentQuery,
+  CreateAgentMutation,
+  DeleteAgentMutation,
+  UpdateAgentMutation,
+} from './agent-documents.js';
+import { type AgentDraft, draftFromAgent, draftToInput, sameDraft } from './agent-draft.js';
+import { AgentHistory } from './agent-history.js';
+import { ConflictPanel } from './conflict-panel.js';
 import { HandoffPicker } from './handoff-picker.js';
 import { PromptPreview } from './prompt-preview.js';
 import type { ToolData } from './tool-documents.js';
@@ -31,6 +40,11 @@ export function AgentEditor(props: {
   const [errors, setErrors] = useState<FormErrors>(noErrors);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  // The saved card these edits start from: the opened one, or theirs after a reload or merge.
+  const [base, setBase] = useState(props.agent);
+  const [conflict, setConflict] = useState<AgentData | null>(null);
+  const [side, setSide] = useState<'prompt' | 'history'>('prompt');
+  const client = useClient();
   const [create, runCreate] = useMutation(CreateAgentMutation);
   const [update, runUpdate] = useMutation(UpdateAgentMutation);
   const [, runDelete] = useMutation(DeleteAgentMutation);
@@ -43,10 +57,14 @@ export function AgentEditor(props: {
   const save = async () => {
     setNotice(null);
     const input = draftToInput(draft);
-    const result = props.agent
-      ? await runUpdate({ name: props.agent.name, input, expectedVersion: props.agent.version })
+    const result = base
+      ? await runUpdate({ name: base.name, input, expectedVersion: base.version })
       : await runCreate({ input });
     if (result.error) {
+      if (base && result.error.graphQLErrors.some((e) => e.extensions.code === 'CONFLICT')) {
+        const current = await client.query(AgentQuery, { name: base.name }, { requestPolicy: 'network-only' });
+        if (current.data?.agent) return setConflict(current.data.agent);
+      }
       setErrors(toFormErrors(result.error));
       return;
     }
@@ -68,6 +86,14 @@ export function AgentEditor(props: {
   };
 
   const busy = create.fetching || update.fetching;
+  const handoffFrom = props.agent ? props.agents.filter((a) => a.handoffs.includes(props.agent!.name)) : [];
+  const takeTheirs = (theirs: AgentData, draftNow: AgentDraft) => {
+    setBase(theirs);
+    setSaved(draftFromAgent(theirs));
+    setDraft(draftNow);
+    setConflict(null);
+    setErrors(noErrors);
+  };
   return (
     <div className="page page-split">
       <header className="page-header">
@@ -113,6 +139,15 @@ export function AgentEditor(props: {
         </div>
       </header>
 
+      {conflict && (
+        <ConflictPanel
+          base={saved}
+          mine={draft}
+          theirs={conflict}
+          onReload={() => takeTheirs(conflict, draftFromAgent(conflict))}
+          onMerge={(merged) => takeTheirs(conflict, merged)}
+        />
+      )}
       <div className="split">
         <form
           id="agent-form"
@@ -258,9 +293,29 @@ export function AgentEditor(props: {
           </section>
         </form>
 
-        <aside className="side-panel scroll" aria-label="Prompt preview">
-          {props.agent ? (
-            <PromptPreview key={`${props.agent.name}@${props.agent.version}`} name={props.agent.name} stale={dirty} />
+        <aside className="side-panel scroll" aria-label={side === 'prompt' ? 'Prompt preview' : 'History'}>
+          {base ? (
+            <>
+              <Tabs<'prompt' | 'history'>
+                label="Card details"
+                tabs={[
+                  { id: 'prompt', label: 'Prompt preview' },
+                  { id: 'history', label: 'History', count: base.version },
+                ]}
+                selected={side}
+                onSelect={setSide}
+              />
+              {side === 'prompt' ? (
+                <PromptPreview key={`${base.name}@${base.version}`} name={base.name} stale={dirty} />
+              ) : (
+                <AgentHistory
+                  key={`${base.name}@${base.version}`}
+                  name={base.name}
+                  version={base.version}
+                  dirty={dirty}
+                />
+              )}
+            </>
           ) : (
             <div className="panel-empty">
               <h2>Prompt preview</h2>
@@ -279,6 +334,12 @@ export function AgentEditor(props: {
           onConfirm={() => void remove()}
         >
           The planner stops routing tasks to it. Past runs keep their history.
+          {handoffFrom.length > 0 && (
+            <p>
+              <strong>{handoffFrom.map((a) => a.name).join(', ')}</strong> {handoffFrom.length === 1 ? 'hands' : 'hand'}{' '}
+              off to it: deleting it removes {handoffFrom.length === 1 ? 'that hand-off' : 'those hand-offs'}.
+            </p>
+          )}
         </ConfirmDialog>
       )}
     </div>

@@ -9,7 +9,9 @@ import { Tabs } from '../ui/tabs.js';
 import { ChatStatePanel } from './chat-state-panel.js';
 import { EventTimeline } from './event-timeline.js';
 import { HandoffList } from './handoff-list.js';
+import { PauseButton } from './pause-button.js';
 import { PlanDag } from './plan-dag.js';
+import { PlanVersions } from './plan-versions.js';
 import { StepControls } from './step-controls.js';
 import { ToolCalls } from './tool-calls.js';
 
@@ -58,6 +60,7 @@ export function RunInspector(props: {
           </span>
         )}
         <span className="spacer" />
+        {run.state === 'running' && <PauseButton runId={run.runId} />}
         <span className="muted">{duration !== null ? formatDuration(duration) : `${runEvents.length} events`}</span>
       </header>
       {run.question && <p className="inspector-question">“{run.question}”</p>}
@@ -123,6 +126,7 @@ export function RunInspector(props: {
                   ))}
                 </tbody>
               </table>
+              <PlanVersions key={run.planVersions} runId={run.runId} count={run.planVersions} />
             </div>
           ) : (
             <EmptyState title="Planning…" />

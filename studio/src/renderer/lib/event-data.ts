@@ -32,6 +32,8 @@ export interface EventDataByType {
     fallbackReason?: string;
     errors?: string[];
     edit?: unknown;
+    editedBy?: string;
+    editReason?: string;
     usage?: Usage;
   };
   TASK_STARTED: { statusMessage: string; instruction: string };

@@ -16,6 +16,9 @@ export function ChatPanel(props: {
   sending: boolean;
   step: boolean;
   onStepChange(on: boolean): void;
+  /** AUTO runs pause once planned, for the plan to be reviewed (step mode pauses anyway). */
+  review: boolean;
+  onReviewChange(on: boolean): void;
 }) {
   const [text, setText] = useState('');
   const turns = conversationTurns(props.events);
@@ -110,6 +113,13 @@ export function ChatPanel(props: {
         />
         <div className="composer-bar">
           <Switch label="Step mode" showLabel checked={props.step} onChange={props.onStepChange} />
+          <Switch
+            label="Review plan"
+            showLabel
+            checked={props.review && !props.step}
+            disabled={props.step}
+            onChange={props.onReviewChange}
+          />
           <button type="submit" className="btn btn-primary" disabled={props.sending || !text.trim()}>
             {props.sending ? 'Sending…' : 'Send'}
           </button>

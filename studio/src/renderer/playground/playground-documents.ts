@@ -13,8 +13,8 @@ export const StartConversationMutation = graphql(`
 `);
 
 export const SendMessageMutation = graphql(`
-  mutation SendMessage($conversationId: ID!, $text: String!, $mode: RunMode) {
-    sendMessage(conversationId: $conversationId, text: $text, mode: $mode) {
+  mutation SendMessage($conversationId: ID!, $text: String!, $mode: RunMode, $reviewPlan: Boolean) {
+    sendMessage(conversationId: $conversationId, text: $text, mode: $mode, reviewPlan: $reviewPlan) {
       id
       status
       mode
@@ -72,10 +72,46 @@ export const CancelRunMutation = graphql(`
 `);
 
 export const EditPlanMutation = graphql(`
-  mutation EditPlan($runId: ID!, $edits: [PlanTaskEditInput!]!) {
-    editPlan(runId: $runId, edits: $edits) {
+  mutation EditPlan($runId: ID!, $edits: [PlanTaskEditInput!], $add: [PlanTaskAddInput!], $reason: String) {
+    editPlan(runId: $runId, edits: $edits, add: $add, reason: $reason) {
       id
       status
+    }
+  }
+`);
+
+export const PauseRunMutation = graphql(`
+  mutation PauseRun($id: ID!) {
+    pauseRun(id: $id) {
+      id
+      status
+      pauseRequested
+    }
+  }
+`);
+
+export const PlanVersionsQuery = graphql(`
+  query PlanVersions($id: ID!, $from: Int!, $to: Int) {
+    run(id: $id) {
+      id
+      planVersions {
+        version
+        source
+        by
+        reason
+        createdAt
+        tasks {
+          id
+          agent
+        }
+      }
+      planDiff(from: $from, to: $to) {
+        kind
+        taskId
+        field
+        before
+        after
+      }
     }
   }
 `);

@@ -8,8 +8,9 @@ import { useRouter } from '../shell/router.js';
 import { ChatPanel } from './chat-panel.js';
 import { ConversationQuery, SendMessageMutation, StartConversationMutation } from './playground-documents.js';
 import { modelFor, ProviderNote, useModelProvider } from './provider-note.js';
+import { SaveToDataset } from './save-to-dataset.js';
 import { useConversationEvents } from './use-conversation-events.js';
-import { readStepMode, useStepMode, writeStepMode } from './use-step-mode.js';
+import { readRunSwitch, useRunSwitch, writeRunSwitch } from './use-step-mode.js';
 
 /** Playground: chat with the server as a shopper, the run inspector beside it (#/playground/<conversation>?run=<id>). */
 export function PlaygroundView() {
@@ -22,8 +23,9 @@ export function PlaygroundView() {
     const result = await runStart({ input: customerId.trim() ? { customerId: customerId.trim() } : {} });
     const id = result.data?.startConversation.conversation.id ?? null;
     if (id) {
-      // The new conversation keeps the step mode chosen before it existed.
-      writeStepMode(id, readStepMode(conversationId));
+      // The new conversation keeps the switches chosen before it existed.
+      for (const name of ['stepMode', 'reviewPlan'] as const)
+        writeRunSwitch(name, id, readRunSwitch(name, conversationId));
       navigate(`/playground/${id}`);
     }
     return id;
@@ -66,6 +68,7 @@ export function PlaygroundView() {
           </button>
         </form>
       </header>
+      {conversationId && <SaveToDataset key={`save-${conversationId}`} conversationId={conversationId} />}
       {start.error && (
         <div className="alert alert-error" role="alert">
           {toFormErrors(start.error).message}
@@ -92,7 +95,8 @@ function Workspace(props: { conversationId: string | null; newConversation(): Pr
   const [send, runSend] = useMutation(SendMessageMutation);
   const [sendError, setSendError] = useState<string | null>(null);
   const [pendingRun, setPendingRun] = useState<string | null>(null);
-  const [step, setStep] = useStepMode(props.conversationId);
+  const [step, setStep] = useRunSwitch('stepMode', props.conversationId);
+  const [review, setReview] = useRunSwitch('reviewPlan', props.conversationId);
 
   const runIds = runIdsOf(events);
   const selectedRunId = route.query.get('run') ?? pendingRun ?? runIds.at(-1) ?? null;
@@ -103,7 +107,12 @@ function Workspace(props: { conversationId: string | null; newConversation(): Pr
     setSendError(null);
     const conversationId = props.conversationId ?? (await props.newConversation());
     if (!conversationId) return false;
-    const result = await runSend({ conversationId, text, mode: step ? 'STEP' : 'AUTO' });
+    const result = await runSend({
+      conversationId,
+      text,
+      mode: step ? 'STEP' : 'AUTO',
+      reviewPlan: !step && review,
+    });
     if (result.error) {
       setSendError(toFormErrors(result.error).message);
       return false;
@@ -133,6 +142,8 @@ function Workspace(props: { conversationId: string | null; newConversation(): Pr
           sending={send.fetching}
           step={step}
           onStepChange={setStep}
+          review={review}
+          onReviewChange={setReview}
         />
       </div>
       <div className="playground-inspector">

@@ -1,0 +1,100 @@
+import { useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { toFormErrors } from '../graphql/field-errors.js';
+import { formatRelative } from '../lib/format.js';
+import { TextDiff } from '../ui/text-diff.js';
+import { AgentVersionsQuery, RollbackAgentMutation } from './agent-documents.js';
+
+const label: Record<string, string> = { systemPrompt: 'prompt preview', maxSteps: 'max steps', handoffs: 'hand-offs' };
+
+/**
+ * A card's versions (who saved each, when, why), a field-by-field diff between any two, and rollback:
+ * restoring an earlier version saves it as a new one.
+ */
+export function AgentHistory(props: { name: string; version: number; dirty: boolean }) {
+  const [picked, setPicked] = useState<{ from: number; to: number } | null>(null);
+  const from = picked?.from ?? Math.max(1, props.version - 1);
+  const to = picked?.to ?? props.version;
+  const [{ data, error }] = useQuery({
+    query: AgentVersionsQuery,
+    variables: { name: props.name, from, to },
+    requestPolicy: 'network-only',
+  });
+  const [rollback, runRollback] = useMutation(RollbackAgentMutation);
+  const versions = data?.agent?.versions ?? [];
+  const choose = (which: 'from' | 'to', value: number) => setPicked({ from, to, [which]: value });
+
+  return (
+    <div className="agent-history">
+      <div className="panel-title">
+        <h2>History</h2>
+        <span className="muted">v{props.version} is live</span>
+      </div>
+      <ol className="version-list" aria-label="Versions">
+        {versions.map((v) => (
+          <li key={v.version} className={v.version === props.version ? 'version-current' : ''}>
+            <div>
+              <strong>v{v.version}</strong> <span className="muted">by {v.author}</span>{' '}
+              <span className="muted">· {formatRelative(v.createdAt)}</span>
+              {v.note && <div className="version-note">{v.note}</div>}
+            </div>
+            {v.version !== props.version && (
+              <button
+                type="button"
+                className="btn btn-sm"
+                disabled={rollback.fetching || props.dirty}
+                title={props.dirty ? 'Save or discard your changes first' : undefined}
+                onClick={() =>
+                  void runRollback({ name: props.name, version: v.version, expectedVersion: props.version })
+                }
+              >
+                Roll back to v{v.version}
+              </button>
+            )}
+          </li>
+        ))}
+      </ol>
+      {rollback.error && (
+        <p className="field-error" role="alert">
+          {toFormErrors(rollback.error).message}
+        </p>
+      )}
+      {versions.length > 1 && (
+        <>
+          <div className="actions plan-diff-pick">
+            <label>
+              Compare{' '}
+              <select aria-label="From version" value={from} onChange={(e) => choose('from', Number(e.target.value))}>
+                {versions.map((v) => (
+                  <option key={v.version} value={v.version}>
+                    v{v.version}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              with{' '}
+              <select aria-label="To version" value={to} onChange={(e) => choose('to', Number(e.target.value))}>
+                {versions.map((v) => (
+                  <option key={v.version} value={v.version}>
+                    v{v.version}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          {error && <p className="field-error">{toFormErrors(error).message}</p>}
+          <section aria-label={`Changes from v${from} to v${to}`} className="version-diff">
+            {data?.agent?.versionDiff.length === 0 && <p className="muted">No differences.</p>}
+            {data?.agent?.versionDiff.map((c) => (
+              <div key={c.field} className="version-diff-field">
+                <h3>{label[c.field] ?? c.field}</h3>
+                <TextDiff before={c.before} after={c.after} label={`${label[c.field] ?? c.field} diff`} />
+              </div>
+            ))}
+          </section>
+        </>
+      )}
+    </div>
+  );
+}

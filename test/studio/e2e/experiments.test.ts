@@ -1,0 +1,99 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, type StudioHarness, startStudio, studioBuilds } from './studio-harness.js';
+
+const fixture = fileURLToPath(new URL('../../fixtures/routing.jsonl', import.meta.url));
+const questions = [
+  'where is my order #W2378156?',
+  'do you have running shoes in size 10?',
+  'I want to return the shoes from order #W2378156',
+  'what goes well with a blender?',
+  'what are your opening hours?',
+];
+
+describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): experiments and analytics', (build) => {
+  let h: StudioHarness;
+  beforeAll(async () => {
+    h = await startStudio(build);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('imports the routing set, runs it as an experiment, then compares a second one after a card change', async () => {
+    const { page } = h;
+    await h.open('experiments');
+    const form = page.getByRole('form', { name: 'Import a dataset' });
+    await form.getByLabel('JSONL file').setInputFiles(fixture);
+    expect(await form.getByLabel('Dataset name').inputValue()).toBe('routing');
+    await form.getByRole('button', { name: /^Import/ }).click();
+    await page.getByRole('list', { name: 'Datasets' }).getByText('routing').waitFor();
+
+    const run = page.getByRole('form', { name: 'Run an experiment' });
+    await run.getByLabel('Provider').selectOption('OFFLINE');
+    await run.getByRole('button', { name: 'Run experiment' }).click();
+    const table = page.getByRole('table', { name: 'Experiments' });
+    await table
+      .locator('tr', { hasText: 'routing #1' })
+      .getByText('completed', { exact: false })
+      .waitFor({ timeout: 60_000 });
+    const first = (
+      await h.t.gql<{ datasets: { experiments: { passed: number; total: number }[] }[] }>(
+        '{ datasets { experiments { passed total } } }',
+      )
+    ).data!.datasets[0]!.experiments[0]!;
+    await page
+      .getByRole('region', { name: 'Results of routing #1' })
+      .getByText(`${first.passed}/${first.total} passed`)
+      .waitFor();
+    expect(await table.locator('tr', { hasText: 'routing #1' }).textContent()).toContain(
+      'offline (rule-based stand-in)',
+    );
+
+    // A card change: UpsellAgent is disabled, and the second experiment shows what got worse.
+    await h.t.gql('mutation { setAgentEnabled(name: "UpsellAgent", enabled: false) { version } }');
+    await run.getByRole('button', { name: 'Run experiment' }).click();
+    await table
+      .locator('tr', { hasText: 'routing #2' })
+      .getByText('completed', { exact: false })
+      .waitFor({ timeout: 60_000 });
+    await h.t.gql('mutation { setAgentEnabled(name: "UpsellAgent", enabled: true) { version } }');
+    const comparison = page.getByRole('region', { name: 'Comparison' });
+    await comparison.getByText(/worse/).waitFor();
+    const worse = page.getByRole('list', { name: 'Got worse' });
+    expect(await worse.locator('li').count()).toBeGreaterThan(0);
+    expect(await comparison.textContent()).toMatch(/Pass rate -\d/);
+    const chart = page.getByRole('figure', { name: /Pass rate over experiments/ });
+    expect(await chart.getAttribute('aria-label')).toContain('routing #2');
+    await chart.locator('svg path.recharts-line-curve').waitFor();
+    await h.screenshot('experiments');
+  });
+
+  it('shows analytics from 50 runs, per agent and by day', async () => {
+    const { page } = h;
+    const { conversations, runs } = h.t.app.services;
+    for (let i = 0; i < 50; i++) {
+      const { conversation } = await conversations.start({});
+      await runs.submit(conversation.id, questions[i % questions.length]!, 'AUTO');
+    }
+    await runs.idle();
+    const planned = await h.t.db.database.query<{ agent: string; n: number }>(
+      `select agent_name as agent, count(*)::int as n from events where type = 'TASK_STARTED' group by 1`,
+    );
+    await h.open('analytics');
+    const table = page.getByRole('table', { name: 'Agents' });
+    await table.waitFor();
+    for (const { agent, n } of planned) {
+      const row = table.locator('tr').filter({ has: page.getByRole('cell', { name: agent, exact: true }) });
+      // Tasks column: the count of TASK_STARTED in the event log.
+      expect(await row.locator('td').nth(2).textContent()).toBe(String(n));
+    }
+    expect(planned.reduce((s, r) => s + r.n, 0)).toBeGreaterThanOrEqual(50);
+    await page
+      .getByRole('figure', { name: 'Runs and tasks by day' })
+      .locator('.recharts-bar-rectangle')
+      .first()
+      .waitFor();
+    await h.screenshot('analytics');
+  });
+});
