@@ -145,7 +145,13 @@ export class ChatOrchestrator {
           scheduler.added.slice(0, 1).map((t) => t.id),
           'planned',
         );
-      if (running) return this.settle(ctx, runner, await running, scheduler.added, began);
+      if (running) {
+        const result = await running;
+        // Asked to pause while it planned, before any task started: a pause after planning.
+        if (result.kind === 'paused' && !resume && !scheduler.startedAny)
+          return this.pause(ctx, result.next, 'planned');
+        return this.settle(ctx, runner, result, scheduler.added, began);
+      }
     }
     scheduler.close();
     return this.settle(ctx, runner, await scheduler.run(), scheduler.added, began);

@@ -41,6 +41,7 @@ export class TaskScheduler {
   private readonly skipped = new Set<string>();
   private readonly running = new Map<string, Promise<void>>();
   private budget: number;
+  private startedCount = 0;
   private closed = false;
   private halted = false;
   private fatal: { error: unknown } | undefined;
@@ -124,7 +125,13 @@ export class TaskScheduler {
     }
   }
 
+  /** Whether any task started in this run of the scheduler (a pause before any is a pause after planning). */
+  get startedAny(): boolean {
+    return this.startedCount > 0;
+  }
+
   private start(task: PlanTask): void {
+    this.startedCount++;
     const run = this.options.runTask(task).then(
       () => {
         this.done.add(task.id);

@@ -18,6 +18,8 @@ const CHANGES = 'baton_changes';
 const MAX_PAYLOAD = 7_500;
 /** Ids named in one wake-up at most; past that the others are found by the reads anyway. */
 const MAX_IDS = 400;
+/** Stored events delivered here lately, remembered so that the other path does not deliver them again. */
+const REMEMBERED_IDS = 20_000;
 
 type Notice = { origin: string; ids?: number[]; transient?: BatonEvent };
 
@@ -38,13 +40,19 @@ export class PostgresEventBus implements EventBus {
   /** Ids published since the last wake-up was sent. */
   private unsent: number[] = [];
   private sending = false;
+  /**
+   * A stored event reaches this replica's listeners twice over: published here after its commit, and
+   * read from the log by the tail (woken by another replica, or by its safety-net poll). Whichever
+   * comes first delivers it; the id is remembered so that the other is dropped.
+   */
+  private readonly delivered = new Set<number>();
 
   private constructor(
     private readonly database: Database,
     store: EventStore,
     private readonly onError: (err: unknown) => void,
   ) {
-    this.tail = new OutboxTail(store, (e) => deliver(this.listeners.events, e), onError);
+    this.tail = new OutboxTail(store, (e) => this.deliverOnce(e), onError);
   }
 
   /** `onError` hears about reads and notices that failed (the app logs them). */
@@ -69,7 +77,7 @@ export class PostgresEventBus implements EventBus {
 
   publish(events: readonly BatonEvent[]): void {
     for (const event of events) {
-      deliver(this.listeners.events, event);
+      this.deliverOnce(event);
       if (event.id === null) {
         const payload = JSON.stringify({ origin: this.origin, transient: event } satisfies Notice);
         if (payload.length <= MAX_PAYLOAD) this.notify(CHANNEL, payload);
@@ -96,6 +104,16 @@ export class PostgresEventBus implements EventBus {
     await Promise.all(this.unlisten.map((u) => u().catch(() => {})));
     await this.tail.close();
     this.listeners.clear();
+  }
+
+  private deliverOnce(event: BatonEvent): void {
+    if (event.id !== null) {
+      if (this.delivered.has(event.id)) return;
+      this.delivered.add(event.id);
+      // A Set iterates in insertion order: the oldest id goes first.
+      if (this.delivered.size > REMEMBERED_IDS) this.delivered.delete(this.delivered.values().next().value!);
+    }
+    deliver(this.listeners.events, event);
   }
 
   /** One wake-up in flight at a time; what is published meanwhile goes in the next. */

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,12 +29,18 @@ describe('baton eval dataset', () => {
   };
 
   it('runs the routing fixture as an experiment and exits 1 under the threshold', async () => {
+    // The fixture plus one case no planner should pass (an order question expected at the leads agent),
+    // so that a threshold of 100% is missed whatever the stand-in scores on the fixture itself.
+    const file = join(dir, 'routing-plus-wrong.jsonl');
+    await writeFile(
+      file,
+      `${(await readFile(fixture, 'utf8')).trimEnd()}\n${JSON.stringify({ utterance: 'Where is my order #W2611340?', agents: ['LeadGenerationAgent'] })}\n`,
+    );
     const r = io();
-    const code = await run(['dataset', fixture, '--threshold', '1', '--provider', 'offline'], r.io);
+    const code = await run(['dataset', file, '--threshold', '1', '--provider', 'offline'], r.io);
     const summary = r.out[0]!;
     expect(summary).toMatch(/pass rate \d+\.\d% \(\d+\/\d+\) · provider offline/);
     const [, passed, total] = summary.match(/\((\d+)\/(\d+)\)/)!;
-    // The fixture is not all passed by the stand-in: then the threshold of 100% fails the command.
     expect(Number(passed)).toBeLessThan(Number(total));
     expect(code).toBe(1);
     expect(r.err.join('\n')).toContain('under the threshold 100.0%');

@@ -270,6 +270,31 @@ for (const kind of ['memory', 'postgres', 'nats'] as const) {
       ]);
     });
 
+    it("a bus listener hears every event once, its own replica's and the other's, whatever wakes the reads", async () => {
+      const id = await newConversation(h.a);
+      const heard = { a: [] as BatonEvent[], b: [] as BatonEvent[] };
+      const offA = h.a.bus.subscribe((e) => e.conversationId === id && heard.a.push(e));
+      const offB = h.b.bus.subscribe((e) => e.conversationId === id && heard.b.push(e));
+      try {
+        // Interleaved writers: each replica's reads are woken by the other's notices while its own
+        // events are in the log too.
+        for (let i = 0; i < 5; i++) {
+          await write(h.a, id, [`a${i}`]);
+          await write(h.b, id, [`b${i}`]);
+        }
+        await expect.poll(() => [heard.a.length, heard.b.length], { timeout: 10_000 }).toEqual([10, 10]);
+        // Time for a late second delivery (a read of the log after the local publish).
+        await new Promise((r) => setTimeout(r, 1_500));
+        for (const got of [heard.a, heard.b]) {
+          expect(got.map((e) => e.id).sort()).toEqual([...new Set(got.map((e) => e.id))].sort());
+          expect(got).toHaveLength(10);
+        }
+      } finally {
+        offA();
+        offB();
+      }
+    });
+
     it('the feed gives every conversation in commit order, once, and resumes after any event it gave', async () => {
       const head = await h.b.store.feedHead();
       const ids = await Promise.all([1, 2, 3, 4].map(() => newConversation(h.a)));

@@ -25,7 +25,8 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): experim
     await h.open('experiments');
     const form = page.getByRole('form', { name: 'Import a dataset' });
     await form.getByLabel('JSONL file').setInputFiles(fixture);
-    expect(await form.getByLabel('Dataset name').inputValue()).toBe('routing');
+    // The name comes from the file's, once the browser has read it.
+    await expect.poll(() => form.getByLabel('Dataset name').inputValue()).toBe('routing');
     await form.getByRole('button', { name: /^Import/ }).click();
     await page.getByRole('list', { name: 'Datasets' }).getByText('routing').waitFor();
 
