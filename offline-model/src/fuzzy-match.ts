@@ -62,6 +62,16 @@ export interface SpellIndex {
 
 const ends = (first: string, last: string) => `${first}${last}`;
 
+/**
+ * Unknown words searched for in one message at most: each costs a search, and past a few dozen of them
+ * a message is noise, not typos. The rest is left as written, so no message holds the server's thread.
+ */
+export const MAX_SPELL_SEARCHES = 48;
+/** What is left of one message's searches (see MAX_SPELL_SEARCHES). */
+export interface SpellBudget {
+  searches: number;
+}
+
 export function buildSpellIndex(known: Iterable<string>): SpellIndex {
   const knownSet = new Set(known);
   const byEnds = new Map<string, string[]>();
@@ -79,10 +89,17 @@ export function buildSpellIndex(known: Iterable<string>): SpellIndex {
  * edits. Known words are never changed; ties go to the alphabetically first candidate (determinism).
  * A prebuilt `base` index is shared, so a corrector over it plus a few words costs only those words.
  */
-export function createSpellCorrector(known: Iterable<string>, base?: SpellIndex): (word: string) => string {
+export function createSpellCorrector(
+  known: Iterable<string>,
+  base?: SpellIndex,
+): (word: string, budget?: SpellBudget) => string {
   const indexes = base ? [base, buildSpellIndex(known)] : [buildSpellIndex(known)];
-  return (word: string) => {
+  return (word: string, budget?: SpellBudget) => {
     if (word.length < 4 || /\d/.test(word) || indexes.some((i) => i.known.has(word))) return word;
+    if (budget) {
+      if (budget.searches <= 0) return word;
+      budget.searches--;
+    }
     const keys = new Set([ends(word[0]!, word.at(-1)!), ends(word[0]!, word.at(-2)!)]);
     let best = word;
     let bestDistance = Number.POSITIVE_INFINITY;

@@ -1,4 +1,4 @@
-import { MAX_EARLIER_MESSAGES, readable } from './read-limit.js';
+import { MAX_EARLIER_MESSAGES, MAX_EARLIER_READ_CHARS, MAX_READ_CHARS, readable } from './read-limit.js';
 import type { ChatMessage, ChatRequest } from './wire.js';
 
 /** An agent as the planner's prompt lists it. */
@@ -56,10 +56,13 @@ export function readPlanBrief(request: ChatRequest): PlanBrief {
   const named = DEFAULT_AGENT.exec(system)?.[1];
   const defaultAgent =
     named ?? cards.find((c) => /general|support/i.test(c.name))?.name ?? cards[0]?.name ?? 'GeneralSupportAgent';
-  // The latest messages, each read up to the read limit (read-limit.ts).
-  const history = readConversation(request.messages)
-    .slice(-2 * MAX_EARLIER_MESSAGES)
-    .map((h) => ({ ...h, text: readable(h.text) }));
+  // The latest messages: the shopper's last one up to the read limit, earlier ones less (read-limit.ts).
+  const recent = readConversation(request.messages).slice(-2 * MAX_EARLIER_MESSAGES);
+  const lastUser = recent.findLastIndex((h) => h.role === 'user');
+  const history = recent.map((h, i) => ({
+    ...h,
+    text: readable(h.text, i === lastUser ? MAX_READ_CHARS : MAX_EARLIER_READ_CHARS),
+  }));
   const message = [...history].reverse().find((h) => h.role === 'user')?.text ?? '';
   return { message, history, cards, defaultAgent };
 }

@@ -6,10 +6,12 @@
  */
 export const MAX_READ_CHARS = 2_000;
 export const MAX_EARLIER_MESSAGES = 20;
+/** Earlier messages give context (an order id, a product named before): their first few hundred characters. */
+export const MAX_EARLIER_READ_CHARS = 400;
 
-/** The part of `text` the stand-in reads: all of it, or its first MAX_READ_CHARS cut at a word boundary. */
-export function readable(text: string): string {
-  if (text.length <= MAX_READ_CHARS) return text;
-  const space = text.lastIndexOf(' ', MAX_READ_CHARS);
-  return text.slice(0, space > MAX_READ_CHARS * 0.8 ? space : MAX_READ_CHARS);
+/** The part of `text` the stand-in reads: all of it, or its first `limit` characters cut at a word boundary. */
+export function readable(text: string, limit = MAX_READ_CHARS): string {
+  if (text.length <= limit) return text;
+  const space = text.lastIndexOf(' ', limit);
+  return text.slice(0, space > limit * 0.8 ? space : limit);
 }

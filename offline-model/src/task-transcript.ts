@@ -1,4 +1,4 @@
-import { MAX_EARLIER_MESSAGES, readable } from './read-limit.js';
+import { MAX_EARLIER_MESSAGES, MAX_EARLIER_READ_CHARS, readable } from './read-limit.js';
 import type { ChatMessage } from './wire.js';
 
 /** One tool call and what came back. */
@@ -51,7 +51,7 @@ export function readTaskTranscript(messages: readonly ChatMessage[]): TaskTransc
     }
   const earlierUserTexts = messages
     .slice(0, Math.max(last, 0))
-    .flatMap((m) => (m.role === 'user' ? [readable(m.content)] : []))
+    .flatMap((m) => (m.role === 'user' ? [readable(m.content, MAX_EARLIER_READ_CHARS)] : []))
     .slice(-MAX_EARLIER_MESSAGES);
   const loop = last < 0 ? messages : messages.slice(last + 1);
   return {

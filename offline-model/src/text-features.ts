@@ -1,4 +1,4 @@
-import { buildSpellIndex, createSpellCorrector, type SpellIndex } from './fuzzy-match.js';
+import { buildSpellIndex, createSpellCorrector, MAX_SPELL_SEARCHES, type SpellIndex } from './fuzzy-match.js';
 import { OFF_TOPIC_WORDS } from './message-checks.js';
 import { COLOURS, MATERIALS, PRODUCT_NOUNS } from './product-lexicon.js';
 import { PHRASE_SYNONYMS, SHOP_WORDS, WORD_SYNONYMS } from './synonyms.js';
@@ -155,7 +155,8 @@ export function createTextAnalyzer(vocabulary: Iterable<string>): (text: string)
   const correct = createSpellCorrector(vocabulary, BASE_SPELL_INDEX);
   return (text: string) => {
     const raw = rawWords(text);
-    const words = raw.map(correct);
+    const budget = { searches: MAX_SPELL_SEARCHES };
+    const words = raw.map((w) => correct(w, budget));
     const changed = (from: number, n: number) => words.slice(from, from + n).some((w, k) => w !== raw[from + k]);
     const tokens: Token[] = [];
     for (let i = 0; i < words.length; ) {

@@ -39,4 +39,13 @@ describe('createSpellCorrector', () => {
     expect(correct('zebra')).toBe('zebra');
     expect(correct('W2611340')).toBe('W2611340');
   });
+
+  it('searches for at most the budget of unknown words in one message, and known words cost nothing', () => {
+    const correct = createSpellCorrector(['order', 'cancel', 'refund', 'shipping']);
+    const budget = { searches: 2 };
+    const words = ['order', 'cancle', 'refund', 'zzzzq', 'shiping'].map((w) => correct(w, budget));
+    // 'cancle' and 'zzzzq' spent the budget; 'shiping' is left as written.
+    expect(words).toEqual(['order', 'cancel', 'refund', 'zzzzq', 'shiping']);
+    expect(budget.searches).toBe(0);
+  });
 });
