@@ -226,7 +226,7 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
         <div className="panel-title">Ticket</div>
         {ownership?.ticket ? (
           <TicketEditor
-            key={`${ownership.ticket.id}:${ownership.ticket.status}:${ownership.ticket.assignee}`}
+            key={ownership.ticket.id}
             ticket={ownership.ticket}
             onSaved={() => refetch({ requestPolicy: 'network-only' })}
           />

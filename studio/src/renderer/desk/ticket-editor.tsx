@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useMutation } from 'urql';
 import { type FormErrors, fieldError, noErrors, toFormErrors } from '../graphql/field-errors.js';
 import { Field } from '../ui/field.js';
@@ -31,6 +31,15 @@ export function TicketEditor(props: { ticket: TicketView; onSaved(): void }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [state, update] = useMutation(UpdateTicketMutation);
   const dirty = JSON.stringify(draft) !== JSON.stringify(saved);
+  // The ticket changed elsewhere (a claim assigns it, a resolve closes it): follow it unless this form has
+  // unsaved edits. Not a remount, so the "Ticket saved" notice outlives the refetch that follows a save.
+  const server = JSON.stringify(draftOf(props.ticket));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: follow the server's copy, keyed by its content
+  useEffect(() => {
+    const next = JSON.parse(server) as typeof saved;
+    if (!dirty) setDraft(next);
+    setSaved(next);
+  }, [server]);
   const err = (f: string) => fieldError(errors, `input.${f}`);
   const save = async () => {
     setNotice(null);
