@@ -3,6 +3,7 @@ import { useMutation, useQuery } from 'urql';
 import { toFormErrors } from '../graphql/field-errors.js';
 import { formatRelative } from '../lib/format.js';
 import { TextDiff } from '../ui/text-diff.js';
+import { VersionPicker } from '../ui/version-picker.js';
 import { AgentVersionsQuery, RollbackAgentMutation } from './agent-documents.js';
 
 const label: Record<string, string> = { systemPrompt: 'prompt preview', maxSteps: 'max steps', handoffs: 'hand-offs' };
@@ -61,28 +62,7 @@ export function AgentHistory(props: { name: string; version: number; dirty: bool
       )}
       {versions.length > 1 && (
         <>
-          <div className="actions plan-diff-pick">
-            <label>
-              Compare{' '}
-              <select aria-label="From version" value={from} onChange={(e) => choose('from', Number(e.target.value))}>
-                {versions.map((v) => (
-                  <option key={v.version} value={v.version}>
-                    v{v.version}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              with{' '}
-              <select aria-label="To version" value={to} onChange={(e) => choose('to', Number(e.target.value))}>
-                {versions.map((v) => (
-                  <option key={v.version} value={v.version}>
-                    v{v.version}
-                  </option>
-                ))}
-              </select>
-            </label>
-          </div>
+          <VersionPicker versions={versions.map((v) => v.version)} from={from} to={to} onChoose={choose} />
           {error && <p className="field-error">{toFormErrors(error).message}</p>}
           <section aria-label={`Changes from v${from} to v${to}`} className="version-diff">
             {data?.agent?.versionDiff.length === 0 && <p className="muted">No differences.</p>}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useQuery } from 'urql';
 import { formatClock } from '../lib/format.js';
 import { PlanVersionsQuery } from '../playground/playground-documents.js';
+import { VersionPicker } from '../ui/version-picker.js';
 
 const fieldLabel: Record<string, string> = {
   agent: 'agent',
@@ -44,28 +45,7 @@ export function PlanVersions(props: { runId: string; count: number }) {
           </li>
         ))}
       </ol>
-      <div className="actions plan-diff-pick">
-        <label>
-          Compare{' '}
-          <select aria-label="From version" value={from} onChange={(e) => choose('from', Number(e.target.value))}>
-            {versions.map((v) => (
-              <option key={v.version} value={v.version}>
-                v{v.version}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          with{' '}
-          <select aria-label="To version" value={to} onChange={(e) => choose('to', Number(e.target.value))}>
-            {versions.map((v) => (
-              <option key={v.version} value={v.version}>
-                v{v.version}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
+      <VersionPicker versions={versions.map((v) => v.version)} from={from} to={to} onChoose={choose} />
       {result.error && <p className="field-error">{result.error.message}</p>}
       {run && (
         <table className="table plan-diff" aria-label={`Changes from v${from} to v${to}`}>
