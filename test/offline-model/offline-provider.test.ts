@@ -162,9 +162,17 @@ describe('OfflineProvider on long messages', () => {
       const used = process.cpuUsage(before);
       return (used.user + used.system) / 1_000 / 20;
     };
-    const longMs = await cpuPerCall(long);
-    const headMs = await cpuPerCall(head);
-    // CPU time, not wall time: a busy machine slows both alike.
+    // Alternating rounds, medians: one round is a few milliseconds, which a GC or another process's burst
+    // can double (seen in the full suite); CPU time, not wall time, so a busy machine slows both alike.
+    const longs: number[] = [];
+    const heads: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      longs.push(await cpuPerCall(long));
+      heads.push(await cpuPerCall(head));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const longMs = median(longs);
+    const headMs = median(heads);
     expect(longMs).toBeLessThan(15);
     expect(longMs).toBeLessThan(headMs * 2 + 1);
   });
