@@ -3,31 +3,13 @@ import type { Db } from '../db/client.js';
 import { type DatasetRow, datasetCases, datasets, experiments } from '../db/schema/experiments.js';
 import { type DatasetCase, parseCaseLine } from '../domain/dataset.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { parseJsonLines } from './jsonl.js';
 
 const MAX_CASES = 5_000;
 
 /** Parses JSONL cases; blank and `#` lines are skipped; a bad line is a ValidationError naming it. */
 export function parseDatasetJsonl(text: string): DatasetCase[] {
-  const cases: DatasetCase[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) return;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch (err) {
-      throw ValidationError.single(`line ${i + 1}`, `invalid JSON (${(err as Error).message})`);
-    }
-    const parsed = parseCaseLine(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw ValidationError.single(
-        `line ${i + 1}`,
-        `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`,
-      );
-    }
-    cases.push(parsed.data);
-  });
+  const cases = parseJsonLines(text, parseCaseLine).map((c) => c.value);
   if (!cases.length) throw ValidationError.single('jsonl', 'no cases: the text has no JSON lines');
   if (cases.length > MAX_CASES) throw ValidationError.single('jsonl', `at most ${MAX_CASES} cases per dataset`);
   return cases;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { parseJsonLines } from './jsonl.js';
 
 /** One labelled utterance: the set of agents a good plan uses (empty means the planner should refuse). */
 export const routingCaseSchema = z.object({
@@ -56,24 +57,10 @@ export interface RoutingReport {
  * a bad line throws a ValidationError naming it (`line 12`).
  */
 export function parseRoutingCases(text: string): RoutingCase[] {
-  const cases: RoutingCase[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) return;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch (err) {
-      throw ValidationError.single(`line ${i + 1}`, `invalid JSON (${(err as Error).message})`);
-    }
-    const parsed = routingCaseSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const path = issue.path.length ? `${issue.path.join('.')}: ` : '';
-      throw ValidationError.single(`line ${i + 1}`, `${path}${issue.message}`);
-    }
-    cases.push({ ...parsed.data, line: i + 1 });
-  });
+  const cases = parseJsonLines(text, (json) => routingCaseSchema.safeParse(json)).map((c) => ({
+    ...c.value,
+    line: c.line,
+  }));
   if (cases.length === 0) throw ValidationError.single('file', 'no cases: the file has no JSON lines');
   return cases;
 }
