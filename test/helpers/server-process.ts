@@ -55,3 +55,36 @@ export async function stopServer(server: ServerProcess | undefined): Promise<voi
   server.child.kill('SIGTERM');
   await exited;
 }
+
+/** A GraphQL request to a server process; its errors throw. */
+export async function gqlOver<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data!;
+}
+
+/**
+ * The environment of a server process in the crash tests: PostgreSQL at `databaseUrl`, the scripted
+ * OpenAI-compatible model at `modelUrl`, no retries, and short leases so a dead owner's run is taken over fast.
+ */
+export function crashTestEnv(databaseUrl: string, modelUrl: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    AUTH_MODE: 'off',
+    SEED_DEMO_DATA: 'true',
+    MODEL_PROVIDER: 'openai',
+    OPENAI_BASE_URL: modelUrl,
+    OPENAI_API_KEY: '',
+    MODEL_MAX_RETRIES: '0',
+    RUN_LEASE_MS: '2000',
+    RUN_SWEEP_MS: '250',
+  };
+}

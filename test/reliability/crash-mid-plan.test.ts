@@ -8,7 +8,7 @@ import {
   type ScriptedReply,
   startScriptedOpenAIServer,
 } from '../fakes/scripted-openai-server.js';
-import { type ServerProcess, startServer, stopServer } from '../helpers/server-process.js';
+import { crashTestEnv, gqlOver, type ServerProcess, startServer, stopServer } from '../helpers/server-process.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 const postgresUrl = process.env.TEST_DATABASE_URL;
@@ -86,38 +86,17 @@ describe('a server killed while its plan streams', () => {
         };
       return { content: newsletter ? 'Done: newsletter.' : 'Done: ticket opened.', delayMs: 50 };
     });
-    const env = {
-      DATABASE_URL: db.url!,
-      PORT: '0',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      AUTH_MODE: 'off',
-      SEED_DEMO_DATA: 'true',
-      MODEL_PROVIDER: 'openai',
-      OPENAI_BASE_URL: fake.url,
-      OPENAI_API_KEY: '',
-      MODEL_MAX_RETRIES: '0',
-      RUN_LEASE_MS: '2000',
-      RUN_SWEEP_MS: '250',
-    };
+    const env = crashTestEnv(db.url!, fake.url);
     const first = await startServer(env);
     servers.push(first);
-    const gql = async <T>(url: string, query: string, variables: Record<string, unknown> = {}) => {
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      return ((await res.json()) as { data: T }).data;
-    };
     const conversationId = (
-      await gql<{ startConversation: { conversation: { id: string } } }>(
+      await gqlOver<{ startConversation: { conversation: { id: string } } }>(
         first.url,
         'mutation { startConversation { conversation { id } } }',
       )
     ).startConversation.conversation.id;
     const runId = (
-      await gql<{ sendMessage: { id: string } }>(
+      await gqlOver<{ sendMessage: { id: string } }>(
         first.url,
         'mutation($id: ID!) { sendMessage(conversationId: $id, text: "Newsletter please, and my parcel arrived damaged") { id } }',
         { id: conversationId },

@@ -9,7 +9,7 @@ import {
   type ScriptedReply,
   startScriptedOpenAIServer,
 } from '../fakes/scripted-openai-server.js';
-import { type ServerProcess, startServer, stopServer } from '../helpers/server-process.js';
+import { crashTestEnv, gqlOver, type ServerProcess, startServer, stopServer } from '../helpers/server-process.js';
 import { type Collected, subscribe } from '../helpers/subscribe.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
@@ -62,17 +62,6 @@ function taskView(request: RecordedRequest) {
   };
 }
 
-async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data!;
-}
-
 const EVENTS = `subscription($id: ID!, $after: ID) {
   conversationEvents(conversationId: $id, after: $after) { id type runId taskId }
 }`;
@@ -122,25 +111,12 @@ describe('a server killed mid-run', () => {
       }
       return { content: `Done: ${write.arguments.interest ?? 'ticket opened'}.`, delayMs };
     });
-    const env = {
-      DATABASE_URL: db.url!,
-      PORT: '0',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      AUTH_MODE: 'off',
-      SEED_DEMO_DATA: 'true',
-      MODEL_PROVIDER: 'openai',
-      OPENAI_BASE_URL: fake.url,
-      OPENAI_API_KEY: '',
-      MODEL_MAX_RETRIES: '0',
-      RUN_LEASE_MS: '2000',
-      RUN_SWEEP_MS: '250',
-    };
+    const env = crashTestEnv(db.url!, fake.url);
 
     first = await startServer(env);
     servers.push(first);
     const conversationId = (
-      await gql<{ startConversation: { conversation: { id: string } } }>(
+      await gqlOver<{ startConversation: { conversation: { id: string } } }>(
         first.url,
         'mutation { startConversation { conversation { id } } }',
       )
@@ -149,7 +125,7 @@ describe('a server killed mid-run', () => {
     subs.push(live);
     await new Promise((r) => setTimeout(r, 300));
     const runId = (
-      await gql<{ sendMessage: { id: string } }>(
+      await gqlOver<{ sendMessage: { id: string } }>(
         first.url,
         'mutation($id: ID!) { sendMessage(conversationId: $id, text: "Newsletter please, a damaged parcel, and 50 chairs") { id } }',
         { id: conversationId },
@@ -188,9 +164,13 @@ describe('a server killed mid-run', () => {
 
     const log = await store.list({ conversationId });
     const mine = log.filter((e) => e.runId === runId);
-    const status = await gql<{ run: { status: string } }>(second.url, 'query($id: ID!) { run(id: $id) { status } }', {
-      id: runId,
-    });
+    const status = await gqlOver<{ run: { status: string } }>(
+      second.url,
+      'query($id: ID!) { run(id: $id) { status } }',
+      {
+        id: runId,
+      },
+    );
     expect(status.run.status).toBe('COMPLETED');
     expect(mine.filter((e) => e.type === 'RUN_COMPLETED')).toHaveLength(1);
     expect(mine.at(-1)?.type).toBe('RUN_COMPLETED');
