@@ -60,7 +60,8 @@ export async function graphqlTurns(options: {
     // From the first stored event (the database starts empty), replayed and then live: the first turn
     // may be sent before the server has set the subscription up, and must not be missed.
     {
-      query: 'subscription { eventFeed(after: "0") { id conversationId runId taskId agentName type data createdAt } }',
+      query:
+        'subscription { eventFeed(after: "0") { id conversationId runId taskId agentName type data: dataJson createdAt } }',
     },
     {
       next: ({ data }) => {

@@ -224,8 +224,8 @@ describe('abuse', () => {
       const theirs = await startConversation();
       const { run } = await say(theirs.conversation, theirs.token, 'Where is my order #W2611340?');
       const attempts = [
-        ['query($id: ID!) { conversation(id: $id) { events { id data } } }', { id: theirs.conversation.id }],
-        ['query($id: ID!) { run(id: $id) { events { id data } reply } }', { id: run.id }],
+        ['query($id: ID!) { conversation(id: $id) { events { id data: dataJson } } }', { id: theirs.conversation.id }],
+        ['query($id: ID!) { run(id: $id) { events { id data: dataJson } reply } }', { id: run.id }],
         ['query($id: ID) { runs(conversationId: $id) { id } }', { id: theirs.conversation.id }],
         [
           'query($id: ID) { agentPrompt(name: "OrderManagementAgent", conversationId: $id) { systemPrompt } }',
@@ -239,8 +239,8 @@ describe('abuse', () => {
         expect(JSON.stringify(r)).not.toContain('W2611340');
       }
       for (const [query, variables] of [
-        ['subscription($id: ID!) { runEvents(runId: $id) { id data } }', { id: run.id }],
-        ['subscription { eventFeed { id data } }', {}],
+        ['subscription($id: ID!) { runEvents(runId: $id) { id data: dataJson } }', { id: run.id }],
+        ['subscription { eventFeed { id data: dataJson } }', {}],
       ] as const) {
         const sub = subscribe('ws', url, query, variables, (d) => d, mine.token);
         await expect(sub.waitFor(1, 5_000)).rejects.toBeTruthy();

@@ -168,7 +168,7 @@ describe('the openai provider path, end to end', () => {
     const sub = subscribe(
       'ws',
       url,
-      'subscription($id: ID!) { conversationEvents(conversationId: $id) { id type agentName taskId data } }',
+      'subscription($id: ID!) { conversationEvents(conversationId: $id) { id type agentName taskId data: dataJson } }',
       { id: conversation.id },
       (d) =>
         d.conversationEvents as {

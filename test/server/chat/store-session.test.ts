@@ -43,7 +43,7 @@ describe('a shopper session against the real store (offline provider)', () => {
     const live = subscribe(
       'sse',
       url,
-      'subscription($id: ID!) { conversationEvents(conversationId: $id) { type agentName data } }',
+      'subscription($id: ID!) { conversationEvents(conversationId: $id) { type agentName data: dataJson } }',
       { id: conversationId },
       (d) => d.conversationEvents as { type: string; data: { statusMessage?: string } },
     );

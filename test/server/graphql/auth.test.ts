@@ -100,7 +100,7 @@ describe('auth with AUTH_MODE=keys', () => {
       const sub = subscribe(
         transport,
         url,
-        'subscription($id: ID!) { conversationEvents(conversationId: $id) { id data } }',
+        'subscription($id: ID!) { conversationEvents(conversationId: $id) { id data: dataJson } }',
         { id: other.conversation.id },
         (d) => d,
         mine.token,

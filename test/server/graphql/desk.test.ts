@@ -16,7 +16,7 @@ interface EventView {
 
 const SEND = 'mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }';
 const EVENTS =
-  'query($id: ID!) { conversation(id: $id) { ownership { state human } events { id type agentName data } } }';
+  'query($id: ID!) { conversation(id: $id) { ownership { state human } events { id type agentName data: dataJson } } }';
 
 describe('the hand-off to people (GraphQL)', () => {
   let t: TestApp;
@@ -239,7 +239,7 @@ describe('the hand-off to people (GraphQL)', () => {
     const feed = subscribe(
       'sse',
       url,
-      'subscription { eventFeed(after: "0", types: [HUMAN_REQUESTED, HUMAN_JOINED, HANDED_BACK, RESOLVED, SUGGESTION, MESSAGE]) { type conversationId data } }',
+      'subscription { eventFeed(after: "0", types: [HUMAN_REQUESTED, HUMAN_JOINED, HANDED_BACK, RESOLVED, SUGGESTION, MESSAGE]) { type conversationId data: dataJson } }',
       {},
       (d) => d.eventFeed as { type: string; conversationId: string; data: Record<string, unknown> },
       integrator,

@@ -3,7 +3,7 @@ import { subscribe } from '../../helpers/subscribe.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 
 const CONVERSATION_EVENTS = `subscription($id: ID!, $after: ID) {
-  conversationEvents(conversationId: $id, after: $after) { id type data }
+  conversationEvents(conversationId: $id, after: $after) { id type data: dataJson }
 }`;
 type Ev = { id: string | null; type: string; data: { text?: string } };
 const pick = (d: Record<string, unknown>) => d.conversationEvents as Ev;
@@ -70,7 +70,7 @@ describe('subscriptions over SSE and WebSocket', () => {
     const sub = subscribe(
       'ws',
       url,
-      'subscription { eventFeed(types: [MESSAGE]) { type conversationId data } }',
+      'subscription { eventFeed(types: [MESSAGE]) { type conversationId data: dataJson } }',
       {},
       (d) => d.eventFeed as { type: string; conversationId: string; data: { text: string } },
     );

@@ -53,7 +53,7 @@ describe('the integrator eventFeed', () => {
     const sub = subscribe(
       'ws',
       url,
-      'subscription { eventFeed(after: "0") { type data } }',
+      'subscription { eventFeed(after: "0") { type data: dataJson } }',
       {},
       (d) => d.eventFeed,
       key,
@@ -68,7 +68,7 @@ describe('the integrator eventFeed', () => {
     for (const value of Object.values(PERSONAL)) expect(text).not.toContain(value);
     expect(text).toContain('[email]');
     const read = await t.gql(
-      '{ conversations(first: 1) { edges { node { messages { text } events { data } } } } }',
+      '{ conversations(first: 1) { edges { node { messages { text } events { data: dataJson } } } } }',
       {},
       plain,
     );

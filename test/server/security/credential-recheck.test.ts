@@ -4,7 +4,7 @@ import { subscribe } from '../../helpers/subscribe.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-database.js';
 
-const FEED = 'subscription { eventFeed(types: [MESSAGE]) { id data } }';
+const FEED = 'subscription { eventFeed(types: [MESSAGE]) { id data: dataJson } }';
 
 /** Two replicas on one database: the key is revoked on one, its streams were opened on the other. */
 describe('revoking an API key ends its open subscriptions on every replica', () => {

@@ -48,7 +48,7 @@ describe.skipIf(!hasChromium)('studio e2e: the desk', () => {
     shopperFeed = subscribe(
       'ws',
       h.url,
-      'subscription($id: ID!) { conversationEvents(conversationId: $id) { id type data } }',
+      'subscription($id: ID!) { conversationEvents(conversationId: $id) { id type data: dataJson } }',
       { id },
       (d) => d.conversationEvents as WireEvent,
       token,

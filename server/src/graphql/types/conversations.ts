@@ -11,7 +11,8 @@ import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
 import { textFor } from '../redacted.js';
 import { EventRef, forCaller, parseCursor } from './events.js';
 import { ConversationIdentityRef } from './identity.js';
-import { RunModeEnum, RunRef } from './runs.js';
+import { RunModeEnum } from './run-mode.js';
+import { RunRef } from './runs.js';
 
 interface MessageView {
   id: string;

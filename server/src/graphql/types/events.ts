@@ -2,10 +2,11 @@ import { conversationStream, feedStream } from '../../chat/event-stream.js';
 import { FEED_START } from '../../db/event-store.js';
 import { type BatonEvent, eventTypes, staffOnlyEventTypes } from '../../domain/events.js';
 import { ValidationError } from '../../errors.js';
-import { redactJson } from '../../privacy/redact.js';
 import type { Services } from '../../services.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
+import { jsonFor } from '../redacted.js';
+import { EventDataUnion } from './event-data.js';
 
 export const EventTypeEnum = builder.enumType('EventType', { values: eventTypes });
 
@@ -21,10 +22,16 @@ export const EventRef = builder.objectRef<BatonEvent>('Event').implement({
     agentName: t.string({ nullable: true, resolve: (e) => e.agentName ?? null }),
     type: t.field({ type: EventTypeEnum, resolve: (e) => e.type }),
     data: t.field({
+      type: EventDataUnion,
+      description:
+        "The event's data, typed per event type. Strings are redacted (emails, phones, addresses, payment methods, tokens) for integrator keys without the full-data grant.",
+      resolve: (e, _a, ctx) => (ctx.auth.fullData ? e : ({ ...e, data: jsonFor(ctx, e.data) } as BatonEvent)),
+    }),
+    dataJson: t.field({
       type: 'JSON',
       description:
-        'Redacted (emails, phones, addresses, payment methods, tokens) for integrator keys without the full-data grant.',
-      resolve: (e, _a, ctx) => (ctx.auth.fullData ? e.data : redactJson(e.data)),
+        'The same data as one JSON value, as webhooks deliver it: for storing or forwarding events whole. Redacted like `data`.',
+      resolve: (e, _a, ctx) => jsonFor(ctx, e.data),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),

@@ -1,22 +1,11 @@
 import { editPlan } from '../../chat/plan-editor.js';
 import { diffPlans, type PlanChange, type PlanVersion, planVersions } from '../../chat/plan-versions.js';
-import type { PlanTask } from '../../domain/plan.js';
 import { ValidationError } from '../../errors.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { editorName } from '../editor-name.js';
+import { PlanTaskRef } from './plan-task.js';
 import { loadRun, RunRef } from './runs.js';
-
-const PlanTaskRef = builder.objectRef<PlanTask>('PlanTask').implement({
-  description: 'A task as one plan version has it.',
-  fields: (t) => ({
-    id: t.exposeString('id'),
-    agent: t.exposeString('agent'),
-    instruction: t.exposeString('instruction'),
-    statusMessage: t.exposeString('statusMessage'),
-    dependsOn: t.exposeStringList('dependsOn'),
-  }),
-});
 
 const PlanVersionRef = builder.objectRef<PlanVersion>('PlanVersion').implement({
   description: "One version of a run's plan: the planner's (or its fallback), then one per designer edit.",

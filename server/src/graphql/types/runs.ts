@@ -1,6 +1,6 @@
 import type { Run } from '../../chat/conversation-service.js';
 import { conversationStream } from '../../chat/event-stream.js';
-import { runModes, runStatuses } from '../../db/schema/conversations.js';
+import { runStatuses } from '../../db/schema/conversations.js';
 import type { BatonEvent } from '../../domain/events.js';
 import type { PlanTask } from '../../domain/plan.js';
 import { ForbiddenError } from '../../errors.js';
@@ -9,12 +9,9 @@ import type { GraphQLContext } from '../context.js';
 import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
 import { jsonFor, textFor } from '../redacted.js';
 import { EventRef } from './events.js';
+import { RunModeEnum } from './run-mode.js';
 
 const RunStatusEnum = builder.enumType('RunStatus', { values: runStatuses });
-export const RunModeEnum = builder.enumType('RunMode', {
-  description: 'AUTO runs straight through; STEP pauses after planning and before each task.',
-  values: runModes,
-});
 const TaskStatusEnum = builder.enumType('TaskStatus', {
   values: ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED'] as const,
 });
