@@ -48,7 +48,7 @@ describe('conversationTurns', () => {
   it('marks paused, failed and cancelled runs', () => {
     const paused = conversationTurns([
       ev('RUN_STARTED', { mode: 'STEP' }, { runId: 'p' }),
-      ev('RUN_PAUSED', { nextTaskIds: ['t1'], reason: 'planned' }, { runId: 'p' }),
+      ev('RUN_PAUSED', { nextTaskIds: ['t1'], pauseReason: 'planned' }, { runId: 'p' }),
     ]);
     expect(paused[0]).toMatchObject({ state: 'paused' });
     const failed = conversationTurns([

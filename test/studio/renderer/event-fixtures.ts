@@ -1,12 +1,25 @@
 import type { StudioEvent } from '../../../studio/src/renderer/lib/baton-event.js';
 
+/** A data shape as the tests write it: no `__typename`, and the fields the schema lets be null may be left out. */
+type Written<D> = { [K in keyof D as K extends '__typename' ? never : null extends D[K] ? never : K]: D[K] } & {
+  [K in keyof D as K extends '__typename' ? never : null extends D[K] ? K : never]?: D[K];
+};
+
+/** `RUN_STARTED` → `RunStartedData`, the schema's name for the type's data. */
+const typename = (type: string) =>
+  `${type
+    .toLowerCase()
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('')}Data`;
+
 let seq = 0;
 const t0 = Date.parse('2026-05-01T10:00:00.000Z');
 
 /** A stored (or, with id null, streamed) event for the renderer's folds. */
 export function ev<T extends StudioEvent['type']>(
   type: T,
-  data: Extract<StudioEvent, { type: T }>['data'],
+  data: Written<Extract<StudioEvent, { type: T }>['data']>,
   extra: Partial<Omit<StudioEvent, 'type' | 'data'>> = {},
 ): StudioEvent {
   seq++;
@@ -18,7 +31,7 @@ export function ev<T extends StudioEvent['type']>(
     taskId: null,
     agentName: null,
     createdAt: new Date(t0 + seq * 10).toISOString(),
-    data,
+    data: { __typename: typename(type), ...data },
     ...extra,
   } as StudioEvent;
 }

@@ -13,7 +13,7 @@ describe('summarizeRun', () => {
       ev('MESSAGE', { role: 'user', text: 'return shoes, and a blender?' }, { runId: null, id: '1' }),
       ev('RUN_STARTED', { mode: 'STEP', messageEventId: 1 }),
       ev('PLAN', { plan: planned, source: 'planner', attempts: 1 }),
-      ev('RUN_PAUSED', { nextTaskIds: ['t1'], reason: 'planned' }),
+      ev('RUN_PAUSED', { nextTaskIds: ['t1'], pauseReason: 'planned' }),
     ];
     expect(summarizeRun(events, 'r1')).toMatchObject({
       mode: 'STEP',
@@ -31,7 +31,7 @@ describe('summarizeRun', () => {
     events.push(ev('PLAN', { plan: edited, source: 'edit', attempts: 1 }));
     events.push(ev('TASK_STARTED', { statusMessage: 's', instruction: 'i' }, { taskId: 't1' }));
     events.push(ev('TASK_COMPLETED', { output: 'ok', durationMs: 3 }, { taskId: 't1' }));
-    events.push(ev('RUN_PAUSED', { nextTaskIds: ['t2'], reason: 'before_task' }));
+    events.push(ev('RUN_PAUSED', { nextTaskIds: ['t2'], pauseReason: 'before_task' }));
     const s = summarizeRun(events, 'r1')!;
     expect(s.planSource).toBe('edit');
     expect(s.planVersions).toBe(2);

@@ -27,7 +27,11 @@ export const DeskQueueQuery = graphql(
     deskQueue {
       ...OwnershipFields
       lastMessage {
-        data
+        data {
+          ... on MessageData {
+            text
+          }
+        }
       }
     }
   }

@@ -28,7 +28,8 @@ export function DeskQueue(props: { selected: string | null; onSelect(id: string)
       <ul>
         {items.map((o) => {
           const since = o.state === 'HUMAN' ? o.claimedAt : o.requestedAt;
-          const last = (o.lastMessage?.data as { text?: string } | undefined)?.text ?? o.reason ?? '';
+          const data = o.lastMessage?.data;
+          const last = (data && 'text' in data ? data.text : null) ?? o.reason ?? '';
           return (
             <li key={o.conversationId}>
               <button

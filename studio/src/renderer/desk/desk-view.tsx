@@ -90,7 +90,7 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
     const lastShopper = events.findLast((e) => e.type === 'MESSAGE' && e.data.role === 'user');
     const s = events.findLast((e): e is StudioEventOf<'SUGGESTION'> => e.type === 'SUGGESTION');
     if (!s?.id || dismissed.has(s.id)) return undefined;
-    return lastShopper && String(s.data.messageEventId) === lastShopper.id ? s : undefined;
+    return lastShopper && String(s.data.answersMessageEventId) === lastShopper.id ? s : undefined;
   }, [events, dismissed]);
 
   const act = async (run: () => Promise<{ error?: Parameters<typeof toFormErrors>[0] }>) => {

@@ -45,7 +45,7 @@ export function EventTimeline(props: {
             </button>
             {selected && (
               <div className="timeline-detail">
-                <JsonView value={e.data} label={`${e.type} data`} />
+                <JsonView value={shownData(e.data)} label={`${e.type} data`} />
               </div>
             )}
           </li>
@@ -54,3 +54,7 @@ export function EventTimeline(props: {
     </ol>
   );
 }
+
+/** The fields an event has: the schema's type name and the fields it left unset (null) are noise here. */
+const shownData = (data: StudioEvent['data']) =>
+  Object.fromEntries(Object.entries(data).filter(([key, value]) => key !== '__typename' && value !== null));

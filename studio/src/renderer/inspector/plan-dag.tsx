@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { Plan } from '../lib/event-data.js';
+import type { Plan } from '../lib/baton-event.js';
 import { layeredLayout } from '../lib/layered-layout.js';
 import type { TaskState } from '../lib/run-summary.js';
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useMutation } from 'urql';
 import { toFormErrors } from '../graphql/field-errors.js';
-import type { Plan } from '../lib/event-data.js';
+import type { Plan } from '../lib/baton-event.js';
 import {
   addTask,
   dependencyChoices,

@@ -14,7 +14,7 @@ export function ToolCalls({ calls }: { calls: readonly StudioEventOf<'TOOL_CALL'
             <span className="mono tool-name">{c.data.tool}</span>
             <span className="muted">{c.agentName}</span>
             {c.data.refused && <span className="badge badge-red">refused</span>}
-            {c.data.error && !c.data.refused && <span className="badge badge-red">error</span>}
+            {c.data.toolError && !c.data.refused && <span className="badge badge-red">error</span>}
             {c.data.identifiedCustomerId && (
               <span className="badge badge-green">identified {c.data.identifiedCustomerId}</span>
             )}
@@ -28,11 +28,11 @@ export function ToolCalls({ calls }: { calls: readonly StudioEventOf<'TOOL_CALL'
               <JsonView value={c.data.arguments} label={`${c.data.tool} arguments`} />
             </div>
             <div>
-              <h4>{c.data.error ? 'Error' : 'Output'}</h4>
-              {c.data.error ? (
-                <p className="field-error">{c.data.error}</p>
+              <h4>{c.data.toolError ? 'Error' : 'Output'}</h4>
+              {c.data.toolError ? (
+                <p className="field-error">{c.data.toolError}</p>
               ) : (
-                <JsonView value={c.data.output} label={`${c.data.tool} output`} />
+                <JsonView value={c.data.toolOutput} label={`${c.data.tool} output`} />
               )}
             </div>
           </div>

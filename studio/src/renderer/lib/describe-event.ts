@@ -22,7 +22,7 @@ export function describeEvent(e: StudioEvent): string {
       if (e.data.role === 'human') return `${e.data.author ?? 'Colleague'} (person): ${clip(e.data.text)}`;
       return `${e.data.role === 'user' ? 'User' : e.data.final ? 'Final reply' : 'Assistant'}: ${clip(e.data.text)}`;
     case 'TOOL_CALL':
-      return `${e.data.refused ? 'Refused' : 'Called'} ${e.data.tool}${e.data.error ? ` — ${clip(e.data.error, 80)}` : ''}`;
+      return `${e.data.refused ? 'Refused' : 'Called'} ${e.data.tool}${e.data.toolError ? ` — ${clip(e.data.toolError, 80)}` : ''}`;
     case 'HANDOFF':
       return `Handed off ${e.data.from} → ${e.data.to}: ${clip(e.data.reason, 80)}`;
     case 'TASK_COMPLETED':
@@ -30,7 +30,7 @@ export function describeEvent(e: StudioEvent): string {
     case 'TASK_FAILED':
       return `Task failed (${e.data.code}): ${clip(e.data.error, 100)}`;
     case 'RUN_PAUSED':
-      return e.data.reason === 'planned'
+      return e.data.pauseReason === 'planned'
         ? `Paused after planning; next: ${e.data.nextTaskIds.join(', ') || '—'}`
         : `Paused before ${e.data.nextTaskIds.join(', ')}`;
     case 'RUN_RESUMED':

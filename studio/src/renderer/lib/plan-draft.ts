@@ -1,4 +1,4 @@
-import type { Plan, PlanTask } from './event-data.js';
+import type { Plan, PlanTask } from './baton-event.js';
 
 /** A task as the plan editor holds it: a pending task of the plan, or one the designer added. */
 export interface DraftTask extends PlanTask {

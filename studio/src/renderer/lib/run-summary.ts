@@ -1,5 +1,4 @@
-import type { StudioEvent } from './baton-event.js';
-import type { Plan } from './event-data.js';
+import type { Plan, StudioEvent } from './baton-event.js';
 
 export type RunState = 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
 export type TaskState = 'pending' | 'running' | 'completed' | 'failed';
@@ -75,7 +74,7 @@ export function summarizeRun(events: readonly StudioEvent[], runId: string): Run
       case 'RUN_PAUSED':
         summary.state = 'paused';
         summary.nextTaskIds = e.data.nextTaskIds;
-        summary.pauseReason = e.data.reason;
+        summary.pauseReason = e.data.pauseReason;
         break;
       case 'RUN_RESUMED':
         summary.state = 'running';
