@@ -4,93 +4,51 @@ import type { ConversationEvents } from './operations.js';
 /** Every event type the schema this client was built from knows. */
 export type EventType = EnumOf<'EventType'>;
 
-/** An event as the subscription delivers it (`data` is the schema's JSON scalar). */
+/** An event as the subscription delivers it: `data` is the schema's EventData union, with its `__typename`. */
 export type RawEvent = OperationResult<typeof ConversationEvents>['conversationEvents'];
 
-export interface Usage {
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-}
-
-export interface PlanTask {
-  id: string;
-  agent: string;
-  instruction: string;
-  statusMessage: string;
-  dependsOn: string[];
-}
+/** `RUN_STARTED` → `RunStarted`, as the schema names each event type's data (`RunStartedData`). */
+type Stem<S extends string> = S extends `${infer Head}_${infer Rest}`
+  ? `${Capitalize<Lowercase<Head>>}${Stem<Rest>}`
+  : Capitalize<Lowercase<S>>;
 
 /**
- * The `data` of each event type, as docs/api.md documents it. The schema types `data` as JSON, so these
- * shapes are the API guide's promise, not something the schema checks.
+ * The `data` of each event type, from the schema's EventData union as ConversationEvents selects it.
+ * Optional fields are `null` when unset. Fields that share a name but not a type across data types are
+ * aliased, as GraphQL requires: RUN_PAUSED `pauseReason`, RESOLVED `resolveNote`, SUGGESTION
+ * `answersMessageEventId`, TOOL_CALL `toolOutput` and `toolError`.
  */
-export interface EventDataMap {
-  RUN_STARTED: { mode: 'AUTO' | 'STEP' };
-  PLAN: {
-    plan: { refuse?: boolean; tasks: PlanTask[] };
-    source: 'planner' | 'fallback' | 'refusal' | 'edit';
-    attempts: number;
-    fallbackReason?: string;
-    errors?: string[];
-    usage?: Usage;
-  };
-  TASK_STARTED: { statusMessage: string; instruction: string };
-  MESSAGE_DELTA: { delta: string };
-  MESSAGE: { role: 'user' | 'assistant' | 'human'; text: string; final?: boolean; usage?: Usage };
-  TOOL_CALL: {
-    tool: string;
-    callId?: string;
-    arguments: unknown;
-    output?: unknown;
-    error?: string;
-    refused?: boolean;
-    identifiedCustomerId?: string;
-    durationMs: number;
-  };
-  HANDOFF: { from: string; to: string; reason: string };
-  TASK_COMPLETED: { output: string; durationMs: number };
-  TASK_FAILED: { error: string; code: string };
-  RUN_PAUSED: { nextTaskIds: string[]; reason: 'planned' | 'before_task' };
-  RUN_RESUMED: { owner: string; fromTaskIds: string[] };
-  RUN_COMPLETED: { reply: string; durationMs: number };
-  RUN_FAILED: { code: string; reason: string; message: string };
-  RUN_CANCELLED: { reason: string };
-}
+export type EventDataMap = {
+  [T in EventType]: Extract<RawEvent['data'], { __typename: `${Stem<T>}Data` }>;
+};
 
-interface EventBase {
-  /** Opaque cursor of a stored event; null on MESSAGE_DELTA (streamed, never stored). */
-  id: string | null;
-  runId: string | null;
-  taskId: string | null;
-  agentName: string | null;
-  createdAt: string;
-}
+export type Usage = NonNullable<EventDataMap['MESSAGE']['usage']>;
+export type PlanTask = EventDataMap['PLAN']['plan']['tasks'][number];
+
+type EventBase = Omit<RawEvent, 'type' | 'data'>;
 
 /** A typed event: `switch (event.type)` narrows `data`. */
 export type BatonEvent = {
-  [T in keyof EventDataMap]: EventBase & { type: T; data: EventDataMap[T] };
-}[keyof EventDataMap];
+  [T in EventType]: EventBase & { type: T; data: EventDataMap[T] };
+}[EventType];
 
 /**
- * An event of a schema type this client has no data shape for (e.g. a desk's hand-over events added to the schema
- * later): `data` is to be read defensively. A server newer than the client may also send types missing from the
- * schema it was built from; they arrive as such events too, so give every `switch (event.type)` a default branch.
+ * Any event the client delivers. Every event type of the schema the client was built from has its data
+ * shape; a server newer than the client may still send a type added since (its `data` then holds only
+ * `__typename`), so give every `switch (event.type)` a default branch.
  */
-export type OtherEvent = EventBase & { type: Exclude<EventType, keyof EventDataMap>; data: unknown };
-
-export type AnyEvent = BatonEvent | OtherEvent;
+export type AnyEvent = BatonEvent;
 
 /** Terminal run events: after one of them the run emits nothing more. */
 export const runEndTypes: ReadonlySet<string> = new Set(['RUN_COMPLETED', 'RUN_FAILED', 'RUN_CANCELLED']);
 
 /** Narrows an event to a known type. */
-export function isEvent<T extends keyof EventDataMap>(
+export function isEvent<T extends EventType>(
   event: AnyEvent,
   type: T,
 ): event is Extract<BatonEvent, { type: T }> {
   return event.type === type;
 }
 
-/** The delivered event as the typed union (the wire shape is the same; only the type is refined). */
+/** The delivered event as the typed union: the server resolves `data` by the event's type, so they agree. */
 export const asEvent = (raw: RawEvent): AnyEvent => raw as AnyEvent;

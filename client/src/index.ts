@@ -25,7 +25,6 @@ export {
   type EventDataMap,
   type EventType,
   isEvent,
-  type OtherEvent,
   type PlanTask,
   runEndTypes,
   type Usage,

@@ -21,7 +21,41 @@ export const ConversationRuns = operation(`
 export const ConversationEvents = operation(`
   subscription ConversationEvents($conversationId: ID!, $after: ID) {
     conversationEvents(conversationId: $conversationId, after: $after) {
-      id type runId taskId agentName data createdAt
+      id type runId taskId agentName createdAt
+      data {
+        __typename
+        ... on RunStartedData { mode messageEventId }
+        ... on PlanData {
+          plan { refuse tasks { id agent instruction statusMessage dependsOn } }
+          source attempts fallbackReason errors streamedTaskIds editedBy editReason
+          usage { promptTokens completionTokens totalTokens }
+        }
+        ... on TaskStartedData { statusMessage instruction }
+        ... on MessageDeltaData { delta }
+        ... on MessageData { role text author final usage { promptTokens completionTokens totalTokens } }
+        ... on ToolCallData {
+          tool callId arguments toolOutput: output toolError: error refused identifiedCustomerId durationMs
+          usage { promptTokens completionTokens totalTokens }
+        }
+        ... on HandoffData { from to reason }
+        ... on TaskCompletedData { output durationMs }
+        ... on TaskFailedData { error code }
+        ... on RunPausedData { nextTaskIds pauseReason: reason }
+        ... on RunResumedData { owner fromTaskIds }
+        ... on RunCompletedData { reply durationMs failedTaskIds }
+        ... on RunFailedData { code reason message }
+        ... on RunCancelledData { reason }
+        ... on HumanRequestedData { by reason ticketId }
+        ... on HumanJoinedData { human ticketId }
+        ... on HandedBackData { human note }
+        ... on ResolvedData { by resolveNote: note ticketId }
+        ... on SuggestionData { answersMessageEventId: messageEventId text agents proposedToolCalls { tool arguments } }
+        ... on IdentityData {
+          level method customerId verifiedUntil policy
+          claim { ... on EmailClaim { email } ... on NameZipClaim { firstName lastName zip } }
+          codeRefused { reason triesLeft }
+        }
+      }
     }
   }
 `);

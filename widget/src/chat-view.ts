@@ -104,8 +104,8 @@ export function reduceView(view: ChatView, event: AnyEvent): ChatView {
       );
     }
     case 'TOOL_CALL': {
-      if (!runId || event.data.error || event.data.refused) return view;
-      const card = cardFor(event.data.tool, event.data.output, runId, event.id ?? streamId);
+      if (!runId || event.data.toolError || event.data.refused) return view;
+      const card = cardFor(event.data.tool, event.data.toolOutput, runId, event.id ?? streamId);
       return card ? upsert(view, card) : view;
     }
     default:
@@ -113,19 +113,15 @@ export function reduceView(view: ChatView, event: AnyEvent): ChatView {
   }
 }
 
-/** Hand-over notices, for servers whose schema has the desk's events; anything else is ignored. */
+/** Hand-over notices; anything else is ignored. */
 function reduceDeskEvent(view: ChatView, event: AnyEvent): ChatView {
-  const type = event.type as string;
-  // HUMAN_JOINED names the colleague in `human` (the desk's event data).
-  const data = (event.data ?? {}) as { human?: unknown };
-  const who = typeof data.human === 'string' ? data.human : null;
-  if (type === 'HUMAN_JOINED')
+  if (event.type === 'HUMAN_JOINED')
     return upsert(view, {
       kind: 'notice',
       id: `notice:${event.id}`,
-      text: who ? `${who} from our team joined the chat` : 'A colleague joined the chat',
+      text: event.data.human ? `${event.data.human} from our team joined the chat` : 'A colleague joined the chat',
     });
-  if (type === 'HANDED_BACK')
+  if (event.type === 'HANDED_BACK')
     return upsert(view, {
       kind: 'notice',
       id: `notice:${event.id}`,
