@@ -12,7 +12,7 @@ builder.scalarType('DateTime', {
 });
 
 builder.scalarType('JSON', {
-  description: 'Arbitrary JSON. Event `data` follows the per-type shapes documented in docs/api.md.',
+  description: 'Arbitrary JSON: free-form values such as tool arguments and outputs, and `Event.dataJson`.',
   serialize: (v) => v,
   parseValue: (v) => v,
   parseLiteral: function parse(node: ValueNode): unknown {
