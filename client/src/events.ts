@@ -43,10 +43,7 @@ export type AnyEvent = BatonEvent;
 export const runEndTypes: ReadonlySet<string> = new Set(['RUN_COMPLETED', 'RUN_FAILED', 'RUN_CANCELLED']);
 
 /** Narrows an event to a known type. */
-export function isEvent<T extends EventType>(
-  event: AnyEvent,
-  type: T,
-): event is Extract<BatonEvent, { type: T }> {
+export function isEvent<T extends EventType>(event: AnyEvent, type: T): event is Extract<BatonEvent, { type: T }> {
   return event.type === type;
 }
 
