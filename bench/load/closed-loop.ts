@@ -72,7 +72,7 @@ export async function runClosedLoop(servers: LoadReplica[], o: ClosedLoopOptions
       `this client: ${((clientCpu.user + clientCpu.system) / 1e6).toFixed(1)} s`,
     ].join(', '),
   );
-  printWaits(waitSummary, line);
+  printWaits(waitSummary, line, turnMs.length);
   for (const e of errors.slice(0, 5)) console.log(`    ${e}`);
   return audit.lost ||
     audit.duplicated ||
