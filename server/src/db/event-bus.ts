@@ -62,8 +62,8 @@ export class Listeners {
       this.everyEvent.add(listener);
       return () => this.everyEvent.delete(listener);
     }
-    let set = this.byConversation.get(conversationId);
-    if (!set) this.byConversation.set(conversationId, (set = new Set()));
+    const set = this.byConversation.get(conversationId) ?? new Set<EventListener>();
+    this.byConversation.set(conversationId, set);
     set.add(listener);
     return () => {
       set.delete(listener);
