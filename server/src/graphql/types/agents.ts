@@ -56,11 +56,11 @@ const agentInputFields = (required: boolean) =>
       maxSteps: t.int(),
     }),
   });
-const CreateAgentInput = agentInputFields(true);
-const UpdateAgentInput = agentInputFields(false);
+export const CreateAgentInput = agentInputFields(true);
+export const UpdateAgentInput = agentInputFields(false);
 
 /** GraphQL leaves omitted fields undefined and explicit nulls null; the registry treats both as "keep". */
-const clean = <T extends object>(input: T) =>
+export const clean = <T extends object>(input: T) =>
   Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined));
 
 builder.queryFields((t) => ({
