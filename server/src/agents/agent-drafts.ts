@@ -12,6 +12,8 @@ export type DraftSelection = { names: string[] } | 'all';
 export interface DraftSave {
   author: string;
   expectedRevision?: number;
+  /** The published version the edits start from, checked when they start a new draft. */
+  expectedVersion?: number;
 }
 
 const isUniqueViolation = (err: unknown) =>
@@ -52,6 +54,10 @@ export class AgentDrafts {
     if (typeof patch.name === 'string' && patch.name.trim() !== name)
       throw ValidationError.single('input.name', 'a draft keeps its card’s name: rename the published card instead');
     checkRevision(name, existing, by.expectedRevision);
+    if (!existing && published && by.expectedVersion !== undefined && published.version !== by.expectedVersion)
+      throw new ConflictError(`${name} was changed by someone else since you opened it`, {
+        details: { field: 'expectedVersion', currentVersion: published.version },
+      });
     const base = existing?.card ?? cardInput(published!);
     const merged = Object.fromEntries(
       Object.entries({ ...base, ...patch, name }).filter(([, v]) => v !== undefined && v !== null),
@@ -125,11 +131,9 @@ export class AgentDrafts {
     const byName = new Map(wanted.map((d) => [d.name, d]));
     const cards = published.map((c) => {
       const d = byName.get(c.name);
-      return d ? { ...c, ...d.card, name: c.name } : c;
+      return d ? draftAsCard(d, c) : c;
     });
-    const draftOnly = wanted
-      .filter((d) => !d.agentId)
-      .map((d) => ({ ...d.card, id: d.id, builtin: false, version: 0, createdAt: d.createdAt, updatedAt: d.updatedAt }));
+    const draftOnly = wanted.filter((d) => !d.agentId).map((d) => draftAsCard(d));
     return [...cards, ...draftOnly].sort((a, b) => a.name.localeCompare(b.name));
   }
 
@@ -151,6 +155,13 @@ export class AgentDrafts {
     if (issues.length) throw new ValidationError(issues);
     return drafts.filter((d) => selection.names.includes(d.name));
   }
+}
+
+/** A draft as a card: a draft-only card has no published id (the draft's stands in) and version 0. */
+export function draftAsCard(d: CardDraft, published?: AgentCard): AgentCard {
+  return published
+    ? { ...published, ...d.card, name: published.name }
+    : { ...d.card, id: d.id, builtin: false, version: 0, createdAt: d.createdAt, updatedAt: d.updatedAt };
 }
 
 function checkRevision(name: string, draft: CardDraft | undefined, expected: number | undefined): void {

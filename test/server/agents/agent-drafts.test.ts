@@ -98,11 +98,20 @@ describe('card drafts: save, publish, discard; live traffic uses only published 
     });
     expect(published.data!.publishAgentDraft.versions[0]).toEqual({ author: 'studio (no auth)', note: 'clearer' });
 
+    // Starting a draft from a published card that changed since the editor opened it is a conflict too.
+    const opened = before.version + 1;
+    await t.gql('mutation { updateAgent(name: "ReturnsAgent", input: { description: "Changed meanwhile" }) { version } }');
+    const late = await t.gql(
+      'mutation($v: Int) { saveAgentDraft(name: "ReturnsAgent", input: { instructions: "late" }, expectedRevision: 0, expectedVersion: $v) { revision } }',
+      { v: opened },
+    );
+    expect(late.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: opened + 1 });
+
     // Discard is one action; the published card is untouched.
     await saveDraft('To be dropped.', 0);
     const discarded = await t.gql('mutation { discardAgentDraft(name: "ReturnsAgent") { revision } }');
     expect(discarded.errors).toBeUndefined();
-    expect(await draftOf('ReturnsAgent')).toMatchObject({ version: before.version + 1, hasDraft: false, draft: null });
+    expect(await draftOf('ReturnsAgent')).toMatchObject({ version: before.version + 2, hasDraft: false, draft: null });
     expect(errorCode(await t.gql('mutation { discardAgentDraft(name: "ReturnsAgent") { revision } }'))).toBe('NOT_FOUND');
     expect(errorCode(await t.gql('mutation { publishAgentDraft(name: "ReturnsAgent") { version } }'))).toBe('NOT_FOUND');
     expect(errorCode(await t.gql('mutation { saveAgentDraft(name: "Nobody", input: {}) { revision } }'))).toBe('NOT_FOUND');
@@ -131,11 +140,16 @@ describe('card drafts: save, publish, discard; live traffic uses only published 
     const listed = await t.gql<{ agents: { name: string }[] }>('{ agents { name } }');
     expect(listed.data!.agents.map((a) => a.name)).not.toContain('WarrantyClaimAgent');
     await saveDraft('GENERAL-DRAFT: sign every reply with a smiley.', 0).then((r) => expect(r.errors).toBeUndefined());
-    // The agent's prompt stays the published one.
-    const prompt = await t.gql<{ agentPrompt: { systemPrompt: string } }>(
-      '{ agentPrompt(name: "ReturnsAgent") { systemPrompt } }',
-    );
-    expect(prompt.data!.agentPrompt.systemPrompt).not.toContain('GENERAL-DRAFT');
+    // The agent's prompt stays the published one; the draft's is previewed on request.
+    const prompt = async (draft: boolean) =>
+      (
+        await t.gql<{ agentPrompt: { systemPrompt: string } }>(
+          'query($d: Boolean) { agentPrompt(name: "ReturnsAgent", draft: $d) { systemPrompt } }',
+          { d: draft },
+        )
+      ).data!.agentPrompt.systemPrompt;
+    expect(await prompt(false)).not.toContain('GENERAL-DRAFT');
+    expect(await prompt(true)).toContain('GENERAL-DRAFT');
 
     const live = await converse(WARRANTY_MESSAGE);
     expect(live.conversation.drafts).toEqual([]);

@@ -1,7 +1,7 @@
+import { draftAsCard } from '../../agents/agent-drafts.js';
 import type { CardDraft } from '../../agents/card-drafts.js';
 import { cardInput, diffCards } from '../../agents/card-versions.js';
 import { previewAgentPrompt } from '../../agents/preview-agent-prompt.js';
-import type { AgentCard } from '../../domain/agent-card.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { editorName } from '../editor-name.js';
@@ -9,15 +9,6 @@ import { AgentRef, CreateAgentInput, clean, ModelSettingsRef, UpdateAgentInput }
 import { ConversationRef } from './conversations.js';
 import { RunRef } from './runs.js';
 
-/** The draft as a card, for the prompt preview (a draft-only card has no published id or version). */
-const asCard = (d: CardDraft): AgentCard => ({
-  ...d.card,
-  id: d.agentId ?? d.id,
-  builtin: false,
-  version: d.baseVersion ?? 0,
-  createdAt: d.createdAt,
-  updatedAt: d.updatedAt,
-});
 
 const DraftChangeRef = builder
   .objectRef<{ field: string; before: string; after: string }>('AgentDraftChange')
@@ -59,7 +50,9 @@ export const AgentDraftRef = builder.objectRef<CardDraft>('AgentDraft').implemen
     maxSteps: t.int({ resolve: (d) => d.card.maxSteps }),
     systemPrompt: t.string({
       description: 'The system prompt the draft would give the agent, in an empty conversation.',
-      resolve: async (d, _a, ctx) => (await previewAgentPrompt(ctx.services, d.name, undefined, asCard(d))).systemPrompt,
+      resolve: async (d, _a, ctx) =>
+        (await previewAgentPrompt(ctx.services, d.name, undefined, draftAsCard(d, await ctx.services.agents.get(d.name))))
+          .systemPrompt,
     }),
     changes: t.field({
       type: [DraftChangeRef],
@@ -85,9 +78,9 @@ builder.objectFields(AgentRef, (t) => ({
   draft: t.field({
     type: AgentDraftRef,
     nullable: true,
-    authScopes: { admin: true },
-    description: 'The card’s draft, if any (staff only).',
-    resolve: (card, _a, ctx) => draftOf(ctx, card.name),
+    description: 'The card’s draft, if any; null for callers other than staff (admin keys, or AUTH_MODE=off).',
+    // Not an error for readers: the agents list stays readable with an integrator key.
+    resolve: (card, _a, ctx) => (ctx.auth.isAdmin ? draftOf(ctx, card.name) : null),
   }),
 }));
 
@@ -126,17 +119,22 @@ builder.mutationFields((t) => ({
     type: AgentDraftRef,
     authScopes: { admin: true },
     description:
-      'Saves the given fields into the card’s draft (started from the published card if it has none); live traffic is unaffected. With expectedRevision (0: you saw no draft), a concurrent save fails with CONFLICT (`extensions.currentRevision`). A draft keeps its card’s name.',
+      'Saves the given fields into the card’s draft (started from the published card if it has none); live traffic is unaffected. With expectedRevision (0: you saw no draft), a concurrent save fails with CONFLICT (`extensions.currentRevision`); with expectedVersion, starting a draft from a published card that changed since fails with CONFLICT (`extensions.currentVersion`). A draft keeps its card’s name.',
     args: {
       name: t.arg.string({ required: true }),
       input: t.arg({ type: UpdateAgentInput, required: true }),
       expectedRevision: t.arg.int(),
+      expectedVersion: t.arg.int(),
     },
-    resolve: (_r, { name, input, expectedRevision }, ctx) =>
+    resolve: (_r, { name, input, expectedRevision, expectedVersion }, ctx) =>
       ctx.services.agentDrafts.save(
         name,
         { ...clean(input), ...(input.model ? { model: clean(input.model) } : {}) },
-        { author: editorName(ctx), expectedRevision: expectedRevision ?? undefined },
+        {
+          author: editorName(ctx),
+          expectedRevision: expectedRevision ?? undefined,
+          expectedVersion: expectedVersion ?? undefined,
+        },
       ),
   }),
   createAgentDraft: t.field({

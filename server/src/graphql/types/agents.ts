@@ -1,4 +1,6 @@
+import { draftAsCard } from '../../agents/agent-drafts.js';
 import { previewAgentPrompt } from '../../agents/preview-agent-prompt.js';
+import { ForbiddenError } from '../../errors.js';
 import type { AgentCard, ModelSettings } from '../../domain/agent-card.js';
 import { builder } from '../builder.js';
 import { editorName } from '../editor-name.js';
@@ -146,8 +148,26 @@ builder.queryFields((t) => ({
     type: PromptPreviewRef,
     description: 'The exact system prompt and tool list the agent would get, in an empty or the given conversation.',
     authScopes: { reader: true },
-    args: { name: t.arg.string({ required: true }), conversationId: t.arg.id() },
-    resolve: (_r, args, ctx) =>
-      previewAgentPrompt(ctx.services, args.name, args.conversationId ? String(args.conversationId) : undefined),
+    args: {
+      name: t.arg.string({ required: true }),
+      conversationId: t.arg.id(),
+      draft: t.arg.boolean({ description: 'The card’s draft instead of its published version (staff only).' }),
+    },
+    resolve: async (_r, args, ctx) => {
+      let card: AgentCard | undefined;
+      if (args.draft) {
+        if (!ctx.auth.isAdmin)
+          throw new ForbiddenError(`Only staff may read card drafts, not ${ctx.auth.describe}`, {
+            details: { field: 'draft' },
+          });
+        card = draftAsCard(await ctx.services.agentDrafts.require(args.name), await ctx.services.agents.get(args.name));
+      }
+      return previewAgentPrompt(
+        ctx.services,
+        args.name,
+        args.conversationId ? String(args.conversationId) : undefined,
+        card,
+      );
+    },
   }),
 }));
