@@ -50,7 +50,8 @@ export class AgentDrafts {
   async save(name: string, patch: Record<string, unknown>, by: DraftSave): Promise<CardDraft> {
     const { db, registry } = this.options;
     const [published, existing, all] = await Promise.all([registry.get(name), this.get(name), this.list()]);
-    if (!published && !existing) throw new NotFoundError(`No agent or draft named ${name}`, { details: { field: 'name' } });
+    if (!published && !existing)
+      throw new NotFoundError(`No agent or draft named ${name}`, { details: { field: 'name' } });
     if (typeof patch.name === 'string' && patch.name.trim() !== name)
       throw ValidationError.single('input.name', 'a draft keeps its card’s name: rename the published card instead');
     checkRevision(name, existing, by.expectedRevision);

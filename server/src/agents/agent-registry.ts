@@ -63,7 +63,11 @@ export class AgentRegistry {
     this.cache = undefined;
   }
 
-  async create(input: unknown, author = 'unknown', by: { note?: string; draft?: PublishedDraft } = {}): Promise<AgentCard> {
+  async create(
+    input: unknown,
+    author = 'unknown',
+    by: { note?: string; draft?: PublishedDraft } = {},
+  ): Promise<AgentCard> {
     const card = await this.validate(input, 'input');
     if (await this.get(card.name))
       throw ValidationError.single('input.name', `an agent named "${card.name}" already exists`);

@@ -39,10 +39,9 @@ describe('card drafts: save, publish, discard; live traffic uses only published 
 
   const draftOf = async (name: string) =>
     (
-      await t.gql<{ agent: { version: number; hasDraft: boolean; draft: { revision: number; instructions: string } | null } }>(
-        'query($n: String!) { agent(name: $n) { version hasDraft draft { revision instructions } } }',
-        { n: name },
-      )
+      await t.gql<{
+        agent: { version: number; hasDraft: boolean; draft: { revision: number; instructions: string } | null };
+      }>('query($n: String!) { agent(name: $n) { version hasDraft draft { revision instructions } } }', { n: name })
     ).data!.agent;
   const saveDraft = (instructions: string, expectedRevision?: number, name = 'ReturnsAgent') =>
     t.gql<{ saveAgentDraft: { revision: number; baseVersion: number | null; changes: { field: string }[] } }>(
@@ -61,7 +60,9 @@ describe('card drafts: save, publish, discard; live traffic uses only published 
     await waitForRun(t.app, run.id);
     const [plan] = await t.app.services.eventStore.list({ runId: run.id, types: ['PLAN'] });
     const agents = plan?.type === 'PLAN' ? plan.data.plan.tasks.map((task) => task.agent) : [];
-    const view = await t.gql<{ run: { drafts: string[] } }>('query($id: ID!) { run(id: $id) { drafts } }', { id: run.id });
+    const view = await t.gql<{ run: { drafts: string[] } }>('query($id: ID!) { run(id: $id) { drafts } }', {
+      id: run.id,
+    });
     return { conversation, agents, prompts: systemPrompts(models.requests, from), drafts: view.data!.run.drafts };
   };
 
@@ -75,7 +76,11 @@ describe('card drafts: save, publish, discard; live traffic uses only published 
     expect((await saveDraft('Draft two.', 1)).data!.saveAgentDraft.revision).toBe(2);
     // The published card did not change: no new version.
     const drafted = await draftOf('ReturnsAgent');
-    expect(drafted).toMatchObject({ version: before.version, hasDraft: true, draft: { revision: 2, instructions: 'Draft two.' } });
+    expect(drafted).toMatchObject({
+      version: before.version,
+      hasDraft: true,
+      draft: { revision: 2, instructions: 'Draft two.' },
+    });
 
     // Someone who opened revision 1 (or saw no draft) is refused and told the current revision.
     for (const stale of [1, 0]) {
@@ -83,11 +88,18 @@ describe('card drafts: save, publish, discard; live traffic uses only published 
       expect(errorCode(refused)).toBe('CONFLICT');
       expect(refused.errors![0]!.extensions).toMatchObject({ field: 'expectedRevision', currentRevision: 2 });
     }
-    expect(errorCode(await t.gql('mutation { publishAgentDraft(name: "ReturnsAgent", expectedRevision: 1) { version } }'))).toBe(
-      'CONFLICT',
-    );
+    expect(
+      errorCode(await t.gql('mutation { publishAgentDraft(name: "ReturnsAgent", expectedRevision: 1) { version } }')),
+    ).toBe('CONFLICT');
 
-    const published = await t.gql<{ publishAgentDraft: { version: number; instructions: string; hasDraft: boolean; versions: { author: string; note: string }[] } }>(
+    const published = await t.gql<{
+      publishAgentDraft: {
+        version: number;
+        instructions: string;
+        hasDraft: boolean;
+        versions: { author: string; note: string }[];
+      };
+    }>(
       'mutation { publishAgentDraft(name: "ReturnsAgent", expectedRevision: 2, note: "clearer") { version instructions hasDraft versions { author note } } }',
     );
     expect(published.errors).toBeUndefined();
@@ -100,7 +112,9 @@ describe('card drafts: save, publish, discard; live traffic uses only published 
 
     // Starting a draft from a published card that changed since the editor opened it is a conflict too.
     const opened = before.version + 1;
-    await t.gql('mutation { updateAgent(name: "ReturnsAgent", input: { description: "Changed meanwhile" }) { version } }');
+    await t.gql(
+      'mutation { updateAgent(name: "ReturnsAgent", input: { description: "Changed meanwhile" }) { version } }',
+    );
     const late = await t.gql(
       'mutation($v: Int) { saveAgentDraft(name: "ReturnsAgent", input: { instructions: "late" }, expectedRevision: 0, expectedVersion: $v) { revision } }',
       { v: opened },
@@ -112,9 +126,15 @@ describe('card drafts: save, publish, discard; live traffic uses only published 
     const discarded = await t.gql('mutation { discardAgentDraft(name: "ReturnsAgent") { revision } }');
     expect(discarded.errors).toBeUndefined();
     expect(await draftOf('ReturnsAgent')).toMatchObject({ version: before.version + 2, hasDraft: false, draft: null });
-    expect(errorCode(await t.gql('mutation { discardAgentDraft(name: "ReturnsAgent") { revision } }'))).toBe('NOT_FOUND');
-    expect(errorCode(await t.gql('mutation { publishAgentDraft(name: "ReturnsAgent") { version } }'))).toBe('NOT_FOUND');
-    expect(errorCode(await t.gql('mutation { saveAgentDraft(name: "Nobody", input: {}) { revision } }'))).toBe('NOT_FOUND');
+    expect(errorCode(await t.gql('mutation { discardAgentDraft(name: "ReturnsAgent") { revision } }'))).toBe(
+      'NOT_FOUND',
+    );
+    expect(errorCode(await t.gql('mutation { publishAgentDraft(name: "ReturnsAgent") { version } }'))).toBe(
+      'NOT_FOUND',
+    );
+    expect(errorCode(await t.gql('mutation { saveAgentDraft(name: "Nobody", input: {}) { revision } }'))).toBe(
+      'NOT_FOUND',
+    );
     await t.gql('mutation { discardAgentDraft(name: "ReturnsAgent") { revision } }');
   });
 
@@ -125,9 +145,13 @@ describe('card drafts: save, publish, discard; live traffic uses only published 
     expect(errorCode(bad)).toBe('VALIDATION_FAILED');
     const fields = (bad.errors![0]!.extensions!.issues as { field: string }[]).map((i) => i.field);
     expect(fields).toEqual(expect.arrayContaining(['input.maxSteps']));
-    const tool = await t.gql('mutation { saveAgentDraft(name: "UpsellAgent", input: { tools: ["store.nope"] }) { revision } }');
+    const tool = await t.gql(
+      'mutation { saveAgentDraft(name: "UpsellAgent", input: { tools: ["store.nope"] }) { revision } }',
+    );
     expect(tool.errors![0]!.extensions!.field).toBe('input.tools.0');
-    const rename = await t.gql('mutation { saveAgentDraft(name: "UpsellAgent", input: { name: "Other" }) { revision } }');
+    const rename = await t.gql(
+      'mutation { saveAgentDraft(name: "UpsellAgent", input: { name: "Other" }) { revision } }',
+    );
     expect(rename.errors![0]!.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'input.name' });
     expect((await draftOf('UpsellAgent')).hasDraft).toBe(false);
   });
@@ -197,7 +221,11 @@ describe('runs against drafts are for staff only', () => {
   });
 
   it('refuses drafts to an integrator key with FORBIDDEN, and lets an admin key run against them', async () => {
-    const saved = await t.gql('mutation { saveAgentDraft(name: "UpsellAgent", input: { instructions: "x" }) { author } }', {}, admin);
+    const saved = await t.gql(
+      'mutation { saveAgentDraft(name: "UpsellAgent", input: { instructions: "x" }) { author } }',
+      {},
+      admin,
+    );
     expect(saved.data).toEqual({ saveAgentDraft: { author: 'designer' } });
     for (const input of ['useDrafts: ["UpsellAgent"]', 'allDrafts: true']) {
       const refused = await t.gql(`mutation { startConversation(input: { ${input} }) { token } }`, {}, integrator);
@@ -205,7 +233,13 @@ describe('runs against drafts are for staff only', () => {
     }
     expect(errorCode(await t.gql('{ agentDrafts { name } }', {}, integrator))).toBe('FORBIDDEN');
     expect(
-      errorCode(await t.gql('mutation { saveAgentDraft(name: "UpsellAgent", input: { instructions: "y" }) { revision } }', {}, integrator)),
+      errorCode(
+        await t.gql(
+          'mutation { saveAgentDraft(name: "UpsellAgent", input: { instructions: "y" }) { revision } }',
+          {},
+          integrator,
+        ),
+      ),
     ).toBe('FORBIDDEN');
     // Without drafts, an integrator still starts conversations as before.
     expect((await t.gql('mutation { startConversation { token } }', {}, integrator)).errors).toBeUndefined();
@@ -224,7 +258,10 @@ describe('a published draft reaches every replica', () => {
     const second = shared.url ? await openDatabase({ databaseUrl: shared.url, maxConnections: 4 }) : shared.database;
     const bus = shared.url ? undefined : new MemoryEventBus();
     const a = await createTestApp({ db: shared, eventBus: bus });
-    const b = await createTestApp({ db: { database: second, url: shared.url, dispose: async () => {} }, eventBus: bus });
+    const b = await createTestApp({
+      db: { database: second, url: shared.url, dispose: async () => {} },
+      eventBus: bus,
+    });
     const plannedByB = async () => {
       const { conversation } = await b.app.services.conversations.start({});
       const run = await b.app.services.runs.submit(conversation.id, WARRANTY_MESSAGE, 'AUTO');
@@ -235,7 +272,9 @@ describe('a published draft reaches every replica', () => {
     try {
       expect((await a.gql(`mutation { createAgentDraft(input: ${WARRANTY}) { name } }`)).errors).toBeUndefined();
       expect(await plannedByB()).not.toContain('WarrantyClaimAgent');
-      expect((await a.gql('mutation { publishAgentDraft(name: "WarrantyClaimAgent") { version } }')).errors).toBeUndefined();
+      expect(
+        (await a.gql('mutation { publishAgentDraft(name: "WarrantyClaimAgent") { version } }')).errors,
+      ).toBeUndefined();
       const deadline = Date.now() + 1_000;
       while (Date.now() < deadline && !(await b.app.services.agents.get('WarrantyClaimAgent')))
         await new Promise((r) => setTimeout(r, 20));

@@ -9,7 +9,6 @@ import { AgentRef, CreateAgentInput, clean, ModelSettingsRef, UpdateAgentInput }
 import { ConversationRef } from './conversations.js';
 import { RunRef } from './runs.js';
 
-
 const DraftChangeRef = builder
   .objectRef<{ field: string; before: string; after: string }>('AgentDraftChange')
   .implement({
@@ -51,8 +50,14 @@ export const AgentDraftRef = builder.objectRef<CardDraft>('AgentDraft').implemen
     systemPrompt: t.string({
       description: 'The system prompt the draft would give the agent, in an empty conversation.',
       resolve: async (d, _a, ctx) =>
-        (await previewAgentPrompt(ctx.services, d.name, undefined, draftAsCard(d, await ctx.services.agents.get(d.name))))
-          .systemPrompt,
+        (
+          await previewAgentPrompt(
+            ctx.services,
+            d.name,
+            undefined,
+            draftAsCard(d, await ctx.services.agents.get(d.name)),
+          )
+        ).systemPrompt,
     }),
     changes: t.field({
       type: [DraftChangeRef],

@@ -1,7 +1,7 @@
 import { draftAsCard } from '../../agents/agent-drafts.js';
 import { previewAgentPrompt } from '../../agents/preview-agent-prompt.js';
-import { ForbiddenError } from '../../errors.js';
 import type { AgentCard, ModelSettings } from '../../domain/agent-card.js';
+import { ForbiddenError } from '../../errors.js';
 import { builder } from '../builder.js';
 import { editorName } from '../editor-name.js';
 

@@ -9,9 +9,9 @@ import { redactJson, redactText } from '../../privacy/redact.js';
 import { builder } from '../builder.js';
 import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
 import { textFor } from '../redacted.js';
+import { draftsFor } from './draft-selection.js';
 import { EventRef, forCaller, parseCursor } from './events.js';
 import { ConversationIdentityRef } from './identity.js';
-import { draftsFor } from './draft-selection.js';
 import { RunModeEnum, RunRef } from './runs.js';
 
 interface MessageView {

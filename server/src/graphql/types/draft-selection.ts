@@ -19,8 +19,7 @@ export async function draftsFor(
     throw new ForbiddenError(`Only staff may run against card drafts, not ${ctx.auth.describe}`, {
       details: { field },
     });
-  if (input?.allDrafts && names)
-    throw ValidationError.single(at('useDrafts'), 'give useDrafts or allDrafts, not both');
+  if (input?.allDrafts && names) throw ValidationError.single(at('useDrafts'), 'give useDrafts or allDrafts, not both');
   const selection: DraftSelection = input?.allDrafts ? 'all' : { names: [...new Set(names)] };
   return (await ctx.services.agentDrafts.resolve(selection, field)).map((d) => d.name);
 }

@@ -70,7 +70,8 @@ export const ExperimentRef = builder.objectRef<ExperimentRow>('Experiment').impl
     }),
     drafts: t.field({
       type: [ExperimentDraftRef],
-      description: 'The card drafts it ran against instead of the published cards (empty: published), with their revision.',
+      description:
+        'The card drafts it ran against instead of the published cards (empty: published), with their revision.',
       resolve: (e) => Object.entries(e.drafts).map(([name, revision]) => ({ name, revision })),
     }),
     concurrency: t.exposeInt('concurrency'),
