@@ -10,7 +10,7 @@ import { Tabs } from '../ui/tabs.js';
 import { type AgentData, type CardDraftData, DeleteAgentMutation } from './agent-documents.js';
 import { type AgentDraft, draftFromAgent, sameDraft } from './agent-draft.js';
 import { AgentHistory } from './agent-history.js';
-import { CardStateBadge } from './card-state-badge.js';
+import { CardStateBadge, cardStateNote } from './card-state-badge.js';
 import { ConflictPanel } from './conflict-panel.js';
 import { HandoffPicker } from './handoff-picker.js';
 import { PromptPreview } from './prompt-preview.js';
@@ -49,6 +49,18 @@ export function AgentEditor(props: {
   const [, runDelete] = useMutation(DeleteAgentMutation);
   const dirty = !sameDraft(draft, saved);
   useUnsavedChanges('agent-editor', dirty);
+  // A version published elsewhere that the cards list picked up (a rollback in the history): taken when
+  // nothing is unsaved. This editor's own publish already is its base, so the form stays as it is.
+  const [seenVersion, setSeenVersion] = useState(props.agent?.version);
+  if (props.agent && props.agent.version !== seenVersion) {
+    setSeenVersion(props.agent.version);
+    if (!dirty && props.agent.version !== base.agent?.version) {
+      const theirs = draftFromAgent(props.agent.draft ?? props.agent);
+      setBase({ agent: props.agent, draft: props.agent.draft ?? null });
+      setSaved(theirs);
+      setDraft(theirs);
+    }
+  }
 
   const set = <K extends keyof AgentDraft>(key: K, value: AgentDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
   const err = (field: string) => fieldError(errors, `input.${field}`);
@@ -115,6 +127,7 @@ export function AgentEditor(props: {
             {dirty && <span className="badge badge-amber">unsaved</span>}
             {props.agent?.builtin && <span className="badge badge-gray">built-in</span>}
           </h1>
+          {cardStateNote(base.agent, base.draft) && <p className="subtitle">{cardStateNote(base.agent, base.draft)}</p>}
         </div>
         <div className="actions">
           {notice && !dirty && (

@@ -34,7 +34,8 @@ export function AgentsView() {
     if (sub === 'edit' && name) {
       const agent = agents.find((a) => a.name === name);
       if (agent)
-        return { key: `edit-${agent.name}-${agent.version}`, initial: draftFromAgent(agent.draft ?? agent), agent };
+        // Keyed by name: the editor follows newer versions itself, so a save does not remount it under the user.
+        return { key: `edit-${agent.name}`, initial: draftFromAgent(agent.draft ?? agent), agent };
       const cardDraft = draftOnly.find((d) => d.name === name);
       return cardDraft ? { key: `draft-${cardDraft.name}`, initial: draftFromAgent(cardDraft), cardDraft } : null;
     }

@@ -1,28 +1,15 @@
 import type { AgentData, CardDraftData } from './agent-documents.js';
 
-/**
- * Which state of the card the editor shows: its published version, or its draft (with the published
- * version it started from, and a warning when another version went live since).
- */
-export function CardStateBadge(props: {
-  agent: Pick<AgentData, 'version'> | undefined;
-  draft: Pick<CardDraftData, 'revision' | 'baseVersion'> | null;
-}) {
-  const { agent, draft } = props;
+type Published = Pick<AgentData, 'version'> | undefined;
+type Draft = Pick<CardDraftData, 'revision' | 'baseVersion'> | null;
+
+/** Which state of the card the editor shows: its published version, or its draft. */
+export function CardStateBadge({ agent, draft }: { agent: Published; draft: Draft }) {
   if (draft)
     return (
-      <>
-        <span className="badge badge-amber" title="Live traffic does not see a draft until it is published">
-          Draft
-        </span>
-        <span className="muted card-state-note">
-          {agent ? `revision ${draft.revision} of v${draft.baseVersion ?? agent.version}` : 'new card, not live yet'}
-          {agent &&
-            draft.baseVersion !== null &&
-            draft.baseVersion !== agent.version &&
-            ` · v${agent.version} is live now`}
-        </span>
-      </>
+      <span className="badge badge-amber" title="Live traffic does not see a draft until it is published">
+        Draft
+      </span>
     );
   if (agent)
     return (
@@ -31,4 +18,14 @@ export function CardStateBadge(props: {
       </span>
     );
   return null;
+}
+
+/** The line under the title: which draft revision, from which version, and what live traffic uses. */
+export function cardStateNote(agent: Published, draft: Draft): string | null {
+  if (!draft) return agent ? 'Live traffic uses this version. Save a draft to try changes first.' : null;
+  if (!agent) return `Draft revision ${draft.revision} of a new card: not live until published.`;
+  const moved = draft.baseVersion !== null && draft.baseVersion !== agent.version;
+  return `Draft revision ${draft.revision} of v${draft.baseVersion ?? agent.version}; live traffic uses v${agent.version}${
+    moved ? ', published since this draft started' : ''
+  }.`;
 }

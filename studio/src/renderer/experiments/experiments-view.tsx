@@ -179,7 +179,6 @@ function DatasetPanel({ id }: { id: string }) {
               onChange={(e) => setConcurrency(e.target.value)}
             />
           </label>
-          <DraftPicker value={drafts} onChange={setDrafts} />
           <button
             type="submit"
             className="btn btn-primary"
@@ -189,6 +188,7 @@ function DatasetPanel({ id }: { id: string }) {
           </button>
         </form>
       </div>
+      <DraftPicker value={drafts} onChange={setDrafts} hint="other cards stay published" />
       {start.error && (
         <p className="field-error" role="alert">
           {Object.values(toFormErrors(start.error).fields)[0] ?? toFormErrors(start.error).message}
@@ -203,7 +203,6 @@ function DatasetPanel({ id }: { id: string }) {
             <th scope="col">Progress</th>
             <th scope="col">Pass rate</th>
             <th scope="col">Provider</th>
-            <th scope="col">Cards</th>
             <th scope="col">Duration</th>
             <th scope="col">Tokens</th>
           </tr>
@@ -219,6 +218,15 @@ function DatasetPanel({ id }: { id: string }) {
                 <button type="button" className="link-button" onClick={() => setPicked(e.id)}>
                   {e.name}
                 </button>
+                <div>
+                  {e.drafts.length ? (
+                    <span className="badge badge-amber" title="Ran against these card drafts (with their revision)">
+                      drafts: {e.drafts.map((d) => `${d.name} r${d.revision}`).join(', ')}
+                    </span>
+                  ) : (
+                    <span className="muted">published cards</span>
+                  )}
+                </div>
               </td>
               <td>
                 <StatusBadge status={e.status} />
@@ -228,15 +236,7 @@ function DatasetPanel({ id }: { id: string }) {
               </td>
               <td>{pct(e.passRate)}</td>
               <td className="mono">{e.provider === 'offline' ? 'offline (rule-based stand-in)' : e.provider}</td>
-              <td>
-                {e.drafts.length ? (
-                  <span className="badge badge-amber" title="Ran against these card drafts (revision)">
-                    drafts: {e.drafts.map((d) => `${d.name} r${d.revision}`).join(', ')}
-                  </span>
-                ) : (
-                  <span className="muted">published</span>
-                )}
-              </td>
+
               <td>{formatDuration(e.durationMs)}</td>
               <td>{e.tokens}</td>
             </tr>
