@@ -27,7 +27,21 @@ const isUniqueViolation = (err: unknown) =>
  * Drafts are not cached: every replica reads them from the database.
  */
 export class AgentDrafts {
+  /** The drafts read in flight, shared by `find` calls that start meanwhile (not a cache: dropped once read). */
+  private reading?: Promise<CardDraft[]>;
+
   constructor(private readonly options: { db: Db; registry: AgentRegistry }) {}
+
+  /**
+   * A card's draft for read paths that ask for many cards at once (Agent.draft over the cards list):
+   * the lookups that start while one read runs share it, so a list costs one query, not one per card.
+   */
+  async find(name: string): Promise<CardDraft | undefined> {
+    this.reading ??= this.list().finally(() => {
+      this.reading = undefined;
+    });
+    return (await this.reading).find((d) => d.name === name);
+  }
 
   list(): Promise<CardDraft[]> {
     return cardDrafts.list(this.options.db);

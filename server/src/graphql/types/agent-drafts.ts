@@ -73,7 +73,7 @@ export const AgentDraftRef = builder.objectRef<CardDraft>('AgentDraft').implemen
   }),
 });
 
-const draftOf = (ctx: GraphQLContext, name: string) => ctx.services.agentDrafts.get(name).then((d) => d ?? null);
+const draftOf = (ctx: GraphQLContext, name: string) => ctx.services.agentDrafts.find(name).then((d) => d ?? null);
 
 builder.objectFields(AgentRef, (t) => ({
   hasDraft: t.boolean({
