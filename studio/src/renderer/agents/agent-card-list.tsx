@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useMutation } from 'urql';
 import { Switch } from '../ui/switch.js';
 import { type AgentData, type CardDraftData, SetAgentEnabledMutation } from './agent-documents.js';
@@ -15,13 +15,22 @@ export function AgentCardList({
   draftOnly: readonly CardDraftData[];
 }) {
   const [toggle, setEnabled] = useMutation(SetAgentEnabledMutation);
-  // The switch flips at once; the server's answer settles it (and a failure flips it back).
+  // The switch flips at once; the server's answer settles it (a failure flips it back) and holds until
+  // the refetched list agrees, so a refetch still under way (or an older one) cannot flip it back.
   const [pending, setPending] = useState<Record<string, boolean>>({});
   const flip = async (name: string, enabled: boolean) => {
     setPending((p) => ({ ...p, [name]: enabled }));
-    await setEnabled({ name, enabled });
-    setPending(({ [name]: _, ...rest }) => rest);
+    const result = await setEnabled({ name, enabled });
+    const settled = result.data?.setAgentEnabled.enabled;
+    setPending(({ [name]: _, ...rest }) => (settled === undefined ? rest : { ...rest, [name]: settled }));
   };
+  useEffect(() => {
+    const shown = new Map(agents.map((a) => [a.name, a.enabled]));
+    setPending((p) => {
+      const open = Object.entries(p).filter(([name, enabled]) => shown.get(name) !== enabled);
+      return open.length === Object.keys(p).length ? p : Object.fromEntries(open);
+    });
+  }, [agents]);
   return (
     <>
       {toggle.error && (
