@@ -154,6 +154,23 @@ describe('card drafts: save, publish, discard; live traffic uses only published 
     );
     expect(rename.errors![0]!.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'input.name' });
     expect((await draftOf('UpsellAgent')).hasDraft).toBe(false);
+
+    // A draft may hand off to a card that exists only as a draft, but cannot go live before it.
+    await t.gql('mutation { createAgentDraft(input: { name: "GiftAgent", description: "Gift wrapping" }) { name } }');
+    const taken = await t.gql('mutation { createAgent(input: { name: "GiftAgent", description: "x" }) { name } }');
+    expect(taken.errors![0]!.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'input.name' });
+    const handoff = await t.gql(
+      'mutation { saveAgentDraft(name: "UpsellAgent", input: { handoffs: ["GiftAgent"] }) { handoffs } }',
+    );
+    expect(handoff.data).toEqual({ saveAgentDraft: { handoffs: ['GiftAgent'] } });
+    const early = await t.gql('mutation { publishAgentDraft(name: "UpsellAgent") { version } }');
+    expect(early.errors![0]!.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'input.handoffs.0' });
+    expect((await draftOf('UpsellAgent')).hasDraft).toBe(true);
+    expect((await t.gql('mutation { publishAgentDraft(name: "GiftAgent") { name } }')).errors).toBeUndefined();
+    const published = await t.gql<{ publishAgentDraft: { handoffs: string[] } }>(
+      'mutation { publishAgentDraft(name: "UpsellAgent") { handoffs } }',
+    );
+    expect(published.data!.publishAgentDraft.handoffs).toEqual(['GiftAgent']);
   });
 
   it('live conversations plan and prompt with published cards only; a conversation against drafts uses them', async () => {
