@@ -203,8 +203,15 @@ describe('card drafts: save, publish, discard; live traffic uses only published 
     expect(staff.conversation.drafts).toEqual(['ReturnsAgent', 'WarrantyClaimAgent']);
     expect(staff.drafts).toEqual(['ReturnsAgent', 'WarrantyClaimAgent']);
     expect(staff.agents).toContain('WarrantyClaimAgent');
-    // The draft's instructions reached the agent's prompt.
+    // The draft's instructions reached the agent's prompt, and the prompt preview in that conversation shows them.
     expect(staff.prompts.join('\n')).toContain('WARRANTY-DRAFT');
+    const inConversation = (id: string) =>
+      t.gql<{ agentPrompt: { systemPrompt: string } }>(
+        'query($id: ID) { agentPrompt(name: "ReturnsAgent", conversationId: $id) { systemPrompt } }',
+        { id },
+      );
+    expect((await inConversation(staff.conversation.id)).data!.agentPrompt.systemPrompt).toContain('GENERAL-DRAFT');
+    expect((await inConversation(live.conversation.id)).data!.agentPrompt.systemPrompt).not.toContain('GENERAL-DRAFT');
 
     // Naming drafts: only those override; an unknown name is a field error.
     const named = await converse(WARRANTY_MESSAGE, 'useDrafts: ["ReturnsAgent"]');
