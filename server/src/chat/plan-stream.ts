@@ -73,7 +73,6 @@ export class PlanStream {
    * what it can.
    */
   writeWhole(text: string): void {
-    if (this.stopped || this.opened) return this.write(text);
     const body = /^\s*(?:```[a-z]*\s*)?(\{[\s\S]*\})\s*(?:```\s*)?$/i.exec(text)?.[1];
     let value: unknown;
     try {
@@ -81,7 +80,10 @@ export class PlanStream {
     } catch {
       value = undefined;
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return this.write(text);
+    if (this.stopped || this.opened || value === null || typeof value !== 'object' || Array.isArray(value)) {
+      this.write(text);
+      return;
+    }
     this.stopped = true;
     // Keys in the order the model wrote them: a task after "refuse": true is not committed.
     for (const [key, v] of Object.entries(value)) {
