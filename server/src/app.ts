@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
+import { AgentDrafts } from './agents/agent-drafts.js';
 import { AgentRegistry } from './agents/agent-registry.js';
 import { ApiKeyService } from './auth/api-key-service.js';
 import { CustomerSessions } from './auth/customer-sessions.js';
@@ -137,6 +138,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     limits: config.limits,
     onChange: () => bus.announce('agents'),
   });
+  const agentDrafts = new AgentDrafts({ db: database.db, registry: agents });
   const settings = new SettingsService(
     database.db,
     async (name) => !!(await agents.get(name)),
@@ -154,6 +156,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       database,
       settings,
       agents,
+      agentDrafts,
       conversations,
       customerSessions,
       verificationCodes,
@@ -210,6 +213,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     db: database.db,
     datasets,
     agents,
+    agentDrafts,
     settings,
     models,
     logger,
@@ -232,6 +236,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     rateLimits,
     customerTokens,
     agents,
+    agentDrafts,
     settings,
     conversations,
     apiKeys,
