@@ -4,6 +4,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { AgentRegistry } from './agents/agent-registry.js';
+import { AnalyticsRollup } from './analytics/analytics-rollup.js';
 import { ApiKeyService } from './auth/api-key-service.js';
 import { CustomerSessions } from './auth/customer-sessions.js';
 import { CustomerTokenVerifier } from './auth/customer-token.js';
@@ -205,6 +206,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     { db: database.db, logger, onConversationsDeleted },
     { days: config.retention.days, sweepMs: config.retention.sweepMs },
   );
+  const analytics = new AnalyticsRollup({ database, logger }, config.analytics);
   const datasets = new Datasets(database.db);
   const experiments = new Experiments({
     db: database.db,
@@ -243,6 +245,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     webhooks,
     customerData,
     retention,
+    analytics,
     datasets,
     experiments,
   };
@@ -364,6 +367,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await services.runs.start();
   rateLimits.start((err) => logger.warn({ err }, 'rate limit prune failed'));
   retention.start();
+  analytics.start();
 
   return {
     services,
@@ -384,6 +388,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       await services.runs.stop();
       rateLimits.stop();
       retention.stop();
+      analytics.stop();
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       if (server.listening) {

@@ -1,4 +1,5 @@
 import type { AgentRegistry } from './agents/agent-registry.js';
+import type { AnalyticsRollup } from './analytics/analytics-rollup.js';
 import type { ApiKeyService } from './auth/api-key-service.js';
 import type { CustomerSessions } from './auth/customer-sessions.js';
 import type { CustomerTokenVerifier } from './auth/customer-token.js';
@@ -64,6 +65,8 @@ export interface Services {
   customerData: CustomerData;
   /** Purges ended conversations after RETENTION_DAYS (off without it). */
   retention: RetentionSweeper;
+  /** Folds closed hours of the event log into analytics_hourly (ANALYTICS_FOLD_SECONDS). */
+  analytics: AnalyticsRollup;
   /** Evaluation: datasets of cases, and experiments that run them against the cards. */
   datasets: Datasets;
   experiments: Experiments;
