@@ -2,6 +2,7 @@ import type { Database } from '../db/client.js';
 import { jsonColumn } from '../db/raw-rows.js';
 import { type ModelPrice, type ModelTokens, tokenCost } from '../domain/model-prices.js';
 import { ValidationError } from '../errors.js';
+import { analyticsQuery } from './analytics-query.js';
 import type { AnalyticsRollup, HourlyRow } from './analytics-rollup.js';
 import {
   escalatedConversationsSql,
@@ -59,7 +60,7 @@ export interface Analytics {
 }
 
 export interface AnalyticsSources {
-  database: Pick<Database, 'query'>;
+  database: Pick<Database, 'db'>;
   /** Without it (or before its first fold) every figure comes from the event log. */
   rollup?: Pick<AnalyticsRollup, 'read'>;
   prices: readonly ModelPrice[];
@@ -91,7 +92,7 @@ export async function agentAnalytics(sources: AnalyticsSources, since: Date, unt
   if (!(until > since)) throw ValidationError.single('until', 'must be after since');
   if (until.getTime() - since.getTime() > MAX_DAYS * 86_400_000)
     throw ValidationError.single('since', `a window of at most ${MAX_DAYS} days`);
-  const { database } = sources;
+  const { db } = sources.database;
   const firstHour = new Date(Math.ceil(since.getTime() / HOUR) * HOUR);
   const lastHour = new Date(Math.floor(until.getTime() / HOUR) * HOUR);
   const rolled =
@@ -106,10 +107,10 @@ export async function agentAnalytics(sources: AnalyticsSources, since: Date, unt
     ? [iso(since), iso(firstHour), iso(midEnd), iso(until)]
     : [iso(since), iso(until), iso(until), iso(until)];
   const [liveRows, escalated, late] = await Promise.all([
-    database.query(LIVE_SQL, live),
-    database.query(ESCALATED_SQL, live),
+    analyticsQuery(db, LIVE_SQL, live),
+    analyticsQuery(db, ESCALATED_SQL, live),
     // Rolled-up conversations that asked for a person after the watermark.
-    hasMid ? database.query(LATE_ESCALATIONS_SQL, [iso(rolled.foldedUntil!), iso(firstHour), iso(midEnd)]) : [],
+    hasMid ? analyticsQuery(db, LATE_ESCALATIONS_SQL, [iso(rolled.foldedUntil!), iso(firstHour), iso(midEnd)]) : [],
   ]);
   return summarise([...rolled.rows, ...liveRows, ...escalated, ...late], sources.prices);
 }

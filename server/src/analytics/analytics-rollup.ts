@@ -1,6 +1,7 @@
 import type { Database } from '../db/client.js';
 import { dateColumn } from '../db/raw-rows.js';
 import type { Logger } from '../logger.js';
+import { analyticsQuery } from './analytics-query.js';
 import { escalationsByRequestSql, hourlyAggregateSql, hourOf } from './event-aggregates.js';
 
 export interface AnalyticsRollupOptions {
@@ -11,7 +12,7 @@ export interface AnalyticsRollupOptions {
 }
 
 export interface AnalyticsRollupDeps {
-  database: Pick<Database, 'query'>;
+  database: Pick<Database, 'db'>;
   logger: Logger;
 }
 
@@ -55,21 +56,22 @@ const upsert = (
 const dayOf = (col: string) => `(date_trunc('day', ${col} at time zone 'UTC') at time zone 'UTC')`;
 
 /**
- * Folds one closed hour into analytics_hourly and analytics_daily and moves the watermark past it, in
- * one statement. The watermark row is taken with SKIP LOCKED: while one replica folds, another's fold
- * finds no row and does nothing, so no hour is counted twice. Escalations land in the hour of the
+ * Folds the hour [$1, $2) into analytics_hourly and analytics_daily and moves the watermark past it, in
+ * one statement, if the watermark is still at $1. The watermark row is taken with SKIP LOCKED: while one
+ * replica folds, another's fold finds no row and does nothing, so no hour is counted twice. Escalations land in the hour of the
  * agent's first task (an earlier hour, usually), hence upserts that add.
  */
 const FOLD_SQL = `with w as (
-    select folded_until as since, folded_until + interval '1 hour' as until from analytics_watermark
-    where id = 1 and folded_until + interval '1 hour' <= $1::timestamptz for update skip locked),
-  agg as (${hourlyAggregateSql([['(select since from w)', '(select until from w)']])}),
-  esc as (${escalationsByRequestSql(['(select since from w)', '(select until from w)'], ["'-infinity'::timestamptz", "'infinity'::timestamptz"])}),
+    select folded_until from analytics_watermark where id = 1 and folded_until = $1::timestamptz
+    for update skip locked),
+  agg as (${hourlyAggregateSql([['$1::timestamptz', '$2::timestamptz']])}),
+  esc as (${escalationsByRequestSql(['$1::timestamptz', '$2::timestamptz'], ["'-infinity'::timestamptz", "'infinity'::timestamptz"])}),
   hours as (
     select coalesce(a.bucket, x.bucket) as bucket, coalesce(a.agent, x.agent) as agent,
       ${COUNTS.map((c) => (c === 'escalated' ? 'coalesce(x.escalated, 0) as escalated' : `coalesce(a.${c}, 0) as ${c}`)).join(', ')},
       coalesce(a.latency, '{}'::jsonb) as latency, coalesce(a.models, '{}'::jsonb) as models
-    from agg a full join esc x on a.bucket = x.bucket and a.agent = x.agent),
+    from agg a full join esc x on a.bucket = x.bucket and a.agent = x.agent
+    where exists (select 1 from w)),
   day_counts as (
     select ${dayOf('bucket')} as bucket, agent, ${COUNTS.map((c) => `sum(${c}) as ${c}`).join(', ')}
     from hours group by 1, 2),
@@ -86,12 +88,14 @@ const FOLD_SQL = `with w as (
     from day_counts d left join day_latency l using (bucket, agent) left join day_models m using (bucket, agent)),
   hourly as (${upsert('analytics_hourly', 'hours')}),
   daily as (${upsert('analytics_daily', 'days')})
-  update analytics_watermark set folded_until = (select until from w)
+  update analytics_watermark set folded_until = $2::timestamptz
   where id = 1 and exists (select 1 from w) returning folded_until`;
 
 /** The first fold starts at the hour of the oldest event (or now, on an empty log). */
 const START_SQL = `insert into analytics_watermark (id, folded_until)
   select 1, ${hourOf('coalesce(min(created_at), now())')} from events on conflict (id) do nothing`;
+
+const WATERMARK_SQL = 'select folded_until from analytics_watermark where id = 1';
 
 const ROLLED = `bucket, agent, ${COUNTS.join(', ')}, latency, models`;
 /**
@@ -104,10 +108,11 @@ const READ_SQL = `with w as (select folded_until from analytics_watermark where 
   d as (select a, b, (date_trunc('day', (a - interval '1 microsecond') at time zone 'UTC') + interval '1 day') at time zone 'UTC' as da,
     ${dayOf('b')} as db from r)
   select w.folded_until, x.* from w left join (
-    select ${ROLLED} from analytics_hourly h, d
-    where h.bucket >= d.a and h.bucket < d.b and not (h.bucket >= d.da and h.bucket < d.db)
+    select ${ROLLED} from analytics_hourly h, d where h.bucket >= d.a and h.bucket < least(d.da, d.b)
     union all
-    select ${ROLLED} from analytics_daily y, d where y.bucket >= d.da and y.bucket < d.db) x on true`;
+    select ${ROLLED} from analytics_daily y, d where y.bucket >= d.da and y.bucket < d.db
+    union all
+    select ${ROLLED} from analytics_hourly h, d where h.bucket >= greatest(d.da, d.db) and h.bucket < d.b) x on true`;
 
 /**
  * The analytics rollup: every replica folds closed hours of the event log into analytics_hourly on a
@@ -148,11 +153,16 @@ export class AnalyticsRollup {
 
   /** Folds hour after hour that ends at or before `horizon`, until caught up or another replica holds the watermark. */
   async foldUntil(horizon: Date): Promise<number> {
-    await this.deps.database.query(START_SQL);
+    const { db } = this.deps.database;
+    await analyticsQuery(db, START_SQL);
     let hours = 0;
     for (;;) {
-      const rows = await this.deps.database.query(FOLD_SQL, [horizon.toISOString()]);
-      if (rows.length === 0) break;
+      const [row] = await analyticsQuery(db, WATERMARK_SQL);
+      const since = dateColumn(row!.folded_until);
+      const until = new Date(since.getTime() + 3_600_000);
+      if (until > horizon) break;
+      // Nothing folded: another replica holds the watermark, or has just moved it, and goes on folding.
+      if ((await analyticsQuery(db, FOLD_SQL, [since.toISOString(), until.toISOString()])).length === 0) break;
       hours++;
     }
     if (hours) this.deps.logger.debug({ hours }, 'analytics: hours folded');
@@ -161,7 +171,7 @@ export class AnalyticsRollup {
 
   /** The watermark (null before the first fold) and the rolled-up hours in [from, to) below it. */
   async read(from: Date, to: Date): Promise<{ foldedUntil: Date | null; rows: HourlyRow[] }> {
-    const rows = await this.deps.database.query(READ_SQL, [from.toISOString(), to.toISOString()]);
+    const rows = await analyticsQuery(this.deps.database.db, READ_SQL, [from.toISOString(), to.toISOString()]);
     if (rows.length === 0) return { foldedUntil: null, rows: [] };
     return { foldedUntil: dateColumn(rows[0]!.folded_until), rows: rows.filter((r) => r.bucket != null) };
   }

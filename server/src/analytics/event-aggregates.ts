@@ -75,9 +75,13 @@ export function hourlyAggregateSql(ranges: readonly SqlRange[]): string {
  * person at any time after that task.
  */
 export function escalatedConversationsSql(ranges: readonly SqlRange[]): string {
-  return `select coalesce(e.agent_name, '') as agent, count(*)::int as escalated
-    from events e
-    where ${inRanges('e.created_at', ranges)} and e.type = 'TASK_STARTED' and ${firstInConversation('e')}
+  // Materialized: the window's rows come from the time index alone (the planner likes to AND in the
+  // type index, which reads every TASK_STARTED ever).
+  return `with e as materialized (
+      select conversation_id, seq, agent_name, type from events e where ${inRanges('e.created_at', ranges)})
+    select coalesce(e.agent_name, '') as agent, count(*)::int as escalated
+    from e
+    where e.type = 'TASK_STARTED' and ${firstInConversation('e')}
       and exists (select 1 from events h where h.conversation_id = e.conversation_id and h.seq > e.seq
         and h.type = 'HUMAN_REQUESTED')
     group by 1`;
