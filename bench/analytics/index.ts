@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
 import { agentAnalytics } from '../../server/src/analytics/agent-analytics.js';
 import { AnalyticsRollup } from '../../server/src/analytics/analytics-rollup.js';
 import type { ModelPrice } from '../../server/src/domain/model-prices.js';
@@ -45,7 +46,8 @@ async function main() {
     console.log(`database: ${db.database.kind}, ${version.split(',')[0]}`);
     const seeded = performance.now();
     await seed(q, runs);
-    await q('analyze');
+    // Utility statements cannot be prepared (PGlite's query prepares every statement).
+    await db.database.db.execute(sql.raw('analyze'));
     const [{ n }] = (await q(`select count(*)::int as n from events`)) as [{ n: number }];
     console.log(`seeded ${runs} runs, ${n} events in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
 
@@ -58,7 +60,7 @@ async function main() {
     );
     const folding = performance.now();
     const hours = await rollup.foldUntil(new Date(Date.now() - 120_000));
-    await q('analyze analytics_hourly');
+    await db.database.db.execute(sql.raw('analyze analytics_hourly, analytics_daily'));
     const [{ rows }] = (await q(`select count(*)::int as rows from analytics_hourly`)) as [{ rows: number }];
     console.log(
       `rollup: folded ${hours} hours into ${rows} rows in ${((performance.now() - folding) / 1000).toFixed(1)} s (${((performance.now() - folding) / hours).toFixed(1)} ms an hour)`,
