@@ -85,8 +85,9 @@ const LATE_ESCALATIONS_SQL = escalationsByRequestSql(
 /**
  * Analytics over the event log in one window: per agent (runs, tasks, containment, hand-off rate, task
  * latency p50/p95, tokens and cost, tool error rate, plan fallbacks) and per day. Whole hours below the
- * rollup's watermark come from analytics_hourly; the window's first partial hour and everything after
- * the watermark are aggregated live from the events, with the same SQL.
+ * rollup's watermark come from the rollup (whole days from analytics_daily, the rest from
+ * analytics_hourly); the window's first partial hour and everything after the watermark are aggregated
+ * live from the events, with the same SQL.
  */
 export async function agentAnalytics(sources: AnalyticsSources, since: Date, until: Date): Promise<Analytics> {
   if (!(until > since)) throw ValidationError.single('until', 'must be after since');
@@ -112,7 +113,7 @@ export async function agentAnalytics(sources: AnalyticsSources, since: Date, unt
     // Rolled-up conversations that asked for a person after the watermark.
     hasMid ? analyticsQuery(db, LATE_ESCALATIONS_SQL, [iso(rolled.foldedUntil!), iso(firstHour), iso(midEnd)]) : [],
   ]);
-  return summarise([...rolled.rows, ...liveRows, ...escalated, ...late], sources.prices);
+  return summarise([...(hasMid ? rolled.rows : []), ...liveRows, ...escalated, ...late], sources.prices);
 }
 
 type Acc = Record<string, number> & { latency: Map<number, number>; models: Map<string, ModelTokens> };
