@@ -1,4 +1,5 @@
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { auditEvents } from './event-audit.js';
 import { LoadConversation } from './load-conversation.js';
 import type { LoadReplica } from './load-replica.js';
@@ -14,6 +15,8 @@ export interface ClosedLoopOptions {
   databaseUrl: string;
   /** Printed in the header: the PostgreSQL version and the bus the replicas report. */
   describe: string;
+  /** Writes each replica's CPU profile of the measured turns (not the set-up) into this directory. */
+  cpuProfileDir?: string;
 }
 
 /**
@@ -32,11 +35,19 @@ export async function runClosedLoop(servers: LoadReplica[], o: ClosedLoopOptions
   const clientBefore = process.cpuUsage();
   const load = loadavg()[0]!;
   const waits = new PgWaitSampler(o.databaseUrl);
+  if (o.cpuProfileDir) await Promise.all(servers.map((s) => s.request({ kind: 'cpu-profile-start' })));
   const started = performance.now();
   await Promise.all(shoppers.map((s) => (s.id ? s.talk(o.turns, o.timeoutMs) : undefined)));
   const wallMs = performance.now() - started;
   const cpu = servers.map((s, i) => s.cpuSeconds() - cpuBefore[i]!);
   const clientCpu = process.cpuUsage(clientBefore);
+  const profiles = o.cpuProfileDir
+    ? await Promise.all(
+        servers.map((s, i) =>
+          s.request({ kind: 'cpu-profile-stop', path: join(o.cpuProfileDir!, `replica-${i + 1}.cpuprofile`) }),
+        ),
+      )
+    : [];
   const waitSummary = await waits.stop();
   // Let in-flight deliveries land before counting.
   await new Promise((r) => setTimeout(r, 1_000));
@@ -72,7 +83,8 @@ export async function runClosedLoop(servers: LoadReplica[], o: ClosedLoopOptions
       `this client: ${((clientCpu.user + clientCpu.system) / 1e6).toFixed(1)} s`,
     ].join(', '),
   );
-  printWaits(waitSummary, line);
+  printWaits(waitSummary, line, turnMs.length);
+  for (const p of profiles) if (p.path) line('CPU profile of the turns', p.path);
   for (const e of errors.slice(0, 5)) console.log(`    ${e}`);
   return audit.lost ||
     audit.duplicated ||

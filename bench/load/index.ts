@@ -16,6 +16,7 @@ import { runOpenLoop } from './open-loop.js';
  *
  * Closed loop (default): each conversation sends its turns one after another.
  *   pnpm bench:load [--conversations 200] [--turns 5] [--replicas 1] [--model-ms 50] [--bus postgres]
+ *     [--cpu-profile DIR]
  * Open loop: the conversations hold their subscriptions while messages arrive at a fixed rate.
  *   pnpm bench:load --open-loop [--conversations 2000] [--rate 100] [--duration 60] [--warmup 5]
  *     [--model-ms 500] [--replicas 1] [--bus memory|postgres|nats] [--heap-snapshot DIR]
@@ -37,6 +38,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '5' },
     'open-concurrency': { type: 'string', default: '50' },
     'heap-snapshot': { type: 'string' },
+    'cpu-profile': { type: 'string' },
   },
 });
 
@@ -125,6 +127,7 @@ async function main(): Promise<number> {
       orderBy,
       databaseUrl,
       describe,
+      cpuProfileDir: args['cpu-profile'],
     });
   } finally {
     await Promise.all(servers.map((s) => s.stop()));

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { writeHeapSnapshot } from 'node:v8';
 import { buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
@@ -59,7 +61,8 @@ async function main() {
   }, 1_000);
   const { url: listening } = await app.start(0, '127.0.0.1');
   console.log(`READY ${listening}`);
-  process.on('message', (m: ReplicaRequest & { requestId: number }) => {
+  let profiler: Session | undefined;
+  process.on('message', async (m: ReplicaRequest & { requestId: number }) => {
     const reply = (r: ReplicaReply) => process.send?.({ ...r, requestId: m.requestId });
     try {
       const gc = (globalThis as { gc?: () => void }).gc;
@@ -70,6 +73,18 @@ async function main() {
       else if (m.kind === 'heap-snapshot') {
         gc?.();
         reply({ kind: 'heap-snapshot', path: writeHeapSnapshot(m.path) });
+      } else if (m.kind === 'cpu-profile-start') {
+        profiler = new Session();
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+        reply({ kind: 'cpu-profile-start' });
+      } else if (m.kind === 'cpu-profile-stop') {
+        const { profile } = (await profiler?.post('Profiler.stop')) ?? {};
+        profiler?.disconnect();
+        profiler = undefined;
+        if (profile) writeFileSync(m.path, JSON.stringify(profile));
+        reply({ kind: 'cpu-profile-stop', path: profile ? m.path : undefined });
       }
     } catch (err) {
       reply({ kind: 'error', message: err instanceof Error ? err.message : String(err) });

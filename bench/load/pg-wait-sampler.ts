@@ -12,6 +12,8 @@ export interface WaitSummary {
   waits: { wait: string; mean: number; seenIn: number }[];
   /** Lock/advisory waits: mean and max per sample, samples with at least one. */
   advisory: { mean: number; max: number; samplesWithWaits: number };
+  /** Transactions committed or rolled back in the benchmark's database while sampling, the sampler's own excluded. */
+  transactions: number;
 }
 
 /**
@@ -30,6 +32,8 @@ export class PgWaitSampler {
   private advisorySamples = 0;
   private stopped = false;
   private readonly loop: Promise<void>;
+  private transactionsAtStart = 0;
+  private transactions = 0;
 
   constructor(
     databaseUrl: string,
@@ -43,7 +47,15 @@ export class PgWaitSampler {
     this.loop = this.run(sql).finally(() => sql.end());
   }
 
+  /** Committed and rolled-back transactions of this database so far (each autocommit statement is one). */
+  private static async transactionCount(sql: postgres.Sql): Promise<number> {
+    const [row] = await sql<{ n: string }[]>`
+      select (xact_commit + xact_rollback)::text as n from pg_stat_database where datname = current_database()`;
+    return Number(row?.n ?? 0);
+  }
+
   private async run(sql: postgres.Sql): Promise<void> {
+    this.transactionsAtStart = await PgWaitSampler.transactionCount(sql);
     while (!this.stopped) {
       const next = performance.now() + this.intervalMs;
       const rows = await sql<{ state: string | null; wait: string; n: number }[]>`
@@ -54,6 +66,10 @@ export class PgWaitSampler {
       const wait = next - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
+    // Backends report their counts to the statistics system at most once a second.
+    await new Promise((r) => setTimeout(r, 1_100));
+    const end = await PgWaitSampler.transactionCount(sql);
+    this.transactions = end - this.transactionsAtStart - this.samples - 1;
   }
 
   private record(rows: { state: string | null; wait: string; n: number }[]): void {
@@ -88,12 +104,18 @@ export class PgWaitSampler {
         .map(([wait, c]) => ({ wait, mean: c.total / n, seenIn: c.seenIn / n }))
         .sort((a, b) => b.mean - a.mean),
       advisory: { mean: this.advisoryTotal / n, max: this.advisoryMax, samplesWithWaits: this.advisorySamples },
+      transactions: this.transactions,
     };
   }
 }
 
-/** Prints a WaitSummary as report lines. */
-export function printWaits(summary: WaitSummary, line: (label: string, value: string) => void): void {
+/** Prints a WaitSummary as report lines; `turns` gives the transactions per turn. */
+export function printWaits(summary: WaitSummary, line: (label: string, value: string) => void, turns?: number): void {
+  if (turns)
+    line(
+      'PostgreSQL transactions',
+      `${summary.transactions} (${(summary.transactions / turns).toFixed(1)} a turn, every statement outside a transaction counts as one)`,
+    );
   line(
     'pg_stat_activity samples',
     `${summary.samples} (every 100 ms): ${summary.meanConnections.toFixed(1)} baton connections, ${summary.meanActive.toFixed(1)} active on average`,

@@ -1,4 +1,4 @@
-import { createSpellCorrector } from './fuzzy-match.js';
+import { createSpellCorrector, MAX_SPELL_SEARCHES, type SpellBudget } from './fuzzy-match.js';
 import { COLOURS, MATERIALS, PRODUCT_NOUNS } from './product-lexicon.js';
 import { COMMON_WORDS, rawWords, STOP_WORDS, stem } from './text-features.js';
 
@@ -70,29 +70,36 @@ const correctWord = createSpellCorrector([
 
 /**
  * The work per message is bounded: facts are read from the first MAX_SCANNED_CHARS characters (a
- * shopper states them early; the rest of a very long message adds nothing a rule could use), only
- * the first MAX_CORRECTED_WORDS distinct words are spell-corrected, and no pattern backtracks over
- * more than a line's worth of text. An 8,000-character message costs about as much as a short one.
+ * shopper states them early; the rest of a very long message adds nothing a rule could use), at most
+ * MAX_SPELL_SEARCHES unknown words are looked up, as in the text analyser, and every pattern runs in
+ * time linear in the text, whatever its shape. An 8,000-character message costs about as much as a short one.
  */
 const MAX_SCANNED_CHARS = 2_000;
-const MAX_CORRECTED_WORDS = 200;
+
+/**
+ * An email address. It starts where a run of address characters starts (the lookbehind): without
+ * that, a long run with no valid address in it is scanned again from each of its characters, which
+ * is quadratic (one 8,000-letter word took tens of milliseconds).
+ */
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 
 /** Pulls order ids, emails, names and zips, products, colours, sizes, materials and prices out of text. */
 export function extractEntities(fullText: string): Entities {
   const text = fullText.length > MAX_SCANNED_CHARS ? fullText.slice(0, MAX_SCANNED_CHARS) : fullText;
   const corrected = new Map<string, string>();
+  const budget: SpellBudget = { searches: MAX_SPELL_SEARCHES };
   const words = rawWords(text).map((w) => {
     const known = corrected.get(w);
     if (known !== undefined) return known;
-    const fixed = corrected.size < MAX_CORRECTED_WORDS ? correctWord(w) : w;
+    const fixed = correctWord(w, budget);
     corrected.set(w, fixed);
     return fixed;
   });
   const wordsAt = positions(words);
   const lower = text.toLowerCase();
   const orderIds = unique([...text.matchAll(/#\s?W(\d{3,})\b|\bW(\d{5,})\b/gi)].map((m) => `#W${m[1] ?? m[2]}`));
-  const emails = unique([...text.matchAll(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g)].map((m) => m[0]));
-  const withoutEmails = text.replace(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, ' ');
+  const emails = text.includes('@') ? unique([...text.matchAll(EMAIL)].map((m) => m[0])) : [];
+  const withoutEmails = emails.length ? text.replace(EMAIL, ' ') : text;
 
   const productIds: string[] = [];
   const itemIds: string[] = [];

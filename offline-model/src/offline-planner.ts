@@ -112,15 +112,25 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
     const dependsOn =
       previous && refersBack(g.text, g.entities) && hasReferent(groups[i - 1]!.entities) ? [previous.id] : [];
     const carried = dependsOn.length ? groups[i - 1]!.entities : undefined;
-    tasks.push(buildTask(index, cards, { id, agent: g.agent, text: g.text, question: g.question, dependsOn, carried }));
+    tasks.push(
+      buildTask(index, cards, {
+        id,
+        agent: g.agent,
+        text: g.text,
+        question: g.question,
+        dependsOn,
+        carried,
+        entities: g.entities,
+      }),
+    );
   });
   return { refuse: false, tasks };
 }
 
 /** With no clear clause, the whole message may still lean to one card ("what colours does the tee come in"). */
 function wholeMessageAgent(index: CardIndex, hints: PlanBrief, message: string): string | undefined {
-  if (isSmallTalk(index.analyze(message).words)) return undefined;
   const features = index.analyze(message);
+  if (isSmallTalk(features.words)) return undefined;
   const entities = extractEntities(message);
   const top = scoreCards(index, features, entityConcepts(entities), hints.defaultAgent)[0];
   if (!top || top.score < QUESTION_SCORE) return undefined;
@@ -207,13 +217,15 @@ interface TaskSpec {
   dependsOn: string[];
   /** Entities of the task this one depends on, when the text says "it" or "them". */
   carried?: Entities;
+  /** The text's own entities, when already read (each text is read once per call). */
+  entities?: Entities;
 }
 
 /** Words the task for the specialist (instruction) and for the shopper (status message). */
 function buildTask(index: CardIndex, cards: CardSummary[], spec: TaskSpec): OfflinePlan['tasks'][number] {
   const { id, agent, text, question, dependsOn, carried } = spec;
   const features = index.analyze(text);
-  const own = extractEntities(text);
+  const own = spec.entities ?? extractEntities(text);
   const entities: Entities = carried
     ? { ...own, products: carried.products, orderIds: carried.orderIds, itemIds: carried.itemIds }
     : own;

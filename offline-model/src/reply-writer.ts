@@ -38,6 +38,16 @@ function greeting(ctx: TaskContext): string {
 }
 
 /**
+ * A claimed (not verified) shopper learns an order's status and tracking only: say how to see the
+ * rest, when this task can send the code that verifies them.
+ */
+function claimedStatusHint(ctx: TaskContext): string | undefined {
+  if (ctx.customerId || !ctx.claimed || !ctx.offered('send_verification_code')) return undefined;
+  if (!ctx.transcript.steps.some((s) => s.ok && s.tool === 'get_order_status')) return undefined;
+  return "To see this order's shipping address and items, or to change it, I can send a one-time code to the email address on your account to verify it's you. Just ask.";
+}
+
+/**
  * The task's final answer, written only from this task's tool results (and knowledge articles in
  * the hints), in the order they happened. Nothing is added that a tool did not say.
  */
@@ -56,6 +66,8 @@ export function writeReply(ctx: TaskContext): string {
     const text = step.ok ? renderStep(step, view) : explainError(step);
     if (text) parts.push(text);
   });
+  const verifyHint = claimedStatusHint(ctx);
+  if (verifyHint) parts.push(verifyHint);
   if (parts.length === 0 || (parts.length === 1 && parts[0] === FOUND)) {
     const articles = relevantKnowledge(ctx);
     if (articles.length) parts.push(renderArticles(articles, ctx.request));

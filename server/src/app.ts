@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
+import { AgentDrafts } from './agents/agent-drafts.js';
 import { AgentRegistry } from './agents/agent-registry.js';
 import { AnalyticsRollup } from './analytics/analytics-rollup.js';
 import { ApiKeyService } from './auth/api-key-service.js';
@@ -138,6 +139,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     limits: config.limits,
     onChange: () => bus.announce('agents'),
   });
+  const agentDrafts = new AgentDrafts({ db: database.db, registry: agents });
   const settings = new SettingsService(
     database.db,
     async (name) => !!(await agents.get(name)),
@@ -155,6 +157,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       database,
       settings,
       agents,
+      agentDrafts,
       conversations,
       customerSessions,
       verificationCodes,
@@ -212,6 +215,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     db: database.db,
     datasets,
     agents,
+    agentDrafts,
     settings,
     models,
     logger,
@@ -234,6 +238,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     rateLimits,
     customerTokens,
     agents,
+    agentDrafts,
     settings,
     conversations,
     apiKeys,

@@ -1,3 +1,4 @@
+import type { AgentDrafts } from './agents/agent-drafts.js';
 import type { AgentRegistry } from './agents/agent-registry.js';
 import type { AnalyticsRollup } from './analytics/analytics-rollup.js';
 import type { ApiKeyService } from './auth/api-key-service.js';
@@ -38,7 +39,10 @@ export interface Services {
   bus: EventBus;
   /** Event output: append (durable), then publish (delivered). */
   events: EventLog;
+  /** The published cards: the only ones live traffic sees. */
   agents: AgentRegistry;
+  /** Card drafts, for the studio's editor, playground runs against drafts, and experiments. */
+  agentDrafts: AgentDrafts;
   settings: SettingsService;
   conversations: ConversationService;
   apiKeys: ApiKeyService;

@@ -176,4 +176,55 @@ describe('OfflineProvider on long messages', () => {
     expect(longMs).toBeLessThan(15);
     expect(longMs).toBeLessThan(headMs * 2 + 1);
   });
+
+  /** 8,000 characters of `unit(0) unit(1) ...`. */
+  const shaped = (unit: (i: number) => string) => {
+    let text = '';
+    for (let i = 0; text.length < 8_000; i++) text += unit(i);
+    return text.slice(0, 8_000);
+  };
+  // Shapes a shopper or a script may paste, each stressing another part of the reading: one giant word
+  // (patterns that rescan a run of letters), a giant word that ends like an email, a pasted log, many
+  // emails, order ids, numbers and addresses, other languages and scripts, typos, punctuation only.
+  const shapes: Record<string, string> = {
+    'one giant word': 'a'.repeat(8_000),
+    'a giant word ending in @x': `${'b'.repeat(7_990)}@x`,
+    'a giant alphanumeric word': shaped((i) => (i * 31).toString(36)),
+    'a pasted log': shaped(
+      (i) =>
+        `2026-12-05T03:12:${i % 60}.123Z ERROR [worker-${i % 7}] job ${(i * 7919).toString(16)} failed after 30000ms\n`,
+    ),
+    'many emails': shaped((i) => `user${i}.name@example${i % 5}.com, `),
+    'many order ids': shaped((i) => `#W${1_000_000 + i * 37} `),
+    'many numbers': shaped((i) => `${10_000 + i} `),
+    'many addresses': shaped((i) => `${i} Main Street, Springfield, IL 6${String(i).padStart(4, '0')} `),
+    German: shaped(() => 'Ich möchte meine Bestellung stornieren, die Schuhe sind zu klein und kamen zu spät. '),
+    Russian: shaped(() => 'Здравствуйте, где мой заказ? Я хочу вернуть кроссовки, они слишком маленькие. '),
+    Chinese: shaped(() => '你好我的订单在哪里我想退货鞋子太小了'),
+    typos: shaped((i) => ['ordr ', 'retrun ', 'shoees ', 'bleu ', 'refnd ', 'cancle ', 'lapotp ', 'chargr '][i % 8]!),
+    punctuation: shaped(() => '!?.,;:-'),
+  };
+
+  it('costs about what an ordinary long message costs, whatever the text’s shape', async () => {
+    const cpuPerCall = async (text: string) => {
+      const requests = [planRequest(text), taskRequest('OrderManagementAgent', text)];
+      const before = process.cpuUsage();
+      for (let i = 0; i < 3; i++) for (const r of requests) await provider.complete(r);
+      const used = process.cpuUsage(before);
+      return (used.user + used.system) / 1_000 / 6;
+    };
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    for (const text of [head, ...Object.values(shapes)]) await cpuPerCall(text); // warm
+    // Alternating rounds against the ordinary message, medians: the machine's load slows both alike.
+    for (const [shape, text] of Object.entries(shapes)) {
+      const ours: number[] = [];
+      const ordinary: number[] = [];
+      for (let round = 0; round < 5; round++) {
+        ours.push(await cpuPerCall(text));
+        ordinary.push(await cpuPerCall(head));
+      }
+      // Generous: a quadratic pattern costs tens of times more on these shapes, not a few.
+      expect(median(ours), shape).toBeLessThan(median(ordinary) * 3 + 2);
+    }
+  });
 });

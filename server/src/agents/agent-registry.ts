@@ -4,6 +4,7 @@ import { type AgentCardRow, agentCards } from '../db/schema/agents.js';
 import { type AgentCard, type AgentCardInput, agentCardInputSchema } from '../domain/agent-card.js';
 import { ConflictError, issuesFromStandard, NotFoundError, ValidationError } from '../errors.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
+import { cardDrafts } from './card-drafts.js';
 import { cardInput, cardVersions } from './card-versions.js';
 
 export interface AgentRegistryOptions {
@@ -15,9 +16,16 @@ export interface AgentRegistryOptions {
   onChange?: () => void;
 }
 
+/** The draft a save publishes: removed in the save's transaction, a CONFLICT if it changed since. */
+export interface PublishedDraft {
+  name: string;
+  revision: number;
+}
+
 /**
- * The registry of agent cards: validated CRUD, and a cached read path for the planner. Every save
- * records a version (card-versions.ts) in its own transaction, with who saved it.
+ * The registry of published agent cards: validated CRUD, and a cached read path for the planner and
+ * live traffic. Every save records a version (card-versions.ts) in its own transaction, with who saved
+ * it. Drafts live beside it (agent-drafts.ts); publishing one is a save here that removes the draft.
  */
 export class AgentRegistry {
   private cache?: Promise<AgentCard[]>;
@@ -55,16 +63,22 @@ export class AgentRegistry {
     this.cache = undefined;
   }
 
-  async create(input: unknown, author = 'unknown'): Promise<AgentCard> {
-    const card = this.parse(input, 'input');
-    await this.checkReferences(card, 'input');
+  async create(
+    input: unknown,
+    author = 'unknown',
+    by: { note?: string; draft?: PublishedDraft } = {},
+  ): Promise<AgentCard> {
+    const card = await this.validate(input, 'input');
     if (await this.get(card.name))
       throw ValidationError.single('input.name', `an agent named "${card.name}" already exists`);
+    if (by.draft?.name !== card.name && (await cardDrafts.get(this.options.db, card.name)))
+      throw ValidationError.single('input.name', `a draft named "${card.name}" exists: publish or discard it`);
     try {
       const created = await this.options.db.transaction(async (tx) => {
+        if (by.draft) await removeDraft(tx, by.draft);
         const [row] = await tx.insert(agentCards).values(card).returning();
         const saved = rowToCard(row!);
-        await cardVersions.record(tx, saved, author, 'created');
+        await cardVersions.record(tx, saved, author, by.note ?? 'created');
         return saved;
       });
       return this.changed(created);
@@ -78,20 +92,20 @@ export class AgentRegistry {
     name: string,
     patch: Record<string, unknown>,
     expectedVersion?: number,
-    by: { author?: string; note?: string } = {},
+    by: { author?: string; note?: string; draft?: PublishedDraft } = {},
   ): Promise<AgentCard> {
     const current = await this.require(name);
     const base = cardInput(current);
     const merged = Object.fromEntries(
       Object.entries({ ...base, ...patch }).filter(([, v]) => v !== undefined && v !== null),
     );
-    const card = this.parse(merged, 'input');
-    await this.checkReferences(card, 'input', current.name);
+    const card = await this.validate(merged, 'input', { selfName: current.name });
     if (card.name !== current.name && (await this.get(card.name)))
       throw ValidationError.single('input.name', `an agent named "${card.name}" already exists`);
     const db = this.options.db;
     try {
       const updated = await db.transaction(async (tx) => {
+        if (by.draft) await removeDraft(tx, by.draft);
         const where =
           expectedVersion === undefined
             ? eq(agentCards.id, current.id)
@@ -105,7 +119,10 @@ export class AgentRegistry {
           throw new ConflictError(`${name} was changed by someone else since you opened it`, {
             details: { field: 'expectedVersion', currentVersion: current.version },
           });
-        if (card.name !== current.name) await renameReferences(tx, current.name, card.name);
+        if (card.name !== current.name) {
+          await renameReferences(tx, current.name, card.name);
+          await cardDrafts.rename(tx, current.id, card.name);
+        }
         await cardVersions.record(tx, current, 'before history');
         await cardVersions.record(tx, rowToCard(row), by.author ?? 'unknown', by.note);
         return row;
@@ -184,19 +201,33 @@ export class AgentRegistry {
     return rows.length;
   }
 
-  private parse(input: unknown, prefix: string): AgentCardInput {
+  /**
+   * Parses a card and checks its tools and hand-off targets (published cards, and `alsoNames`: a draft
+   * may hand off to a card that exists only as a draft).
+   */
+  async validate(
+    input: unknown,
+    prefix: string,
+    refs: { selfName?: string; alsoNames?: string[] } = {},
+  ): Promise<AgentCardInput> {
     const parsed = this.schema.safeParse(input);
     if (!parsed.success) throw new ValidationError(issuesFromStandard(parsed.error.issues, prefix));
+    await this.checkReferences(parsed.data, prefix, refs.selfName, refs.alsoNames ?? []);
     return parsed.data;
   }
 
-  private async checkReferences(card: AgentCardInput, prefix: string, selfName?: string): Promise<void> {
+  private async checkReferences(
+    card: AgentCardInput,
+    prefix: string,
+    selfName: string | undefined,
+    alsoNames: string[],
+  ): Promise<void> {
     const issues: { field: string; message: string }[] = [];
     const available = new Set((await this.options.tools.list()).map((t) => t.name));
     card.tools.forEach((tool, i) => {
       if (!available.has(tool)) issues.push({ field: `${prefix}.tools.${i}`, message: `unknown tool "${tool}"` });
     });
-    const names = new Set((await this.list()).map((c) => c.name));
+    const names = new Set([...(await this.list()).map((c) => c.name), ...alsoNames]);
     card.handoffs.forEach((target, i) => {
       if (target === card.name || target === selfName)
         issues.push({ field: `${prefix}.handoffs.${i}`, message: 'an agent cannot hand off to itself' });
@@ -216,6 +247,13 @@ export class AgentRegistry {
     const rows = await this.options.db.select().from(agentCards).orderBy(asc(agentCards.name));
     return rows.map(rowToCard);
   }
+}
+
+async function removeDraft(tx: Parameters<Parameters<Db['transaction']>[0]>[0], draft: PublishedDraft) {
+  if (!(await cardDrafts.remove(tx, draft.name, draft.revision)))
+    throw new ConflictError(`The draft of ${draft.name} was changed or discarded since you opened it`, {
+      details: { field: 'expectedRevision' },
+    });
 }
 
 async function renameReferences(tx: Parameters<Parameters<Db['transaction']>[0]>[0], from: string, to: string) {

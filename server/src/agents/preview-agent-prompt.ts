@@ -6,20 +6,31 @@ import { AgentFactory } from './agent-factory.js';
 
 /**
  * The system prompt and tool specs an agent would get: the same code path a run uses. `card` previews
- * another state of the card (an earlier version).
+ * another state of the card (an earlier version, a draft). In a conversation against drafts, the
+ * conversation's drafts are the cards, as in its runs.
  */
 export async function previewAgentPrompt(
-  services: Pick<Services, 'database' | 'settings' | 'agents' | 'conversations' | 'customerSessions' | 'tools'>,
+  services: Pick<
+    Services,
+    'database' | 'settings' | 'agents' | 'agentDrafts' | 'conversations' | 'customerSessions' | 'tools'
+  >,
   name: string,
   conversationId?: string,
   card?: AgentCard,
 ) {
+  const conversation = conversationId ? await services.conversations.get(conversationId) : undefined;
+  const drafts = conversation?.drafts ?? null;
+  card ??= drafts?.includes(name)
+    ? (await services.agentDrafts.enabled({ names: drafts })).find((c) => c.name === name)
+    : undefined;
   card ??= await services.agents.require(name);
-  const state = conversationId
+  const state = conversation
     ? await loadChatState(services, {
-        conversationId,
+        conversationId: conversation.id,
         runId: 'preview',
-        history: await loadTranscriptEvents(services, conversationId),
+        history: await loadTranscriptEvents(services, conversation.id),
+        customerId: conversation.customerId,
+        drafts,
       })
     : ChatState.fromHistory({
         conversationId: 'preview',

@@ -37,7 +37,7 @@ const PLANNER = 'PlannerAgent';
  * task started, plus its own task's messages and tool calls since; siblings' later work is not in it.
  */
 export async function chatStateAt(
-  services: Pick<Services, 'eventStore' | 'conversations' | 'settings' | 'agents'>,
+  services: Pick<Services, 'eventStore' | 'conversations' | 'settings' | 'agents' | 'agentDrafts'>,
   runId: string,
   eventId: number,
 ): Promise<ChatStateAtEvent> {
@@ -80,7 +80,7 @@ export async function chatStateAt(
   );
   const [settings, agents, conversation] = await Promise.all([
     services.settings.get(),
-    services.agents.enabled(),
+    run.drafts ? services.agentDrafts.enabled({ names: run.drafts }) : services.agents.enabled(),
     services.conversations.get(run.conversationId),
   ]);
   const state = ChatState.fromHistory({

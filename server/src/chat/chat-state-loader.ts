@@ -50,7 +50,8 @@ export async function loadTranscriptEvents(
 
 /** Builds the ChatState a run (or a prompt preview) starts from. */
 export async function loadChatState(
-  services: Pick<Services, 'settings' | 'agents' | 'conversations' | 'customerSessions'>,
+  services: Pick<Services, 'settings' | 'agents' | 'conversations' | 'customerSessions'> &
+    Partial<Pick<Services, 'agentDrafts'>>,
   options: {
     conversationId: string;
     runId: string;
@@ -59,11 +60,15 @@ export async function loadChatState(
     customerId?: string | null;
     /** Its verification session, when the caller has read it already (undefined: read it here; null: none). */
     session?: { customerId: string; method: string; verifiedUntil: Date } | null;
+    /** The card drafts the run was started against (run.drafts); otherwise only published cards. */
+    drafts?: string[] | null;
   },
 ): Promise<ChatState> {
   const [settings, agents, conversationCustomerId, session] = await Promise.all([
     services.settings.get(),
-    services.agents.enabled(),
+    options.drafts && services.agentDrafts
+      ? services.agentDrafts.enabled({ names: options.drafts })
+      : services.agents.enabled(),
     options.customerId !== undefined
       ? options.customerId
       : services.conversations.get(options.conversationId).then((c) => c.customerId),

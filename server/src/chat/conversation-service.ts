@@ -26,6 +26,8 @@ export interface StartConversationInput {
   customerId?: string | null;
   title?: string | null;
   metadata?: Record<string, unknown> | null;
+  /** Staff only (checked by the caller): the card drafts this conversation's runs use. */
+  drafts?: string[] | null;
 }
 
 /** Conversations, their tokens, and the user messages that start runs. */
@@ -55,6 +57,7 @@ export class ConversationService {
         customerId: input.customerId ?? null,
         title: input.title ?? null,
         metadata: input.metadata ?? {},
+        drafts: input.drafts ?? null,
         tokenHash: hashSecret(token),
       })
       .returning();

@@ -72,10 +72,9 @@ export async function* conversationStream(options: ConversationStreamOptions): A
   const { store, bus, conversationId } = options;
   const inbox = new Inbox();
   const unsubscribe = bus.subscribe((event) => {
-    if (event.conversationId !== conversationId) return;
     if (event.seq === null && !options.includeTransient) return;
     inbox.push(event);
-  });
+  }, conversationId);
   const onAbort = () => inbox.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const wanted = (e: BatonEvent) => !options.runId || e.runId === options.runId;

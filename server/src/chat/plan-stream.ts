@@ -66,6 +66,32 @@ export class PlanStream {
     this.parser.write(delta);
   }
 
+  /**
+   * The whole text at once (a provider that does not stream): read with JSON.parse, which is far
+   * cheaper than the incremental parser and gives the same tasks in the same order. Text that is not
+   * one JSON object, bare or in a Markdown fence, goes through the incremental reader, which judges
+   * what it can.
+   */
+  writeWhole(text: string): void {
+    const body = /^\s*(?:```[a-z]*\s*)?(\{[\s\S]*\})\s*(?:```\s*)?$/i.exec(text)?.[1];
+    let value: unknown;
+    try {
+      value = body === undefined ? undefined : JSON.parse(body);
+    } catch {
+      value = undefined;
+    }
+    if (this.stopped || this.opened || value === null || typeof value !== 'object' || Array.isArray(value)) {
+      this.write(text);
+      return;
+    }
+    this.stopped = true;
+    // Keys in the order the model wrote them: a task after "refuse": true is not committed.
+    for (const [key, v] of Object.entries(value)) {
+      if (key === 'refuse') this.refused = v === true;
+      else if (key === 'tasks' && Array.isArray(v)) for (const t of v) this.intake(t);
+    }
+  }
+
   /** The stream is over. */
   end(): void {
     if (!this.stopped && this.opened && !this.parser.isEnded) this.parser.end();

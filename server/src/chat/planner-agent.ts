@@ -123,7 +123,7 @@ export class PlannerAgent {
       }
       if (stream) {
         // A provider that does not stream hands the whole text over at the end.
-        if (!streamed && response.content) stream.write(response.content);
+        if (!streamed && response.content) stream.writeWhole(response.content);
         stream.end();
       }
       if (response.usage) addModelUsage(usage, response.model, response.usage);

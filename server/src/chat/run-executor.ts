@@ -31,6 +31,7 @@ export type RunExecutorDeps = Pick<
   | 'database'
   | 'settings'
   | 'agents'
+  | 'agentDrafts'
   | 'conversations'
   | 'customerSessions'
   | 'verificationCodes'
@@ -72,6 +73,7 @@ export class RunExecutor {
         history,
         customerId: run.customerId,
         session: run.session,
+        drafts: run.drafts,
       });
       if (run.started) state.absorb(run.started);
       // One retry budget per run: every model call of this run, the planner's included, draws from it.

@@ -24,8 +24,12 @@ export type EventBusKind = (typeof eventBusKinds)[number];
 export interface EventBus {
   readonly kind: EventBusKind;
   publish(events: readonly BatonEvent[]): void;
-  /** Returns an unsubscribe function. */
-  subscribe(listener: EventListener): () => void;
+  /**
+   * Returns an unsubscribe function. With `conversationId`, the listener gets only that conversation's
+   * events, found by a map lookup: a replica holds one subscription per open conversation, and a
+   * listener per subscription that filtered every event would make each event cost O(subscriptions).
+   */
+  subscribe(listener: EventListener, conversationId?: string): () => void;
   /** Tells every replica, this one included, that cached data of this kind changed. */
   announce(topic: ChangeTopic): void;
   /** Returns an unsubscribe function. */
@@ -48,12 +52,30 @@ export function deliver<T>(listeners: Iterable<(value: T) => void>, value: T): v
 
 /** The listener sets every adapter keeps. */
 export class Listeners {
-  readonly events = new Set<EventListener>();
+  /** Listeners of every conversation's events (the integrator feed, the desk, webhooks). */
+  private readonly everyEvent = new Set<EventListener>();
+  private readonly byConversation = new Map<string, Set<EventListener>>();
   readonly changes = new Set<ChangeListener>();
 
-  subscribe(listener: EventListener): () => void {
-    this.events.add(listener);
-    return () => this.events.delete(listener);
+  subscribe(listener: EventListener, conversationId?: string): () => void {
+    if (conversationId === undefined) {
+      this.everyEvent.add(listener);
+      return () => this.everyEvent.delete(listener);
+    }
+    const set = this.byConversation.get(conversationId) ?? new Set<EventListener>();
+    this.byConversation.set(conversationId, set);
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.byConversation.get(conversationId) === set) this.byConversation.delete(conversationId);
+    };
+  }
+
+  /** Delivers an event to its conversation's listeners and to the listeners of every event. */
+  dispatch(event: BatonEvent): void {
+    const own = this.byConversation.get(event.conversationId);
+    if (own) deliver(own, event);
+    if (this.everyEvent.size) deliver(this.everyEvent, event);
   }
 
   onChange(listener: ChangeListener): () => void {
@@ -62,7 +84,8 @@ export class Listeners {
   }
 
   clear(): void {
-    this.events.clear();
+    this.everyEvent.clear();
+    this.byConversation.clear();
     this.changes.clear();
   }
 }

@@ -14,11 +14,11 @@ export class MemoryEventBus implements EventBus {
   private readonly listeners = new Listeners();
 
   publish(events: readonly BatonEvent[]): void {
-    for (const event of events) deliver(this.listeners.events, event);
+    for (const event of events) this.listeners.dispatch(event);
   }
 
-  subscribe(listener: EventListener): () => void {
-    return this.listeners.subscribe(listener);
+  subscribe(listener: EventListener, conversationId?: string): () => void {
+    return this.listeners.subscribe(listener, conversationId);
   }
 
   announce(topic: ChangeTopic): void {

@@ -105,7 +105,7 @@ export class NatsEventBus implements EventBus {
       callback: (err, msg) => {
         if (err || msg.headers?.get(ORIGIN) === this.origin) return;
         const event = msg.json<BatonEvent>();
-        deliver(this.listeners.events, { ...event, createdAt: new Date(event.createdAt) });
+        this.listeners.dispatch({ ...event, createdAt: new Date(event.createdAt) });
       },
     });
     this.nc.subscribe(this.subjects.changes, {
@@ -122,7 +122,7 @@ export class NatsEventBus implements EventBus {
       for await (const msg of messages) {
         if (msg.headers?.get(ORIGIN) === this.origin) continue;
         for (const event of msg.json<BatonEvent[]>())
-          deliver(this.listeners.events, { ...event, createdAt: new Date(event.createdAt) });
+          this.listeners.dispatch({ ...event, createdAt: new Date(event.createdAt) });
       }
     } catch (err) {
       if (!this.closed) this.options.onError(err);
@@ -132,7 +132,7 @@ export class NatsEventBus implements EventBus {
   publish(events: readonly BatonEvent[]): void {
     const stored: BatonEvent[] = [];
     for (const event of events) {
-      deliver(this.listeners.events, event);
+      this.listeners.dispatch(event);
       if (event.id !== null) stored.push(event);
       else if (!this.closed) {
         const h = headers();
@@ -176,8 +176,8 @@ export class NatsEventBus implements EventBus {
     }
   }
 
-  subscribe(listener: EventListener): () => void {
-    return this.listeners.subscribe(listener);
+  subscribe(listener: EventListener, conversationId?: string): () => void {
+    return this.listeners.subscribe(listener, conversationId);
   }
 
   announce(topic: ChangeTopic): void {

@@ -86,8 +86,8 @@ export class PostgresEventBus implements EventBus {
     this.sendWakeUp();
   }
 
-  subscribe(listener: EventListener): () => void {
-    return this.listeners.subscribe(listener);
+  subscribe(listener: EventListener, conversationId?: string): () => void {
+    return this.listeners.subscribe(listener, conversationId);
   }
 
   announce(topic: ChangeTopic): void {
@@ -113,7 +113,7 @@ export class PostgresEventBus implements EventBus {
       // A Set iterates in insertion order: the oldest id goes first.
       if (this.delivered.size > REMEMBERED_IDS) this.delivered.delete(this.delivered.values().next().value!);
     }
-    deliver(this.listeners.events, event);
+    this.listeners.dispatch(event);
   }
 
   /** One wake-up in flight at a time; what is published meanwhile goes in the next. */
@@ -151,7 +151,7 @@ export class PostgresEventBus implements EventBus {
     if (notice.origin === this.origin || this.closed) return;
     if (notice.transient) {
       // createdAt crossed the wire as an ISO string.
-      deliver(this.listeners.events, { ...notice.transient, createdAt: new Date(notice.transient.createdAt) });
+      this.listeners.dispatch({ ...notice.transient, createdAt: new Date(notice.transient.createdAt) });
       return;
     }
     this.tail.poke(Array.isArray(notice.ids) ? notice.ids : []);

@@ -97,18 +97,19 @@ export class RunRepository {
       conv as (
         update conversations c set updated_at = now(), last_seq = c.last_seq + case when ${claim} then 2 else 1 end
         from lock where id = ${conversation}
-        returning id, customer_id, last_seq, ${claim} as claimed),
+        returning id, customer_id, last_seq, drafts, ${claim} as claimed),
       ins as (
         insert into events (conversation_id, seq, run_id, type, data)
         select conv.id, conv.last_seq - case when conv.claimed then 1 else 0 end, ${runId}, 'MESSAGE',
           ${p.add(JSON.stringify({ role: 'user', text }), 'text')}::jsonb from conv
         returning ${EVENT_COLUMNS}),
       run as (
-        insert into runs (id, conversation_id, mode, status, message_event_id, lease_owner, lease_expires_at)
+        insert into runs (id, conversation_id, mode, status, message_event_id, lease_owner, lease_expires_at, drafts)
         select ${runId}, ins.conversation_id, ${p.add(mode, 'text')},
           case when conv.claimed then 'RUNNING' else 'PENDING' end, ins.id,
           case when conv.claimed then ${p.add(lease?.owner ?? null, 'text')} end,
-          case when conv.claimed then now() + (${p.add(lease?.leaseMs ?? 0, 'int')} * interval '1 millisecond') end
+          case when conv.claimed then now() + (${p.add(lease?.leaseMs ?? 0, 'int')} * interval '1 millisecond') end,
+          conv.drafts
         from ins, conv
         returning *),
       started as (

@@ -49,12 +49,31 @@ function weekdayClockIn(timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
+/**
+ * The weekday and "HH:MM" of each time zone's clock in the minute last asked about. Every turn asks
+ * and formatToParts is costly; a zone's wall clock only changes at a minute boundary (UTC offsets are
+ * whole minutes today), so within one minute the answer is the same.
+ */
+const clockInMinute = new Map<string, { minute: number; day: Weekday; time: string }>();
+
+function wallClock(timeZone: string, now: Date): { day: Weekday; time: string } {
+  const minute = Math.floor(now.getTime() / 60_000);
+  const cached = clockInMinute.get(timeZone);
+  if (cached?.minute === minute) return cached;
+  const parts = weekdayClockIn(timeZone).formatToParts(now);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const clock = {
+    minute,
+    day: get('weekday').slice(0, 3).toLowerCase() as Weekday,
+    time: `${get('hour')}:${get('minute')}`,
+  };
+  clockInMinute.set(timeZone, clock);
+  return clock;
+}
+
 /** Whether the store is open at `now`, computed in the workspace's own time zone. */
 export function isOpenAt(hours: BusinessHours, now: Date): boolean {
-  const parts = weekdayClockIn(hours.timeZone).formatToParts(now);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const day = get('weekday').slice(0, 3).toLowerCase() as Weekday;
-  const time = `${get('hour')}:${get('minute')}`;
+  const { day, time } = wallClock(hours.timeZone, now);
   return (hours.weekly[day] ?? []).some((i) => time >= i.open && time < i.close);
 }
 

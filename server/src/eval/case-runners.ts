@@ -72,12 +72,13 @@ export interface ScenarioRunnerDeps {
  * conversation tagged with the experiment, with the server's provider and tools; the turn's events are
  * then checked against its expectations.
  */
-export function scenarioRunner(deps: ScenarioRunnerDeps, experimentId: string, timeoutMs = 60_000) {
+export function scenarioRunner(deps: ScenarioRunnerDeps, experimentId: string, drafts?: string[], timeoutMs = 60_000) {
   return async (c: ScenarioDatasetCase): Promise<CaseOutcome> => {
     const { conversation } = await deps.conversations.start({
       customerId: c.customerId,
       metadata: { experimentId },
       title: `experiment: ${c.name}`,
+      drafts: drafts?.length ? drafts : null,
     });
     const turns: ObservedTurn[] = [];
     const failures: string[] = [];

@@ -1,4 +1,5 @@
 import { asc, desc, eq, sql } from 'drizzle-orm';
+import type { AgentDrafts } from '../agents/agent-drafts.js';
 import type { AgentRegistry } from '../agents/agent-registry.js';
 import type { SettingsService } from '../chat/settings-service.js';
 import type { Db } from '../db/client.js';
@@ -20,12 +21,15 @@ export interface StartExperiment {
   name?: string;
   provider?: ExperimentProvider;
   concurrency?: number;
+  /** Card drafts to run against instead of the published cards (names checked by the caller). */
+  drafts?: string[];
 }
 
 export interface ExperimentsDeps extends ScenarioRunnerDeps {
   db: Db;
   datasets: Datasets;
   agents: Pick<AgentRegistry, 'list'>;
+  agentDrafts: Pick<AgentDrafts, 'cards' | 'list'>;
   settings: Pick<SettingsService, 'get'>;
   models: ModelProvider;
   logger: Logger;
@@ -41,7 +45,7 @@ export interface CaseComparison {
 }
 
 /**
- * Experiments: a dataset run against the published cards with a provider and bounded concurrency,
+ * Experiments: a dataset run against the published cards (or some card drafts) with a provider and bounded concurrency,
  * stored with per-case results, pass rate, confusion, duration and tokens. `start` returns at once; the
  * cases run in the background and the row's `done` counts progress.
  */
@@ -61,7 +65,10 @@ export class Experiments {
     if (provider === 'offline' && cases.some((c) => c.case.kind === 'scenario'))
       throw ValidationError.single('provider', 'scenarios run through the server, with its own provider');
     const models = provider === 'offline' ? createOfflineModelProvider() : deps.models;
-    const cards = await deps.agents.list();
+    const drafts = input.drafts?.length ? input.drafts : undefined;
+    const [cards, draftRows] = drafts
+      ? await Promise.all([deps.agentDrafts.cards({ names: drafts }), deps.agentDrafts.list()])
+      : [await deps.agents.list(), []];
     const [count] = (await deps.db
       .select({ n: sql<number>`count(*)::int` })
       .from(experiments)
@@ -74,13 +81,14 @@ export class Experiments {
         provider: models.name,
         model: null,
         cardVersions: Object.fromEntries(cards.map((c) => [c.name, c.version])),
+        drafts: Object.fromEntries(draftRows.filter((d) => drafts?.includes(d.name)).map((d) => [d.name, d.revision])),
         concurrency,
         total: cases.length,
       })
       .returning();
     const experiment = row!;
     const routing = routingRunner(models, cards, await deps.settings.get());
-    const scenario = scenarioRunner(deps, experiment.id);
+    const scenario = scenarioRunner(deps, experiment.id, drafts);
     const runCase = (c: DatasetCase): Promise<CaseOutcome> => (c.kind === 'routing' ? routing(c) : scenario(c));
     const work = this.execute(experiment, cases, runCase).finally(() => this.running.delete(experiment.id));
     this.running.set(experiment.id, work);

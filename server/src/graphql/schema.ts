@@ -8,6 +8,7 @@ import './types/settings.js';
 import './types/events.js';
 import './types/runs.js';
 import './types/conversations.js';
+import './types/agent-drafts.js';
 import './types/tools.js';
 import './types/mcp-servers.js';
 import './types/knowledge.js';

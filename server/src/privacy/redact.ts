@@ -7,7 +7,9 @@ const PATTERNS: readonly [RegExp, string][] = [
   [/\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/g, '[token]'],
   [/\b(?:ct|bk)_[\w-]{8,}/g, '[token]'],
   [/\bBearer\s+[\w.~+/-]{8,}=*/gi, 'Bearer [token]'],
-  [/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '[email]'],
+  // Starts only where a run of address characters starts: otherwise a long run with no address in it
+  // is rescanned from each of its characters (quadratic: one 8,000-letter word took over 100 ms).
+  [/(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '[email]'],
   [/\b(?:credit_card|debit_card|paypal|gift_card|bank_account)_\d{3,}\b/g, '[payment method]'],
   // A street address: a house number, up to five words, and a street type.
   [

@@ -7,8 +7,18 @@ import type { Plugin } from 'graphql-yoga';
  * error; with it, the caller gets BAD_USER_INPUT and nothing runs. Covers HTTP, SSE and WebSocket.
  */
 export function useNulCharacterGuard(): Plugin {
+  // yoga parses each distinct operation text once and hands the same document to every request that
+  // sends it, so a document is walked once, not on every request.
+  const checked = new WeakMap<DocumentNode, boolean>();
+  const documentHasNul = (document: DocumentNode) => {
+    const known = checked.get(document);
+    if (known !== undefined) return known;
+    const found = documentContainsNul(document);
+    checked.set(document, found);
+    return found;
+  };
   const refuse = (args: { document: DocumentNode; variableValues?: unknown }) =>
-    containsNul(args.variableValues) || documentContainsNul(args.document);
+    containsNul(args.variableValues) || documentHasNul(args.document);
   const error = () =>
     new GraphQLError('Text may not contain the NUL character (U+0000)', { extensions: { code: 'BAD_USER_INPUT' } });
   return {

@@ -69,7 +69,7 @@ export const knowledgeArticleSeeds: KnowledgeArticleSeed[] = [
     title: 'Tracking your order',
     tags: ['tracking', 'where is my order', 'tracking number', 'order status'],
     body: [
-      'Every shipped order gets a tracking number, which you can find in your order details. Our agents can look up the status and tracking number of any of your orders once you have identified yourself with your email address, or with your name and zip code.',
+      'Every shipped order gets a tracking number, which you can find in your order details. Our agents can tell you the status and tracking number of an order when you give its order number with your email address, or with your name and zip code. To see the shipping address or items of an order, or to change or cancel it, we first send a one-time code to the email address on your account to verify that it is you; knowing an email address is not enough.',
       'Order statuses: pending (received, not yet processed: can still be changed or cancelled), processed (packed and handed to the carrier), delivered, cancelled, return requested and exchange requested.',
       'Tracking can take up to 24 hours to show the first scan. If your tracking has not moved for 5 business days, ask us and we will open an investigation with the carrier.',
     ].join('\n\n'),

@@ -3,6 +3,7 @@ import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotoc
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { guardedFetch } from './guarded-fetch.js';
 import type { McpServerConfig } from './mcp-server-config.js';
 import { assertOutboundAllowed, describeConnectFailure } from './outbound-address.js';
 
@@ -147,7 +148,10 @@ export function externalTransport(config: McpServerConfig, allowHosts: readonly 
       });
     }
     await assertOutboundAllowed(config.url, allowHosts, 'url');
-    return new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: config.headers } });
+    return new StreamableHTTPClientTransport(new URL(config.url), {
+      requestInit: { headers: config.headers },
+      fetch: guardedFetch(allowHosts),
+    });
   };
 }
 

@@ -68,21 +68,10 @@ export interface OutboundCheck {
 
 const lookupAll = async (host: string) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
-/**
- * Refuses an outbound URL whose host is, or resolves to, a forbidden address (every address it
- * resolves to is checked), unless `allowHosts` names the host or the address. The one owner of this
- * rule: MCP servers and webhook endpoints both call it. Throws ValidationError on `field`.
- */
-export async function assertOutboundAllowed(
-  url: string,
-  allowHosts: readonly string[],
-  field: string,
-  options: OutboundCheck = {},
-): Promise<void> {
-  const setting = options.setting ?? 'OUTBOUND_ALLOW_HOSTS';
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const allowed = new Set(
-    allowHosts
+/** Host names as an allow-list gives them: lower case, without brackets. */
+const normalise = (hosts: readonly string[]) =>
+  new Set(
+    hosts
       .map((h) =>
         h
           .trim()
@@ -91,7 +80,20 @@ export async function assertOutboundAllowed(
       )
       .filter(Boolean),
   );
-  if (allowed.has(host)) return;
+
+/**
+ * The addresses `host` resolves to, each checked: throws ValidationError on `field` when the host is
+ * a metadata service by name or any address is forbidden, unless `allowed` names the host or the
+ * address. An allowed host comes back unchecked (undefined: resolve it as usual).
+ */
+async function checkedAddresses(
+  host: string,
+  allowed: ReadonlySet<string>,
+  field: string,
+  options: OutboundCheck,
+): Promise<string[] | undefined> {
+  const setting = options.setting ?? 'OUTBOUND_ALLOW_HOSTS';
+  if (allowed.has(host)) return undefined;
   if (METADATA_HOSTS.has(host))
     throw ValidationError.single(
       field,
@@ -114,6 +116,48 @@ export async function assertOutboundAllowed(
         `${host}${address === host ? '' : ` resolves to ${address}, which`} is ${reason}; Baton does not call it unless ${setting} names it`,
       );
   }
+  return addresses;
+}
+
+/**
+ * Refuses an outbound URL whose host is, or resolves to, a forbidden address (every address it
+ * resolves to is checked), unless `allowHosts` names the host or the address. The one owner of this
+ * rule: MCP servers and webhook endpoints both call it, at registration for a clear error, and their
+ * connections check again in the address lookup they connect with (guarded-fetch.ts). Throws
+ * ValidationError on `field`.
+ */
+export async function assertOutboundAllowed(
+  url: string,
+  allowHosts: readonly string[],
+  field: string,
+  options: OutboundCheck = {},
+): Promise<void> {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  await checkedAddresses(host, normalise(allowHosts), field, options);
+}
+
+type LookupAddress = { address: string; family: number };
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * A `lookup` for net.connect that refuses what assertOutboundAllowed refuses, on the very addresses
+ * the connection then uses: a name checked once and resolved again to connect could be re-pointed in
+ * between (DNS rebinding).
+ */
+export function guardedLookup(allowHosts: readonly string[], options: OutboundCheck = {}) {
+  const allowed = normalise(allowHosts);
+  return (hostname: string, lookupOptions: { all?: boolean }, callback: LookupCallback): void => {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    checkedAddresses(host, allowed, 'url', { ...options, unresolvable: 'refuse' })
+      .then(async (checked) => checked ?? (await (options.resolve ?? lookupAll)(host)))
+      .then((addresses) => {
+        if (!addresses.length) throw Object.assign(new Error(`${host} does not resolve`), { code: 'ENOTFOUND' });
+        const all = addresses.map((address) => ({ address, family: isIP(address) || 4 }));
+        if (lookupOptions.all) callback(null, all);
+        else callback(null, all[0]!.address, all[0]!.family);
+      })
+      .catch((err: NodeJS.ErrnoException) => callback(err, lookupOptions.all ? [] : ''));
+  };
 }
 
 /**

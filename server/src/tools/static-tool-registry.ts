@@ -12,6 +12,8 @@ export interface StaticTool extends Omit<ToolDefinition, 'server' | 'tool' | 'id
 /** Tools defined in code behind the ToolRegistry interface: for tests, benchmarks and embedding. */
 export class StaticToolRegistry implements ToolRegistry {
   private readonly tools = new Map<string, StaticTool>();
+  /** The definitions `list()` returns, built once per change: every run asks for them. */
+  private definitions: ToolDefinition[] | undefined;
 
   constructor(tools: StaticTool[] = []) {
     for (const t of tools) this.tools.set(t.name, t);
@@ -19,10 +21,16 @@ export class StaticToolRegistry implements ToolRegistry {
 
   add(tool: StaticTool): this {
     this.tools.set(tool.name, tool);
+    this.definitions = undefined;
     return this;
   }
 
   async list(): Promise<ToolDefinition[]> {
+    this.definitions ??= this.define();
+    return this.definitions;
+  }
+
+  private define(): ToolDefinition[] {
     return [...this.tools.values()].map(({ handler: _h, ...def }) => {
       const dot = def.name.indexOf('.');
       return {

@@ -2,7 +2,9 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { jsonColumn } from '../db/raw-rows.js';
 import type { WebhookSecret } from '../db/schema/webhooks.js';
+import { ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { guardedFetch } from '../tools/guarded-fetch.js';
 import { assertDeliverableUrl } from './endpoint-url-guard.js';
 import { nextAttemptDelay, parseRetryAfter } from './retry-schedule.js';
 import { signedHeaders } from './webhook-signer.js';
@@ -38,12 +40,16 @@ export class WebhookSender {
   private again = false;
   private stopped = false;
   private readonly inFlight = new Map<string, AbortController>();
+  /** Connects only to addresses the outbound rule allows, checked as the connection resolves them. */
+  private readonly fetch: typeof fetch;
 
   constructor(
     private readonly database: Pick<Database, 'query'>,
     private readonly config: Config['webhooks'],
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.fetch = guardedFetch(config.allowedHosts, { setting: 'WEBHOOK_ALLOWED_HOSTS' });
+  }
 
   start(): void {
     this.timer = setInterval(() => this.wake(), this.config.pollMs).unref();
@@ -138,7 +144,7 @@ export class WebhookSender {
       // Again at send time: a name that resolved to a public address at registration may not now.
       const url = await assertDeliverableUrl(d.url, this.config.allowedHosts, 'url');
       const body = JSON.stringify(d.payload);
-      const res = await fetch(url, {
+      const res = await this.fetch(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -163,7 +169,7 @@ export class WebhookSender {
         ? this.stopped
           ? 'aborted'
           : `no answer within ${this.config.timeoutMs} ms`
-        : (err as Error).message;
+        : (refusal(err) ?? (err as Error).message);
       return { kind: 'failed', status: null, error };
     } finally {
       clearTimeout(timeout);
@@ -216,4 +222,10 @@ export class WebhookSender {
     if (rows[0] && !rows[0].enabled)
       this.logger.warn({ endpointId: d.endpointId, failures: rows[0].failures }, 'webhook endpoint disabled');
   }
+}
+
+/** The outbound rule's refusal, when the connection's own lookup refused the address it resolved. */
+function refusal(err: unknown): string | undefined {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) if (e instanceof ValidationError) return e.message;
+  return undefined;
 }

@@ -84,6 +84,44 @@ describe('PlanStream', () => {
     expect(feed(['Here is the plan: ', text]).order).toEqual([]);
   });
 
+  it('reads a whole text at once (a provider that does not stream) as it reads the same text streamed', () => {
+    const whole = (t: string) => {
+      const committed = new Map<string, PlanTask>();
+      const order: PlanTask[] = [];
+      const stream = new PlanStream({ agents, committed, onCommit: (x) => order.push(x) });
+      stream.writeWhole(t);
+      stream.end();
+      return { order: order.map((x) => x.id), rejected: stream.rejected, waiting: stream.waitingIds };
+    };
+    const streamed = (t: string) => {
+      const { order, stream } = feed(codeUnits(t));
+      return { order: order.map((x) => x.id), rejected: stream.rejected, waiting: stream.waitingIds };
+    };
+    const texts = [
+      text,
+      `\`\`\`json\n${text}\n\`\`\``,
+      `  ${text}  `,
+      `Here is the plan: ${text}`,
+      JSON.stringify({
+        tasks: [task('t1', 'OrderManagementAgent')],
+        refuse: true,
+        more: [task('t2', 'ProductExpertAgent')],
+      }),
+      JSON.stringify({ refuse: true, tasks: [task('t1', 'OrderManagementAgent')] }),
+      JSON.stringify({
+        refuse: false,
+        tasks: [task('a', 'OrderManagementAgent', ['b']), task('b', 'ProductExpertAgent')],
+      }),
+      JSON.stringify({ refuse: false, tasks: [task('t1', 'Ghost'), { id: 't2' }, task('t1', 'ProductExpertAgent')] }),
+      `${text.slice(0, 60)}, oops`,
+      '[1, 2]',
+      'no plan at all',
+      `${text} and some prose after it`,
+    ];
+    for (const t of texts) expect(whole(t), t).toEqual(streamed(t));
+    expect(whole(text).order).toEqual(['t1', 't2']);
+  });
+
   it('treats a retry’s task with the id of a committed one as that task', () => {
     const committed = new Map<string, PlanTask>([['t1', { ...plan.tasks[0]!, instruction: 'the original' }]]);
     const order: PlanTask[] = [];

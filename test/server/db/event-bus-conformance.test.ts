@@ -295,6 +295,33 @@ for (const kind of ['memory', 'postgres', 'nats'] as const) {
       }
     });
 
+    it("a conversation's listener hears that conversation only, on both replicas, until it unsubscribes", async () => {
+      const [x, y] = [await newConversation(h.a), await newConversation(h.a)];
+      const heard = { ax: [] as string[], bx: [] as string[], by: [] as string[], every: [] as string[] };
+      const offs = [
+        h.a.bus.subscribe((e) => heard.ax.push(textOf(e)), x),
+        h.b.bus.subscribe((e) => heard.bx.push(textOf(e)), x),
+        h.b.bus.subscribe((e) => heard.by.push(textOf(e)), y),
+        h.b.bus.subscribe((e) => (e.conversationId === x || e.conversationId === y) && heard.every.push(textOf(e))),
+      ];
+      try {
+        await write(h.a, x, ['x1']);
+        await write(h.b, y, ['y1']);
+        await write(h.a, x, ['x2']);
+        await expect.poll(() => heard.every.length, { timeout: 10_000 }).toBe(3);
+        await expect.poll(() => heard.ax.length + heard.bx.length, { timeout: 10_000 }).toBe(4);
+        offs[1]!(); // b's listener of x leaves; b's other listeners stay
+        await write(h.a, x, ['x3']);
+        await expect.poll(() => heard.every.length, { timeout: 10_000 }).toBe(4);
+        await expect.poll(() => heard.ax.length, { timeout: 10_000 }).toBe(3);
+        expect(heard.ax).toEqual(['x1', 'x2', 'x3']);
+        expect(heard.bx).toEqual(['x1', 'x2']);
+        expect(heard.by).toEqual(['y1']);
+      } finally {
+        for (const off of offs) off();
+      }
+    });
+
     it('the feed gives every conversation in commit order, once, and resumes after any event it gave', async () => {
       const head = await h.b.store.feedHead();
       const ids = await Promise.all([1, 2, 3, 4].map(() => newConversation(h.a)));

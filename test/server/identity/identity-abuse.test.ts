@@ -75,6 +75,8 @@ describe('identity levels against abuse (offline provider)', () => {
     const own = await say(t, c, `My email is ${noah.email}. What's the status of order ${noah.order}?`);
     expect(replyOf(own)).toContain(noah.tracking);
     expect(replyOf(own)).toMatch(/delivered/);
+    // What else the shopper can see, and how: a code to the account's email, not the email itself.
+    expect(replyOf(own)).toMatch(/one-time code to the email address on your account/);
 
     const notTheirs = await say(t, c, `And what's the status of order ${emma.pendingOrder}?`);
     const missing = await say(t, c, 'And what about order #W0000000?');

@@ -20,15 +20,39 @@ function longMessage(seed: number): string {
   return `Hi, about my order #W7678072: ${words.join(' ')}`.slice(0, 8_000);
 }
 
+/**
+ * Other shapes of a long message, so the bound holds for what a script may paste, not for one text:
+ * one giant word, a pasted log, many emails and order ids.
+ */
+function otherShape(seed: number): string {
+  const fill = (unit: (i: number) => string) => {
+    let text = '';
+    for (let i = 0; text.length < 8_000; i++) text += unit(i);
+    return text.slice(0, 8_000);
+  };
+  switch (seed % 3) {
+    case 0:
+      return String.fromCharCode(97 + (seed % 26)).repeat(8_000);
+    case 1:
+      return fill(
+        (i) =>
+          `2026-12-05T03:12:${i % 60}.123Z ERROR [worker-${(i + seed) % 7}] job ${(i * 7919).toString(16)} failed\n`,
+      );
+    default:
+      return fill((i) => `order #W${1_000_000 + i * 37 + seed} for user${i}.name@example${i % 5}.com, `);
+  }
+}
+
 /** Nearest-rank percentile. */
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.ceil(p * values.length) - 1]!;
 
 /**
- * Availability: one integrator key floods long messages (8,000 characters, within every limit); a
- * shopper in another conversation keeps a turn time (p99) within twice its quiet figure. Per-principal
- * run slots keep the flood's runs from crowding the process, and the offline stand-in's work per
- * message is bounded, so no message holds the event loop for long.
+ * Availability: one integrator key floods long messages (8,000 characters of several shapes, within
+ * every limit); a shopper in another conversation keeps a turn time (p99) within a few times its quiet
+ * figure (target twice). Per-principal run slots keep the flood's runs from crowding the process,
+ * and the offline stand-in's work per message is bounded and linear in the text, so no message holds
+ * the event loop for long.
  */
 describe('fairness under a flood of long messages', () => {
   let t: TestApp;
@@ -37,7 +61,7 @@ describe('fairness under a flood of long messages', () => {
   const shoppers: { id: string; token: string }[] = [];
   const floodConversations: string[] = [];
   /** Made before measuring, so the test's own text generation does not load the process it measures. */
-  const floodTexts = Array.from({ length: 64 }, (_, i) => longMessage(i + 1));
+  const floodTexts = Array.from({ length: 64 }, (_, i) => (i % 2 ? otherShape(i) : longMessage(i + 1)));
 
   beforeAll(async () => {
     t = await createTestApp({ env: { SEED_DEMO_DATA: 'true', AUTH_MODE: 'keys' } });
@@ -137,10 +161,12 @@ describe('fairness under a flood of long messages', () => {
     return { done: all.then(() => ({ sent, refused })) };
   };
 
-  // Issue 14 asks for 2x. On a quiet machine this measures 1.9-2.8x (PGlite and PostgreSQL, 2026-12-05):
-  // the flood's runs take turns with the shopper's on the one thread, and the stand-in's work per message
-  // is bounded but not free. Until that target is met this test guards against regressions: before
-  // per-principal slots and the bounded stand-in, the same flood cost 14x.
+  // Issue 14 asks for 2x; measured figures are in docs/security.md (Availability), and 2x does not hold
+  // reliably on a shared machine. What is left is not the messages' length (the stand-in reading 100
+  // characters, or 80-character flood messages, leave the ratio as it is) but the flood's volume: one run of
+  // the key always executing, its statements interleaved with the shopper's on one thread and, on PGlite,
+  // one database session. This test guards against regressions: before per-principal slots and the
+  // bounded stand-in, the same flood cost 14x.
   it('keeps another conversation’s turn p99 within 4x its quiet figure (target 2x, printed)', async () => {
     await turns(6); // warm up
     // Quiet and flooded phases alternate, so both see the same machine (others' load comes and goes).

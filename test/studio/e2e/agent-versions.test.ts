@@ -14,7 +14,7 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): card ve
   const saveWith = async (text: string) => {
     const version = await currentVersion();
     await instructions().fill(text);
-    await h.page.getByRole('button', { name: 'Save changes' }).click();
+    await h.page.getByRole('button', { name: 'Publish' }).click();
     await expect.poll(currentVersion).toBe(version + 1);
     // The editor reopens on the saved version.
     await expect.poll(() => instructions().inputValue()).toBe(text);
@@ -63,7 +63,7 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): card ve
     );
     expect(theirs.errors).toBeUndefined();
     const theirVersion = await currentVersion();
-    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('button', { name: 'Publish' }).click();
     const panel = page.getByRole('alert', { name: 'Edit conflict' });
     await panel.getByText(`now v${theirVersion}`).waitFor();
     await h.screenshot('agent-conflict');

@@ -44,3 +44,28 @@ export const agentCardVersions = pgTable(
   ],
 );
 export type AgentCardVersionRow = typeof agentCardVersions.$inferSelect;
+
+/**
+ * A card's draft: the designer's working copy, which live traffic never sees. At most one per card
+ * (`agent_id`), or a card that exists only as a draft (`agent_id` null) until it is published.
+ */
+export const agentCardDrafts = pgTable('agent_card_drafts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  // unique: drafts are looked up by card name (Agent.draft, runs against named drafts).
+  name: text('name').notNull().unique(),
+  // unique: one draft per published card; null for a card that exists only as a draft.
+  agentId: uuid('agent_id')
+    .unique()
+    .references(() => agentCards.id, { onDelete: 'cascade' }),
+  /** The draft's fields (AgentCardInput). */
+  card: jsonb('card').$type<AgentCardInput>().notNull(),
+  /** Bumped at every save: saving or publishing with an older revision is a CONFLICT. */
+  revision: integer('revision').notNull().default(1),
+  /** The published version the draft was started from (null: a new card). */
+  baseVersion: integer('base_version'),
+  author: text('author').notNull(),
+  note: text('note'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+export type AgentCardDraftRow = typeof agentCardDrafts.$inferSelect;

@@ -19,6 +19,8 @@ export const conversations = pgTable(
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     /** The seq of the conversation's newest event. Bumping it takes the row lock that orders the conversation's writes. */
     lastSeq: integer('last_seq').notNull().default(0),
+    /** Staff playground and experiments: the card drafts its runs use instead of the published cards (null: published). */
+    drafts: jsonb('drafts').$type<string[]>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -50,6 +52,8 @@ export const runs = pgTable(
     stepBudget: integer('step_budget').notNull().default(0),
     /** A designer asked this run to pause at its next task boundary (after planning, or before the next wave). */
     pauseRequested: boolean('pause_requested').notNull().default(false),
+    /** The card drafts this run was started against (its conversation's, when it was sent; null: published). */
+    drafts: jsonb('drafts').$type<string[]>(),
     error: text('error'),
     leaseOwner: text('lease_owner'),
     leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),

@@ -69,6 +69,8 @@ export const experiments = pgTable(
     model: text('model'),
     /** The card versions it ran against, by agent name. */
     cardVersions: jsonb('card_versions').$type<Record<string, number>>().notNull().default(sql`'{}'::jsonb`),
+    /** The card drafts it ran against instead of the published cards, by name with their revision ({}: published). */
+    drafts: jsonb('drafts').$type<Record<string, number>>().notNull().default(sql`'{}'::jsonb`),
     concurrency: integer('concurrency').notNull(),
     total: integer('total').notNull(),
     done: integer('done').notNull().default(0),

@@ -1,5 +1,7 @@
+import { draftAsCard } from '../../agents/agent-drafts.js';
 import { previewAgentPrompt } from '../../agents/preview-agent-prompt.js';
 import type { AgentCard, ModelSettings } from '../../domain/agent-card.js';
+import { ForbiddenError } from '../../errors.js';
 import { builder } from '../builder.js';
 import { editorName } from '../editor-name.js';
 
@@ -56,11 +58,11 @@ const agentInputFields = (required: boolean) =>
       maxSteps: t.int(),
     }),
   });
-const CreateAgentInput = agentInputFields(true);
-const UpdateAgentInput = agentInputFields(false);
+export const CreateAgentInput = agentInputFields(true);
+export const UpdateAgentInput = agentInputFields(false);
 
 /** GraphQL leaves omitted fields undefined and explicit nulls null; the registry treats both as "keep". */
-const clean = <T extends object>(input: T) =>
+export const clean = <T extends object>(input: T) =>
   Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined));
 
 builder.queryFields((t) => ({
@@ -146,8 +148,26 @@ builder.queryFields((t) => ({
     type: PromptPreviewRef,
     description: 'The exact system prompt and tool list the agent would get, in an empty or the given conversation.',
     authScopes: { reader: true },
-    args: { name: t.arg.string({ required: true }), conversationId: t.arg.id() },
-    resolve: (_r, args, ctx) =>
-      previewAgentPrompt(ctx.services, args.name, args.conversationId ? String(args.conversationId) : undefined),
+    args: {
+      name: t.arg.string({ required: true }),
+      conversationId: t.arg.id(),
+      draft: t.arg.boolean({ description: 'The card’s draft instead of its published version (staff only).' }),
+    },
+    resolve: async (_r, args, ctx) => {
+      let card: AgentCard | undefined;
+      if (args.draft) {
+        if (!ctx.auth.isAdmin)
+          throw new ForbiddenError(`Only staff may read card drafts, not ${ctx.auth.describe}`, {
+            details: { field: 'draft' },
+          });
+        card = draftAsCard(await ctx.services.agentDrafts.require(args.name), await ctx.services.agents.get(args.name));
+      }
+      return previewAgentPrompt(
+        ctx.services,
+        args.name,
+        args.conversationId ? String(args.conversationId) : undefined,
+        card,
+      );
+    },
   }),
 }));

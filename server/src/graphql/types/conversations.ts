@@ -9,6 +9,7 @@ import { redactJson, redactText } from '../../privacy/redact.js';
 import { builder } from '../builder.js';
 import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
 import { textFor } from '../redacted.js';
+import { draftsFor } from './draft-selection.js';
 import { EventRef, forCaller, parseCursor } from './events.js';
 import { ConversationIdentityRef } from './identity.js';
 import { RunModeEnum, RunRef } from './runs.js';
@@ -118,6 +119,14 @@ const StartConversationInput = builder.inputType('StartConversationInput', {
       validate: z.string().min(1).max(8_192),
     }),
     metadata: t.field({ type: 'JSON' }),
+    useDrafts: t.stringList({
+      description:
+        'Staff only (admin keys, or AUTH_MODE=off): run this conversation against these card drafts; other cards stay published.',
+      validate: z.array(z.string().min(1).max(64)).max(100),
+    }),
+    allDrafts: t.boolean({
+      description: 'Staff only: run this conversation against every card draft there is now.',
+    }),
   }),
 });
 
@@ -155,6 +164,7 @@ builder.mutationFields((t) => ({
         throw ValidationError.single('input.metadata', 'metadata must be a JSON object');
       if (input?.customerId && input.customerToken)
         throw ValidationError.single('input.customerToken', 'give customerId or customerToken, not both');
+      const drafts = await draftsFor(ctx, input);
       // Verified before anything is written: a refused token leaves no conversation behind.
       const verified = input?.customerToken
         ? await ctx.services.customerSessions.verifyToken(input.customerToken)
@@ -163,6 +173,7 @@ builder.mutationFields((t) => ({
         title: input?.title,
         customerId: verified?.customerId ?? input?.customerId,
         metadata: metadata as Record<string, unknown> | undefined,
+        drafts,
       });
       // The verification ends with the token: recorded before the token is handed out.
       if (verified) await ctx.services.customerSessions.record(started.conversation.id, verified);

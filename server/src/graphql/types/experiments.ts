@@ -5,11 +5,16 @@ import { scenarioFromConversation } from '../../eval/conversation-case.js';
 import { toJsonl } from '../../eval/datasets.js';
 import type { CaseComparison } from '../../eval/experiments.js';
 import { builder } from '../builder.js';
+import { draftsFor } from './draft-selection.js';
 
 const ExperimentStatusEnum = builder.enumType('ExperimentStatus', { values: experimentStatuses });
 const ExperimentProviderEnum = builder.enumType('ExperimentProvider', {
   description: "SERVER: the server's model provider. OFFLINE: the rule-based stand-in (routing cases only).",
   values: ['SERVER', 'OFFLINE'] as const,
+});
+
+const ExperimentDraftRef = builder.objectRef<{ name: string; revision: number }>('ExperimentDraft').implement({
+  fields: (t) => ({ name: t.exposeString('name'), revision: t.exposeInt('revision') }),
 });
 
 type CaseView = { position: number; case: DatasetCase };
@@ -62,6 +67,12 @@ export const ExperimentRef = builder.objectRef<ExperimentRow>('Experiment').impl
       type: 'JSON',
       description: 'Card versions it ran against, by agent.',
       resolve: (e) => e.cardVersions,
+    }),
+    drafts: t.field({
+      type: [ExperimentDraftRef],
+      description:
+        'The card drafts it ran against instead of the published cards (empty: published), with their revision.',
+      resolve: (e) => Object.entries(e.drafts).map(([name, revision]) => ({ name, revision })),
     }),
     concurrency: t.exposeInt('concurrency'),
     total: t.exposeInt('total'),
@@ -217,19 +228,22 @@ builder.mutationFields((t) => ({
     type: ExperimentRef,
     authScopes: { admin: true },
     description:
-      'Runs a dataset against the published cards in the background (follow `done` and `status`). Scenarios run through the real run path in fresh conversations, tools included.',
+      'Runs a dataset against the published cards, or with useDrafts/allDrafts against card drafts (other cards stay published), in the background (follow `done` and `status`). Scenarios run through the real run path in fresh conversations, tools included.',
     args: {
       datasetId: t.arg.id({ required: true }),
       name: t.arg.string(),
       provider: t.arg({ type: ExperimentProviderEnum }),
       concurrency: t.arg.int(),
+      useDrafts: t.arg.stringList({ description: 'Run against these card drafts; other cards stay published.' }),
+      allDrafts: t.arg.boolean({ description: 'Run against every card draft there is now.' }),
     },
-    resolve: (_r, args, ctx) =>
+    resolve: async (_r, args, ctx) =>
       ctx.services.experiments.start({
         datasetId: String(args.datasetId),
         name: args.name ?? undefined,
         provider: args.provider === 'OFFLINE' ? 'offline' : 'server',
         concurrency: args.concurrency ?? undefined,
+        drafts: await draftsFor(ctx, args, ''),
       }),
   }),
 }));

@@ -1,18 +1,36 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useMutation } from 'urql';
 import { Switch } from '../ui/switch.js';
-import { type AgentData, SetAgentEnabledMutation } from './agent-documents.js';
+import { type AgentData, type CardDraftData, SetAgentEnabledMutation } from './agent-documents.js';
 
-/** The cards as a grid: name (opens the editor), description, skills, tools, hand-offs and the enabled switch. */
-export function AgentCardList({ agents }: { agents: readonly AgentData[] }) {
+/**
+ * The cards as a grid: name (opens the editor), description, skills, tools, hand-offs and the enabled
+ * switch; a card being drafted says so, and new cards that exist only as drafts follow.
+ */
+export function AgentCardList({
+  agents,
+  draftOnly,
+}: {
+  agents: readonly AgentData[];
+  draftOnly: readonly CardDraftData[];
+}) {
   const [toggle, setEnabled] = useMutation(SetAgentEnabledMutation);
-  // The switch flips at once; the server's answer settles it (and a failure flips it back).
+  // The switch flips at once; the server's answer settles it (a failure flips it back) and holds until
+  // the refetched list agrees, so a refetch still under way (or an older one) cannot flip it back.
   const [pending, setPending] = useState<Record<string, boolean>>({});
   const flip = async (name: string, enabled: boolean) => {
     setPending((p) => ({ ...p, [name]: enabled }));
-    await setEnabled({ name, enabled });
-    setPending(({ [name]: _, ...rest }) => rest);
+    const result = await setEnabled({ name, enabled });
+    const settled = result.data?.setAgentEnabled.enabled;
+    setPending(({ [name]: _, ...rest }) => (settled === undefined ? rest : { ...rest, [name]: settled }));
   };
+  useEffect(() => {
+    const shown = new Map(agents.map((a) => [a.name, a.enabled]));
+    setPending((p) => {
+      const open = Object.entries(p).filter(([name, enabled]) => shown.get(name) !== enabled);
+      return open.length === Object.keys(p).length ? p : Object.fromEntries(open);
+    });
+  }, [agents]);
   return (
     <>
       {toggle.error && (
@@ -53,14 +71,42 @@ export function AgentCardList({ agents }: { agents: readonly AgentData[] }) {
                   {a.handoffs.length ? a.handoffs.join(', ') : '—'}
                 </dd>
               </div>
-              {a.builtin && (
+              {(a.builtin || a.draft) && (
                 <div>
                   <dd>
-                    <span className="badge badge-gray">built-in</span>
+                    {a.builtin && <span className="badge badge-gray">built-in</span>}{' '}
+                    {a.draft && (
+                      <span
+                        className="badge badge-amber"
+                        title={`Draft revision ${a.draft.revision} by ${a.draft.author}`}
+                      >
+                        draft
+                      </span>
+                    )}
                   </dd>
                 </div>
               )}
             </dl>
+          </li>
+        ))}
+        {draftOnly.map((d) => (
+          <li key={`draft-${d.name}`} className="agent-card agent-card-draft">
+            <div className="agent-card-head">
+              <a className="agent-card-name" href={`#/agents/edit/${encodeURIComponent(d.name)}`}>
+                {d.name}
+              </a>
+              <span className="badge badge-amber" title="Not live until published">
+                draft only
+              </span>
+            </div>
+            <p className="agent-card-desc">{d.description}</p>
+            <ul className="chips" aria-label="Skills">
+              {d.skills.slice(0, 3).map((s) => (
+                <li key={s} className="chip" title={s}>
+                  {s}
+                </li>
+              ))}
+            </ul>
           </li>
         ))}
       </ul>

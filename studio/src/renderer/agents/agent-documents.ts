@@ -1,6 +1,34 @@
 import { graphql, type ResultOf } from '../graphql/graphql.js';
 
-export const AgentFields = graphql(`
+/** A card's draft: the designer's working copy, which live traffic does not see. */
+export const CardDraftFields = graphql(`
+  fragment CardDraftFields on AgentDraft {
+    name
+    revision
+    baseVersion
+    published
+    author
+    updatedAt
+    description
+    skills
+    instructions
+    tools
+    handoffs
+    enabled
+    maxSteps
+    model {
+      provider
+      model
+      temperature
+      timeoutMs
+    }
+  }
+`);
+
+export type CardDraftData = ResultOf<typeof CardDraftFields>;
+
+export const AgentFields = graphql(
+  `
   fragment AgentFields on Agent {
     id
     name
@@ -20,8 +48,13 @@ export const AgentFields = graphql(`
       temperature
       timeoutMs
     }
+    draft {
+      ...CardDraftFields
+    }
   }
-`);
+`,
+  [CardDraftFields],
+);
 
 export type AgentData = ResultOf<typeof AgentFields>;
 
@@ -35,6 +68,71 @@ export const AgentsQuery = graphql(
 `,
   [AgentFields],
 );
+
+/** Every draft, including new cards that exist only as drafts (the cards list and the playground). */
+export const AgentDraftsQuery = graphql(
+  `
+  query AgentDrafts {
+    agentDrafts {
+      ...CardDraftFields
+    }
+  }
+`,
+  [CardDraftFields],
+);
+
+export const AgentDraftQuery = graphql(
+  `
+  query AgentDraft($name: String!) {
+    agentDraft(name: $name) {
+      ...CardDraftFields
+    }
+  }
+`,
+  [CardDraftFields],
+);
+
+export const SaveAgentDraftMutation = graphql(
+  `
+  mutation SaveAgentDraft($name: String!, $input: UpdateAgentInput!, $expectedRevision: Int, $expectedVersion: Int) {
+    saveAgentDraft(name: $name, input: $input, expectedRevision: $expectedRevision, expectedVersion: $expectedVersion) {
+      ...CardDraftFields
+    }
+  }
+`,
+  [CardDraftFields],
+);
+
+export const CreateAgentDraftMutation = graphql(
+  `
+  mutation CreateAgentDraft($input: CreateAgentInput!) {
+    createAgentDraft(input: $input) {
+      ...CardDraftFields
+    }
+  }
+`,
+  [CardDraftFields],
+);
+
+export const PublishAgentDraftMutation = graphql(
+  `
+  mutation PublishAgentDraft($name: String!, $expectedRevision: Int) {
+    publishAgentDraft(name: $name, expectedRevision: $expectedRevision) {
+      ...AgentFields
+    }
+  }
+`,
+  [AgentFields],
+);
+
+export const DiscardAgentDraftMutation = graphql(`
+  mutation DiscardAgentDraft($name: String!, $expectedRevision: Int) {
+    discardAgentDraft(name: $name, expectedRevision: $expectedRevision) {
+      name
+      revision
+    }
+  }
+`);
 
 export const SetAgentEnabledMutation = graphql(
   `
@@ -79,8 +177,8 @@ export const DeleteAgentMutation = graphql(`
 `);
 
 export const AgentPromptQuery = graphql(`
-  query AgentPrompt($name: String!) {
-    agentPrompt(name: $name) {
+  query AgentPrompt($name: String!, $draft: Boolean) {
+    agentPrompt(name: $name, draft: $draft) {
       systemPrompt
       tools {
         name
@@ -113,6 +211,15 @@ export const AgentVersionsQuery = graphql(`
         author
         note
         createdAt
+      }
+      draft {
+        revision
+        baseVersion
+        author
+        updatedAt
+        changes {
+          field
+        }
       }
       versionDiff(from: $from, to: $to) {
         field

@@ -1,4 +1,4 @@
-import type { AgentData } from './agent-documents.js';
+import type { AgentData, CardDraftData } from './agent-documents.js';
 
 /** The editor's form state: numbers stay text while typed, empty means "server default". */
 export interface AgentDraft {
@@ -31,7 +31,7 @@ export const emptyDraft: AgentDraft = {
   timeoutMs: '',
 };
 
-export function draftFromAgent(a: AgentData): AgentDraft {
+export function draftFromAgent(a: Omit<AgentData, 'draft' | 'id' | 'builtin' | 'version'> | CardDraftData): AgentDraft {
   return {
     name: a.name,
     description: a.description,

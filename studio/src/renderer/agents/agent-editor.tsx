@@ -1,34 +1,34 @@
 import { useState } from 'react';
-import { useClient, useMutation } from 'urql';
-import { type FormErrors, fieldError, noErrors, toFormErrors } from '../graphql/field-errors.js';
+import { useMutation } from 'urql';
+import { type FormErrors, fieldError, noErrors } from '../graphql/field-errors.js';
 import { useRouter, useUnsavedChanges } from '../shell/router.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { Field } from '../ui/field.js';
 import { ListInput } from '../ui/list-input.js';
 import { Switch } from '../ui/switch.js';
 import { Tabs } from '../ui/tabs.js';
-import {
-  type AgentData,
-  AgentQuery,
-  CreateAgentMutation,
-  DeleteAgentMutation,
-  UpdateAgentMutation,
-} from './agent-documents.js';
-import { type AgentDraft, draftFromAgent, draftToInput, sameDraft } from './agent-draft.js';
+import { type AgentData, type CardDraftData, DeleteAgentMutation } from './agent-documents.js';
+import { type AgentDraft, draftFromAgent, sameDraft } from './agent-draft.js';
 import { AgentHistory } from './agent-history.js';
+import { CardStateBadge, cardStateNote } from './card-state-badge.js';
 import { ConflictPanel } from './conflict-panel.js';
 import { HandoffPicker } from './handoff-picker.js';
+import { ModelFields } from './model-fields.js';
 import { PromptPreview } from './prompt-preview.js';
 import type { ToolData } from './tool-documents.js';
 import { ToolPicker } from './tool-picker.js';
+import { type CardBase, type CardConflict, useCardActions } from './use-card-actions.js';
 
 /**
- * Creates or edits one card. Validation is the server's: its per-field errors show beside each field.
- * Leaving with unsaved edits asks first (the router's guard).
+ * Creates or edits one card. Edits are saved as the card's draft (live traffic keeps the published
+ * card) or published; a card with a draft opens on the draft. Validation is the server's: its
+ * per-field errors show beside each field. Leaving with unsaved edits asks first (the router's guard).
  */
 export function AgentEditor(props: {
-  /** The saved card, or undefined for a new one. */
+  /** The published card, or undefined for a new one (or one that exists only as a draft). */
   agent?: AgentData;
+  /** A card that exists only as a draft. */
+  cardDraft?: CardDraftData;
   initial: AgentDraft;
   agents: readonly AgentData[];
   tools: readonly ToolData[];
@@ -40,60 +40,80 @@ export function AgentEditor(props: {
   const [errors, setErrors] = useState<FormErrors>(noErrors);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  // The saved card these edits start from: the opened one, or theirs after a reload or merge.
-  const [base, setBase] = useState(props.agent);
-  const [conflict, setConflict] = useState<AgentData | null>(null);
+  // What these edits start from: the opened card and draft, or theirs after a reload or merge.
+  const [base, setBase] = useState<CardBase>({
+    agent: props.agent,
+    draft: props.agent?.draft ?? props.cardDraft ?? null,
+  });
+  const [conflict, setConflict] = useState<CardConflict | null>(null);
   const [side, setSide] = useState<'prompt' | 'history'>('prompt');
-  const client = useClient();
-  const [create, runCreate] = useMutation(CreateAgentMutation);
-  const [update, runUpdate] = useMutation(UpdateAgentMutation);
   const [, runDelete] = useMutation(DeleteAgentMutation);
   const dirty = !sameDraft(draft, saved);
   useUnsavedChanges('agent-editor', dirty);
+  // A version published elsewhere that the cards list picked up (a rollback in the history): taken when
+  // nothing is unsaved. This editor's own publish already is its base, so the form stays as it is.
+  const [seenVersion, setSeenVersion] = useState(props.agent?.version);
+  if (props.agent && props.agent.version !== seenVersion) {
+    setSeenVersion(props.agent.version);
+    if (!dirty && props.agent.version !== base.agent?.version) {
+      const theirs = draftFromAgent(props.agent.draft ?? props.agent);
+      setBase({ agent: props.agent, draft: props.agent.draft ?? null });
+      setSaved(theirs);
+      setDraft(theirs);
+    }
+  }
 
   const set = <K extends keyof AgentDraft>(key: K, value: AgentDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
   const err = (field: string) => fieldError(errors, `input.${field}`);
+  const name = base.agent?.name ?? base.draft?.name;
 
-  const save = async () => {
-    setNotice(null);
-    const input = draftToInput(draft);
-    const result = base
-      ? await runUpdate({ name: base.name, input, expectedVersion: base.version })
-      : await runCreate({ input });
-    if (result.error) {
-      if (base && result.error.graphQLErrors.some((e) => e.extensions.code === 'CONFLICT')) {
-        const current = await client.query(AgentQuery, { name: base.name }, { requestPolicy: 'network-only' });
-        if (current.data?.agent) return setConflict(current.data.agent);
-      }
-      setErrors(toFormErrors(result.error));
-      return;
-    }
-    const card = result.data && ('createAgent' in result.data ? result.data.createAgent : result.data.updateAgent);
+  const settle = (notice: string) => {
     setErrors(noErrors);
-    setSaved(draft);
-    setNotice('Saved');
+    setNotice(notice);
     setDirty('agent-editor', false);
-    if (card && card.name !== props.agent?.name) navigate(`/agents/edit/${encodeURIComponent(card.name)}`);
   };
+  const actions = useCardActions({
+    saved: (next, form, message) => {
+      setBase(next);
+      setSaved(form);
+      settle(message);
+      if (!name && next.draft) navigate(`/agents/edit/${encodeURIComponent(next.draft.name)}`);
+    },
+    published: (card) => {
+      setBase({ agent: card, draft: null });
+      setSaved(draft);
+      settle('Published');
+      if (card.name !== props.agent?.name) navigate(`/agents/edit/${encodeURIComponent(card.name)}`);
+    },
+    discarded: (next) => {
+      settle('Draft discarded');
+      if (!next.agent) return navigate('/agents');
+      setBase(next);
+      setSaved(draftFromAgent(next.agent));
+      setDraft(draftFromAgent(next.agent));
+    },
+    conflict: setConflict,
+    failed: setErrors,
+  });
 
   const remove = async () => {
     if (!props.agent) return;
     const result = await runDelete({ name: props.agent.name });
     setConfirmDelete(false);
-    if (result.error) return setErrors(toFormErrors(result.error));
+    if (result.error) return setErrors({ fields: {}, message: result.error.message });
     setDirty('agent-editor', false);
     navigate('/agents');
   };
 
-  const busy = create.fetching || update.fetching;
   const handoffFrom = props.agent ? props.agents.filter((a) => a.handoffs.includes(props.agent!.name)) : [];
-  const takeTheirs = (theirs: AgentData, draftNow: AgentDraft) => {
-    setBase(theirs);
-    setSaved(draftFromAgent(theirs));
-    setDraft(draftNow);
+  const takeTheirs = (c: CardConflict, form: AgentDraft) => {
+    setBase(c.base);
+    setSaved(c.theirs);
+    setDraft(form);
     setConflict(null);
     setErrors(noErrors);
   };
+  const busy = actions.busy;
   return (
     <div className="page page-split">
       <header className="page-header">
@@ -103,10 +123,12 @@ export function AgentEditor(props: {
             <span aria-hidden="true">/</span>
           </nav>
           <h1>
-            {props.agent ? props.agent.name : 'New agent'}
+            {name ?? 'New agent'}
+            <CardStateBadge agent={base.agent} draft={base.draft} />
             {dirty && <span className="badge badge-amber">unsaved</span>}
             {props.agent?.builtin && <span className="badge badge-gray">built-in</span>}
           </h1>
+          {cardStateNote(base.agent, base.draft) && <p className="subtitle">{cardStateNote(base.agent, base.draft)}</p>}
         </div>
         <div className="actions">
           {notice && !dirty && (
@@ -128,13 +150,32 @@ export function AgentEditor(props: {
               </button>
             </>
           )}
+          {base.draft && (
+            <button
+              type="button"
+              className="btn btn-danger-ghost"
+              disabled={busy}
+              onClick={() => void actions.discard(base)}
+            >
+              Discard draft
+            </button>
+          )}
+          <button
+            type="button"
+            className="btn"
+            disabled={busy || (!dirty && !!name)}
+            title="Live traffic keeps the published card"
+            onClick={() => void actions.saveDraft(base, draft)}
+          >
+            {name ? 'Save draft' : 'Save as draft'}
+          </button>
           <button
             type="submit"
             form="agent-form"
             className="btn btn-primary"
-            disabled={busy || (!dirty && !!props.agent)}
+            disabled={busy || (!dirty && !base.draft && !!name)}
           >
-            {busy ? 'Saving…' : props.agent ? 'Save changes' : 'Create agent'}
+            {busy ? 'Saving…' : name ? 'Publish' : 'Create agent'}
           </button>
         </div>
       </header>
@@ -143,8 +184,9 @@ export function AgentEditor(props: {
         <ConflictPanel
           base={saved}
           mine={draft}
-          theirs={conflict}
-          onReload={() => takeTheirs(conflict, draftFromAgent(conflict))}
+          theirs={conflict.theirs}
+          summary={conflict.summary}
+          onReload={() => takeTheirs(conflict, conflict.theirs)}
           onMerge={(merged) => takeTheirs(conflict, merged)}
         />
       )}
@@ -156,7 +198,7 @@ export function AgentEditor(props: {
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
-            void save();
+            void actions.publish(base, draft, dirty);
           }}
         >
           {errors.message && (
@@ -232,94 +274,50 @@ export function AgentEditor(props: {
             />
           </section>
 
-          <section className="form-section">
-            <h2>Model</h2>
-            <div className="row">
-              <Field label="Provider" error={err('model.provider')} className="grow">
-                {(a) => (
-                  <select {...a} value={draft.provider} onChange={(e) => set('provider', e.target.value)}>
-                    <option value="">Server default</option>
-                    <option value="offline">offline</option>
-                    <option value="openai">openai</option>
-                  </select>
-                )}
-              </Field>
-              <Field label="Model" error={err('model.model')} className="grow">
-                {(a) => (
-                  <input
-                    {...a}
-                    placeholder="Server default"
-                    value={draft.model}
-                    onChange={(e) => set('model', e.target.value)}
-                  />
-                )}
-              </Field>
-            </div>
-            <div className="row">
-              <Field label="Temperature" error={err('model.temperature')} className="grow">
-                {(a) => (
-                  <input
-                    {...a}
-                    type="number"
-                    step="0.1"
-                    placeholder="Default"
-                    value={draft.temperature}
-                    onChange={(e) => set('temperature', e.target.value)}
-                  />
-                )}
-              </Field>
-              <Field label="Timeout (ms)" error={err('model.timeoutMs')} className="grow">
-                {(a) => (
-                  <input
-                    {...a}
-                    type="number"
-                    placeholder="Default"
-                    value={draft.timeoutMs}
-                    onChange={(e) => set('timeoutMs', e.target.value)}
-                  />
-                )}
-              </Field>
-              <Field label="Max steps" error={err('maxSteps')} className="grow">
-                {(a) => (
-                  <input
-                    {...a}
-                    type="number"
-                    value={draft.maxSteps}
-                    onChange={(e) => set('maxSteps', e.target.value)}
-                  />
-                )}
-              </Field>
-            </div>
-          </section>
+          <ModelFields draft={draft} set={set} err={err} />
         </form>
 
         <aside className="side-panel scroll" aria-label={side === 'prompt' ? 'Prompt preview' : 'History'}>
-          {base ? (
+          {base.agent ? (
             <>
               <Tabs<'prompt' | 'history'>
                 label="Card details"
                 tabs={[
                   { id: 'prompt', label: 'Prompt preview' },
-                  { id: 'history', label: 'History', count: base.version },
+                  { id: 'history', label: 'History', count: base.agent.version },
                 ]}
                 selected={side}
                 onSelect={setSide}
               />
               {side === 'prompt' ? (
-                <PromptPreview key={`${base.name}@${base.version}`} name={base.name} stale={dirty} />
+                <PromptPreview
+                  key={`${base.agent.name}@${base.agent.version}.${base.draft?.revision ?? 0}`}
+                  name={base.agent.name}
+                  draft={!!base.draft}
+                  stale={dirty}
+                />
               ) : (
                 <AgentHistory
-                  key={`${base.name}@${base.version}`}
-                  name={base.name}
-                  version={base.version}
+                  key={`${base.agent.name}@${base.agent.version}.${base.draft?.revision ?? 0}`}
+                  name={base.agent.name}
+                  version={base.agent.version}
                   dirty={dirty}
                 />
               )}
             </>
+          ) : base.draft ? (
+            <PromptPreview
+              key={`${base.draft.name}.${base.draft.revision}`}
+              name={base.draft.name}
+              draft
+              stale={dirty}
+            />
           ) : (
             <div className="panel-empty">
               <h2>Prompt preview</h2>
-              <p className="muted">Create the card to see the exact system prompt and tool list it gets.</p>
+              <p className="muted">
+                Save the card (as a draft, or create it) to see the exact system prompt and tool list it gets.
+              </p>
             </div>
           )}
         </aside>

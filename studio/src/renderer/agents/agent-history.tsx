@@ -9,8 +9,8 @@ import { AgentVersionsQuery, RollbackAgentMutation } from './agent-documents.js'
 const label: Record<string, string> = { systemPrompt: 'prompt preview', maxSteps: 'max steps', handoffs: 'hand-offs' };
 
 /**
- * A card's versions (who saved each, when, why), a field-by-field diff between any two, and rollback:
- * restoring an earlier version saves it as a new one.
+ * A card's published versions (who saved each, when, why) with its draft marked on top, a field-by-field
+ * diff between any two versions, and rollback: restoring an earlier version publishes it as a new one.
  */
 export function AgentHistory(props: { name: string; version: number; dirty: boolean }) {
   const [picked, setPicked] = useState<{ from: number; to: number } | null>(null);
@@ -23,6 +23,7 @@ export function AgentHistory(props: { name: string; version: number; dirty: bool
   });
   const [rollback, runRollback] = useMutation(RollbackAgentMutation);
   const versions = data?.agent?.versions ?? [];
+  const draft = data?.agent?.draft ?? null;
   const choose = (which: 'from' | 'to', value: number) => setPicked({ from, to, [which]: value });
 
   return (
@@ -32,6 +33,22 @@ export function AgentHistory(props: { name: string; version: number; dirty: bool
         <span className="muted">v{props.version} is live</span>
       </div>
       <ol className="version-list" aria-label="Versions">
+        {draft && (
+          <li className="version-draft" aria-label="Draft">
+            <div>
+              <span className="badge badge-amber">Draft</span> <strong>revision {draft.revision}</strong>{' '}
+              <span className="muted">by {draft.author}</span>{' '}
+              <span className="muted">· {formatRelative(draft.updatedAt)}</span>
+              <div className="version-note">
+                {draft.baseVersion !== null && `from v${draft.baseVersion} · `}
+                {draft.changes.length
+                  ? `changes ${draft.changes.map((c) => label[c.field] ?? c.field).join(', ')}`
+                  : 'no changes from the published card'}
+                ; not live until published
+              </div>
+            </div>
+          </li>
+        )}
         {versions.map((v) => (
           <li key={v.version} className={v.version === props.version ? 'version-current' : ''}>
             <div>

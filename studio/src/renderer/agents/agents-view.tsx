@@ -4,18 +4,24 @@ import { useRouter } from '../shell/router.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { Tabs } from '../ui/tabs.js';
 import { AgentCardList } from './agent-card-list.js';
-import { AgentsQuery } from './agent-documents.js';
+import { AgentDraftsQuery, AgentsQuery } from './agent-documents.js';
 import { draftFromAgent, duplicateDraft, emptyDraft } from './agent-draft.js';
 import { AgentEditor } from './agent-editor.js';
 import { HandoffGraph } from './handoff-graph.js';
 import { ToolsQuery } from './tool-documents.js';
 
+// A saved draft changes these lists even when they held no draft before (the cache keys on types seen).
+const draftTypes = { additionalTypenames: ['AgentDraft', 'Agent'] };
+
 /** Agents: the cards, the hand-off graph, and the editor for one card (#/agents/edit/<name>, #/agents/new). */
 export function AgentsView() {
   const { route, navigate } = useRouter();
-  const [{ data, fetching, error }] = useQuery({ query: AgentsQuery });
+  const [{ data, fetching, error }] = useQuery({ query: AgentsQuery, context: draftTypes });
+  const [drafts] = useQuery({ query: AgentDraftsQuery, context: draftTypes });
   const [tools] = useQuery({ query: ToolsQuery });
   const agents = data?.agents ?? [];
+  // New cards that exist only as drafts: listed and editable, not live.
+  const draftOnly = useMemo(() => (drafts.data?.agentDrafts ?? []).filter((d) => !d.published), [drafts.data]);
   const [, sub, name] = route.segments;
   const from = route.query.get('from');
 
@@ -27,13 +33,17 @@ export function AgentsView() {
     }
     if (sub === 'edit' && name) {
       const agent = agents.find((a) => a.name === name);
-      return agent ? { key: `edit-${agent.name}-${agent.version}`, initial: draftFromAgent(agent), agent } : null;
+      if (agent)
+        // Keyed by name: the editor follows newer versions itself, so a save does not remount it under the user.
+        return { key: `edit-${agent.name}`, initial: draftFromAgent(agent.draft ?? agent), agent };
+      const cardDraft = draftOnly.find((d) => d.name === name);
+      return cardDraft ? { key: `draft-${cardDraft.name}`, initial: draftFromAgent(cardDraft), cardDraft } : null;
     }
     return null;
-  }, [sub, name, from, agents]);
+  }, [sub, name, from, agents, draftOnly]);
 
   if (error && !data) return <EmptyState title="Cannot load agents">{error.message}</EmptyState>;
-  if (fetching && !data) return <EmptyState title="Loading agents…" />;
+  if ((fetching && !data) || (drafts.fetching && !drafts.data)) return <EmptyState title="Loading agents…" />;
 
   if (sub === 'new' || sub === 'edit') {
     if (!editorProps) return <EmptyState title={`No agent named ${name}`} />;
@@ -56,8 +66,9 @@ export function AgentsView() {
         <div>
           <h1>Agents</h1>
           <p className="subtitle">
-            {agents.length} cards · {agents.filter((a) => a.enabled).length} enabled. The planner routes each task to
-            one of the enabled cards.
+            {agents.length} cards · {agents.filter((a) => a.enabled).length} enabled
+            {draftOnly.length > 0 && ` · ${draftOnly.length} draft only`}. The planner routes each task to one of the
+            enabled published cards; drafts are not live until published.
           </p>
         </div>
         <div className="actions">
@@ -79,7 +90,7 @@ export function AgentsView() {
         {tab === 'graph' ? (
           <HandoffGraph agents={agents} onOpen={(n) => navigate(`/agents/edit/${encodeURIComponent(n)}`)} />
         ) : (
-          <AgentCardList agents={agents} />
+          <AgentCardList agents={agents} draftOnly={draftOnly} />
         )}
       </div>
     </div>

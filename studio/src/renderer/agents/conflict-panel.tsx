@@ -1,19 +1,20 @@
 import { useState } from 'react';
-import type { AgentData } from './agent-documents.js';
-import { type AgentDraft, type DraftField, draftFieldText, draftFromAgent, mergeDrafts } from './agent-draft.js';
+import { type AgentDraft, type DraftField, draftFieldText, mergeDrafts } from './agent-draft.js';
 
 /**
- * Someone saved the card while it was open here. Reload takes their version and drops these edits;
- * Merge keeps every field only one side changed, and asks, field by field, where both did.
+ * Someone saved the card (or its draft) while it was open here. Reload takes their state and drops
+ * these edits; Merge keeps every field only one side changed, and asks, field by field, where both did.
  */
 export function ConflictPanel(props: {
   base: AgentDraft;
   mine: AgentDraft;
-  theirs: AgentData;
+  theirs: AgentDraft;
+  /** Who saved what, e.g. "UpsellAgent was saved by someone else (now v5) while you were editing it." */
+  summary: string;
   onReload(): void;
   onMerge(merged: AgentDraft): void;
 }) {
-  const theirs = draftFromAgent(props.theirs);
+  const { theirs } = props;
   const { merged, conflicts } = mergeDrafts(props.base, props.mine, theirs);
   const [merging, setMerging] = useState(false);
   const [choice, setChoice] = useState<Partial<Record<DraftField, 'mine' | 'theirs'>>>({});
@@ -25,8 +26,7 @@ export function ConflictPanel(props: {
   return (
     <section className="alert alert-warn conflict-panel" role="alert" aria-label="Edit conflict">
       <p>
-        <strong>{props.theirs.name} was saved by someone else</strong> (now v{props.theirs.version}) while you were
-        editing it. Your changes are not saved yet.
+        <strong>{props.summary}</strong> Your changes are not saved yet.
       </p>
       <div className="actions">
         <button type="button" className="btn" onClick={props.onReload}>

@@ -2,11 +2,11 @@ import { useQuery } from 'urql';
 import { JsonView } from '../ui/json-view.js';
 import { AgentPromptQuery } from './agent-documents.js';
 
-/** The exact system prompt and tool list the agent gets (`agentPrompt`), for the saved card. */
-export function PromptPreview({ name, stale }: { name: string; stale: boolean }) {
+/** The exact system prompt and tool list the agent gets (`agentPrompt`), for the saved card or its saved draft. */
+export function PromptPreview({ name, stale, draft }: { name: string; stale: boolean; draft: boolean }) {
   const [{ data, fetching, error }] = useQuery({
     query: AgentPromptQuery,
-    variables: { name },
+    variables: { name, draft },
     requestPolicy: 'network-only',
   });
   const prompt = data?.agentPrompt;
@@ -14,7 +14,8 @@ export function PromptPreview({ name, stale }: { name: string; stale: boolean })
     <div className="prompt-preview">
       <div className="panel-title">
         <h2>Prompt preview</h2>
-        {stale && <span className="badge badge-amber">shows the saved card</span>}
+        {draft && <span className="badge badge-amber">draft</span>}
+        {stale && <span className="badge badge-amber">shows the saved {draft ? 'draft' : 'card'}</span>}
       </div>
       {fetching && !prompt && <p className="muted">Loading…</p>}
       {error && <p className="field-error">{error.message}</p>}

@@ -25,6 +25,10 @@ export const ExperimentFields = graphql(`
     tokens
     error
     createdAt
+    drafts {
+      name
+      revision
+    }
   }
 `);
 export type ExperimentData = ResultOf<typeof ExperimentFields>;
@@ -96,8 +100,8 @@ export const ImportDatasetMutation = graphql(`
 
 export const StartExperimentMutation = graphql(
   `
-  mutation StartExperiment($datasetId: ID!, $provider: ExperimentProvider, $concurrency: Int) {
-    startExperiment(datasetId: $datasetId, provider: $provider, concurrency: $concurrency) {
+  mutation StartExperiment($datasetId: ID!, $provider: ExperimentProvider, $concurrency: Int, $useDrafts: [String!]) {
+    startExperiment(datasetId: $datasetId, provider: $provider, concurrency: $concurrency, useDrafts: $useDrafts) {
       ...ExperimentFields
     }
   }

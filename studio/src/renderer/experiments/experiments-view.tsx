@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { toFormErrors } from '../graphql/field-errors.js';
 import { formatDuration } from '../lib/format.js';
+import { chosenDrafts, type DraftChoice, DraftPicker, noDrafts, useDraftNames } from '../playground/draft-picker.js';
 import { useRouter } from '../shell/router.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { Field } from '../ui/field.js';
@@ -22,7 +23,9 @@ export function ExperimentsView() {
       <header className="page-header">
         <div>
           <h1>Experiments</h1>
-          <p className="subtitle">Run a dataset of cases against the published cards and compare the results.</p>
+          <p className="subtitle">
+            Run a dataset of cases against the published cards, or against card drafts, and compare the results.
+          </p>
         </div>
       </header>
       <div className="experiments">
@@ -120,6 +123,8 @@ function DatasetPanel({ id }: { id: string }) {
   const [provider, setProvider] = useState<'SERVER' | 'OFFLINE'>('SERVER');
   const [concurrency, setConcurrency] = useState('4');
   const [picked, setPicked] = useState<string | null>(null);
+  const [drafts, setDrafts] = useState<DraftChoice>(noDrafts);
+  const draftNames = useDraftNames();
   const experiments = data?.dataset.experiments ?? [];
   const running = experiments.some((e) => e.status === 'RUNNING');
   // Progress: poll while an experiment runs.
@@ -144,7 +149,12 @@ function DatasetPanel({ id }: { id: string }) {
           aria-label="Run an experiment"
           onSubmit={async (e) => {
             e.preventDefault();
-            const r = await runStart({ datasetId: id, provider, concurrency: Number(concurrency) });
+            const r = await runStart({
+              datasetId: id,
+              provider,
+              concurrency: Number(concurrency),
+              useDrafts: chosenDrafts(drafts, draftNames),
+            });
             if (r.data) {
               setPicked(null);
               refetch({ requestPolicy: 'network-only' });
@@ -169,11 +179,16 @@ function DatasetPanel({ id }: { id: string }) {
               onChange={(e) => setConcurrency(e.target.value)}
             />
           </label>
-          <button type="submit" className="btn btn-primary" disabled={start.fetching}>
+          <button
+            type="submit"
+            className="btn btn-primary"
+            disabled={start.fetching || (drafts.on && !chosenDrafts(drafts, draftNames)?.length)}
+          >
             Run experiment
           </button>
         </form>
       </div>
+      <DraftPicker value={drafts} onChange={setDrafts} hint="other cards stay published" />
       {start.error && (
         <p className="field-error" role="alert">
           {Object.values(toFormErrors(start.error).fields)[0] ?? toFormErrors(start.error).message}
@@ -203,6 +218,15 @@ function DatasetPanel({ id }: { id: string }) {
                 <button type="button" className="link-button" onClick={() => setPicked(e.id)}>
                   {e.name}
                 </button>
+                <div>
+                  {e.drafts.length ? (
+                    <span className="badge badge-amber" title="Ran against these card drafts (with their revision)">
+                      drafts: {e.drafts.map((d) => `${d.name} r${d.revision}`).join(', ')}
+                    </span>
+                  ) : (
+                    <span className="muted">published cards</span>
+                  )}
+                </div>
               </td>
               <td>
                 <StatusBadge status={e.status} />
@@ -212,6 +236,7 @@ function DatasetPanel({ id }: { id: string }) {
               </td>
               <td>{pct(e.passRate)}</td>
               <td className="mono">{e.provider === 'offline' ? 'offline (rule-based stand-in)' : e.provider}</td>
+
               <td>{formatDuration(e.durationMs)}</td>
               <td>{e.tokens}</td>
             </tr>

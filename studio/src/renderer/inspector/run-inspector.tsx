@@ -12,6 +12,7 @@ import { HandoffList } from './handoff-list.js';
 import { PauseButton } from './pause-button.js';
 import { PlanDag } from './plan-dag.js';
 import { PlanVersions } from './plan-versions.js';
+import { RunDrafts } from './run-drafts.js';
 import { StepControls } from './step-controls.js';
 import { ToolCalls } from './tool-calls.js';
 
@@ -51,6 +52,7 @@ export function RunInspector(props: {
         </h2>
         <StatusBadge status={run.state.toUpperCase()} />
         <span className="badge badge-gray">{run.mode.toLowerCase()}</span>
+        <RunDrafts runId={run.runId} />
         {props.provider && (
           <span
             className={`badge ${props.provider.ruleBased ? 'badge-amber' : 'badge-blue'}`}

@@ -7,6 +7,7 @@ export const StartConversationMutation = graphql(`
       conversation {
         id
         customerId
+        drafts
       }
     }
   }
@@ -29,6 +30,17 @@ export const ConversationQuery = graphql(`
       title
       customerId
       createdAt
+      drafts
+    }
+  }
+`);
+
+/** The card drafts a run was started against (empty: the published cards), for the inspector. */
+export const RunDraftsQuery = graphql(`
+  query RunDrafts($id: ID!) {
+    run(id: $id) {
+      id
+      drafts
     }
   }
 `);

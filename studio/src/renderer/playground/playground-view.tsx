@@ -6,6 +6,7 @@ import { RunInspector } from '../inspector/run-inspector.js';
 import { runIdsOf } from '../lib/run-summary.js';
 import { useRouter } from '../shell/router.js';
 import { ChatPanel } from './chat-panel.js';
+import { chosenDrafts, type DraftChoice, DraftPicker, noDrafts, useDraftNames } from './draft-picker.js';
 import { ConversationQuery, SendMessageMutation, StartConversationMutation } from './playground-documents.js';
 import { modelFor, ProviderNote, useModelProvider } from './provider-note.js';
 import { SaveToDataset } from './save-to-dataset.js';
@@ -18,9 +19,18 @@ export function PlaygroundView() {
   const conversationId = route.segments[1] ?? null;
   const [customerId, setCustomerId] = useState('');
   const [start, runStart] = useMutation(StartConversationMutation);
+  const [drafts, setDrafts] = useState<DraftChoice>(noDrafts);
+  const draftNames = useDraftNames();
 
   const newConversation = async (): Promise<string | null> => {
-    const result = await runStart({ input: customerId.trim() ? { customerId: customerId.trim() } : {} });
+    // Against drafts: the named drafts stand in for their published cards in this conversation's runs.
+    const useDrafts = chosenDrafts(drafts, draftNames);
+    const result = await runStart({
+      input: {
+        ...(customerId.trim() ? { customerId: customerId.trim() } : {}),
+        ...(useDrafts ? { useDrafts } : {}),
+      },
+    });
     const id = result.data?.startConversation.conversation.id ?? null;
     if (id) {
       // The new conversation keeps the switches chosen before it existed.
@@ -63,6 +73,7 @@ export function PlaygroundView() {
             value={customerId}
             onChange={(e) => setCustomerId(e.target.value)}
           />
+          <DraftPicker value={drafts} onChange={setDrafts} hint="for new conversations" />
           <button type="submit" className="btn" disabled={start.fetching}>
             New conversation
           </button>
@@ -129,6 +140,13 @@ function Workspace(props: { conversationId: string | null; newConversation(): Pr
     <div className="playground">
       <div className="playground-chat">
         <ProviderNote provider={provider} />
+        {(conversation.data?.conversation.drafts.length ?? 0) > 0 && (
+          <p className="alert alert-warn" role="note" aria-label="Runs against drafts">
+            This conversation runs against the drafts of{' '}
+            <strong>{conversation.data!.conversation.drafts.join(', ')}</strong>; other cards, and live traffic, use the
+            published cards.
+          </p>
+        )}
         {(sendError || error) && (
           <div className="alert alert-error" role="alert">
             {sendError ?? error?.message}

@@ -1,0 +1,17 @@
+import { Agent, fetch as undiciFetch } from 'undici';
+import { guardedLookup, type OutboundCheck } from './outbound-address.js';
+
+/**
+ * A `fetch` whose connections resolve names through guardedLookup: every connection to an MCP server
+ * or a webhook endpoint is checked on the addresses it actually connects to. It is undici's own fetch
+ * with its own Agent (Node's built-in fetch bundles another undici, whose dispatcher API differs).
+ */
+export function guardedFetch(allowHosts: readonly string[], options: OutboundCheck = {}): typeof fetch {
+  const dispatcher = new Agent({ connect: { lookup: guardedLookup(allowHosts, options) } });
+  // Callers pass a URL and an init (the MCP SDK and the webhook sender do); a Request is read for its URL.
+  return ((input: string | URL | Request, init?: RequestInit) =>
+    undiciFetch(
+      (input instanceof Request ? input.url : input) as never,
+      { ...(init as object), dispatcher } as never,
+    )) as unknown as typeof fetch;
+}
