@@ -5,6 +5,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { AgentDrafts } from './agents/agent-drafts.js';
 import { AgentRegistry } from './agents/agent-registry.js';
+import { AnalyticsRollup } from './analytics/analytics-rollup.js';
 import { ApiKeyService } from './auth/api-key-service.js';
 import { CustomerSessions } from './auth/customer-sessions.js';
 import { CustomerTokenVerifier } from './auth/customer-token.js';
@@ -208,6 +209,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     { db: database.db, logger, onConversationsDeleted },
     { days: config.retention.days, sweepMs: config.retention.sweepMs },
   );
+  const analytics = new AnalyticsRollup({ database, logger }, config.analytics);
   const datasets = new Datasets(database.db);
   const experiments = new Experiments({
     db: database.db,
@@ -248,6 +250,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     webhooks,
     customerData,
     retention,
+    analytics,
     datasets,
     experiments,
   };
@@ -369,6 +372,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await services.runs.start();
   rateLimits.start((err) => logger.warn({ err }, 'rate limit prune failed'));
   retention.start();
+  analytics.start();
 
   return {
     services,
@@ -389,6 +393,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       await services.runs.stop();
       rateLimits.stop();
       retention.stop();
+      analytics.stop();
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       if (server.listening) {

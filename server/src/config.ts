@@ -63,6 +63,8 @@ export const configSchema = z.object({
   RUNS_PER_PRINCIPAL: z.coerce.number().int().min(1).default(1),
   RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
   RETENTION_SWEEP_SECONDS: z.coerce.number().int().min(1).default(3_600),
+  ANALYTICS_FOLD_SECONDS: z.coerce.number().int().min(0).default(300),
+  ANALYTICS_SETTLE_SECONDS: z.coerce.number().int().min(0).default(120),
   EVENT_BUS: z
     .string()
     .regex(/^(memory|postgres|nats:\/\/.+)$/, 'memory, postgres, or a NATS URL (nats://host:port)')
@@ -151,6 +153,8 @@ export interface Config {
   runs: { leaseMs: number; sweepMs: number; perPrincipal: number };
   /** Conversations idle this many days (and ended) are purged; 0 keeps them forever. */
   retention: { days: number; sweepMs: number };
+  /** Analytics rollup: how often each replica folds closed hours (0: never), and how long after an hour ends. */
+  analytics: { foldMs: number; settleMs: number };
   /** How events reach other replicas: unset picks `postgres` on PostgreSQL and `memory` on PGlite. */
   eventBus: { kind?: 'memory' | 'postgres' | 'nats'; natsUrl?: string; deployment: string };
   webhooks: {
@@ -251,6 +255,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mail: { smtpUrl: c.SMTP_URL, from: c.MAIL_FROM },
     runs: { leaseMs: c.RUN_LEASE_MS, sweepMs: c.RUN_SWEEP_MS, perPrincipal: c.RUNS_PER_PRINCIPAL },
     retention: { days: c.RETENTION_DAYS, sweepMs: c.RETENTION_SWEEP_SECONDS * 1_000 },
+    analytics: { foldMs: c.ANALYTICS_FOLD_SECONDS * 1_000, settleMs: c.ANALYTICS_SETTLE_SECONDS * 1_000 },
     eventBus: {
       kind: c.EVENT_BUS?.startsWith('nats://') ? 'nats' : (c.EVENT_BUS as 'memory' | 'postgres' | undefined),
       natsUrl: c.EVENT_BUS?.startsWith('nats://') ? c.EVENT_BUS : undefined,

@@ -1,5 +1,6 @@
 import type { AgentDrafts } from './agents/agent-drafts.js';
 import type { AgentRegistry } from './agents/agent-registry.js';
+import type { AnalyticsRollup } from './analytics/analytics-rollup.js';
 import type { ApiKeyService } from './auth/api-key-service.js';
 import type { CustomerSessions } from './auth/customer-sessions.js';
 import type { CustomerTokenVerifier } from './auth/customer-token.js';
@@ -68,6 +69,8 @@ export interface Services {
   customerData: CustomerData;
   /** Purges ended conversations after RETENTION_DAYS (off without it). */
   retention: RetentionSweeper;
+  /** Folds closed hours of the event log into analytics_hourly (ANALYTICS_FOLD_SECONDS). */
+  analytics: AnalyticsRollup;
   /** Evaluation: datasets of cases, and experiments that run them against the cards. */
   datasets: Datasets;
   experiments: Experiments;

@@ -24,7 +24,13 @@ export async function createTestApp(
   options: AppOptions & { env?: Record<string, string>; db?: TestDatabase } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await createTestDatabase({ seeded: options.env?.SEED_DEMO_DATA === 'true' }));
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'false', ...options.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    SEED_DEMO_DATA: 'false',
+    ANALYTICS_FOLD_SECONDS: '0',
+    ...options.env,
+  });
   const app = await buildApp(config, { ...options, database: db.database });
   return {
     app,

@@ -4,6 +4,7 @@ import type { RunContext } from '../chat/run-context.js';
 import type { AgentCard } from '../domain/agent-card.js';
 import type { Usage } from '../domain/events.js';
 import type { PlanTask } from '../domain/plan.js';
+import { addModelUsage, emptyUsage } from '../domain/usage.js';
 import type { ChatMessage, ModelResponse, ModelToolCall, ModelToolSpec } from '../models/model-provider.js';
 import type { ToolDefinition } from '../tools/tool-registry.js';
 import { EagerToolCalls } from './eager-tool-calls.js';
@@ -75,7 +76,7 @@ export class BaseAgent {
       ...state.renderHistory(this.name),
       { role: 'user', content: renderTaskMessage(task, state.userMessage) },
     ];
-    const usage: Usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+    const usage = emptyUsage();
     // Read-only tool calls are recorded while the next model call runs. A call with side effects is on
     // record before the agent goes on. The answer does not wait for the records: appends keep their order
     // (the answer's MESSAGE is stored after them, in the same write or a later one), and after a failed
@@ -148,8 +149,5 @@ export class BaseAgent {
 }
 
 function addUsage(total: Usage, response: ModelResponse) {
-  if (!response.usage) return;
-  total.promptTokens += response.usage.promptTokens;
-  total.completionTokens += response.usage.completionTokens;
-  total.totalTokens += response.usage.totalTokens;
+  if (response.usage) addModelUsage(total, response.model, response.usage);
 }

@@ -2,6 +2,7 @@ import type { RunContext } from '../chat/run-context.js';
 import type { AgentCard } from '../domain/agent-card.js';
 import type { Usage } from '../domain/events.js';
 import type { PlanTask } from '../domain/plan.js';
+import { emptyUsage, mergeUsage } from '../domain/usage.js';
 import { HandoffLimitError } from '../errors.js';
 import type { AgentFactory } from './agent-factory.js';
 import type { TaskCursor } from './base-agent.js';
@@ -35,14 +36,12 @@ export interface TaskLoopOptions {
 export async function runTaskLoop(options: TaskLoopOptions): Promise<TaskAnswer> {
   const { factory, task, ctx, maxHandoffs = MAX_HANDOFFS_PER_TASK } = options;
   const cursor: TaskCursor = { callIndex: 0 };
-  const usage: Usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+  const usage = emptyUsage();
   const agents = [options.card.name];
   let card = options.card;
   for (;;) {
     const turn = await factory.create(card).run(task, ctx, cursor);
-    usage.promptTokens += turn.usage.promptTokens;
-    usage.completionTokens += turn.usage.completionTokens;
-    usage.totalTokens += turn.usage.totalTokens;
+    mergeUsage(usage, turn.usage);
     const next = turn.nextStep;
     if (next.type === 'next_step_final_output') return { text: next.output, agentName: turn.agentName, usage };
     agents.push(next.to.name);

@@ -1,13 +1,34 @@
 import type { Database } from '../db/client.js';
+import { jsonColumn } from '../db/raw-rows.js';
+import { type ModelPrice, type ModelTokens, tokenCost } from '../domain/model-prices.js';
 import { ValidationError } from '../errors.js';
+import { analyticsQuery } from './analytics-query.js';
+import type { AnalyticsRollup, HourlyRow } from './analytics-rollup.js';
+import {
+  escalatedConversationsSql,
+  escalationsByRequestSql,
+  hourlyAggregateSql,
+  type SqlRange,
+} from './event-aggregates.js';
+import { histogramPercentile, type LatencyHistogram, mergeHistogram } from './latency-histogram.js';
+
+/** Cost of tokens where their model has a price; tokens of models without one are counted apart. */
+export interface Cost {
+  /** In the prices' currency; null when none of the tokens has a price. */
+  cost: number | null;
+  /** Tokens whose model has no price (or was not recorded). */
+  unpricedTokens: number;
+}
 
 /** One agent's figures over a time window. PlannerAgent's row carries the plans and plan fallbacks. */
-export interface AgentStats {
+export interface AgentStats extends Cost {
   agent: string;
+  /** Runs in which the agent started a task (PlannerAgent: made a plan), counted where its first one was. */
   runs: number;
   tasks: number;
+  /** Conversations in which the agent started its first task in the window. */
   conversations: number;
-  /** Conversations it worked in that never asked for a person. */
+  /** Of those, the ones that never asked for a person afterwards. */
   contained: number;
   handoffs: number;
   latencyP50Ms: number | null;
@@ -20,7 +41,7 @@ export interface AgentStats {
 }
 
 /** All agents together, by day. */
-export interface DayStats {
+export interface DayStats extends Cost {
   day: string;
   runs: number;
   tasks: number;
@@ -31,103 +52,147 @@ export interface DayStats {
   humanRequests: number;
 }
 
-const TYPES = `('TASK_STARTED', 'TASK_COMPLETED', 'HANDOFF', 'TOOL_CALL', 'MESSAGE', 'PLAN', 'HUMAN_REQUESTED')`;
+export interface Analytics {
+  agents: AgentStats[];
+  days: DayStats[];
+  /** The currency of the costs; null when no model has a price. */
+  currency: string | null;
+}
+
+export interface AnalyticsSources {
+  database: Pick<Database, 'db'>;
+  /** Without it (or before its first fold) every figure comes from the event log. */
+  rollup?: Pick<AnalyticsRollup, 'read'>;
+  prices: readonly ModelPrice[];
+}
+
 const MAX_DAYS = 366;
+const HOUR = 3_600_000;
+
+const LIVE_SQL = hourlyAggregateSql([
+  ['$1::timestamptz', '$2::timestamptz'],
+  ['$3::timestamptz', '$4::timestamptz'],
+]);
+const ESCALATED_SQL = escalatedConversationsSql([
+  ['$1::timestamptz', '$2::timestamptz'],
+  ['$3::timestamptz', '$4::timestamptz'],
+]);
+const LATE_ESCALATIONS_SQL = escalationsByRequestSql(
+  ['$1::timestamptz', "'infinity'::timestamptz"],
+  ['$2::timestamptz', '$3::timestamptz'],
+);
 
 /**
- * Analytics over the event log in one window, computed in SQL: per agent (runs, tasks, containment,
- * hand-off rate, task latency p50/p95, tokens, tool error rate, plan fallbacks) and per day. The
- * window is read through events_created_at_idx.
+ * Analytics over the event log in one window: per agent (runs, tasks, containment, hand-off rate, task
+ * latency p50/p95, tokens and cost, tool error rate, plan fallbacks) and per day. Whole hours below the
+ * rollup's watermark come from the rollup (whole days from analytics_daily, the rest from
+ * analytics_hourly); the window's first partial hour and everything after the watermark are aggregated
+ * live from the events, with the same SQL.
  */
-export async function agentAnalytics(
-  database: Pick<Database, 'query'>,
-  since: Date,
-  until: Date,
-): Promise<{ agents: AgentStats[]; days: DayStats[] }> {
+export async function agentAnalytics(sources: AnalyticsSources, since: Date, until: Date): Promise<Analytics> {
   if (!(until > since)) throw ValidationError.single('until', 'must be after since');
   if (until.getTime() - since.getTime() > MAX_DAYS * 86_400_000)
     throw ValidationError.single('since', `a window of at most ${MAX_DAYS} days`);
-  const window = [since.toISOString(), until.toISOString()];
-  // Three scans of the window, in parallel: the per-agent aggregates (no intermediate copy of the rows),
-  // containment (conversations an agent worked in, and which of them asked for a person), and the days.
-  const [agents, containment, days] = await Promise.all([
-    database.query<Record<string, unknown>>(
-      `select case when type = 'HANDOFF' then data->>'from' else agent_name end as agent,
-        count(distinct run_id) filter (where type in ('TASK_STARTED', 'PLAN'))::int as runs,
-        count(*) filter (where type = 'TASK_STARTED')::int as tasks,
-        count(*) filter (where type = 'HANDOFF')::int as handoffs,
-        percentile_cont(0.5) within group (order by (data->>'durationMs')::float8)
-          filter (where type = 'TASK_COMPLETED') as p50,
-        percentile_cont(0.95) within group (order by (data->>'durationMs')::float8)
-          filter (where type = 'TASK_COMPLETED') as p95,
-        coalesce(sum((data->'usage'->>'totalTokens')::int) filter (where type in ('MESSAGE', 'TOOL_CALL', 'PLAN')), 0)::int as tokens,
-        count(*) filter (where type = 'TOOL_CALL')::int as tool_calls,
-        count(*) filter (where type = 'TOOL_CALL' and (data ? 'error' or data->>'refused' = 'true'))::int as tool_errors,
-        count(*) filter (where type = 'PLAN')::int as plans,
-        count(*) filter (where type = 'PLAN' and data->>'source' = 'fallback')::int as plan_fallbacks
-      from events
-      where created_at >= $1::timestamptz and created_at < $2::timestamptz
-        and type in ('TASK_STARTED', 'TASK_COMPLETED', 'HANDOFF', 'TOOL_CALL', 'MESSAGE', 'PLAN')
-      group by 1`,
-      window,
-    ),
-    database.query<Record<string, unknown>>(
-      `with worked as (
-        select distinct agent_name as agent, conversation_id from events
-        where created_at >= $1::timestamptz and created_at < $2::timestamptz and type = 'TASK_STARTED'),
-      humans as (
-        select distinct conversation_id from events
-        where created_at >= $1::timestamptz and created_at < $2::timestamptz and type = 'HUMAN_REQUESTED')
-      select w.agent, count(*)::int as conversations, count(*) filter (where h.conversation_id is null)::int as contained
-      from worked w left join humans h using (conversation_id) group by w.agent`,
-      window,
-    ),
-    database.query<Record<string, unknown>>(
-      `select to_char(date_trunc('day', created_at at time zone 'UTC'), 'YYYY-MM-DD') as day,
-        count(distinct run_id) filter (where type = 'PLAN')::int as runs,
-        count(*) filter (where type = 'TASK_STARTED')::int as tasks,
-        count(*) filter (where type = 'HANDOFF')::int as handoffs,
-        count(*) filter (where type = 'TOOL_CALL' and (data ? 'error' or data->>'refused' = 'true'))::int as tool_errors,
-        coalesce(sum((data->'usage'->>'totalTokens')::int) filter (where type in ('MESSAGE', 'TOOL_CALL', 'PLAN')), 0)::int as tokens,
-        count(*) filter (where type = 'PLAN' and data->>'source' = 'fallback')::int as plan_fallbacks,
-        count(*) filter (where type = 'HUMAN_REQUESTED')::int as human_requests
-      from events
-      where created_at >= $1::timestamptz and created_at < $2::timestamptz and type in ${TYPES}
-      group by 1 order by 1`,
-      window,
-    ),
+  const { db } = sources.database;
+  const firstHour = new Date(Math.ceil(since.getTime() / HOUR) * HOUR);
+  const lastHour = new Date(Math.floor(until.getTime() / HOUR) * HOUR);
+  const rolled =
+    sources.rollup && firstHour < lastHour
+      ? await sources.rollup.read(firstHour, lastHour)
+      : { foldedUntil: null, rows: [] };
+  const midEnd = rolled.foldedUntil && rolled.foldedUntil < lastHour ? rolled.foldedUntil : lastHour;
+  const hasMid = rolled.foldedUntil !== null && firstHour < midEnd;
+  const iso = (d: Date) => d.toISOString();
+  // Live: the head before the first rolled-up hour and the tail after it, or the whole window.
+  const live = hasMid
+    ? [iso(since), iso(firstHour), iso(midEnd), iso(until)]
+    : [iso(since), iso(until), iso(until), iso(until)];
+  const [liveRows, escalated, late] = await Promise.all([
+    analyticsQuery(db, LIVE_SQL, live),
+    analyticsQuery(db, ESCALATED_SQL, live),
+    // Rolled-up conversations that asked for a person after the watermark.
+    hasMid ? analyticsQuery(db, LATE_ESCALATIONS_SQL, [iso(rolled.foldedUntil!), iso(firstHour), iso(midEnd)]) : [],
   ]);
-  const contained = new Map(containment.map((r) => [String(r.agent), r]));
-  const n = (v: unknown) => Number(v ?? 0);
-  const ms = (v: unknown) => (v == null ? null : Math.round(Number(v)));
+  return summarise([...(hasMid ? rolled.rows : []), ...liveRows, ...escalated, ...late], sources.prices);
+}
+
+type Acc = Record<string, number> & { latency: Map<number, number>; models: Map<string, ModelTokens> };
+const blank = (): Acc => Object.assign(Object.create(null), { latency: new Map(), models: new Map() });
+
+function add(acc: Acc, row: HourlyRow) {
+  for (const [k, v] of Object.entries(row))
+    if (k !== 'bucket' && k !== 'agent' && k !== 'latency' && k !== 'models' && k !== 'folded_until')
+      acc[k] = (acc[k] ?? 0) + Number(v ?? 0);
+  if (row.latency) mergeHistogram(acc.latency, jsonColumn<LatencyHistogram>(row.latency));
+  for (const [model, [p, c]] of Object.entries(jsonColumn<Record<string, [number, number]>>(row.models ?? {}))) {
+    const m = acc.models.get(model) ?? { promptTokens: 0, completionTokens: 0 };
+    acc.models.set(model, {
+      promptTokens: m.promptTokens + Number(p),
+      completionTokens: m.completionTokens + Number(c),
+    });
+  }
+}
+
+function costOf(acc: Acc, prices: ReadonlyMap<string, ModelPrice>): Cost {
+  let cost: number | null = null;
+  let priced = 0;
+  for (const [model, tokens] of acc.models) {
+    const price = prices.get(model);
+    if (!price) continue;
+    cost = (cost ?? 0) + tokenCost(tokens, price);
+    priced += tokens.promptTokens + tokens.completionTokens;
+  }
+  return { cost, unpricedTokens: Math.max(0, (acc.tokens ?? 0) - priced) };
+}
+
+/** Adds the rows up per agent and per UTC day. */
+function summarise(rows: HourlyRow[], priceList: readonly ModelPrice[]): Analytics {
+  const agents = new Map<string, Acc>();
+  const days = new Map<string, Acc>();
+  for (const row of rows) {
+    const agent = String(row.agent ?? '');
+    if (!agents.has(agent)) agents.set(agent, blank());
+    add(agents.get(agent)!, row);
+    if (row.bucket == null) continue; // escalations of the live head and tail: per agent only
+    const day = new Date(row.bucket as string | Date).toISOString().slice(0, 10);
+    if (!days.has(day)) days.set(day, blank());
+    add(days.get(day)!, row);
+  }
+  const prices = new Map(priceList.map((p) => [p.model, p]));
+  const n = (acc: Acc, k: string) => acc[k] ?? 0;
   return {
-    agents: agents
-      .filter((r) => r.agent != null && r.agent !== 'KnowledgeRetriever')
-      .sort((a, b) => String(a.agent).localeCompare(String(b.agent)))
-      .map((r) => ({
-        agent: String(r.agent),
-        runs: n(r.runs),
-        tasks: n(r.tasks),
-        conversations: n(contained.get(String(r.agent))?.conversations),
-        contained: n(contained.get(String(r.agent))?.contained),
-        handoffs: n(r.handoffs),
-        latencyP50Ms: ms(r.p50),
-        latencyP95Ms: ms(r.p95),
-        tokens: n(r.tokens),
-        toolCalls: n(r.tool_calls),
-        toolErrors: n(r.tool_errors),
-        plans: n(r.plans),
-        planFallbacks: n(r.plan_fallbacks),
+    currency: priceList[0]?.currency ?? null,
+    agents: [...agents]
+      .filter(([agent]) => agent !== '' && agent !== 'KnowledgeRetriever')
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([agent, a]) => ({
+        agent,
+        runs: n(a, 'runs'),
+        tasks: n(a, 'tasks'),
+        conversations: n(a, 'conversations'),
+        contained: n(a, 'conversations') - n(a, 'escalated'),
+        handoffs: n(a, 'handoffs'),
+        latencyP50Ms: histogramPercentile(a.latency, 0.5),
+        latencyP95Ms: histogramPercentile(a.latency, 0.95),
+        tokens: n(a, 'tokens'),
+        toolCalls: n(a, 'tool_calls'),
+        toolErrors: n(a, 'tool_errors'),
+        plans: n(a, 'plans'),
+        planFallbacks: n(a, 'plan_fallbacks'),
+        ...costOf(a, prices),
       })),
-    days: days.map((r) => ({
-      day: String(r.day),
-      runs: n(r.runs),
-      tasks: n(r.tasks),
-      handoffs: n(r.handoffs),
-      toolErrors: n(r.tool_errors),
-      tokens: n(r.tokens),
-      planFallbacks: n(r.plan_fallbacks),
-      humanRequests: n(r.human_requests),
-    })),
+    days: [...days]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([day, d]) => ({
+        day,
+        runs: n(d, 'planned_runs'),
+        tasks: n(d, 'tasks'),
+        handoffs: n(d, 'handoffs'),
+        toolErrors: n(d, 'tool_errors'),
+        tokens: n(d, 'tokens'),
+        planFallbacks: n(d, 'plan_fallbacks'),
+        humanRequests: n(d, 'human_requests'),
+        ...costOf(d, prices),
+      })),
   };
 }

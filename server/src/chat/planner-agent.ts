@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AgentCard } from '../domain/agent-card.js';
 import type { Usage } from '../domain/events.js';
 import { type Plan, type PlanTask, planOutputSchema, planSchema } from '../domain/plan.js';
+import { addModelUsage, emptyUsage } from '../domain/usage.js';
 import { isModelError } from '../errors.js';
 import type { ChatMessage, ModelProvider, ModelResponse } from '../models/model-provider.js';
 import type { ChatState } from './chat-state.js';
@@ -80,7 +81,7 @@ export class PlannerAgent {
     const enabled = new Set(agents.map((a) => a.name));
     const committed = new Map<string, PlanTask>(before.map((t) => [t.id, t]));
     const errors: string[] = [];
-    const usage: Usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+    const usage = emptyUsage();
     const done = (plan: Plan, attempt: number, extra: Partial<PlanOutcome> = {}): PlanOutcome => ({
       plan,
       source: plan.refuse ? 'refusal' : 'planner',
@@ -125,11 +126,7 @@ export class PlannerAgent {
         if (!streamed && response.content) stream.writeWhole(response.content);
         stream.end();
       }
-      if (response.usage) {
-        usage.promptTokens += response.usage.promptTokens;
-        usage.completionTokens += response.usage.completionTokens;
-        usage.totalTokens += response.usage.totalTokens;
-      }
+      if (response.usage) addModelUsage(usage, response.model, response.usage);
       const result = validatePlan(response.content, agents, prior);
       if (result.ok) {
         stream?.commitRest(result.plan.tasks);

@@ -34,6 +34,16 @@ export const usageSchema = z.object({
   promptTokens: z.number().int().nonnegative(),
   completionTokens: z.number().int().nonnegative(),
   totalTokens: z.number().int().nonnegative(),
+  /**
+   * The same tokens by the model that served them (the name the provider reported), so that analytics
+   * can price them. Absent on events stored before models were recorded: their tokens have no price.
+   */
+  byModel: z
+    .record(
+      z.string(),
+      z.object({ promptTokens: z.number().int().nonnegative(), completionTokens: z.number().int().nonnegative() }),
+    )
+    .optional(),
 });
 export type Usage = z.infer<typeof usageSchema>;
 

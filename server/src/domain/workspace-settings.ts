@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type BusinessHours, businessHoursSchema } from './business-hours.js';
 import { identityPolicies } from './identity.js';
+import { modelPricesSchema } from './model-prices.js';
 
 /** What a second message does while a run of the same conversation is active. */
 export const doubleTextingPolicies = ['queue', 'reject', 'interrupt'] as const;
@@ -30,6 +31,8 @@ export const workspaceSettingsSchema = z.object({
   brand: brandSchema,
   /** strict: identity levels (docs/security.md); email: an email given in the chat verifies (benchmark replays, demos). */
   identityPolicy: z.enum(identityPolicies),
+  /** What each model costs: analytics shows cost where a model has a price. */
+  modelPrices: modelPricesSchema,
 });
 export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
 
@@ -66,4 +69,5 @@ export const defaultSettings: WorkspaceSettings = {
   agentAssist: true,
   brand: defaultBrand,
   identityPolicy: 'strict',
+  modelPrices: [],
 };

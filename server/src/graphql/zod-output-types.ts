@@ -36,7 +36,7 @@ export const typeStem = (eventType: string) => pascal(eventType);
 /**
  * Builds Pothos output types from zod schemas, so a GraphQL type cannot drift from the schema that
  * validates the same data (STYLE.md rule 4). Strings, numbers (Int when `.int()`), booleans, enums,
- * arrays, objects and unions of objects map to their GraphQL kinds; `z.unknown()` maps to JSON;
+ * arrays, objects and unions of objects map to their GraphQL kinds; `z.unknown()` and records map to JSON;
  * `.optional()`/`.nullable()` make a field nullable and `.default()` keeps it required. Anything else
  * throws while the schema is built, naming the field.
  */
@@ -96,7 +96,8 @@ export class ZodOutputTypes {
     if (schema instanceof z.ZodString) return 'String';
     if (schema instanceof z.ZodNumber) return schema.isInt ? 'Int' : 'Float';
     if (schema instanceof z.ZodBoolean) return 'Boolean';
-    if (schema instanceof z.ZodUnknown || schema instanceof z.ZodAny) return 'JSON';
+    // A record's keys are data (e.g. usage by model name), which GraphQL cannot name as fields.
+    if (schema instanceof z.ZodUnknown || schema instanceof z.ZodAny || schema instanceof z.ZodRecord) return 'JSON';
     if (schema instanceof z.ZodEnum)
       return this.enumType(schema.options.map(String), `${stem(owner)}${capitalize(key)}`);
     if (schema instanceof z.ZodObject) return this.objectType(schema, `${stem(owner)}${capitalize(key)}`);

@@ -61,7 +61,17 @@ describe('agentAnalytics: per-agent figures over the event log', () => {
           type: 'MESSAGE',
           agentName: 'ReturnsAgent',
           taskId: 't1',
-          data: { role: 'assistant', text: 'a', usage: { promptTokens: 5, completionTokens: 5, totalTokens: 10 } },
+          data: {
+            role: 'assistant',
+            text: 'a',
+            // Three runs on a priced model, one on a model with no price.
+            usage: {
+              promptTokens: 6,
+              completionTokens: 4,
+              totalTokens: 10,
+              byModel: { [i < 3 ? 'gpt-4o-mini' : 'local-llm']: { promptTokens: 6, completionTokens: 4 } },
+            },
+          },
         },
         ...(i === 3
           ? [{ type: 'HUMAN_REQUESTED' as const, data: { by: 'ReturnsAgent', reason: 'r', ticketId: null } }]
@@ -69,11 +79,13 @@ describe('agentAnalytics: per-agent figures over the event log', () => {
       ]);
     }
     const now = Date.now();
-    const { agents, days } = await agentAnalytics(
-      t.app.services.database,
+    const prices = [{ model: 'gpt-4o-mini', inputPerMillion: 1_000, outputPerMillion: 2_000, currency: 'EUR' }];
+    const { agents, days, currency } = await agentAnalytics(
+      { database: t.app.services.database, prices },
       new Date(now - 3_600_000),
       new Date(now + 60_000),
     );
+    expect(currency).toBe('EUR');
     const returns = agents.find((a) => a.agent === 'ReturnsAgent')!;
     expect(returns).toMatchObject({
       runs: 4,
@@ -84,8 +96,12 @@ describe('agentAnalytics: per-agent figures over the event log', () => {
       tokens: 40,
       toolCalls: 4,
       toolErrors: 1,
-      latencyP50Ms: 250,
-      latencyP95Ms: 385,
+      // Nearest rank: the 2nd and 4th of four tasks.
+      latencyP50Ms: 200,
+      latencyP95Ms: 400,
+      // 3 × (6 × 1000 + 4 × 2000) / 1e6; local-llm has no price.
+      cost: expect.closeTo(0.042, 9),
+      unpricedTokens: 10,
     });
     expect(agents.find((a) => a.agent === 'PlannerAgent')).toMatchObject({ plans: 4, planFallbacks: 1 });
     expect(days).toHaveLength(1);
@@ -96,13 +112,46 @@ describe('agentAnalytics: per-agent figures over the event log', () => {
       toolErrors: 1,
       planFallbacks: 1,
       humanRequests: 1,
+      cost: expect.closeTo(0.042, 9),
+      unpricedTokens: 10,
     });
+    const unpriced = await agentAnalytics(
+      { database: t.app.services.database, prices: [] },
+      new Date(now - 3_600_000),
+      new Date(now + 60_000),
+    );
+    expect(unpriced.currency).toBeNull();
+    expect(unpriced.agents.find((a) => a.agent === 'ReturnsAgent')).toMatchObject({ cost: null, unpricedTokens: 40 });
 
-    const outside = await agentAnalytics(t.app.services.database, new Date(now - 7_200_000), new Date(now - 3_600_000));
+    const outside = await agentAnalytics(
+      { database: t.app.services.database, prices },
+      new Date(now - 7_200_000),
+      new Date(now - 3_600_000),
+    );
     expect(outside.agents).toEqual([]);
     const bad = await t.gql('query($s: DateTime!) { analytics(since: $s, until: $s) { days { day } } }', {
       s: new Date().toISOString(),
     });
     expect(errorCode(bad)).toBe('VALIDATION_FAILED');
+  });
+  it('takes model prices from the settings (validated) and shows cost through Query.analytics', async () => {
+    const set = (prices: string) =>
+      t.gql(`mutation { updateSettings(input: { modelPrices: ${prices} }) { modelPrices { model currency } } }`);
+    const mixed = await set(
+      '[{ model: "gpt-4o-mini", inputPerMillion: 1000, outputPerMillion: 2000, currency: "EUR" }, { model: "local-llm", inputPerMillion: 1, outputPerMillion: 1, currency: "USD" }]',
+    );
+    expect(errorCode(mixed)).toBe('VALIDATION_FAILED');
+    expect(mixed.errors?.[0]?.extensions?.field).toBe('input.modelPrices.1.currency');
+    const negative = await set('[{ model: "gpt-4o-mini", inputPerMillion: -1, outputPerMillion: 2, currency: "EUR" }]');
+    expect(negative.errors?.[0]?.extensions?.field).toBe('input.modelPrices.0.inputPerMillion');
+    const ok = await set('[{ model: "gpt-4o-mini", inputPerMillion: 1000, outputPerMillion: 2000, currency: "EUR" }]');
+    expect(ok.errors).toBeUndefined();
+    const r = await t.gql<{ analytics: { currency: string; agents: { agent: string; cost: number | null }[] } }>(
+      'query($s: DateTime!, $u: DateTime!) { analytics(since: $s, until: $u) { currency agents { agent cost unpricedTokens } } }',
+      { s: new Date(Date.now() - 3_600_000).toISOString(), u: new Date(Date.now() + 60_000).toISOString() },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data?.analytics.currency).toBe('EUR');
+    expect(r.data?.analytics.agents.find((a) => a.agent === 'ReturnsAgent')?.cost).toBeCloseTo(0.042, 9);
   });
 });

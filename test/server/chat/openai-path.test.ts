@@ -79,6 +79,10 @@ describe('the openai provider path, end to end', () => {
     expect(planReq.body.response_format?.type).toBe('json_schema');
     const planEvent = events.find((e) => e.type === 'PLAN');
     expect(planEvent?.type === 'PLAN' && planEvent.data.usage?.totalTokens).toBe(160);
+    // The tokens are recorded under the model that served them, so that analytics can price them.
+    expect(planEvent?.type === 'PLAN' && planEvent.data.usage?.byModel).toEqual({
+      [String(planReq.body.model)]: { promptTokens: 120, completionTokens: 40 },
+    });
 
     expect(events.filter((e) => e.type === 'TASK_STARTED')).toHaveLength(2);
     expect(events.filter((e) => e.type === 'TOOL_CALL').map((e) => e.agentName)).toEqual([

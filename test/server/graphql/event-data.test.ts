@@ -48,7 +48,7 @@ function differences(schema: z.ZodType, type: GraphQLOutputType, path: string): 
   if (s instanceof z.ZodString) return [...out, ...leaf('String')];
   if (s instanceof z.ZodNumber) return [...out, ...leaf(s.isInt ? 'Int' : 'Float')];
   if (s instanceof z.ZodBoolean) return [...out, ...leaf('Boolean')];
-  if (s instanceof z.ZodUnknown) return [...out, ...leaf('JSON')];
+  if (s instanceof z.ZodUnknown || s instanceof z.ZodRecord) return [...out, ...leaf('JSON')];
   if (s instanceof z.ZodEnum) {
     if (!isEnumType(named)) return [...out, `${path}: enum in zod, ${named.name} in GraphQL`];
     const want = [...s.options].map(String).sort();

@@ -70,7 +70,7 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): experim
     await h.screenshot('experiments');
   });
 
-  it('shows analytics from 50 runs, per agent and by day', async () => {
+  it('shows analytics from 50 runs, per agent and by day, and their cost once the model has a price', async () => {
     const { page } = h;
     const { conversations, runs } = h.t.app.services;
     for (let i = 0; i < 50; i++) {
@@ -84,12 +84,45 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): experim
     await h.open('analytics');
     const table = page.getByRole('table', { name: 'Agents' });
     await table.waitFor();
+    const row = (agent: string) =>
+      table.locator('tr').filter({ has: page.getByRole('cell', { name: agent, exact: true }) });
     for (const { agent, n } of planned) {
-      const row = table.locator('tr').filter({ has: page.getByRole('cell', { name: agent, exact: true }) });
       // Tasks column: the count of TASK_STARTED in the event log.
-      expect(await row.locator('td').nth(2).textContent()).toBe(String(n));
+      expect(await row(agent).locator('td').nth(2).textContent()).toBe(String(n));
+      // Cost column: no model has a price yet.
+      expect(await row(agent).locator('td').nth(8).textContent()).toBe('no price set');
     }
     expect(planned.reduce((s, r) => s + r.n, 0)).toBeGreaterThanOrEqual(50);
+
+    // A designer prices the model the runs used (the offline stand-in reports itself as offline-rules).
+    await h.open('settings');
+    await page.getByRole('button', { name: 'Add a model price' }).click();
+    const price = page.getByRole('group', { name: 'Price 1' });
+    await price.getByLabel('Model').fill('offline-rules');
+    await price.getByLabel('Input per million tokens').fill('1000');
+    await price.getByLabel('Output per million tokens').fill('2000');
+    await page.getByLabel('Currency').fill('EUR');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+
+    await h.open('analytics');
+    await table.waitFor();
+    const until = new Date(Date.now() + 60_000);
+    const costs = await h.t.gql<{ analytics: { agents: { agent: string; cost: number | null }[] } }>(
+      'query($s: DateTime!, $u: DateTime!) { analytics(since: $s, until: $u) { agents { agent cost } } }',
+      { s: new Date(until.getTime() - 7 * 86_400_000).toISOString(), u: until.toISOString() },
+    );
+    for (const { agent } of planned) {
+      const cost = costs.data!.analytics.agents.find((a) => a.agent === agent)!.cost!;
+      expect(cost).toBeGreaterThan(0);
+      const shown = new Intl.NumberFormat('en', {
+        style: 'currency',
+        currency: 'EUR',
+        maximumFractionDigits: cost < 1 ? 4 : cost < 100 ? 2 : 0,
+      }).format(cost);
+      await expect.poll(() => row(agent).locator('td').nth(8).textContent()).toBe(shown);
+    }
+    await page.getByRole('figure', { name: 'Cost by day' }).locator('.recharts-bar-rectangle').first().waitFor();
     await page
       .getByRole('figure', { name: 'Runs and tasks by day' })
       .locator('.recharts-bar-rectangle')

@@ -1,4 +1,5 @@
 export * from './agents.js';
+export * from './analytics.js';
 export * from './api-keys.js';
 export * from './conversations.js';
 export * from './customer-sessions.js';

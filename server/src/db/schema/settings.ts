@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { BusinessHours } from '../../domain/business-hours.js';
 import { identityPolicies } from '../../domain/identity.js';
+import type { ModelPrice } from '../../domain/model-prices.js';
 import { type Brand, defaultBrand, doubleTextingPolicies } from '../../domain/workspace-settings.js';
 
 /** One row (id = 1): the workspace's shared context for every agent. */
@@ -19,6 +20,8 @@ export const workspaceSettings = pgTable('workspace_settings', {
   /** The storefront widget's name, colour and greeting (public). */
   brand: jsonb('brand').$type<Brand>().notNull().default(defaultBrand),
   identityPolicy: text('identity_policy', { enum: identityPolicies }).notNull().default('strict'),
+  /** Prices per model (analytics' cost), validated by modelPricesSchema. */
+  modelPrices: jsonb('model_prices').$type<ModelPrice[]>().notNull().default(sql`'[]'::jsonb`),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 export type WorkspaceSettingsRow = typeof workspaceSettings.$inferSelect;

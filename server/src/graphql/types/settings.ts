@@ -1,4 +1,5 @@
 import { type BusinessHours, describeBusinessHours, isOpenAt, weekdays } from '../../domain/business-hours.js';
+import type { ModelPrice } from '../../domain/model-prices.js';
 import type { Brand, WorkspaceSettings } from '../../domain/workspace-settings.js';
 import { doubleTextingPolicies } from '../../domain/workspace-settings.js';
 import { ValidationError } from '../../errors.js';
@@ -39,6 +40,16 @@ const BrandRef = builder.objectRef<Brand>('Brand').implement({
   }),
 });
 
+const ModelPriceRef = builder.objectRef<ModelPrice>('ModelPrice').implement({
+  description: 'What a model costs; analytics prices the tokens recorded under this model name.',
+  fields: (t) => ({
+    model: t.exposeString('model', { description: 'The model name the provider reports, e.g. "gpt-4o-mini".' }),
+    inputPerMillion: t.exposeFloat('inputPerMillion', { description: 'Price of a million prompt tokens.' }),
+    outputPerMillion: t.exposeFloat('outputPerMillion', { description: 'Price of a million completion tokens.' }),
+    currency: t.exposeString('currency', { description: 'ISO 4217 code; the same for every price.' }),
+  }),
+});
+
 const SettingsRef = builder.objectRef<WorkspaceSettings>('Settings').implement({
   description:
     "The workspace's shared context: every agent gets the brand voice; the planner refuses with the refusal message.",
@@ -55,6 +66,16 @@ const SettingsRef = builder.objectRef<WorkspaceSettings>('Settings').implement({
     }),
     brand: t.field({ type: BrandRef, resolve: (s) => s.brand }),
     identityPolicy: t.field({ type: IdentityPolicyEnum, resolve: (s) => s.identityPolicy }),
+    modelPrices: t.field({ type: [ModelPriceRef], resolve: (s) => s.modelPrices }),
+  }),
+});
+
+const ModelPriceInput = builder.inputType('ModelPriceInput', {
+  fields: (t) => ({
+    model: t.string({ required: true }),
+    inputPerMillion: t.float({ required: true }),
+    outputPerMillion: t.float({ required: true }),
+    currency: t.string({ required: true }),
   }),
 });
 
@@ -90,6 +111,10 @@ const SettingsInput = builder.inputType('UpdateSettingsInput', {
     agentAssist: t.boolean(),
     brand: t.field({ type: BrandInput }),
     identityPolicy: t.field({ type: IdentityPolicyEnum }),
+    modelPrices: t.field({
+      type: [ModelPriceInput],
+      description: 'The whole price list (replaces the current one): one price per model, all in one currency.',
+    }),
   }),
 });
 

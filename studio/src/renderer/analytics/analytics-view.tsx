@@ -18,6 +18,8 @@ export const AnalyticsQuery = graphql(`
         latencyP50Ms
         latencyP95Ms
         tokens
+        cost
+        unpricedTokens
         toolCalls
         toolErrorRate
         plans
@@ -30,8 +32,10 @@ export const AnalyticsQuery = graphql(`
         handoffs
         toolErrors
         tokens
+        cost
         planFallbacks
       }
+      currency
     }
   }
 `);
@@ -44,6 +48,25 @@ const windows = [
 ];
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(0)}%`);
 const ms = (x: number | null) => (x === null ? '—' : x < 1000 ? `${x} ms` : `${(x / 1000).toFixed(1)} s`);
+/** A cost in the prices' currency: cents below 100, whole units above. */
+const money = (x: number, currency: string) =>
+  new Intl.NumberFormat('en', {
+    style: 'currency',
+    currency,
+    maximumFractionDigits: x < 1 ? 4 : x < 100 ? 2 : 0,
+  }).format(x);
+
+/** An agent's cost, or why there is none; tokens of models without a price are named. */
+function CostCell(props: { cost: number | null; unpricedTokens: number; tokens: number; currency: string | null }) {
+  const { cost, unpricedTokens, tokens, currency } = props;
+  if (cost === null || !currency) return <td className="muted">{tokens ? 'no price set' : '—'}</td>;
+  return (
+    <td title={unpricedTokens ? `${unpricedTokens} tokens of models with no price set are not included` : undefined}>
+      {money(cost, currency)}
+      {unpricedTokens > 0 && ' *'}
+    </td>
+  );
+}
 
 /** How the agents do over a time window: per agent, and by day. */
 export function AnalyticsView() {
@@ -57,6 +80,9 @@ export function AnalyticsView() {
   const a = data?.analytics;
   const specialists = (a?.agents ?? []).filter((s) => s.tasks > 0);
   const planner = a?.agents.find((s) => s.agent === 'PlannerAgent');
+  const currency = a?.currency ?? null;
+  const priced = Boolean(currency && a?.days.some((d) => d.cost !== null));
+  const unpriced = (a?.agents ?? []).some((s) => s.unpricedTokens > 0);
   return (
     <div className="page">
       <header className="page-header">
@@ -118,6 +144,21 @@ export function AnalyticsView() {
                   </BarChart>
                 </ResponsiveContainer>
               </figure>
+              {priced && currency && (
+                <figure className="chart" aria-label="Cost by day">
+                  <figcaption>Cost by day ({currency})</figcaption>
+                  <ResponsiveContainer width="100%" height={200}>
+                    <BarChart data={a.days.map((d) => ({ day: d.day, cost: d.cost ?? 0 }))}>
+                      <CartesianGrid stroke="#e4e4e8" strokeDasharray="3 3" />
+                      <XAxis dataKey="day" tick={{ fontSize: 11 }} />
+                      <YAxis tick={{ fontSize: 11 }} width={48} />
+                      <Tooltip formatter={(v) => money(Number(v), currency)} />
+                      <Legend />
+                      <Bar dataKey="cost" fill="#2f7fa8" isAnimationActive={false} />
+                    </BarChart>
+                  </ResponsiveContainer>
+                </figure>
+              )}
             </div>
             <table className="table" aria-label="Agents">
               <thead>
@@ -130,6 +171,7 @@ export function AnalyticsView() {
                   <th scope="col">Latency p50</th>
                   <th scope="col">p95</th>
                   <th scope="col">Tokens</th>
+                  <th scope="col">Cost</th>
                   <th scope="col">Tool error rate</th>
                 </tr>
               </thead>
@@ -144,6 +186,7 @@ export function AnalyticsView() {
                     <td>{ms(s.latencyP50Ms)}</td>
                     <td>{ms(s.latencyP95Ms)}</td>
                     <td>{s.tokens}</td>
+                    <CostCell cost={s.cost} unpricedTokens={s.unpricedTokens} tokens={s.tokens} currency={currency} />
                     <td title={`${s.toolCalls} tool calls`}>{pct(s.toolErrorRate)}</td>
                   </tr>
                 ))}
@@ -151,7 +194,12 @@ export function AnalyticsView() {
             </table>
             <p className="muted">
               Containment: the share of an agent’s conversations that never asked for a person. Token counts from the
-              offline stand-in are estimates. Cost is not shown: no model has a price setting.
+              offline stand-in are estimates. Latency percentiles are within 1%.{' '}
+              {priced
+                ? unpriced
+                  ? '* Cost covers the models with a price (Settings → Model prices); the other tokens are not included.'
+                  : 'Cost from the model prices in Settings.'
+                : 'No price set: enter model prices in Settings to see cost.'}
             </p>
           </>
         )}

@@ -15,6 +15,12 @@ export const SettingsFields = graphql(`
       greeting
     }
     agentAssist
+    modelPrices {
+      model
+      inputPerMillion
+      outputPerMillion
+      currency
+    }
     businessHours {
       timeZone
       summary

@@ -7,6 +7,7 @@ import { ListInput } from '../ui/list-input.js';
 import { Switch } from '../ui/switch.js';
 import { type BrandDraft, BrandFields } from './brand-fields.js';
 import { BusinessHoursFields, type HoursDraft } from './business-hours-fields.js';
+import { ModelPriceFields, type PricesDraft, pricesInput, toPricesDraft } from './model-price-fields.js';
 import { type SettingsData, UpdateSettingsMutation } from './settings-documents.js';
 
 const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -22,6 +23,7 @@ interface Draft {
   agentAssist: boolean;
   businessHours: HoursDraft;
   brand: BrandDraft;
+  modelPrices: PricesDraft;
 }
 
 const toDraft = (s: SettingsData): Draft => ({
@@ -34,6 +36,7 @@ const toDraft = (s: SettingsData): Draft => ({
   humanTransferScenarios: [...s.humanTransferScenarios],
   brand: { name: s.brand.name, color: s.brand.color, greeting: s.brand.greeting },
   agentAssist: s.agentAssist,
+  modelPrices: toPricesDraft(s.modelPrices),
   businessHours: {
     timeZone: s.businessHours.timeZone,
     days: weekdays.map((day) => ({
@@ -66,6 +69,7 @@ export function WorkspaceSettingsForm({ settings, agents }: { settings: Settings
     const result = await update({
       input: {
         ...draft,
+        modelPrices: pricesInput(draft.modelPrices),
         humanTransferScenarios: draft.humanTransferScenarios.map((s) => s.trim()).filter(Boolean),
         businessHours: {
           timeZone: draft.businessHours.timeZone,
@@ -208,6 +212,14 @@ export function WorkspaceSettingsForm({ settings, agents }: { settings: Settings
         <h2>Business hours</h2>
         <p className="muted">{settings.businessHours.summary}</p>
         <BusinessHoursFields value={draft.businessHours} onChange={(v) => set('businessHours', v)} error={err} />
+      </section>
+      <section className="form-section" id="prices">
+        <h2>Model prices</h2>
+        <p className="field-hint">
+          Analytics shows the cost of the tokens of each model that has a price here; models without one show “no price
+          set”.
+        </p>
+        <ModelPriceFields value={draft.modelPrices} onChange={(v) => set('modelPrices', v)} error={err} />
       </section>
       <section className="form-section" id="brand">
         <h2>Storefront widget</h2>
