@@ -29,6 +29,8 @@ export class EventBatcher {
   private scheduled = false;
   private failure: unknown;
   private readonly outstanding = new Set<Promise<void>>();
+  /** The last publishAfter's turn; each waits for the one before. */
+  private lastAfter: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: Store,
@@ -48,6 +50,21 @@ export class EventBatcher {
     this.outstanding.add(settled);
     void settled.then(() => this.outstanding.delete(settled));
     return written;
+  }
+
+  /**
+   * Runs `publish` once every append made so far is published (or has failed), and after the calls
+   * before it: a transient event (a streamed delta) published this way never overtakes a stored
+   * event emitted before it, however slow that event's write.
+   */
+  publishAfter(publish: () => void): void {
+    this.lastAfter = Promise.all([this.lastAfter, ...this.outstanding]).then(() => {
+      try {
+        publish();
+      } catch {
+        // A failed publish of transient events loses only those; stored events never go this way.
+      }
+    });
   }
 
   /** Resolves once every append so far has been written, or has failed. */

@@ -165,8 +165,6 @@ export class RunExecutor {
   ): RunContext & { deltaBuffer: DeltaBuffer; writer: EventBatcher } {
     const { deps } = this;
     let catalog: Promise<ReadonlyMap<string, ToolDefinition>> | undefined;
-    // Deltas are never stored, only published; the buffer publishes them before the next append.
-    const deltaBuffer = new DeltaBuffer((batch) => deps.events.publish(batch.map((e) => transientEvent(e))));
     const writer = new EventBatcher(
       async (batch, patch) => {
         const stored = await deps.events.append(batch, patch ? { id: state.runId, ...patch } : undefined);
@@ -174,6 +172,11 @@ export class RunExecutor {
         return stored;
       },
       (stored) => deps.events.publish(stored),
+    );
+    // Deltas are never stored, only published: after the stored events emitted before them (a task's
+    // TASK_STARTED before its answer's first words), and before the next append.
+    const deltaBuffer = new DeltaBuffer((batch) =>
+      writer.publishAfter(() => deps.events.publish(batch.map((e) => transientEvent(e)))),
     );
     return {
       state,

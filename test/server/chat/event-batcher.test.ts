@@ -104,6 +104,31 @@ describe('EventBatcher', () => {
     expect(writes.map((w) => w.texts)).toEqual([['a']]);
   });
 
+  it('publishAfter runs after the events appended before it are published, in call order, however slow their write', async () => {
+    const { write } = recordingWriter({ delayMs: 30 });
+    const published: string[] = [];
+    const batcher = new EventBatcher(write, (stored) => {
+      published.push(...stored.map(text));
+    });
+    const first = batcher.append([msg('status')]);
+    batcher.publishAfter(() => published.push('delta 1'));
+    batcher.publishAfter(() => {
+      throw new Error('a failed transient publish');
+    });
+    batcher.publishAfter(() => published.push('delta 2'));
+    await first;
+    const second = batcher.append([msg('answer')]);
+    batcher.publishAfter(() => published.push('delta 3'));
+    await second;
+    await batcher.settled();
+    await new Promise((r) => setImmediate(r));
+    expect(published).toEqual(['status', 'delta 1', 'delta 2', 'answer', 'delta 3']);
+    // With nothing in flight it still keeps its turn after earlier calls, and runs at once (no write to wait for).
+    batcher.publishAfter(() => published.push('delta 4'));
+    await new Promise((r) => setImmediate(r));
+    expect(published.at(-1)).toBe('delta 4');
+  });
+
   it('settled() waits for every append so far, written or failed', async () => {
     const { write } = recordingWriter({ delayMs: 15 });
     const batcher = new EventBatcher(write);
