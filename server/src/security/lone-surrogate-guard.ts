@@ -8,8 +8,18 @@ import type { Plugin } from 'graphql-yoga';
  * `text` or `input.metadata.note`; nothing runs. Covers HTTP, SSE and WebSocket.
  */
 export function useLoneSurrogateGuard(): Plugin {
+  // Whether a document's own literals are well formed, per parsed document (yoga reuses one per text).
+  const literalsWellFormed = new WeakMap<DocumentNode, boolean>();
   const check = (args: { document: DocumentNode; variableValues?: unknown }) => {
-    const field = illFormedArgument(args.document, (args.variableValues ?? {}) as Record<string, unknown>);
+    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+    let clean = literalsWellFormed.get(args.document);
+    if (clean === undefined) {
+      clean = illFormedArgument(args.document, {}) === undefined;
+      literalsWellFormed.set(args.document, clean);
+    }
+    // The usual case, nothing ill formed anywhere, needs no walk of the document: that walk only names the argument.
+    if (clean && !holdsIllFormedText(variables, 0)) return undefined;
+    const field = illFormedArgument(args.document, variables);
     return field
       ? new GraphQLError(`${field}: text must be valid Unicode (it holds a lone UTF-16 surrogate)`, {
           extensions: { code: 'VALIDATION_FAILED', field, issues: [{ field, message: 'lone UTF-16 surrogate' }] },
@@ -92,4 +102,15 @@ function inValue(value: unknown, path: string, depth: number): string | undefine
     if (found) return found;
   }
   return undefined;
+}
+
+/** Whether any string (or key) in a variables value is ill formed: the check without naming where. */
+function holdsIllFormedText(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return !wellFormed(value);
+  if (depth > 64 || value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((v) => holdsIllFormedText(v, depth + 1));
+  for (const k in value) {
+    if (!wellFormed(k) || holdsIllFormedText((value as Record<string, unknown>)[k], depth + 1)) return true;
+  }
+  return false;
 }
