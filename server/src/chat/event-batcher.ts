@@ -10,6 +10,8 @@ interface Waiting {
   patch?: Patch;
   resolve: (stored: BatonEvent[]) => void;
   reject: (err: unknown) => void;
+  /** A publish of transient events that keeps its place among the stored ones (publishAfter). */
+  transient?: () => void;
 }
 
 /**
@@ -29,8 +31,9 @@ export class EventBatcher {
   private scheduled = false;
   private failure: unknown;
   private readonly outstanding = new Set<Promise<void>>();
-  /** The last publishAfter's turn; each waits for the one before. */
-  private lastAfter: Promise<void> = Promise.resolve();
+  /** Batches written but not yet published. */
+  private publishing = 0;
+  private publishChain: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: Store,
@@ -53,18 +56,14 @@ export class EventBatcher {
   }
 
   /**
-   * Runs `publish` once every append made so far is published (or has failed), and after the calls
-   * before it: a transient event (a streamed delta) published this way never overtakes a stored
-   * event emitted before it, however slow that event's write.
+   * Publishes transient events (streamed deltas) in their place among the stored ones: after every
+   * event appended before this call, and before any appended after it, however slow the writes. With
+   * nothing appended and unpublished, at once.
    */
   publishAfter(publish: () => void): void {
-    this.lastAfter = Promise.all([this.lastAfter, ...this.outstanding]).then(() => {
-      try {
-        publish();
-      } catch {
-        // A failed publish of transient events loses only those; stored events never go this way.
-      }
-    });
+    if (!this.writing && !this.scheduled && !this.queue.length && !this.publishing) return runTransient(publish);
+    this.queue.push({ events: [], resolve: () => {}, reject: () => {}, transient: publish });
+    this.schedule();
   }
 
   /** Resolves once every append so far has been written, or has failed. */
@@ -101,19 +100,43 @@ export class EventBatcher {
       return;
     }
     // What queued up during this write goes out now, with no wait for a later turn of the loop.
+    // Publishes are chained, so batches (and the transient publishes among them) go out in order.
     this.writing = false;
+    this.publishing++;
+    const published = this.publishChain.then(() => this.publishBatch(batch, stored));
+    this.publishChain = published.then(
+      () => {},
+      () => {},
+    );
     if (this.queue.length) void this.flush();
     try {
-      await this.publish(stored);
+      await published;
     } catch (err) {
       this.fail(batch, err);
       return;
+    } finally {
+      this.publishing--;
     }
     let at = 0;
     for (const w of batch) {
       w.resolve(stored.slice(at, at + w.events.length));
       at += w.events.length;
     }
+  }
+
+  /** Stored events go out in runs, each transient publish between the appends it was queued between. */
+  private async publishBatch(batch: Waiting[], stored: BatonEvent[]): Promise<void> {
+    let at = 0;
+    let run: BatonEvent[] = [];
+    for (const w of batch) {
+      if (w.transient) {
+        if (run.length) await this.publish(run);
+        run = [];
+        runTransient(w.transient);
+      } else run.push(...stored.slice(at, at + w.events.length));
+      at += w.events.length;
+    }
+    if (run.length) await this.publish(run);
   }
 
   private fail(batch: Waiting[], err: unknown): void {
@@ -132,4 +155,13 @@ function mergePatches(patches: (Patch | undefined)[]): Patch | undefined {
       if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
   }
   return merged;
+}
+
+/** A failed publish of transient events loses only those; stored events never go this way. */
+function runTransient(publish: () => void): void {
+  try {
+    publish();
+  } catch {
+    // Nothing stored depends on it.
+  }
 }

@@ -129,6 +129,27 @@ describe('EventBatcher', () => {
     expect(published.at(-1)).toBe('delta 4');
   });
 
+  it('publishAfter keeps its place when later appends join the same batch or the next one', async () => {
+    const { writes, write } = recordingWriter({ delayMs: 20 });
+    const published: string[] = [];
+    const batcher = new EventBatcher(write, (stored) => {
+      published.push(...stored.map(text));
+    });
+    // One batch: an append, the deltas, the next append, all in one turn of the loop.
+    const a = batcher.append([msg('tool call')]);
+    batcher.publishAfter(() => published.push('delta 1'));
+    const b = batcher.append([msg('answer 1')]);
+    await Promise.all([a, b]);
+    // A write in flight, then the deltas, then an append that goes out in the next write.
+    const c = batcher.append([msg('status')]);
+    await new Promise((r) => setImmediate(r)); // the write of 'status' has started
+    batcher.publishAfter(() => published.push('delta 2'));
+    const d = batcher.append([msg('answer 2')]);
+    await Promise.all([c, d]);
+    expect(writes.map((w) => w.texts)).toEqual([['tool call', 'answer 1'], ['status'], ['answer 2']]);
+    expect(published).toEqual(['tool call', 'delta 1', 'answer 1', 'status', 'delta 2', 'answer 2']);
+  });
+
   it('settled() waits for every append so far, written or failed', async () => {
     const { write } = recordingWriter({ delayMs: 15 });
     const batcher = new EventBatcher(write);
