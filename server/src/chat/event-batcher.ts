@@ -61,7 +61,10 @@ export class EventBatcher {
    * nothing appended and unpublished, at once.
    */
   publishAfter(publish: () => void): void {
-    if (!this.writing && !this.scheduled && !this.queue.length && !this.publishing) return runTransient(publish);
+    if (!this.writing && !this.scheduled && !this.queue.length && !this.publishing) {
+      runTransient(publish);
+      return;
+    }
     this.queue.push({ events: [], resolve: () => {}, reject: () => {}, transient: publish });
     this.schedule();
   }
