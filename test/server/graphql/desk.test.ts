@@ -246,7 +246,10 @@ describe('the hand-off to people (GraphQL)', () => {
     );
     try {
       await expect
-        .poll(() => feed.items.filter((e) => e.conversationId === conversationId).map((e) => e.type))
+        // The feed reads in commit order: an event past another transaction still open waits for it.
+        .poll(() => feed.items.filter((e) => e.conversationId === conversationId).map((e) => e.type), {
+          timeout: 10_000,
+        })
         .toEqual(expect.arrayContaining(['HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESOLVED']));
       expect(feed.items.some((e) => e.type === 'MESSAGE' && e.data.role === 'human' && e.data.author === 'Dana')).toBe(
         true,
