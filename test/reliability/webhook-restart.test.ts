@@ -3,21 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebhookReceiver } from '../fakes/webhook-receiver.js';
-import { type ServerProcess, startServer, stopServer } from '../helpers/server-process.js';
+import { gqlOver as gql, type ServerProcess, startServer, stopServer } from '../helpers/server-process.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 const postgresUrl = process.env.TEST_DATABASE_URL;
-
-async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data!;
-}
 
 async function until(check: () => boolean, timeoutMs: number, output: () => string) {
   const deadline = Date.now() + timeoutMs;
