@@ -1,5 +1,5 @@
 import type { EventBus } from '../db/event-bus.js';
-import type { EventStore, FeedFilter, FeedPosition } from '../db/event-store.js';
+import { committedPosition, type EventStore, type FeedFilter, type FeedPosition } from '../db/event-store.js';
 import type { BatonEvent } from '../domain/events.js';
 
 const PAGE = 500;
@@ -119,7 +119,7 @@ export async function* conversationStream(options: ConversationStreamOptions): A
 }
 
 export interface FeedStreamOptions {
-  store: Pick<EventStore, 'feed'>;
+  store: Pick<EventStore, 'feed'> & Partial<Pick<EventStore, 'serialCommits'>>;
   bus: Pick<EventBus, 'subscribe'>;
   after: FeedPosition;
   filter: FeedFilter;
@@ -133,9 +133,15 @@ export interface FeedStreamOptions {
  * Every conversation's events after a position, in commit order, then live: read from the store's
  * outbox (EventStore.feed), woken by the bus. The position only moves over events read from the store,
  * so a client that resumes from the last event it got sees no gap and no duplicate.
+ *
+ * When the store commits one transaction at a time (EventStore.serialCommits, PGlite), a live event
+ * whose id follows the last one covered is the next in commit order, and is passed on without a read:
+ * every smaller id had committed, or rolled back, before it. Any other live event (a gap, a reorder
+ * on the bus, an event with no known position) falls back to a read.
  */
 export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<BatonEvent> {
   const { store, bus, filter } = options;
+  const serial = store.serialCommits === true;
   const inbox = new Inbox();
   let woken = true;
   const unsubscribe = bus.subscribe((event) => {
@@ -143,20 +149,42 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
       if (options.includeTransient && matches(event, filter)) inbox.push(event);
       return;
     }
-    woken = true;
+    if (!serial) woken = true;
     inbox.push(event);
   });
   const onAbort = () => inbox.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   let position = options.after;
+  /** Serial commits only: every event id up to this one has been read or passed on (undefined: unknown yet). */
+  let covered: number | undefined;
   let retries = 0;
   try {
     for (;;) {
       if (inbox.aborted) return;
       if (inbox.overflow) throw new SubscriberTooSlowError('subscriber fell behind; resubscribe with after');
-      // Live stored events only wake the read; transient ones are passed on as they come.
+      // Live stored events wake the read (or, with serial commits, may be passed on); transient ones are
+      // passed on as they come.
       const live = inbox.events.splice(0);
-      for (const event of live) if (event.seq === null) yield event;
+      /** The highest live stored event that needs a read: committed, so the read will reach it. */
+      let floor: FeedPosition | undefined;
+      for (const event of live) {
+        if (event.seq === null) {
+          yield event;
+          continue;
+        }
+        if (!serial) continue;
+        const at = committedPosition(event);
+        if (!at) woken = true;
+        else if (covered !== undefined && at.id <= covered) continue;
+        else if (covered !== undefined && at.id === covered + 1 && !woken) {
+          covered = at.id;
+          position = { ...at, before: position.before };
+          if (matches(event, filter)) yield event;
+        } else {
+          woken = true;
+          if (!floor || at.id > floor.id) floor = at;
+        }
+      }
       if (woken || !live.length) {
         const wasWoken = woken;
         woken = false;
@@ -167,9 +195,16 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
           woken = true;
           continue;
         }
-        // Woken for an event the read did not reach: its transaction committed, but an older one was
-        // still open, so it lies past the feed's horizon for a moment. Look again soon.
-        if (wasWoken && !page.events.length && retries < 5) {
+        if (serial) {
+          // The read reached every event committed before it: all up to the last it returned, and all
+          // up to the floor, including those the filter left out.
+          const last = page.events.at(-1)?.id ?? undefined;
+          if (floor && compare(floor, position) > 0) position = { ...floor, before: position.before };
+          const reached = Math.max(covered ?? 0, last ?? 0, floor?.id ?? 0);
+          if (reached > 0) covered = reached;
+        } else if (wasWoken && !page.events.length && retries < 5) {
+          // Woken for an event the read did not reach: its transaction committed, but an older one was
+          // still open, so it lies past the feed's horizon for a moment. Look again soon.
           await inbox.wait(2 ** retries++);
           woken = true;
           continue;
@@ -182,6 +217,13 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
     unsubscribe();
     options.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** Feed order: by writing transaction, then id. */
+function compare(a: FeedPosition, b: FeedPosition): number {
+  const ta = BigInt(a.tx);
+  const tb = BigInt(b.tx);
+  return ta === tb ? a.id - b.id : ta < tb ? -1 : 1;
 }
 
 function matches(event: BatonEvent, filter: FeedFilter): boolean {

@@ -4,8 +4,12 @@ import type { Database, Db } from './client.js';
 import { dateColumn, jsonColumn, SqlParams } from './raw-rows.js';
 import { type EventRow, events } from './schema/events.js';
 
-/** The columns an event is read back with in raw SQL (`returning`, `select`). */
-export const EVENT_COLUMNS = 'id, conversation_id, seq, run_id, task_id, agent_name, type, data, created_at';
+/**
+ * The columns an event is read back with in raw SQL (`returning`, `select`), with its writing
+ * transaction (`tx`), which rawToEvent keeps as the event's feed position (committedPosition).
+ */
+export const EVENT_COLUMNS =
+  'id, conversation_id, seq, run_id, task_id, agent_name, type, data, created_at, tx::text as tx';
 
 export interface EventQuery {
   conversationId?: string;
@@ -53,12 +57,27 @@ export interface FeedPage {
   position: FeedPosition;
 }
 
+/** The feed position of events read or written with EVENT_COLUMNS; kept beside them, not on them. */
+const positions = new WeakMap<BatonEvent, FeedPosition>();
+
+/** Where a stored event read or written through raw SQL sits in the feed; undefined for others. */
+export function committedPosition(event: BatonEvent): FeedPosition | undefined {
+  return positions.get(event);
+}
+
 /** Reads of the event log. Writes belong to RunRepository. */
 export class EventStore {
   private readonly db: Db;
+  /**
+   * Whether the database runs one transaction at a time (PGlite: one session), so that event ids
+   * commit in increasing order and an event, once committed, has every smaller id committed or
+   * rolled back before it. The feed then takes contiguous live events from the bus without a read.
+   */
+  readonly serialCommits: boolean;
 
-  constructor(private readonly database: Pick<Database, 'db' | 'query'>) {
+  constructor(private readonly database: Pick<Database, 'db' | 'query'> & Partial<Pick<Database, 'kind'>>) {
     this.db = database.db;
+    this.serialCommits = database.kind === 'pglite';
   }
 
   async list(query: EventQuery): Promise<BatonEvent[]> {
@@ -123,7 +142,7 @@ export class EventStore {
     if (filter.types?.length) where.push(`type = any(${p.add(pgArray(filter.types), 'text[]')})`);
     if (filter.agentNames?.length) where.push(`agent_name = any(${p.add(pgArray(filter.agentNames), 'text[]')})`);
     const rows = await this.database.query(
-      `select ${EVENT_COLUMNS}, tx::text as tx from events where ${where.join(' and ')}
+      `select ${EVENT_COLUMNS} from events where ${where.join(' and ')}
       order by tx, id limit ${p.add(limit, 'int')}`,
       p.values,
     );
@@ -141,7 +160,7 @@ function pgArray(values: readonly string[]): string {
 }
 
 export function rawToEvent(r: Record<string, unknown>): BatonEvent {
-  return {
+  const event = {
     id: Number(r.id),
     conversationId: r.conversation_id as string,
     seq: Number(r.seq),
@@ -152,6 +171,8 @@ export function rawToEvent(r: Record<string, unknown>): BatonEvent {
     data: jsonColumn(r.data),
     createdAt: dateColumn(r.created_at),
   } as BatonEvent;
+  if (r.tx != null) positions.set(event, { tx: String(r.tx), id: event.id! });
+  return event;
 }
 
 export function rowToEvent(row: EventRow): BatonEvent {

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { feedStream } from '../../../server/src/chat/event-stream.js';
+import {
+  FEED_START,
+  type FeedFilter,
+  type FeedPage,
+  type FeedPosition,
+  rawToEvent,
+} from '../../../server/src/db/event-store.js';
+import { MemoryEventBus } from '../../../server/src/db/memory-event-bus.js';
+import type { BatonEvent } from '../../../server/src/domain/events.js';
+
+/**
+ * The feed's live path when the store commits one transaction at a time (PGlite): contiguous live
+ * events pass without a read, anything else falls back to one. The store here is a committed log in id
+ * order, as PGlite's is; `reads` counts its feed reads.
+ */
+class SerialLog {
+  readonly serialCommits: boolean;
+  readonly committed: BatonEvent[] = [];
+  reads = 0;
+  constructor(serial = true) {
+    this.serialCommits = serial;
+  }
+
+  /** Commits an event with this id (tx = id: one transaction each) and returns it as the store would. */
+  commit(id: number, type: 'MESSAGE' | 'TOOL_CALL' = 'MESSAGE'): BatonEvent {
+    const event = rawToEvent({
+      id,
+      conversation_id: '00000000-0000-4000-8000-000000000001',
+      seq: id,
+      run_id: null,
+      task_id: null,
+      agent_name: null,
+      type,
+      data: type === 'MESSAGE' ? { role: 'user', text: `m${id}` } : { name: 't', args: {} },
+      created_at: new Date().toISOString(),
+      tx: String(id),
+    });
+    this.committed.push(event);
+    this.committed.sort((a, b) => a.id! - b.id!);
+    return event;
+  }
+
+  async feed(after: FeedPosition, filter: FeedFilter = {}, limit = 500): Promise<FeedPage> {
+    this.reads++;
+    const events = this.committed
+      .filter((e) => e.id! > after.id && (!filter.types?.length || filter.types.includes(e.type)))
+      .slice(0, limit);
+    const last = events.at(-1);
+    return { events, position: last ? { tx: String(last.id), id: last.id!, before: after.before } : after };
+  }
+}
+
+async function collect(stream: AsyncGenerator<BatonEvent>, n: number, out: number[]): Promise<void> {
+  for await (const event of stream) {
+    out.push(event.id!);
+    if (out.length === n) return;
+  }
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 20));
+
+describe('feedStream with serial commits', () => {
+  it('passes contiguous live events on without reading the store', async () => {
+    const log = new SerialLog();
+    const bus = new MemoryEventBus();
+    bus.publish([log.commit(1)]);
+    const got: number[] = [];
+    const done = collect(feedStream({ store: log, bus, after: FEED_START, filter: {}, pollMs: 60_000 }), 12, got);
+    await settle();
+    bus.publish([log.commit(2)]);
+    await settle();
+    const readsBefore = log.reads;
+    for (let id = 3; id <= 12; id++) bus.publish([log.commit(id)]);
+    await done;
+    expect(got).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(log.reads).toBe(readsBefore);
+  });
+
+  it('reads across a gap (a rolled-back id) and a reordered publish, with no duplicate', async () => {
+    const log = new SerialLog();
+    const bus = new MemoryEventBus();
+    const got: number[] = [];
+    const done = collect(feedStream({ store: log, bus, after: FEED_START, filter: {}, pollMs: 60_000 }), 6, got);
+    await settle();
+    bus.publish([log.commit(1)]);
+    await settle();
+    // id 2 was drawn by a transaction that rolled back: 3 is not contiguous and needs a read.
+    bus.publish([log.commit(3)]);
+    await settle();
+    // 4 and 5 committed in that order, but 5 reached the bus first.
+    const four = log.commit(4);
+    bus.publish([log.commit(5)]);
+    await settle();
+    bus.publish([four]);
+    bus.publish([log.commit(6), log.commit(7)]);
+    await done;
+    expect(got).toEqual([1, 3, 4, 5, 6, 7]);
+  });
+
+  it('a filtered-out event still moves the feed on, and resuming after any event loses nothing', async () => {
+    const log = new SerialLog();
+    const bus = new MemoryEventBus();
+    const got: number[] = [];
+    const filter: FeedFilter = { types: ['MESSAGE'] };
+    const done = collect(feedStream({ store: log, bus, after: FEED_START, filter, pollMs: 60_000 }), 4, got);
+    await settle();
+    bus.publish([log.commit(1)]);
+    await settle();
+    const readsBefore = log.reads;
+    bus.publish([log.commit(2, 'TOOL_CALL'), log.commit(3), log.commit(4, 'TOOL_CALL'), log.commit(5)]);
+    bus.publish([log.commit(6)]);
+    await done;
+    expect(got).toEqual([1, 3, 5, 6]);
+    expect(log.reads).toBe(readsBefore);
+    const rest: number[] = [];
+    await collect(feedStream({ store: log, bus, after: { tx: '3', id: 3 }, filter, pollMs: 60_000 }), 2, rest);
+    expect(rest).toEqual([5, 6]);
+  });
+
+  it('without serial commits every live event is read from the store', async () => {
+    const log = new SerialLog(false);
+    const bus = new MemoryEventBus();
+    const got: number[] = [];
+    const done = collect(feedStream({ store: log, bus, after: FEED_START, filter: {}, pollMs: 60_000 }), 3, got);
+    await settle();
+    const readsBefore = log.reads;
+    for (let id = 1; id <= 3; id++) {
+      bus.publish([log.commit(id)]);
+      await settle();
+    }
+    await done;
+    expect(got).toEqual([1, 2, 3]);
+    expect(log.reads - readsBefore).toBeGreaterThanOrEqual(3);
+  });
+});
