@@ -1,4 +1,5 @@
 import { createSpellCorrector, MAX_SPELL_SEARCHES, type SpellBudget } from './fuzzy-match.js';
+import { memoByText } from './memo-by-text.js';
 import { COLOURS, MATERIALS, PRODUCT_NOUNS } from './product-lexicon.js';
 import { COMMON_WORDS, rawWords, STOP_WORDS, stem } from './text-features.js';
 
@@ -83,9 +84,23 @@ const MAX_SCANNED_CHARS = 2_000;
  */
 const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 
-/** Pulls order ids, emails, names and zips, products, colours, sizes, materials and prices out of text. */
+/**
+ * Pulls order ids, emails, names and zips, products, colours, sizes, materials and prices out of text.
+ * The result is shared with other callers of the same text (memoised, frozen): copy it to change it.
+ */
 export function extractEntities(fullText: string): Entities {
-  const text = fullText.length > MAX_SCANNED_CHARS ? fullText.slice(0, MAX_SCANNED_CHARS) : fullText;
+  return memoisedEntities(scanned(fullText));
+}
+
+/** extractEntities without the memo: every call does the work (what the cost tests measure). */
+export function readEntities(fullText: string): Entities {
+  return entitiesOf(scanned(fullText));
+}
+
+const scanned = (text: string) => (text.length > MAX_SCANNED_CHARS ? text.slice(0, MAX_SCANNED_CHARS) : text);
+const memoisedEntities = memoByText(entitiesOf, 512);
+
+function entitiesOf(text: string): Entities {
   const corrected = new Map<string, string>();
   const budget: SpellBudget = { searches: MAX_SPELL_SEARCHES };
   const words = rawWords(text).map((w) => {

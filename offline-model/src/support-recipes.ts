@@ -1,13 +1,13 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { describeProduct } from './task-wording.js';
-import { createTextAnalyzer } from './text-features.js';
+import { analyzeText } from './text-features.js';
 import { nested } from './tool-output-readers.js';
 
 /** Knowledge articles from the hints that share a real word with the question, best first. */
 export function relevantKnowledge(ctx: TaskContext): { title: string; content: string }[] {
   const stems = new Set(ctx.features.tokens.map((t) => t.stem));
-  const analyze = createTextAnalyzer([]);
+  const analyze = analyzeText;
   const scored = ctx.hints.knowledge.map((k, i) => {
     const words = new Set(analyze(`${k.title} ${k.content}`).tokens.map((t) => t.stem));
     return { k, i, n: [...stems].filter((s) => words.has(s)).length };

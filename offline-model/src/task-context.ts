@@ -2,7 +2,7 @@ import { type Entities, extractEntities } from './entity-extractor.js';
 import type { TaskBrief } from './task-brief.js';
 import { classifyIntent, type TaskIntent } from './task-intent.js';
 import { readTaskTranscript, type TaskTranscript, type ToolStep, toolPart } from './task-transcript.js';
-import { createTextAnalyzer, rawWords, stem, type TextFeatures } from './text-features.js';
+import { analyzeText, rawWords, stem, type TextFeatures } from './text-features.js';
 import type { ArgumentValues } from './tool-arguments.js';
 import { readUserId, readVariants } from './tool-output-readers.js';
 import type { ChatRequest, ToolSpec } from './wire.js';
@@ -38,26 +38,35 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   const tools = request.tools ?? [];
   const quoted = QUOTED.exec(hints.instruction)?.[1];
   const ask = quoted ?? hints.instruction;
-  const analyze = createTextAnalyzer([]);
+  const analyze = analyzeText;
   const features = analyze(ask);
   const own = extractEntities(hints.instruction);
   const message = extractEntities(hints.userMessage);
-  const earlier = transcript.earlierUserTexts.map(extractEntities).reverse();
-  const first = <T>(pick: (e: Entities) => T | undefined, ...sources: Entities[]) => {
+  // Earlier messages, latest first, read only as far back as a fact is missing.
+  function* earlier(): Generator<Entities> {
+    const texts = transcript.earlierUserTexts;
+    for (let i = texts.length - 1; i >= 0; i--) yield extractEntities(texts[i]!);
+  }
+  const first = <T>(pick: (e: Entities) => T | undefined, sources: Iterable<Entities>) => {
     for (const s of sources) {
       const v = pick(s);
       if (v !== undefined && !(Array.isArray(v) && v.length === 0)) return v;
     }
     return undefined;
   };
+  const withEarlier = function* () {
+    yield own;
+    yield message;
+    yield* earlier();
+  };
   // Identity and order details carry over from earlier messages; product words stay with their task.
   const entities: Entities = {
     ...own,
-    orderIds: first((e) => e.orderIds, own, message, ...earlier) ?? [],
-    emails: first((e) => e.emails, own, message, ...earlier) ?? [],
-    name: first((e) => e.name, own, message, ...earlier),
-    zip: first((e) => e.zip, own, message, ...earlier),
-    address: first((e) => e.address, own, message),
+    orderIds: first((e) => e.orderIds, withEarlier()) ?? [],
+    emails: first((e) => e.emails, withEarlier()) ?? [],
+    name: first((e) => e.name, withEarlier()),
+    zip: first((e) => e.zip, withEarlier()),
+    address: first((e) => e.address, [own, message]),
     confirms: message.confirms,
   };
   const all = [...transcript.runSteps, ...transcript.steps];
@@ -183,7 +192,7 @@ function continueEarlierRequest(
     const before = extractEntities(texts[i]!);
     const intent = classifyIntent(analyze(texts[i]!), before);
     if (intent === 'unknown' || intent === 'greeting') continue;
-    const merged = before;
+    const merged = { ...before };
     for (const text of texts.slice(i + 1)) {
       const later = extractEntities(text);
       merged.address = later.address ?? merged.address;

@@ -1,4 +1,5 @@
 import { buildSpellIndex, createSpellCorrector, MAX_SPELL_SEARCHES, type SpellIndex } from './fuzzy-match.js';
+import { memoByText } from './memo-by-text.js';
 import { OFF_TOPIC_WORDS } from './message-checks.js';
 import { COLOURS, MATERIALS, PRODUCT_NOUNS } from './product-lexicon.js';
 import { PHRASE_SYNONYMS, SHOP_WORDS, WORD_SYNONYMS } from './synonyms.js';
@@ -206,3 +207,6 @@ function canonical(w: string): string {
 
 /** Built once from constant word lists (pure, so safe to share); each analyser adds only its own vocabulary. */
 const BASE_SPELL_INDEX: SpellIndex = buildSpellIndex(baseLexicon());
+
+/** The analyser with no vocabulary of its own, shared, its results memoised (frozen: copy one to change it). */
+export const analyzeText: (text: string) => TextFeatures = memoByText(createTextAnalyzer([]), 512);

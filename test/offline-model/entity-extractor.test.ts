@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractEntities } from '../../offline-model/src/entity-extractor.js';
+import { extractEntities, readEntities } from '../../offline-model/src/entity-extractor.js';
 
 describe('extractEntities', () => {
   it('finds order ids with or without the #, normalised to #W + digits', () => {
@@ -71,14 +71,15 @@ describe('extractEntities on long messages', () => {
     long((i) => `${i} Main Street, `),
   ];
 
+  // The cost tests read without the memo (readEntities): a repeated text would otherwise cost nothing.
   it('costs a bounded few milliseconds per message, however long', () => {
-    for (const text of texts) extractEntities(text);
+    for (const text of texts) readEntities(text);
     for (const text of texts) {
       const times: number[] = [];
       for (let k = 0; k < 7; k++) {
         // CPU time, not wall time: while another process has the core, no time is the extractor's.
         const before = process.cpuUsage();
-        extractEntities(text);
+        readEntities(text);
         const used = process.cpuUsage(before);
         times.push((used.user + used.system) / 1_000);
       }
@@ -105,7 +106,7 @@ describe('extractEntities on long messages', () => {
     /** CPU time of 20 extractions (not wall time: a busy machine's descheduling is not the extractor's). */
     const cpu = (text: string) => {
       const before = process.cpuUsage();
-      for (let i = 0; i < 20; i++) extractEntities(text);
+      for (let i = 0; i < 20; i++) readEntities(text);
       const used = process.cpuUsage(before);
       return used.user + used.system;
     };

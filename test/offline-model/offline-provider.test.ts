@@ -145,6 +145,10 @@ describe('OfflineProvider on long messages', () => {
   const filler = Array.from({ length: 900 }, (_, i) => `zq${(i * 7919).toString(36)}x`).join(' ');
   const long = `Please cancel order #W2611340 because I ordered it by mistake. ${filler}`.slice(0, 8_000);
   const head = long.slice(0, 2_000);
+  // The stand-in memoises what it reads of a text, so the cost tests send a new text every call: the
+  // same words after a call number.
+  let calls = 0;
+  const fresh = (text: string) => `${calls++}: ${text}`.slice(0, 8_000);
 
   it('reads a bounded part of a message: 8,000 characters plan like their first 2,000', async () => {
     const plan = async (text: string) => (await provider.complete(planRequest(text))).content;
@@ -155,10 +159,10 @@ describe('OfflineProvider on long messages', () => {
 
   it('costs a few milliseconds of CPU per call on an 8,000-character message, about what 2,000 cost', async () => {
     const cpuPerCall = async (text: string) => {
-      const requests = [planRequest(text), taskRequest('OrderManagementAgent', text)];
-      for (const r of requests) await provider.complete(r); // warm
+      const requests = () => [planRequest(fresh(text)), taskRequest('OrderManagementAgent', fresh(text))];
+      for (const r of requests()) await provider.complete(r); // warm
       const before = process.cpuUsage();
-      for (let i = 0; i < 10; i++) for (const r of requests) await provider.complete(r);
+      for (let i = 0; i < 10; i++) for (const r of requests()) await provider.complete(r);
       const used = process.cpuUsage(before);
       return (used.user + used.system) / 1_000 / 20;
     };
@@ -175,6 +179,42 @@ describe('OfflineProvider on long messages', () => {
     const headMs = median(heads);
     expect(longMs).toBeLessThan(15);
     expect(longMs).toBeLessThan(headMs * 2 + 1);
+  });
+
+  it('a call late in a conversation of long messages costs about what the first call costs', async () => {
+    // Twenty earlier 8,000-character messages: each is read once, not again on every later call.
+    const history: ChatMessage[] = Array.from({ length: 20 }, (_, i) => ({
+      role: 'user' as const,
+      content: `${i}: ${filler}`.slice(0, 8_000),
+    }));
+    const request = (earlier: ChatMessage[]) => {
+      const words = fresh('Please cancel order #W2611340, I ordered it by mistake.');
+      return {
+        agentName: 'OrderManagementAgent',
+        messages: taskMessages({
+          card: card('OrderManagementAgent'),
+          instruction: `Help the customer with this request. The customer wrote: "${words}"`,
+          userMessage: words,
+          history: earlier,
+        }),
+      };
+    };
+    const cpuPerCall = async (earlier: ChatMessage[]) => {
+      const before = process.cpuUsage();
+      for (let i = 0; i < 10; i++) await provider.complete(request(earlier));
+      const used = process.cpuUsage(before);
+      return (used.user + used.system) / 1_000 / 10;
+    };
+    await cpuPerCall(history);
+    await cpuPerCall([]);
+    const late: number[] = [];
+    const first: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      late.push(await cpuPerCall(history));
+      first.push(await cpuPerCall([]));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    expect(median(late)).toBeLessThan(median(first) * 2 + 1);
   });
 
   /** 8,000 characters of `unit(0) unit(1) ...`. */
@@ -207,9 +247,9 @@ describe('OfflineProvider on long messages', () => {
 
   it('costs about what an ordinary long message costs, whatever the text’s shape', async () => {
     const cpuPerCall = async (text: string) => {
-      const requests = [planRequest(text), taskRequest('OrderManagementAgent', text)];
+      const requests = () => [planRequest(fresh(text)), taskRequest('OrderManagementAgent', fresh(text))];
       const before = process.cpuUsage();
-      for (let i = 0; i < 3; i++) for (const r of requests) await provider.complete(r);
+      for (let i = 0; i < 3; i++) for (const r of requests()) await provider.complete(r);
       const used = process.cpuUsage(before);
       return (used.user + used.system) / 1_000 / 6;
     };
