@@ -12,7 +12,10 @@ export type DraftSelection = { names: string[] } | 'all';
 export interface DraftSave {
   author: string;
   expectedRevision?: number;
-  /** The published version the edits start from, checked when they start a new draft. */
+  /**
+   * The published version the edits start from, checked when they start a new draft; when publishing,
+   * the version the draft replaces (by default the one it started from).
+   */
   expectedVersion?: number;
 }
 
@@ -122,9 +125,19 @@ export class AgentDrafts {
     checkRevision(name, draft, by.expectedRevision);
     const note = by.note ?? `published draft (revision ${draft.revision})`;
     const publishing = { name, revision: draft.revision };
-    return (await registry.get(name))
-      ? registry.update(name, { ...draft.card }, undefined, { author: by.author, note, draft: publishing })
-      : registry.create(draft.card, by.author, { note, draft: publishing });
+    const published = await registry.get(name);
+    if (!published) return registry.create(draft.card, by.author, { note, draft: publishing });
+    // The draft holds every field as of its base version: publishing it over a version published since
+    // would silently undo that change. It replaces the version it started from, or the one named.
+    const replaces = by.expectedVersion ?? draft.baseVersion ?? published.version;
+    if (published.version !== replaces)
+      throw new ConflictError(
+        by.expectedVersion === undefined
+          ? `${name} was published as version ${published.version} after this draft started from version ${replaces}: publishing the draft would undo that change. Review it, then publish with expectedVersion ${published.version} to replace it, or discard the draft`
+          : `${name} was changed by someone else since you opened it`,
+        { details: { field: 'expectedVersion', currentVersion: published.version, baseVersion: draft.baseVersion } },
+      );
+    return registry.update(name, { ...draft.card }, replaces, { author: by.author, note, draft: publishing });
   }
 
   /** Drops the draft; the published card (if any) is unchanged. */

@@ -138,6 +138,42 @@ describe('card drafts: save, publish, discard; live traffic uses only published 
     await t.gql('mutation { discardAgentDraft(name: "ReturnsAgent") { revision } }');
   });
 
+  it('publishing a draft does not undo a version published after it started, unless expectedVersion names it', async () => {
+    const card = async () =>
+      (
+        await t.gql<{ agent: { version: number; description: string; instructions: string } }>(
+          'query { agent(name: "GeneralSupportAgent") { version description instructions } }',
+        )
+      ).data!.agent;
+    const start = await card();
+    const saved = await saveDraft('Draft instructions.', 0, 'GeneralSupportAgent');
+    expect(saved.data!.saveAgentDraft.baseVersion).toBe(start.version);
+    // Someone publishes a change directly while the draft waits.
+    expect(
+      (
+        await t.gql(
+          'mutation { updateAgent(name: "GeneralSupportAgent", input: { description: "Published meanwhile" }) { version } }',
+        )
+      ).errors,
+    ).toBeUndefined();
+    const stale = await t.gql('mutation { publishAgentDraft(name: "GeneralSupportAgent") { version } }');
+    expect(stale.errors![0]!.extensions).toMatchObject({
+      code: 'CONFLICT',
+      currentVersion: start.version + 1,
+      baseVersion: start.version,
+    });
+    expect(stale.errors![0]!.message).toMatch(/would undo that change/);
+    expect(await card()).toMatchObject({ version: start.version + 1, description: 'Published meanwhile' });
+    // Naming the version it replaces publishes it (the draft holds the description it started with).
+    const over = await t.gql<{ publishAgentDraft: { version: number; instructions: string } }>(
+      'mutation($v: Int) { publishAgentDraft(name: "GeneralSupportAgent", expectedVersion: $v) { version instructions } }',
+      { v: start.version + 1 },
+    );
+    expect(over.errors).toBeUndefined();
+    expect(over.data!.publishAgentDraft).toEqual({ version: start.version + 2, instructions: 'Draft instructions.' });
+    expect((await card()).description).toBe(start.description);
+  });
+
   it('checks a draft like a card: fields, tools and hand-offs, with the field that is wrong', async () => {
     const bad = await t.gql(
       'mutation { saveAgentDraft(name: "UpsellAgent", input: { tools: ["store.nope"], maxSteps: 0 }) { revision } }',

@@ -106,6 +106,37 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): card dr
     expect(await card()).toMatchObject({ version: published.version, hasDraft: false });
   });
 
+  it('asks before a draft replaces a version published after it started', async () => {
+    const { page } = h;
+    const start = await card();
+    await h.open('agents/edit/ProductExpertAgent');
+    await page.getByLabel('Instructions', { exact: true }).fill('Drafted instructions.');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(async () => (await card()).hasDraft).toBe(true);
+    // Someone publishes a change directly; the editor learns of it when it loads the card again.
+    const other = await h.t.gql(
+      'mutation { updateAgent(name: "ProductExpertAgent", input: { description: "Published meanwhile" }) { version } }',
+    );
+    expect(other.errors).toBeUndefined();
+    await page.reload();
+    await page.getByText(`live traffic uses v${start.version + 1}, published since this draft started`).waitFor();
+    // Declined: nothing is published.
+    page.once('dialog', (d) => void d.dismiss());
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await expect.poll(async () => (await card()).hasDraft).toBe(true);
+    expect((await card()).version).toBe(start.version + 1);
+    // Accepted: the draft replaces the newer version, as its designer chose.
+    let asked = '';
+    page.once('dialog', (d) => {
+      asked = d.message();
+      void d.accept();
+    });
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByText(`Published v${start.version + 2}`).waitFor();
+    expect(asked).toMatch(/undoes its changes/);
+    expect(await card()).toMatchObject({ version: start.version + 2, hasDraft: false });
+  });
+
   it('runs an experiment against a draft, and lists which cards each experiment used', async () => {
     const { page } = h;
     const created = await h.t.gql(

@@ -157,16 +157,21 @@ builder.mutationFields((t) => ({
     type: AgentRef,
     authScopes: { admin: true },
     description:
-      'Publishes the draft as the card’s next version (with author and note, in Agent.versions) and removes the draft. Live traffic uses it from then on, on every replica.',
+      'Publishes the draft as the card’s next version (with author and note, in Agent.versions) and removes the draft. Live traffic uses it from then on, on every replica. A version published after the draft started is not replaced unless `expectedVersion` names it.',
     args: {
       name: t.arg.string({ required: true }),
       expectedRevision: t.arg.int(),
+      expectedVersion: t.arg.int({
+        description:
+          'The published version this replaces; by default the one the draft started from (`baseVersion`). If another version was published since, the publish is a CONFLICT naming it: pass that version to replace it.',
+      }),
       note: t.arg.string(),
     },
-    resolve: (_r, { name, expectedRevision, note }, ctx) =>
+    resolve: (_r, { name, expectedRevision, expectedVersion, note }, ctx) =>
       ctx.services.agentDrafts.publish(name, {
         author: editorName(ctx),
         expectedRevision: expectedRevision ?? undefined,
+        expectedVersion: expectedVersion ?? undefined,
         note: note?.trim() || undefined,
       }),
   }),

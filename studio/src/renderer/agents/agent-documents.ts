@@ -116,8 +116,8 @@ export const CreateAgentDraftMutation = graphql(
 
 export const PublishAgentDraftMutation = graphql(
   `
-  mutation PublishAgentDraft($name: String!, $expectedRevision: Int) {
-    publishAgentDraft(name: $name, expectedRevision: $expectedRevision) {
+  mutation PublishAgentDraft($name: String!, $expectedRevision: Int, $expectedVersion: Int) {
+    publishAgentDraft(name: $name, expectedRevision: $expectedRevision, expectedVersion: $expectedVersion) {
       ...AgentFields
     }
   }

@@ -59,6 +59,12 @@ export function useCardActions(on: {
     ]);
     const d = draft.data?.agentDraft ?? null;
     const a = agent.data?.agent ?? undefined;
+    if (d && a && d.baseVersion !== null && d.baseVersion !== a.version)
+      return {
+        summary: `${name} was published as v${a.version} after this draft started from v${d.baseVersion}: publishing the draft would undo that change.`,
+        theirs: draftFromAgent(a),
+        base: { agent: a, draft: d },
+      };
     if (d)
       return {
         summary: `The draft of ${name} was saved by ${d.author} (now revision ${d.revision}) while you were editing it.`,
@@ -121,7 +127,21 @@ export function useCardActions(on: {
     }
     const draft = dirty ? await saveDraft(base, form) : base.draft;
     if (!draft) return;
-    const r = await runPublish({ name: draft.name, expectedRevision: draft.revision });
+    // A version published after the draft started is replaced only when the designer says so.
+    const live = base.agent?.version;
+    const moved = live !== undefined && draft.baseVersion !== null && draft.baseVersion !== live;
+    if (
+      moved &&
+      !window.confirm(
+        `v${live} of ${draft.name} was published after this draft started from v${draft.baseVersion}. Publishing the draft replaces v${live} and undoes its changes. Publish anyway?`,
+      )
+    )
+      return;
+    const r = await runPublish({
+      name: draft.name,
+      expectedRevision: draft.revision,
+      expectedVersion: moved ? live : undefined,
+    });
     if (r.error) return fail(r.error, draft.name);
     on.published(r.data!.publishAgentDraft);
   };
