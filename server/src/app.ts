@@ -203,8 +203,16 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     suggest: async (conversationId, message) => void (await assist.suggest(conversationId, message)),
   });
   const webhooks = new Webhooks(database, bus, config.webhooks, logger);
-  const onConversationsDeleted = (ids: readonly string[]) => conversations.forget(ids);
-  const customerData = new CustomerData({ db: database.db, tables: personalDataTables, onConversationsDeleted });
+  const onConversationsDeleted = (ids: readonly string[]) => {
+    conversations.forget(ids);
+    rateLimits.forget(ids);
+  };
+  const customerData = new CustomerData({
+    db: database.db,
+    tables: personalDataTables,
+    onConversationsDeleted,
+    beforeRead: () => rateLimits.flush(),
+  });
   const retention = new RetentionSweeper(
     { db: database.db, logger, onConversationsDeleted },
     { days: config.retention.days, sweepMs: config.retention.sweepMs },

@@ -30,6 +30,8 @@ export interface CustomerDataDeps {
   tables: readonly PersonalDataTable[];
   /** Called after an erasure commits with the conversations it deleted (token memos, caches). */
   onConversationsDeleted(ids: readonly string[]): void;
+  /** Brings the tables up to date before an export or erasure reads them (counts written behind). */
+  beforeRead?(): Promise<void>;
 }
 
 /** A store customer id as the API accepts it. */
@@ -49,6 +51,7 @@ export class CustomerData {
   async export(customerId: string): Promise<CustomerExport> {
     checkCustomerId(customerId);
     const { db, tables } = this.deps;
+    await this.deps.beforeRead?.();
     const subject = await locate(db, customerId);
     const out: Record<string, unknown[]> = {};
     for (const table of tables) out[table.name] = await table.export(db, subject);
@@ -59,6 +62,7 @@ export class CustomerData {
   async erase(customerId: string, requestedBy: string): Promise<ErasureReceipt> {
     checkCustomerId(customerId);
     const { db, tables } = this.deps;
+    await this.deps.beforeRead?.();
     const { receipt, conversationIds } = await db.transaction(async (tx) => {
       const subject = await locate(tx, customerId);
       // Lock the conversations first: a turn appending to one finishes before, or finds it gone after.

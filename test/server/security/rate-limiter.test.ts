@@ -4,7 +4,7 @@ import { RateLimitedError } from '../../../server/src/errors.js';
 import { RateLimiter } from '../../../server/src/security/rate-limiter.js';
 import { subscribe } from '../../helpers/subscribe.js';
 import { createTestApp, errorCode, type TestApp } from '../../helpers/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/test-database.js';
+import { createTestDatabase, type TestDatabase, testDatabaseKind } from '../../helpers/test-database.js';
 
 const limits = {
   windowSeconds: 60,
@@ -51,11 +51,13 @@ describe('RateLimiter on the database', () => {
     await replicaA.checkRequest(key('k2'));
   });
 
-  it('counts concurrent requests exactly: one upsert each, no lost updates', async () => {
+  it('counts concurrent requests exactly, with no lost update', async () => {
     const results = await Promise.allSettled(
       Array.from({ length: 30 }, (_, i) => (i % 2 ? replicaA : replicaB).checkRequest(key('burst'))),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(limits.requestsPerKey);
+    // On PGlite the counts are written to the table behind the requests.
+    await replicaA.flush();
     const [row] = await db.database.db.query.rateLimits.findMany({
       where: (t, { eq }) => eq(t.bucket, 'key:burst:requests'),
     });
@@ -74,6 +76,29 @@ describe('RateLimiter on the database', () => {
     const perKey = await refusal(replicaB.checkMessage(key('m3'), 'c5'));
     expect(perKey.message).toMatch(/messages for this key/);
   });
+
+  it.skipIf(testDatabaseKind !== 'pglite')(
+    'on PGlite, counts kept in the process reach the table, but never for a conversation that is gone',
+    async () => {
+      const [c] = await db.database.query<{ id: string }>(
+        "insert into conversations (token_hash) values ('rate-limit test') returning id",
+      );
+      const bucketRows = () =>
+        db.database.query<{ count: number }>('select count from rate_limits where bucket = $1::text', [
+          `conversation:${c!.id}:messages`,
+        ]);
+      await replicaA.checkMessage({ kind: 'anonymous', devAdmin: true }, c!.id);
+      await replicaB.checkMessage({ kind: 'anonymous', devAdmin: true }, c!.id);
+      await replicaA.flush();
+      expect((await bucketRows()).map((r) => Number(r.count))).toEqual([2]);
+      // Erased meanwhile (the row and the conversation): a count still held is not written back.
+      await db.database.query('delete from rate_limits where bucket = $1::text', [`conversation:${c!.id}:messages`]);
+      await db.database.query('delete from conversations where id = $1::uuid', [c!.id]);
+      await refusal(replicaA.checkMessage({ kind: 'anonymous', devAdmin: true }, c!.id));
+      await replicaA.flush();
+      expect(await bucketRows()).toEqual([]);
+    },
+  );
 
   it('lets requests through again once the window has slid on', async () => {
     const rule = { limit: 2, windowSeconds: 1 };
@@ -207,6 +232,7 @@ describe('rate limits through the API', () => {
       id: conversation.id,
     });
     expect(res.status).toBe(200);
+    await t.app.services.rateLimits.flush();
     const counts = Object.fromEntries(
       (await t.app.services.database.db.query.rateLimits.findMany())
         .filter((r) => r.bucket.startsWith(`conversation:${conversation.id}`))
@@ -237,12 +263,13 @@ describe('rate limits through the API', () => {
   it('an invalid message still counts against the limits, and over them the refusal is the error', async () => {
     const { conversation, token } = await t.app.services.conversations.start({});
     const send = sender(conversation.id, token);
-    const bucket = async (name: string) =>
-      (
-        await t.app.services.database.db.query.rateLimits.findMany({
-          where: (r, { eq }) => eq(r.bucket, `conversation:${conversation.id}:${name}`),
-        })
-      )[0]?.count;
+    const bucket = async (name: string) => {
+      await t.app.services.rateLimits.flush();
+      const [row] = await t.app.services.database.db.query.rateLimits.findMany({
+        where: (r, { eq }) => eq(r.bucket, `conversation:${conversation.id}:${name}`),
+      });
+      return row?.count;
+    };
     expect(errorCode(await send('   '))).toBe('VALIDATION_FAILED');
     expect([await bucket('requests'), await bucket('messages')]).toEqual([1, 1]);
     expect((await send('one')).errors).toBeUndefined();
