@@ -208,5 +208,9 @@ function canonical(w: string): string {
 /** Built once from constant word lists (pure, so safe to share); each analyser adds only its own vocabulary. */
 const BASE_SPELL_INDEX: SpellIndex = buildSpellIndex(baseLexicon());
 
-/** The analyser with no vocabulary of its own, shared, its results memoised (frozen: copy one to change it). */
-export const analyzeText: (text: string) => TextFeatures = memoByText(createTextAnalyzer([]), 512);
+/**
+ * The analyser with no vocabulary of its own, shared, its results memoised (frozen: copy one to change it).
+ * 128 texts: a long message's features hold a token per word (about 26 KB for 8,000 characters), and the
+ * reuse is within a run and its conversation's latest messages.
+ */
+export const analyzeText: (text: string) => TextFeatures = memoByText(createTextAnalyzer([]), 128);
