@@ -198,7 +198,7 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
         if (serial) {
           // The read reached every event committed before it: all up to the last it returned, and all
           // up to the floor, including those the filter left out.
-          const last = page.events.at(-1)?.id ?? undefined;
+          const last = page.events.at(-1)?.id;
           if (floor && compare(floor, position) > 0) position = { ...floor, before: position.before };
           const reached = Math.max(covered ?? 0, last ?? 0, floor?.id ?? 0);
           if (reached > 0) covered = reached;
