@@ -1,5 +1,12 @@
 import type { EventBus } from '../db/event-bus.js';
-import { committedPosition, type EventStore, type FeedFilter, type FeedPosition } from '../db/event-store.js';
+import {
+  type CommittedPosition,
+  committedPosition,
+  type EventStore,
+  type FeedFilter,
+  type FeedPosition,
+  visibleInSnapshot,
+} from '../db/event-store.js';
 import type { BatonEvent } from '../domain/events.js';
 
 const PAGE = 500;
@@ -136,8 +143,10 @@ export interface FeedStreamOptions {
  *
  * When the store commits one transaction at a time (EventStore.serialCommits, PGlite), a live event
  * whose id follows the last one covered is the next in commit order, and is passed on without a read:
- * every smaller id had committed, or rolled back, before it. Any other live event (a gap, a reorder
- * on the bus, an event with no known position) falls back to a read.
+ * every smaller id had committed, or rolled back, before it. On PostgreSQL, a live event is passed on
+ * when its write saw no older transaction in flight and the feed has passed the last event stored
+ * before it (WRITTEN_EVENT_COLUMNS). Any other live event (a gap, a reorder on the bus, a write
+ * beside an older open transaction, an event with no known position) falls back to a read.
  */
 export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<BatonEvent> {
   const { store, bus, filter } = options;
@@ -149,7 +158,6 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
       if (options.includeTransient && matches(event, filter)) inbox.push(event);
       return;
     }
-    if (!serial) woken = true;
     inbox.push(event);
   });
   const onAbort = () => inbox.abort();
@@ -162,8 +170,8 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
     for (;;) {
       if (inbox.aborted) return;
       if (inbox.overflow) throw new SubscriberTooSlowError('subscriber fell behind; resubscribe with after');
-      // Live stored events wake the read (or, with serial commits, may be passed on); transient ones are
-      // passed on as they come.
+      // Live stored events wake the read, or are passed on when their place in the feed is known to be
+      // next; transient ones are passed on as they come.
       const live = inbox.events.splice(0);
       /** The highest live stored event that needs a read: committed, so the read will reach it. */
       let floor: FeedPosition | undefined;
@@ -172,8 +180,16 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
           yield event;
           continue;
         }
-        if (!serial) continue;
         const at = committedPosition(event);
+        if (!serial) {
+          // The write saw no older transaction in flight, and the feed has passed every event before it.
+          if (at && compare(at, position) <= 0) continue;
+          if (!woken && at && follows(at, position)) {
+            position = { tx: at.tx, id: at.id, before: position.before };
+            if (matches(event, filter)) yield event;
+          } else woken = true;
+          continue;
+        }
         if (!at) woken = true;
         else if (covered !== undefined && at.id <= covered) continue;
         else if (covered !== undefined && at.id === covered + 1 && !woken) {
@@ -217,6 +233,17 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
     unsubscribe();
     options.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * Whether a live event is next in the feed after `position`: its write showed every older transaction
+ * ended (CommittedPosition.follows), the feed has passed the last event before its transaction, and it
+ * is not one a live-started feed leaves out (committed before the feed's snapshot).
+ */
+function follows(at: CommittedPosition, position: FeedPosition): boolean {
+  if (at.follows === undefined) return false;
+  if (position.before && visibleInSnapshot(at.tx, position.before)) return false;
+  return at.follows === null || compare(at.follows, position) <= 0;
 }
 
 /** Feed order: by writing transaction, then id. */

@@ -11,6 +11,19 @@ import { type EventRow, events } from './schema/events.js';
 export const EVENT_COLUMNS =
   'id, conversation_id, seq, run_id, task_id, agent_name, type, data, created_at, tx::text as tx';
 
+/**
+ * The columns a PostgreSQL write returns its events with: EVENT_COLUMNS, and `follows` when the
+ * statement's snapshot shows no older transaction in flight (its xmin is the writer's own id). Then
+ * every transaction older than the writer has ended, none can begin with a smaller id, and `follows`
+ * is the feed position of the last event stored before this transaction ('' when there is none):
+ * the event comes right after it in feed order. A feed that has passed that position can take the
+ * event live without a read (feedStream). One index probe per row, in the write's own statement.
+ */
+export const WRITTEN_EVENT_COLUMNS = `${EVENT_COLUMNS},
+  case when pg_snapshot_xmin(pg_current_snapshot()) = events.tx then coalesce(
+    (select e.tx::text || ':' || e.id from events e where e.tx < events.tx order by e.tx desc, e.id desc limit 1), ''
+  ) end as follows`;
+
 export interface EventQuery {
   conversationId?: string;
   runId?: string;
@@ -57,11 +70,21 @@ export interface FeedPage {
   position: FeedPosition;
 }
 
+/** Where a stored event sits in the feed, as its write or read returned it. */
+export interface CommittedPosition extends FeedPosition {
+  /**
+   * Written with WRITTEN_EVENT_COLUMNS and no older transaction in flight: the position of the last
+   * event before this one's transaction (null: none), so every event between it and this one is this
+   * transaction's. Undefined when the write could not tell.
+   */
+  follows?: FeedPosition | null;
+}
+
 /** The feed position of events read or written with EVENT_COLUMNS; kept beside them, not on them. */
-const positions = new WeakMap<BatonEvent, FeedPosition>();
+const positions = new WeakMap<BatonEvent, CommittedPosition>();
 
 /** Where a stored event read or written through raw SQL sits in the feed; undefined for others. */
-export function committedPosition(event: BatonEvent): FeedPosition | undefined {
+export function committedPosition(event: BatonEvent): CommittedPosition | undefined {
   return positions.get(event);
 }
 
@@ -171,8 +194,24 @@ export function rawToEvent(r: Record<string, unknown>): BatonEvent {
     data: jsonColumn(r.data),
     createdAt: dateColumn(r.created_at),
   } as BatonEvent;
-  if (r.tx != null) positions.set(event, { tx: String(r.tx), id: event.id! });
+  if (r.tx != null) positions.set(event, { tx: String(r.tx), id: event.id!, ...followsOf(r.follows) });
   return event;
+}
+
+function followsOf(value: unknown): Pick<CommittedPosition, 'follows'> {
+  if (value == null) return {};
+  if (value === '') return { follows: null };
+  const [tx, id] = String(value).split(':');
+  return { follows: { tx: tx!, id: Number(id) } };
+}
+
+/** Whether a transaction is visible in a `pg_snapshot` (text form `xmin:xmax:xip,…`), as pg_visible_in_snapshot says. */
+export function visibleInSnapshot(tx: string, snapshot: string): boolean {
+  const [xmin, xmax, xip = ''] = snapshot.split(':');
+  const t = BigInt(tx);
+  if (t < BigInt(xmin!)) return true;
+  if (t >= BigInt(xmax!)) return false;
+  return !xip.split(',').some((x) => x !== '' && BigInt(x) === t);
 }
 
 export function rowToEvent(row: EventRow): BatonEvent {

@@ -2,7 +2,7 @@ import type { BatonEvent, NewEvent } from '../domain/events.js';
 import { transientEventTypes } from '../domain/events.js';
 import { NotFoundError } from '../errors.js';
 import type { Database } from './client.js';
-import { EVENT_COLUMNS, rawToEvent } from './event-store.js';
+import { EVENT_COLUMNS, rawToEvent, WRITTEN_EVENT_COLUMNS } from './event-store.js';
 import { type OwnerTransition, ownerTransitionCtes, rawToOwner } from './owner-transition.js';
 import { jsonColumn, rawToRun, SqlParams } from './raw-rows.js';
 import type { RunMode, RunRow, RunStatus } from './schema/conversations.js';
@@ -70,7 +70,12 @@ const ACTIVE = `('PENDING', 'RUNNING', 'PAUSED')`;
  * and share WAL flushes.
  */
 export class RunRepository {
-  constructor(private readonly database: Pick<Database, 'query'>) {}
+  /** What event writes return: on PostgreSQL with the feed's `follows` (PGlite's feed needs none, see EventStore.serialCommits). */
+  private readonly returning: string;
+
+  constructor(private readonly database: Pick<Database, 'query'> & Partial<Pick<Database, 'kind'>>) {
+    this.returning = database.kind === 'postgres' ? WRITTEN_EVENT_COLUMNS : EVENT_COLUMNS;
+  }
 
   /**
    * Stores a user MESSAGE and its run in one statement. With `lease`, a run that nothing in its
@@ -102,7 +107,7 @@ export class RunRepository {
         insert into events (conversation_id, seq, run_id, type, data)
         select conv.id, conv.last_seq - case when conv.claimed then 1 else 0 end, ${runId}, 'MESSAGE',
           ${p.add(JSON.stringify({ role: 'user', text }), 'text')}::jsonb from conv
-        returning ${EVENT_COLUMNS}),
+        returning ${this.returning}),
       run as (
         insert into runs (id, conversation_id, mode, status, message_event_id, lease_owner, lease_expires_at, drafts)
         select ${runId}, ins.conversation_id, ${p.add(mode, 'text')},
@@ -116,7 +121,7 @@ export class RunRepository {
         insert into events (conversation_id, seq, run_id, type, data)
         select run.conversation_id, conv.last_seq, run.id, 'RUN_STARTED', jsonb_build_object('mode', run.mode)
         from run, conv where run.status = 'RUNNING'
-        returning ${EVENT_COLUMNS})
+        returning ${this.returning})
       select to_jsonb(ins) as event, to_jsonb(run) as run, (select to_jsonb(started) from started) as started,
         conv.customer_id, ${SESSION_OF('conv.id')} as session,
         case when run.status = 'RUNNING' then (${TRANSCRIPT_BEFORE}) end as history
@@ -178,7 +183,7 @@ export class RunRepository {
         insert into events (conversation_id, seq, run_id, type, data)
         select c.conversation_id, conv.last_seq, c.id, 'RUN_STARTED', jsonb_build_object('mode', c.mode)
         from claimed c join conv on conv.id = c.conversation_id
-        returning ${EVENT_COLUMNS})
+        returning ${this.returning})
       select to_jsonb(claimed) as run, claimed.previous_status, cv.customer_id, ${SESSION_OF('cv.id')} as session,
         (select to_jsonb(started) from started) as started
       from claimed join conversations cv on cv.id = claimed.conversation_id`,
@@ -202,7 +207,7 @@ export class RunRepository {
   async append(batch: readonly NewEvent[], run?: RunPatch): Promise<BatonEvent[]> {
     const stored = batch.filter((e) => !transientEventTypes.has(e.type));
     const p = new SqlParams();
-    const ctes = stored.length ? eventCtes(stored, p) : [];
+    const ctes = stored.length ? eventCtes(stored, p, this.returning) : [];
     if (run) ctes.push(runUpdate(run, p));
     if (!stored.length) {
       if (run) await this.database.query(`with ${ctes.join(', ')} select 1`, p.values);
@@ -227,7 +232,7 @@ export class RunRepository {
     if (!batch.length || batch.some((e) => transientEventTypes.has(e.type)))
       throw new Error('an ownership change stores at least one event, none of them transient');
     const p = new SqlParams();
-    const ctes = eventCtes(batch, p, (conversation) => ({
+    const ctes = eventCtes(batch, p, this.returning, (conversation) => ({
       ctes: ownerTransitionCtes(transition, conversation, p),
       data: options.stampTicket ? `x.data || jsonb_build_object('ticketId', own.ticket_id)` : 'x.data',
     }));
@@ -335,6 +340,7 @@ export class RunRepository {
 function eventCtes(
   batch: readonly NewEvent[],
   p: SqlParams,
+  returning: string,
   gate?: (conversation: string) => { ctes: string[]; data: string },
 ): string[] {
   const conversationId = batch[0]!.conversationId;
@@ -363,7 +369,7 @@ function eventCtes(
       from conv${gated ? ', own' : ''}, jsonb_to_recordset(${p.add(JSON.stringify(rows), 'text')}::jsonb)
         as x(i int, run_id uuid, task_id text, agent_name text, type text, data jsonb)
       order by x.i
-      returning ${EVENT_COLUMNS})`,
+      returning ${returning})`,
   ];
 }
 

@@ -6,6 +6,7 @@ import {
   type FeedPage,
   type FeedPosition,
   rawToEvent,
+  visibleInSnapshot,
 } from '../../../server/src/db/event-store.js';
 import { MemoryEventBus } from '../../../server/src/db/memory-event-bus.js';
 import type { BatonEvent } from '../../../server/src/domain/events.js';
@@ -24,7 +25,7 @@ class SerialLog {
   }
 
   /** Commits an event with this id (tx = id: one transaction each) and returns it as the store would. */
-  commit(id: number, type: 'MESSAGE' | 'TOOL_CALL' = 'MESSAGE'): BatonEvent {
+  commit(id: number, type: 'MESSAGE' | 'TOOL_CALL' = 'MESSAGE', follows?: string): BatonEvent {
     const event = rawToEvent({
       id,
       conversation_id: '00000000-0000-4000-8000-000000000001',
@@ -36,6 +37,8 @@ class SerialLog {
       data: type === 'MESSAGE' ? { role: 'user', text: `m${id}` } : { name: 't', args: {} },
       created_at: new Date().toISOString(),
       tx: String(id),
+      // As WRITTEN_EVENT_COLUMNS returns it on PostgreSQL: the last event before this transaction.
+      ...(follows !== undefined && { follows }),
     });
     this.committed.push(event);
     this.committed.sort((a, b) => a.id! - b.id!);
@@ -45,7 +48,11 @@ class SerialLog {
   async feed(after: FeedPosition, filter: FeedFilter = {}, limit = 500): Promise<FeedPage> {
     this.reads++;
     const events = this.committed
-      .filter((e) => e.id! > after.id && (!filter.types?.length || filter.types.includes(e.type)))
+      // (tx, id) after the position, as the real read compares; tx = id here. A live-started feed leaves
+      // out what its snapshot saw committed.
+      .filter((e) => e.id! > Number(after.tx) || (e.id! === Number(after.tx) && e.id! > after.id))
+      .filter((e) => !after.before || !visibleInSnapshot(String(e.id), after.before))
+      .filter((e) => !filter.types?.length || filter.types.includes(e.type))
       .slice(0, limit);
     const last = events.at(-1);
     return { events, position: last ? { tx: String(last.id), id: last.id!, before: after.before } : after };
@@ -133,5 +140,60 @@ describe('feedStream with serial commits', () => {
     await done;
     expect(got).toEqual([1, 2, 3]);
     expect(log.reads - readsBefore).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('feedStream on PostgreSQL (a write tells what it follows)', () => {
+  it('passes a live event on without a read when the feed has passed the event its write follows', async () => {
+    const log = new SerialLog(false);
+    const bus = new MemoryEventBus();
+    const got: number[] = [];
+    const done = collect(feedStream({ store: log, bus, after: FEED_START, filter: {}, pollMs: 60_000 }), 6, got);
+    await settle();
+    bus.publish([log.commit(1, 'MESSAGE', '')]);
+    await settle();
+    const readsBefore = log.reads;
+    for (let id = 2; id <= 6; id++) bus.publish([log.commit(id, 'MESSAGE', `${id - 1}:${id - 1}`)]);
+    await done;
+    expect(got).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(log.reads).toBe(readsBefore);
+  });
+
+  it('reads when an event follows one the feed has not passed yet, and keeps the order', async () => {
+    const log = new SerialLog(false);
+    const bus = new MemoryEventBus();
+    const got: number[] = [];
+    const done = collect(feedStream({ store: log, bus, after: FEED_START, filter: {}, pollMs: 60_000 }), 4, got);
+    await settle();
+    bus.publish([log.commit(1, 'MESSAGE', '')]);
+    await settle();
+    // 2 was committed (by another replica, say) but has not reached this bus: 3 follows it.
+    const two = log.commit(2, 'MESSAGE', '1:1');
+    const readsBefore = log.reads;
+    bus.publish([log.commit(3, 'MESSAGE', '2:2')]);
+    await settle();
+    expect(log.reads).toBeGreaterThan(readsBefore);
+    bus.publish([two, log.commit(4, 'MESSAGE', '3:3')]);
+    await done;
+    expect(got).toEqual([1, 2, 3, 4]);
+  });
+
+  it('a feed started live reads an event its snapshot saw committed, instead of passing it on', async () => {
+    expect(visibleInSnapshot('5', '10:20:')).toBe(true);
+    expect(visibleInSnapshot('14', '10:20:12,15')).toBe(true);
+    expect(visibleInSnapshot('15', '10:20:12,15')).toBe(false);
+    expect(visibleInSnapshot('20', '10:20:')).toBe(false);
+    const log = new SerialLog(false);
+    const bus = new MemoryEventBus();
+    const got: number[] = [];
+    // The feed's snapshot saw transaction 3 committed (it is left out); 4 and 5 were still to come.
+    const start: FeedPosition = { tx: '3', id: 0, before: '3:4:' };
+    log.commit(3, 'MESSAGE', '');
+    const done = collect(feedStream({ store: log, bus, after: start, filter: {}, pollMs: 60_000 }), 2, got);
+    await settle();
+    bus.publish([log.committed[0]!]);
+    bus.publish([log.commit(4, 'MESSAGE', '3:3'), log.commit(5, 'MESSAGE', '4:4')]);
+    await done;
+    expect(got).toEqual([4, 5]);
   });
 });

@@ -3,18 +3,20 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationStream, feedStream } from '../../../server/src/chat/event-stream.js';
 import { type Database, openDatabase } from '../../../server/src/db/client.js';
 import type { EventBus, EventBusKind } from '../../../server/src/db/event-bus.js';
-import { EventStore } from '../../../server/src/db/event-store.js';
+import { committedPosition, EVENT_COLUMNS, EventStore, rawToEvent } from '../../../server/src/db/event-store.js';
 import { MemoryEventBus } from '../../../server/src/db/memory-event-bus.js';
 import { NatsEventBus } from '../../../server/src/db/nats-event-bus.js';
 import { PostgresEventBus } from '../../../server/src/db/postgres-event-bus.js';
 import { RunRepository } from '../../../server/src/db/run-repository.js';
 import { conversations } from '../../../server/src/db/schema/conversations.js';
 import type { BatonEvent, NewEvent } from '../../../server/src/domain/events.js';
+import { rowsOf } from '../../../server/src/store/sql-rows.js';
 import { createTestDatabase, type TestDatabase, testDatabaseKind } from '../../helpers/test-database.js';
 
 /**
@@ -348,6 +350,58 @@ for (const kind of ['memory', 'postgres', 'nats'] as const) {
       );
       expect(rest.map((e) => e.id)).toEqual(all.slice(17).map((e) => e.id));
     });
+
+    it.skipIf(kind !== 'postgres')(
+      'the feed passes live events on without a read only when nothing older is in flight, and keeps commit order',
+      async () => {
+        const [early, late] = [await newConversation(h.a), await newConversation(h.a)];
+        await write(h.a, early, ['warm-up']);
+        let reads = 0;
+        const store = {
+          feed: (...a: Parameters<EventStore['feed']>) => {
+            reads++;
+            return h.a.store.feed(...a);
+          },
+        };
+        // The feed on the writer's own replica, where its events arrive as written (with `follows`).
+        const head = await h.a.store.feedHead();
+        const got = take(feedStream({ store, bus: h.a.bus, after: head, filter: { types: ['MESSAGE'] } }), 4);
+        await new Promise((r) => setTimeout(r, 50));
+        // Quiet: each write saw no older transaction in flight, so the feed reads nothing for them.
+        const readsBefore = reads;
+        const quiet = await write(h.a, late, ['q1']);
+        expect(committedPosition(quiet[0]!)?.follows).toBeDefined();
+        await new Promise((r) => setTimeout(r, 100));
+        expect(reads).toBe(readsBefore);
+        // An older transaction holds its id while a newer one writes and commits: the newer events must
+        // wait for the older's, which come first in the feed.
+        let finish!: () => void;
+        const held = new Promise<void>((r) => {
+          finish = r;
+        });
+        let older: BatonEvent[] = [];
+        const olderDone = h.a.database.db.transaction(async (tx) => {
+          await tx.execute(sql`select pg_current_xact_id()`);
+          await held;
+          const rows = await tx.execute(
+            sql.raw(`with c as (update conversations set last_seq = last_seq + 1 where id = '${early}' returning id, last_seq)
+              insert into events (conversation_id, seq, type, data)
+              select id, last_seq, 'MESSAGE', '{"role":"user","text":"older"}'::jsonb from c
+              returning ${EVENT_COLUMNS}`),
+          );
+          older = rowsOf<Record<string, unknown>>(rows).map(rawToEvent);
+        });
+        await new Promise((r) => setTimeout(r, 50));
+        const newer = await write(h.a, late, ['n1', 'n2']);
+        expect(committedPosition(newer[0]!)?.follows).toBeUndefined();
+        await new Promise((r) => setTimeout(r, 150));
+        finish();
+        await olderDone;
+        h.a.bus.publish(older);
+        expect((await got).map(textOf)).toEqual(['q1', 'older', 'n1', 'n2']);
+      },
+      20_000,
+    );
 
     it.skipIf(kind === 'memory')(
       'keeps delivering across a restart of the bus mid-stream',
