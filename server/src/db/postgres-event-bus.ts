@@ -21,13 +21,25 @@ const MAX_IDS = 400;
 /** Stored events delivered here lately, remembered so that the other path does not deliver them again. */
 const REMEMBERED_IDS = 20_000;
 
+/** How often a replica says it is listening; a replica not heard for PEERS_EXPIRE_MS gets no wake-ups. */
+const PRESENCE_MS = 1_000;
+const PEERS_EXPIRE_MS = 3_500;
+
 type Notice = { origin: string; ids?: number[]; transient?: BatonEvent };
+/** On the changes channel: a change topic, or a replica saying it listens (`present`). */
+type ChangeNotice = { origin: string; topic?: ChangeTopic; present?: true };
 
 /**
  * Replicas sharing one PostgreSQL database. A NOTIFY is a wake-up sent after the write has committed
  * (never inside it: NOTIFY takes PostgreSQL's notify-queue lock at commit), coalesced while one is in
  * flight. Woken, a replica reads the event log in commit order from where it was (OutboxTail) and
  * delivers what it reads. Transient events (MESSAGE_DELTA) travel in the NOTIFY itself.
+ *
+ * Wake-ups are sent only while another replica listens: each says so every PRESENCE_MS on the
+ * changes channel. A replica that hears a new one (starting, or back after a dropped connection)
+ * answers with its own presence and a wake-up with no ids, sent after it has begun waking the newcomer,
+ * so the newcomer's read finds whatever was written before it was known. A lone replica sends no
+ * NOTIFY per write.
  */
 export class PostgresEventBus implements EventBus {
   readonly kind = 'postgres' as const;
@@ -46,6 +58,9 @@ export class PostgresEventBus implements EventBus {
    * comes first delivers it; the id is remembered so that the other is dropped.
    */
   private readonly delivered = new Set<number>();
+  /** Other replicas heard lately: origin → when (ms). */
+  private readonly peers = new Map<string, number>();
+  private presence?: NodeJS.Timeout;
 
   private constructor(
     private readonly database: Database,
@@ -70,14 +85,23 @@ export class PostgresEventBus implements EventBus {
         // After a dropped connection, read whatever was missed meanwhile.
         () => bus.tail.poke(),
       ),
-      await database.listen(CHANGES, (payload) => bus.onChangeNotice(payload)),
+      await database.listen(
+        CHANGES,
+        (payload) => bus.onChangeNotice(payload),
+        // The others may have given up on this replica meanwhile: say it listens again.
+        () => bus.sayPresent(),
+      ),
     );
+    bus.sayPresent();
+    bus.presence = setInterval(() => bus.sayPresent(), PRESENCE_MS).unref();
     return bus;
   }
 
   publish(events: readonly BatonEvent[]): void {
+    const heard = this.othersListen();
     for (const event of events) {
       this.deliverOnce(event);
+      if (!heard) continue;
       if (event.id === null) {
         const payload = JSON.stringify({ origin: this.origin, transient: event } satisfies Notice);
         if (payload.length <= MAX_PAYLOAD) this.notify(CHANNEL, payload);
@@ -92,7 +116,8 @@ export class PostgresEventBus implements EventBus {
 
   announce(topic: ChangeTopic): void {
     deliver(this.listeners.changes, topic);
-    this.notify(CHANGES, JSON.stringify({ origin: this.origin, topic }));
+    // Always sent (changes are rare): a replica starting meanwhile must not keep a stale cache.
+    this.notify(CHANGES, JSON.stringify({ origin: this.origin, topic } satisfies ChangeNotice));
   }
 
   onChange(listener: ChangeListener): () => void {
@@ -101,6 +126,7 @@ export class PostgresEventBus implements EventBus {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.presence);
     await Promise.all(this.unlisten.map((u) => u().catch(() => {})));
     await this.tail.close();
     this.listeners.clear();
@@ -158,11 +184,41 @@ export class PostgresEventBus implements EventBus {
   }
 
   private onChangeNotice(payload: string): void {
+    let notice: ChangeNotice;
     try {
-      const { origin, topic } = JSON.parse(payload) as { origin: string; topic: ChangeTopic };
-      if (origin !== this.origin && changeTopics.includes(topic)) deliver(this.listeners.changes, topic);
+      notice = JSON.parse(payload) as ChangeNotice;
     } catch {
-      // Not ours.
+      return; // Not ours.
     }
+    if (notice.origin === this.origin || this.closed) return;
+    if (notice.present) return this.heard(notice.origin);
+    if (notice.topic && changeTopics.includes(notice.topic)) deliver(this.listeners.changes, notice.topic);
+  }
+
+  /**
+   * A replica said it listens. A new one (or one not heard for a while) is answered at once, so it
+   * learns of this replica too, and woken once: events this replica stored before it knew of the
+   * newcomer were published without a wake-up, and the newcomer's read finds them.
+   */
+  private heard(origin: string): void {
+    const now = Date.now();
+    const last = this.peers.get(origin);
+    this.peers.set(origin, now);
+    if (last !== undefined && now - last <= PEERS_EXPIRE_MS) return;
+    this.sayPresent();
+    this.notify(CHANNEL, JSON.stringify({ origin: this.origin, ids: [] } satisfies Notice));
+  }
+
+  private sayPresent(): void {
+    if (this.closed) return;
+    this.notify(CHANGES, JSON.stringify({ origin: this.origin, present: true } satisfies ChangeNotice));
+  }
+
+  /** Whether another replica was heard lately; forgets the ones that went quiet. */
+  private othersListen(): boolean {
+    if (!this.peers.size) return false;
+    const now = Date.now();
+    for (const [origin, at] of this.peers) if (now - at > PEERS_EXPIRE_MS) this.peers.delete(origin);
+    return this.peers.size > 0;
   }
 }

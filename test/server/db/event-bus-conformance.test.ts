@@ -198,6 +198,59 @@ async function take(stream: AsyncGenerator<BatonEvent>, n: number, ms = 10_000):
 
 const textOf = (e: BatonEvent) => (e.type === 'MESSAGE' ? e.data.text : e.type);
 
+describe.skipIf(!canRun.postgres)('PostgreSQL bus: wake-ups only while another replica listens', () => {
+  it('a lone replica sends none; one that joins is woken, and gets what was written as it joined', async () => {
+    const db = await createTestDatabase();
+    const second = await openDatabase({ databaseUrl: db.url!, maxConnections: 4 });
+    const raw = postgres(db.url!, { max: 1, onnotice: () => {} });
+    const buses: EventBus[] = [];
+    try {
+      const a: Replica = {
+        database: db.database,
+        store: new EventStore(db.database),
+        runs: new RunRepository(db.database),
+        bus: await PostgresEventBus.start(db.database, new EventStore(db.database), () => {}),
+      };
+      buses.push(a.bus);
+      // An onlooker on the events channel (not a replica: it never says it listens).
+      const wakeUps: number[][] = [];
+      await raw.listen('baton_events', (payload) => {
+        const notice = JSON.parse(payload) as { ids?: number[] };
+        if (notice.ids?.length) wakeUps.push(notice.ids);
+      });
+      const id = await newConversation(a);
+      await write(a, id, ['alone 1', 'alone 2']);
+      await write(a, id, ['alone 3']);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(wakeUps).toEqual([]);
+
+      const b = await PostgresEventBus.start(second, new EventStore(second), () => {});
+      buses.push(b);
+      const heard: string[] = [];
+      b.subscribe((e) => heard.push(textOf(e)), id);
+      // Written before `a` can have heard of `b`: `a`'s answer to b's presence wakes b's read.
+      await write(a, id, ['joining']);
+      await expect.poll(() => heard, { timeout: 5_000 }).toEqual(['joining']);
+      await expect
+        .poll(
+          async () => {
+            await write(a, id, ['joined']);
+            return wakeUps.length;
+          },
+          { timeout: 5_000, interval: 100 },
+        )
+        .toBeGreaterThan(0);
+      await expect.poll(() => heard.filter((t) => t !== 'joined').length).toBe(1);
+      expect(heard.every((t) => t === 'joining' || t === 'joined')).toBe(true);
+    } finally {
+      for (const bus of buses) await bus.close();
+      await raw.end();
+      await second.close();
+      await db.dispose();
+    }
+  }, 30_000);
+});
+
 for (const kind of ['memory', 'postgres', 'nats'] as const) {
   describe.skipIf(!canRun[kind])(`event bus conformance: ${kind}`, () => {
     let h: Harness;
