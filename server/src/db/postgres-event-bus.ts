@@ -191,8 +191,8 @@ export class PostgresEventBus implements EventBus {
       return; // Not ours.
     }
     if (notice.origin === this.origin || this.closed) return;
-    if (notice.present) return this.heard(notice.origin);
-    if (notice.topic && changeTopics.includes(notice.topic)) deliver(this.listeners.changes, notice.topic);
+    if (notice.present) this.heard(notice.origin);
+    else if (notice.topic && changeTopics.includes(notice.topic)) deliver(this.listeners.changes, notice.topic);
   }
 
   /**
