@@ -194,7 +194,8 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
         else if (covered !== undefined && at.id <= covered) continue;
         else if (covered !== undefined && at.id === covered + 1 && !woken) {
           covered = at.id;
-          position = { ...at, before: position.before };
+          // A read may have moved the position to its horizon already, past this (filtered-out) event.
+          if (compare(at, position) > 0) position = { tx: at.tx, id: at.id, before: position.before };
           if (matches(event, filter)) yield event;
         } else {
           woken = true;

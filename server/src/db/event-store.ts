@@ -64,7 +64,10 @@ export interface FeedFilter {
   agentNames?: readonly string[];
 }
 
-/** A feed page: the events, and the position after the last one. */
+/**
+ * A feed page: the events, and the position to read on from: after the last one, or the read's horizon
+ * when the page was not full (every event below it was covered, filtered out or not).
+ */
 export interface FeedPage {
   events: BatonEvent[];
   position: FeedPosition;
@@ -157,24 +160,34 @@ export class EventStore {
    */
   async feed(after: FeedPosition, filter: FeedFilter = {}, limit = 500): Promise<FeedPage> {
     const p = new SqlParams();
-    const where = [
-      `(tx, id) > (${p.add(after.tx, 'xid8')}, ${p.add(after.id, 'bigint')})`,
-      'tx < pg_snapshot_xmin(pg_current_snapshot())',
-    ];
+    const where = [`(tx, id) > (${p.add(after.tx, 'xid8')}, ${p.add(after.id, 'bigint')})`, 'tx < h.x'];
     if (after.before) where.push(`not pg_visible_in_snapshot(tx, ${p.add(after.before, 'pg_snapshot')})`);
     if (filter.types?.length) where.push(`type = any(${p.add(pgArray(filter.types), 'text[]')})`);
     if (filter.agentNames?.length) where.push(`agent_name = any(${p.add(pgArray(filter.agentNames), 'text[]')})`);
-    const rows = await this.database.query(
-      `select ${EVENT_COLUMNS} from events where ${where.join(' and ')}
-      order by tx, id limit ${p.add(limit, 'int')}`,
+    // One row at least: the read's horizon, with its events (none: a row of nulls beside it).
+    const rows = await this.database.query<Record<string, unknown> & { horizon: string }>(
+      `with h as (select pg_snapshot_xmin(pg_current_snapshot()) as x)
+      select h.x::text as horizon, e.* from h left join lateral (
+        select ${EVENT_COLUMNS}, tx as feed_tx from events where ${where.join(' and ')}
+        order by tx, id limit ${p.add(limit, 'int')}) e on true
+      order by e.feed_tx, e.id`,
       p.values,
     );
-    const last = rows.at(-1);
-    return {
-      events: rows.map(rawToEvent),
-      position: last ? { tx: String(last.tx), id: Number(last.id), before: after.before } : after,
-    };
+    const found = rows.filter((r) => r.id != null);
+    const last = found.at(-1);
+    let position: FeedPosition = last ? { tx: String(last.tx), id: Number(last.id), before: after.before } : after;
+    // A page that is not full covered every event below the horizon, filtered out or not: the feed moves
+    // on to it, so that a live event after a filtered-out one can follow without another read.
+    if (found.length < limit) position = later(position, { tx: String(rows[0]!.horizon), id: 0, before: after.before });
+    return { events: found.map(rawToEvent), position };
   }
+}
+
+/** The later of two feed positions: by writing transaction, then id. */
+function later(a: FeedPosition, b: FeedPosition): FeedPosition {
+  const ta = BigInt(a.tx);
+  const tb = BigInt(b.tx);
+  return ta > tb || (ta === tb && a.id >= b.id) ? a : b;
 }
 
 /** A text[] literal; each element quoted, so commas and quotes in names are data. */
