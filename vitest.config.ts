@@ -6,8 +6,8 @@ const require = createRequire(import.meta.url);
 /**
  * Every test runs on the embedded default, PGlite. With TEST_DATABASE_URL set (as `.ci/run` does), the
  * tests of the server and its fault suite run a second time on that PostgreSQL server, in the same run:
- * those are the tests whose behaviour depends on the database. The studio, widget, client and stand-in
- * tests drive the same server through its API, so a second database adds nothing to them.
+ * those are the tests whose behaviour depends on the database. The studio, widget and client tests drive
+ * the server through its API and the stand-in's tests use no database, so a second one adds nothing to them.
  * `vitest run --project postgres` runs only the PostgreSQL half.
  */
 const postgresUrl = process.env.TEST_DATABASE_URL;
