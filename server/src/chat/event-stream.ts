@@ -2,6 +2,7 @@ import type { EventBus } from '../db/event-bus.js';
 import {
   type CommittedPosition,
   committedPosition,
+  compareFeedPositions,
   type EventStore,
   type FeedFilter,
   type FeedPosition,
@@ -183,7 +184,7 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
         const at = committedPosition(event);
         if (!serial) {
           // The write saw no older transaction in flight, and the feed has passed every event before it.
-          if (at && compare(at, position) <= 0) continue;
+          if (at && compareFeedPositions(at, position) <= 0) continue;
           if (!woken && at && follows(at, position)) {
             position = { tx: at.tx, id: at.id, before: position.before };
             if (matches(event, filter)) yield event;
@@ -195,7 +196,7 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
         else if (covered !== undefined && at.id === covered + 1 && !woken) {
           covered = at.id;
           // A read may have moved the position to its horizon already, past this (filtered-out) event.
-          if (compare(at, position) > 0) position = { tx: at.tx, id: at.id, before: position.before };
+          if (compareFeedPositions(at, position) > 0) position = { tx: at.tx, id: at.id, before: position.before };
           if (matches(event, filter)) yield event;
         } else {
           woken = true;
@@ -216,7 +217,7 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
           // The read reached every event committed before it: all up to the last it returned, and all
           // up to the floor, including those the filter left out.
           const last = page.events.at(-1)?.id;
-          if (floor && compare(floor, position) > 0) position = { ...floor, before: position.before };
+          if (floor && compareFeedPositions(floor, position) > 0) position = { ...floor, before: position.before };
           const reached = Math.max(covered ?? 0, last ?? 0, floor?.id ?? 0);
           if (reached > 0) covered = reached;
         } else if (wasWoken && !page.events.length && retries < 5) {
@@ -244,14 +245,7 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
 function follows(at: CommittedPosition, position: FeedPosition): boolean {
   if (at.follows === undefined) return false;
   if (position.before && visibleInSnapshot(at.tx, position.before)) return false;
-  return at.follows === null || compare(at.follows, position) <= 0;
-}
-
-/** Feed order: by writing transaction, then id. */
-function compare(a: FeedPosition, b: FeedPosition): number {
-  const ta = BigInt(a.tx);
-  const tb = BigInt(b.tx);
-  return ta === tb ? a.id - b.id : ta < tb ? -1 : 1;
+  return at.follows === null || compareFeedPositions(at.follows, position) <= 0;
 }
 
 function matches(event: BatonEvent, filter: FeedFilter): boolean {

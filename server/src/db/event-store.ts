@@ -178,16 +178,17 @@ export class EventStore {
     let position: FeedPosition = last ? { tx: String(last.tx), id: Number(last.id), before: after.before } : after;
     // A page that is not full covered every event below the horizon, filtered out or not: the feed moves
     // on to it, so that a live event after a filtered-out one can follow without another read.
-    if (found.length < limit) position = later(position, { tx: String(rows[0]!.horizon), id: 0, before: after.before });
+    const horizon: FeedPosition = { tx: String(rows[0]!.horizon), id: 0, before: after.before };
+    if (found.length < limit && compareFeedPositions(horizon, position) > 0) position = horizon;
     return { events: found.map(rawToEvent), position };
   }
 }
 
-/** The later of two feed positions: by writing transaction, then id. */
-function later(a: FeedPosition, b: FeedPosition): FeedPosition {
+/** Feed order: by writing transaction, then id. */
+export function compareFeedPositions(a: FeedPosition, b: FeedPosition): number {
   const ta = BigInt(a.tx);
   const tb = BigInt(b.tx);
-  return ta > tb || (ta === tb && a.id >= b.id) ? a : b;
+  return ta === tb ? a.id - b.id : ta < tb ? -1 : 1;
 }
 
 /** A text[] literal; each element quoted, so commas and quotes in names are data. */

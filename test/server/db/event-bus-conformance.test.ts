@@ -196,6 +196,42 @@ async function take(stream: AsyncGenerator<BatonEvent>, n: number, ms = 10_000):
   return got;
 }
 
+/** A feed store that counts its reads. */
+function countingReads(store: EventStore): Pick<EventStore, 'feed'> & { reads: number } {
+  const counted = {
+    reads: 0,
+    feed: (...a: Parameters<EventStore['feed']>) => {
+      counted.reads++;
+      return store.feed(...a);
+    },
+  };
+  return counted;
+}
+
+type Tx = Parameters<Parameters<Database['db']['transaction']>[0]>[0];
+
+/**
+ * Opens a transaction that takes its id at once and stays open until `end()`, which runs `last` in it
+ * and commits: an older transaction in flight while newer ones write.
+ */
+function holdOlderTransaction(database: Database, last?: (tx: Tx) => Promise<void>): { end(): Promise<void> } {
+  let finish!: () => void;
+  const held = new Promise<void>((r) => {
+    finish = r;
+  });
+  const done = database.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_current_xact_id()`);
+    await held;
+    await last?.(tx);
+  });
+  return {
+    end() {
+      finish();
+      return done;
+    },
+  };
+}
+
 const textOf = (e: BatonEvent) => (e.type === 'MESSAGE' ? e.data.text : e.type);
 
 describe.skipIf(!canRun.postgres)('PostgreSQL bus: wake-ups only while another replica listens', () => {
@@ -409,33 +445,21 @@ for (const kind of ['memory', 'postgres', 'nats'] as const) {
       async () => {
         const [early, late] = [await newConversation(h.a), await newConversation(h.a)];
         await write(h.a, early, ['warm-up']);
-        let reads = 0;
-        const store = {
-          feed: (...a: Parameters<EventStore['feed']>) => {
-            reads++;
-            return h.a.store.feed(...a);
-          },
-        };
+        const store = countingReads(h.a.store);
         // The feed on the writer's own replica, where its events arrive as written (with `follows`).
         const head = await h.a.store.feedHead();
         const got = take(feedStream({ store, bus: h.a.bus, after: head, filter: { types: ['MESSAGE'] } }), 4);
         await new Promise((r) => setTimeout(r, 50));
         // Quiet: each write saw no older transaction in flight, so the feed reads nothing for them.
-        const readsBefore = reads;
+        const readsBefore = store.reads;
         const quiet = await write(h.a, late, ['q1']);
         expect(committedPosition(quiet[0]!)?.follows).toBeDefined();
         await new Promise((r) => setTimeout(r, 100));
-        expect(reads).toBe(readsBefore);
+        expect(store.reads).toBe(readsBefore);
         // An older transaction holds its id while a newer one writes and commits: the newer events must
         // wait for the older's, which come first in the feed.
-        let finish!: () => void;
-        const held = new Promise<void>((r) => {
-          finish = r;
-        });
         let older: BatonEvent[] = [];
-        const olderDone = h.a.database.db.transaction(async (tx) => {
-          await tx.execute(sql`select pg_current_xact_id()`);
-          await held;
+        const olderTx = holdOlderTransaction(h.a.database, async (tx) => {
           const rows = await tx.execute(
             sql.raw(`with c as (update conversations set last_seq = last_seq + 1 where id = '${early}' returning id, last_seq)
               insert into events (conversation_id, seq, type, data)
@@ -448,8 +472,7 @@ for (const kind of ['memory', 'postgres', 'nats'] as const) {
         const newer = await write(h.a, late, ['n1', 'n2']);
         expect(committedPosition(newer[0]!)?.follows).toBeUndefined();
         await new Promise((r) => setTimeout(r, 150));
-        finish();
-        await olderDone;
+        await olderTx.end();
         h.a.bus.publish(older);
         expect((await got).map(textOf)).toEqual(['q1', 'older', 'n1', 'n2']);
       },
@@ -460,13 +483,7 @@ for (const kind of ['memory', 'postgres', 'nats'] as const) {
       'a filtered feed moves past the events it leaves out, so the next live event needs no read',
       async () => {
         const id = await newConversation(h.a);
-        let reads = 0;
-        const store = {
-          feed: (...a: Parameters<EventStore['feed']>) => {
-            reads++;
-            return h.a.store.feed(...a);
-          },
-        };
+        const store = countingReads(h.a.store);
         const head = await h.a.store.feedHead();
         const got = take(
           feedStream({ store, bus: h.a.bus, after: head, filter: { types: ['MESSAGE'] }, pollMs: 60_000 }),
@@ -474,30 +491,22 @@ for (const kind of ['memory', 'postgres', 'nats'] as const) {
         );
         // An older transaction in flight: the left-out event's write cannot tell what it follows, so the
         // feed has to read past it once the older one ends.
-        let finish!: () => void;
-        const held = new Promise<void>((r) => {
-          finish = r;
-        });
-        const older = h.a.database.db.transaction(async (tx) => {
-          await tx.execute(sql`select pg_current_xact_id()`);
-          await held;
-        });
+        const older = holdOlderTransaction(h.a.database);
         await new Promise((r) => setTimeout(r, 50));
         const [left] = await h.a.runs.append([{ type: 'RUN_STARTED', conversationId: id, data: { mode: 'AUTO' } }]);
         h.a.bus.publish([left!]);
         expect(committedPosition(left!)?.follows).toBeUndefined();
-        finish();
-        await older;
+        await older.end();
         // Wake the feed once more (an event it knows no position of, in a conversation nobody follows): its
         // read now reaches past the left-out event and finds nothing to give.
-        const readsAtWake = reads;
+        const readsAtWake = store.reads;
         h.a.bus.publish([{ ...left!, id: 2_000_000_000 + left!.id!, conversationId: crypto.randomUUID() }]);
-        await expect.poll(() => reads).toBeGreaterThan(readsAtWake);
+        await expect.poll(() => store.reads).toBeGreaterThan(readsAtWake);
         await new Promise((r) => setTimeout(r, 100));
-        const readsBefore = reads;
+        const readsBefore = store.reads;
         await write(h.a, id, ['after the left-out one']);
         expect((await got).map(textOf)).toEqual(['after the left-out one']);
-        expect(reads).toBe(readsBefore);
+        expect(store.reads).toBe(readsBefore);
       },
       20_000,
     );
