@@ -18,6 +18,11 @@ describe('PgliteThread (PGlite on a worker thread)', () => {
   });
   afterAll(() => pg.close());
 
+  it('starts WAL segments without zero-filling them (PGlite recycles none, and each fill held the session)', async () => {
+    const { rows } = await pg.query<{ wal_init_zero: string }>('show wal_init_zero');
+    expect(rows).toEqual([{ wal_init_zero: 'off' }]);
+  });
+
   it('answers queries with rows as objects or arrays, and exec with every statement’s result', async () => {
     await pg.query('insert into items (id, name) values ($1, $2), ($3, $4)', [1, 'one', 2, "it's two"]);
     const objects = await pg.query<{ id: number; name: string }>('select id, name from items order by id');
