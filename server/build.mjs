@@ -15,7 +15,12 @@ const bundleWorkspace = {
   },
 };
 
-const defaults = { 'src/main.ts': 'dist/main.mjs', 'src/cli/baton.ts': 'dist/baton.mjs' };
+const defaults = {
+  'src/main.ts': 'dist/main.mjs',
+  'src/cli/baton.ts': 'dist/baton.mjs',
+  // The offline stand-in's thread (src/models/offline-thread.ts), next to the bundles that start it.
+  'src/models/offline-worker.ts': 'dist/offline-worker.mjs',
+};
 const entries = process.argv.length > 2 ? Object.fromEntries(process.argv.slice(2).map((a) => a.split('='))) : defaults;
 
 await Promise.all(

@@ -1,8 +1,9 @@
-import { OFFLINE_MODEL, OfflineModelError, OfflineProvider } from '@baton/offline-model';
+import { OFFLINE_MODEL, OfflineModelError } from '@baton/offline-model';
 import type { Config } from '../config.js';
 import { ModelError } from '../errors.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import type { ModelProvider } from './model-provider.js';
+import { OfflineThread } from './offline-thread.js';
 import { OpenAIProvider } from './openai-provider.js';
 
 /** `openai` when configured (key or base URL), otherwise the rule-based offline stand-in. */
@@ -22,13 +23,14 @@ export function createModelProvider(config: Config): ModelProvider {
 
 /**
  * The offline stand-in (package `@baton/offline-model`) as a ModelProvider. It gets the same requests
- * as any model and reads them as one would; its own errors become ModelErrors like any provider's.
+ * as any model and reads them as one would, on its own thread (OfflineThread), as a model runs
+ * elsewhere; its own errors become ModelErrors like any provider's.
  */
 export function createOfflineModelProvider(): ModelProvider {
-  const stand = new OfflineProvider();
+  const stand = OfflineThread.shared();
   return {
-    name: stand.name,
-    ruleBased: stand.ruleBased,
+    name: 'offline',
+    ruleBased: true,
     complete: async (request) => {
       try {
         return await stand.complete(request);
