@@ -19,8 +19,25 @@ export function runPrincipal(principal: Principal, conversationId: string): stri
 export class PrincipalSlots {
   private readonly running = new Map<string, number>();
   private readonly waiting = new Map<string, (() => void)[]>();
+  private readonly released = new Set<() => void>();
 
   constructor(private readonly perPrincipal: number) {}
+
+  /** Whether `principal` has work waiting for a slot here. */
+  backlogged(principal: string): boolean {
+    return this.waiting.has(principal);
+  }
+
+  /** The principals with work in progress here. */
+  busy(): IterableIterator<string> {
+    return this.running.keys();
+  }
+
+  /** Calls `listener` after each release of a slot; returns the unsubscribe. */
+  onRelease(listener: () => void): () => void {
+    this.released.add(listener);
+    return () => this.released.delete(listener);
+  }
 
   /**
    * Runs `fn` once a slot of `principal` is free. Aborted while waiting, `fn` runs at once (a
@@ -79,5 +96,51 @@ export class PrincipalSlots {
     const next = queue?.shift();
     if (queue && !queue.length) this.waiting.delete(principal);
     next?.();
+    for (const listener of [...this.released]) listener();
+  }
+}
+
+/**
+ * Work of a principal with a backlog (messages or runs waiting for its slots) gives way to the work of
+ * principals without one. At each of its steps (storing a message, a model call) it waits while such
+ * work is in progress in this process, for at most `maxWaitMs` a step, so it is slowed, never starved.
+ *
+ * Slots alone bound how many runs a key executes, not how often its one run takes the server's thread:
+ * a key sending messages back to back keeps a run always executing, interleaved step by step with a
+ * shopper's turn. Giving way at step boundaries lets the shopper's turn through first.
+ */
+export class GiveWay {
+  constructor(
+    private readonly pools: readonly PrincipalSlots[],
+    private readonly maxWaitMs = 100,
+  ) {}
+
+  /** Resolves when `principal`'s next step may go; undefined when it may go now. */
+  wait(principal: string): Promise<void> | undefined {
+    if (!this.backlogged(principal) || !this.othersServed(principal)) return undefined;
+    return new Promise<void>((resolve) => {
+      const go = () => {
+        clearTimeout(timer);
+        for (const off of offs) off();
+        resolve();
+      };
+      const timer = setTimeout(go, this.maxWaitMs);
+      const offs = this.pools.map((pool) =>
+        pool.onRelease(() => {
+          if (!this.othersServed(principal)) go();
+        }),
+      );
+    });
+  }
+
+  private backlogged(principal: string): boolean {
+    return this.pools.some((pool) => pool.backlogged(principal));
+  }
+
+  /** Whether a principal other than `principal`, with no backlog of its own, has work in progress. */
+  private othersServed(principal: string): boolean {
+    for (const pool of this.pools)
+      for (const other of pool.busy()) if (other !== principal && !this.backlogged(other)) return true;
+    return false;
   }
 }

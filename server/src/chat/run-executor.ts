@@ -4,7 +4,7 @@ import type { ClaimedRun, RunPatch, RunRepository } from '../db/run-repository.j
 import type { NewEvent } from '../domain/events.js';
 import { isBatonError, RunCancelledError } from '../errors.js';
 import { abortable } from '../models/abortable.js';
-import type { ModelProvider } from '../models/model-provider.js';
+import type { ModelProvider, ModelRequest } from '../models/model-provider.js';
 import { RetryBudget } from '../models/retry-policy.js';
 import type { Services } from '../services.js';
 import type { ToolDefinition } from '../tools/tool-registry.js';
@@ -59,7 +59,13 @@ export class RunExecutor {
     this.retriever = new KnowledgeRetriever(deps.tools);
   }
 
-  async execute(run: ClaimedRun, controller: AbortController, pause = new PauseGate()): Promise<void> {
+  /** `giveWay`, before each model call: a wait while others' turns go first (GiveWay in principal-slots.ts). */
+  async execute(
+    run: ClaimedRun,
+    controller: AbortController,
+    pause = new PauseGate(),
+    giveWay: () => Promise<void> | undefined = () => undefined,
+  ): Promise<void> {
     const { deps } = this;
     const log = deps.logger.child({ runId: run.id, conversationId: run.conversationId });
     log.debug({ mode: run.mode, resumed: run.resumed }, 'run started');
@@ -77,7 +83,7 @@ export class RunExecutor {
       });
       if (run.started) state.absorb(run.started);
       // One retry budget per run: every model call of this run, the planner's included, draws from it.
-      const models = withRetryBudget(deps.models, new RetryBudget(this.retryBudget));
+      const models = withRetryBudget(deps.models, new RetryBudget(this.retryBudget), giveWay);
       ctx = this.context(
         state,
         controller.signal,
@@ -208,12 +214,22 @@ export class RunExecutor {
   }
 }
 
-/** The run's provider: every request carries the run's retry budget, and a cancelled run never waits on a call. */
-function withRetryBudget(models: ModelProvider, budget: RetryBudget): ModelProvider {
+/**
+ * The run's provider: every request carries the run's retry budget, waits for `giveWay` first, and a
+ * cancelled run never waits on a call.
+ */
+function withRetryBudget(
+  models: ModelProvider,
+  budget: RetryBudget,
+  giveWay: () => Promise<void> | undefined,
+): ModelProvider {
+  const call = async (request: ModelRequest) => {
+    await giveWay();
+    return models.complete({ ...request, retryBudget: request.retryBudget ?? budget });
+  };
   return {
     name: models.name,
     ruleBased: models.ruleBased,
-    complete: (request) =>
-      abortable(models.complete({ ...request, retryBudget: request.retryBudget ?? budget }), request.signal),
+    complete: (request) => abortable(call(request), request.signal),
   };
 }

@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import type { ConversationService, Run } from './conversation-service.js';
 import type { EventLog } from './event-log.js';
 import { PauseGate } from './pause-gate.js';
-import { PrincipalSlots } from './principal-slots.js';
+import { GiveWay, PrincipalSlots } from './principal-slots.js';
 import type { RunExecutor } from './run-executor.js';
 import { ShutdownSignal } from './run-executor.js';
 import type { SettingsService } from './settings-service.js';
@@ -42,6 +42,8 @@ export class RunManager {
   private readonly slots: PrincipalSlots;
   /** Messages being stored, per principal (same bound as runs). */
   private readonly intake: PrincipalSlots;
+  /** A principal with a backlog lets the others' messages and runs go first (see GiveWay). */
+  private readonly giveWay: GiveWay;
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
 
@@ -54,6 +56,7 @@ export class RunManager {
     this.sweepMs = options.sweepMs ?? 10_000;
     this.slots = new PrincipalSlots(options.runsPerPrincipal ?? 1);
     this.intake = new PrincipalSlots(options.runsPerPrincipal ?? 1);
+    this.giveWay = new GiveWay([this.slots, this.intake]);
   }
 
   private get lease() {
@@ -92,6 +95,7 @@ export class RunManager {
     // A principal's messages are stored one batch at a time too: a burst from one key waits its turn
     // here instead of filling the database's queue ahead of everyone else's statements.
     const sent = await this.intake.run(principal, new AbortController().signal, async () => {
+      await this.giveWay.wait(principal);
       const policy = (await settings.get()).doubleTexting;
       if (policy !== 'queue') {
         const activeRuns = await conversations.activeRuns(conversationId);
@@ -223,7 +227,9 @@ export class RunManager {
   private executeClaimed(run: ClaimedRun, principal: string, pause: PauseGate): void {
     const controller = new AbortController();
     const done = this.slots
-      .run(principal, controller.signal, () => this.deps.executor.execute(run, controller, pause))
+      .run(principal, controller.signal, () =>
+        this.deps.executor.execute(run, controller, pause, () => this.giveWay.wait(principal)),
+      )
       .finally(() => {
         this.active.delete(run.id);
         void this.startNext(run.conversationId, principal);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PrincipalSlots, runPrincipal } from '../../../server/src/chat/principal-slots.js';
+import { GiveWay, PrincipalSlots, runPrincipal } from '../../../server/src/chat/principal-slots.js';
 
 /** A task that runs until released, recording when it started. */
 function gate(log: string[], name: string) {
@@ -65,5 +65,79 @@ describe('PrincipalSlots', () => {
     expect(runPrincipal({ kind: 'key', role: 'integrator', keyId: 'k1', name: 'x' }, 'c1')).toBe('key:k1');
     expect(runPrincipal({ kind: 'conversation', conversationId: 'c2' }, 'c2')).toBe('conversation:c2');
     expect(runPrincipal({ kind: 'anonymous', devAdmin: true }, 'c3')).toBe('conversation:c3');
+  });
+});
+
+describe('GiveWay', () => {
+  const never = new AbortController().signal;
+
+  it('holds the steps of a principal with a backlog while another principal’s work goes on, until it ends', async () => {
+    const runs = new PrincipalSlots(1);
+    const intake = new PrincipalSlots(1);
+    const giveWay = new GiveWay([runs, intake], 10_000);
+    const log: string[] = [];
+    // The key has a run executing and another waiting: a backlog.
+    const [k1, k2] = [gate(log, 'k1'), gate(log, 'k2')];
+    const keyRuns = [runs.run('key:flood', never, k1.fn), runs.run('key:flood', never, k2.fn)];
+    // Alone, it goes on at once.
+    expect(giveWay.wait('key:flood')).toBeUndefined();
+    // A shopper's message is being stored: the key's next step waits for it.
+    const shopper = gate(log, 'shopper');
+    const stored = intake.run('conversation:c1', never, shopper.fn);
+    await tick();
+    const held = giveWay.wait('key:flood');
+    expect(held).toBeInstanceOf(Promise);
+    let went = false;
+    void held!.then(() => {
+      went = true;
+    });
+    // The shopper's run never waits, backlog or not of others.
+    expect(giveWay.wait('conversation:c1')).toBeUndefined();
+    await tick();
+    expect(went).toBe(false);
+    shopper.release();
+    await stored;
+    await tick();
+    expect(went).toBe(true);
+    k1.release();
+    k2.release();
+    await Promise.all(keyRuns);
+  });
+
+  it('does not hold a principal without a backlog, nor for others that have one', async () => {
+    const runs = new PrincipalSlots(1);
+    const giveWay = new GiveWay([runs], 10_000);
+    const log: string[] = [];
+    const [a1, a2, b1, b2] = [gate(log, 'a1'), gate(log, 'a2'), gate(log, 'b1'), gate(log, 'b2')];
+    const all = [runs.run('key:a', never, a1.fn), runs.run('key:b', never, b1.fn)];
+    await tick();
+    // Both busy, neither backlogged: nobody waits.
+    expect(giveWay.wait('key:a')).toBeUndefined();
+    all.push(runs.run('key:a', never, a2.fn), runs.run('key:b', never, b2.fn));
+    // Both backlogged: neither gives way to the other.
+    expect(giveWay.wait('key:a')).toBeUndefined();
+    expect(giveWay.wait('key:b')).toBeUndefined();
+    for (const g of [a1, a2, b1, b2]) g.release();
+    await Promise.all(all);
+  });
+
+  it('holds a step for at most its bound, so a busy server slows a backlog and never starves it', async () => {
+    const runs = new PrincipalSlots(1);
+    const giveWay = new GiveWay([runs], 30);
+    const log: string[] = [];
+    const [k1, k2, other] = [gate(log, 'k1'), gate(log, 'k2'), gate(log, 'other')];
+    const all = [
+      runs.run('key:flood', never, k1.fn),
+      runs.run('key:flood', never, k2.fn),
+      runs.run('conversation:c1', never, other.fn),
+    ];
+    await tick();
+    const started = performance.now();
+    await giveWay.wait('key:flood');
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(25);
+    expect(waited).toBeLessThan(1_000);
+    for (const g of [k1, k2, other]) g.release();
+    await Promise.all(all);
   });
 });
