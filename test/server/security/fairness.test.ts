@@ -161,15 +161,14 @@ describe('fairness under a flood of long messages', () => {
     return { done: all.then(() => ({ sent, refused })) };
   };
 
-  // Issue 14 asks for 2x; measured figures are in docs/security.md (Availability), and 2x does not hold
-  // reliably on a shared machine. What is left is not the messages' length (the stand-in reading 100
-  // characters, or 80-character flood messages, leave the ratio as it is) but the flood's volume: one run of
-  // the key always executing, its statements interleaved with the shopper's on one thread and, on PGlite,
-  // one database session. This test guards against regressions: before per-principal slots and the
-  // bounded stand-in, the same flood cost 14x. The guard is 8x: a p99 of 100 turns is the second-worst
-  // turn, and in CI on PostgreSQL one run measured 6.64x (quiet p99 61 ms, one flooded turn 402 ms)
-  // while the next measured 2.57x; the printed ratio is the figure to read.
-  it('keeps another conversation’s turn p99 within 8x its quiet figure (target 2x, printed)', async () => {
+  // Issue 14 asks for 2x; measured figures are in docs/security.md (Availability). In isolated runs it
+  // holds on PGlite (1.20x-1.83x) and most of the time on PostgreSQL (1.14x-2.57x), whose quiet p99 is
+  // lower; in CI, with another test file on the two cores, 1.78x and 2.60x. A p99 of 100 turns is the
+  // second-worst turn, so one stall of the machine moves it. This test guards against regressions at 4x:
+  // before per-principal slots and the bounded stand-in the same flood cost 14x, and before the stand-in
+  // moved off the server's thread and backlogs gave way, CI measured up to 6.64x. The printed ratio is
+  // the figure to read.
+  it('keeps another conversation’s turn p99 within 4x its quiet figure (target 2x, printed)', async () => {
     await turns(6); // warm up
     // Quiet and flooded phases alternate, so both see the same machine (others' load comes and goes).
     const quiet: number[] = [];
@@ -205,6 +204,6 @@ describe('fairness under a flood of long messages', () => {
     );
     expect(refused).toBe(0);
     expect(sent).toBeGreaterThan(200);
-    expect(loadedP99).toBeLessThanOrEqual(8 * quietP99);
+    expect(loadedP99).toBeLessThanOrEqual(4 * quietP99);
   }, 240_000);
 });
