@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { isBatonError } from './errors.js';
+import { startOfflineModel } from './models/create-model-provider.js';
 
 /** Boots Baton: config → database (migrations, seed) → HTTP server. */
 async function main() {
@@ -11,6 +12,8 @@ async function main() {
       console.log(`  ${key}\n`);
     },
   });
+  // The stand-in's thread loads while the server starts, not on the first shopper's turn.
+  if (app.services.models.ruleBased) await startOfflineModel();
   const { url } = await app.start();
   const db = config.databaseUrl ? 'PostgreSQL' : `PGlite (${config.dataDir})`;
   console.log(

@@ -42,5 +42,10 @@ export function createOfflineModelProvider(): ModelProvider {
   };
 }
 
+/** Starts the offline stand-in's thread (the server does at boot when it uses the stand-in). */
+export function startOfflineModel(): Promise<void> {
+  return OfflineThread.shared().start();
+}
+
 /** The model name the offline stand-in reports: clients show it, so nobody takes the rules for a language model. */
 export { OFFLINE_MODEL };

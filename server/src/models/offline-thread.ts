@@ -83,6 +83,14 @@ export class OfflineThread {
     });
   }
 
+  /**
+   * Starts the thread now rather than at the first call (a server does, so that its first shopper does not
+   * wait for the stand-in to load). Resolves when it is ready; a failure is the first call's to report.
+   */
+  async start(): Promise<void> {
+    await this.#started().catch(() => {});
+  }
+
   #started(): Promise<Worker> {
     if (this.#ready) return this.#ready;
     const worker = new Worker(new URL('./offline-worker.mjs', import.meta.url), { execArgv: [] });
