@@ -22,8 +22,8 @@ interface Pending {
 /**
  * The offline stand-in on its own worker thread, shared by everything in the process that uses it.
  *
- * The stand-in is computation: planning an 8,000-character message held the server's thread for up to
- * 13 ms, during which no other conversation's step could run. A language model runs elsewhere and
+ * The stand-in is computation: planning an 8,000-character message held the server's thread for 6–13 ms
+ * (p90–p99 of a flood of them), during which no other conversation's step could run. A language model runs elsewhere and
  * the server only waits for it; on its own thread the stand-in behaves the same way. The thread
  * starts at the first call and keeps the process alive only while calls are pending. If it dies, its
  * pending calls fail and the next call starts a new one.
@@ -120,7 +120,13 @@ export class OfflineThread {
     const pending = this.#settle(reply.id);
     if (!pending) return;
     if ('response' in reply) {
-      for (const delta of reply.deltas) pending.onDelta?.(delta);
+      // A caller's delta handler that throws fails its own call, as it did in the calling thread.
+      try {
+        for (const delta of reply.deltas) pending.onDelta?.(delta);
+      } catch (err) {
+        pending.reject(err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
       pending.resolve(reply.response);
       return;
     }

@@ -63,6 +63,18 @@ describe('the offline stand-in on its own thread', () => {
     await expect(models.complete(planRequest('Hi there'))).resolves.toMatchObject({ model: 'offline-rules' });
   });
 
+  it('fails the call whose delta handler throws, and only that call', async () => {
+    const failing = models.complete({
+      ...planRequest('Where is my order #W2611340?'),
+      onDelta: () => {
+        throw new Error('the client went away');
+      },
+    });
+    const other = models.complete(planRequest('Where is my order #W2611340?'));
+    await expect(failing).rejects.toThrow('the client went away');
+    await expect(other).resolves.toMatchObject({ finishReason: 'stop' });
+  });
+
   it('turns the stand-in’s own refusals into model errors', async () => {
     const request = {
       agentName: 'X',
