@@ -100,7 +100,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const customerTokens = await CustomerTokenVerifier.create(config.customerToken);
 
   const eventStore = new EventStore(database);
-  const runRepository = new RunRepository(database);
+  const runRepository = new RunRepository(database, { historyChars: config.model.historyChars });
   const bus =
     options.eventBus ??
     (await createEventBus(

@@ -23,6 +23,7 @@ export const configSchema = z.object({
   OPENAI_PLANNER_MODEL: z.string().optional(),
   MODEL_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  MODEL_HISTORY_CHARS: z.coerce.number().int().min(1_000).default(64_000),
   SEED_DEMO_DATA: bool.default(true),
   STORE_DATA_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -106,6 +107,8 @@ export interface Config {
     plannerModel?: string;
     timeoutMs: number;
     maxRetries: number;
+    /** How much of a conversation a model call is shown, newest first (see ChatState.renderHistory). */
+    historyChars: number;
   };
   seedDemoData: boolean;
   /** The retail dataset the demo store is seeded from (default ../shared/data/tau-retail). */
@@ -207,6 +210,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       plannerModel: c.OPENAI_PLANNER_MODEL,
       timeoutMs: c.MODEL_TIMEOUT_MS,
       maxRetries: c.MODEL_MAX_RETRIES,
+      historyChars: c.MODEL_HISTORY_CHARS,
     },
     seedDemoData: c.SEED_DEMO_DATA,
     storeDataDir: c.STORE_DATA_DIR,

@@ -12,7 +12,7 @@ import { AgentFactory } from './agent-factory.js';
 export async function previewAgentPrompt(
   services: Pick<
     Services,
-    'database' | 'settings' | 'agents' | 'agentDrafts' | 'conversations' | 'customerSessions' | 'tools'
+    'database' | 'settings' | 'agents' | 'agentDrafts' | 'conversations' | 'customerSessions' | 'tools' | 'config'
   >,
   name: string,
   conversationId?: string,
@@ -28,9 +28,10 @@ export async function previewAgentPrompt(
     ? await loadChatState(services, {
         conversationId: conversation.id,
         runId: 'preview',
-        history: await loadTranscriptEvents(services, conversation.id),
+        history: await loadTranscriptEvents(services, conversation.id, undefined, services.config.model.historyChars),
         customerId: conversation.customerId,
         drafts,
+        historyChars: services.config.model.historyChars,
       })
     : ChatState.fromHistory({
         conversationId: 'preview',

@@ -37,7 +37,7 @@ const PLANNER = 'PlannerAgent';
  * task started, plus its own task's messages and tool calls since; siblings' later work is not in it.
  */
 export async function chatStateAt(
-  services: Pick<Services, 'eventStore' | 'conversations' | 'settings' | 'agents' | 'agentDrafts'>,
+  services: Pick<Services, 'eventStore' | 'conversations' | 'settings' | 'agents' | 'agentDrafts' | 'config'>,
   runId: string,
   eventId: number,
 ): Promise<ChatStateAtEvent> {
@@ -90,6 +90,7 @@ export async function chatStateAt(
     agents,
     verified: verifiedAt(upTo, conversation.customerId, at.createdAt),
     history,
+    historyChars: services.config.model.historyChars,
   });
   return {
     eventId,

@@ -1,5 +1,7 @@
 import { rawToEvent } from '../db/event-store.js';
+import { LATER_BYTES } from '../db/run-repository.js';
 import type { BatonEvent } from '../domain/events.js';
+import { DEFAULT_HISTORY_CHARS, transcriptBytes } from '../domain/history-window.js';
 import type { IdentityMethod } from '../domain/identity.js';
 import type { Services } from '../services.js';
 import { ChatState, type VerifiedCustomer } from './chat-state.js';
@@ -28,22 +30,29 @@ export function verifiedCustomer(
  * A conversation's transcript events (MESSAGE, TOOL_CALL, TASK_COMPLETED, IDENTITY), ordered by run and then
  * by seq, so a queued message never appears before the reply to the one sent before it. Messages with
  * no run (the shopper's and the colleague's while a person owns the conversation) sort by their own time.
- * With `upToRunId`, runs created after that one are left out.
+ * With `upToRunId`, runs created after that one are left out, and that run's own events are all read. The
+ * rest is the newest part a model call can be shown (MODEL_HISTORY_CHARS, see transcriptBytes), and every
+ * IDENTITY event.
  */
 export async function loadTranscriptEvents(
   services: Pick<Services, 'database'>,
   conversationId: string,
   upToRunId?: string,
+  historyChars = DEFAULT_HISTORY_CHARS,
 ): Promise<BatonEvent[]> {
   // Raw SQL: this read is on every turn's critical path, and a query builder costs more CPU than it.
   // Compared in SQL: timestamps have microseconds, which a JS Date would round away.
   const rows = await services.database.query(
-    `select e.id, e.conversation_id, e.seq, e.run_id, e.task_id, e.agent_name, e.type, e.data, e.created_at
-    from events e left join runs r on r.id = e.run_id
-    where e.conversation_id = $1::uuid and e.type in ('MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED', 'IDENTITY')
-      and ($2::uuid is null or coalesce(r.created_at, e.created_at) <= (select created_at from runs where id = $2::uuid))
-    order by coalesce(r.created_at, e.created_at), e.seq`,
-    [conversationId, upToRunId ?? null],
+    `select id, conversation_id, seq, run_id, task_id, agent_name, type, data, created_at from (
+      select e.id, e.conversation_id, e.seq, e.run_id, e.task_id, e.agent_name, e.type, e.data, e.created_at,
+        coalesce(r.created_at, e.created_at) as run_created_at, ${LATER_BYTES}
+      from events e left join runs r on r.id = e.run_id
+      where e.conversation_id = $1::uuid and e.type in ('MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED', 'IDENTITY')
+        and ($2::uuid is null or coalesce(r.created_at, e.created_at) <= (select created_at from runs where id = $2::uuid))
+    ) t
+    where t.type = 'IDENTITY' or t.run_id = $2::uuid or coalesce(t.later, 0) < $3::int
+    order by t.run_created_at, t.seq`,
+    [conversationId, upToRunId ?? null, transcriptBytes(historyChars)],
   );
   return rows.map(rawToEvent);
 }
@@ -62,6 +71,8 @@ export async function loadChatState(
     session?: { customerId: string; method: string; verifiedUntil: Date } | null;
     /** The card drafts the run was started against (run.drafts); otherwise only published cards. */
     drafts?: string[] | null;
+    /** MODEL_HISTORY_CHARS: how much of the transcript a model call is shown. */
+    historyChars?: number;
   },
 ): Promise<ChatState> {
   const [settings, agents, conversationCustomerId, session] = await Promise.all([
@@ -80,6 +91,7 @@ export async function loadChatState(
     settings,
     agents,
     verified: verifiedCustomer(conversationCustomerId, session),
+    historyChars: options.historyChars,
     history: options.history.filter((e) => e.type === 'MESSAGE' || e.type === 'TOOL_CALL' || e.type === 'IDENTITY'),
   });
 }

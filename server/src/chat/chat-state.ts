@@ -1,6 +1,7 @@
 import type { AgentCard } from '../domain/agent-card.js';
 import { describeBusinessHours, isOpenAt } from '../domain/business-hours.js';
 import type { BatonEvent } from '../domain/events.js';
+import { DEFAULT_HISTORY_CHARS } from '../domain/history-window.js';
 import type {
   IdentityClaim,
   IdentityEventData,
@@ -90,6 +91,8 @@ export class ChatState {
     readonly context: CommonContext,
     /** The workspace's identityPolicy: under `email`, an email given in the chat verifies. */
     readonly identityPolicy: IdentityPolicy = 'strict',
+    /** How much of the transcript a model call is shown (renderHistory): MODEL_HISTORY_CHARS. */
+    readonly historyChars = DEFAULT_HISTORY_CHARS,
   ) {}
 
   /** Builds the state from settings and the conversation's stored events (the transcript so far). */
@@ -102,6 +105,8 @@ export class ChatState {
     verified?: VerifiedCustomer | null;
     history: readonly BatonEvent[];
     now?: Date;
+    /** MODEL_HISTORY_CHARS (see renderHistory). */
+    historyChars?: number;
   }): ChatState {
     const { settings } = options;
     const v = options.verified;
@@ -133,6 +138,7 @@ export class ChatState {
         defaultAgent: settings.defaultAgent,
       },
       settings.identityPolicy,
+      options.historyChars,
     );
     for (const event of options.history) state.absorb(event);
     return state;
@@ -224,13 +230,38 @@ export class ChatState {
   }
 
   /**
+   * Where the model's view of the transcript begins: the newest entries within `historyChars`, from a
+   * shopper's message on, so the model never sees an answer without its question. This run's entries
+   * (its message, its agents' replies and tool calls) are always shown. Without a window, every call
+   * would carry the whole conversation: a long one would pass a model's context window and fail its
+   * turns, and each turn would cost more than the last.
+   */
+  private windowStart(): number {
+    const entries = this.transcript;
+    let chars = 0;
+    let start = entries.length;
+    while (start > 0) {
+      const e = entries[start - 1]!;
+      chars += entryChars(e);
+      if (chars > this.historyChars && e.runId !== this.runId) break;
+      start--;
+    }
+    while (start > 0 && start < entries.length) {
+      const e = entries[start]!;
+      if (e.kind === 'user' || e.runId === this.runId) break;
+      start++;
+    }
+    return start;
+  }
+
+  /**
    * Model history as `agentName` sees it. Who said what: an assistant message from a different
    * agent is followed by a system note naming its author; earlier agents' tool calls are included.
    */
   renderHistory(agentName: string): ChatMessage[] {
     const out: ChatMessage[] = [];
     const entries = this.transcript;
-    for (let i = 0; i < entries.length; i++) {
+    for (let i = this.windowStart(); i < entries.length; i++) {
       const e = entries[i]!;
       if (e.kind === 'user') out.push({ role: 'user', content: e.text });
       else if (e.kind === 'assistant') {
@@ -263,6 +294,12 @@ export class ChatState {
     }
     return out;
   }
+}
+
+/** What the window counts of an entry: the text a model is shown for it. */
+function entryChars(e: TranscriptEntry): number {
+  if (e.kind !== 'tool') return e.text.length;
+  return e.tool.length + JSON.stringify(e.arguments ?? {}).length + JSON.stringify(e.error ?? e.output ?? null).length;
 }
 
 /** Qualified tool names have a dot, which function names may not: `store.get_order` → `store__get_order`. */

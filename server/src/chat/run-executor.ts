@@ -72,7 +72,8 @@ export class RunExecutor {
     let state: ChatState | undefined;
     let ctx: ReturnType<RunExecutor['context']> | undefined;
     try {
-      const history = run.history ?? (await loadTranscriptEvents(deps, run.conversationId, run.id));
+      const history =
+        run.history ?? (await loadTranscriptEvents(deps, run.conversationId, run.id, deps.config.model.historyChars));
       state = await loadChatState(deps, {
         conversationId: run.conversationId,
         runId: run.id,
@@ -80,6 +81,7 @@ export class RunExecutor {
         customerId: run.customerId,
         session: run.session,
         drafts: run.drafts,
+        historyChars: deps.config.model.historyChars,
       });
       if (run.started) state.absorb(run.started);
       // One retry budget per run: every model call of this run, the planner's included, draws from it.

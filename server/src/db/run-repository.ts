@@ -1,5 +1,6 @@
 import type { BatonEvent, NewEvent } from '../domain/events.js';
 import { transientEventTypes } from '../domain/events.js';
+import { DEFAULT_HISTORY_CHARS, transcriptBytes } from '../domain/history-window.js';
 import { NotFoundError } from '../errors.js';
 import type { Database } from './client.js';
 import { EVENT_COLUMNS, rawToEvent, WRITTEN_EVENT_COLUMNS } from './event-store.js';
@@ -73,8 +74,15 @@ export class RunRepository {
   /** What event writes return: on PostgreSQL with the feed's `follows` (PGlite's feed needs none, see EventStore.serialCommits). */
   private readonly returning: string;
 
-  constructor(private readonly database: Pick<Database, 'query'> & Partial<Pick<Database, 'kind'>>) {
+  /** The transcript a claim reads: its newest events within this many stored bytes (see transcriptRead). */
+  private readonly transcriptBytes: number;
+
+  constructor(
+    private readonly database: Pick<Database, 'query'> & Partial<Pick<Database, 'kind'>>,
+    options: { historyChars?: number } = {},
+  ) {
     this.returning = database.kind === 'postgres' ? WRITTEN_EVENT_COLUMNS : EVENT_COLUMNS;
+    this.transcriptBytes = transcriptBytes(options.historyChars ?? DEFAULT_HISTORY_CHARS);
   }
 
   /**
@@ -124,7 +132,7 @@ export class RunRepository {
         returning ${this.returning})
       select to_jsonb(ins) as event, to_jsonb(run) as run, (select to_jsonb(started) from started) as started,
         conv.customer_id, ${SESSION_OF('conv.id')} as session,
-        case when run.status = 'RUNNING' then (${TRANSCRIPT_BEFORE}) end as history
+        case when run.status = 'RUNNING' then (${TRANSCRIPT_BEFORE(p.add(this.transcriptBytes, 'int'))}) end as history
       from ins, run, conv`,
       p.values,
     );
@@ -408,10 +416,20 @@ function sessionOf(value: unknown): SessionRow | null {
 
 /**
  * The transcript before this statement (its snapshot leaves out the message it stores), in
- * loadTranscriptEvents's order. Read in the claiming statement, it saves the run a round trip.
+ * loadTranscriptEvents's order and with its bound (`bytes`, a parameter). Read in the claiming statement,
+ * it saves the run a round trip.
  */
-const TRANSCRIPT_BEFORE = `select coalesce(jsonb_agg(to_jsonb(t) - 'run_created_at' order by t.run_created_at, t.seq), '[]'::jsonb)
+/**
+ * Per transcript event, the stored bytes of the events after it (newest first): a read keeps the events
+ * under its bound, and always the IDENTITY events (who the shopper is does not expire with the window).
+ */
+export const LATER_BYTES = `sum(pg_column_size(e.data)) over (order by coalesce(r.created_at, e.created_at) desc, e.seq desc
+        rows between unbounded preceding and 1 preceding) as later`;
+
+const TRANSCRIPT_BEFORE = (bytes: string) =>
+  `select coalesce(jsonb_agg(to_jsonb(t) - 'run_created_at' - 'later' order by t.run_created_at, t.seq), '[]'::jsonb)
   from (select e.id, e.conversation_id, e.seq, e.run_id, e.task_id, e.agent_name, e.type, e.data, e.created_at,
-      coalesce(r.created_at, e.created_at) as run_created_at
+      coalesce(r.created_at, e.created_at) as run_created_at, ${LATER_BYTES}
     from events e left join runs r on r.id = e.run_id
-    where e.conversation_id = conv.id and e.type in ('MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED', 'IDENTITY')) t`;
+    where e.conversation_id = conv.id and e.type in ('MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED', 'IDENTITY')) t
+  where t.type = 'IDENTITY' or coalesce(t.later, 0) < ${bytes}`;

@@ -18,7 +18,7 @@ export interface ProposedToolCall {
 export type AgentAssistDeps = Pick<
   Services,
   'database' | 'settings' | 'agents' | 'conversations' | 'customerSessions' | 'tools' | 'models' | 'events'
-> & { model: Pick<Config['model'], 'timeoutMs' | 'plannerModel'> };
+> & { model: Pick<Config['model'], 'timeoutMs' | 'plannerModel' | 'historyChars'> };
 
 /**
  * Agent assist: the planner and specialists answer the shopper's message as they would on a normal
@@ -36,8 +36,13 @@ export class AgentAssist {
   async suggest(conversationId: string, message: BatonEvent): Promise<BatonEvent> {
     const { deps } = this;
     const draftId = crypto.randomUUID();
-    const history = await loadTranscriptEvents(deps, conversationId);
-    const state = await loadChatState(deps, { conversationId, runId: draftId, history });
+    const history = await loadTranscriptEvents(deps, conversationId, undefined, deps.model.historyChars);
+    const state = await loadChatState(deps, {
+      conversationId,
+      runId: draftId,
+      history,
+      historyChars: deps.model.historyChars,
+    });
     const proposed: ProposedToolCall[] = [];
     const tools = proposeWrites(deps.tools, proposed);
     let catalog: Promise<ReadonlyMap<string, ToolDefinition>> | undefined;
