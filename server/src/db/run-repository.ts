@@ -74,7 +74,7 @@ export class RunRepository {
   /** What event writes return: on PostgreSQL with the feed's `follows` (PGlite's feed needs none, see EventStore.serialCommits). */
   private readonly returning: string;
 
-  /** The transcript a claim reads: its newest events within this many stored bytes (see transcriptRead). */
+  /** The transcript a claim reads: its newest events within this many stored bytes (transcriptBytes). */
   private readonly transcriptBytes: number;
 
   constructor(
