@@ -1,5 +1,5 @@
 import { rawToEvent } from '../db/event-store.js';
-import { LATER_BYTES } from '../db/run-repository.js';
+import { LATER_BYTES, WITHIN_WINDOW } from '../db/run-repository.js';
 import type { BatonEvent } from '../domain/events.js';
 import { DEFAULT_HISTORY_CHARS, transcriptBytes } from '../domain/history-window.js';
 import type { IdentityMethod } from '../domain/identity.js';
@@ -50,7 +50,7 @@ export async function loadTranscriptEvents(
       where e.conversation_id = $1::uuid and e.type in ('MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED', 'IDENTITY')
         and ($2::uuid is null or coalesce(r.created_at, e.created_at) <= (select created_at from runs where id = $2::uuid))
     ) t
-    where t.type = 'IDENTITY' or t.run_id = $2::uuid or coalesce(t.later, 0) < $3::int
+    where t.run_id = $2::uuid or ${WITHIN_WINDOW('$3::int')}
     order by t.run_created_at, t.seq`,
     [conversationId, upToRunId ?? null, transcriptBytes(historyChars)],
   );

@@ -415,21 +415,24 @@ function sessionOf(value: unknown): SessionRow | null {
 }
 
 /**
- * The transcript before this statement (its snapshot leaves out the message it stores), in
- * loadTranscriptEvents's order and with its bound (`bytes`, a parameter). Read in the claiming statement,
- * it saves the run a round trip.
- */
-/**
- * Per transcript event, the stored bytes of the events after it (newest first): a read keeps the events
- * under its bound, and always the IDENTITY events (who the shopper is does not expire with the window).
+ * Per transcript event, the stored bytes of the events after it (newest first), as `later`; a read keeps
+ * the rows WITHIN_WINDOW of its bound.
  */
 export const LATER_BYTES = `sum(pg_column_size(e.data)) over (order by coalesce(r.created_at, e.created_at) desc, e.seq desc
         rows between unbounded preceding and 1 preceding) as later`;
 
+/** The rows a bounded transcript read keeps: the newest within `bytes`, and every IDENTITY event (who the shopper is does not leave with the window). */
+export const WITHIN_WINDOW = (bytes: string) => `t.type = 'IDENTITY' or coalesce(t.later, 0) < ${bytes}`;
+
+/**
+ * The transcript before this statement (its snapshot leaves out the message it stores), in
+ * loadTranscriptEvents's order and with its bound (`bytes`, a parameter). Read in the claiming statement,
+ * it saves the run a round trip.
+ */
 const TRANSCRIPT_BEFORE = (bytes: string) =>
   `select coalesce(jsonb_agg(to_jsonb(t) - 'run_created_at' - 'later' order by t.run_created_at, t.seq), '[]'::jsonb)
   from (select e.id, e.conversation_id, e.seq, e.run_id, e.task_id, e.agent_name, e.type, e.data, e.created_at,
       coalesce(r.created_at, e.created_at) as run_created_at, ${LATER_BYTES}
     from events e left join runs r on r.id = e.run_id
     where e.conversation_id = conv.id and e.type in ('MESSAGE', 'TOOL_CALL', 'TASK_COMPLETED', 'IDENTITY')) t
-  where t.type = 'IDENTITY' or coalesce(t.later, 0) < ${bytes}`;
+  where ${WITHIN_WINDOW(bytes)}`;
