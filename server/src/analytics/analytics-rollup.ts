@@ -156,13 +156,23 @@ export class AnalyticsRollup {
     const { db } = this.deps.database;
     await analyticsQuery(db, START_SQL);
     let hours = 0;
+    let refusedAt: number | undefined;
     for (;;) {
       const [row] = await analyticsQuery(db, WATERMARK_SQL);
       const since = dateColumn(row!.folded_until);
+      // Refused and the watermark has not moved since: another replica's fold of this hour holds the row, and it
+      // goes on folding.
+      if (since.getTime() === refusedAt) break;
       const until = new Date(since.getTime() + 3_600_000);
       if (until > horizon) break;
-      // Nothing folded: another replica holds the watermark, or has just moved it, and goes on folding.
-      if ((await analyticsQuery(db, FOLD_SQL, [since.toISOString(), until.toISOString()])).length === 0) break;
+      if ((await analyticsQuery(db, FOLD_SQL, [since.toISOString(), until.toISOString()])).length === 0) {
+        // Refused, and the watermark may have moved meanwhile. Stopping here would leave the rest to the replica that
+        // moved it, but that one may have stopped as well: a fold that finds the row already moved (its snapshot older
+        // than the move) still locks the row until its statement ends, so the other replica's next fold is refused
+        // too. Read the watermark again and go on from there.
+        refusedAt = since.getTime();
+        continue;
+      }
       hours++;
     }
     if (hours) this.deps.logger.debug({ hours }, 'analytics: hours folded');

@@ -1,7 +1,10 @@
+import type { SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentStats, type Analytics, agentAnalytics } from '../../../server/src/analytics/agent-analytics.js';
 import { AnalyticsRollup } from '../../../server/src/analytics/analytics-rollup.js';
-import { type Database, openDatabase } from '../../../server/src/db/client.js';
+import { type Database, type Db, openDatabase } from '../../../server/src/db/client.js';
+import { dateColumn } from '../../../server/src/db/raw-rows.js';
 import type { ModelPrice } from '../../../server/src/domain/model-prices.js';
 import { createLogger } from '../../../server/src/logger.js';
 import { RetentionSweeper } from '../../../server/src/privacy/retention-sweeper.js';
@@ -104,6 +107,33 @@ describe('AnalyticsRollup: folded hours plus the live tail equal the event log',
       expect(await rolled(a, since, until), name).toEqual(await direct(since, until));
   });
 
+  it('goes on folding when another replica moved the watermark between its read and its fold', async () => {
+    // The interleaving behind a flaky CI run: B's fold takes the row while A is between reading the watermark and
+    // folding, so A's fold is refused. A must go on from the watermark B left, or the hours up to the horizon wait
+    // for the next schedule (B folded only what its own horizon allowed).
+    for (const table of ['analytics_hourly', 'analytics_daily', 'analytics_watermark'])
+      await db.database.query(`delete from ${table}`);
+    const b = new AnalyticsRollup({ database: second ?? db.database, logger }, { foldMs: 0, settleMs: 0 });
+    let byB = -1;
+    const a = new AnalyticsRollup(
+      {
+        database: {
+          db: afterWatermarkRead(db.database.db, async (foldedUntil) => {
+            if (byB < 0) byB = await b.foldUntil(new Date(foldedUntil.getTime() + HOUR));
+          }),
+        },
+        logger,
+      },
+      { foldMs: 0, settleMs: 0 },
+    );
+    const horizon = new Date(topOfHour - 3 * HOUR);
+    const byA = await a.foldUntil(horizon);
+    expect([byA, byB]).toEqual([54, 1]);
+    expect((await a.read(horizon, horizon)).foldedUntil).toEqual(horizon);
+    for (const [name, since, until] of windows)
+      expect(await rolled(a, since, until), name).toEqual(await direct(since, until));
+  });
+
   it('keeps rolled-up counts after erasure and purge; what was not folded yet goes with the events', async () => {
     const rollup = new AnalyticsRollup({ database: db.database, logger }, { foldMs: 0, settleMs: 0 });
     const [since, until] = [windows[0]![1], windows[0]![2]];
@@ -140,6 +170,43 @@ describe('AnalyticsRollup: folded hours plus the live tail equal the event log',
     expect(columns.map((c) => c.column_name).filter((c) => /(^|_)id$|customer|email|text/.test(c))).toEqual([]);
   });
 });
+
+const WATERMARK_READ = 'select folded_until from analytics_watermark where id = 1';
+const dialect = new PgDialect();
+
+/** `db`, calling `hook` with the watermark each time a transaction that read it has ended. */
+function afterWatermarkRead(db: Db, hook: (foldedUntil: Date) => Promise<void>): Db {
+  return new Proxy(db, {
+    get(target, key, receiver) {
+      if (key !== 'transaction') return Reflect.get(target, key, receiver);
+      return async (work: (tx: unknown) => Promise<unknown>) => {
+        let read: Date | undefined;
+        const result = await target.transaction((tx) =>
+          work(
+            new Proxy(tx, {
+              get(t, k, r) {
+                if (k !== 'execute') return Reflect.get(t, k, r);
+                return async (query: SQL) => {
+                  const res = await t.execute(query);
+                  if (dialect.sqlToQuery(query).sql === WATERMARK_READ) {
+                    const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as Record<
+                      string,
+                      unknown
+                    >[];
+                    read = dateColumn(rows[0]!.folded_until);
+                  }
+                  return res;
+                };
+              },
+            }),
+          ),
+        );
+        if (read) await hook(read);
+        return result;
+      };
+    },
+  });
+}
 
 const pick = (a: AgentStats) => ({
   runs: a.runs,
