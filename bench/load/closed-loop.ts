@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { auditEvents } from './event-audit.js';
@@ -35,7 +36,10 @@ export async function runClosedLoop(servers: LoadReplica[], o: ClosedLoopOptions
   const clientBefore = process.cpuUsage();
   const load = loadavg()[0]!;
   const waits = new PgWaitSampler(o.databaseUrl);
-  if (o.cpuProfileDir) await Promise.all(servers.map((s) => s.request({ kind: 'cpu-profile-start' })));
+  if (o.cpuProfileDir) {
+    mkdirSync(o.cpuProfileDir, { recursive: true });
+    await Promise.all(servers.map((s) => s.request({ kind: 'cpu-profile-start' })));
+  }
   const started = performance.now();
   await Promise.all(shoppers.map((s) => (s.id ? s.talk(o.turns, o.timeoutMs) : undefined)));
   const wallMs = performance.now() - started;

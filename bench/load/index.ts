@@ -19,7 +19,7 @@ import { runOpenLoop } from './open-loop.js';
  *     [--cpu-profile DIR]
  * Open loop: the conversations hold their subscriptions while messages arrive at a fixed rate.
  *   pnpm bench:load --open-loop [--conversations 2000] [--rate 100] [--duration 60] [--warmup 5]
- *     [--model-ms 500] [--replicas 1] [--bus memory|postgres|nats] [--heap-snapshot DIR]
+ *     [--model-ms 500] [--replicas 1] [--bus memory|postgres|nats] [--heap-snapshot DIR] [--cpu-profile DIR]
  *
  * Needs BENCH_DATABASE_URL or TEST_DATABASE_URL (a PostgreSQL server; a database is created and dropped).
  */
@@ -118,6 +118,7 @@ async function main(): Promise<number> {
         databaseUrl,
         describe,
         heapSnapshotDir: args['heap-snapshot'],
+        cpuProfileDir: args['cpu-profile'],
       });
     return await runClosedLoop(servers, {
       conversations,

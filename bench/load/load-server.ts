@@ -54,10 +54,13 @@ async function main() {
       return { toolCalls: [{ id: 'c1', name: 'store__get_order_details', arguments: '{"order_id":"#W1"}' }] };
     return { content: 'Your order #W1 was delivered.' };
   });
-  const app = await buildApp(config, { database, models: model, tools: standInTools().registry });
-  // The scripted model keeps every request; keep memory flat.
+  const tools = standInTools();
+  const app = await buildApp(config, { database, models: model, tools: tools.registry });
+  // The scripted model and the stand-in tools keep every request and call (for tests): keep memory flat, so that the
+  // replica's memory is Baton's own.
   const trim = setInterval(() => {
     model.requests.length = 0;
+    tools.calls.length = 0;
   }, 1_000);
   const { url: listening } = await app.start(0, '127.0.0.1');
   console.log(`READY ${listening}`);

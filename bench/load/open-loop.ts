@@ -25,6 +25,8 @@ export interface OpenLoopOptions {
   describe: string;
   /** Write each replica's heap snapshots here: before and after the subscriptions open, and after the run. */
   heapSnapshotDir?: string;
+  /** Write each replica's CPU profile of the measured window here, as `replica-N.cpuprofile`. */
+  cpuProfileDir?: string;
 }
 
 type Memory = { usage: NodeJS.MemoryUsage; rss: number };
@@ -77,6 +79,7 @@ export async function runOpenLoop(servers: LoadReplica[], o: OpenLoopOptions): P
   const started = performance.now();
   const measureFrom = started + o.warmupS * 1000;
   const end = measureFrom + o.durationS * 1000;
+  let profiling: Promise<unknown> | undefined;
   let cpuBefore = servers.map((s) => s.cpuSeconds());
   let clientBefore = process.cpuUsage();
   // The measured window starts on the clock, arrivals or not (an idle run measures the subscriptions' own cost).
@@ -85,6 +88,10 @@ export async function runOpenLoop(servers: LoadReplica[], o: OpenLoopOptions): P
       cpuBefore = servers.map((s) => s.cpuSeconds());
       clientBefore = process.cpuUsage();
       for (const s of open) s.measuring = true;
+      if (o.cpuProfileDir) {
+        mkdirSync(o.cpuProfileDir, { recursive: true });
+        profiling = Promise.all(servers.map((s) => s.request({ kind: 'cpu-profile-start' })));
+      }
     },
     Math.max(0, measureFrom - performance.now()),
   );
@@ -132,6 +139,11 @@ export async function runOpenLoop(servers: LoadReplica[], o: OpenLoopOptions): P
   const cpu = servers.map((s, i) => s.cpuSeconds() - cpuBefore[i]!);
   const clientCpu = process.cpuUsage(clientBefore);
   clearInterval(rssTimer);
+  if (profiling) {
+    await profiling;
+    for (const [i, s] of servers.entries())
+      await s.request({ kind: 'cpu-profile-stop', path: join(o.cpuProfileDir!, `replica-${i + 1}.cpuprofile`) });
+  }
   const waitSummary = await waits.stop();
   const calls = (await modelCalls(servers)) - callsBefore;
   // Let in-flight deliveries land before counting.
