@@ -4,6 +4,7 @@ import { writeHeapSnapshot } from 'node:v8';
 import { buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config.js';
 import { openDatabase } from '../../server/src/db/client.js';
+import { applyHeapGrowth } from '../../server/src/heap-growth.js';
 import type { ModelRequest } from '../../server/src/models/model-provider.js';
 import { ScriptedModel, toolResultsSoFar } from '../../test/fakes/scripted-model.js';
 import { standInTools } from '../../test/fakes/stand-in-tools.js';
@@ -30,7 +31,10 @@ async function main() {
     // The bus the benchmark picked (--bus); /readyz says which bus the app runs.
     EVENT_BUS: process.env.EVENT_BUS,
     NATS_DEPLOYMENT: process.env.NATS_DEPLOYMENT,
+    HEAP_GROWING_PERCENT: process.env.HEAP_GROWING_PERCENT,
   });
+  // As main.ts does.
+  applyHeapGrowth(config.heapGrowingPercent);
   let modelCalls = 0;
   const model = new ScriptedModel(async (req: ModelRequest) => {
     modelCalls++;

@@ -27,6 +27,7 @@ export const configSchema = z.object({
   SEED_DEMO_DATA: bool.default(true),
   STORE_DATA_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(50),
   MAX_MESSAGE_LENGTH: z.coerce.number().int().positive().default(8_000),
   MAX_INSTRUCTION_LENGTH: z.coerce.number().int().positive().default(20_000),
   MAX_REQUEST_BODY_BYTES: z.coerce.number().int().min(1_024).default(1_048_576),
@@ -114,6 +115,8 @@ export interface Config {
   /** The retail dataset the demo store is seeded from (default ../shared/data/tau-retail). */
   storeDataDir?: string;
   logLevel: string;
+  /** How far V8 lets the heap grow past what survived its last full collection, in percent; 0: V8 decides (applyHeapGrowth). */
+  heapGrowingPercent: number;
   limits: { maxMessageLength: number; maxInstructionLength: number; maxRequestBodyBytes: number };
   /** Schema introspection (on unless NODE_ENV=production). */
   introspection: boolean;
@@ -215,6 +218,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seedDemoData: c.SEED_DEMO_DATA,
     storeDataDir: c.STORE_DATA_DIR,
     logLevel: c.LOG_LEVEL,
+    heapGrowingPercent: c.HEAP_GROWING_PERCENT,
     limits: {
       maxMessageLength: c.MAX_MESSAGE_LENGTH,
       maxInstructionLength: c.MAX_INSTRUCTION_LENGTH,

@@ -1,11 +1,13 @@
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { isBatonError } from './errors.js';
+import { applyHeapGrowth } from './heap-growth.js';
 import { startOfflineModel } from './models/create-model-provider.js';
 
 /** Boots Baton: config → database (migrations, seed) → HTTP server. */
 async function main() {
   const config = loadConfig();
+  applyHeapGrowth(config.heapGrowingPercent);
   const app = await buildApp(config, {
     onAdminKeyCreated: (key) => {
       console.log('\n  Admin API key (shown once, store it now):');
