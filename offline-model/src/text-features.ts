@@ -173,13 +173,31 @@ export function createTextAnalyzer(vocabulary: Iterable<string>): (text: string)
         continue;
       }
       const w = words[i]!;
-      if (!STOP_WORDS.has(w) && w.length > 1 && !/\d/.test(w)) {
+      if (!STOP_WORDS.has(w) && w.length > 1 && !/\d/.test(w) && !isOccasion(words, i)) {
         tokens.push({ stem: canonical(w), surface: w, index: i, ...(changed(i, 1) && { corrected: true }) });
       }
       i++;
     }
     return { words, tokens };
   };
+}
+
+/** Words before "time(s)" that make it a count of occasions: "the third time", "every time", "three times". */
+const OCCASION_BEFORE = new Set(
+  `first second third fourth fifth sixth seventh eighth ninth tenth umpteenth nth last next this that every each
+  another two three four five six seven eight nine ten dozen several many few multiple numerous countless same
+  whole`.split(/\s+/),
+);
+
+/**
+ * Whether words[i] is "time" or "times" counting occasions ("the third time my refund failed", "I asked three times"),
+ * not a time of day or a duration ("what time do you open", "delivery time"). An occasion says how often something
+ * happened, which is no topic to route on.
+ */
+function isOccasion(words: readonly string[], i: number): boolean {
+  if (words[i] !== 'time' && words[i] !== 'times') return false;
+  const before = words[i - 1];
+  return before !== undefined && (OCCASION_BEFORE.has(before) || /^\d+(st|nd|rd|th)?$/.test(before));
 }
 
 /** Phrase synonyms as word lists, grouped by first word, longest first. */

@@ -175,6 +175,12 @@ describe('planFromBrief', () => {
     ]);
   });
 
+  it('reads "the third time" as how often, not as a question about time', () => {
+    const p = plan('This is the third time my refund failed');
+    expect(p.tasks.map((t) => [t.agent, t.statusMessage])).toEqual([['ReturnsAgent', 'Looking into your refund...']]);
+    expect(plan('Every time I try to pay, the card is declined').tasks[0]!.statusMessage).not.toContain('time');
+  });
+
   it('keeps a refund of a named item apart from a cancellation next to it', () => {
     expect(agents('refund me for the broken blender, and cancel my pending order #W7654321')).toEqual([
       'ReturnsAgent',

@@ -31,6 +31,21 @@ describe('createTextAnalyzer', () => {
   const analyze = createTextAnalyzer(['warranty']);
   const stems = (text: string) => analyze(text).tokens.map((t) => t.stem);
 
+  it('drops "time" where it counts occasions, and keeps it as a time of day or a duration', () => {
+    const time = stems('time')[0]!;
+    for (const occasion of [
+      'this is the third time my refund failed',
+      'every time I try to pay the card is declined',
+      'I asked three times already',
+      'I called 4 times',
+      'for the 2nd time the parcel is late',
+      'last time it took a week',
+    ])
+      expect(stems(occasion), occasion).not.toContain(time);
+    for (const question of ['how much time does shipping take', 'the delivery time to Canada', 'at what time'])
+      expect(stems(question), question).toContain(time);
+  });
+
   it('drops stop words, corrects misspellings and maps synonyms onto one word', () => {
     expect(stems('i want to cancle my oder')).toEqual([stem('cancel'), stem('order')]);
     expect(stems('I want my money back')).toEqual(stems('I want a refund'));
