@@ -76,10 +76,14 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
   if (has('newsletter', 'notify') || (has('promotion') && entities.emails.length > 0)) return 'newsletter';
   if (has('bulk', 'wholesale', 'business')) return 'bulk';
   if (has('complement', 'recommend', 'accessory', 'bundle', 'gift')) return 'recommend';
+  // Delivery and shipping words are about the shopper's own order when it is theirs ("my package", "our order") or on
+  // its way ("when will the parcel arrive"); otherwise they ask about the shop's delivery ("do you offer free delivery",
+  // "how long do orders take to ship"): a question for the knowledge base, not a lookup.
+  const ownOrder = orderish && word('my', 'our', 'mine', 'arrive', 'arrived', 'arrives', 'arriving', 'yet', 'still');
   if (
     entities.orderIds.length > 0 ||
     has('track', 'status') ||
-    (orderish && has('shipping', 'ship', 'delivery', 'time'))
+    (ownOrder && has('shipping', 'ship', 'delivery', 'time'))
   )
     return 'track';
   if (word('where') && has('order', 'package', 'stuff')) return 'track';

@@ -181,6 +181,19 @@ describe('planFromBrief', () => {
     expect(plan('Every time I try to pay, the card is declined').tasks[0]!.statusMessage).not.toContain('time');
   });
 
+  it("asks the knowledge base about the shop's delivery, and looks up the shopper's own order", () => {
+    const status = (message: string) => plan(message).tasks.map((t) => t.statusMessage);
+    const lookup = 'Checking on the status of your order...';
+    for (const question of [
+      'Do you offer free delivery?',
+      'How long do orders take to ship?',
+      'Do you deliver to Canada?',
+    ])
+      expect(status(question), question).not.toContain(lookup);
+    for (const mine of ['When will my delivery arrive?', "the parcel still hasn't arrived", 'has my order shipped yet'])
+      expect(status(mine), mine).toEqual([lookup]);
+  });
+
   it('keeps a refund of a named item apart from a cancellation next to it', () => {
     expect(agents('refund me for the broken blender, and cancel my pending order #W7654321')).toEqual([
       'ReturnsAgent',
