@@ -27,7 +27,7 @@ export const configSchema = z.object({
   SEED_DEMO_DATA: bool.default(true),
   STORE_DATA_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(50),
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(0),
   MAX_MESSAGE_LENGTH: z.coerce.number().int().positive().default(8_000),
   MAX_INSTRUCTION_LENGTH: z.coerce.number().int().positive().default(20_000),
   MAX_REQUEST_BODY_BYTES: z.coerce.number().int().min(1_024).default(1_048_576),

@@ -28,9 +28,9 @@ describe('applyHeapGrowth', () => {
     expect(applyHeapGrowth(50, ['--max-old-space-size=512', '--heap_growing_percent=30'])).toBe(30);
   });
 
-  it('defaults to 50 and refuses what is not a percent from 0 to 300, naming the setting', () => {
-    expect(loadConfig({}).heapGrowingPercent).toBe(50);
-    expect(loadConfig({ HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent).toBe(0);
+  it('defaults to 0 (V8 decides) and refuses what is not a percent from 0 to 300, naming the setting', () => {
+    expect(loadConfig({}).heapGrowingPercent).toBe(0);
+    expect(loadConfig({ HEAP_GROWING_PERCENT: '50' }).heapGrowingPercent).toBe(50);
     for (const bad of ['-1', '301', 'lots'])
       expect(() => loadConfig({ HEAP_GROWING_PERCENT: bad })).toThrow(
         expect.objectContaining({ constructor: ConfigError, message: expect.stringContaining('HEAP_GROWING_PERCENT') }),
