@@ -46,12 +46,22 @@ const CATCH_UP_PAGE = 500;
  * (a crash between an event's commit and its enqueue, an endpoint registered on another replica). The
  * scan starts at the endpoint's `scanned_until`, which advances while this process follows the bus; a
  * unique (endpoint, event) key makes every enqueue idempotent, so no global event order is assumed.
+ *
+ * The sender sends a conversation's oldest pending row first, so a row must never be written before an
+ * older one of its conversation. Every write (a batch from the bus, a catch-up) therefore runs one at a
+ * time in this process, and an endpoint takes bus events only once its catch-up has written what came
+ * before: batches on separate connections could commit out of order, and a catch-up that lagged the
+ * bus would let the sender send a newer event first.
  */
 export class WebhookOutbox {
   private endpoints: KnownEndpoint[] = [];
+  /** Endpoints whose catch-up has run: bus events are written for these only. */
   private readonly known = new Set<string>();
   private pending: BatonEvent[] = [];
-  private flushing?: Promise<void>;
+  private flushQueued = false;
+  private refreshQueued?: Promise<void>;
+  /** The tail of this process' writes, which run one after another. */
+  private writes: Promise<void> = Promise.resolve();
   private unsubscribe?: () => void;
   private timer?: NodeJS.Timeout;
 
@@ -73,7 +83,9 @@ export class WebhookOutbox {
     this.unsubscribe = this.bus.subscribe((e) => {
       if (e.id === null || !this.endpoints.length) return;
       this.pending.push(e);
-      this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
+      if (this.flushQueued) return;
+      this.flushQueued = true;
+      setImmediate(() => void this.serially(() => this.flush()));
     });
     await this.refresh();
     this.timer = setInterval(() => void this.refresh(), this.options.refreshMs).unref();
@@ -82,11 +94,30 @@ export class WebhookOutbox {
   async stop(): Promise<void> {
     this.unsubscribe?.();
     if (this.timer) clearInterval(this.timer);
-    await this.flushing;
+    if (this.flushQueued) await new Promise<void>((resolve) => setImmediate(resolve));
+    await this.writes;
   }
 
-  /** Reloads endpoints (another replica, or an admin, may have changed them); catches new ones up. */
-  async refresh(): Promise<void> {
+  /** Runs `write` after every write queued before it. */
+  private serially(write: () => Promise<void>): Promise<void> {
+    const done = this.writes.then(write);
+    this.writes = done.catch(() => {});
+    return done;
+  }
+
+  /**
+   * Reloads endpoints (another replica, or an admin, may have changed them); catches new ones up.
+   * Calls while one waits for its turn share it.
+   */
+  refresh(): Promise<void> {
+    this.refreshQueued ??= this.serially(() => {
+      this.refreshQueued = undefined;
+      return this.reload();
+    });
+    return this.refreshQueued;
+  }
+
+  private async reload(): Promise<void> {
     try {
       const rows = await this.database.db
         .select({
@@ -148,9 +179,12 @@ export class WebhookOutbox {
   private async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
-    this.flushing = undefined;
+    this.flushQueued = false;
     try {
-      await this.insert(batch, this.endpoints);
+      await this.insert(
+        batch,
+        this.endpoints.filter((e) => this.known.has(e.id)),
+      );
     } catch (err) {
       // The catch-up scan after a restart enqueues what this write lost.
       this.options.logger.error({ err }, 'webhook deliveries could not be enqueued');
