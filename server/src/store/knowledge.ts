@@ -2,6 +2,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '../db/client.js';
 import { ConflictError, issuesFromStandard, NotFoundError, ValidationError } from '../errors.js';
+import { knowledgeSynonyms } from './knowledge-synonyms.js';
 import { type KnowledgeArticleRow, knowledgeArticles } from './schema/index.js';
 import { rowsOf } from './sql-rows.js';
 
@@ -39,8 +40,8 @@ const MAX_QUERY_WORDS = 32;
 
 /**
  * Full-text search over the articles (title, then tags, then body), best first. Any word may
- * match (a shopper's question has many words an article won't contain); ts_rank_cd rewards
- * articles matching more of them, close together.
+ * match (a shopper's question has many words an article won't contain), and so may a word's
+ * synonyms (knowledge-synonyms.ts); ts_rank_cd rewards articles matching more of them, close together.
  */
 export async function searchKnowledge(db: DbOrTx, query: string, limit = 3): Promise<KnowledgeHit[]> {
   // A long message asks the database no more than its first MAX_QUERY_WORDS distinct words.
@@ -53,6 +54,9 @@ export async function searchKnowledge(db: DbOrTx, query: string, limit = 3): Pro
     ),
   ].slice(0, MAX_QUERY_WORDS);
   if (words.length === 0) return [];
+  for (const w of [...words])
+    for (const s of Object.hasOwn(knowledgeSynonyms, w) ? knowledgeSynonyms[w]! : [])
+      if (!words.includes(s)) words.push(s);
   const n = Math.min(Math.max(limit, 1), 20);
   const result = await db.execute<{
     id: string;
