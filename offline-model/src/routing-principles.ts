@@ -33,9 +33,15 @@ export function joinAmbiguousNeighbours(clauses: ScoredClause[]): void {
   const scoreFor = (c: ScoredClause, agent: string) => c.scores.find((s) => s.agent === agent)?.score ?? 0;
   // A question asks for itself unless its own words favour the neighbour's agent; a statement ("I ordered the
   // wrong colour chair") or a bare fragment ("... also bought what?") is context for its neighbour.
+  // A question's words favour the neighbour's agent only when no other card scores as high on them: "Do you offer
+  // free delivery?" scores the orders and the returns card alike, and next to a refund it is still a question of
+  // its own.
+  const favours = (c: ScoredClause, agent: string) =>
+    scoreFor(c, agent) > scoreFor(c, c.agent!) &&
+    c.scores.every((s) => s.agent === agent || s.score < scoreFor(c, agent));
   const ambiguousWith = (c: ScoredClause, agent: string) =>
     c.agent !== undefined &&
-    (!c.question || scoreFor(c, agent) > scoreFor(c, c.agent)) &&
+    (!c.question || favours(c, agent)) &&
     scoreFor(c, agent) > 0 &&
     c.agent !== agent &&
     scoreFor(c, agent) >= NEIGHBOUR_RATIO * scoreFor(c, c.agent);

@@ -194,6 +194,18 @@ describe('planFromBrief', () => {
       expect(status(mine), mine).toEqual([lookup]);
   });
 
+  it('keeps a policy question of its own apart from the refund before it', () => {
+    // Its words score the orders and the returns card alike: that is no lean to the refund's card.
+    for (const message of [
+      'This is the third time my refund failed. Do you offer free delivery?',
+      'My refund failed. How long do orders take to ship?',
+    ])
+      expect(
+        plan(message).tasks.map((t) => t.agent),
+        message,
+      ).toEqual(['ReturnsAgent', 'GeneralSupportAgent']);
+  });
+
   it('keeps a refund of a named item apart from a cancellation next to it', () => {
     expect(agents('refund me for the broken blender, and cancel my pending order #W7654321')).toEqual([
       'ReturnsAgent',
