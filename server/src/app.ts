@@ -54,6 +54,9 @@ import type { ManagedToolRegistry } from './tools/tool-registry.js';
 import { Webhooks } from './webhooks/webhooks.js';
 import { createWidgetHandler } from './widget-handler.js';
 
+/** Connections the kernel queues for accept (listen(2)'s backlog). */
+const LISTEN_BACKLOG = 4_096;
+
 export interface AppOptions {
   /** Use this database instead of opening one from config (tests). */
   database?: Database;
@@ -389,7 +392,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     async start(port = config.port, host = config.host) {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, host, () => resolve());
+        // Node's default backlog (511) overflows when many shoppers connect while the thread is busy: the kernel
+        // drops their SYNs and the clients retry after 1, 3, 7, 15, 31 s. The kernel caps it at net.core.somaxconn.
+        server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => resolve());
       });
       const actual = (server.address() as AddressInfo).port;
       return { url: `http://${host}:${actual}`, port: actual };
