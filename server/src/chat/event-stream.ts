@@ -154,6 +154,8 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
   const serial = store.serialCommits === true;
   const inbox = new Inbox();
   let woken = true;
+  /** Whether a live event woke the read (not the feed's start or its idle poll): only then is a miss looked at again. */
+  let wokenByEvent = false;
   const unsubscribe = bus.subscribe((event) => {
     if (event.seq === null) {
       if (options.includeTransient && matches(event, filter)) inbox.push(event);
@@ -188,7 +190,7 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
           if (!woken && at && follows(at, position)) {
             position = { tx: at.tx, id: at.id, before: position.before };
             if (matches(event, filter)) yield event;
-          } else woken = true;
+          } else woken = wokenByEvent = true;
           continue;
         }
         if (!at) woken = true;
@@ -204,8 +206,8 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
         }
       }
       if (woken || !live.length) {
-        const wasWoken = woken;
-        woken = false;
+        const wasWoken = wokenByEvent;
+        woken = wokenByEvent = false;
         const page = await store.feed(position, filter, PAGE);
         position = page.position;
         for (const event of page.events) yield event;
@@ -224,7 +226,7 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
           // Woken for an event the read did not reach: its transaction committed, but an older one was
           // still open, so it lies past the feed's horizon for a moment. Look again soon.
           await inbox.wait(2 ** retries++);
-          woken = true;
+          woken = wokenByEvent = true;
           continue;
         }
         retries = 0;
