@@ -8,18 +8,26 @@ const require = createRequire(import.meta.url);
  * tests of the server and its fault suite run a second time on that PostgreSQL server, in the same run:
  * those are the tests whose behaviour depends on the database. The studio, widget and client tests drive
  * the server through its API and the stand-in's tests use no database, so a second one adds nothing to them.
- * `vitest run --project postgres` runs only the PostgreSQL half.
+ * `vitest run --project postgres --project postgres-isolated` runs only the PostgreSQL half.
  */
 const postgresUrl = process.env.TEST_DATABASE_URL;
 
 /**
+ * Server tests that measure their own process (its event loop's utilisation, turn latency beside a
+ * flood): timers and warm code that earlier files leave in a shared process would be measured too.
+ */
+const measuresProcess = ['test/server/models/offline-thread.test.ts', 'test/server/security/fairness.test.ts'];
+
+/**
  * Files that need a process of their own: a DOM environment (its globals would make the `openai`
- * client of a later file think it runs in a browser) or `vi.mock` of a module (electron).
+ * client of a later file think it runs in a browser), `vi.mock` of a module (electron), or a
+ * measurement of the process.
  */
 const ownProcess = [
   'test/studio/renderer/use-conversation-events.test.ts',
   'test/studio/main/**/*.test.ts',
   'test/studio/preload/**/*.test.ts',
+  ...measuresProcess,
 ];
 
 export default defineConfig({
@@ -56,6 +64,16 @@ export default defineConfig({
               test: {
                 name: 'postgres',
                 include: ['test/server/**/*.test.ts', 'test/reliability/**/*.test.ts'],
+                exclude: measuresProcess,
+                env: { TEST_DATABASE_URL: postgresUrl },
+              },
+            },
+            {
+              extends: true as const,
+              test: {
+                name: 'postgres-isolated',
+                include: measuresProcess,
+                isolate: true,
                 env: { TEST_DATABASE_URL: postgresUrl },
               },
             },
