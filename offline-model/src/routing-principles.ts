@@ -37,7 +37,6 @@ export function joinAmbiguousNeighbours(clauses: ScoredClause[]): void {
   // free delivery?" scores the orders and the returns card alike, and next to a refund it is still a question of
   // its own.
   const favours = (c: ScoredClause, agent: string) =>
-    scoreFor(c, agent) > scoreFor(c, c.agent!) &&
     c.scores.every((s) => s.agent === agent || s.score < scoreFor(c, agent));
   const ambiguousWith = (c: ScoredClause, agent: string) =>
     c.agent !== undefined &&
