@@ -14,21 +14,24 @@ const postgresUrl = process.env.TEST_DATABASE_URL;
 
 /**
  * Server tests that measure their own process (its event loop's utilisation, turn latency beside a
- * flood): timers and warm code that earlier files leave in a shared process would be measured too.
+ * flood): timers and warm code that earlier files leave in a shared process would be measured too, and
+ * another file's servers on the same two cores would be measured with them. They run in a process of
+ * their own each, one at a time, after every other file (`measures` and `postgres-measures`).
  */
 const measuresProcess = ['test/server/models/offline-thread.test.ts', 'test/server/security/fairness.test.ts'];
 
 /**
  * Files that need a process of their own: a DOM environment (its globals would make the `openai`
- * client of a later file think it runs in a browser), `vi.mock` of a module (electron), or a
- * measurement of the process.
+ * client of a later file think it runs in a browser), or `vi.mock` of a module (electron).
  */
 const ownProcess = [
   'test/studio/renderer/use-conversation-events.test.ts',
   'test/studio/main/**/*.test.ts',
   'test/studio/preload/**/*.test.ts',
-  ...measuresProcess,
 ];
+
+/** Runs the measuring files after the rest (groups 1 and 2, one after the other), alone, each in a fresh process. */
+const measuring = (groupOrder: number) => ({ isolate: true, fileParallelism: false, sequence: { groupOrder } });
 
 export default defineConfig({
   resolve: {
@@ -51,11 +54,20 @@ export default defineConfig({
       // An empty TEST_DATABASE_URL reads as unset (test/helpers/test-database.ts): PGlite.
       {
         extends: true,
-        test: { name: 'pglite', include: ['test/**/*.test.ts'], exclude: ownProcess, env: { TEST_DATABASE_URL: '' } },
+        test: {
+          name: 'pglite',
+          include: ['test/**/*.test.ts'],
+          exclude: [...ownProcess, ...measuresProcess],
+          env: { TEST_DATABASE_URL: '' },
+        },
       },
       {
         extends: true,
         test: { name: 'isolated', include: ownProcess, isolate: true, env: { TEST_DATABASE_URL: '' } },
+      },
+      {
+        extends: true,
+        test: { name: 'measures', include: measuresProcess, ...measuring(1), env: { TEST_DATABASE_URL: '' } },
       },
       ...(postgresUrl
         ? [
@@ -71,9 +83,9 @@ export default defineConfig({
             {
               extends: true as const,
               test: {
-                name: 'postgres-isolated',
+                name: 'postgres-measures',
                 include: measuresProcess,
-                isolate: true,
+                ...measuring(2),
                 env: { TEST_DATABASE_URL: postgresUrl },
               },
             },

@@ -126,9 +126,13 @@ export class GiveWay {
       };
       const timer = setTimeout(go, this.maxWaitMs);
       const offs = this.pools.map((pool) =>
-        pool.onRelease(() => {
-          if (!this.othersServed(principal)) go();
-        }),
+        // Looked at once the releasing work has moved on: a release is often a handover (a stored
+        // message's run taking its slot in the same tick), not the end of the other principal's turn.
+        pool.onRelease(() =>
+          setImmediate(() => {
+            if (!this.othersServed(principal)) go();
+          }),
+        ),
       );
     });
   }

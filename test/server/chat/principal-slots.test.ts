@@ -104,6 +104,38 @@ describe('GiveWay', () => {
     await Promise.all(keyRuns);
   });
 
+  it('keeps holding across a handover: the shopper’s stored message starting its run in the same tick', async () => {
+    const runs = new PrincipalSlots(1);
+    const intake = new PrincipalSlots(1);
+    const giveWay = new GiveWay([runs, intake], 10_000);
+    const log: string[] = [];
+    const [k1, k2] = [gate(log, 'k1'), gate(log, 'k2')];
+    const keyRuns = [runs.run('key:flood', never, k1.fn), runs.run('key:flood', never, k2.fn)];
+    const storing = gate(log, 'storing');
+    const turn = gate(log, 'turn');
+    // As RunManager.submit does: once the message is stored (intake), its run takes a run slot.
+    const shopper = intake
+      .run('conversation:c1', never, storing.fn)
+      .then(() => runs.run('conversation:c1', never, turn.fn));
+    await tick();
+    let went = false;
+    void giveWay.wait('key:flood')!.then(() => {
+      went = true;
+    });
+    storing.release();
+    await tick();
+    await tick();
+    expect(log).toContain('turn');
+    expect(went).toBe(false);
+    turn.release();
+    await shopper;
+    await tick();
+    expect(went).toBe(true);
+    k1.release();
+    k2.release();
+    await Promise.all(keyRuns);
+  });
+
   it('does not hold a principal without a backlog, nor for others that have one', async () => {
     const runs = new PrincipalSlots(1);
     const giveWay = new GiveWay([runs], 10_000);

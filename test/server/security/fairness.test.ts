@@ -49,10 +49,10 @@ const percentile = (values: number[], p: number) =>
 
 /**
  * Availability: one integrator key floods long messages (8,000 characters of several shapes, within
- * every limit); a shopper in another conversation keeps a turn time (p99) within a few times its quiet
- * figure (target twice). Per-principal run slots keep the flood's runs from crowding the process,
- * and the offline stand-in's work per message is bounded and linear in the text, so no message holds
- * the event loop for long.
+ * every limit); a shopper in another conversation keeps a turn time (p99) within twice its quiet
+ * figure. Per-principal run slots keep the flood's runs from crowding the process, a key with a backlog
+ * gives way to others' turns at each step (GiveWay), and the offline stand-in's work per message is
+ * bounded and linear in the text, so no message holds the event loop for long.
  */
 describe('fairness under a flood of long messages', () => {
   let t: TestApp;
@@ -64,14 +64,20 @@ describe('fairness under a flood of long messages', () => {
   const floodTexts = Array.from({ length: 64 }, (_, i) => (i % 2 ? otherShape(i) : longMessage(i + 1)));
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { SEED_DEMO_DATA: 'true', AUTH_MODE: 'keys' } });
+    // The flood sends about 150 messages a second for seconds at a time: over the default 600 a minute a
+    // key may send. Refused messages would cost the server little, so the operator's limit is raised
+    // here, and the test measures what a flood the server accepts does to everyone else.
+    t = await createTestApp({
+      env: { SEED_DEMO_DATA: 'true', AUTH_MODE: 'keys', RATE_LIMIT_MESSAGES_PER_KEY: '3000' },
+    });
     floodKey = (await t.app.services.apiKeys.create('flood', 'integrator')).key;
-    // 206 turns in all: enough shoppers that none passes its conversation's message limit.
-    for (let i = 0; i < 14; i++) {
+    // 606 turns in all: enough shoppers that none passes its conversation's message limit (30 a minute).
+    for (let i = 0; i < 40; i++) {
       const started = await t.app.services.conversations.start({});
       shoppers.push({ id: started.conversation.id, token: started.token });
     }
-    for (let i = 0; i < 40; i++) {
+    // About 900 flood messages: 15 or so a conversation.
+    for (let i = 0; i < 60; i++) {
       const r = await t.gql<{ startConversation: { conversation: { id: string } } }>(
         'mutation { startConversation(input: {}) { conversation { id } } }',
         {},
@@ -161,14 +167,10 @@ describe('fairness under a flood of long messages', () => {
     return { done: all.then(() => ({ sent, refused })) };
   };
 
-  // Issue 14 asks for 2x; measured figures are in docs/security.md (Availability). In isolated runs it
-  // holds on PGlite (1.20x-1.83x) and most of the time on PostgreSQL (1.14x-2.57x), whose quiet p99 is
-  // lower; in CI, with another test file on the two cores, 1.78x and 2.60x. A p99 of 100 turns is the
-  // second-worst turn, so one stall of the machine moves it. This test guards against regressions at 4x:
-  // before per-principal slots and the bounded stand-in the same flood cost 14x, and before the stand-in
-  // moved off the server's thread and backlogs gave way, CI measured up to 6.64x. The printed ratio is
-  // the figure to read.
-  it('keeps another conversation’s turn p99 within 4x its quiet figure (target 2x, printed)', async () => {
+  // Issue 14 asks for 2x. Measured figures are in docs/security.md (Availability). The project runs this
+  // file after every other test file and alone (vitest.config.ts), so the two cores are not shared with
+  // another file's servers while it measures.
+  it('keeps another conversation’s turn p99 within 2x its quiet figure', async () => {
     await turns(6); // warm up
     // Quiet and flooded phases alternate, so both see the same machine (others' load comes and goes).
     const quiet: number[] = [];
@@ -176,10 +178,11 @@ describe('fairness under a flood of long messages', () => {
     let sent = 0;
     let refused = 0;
     const delay = monitorEventLoopDelay({ resolution: 1 });
-    // 100 turns each: a p99 over fewer turns would be the single slowest turn, which says more about the
-    // machine's other work at that moment than about the server.
-    for (let phase = 0; phase < 5; phase++) {
-      quiet.push(...(await turns(20)));
+    // 300 turns each: the p99 is then the third-slowest turn. Over 100 it was the second-slowest, which
+    // says more about the machine's other work at that moment than about the server (ratios of 1.2x to
+    // 2.3x in runs of the same code).
+    for (let phase = 0; phase < 10; phase++) {
+      quiet.push(...(await turns(30)));
       let stop!: () => void;
       const f = flood(
         new Promise<void>((r) => {
@@ -188,7 +191,7 @@ describe('fairness under a flood of long messages', () => {
       );
       await new Promise((r) => setTimeout(r, 200)); // the flood's first 40 messages are in
       delay.enable();
-      loaded.push(...(await turns(20)));
+      loaded.push(...(await turns(30)));
       delay.disable();
       stop();
       const counts = await f.done;
@@ -204,6 +207,6 @@ describe('fairness under a flood of long messages', () => {
     );
     expect(refused).toBe(0);
     expect(sent).toBeGreaterThan(200);
-    expect(loadedP99).toBeLessThanOrEqual(4 * quietP99);
+    expect(loadedP99).toBeLessThanOrEqual(2 * quietP99);
   }, 240_000);
 });
