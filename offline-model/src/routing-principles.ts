@@ -1,7 +1,7 @@
 import type { CardIndex, CardScore } from './card-scorer.js';
 import type { Entities } from './entity-extractor.js';
 import { isAccountCompromise } from './message-checks.js';
-import type { TaskIntent } from './task-intent.js';
+import { isThingInTransit, type TaskIntent } from './task-intent.js';
 import { stem } from './text-features.js';
 
 /**
@@ -59,6 +59,7 @@ const OWNER_WORDS = {
   knowledge: ['policy', 'faq', 'question', 'knowledge', 'information'],
   search: ['search', 'find', 'available', 'stock', 'catalogue'],
   human: ['human', 'person', 'talk', 'complaint', 'escalation'],
+  track: ['track', 'tracking', 'status'],
 } as const;
 
 /** The card that most clearly owns a kind of work, by the owner words on it; undefined when none has any. */
@@ -91,23 +92,30 @@ const ADD_ON =
  * - someone else acting on the shopper's account is a security matter for a person;
  * - a question about how things work (a policy, a time limit), with nothing of the shopper's to act on,
  *   is answered from the knowledge base, not by the card that would do the thing;
- * - "recommend X" with nothing bought to add it to is a product search.
+ * - "recommend X" with nothing bought to add it to is a product search;
+ * - where a thing of the shopper's is ("has it shipped yet?") is not a question for the knowledge base: the card
+ *   that tracks orders answers it.
  */
 export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], message: string): void {
   const human = ownerOf(index, 'human');
   const knowledge = ownerOf(index, 'knowledge');
   const search = ownerOf(index, 'search');
+  const tracker = ownerOf(index, 'track');
   const compromised = isAccountCompromise(message);
   for (const c of clauses) {
     if (!c.agent) {
       if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
+      else if (tracker && !c.smallTalk && isThingInTransit(c.words)) c.agent = tracker;
       continue;
     }
     const e = c.entities;
+    const inTransit = isThingInTransit(c.words);
     const ownThing =
+      inTransit ||
       e.orderIds.length + e.itemIds.length + e.productIds.length > 0 ||
       REFERS_TO_THING.test(c.text.replace(GENERIC_OBJECT, ' ').replace(NO_REFERENT, ' '));
     if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
+    else if (tracker && c.agent === knowledge && inTransit) c.agent = tracker;
     else if (
       knowledge &&
       (c.question || /\bpolic/i.test(c.text)) &&

@@ -51,6 +51,18 @@ const KNOWLEDGE_TOPICS = new Set(
 );
 
 /**
+ * Where one thing of the shopper's is on its way ("has it shipped yet?", "did my parcel arrive", "is it on its way",
+ * "where's my stuff"): a state of that thing, not how shipping works in general ("does it ship to Canada?").
+ */
+const THING_IN_TRANSIT =
+  /\b(?:has|have|had|did|is|are|was|were)\s+(?:it|they|(?:my|our|the)\s+\w+)\s+(?:already\s+|even\s+|actually\s+|finally\s+)?(?:been\s+)?(?:ship(?:ped)?|sent(?:\s+out)?|dispatched|arrived?|delivered|left|gone out|out for delivery|on (?:its|their|the) way)\b|\bwhere(?:'s|\s+is|\s+are|\s+s)?\s+(?:it|they|my\s+\w+)\b/i;
+
+/** Whether the words ask where one thing of the shopper's is (THING_IN_TRANSIT). */
+export function isThingInTransit(words: readonly string[]): boolean {
+  return THING_IN_TRANSIT.test(words.join(' '));
+}
+
+/**
  * Classifies text by its words and entities. Order matters: a request to talk to a person wins
  * over everything, a change to an order over a question about one.
  */
@@ -83,7 +95,8 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
   if (
     entities.orderIds.length > 0 ||
     has('track', 'status') ||
-    (ownOrder && has('shipping', 'ship', 'delivery', 'time'))
+    (ownOrder && has('shipping', 'ship', 'delivery', 'time')) ||
+    isThingInTransit(features.words)
   )
     return 'track';
   if (word('where') && has('order', 'package', 'stuff')) return 'track';

@@ -194,6 +194,29 @@ describe('planFromBrief', () => {
       expect(status(mine), mine).toEqual([lookup]);
   });
 
+  it('asks the card that tracks orders where a thing of the shopper’s is, even when "it" is all it is called', () => {
+    for (const mine of [
+      'Has it shipped yet?',
+      'is it on its way',
+      'Have they sent it out yet?',
+      "Where's my stuff?",
+      'Did my parcel arrive?',
+      'is the parcel on the way',
+    ])
+      expect(agents(mine), mine).toEqual(['OrderManagementAgent']);
+    // How shipping works, and a return's own progress, stay where they were.
+    for (const question of ['Does it ship to Canada?', 'Do you ship internationally?', 'How long does delivery take?'])
+      expect(agents(question), question).toEqual(['GeneralSupportAgent']);
+    expect(agents('Has my return arrived at your warehouse?')).toEqual(['ReturnsAgent']);
+    // By what a card says it does, not its name.
+    const renamed = cards.map((c) =>
+      c.name === 'OrderManagementAgent'
+        ? { ...c, name: 'ParcelDeskAgent', skills: ['shipment tracking', 'order status'] }
+        : c,
+    );
+    expect(agents('Has it shipped yet?', { cards: renamed })).toEqual(['ParcelDeskAgent']);
+  });
+
   it('keeps a policy question of its own apart from the refund before it', () => {
     // Its words score the orders and the returns card alike: that is no lean to the refund's card.
     for (const message of [
