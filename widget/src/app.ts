@@ -17,7 +17,7 @@ const panelHtml = `<style>${panelCss}</style>
   <div class="log" role="log" aria-live="polite" aria-labelledby="title" tabindex="0"><p class="notice greeting"></p><div class="items"></div></div>
   <div class="typing" role="status" aria-live="polite"></div>
   <div class="quick" role="group" aria-label="Quick replies"></div>
-  <form><label class="sr" for="input">Message</label><textarea id="input" rows="1" placeholder="Type your message…"></textarea><button type="submit">Send</button></form>
+  <form class="composer"><label class="sr" for="input">Message</label><textarea id="input" rows="1" placeholder="Type your message…"></textarea><button type="submit">Send</button></form>
 </section>`;
 
 /**
@@ -43,9 +43,9 @@ export function mount(
   const list = $<HTMLElement>('.items');
   const typing = $<HTMLElement>('.typing');
   const quick = $<HTMLElement>('.quick');
-  const form = $<HTMLFormElement>('form');
-  const input = $<HTMLTextAreaElement>('textarea');
-  const send = $<HTMLButtonElement>('form button');
+  const form = $<HTMLFormElement>('form.composer');
+  const input = $<HTMLTextAreaElement>('#input');
+  const send = $<HTMLButtonElement>('.composer button');
   panel.id = 'baton-panel';
   launcher.setAttribute('aria-controls', 'baton-panel');
 
@@ -74,14 +74,14 @@ export function mount(
 
   const render = () => {
     const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
-    renderItems(list, view.items, drawn);
+    renderItems(list, view.items, drawn, { send: (text) => void submit(text, false) });
     typing.textContent = view.activeRuns.length ? `${brand.name} is typing…` : '';
     quick.replaceChildren(
       ...view.quickReplies.map((text) => {
         const b = document.createElement('button');
         b.type = 'button';
         b.textContent = text;
-        b.addEventListener('click', () => void submit(text));
+        b.addEventListener('click', () => void submit(text, false));
         return b;
       }),
     );
@@ -123,14 +123,15 @@ export function mount(
     return connecting;
   };
 
-  const submit = async (text: string) => {
+  /** Sends a message: the composer's (`fromComposer`, cleared once sent), a quick reply's or a form's. */
+  const submit = async (text: string, fromComposer = true) => {
     const trimmed = text.trim();
     if (!trimmed) return;
     send.disabled = true;
     try {
       const c = await ensure();
       await c.send(trimmed);
-      input.value = '';
+      if (fromComposer) input.value = '';
     } catch (err) {
       conn.textContent = err instanceof Error ? err.message : 'Could not send';
     } finally {

@@ -16,6 +16,16 @@ export interface OrderSummary {
   tracking: string[];
 }
 
+/** One field of a form an agent asks the shopper to fill in (the store's request_user_info). */
+export interface FormFieldView {
+  name: string;
+  label: string;
+  type: 'text' | 'email' | 'tel' | 'textarea' | 'address';
+  required: boolean;
+  autocomplete?: string;
+  placeholder?: string;
+}
+
 /** What the panel shows, in order. `id` is stable across updates so the DOM can be patched. */
 export type ChatItem =
   | { kind: 'user'; id: string; text: string }
@@ -23,7 +33,18 @@ export type ChatItem =
   | { kind: 'status'; id: string; runId: string; text: string; done: boolean }
   | { kind: 'notice'; id: string; text: string }
   | { kind: 'products'; id: string; runId: string; title: string; products: ProductLine[] }
-  | { kind: 'order'; id: string; runId: string; order: OrderSummary };
+  | { kind: 'order'; id: string; runId: string; order: OrderSummary }
+  /** A form to fill in; `answered` once the shopper wrote again (through it or not). */
+  | {
+      kind: 'form';
+      id: string;
+      runId: string;
+      title: string;
+      description: string;
+      fields: FormFieldView[];
+      submitLabel: string;
+      answered: boolean;
+    };
 
 export interface ChatView {
   items: readonly ChatItem[];
@@ -84,7 +105,10 @@ export function reduceView(view: ChatView, event: AnyEvent): ChatView {
     }
     case 'MESSAGE': {
       const { role, text, final } = event.data;
-      if (role === 'user') return { ...upsert(view, { kind: 'user', id: `user:${event.id}`, text }), quickReplies: [] };
+      if (role === 'user') {
+        const items = view.items.map((i) => (i.kind === 'form' && !i.answered ? { ...i, answered: true } : i));
+        return { ...upsert({ ...view, items }, { kind: 'user', id: `user:${event.id}`, text }), quickReplies: [] };
+      }
       if (final) {
         const items = view.items.filter((i) => !(i.kind === 'assistant' && i.runId === runId && !i.final));
         const next = upsert(
@@ -147,7 +171,28 @@ const optionText = (options: unknown) =>
         .join(' · ')
     : '';
 
-/** A card for the tool results a shopper cares about: products found, and an order's status. */
+const FIELD_TYPES: ReadonlySet<string> = new Set(['text', 'email', 'tel', 'textarea', 'address']);
+
+/** The fields of a form tool's output that the widget can draw; none when it is not a form. */
+function formFields(o: Record<string, unknown>): FormFieldView[] {
+  if (o.type !== 'form' || !Array.isArray(o.fields)) return [];
+  return o.fields.flatMap((f: Record<string, unknown>) =>
+    f && typeof f.name === 'string' && typeof f.label === 'string'
+      ? [
+          {
+            name: f.name,
+            label: f.label,
+            type: FIELD_TYPES.has(str(f.type)) ? (f.type as FormFieldView['type']) : 'text',
+            required: f.required === true,
+            ...(typeof f.autocomplete === 'string' && { autocomplete: f.autocomplete }),
+            ...(typeof f.placeholder === 'string' && { placeholder: f.placeholder }),
+          },
+        ]
+      : [],
+  );
+}
+
+/** A card for the tool results a shopper cares about: products found, an order's status, a form to fill in. */
 function cardFor(tool: string, output: unknown, runId: string, id: string): ChatItem | null {
   if (!output || typeof output !== 'object') return null;
   const o = output as Record<string, unknown>;
@@ -169,6 +214,18 @@ function cardFor(tool: string, output: unknown, runId: string, id: string): Chat
       products,
     };
   }
+  const fields = formFields(o);
+  if (fields.length)
+    return {
+      kind: 'form',
+      id: `card:${id}`,
+      runId,
+      title: str(o.title) || 'Your details',
+      description: str(o.description),
+      fields,
+      submitLabel: str(o.submit_label) || 'Send',
+      answered: false,
+    };
   if (tool.endsWith('.get_order_details') && typeof o.order_id === 'string') {
     const items = (Array.isArray(o.items) ? o.items : []).map((i: Record<string, unknown>) => ({
       name: str(i.name),

@@ -1,5 +1,12 @@
 import type { ChatItem, OrderSummary, ProductLine } from './chat-view.js';
 
+/** What a drawn item can do: a form sends what was filled in as the shopper's next message. */
+export interface ItemActions {
+  send(text: string): void;
+}
+
+type FormItem = Extract<ChatItem, { kind: 'form' }>;
+
 const money = (n: number | null) => (n === null ? '' : `$${n.toFixed(2)}`);
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
@@ -41,8 +48,47 @@ function orderCard(order: OrderSummary): HTMLElement {
   return card;
 }
 
+/**
+ * A form an agent asked for: its values are sent as the shopper's next message, in the fields' order and
+ * separated by commas, as a shopper would type them ("jane@example.com, +1 555 0100"); the agent asked for
+ * those fields by name. Answered, it stays on screen, disabled.
+ */
+function formCard(item: FormItem, actions: ItemActions): HTMLElement {
+  const form = el('form', 'card form');
+  form.setAttribute('aria-label', item.title);
+  form.append(el('h3', '', item.title));
+  if (item.description) form.append(el('p', 'opts', item.description));
+  const inputs = item.fields.map((f, i) => {
+    const id = `${item.id}:${i}`;
+    const label = el('label', '', f.label);
+    label.htmlFor = id;
+    const input = f.type === 'textarea' || f.type === 'address' ? el('textarea', '') : el('input', '');
+    if (input instanceof HTMLInputElement) input.type = f.type;
+    input.id = id;
+    input.name = f.name;
+    input.required = f.required;
+    input.disabled = item.answered;
+    if (f.autocomplete) input.autocomplete = f.autocomplete as AutoFill;
+    if (f.placeholder) input.placeholder = f.placeholder;
+    form.append(label, input);
+    return { field: f, input };
+  });
+  const submit = el('button', '', item.answered ? 'Sent' : item.submitLabel);
+  submit.type = 'submit';
+  submit.disabled = item.answered;
+  form.append(submit);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const values = inputs.map(({ input }) => input.value.trim()).filter(Boolean);
+    if (!values.length) return;
+    submit.disabled = true;
+    actions.send(values.join(', '));
+  });
+  return form;
+}
+
 /** A fresh node for an item. */
-function create(item: ChatItem): HTMLElement {
+function create(item: ChatItem, actions: ItemActions): HTMLElement {
   switch (item.kind) {
     case 'user':
       return el('div', 'msg user', item.text);
@@ -56,6 +102,8 @@ function create(item: ChatItem): HTMLElement {
       return productCard(item.title, item.products);
     case 'order':
       return orderCard(item.order);
+    case 'form':
+      return formCard(item, actions);
   }
 }
 
@@ -64,6 +112,7 @@ export function renderItems(
   list: HTMLElement,
   items: readonly ChatItem[],
   drawn: Map<string, { item: ChatItem; node: HTMLElement }>,
+  actions: ItemActions,
 ) {
   const keep = new Set(items.map((i) => i.id));
   for (const [id, entry] of drawn)
@@ -74,8 +123,11 @@ export function renderItems(
   let previous: HTMLElement | null = null;
   for (const item of items) {
     let entry = drawn.get(item.id);
-    if (!entry || (entry.item !== item && (item.kind === 'products' || item.kind === 'order'))) {
-      const node = create(item);
+    if (
+      !entry ||
+      (entry.item !== item && (item.kind === 'products' || item.kind === 'order' || item.kind === 'form'))
+    ) {
+      const node = create(item, actions);
       entry?.node.replaceWith(node);
       entry = { item, node };
       drawn.set(item.id, entry);

@@ -69,4 +69,41 @@ describe.skipIf(!hasChromium)('<baton-chat>: a colleague takes the conversation 
     expect(back).toBeGreaterThan(dana);
     await context.close();
   });
+
+  it('shows the form the transfer asks for, sends what the shopper fills in, and the conversation waits at the desk', async () => {
+    const { context, page } = await h.openDemo();
+    await page.goto(`${h.url}/demo`);
+    await chat(page)
+      .getByRole('button', { name: /Open chat/ })
+      .click();
+    await chat(page).getByRole('dialog').waitFor();
+    await ask(page, 'I was charged twice for my order, I want to talk to a person');
+    const form = chat(page).locator('form.form');
+    await form.waitFor();
+    const email = form.getByLabel('Email address');
+    expect(await email.getAttribute('type')).toBe('email');
+    expect(await email.getAttribute('autocomplete')).toBe('email');
+    await email.fill('james.li4495@example.com');
+    await form.getByLabel('Phone number').fill('+1 555 0100');
+    await form.getByRole('button').click();
+    // Sent as the shopper's message, as one would type it; the form stays, answered.
+    await expect
+      .poll(() => chat(page).locator('.msg.user').allTextContents())
+      .toEqual([
+        'I was charged twice for my order, I want to talk to a person',
+        'james.li4495@example.com, +1 555 0100',
+      ]);
+    await expect.poll(() => form.getByRole('button').textContent()).toBe('Sent');
+    expect(await email.isDisabled()).toBe(true);
+    await chat(page)
+      .getByText(/passed your request to a colleague/)
+      .waitFor();
+    const queue = await h.t.gql<{ deskQueue: { state: string; ticket: { id: string } | null }[] }>(
+      '{ deskQueue(states: [WAITING_FOR_HUMAN]) { state ticket { id } } }',
+    );
+    expect(queue.errors).toBeUndefined();
+    expect(queue.data!.deskQueue.length).toBe(1);
+    expect(queue.data!.deskQueue[0]!.ticket).not.toBeNull();
+    await context.close();
+  });
 });
