@@ -248,13 +248,16 @@ function buildTask(index: CardIndex, cards: CardSummary[], spec: TaskSpec): Offl
   };
 }
 
+const QUESTION_STEM = stem('question');
+
 /** The clause word that best explains the routing: a word of the card's name first, then the most specific. */
 function topicWord(index: CardIndex, agent: string, features: ReturnType<CardIndex['analyze']>): string | undefined {
   const profile = index.profiles.find((p) => p.name === agent);
   if (!profile) return undefined;
   const names = nameWords(agent).map(stem);
   const candidates = features.tokens
-    .filter((t) => profile.terms.has(t.stem) && !t.surface.includes(' '))
+    // "question" itself would read "the customer's question question".
+    .filter((t) => profile.terms.has(t.stem) && !t.surface.includes(' ') && t.stem !== QUESTION_STEM)
     .map((t) => ({ t, rank: names.includes(t.stem) ? 10 - names.indexOf(t.stem) : (index.idf.get(t.stem) ?? 0) }));
   candidates.sort((a, b) => b.rank - a.rank || a.t.index - b.t.index);
   return candidates[0]?.t.surface;

@@ -261,6 +261,14 @@ describe('planFromBrief', () => {
     expect(plan("what's 20 percent of 45")).toEqual({ refuse: true, tasks: [] });
   });
 
+  it('names a question by its subject, not by the word "question"', () => {
+    for (const message of ['Question: do you ship to Canada?', 'Quick question - what are your opening hours?']) {
+      const [task] = plan(message).tasks;
+      expect(task!.instruction, message).not.toMatch(/question question/i);
+      expect(task!.statusMessage, message).not.toMatch(/question question/i);
+    }
+  });
+
   it('is deterministic', () => {
     const message = 'Cancel order #W5918442 and sign me up for the newsletter';
     expect(plan(message)).toEqual(plan(message));
