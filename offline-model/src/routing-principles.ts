@@ -38,8 +38,11 @@ export function joinAmbiguousNeighbours(clauses: ScoredClause[]): void {
   // its own.
   const favours = (c: ScoredClause, agent: string) =>
     c.scores.every((s) => s.agent === agent || s.score < scoreFor(c, agent));
+  // A request for an order action ("I'd like to exchange my sneakers") is a task of its own, not context.
+  const asksForAction = (c: ScoredClause) => !!c.intent && ORDER_ACTIONS.has(c.intent) && REQUEST_WORDS.test(c.text);
   const ambiguousWith = (c: ScoredClause, agent: string) =>
     c.agent !== undefined &&
+    !asksForAction(c) &&
     (!c.question || favours(c, agent)) &&
     scoreFor(c, agent) > 0 &&
     c.agent !== agent &&

@@ -269,6 +269,17 @@ describe('planFromBrief', () => {
     }
   });
 
+  it('keeps a request for an order action as a task of its own beside a product question', () => {
+    expect(agents("I'd like to exchange my sneakers. Do you have them in size 10?")).toEqual([
+      'ReturnsAgent',
+      'ProductExpertAgent',
+    ]);
+    // A statement that only sets the scene still joins its clear-cut neighbour.
+    expect(agents('I ordered the wrong colour chair, can I change it before it ships?')).toEqual([
+      'OrderManagementAgent',
+    ]);
+  });
+
   it('is deterministic', () => {
     const message = 'Cancel order #W5918442 and sign me up for the newsletter';
     expect(plan(message)).toEqual(plan(message));
