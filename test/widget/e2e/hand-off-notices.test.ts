@@ -1,6 +1,9 @@
+import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, type StorefrontHarness, startStorefront } from './storefront-harness.js';
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /**
  * What a shopper sees of the hand-off in <baton-chat>: the colleague joining, their replies, and the
@@ -80,6 +83,16 @@ describe.skipIf(!hasChromium)('<baton-chat>: a colleague takes the conversation 
     await ask(page, 'I was charged twice for my order, I want to talk to a person');
     const form = chat(page).locator('form.form');
     await form.waitFor();
+    await h.screenshot(page, 'widget-form');
+    // Labelled fields a screen reader and autofill understand: no serious accessibility violation with it open.
+    await page.addScriptTag({ path: axePath });
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(c: unknown): Promise<{ violations: unknown[] }> } }).axe;
+      return ((await axe.run(document)).violations as { id: string; impact: string }[]).map(
+        (v) => `${v.impact} ${v.id}`,
+      );
+    });
+    expect(violations.filter((v) => /^(serious|critical) /.test(v))).toEqual([]);
     const email = form.getByLabel('Email address');
     expect(await email.getAttribute('type')).toBe('email');
     expect(await email.getAttribute('autocomplete')).toBe('email');
