@@ -74,7 +74,7 @@ export function mount(
 
   const render = () => {
     const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
-    renderItems(list, view.items, drawn, { send: (text) => void submit(text, false) });
+    renderItems(list, view.items, drawn, { send: (text) => submit(text, false) });
     typing.textContent = view.activeRuns.length ? `${brand.name} is typing…` : '';
     quick.replaceChildren(
       ...view.quickReplies.map((text) => {
@@ -123,17 +123,22 @@ export function mount(
     return connecting;
   };
 
-  /** Sends a message: the composer's (`fromComposer`, cleared once sent), a quick reply's or a form's. */
-  const submit = async (text: string, fromComposer = true) => {
+  /**
+   * Sends a message: the composer's (`fromComposer`, cleared once sent), a quick reply's or a form's. Resolves
+   * whether it was sent; a failure is shown in the header.
+   */
+  const submit = async (text: string, fromComposer = true): Promise<boolean> => {
     const trimmed = text.trim();
-    if (!trimmed) return;
+    if (!trimmed) return false;
     send.disabled = true;
     try {
       const c = await ensure();
       await c.send(trimmed);
       if (fromComposer) input.value = '';
+      return true;
     } catch (err) {
       conn.textContent = err instanceof Error ? err.message : 'Could not send';
+      return false;
     } finally {
       send.disabled = false;
       input.focus();

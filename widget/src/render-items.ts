@@ -2,7 +2,8 @@ import type { ChatItem, OrderSummary, ProductLine } from './chat-view.js';
 
 /** What a drawn item can do: a form sends what was filled in as the shopper's next message. */
 export interface ItemActions {
-  send(text: string): void;
+  /** Resolves true once sent; false when it could not be (the form can be sent again). */
+  send(text: string): Promise<boolean>;
 }
 
 type FormItem = Extract<ChatItem, { kind: 'form' }>;
@@ -82,7 +83,9 @@ function formCard(item: FormItem, actions: ItemActions): HTMLElement {
     const values = inputs.map(({ input }) => input.value.trim()).filter(Boolean);
     if (!values.length) return;
     submit.disabled = true;
-    actions.send(values.join(', '));
+    void actions.send(values.join(', ')).then((sent) => {
+      if (!sent) submit.disabled = false;
+    });
   });
   return form;
 }
