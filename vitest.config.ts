@@ -8,7 +8,7 @@ const require = createRequire(import.meta.url);
  * tests of the server and its fault suite run a second time on that PostgreSQL server, in the same run:
  * those are the tests whose behaviour depends on the database. The studio, widget and client tests drive
  * the server through its API and the stand-in's tests use no database, so a second one adds nothing to them.
- * `vitest run --project postgres --project postgres-isolated` runs only the PostgreSQL half.
+ * `vitest run --project postgres --project postgres-measures` runs only the PostgreSQL half.
  */
 const postgresUrl = process.env.TEST_DATABASE_URL;
 
