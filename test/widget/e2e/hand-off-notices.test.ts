@@ -1,9 +1,13 @@
-import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, type StorefrontHarness, startStorefront } from './storefront-harness.js';
-
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+import {
+  ask,
+  axeViolations,
+  chat,
+  hasChromium,
+  openChat,
+  type StorefrontHarness,
+  startStorefront,
+} from './storefront-harness.js';
 
 /**
  * What a shopper sees of the hand-off in <baton-chat>: the colleague joining, their replies, and the
@@ -18,21 +22,13 @@ describe.skipIf(!hasChromium)('<baton-chat>: a colleague takes the conversation 
     await h?.close();
   });
 
-  const chat = (page: Page) => page.locator('baton-chat');
-  const ask = async (page: Page, text: string) => {
-    await chat(page).getByRole('textbox', { name: 'Message' }).fill(text);
-    await chat(page).getByRole('textbox', { name: 'Message' }).press('Enter');
-  };
   const as = (mutation: string, id: string, extra = '') =>
     h.t.gql(`mutation($id: ID!) { ${mutation}(conversationId: $id, as: "Dana"${extra}) { __typename } }`, { id });
 
   it('shows the colleague join, their message, and the hand-back, in order', async () => {
     const { context, page } = await h.openDemo();
     await page.goto(`${h.url}/demo`);
-    await chat(page)
-      .getByRole('button', { name: /Open chat/ })
-      .click();
-    await chat(page).getByRole('dialog').waitFor();
+    await openChat(page);
     await ask(page, 'Hello there');
     await chat(page).locator('.msg.assistant').first().waitFor();
 
@@ -76,23 +72,14 @@ describe.skipIf(!hasChromium)('<baton-chat>: a colleague takes the conversation 
   it('shows the form the transfer asks for, sends what the shopper fills in, and the conversation waits at the desk', async () => {
     const { context, page } = await h.openDemo();
     await page.goto(`${h.url}/demo`);
-    await chat(page)
-      .getByRole('button', { name: /Open chat/ })
-      .click();
-    await chat(page).getByRole('dialog').waitFor();
+    await openChat(page);
     await ask(page, 'I was charged twice for my order, I want to talk to a person');
     const form = chat(page).locator('form.form');
     await form.waitFor();
     await h.screenshot(page, 'widget-form');
     // Labelled fields a screen reader and autofill understand: no serious accessibility violation with it open.
-    await page.addScriptTag({ path: axePath });
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(c: unknown): Promise<{ violations: unknown[] }> } }).axe;
-      return ((await axe.run(document)).violations as { id: string; impact: string }[]).map(
-        (v) => `${v.impact} ${v.id}`,
-      );
-    });
-    expect(violations.filter((v) => /^(serious|critical) /.test(v))).toEqual([]);
+    const violations = await axeViolations(page);
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
     const email = form.getByLabel('Email address');
     expect(await email.getAttribute('type')).toBe('email');
     expect(await email.getAttribute('autocomplete')).toBe('email');

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { PacedModel } from '../../fakes/paced-model.js';
@@ -8,6 +9,7 @@ import { chromiumPath } from '../../studio/e2e/studio-harness.js';
 
 export { hasChromium } from '../../studio/e2e/studio-harness.js';
 
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const widgetDir = fileURLToPath(new URL('../../../widget/dist', import.meta.url));
 const screenshotDir = fileURLToPath(new URL('../../../docs/screenshots', import.meta.url));
 
@@ -92,3 +94,32 @@ export const widgetLog = (page: Page) =>
   page.evaluate(
     () => (window as unknown as { widgetLog: { statuses: number; answers: string[]; conn: string }[] }).widgetLog,
   );
+
+/** The widget on a page, and what a shopper does with it. */
+export const chat = (page: Page) => page.locator('baton-chat');
+
+/** Opens the chat from its bubble and waits for the panel. */
+export async function openChat(page: Page): Promise<void> {
+  await chat(page)
+    .getByRole('button', { name: /Open chat/ })
+    .click();
+  await chat(page).getByRole('dialog').waitFor();
+}
+
+/** Types a message in the chat and sends it with Enter. */
+export async function ask(page: Page, text: string): Promise<void> {
+  await chat(page).getByRole('textbox', { name: 'Message' }).fill(text);
+  await chat(page).getByRole('textbox', { name: 'Message' }).press('Enter');
+}
+
+/** axe-core's accessibility violations of the page as it is now (the widget's shadow DOM included). */
+export async function axeViolations(
+  page: Page,
+): Promise<{ id: string; impact: string; nodes: { target: unknown }[] }[]> {
+  await page.addScriptTag({ path: axePath });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(c: unknown): Promise<{ violations: unknown[] }> } }).axe;
+    const result = await axe.run(document);
+    return result.violations as { id: string; impact: string; nodes: { target: unknown }[] }[];
+  });
+}

@@ -1,10 +1,18 @@
-import { createRequire } from 'node:module';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, recordWidget, type StorefrontHarness, startStorefront, widgetLog } from './storefront-harness.js';
+import {
+  ask,
+  axeViolations,
+  chat,
+  hasChromium,
+  openChat,
+  recordWidget,
+  type StorefrontHarness,
+  startStorefront,
+  widgetLog,
+} from './storefront-harness.js';
 
 const EXAMPLE = "Where's my order #W2611340, and do you have red sneakers in size 9?";
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 describe.skipIf(!hasChromium)('<baton-chat> on the /demo storefront', () => {
   let h: StorefrontHarness;
@@ -31,17 +39,6 @@ describe.skipIf(!hasChromium)('<baton-chat> on the /demo storefront', () => {
     throw new Error(`run ${index} did not complete`);
   };
 
-  const chat = (page: Page) => page.locator('baton-chat');
-  const openChat = async (page: Page) => {
-    await chat(page)
-      .getByRole('button', { name: /Open chat/ })
-      .click();
-    await chat(page).getByRole('dialog').waitFor();
-  };
-  const ask = async (page: Page, text: string) => {
-    await chat(page).getByRole('textbox', { name: 'Message' }).fill(text);
-    await chat(page).getByRole('textbox', { name: 'Message' }).press('Enter');
-  };
   const replies = (page: Page) => chat(page).locator('.msg.assistant');
 
   it('loads only the loader until the bubble is opened, then answers the seed example: status lines, a stream, one reply', async () => {
@@ -190,12 +187,7 @@ describe.skipIf(!hasChromium)('<baton-chat> on the /demo storefront', () => {
     const yes = chat(page).getByRole('group', { name: 'Quick replies' }).getByRole('button', { name: 'Yes, go ahead' });
     await yes.waitFor({ timeout: 20_000 });
     await h.screenshot(page, 'widget-quick-replies');
-    await page.addScriptTag({ path: axePath });
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(c: unknown): Promise<{ violations: unknown[] }> } }).axe;
-      const result = await axe.run(document);
-      return result.violations as { id: string; impact: string; nodes: { target: unknown }[] }[];
-    });
+    const violations = await axeViolations(page);
     const report = violations.map((v) => `${v.impact} ${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
     console.log(`[axe] ${violations.length} violation(s)${report.length ? `\n${report.join('\n')}` : ''}`);
     expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
