@@ -68,11 +68,16 @@ function turnMarks(client: Stamp[], server: Stamp[]): number[][] {
     const to = posts[p + 1] ?? Number.POSITIVE_INFINITY;
     const window = server.filter((s) => s[4] >= from && s[4] < to);
     const writes = window.filter((s) => s[0] === 'W' && pg(s));
-    // startConversation writes one statement; sendMessage three (rate limits, sendMessage, the run).
-    if (writes.length < 3) continue;
+    // sendMessage's statements: its rate limits (one or two), the message and its run, then the HTTP
+    // response, then the run's write (and, after it, the read for a next run). startConversation has one.
+    const response = window.find((s) => s[0] === 'W' && s[3].startsWith('HTTP/1.1'));
+    if (!response) continue;
+    const limits = writes[0];
+    const send = writes.filter((s) => s[4] < response[4]).at(-1);
+    const run = writes.find((s) => s[4] > response[4]);
+    if (!limits || !send || !run || limits === send) continue;
     const resultOf = (w: Stamp) =>
       window.find((s) => s[0] === 'R' && s[1] === w[1] && s[4] > w[4] && !s[3].startsWith('A'));
-    const [limits, send, run] = writes as [Stamp, Stamp, Stamp];
     const sent = resultOf(send);
     const written = resultOf(run);
     const frame = written && window.find((s) => s[0] === 'W' && !pg(s) && s[4] > written[4] && s[2] > 1000);

@@ -30,6 +30,24 @@ export function startTimeline(): Stamp[] {
     stamps.push(['W', name(this), bytes, head(chunks[0] ?? new Uint8Array()), now()]);
     return writeGeneric.call(this, writev, data, ...rest);
   };
+  // postgres.js (4.x) reads into its own buffer (net's `onread` option), which bypasses `push`; each
+  // read reaches the `ondata` function it sets on the socket, so that function is wrapped as it is set.
+  const onData = Symbol('ondata');
+  Object.defineProperty(proto, 'ondata', {
+    configurable: true,
+    get(this: Record<symbol, unknown>) {
+      return this[onData];
+    },
+    set(this: Socket & Record<symbol, unknown>, fn: unknown) {
+      this[onData] =
+        typeof fn === 'function'
+          ? (chunk: Uint8Array) => {
+              stamps.push(['R', name(this), chunk.length, head(chunk), now()]);
+              return fn.call(this, chunk);
+            }
+          : fn;
+    },
+  });
   const push = proto.push!;
   proto.push = function (this: Socket, chunk: unknown, ...rest: unknown[]) {
     if (chunk instanceof Uint8Array) stamps.push(['R', name(this), chunk.length, head(chunk), now()]);
