@@ -53,7 +53,7 @@ function humanStep(ctx: TaskContext): Decision | undefined {
   const done = ['create_ticket', 'transfer_to_human_agents', 'request_user_info'];
   if (done.some((t) => ctx.called(t).some((s) => s.ok))) return undefined;
   const v = ctx.values;
-  const summary = `The customer asked for help from a person: "${ctx.hints.userMessage.trim()}".${
+  const summary = `The customer asked for help from a person: "${handOffAsk(ctx)}".${
     v.orderId ? ` Order ${v.orderId}.` : ''
   }${ctx.customerId ? ` Customer ${ctx.customerId}.` : v.email ? ` Email ${v.email}.` : ''}`;
   const reachable = ctx.customerId || v.email || v.phone;
@@ -73,6 +73,25 @@ function humanStep(ctx: TaskContext): Decision | undefined {
   return (
     callTool(ctx, 'create_ticket', { summary, ...customer }) ?? callTool(ctx, 'transfer_to_human_agents', { summary })
   );
+}
+
+/**
+ * The shopper's words a hand-off is about: this message, unless it only gives contact details (the
+ * answer to the contact form, "kim@example.com, +1 555 0100"); then the latest earlier message that
+ * says more, so that the colleague's ticket names the problem and not the phone number.
+ */
+function handOffAsk(ctx: TaskContext): string {
+  const now = ctx.hints.userMessage.trim();
+  if (!onlyContactDetails(now)) return now;
+  const asked = ctx.transcript.earlierUserTexts.findLast((t) => t.trim() !== now && !onlyContactDetails(t));
+  return asked?.trim() ?? now;
+}
+
+function onlyContactDetails(text: string): boolean {
+  const rest = text
+    .replace(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, ' ')
+    .replace(/\+?\d[\d\s().-]{5,}\d/g, ' ');
+  return !/[\p{L}\p{N}]/u.test(rest);
 }
 
 function knowledgeStep(ctx: TaskContext): Decision | undefined {

@@ -310,6 +310,35 @@ describe('catalogue, knowledge, leads and people', () => {
     });
     expect(anonymous.calls.map((c) => c.name)).toEqual(['store.request_user_info']);
   });
+
+  it("files the ticket about the shopper's problem when the message only answers the contact form", async () => {
+    const problem = 'The zipper on my new backpack broke after two days. Can I speak to someone?';
+    const run = await runTask({
+      card: card('HumanTransferAgent'),
+      tools,
+      call,
+      businessHoursOpen: false,
+      history: [
+        { role: 'user', content: problem },
+        { role: 'assistant', content: 'Please fill in the short form (Email address, Phone number).' },
+        { role: 'user', content: 'kim@example.com, +1 555 0100' },
+      ],
+      ...task('kim@example.com, +1 555 0100'),
+    });
+    expect(run.calls.map((c) => c.name)).toEqual(['store.create_ticket']);
+    expect(run.calls[0]!.args).toMatchObject({ customer_email: 'kim@example.com' });
+    expect(run.calls[0]!.args.summary).toContain(problem);
+    // A message that says more than how to reach them is the ask itself.
+    const direct = await runTask({
+      card: card('HumanTransferAgent'),
+      tools,
+      call,
+      businessHoursOpen: false,
+      history: [{ role: 'user', content: problem }],
+      ...task('Actually it is the strap that tore. kim@example.com'),
+    });
+    expect(direct.calls[0]!.args.summary).toContain('the strap that tore');
+  });
 });
 
 describe('bounds', () => {
