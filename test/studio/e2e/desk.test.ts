@@ -79,6 +79,11 @@ describe.skipIf(!hasChromium)('studio e2e: the desk', () => {
     expect(followUp.data!.sendMessage).toBeNull();
     expect(await t.app.services.db.select().from(tickets).where(eq(tickets.conversationId, id))).toHaveLength(1);
 
+    // The card says why the shopper waits (the hand-off's reason) and who spoke last: here the desk's
+    // one-time notice that answered the follow-up.
+    expect(await item.locator('.desk-queue-reason').textContent()).toMatch(/double-charged me/);
+    await expect.poll(() => item.textContent()).toMatch(/Desk: .*colleague/);
+
     await item.click();
     const transcript = page.getByRole('list', { name: 'Transcript' });
     await transcript.getByText('Is a person there yet?').waitFor();
@@ -98,6 +103,9 @@ describe.skipIf(!hasChromium)('studio e2e: the desk', () => {
     await shopperSees((e) => e.type === 'MESSAGE' && e.data.role === 'human' && e.data.author === 'Dana');
     const thanks = await t.gql<{ sendMessage: null }>(SEND, { id, text: 'Thanks! When will I see the money?' }, token);
     expect(thanks.data!.sendMessage).toBeNull();
+    // The queue follows the shopper's messages: the colleague's card now says the shopper spoke last.
+    const claimed = queue.getByRole('button', { name: /Dana/ });
+    await expect.poll(() => claimed.textContent()).toContain('Shopper: Thanks! When will I see the money?');
     await transcript.getByText('Thanks! When will I see the money?').waitFor();
 
     // Agent assist drafts a reply; Dana edits it and sends it.

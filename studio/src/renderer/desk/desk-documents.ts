@@ -27,8 +27,11 @@ export const DeskQueueQuery = graphql(
     deskQueue {
       ...OwnershipFields
       lastMessage {
+        agentName
         data {
           ... on MessageData {
+            role
+            author
             text
           }
         }

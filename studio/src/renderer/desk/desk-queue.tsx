@@ -1,8 +1,11 @@
 import { useEffect } from 'react';
 import { useQuery, useSubscription } from 'urql';
+import type { ResultOf } from '../graphql/graphql.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { DeskQueueQuery, DeskQueueSubscription } from './desk-documents.js';
 import { formatWait, useNow } from './use-now.js';
+
+type QueueItem = ResultOf<typeof DeskQueueQuery>['deskQueue'][number];
 
 /** The live queue: waiting conversations first (oldest first), with their waiting time ticking. */
 export function DeskQueue(props: { selected: string | null; onSelect(id: string): void; onChange(): void }) {
@@ -28,8 +31,8 @@ export function DeskQueue(props: { selected: string | null; onSelect(id: string)
       <ul>
         {items.map((o) => {
           const since = o.state === 'HUMAN' ? o.claimedAt : o.requestedAt;
-          const data = o.lastMessage?.data;
-          const last = (data && 'text' in data ? data.text : null) ?? o.reason ?? '';
+          const why = o.reason ?? o.ticket?.summary;
+          const last = lastMessageOf(o.lastMessage);
           return (
             <li key={o.conversationId}>
               <button
@@ -46,7 +49,12 @@ export function DeskQueue(props: { selected: string | null; onSelect(id: string)
                     {since ? formatWait(now - new Date(since).getTime()) : ''}
                   </span>
                 </span>
-                <span className="desk-queue-text truncate">{last}</span>
+                {why && <span className="desk-queue-reason">{why}</span>}
+                {last && (
+                  <span className="desk-queue-text truncate">
+                    <span className="desk-queue-who">{last.who}:</span> {last.text}
+                  </span>
+                )}
                 <span className="cell-sub mono">{o.conversationId.slice(0, 8)}</span>
               </button>
             </li>
@@ -55,4 +63,20 @@ export function DeskQueue(props: { selected: string | null; onSelect(id: string)
       </ul>
     </nav>
   );
+}
+
+/**
+ * The conversation's latest message and who wrote it, as the card shows it under the hand-off's reason:
+ * a colleague sees at a glance whether the shopper spoke last (and is waiting on them).
+ */
+function lastMessageOf(event: QueueItem['lastMessage']): { who: string; text: string } | null {
+  const data = event?.data;
+  if (!data || !('text' in data) || !data.text) return null;
+  const who =
+    data.role === 'user'
+      ? 'Shopper'
+      : data.role === 'human'
+        ? (data.author ?? 'Colleague')
+        : (event.agentName ?? 'Bot');
+  return { who, text: data.text };
 }
