@@ -139,33 +139,61 @@ const CONSEQUENCE: ReadonlySet<TaskIntent> = new Set(['refund', 'payment', 'unkn
 /**
  * A piece that only follows from an order action next to it joins that action: the refund of a cancellation
  * or a return ("cancel it and give me a full refund"), how it is paid back ("I want store credit"), the
- * story behind it ("found it for half the price elsewhere"), or the same action said twice.
+ * story behind it ("found it for half the price elsewhere", "I bought a jacket last week"), the order it is
+ * about when that is all the piece says ("order #W2611340. It's too small"), or the same action said twice.
+ * A piece that joined an action counts as part of it, so the story before the order reaches the action too.
  */
 export function joinDependentClauses(clauses: ScoredClause[]): void {
-  const action = (c?: ScoredClause) => (c?.agent && c.intent && ORDER_ACTIONS.has(c.intent) ? c : undefined);
+  const joined = new Map<ScoredClause, TaskIntent>();
+  const intentOf = (c: ScoredClause) => joined.get(c) ?? c.intent;
+  const action = (c?: ScoredClause) => {
+    const intent = c && intentOf(c);
+    return c?.agent && intent && ORDER_ACTIONS.has(intent) ? c : undefined;
+  };
   const story = (c: ScoredClause) =>
     !c.question &&
     /\b(bought|found|paid|saw|elsewhere|another store|other store)\b/i.test(c.text) &&
     !REQUEST_WORDS.test(c.text) &&
     c.entities.orderIds.length === 0 &&
     ['product_search', 'product_detail', 'recommend', 'knowledge', 'unknown'].includes(c.intent ?? '');
-  for (let i = 0; i < clauses.length; i++) {
-    const c = clauses[i]!;
-    if (!c.agent || (c.intent && ORDER_ACTIONS.has(c.intent) && c.entities.orderIds.length)) continue;
-    const next = action(clauses[i + 1]);
-    const prev = action(clauses[i - 1]);
-    const neighbour = prev ?? next;
-    if (!neighbour || neighbour.agent === c.agent) continue;
-    // A refund of something it names itself ("a refund for the damaged kettle") is a request of its own.
-    const consequence =
-      !c.question &&
-      c.entities.orderIds.length === 0 &&
-      c.entities.products.length === 0 &&
-      CONSEQUENCE.has(c.intent ?? 'unknown');
-    const sameAction = c.intent !== undefined && c.intent === neighbour.intent;
-    if (consequence || sameAction || story(c)) c.agent = neighbour.agent;
+  // Names an order and asks nothing about it: no question, no request, nothing about where it is or when it comes.
+  const orderReference = (c: ScoredClause) =>
+    !c.question &&
+    c.intent === 'track' &&
+    c.entities.orderIds.length > 0 &&
+    !REQUEST_WORDS.test(c.text) &&
+    !ASKS_AFTER_ORDER.test(c.text) &&
+    !isThingInTransit(c.words);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = 0; i < clauses.length; i++) {
+      const c = clauses[i]!;
+      if (!c.agent || joined.has(c) || (c.intent && ORDER_ACTIONS.has(c.intent) && c.entities.orderIds.length))
+        continue;
+      // Neighbours are the nearest pieces with an agent: a piece with none ("It's too small") goes with them anyway.
+      const next = action(clauses.slice(i + 1).find((n) => n.agent));
+      const prev = action(clauses.slice(0, i).findLast((n) => n.agent));
+      const neighbour = prev ?? next;
+      if (!neighbour || neighbour.agent === c.agent) continue;
+      // A refund of something it names itself ("a refund for the damaged kettle") is a request of its own.
+      const consequence =
+        !c.question &&
+        c.entities.orderIds.length === 0 &&
+        c.entities.products.length === 0 &&
+        CONSEQUENCE.has(c.intent ?? 'unknown');
+      const sameAction = c.intent !== undefined && c.intent === intentOf(neighbour);
+      if (consequence || sameAction || story(c) || orderReference(c)) {
+        c.agent = neighbour.agent;
+        joined.set(c, intentOf(neighbour)!);
+        changed = true;
+      }
+    }
   }
 }
+
+/** Words that ask after an order itself: where it is, when it comes, what state it is in. */
+const ASKS_AFTER_ORDER =
+  /\b(track\w*|status|where|when|arriv\w*|deliver\w*|ship\w*|dispatch\w*|yet|still|late|lost|missing|stuck|delay\w*)\b/i;
 
 /**
  * "This is the third time I'm asking, nobody helps, get me a real person": next to a request for a person,
