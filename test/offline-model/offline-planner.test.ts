@@ -282,7 +282,8 @@ describe('planFromBrief', () => {
 
   it('plans the story and the order a request is about as part of that request', () => {
     // What was bought, the order and what is wrong with it only say what the exchange is about.
-    const message = "Hi! I bought a jacket last week, order #W2611340. It's too small, can I swap it for a bigger size?";
+    const message =
+      "Hi! I bought a jacket last week, order #W2611340. It's too small, can I swap it for a bigger size?";
     expect(agents(message)).toEqual(['ReturnsAgent']);
     expect(plan(message).tasks[0]!.instruction).toMatch(/^Exchange the jacket from order #W2611340\./);
     // An order that is asked after (it has not arrived) is a request of its own beside the return.
