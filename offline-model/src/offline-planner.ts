@@ -19,6 +19,7 @@ import {
   joinAmbiguousNeighbours,
   joinDependentClauses,
   joinEscalationStory,
+  joinPurchaseStory,
   joinSalesContact,
   type ScoredClause,
 } from './routing-principles.js';
@@ -94,6 +95,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
   applyDeliveryState(cards, clauses);
   joinAmbiguousNeighbours(clauses);
   joinDependentClauses(clauses);
+  joinPurchaseStory(clauses);
   joinEscalationStory(index, clauses);
   joinSalesContact(index, clauses);
   const groups = groupClauses(clauses);
@@ -165,7 +167,10 @@ function groupClauses(
     agent: g.agent,
     text: g.parts.map((p) => p.text).join(', '),
     question: g.parts.some((p) => p.question),
-    entities: extractEntities(g.parts.map((p) => p.text).join(', ')),
+    // What the request itself names comes first ("a matching case", after "the headphones I bought").
+    entities: extractEntities(
+      [...g.parts.filter((p) => !p.context), ...g.parts.filter((p) => p.context)].map((p) => p.text).join(', '),
+    ),
   }));
 }
 
@@ -249,6 +254,13 @@ function buildTask(index: CardIndex, cards: CardSummary[], spec: TaskSpec): Offl
 }
 
 const QUESTION_STEM = stem('question');
+/**
+ * What was done with a thing, not the thing: "your bought question" says nothing. A topic names what the
+ * question is about ("your warranty question").
+ */
+const NOT_TOPICS = new Set(
+  ['bought', 'buy', 'got', 'get', 'received', 'receive', 'loved', 'love', 'like', 'want', 'need', 'keep'].map(stem),
+);
 
 /** The clause word that best explains the routing: a word of the card's name first, then the most specific. */
 function topicWord(index: CardIndex, agent: string, features: ReturnType<CardIndex['analyze']>): string | undefined {
@@ -257,7 +269,10 @@ function topicWord(index: CardIndex, agent: string, features: ReturnType<CardInd
   const names = nameWords(agent).map(stem);
   const candidates = features.tokens
     // "question" itself would read "the customer's question question".
-    .filter((t) => profile.terms.has(t.stem) && !t.surface.includes(' ') && t.stem !== QUESTION_STEM)
+    .filter(
+      (t) =>
+        profile.terms.has(t.stem) && !t.surface.includes(' ') && t.stem !== QUESTION_STEM && !NOT_TOPICS.has(t.stem),
+    )
     .map((t) => ({ t, rank: names.includes(t.stem) ? 10 - names.indexOf(t.stem) : (index.idf.get(t.stem) ?? 0) }));
   candidates.sort((a, b) => b.rank - a.rank || a.t.index - b.t.index);
   return candidates[0]?.t.surface;

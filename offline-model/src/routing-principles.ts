@@ -1,7 +1,7 @@
 import type { CardIndex, CardScore } from './card-scorer.js';
 import type { Entities } from './entity-extractor.js';
 import { isAccountCompromise } from './message-checks.js';
-import { isThingInTransit, type TaskIntent } from './task-intent.js';
+import { isShopFault, isThingInTransit, type TaskIntent } from './task-intent.js';
 import { stem } from './text-features.js';
 
 /**
@@ -22,6 +22,8 @@ export interface ScoredClause {
   question: boolean;
   words: string[];
   agent?: string;
+  /** Joined a neighbour's request as its context (a story, the order it is about): its words quote, its things come second. */
+  context?: boolean;
 }
 
 /**
@@ -97,7 +99,8 @@ const ADD_ON =
  *   is answered from the knowledge base, not by the card that would do the thing;
  * - "recommend X" with nothing bought to add it to is a product search;
  * - where a thing of the shopper's is ("has it shipped yet?") is not a question for the knowledge base: the card
- *   that tracks orders answers it.
+ *   that tracks orders answers it;
+ * - a fault of the shop's own ("the checkout page is broken") is a support question, not a return.
  */
 export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], message: string): void {
   const human = ownerOf(index, 'human');
@@ -130,6 +133,13 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       c.agent = knowledge;
     else if (search && /\b(recommend|suggest)/i.test(c.text) && e.products.length > 0 && !ADD_ON.test(c.text))
       c.agent = search;
+    else if (
+      knowledge &&
+      isShopFault(c.words) &&
+      e.products.length + e.orderIds.length === 0 &&
+      !(c.intent && ORDER_ACTIONS.has(c.intent))
+    )
+      c.agent = knowledge;
   }
 }
 
@@ -184,6 +194,7 @@ export function joinDependentClauses(clauses: ScoredClause[]): void {
       const sameAction = c.intent !== undefined && c.intent === intentOf(neighbour);
       if (consequence || sameAction || story(c) || orderReference(c)) {
         c.agent = neighbour.agent;
+        c.context = story(c) || orderReference(c);
         joined.set(c, intentOf(neighbour)!);
         changed = true;
       }
@@ -194,6 +205,35 @@ export function joinDependentClauses(clauses: ScoredClause[]): void {
 /** Words that ask after an order itself: where it is, when it comes, what state it is in. */
 const ASKS_AFTER_ORDER =
   /\b(track\w*|status|where|when|arriv\w*|deliver\w*|ship\w*|dispatch\w*|yet|still|late|lost|missing|stuck|delay\w*)\b/i;
+
+/** A past purchase told as a story: "the headphones I bought", "I got a tent last year", "my son received". */
+const PURCHASE_STORY = /\b(bought|got|received|ordered|purchased|gave|gift(?:ed)?|loved?|loves)\b/i;
+
+/**
+ * "My daughter loved the headphones I bought. Do you have a matching case?": a statement about something the
+ * shopper bought, asking nothing itself (no question, no request, no order, no action), is the context of the
+ * request next to it, and goes to that request's agent rather than being a task of its own.
+ */
+export function joinPurchaseStory(clauses: ScoredClause[]): void {
+  const asks = (c: ScoredClause) => !!c.agent && (c.question || REQUEST_WORDS.test(c.text));
+  for (let i = 0; i < clauses.length; i++) {
+    const c = clauses[i]!;
+    if (
+      !c.agent ||
+      c.question ||
+      REQUEST_WORDS.test(c.text) ||
+      !PURCHASE_STORY.test(c.text) ||
+      c.entities.orderIds.length > 0 ||
+      !['product_search', 'product_detail', 'recommend', 'unknown'].includes(c.intent ?? 'unknown')
+    )
+      continue;
+    const request = clauses.slice(i + 1).find((n) => n.agent) ?? clauses.slice(0, i).findLast((n) => n.agent);
+    if (request && asks(request)) {
+      c.agent = request.agent;
+      c.context = true;
+    }
+  }
+}
 
 /**
  * "This is the third time I'm asking, nobody helps, get me a real person": next to a request for a person,

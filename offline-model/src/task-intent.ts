@@ -57,6 +57,47 @@ const KNOWLEDGE_TOPICS = new Set(
 const THING_IN_TRANSIT =
   /\b(?:has|have|had|did|is|are|was|were)\s+(?:it|they|(?:my|our|the)\s+\w+)\s+(?:already\s+|even\s+|actually\s+|finally\s+)?(?:been\s+)?(?:ship(?:ped)?|sent(?:\s+out)?|dispatched|arrived?|delivered|left|gone out|out for delivery|on (?:its|their|the) way)\b|\bwhere(?:'s|\s+is|\s+are|\s+s)?\s+(?:it|they|my\s+\w+)\b/i;
 
+/** The shop's own things, which can fail but are never sent back. */
+const SHOP_THINGS = new Set([
+  'app',
+  'website',
+  'site',
+  'page',
+  'link',
+  'checkout',
+  'login',
+  'account',
+  'code',
+  'coupon',
+]);
+const FAULTS = new Set([
+  'broken',
+  'broke',
+  'working',
+  'work',
+  'works',
+  'crash',
+  'crashes',
+  'crashing',
+  'error',
+  'bug',
+  'down',
+  'load',
+  'loading',
+  'fails',
+  'failing',
+  'failed',
+]);
+const names = (words: readonly string[], set: ReadonlySet<string>) => words.some((w) => set.has(w));
+
+/**
+ * "The checkout page is broken", "the discount code is not working": a fault of the shop's own (its app, site,
+ * checkout or codes), a support question, not something of the shopper's to send back.
+ */
+export function isShopFault(words: readonly string[]): boolean {
+  return names(words, SHOP_THINGS) && names(words, FAULTS);
+}
+
 /** Whether the words ask where one thing of the shopper's is (THING_IN_TRANSIT). */
 export function isThingInTransit(words: readonly string[]): boolean {
   return THING_IN_TRANSIT.test(words.join(' '));
@@ -77,7 +118,11 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
   if (has('exchange')) return 'exchange';
   if (has('refund')) return 'refund';
   if (has('return') && !has('policy')) return 'return';
-  if (has('damaged') || (word('wrong') && (has('item') || entities.products.length > 0 || has('received'))))
+  // Something of the shop's own that breaks (the app, a link, the checkout) is no item to send back.
+  if (
+    (has('damaged') && !(names(features.words, SHOP_THINGS) && entities.products.length === 0)) ||
+    (word('wrong') && (has('item') || entities.products.length > 0 || has('received')))
+  )
     return 'return';
   if (entities.address || (has('address') && (has('change') || word('new', 'moved')))) return 'address';
   if (has('pay', 'card', 'giftcard') && has('change') && orderish) return 'payment';

@@ -293,6 +293,21 @@ describe('planFromBrief', () => {
     ]);
   });
 
+  it('plans a story about something bought as the context of the question beside it', () => {
+    const message = 'My daughter loved the headphones I bought. Do you have a matching case?';
+    expect(agents(message)).toEqual(['ProductExpertAgent']);
+    // The task words what is asked for, not what was bought; the shopper's whole words stay quoted.
+    expect(plan(message).tasks[0]!.statusMessage).toBe('Looking for case...');
+    expect(plan(message).tasks[0]!.instruction).toContain('My daughter loved the headphones I bought');
+  });
+
+  it("sends a thing of the shopper's that stopped working to returns, and a fault of the shop's own to support", () => {
+    expect(agents('My headphones stopped working')).toEqual(['ReturnsAgent']);
+    expect(agents("my blender won't turn on")).toEqual(['ReturnsAgent']);
+    expect(agents('The checkout page is broken')).toEqual(['GeneralSupportAgent']);
+    expect(agents('The discount code is not working')).toEqual(['GeneralSupportAgent']);
+  });
+
   it('is deterministic', () => {
     const message = 'Cancel order #W5918442 and sign me up for the newsletter';
     expect(plan(message)).toEqual(plan(message));

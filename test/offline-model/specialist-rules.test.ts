@@ -335,9 +335,9 @@ describe('catalogue, knowledge, leads and people', () => {
       call,
       businessHoursOpen: false,
       history: [{ role: 'user', content: problem }],
-      ...task('Actually it is the strap that tore. kim@example.com'),
+      ...task('I would rather someone called me in the afternoon. kim@example.com'),
     });
-    expect(direct.calls[0]!.args.summary).toContain('the strap that tore');
+    expect(direct.calls[0]!.args.summary).toContain('called me in the afternoon');
   });
 });
 
