@@ -135,9 +135,10 @@ function entitiesOf(text: string): Entities {
       text,
     );
   const minMatch = /\b(?:over|above|more than|at least|from)\s*\$\s?(\d+(?:\.\d{1,2})?)/i.exec(text);
+  // "15in" is a size; "size 11 in red" and "2 in stock" are not: a spaced "in" is a preposition.
   const specs = unique(
-    [...lower.matchAll(/\b(\d+(?:\.\d+)?)\s?(gb|tb|mm|cm|ml|l|inch|inches|in|mp|mah|w|hz|k)\b/g)].map(
-      (m) => `${m[1]}${m[2]}`,
+    [...lower.matchAll(/\b(\d+(?:\.\d+)?)(?:\s?(gb|tb|mm|cm|ml|l|inch|inches|mp|mah|w|hz|k)|(in))\b/g)].map(
+      (m) => `${m[1]}${m[2] ?? m[3]}`,
     ),
   );
 

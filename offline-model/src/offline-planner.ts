@@ -18,6 +18,7 @@ import {
   applyPrinciples,
   joinAmbiguousNeighbours,
   joinDependentClauses,
+  joinDetailQuestions,
   joinEscalationStory,
   joinPurchaseStory,
   joinSalesContact,
@@ -96,6 +97,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
   joinAmbiguousNeighbours(clauses);
   joinDependentClauses(clauses);
   joinPurchaseStory(clauses);
+  joinDetailQuestions(clauses);
   joinEscalationStory(index, clauses);
   joinSalesContact(index, clauses);
   const groups = groupClauses(clauses);

@@ -124,10 +124,11 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     else if (tracker && c.agent === knowledge && inTransit) c.agent = tracker;
     else if (
       knowledge &&
-      (c.question || /\bpolic/i.test(c.text)) &&
+      (c.question || POLICY_CUE.test(c.text)) &&
       !ownThing &&
       !REQUEST_WORDS.test(c.text) &&
-      e.products.length === 0 &&
+      // "what's your return window for shoes": shoes in general, the rule being the question.
+      (e.products.length === 0 || POLICY_CUE.test(c.text)) &&
       ['return', 'refund', 'exchange', 'cancel', 'knowledge', 'track', 'unknown'].includes(c.intent ?? '')
     )
       c.agent = knowledge;
@@ -143,7 +144,45 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
   }
 }
 
+/** Words of a rule of the shop's: its policy, a time window, what is allowed. */
+const POLICY_CUE =
+  /\b(polic\w*|warrant\w*|guarantee\w*|window|time limit|deadline|how long|how many days|eligible|allowed)\b/i;
+
 const ORDER_ACTIONS: ReadonlySet<TaskIntent> = new Set(['cancel', 'return', 'exchange', 'modify_items', 'address']);
+
+/**
+ * "Do you have the running shoes in size 11 in red? And what's the price?": a question about a product's details that
+ * names no product (the price, the colours, what it is made of) asks about the product next to it, and goes with it.
+ */
+export function joinDetailQuestions(clauses: ScoredClause[]): void {
+  const namesProduct = (c?: ScoredClause) =>
+    c?.agent &&
+    c.entities.products.length + c.entities.productIds.length > 0 &&
+    PRODUCT_INTENTS.has(c.intent ?? '') &&
+    !POLICY_CUE.test(c.text)
+      ? c
+      : undefined;
+  for (let i = 0; i < clauses.length; i++) {
+    const c = clauses[i]!;
+    const e = c.entities;
+    if (
+      !c.agent ||
+      !(c.question || ASKS.test(c.text)) ||
+      e.products.length + e.productIds.length + e.orderIds.length > 0 ||
+      !PRODUCT_INTENTS.has(c.intent ?? '') ||
+      POLICY_CUE.test(c.text)
+    )
+      continue;
+    const product =
+      namesProduct(clauses.slice(0, i).findLast((n) => n.agent)) ??
+      namesProduct(clauses.slice(i + 1).find((n) => n.agent));
+    if (product) c.agent = product.agent;
+  }
+}
+
+const PRODUCT_INTENTS: ReadonlySet<string> = new Set(['product_search', 'product_detail']);
+/** A piece worded as a question even without its question mark ("and what's the price"). */
+const ASKS = /^\s*(?:and\s+|also\s+|plus\s+)?(?:what|what's|whats|how|which|is|are|does|do|can)\b/i;
 const CONSEQUENCE: ReadonlySet<TaskIntent> = new Set(['refund', 'payment', 'unknown', 'knowledge']);
 
 /**

@@ -30,6 +30,9 @@ describe('extractEntities', () => {
     expect(extractEntities('do u have blak running shoes').products).toEqual(['running shoes']);
     expect(extractEntities('do u have blak running shoes').colours).toEqual(['black']);
     expect(extractEntities('laptops with 16GB of RAM').specs).toEqual(['16gb']);
+    // A spaced "in" is a preposition, not inches.
+    expect(extractEntities('a 15in laptop').specs).toEqual(['15in']);
+    expect(extractEntities('the running shoes in size 11 in red, 2 in stock').specs).toEqual([]);
   });
 
   it('tells item ids from product ids by the word before them', () => {

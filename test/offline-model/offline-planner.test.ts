@@ -308,6 +308,20 @@ describe('planFromBrief', () => {
     expect(agents('The discount code is not working')).toEqual(['GeneralSupportAgent']);
   });
 
+  it('asks a question about a product detail of the product beside it, and a rule of the shop of the knowledge base', () => {
+    const message = "Do you have the Nike running shoes in size 11 in red? and what's the price";
+    expect(agents(message)).toEqual(['ProductExpertAgent']);
+    expect(plan(message).tasks[0]!.statusMessage).toBe('Looking for red running shoes in size 11...');
+    // A rule of the shop's about a kind of product is still a question for the knowledge base.
+    expect(agents("what's your return window for shoes")).toEqual(['GeneralSupportAgent']);
+    expect(agents('Do you have yoga mats? And how much is shipping?')).toEqual([
+      'ProductExpertAgent',
+      'GeneralSupportAgent',
+    ]);
+    // Damage in other words is still damage.
+    expect(agents('the box was crushed and the lamp inside is dented')).toEqual(['ReturnsAgent']);
+  });
+
   it('is deterministic', () => {
     const message = 'Cancel order #W5918442 and sign me up for the newsletter';
     expect(plan(message)).toEqual(plan(message));
