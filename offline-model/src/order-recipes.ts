@@ -1,6 +1,6 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
 import { claimedStatusStep, identityStep, latestUser, needsIdentity, targetOrder } from './order-lookup.js';
-import { itemLine, money, optionText } from './reply-templates.js';
+import { itemLine, money, optionText, orderState } from './reply-templates.js';
 import type { TaskContext } from './task-context.js';
 import { stem } from './text-features.js';
 import {
@@ -32,6 +32,22 @@ function otherwise(ctx: TaskContext, order: OrderView): string {
 }
 
 /** Items of the order the shopper named by product word; all of them when none is named. */
+/** The products the shopper named that no item of the order is: "I don't see a jacket in order #W…". */
+function notInOrder(ctx: TaskContext, order: OrderView): string {
+  const names = order.items.flatMap((i) => i.name.toLowerCase().split(/[^a-z]+/)).map(stem);
+  const missing = ctx.entities.products.filter(
+    (p) =>
+      !p
+        .toLowerCase()
+        .split(' ')
+        .map(stem)
+        .some((w) => names.includes(w)),
+  );
+  return missing.length && !ctx.values.itemIds.length
+    ? ` I don't see ${missing.length === 1 ? `a ${missing[0]}` : missing.join(' or ')} in order ${order.orderId}, though: is it in another order?`
+    : '';
+}
+
 function namedItems(ctx: TaskContext, order: OrderView): OrderItemView[] {
   const ids = ctx.values.itemIds.filter((id) => order.items.some((i) => i.itemId === id));
   if (ids.length) return order.items.filter((i) => i.itemId && ids.includes(i.itemId));
@@ -141,13 +157,23 @@ function swapStep(ctx: TaskContext): Decision | undefined {
   if (t.decision) return t.decision;
   const order = t.order;
   const tool = order && toolFor(order);
-  if (!order || !tool)
+  const swappable = tools.map((x) => `a ${x.status ?? 'current'} order`).join(' or ') || 'an order';
+  if (!order) return reply(`Items can be swapped in ${swappable}.`);
+  if (!tool) {
+    // Shipped: it cannot be changed any more, and it can be exchanged once it has arrived.
+    const later =
+      order.status === 'processed' && tools.some((x) => x.status === 'delivered')
+        ? ' You can exchange it once it has arrived.'
+        : '';
     return reply(
-      `Items can be swapped in ${tools.map((x) => `a ${x.status ?? 'current'} order`).join(' or ') || 'an order'}${order ? `; order ${order.orderId} is ${order.status}` : ''}.`,
+      `${orderState(order)} Items can be swapped only in ${swappable}, so not in this one now.${later}${notInOrder(ctx, order)}`,
     );
+  }
   const items = namedItems(ctx, order);
   if (items.length !== 1 || !items[0]!.productId)
-    return reply(`Which item of order ${order.orderId} should I change: ${order.items.map(itemLine).join('; ')}?`);
+    return reply(
+      `${notInOrder(ctx, order).trim()} Which item of order ${order.orderId} should I change: ${order.items.map(itemLine).join('; ')}?`.trim(),
+    );
   const item = items[0]!;
   const wants: Record<string, string> = {};
   const keyLike = (re: RegExp) => Object.keys(item.options).find((k) => re.test(k));

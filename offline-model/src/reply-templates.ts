@@ -61,9 +61,14 @@ function shippingPhrase(order: OrderView): string {
   }
 }
 
+/** "Your order #W2611340 has shipped: it is packed and on its way to you. Tracking number: ..." */
+export function orderState(order: OrderView): string {
+  return `Your order ${order.orderId} ${shippingPhrase(order)}`;
+}
+
 /** "Your order #W2611340 has shipped: ... Tracking number: 357962501027. Items: ..." */
 function renderOrder(order: OrderView): string {
-  const parts = [`Your order ${order.orderId} ${shippingPhrase(order)}`];
+  const parts = [orderState(order)];
   if (order.items.length) parts.push(`Items: ${order.items.map(itemLine).join('; ')}.`);
   if (order.address && order.status?.startsWith('pending')) parts.push(`Shipping to ${order.address}.`);
   return parts.join(' ');

@@ -138,6 +138,20 @@ describe('changes are confirmed first', () => {
     );
   });
 
+  it('says why a shipped order cannot be exchanged yet, and when a named item is not in it', async () => {
+    const run = await runTask({
+      card: card('ReturnsAgent'),
+      tools,
+      call,
+      customerId: 'james_li_5688',
+      ...task('Order #W2611340: the jacket is too small, can I swap it for a bigger size?'),
+    });
+    expect(run.calls.map((c) => c.name)).toEqual(['store.get_order_details']);
+    expect(run.reply).toContain('Your order #W2611340 has shipped');
+    expect(run.reply).toContain('You can exchange it once it has arrived.');
+    expect(run.reply).toContain("I don't see a jacket in order #W2611340");
+  });
+
   it('offers a return of the named item with the refund amount and method, then submits it on "yes"', async () => {
     const words = 'I want to return the digital camera from order #W5605613';
     const run = await runTask({
