@@ -13,5 +13,11 @@ export default defineConfig({
     sourcemap: false,
     chunkSizeWarningLimit: 1_000,
   },
-  server: { port: 5173, strictPort: true },
+  server: {
+    port: 5173,
+    strictPort: true,
+    // In a browser, the renderer talks to its own origin: the dev server passes GraphQL (and its WebSocket) on to
+    // the Baton server, BATON_URL or the quick start's. Electron's dev window is given the server's address instead.
+    proxy: { '/graphql': { target: process.env.BATON_URL ?? 'http://127.0.0.1:4000', ws: true } },
+  },
 });
