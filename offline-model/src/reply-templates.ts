@@ -185,7 +185,13 @@ function renderSearch(step: ToolStep, e: Entities, show: ListingView): string {
   if (variants.length)
     return `${what.charAt(0).toUpperCase()}${what.slice(1)}: we carry it, but it is out of stock right now.${alternatives.length ? `\n${renderAlternatives(alternatives, e, what, show).split('\n').slice(1).join('\n')}` : ''}`;
   if (alternatives.length) return renderAlternatives(alternatives, e, what, show);
-  return `I couldn't find ${what} in our catalogue.`;
+  return `I couldn't find ${withArticle(what, e.products[0])} in our catalogue.`;
+}
+
+/** "a case", "an umbrella", "running shoes": a single thing named without a determiner gets its article. */
+function withArticle(what: string, noun?: string): string {
+  if (!noun || /s$/i.test(noun) || /^(a|an|the|any|some|your|my)\b/i.test(what)) return what;
+  return `${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what}`;
 }
 
 function renderProduct(step: ToolStep, e: Entities, show: ListingView): string {

@@ -104,12 +104,16 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     }
   }
   const stems = new Set(rawWords(`${ask} ${hints.userMessage}`).map(stem));
+  // What the planner's job line names is what to look for: "Find case for the customer. The customer wrote: 'My
+  // daughter loved the headphones I bought, do you have a matching case'" searches for a case, not headphones.
+  const quoteAt = hints.instruction.indexOf('The customer wrote:');
+  const jobProducts = quoteAt > 0 ? extractEntities(hints.instruction.slice(0, quoteAt)).products : [];
   // The shopper's qualifiers ("men's") stay in the query: the store decides what they mean.
   const searchWords = [
     ...(entities.fit ? [entities.fit] : []),
     ...entities.colours,
     ...entities.materials,
-    ...entities.products,
+    ...(jobProducts.length ? jobProducts : entities.products),
     ...entities.specs,
   ];
   const values: ArgumentValues = {

@@ -291,6 +291,19 @@ describe('catalogue, knowledge, leads and people', () => {
     expect(none.reply).toMatch(/What email address/);
   });
 
+  it("searches for what the planner's task names, not the story around it", async () => {
+    const words = 'My daughter loved the headphones I bought, Do you have a matching case';
+    const run = await runTask({
+      card: card('ProductExpertAgent'),
+      tools,
+      call,
+      instruction: `Find case for the customer. The customer wrote: "${words}"`,
+      userMessage: `${words}?`,
+    });
+    expect(run.calls[0]).toMatchObject({ name: 'store.search_products', args: { query: 'case' } });
+    expect(run.reply).toBe("I couldn't find a case in our catalogue.");
+  });
+
   it('hands off to the human colleague when asked for a person', async () => {
     const run = await runTask({
       card: card('GeneralSupportAgent'),
