@@ -185,7 +185,15 @@ function renderSearch(step: ToolStep, e: Entities, show: ListingView): string {
   if (variants.length)
     return `${what.charAt(0).toUpperCase()}${what.slice(1)}: we carry it, but it is out of stock right now.${alternatives.length ? `\n${renderAlternatives(alternatives, e, what, show).split('\n').slice(1).join('\n')}` : ''}`;
   if (alternatives.length) return renderAlternatives(alternatives, e, what, show);
-  return `I couldn't find ${withArticle(what, e.products[0])} in our catalogue.`;
+  const filters = (step.args.filters ?? {}) as { max_price?: unknown; min_price?: unknown };
+  const limit = [
+    typeof filters.min_price === 'number' ? `over ${money(filters.min_price)}` : '',
+    typeof filters.max_price === 'number' ? `under ${money(filters.max_price)}` : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  const sought = e.products.length ? withArticle(what, e.products[0]) : query ? `anything for ${query}` : what;
+  return `I couldn't find ${sought}${limit ? ` ${limit}` : ''} in our catalogue.`;
 }
 
 /** "a case", "an umbrella", "running shoes": a single thing named without a determiner gets its article. */

@@ -12,6 +12,25 @@ function searchQuery(ctx: TaskContext): string {
     .join(' ');
 }
 
+const GIFT = /\b(gifts?|presents?|birthday|christmas|anniversary)\b/i;
+/** Words of a gift request that say who it is for and why, not what they like. */
+const GIFT_WORDS = new Set(
+  `need want looking gift gifts present presents idea ideas birthday christmas anniversary dad father mum mom mother
+  parent parents wife husband partner son daughter kid kids child children brother sister friend boyfriend girlfriend
+  boss colleague grandma grandpa grandmother grandfather nephew niece aunt uncle teenager baby family who likes like
+  loves love lover lovers enjoys enjoy fan into old year years dollars bucks budget something nice good great under
+  below over less more than around about max maximum cheap`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+/** "a gift for my dad who likes hiking": what the person is into ("hiking"), as search words. */
+function giftInterest(ctx: TaskContext): string | undefined {
+  if (!GIFT.test(ctx.request) || /\bgift ?cards?\b/i.test(ctx.request)) return undefined;
+  const words = ctx.features.tokens.map((t) => t.surface).filter((w) => !GIFT_WORDS.has(w) && !/\d/.test(w));
+  return words.length ? words.join(' ') : undefined;
+}
+
 function searchStep(ctx: TaskContext): Decision | undefined {
   const query = searchQuery(ctx);
   const filters = ctx.values.size || ctx.values.maxPrice !== undefined || ctx.values.color;
@@ -67,6 +86,13 @@ function shoppingStep(ctx: TaskContext): Decision | undefined {
     }
     case 'recommend': {
       if (ctx.called('recommend_related').length) return undefined;
+      // A present with nothing to go with: what the person is into is what to look for, and what is found the answer.
+      const interest =
+        ctx.entities.products.length + ctx.values.itemIds.length === 0 && !ctx.values.productId
+          ? giftInterest(ctx)
+          : undefined;
+      if (interest && ctx.offered('search_products'))
+        return ctx.called('search_products').length ? undefined : callTool(ctx, 'search_products', { query: interest });
       if (ctx.values.itemIds.length) return callTool(ctx, 'recommend_related', { item_ids: ctx.values.itemIds });
       const productId =
         ctx.values.productId ??

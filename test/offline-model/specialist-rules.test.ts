@@ -304,6 +304,25 @@ describe('catalogue, knowledge, leads and people', () => {
     expect(run.reply).toBe("I couldn't find a case in our catalogue.");
   });
 
+  it('looks for what the person a present is for is into, and says what was not found within the budget', async () => {
+    const run = await runTask({
+      card: card('UpsellAgent'),
+      tools,
+      call,
+      ...task("gift ideas for my sister's birthday, she loves yoga"),
+    });
+    expect(run.calls.map((c) => [c.name, c.args])).toEqual([['store.search_products', { query: 'yoga' }]]);
+    expect(run.reply).toMatch(/^Here is what I found for yoga:\n- Yoga Mat/);
+    const budget = await runTask({
+      card: card('UpsellAgent'),
+      tools,
+      call,
+      ...task('I need a gift for my dad who likes hiking, under 50 dollars'),
+    });
+    expect(budget.calls[0]!.args).toEqual({ query: 'hiking', filters: { max_price: 50 } });
+    expect(budget.reply).toBe("I couldn't find anything for hiking under $50.00 in our catalogue.");
+  });
+
   it('hands off to the human colleague when asked for a person', async () => {
     const run = await runTask({
       card: card('GeneralSupportAgent'),
