@@ -87,10 +87,11 @@ function handOffAsk(ctx: TaskContext): string {
   return asked?.trim() ?? now;
 }
 
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+
 function onlyContactDetails(text: string): boolean {
-  const rest = text
-    .replace(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, ' ')
-    .replace(/\+?\d[\d\s().-]{5,}\d/g, ' ');
+  // An address starts where no address character is before it: one try per word, linear in the text.
+  const rest = (text.includes('@') ? text.replace(EMAIL, ' ') : text).replace(/\+?\d[\d\s().-]{5,}\d/g, ' ');
   return !/[\p{L}\p{N}]/u.test(rest);
 }
 
