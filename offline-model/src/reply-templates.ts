@@ -253,10 +253,16 @@ export function renderArticles(articles: ArticleView[], question: string): strin
   return `According to our "${best.title}" article: ${lines.join(' ')}`;
 }
 
-function renderRecommendations(step: ToolStep): string {
-  const { recommendations, note } = readRecommendations(step.output);
-  if (!recommendations.length)
-    return note ? `I have no strong recommendation to add: ${note}` : 'I have no recommendation to add for that.';
+/**
+ * What customers add to what the shopper has. With nothing that stands out, that is said in the shop's words: the
+ * tool's note ("do not push a recommendation") is addressed to the assistant, never quoted to the shopper.
+ */
+function renderRecommendations(step: ToolStep, e: Entities): string {
+  const { recommendations } = readRecommendations(step.output);
+  if (!recommendations.length) {
+    const what = e.products[0] ? `the ${e.products[0]}` : 'that';
+    return `Nothing stands out as often bought with ${what}, so I won't push anything on you. Is there something specific you're looking for?`;
+  }
   const lines = recommendations.slice(0, 3).map((r) => {
     const why = r.because
       ? ` (often bought with the ${r.because}${r.ordersTogether ? `: together in ${r.ordersTogether} orders` : ''})`
@@ -329,7 +335,7 @@ export function renderStep(
       return names.length ? `We sell: ${list(names)}.` : renderGeneric(step);
     }
     case 'recommend_related':
-      return renderRecommendations(step);
+      return renderRecommendations(step, ctx.entities);
     case 'search_knowledge':
       return renderArticles(readArticles(o), ctx.question);
     case 'validate_email':
@@ -368,7 +374,8 @@ function renderGeneric(step: ToolStep): string {
   if (o === null || o === undefined) return `Done: ${label}.`;
   if (typeof o !== 'object') return `${label}: ${String(o)}`;
   const entries = Object.entries(o as Record<string, unknown>)
-    .filter(([, v]) => v !== null && ['string', 'number', 'boolean'].includes(typeof v))
+    // A `note` is the tool's word to the assistant, not something to read out to the shopper.
+    .filter(([k, v]) => k !== 'note' && v !== null && ['string', 'number', 'boolean'].includes(typeof v))
     .slice(0, 6)
     .map(([k, v]) => `${k.replace(/_/g, ' ')}: ${String(v)}`);
   return entries.length ? `${capitalise(label)}: ${entries.join('; ')}.` : `Done: ${label}.`;

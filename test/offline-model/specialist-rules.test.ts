@@ -323,6 +323,22 @@ describe('catalogue, knowledge, leads and people', () => {
     expect(budget.reply).toBe("I couldn't find anything for hiking under $50.00 in our catalogue.");
   });
 
+  it('says so in its own words when nothing is often bought with a product, never quoting the note to the assistant', async () => {
+    const run = await runTask({
+      card: card('UpsellAgent'),
+      tools,
+      call,
+      ...task('What would go well with my new laptop?'),
+    });
+    expect(run.calls.map((c) => c.name)).toEqual(['store.search_products', 'store.recommend_related']);
+    // In the dataset, nothing is bought with laptops more often than chance, and the store's answer says so to the assistant.
+    const related = run.calls[1]!.result!.output as { note?: string; recommendations?: unknown[] };
+    expect(related.recommendations ?? []).toEqual([]);
+    expect(related.note).toMatch(/do not push/);
+    expect(run.reply).toContain('Nothing stands out as often bought with the laptop');
+    expect(run.reply).not.toContain(related.note!);
+  });
+
   it('hands off to the human colleague when asked for a person', async () => {
     const run = await runTask({
       card: card('GeneralSupportAgent'),
