@@ -2,6 +2,7 @@ import { ANSWER, callAll, callTool, type Decision, reply } from './decision.js';
 import { explainError } from './reply-templates.js';
 import type { TaskContext } from './task-context.js';
 import type { TaskIntent } from './task-intent.js';
+import { stem } from './text-features.js';
 import { type OrderView, readOrder, readUser, type UserView } from './tool-output-readers.js';
 
 /** Intents that read or change a customer's orders or account. */
@@ -69,6 +70,24 @@ export function latestUser(ctx: TaskContext): UserView | undefined {
  * The order this task is about: the one named, or found through the account (up to three orders
  * are read at once). Returns the order, or the next step (a call or a question) to get to it.
  */
+/** How many orders of an account are looked up at once to find the one meant; with more, the shopper is asked. */
+const MAX_ORDERS_LOOKED_UP = 6;
+
+/** Whether an item of the order is a product the shopper named (by the words of its name). */
+function holdsNamedProduct(ctx: TaskContext, order: OrderView): boolean {
+  const words = ctx.entities.products.flatMap((p) => p.toLowerCase().split(' ')).map(stem);
+  return (
+    words.length > 0 &&
+    order.items.some((i) =>
+      i.name
+        .toLowerCase()
+        .split(/[^a-z]+/)
+        .map(stem)
+        .some((w) => words.includes(w)),
+    )
+  );
+}
+
 export function targetOrder(
   ctx: TaskContext,
   wanted: (o: OrderView) => boolean,
@@ -94,7 +113,7 @@ export function targetOrder(
     return { decision: d ?? reply('Which order do you mean? Please send the order number (it looks like #W1234567).') };
   }
   if (!user.orderIds.length) return { decision: reply("I don't see any orders on your account.") };
-  if (user.orderIds.length > 3) {
+  if (user.orderIds.length > MAX_ORDERS_LOOKED_UP) {
     return {
       decision: reply(`You have ${user.orderIds.length} orders: ${user.orderIds.join(', ')}. Which one ${describe}?`),
     };
@@ -106,7 +125,11 @@ export function targetOrder(
     if (d) return { decision: d };
   }
   const orders = fetched.flatMap((f) => (f.step?.ok ? (readOrder(f.step.output) ?? []) : []));
-  const matching = orders.filter(wanted);
+  // The one order with the item the shopper named ("cancel the office chair order") is the one they mean, whatever
+  // its status: the caller says why it cannot be done to it.
+  const named = orders.filter((o) => holdsNamedProduct(ctx, o));
+  if (named.length === 1) return { order: named[0], orders };
+  const matching = (named.length ? named : orders).filter(wanted);
   if (matching.length === 1) return { order: matching[0], orders };
   if (matching.length === 0) return { orders };
   return {

@@ -145,6 +145,9 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
   )
     return 'track';
   if (word('where') && has('order', 'package', 'stuff')) return 'track';
+  // "What orders do I have?", "show me all my orders": the shopper's orders and where each one is.
+  if (word('orders', 'purchases') && word('what', 'which', 'list', 'show', 'all', 'many') && word('my', 'i', 'mine'))
+    return 'track';
   if (has('policy')) return 'knowledge';
   if (entities.productIds.length > 0 || has('specification', 'detail')) return 'product_detail';
   if (

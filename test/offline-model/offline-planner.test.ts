@@ -322,6 +322,11 @@ describe('planFromBrief', () => {
     expect(agents('the box was crushed and the lamp inside is dented')).toEqual(['ReturnsAgent']);
   });
 
+  it('asks the orders card which orders the shopper has, and the knowledge base what they have to do', () => {
+    expect(agents('What orders do I have?')).toEqual(['OrderManagementAgent']);
+    expect(agents('What do I have to do to return something?')).toEqual(['GeneralSupportAgent']);
+  });
+
   it('is deterministic', () => {
     const message = 'Cancel order #W5918442 and sign me up for the newsletter';
     expect(plan(message)).toEqual(plan(message));

@@ -152,6 +152,33 @@ describe('changes are confirmed first', () => {
     expect(run.reply).toContain("I don't see a jacket in order #W2611340");
   });
 
+  it("finds the order a named item is in among a verified shopper's orders, and lists them all when asked", async () => {
+    const cancel = await runTask({
+      card: card('OrderManagementAgent'),
+      tools,
+      call,
+      customerId: 'james_li_5688',
+      ...task('Cancel the office chair order'),
+    });
+    // Four orders are looked up at once; the one with the chair is shipped, and the reply says why it stays.
+    expect(cancel.calls.map((c) => c.name)).toEqual([
+      'store.get_user_details',
+      ...Array(4).fill('store.get_order_details'),
+    ]);
+    expect(cancel.reply).toBe(
+      'Order #W2611340 is processed, so it can no longer be cancelled: only pending orders can.',
+    );
+    const list = await runTask({
+      card: card('OrderManagementAgent'),
+      tools,
+      call,
+      customerId: 'james_li_5688',
+      ...task('What orders do I have?'),
+    });
+    for (const id of ['#W2611340', '#W3632959', '#W4435622', '#W3638028'])
+      expect(list.reply).toContain(`Your order ${id}`);
+  });
+
   it('offers a return of the named item with the refund amount and method, then submits it on "yes"', async () => {
     const words = 'I want to return the digital camera from order #W5605613';
     const run = await runTask({
