@@ -73,19 +73,24 @@ export function latestUser(ctx: TaskContext): UserView | undefined {
 /** How many orders of an account are looked up at once to find the one meant; with more, the shopper is asked. */
 const MAX_ORDERS_LOOKED_UP = 6;
 
+/** The stems of a product or item name's words ("Office Chair" → office, chair). */
+export function nameStems(name: string): string[] {
+  return name
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .filter(Boolean)
+    .map(stem);
+}
+
+/** Whether an item name shares a word with a product the shopper named. */
+export function isNamedItem(ctx: TaskContext, itemName: string): boolean {
+  const named = new Set(ctx.entities.products.flatMap(nameStems));
+  return nameStems(itemName).some((w) => named.has(w));
+}
+
 /** Whether an item of the order is a product the shopper named (by the words of its name). */
 function holdsNamedProduct(ctx: TaskContext, order: OrderView): boolean {
-  const words = ctx.entities.products.flatMap((p) => p.toLowerCase().split(' ')).map(stem);
-  return (
-    words.length > 0 &&
-    order.items.some((i) =>
-      i.name
-        .toLowerCase()
-        .split(/[^a-z]+/)
-        .map(stem)
-        .some((w) => words.includes(w)),
-    )
-  );
+  return order.items.some((i) => isNamedItem(ctx, i.name));
 }
 
 export function targetOrder(

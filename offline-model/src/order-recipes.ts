@@ -1,8 +1,15 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
-import { claimedStatusStep, identityStep, latestUser, needsIdentity, targetOrder } from './order-lookup.js';
+import {
+  claimedStatusStep,
+  identityStep,
+  isNamedItem,
+  latestUser,
+  nameStems,
+  needsIdentity,
+  targetOrder,
+} from './order-lookup.js';
 import { itemLine, money, optionText, orderState } from './reply-templates.js';
 import type { TaskContext } from './task-context.js';
-import { stem } from './text-features.js';
 import {
   type OrderItemView,
   type OrderView,
@@ -14,8 +21,12 @@ import { orderStatusFor } from './tool-preconditions.js';
 
 const CONFIRM = 'Please reply "yes" to confirm.';
 
-const methodLabel = (id: string | undefined, user?: UserView) =>
-  user?.paymentMethods.find((m) => m.id === id)?.label ?? paymentMethodLabel(id);
+/** A payment method in a sentence: "your gift card", "your visa card ending 1234", "PayPal". */
+const methodLabel = (id: string | undefined, user?: UserView) => {
+  const method = user?.paymentMethods.find((m) => m.id === id);
+  if (!method) return paymentMethodLabel(id);
+  return method.source === 'credit_card' || method.source === 'gift_card' ? `your ${method.label}` : method.label;
+};
 const originalPayment = (o: OrderView) => o.payments.find((p) => p.type !== 'refund')?.methodId;
 const total = (items: OrderItemView[]) => items.reduce((s, i) => s + (i.price ?? 0), 0);
 /** The order status the offered tool says it acts on (the store's rule, from its description). */
@@ -31,34 +42,20 @@ function otherwise(ctx: TaskContext, order: OrderView): string {
   return '';
 }
 
-/** Items of the order the shopper named by product word; all of them when none is named. */
 /** The products the shopper named that no item of the order is: "I don't see a jacket in order #W…". */
 function notInOrder(ctx: TaskContext, order: OrderView): string {
-  const names = order.items.flatMap((i) => i.name.toLowerCase().split(/[^a-z]+/)).map(stem);
-  const missing = ctx.entities.products.filter(
-    (p) =>
-      !p
-        .toLowerCase()
-        .split(' ')
-        .map(stem)
-        .some((w) => names.includes(w)),
-  );
+  const names = new Set(order.items.flatMap((i) => nameStems(i.name)));
+  const missing = ctx.entities.products.filter((p) => !nameStems(p).some((w) => names.has(w)));
   return missing.length && !ctx.values.itemIds.length
     ? ` I don't see ${missing.length === 1 ? `a ${missing[0]}` : missing.join(' or ')} in order ${order.orderId}, though: is it in another order?`
     : '';
 }
 
+/** Items of the order the shopper named by product word; all of them when none is named. */
 function namedItems(ctx: TaskContext, order: OrderView): OrderItemView[] {
   const ids = ctx.values.itemIds.filter((id) => order.items.some((i) => i.itemId === id));
   if (ids.length) return order.items.filter((i) => i.itemId && ids.includes(i.itemId));
-  const words = ctx.entities.products.flatMap((p) => p.toLowerCase().split(' ')).map(stem);
-  const named = order.items.filter((i) =>
-    i.name
-      .toLowerCase()
-      .split(/[^a-z]+/)
-      .map(stem)
-      .some((w) => words.includes(w)),
-  );
+  const named = order.items.filter((i) => isNamedItem(ctx, i.name));
   return named.length ? named : order.items;
 }
 
@@ -232,7 +229,9 @@ function returnStep(ctx: TaskContext): Decision | undefined {
   if (!order) return reply(`I couldn't find ${need ? `a ${need}` : 'that'} order on your account to return.`);
   if (!inStatus(need)(order))
     return reply(
-      `Order ${order.orderId} is ${order.status}; only ${need} orders can be returned.${otherwise(ctx, order)}`,
+      /requested$/.test(order.status ?? '')
+        ? `${order.status === 'return requested' ? 'A return' : 'An exchange'} is already requested for order ${order.orderId}, so no more of its items can be returned: the store takes one per order.${otherwise(ctx, order)}`
+        : `Order ${order.orderId} is ${order.status}; only ${need} orders can be returned.${otherwise(ctx, order)}`,
     );
   const items = namedItems(ctx, order);
   const user = latestUser(ctx);

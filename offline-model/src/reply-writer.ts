@@ -8,8 +8,23 @@ import { readOrder, readUserId } from './tool-output-readers.js';
 const FOUND = 'Thanks, I found your account.';
 
 /** Reads that only led to a later step and need not be repeated in the reply. */
+/** Tools that change an order: once one is done, the lookups made to find the order are not the answer. */
+const ORDER_CHANGES = new Set([
+  'cancel_pending_order',
+  'return_delivered_order_items',
+  'exchange_delivered_order_items',
+  'modify_pending_order_items',
+  'modify_pending_order_address',
+  'modify_pending_order_payment',
+]);
+
 function superseded(step: ToolStep, later: ToolStep[]): boolean {
   if (!step.ok) return later.some((s) => s.tool === step.tool && s.ok);
+  if (
+    ['get_order_details', 'get_user_details'].includes(step.tool) &&
+    later.some((s) => s.ok && ORDER_CHANGES.has(s.tool))
+  )
+    return true;
   switch (step.tool) {
     case 'get_order_details': {
       const id = readOrder(step.output)?.orderId;

@@ -1,4 +1,5 @@
 import { type Entities, extractEntities } from './entity-extractor.js';
+import { readable } from './read-limit.js';
 import type { TaskBrief } from './task-brief.js';
 import { classifyIntent, type TaskIntent } from './task-intent.js';
 import { readTaskTranscript, type TaskTranscript, type ToolStep, toolPart } from './task-transcript.js';
@@ -31,6 +32,18 @@ export interface TaskContext {
 }
 
 const QUOTED = /The customer wrote: "([\s\S]*)"/;
+const THAT_ORDER = /\b(?:that|this|the same|the last|same) order\b/i;
+
+/** The order id named last in the conversation before the task message, by the shopper or the assistant. */
+function lastNamedOrder(messages: ChatRequest['messages']): string | undefined {
+  for (let i = messages.length - 2; i >= 0; i--) {
+    const m = messages[i]!;
+    if (m.role !== 'user' && m.role !== 'assistant') continue;
+    const ids = typeof m.content === 'string' ? extractEntities(readable(m.content, 4_000)).orderIds : [];
+    if (ids.length) return ids.at(-1);
+  }
+  return undefined;
+}
 
 /** Builds the task context: entities from the instruction, the message, then earlier user messages. */
 export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskContext {
@@ -54,9 +67,12 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     }
     return undefined;
   };
+  // "that order", "the same order": the order the conversation last named, the assistant's words included.
+  const thatOrder = THAT_ORDER.test(ask) ? lastNamedOrder(request.messages) : undefined;
   const withEarlier = function* () {
     yield own;
     yield message;
+    if (thatOrder) yield { ...own, orderIds: [thatOrder] };
     yield* earlier();
   };
   // Identity and order details carry over from earlier messages; product words stay with their task.

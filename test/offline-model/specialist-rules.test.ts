@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { builtinCards } from '../../server/src/agents/builtin-cards.js';
 import type { ChatMessage } from '../../server/src/models/model-provider.js';
 import { asCard, type HarnessResult, type HarnessTool, runTask } from './task-harness.js';
@@ -177,6 +177,52 @@ describe('changes are confirmed first', () => {
     });
     for (const id of ['#W2611340', '#W3632959', '#W4435622', '#W3638028'])
       expect(list.reply).toContain(`Your order ${id}`);
+  });
+
+  it('answers a return with its result alone, and reads "that order" as the order last named', async () => {
+    // A store of its own: the return changes the order the other tests read.
+    const own = await createTinyStore();
+    onTestFinished(() => own.dispose());
+    const tools = own.tools;
+    const call = (name: string, args: Record<string, unknown>, customerId?: string) => own.call(name, args, customerId);
+    const words = 'I want to return the hiking boots';
+    const offer = await runTask({
+      card: card('ReturnsAgent'),
+      tools,
+      call,
+      customerId: 'james_li_5688',
+      ...task(words),
+    });
+    expect(offer.reply).toMatch(/^I can return Hiking Boots .* from order #W4435622\. .* goes to your gift card/);
+    const history = [
+      { role: 'user' as const, content: words },
+      { role: 'assistant' as const, content: offer.reply },
+      { role: 'user' as const, content: 'yes please' },
+    ];
+    const yes = await runTask({
+      card: card('ReturnsAgent'),
+      tools,
+      call,
+      customerId: 'james_li_5688',
+      history,
+      ...task('yes please'),
+    });
+    expect(yes.calls.at(-1)).toMatchObject({ name: 'store.return_delivered_order_items', result: { ok: true } });
+    // The four orders looked up to find the boots are not part of the answer.
+    expect(yes.reply).toBe(
+      'Your return of Hiking Boots from order #W4435622 is requested. The refund of $239.78 goes to your gift card once the items arrive.',
+    );
+    const more = 'and can you also return the water bottle from that order?';
+    const again = await runTask({
+      card: card('ReturnsAgent'),
+      tools,
+      call,
+      customerId: 'james_li_5688',
+      history: [...history, { role: 'assistant', content: yes.reply }, { role: 'user', content: more }],
+      ...task(more),
+    });
+    expect(again.calls.map((c) => [c.name, c.args])).toEqual([['store.get_order_details', { order_id: '#W4435622' }]]);
+    expect(again.reply).toContain('A return is already requested for order #W4435622');
   });
 
   it('offers a return of the named item with the refund amount and method, then submits it on "yes"', async () => {
