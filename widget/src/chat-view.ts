@@ -110,7 +110,9 @@ export function reduceView(view: ChatView, event: AnyEvent): ChatView {
         return { ...upsert({ ...view, items }, { kind: 'user', id: `user:${event.id}`, text }), quickReplies: [] };
       }
       if (final) {
-        const items = view.items.filter((i) => !(i.kind === 'assistant' && i.runId === runId && !i.final));
+        const items = mentionedOrders(view.items, runId, text).filter(
+          (i) => !(i.kind === 'assistant' && i.runId === runId && !i.final),
+        );
         const next = upsert(
           { ...view, items },
           { kind: 'assistant', id: `reply:${event.id}`, runId, text, streaming: false, final: true },
@@ -119,7 +121,7 @@ export function reduceView(view: ChatView, event: AnyEvent): ChatView {
       }
       if (role === 'human')
         return upsert(view, { kind: 'assistant', id: `reply:${event.id}`, runId, text, streaming: false, final: true });
-      const done = view.items.map((i) =>
+      const done = mentionedOrders(view.items, runId, text).map((i) =>
         i.id === `status:${runId}:${event.taskId}` && i.kind === 'status' ? { ...i, done: true } : i,
       );
       return upsert(
@@ -152,6 +154,23 @@ function reduceDeskEvent(view: ChatView, event: AnyEvent): ChatView {
       text: 'You are chatting with our assistant again',
     });
   return view;
+}
+
+/**
+ * An agent looks up several orders to find the one meant ("cancel the office chair order"): once its answer names
+ * some of them, the cards of the run's other orders go, and the latest card of each stays. An answer that names none
+ * keeps them all.
+ */
+function mentionedOrders(items: readonly ChatItem[], runId: string | null | undefined, text: string): ChatItem[] {
+  const cards = items.filter((i): i is Extract<ChatItem, { kind: 'order' }> => i.kind === 'order' && i.runId === runId);
+  const named = new Set(cards.map((c) => c.order.orderId).filter((id) => text.includes(id)));
+  if (!named.size) return [...items];
+  // The latest card of an order is the one kept: a later lookup is the fresher state.
+  const latest = new Map(cards.map((c) => [c.order.orderId, c.id]));
+  return items.filter(
+    (i) =>
+      i.kind !== 'order' || i.runId !== runId || (named.has(i.order.orderId) && latest.get(i.order.orderId) === i.id),
+  );
 }
 
 function upsert(view: ChatView, item: ChatItem): ChatView {

@@ -111,6 +111,29 @@ describe.skipIf(!hasChromium)('<baton-chat> on the /demo storefront', () => {
     await context.close();
   });
 
+  it('shows the cards of the orders an answer is about, not of every order looked up to find it', async () => {
+    const { context, page } = await h.openDemo();
+    await page.goto(`${h.url}/demo`);
+    await page.getByLabel('Signed-in shopper (James Li)').check();
+    await expect.poll(() => page.locator('#shopper').getAttribute('data-state')).toBe('signed-in');
+    await openChat(page);
+    const orders = chat(page).getByRole('region', { name: /^Order #W/ });
+    // All four of James's orders, each a card, when he asks for them.
+    await ask(page, 'What orders do I have?');
+    await expect
+      .poll(() => replies(page).first().textContent(), { timeout: 15_000 })
+      .toContain('#W3638028 was delivered');
+    await expect.poll(() => orders.count()).toBe(4);
+    // The agent looks all four up to find the chair; the answer is about one order, and one card stays.
+    await ask(page, 'Cancel the office chair order');
+    await expect
+      .poll(() => replies(page).nth(1).textContent(), { timeout: 15_000 })
+      .toBe('Order #W2611340 is processed, so it can no longer be cancelled: only pending orders can.');
+    await expect.poll(() => orders.count()).toBe(5);
+    expect(await orders.last().getAttribute('aria-label')).toBe('Order #W2611340');
+    await context.close();
+  });
+
   it('reconnects after the test drops its WebSocket mid-answer, with no text lost or repeated', async () => {
     const { context, page } = await h.openDemo();
     const sockets: WebSocketRoute[] = [];
