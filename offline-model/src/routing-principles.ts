@@ -283,18 +283,20 @@ export function joinPurchaseStory(clauses: ScoredClause[]): void {
 export function joinEscalationStory(index: CardIndex, clauses: ScoredClause[]): void {
   const human = ownerOf(index, 'human');
   if (!human || !clauses.some((c) => c.agent === human && c.intent === 'human')) return;
+  // Beside a return or a cancellation, the money back is that action's refund (joinDependentClauses).
+  const orderAction = clauses.some((c) => c.intent && ORDER_ACTIONS.has(c.intent));
   for (const c of clauses) {
     const e = c.entities;
     const names = e.orderIds.length + e.itemIds.length + e.productIds.length + e.products.length + e.emails.length;
-    if (
-      c.agent &&
-      c.agent !== human &&
+    if (!c.agent || c.agent === human || names > 0) continue;
+    const story =
       !c.question &&
-      names === 0 &&
       !REQUEST_WORDS.test(c.text) &&
-      ['knowledge', 'unknown', 'greeting'].includes(c.intent ?? 'unknown')
-    )
-      c.agent = human;
+      ['knowledge', 'unknown', 'greeting'].includes(c.intent ?? 'unknown');
+    // "I was charged twice. Can I get my money back?": the money back is what the person is asked to sort out,
+    // not a question for the refund policy (a question about a rule of the shop's still is one).
+    const moneyBack = !orderAction && ['refund', 'payment'].includes(c.intent ?? '') && !POLICY_CUE.test(c.text);
+    if (story || moneyBack) c.agent = human;
   }
 }
 

@@ -327,6 +327,20 @@ describe('planFromBrief', () => {
     expect(agents('What do I have to do to return something?')).toEqual(['GeneralSupportAgent']);
   });
 
+  it('gives the money back of a billing complaint to the person sorting it out, and a refund policy question to the knowledge base', () => {
+    expect(agents('I was charged twice. Can I get my money back?')).toEqual(['HumanTransferAgent']);
+    expect(agents('I want to talk to a person. What is your refund policy?')).toEqual([
+      'HumanTransferAgent',
+      'GeneralSupportAgent',
+    ]);
+    // Beside a return, the refund stays with the return.
+    const broken = plan(
+      'My coffee maker arrived broken and I want a refund. This is ridiculous, I want to speak to a manager',
+    );
+    expect(broken.tasks.map((t) => t.agent)).toEqual(['ReturnsAgent', 'HumanTransferAgent']);
+    expect(broken.tasks[0]!.instruction).toContain('I want a refund');
+  });
+
   it('is deterministic', () => {
     const message = 'Cancel order #W5918442 and sign me up for the newsletter';
     expect(plan(message)).toEqual(plan(message));
