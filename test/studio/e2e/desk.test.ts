@@ -159,6 +159,25 @@ describe.skipIf(!hasChromium)('studio e2e: the desk', () => {
     await h.screenshot('desk-resolved');
   }, 120_000);
 
+  it('shows how an unidentified shopper can be reached, as given in the chat and not verified', async () => {
+    const { page, t } = h;
+    const started = await t.gql<{ startConversation: { conversation: { id: string }; token: string } }>(
+      'mutation { startConversation { conversation { id } token } }',
+    );
+    const id = started.data!.startConversation.conversation.id;
+    const asked = await t.gql<{ sendMessage: { id: string } }>(
+      SEND,
+      { id, text: 'My parcel never came. I want to talk to a person, my email is kim.lee@example.com' },
+      started.data!.startConversation.token,
+    );
+    await waitForRun(t.app, asked.data!.sendMessage.id);
+    await h.open(`desk/${id}`);
+    const customer = page.getByRole('complementary', { name: 'Customer' });
+    await customer.getByText('kim.lee@example.com', { exact: true }).waitFor();
+    expect(await customer.textContent()).toContain('Given in the chat, not verified');
+    expect(await customer.textContent()).not.toContain('Not identified yet.');
+  });
+
   it('an admin registers a webhook endpoint, reads its delivery log and sends again; edits a ticket; turns agent assist off', async () => {
     const { page, t } = h;
     const receiver = new WebhookReceiver();

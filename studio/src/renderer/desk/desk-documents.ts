@@ -17,6 +17,9 @@ export const OwnershipFields = graphql(`
       summary
       assignee
       internalNote
+      customerName
+      customerEmail
+      customerPhone
     }
   }
 `);

@@ -221,7 +221,7 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
             </ul>
           </>
         ) : (
-          <p className="muted">Not identified yet.</p>
+          <UnidentifiedContact ticket={ownership?.ticket ?? null} />
         )}
         <div className="panel-title">Ticket</div>
         {ownership?.ticket ? (
@@ -235,5 +235,30 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
         )}
       </aside>
     </>
+  );
+}
+
+/**
+ * No customer is identified, but the hand-off's ticket may hold how to reach the shopper (the contact form, or what
+ * they typed): shown, and said to be unverified, so a colleague can write back without taking it as proof of who
+ * they are.
+ */
+function UnidentifiedContact(props: {
+  ticket: { customerName?: string | null; customerEmail?: string | null; customerPhone?: string | null } | null;
+}) {
+  const given = [props.ticket?.customerName, props.ticket?.customerEmail, props.ticket?.customerPhone].filter(
+    (v): v is string => !!v,
+  );
+  if (!given.length) return <p className="muted">Not identified yet.</p>;
+  return (
+    <p>
+      {given.map((v) => (
+        <span key={v}>
+          {v}
+          <br />
+        </span>
+      ))}
+      <span className="badge badge-amber">Given in the chat, not verified</span>
+    </p>
   );
 }
