@@ -87,12 +87,18 @@ describe.skipIf(!hasChromium)('<baton-chat> on the /demo storefront', () => {
     await context.close();
   });
 
-  it("shows a verified shopper's order as a card", async () => {
+  /** The demo page with its signed-in shopper (James Li, a verified customer token) and the chat open. */
+  async function openSignedIn() {
     const { context, page } = await h.openDemo();
     await page.goto(`${h.url}/demo`);
     await page.getByLabel('Signed-in shopper (James Li)').check();
     await expect.poll(() => page.locator('#shopper').getAttribute('data-state')).toBe('signed-in');
     await openChat(page);
+    return { context, page };
+  }
+
+  it("shows a verified shopper's order as a card", async () => {
+    const { context, page } = await openSignedIn();
     await ask(page, "Where's my order #W2611340?");
     const card = chat(page).getByRole('region', { name: 'Order #W2611340' });
     await card.waitFor();
@@ -112,11 +118,7 @@ describe.skipIf(!hasChromium)('<baton-chat> on the /demo storefront', () => {
   });
 
   it('shows the cards of the orders an answer is about, not of every order looked up to find it', async () => {
-    const { context, page } = await h.openDemo();
-    await page.goto(`${h.url}/demo`);
-    await page.getByLabel('Signed-in shopper (James Li)').check();
-    await expect.poll(() => page.locator('#shopper').getAttribute('data-state')).toBe('signed-in');
-    await openChat(page);
+    const { context, page } = await openSignedIn();
     const orders = chat(page).getByRole('region', { name: /^Order #W/ });
     // All four of James's orders, each a card, when he asks for them.
     await ask(page, 'What orders do I have?');
@@ -201,11 +203,7 @@ describe.skipIf(!hasChromium)('<baton-chat> on the /demo storefront', () => {
   });
 
   it('has no serious accessibility violations (axe-core), open with cards and quick replies', async () => {
-    const { context, page } = await h.openDemo();
-    await page.goto(`${h.url}/demo`);
-    await page.getByLabel('Signed-in shopper (James Li)').check();
-    await expect.poll(() => page.locator('#shopper').getAttribute('data-state')).toBe('signed-in');
-    await openChat(page);
+    const { context, page } = await openSignedIn();
     await ask(page, 'I want to return all the items from order #W4435622');
     const yes = chat(page).getByRole('group', { name: 'Quick replies' }).getByRole('button', { name: 'Yes, go ahead' });
     await yes.waitFor({ timeout: 20_000 });
