@@ -82,7 +82,8 @@ const MAX_SCANNED_CHARS = 2_000;
  * that, a long run with no valid address in it is scanned again from each of its characters, which
  * is quadratic (one 8,000-letter word took tens of milliseconds).
  */
-const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+/** An email address, tried only where no address character comes before it (one try per word). */
+export const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 
 /**
  * Pulls order ids, emails, names and zips, products, colours, sizes, materials and prices out of text.

@@ -66,10 +66,6 @@ export function latestUser(ctx: TaskContext): UserView | undefined {
   return s ? readUser(s.output) : undefined;
 }
 
-/**
- * The order this task is about: the one named, or found through the account (up to three orders
- * are read at once). Returns the order, or the next step (a call or a question) to get to it.
- */
 /** How many orders of an account are looked up at once to find the one meant; with more, the shopper is asked. */
 const MAX_ORDERS_LOOKED_UP = 6;
 
@@ -93,6 +89,10 @@ function holdsNamedProduct(ctx: TaskContext, order: OrderView): boolean {
   return order.items.some((i) => isNamedItem(ctx, i.name));
 }
 
+/**
+ * The order this task is about: the one named, or found through the account (up to MAX_ORDERS_LOOKED_UP orders
+ * are read at once). Returns the order, or the next step (a call or a question) to get to it.
+ */
 export function targetOrder(
   ctx: TaskContext,
   wanted: (o: OrderView) => boolean,

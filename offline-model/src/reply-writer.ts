@@ -7,9 +7,8 @@ import { readOrder, readUserId } from './tool-output-readers.js';
 
 const FOUND = 'Thanks, I found your account.';
 
-/** Reads that only led to a later step and need not be repeated in the reply. */
 /** Tools that change an order: once one is done, the lookups made to find the order are not the answer. */
-const ORDER_CHANGES = new Set([
+const ORDER_CHANGE_TOOLS = new Set([
   'cancel_pending_order',
   'return_delivered_order_items',
   'exchange_delivered_order_items',
@@ -18,11 +17,12 @@ const ORDER_CHANGES = new Set([
   'modify_pending_order_payment',
 ]);
 
+/** Reads that only led to a later step and need not be repeated in the reply. */
 function superseded(step: ToolStep, later: ToolStep[]): boolean {
   if (!step.ok) return later.some((s) => s.tool === step.tool && s.ok);
   if (
     ['get_order_details', 'get_user_details'].includes(step.tool) &&
-    later.some((s) => s.ok && ORDER_CHANGES.has(s.tool))
+    later.some((s) => s.ok && ORDER_CHANGE_TOOLS.has(s.tool))
   )
     return true;
   switch (step.tool) {

@@ -232,9 +232,10 @@ export function joinDependentClauses(clauses: ScoredClause[]): void {
         c.entities.products.length === 0 &&
         CONSEQUENCE.has(c.intent ?? 'unknown');
       const sameAction = c.intent !== undefined && c.intent === intentOf(neighbour);
-      if (consequence || sameAction || story(c) || orderReference(c)) {
+      const context = story(c) || orderReference(c);
+      if (consequence || sameAction || context) {
         c.agent = neighbour.agent;
-        c.context = story(c) || orderReference(c);
+        c.context = context;
         joined.set(c, intentOf(neighbour)!);
         changed = true;
       }

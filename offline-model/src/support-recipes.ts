@@ -1,4 +1,5 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
+import { EMAIL } from './entity-extractor.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { describeProduct } from './task-wording.js';
 import { analyzeText } from './text-features.js';
@@ -87,10 +88,7 @@ function handOffAsk(ctx: TaskContext): string {
   return asked?.trim() ?? now;
 }
 
-const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-
 function onlyContactDetails(text: string): boolean {
-  // An address starts where no address character is before it: one try per word, linear in the text.
   const rest = (text.includes('@') ? text.replace(EMAIL, ' ') : text).replace(/\+?\d[\d\s().-]{5,}\d/g, ' ');
   return !/[\p{L}\p{N}]/u.test(rest);
 }

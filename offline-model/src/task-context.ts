@@ -49,7 +49,8 @@ function lastNamedOrder(messages: ChatRequest['messages']): string | undefined {
 export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskContext {
   const transcript = readTaskTranscript(request.messages);
   const tools = request.tools ?? [];
-  const quoted = QUOTED.exec(hints.instruction)?.[1];
+  const quote = QUOTED.exec(hints.instruction);
+  const quoted = quote?.[1];
   const ask = quoted ?? hints.instruction;
   const analyze = analyzeText;
   const features = analyze(ask);
@@ -122,8 +123,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   const stems = new Set(rawWords(`${ask} ${hints.userMessage}`).map(stem));
   // What the planner's job line names is what to look for: "Find case for the customer. The customer wrote: 'My
   // daughter loved the headphones I bought, do you have a matching case'" searches for a case, not headphones.
-  const quoteAt = hints.instruction.indexOf('The customer wrote:');
-  const jobProducts = quoteAt > 0 ? extractEntities(hints.instruction.slice(0, quoteAt)).products : [];
+  const jobProducts = quote?.index ? extractEntities(hints.instruction.slice(0, quote.index)).products : [];
   // The shopper's qualifiers ("men's") stay in the query: the store decides what they mean.
   const searchWords = [
     ...(entities.fit ? [entities.fit] : []),

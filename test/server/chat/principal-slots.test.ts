@@ -18,6 +18,15 @@ function gate(log: string[], name: string) {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
+/** Whether a promise has settled, read at any time. */
+function settled(p: Promise<unknown>): () => boolean {
+  let done = false;
+  void p.then(() => {
+    done = true;
+  });
+  return () => done;
+}
+
 describe('PrincipalSlots', () => {
   it('runs at most N per principal, the rest in order, and never holds up another principal', async () => {
     const slots = new PrincipalSlots(1);
@@ -87,18 +96,15 @@ describe('GiveWay', () => {
     await tick();
     const held = giveWay.wait('key:flood');
     expect(held).toBeInstanceOf(Promise);
-    let went = false;
-    void held!.then(() => {
-      went = true;
-    });
+    const went = settled(held!);
     // The shopper's run never waits, backlog or not of others.
     expect(giveWay.wait('conversation:c1')).toBeUndefined();
     await tick();
-    expect(went).toBe(false);
+    expect(went()).toBe(false);
     shopper.release();
     await stored;
     await tick();
-    expect(went).toBe(true);
+    expect(went()).toBe(true);
     k1.release();
     k2.release();
     await Promise.all(keyRuns);
@@ -118,19 +124,16 @@ describe('GiveWay', () => {
       .run('conversation:c1', never, storing.fn)
       .then(() => runs.run('conversation:c1', never, turn.fn));
     await tick();
-    let went = false;
-    void giveWay.wait('key:flood')!.then(() => {
-      went = true;
-    });
+    const went = settled(giveWay.wait('key:flood')!);
     storing.release();
     await tick();
     await tick();
     expect(log).toContain('turn');
-    expect(went).toBe(false);
+    expect(went()).toBe(false);
     turn.release();
     await shopper;
     await tick();
-    expect(went).toBe(true);
+    expect(went()).toBe(true);
     k1.release();
     k2.release();
     await Promise.all(keyRuns);
