@@ -32,6 +32,7 @@ async function main() {
     EVENT_BUS: process.env.EVENT_BUS,
     NATS_DEPLOYMENT: process.env.NATS_DEPLOYMENT,
     HEAP_GROWING_PERCENT: process.env.HEAP_GROWING_PERCENT,
+    HTTP_KEEP_ALIVE_SECONDS: process.env.HTTP_KEEP_ALIVE_SECONDS,
   });
   // As main.ts does.
   applyHeapGrowth(config.heapGrowingPercent);

@@ -330,6 +330,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     }
   });
 
+  // Node's default (5 s) closes a shopper's connection while they type, so most messages open a new one. Under
+  // load that costs more than the handshake: since libuv 1.45 a busy event loop accepts one connection per
+  // iteration, and new connections wait in the kernel's queue for seconds while kept-alive ones are served.
+  server.keepAliveTimeout = config.keepAliveSeconds * 1_000;
+
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: config.limits.maxRequestBodyBytes });
   wss.on('connection', coalesceFrames);
   useServer(

@@ -10,6 +10,7 @@ const bool = z
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('127.0.0.1'),
+  HTTP_KEEP_ALIVE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(65),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('.baton-data'),
@@ -92,6 +93,8 @@ export type ConfigInput = z.input<typeof configSchema>;
 export interface Config {
   port: number;
   host: string;
+  /** How long an idle HTTP connection stays open for the client's next request (server.keepAliveTimeout). */
+  keepAliveSeconds: number;
   env: 'development' | 'production' | 'test';
   /** Postgres URL; when absent, PGlite runs embedded in `dataDir`. */
   databaseUrl?: string;
@@ -199,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     port: c.PORT,
     host: c.HOST,
+    keepAliveSeconds: c.HTTP_KEEP_ALIVE_SECONDS,
     env: c.NODE_ENV,
     databaseUrl: c.DATABASE_URL,
     dataDir: c.DATA_DIR,
