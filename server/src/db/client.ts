@@ -7,6 +7,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { repoPath } from '../paths.js';
 import * as storeSchema from '../store/schema/index.js';
+import { PgliteCheckpoints } from './pglite-checkpoints.js';
 import { PglitePreparedStatements } from './pglite-prepared.js';
 import { PgliteThread } from './pglite-thread.js';
 import * as coreSchema from './schema/index.js';
@@ -95,6 +96,10 @@ async function openPglite(dataDir = 'memory://', loadDataDir?: Blob): Promise<Da
   const pglite = client as unknown as PGlite;
   const db = drizzlePglite({ client: pglite, schema }) as unknown as Db;
   const prepared = await PglitePreparedStatements.open(client);
+  const checkpoints = new PgliteCheckpoints(client, undefined, (err) =>
+    process.emitWarning(`PGlite checkpoint failed: ${err instanceof Error ? err.message : String(err)}`),
+  );
+  checkpoints.start();
   return {
     kind: 'pglite',
     db,
@@ -110,6 +115,7 @@ async function openPglite(dataDir = 'memory://', loadDataDir?: Blob): Promise<Da
     },
     dumpDataDir: (compression = 'gzip') => client.dumpDataDir(compression),
     async close() {
+      await checkpoints.stop();
       await client.close();
     },
   };
