@@ -218,29 +218,34 @@ function renderProduct(step: ToolStep, e: Entities, show: ListingView): string {
   return renderVariants(matching.length ? matching : variants, head, { ...show, outOfStock: true });
 }
 
-/** The lines of a document or article that share the most words with the question. */
+/**
+ * The lines of a document or article that share the most words with the question. Among lines that share as
+ * many, one with the question's own phrasing ranks first: its word pairs ("ship to"), then its word forms
+ * ("ship" over "shipping"). "Do you ship to Canada?" found three lines about shipping times before the one
+ * that says where the shop ships.
+ */
 function relevantLines(text: string, question: string, max = 3): string[] {
-  const q = new Set(
-    rawWords(question)
-      .filter((w) => w.length > 2 && !STOP_WORDS.has(w))
-      .map(stem),
-  );
+  const asked = rawWords(question);
+  const q = new Set(asked.filter((w) => w.length > 2 && !STOP_WORDS.has(w)).map(stem));
+  const forms = new Set(asked.filter((w) => q.has(stem(w))));
+  const pairs = new Set(asked.slice(1).map((w, i) => `${asked[i]} ${w}`));
   const lines = text
     .split(/(?<=[.!?])\s+|\n+/)
     .map((l) => l.replace(/^[#*\-\s]+/, '').trim())
     .filter((l) => l.length > 3);
-  const scored = lines.map((l, i) => ({
-    l,
-    i,
-    n: new Set(
-      rawWords(l)
-        .map(stem)
-        .filter((w) => q.has(w)),
-    ).size,
-  }));
+  const scored = lines.map((l, i) => {
+    const words = rawWords(l);
+    return {
+      l,
+      i,
+      n: new Set(words.map(stem).filter((w) => q.has(w))).size,
+      phrased: words.slice(1).filter((w, j) => pairs.has(`${words[j]} ${w}`)).length,
+      exact: new Set(words.filter((w) => forms.has(w))).size,
+    };
+  });
   const best = scored
     .filter((s) => s.n > 0)
-    .sort((a, b) => b.n - a.n || a.i - b.i)
+    .sort((a, b) => b.n - a.n || b.phrased - a.phrased || b.exact - a.exact || a.i - b.i)
     .slice(0, max);
   return (best.length ? best : scored.slice(0, Math.min(max, 2))).sort((a, b) => a.i - b.i).map((s) => s.l);
 }

@@ -325,6 +325,25 @@ describe('catalogue, knowledge, leads and people', () => {
     expect(run.reply).toBe('According to our "Gift cards" article: Gift cards never expire.');
   });
 
+  it("quotes the article's line phrased as the question before lines that only share a word's stem", async () => {
+    const shipping = {
+      title: 'Shipping times and costs',
+      content: [
+        'Standard shipping takes 3 to 5 business days. Express shipping takes 1 to 2 business days.',
+        'Standard shipping is free on orders over $50. Express shipping costs $14.99.',
+        'We currently ship to addresses in the United States only.',
+      ].join('\n\n'),
+    };
+    const run = await runTask({
+      card: card('GeneralSupportAgent'),
+      tools,
+      call,
+      knowledge: [shipping],
+      ...task('Do you ship to Canada?'),
+    });
+    expect(run.reply).toContain('We currently ship to addresses in the United States only.');
+  });
+
   it('searches the knowledge base when the hints have nothing relevant', async () => {
     const run = await runTask({
       card: card('GeneralSupportAgent'),
