@@ -31,6 +31,8 @@ export interface CardProfile {
   terms: Map<string, number>;
   /** Each comma-separated skill fragment as stems, for phrase bonuses. */
   fragments: string[][];
+  /** stem → the card's own word for it ending in -ing ("shipping"), where it has one: how it names a topic. */
+  gerunds: Map<string, string>;
 }
 
 export interface CardScore {
@@ -65,8 +67,12 @@ export function buildCardIndex(cards: ReadonlyArray<CardSummary>): CardIndex {
   const analyze = createTextAnalyzer(vocabulary);
   const profiles = cards.map((card) => {
     const terms = new Map<string, number>();
+    const gerunds = new Map<string, string>();
     const add = (text: string, weight: number) => {
-      for (const t of analyze(text).tokens) terms.set(t.stem, Math.max(terms.get(t.stem) ?? 0, weight));
+      for (const t of analyze(text).tokens) {
+        terms.set(t.stem, Math.max(terms.get(t.stem) ?? 0, weight));
+        if (/^[a-z]+ing$/.test(t.surface) && !gerunds.has(t.stem)) gerunds.set(t.stem, t.surface);
+      }
     };
     add(nameWords(card.name).join(' '), SOURCE_WEIGHT.name);
     for (const skill of card.skills) add(skill, SOURCE_WEIGHT.skill);
@@ -75,7 +81,7 @@ export function buildCardIndex(cards: ReadonlyArray<CardSummary>): CardIndex {
       .flatMap((s) => s.split(/,|\bor\b/))
       .map((f) => analyze(f).tokens.map((t) => t.stem))
       .filter((f) => f.length >= 2);
-    return { name: card.name, terms, fragments };
+    return { name: card.name, terms, fragments, gerunds };
   });
   const df = new Map<string, number>();
   for (const p of profiles) for (const stem of p.terms.keys()) df.set(stem, (df.get(stem) ?? 0) + 1);

@@ -277,5 +277,8 @@ function topicWord(index: CardIndex, agent: string, features: ReturnType<CardInd
     )
     .map((t) => ({ t, rank: names.includes(t.stem) ? 10 - names.indexOf(t.stem) : (index.idf.get(t.stem) ?? 0) }));
   candidates.sort((a, b) => b.rank - a.rank || a.t.index - b.t.index);
-  return candidates[0]?.t.surface;
+  const best = candidates[0]?.t;
+  if (!best) return undefined;
+  // "Do you ship to Canada?" read "your ship question": a bare verb names its topic as the card does ("shipping").
+  return (best.surface === best.stem && profile.gerunds.get(best.stem)) || best.surface;
 }

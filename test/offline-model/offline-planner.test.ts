@@ -78,6 +78,8 @@ describe('planFromBrief', () => {
     const p = plan('my blender broke after 3 months, can I claim warranty?', { cards: withWarranty });
     expect(p.tasks.map((t) => t.agent)).toEqual(['WarrantyClaimAgent']);
     expect(p.tasks[0]!.statusMessage).toBe('Looking into your warranty question...');
+    // A bare verb names its topic the way the card does: not "your ship question".
+    expect(plan('Do you ship to Canada?').tasks[0]!.statusMessage).toBe('Looking into your shipping question...');
     // Without that card, the same words go to the built-in cards.
     expect(agents('my blender broke after 3 months, can I claim warranty?')).not.toContain('WarrantyClaimAgent');
   });
