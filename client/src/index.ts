@@ -31,3 +31,12 @@ export {
 } from './events.js';
 export type { FetchLike } from './http-request.js';
 export type { StorageLike, StoredSession } from './session-store.js';
+export {
+  type FormFieldView,
+  formAnswer,
+  type OrderSummary,
+  orderCardsKept,
+  type ProductLine,
+  type ToolCard,
+  toolCard,
+} from './tool-cards.js';

@@ -1,30 +1,13 @@
-import type { AnyEvent } from '@baton/client';
+import {
+  type AnyEvent,
+  type FormFieldView,
+  type OrderSummary,
+  orderCardsKept,
+  type ProductLine,
+  toolCard,
+} from '@baton/client';
 
-/** One product line of a product card. */
-export interface ProductLine {
-  name: string;
-  options: string;
-  price: number | null;
-  inStock: boolean;
-}
-
-/** The order card's content. */
-export interface OrderSummary {
-  orderId: string;
-  status: string;
-  items: { name: string; options: string; price: number | null }[];
-  tracking: string[];
-}
-
-/** One field of a form an agent asks the shopper to fill in (the store's request_user_info). */
-export interface FormFieldView {
-  name: string;
-  label: string;
-  type: 'text' | 'email' | 'tel' | 'textarea' | 'address';
-  required: boolean;
-  autocomplete?: string;
-  placeholder?: string;
-}
+export type { FormFieldView, OrderSummary, ProductLine } from '@baton/client';
 
 /** What the panel shows, in order. `id` is stable across updates so the DOM can be patched. */
 export type ChatItem =
@@ -131,8 +114,10 @@ export function reduceView(view: ChatView, event: AnyEvent): ChatView {
     }
     case 'TOOL_CALL': {
       if (!runId || event.data.toolError || event.data.refused) return view;
-      const card = cardFor(event.data.tool, event.data.toolOutput, runId, event.id ?? streamId);
-      return card ? upsert(view, card) : view;
+      const card = toolCard(event.data.tool, event.data.toolOutput);
+      if (!card) return view;
+      const id = `card:${event.id ?? streamId}`;
+      return upsert(view, card.kind === 'form' ? { ...card, id, runId, answered: false } : { ...card, id, runId });
     }
     default:
       return reduceDeskEvent(view, event);
@@ -156,21 +141,11 @@ function reduceDeskEvent(view: ChatView, event: AnyEvent): ChatView {
   return view;
 }
 
-/**
- * An agent looks up several orders to find the one meant ("cancel the office chair order"): once its answer names
- * some of them, the cards of the run's other orders go, and the latest card of each stays. An answer that names none
- * keeps them all.
- */
+/** Once the run's answer names some of the orders it looked up, the cards of the others go (orderCardsKept). */
 function mentionedOrders(items: readonly ChatItem[], runId: string | null | undefined, text: string): ChatItem[] {
   const cards = items.filter((i): i is Extract<ChatItem, { kind: 'order' }> => i.kind === 'order' && i.runId === runId);
-  const named = new Set(cards.map((c) => c.order.orderId).filter((id) => text.includes(id)));
-  if (!named.size) return [...items];
-  // The latest card of an order is the one kept: a later lookup is the fresher state.
-  const latest = new Map(cards.map((c) => [c.order.orderId, c.id]));
-  return items.filter(
-    (i) =>
-      i.kind !== 'order' || i.runId !== runId || (named.has(i.order.orderId) && latest.get(i.order.orderId) === i.id),
-  );
+  const kept = orderCardsKept(cards, text);
+  return items.filter((i) => i.kind !== 'order' || i.runId !== runId || kept.has(i.id));
 }
 
 function upsert(view: ChatView, item: ChatItem): ChatView {
@@ -179,86 +154,4 @@ function upsert(view: ChatView, item: ChatItem): ChatView {
   const items = view.items.slice();
   items[index] = item;
   return { ...view, items };
-}
-
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
-const num = (v: unknown) => (typeof v === 'number' ? v : null);
-const optionText = (options: unknown) =>
-  options && typeof options === 'object'
-    ? Object.values(options as Record<string, unknown>)
-        .map(String)
-        .join(' · ')
-    : '';
-
-const FIELD_TYPES: ReadonlySet<string> = new Set(['text', 'email', 'tel', 'textarea', 'address']);
-
-/** The fields of a form tool's output that the widget can draw; none when it is not a form. */
-function formFields(o: Record<string, unknown>): FormFieldView[] {
-  if (o.type !== 'form' || !Array.isArray(o.fields)) return [];
-  return o.fields.flatMap((f: Record<string, unknown>) =>
-    f && typeof f.name === 'string' && typeof f.label === 'string'
-      ? [
-          {
-            name: f.name,
-            label: f.label,
-            type: FIELD_TYPES.has(str(f.type)) ? (f.type as FormFieldView['type']) : 'text',
-            required: f.required === true,
-            ...(typeof f.autocomplete === 'string' && { autocomplete: f.autocomplete }),
-            ...(typeof f.placeholder === 'string' && { placeholder: f.placeholder }),
-          },
-        ]
-      : [],
-  );
-}
-
-/** A card for the tool results a shopper cares about: products found, an order's status, a form to fill in. */
-function cardFor(tool: string, output: unknown, runId: string, id: string): ChatItem | null {
-  if (!output || typeof output !== 'object') return null;
-  const o = output as Record<string, unknown>;
-  if (tool.endsWith('.search_products')) {
-    const exact = Array.isArray(o.results) ? o.results : [];
-    const list = exact.length ? exact : Array.isArray(o.alternatives) ? o.alternatives : [];
-    const products = list.slice(0, 4).map((p: Record<string, unknown>) => ({
-      name: str(p.name),
-      options: optionText(p.options),
-      price: num(p.price),
-      inStock: p.available !== false,
-    }));
-    if (!products.length) return null;
-    return {
-      kind: 'products',
-      id: `card:${id}`,
-      runId,
-      title: exact.length ? 'Products' : 'Closest matches',
-      products,
-    };
-  }
-  const fields = formFields(o);
-  if (fields.length)
-    return {
-      kind: 'form',
-      id: `card:${id}`,
-      runId,
-      title: str(o.title) || 'Your details',
-      description: str(o.description),
-      fields,
-      submitLabel: str(o.submit_label) || 'Send',
-      answered: false,
-    };
-  if (tool.endsWith('.get_order_details') && typeof o.order_id === 'string') {
-    const items = (Array.isArray(o.items) ? o.items : []).map((i: Record<string, unknown>) => ({
-      name: str(i.name),
-      options: optionText(i.options),
-      price: num(i.price),
-    }));
-    const fulfillments = Array.isArray(o.fulfillments) ? (o.fulfillments as { tracking_id?: unknown }[]) : [];
-    const tracking = fulfillments.flatMap((f) => (Array.isArray(f.tracking_id) ? f.tracking_id.map(String) : []));
-    return {
-      kind: 'order',
-      id: `card:${id}`,
-      runId,
-      order: { orderId: o.order_id, status: str(o.status), items, tracking },
-    };
-  }
-  return null;
 }

@@ -1,3 +1,4 @@
+import { formAnswer } from '@baton/client';
 import type { ChatItem, OrderSummary, ProductLine } from './chat-view.js';
 
 /** What a drawn item can do: a form sends what was filled in as the shopper's next message. */
@@ -49,11 +50,7 @@ function orderCard(order: OrderSummary): HTMLElement {
   return card;
 }
 
-/**
- * A form an agent asked for: its values are sent as the shopper's next message, in the fields' order and
- * separated by commas, as a shopper would type them ("jane@example.com, +1 555 0100"); the agent asked for
- * those fields by name. Answered, it stays on screen, disabled.
- */
+/** A form an agent asked for: what is filled in is sent as the shopper's next message (formAnswer). Answered, it stays on screen, disabled. */
 function formCard(item: FormItem, actions: ItemActions): HTMLElement {
   const form = el('form', 'card form');
   form.setAttribute('aria-label', item.title);
@@ -80,10 +77,10 @@ function formCard(item: FormItem, actions: ItemActions): HTMLElement {
   form.append(submit);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const values = inputs.map(({ input }) => input.value.trim()).filter(Boolean);
-    if (!values.length) return;
+    const answer = formAnswer(inputs.map(({ input }) => input.value));
+    if (!answer) return;
     submit.disabled = true;
-    void actions.send(values.join(', ')).then((sent) => {
+    void actions.send(answer).then((sent) => {
       if (!sent) submit.disabled = false;
     });
   });

@@ -1,3 +1,4 @@
+import { orderCardsKept, type ToolCard, toolCard } from '@baton/client/tool-cards';
 import type { StudioEvent } from './baton-event.js';
 
 export interface StatusStep {
@@ -19,6 +20,11 @@ export type Turn =
       parts: { taskId: string; agentName: string; text: string; done: boolean }[];
       reply: string | null;
       error: string | null;
+      /**
+       * What the shopper is shown beside the answer, as the storefront widget draws it: products, orders, forms.
+       * A form is `answered` once the shopper wrote again.
+       */
+      cards: (ToolCard & { id: string; answered: boolean })[];
     };
 
 type RunTurn = Extract<Turn, { kind: 'run' }>;
@@ -42,6 +48,7 @@ export function conversationTurns(events: readonly StudioEvent[]): Turn[] {
         parts: [],
         reply: null,
         error: null,
+        cards: [],
       };
       runs.set(runId, run);
       turns.push(run);
@@ -59,6 +66,7 @@ export function conversationTurns(events: readonly StudioEvent[]): Turn[] {
 
   for (const e of events) {
     if (e.type === 'MESSAGE' && e.data.role === 'user') {
+      for (const run of runs.values()) for (const card of run.cards) card.answered = true;
       turns.push({ kind: 'user', key: `msg-${e.id}`, text: e.data.text, createdAt: e.createdAt });
       continue;
     }
@@ -87,6 +95,11 @@ export function conversationTurns(events: readonly StudioEvent[]): Turn[] {
         if (e.data.final) run.reply = e.data.text;
         else if (e.taskId) Object.assign(part(run, e.taskId, e.agentName ?? ''), { text: e.data.text, done: true });
         break;
+      case 'TOOL_CALL': {
+        const card = e.data.toolError || e.data.refused ? null : toolCard(e.data.tool, e.data.toolOutput);
+        if (card) run.cards.push({ ...card, id: `card-${e.id ?? e.data.callId}`, answered: false });
+        break;
+      }
       case 'RUN_PAUSED':
         run.state = 'paused';
         break;
@@ -108,6 +121,14 @@ export function conversationTurns(events: readonly StudioEvent[]): Turn[] {
       default:
         break;
     }
+  }
+  for (const run of runs.values()) {
+    const answer = run.reply ?? run.parts.map((p) => p.text).join('\n');
+    const orders = run.cards.filter(
+      (c): c is Extract<RunTurn['cards'][number], { kind: 'order' }> => c.kind === 'order',
+    );
+    const kept = orderCardsKept(orders, answer);
+    run.cards = run.cards.filter((c) => c.kind !== 'order' || kept.has(c.id));
   }
   return turns;
 }

@@ -3,6 +3,7 @@ import type { StudioEvent } from '../lib/baton-event.js';
 import { conversationTurns } from '../lib/conversation-turns.js';
 import { MarkdownText } from '../ui/markdown-text.js';
 import { Switch } from '../ui/switch.js';
+import { ToolCardView } from './tool-card-view.js';
 
 /**
  * The shopper's side: the transcript with status messages as they arrive, the answer streaming in, and the
@@ -63,6 +64,13 @@ export function ChatPanel(props: {
                     </li>
                   ))}
                 </ul>
+              )}
+              {t.cards.length > 0 && (
+                <section className="shopper-cards" aria-label="What the shopper is shown">
+                  {t.cards.map((c) => (
+                    <ToolCardView key={c.id} card={c} onSend={props.onSend} />
+                  ))}
+                </section>
               )}
               {t.reply !== null ? (
                 <div className="bubble bubble-assistant" data-testid="final-reply">

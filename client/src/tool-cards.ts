@@ -1,0 +1,134 @@
+/** One product line of a product card. */
+export interface ProductLine {
+  name: string;
+  options: string;
+  price: number | null;
+  inStock: boolean;
+}
+
+/** The order card's content. */
+export interface OrderSummary {
+  orderId: string;
+  status: string;
+  items: { name: string; options: string; price: number | null }[];
+  tracking: string[];
+}
+
+/** One field of a form an agent asks the shopper to fill in (the store's request_user_info). */
+export interface FormFieldView {
+  name: string;
+  label: string;
+  type: 'text' | 'email' | 'tel' | 'textarea' | 'address';
+  required: boolean;
+  autocomplete?: string;
+  placeholder?: string;
+}
+
+/**
+ * What a shopper is shown for a tool result: products found, an order's status, or a form to fill in. The
+ * storefront widget and the studio's playground draw the same cards from the same results.
+ */
+export type ToolCard =
+  | { kind: 'products'; title: string; products: ProductLine[] }
+  | { kind: 'order'; order: OrderSummary }
+  | { kind: 'form'; title: string; description: string; fields: FormFieldView[]; submitLabel: string };
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+const num = (v: unknown) => (typeof v === 'number' ? v : null);
+const optionText = (options: unknown) =>
+  options && typeof options === 'object'
+    ? Object.values(options as Record<string, unknown>)
+        .map(String)
+        .join(' · ')
+    : '';
+
+const FIELD_TYPES: ReadonlySet<string> = new Set(['text', 'email', 'tel', 'textarea', 'address']);
+
+/** The fields of a form tool's output that can be drawn; none when it is not a form. */
+function formFields(o: Record<string, unknown>): FormFieldView[] {
+  if (o.type !== 'form' || !Array.isArray(o.fields)) return [];
+  return o.fields.flatMap((f: Record<string, unknown>) =>
+    f && typeof f.name === 'string' && typeof f.label === 'string'
+      ? [
+          {
+            name: f.name,
+            label: f.label,
+            type: FIELD_TYPES.has(str(f.type)) ? (f.type as FormFieldView['type']) : 'text',
+            required: f.required === true,
+            ...(typeof f.autocomplete === 'string' && { autocomplete: f.autocomplete }),
+            ...(typeof f.placeholder === 'string' && { placeholder: f.placeholder }),
+          },
+        ]
+      : [],
+  );
+}
+
+/**
+ * The card for a tool call's output (TOOL_CALL's `tool` and `toolOutput`), or null when the result is nothing a
+ * shopper is shown. Calls that failed or were refused have no card.
+ */
+export function toolCard(tool: string, output: unknown): ToolCard | null {
+  if (!output || typeof output !== 'object') return null;
+  const o = output as Record<string, unknown>;
+  if (tool.endsWith('.search_products')) {
+    const exact = Array.isArray(o.results) ? o.results : [];
+    const list = exact.length ? exact : Array.isArray(o.alternatives) ? o.alternatives : [];
+    const products = list.slice(0, 4).map((p: Record<string, unknown>) => ({
+      name: str(p.name),
+      options: optionText(p.options),
+      price: num(p.price),
+      inStock: p.available !== false,
+    }));
+    if (!products.length) return null;
+    return { kind: 'products', title: exact.length ? 'Products' : 'Closest matches', products };
+  }
+  const fields = formFields(o);
+  if (fields.length)
+    return {
+      kind: 'form',
+      title: str(o.title) || 'Your details',
+      description: str(o.description),
+      fields,
+      submitLabel: str(o.submit_label) || 'Send',
+    };
+  if (tool.endsWith('.get_order_details') && typeof o.order_id === 'string') {
+    const items = (Array.isArray(o.items) ? o.items : []).map((i: Record<string, unknown>) => ({
+      name: str(i.name),
+      options: optionText(i.options),
+      price: num(i.price),
+    }));
+    const fulfillments = Array.isArray(o.fulfillments) ? (o.fulfillments as { tracking_id?: unknown }[]) : [];
+    const tracking = fulfillments.flatMap((f) => (Array.isArray(f.tracking_id) ? f.tracking_id.map(String) : []));
+    return { kind: 'order', order: { orderId: o.order_id, status: str(o.status), items, tracking } };
+  }
+  return null;
+}
+
+/**
+ * An agent looks up several orders to find the one meant ("cancel the office chair order"): once its answer names
+ * some of them, only those orders' cards stay, the latest card of each (a later lookup is the fresher state). An
+ * answer that names none keeps them all. Returns the ids of the cards to keep.
+ */
+export function orderCardsKept<T extends { id: string; order: OrderSummary }>(
+  cards: readonly T[],
+  answer: string,
+): Set<string> {
+  const named = new Set(cards.map((c) => c.order.orderId).filter((id) => answer.includes(id)));
+  if (!named.size) return new Set(cards.map((c) => c.id));
+  const latest = new Map(cards.map((c) => [c.order.orderId, c.id]));
+  return new Set(
+    cards.filter((c) => named.has(c.order.orderId) && latest.get(c.order.orderId) === c.id).map((c) => c.id),
+  );
+}
+
+/**
+ * What a filled-in form sends as the shopper's next message: the values in the fields' order, separated by commas,
+ * as a shopper would type them ("jane@example.com, +1 555 0100"); the agent asked for those fields by name. Empty
+ * when nothing was filled in.
+ */
+export function formAnswer(values: readonly string[]): string {
+  return values
+    .map((v) => v.trim())
+    .filter(Boolean)
+    .join(', ');
+}
