@@ -56,7 +56,7 @@ describe('idle HTTP connections', () => {
   }, 60_000);
   afterAll(() => Promise.all(apps.map((t) => t.close())));
 
-  it('stay open for 65 s by default, and the server tells clients so', async () => {
+  it('stay open 65 s by default: the server announces it, and serves the next request on the same connection', async () => {
     const socket = await open(defaultPort);
     const head = await exchange(socket, defaultPort);
     expect(head).toMatch(/^HTTP\/1\.1 200/);
