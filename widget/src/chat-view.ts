@@ -7,8 +7,6 @@ import {
   toolCard,
 } from '@baton/client';
 
-export type { FormFieldView, OrderSummary, ProductLine } from '@baton/client';
-
 /** What the panel shows, in order. `id` is stable across updates so the DOM can be patched. */
 export type ChatItem =
   | { kind: 'user'; id: string; text: string }

@@ -1,5 +1,5 @@
-import { formAnswer } from '@baton/client';
-import type { ChatItem, OrderSummary, ProductLine } from './chat-view.js';
+import { formAnswer, type OrderSummary, type ProductLine } from '@baton/client';
+import type { ChatItem } from './chat-view.js';
 
 /** What a drawn item can do: a form sends what was filled in as the shopper's next message. */
 export interface ItemActions {
