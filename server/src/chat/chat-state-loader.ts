@@ -1,5 +1,5 @@
 import { rawToEvent } from '../db/event-store.js';
-import { CONVERSATION_EVENTS, LATER_BYTES, TRANSCRIPT_TYPES, WITHIN_WINDOW } from '../db/run-repository.js';
+import { LATER_BYTES, TRANSCRIPT_EVENTS, WITHIN_WINDOW } from '../db/run-repository.js';
 import type { BatonEvent } from '../domain/events.js';
 import { DEFAULT_HISTORY_CHARS, transcriptBytes } from '../domain/history-window.js';
 import type { IdentityMethod } from '../domain/identity.js';
@@ -45,10 +45,9 @@ export async function loadTranscriptEvents(
   const rows = await services.database.query(
     `select id, conversation_id, seq, run_id, task_id, agent_name, type, data, created_at from (
       select e.id, e.conversation_id, e.seq, e.run_id, e.task_id, e.agent_name, e.type, e.data, e.created_at,
-        coalesce(r.created_at, e.created_at) as run_created_at, ${LATER_BYTES}
-      from ${CONVERSATION_EVENTS('$1::uuid')} left join runs r on r.id = e.run_id
-      where e.type in ${TRANSCRIPT_TYPES}
-        and ($2::uuid is null or coalesce(r.created_at, e.created_at) <= (select created_at from runs where id = $2::uuid))
+        e.run_created_at, ${LATER_BYTES}
+      from ${TRANSCRIPT_EVENTS('$1::uuid')}
+      where $2::uuid is null or e.run_created_at <= (select created_at from runs where id = $2::uuid)
     ) t
     where t.run_id = $2::uuid or ${WITHIN_WINDOW('$3::int')}
     order by t.run_created_at, t.seq`,

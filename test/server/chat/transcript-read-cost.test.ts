@@ -7,14 +7,16 @@ import { createTestDatabase, type TestDatabase, testDatabaseKind } from '../../h
 interface PlanNode {
   'Node Type': string;
   'Index Name'?: string;
+  'Relation Name'?: string;
   'Shared Hit Blocks'?: number;
   Plans?: PlanNode[];
 }
 
-/** The transcript read's plan, executed (EXPLAIN ANALYZE), with the blocks it touched. */
-async function explainTranscriptRead(database: Database, conversationId: string): Promise<PlanNode> {
+/** The plan of the statement `read` makes, executed (EXPLAIN ANALYZE), with the blocks it touched. */
+async function explain(database: Database, read: (explaining: Database) => Promise<unknown>): Promise<PlanNode> {
   let plan: PlanNode | undefined;
-  const explaining: Pick<Database, 'query'> = {
+  const explaining: Pick<Database, 'query' | 'kind'> = {
+    kind: database.kind,
     async query<T>(text: string, params: readonly unknown[] = []) {
       const [row] = await database.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
         `explain (analyze, buffers, format json) ${text}`,
@@ -24,9 +26,17 @@ async function explainTranscriptRead(database: Database, conversationId: string)
       return [] as T[];
     },
   };
-  await loadTranscriptEvents({ database: explaining as Database }, conversationId);
+  await read(explaining as Database);
   return plan!;
 }
+
+const explainTranscriptRead = (database: Database, conversationId: string) =>
+  explain(database, (explaining) => loadTranscriptEvents({ database: explaining }, conversationId));
+
+const seqScansOf = (node: PlanNode): string[] => [
+  ...(node['Node Type'] === 'Seq Scan' ? [node['Relation Name']!] : []),
+  ...(node.Plans ?? []).flatMap(seqScansOf),
+];
 
 const indexesOf = (node: PlanNode): string[] => [
   ...(node['Index Name'] ? [node['Index Name']] : []),
@@ -34,10 +44,12 @@ const indexesOf = (node: PlanNode): string[] => [
 ];
 
 /**
- * A message's transcript read, on every turn's path, scanned the events of those types of every conversation
- * (events_type_id_idx, ANDed in beside the conversation's own index): its cost grew with the whole log.
+ * A turn's reads of its own conversation must not grow with everyone else's. A message's transcript read scanned the
+ * events of those types of every conversation (events_type_id_idx, ANDed in beside the conversation's own index), and
+ * hashed the whole `runs` table to order them; the look-up for the conversation's next run ANDed in the index of every
+ * active run (runs_status_lease_idx).
  */
-describe.skipIf(testDatabaseKind !== 'postgres')('a conversation’s transcript read', () => {
+describe.skipIf(testDatabaseKind !== 'postgres')('a turn’s reads of its conversation', () => {
   let db: TestDatabase;
   let runs: RunRepository;
   const newConversation = async () => {
@@ -83,15 +95,34 @@ describe.skipIf(testDatabaseKind !== 'postgres')('a conversation’s transcript 
     await db.database.query(
       `insert into conversations (token_hash, last_seq) select md5(g::text), 30 from generate_series(1, 300) g`,
     );
+    // Ten runs each, three events a run, the last one still RUNNING.
     await db.database.query(
-      `insert into events (conversation_id, seq, type, data)
-      select c.id, s, case s % 3 when 0 then 'MESSAGE' when 1 then 'TOOL_CALL' else 'TASK_COMPLETED' end,
+      `insert into runs (conversation_id, status, created_at)
+      select c.id, case when r = 10 then 'RUNNING' else 'COMPLETED' end, now() - (10 - r) * interval '1 minute'
+      from conversations c, generate_series(1, 10) r where c.id <> $1::uuid`,
+      [mine],
+    );
+    await db.database.query(
+      `insert into events (conversation_id, seq, run_id, type, data)
+      select r.conversation_id, 3 * (row_number() over (partition by r.conversation_id order by r.created_at) - 1) + s,
+        r.id, case s % 3 when 0 then 'MESSAGE' when 1 then 'TOOL_CALL' else 'TASK_COMPLETED' end,
         jsonb_build_object('role', 'user', 'text', 'hello')
-      from conversations c, generate_series(1, 30) s where c.id <> $1::uuid`,
+      from runs r, generate_series(1, 3) s where r.conversation_id <> $1::uuid`,
       [mine],
     );
     const busy = await explainTranscriptRead(db.database, mine);
     expect(indexesOf(busy)).not.toContain('events_type_id_idx');
+    // Each event's run is looked up by its key: `runs` as a whole (3,000 rows) is never scanned.
+    expect(seqScansOf(busy)).not.toContain('runs');
     expect(busy['Shared Hit Blocks']!).toBeLessThanOrEqual(alone['Shared Hit Blocks']! + 10);
+  });
+
+  it('finds the conversation’s active run through its own index, with 300 other conversations running', async () => {
+    // Runs after the one above, each with its own runs (above) RUNNING: the status index holds 300 active runs.
+    const mine = await newConversation();
+    await talk(mine, 2);
+    const plan = await explain(db.database, (explaining) => new RunRepository(explaining).oldestActive(mine));
+    expect(indexesOf(plan)).toEqual(['runs_conversation_idx']);
+    expect(plan['Shared Hit Blocks']!).toBeLessThanOrEqual(10);
   });
 });
