@@ -73,12 +73,15 @@ export function toolCard(tool: string, output: unknown): ToolCard | null {
   if (tool.endsWith('.search_products')) {
     const exact = Array.isArray(o.results) ? o.results : [];
     const list = exact.length ? exact : Array.isArray(o.alternatives) ? o.alternatives : [];
-    const products = list.slice(0, 4).map((p: Record<string, unknown>) => ({
+    // What can be bought first, in the store's order otherwise: a card of four that led with a sold-out item showed
+    // products the answer beside it did not offer ("the closest options in stock") and left out ones it did.
+    const lines: ProductLine[] = list.map((p: Record<string, unknown>) => ({
       name: str(p.name),
       options: optionText(p.options),
       price: num(p.price),
       inStock: p.available !== false,
     }));
+    const products = [...lines.filter((p) => p.inStock), ...lines.filter((p) => !p.inStock)].slice(0, 4);
     if (!products.length) return null;
     return { kind: 'products', title: exact.length ? 'Products' : 'Closest matches', products };
   }
