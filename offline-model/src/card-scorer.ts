@@ -31,6 +31,8 @@ export interface CardProfile {
   terms: Map<string, number>;
   /** Each comma-separated skill fragment as stems, for phrase bonuses. */
   fragments: string[][];
+  /** Each skill whole, as stems: a clause that names all of one asks for what the card is for. */
+  skills: string[][];
   /** stem → the card's own word for it ending in -ing ("shipping"), where it has one: how it names a topic. */
   gerunds: Map<string, string>;
 }
@@ -81,7 +83,8 @@ export function buildCardIndex(cards: ReadonlyArray<CardSummary>): CardIndex {
       .flatMap((s) => s.split(/,|\bor\b/))
       .map((f) => analyze(f).tokens.map((t) => t.stem))
       .filter((f) => f.length >= 2);
-    return { name: card.name, terms, fragments, gerunds };
+    const skills = card.skills.map((s) => analyze(s).tokens.map((t) => t.stem)).filter((s) => s.length > 0);
+    return { name: card.name, terms, fragments, skills, gerunds };
   });
   const df = new Map<string, number>();
   for (const p of profiles) for (const stem of p.terms.keys()) df.set(stem, (df.get(stem) ?? 0) + 1);

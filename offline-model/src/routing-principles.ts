@@ -97,7 +97,8 @@ const ADD_ON =
  * Routing principles that hold whatever the cards' exact words:
  * - someone else acting on the shopper's account is a security matter for a person;
  * - a question about how things work (a policy, a time limit), with nothing of the shopper's to act on,
- *   is answered from the knowledge base, not by the card that would do the thing;
+ *   is answered from the knowledge base, not by the card that would do the thing; a question on a topic that names
+ *   one of a card's skills whole goes to that card (cardWhoseSkillIsNamed);
  * - "recommend X" with nothing bought to add it to is a product search;
  * - where a thing of the shopper's is ("has it shipped yet?") is not a question for the knowledge base: the card
  *   that tracks orders answers it;
@@ -132,7 +133,7 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       (e.products.length === 0 || POLICY_CUE.test(c.text)) &&
       ['return', 'refund', 'exchange', 'cancel', 'knowledge', 'track', 'unknown'].includes(c.intent ?? '')
     )
-      c.agent = knowledge;
+      c.agent = (TOPICAL.has(c.intent ?? 'unknown') && cardWhoseSkillIsNamed(index, c)) || knowledge;
     else if (search && /\b(recommend|suggest)/i.test(c.text) && e.products.length > 0 && !ADD_ON.test(c.text))
       c.agent = search;
     else if (
@@ -143,6 +144,29 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     )
       c.agent = knowledge;
   }
+}
+
+/** Intents that name no action of a card's (no return, refund, cancellation or tracking to do): a topic. */
+const TOPICAL: ReadonlySet<string> = new Set(['knowledge', 'unknown']);
+
+/**
+ * The card one of whose skills the clause names whole ("do you sell gift cards?" and a card with the skill "gift
+ * cards"): the card the clause was scored for when it is one, else the one with the longest skill named. Such a
+ * question asks for what that card is for: a card added for one topic would otherwise lose its own questions to the
+ * knowledge base's owner. A question about what an action card does ("can I return a delivered item?") is still a
+ * question about the shop's rule (TOPICAL).
+ */
+function cardWhoseSkillIsNamed(index: CardIndex, c: ScoredClause): string | undefined {
+  const stems = new Set(index.analyze(c.text).tokens.map((t) => t.stem));
+  const longestNamed = (skills: string[][]) =>
+    Math.max(0, ...skills.filter((skill) => skill.every((s) => stems.has(s))).map((skill) => skill.length));
+  let best: { name: string; length: number } | undefined;
+  for (const p of index.profiles) {
+    const length = longestNamed(p.skills);
+    if (length > 0 && (p.name === c.agent || !best || length > best.length)) best = { name: p.name, length };
+    if (best?.name === c.agent) break;
+  }
+  return best?.name;
 }
 
 /** Words of a rule of the shop's: its policy, a time window, what is allowed. */

@@ -84,6 +84,31 @@ describe('planFromBrief', () => {
     expect(agents('my blender broke after 3 months, can I claim warranty?')).not.toContain('WarrantyClaimAgent');
   });
 
+  it('gives a card added for one topic the questions that name one of its skills, not the knowledge base', () => {
+    const giftCards = asCard({
+      name: 'GiftCardAgent',
+      description: 'Sells and explains gift cards, vouchers and store credit.',
+      skills: ['gift cards', 'vouchers', 'store credit balance'],
+      instructions: 'Gift cards come in $25, $50 and $100 and never expire.',
+      tools: [],
+      handoffs: [],
+      enabled: true,
+      model: {},
+      maxSteps: 4,
+    });
+    const withGiftCards = [...cards, giftCards];
+    for (const question of [
+      'Do you sell gift cards?',
+      'Can I buy a voucher for my sister?',
+      'What is my store credit balance?',
+    ])
+      expect(plan(question, { cards: withGiftCards }).tasks.map((t) => t.agent)).toEqual(['GiftCardAgent']);
+    // Without it, the built-in support card answers from the knowledge base, as before.
+    expect(agents('Do you sell gift cards?')).toEqual(['GeneralSupportAgent']);
+    // A question about what an action card does stays a question about the shop's rule.
+    expect(agents('Can I return a delivered item?')).toEqual(['GeneralSupportAgent']);
+  });
+
   it('keeps one task per intent and joins fragments that have no intent of their own', () => {
     expect(agents("I'd like to return the sneakers from order #W4817420, they're too small")).toEqual(['ReturnsAgent']);
     expect(
