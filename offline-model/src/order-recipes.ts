@@ -1,4 +1,5 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
+import { extractEntities } from './entity-extractor.js';
 import {
   claimedStatusStep,
   identityStep,
@@ -9,6 +10,7 @@ import {
   targetOrder,
 } from './order-lookup.js';
 import { itemLine, money, optionText, orderState } from './reply-templates.js';
+import { ASKS_PAST_NAMED } from './request-cues.js';
 import type { TaskContext } from './task-context.js';
 import {
   type OrderItemView,
@@ -258,8 +260,25 @@ function trackStep(ctx: TaskContext): Decision | undefined {
   return claimedStatusStep(ctx) ?? targetOrder(ctx, () => false, 'do you mean').decision;
 }
 
+/**
+ * "Do I have any other orders?" after talking about one: it asks for the account's orders, not for the order named
+ * earlier in the conversation again. The reply lists them past the one named before (reply-templates).
+ */
+function asksForOtherOrders(ctx: TaskContext): boolean {
+  return (
+    ASKS_PAST_NAMED.test(ctx.request) &&
+    /\borders?\b/i.test(ctx.request) &&
+    extractEntities(ctx.request).orderIds.length === 0 &&
+    !!ctx.offered('get_user_details')
+  );
+}
+
 /** The order recipe for the task's intent, with identity first; undefined when the task is not about orders. */
 export function orderRecipe(ctx: TaskContext): Decision | undefined {
+  if (asksForOtherOrders(ctx))
+    return (
+      identityStep(ctx) ?? (latestUser(ctx) ? ANSWER : callTool(ctx, 'get_user_details', { user_id: ctx.customerId }))
+    );
   if (!needsIdentity(ctx)) return undefined;
   return identityStep(ctx) ?? orderIntentStep(ctx) ?? ANSWER;
 }

@@ -1,4 +1,5 @@
 import type { Entities } from './entity-extractor.js';
+import { ASKS_PAST_NAMED } from './request-cues.js';
 import type { ToolStep } from './task-transcript.js';
 import { describeProduct } from './task-wording.js';
 import { rawWords, STOP_WORDS, stem } from './text-features.js';
@@ -318,8 +319,18 @@ export function renderStep(
     case 'get_user_details': {
       const user = readUser(o);
       if (!user) return renderGeneric(step);
+      // "Do I have any other orders?" asks past the order(s) the conversation is about.
+      const known = ASKS_PAST_NAMED.test(ctx.question)
+        ? user.orderIds.filter((id) => ctx.entities.orderIds.includes(id))
+        : [];
+      const rest = user.orderIds.filter((id) => !known.includes(id));
+      const count = (n: number, other: string) => (n === 1 ? `one ${other}order` : `${n} ${other}orders`);
+      if (known.length)
+        return rest.length
+          ? `Besides ${list(known)}, I see ${count(rest.length, 'other ')} on your account: ${list(rest)}.`
+          : `${list(known)} ${known.length === 1 ? 'is the only order' : 'are the only orders'} on your account.`;
       return user.orderIds.length
-        ? `I see ${user.orderIds.length === 1 ? 'one order' : `${user.orderIds.length} orders`} on your account: ${list(user.orderIds)}.`
+        ? `I see ${count(user.orderIds.length, '')} on your account: ${list(user.orderIds)}.`
         : "I don't see any orders on your account.";
     }
     case 'modify_user_address':

@@ -20,3 +20,6 @@ export function requestConcepts(text: string): string[] {
   }
   return [...new Set(out)];
 }
+
+/** "Do I have any other orders?", "anything else on my account": asks past what the conversation named already. */
+export const ASKS_PAST_NAMED = /\b(other|others|else|besides|another)\b/i;

@@ -41,6 +41,21 @@ describe('conversation cases a shopper would try', () => {
     expect(yes.reply).not.toMatch(/what is the new address/i);
   });
 
+  it('lists the other orders past the one the conversation is about, instead of that order again', async () => {
+    const first = "What's the status of order #W2417020?";
+    const status = await task('OrderManagementAgent', first, { customerId: 'emma_smith_8564' });
+    const history = [
+      { role: 'user' as const, content: first },
+      { role: 'assistant' as const, content: status.reply },
+    ];
+    const other = await task('OrderManagementAgent', 'Do I have any other orders?', {
+      customerId: 'emma_smith_8564',
+      history: [...history, { role: 'user', content: 'Do I have any other orders?' }],
+    });
+    expect(other.calls.map((c) => c.name)).toEqual(['store.get_user_details']);
+    expect(other.reply).toBe('Besides #W2417020, I see 2 other orders on your account: #W5605613 and #W3614011.');
+  });
+
   it('keeps the product and all its options in a back-in-stock lead: XL black hoodie', async () => {
     const run = await task(
       'LeadGenerationAgent',

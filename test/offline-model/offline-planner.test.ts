@@ -351,6 +351,7 @@ describe('planFromBrief', () => {
 
   it('asks the orders card which orders the shopper has, and the knowledge base what they have to do', () => {
     expect(agents('What orders do I have?')).toEqual(['OrderManagementAgent']);
+    expect(agents('Do I have any other orders?')).toEqual(['OrderManagementAgent']);
     expect(agents('What do I have to do to return something?')).toEqual(['GeneralSupportAgent']);
   });
 
