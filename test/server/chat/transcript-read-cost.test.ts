@@ -114,7 +114,10 @@ describe.skipIf(testDatabaseKind !== 'postgres')('a turn’s reads of its conver
     expect(indexesOf(busy)).not.toContain('events_type_id_idx');
     // Each event's run is looked up by its key: `runs` as a whole (3,000 rows) is never scanned.
     expect(seqScansOf(busy)).not.toContain('runs');
-    expect(busy['Shared Hit Blocks']!).toBeLessThanOrEqual(alone['Shared Hit Blocks']! + 10);
+    // What is left grows with the depth of the indexes, not with their rows: each key look-up may cost one more
+    // page (33 → 39 blocks here, 29 → 43 in one CI run), where reading the whole table or the type index cost more
+    // than twice as many blocks as reading alone (16 → 43 before 3a005cd and 4f8a3fb).
+    expect(busy['Shared Hit Blocks']!).toBeLessThan(2 * alone['Shared Hit Blocks']!);
   });
 
   it('finds the conversation’s active run through its own index, with 300 other conversations running', async () => {
