@@ -1,5 +1,6 @@
 import { type Entities, extractEntities } from './entity-extractor.js';
 import { readable } from './read-limit.js';
+import { ASKS_PAST_NAMED } from './request-cues.js';
 import type { TaskBrief } from './task-brief.js';
 import { classifyIntent, type TaskIntent } from './task-intent.js';
 import { readTaskTranscript, type TaskTranscript, type ToolStep, toolPart } from './task-transcript.js';
@@ -33,6 +34,8 @@ export interface TaskContext {
 
 const QUOTED = /The customer wrote: "([\s\S]*)"/;
 const THAT_ORDER = /\b(?:that|this|the same|the last|same) order\b/i;
+/** "Which orders do I have?", "where are my orders": the account's orders, not the one named a message ago. */
+const ACCOUNT_ORDERS = /\b(?:which|what|all|my|how many)\s+(?:\w+\s+){0,2}?orders\b/i;
 
 /** The order id named last in the conversation before the task message, by the shopper or the assistant. */
 function lastNamedOrder(messages: ChatRequest['messages']): string | undefined {
@@ -77,9 +80,11 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     yield* earlier();
   };
   // Identity and order details carry over from earlier messages; product words stay with their task.
+  // Asked past the one named ("any other orders"), the named one still counts: the reply leaves it out.
+  const accountOrders = ACCOUNT_ORDERS.test(ask) && !ASKS_PAST_NAMED.test(ask);
   const entities: Entities = {
     ...own,
-    orderIds: first((e) => e.orderIds, withEarlier()) ?? [],
+    orderIds: first((e) => e.orderIds, accountOrders ? [own, message] : withEarlier()) ?? [],
     emails: first((e) => e.emails, withEarlier()) ?? [],
     name: first((e) => e.name, withEarlier()),
     zip: first((e) => e.zip, withEarlier()),

@@ -41,7 +41,7 @@ describe('conversation cases a shopper would try', () => {
     expect(yes.reply).not.toMatch(/what is the new address/i);
   });
 
-  it('lists the other orders past the one the conversation is about, instead of that order again', async () => {
+  it('lists the other orders past the one the conversation is about, and all of them when asked, not that one again', async () => {
     const first = "What's the status of order #W2417020?";
     const status = await task('OrderManagementAgent', first, { customerId: 'emma_smith_8564' });
     const history = [
@@ -54,6 +54,12 @@ describe('conversation cases a shopper would try', () => {
     });
     expect(other.calls.map((c) => c.name)).toEqual(['store.get_user_details']);
     expect(other.reply).toBe('Besides #W2417020, I see 2 other orders on your account: #W5605613 and #W3614011.');
+    // Asked for all of them, every order is looked up, not the one named before.
+    const all = await task('OrderManagementAgent', 'Which orders do I have?', {
+      customerId: 'emma_smith_8564',
+      history: [...history, { role: 'user', content: 'Which orders do I have?' }],
+    });
+    for (const id of ['#W2417020', '#W5605613', '#W3614011']) expect(all.reply).toContain(`Your order ${id}`);
   });
 
   it('keeps the product and all its options in a back-in-stock lead: XL black hoodie', async () => {
