@@ -282,7 +282,8 @@ function renderRecommendations(step: ToolStep, e: Entities): string {
 
 function renderTicket(output: unknown, hours: { open: boolean; summary: string }): string {
   const ticket = nested(output, 'ticket') ?? output;
-  const id = field(ticket, 'ticket_id', 'id');
+  // The reference is for people; a store without one gives only its id.
+  const id = field(ticket, 'reference', 'ticket_id', 'id');
   const priority = field(ticket, 'priority');
   const head = `I've passed your request to a colleague${id ? ` (ticket ${id}${priority ? `, ${priority} priority` : ''})` : ''}.`;
   return hours.open

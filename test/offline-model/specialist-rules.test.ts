@@ -452,8 +452,11 @@ describe('catalogue, knowledge, leads and people', () => {
     });
     expect(run.calls.map((c) => c.name)).toEqual(['store.create_ticket']);
     expect(run.calls[0]!.args).toMatchObject({ priority: 'urgent', customer_email: 'kim@example.com' });
-    const ticket = run.calls[0]!.result!.output as { ticket_id: string };
-    expect(run.reply).toContain(ticket.ticket_id);
+    // The shopper is told the reference a colleague can look up, not the ticket's UUID.
+    const ticket = run.calls[0]!.result!.output as { ticket_id: string; reference: string };
+    expect(ticket.reference).toMatch(/^T-[0-9A-F]{8}$/);
+    expect(run.reply).toContain(`ticket ${ticket.reference}`);
+    expect(run.reply).not.toContain(ticket.ticket_id);
     expect(run.reply).toContain('Mon-Fri 9:00-17:00');
     const anonymous = await runTask({
       card: card('HumanTransferAgent'),

@@ -176,7 +176,7 @@ export const builtinCards: AgentCardInput[] = [
     ],
     instructions: [
       'Summarise the issue for the human colleague in two or three sentences.',
-      'Create a ticket with a priority that fits the urgency, and tell the shopper what happens next.',
+      "Create a ticket with a priority that fits the urgency, and tell the shopper what happens next and the ticket's reference (T-…), never its id.",
       'Outside business hours, say when a person will pick the ticket up.',
     ].join('\n'),
     tools: [s('create_ticket'), s('request_user_info'), s('transfer_to_human_agents')],

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { ValidationError } from '../errors.js';
 import { validateEmail } from './email-validation.js';
@@ -15,6 +15,8 @@ export interface TicketInput {
 
 export interface TicketOutput {
   ticket_id: string;
+  /** What the shopper is told and a colleague can look the ticket up by (ticketReference). */
+  reference: string;
   status: TicketStatus;
   priority: TicketPriority;
   summary: string;
@@ -22,8 +24,31 @@ export interface TicketOutput {
   created_at: string;
 }
 
+/**
+ * A ticket's reference for people: "T-" and the first 8 hex digits of its id, in capitals ("T-24F9B93E"). A UUID
+ * cannot be read out over the phone; this can, and it needs no column of its own: the tickets it names are a range
+ * of the primary key (ticketIdRange). Among 77,000 tickets two are as likely as not to share one, so a look-up may find several.
+ */
+export function ticketReference(id: string): string {
+  return `T-${id.slice(0, 8).toUpperCase()}`;
+}
+
+/**
+ * The ids a reference the shopper passed on can name, as an inclusive range: "T-24F9B93E", "t-24f9b93e", "#T-24F9B93E",
+ * "24F9B93E", or a whole ticket id. Anything else is a ValidationError on `field`.
+ */
+export function ticketIdRange(reference: string, field = 'reference'): { from: string; to: string } {
+  const text = reference.trim().replace(/^#/, '').toLowerCase();
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(text)) return { from: text, to: text };
+  const short = /^(?:t-?)?([0-9a-f]{8})$/.exec(text);
+  if (!short)
+    throw ValidationError.single(field, 'Expected a ticket reference such as T-24F9B93E (or a whole ticket id).');
+  return { from: `${short[1]}-0000-0000-0000-000000000000`, to: `${short[1]}-ffff-ffff-ffff-ffffffffffff` };
+}
+
 const toOutput = (t: TicketRow): TicketOutput => ({
   ticket_id: t.id,
+  reference: ticketReference(t.id),
   status: t.status,
   priority: t.priority,
   summary: t.summary,
@@ -78,12 +103,16 @@ export async function transferToHumanAgents(
   return { result: 'Transfer successful', ticket };
 }
 
-/** Tickets newest first, optionally by status; `before` pages on created_at. */
+/** Tickets newest first, optionally by status or reference (ticketIdRange); `before` pages on created_at. */
 export async function listTickets(
   db: DbOrTx,
-  options: { status?: TicketStatus; limit?: number; before?: Date } = {},
+  options: { status?: TicketStatus; limit?: number; before?: Date; reference?: string } = {},
 ): Promise<TicketRow[]> {
   const where: SQL[] = [];
+  if (options.reference !== undefined) {
+    const range = ticketIdRange(options.reference);
+    where.push(gte(tickets.id, range.from), lte(tickets.id, range.to));
+  }
   if (options.status) where.push(eq(tickets.status, options.status));
   if (options.before) where.push(lt(tickets.createdAt, options.before));
   return db

@@ -67,6 +67,22 @@ describe('tickets over GraphQL', () => {
     expect(redacted.data?.tickets.map((x) => x.customerEmail)).toEqual(['[redacted]', '[redacted]']);
   });
 
+  it('finds the tickets a reference names, and refuses a malformed one with its field', async () => {
+    const all = await t.gql<{ tickets: { id: string; reference: string }[] }>(
+      '{ tickets { id reference } }',
+      {},
+      admin,
+    );
+    const [ticket] = all.data!.tickets;
+    expect(ticket!.reference).toBe(`T-${ticket!.id.slice(0, 8).toUpperCase()}`);
+    const query = 'query($r: String!) { tickets(reference: $r) { id } }';
+    const found = await t.gql<{ tickets: { id: string }[] }>(query, { r: ticket!.reference.toLowerCase() }, admin);
+    expect(found.data?.tickets).toEqual([{ id: ticket!.id }]);
+    const bad = await t.gql(query, { r: 'W2417020' }, admin);
+    expect(errorCode(bad)).toBe('VALIDATION_FAILED');
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ issues: [expect.objectContaining({ field: 'reference' })] });
+  });
+
   it('is not for anonymous callers', async () => {
     expect(errorCode(await t.gql('{ tickets { id } }'))).toBe('UNAUTHENTICATED');
   });

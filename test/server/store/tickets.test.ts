@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tickets } from '../../../server/src/store/schema/index.js';
 import { createTicket, listTickets, transferToHumanAgents } from '../../../server/src/store/tickets.js';
 import { asCustomer, createSeededStore, type SeededStore } from './store-test-kit.js';
 
@@ -52,5 +53,25 @@ describe('tickets', () => {
     ]);
     expect(await listTickets(s.db, { status: 'closed' })).toEqual([]);
     expect((await listTickets(s.db, { limit: 1 })).map((t) => t.summary)).toEqual(['Asked for a person.']);
+  });
+
+  it('gives each ticket a reference for people, and finds tickets by it however it is typed', async () => {
+    const ticket = await createTicket(s.db, asCustomer(undefined), { summary: 'Lost parcel.', priority: 'normal' });
+    expect(ticket.reference).toBe(`T-${ticket.ticket_id.slice(0, 8).toUpperCase()}`);
+    const found = async (reference: string) => (await listTickets(s.db, { reference })).map((t) => t.id);
+    for (const typed of [ticket.reference, ticket.reference.toLowerCase(), ` #${ticket.reference} `, ticket.ticket_id])
+      expect(await found(typed)).toEqual([ticket.ticket_id]);
+    expect(await found(ticket.reference.slice(2))).toEqual([ticket.ticket_id]);
+    // Two tickets whose ids share the first 8 digits share a reference: both are found, newest first.
+    const twin = `${ticket.ticket_id.slice(0, 8)}-0000-4000-8000-000000000001`;
+    await s.db.insert(tickets).values({ id: twin, summary: 'Same reference.', priority: 'low' });
+    expect(await found(ticket.reference)).toEqual([twin, ticket.ticket_id]);
+    const other = ticket.ticket_id.startsWith('0') ? 'T-10000000' : 'T-00000000';
+    expect(await found(other)).toEqual([]);
+    for (const bad of ['T-24F9B93', 'T-24F9B93EE', 'ticket 24F9B93E', 'T-ZZZZZZZZ', ''])
+      await expect(found(bad)).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        issues: [expect.objectContaining({ field: 'reference' })],
+      });
   });
 });

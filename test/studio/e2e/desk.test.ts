@@ -157,6 +157,29 @@ describe.skipIf(!hasChromium)('studio e2e: the desk', () => {
     expect(shopperFeed!.items.filter((e) => e.type === 'HUMAN_REQUESTED')).toHaveLength(1);
     await page.getByText('RESOLVED', { exact: true }).waitFor();
     await h.screenshot('desk-resolved');
+
+    // Days later the shopper writes in quoting what the bot told them. The colleague finds the conversation by
+    // that reference, however it is typed, though it has left the queue.
+    const told = shopperFeed!.items.find(
+      (e) => e.type === 'MESSAGE' && e.data.role === 'assistant' && /ticket T-/.test(String(e.data.text)),
+    );
+    const reference = /ticket (T-[0-9A-F]{8})\b/.exec(String(told?.data.text))?.[1];
+    expect(reference).toBe(`T-${all[0]!.id.slice(0, 8).toUpperCase()}`);
+    expect(String(told!.data.text)).not.toContain(all[0]!.id);
+    await h.open('desk');
+    const typed = page.getByLabel('Ticket reference');
+    const find = page.getByRole('button', { name: 'Find', exact: true });
+    await typed.fill('T-12');
+    await find.click();
+    await page.getByText('Expected a ticket reference such as T-24F9B93E (or a whole ticket id).').waitFor();
+    const unknown = reference === 'T-00000000' ? 'T-00000001' : 'T-00000000';
+    await typed.fill(unknown);
+    await find.click();
+    await page.getByText(`No ticket ${unknown}.`).waitFor();
+    await typed.fill(` ${reference!.toLowerCase()} `);
+    await find.click();
+    await expect.poll(() => page.url()).toContain(`/desk/${id}`);
+    await page.getByRole('form', { name: 'Ticket' }).getByText(reference!, { exact: true }).waitFor();
   }, 120_000);
 
   it('shows how an unidentified shopper can be reached, as given in the chat and not verified', async () => {

@@ -1,5 +1,5 @@
 import { type TicketRow, ticketPriorities, ticketStatuses } from '../../store/schema/tickets.js';
-import { listTickets } from '../../store/tickets.js';
+import { listTickets, ticketReference } from '../../store/tickets.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { textFor } from '../redacted.js';
@@ -16,6 +16,10 @@ export const TicketRef = builder.objectRef<TicketRow>('Ticket').implement({
   description: 'A hand-over to a human colleague, created by create_ticket or transfer_to_human_agents.',
   fields: (t) => ({
     id: t.exposeID('id'),
+    reference: t.string({
+      description: 'What the shopper is told, e.g. "T-24F9B93E": find the ticket with `tickets(reference:)`.',
+      resolve: (r) => ticketReference(r.id),
+    }),
     summary: t.string({ resolve: (r, _a, ctx) => textFor(ctx, r.summary) }),
     priority: t.field({ type: TicketPriority, resolve: (r) => r.priority }),
     status: t.field({ type: TicketStatus, resolve: (r) => r.status }),
@@ -42,18 +46,21 @@ export const TicketRef = builder.objectRef<TicketRow>('Ticket').implement({
 builder.queryFields((t) => ({
   tickets: t.field({
     type: [TicketRef],
-    description: 'Support tickets, newest first. `before` pages on createdAt.',
+    description:
+      'Support tickets, newest first. `before` pages on createdAt. `reference`: the tickets a shopper’s reference names ("T-24F9B93E", any case, or a whole id; rarely more than one).',
     authScopes: { reader: true },
     args: {
       status: t.arg({ type: TicketStatus }),
       first: t.arg.int({ validate: pageArg(PAGE_MAX.tickets) }),
       before: t.arg({ type: 'DateTime' }),
+      reference: t.arg.string(),
     },
     resolve: (_r, args, ctx) =>
       listTickets(ctx.services.db, {
         status: args.status ?? undefined,
         limit: pageSize(args.first, 50, PAGE_MAX.tickets),
         before: args.before ?? undefined,
+        reference: args.reference ?? undefined,
       }),
   }),
 }));

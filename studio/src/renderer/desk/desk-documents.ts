@@ -12,6 +12,7 @@ export const OwnershipFields = graphql(`
     updatedAt
     ticket {
       id
+      reference
       status
       priority
       summary
@@ -133,6 +134,19 @@ export const UpdateTicketMutation = graphql(`
       summary
       assignee
       internalNote
+    }
+  }
+`);
+
+export const TicketsByReferenceQuery = graphql(`
+  query TicketsByReference($reference: String!) {
+    tickets(reference: $reference, first: 10) {
+      id
+      reference
+      summary
+      status
+      conversationId
+      createdAt
     }
   }
 `);

@@ -55,7 +55,7 @@ export function DeskQueue(props: { selected: string | null; onSelect(id: string)
                     <span className="desk-queue-who">{last.who}:</span> {last.text}
                   </span>
                 )}
-                <span className="cell-sub mono">{o.conversationId.slice(0, 8)}</span>
+                <span className="cell-sub mono">{o.ticket?.reference ?? o.conversationId.slice(0, 8)}</span>
               </button>
             </li>
           );

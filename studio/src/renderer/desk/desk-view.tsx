@@ -16,6 +16,7 @@ import {
 import { DeskQueue } from './desk-queue.js';
 import { DeskTranscript } from './desk-transcript.js';
 import { TicketEditor } from './ticket-editor.js';
+import { TicketFinder } from './ticket-finder.js';
 
 const NAME_KEY = 'baton.desk.name';
 
@@ -35,6 +36,7 @@ export function DeskView() {
           <p className="subtitle">Conversations handed to people, live.</p>
         </div>
         <div className="actions">
+          <TicketFinder onOpen={(id) => navigate(`/desk/${id}`)} />
           <label className="inline-label">
             Your name
             <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Shown to shoppers" />

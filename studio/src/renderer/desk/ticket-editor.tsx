@@ -9,6 +9,8 @@ type Priority = 'low' | 'normal' | 'high' | 'urgent';
 
 export interface TicketView {
   id: string;
+  /** What the shopper was told ("T-24F9B93E"). */
+  reference: string;
   status: Status;
   priority: Priority;
   summary: string;
@@ -72,6 +74,9 @@ export function TicketEditor(props: { ticket: TicketView; onSaved(): void }) {
         void save();
       }}
     >
+      <p className="desk-ticket-reference">
+        Ticket <span className="mono">{props.ticket.reference}</span>
+      </p>
       <p>{props.ticket.summary}</p>
       {errors.message && (
         <div className="alert alert-error" role="alert">
