@@ -74,9 +74,7 @@ export function TicketEditor(props: { ticket: TicketView; onSaved(): void }) {
         void save();
       }}
     >
-      <p className="desk-ticket-reference">
-        Ticket <span className="mono">{props.ticket.reference}</span>
-      </p>
+      <p className="desk-ticket-reference mono">{props.ticket.reference}</p>
       <p>{props.ticket.summary}</p>
       {errors.message && (
         <div className="alert alert-error" role="alert">

@@ -50,6 +50,7 @@ export function TicketFinder(props: { onOpen(conversationId: string): void }) {
           {(a11y) => (
             <input
               {...a11y}
+              className="input-sm"
               value={reference}
               onChange={(e) => setReference(e.target.value)}
               placeholder="T-24F9B93E"
