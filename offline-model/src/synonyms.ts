@@ -31,6 +31,10 @@ export const PHRASE_SYNONYMS: ReadonlyArray<readonly [string, string]> = [
   ['gift card', 'giftcard'],
   ['gift cards', 'giftcard'],
   ['gift certificate', 'giftcard'],
+  // "e-gift card" fuses to "egift" (normaliseText): the same card, sent by email.
+  ['egift card', 'giftcard'],
+  ['egift cards', 'giftcard'],
+  ['egift certificate', 'giftcard'],
   ['do you have', 'search'],
   ['do you sell', 'search'],
   ['do you carry', 'search'],

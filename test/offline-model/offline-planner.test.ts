@@ -99,6 +99,8 @@ describe('planFromBrief', () => {
     const withGiftCards = [...cards, giftCards];
     for (const question of [
       'Do you sell gift cards?',
+      'Do you sell e-gift cards?',
+      'Can I send an eGift card by email?',
       'Can I buy a voucher for my sister?',
       'What is my store credit balance?',
     ])
