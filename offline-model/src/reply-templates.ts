@@ -182,14 +182,28 @@ function renderSearch(step: ToolStep, e: Entities, show: ListingView): string {
   const query = typeof step.args.query === 'string' ? step.args.query : '';
   const what = e.products.length ? describeProduct(e) : query || 'that';
   const inStock = show.outOfStock ? variants : variants.filter((v) => v.available !== false);
+  const filters = (step.args.filters ?? {}) as { max_price?: unknown; min_price?: unknown };
+  // The search again without the budget (beyondBudget), which speaks for the empty one before it: nothing within the
+  // budget, then the cheapest matches, or the nearest options.
+  if (e.maxPrice !== undefined && typeof filters.max_price !== 'number') {
+    const wanted = describeProduct({ ...e, maxPrice: undefined });
+    const none = `We have ${wanted === 'products' ? 'nothing' : `no ${wanted}`} under $${e.maxPrice}.`;
+    if (inStock.length) {
+      const cheapest = [...inStock].sort((a, b) => (a.price ?? Infinity) - (b.price ?? Infinity));
+      return renderVariants(cheapest.slice(0, 3), `${none} The lowest-priced:`, show);
+    }
+    const near = renderAlternatives(alternatives, e, wanted, show).split('\n').slice(1);
+    return near.length ? [`${none} The closest options in stock, and how they differ:`, ...near].join('\n') : none;
+  }
   if (inStock.length) return renderVariants(variants, `Here is what I found for ${what}:`, show);
   if (variants.length)
     return `${what.charAt(0).toUpperCase()}${what.slice(1)}: we carry it, but it is out of stock right now.${alternatives.length ? `\n${renderAlternatives(alternatives, e, what, show).split('\n').slice(1).join('\n')}` : ''}`;
   if (alternatives.length) return renderAlternatives(alternatives, e, what, show);
-  const filters = (step.args.filters ?? {}) as { max_price?: unknown; min_price?: unknown };
+  // describeProduct already says the shopper's budget ("hiking boots under $150").
+  const budgetSaid = e.products.length > 0 && e.maxPrice !== undefined;
   const limit = [
     typeof filters.min_price === 'number' ? `over ${money(filters.min_price)}` : '',
-    typeof filters.max_price === 'number' ? `under ${money(filters.max_price)}` : '',
+    typeof filters.max_price === 'number' && !budgetSaid ? `under ${money(filters.max_price)}` : '',
   ]
     .filter(Boolean)
     .join(' and ');

@@ -3,7 +3,7 @@ import { explainError, renderArticles, renderStep } from './reply-templates.js';
 import { relevantKnowledge } from './support-recipes.js';
 import type { TaskContext } from './task-context.js';
 import type { ToolStep } from './task-transcript.js';
-import { readOrder, readUserId } from './tool-output-readers.js';
+import { readOrder, readUserId, readVariants } from './tool-output-readers.js';
 
 const FOUND = 'Thanks, I found your account.';
 
@@ -30,10 +30,17 @@ function superseded(step: ToolStep, later: ToolStep[]): boolean {
       const id = readOrder(step.output)?.orderId;
       return later.some((s) => s.ok && readOrder(s.output)?.orderId === id);
     }
-    case 'search_products':
+    case 'search_products': {
+      const found = readVariants(step.output);
+      // A search that found nothing within the budget: the search again without it says so (beyondBudget).
+      const empty = found.variants.length + found.alternatives.length === 0;
       return later.some(
-        (s) => s.ok && ['recommend_related', 'get_product_details', 'read_product_document'].includes(s.tool),
+        (s) =>
+          s.ok &&
+          (['recommend_related', 'get_product_details', 'read_product_document'].includes(s.tool) ||
+            (empty && s.tool === 'search_products')),
       );
+    }
     case 'get_user_details':
       return later.some((s) => s.ok && s.tool === 'get_order_details');
     case 'validate_email':

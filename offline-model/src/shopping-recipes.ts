@@ -38,6 +38,23 @@ function searchStep(ctx: TaskContext): Decision | undefined {
   return callTool(ctx, 'search_products', { query });
 }
 
+/**
+ * Nothing within the shopper's budget: search again without it, so the answer can say what the cheapest matches
+ * cost ("nothing under $150; the lowest-priced hiking boots start at $199"), once.
+ */
+function beyondBudget(ctx: TaskContext): Decision | undefined {
+  if (ctx.values.maxPrice === undefined) return undefined;
+  const searches = ctx.called('search_products');
+  const empty = (out: unknown) => {
+    const { variants, alternatives } = readVariants(out);
+    return variants.length === 0 && alternatives.length === 0;
+  };
+  if (searches.length !== 1 || !searches[0]!.ok || !empty(searches[0]!.output)) return undefined;
+  return callTool({ ...ctx, values: { ...ctx.values, maxPrice: undefined } }, 'search_products', {
+    query: searchQuery(ctx),
+  });
+}
+
 /** The first product found by a search in this task. */
 function foundProductId(ctx: TaskContext): string | undefined {
   for (const s of ctx.called('search_products').reverse()) {
@@ -67,11 +84,13 @@ export function shoppingRecipe(ctx: TaskContext): Decision | undefined {
 function shoppingStep(ctx: TaskContext): Decision | undefined {
   switch (ctx.intent) {
     case 'product_search': {
-      if (ctx.called('search_products').length || ctx.called('list_all_product_types').length) return undefined;
+      if (ctx.called('search_products').length || ctx.called('list_all_product_types').length) return beyondBudget(ctx);
       return searchStep(ctx);
     }
     case 'product_detail': {
-      const productId = ctx.values.productId ?? foundProductId(ctx);
+      // Found only past the budget: the answer is what they cost, not one product's details.
+      const pastBudget = ctx.values.maxPrice !== undefined && ctx.called('search_products').length > 1;
+      const productId = ctx.values.productId ?? (pastBudget ? undefined : foundProductId(ctx));
       const asksSpecs = ctx.features.tokens.some((t) => SPEC_WORDS.includes(t.stem));
       if (productId) {
         if (ctx.called('get_product_details').length || ctx.called('read_product_document').length) return undefined;
@@ -81,7 +100,7 @@ function shoppingStep(ctx: TaskContext): Decision | undefined {
           callTool(ctx, 'read_product_document', { product_id: productId })
         );
       }
-      if (ctx.called('search_products').length) return undefined;
+      if (ctx.called('search_products').length) return beyondBudget(ctx);
       return searchStep(ctx);
     }
     case 'recommend': {

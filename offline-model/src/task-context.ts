@@ -111,7 +111,9 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     own.orderIds.length ||
     own.name ||
     own.address ||
-    refersToOption(ask, own);
+    refersToOption(ask, own) ||
+    // "and under $300?": a budget alone changes the earlier request.
+    (!own.products.length && (own.maxPrice !== undefined || own.minPrice !== undefined));
   if ((intent === 'unknown' || intent === 'greeting') && details) {
     const continued = continueEarlierRequest(transcript.earlierUserTexts, ask, analyze);
     if (continued) {
@@ -119,10 +121,35 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
       const before = continued.entities;
       for (const key of ['products', 'colours', 'sizes', 'materials', 'itemIds', 'productIds'] as const)
         if (entities[key].length === 0) entities[key] = before[key];
+      if (!entities.specs.length) entities.specs = before.specs;
+      entities.maxPrice ??= before.maxPrice;
+      entities.minPrice ??= before.minPrice;
       entities.address ??= before.address;
       entities.fit ??= before.fit;
       entities.paymentPreference ??= before.paymentPreference;
       entities.byMistake ||= before.byMistake;
+    }
+  }
+  // "What about in size 10?", "and in red?": options alone, after the shopper asked for a product, ask for that
+  // product again with them, and the budget and measures they gave (a new product or id starts afresh).
+  const optionsAlone =
+    own.sizes.length + own.colours.length + own.materials.length > 0 ||
+    own.maxPrice !== undefined ||
+    own.minPrice !== undefined;
+  if (
+    (intent === 'product_search' || intent === 'product_detail') &&
+    optionsAlone &&
+    !entities.products.length &&
+    !entities.productIds.length &&
+    !entities.itemIds.length
+  ) {
+    const before = first((e) => (e.products.length ? e : undefined), earlier());
+    if (before) {
+      entities.products = before.products;
+      if (!entities.specs.length) entities.specs = before.specs;
+      entities.maxPrice ??= before.maxPrice;
+      entities.minPrice ??= before.minPrice;
+      entities.fit ??= before.fit;
     }
   }
   const stems = new Set(rawWords(`${ask} ${hints.userMessage}`).map(stem));

@@ -90,6 +90,50 @@ describe('conversation cases a shopper would try', () => {
     if (firstWrongSize >= 0) expect(lastRightSize).toBeLessThan(firstWrongSize);
   });
 
+  it('"what about in size 10?" after asking for hiking boots looks for hiking boots in size 10, within the budget given', async () => {
+    const first = 'do you have waterproof hiking boots under $150?';
+    const asked = await task('ProductExpertAgent', first);
+    // None is within the budget: the answer says so once, and what the cheapest cost.
+    expect(asked.calls.map((c) => [c.name, (c.args.filters as { max_price?: number } | undefined)?.max_price])).toEqual(
+      [
+        ['store.search_products', 150],
+        ['store.search_products', undefined],
+      ],
+    );
+    const [head, ...lines] = asked.reply.split('\n');
+    expect(head).toBe('We have no hiking boots under $150. The lowest-priced:');
+    const prices = lines.map((l) => Number(/\$(\d+\.\d\d)$/.exec(l)?.[1]));
+    expect(prices.length).toBeGreaterThan(0);
+    expect(prices.every((p) => p > 150)).toBe(true);
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+    const history = [
+      { role: 'user' as const, content: first },
+      { role: 'assistant' as const, content: asked.reply },
+    ];
+    for (const [words, option] of [
+      ['what about in size 10?', { size: '10' }],
+      ['and in black?', { color: 'black' }],
+    ] as const) {
+      const next = await task('ProductExpertAgent', words, { history: [...history, { role: 'user', content: words }] });
+      const search = next.calls.find((c) => c.name === 'store.search_products');
+      expect(search?.args).toMatchObject({ query: expect.stringContaining('hiking boots') });
+      expect(search?.args.filters).toMatchObject({ ...option, max_price: 150 });
+      expect(next.reply).not.toMatch(/Running Shoes|Sneakers|for size:/);
+    }
+    // Nothing near enough within the budget either: said once, with the nearest options in stock.
+    const sneakers = await task('ProductExpertAgent', 'red sneakers in size 9 under $100');
+    expect(sneakers.reply).toMatch(/^We have no red sneakers in size 9 under \$100\. The closest options in stock/);
+    expect(sneakers.reply).not.toMatch(/couldn't find/);
+    // A new budget alone: the same boots within it.
+    const words = 'and under $300?';
+    const raised = await task('ProductExpertAgent', words, { history: [...history, { role: 'user', content: words }] });
+    expect(raised.calls[0]?.args).toMatchObject({
+      query: expect.stringContaining('hiking boots'),
+      filters: { max_price: 300 },
+    });
+    expect(raised.reply).toMatch(/^Here is what I found for hiking boots under \$300:\n- Hiking Boots/);
+  });
+
   it('says plainly whether an order shipped, with its tracking number', async () => {
     const run = await task('OrderManagementAgent', 'Where is my order #W2611340?', { customerId: 'james_li_5688' });
     expect(run.reply).toMatch(/^Your order #W2611340 has shipped/);

@@ -159,6 +159,19 @@ describe('planFromBrief', () => {
     expect(agents('my email is james.li4495@example.com', { history: withCurrent })).toEqual(['OrderManagementAgent']);
   });
 
+  it('sends a new budget alone for what was just shown to the agent that showed it', () => {
+    const history = [
+      { role: 'user' as const, text: 'do you have waterproof hiking boots under $150?' },
+      {
+        role: 'assistant' as const,
+        text: 'We have no hiking boots under $150. The lowest-priced:\n- Hiking Boots (size 12): $236.57',
+        agentName: 'ProductExpertAgent',
+      },
+    ];
+    for (const words of ['and under $300?', 'what about under 300 dollars?'])
+      expect(agents(words, { history })).toEqual(['ProductExpertAgent']);
+  });
+
   it('only routes to the cards it is given', () => {
     const enabled = cards.filter((c) => c.name !== 'ProductExpertAgent');
     const p = plan('Do you have any red sneakers in size 9?', { cards: enabled });
