@@ -104,13 +104,31 @@ export interface ListingView {
   ids: boolean;
   /** Out-of-stock variants, only when the shopper asks for them. */
   outOfStock: boolean;
+  /** Whether a variant has the yes/no options the question asks for ("waterproof hiking boots": waterproof yes). */
+  fits: (v: VariantView) => boolean;
 }
+
+/** Whether an option's name stands whole in the question ("waterproof boots"), not after "not", "non", "no" or "without". */
+export function optionNamedIn(question: string): (key: string) => boolean {
+  const words = rawWords(question).map(stem);
+  return (key) => {
+    const keyWords = rawWords(key).map(stem);
+    const at = words.findIndex((_, i) => keyWords.every((k, j) => words[i + j] === k));
+    return at >= 0 && !['not', 'non', 'no', 'without'].includes(words[at - 1] ?? '');
+  };
+}
+
+/** A yes/no option ("waterproof": yes or no). */
+export const isYesNo = (value: string) => /^(yes|no)$/i.test(value);
 
 /** Reads what a question asks to see: "with the item ids", "even if sold out". */
 export function listingFor(question: string): ListingView {
+  const named = optionNamedIn(question);
   return {
     ids: /\b(item|product|variant)[ -]?(ids?|numbers?)\b|\bsku\b|\bids\b/i.test(question),
     outOfStock: /\b(out[ -]of[ -]stock|sold[ -]out|unavailable|not in stock|even if)\b/i.test(question),
+    fits: (v) =>
+      Object.entries(v.options).every(([key, value]) => !isYesNo(value) || !named(key) || /^yes$/i.test(value)),
   };
 }
 
@@ -181,7 +199,10 @@ function renderSearch(step: ToolStep, e: Entities, show: ListingView): string {
   const { variants, alternatives } = readVariants(step.output);
   const query = typeof step.args.query === 'string' ? step.args.query : '';
   const what = e.products.length ? describeProduct(e) : query || 'that';
-  const inStock = show.outOfStock ? variants : variants.filter((v) => v.available !== false);
+  const available = show.outOfStock ? variants : variants.filter((v) => v.available !== false);
+  // "Waterproof hiking boots": the store matches the word in "waterproof: no" too; list the ones that are.
+  const fitting = available.filter(show.fits);
+  const inStock = fitting.length ? fitting : available;
   const filters = (step.args.filters ?? {}) as { max_price?: unknown; min_price?: unknown };
   // The search again without the budget (beyondBudget), which speaks for the empty one before it: nothing within the
   // budget, then the cheapest matches, or the nearest options.
@@ -195,7 +216,8 @@ function renderSearch(step: ToolStep, e: Entities, show: ListingView): string {
     const near = renderAlternatives(alternatives, e, wanted, show).split('\n').slice(1);
     return near.length ? [`${none} The closest options in stock, and how they differ:`, ...near].join('\n') : none;
   }
-  if (inStock.length) return renderVariants(variants, `Here is what I found for ${what}:`, show);
+  if (inStock.length)
+    return renderVariants(fitting.length ? fitting : variants, `Here is what I found for ${what}:`, show);
   if (variants.length)
     return `${what.charAt(0).toUpperCase()}${what.slice(1)}: we carry it, but it is out of stock right now.${alternatives.length ? `\n${renderAlternatives(alternatives, e, what, show).split('\n').slice(1).join('\n')}` : ''}`;
   if (alternatives.length) return renderAlternatives(alternatives, e, what, show);
@@ -357,8 +379,13 @@ export function renderStep(
     case 'read_product_document': {
       const doc = field(o, 'document', 'content', 'text') ?? (typeof o === 'string' ? o : undefined);
       const name = field(o, 'name') ?? 'the product';
-      return doc
-        ? `From the product document for ${name}: ${relevantLines(doc, ctx.question).join(' ')}`
+      // Quoted as sentences: a table's rows, the headings and the product's id read as noise ("| item id | size | ...").
+      const prose = doc
+        ?.split('\n')
+        .filter((l) => !/^\s*(\||#|product id:)/i.test(l))
+        .join('\n');
+      return prose?.trim()
+        ? `From the product document for ${name}: ${relevantLines(prose, ctx.question).join(' ')}`
         : renderGeneric(step);
     }
     case 'list_all_product_types': {

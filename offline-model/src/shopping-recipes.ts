@@ -1,4 +1,5 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
+import { isYesNo, optionNamedIn } from './reply-templates.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { stem } from './text-features.js';
 import { readVariants } from './tool-output-readers.js';
@@ -55,6 +56,23 @@ function beyondBudget(ctx: TaskContext): Decision | undefined {
   });
 }
 
+/**
+ * "Waterproof hiking boots in size 10", "an action camera that is waterproof": the question picks variants (by an option
+ * value, or a yes/no option it names), and the search's listing answers it better than the product's document.
+ */
+function picksVariants(ctx: TaskContext): boolean {
+  const e = ctx.entities;
+  if (e.sizes.length + e.colours.length + e.materials.length > 0) return true;
+  const named = optionNamedIn(ctx.request);
+  return ctx
+    .called('search_products')
+    .some((s) =>
+      readVariants(s.output).variants.some((v) =>
+        Object.entries(v.options).some(([k, val]) => isYesNo(val) && named(k)),
+      ),
+    );
+}
+
 /** The first product found by a search in this task. */
 function foundProductId(ctx: TaskContext): string | undefined {
   for (const s of ctx.called('search_products').reverse()) {
@@ -94,6 +112,7 @@ function shoppingStep(ctx: TaskContext): Decision | undefined {
       const asksSpecs = ctx.features.tokens.some((t) => SPEC_WORDS.includes(t.stem));
       if (productId) {
         if (ctx.called('get_product_details').length || ctx.called('read_product_document').length) return undefined;
+        if (!ctx.values.productId && picksVariants(ctx)) return undefined;
         return (
           (asksSpecs ? callTool(ctx, 'read_product_document', { product_id: productId }) : undefined) ??
           callTool(ctx, 'get_product_details', { product_id: productId }) ??

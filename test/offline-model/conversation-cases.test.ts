@@ -106,6 +106,8 @@ describe('conversation cases a shopper would try', () => {
     expect(prices.length).toBeGreaterThan(0);
     expect(prices.every((p) => p > 150)).toBe(true);
     expect(prices).toEqual([...prices].sort((a, b) => a - b));
+    // Asked for waterproof ones: the boots whose "waterproof" option says no are left out.
+    for (const line of lines) expect(line).toContain('waterproof yes');
     const history = [
       { role: 'user' as const, content: first },
       { role: 'assistant' as const, content: asked.reply },
@@ -132,6 +134,33 @@ describe('conversation cases a shopper would try', () => {
       filters: { max_price: 300 },
     });
     expect(raised.reply).toMatch(/^Here is what I found for hiking boots under \$300:\n- Hiking Boots/);
+  });
+
+  it('answers "waterproof hiking boots in size 10?" with the boots that are, not with lines of the product document', async () => {
+    for (const [job, words, size] of [
+      ['the hiking boots', 'do you have waterproof hiking boots in size 10?', 'size 10'],
+      ['the action camera', 'I need an action camera that is waterproof', ''],
+    ] as const) {
+      const run = await task('ProductExpertAgent', words, {
+        instruction: `Give the customer the details of ${job}. The customer wrote: "${words}"`,
+      });
+      expect(run.calls.map((c) => c.name)).toEqual(['store.search_products']);
+      const lines = run.reply.split('\n').filter((l) => l.startsWith('- '));
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) {
+        expect(line).toContain('waterproof yes');
+        expect(line).toContain(size);
+      }
+      expect(run.reply).not.toContain('|');
+    }
+    // A question about the product itself still reads its document, quoted in sentences, never its table.
+    const words = 'tell me the specifications of the hiking boots';
+    const specs = await task('ProductExpertAgent', words, {
+      instruction: `Give the customer the details of the hiking boots. The customer wrote: "${words}"`,
+    });
+    expect(specs.calls.map((c) => c.name)).toEqual(['store.search_products', 'store.read_product_document']);
+    expect(specs.reply).toMatch(/^From the product document for Hiking Boots: /);
+    expect(specs.reply).not.toContain('|');
   });
 
   it('says plainly whether an order shipped, with its tracking number', async () => {
