@@ -114,6 +114,7 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     if (!c.agent) {
       if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
       else if (tracker && !c.smallTalk && isThingInTransit(c.words)) c.agent = tracker;
+      else if (search && !c.smallTalk && asksForGoods(c)) c.agent = search;
       continue;
     }
     const e = c.entities;
@@ -145,6 +146,23 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       c.agent = knowledge;
   }
 }
+
+/**
+ * "Cheapest backpack?", "show me backpacks": a question or a request for a product of the catalogue, naming nothing of
+ * the shopper's and asking nothing else, which no card's own words matched.
+ */
+function asksForGoods(c: ScoredClause): boolean {
+  const e = c.entities;
+  return (
+    e.products.length > 0 &&
+    e.orderIds.length + e.itemIds.length === 0 &&
+    (c.question || SHOW_ME.test(c.text)) &&
+    (PRODUCT_INTENTS.has(c.intent ?? 'unknown') || (c.intent ?? 'unknown') === 'unknown') &&
+    !REFERS_TO_THING.test(c.text.replace(GENERIC_OBJECT, ' ').replace(NO_REFERENT, ' '))
+  );
+}
+
+const SHOW_ME = /\b(show|find|get) me\b|\blooking for\b/i;
 
 /** Intents that name no action of a card's (no return, refund, cancellation or tracking to do): a topic. */
 const TOPICAL: ReadonlySet<string> = new Set(['knowledge', 'unknown']);

@@ -43,7 +43,8 @@ export const COMMON_WORDS: readonly string[] = `shows show house horse charged c
   year years time times day days morning evening night lover lovers loves loved great good nice fine happy sorry
   problem problems issue issues question questions answer reply cards card shirts shorts boxes paid said says
   which while white whole where there these those three thanks thank hello hours house around about above
-  country countries state states city cities street address number numbers email emails`
+  country countries state states city cities street address number numbers email emails stock stocks stocked
+  price prices priced cheap cheaper cheapest expensive sale deal deals`
   .split(/\s+/)
   .filter(Boolean);
 

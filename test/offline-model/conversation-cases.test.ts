@@ -126,6 +126,12 @@ describe('conversation cases a shopper would try', () => {
     const sneakers = await task('ProductExpertAgent', 'red sneakers in size 9 under $100');
     expect(sneakers.reply).toMatch(/^We have no red sneakers in size 9 under \$100\. The closest options in stock/);
     expect(sneakers.reply).not.toMatch(/couldn't find/);
+    // "Is it in stock in black?": the boots, in black ("stock" is not a misspelt "sock").
+    const words0 = 'is it in stock in black?';
+    const black = await task('ProductExpertAgent', words0, {
+      history: [...history, { role: 'user', content: words0 }],
+    });
+    expect(black.calls[0]?.args).toMatchObject({ query: expect.stringMatching(/^black hiking boots$/) });
     // A new budget alone: the same boots within it.
     const words = 'and under $300?';
     const raised = await task('ProductExpertAgent', words, { history: [...history, { role: 'user', content: words }] });

@@ -172,6 +172,14 @@ describe('planFromBrief', () => {
       expect(agents(words, { history })).toEqual(['ProductExpertAgent']);
   });
 
+  it('sends a question about a catalogue product that no skill words to the product card, and reads "in stock" as stock', () => {
+    for (const words of ["what's the cheapest backpack you have?", 'which backpack is cheapest?', 'cheapest laptop?'])
+      expect(agents(words)).toEqual(['ProductExpertAgent']);
+    // Something of the shopper's stays with the card for it.
+    expect(agents('is my backpack shipped?')).toEqual(['OrderManagementAgent']);
+    expect(plan('is the backpack in stock?').tasks[0]!.instruction).not.toMatch(/\bsock/);
+  });
+
   it('only routes to the cards it is given', () => {
     const enabled = cards.filter((c) => c.name !== 'ProductExpertAgent');
     const p = plan('Do you have any red sneakers in size 9?', { cards: enabled });
