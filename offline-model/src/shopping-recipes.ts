@@ -40,8 +40,8 @@ function searchStep(ctx: TaskContext): Decision | undefined {
 }
 
 /**
- * Nothing within the shopper's budget: search again without it, so the answer can say what the cheapest matches
- * cost ("nothing under $150; the lowest-priced hiking boots start at $199"), once.
+ * Nothing within the shopper's budget: search again without it, so that the answer says so once and shows what the
+ * cheapest matches cost ("We have no hiking boots under $150. The lowest-priced: …").
  */
 function beyondBudget(ctx: TaskContext): Decision | undefined {
   if (ctx.values.maxPrice === undefined) return undefined;
