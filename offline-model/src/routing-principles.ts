@@ -148,15 +148,15 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
 }
 
 /**
- * "Cheapest backpack?", "show me backpacks": a question or a request for a product of the catalogue, naming nothing of
- * the shopper's and asking nothing else, which no card's own words matched.
+ * "Cheapest backpack?", "show me backpacks", "I need a new backpack": a question or a request for a product of the
+ * catalogue, naming nothing of the shopper's and asking nothing else, which no card's own words matched.
  */
 function asksForGoods(c: ScoredClause): boolean {
   const e = c.entities;
   return (
     e.products.length > 0 &&
     e.orderIds.length + e.itemIds.length === 0 &&
-    (c.question || SHOW_ME.test(c.text)) &&
+    (c.question || SHOW_ME.test(c.text) || REQUEST_WORDS.test(c.text)) &&
     (PRODUCT_INTENTS.has(c.intent ?? 'unknown') || (c.intent ?? 'unknown') === 'unknown') &&
     !REFERS_TO_THING.test(c.text.replace(GENERIC_OBJECT, ' ').replace(NO_REFERENT, ' '))
   );

@@ -173,7 +173,13 @@ describe('planFromBrief', () => {
   });
 
   it('sends a question about a catalogue product that no skill words to the product card, and reads "in stock" as stock', () => {
-    for (const words of ["what's the cheapest backpack you have?", 'which backpack is cheapest?', 'cheapest laptop?'])
+    for (const words of [
+      "what's the cheapest backpack you have?",
+      'which backpack is cheapest?',
+      'cheapest laptop?',
+      'I want to see backpacks',
+      'I need a new backpack',
+    ])
       expect(agents(words)).toEqual(['ProductExpertAgent']);
     // Something of the shopper's stays with the card for it.
     expect(agents('is my backpack shipped?')).toEqual(['OrderManagementAgent']);
