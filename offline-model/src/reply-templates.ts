@@ -216,8 +216,7 @@ function renderSearch(step: ToolStep, e: Entities, show: ListingView): string {
     const near = renderAlternatives(alternatives, e, wanted, show).split('\n').slice(1);
     return near.length ? [`${none} The closest options in stock, and how they differ:`, ...near].join('\n') : none;
   }
-  if (inStock.length)
-    return renderVariants(fitting.length ? fitting : variants, `Here is what I found for ${what}:`, show);
+  if (inStock.length) return renderVariants(inStock, `Here is what I found for ${what}:`, show);
   if (variants.length)
     return `${what.charAt(0).toUpperCase()}${what.slice(1)}: we carry it, but it is out of stock right now.${alternatives.length ? `\n${renderAlternatives(alternatives, e, what, show).split('\n').slice(1).join('\n')}` : ''}`;
   if (alternatives.length) return renderAlternatives(alternatives, e, what, show);

@@ -3,7 +3,7 @@ import { explainError, renderArticles, renderStep } from './reply-templates.js';
 import { relevantKnowledge } from './support-recipes.js';
 import type { TaskContext } from './task-context.js';
 import type { ToolStep } from './task-transcript.js';
-import { readOrder, readUserId, readVariants } from './tool-output-readers.js';
+import { foundNothing, readOrder, readUserId } from './tool-output-readers.js';
 
 const FOUND = 'Thanks, I found your account.';
 
@@ -31,9 +31,8 @@ function superseded(step: ToolStep, later: ToolStep[]): boolean {
       return later.some((s) => s.ok && readOrder(s.output)?.orderId === id);
     }
     case 'search_products': {
-      const found = readVariants(step.output);
       // A search that found nothing within the budget: the search again without it says so (beyondBudget).
-      const empty = found.variants.length + found.alternatives.length === 0;
+      const empty = foundNothing(step.output);
       return later.some(
         (s) =>
           s.ok &&

@@ -2,7 +2,7 @@ import { ANSWER, callTool, type Decision, reply } from './decision.js';
 import { isYesNo, optionNamedIn } from './reply-templates.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { stem } from './text-features.js';
-import { readVariants } from './tool-output-readers.js';
+import { foundNothing, readVariants } from './tool-output-readers.js';
 
 /** Search words: product words first, else the request without its filler. */
 function searchQuery(ctx: TaskContext): string {
@@ -46,11 +46,7 @@ function searchStep(ctx: TaskContext): Decision | undefined {
 function beyondBudget(ctx: TaskContext): Decision | undefined {
   if (ctx.values.maxPrice === undefined) return undefined;
   const searches = ctx.called('search_products');
-  const empty = (out: unknown) => {
-    const { variants, alternatives } = readVariants(out);
-    return variants.length === 0 && alternatives.length === 0;
-  };
-  if (searches.length !== 1 || !searches[0]!.ok || !empty(searches[0]!.output)) return undefined;
+  if (searches.length !== 1 || !searches[0]!.ok || !foundNothing(searches[0]!.output)) return undefined;
   return callTool({ ...ctx, values: { ...ctx.values, maxPrice: undefined } }, 'search_products', {
     query: searchQuery(ctx),
   });

@@ -121,11 +121,8 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
       const before = continued.entities;
       for (const key of ['products', 'colours', 'sizes', 'materials', 'itemIds', 'productIds'] as const)
         if (entities[key].length === 0) entities[key] = before[key];
-      if (!entities.specs.length) entities.specs = before.specs;
-      entities.maxPrice ??= before.maxPrice;
-      entities.minPrice ??= before.minPrice;
+      keepConstraints(entities, before);
       entities.address ??= before.address;
-      entities.fit ??= before.fit;
       entities.paymentPreference ??= before.paymentPreference;
       entities.byMistake ||= before.byMistake;
     }
@@ -146,10 +143,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     const before = first((e) => (e.products.length ? e : undefined), earlier());
     if (before) {
       entities.products = before.products;
-      if (!entities.specs.length) entities.specs = before.specs;
-      entities.maxPrice ??= before.maxPrice;
-      entities.minPrice ??= before.minPrice;
-      entities.fit ??= before.fit;
+      keepConstraints(entities, before);
     }
   }
   const stems = new Set(rawWords(`${ask} ${hints.userMessage}`).map(stem));
@@ -205,6 +199,14 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     called: (tool) => transcript.steps.filter((s) => s.tool === tool),
     latest: (tool) => [...all].reverse().find((s) => s.tool === tool && s.ok),
   };
+}
+
+/** What the shopper said of an earlier request that this one did not change: measures, budget, fit. */
+function keepConstraints(entities: Entities, before: Entities): void {
+  if (!entities.specs.length) entities.specs = before.specs;
+  entities.maxPrice ??= before.maxPrice;
+  entities.minPrice ??= before.minPrice;
+  entities.fit ??= before.fit;
 }
 
 /** Six digits on their own: a verification code the shopper typed (the core checks it before planning). */

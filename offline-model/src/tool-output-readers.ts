@@ -199,6 +199,12 @@ function readVariant(v: unknown, productName?: string, productId?: string): Vari
 }
 
 /** Search hits, product variants or a bare list: `{ results }`, `{ variants }`, `{ items }`, `[...]`. */
+/** A search that found nothing at all: no match and no near miss. */
+export function foundNothing(output: unknown): boolean {
+  const { variants, alternatives } = readVariants(output);
+  return variants.length + alternatives.length === 0;
+}
+
 export function readVariants(output: unknown): { variants: VariantView[]; alternatives: VariantView[]; note?: string } {
   if (Array.isArray(output)) return { variants: output.flatMap((v) => readVariant(v) ?? []), alternatives: [] };
   if (!isObj(output)) return { variants: [], alternatives: [] };

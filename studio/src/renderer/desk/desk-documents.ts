@@ -146,7 +146,6 @@ export const TicketsByReferenceQuery = graphql(`
       summary
       status
       conversationId
-      createdAt
     }
   }
 `);
