@@ -159,6 +159,40 @@ export class EventStore {
    * every transaction older than its own has ended.
    */
   async feed(after: FeedPosition, filter: FeedFilter = {}, limit = 500): Promise<FeedPage> {
+    const { rows, position } = await this.feedRows(after, filter, limit, EVENT_COLUMNS);
+    return { events: rows.map(rawToEvent), position };
+  }
+
+  /**
+   * The next unfiltered page as event ids alone, with the position to read on from, as `feed` would
+   * give it: for a reader that already holds most of these events (a replica reading back its own
+   * writes), which then reads only the others (`eventsByIds`) instead of every payload.
+   */
+  async feedIds(after: FeedPosition, limit = 500): Promise<{ ids: number[]; position: FeedPosition }> {
+    const { rows, position } = await this.feedRows(after, {}, limit, 'id, tx::text as tx');
+    return { ids: rows.map((r) => Number(r.id)), position };
+  }
+
+  /** Stored events by id, in the order asked; ids no longer stored are left out. */
+  async eventsByIds(ids: readonly number[]): Promise<BatonEvent[]> {
+    if (!ids.length) return [];
+    const rows = await this.database.query<Record<string, unknown>>(
+      `select ${EVENT_COLUMNS} from events where id = any($1::bigint[])`,
+      [`{${ids.join(',')}}`],
+    );
+    const byId = new Map(rows.map((r) => [Number(r.id), r]));
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [rawToEvent(row)] : [];
+    });
+  }
+
+  private async feedRows(
+    after: FeedPosition,
+    filter: FeedFilter,
+    limit: number,
+    columns: string,
+  ): Promise<{ rows: Record<string, unknown>[]; position: FeedPosition }> {
     const p = new SqlParams();
     const where = [`(tx, id) > (${p.add(after.tx, 'xid8')}, ${p.add(after.id, 'bigint')})`, 'tx < h.x'];
     if (after.before) where.push(`not pg_visible_in_snapshot(tx, ${p.add(after.before, 'pg_snapshot')})`);
@@ -168,7 +202,7 @@ export class EventStore {
     const rows = await this.database.query<Record<string, unknown> & { horizon: string }>(
       `with h as (select pg_snapshot_xmin(pg_current_snapshot()) as x)
       select h.x::text as horizon, e.* from h left join lateral (
-        select ${EVENT_COLUMNS}, tx as feed_tx from events where ${where.join(' and ')}
+        select ${columns}, tx as feed_tx from events where ${where.join(' and ')}
         order by tx, id limit ${p.add(limit, 'int')}) e on true
       order by e.feed_tx, e.id`,
       p.values,
@@ -180,7 +214,7 @@ export class EventStore {
     // on to it, so that a live event after a filtered-out one can follow without another read.
     const horizon: FeedPosition = { tx: String(rows[0]!.horizon), id: 0, before: after.before };
     if (found.length < limit && compareFeedPositions(horizon, position) > 0) position = horizon;
-    return { events: found.map(rawToEvent), position };
+    return { rows: found, position };
   }
 }
 

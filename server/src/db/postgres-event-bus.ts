@@ -67,7 +67,12 @@ export class PostgresEventBus implements EventBus {
     store: EventStore,
     private readonly onError: (err: unknown) => void,
   ) {
-    this.tail = new OutboxTail(store, (e) => this.deliverOnce(e), onError);
+    this.tail = new OutboxTail(
+      store,
+      (e) => this.deliverOnce(e),
+      onError,
+      (id) => this.delivered.has(id),
+    );
   }
 
   /** `onError` hears about reads and notices that failed (the app logs them). */

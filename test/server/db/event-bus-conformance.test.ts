@@ -287,6 +287,47 @@ describe.skipIf(!canRun.postgres)('PostgreSQL bus: wake-ups only while another r
   }, 30_000);
 });
 
+describe.skipIf(!canRun.postgres)('PostgreSQL bus: a lone replica reads back ids, not its own payloads', () => {
+  /** Counts the tail's full reads and the events it fetches by id. */
+  class CountingStore extends EventStore {
+    fullReads = 0;
+    fetched: number[] = [];
+    override async feed(...a: Parameters<EventStore['feed']>) {
+      this.fullReads++;
+      return super.feed(...a);
+    }
+    override async eventsByIds(ids: readonly number[]) {
+      this.fetched.push(...ids);
+      return super.eventsByIds(ids);
+    }
+  }
+
+  it('its background read fetches only an event it did not write, and delivers that one once', async () => {
+    const db = await createTestDatabase();
+    const store = new CountingStore(db.database);
+    const bus = await PostgresEventBus.start(db.database, store, () => {});
+    try {
+      const a: Replica = { database: db.database, store, runs: new RunRepository(db.database), bus };
+      const id = await newConversation(a);
+      const heard: string[] = [];
+      bus.subscribe((e) => heard.push(textOf(e)), id);
+      await write(a, id, ['own 1', 'own 2']);
+      // Stored and never published here: a writer this replica has not heard of yet.
+      const [unannounced] = await a.runs.append([msg(id, 'from elsewhere')]);
+      await write(a, id, ['own 3']);
+      await expect.poll(() => heard, { timeout: 5_000 }).toEqual(['own 1', 'own 2', 'own 3', 'from elsewhere']);
+      // Another background read or two: nothing more is fetched or delivered.
+      await new Promise((r) => setTimeout(r, 2_200));
+      expect(store.fetched).toEqual([unannounced!.id]);
+      expect(store.fullReads).toBe(0);
+      expect(heard).toHaveLength(4);
+    } finally {
+      await bus.close();
+      await db.dispose();
+    }
+  }, 30_000);
+});
+
 for (const kind of ['memory', 'postgres', 'nats'] as const) {
   describe.skipIf(!canRun[kind])(`event bus conformance: ${kind}`, () => {
     let h: Harness;
