@@ -99,7 +99,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const ownsDatabase = !options.database;
   await database.migrate();
   const logger = options.logger ?? createLogger(config);
-  const telemetry = Telemetry.create(config, { exporter: options.spanExporter });
+  const telemetry = await Telemetry.create(config, { exporter: options.spanExporter });
   const customerTokens = await CustomerTokenVerifier.create(config.customerToken);
 
   const eventStore = new EventStore(database);

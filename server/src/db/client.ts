@@ -1,7 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
@@ -92,6 +90,9 @@ async function openPglite(dataDir = 'memory://', loadDataDir?: Blob): Promise<Da
     ...(dataDir !== 'memory://' && { dataDir }),
     ...(loadDataDir && { loadDataDir }),
   });
+  // Loaded here: a replica on PostgreSQL does not need drizzle's PGlite driver, nor PGlite, which it loads.
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
+  const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator');
   // drizzle's PGlite driver uses query and transaction, which PgliteThread provides with PGlite's semantics.
   const pglite = client as unknown as PGlite;
   const db = drizzlePglite({ client: pglite, schema }) as unknown as Db;

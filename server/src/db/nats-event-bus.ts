@@ -1,13 +1,4 @@
-import {
-  type ConsumerMessages,
-  connect,
-  DeliverPolicy,
-  headers,
-  type JetStreamClient,
-  type NatsConnection,
-  nanos,
-  StorageType,
-} from 'nats';
+import type { ConsumerMessages, JetStreamClient, NatsConnection } from 'nats';
 import type { BatonEvent } from '../domain/events.js';
 import {
   type ChangeListener,
@@ -55,6 +46,8 @@ export class NatsEventBus implements EventBus {
   private closed = false;
 
   private constructor(
+    /** The client library, loaded by `start`: only a replica on this bus loads it. */
+    private readonly nats: typeof import('nats'),
     private readonly nc: NatsConnection,
     private readonly options: NatsBusOptions,
   ) {
@@ -65,13 +58,14 @@ export class NatsEventBus implements EventBus {
   static async start(options: NatsBusOptions): Promise<NatsEventBus> {
     if (!/^[A-Za-z0-9_-]+$/.test(options.deployment))
       throw new Error(`NATS deployment name "${options.deployment}" may hold only letters, digits, - and _`);
-    const nc = await connect({
+    const nats = await import('nats');
+    const nc = await nats.connect({
       servers: options.url.split(',').map((s) => s.trim()),
       name: 'baton',
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
     });
-    const bus = new NatsEventBus(nc, options);
+    const bus = new NatsEventBus(nats, nc, options);
     try {
       await bus.setUp();
     } catch (err) {
@@ -87,9 +81,9 @@ export class NatsEventBus implements EventBus {
     const config = {
       name: stream,
       subjects: [`${this.subjects.events}.>`],
-      storage: StorageType.File,
-      max_age: nanos(this.options.maxAgeMs ?? 24 * 3_600_000),
-      duplicate_window: nanos(120_000),
+      storage: this.nats.StorageType.File,
+      max_age: this.nats.nanos(this.options.maxAgeMs ?? 24 * 3_600_000),
+      duplicate_window: this.nats.nanos(120_000),
     };
     try {
       await jsm.streams.info(stream);
@@ -98,7 +92,7 @@ export class NatsEventBus implements EventBus {
       await jsm.streams.add(config);
     }
     this.js = this.nc.jetstream();
-    const consumer = await this.js.consumers.get(stream, { deliver_policy: DeliverPolicy.New });
+    const consumer = await this.js.consumers.get(stream, { deliver_policy: this.nats.DeliverPolicy.New });
     this.messages = await consumer.consume();
     void this.follow(this.messages);
     this.nc.subscribe(`${this.subjects.transient}.>`, {
@@ -135,7 +129,7 @@ export class NatsEventBus implements EventBus {
       this.listeners.dispatch(event);
       if (event.id !== null) stored.push(event);
       else if (!this.closed) {
-        const h = headers();
+        const h = this.nats.headers();
         h.set(ORIGIN, this.origin);
         this.nc.publish(`${this.subjects.transient}.${event.conversationId}`, JSON.stringify(event), { headers: h });
       }
@@ -159,7 +153,7 @@ export class NatsEventBus implements EventBus {
     try {
       while (this.outbox.length && !this.closed) {
         const next = this.outbox[0]!;
-        const h = headers();
+        const h = this.nats.headers();
         h.set(ORIGIN, this.origin);
         try {
           await this.js.publish(next.subject, next.body, { msgID: next.msgId, headers: h });

@@ -1,5 +1,5 @@
 import { desc } from 'drizzle-orm';
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { type EmailOutboxRow, emailOutbox } from '../db/schema/identity.js';
@@ -20,21 +20,24 @@ export interface EmailSender {
 /** Delivers through an SMTP server (nodemailer), configured by SMTP_URL. */
 export class SmtpEmailSender implements EmailSender {
   readonly kind = 'smtp' as const;
-  private readonly transport: Transporter;
+  /** Made at the first mail: nodemailer (~3 MiB of heap) is loaded only by a replica that sends one. */
+  private transport?: Promise<Transporter>;
 
   constructor(
-    smtpUrl: string,
+    private readonly smtpUrl: string,
     private readonly from: string,
-  ) {
-    this.transport = createTransport(smtpUrl);
-  }
+  ) {}
 
   async send(message: EmailMessage): Promise<void> {
-    await this.transport.sendMail({ from: this.from, ...message });
+    this.transport ??= import('nodemailer').then(({ createTransport }) => createTransport(this.smtpUrl));
+    await (await this.transport).sendMail({ from: this.from, ...message });
   }
 
   close(): void {
-    this.transport.close();
+    void this.transport?.then(
+      (t) => t.close(),
+      () => {},
+    );
   }
 }
 

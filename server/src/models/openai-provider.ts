@@ -1,4 +1,5 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type OpenAI from 'openai';
+import type { APIError } from 'openai';
 import { z } from 'zod';
 import type { Usage } from '../domain/events.js';
 import { isModelError, ModelError } from '../errors.js';
@@ -43,6 +44,12 @@ export type ModelFailureKind =
 
 type ChatParams = OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
 
+type Sdk = typeof import('openai');
+/** The SDK, loaded when the first provider is made: a replica on the offline stand-in never loads it (~2 MiB). */
+let sdk: Sdk | undefined;
+let loadingSdk: Promise<Sdk> | undefined;
+const loadSdk = (): Promise<Sdk> => (loadingSdk ??= import('openai').then((m) => (sdk = m)));
+
 /**
  * The model provider for OpenAI and any Chat Completions-compatible server. Retries are ours, not
  * the SDK's (it gets `maxRetries: 0`), so they can be budgeted per run, observed and cut short by
@@ -51,19 +58,24 @@ type ChatParams = OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
 export class OpenAIProvider implements ModelProvider {
   readonly name = 'openai';
   readonly ruleBased = false;
-  readonly #client: OpenAI;
+  readonly #client: Promise<OpenAI>;
   readonly #options: OpenAIProviderOptions;
   readonly #retry: RetryPolicy;
 
   constructor(options: OpenAIProviderOptions) {
     this.#options = options;
-    this.#client = new OpenAI({
-      apiKey: options.apiKey || 'not-needed',
-      baseURL: options.baseURL,
-      maxRetries: 0,
-      timeout: options.timeoutMs,
-      ...(options.fetch && { fetch: options.fetch }),
-    });
+    this.#client = loadSdk().then(
+      ({ default: OpenAI }) =>
+        new OpenAI({
+          apiKey: options.apiKey || 'not-needed',
+          baseURL: options.baseURL,
+          maxRetries: 0,
+          timeout: options.timeoutMs,
+          ...(options.fetch && { fetch: options.fetch }),
+        }),
+    );
+    // A failed load surfaces in the first call; it must not be an unhandled rejection before then.
+    this.#client.catch(() => {});
     this.#retry = new RetryPolicy({ ...options.retry, maxRetries: options.maxRetries });
   }
 
@@ -83,7 +95,8 @@ export class OpenAIProvider implements ModelProvider {
 
   /** One HTTP call, bounded by its own timer (which, unlike the SDK's, also covers the body and stream). */
   async #attemptOnce(params: ChatParams, request: ModelRequest, timeoutMs: number): Promise<ModelResponse> {
-    const context = { agentName: request.agentName, model: params.model, timeoutMs, baseURL: this.#client.baseURL };
+    const client = await this.#client;
+    const context = { agentName: request.agentName, model: params.model, timeoutMs, baseURL: client.baseURL };
     if (request.signal?.aborted) throw toModelError(request.signal.reason, { ...context, aborted: true });
     const controller = new AbortController();
     let timedOut = false;
@@ -95,8 +108,8 @@ export class OpenAIProvider implements ModelProvider {
     request.signal?.addEventListener('abort', onAbort, { once: true });
     const progress = { deltas: 0 };
     try {
-      if (request.onDelta) return await this.#streamed(params, request, controller.signal, timeoutMs, progress);
-      const completion = await this.#client.chat.completions.create(params, {
+      if (request.onDelta) return await this.#streamed(client, params, request, controller.signal, timeoutMs, progress);
+      const completion = await client.chat.completions.create(params, {
         signal: controller.signal,
         timeout: timeoutMs,
       });
@@ -119,13 +132,14 @@ export class OpenAIProvider implements ModelProvider {
   }
 
   async #streamed(
+    client: OpenAI,
     params: ChatParams,
     { onDelta, onToolCall }: Pick<ModelRequest, 'onDelta' | 'onToolCall'>,
     signal: AbortSignal,
     timeoutMs: number,
     progress: { deltas: number },
   ): Promise<ModelResponse> {
-    const stream = await this.#client.chat.completions.create(
+    const stream = await client.chat.completions.create(
       { ...params, stream: true, stream_options: { include_usage: true } },
       { signal, timeout: timeoutMs },
     );
@@ -183,7 +197,7 @@ export class OpenAIProvider implements ModelProvider {
       }
     }
     // The SDK ends a stream quietly when it is aborted, so an aborted stream must not pass as complete.
-    if (signal.aborted) throw new APIUserAbortError();
+    if (signal.aborted) throw new sdk!.APIUserAbortError();
     if (!finishReason) throw new IncompleteReplyError();
     if (onToolCall) handOver(Number.POSITIVE_INFINITY);
     const toolCalls = [...calls.keys()].sort((a, b) => a - b).map(callAt);
@@ -462,16 +476,18 @@ function toModelError(error: unknown, context: ErrorContext): ModelError {
     new ModelError(message, { cause: error, retryable, details: { ...base, kind, ...extra } });
 
   if (context.aborted) return make('Model call was cancelled', 'aborted', false);
-  if (context.timedOut || error instanceof APIConnectionTimeoutError) {
+  // The SDK's errors come from calls made after it loaded.
+  const api = sdk;
+  if (context.timedOut || (api && error instanceof api.APIConnectionTimeoutError)) {
     return make(`Model call timed out after ${context.timeoutMs} ms`, 'timeout', true, {
       timeoutMs: context.timeoutMs,
     });
   }
-  if (error instanceof APIUserAbortError) return make('Model call was cancelled', 'aborted', false);
-  if (error instanceof APIConnectionError) {
+  if (api && error instanceof api.APIUserAbortError) return make('Model call was cancelled', 'aborted', false);
+  if (api && error instanceof api.APIConnectionError) {
     return make(`Could not reach the model server at ${context.baseURL}: ${describe(error)}`, 'connection', true);
   }
-  if (error instanceof APIError) {
+  if (api && error instanceof api.APIError) {
     const status = error.status;
     const detail = serverMessage(error);
     if (status === undefined) return make(`The model server reported an error: ${detail}`, 'server', true);

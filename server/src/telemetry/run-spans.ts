@@ -1,3 +1,6 @@
+import type { PlanOutcome } from '../chat/planner-agent.js';
+import type { RunContext } from '../chat/run-context.js';
+import type { PlanTask } from '../domain/plan.js';
 import {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_CONVERSATION_ID,
@@ -5,10 +8,7 @@ import {
   ATTR_GEN_AI_WORKFLOW_NAME,
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_WORKFLOW,
-} from '@opentelemetry/semantic-conventions/incubating';
-import type { PlanOutcome } from '../chat/planner-agent.js';
-import type { RunContext } from '../chat/run-context.js';
-import type { PlanTask } from '../domain/plan.js';
+} from './semconv.js';
 import type { Telemetry } from './telemetry.js';
 
 /**

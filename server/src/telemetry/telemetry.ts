@@ -13,18 +13,10 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BatchSpanProcessor,
-  SimpleSpanProcessor,
-  type SpanExporter,
-  type SpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { SpanExporter, SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Config } from '../config.js';
 import { redactText } from '../privacy/redact.js';
+import { ATTR_SERVICE_NAME } from './semconv.js';
 
 export interface TelemetryOptions {
   /** Export spans here as they end (tests pass an InMemorySpanExporter). */
@@ -44,17 +36,23 @@ export class Telemetry {
     private readonly provider: TracerProvider | undefined,
   ) {}
 
-  /** Spans go to OTLP over HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set, and to `options.exporter` if given. */
-  static create(config: Pick<Config, 'telemetry'>, options: TelemetryOptions = {}): Telemetry {
+  /**
+   * Spans go to OTLP over HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set, and to `options.exporter` if given.
+   * The SDK and the exporter are loaded only then: a replica that does not trace keeps their ~6 MiB.
+   */
+  static async create(config: Pick<Config, 'telemetry'>, options: TelemetryOptions = {}): Promise<Telemetry> {
+    const endpoint = config.telemetry.otlpEndpoint;
+    if (!options.exporter && !endpoint) return new Telemetry(undefined, undefined);
+    const { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider } = await import('@opentelemetry/sdk-trace');
+    const { resourceFromAttributes } = await import('@opentelemetry/resources');
     const processors: SpanProcessor[] = [];
     if (options.exporter) processors.push(new SimpleSpanProcessor({ exporter: options.exporter }));
-    if (config.telemetry.otlpEndpoint)
+    if (endpoint) {
+      const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
       processors.push(
-        new BatchSpanProcessor({
-          exporter: new OTLPTraceExporter({ url: `${config.telemetry.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }),
-        }),
+        new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }) }),
       );
-    if (!processors.length) return new Telemetry(undefined, undefined);
+    }
     const provider = new TracerProvider({
       resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.telemetry.serviceName }),
       spanProcessors: processors,

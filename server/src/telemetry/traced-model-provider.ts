@@ -1,4 +1,5 @@
 import { SpanKind } from '@opentelemetry/api';
+import type { ModelProvider, ModelRequest, ModelResponse } from '../models/model-provider.js';
 import {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_OPERATION_NAME,
@@ -10,8 +11,7 @@ import {
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   GEN_AI_OPERATION_NAME_VALUE_CHAT,
-} from '@opentelemetry/semantic-conventions/incubating';
-import type { ModelProvider, ModelRequest, ModelResponse } from '../models/model-provider.js';
+} from './semconv.js';
 import type { Telemetry } from './telemetry.js';
 
 /** A ModelProvider whose every call is a GenAI `chat` span (model, agent, token usage, finish reason). */

@@ -1,6 +1,7 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
+import type { ManagedToolRegistry, ToolCallContext, ToolResult } from '../tools/tool-registry.js';
 import {
+  ATTR_ERROR_TYPE,
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_CONVERSATION_ID,
   ATTR_GEN_AI_OPERATION_NAME,
@@ -8,8 +9,7 @@ import {
   ATTR_GEN_AI_TOOL_NAME,
   ATTR_GEN_AI_TOOL_TYPE,
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
-} from '@opentelemetry/semantic-conventions/incubating';
-import type { ManagedToolRegistry, ToolCallContext, ToolResult } from '../tools/tool-registry.js';
+} from './semconv.js';
 import type { Telemetry } from './telemetry.js';
 
 /** A tool registry whose every call is a GenAI `execute_tool` span; refusals and failures mark it as an error. */

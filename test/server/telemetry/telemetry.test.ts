@@ -1,6 +1,7 @@
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../server/src/config.js';
+import * as semconv from '../../../server/src/telemetry/semconv.js';
 import { Telemetry } from '../../../server/src/telemetry/telemetry.js';
 import { createTestApp, type TestApp, waitForRun } from '../../helpers/test-app.js';
 
@@ -90,15 +91,20 @@ describe('spans for a turn (offline provider, real store tools)', () => {
 });
 
 describe('Telemetry', () => {
+  it("names attributes as the semantic conventions package does (Baton's copies of its names)", async () => {
+    const published: Record<string, unknown> = await import('@opentelemetry/semantic-conventions/incubating');
+    for (const [name, value] of Object.entries(semconv)) expect([name, published[name]]).toEqual([name, value]);
+  });
+
   it('is off (and records nothing) without an exporter or OTLP endpoint', async () => {
-    const telemetry = Telemetry.create(loadConfig({}));
+    const telemetry = await Telemetry.create(loadConfig({}));
     expect(telemetry.enabled).toBe(false);
     expect(await telemetry.span('x', {}, async (span) => span)).toBeUndefined();
   });
 
   it('marks a span that threw as an error and rethrows', async () => {
     const exporter = new InMemorySpanExporter();
-    const telemetry = Telemetry.create(loadConfig({}), { exporter });
+    const telemetry = await Telemetry.create(loadConfig({}), { exporter });
     await expect(
       telemetry.span('outer', {}, () => telemetry.span('inner', {}, async () => Promise.reject(new Error('boom')))),
     ).rejects.toThrow('boom');
@@ -123,7 +129,7 @@ describe('Telemetry', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const port = (server.address() as { port: number }).port;
     try {
-      const telemetry = Telemetry.create(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }));
+      const telemetry = await Telemetry.create(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }));
       await telemetry.span('exported', { 'baton.test': true }, async () => undefined);
       await telemetry.shutdown();
       expect(received.map((r) => r.path)).toContain('/v1/traces');
