@@ -121,6 +121,74 @@ export function optionNamedIn(question: string): (key: string) => boolean {
 /** A yes/no option ("waterproof": yes or no). */
 export const isYesNo = (value: string) => /^(yes|no)$/i.test(value);
 
+/** Words that ask for the values an option takes: "what sizes…", "which colours…", "size options", "available in". */
+const ASKS_FOR_VALUES = /\b(what|which|options?|choices?|available|range)\b/i;
+const keyWord = (w: string) => stem(w.toLowerCase().replace(/colour/g, 'color'));
+
+/**
+ * The option whose values a question asks for, among the variants' options: "what sizes do the hiking boots come in?"
+ * → size. The option is named in the question, is not a yes/no option ("which boots are waterproof?" picks variants),
+ * and none of its values is named ("which colours in size 10?" asks the colours, not the sizes).
+ */
+export function optionAskedFor(question: string, variants: readonly VariantView[]): string | undefined {
+  if (!ASKS_FOR_VALUES.test(question)) return undefined;
+  const words = new Set(rawWords(question).map(keyWord));
+  const said = new Set(rawWords(question));
+  const keys = [...new Set(variants.flatMap((v) => Object.keys(v.options)))];
+  return keys.find((key) => {
+    if (!rawWords(key).every((w) => words.has(keyWord(w)))) return false;
+    const values = variants.flatMap((v) => (v.options[key] === undefined ? [] : [v.options[key]!]));
+    return !values.some(isYesNo) && !values.some((value) => rawWords(value).every((w) => said.has(w)));
+  });
+}
+
+/** Sizes in the order a shopper reads them; amounts ("500ml", "10") by number; anything else as the catalogue has it. */
+const SIZE_ORDER = ['xxs', 'xs', 's', 'm', 'l', 'xl', 'xxl', 'xxxl'];
+function optionOrder(values: string[]): string[] {
+  const rank = (v: string) => SIZE_ORDER.indexOf(v.toLowerCase());
+  if (values.every((v) => rank(v) >= 0)) return [...values].sort((a, b) => rank(a) - rank(b));
+  const amount = /^(\d+(?:\.\d+)?)\s*[a-z%"]*$/i;
+  if (values.every((v) => amount.test(v))) return [...values].sort((a, b) => parseFloat(a) - parseFloat(b));
+  return values;
+}
+
+/**
+ * "We carry the Hiking Boots in sizes 7, 8, 9, 10, 11 and 12. In stock now: 8, 9 and 10." Values the shopper named
+ * of other options narrow it ("colours in size XL": the XL variants' colours).
+ */
+function renderOptionValues(variants: readonly VariantView[], key: string, named: readonly string[]): string {
+  const byProduct = new Map<string, VariantView[]>();
+  for (const v of variants) byProduct.set(v.name ?? 'Item', [...(byProduct.get(v.name ?? 'Item') ?? []), v]);
+  const plural = (n: number) => (n === 1 ? key : /y$/.test(key) ? `${key.slice(0, -1)}ies` : `${key}s`);
+  return [...byProduct]
+    .map(([name, all]) => {
+      const narrowing = named.filter((w) =>
+        all.some((v) => Object.entries(v.options).some(([k, o]) => k !== key && o.toLowerCase() === w.toLowerCase())),
+      );
+      const vs = all.filter((v) =>
+        narrowing.every((w) => Object.values(v.options).some((o) => o.toLowerCase() === w.toLowerCase())),
+      );
+      const values = optionOrder([...new Set(vs.flatMap((v) => (v.options[key] ? [v.options[key]!] : [])))]);
+      if (!values.length) return `We don't carry the ${name} in ${list(narrowing)}.`;
+      const inStock = values.filter((x) => vs.some((v) => v.options[key] === x && v.available !== false));
+      const stock =
+        inStock.length === values.length
+          ? values.length > 1
+            ? ` In stock in every ${key}.`
+            : ''
+          : inStock.length
+            ? ` In stock now: ${list(inStock)}.`
+            : ' None is in stock right now.';
+      const sayNamed = (w: string) => {
+        const k = Object.keys(vs[0]!.options).find((o) => vs[0]!.options[o]!.toLowerCase() === w.toLowerCase());
+        return k && /size/i.test(k) ? `size ${w}` : w;
+      };
+      const within = narrowing.length ? ` in ${list(narrowing.map(sayNamed))}` : '';
+      return `We carry the ${name}${within} in ${plural(values.length)} ${list(values)}.${stock}`;
+    })
+    .join('\n');
+}
+
 /** Reads what a question asks to see: "with the item ids", "even if sold out". */
 export function listingFor(question: string): ListingView {
   const named = optionNamedIn(question);
@@ -238,10 +306,17 @@ function withArticle(what: string, noun?: string): string {
   return `${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what}`;
 }
 
-function renderProduct(step: ToolStep, e: Entities, show: ListingView): string {
+function renderProduct(step: ToolStep, e: Entities, show: ListingView, question: string): string {
   const { variants } = readVariants(step.output);
   const name = field(step.output, 'name') ?? 'This product';
   if (!variants.length) return `${name}: I have no variants on file.`;
+  const asked = optionAskedFor(question, variants);
+  if (asked)
+    return renderOptionValues(
+      variants.map((v) => ({ ...v, name: v.name ?? name })),
+      asked,
+      [...e.colours, ...e.sizes, ...e.materials],
+    );
   const available = variants.filter((v) => v.available !== false);
   const prices = variants.flatMap((v) => (v.price === undefined ? [] : [v.price]));
   const wanted = [...e.colours, ...e.sizes, ...e.materials].map((w) => w.toLowerCase());
@@ -374,7 +449,7 @@ export function renderStep(
     case 'search_products':
       return renderSearch(step, ctx.entities, listingFor(ctx.question));
     case 'get_product_details':
-      return renderProduct(step, ctx.entities, listingFor(ctx.question));
+      return renderProduct(step, ctx.entities, listingFor(ctx.question), ctx.question);
     case 'read_product_document': {
       const doc = field(o, 'document', 'content', 'text') ?? (typeof o === 'string' ? o : undefined);
       const name = field(o, 'name') ?? 'the product';

@@ -1,5 +1,5 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
-import { isYesNo, optionNamedIn } from './reply-templates.js';
+import { isYesNo, optionAskedFor, optionNamedIn } from './reply-templates.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { stem } from './text-features.js';
 import { foundNothing, readVariants } from './tool-output-readers.js';
@@ -78,6 +78,18 @@ function foundProductId(ctx: TaskContext): string | undefined {
   return undefined;
 }
 
+/**
+ * "What sizes do the hiking boots come in?": the values of an option, which a search lists only as far as its page
+ * goes. The product's details have every variant: they answer it.
+ */
+function optionValuesStep(ctx: TaskContext): Decision | undefined {
+  if (ctx.called('get_product_details').length) return undefined;
+  const found = ctx.called('search_products').flatMap((s) => (s.ok ? readVariants(s.output).variants : []));
+  const productId = ctx.values.productId ?? found[0]?.productId;
+  if (!productId || !optionAskedFor(ctx.request, found)) return undefined;
+  return callTool(ctx, 'get_product_details', { product_id: productId });
+}
+
 const SPEC_WORDS = ['specification', 'detail', 'comparison', 'material', 'size', 'color'].map(stem);
 
 const SHOPPING_TOOLS = [
@@ -96,6 +108,10 @@ export function shoppingRecipe(ctx: TaskContext): Decision | undefined {
 }
 
 function shoppingStep(ctx: TaskContext): Decision | undefined {
+  if (ctx.intent !== 'recommend') {
+    const values = optionValuesStep(ctx);
+    if (values) return values;
+  }
   switch (ctx.intent) {
     case 'product_search': {
       if (ctx.called('search_products').length || ctx.called('list_all_product_types').length) return beyondBudget(ctx);

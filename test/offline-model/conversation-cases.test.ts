@@ -175,4 +175,33 @@ describe('conversation cases a shopper would try', () => {
     expect(run.reply).toContain('Tracking number: 357962501027');
     expect(run.reply).not.toContain('processed for shipping');
   });
+  it("answers 'what sizes / colours does it come in' with the option's values from every variant, not a page of variants", async () => {
+    type Details = { variants: Record<string, { options: Record<string, string>; available: boolean }> };
+    const valuesIn = (run: Awaited<ReturnType<typeof task>>, key: string, where: Record<string, string> = {}) => {
+      const details = run.calls.find((c) => c.name === 'store.get_product_details')?.result;
+      expect(details?.ok).toBe(true);
+      const variants = Object.values((details as { output: Details }).output.variants);
+      const fit = variants.filter((v) => Object.entries(where).every(([k, x]) => v.options[k] === x));
+      return [...new Set(fit.map((v) => v.options[key]!))];
+    };
+    const boots = await task('ProductExpertAgent', 'what sizes do the hiking boots come in?');
+    const sizes = valuesIn(boots, 'size');
+    // More sizes than one search page lists variants of.
+    expect(sizes.length).toBeGreaterThan(5);
+    const said = boots.reply.match(/sizes ([^.]+)\./)![1]!.split(/, | and /);
+    expect(said).toEqual([...sizes].sort((a, b) => Number(a) - Number(b)));
+    expect(boots.reply).not.toMatch(/^- /m);
+
+    const shirts = await task('ProductExpertAgent', 'What colors are available for the t-shirt in size XL?');
+    const xl = valuesIn(shirts, 'color', { size: 'XL' });
+    expect(xl.length).toBeLessThan(valuesIn(shirts, 'color').length);
+    expect(shirts.reply).toContain('in size XL');
+    expect(new Set(shirts.reply.match(/colors? ([^.]+)\./)![1]!.split(/, | and /))).toEqual(new Set(xl));
+
+    // Naming a value picks variants, and a yes/no option filters them: neither asks for the values.
+    const ten = await task('ProductExpertAgent', 'do you have the hiking boots in size 10?');
+    expect(ten.calls.map((c) => c.name)).not.toContain('store.get_product_details');
+    const waterproof = await task('ProductExpertAgent', 'which hiking boots are waterproof?');
+    expect(waterproof.reply).not.toMatch(/We carry the Hiking Boots in/);
+  });
 });
