@@ -2,7 +2,7 @@ import type { Entities } from './entity-extractor.js';
 import { ASKS_PAST_NAMED } from './request-cues.js';
 import type { ToolStep } from './task-transcript.js';
 import { describeProduct } from './task-wording.js';
-import { rawWords, STOP_WORDS, stem } from './text-features.js';
+import { COMMON_WORDS, rawWords, STOP_WORDS, stem } from './text-features.js';
 import {
   type ArticleView,
   field,
@@ -361,11 +361,33 @@ function relevantLines(text: string, question: string, max = 3): string[] {
   return (best.length ? best : scored.slice(0, Math.min(max, 2))).sort((a, b) => a.i - b.i).map((s) => s.l);
 }
 
-/** Answer from knowledge articles, citing the title. */
+/** A line that says where a rule stops: "We currently ship to addresses in the United States only." */
+const LIMIT = /\b(only|not|cannot|can't|except|excluding|outside|unless)\b/i;
+/** Words that frame a question rather than name what it is about ("how long", "how soon", "does it take"). */
+const QUESTION_FRAME = new Set(['long', 'soon', 'often', 'take', 'takes', 'took', 'cost', 'costs', 'work', 'works']);
+
+/**
+ * Answer from knowledge articles, citing the title. When the question names something the article never mentions
+ * ("how long does shipping take to Canada?"), the article's answer to it is where its rule stops: the line that
+ * says so ("… in the United States only") is quoted too, instead of the times that do not apply.
+ */
 export function renderArticles(articles: ArticleView[], question: string): string {
   const best = articles[0];
   if (!best) return "I couldn't find anything about that in our help articles.";
-  const lines = relevantLines(best.content, question);
+  let lines = relevantLines(best.content, question);
+  const known = new Set(rawWords(best.content).map(stem));
+  const common = new Set(COMMON_WORDS);
+  const unnamed = rawWords(question).filter(
+    (w) => w.length > 3 && !/\d/.test(w) && !STOP_WORDS.has(w) && !common.has(w) && !QUESTION_FRAME.has(w),
+  );
+  if (unnamed.some((w) => !known.has(stem(w))) && !lines.some((l) => LIMIT.test(l))) {
+    const asked = new Set(unnamed.map(stem));
+    const limit = relevantLines(best.content, question, Number.POSITIVE_INFINITY).find(
+      (l) => LIMIT.test(l) && rawWords(l).some((w) => asked.has(stem(w))),
+    );
+    // The two lines that answer best, and the limit.
+    if (limit) lines = [...relevantLines(best.content, question, 2).filter((l) => l !== limit), limit];
+  }
   return `According to our "${best.title}" article: ${lines.join(' ')}`;
 }
 

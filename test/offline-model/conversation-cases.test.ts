@@ -204,4 +204,16 @@ describe('conversation cases a shopper would try', () => {
     const waterproof = await task('ProductExpertAgent', 'which hiking boots are waterproof?');
     expect(waterproof.reply).not.toMatch(/We carry the Hiking Boots in/);
   });
+  it("says where a rule stops when the question names what the article never mentions: shipping 'to Canada'", async () => {
+    const canada = await task('GeneralSupportAgent', 'how long does shipping take to Canada?');
+    expect(canada.calls.map((c) => c.name)).toEqual(['store.search_knowledge']);
+    expect(canada.reply).toContain('United States only');
+    // Asked without a place, the times are the answer.
+    const plain = await task('GeneralSupportAgent', 'how long does shipping take?');
+    expect(plain.reply).toMatch(/Standard shipping takes/);
+    expect(plain.reply).not.toContain('United States only');
+    // The lines that answer stay: what express shipping costs.
+    const texas = await task('GeneralSupportAgent', 'how much is express shipping to Texas?');
+    expect(texas.reply).toContain('$14.99');
+  });
 });
