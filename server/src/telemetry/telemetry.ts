@@ -50,7 +50,9 @@ export class Telemetry {
     if (endpoint) {
       const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
       processors.push(
-        new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }) }),
+        new BatchSpanProcessor({
+          exporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }),
+        }),
       );
     }
     const provider = new TracerProvider({

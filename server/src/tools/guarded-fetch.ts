@@ -13,7 +13,8 @@ export function guardedFetch(allowHosts: readonly string[], options: OutboundChe
   let dispatcher: Agent | undefined;
   // Callers pass a URL and an init (the MCP SDK and the webhook sender do); a Request is read for its URL.
   return (async (input: string | URL | Request, init?: RequestInit) => {
-    const { Agent, fetch } = await (undici ??= import('undici'));
+    undici ??= import('undici');
+    const { Agent, fetch } = await undici;
     dispatcher ??= new Agent({ connect: { lookup: guardedLookup(allowHosts, options) } });
     return fetch((input instanceof Request ? input.url : input) as never, { ...(init as object), dispatcher } as never);
   }) as unknown as typeof fetch;
