@@ -361,6 +361,39 @@ function relevantLines(text: string, question: string, max = 3): string[] {
   return (best.length ? best : scored.slice(0, Math.min(max, 2))).sort((a, b) => a.i - b.i).map((s) => s.l);
 }
 
+/** First words of a line that tells the specialist what to do, rather than saying something a shopper may be told. */
+const DIRECTIVE = new Set(
+  `always never don't dont do be ask answer keep use say tell offer recommend search quote identify create summarise
+  summarize check respond reply greet help make avoid try if when whenever you your please remember note ensure follow
+  refer escalate hand transfer mention explain provide give confirm verify collect gather suggest stay treat focus`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+/** "Tell customers that parking is free" says what to tell: "Parking is free". */
+const TELL =
+  /^(?:please\s+)?(?:tell|inform|let)\s+(?:the\s+)?(?:customers?|shoppers?|users?|people|them|visitors?)\s+(?:know\s+)?(?:that\s+)?/i;
+
+/**
+ * A card with no tools answers from its own instructions, as a model would: the lines that state something a shopper
+ * may be told ("Our Austin store is open 10am to 8pm", "Tell customers that parking is free"), the ones that share
+ * words with the question. Undefined when none does: the card's instructions do not cover it.
+ */
+export function answerFromInstructions(instructions: string, question: string): string | undefined {
+  const asked = new Set(
+    rawWords(question)
+      .filter((w) => w.length > 2 && !STOP_WORDS.has(w))
+      .map(stem),
+  );
+  const statements = instructions
+    .split(/(?<=[.!?])\s+|\n+/)
+    .map((l) => l.replace(/^[#*\-\d.)\s]+/, '').trim())
+    .map((l) => (TELL.test(l) ? capitalise(l.replace(TELL, '')) : l))
+    .filter((l) => l.length > 3 && !DIRECTIVE.has(rawWords(l)[0] ?? ''))
+    .filter((l) => rawWords(l).some((w) => asked.has(stem(w))));
+  if (!statements.length) return undefined;
+  return relevantLines(statements.map((l) => (/[.!?]$/.test(l) ? l : `${l}.`)).join('\n'), question).join(' ');
+}
+
 /** A line that says where a rule stops: "We currently ship to addresses in the United States only." */
 const LIMIT = /\b(only|not|cannot|can't|except|excluding|outside|unless)\b/i;
 /** Words that frame a question rather than name what it is about ("how long", "how soon", "does it take"). */

@@ -1,5 +1,5 @@
 import { applyVoice, readVoice } from './brand-voice.js';
-import { explainError, renderArticles, renderStep } from './reply-templates.js';
+import { answerFromInstructions, explainError, renderArticles, renderStep } from './reply-templates.js';
 import { relevantKnowledge } from './support-recipes.js';
 import type { TaskContext } from './task-context.js';
 import type { ToolStep } from './task-transcript.js';
@@ -91,7 +91,11 @@ export function writeReply(ctx: TaskContext): string {
   if (verifyHint) parts.push(verifyHint);
   if (parts.length === 0 || (parts.length === 1 && parts[0] === FOUND)) {
     const articles = relevantKnowledge(ctx);
-    if (articles.length) parts.push(renderArticles(articles, ctx.request));
+    // A card with no tools of its own (a designer's FAQ card) knows what its instructions say.
+    const toolless = ctx.tools.every((t) => t.name.startsWith('handoff_to_'));
+    const own = toolless && !steps.length ? answerFromInstructions(ctx.hints.cardInstructions, ctx.request) : undefined;
+    if (own) parts.push(own);
+    else if (articles.length) parts.push(renderArticles(articles, ctx.request));
     else if (ctx.intent === 'greeting') parts.push(greeting(ctx));
     else if (!steps.length)
       parts.push(

@@ -9,6 +9,8 @@ export interface TaskBrief {
   /** The shopper's whole message this turn. */
   userMessage: string;
   brandVoice: string;
+  /** The card's own instructions, as its designer wrote them. */
+  cardInstructions: string;
   /** Identified customer, when the prompt names one. */
   customerId?: string;
   /** The prompt says the shopper only claimed who they are (an email or a name, not verified). */
@@ -38,6 +40,7 @@ export function readTaskBrief(request: ChatRequest): TaskBrief {
     instruction: readable(instruction),
     userMessage: readable(task ? (task[2] ?? instruction) : lastUser),
     brandVoice: sections.get('Brand voice') ?? '',
+    cardInstructions: sections.get('Your instructions') ?? '',
     customerId: CUSTOMER.exec(sections.get('Context') ?? system)?.[1],
     claimed: CLAIMED.test(sections.get('Context') ?? system),
     knowledge: readArticles(sections.get('Knowledge base') ?? ''),

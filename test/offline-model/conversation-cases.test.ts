@@ -216,4 +216,26 @@ describe('conversation cases a shopper would try', () => {
     const texas = await task('GeneralSupportAgent', 'how much is express shipping to Texas?');
     expect(texas.reply).toContain('$14.99');
   });
+  it("a designer's card with no tools answers from what its instructions state, never quoting what they tell it to do", async () => {
+    const card = {
+      ...builtins.find((c) => c.name === 'GeneralSupportAgent')!,
+      name: 'ShowroomAgent',
+      tools: [],
+      handoffs: [],
+      instructions: [
+        'You help shoppers who want to visit our Austin showroom.',
+        'Our Austin showroom is at 500 Congress Avenue and is open Monday to Saturday, 10am to 8pm.',
+        'Tell customers that parking is free for two hours in the garage on 5th Street.',
+        'Be warm and brief.',
+      ].join('\n'),
+    };
+    const ask = (words: string) =>
+      runTask({ card, tools: store.tools, call: store.call, instruction: `Answer: "${words}"`, userMessage: words });
+    expect((await ask('is parking free?')).reply).toBe('Parking is free for two hours in the garage on 5th Street.');
+    const hours = (await ask('when is the showroom open on saturday?')).reply;
+    expect(hours).toContain('Monday to Saturday, 10am to 8pm');
+    expect(hours).not.toMatch(/You help|Be warm/);
+    // Not in its instructions: said honestly, nothing quoted.
+    expect((await ask('what is the meaning of life?')).reply).toMatch(/don't have information/);
+  });
 });
