@@ -1,4 +1,4 @@
-import type { CardIndex, CardScore } from './card-scorer.js';
+import { type CardIndex, type CardScore, nameWords } from './card-scorer.js';
 import type { Entities } from './entity-extractor.js';
 import { isAccountCompromise } from './message-checks.js';
 import { isShopFault, isThingInTransit, type TaskIntent } from './task-intent.js';
@@ -134,7 +134,9 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       (e.products.length === 0 || POLICY_CUE.test(c.text)) &&
       ['return', 'refund', 'exchange', 'cancel', 'knowledge', 'track', 'unknown'].includes(c.intent ?? '')
     )
-      c.agent = (TOPICAL.has(c.intent ?? 'unknown') && cardWhoseSkillIsNamed(index, c)) || knowledge;
+      c.agent =
+        (TOPICAL.has(c.intent ?? 'unknown') && (cardNamedOnlyHere(index, c) ?? cardWhoseSkillIsNamed(index, c))) ||
+        knowledge;
     else if (search && /\b(recommend|suggest)/i.test(c.text) && e.products.length > 0 && !ADD_ON.test(c.text))
       c.agent = search;
     else if (
@@ -185,6 +187,23 @@ function cardWhoseSkillIsNamed(index: CardIndex, c: ScoredClause): string | unde
     if (best?.name === c.agent) break;
   }
   return best?.name;
+}
+
+/**
+ * The card the clause was scored for, when the clause names a word of that card's name that no other card has ("where
+ * is your showroom?" and ShowroomAgent): its name is the designer's most deliberate word for what the card is about,
+ * and a question on that topic is for it, not for the knowledge base's owner.
+ */
+function cardNamedOnlyHere(index: CardIndex, c: ScoredClause): string | undefined {
+  const own = index.profiles.find((p) => p.name === c.agent);
+  // "What's your return policy?" asks for the rule, which the knowledge base states, not for the card that acts on it.
+  if (!own || POLICY_CUE.test(c.text)) return undefined;
+  const named = nameWords(own.name)
+    .map((w) => index.analyze(w).tokens[0]?.stem)
+    .filter((s) => s !== undefined);
+  const stems = new Set(index.analyze(c.text).tokens.map((t) => t.stem));
+  const onlyHere = (s: string) => index.profiles.every((p) => p === own || !p.terms.has(s));
+  return named.some((s) => stems.has(s) && onlyHere(s)) ? own.name : undefined;
 }
 
 /** Words of a rule of the shop's: its policy, a time window, what is allowed. */

@@ -112,6 +112,29 @@ describe('planFromBrief', () => {
     expect(agents('Can I return a delivered item?')).toEqual(['GeneralSupportAgent']);
   });
 
+  it("gives a card the questions that name the word of its name no other card has: 'where is your showroom?'", () => {
+    const showroom = asCard({
+      name: 'ShowroomAgent',
+      description: 'Visits to our Austin showroom: address, opening hours, parking.',
+      skills: ['showroom visits', 'showroom opening hours', 'parking at the showroom'],
+      instructions: 'Our Austin showroom is at 500 Congress Avenue.',
+      tools: [],
+      handoffs: [],
+      enabled: true,
+      model: {},
+      maxSteps: 4,
+    });
+    const withShowroom = [...cards, showroom];
+    for (const question of [
+      'where is your showroom?',
+      'Is the showroom open on Sundays?',
+      'can I park at the showroom?',
+    ])
+      expect(plan(question, { cards: withShowroom }).tasks.map((t) => t.agent)).toEqual(['ShowroomAgent']);
+    // A rule of the shop's is still the knowledge base's, even where a card's name says the topic.
+    expect(agents("What's your return policy?", { cards: withShowroom })).toEqual(['GeneralSupportAgent']);
+  });
+
   it('keeps one task per intent and joins fragments that have no intent of their own', () => {
     expect(agents("I'd like to return the sneakers from order #W4817420, they're too small")).toEqual(['ReturnsAgent']);
     expect(
