@@ -32,7 +32,8 @@ export function ProviderNote({ provider }: { provider: ModelProviderInfo | null 
       <span className="badge badge-amber">rule-based stand-in</span>{' '}
       <span title={provider.description}>
         Replies come from Baton’s offline rules (<span className="mono">{provider.defaultModel}</span>), not a language
-        model: card instructions and brand voice change them little.
+        model: brand voice and card instructions change them little (a card with no tools answers from what its
+        instructions state).
       </span>
     </p>
   ) : (
