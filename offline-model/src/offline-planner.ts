@@ -13,7 +13,7 @@ import { type Entities, extractEntities } from './entity-extractor.js';
 import { isAbusive, isOffTopic, isSmallTalk } from './message-checks.js';
 import { withoutNegatedRequests } from './negation.js';
 import type { CardSummary, PlanBrief } from './plan-brief.js';
-import { requestConcepts } from './request-cues.js';
+import { givesOnlyDetails, requestConcepts } from './request-cues.js';
 import {
   applyPrinciples,
   joinAmbiguousNeighbours,
@@ -83,6 +83,14 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
       intent: classifyIntent(features, entities),
     };
   });
+  // "My email is jane@x.com and my phone is 555 123 4567" answers what the last turn asked for, though "email" alone
+  // would score a card of its own: it goes back to the card that asked, as the form's own answer does.
+  const answering = givesOnlyDetails(message) ? followUpAgent(hints, message, true) : undefined;
+  if (answering)
+    return {
+      refuse: false,
+      tasks: [buildTask(index, cards, { id: 't1', agent: answering, text: message, question: false, dependsOn: [] })],
+    };
   const best = Math.max(0, ...clauses.map((c) => c.scores[0]?.score ?? 0));
   const corrected = clauses.map((c) => c.words.join(' ')).join(' . ');
   const unwanted = isAbusive(message) || isOffTopic(message) || isOffTopic(corrected);
@@ -178,9 +186,10 @@ function groupClauses(
 
 /**
  * A short reply with only details or a yes ("it's jane@x.com", "yes please") continues with the
- * agent that asked for them: of the last turn's answers, the one that mentions what was given.
+ * agent that asked for them: of the last turn's answers, the one that mentions what was given (`onlyWhereAsked`:
+ * none when no answer mentions it; otherwise the last answer's agent).
  */
-function followUpAgent(hints: PlanBrief, message: string): string | undefined {
+function followUpAgent(hints: PlanBrief, message: string, onlyWhereAsked = false): string | undefined {
   // The history may end with the message being planned; the question it answers came before it.
   const history =
     hints.history.at(-1)?.role === 'user' && hints.history.at(-1)?.text.trim() === message
@@ -194,6 +203,7 @@ function followUpAgent(hints: PlanBrief, message: string): string | undefined {
   const e = extractEntities(message);
   const asked: RegExp[] = [];
   if (e.emails.length) asked.push(/e-?mail/i);
+  if (/\d[\d\s().-]{6,}\d/.test(message.replace(/#?W\d+/g, ' '))) asked.push(/phone|number/i);
   if (e.name || e.zip) asked.push(/zip|name/i);
   if (e.orderIds.length) asked.push(/order/i);
   if (e.address) asked.push(/address/i);
@@ -210,7 +220,7 @@ function followUpAgent(hints: PlanBrief, message: string): string | undefined {
   if (confirms) asked.push(/confirm|shall i|should i|\?\s*$/i);
   if (!asked.length) return undefined;
   const fits = [...answers].reverse().find((a) => asked.some((re) => re.test(a.text)));
-  return (fits ?? answers.at(-1))?.agentName;
+  return (fits ?? (onlyWhereAsked ? undefined : answers.at(-1)))?.agentName;
 }
 
 const BACK_REFERENCE = /\b(it|them|they|those|these|that one|this one)\b/i;

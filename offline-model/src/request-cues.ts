@@ -23,3 +23,20 @@ export function requestConcepts(text: string): string[] {
 
 /** "Do I have any other orders?", "anything else on my account": asks past what the conversation named already. */
 export const ASKS_PAST_NAMED = /\b(other|others|else|besides|another)\b/i;
+
+/** An email, a phone number, an order id, a zip: the details a shopper is asked for, as written. */
+const DETAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+|#?W\d{5,}|\+?\d[\d\s().-]{5,}\d|\b\d{5}\b/g;
+/** What a shopper writes around the details they give: "my email is …, and my phone is …". */
+const DETAIL_WORDS = new Set(
+  `my email e mail address is its it's phone number mobile cell telephone tel and or here you go sure ok okay yes
+  the i im i'm am reach me at on call text thanks thank please zip code name order this that`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+/** A message that gives details and asks for nothing: its words, once the details are out, are only the frame. */
+export function givesOnlyDetails(message: string): boolean {
+  const rest = message.replace(DETAIL, ' ');
+  if (rest === message) return false;
+  return (rest.toLowerCase().match(/[a-z']+/g) ?? []).every((w) => DETAIL_WORDS.has(w));
+}

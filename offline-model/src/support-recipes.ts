@@ -1,5 +1,5 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
-import { EMAIL } from './entity-extractor.js';
+import { givesOnlyDetails } from './request-cues.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { describeProduct } from './task-wording.js';
 import { analyzeText } from './text-features.js';
@@ -83,14 +83,9 @@ function humanStep(ctx: TaskContext): Decision | undefined {
  */
 function handOffAsk(ctx: TaskContext): string {
   const now = ctx.hints.userMessage.trim();
-  if (!onlyContactDetails(now)) return now;
-  const asked = ctx.transcript.earlierUserTexts.findLast((t) => t.trim() !== now && !onlyContactDetails(t));
+  if (!givesOnlyDetails(now)) return now;
+  const asked = ctx.transcript.earlierUserTexts.findLast((t) => t.trim() !== now && !givesOnlyDetails(t));
   return asked?.trim() ?? now;
-}
-
-function onlyContactDetails(text: string): boolean {
-  const rest = (text.includes('@') ? text.replace(EMAIL, ' ') : text).replace(/\+?\d[\d\s().-]{5,}\d/g, ' ');
-  return !/[\p{L}\p{N}]/u.test(rest);
 }
 
 function knowledgeStep(ctx: TaskContext): Decision | undefined {

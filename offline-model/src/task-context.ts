@@ -1,6 +1,6 @@
 import { type Entities, extractEntities } from './entity-extractor.js';
 import { readable } from './read-limit.js';
-import { ASKS_PAST_NAMED } from './request-cues.js';
+import { ASKS_PAST_NAMED, givesOnlyDetails } from './request-cues.js';
 import type { TaskBrief } from './task-brief.js';
 import { classifyIntent, type TaskIntent } from './task-intent.js';
 import { readTaskTranscript, type TaskTranscript, type ToolStep, toolPart } from './task-transcript.js';
@@ -114,7 +114,8 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     refersToOption(ask, own) ||
     // "and under $300?": a budget alone changes the earlier request.
     (!own.products.length && (own.maxPrice !== undefined || own.minPrice !== undefined));
-  if ((intent === 'unknown' || intent === 'greeting') && details) {
+  // "My email is jane@x.com and my phone is …" gives details whatever "email" suggests on its own.
+  if ((intent === 'unknown' || intent === 'greeting' || givesOnlyDetails(hints.userMessage)) && details) {
     const continued = continueEarlierRequest(transcript.earlierUserTexts, ask, analyze);
     if (continued) {
       intent = continued.intent;

@@ -112,6 +112,31 @@ describe('planFromBrief', () => {
     expect(agents('Can I return a delivered item?')).toEqual(['GeneralSupportAgent']);
   });
 
+  it('sends contact details typed as a sentence back to the card that asked for them, and only there', () => {
+    const history = [
+      { role: 'user' as const, text: 'My order #W2611340 arrived broken and I want to speak to a real person' },
+      {
+        role: 'assistant' as const,
+        agentName: 'ReturnsAgent',
+        text: 'First I need to confirm who you are: please send the email address on your account, or your name and zip.',
+      },
+      {
+        role: 'assistant' as const,
+        agentName: 'HumanTransferAgent',
+        text: 'Please fill in the short form (Email address, Phone number) so a colleague can reach you.',
+      },
+    ];
+    const after = (message: string) => agents(message, { history: [...history, { role: 'user', text: message }] });
+    expect(after('my email is james.li4495@example.com and my phone is 555 123 4567')).toEqual(['HumanTransferAgent']);
+    expect(after("sure, it's james.li4495@example.com")).toEqual(['HumanTransferAgent']);
+    // A new request beside the details is planned as one.
+    expect(after('my email is james.li4495@example.com, and do you sell tents?')).toContain('ProductExpertAgent');
+    // With no question before it, an email is no answer to anyone.
+    expect(agents('my email is james.li4495@example.com and my phone is 555 123 4567')).not.toEqual([
+      'HumanTransferAgent',
+    ]);
+  });
+
   it("gives a card the questions that name the word of its name no other card has: 'where is your showroom?'", () => {
     const showroom = asCard({
       name: 'ShowroomAgent',
