@@ -13,7 +13,7 @@ import { type Entities, extractEntities } from './entity-extractor.js';
 import { isAbusive, isOffTopic, isSmallTalk } from './message-checks.js';
 import { withoutNegatedRequests } from './negation.js';
 import type { CardSummary, PlanBrief } from './plan-brief.js';
-import { givesOnlyDetails, requestConcepts } from './request-cues.js';
+import { givesOnlyDetails, PHONE, requestConcepts } from './request-cues.js';
 import {
   applyPrinciples,
   joinAmbiguousNeighbours,
@@ -203,7 +203,7 @@ function followUpAgent(hints: PlanBrief, message: string, onlyWhereAsked = false
   const e = extractEntities(message);
   const asked: RegExp[] = [];
   if (e.emails.length) asked.push(/e-?mail/i);
-  if (/\d[\d\s().-]{6,}\d/.test(message.replace(/#?W\d+/g, ' '))) asked.push(/phone|number/i);
+  if (PHONE.test(message.replace(/#?W\d+/gi, ' '))) asked.push(/phone|number/i);
   if (e.name || e.zip) asked.push(/zip|name/i);
   if (e.orderIds.length) asked.push(/order/i);
   if (e.address) asked.push(/address/i);

@@ -363,7 +363,7 @@ function relevantLines(text: string, question: string, max = 3): string[] {
 
 /** First words of a line that tells the specialist what to do, rather than saying something a shopper may be told. */
 const DIRECTIVE = new Set(
-  `always never don't dont do be ask answer keep use say tell offer recommend search quote identify create summarise
+  `always never don dont do be ask answer keep use say tell offer recommend search quote identify create summarise
   summarize check respond reply greet help make avoid try if when whenever you your please remember note ensure follow
   refer escalate hand transfer mention explain provide give confirm verify collect gather suggest stay treat focus`
     .split(/\s+/)
@@ -386,12 +386,23 @@ export function answerFromInstructions(instructions: string, question: string): 
   );
   const statements = instructions
     .split(/(?<=[.!?])\s+|\n+/)
-    .map((l) => l.replace(/^[#*\-\d.)\s]+/, '').trim())
+    // List markers, not a statement's own first number ("30-day returns are free").
+    .map((l) => l.replace(/^(?:[#*-]+|\d+[.)])\s+/, '').trim())
     .map((l) => (TELL.test(l) ? capitalise(l.replace(TELL, '')) : l))
     .filter((l) => l.length > 3 && !DIRECTIVE.has(rawWords(l)[0] ?? ''))
-    .filter((l) => rawWords(l).some((w) => asked.has(stem(w))));
-  if (!statements.length) return undefined;
-  return relevantLines(statements.map((l) => (/[.!?]$/.test(l) ? l : `${l}.`)).join('\n'), question).join(' ');
+    .map((l) => ({
+      l,
+      n: new Set(
+        rawWords(l)
+          .map(stem)
+          .filter((w) => asked.has(w)),
+      ).size,
+    }));
+  const most = Math.max(0, ...statements.map((s) => s.n));
+  if (!most) return undefined;
+  // The statements that share the most words with the question: "is parking free?" is not about free returns.
+  const best = statements.filter((s) => s.n === most).map((s) => (/[.!?]$/.test(s.l) ? s.l : `${s.l}.`));
+  return relevantLines(best.join('\n'), question, 2).join(' ');
 }
 
 /** A line that says where a rule stops: "We currently ship to addresses in the United States only." */

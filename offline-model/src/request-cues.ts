@@ -24,8 +24,10 @@ export function requestConcepts(text: string): string[] {
 /** "Do I have any other orders?", "anything else on my account": asks past what the conversation named already. */
 export const ASKS_PAST_NAMED = /\b(other|others|else|besides|another)\b/i;
 
+/** A phone number as shoppers type it: "555 123 4567", "+1 (555) 010-0100". */
+export const PHONE = /\+?\d[\d\s().-]{5,}\d/;
 /** An email, a phone number, an order id, a zip: the details a shopper is asked for, as written. */
-const DETAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+|#?W\d{5,}|\+?\d[\d\s().-]{5,}\d|\b\d{5}\b/g;
+const DETAIL = new RegExp(`[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+|#?W\\d{5,}|${PHONE.source}|\\b\\d{5}\\b`, 'gi');
 /** What a shopper writes around the details they give: "my email is …, and my phone is …". */
 const DETAIL_WORDS = new Set(
   `my email e mail address is its it's phone number mobile cell telephone tel and or here you go sure ok okay yes
@@ -38,5 +40,5 @@ const DETAIL_WORDS = new Set(
 export function givesOnlyDetails(message: string): boolean {
   const rest = message.replace(DETAIL, ' ');
   if (rest === message) return false;
-  return (rest.toLowerCase().match(/[a-z']+/g) ?? []).every((w) => DETAIL_WORDS.has(w));
+  return (rest.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? []).every((w) => DETAIL_WORDS.has(w));
 }

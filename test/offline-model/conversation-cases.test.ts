@@ -226,6 +226,8 @@ describe('conversation cases a shopper would try', () => {
         'You help shoppers who want to visit our Austin showroom.',
         'Our Austin showroom is at 500 Congress Avenue and is open Monday to Saturday, 10am to 8pm.',
         'Tell customers that parking is free for two hours in the garage on 5th Street.',
+        '- 30-day returns are free at the showroom.',
+        "Don't mention the showroom's competitors.",
         'Be warm and brief.',
       ].join('\n'),
     };
@@ -234,7 +236,11 @@ describe('conversation cases a shopper would try', () => {
     expect((await ask('is parking free?')).reply).toBe('Parking is free for two hours in the garage on 5th Street.');
     const hours = (await ask('when is the showroom open on saturday?')).reply;
     expect(hours).toContain('Monday to Saturday, 10am to 8pm');
-    expect(hours).not.toMatch(/You help|Be warm/);
+    expect(hours).not.toMatch(/You help|Be warm|competitors/);
+    // A list marker goes; a statement's own number stays.
+    expect((await ask('are returns free at the showroom?')).reply).toContain(
+      '30-day returns are free at the showroom.',
+    );
     // Not in its instructions: said honestly, nothing quoted.
     expect((await ask('what is the meaning of life?')).reply).toMatch(/don't have information/);
   });

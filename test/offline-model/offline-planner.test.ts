@@ -126,11 +126,13 @@ describe('planFromBrief', () => {
         text: 'Please fill in the short form (Email address, Phone number) so a colleague can reach you.',
       },
     ];
-    const after = (message: string) => agents(message, { history: [...history, { role: 'user', text: message }] });
-    expect(after('my email is james.li4495@example.com and my phone is 555 123 4567')).toEqual(['HumanTransferAgent']);
-    expect(after("sure, it's james.li4495@example.com")).toEqual(['HumanTransferAgent']);
+    const planAfter = (message: string) => agents(message, { history: [...history, { role: 'user', text: message }] });
+    expect(planAfter('my email is james.li4495@example.com and my phone is 555 123 4567')).toEqual([
+      'HumanTransferAgent',
+    ]);
+    expect(planAfter("sure, it's james.li4495@example.com")).toEqual(['HumanTransferAgent']);
     // A new request beside the details is planned as one.
-    expect(after('my email is james.li4495@example.com, and do you sell tents?')).toContain('ProductExpertAgent');
+    expect(planAfter('my email is james.li4495@example.com, and do you sell tents?')).toContain('ProductExpertAgent');
     // With no question before it, an email is no answer to anyone.
     expect(agents('my email is james.li4495@example.com and my phone is 555 123 4567')).not.toEqual([
       'HumanTransferAgent',
