@@ -142,6 +142,57 @@ export function optionAskedFor(question: string, variants: readonly VariantView[
   });
 }
 
+/** Words that ask how variants differ: "what's the difference between…", "leather vs synthetic", "which is better". */
+export const COMPARES = /\b(difference|differ\w*|compar\w*|vs|versus|better)\b/i;
+
+/**
+ * The option two or more of whose values the question sets side by side ("the difference between the leather and
+ * synthetic hiking boots" → material: leather, synthetic), among the variants' options.
+ */
+export function valuesCompared(
+  question: string,
+  variants: readonly VariantView[],
+): { key: string; values: string[] } | undefined {
+  if (!COMPARES.test(question)) return undefined;
+  const said = new Set(rawWords(question));
+  for (const key of new Set(variants.flatMap((v) => Object.keys(v.options)))) {
+    const named = [...new Set(variants.flatMap((v) => (v.options[key] ? [v.options[key]!] : [])))].filter(
+      (value) => !isYesNo(value) && rawWords(value).every((w) => said.has(w)),
+    );
+    // In the order the shopper named them.
+    const at = (value: string) => rawWords(question).indexOf(rawWords(value)[0]!);
+    if (named.length >= 2) return { key, values: named.sort((a, b) => at(a) - at(b)) };
+  }
+  return undefined;
+}
+
+/**
+ * "Hiking Boots, leather against synthetic:" then a line for each: its prices, the other options where the two differ,
+ * and how many are in stock.
+ */
+function renderComparison(variants: readonly VariantView[], key: string, values: string[], name: string): string {
+  const groups = values.map((value) => ({ value, vs: variants.filter((v) => v.options[key] === value) }));
+  const others = [...new Set(variants.flatMap((v) => Object.keys(v.options)))].filter((k) => k !== key);
+  const valuesOf = (vs: VariantView[], k: string) =>
+    optionOrder([...new Set(vs.flatMap((v) => (v.options[k] ? [v.options[k]!] : [])))]);
+  // Only the options whose values differ between the groups say anything.
+  const differing = others.filter((k) => new Set(groups.map((g) => [...valuesOf(g.vs, k)].sort().join('|'))).size > 1);
+  const lines = groups.map(({ value, vs }) => {
+    const prices = vs.flatMap((v) => (v.price === undefined ? [] : [v.price]));
+    const low = Math.min(...prices);
+    const high = Math.max(...prices);
+    const price = prices.length ? (high > low ? `${money(low)} to ${money(high)}` : money(low)) : '';
+    const options = differing.map((k) => `${k} ${list(valuesOf(vs, k))}`);
+    const stock = `${vs.filter((v) => v.available !== false).length} of ${vs.length} in stock`;
+    return `- ${capitalise(value)}: ${[price, ...options, stock].filter(Boolean).join('; ')}`;
+  });
+  const same =
+    differing.length < others.length
+      ? ` Otherwise the same choice of ${list(others.filter((k) => !differing.includes(k)))}.`
+      : '';
+  return [`${name}, ${values.join(' against ')}:`, ...lines].join('\n') + (same ? `\n${same.trim()}` : '');
+}
+
 /** Sizes in the order a shopper reads them; amounts ("500ml", "10") by number; anything else as the catalogue has it. */
 const SIZE_ORDER = ['xxs', 'xs', 's', 'm', 'l', 'xl', 'xxl', 'xxxl'];
 function optionOrder(values: string[]): string[] {
@@ -310,6 +361,8 @@ function renderProduct(step: ToolStep, e: Entities, show: ListingView, question:
   const { variants } = readVariants(step.output);
   const name = field(step.output, 'name') ?? 'This product';
   if (!variants.length) return `${name}: I have no variants on file.`;
+  const compared = valuesCompared(question, variants);
+  if (compared) return renderComparison(variants, compared.key, compared.values, name);
   const asked = optionAskedFor(question, variants);
   if (asked)
     return renderOptionValues(

@@ -1,5 +1,5 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
-import { isYesNo, optionAskedFor, optionNamedIn } from './reply-templates.js';
+import { COMPARES, isYesNo, optionAskedFor, optionNamedIn } from './reply-templates.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { stem } from './text-features.js';
 import { foundNothing, readVariants } from './tool-output-readers.js';
@@ -79,15 +79,23 @@ function foundProductId(ctx: TaskContext): string | undefined {
 }
 
 /**
- * "What sizes do the hiking boots come in?": the values of an option, which a search lists only as far as its page
- * goes. The product's details have every variant: they answer it.
+ * "What sizes do the hiking boots come in?", "the difference between the leather and synthetic ones?": the values of
+ * an option, which a search lists only as far as its page goes. The product's details have every variant: they
+ * answer it.
  */
 function optionValuesStep(ctx: TaskContext): Decision | undefined {
   if (ctx.called('get_product_details').length) return undefined;
   const found = ctx.called('search_products').flatMap((s) => (s.ok ? readVariants(s.output).variants : []));
+  // Both values asked at once match no variant whole: the search's nearest options name the product.
+  const near = ctx.called('search_products').flatMap((s) => (s.ok ? readVariants(s.output).alternatives : []));
   const productId = ctx.values.productId ?? found[0]?.productId;
-  if (!productId || !optionAskedFor(ctx.request, found)) return undefined;
-  return callTool(ctx, 'get_product_details', { product_id: productId });
+  const e = ctx.entities;
+  // "Leather or synthetic?": two values of one option, which a search narrowed by both finds neither of whole.
+  const compares =
+    COMPARES.test(ctx.request) && [e.colours, e.sizes, e.materials].some((values) => new Set(values).size >= 2);
+  const product = productId ?? (compares ? near[0]?.productId : undefined);
+  if (!product || !(compares || optionAskedFor(ctx.request, found))) return undefined;
+  return callTool(ctx, 'get_product_details', { product_id: product });
 }
 
 const SPEC_WORDS = ['specification', 'detail', 'comparison', 'material', 'size', 'color'].map(stem);

@@ -244,4 +244,28 @@ describe('conversation cases a shopper would try', () => {
     // Not in its instructions: said honestly, nothing quoted.
     expect((await ask('what is the meaning of life?')).reply).toMatch(/don't have information/);
   });
+  it("sets two values of an option side by side: 'the difference between the leather and synthetic hiking boots?'", async () => {
+    type Details = {
+      variants: Record<string, { options: Record<string, string>; available: boolean; price: number }>;
+    };
+    const run = await task(
+      'ProductExpertAgent',
+      "what's the difference between the leather and synthetic hiking boots?",
+    );
+    const details = run.calls.find((c) => c.name === 'store.get_product_details')?.result;
+    expect(details?.ok).toBe(true);
+    const variants = Object.values((details as { output: Details }).output.variants);
+    const lines = run.reply.split('\n');
+    expect(lines[0]).toBe('Hiking Boots, leather against synthetic:');
+    for (const [i, material] of ['leather', 'synthetic'].entries()) {
+      const these = variants.filter((v) => v.options.material === material);
+      const prices = these.map((v) => v.price);
+      const inStock = these.filter((v) => v.available).length;
+      expect(lines[i + 1]).toBe(
+        `- ${material[0]!.toUpperCase()}${material.slice(1)}: $${Math.min(...prices).toFixed(2)} to $${Math.max(...prices).toFixed(2)}; ${inStock} of ${these.length} in stock`,
+      );
+    }
+    // Nothing "matches exactly" is said of a comparison.
+    expect(run.reply).not.toContain('Nothing matches');
+  });
 });
