@@ -13,18 +13,31 @@ const msg = (text: string): NewEvent => ({
 });
 const text = (e: { data: unknown }) => (e.data as { text: string }).text;
 
-/** A write function that records each batch and stores it with increasing ids after `delayMs`. */
-function recordingWriter(options: { delayMs?: number; failOn?: number } = {}) {
+/**
+ * A write function that records each batch and stores it with increasing ids after `delayMs`. With `holdFirst`, the
+ * first write stays in flight until `finishFirst()`: a test that needs a write in flight gets one whatever the
+ * machine's load, instead of racing a timer.
+ */
+function recordingWriter(options: { delayMs?: number; failOn?: number; holdFirst?: boolean } = {}) {
   const writes: { texts: string[]; patch?: Omit<RunPatch, 'id'> }[] = [];
   let nextId = 1;
+  let finishFirst: () => void = () => {};
+  const firstHeld = options.holdFirst ? new Promise<void>((r) => (finishFirst = r)) : undefined;
   const write = async (events: NewEvent[], patch?: Omit<RunPatch, 'id'>): Promise<BatonEvent[]> => {
     const index = writes.push({ texts: events.map(text), patch }) - 1;
     await new Promise((r) => setTimeout(r, options.delayMs ?? 0));
+    if (index === 0) await firstHeld;
     if (index === options.failOn) throw new Error('database unavailable');
     return events.map((e) => ({ ...e, id: nextId++, createdAt: new Date() }) as BatonEvent);
   };
-  return { writes, write };
+  /** Resolves once the first write has started. */
+  const firstStarted = async () => {
+    while (writes.length === 0) await new Promise((r) => setImmediate(r));
+  };
+  return { writes, write, finishFirst: () => finishFirst(), firstStarted };
 }
+
+const loopTurn = () => new Promise((r) => setImmediate(r));
 
 describe('EventBatcher', () => {
   it('writes everything appended in one turn of the event loop as one batch, in append order', async () => {
@@ -49,13 +62,15 @@ describe('EventBatcher', () => {
   });
 
   it('never overlaps writes: appends made while one is in flight go out together in the next', async () => {
-    const { writes, write } = recordingWriter({ delayMs: 20 });
+    const { writes, write, finishFirst, firstStarted } = recordingWriter({ holdFirst: true });
     const batcher = new EventBatcher(write);
     const first = batcher.append([msg('a')]);
-    await new Promise((r) => setTimeout(r, 5)); // the first write is in flight now
+    await firstStarted();
     const later = [batcher.append([msg('b')]), batcher.append([msg('c')])];
-    await new Promise((r) => setTimeout(r, 5));
+    await loopTurn();
+    await loopTurn();
     const last = batcher.append([msg('d')]);
+    finishFirst();
     const stored = (await Promise.all([first, ...later, last])).flat();
     expect(writes.map((w) => w.texts)).toEqual([['a'], ['b', 'c', 'd']]);
     expect(stored.map((e) => e.id)).toEqual([1, 2, 3, 4]);
@@ -63,7 +78,7 @@ describe('EventBatcher', () => {
 
   it('sends the next batch to the database before it publishes the one just written', async () => {
     const log: string[] = [];
-    const { write } = recordingWriter({ delayMs: 10 });
+    const { write, finishFirst, firstStarted } = recordingWriter({ holdFirst: true });
     const batcher = new EventBatcher(
       async (events, patch) => {
         log.push(`write ${events.map(text).join('')}`);
@@ -74,8 +89,9 @@ describe('EventBatcher', () => {
       },
     );
     const first = batcher.append([msg('a')]).then(() => log.push('resolved a'));
-    await new Promise((r) => setTimeout(r, 2)); // the first write is in flight now
+    await firstStarted();
     const second = batcher.append([msg('b')]).then(() => log.push('resolved b'));
+    finishFirst();
     await Promise.all([first, second]);
     expect(log).toEqual(['write a', 'write b', 'publish a', 'resolved a', 'publish b', 'resolved b']);
   });
@@ -93,11 +109,12 @@ describe('EventBatcher', () => {
   });
 
   it('after a failed write, every later append fails too, so nothing is stored out of order', async () => {
-    const { writes, write } = recordingWriter({ delayMs: 10, failOn: 0 });
+    const { writes, write, finishFirst, firstStarted } = recordingWriter({ holdFirst: true, failOn: 0 });
     const batcher = new EventBatcher(write);
     const failed = batcher.append([msg('a')]);
-    await new Promise((r) => setTimeout(r, 2));
+    await firstStarted();
     const queued = batcher.append([msg('b')]);
+    finishFirst();
     await expect(failed).rejects.toThrow('database unavailable');
     await expect(queued).rejects.toThrow('database unavailable');
     await expect(batcher.append([msg('c')])).rejects.toThrow('database unavailable');
