@@ -121,6 +121,13 @@ export function optionNamedIn(question: string): (key: string) => boolean {
 /** A yes/no option ("waterproof": yes or no). */
 export const isYesNo = (value: string) => /^(yes|no)$/i.test(value);
 
+/** The option names the variants have, each once. */
+const optionKeys = (variants: readonly VariantView[]) => [...new Set(variants.flatMap((v) => Object.keys(v.options)))];
+/** The values the variants take for an option, each once, in the catalogue's order. */
+const valuesOf = (variants: readonly VariantView[], key: string) => [
+  ...new Set(variants.flatMap((v) => (v.options[key] === undefined ? [] : [v.options[key]!]))),
+];
+
 /** Words that ask for the values an option takes: "what sizes…", "which colours…", "size options", "available in". */
 const ASKS_FOR_VALUES = /\b(what|which|options?|choices?|available|range)\b/i;
 const keyWord = (w: string) => stem(w.toLowerCase().replace(/colour/g, 'color'));
@@ -134,10 +141,9 @@ export function optionAskedFor(question: string, variants: readonly VariantView[
   if (!ASKS_FOR_VALUES.test(question)) return undefined;
   const words = new Set(rawWords(question).map(keyWord));
   const said = new Set(rawWords(question));
-  const keys = [...new Set(variants.flatMap((v) => Object.keys(v.options)))];
-  return keys.find((key) => {
+  return optionKeys(variants).find((key) => {
     if (!rawWords(key).every((w) => words.has(keyWord(w)))) return false;
-    const values = variants.flatMap((v) => (v.options[key] === undefined ? [] : [v.options[key]!]));
+    const values = valuesOf(variants, key);
     return !values.some(isYesNo) && !values.some((value) => rawWords(value).every((w) => said.has(w)));
   });
 }
@@ -155,8 +161,8 @@ export function valuesCompared(
 ): { key: string; values: string[] } | undefined {
   if (!COMPARES.test(question)) return undefined;
   const said = new Set(rawWords(question));
-  for (const key of new Set(variants.flatMap((v) => Object.keys(v.options)))) {
-    const named = [...new Set(variants.flatMap((v) => (v.options[key] ? [v.options[key]!] : [])))].filter(
+  for (const key of optionKeys(variants)) {
+    const named = valuesOf(variants, key).filter(
       (value) => !isYesNo(value) && rawWords(value).every((w) => said.has(w)),
     );
     // In the order the shopper named them.
@@ -172,17 +178,15 @@ export function valuesCompared(
  */
 function renderComparison(variants: readonly VariantView[], key: string, values: string[], name: string): string {
   const groups = values.map((value) => ({ value, vs: variants.filter((v) => v.options[key] === value) }));
-  const others = [...new Set(variants.flatMap((v) => Object.keys(v.options)))].filter((k) => k !== key);
-  const valuesOf = (vs: VariantView[], k: string) =>
-    optionOrder([...new Set(vs.flatMap((v) => (v.options[k] ? [v.options[k]!] : [])))]);
+  const others = optionKeys(variants).filter((k) => k !== key);
   // Only the options whose values differ between the groups say anything.
-  const differing = others.filter((k) => new Set(groups.map((g) => [...valuesOf(g.vs, k)].sort().join('|'))).size > 1);
+  const differing = others.filter((k) => new Set(groups.map((g) => valuesOf(g.vs, k).sort().join('|'))).size > 1);
   const lines = groups.map(({ value, vs }) => {
     const prices = vs.flatMap((v) => (v.price === undefined ? [] : [v.price]));
     const low = Math.min(...prices);
     const high = Math.max(...prices);
     const price = prices.length ? (high > low ? `${money(low)} to ${money(high)}` : money(low)) : '';
-    const options = differing.map((k) => `${k} ${list(valuesOf(vs, k))}`);
+    const options = differing.map((k) => `${k} ${list(optionOrder(valuesOf(vs, k)))}`);
     const stock = `${vs.filter((v) => v.available !== false).length} of ${vs.length} in stock`;
     return `- ${capitalise(value)}: ${[price, ...options, stock].filter(Boolean).join('; ')}`;
   });
@@ -219,7 +223,7 @@ function renderOptionValues(variants: readonly VariantView[], key: string, named
       const vs = all.filter((v) =>
         narrowing.every((w) => Object.values(v.options).some((o) => o.toLowerCase() === w.toLowerCase())),
       );
-      const values = optionOrder([...new Set(vs.flatMap((v) => (v.options[key] ? [v.options[key]!] : [])))]);
+      const values = optionOrder(valuesOf(vs, key));
       if (!values.length) return `We don't carry the ${name} in ${list(narrowing)}.`;
       const inStock = values.filter((x) => vs.some((v) => v.options[key] === x && v.available !== false));
       const stock =

@@ -19,6 +19,20 @@ const warrantyCard = asCard({
   maxSteps: 4,
 });
 
+/** A card a designer adds for one topic: no tools, no hand-offs. */
+const topicCard = (name: string, description: string, skills: string[]) =>
+  asCard({
+    name,
+    description,
+    skills,
+    instructions: '',
+    tools: [],
+    handoffs: [],
+    enabled: true,
+    model: {},
+    maxSteps: 4,
+  });
+
 const plan = (message: string, extra: Partial<PlanBrief> = {}) => {
   const out = planFromBrief({
     message,
@@ -86,17 +100,11 @@ describe('planFromBrief', () => {
   });
 
   it('gives a card added for one topic the questions that name one of its skills, not the knowledge base', () => {
-    const giftCards = asCard({
-      name: 'GiftCardAgent',
-      description: 'Sells and explains gift cards, vouchers and store credit.',
-      skills: ['gift cards', 'vouchers', 'store credit balance'],
-      instructions: 'Gift cards come in $25, $50 and $100 and never expire.',
-      tools: [],
-      handoffs: [],
-      enabled: true,
-      model: {},
-      maxSteps: 4,
-    });
+    const giftCards = topicCard('GiftCardAgent', 'Sells and explains gift cards, vouchers and store credit.', [
+      'gift cards',
+      'vouchers',
+      'store credit balance',
+    ]);
     const withGiftCards = [...cards, giftCards];
     for (const question of [
       'Do you sell gift cards?',
@@ -140,17 +148,11 @@ describe('planFromBrief', () => {
   });
 
   it("gives a card the questions that name the word of its name no other card has: 'where is your showroom?'", () => {
-    const showroom = asCard({
-      name: 'ShowroomAgent',
-      description: 'Visits to our Austin showroom: address, opening hours, parking.',
-      skills: ['showroom visits', 'showroom opening hours', 'parking at the showroom'],
-      instructions: 'Our Austin showroom is at 500 Congress Avenue.',
-      tools: [],
-      handoffs: [],
-      enabled: true,
-      model: {},
-      maxSteps: 4,
-    });
+    const showroom = topicCard('ShowroomAgent', 'Visits to our Austin showroom: address, opening hours, parking.', [
+      'showroom visits',
+      'showroom opening hours',
+      'parking at the showroom',
+    ]);
     const withShowroom = [...cards, showroom];
     for (const question of [
       'where is your showroom?',
