@@ -1,6 +1,7 @@
 import {
   buildCardIndex,
   type CardIndex,
+  type CardScore,
   entityConcepts,
   isAttributeStem,
   nameWords,
@@ -98,7 +99,8 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
 
   for (const c of clauses) {
     const top = c.scores[0];
-    if (!c.smallTalk && top && top.score >= (c.question ? QUESTION_SCORE : MIN_SCORE)) c.agent = top.agent;
+    if (!c.smallTalk && top && top.score >= (c.question ? QUESTION_SCORE : MIN_SCORE))
+      c.agent = ownerOfTie(index, c) ?? top.agent;
   }
   applyPrinciples(index, clauses, message);
   applyDeliveryState(cards, clauses);
@@ -138,6 +140,33 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
   });
   return { refuse: false, tasks };
 }
+
+/**
+ * Cards tied for a clause: the one that owns the action asked for ("exchange my keyboard for one with brown switches"
+ * ties the exchange card with the one that changes orders, through "switches"), when only one of them does.
+ */
+function ownerOfTie(index: CardIndex, c: { scores: CardScore[]; intent?: TaskIntent }): string | undefined {
+  // Only actions: a question's tie ("do you price match?") stays with the default card, as scoreCards orders it.
+  const anchors = c.intent && ACTIONS.has(c.intent) && INTENT_ANCHORS[c.intent]?.map(stem);
+  const tied = c.scores.filter((s) => Math.abs(s.score - c.scores[0]!.score) < 1e-3);
+  if (!anchors || tied.length < 2) return undefined;
+  const owners = tied.filter((s) => anchors.some((a) => index.profiles.find((p) => p.name === s.agent)?.terms.has(a)));
+  return owners.length === 1 ? owners[0]!.agent : undefined;
+}
+
+const ACTIONS: ReadonlySet<TaskIntent> = new Set([
+  'cancel',
+  'address',
+  'payment',
+  'modify_items',
+  'return',
+  'exchange',
+  'refund',
+  'restock',
+  'newsletter',
+  'bulk',
+  'human',
+]);
 
 /** With no clear clause, the whole message may still lean to one card ("what colours does the tee come in"). */
 function wholeMessageAgent(index: CardIndex, hints: PlanBrief, message: string): string | undefined {

@@ -102,7 +102,8 @@ const ADD_ON =
  * - "recommend X" with nothing bought to add it to is a product search;
  * - where a thing of the shopper's is ("has it shipped yet?") is not a question for the knowledge base: the card
  *   that tracks orders answers it;
- * - a fault of the shop's own ("the checkout page is broken") is a support question, not a return.
+ * - a fault of the shop's own ("the checkout page is broken") is a support question, not a return;
+ * - when the shop's people work ("what time does customer service close?") is a question of business hours.
  */
 export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], message: string): void {
   const human = ownerOf(index, 'human');
@@ -124,6 +125,7 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       e.orderIds.length + e.itemIds.length + e.productIds.length > 0 ||
       REFERS_TO_THING.test(c.text.replace(GENERIC_OBJECT, ' ').replace(NO_REFERENT, ' '));
     if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
+    else if (knowledge && c.agent === human && asksWhenPeopleWork(c.text)) c.agent = knowledge;
     else if (tracker && c.agent === knowledge && inTransit) c.agent = tracker;
     else if (
       knowledge &&
@@ -147,6 +149,20 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     )
       c.agent = knowledge;
   }
+}
+
+/** When the shop's people work: its hours, its days. */
+const WHEN_PEOPLE_WORK =
+  /\b(?:what time|when|hours|open|opens|close|closes|closing|weekends?|holidays?|(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b/i;
+/** Asking for a person now: talk, call, connect, transfer. */
+const ASKS_FOR_PERSON = /\b(?:talk|speak|chat|connect|put me through|call me|transfer|get me|want|need)\b/i;
+
+/**
+ * "What time does customer service close today?", "is customer service open on Sundays?": when the shop's people work
+ * is a question of its business hours, not a request for one of them.
+ */
+function asksWhenPeopleWork(text: string): boolean {
+  return WHEN_PEOPLE_WORK.test(text) && !ASKS_FOR_PERSON.test(text);
 }
 
 /**
@@ -215,6 +231,7 @@ const ORDER_ACTIONS: ReadonlySet<TaskIntent> = new Set(['cancel', 'return', 'exc
 /**
  * "Do you have the running shoes in size 11 in red? And what's the price?": a question about a product's details that
  * names no product (the price, the colours, what it is made of) asks about the product next to it, and goes with it.
+ * So does a bare "any recommendations?" after "looking for a waterproof backpack": the same search, not an add-on.
  */
 export function joinDetailQuestions(clauses: ScoredClause[]): void {
   const namesProduct = (c?: ScoredClause) =>
@@ -231,7 +248,7 @@ export function joinDetailQuestions(clauses: ScoredClause[]): void {
       !c.agent ||
       !(c.question || ASKS.test(c.text)) ||
       e.products.length + e.productIds.length + e.orderIds.length > 0 ||
-      !PRODUCT_INTENTS.has(c.intent ?? '') ||
+      !(PRODUCT_INTENTS.has(c.intent ?? '') || (c.intent === 'recommend' && !ADD_ON.test(c.text))) ||
       POLICY_CUE.test(c.text)
     )
       continue;

@@ -55,7 +55,7 @@ const KNOWLEDGE_TOPICS = new Set(
  * "where's my stuff"): a state of that thing, not how shipping works in general ("does it ship to Canada?").
  */
 const THING_IN_TRANSIT =
-  /\b(?:has|have|had|did|is|are|was|were)\s+(?:it|they|(?:my|our|the)\s+\w+)\s+(?:already\s+|even\s+|actually\s+|finally\s+)?(?:been\s+)?(?:ship(?:ped)?|sent(?:\s+out)?|dispatched|arrived?|delivered|left|gone out|out for delivery|on (?:its|their|the) way)\b|\bwhere(?:'s|\s+is|\s+are|\s+s)?\s+(?:it|they|my\s+\w+)\b/i;
+  /\b(?:has|have|had|did|is|are|was|were)\s+(?:it|they|(?:my|our|the)\s+\w+)\s+(?:already\s+|even\s+|actually\s+|finally\s+)?(?:been\s+)?(?:ship(?:ped)?|sent(?:\s+out)?|dispatched|arrived?|delivered|left|gone out|out for delivery|on (?:its|their|the) way)\b|\bwhere(?:'s|\s+is|\s+are|\s+s)?\s+(?:it|they|my\s+\w+|(?:order\s+)?#?w\d{5,})\b/i;
 
 /** The shop's own things, which can fail but are never sent back. */
 const SHOP_THINGS = new Set([

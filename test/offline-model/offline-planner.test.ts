@@ -274,6 +274,36 @@ describe('planFromBrief', () => {
     expect(agents('I want to return the kettle I bought last week')).toEqual(['ReturnsAgent']);
   });
 
+  it('reads "when will it arrive?" as an order on its way, not one to send back', () => {
+    expect(agents('can u tell me when W7273336 will arrive')).toEqual(['OrderManagementAgent']);
+    expect(agents('When is order W5432198 going to be delivered?')).toEqual(['OrderManagementAgent']);
+    expect(agents('any idea when my stuff will be delivered? order 8822119')).toEqual(['OrderManagementAgent']);
+    expect(agents('where is W2222222')).toEqual(['OrderManagementAgent']);
+    // What did not arrive is the refund: the returns card follows it up.
+    expect(agents('I never received my refund for W7777777')).toEqual(['ReturnsAgent']);
+    expect(agents('the package arrived but the mug inside was shattered')).toEqual(['ReturnsAgent']);
+  });
+
+  it('gives a tie to the card that owns the action asked for, and a question tie to the default card', () => {
+    expect(agents('I want to exchange my mechanical keyboard for one with brown switches')).toEqual(['ReturnsAgent']);
+    expect(agents('do you price match?')).toEqual(['GeneralSupportAgent']);
+  });
+
+  it("asks the knowledge base when the shop's people work, and a person for whoever asks to be put through", () => {
+    expect(agents('what time does customer service close today')).toEqual(['GeneralSupportAgent']);
+    expect(agents('is customer service open on sundays?')).toEqual(['GeneralSupportAgent']);
+    expect(agents('this bot is useless, connect me with support staff')).toEqual(['HumanTransferAgent']);
+    expect(agents('put me through to a staff member please')).toEqual(['HumanTransferAgent']);
+  });
+
+  it('keeps a bare "any recommendations?" with the search it follows', () => {
+    expect(agents('looking for a waterproof backpack for hiking, any recommendations?')).toEqual([
+      'ProductExpertAgent',
+    ]);
+    expect(agents('searching for a cheap desk lamp, suggestions?')).toEqual(['ProductExpertAgent']);
+    expect(agents('I bought the espresso machine last month, what else should I get for it?')).toEqual(['UpsellAgent']);
+  });
+
   it('treats an order of hundreds as a sales enquiry', () => {
     expect(agents('our office would like to buy 300 notebooks')).toEqual(['LeadGenerationAgent']);
     expect(agents('do you have 2 notebooks in blue?')).toEqual(['ProductExpertAgent']);
