@@ -1,7 +1,7 @@
 import { type CardIndex, type CardScore, nameWords } from './card-scorer.js';
 import type { Entities } from './entity-extractor.js';
 import { isAccountCompromise } from './message-checks.js';
-import { isShopFault, isThingInTransit, type TaskIntent } from './task-intent.js';
+import { asksWhenPeopleWork, isShopFault, isThingInTransit, type TaskIntent } from './task-intent.js';
 import { stem } from './text-features.js';
 
 /**
@@ -149,20 +149,6 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     )
       c.agent = knowledge;
   }
-}
-
-/** When the shop's people work: its hours, its days. */
-const WHEN_PEOPLE_WORK =
-  /\b(?:what time|when|hours|open|opens|close|closes|closing|weekends?|holidays?|(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b/i;
-/** Asking for a person now: talk, call, connect, transfer. */
-const ASKS_FOR_PERSON = /\b(?:talk|speak|chat|connect|put me through|call me|transfer|get me|want|need)\b/i;
-
-/**
- * "What time does customer service close today?", "is customer service open on Sundays?": when the shop's people work
- * is a question of its business hours, not a request for one of them.
- */
-function asksWhenPeopleWork(text: string): boolean {
-  return WHEN_PEOPLE_WORK.test(text) && !ASKS_FOR_PERSON.test(text);
 }
 
 /**

@@ -103,6 +103,20 @@ export function isThingInTransit(words: readonly string[]): boolean {
   return THING_IN_TRANSIT.test(words.join(' '));
 }
 
+/** When the shop's people work: its hours, its days. */
+const WHEN_PEOPLE_WORK =
+  /\b(?:what time|when|hours|open|opens|close|closes|closing|weekends?|holidays?|(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b/i;
+/** Asking for a person now: talk, call, connect, transfer. */
+const ASKS_FOR_PERSON = /\b(?:talk|speak|chat|connect|put me through|call me|transfer|get me|want|need)\b/i;
+
+/**
+ * "What time does customer service close today?", "is customer service open on Sundays?": when the shop's people work
+ * is a question of its business hours, not a request for one of them.
+ */
+export function asksWhenPeopleWork(text: string): boolean {
+  return WHEN_PEOPLE_WORK.test(text) && !ASKS_FOR_PERSON.test(text);
+}
+
 /**
  * Classifies text by its words and entities. Order matters: a request to talk to a person wins
  * over everything, a change to an order over a question about one.
@@ -112,7 +126,8 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
   const has = (...ws: string[]) => ws.some((w) => stems.has(stem(w)));
   const word = (...ws: string[]) => ws.some((w) => features.words.includes(w));
   const orderish = entities.orderIds.length > 0 || has('order', 'package', 'delivery');
-  if (has('human', 'talk') && (has('human') || word('agent'))) return 'human';
+  if (has('human', 'talk') && (has('human') || word('agent')) && !asksWhenPeopleWork(features.words.join(' ')))
+    return 'human';
   if (has('complaint', 'upset')) return 'human';
   if (has('cancel')) return 'cancel';
   if (has('exchange')) return 'exchange';

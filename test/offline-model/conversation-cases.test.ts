@@ -41,6 +41,14 @@ describe('conversation cases a shopper would try', () => {
     expect(yes.reply).not.toMatch(/what is the new address/i);
   });
 
+  it('answers when customer service works from the knowledge base, without passing the shopper to a colleague', async () => {
+    for (const words of ['what time does customer service close today', 'is customer service open on sundays?']) {
+      const answer = await task('GeneralSupportAgent', words);
+      expect(answer.calls.map((c) => c.name)).toEqual(['store.search_knowledge']);
+      expect(answer.reply).toMatch(/Monday to Friday from 9:00 to 18:00/);
+    }
+  });
+
   it('lists the other orders past the one the conversation is about, and all of them when asked, not that one again', async () => {
     const first = "What's the status of order #W2417020?";
     const status = await task('OrderManagementAgent', first, { customerId: 'emma_smith_8564' });
