@@ -10,6 +10,8 @@ const SENTENCE_END = /([?!;]+|\.(?=\s|$)|\n+)/;
 /** Commas and the connectors that usually start a new request. */
 const CONNECTOR =
   /\s*,?\s*\b(?:and also|and by the way|by the way|btw|oh and|one more thing|another thing|additionally|as well as|and then|also|plus|and)\b\s*,?\s*|\s*,\s*/gi;
+/** "between standard and express shipping", "both the red and the blue": one thing, not two requests. */
+const PAIRED = /\b(between|both)\b([^,;]{1,40}?)\s+and\s+/gi;
 const QUESTION_START =
   /^(is|are|am|was|were|does|do|did|can|could|would|will|should|what|whats|which|when|where|wheres|who|why|how|any|tell me)\b/i;
 
@@ -27,8 +29,15 @@ export function splitClauses(message: string): Clause[] {
   const parts = message.split(SENTENCE_END);
   for (let i = 0; i < parts.length; i += 2) {
     const asked = (parts[i + 1] ?? '').includes('?');
-    const pieces = parts[i]!.split(CONNECTOR)
-      .map((p) => p?.trim().replace(/^[-–—:]+\s*|\s*[-–—:]+$/g, '') ?? '')
+    const pieces = parts[i]!.replace(PAIRED, '$1$2 and_ ')
+      .split(CONNECTOR)
+      .map(
+        (p) =>
+          p
+            ?.replace(/ and_ /g, ' and ')
+            .trim()
+            .replace(/^[-–—:]+\s*|\s*[-–—:]+$/g, '') ?? '',
+      )
       .filter((p) => /[a-z0-9]/i.test(p));
     pieces.forEach((text, k) => {
       out.push({

@@ -5,7 +5,7 @@ import type { ScoredClause } from './routing-principles.js';
  * The shopper says the order has not reached them yet: it has not shipped, or has not arrived; or asks when it will
  * ("when will W7273336 arrive?"), which says as much. "I never received my refund" says nothing of the order.
  */
-const NOT_YET_DELIVERED =
+export const NOT_YET_DELIVERED =
   /\b(?:before|until) (?:it|they|the order|my order) (?:ships?|arrives?|is (?:shipped|delivered|sent)|goes out|leaves)\b|\b(?:has ?n[o']?t|have ?n[o']?t|hasnt|havent|did ?n[o']?t|didnt|not yet|never|still not)\s+(?:been\s+)?(?:shipped|arrived|arrive|delivered|come|came|received|receive|got|gotten)\b(?!\s+(?:my |the |a |any |your )?(?:refund|money|credit|reimbursement|e-?mail|code|confirmation|reply|response|answer)\b)|\bstill (?:pending|processing)\b|\bnot (?:shipped|delivered) yet\b|\bwhen\b.{0,40}\b(?:arrive|get here|be (?:delivered|here))\b|\bwill (?:it |they |my order |the order |my package |the package )?(?:arrive|get here|be delivered)\b|\barriving\b|\bexpected (?:to arrive|delivery)\b/i;
 const REFERS_BACK = /\b(?:it|they|them)\b/i;
 

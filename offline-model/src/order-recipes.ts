@@ -204,15 +204,28 @@ function swapStep(ctx: TaskContext): Decision | undefined {
   );
   const sameRest = (v: (typeof fits)[number]) =>
     Object.entries(item.options).filter(([k, x]) => !(k in wants) && v.options[k] === x).length;
-  const best = [...fits].sort((a, b) => sameRest(b) - sameRest(a))[0];
+  const ranked = [...fits].sort((a, b) => sameRest(b) - sameRest(a));
+  const best = ranked[0];
   const wanted = Object.values(wants).join(', ');
   if (!best) return reply(`The ${item.name} isn't available in ${wanted} right now.`);
   const payment = originalPayment(order);
   const diff = (best.price ?? 0) - (item.price ?? 0);
-  if (!ctx.entities.confirms)
+  if (!ctx.entities.confirms) {
+    // Only the options asked for should change: when no variant keeps the rest, say so and what else there is,
+    // rather than swap a 13-inch i7 for a 17-inch i9 in a line the shopper may read as "silver, as asked".
+    const kept = Object.keys(item.options).filter((k) => !(k in wants));
+    const rest = sameRest(best) < kept.length;
+    const unavailable = rest
+      ? `The ${item.name} in ${optionText(wants)} with the rest as you have it (${optionText(Object.fromEntries(kept.map((k) => [k, item.options[k]!])))}) is not available. `
+      : '';
+    const others = rest ? ranked.slice(1, 4) : [];
+    const alternatives = others.length
+      ? ` Also available in ${optionText(wants)}: ${others.map((v) => `${optionText(v.options)} at ${money(v.price)}`).join('; ')}.`
+      : '';
     return reply(
-      `I can swap your ${itemLine(item)} for ${optionText(best.options)} at ${money(best.price)} in order ${order.orderId}; the difference of ${money(Math.abs(diff))} is ${diff >= 0 ? 'charged to' : 'refunded to'} ${methodLabel(payment)}. ${CONFIRM}`,
+      `${unavailable}I can swap your ${itemLine(item)} for ${optionText(best.options)} at ${money(best.price)} in order ${order.orderId}; the difference of ${money(Math.abs(diff))} is ${diff >= 0 ? 'charged to' : 'refunded to'} ${methodLabel(payment)}. ${CONFIRM}${alternatives}`,
     );
+  }
   return callTool(ctx, tool, {
     order_id: order.orderId,
     item_ids: [item.itemId],

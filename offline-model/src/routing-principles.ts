@@ -123,7 +123,10 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     const ownThing =
       inTransit ||
       e.orderIds.length + e.itemIds.length + e.productIds.length > 0 ||
-      REFERS_TO_THING.test(c.text.replace(GENERIC_OBJECT, ' ').replace(NO_REFERENT, ' '));
+      REFERS_TO_THING.test(c.text.replace(GENERIC_OBJECT, ' ').replace(NO_REFERENT, ' ')) ||
+      // "I ordered the wrong size sneakers, can I change to a 9?": a change asked right after the shopper's own thing is
+      // a change to that thing, not a question about the rule.
+      (ASKS_CHANGE.test(c.text) && previousIsOwnThing(clauses, c));
     if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
     else if (knowledge && c.agent === human && asksWhenPeopleWork(c.text)) c.agent = knowledge;
     else if (tracker && c.agent === knowledge && inTransit) c.agent = tracker;
@@ -149,6 +152,14 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     )
       c.agent = knowledge;
   }
+}
+
+const ASKS_CHANGE = /\b(?:change|switch|swap|make it|instead)\b/i;
+/** Whether a clause before `c` speaks of a thing of the shopper's ("I ordered the wrong size sneakers"). */
+function previousIsOwnThing(clauses: readonly ScoredClause[], c: ScoredClause): boolean {
+  return clauses
+    .slice(0, clauses.indexOf(c))
+    .some((before) => REFERS_TO_THING.test(before.text.replace(GENERIC_OBJECT, ' ').replace(NO_REFERENT, ' ')));
 }
 
 /**

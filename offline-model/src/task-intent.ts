@@ -1,3 +1,4 @@
+import { NOT_YET_DELIVERED } from './delivery-state.js';
 import type { Entities } from './entity-extractor.js';
 import { isSmallTalk } from './message-checks.js';
 import { stem, type TextFeatures } from './text-features.js';
@@ -130,6 +131,14 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
     return 'human';
   if (has('complaint', 'upset')) return 'human';
   if (has('cancel')) return 'cancel';
+  // Nothing that has not reached the shopper can be sent back: "I ordered the wrong size, it hasn't shipped yet, can I
+  // change to a 9?" changes the order's items.
+  if (
+    NOT_YET_DELIVERED.test(features.words.join(' ')) &&
+    (has('exchange', 'return', 'change') || word('wrong')) &&
+    (entities.sizes.length || entities.colours.length || has('size', 'color', 'item'))
+  )
+    return 'modify_items';
   if (has('exchange')) return 'exchange';
   if (has('refund')) return 'refund';
   if (has('return') && !has('policy')) return 'return';
@@ -164,7 +173,10 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
   if (word('orders', 'purchases') && word('what', 'which', 'list', 'show', 'all', 'many') && word('my', 'i', 'mine'))
     return 'track';
   if (has('policy')) return 'knowledge';
-  if (entities.productIds.length > 0 || has('specification', 'detail')) return 'product_detail';
+  const knowledgeTopic = features.tokens.some((t) => KNOWLEDGE_TOPICS.has(t.stem));
+  // "The difference between the two air fryers" compares products; "between standard and express shipping", a rule.
+  if (entities.productIds.length > 0 || has('specification', 'detail') || (has('comparison') && !knowledgeTopic))
+    return 'product_detail';
   if (
     has('search', 'stock', 'available', 'price', 'size', 'color', 'material') ||
     entities.products.length > 0 ||

@@ -23,6 +23,15 @@ describe('splitClauses', () => {
     ]);
   });
 
+  it('keeps "between A and B" and "both A and B" in one piece', () => {
+    expect(splitClauses("what's the difference between standard and express shipping?").map((c) => c.text)).toEqual([
+      "what's the difference between standard and express shipping",
+    ]);
+    expect(splitClauses('do you have both the red and the blue one, and where is my order').map((c) => c.text)).toEqual(
+      ['do you have both the red and the blue one', 'where is my order'],
+    );
+  });
+
   it('marks questions by their question mark or their first word', () => {
     expect(splitClauses('is the speaker waterproof').map((c) => c.question)).toEqual([true]);
     expect(splitClauses('I need a new laptop').map((c) => c.question)).toEqual([false]);

@@ -49,6 +49,19 @@ describe('conversation cases a shopper would try', () => {
     }
   });
 
+  it('changes a wrong item that has not shipped instead of sending it to returns, and says what else a swap changes', async () => {
+    const words =
+      "I ordered the wrong colour laptop in order #W2417020, it hasn't shipped yet, can I change it to silver?";
+    const swap = await task('OrderManagementAgent', words, { customerId: 'emma_smith_8564' });
+    expect(swap.calls.map((c) => c.name)).toEqual(['store.get_order_details', 'store.get_product_details']);
+    // The silver laptop with the order's other options is sold out: the reply says so before offering another.
+    expect(swap.reply).toMatch(
+      /^The Laptop in silver with the rest as you have it \(32GB, 256GB SSD, i7, 13-inch\) is not available\./,
+    );
+    expect(swap.reply).toContain('reply "yes"');
+    expect(swap.reply).toMatch(/Also available in silver: [^.]*13-inch at \$2621\.77\./);
+  });
+
   it('lists the other orders past the one the conversation is about, and all of them when asked, not that one again', async () => {
     const first = "What's the status of order #W2417020?";
     const status = await task('OrderManagementAgent', first, { customerId: 'emma_smith_8564' });

@@ -304,6 +304,31 @@ describe('planFromBrief', () => {
     expect(agents('I bought the espresso machine last month, what else should I get for it?')).toEqual(['UpsellAgent']);
   });
 
+  it('reads a wrong item that has not shipped as a change to the order, and one that came as a return', () => {
+    expect(agents("I ordered the wrong size sneakers, they haven't shipped yet, can I change to a 9?")).toEqual([
+      'OrderManagementAgent',
+    ]);
+    expect(agents('got a different color than what I picked, order W4444444')).toEqual(['ReturnsAgent']);
+    expect(agents("the charger you sent doesn't fit my phone, wrong model")).toEqual(['ReturnsAgent']);
+  });
+
+  it('reads a phone as a way to reach the shop only when the words say so', () => {
+    expect(agents('How can I contact you by phone?')).toEqual(['GeneralSupportAgent']);
+    expect(agents("what's your phone number")).toEqual(['GeneralSupportAgent']);
+    expect(agents("the charger doesn't fit my phone, it's the wrong one")).toEqual(['ReturnsAgent']);
+  });
+
+  it('compares products for the product card and services for the knowledge base, "between A and B" as one piece', () => {
+    expect(agents("what's the difference between the two air fryers you sell")).toEqual(['ProductExpertAgent']);
+    expect(agents("what's the difference between standard and express shipping?")).toEqual(['GeneralSupportAgent']);
+  });
+
+  it('reads a shop that wants to sell our products as a sales enquiry, and a threat to dispute a charge as a grievance', () => {
+    expect(agents("we'd like to stock your products in our store")).toEqual(['LeadGenerationAgent']);
+    expect(agents('do you stock wool blankets?')).toEqual(['ProductExpertAgent']);
+    expect(agents("refund me now or I'm disputing the charge with my bank")).toEqual(['HumanTransferAgent']);
+  });
+
   it('treats an order of hundreds as a sales enquiry', () => {
     expect(agents('our office would like to buy 300 notebooks')).toEqual(['LeadGenerationAgent']);
     expect(agents('do you have 2 notebooks in blue?')).toEqual(['ProductExpertAgent']);

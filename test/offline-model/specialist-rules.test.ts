@@ -272,9 +272,10 @@ describe('changes are confirmed first', () => {
       ['store.get_order_details', { order_id: '#W4435622' }],
       ['store.get_product_details', { product_id: '7363354090' }],
     ]);
-    // Size 11 in synthetic is out of stock: the offer keeps the other option that still matches.
+    // Size 11 in synthetic is out of stock: the reply says so, the offer keeps the other option that still matches,
+    // and the other size 11 is named.
     expect(run.reply).toBe(
-      'I can swap your Hiking Boots (size 12, synthetic, waterproof yes) $239.78 for size 11, leather, waterproof yes at $259.75 in order #W4435622; the difference of $19.97 is charged to your gift card. Please reply "yes" to confirm.',
+      'The Hiking Boots in size 11 with the rest as you have it (synthetic, waterproof yes) is not available. I can swap your Hiking Boots (size 12, synthetic, waterproof yes) $239.78 for size 11, leather, waterproof yes at $259.75 in order #W4435622; the difference of $19.97 is charged to your gift card. Please reply "yes" to confirm. Also available in size 11: size 11, leather, waterproof no at $245.99.',
     );
   });
 });
