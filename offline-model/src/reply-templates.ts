@@ -403,18 +403,29 @@ function relevantLines(text: string, question: string, max = 3): string[] {
     .filter((l) => l.length > 3);
   const scored = lines.map((l, i) => {
     const words = rawWords(l);
+    const named = new Set(words.map(stem).filter((w) => q.has(w)));
     return {
       l,
       i,
-      n: new Set(words.map(stem).filter((w) => q.has(w))).size,
+      named,
+      n: named.size,
       phrased: words.slice(1).filter((w, j) => pairs.has(`${words[j]} ${w}`)).length,
       exact: new Set(words.filter((w) => forms.has(w))).size,
     };
   });
-  const best = scored
+  const ranked = scored
     .filter((s) => s.n > 0)
-    .sort((a, b) => b.n - a.n || b.phrased - a.phrased || b.exact - a.exact || a.i - b.i)
-    .slice(0, max);
+    .sort((a, b) => b.n - a.n || b.phrased - a.phrased || b.exact - a.exact || a.i - b.i);
+  // Each line taken is the best one that names something of the question no line taken yet names, if any: "the
+  // difference between standard and express shipping" is answered with a line on each, not two on express.
+  const best: typeof ranked = [];
+  const covered = new Set<string>();
+  while (best.length < max && ranked.length) {
+    const k = ranked.findIndex((s) => [...s.named].some((w) => !covered.has(w)));
+    const [taken] = ranked.splice(Math.max(k, 0), 1);
+    best.push(taken!);
+    for (const w of taken!.named) covered.add(w);
+  }
   return (best.length ? best : scored.slice(0, Math.min(max, 2))).sort((a, b) => a.i - b.i).map((s) => s.l);
 }
 
@@ -465,7 +476,22 @@ export function answerFromInstructions(instructions: string, question: string): 
 /** A line that says where a rule stops: "We currently ship to addresses in the United States only." */
 const LIMIT = /\b(only|not|cannot|can't|except|excluding|outside|unless)\b/i;
 /** Words that frame a question rather than name what it is about ("how long", "how soon", "does it take"). */
-const QUESTION_FRAME = new Set(['long', 'soon', 'often', 'take', 'takes', 'took', 'cost', 'costs', 'work', 'works']);
+const QUESTION_FRAME = new Set([
+  'long',
+  'soon',
+  'often',
+  'take',
+  'takes',
+  'took',
+  'cost',
+  'costs',
+  'work',
+  'works',
+  'difference',
+  'between',
+  'compare',
+  'versus',
+]);
 
 /**
  * Answer from knowledge articles, citing the title. When the question names something the article never mentions

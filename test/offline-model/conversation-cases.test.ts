@@ -62,6 +62,14 @@ describe('conversation cases a shopper would try', () => {
     expect(swap.reply).toMatch(/Also available in silver: [^.]*13-inch at \$2621\.77\./);
   });
 
+  it('answers a comparison from the knowledge base with a line on each side', async () => {
+    const answer = await task('GeneralSupportAgent', "what's the difference between standard and express shipping?");
+    expect(answer.calls.map((c) => c.name)).toEqual(['store.search_knowledge']);
+    expect(answer.reply).toContain('Standard shipping takes 3 to 5 business days');
+    expect(answer.reply).toContain('Express shipping takes 1 to 2 business days');
+    expect(answer.reply).not.toContain('United States only');
+  });
+
   it('lists the other orders past the one the conversation is about, and all of them when asked, not that one again', async () => {
     const first = "What's the status of order #W2417020?";
     const status = await task('OrderManagementAgent', first, { customerId: 'emma_smith_8564' });
