@@ -106,7 +106,7 @@ export function isThingInTransit(words: readonly string[]): boolean {
 
 /** When the shop's people work: its hours, its days. */
 const WHEN_PEOPLE_WORK =
-  /\b(?:what time|when|hours|open|opens|close|closes|closing|weekends?|holidays?|(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b/i;
+  /\b(?:what time|hours|open|opens|close|closes|closing|weekends?|holidays?|(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b|\bwhen\s+(?:\S+\s+){0,4}(?:open|available|working|start|back)\b/i;
 /** Asking for a person now: talk, call, connect, transfer. */
 const ASKS_FOR_PERSON = /\b(?:talk|speak|chat|connect|put me through|call me|transfer|get me|want|need)\b/i;
 

@@ -292,6 +292,10 @@ describe('planFromBrief', () => {
   it("asks the knowledge base when the shop's people work, and a person for whoever asks to be put through", () => {
     expect(agents('what time does customer service close today')).toEqual(['GeneralSupportAgent']);
     expect(agents('is customer service open on sundays?')).toEqual(['GeneralSupportAgent']);
+    expect(agents('when is customer service available?')).toEqual(['GeneralSupportAgent']);
+    // A "when" about something else is no question of hours: the shopper still asks for a person.
+    expect(agents('can a person help me? my order never arrived when promised')).toContain('HumanTransferAgent');
+    expect(agents('I want to talk to customer service')).toEqual(['HumanTransferAgent']);
     expect(agents('this bot is useless, connect me with support staff')).toEqual(['HumanTransferAgent']);
     expect(agents('put me through to a staff member please')).toEqual(['HumanTransferAgent']);
   });
