@@ -183,12 +183,6 @@ function swapStep(ctx: TaskContext): Decision | undefined {
   set(/size/i, ctx.entities.sizes[0]);
   set(/colou?r/i, ctx.entities.colours[0]);
   set(/material/i, ctx.entities.materials[0]);
-  if (!Object.keys(wants).length)
-    return reply(
-      `What should the ${item.name} (${Object.entries(item.options)
-        .map(([k, v]) => `${k}: ${v}`)
-        .join(', ')}) change to?`,
-    );
   const product = [...ctx.transcript.runSteps, ...ctx.transcript.steps]
     .filter((s) => s.ok && s.tool === 'get_product_details' && s.args.product_id === item.productId)
     .at(-1);
@@ -197,8 +191,20 @@ function swapStep(ctx: TaskContext): Decision | undefined {
       callTool(ctx, 'get_product_details', { product_id: item.productId }) ??
       reply('I cannot look up the product options from here.')
     );
+  const all = readVariants(product.output).variants;
+  // "The i5 one with 1TB", "the 13-inch one": values of the product's own options, in this request's messages.
+  Object.assign(
+    wants,
+    namedOptionValues(item.options, all, [...ctx.transcript.earlierUserTexts.slice(-3), ctx.request]),
+  );
+  if (!Object.keys(wants).length)
+    return reply(
+      `What should the ${item.name} (${Object.entries(item.options)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ')}) change to?`,
+    );
   // Availability is the product's; whether a variant may replace the item (the same id too) is the store's to say.
-  const variants = readVariants(product.output).variants.filter((v) => v.available !== false);
+  const variants = all.filter((v) => v.available !== false);
   const fits = variants.filter((v) =>
     Object.entries(wants).every(([k, w]) => v.options[k]?.toLowerCase() === w.toLowerCase()),
   );
@@ -232,6 +238,41 @@ function swapStep(ctx: TaskContext): Decision | undefined {
     new_item_ids: [best.itemId],
     payment_method_id: payment,
   });
+}
+
+const normalised = (text: string) => ` ${text.toLowerCase().replace(/[^a-z0-9]+/g, ' ')} `;
+/**
+ * Values of the item's options that the shopper named: for each option, the value named last, the latest message read
+ * last ("silver", then "the 13-inch one": keep 13-inch; "I have the 13-inch, I want the 15-inch": 15-inch). A value
+ * counts written whole ("space grey", "13 inch") or by its first word when that mixes letters and digits ("1TB" for
+ * "1TB SSD", "i5").
+ */
+function namedOptionValues(
+  current: Record<string, string>,
+  variants: readonly { options: Record<string, string> }[],
+  texts: readonly string[],
+): Record<string, string> {
+  const named: Record<string, string> = {};
+  for (const text of texts) {
+    const said = normalised(text);
+    for (const key of Object.keys(current)) {
+      const values = [...new Set(variants.map((v) => v.options[key]).filter((v): v is string => !!v))];
+      let at = -1;
+      for (const value of values) {
+        const whole = normalised(value);
+        const first = whole.trim().split(' ')[0]!;
+        const i = Math.max(
+          said.lastIndexOf(whole),
+          /\d/.test(first) && /[a-z]/.test(first) ? said.lastIndexOf(` ${first} `) : -1,
+        );
+        if (i > at) {
+          at = i;
+          named[key] = value;
+        }
+      }
+    }
+  }
+  return named;
 }
 
 function returnStep(ctx: TaskContext): Decision | undefined {

@@ -21,7 +21,7 @@ const ORDER_CHANGE_TOOLS = new Set([
 function superseded(step: ToolStep, later: ToolStep[]): boolean {
   if (!step.ok) return later.some((s) => s.tool === step.tool && s.ok);
   if (
-    ['get_order_details', 'get_user_details'].includes(step.tool) &&
+    ['get_order_details', 'get_user_details', 'get_product_details'].includes(step.tool) &&
     later.some((s) => s.ok && ORDER_CHANGE_TOOLS.has(s.tool))
   )
     return true;

@@ -227,7 +227,7 @@ export function runProductIds(ctx: TaskContext): { productId?: string; itemId?: 
 function refersToOption(text: string, e: Entities): boolean {
   const short = text.trim().split(/\s+/).length <= 8;
   const pointer =
-    /\b(the|that|this)\s+(\w+\s+){0,2}(one|option|variant)\b|^\s*(the\s+)?(first|second|third|last)\b/i.test(text);
+    /\b(the|that|this)\s+([\w-]+\s+){0,2}(one|option|variant)\b|^\s*(the\s+)?(first|second|third|last)\b/i.test(text);
   return short && (pointer || e.colours.length + e.sizes.length + e.materials.length > 0);
 }
 

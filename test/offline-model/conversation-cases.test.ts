@@ -62,6 +62,40 @@ describe('conversation cases a shopper would try', () => {
     expect(swap.reply).toMatch(/Also available in silver: [^.]*13-inch at \$2621\.77\./);
   });
 
+  it('swaps the variant the shopper picked from the ones offered, by the option values named, on "yes"', async () => {
+    // Its own store: the swap changes the order other cases read.
+    const own = await createTinyStore();
+    try {
+      const history: { role: 'user' | 'assistant'; content: string }[] = [];
+      const say = async (words: string) => {
+        history.push({ role: 'user', content: words });
+        const r = await task('OrderManagementAgent', words, {
+          customerId: 'emma_smith_8564',
+          history: [...history],
+          tools: own.tools,
+          call: own.call,
+        });
+        history.push({ role: 'assistant', content: r.reply });
+        return r;
+      };
+      await say(
+        "I ordered the wrong colour laptop in order #W2417020, it hasn't shipped yet, can I change it to silver?",
+      );
+      // The silver 13-inch is the one offered second; the shopper names it by its screen size.
+      const picked = await say('the 13-inch one please');
+      expect(picked.reply).toContain('for 16GB, silver, 1TB SSD, i5, 13-inch at $2621.77 in order #W2417020');
+      const done = await say('yes');
+      const change = done.calls.find((c) => c.name === 'store.modify_pending_order_items');
+      expect(change?.args).toMatchObject({ order_id: '#W2417020', new_item_ids: ['5052031638'] });
+      expect(change?.result?.ok).toBe(true);
+      // The lookups that led to the change are not the answer: no product listing before the order.
+      expect(done.reply).toMatch(/^Your order #W2417020 has not shipped yet\. Its items were changed/);
+      expect(done.reply).toContain('Laptop (16GB, silver, 1TB SSD, i5, 13-inch) $2621.77');
+    } finally {
+      await own.dispose();
+    }
+  });
+
   it('answers a comparison from the knowledge base with a line on each side', async () => {
     const answer = await task('GeneralSupportAgent', "what's the difference between standard and express shipping?");
     expect(answer.calls.map((c) => c.name)).toEqual(['store.search_knowledge']);
