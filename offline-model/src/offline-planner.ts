@@ -224,6 +224,14 @@ function followUpAgent(hints: PlanBrief, message: string, onlyWhereAsked = false
     hints.history.at(-1)?.role === 'user' && hints.history.at(-1)?.text.trim() === message
       ? hints.history.slice(0, -1)
       : hints.history;
+  // A one-time code goes back to the card that sent it, however many turns ago ("please send me the code" in between
+  // was answered by another card).
+  if (looksLikeCode(message)) {
+    const sender = [...history]
+      .reverse()
+      .find((h) => h.role === 'assistant' && SENT_CODE.test(h.text) && hints.cards.some((c) => c.name === h.agentName));
+    if (sender) return sender.agentName;
+  }
   const lastUser = history.map((h) => h.role).lastIndexOf('user');
   const answers = history
     .slice(lastUser + 1)
@@ -252,6 +260,8 @@ function followUpAgent(hints: PlanBrief, message: string, onlyWhereAsked = false
   return (fits ?? (onlyWhereAsked ? undefined : answers.at(-1)))?.agentName;
 }
 
+/** An answer that says a code went out: "I've just sent a 6-digit code to the email address on that account". */
+const SENT_CODE = /\b(?:sent|emailed)\b[^.]{0,60}\bcode\b/i;
 const BACK_REFERENCE = /\b(it|them|they|those|these|that one|this one)\b/i;
 const refersBack = (text: string, e: Entities) =>
   BACK_REFERENCE.test(text) && e.products.length === 0 && e.orderIds.length === 0 && e.itemIds.length === 0;

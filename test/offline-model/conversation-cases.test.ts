@@ -96,6 +96,22 @@ describe('conversation cases a shopper would try', () => {
     }
   });
 
+  it('takes up the request a code was sent for after the shopper asked about the code', async () => {
+    const first =
+      "I ordered the wrong colour laptop in order #W2417020, it hasn't shipped yet, can I change it to silver?";
+    const history = [
+      { role: 'user' as const, content: first },
+      { role: 'assistant' as const, content: "I've just sent a 6-digit code to the email address on that account." },
+      { role: 'user' as const, content: "I didn't get the code for my order, can you resend it?" },
+      { role: 'assistant' as const, content: 'To change or cancel an order, we first send a one-time code.' },
+      { role: 'user' as const, content: '410221' },
+    ];
+    // The core checked the code: the shopper is verified when the task runs.
+    const answer = await task('OrderManagementAgent', '410221', { customerId: 'emma_smith_8564', history });
+    expect(answer.calls.map((c) => c.name)).toEqual(['store.get_order_details', 'store.get_product_details']);
+    expect(answer.reply).toContain('I can swap your Laptop');
+  });
+
   it('answers a comparison from the knowledge base with a line on each side', async () => {
     const answer = await task('GeneralSupportAgent', "what's the difference between standard and express shipping?");
     expect(answer.calls.map((c) => c.name)).toEqual(['store.search_knowledge']);

@@ -212,6 +212,24 @@ describe('planFromBrief', () => {
     expect(agents('my email is james.li4495@example.com', { history: withCurrent })).toEqual(['OrderManagementAgent']);
   });
 
+  it('sends a one-time code back to the card that sent it, past a question about the code another card answered', () => {
+    const history = [
+      { role: 'user' as const, text: 'Can I change the laptop in order #W2417020 to silver?' },
+      {
+        role: 'assistant' as const,
+        text: "I've just sent a 6-digit code to the email address on that account: please type it here.",
+        agentName: 'OrderManagementAgent',
+      },
+      { role: 'user' as const, text: 'please send me the code' },
+      {
+        role: 'assistant' as const,
+        text: 'To change or cancel an order, we first send a one-time code to the email address on your account.',
+        agentName: 'GeneralSupportAgent',
+      },
+    ];
+    expect(agents('738344', { history })).toEqual(['OrderManagementAgent']);
+  });
+
   it('sends a new budget alone for what was just shown to the agent that showed it', () => {
     const history = [
       { role: 'user' as const, text: 'do you have waterproof hiking boots under $150?' },
