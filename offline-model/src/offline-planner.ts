@@ -14,7 +14,7 @@ import { type Entities, extractEntities } from './entity-extractor.js';
 import { isAbusive, isOffTopic, isSmallTalk } from './message-checks.js';
 import { withoutNegatedRequests } from './negation.js';
 import type { CardSummary, PlanBrief } from './plan-brief.js';
-import { givesOnlyDetails, PHONE, requestConcepts } from './request-cues.js';
+import { asksForCodeAgain, givesOnlyDetails, PHONE, requestConcepts } from './request-cues.js';
 import {
   applyPrinciples,
   joinAmbiguousNeighbours,
@@ -86,7 +86,11 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
   });
   // "My email is jane@x.com and my phone is 555 123 4567" answers what the last turn asked for, though "email" alone
   // would score a card of its own: it goes back to the card that asked, as the form's own answer does.
-  const answering = givesOnlyDetails(message) ? followUpAgent(hints, message, true) : undefined;
+  const answering = givesOnlyDetails(message)
+    ? followUpAgent(hints, message, true)
+    : asksForCodeAgain(message)
+      ? codeSender(hints)
+      : undefined;
   if (answering)
     return {
       refuse: false,
@@ -227,10 +231,8 @@ function followUpAgent(hints: PlanBrief, message: string, onlyWhereAsked = false
   // A one-time code goes back to the card that sent it, however many turns ago ("please send me the code" in between
   // was answered by another card).
   if (looksLikeCode(message)) {
-    const sender = [...history]
-      .reverse()
-      .find((h) => h.role === 'assistant' && SENT_CODE.test(h.text) && hints.cards.some((c) => c.name === h.agentName));
-    if (sender) return sender.agentName;
+    const sender = codeSender(hints);
+    if (sender) return sender;
   }
   const lastUser = history.map((h) => h.role).lastIndexOf('user');
   const answers = history
@@ -258,6 +260,14 @@ function followUpAgent(hints: PlanBrief, message: string, onlyWhereAsked = false
   if (!asked.length) return undefined;
   const fits = [...answers].reverse().find((a) => asked.some((re) => re.test(a.text)));
   return (fits ?? (onlyWhereAsked ? undefined : answers.at(-1)))?.agentName;
+}
+
+/** The card whose answer said it sent the shopper a one-time code, the latest such. */
+function codeSender(hints: PlanBrief): string | undefined {
+  return [...hints.history]
+    .reverse()
+    .find((h) => h.role === 'assistant' && SENT_CODE.test(h.text) && hints.cards.some((c) => c.name === h.agentName))
+    ?.agentName;
 }
 
 /** An answer that says a code went out: "I've just sent a 6-digit code to the email address on that account". */

@@ -1,6 +1,6 @@
 import { type Entities, extractEntities } from './entity-extractor.js';
 import { readable } from './read-limit.js';
-import { ASKS_PAST_NAMED, givesOnlyDetails } from './request-cues.js';
+import { ASKS_PAST_NAMED, asksForCodeAgain, givesOnlyDetails } from './request-cues.js';
 import type { TaskBrief } from './task-brief.js';
 import { classifyIntent, type TaskIntent } from './task-intent.js';
 import { readTaskTranscript, type TaskTranscript, type ToolStep, toolPart } from './task-transcript.js';
@@ -107,6 +107,8 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   const details =
     entities.confirms ||
     looksLikeCode(hints.userMessage) ||
+    // "I didn't get the code, send it again": the request it was for, verified afresh.
+    asksForCodeAgain(hints.userMessage) ||
     own.emails.length ||
     own.orderIds.length ||
     own.name ||

@@ -228,6 +228,9 @@ describe('planFromBrief', () => {
       },
     ];
     expect(agents('738344', { history })).toEqual(['OrderManagementAgent']);
+    // Asked for again, it goes to the card that sent it, which sends another.
+    expect(agents("I didn't get the code, can you send it again?", { history })).toEqual(['OrderManagementAgent']);
+    expect(agents('do you have a discount code you can send me?', { history })).not.toEqual(['OrderManagementAgent']);
   });
 
   it('sends a new budget alone for what was just shown to the agent that showed it', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requestConcepts } from '../../offline-model/src/request-cues.js';
+import { asksForCodeAgain, requestConcepts } from '../../offline-model/src/request-cues.js';
 
 describe('requestConcepts', () => {
   it('reads a count of goods no household buys as a bulk purchase', () => {
@@ -19,5 +19,19 @@ describe('requestConcepts', () => {
       'ships in 48 hours',
     ])
       expect(requestConcepts(text), text).toEqual([]);
+  });
+});
+
+describe('asksForCodeAgain', () => {
+  it('reads a one-time code asked for again, not a discount code or a code typed in', () => {
+    for (const text of [
+      "I didn't get the code, can you send it again?",
+      'please send me the code',
+      'resend the code',
+      'the code never arrived',
+    ])
+      expect(asksForCodeAgain(text), text).toBe(true);
+    for (const text of ['do you have a discount code you can send me?', '483920', 'what is your zip code policy'])
+      expect(asksForCodeAgain(text), text).toBe(false);
   });
 });

@@ -116,6 +116,27 @@ describe('without SMTP_URL: the development outbox', () => {
     expect(await levelOf(t, c)).toBe('verified');
   });
 
+  it('sends a new code when the shopper asks for it again, and the new code verifies for the request it was sent for', async () => {
+    const c = await startConversation(t);
+    await say(t, c, `My email is ${emma.email}. Please cancel order ${emma.pendingOrder}, ordered by mistake.`);
+    await t.app.services.verificationCodes.settled();
+    const mails = async () =>
+      (
+        await t.gql<{ emailOutbox: { to: string; text: string }[] }>('{ emailOutbox(first: 20) { to text } }')
+      ).data!.emailOutbox.filter((m) => m.to === emma.email);
+    const before = (await mails()).length;
+    const again = await say(t, c, "I didn't get the code, can you send it again?");
+    await t.app.services.verificationCodes.settled();
+    expect(replyOf(again)).toMatch(/6-digit code/);
+    const after = await mails();
+    expect(after.length).toBe(before + 1);
+    // The outbox lists the newest first.
+    const code = /\b(\d{6})\b/.exec(after[0]!.text)![1]!;
+    const typed = await say(t, c, code);
+    expect(await levelOf(t, c)).toBe('verified');
+    expect(replyOf(typed)).toMatch(new RegExp(emma.pendingOrder));
+  });
+
   it('five wrong codes typed in the chat lock that email, and the right one is refused after', async () => {
     const c = await startConversation(t);
     await say(t, c, `My email is ${noah.email}. Please change my account address to 1 B Street, Springfield, IL 62704`);
