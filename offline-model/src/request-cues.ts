@@ -25,14 +25,17 @@ export function requestConcepts(text: string): string[] {
 export const ASKS_PAST_NAMED = /\b(other|others|else|besides|another)\b/i;
 
 /** A phone number as shoppers type it: "555 123 4567", "+1 (555) 010-0100". */
-/** "I didn't get the code, can you send it again?", "resend the code": the one-time code asked for again. */
+/**
+ * "I didn't get the code, can you send it again?", "resend the code", "the code doesn't work": the one-time code asked
+ * for again.
+ */
 export function asksForCodeAgain(message: string): boolean {
   return (
     message.length <= 200 &&
     /\bcode\b/i.test(message) &&
     // A discount or gift code is something else the shop has.
     !/\b(?:discount|promo|promotional|coupon|gift|voucher|referral|zip|postal|area)\s+code\b/i.test(message) &&
-    /\b(?:send|sent|resend|re-send|again|another|new|didn'?t (?:get|receive|come)|never (?:got|came|arrived|received)|no code|not (?:get|got|received|arrived))\b/i.test(
+    /\b(?:send|sent|resend|re-send|again|another|new|didn'?t (?:get|receive|come|work)|doesn'?t work|not working|expired|never (?:got|came|arrived|received)|no code|not (?:get|got|received|arrived))\b/i.test(
       message,
     )
   );

@@ -29,6 +29,7 @@ describe('asksForCodeAgain', () => {
       'please send me the code',
       'resend the code',
       'the code never arrived',
+      "the code you sent me doesn't work",
     ])
       expect(asksForCodeAgain(text), text).toBe(true);
     for (const text of ['do you have a discount code you can send me?', '483920', 'what is your zip code policy'])
