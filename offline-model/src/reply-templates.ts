@@ -361,6 +361,68 @@ function withArticle(what: string, noun?: string): string {
   return `${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what}`;
 }
 
+/** The variants in a product document's table ("| item id | size | ... | price | availability |"), as the store writes it. */
+function variantsOfDocument(doc: string): VariantView[] {
+  const rows = doc.split('\n').filter((l) => /^\s*\|/.test(l) && !/^\s*\|\s*-/.test(l));
+  const cells = (l: string) =>
+    l
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
+  const [header, ...body] = rows.map(cells);
+  if (!header) return [];
+  const keys = header.map((h, i) => ({ h, i })).filter(({ h }) => !/^(item id|price|availability)$/i.test(h));
+  const availability = header.findIndex((h) => /^availability$/i.test(h));
+  return body.map((row) => ({
+    options: Object.fromEntries(keys.map(({ h, i }) => [h, row[i] ?? ''])),
+    available: availability < 0 ? undefined : row[availability] === 'in stock',
+  }));
+}
+
+/** "Are the hiking boots waterproof?", "is it waterproof?": a short yes/no question ending on what is asked about. */
+const YES_NO =
+  /^\s*(?:and\s+|so\s+|ok\s+)?(is|are)\s+(?:it|they|this|that|these|those|the\s+[^?]+?)\s+([a-z-]+)\s*\??\s*$/i;
+/** Whether the question is a short yes/no question about what something is ("is it waterproof?"). */
+export const asksYesNo = (question: string) => YES_NO.test(question);
+const NOT_ATTRIBUTES = new Set(['stock', 'available', 'sale', 'cheap', 'expensive', 'here', 'there', 'ready', 'back']);
+
+/**
+ * A yes or a no first, from the product's options: a yes/no option the question names ("waterproof: yes" in how many
+ * variants), or a word that is no option of the product at all, which its details then do not promise
+ * ("are the running shoes waterproof?": the running shoes have no such option). Undefined for other questions.
+ */
+export function yesNoAnswer(question: string, name: string, variants: readonly VariantView[]): string | undefined {
+  const m = YES_NO.exec(question);
+  if (!m || !variants.length) return undefined;
+  const [, verb, word] = m as unknown as [string, string, string];
+  const they = verb.toLowerCase() === 'are';
+  const attribute = word.toLowerCase();
+  const inStock = variants.filter((v) => v.available !== false);
+  const pool = inStock.length ? inStock : variants;
+  const where = inStock.length ? ' in stock' : '';
+  const keys = optionKeys(variants);
+  const key = keys.find((k) => stem(k) === stem(attribute) && valuesOf(variants, k).every(isYesNo));
+  if (key) {
+    const yes = pool.filter((v) => /^yes$/i.test(v.options[key] ?? '')).length;
+    if (yes === pool.length) return `Yes: every ${name} variant${where} is ${key}.`;
+    if (!yes) return `No: none of the ${name} variants${where} is ${key}.`;
+    return `Some are: ${yes} of the ${pool.length} ${name} variants${where} are ${key}.`;
+  }
+  const said = new Set(
+    [name, ...keys, ...keys.flatMap((k) => valuesOf(variants, k))].flatMap((t) => rawWords(t)).map(stem),
+  );
+  if (
+    attribute.length < 4 ||
+    said.has(stem(attribute)) ||
+    STOP_WORDS.has(attribute) ||
+    COMMON_WORDS.includes(attribute) ||
+    NOT_ATTRIBUTES.has(attribute)
+  )
+    return undefined;
+  const options = keys.map((k) => `${k} (${valuesOf(variants, k).join(', ')})`);
+  return `The ${name} details don't say ${they ? 'they are' : 'it is'} ${attribute}: ${they ? 'their' : 'its'} options are ${list(options)}.`;
+}
+
 function renderProduct(step: ToolStep, e: Entities, show: ListingView, question: string): string {
   const { variants } = readVariants(step.output);
   const name = field(step.output, 'name') ?? 'This product';
@@ -374,6 +436,8 @@ function renderProduct(step: ToolStep, e: Entities, show: ListingView, question:
       asked,
       [...e.colours, ...e.sizes, ...e.materials],
     );
+  const answer = yesNoAnswer(question, name, variants);
+  if (answer?.startsWith('The ')) return answer;
   const available = variants.filter((v) => v.available !== false);
   const prices = variants.flatMap((v) => (v.price === undefined ? [] : [v.price]));
   const wanted = [...e.colours, ...e.sizes, ...e.materials].map((w) => w.toLowerCase());
@@ -383,7 +447,11 @@ function renderProduct(step: ToolStep, e: Entities, show: ListingView, question:
   const head = `${name} comes in ${variants.length} variants, ${available.length} in stock${
     prices.length ? `, from ${money(Math.min(...prices))} to ${money(Math.max(...prices))}` : ''
   }.`;
-  return renderVariants(matching.length ? matching : variants, head, { ...show, outOfStock: true });
+  const shown = matching.length ? matching : variants;
+  // "Are the hiking boots waterproof?": the waterproof ones, as a search lists them.
+  const fitting = shown.filter(show.fits);
+  const listed = renderVariants(fitting.length ? fitting : shown, head, { ...show, outOfStock: true });
+  return answer ? `${answer}\n${listed}` : listed;
 }
 
 /**
@@ -595,8 +663,13 @@ export function renderStep(
     }
     case 'modify_user_address':
       return 'Your default address is updated; existing orders keep the address they were placed with.';
-    case 'search_products':
-      return renderSearch(step, ctx.entities, listingFor(ctx.question));
+    case 'search_products': {
+      const listed = renderSearch(step, ctx.entities, listingFor(ctx.question));
+      const { variants } = readVariants(o);
+      const names = new Set(variants.map((v) => v.name));
+      const answer = names.size === 1 ? yesNoAnswer(ctx.question, variants[0]!.name ?? 'product', variants) : undefined;
+      return answer && listed.startsWith('Here is what I found') ? `${answer}\n${listed}` : listed;
+    }
     case 'get_product_details':
       return renderProduct(step, ctx.entities, listingFor(ctx.question), ctx.question);
     case 'read_product_document': {
@@ -607,6 +680,8 @@ export function renderStep(
         ?.split('\n')
         .filter((l) => !/^\s*(\||#|product id:)/i.test(l))
         .join('\n');
+      const answer = doc ? yesNoAnswer(ctx.question, name, variantsOfDocument(doc)) : undefined;
+      if (answer) return answer;
       return prose?.trim()
         ? `From the product document for ${name}: ${relevantLines(prose, ctx.question).join(' ')}`
         : renderGeneric(step);

@@ -1,5 +1,5 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
-import { COMPARES, isYesNo, optionAskedFor, optionNamedIn } from './reply-templates.js';
+import { asksYesNo, COMPARES, isYesNo, optionAskedFor, optionNamedIn } from './reply-templates.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { stem } from './text-features.js';
 import { foundNothing, readVariants } from './tool-output-readers.js';
@@ -94,7 +94,9 @@ function optionValuesStep(ctx: TaskContext): Decision | undefined {
   const compares =
     COMPARES.test(ctx.request) && [e.colours, e.sizes, e.materials].some((values) => new Set(values).size >= 2);
   const product = productId ?? (compares ? near[0]?.productId : undefined);
-  if (!product || !(compares || optionAskedFor(ctx.request, found))) return undefined;
+  // "Are the hiking boots waterproof?": how many are is the product's to say, not a search page's.
+  const yesNo = asksYesNo(ctx.request) && new Set(found.map((v) => v.productId)).size === 1;
+  if (!product || !(compares || yesNo || optionAskedFor(ctx.request, found))) return undefined;
   return callTool(ctx, 'get_product_details', { product_id: product });
 }
 

@@ -112,6 +112,23 @@ describe('conversation cases a shopper would try', () => {
     expect(answer.reply).toContain('I can swap your Laptop');
   });
 
+  it('answers "are they waterproof?" with a yes or a no from the product\'s options before any listing', async () => {
+    const ask = (words: string) =>
+      task('ProductExpertAgent', words, {
+        instruction: `Give the customer the details of the product. The customer wrote: "${words}"`,
+      });
+    const boots = await ask('are the hiking boots waterproof?');
+    expect(boots.calls.map((c) => c.name)).toEqual(['store.search_products', 'store.get_product_details']);
+    expect(boots.reply).toMatch(/^Some are: 5 of the 9 Hiking Boots variants in stock are waterproof\.\n/);
+    expect(boots.reply.split('\n')[2]).toContain('waterproof yes');
+    // No such option: the details promise nothing, and say what the options are.
+    expect((await ask('are the running shoes waterproof?')).reply).toMatch(
+      /^The Running Shoes details don't say they are waterproof: their options are .*sole \(EVA, rubber\)/,
+    );
+    for (const words of ['are the running shoes in stock?', 'is the backpack good?'])
+      expect((await ask(words)).reply, words).not.toMatch(/don't say|^Some are|^Yes|^No/);
+  });
+
   it('answers a comparison from the knowledge base with a line on each side', async () => {
     const answer = await task('GeneralSupportAgent', "what's the difference between standard and express shipping?");
     expect(answer.calls.map((c) => c.name)).toEqual(['store.search_knowledge']);
