@@ -130,12 +130,15 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
       entities.byMistake ||= before.byMistake;
     }
   }
-  // "What about in size 10?", "and in red?": options alone, after the shopper asked for a product, ask for that
-  // product again with them, and the budget and measures they gave (a new product or id starts afresh).
+  // "What about in size 10?", "and in red?", "is it waterproof?": options or a question alone, after the shopper asked
+  // for a product, ask for that product again with them, and the budget and measures they gave (a new product or id
+  // starts afresh).
   const optionsAlone =
     own.sizes.length + own.colours.length + own.materials.length > 0 ||
     own.maxPrice !== undefined ||
-    own.minPrice !== undefined;
+    own.minPrice !== undefined ||
+    // "Is it waterproof?", "are they leather?": the product asked about before.
+    /^\s*(?:and\s+|so\s+|ok\s+)?(?:is|are|does|do)\s+(?:it|they|this one|that one)\b/i.test(ask);
   if (
     (intent === 'product_search' || intent === 'product_detail') &&
     optionsAlone &&

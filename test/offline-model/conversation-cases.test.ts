@@ -127,6 +127,16 @@ describe('conversation cases a shopper would try', () => {
     );
     for (const words of ['are the running shoes in stock?', 'is the backpack good?'])
       expect((await ask(words)).reply, words).not.toMatch(/don't say|^Some are|^Yes|^No/);
+    // Asked after the product was: "it" is that product.
+    const follow = await task('ProductExpertAgent', 'is it waterproof?', {
+      history: [
+        { role: 'user', content: 'do you sell running shoes?' },
+        { role: 'assistant', content: 'Here is what I found for running shoes: ...' },
+        { role: 'user', content: 'is it waterproof?' },
+      ],
+    });
+    expect(follow.calls.map((c) => c.args)).toContainEqual({ product_id: '6938111410' });
+    expect(follow.reply).toMatch(/^The Running Shoes details don't say it is waterproof/);
   });
 
   it('answers a comparison from the knowledge base with a line on each side', async () => {
