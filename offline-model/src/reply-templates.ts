@@ -391,7 +391,11 @@ const NOT_ATTRIBUTES = new Set(['stock', 'available', 'sale', 'cheap', 'expensiv
  * variants), or a word that is no option of the product at all, which its details then do not promise
  * ("are the running shoes waterproof?": the running shoes have no such option). Undefined for other questions.
  */
-export function yesNoAnswer(question: string, name: string, variants: readonly VariantView[]): string | undefined {
+export function yesNoAnswer(
+  question: string,
+  name: string,
+  variants: readonly VariantView[],
+): { text: string; noSuchOption: boolean } | undefined {
   const m = YES_NO.exec(question);
   if (!m || !variants.length) return undefined;
   const [, verb, word] = m as unknown as [string, string, string];
@@ -404,9 +408,13 @@ export function yesNoAnswer(question: string, name: string, variants: readonly V
   const key = keys.find((k) => stem(k) === stem(attribute) && valuesOf(variants, k).every(isYesNo));
   if (key) {
     const yes = pool.filter((v) => /^yes$/i.test(v.options[key] ?? '')).length;
-    if (yes === pool.length) return `Yes: every ${name} variant${where} is ${key}.`;
-    if (!yes) return `No: none of the ${name} variants${where} is ${key}.`;
-    return `Some are: ${yes} of the ${pool.length} ${name} variants${where} are ${key}.`;
+    const text =
+      yes === pool.length
+        ? `Yes: every ${name} variant${where} is ${key}.`
+        : yes
+          ? `Some are: ${yes} of the ${pool.length} ${name} variants${where} are ${key}.`
+          : `No: none of the ${name} variants${where} is ${key}.`;
+    return { text, noSuchOption: false };
   }
   const said = new Set(
     [name, ...keys, ...keys.flatMap((k) => valuesOf(variants, k))].flatMap((t) => rawWords(t)).map(stem),
@@ -420,7 +428,10 @@ export function yesNoAnswer(question: string, name: string, variants: readonly V
   )
     return undefined;
   const options = keys.map((k) => `${k} (${valuesOf(variants, k).join(', ')})`);
-  return `The ${name} details don't say ${they ? 'they are' : 'it is'} ${attribute}: ${they ? 'their' : 'its'} options are ${list(options)}.`;
+  return {
+    text: `The ${name} details don't say ${they ? 'they are' : 'it is'} ${attribute}: ${they ? 'their' : 'its'} options are ${list(options)}.`,
+    noSuchOption: true,
+  };
 }
 
 function renderProduct(step: ToolStep, e: Entities, show: ListingView, question: string): string {
@@ -437,7 +448,8 @@ function renderProduct(step: ToolStep, e: Entities, show: ListingView, question:
       [...e.colours, ...e.sizes, ...e.materials],
     );
   const answer = yesNoAnswer(question, name, variants);
-  if (answer?.startsWith('The ')) return answer;
+  // No such option: a listing would only look like an answer.
+  if (answer?.noSuchOption) return answer.text;
   const available = variants.filter((v) => v.available !== false);
   const prices = variants.flatMap((v) => (v.price === undefined ? [] : [v.price]));
   const wanted = [...e.colours, ...e.sizes, ...e.materials].map((w) => w.toLowerCase());
@@ -451,7 +463,7 @@ function renderProduct(step: ToolStep, e: Entities, show: ListingView, question:
   // "Are the hiking boots waterproof?": the waterproof ones, as a search lists them.
   const fitting = shown.filter(show.fits);
   const listed = renderVariants(fitting.length ? fitting : shown, head, { ...show, outOfStock: true });
-  return answer ? `${answer}\n${listed}` : listed;
+  return answer ? `${answer.text}\n${listed}` : listed;
 }
 
 /**
@@ -666,9 +678,10 @@ export function renderStep(
     case 'search_products': {
       const listed = renderSearch(step, ctx.entities, listingFor(ctx.question));
       const { variants } = readVariants(o);
-      const names = new Set(variants.map((v) => v.name));
-      const answer = names.size === 1 ? yesNoAnswer(ctx.question, variants[0]!.name ?? 'product', variants) : undefined;
-      return answer && listed.startsWith('Here is what I found') ? `${answer}\n${listed}` : listed;
+      const name = variants[0]?.name;
+      const answer =
+        name && variants.every((v) => v.name === name) ? yesNoAnswer(ctx.question, name, variants) : undefined;
+      return answer && listed.startsWith('Here is what I found') ? `${answer.text}\n${listed}` : listed;
     }
     case 'get_product_details':
       return renderProduct(step, ctx.entities, listingFor(ctx.question), ctx.question);
@@ -681,7 +694,7 @@ export function renderStep(
         .filter((l) => !/^\s*(\||#|product id:)/i.test(l))
         .join('\n');
       const answer = doc ? yesNoAnswer(ctx.question, name, variantsOfDocument(doc)) : undefined;
-      if (answer) return answer;
+      if (answer) return answer.text;
       return prose?.trim()
         ? `From the product document for ${name}: ${relevantLines(prose, ctx.question).join(' ')}`
         : renderGeneric(step);

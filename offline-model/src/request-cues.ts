@@ -24,7 +24,6 @@ export function requestConcepts(text: string): string[] {
 /** "Do I have any other orders?", "anything else on my account": asks past what the conversation named already. */
 export const ASKS_PAST_NAMED = /\b(other|others|else|besides|another)\b/i;
 
-/** A phone number as shoppers type it: "555 123 4567", "+1 (555) 010-0100". */
 /**
  * "I didn't get the code, can you send it again?", "resend the code", "the code doesn't work": the one-time code asked
  * for again.
@@ -41,6 +40,7 @@ export function asksForCodeAgain(message: string): boolean {
   );
 }
 
+/** A phone number as shoppers type it: "555 123 4567", "+1 (555) 010-0100". */
 export const PHONE = /\+?\d[\d\s().-]{5,}\d/;
 /** An email, a phone number, an order id, a zip: the details a shopper is asked for, as written. */
 const DETAIL = new RegExp(`[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+|#?W\\d{5,}|${PHONE.source}|\\b\\d{5}\\b`, 'gi');
