@@ -26,7 +26,7 @@ import {
   type ScoredClause,
 } from './routing-principles.js';
 import { looksLikeCode } from './task-context.js';
-import { classifyIntent, type TaskIntent } from './task-intent.js';
+import { classifyIntent, ORDER_INTENTS, type TaskIntent } from './task-intent.js';
 import { writeInstruction, writeStatusMessage } from './task-wording.js';
 import { stem } from './text-features.js';
 
@@ -158,18 +158,10 @@ function ownerOfTie(index: CardIndex, c: { scores: CardScore[]; intent?: TaskInt
   return owners.length === 1 ? owners[0]!.agent : undefined;
 }
 
+/** Intents that ask for something done: the order intents but tracking, and the other cards' actions. */
 const ACTIONS: ReadonlySet<TaskIntent> = new Set([
-  'cancel',
-  'address',
-  'payment',
-  'modify_items',
-  'return',
-  'exchange',
-  'refund',
-  'restock',
-  'newsletter',
-  'bulk',
-  'human',
+  ...[...ORDER_INTENTS].filter((i) => i !== 'track'),
+  ...(['restock', 'newsletter', 'bulk', 'human'] as const),
 ]);
 
 /** With no clear clause, the whole message may still lean to one card ("what colours does the tee come in"). */

@@ -1,21 +1,10 @@
 import { ANSWER, callAll, callTool, type Decision, reply } from './decision.js';
 import { explainError } from './reply-templates.js';
 import type { TaskContext } from './task-context.js';
-import type { TaskIntent } from './task-intent.js';
+import { ORDER_INTENTS } from './task-intent.js';
 import { stem } from './text-features.js';
 import { type OrderView, readOrder, readUser, type UserView } from './tool-output-readers.js';
 
-/** Intents that read or change a customer's orders or account. */
-const ORDER_INTENTS: ReadonlySet<TaskIntent> = new Set([
-  'track',
-  'cancel',
-  'address',
-  'payment',
-  'modify_items',
-  'return',
-  'exchange',
-  'refund',
-]);
 const ORDER_TOOLS = ['get_order_details', 'get_user_details', 'cancel_pending_order', 'return_delivered_order_items'];
 
 const sameOrder = (a: unknown, b: string) =>

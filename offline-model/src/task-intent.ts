@@ -104,6 +104,18 @@ export function isThingInTransit(words: readonly string[]): boolean {
   return THING_IN_TRANSIT.test(words.join(' '));
 }
 
+/** Intents that read or change a customer's orders or account. */
+export const ORDER_INTENTS: ReadonlySet<TaskIntent> = new Set([
+  'track',
+  'cancel',
+  'address',
+  'payment',
+  'modify_items',
+  'return',
+  'exchange',
+  'refund',
+]);
+
 /** When the shop's people work: its hours, its days. */
 const WHEN_PEOPLE_WORK =
   /\b(?:what time|hours|open|opens|close|closes|closing|weekends?|holidays?|(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b|\bwhen\s+(?:\S+\s+){0,4}(?:open|available|working|start|back)\b/i;
