@@ -41,7 +41,12 @@ const MAX_QUERY_WORDS = 32;
 /**
  * Full-text search over the articles (title, then tags, then body), best first. Any word may
  * match (a shopper's question has many words an article won't contain), and so may a word's
- * synonyms (knowledge-synonyms.ts); ts_rank_cd rewards articles matching more of them, close together.
+ * synonyms (knowledge-synonyms.ts). Each word counts by how rare it is among the articles (its
+ * inverse document frequency, as BM25 weighs it) times where and how often the article has it: in "do you have a
+ * discount code for first-time customers" the one article that names discounts outranks those that
+ * say "order", "time" and "code" more often, which plain cover density (ts_rank_cd) put first.
+ * The counts per word are index look-ups, so a turn pays for its words, not for the size of the
+ * knowledge base.
  */
 export async function searchKnowledge(db: DbOrTx, query: string, limit = 3): Promise<KnowledgeHit[]> {
   // A long message asks the database no more than its first MAX_QUERY_WORDS distinct words.
@@ -58,6 +63,7 @@ export async function searchKnowledge(db: DbOrTx, query: string, limit = 3): Pro
     for (const s of Object.hasOwn(knowledgeSynonyms, w) ? knowledgeSynonyms[w]! : [])
       if (!words.includes(s)) words.push(s);
   const n = Math.min(Math.max(limit, 1), 20);
+  // Field weights {body, –, tags, title}: ts_rank's array is {D, C, B, A}; the body is C.
   const result = await db.execute<{
     id: string;
     slug: string;
@@ -66,10 +72,21 @@ export async function searchKnowledge(db: DbOrTx, query: string, limit = 3): Pro
     tags: string[];
     score: number;
   }>(sql`
-    with q as (select to_tsquery('english', ${words.join(' | ')}) as q)
-    select a.id, a.slug, a.title, a.body, a.tags, ts_rank_cd(a.search, q.q, 1)::float8 as score
-    from knowledge_articles a, q
-    where numnode(q.q) > 0 and a.search @@ q.q
+    with terms as (
+      select distinct q from (select plainto_tsquery('english', w) as q from regexp_split_to_table(${words.join(' ')}, ' ') as w) t
+      where numnode(q) > 0
+    ),
+    total as (select count(*)::float8 as n from knowledge_articles),
+    weighted as (
+      select t.q, ln(1 + (total.n - d.n + 0.5) / (d.n + 0.5)) as idf
+      from terms t cross join total
+      cross join lateral (select count(*)::float8 as n from knowledge_articles a where a.search @@ t.q) d
+      where d.n > 0
+    )
+    select a.id, a.slug, a.title, a.body, a.tags,
+      sum(w.idf * ts_rank('{0, 0.3, 0.6, 1}', a.search, w.q))::float8 as score
+    from knowledge_articles a join weighted w on a.search @@ w.q
+    group by a.id
     order by score desc, a.title asc
     limit ${n}
   `);
