@@ -2,21 +2,31 @@ import { ANSWER, callTool, type Decision, reply } from './decision.js';
 import { givesOnlyDetails } from './request-cues.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { describeProduct } from './task-wording.js';
-import { analyzeText } from './text-features.js';
+import { analyzeText, stem } from './text-features.js';
 import { nested } from './tool-output-readers.js';
 
-/** Knowledge articles from the hints that share a real word with the question, best first. */
+/**
+ * Words every shop's help text uses, whatever it is about: sharing one of them with a question ("what would I need
+ * to make a cappuccino?" and "to make a warranty claim") says nothing about what the question asks.
+ */
+const UNTOPICAL = new Set(
+  `make made use used take took give gave find found see look keep put come came send sent try help work works
+  order orders ordered item items product products customer customers shop store buy bought time times day days
+  first new home`
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(stem),
+);
+
+/**
+ * Knowledge articles from the hints that share a topical word with the question, in the order the knowledge base
+ * ranked them (it weighs a word by how rare it is among all the articles, which three articles cannot tell).
+ */
 export function relevantKnowledge(ctx: TaskContext): { title: string; content: string }[] {
-  const stems = new Set(ctx.features.tokens.map((t) => t.stem));
-  const analyze = analyzeText;
-  const scored = ctx.hints.knowledge.map((k, i) => {
-    const words = new Set(analyze(`${k.title} ${k.content}`).tokens.map((t) => t.stem));
-    return { k, i, n: [...stems].filter((s) => words.has(s)).length };
-  });
-  return scored
-    .filter((s) => s.n > 0)
-    .sort((a, b) => b.n - a.n || a.i - b.i)
-    .map((s) => s.k);
+  const stems = new Set(ctx.features.tokens.map((t) => t.stem).filter((s) => !UNTOPICAL.has(s)));
+  return ctx.hints.knowledge.filter((k) =>
+    analyzeText(`${k.title} ${k.content}`).tokens.some((t) => stems.has(t.stem)),
+  );
 }
 
 function leadStep(ctx: TaskContext): Decision | undefined {

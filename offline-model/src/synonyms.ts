@@ -10,8 +10,6 @@ export const PHRASE_SYNONYMS: ReadonlyArray<readonly [string, string]> = [
   ['update my', 'change'],
   ['update the', 'change'],
   ['update it', 'change'],
-  ['not what i ordered', 'wrong'],
-  ['not what i picked', 'wrong'],
   ['than what i picked', 'wrong'],
   ['than what i chose', 'wrong'],
   ['than what i selected', 'wrong'],

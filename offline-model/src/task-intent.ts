@@ -147,7 +147,7 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
   // change to a 9?" changes the order's items.
   if (
     NOT_YET_DELIVERED.test(features.words.join(' ')) &&
-    (has('exchange', 'return', 'change') || word('wrong')) &&
+    has('exchange', 'return', 'change', 'wrong') &&
     (entities.sizes.length || entities.colours.length || has('size', 'color', 'item'))
   )
     return 'modify_items';
@@ -157,7 +157,7 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
   // Something of the shop's own that breaks (the app, a link, the checkout) is no item to send back.
   if (
     (has('damaged') && !(names(features.words, SHOP_THINGS) && entities.products.length === 0)) ||
-    (word('wrong') && (has('item') || entities.products.length > 0 || has('received')))
+    (has('wrong') && (has('item') || entities.products.length > 0 || has('received')))
   )
     return 'return';
   if (entities.address || (has('address') && (has('change') || word('new', 'moved')))) return 'address';

@@ -164,15 +164,21 @@ export function createTextAnalyzer(vocabulary: Iterable<string>): (text: string)
     for (let i = 0; i < words.length; ) {
       const phrase = PHRASES_BY_FIRST_WORD.get(words[i]!)?.find(([p]) => p.every((w, k) => words[i + k] === w));
       if (phrase) {
-        tokens.push({
-          stem: canonical(phrase[1]),
-          surface: phrase[0].join(' '),
-          index: i,
-          ...(changed(i, phrase[0].length) && { corrected: true }),
-        });
+        // "a different size than I ordered" says "wrong" once, at "different".
+        const said = tokens.some(
+          (t) => t.stem === canonical(phrase[1]) && i - t.index <= 4 && saysNotAsOrdered(words, t.index),
+        );
+        if (!said)
+          tokens.push({
+            stem: canonical(phrase[1]),
+            surface: phrase[0].join(' '),
+            index: i,
+            ...(changed(i, phrase[0].length) && { corrected: true }),
+          });
         i += phrase[0].length;
         continue;
       }
+      if (saysNotAsOrdered(words, i)) tokens.push({ stem: canonical('wrong'), surface: words[i]!, index: i });
       const w = words[i]!;
       if (!STOP_WORDS.has(w) && w.length > 1 && !/\d/.test(w) && !isOccasion(words, i)) {
         tokens.push({ stem: canonical(w), surface: w, index: i, ...(changed(i, 1) && { corrected: true }) });
@@ -181,6 +187,35 @@ export function createTextAnalyzer(vocabulary: Iterable<string>): (text: string)
     }
     return { words, tokens };
   };
+}
+
+const ATTRIBUTE_WORDS = new Set(
+  `colour color size model one item thing product version style variant kind type shade pair brand material design
+  pattern`.split(/\s+/),
+);
+const CHOSE_WORDS = new Set(['ordered', 'picked', 'chose', 'selected', 'bought', 'asked', 'paid', 'expected']);
+
+/**
+ * Whether words[i] starts "not the colour I ordered", "not what we picked", "a different size than I ordered": the
+ * shopper got something other than what they chose, which the shop calls a wrong item. Only an attribute may sit
+ * between ("not the first time I ordered" is no complaint).
+ */
+function saysNotAsOrdered(words: readonly string[], i: number): boolean {
+  let k = i + 1;
+  const at = (...ws: string[]) => ws.includes(words[k] ?? '');
+  if (words[i] === 'not') {
+    if (at('the', 'what', 'exactly', 'quite')) k++;
+    if (at('same')) return false;
+    if (ATTRIBUTE_WORDS.has(words[k] ?? '')) k++;
+  } else if (words[i] === 'different') {
+    if (ATTRIBUTE_WORDS.has(words[k] ?? '')) k++;
+    if (!at('than', 'from')) return false;
+    k++;
+    if (at('what', 'the')) k++;
+    if (words[k - 1] === 'the' && ATTRIBUTE_WORDS.has(words[k] ?? '')) k++;
+  } else return false;
+  if (!at('i', 'we')) return false;
+  return CHOSE_WORDS.has(words[k + 1] ?? '');
 }
 
 /** Words before "time(s)" that make it a count of occasions: "the third time", "every time", "three times". */

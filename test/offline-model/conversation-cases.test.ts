@@ -139,6 +139,26 @@ describe('conversation cases a shopper would try', () => {
     expect(follow.reply).toMatch(/^The Running Shoes details don't say it is waterproof/);
   });
 
+  it('asks who the shopper is when the item received is "not the color I ordered", instead of quoting an article', async () => {
+    const r = await task('ReturnsAgent', "Hello, I received my action camera but it's not the color I ordered", {
+      knowledge: [{ title: 'Tracking your order', content: 'Every shipped order gets a tracking number.' }],
+    });
+    expect(r.calls).toEqual([]);
+    expect(r.reply).toMatch(/First I need to confirm who you are/);
+  });
+
+  it('answers from an article only when it shares a word on the topic, not "make" or "order"', async () => {
+    const knowledge = [
+      { title: 'Warranty', content: 'To make a warranty claim, contact us with your order number.' },
+      { title: 'Cancelling an order', content: 'A pending order can be cancelled.' },
+    ];
+    const off = await task('ProductExpertAgent', 'what else would I need to make cappuccino at home', { knowledge });
+    expect(off.reply).not.toMatch(/According to our/);
+    expect(off.reply).toMatch(/don't have information about that/);
+    const on = await task('GeneralSupportAgent', 'how do I make a warranty claim?', { knowledge });
+    expect(on.reply).toMatch(/^According to our "Warranty" article/);
+  });
+
   it('answers a comparison from the knowledge base with a line on each side', async () => {
     const answer = await task('GeneralSupportAgent', "what's the difference between standard and express shipping?");
     expect(answer.calls.map((c) => c.name)).toEqual(['store.search_knowledge']);

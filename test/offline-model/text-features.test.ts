@@ -60,6 +60,23 @@ describe('createTextAnalyzer', () => {
     expect(stems('is it in stock')).toContain('stock');
   });
 
+  it('reads "not the colour I ordered" and "a different size than I ordered" as a wrong item, once', () => {
+    const wrong = stem('wrong');
+    for (const said of [
+      "it's not the color I ordered",
+      "this isn't what we ordered",
+      'it is a different size than I ordered',
+      'they sent a different colour from the one I picked',
+      'not the model I bought',
+    ])
+      expect(
+        stems(said).filter((s) => s === wrong),
+        said,
+      ).toHaveLength(1);
+    for (const other of ['not the first time I ordered from you', 'is it the same one I bought last year?'])
+      expect(stems(other), other).not.toContain(wrong);
+  });
+
   it('keeps every word, stop words included, for phrase checks', () => {
     expect(analyze('Where is my order').words).toEqual(['where', 'is', 'my', 'order']);
   });
