@@ -72,23 +72,25 @@ export async function searchKnowledge(db: DbOrTx, query: string, limit = 3): Pro
     tags: string[];
     score: number;
   }>(sql`
-    with terms as (
-      select distinct q from (select plainto_tsquery('english', w) as q from regexp_split_to_table(${words.join(' ')}, ' ') as w) t
-      where numnode(q) > 0
+    with terms as materialized (
+      select distinct plainto_tsquery('english', w) as q from regexp_split_to_table(${words.join(' ')}, ' ') as w
+    ),
+    hits as materialized (
+      select a.id, t.q, ts_rank('{0, 0.3, 0.6, 1}', a.search, t.q) as rank
+      from terms t join knowledge_articles a on a.search @@ t.q
+      where numnode(t.q) > 0
     ),
     total as (select count(*)::float8 as n from knowledge_articles),
-    weighted as (
-      select t.q, ln(1 + (total.n - d.n + 0.5) / (d.n + 0.5)) as idf
-      from terms t cross join total
-      cross join lateral (select count(*)::float8 as n from knowledge_articles a where a.search @@ t.q) d
-      where d.n > 0
+    idf as (
+      select q, ln(1 + (total.n - count(*) + 0.5) / (count(*) + 0.5)) as idf from hits, total group by q, total.n
+    ),
+    best as (
+      select h.id, sum(idf.idf * h.rank)::float8 as score from hits h join idf using (q)
+      group by h.id order by score desc limit ${n}
     )
-    select a.id, a.slug, a.title, a.body, a.tags,
-      sum(w.idf * ts_rank('{0, 0.3, 0.6, 1}', a.search, w.q))::float8 as score
-    from knowledge_articles a join weighted w on a.search @@ w.q
-    group by a.id
-    order by score desc, a.title asc
-    limit ${n}
+    select a.id, a.slug, a.title, a.body, a.tags, best.score
+    from best join knowledge_articles a using (id)
+    order by best.score desc, a.title asc
   `);
   return rowsOf<KnowledgeHit>(result).map((r) => ({ ...r, score: Number(Number(r.score).toFixed(4)) }));
 }
