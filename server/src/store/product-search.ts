@@ -61,7 +61,8 @@ interface Term {
   tsquery: string;
 }
 
-const wordPattern = /[a-z0-9]+(?:-[a-z0-9]+)*/g;
+// A decimal stays one word ("1.5 liters"), as PostgreSQL's parser reads it in the options.
+const wordPattern = /\d+\.\d+|[a-z0-9]+(?:-[a-z0-9]+)*/g;
 
 /** Splits a shopper's query into search words, with synonyms; filler words are dropped. */
 export function parseSearchQuery(query: string): Term[] {

@@ -96,6 +96,17 @@ describe('search_products', () => {
     for (const hit of result.results) expect(Object.values(hit.options).join(' ')).toMatch(/stainless steel/);
   });
 
+  it('reads a decimal as one word, as the options say it: "1.5 liters"', async () => {
+    expect(parseSearchQuery('tea kettle 1.5 liters').map((t) => t.word)).toEqual(['tea', 'kettle', '1.5', 'liters']);
+    const result = await searchProducts(s.db, { query: 'glass tea kettle 1.5 liters', limit: 50 });
+    const exact = variantsOf('Tea Kettle').filter(
+      (v) => v.options.material === 'glass' && v.options.capacity === '1.5 liters',
+    );
+    expect(exact.length).toBeGreaterThan(0);
+    expect(result.exact_matches).toBe(exact.length);
+    for (const hit of result.results) expect(hit.options).toMatchObject({ material: 'glass', capacity: '1.5 liters' });
+  });
+
   it('says when a product type is unknown or nothing matches', async () => {
     const unknown = await searchProducts(s.db, { query: '', filters: { product_type: 'spaceship' } });
     expect(unknown.results).toEqual([]);
