@@ -178,6 +178,8 @@ function entitiesOf(text: string): Entities {
   };
 }
 
+const MATERIAL_WORDS: ReadonlySet<string> = new Set(MATERIALS.filter((m) => !m.includes(' ')));
+
 function extractProducts(words: string[]): string[] {
   // "hoodies" is the plural of "hoodie", not of "hoody": a noun ending in -ie takes a plain -s.
   const stemmed = new Map<string, string>();
@@ -198,6 +200,8 @@ function extractProducts(words: string[]): string[] {
   for (const phrase of productPhrases) {
     for (const i of at.get(phrase[0]!) ?? []) {
       if (i + phrase.length > stems.length) continue;
+      // "The glass one", "a glass kettle": a material as written ("glass") is not the product its plural names ("glasses").
+      if (phrase.length === 1 && MATERIAL_WORDS.has(words[i]!)) continue;
       if (phrase.every((p, k) => stems[i + k] === p && !used.has(i + k))) {
         for (let k = 0; k < phrase.length; k++) used.add(i + k);
         found.push({ at: i, text: words.slice(i, i + phrase.length).join(' ') });

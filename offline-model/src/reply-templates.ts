@@ -321,7 +321,11 @@ function renderAlternatives(alternatives: VariantView[], e: Entities, what: stri
 function renderSearch(step: ToolStep, e: Entities, show: ListingView): string {
   const { variants, alternatives } = readVariants(step.output);
   const query = typeof step.args.query === 'string' ? step.args.query : '';
-  const what = e.products.length ? describeProduct(e) : query || 'that';
+  const described = e.products.length ? describeProduct(e) : undefined;
+  // Option values the search was narrowed by ("induction", "19 bar"), which the shopper's product words do not say.
+  const said = new Set(rawWords(described ?? '').map(stem));
+  const narrowed = described ? rawWords(query).filter((w) => !said.has(stem(w))) : [];
+  const what = described ? `${described}${narrowed.length ? ` with ${narrowed.join(' ')}` : ''}` : query || 'that';
   const available = show.outOfStock ? variants : variants.filter((v) => v.available !== false);
   // "Waterproof hiking boots": the store matches the word in "waterproof: no" too; list the ones that are.
   const fitting = available.filter(show.fits);
@@ -382,8 +386,14 @@ function variantsOfDocument(doc: string): VariantView[] {
 /** "Are the hiking boots waterproof?", "is it waterproof?": a short yes/no question ending on what is asked about. */
 const YES_NO =
   /^\s*(?:and\s+|so\s+|ok\s+)?(is|are)\s+(?:it|they|this|that|these|those|the\s+[^?]+?)\s+([a-z-]+)\s*\??\s*$/i;
+/**
+ * What a yes/no question asks about when it is no property of the thing: what it is good or fit for ("is the espresso
+ * machine any good for lattes?", "are they suitable for kids?"), an opinion the options cannot answer.
+ */
+const NOT_A_PROPERTY =
+  /\b(?:good|great|worth|suitable|ok|okay|enough|better|best|right|ideal|fit)\b|\b(?:for|to|in|on|at|of|with|from|by|about)\s+[a-z-]+\s*\??\s*$/i;
 /** Whether the question is a short yes/no question about what something is ("is it waterproof?"). */
-export const asksYesNo = (question: string) => YES_NO.test(question);
+export const asksYesNo = (question: string) => YES_NO.test(question) && !NOT_A_PROPERTY.test(question);
 const NOT_ATTRIBUTES = new Set(['stock', 'available', 'sale', 'cheap', 'expensive', 'here', 'there', 'ready', 'back']);
 
 /**
@@ -397,7 +407,7 @@ export function yesNoAnswer(
   variants: readonly VariantView[],
 ): { text: string; noSuchOption: boolean } | undefined {
   const m = YES_NO.exec(question);
-  if (!m || !variants.length) return undefined;
+  if (!m || !variants.length || !asksYesNo(question)) return undefined;
   const [, verb, word] = m as unknown as [string, string, string];
   const they = verb.toLowerCase() === 'are';
   const attribute = word.toLowerCase();

@@ -31,13 +31,15 @@ function superseded(step: ToolStep, later: ToolStep[]): boolean {
       return later.some((s) => s.ok && readOrder(s.output)?.orderId === id);
     }
     case 'search_products': {
-      // A search that found nothing within the budget: the search again without it says so (beyondBudget).
+      // A search that found nothing within the budget: the search again without it says so (beyondBudget). One
+      // narrowed by option values the shopper named ("induction") lists what they asked for (narrowStep).
       const empty = foundNothing(step.output);
+      const query = String(step.args.query ?? '');
       return later.some(
         (s) =>
           s.ok &&
           (['recommend_related', 'get_product_details', 'read_product_document'].includes(s.tool) ||
-            (empty && s.tool === 'search_products')),
+            (s.tool === 'search_products' && (empty || String(s.args.query ?? '').startsWith(`${query} `)))),
       );
     }
     case 'get_user_details':

@@ -1,7 +1,7 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
 import { asksYesNo, COMPARES, isYesNo, optionAskedFor, optionNamedIn } from './reply-templates.js';
 import { runProductIds, type TaskContext } from './task-context.js';
-import { stem } from './text-features.js';
+import { rawWords, STOP_WORDS, stem } from './text-features.js';
 import { foundNothing, readVariants } from './tool-output-readers.js';
 
 /** Search words: product words first, else the request without its filler. */
@@ -50,6 +50,30 @@ function beyondBudget(ctx: TaskContext): Decision | undefined {
   return callTool({ ...ctx, values: { ...ctx.values, maxPrice: undefined } }, 'search_products', {
     query: searchQuery(ctx),
   });
+}
+
+/**
+ * "A tea kettle that works on an induction stove", "the espresso machine with 19 bar": the first search looks for the
+ * product, and its variants show which of the shopper's other words are option values of it ("induction", "19 bar").
+ * The search is asked again with them, so that the listing is of the variants asked for, not of the product's
+ * cheapest. Words no variant has ("stove", "lattes") stay out: the store would find nothing whole with them.
+ */
+function narrowStep(ctx: TaskContext): Decision | undefined {
+  const searches = ctx.called('search_products');
+  if (searches.length !== 1 || !searches[0]!.ok) return undefined;
+  const { variants, alternatives } = readVariants(searches[0]!.output);
+  const query = String(searches[0]!.args.query ?? '');
+  const asked = new Set(rawWords(query).map(stem));
+  const e = ctx.entities;
+  const given = new Set([...e.sizes, ...e.colours, ...e.materials].flatMap((v) => rawWords(v)).map(stem));
+  const valueWords = new Set(
+    [...variants, ...alternatives].flatMap((v) => Object.values(v.options).flatMap((val) => rawWords(String(val)))),
+  );
+  const extra = rawWords(ctx.request).filter(
+    (w) => !STOP_WORDS.has(w) && !asked.has(stem(w)) && !given.has(stem(w)) && valueWords.has(w) && !isYesNo(w),
+  );
+  if (!extra.length) return undefined;
+  return callTool(ctx, 'search_products', { query: [query, ...new Set(extra)].join(' ') });
 }
 
 /**
@@ -124,7 +148,8 @@ function shoppingStep(ctx: TaskContext): Decision | undefined {
   }
   switch (ctx.intent) {
     case 'product_search': {
-      if (ctx.called('search_products').length || ctx.called('list_all_product_types').length) return beyondBudget(ctx);
+      if (ctx.called('search_products').length || ctx.called('list_all_product_types').length)
+        return beyondBudget(ctx) ?? narrowStep(ctx);
       return searchStep(ctx);
     }
     case 'product_detail': {
@@ -141,7 +166,7 @@ function shoppingStep(ctx: TaskContext): Decision | undefined {
           callTool(ctx, 'read_product_document', { product_id: productId })
         );
       }
-      if (ctx.called('search_products').length) return beyondBudget(ctx);
+      if (ctx.called('search_products').length) return beyondBudget(ctx) ?? narrowStep(ctx);
       return searchStep(ctx);
     }
     case 'recommend': {

@@ -159,6 +159,38 @@ describe('conversation cases a shopper would try', () => {
     expect(on.reply).toMatch(/^According to our "Warranty" article/);
   });
 
+  it('lists the variants with the option values the shopper named: "a tea kettle that works on an induction stove"', async () => {
+    const kettle = await task(
+      'ProductExpertAgent',
+      "hi! I'm looking for a tea kettle that works on an induction stove",
+    );
+    expect(kettle.calls.map((c) => c.name)).toEqual(['store.search_products', 'store.search_products']);
+    expect(kettle.calls[1]!.args.query).toBe('tea kettle induction');
+    const lines = kettle.reply.split('\n').filter((l) => l.startsWith('- '));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines) expect(l).toContain('induction');
+    expect(kettle.reply).toMatch(/^Here is what I found for tea kettle with induction:/);
+    // "The glass one" is the material of the kettle asked about, not a pair of glasses; 1.5 liters is one value.
+    const glass = await task('ProductExpertAgent', 'does the glass one come in 1.5 liters?', {
+      history: [
+        { role: 'user', content: "hi! I'm looking for a tea kettle that works on an induction stove" },
+        { role: 'assistant', content: kettle.reply },
+        { role: 'user', content: 'does the glass one come in 1.5 liters?' },
+      ],
+    });
+    const found = glass.reply.split('\n').filter((l) => l.startsWith('- '));
+    expect(found.length).toBeGreaterThan(0);
+    for (const l of found) expect(l).toMatch(/^- Tea Kettle \(1\.5 liters, glass,/);
+  });
+
+  it('answers "is the espresso machine any good for lattes?" with no yes/no about "lattes"', async () => {
+    const r = await task('ProductExpertAgent', 'Is the espresso machine with 19 bar any good for lattes?');
+    expect(r.reply).not.toMatch(/don't say it is lattes/);
+    const lines = r.reply.split('\n').filter((l) => l.startsWith('- '));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines) expect(l).toContain('19 bar');
+  });
+
   it('answers a comparison from the knowledge base with a line on each side', async () => {
     const answer = await task('GeneralSupportAgent', "what's the difference between standard and express shipping?");
     expect(answer.calls.map((c) => c.name)).toEqual(['store.search_knowledge']);
