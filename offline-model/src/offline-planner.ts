@@ -107,6 +107,11 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
       c.agent = ownerOfTie(index, c) ?? top.agent;
   }
   applyPrinciples(index, clauses, message);
+  const orderAgent = orderInConversation(hints, message);
+  if (orderAgent)
+    for (const c of clauses)
+      if (c.intent && ORDER_INTENTS.has(c.intent) && !c.entities.orderIds.length && REFERS_TO_ORDER.test(c.text))
+        c.agent = orderAgent;
   applyDeliveryState(cards, clauses);
   joinAmbiguousNeighbours(clauses);
   joinDependentClauses(clauses);
@@ -252,6 +257,28 @@ function followUpAgent(hints: PlanBrief, message: string, onlyWhereAsked = false
   if (!asked.length) return undefined;
   const fits = [...answers].reverse().find((a) => asked.some((re) => re.test(a.text)));
   return (fits ?? (onlyWhereAsked ? undefined : answers.at(-1)))?.agentName;
+}
+
+/** "It", "that order": a clause that names no order of its own but points at one. */
+const REFERS_TO_ORDER = /\b(?:it|that|this|the order|that order|this order|the same order)\b/i;
+
+/**
+ * "Can I remove the desk lamp from it?" after an answer about order #W7634667: "it" is that order, and an order action
+ * on it goes to the card that answered about it. The card of the latest answer since the shopper's previous message
+ * that names an order.
+ */
+function orderInConversation(hints: PlanBrief, message: string): string | undefined {
+  const history =
+    hints.history.at(-1)?.role === 'user' && hints.history.at(-1)?.text.trim() === message
+      ? hints.history.slice(0, -1)
+      : hints.history;
+  const lastUser = history.map((h) => h.role).lastIndexOf('user');
+  const about = history
+    .slice(lastUser + 1)
+    .filter((h) => h.role === 'assistant' && h.agentName && hints.cards.some((c) => c.name === h.agentName))
+    .reverse()
+    .find((h) => extractEntities(h.text).orderIds.length > 0);
+  return about?.agentName;
 }
 
 /** The card whose answer said it sent the shopper a one-time code, the latest such. */

@@ -12,6 +12,7 @@ import {
 import { itemLine, money, optionText, orderState } from './reply-templates.js';
 import { ASKS_PAST_NAMED } from './request-cues.js';
 import type { TaskContext } from './task-context.js';
+import { takesItemOff } from './task-intent.js';
 import {
   type OrderItemView,
   type OrderView,
@@ -166,6 +167,15 @@ function swapStep(ctx: TaskContext): Decision | undefined {
         : '';
     return reply(
       `${orderState(order)} Items can be swapped only in ${swappable}, so not in this one now.${later}${notInOrder(ctx, order)}`,
+    );
+  }
+  // The store swaps an item for another option of its product, and cancels only whole orders: no item comes off alone.
+  if (takesItemOff(ctx.features.words)) {
+    const named = namedItems(ctx, order);
+    const what = named.length === 1 ? `the ${named[0]!.name}` : 'an item';
+    const cancel = ctx.offered('cancel_pending_order') && order.status === 'pending';
+    return reply(
+      `I can't take a single item off an order. ${cancel ? `Order ${order.orderId} can be cancelled as a whole while it is pending, or` : `In order ${order.orderId}`} ${what} can be swapped for another option of the same product. The order has ${order.items.map(itemLine).join('; ')}. ${cancel ? 'Would you like to cancel the whole order, or change an item?' : 'Would you like to change an item?'}`,
     );
   }
   const items = namedItems(ctx, order);

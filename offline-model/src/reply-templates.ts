@@ -1,5 +1,6 @@
 import type { Entities } from './entity-extractor.js';
 import { ASKS_PAST_NAMED } from './request-cues.js';
+import { optsOut } from './task-intent.js';
 import type { ToolStep } from './task-transcript.js';
 import { describeProduct } from './task-wording.js';
 import { COMMON_WORDS, rawWords, STOP_WORDS, stem } from './text-features.js';
@@ -588,7 +589,9 @@ const QUESTION_FRAME = new Set([
  * ("how long does shipping take to Canada?"), the article's answer to it is where its rule stops: the line that
  * says so ("… in the United States only") is quoted too, instead of the times that do not apply.
  */
-export function renderArticles(articles: ArticleView[], question: string): string {
+export function renderArticles(articles: ArticleView[], asked: string): string {
+  // "Take me off your mailing list", "stop sending me emails": what the articles call unsubscribing.
+  const question = optsOut(rawWords(asked)) ? `${asked} (unsubscribe)` : asked;
   const best = articles[0];
   if (!best) return "I couldn't find anything about that in our help articles.";
   let lines = relevantLines(best.content, question);

@@ -1,7 +1,7 @@
 import { type CardIndex, type CardScore, nameWords } from './card-scorer.js';
 import type { Entities } from './entity-extractor.js';
 import { isAccountCompromise } from './message-checks.js';
-import { asksWhenPeopleWork, isShopFault, isThingInTransit, type TaskIntent } from './task-intent.js';
+import { asksWhenPeopleWork, isShopFault, isThingInTransit, optsOut, type TaskIntent } from './task-intent.js';
 import { stem } from './text-features.js';
 
 /**
@@ -103,7 +103,9 @@ const ADD_ON =
  * - where a thing of the shopper's is ("has it shipped yet?") is not a question for the knowledge base: the card
  *   that tracks orders answers it;
  * - a fault of the shop's own ("the checkout page is broken") is a support question, not a return;
- * - when the shop's people work ("what time does customer service close?") is a question of business hours.
+ * - when the shop's people work ("what time does customer service close?") is a question of business hours;
+ * - asking for fewer emails ("unsubscribe me", "take me off your mailing list") is never a sign-up: the knowledge base
+ *   says how.
  */
 export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], message: string): void {
   const human = ownerOf(index, 'human');
@@ -128,6 +130,7 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       // a change to that thing, not a question about the rule.
       (ASKS_CHANGE.test(c.text) && previousIsOwnThing(clauses, c));
     if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
+    else if (knowledge && c.agent !== knowledge && optsOut(c.words)) c.agent = knowledge;
     else if (knowledge && c.agent === human && asksWhenPeopleWork(c.text)) c.agent = knowledge;
     else if (tracker && c.agent === knowledge && inTransit) c.agent = tracker;
     else if (

@@ -1,6 +1,7 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
 import { givesOnlyDetails } from './request-cues.js';
 import { runProductIds, type TaskContext } from './task-context.js';
+import { optsOut } from './task-intent.js';
 import { describeProduct } from './task-wording.js';
 import { analyzeText, stem } from './text-features.js';
 import { nested } from './tool-output-readers.js';
@@ -24,10 +25,15 @@ const UNTOPICAL = new Set(
  */
 export function relevantKnowledge(ctx: TaskContext): { title: string; content: string }[] {
   const stems = new Set(ctx.features.tokens.map((t) => t.stem).filter((s) => !UNTOPICAL.has(s)));
-  return ctx.hints.knowledge.filter((k) =>
-    analyzeText(`${k.title} ${k.content}`).tokens.some((t) => stems.has(t.stem)),
-  );
+  const relevant = ctx.hints.knowledge.map((k) => ({ k, words: analyzeText(`${k.title} ${k.content}`).tokens }));
+  // "Stop sending me promotional emails" asks how to unsubscribe, whichever article says "promotion" more.
+  if (optsOut(ctx.features.words)) {
+    const says = relevant.filter((r) => r.words.some((t) => t.stem === UNSUBSCRIBE));
+    if (says.length) return says.map((r) => r.k);
+  }
+  return relevant.filter((r) => r.words.some((t) => stems.has(t.stem))).map((r) => r.k);
 }
+const UNSUBSCRIBE = stem('unsubscribe');
 
 function leadStep(ctx: TaskContext): Decision | undefined {
   if (ctx.called('create_lead').length || ctx.called('subscribe_back_in_stock').length) return undefined;

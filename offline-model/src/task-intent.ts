@@ -52,11 +52,30 @@ const KNOWLEDGE_TOPICS = new Set(
 );
 
 /**
- * Where one thing of the shopper's is on its way ("has it shipped yet?", "did my parcel arrive", "is it on its way",
- * "where's my stuff"): a state of that thing, not how shipping works in general ("does it ship to Canada?").
+ * Where one thing of the shopper's is on its way ("has it shipped yet?", "why hasn't it shipped?", "did my parcel
+ * arrive", "is it on its way", "where's my stuff"): a state of that thing, not how shipping works in general ("does it
+ * ship to Canada?").
  */
 const THING_IN_TRANSIT =
-  /\b(?:has|have|had|did|is|are|was|were)\s+(?:it|they|(?:my|our|the)\s+\w+)\s+(?:already\s+|even\s+|actually\s+|finally\s+)?(?:been\s+)?(?:ship(?:ped)?|sent(?:\s+out)?|dispatched|arrived?|delivered|left|gone out|out for delivery|on (?:its|their|the) way)\b|\bwhere(?:'s|\s+is|\s+are|\s+s)?\s+(?:it|they|my\s+\w+|(?:order\s+)?#?w\d{5,})\b/i;
+  /\b(?:has|have|had|did|is|are|was|were)\s+(?:not\s+)?(?:it|they|(?:my|our|the)\s+\w+)\s+(?:already\s+|even\s+|actually\s+|finally\s+)?(?:been\s+)?(?:ship(?:ped)?|sent(?:\s+out)?|dispatched|arrived?|delivered|left|gone out|out for delivery|on (?:its|their|the) way)\b|\bwhere(?:'s|\s+is|\s+are|\s+s)?\s+(?:it|they|my\s+\w+|(?:order\s+)?#?w\d{5,})\b/i;
+
+/** Taking an item off an order: "remove the lamp from it", "take the kettle off my order", "drop one from the order". */
+const TAKES_ITEM_OFF =
+  /\b(?:remove|delete|drop|take)\s+(?:\S+\s+){0,4}?(?:from|off|out of)\s+(?:it|(?:my|the|this|that|our)\s+(?:order|purchase))\b/;
+
+/** Asking for fewer emails: unsubscribing, opting out, being taken off a list, no more mail. */
+const OPTS_OUT =
+  /\b(?:unsubscribe|unsubscribing|opt\s*out|opting\s*out|stop\s+(?:sending|emailing|mailing|spamming)|(?:remove|take|delete)\s+(?:me|my\s+email(?:\s+address)?)\s+(?:from|off)|no\s+(?:more|longer\s+want)\s+(?:\w+\s+)?(?:emails?|newsletters?|mails?))\b/;
+
+/** Whether the words ask for fewer emails (OPTS_OUT): never a sign-up. */
+export function optsOut(words: readonly string[]): boolean {
+  return OPTS_OUT.test(words.join(' '));
+}
+
+/** Whether the words ask to take an item off an order (TAKES_ITEM_OFF). */
+export function takesItemOff(words: readonly string[]): boolean {
+  return TAKES_ITEM_OFF.test(words.join(' '));
+}
 
 /** The shop's own things, which can fail but are never sent back. */
 const SHOP_THINGS = new Set([
@@ -151,6 +170,8 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
     (entities.sizes.length || entities.colours.length || has('size', 'color', 'item'))
   )
     return 'modify_items';
+  // "Can I remove the desk lamp from it?", "take the kettle off my order": a change to the order's items.
+  if (takesItemOff(features.words)) return 'modify_items';
   if (has('exchange')) return 'exchange';
   if (has('refund')) return 'refund';
   if (has('return') && !has('policy')) return 'return';
@@ -166,6 +187,8 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
     return 'modify_items';
   if (has('restock') || (has('notify') && (entities.products.length > 0 || has('stock', 'available'))))
     return 'restock';
+  // "Unsubscribe me", "take me off your mailing list": the opposite of signing up, which no lead is wanted for.
+  if (optsOut(features.words)) return 'knowledge';
   if (has('newsletter', 'notify') || (has('promotion') && entities.emails.length > 0)) return 'newsletter';
   if (has('bulk', 'wholesale', 'business')) return 'bulk';
   if (has('complement', 'recommend', 'accessory', 'bundle', 'gift')) return 'recommend';

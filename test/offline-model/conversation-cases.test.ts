@@ -191,6 +191,28 @@ describe('conversation cases a shopper would try', () => {
     for (const l of lines) expect(l).toContain('19 bar');
   });
 
+  it('says an item cannot come off an order alone, and what can be done instead', async () => {
+    const r = await task('OrderManagementAgent', 'please take the air purifier off my order W3614011', {
+      customerId: 'emma_smith_8564',
+    });
+    expect(r.calls.map((c) => c.name)).toEqual(['store.get_order_details']);
+    expect(r.reply).toMatch(/^I can't take a single item off an order\./);
+    expect(r.reply).toContain('Order #W3614011 can be cancelled as a whole while it is pending');
+    expect(r.reply).toContain('the Air Purifier can be swapped for another option of the same product');
+  });
+
+  it('answers "unsubscribe me" with how to unsubscribe', async () => {
+    for (const words of ['remove me from your mailing list', 'please stop sending me promotional emails']) {
+      const k = await store.call('store.search_knowledge', { query: words, limit: 3 });
+      const knowledge = (k.output as { results: { title: string; body: string }[] }).results.map((a) => ({
+        title: a.title,
+        content: a.body,
+      }));
+      const r = await task('GeneralSupportAgent', words, { knowledge });
+      expect(r.reply, words).toMatch(/To unsubscribe from the newsletter or from alerts, use the link/);
+    }
+  });
+
   it('answers a comparison from the knowledge base with a line on each side', async () => {
     const answer = await task('GeneralSupportAgent', "what's the difference between standard and express shipping?");
     expect(answer.calls.map((c) => c.name)).toEqual(['store.search_knowledge']);

@@ -187,6 +187,38 @@ describe('planFromBrief', () => {
     expect(agents('pls notfy me wen the yoga mat is bak in stock')).toEqual(['LeadGenerationAgent']);
   });
 
+  it('plans "why hasn\'t it shipped" about the order just named as that order\'s status, one task', () => {
+    expect(agents("my order W7634667 still says pending, why hasn't it shipped")).toEqual(['OrderManagementAgent']);
+  });
+
+  it('gives an order action on "it" to the card that answered about the order, and takes nobody off a list by signing them up', () => {
+    const history = [
+      { role: 'user' as const, text: 'my order W3614011 still says pending' },
+      {
+        role: 'assistant' as const,
+        text: 'Order #W3614011 is pending: it has not been processed for shipping yet.',
+        agentName: 'OrderManagementAgent',
+      },
+    ];
+    expect(agents('can I remove the sneakers from it?', { history })).toEqual(['OrderManagementAgent']);
+    // With no order in the conversation, "it" is no order.
+    expect(agents('can I remove the sneakers from it?')).not.toEqual(['OrderManagementAgent']);
+    for (const words of [
+      'unsubscribe me from the newsletter',
+      'remove me from your mailing list',
+      'please stop sending me promotional emails',
+      'how do I opt out of marketing emails',
+    ]) {
+      const p = plan(words);
+      expect(
+        p.tasks.map((t) => t.agent),
+        words,
+      ).toEqual(['GeneralSupportAgent']);
+      expect(p.tasks[0]!.instruction, words).not.toMatch(/sign the customer up/i);
+    }
+    expect(agents('I want to sign up for your newsletter')).toEqual(['LeadGenerationAgent']);
+  });
+
   it('continues with the last agent when the shopper only answers its question', () => {
     const history = [
       { role: 'user' as const, text: 'Where is my order #W2611340?' },

@@ -155,10 +155,11 @@ export const knowledgeArticleSeeds: KnowledgeArticleSeed[] = [
   {
     slug: 'back-in-stock-and-newsletter',
     title: 'Back-in-stock alerts and the newsletter',
-    tags: ['back in stock', 'out of stock', 'notify me', 'newsletter', 'subscribe'],
+    tags: ['back in stock', 'out of stock', 'notify me', 'newsletter', 'subscribe', 'unsubscribe', 'mailing list'],
     body: [
       'If a size or colour is out of stock, we can email you as soon as it is available again: give us your email address and the item. We send one email per alert.',
       'Our newsletter brings new products and offers about twice a month. We need a valid, permanent email address: disposable email addresses are not accepted.',
+      'To unsubscribe from the newsletter or from alerts, use the link at the bottom of any of their emails: it takes your address off the list at once.',
       'For bulk, corporate or wholesale orders, leave your email and what you are interested in, and our sales team will contact you within two business days.',
     ].join('\n\n'),
   },

@@ -65,6 +65,10 @@ export const knowledgeSynonyms: Readonly<Record<string, readonly string[]>> = {
   erase: ['delete', 'data'],
   gdpr: ['privacy', 'data'],
   unsubscribe: ['newsletter'],
+  mailing: ['newsletter', 'unsubscribe'],
+  opt: ['unsubscribe'],
+  marketing: ['newsletter', 'unsubscribe'],
+  spam: ['newsletter', 'unsubscribe'],
   restock: ['stock'],
   restocked: ['stock'],
 };
