@@ -89,6 +89,17 @@ export function buildSpellIndex(known: Iterable<string>): SpellIndex {
  * edits. Known words are never changed; ties go to the alphabetically first candidate (determinism).
  * A prebuilt `base` index is shared, so a corrector over it plus a few words costs only those words.
  */
+/** The words `word` may inflect regularly: plural -s/-es/-ies, past -ed/-d, -ing. */
+function baseForms(word: string): string[] {
+  const forms: string[] = [];
+  if (word.endsWith('ies')) forms.push(`${word.slice(0, -3)}y`);
+  if (word.endsWith('es')) forms.push(word.slice(0, -2));
+  if (word.endsWith('s') && !word.endsWith('ss')) forms.push(word.slice(0, -1));
+  if (word.endsWith('ed')) forms.push(word.slice(0, -2), word.slice(0, -1));
+  if (word.endsWith('ing')) forms.push(word.slice(0, -3), `${word.slice(0, -3)}e`);
+  return forms.filter((f) => f.length >= 3);
+}
+
 export function createSpellCorrector(
   known: Iterable<string>,
   base?: SpellIndex,
@@ -96,6 +107,8 @@ export function createSpellCorrector(
   const indexes = base ? [base, buildSpellIndex(known)] : [buildSpellIndex(known)];
   return (word: string, budget?: SpellBudget) => {
     if (word.length < 4 || /\d/.test(word) || indexes.some((i) => i.known.has(word))) return word;
+    // "Speakers" is the plural of "speaker", not a typo of "sneakers": an inflection of a known word is spelled right.
+    if (baseForms(word).some((b) => indexes.some((i) => i.known.has(b)))) return word;
     if (budget) {
       if (budget.searches <= 0) return word;
       budget.searches--;

@@ -129,7 +129,7 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       // "I ordered the wrong size sneakers, can I change to a 9?": a change asked right after the shopper's own thing is
       // a change to that thing, not a question about the rule.
       (ASKS_CHANGE.test(c.text) && previousIsOwnThing(clauses, c));
-    if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
+    if (compromised && human && (isAccountCompromise(c.text) || tellsWhatWasDone(c))) c.agent = human;
     else if (knowledge && c.agent !== knowledge && optsOut(c.words)) c.agent = knowledge;
     else if (knowledge && c.agent === human && asksWhenPeopleWork(c.text)) c.agent = knowledge;
     else if (tracker && c.agent === knowledge && inTransit) c.agent = tracker;
@@ -155,6 +155,17 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     )
       c.agent = knowledge;
   }
+}
+
+/** What was done: "(and) changed my address", "placed two orders", "used my card". */
+const DONE =
+  /^\s*(?:and\s+|then\s+)?(?:they\s+|he\s+|she\s+)?(?:\w+\s+)?(?:changed|used|placed|ordered|bought|made|added|removed|deleted|took|spent|charged|cancel+ed|emptied|redeemed)\b/i;
+/**
+ * In an account taken over, "… and changed my address" tells what the intruder did: part of the security matter, no
+ * request of the shopper's to carry out.
+ */
+function tellsWhatWasDone(c: ScoredClause): boolean {
+  return !c.question && !REQUEST_WORDS.test(c.text) && DONE.test(c.text);
 }
 
 const ASKS_CHANGE = /\b(?:change|switch|swap|make it|instead)\b/i;

@@ -40,6 +40,14 @@ describe('createSpellCorrector', () => {
     expect(correct('W2611340')).toBe('W2611340');
   });
 
+  it('leaves a plural or past form of a known word alone: "speakers" is no typo of "sneakers"', () => {
+    const correct = createSpellCorrector(['speaker', 'sneakers', 'change', 'charged', 'battery']);
+    expect(correct('speakers')).toBe('speakers');
+    expect(correct('changed')).toBe('changed');
+    expect(correct('batteries')).toBe('batteries');
+    expect(correct('sneekers')).toBe('sneakers');
+  });
+
   it('searches for at most the budget of unknown words in one message, and known words cost nothing', () => {
     const correct = createSpellCorrector(['order', 'cancel', 'refund', 'shipping']);
     const budget = { searches: 2 };

@@ -219,6 +219,15 @@ describe('planFromBrief', () => {
     expect(agents('I want to sign up for your newsletter')).toEqual(['LeadGenerationAgent']);
   });
 
+  it('keeps what an intruder did in an account taken over with the person who handles it', () => {
+    expect(agents('somebody hacked my account and changed my address')).toEqual(['HumanTransferAgent']);
+    expect(agents('someone got into my account and placed an order')).toEqual(['HumanTransferAgent']);
+    // Without a takeover, a change of address is the shopper's own request.
+    expect(agents('I moved and changed my address, please update order #W2611340 too')).not.toContain(
+      'HumanTransferAgent',
+    );
+  });
+
   it('continues with the last agent when the shopper only answers its question', () => {
     const history = [
       { role: 'user' as const, text: 'Where is my order #W2611340?' },
