@@ -483,18 +483,29 @@ function renderProduct(step: ToolStep, e: Entities, show: ListingView, question:
  * ("ship" over "shipping"). "Do you ship to Canada?" found three lines about shipping times before the one
  * that says where the shop ships.
  */
-function relevantLines(text: string, question: string, max = 3): string[] {
-  const asked = rawWords(question);
-  const q = new Set(asked.filter((w) => w.length > 2 && !STOP_WORDS.has(w)).map(stem));
-  const forms = new Set(asked.filter((w) => q.has(stem(w))));
-  const pairs = new Set(asked.slice(1).map((w, i) => `${asked[i]} ${w}`));
-  const lines = text
+const ASKS_COST = /\bhow much\b|\b(?:cost|costs|price|fee|fees|charge)\b/i;
+const STATES_COST = /\$\s?\d|\bfree\b|\b(?:costs?|fee)\b/i;
+const COST = '(cost)';
+
+/** A text's sentences and lines, without list marks. */
+function sentencesOf(text: string): string[] {
+  return text
     .split(/(?<=[.!?])\s+|\n+/)
     .map((l) => l.replace(/^[#*\-\s]+/, '').trim())
     .filter((l) => l.length > 3);
-  const scored = lines.map((l, i) => {
+}
+
+function relevantLines(text: string, question: string, max = 3): string[] {
+  const asked = rawWords(question);
+  const q = new Set(asked.filter((w) => w.length > 2 && !STOP_WORDS.has(w)).map(stem));
+  // "How much is it?" asks what it costs, which a line says with an amount or "free".
+  const asksCost = ASKS_COST.test(question);
+  const forms = new Set(asked.filter((w) => q.has(stem(w))));
+  const pairs = new Set(asked.slice(1).map((w, i) => `${asked[i]} ${w}`));
+  const scored = sentencesOf(text).map((l, i) => {
     const words = rawWords(l);
     const named = new Set(words.map(stem).filter((w) => q.has(w)));
+    if (asksCost && STATES_COST.test(l)) named.add(COST);
     return {
       l,
       i,
@@ -513,6 +524,11 @@ function relevantLines(text: string, question: string, max = 3): string[] {
   const covered = new Set<string>();
   while (best.length < max && ranked.length) {
     const k = ranked.findIndex((s) => [...s.named].some((w) => !covered.has(w)));
+    // Once every word asked is answered, only a line as good as the best one adds to the answer ("how long does
+    // shipping take": standard and express); others add length ("shipping for a bicycle": the line on bicycles, not
+    // the shipping times too).
+    const first = best[0];
+    if (k < 0 && !(first && ranked[0]!.n === first.n && ranked[0]!.phrased === first.phrased)) break;
     const [taken] = ranked.splice(Math.max(k, 0), 1);
     best.push(taken!);
     for (const w of taken!.named) covered.add(w);
@@ -602,9 +618,7 @@ export function renderArticles(articles: ArticleView[], asked: string): string {
   );
   if (unnamed.some((w) => !known.has(stem(w))) && !lines.some((l) => LIMIT.test(l))) {
     const asked = new Set(unnamed.map(stem));
-    const limit = relevantLines(best.content, question, Number.POSITIVE_INFINITY).find(
-      (l) => LIMIT.test(l) && rawWords(l).some((w) => asked.has(stem(w))),
-    );
+    const limit = sentencesOf(best.content).find((l) => LIMIT.test(l) && rawWords(l).some((w) => asked.has(stem(w))));
     // The two lines that answer best, and the limit.
     if (limit) lines = [...relevantLines(best.content, question, 2).filter((l) => l !== limit), limit];
   }
@@ -706,8 +720,15 @@ export function renderStep(
         ?.split('\n')
         .filter((l) => !/^\s*(\||#|product id:)/i.test(l))
         .join('\n');
-      const answer = doc ? yesNoAnswer(ctx.question, name, variantsOfDocument(doc)) : undefined;
+      const variants = doc ? variantsOfDocument(doc) : [];
+      const answer = yesNoAnswer(ctx.question, name, variants);
       if (answer) return answer.text;
+      // "The difference between the E-Reader models": the options its variants differ in, and what each can be.
+      const differ = optionKeys(variants).filter((k) => valuesOf(variants, k).length > 1);
+      if (COMPARES.test(ctx.question) && differ.length && ctx.entities.products.length <= 1)
+        return `The ${name} variants differ in ${list(differ.map((k) => `${k} (${valuesOf(variants, k).join(', ')})`))}.${
+          prose?.trim() ? ` ${relevantLines(prose, ctx.question, 1).join(' ')}` : ''
+        }`;
       return prose?.trim()
         ? `From the product document for ${name}: ${relevantLines(prose, ctx.question).join(' ')}`
         : renderGeneric(step);

@@ -213,6 +213,21 @@ describe('conversation cases a shopper would try', () => {
     }
   });
 
+  it('answers "how much is shipping for a bicycle?" with the line on bicycles and what it costs, not every shipping time', async () => {
+    const r = await task('GeneralSupportAgent', 'How much is shipping for a bicycle?');
+    expect(r.reply).toContain('Large items (bicycles');
+    expect(r.reply).toContain('ship free');
+    expect(r.reply).not.toContain('Standard shipping takes');
+    const express = await task('GeneralSupportAgent', 'how much does express shipping cost?');
+    expect(express.reply).toContain('$14.99');
+  });
+
+  it("says what the variants differ in when asked the difference between a product's models", async () => {
+    const r = await task('ProductExpertAgent', "What's the difference between the E-Reader models?");
+    expect(r.reply).toMatch(/^The E-Reader variants differ in /);
+    for (const option of ['screen size', 'connectivity', 'storage']) expect(r.reply).toContain(option);
+  });
+
   it('answers a comparison from the knowledge base with a line on each side', async () => {
     const answer = await task('GeneralSupportAgent', "what's the difference between standard and express shipping?");
     expect(answer.calls.map((c) => c.name)).toEqual(['store.search_knowledge']);
