@@ -1,9 +1,10 @@
 import type { Entities } from './entity-extractor.js';
+import { topicalArticles } from './knowledge-relevance.js';
 import { ASKS_PAST_NAMED } from './request-cues.js';
 import { optsOut } from './task-intent.js';
 import type { ToolStep } from './task-transcript.js';
 import { describeProduct } from './task-wording.js';
-import { COMMON_WORDS, rawWords, STOP_WORDS, stem } from './text-features.js';
+import { analyzeText, COMMON_WORDS, rawWords, STOP_WORDS, stem } from './text-features.js';
 import {
   type ArticleView,
   field,
@@ -740,7 +741,7 @@ export function renderStep(
     case 'recommend_related':
       return renderRecommendations(step, ctx.entities);
     case 'search_knowledge':
-      return renderArticles(readArticles(o), ctx.question);
+      return renderArticles(topicalArticles(readArticles(o), analyzeText(ctx.question)), ctx.question);
     case 'validate_email':
       return nested(o, 'valid') === false
         ? `That email address doesn't look right: ${field(o, 'reason') ?? 'please check it'}.`

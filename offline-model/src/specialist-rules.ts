@@ -4,7 +4,7 @@ import { handoffStep } from './handoff-rule.js';
 import { orderRecipe } from './order-recipes.js';
 import { writeReply } from './reply-writer.js';
 import { shoppingRecipe } from './shopping-recipes.js';
-import { supportRecipe } from './support-recipes.js';
+import { lastResortKnowledge, supportRecipe } from './support-recipes.js';
 import type { TaskBrief } from './task-brief.js';
 import { buildTaskContext, type TaskContext } from './task-context.js';
 import type { ChatRequest, ToolCall } from './wire.js';
@@ -51,5 +51,12 @@ export function decideTaskStep(request: ChatRequest, hints: TaskBrief): TaskStep
 
 function nextDecision(ctx: TaskContext): Decision | undefined {
   if (ctx.intent === 'greeting') return undefined;
-  return handoffStep(ctx) ?? orderRecipe(ctx) ?? shoppingRecipe(ctx) ?? supportRecipe(ctx) ?? genericToolStep(ctx);
+  return (
+    handoffStep(ctx) ??
+    orderRecipe(ctx) ??
+    shoppingRecipe(ctx) ??
+    supportRecipe(ctx) ??
+    genericToolStep(ctx) ??
+    lastResortKnowledge(ctx)
+  );
 }

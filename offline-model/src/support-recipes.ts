@@ -1,39 +1,14 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
+import { topicalArticles } from './knowledge-relevance.js';
 import { givesOnlyDetails } from './request-cues.js';
 import { runProductIds, type TaskContext } from './task-context.js';
-import { optsOut } from './task-intent.js';
 import { describeProduct } from './task-wording.js';
-import { analyzeText, stem } from './text-features.js';
 import { nested } from './tool-output-readers.js';
 
-/**
- * Words every shop's help text uses, whatever it is about: sharing one of them with a question ("what would I need
- * to make a cappuccino?" and "to make a warranty claim") says nothing about what the question asks.
- */
-const UNTOPICAL = new Set(
-  `make made use used take took give gave find found see look keep put come came send sent try help work works
-  order orders ordered item items product products customer customers shop store buy bought time times day days
-  first new home`
-    .split(/\s+/)
-    .filter(Boolean)
-    .map(stem),
-);
-
-/**
- * Knowledge articles from the hints that share a topical word with the question, in the order the knowledge base
- * ranked them (it weighs a word by how rare it is among all the articles, which three articles cannot tell).
- */
+/** Knowledge articles from the hints that answer the question (topicalArticles), in the knowledge base's order. */
 export function relevantKnowledge(ctx: TaskContext): { title: string; content: string }[] {
-  const stems = new Set(ctx.features.tokens.map((t) => t.stem).filter((s) => !UNTOPICAL.has(s)));
-  const relevant = ctx.hints.knowledge.map((k) => ({ k, words: analyzeText(`${k.title} ${k.content}`).tokens }));
-  // "Stop sending me promotional emails" asks how to unsubscribe, whichever article says "promotion" more.
-  if (optsOut(ctx.features.words)) {
-    const says = relevant.filter((r) => r.words.some((t) => t.stem === UNSUBSCRIBE));
-    if (says.length) return says.map((r) => r.k);
-  }
-  return relevant.filter((r) => r.words.some((t) => stems.has(t.stem))).map((r) => r.k);
+  return topicalArticles(ctx.hints.knowledge, ctx.features);
 }
-const UNSUBSCRIBE = stem('unsubscribe');
 
 function leadStep(ctx: TaskContext): Decision | undefined {
   if (ctx.called('create_lead').length || ctx.called('subscribe_back_in_stock').length) return undefined;
@@ -107,6 +82,15 @@ function handOffAsk(ctx: TaskContext): string {
 function knowledgeStep(ctx: TaskContext): Decision | undefined {
   if (relevantKnowledge(ctx).length || ctx.called('search_knowledge').length) return undefined;
   return callTool(ctx, 'search_knowledge', { query: ctx.request });
+}
+
+/**
+ * Nothing else to do for the task ("how much is shipping for a bicycle?" reads as a product question to a card with no
+ * catalogue): a card that can search the knowledge base looks there before saying it cannot help.
+ */
+export function lastResortKnowledge(ctx: TaskContext): Decision | undefined {
+  if (ctx.transcript.steps.length || !ctx.offered('search_knowledge')) return undefined;
+  return knowledgeStep(ctx);
 }
 
 const LEAD_TOOLS = ['create_lead', 'subscribe_back_in_stock', 'validate_email'];

@@ -157,6 +157,10 @@ describe('conversation cases a shopper would try', () => {
     expect(off.reply).toMatch(/don't have information about that/);
     const on = await task('GeneralSupportAgent', 'how do I make a warranty claim?', { knowledge });
     expect(on.reply).toMatch(/^According to our "Warranty" article/);
+    // What a search of its own finds is held to the same test.
+    const searched = await task('GeneralSupportAgent', 'what else would I need to make cappuccino at home');
+    expect(searched.calls.map((c) => c.name)).toEqual(['store.search_knowledge']);
+    expect(searched.reply).not.toMatch(/According to our/);
   });
 
   it('lists the variants with the option values the shopper named: "a tea kettle that works on an induction stove"', async () => {
