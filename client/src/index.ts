@@ -34,6 +34,7 @@ export type { StorageLike, StoredSession } from './session-store.js';
 export {
   type FormFieldView,
   formAnswer,
+  narrowsSearch,
   type OrderSummary,
   orderCardsKept,
   type ProductLine,

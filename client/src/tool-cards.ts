@@ -29,7 +29,13 @@ export interface FormFieldView {
  * storefront widget and the studio's playground draw the same cards from the same results.
  */
 export type ToolCard =
-  | { kind: 'products'; title: string; products: ProductLine[] }
+  | {
+      kind: 'products';
+      title: string;
+      products: ProductLine[];
+      /** The search's words, as the store read them (its output's `query`); empty when it did not say. */
+      query: string;
+    }
   | { kind: 'order'; order: OrderSummary }
   | { kind: 'form'; title: string; description: string; fields: FormFieldView[]; submitLabel: string };
 
@@ -83,7 +89,7 @@ export function toolCard(tool: string, output: unknown): ToolCard | null {
     }));
     const products = [...lines.filter((p) => p.inStock), ...lines.filter((p) => !p.inStock)].slice(0, 4);
     if (!products.length) return null;
-    return { kind: 'products', title: exact.length ? 'Products' : 'Closest matches', products };
+    return { kind: 'products', title: exact.length ? 'Products' : 'Closest matches', products, query: str(o.query) };
   }
   const fields = formFields(o);
   if (fields.length)
@@ -122,6 +128,18 @@ export function orderCardsKept<T extends { id: string; order: OrderSummary }>(
   return new Set(
     cards.filter((c) => named.has(c.order.orderId) && latest.get(c.order.orderId) === c.id).map((c) => c.id),
   );
+}
+
+const searchWords = (query: string) => new Set(query.toLowerCase().match(/[a-z0-9]+(?:\.[0-9]+)?/g) ?? []);
+
+/**
+ * Whether a search narrows an earlier one of the same run: asked again with every word of it and more ("tea kettle"
+ * then "tea kettle induction"). The earlier card then goes: the answer is about what the later one found.
+ */
+export function narrowsSearch(later: string, earlier: string): boolean {
+  const before = searchWords(earlier);
+  const after = searchWords(later);
+  return before.size > 0 && after.size > before.size && [...before].every((w) => after.has(w));
 }
 
 /**

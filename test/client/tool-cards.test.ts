@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toolCard } from '../../client/src/tool-cards.js';
+import { narrowsSearch, toolCard } from '../../client/src/tool-cards.js';
 
 const item = (name: string, options: Record<string, string>, price: number, available: boolean) => ({
   item_id: `${name}-${Object.values(options).join('-')}`,
@@ -46,5 +46,25 @@ describe('toolCard: a product search', () => {
       [129, true],
       [199, false],
     ]);
+  });
+});
+
+describe('narrowsSearch', () => {
+  it('holds for a search asked again with every word of the earlier one and more', () => {
+    expect(narrowsSearch('tea kettle induction', 'tea kettle')).toBe(true);
+    expect(narrowsSearch('glass tea kettle 1.5 liters', 'glass tea kettle')).toBe(true);
+    expect(narrowsSearch('Tea Kettle', 'tea kettle')).toBe(false);
+    expect(narrowsSearch('hoodie', 'tea kettle')).toBe(false);
+    expect(narrowsSearch('kettle induction', 'tea kettle')).toBe(false);
+    // A search whose words the store did not say narrows nothing, and nothing narrows it.
+    expect(narrowsSearch('tea kettle', '')).toBe(false);
+  });
+
+  it('reads the words from the search output', () => {
+    const card = toolCard('store.search_products', {
+      query: 'tea kettle induction',
+      results: [item('Tea Kettle', { capacity: '2 liters', stovetop: 'induction' }, 94.8, true)],
+    });
+    expect(card).toMatchObject({ kind: 'products', query: 'tea kettle induction' });
   });
 });

@@ -1,6 +1,7 @@
 import {
   type AnyEvent,
   type FormFieldView,
+  narrowsSearch,
   type OrderSummary,
   orderCardsKept,
   type ProductLine,
@@ -13,7 +14,7 @@ export type ChatItem =
   | { kind: 'assistant'; id: string; runId: string | null; text: string; streaming: boolean; final: boolean }
   | { kind: 'status'; id: string; runId: string; text: string; done: boolean }
   | { kind: 'notice'; id: string; text: string }
-  | { kind: 'products'; id: string; runId: string; title: string; products: ProductLine[] }
+  | { kind: 'products'; id: string; runId: string; title: string; products: ProductLine[]; query: string }
   | { kind: 'order'; id: string; runId: string; order: OrderSummary }
   /** A form to fill in; `answered` once the shopper wrote again (through it or not). */
   | {
@@ -115,7 +116,17 @@ export function reduceView(view: ChatView, event: AnyEvent): ChatView {
       const card = toolCard(event.data.tool, event.data.toolOutput);
       if (!card) return view;
       const id = `card:${event.id ?? streamId}`;
-      return upsert(view, card.kind === 'form' ? { ...card, id, runId, answered: false } : { ...card, id, runId });
+      // A search asked again with more words replaces the card of the one it narrows (narrowsSearch).
+      const kept =
+        card.kind === 'products'
+          ? {
+              ...view,
+              items: view.items.filter(
+                (i) => !(i.kind === 'products' && i.runId === runId && narrowsSearch(card.query, i.query)),
+              ),
+            }
+          : view;
+      return upsert(kept, card.kind === 'form' ? { ...card, id, runId, answered: false } : { ...card, id, runId });
     }
     default:
       return reduceDeskEvent(view, event);

@@ -45,6 +45,35 @@ describe('conversationTurns', () => {
     });
   });
 
+  it('shows the card of a narrowed search in place of the search it narrows', () => {
+    const search = (query: string, options: Record<string, string>[]) =>
+      ev(
+        'TOOL_CALL',
+        {
+          tool: 'store.search_products',
+          arguments: { query },
+          toolOutput: {
+            query,
+            results: options.map((o, i) => ({ item_id: String(i), name: 'Tea Kettle', options: o, price: 90 + i })),
+          },
+          durationMs: 1,
+        },
+        { taskId: 't1', agentName: 'ProductExpertAgent' },
+      );
+    const [, run] = conversationTurns([
+      ev('MESSAGE', { role: 'user', text: 'a tea kettle for an induction stove' }, { runId: null }),
+      ev('RUN_STARTED', { mode: 'AUTO' }),
+      search('tea kettle', [{ stovetop: 'gas' }, { stovetop: 'electric' }]),
+      search('tea kettle induction', [{ stovetop: 'induction' }]),
+      search('hoodie', [{ size: 'M' }]),
+    ]);
+    const cards = run?.kind === 'run' ? run.cards : [];
+    expect(cards.map((c) => (c.kind === 'products' ? c.products.map((p) => p.options) : []))).toEqual([
+      ['induction'],
+      ['M'],
+    ]);
+  });
+
   it('marks paused, failed and cancelled runs', () => {
     const paused = conversationTurns([
       ev('RUN_STARTED', { mode: 'STEP' }, { runId: 'p' }),

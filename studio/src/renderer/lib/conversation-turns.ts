@@ -1,4 +1,4 @@
-import { orderCardsKept, type ToolCard, toolCard } from '@baton/client/tool-cards';
+import { narrowsSearch, orderCardsKept, type ToolCard, toolCard } from '@baton/client/tool-cards';
 import type { StudioEvent } from './baton-event.js';
 
 export interface StatusStep {
@@ -97,6 +97,9 @@ export function conversationTurns(events: readonly StudioEvent[]): Turn[] {
         break;
       case 'TOOL_CALL': {
         const card = e.data.toolError || e.data.refused ? null : toolCard(e.data.tool, e.data.toolOutput);
+        // A search asked again with more words replaces the card of the one it narrows (narrowsSearch).
+        if (card?.kind === 'products')
+          run.cards = run.cards.filter((c) => !(c.kind === 'products' && narrowsSearch(card.query, c.query)));
         if (card) run.cards.push({ ...card, id: `card-${e.id ?? e.data.callId}`, answered: false });
         break;
       }
