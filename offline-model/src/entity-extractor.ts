@@ -131,6 +131,7 @@ function entitiesOf(text: string): Entities {
     /(?:^|[\s,])(\d{5})(?:$|[\s,.!?])/.exec(withoutEmails.replace(/#?W\d+/gi, ' '))?.[1];
 
   const { sizes, fit } = extractSizes(text, lower);
+  const products = extractProducts(words);
   const maxMatch =
     /\b(?:under|below|less than|cheaper than|max(?:imum)?|up to|no more than|at most|within|budget(?: of| is)?)\s*\$\s?(\d+(?:\.\d{1,2})?)|\b(?:under|below|less than|up to|no more than|at most)\s+(\d+(?:\.\d{1,2})?)\s*(?:dollars|usd|bucks|\$)/i.exec(
       text,
@@ -150,11 +151,16 @@ function entitiesOf(text: string): Entities {
     zip,
     productIds: unique(productIds),
     itemIds: unique(itemIds),
-    products: extractProducts(words),
+    products,
     colours: unique(COLOURS.filter((c) => containsPhrase(wordsAt, words, c.split(' ')))),
     sizes,
     fit,
-    materials: unique(MATERIALS.filter((m) => containsPhrase(wordsAt, words, m.split(' ')))),
+    // "The fleece jacket": a material word in a product's name is the name, not a wish for that material.
+    materials: unique(
+      MATERIALS.filter(
+        (m) => containsPhrase(wordsAt, words, m.split(' ')) && !products.some((p) => ` ${p} `.includes(` ${m} `)),
+      ),
+    ),
     specs,
     maxPrice: maxMatch ? Number(maxMatch[1] ?? maxMatch[2]) : undefined,
     minPrice: minMatch ? Number(minMatch[1]) : undefined,

@@ -488,6 +488,37 @@ const ASKS_COST = /\bhow much\b|\b(?:cost|costs|price|fee|fees|charge)\b/i;
 const STATES_COST = /\$\s?\d|\bfree\b|\b(?:costs?|fee)\b/i;
 const COST = '(cost)';
 
+/**
+ * Products set against each other ("which is cheaper, the wireless earbuds or the headphones?"), from one search each:
+ * what each costs in stock, from the lowest price, and which is cheaper when that is the question.
+ */
+export function renderProductsCompared(
+  searches: readonly { product: string; step: ToolStep }[],
+  question: string,
+  asksPrice: boolean,
+): string {
+  const lowest = searches.map(({ product, step }) => {
+    const { variants } = readVariants(step.output);
+    const inStock = variants.filter((v) => v.available !== false && typeof v.price === 'number');
+    const name = variants[0]?.name ?? product;
+    const price = inStock.length ? Math.min(...inStock.map((v) => v.price!)) : undefined;
+    return { name, price };
+  });
+  // A search returns a page of variants: its lowest price in stock is the product's, its count need not be.
+  const lines = lowest.map((l) =>
+    l.price === undefined ? `- ${l.name}: none in stock right now.` : `- ${l.name}: from ${money(l.price)} in stock.`,
+  );
+  const priced = lowest.filter((l) => l.price !== undefined).sort((a, b) => a.price! - b.price!);
+  const more = /\b(?:more expensive|pricier|costs? more)\b/i.test(question);
+  const verdict =
+    asksPrice && priced.length >= 2
+      ? more
+        ? `The ${priced.at(-1)!.name} cost more: from ${money(priced.at(-1)!.price)}, against ${money(priced[0]!.price)} for the ${priced[0]!.name}.`
+        : `The ${priced[0]!.name} are cheaper: from ${money(priced[0]!.price)}, against ${money(priced[1]!.price)} for the ${priced[1]!.name}.`
+      : undefined;
+  return [verdict, ...lines].filter(Boolean).join('\n');
+}
+
 /** A text's sentences and lines, without list marks. */
 function sentencesOf(text: string): string[] {
   return text

@@ -1,5 +1,12 @@
 import { applyVoice, readVoice } from './brand-voice.js';
-import { answerFromInstructions, explainError, renderArticles, renderStep } from './reply-templates.js';
+import {
+  answerFromInstructions,
+  explainError,
+  renderArticles,
+  renderProductsCompared,
+  renderStep,
+} from './reply-templates.js';
+import { CHEAPER, comparedProducts } from './shopping-recipes.js';
 import { relevantKnowledge } from './support-recipes.js';
 import type { TaskContext } from './task-context.js';
 import type { ToolStep } from './task-transcript.js';
@@ -84,7 +91,24 @@ export function writeReply(ctx: TaskContext): string {
     question: ctx.request,
     hours: { open: ctx.hints.businessHoursOpen, summary: ctx.hints.businessHours },
   };
+  // Products set against each other: one answer from their searches, not a listing of each.
+  const compared = comparedProducts(ctx);
+  const searchFor = new Map(
+    steps
+      .filter((s) => s.ok && s.tool === 'search_products')
+      .map((s) => [String(s.args.query ?? '').toLowerCase(), s] as const),
+  );
+  const comparison = compared.length && compared.every((p) => searchFor.has(p));
+  if (comparison)
+    parts.push(
+      renderProductsCompared(
+        compared.map((product) => ({ product, step: searchFor.get(product)! })),
+        ctx.request,
+        CHEAPER.test(ctx.request) || /\bprice|cost\b/i.test(ctx.request),
+      ),
+    );
   steps.forEach((step, i) => {
+    if (comparison && step.tool === 'search_products') return;
     if (superseded(step, steps.slice(i + 1))) return;
     const text = step.ok ? renderStep(step, view) : explainError(step);
     if (text) parts.push(text);

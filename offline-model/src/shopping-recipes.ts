@@ -20,14 +20,17 @@ const GIFT_WORDS = new Set(
   parent parents wife husband partner son daughter kid kids child children brother sister friend boyfriend girlfriend
   boss colleague grandma grandpa grandmother grandfather nephew niece aunt uncle teenager baby family who likes like
   loves love lover lovers enjoys enjoy fan into old year years dollars bucks budget something nice good great under
-  below over less more than around about max maximum cheap`
+  below over less more than around about max maximum cheap recommend recommendation recommendations suggest suggestion
+  suggestions ideas idea buy get find something anything`
     .split(/\s+/)
     .filter(Boolean),
 );
 
+const isGiftRequest = (ctx: TaskContext) => GIFT.test(ctx.request) && !/\bgift ?cards?\b/i.test(ctx.request);
+
 /** "a gift for my dad who likes hiking": what the person is into ("hiking"), as search words. */
 function giftInterest(ctx: TaskContext): string | undefined {
-  if (!GIFT.test(ctx.request) || /\bgift ?cards?\b/i.test(ctx.request)) return undefined;
+  if (!isGiftRequest(ctx)) return undefined;
   const words = ctx.features.tokens.map((t) => t.surface).filter((w) => !GIFT_WORDS.has(w) && !/\d/.test(w));
   return words.length ? words.join(' ') : undefined;
 }
@@ -141,7 +144,27 @@ export function shoppingRecipe(ctx: TaskContext): Decision | undefined {
   return shoppingStep(ctx) ?? ANSWER;
 }
 
+/** "Which is cheaper, the wireless earbuds or the headphones?": two or more products set against each other. */
+export function comparedProducts(ctx: TaskContext): string[] {
+  const products = [...new Set(ctx.entities.products.map((p) => p.toLowerCase()))].slice(0, 3);
+  if (products.length < 2) return [];
+  return COMPARES.test(ctx.request) || CHEAPER.test(ctx.request) || /\bwhich\b[^?]*\bor\b/i.test(ctx.request)
+    ? products
+    : [];
+}
+export const CHEAPER = /\b(?:cheaper|cheapest|less expensive|more expensive|pricier|costs? (?:more|less))\b/i;
+
+/** Each product compared is searched on its own: one search for all would find only what names both. */
+function compareStep(ctx: TaskContext): Decision | undefined {
+  const products = comparedProducts(ctx);
+  const searched = new Set(ctx.called('search_products').map((s) => String(s.args.query ?? '').toLowerCase()));
+  const next = products.find((p) => !searched.has(p));
+  return next ? callTool(ctx, 'search_products', { query: next }) : undefined;
+}
+
 function shoppingStep(ctx: TaskContext): Decision | undefined {
+  if (comparedProducts(ctx).length && ctx.offered('search_products'))
+    return compareStep(ctx) ?? (ctx.intent === 'recommend' ? undefined : ANSWER);
   if (ctx.intent !== 'recommend') {
     const values = optionValuesStep(ctx);
     if (values) return values;
@@ -178,6 +201,11 @@ function shoppingStep(ctx: TaskContext): Decision | undefined {
           : undefined;
       if (interest && ctx.offered('search_products'))
         return ctx.called('search_products').length ? undefined : callTool(ctx, 'search_products', { query: interest });
+      // "A good gift for a 10 year old": who it is for, but nothing of what they like to search for.
+      if (!interest && isGiftRequest(ctx) && !ctx.entities.products.length && !ctx.values.itemIds.length)
+        return reply(
+          "Happy to help you find a gift. What are they into (sports, games, music, cooking, the outdoors...), and is there a budget? I'll suggest a few things from there.",
+        );
       if (ctx.values.itemIds.length) return callTool(ctx, 'recommend_related', { item_ids: ctx.values.itemIds });
       const productId =
         ctx.values.productId ??

@@ -65,7 +65,7 @@ const TAKES_ITEM_OFF =
 
 /** Asking for fewer emails: unsubscribing, opting out, being taken off a list, no more mail. */
 const OPTS_OUT =
-  /\b(?:unsubscribe|unsubscribing|opt\s*out|opting\s*out|stop\s+(?:sending|emailing|mailing|spamming)|(?:remove|take|delete)\s+(?:me|my\s+email(?:\s+address)?)\s+(?:from|off)|no\s+(?:more|longer\s+want)\s+(?:\w+\s+)?(?:emails?|newsletters?|mails?))\b/;
+  /\b(?:cancel\s+(?:my\s+|the\s+|your\s+)?(?:newsletter\s+)?subscription|unsubscribe|unsubscribing|opt\s*out|opting\s*out|stop\s+(?:sending|emailing|mailing|spamming)|(?:remove|take|delete)\s+(?:me|my\s+email(?:\s+address)?)\s+(?:from|off)|no\s+(?:more|longer\s+want)\s+(?:\w+\s+)?(?:emails?|newsletters?|mails?))\b/;
 
 /** Whether the words ask for fewer emails (OPTS_OUT): never a sign-up. */
 export function optsOut(words: readonly string[]): boolean {
@@ -161,6 +161,9 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
   if (has('human', 'talk') && (has('human') || word('agent')) && !asksWhenPeopleWork(features.words.join(' ')))
     return 'human';
   if (has('complaint', 'upset')) return 'human';
+  // "Unsubscribe me", "take me off your mailing list", "cancel my subscription": the opposite of signing up, which no
+  // lead is wanted for, and no order to cancel.
+  if (optsOut(features.words)) return 'knowledge';
   if (has('cancel')) return 'cancel';
   // Nothing that has not reached the shopper can be sent back: "I ordered the wrong size, it hasn't shipped yet, can I
   // change to a 9?" changes the order's items.
@@ -187,8 +190,6 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
     return 'modify_items';
   if (has('restock') || (has('notify') && (entities.products.length > 0 || has('stock', 'available'))))
     return 'restock';
-  // "Unsubscribe me", "take me off your mailing list": the opposite of signing up, which no lead is wanted for.
-  if (optsOut(features.words)) return 'knowledge';
   if (has('newsletter', 'notify') || (has('promotion') && entities.emails.length > 0)) return 'newsletter';
   if (has('bulk', 'wholesale', 'business')) return 'bulk';
   if (has('complement', 'recommend', 'accessory', 'bundle', 'gift')) return 'recommend';

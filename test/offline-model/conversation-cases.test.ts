@@ -232,6 +232,29 @@ describe('conversation cases a shopper would try', () => {
     for (const option of ['screen size', 'connectivity', 'storage']) expect(r.reply).toContain(option);
   });
 
+  it('answers "which is cheaper, the wireless earbuds or the headphones?" from a search of each', async () => {
+    const r = await task('ProductExpertAgent', 'which is cheaper, the wireless earbuds or the headphones?');
+    expect(r.calls.map((c) => c.args.query)).toEqual(['wireless earbuds', 'headphones']);
+    const lowest = (i: number) => {
+      const out = r.calls[i]!.result!.output as { results: { price: number; available: boolean }[] };
+      return Math.min(...out.results.filter((v) => v.available).map((v) => v.price));
+    };
+    const [earbuds, headphones] = [lowest(0), lowest(1)];
+    const cheaper = earbuds < headphones ? 'Wireless Earbuds' : 'Headphones';
+    expect(r.reply.split('\n')[0]).toBe(
+      `The ${cheaper} are cheaper: from $${Math.min(earbuds, headphones).toFixed(2)}, against $${Math.max(earbuds, headphones).toFixed(2)} for the ${cheaper === 'Headphones' ? 'Wireless Earbuds' : 'Headphones'}.`,
+    );
+  });
+
+  it('asks what a child is into before suggesting a gift, and finds "the fleece jacket in XL" exactly', async () => {
+    const gift = await task('UpsellAgent', 'can you recommend a good gift for a 10 year old?');
+    expect(gift.calls).toEqual([]);
+    expect(gift.reply).toMatch(/What are they into/);
+    const fleece = await task('ProductExpertAgent', 'Do you have the fleece jacket in XL?');
+    expect(fleece.reply).toMatch(/^Here is what I found for fleece jacket in size XL:/);
+    for (const l of fleece.reply.split('\n').slice(1)) expect(l).toMatch(/^- Fleece Jacket \(XL,/);
+  });
+
   it('answers a comparison from the knowledge base with a line on each side', async () => {
     const answer = await task('GeneralSupportAgent', "what's the difference between standard and express shipping?");
     expect(answer.calls.map((c) => c.name)).toEqual(['store.search_knowledge']);

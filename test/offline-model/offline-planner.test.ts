@@ -208,6 +208,7 @@ describe('planFromBrief', () => {
       'remove me from your mailing list',
       'please stop sending me promotional emails',
       'how do I opt out of marketing emails',
+      "I'd like to cancel my subscription",
     ]) {
       const p = plan(words);
       expect(
