@@ -12,9 +12,18 @@ export const productSearchFiltersSchema = z.object({
     .describe(
       'Product type, by name or id (e.g. "Running Shoes", "sneakers", "6938111410"). Only these products are searched.',
     ),
-  color: z.string().optional().describe('Exact colour option, e.g. "red".'),
-  size: z.string().optional().describe('Exact size option, e.g. "9", "M", "XL".'),
-  material: z.string().optional().describe('Exact material option, e.g. "leather".'),
+  color: z
+    .string()
+    .optional()
+    .describe('Exact colour: the "color" option or one ending in it ("dial color"), e.g. "red".'),
+  size: z
+    .string()
+    .optional()
+    .describe('Exact size: the "size" option or one ending in it ("screen size"), e.g. "9", "M", "XL".'),
+  material: z
+    .string()
+    .optional()
+    .describe('Exact material: the "material" option or one ending in it ("strap material"), e.g. "leather".'),
   options: z
     .record(z.string(), z.string())
     .optional()
@@ -156,6 +165,9 @@ function bestProductMatches(products: ProductMatch[]): { ids: string[]; names: s
   return { ids: chosen.map((r) => r.id), names: chosen.map((r) => r.name) };
 }
 
+/** The filters named for an option kind (`color`, `size`, `material`) rather than for one option by its key. */
+const NAMED_OPTIONS: ReadonlySet<string> = new Set(['color', 'size', 'material']);
+
 function optionFilters(filters: ProductSearchFilters): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(filters.options ?? {})) out[k.trim().toLowerCase()] = v.trim().toLowerCase();
@@ -206,7 +218,14 @@ async function queryVariants(db: DbOrTx, query: VariantQuery): Promise<VariantRo
       )})`,
     );
   else if (q.terms.length > 0) where.push(sql`v.search @@ ${anyQuery}::tsquery`);
-  if (Object.keys(q.options).length > 0) where.push(sql`v.options_norm @> ${JSON.stringify(q.options)}::jsonb`);
+  // An option given by name (filters.options) is that option; colour, size and material are also the options that
+  // end in them: "strap material" is a watch's material, "screen size" a laptop's size, "dial color" a watch's colour.
+  const exact = Object.fromEntries(Object.entries(q.options).filter(([k]) => !NAMED_OPTIONS.has(k)));
+  if (Object.keys(exact).length > 0) where.push(sql`v.options_norm @> ${JSON.stringify(exact)}::jsonb`);
+  for (const [k, value] of Object.entries(q.options).filter(([key]) => NAMED_OPTIONS.has(key)))
+    where.push(
+      sql`exists (select 1 from jsonb_each_text(v.options_norm) o where (o.key = ${k} or o.key like ${`% ${k}`}) and o.value = ${value})`,
+    );
   if (q.filters.max_price !== undefined) where.push(sql`v.price_cents <= ${toCents(q.filters.max_price)}`);
   if (q.filters.min_price !== undefined) where.push(sql`v.price_cents >= ${toCents(q.filters.min_price)}`);
   if (q.filters.in_stock) where.push(sql`v.available`);

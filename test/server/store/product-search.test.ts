@@ -107,6 +107,17 @@ describe('search_products', () => {
     for (const hit of result.results) expect(hit.options).toMatchObject({ material: 'glass', capacity: '1.5 liters' });
   });
 
+  it('filters a material, colour or size by the option that ends in it: "strap material", "dial color"', async () => {
+    const watches = variantsOf('Wristwatch');
+    const metal = watches.filter((v) => v.options['strap material'] === 'metal');
+    expect(metal.length).toBeGreaterThan(0);
+    const result = await searchProducts(s.db, { query: 'wristwatch', filters: { material: 'metal' }, limit: 50 });
+    expect(result.exact_matches).toBe(metal.length);
+    for (const hit of result.results) expect(hit.options['strap material']).toBe('metal');
+    const white = await searchProducts(s.db, { query: 'wristwatch', filters: { color: 'white' }, limit: 50 });
+    expect(white.exact_matches).toBe(watches.filter((v) => v.options['dial color'] === 'white').length);
+  });
+
   it('says when a product type is unknown or nothing matches', async () => {
     const unknown = await searchProducts(s.db, { query: '', filters: { product_type: 'spaceship' } });
     expect(unknown.results).toEqual([]);
