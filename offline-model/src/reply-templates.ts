@@ -393,7 +393,7 @@ const YES_NO =
  * machine any good for lattes?", "are they suitable for kids?"), an opinion the options cannot answer.
  */
 const NOT_A_PROPERTY =
-  /\b(?:good|great|worth|suitable|ok|okay|enough|better|best|right|ideal|fit)\b|\b(?:for|to|in|on|at|of|with|from|by|about)\s+[a-z-]+\s*\??\s*$/i;
+  /\b(?:good|great|worth|suitable|ok|okay|enough|better|best|right|ideal|fit|compatible|work|works)\b|\b(?:for|to|in|on|at|of|with|from|by|about)\s+(?:[a-z-]+\s+){0,2}[a-z-]+\s*\??\s*$/i;
 /** Whether the question is a short yes/no question about what something is ("is it waterproof?"). */
 export const asksYesNo = (question: string) => YES_NO.test(question) && !NOT_A_PROPERTY.test(question);
 const NOT_ATTRIBUTES = new Set(['stock', 'available', 'sale', 'cheap', 'expensive', 'here', 'there', 'ready', 'back']);
@@ -446,6 +446,33 @@ export function yesNoAnswer(
   };
 }
 
+const ASKS = /\?\s*$|^\s*(?:is|are|does|do|can|will|would|could)\b/i;
+
+/**
+ * A question naming a value of one of the product's options ("is the smart thermostat compatible with google home?":
+ * its compatibility "Google Assistant"): the variants with that value, and how many of them are in stock. Only what
+ * the options say, so the value is quoted as the product has it.
+ */
+function valueAnswer(question: string, name: string, variants: readonly VariantView[]): string | undefined {
+  if (!ASKS.test(question)) return undefined;
+  const keys = optionKeys(variants);
+  const named = new Set([name, ...keys].flatMap((t) => rawWords(t)).map(stem));
+  const asked = new Set(
+    rawWords(question)
+      .filter((w) => w.length > 2 && !STOP_WORDS.has(w) && !QUESTION_FRAME.has(w) && !named.has(stem(w)))
+      .map(stem),
+  );
+  for (const key of keys) {
+    const values = valuesOf(variants, key).filter((v) => !isYesNo(v) && rawWords(v).some((w) => asked.has(stem(w))));
+    if (!values.length) continue;
+    const inStock = variants.filter((v) => v.available !== false);
+    const pool = inStock.length ? inStock : variants;
+    const n = pool.filter((v) => values.includes(v.options[key] ?? '')).length;
+    return `${name} with ${key} ${values.join(' or ')}: ${n} of the ${pool.length} variants${inStock.length ? ' in stock' : ''}.`;
+  }
+  return undefined;
+}
+
 function renderProduct(step: ToolStep, e: Entities, show: ListingView, question: string): string {
   const { variants } = readVariants(step.output);
   const name = field(step.output, 'name') ?? 'This product';
@@ -460,6 +487,8 @@ function renderProduct(step: ToolStep, e: Entities, show: ListingView, question:
       [...e.colours, ...e.sizes, ...e.materials],
     );
   const answer = yesNoAnswer(question, name, variants);
+  const byValue = answer && !answer.noSuchOption ? undefined : valueAnswer(question, name, variants);
+  if (byValue) return byValue;
   // No such option: a listing would only look like an answer.
   if (answer?.noSuchOption) return answer.text;
   const available = variants.filter((v) => v.available !== false);
@@ -754,6 +783,8 @@ export function renderStep(
         .join('\n');
       const variants = doc ? variantsOfDocument(doc) : [];
       const answer = yesNoAnswer(ctx.question, name, variants);
+      const byValue = answer && !answer.noSuchOption ? undefined : valueAnswer(ctx.question, name, variants);
+      if (byValue) return byValue;
       if (answer) return answer.text;
       // "The difference between the E-Reader models": the options its variants differ in, and what each can be.
       const differ = optionKeys(variants).filter((k) => valuesOf(variants, k).length > 1);

@@ -89,6 +89,7 @@ const SHOP_THINGS = new Set([
   'account',
   'code',
   'coupon',
+  'tracking',
 ]);
 const FAULTS = new Set([
   'broken',

@@ -255,6 +255,14 @@ describe('conversation cases a shopper would try', () => {
     for (const l of fleece.reply.split('\n').slice(1)) expect(l).toMatch(/^- Fleece Jacket \(XL,/);
   });
 
+  it('answers "is the smart thermostat compatible with google home?" with the variants whose option names Google', async () => {
+    const r = await task('ProductExpertAgent', 'Is the smart thermostat compatible with google home?');
+    expect(r.reply).toMatch(/^Smart Thermostat with compatibility Google Assistant: \d+ of the \d+ variants/);
+    expect(r.reply).not.toMatch(/don't say it is home/);
+    const watch = await task('ProductExpertAgent', 'is the wristwatch available with a metal strap?');
+    expect(watch.reply).toMatch(/^Here is what I found for metal wristwatch:/);
+  });
+
   it('answers a comparison from the knowledge base with a line on each side', async () => {
     const answer = await task('GeneralSupportAgent', "what's the difference between standard and express shipping?");
     expect(answer.calls.map((c) => c.name)).toEqual(['store.search_knowledge']);
