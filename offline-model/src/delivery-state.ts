@@ -6,8 +6,10 @@ import type { ScoredClause } from './routing-principles.js';
  * ("when will W7273336 arrive?"), which says as much. "I never received my refund" says nothing of the order.
  */
 export const NOT_YET_DELIVERED =
-  /\b(?:before|until) (?:it|they|the order|my order) (?:ships?|arrives?|is (?:shipped|delivered|sent)|goes out|leaves)\b|\b(?:has ?n[o']?t|have ?n[o']?t|hasnt|havent|did ?n[o']?t|didnt|not yet|never|still not)\s+(?:been\s+)?(?:shipped|arrived|arrive|delivered|come|came|received|receive|got|gotten)\b(?!\s+(?:my |the |a |any |your )?(?:refund|money|credit|reimbursement|e-?mail|code|confirmation|reply|response|answer)\b)|\bstill (?:pending|processing)\b|\bnot (?:shipped|delivered) yet\b|\bwhen\b.{0,40}\b(?:arrive|get here|be (?:delivered|here))\b|\bwill (?:it |they |my order |the order |my package |the package )?(?:arrive|get here|be delivered)\b|\barriving\b|\bexpected (?:to arrive|delivery)\b/i;
+  /\b(?:before|until) (?:it|they|the order|my order) (?:ships?|arrives?|is (?:shipped|delivered|sent)|goes out|leaves)\b|\b(?:has ?n[o']?t|have ?n[o']?t|hasnt|havent|did ?n[o']?t|didnt|not yet|never|still not)\s+(?:been\s+)?(?:shipped|arrived|arrive|delivered|come|came|received|receive|got|gotten)\b(?!\s+(?:my |the |a |any |your )?(?:refund|money|credit|reimbursement|e-?mail|code|confirmation|reply|response|answer)\b)|\bstill (?:pending|processing)\b|\bnot (?:shipped|delivered) yet\b|\bwhen\b.{0,40}\b(?:arrive|get here|be (?:delivered|here))\b|\bwill (?:it |they |my order |the order |my package |the package )?(?:arrive|get here|be delivered)\b|\barriving\b|\bexpected (?:to arrive|delivery)\b|\b(?:i|we) just (?:placed|ordered|bought|made)\b|\bplaced\b.{0,30}\b(?:today|this morning|(?:an|one|a few|\d+) (?:minutes?|hours?) ago)\b/i;
 const REFERS_BACK = /\b(?:it|they|them)\b/i;
+const ANOTHER_OR_ARRIVED =
+  /\b(?:other|another|second|different|older|previous|last)\s+(?:order|purchase)\b|\b(?:arrived|received|delivered|came|got it)\b/i;
 
 /** A card that says it only handles delivered orders ("returns ... of delivered orders", "a delivered item"). */
 export function handlesOnlyDelivered(card: CardSummary): boolean {
@@ -38,6 +40,16 @@ export function applyDeliveryState(cards: readonly CardSummary[], clauses: Score
     const next = clauses[i + 1];
     if (next && undelivered[i + 1] && REFERS_BACK.test(next.text) && !REFERS_BACK.test(c.text)) undelivered[i] = true;
   });
+  // "For the order I just placed, I picked the wrong colour, please change it": what follows is about that order, up
+  // to a clause that names another order or one that has arrived.
+  for (let i = 0; i < clauses.length; i++) {
+    const c = clauses[i]!;
+    if (!undelivered[i] || !(c.entities.orderIds.length || /\border\b/i.test(c.text))) continue;
+    for (let j = i + 1; j < clauses.length && !undelivered[j]; j++) {
+      if (clauses[j]!.entities.orderIds.length || ANOTHER_OR_ARRIVED.test(clauses[j]!.text)) break;
+      undelivered[j] = true;
+    }
+  }
   clauses.forEach((c, i) => {
     if (!undelivered[i]) return;
     c.scores = c.scores.filter((s) => !deliveredOnly.has(s.agent));

@@ -157,7 +157,8 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
 function ownerOfTie(index: CardIndex, c: { scores: CardScore[]; intent?: TaskIntent }): string | undefined {
   // Only actions: a question's tie ("do you price match?") stays with the default card, as scoreCards orders it.
   const anchors = c.intent && ACTIONS.has(c.intent) && INTENT_ANCHORS[c.intent]?.map(stem);
-  const tied = c.scores.filter((s) => Math.abs(s.score - c.scores[0]!.score) < 1e-3);
+  // Close enough to call a tie: a few per cent of the top score (the words they share count on both).
+  const tied = c.scores.filter((s) => c.scores[0]!.score - s.score <= Math.max(1e-3, 0.05 * c.scores[0]!.score));
   if (!anchors || tied.length < 2) return undefined;
   const owners = tied.filter((s) => anchors.some((a) => index.profiles.find((p) => p.name === s.agent)?.terms.has(a)));
   return owners.length === 1 ? owners[0]!.agent : undefined;
@@ -197,10 +198,17 @@ function groupClauses(
   }
   for (let i = 0; i < firstAssigned; i++) if (!clauses[i]!.smallTalk) clauses[i]!.agent = clauses[firstAssigned]!.agent;
   const groups: { agent: string; parts: ScoredClause[] }[] = [];
+  const things = (c: ScoredClause) => [...c.entities.products, ...c.entities.orderIds].map((t) => t.toLowerCase());
   for (const c of clauses) {
     if (!c.agent) continue;
     const last = groups.at(-1);
+    // "My tablet arrived damaged … what's the tracking number? … help me return the tablet": the same card about the
+    // same thing is one task, even with another between.
+    const same = groups.find(
+      (g) => g.agent === c.agent && things(c).some((t) => g.parts.some((p) => things(p).includes(t))),
+    );
     if (last && last.agent === c.agent) last.parts.push(c);
+    else if (same) same.parts.push(c);
     else groups.push({ agent: c.agent, parts: [c] });
   }
   return groups.map((g) => ({

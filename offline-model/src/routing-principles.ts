@@ -128,7 +128,9 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       REFERS_TO_THING.test(c.text.replace(GENERIC_OBJECT, ' ').replace(NO_REFERENT, ' ')) ||
       // "I ordered the wrong size sneakers, can I change to a 9?": a change asked right after the shopper's own thing is
       // a change to that thing, not a question about the rule.
-      (ASKS_CHANGE.test(c.text) && previousIsOwnThing(clauses, c));
+      (ASKS_CHANGE.test(c.text) && previousIsOwnThing(clauses, c)) ||
+      // "I just received my tablet … What's the tracking number of the order?": the order is the one just spoken of.
+      (THE_ORDER.test(c.text) && previousIsOwnThing(clauses, c));
     if (compromised && human && (isAccountCompromise(c.text) || tellsWhatWasDone(c))) c.agent = human;
     else if (knowledge && c.agent !== knowledge && optsOut(c.words)) c.agent = knowledge;
     else if (knowledge && c.agent === human && asksWhenPeopleWork(c.text)) c.agent = knowledge;
@@ -169,6 +171,7 @@ function tellsWhatWasDone(c: ScoredClause): boolean {
 }
 
 const ASKS_CHANGE = /\b(?:change|switch|swap|make it|instead)\b/i;
+const THE_ORDER = /\b(?:the|this|that) (?:order|package|parcel|delivery|shipment)\b/i;
 /** Whether a clause before `c` speaks of a thing of the shopper's ("I ordered the wrong size sneakers"). */
 function previousIsOwnThing(clauses: readonly ScoredClause[], c: ScoredClause): boolean {
   return clauses
@@ -268,7 +271,24 @@ export function joinDetailQuestions(clauses: ScoredClause[]): void {
       namesProduct(clauses.slice(i + 1).find((n) => n.agent));
     if (product) c.agent = product.agent;
   }
+  // "I want to exchange my skateboard for a shorter one. What options are available and what do they cost?": the
+  // options and prices asked after a swap are the swap's, which the card doing it looks up.
+  let swap: ScoredClause | undefined;
+  for (const c of clauses) {
+    const e = c.entities;
+    if (
+      swap &&
+      (c.question || ASKS.test(c.text)) &&
+      e.products.length + e.productIds.length + e.orderIds.length === 0 &&
+      SWAP_DETAIL.test(c.text) &&
+      !POLICY_CUE.test(c.text)
+    )
+      c.agent = swap.agent;
+    else if (c.agent) swap = SWAPS.has(c.intent ?? '') ? c : undefined;
+  }
 }
+const SWAPS: ReadonlySet<string> = new Set(['exchange', 'modify_items']);
+const SWAP_DETAIL = /\b(?:options?|available|cost|costs|price|prices|colou?rs|sizes|choices?|difference|how much)\b/i;
 
 const PRODUCT_INTENTS: ReadonlySet<string> = new Set(['product_search', 'product_detail']);
 /** A piece worded as a question even without its question mark ("and what's the price"). */

@@ -182,7 +182,7 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
   // Something of the shop's own that breaks (the app, a link, the checkout) is no item to send back.
   if (
     (has('damaged') && !(names(features.words, SHOP_THINGS) && entities.products.length === 0)) ||
-    (has('wrong') && (has('item') || entities.products.length > 0 || has('received')))
+    (has('wrong') && (has('item', 'size', 'color', 'material') || entities.products.length > 0 || has('received')))
   )
     return 'return';
   if (entities.address || (has('address') && (has('change') || word('new', 'moved')))) return 'address';

@@ -179,6 +179,7 @@ export function createTextAnalyzer(vocabulary: Iterable<string>): (text: string)
         continue;
       }
       if (saysNotAsOrdered(words, i)) tokens.push({ stem: canonical('wrong'), surface: words[i]!, index: i });
+      if (saysSendBack(words, i)) tokens.push({ stem: canonical('return'), surface: words[i]!, index: i });
       const w = words[i]!;
       if (!STOP_WORDS.has(w) && w.length > 1 && !/\d/.test(w) && !isOccasion(words, i)) {
         tokens.push({ stem: canonical(w), surface: w, index: i, ...(changed(i, 1) && { corrected: true }) });
@@ -216,6 +217,22 @@ function saysNotAsOrdered(words: readonly string[], i: number): boolean {
   } else return false;
   if (!at('i', 'we')) return false;
   return CHOSE_WORDS.has(words[k + 1] ?? '');
+}
+
+const SEND_WORDS = new Set(['send', 'ship', 'mail', 'post']);
+const DETERMINERS = new Set(['the', 'my', 'this', 'these', 'those', 'that', 'both', 'all', 'our']);
+
+/**
+ * Whether words[i] starts "send the headphones back", "ship these back", "mail both of them back": a return, with the
+ * thing between the verb and "back" (the phrase synonyms have "send it back" and "send back" only).
+ */
+function saysSendBack(words: readonly string[], i: number): boolean {
+  if (!SEND_WORDS.has(words[i] ?? '')) return false;
+  let k = i + 1;
+  if (!DETERMINERS.has(words[k] ?? '')) return false;
+  k++;
+  for (let n = 0; n < 3 && words[k] && words[k] !== 'back'; n++) k++;
+  return words[k] === 'back';
 }
 
 /** Words before "time(s)" that make it a count of occasions: "the third time", "every time", "three times". */

@@ -229,6 +229,37 @@ describe('planFromBrief', () => {
     );
   });
 
+  it('plans a wrong choice in an order just placed as one change of that order', () => {
+    for (const words of [
+      'I placed order #W7654321 an hour ago and chose the wrong size, can you switch it to a medium?',
+      'I ordered the wrong colour in #W7654321 which I just placed, please make it blue.',
+    ])
+      expect(agents(words), words).toEqual(['OrderManagementAgent']);
+  });
+
+  it('keeps the options and prices asked after a swap with the card doing the swap', () => {
+    expect(
+      agents('I want to exchange my jacket for a bigger one. Which sizes do you have and how much are they?'),
+    ).toEqual(['ReturnsAgent']);
+    // A question on another topic is still its own task.
+    expect(agents('I want to exchange my hiking boots for a size 10. Also, what are your store hours?')).toEqual([
+      'ReturnsAgent',
+      'GeneralSupportAgent',
+    ]);
+  });
+
+  it('gives a near tie to the card that owns the action asked for, and one card one task per thing', () => {
+    expect(
+      agents(
+        'My parcel for order #W1234567 showed up crushed and soaked. I would like to return everything and get my money back.',
+      ),
+    ).toEqual(['ReturnsAgent']);
+    const p = plan(
+      'My headphones arrived broken. Where is the receipt for the order? I want to send the headphones back.',
+    );
+    expect(p.tasks.map((t) => t.agent)).toEqual(['ReturnsAgent', 'OrderManagementAgent']);
+  });
+
   it('continues with the last agent when the shopper only answers its question', () => {
     const history = [
       { role: 'user' as const, text: 'Where is my order #W2611340?' },

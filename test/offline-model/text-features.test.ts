@@ -77,6 +77,13 @@ describe('createTextAnalyzer', () => {
       expect(stems(other), other).not.toContain(wrong);
   });
 
+  it('reads "send the headphones back" as a return, as "send it back" is', () => {
+    const ret = stem('return');
+    for (const said of ['I want to send the headphones back', 'can I ship both of them back', 'mail my jacket back'])
+      expect(stems(said), said).toContain(ret);
+    expect(stems('send me the receipt back home')).not.toContain(ret);
+  });
+
   it('keeps every word, stop words included, for phrase checks', () => {
     expect(analyze('Where is my order').words).toEqual(['where', 'is', 'my', 'order']);
   });
