@@ -65,6 +65,7 @@ const OWNER_WORDS = {
   search: ['search', 'find', 'available', 'stock', 'catalogue'],
   human: ['human', 'person', 'talk', 'complaint', 'escalation'],
   track: ['track', 'tracking', 'status'],
+  gift: ['gift'],
 } as const;
 
 /** The card that most clearly owns a kind of work, by the owner words on it; undefined when none has any. */
@@ -112,6 +113,7 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
   const knowledge = ownerOf(index, 'knowledge');
   const search = ownerOf(index, 'search');
   const tracker = ownerOf(index, 'track');
+  const gifts = ownerOf(index, 'gift');
   const compromised = isAccountCompromise(message);
   for (const c of clauses) {
     if (!c.agent) {
@@ -149,6 +151,10 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
         knowledge;
     else if (search && /\b(recommend|suggest)/i.test(c.text) && e.products.length > 0 && !ADD_ON.test(c.text))
       c.agent = search;
+    // "Looking for a birthday present for my dad who likes fishing": a gift with no product named is the gift ideas
+    // card's, though "looking for" is the catalogue's word.
+    else if (gifts && c.agent !== gifts && c.intent === 'recommend' && GIFT_FOR.test(c.text) && e.products.length === 0)
+      c.agent = gifts;
     else if (
       knowledge &&
       isShopFault(c.words) &&
@@ -171,6 +177,8 @@ function tellsWhatWasDone(c: ScoredClause): boolean {
 }
 
 const ASKS_CHANGE = /\b(?:change|switch|swap|make it|instead)\b/i;
+/** A present for someone: "a birthday present for my dad", "a gift for my wife". */
+const GIFT_FOR = /\b(?:gifts?|presents?)\b.{0,40}\bfor\b|\bfor\b.{0,40}\b(?:birthday|christmas|anniversary)\b/i;
 const THE_ORDER = /\b(?:the|this|that) (?:order|package|parcel|delivery|shipment)\b/i;
 /** Whether a clause before `c` speaks of a thing of the shopper's ("I ordered the wrong size sneakers"). */
 function previousIsOwnThing(clauses: readonly ScoredClause[], c: ScoredClause): boolean {

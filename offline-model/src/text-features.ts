@@ -44,7 +44,7 @@ export const COMMON_WORDS: readonly string[] = `shows show house horse charged c
   problem problems issue issues question questions answer reply cards card shirts shorts boxes paid said says
   which while white whole where there these those three thanks thank hello hours house around about above
   country countries state states city cities street address number numbers email emails stock stocks stocked
-  price prices priced cheap cheaper cheapest expensive sale deal deals stuff`
+  price prices priced cheap cheaper cheapest expensive sale deal deals stuff present presents`
   .split(/\s+/)
   .filter(Boolean);
 

@@ -260,6 +260,15 @@ describe('planFromBrief', () => {
     expect(p.tasks.map((t) => t.agent)).toEqual(['ReturnsAgent', 'OrderManagementAgent']);
   });
 
+  it('passes a threat of legal action to a person, and a present with nothing named to the gift ideas card', () => {
+    expect(agents('if nobody fixes this my attorney will be in touch')).toEqual(['HumanTransferAgent']);
+    expect(agents('I am looking for a christmas present for my niece who loves painting')).toEqual(['UpsellAgent']);
+    // "Present" is a word, not a typo of "president" (which the off-topic check refuses).
+    expect(plan('any present ideas for my grandma?').refuse).toBe(false);
+    // A product named is a search, gift or not.
+    expect(agents('looking for a watch as a birthday present for my husband')).toEqual(['ProductExpertAgent']);
+  });
+
   it('continues with the last agent when the shopper only answers its question', () => {
     const history = [
       { role: 'user' as const, text: 'Where is my order #W2611340?' },
