@@ -84,11 +84,6 @@ export function buildSpellIndex(known: Iterable<string>): SpellIndex {
   return { known: knownSet, byEnds };
 }
 
-/**
- * Corrects words that are not in `known` (nor in `base`) to the closest known word within the allowed
- * edits. Known words are never changed; ties go to the alphabetically first candidate (determinism).
- * A prebuilt `base` index is shared, so a corrector over it plus a few words costs only those words.
- */
 /** The words `word` may inflect regularly: plural -s/-es/-ies, past -ed/-d, -ing. */
 function baseForms(word: string): string[] {
   const forms: string[] = [];
@@ -100,13 +95,21 @@ function baseForms(word: string): string[] {
   return forms.filter((f) => f.length >= 3);
 }
 
+/**
+ * Corrects words that are not in `known` (nor in `base`, nor among `spelledRight`) to the closest known word within
+ * the allowed edits. Known words are never changed; ties go to the alphabetically first candidate (determinism).
+ * A prebuilt `base` index is shared, so a corrector over it plus a few words costs only those words. `spelledRight`
+ * are words left as written that no other word is corrected to (common English: "charge" is no typo of "change").
+ */
 export function createSpellCorrector(
   known: Iterable<string>,
   base?: SpellIndex,
+  spelledRight?: ReadonlySet<string>,
 ): (word: string, budget?: SpellBudget) => string {
   const indexes = base ? [base, buildSpellIndex(known)] : [buildSpellIndex(known)];
   return (word: string, budget?: SpellBudget) => {
-    if (word.length < 4 || /\d/.test(word) || indexes.some((i) => i.known.has(word))) return word;
+    if (word.length < 4 || /\d/.test(word) || spelledRight?.has(word) || indexes.some((i) => i.known.has(word)))
+      return word;
     // "Speakers" is the plural of "speaker", not a typo of "sneakers": an inflection of a known word is spelled right.
     if (baseForms(word).some((b) => indexes.some((i) => i.known.has(b)))) return word;
     if (budget) {

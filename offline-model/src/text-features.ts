@@ -1,3 +1,4 @@
+import { ENGLISH_WORDS } from './english-words.js';
 import { buildSpellIndex, createSpellCorrector, MAX_SPELL_SEARCHES, type SpellIndex } from './fuzzy-match.js';
 import { memoByText } from './memo-by-text.js';
 import { OFF_TOPIC_WORDS } from './message-checks.js';
@@ -102,7 +103,8 @@ function normaliseText(text: string): string {
 export function rawWords(text: string): string[] {
   const out: string[] = [];
   for (const w of normaliseText(text).match(/[a-z0-9]+(?:\.[0-9]+)?/g) ?? []) {
-    const expanded = CHAT_SPEAK[w];
+    // Own keys only: "constructor" is a word a shopper may write, and an inherited member of every object.
+    const expanded = Object.hasOwn(CHAT_SPEAK, w) ? CHAT_SPEAK[w] : undefined;
     if (expanded) out.push(...expanded.split(' '));
     else out.push(w);
   }
@@ -154,7 +156,7 @@ function baseLexicon(): string[] {
  * shared word, and stop words drop out of `tokens` but stay in `words` for phrase matching.
  */
 export function createTextAnalyzer(vocabulary: Iterable<string>): (text: string) => TextFeatures {
-  const correct = createSpellCorrector(vocabulary, BASE_SPELL_INDEX);
+  const correct = createSpellCorrector(vocabulary, BASE_SPELL_INDEX, ENGLISH_WORDS);
   return (text: string) => {
     const raw = rawWords(text);
     const budget = { searches: MAX_SPELL_SEARCHES };

@@ -84,6 +84,23 @@ describe('createTextAnalyzer', () => {
     expect(stems('send me the receipt back home')).not.toContain(ret);
   });
 
+  it('leaves common English words as written, however close to a shop word, and still corrects typos', () => {
+    expect(analyze('there is an extra charge on my card').words).toContain('charge');
+    expect(analyze('the sleeves are too short').words).toContain('short');
+    expect(analyze('my older order').words).toEqual(['my', 'older', 'order']);
+    expect(analyze('i want to cancle my oder').words).toEqual(['i', 'want', 'to', 'cancel', 'my', 'order']);
+  });
+
+  it('reads words that are names of every object\'s members as words: "constructor"', () => {
+    expect(rawWords('the constructor of this chair')).toEqual(['the', 'constructor', 'of', 'this', 'chair']);
+    expect(analyze('hasOwnProperty toString valueOf constructor').words).toEqual([
+      'hasownproperty',
+      'tostring',
+      'valueof',
+      'constructor',
+    ]);
+  });
+
   it('keeps every word, stop words included, for phrase checks', () => {
     expect(analyze('Where is my order').words).toEqual(['where', 'is', 'my', 'order']);
   });

@@ -81,13 +81,13 @@ export function parseSearchQuery(query: string): Term[] {
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
     const pair = i + 1 < words.length ? `${word} ${words[i + 1]}` : undefined;
-    const key = pair && productSynonyms[pair] ? pair : word;
+    // Own keys only: "constructor" or "toString" in a query are words, not members of the synonym table.
+    const synonymsOf = (k: string) => (Object.hasOwn(productSynonyms, k) ? productSynonyms[k]! : undefined);
+    const key = pair && synonymsOf(pair) ? pair : word;
     if (key === pair) i++;
     if (searchFillerWords.has(key) || seen.has(key)) continue;
     seen.add(key);
-    const alternatives = [key, ...(productSynonyms[key] ?? [])].map(
-      (phrase) => `(${phrase.split(/[\s]+/).join(' <-> ')})`,
-    );
+    const alternatives = [key, ...(synonymsOf(key) ?? [])].map((phrase) => `(${phrase.split(/[\s]+/).join(' <-> ')})`);
     terms.push({ word: key, tsquery: [...new Set(alternatives)].join(' | ') });
   }
   return terms;

@@ -118,6 +118,13 @@ describe('search_products', () => {
     expect(white.exact_matches).toBe(watches.filter((v) => v.options['dial color'] === 'white').length);
   });
 
+  it('searches for "constructor" and "toString" as words, not members of its synonym table', async () => {
+    for (const query of ['constructor set', 'toString', 'hasOwnProperty __proto__']) {
+      const result = await searchProducts(s.db, { query });
+      expect(result.query).toBe(query);
+    }
+  });
+
   it('says when a product type is unknown or nothing matches', async () => {
     const unknown = await searchProducts(s.db, { query: '', filters: { product_type: 'spaceship' } });
     expect(unknown.results).toEqual([]);
