@@ -1,6 +1,11 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { fieldError, toFormErrors, withoutIds } from '../../../studio/src/renderer/graphql/field-errors.js';
+import {
+  errorSummary,
+  fieldError,
+  toFormErrors,
+  withoutIds,
+} from '../../../studio/src/renderer/graphql/field-errors.js';
 
 type CombinedError = NonNullable<Parameters<typeof toFormErrors>[0]>;
 /** What urql hands the views: its CombinedError carries the GraphQL errors. */
@@ -49,5 +54,29 @@ describe('withoutIds', () => {
   it('applies to the messages views show', () => {
     const error = combined([new GraphQLError(`Run ${id} is not paused`, { extensions: { code: 'CONFLICT' } })]);
     expect(toFormErrors(error).message).toBe('This run is not paused');
+  });
+});
+
+describe('errorSummary', () => {
+  it('says a field-only error in a view with no input for that field, under its label', () => {
+    // The desk's Claim without a name: the server names the field `as`, which the desk asks for as "Your name".
+    const errors = toFormErrors(
+      combined([
+        new GraphQLError('as: without API keys, say who you are', {
+          extensions: {
+            code: 'VALIDATION_FAILED',
+            field: 'as',
+            issues: [{ field: 'as', message: 'without API keys, say who you are' }],
+          },
+        }),
+      ]),
+    );
+    expect(errors.message).toBeNull();
+    expect(errorSummary(errors, { as: 'Your name' })).toBe('Your name: without API keys, say who you are');
+    expect(errorSummary(errors)).toBe('as: without API keys, say who you are');
+    expect(errorSummary(toFormErrors(combined([new GraphQLError('Maria has already taken this conversation')])))).toBe(
+      'Maria has already taken this conversation',
+    );
+    expect(errorSummary(toFormErrors(undefined))).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { toFormErrors } from '../graphql/field-errors.js';
+import { errorSummary, toFormErrors } from '../graphql/field-errors.js';
 import { formatRelative } from '../lib/format.js';
 import { TextDiff } from '../ui/text-diff.js';
 import { VersionPicker } from '../ui/version-picker.js';
@@ -74,13 +74,13 @@ export function AgentHistory(props: { name: string; version: number; dirty: bool
       </ol>
       {rollback.error && (
         <p className="field-error" role="alert">
-          {toFormErrors(rollback.error).message}
+          {errorSummary(toFormErrors(rollback.error))}
         </p>
       )}
       {versions.length > 1 && (
         <>
           <VersionPicker versions={versions.map((v) => v.version)} from={from} to={to} onChoose={choose} />
-          {error && <p className="field-error">{toFormErrors(error).message}</p>}
+          {error && <p className="field-error">{errorSummary(toFormErrors(error))}</p>}
           <section aria-label={`Changes from v${from} to v${to}`} className="version-diff">
             {data?.agent?.versionDiff.length === 0 && <p className="muted">No differences.</p>}
             {data?.agent?.versionDiff.map((c) => (

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { type CombinedError, useMutation, useQuery } from 'urql';
-import { toFormErrors } from '../graphql/field-errors.js';
+import { errorSummary, toFormErrors } from '../graphql/field-errors.js';
 import type { StudioEventOf } from '../lib/baton-event.js';
 import { useConversationEvents } from '../playground/use-conversation-events.js';
 import { useRouter } from '../shell/router.js';
@@ -98,7 +98,7 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
   const act = async (run: () => Promise<{ error?: Parameters<typeof toFormErrors>[0] }>) => {
     setError(null);
     const result = await run();
-    if (result.error) setError(toFormErrors(result.error).message);
+    if (result.error) setError(errorSummary(toFormErrors(result.error), { as: 'Your name' }));
     else refetch({ requestPolicy: 'network-only' });
     return !result.error;
   };

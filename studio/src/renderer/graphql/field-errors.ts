@@ -48,6 +48,17 @@ export function toFormErrors(error: CombinedError | undefined | null): FormError
   return { fields, message: other.length ? [...new Set(other)].join(' · ') : null };
 }
 
+/**
+ * All of it as one line, for a view with no input of its own for each field: the message, else each field's error
+ * under its label ("Your name: without API keys, say who you are"). A field-only error shown as `.message` alone
+ * showed nothing.
+ */
+export function errorSummary(errors: FormErrors, labels: Readonly<Record<string, string>> = {}): string | null {
+  if (errors.message) return errors.message;
+  const parts = Object.entries(errors.fields).map(([field, message]) => `${labels[field] ?? field}: ${message}`);
+  return parts.length ? parts.join(' · ') : null;
+}
+
 /** The first error at `field` or below it (`input.tools` also matches `input.tools.0`). */
 export function fieldError(errors: FormErrors, field: string): string | undefined {
   if (errors.fields[field]) return errors.fields[field];

@@ -1,5 +1,5 @@
 import { useQuery } from 'urql';
-import { toFormErrors } from '../graphql/field-errors.js';
+import { errorSummary, toFormErrors } from '../graphql/field-errors.js';
 import { graphql } from '../graphql/graphql.js';
 import type { StudioEvent } from '../lib/baton-event.js';
 import { describeEvent } from '../lib/describe-event.js';
@@ -68,7 +68,7 @@ export function ChatStatePanel(props: { runId: string; event: StudioEvent }) {
         <span className={`type-badge type-${at.type}`}>{at.type}</span> {describeEvent(at)}
         <span className="muted"> — pick another event in the timeline to move in time.</span>
       </p>
-      {error && <EmptyState title="Cannot replay ChatState">{toFormErrors(error).message}</EmptyState>}
+      {error && <EmptyState title="Cannot replay ChatState">{errorSummary(toFormErrors(error))}</EmptyState>}
       {!state && !error && <EmptyState title={fetching ? 'Replaying…' : 'No state'} />}
       {state && (
         <div className="state-grid">

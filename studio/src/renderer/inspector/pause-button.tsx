@@ -1,5 +1,5 @@
 import { useMutation } from 'urql';
-import { toFormErrors } from '../graphql/field-errors.js';
+import { errorSummary, toFormErrors } from '../graphql/field-errors.js';
 import { PauseRunMutation } from '../playground/playground-documents.js';
 
 /** Asks a running run to pause at its next task boundary (after planning, or before its next tasks). */
@@ -19,7 +19,7 @@ export function PauseButton({ runId }: { runId: string }) {
       </button>
       {pause.error && (
         <span className="field-error" role="alert">
-          {toFormErrors(pause.error).message}
+          {errorSummary(toFormErrors(pause.error))}
         </span>
       )}
     </>

@@ -1,5 +1,5 @@
 import { useMutation } from 'urql';
-import { toFormErrors } from '../graphql/field-errors.js';
+import { errorSummary, toFormErrors } from '../graphql/field-errors.js';
 import type { RunSummary } from '../lib/run-summary.js';
 import { CancelRunMutation, ContinueRunMutation, StepRunMutation } from '../playground/playground-documents.js';
 import { PlanEditForm } from './plan-edit-form.js';
@@ -53,7 +53,7 @@ export function StepControls({ run, agentNames }: { run: RunSummary; agentNames:
         <p className="field-error" role="alert">
           {error.graphQLErrors.some((e) => e.extensions.code === 'CONFLICT')
             ? 'This run is no longer paused: it was cancelled, finished, or stepped from somewhere else.'
-            : (toFormErrors(error).message ?? error.message)}
+            : (errorSummary(toFormErrors(error)) ?? error.message)}
         </p>
       )}
       {run.plan && pending.length > 0 && (

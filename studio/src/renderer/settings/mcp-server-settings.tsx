@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { type FormErrors, fieldError, noErrors, toFormErrors } from '../graphql/field-errors.js';
+import { errorSummary, type FormErrors, fieldError, noErrors, toFormErrors } from '../graphql/field-errors.js';
 import { graphql } from '../graphql/graphql.js';
 import { plural } from '../lib/format.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
@@ -60,7 +60,7 @@ export function McpServerSettings() {
         <h2>Servers</h2>
         {removeState.error && (
           <div className="alert alert-error" role="alert">
-            {toFormErrors(removeState.error).message}
+            {errorSummary(toFormErrors(removeState.error))}
           </div>
         )}
         <ul className="rows" aria-label="MCP servers">

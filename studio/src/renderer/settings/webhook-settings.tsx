@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { type FormErrors, fieldError, noErrors, toFormErrors } from '../graphql/field-errors.js';
+import { errorSummary, type FormErrors, fieldError, noErrors, toFormErrors } from '../graphql/field-errors.js';
 import { formatRelative } from '../lib/format.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { Field } from '../ui/field.js';
@@ -26,7 +26,7 @@ export function WebhookSettings() {
   const endpoints = data?.webhookEndpoints ?? [];
   const toggle = async (e: WebhookEndpointData, enabled: boolean) => {
     const result = await update({ id: e.id, input: { enabled } });
-    setUpdateError(result.error ? toFormErrors(result.error).message : null);
+    setUpdateError(result.error ? errorSummary(toFormErrors(result.error)) : null);
   };
   return (
     <div className="settings-form">
@@ -131,7 +131,9 @@ function DeliveryLog({ endpointId }: { endpointId: string }) {
                     className="btn btn-sm"
                     onClick={async () => {
                       const result = await resend({ id: d.id });
-                      setResent(result.error ? toFormErrors(result.error).message : `Event ${d.eventId} queued again`);
+                      setResent(
+                        result.error ? errorSummary(toFormErrors(result.error)) : `Event ${d.eventId} queued again`,
+                      );
                       refetch({ requestPolicy: 'network-only' });
                     }}
                   >
