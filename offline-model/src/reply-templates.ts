@@ -522,20 +522,25 @@ const COST = '(cost)';
  * what each costs in stock, from the lowest price, and which is cheaper when that is the question.
  */
 export function renderProductsCompared(
-  searches: readonly { product: string; step: ToolStep }[],
+  searches: readonly { product: string; plain: boolean; step: ToolStep }[],
   question: string,
   asksPrice: boolean,
 ): string {
-  const lowest = searches.map(({ product, step }) => {
+  const lowest = searches.map(({ product, plain, step }) => {
     const { variants } = readVariants(step.output);
     const inStock = variants.filter((v) => v.available !== false && typeof v.price === 'number');
-    const name = variants[0]?.name ?? product;
+    // The catalogue's name when it was asked for by name alone; what the shopper said with it otherwise.
+    const name = (plain && variants[0]?.name) || capitalise(product);
     const price = inStock.length ? Math.min(...inStock.map((v) => v.price!)) : undefined;
-    return { name, price };
+    return { name, price, found: variants.length > 0 };
   });
   // A search returns a page of variants: its lowest price in stock is the product's, its count need not be.
   const lines = lowest.map((l) =>
-    l.price === undefined ? `- ${l.name}: none in stock right now.` : `- ${l.name}: from ${money(l.price)} in stock.`,
+    l.price !== undefined
+      ? `- ${l.name}: from ${money(l.price)} in stock.`
+      : l.found
+        ? `- ${l.name}: none in stock right now.`
+        : `- ${l.name}: nothing matches exactly.`,
   );
   const priced = lowest.filter((l) => l.price !== undefined).sort((a, b) => a.price! - b.price!);
   const more = /\b(?:more expensive|pricier|costs? more)\b/i.test(question);

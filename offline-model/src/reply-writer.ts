@@ -6,7 +6,7 @@ import {
   renderProductsCompared,
   renderStep,
 } from './reply-templates.js';
-import { CHEAPER, comparedProducts } from './shopping-recipes.js';
+import { CHEAPER, productAsks } from './shopping-recipes.js';
 import { relevantKnowledge } from './support-recipes.js';
 import type { TaskContext } from './task-context.js';
 import type { ToolStep } from './task-transcript.js';
@@ -92,17 +92,17 @@ export function writeReply(ctx: TaskContext): string {
     hours: { open: ctx.hints.businessHoursOpen, summary: ctx.hints.businessHours },
   };
   // Products set against each other: one answer from their searches, not a listing of each.
-  const compared = comparedProducts(ctx);
+  const compared = productAsks(ctx);
   const searchFor = new Map(
     steps
       .filter((s) => s.ok && s.tool === 'search_products')
       .map((s) => [String(s.args.query ?? '').toLowerCase(), s] as const),
   );
-  const comparison = compared.length && compared.every((p) => searchFor.has(p));
+  const comparison = compared.length && compared.every((a) => searchFor.has(a.query));
   if (comparison)
     parts.push(
       renderProductsCompared(
-        compared.map((product) => ({ product, step: searchFor.get(product)! })),
+        compared.map((a) => ({ product: a.label, plain: a.plain, step: searchFor.get(a.query)! })),
         ctx.request,
         CHEAPER.test(ctx.request) || /\bprice|cost\b/i.test(ctx.request),
       ),

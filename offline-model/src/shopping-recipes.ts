@@ -1,4 +1,5 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
+import { extractEntities } from './entity-extractor.js';
 import { asksYesNo, COMPARES, isYesNo, optionAskedFor, optionNamedIn } from './reply-templates.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { rawWords, STOP_WORDS, stem } from './text-features.js';
@@ -144,26 +145,58 @@ export function shoppingRecipe(ctx: TaskContext): Decision | undefined {
   return shoppingStep(ctx) ?? ANSWER;
 }
 
-/** "Which is cheaper, the wireless earbuds or the headphones?": two or more products set against each other. */
-export function comparedProducts(ctx: TaskContext): string[] {
-  const products = [...new Set(ctx.entities.products.map((p) => p.toLowerCase()))].slice(0, 3);
-  if (products.length < 2) return [];
-  return COMPARES.test(ctx.request) || CHEAPER.test(ctx.request) || /\bwhich\b[^?]*\bor\b/i.test(ctx.request)
-    ? products
-    : [];
+/** One product of several asked for at once, with the words said with it ("red sneakers"), searched on its own. */
+export interface ProductAsk {
+  /** What the answer calls it: the product with its colour or material, as said. */
+  label: string;
+  /** Asked for by name alone: the answer may call it by the catalogue's name ("Wireless Earbuds" for "earbuds"). */
+  plain: boolean;
+  query: string;
+  filters: { color?: string; size?: string; material?: string };
 }
+
+/**
+ * "Which is cheaper, the wireless earbuds or the headphones?", "do you have red sneakers or a blue fleece jacket?": two
+ * or more products set against each other or asked for side by side, each with what was said with it. Empty for one
+ * product, or several in one breath that no "or", "and" or comma separates.
+ */
+export function productAsks(ctx: TaskContext): ProductAsk[] {
+  if (new Set(ctx.entities.products.map((p) => p.toLowerCase())).size < 2) return [];
+  const asked =
+    (ctx.intent === 'product_search' && SIDE_BY_SIDE.test(ctx.request)) ||
+    COMPARES.test(ctx.request) ||
+    CHEAPER.test(ctx.request) ||
+    /\bwhich\b[^?]*\bor\b/i.test(ctx.request);
+  if (!asked) return [];
+  const asks: ProductAsk[] = [];
+  for (const part of ctx.request.split(SIDE_BY_SIDE)) {
+    const e = extractEntities(part);
+    const product = e.products[0];
+    if (e.products.length !== 1 || !product || asks.some((a) => a.query.endsWith(product.toLowerCase()))) continue;
+    // What the planner's task names is what to look for ("a matching case", not the headphones of the story).
+    if (!(ctx.values.query ?? '').toLowerCase().includes(product.toLowerCase())) continue;
+    const label = [...e.colours, ...e.materials, product].join(' ').toLowerCase();
+    const filters = {
+      ...(e.colours[0] && { color: e.colours[0] }),
+      ...(e.sizes[0] && { size: e.sizes[0] }),
+      ...(e.materials[0] && { material: e.materials[0] }),
+    };
+    asks.push({ label, plain: label === product.toLowerCase(), query: label, filters });
+  }
+  return asks.length >= 2 ? asks.slice(0, 3) : [];
+}
+const SIDE_BY_SIDE = /\s*(?:,|\bor\b|\band\b)\s*/i;
 export const CHEAPER = /\b(?:cheaper|cheapest|less expensive|more expensive|pricier|costs? (?:more|less))\b/i;
 
-/** Each product compared is searched on its own: one search for all would find only what names both. */
+/** Each product asked for is searched on its own: one search for all would find only what names both. */
 function compareStep(ctx: TaskContext): Decision | undefined {
-  const products = comparedProducts(ctx);
   const searched = new Set(ctx.called('search_products').map((s) => String(s.args.query ?? '').toLowerCase()));
-  const next = products.find((p) => !searched.has(p));
-  return next ? callTool(ctx, 'search_products', { query: next }) : undefined;
+  const next = productAsks(ctx).find((a) => !searched.has(a.query));
+  return next ? callTool(ctx, 'search_products', { query: next.query, filters: next.filters }) : undefined;
 }
 
 function shoppingStep(ctx: TaskContext): Decision | undefined {
-  if (comparedProducts(ctx).length && ctx.offered('search_products'))
+  if (productAsks(ctx).length && ctx.offered('search_products'))
     return compareStep(ctx) ?? (ctx.intent === 'recommend' ? undefined : ANSWER);
   if (ctx.intent !== 'recommend') {
     const values = optionValuesStep(ctx);

@@ -246,6 +246,21 @@ describe('conversation cases a shopper would try', () => {
     );
   });
 
+  it('searches each product asked for side by side, each with the colour said with it', async () => {
+    const two = await task('ProductExpertAgent', 'do you have headphones or earbuds?');
+    expect(two.calls.map((c) => c.args.query)).toEqual(['headphones', 'earbuds']);
+    expect(two.reply.split('\n')).toEqual([
+      expect.stringMatching(/^- Headphones: from \$\d+\.\d\d in stock\.$/),
+      expect.stringMatching(/^- Wireless Earbuds: from \$\d+\.\d\d in stock\.$/),
+    ]);
+    const coloured = await task('ProductExpertAgent', 'do you have red sneakers or a blue fleece jacket?');
+    expect(coloured.calls.map((c) => [c.args.query, (c.args.filters as { color?: string }).color])).toEqual([
+      ['red sneakers', 'red'],
+      ['blue fleece jacket', 'blue'],
+    ]);
+    expect(coloured.reply).toMatch(/^- Red sneakers: /);
+  });
+
   it('asks what a child is into before suggesting a gift, and finds "the fleece jacket in XL" exactly', async () => {
     const gift = await task('UpsellAgent', 'can you recommend a good gift for a 10 year old?');
     expect(gift.calls).toEqual([]);
