@@ -186,6 +186,14 @@ function entitiesOf(text: string): Entities {
 
 const MATERIAL_WORDS: ReadonlySet<string> = new Set(MATERIALS.filter((m) => !m.includes(' ')));
 
+/** Things made for a product, named after it ("laptop sleeve", "phone charger", "bike lock"). */
+const ACCESSORY_STEMS: ReadonlySet<string> = new Set(
+  `case sleeve cover bag stand charger cable cord strap band lock mount holder protector lid filter battery adapter
+  lace pad replacement part accessory skin dock remote refill brush head`
+    .split(/\s+/)
+    .map(stem),
+);
+
 function extractProducts(words: string[]): string[] {
   // "hoodies" is the plural of "hoodie", not of "hoody": a noun ending in -ie takes a plain -s.
   const stemmed = new Map<string, string>();
@@ -209,8 +217,11 @@ function extractProducts(words: string[]): string[] {
       // "The glass one", "a glass kettle": a material as written ("glass") is not the product its plural names ("glasses").
       if (phrase.length === 1 && MATERIAL_WORDS.has(words[i]!)) continue;
       if (phrase.every((p, k) => stems[i + k] === p && !used.has(i + k))) {
-        for (let k = 0; k < phrase.length; k++) used.add(i + k);
-        found.push({ at: i, text: words.slice(i, i + phrase.length).join(' ') });
+        // "A laptop sleeve", "a kettle lid": a product's part or accessory is the thing asked for, named with it.
+        const part = words[i + phrase.length];
+        const withPart = part !== undefined && ACCESSORY_STEMS.has(stem(part)) ? 1 : 0;
+        for (let k = 0; k < phrase.length + withPart; k++) used.add(i + k);
+        found.push({ at: i, text: words.slice(i, i + phrase.length + withPart).join(' ') });
       }
     }
   }

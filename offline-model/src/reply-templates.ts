@@ -7,6 +7,7 @@ import { describeProduct } from './task-wording.js';
 import { analyzeText, COMMON_WORDS, rawWords, STOP_WORDS, stem } from './text-features.js';
 import {
   type ArticleView,
+  alternativesMatched,
   field,
   nested,
   type OrderView,
@@ -348,7 +349,13 @@ function renderSearch(step: ToolStep, e: Entities, show: ListingView): string {
   if (inStock.length) return renderVariants(inStock, `Here is what I found for ${what}:`, show);
   if (variants.length)
     return `${what.charAt(0).toUpperCase()}${what.slice(1)}: we carry it, but it is out of stock right now.${alternatives.length ? `\n${renderAlternatives(alternatives, e, what, show).split('\n').slice(1).join('\n')}` : ''}`;
-  if (alternatives.length) return renderAlternatives(alternatives, e, what, show);
+  // "A phone case": the near misses are phones, which match the word before the thing asked for, not the thing. The
+  // last word of a product named is what it is; near misses that the store matched on other words only are something
+  // else (the store says which words each matched; "sneakers" matches Running Shoes through its synonyms).
+  const head = e.products[0] ? rawWords(e.products[0]).at(-1) : undefined;
+  const matched = alternativesMatched(step.output).map(stem);
+  const sayNoMatches = head !== undefined && matched.length > 0 && !matched.includes(stem(head));
+  if (alternatives.length && !sayNoMatches) return renderAlternatives(alternatives, e, what, show);
   // describeProduct already says the shopper's budget ("hiking boots under $150").
   const budgetSaid = e.products.length > 0 && e.maxPrice !== undefined;
   const limit = [

@@ -157,11 +157,15 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   // daughter loved the headphones I bought, do you have a matching case'" searches for a case, not headphones.
   const jobProducts = quote?.index ? extractEntities(hints.instruction.slice(0, quote.index)).products : [];
   // The shopper's qualifiers ("men's") stay in the query: the store decides what they mean.
+  // "A portable charger for my phone": the phone is what it is for, not a second thing to look for.
+  const forWhat = (p: string) =>
+    new RegExp(`\\bfor (?:my|the|a|an|our|his|her|their) ${p.replace(/[^a-z0-9 ]/gi, '')}\\b`, 'i').test(ask);
+  const sought = entities.products.length > 1 ? entities.products.filter((p) => !forWhat(p)) : entities.products;
   const searchWords = [
     ...(entities.fit ? [entities.fit] : []),
     ...entities.colours,
     ...entities.materials,
-    ...(jobProducts.length ? jobProducts : entities.products),
+    ...(jobProducts.length ? jobProducts : sought.length ? sought : entities.products),
     ...entities.specs,
   ];
   const values: ArgumentValues = {

@@ -218,6 +218,14 @@ export function readVariants(output: unknown): { variants: VariantView[]; altern
   };
 }
 
+/** The query words a search's near misses matched, as the store reports them (`alternatives[].matched`). */
+export function alternativesMatched(output: unknown): string[] {
+  if (!isObj(output)) return [];
+  return listOf(output.alternatives).flatMap((a) =>
+    isObj(a) && Array.isArray(a.matched) ? a.matched.map((w) => String(w).toLowerCase()) : [],
+  );
+}
+
 /** Knowledge articles: `{ results: [{ title, body|content|text|snippet }] }` or a bare list. */
 export function readArticles(output: unknown): ArticleView[] {
   const raw = isObj(output) ? (output.results ?? output.articles ?? output.hits) : output;

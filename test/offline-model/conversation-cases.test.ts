@@ -261,6 +261,20 @@ describe('conversation cases a shopper would try', () => {
     expect(coloured.reply).toMatch(/^- Red sneakers: /);
   });
 
+  it('says a phone case or a laptop sleeve is not in the catalogue, rather than offering phones or laptops', async () => {
+    for (const [words, thing] of [
+      ['I need a new phone case', 'a phone case'],
+      ['do you have a laptop sleeve?', 'a laptop sleeve'],
+    ] as const) {
+      const r = await task('ProductExpertAgent', words);
+      expect(r.reply, words).toBe(`I couldn't find ${thing} in our catalogue.`);
+    }
+    // What a thing is for is not a second thing to look for.
+    const charger = await task('ProductExpertAgent', 'I need a portable charger for my phone');
+    expect(charger.calls[0]!.args.query).toBe('portable charger');
+    expect(charger.reply).toMatch(/^Here is what I found for portable charger:\n- Portable Charger/);
+  });
+
   it('asks what a child is into before suggesting a gift, and finds "the fleece jacket in XL" exactly', async () => {
     const gift = await task('UpsellAgent', 'can you recommend a good gift for a 10 year old?');
     expect(gift.calls).toEqual([]);
