@@ -394,7 +394,7 @@ function variantsOfDocument(doc: string): VariantView[] {
 
 /** "Are the hiking boots waterproof?", "is it waterproof?": a short yes/no question ending on what is asked about. */
 const YES_NO =
-  /^\s*(?:and\s+|so\s+|ok\s+)?(is|are)\s+(?:it|they|this|that|these|those|the\s+[^?]+?)\s+([a-z-]+)\s*\??\s*$/i;
+  /^\s*(?:and\s+|so\s+|ok\s+)?(is|are)\s+(?:(?:it|they|this|that|these|those)(?:\s+[a-z-]+)?|the\s+[^?]+?)\s+([a-z-]+)\s*\??\s*$/i;
 /**
  * What a yes/no question asks about when it is no property of the thing: what it is good or fit for ("is the espresso
  * machine any good for lattes?", "are they suitable for kids?"), an opinion the options cannot answer.
@@ -448,7 +448,7 @@ export function yesNoAnswer(
     return undefined;
   const options = keys.map((k) => `${k} (${valuesOf(variants, k).join(', ')})`);
   return {
-    text: `The ${name} details don't say ${they ? 'they are' : 'it is'} ${attribute}: ${they ? 'their' : 'its'} options are ${list(options)}.`,
+    text: `The ${name} details don't say ${they ? 'they are' : 'it is'} ${askedQuality(question, name, attribute)}: ${they ? 'their' : 'its'} options are ${list(options)}.`,
     noSuchOption: true,
   };
 }
@@ -478,6 +478,20 @@ function valueAnswer(question: string, name: string, variants: readonly VariantV
     return `${name} with ${key} ${values.join(' or ')}: ${n} of the ${pool.length} variants${inStock.length ? ' in stock' : ''}.`;
   }
   return undefined;
+}
+
+/**
+ * What a yes/no question says the thing is, whole: "dishwasher safe" in "is the coffee maker dishwasher safe?", the
+ * words after the product's name up to the one asked about (at most three).
+ */
+function askedQuality(question: string, name: string, attribute: string): string {
+  const words = rawWords(question);
+  const end = words.lastIndexOf(attribute);
+  const named = new Set(rawWords(name).map(stem));
+  let start = end;
+  while (start > 0 && end - start < 2 && !named.has(stem(words[start - 1]!)) && !STOP_WORDS.has(words[start - 1]!))
+    start--;
+  return end < 0 ? attribute : words.slice(start, end + 1).join(' ');
 }
 
 function renderProduct(step: ToolStep, e: Entities, show: ListingView, question: string): string {
@@ -523,6 +537,10 @@ function renderProduct(step: ToolStep, e: Entities, show: ListingView, question:
 const ASKS_COST = /\bhow much\b|\b(?:cost|costs|price|fee|fees|charge)\b/i;
 const STATES_COST = /\$\s?\d|\bfree\b|\b(?:costs?|fee)\b/i;
 const COST = '(cost)';
+const ASKS_DEADLINE =
+  /\b(?:window|deadline|time limit|time frame|timeframe|how long do i have|how many days|until when|how late|too late)\b/i;
+const STATES_DEADLINE = /\bwithin \d+ (?:business |calendar )?days\b|\b\d+ days (?:of|after|from)\b/i;
+const DEADLINE = '(deadline)';
 
 /**
  * Products set against each other ("which is cheaper, the wireless earbuds or the headphones?"), from one search each:
@@ -573,12 +591,15 @@ function relevantLines(text: string, question: string, max = 3): string[] {
   const q = new Set(asked.filter((w) => w.length > 2 && !STOP_WORDS.has(w)).map(stem));
   // "How much is it?" asks what it costs, which a line says with an amount or "free".
   const asksCost = ASKS_COST.test(question);
+  // "What's the return window?" asks for a time limit, which a line says as "within 30 days".
+  const asksDeadline = ASKS_DEADLINE.test(question);
   const forms = new Set(asked.filter((w) => q.has(stem(w))));
   const pairs = new Set(asked.slice(1).map((w, i) => `${asked[i]} ${w}`));
   const scored = sentencesOf(text).map((l, i) => {
     const words = rawWords(l);
     const named = new Set(words.map(stem).filter((w) => q.has(w)));
     if (asksCost && STATES_COST.test(l)) named.add(COST);
+    if (asksDeadline && STATES_DEADLINE.test(l)) named.add(DEADLINE);
     return {
       l,
       i,

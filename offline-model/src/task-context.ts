@@ -139,8 +139,11 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     own.minPrice !== undefined ||
     // "Is it waterproof?", "are they leather?": the product asked about before.
     /^\s*(?:and\s+|so\s+|ok\s+)?(?:is|are|does|do)\s+(?:it|they|this one|that one)\b/i.test(ask);
+  // "Is it machine washable?" names nothing of the shop's, so it reads as no intent at all: after a product was asked
+  // about, it is a question about that product.
+  const aboutIt = /^\s*(?:and\s+|so\s+|ok\s+)?(?:is|are|does|do|can|will)\s+(?:it|they|this one|that one)\b/i.test(ask);
   if (
-    (intent === 'product_search' || intent === 'product_detail') &&
+    (intent === 'product_search' || intent === 'product_detail' || (intent === 'unknown' && aboutIt)) &&
     optionsAlone &&
     !entities.products.length &&
     !entities.productIds.length &&
@@ -150,6 +153,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     if (before) {
       entities.products = before.products;
       keepConstraints(entities, before);
+      if (intent === 'unknown') intent = 'product_detail';
     }
   }
   const stems = new Set(rawWords(`${ask} ${hints.userMessage}`).map(stem));

@@ -275,6 +275,20 @@ describe('conversation cases a shopper would try', () => {
     expect(charger.reply).toMatch(/^Here is what I found for portable charger:\n- Portable Charger/);
   });
 
+  it('answers "what\'s the return window?" with the time limit, and a yes/no about "it" after a product was asked about', async () => {
+    const window = await task('GeneralSupportAgent', "what's the return window?");
+    expect(window.reply).toMatch(/^According to our "Returns and refunds" article: Please return items within 30 days/);
+    const safe = await task('ProductExpertAgent', 'Is the coffee maker dishwasher safe?');
+    expect(safe.reply).toMatch(/^The Coffee Maker details don't say it is dishwasher safe: /);
+    const history = [
+      { role: 'user' as const, content: 'do you sell yoga mats?' },
+      { role: 'assistant' as const, content: 'Here is what I found for yoga mats:' },
+      { role: 'user' as const, content: 'is it machine washable?' },
+    ];
+    const washable = await task('ProductExpertAgent', 'is it machine washable?', { history });
+    expect(washable.reply).toMatch(/^The Yoga Mat details don't say it is machine washable: /);
+  });
+
   it('asks what a child is into before suggesting a gift, and finds "the fleece jacket in XL" exactly', async () => {
     const gift = await task('UpsellAgent', 'can you recommend a good gift for a 10 year old?');
     expect(gift.calls).toEqual([]);
