@@ -338,7 +338,7 @@ function buildTask(index: CardIndex, cards: CardSummary[], spec: TaskSpec): Offl
     id,
     agent: card?.name ?? agent,
     instruction: writeInstruction(intent, text, entities, topic) + referent,
-    statusMessage: writeStatusMessage(intent, entities, topic),
+    statusMessage: writeStatusMessage(intent, entities, topic, text),
     dependsOn,
   };
 }

@@ -565,6 +565,16 @@ describe('planFromBrief', () => {
     ]);
   });
 
+  it('words a task for products asked for side by side with each of them, and what was said with each', () => {
+    const p = plan('do you have red sneakers or a blue fleece jacket?');
+    expect(p.tasks.map((t) => t.agent)).toEqual(['ProductExpertAgent']);
+    expect(p.tasks[0]!.statusMessage).toBe('Looking for red sneakers or blue fleece jacket...');
+    expect(p.tasks[0]!.instruction).toMatch(/^Find red sneakers or blue fleece jacket for the customer\./);
+    expect(plan('do you sell yoga mats, dumbbell sets and water bottles?').tasks[0]!.statusMessage).toBe(
+      'Looking for yoga mats, dumbbell sets and water bottles...',
+    );
+  });
+
   it('plans a story about something bought as the context of the question beside it', () => {
     const message = 'My daughter loved the headphones I bought. Do you have a matching case?';
     expect(agents(message)).toEqual(['ProductExpertAgent']);
