@@ -1,5 +1,5 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
-import { extractEntities } from './entity-extractor.js';
+import { listedProducts, SIDE_BY_SIDE } from './product-list.js';
 import { asksYesNo, COMPARES, isYesNo, optionAskedFor, optionNamedIn } from './reply-templates.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { rawWords, STOP_WORDS, stem } from './text-features.js';
@@ -169,10 +169,9 @@ export function productAsks(ctx: TaskContext): ProductAsk[] {
     /\bwhich\b[^?]*\bor\b/i.test(ctx.request);
   if (!asked) return [];
   const asks: ProductAsk[] = [];
-  for (const part of ctx.request.split(SIDE_BY_SIDE)) {
-    const e = extractEntities(part);
-    const product = e.products[0];
-    if (e.products.length !== 1 || !product || asks.some((a) => a.query.endsWith(product.toLowerCase()))) continue;
+  for (const e of listedProducts(ctx.request)) {
+    const product = e.products[0]!;
+    if (asks.some((a) => a.query.endsWith(product.toLowerCase()))) continue;
     // What the planner's task names is what to look for ("a matching case", not the headphones of the story).
     if (!(ctx.values.query ?? '').toLowerCase().includes(product.toLowerCase())) continue;
     const label = [...e.colours, ...e.materials, product].join(' ').toLowerCase();
@@ -185,7 +184,6 @@ export function productAsks(ctx: TaskContext): ProductAsk[] {
   }
   return asks.length >= 2 ? asks.slice(0, 3) : [];
 }
-const SIDE_BY_SIDE = /\s*(?:,|\bor\b|\band\b)\s*/i;
 export const CHEAPER = /\b(?:cheaper|cheapest|less expensive|more expensive|pricier|costs? (?:more|less))\b/i;
 
 /** Each product asked for is searched on its own: one search for all would find only what names both. */

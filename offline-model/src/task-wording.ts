@@ -1,4 +1,5 @@
-import { type Entities, extractEntities } from './entity-extractor.js';
+import type { Entities } from './entity-extractor.js';
+import { listedProducts } from './product-list.js';
 import type { TaskIntent } from './task-intent.js';
 
 /** "red sneakers in men's size 9 under $150", from whatever the shopper said about a product. */
@@ -13,27 +14,16 @@ export function describeProduct(entities: Entities, fallback = 'products'): stri
   return parts.join(' ');
 }
 
-const SIDE_BY_SIDE = /\s*(?:,|\bor\b|\band\b)\s*/i;
-
 /**
- * "Do you have red sneakers or a blue fleece jacket?": several products asked for side by side, each with what was
- * said with it ("red sneakers or blue fleece jacket"); undefined for one product, or products a sentence apart ("the
- * headphones I bought. Do you have a matching case?" asks for a case).
+ * "Red sneakers or blue fleece jacket": the products a clause lists side by side (listedProducts), each with what was
+ * said with it; undefined for one product.
  */
 function productsSideBySide(clause: string): string | undefined {
-  const parts = clause.split(SIDE_BY_SIDE).map((part) => ({ part, e: extractEntities(part) }));
-  const named = parts.filter((p) => p.e.products.length === 1);
-  if (named.length < 2) return undefined;
-  // Only a list: nothing but a connector and the next product's words between one product and the next.
-  for (let i = 1; i < parts.length; i++)
-    if (parts[i]!.e.products.length === 1 && parts[i - 1]!.e.products.length === 1 && SAYS_MORE.test(parts[i]!.part))
-      return undefined;
+  const listed = listedProducts(clause).map((e) => describeProduct(e));
+  if (listed.length < 2) return undefined;
   const joiner = /\bor\b/i.test(clause) ? ' or ' : ' and ';
-  const described = named.map((p) => describeProduct(p.e));
-  return `${described.slice(0, -1).join(', ')}${joiner}${described.at(-1)}`;
+  return `${listed.slice(0, -1).join(', ')}${joiner}${listed.at(-1)}`;
 }
-/** Words that make a piece a sentence of its own, not an item of a list ("I bought", "do you have"). */
-const SAYS_MORE = /\b(?:i|you|we|my|bought|loved|got|ordered|have|need|want|do|does|did|is|are|was)\b/i;
 
 const orderRef = (e: Entities, fallback: string) => (e.orderIds[0] ? `order ${e.orderIds[0]}` : fallback);
 const yourOrder = (e: Entities) => (e.orderIds[0] ? `your order ${e.orderIds[0]}` : 'your order');

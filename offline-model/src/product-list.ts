@@ -1,0 +1,22 @@
+import { type Entities, extractEntities } from './entity-extractor.js';
+
+/** What separates products asked for side by side: a comma, "or", "and". */
+export const SIDE_BY_SIDE = /\s*(?:,|\bor\b|\band\b)\s*/i;
+/** Words that make a piece a sentence of its own, not an item of a list ("I bought", "do you have"). */
+const SAYS_MORE = /\b(?:i|you|we|my|bought|loved|got|ordered|have|need|want|do|does|did|is|are|was)\b/i;
+
+/**
+ * "Do you have red sneakers or a blue fleece jacket?": the products a text lists side by side, each with what was said
+ * with it (the entities of its piece). Empty for one product, or products a sentence apart ("the headphones I
+ * bought, do you have a matching case?" asks for a case).
+ */
+export function listedProducts(text: string): Entities[] {
+  const parts = text.split(SIDE_BY_SIDE).map((part) => ({ part, e: extractEntities(part) }));
+  const named = parts.filter((p) => p.e.products.length === 1);
+  if (named.length < 2) return [];
+  // Only a list: nothing but a connector and the next product's words between one product and the next.
+  for (let i = 1; i < parts.length; i++)
+    if (parts[i]!.e.products.length === 1 && parts[i - 1]!.e.products.length === 1 && SAYS_MORE.test(parts[i]!.part))
+      return [];
+  return named.map((p) => p.e);
+}
