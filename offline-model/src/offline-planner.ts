@@ -14,6 +14,7 @@ import { type Entities, extractEntities } from './entity-extractor.js';
 import { isAbusive, isOffTopic, isSmallTalk } from './message-checks.js';
 import { withoutNegatedRequests } from './negation.js';
 import type { CardSummary, PlanBrief } from './plan-brief.js';
+import { listedProducts } from './product-list.js';
 import { asksForCodeAgain, givesOnlyDetails, PHONE, requestConcepts } from './request-cues.js';
 import {
   applyPrinciples,
@@ -90,7 +91,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
     ? followUpAgent(hints, message, true)
     : asksForCodeAgain(message)
       ? codeSender(hints)
-      : undefined;
+      : comparesWhatWasAsked(hints, message);
   if (answering)
     return {
       refuse: false,
@@ -288,6 +289,28 @@ function orderInConversation(hints: PlanBrief, message: string): string | undefi
     .find((h) => extractEntities(h.text).orderIds.length > 0);
   return about?.agentName;
 }
+
+/**
+ * "Which is cheaper?" after "do you have headphones or earbuds?": a comparison naming no product sets the products of
+ * the shopper's previous message against each other, and goes to the card that answered it.
+ */
+function comparesWhatWasAsked(hints: PlanBrief, message: string): string | undefined {
+  if (!COMPARES_ALONE.test(message) || extractEntities(message).products.length) return undefined;
+  const history =
+    hints.history.at(-1)?.role === 'user' && hints.history.at(-1)?.text.trim() === message
+      ? hints.history.slice(0, -1)
+      : hints.history;
+  const users = history.flatMap((h, i) => (h.role === 'user' ? [i] : [])).slice(-2);
+  const listed = users.findLast((i) => listedProducts(history[i]!.text).length >= 2);
+  if (listed === undefined) return undefined;
+  return history
+    .slice(listed + 1)
+    .findLast((h) => h.role === 'assistant' && h.agentName && hints.cards.some((c) => c.name === h.agentName))
+    ?.agentName;
+}
+/** A comparison asked on its own: "which is cheaper?", "which one is better?", "what's the difference?". */
+const COMPARES_ALONE =
+  /^\s*(?:and\s+|so\s+|ok\s+)?(?:which|what)(?:'s|\s+is|\s+are|\s+one|\s+of them|\s+of the two)?\b[^?]*\b(?:cheaper|cheapest|better|best|more expensive|pricier|difference|differ)\b/i;
 
 /** The card whose answer said it sent the shopper a one-time code, the latest such. */
 function codeSender(hints: PlanBrief): string | undefined {

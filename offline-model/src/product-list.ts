@@ -20,3 +20,11 @@ export function listedProducts(text: string): Entities[] {
       return [];
   return named.map((p) => p.e);
 }
+
+/** Of the shopper's two messages before this one, the latest that lists products side by side ("which is cheaper?"). */
+export function listingBefore(earlierUserTexts: readonly string[], now: string): string | undefined {
+  return earlierUserTexts
+    .filter((t) => t.trim() !== now.trim())
+    .slice(-2)
+    .findLast((t) => listedProducts(t).length >= 2);
+}

@@ -572,8 +572,8 @@ export function renderProductsCompared(
   const verdict =
     asksPrice && priced.length >= 2
       ? more
-        ? `The ${priced.at(-1)!.name} cost more: from ${money(priced.at(-1)!.price)}, against ${money(priced[0]!.price)} for the ${priced[0]!.name}.`
-        : `The ${priced[0]!.name} are cheaper: from ${money(priced[0]!.price)}, against ${money(priced[1]!.price)} for the ${priced[1]!.name}.`
+        ? `The ${priced.at(-1)!.name} ${/s$/i.test(priced.at(-1)!.name) ? 'cost' : 'costs'} more: from ${money(priced.at(-1)!.price)}, against ${money(priced[0]!.price)} for the ${priced[0]!.name}.`
+        : `The ${priced[0]!.name} ${/s$/i.test(priced[0]!.name) ? 'are' : 'is'} cheaper: from ${money(priced[0]!.price)}, against ${money(priced[1]!.price)} for the ${priced[1]!.name}.`
       : undefined;
   return [verdict, ...lines].filter(Boolean).join('\n');
 }

@@ -1,5 +1,5 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
-import { listedProducts, SIDE_BY_SIDE } from './product-list.js';
+import { listedProducts, listingBefore, SIDE_BY_SIDE } from './product-list.js';
 import { asksYesNo, COMPARES, isYesNo, optionAskedFor, optionNamedIn } from './reply-templates.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { rawWords, STOP_WORDS, stem } from './text-features.js';
@@ -161,6 +161,10 @@ export interface ProductAsk {
  * product, or several in one breath that no "or", "and" or comma separates.
  */
 export function productAsks(ctx: TaskContext): ProductAsk[] {
+  // "Which is cheaper?" after "do you have headphones or earbuds?": the products of the message before.
+  const before = listingBefore(ctx.transcript.earlierUserTexts, ctx.hints.userMessage);
+  if (!ctx.entities.products.length && before && (COMPARES.test(ctx.request) || CHEAPER.test(ctx.request)))
+    return asksIn(ctx, before, true);
   if (new Set(ctx.entities.products.map((p) => p.toLowerCase())).size < 2) return [];
   const asked =
     (ctx.intent === 'product_search' && SIDE_BY_SIDE.test(ctx.request)) ||
@@ -168,12 +172,16 @@ export function productAsks(ctx: TaskContext): ProductAsk[] {
     CHEAPER.test(ctx.request) ||
     /\bwhich\b[^?]*\bor\b/i.test(ctx.request);
   if (!asked) return [];
+  return asksIn(ctx, ctx.request, false);
+}
+
+function asksIn(ctx: TaskContext, text: string, earlier: boolean): ProductAsk[] {
   const asks: ProductAsk[] = [];
-  for (const e of listedProducts(ctx.request)) {
+  for (const e of listedProducts(text)) {
     const product = e.products[0]!;
     if (asks.some((a) => a.query.endsWith(product.toLowerCase()))) continue;
     // What the planner's task names is what to look for ("a matching case", not the headphones of the story).
-    if (!(ctx.values.query ?? '').toLowerCase().includes(product.toLowerCase())) continue;
+    if (!earlier && !(ctx.values.query ?? '').toLowerCase().includes(product.toLowerCase())) continue;
     const label = [...e.colours, ...e.materials, product].join(' ').toLowerCase();
     const filters = {
       ...(e.colours[0] && { color: e.colours[0] }),

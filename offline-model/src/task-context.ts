@@ -1,4 +1,5 @@
 import { type Entities, extractEntities } from './entity-extractor.js';
+import { listingBefore } from './product-list.js';
 import { readable } from './read-limit.js';
 import { ASKS_PAST_NAMED, asksForCodeAgain, givesOnlyDetails } from './request-cues.js';
 import type { TaskBrief } from './task-brief.js';
@@ -139,6 +140,14 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     own.minPrice !== undefined ||
     // "Is it waterproof?", "are they leather?": the product asked about before.
     /^\s*(?:and\s+|so\s+|ok\s+)?(?:is|are|does|do)\s+(?:it|they|this one|that one)\b/i.test(ask);
+  // "Which is cheaper?" after "do you have headphones or earbuds?": a question about the products listed before.
+  if (
+    (intent === 'unknown' || intent === 'knowledge') &&
+    !entities.products.length &&
+    /\b(?:cheaper|cheapest|better|more expensive|pricier|difference|differ)\b/i.test(ask) &&
+    listingBefore(transcript.earlierUserTexts, hints.userMessage) !== undefined
+  )
+    intent = 'product_detail';
   // "Is it machine washable?" names nothing of the shop's, so it reads as no intent at all: after a product was asked
   // about, it is a question about that product.
   const aboutIt = /^\s*(?:and\s+|so\s+|ok\s+)?(?:is|are|does|do|can|will)\s+(?:it|they|this one|that one)\b/i.test(ask);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtins } from './requests.js';
+import { OfflineProvider } from '../../offline-model/src/offline-provider.js';
+import { builtins, planRequest, type Turn } from './requests.js';
 import { runTask } from './task-harness.js';
 import { createTinyStore } from './tiny-store.js';
 
@@ -287,6 +288,31 @@ describe('conversation cases a shopper would try', () => {
     ];
     const washable = await task('ProductExpertAgent', 'is it machine washable?', { history });
     expect(washable.reply).toMatch(/^The Yoga Mat details don't say it is machine washable: /);
+  });
+
+  it('answers "which is cheaper?" after "do you have headphones or earbuds?" about those two, planned for the card that answered', async () => {
+    const provider = new OfflineProvider();
+    const first = 'do you have headphones or earbuds?';
+    const shown = await task('ProductExpertAgent', first);
+    const turns: Turn[] = [
+      { role: 'user', text: first },
+      { role: 'assistant', text: shown.reply, agentName: 'ProductExpertAgent' },
+      { role: 'user', text: 'which is cheaper?' },
+    ];
+    const plan = JSON.parse((await provider.complete(planRequest(turns))).content ?? '{}') as {
+      tasks: { agent: string; instruction: string }[];
+    };
+    expect(plan.tasks.map((t) => t.agent)).toEqual(['ProductExpertAgent']);
+    const r = await task('ProductExpertAgent', 'which is cheaper?', {
+      instruction: plan.tasks[0]!.instruction,
+      history: [
+        { role: 'user', content: first },
+        { role: 'assistant', content: shown.reply },
+        { role: 'user', content: 'which is cheaper?' },
+      ],
+    });
+    expect(r.calls.map((c) => c.args.query)).toEqual(['headphones', 'earbuds']);
+    expect(r.reply).toMatch(/^The Wireless Earbuds are cheaper: from \$/);
   });
 
   it('asks what a child is into before suggesting a gift, and finds "the fleece jacket in XL" exactly', async () => {
