@@ -14,7 +14,7 @@ import { type Entities, extractEntities } from './entity-extractor.js';
 import { isAbusive, isOffTopic, isSmallTalk } from './message-checks.js';
 import { withoutNegatedRequests } from './negation.js';
 import type { CardSummary, PlanBrief } from './plan-brief.js';
-import { listedProducts } from './product-list.js';
+import { listedProducts, SETS_AGAINST } from './product-list.js';
 import { asksForCodeAgain, givesOnlyDetails, PHONE, requestConcepts } from './request-cues.js';
 import {
   applyPrinciples,
@@ -223,27 +223,31 @@ function groupClauses(
   }));
 }
 
+/** The conversation before the message being planned (the history may end with it). */
+function historyBefore(hints: PlanBrief, message: string): PlanBrief['history'] {
+  const last = hints.history.at(-1);
+  return last?.role === 'user' && last.text.trim() === message ? hints.history.slice(0, -1) : hints.history;
+}
+
+/** The answers among `turns` given by a card there is. */
+function cardAnswers(hints: PlanBrief, turns: PlanBrief['history']): PlanBrief['history'] {
+  return turns.filter((h) => h.role === 'assistant' && h.agentName && hints.cards.some((c) => c.name === h.agentName));
+}
+
 /**
  * A short reply with only details or a yes ("it's jane@x.com", "yes please") continues with the
  * agent that asked for them: of the last turn's answers, the one that mentions what was given (`onlyWhereAsked`:
  * none when no answer mentions it; otherwise the last answer's agent).
  */
 function followUpAgent(hints: PlanBrief, message: string, onlyWhereAsked = false): string | undefined {
-  // The history may end with the message being planned; the question it answers came before it.
-  const history =
-    hints.history.at(-1)?.role === 'user' && hints.history.at(-1)?.text.trim() === message
-      ? hints.history.slice(0, -1)
-      : hints.history;
+  const history = historyBefore(hints, message);
   // A one-time code goes back to the card that sent it, however many turns ago ("please send me the code" in between
   // was answered by another card).
   if (looksLikeCode(message)) {
     const sender = codeSender(hints);
     if (sender) return sender;
   }
-  const lastUser = history.map((h) => h.role).lastIndexOf('user');
-  const answers = history
-    .slice(lastUser + 1)
-    .filter((h) => h.role === 'assistant' && h.agentName && hints.cards.some((c) => c.name === h.agentName));
+  const answers = cardAnswers(hints, history.slice(history.map((h) => h.role).lastIndexOf('user') + 1));
   if (!answers.length || message.split(/\s+/).length > 15) return undefined;
   const e = extractEntities(message);
   const asked: RegExp[] = [];
@@ -277,17 +281,10 @@ const REFERS_TO_ORDER = /\b(?:it|that|this|the order|that order|this order|the s
  * that names an order.
  */
 function orderInConversation(hints: PlanBrief, message: string): string | undefined {
-  const history =
-    hints.history.at(-1)?.role === 'user' && hints.history.at(-1)?.text.trim() === message
-      ? hints.history.slice(0, -1)
-      : hints.history;
-  const lastUser = history.map((h) => h.role).lastIndexOf('user');
-  const about = history
-    .slice(lastUser + 1)
-    .filter((h) => h.role === 'assistant' && h.agentName && hints.cards.some((c) => c.name === h.agentName))
-    .reverse()
-    .find((h) => extractEntities(h.text).orderIds.length > 0);
-  return about?.agentName;
+  const history = historyBefore(hints, message);
+  return cardAnswers(hints, history.slice(history.map((h) => h.role).lastIndexOf('user') + 1)).findLast(
+    (h) => extractEntities(h.text).orderIds.length > 0,
+  )?.agentName;
 }
 
 /**
@@ -295,22 +292,16 @@ function orderInConversation(hints: PlanBrief, message: string): string | undefi
  * the shopper's previous message against each other, and goes to the card that answered it.
  */
 function comparesWhatWasAsked(hints: PlanBrief, message: string): string | undefined {
-  if (!COMPARES_ALONE.test(message) || extractEntities(message).products.length) return undefined;
-  const history =
-    hints.history.at(-1)?.role === 'user' && hints.history.at(-1)?.text.trim() === message
-      ? hints.history.slice(0, -1)
-      : hints.history;
+  if (!comparesAlone(message) || extractEntities(message).products.length) return undefined;
+  const history = historyBefore(hints, message);
   const users = history.flatMap((h, i) => (h.role === 'user' ? [i] : [])).slice(-2);
   const listed = users.findLast((i) => listedProducts(history[i]!.text).length >= 2);
   if (listed === undefined) return undefined;
-  return history
-    .slice(listed + 1)
-    .findLast((h) => h.role === 'assistant' && h.agentName && hints.cards.some((c) => c.name === h.agentName))
-    ?.agentName;
+  return cardAnswers(hints, history.slice(listed + 1)).at(-1)?.agentName;
 }
 /** A comparison asked on its own: "which is cheaper?", "which one is better?", "what's the difference?". */
-const COMPARES_ALONE =
-  /^\s*(?:and\s+|so\s+|ok\s+)?(?:which|what)(?:'s|\s+is|\s+are|\s+one|\s+of them|\s+of the two)?\b[^?]*\b(?:cheaper|cheapest|better|best|more expensive|pricier|difference|differ)\b/i;
+const comparesAlone = (message: string) =>
+  /^\s*(?:and\s+|so\s+|ok\s+)?(?:which|what)\b/i.test(message) && SETS_AGAINST.test(message);
 
 /** The card whose answer said it sent the shopper a one-time code, the latest such. */
 function codeSender(hints: PlanBrief): string | undefined {

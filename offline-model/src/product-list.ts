@@ -1,5 +1,13 @@
 import { type Entities, extractEntities } from './entity-extractor.js';
 
+/** Asking which costs less or more: "which is cheaper", "the pricier one". */
+export const CHEAPER = /\b(?:cheaper|cheapest|less expensive|more expensive|pricier|costs? (?:more|less))\b/i;
+/** Products set against each other: by price (CHEAPER), or "the difference", "compare", "which one is better". */
+export const SETS_AGAINST = new RegExp(
+  `${CHEAPER.source}|\\b(?:difference|differ\\w*|compar\\w*|vs|versus|better|best)\\b`,
+  'i',
+);
+
 /** What separates products asked for side by side: a comma, "or", "and". */
 export const SIDE_BY_SIDE = /\s*(?:,|\bor\b|\band\b)\s*/i;
 /** Words that make a piece a sentence of its own, not an item of a list ("I bought", "do you have"). */

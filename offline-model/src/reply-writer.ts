@@ -1,4 +1,5 @@
 import { applyVoice, readVoice } from './brand-voice.js';
+import { CHEAPER } from './product-list.js';
 import {
   answerFromInstructions,
   explainError,
@@ -6,7 +7,7 @@ import {
   renderProductsCompared,
   renderStep,
 } from './reply-templates.js';
-import { CHEAPER, productAsks } from './shopping-recipes.js';
+import { productAsks } from './shopping-recipes.js';
 import { relevantKnowledge } from './support-recipes.js';
 import type { TaskContext } from './task-context.js';
 import type { ToolStep } from './task-transcript.js';
@@ -104,7 +105,7 @@ export function writeReply(ctx: TaskContext): string {
       renderProductsCompared(
         compared.map((a) => ({ product: a.label, plain: a.plain, step: searchFor.get(a.query)! })),
         ctx.request,
-        CHEAPER.test(ctx.request) || /\bprice|cost\b/i.test(ctx.request),
+        CHEAPER.test(ctx.request) || /\b(?:price|prices|cost|costs)\b/i.test(ctx.request),
       ),
     );
   steps.forEach((step, i) => {

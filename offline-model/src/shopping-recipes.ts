@@ -1,5 +1,5 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
-import { listedProducts, listingBefore, SIDE_BY_SIDE } from './product-list.js';
+import { listedProducts, listingBefore, SETS_AGAINST, SIDE_BY_SIDE } from './product-list.js';
 import { asksYesNo, COMPARES, isYesNo, optionAskedFor, optionNamedIn } from './reply-templates.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { rawWords, STOP_WORDS, stem } from './text-features.js';
@@ -163,13 +163,11 @@ export interface ProductAsk {
 export function productAsks(ctx: TaskContext): ProductAsk[] {
   // "Which is cheaper?" after "do you have headphones or earbuds?": the products of the message before.
   const before = listingBefore(ctx.transcript.earlierUserTexts, ctx.hints.userMessage);
-  if (!ctx.entities.products.length && before && (COMPARES.test(ctx.request) || CHEAPER.test(ctx.request)))
-    return asksIn(ctx, before, true);
+  if (!ctx.entities.products.length && before && SETS_AGAINST.test(ctx.request)) return asksIn(ctx, before, true);
   if (new Set(ctx.entities.products.map((p) => p.toLowerCase())).size < 2) return [];
   const asked =
     (ctx.intent === 'product_search' && SIDE_BY_SIDE.test(ctx.request)) ||
-    COMPARES.test(ctx.request) ||
-    CHEAPER.test(ctx.request) ||
+    SETS_AGAINST.test(ctx.request) ||
     /\bwhich\b[^?]*\bor\b/i.test(ctx.request);
   if (!asked) return [];
   return asksIn(ctx, ctx.request, false);
@@ -192,7 +190,6 @@ function asksIn(ctx: TaskContext, text: string, earlier: boolean): ProductAsk[] 
   }
   return asks.length >= 2 ? asks.slice(0, 3) : [];
 }
-export const CHEAPER = /\b(?:cheaper|cheapest|less expensive|more expensive|pricier|costs? (?:more|less))\b/i;
 
 /** Each product asked for is searched on its own: one search for all would find only what names both. */
 function compareStep(ctx: TaskContext): Decision | undefined {

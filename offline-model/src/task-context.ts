@@ -1,5 +1,5 @@
 import { type Entities, extractEntities } from './entity-extractor.js';
-import { listingBefore } from './product-list.js';
+import { listingBefore, SETS_AGAINST } from './product-list.js';
 import { readable } from './read-limit.js';
 import { ASKS_PAST_NAMED, asksForCodeAgain, givesOnlyDetails } from './request-cues.js';
 import type { TaskBrief } from './task-brief.js';
@@ -144,7 +144,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   if (
     (intent === 'unknown' || intent === 'knowledge') &&
     !entities.products.length &&
-    /\b(?:cheaper|cheapest|better|more expensive|pricier|difference|differ)\b/i.test(ask) &&
+    SETS_AGAINST.test(ask) &&
     listingBefore(transcript.earlierUserTexts, hints.userMessage) !== undefined
   )
     intent = 'product_detail';
