@@ -193,6 +193,11 @@ const ACCESSORY_STEMS: ReadonlySet<string> = new Set(
     .split(/\s+/)
     .map(stem),
 );
+const FOR_WHOSE: ReadonlySet<string> = new Set(['the', 'my', 'a', 'an', 'your', 'our', 'his', 'her', 'their']);
+/** "The e-reader's battery life", "how long does the speaker battery last": the product's own part, described. */
+const DESCRIBES_PART: ReadonlySet<string> = new Set(
+  ['life', 'last', 'lasts', 'lasting', 'capacity', 'runtime'].map(stem),
+);
 
 function extractProducts(words: string[]): string[] {
   // "hoodies" is the plural of "hoodie", not of "hoody": a noun ending in -ie takes a plain -s.
@@ -219,13 +224,33 @@ function extractProducts(words: string[]): string[] {
       if (phrase.every((p, k) => stems[i + k] === p && !used.has(i + k))) {
         // "A laptop sleeve", "a kettle lid": a product's part or accessory is the thing asked for, named with it.
         const part = words[i + phrase.length];
-        const withPart = part !== undefined && ACCESSORY_STEMS.has(stem(part)) ? 1 : 0;
+        const ownPart = DESCRIBES_PART.has(stems[i + phrase.length + 1] ?? '');
+        const withPart = part !== undefined && ACCESSORY_STEMS.has(stem(part)) && !ownPart ? 1 : 0;
         for (let k = 0; k < phrase.length + withPart; k++) used.add(i + k);
         found.push({ at: i, text: words.slice(i, i + phrase.length + withPart).join(' ') });
       }
     }
   }
-  return unique(found.sort((a, b) => a.at - b.at).map((f) => f.text));
+  const merged = new Set<(typeof found)[number]>();
+  // "A spare battery for the e-reader", "a case for my tablet": the part named before what it is for is the thing
+  // asked for ("ereader battery"), unless it is a product of its own ("a portable charger for my phone").
+  for (const f of found) {
+    const determiner = FOR_WHOSE.has(words[f.at - 1] ?? '') ? 1 : 0;
+    const part = f.at - determiner - 2;
+    if (words[f.at - determiner - 1] !== 'for' || part < 0) continue;
+    if (!ACCESSORY_STEMS.has(stem(words[part]!)) || ACCESSORY_STEMS.has(stem(f.text.split(' ').at(-1)!))) continue;
+    // The part found as a word of its own ("case") merges; a longer product holding it stays.
+    const alone = found.findIndex((g) => g.at === part && g.text === words[part]);
+    if (used.has(part) && alone < 0) continue;
+    f.text = `${f.text} ${words[part]}`;
+    if (alone >= 0) merged.add(found[alone]!);
+  }
+  return unique(
+    found
+      .filter((f) => !merged.has(f))
+      .sort((a, b) => a.at - b.at)
+      .map((f) => f.text),
+  );
 }
 
 /** Where each word occurs, in order. */

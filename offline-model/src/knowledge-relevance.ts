@@ -16,8 +16,8 @@ const UNTOPICAL = new Set(
 const UNSUBSCRIBE = stem('unsubscribe');
 
 /**
- * The articles that share a topical word with the question, in the order given (the knowledge base's: it weighs a
- * word by how rare it is among all the articles, which three articles cannot tell).
+ * The articles that share a topical word with the question: those whose title has one first, each group in the order
+ * given (the knowledge base's: it weighs a word by how rare it is among all the articles, which three cannot tell).
  */
 export function topicalArticles<A extends { title: string; content: string }>(
   articles: readonly A[],
@@ -30,5 +30,9 @@ export function topicalArticles<A extends { title: string; content: string }>(
     const says = read.filter((r) => r.words.some((t) => t.stem === UNSUBSCRIBE));
     if (says.length) return says.map((r) => r.a);
   }
-  return read.filter((r) => r.words.some((t) => stems.has(t.stem))).map((r) => r.a);
+  // An article whose title names what the question asks about comes first: "how long do refunds take to show up on my
+  // card?" is for "Returns and refunds", though "take" and "show" are in the shipping article's tracking line too.
+  const titled = (r: (typeof read)[number]) => analyzeText(r.a.title).tokens.some((t) => stems.has(t.stem));
+  const topical = read.filter((r) => r.words.some((t) => stems.has(t.stem)));
+  return [...topical.filter(titled), ...topical.filter((r) => !titled(r))].map((r) => r.a);
 }

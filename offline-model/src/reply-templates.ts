@@ -107,6 +107,8 @@ export interface ListingView {
   ids: boolean;
   /** Out-of-stock variants, only when the shopper asks for them. */
   outOfStock: boolean;
+  /** Ordered by price when the shopper asks for the cheapest or the most expensive. */
+  byPrice?: 'lowest' | 'highest';
   /** Whether a variant has the yes/no options the question asks for ("waterproof hiking boots": waterproof yes). */
   fits: (v: VariantView) => boolean;
 }
@@ -149,6 +151,44 @@ export function optionAskedFor(question: string, variants: readonly VariantView[
     const values = valuesOf(variants, key);
     return !values.some(isYesNo) && !values.some((value) => rawWords(value).every((w) => said.has(w)));
   });
+}
+
+/**
+ * What shoppers ask of a product that its options may hold or not ("the e-reader's battery life", "how heavy is the
+ * backpack?"), with the option names that would hold it.
+ */
+const PROPERTIES: readonly { name: string; asks: RegExp; key: RegExp }[] = [
+  {
+    name: 'battery life',
+    asks: /\bbattery life\b|\bbattery\b[^.?!]*\blast|\blasts? on (?:a|one) (?:single |full )?charge\b/i,
+    key: /\bbattery\b/i,
+  },
+  { name: 'weight', asks: /\bweigh(?:t|s)?\b|\bhow heavy\b/i, key: /\bweight\b/i },
+  {
+    name: 'dimensions',
+    asks: /\bdimensions?\b|\bmeasurements?\b|\bhow (?:big|large|tall|wide|deep)\b/i,
+    key: /\b(?:dimensions?|size)\b/i,
+  },
+];
+export const propertyAsked = (question: string) => PROPERTIES.find((p) => p.asks.test(question));
+
+/**
+ * "How long does the speaker's battery last?": the option that holds it, by its values; else that the product's details
+ * do not list it, and what they list (a listing of variants would only look like an answer).
+ */
+function propertyAnswer(question: string, name: string, variants: readonly VariantView[], named: readonly string[]) {
+  const property = propertyAsked(question);
+  if (!property) return undefined;
+  const keys = optionKeys(variants);
+  const key = keys.find((k) => property.key.test(k));
+  if (key)
+    return renderOptionValues(
+      variants.map((v) => ({ ...v, name: v.name ?? name })),
+      key,
+      named,
+    );
+  const options = keys.map((k) => `${k} (${optionOrder(valuesOf(variants, k)).join(', ')})`);
+  return `The ${name} details don't list its ${property.name}: its options are ${list(options)}.`;
 }
 
 /** Words that ask how variants differ: "what's the difference between…", "leather vs synthetic", "which is better". */
@@ -201,7 +241,7 @@ function renderComparison(variants: readonly VariantView[], key: string, values:
 }
 
 /** Sizes in the order a shopper reads them; amounts ("500ml", "10") by number; anything else as the catalogue has it. */
-const SIZE_ORDER = ['xxs', 'xs', 's', 'm', 'l', 'xl', 'xxl', 'xxxl'];
+const SIZE_ORDER = ['xxs', 'xs', 's', 'small', 'm', 'medium', 'l', 'large', 'xl', 'extra large', 'xxl', 'xxxl'];
 function optionOrder(values: string[]): string[] {
   const rank = (v: string) => SIZE_ORDER.indexOf(v.toLowerCase());
   if (values.every((v) => rank(v) >= 0)) return [...values].sort((a, b) => rank(a) - rank(b));
@@ -209,6 +249,9 @@ function optionOrder(values: string[]): string[] {
   if (values.every((v) => amount.test(v))) return [...values].sort((a, b) => parseFloat(a) - parseFloat(b));
   return values;
 }
+
+/** Options a product comes "in": "in colors red and blue", "in sizes 8 and 9", "in materials ...". */
+const IN_KEYS = /\b(?:colou?r|size|material|style|finish|pattern|flavou?r|scent|fabric|shade)$/i;
 
 /**
  * "We carry the Hiking Boots in sizes 7, 8, 9, 10, 11 and 12. In stock now: 8, 9 and 10." Values the shopper named
@@ -218,6 +261,9 @@ function renderOptionValues(variants: readonly VariantView[], key: string, named
   const byProduct = new Map<string, VariantView[]>();
   for (const v of variants) byProduct.set(v.name ?? 'Item', [...(byProduct.get(v.name ?? 'Item') ?? []), v]);
   const plural = (n: number) => (n === 1 ? key : /y$/.test(key) ? `${key.slice(0, -1)}ies` : `${key}s`);
+  // "In colors red and blue", "in sizes 8 and 9"; a measure reads as a choice: "in 2 battery life options: 10 hours and
+  // 20 hours", not "in battery lifes".
+  const isAttribute = IN_KEYS.test(key);
   return [...byProduct]
     .map(([name, all]) => {
       const narrowing = named.filter((w) =>
@@ -232,7 +278,9 @@ function renderOptionValues(variants: readonly VariantView[], key: string, named
       const stock =
         inStock.length === values.length
           ? values.length > 1
-            ? ` In stock in every ${key}.`
+            ? isAttribute
+              ? ` In stock in every ${key}.`
+              : ' Each is in stock.'
             : ''
           : inStock.length
             ? ` In stock now: ${list(inStock)}.`
@@ -242,9 +290,22 @@ function renderOptionValues(variants: readonly VariantView[], key: string, named
         return k && /size/i.test(k) ? `size ${w}` : w;
       };
       const within = narrowing.length ? ` in ${list(narrowing.map(sayNamed))}` : '';
-      return `We carry the ${name}${within} in ${plural(values.length)} ${list(values)}.${stock}`;
+      const choice = isAttribute
+        ? `${plural(values.length)} ${list(values)}`
+        : values.length > 1
+          ? `${values.length} ${key} options: ${list(values)}`
+          : `one ${key}: ${values[0]}`;
+      return `We carry the ${name}${within} in ${choice}.${stock}`;
     })
     .join('\n');
+}
+
+/** "Your cheapest tablet", "the most expensive laptop you have": the listing is ordered by price, that way. */
+export function priceOrderAsked(question: string): 'lowest' | 'highest' | undefined {
+  if (/\b(?:cheapest|least expensive|lowest[- ]priced|lowest price|most affordable)\b/i.test(question)) return 'lowest';
+  if (/\b(?:most expensive|priciest|highest[- ]priced|highest price|top of the range)\b/i.test(question))
+    return 'highest';
+  return undefined;
 }
 
 /** Reads what a question asks to see: "with the item ids", "even if sold out". */
@@ -253,8 +314,11 @@ export function listingFor(question: string): ListingView {
   return {
     ids: /\b(item|product|variant)[ -]?(ids?|numbers?)\b|\bsku\b|\bids\b/i.test(question),
     outOfStock: /\b(out[ -]of[ -]stock|sold[ -]out|unavailable|not in stock|even if)\b/i.test(question),
+    byPrice: priceOrderAsked(question),
     fits: (v) =>
-      Object.entries(v.options).every(([key, value]) => !isYesNo(value) || !named(key) || /^yes$/i.test(value)),
+      Object.entries(v.options).every(
+        ([key, value]) => !isYesNo(value) || !(named(key) || saysOption(question, key)) || /^yes$/i.test(value),
+      ),
   };
 }
 
@@ -346,7 +410,32 @@ function renderSearch(step: ToolStep, e: Entities, show: ListingView): string {
     const near = renderAlternatives(alternatives, e, wanted, show).split('\n').slice(1);
     return near.length ? [`${none} The closest options in stock, and how they differ:`, ...near].join('\n') : none;
   }
-  if (inStock.length) return renderVariants(inStock, `Here is what I found for ${what}:`, show);
+  if (inStock.length) {
+    // "Do you sell sneakers in red?": the Running Shoes in red are in stock, the Sneakers in red are not. The product
+    // named as asked is said to be out of stock rather than left out.
+    const head = e.products[0] ? stem(rawWords(e.products[0]).at(-1)!) : undefined;
+    const listedNames = new Set(inStock.map((v) => v.name));
+    const soldOut = show.outOfStock
+      ? []
+      : variants.filter(
+          (v) =>
+            v.available === false &&
+            !listedNames.has(v.name) &&
+            rawWords(v.name ?? '')
+              .map(stem)
+              .includes(head!),
+        );
+    const sold = soldOut.length
+      ? `\nOut of stock right now: ${list(soldOut.slice(0, 3).map((v) => `${v.name} (${optionText(v.options)})`))}.`
+      : '';
+    if (show.byPrice) {
+      const sign = show.byPrice === 'lowest' ? 1 : -1;
+      const ordered = [...inStock].sort((a, b) => sign * ((a.price ?? Infinity) - (b.price ?? Infinity)));
+      const heading = `Here is what I found for ${what}, ${show.byPrice} price first:`;
+      return renderVariants(ordered, heading, show) + sold;
+    }
+    return renderVariants(inStock, `Here is what I found for ${what}:`, show) + sold;
+  }
   if (variants.length)
     return `${what.charAt(0).toUpperCase()}${what.slice(1)}: we carry it, but it is out of stock right now.${alternatives.length ? `\n${renderAlternatives(alternatives, e, what, show).split('\n').slice(1).join('\n')}` : ''}`;
   // "A phone case": the near misses are phones, which match the word before the thing asked for, not the thing. The
@@ -424,7 +513,21 @@ export function yesNoAnswer(
   const pool = inStock.length ? inStock : variants;
   const where = inStock.length ? ' in stock' : '';
   const keys = optionKeys(variants);
-  const key = keys.find((k) => stem(k) === stem(attribute) && valuesOf(variants, k).every(isYesNo));
+  const yesNoKeys = keys.filter((k) => valuesOf(variants, k).every(isYesNo));
+  const key = yesNoKeys.find((k) => stem(k) === stem(attribute));
+  // "Is the speaker waterproof?", "is it water resistant?" of an option named "water resistance": a yes/no option in
+  // other words. What it has is said in the option's own words: water resistance is not waterproofing.
+  const meant = key ? undefined : yesNoKeys.find((k) => saysOption(askedQuality(question, name, attribute), k));
+  if (meant) {
+    const yes = pool.filter((v) => /^yes$/i.test(v.options[meant] ?? '')).length;
+    const text =
+      yes === pool.length
+        ? `Every ${name} variant${where} has ${meant}.`
+        : yes
+          ? `Some have ${meant}: ${yes} of the ${pool.length} ${name} variants${where}; the others do not.`
+          : `None of the ${name} variants${where} has ${meant}.`;
+    return { text, noSuchOption: false };
+  }
   if (key) {
     const yes = pool.filter((v) => /^yes$/i.test(v.options[key] ?? '')).length;
     const text =
@@ -484,6 +587,21 @@ function valueAnswer(question: string, name: string, variants: readonly VariantV
  * What a yes/no question says the thing is, whole: "dishwasher safe" in "is the coffee maker dishwasher safe?", the
  * words after the product's name up to the one asked about (at most three).
  */
+/**
+ * Whether words name a multi-word option: its first word begins them ("waterproof", "water-resistant": water
+ * resistance), or each of its words is there by its first five letters ("water resistant").
+ */
+function saysOption(words: string, key: string): boolean {
+  const keyWords = rawWords(key);
+  const said = rawWords(words.replace(/-/g, ' '));
+  if (keyWords.length < 2) return false;
+  const first = keyWords[0]!;
+  return (
+    (first.length >= 4 && said.some((w) => w.startsWith(first))) ||
+    keyWords.every((k) => said.some((w) => w.slice(0, 5) === k.slice(0, 5)))
+  );
+}
+
 function askedQuality(question: string, name: string, attribute: string): string {
   const words = rawWords(question);
   const end = words.lastIndexOf(attribute);
@@ -507,6 +625,8 @@ function renderProduct(step: ToolStep, e: Entities, show: ListingView, question:
       asked,
       [...e.colours, ...e.sizes, ...e.materials],
     );
+  const property = propertyAnswer(question, name, variants, [...e.colours, ...e.sizes, ...e.materials]);
+  if (property) return property;
   const answer = yesNoAnswer(question, name, variants);
   const byValue = answer && !answer.noSuchOption ? undefined : valueAnswer(question, name, variants);
   if (byValue) return byValue;
@@ -815,6 +935,8 @@ export function renderStep(
         .filter((l) => !/^\s*(\||#|product id:)/i.test(l))
         .join('\n');
       const variants = doc ? variantsOfDocument(doc) : [];
+      const property = variants.length ? propertyAnswer(ctx.question, name, variants, []) : undefined;
+      if (property) return property;
       const answer = yesNoAnswer(ctx.question, name, variants);
       const byValue = answer && !answer.noSuchOption ? undefined : valueAnswer(ctx.question, name, variants);
       if (byValue) return byValue;

@@ -85,9 +85,12 @@ const REQUEST_WORDS =
 /** "something I bought", "items I ordered": any such thing, not one of the shopper's. */
 const GENERIC_OBJECT =
   /\b(?:something|anything|an item|items|a product|products|stuff|things)\s+(?:that\s+)?i\s+(?:just\s+)?(?:received|bought|ordered|got)\b/gi;
-/** Words that point at nothing of the shopper's: "is it possible", "my money back" (the money is the question). */
+/**
+ * Words that point at nothing of the shopper's: "is it possible", "my money back" (the money is the question), where
+ * money lands ("how long do refunds take to show up on my card?": the card is no thing to act on).
+ */
 const NO_REFERENT =
-  /\b(?:is|was|would|will|does|do) it (?:possible|ok|okay|allowed|true|normal|free|cost|take)\b|\bmy money\b/gi;
+  /\b(?:is|was|would|will|does|do) it (?:possible|ok|okay|allowed|true|normal|free|cost|take)\b|\bmy money\b|\b(?:on|to|onto|into|in|back (?:on|to|into)) my (?:(?:credit|debit|bank) )?(?:card|bank(?: account)?|statement|paypal)\b/gi;
 const REFERS_TO_THING =
   /\b(my|it|them|this|that|these|those|mine)\b|\bi (just )?(received|bought|ordered|got)\b|\b(?:orders?|purchases?|packages?) (?:do|did) i have\b|\bi have (?:any |some |\d+ )?(?:other |more )?(?:orders?|purchases?)\b/i;
 /** An add-on to something the shopper has or looks at: "to go with", "for my", "bought together". */
@@ -429,6 +432,14 @@ const GRIEVANCE =
 export function joinSalesContact(index: CardIndex, clauses: ScoredClause[]): void {
   const human = ownerOf(index, 'human');
   const enquiry = clauses.find((c) => c.agent && c.agent !== human && c.intent === 'bulk');
-  if (!human || !enquiry) return;
-  for (const c of clauses) if (c.agent === human && !GRIEVANCE.test(c.text)) c.agent = enquiry.agent;
+  if (!enquiry) return;
+  for (const c of clauses) {
+    if (c === enquiry || GRIEVANCE.test(c.text)) continue;
+    // "..., who do I talk to?": whoever the card that was given it, the question is who takes the enquiry.
+    if ((human && c.agent === human) || ASKS_WHOM.test(c.text)) c.agent = enquiry.agent;
+  }
 }
+
+/** Asking whom to turn to, with nothing else asked: "who do I talk to?", "who can I contact about that?". */
+const ASKS_WHOM =
+  /^\W*(?:and\s+|so\s+)?who\s+(?:do|can|should|could|would|shall)\s+i\s+(?:talk|speak|reach|contact|write|email|call|ask|get in touch)\b[^?]*\??\W*$/i;

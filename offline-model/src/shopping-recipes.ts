@@ -1,6 +1,14 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
 import { listedProducts, listingBefore, SETS_AGAINST, SIDE_BY_SIDE } from './product-list.js';
-import { asksYesNo, COMPARES, isYesNo, optionAskedFor, optionNamedIn } from './reply-templates.js';
+import {
+  asksYesNo,
+  COMPARES,
+  isYesNo,
+  optionAskedFor,
+  optionNamedIn,
+  priceOrderAsked,
+  propertyAsked,
+} from './reply-templates.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { rawWords, STOP_WORDS, stem } from './text-features.js';
 import { foundNothing, readVariants } from './tool-output-readers.js';
@@ -40,7 +48,8 @@ function searchStep(ctx: TaskContext): Decision | undefined {
   const query = searchQuery(ctx);
   const filters = ctx.values.size || ctx.values.maxPrice !== undefined || ctx.values.color;
   if (!query && !filters) return callTool(ctx, 'list_all_product_types');
-  return callTool(ctx, 'search_products', { query });
+  // "Your cheapest tablet": a page ranked by the words need not hold it; the store's largest page does.
+  return callTool(ctx, 'search_products', priceOrderAsked(ctx.request) ? { query, limit: 50 } : { query });
 }
 
 /**
@@ -124,7 +133,8 @@ function optionValuesStep(ctx: TaskContext): Decision | undefined {
   const product = productId ?? (compares ? near[0]?.productId : undefined);
   // "Are the hiking boots waterproof?": how many are is the product's to say, not a search page's.
   const yesNo = asksYesNo(ctx.request) && new Set(found.map((v) => v.productId)).size === 1;
-  if (!product || !(compares || yesNo || optionAskedFor(ctx.request, found))) return undefined;
+  const property = propertyAsked(ctx.request) && new Set(found.map((v) => v.productId)).size === 1;
+  if (!product || !(compares || yesNo || property || optionAskedFor(ctx.request, found))) return undefined;
   return callTool(ctx, 'get_product_details', { product_id: product });
 }
 

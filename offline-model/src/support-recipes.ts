@@ -1,6 +1,6 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
 import { topicalArticles } from './knowledge-relevance.js';
-import { givesOnlyDetails } from './request-cues.js';
+import { givesOnlyDetails, requestConcepts } from './request-cues.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { describeProduct } from './task-wording.js';
 import { nested } from './tool-output-readers.js';
@@ -97,8 +97,15 @@ const LEAD_TOOLS = ['create_lead', 'subscribe_back_in_stock', 'validate_email'];
 const HUMAN_TOOLS = ['create_ticket', 'transfer_to_human_agents', 'request_user_info'];
 
 /** Lead, hand-over and knowledge recipes; undefined when the card has none of their tools. */
-export function supportRecipe(ctx: TaskContext): Decision | undefined {
-  const has = (tools: string[]) => tools.some((t) => ctx.offered(t));
+export function supportRecipe(given: TaskContext): Decision | undefined {
+  const has = (tools: string[]) => tools.some((t) => given.offered(t));
+  // "We need 200 water bottles for an event": given to the card that takes enquiries, a count no household buys is a
+  // bulk enquiry, as the planner read it, though no word says "bulk".
+  const bulk =
+    has(LEAD_TOOLS) &&
+    !['restock', 'newsletter', 'bulk'].includes(given.intent) &&
+    requestConcepts(given.request).includes('bulk');
+  const ctx: TaskContext = bulk ? { ...given, intent: 'bulk' } : given;
   switch (ctx.intent) {
     case 'restock':
     case 'newsletter':

@@ -567,4 +567,102 @@ describe('conversation cases a shopper would try', () => {
     // Nothing "matches exactly" is said of a comparison.
     expect(run.reply).not.toContain('Nothing matches');
   });
+
+  it('reads "waterproof" or "water resistant" as the speaker\'s yes/no option "water resistance", and lists those that have it', async () => {
+    for (const words of ['is the bluetooth speaker waterproof?', 'is the bluetooth speaker water resistant?']) {
+      const r = await task('ProductExpertAgent', words);
+      const details = r.calls.find((c) => c.name === 'store.get_product_details')?.result?.output as {
+        variants: Record<string, { options: Record<string, string>; available: boolean }>;
+      };
+      const inStock = Object.values(details.variants).filter((v) => v.available);
+      const yes = inStock.filter((v) => v.options['water resistance'] === 'yes').length;
+      expect(yes).toBeGreaterThan(0);
+      expect(yes).toBeLessThan(inStock.length);
+      expect(r.reply.split('\n')[0]).toBe(
+        `Some have water resistance: ${yes} of the ${inStock.length} Bluetooth Speaker variants in stock; the others do not.`,
+      );
+      const listed = r.reply.split('\n').filter((l) => l.startsWith('- '));
+      expect(listed.length).toBeGreaterThan(0);
+      for (const line of listed) expect(line).toContain('water resistance yes');
+      expect(r.reply).not.toMatch(/don't say/);
+    }
+  });
+
+  it("answers a product's battery life from its option, or says its details don't list one, instead of looking for a battery", async () => {
+    const reader = await task('ProductExpertAgent', 'how long does the e-reader battery last');
+    expect(reader.calls[0]!.args.query).toBe('ereader');
+    expect(reader.reply).toMatch(/^The E-Reader details don't list its battery life: its options are /);
+    for (const option of ['screen size', 'connectivity', 'storage']) expect(reader.reply).toContain(option);
+    const speaker = await task('ProductExpertAgent', "what's the speaker's battery life like?");
+    expect(speaker.reply).toBe(
+      'We carry the Bluetooth Speaker in 2 battery life options: 10 hours and 20 hours. Each is in stock.',
+    );
+    // A battery of its own, asked for, is still a thing to look for.
+    const spare = await task('ProductExpertAgent', 'do you sell a spare battery for the e-reader?');
+    expect(spare.reply).toBe("I couldn't find an ereader battery in our catalogue.");
+    expect(spare.calls[0]!.args.query).toBe('ereader battery');
+  });
+
+  it('lists "your cheapest tablet" from the lowest price, and the most expensive laptop from the highest', async () => {
+    for (const [words, order] of [
+      ["what's your cheapest tablet", 1],
+      ['what is the most expensive laptop you have?', -1],
+    ] as const) {
+      const r = await task('ProductExpertAgent', words);
+      const search = r.calls.find((c) => c.name === 'store.search_products')!;
+      const results = (search.result!.output as { results: { price: number; available: boolean }[] }).results;
+      const inStock = results.filter((v) => v.available).map((v) => v.price);
+      const prices = [...r.reply.matchAll(/\$(\d+\.\d{2})/g)].map((m) => Number(m[1]));
+      expect(prices.length).toBe(Math.min(5, inStock.length));
+      expect(prices[0]).toBe(order === 1 ? Math.min(...inStock) : Math.max(...inStock));
+      expect([...prices].sort((a, b) => order * (a - b))).toEqual(prices);
+      expect(r.reply.split('\n')[0]).toMatch(order === 1 ? /lowest price first:$/ : /highest price first:$/);
+    }
+  });
+
+  it('says the product named as asked is out of stock in that colour, beside what is in stock ("sneakers in red")', async () => {
+    const r = await task('ProductExpertAgent', 'do you sell sneakers in red?');
+    const results = (
+      r.calls[0]!.result!.output as { results: { name: string; options: Record<string, string>; available: boolean }[] }
+    ).results;
+    const sneakers = results.filter((v) => v.name === 'Sneakers');
+    expect(sneakers.length).toBeGreaterThan(0);
+    expect(sneakers.every((v) => !v.available)).toBe(true);
+    expect(r.reply).toContain(`Out of stock right now: Sneakers (size ${sneakers[0]!.options.size}, red,`);
+    expect(r.reply).toMatch(/^Here is what I found for red sneakers:\n- Running Shoes/);
+  });
+
+  it('answers "how long do refunds take to show up on my card?" from the refunds article; "my refund" is the returns card\'s', async () => {
+    const provider = new OfflineProvider();
+    const agents = async (words: string) =>
+      (
+        JSON.parse((await provider.complete(planRequest(words))).content ?? '{}') as { tasks: { agent: string }[] }
+      ).tasks.map((t) => t.agent);
+    const general = 'how long do refunds take to show up on my card';
+    expect(await agents(general)).toEqual(['GeneralSupportAgent']);
+    expect(await agents('when will my refund show up on my card?')).toEqual(['ReturnsAgent']);
+    const r = await task('GeneralSupportAgent', general);
+    expect(r.reply).toMatch(/^According to our "Returns and refunds" article: /);
+    expect(r.reply).toContain('5 to 7 business days');
+  });
+
+  it('keeps "who do I talk to?" with the bulk enquiry it follows, and reads "we need 200 water bottles" as one', async () => {
+    const provider = new OfflineProvider();
+    const plan = async (words: string) =>
+      (
+        JSON.parse((await provider.complete(planRequest(words))).content ?? '{}') as { tasks: { agent: string }[] }
+      ).tasks.map((t) => t.agent);
+    expect(await plan('I want to buy 50 office chairs for my company, who do I talk to')).toEqual([
+      'LeadGenerationAgent',
+    ]);
+    expect(await plan('who do I talk to about a return?')).not.toContain('LeadGenerationAgent');
+    const lead = await task(
+      'LeadGenerationAgent',
+      'we need 200 water bottles for an event. who can I contact about pricing?',
+    );
+    expect(lead.reply).toBe('Happy to keep you posted about your bulk order. What email address should we use?');
+    // The product card, given the same count, still searches.
+    const search = await task('ProductExpertAgent', 'do you have 30 yoga mats in stock?');
+    expect(search.calls.map((c) => c.name)).toEqual(['store.search_products']);
+  });
 });

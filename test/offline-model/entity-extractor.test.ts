@@ -20,6 +20,19 @@ describe('extractEntities', () => {
     expect(extractEntities("I'm really frustrated").name).toBeUndefined();
   });
 
+  it('reads a part named for a product as the thing asked for, and a property of its own part as the product', () => {
+    const products = (t: string) => extractEntities(t).products;
+    expect(products('do you have a case for my tablet')).toEqual(['tablet case']);
+    expect(products('a spare battery for the e-reader and a lid for my water bottle')).toEqual([
+      'ereader battery',
+      'water bottle lid',
+    ]);
+    // A product of its own stays one, and what it is for is named beside it.
+    expect(products('a portable charger for my phone')).toEqual(['portable charger', 'phone']);
+    expect(products("how long does the e-reader's battery last?")).toEqual(['ereader']);
+    expect(products('what is the speaker battery life')).toEqual(['speaker']);
+  });
+
   it('finds product words, colours, sizes with their fit, materials and price limits', () => {
     const e = extractEntities("do you have any red sneakers in men's size 9 under $100?");
     expect(e).toMatchObject({ products: ['sneakers'], colours: ['red'], sizes: ['9'], fit: "men's", maxPrice: 100 });
