@@ -1,3 +1,4 @@
+import { ENGLISH_WORDS } from './english-words.js';
 import { createSpellCorrector, MAX_SPELL_SEARCHES, type SpellBudget } from './fuzzy-match.js';
 import { memoByText } from './memo-by-text.js';
 import { COLOURS, MATERIALS, PRODUCT_NOUNS } from './product-lexicon.js';
@@ -62,12 +63,15 @@ const SIZE_WORDS: Readonly<Record<string, string>> = {
 
 const PRODUCT_STEMS: ReadonlySet<string> = new Set(PRODUCT_NOUNS.map(stem));
 const productPhrases = PRODUCT_NOUNS.map((p) => p.split(' ').map(stem)).sort((a, b) => b.length - a.length);
-/** A pure function over constant word lists: safe to share. */
-const correctWord = createSpellCorrector([
-  ...[...PRODUCT_NOUNS, ...COLOURS, ...MATERIALS].flatMap((p) => p.split(' ')),
-  ...STOP_WORDS,
-  ...COMMON_WORDS,
-]);
+/**
+ * A pure function over constant word lists: safe to share. A word of English is spelled right ("is back" is no typo
+ * of "black"), as in the text analyser.
+ */
+const correctWord = createSpellCorrector(
+  [...[...PRODUCT_NOUNS, ...COLOURS, ...MATERIALS].flatMap((p) => p.split(' ')), ...STOP_WORDS, ...COMMON_WORDS],
+  undefined,
+  ENGLISH_WORDS,
+);
 
 /**
  * The work per message is bounded: facts are read from the first MAX_SCANNED_CHARS characters (a
@@ -147,7 +151,7 @@ function entitiesOf(text: string): Entities {
   return {
     orderIds,
     emails,
-    name: extractName(withoutEmails),
+    name: extractName(withoutEmails, zip !== undefined),
     zip,
     productIds: unique(productIds),
     itemIds: unique(itemIds),
@@ -162,7 +166,7 @@ function entitiesOf(text: string): Entities {
       ),
     ),
     specs,
-    maxPrice: maxMatch ? Number(maxMatch[1] ?? maxMatch[2]) : undefined,
+    maxPrice: maxMatch ? Number(maxMatch[1] ?? maxMatch[2]) : products.length ? barePriceLimit(lower) : undefined,
     minPrice: minMatch ? Number(minMatch[1]) : undefined,
     numbers: extractNumbers(withoutEmails, [zip, ...sizes]),
     address,
@@ -198,6 +202,21 @@ const FOR_WHOSE: ReadonlySet<string> = new Set(['the', 'my', 'a', 'an', 'your', 
 const DESCRIBES_PART: ReadonlySet<string> = new Set(
   ['life', 'last', 'lasts', 'lasting', 'capacity', 'runtime'].map(stem),
 );
+
+/**
+ * "Headphones under 300": with a product named, a bare amount after "under" is its price, unless a unit follows
+ * ("under 500ml", "under 2 kg", "under 10 hours") or it is a size ("under size 10").
+ */
+function barePriceLimit(lower: string): number | undefined {
+  const m =
+    /\b(?:under|below|less than|up to|no more than|at most|max|budget(?: of| is)?)\s+(\d{2,5}(?:\.\d{1,2})?)\b(?!\s*(?:[a-z%]|\.\d|["'](?=\s*[a-z])))/.exec(
+      lower,
+    ) ??
+    /\b(?:under|below|less than|up to|no more than|at most|max|budget(?: of| is)?)\s+(\d{2,5}(?:\.\d{1,2})?)\s*(?:$|[,.!?;]|\b(?:and|or|please|pls|thanks|ish)\b)/.exec(
+      lower,
+    );
+  return m ? Number(m[1]) : undefined;
+}
 
 function extractProducts(words: string[]): string[] {
   // "hoodies" is the plural of "hoodie", not of "hoody": a noun ending in -ie takes a plain -s.
@@ -300,12 +319,26 @@ const NAME_STOP = new Set([
   'the',
 ]);
 
-function extractName(text: string): Entities['name'] {
+/** Words after "I'm" that say how or where the shopper is, not who: "i'm a bit confused", "i'm also waiting". */
+const NOT_A_NAME = new Set(
+  'a an in at on from back done sure fine ok okay good happy sorry new also currently interested about'.split(' '),
+);
+
+function extractName(text: string, zipGiven: boolean): Entities['name'] {
   const named = /\bmy name is\s+([A-Za-z][a-z'-]+)\s+([A-Za-z][a-z'-]+)/i.exec(text);
-  const intro = named ?? /\b(?:I am|I'm|Im|this is|name:)\s+([A-Z][a-z'-]+)\s+([A-Z][a-z'-]+)/.exec(text);
+  // "hi i'm emma smith, zip 10001": typed in lower case, a name is read only beside the zip code it goes with.
+  const capitalised = named ?? /\b(?:I am|I'm|Im|this is|name:)\s+([A-Z][a-z'-]+)\s+([A-Z][a-z'-]+)/.exec(text);
+  const intro =
+    capitalised ??
+    (zipGiven
+      ? /\b(?:i am|i'm|im|this is|name:)\s+([a-z][a-z'-]+)\s+([a-z][a-z'-]+)\s*(?=[,.;]|and\b|zip\b|\d{5}\b|$)/i.exec(
+          text,
+        )
+      : null);
   if (!intro) return undefined;
   const [first, last] = [intro[1]!, intro[2]!];
-  if (NAME_STOP.has(first.toLowerCase()) || NAME_STOP.has(last.toLowerCase())) return undefined;
+  const notName = (w: string) => NAME_STOP.has(w) || NOT_A_NAME.has(w) || (!capitalised && /ing$/.test(w));
+  if (notName(first.toLowerCase()) || notName(last.toLowerCase())) return undefined;
   return { firstName: capitalise(first), lastName: capitalise(last) };
 }
 

@@ -18,7 +18,15 @@ export function requestConcepts(text: string): string[] {
     if (Number(n) >= BULK_QUANTITY && !NOT_GOODS.test(unit!) && !/\b(size|sizes|no|number|zip)\s*$/.test(before))
       out.push('bulk');
   }
+  if (asksWhenBack(text)) out.push('restock');
   return [...new Set(out)];
+}
+
+/** "Tell me when the fleece jacket is back": a back-in-stock alert, whichever words ask to be told. */
+export function asksWhenBack(text: string): boolean {
+  return /\b(?:tell|text|ping|email|message|notify|inform) (?:me|us) when\b[^.?!]{0,80}?\b(?:is|are|comes?|gets?) back(?: in stock)?\s*(?:$|[.?!,;]|please\b|again\b)/i.test(
+    text,
+  );
 }
 
 /** "Do I have any other orders?", "anything else on my account": asks past what the conversation named already. */

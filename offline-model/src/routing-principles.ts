@@ -2,7 +2,7 @@ import { type CardIndex, type CardScore, nameWords } from './card-scorer.js';
 import type { Entities } from './entity-extractor.js';
 import { isAccountCompromise } from './message-checks.js';
 import { asksWhenPeopleWork, isShopFault, isThingInTransit, optsOut, type TaskIntent } from './task-intent.js';
-import { stem } from './text-features.js';
+import { rawWords, stem } from './text-features.js';
 
 /**
  * How the planner's clauses are routed beyond their scores: principles that hold whatever the cards' exact
@@ -122,7 +122,7 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     if (!c.agent) {
       if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
       else if (tracker && !c.smallTalk && isThingInTransit(c.words)) c.agent = tracker;
-      else if (search && !c.smallTalk && asksForGoods(c)) c.agent = search;
+      else if (search && !c.smallTalk && asksForGoods(c, clauses.length === 1)) c.agent = search;
       continue;
     }
     const e = c.entities;
@@ -194,18 +194,41 @@ function previousIsOwnThing(clauses: readonly ScoredClause[], c: ScoredClause): 
  * "Cheapest backpack?", "show me backpacks", "I need a new backpack": a question or a request for a product of the
  * catalogue, naming nothing of the shopper's and asking nothing else, which no card's own words matched.
  */
-function asksForGoods(c: ScoredClause): boolean {
+function asksForGoods(c: ScoredClause, alone: boolean): boolean {
   const e = c.entities;
   return (
     e.products.length > 0 &&
     e.orderIds.length + e.itemIds.length === 0 &&
-    (c.question || SHOW_ME.test(c.text) || REQUEST_WORDS.test(c.text)) &&
+    (c.question ||
+      SHOW_ME.test(c.text) ||
+      REQUEST_WORDS.test(c.text) ||
+      TERSE_REQUEST.test(c.text) ||
+      (alone && namesOnlyGoods(c))) &&
     (PRODUCT_INTENTS.has(c.intent ?? 'unknown') || (c.intent ?? 'unknown') === 'unknown') &&
     !REFERS_TO_THING.test(c.text.replace(GENERIC_OBJECT, ' ').replace(NO_REFERENT, ' '))
   );
 }
 
 const SHOW_ME = /\b(show|find|get) me\b|\blooking for\b/i;
+/** "Need new headphones", "want a backpack": a request with its "I" left out, as chats are written. */
+const TERSE_REQUEST =
+  /^\W*(?:(?:hi|hello|hey|ok|so)\W+)?(?:need|needing|want|wanting|searching for|shopping for|in the market for)\b/i;
+/** Words that go with goods named alone ("a new backpack", "red sneakers size 9 under 100"): they ask nothing else. */
+const WITH_GOODS = new Set(
+  'a an some any new the please pls plz in size for me of with and or cheap cheaper good nice under below max budget'.split(
+    ' ',
+  ),
+);
+
+/**
+ * "Headphones", "red sneakers in size 9": a message of nothing but goods and what they are wanted in is a search (a
+ * clause of them after "return all the items from my order" says which items).
+ */
+function namesOnlyGoods(c: ScoredClause): boolean {
+  const e = c.entities;
+  const named = new Set([...e.products, ...e.colours, ...e.materials, ...e.sizes].flatMap((p) => rawWords(p)));
+  return c.words.every((w) => named.has(w) || WITH_GOODS.has(w) || /^\d+(?:\.\d+)?$/.test(w));
+}
 
 /** Intents that name no action of a card's (no return, refund, cancellation or tracking to do): a topic. */
 const TOPICAL: ReadonlySet<string> = new Set(['knowledge', 'unknown']);

@@ -10,12 +10,16 @@ export function relevantKnowledge(ctx: TaskContext): { title: string; content: s
   return topicalArticles(ctx.hints.knowledge, ctx.features);
 }
 
+/** "The sneakers are back in stock", "the fleece jacket is": the verb agrees with the last word named. */
+const backInStock = (what: string) =>
+  `${/^(?:the|a|an|your|my)\b/i.test(what) ? '' : 'the '}${what} ${/[^s]s$/i.test(what.split(' ').at(-1) ?? '') ? 'are' : 'is'} back in stock`;
+
 function leadStep(ctx: TaskContext): Decision | undefined {
   if (ctx.called('create_lead').length || ctx.called('subscribe_back_in_stock').length) return undefined;
   const email = ctx.values.email;
   const what =
     ctx.intent === 'restock'
-      ? `when ${describeProduct(ctx.entities, 'the item')} is back in stock`
+      ? `when ${backInStock(describeProduct(ctx.entities, 'the item'))}`
       : ctx.intent === 'bulk'
         ? 'about your bulk order'
         : 'with our newsletter and offers';

@@ -1,6 +1,7 @@
 import { NOT_YET_DELIVERED } from './delivery-state.js';
 import type { Entities } from './entity-extractor.js';
 import { isSmallTalk } from './message-checks.js';
+import { asksWhenBack } from './request-cues.js';
 import { stem, type TextFeatures } from './text-features.js';
 
 /** What a piece of text asks for, in shop terms. Used to word plans and to pick store tools. */
@@ -189,7 +190,11 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
   if (has('pay', 'card', 'giftcard') && has('change') && orderish) return 'payment';
   if (has('change') && orderish && (entities.sizes.length || entities.colours.length || has('item', 'size', 'color')))
     return 'modify_items';
-  if (has('restock') || (has('notify') && (entities.products.length > 0 || has('stock', 'available'))))
+  if (
+    has('restock') ||
+    (has('notify') && (entities.products.length > 0 || has('stock', 'available'))) ||
+    asksWhenBack(features.words.join(' '))
+  )
     return 'restock';
   if (has('newsletter', 'notify') || (has('promotion') && entities.emails.length > 0)) return 'newsletter';
   if (has('bulk', 'wholesale', 'business')) return 'bulk';

@@ -86,10 +86,14 @@ const CHAT_SPEAK: Readonly<Record<string, string>> = {
   w: 'with',
 };
 
-/** Lower-cases and unifies punctuation; hyphenated one-letter prefixes fuse (t-shirt → tshirt, e-mail → email). */
+/**
+ * Lower-cases and unifies punctuation; hyphenated one-letter prefixes fuse (t-shirt → tshirt, e-mail → email), and so
+ * does a product's feature that holds an action's word ("noise-cancelling headphones" cancel no order).
+ */
 function normaliseText(text: string): string {
   return text
     .toLowerCase()
+    .replace(/\bnoise[- ]?(cancel+(?:ing|ation)|reduc(?:ing|tion))\b/g, 'noise$1')
     .replace(/[\u2018\u2019\u02bc`]/g, "'")
     .replace(/[\u201c\u201d]/g, '"')
     .replace(/\bcan't\b/g, 'can not')

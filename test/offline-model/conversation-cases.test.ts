@@ -665,4 +665,16 @@ describe('conversation cases a shopper would try', () => {
     const search = await task('ProductExpertAgent', 'do you have 30 yoga mats in stock?');
     expect(search.calls.map((c) => c.name)).toEqual(['store.search_products']);
   });
+
+  it('searches "need new headphones, noise cancelling, under 300" within the budget, and signs up "tell me when it is back"', async () => {
+    const r = await task('ProductExpertAgent', 'need new headphones, noise cancelling, under 300');
+    expect(r.calls[0]!.args).toEqual({ query: 'headphones', filters: { max_price: 300 } });
+    const back = await task('LeadGenerationAgent', 'tell me when the fleece jacket is back');
+    expect(back.reply).toBe(
+      'Happy to keep you posted when the fleece jacket is back in stock. What email address should we use?',
+    );
+    const identified = await task('OrderManagementAgent', "hi i'm emma smith, zip 10192, where is my order?");
+    expect(identified.calls[0]!.name).toBe('store.find_user_id_by_name_zip');
+    expect(identified.calls[0]!.result?.ok).toBe(true);
+  });
 });

@@ -33,6 +33,20 @@ describe('extractEntities', () => {
     expect(products('what is the speaker battery life')).toEqual(['speaker']);
   });
 
+  it('reads a lower-case name beside a zip, a bare budget after a product, and "is back" as no colour', () => {
+    expect(extractEntities("hi i'm emma smith, zip 10192, where is my order")).toMatchObject({
+      name: { firstName: 'Emma', lastName: 'Smith' },
+      zip: '10192',
+    });
+    expect(extractEntities("i'm still waiting, my zip is 10192").name).toBeUndefined();
+    expect(extractEntities('im a customer, zip 10192').name).toBeUndefined();
+    expect(extractEntities('need new headphones, noise cancelling, under 300').maxPrice).toBe(300);
+    expect(extractEntities('a water bottle under 500ml').maxPrice).toBeUndefined();
+    expect(extractEntities('I have 300 orders under 20').maxPrice).toBeUndefined();
+    expect(extractEntities('tell me when the fleece jacket is back').colours).toEqual([]);
+    expect(extractEntities('do u have blak running shoes').colours).toEqual(['black']);
+  });
+
   it('finds product words, colours, sizes with their fit, materials and price limits', () => {
     const e = extractEntities("do you have any red sneakers in men's size 9 under $100?");
     expect(e).toMatchObject({ products: ['sneakers'], colours: ['red'], sizes: ['9'], fit: "men's", maxPrice: 100 });

@@ -387,6 +387,23 @@ describe('planFromBrief', () => {
     expect(agents('the package arrived but the mug inside was shattered')).toEqual(['ReturnsAgent']);
   });
 
+  it('reads a terse product request as a search: "need new headphones, noise cancelling, under 300", "headphones"', () => {
+    expect(agents('need new headphones, noise cancelling, under 300')).toEqual(['ProductExpertAgent']);
+    expect(agents('want a new backpack')).toEqual(['ProductExpertAgent']);
+    expect(agents('headphones')).toEqual(['ProductExpertAgent']);
+    expect(agents('red sneakers size 9')).toEqual(['ProductExpertAgent']);
+    // "Cancelling" in the feature's name cancels nothing; an order to cancel still is one.
+    expect(agents('I want to cancel my noise cancelling headphones order W2417020')).toEqual(['OrderManagementAgent']);
+    expect(agents('need a refund')).toEqual(['ReturnsAgent']);
+    expect(agents('order')).not.toContain('ProductExpertAgent');
+  });
+
+  it('reads "tell me when the fleece jacket is back" as a back-in-stock alert, not "when will it arrive"', () => {
+    expect(agents('tell me when the fleece jacket is back')).toEqual(['LeadGenerationAgent']);
+    expect(agents('can u tell me when W7273336 will arrive')).toEqual(['OrderManagementAgent']);
+    expect(agents('tell me when my order is back in the warehouse')).not.toContain('LeadGenerationAgent');
+  });
+
   it('gives a tie to the card that owns the action asked for, and a question tie to the default card', () => {
     expect(agents('I want to exchange my mechanical keyboard for one with brown switches')).toEqual(['ReturnsAgent']);
     expect(agents('do you price match?')).toEqual(['GeneralSupportAgent']);
