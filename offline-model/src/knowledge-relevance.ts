@@ -8,12 +8,17 @@ import { analyzeText, stem, type TextFeatures } from './text-features.js';
 const UNTOPICAL = new Set(
   `make made use used take took give gave find found see look keep put come came send sent try help work works
   order orders ordered item items product products customer customers shop store buy bought time times day days
-  first new home`
+  first new home last long`
     .split(/\s+/)
     .filter(Boolean)
     .map(stem),
 );
 const UNSUBSCRIBE = stem('unsubscribe');
+
+/** Asking for a time limit ("what's the return window?", "is it too late to return…"), and a line that states one. */
+export const ASKS_DEADLINE =
+  /\b(?:window|deadline|time limit|time frame|timeframe|how long do i have|how many days|until when|how late|too late)\b/i;
+export const STATES_DEADLINE = /\bwithin \d+ (?:business |calendar )?days\b|\b\d+ days (?:of|after|from)\b/i;
 
 /**
  * The articles that share a topical word with the question: those whose title has one first, each group in the order
@@ -30,9 +35,17 @@ export function topicalArticles<A extends { title: string; content: string }>(
     const says = read.filter((r) => r.words.some((t) => t.stem === UNSUBSCRIBE));
     if (says.length) return says.map((r) => r.a);
   }
-  // An article whose title names what the question asks about comes first: "how long do refunds take to show up on my
-  // card?" is for "Returns and refunds", though "take" and "show" are in the shipping article's tracking line too.
-  const titled = (r: (typeof read)[number]) => analyzeText(r.a.title).tokens.some((t) => stems.has(t.stem));
+  // A question for a time limit is answered by an article that states one ("what's the return window for shoes?" is
+  // not for the sizing guide, whose title names shoes). Then an article whose title names what the question asks
+  // about: "how long do refunds take to show up on my card?" is for "Returns and refunds", though "take" and "show"
+  // are in the shipping article's tracking line too.
+  const asksDeadline = ASKS_DEADLINE.test(question.words.join(' '));
+  const rank = (r: (typeof read)[number]) =>
+    (asksDeadline && STATES_DEADLINE.test(r.a.content) ? 0 : 2) +
+    (analyzeText(r.a.title).tokens.some((t) => stems.has(t.stem)) ? 0 : 1);
   const topical = read.filter((r) => r.words.some((t) => stems.has(t.stem)));
-  return [...topical.filter(titled), ...topical.filter((r) => !titled(r))].map((r) => r.a);
+  return topical
+    .map((r, i) => ({ r, i, rank: rank(r) }))
+    .sort((a, b) => a.rank - b.rank || a.i - b.i)
+    .map(({ r }) => r.a);
 }

@@ -36,3 +36,23 @@ export function listingBefore(earlierUserTexts: readonly string[], now: string):
     .slice(-2)
     .findLast((t) => listedProducts(t).length >= 2);
 }
+
+/**
+ * What shoppers ask of a product that its options may hold or not ("the e-reader's battery life", "how heavy is the
+ * backpack?"), with the option names that would hold it.
+ */
+const PROPERTIES: readonly { name: string; asks: RegExp; key: RegExp }[] = [
+  {
+    name: 'battery life',
+    asks: /\bbattery life\b|\bbattery\b[^.?!]*\blast|\blasts? on (?:a|one) (?:single |full )?charge\b/i,
+    key: /\bbattery\b/i,
+  },
+  { name: 'weight', asks: /\bweigh(?:t|s)?\b|\bhow heavy\b/i, key: /\bweight\b/i },
+  { name: 'compatibility', asks: /\bcompatib\w*|\bworks? with\b/i, key: /\bcompatib/i },
+  {
+    name: 'dimensions',
+    asks: /\bdimensions?\b|\bmeasurements?\b|\bhow (?:big|large|tall|wide|deep)\b/i,
+    key: /\b(?:dimensions?|size)\b/i,
+  },
+];
+export const propertyAsked = (question: string) => PROPERTIES.find((p) => p.asks.test(question));

@@ -1,5 +1,6 @@
 import type { Entities } from './entity-extractor.js';
-import { topicalArticles } from './knowledge-relevance.js';
+import { ASKS_DEADLINE, STATES_DEADLINE, topicalArticles } from './knowledge-relevance.js';
+import { propertyAsked } from './product-list.js';
 import { ASKS_PAST_NAMED } from './request-cues.js';
 import { optsOut } from './task-intent.js';
 import type { ToolStep } from './task-transcript.js';
@@ -154,25 +155,6 @@ export function optionAskedFor(question: string, variants: readonly VariantView[
 }
 
 /**
- * What shoppers ask of a product that its options may hold or not ("the e-reader's battery life", "how heavy is the
- * backpack?"), with the option names that would hold it.
- */
-const PROPERTIES: readonly { name: string; asks: RegExp; key: RegExp }[] = [
-  {
-    name: 'battery life',
-    asks: /\bbattery life\b|\bbattery\b[^.?!]*\blast|\blasts? on (?:a|one) (?:single |full )?charge\b/i,
-    key: /\bbattery\b/i,
-  },
-  { name: 'weight', asks: /\bweigh(?:t|s)?\b|\bhow heavy\b/i, key: /\bweight\b/i },
-  {
-    name: 'dimensions',
-    asks: /\bdimensions?\b|\bmeasurements?\b|\bhow (?:big|large|tall|wide|deep)\b/i,
-    key: /\b(?:dimensions?|size)\b/i,
-  },
-];
-export const propertyAsked = (question: string) => PROPERTIES.find((p) => p.asks.test(question));
-
-/**
  * "How long does the speaker's battery last?": the option that holds it, by its values; else that the product's details
  * do not list it, and what they list (a listing of variants would only look like an answer).
  */
@@ -245,7 +227,7 @@ const SIZE_ORDER = ['xxs', 'xs', 's', 'small', 'm', 'medium', 'l', 'large', 'xl'
 function optionOrder(values: string[]): string[] {
   const rank = (v: string) => SIZE_ORDER.indexOf(v.toLowerCase());
   if (values.every((v) => rank(v) >= 0)) return [...values].sort((a, b) => rank(a) - rank(b));
-  const amount = /^(\d+(?:\.\d+)?)\s*[a-z%"]*$/i;
+  const amount = /^(\d+(?:\.\d+)?)\s*[-a-z%"]*(?: [a-z]+)?$/i;
   if (values.every((v) => amount.test(v))) return [...values].sort((a, b) => parseFloat(a) - parseFloat(b));
   return values;
 }
@@ -625,11 +607,11 @@ function renderProduct(step: ToolStep, e: Entities, show: ListingView, question:
       asked,
       [...e.colours, ...e.sizes, ...e.materials],
     );
-  const property = propertyAnswer(question, name, variants, [...e.colours, ...e.sizes, ...e.materials]);
-  if (property) return property;
   const answer = yesNoAnswer(question, name, variants);
   const byValue = answer && !answer.noSuchOption ? undefined : valueAnswer(question, name, variants);
   if (byValue) return byValue;
+  const property = propertyAnswer(question, name, variants, [...e.colours, ...e.sizes, ...e.materials]);
+  if (property) return property;
   // No such option: a listing would only look like an answer.
   if (answer?.noSuchOption) return answer.text;
   const available = variants.filter((v) => v.available !== false);
@@ -657,9 +639,6 @@ function renderProduct(step: ToolStep, e: Entities, show: ListingView, question:
 const ASKS_COST = /\bhow much\b|\b(?:cost|costs|price|fee|fees|charge)\b/i;
 const STATES_COST = /\$\s?\d|\bfree\b|\b(?:costs?|fee)\b/i;
 const COST = '(cost)';
-const ASKS_DEADLINE =
-  /\b(?:window|deadline|time limit|time frame|timeframe|how long do i have|how many days|until when|how late|too late)\b/i;
-const STATES_DEADLINE = /\bwithin \d+ (?:business |calendar )?days\b|\b\d+ days (?:of|after|from)\b/i;
 const DEADLINE = '(deadline)';
 
 /**
@@ -677,16 +656,25 @@ export function renderProductsCompared(
     // The catalogue's name when it was asked for by name alone; what the shopper said with it otherwise.
     const name = (plain && variants[0]?.name) || capitalise(product);
     const price = inStock.length ? Math.min(...inStock.map((v) => v.price!)) : undefined;
-    return { name, price, found: variants.length > 0 };
+    // "The difference between the e-reader and the tablet": what each comes in, as far as its page of variants shows.
+    const own = variants.filter((v) => v.name === variants[0]?.name);
+    const choices = !COMPARES.test(question)
+      ? ''
+      : optionKeys(own)
+          .map((k) => `${k} ${list(optionOrder(valuesOf(own, k)))}`)
+          .join('; ');
+    return { name, price, found: variants.length > 0, choices };
   });
   // A search returns a page of variants: its lowest price in stock is the product's, its count need not be.
-  const lines = lowest.map((l) =>
-    l.price !== undefined
-      ? `- ${l.name}: from ${money(l.price)} in stock.`
-      : l.found
-        ? `- ${l.name}: none in stock right now.`
-        : `- ${l.name}: nothing matches exactly.`,
-  );
+  const lines = lowest.map((l) => {
+    const line =
+      l.price !== undefined
+        ? `- ${l.name}: from ${money(l.price)} in stock`
+        : l.found
+          ? `- ${l.name}: none in stock right now`
+          : `- ${l.name}: nothing matches exactly`;
+    return `${line}${l.choices ? `; comes in ${l.choices}` : ''}.`;
+  });
   const priced = lowest.filter((l) => l.price !== undefined).sort((a, b) => a.price! - b.price!);
   const more = /\b(?:more expensive|pricier|costs? more)\b/i.test(question);
   const verdict =
@@ -935,11 +923,11 @@ export function renderStep(
         .filter((l) => !/^\s*(\||#|product id:)/i.test(l))
         .join('\n');
       const variants = doc ? variantsOfDocument(doc) : [];
-      const property = variants.length ? propertyAnswer(ctx.question, name, variants, []) : undefined;
-      if (property) return property;
       const answer = yesNoAnswer(ctx.question, name, variants);
       const byValue = answer && !answer.noSuchOption ? undefined : valueAnswer(ctx.question, name, variants);
       if (byValue) return byValue;
+      const property = variants.length ? propertyAnswer(ctx.question, name, variants, []) : undefined;
+      if (property) return property;
       if (answer) return answer.text;
       // "The difference between the E-Reader models": the options its variants differ in, and what each can be.
       const differ = optionKeys(variants).filter((k) => valuesOf(variants, k).length > 1);

@@ -1,6 +1,7 @@
 import { type CardIndex, type CardScore, nameWords } from './card-scorer.js';
 import type { Entities } from './entity-extractor.js';
 import { isAccountCompromise } from './message-checks.js';
+import { propertyAsked } from './product-list.js';
 import { asksWhenPeopleWork, isShopFault, isThingInTransit, optsOut, type TaskIntent } from './task-intent.js';
 import { rawWords, stem } from './text-features.js';
 
@@ -105,7 +106,7 @@ const ADD_ON =
  *   one of a card's skills whole goes to that card (cardWhoseSkillIsNamed);
  * - "recommend X" with nothing bought to add it to is a product search;
  * - where a thing of the shopper's is ("has it shipped yet?") is not a question for the knowledge base: the card
- *   that tracks orders answers it;
+ *   that tracks orders answers it; nor is a product's battery life or what it works with: the catalogue's card does;
  * - a fault of the shop's own ("the checkout page is broken") is a support question, not a return;
  * - when the shop's people work ("what time does customer service close?") is a question of business hours;
  * - asking for fewer emails ("unsubscribe me", "take me off your mailing list") is never a sign-up: the knowledge base
@@ -140,6 +141,10 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     else if (knowledge && c.agent !== knowledge && optsOut(c.words)) c.agent = knowledge;
     else if (knowledge && c.agent === human && asksWhenPeopleWork(c.text)) c.agent = knowledge;
     else if (tracker && c.agent === knowledge && inTransit) c.agent = tracker;
+    // "How long does the speaker's battery last?", "is the smart watch compatible with iPhone?": a question about a
+    // product of the catalogue, which its details answer, not a help article.
+    else if (search && c.agent === knowledge && c.question && !ownThing && e.products.length && propertyAsked(c.text))
+      c.agent = search;
     else if (
       knowledge &&
       (c.question || POLICY_CUE.test(c.text)) &&

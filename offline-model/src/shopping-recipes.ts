@@ -1,14 +1,6 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
-import { listedProducts, listingBefore, SETS_AGAINST, SIDE_BY_SIDE } from './product-list.js';
-import {
-  asksYesNo,
-  COMPARES,
-  isYesNo,
-  optionAskedFor,
-  optionNamedIn,
-  priceOrderAsked,
-  propertyAsked,
-} from './reply-templates.js';
+import { listedProducts, listingBefore, propertyAsked, SETS_AGAINST, SIDE_BY_SIDE } from './product-list.js';
+import { asksYesNo, COMPARES, isYesNo, optionAskedFor, optionNamedIn, priceOrderAsked } from './reply-templates.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { rawWords, STOP_WORDS, stem } from './text-features.js';
 import { foundNothing, readVariants } from './tool-output-readers.js';

@@ -18,10 +18,10 @@ export function describeProduct(entities: Entities, fallback = 'products'): stri
  * "Red sneakers or blue fleece jacket": the products a clause lists side by side (listedProducts), each with what was
  * said with it; undefined for one product.
  */
-function productsSideBySide(clause: string): string | undefined {
+function productsSideBySide(clause: string, compared: boolean): string | undefined {
   const listed = listedProducts(clause).map((e) => describeProduct(e));
   if (listed.length < 2) return undefined;
-  const joiner = /\bor\b/i.test(clause) ? ' or ' : ' and ';
+  const joiner = /\bor\b/i.test(clause) && !compared ? ' or ' : ' and ';
   return `${listed.slice(0, -1).join(', ')}${joiner}${listed.at(-1)}`;
 }
 
@@ -34,8 +34,13 @@ const theItem = (e: Entities, fallback: string) => (e.products[0] ? `the ${e.pro
  * words so that nothing they said is lost.
  */
 export function writeInstruction(intent: TaskIntent, clause: string, entities: Entities, topic?: string): string {
-  const several = intent === 'product_search' ? productsSideBySide(clause) : undefined;
-  const job = several ? `Find ${several} for the customer.` : instructionJob(intent, entities, topic);
+  const several = ['product_search', 'product_detail'].includes(intent)
+    ? productsSideBySide(clause, intent === 'product_detail')
+    : undefined;
+  // "The difference between the e-reader and the tablet": both are the task's, not the first alone.
+  const job = several
+    ? `${intent === 'product_detail' ? 'Compare' : 'Find'} ${several} for the customer.`
+    : instructionJob(intent, entities, topic);
   return `${job} The customer wrote: "${clause.trim()}"`;
 }
 
@@ -85,8 +90,10 @@ function instructionJob(intent: TaskIntent, e: Entities, topic?: string): string
 /** The line shown to the shopper while the task runs. Reads naturally whichever card runs it. */
 export function writeStatusMessage(intent: TaskIntent, entities: Entities, topic?: string, clause = ''): string {
   const e = entities;
-  const several = intent === 'product_search' ? productsSideBySide(clause) : undefined;
-  if (several) return `Looking for ${several}...`;
+  const several = ['product_search', 'product_detail'].includes(intent)
+    ? productsSideBySide(clause, intent === 'product_detail')
+    : undefined;
+  if (several) return `${intent === 'product_detail' ? 'Comparing' : 'Looking for'} ${several}...`;
   switch (intent) {
     case 'track':
       return `Checking on the status of ${yourOrder(e)}...`;

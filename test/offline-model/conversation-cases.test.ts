@@ -677,4 +677,37 @@ describe('conversation cases a shopper would try', () => {
     expect(identified.calls[0]!.name).toBe('store.find_user_id_by_name_zip');
     expect(identified.calls[0]!.result?.ok).toBe(true);
   });
+
+  it('compares "the e-reader and the tablet" by what each comes in, planned as one task naming both', async () => {
+    const provider = new OfflineProvider();
+    const words = 'what is the difference between the e-reader and the tablet';
+    const plan = JSON.parse((await provider.complete(planRequest(words))).content ?? '{}') as {
+      tasks: { agent: string; instruction: string }[];
+    };
+    expect(plan.tasks.map((t) => t.agent)).toEqual(['ProductExpertAgent']);
+    expect(plan.tasks[0]!.instruction).toMatch(/^Compare ereader and tablet for the customer\./);
+    const r = await task('ProductExpertAgent', words, { instruction: plan.tasks[0]!.instruction });
+    expect(r.calls.map((c) => c.args.query)).toEqual(['ereader', 'tablet']);
+    const lines = r.reply.split('\n');
+    for (const [i, call] of r.calls.entries()) {
+      const results = (call.result!.output as { results: { name: string; options: Record<string, string> }[] }).results;
+      expect(lines[i]).toMatch(new RegExp(`^- ${results[0]!.name}: from \\$\\d+\\.\\d\\d in stock; comes in `));
+      for (const key of Object.keys(results[0]!.options)) expect(lines[i]).toContain(key);
+    }
+  });
+
+  it("sends a product's battery life or compatibility to the catalogue's card, and a return window to the article that states one", async () => {
+    const provider = new OfflineProvider();
+    const agents = async (words: string) =>
+      (
+        JSON.parse((await provider.complete(planRequest(words))).content ?? '{}') as { tasks: { agent: string }[] }
+      ).tasks.map((t) => t.agent);
+    expect(await agents('how long does the speaker battery last')).toEqual(['ProductExpertAgent']);
+    expect(await agents('is the smart watch compatible with iphone')).toEqual(['ProductExpertAgent']);
+    expect(await agents('how long is the warranty on the laptop?')).toEqual(['GeneralSupportAgent']);
+    const watch = await task('ProductExpertAgent', 'is the smart watch compatible with iphone');
+    expect(watch.reply).toMatch(/^The Smart Watch details don't list its compatibility: its options are /);
+    const window = await task('GeneralSupportAgent', 'what is your return window for shoes?');
+    expect(window.reply).toMatch(/^According to our "Returns and refunds" article: .*within 30 days of delivery/);
+  });
 });
