@@ -416,7 +416,11 @@ function renderSearch(step: ToolStep, e: Entities, show: ListingView): string {
       const heading = `Here is what I found for ${what}, ${show.byPrice} price first:`;
       return renderVariants(ordered, heading, show) + sold;
     }
-    return renderVariants(inStock, `Here is what I found for ${what}:`, show) + sold;
+    // "Something for a friend who loves music": no product named, so one of each product found, not five of the first.
+    const shown = e.products.length
+      ? inStock
+      : inStock.filter((v, i) => inStock.findIndex((w) => w.name === v.name) === i);
+    return renderVariants(shown, `Here is what I found for ${what}:`, show) + sold;
   }
   if (variants.length)
     return `${what.charAt(0).toUpperCase()}${what.slice(1)}: we carry it, but it is out of stock right now.${alternatives.length ? `\n${renderAlternatives(alternatives, e, what, show).split('\n').slice(1).join('\n')}` : ''}`;

@@ -19,6 +19,7 @@ export function requestConcepts(text: string): string[] {
       out.push('bulk');
   }
   if (asksWhenBack(text)) out.push('restock');
+  if (forSomeoneInto(text)) out.push('gift');
   return [...new Set(out)];
 }
 
@@ -65,4 +66,14 @@ export function givesOnlyDetails(message: string): boolean {
   const rest = message.replace(DETAIL, ' ');
   if (rest === message) return false;
   return (rest.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? []).every((w) => DETAIL_WORDS.has(w));
+}
+
+/**
+ * "Something for my brother who is into gaming", "ideas for a friend who loves music": a present, though no word says
+ * "gift".
+ */
+export function forSomeoneInto(text: string): boolean {
+  return /\b(?:something|anything|ideas?|suggestions?)\s+(?:nice\s+|good\s+)?for\s+(?:my|a|an|our|his|her)\s+[a-z]+(?:\s+[a-z]+)?\s*,?\s+(?:who|that|he|she|they)(?:'s|\s+is|\s+are)?\s+(?:really\s+)?(?:into|loves?|likes?|enjoys?|(?:a\s+)?(?:big\s+)?fan\s+of)\b/i.test(
+    text,
+  );
 }

@@ -1,6 +1,7 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
 import { listedProducts, listingBefore, propertyAsked, SETS_AGAINST, SIDE_BY_SIDE } from './product-list.js';
 import { asksYesNo, COMPARES, isYesNo, optionAskedFor, optionNamedIn, priceOrderAsked } from './reply-templates.js';
+import { forSomeoneInto } from './request-cues.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { rawWords, STOP_WORDS, stem } from './text-features.js';
 import { foundNothing, readVariants } from './tool-output-readers.js';
@@ -27,7 +28,8 @@ const GIFT_WORDS = new Set(
     .filter(Boolean),
 );
 
-const isGiftRequest = (ctx: TaskContext) => GIFT.test(ctx.request) && !/\bgift ?cards?\b/i.test(ctx.request);
+const isGiftRequest = (ctx: TaskContext) =>
+  (GIFT.test(ctx.request) || forSomeoneInto(ctx.request)) && !/\bgift ?cards?\b/i.test(ctx.request);
 
 /** "a gift for my dad who likes hiking": what the person is into ("hiking"), as search words. */
 function giftInterest(ctx: TaskContext): string | undefined {
@@ -238,7 +240,9 @@ function shoppingStep(ctx: TaskContext): Decision | undefined {
           ? giftInterest(ctx)
           : undefined;
       if (interest && ctx.offered('search_products'))
-        return ctx.called('search_products').length ? undefined : callTool(ctx, 'search_products', { query: interest });
+        return ctx.called('search_products').length
+          ? undefined
+          : callTool(ctx, 'search_products', { query: interest, limit: 50 });
       // "A good gift for a 10 year old": who it is for, but nothing of what they like to search for.
       if (!interest && isGiftRequest(ctx) && !ctx.entities.products.length && !ctx.values.itemIds.length)
         return reply(

@@ -1,7 +1,7 @@
 import { NOT_YET_DELIVERED } from './delivery-state.js';
 import type { Entities } from './entity-extractor.js';
 import { isSmallTalk } from './message-checks.js';
-import { asksWhenBack } from './request-cues.js';
+import { asksWhenBack, forSomeoneInto } from './request-cues.js';
 import { stem, type TextFeatures } from './text-features.js';
 
 /** What a piece of text asks for, in shop terms. Used to word plans and to pick store tools. */
@@ -198,7 +198,8 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
     return 'restock';
   if (has('newsletter', 'notify') || (has('promotion') && entities.emails.length > 0)) return 'newsletter';
   if (has('bulk', 'wholesale', 'business')) return 'bulk';
-  if (has('complement', 'recommend', 'accessory', 'bundle', 'gift')) return 'recommend';
+  if (has('complement', 'recommend', 'accessory', 'bundle', 'gift') || forSomeoneInto(features.words.join(' ')))
+    return 'recommend';
   // Delivery and shipping words are about the shopper's own order when it is theirs ("my package", "our order") or on
   // its way ("when will the parcel arrive"); otherwise they ask about the shop's delivery ("do you offer free delivery",
   // "how long do orders take to ship"): a question for the knowledge base, not a lookup.

@@ -710,4 +710,30 @@ describe('conversation cases a shopper would try', () => {
     const window = await task('GeneralSupportAgent', 'what is your return window for shoes?');
     expect(window.reply).toMatch(/^According to our "Returns and refunds" article: .*within 30 days of delivery/);
   });
+
+  it('reads "something for my brother who is into gaming" as a present, and suggests one of each product that fits', async () => {
+    const provider = new OfflineProvider();
+    const planned = async (words: string) =>
+      (
+        JSON.parse((await provider.complete(planRequest(words))).content ?? '{}') as {
+          tasks: { agent: string; instruction: string }[];
+        }
+      ).tasks;
+    const [giftCard] = await planned('a birthday gift for my dad');
+    for (const words of [
+      'something for my brother who is into gaming',
+      'could you recommend a gift for my mom, she loves cooking',
+    ]) {
+      const tasks = await planned(words);
+      expect(tasks.map((t) => t.agent)).toEqual([giftCard!.agent]);
+      expect(tasks[0]!.instruction).toMatch(/^Suggest gift ideas for the person the customer describes\./);
+      const r = await task(giftCard!.agent, words, { instruction: tasks[0]!.instruction });
+      const names = r.reply
+        .split('\n')
+        .filter((l) => l.startsWith('- '))
+        .map((l) => /^- ([^(]+) \(/.exec(l)![1]);
+      expect(names.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(names).size).toBe(names.length);
+    }
+  });
 });

@@ -404,16 +404,24 @@ describe('catalogue, knowledge, leads and people', () => {
       call,
       ...task("gift ideas for my sister's birthday, she loves yoga"),
     });
-    expect(run.calls.map((c) => [c.name, c.args])).toEqual([['store.search_products', { query: 'yoga' }]]);
+    // The store's largest page: one of each product that fits is suggested, not a page of the first one's variants.
+    expect(run.calls.map((c) => [c.name, c.args])).toEqual([['store.search_products', { query: 'yoga', limit: 50 }]]);
     expect(run.reply).toMatch(/^Here is what I found for yoga:\n- Yoga Mat/);
-    const budget = await runTask({
+    const hiking = await runTask({
       card: card('UpsellAgent'),
       tools,
       call,
       ...task('I need a gift for my dad who likes hiking, under 50 dollars'),
     });
-    expect(budget.calls[0]!.args).toEqual({ query: 'hiking', filters: { max_price: 50 } });
-    expect(budget.reply).toBe("I couldn't find anything for hiking under $50.00 in our catalogue.");
+    expect(hiking.reply).toMatch(/^Here is what I found for hiking:\n- Water Bottle \(.*\): \$4\d\.\d\d$/);
+    const budget = await runTask({
+      card: card('UpsellAgent'),
+      tools,
+      call,
+      ...task('I need a gift for my dad who likes hiking, under 20 dollars'),
+    });
+    expect(budget.calls[0]!.args).toEqual({ query: 'hiking', filters: { max_price: 20 }, limit: 50 });
+    expect(budget.reply).toBe("I couldn't find anything for hiking under $20.00 in our catalogue.");
   });
 
   it('says so in its own words when nothing is often bought with a product, never quoting the note to the assistant', async () => {

@@ -118,6 +118,18 @@ describe('search_products', () => {
     expect(white.exact_matches).toBe(watches.filter((v) => v.options['dial color'] === 'white').length);
   });
 
+  it('finds products by what they are for ("cooking", "hiking"), and a product named with it by both words', async () => {
+    const cooking = await searchProducts(s.db, { query: 'cooking', limit: 50 });
+    expect(cooking.interpreted.product_types).toEqual(
+      expect.arrayContaining(['Coffee Maker', 'Electric Kettle', 'Espresso Machine', 'Tea Kettle']),
+    );
+    expect(new Set(cooking.results.map((r) => r.name)).size).toBeGreaterThanOrEqual(4);
+    // Every word must match: a hiking backpack is a backpack, not hiking boots or a water bottle.
+    const backpack = await searchProducts(s.db, { query: 'hiking backpack' });
+    expect(backpack.results.length).toBeGreaterThan(0);
+    expect(new Set(backpack.results.map((r) => r.name))).toEqual(new Set(['Backpack']));
+  });
+
   it('searches for "constructor" and "toString" as words, not members of its synonym table', async () => {
     for (const query of ['constructor set', 'toString', 'hasOwnProperty __proto__']) {
       const result = await searchProducts(s.db, { query });
