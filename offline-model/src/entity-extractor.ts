@@ -166,7 +166,11 @@ function entitiesOf(text: string): Entities {
       ),
     ),
     specs,
-    maxPrice: maxMatch ? Number(maxMatch[1] ?? maxMatch[2]) : products.length ? barePriceLimit(lower) : undefined,
+    maxPrice: maxMatch
+      ? Number(maxMatch[1] ?? maxMatch[2])
+      : products.length || ONLY_A_BUDGET.test(lower)
+        ? barePriceLimit(lower)
+        : undefined,
     minPrice: minMatch ? Number(minMatch[1]) : undefined,
     numbers: extractNumbers(withoutEmails, [zip, ...sizes]),
     address,
@@ -182,8 +186,12 @@ function entitiesOf(text: string): Entities {
         text,
       ),
     confirms:
-      /^\s*(yes|yeah|yep|yup|sure|ok|okay|confirm(ed)?|correct|please do|do it|go ahead)\b/i.test(text) ||
-      /\b(i confirm|go ahead|please proceed|proceed with|yes,? please)\b/i.test(text),
+      // "Ok thanks", "okay cool, that's all": a thank-you ends the talk, it agrees to nothing.
+      !/^\W*(?:ok|okay|sure|great|cool|perfect|alright|fine)\W*(?:thanks?|thank you|thx|ty|cheers|bye|that'?s all|got it|cool|great|perfect)\b/i.test(
+        text,
+      ) &&
+      (/^\s*(yes|yeah|yep|yup|sure|ok|okay|confirm(ed)?|correct|please do|do it|go ahead)\b/i.test(text) ||
+        /\b(i confirm|go ahead|please proceed|proceed with|yes,? please)\b/i.test(text)),
     byMistake: /\b(mistake|mistakenly|accident|accidentally|by error|wrong order)\b/i.test(text),
   };
 }
@@ -202,6 +210,10 @@ const FOR_WHOSE: ReadonlySet<string> = new Set(['the', 'my', 'a', 'an', 'your', 
 const DESCRIBES_PART: ReadonlySet<string> = new Set(
   ['life', 'last', 'lasts', 'lasting', 'capacity', 'runtime'].map(stem),
 );
+
+/** "Under 150 please", "and max 80?": a message that is nothing but a budget, for what is being looked for. */
+const ONLY_A_BUDGET =
+  /^\W*(?:and\s+|ok\s+|okay\s+|maybe\s+|something\s+)?(?:under|below|less than|up to|no more than|at most|max|budget(?: of| is)?)\s+\d{2,5}(?:\.\d{1,2})?\s*(?:please|pls|thanks|ish|or so)?\W*$/;
 
 /**
  * "Headphones under 300": with a product named, a bare amount after "under" is its price, unless a unit follows

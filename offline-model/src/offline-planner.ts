@@ -24,6 +24,7 @@ import {
   joinEscalationStory,
   joinPurchaseStory,
   joinSalesContact,
+  ownerOf,
   type ScoredClause,
 } from './routing-principles.js';
 import { looksLikeCode } from './task-context.js';
@@ -91,7 +92,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
     ? followUpAgent(hints, message, true)
     : asksForCodeAgain(message)
       ? codeSender(hints)
-      : comparesWhatWasAsked(hints, message);
+      : (comparesWhatWasAsked(hints, message) ?? continuesProductTalk(index, hints, message));
   if (answering)
     return {
       refuse: false,
@@ -299,6 +300,36 @@ function comparesWhatWasAsked(hints: PlanBrief, message: string): string | undef
   if (listed === undefined) return undefined;
   return cardAnswers(hints, history.slice(listed + 1)).at(-1)?.agentName;
 }
+/**
+ * "What colours?", "does it have auto shutoff?", "she likes yoga", "under 150 please", right after the card that
+ * searches the catalogue (or finds presents) answered: the talk about those products goes on with that card, which
+ * reads the product from the earlier message. A question of its own ("what's your return policy?", "where is my
+ * order?") or a thank-you is planned as any message is.
+ */
+function continuesProductTalk(index: CardIndex, hints: PlanBrief, message: string): string | undefined {
+  const history = historyBefore(hints, message);
+  const last = cardAnswers(hints, history.slice(history.map((h) => h.role).lastIndexOf('user') + 1)).at(-1);
+  const productCards = [ownerOf(index, 'search'), ownerOf(index, 'gift')];
+  if (!last?.agentName || !productCards.includes(last.agentName) || message.split(/\s+/).length > 12) return undefined;
+  const e = extractEntities(message);
+  if (e.products.length + e.orderIds.length + e.emails.length + e.itemIds.length + e.productIds.length > 0)
+    return undefined;
+  const features = index.analyze(message);
+  if (isSmallTalk(features.words) || !PRODUCT_TALK_INTENTS.has(classifyIntent(features, e))) return undefined;
+  // "Do they run true to size?" asks how sizes fit, which the sizing guide says, not the product's options.
+  return MORE_OF_IT.test(message) && !ASKS_FIT.test(message) ? last.agentName : undefined;
+}
+const ASKS_FIT = /\btrue to size\b|\b(?:run|runs|running|fit|fits)\s+(?:small|large|big|narrow|wide|true)\b/i;
+const PRODUCT_TALK_INTENTS: ReadonlySet<TaskIntent> = new Set([
+  'unknown',
+  'product_search',
+  'product_detail',
+  'recommend',
+]);
+/** Words that ask more of the products just shown, or say more of whom they are for. */
+const MORE_OF_IT =
+  /\b(?:it|its|they|them|their|one|ones|this|that|these|those)\b|\b(?:colou?rs?|sizes?|materials?|options?|styles?|versions?|models?|price|prices|cost|cheap\w*|expensive|stock|available|under|below|budget)\b|\$\s?\d|^\s*(?:and\s+|what about\s+|how about\s+)?(?:in|with|without)\b|\b(?:she|he|they)\s+(?:likes?|loves?|enjoys?|is into|are into|is a fan)\b/i;
+
 /** A comparison asked on its own: "which is cheaper?", "which one is better?", "what's the difference?". */
 const comparesAlone = (message: string) =>
   /^\s*(?:and\s+|so\s+|ok\s+)?(?:which|what)\b/i.test(message) && SETS_AGAINST.test(message);

@@ -77,3 +77,9 @@ export function forSomeoneInto(text: string): boolean {
     text,
   );
 }
+
+const GIFT = /\b(?:gifts?|presents?|birthday|christmas|anniversary)\b/i;
+/** A present asked for ("a gift for my sister", "something for my dad who likes hiking"), not a gift card. */
+export function asksForGift(text: string): boolean {
+  return (GIFT.test(text) || forSomeoneInto(text)) && !/\bgift ?cards?\b/i.test(text);
+}

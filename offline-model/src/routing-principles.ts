@@ -70,7 +70,7 @@ const OWNER_WORDS = {
 } as const;
 
 /** The card that most clearly owns a kind of work, by the owner words on it; undefined when none has any. */
-function ownerOf(index: CardIndex, kind: keyof typeof OWNER_WORDS): string | undefined {
+export function ownerOf(index: CardIndex, kind: keyof typeof OWNER_WORDS): string | undefined {
   const stems = OWNER_WORDS[kind].map(stem);
   let best: { name: string; n: number } | undefined;
   for (const p of index.profiles) {

@@ -1,9 +1,9 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
 import { listedProducts, listingBefore, propertyAsked, SETS_AGAINST, SIDE_BY_SIDE } from './product-list.js';
 import { asksYesNo, COMPARES, isYesNo, optionAskedFor, optionNamedIn, priceOrderAsked } from './reply-templates.js';
-import { forSomeoneInto } from './request-cues.js';
+import { asksForGift } from './request-cues.js';
 import { runProductIds, type TaskContext } from './task-context.js';
-import { rawWords, STOP_WORDS, stem } from './text-features.js';
+import { analyzeText, rawWords, STOP_WORDS, stem } from './text-features.js';
 import { foundNothing, readVariants } from './tool-output-readers.js';
 
 /** Search words: product words first, else the request without its filler. */
@@ -15,7 +15,6 @@ function searchQuery(ctx: TaskContext): string {
     .join(' ');
 }
 
-const GIFT = /\b(gifts?|presents?|birthday|christmas|anniversary)\b/i;
 /** Words of a gift request that say who it is for and why, not what they like. */
 const GIFT_WORDS = new Set(
   `need want looking gift gifts present presents idea ideas birthday christmas anniversary dad father mum mom mother
@@ -28,14 +27,29 @@ const GIFT_WORDS = new Set(
     .filter(Boolean),
 );
 
-const isGiftRequest = (ctx: TaskContext) =>
-  (GIFT.test(ctx.request) || forSomeoneInto(ctx.request)) && !/\bgift ?cards?\b/i.test(ctx.request);
+/**
+ * The shopper's messages about the present they look for, newest first: this one, and the ones since they asked for a
+ * gift ("a gift for my sister", then "she likes yoga", then "under 150 please"). Empty when no gift was asked for.
+ */
+function giftTalk(ctx: TaskContext): string[] {
+  if (asksForGift(ctx.request)) return [ctx.request];
+  const earlier = ctx.transcript.earlierUserTexts.filter((t) => t.trim() !== ctx.request.trim()).slice(-3);
+  const asked = earlier.findLastIndex(asksForGift);
+  return asked < 0 ? [] : [ctx.request, ...earlier.slice(asked).reverse()];
+}
+
+const isGiftRequest = (ctx: TaskContext) => giftTalk(ctx).length > 0;
 
 /** "a gift for my dad who likes hiking": what the person is into ("hiking"), as search words. */
 function giftInterest(ctx: TaskContext): string | undefined {
-  if (!isGiftRequest(ctx)) return undefined;
-  const words = ctx.features.tokens.map((t) => t.surface).filter((w) => !GIFT_WORDS.has(w) && !/\d/.test(w));
-  return words.length ? words.join(' ') : undefined;
+  for (const text of giftTalk(ctx)) {
+    // "Looking for" reads as one word of a search: it says nothing of what they like.
+    const words = analyzeText(text)
+      .tokens.map((t) => t.surface)
+      .filter((w) => !/\d/.test(w) && !w.split(' ').every((x) => GIFT_WORDS.has(x) || STOP_WORDS.has(x)));
+    if (words.length) return words.join(' ');
+  }
+  return undefined;
 }
 
 function searchStep(ctx: TaskContext): Decision | undefined {

@@ -1,7 +1,7 @@
 import { type Entities, extractEntities } from './entity-extractor.js';
 import { listingBefore, SETS_AGAINST } from './product-list.js';
 import { readable } from './read-limit.js';
-import { ASKS_PAST_NAMED, asksForCodeAgain, givesOnlyDetails } from './request-cues.js';
+import { ASKS_PAST_NAMED, asksForCodeAgain, asksForGift, givesOnlyDetails } from './request-cues.js';
 import type { TaskBrief } from './task-brief.js';
 import { classifyIntent, type TaskIntent } from './task-intent.js';
 import { readTaskTranscript, type TaskTranscript, type ToolStep, toolPart } from './task-transcript.js';
@@ -34,6 +34,9 @@ export interface TaskContext {
 }
 
 const QUOTED = /The customer wrote: "([\s\S]*)"/;
+/** "What colours?", "which sizes do they come in", "any other colors?": the values a product's option takes. */
+const ASKS_OPTION_VALUES =
+  /^\W*(?:and\s+|so\s+|ok\s+)?(?:what|which|any other|other)\s+(?:other\s+)?(?:colou?rs?|sizes?|materials?|styles?|options?)\b/i;
 const THAT_ORDER = /\b(?:that|this|the same|the last|same) order\b/i;
 /** "Which orders do I have?", "where are my orders": the account's orders, not the one named a message ago. */
 const ACCOUNT_ORDERS = /\b(?:which|what|all|my|how many)\s+(?:\w+\s+){0,2}?orders\b/i;
@@ -91,6 +94,8 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     zip: first((e) => e.zip, withEarlier()),
     address: first((e) => e.address, [own, message]),
     confirms: message.confirms,
+    // "Under 50 please" is a budget as the shopper's whole message, which the job line around it is not.
+    maxPrice: own.maxPrice ?? (quoted ? extractEntities(quoted).maxPrice : undefined),
   };
   const all = [...transcript.runSteps, ...transcript.steps];
   const identified = [...transcript.steps]
@@ -131,6 +136,17 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
       entities.byMistake ||= before.byMistake;
     }
   }
+  // "She likes yoga", "under 150 please" after "a gift for my sister": more said of the present asked for.
+  if (
+    intent === 'unknown' &&
+    !own.products.length &&
+    !own.orderIds.length &&
+    transcript.earlierUserTexts
+      .filter((t) => t.trim() !== hints.userMessage.trim())
+      .slice(-3)
+      .some(asksForGift)
+  )
+    intent = 'recommend';
   // "What about in size 10?", "and in red?", "is it waterproof?": options or a question alone, after the shopper asked
   // for a product, ask for that product again with them, and the budget and measures they gave (a new product or id
   // starts afresh).
@@ -139,7 +155,9 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     own.maxPrice !== undefined ||
     own.minPrice !== undefined ||
     // "Is it waterproof?", "are they leather?": the product asked about before.
-    /^\s*(?:and\s+|so\s+|ok\s+)?(?:is|are|does|do)\s+(?:it|they|this one|that one)\b/i.test(ask);
+    /^\s*(?:and\s+|so\s+|ok\s+)?(?:is|are|does|do)\s+(?:it|they|this one|that one)\b/i.test(ask) ||
+    // "What colours?", "which sizes does it come in?": the values of the product's options.
+    ASKS_OPTION_VALUES.test(ask);
   // "Which is cheaper?" after "do you have headphones or earbuds?": a question about the products listed before.
   if (
     (intent === 'unknown' || intent === 'knowledge') &&
@@ -150,7 +168,9 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     intent = 'product_detail';
   // "Is it machine washable?" names nothing of the shop's, so it reads as no intent at all: after a product was asked
   // about, it is a question about that product.
-  const aboutIt = /^\s*(?:and\s+|so\s+|ok\s+)?(?:is|are|does|do|can|will)\s+(?:it|they|this one|that one)\b/i.test(ask);
+  const aboutIt =
+    /^\s*(?:and\s+|so\s+|ok\s+)?(?:is|are|does|do|can|will)\s+(?:it|they|this one|that one)\b/i.test(ask) ||
+    ASKS_OPTION_VALUES.test(ask);
   if (
     (intent === 'product_search' || intent === 'product_detail' || (intent === 'unknown' && aboutIt)) &&
     optionsAlone &&

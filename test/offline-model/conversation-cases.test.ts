@@ -736,4 +736,85 @@ describe('conversation cases a shopper would try', () => {
       expect(new Set(names).size).toBe(names.length);
     }
   });
+
+  it('goes on about the products just shown: "what colors?", then "ok thanks" is a thank-you, not a yes', async () => {
+    const provider = new OfflineProvider();
+    const first = 'do you have running shoes in size 10?';
+    const shown = await task('ProductExpertAgent', first);
+    const turns: Turn[] = [
+      { role: 'user', text: first },
+      { role: 'assistant', text: shown.reply, agentName: 'ProductExpertAgent' },
+    ];
+    const next = async (text: string) => {
+      const plan = JSON.parse(
+        (await provider.complete(planRequest([...turns, { role: 'user', text }]))).content ?? '{}',
+      ) as {
+        tasks: { agent: string; instruction: string }[];
+      };
+      return plan.tasks;
+    };
+    const colours = await next('what colors?');
+    expect(colours.map((t) => t.agent)).toEqual(['ProductExpertAgent']);
+    const r = await task('ProductExpertAgent', 'what colors?', {
+      instruction: colours[0]!.instruction,
+      history: [
+        { role: 'user', content: first },
+        { role: 'assistant', content: shown.reply },
+        { role: 'user', content: 'what colors?' },
+      ],
+    });
+    expect(r.calls[0]!.args.query).toBe('running shoes');
+    expect(r.reply).toMatch(/^We carry the Running Shoes in colors /);
+    // Questions of their own after it are planned as any message is.
+    for (const [text, agent] of [
+      ['is it waterproof?', 'ProductExpertAgent'],
+      ['any in black?', 'ProductExpertAgent'],
+      ['where is my order?', 'OrderManagementAgent'],
+      ['what is your return policy?', 'GeneralSupportAgent'],
+      ['do they run true to size?', 'GeneralSupportAgent'],
+      ['ok thanks', 'GeneralSupportAgent'],
+    ] as const)
+      expect((await next(text)).map((t) => t.agent)).toEqual([agent]);
+    const thanks = await task('GeneralSupportAgent', 'ok thanks', {
+      history: [
+        { role: 'user', content: first },
+        { role: 'assistant', content: shown.reply },
+        { role: 'user', content: 'ok thanks' },
+      ],
+    });
+    expect(thanks.calls).toEqual([]);
+    expect(thanks.reply).toMatch(/^You're welcome!/);
+  });
+
+  it("asks what a present's person is into, then searches what they like within the budget given after", async () => {
+    const provider = new OfflineProvider();
+    const turns: Turn[] = [];
+    const history: { role: 'user' | 'assistant'; content: string }[] = [];
+    const say = async (text: string) => {
+      turns.push({ role: 'user', text });
+      history.push({ role: 'user', content: text });
+      const plan = JSON.parse((await provider.complete(planRequest(turns))).content ?? '{}') as {
+        tasks: { agent: string; instruction: string }[];
+      };
+      expect(plan.tasks).toHaveLength(1);
+      const r = await task(plan.tasks[0]!.agent, text, {
+        instruction: plan.tasks[0]!.instruction,
+        history: [...history],
+      });
+      turns.push({ role: 'assistant', text: r.reply, agentName: plan.tasks[0]!.agent });
+      history.push({ role: 'assistant', content: r.reply });
+      return { agent: plan.tasks[0]!.agent, ...r };
+    };
+    const asked = await say('I am looking for a gift for my sister');
+    expect(asked.calls).toEqual([]);
+    expect(asked.reply).toMatch(/What are they into/);
+    const likes = await say('she likes camping');
+    expect(likes.agent).toBe(asked.agent);
+    expect(likes.calls[0]!.args).toEqual({ query: 'camping', limit: 50 });
+    const budget = await say('under 50 please');
+    expect(budget.agent).toBe(asked.agent);
+    expect(budget.calls[0]!.args).toEqual({ query: 'camping', filters: { max_price: 50 }, limit: 50 });
+    for (const price of [...budget.reply.matchAll(/\$(\d+\.\d\d)/g)].map((m) => Number(m[1])))
+      expect(price).toBeLessThan(50);
+  });
 });
