@@ -14,6 +14,8 @@ const UNTOPICAL = new Set(
     .map(stem),
 );
 const UNSUBSCRIBE = stem('unsubscribe');
+const SERVICE_ASKED =
+  /\b(?:do|does|can|could|will|would) (?:you|u|ya|the shop|your shop|your store)(?: guys)? (offer|provide|have|sell|carry|give)\b/gi;
 
 /** Asking for a time limit ("what's the return window?", "is it too late to return…"), and a line that states one. */
 export const ASKS_DEADLINE =
@@ -28,7 +30,9 @@ export function topicalArticles<A extends { title: string; content: string }>(
   articles: readonly A[],
   question: TextFeatures,
 ): A[] {
-  const stems = new Set(question.tokens.map((t) => t.stem).filter((s) => !UNTOPICAL.has(s)));
+  // "Do you offer gift wrapping?": what the shop is asked to offer is the topic, not the offering ("offers" are deals).
+  const framed = new Set([...question.words.join(' ').matchAll(SERVICE_ASKED)].map((m) => stem(m[1]!.toLowerCase())));
+  const stems = new Set(question.tokens.map((t) => t.stem).filter((s) => !UNTOPICAL.has(s) && !framed.has(s)));
   const read = articles.map((a) => ({ a, words: analyzeText(`${a.title} ${a.content}`).tokens }));
   // "Stop sending me promotional emails" asks how to unsubscribe, whichever article says "promotion" more.
   if (optsOut(question.words)) {

@@ -81,5 +81,8 @@ export function forSomeoneInto(text: string): boolean {
 const GIFT = /\b(?:gifts?|presents?|birthday|christmas|anniversary)\b/i;
 /** A present asked for ("a gift for my sister", "something for my dad who likes hiking"), not a gift card. */
 export function asksForGift(text: string): boolean {
-  return (GIFT.test(text) || forSomeoneInto(text)) && !/\bgift ?cards?\b/i.test(text);
+  return (
+    (GIFT.test(text) || forSomeoneInto(text)) &&
+    !/\bgift ?(?:cards?|certificates?|wrap\w*|receipts?|messages?)\b/i.test(text)
+  );
 }

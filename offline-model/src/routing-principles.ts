@@ -145,6 +145,20 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     // product of the catalogue, which its details answer, not a help article.
     else if (search && c.agent === knowledge && c.question && !ownThing && e.products.length && propertyAsked(c.text))
       c.agent = search;
+    // "Any special offers on headphones?" asks what deals there are, and "my discount code doesn't apply" why a code
+    // fails, which the help articles say; the card that takes sign-ups for offers cannot answer either.
+    else if (
+      knowledge &&
+      c.agent !== knowledge &&
+      (c.question || CODE_FAILS.test(c.text)) &&
+      !(ownThing && !CODE_FAILS.test(c.text)) &&
+      !e.orderIds.length &&
+      ASKS_DEALS.test(c.text) &&
+      !SIGNS_UP.test(c.text) &&
+      !e.emails.length &&
+      !['restock', 'bulk', 'newsletter'].includes(c.intent ?? '')
+    )
+      c.agent = knowledge;
     else if (
       knowledge &&
       (c.question || POLICY_CUE.test(c.text)) &&
@@ -448,6 +462,13 @@ export function joinEscalationStory(index: CardIndex, clauses: ScoredClause[]): 
     if (story || moneyBack) c.agent = human;
   }
 }
+
+const ASKS_DEALS = /\b(?:offers|deals?|discounts?|promos?|promotions?|coupons?)\b/i;
+const SIGNS_UP =
+  /\b(?:sign (?:me )?up|signup|subscribe|notify|keep me (?:posted|updated)|let me know|email me|send me|by email|newsletter|mailing list)\b/i;
+/** "My discount code SAVE20 doesn't apply": a code that fails, which the rules on codes explain. */
+const CODE_FAILS =
+  /\b(?:code|coupon|voucher)\b.{0,40}\b(?:not|doesn'?t|does not|won'?t|isn'?t|is not|didn'?t|invalid|expired|fails?|rejected)\b/i;
 
 /** Words of a grievance: a request for a person with one of these is an escalation, whatever else is asked. */
 const GRIEVANCE =

@@ -1,6 +1,6 @@
 import type { Entities } from './entity-extractor.js';
 import { listedProducts } from './product-list.js';
-import { forSomeoneInto } from './request-cues.js';
+import { asksForGift } from './request-cues.js';
 import type { TaskIntent } from './task-intent.js';
 
 /** "red sneakers in men's size 9 under $150", from whatever the shopper said about a product. */
@@ -26,7 +26,6 @@ function productsSideBySide(clause: string, compared: boolean): string | undefin
   return `${listed.slice(0, -1).join(', ')}${joiner}${listed.at(-1)}`;
 }
 
-const NAMES_A_GIFT = /\b(?:gifts?|presents?)\b/i;
 const orderRef = (e: Entities, fallback: string) => (e.orderIds[0] ? `order ${e.orderIds[0]}` : fallback);
 const yourOrder = (e: Entities) => (e.orderIds[0] ? `your order ${e.orderIds[0]}` : 'your order');
 const theItem = (e: Entities, fallback: string) => (e.products[0] ? `the ${e.products[0]}` : fallback);
@@ -41,8 +40,7 @@ export function writeInstruction(intent: TaskIntent, clause: string, entities: E
     : undefined;
   // "The difference between the e-reader and the tablet": both are the task's, not the first alone.
   // "A gift for my mom, she loves cooking": there is nothing to go with, but someone to please.
-  const gift =
-    intent === 'recommend' && !entities.products.length && (NAMES_A_GIFT.test(clause) || forSomeoneInto(clause));
+  const gift = intent === 'recommend' && !entities.products.length && asksForGift(clause);
   const job = several
     ? `${intent === 'product_detail' ? 'Compare' : 'Find'} ${several} for the customer.`
     : gift

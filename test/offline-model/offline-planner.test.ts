@@ -404,6 +404,21 @@ describe('planFromBrief', () => {
     expect(agents('tell me when my order is back in the warehouse')).not.toContain('LeadGenerationAgent');
   });
 
+  it('reads services and deals as questions for the help articles, and "an update on order #W…" as where it is', () => {
+    expect(agents('Could you please provide an update on order #W9911223?')).toEqual(['OrderManagementAgent']);
+    expect(agents('I would like to leave my email for updates')).toEqual(['LeadGenerationAgent']);
+    // A gift wrap, a gift receipt and a restocking fee are the shop's services and rules, not presents or stock.
+    expect(agents('do you offer gift wrapping?')).toEqual(['GeneralSupportAgent']);
+    expect(agents('can I get a gift receipt')).toEqual(['GeneralSupportAgent']);
+    expect(agents('Is there a restocking fee?')).toEqual(['GeneralSupportAgent']);
+    expect(agents('I need a birthday gift for my mom')).toEqual(['UpsellAgent']);
+    // What deals there are, and why a code fails, the articles say; asking to be sent them is a sign-up.
+    expect(agents('any special offers on headphones?')).toEqual(['GeneralSupportAgent']);
+    expect(agents('my discount code SAVE20 doesnt apply')).toEqual(['GeneralSupportAgent']);
+    expect(agents('can you sign me up for deals?')).toEqual(['LeadGenerationAgent']);
+    expect(agents('email me about discounts')).toEqual(['LeadGenerationAgent']);
+  });
+
   it('gives a tie to the card that owns the action asked for, and a question tie to the default card', () => {
     expect(agents('I want to exchange my mechanical keyboard for one with brown switches')).toEqual(['ReturnsAgent']);
     expect(agents('do you price match?')).toEqual(['GeneralSupportAgent']);

@@ -171,6 +171,7 @@ export const knowledgeArticleSeeds: KnowledgeArticleSeed[] = [
       'Prices are shown in US dollars and include no sales tax; tax is added at checkout according to the shipping address.',
       "If the price of an item you bought drops within 7 days of delivery, contact us and we refund the difference to a gift card. We do not match competitors' prices.",
       'Only one promotion code can be used per order, and codes cannot be applied to orders already placed.',
+      'Current promotions and their codes are announced in our newsletter, with the dates they run. We have no standing discounts for particular groups, such as students or first-time customers.',
     ].join('\n\n'),
   },
 ];
