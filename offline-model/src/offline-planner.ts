@@ -93,11 +93,23 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
     : asksForCodeAgain(message)
       ? codeSender(hints)
       : (comparesWhatWasAsked(hints, message) ?? continuesProductTalk(index, hints, message));
-  if (answering)
+  if (answering) {
+    // "W2417020" after "cancel my order": the order to cancel, not a question where it is.
+    const continues = givesOnlyDetails(message) ? earlierRequest(index, hints, message) : undefined;
     return {
       refuse: false,
-      tasks: [buildTask(index, cards, { id: 't1', agent: answering, text: message, question: false, dependsOn: [] })],
+      tasks: [
+        buildTask(index, cards, {
+          id: 't1',
+          agent: answering,
+          text: message,
+          question: false,
+          dependsOn: [],
+          continues,
+        }),
+      ],
     };
+  }
   const best = Math.max(0, ...clauses.map((c) => c.scores[0]?.score ?? 0));
   const corrected = clauses.map((c) => c.words.join(' ')).join(' . ');
   const unwanted = isAbusive(message) || isOffTopic(message) || isOffTopic(corrected);
@@ -222,6 +234,17 @@ function groupClauses(
       [...g.parts.filter((p) => !p.context), ...g.parts.filter((p) => p.context)].map((p) => p.text).join(', '),
     ),
   }));
+}
+
+/** What the shopper's latest request before this message asked for, among their last three messages. */
+function earlierRequest(index: CardIndex, hints: PlanBrief, message: string): TaskIntent | undefined {
+  const users = historyBefore(hints, message).filter((h) => h.role === 'user');
+  for (const h of users.slice(-3).reverse()) {
+    if (givesOnlyDetails(h.text)) continue;
+    const intent = classifyIntent(index.analyze(h.text), extractEntities(h.text));
+    if (intent !== 'unknown' && intent !== 'greeting') return intent;
+  }
+  return undefined;
 }
 
 /** The conversation before the message being planned (the history may end with it). */
@@ -359,6 +382,8 @@ interface TaskSpec {
   carried?: Entities;
   /** The text's own entities, when already read (each text is read once per call). */
   entities?: Entities;
+  /** What an earlier request asked for, which a message of details alone goes on with. */
+  continues?: TaskIntent;
 }
 
 /** Words the task for the specialist (instruction) and for the shopper (status message). */
@@ -369,7 +394,7 @@ function buildTask(index: CardIndex, cards: CardSummary[], spec: TaskSpec): Offl
   const entities: Entities = carried
     ? { ...own, products: carried.products, orderIds: carried.orderIds, itemIds: carried.itemIds }
     : own;
-  let intent = classifyIntent(features, entities);
+  let intent = spec.continues ?? classifyIntent(features, entities);
   const profile = index.profiles.find((p) => p.name === agent);
   const anchors = INTENT_ANCHORS[intent];
   if (profile && anchors && !anchors.some((a) => profile.terms.has(stem(a))))

@@ -286,6 +286,8 @@ function continueEarlierRequest(
   // The history ends with this turn's own message; the request it continues came before.
   const texts = earlierTexts.at(-1)?.trim() === current.trim() ? earlierTexts.slice(0, -1) : earlierTexts;
   for (let i = texts.length - 1; i >= 0; i--) {
+    // "W2417020" after "cancel my order" gave the order; the request is the one before it.
+    if (givesOnlyDetails(texts[i]!)) continue;
     const before = extractEntities(texts[i]!);
     const intent = classifyIntent(analyze(texts[i]!), before);
     if (intent === 'unknown' || intent === 'greeting') continue;

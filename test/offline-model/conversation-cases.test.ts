@@ -817,4 +817,33 @@ describe('conversation cases a shopper would try', () => {
     for (const price of [...budget.reply.matchAll(/\$(\d+\.\d\d)/g)].map((m) => Number(m[1])))
       expect(price).toBeLessThan(50);
   });
+
+  it('goes on with "cancel my order" when the order number and then the email come in messages of their own', async () => {
+    const provider = new OfflineProvider();
+    const turns: Turn[] = [];
+    const history: { role: 'user' | 'assistant'; content: string }[] = [];
+    const say = async (text: string) => {
+      turns.push({ role: 'user', text });
+      history.push({ role: 'user', content: text });
+      const plan = JSON.parse((await provider.complete(planRequest(turns))).content ?? '{}') as {
+        tasks: { agent: string; instruction: string }[];
+      };
+      const r = await task(plan.tasks[0]!.agent, text, {
+        instruction: plan.tasks[0]!.instruction,
+        history: [...history],
+      });
+      turns.push({ role: 'assistant', text: r.reply, agentName: plan.tasks[0]!.agent });
+      history.push({ role: 'assistant', content: r.reply });
+      return { plan: plan.tasks, ...r };
+    };
+    await say('cancel my order');
+    const order = await say('W2417020');
+    // The order number is the one to cancel, not a question where it is.
+    expect(order.plan.map((t) => [t.agent, t.instruction.split(' The customer')[0]])).toEqual([
+      ['OrderManagementAgent', 'Cancel order #W2417020 for the customer, after confirming.'],
+    ]);
+    const email = await say('emma.smith3991@example.com');
+    expect(email.calls.map((c) => c.name)).toEqual(['store.find_user_id_by_email', 'store.get_order_details']);
+    expect(email.reply).toMatch(/^Order #W2417020 is pending: .* Shall I cancel it/);
+  });
 });
