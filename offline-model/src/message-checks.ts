@@ -5,7 +5,7 @@ const SMALL_TALK = new Set(
   `hi hello hey hiya howdy yo heya greetings good morning afternoon evening night day thanks thank you so much very
   lot lots a all that is it bye goodbye cya see later have nice great wonderful lovely how are doing what up sup ok
   okay cool awesome perfect appreciate appreciated cheers there everyone again for your help helpful the and i am
-  well fine too many much be going was just wanted to say oh ah alright right`
+  well fine too many much be going was just wanted to say oh ah alright right need some me can could please pls`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -30,13 +30,19 @@ const SMALL_TALK_CORE = [
   'appreciate',
   'appreciated',
   'how',
+  // "I need help", "can you help me?": asking for help with nothing named yet.
+  'help',
 ];
 
 /** Greetings, thanks, goodbyes, "how are you": nothing to look up. */
 export function isSmallTalk(words: string[]): boolean {
   if (words.length === 0 || words.length > 12) return false;
   const fuzzyIn = (w: string, list: Iterable<string>) => [...list].some((k) => k === w || isFuzzyMatch(w, k));
-  return words.every((w) => fuzzyIn(w, SMALL_TALK)) && words.some((w) => fuzzyIn(w, SMALL_TALK_CORE));
+  if (!words.every((w) => fuzzyIn(w, SMALL_TALK))) return false;
+  const core = words.filter((w) => fuzzyIn(w, SMALL_TALK_CORE));
+  // "How are you?", "how's it going": "how" greets only so; "how much is it?" asks a price.
+  if (core.length && core.every((w) => w === 'how')) return words.some((w) => ['are', 'doing', 'going'].includes(w));
+  return core.length > 0;
 }
 
 const ABUSE = [

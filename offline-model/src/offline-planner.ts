@@ -15,7 +15,14 @@ import { isAbusive, isOffTopic, isSmallTalk } from './message-checks.js';
 import { withoutNegatedRequests } from './negation.js';
 import type { CardSummary, PlanBrief } from './plan-brief.js';
 import { listedProducts, SETS_AGAINST } from './product-list.js';
-import { asksForCodeAgain, givesOnlyDetails, PHONE, requestConcepts } from './request-cues.js';
+import {
+  ASKS_WHAT_NOW,
+  asksForCodeAgain,
+  givesOnlyDetails,
+  PHONE,
+  requestConcepts,
+  TELLS_MORE,
+} from './request-cues.js';
 import {
   applyPrinciples,
   joinAmbiguousNeighbours,
@@ -92,7 +99,9 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
     ? followUpAgent(hints, message, true)
     : asksForCodeAgain(message)
       ? codeSender(hints)
-      : (comparesWhatWasAsked(hints, message) ?? continuesProductTalk(index, hints, message));
+      : (comparesWhatWasAsked(hints, message) ??
+        continuesProductTalk(index, hints, message) ??
+        (ASKS_WHAT_NOW.test(message) ? lastAnswerAgent(hints, message) : undefined));
   if (answering) {
     // "W2417020" after "cancel my order": the order to cancel, not a question where it is.
     const continues = givesOnlyDetails(message) ? earlierRequest(index, hints, message) : undefined;
@@ -135,7 +144,11 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
   joinSalesContact(index, clauses);
   const groups = groupClauses(clauses);
   if (groups.length === 0) {
-    const agent = followUpAgent(hints, message) ?? wholeMessageAgent(index, hints, message) ?? hints.defaultAgent;
+    const agent =
+      followUpAgent(hints, message) ??
+      (TELLS_MORE.test(message) && message.split(/\s+/).length <= 10 ? lastAnswerAgent(hints, message) : undefined) ??
+      wholeMessageAgent(index, hints, message) ??
+      hints.defaultAgent;
     const question = message.includes('?') || clauses.some((c) => c.question);
     return {
       refuse: false,
@@ -338,7 +351,10 @@ function continuesProductTalk(index: CardIndex, hints: PlanBrief, message: strin
   if (e.products.length + e.orderIds.length + e.emails.length + e.itemIds.length + e.productIds.length > 0)
     return undefined;
   const features = index.analyze(message);
-  if (isSmallTalk(features.words) || !PRODUCT_TALK_INTENTS.has(classifyIntent(features, e))) return undefined;
+  const intent = classifyIntent(features, e);
+  // "How much is it?" reads as a question for the articles; of the product just shown, it is the product's price.
+  const priceOfIt = intent === 'knowledge' && PRICE_OF_IT.test(message) && !SHOP_TOPIC.test(message);
+  if (isSmallTalk(features.words) || !(PRODUCT_TALK_INTENTS.has(intent) || priceOfIt)) return undefined;
   // "Do they run true to size?" asks how sizes fit, which the sizing guide says, not the product's options.
   return MORE_OF_IT.test(message) && !ASKS_FIT.test(message) ? last.agentName : undefined;
 }
@@ -349,9 +365,18 @@ const PRODUCT_TALK_INTENTS: ReadonlySet<TaskIntent> = new Set([
   'product_detail',
   'recommend',
 ]);
+const PRICE_OF_IT =
+  /\bhow much (?:is|are|does|do|would) (?:it|they|this|that|these|those|one)\b|\bwhat(?:'s| is| are) (?:the|its|their) price/i;
+const SHOP_TOPIC = /\b(?:ship\w*|deliver\w*|return\w*|refund\w*|warrant\w*|fee|fees|tax|taxes|insurance)\b/i;
 /** Words that ask more of the products just shown, or say more of whom they are for. */
 const MORE_OF_IT =
   /\b(?:it|its|they|them|their|one|ones|this|that|these|those)\b|\b(?:colou?rs?|sizes?|materials?|options?|styles?|versions?|models?|price|prices|cost|cheap\w*|expensive|stock|available|under|below|budget)\b|\$\s?\d|^\s*(?:and\s+|what about\s+|how about\s+)?(?:in|with|without)\b|\b(?:she|he|they)\s+(?:likes?|loves?|enjoys?|is into|are into|is a fan)\b/i;
+
+/** The card that answered the shopper's previous message (its last answer). */
+function lastAnswerAgent(hints: PlanBrief, message: string): string | undefined {
+  const history = historyBefore(hints, message);
+  return cardAnswers(hints, history.slice(history.map((h) => h.role).lastIndexOf('user') + 1)).at(-1)?.agentName;
+}
 
 /** A comparison asked on its own: "which is cheaper?", "which one is better?", "what's the difference?". */
 const comparesAlone = (message: string) =>

@@ -1,5 +1,6 @@
 import { ANSWER, callAll, callTool, type Decision, reply } from './decision.js';
 import { explainError } from './reply-templates.js';
+import { LACKS_ORDER_NUMBER } from './request-cues.js';
 import type { TaskContext } from './task-context.js';
 import { ORDER_INTENTS } from './task-intent.js';
 import { stem } from './text-features.js';
@@ -39,7 +40,9 @@ export function identityStep(ctx: TaskContext): Decision | undefined {
   return reply(
     failed
       ? `${failed.error ?? "I couldn't find your account."} To continue, ${ask}`
-      : `I can help with${about}. First I need to confirm who you are: ${ask}`,
+      : LACKS_ORDER_NUMBER.test(ctx.request)
+        ? `No problem: I can find your orders without it. ${ask.charAt(0).toUpperCase()}${ask.slice(1)}`
+        : `I can help with${about}. First I need to confirm who you are: ${ask}`,
   );
 }
 

@@ -173,6 +173,44 @@ function propertyAnswer(question: string, name: string, variants: readonly Varia
   return `The ${name} details don't list its ${property.name}: its options are ${list(options)}.`;
 }
 
+/** "The most storage", "the biggest screen", "the longest battery life", "the smallest size": an option's extreme. */
+const SUPERLATIVE =
+  /\b(?:(most|biggest|largest|highest|longest|max(?:imum)?)|(least|smallest|lowest|shortest|min(?:imum)?))\s+([a-z]+(?:\s+[a-z]+)?)/i;
+/** An amount in an option's own unit, comparable across its values ("1TB SSD" above "512GB SSD", "1L" above "500ml"). */
+function amountOf(value: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(tb|gb|mb|l|ml|kg|g)?\b/i.exec(value);
+  if (!m) return undefined;
+  const scale: Record<string, number> = { tb: 1000, gb: 1, mb: 0.001, l: 1000, ml: 1, kg: 1000, g: 1 };
+  return Number(m[1]) * (scale[(m[2] ?? '').toLowerCase()] ?? 1);
+}
+
+/**
+ * "Which one has the most storage?": the variants with the largest (or smallest) amount of the option the question
+ * names, in stock first.
+ */
+function superlativeAnswer(question: string, name: string, variants: readonly VariantView[]): string | undefined {
+  const m = SUPERLATIVE.exec(question);
+  if (!m) return undefined;
+  const said = rawWords(m[3]!).map(stem);
+  const key = optionKeys(variants).find((k) => rawWords(k).some((w) => said.includes(stem(w))));
+  if (!key) return undefined;
+  const amounts = valuesOf(variants, key).flatMap((v) => {
+    const n = amountOf(v);
+    return n === undefined ? [] : [{ v, n }];
+  });
+  if (amounts.length < 2) return undefined;
+  const best = amounts.reduce((a, b) => ((m[1] ? b.n > a.n : b.n < a.n) ? b : a));
+  const these = variants.filter((v) => v.options[key] === best.v);
+  const inStock = these.filter((v) => v.available !== false);
+  const heading = `The ${name} with the ${m[1] ? 'most' : 'least'} ${key} has ${best.v}${
+    inStock.length ? '' : ', and none of those is in stock right now'
+  }:`;
+  const lines = (inStock.length ? inStock : these)
+    .slice(0, 5)
+    .map((v) => variantLine({ ...v, name: v.name ?? name }, { ids: false, outOfStock: true, fits: () => true }));
+  return [heading, ...lines].join('\n');
+}
+
 /** Words that ask how variants differ: "what's the difference between…", "leather vs synthetic", "which is better". */
 export const COMPARES = /\b(difference|differ\w*|compar\w*|vs|versus|better)\b/i;
 
@@ -284,8 +322,20 @@ function renderOptionValues(variants: readonly VariantView[], key: string, named
 
 /** "Your cheapest tablet", "the most expensive laptop you have": the listing is ordered by price, that way. */
 export function priceOrderAsked(question: string): 'lowest' | 'highest' | undefined {
-  if (/\b(?:cheapest|least expensive|lowest[- ]priced|lowest price|most affordable)\b/i.test(question)) return 'lowest';
-  if (/\b(?:most expensive|priciest|highest[- ]priced|highest price|top of the range)\b/i.test(question))
+  const one = String.raw`\s+(?:one|ones|option|options|version|model)\b`;
+  if (
+    new RegExp(
+      String.raw`\b(?:cheapest|least expensive|lowest[- ]priced|lowest price|most affordable)\b|\b(?:cheaper|less expensive|more affordable)${one}`,
+      'i',
+    ).test(question)
+  )
+    return 'lowest';
+  if (
+    new RegExp(
+      String.raw`\b(?:most expensive|priciest|highest[- ]priced|highest price|top of the range)\b|\b(?:pricier|more expensive)${one}`,
+      'i',
+    ).test(question)
+  )
     return 'highest';
   return undefined;
 }
@@ -604,6 +654,8 @@ function renderProduct(step: ToolStep, e: Entities, show: ListingView, question:
   if (!variants.length) return `${name}: I have no variants on file.`;
   const compared = valuesCompared(question, variants);
   if (compared) return renderComparison(variants, compared.key, compared.values, name);
+  const most = superlativeAnswer(question, name, variants);
+  if (most) return most;
   const asked = optionAskedFor(question, variants);
   if (asked)
     return renderOptionValues(

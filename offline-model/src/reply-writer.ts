@@ -65,6 +65,8 @@ function greeting(ctx: TaskContext): string {
     return "You're welcome! Is there anything else I can help you with?";
   if (words.some((w) => /^(bye|goodbye|cya)$/.test(w))) return 'Goodbye, and have a great day!';
   if (words.includes('how')) return "I'm doing well, thanks for asking! How can I help you today?";
+  if (words.includes('help'))
+    return 'Of course. What can I help you with? I can look up an order, find a product, or answer a question about shipping, returns and more.';
   return 'Hello! How can I help you today?';
 }
 

@@ -83,6 +83,19 @@ const GIFT = /\b(?:gifts?|presents?|birthday|christmas|anniversary)\b/i;
 export function asksForGift(text: string): boolean {
   return (
     (GIFT.test(text) || forSomeoneInto(text)) &&
-    !/\bgift ?(?:cards?|certificates?|wrap\w*|receipts?|messages?)\b/i.test(text)
+    !/\bgift ?(?:cards?|certificates?|wrap\w*|receipts?|messages?)\b/i.test(text) &&
+    // "What if the item was a gift?": one already given.
+    !/\b(?:was|were|is|got|received|given)\s+(?:it\s+)?(?:as\s+)?an?\s+(?:gift|present)\b/i.test(text)
   );
 }
+
+/** "I don't have the order number", "lost my order id": the shopper's orders are found from who they are. */
+export const LACKS_ORDER_NUMBER =
+  /\b(?:don'?t|do not|dont|can'?t|cannot|cant|didn'?t|did not|no longer)\s+(?:have|know|find|remember|see|get|got|keep)\b[^.?!]{0,25}\border\s*(?:number|id|no|#)|\b(?:lost|forgot|deleted|misplaced)\s+(?:my|the)\s+order\s*(?:number|id|confirmation)\b|\bno order\s*(?:number|id)\b/i;
+
+/** "What are my options?", "what can I do?": asks the card that just answered what comes next. */
+export const ASKS_WHAT_NOW =
+  /^\W*(?:ok\W+|so\W+|and\W+)?(?:what are my options|what (?:can|should|do) i do(?: now| next)?|what now|what next|what happens (?:now|next))\W*$/i;
+/** "It's been 10 days", "that was last week": says more of what the last answer was about, asking nothing new. */
+export const TELLS_MORE =
+  /^\W*(?:but\s+|and\s+|well\s+)?(?:it|its|it's|it has|it was|that|that's|this|they|they're|still)\b/i;

@@ -61,6 +61,13 @@ export const PHRASE_SYNONYMS: ReadonlyArray<readonly [string, string]> = [
   ['gift wrapped', 'giftwrap'],
   ['gift receipt', 'giftwrap'],
   ['gift message', 'giftwrap'],
+  // "What if the item was a gift?": a present already given, which returns and refunds are about.
+  ['was a gift', 'giftwrap'],
+  ['were a gift', 'giftwrap'],
+  ['was a present', 'giftwrap'],
+  ['received as a gift', 'giftwrap'],
+  ['got as a gift', 'giftwrap'],
+  ['given as a gift', 'giftwrap'],
   ['restocking fee', 'return'],
   ['restocking fees', 'return'],
   // "An update on order #W…" asks where it is; "leave my email for updates" is a sign-up.

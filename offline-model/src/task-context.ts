@@ -1,7 +1,15 @@
 import { type Entities, extractEntities } from './entity-extractor.js';
 import { listingBefore, SETS_AGAINST } from './product-list.js';
 import { readable } from './read-limit.js';
-import { ASKS_PAST_NAMED, asksForCodeAgain, asksForGift, givesOnlyDetails } from './request-cues.js';
+import {
+  ASKS_PAST_NAMED,
+  ASKS_WHAT_NOW,
+  asksForCodeAgain,
+  asksForGift,
+  givesOnlyDetails,
+  LACKS_ORDER_NUMBER,
+  TELLS_MORE,
+} from './request-cues.js';
 import type { TaskBrief } from './task-brief.js';
 import { classifyIntent, type TaskIntent } from './task-intent.js';
 import { readTaskTranscript, type TaskTranscript, type ToolStep, toolPart } from './task-transcript.js';
@@ -34,9 +42,12 @@ export interface TaskContext {
 }
 
 const QUOTED = /The customer wrote: "([\s\S]*)"/;
-/** "What colours?", "which sizes do they come in", "any other colors?": the values a product's option takes. */
+/**
+ * "What colours?", "what thickness options?", "how much is it?", "a cheaper one?", "which one has the most storage?":
+ * questions about the product asked for before, which name none.
+ */
 const ASKS_OPTION_VALUES =
-  /^\W*(?:and\s+|so\s+|ok\s+)?(?:what|which|any other|other)\s+(?:other\s+)?(?:colou?rs?|sizes?|materials?|styles?|options?)\b/i;
+  /^\W*(?:and\s+|so\s+|ok\s+)?(?:(?:what|which|any other|other)\s+(?:other\s+)?(?:colou?rs?|sizes?|materials?|styles?|options?)\b|(?:what|which)\s+(?:[a-z-]+\s+){1,2}(?:options?|choices?)\b|how much (?:is|are|does|do) (?:it|they|this|that|these|those|the \w+ one)\b|(?:do you have |is there |are there |any )?(?:an?\s+)?(?:cheaper|less expensive|pricier|more expensive|bigger|smaller|larger|lighter)\s+(?:one|ones|option|options|version|model)\b|which (?:one|ones)\s+(?:has|have|is|are)\b)/i;
 const THAT_ORDER = /\b(?:that|this|the same|the last|same) order\b/i;
 /** "Which orders do I have?", "where are my orders": the account's orders, not the one named a message ago. */
 const ACCOUNT_ORDERS = /\b(?:which|what|all|my|how many)\s+(?:\w+\s+){0,2}?orders\b/i;
@@ -120,6 +131,11 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     own.name ||
     own.address ||
     refersToOption(ask, own) ||
+    // "I don't have the order number": still the request before, found from who the shopper is.
+    LACKS_ORDER_NUMBER.test(ask) ||
+    // "What are my options?", "it's been 10 days": the request before, asked on or told more of.
+    ASKS_WHAT_NOW.test(ask) ||
+    (TELLS_MORE.test(ask) && rawWords(ask).length <= 10) ||
     // "and under $300?": a budget alone changes the earlier request.
     (!own.products.length && (own.maxPrice !== undefined || own.minPrice !== undefined));
   // "My email is jane@x.com and my phone is …" gives details whatever "email" suggests on its own.

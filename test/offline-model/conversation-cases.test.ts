@@ -846,4 +846,82 @@ describe('conversation cases a shopper would try', () => {
     expect(email.calls.map((c) => c.name)).toEqual(['store.find_user_id_by_email', 'store.get_order_details']);
     expect(email.reply).toMatch(/^Order #W2417020 is pending: .* Shall I cancel it/);
   });
+
+  it('answers follow-ups about a product with its option values, the cheaper ones first, or the most of an option', async () => {
+    const provider = new OfflineProvider();
+    const converse = async (messages: string[]) => {
+      const turns: Turn[] = [];
+      const history: { role: 'user' | 'assistant'; content: string }[] = [];
+      const out: { agent: string; reply: string; calls: { name: string; args: Record<string, unknown> }[] }[] = [];
+      for (const text of messages) {
+        turns.push({ role: 'user', text });
+        history.push({ role: 'user', content: text });
+        const plan = JSON.parse((await provider.complete(planRequest(turns))).content ?? '{}') as {
+          tasks: { agent: string; instruction: string }[];
+        };
+        const agent = plan.tasks[0]!.agent;
+        const r = await task(agent, text, { instruction: plan.tasks[0]!.instruction, history: [...history] });
+        turns.push({ role: 'assistant', text: r.reply, agentName: agent });
+        history.push({ role: 'assistant', content: r.reply });
+        out.push({ agent, reply: r.reply, calls: r.calls });
+      }
+      return out;
+    };
+    const [, thickness] = await converse(['do you have a yoga mat?', 'what thickness options?']);
+    expect(thickness!.agent).toBe('ProductExpertAgent');
+    expect(thickness!.reply).toMatch(/^We carry the Yoga Mat in \d thickness options: \d+mm, \d+mm/);
+    const [, price, cheaper] = await converse([
+      'is the espresso machine any good?',
+      'how much is it?',
+      'do you have a cheaper one?',
+    ]);
+    expect(price!.agent).toBe('ProductExpertAgent');
+    expect(price!.calls[0]!.args.query).toBe('espresso machine');
+    expect(cheaper!.reply).toMatch(/^Here is what I found for espresso machine, lowest price first:/);
+    const prices = [...cheaper!.reply.matchAll(/\$(\d+\.\d\d)/g)].map((m) => Number(m[1]));
+    expect([...prices].sort((a, b) => a - b)).toEqual(prices);
+    const [, most] = await converse(['do you sell laptops?', 'which one has the most storage?']);
+    const details = most!.calls.find((c) => c.name === 'store.get_product_details');
+    expect(details).toBeDefined();
+    expect(most!.reply.split('\n')[0]).toBe('The Laptop with the most storage has 1TB SSD:');
+    for (const line of most!.reply.split('\n').slice(1)) expect(line).toContain('1TB SSD');
+  });
+
+  it('keeps a conversation with the card it is with: "what are my options?", "it\'s been 10 days", no order number', async () => {
+    const provider = new OfflineProvider();
+    const next = async (before: Turn[], text: string) =>
+      (
+        JSON.parse((await provider.complete(planRequest([...before, { role: 'user', text }]))).content ?? '{}') as {
+          tasks: { agent: string }[];
+        }
+      ).tasks.map((t) => t.agent);
+    const asked = (agent: string, text: string): Turn[] => [
+      { role: 'user', text },
+      {
+        role: 'assistant',
+        agentName: agent,
+        text: 'I can help with your order. First I need to confirm who you are: please send the email address on your account, or your first name, last name and zip code.',
+      },
+    ];
+    expect(
+      await next(asked('ReturnsAgent', 'my tablet arrived with a cracked screen'), 'what are my options?'),
+    ).toEqual(['ReturnsAgent']);
+    expect(await next(asked('OrderManagementAgent', 'my order has not arrived'), "it's been 10 days")).toEqual([
+      'OrderManagementAgent',
+    ]);
+    const none = await task('OrderManagementAgent', "I don't have the order number", {
+      history: [
+        { role: 'user', content: 'where is my package?' },
+        { role: 'assistant', content: 'I can help with your order. First I need to confirm who you are.' },
+        { role: 'user', content: "I don't have the order number" },
+      ],
+    });
+    expect(none.reply).toMatch(/^No problem: I can find your orders without it\. Please send the email address/);
+    // Asking for help, or about a present already given, is no request for a gift.
+    expect(await next([], 'I need help')).toEqual(['GeneralSupportAgent']);
+    expect((await task('GeneralSupportAgent', 'I need help')).reply).toMatch(/^Of course\. What can I help you with\?/);
+    expect(await next([], 'what if the item was a gift?')).toEqual(['GeneralSupportAgent']);
+    // "How much is it?" is no greeting.
+    expect(await next([], 'how are you?')).toEqual(['GeneralSupportAgent']);
+  });
 });
