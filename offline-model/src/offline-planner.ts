@@ -266,6 +266,12 @@ function historyBefore(hints: PlanBrief, message: string): PlanBrief['history'] 
   return last?.role === 'user' && last.text.trim() === message ? hints.history.slice(0, -1) : hints.history;
 }
 
+/** The answers given by a card there is since the shopper's previous message. */
+function answersSinceShopper(hints: PlanBrief, message: string): PlanBrief['history'] {
+  const history = historyBefore(hints, message);
+  return cardAnswers(hints, history.slice(history.map((h) => h.role).lastIndexOf('user') + 1));
+}
+
 /** The answers among `turns` given by a card there is. */
 function cardAnswers(hints: PlanBrief, turns: PlanBrief['history']): PlanBrief['history'] {
   return turns.filter((h) => h.role === 'assistant' && h.agentName && hints.cards.some((c) => c.name === h.agentName));
@@ -284,7 +290,7 @@ function followUpAgent(hints: PlanBrief, message: string, onlyWhereAsked = false
     const sender = codeSender(hints);
     if (sender) return sender;
   }
-  const answers = cardAnswers(hints, history.slice(history.map((h) => h.role).lastIndexOf('user') + 1));
+  const answers = answersSinceShopper(hints, message);
   if (!answers.length || message.split(/\s+/).length > 15) return undefined;
   const e = extractEntities(message);
   const asked: RegExp[] = [];
@@ -318,10 +324,7 @@ const REFERS_TO_ORDER = /\b(?:it|that|this|the order|that order|this order|the s
  * that names an order.
  */
 function orderInConversation(hints: PlanBrief, message: string): string | undefined {
-  const history = historyBefore(hints, message);
-  return cardAnswers(hints, history.slice(history.map((h) => h.role).lastIndexOf('user') + 1)).findLast(
-    (h) => extractEntities(h.text).orderIds.length > 0,
-  )?.agentName;
+  return answersSinceShopper(hints, message).findLast((h) => extractEntities(h.text).orderIds.length > 0)?.agentName;
 }
 
 /**
@@ -343,10 +346,9 @@ function comparesWhatWasAsked(hints: PlanBrief, message: string): string | undef
  * order?") or a thank-you is planned as any message is.
  */
 function continuesProductTalk(index: CardIndex, hints: PlanBrief, message: string): string | undefined {
-  const history = historyBefore(hints, message);
-  const last = cardAnswers(hints, history.slice(history.map((h) => h.role).lastIndexOf('user') + 1)).at(-1);
+  const last = lastAnswerAgent(hints, message);
   const productCards = [ownerOf(index, 'search'), ownerOf(index, 'gift')];
-  if (!last?.agentName || !productCards.includes(last.agentName) || message.split(/\s+/).length > 12) return undefined;
+  if (!last || !productCards.includes(last) || message.split(/\s+/).length > 12) return undefined;
   const e = extractEntities(message);
   if (e.products.length + e.orderIds.length + e.emails.length + e.itemIds.length + e.productIds.length > 0)
     return undefined;
@@ -356,7 +358,7 @@ function continuesProductTalk(index: CardIndex, hints: PlanBrief, message: strin
   const priceOfIt = intent === 'knowledge' && PRICE_OF_IT.test(message) && !SHOP_TOPIC.test(message);
   if (isSmallTalk(features.words) || !(PRODUCT_TALK_INTENTS.has(intent) || priceOfIt)) return undefined;
   // "Do they run true to size?" asks how sizes fit, which the sizing guide says, not the product's options.
-  return MORE_OF_IT.test(message) && !ASKS_FIT.test(message) ? last.agentName : undefined;
+  return MORE_OF_IT.test(message) && !ASKS_FIT.test(message) ? last : undefined;
 }
 const ASKS_FIT = /\btrue to size\b|\b(?:run|runs|running|fit|fits)\s+(?:small|large|big|narrow|wide|true)\b/i;
 const PRODUCT_TALK_INTENTS: ReadonlySet<TaskIntent> = new Set([
@@ -374,8 +376,7 @@ const MORE_OF_IT =
 
 /** The card that answered the shopper's previous message (its last answer). */
 function lastAnswerAgent(hints: PlanBrief, message: string): string | undefined {
-  const history = historyBefore(hints, message);
-  return cardAnswers(hints, history.slice(history.map((h) => h.role).lastIndexOf('user') + 1)).at(-1)?.agentName;
+  return answersSinceShopper(hints, message).at(-1)?.agentName;
 }
 
 /** A comparison asked on its own: "which is cheaper?", "which one is better?", "what's the difference?". */

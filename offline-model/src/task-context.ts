@@ -172,7 +172,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     own.minPrice !== undefined ||
     // "Is it waterproof?", "are they leather?": the product asked about before.
     /^\s*(?:and\s+|so\s+|ok\s+)?(?:is|are|does|do)\s+(?:it|they|this one|that one)\b/i.test(ask) ||
-    // "What colours?", "which sizes does it come in?": the values of the product's options.
+    // "What colours?", "how much is it?", "a cheaper one?": the product's options, price or extremes.
     ASKS_OPTION_VALUES.test(ask);
   // "Which is cheaper?" after "do you have headphones or earbuds?": a question about the products listed before.
   if (
