@@ -125,6 +125,9 @@ export function isThingInTransit(words: readonly string[]): boolean {
   return THING_IN_TRANSIT.test(words.join(' '));
 }
 
+/** "Stuck in transit", "hasn't moved": an order of the shopper's on its way that does not come. */
+const STALLED = /\b(?:stuck|in transit|not moving|not moved|has not moved|no update|no updates)\b/;
+
 /** Intents that read or change a customer's orders or account. */
 export const ORDER_INTENTS: ReadonlySet<TaskIntent> = new Set([
   'track',
@@ -204,10 +207,11 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
   // its way ("when will the parcel arrive"); otherwise they ask about the shop's delivery ("do you offer free delivery",
   // "how long do orders take to ship"): a question for the knowledge base, not a lookup.
   const ownOrder = orderish && word('my', 'our', 'mine', 'arrive', 'arrived', 'arrives', 'arriving', 'yet', 'still');
+  const text = features.words.join(' ');
   if (
     entities.orderIds.length > 0 ||
     has('track', 'status') ||
-    (ownOrder && has('shipping', 'ship', 'delivery', 'time')) ||
+    (ownOrder && (has('shipping', 'ship', 'delivery', 'time') || STALLED.test(text))) ||
     isThingInTransit(features.words)
   )
     return 'track';

@@ -923,5 +923,8 @@ describe('conversation cases a shopper would try', () => {
     expect(await next([], 'what if the item was a gift?')).toEqual(['GeneralSupportAgent']);
     // "How much is it?" is no greeting.
     expect(await next([], 'how are you?')).toEqual(['GeneralSupportAgent']);
+    // A package stuck on its way is the shopper's order to look up, not a question the card cannot place.
+    const stuck = await task('OrderManagementAgent', 'my package is stuck in transit for a week');
+    expect(stuck.reply).toMatch(/^I can help with your order\. First I need to confirm who you are/);
   });
 });
