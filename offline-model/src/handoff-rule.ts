@@ -25,7 +25,8 @@ const RULES: { target: RegExp; intents: TaskIntent[]; ownTools: string[]; why: s
 
 /** A hand-off at the start of a task that clearly belongs to a colleague; undefined otherwise. */
 export function handoffStep(ctx: TaskContext): Decision | undefined {
-  if (ctx.transcript.steps.length) return undefined;
+  // A colleague handed this task over knowing what it is: passing it on by its words would hand it straight back.
+  if (ctx.transcript.steps.length || ctx.transcript.handedOverBy) return undefined;
   for (const spec of ctx.tools) {
     if (!spec.name.startsWith(HANDOFF_PREFIX)) continue;
     const target = spec.name.slice(HANDOFF_PREFIX.length);

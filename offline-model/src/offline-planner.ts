@@ -283,7 +283,6 @@ function cardAnswers(hints: PlanBrief, turns: PlanBrief['history']): PlanBrief['
  * none when no answer mentions it; otherwise the last answer's agent).
  */
 function followUpAgent(hints: PlanBrief, message: string, onlyWhereAsked = false): string | undefined {
-  const history = historyBefore(hints, message);
   // A one-time code goes back to the card that sent it, however many turns ago ("please send me the code" in between
   // was answered by another card).
   if (looksLikeCode(message)) {

@@ -1,5 +1,6 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
 import { extractEntities } from './entity-extractor.js';
+import { HANDOFF_PREFIX } from './handoff-rule.js';
 import {
   claimedStatusStep,
   identityStep,
@@ -160,6 +161,24 @@ function swapStep(ctx: TaskContext): Decision | undefined {
   const swappable = tools.map((x) => `a ${x.status ?? 'current'} order`).join(' or ') || 'an order';
   if (!order) return reply(`Items can be swapped in ${swappable}.`);
   if (!tool) {
+    // "Swap the laptop in order #W…" planned as an exchange, for an order not shipped yet: a colleague that changes
+    // orders can swap it now.
+    const colleague =
+      order.status === 'pending'
+        ? ctx.tools.find((spec) => spec.name.startsWith(HANDOFF_PREFIX) && /order/i.test(spec.name))
+        : undefined;
+    if (colleague)
+      return {
+        kind: 'call',
+        calls: [
+          {
+            spec: colleague,
+            args: {
+              reason: `Order ${order.orderId} has not shipped yet, so its items can still be changed: "${ctx.request.trim()}"`,
+            },
+          },
+        ],
+      };
     // Shipped: it cannot be changed any more, and it can be exchanged once it has arrived.
     const later =
       order.status === 'processed' && tools.some((x) => x.status === 'delivered')

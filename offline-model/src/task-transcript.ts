@@ -24,7 +24,11 @@ export interface TaskTranscript {
   runSteps: ToolStep[];
   /** Earlier user messages of the conversation, oldest first (not the task message). */
   earlierUserTexts: string[];
+  /** The colleague who handed this task over, when one did ("[System Note] X handed this task to you: …"). */
+  handedOverBy?: string;
 }
+
+const HANDOVER_NOTE = /^\[System Note\] (\S+) handed this task to you\b/;
 
 /** `store__get_order_details` → `get_order_details`; hand-off names stay as they are. */
 export const toolPart = (functionName: string) => {
@@ -54,11 +58,15 @@ export function readTaskTranscript(messages: readonly ChatMessage[]): TaskTransc
     .flatMap((m) => (m.role === 'user' ? [readable(m.content, MAX_EARLIER_READ_CHARS)] : []))
     .slice(-MAX_EARLIER_MESSAGES);
   const loop = last < 0 ? messages : messages.slice(last + 1);
+  const note = messages
+    .slice(previousUser + 1, Math.max(last, 0))
+    .findLast((m) => m.role === 'system' && typeof m.content === 'string' && HANDOVER_NOTE.test(m.content));
   return {
     steps: collectSteps(loop),
     turns: loop.filter((m) => m.role === 'assistant').length,
     runSteps: previousUser < 0 ? [] : collectSteps(messages.slice(previousUser + 1, last)),
     earlierUserTexts,
+    handedOverBy: note ? HANDOVER_NOTE.exec(note.content as string)?.[1] : undefined,
   };
 }
 

@@ -8,7 +8,7 @@ import { addModelUsage, emptyUsage } from '../domain/usage.js';
 import type { ChatMessage, ModelResponse, ModelToolCall, ModelToolSpec } from '../models/model-provider.js';
 import type { ToolDefinition } from '../tools/tool-registry.js';
 import { EagerToolCalls } from './eager-tool-calls.js';
-import { HANDOFF_PREFIX, refusedHandoffEvent, resolveHandoff } from './handoff.js';
+import { HANDOFF_PREFIX, type Handover, handoverNote, refusedHandoffEvent, resolveHandoff } from './handoff.js';
 import type { AgentTurn } from './next-step.js';
 import { renderAgentPrompt, renderTaskMessage } from './prompt-template.js';
 import { executeToolCall } from './tool-executor.js';
@@ -65,8 +65,16 @@ export class BaseAgent {
     return [...tools, ...handoffs];
   }
 
-  /** One turn on the task: ends with an answer, or with a hand-off for the task loop to act on. */
-  async run(task: PlanTask, ctx: RunContext, cursor: TaskCursor = { callIndex: 0 }): Promise<AgentTurn> {
+  /**
+   * One turn on the task: ends with an answer, or with a hand-off for the task loop to act on. A task handed over
+   * from a colleague says so, with the colleague's reason, before the task itself.
+   */
+  async run(
+    task: PlanTask,
+    ctx: RunContext,
+    cursor: TaskCursor = { callIndex: 0 },
+    handover?: Handover,
+  ): Promise<AgentTurn> {
     const { state } = ctx;
     const catalog = await ctx.toolCatalog();
     const enabled = new Set(state.context.agents.map((a) => a.name));
@@ -74,6 +82,7 @@ export class BaseAgent {
     const messages: ChatMessage[] = [
       { role: 'system', content: this.systemPrompt(state, task) },
       ...state.renderHistory(this.name),
+      ...(handover ? [{ role: 'system' as const, content: handoverNote(handover) }] : []),
       { role: 'user', content: renderTaskMessage(task, state.userMessage) },
     ];
     const usage = emptyUsage();

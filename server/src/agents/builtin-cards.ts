@@ -95,7 +95,8 @@ export const builtinCards: AgentCardInput[] = [
       s('return_delivered_order_items'),
       s('exchange_delivered_order_items'),
     ],
-    handoffs: ['HumanTransferAgent'],
+    // An exchange asked of an order not delivered yet is a change to it, which the order card makes.
+    handoffs: ['OrderManagementAgent', 'HumanTransferAgent'],
     enabled: true,
     model: {},
     maxSteps: 8,

@@ -7,6 +7,17 @@ import type { HandoffStep } from './next-step.js';
 /** Function-name prefix of hand-off tools: `handoff_to_<Agent>`. */
 export const HANDOFF_PREFIX = 'handoff_to_';
 
+/** Who handed a task to the agent taking it, and why. */
+export interface Handover {
+  from: string;
+  reason: string;
+}
+
+/** The note the receiving agent reads before the task: "[System Note] ReturnsAgent handed this task to you: …". */
+export function handoverNote(handover: Handover): string {
+  return `[System Note] ${handover.from} handed this task to you: ${handover.reason}`;
+}
+
 export type HandoffDecision = { ok: true; step: HandoffStep } | { ok: false; error: string; reason: string };
 
 /**

@@ -6,7 +6,7 @@ import { emptyUsage, mergeUsage } from '../domain/usage.js';
 import { HandoffLimitError } from '../errors.js';
 import type { AgentFactory } from './agent-factory.js';
 import type { TaskCursor } from './base-agent.js';
-import { handoffEvent } from './handoff.js';
+import { type Handover, handoffEvent } from './handoff.js';
 
 /** A task may pass through at most this many hand-offs, so agents cannot bounce it forever. */
 export const MAX_HANDOFFS_PER_TASK = 3;
@@ -39,8 +39,9 @@ export async function runTaskLoop(options: TaskLoopOptions): Promise<TaskAnswer>
   const usage = emptyUsage();
   const agents = [options.card.name];
   let card = options.card;
+  let handover: Handover | undefined;
   for (;;) {
-    const turn = await factory.create(card).run(task, ctx, cursor);
+    const turn = await factory.create(card).run(task, ctx, cursor, handover);
     mergeUsage(usage, turn.usage);
     const next = turn.nextStep;
     if (next.type === 'next_step_final_output') return { text: next.output, agentName: turn.agentName, usage };
@@ -48,6 +49,7 @@ export async function runTaskLoop(options: TaskLoopOptions): Promise<TaskAnswer>
     if (agents.length - 1 > maxHandoffs) throw new HandoffLimitError(task.id, maxHandoffs, agents);
     // Stored before the target's turn, with the tool calls before it: the target's history shows them.
     await ctx.append([handoffEvent(ctx, task.id, turn.agentName, next)]);
+    handover = { from: turn.agentName, reason: next.reason };
     card = next.to;
   }
 }

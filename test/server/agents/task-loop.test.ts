@@ -100,10 +100,18 @@ describe('the task loop: hand-offs are step results it acts on', () => {
       ['store.search_products', 'ProductExpertAgent', `${runId}:t1:0`],
       ['store.get_order_details', 'OrderManagementAgent', `${runId}:t1:1`],
     ]);
-    // C's history shows B's tool call, attributed to B.
+    // C's history shows B's tool call, attributed to B, and who handed the task over and why, before the task.
     const first = model.requests.find((r) => r.agentName === 'OrderManagementAgent')!;
-    expect(first.messages.map((m) => ('content' in m ? m.content : null))).toContain(
-      '[System Note] The tool calls above were made by ProductExpertAgent.',
+    const contents = first.messages.map((m) => ('content' in m ? m.content : null));
+    expect(contents).toContain('[System Note] The tool calls above were made by ProductExpertAgent.');
+    expect(contents.at(-2)).toBe(
+      '[System Note] ProductExpertAgent handed this task to you: over to OrderManagementAgent',
+    );
+    expect(first.messages.at(-1)?.role).toBe('user');
+    // The agent the task was planned for is told of no hand-off.
+    const planned = model.requests.find((r) => r.agentName === 'GeneralSupportAgent')!;
+    expect(planned.messages.some((m) => 'content' in m && /handed this task to you/.test(String(m.content)))).toBe(
+      false,
     );
   });
 

@@ -73,6 +73,33 @@ describe('verification by a code emailed to the account (offline provider, real 
     expect(await levelOf(t, c)).toBe('verified');
   });
 
+  it('hands a swap asked of the returns card for an order not shipped yet to the order card, which makes it', async () => {
+    const c = await startConversation(t);
+    const email = 'emma.smith3991@example.com';
+    const mails = smtp.mails.length;
+    const asked = await say(
+      t,
+      c,
+      `I'd like to swap the laptop in my order #W2417020 for a different model, my email is ${email}`,
+    );
+    expect(replyOf(asked)).toMatch(/6-digit code/);
+    const typed = await say(t, c, codeIn(await smtp.next(email, mails)));
+    const handoff = typed.find((e) => e.type === 'HANDOFF');
+    expect(handoff?.type === 'HANDOFF' && [handoff.data.from, handoff.data.to]).toEqual([
+      'ReturnsAgent',
+      'OrderManagementAgent',
+    ]);
+    // Handed over once: the order card does not pass it back by its words.
+    expect(typed.filter((e) => e.type === 'HANDOFF')).toHaveLength(1);
+    expect(replyOf(typed)).toMatch(/^What should the Laptop \(.*\) change to\?$/);
+    const offered = await say(t, c, 'the 13-inch one please');
+    expect(replyOf(offered)).toMatch(/Please reply "yes" to confirm\./);
+    const done = await say(t, c, 'yes');
+    const swap = toolCalls(done).find((e) => e.data.tool === 'store.modify_pending_order_items');
+    expect(swap).toBeDefined();
+    expect(swap?.data.error).toBeUndefined();
+  });
+
   it('sends nothing for an email no account has, and answers in the same words', async () => {
     const c = await startConversation(t);
     const mails = smtp.mails.length;
