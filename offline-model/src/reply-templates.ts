@@ -933,7 +933,15 @@ export function renderStep(
     case 'modify_pending_order_payment':
     case 'modify_pending_order_items': {
       const order = readOrder(o);
-      return order ? renderOrder(order) : renderGeneric(step);
+      if (!order) return renderGeneric(step);
+      // What was just changed is said first; the order's state follows.
+      const done =
+        step.tool === 'modify_pending_order_address'
+          ? `Done: the shipping address of order ${order.orderId} is changed.\n\n`
+          : step.tool === 'modify_pending_order_payment'
+            ? `Done: the payment method of order ${order.orderId} is changed.\n\n`
+            : '';
+      return `${done}${renderOrder(order)}`;
     }
     case 'cancel_pending_order':
     case 'return_delivered_order_items':

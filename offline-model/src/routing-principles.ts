@@ -93,7 +93,7 @@ const GENERIC_OBJECT =
 const NO_REFERENT =
   /\b(?:is|was|would|will|does|do) it (?:possible|ok|okay|allowed|true|normal|free|cost|take)\b|\bmy money\b|\b(?:on|to|onto|into|in|back (?:on|to|into)) my (?:(?:credit|debit|bank) )?(?:card|bank(?: account)?|statement|paypal)\b/gi;
 const REFERS_TO_THING =
-  /\b(my|it|them|this|that|these|those|mine)\b|\bi (just )?(received|bought|ordered|got)\b|\b(?:orders?|purchases?|packages?) (?:do|did) i have\b|\bi have (?:any |some |\d+ )?(?:other |more )?(?:orders?|purchases?)\b/i;
+  /\b(my|it|them|this|that|these|those|mine)\b|\bi (just )?(received|bought|ordered|got)\b|\b(?:did|have|had) i (?:just |last )?(?:order|ordered|buy|bought|purchase|purchased)\b|\b(?:orders?|purchases?|packages?) (?:do|did) i have\b|\bi have (?:any |some |\d+ )?(?:other |more )?(?:orders?|purchases?)\b/i;
 /** An add-on to something the shopper has or looks at: "to go with", "for my", "bought together". */
 const ADD_ON =
   /\b(with|for my|to my|bought|ordered|got|together|bundles?|accessor\w*|complement\w*|match\w*|pair\w*)\b/i;

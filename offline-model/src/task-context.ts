@@ -131,6 +131,8 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     own.name ||
     own.address ||
     refersToOption(ask, own) ||
+    // "I ordered it by mistake" after "cancel W3614011": the reason for the cancellation asked before.
+    own.byMistake ||
     // "I don't have the order number": still the request before, found from who the shopper is.
     LACKS_ORDER_NUMBER.test(ask) ||
     // "What are my options?", "it's been 10 days": the request before, asked on or told more of.
@@ -311,6 +313,7 @@ function continueEarlierRequest(
     for (const text of texts.slice(i + 1)) {
       const later = extractEntities(text);
       merged.address = later.address ?? merged.address;
+      merged.byMistake ||= later.byMistake;
       for (const key of ['colours', 'sizes', 'materials', 'itemIds', 'products'] as const)
         if (later[key].length) merged[key] = later[key];
     }

@@ -219,6 +219,9 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
   // "What orders do I have?", "show me all my orders": the shopper's orders and where each one is.
   if (word('orders', 'purchases') && word('what', 'which', 'list', 'show', 'all', 'many') && word('my', 'i', 'mine'))
     return 'track';
+  // "What did I order last time?", "what have I bought from you": the account's orders.
+  if (/\bwhat (?:did|have|had) i (?:just |last )?(?:order|ordered|buy|bought|purchase|purchased)\b/.test(text))
+    return 'track';
   if (has('policy')) return 'knowledge';
   const knowledgeTopic = features.tokens.some((t) => KNOWLEDGE_TOPICS.has(t.stem));
   // "The difference between the two air fryers" compares products; "between standard and express shipping", a rule.

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { OfflineProvider } from '../../offline-model/src/offline-provider.js';
 import { builtins, planRequest, type Turn } from './requests.js';
 import { runTask } from './task-harness.js';
@@ -39,6 +39,7 @@ describe('conversation cases a shopper would try', () => {
     const change = yes.calls.find((c) => c.name === 'store.modify_pending_order_address');
     expect(change?.args).toMatchObject({ order_id: '#W2417020', address1: '100 Main Street', city: 'Austin' });
     expect(change?.result?.ok).toBe(true);
+    expect(yes.reply).toMatch(/^Done: the shipping address of order #W2417020 is changed\./);
     expect(yes.reply).not.toMatch(/what is the new address/i);
   });
 
@@ -926,5 +927,51 @@ describe('conversation cases a shopper would try', () => {
     // A package stuck on its way is the shopper's order to look up, not a question the card cannot place.
     const stuck = await task('OrderManagementAgent', 'my package is stuck in transit for a week');
     expect(stuck.reply).toMatch(/^I can help with your order\. First I need to confirm who you are/);
+  });
+
+  it('takes "I ordered it by mistake" as the reason of the cancellation asked before, says what changed, and lists past orders', async () => {
+    // A store of its own: this test cancels an order the others read as pending.
+    const own = await createTinyStore();
+    onTestFinished(() => own.dispose());
+    const customerId = 'emma_smith_8564';
+    const history: { role: 'user' | 'assistant'; content: string }[] = [];
+    const say = async (text: string) => {
+      history.push({ role: 'user', content: text });
+      const r = await runTask({
+        card: card('OrderManagementAgent'),
+        tools: own.tools,
+        call: own.call,
+        instruction: `Help the customer with this request. The customer wrote: "${text}"`,
+        userMessage: text,
+        customerId,
+        history: [...history],
+      });
+      history.push({ role: 'assistant', content: r.reply });
+      return r;
+    };
+    const asked = await say('cancel W3614011');
+    expect(asked.reply).toMatch(/^Order #W3614011 is pending: .* Shall I cancel it \(reason: no longer needed\)\?/);
+    const reason = await say('I ordered it by mistake');
+    expect(reason.reply).toMatch(/Shall I cancel it \(reason: ordered by mistake\)\?/);
+    const done = await say('yes');
+    expect(done.calls.find((c) => c.name === 'store.cancel_pending_order')?.args).toEqual({
+      order_id: '#W3614011',
+      reason: 'ordered by mistake',
+    });
+    expect(done.reply).toMatch(/^Order #W3614011 is now cancelled \(ordered by mistake\)\./);
+    const provider = new OfflineProvider();
+    const plan = JSON.parse((await provider.complete(planRequest('what did I order last time?'))).content ?? '{}') as {
+      tasks: { agent: string }[];
+    };
+    expect(plan.tasks.map((t) => t.agent)).toEqual(['OrderManagementAgent']);
+    const past = await runTask({
+      card: card('OrderManagementAgent'),
+      tools: own.tools,
+      call: own.call,
+      instruction: 'Help the customer with this request. The customer wrote: "what did I order last time?"',
+      userMessage: 'what did I order last time?',
+      customerId,
+    });
+    for (const id of ['#W2417020', '#W5605613', '#W3614011']) expect(past.reply).toContain(id);
   });
 });
