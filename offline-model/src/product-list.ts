@@ -50,6 +50,11 @@ const PROPERTIES: readonly { name: string; asks: RegExp; key: RegExp }[] = [
   { name: 'weight', asks: /\bweigh(?:t|s)?\b|\bhow heavy\b/i, key: /\bweight\b/i },
   { name: 'compatibility', asks: /\bcompatib\w*|\bworks? with\b/i, key: /\bcompatib/i },
   {
+    name: 'material',
+    asks: /\bwhat (?:material|fabric)\b|\bmade (?:of|from|out of)\b/i,
+    key: /\b(?:material|fabric)\b/i,
+  },
+  {
     name: 'dimensions',
     asks: /\bdimensions?\b|\bmeasurements?\b|\bhow (?:big|large|tall|wide|deep)\b/i,
     key: /\b(?:dimensions?|size)\b/i,

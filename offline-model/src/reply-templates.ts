@@ -174,8 +174,8 @@ function propertyAnswer(question: string, name: string, variants: readonly Varia
 }
 
 /** "The most storage", "the biggest screen", "the longest battery life", "the smallest size": an option's extreme. */
-const SUPERLATIVE =
-  /\b(?:(most|biggest|largest|highest|longest|max(?:imum)?)|(least|smallest|lowest|shortest|min(?:imum)?))\s+([a-z]+(?:\s+[a-z]+)?)/i;
+export const SUPERLATIVE =
+  /\b(?:(most|biggest|largest|highest|longest|max(?:imum)?)|(least|smallest|lowest|shortest|min(?:imum)?))\s+(?!expensive|affordable|popular|price|priced|cost)([a-z]+(?:\s+[a-z]+)?)/i;
 /** An amount in an option's own unit, comparable across its values ("1TB SSD" above "512GB SSD", "1L" above "500ml"). */
 function amountOf(value: string): number | undefined {
   const m = /^(\d+(?:\.\d+)?)\s*(tb|gb|mb|l|ml|kg|g)?\b/i.exec(value);
@@ -202,10 +202,11 @@ function superlativeAnswer(question: string, name: string, variants: readonly Va
   const best = amounts.reduce((a, b) => ((m[1] ? b.n > a.n : b.n < a.n) ? b : a));
   const these = variants.filter((v) => v.options[key] === best.v);
   const inStock = these.filter((v) => v.available !== false);
-  const heading = `The ${name} with the ${m[1] ? 'most' : 'least'} ${key} has ${best.v}${
-    inStock.length ? '' : ', and none of those is in stock right now'
+  const heading = `${name} with the ${(m[1] ?? m[2])!.toLowerCase()} ${key} (${best.v})${
+    inStock.length ? '' : ', none in stock right now'
   }:`;
-  const lines = (inStock.length ? inStock : these)
+  const lines = [...(inStock.length ? inStock : these)]
+    .sort((a, b) => (a.price ?? 0) - (b.price ?? 0))
     .slice(0, 5)
     .map((v) => variantLine({ ...v, name: v.name ?? name }, { ids: false, outOfStock: true, fits: () => true }));
   return [heading, ...lines].join('\n');
@@ -987,6 +988,9 @@ export function renderStep(
         .filter((l) => !/^\s*(\||#|product id:)/i.test(l))
         .join('\n');
       const variants = doc ? variantsOfDocument(doc) : [];
+      // "The difference between the wired and wireless headphones": two values of one option, side by side.
+      const compared = valuesCompared(ctx.question, variants);
+      if (compared) return renderComparison(variants, compared.key, compared.values, name);
       const answer = yesNoAnswer(ctx.question, name, variants);
       const byValue = answer && !answer.noSuchOption ? undefined : valueAnswer(ctx.question, name, variants);
       if (byValue) return byValue;

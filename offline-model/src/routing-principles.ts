@@ -88,10 +88,11 @@ const GENERIC_OBJECT =
   /\b(?:something|anything|an item|items|a product|products|stuff|things)\s+(?:that\s+)?i\s+(?:just\s+)?(?:received|bought|ordered|got)\b/gi;
 /**
  * Words that point at nothing of the shopper's: "is it possible", "my money back" (the money is the question), where
- * money lands ("how long do refunds take to show up on my card?": the card is no thing to act on).
+ * money lands ("how long do refunds take to show up on my card?": the card is no thing to act on), a relative "that"
+ * ("a water bottle that keeps drinks cold").
  */
 const NO_REFERENT =
-  /\b(?:is|was|would|will|does|do) it (?:possible|ok|okay|allowed|true|normal|free|cost|take)\b|\bmy money\b|\b(?:on|to|onto|into|in|back (?:on|to|into)) my (?:(?:credit|debit|bank) )?(?:card|bank(?: account)?|statement|paypal)\b/gi;
+  /\b(?:is|was|would|will|does|do) it (?:possible|ok|okay|allowed|true|normal|free|cost|take)\b|\bmy money\b|\b(?:that|which) (?:keeps?|works?|fits?|comes?|holds?|lasts?|stays?|folds?|charges?|connects?|can|will|would|doesn'?t|won'?t)\b|\b(?:on|to|onto|into|in|back (?:on|to|into)) my (?:(?:credit|debit|bank) )?(?:card|bank(?: account)?|statement|paypal)\b/gi;
 const REFERS_TO_THING =
   /\b(my|it|them|this|that|these|those|mine)\b|\bi (just )?(received|bought|ordered|got)\b|\b(?:did|have|had) i (?:just |last )?(?:order|ordered|buy|bought|purchase|purchased)\b|\b(?:orders?|purchases?|packages?) (?:do|did) i have\b|\bi have (?:any |some |\d+ )?(?:other |more )?(?:orders?|purchases?)\b/i;
 /** An add-on to something the shopper has or looks at: "to go with", "for my", "bought together". */
@@ -141,6 +142,19 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     else if (knowledge && c.agent !== knowledge && optsOut(c.words)) c.agent = knowledge;
     else if (knowledge && c.agent === human && asksWhenPeopleWork(c.text)) c.agent = knowledge;
     else if (tracker && c.agent === knowledge && inTransit) c.agent = tracker;
+    // "Does the water bottle leak?", "do the headphones break easily?": asked of a product before buying it, not of
+    // one of the shopper's that did.
+    else if (
+      search &&
+      c.agent !== search &&
+      c.question &&
+      !ownThing &&
+      e.products.length > 0 &&
+      e.orderIds.length === 0 &&
+      ASKS_OF_A_PRODUCT.test(c.text) &&
+      ['return', 'exchange'].includes(c.intent ?? '')
+    )
+      c.agent = search;
     // "How long does the speaker's battery last?", "is the smart watch compatible with iPhone?": a question about a
     // product of the catalogue, which its details answer, not a help article.
     else if (search && c.agent === knowledge && c.question && !ownThing && e.products.length && propertyAsked(c.text))
@@ -463,6 +477,7 @@ export function joinEscalationStory(index: CardIndex, clauses: ScoredClause[]): 
   }
 }
 
+const ASKS_OF_A_PRODUCT = /^\W*(?:does|do|will|would|can|could|is|are)\s+(?:the|a|an|these|those|your)\b/i;
 const ASKS_DEALS = /\b(?:offers|deals?|discounts?|promos?|promotions?|coupons?)\b/i;
 const SIGNS_UP =
   /\b(?:sign (?:me )?up|signup|subscribe|notify|keep me (?:posted|updated)|let me know|email me|send me|by email|newsletter|mailing list)\b/i;

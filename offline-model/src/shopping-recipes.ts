@@ -1,6 +1,14 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
 import { listedProducts, listingBefore, propertyAsked, SETS_AGAINST, SIDE_BY_SIDE } from './product-list.js';
-import { asksYesNo, COMPARES, isYesNo, optionAskedFor, optionNamedIn, priceOrderAsked } from './reply-templates.js';
+import {
+  asksYesNo,
+  COMPARES,
+  isYesNo,
+  optionAskedFor,
+  optionNamedIn,
+  priceOrderAsked,
+  SUPERLATIVE,
+} from './reply-templates.js';
 import { asksForGift } from './request-cues.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { analyzeText, rawWords, STOP_WORDS, stem } from './text-features.js';
@@ -141,7 +149,9 @@ function optionValuesStep(ctx: TaskContext): Decision | undefined {
   const product = productId ?? (compares ? near[0]?.productId : undefined);
   // "Are the hiking boots waterproof?": how many are is the product's to say, not a search page's.
   const yesNo = asksYesNo(ctx.request) && new Set(found.map((v) => v.productId)).size === 1;
-  const property = propertyAsked(ctx.request) && new Set(found.map((v) => v.productId)).size === 1;
+  // "Which tablet has the biggest screen?": an option's extreme, which a page of variants need not hold.
+  const property =
+    (propertyAsked(ctx.request) || SUPERLATIVE.test(ctx.request)) && new Set(found.map((v) => v.productId)).size === 1;
   if (!product || !(compares || yesNo || property || optionAskedFor(ctx.request, found))) return undefined;
   return callTool(ctx, 'get_product_details', { product_id: product });
 }

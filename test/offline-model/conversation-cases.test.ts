@@ -884,7 +884,7 @@ describe('conversation cases a shopper would try', () => {
     const [, most] = await converse(['do you sell laptops?', 'which one has the most storage?']);
     const details = most!.calls.find((c) => c.name === 'store.get_product_details');
     expect(details).toBeDefined();
-    expect(most!.reply.split('\n')[0]).toBe('The Laptop with the most storage has 1TB SSD:');
+    expect(most!.reply.split('\n')[0]).toBe('Laptop with the most storage (1TB SSD):');
     for (const line of most!.reply.split('\n').slice(1)) expect(line).toContain('1TB SSD');
   });
 
@@ -973,5 +973,37 @@ describe('conversation cases a shopper would try', () => {
       customerId,
     });
     for (const id of ['#W2417020', '#W5605613', '#W3614011']) expect(past.reply).toContain(id);
+  });
+
+  it('answers product questions a page of variants cannot: the biggest screen, wired against wireless, the material', async () => {
+    const screen = await task('ProductExpertAgent', 'which tablet has the biggest screen?');
+    expect(screen.calls.map((c) => c.name)).toEqual(['store.search_products', 'store.get_product_details']);
+    const lines = screen.reply.split('\n');
+    expect(lines[0]).toBe('Tablet with the biggest screen size (10-inch):');
+    for (const line of lines.slice(1)) expect(line).toMatch(/^- Tablet \(.*10-inch.*\): \$/);
+    const connectivity = await task(
+      'ProductExpertAgent',
+      'what is the difference between the wired and wireless headphones?',
+    );
+    expect(connectivity.reply).toMatch(/^Headphones, wired against wireless:\n- Wired: .*\n- Wireless: /);
+    const material = await task('ProductExpertAgent', 'what material is the fleece jacket?');
+    expect(material.reply).toMatch(/^The Fleece Jacket details don't list its material: its options are /);
+    const made = await task('ProductExpertAgent', 'what is the backpack made of?');
+    expect(made.reply).toMatch(/^We carry the Backpack in materials /);
+    // "T-shirts" is the T-Shirt, in the size asked.
+    const tees = await task('ProductExpertAgent', 'do you have any t-shirts in XL?');
+    expect(tees.reply).toMatch(/^Here is what I found for tshirts in size XL:\n- T-Shirt \(XL, /);
+  });
+
+  it('reads a relative "that" as no thing of the shopper\'s, and a leak asked about before buying as a product question', async () => {
+    const provider = new OfflineProvider();
+    const agents = async (words: string) =>
+      (
+        JSON.parse((await provider.complete(planRequest(words))).content ?? '{}') as { tasks: { agent: string }[] }
+      ).tasks.map((t) => t.agent);
+    expect(await agents('I want a water bottle that keeps drinks cold')).toEqual(['ProductExpertAgent']);
+    expect(await agents('my water bottle is leaking')).toEqual(['ReturnsAgent']);
+    expect(await agents('the bottle that I bought leaks')).toEqual(['ReturnsAgent']);
+    expect(await agents('does the water bottle leak?')).toEqual(['ProductExpertAgent']);
   });
 });

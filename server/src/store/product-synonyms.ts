@@ -15,6 +15,8 @@ export const productSynonyms: Readonly<Record<string, readonly string[]>> = {
   boots: ['hiking boots'],
   tee: ['t-shirt'],
   tshirt: ['t-shirt'],
+  tshirts: ['t-shirt'],
+  tees: ['t-shirt'],
   shirt: ['t-shirt'],
   jacket: ['fleece jacket'],
   coat: ['fleece jacket'],
