@@ -110,6 +110,8 @@ export interface ListingView {
   outOfStock: boolean;
   /** Ordered by price when the shopper asks for the cheapest or the most expensive. */
   byPrice?: 'lowest' | 'highest';
+  /** "How much is it?": what the product costs is said first. */
+  asksPrice?: boolean;
   /** Whether a variant has the yes/no options the question asks for ("waterproof hiking boots": waterproof yes). */
   fits: (v: VariantView) => boolean;
 }
@@ -348,6 +350,7 @@ export function listingFor(question: string): ListingView {
     ids: /\b(item|product|variant)[ -]?(ids?|numbers?)\b|\bsku\b|\bids\b/i.test(question),
     outOfStock: /\b(out[ -]of[ -]stock|sold[ -]out|unavailable|not in stock|even if)\b/i.test(question),
     byPrice: priceOrderAsked(question),
+    asksPrice: /\bhow much\b|\bwhat(?:'s| is| are) (?:the|its|their) prices?\b|\bprice of\b/i.test(question),
     fits: (v) =>
       Object.entries(v.options).every(
         ([key, value]) => !isYesNo(value) || !(named(key) || saysOption(question, key)) || /^yes$/i.test(value),
@@ -471,6 +474,14 @@ function renderSearch(step: ToolStep, e: Entities, show: ListingView): string {
     const shown = e.products.length
       ? inStock
       : inStock.filter((v, i) => inStock.findIndex((w) => w.name === v.name) === i);
+    // "How much is it?": the price, from the lowest, before the variants. A page of variants holds the lowest price
+    // (the store orders a product's variants by price), not always the highest.
+    const prices = inStock.flatMap((v) => (v.price === undefined ? [] : [v.price]));
+    if (show.asksPrice && prices.length && new Set(inStock.map((v) => v.name)).size === 1) {
+      const sorted = [...inStock].sort((a, b) => (a.price ?? 0) - (b.price ?? 0));
+      const heading = `The ${inStock[0]!.name} in stock starts at ${money(Math.min(...prices))}:`;
+      return renderVariants(sorted, heading, show) + sold;
+    }
     return renderVariants(shown, `Here is what I found for ${what}:`, show) + sold;
   }
   if (variants.length)

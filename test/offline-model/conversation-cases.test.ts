@@ -878,6 +878,9 @@ describe('conversation cases a shopper would try', () => {
     ]);
     expect(price!.agent).toBe('ProductExpertAgent');
     expect(price!.calls[0]!.args.query).toBe('espresso machine');
+    const shown = [...price!.reply.matchAll(/\$(\d+\.\d\d)/g)].map((m) => Number(m[1]));
+    expect(price!.reply.split('\n')[0]).toBe(`The Espresso Machine in stock starts at $${shown[0]!.toFixed(2)}:`);
+    expect(shown[0]).toBe(Math.min(...shown.slice(1)));
     expect(cheaper!.reply).toMatch(/^Here is what I found for espresso machine, lowest price first:/);
     const prices = [...cheaper!.reply.matchAll(/\$(\d+\.\d\d)/g)].map((m) => Number(m[1]));
     expect([...prices].sort((a, b) => a - b)).toEqual(prices);
