@@ -128,6 +128,9 @@ export function isThingInTransit(words: readonly string[]): boolean {
 /** "Stuck in transit", "hasn't moved": an order of the shopper's on its way that does not come. */
 const STALLED = /\b(?:stuck|in transit|not moving|not moved|has not moved|no update|no updates)\b/;
 
+const CHANGES_ACCOUNT_DETAIL =
+  /\b(?:change|update|edit|correct|fix|replace)\b(?:\s+\w+){0,3}?\s+(?:email|e mail|phone|phone number|mobile number|username|password)\b/;
+
 /** Intents that read or change a customer's orders or account. */
 export const ORDER_INTENTS: ReadonlySet<TaskIntent> = new Set([
   'track',
@@ -189,6 +192,9 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
     (has('wrong') && (has('item', 'size', 'color', 'material') || entities.products.length > 0 || has('received')))
   )
     return 'return';
+  // "Change my email address on my account": an account detail no tool changes, which a person does; an email
+  // address is no postal one.
+  if (CHANGES_ACCOUNT_DETAIL.test(features.words.join(' '))) return 'human';
   if (entities.address || (has('address') && (has('change') || word('new', 'moved')))) return 'address';
   if (has('pay', 'card', 'giftcard') && has('change') && orderish) return 'payment';
   if (has('change') && orderish && (entities.sizes.length || entities.colours.length || has('item', 'size', 'color')))

@@ -1009,4 +1009,24 @@ describe('conversation cases a shopper would try', () => {
     expect(await agents('the bottle that I bought leaks')).toEqual(['ReturnsAgent']);
     expect(await agents('does the water bottle leak?')).toEqual(['ProductExpertAgent']);
   });
+
+  it('hands "change my email address on my account" to a person instead of asking for a postal address', async () => {
+    for (const [agent, words] of [
+      ['OrderManagementAgent', 'can I change my email address on my account'],
+      ['GeneralSupportAgent', 'I want to update my phone number on my account'],
+    ] as const) {
+      const r = await task(agent, words, { customerId: 'emma_smith_8564' });
+      expect(r.calls.map((c) => c.name)).toEqual(['handoff_to_HumanTransferAgent']);
+      expect(r.reply).not.toMatch(/new address/);
+    }
+    // A postal address is still the order card's to change.
+    const postal = await task(
+      'OrderManagementAgent',
+      'change the shipping address of W2417020 to 1 Main St, Austin, TX 78701',
+      { customerId: 'emma_smith_8564' },
+    );
+    expect(postal.reply).toMatch(
+      /^I'll change the shipping address of order #W2417020 to 1 Main St, Austin, TX 78701\./,
+    );
+  });
 });
