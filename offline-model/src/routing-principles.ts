@@ -2,7 +2,14 @@ import { type CardIndex, type CardScore, nameWords } from './card-scorer.js';
 import type { Entities } from './entity-extractor.js';
 import { isAccountCompromise } from './message-checks.js';
 import { propertyAsked } from './product-list.js';
-import { asksWhenPeopleWork, isShopFault, isThingInTransit, optsOut, type TaskIntent } from './task-intent.js';
+import {
+  asksHowToReach,
+  asksWhenPeopleWork,
+  isShopFault,
+  isThingInTransit,
+  optsOut,
+  type TaskIntent,
+} from './task-intent.js';
 import { rawWords, stem } from './text-features.js';
 
 /**
@@ -140,7 +147,8 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       (THE_ORDER.test(c.text) && previousIsOwnThing(clauses, c));
     if (compromised && human && (isAccountCompromise(c.text) || tellsWhatWasDone(c))) c.agent = human;
     else if (knowledge && c.agent !== knowledge && optsOut(c.words)) c.agent = knowledge;
-    else if (knowledge && c.agent === human && asksWhenPeopleWork(c.text)) c.agent = knowledge;
+    else if (knowledge && c.agent === human && (asksWhenPeopleWork(c.text) || asksHowToReach(c.text)))
+      c.agent = knowledge;
     else if (tracker && c.agent === knowledge && inTransit) c.agent = tracker;
     // "Does the water bottle leak?", "do the headphones break easily?": asked of a product before buying it, not of
     // one of the shopper's that did.

@@ -131,6 +131,16 @@ const STALLED = /\b(?:stuck|in transit|not moving|not moved|has not moved|no upd
 const CHANGES_ACCOUNT_DETAIL =
   /\b(?:change|update|edit|correct|fix|replace)\b(?:\s+\w+){0,3}?\s+(?:email|e mail|phone|phone number|mobile number|username|password)\b/;
 
+/**
+ * "How do I contact customer service?", "what's your phone number?": how to reach the shop's people, which the help
+ * articles say, not a request to be put through now.
+ */
+export function asksHowToReach(text: string): boolean {
+  return /\bhow (?:do|can|could|should|would) (?:i|we|you) (?:contact|reach|call|email|e-mail|get in touch with|get hold of)\b|\bwhat(?:'s| is) (?:your|the) (?:phone number|email address|contact (?:email|number|details))\b/i.test(
+    text,
+  );
+}
+
 /** Intents that read or change a customer's orders or account. */
 export const ORDER_INTENTS: ReadonlySet<TaskIntent> = new Set([
   'track',
@@ -166,7 +176,12 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
   const has = (...ws: string[]) => ws.some((w) => stems.has(stem(w)));
   const word = (...ws: string[]) => ws.some((w) => features.words.includes(w));
   const orderish = entities.orderIds.length > 0 || has('order', 'package', 'delivery');
-  if (has('human', 'talk') && (has('human') || word('agent')) && !asksWhenPeopleWork(features.words.join(' ')))
+  if (
+    has('human', 'talk') &&
+    (has('human') || word('agent')) &&
+    !asksWhenPeopleWork(features.words.join(' ')) &&
+    !asksHowToReach(features.words.join(' '))
+  )
     return 'human';
   if (has('complaint', 'upset')) return 'human';
   // "Unsubscribe me", "take me off your mailing list", "cancel my subscription": the opposite of signing up, which no

@@ -1029,4 +1029,24 @@ describe('conversation cases a shopper would try', () => {
       /^I'll change the shipping address of order #W2417020 to 1 Main St, Austin, TX 78701\./,
     );
   });
+
+  it("tells how to reach the shop's people from the articles instead of opening a ticket", async () => {
+    const provider = new OfflineProvider();
+    const plan = JSON.parse(
+      (await provider.complete(planRequest('how do I contact customer service?'))).content ?? '{}',
+    ) as {
+      tasks: { agent: string }[];
+    };
+    expect(plan.tasks.map((t) => t.agent)).toEqual(['GeneralSupportAgent']);
+    const r = await task('GeneralSupportAgent', 'how do I contact customer service?');
+    expect(r.calls.map((c) => c.name)).toEqual(['store.search_knowledge']);
+    expect(r.reply).toMatch(/^According to our "Business hours and contacting a person" article: /);
+    // Asking to be put through still is a request for a person.
+    const now = JSON.parse(
+      (await provider.complete(planRequest('I want to talk to customer service'))).content ?? '{}',
+    ) as {
+      tasks: { agent: string }[];
+    };
+    expect(now.tasks.map((t) => t.agent)).toEqual(['HumanTransferAgent']);
+  });
 });
