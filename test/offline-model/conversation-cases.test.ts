@@ -22,6 +22,34 @@ const task = (agent: string, words: string, extra: Partial<Parameters<typeof run
     ...extra,
   });
 
+/** The plan the core asks for after these turns (a string is one message). */
+const planFor = async (turns: string | Turn[]) =>
+  (
+    JSON.parse((await new OfflineProvider().complete(planRequest(turns))).content ?? '{}') as {
+      tasks: { agent: string; instruction: string }[];
+    }
+  ).tasks;
+const agentsFor = async (turns: string | Turn[]) => (await planFor(turns)).map((t) => t.agent);
+
+/**
+ * A conversation as the core runs it: each message planned after the turns before it, and its first task run by the
+ * card planned, with the instruction and the history.
+ */
+function conversation() {
+  const turns: Turn[] = [];
+  const history: { role: 'user' | 'assistant'; content: string }[] = [];
+  return async (text: string) => {
+    turns.push({ role: 'user', text });
+    history.push({ role: 'user', content: text });
+    const plan = await planFor(turns);
+    const agent = plan[0]!.agent;
+    const r = await task(agent, text, { instruction: plan[0]!.instruction, history: [...history] });
+    turns.push({ role: 'assistant', text: r.reply, agentName: agent });
+    history.push({ role: 'assistant', content: r.reply });
+    return { plan, agent, ...r };
+  };
+}
+
 describe('conversation cases a shopper would try', () => {
   it('"yes" confirms the address change proposed last turn, with the address given then', async () => {
     const first = 'Please change the shipping address of order #W2417020 to 100 Main Street, Apt 5, Austin, TX 78701';
@@ -634,29 +662,19 @@ describe('conversation cases a shopper would try', () => {
   });
 
   it('answers "how long do refunds take to show up on my card?" from the refunds article; "my refund" is the returns card\'s', async () => {
-    const provider = new OfflineProvider();
-    const agents = async (words: string) =>
-      (
-        JSON.parse((await provider.complete(planRequest(words))).content ?? '{}') as { tasks: { agent: string }[] }
-      ).tasks.map((t) => t.agent);
     const general = 'how long do refunds take to show up on my card';
-    expect(await agents(general)).toEqual(['GeneralSupportAgent']);
-    expect(await agents('when will my refund show up on my card?')).toEqual(['ReturnsAgent']);
+    expect(await agentsFor(general)).toEqual(['GeneralSupportAgent']);
+    expect(await agentsFor('when will my refund show up on my card?')).toEqual(['ReturnsAgent']);
     const r = await task('GeneralSupportAgent', general);
     expect(r.reply).toMatch(/^According to our "Returns and refunds" article: /);
     expect(r.reply).toContain('5 to 7 business days');
   });
 
   it('keeps "who do I talk to?" with the bulk enquiry it follows, and reads "we need 200 water bottles" as one', async () => {
-    const provider = new OfflineProvider();
-    const plan = async (words: string) =>
-      (
-        JSON.parse((await provider.complete(planRequest(words))).content ?? '{}') as { tasks: { agent: string }[] }
-      ).tasks.map((t) => t.agent);
-    expect(await plan('I want to buy 50 office chairs for my company, who do I talk to')).toEqual([
+    expect(await agentsFor('I want to buy 50 office chairs for my company, who do I talk to')).toEqual([
       'LeadGenerationAgent',
     ]);
-    expect(await plan('who do I talk to about a return?')).not.toContain('LeadGenerationAgent');
+    expect(await agentsFor('who do I talk to about a return?')).not.toContain('LeadGenerationAgent');
     const lead = await task(
       'LeadGenerationAgent',
       'we need 200 water bottles for an event. who can I contact about pricing?',
@@ -680,14 +698,11 @@ describe('conversation cases a shopper would try', () => {
   });
 
   it('compares "the e-reader and the tablet" by what each comes in, planned as one task naming both', async () => {
-    const provider = new OfflineProvider();
     const words = 'what is the difference between the e-reader and the tablet';
-    const plan = JSON.parse((await provider.complete(planRequest(words))).content ?? '{}') as {
-      tasks: { agent: string; instruction: string }[];
-    };
-    expect(plan.tasks.map((t) => t.agent)).toEqual(['ProductExpertAgent']);
-    expect(plan.tasks[0]!.instruction).toMatch(/^Compare ereader and tablet for the customer\./);
-    const r = await task('ProductExpertAgent', words, { instruction: plan.tasks[0]!.instruction });
+    const plan = await planFor(words);
+    expect(plan.map((t) => t.agent)).toEqual(['ProductExpertAgent']);
+    expect(plan[0]!.instruction).toMatch(/^Compare ereader and tablet for the customer\./);
+    const r = await task('ProductExpertAgent', words, { instruction: plan[0]!.instruction });
     expect(r.calls.map((c) => c.args.query)).toEqual(['ereader', 'tablet']);
     const lines = r.reply.split('\n');
     for (const [i, call] of r.calls.entries()) {
@@ -698,14 +713,9 @@ describe('conversation cases a shopper would try', () => {
   });
 
   it("sends a product's battery life or compatibility to the catalogue's card, and a return window to the article that states one", async () => {
-    const provider = new OfflineProvider();
-    const agents = async (words: string) =>
-      (
-        JSON.parse((await provider.complete(planRequest(words))).content ?? '{}') as { tasks: { agent: string }[] }
-      ).tasks.map((t) => t.agent);
-    expect(await agents('how long does the speaker battery last')).toEqual(['ProductExpertAgent']);
-    expect(await agents('is the smart watch compatible with iphone')).toEqual(['ProductExpertAgent']);
-    expect(await agents('how long is the warranty on the laptop?')).toEqual(['GeneralSupportAgent']);
+    expect(await agentsFor('how long does the speaker battery last')).toEqual(['ProductExpertAgent']);
+    expect(await agentsFor('is the smart watch compatible with iphone')).toEqual(['ProductExpertAgent']);
+    expect(await agentsFor('how long is the warranty on the laptop?')).toEqual(['GeneralSupportAgent']);
     const watch = await task('ProductExpertAgent', 'is the smart watch compatible with iphone');
     expect(watch.reply).toMatch(/^The Smart Watch details don't list its compatibility: its options are /);
     const window = await task('GeneralSupportAgent', 'what is your return window for shoes?');
@@ -713,19 +723,12 @@ describe('conversation cases a shopper would try', () => {
   });
 
   it('reads "something for my brother who is into gaming" as a present, and suggests one of each product that fits', async () => {
-    const provider = new OfflineProvider();
-    const planned = async (words: string) =>
-      (
-        JSON.parse((await provider.complete(planRequest(words))).content ?? '{}') as {
-          tasks: { agent: string; instruction: string }[];
-        }
-      ).tasks;
-    const [giftCard] = await planned('a birthday gift for my dad');
+    const [giftCard] = await planFor('a birthday gift for my dad');
     for (const words of [
       'something for my brother who is into gaming',
       'could you recommend a gift for my mom, she loves cooking',
     ]) {
-      const tasks = await planned(words);
+      const tasks = await planFor(words);
       expect(tasks.map((t) => t.agent)).toEqual([giftCard!.agent]);
       expect(tasks[0]!.instruction).toMatch(/^Suggest gift ideas for the person the customer describes\./);
       const r = await task(giftCard!.agent, words, { instruction: tasks[0]!.instruction });
@@ -739,21 +742,13 @@ describe('conversation cases a shopper would try', () => {
   });
 
   it('goes on about the products just shown: "what colors?", then "ok thanks" is a thank-you, not a yes', async () => {
-    const provider = new OfflineProvider();
     const first = 'do you have running shoes in size 10?';
     const shown = await task('ProductExpertAgent', first);
     const turns: Turn[] = [
       { role: 'user', text: first },
       { role: 'assistant', text: shown.reply, agentName: 'ProductExpertAgent' },
     ];
-    const next = async (text: string) => {
-      const plan = JSON.parse(
-        (await provider.complete(planRequest([...turns, { role: 'user', text }]))).content ?? '{}',
-      ) as {
-        tasks: { agent: string; instruction: string }[];
-      };
-      return plan.tasks;
-    };
+    const next = (text: string) => planFor([...turns, { role: 'user', text }]);
     const colours = await next('what colors?');
     expect(colours.map((t) => t.agent)).toEqual(['ProductExpertAgent']);
     const r = await task('ProductExpertAgent', 'what colors?', {
@@ -788,25 +783,9 @@ describe('conversation cases a shopper would try', () => {
   });
 
   it("asks what a present's person is into, then searches what they like within the budget given after", async () => {
-    const provider = new OfflineProvider();
-    const turns: Turn[] = [];
-    const history: { role: 'user' | 'assistant'; content: string }[] = [];
-    const say = async (text: string) => {
-      turns.push({ role: 'user', text });
-      history.push({ role: 'user', content: text });
-      const plan = JSON.parse((await provider.complete(planRequest(turns))).content ?? '{}') as {
-        tasks: { agent: string; instruction: string }[];
-      };
-      expect(plan.tasks).toHaveLength(1);
-      const r = await task(plan.tasks[0]!.agent, text, {
-        instruction: plan.tasks[0]!.instruction,
-        history: [...history],
-      });
-      turns.push({ role: 'assistant', text: r.reply, agentName: plan.tasks[0]!.agent });
-      history.push({ role: 'assistant', content: r.reply });
-      return { agent: plan.tasks[0]!.agent, ...r };
-    };
+    const say = conversation();
     const asked = await say('I am looking for a gift for my sister');
+    expect(asked.plan).toHaveLength(1);
     expect(asked.calls).toEqual([]);
     expect(asked.reply).toMatch(/What are they into/);
     const likes = await say('she likes camping');
@@ -820,23 +799,7 @@ describe('conversation cases a shopper would try', () => {
   });
 
   it('goes on with "cancel my order" when the order number and then the email come in messages of their own', async () => {
-    const provider = new OfflineProvider();
-    const turns: Turn[] = [];
-    const history: { role: 'user' | 'assistant'; content: string }[] = [];
-    const say = async (text: string) => {
-      turns.push({ role: 'user', text });
-      history.push({ role: 'user', content: text });
-      const plan = JSON.parse((await provider.complete(planRequest(turns))).content ?? '{}') as {
-        tasks: { agent: string; instruction: string }[];
-      };
-      const r = await task(plan.tasks[0]!.agent, text, {
-        instruction: plan.tasks[0]!.instruction,
-        history: [...history],
-      });
-      turns.push({ role: 'assistant', text: r.reply, agentName: plan.tasks[0]!.agent });
-      history.push({ role: 'assistant', content: r.reply });
-      return { plan: plan.tasks, ...r };
-    };
+    const say = conversation();
     await say('cancel my order');
     const order = await say('W2417020');
     // The order number is the one to cancel, not a question where it is.
@@ -849,23 +812,10 @@ describe('conversation cases a shopper would try', () => {
   });
 
   it('answers follow-ups about a product with its option values, the cheaper ones first, or the most of an option', async () => {
-    const provider = new OfflineProvider();
     const converse = async (messages: string[]) => {
-      const turns: Turn[] = [];
-      const history: { role: 'user' | 'assistant'; content: string }[] = [];
-      const out: { agent: string; reply: string; calls: { name: string; args: Record<string, unknown> }[] }[] = [];
-      for (const text of messages) {
-        turns.push({ role: 'user', text });
-        history.push({ role: 'user', content: text });
-        const plan = JSON.parse((await provider.complete(planRequest(turns))).content ?? '{}') as {
-          tasks: { agent: string; instruction: string }[];
-        };
-        const agent = plan.tasks[0]!.agent;
-        const r = await task(agent, text, { instruction: plan.tasks[0]!.instruction, history: [...history] });
-        turns.push({ role: 'assistant', text: r.reply, agentName: agent });
-        history.push({ role: 'assistant', content: r.reply });
-        out.push({ agent, reply: r.reply, calls: r.calls });
-      }
+      const say = conversation();
+      const out = [];
+      for (const text of messages) out.push(await say(text));
       return out;
     };
     const [, thickness] = await converse(['do you have a yoga mat?', 'what thickness options?']);
@@ -892,13 +842,7 @@ describe('conversation cases a shopper would try', () => {
   });
 
   it('keeps a conversation with the card it is with: "what are my options?", "it\'s been 10 days", no order number', async () => {
-    const provider = new OfflineProvider();
-    const next = async (before: Turn[], text: string) =>
-      (
-        JSON.parse((await provider.complete(planRequest([...before, { role: 'user', text }]))).content ?? '{}') as {
-          tasks: { agent: string }[];
-        }
-      ).tasks.map((t) => t.agent);
+    const next = (before: Turn[], text: string) => agentsFor([...before, { role: 'user', text }]);
     const asked = (agent: string, text: string): Turn[] => [
       { role: 'user', text },
       {
@@ -962,11 +906,7 @@ describe('conversation cases a shopper would try', () => {
       reason: 'ordered by mistake',
     });
     expect(done.reply).toMatch(/^Order #W3614011 is now cancelled \(ordered by mistake\)\./);
-    const provider = new OfflineProvider();
-    const plan = JSON.parse((await provider.complete(planRequest('what did I order last time?'))).content ?? '{}') as {
-      tasks: { agent: string }[];
-    };
-    expect(plan.tasks.map((t) => t.agent)).toEqual(['OrderManagementAgent']);
+    expect(await agentsFor('what did I order last time?')).toEqual(['OrderManagementAgent']);
     const past = await runTask({
       card: card('OrderManagementAgent'),
       tools: own.tools,
@@ -999,15 +939,10 @@ describe('conversation cases a shopper would try', () => {
   });
 
   it('reads a relative "that" as no thing of the shopper\'s, and a leak asked about before buying as a product question', async () => {
-    const provider = new OfflineProvider();
-    const agents = async (words: string) =>
-      (
-        JSON.parse((await provider.complete(planRequest(words))).content ?? '{}') as { tasks: { agent: string }[] }
-      ).tasks.map((t) => t.agent);
-    expect(await agents('I want a water bottle that keeps drinks cold')).toEqual(['ProductExpertAgent']);
-    expect(await agents('my water bottle is leaking')).toEqual(['ReturnsAgent']);
-    expect(await agents('the bottle that I bought leaks')).toEqual(['ReturnsAgent']);
-    expect(await agents('does the water bottle leak?')).toEqual(['ProductExpertAgent']);
+    expect(await agentsFor('I want a water bottle that keeps drinks cold')).toEqual(['ProductExpertAgent']);
+    expect(await agentsFor('my water bottle is leaking')).toEqual(['ReturnsAgent']);
+    expect(await agentsFor('the bottle that I bought leaks')).toEqual(['ReturnsAgent']);
+    expect(await agentsFor('does the water bottle leak?')).toEqual(['ProductExpertAgent']);
   });
 
   it('hands "change my email address on my account" to a person instead of asking for a postal address', async () => {
@@ -1031,22 +966,11 @@ describe('conversation cases a shopper would try', () => {
   });
 
   it("tells how to reach the shop's people from the articles instead of opening a ticket", async () => {
-    const provider = new OfflineProvider();
-    const plan = JSON.parse(
-      (await provider.complete(planRequest('how do I contact customer service?'))).content ?? '{}',
-    ) as {
-      tasks: { agent: string }[];
-    };
-    expect(plan.tasks.map((t) => t.agent)).toEqual(['GeneralSupportAgent']);
+    expect(await agentsFor('how do I contact customer service?')).toEqual(['GeneralSupportAgent']);
     const r = await task('GeneralSupportAgent', 'how do I contact customer service?');
     expect(r.calls.map((c) => c.name)).toEqual(['store.search_knowledge']);
     expect(r.reply).toMatch(/^According to our "Business hours and contacting a person" article: /);
     // Asking to be put through still is a request for a person.
-    const now = JSON.parse(
-      (await provider.complete(planRequest('I want to talk to customer service'))).content ?? '{}',
-    ) as {
-      tasks: { agent: string }[];
-    };
-    expect(now.tasks.map((t) => t.agent)).toEqual(['HumanTransferAgent']);
+    expect(await agentsFor('I want to talk to customer service')).toEqual(['HumanTransferAgent']);
   });
 });
