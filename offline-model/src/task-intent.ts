@@ -129,7 +129,7 @@ export function isThingInTransit(words: readonly string[]): boolean {
 const STALLED = /\b(?:stuck|in transit|not moving|not moved|has not moved|no update|no updates)\b/;
 
 const CHANGES_ACCOUNT_DETAIL =
-  /\b(?:change|update|edit|correct|fix|replace)\b(?:\s+\w+){0,3}?\s+(?:email|e mail|phone|phone number|mobile number|username|password)\b/;
+  /\b(?:change|update|edit|correct|fix|replace|reset)\b(?:\s+\w+){0,3}?\s+(?:email|e mail|phone|phone number|mobile number|username|password)\b|\b(?:forgot|forgotten|lost)\s+(?:my\s+)?(?:password|username|login)\b|\b(?:can not|cannot|unable to)\s+(?:log|sign)\s*in(?:to)?\b|\blocked out\b/;
 
 /**
  * "How do I contact customer service?", "what's your phone number?": how to reach the shop's people, which the help
@@ -207,8 +207,8 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
     (has('wrong') && (has('item', 'size', 'color', 'material') || entities.products.length > 0 || has('received')))
   )
     return 'return';
-  // "Change my email address on my account": an account detail no tool changes, which a person does; an email
-  // address is no postal one.
+  // "Change my email address on my account", "I forgot my password": an account detail no tool changes, which a
+  // person does; an email address is no postal one.
   if (CHANGES_ACCOUNT_DETAIL.test(features.words.join(' '))) return 'human';
   if (entities.address || (has('address') && (has('change') || word('new', 'moved')))) return 'address';
   if (has('pay', 'card', 'giftcard') && has('change') && orderish) return 'payment';

@@ -945,10 +945,12 @@ describe('conversation cases a shopper would try', () => {
     expect(await agentsFor('does the water bottle leak?')).toEqual(['ProductExpertAgent']);
   });
 
-  it('hands "change my email address on my account" to a person instead of asking for a postal address', async () => {
+  it('hands "change my email address on my account" or a forgotten password to a person, asking for no postal address', async () => {
     for (const [agent, words] of [
       ['OrderManagementAgent', 'can I change my email address on my account'],
       ['GeneralSupportAgent', 'I want to update my phone number on my account'],
+      ['GeneralSupportAgent', 'I forgot my password'],
+      ['GeneralSupportAgent', "I can't log in to my account"],
     ] as const) {
       const r = await task(agent, words, { customerId: 'emma_smith_8564' });
       expect(r.calls.map((c) => c.name)).toEqual(['handoff_to_HumanTransferAgent']);
