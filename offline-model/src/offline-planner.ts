@@ -146,7 +146,9 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
   if (groups.length === 0) {
     const agent =
       followUpAgent(hints, message) ??
-      (TELLS_MORE.test(message) && message.split(/\s+/).length <= 10 ? lastAnswerAgent(hints, message) : undefined) ??
+      (TELLS_MORE.test(message) && message.split(/\s+/).length <= 10 && !clauses.some((c) => c.smallTalk)
+        ? lastAnswerAgent(hints, message)
+        : undefined) ??
       wholeMessageAgent(index, hints, message) ??
       hints.defaultAgent;
     const question = message.includes('?') || clauses.some((c) => c.question);

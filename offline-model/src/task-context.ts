@@ -137,7 +137,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     LACKS_ORDER_NUMBER.test(ask) ||
     // "What are my options?", "it's been 10 days": the request before, asked on or told more of.
     ASKS_WHAT_NOW.test(ask) ||
-    (TELLS_MORE.test(ask) && rawWords(ask).length <= 10) ||
+    (TELLS_MORE.test(ask) && rawWords(ask).length <= 10 && intent === 'unknown') ||
     // "and under $300?": a budget alone changes the earlier request.
     (!own.products.length && (own.maxPrice !== undefined || own.minPrice !== undefined));
   // "My email is jane@x.com and my phone is …" gives details whatever "email" suggests on its own.

@@ -65,6 +65,7 @@ const CHAT_SPEAK: Readonly<Record<string, string>> = {
   gimme: 'give me',
   wat: 'what',
   whats: 'what is',
+  thats: 'that is',
   wheres: 'where is',
   hows: 'how is',
   hasnt: 'has not',

@@ -769,6 +769,8 @@ describe('conversation cases a shopper would try', () => {
       ['what is your return policy?', 'GeneralSupportAgent'],
       ['do they run true to size?', 'GeneralSupportAgent'],
       ['ok thanks', 'GeneralSupportAgent'],
+      ['that is perfect thanks', 'GeneralSupportAgent'],
+      ['thats all, thanks', 'GeneralSupportAgent'],
     ] as const)
       expect((await next(text)).map((t) => t.agent)).toEqual([agent]);
     const thanks = await task('GeneralSupportAgent', 'ok thanks', {
