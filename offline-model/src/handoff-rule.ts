@@ -1,6 +1,7 @@
 import type { Decision } from './decision.js';
 import type { TaskContext } from './task-context.js';
 import type { TaskIntent } from './task-intent.js';
+import type { ToolSpec } from './wire.js';
 
 export const HANDOFF_PREFIX = 'handoff_to_';
 
@@ -32,7 +33,12 @@ export function handoffStep(ctx: TaskContext): Decision | undefined {
     const target = spec.name.slice(HANDOFF_PREFIX.length);
     const rule = RULES.find((r) => r.target.test(target));
     if (!rule?.intents.includes(ctx.intent) || rule.ownTools.some((t) => ctx.offered(t))) continue;
-    return { kind: 'call', calls: [{ spec, args: { reason: `${rule.why}: "${ctx.request.trim()}"` } }] };
+    return handOff(spec, `${rule.why}: "${ctx.request.trim()}"`);
   }
   return undefined;
+}
+
+/** A call of the hand-off tool `spec` (`handoff_to_<Agent>`), with the reason the colleague reads. */
+export function handOff(spec: ToolSpec, reason: string): Decision {
+  return { kind: 'call', calls: [{ spec, args: { reason } }] };
 }

@@ -14,7 +14,7 @@ import { type Entities, extractEntities } from './entity-extractor.js';
 import { isAbusive, isOffTopic, isSmallTalk } from './message-checks.js';
 import { withoutNegatedRequests } from './negation.js';
 import type { CardSummary, PlanBrief } from './plan-brief.js';
-import { listedProducts, SETS_AGAINST } from './product-list.js';
+import { listedProducts, PRICE_OF_IT, SETS_AGAINST } from './product-list.js';
 import {
   ASKS_WHAT_NOW,
   asksForCodeAgain,
@@ -368,8 +368,6 @@ const PRODUCT_TALK_INTENTS: ReadonlySet<TaskIntent> = new Set([
   'product_detail',
   'recommend',
 ]);
-const PRICE_OF_IT =
-  /\bhow much (?:is|are|does|do|would) (?:it|they|this|that|these|those|one)\b|\bwhat(?:'s| is| are) (?:the|its|their) price/i;
 const SHOP_TOPIC = /\b(?:ship\w*|deliver\w*|return\w*|refund\w*|warrant\w*|fee|fees|tax|taxes|insurance)\b/i;
 /** Words that ask more of the products just shown, or say more of whom they are for. */
 const MORE_OF_IT =

@@ -1,6 +1,6 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
 import { extractEntities } from './entity-extractor.js';
-import { HANDOFF_PREFIX } from './handoff-rule.js';
+import { HANDOFF_PREFIX, handOff } from './handoff-rule.js';
 import {
   claimedStatusStep,
   identityStep,
@@ -168,17 +168,10 @@ function swapStep(ctx: TaskContext): Decision | undefined {
         ? ctx.tools.find((spec) => spec.name.startsWith(HANDOFF_PREFIX) && /order/i.test(spec.name))
         : undefined;
     if (colleague)
-      return {
-        kind: 'call',
-        calls: [
-          {
-            spec: colleague,
-            args: {
-              reason: `Order ${order.orderId} has not shipped yet, so its items can still be changed: "${ctx.request.trim()}"`,
-            },
-          },
-        ],
-      };
+      return handOff(
+        colleague,
+        `Order ${order.orderId} has not shipped yet, so its items can still be changed: "${ctx.request.trim()}"`,
+      );
     // Shipped: it cannot be changed any more, and it can be exchanged once it has arrived.
     const later =
       order.status === 'processed' && tools.some((x) => x.status === 'delivered')

@@ -61,3 +61,7 @@ const PROPERTIES: readonly { name: string; asks: RegExp; key: RegExp }[] = [
   },
 ];
 export const propertyAsked = (question: string) => PROPERTIES.find((p) => p.asks.test(question));
+
+/** "How much is it?", "what's its price?": the price of what was just shown, which names no product. */
+export const PRICE_OF_IT =
+  /\bhow much (?:is|are|does|do|would) (?:it|they|this|that|these|those|one|the \w+ one)\b|\bwhat(?:'s| is| are) (?:the|its|their) price/i;

@@ -325,23 +325,14 @@ function renderOptionValues(variants: readonly VariantView[], key: string, named
 
 /** "Your cheapest tablet", "the most expensive laptop you have": the listing is ordered by price, that way. */
 export function priceOrderAsked(question: string): 'lowest' | 'highest' | undefined {
-  const one = String.raw`\s+(?:one|ones|option|options|version|model)\b`;
-  if (
-    new RegExp(
-      String.raw`\b(?:cheapest|least expensive|lowest[- ]priced|lowest price|most affordable)\b|\b(?:cheaper|less expensive|more affordable)${one}`,
-      'i',
-    ).test(question)
-  )
-    return 'lowest';
-  if (
-    new RegExp(
-      String.raw`\b(?:most expensive|priciest|highest[- ]priced|highest price|top of the range)\b|\b(?:pricier|more expensive)${one}`,
-      'i',
-    ).test(question)
-  )
-    return 'highest';
+  if (LOWEST_PRICE.test(question)) return 'lowest';
+  if (HIGHEST_PRICE.test(question)) return 'highest';
   return undefined;
 }
+const LOWEST_PRICE =
+  /\b(?:cheapest|least expensive|lowest[- ]priced|lowest price|most affordable)\b|\b(?:cheaper|less expensive|more affordable)\s+(?:one|ones|option|options|version|model)\b/i;
+const HIGHEST_PRICE =
+  /\b(?:most expensive|priciest|highest[- ]priced|highest price|top of the range)\b|\b(?:pricier|more expensive)\s+(?:one|ones|option|options|version|model)\b/i;
 
 /** Reads what a question asks to see: "with the item ids", "even if sold out". */
 export function listingFor(question: string): ListingView {
@@ -455,11 +446,12 @@ function renderSearch(step: ToolStep, e: Entities, show: ListingView): string {
       ? []
       : variants.filter(
           (v) =>
+            head !== undefined &&
             v.available === false &&
             !listedNames.has(v.name) &&
             rawWords(v.name ?? '')
               .map(stem)
-              .includes(head!),
+              .includes(head),
         );
     const sold = soldOut.length
       ? `\nOut of stock right now: ${list(soldOut.slice(0, 3).map((v) => `${v.name} (${optionText(v.options)})`))}.`
@@ -566,24 +558,21 @@ export function yesNoAnswer(
   // "Is the speaker waterproof?", "is it water resistant?" of an option named "water resistance": a yes/no option in
   // other words. What it has is said in the option's own words: water resistance is not waterproofing.
   const meant = key ? undefined : yesNoKeys.find((k) => saysOption(askedQuality(question, name, attribute), k));
-  if (meant) {
-    const yes = pool.filter((v) => /^yes$/i.test(v.options[meant] ?? '')).length;
-    const text =
-      yes === pool.length
-        ? `Every ${name} variant${where} has ${meant}.`
-        : yes
-          ? `Some have ${meant}: ${yes} of the ${pool.length} ${name} variants${where}; the others do not.`
-          : `None of the ${name} variants${where} has ${meant}.`;
-    return { text, noSuchOption: false };
-  }
-  if (key) {
-    const yes = pool.filter((v) => /^yes$/i.test(v.options[key] ?? '')).length;
-    const text =
-      yes === pool.length
+  const option = key ?? meant;
+  if (option) {
+    const yes = pool.filter((v) => /^yes$/i.test(v.options[option] ?? '')).length;
+    const all = yes === pool.length;
+    const text = key
+      ? all
         ? `Yes: every ${name} variant${where} is ${key}.`
         : yes
           ? `Some are: ${yes} of the ${pool.length} ${name} variants${where} are ${key}.`
-          : `No: none of the ${name} variants${where} is ${key}.`;
+          : `No: none of the ${name} variants${where} is ${key}.`
+      : all
+        ? `Every ${name} variant${where} has ${option}.`
+        : yes
+          ? `Some have ${option}: ${yes} of the ${pool.length} ${name} variants${where}; the others do not.`
+          : `None of the ${name} variants${where} has ${option}.`;
     return { text, noSuchOption: false };
   }
   const said = new Set(
@@ -632,10 +621,6 @@ function valueAnswer(question: string, name: string, variants: readonly VariantV
 }
 
 /**
- * What a yes/no question says the thing is, whole: "dishwasher safe" in "is the coffee maker dishwasher safe?", the
- * words after the product's name up to the one asked about (at most three).
- */
-/**
  * Whether words name a multi-word option: its first word begins them ("waterproof", "water-resistant": water
  * resistance), or each of its words is there by its first five letters ("water resistant").
  */
@@ -650,6 +635,10 @@ function saysOption(words: string, key: string): boolean {
   );
 }
 
+/**
+ * What a yes/no question says the thing is, whole: "dishwasher safe" in "is the coffee maker dishwasher safe?", the
+ * words after the product's name up to the one asked about (at most three).
+ */
 function askedQuality(question: string, name: string, attribute: string): string {
   const words = rawWords(question);
   const end = words.lastIndexOf(attribute);
@@ -660,28 +649,44 @@ function askedQuality(question: string, name: string, attribute: string): string
   return end < 0 ? attribute : words.slice(start, end + 1).join(' ');
 }
 
+/**
+ * What a product's variants answer of a question, whichever tool listed them (its details or its document): two
+ * values side by side, an option's extreme, an option's values, a value named, a property listed or not, in that
+ * order (`reply`); else a yes/no about an option (`answer`), which a listing may follow. "No such option" is a reply:
+ * a listing would only look like an answer.
+ */
+function answerFromVariants(
+  question: string,
+  name: string,
+  variants: readonly VariantView[],
+  named: readonly string[],
+): { reply?: string; answer?: { text: string; noSuchOption: boolean } } {
+  const compared = valuesCompared(question, variants);
+  if (compared) return { reply: renderComparison(variants, compared.key, compared.values, name) };
+  const most = superlativeAnswer(question, name, variants);
+  if (most) return { reply: most };
+  const asked = optionAskedFor(question, variants);
+  if (asked)
+    return {
+      reply: renderOptionValues(
+        variants.map((v) => ({ ...v, name: v.name ?? name })),
+        asked,
+        named,
+      ),
+    };
+  const answer = yesNoAnswer(question, name, variants);
+  const byValue = answer && !answer.noSuchOption ? undefined : valueAnswer(question, name, variants);
+  const reply = byValue ?? propertyAnswer(question, name, variants, named);
+  if (reply) return { reply };
+  return answer?.noSuchOption ? { reply: answer.text } : { answer };
+}
+
 function renderProduct(step: ToolStep, e: Entities, show: ListingView, question: string): string {
   const { variants } = readVariants(step.output);
   const name = field(step.output, 'name') ?? 'This product';
   if (!variants.length) return `${name}: I have no variants on file.`;
-  const compared = valuesCompared(question, variants);
-  if (compared) return renderComparison(variants, compared.key, compared.values, name);
-  const most = superlativeAnswer(question, name, variants);
-  if (most) return most;
-  const asked = optionAskedFor(question, variants);
-  if (asked)
-    return renderOptionValues(
-      variants.map((v) => ({ ...v, name: v.name ?? name })),
-      asked,
-      [...e.colours, ...e.sizes, ...e.materials],
-    );
-  const answer = yesNoAnswer(question, name, variants);
-  const byValue = answer && !answer.noSuchOption ? undefined : valueAnswer(question, name, variants);
-  if (byValue) return byValue;
-  const property = propertyAnswer(question, name, variants, [...e.colours, ...e.sizes, ...e.materials]);
-  if (property) return property;
-  // No such option: a listing would only look like an answer.
-  if (answer?.noSuchOption) return answer.text;
+  const { reply, answer } = answerFromVariants(question, name, variants, [...e.colours, ...e.sizes, ...e.materials]);
+  if (reply) return reply;
   const available = variants.filter((v) => v.available !== false);
   const prices = variants.flatMap((v) => (v.price === undefined ? [] : [v.price]));
   const wanted = [...e.colours, ...e.sizes, ...e.materials].map((w) => w.toLowerCase());
@@ -999,15 +1004,10 @@ export function renderStep(
         .filter((l) => !/^\s*(\||#|product id:)/i.test(l))
         .join('\n');
       const variants = doc ? variantsOfDocument(doc) : [];
-      // "The difference between the wired and wireless headphones": two values of one option, side by side.
-      const compared = valuesCompared(ctx.question, variants);
-      if (compared) return renderComparison(variants, compared.key, compared.values, name);
-      const answer = yesNoAnswer(ctx.question, name, variants);
-      const byValue = answer && !answer.noSuchOption ? undefined : valueAnswer(ctx.question, name, variants);
-      if (byValue) return byValue;
-      const property = variants.length ? propertyAnswer(ctx.question, name, variants, []) : undefined;
-      if (property) return property;
-      if (answer) return answer.text;
+      if (variants.length) {
+        const { reply, answer } = answerFromVariants(ctx.question, name, variants, []);
+        if (reply ?? answer) return reply ?? answer!.text;
+      }
       // "The difference between the E-Reader models": the options its variants differ in, and what each can be.
       const differ = optionKeys(variants).filter((k) => valuesOf(variants, k).length > 1);
       if (COMPARES.test(ctx.question) && differ.length && ctx.entities.products.length <= 1)

@@ -1,5 +1,5 @@
 import { type Entities, extractEntities } from './entity-extractor.js';
-import { listingBefore, SETS_AGAINST } from './product-list.js';
+import { listingBefore, PRICE_OF_IT, SETS_AGAINST } from './product-list.js';
 import { readable } from './read-limit.js';
 import {
   ASKS_PAST_NAMED,
@@ -43,11 +43,11 @@ export interface TaskContext {
 
 const QUOTED = /The customer wrote: "([\s\S]*)"/;
 /**
- * "What colours?", "what thickness options?", "how much is it?", "a cheaper one?", "which one has the most storage?":
- * questions about the product asked for before, which name none.
+ * "What colours?", "what thickness options?", "a cheaper one?", "which one has the most storage?": questions about
+ * the product asked for before, which name none (as is PRICE_OF_IT).
  */
 const ASKS_OPTION_VALUES =
-  /^\W*(?:and\s+|so\s+|ok\s+)?(?:(?:what|which|any other|other)\s+(?:other\s+)?(?:colou?rs?|sizes?|materials?|styles?|options?)\b|(?:what|which)\s+(?:[a-z-]+\s+){1,2}(?:options?|choices?)\b|how much (?:is|are|does|do) (?:it|they|this|that|these|those|the \w+ one)\b|(?:do you have |is there |are there |any )?(?:an?\s+)?(?:cheaper|less expensive|pricier|more expensive|bigger|smaller|larger|lighter)\s+(?:one|ones|option|options|version|model)\b|which (?:one|ones)\s+(?:has|have|is|are)\b)/i;
+  /^\W*(?:and\s+|so\s+|ok\s+)?(?:(?:what|which|any other|other)\s+(?:other\s+)?(?:colou?rs?|sizes?|materials?|styles?|options?)\b|(?:what|which)\s+(?:[a-z-]+\s+){1,2}(?:options?|choices?)\b|(?:do you have |is there |are there |any )?(?:an?\s+)?(?:cheaper|less expensive|pricier|more expensive|bigger|smaller|larger|lighter)\s+(?:one|ones|option|options|version|model)\b|which (?:one|ones)\s+(?:has|have|is|are)\b)/i;
 const THAT_ORDER = /\b(?:that|this|the same|the last|same) order\b/i;
 /** "Which orders do I have?", "where are my orders": the account's orders, not the one named a message ago. */
 const ACCOUNT_ORDERS = /\b(?:which|what|all|my|how many)\s+(?:\w+\s+){0,2}?orders\b/i;
@@ -175,7 +175,8 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     // "Is it waterproof?", "are they leather?": the product asked about before.
     /^\s*(?:and\s+|so\s+|ok\s+)?(?:is|are|does|do)\s+(?:it|they|this one|that one)\b/i.test(ask) ||
     // "What colours?", "how much is it?", "a cheaper one?": the product's options, price or extremes.
-    ASKS_OPTION_VALUES.test(ask);
+    ASKS_OPTION_VALUES.test(ask) ||
+    PRICE_OF_IT.test(ask);
   // "Which is cheaper?" after "do you have headphones or earbuds?": a question about the products listed before.
   if (
     (intent === 'unknown' || intent === 'knowledge') &&
@@ -188,7 +189,8 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   // about, it is a question about that product.
   const aboutIt =
     /^\s*(?:and\s+|so\s+|ok\s+)?(?:is|are|does|do|can|will)\s+(?:it|they|this one|that one)\b/i.test(ask) ||
-    ASKS_OPTION_VALUES.test(ask);
+    ASKS_OPTION_VALUES.test(ask) ||
+    PRICE_OF_IT.test(ask);
   if (
     (intent === 'product_search' || intent === 'product_detail' || (intent === 'unknown' && aboutIt)) &&
     optionsAlone &&
