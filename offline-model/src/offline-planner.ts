@@ -71,6 +71,31 @@ const INTENT_ANCHORS: Partial<Record<TaskIntent, string[]>> = {
 };
 
 /**
+ * Verbs any request may use of anything: a card that lists one ("find me", "leave my email") owns it only with its
+ * object. "Where can I find my invoice" or "I'd like to leave a review" matches no card by the verb alone.
+ */
+const COMMON_VERBS: ReadonlySet<string> = new Set(
+  [
+    'find',
+    'found',
+    'leave',
+    'left',
+    'send',
+    'sent',
+    'give',
+    'make',
+    'take',
+    'keep',
+    'see',
+    'look',
+    'show',
+    'bring',
+  ].map(stem),
+);
+const onlyCommonVerbs = (score: CardScore) =>
+  score.matched.length > 0 && score.matched.every((w) => COMMON_VERBS.has(stem(w.toLowerCase())));
+
+/**
  * Rule-based planning: split the message into clauses, score every card against each, keep one
  * task per intent. Greetings go to the default agent; off-topic or abusive messages are refused.
  */
@@ -126,7 +151,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
 
   for (const c of clauses) {
     const top = c.scores[0];
-    if (!c.smallTalk && top && top.score >= (c.question ? QUESTION_SCORE : MIN_SCORE))
+    if (!c.smallTalk && top && top.score >= (c.question ? QUESTION_SCORE : MIN_SCORE) && !onlyCommonVerbs(top))
       c.agent = ownerOfTie(index, c) ?? top.agent;
   }
   applyPrinciples(index, clauses, message);
@@ -205,7 +230,7 @@ function wholeMessageAgent(index: CardIndex, hints: PlanBrief, message: string):
   if (isSmallTalk(features.words)) return undefined;
   const entities = extractEntities(message);
   const top = scoreCards(index, features, entityConcepts(entities), hints.defaultAgent)[0];
-  if (!top || top.score < QUESTION_SCORE) return undefined;
+  if (!top || top.score < QUESTION_SCORE || onlyCommonVerbs(top)) return undefined;
   // An email or address alone identifies the shopper; it does not ask for anything.
   const requestWord = features.tokens.some((t) => top.matched.includes(t.surface) && !isAttributeStem(t.stem));
   return requestWord || entities.products.length > 0 ? top.agent : undefined;

@@ -1,6 +1,7 @@
 import { ANSWER, callAll, callTool, type Decision, reply } from './decision.js';
+import { KINDS } from './product-lexicon.js';
 import { explainError } from './reply-templates.js';
-import { LACKS_ORDER_NUMBER } from './request-cues.js';
+import { accountDetailsAsked, LACKS_ORDER_NUMBER } from './request-cues.js';
 import type { TaskContext } from './task-context.js';
 import { ORDER_INTENTS } from './task-intent.js';
 import { stem } from './text-features.js';
@@ -35,7 +36,11 @@ export function identityStep(ctx: TaskContext): Decision | undefined {
   const failed = [...ctx.called('find_user_id_by_email'), ...ctx.called('find_user_id_by_name_zip')]
     .filter((s) => !s.ok)
     .at(-1);
-  const about = ctx.entities.orderIds[0] ? ` order ${ctx.entities.orderIds[0]}` : ' your order';
+  const about = ctx.entities.orderIds[0]
+    ? ` order ${ctx.entities.orderIds[0]}`
+    : accountDetailsAsked(ctx.request)
+      ? ' your account details'
+      : ' your order';
   const ask = 'please send the email address on your account, or your first name, last name and zip code.';
   return reply(
     failed
@@ -70,9 +75,17 @@ export function nameStems(name: string): string[] {
     .map(stem);
 }
 
-/** Whether an item name shares a word with a product the shopper named. */
+/** A word's stem → the stems of every word of its kind (KINDS), itself included. */
+const KIND_OF: ReadonlyMap<string, string[]> = new Map(
+  KINDS.flatMap((kind) => {
+    const stems = [...new Set(kind.map(stem))];
+    return stems.map((s) => [s, stems] as const);
+  }),
+);
+
+/** Whether an item name shares a word with a product the shopper named (or a word of its kind: shoes, sneakers). */
 export function isNamedItem(ctx: TaskContext, itemName: string): boolean {
-  const named = new Set(ctx.entities.products.flatMap(nameStems));
+  const named = new Set(ctx.entities.products.flatMap(nameStems).flatMap((s) => KIND_OF.get(s) ?? [s]));
   return nameStems(itemName).some((w) => named.has(w));
 }
 
@@ -126,6 +139,16 @@ export function targetOrder(
   // its status: the caller says why it cannot be done to it.
   const named = orders.filter((o) => holdsNamedProduct(ctx, o));
   if (named.length === 1) return { order: named[0], orders };
+  // "The shoes I got are too small" from an account with no shoes: not some other item of the one order that fits,
+  // but what the orders hold, for the shopper to say which (the name may be their word for one of them).
+  const asked = ctx.entities.products[0];
+  if (asked && named.length === 0 && orders.length)
+    return {
+      orders,
+      decision: reply(
+        `I don't see ${asked} in your orders. ${orders.map((o) => `${o.orderId} (${o.status}): ${o.items.map((i) => i.name).join(', ')}`).join('; ')}. Which item do you mean?`,
+      ),
+    };
   const matching = (named.length ? named : orders).filter(wanted);
   if (matching.length === 1) return { order: matching[0], orders };
   if (matching.length === 0) return { orders };

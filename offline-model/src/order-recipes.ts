@@ -11,7 +11,7 @@ import {
   targetOrder,
 } from './order-lookup.js';
 import { itemLine, money, optionText, orderState } from './reply-templates.js';
-import { ASKS_PAST_NAMED } from './request-cues.js';
+import { ASKS_PAST_NAMED, accountDetailsAsked } from './request-cues.js';
 import type { TaskContext } from './task-context.js';
 import { takesItemOff } from './task-intent.js';
 import {
@@ -351,7 +351,8 @@ function asksForOtherOrders(ctx: TaskContext): boolean {
 
 /** The order recipe for the task's intent, with identity first; undefined when the task is not about orders. */
 export function orderRecipe(ctx: TaskContext): Decision | undefined {
-  if (asksForOtherOrders(ctx))
+  // "Do I have any other orders?", "what cards do I have on file?": the account itself, read once the shopper is known.
+  if (asksForOtherOrders(ctx) || (accountDetailsAsked(ctx.request) && ctx.offered('get_user_details')))
     return (
       identityStep(ctx) ?? (latestUser(ctx) ? ANSWER : callTool(ctx, 'get_user_details', { user_id: ctx.customerId }))
     );

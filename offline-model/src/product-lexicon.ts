@@ -198,3 +198,16 @@ export const MATERIALS: readonly string[] = [
   'pvc',
   'natural rubber',
 ];
+
+/**
+ * Words for one kind of thing that shops name differently: "the shoes I got" may be the order's Sneakers or Hiking
+ * Boots. Each group is read both ways (a shopper's "sneakers" is a pair of shoes too).
+ */
+export const KINDS: ReadonlyArray<readonly string[]> = [
+  ['shoe', 'shoes', 'sneaker', 'sneakers', 'trainer', 'trainers', 'boot', 'boots', 'sandal', 'sandals', 'footwear'],
+  ['shirt', 'tshirt', 'tee', 'top'],
+  ['jacket', 'coat'],
+  ['headphone', 'headphones', 'earbud', 'earbuds', 'earphone', 'earphones', 'headset'],
+  ['pants', 'trousers', 'jeans'],
+  ['sweater', 'jumper', 'hoodie', 'sweatshirt'],
+];

@@ -1,7 +1,7 @@
 import type { Entities } from './entity-extractor.js';
 import { ASKS_DEADLINE, STATES_DEADLINE, topicalArticles } from './knowledge-relevance.js';
 import { propertyAsked } from './product-list.js';
-import { ASKS_PAST_NAMED } from './request-cues.js';
+import { type AccountDetail, ASKS_PAST_NAMED, accountDetailsAsked } from './request-cues.js';
 import { optsOut } from './task-intent.js';
 import type { ToolStep } from './task-transcript.js';
 import { describeProduct } from './task-wording.js';
@@ -18,6 +18,7 @@ import {
   readRecommendations,
   readUser,
   readVariants,
+  type UserView,
   type VariantView,
 } from './tool-output-readers.js';
 
@@ -855,6 +856,35 @@ export function answerFromInstructions(instructions: string, question: string): 
   return relevantLines(best.join('\n'), question, 2).join(' ');
 }
 
+/** What the shopper asked to see of their account; card numbers are never more than the store keeps (brand, last four). */
+function renderAccountDetails(user: UserView, details: readonly AccountDetail[]): string {
+  const lines = details.map((d) => {
+    switch (d) {
+      case 'address':
+        return user.address
+          ? `The default address on your account is ${user.address}.`
+          : "I don't see a default address on your account.";
+      case 'payment': {
+        const methods = user.paymentMethods.map((m) =>
+          m.source === 'gift_card' && m.balance !== undefined ? `${m.label} (balance ${money(m.balance)})` : m.label,
+        );
+        return methods.length
+          ? `The payment ${methods.length === 1 ? 'method' : 'methods'} saved on your account: ${list(methods)}.`
+          : "I don't see any saved payment methods on your account.";
+      }
+      case 'email':
+        return user.email
+          ? `The email address on your account is ${user.email}.`
+          : "I don't see an email address on your account.";
+      default:
+        return user.phone
+          ? `The phone number on your account is ${user.phone}.`
+          : "Your account doesn't have a phone number; I can't add one here, but a colleague can.";
+    }
+  });
+  return lines.join('\n');
+}
+
 /** A line that says where a rule stops: "We currently ship to addresses in the United States only." */
 const LIMIT = /\b(only|not|cannot|can't|except|excluding|outside|unless)\b/i;
 /** Words that frame a question rather than name what it is about ("how long", "how soon", "does it take"). */
@@ -969,6 +999,8 @@ export function renderStep(
     case 'get_user_details': {
       const user = readUser(o);
       if (!user) return renderGeneric(step);
+      const details = accountDetailsAsked(ctx.question);
+      if (details) return renderAccountDetails(user, details);
       // "Do I have any other orders?" asks past the order(s) the conversation is about.
       const known = ASKS_PAST_NAMED.test(ctx.question)
         ? user.orderIds.filter((id) => ctx.entities.orderIds.includes(id))

@@ -99,3 +99,39 @@ export const ASKS_WHAT_NOW =
 /** "It's been 10 days", "that was last week": says more of what the last answer was about, asking nothing new. */
 export const TELLS_MORE =
   /^\W*(?:but\s+|and\s+|well\s+)?(?:it|its|it's|it has|it was|that|that's|this|they|they're|still)\b/i;
+
+/** What of the account a shopper may ask to see. */
+export type AccountDetail = 'address' | 'payment' | 'email' | 'phone';
+const ACCOUNT_DETAIL_WORDS: ReadonlyArray<readonly [AccountDetail, RegExp]> = [
+  ['address', /\baddress(?:es)?\b/i],
+  ['payment', /\b(?:payment (?:methods?|options?|details|info(?:rmation)?)|(?:credit |debit )?cards?|paypal)\b/i],
+  ['email', /\be-?mail(?: address)?\b/i],
+  ['phone', /\bphone(?: number)?\b/i],
+];
+/** Where the shop keeps it: "on file", "saved", "on my account", "my address". */
+const KEPT_ON_ACCOUNT =
+  /\b(?:on|in) (?:file|record)\b|\bsaved\b|\b(?:on|in|of|for|to) (?:my|the) account\b|\bregistered\b|\b(?:you|u) have (?:for|on) me\b|\bmy (?:saved |default |current |registered )?(?:address(?:es)?|payment methods?|cards?|e-?mail(?: address)?|phone(?: number)?)\b/i;
+/** Asking to see, not to change: "what's", "which", "show me", "can you tell me", "do I have". */
+const ASKS_TO_SEE =
+  /\b(?:what|which|whats|show|list|see|tell me|remind me|confirm|check|read|do i have|have i got|is it|are they|how many)\b/i;
+const CHANGES_IT =
+  /\b(?:change|changed|update|updated|edit|add|remove|delete|replace|correct|fix|use|pay with|charge|charged|refund|new)\b/i;
+
+/**
+ * "What credit cards do I have on file?", "show me my saved addresses", "what's the email on my account?": the
+ * account's own details, read from it, not how the shop handles them. A change, an order named or a question about
+ * an order ("the address of my order") is something else. Returns what was asked for, every detail for "my account
+ * details".
+ */
+export function accountDetailsAsked(text: string): AccountDetail[] | undefined {
+  if (!ASKS_TO_SEE.test(text) || CHANGES_IT.test(text) || /\border|#?\bw\d{5,}/i.test(text)) return undefined;
+  const named = ACCOUNT_DETAIL_WORDS.filter(([, re]) => re.test(text)).map(([d]) => d);
+  if (named.length && KEPT_ON_ACCOUNT.test(text)) return named;
+  if (
+    /\b(?:my|the) account(?:'s)? (?:details|info(?:rmation)?)\b|\bwhat (?:do|does) (?:you|your shop|the shop) (?:have|know|keep|store) (?:on|about) me\b/i.test(
+      text,
+    )
+  )
+    return ['address', 'payment', 'email'];
+  return undefined;
+}

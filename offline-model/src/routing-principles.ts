@@ -101,7 +101,7 @@ const GENERIC_OBJECT =
 const NO_REFERENT =
   /\b(?:is|was|would|will|does|do) it (?:possible|ok|okay|allowed|true|normal|free|cost|take)\b|\bmy money\b|\b(?:that|which) (?:keeps?|works?|fits?|comes?|holds?|lasts?|stays?|folds?|charges?|connects?|can|will|would|doesn'?t|won'?t)\b|\b(?:on|to|onto|into|in|back (?:on|to|into)) my (?:(?:credit|debit|bank) )?(?:card|bank(?: account)?|statement|paypal)\b/gi;
 const REFERS_TO_THING =
-  /\b(my|it|them|this|that|these|those|mine)\b|\bi (just )?(received|bought|ordered|got)\b|\b(?:did|have|had) i (?:just |last )?(?:order|ordered|buy|bought|purchase|purchased)\b|\b(?:orders?|purchases?|packages?) (?:do|did) i have\b|\bi have (?:any |some |\d+ )?(?:other |more )?(?:orders?|purchases?)\b/i;
+  /\b(my|it|them|this|that|these|those|mine)\b|\bi (just )?(received|bought|ordered|got)\b|\b(?:did|have|had) i (?:just |last )?(?:order|ordered|buy|bought|purchase|purchased)\b|\b(?:orders?|purchases?|packages?) (?:do|did) i have\b|\bi have (?:any |some |\d+ )?(?:other |more )?(?:orders?|purchases?)\b|\b(?:on|in) file\b|\bi (?:have )?saved\b/i;
 /** An add-on to something the shopper has or looks at: "to go with", "for my", "bought together". */
 const ADD_ON =
   /\b(with|for my|to my|bought|ordered|got|together|bundles?|accessor\w*|complement\w*|match\w*|pair\w*)\b/i;
@@ -130,6 +130,7 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
   for (const c of clauses) {
     if (!c.agent) {
       if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
+      else if (human && !c.smallTalk && UNANSWERED.test(c.text)) c.agent = human;
       else if (tracker && !c.smallTalk && isThingInTransit(c.words)) c.agent = tracker;
       else if (search && !c.smallTalk && asksForGoods(c, clauses.length === 1)) c.agent = search;
       continue;
@@ -452,8 +453,10 @@ export function joinPurchaseStory(clauses: ScoredClause[]): void {
       !['product_search', 'product_detail', 'recommend', 'unknown'].includes(c.intent ?? 'unknown')
     )
       continue;
-    const request = clauses.slice(i + 1).find((n) => n.agent) ?? clauses.slice(0, i).findLast((n) => n.agent);
-    if (request && asks(request)) {
+    // The request it tells of is the next one asked, past the order and what is wrong with it ("I bought a jacket,
+    // order #W…. It's too small, can I swap it?").
+    const request = clauses.slice(i + 1).find(asks) ?? clauses.slice(0, i).findLast(asks);
+    if (request) {
       c.agent = request.agent;
       c.context = true;
     }
@@ -491,7 +494,14 @@ const SIGNS_UP =
   /\b(?:sign (?:me )?up|signup|subscribe|notify|keep me (?:posted|updated)|let me know|email me|send me|by email|newsletter|mailing list)\b/i;
 /** "My discount code SAVE20 doesn't apply": a code that fails, which the rules on codes explain. */
 const CODE_FAILS =
-  /\b(?:code|coupon|voucher)\b.{0,40}\b(?:not|doesn'?t|does not|won'?t|isn'?t|is not|didn'?t|invalid|expired|fails?|rejected)\b/i;
+  /\b(?:code|coupon|voucher|discount|promo|promotion)\b.{0,40}\b(?:not|doesn'?t|does not|won'?t|isn'?t|is not|didn'?t|wasn'?t|was not|never|invalid|expired|fails?|rejected)\b/i;
+
+/**
+ * Help asked for before and not given: "nobody helps me", "this is the third time I'm writing", "still no answer".
+ * A shopper let down that way is for a person, whatever the shop's cards say about the rest.
+ */
+const UNANSWERED =
+  /\b(?:no ?one|nobody|no body)\s+(?:\w+\s+)?(?:helps?|helping|helped|answers?|answering|answered|responds?|responded|replies|replied|gets? back|got back|cares?|fixe[sd]|fixing|listens?)\b|\b(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)|how many) times?\s+(?:\w+\s+){0,3}?(?:writing|written|wrote|asking|asked|contacting|contacted|messaging|messaged|emailing|emailed|calling|called|reaching out|explaining|explained)\b|\bi keep (?:writing|asking|contacting|messaging|emailing|calling|explaining)\b|\bstill (?:no|have ?n[o']?t (?:had|got|gotten|received)(?: an?| any)?)\s+(?:answer|reply|response|help|word)\b|\bno (?:answer|reply|response) (?:yet|from (?:you|anyone|anybody))\b|\b(?:no ?one|nobody|anyone|anybody) (?:who|that) (?:can|could|will|would) (?:help|answer)\b|\bdoes (?:anyone|anybody) (?:\w+ )?(?:read|answer|respond|work)\b/i;
 
 /** Words of a grievance: a request for a person with one of these is an escalation, whatever else is asked. */
 const GRIEVANCE =

@@ -109,7 +109,14 @@ export function supportRecipe(given: TaskContext): Decision | undefined {
     has(LEAD_TOOLS) &&
     !['restock', 'newsletter', 'bulk'].includes(given.intent) &&
     requestConcepts(given.request).includes('bulk');
-  const ctx: TaskContext = bulk ? { ...given, intent: 'bulk' } : given;
+  // A card whose only tools put the shopper through to a person ("this is the third time I'm writing, nobody helps
+  // me", planned there for the frustration) does that with any task it is given: it has nothing else to answer with.
+  const onlyAPerson = has(HUMAN_TOOLS) && !has(['search_knowledge', ...LEAD_TOOLS]);
+  const ctx: TaskContext = bulk
+    ? { ...given, intent: 'bulk' }
+    : onlyAPerson && given.intent !== 'greeting'
+      ? { ...given, intent: 'human' }
+      : given;
   switch (ctx.intent) {
     case 'restock':
     case 'newsletter':

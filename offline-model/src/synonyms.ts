@@ -178,8 +178,21 @@ export const PHRASE_SYNONYMS: ReadonlyArray<readonly [string, string]> = [
   ['fell apart', 'damaged'],
   ['falling apart', 'damaged'],
   ['came apart', 'damaged'],
+  // A size that does not fit is what an exchange is for ("the shoes I got are too small"); asked of a product before
+  // buying it ("are the boots too small for wide feet?"), the catalogue's card still answers (routing-principles).
+  ['too small', 'exchange'],
+  ['too big', 'exchange'],
+  ['too large', 'exchange'],
+  ['too tight', 'exchange'],
+  ['too loose', 'exchange'],
+  ['too short', 'exchange'],
+  ['too long', 'exchange'],
+  ['too narrow', 'exchange'],
+  ['too wide', 'exchange'],
   ['charged twice', 'complaint'],
   ['double charged', 'complaint'],
+  // What the shop keeps of the shopper's: "the cards I have on file".
+  ['on file', 'saved'],
   ['apple pay', 'pay'],
   ['google pay', 'pay'],
   ['credit card', 'card'],

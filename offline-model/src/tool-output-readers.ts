@@ -77,22 +77,21 @@ const fulfilmentDate = (o: Obj, ...keys: string[]) =>
     .map((f) => firstOf(f, ...keys))
     .find(Boolean);
 
+/** "243 Hillcrest Drive, Suite 113, New York, NY 10192" from the store's address object (or its text). */
+function addressText(a: unknown): string | undefined {
+  if (!isObj(a)) return str(a);
+  return [a.address1, a.address2, a.city, [a.state, a.zip].filter(Boolean).join(' ')]
+    .map(str)
+    .filter((x) => x?.trim())
+    .join(', ');
+}
+
 export function readOrder(output: unknown): OrderView | undefined {
   const o = isObj(output) && isObj(output.order) ? output.order : output;
   if (!isObj(o)) return undefined;
   const orderId = str(o.order_id) ?? str(o.orderId) ?? str(o.id);
   if (!orderId) return undefined;
-  const address = isObj(o.address)
-    ? [
-        o.address.address1,
-        o.address.address2,
-        o.address.city,
-        [o.address.state, o.address.zip].filter(Boolean).join(' '),
-      ]
-        .map(str)
-        .filter((x) => x?.trim())
-        .join(', ')
-    : str(o.address);
+  const address = addressText(o.address);
   return {
     orderId,
     status: str(o.status),
@@ -151,6 +150,9 @@ export interface UserView {
   userId?: string;
   name?: string;
   email?: string;
+  phone?: string;
+  /** The account's default address. */
+  address?: string;
   orderIds: string[];
   paymentMethods: { id: string; source?: string; label: string; balance?: number }[];
 }
@@ -180,6 +182,8 @@ export function readUser(output: unknown): UserView | undefined {
     userId: str(output.user_id) ?? str(output.id),
     name: name || undefined,
     email: str(output.email),
+    phone: str(output.phone) ?? str(output.phone_number),
+    address: addressText(output.address) || undefined,
     orderIds: listOf(output.orders).flatMap((o) => (isObj(o) ? (str(o.order_id) ?? []) : (str(o) ?? []))),
     paymentMethods: methods,
   };

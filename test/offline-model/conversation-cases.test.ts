@@ -977,4 +977,79 @@ describe('conversation cases a shopper would try', () => {
     // Asking to be put through still is a request for a person.
     expect(await agentsFor('I want to talk to customer service')).toEqual(['HumanTransferAgent']);
   });
+
+  it("shows the account's own details once the shopper is known, and says how the shop handles them otherwise", async () => {
+    for (const words of [
+      'what credit cards do I have on file?',
+      'show me my saved addresses',
+      "what's the email on my account",
+      'which payment methods are saved on my account',
+    ])
+      expect(await agentsFor(words)).toEqual(['OrderManagementAgent']);
+    expect(await agentsFor('what payment methods do you accept')).toEqual(['GeneralSupportAgent']);
+    const cards = await task('OrderManagementAgent', 'what credit cards do I have on file?', {
+      customerId: 'emma_smith_8564',
+    });
+    expect(cards.calls.map((c) => c.name)).toEqual(['store.get_user_details']);
+    expect(cards.reply).toBe('The payment methods saved on your account: gift card (balance $62.00) and PayPal.');
+    const where = await task('OrderManagementAgent', 'show me my saved addresses', { customerId: 'emma_smith_8564' });
+    expect(where.reply).toBe(
+      'The default address on your account is 243 Hillcrest Drive, Suite 113, New York, NY 10192.',
+    );
+    // Not yet known: who the shopper is comes first, and nothing of the account is read.
+    const stranger = await task('OrderManagementAgent', "what's the email on my account");
+    expect(stranger.calls).toEqual([]);
+    expect(stranger.reply).toMatch(/^I can help with your account details\. First I need to confirm who you are/);
+  });
+
+  it('matches no card by a verb any request uses, without its object', async () => {
+    expect(await agentsFor('where can I find my invoice')).toEqual(['GeneralSupportAgent']);
+    expect(await agentsFor("I'd like to leave a review")).toEqual(['GeneralSupportAgent']);
+    expect(await agentsFor('find me running shoes')).toEqual(['ProductExpertAgent']);
+    expect(await agentsFor('leave my email for updates')).toEqual(['LeadGenerationAgent']);
+  });
+
+  it("takes a thing of the shopper's that does not fit for an exchange, and a fit asked before buying as a product question", async () => {
+    for (const words of [
+      'the shoes I got are too small',
+      'my new shoes are too small',
+      'the jacket that arrived is too big',
+    ])
+      expect(await agentsFor(words)).toEqual(['ReturnsAgent']);
+    expect(await agentsFor('is the tent too small for 4 people?')).toEqual(['ProductExpertAgent']);
+    expect(await agentsFor('are the running shoes too small for wide feet?')).toEqual(['ProductExpertAgent']);
+  });
+
+  it('finds "the shoes" among the sneakers of an order, and lists what the orders hold when none has the thing named', async () => {
+    const shoes = await task('ReturnsAgent', 'the shoes I got are too small', { customerId: 'emma_smith_8564' });
+    // The Sneakers are in an order not delivered yet: a change to it, which the order card makes.
+    expect(shoes.handoff?.to).toBe('OrderManagementAgent');
+    const kettle = await task('ReturnsAgent', 'the kettle I got is broken', { customerId: 'emma_smith_8564' });
+    expect(kettle.reply).toMatch(/^I don't see kettle in your orders\. #W2417020 \(pending\): Laptop; /);
+    expect(kettle.reply).toMatch(/Which item do you mean\?$/);
+  });
+
+  it('puts a shopper nobody has helped through to a person, and the card for people hands over what it is given', async () => {
+    for (const words of [
+      "this is the third time I'm writing, nobody helps me",
+      "I've emailed twice and still no reply",
+      'is there no one who can help me?',
+    ])
+      expect(await agentsFor(words)).toEqual(['HumanTransferAgent']);
+    expect(await agentsFor('where is my order #W2417020? I keep asking and nobody answers')).toEqual([
+      'OrderManagementAgent',
+      'HumanTransferAgent',
+    ]);
+    expect(await agentsFor('how many times can I return an item')).toEqual(['GeneralSupportAgent']);
+    const r = await task('HumanTransferAgent', "this is the third time I'm writing, nobody helps me", {
+      businessHoursOpen: true,
+    });
+    expect(r.calls.map((c) => c.name)).toEqual(['store.transfer_to_human_agents']);
+    expect(r.reply).toMatch(/^I've passed your request to a colleague/);
+  });
+
+  it('answers a discount that was not applied from the article on promotions', async () => {
+    expect(await agentsFor("my discount wasn't applied to my order")).toEqual(['GeneralSupportAgent']);
+    expect(await agentsFor('the promo code is not working')).toEqual(['GeneralSupportAgent']);
+  });
 });

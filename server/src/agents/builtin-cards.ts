@@ -15,6 +15,7 @@ export const builtinCards: AgentCardInput[] = [
       'change the shipping address of an order or account',
       'change the payment method of a pending order',
       'modify items in a pending order (size, colour)',
+      'account details on file: saved addresses, payment methods and email',
     ],
     instructions: [
       'Identify the customer before you touch an order: by email, or by first name, last name and zip code.',
