@@ -33,6 +33,9 @@ export function handoffStep(ctx: TaskContext): Decision | undefined {
     const target = spec.name.slice(HANDOFF_PREFIX.length);
     const rule = RULES.find((r) => r.target.test(target));
     if (!rule?.intents.includes(ctx.intent) || rule.ownTools.some((t) => ctx.offered(t))) continue;
+    // An exchange asked of a card that changes orders not shipped yet: whether it is one is the order's status, which
+    // the card reads first (and hands a delivered order on then).
+    if (ctx.intent === 'exchange' && ctx.offered('modify_pending_order_items')) continue;
     return handOff(spec, `${rule.why}: "${ctx.request.trim()}"`);
   }
   return undefined;

@@ -20,6 +20,7 @@ import {
   asksForCodeAgain,
   givesOnlyDetails,
   PHONE,
+  picksFromOffer,
   requestConcepts,
   TELLS_MORE,
 } from './request-cues.js';
@@ -125,11 +126,14 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
     : asksForCodeAgain(message)
       ? codeSender(hints)
       : (comparesWhatWasAsked(hints, message) ??
+        pickedFromOffer(hints, message) ??
         continuesProductTalk(index, hints, message) ??
         (ASKS_WHAT_NOW.test(message) ? lastAnswerAgent(hints, message) : undefined));
   if (answering) {
     // "W2417020" after "cancel my order": the order to cancel, not a question where it is.
-    const continues = givesOnlyDetails(message) ? earlierRequest(index, hints, message) : undefined;
+    // "10 please" after "which size would you like?": the pick of the request the card asked it for.
+    const continues =
+      givesOnlyDetails(message) || pickedFromOffer(hints, message) ? earlierRequest(index, hints, message) : undefined;
     return {
       refuse: false,
       tasks: [
@@ -285,6 +289,12 @@ function earlierRequest(index: CardIndex, hints: PlanBrief, message: string): Ta
     if (intent !== 'unknown' && intent !== 'greeting') return intent;
   }
   return undefined;
+}
+
+/** "10 please" after a card offered sizes and asked which: that card's question, answered. */
+function pickedFromOffer(hints: PlanBrief, message: string): string | undefined {
+  const last = answersSinceShopper(hints, message).at(-1);
+  return last && picksFromOffer(message, last.text) ? last.agentName : undefined;
 }
 
 /** The conversation before the message being planned (the history may end with it). */

@@ -1,7 +1,7 @@
 import { ANSWER, callAll, callTool, type Decision, reply } from './decision.js';
 import { KINDS } from './product-lexicon.js';
 import { explainError } from './reply-templates.js';
-import { accountDetailsAsked, LACKS_ORDER_NUMBER } from './request-cues.js';
+import { LACKS_ORDER_NUMBER } from './request-cues.js';
 import type { TaskContext } from './task-context.js';
 import { ORDER_INTENTS } from './task-intent.js';
 import { stem } from './text-features.js';
@@ -38,7 +38,7 @@ export function identityStep(ctx: TaskContext): Decision | undefined {
     .at(-1);
   const about = ctx.entities.orderIds[0]
     ? ` order ${ctx.entities.orderIds[0]}`
-    : accountDetailsAsked(ctx.request)
+    : ctx.accountDetails
       ? ' your account details'
       : ' your order';
   const ask = 'please send the email address on your account, or your first name, last name and zip code.';

@@ -11,7 +11,7 @@ import {
   targetOrder,
 } from './order-lookup.js';
 import { itemLine, money, optionText, orderState } from './reply-templates.js';
-import { ASKS_PAST_NAMED, accountDetailsAsked } from './request-cues.js';
+import { ASKS_PAST_NAMED } from './request-cues.js';
 import type { TaskContext } from './task-context.js';
 import { takesItemOff } from './task-intent.js';
 import {
@@ -172,6 +172,18 @@ function swapStep(ctx: TaskContext): Decision | undefined {
         colleague,
         `Order ${order.orderId} has not shipped yet, so its items can still be changed: "${ctx.request.trim()}"`,
       );
+    // Delivered: an exchange, which the colleague for returns and exchanges makes (unless it handed the task here).
+    const exchanges =
+      order.status === 'delivered'
+        ? ctx.tools.find(
+            (spec) =>
+              spec.name.startsWith(HANDOFF_PREFIX) &&
+              /return|exchange/i.test(spec.name) &&
+              spec.name.slice(HANDOFF_PREFIX.length) !== ctx.transcript.handedOverBy,
+          )
+        : undefined;
+    if (exchanges)
+      return handOff(exchanges, `Order ${order.orderId} is delivered, so this is an exchange: "${ctx.request.trim()}"`);
     // Shipped: it cannot be changed any more, and it can be exchanged once it has arrived.
     const later =
       order.status === 'processed' && tools.some((x) => x.status === 'delivered')
@@ -219,12 +231,15 @@ function swapStep(ctx: TaskContext): Decision | undefined {
     wants,
     namedOptionValues(item.options, all, [...ctx.transcript.earlierUserTexts.slice(-3), ctx.request]),
   );
-  if (!Object.keys(wants).length)
+  if (!Object.keys(wants).length) {
+    const other = otherSizes(item.options, all, ctx.request);
+    if (other) return reply(other);
     return reply(
       `What should the ${item.name} (${Object.entries(item.options)
         .map(([k, v]) => `${k}: ${v}`)
         .join(', ')}) change to?`,
     );
+  }
   // Availability is the product's; whether a variant may replace the item (the same id too) is the store's to say.
   const variants = all.filter((v) => v.available !== false);
   const fits = variants.filter((v) =>
@@ -260,6 +275,56 @@ function swapStep(ctx: TaskContext): Decision | undefined {
     new_item_ids: [best.itemId],
     payment_method_id: payment,
   });
+}
+
+/** "Too small", "a bigger size", "size up": the next sizes up; "too big", "a smaller one": down. */
+const SIZE_UP =
+  /\btoo (?:small|tight|short|narrow)\b|\b(?:bigger|larger|longer|wider|roomier)\b|\bsize up\b|\b(?:a|one) size up\b/i;
+const SIZE_DOWN = /\btoo (?:big|large|loose|long|wide|baggy)\b|\b(?:smaller|tighter|shorter|narrower)\b|\bsize down\b/i;
+const LETTER_SIZES = ['xxs', 'xs', 's', 'm', 'l', 'xl', 'xxl', 'xxxl'];
+const LETTER_WORDS: Record<string, string> = { small: 's', medium: 'm', large: 'l' };
+/** Where a size sits among sizes: 8 < 9.5 < 10, XS < S < M; undefined for a size that is neither. */
+function sizeRank(size: string): number | undefined {
+  const v = size.trim().toLowerCase();
+  const n = /^(\d+(?:\.\d+)?)\b/.exec(v);
+  if (n) return Number(n[1]);
+  const i = LETTER_SIZES.indexOf(LETTER_WORDS[v] ?? v.replace(/[^a-z]/g, ''));
+  return i >= 0 ? i : undefined;
+}
+
+/**
+ * "The sneakers are too small": the sizes on the other side of the one the shopper has, with the rest of the item kept,
+ * as the choice to make (the nearest first); undefined when no direction is said or the item has no size.
+ */
+function otherSizes(
+  current: Record<string, string>,
+  variants: readonly { options: Record<string, string>; price?: number; available?: boolean }[],
+  request: string,
+): string | undefined {
+  const up = SIZE_UP.test(request);
+  if (!up && !SIZE_DOWN.test(request)) return undefined;
+  const key = Object.keys(current).find((k) => /size/i.test(k));
+  const rank = key ? sizeRank(current[key]!) : undefined;
+  if (!key || rank === undefined) return undefined;
+  const sameRest = (v: { options: Record<string, string> }) =>
+    Object.entries(current).every(([k, x]) => k === key || v.options[k] === x);
+  const beyond = variants
+    .flatMap((v) => {
+      const r = v.options[key] === undefined ? undefined : sizeRank(v.options[key]!);
+      return v.available !== false && r !== undefined && (up ? r > rank : r < rank) ? [{ v, r }] : [];
+    })
+    .sort((a, b) => (up ? a.r - b.r : b.r - a.r));
+  const way = up ? 'larger' : 'smaller';
+  const rest = Object.fromEntries(Object.entries(current).filter(([k]) => k !== key));
+  const kept = beyond.filter(({ v }) => sameRest(v));
+  if (kept.length)
+    return `Your ${key} is ${current[key]}. Available ${way}${Object.keys(rest).length ? `, with the rest as you have it (${optionText(rest)})` : ''}: ${[...new Set(kept.map(({ v }) => `${v.options[key]} at ${money(v.price)}`))].slice(0, 3).join('; ')}. Which ${key} would you like?`;
+  const head = `Your ${key} is ${current[key]}, and no ${way} ${key} is available${Object.keys(rest).length ? ` in ${optionText(rest)}` : ''} right now.`;
+  if (!beyond.length) return `${head} Would another option suit you?`;
+  return `${head} Available ${way} in other options: ${beyond
+    .slice(0, 3)
+    .map(({ v }) => `${optionText(v.options)} at ${money(v.price)}`)
+    .join('; ')}. Would one of these suit you?`;
 }
 
 const normalised = (text: string) => ` ${text.toLowerCase().replace(/[^a-z0-9]+/g, ' ')} `;
@@ -352,7 +417,7 @@ function asksForOtherOrders(ctx: TaskContext): boolean {
 /** The order recipe for the task's intent, with identity first; undefined when the task is not about orders. */
 export function orderRecipe(ctx: TaskContext): Decision | undefined {
   // "Do I have any other orders?", "what cards do I have on file?": the account itself, read once the shopper is known.
-  if (asksForOtherOrders(ctx) || (accountDetailsAsked(ctx.request) && ctx.offered('get_user_details')))
+  if (asksForOtherOrders(ctx) || (ctx.accountDetails && ctx.offered('get_user_details')))
     return (
       identityStep(ctx) ?? (latestUser(ctx) ? ANSWER : callTool(ctx, 'get_user_details', { user_id: ctx.customerId }))
     );

@@ -1,7 +1,7 @@
 import type { Entities } from './entity-extractor.js';
 import { ASKS_DEADLINE, STATES_DEADLINE, topicalArticles } from './knowledge-relevance.js';
 import { propertyAsked } from './product-list.js';
-import { type AccountDetail, ASKS_PAST_NAMED, accountDetailsAsked } from './request-cues.js';
+import { type AccountDetail, ASKS_PAST_NAMED } from './request-cues.js';
 import { optsOut } from './task-intent.js';
 import type { ToolStep } from './task-transcript.js';
 import { describeProduct } from './task-wording.js';
@@ -965,7 +965,12 @@ function renderTicket(output: unknown, hours: { open: boolean; summary: string }
 /** How one tool result reads in the reply, or undefined for results the reply does not mention. */
 export function renderStep(
   step: ToolStep,
-  ctx: { entities: Entities; question: string; hours: { open: boolean; summary: string } },
+  ctx: {
+    entities: Entities;
+    question: string;
+    hours: { open: boolean; summary: string };
+    accountDetails?: readonly AccountDetail[];
+  },
 ): string | undefined {
   if (!step.ok) return undefined;
   const o = step.output;
@@ -999,8 +1004,7 @@ export function renderStep(
     case 'get_user_details': {
       const user = readUser(o);
       if (!user) return renderGeneric(step);
-      const details = accountDetailsAsked(ctx.question);
-      if (details) return renderAccountDetails(user, details);
+      if (ctx.accountDetails) return renderAccountDetails(user, ctx.accountDetails);
       // "Do I have any other orders?" asks past the order(s) the conversation is about.
       const known = ASKS_PAST_NAMED.test(ctx.question)
         ? user.orderIds.filter((id) => ctx.entities.orderIds.includes(id))

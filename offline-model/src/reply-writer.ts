@@ -92,6 +92,7 @@ export function writeReply(ctx: TaskContext): string {
   const view = {
     entities: ctx.entities,
     question: ctx.request,
+    accountDetails: ctx.accountDetails,
     hours: { open: ctx.hints.businessHoursOpen, summary: ctx.hints.businessHours },
   };
   // Products set against each other: one answer from their searches, not a listing of each.

@@ -113,9 +113,9 @@ const KEPT_ON_ACCOUNT =
   /\b(?:on|in) (?:file|record)\b|\bsaved\b|\b(?:on|in|of|for|to) (?:my|the) account\b|\bregistered\b|\b(?:you|u) have (?:for|on) me\b|\bmy (?:saved |default |current |registered )?(?:address(?:es)?|payment methods?|cards?|e-?mail(?: address)?|phone(?: number)?)\b/i;
 /** Asking to see, not to change: "what's", "which", "show me", "can you tell me", "do I have". */
 const ASKS_TO_SEE =
-  /\b(?:what|which|whats|show|list|see|tell me|remind me|confirm|check|read|do i have|have i got|is it|are they|how many)\b/i;
+  /^\W*(?:(?:and|so|ok|okay|hi|hey|also)\W+)?(?:what|which|whats|how many)\b|\b(?:show me|list (?:my|all|the)|see (?:my|the)|tell me|remind me|confirm|check|read (?:me|out)|do i have|have i got|do you (?:have|keep|hold) my|you have (?:for|on|on (?:file|record) for) me)\b/i;
 const CHANGES_IT =
-  /\b(?:change|changed|update|updated|edit|add|remove|delete|replace|correct|fix|use|pay with|charge|charged|refund|new)\b/i;
+  /\b(?:change[sd]?|update[sd]?|edit|add|remove|delete|replace|correct|fix|use|pay with|charge[sd]?|refund\w*|new|put|sign|subscribe)\b/i;
 
 /**
  * "What credit cards do I have on file?", "show me my saved addresses", "what's the email on my account?": the
@@ -134,4 +134,25 @@ export function accountDetailsAsked(text: string): AccountDetail[] | undefined {
   )
     return ['address', 'payment', 'email'];
   return undefined;
+}
+
+/** Words that frame a pick and say nothing of it: "10 please", "the gray one", "ok that one thanks". */
+const PICK_FRAME = new Set(
+  'the a an one that this please pls ok okay yes yeah sure then thanks thank you i ill take go with want like would d in size'.split(
+    ' ',
+  ),
+);
+
+/**
+ * "10 please" or "the gray one" after "… size 10, gray, leather at $189.50. Would one of these suit you?": a pick of
+ * what the last answer offered, which ended in a question. Every word the message says beyond its frame is in the
+ * offer, and at least one is (a number counts whole: "10" is not in "$189.50").
+ */
+export function picksFromOffer(message: string, offer: string | undefined): boolean {
+  if (!offer || !/\?\s*$/.test(offer)) return false;
+  const words = message.toLowerCase().match(/[\p{L}\p{N}.'-]+/gu) ?? [];
+  if (!words.length || words.length > 8) return false;
+  const offered = new Set(offer.toLowerCase().match(/\d+(?:\.\d+)?|[\p{L}\p{N}'-]+/gu) ?? []);
+  const said = words.map((w) => w.replace(/\.$/, '')).filter((w) => !PICK_FRAME.has(w));
+  return said.length > 0 && said.every((w) => offered.has(w));
 }

@@ -2,6 +2,7 @@ import { type CardIndex, type CardScore, nameWords } from './card-scorer.js';
 import type { Entities } from './entity-extractor.js';
 import { isAccountCompromise } from './message-checks.js';
 import { propertyAsked } from './product-list.js';
+import { accountDetailsAsked } from './request-cues.js';
 import {
   asksHowToReach,
   asksWhenPeopleWork,
@@ -74,6 +75,7 @@ const OWNER_WORDS = {
   human: ['human', 'person', 'talk', 'complaint', 'escalation'],
   track: ['track', 'tracking', 'status'],
   gift: ['gift'],
+  account: ['account', 'saved', 'file', 'details'],
 } as const;
 
 /** The card that most clearly owns a kind of work, by the owner words on it; undefined when none has any. */
@@ -126,8 +128,15 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
   const search = ownerOf(index, 'search');
   const tracker = ownerOf(index, 'track');
   const gifts = ownerOf(index, 'gift');
+  const accounts = ownerOf(index, 'account');
   const compromised = isAccountCompromise(message);
   for (const c of clauses) {
+    // "What cards do I have on file?", "what address do you have for me?": the account's own details, read by the card
+    // that keeps them, not how the shop handles cards or addresses.
+    if (accounts && !compromised && accountDetailsAsked(c.text)) {
+      c.agent = accounts;
+      continue;
+    }
     if (!c.agent) {
       if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
       else if (human && !c.smallTalk && UNANSWERED.test(c.text)) c.agent = human;

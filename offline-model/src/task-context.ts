@@ -2,12 +2,15 @@ import { type Entities, extractEntities } from './entity-extractor.js';
 import { listingBefore, PRICE_OF_IT, SETS_AGAINST } from './product-list.js';
 import { readable } from './read-limit.js';
 import {
+  type AccountDetail,
   ASKS_PAST_NAMED,
   ASKS_WHAT_NOW,
+  accountDetailsAsked,
   asksForCodeAgain,
   asksForGift,
   givesOnlyDetails,
   LACKS_ORDER_NUMBER,
+  picksFromOffer,
   TELLS_MORE,
 } from './request-cues.js';
 import type { TaskBrief } from './task-brief.js';
@@ -30,6 +33,8 @@ export interface TaskContext {
   intent: TaskIntent;
   /** From the hints, or identified by a tool earlier in this task. */
   customerId?: string;
+  /** What of the account the shopper asked to see ("what cards do I have on file?"), here or in the request continued. */
+  accountDetails?: AccountDetail[];
   /** Not verified, but the shopper claimed who they are (the prompt says so, or an identity tool recorded it). */
   claimed: boolean;
   values: ArgumentValues;
@@ -51,6 +56,16 @@ const ASKS_OPTION_VALUES =
 const THAT_ORDER = /\b(?:that|this|the same|the last|same) order\b/i;
 /** "Which orders do I have?", "where are my orders": the account's orders, not the one named a message ago. */
 const ACCOUNT_ORDERS = /\b(?:which|what|all|my|how many)\s+(?:\w+\s+){0,2}?orders\b/i;
+
+/** The assistant's last words before the task message, if any. */
+function lastAnswer(messages: ChatRequest['messages']): string | undefined {
+  for (let i = messages.length - 2; i >= 0; i--) {
+    const m = messages[i]!;
+    if (m.role === 'user') continue;
+    if (m.role === 'assistant' && typeof m.content === 'string' && m.content.trim()) return m.content;
+  }
+  return undefined;
+}
 
 /** The order id named last in the conversation before the task message, by the shopper or the assistant. */
 function lastNamedOrder(messages: ChatRequest['messages']): string | undefined {
@@ -140,11 +155,15 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     (TELLS_MORE.test(ask) && rawWords(ask).length <= 10 && intent === 'unknown') ||
     // "and under $300?": a budget alone changes the earlier request.
     (!own.products.length && (own.maxPrice !== undefined || own.minPrice !== undefined));
+  let accountDetails = accountDetailsAsked(ask);
+  // "10 please" after "… Which size would you like?": the pick the last answer asked for, of the request before.
+  const picked = picksFromOffer(ask, lastAnswer(request.messages));
   // "My email is jane@x.com and my phone is …" gives details whatever "email" suggests on its own.
-  if ((intent === 'unknown' || intent === 'greeting' || givesOnlyDetails(hints.userMessage)) && details) {
+  if (((intent === 'unknown' || intent === 'greeting' || givesOnlyDetails(hints.userMessage)) && details) || picked) {
     const continued = continueEarlierRequest(transcript.earlierUserTexts, ask, analyze);
     if (continued) {
       intent = continued.intent;
+      accountDetails ??= accountDetailsAsked(continued.text);
       const before = continued.entities;
       for (const key of ['products', 'colours', 'sizes', 'materials', 'itemIds', 'productIds'] as const)
         if (entities[key].length === 0) entities[key] = before[key];
@@ -252,6 +271,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     tools,
     transcript,
     request: ask,
+    accountDetails,
     features,
     entities,
     intent,
@@ -302,13 +322,15 @@ function continueEarlierRequest(
   earlierTexts: string[],
   current: string,
   analyze: (text: string) => TextFeatures,
-): { intent: TaskIntent; entities: Entities } | undefined {
+): { intent: TaskIntent; entities: Entities; text: string } | undefined {
   // The history ends with this turn's own message; the request it continues came before.
   const texts = earlierTexts.at(-1)?.trim() === current.trim() ? earlierTexts.slice(0, -1) : earlierTexts;
   for (let i = texts.length - 1; i >= 0; i--) {
     // "W2417020" after "cancel my order" gave the order; the request is the one before it.
     if (givesOnlyDetails(texts[i]!)) continue;
     const before = extractEntities(texts[i]!);
+    // "Size 10 in leather please" answered the request before with options; their values are merged below.
+    if (i > 0 && !before.products.length && !before.orderIds.length && refersToOption(texts[i]!, before)) continue;
     const intent = classifyIntent(analyze(texts[i]!), before);
     if (intent === 'unknown' || intent === 'greeting') continue;
     const merged = { ...before };
@@ -319,7 +341,7 @@ function continueEarlierRequest(
       for (const key of ['colours', 'sizes', 'materials', 'itemIds', 'products'] as const)
         if (later[key].length) merged[key] = later[key];
     }
-    return { intent, entities: merged };
+    return { intent, entities: merged, text: texts[i]! };
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { OfflineProvider } from '../../offline-model/src/offline-provider.js';
+import { picksFromOffer } from '../../offline-model/src/request-cues.js';
 import { builtins, planRequest, type Turn } from './requests.js';
 import { runTask } from './task-harness.js';
 import { createTinyStore } from './tiny-store.js';
@@ -1051,5 +1052,67 @@ describe('conversation cases a shopper would try', () => {
   it('answers a discount that was not applied from the article on promotions', async () => {
     expect(await agentsFor("my discount wasn't applied to my order")).toEqual(['GeneralSupportAgent']);
     expect(await agentsFor('the promo code is not working')).toEqual(['GeneralSupportAgent']);
+  });
+
+  it('offers the next sizes for "too small", takes "10 please" as the pick, and swaps it on "yes"', async () => {
+    const own = await createTinyStore();
+    try {
+      const history: { role: 'user' | 'assistant'; content: string }[] = [];
+      const turns: Turn[] = [];
+      const say = async (words: string) => {
+        history.push({ role: 'user', content: words });
+        turns.push({ role: 'user', text: words });
+        const plan = await planFor(turns);
+        const r = await task('OrderManagementAgent', words, {
+          customerId: 'emma_smith_8564',
+          instruction: plan[0]!.instruction,
+          history: [...history],
+          tools: own.tools,
+          call: own.call,
+        });
+        history.push({ role: 'assistant', content: r.reply });
+        turns.push({ role: 'assistant', text: r.reply, agentName: 'OrderManagementAgent' });
+        return { plan, ...r };
+      };
+      // The order's Sneakers are size 8 in gray canvas; the only larger pair in stock is a size 10 in gray leather.
+      const first = await say('the sneakers in my order are too small');
+      expect(first.reply).toBe(
+        'Your size is 8, and no larger size is available in gray, canvas right now. Available larger in other options: size 10, gray, leather at $189.50. Would one of these suit you?',
+      );
+      const pick = await say('10 please');
+      expect(pick.plan.map((t) => t.agent)).toEqual(['OrderManagementAgent']);
+      expect(pick.reply).toMatch(
+        /I can swap your Sneakers \(size 8, gray, canvas\) \$197\.37 for size 10, gray, leather/,
+      );
+      const yes = await say('yes');
+      const swap = yes.calls.find((c) => c.name === 'store.modify_pending_order_items');
+      expect(swap?.result?.ok).toBe(true);
+      expect(yes.reply).toContain('Sneakers (size 10, gray, leather) $189.50');
+    } finally {
+      await own.dispose();
+    }
+  });
+
+  it('does not take a pick of words the last answer did not offer, nor an answer that asked nothing', () => {
+    const offer = 'Available larger in other options: size 10, gray, leather at $189.50. Would one of these suit you?';
+    expect(picksFromOffer('10 please', offer)).toBe(true);
+    expect(picksFromOffer('the gray one', offer)).toBe(true);
+    expect(picksFromOffer('50 please', offer)).toBe(false);
+    expect(picksFromOffer('where is my order', offer)).toBe(false);
+    expect(picksFromOffer('10 please', 'Size 10 is available.')).toBe(false);
+  });
+
+  it('hands an exchange of a delivered order on to returns, and keeps one of an order not shipped', async () => {
+    const delivered = await task(
+      'OrderManagementAgent',
+      'I want to exchange the digital camera from order #W5605613 for one with 10x zoom',
+      { customerId: 'emma_smith_8564' },
+    );
+    expect(delivered.handoff?.to).toBe('ReturnsAgent');
+    const pending = await task('OrderManagementAgent', 'exchange the sneakers in #W3614011 for a size 10', {
+      customerId: 'emma_smith_8564',
+    });
+    expect(pending.handoff).toBeUndefined();
+    expect(pending.reply).toMatch(/I can swap your Sneakers/);
   });
 });
