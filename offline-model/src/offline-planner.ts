@@ -427,7 +427,7 @@ function codeSender(hints: PlanBrief): string | undefined {
 
 /** An answer that says a code went out: "I've just sent a 6-digit code to the email address on that account". */
 const SENT_CODE = /\b(?:sent|emailed)\b[^.]{0,60}\bcode\b/i;
-const BACK_REFERENCE = /\b(it|them|they|those|these|that one|this one)\b/i;
+const BACK_REFERENCE = /\b(it|them|they|those|these|that one|this one|another one|an? (?:\w+ )?one)\b/i;
 const refersBack = (text: string, e: Entities) =>
   BACK_REFERENCE.test(text) && e.products.length === 0 && e.orderIds.length === 0 && e.itemIds.length === 0;
 const hasReferent = (e: Entities) => e.products.length > 0 || e.orderIds.length > 0 || e.itemIds.length > 0;

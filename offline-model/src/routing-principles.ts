@@ -142,6 +142,15 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       else if (human && !c.smallTalk && UNANSWERED.test(c.text)) c.agent = human;
       else if (tracker && !c.smallTalk && isThingInTransit(c.words)) c.agent = tracker;
       else if (search && !c.smallTalk && asksForGoods(c, clauses.length === 1)) c.agent = search;
+      else if (search && BUYS_ANOTHER.test(c.text)) {
+        // "Return the laptop, it's too slow, and buy a faster one": another of the thing named before, from the
+        // catalogue; the thing stays with the clause so that no join takes it for a piece of the return.
+        const named = clauses.slice(0, clauses.indexOf(c)).findLast((p) => p.entities.products.length);
+        if (named) {
+          c.agent = search;
+          c.entities = { ...c.entities, products: named.entities.products };
+        }
+      }
       continue;
     }
     const e = c.entities;
@@ -260,6 +269,9 @@ function asksForGoods(c: ScoredClause, alone: boolean): boolean {
   );
 }
 
+/** "(and) buy a faster one", "get a new one instead", "order a bigger one": another of the thing spoken of. */
+const BUYS_ANOTHER =
+  /^\W*(?:and\s+|then\s+|but\s+)?(?:i(?:'d| would)? (?:like|want|wanna|need) to\s+|i'?ll\s+|i want\s+|i need\s+)?(?:buy|get|order|purchase|pick)\s+(?:up\s+)?(?:a|an|the)\s+(?:new|newer|faster|better|bigger|smaller|larger|lighter|cheaper|different|another|more \w+)\s+(?:one|model|version)\b/i;
 const SHOW_ME = /\b(show|find|get) me\b|\blooking for\b/i;
 /** "Need new headphones", "want a backpack": a request with its "I" left out, as chats are written. */
 const TERSE_REQUEST =

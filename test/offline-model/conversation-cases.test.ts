@@ -1115,4 +1115,16 @@ describe('conversation cases a shopper would try', () => {
     expect(pending.handoff).toBeUndefined();
     expect(pending.reply).toMatch(/I can swap your Sneakers/);
   });
+
+  it('takes signs of a fault told of a thing of the shopper\'s as a defect, and "buy a faster one" as a search for it', async () => {
+    for (const words of [
+      'I bought a blender from you and it smells like burning when I use it',
+      'my headphones keep disconnecting',
+      "the speaker won't charge",
+    ])
+      expect(await agentsFor(words)).toEqual(['ReturnsAgent']);
+    const plan = await planFor("I want to return the laptop, it's too slow, and buy a faster one");
+    expect(plan.map((t) => t.agent)).toEqual(['ReturnsAgent', 'ProductExpertAgent']);
+    expect(plan[1]!.instruction).toMatch(/^Find laptop for the customer\./);
+  });
 });
