@@ -190,6 +190,10 @@ function entitiesOf(text: string): Entities {
       !/^\W*(?:ok|okay|sure|great|cool|perfect|alright|fine)\W*(?:thanks?|thank you|thx|ty|cheers|bye|that'?s all|got it|cool|great|perfect)\b/i.test(
         text,
       ) &&
+      // "Ok I'll think about it", "sure, but not now", "ok wait": a pause, which agrees to nothing either.
+      !/^\W*(?:yes|yeah|sure|ok|okay|alright|fine)\W+(?:but\W+)?(?:i'?ll|i will|let me|maybe|not|never|wait|hold on|no|nah|hmm|actually|later)\b/i.test(
+        text,
+      ) &&
       (/^\s*(yes|yeah|yep|yup|sure|ok|okay|confirm(ed)?|correct|please do|do it|go ahead)\b/i.test(text) ||
         /\b(i confirm|go ahead|please proceed|proceed with|yes,? please)\b/i.test(text)),
     byMistake: /\b(mistake|mistakenly|accident|accidentally|by error|wrong order)\b/i.test(text),

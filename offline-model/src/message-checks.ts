@@ -34,9 +34,22 @@ const SMALL_TALK_CORE = [
   'help',
 ];
 
-/** Greetings, thanks, goodbyes, "how are you": nothing to look up. */
+/**
+ * "Ok I'll think about it", "no thanks", "never mind", "that's all for now": the shopper closes the topic, asking
+ * nothing (read on the analysed words: "i'll" may be "i will" or "ill").
+ */
+const CLOSING =
+  /^(?:(?:ok|okay|alright|all right|fine|cool|great|hmm|well|oh|ah|sure)\s+)*(?:(?:i(?:'ll| will)?|ill) (?:think about it|think it over|have a think|come back(?: later)?|check back(?: later)?|pass|leave it)|let me think(?: about it)?|maybe (?:later|another time|next time)|not (?:right )?now|never ?mind|no(?:pe)?(?: thanks?| thank you)?|(?:that(?:'s| is)|thats) (?:all|it|everything)|i(?:'m| am) (?:good|fine|all set|done)|im (?:good|fine|all set|done)|all good|nothing else)(?:\s+(?:thanks|thank you|for now|though|then|anyway))*$/;
+
+/** Whether the words close the topic without asking anything (CLOSING). */
+export function closesTopic(words: readonly string[]): boolean {
+  return words.length > 0 && words.length <= 10 && CLOSING.test(words.join(' '));
+}
+
+/** Greetings, thanks, goodbyes, "how are you", "ok I'll think about it": nothing to look up. */
 export function isSmallTalk(words: string[]): boolean {
   if (words.length === 0 || words.length > 12) return false;
+  if (closesTopic(words)) return true;
   const fuzzyIn = (w: string, list: Iterable<string>) => [...list].some((k) => k === w || isFuzzyMatch(w, k));
   if (!words.every((w) => fuzzyIn(w, SMALL_TALK))) return false;
   const core = words.filter((w) => fuzzyIn(w, SMALL_TALK_CORE));

@@ -14,7 +14,7 @@ import { type Entities, extractEntities } from './entity-extractor.js';
 import { isAbusive, isOffTopic, isSmallTalk } from './message-checks.js';
 import { withoutNegatedRequests } from './negation.js';
 import type { CardSummary, PlanBrief } from './plan-brief.js';
-import { listedProducts, PRICE_OF_IT, SETS_AGAINST } from './product-list.js';
+import { listedProducts, PRICE_OF_IT, propertyAsked, SETS_AGAINST } from './product-list.js';
 import {
   ASKS_WHAT_NOW,
   asksForCodeAgain,
@@ -392,9 +392,11 @@ function continuesProductTalk(index: CardIndex, hints: PlanBrief, message: strin
   const intent = classifyIntent(features, e);
   // "How much is it?" reads as a question for the articles; of the product just shown, it is the product's price.
   const priceOfIt = intent === 'knowledge' && PRICE_OF_IT.test(message) && !SHOP_TOPIC.test(message);
-  if (isSmallTalk(features.words) || !(PRODUCT_TALK_INTENTS.has(intent) || priceOfIt)) return undefined;
+  // "How long does the battery last?", "how heavy is it?": a property of the product shown, whatever "how long" says.
+  const propertyOfIt = !!propertyAsked(message) && !SHOP_TOPIC.test(message);
+  if (isSmallTalk(features.words) || !(PRODUCT_TALK_INTENTS.has(intent) || priceOfIt || propertyOfIt)) return undefined;
   // "Do they run true to size?" asks how sizes fit, which the sizing guide says, not the product's options.
-  return MORE_OF_IT.test(message) && !ASKS_FIT.test(message) ? last : undefined;
+  return (MORE_OF_IT.test(message) || propertyOfIt) && !ASKS_FIT.test(message) ? last : undefined;
 }
 const ASKS_FIT = /\btrue to size\b|\b(?:run|runs|running|fit|fits)\s+(?:small|large|big|narrow|wide|true)\b/i;
 const PRODUCT_TALK_INTENTS: ReadonlySet<TaskIntent> = new Set([

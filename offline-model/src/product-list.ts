@@ -47,7 +47,7 @@ const PROPERTIES: readonly { name: string; asks: RegExp; key: RegExp }[] = [
     asks: /\bbattery life\b|\bbattery\b[^.?!]*\blast|\blasts? on (?:a|one) (?:single |full )?charge\b/i,
     key: /\bbattery\b/i,
   },
-  { name: 'weight', asks: /\bweigh(?:t|s)?\b|\bhow heavy\b/i, key: /\bweight\b/i },
+  { name: 'weight', asks: /\bweigh(?:t|s)?\b|\bhow heavy\b|\b(?:lightest|heaviest)\b/i, key: /\bweight\b/i },
   { name: 'compatibility', asks: /\bcompatib\w*|\bworks? with\b/i, key: /\bcompatib/i },
   {
     name: 'material',

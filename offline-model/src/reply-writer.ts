@@ -1,4 +1,5 @@
 import { applyVoice, readVoice } from './brand-voice.js';
+import { closesTopic } from './message-checks.js';
 import { CHEAPER } from './product-list.js';
 import {
   answerFromInstructions,
@@ -61,6 +62,7 @@ function superseded(step: ToolStep, later: ToolStep[]): boolean {
 
 function greeting(ctx: TaskContext): string {
   const words = ctx.features.words;
+  if (closesTopic(words)) return "Of course. I'm here whenever you need anything else.";
   if (words.some((w) => /^(thanks|thank|cheers|appreciate)/.test(w)))
     return "You're welcome! Is there anything else I can help you with?";
   if (words.some((w) => /^(bye|goodbye|cya)$/.test(w))) return 'Goodbye, and have a great day!';

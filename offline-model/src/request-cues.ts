@@ -55,7 +55,7 @@ export const PHONE = /\+?\d[\d\s().-]{5,}\d/;
 const DETAIL = new RegExp(`[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+|#?W\\d{5,}|${PHONE.source}|\\b\\d{5}\\b`, 'gi');
 /** What a shopper writes around the details they give: "my email is …, and my phone is …". */
 const DETAIL_WORDS = new Set(
-  `my email e mail address is its it's phone number mobile cell telephone tel and or here you go sure ok okay yes
+  `my email e mail address is was it its it's phone number mobile cell telephone tel and or here you go sure ok okay yes
   the i im i'm am reach me at on call text thanks thank please zip code name order this that`
     .split(/\s+/)
     .filter(Boolean),

@@ -1,4 +1,5 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
+import { extractEntities } from './entity-extractor.js';
 import { listedProducts, listingBefore, propertyAsked, SETS_AGAINST, SIDE_BY_SIDE } from './product-list.js';
 import {
   asksYesNo,
@@ -11,6 +12,7 @@ import {
 } from './reply-templates.js';
 import { asksForGift } from './request-cues.js';
 import { runProductIds, type TaskContext } from './task-context.js';
+import { describeProduct } from './task-wording.js';
 import { analyzeText, rawWords, STOP_WORDS, stem } from './text-features.js';
 import { foundNothing, readVariants } from './tool-output-readers.js';
 
@@ -169,8 +171,28 @@ const SHOPPING_INTENTS = ['product_search', 'product_detail', 'recommend'];
 
 /** Catalogue recipes; undefined when the task is not about products or the card has no catalogue tools. */
 export function shoppingRecipe(ctx: TaskContext): Decision | undefined {
-  if (!SHOPPING_INTENTS.includes(ctx.intent) || !SHOPPING_TOOLS.some((t) => ctx.offered(t))) return undefined;
+  if (!SHOPPING_TOOLS.some((t) => ctx.offered(t))) return undefined;
+  if (ADDS_TO_CART.test(ctx.request)) return cartReply(ctx);
+  if (!SHOPPING_INTENTS.includes(ctx.intent)) return undefined;
   return shoppingStep(ctx) ?? ANSWER;
+}
+
+/** "Add it to my cart", "put the blue one in my basket", "can I check out here?": the shop's cart, not the chat's. */
+const ADDS_TO_CART =
+  /\b(?:add|put|place|throw|pop)\b[^.?!]{0,40}\b(?:to|in|into)\s+(?:my|the)\s+(?:cart|basket|bag|trolley)\b|\b(?:check ?out|place (?:the|an|my) order)\s+(?:here|in (?:the|this) chat|for me)\b/i;
+
+/**
+ * No tool fills the shop's cart: say so, and name the product the talk is about (as the shopper last named it), instead
+ * of searching again.
+ */
+function cartReply(ctx: TaskContext): Decision {
+  const named = [extractEntities(ctx.request), ...ctx.transcript.earlierUserTexts.map(extractEntities).reverse()].find(
+    (e) => e.products.length,
+  );
+  const what = named ? `the ${named.products[0]}` : 'it';
+  return reply(
+    `I can't add things to your cart from this chat: please add ${what} on its product page in the shop. I'm happy to answer anything else about it here.`,
+  );
 }
 
 /** One product of several asked for at once, with the words said with it ("red sneakers"), searched on its own. */

@@ -1,5 +1,5 @@
 import { type Entities, extractEntities } from './entity-extractor.js';
-import { listingBefore, PRICE_OF_IT, SETS_AGAINST } from './product-list.js';
+import { listingBefore, PRICE_OF_IT, propertyAsked, SETS_AGAINST } from './product-list.js';
 import { readable } from './read-limit.js';
 import {
   type AccountDetail,
@@ -195,7 +195,9 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     /^\s*(?:and\s+|so\s+|ok\s+)?(?:is|are|does|do)\s+(?:it|they|this one|that one)\b/i.test(ask) ||
     // "What colours?", "how much is it?", "a cheaper one?": the product's options, price or extremes.
     ASKS_OPTION_VALUES.test(ask) ||
-    PRICE_OF_IT.test(ask);
+    PRICE_OF_IT.test(ask) ||
+    // "How long does the battery last?", "how heavy is it?": a property of the product asked about before.
+    !!propertyAsked(ask);
   // "Which is cheaper?" after "do you have headphones or earbuds?": a question about the products listed before.
   if (
     (intent === 'unknown' || intent === 'knowledge') &&
@@ -209,9 +211,14 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   const aboutIt =
     /^\s*(?:and\s+|so\s+|ok\s+)?(?:is|are|does|do|can|will)\s+(?:it|they|this one|that one)\b/i.test(ask) ||
     ASKS_OPTION_VALUES.test(ask) ||
-    PRICE_OF_IT.test(ask);
+    PRICE_OF_IT.test(ask) ||
+    !!propertyAsked(ask);
   if (
-    (intent === 'product_search' || intent === 'product_detail' || (intent === 'unknown' && aboutIt)) &&
+    (intent === 'product_search' ||
+      intent === 'product_detail' ||
+      (intent === 'unknown' && aboutIt) ||
+      // "How long does the battery last?" reads as a question of time for the articles.
+      (intent === 'knowledge' && !!propertyAsked(ask))) &&
     optionsAlone &&
     !entities.products.length &&
     !entities.productIds.length &&
@@ -221,7 +228,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     if (before) {
       entities.products = before.products;
       keepConstraints(entities, before);
-      if (intent === 'unknown') intent = 'product_detail';
+      if (intent === 'unknown' || intent === 'knowledge') intent = 'product_detail';
     }
   }
   const stems = new Set(rawWords(`${ask} ${hints.userMessage}`).map(stem));

@@ -1127,4 +1127,57 @@ describe('conversation cases a shopper would try', () => {
     expect(plan.map((t) => t.agent)).toEqual(['ReturnsAgent', 'ProductExpertAgent']);
     expect(plan[1]!.instruction).toMatch(/^Find laptop for the customer\./);
   });
+
+  it('answers a property asked after a listing of the product listed, and takes "ok I\'ll think about it" as a close', async () => {
+    const say = conversation();
+    await say('do you have bluetooth speakers?');
+    const battery = await say('how long does the battery last?');
+    expect(battery.agent).toBe('ProductExpertAgent');
+    expect(battery.reply).toMatch(/Bluetooth Speaker in 2 battery life options: 10 hours and 20 hours/);
+    const later = await say("ok I'll think about it");
+    expect(later.agent).toBe('GeneralSupportAgent');
+    expect(later.reply).toBe("Of course. I'm here whenever you need anything else.");
+    for (const words of ['no thanks', 'never mind', "that's all for now", 'maybe later'])
+      expect(await agentsFor(words)).toEqual(['GeneralSupportAgent']);
+  });
+
+  it('never takes a pause ("ok I\'ll think about it", "sure, but not now") for the "yes" a change waits for', async () => {
+    const first = 'cancel order #W2417020';
+    const proposal = await task('OrderManagementAgent', first, { customerId: 'emma_smith_8564' });
+    expect(proposal.reply).toContain('reply "yes"');
+    for (const pause of ["ok I'll think about it", 'sure, but not now', 'ok wait']) {
+      const r = await task('OrderManagementAgent', pause, {
+        customerId: 'emma_smith_8564',
+        history: [
+          { role: 'user', content: first },
+          { role: 'assistant', content: proposal.reply },
+          { role: 'user', content: pause },
+        ],
+      });
+      expect(r.calls.map((c) => c.name)).not.toContain('store.cancel_pending_order');
+    }
+  });
+
+  it("says the cart is the shop's, for the product talked about, instead of listing again", async () => {
+    const say = conversation();
+    await say('is the yoga mat available in blue');
+    const cart = await say('ok add it to my cart');
+    expect(cart.calls).toEqual([]);
+    expect(cart.reply).toMatch(
+      /^I can't add things to your cart from this chat: please add the yoga mat on its product page/,
+    );
+  });
+
+  it('takes "it was order W…" as the order the card that asked for it wanted', async () => {
+    const plan = await planFor([
+      { role: 'user', text: 'my tablet arrived with a cracked screen' },
+      {
+        role: 'assistant',
+        text: 'I can help with your order. First I need to confirm who you are: please send the email address on your account, or your first name, last name and zip code.',
+        agentName: 'ReturnsAgent',
+      },
+      { role: 'user', text: 'it was order W5605613' },
+    ]);
+    expect(plan.map((t) => t.agent)).toEqual(['ReturnsAgent']);
+  });
 });
