@@ -7,6 +7,7 @@ import { nested } from './tool-output-readers.js';
 
 /** Knowledge articles from the hints that answer the question (topicalArticles), in the knowledge base's order. */
 export function relevantKnowledge(ctx: TaskContext): { title: string; content: string }[] {
+  if (ctx.followsUp) return [];
   return topicalArticles(ctx.hints.knowledge, ctx.features);
 }
 

@@ -33,6 +33,11 @@ export interface TaskContext {
   intent: TaskIntent;
   /** From the hints, or identified by a tool earlier in this task. */
   customerId?: string;
+  /**
+   * The message goes on from the question before, answered from the articles ("and for clothes?"): `request` holds both,
+   * and the articles are searched for them rather than taken from the hints (found for this message alone).
+   */
+  followsUp: boolean;
   /** What of the account the shopper asked to see ("what cards do I have on file?"), here or in the request continued. */
   accountDetails?: AccountDetail[];
   /** Not verified, but the shopper claimed who they are (the prompt says so, or an identity tool recorded it). */
@@ -56,6 +61,12 @@ const ASKS_OPTION_VALUES =
 const THAT_ORDER = /\b(?:that|this|the same|the last|same) order\b/i;
 /** "Which orders do I have?", "where are my orders": the account's orders, not the one named a message ago. */
 const ACCOUNT_ORDERS = /\b(?:which|what|all|my|how many)\s+(?:\w+\s+){0,2}?orders\b/i;
+
+/** A question that only goes on from the one before: "and for clothes?", "what if it's unopened?", "what about sale items?". */
+const FOLLOWS_UP =
+  /^\W*(?:(?:and|but|so|ok|okay|also)\W+)?(?:what|how)\s+(?:if|about)\b|^\W*(?:and|but|also)\s+(?:for|with|if|in|on|when|after|before)\b/i;
+/** An answer the stand-in gave from a help article. */
+const ARTICLE_ANSWER = /^According to our "[^"]+" article:/;
 
 /** The assistant's last words before the task message, if any. */
 function lastAnswer(messages: ChatRequest['messages']): string | undefined {
@@ -84,8 +95,13 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   const tools = request.tools ?? [];
   const quote = QUOTED.exec(hints.instruction);
   const quoted = quote?.[1];
-  const ask = quoted ?? hints.instruction;
   const analyze = analyzeText;
+  // "And for clothes?", "what if it's unopened?" right after an answer from the articles: the question before, asked
+  // on, which is what the articles are searched and read for.
+  const before = transcript.earlierUserTexts.filter((t) => t.trim() !== hints.userMessage.trim()).at(-1);
+  const ownAsk = quoted ?? hints.instruction;
+  const followsUp = !!before && FOLLOWS_UP.test(ownAsk) && ARTICLE_ANSWER.test(lastAnswer(request.messages) ?? '');
+  const ask = followsUp ? `${before!.trim().replace(/[?.!\s]*$/, '')}, ${ownAsk.trim()}` : ownAsk;
   const features = analyze(ask);
   const own = extractEntities(hints.instruction);
   const message = extractEntities(hints.userMessage);
@@ -278,6 +294,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     tools,
     transcript,
     request: ask,
+    followsUp,
     accountDetails,
     features,
     entities,

@@ -1180,4 +1180,16 @@ describe('conversation cases a shopper would try', () => {
     ]);
     expect(plan.map((t) => t.agent)).toEqual(['ReturnsAgent']);
   });
+
+  it('reads "and for clothes?" or "what about to canada?" after an answer from the articles as the question before, asked on', async () => {
+    const say = conversation();
+    await say("what's your return policy for electronics");
+    const clothes = await say('and for clothes?');
+    expect(clothes.calls.map((c) => c.name)).toEqual(['store.search_knowledge']);
+    expect(clothes.reply).toMatch(/^According to our "Returns and refunds" article: /);
+    const ship = conversation();
+    await ship('how long does shipping take');
+    const canada = await ship('what about to canada?');
+    expect(canada.reply).toMatch(/We currently ship to addresses in the United States only\.$/);
+  });
 });
