@@ -176,6 +176,22 @@ export const PHRASE_SYNONYMS: ReadonlyArray<readonly [string, string]> = [
   ['not working', 'damaged'],
   ['not turn on', 'damaged'],
   ['fell apart', 'damaged'],
+  // A thing that came without a part of it: "the laptop I got is missing the charger".
+  ['is missing the', 'damaged'],
+  ['was missing the', 'damaged'],
+  ['came without the', 'damaged'],
+  ['came without its', 'damaged'],
+  ['arrived without the', 'damaged'],
+  ['missing parts', 'damaged'],
+  ['missing pieces', 'damaged'],
+  ['missing a part', 'damaged'],
+  ['missing a piece', 'damaged'],
+  // The shop's guide to sizes, one of its help pages, not a size of a product.
+  ['size chart', 'faq'],
+  ['size guide', 'faq'],
+  ['sizing chart', 'faq'],
+  ['sizing guide', 'faq'],
+  ['size table', 'faq'],
   // Signs that a thing of the shopper's is faulty, as they are told: "it smells like burning when I use it".
   ['smells like burning', 'damaged'],
   ['burning smell', 'damaged'],

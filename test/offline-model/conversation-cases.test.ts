@@ -1192,4 +1192,12 @@ describe('conversation cases a shopper would try', () => {
     const canada = await ship('what about to canada?');
     expect(canada.reply).toMatch(/We currently ship to addresses in the United States only\.$/);
   });
+
+  it('takes a thing that came without a part of it as a defect, and the size chart as a help page', async () => {
+    for (const words of ['the laptop I got is missing the charger', 'the box arrived without the manual'])
+      expect(await agentsFor(words)).toEqual(['ReturnsAgent']);
+    expect(await agentsFor('my package is missing')).toEqual(['OrderManagementAgent']);
+    for (const words of ["I can't find the size chart", 'do the sneakers come with a size chart'])
+      expect(await agentsFor(words)).toEqual(['GeneralSupportAgent']);
+  });
 });
