@@ -1,3 +1,4 @@
+import { ENGLISH_WORDS } from './english-words.js';
 import { isFuzzyMatch } from './fuzzy-match.js';
 
 /** Words that make up greetings, thanks and small talk. A text made only of these is small talk. */
@@ -50,6 +51,9 @@ export function closesTopic(words: readonly string[]): boolean {
 export function isSmallTalk(words: string[]): boolean {
   if (words.length === 0 || words.length > 12) return false;
   if (closesTopic(words)) return true;
+  // "Thanks Maria!", "thank you Tom": a thank-you to someone by name (a word that is no English word).
+  const named = /^(?:thanks|thank you|thx|cheers) ([a-z]+)$/.exec(words.join(' '));
+  if (named && !ENGLISH_WORDS.has(named[1]!)) return true;
   const fuzzyIn = (w: string, list: Iterable<string>) => [...list].some((k) => k === w || isFuzzyMatch(w, k));
   if (!words.every((w) => fuzzyIn(w, SMALL_TALK))) return false;
   const core = words.filter((w) => fuzzyIn(w, SMALL_TALK_CORE));

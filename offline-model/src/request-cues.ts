@@ -156,3 +156,15 @@ export function picksFromOffer(message: string, offer: string | undefined): bool
   const said = words.map((w) => w.replace(/\.$/, '')).filter((w) => !PICK_FRAME.has(w));
   return said.length > 0 && said.every((w) => offered.has(w));
 }
+
+/**
+ * Help asked for before and not given: "nobody helps me", "this is the third time I'm writing", "still no answer".
+ * A shopper let down that way is for a person, whatever the shop's cards say about the rest, and sooner than others.
+ */
+const UNANSWERED =
+  /\b(?:no ?one|nobody|no body)\s+(?:\w+\s+)?(?:helps?|helping|helped|answers?|answering|answered|responds?|responded|replies|replied|gets? back|got back|cares?|fixe[sd]|fixing|listens?)\b|\b(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)|how many) times?\s+(?:\w+\s+){0,3}?(?:writing|written|wrote|asking|asked|contacting|contacted|messaging|messaged|emailing|emailed|calling|called|reaching out|explaining|explained)\b|\bi keep (?:writing|asking|contacting|messaging|emailing|calling|explaining)\b|\bstill (?:no|have ?n[o']?t (?:had|got|gotten|received)(?: an?| any)?)\s+(?:answer|reply|response|help|word)\b|\bno (?:answer|reply|response) (?:yet|from (?:you|anyone|anybody))\b|\b(?:no ?one|nobody|anyone|anybody) (?:who|that) (?:can|could|will|would) (?:help|answer)\b|\bdoes (?:anyone|anybody) (?:\w+ )?(?:read|answer|respond|work)\b/i;
+
+/** Whether the text tells of help asked for and not given (UNANSWERED). */
+export function leftUnhelped(text: string): boolean {
+  return UNANSWERED.test(text);
+}

@@ -2,7 +2,7 @@ import { type CardIndex, type CardScore, nameWords } from './card-scorer.js';
 import type { Entities } from './entity-extractor.js';
 import { isAccountCompromise } from './message-checks.js';
 import { propertyAsked } from './product-list.js';
-import { accountDetailsAsked } from './request-cues.js';
+import { accountDetailsAsked, leftUnhelped } from './request-cues.js';
 import {
   asksHowToReach,
   asksWhenPeopleWork,
@@ -139,7 +139,7 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     }
     if (!c.agent) {
       if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
-      else if (human && !c.smallTalk && UNANSWERED.test(c.text)) c.agent = human;
+      else if (human && !c.smallTalk && leftUnhelped(c.text)) c.agent = human;
       else if (tracker && !c.smallTalk && isThingInTransit(c.words)) c.agent = tracker;
       else if (search && !c.smallTalk && asksForGoods(c, clauses.length === 1)) c.agent = search;
       else if (search && BUYS_ANOTHER.test(c.text)) {
@@ -516,13 +516,6 @@ const SIGNS_UP =
 /** "My discount code SAVE20 doesn't apply": a code that fails, which the rules on codes explain. */
 const CODE_FAILS =
   /\b(?:code|coupon|voucher|discount|promo|promotion)\b.{0,40}\b(?:not|doesn'?t|does not|won'?t|isn'?t|is not|didn'?t|wasn'?t|was not|never|invalid|expired|fails?|rejected)\b/i;
-
-/**
- * Help asked for before and not given: "nobody helps me", "this is the third time I'm writing", "still no answer".
- * A shopper let down that way is for a person, whatever the shop's cards say about the rest.
- */
-const UNANSWERED =
-  /\b(?:no ?one|nobody|no body)\s+(?:\w+\s+)?(?:helps?|helping|helped|answers?|answering|answered|responds?|responded|replies|replied|gets? back|got back|cares?|fixe[sd]|fixing|listens?)\b|\b(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)|how many) times?\s+(?:\w+\s+){0,3}?(?:writing|written|wrote|asking|asked|contacting|contacted|messaging|messaged|emailing|emailed|calling|called|reaching out|explaining|explained)\b|\bi keep (?:writing|asking|contacting|messaging|emailing|calling|explaining)\b|\bstill (?:no|have ?n[o']?t (?:had|got|gotten|received)(?: an?| any)?)\s+(?:answer|reply|response|help|word)\b|\bno (?:answer|reply|response) (?:yet|from (?:you|anyone|anybody))\b|\b(?:no ?one|nobody|anyone|anybody) (?:who|that) (?:can|could|will|would) (?:help|answer)\b|\bdoes (?:anyone|anybody) (?:\w+ )?(?:read|answer|respond|work)\b/i;
 
 /** Words of a grievance: a request for a person with one of these is an escalation, whatever else is asked. */
 const GRIEVANCE =

@@ -10,6 +10,7 @@ import {
   asksForGift,
   givesOnlyDetails,
   LACKS_ORDER_NUMBER,
+  leftUnhelped,
   picksFromOffer,
   TELLS_MORE,
 } from './request-cues.js';
@@ -286,7 +287,11 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     inStock: /\b(in stock|available now|can (i )?order now)\b/i.test(ask) ? true : undefined,
     numbers: entities.numbers,
     urgent: entities.urgent,
-    upset: features.tokens.some((t) => t.stem === stem('upset') || t.stem === stem('complaint')),
+    upset:
+      features.tokens.some((t) => t.stem === stem('upset') || t.stem === stem('complaint')) ||
+      leftUnhelped(ask) ||
+      // The contact details asked for by the form: the request they were asked for says how it went.
+      (givesOnlyDetails(hints.userMessage) && leftUnhelped(before ?? '')),
     stems,
   };
   return {

@@ -1047,6 +1047,14 @@ describe('conversation cases a shopper would try', () => {
     });
     expect(r.calls.map((c) => c.name)).toEqual(['store.transfer_to_human_agents']);
     expect(r.reply).toMatch(/^I've passed your request to a colleague/);
+    // Out of hours the ticket waits for the team: a shopper let down before goes first.
+    const ticket = await task('HumanTransferAgent', "this is the third time I'm writing, nobody helps me", {
+      businessHoursOpen: false,
+      customerId: 'emma_smith_8564',
+    });
+    expect(ticket.calls.find((c) => c.name === 'store.create_ticket')?.args).toMatchObject({ priority: 'high' });
+    // "Thanks Maria!" after a colleague answered is a thank-you, not a question for the articles.
+    expect(await agentsFor('thanks Maria! and where is my order #W2417020?')).toEqual(['OrderManagementAgent']);
   });
 
   it('answers a discount that was not applied from the article on promotions', async () => {
