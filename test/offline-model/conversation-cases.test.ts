@@ -1208,4 +1208,15 @@ describe('conversation cases a shopper would try', () => {
     for (const words of ["I can't find the size chart", 'do the sneakers come with a size chart'])
       expect(await agentsFor(words)).toEqual(['GeneralSupportAgent']);
   });
+
+  it('reads "a gift for someone who likes cooking" as a present, not a request for someone to talk to', async () => {
+    for (const words of ['a gift for someone who likes cooking', "what's a good gift for someone who loves hiking"])
+      expect(await agentsFor(words)).toEqual(['UpsellAgent']);
+    for (const words of ['can I talk to someone', 'is there someone in billing I can talk to'])
+      expect(await agentsFor(words)).toEqual(['HumanTransferAgent']);
+    const r = await task('UpsellAgent', "what's a good gift for someone who likes cooking");
+    expect(r.calls[0]?.args).toMatchObject({ query: 'cooking' });
+    expect(r.reply).toMatch(/^Here is what I found for cooking:/);
+    expect(await agentsFor("I'd like to get notified about new arrivals")).toEqual(['LeadGenerationAgent']);
+  });
 });
