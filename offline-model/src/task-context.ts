@@ -99,10 +99,11 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   const analyze = analyzeText;
   // "And for clothes?", "what if it's unopened?" right after an answer from the articles: the question before, asked
   // on, which is what the articles are searched and read for.
-  const before = transcript.earlierUserTexts.filter((t) => t.trim() !== hints.userMessage.trim()).at(-1);
+  const previousText = transcript.earlierUserTexts.filter((t) => t.trim() !== hints.userMessage.trim()).at(-1);
   const ownAsk = quoted ?? hints.instruction;
-  const followsUp = !!before && FOLLOWS_UP.test(ownAsk) && ARTICLE_ANSWER.test(lastAnswer(request.messages) ?? '');
-  const ask = followsUp ? `${before!.trim().replace(/[?.!\s]*$/, '')}, ${ownAsk.trim()}` : ownAsk;
+  const followsUp =
+    !!previousText && FOLLOWS_UP.test(ownAsk) && ARTICLE_ANSWER.test(lastAnswer(request.messages) ?? '');
+  const ask = followsUp ? `${previousText!.trim().replace(/[?.!\s]*$/, '')}, ${ownAsk.trim()}` : ownAsk;
   const features = analyze(ask);
   const own = extractEntities(hints.instruction);
   const message = extractEntities(hints.userMessage);
@@ -201,6 +202,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
       .some(asksForGift)
   )
     intent = 'recommend';
+  const propertyOfIt = !!propertyAsked(ask);
   // "What about in size 10?", "and in red?", "is it waterproof?": options or a question alone, after the shopper asked
   // for a product, ask for that product again with them, and the budget and measures they gave (a new product or id
   // starts afresh).
@@ -214,7 +216,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     ASKS_OPTION_VALUES.test(ask) ||
     PRICE_OF_IT.test(ask) ||
     // "How long does the battery last?", "how heavy is it?": a property of the product asked about before.
-    !!propertyAsked(ask);
+    propertyOfIt;
   // "Which is cheaper?" after "do you have headphones or earbuds?": a question about the products listed before.
   if (
     (intent === 'unknown' || intent === 'knowledge') &&
@@ -229,13 +231,13 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     /^\s*(?:and\s+|so\s+|ok\s+)?(?:is|are|does|do|can|will)\s+(?:it|they|this one|that one)\b/i.test(ask) ||
     ASKS_OPTION_VALUES.test(ask) ||
     PRICE_OF_IT.test(ask) ||
-    !!propertyAsked(ask);
+    propertyOfIt;
   if (
     (intent === 'product_search' ||
       intent === 'product_detail' ||
       (intent === 'unknown' && aboutIt) ||
       // "How long does the battery last?" reads as a question of time for the articles.
-      (intent === 'knowledge' && !!propertyAsked(ask))) &&
+      (intent === 'knowledge' && propertyOfIt)) &&
     optionsAlone &&
     !entities.products.length &&
     !entities.productIds.length &&
@@ -291,7 +293,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
       features.tokens.some((t) => t.stem === stem('upset') || t.stem === stem('complaint')) ||
       leftUnhelped(ask) ||
       // The contact details asked for by the form: the request they were asked for says how it went.
-      (givesOnlyDetails(hints.userMessage) && leftUnhelped(before ?? '')),
+      (givesOnlyDetails(hints.userMessage) && leftUnhelped(previousText ?? '')),
     stems,
   };
   return {
