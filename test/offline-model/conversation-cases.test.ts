@@ -1219,4 +1219,10 @@ describe('conversation cases a shopper would try', () => {
     expect(r.reply).toMatch(/^Here is what I found for cooking:/);
     expect(await agentsFor("I'd like to get notified about new arrivals")).toEqual(['LeadGenerationAgent']);
   });
+
+  it('reads "does it track sleep?" as what a device measures, and being overcharged as a billing complaint for a person', async () => {
+    expect(await agentsFor('is the smart watch waterproof and does it track sleep')).toEqual(['ProductExpertAgent']);
+    expect(await agentsFor('how do I track my package')).toEqual(['OrderManagementAgent']);
+    expect(await agentsFor('I think I was overcharged on my last order')).toEqual(['HumanTransferAgent']);
+  });
 });
