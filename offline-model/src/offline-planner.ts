@@ -22,6 +22,7 @@ import {
   PHONE,
   picksFromOffer,
   requestConcepts,
+  SAYS_PURPOSE,
   TELLS_MORE,
 } from './request-cues.js';
 import {
@@ -396,7 +397,9 @@ function continuesProductTalk(index: CardIndex, hints: PlanBrief, message: strin
   const propertyOfIt = !!propertyAsked(message) && !SHOP_TOPIC.test(message);
   if (isSmallTalk(features.words) || !(PRODUCT_TALK_INTENTS.has(intent) || priceOfIt || propertyOfIt)) return undefined;
   // "Do they run true to size?" asks how sizes fit, which the sizing guide says, not the product's options.
-  return (MORE_OF_IT.test(message) || propertyOfIt) && !ASKS_FIT.test(message) ? last : undefined;
+  return (MORE_OF_IT.test(message) || propertyOfIt || SAYS_PURPOSE.test(message)) && !ASKS_FIT.test(message)
+    ? last
+    : undefined;
 }
 const ASKS_FIT = /\btrue to size\b|\b(?:run|runs|running|fit|fits)\s+(?:small|large|big|narrow|wide|true)\b/i;
 const PRODUCT_TALK_INTENTS: ReadonlySet<TaskIntent> = new Set([

@@ -181,7 +181,18 @@ function verificationStep(ctx: TaskContext): Decision | undefined {
 export function claimedStatusStep(ctx: TaskContext): Decision | undefined {
   if (ctx.customerId || !ctx.claimed || !ctx.offered('get_order_status')) return undefined;
   const orderId = ctx.values.orderId;
-  if (!orderId) return reply('Which order do you mean? Please send the order number (it looks like #W1234567).');
+  if (!orderId) {
+    // "I don't have the order number", then the email: the orders are found on the account, which needs the code.
+    if ([ctx.request, ...ctx.transcript.earlierUserTexts.slice(-3)].some((t) => LACKS_ORDER_NUMBER.test(t))) {
+      const sent = ctx.called('send_verification_code').at(-1);
+      if (sent) return reply(sent.ok ? CODE_SENT : explainError(sent));
+      const send = callTool(ctx, 'send_verification_code', {});
+      if (send) return send;
+    }
+    return reply(
+      'Which order do you mean? Please send the order number (it looks like #W1234567), or, to find your orders without it, I can send a one-time code to the email address on your account: just ask.',
+    );
+  }
   const step = ctx
     .called('get_order_status')
     .filter((s) => sameOrder(s.args.order_id, orderId))

@@ -698,6 +698,20 @@ function renderProduct(step: ToolStep, e: Entities, show: ListingView, question:
     prices.length ? `, from ${money(Math.min(...prices))} to ${money(Math.max(...prices))}` : ''
   }.`;
   const shown = matching.length ? matching : variants;
+  // "Which is the cheapest?" after a listing: the lowest (or highest) price in stock first, said first.
+  if (show.byPrice) {
+    const sign = show.byPrice === 'lowest' ? 1 : -1;
+    const ranked = shown
+      .filter((v) => v.available !== false && v.price !== undefined)
+      .sort((a, b) => sign * (a.price! - b.price!));
+    const top = ranked[0];
+    if (top)
+      return renderVariants(
+        ranked,
+        `The ${show.byPrice}-priced ${name} in stock is ${optionText(top.options)} at ${money(top.price)}. ${head}`,
+        { ...show, byPrice: undefined },
+      );
+  }
   // "Are the hiking boots waterproof?": the waterproof ones, as a search lists them.
   const fitting = shown.filter(show.fits);
   const listed = renderVariants(fitting.length ? fitting : shown, head, { ...show, outOfStock: true });

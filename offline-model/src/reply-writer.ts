@@ -127,8 +127,9 @@ export function writeReply(ctx: TaskContext): string {
     const toolless = ctx.tools.every((t) => t.name.startsWith('handoff_to_'));
     const own = toolless && !steps.length ? answerFromInstructions(ctx.hints.cardInstructions, ctx.request) : undefined;
     if (own) parts.push(own);
-    else if (articles.length) parts.push(renderArticles(articles, ctx.request));
+    // Small talk is answered as such, whatever an article shares a word with ("never mind" is no privacy question).
     else if (ctx.intent === 'greeting') parts.push(greeting(ctx));
+    else if (articles.length) parts.push(renderArticles(articles, ctx.request));
     else if (!steps.length)
       parts.push(
         ctx.intent === 'knowledge' || ctx.intent === 'unknown'

@@ -168,3 +168,7 @@ const UNANSWERED =
 export function leftUnhelped(text: string): boolean {
   return UNANSWERED.test(text);
 }
+
+/** "Mostly for gaming", "it's for work", "for hiking": what the product asked about is for, said on its own. */
+export const SAYS_PURPOSE =
+  /^\W*(?:(?:mostly|mainly|mostly just|just|it'?s|its|it is|they'?re|i need it|i want it)\s+)?(?:for|to use for)\s+(?:\w+ing|work|school|travel|the gym|the office|kids|outdoors)\b/i;

@@ -12,6 +12,7 @@ import {
   LACKS_ORDER_NUMBER,
   leftUnhelped,
   picksFromOffer,
+  SAYS_PURPOSE,
   TELLS_MORE,
 } from './request-cues.js';
 import type { TaskBrief } from './task-brief.js';
@@ -58,7 +59,7 @@ const QUOTED = /The customer wrote: "([\s\S]*)"/;
  * the product asked for before, which name none (as is PRICE_OF_IT).
  */
 const ASKS_OPTION_VALUES =
-  /^\W*(?:and\s+|so\s+|ok\s+)?(?:(?:what|which|any other|other)\s+(?:other\s+)?(?:colou?rs?|sizes?|materials?|styles?|options?)\b|(?:what|which)\s+(?:[a-z-]+\s+){1,2}(?:options?|choices?)\b|(?:do you have |is there |are there |any )?(?:an?\s+)?(?:cheaper|less expensive|pricier|more expensive|bigger|smaller|larger|lighter)\s+(?:one|ones|option|options|version|model)\b|which (?:one|ones)\s+(?:has|have|is|are)\b)/i;
+  /^\W*(?:and\s+|so\s+|ok\s+)?(?:(?:what|which|any other|other)\s+(?:other\s+)?(?:colou?rs?|sizes?|materials?|styles?|options?)\b|(?:what|which)\s+(?:[a-z-]+\s+){1,2}(?:options?|choices?)\b|(?:do you have |is there |are there |any )?(?:an?\s+)?(?:cheaper|less expensive|pricier|more expensive|bigger|smaller|larger|lighter)\s+(?:one|ones|option|options|version|model)\b|which (?:one|ones)\s+(?:has|have|is|are)\b|(?:which|what)(?:'s|\s+is|\s+are)?\s+(?:one\s+|ones\s+)?(?:is\s+|are\s+)?the\s+(?:cheapest|least expensive|most expensive|priciest|best|lightest|heaviest|biggest|smallest|newest)\b)/i;
 const THAT_ORDER = /\b(?:that|this|the same|the last|same) order\b/i;
 /** "Which orders do I have?", "where are my orders": the account's orders, not the one named a message ago. */
 const ACCOUNT_ORDERS = /\b(?:which|what|all|my|how many)\s+(?:\w+\s+){0,2}?orders\b/i;
@@ -216,7 +217,9 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     ASKS_OPTION_VALUES.test(ask) ||
     PRICE_OF_IT.test(ask) ||
     // "How long does the battery last?", "how heavy is it?": a property of the product asked about before.
-    propertyOfIt;
+    propertyOfIt ||
+    // "Mostly for gaming": what the product asked about is for.
+    SAYS_PURPOSE.test(ask);
   // "Which is cheaper?" after "do you have headphones or earbuds?": a question about the products listed before.
   if (
     (intent === 'unknown' || intent === 'knowledge') &&
@@ -231,7 +234,8 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     /^\s*(?:and\s+|so\s+|ok\s+)?(?:is|are|does|do|can|will)\s+(?:it|they|this one|that one)\b/i.test(ask) ||
     ASKS_OPTION_VALUES.test(ask) ||
     PRICE_OF_IT.test(ask) ||
-    propertyOfIt;
+    propertyOfIt ||
+    SAYS_PURPOSE.test(ask);
   if (
     (intent === 'product_search' ||
       intent === 'product_detail' ||

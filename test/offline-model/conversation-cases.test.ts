@@ -1225,4 +1225,22 @@ describe('conversation cases a shopper would try', () => {
     expect(await agentsFor('how do I track my package')).toEqual(['OrderManagementAgent']);
     expect(await agentsFor('I think I was overcharged on my last order')).toEqual(['HumanTransferAgent']);
   });
+
+  it('answers "which is the cheapest?" after a listing with the lowest price in stock, and "actually never mind" as a close', async () => {
+    const boots = conversation();
+    await boots('do you sell hiking boots?');
+    const cheapest = await boots('which is the cheapest?');
+    expect(cheapest.agent).toBe('ProductExpertAgent');
+    expect(cheapest.reply).toMatch(
+      /^The lowest-priced Hiking Boots in stock is size 12, leather, waterproof yes at \$236\.57\./,
+    );
+    const laptop = conversation();
+    await laptop('can you help me pick a laptop');
+    expect((await laptop('mostly for gaming')).agent).toBe('ProductExpertAgent');
+    const cancel = conversation();
+    await cancel('I want to cancel my order');
+    const never = await cancel('actually never mind');
+    expect(never.agent).toBe('GeneralSupportAgent');
+    expect(never.reply).toBe("Of course. I'm here whenever you need anything else.");
+  });
 });
