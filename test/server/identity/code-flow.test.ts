@@ -143,6 +143,22 @@ describe('without SMTP_URL: the development outbox', () => {
     expect(await levelOf(t, c)).toBe('verified');
   });
 
+  it('finds the orders of a shopper without an order number through the code, instead of asking for the number again', async () => {
+    const c = await startConversation(t);
+    await say(t, c, "where's my stuff");
+    await say(t, c, "I don't have the order number");
+    const claimed = await say(t, c, emma.email);
+    await t.app.services.verificationCodes.settled();
+    expect(replyOf(claimed)).toMatch(/6-digit code/);
+    expect(replyOf(claimed)).not.toMatch(/Which order do you mean/);
+    const mail = (
+      await t.gql<{ emailOutbox: { to: string; text: string }[] }>('{ emailOutbox(first: 20) { to text } }')
+    ).data!.emailOutbox.find((m) => m.to === emma.email)!;
+    const typed = await say(t, c, /\b(\d{6})\b/.exec(mail.text)![1]!);
+    expect(await levelOf(t, c)).toBe('verified');
+    expect(replyOf(typed)).toMatch(new RegExp(emma.pendingOrder));
+  });
+
   it('sends a new code when the shopper asks for it again, and the new code verifies for the request it was sent for', async () => {
     const c = await startConversation(t);
     await say(t, c, `My email is ${emma.email}. Please cancel order ${emma.pendingOrder}, ordered by mistake.`);
