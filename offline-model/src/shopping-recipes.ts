@@ -191,7 +191,7 @@ function cartReply(ctx: TaskContext): Decision {
   );
   const what = named ? `the ${named.products[0]}` : 'it';
   return reply(
-    `I can't add things to your cart from this chat: please add ${what} on its product page in the shop. I'm happy to answer anything else about it here.`,
+    `I can't add things to your cart from this chat: please add ${what} from the product page in the shop. I'm happy to answer anything else about it here.`,
   );
 }
 

@@ -1172,7 +1172,7 @@ describe('conversation cases a shopper would try', () => {
     const cart = await say('ok add it to my cart');
     expect(cart.calls).toEqual([]);
     expect(cart.reply).toMatch(
-      /^I can't add things to your cart from this chat: please add the yoga mat on its product page/,
+      /^I can't add things to your cart from this chat: please add the yoga mat from the product page/,
     );
   });
 
