@@ -12,7 +12,6 @@ import {
 } from './reply-templates.js';
 import { asksForGift } from './request-cues.js';
 import { runProductIds, type TaskContext } from './task-context.js';
-import { describeProduct } from './task-wording.js';
 import { analyzeText, rawWords, STOP_WORDS, stem } from './text-features.js';
 import { foundNothing, readVariants } from './tool-output-readers.js';
 
