@@ -122,19 +122,19 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
   });
   // "My email is jane@x.com and my phone is 555 123 4567" answers what the last turn asked for, though "email" alone
   // would score a card of its own: it goes back to the card that asked, as the form's own answer does.
+  const picked = pickedFromOffer(hints, message);
   const answering = givesOnlyDetails(message)
     ? followUpAgent(hints, message, true)
     : asksForCodeAgain(message)
       ? codeSender(hints)
       : (comparesWhatWasAsked(hints, message) ??
-        pickedFromOffer(hints, message) ??
+        picked ??
         continuesProductTalk(index, hints, message) ??
         (ASKS_WHAT_NOW.test(message) ? lastAnswerAgent(hints, message) : undefined));
   if (answering) {
     // "W2417020" after "cancel my order": the order to cancel, not a question where it is.
     // "10 please" after "which size would you like?": the pick of the request the card asked it for.
-    const continues =
-      givesOnlyDetails(message) || pickedFromOffer(hints, message) ? earlierRequest(index, hints, message) : undefined;
+    const continues = givesOnlyDetails(message) || picked ? earlierRequest(index, hints, message) : undefined;
     return {
       refuse: false,
       tasks: [
