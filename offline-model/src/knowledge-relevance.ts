@@ -8,7 +8,7 @@ import { analyzeText, stem, type TextFeatures } from './text-features.js';
 const UNTOPICAL = new Set(
   `make made use used take took give gave find found see look keep put come came send sent try help work works
   order orders ordered item items product products customer customers shop store buy bought time times day days
-  first new home last long`
+  first new home last long need needs needed want wanted business name names`
     .split(/\s+/)
     .filter(Boolean)
     .map(stem),
@@ -43,10 +43,14 @@ export function topicalArticles<A extends { title: string; content: string }>(
   // not for the sizing guide, whose title names shoes). Then an article whose title names what the question asks
   // about: "how long do refunds take to show up on my card?" is for "Returns and refunds", though "take" and "show"
   // are in the shipping article's tracking line too.
+  // A title word counts only if some article given does not use it: "account" is in all three of "what happens to my
+  // saved cards if I delete my account?" (privacy, payment methods, account address) and tells them apart no more
+  // than the knowledge base's own order does.
+  const inEvery = (s: string) => read.length > 1 && read.every((r) => r.words.some((t) => t.stem === s));
   const asksDeadline = ASKS_DEADLINE.test(question.words.join(' '));
   const rank = (r: (typeof read)[number]) =>
     (asksDeadline && STATES_DEADLINE.test(r.a.content) ? 0 : 2) +
-    (analyzeText(r.a.title).tokens.some((t) => stems.has(t.stem)) ? 0 : 1);
+    (analyzeText(r.a.title).tokens.some((t) => stems.has(t.stem) && !inEvery(t.stem)) ? 0 : 1);
   const topical = read.filter((r) => r.words.some((t) => stems.has(t.stem)));
   return topical
     .map((r, i) => ({ r, i, rank: rank(r) }))

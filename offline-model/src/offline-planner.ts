@@ -28,6 +28,7 @@ import {
 import {
   applyPrinciples,
   joinAmbiguousNeighbours,
+  joinCoveredCase,
   joinDependentClauses,
   joinDetailQuestions,
   joinEscalationStory,
@@ -169,6 +170,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
   joinAmbiguousNeighbours(clauses);
   joinDependentClauses(clauses);
   joinPurchaseStory(clauses);
+  joinCoveredCase(index, clauses);
   joinDetailQuestions(clauses);
   joinEscalationStory(index, clauses);
   joinSalesContact(index, clauses);

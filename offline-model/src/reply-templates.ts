@@ -928,7 +928,8 @@ export function renderArticles(articles: ArticleView[], asked: string): string {
   // "Take me off your mailing list", "stop sending me emails": what the articles call unsubscribing.
   const question = optsOut(rawWords(asked)) ? `${asked} (unsubscribe)` : asked;
   const best = articles[0];
-  if (!best) return "I couldn't find anything about that in our help articles.";
+  if (!best)
+    return "I couldn't find anything about that in our help articles. A colleague can help: just ask for a person.";
   let lines = relevantLines(best.content, question);
   const known = new Set(rawWords(best.content).map(stem));
   const common = new Set(COMMON_WORDS);

@@ -137,6 +137,11 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       c.agent = accounts;
       continue;
     }
+    // "I was charged but the order never went through": money taken for nothing, which only a person can put right.
+    if (human && PAID_FOR_NOTHING.test(c.text)) {
+      c.agent = human;
+      continue;
+    }
     if (!c.agent) {
       if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
       else if (human && !c.smallTalk && leftUnhelped(c.text)) c.agent = human;
@@ -171,17 +176,29 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     else if (tracker && c.agent === knowledge && inTransit) c.agent = tracker;
     // "Does the water bottle leak?", "do the headphones break easily?": asked of a product before buying it, not of
     // one of the shopper's that did.
+    // So is a worry about one not yet bought: "I'm worried the sneakers will be too tight".
     else if (
       search &&
       c.agent !== search &&
-      c.question &&
+      (c.question ? ASKS_OF_A_PRODUCT.test(c.text) : WORRIES_BEFORE_BUYING.test(c.text)) &&
       !ownThing &&
       e.products.length > 0 &&
       e.orderIds.length === 0 &&
-      ASKS_OF_A_PRODUCT.test(c.text) &&
       ['return', 'exchange'].includes(c.intent ?? '')
     )
       c.agent = search;
+    // "Is my card saved securely?", "what happens to my data if I delete my account?": how the shop keeps and
+    // deletes what it holds, which the privacy article says; no card reads or changes it.
+    else if (
+      knowledge &&
+      c.agent !== knowledge &&
+      (c.question || REQUEST_WORDS.test(c.text)) &&
+      asksHowDataIsKept(c.text)
+    )
+      c.agent = knowledge;
+    // "I need an invoice with my company name on it": a document for an order, not a sales enquiry ("company").
+    else if (knowledge && c.intent === 'bulk' && INVOICE.test(c.text) && !/\b(?:bulk|wholesale)\b/i.test(c.text))
+      c.agent = knowledge;
     // "How long does the speaker's battery last?", "is the smart watch compatible with iPhone?": a question about a
     // product of the catalogue, which its details answer, not a help article.
     else if (search && c.agent === knowledge && c.question && !ownThing && e.products.length && propertyAsked(c.text))
@@ -191,7 +208,7 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     else if (
       knowledge &&
       c.agent !== knowledge &&
-      (c.question || CODE_FAILS.test(c.text)) &&
+      (c.question || CODE_FAILS.test(c.text) || DEMANDS_DEAL.test(c.text)) &&
       !(ownThing && !CODE_FAILS.test(c.text)) &&
       !e.orderIds.length &&
       ASKS_DEALS.test(c.text) &&
@@ -485,6 +502,35 @@ export function joinPurchaseStory(clauses: ScoredClause[]): void {
 }
 
 /**
+ * "My kid broke the tablet screen, is that covered by the warranty?": what happened, told right before a question
+ * whether the shop's rule covers it, is that question's case, not a return asked for. A request for the return
+ * ("… I want a replacement") stays one of its own.
+ */
+export function joinCoveredCase(index: CardIndex, clauses: ScoredClause[]): void {
+  const knowledge = ownerOf(index, 'knowledge');
+  if (!knowledge) return;
+  for (let i = 0; i + 1 < clauses.length; i++) {
+    const [c, q] = [clauses[i]!, clauses[i + 1]!];
+    if (
+      q.agent === knowledge &&
+      q.question &&
+      ASKS_IF_COVERED.test(q.text) &&
+      c.agent &&
+      c.agent !== knowledge &&
+      !c.question &&
+      !REQUEST_WORDS.test(c.text) &&
+      c.entities.orderIds.length === 0 &&
+      ['return', 'exchange', 'refund'].includes(c.intent ?? '')
+    ) {
+      c.agent = knowledge;
+      c.context = true;
+    }
+  }
+}
+
+const ASKS_IF_COVERED = /\b(?:covered|cover|covers|warrant\w*|guarantee\w*)\b/i;
+
+/**
  * "This is the third time I'm asking, nobody helps, get me a real person": next to a request for a person,
  * statements that ask for nothing themselves (no question, no request words, nothing of the shopper's named, no
  * action) are the reason for the escalation, and go to the person with it.
@@ -510,6 +556,26 @@ export function joinEscalationStory(index: CardIndex, clauses: ScoredClause[]): 
 }
 
 const ASKS_OF_A_PRODUCT = /^\W*(?:does|do|will|would|can|could|is|are)\s+(?:the|a|an|these|those|your)\b/i;
+/** A worry about how a product will turn out, before it is bought: "worried the boots will be too small". */
+const WORRIES_BEFORE_BUYING =
+  /\b(?:worried|afraid|scared|concerned|not sure|unsure|wondering|wonder)\b.{0,50}\b(?:will|would|might|may|could)\s+(?:be|run|fit|feel|come)\b/i;
+/** Money taken with no order to show for it: "charged but the order never went through", "paid and got no order". */
+const PAID_FOR_NOTHING =
+  /\b(?:charged|paid|billed|debited)\b.{0,50}\b(?:never went through|didn'?t go through|did not go through|never came through|no order|never got (?:an?|the|my|any) (?:order|confirmation)|no confirmation|(?:was|wasn'?t|is|isn'?t) never placed|not placed|never placed|failed)\b/i;
+/** A demand for a deal: "give me a discount or I'm leaving", "I deserve a coupon". */
+const DEMANDS_DEAL =
+  /\b(?:give|get|offer|deserve|want|need)\s+(?:me\s+|us\s+)?(?:a|an|some|any)\s+(?:discount|deal|coupon|promo)\b/i;
+const INVOICE = /\b(?:invoices?|receipts?|vat|tax (?:id|number))\b/i;
+/** How safely the shop keeps the shopper's data, or what deleting the account does with it. */
+function asksHowDataIsKept(text: string): boolean {
+  return (
+    /\b(?:cards?|payment|data|details|information|info|passwords?|account)\b.{0,30}\b(?:secure|securely|safe|safely|encrypted|protected)\b/i.test(
+      text,
+    ) ||
+    /\b(?:secure|safe|encrypted|protected)\b.{0,20}\b(?:cards?|payment|data|details|information)\b/i.test(text) ||
+    /\b(?:delete|close|remove|cancel)\s+my\s+(?:account|profile|data)\b/i.test(text)
+  );
+}
 const ASKS_DEALS = /\b(?:offers|deals?|discounts?|promos?|promotions?|coupons?)\b/i;
 const SIGNS_UP =
   /\b(?:sign (?:me )?up|signup|subscribe|notify|keep me (?:posted|updated)|let me know|email me|send me|by email|newsletter|mailing list)\b/i;

@@ -54,11 +54,11 @@ const KNOWLEDGE_TOPICS = new Set(
 
 /**
  * Where one thing of the shopper's is on its way ("has it shipped yet?", "why hasn't it shipped?", "did my parcel
- * arrive", "is it on its way", "where's my stuff"): a state of that thing, not how shipping works in general ("does it
- * ship to Canada?").
+ * arrive", "is it on its way", "where's my stuff", "order not here yet"): a state of that thing, not how shipping
+ * works in general ("does it ship to Canada?").
  */
 const THING_IN_TRANSIT =
-  /\b(?:has|have|had|did|is|are|was|were)\s+(?:not\s+)?(?:it|they|(?:my|our|the)\s+\w+)\s+(?:already\s+|even\s+|actually\s+|finally\s+)?(?:been\s+)?(?:ship(?:ped)?|sent(?:\s+out)?|dispatched|arrived?|delivered|left|gone out|out for delivery|on (?:its|their|the) way)\b|\bwhere(?:'s|\s+is|\s+are|\s+s)?\s+(?:it|they|my\s+\w+|(?:order\s+)?#?w\d{5,})\b/i;
+  /\b(?:has|have|had|did|is|are|was|were)\s+(?:not\s+)?(?:it|they|(?:my|our|the)\s+\w+)\s+(?:already\s+|even\s+|actually\s+|finally\s+)?(?:been\s+)?(?:ship(?:ped)?|sent(?:\s+out)?|dispatched|arrived?|delivered|left|gone out|out for delivery|on (?:its|their|the) way)\b|\bwhere(?:'s|\s+is|\s+are|\s+s)?\s+(?:it|they|my\s+\w+|(?:order\s+)?#?w\d{5,})\b|\b(?:order|package|parcel|delivery|shipment|stuff)\s+(?:is\s+|are\s+|has\s+|have\s+)?(?:still\s+)?not\s+(?:here|come|arrived|delivered)\b/i;
 
 /** Taking an item off an order: "remove the lamp from it", "take the kettle off my order", "drop one from the order". */
 const TAKES_ITEM_OFF =

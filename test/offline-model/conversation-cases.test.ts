@@ -1243,4 +1243,50 @@ describe('conversation cases a shopper would try', () => {
     expect(never.agent).toBe('GeneralSupportAgent');
     expect(never.reply).toBe("Of course. I'm here whenever you need anything else.");
   });
+
+  it('reads worries before buying, how data is kept, invoices, money taken for nothing and demanded discounts by what they ask', async () => {
+    const k = async (words: string) =>
+      (
+        (await store.call('store.search_knowledge', { query: words, limit: 3 })).output as {
+          results: { title: string; body: string }[];
+        }
+      ).results.map((a) => ({ title: a.title, content: a.body }));
+    const answer = async (agent: string, words: string) =>
+      (await task(agent, words, { knowledge: await k(words) })).reply;
+
+    // A worry about a size before buying is the catalogue's, answered from the sizing guide, not an exchange.
+    expect(await agentsFor("I'm worried the sneakers will be too tight")).toEqual(['ProductExpertAgent']);
+    expect(await answer('ProductExpertAgent', "I'm worried the sneakers will be too tight")).toMatch(
+      /^According to our "Sizing guide for shoes and clothing" article/,
+    );
+    // The sneakers the shopper has are still an exchange.
+    expect(await agentsFor('the sneakers I got are too tight')).toEqual(['ReturnsAgent']);
+
+    for (const words of ['is my card saved securely?', 'what happens to my saved cards if I delete my account'])
+      expect(await agentsFor(words), words).toEqual(['GeneralSupportAgent']);
+    // "account" is in all three articles found; the privacy article, which the knowledge base ranks first, answers.
+    expect(await answer('GeneralSupportAgent', 'what happens to my saved cards if I delete my account')).toMatch(
+      /^According to our "Privacy and your personal data" article: .*deletion of your account/,
+    );
+    // "Company" is no sales enquiry beside an invoice; no article covers invoices, and a person is offered.
+    expect(await agentsFor('I need an invoice with my company name on it')).toEqual(['GeneralSupportAgent']);
+    expect(await answer('GeneralSupportAgent', 'I need an invoice with my company name on it')).toBe(
+      "I couldn't find anything about that in our help articles. A colleague can help: just ask for a person.",
+    );
+    expect(await agentsFor('we need 200 notebooks for our company')).toEqual(['LeadGenerationAgent']);
+
+    expect(await agentsFor('I was charged but the order never went through')).toEqual(['HumanTransferAgent']);
+    expect(await agentsFor('give me a discount or I am leaving')).toEqual(['GeneralSupportAgent']);
+    expect(await answer('GeneralSupportAgent', 'give me a discount or I am leaving')).toMatch(
+      /"Prices, promotions and price adjustments" article: We have no standing discounts/,
+    );
+    // What happened, told before asking whether the warranty covers it, is the question's case: one answer.
+    expect(await agentsFor('my kid broke the tablet screen, is that covered by warranty')).toEqual([
+      'GeneralSupportAgent',
+    ]);
+    expect(await agentsFor('my tablet screen cracked, is that covered by warranty? I want a replacement')).toContain(
+      'ReturnsAgent',
+    );
+    expect(await agentsFor('order not here yet??')).toEqual(['OrderManagementAgent']);
+  });
 });
