@@ -32,6 +32,7 @@ import {
   joinDependentClauses,
   joinDetailQuestions,
   joinEscalationStory,
+  joinMoodToRequest,
   joinPurchaseStory,
   joinSalesContact,
   ownerOf,
@@ -172,6 +173,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
   joinPurchaseStory(clauses);
   joinCoveredCase(index, clauses);
   joinDetailQuestions(clauses);
+  joinMoodToRequest(index, clauses);
   joinEscalationStory(index, clauses);
   joinSalesContact(index, clauses);
   const groups = groupClauses(clauses);
@@ -413,7 +415,7 @@ const PRODUCT_TALK_INTENTS: ReadonlySet<TaskIntent> = new Set([
 const SHOP_TOPIC = /\b(?:ship\w*|deliver\w*|return\w*|refund\w*|warrant\w*|fee|fees|tax|taxes|insurance)\b/i;
 /** Words that ask more of the products just shown, or say more of whom they are for. */
 const MORE_OF_IT =
-  /\b(?:it|its|they|them|their|one|ones|this|that|these|those)\b|\b(?:colou?rs?|sizes?|materials?|options?|styles?|versions?|models?|price|prices|cost|cheap\w*|expensive|stock|available|under|below|budget)\b|\$\s?\d|^\s*(?:and\s+|what about\s+|how about\s+)?(?:in|with|without)\b|\b(?:she|he|they)\s+(?:likes?|loves?|enjoys?|is into|are into|is a fan)\b/i;
+  /\b(?:it|its|they|them|their|one|ones|this|that|these|those)\b|\b(?:colou?rs?|sizes?|materials?|options?|styles?|versions?|models?|price|prices|cost|cheap\w*|expensive|stock|available|under|below|budget)\b|\$\s?\d|^\s*(?:and\s+|what about\s+|how about\s+)?(?:in|with|without)\b|\b(?:she|he|they)\s+(?:likes?|loves?|enjoys?|is into|are into|is a fan)\b|\b(?:something|anything)\s+(?:a bit\s+|a little\s+|much\s+|even\s+)?(?:\w{3,}er|more\s+\w+|less\s+\w+)\b/i;
 
 /** The card that answered the shopper's previous message (its last answer). */
 function lastAnswerAgent(hints: PlanBrief, message: string): string | undefined {

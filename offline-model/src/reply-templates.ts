@@ -331,9 +331,9 @@ export function priceOrderAsked(question: string): 'lowest' | 'highest' | undefi
   return undefined;
 }
 const LOWEST_PRICE =
-  /\b(?:cheapest|least expensive|lowest[- ]priced|lowest price|most affordable)\b|\b(?:cheaper|less expensive|more affordable)\s+(?:one|ones|option|options|version|model)\b/i;
+  /\b(?:cheapest|least expensive|lowest[- ]priced|lowest price|most affordable)\b|\b(?:cheaper|less expensive|more affordable)\s+(?:one|ones|option|options|version|model)\b|\b(?:anything|something)\s+(?:a bit\s+|a little\s+|even\s+)?(?:cheaper|less expensive|more affordable)\b/i;
 const HIGHEST_PRICE =
-  /\b(?:most expensive|priciest|highest[- ]priced|highest price|top of the range)\b|\b(?:pricier|more expensive)\s+(?:one|ones|option|options|version|model)\b/i;
+  /\b(?:most expensive|priciest|highest[- ]priced|highest price|top of the range)\b|\b(?:pricier|more expensive)\s+(?:one|ones|option|options|version|model)\b|\b(?:anything|something)\s+(?:a bit\s+|a little\s+|even\s+)?(?:pricier|more expensive)\b/i;
 
 /** Reads what a question asks to see: "with the item ids", "even if sold out". */
 export function listingFor(question: string): ListingView {

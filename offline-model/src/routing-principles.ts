@@ -531,6 +531,40 @@ export function joinCoveredCase(index: CardIndex, clauses: ScoredClause[]): void
 const ASKS_IF_COVERED = /\b(?:covered|cover|covers|warrant\w*|guarantee\w*)\b/i;
 
 /**
+ * "I'm frustrated, the sneakers are too small, can I exchange them?": a feeling told beside a request a card can do is
+ * how the shopper feels about that request, not a request for a person (the shop's scenarios send the upset to a
+ * person after failed attempts, or when they ask). Alone, or with a story of help not given, it still goes to one.
+ */
+export function joinMoodToRequest(index: CardIndex, clauses: ScoredClause[]): void {
+  const human = ownerOf(index, 'human');
+  if (
+    !human ||
+    clauses.some((c) => leftUnhelped(c.text) || ASKS_FOR_PERSON.test(c.text) || GRIEVANCE_AGAIN.test(c.text))
+  )
+    return;
+  const asks = (c: ScoredClause) =>
+    !!c.agent &&
+    c.agent !== human &&
+    (c.question || REQUEST_WORDS.test(c.text) || (c.intent !== undefined && ORDER_ACTIONS.has(c.intent)));
+  clauses.forEach((c, i) => {
+    // Only a feeling: "I was charged twice" is a grievance of its own for the person.
+    const feelingOnly = !!c.scores[0]?.matched.length && c.scores[0].matched.every((w) => MOOD.test(w));
+    if (c.agent !== human || !feelingOnly || c.question || c.entities.orderIds.length) return;
+    const request = clauses.slice(i + 1).find(asks) ?? clauses.slice(0, i).findLast(asks);
+    if (request) {
+      c.agent = request.agent;
+      c.context = true;
+    }
+  });
+}
+
+const ASKS_FOR_PERSON =
+  /\b(?:human|person|someone|somebody|manager|supervisor|representative|rep|agent|real people|talk|speak|call me|escalat\w*|complain\w*)\b/i;
+const MOOD =
+  /^(?:frustrat\w*|angry|annoyed|furious|ridiculous|unacceptable|disappointed|unhappy|dissatisfied|upset|not happy|not satisfied)$/i;
+const GRIEVANCE_AGAIN = /\b(?:again|still|third|second|another time|every time|waiting)\b/i;
+
+/**
  * "This is the third time I'm asking, nobody helps, get me a real person": next to a request for a person,
  * statements that ask for nothing themselves (no question, no request words, nothing of the shopper's named, no
  * action) are the reason for the escalation, and go to the person with it.

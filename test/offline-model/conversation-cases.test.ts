@@ -1289,4 +1289,34 @@ describe('conversation cases a shopper would try', () => {
     );
     expect(await agentsFor('order not here yet??')).toEqual(['OrderManagementAgent']);
   });
+
+  it('reads a feeling beside a request as how the shopper feels about it, and "anything cheaper?" after a listing as the same search by price', async () => {
+    expect(await agentsFor("I'm frustrated, the sneakers are too small, can I exchange them")).toEqual([
+      'ReturnsAgent',
+    ]);
+    expect(await agentsFor('disappointed with the sneakers, can I return them')).toEqual(['ReturnsAgent']);
+    expect(await agentsFor("I'm so annoyed, where is my order #W2417020?")).toEqual(['OrderManagementAgent']);
+    // Alone, asked for a person, or after help not given, it is still a person's.
+    expect(await agentsFor("I'm not happy")).toEqual(['HumanTransferAgent']);
+    expect(await agentsFor('ugh frustrated. I want to talk to someone about my refund')).toEqual([
+      'HumanTransferAgent',
+    ]);
+    expect(await agentsFor("I'm really frustrated, I've been waiting for a month and nothing happened")).toEqual([
+      'HumanTransferAgent',
+    ]);
+    // A grievance is not a feeling: the money back of a double charge goes to the person with it.
+    expect(await agentsFor('I was charged twice. Can I get my money back?')).toEqual(['HumanTransferAgent']);
+
+    const packs = conversation();
+    await packs('show me backpacks');
+    const cheaper = await packs('anything cheaper?');
+    expect(cheaper.agent).toBe('ProductExpertAgent');
+    expect(cheaper.reply).toMatch(/^Here is what I found for backpacks, lowest price first:/);
+    const jackets = conversation();
+    await jackets('looking for a jacket');
+    // A comparison the catalogue cannot rank stays with the product card, which says so, not with the articles.
+    const warmer = await jackets('something warmer');
+    expect(warmer.agent).toBe('ProductExpertAgent');
+    expect((await jackets('in black')).reply).toMatch(/^Here is what I found for black jacket:/);
+  });
 });
