@@ -466,8 +466,15 @@ function buildTask(index: CardIndex, cards: CardSummary[], spec: TaskSpec): Offl
   let intent = spec.continues ?? classifyIntent(features, entities);
   const profile = index.profiles.find((p) => p.name === agent);
   const anchors = INTENT_ANCHORS[intent];
-  if (profile && anchors && !anchors.some((a) => profile.terms.has(stem(a))))
-    intent = question ? 'knowledge' : 'unknown';
+  const owns = (i: TaskIntent) => !!profile && !!INTENT_ANCHORS[i]?.some((a) => profile.terms.has(stem(a)));
+  if (profile && anchors && !owns(intent))
+    // "Can you recommend a good laptop under 1000?" of the catalogue's card: a search for laptops, not a question.
+    intent =
+      intent === 'recommend' && entities.products.length && owns('product_search')
+        ? 'product_search'
+        : question
+          ? 'knowledge'
+          : 'unknown';
   const topic = profile ? topicWord(index, profile.name, features) : undefined;
   const card = cards.find((c) => c.name === agent);
   const referent = carried
@@ -484,11 +491,13 @@ function buildTask(index: CardIndex, cards: CardSummary[], spec: TaskSpec): Offl
 
 const QUESTION_STEM = stem('question');
 /**
- * What was done with a thing, not the thing: "your bought question" says nothing. A topic names what the
+ * What was done with a thing, or how good it is, not the thing: "your bought question" says nothing. A topic names what the
  * question is about ("your warranty question").
  */
 const NOT_TOPICS = new Set(
-  ['bought', 'buy', 'got', 'get', 'received', 'receive', 'loved', 'love', 'like', 'want', 'need', 'keep'].map(stem),
+  ['bought', 'buy', 'got', 'get', 'received', 'receive', 'loved', 'love', 'like', 'want', 'need', 'keep']
+    .concat(['good', 'great', 'nice', 'best', 'better'])
+    .map(stem),
 );
 
 /** The clause word that best explains the routing: a word of the card's name first, then the most specific. */

@@ -299,8 +299,12 @@ function shoppingStep(ctx: TaskContext): Decision | undefined {
         foundProductId(ctx) ??
         (ctx.entities.products.length ? undefined : runProductIds(ctx).productId);
       if (productId) return callTool(ctx, 'recommend_related', { product_id: productId });
-      if (ctx.entities.products.length && ctx.offered('search_products') && !ctx.called('search_products').length)
-        return searchStep(ctx);
+      if (ctx.entities.products.length && ctx.offered('search_products')) {
+        if (!ctx.called('search_products').length) return searchStep(ctx);
+        // "Recommend a good laptop under 1000" with none that cheap: what the cheapest cost.
+        const past = beyondBudget(ctx);
+        if (past) return past;
+      }
       if (!ctx.offered('recommend_related')) return undefined;
       return ctx.called('search_products').length
         ? undefined

@@ -1319,4 +1319,15 @@ describe('conversation cases a shopper would try', () => {
     expect(warmer.agent).toBe('ProductExpertAgent');
     expect((await jackets('in black')).reply).toMatch(/^Here is what I found for black jacket:/);
   });
+
+  it('reads "can you recommend a good laptop under 1000" as a search, and says what the cheapest cost when none is that cheap', async () => {
+    const [t] = await planFor('can you recommend a good laptop under 1000');
+    expect(t).toMatchObject({ agent: 'ProductExpertAgent' });
+    // Not "Answer the customer's good question".
+    expect(t!.instruction).toMatch(/^Find laptop under \$1000 for the customer\./);
+    const r = await task('ProductExpertAgent', 'can you recommend a good laptop under 1000', {
+      instruction: t!.instruction,
+    });
+    expect(r.reply).toMatch(/^We have no laptop under \$1000\. The lowest-priced:\n- Laptop /);
+  });
 });
