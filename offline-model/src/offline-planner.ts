@@ -218,14 +218,38 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
  * ties the exchange card with the one that changes orders, through "switches"), when only one of them does.
  */
 function ownerOfTie(index: CardIndex, c: { scores: CardScore[]; intent?: TaskIntent }): string | undefined {
+  const changer = ownerOfChange(index, c);
+  if (changer) return changer;
   // Only actions: a question's tie ("do you price match?") stays with the default card, as scoreCards orders it.
   const anchors = c.intent && ACTIONS.has(c.intent) && INTENT_ANCHORS[c.intent]?.map(stem);
   // Close enough to call a tie: a few per cent of the top score (the words they share count on both).
   const tied = c.scores.filter((s) => c.scores[0]!.score - s.score <= Math.max(1e-3, 0.05 * c.scores[0]!.score));
   if (!anchors || tied.length < 2) return undefined;
-  const owners = tied.filter((s) => anchors.some((a) => index.profiles.find((p) => p.name === s.agent)?.terms.has(a)));
+  const has = (agent: string, s: string) => !!index.profiles.find((p) => p.name === agent)?.terms.has(s);
+  let owners = tied.filter((s) => anchors.some((a) => has(s.agent, a)));
+  // "Switch my payment to the gift card": both the card for payment questions and the one for orders name payments;
+  // the one that changes things owns a change.
+  if (owners.length > 1 && CHANGES.has(c.intent!)) owners = owners.filter((s) => has(s.agent, CHANGE));
   return owners.length === 1 ? owners[0]!.agent : undefined;
 }
+
+/**
+ * "My address is wrong on the order": a change to an order that the top card cannot make ("wrong" is the returns card's
+ * word) goes to the one card, among those the clause scored for at all, that names both the thing and changing it.
+ */
+function ownerOfChange(index: CardIndex, c: { scores: CardScore[]; intent?: TaskIntent }): string | undefined {
+  const anchors = c.intent && CHANGES.has(c.intent) ? INTENT_ANCHORS[c.intent]!.map(stem) : undefined;
+  const top = c.scores[0];
+  if (!anchors || !top) return undefined;
+  const terms = (agent: string) => index.profiles.find((p) => p.name === agent)?.terms;
+  const changes = (agent: string) => !!terms(agent)?.has(CHANGE) && anchors.some((a) => terms(agent)?.has(a));
+  if (changes(top.agent)) return undefined;
+  const able = c.scores.filter((s) => s.score > 0 && changes(s.agent));
+  return able.length === 1 ? able[0]!.agent : undefined;
+}
+
+const CHANGES: ReadonlySet<TaskIntent> = new Set(['payment', 'address', 'modify_items']);
+const CHANGE = stem('change');
 
 /** Intents that ask for something done: the order intents but tracking, and the other cards' actions. */
 const ACTIONS: ReadonlySet<TaskIntent> = new Set([

@@ -210,8 +210,11 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
   // "Change my email address on my account", "I forgot my password": an account detail no tool changes, which a
   // person does; an email address is no postal one.
   if (CHANGES_ACCOUNT_DETAIL.test(features.words.join(' '))) return 'human';
-  if (entities.address || (has('address') && (has('change') || word('new', 'moved')))) return 'address';
-  if (has('pay', 'card', 'giftcard') && has('change') && orderish) return 'payment';
+  if (entities.address || (has('address') && (has('change') || word('new', 'moved', 'wrong', 'incorrect', 'old'))))
+    return 'address';
+  // "Could you switch my payment to the gift card?": the shopper's own payment, which only an order has to change.
+  const ownPayment = /\bmy (?:payment|card|credit card|paypal)\b/.test(features.words.join(' '));
+  if (has('pay', 'card', 'giftcard') && has('change') && (orderish || ownPayment)) return 'payment';
   if (has('change') && orderish && (entities.sizes.length || entities.colours.length || has('item', 'size', 'color')))
     return 'modify_items';
   if (

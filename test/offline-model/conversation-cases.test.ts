@@ -1330,4 +1330,16 @@ describe('conversation cases a shopper would try', () => {
     });
     expect(r.reply).toMatch(/^We have no laptop under \$1000\. The lowest-priced:\n- Laptop /);
   });
+
+  it('gives a change the top card cannot make to the card that changes orders: "switch my payment", "my address is wrong on the order"', async () => {
+    expect(await agentsFor('could you switch my payment to the gift card')).toEqual(['OrderManagementAgent']);
+    expect(await agentsFor('my address is wrong on the order, I moved last month')).toEqual(['OrderManagementAgent']);
+    // How gift cards work, or a wrong item, are still the articles' and the returns card's.
+    expect(await agentsFor('how do gift cards work')).toEqual(['GeneralSupportAgent']);
+    expect(await agentsFor('I received the wrong item in my order')).toEqual(['ReturnsAgent']);
+    const r = await task('OrderManagementAgent', 'could you switch my payment to the gift card', {
+      customerId: 'emma_smith_8564',
+    });
+    expect(r.reply).toMatch(/Which one should I change\?$/);
+  });
 });
