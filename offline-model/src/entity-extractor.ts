@@ -178,7 +178,7 @@ function entitiesOf(text: string): Entities {
       ? 'paypal'
       : /\bgift\s?cards?\b/i.test(text)
         ? 'gift_card'
-        : /\b(credit|debit)\s?cards?\b|\b(visa|mastercard|amex)\b/i.test(text)
+        : /\b(credit|debit)\s?cards?\b|\b(visa|mastercard|amex)\b|\b(?:to|on|onto) my card\b/i.test(text)
           ? 'credit_card'
           : undefined,
     urgent:

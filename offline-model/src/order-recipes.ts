@@ -231,6 +231,12 @@ function swapStep(ctx: TaskContext): Decision | undefined {
     wants,
     namedOptionValues(item.options, all, [...ctx.transcript.earlierUserTexts.slice(-3), ctx.request]),
   );
+  // "Replacement please" for a faulty item: the same again.
+  if (
+    !Object.keys(wants).length &&
+    [...ctx.transcript.earlierUserTexts.slice(-2), ctx.request].some((t) => SAME_AGAIN.test(t))
+  )
+    Object.assign(wants, item.options);
   if (!Object.keys(wants).length) {
     const other = otherSizes(item.options, all, ctx.request);
     if (other) return reply(other);
@@ -253,18 +259,37 @@ function swapStep(ctx: TaskContext): Decision | undefined {
   if (!best) return reply(`The ${item.name} isn't available in ${wanted} right now.`);
   const payment = originalPayment(order);
   const diff = (best.price ?? 0) - (item.price ?? 0);
+  // Only the options asked for should change: when no variant keeps the rest, say so and what else there is,
+  // rather than swap a 13-inch i7 for a 17-inch i9 in a line the shopper may read as "silver, as asked".
+  const kept = Object.keys(item.options).filter((k) => !(k in wants));
+  const rest = sameRest(best) < kept.length;
+  const unavailable = rest
+    ? `The ${item.name} in ${optionText(wants)} with the rest as you have it (${optionText(Object.fromEntries(kept.map((k) => [k, item.options[k]!])))}) is not available. `
+    : '';
+  // A difference to pay from a gift card: the store refuses a swap its balance does not cover, so say so first.
+  if (diff > 0 && payment?.startsWith('gift_card')) {
+    const user = latestUser(ctx);
+    if (!user && ctx.customerId) {
+      const read = callTool(ctx, 'get_user_details', { user_id: ctx.customerId });
+      if (read) return read;
+    }
+    const balance = user?.paymentMethods.find((m) => m.id === payment)?.balance;
+    if (balance !== undefined && balance < diff) {
+      const affordable = ranked.filter((v) => (v.price ?? 0) - (item.price ?? 0) <= balance).slice(0, 3);
+      return reply(
+        `${unavailable}The ${item.name} in ${optionText(best.options)} costs ${money(diff)} more than yours, and the difference would be paid from the order's gift card, which has ${money(balance)}: not enough, so the store won't make this swap.${affordable.length ? ` Within it: ${affordable.map((v) => `${optionText(v.options)} at ${money(v.price)}`).join('; ')}.` : ''} A colleague can help with another way to pay: just ask.`,
+      );
+    }
+  }
   if (!ctx.entities.confirms) {
-    // Only the options asked for should change: when no variant keeps the rest, say so and what else there is,
-    // rather than swap a 13-inch i7 for a 17-inch i9 in a line the shopper may read as "silver, as asked".
-    const kept = Object.keys(item.options).filter((k) => !(k in wants));
-    const rest = sameRest(best) < kept.length;
-    const unavailable = rest
-      ? `The ${item.name} in ${optionText(wants)} with the rest as you have it (${optionText(Object.fromEntries(kept.map((k) => [k, item.options[k]!])))}) is not available. `
-      : '';
     const others = rest ? ranked.slice(1, 4) : [];
     const alternatives = others.length
       ? ` Also available in ${optionText(wants)}: ${others.map((v) => `${optionText(v.options)} at ${money(v.price)}`).join('; ')}.`
       : '';
+    if (best.itemId === item.itemId)
+      return reply(
+        `I can send you a new ${itemLine(item)} in exchange for the one you have from order ${order.orderId}, at no extra cost. ${CONFIRM}`,
+      );
     return reply(
       `${unavailable}I can swap your ${itemLine(item)} for ${optionText(best.options)} at ${money(best.price)} in order ${order.orderId}; the difference of ${money(Math.abs(diff))} is ${diff >= 0 ? 'charged to' : 'refunded to'} ${methodLabel(payment)}. ${CONFIRM}${alternatives}`,
     );
@@ -276,6 +301,10 @@ function swapStep(ctx: TaskContext): Decision | undefined {
     payment_method_id: payment,
   });
 }
+
+/** A new one of the same item: "replacement please", "send me a new one", "replace it". */
+const SAME_AGAIN =
+  /\b(?:replacement|replace it|replace them|a new one|new ones|the same one|same again|same item|another one of the same)\b/i;
 
 /** "Too small", "a bigger size", "size up": the next sizes up; "too big", "a smaller one": down. */
 const SIZE_UP =
@@ -385,6 +414,14 @@ function returnStep(ctx: TaskContext): Decision | undefined {
   if (ctx.entities.paymentPreference === 'gift_card' && !user && ctx.customerId)
     return callTool(ctx, 'get_user_details', { user_id: ctx.customerId });
   const method = gift?.id ?? originalPayment(order);
+  // "Refund to my card" for an order paid by gift card: the store pays back to the original method or a gift card only.
+  const pref = ctx.entities.paymentPreference;
+  if (pref && pref !== 'gift_card' && !method?.startsWith(pref) && !ctx.entities.confirms) {
+    if (!user && ctx.customerId) return callTool(ctx, 'get_user_details', { user_id: ctx.customerId });
+    return reply(
+      `A refund goes back to the payment the order was made with, or to a gift card; order ${order.orderId} was paid with ${methodLabel(method, user)}, so the refund can't go to ${pref === 'paypal' ? 'PayPal' : 'a card'}. I can return ${items.map(itemLine).join('; ')} with the refund of ${money(total(items))} to ${methodLabel(method, user)} once the items arrive. ${CONFIRM}`,
+    );
+  }
   if (!ctx.entities.confirms)
     return reply(
       `I can return ${items.map(itemLine).join('; ')} from order ${order.orderId}. The refund of ${money(total(items))} goes to ${methodLabel(method, user)} once the items arrive. ${CONFIRM}`,

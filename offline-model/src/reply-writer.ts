@@ -1,5 +1,6 @@
 import { applyVoice, readVoice } from './brand-voice.js';
 import { closesTopic } from './message-checks.js';
+import { isNamedItem } from './order-lookup.js';
 import { CHEAPER } from './product-list.js';
 import {
   answerFromInstructions,
@@ -31,7 +32,8 @@ function superseded(step: ToolStep, later: ToolStep[]): boolean {
   if (!step.ok) return later.some((s) => s.tool === step.tool && s.ok);
   if (
     ['get_order_details', 'get_user_details', 'get_product_details'].includes(step.tool) &&
-    later.some((s) => s.ok && ORDER_CHANGE_TOOLS.has(s.tool))
+    // Read to make a change: what the change did, or why the store refused it, is the answer.
+    later.some((s) => ORDER_CHANGE_TOOLS.has(s.tool))
   )
     return true;
   switch (step.tool) {
@@ -113,8 +115,15 @@ export function writeReply(ctx: TaskContext): string {
         CHEAPER.test(ctx.request) || /\b(?:price|prices|cost|costs)\b/i.test(ctx.request),
       ),
     );
+  // "When is my grill coming?": of the account's orders read to find it, the ones with the thing named.
+  const orderReads = steps.filter((s) => s.ok && s.tool === 'get_order_details');
+  const holding =
+    ctx.intent === 'track' && ctx.entities.products.length && orderReads.length > 1
+      ? orderReads.filter((s) => readOrder(s.output)?.items.some((item) => isNamedItem(ctx, item.name)))
+      : [];
   steps.forEach((step, i) => {
     if (comparison && step.tool === 'search_products') return;
+    if (holding.length && orderReads.includes(step) && !holding.includes(step)) return;
     if (superseded(step, steps.slice(i + 1))) return;
     const text = step.ok ? renderStep(step, view) : explainError(step);
     if (text) parts.push(text);

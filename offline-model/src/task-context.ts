@@ -71,6 +71,33 @@ const FOLLOWS_UP =
 const ARTICLE_ANSWER = /^According to our "[^"]+" article:/;
 
 /** The assistant's last words before the task message, if any. */
+const RETURNS: ReadonlySet<TaskIntent> = new Set(['refund', 'return', 'exchange']);
+
+/** A short return, refund or exchange that names no item or order of its own: how a return asked before should go. */
+function namesNothing(text: string, e: Entities, intent: TaskIntent): boolean {
+  return (
+    RETURNS.has(intent) && e.products.length + e.orderIds.length + e.itemIds.length === 0 && rawWords(text).length <= 8
+  );
+}
+
+/** The latest return, refund or exchange before, when it names what it is about. */
+function returnBefore(
+  texts: string[],
+  analyze: (text: string) => TextFeatures,
+): { intent: TaskIntent; entities: Entities } | undefined {
+  for (let i = texts.length - 1; i >= 0; i--) {
+    if (givesOnlyDetails(texts[i]!)) continue;
+    const e = extractEntities(texts[i]!);
+    const intent = classifyIntent(analyze(texts[i]!), e);
+    if (!RETURNS.has(intent)) return undefined;
+    if (e.products.length + e.orderIds.length + e.itemIds.length > 0) return { intent, entities: e };
+  }
+  return undefined;
+}
+
+/** An answer that proposed a return or an exchange and waits for the shopper's yes. */
+const PROPOSED_RETURN = /\bI can (?:return|exchange)\b[\s\S]*\breply "yes"/i;
+
 function lastAnswer(messages: ChatRequest['messages']): string | undefined {
   for (let i = messages.length - 2; i >= 0; i--) {
     const m = messages[i]!;
@@ -81,6 +108,15 @@ function lastAnswer(messages: ChatRequest['messages']): string | undefined {
 }
 
 /** The order id named last in the conversation before the task message, by the shopper or the assistant. */
+/** An order action on "it": "cancel it", "can I still change it?". */
+const ACTS_ON_IT = /\b(?:cancel|change|modify|update|return|exchange|swap|redirect)\s+it\b/i;
+
+/** The one order the last answer was about; undefined when it named none or several. */
+function onlyOrderOfLastAnswer(messages: ChatRequest['messages']): string | undefined {
+  const ids = new Set(extractEntities(readable(lastAnswer(messages) ?? '', 4_000)).orderIds);
+  return ids.size === 1 ? [...ids][0] : undefined;
+}
+
 function lastNamedOrder(messages: ChatRequest['messages']): string | undefined {
   for (let i = messages.length - 2; i >= 0; i--) {
     const m = messages[i]!;
@@ -121,7 +157,12 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     return undefined;
   };
   // "that order", "the same order": the order the conversation last named, the assistant's words included.
-  const thatOrder = THAT_ORDER.test(ask) ? lastNamedOrder(request.messages) : undefined;
+  // "Can I still cancel it?" right after an answer about one order: that order.
+  const thatOrder = THAT_ORDER.test(ask)
+    ? lastNamedOrder(request.messages)
+    : ACTS_ON_IT.test(ask)
+      ? onlyOrderOfLastAnswer(request.messages)
+      : undefined;
   const withEarlier = function* () {
     yield own;
     yield message;
@@ -177,11 +218,23 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   let accountDetails = accountDetailsAsked(ask);
   // "10 please" after "… Which size would you like?": the pick the last answer asked for, of the request before.
   const picked = picksFromOffer(ask, lastAnswer(request.messages));
+  // "Refund to my card", "replacement please" right after a return or an exchange was proposed: the same items, paid
+  // back that way, or swapped for the same again instead.
+  const reworks =
+    ['refund', 'return', 'exchange'].includes(intent) &&
+    PROPOSED_RETURN.test(lastAnswer(request.messages) ?? '') &&
+    own.products.length + own.orderIds.length + own.itemIds.length === 0 &&
+    rawWords(ask).length <= 8;
+  const reworkedTo = reworks && intent === 'exchange' ? intent : undefined;
   // "My email is jane@x.com and my phone is …" gives details whatever "email" suggests on its own.
-  if (((intent === 'unknown' || intent === 'greeting' || givesOnlyDetails(hints.userMessage)) && details) || picked) {
+  if (
+    ((intent === 'unknown' || intent === 'greeting' || givesOnlyDetails(hints.userMessage)) && details) ||
+    picked ||
+    reworks
+  ) {
     const continued = continueEarlierRequest(transcript.earlierUserTexts, ask, analyze);
     if (continued) {
-      intent = continued.intent;
+      intent = reworkedTo ?? (continued.intent === 'refund' && reworks ? 'return' : continued.intent);
       accountDetails ??= accountDetailsAsked(continued.text);
       const before = continued.entities;
       for (const key of ['products', 'colours', 'sizes', 'materials', 'itemIds', 'productIds'] as const)
@@ -366,9 +419,17 @@ function continueEarlierRequest(
     const before = extractEntities(texts[i]!);
     // "Size 10 in leather please" answered the request before with options; their values are merged below.
     if (i > 0 && !before.products.length && !before.orderIds.length && refersToOption(texts[i]!, before)) continue;
-    const intent = classifyIntent(analyze(texts[i]!), before);
+    let intent = classifyIntent(analyze(texts[i]!), before);
     if (intent === 'unknown' || intent === 'greeting') continue;
-    const merged = { ...before };
+    let merged = { ...before };
+    // "Replacement please" or "refund to my card" after "my water bottle leaks": how the return asked before should go,
+    // which names nothing of its own; the request is that return, swapped instead or paid back that way.
+    const base =
+      i > 0 && namesNothing(texts[i]!, before, intent) ? returnBefore(texts.slice(0, i), analyze) : undefined;
+    if (base) {
+      merged = { ...base.entities, paymentPreference: before.paymentPreference ?? base.entities.paymentPreference };
+      intent = intent === 'exchange' ? 'exchange' : base.intent;
+    }
     for (const text of texts.slice(i + 1)) {
       const later = extractEntities(text);
       merged.address = later.address ?? merged.address;

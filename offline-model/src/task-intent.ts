@@ -54,11 +54,11 @@ const KNOWLEDGE_TOPICS = new Set(
 
 /**
  * Where one thing of the shopper's is on its way ("has it shipped yet?", "why hasn't it shipped?", "did my parcel
- * arrive", "is it on its way", "where's my stuff", "order not here yet"): a state of that thing, not how shipping
- * works in general ("does it ship to Canada?").
+ * arrive", "is it on its way", "where's my stuff", "order not here yet", "when is my grill coming"): a state of that
+ * thing, not how shipping works in general ("does it ship to Canada?").
  */
 const THING_IN_TRANSIT =
-  /\b(?:has|have|had|did|is|are|was|were)\s+(?:not\s+)?(?:it|they|(?:my|our|the)\s+\w+)\s+(?:already\s+|even\s+|actually\s+|finally\s+)?(?:been\s+)?(?:ship(?:ped)?|sent(?:\s+out)?|dispatched|arrived?|delivered|left|gone out|out for delivery|on (?:its|their|the) way)\b|\bwhere(?:'s|\s+is|\s+are|\s+s)?\s+(?:it|they|my\s+\w+|(?:order\s+)?#?w\d{5,})\b|\b(?:order|package|parcel|delivery|shipment|stuff)\s+(?:is\s+|are\s+|has\s+|have\s+)?(?:still\s+)?not\s+(?:here|come|arrived|delivered)\b/i;
+  /\b(?:has|have|had|did|is|are|was|were)\s+(?:not\s+)?(?:it|they|(?:my|our|the)\s+\w+)\s+(?:already\s+|even\s+|actually\s+|finally\s+)?(?:been\s+)?(?:ship(?:ped)?|sent(?:\s+out)?|dispatched|arrived?|delivered|left|gone out|out for delivery|on (?:its|their|the) way)\b|\bwhere(?:'s|\s+is|\s+are|\s+s)?\s+(?:it|they|my\s+\w+|(?:order\s+)?#?w\d{5,})\b|\b(?:order|package|parcel|delivery|shipment|stuff)\s+(?:is\s+|are\s+|has\s+|have\s+)?(?:still\s+)?not\s+(?:here|come|arrived|delivered)\b|\bwhen\s+(?:is|are|will|does|do|would)\s+(?:my|our)\s+(?:\w+\s+){1,2}?(?:coming|come|arriving|arrive|getting here|get here|be here|be delivered|ship|shipping|be shipped)\b/i;
 
 /** Taking an item off an order: "remove the lamp from it", "take the kettle off my order", "drop one from the order". */
 const TAKES_ITEM_OFF =
@@ -216,6 +216,14 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
   const ownPayment = /\bmy (?:payment|card|credit card|paypal)\b/.test(features.words.join(' '));
   if (has('pay', 'card', 'giftcard') && has('change') && (orderish || ownPayment)) return 'payment';
   if (has('change') && orderish && (entities.sizes.length || entities.colours.length || has('item', 'size', 'color')))
+    return 'modify_items';
+  // "Can I change the boots to size 11?": a thing of the shopper's to another option, not how changes work.
+  if (
+    has('change') &&
+    entities.products.length &&
+    /\bto\s+(?:(?:a|an|the)\s+)?(?:size\s+)?\S/.test(features.words.join(' ')) &&
+    (entities.sizes.length || entities.colours.length || entities.materials.length)
+  )
     return 'modify_items';
   if (
     has('restock') ||

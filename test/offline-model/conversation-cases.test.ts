@@ -36,7 +36,7 @@ const agentsFor = async (turns: string | Turn[]) => (await planFor(turns)).map((
  * A conversation as the core runs it: each message planned after the turns before it, and its first task run by the
  * card planned, with the instruction and the history.
  */
-function conversation() {
+function conversation(extra: Partial<Parameters<typeof runTask>[0]> = {}) {
   const turns: Turn[] = [];
   const history: { role: 'user' | 'assistant'; content: string }[] = [];
   return async (text: string) => {
@@ -44,7 +44,7 @@ function conversation() {
     history.push({ role: 'user', content: text });
     const plan = await planFor(turns);
     const agent = plan[0]!.agent;
-    const r = await task(agent, text, { instruction: plan[0]!.instruction, history: [...history] });
+    const r = await task(agent, text, { ...extra, instruction: plan[0]!.instruction, history: [...history] });
     turns.push({ role: 'assistant', text: r.reply, agentName: agent });
     history.push({ role: 'assistant', content: r.reply });
     return { plan, agent, ...r };
@@ -1341,5 +1341,41 @@ describe('conversation cases a shopper would try', () => {
       customerId: 'emma_smith_8564',
     });
     expect(r.reply).toMatch(/Which one should I change\?$/);
+  });
+
+  it('keeps a proposed return when the shopper asks for a replacement or another refund method, and reads "it" as the order just shown', async () => {
+    const james = { customerId: 'james_li_5688' };
+    const bottle = conversation(james);
+    expect((await bottle('hey, my water bottle leaks')).reply).toMatch(/^I can return Water Bottle \(red, 750ml/);
+    // A replacement is the same item again, not "which of your orders?".
+    const again = await bottle('replacement please');
+    expect(again.reply).toBe(
+      'I can send you a new Water Bottle (red, 750ml, stainless steel) $47.76 in exchange for the one you have from order #W4435622, at no extra cost. Please reply "yes" to confirm.',
+    );
+    const puzzle = conversation(james);
+    await puzzle('I want to return the puzzle, too hard');
+    // Paid with a gift card: the refund cannot go to a card, which is said, with the return still offered.
+    const card = await puzzle('refund to my card');
+    expect(card.reply).toMatch(
+      /^A refund goes back to the payment the order was made with, or to a gift card; order #W3638028 was paid with your gift card, so the refund can't go to a card\. I can return Jigsaw Puzzle/,
+    );
+
+    const grill = conversation(james);
+    const when = await grill('when is my grill coming');
+    expect(when.agent).toBe('OrderManagementAgent');
+    // The order with the grill alone, not every order of the account.
+    expect(when.reply).toMatch(/^Your order #W3632959 has shipped/);
+    expect(when.reply).not.toContain('#W2611340');
+    expect((await grill('can I still cancel it?')).reply).toBe(
+      'Order #W3632959 is processed, so it can no longer be cancelled: only pending orders can.',
+    );
+    // A change of a thing of the shopper's to another size is a change to make, not a question for the articles.
+    const [boots] = await planFor('can I change the boots to size 11');
+    expect(boots!.agent).toBe('OrderManagementAgent');
+    const r = await task('OrderManagementAgent', 'can I change the boots to size 11', {
+      ...james,
+      instruction: boots!.instruction,
+    });
+    expect(r.calls.at(-1)?.name).toBe('handoff_to_ReturnsAgent');
   });
 });

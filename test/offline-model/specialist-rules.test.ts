@@ -271,12 +271,27 @@ describe('changes are confirmed first', () => {
     expect(run.calls.map((c) => [c.name, c.args])).toEqual([
       ['store.get_order_details', { order_id: '#W4435622' }],
       ['store.get_product_details', { product_id: '7363354090' }],
+      ['store.get_user_details', { user_id: 'james_li_5688' }],
     ]);
-    // Size 11 in synthetic is out of stock: the reply says so, the offer keeps the other option that still matches,
-    // and the other size 11 is named.
+    // Size 11 in synthetic is out of stock: the reply says so. The closest match costs $19.97 more, which the order's
+    // gift card ($17.00) cannot pay and the store would refuse: that is said before any "yes", with the size 11 that
+    // the balance covers.
     expect(run.reply).toBe(
-      'The Hiking Boots in size 11 with the rest as you have it (synthetic, waterproof yes) is not available. I can swap your Hiking Boots (size 12, synthetic, waterproof yes) $239.78 for size 11, leather, waterproof yes at $259.75 in order #W4435622; the difference of $19.97 is charged to your gift card. Please reply "yes" to confirm. Also available in size 11: size 11, leather, waterproof no at $245.99.',
+      "The Hiking Boots in size 11 with the rest as you have it (synthetic, waterproof yes) is not available. The Hiking Boots in size 11, leather, waterproof yes costs $19.97 more than yours, and the difference would be paid from the order's gift card, which has $17.00: not enough, so the store won't make this swap. Within it: size 11, leather, waterproof no at $245.99. A colleague can help with another way to pay: just ask.",
     );
+    // Which the store confirms: the swap it would have been asked for fails on the balance.
+    const refused = await call(
+      'store.exchange_delivered_order_items',
+      {
+        order_id: '#W4435622',
+        item_ids: ['4694984344'],
+        new_item_ids: ['6159919747'],
+        payment_method_id: 'gift_card_1725971',
+      },
+      'james_li_5688',
+    );
+    expect(refused.ok).toBe(false);
+    expect(refused.error).toMatch(/not enough to pay the price difference of \$19\.97/);
   });
 });
 
