@@ -15,6 +15,11 @@ const PAIRED = /\b(between|both)\b([^,;]{1,40}?)\s+and\s+/gi;
 const QUESTION_START =
   /^(is|are|am|was|were|does|do|did|can|could|would|will|should|what|whats|which|when|where|wheres|who|why|how|any|tell me)\b/i;
 
+/** Whether words (a clause's, typos corrected: "wat is ur return polcy") open as a question. */
+export function opensAsQuestion(words: readonly string[]): boolean {
+  return QUESTION_START.test(words.join(' '));
+}
+
 /** A question asked as a statement: "I want to know if you sell candles", "I'm wondering whether...". */
 const INDIRECT_QUESTION =
   /\b(?:want|like|need|love) to know\b|\bwondering\b|\bi wonder\b|\bcurious (?:if|whether|about)\b|\b(?:can|could) you tell me\b/i;

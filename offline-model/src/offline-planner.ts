@@ -8,7 +8,7 @@ import {
   scoreCards,
 } from './card-scorer.js';
 
-import { splitClauses } from './clause-splitter.js';
+import { opensAsQuestion, splitClauses } from './clause-splitter.js';
 import { applyDeliveryState } from './delivery-state.js';
 import { type Entities, extractEntities } from './entity-extractor.js';
 import { isAbusive, isOffTopic, isSmallTalk } from './message-checks.js';
@@ -114,7 +114,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
     const entities = extractEntities(stated);
     return {
       text,
-      question,
+      question: question || opensAsQuestion(features.words),
       entities,
       scores: scoreCards(index, features, entityConcepts(entities), hints.defaultAgent),
       words: features.words,

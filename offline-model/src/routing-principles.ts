@@ -219,11 +219,11 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       c.agent = knowledge;
     else if (
       knowledge &&
-      (c.question || POLICY_CUE.test(c.text)) &&
+      (c.question || namesPolicy(c)) &&
       !ownThing &&
       !REQUEST_WORDS.test(c.text) &&
       // "what's your return window for shoes": shoes in general, the rule being the question.
-      (e.products.length === 0 || POLICY_CUE.test(c.text)) &&
+      (e.products.length === 0 || namesPolicy(c)) &&
       ['return', 'refund', 'exchange', 'cancel', 'knowledge', 'track', 'unknown'].includes(c.intent ?? '')
     )
       c.agent =
@@ -341,7 +341,7 @@ function cardWhoseSkillIsNamed(index: CardIndex, c: ScoredClause): string | unde
 function cardNamedOnlyHere(index: CardIndex, c: ScoredClause): string | undefined {
   const own = index.profiles.find((p) => p.name === c.agent);
   // "What's your return policy?" asks for the rule, which the knowledge base states, not for the card that acts on it.
-  if (!own || POLICY_CUE.test(c.text)) return undefined;
+  if (!own || namesPolicy(c)) return undefined;
   const named = nameWords(own.name)
     .map((w) => index.analyze(w).tokens[0]?.stem)
     .filter((s) => s !== undefined);
@@ -349,6 +349,10 @@ function cardNamedOnlyHere(index: CardIndex, c: ScoredClause): string | undefine
   const onlyHere = (s: string) => index.profiles.every((p) => p === own || !p.terms.has(s));
   return named.some((s) => stems.has(s) && onlyHere(s)) ? own.name : undefined;
 }
+
+/** Whether the clause names a rule (POLICY_CUE), as written or with its typos corrected ("ur return polcy"). */
+const namesPolicy = (c: Pick<ScoredClause, 'text' | 'words'>) =>
+  POLICY_CUE.test(c.text) || POLICY_CUE.test(c.words.join(' '));
 
 /** Words of a rule of the shop's: its policy, a time window, what is allowed. */
 const POLICY_CUE =
@@ -366,7 +370,7 @@ export function joinDetailQuestions(clauses: ScoredClause[]): void {
     c?.agent &&
     c.entities.products.length + c.entities.productIds.length > 0 &&
     PRODUCT_INTENTS.has(c.intent ?? '') &&
-    !POLICY_CUE.test(c.text)
+    !namesPolicy(c)
       ? c
       : undefined;
   for (let i = 0; i < clauses.length; i++) {
@@ -377,7 +381,7 @@ export function joinDetailQuestions(clauses: ScoredClause[]): void {
       !(c.question || ASKS.test(c.text)) ||
       e.products.length + e.productIds.length + e.orderIds.length > 0 ||
       !(PRODUCT_INTENTS.has(c.intent ?? '') || (c.intent === 'recommend' && !ADD_ON.test(c.text))) ||
-      POLICY_CUE.test(c.text)
+      namesPolicy(c)
     )
       continue;
     const product =
@@ -395,7 +399,7 @@ export function joinDetailQuestions(clauses: ScoredClause[]): void {
       (c.question || ASKS.test(c.text)) &&
       e.products.length + e.productIds.length + e.orderIds.length === 0 &&
       SWAP_DETAIL.test(c.text) &&
-      !POLICY_CUE.test(c.text)
+      !namesPolicy(c)
     )
       c.agent = swap.agent;
     else if (c.agent) swap = SWAPS.has(c.intent ?? '') ? c : undefined;
@@ -584,7 +588,7 @@ export function joinEscalationStory(index: CardIndex, clauses: ScoredClause[]): 
       ['knowledge', 'unknown', 'greeting'].includes(c.intent ?? 'unknown');
     // "I was charged twice. Can I get my money back?": the money back is what the person is asked to sort out,
     // not a question for the refund policy (a question about a rule of the shop's still is one).
-    const moneyBack = !orderAction && ['refund', 'payment'].includes(c.intent ?? '') && !POLICY_CUE.test(c.text);
+    const moneyBack = !orderAction && ['refund', 'payment'].includes(c.intent ?? '') && !namesPolicy(c);
     if (story || moneyBack) c.agent = human;
   }
 }

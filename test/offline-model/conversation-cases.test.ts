@@ -1378,4 +1378,9 @@ describe('conversation cases a shopper would try', () => {
     });
     expect(r.calls.at(-1)?.name).toBe('handoff_to_ReturnsAgent');
   });
+
+  it('reads a policy question through its typos: "wat is ur return polcy"', async () => {
+    expect(await agentsFor('wat is ur return polcy')).toEqual(['GeneralSupportAgent']);
+    expect(await agentsFor('i wnat to retrun my shoes')).toEqual(['ReturnsAgent']);
+  });
 });
