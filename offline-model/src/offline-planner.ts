@@ -18,6 +18,7 @@ import { listedProducts, PRICE_OF_IT, propertyAsked, SETS_AGAINST } from './prod
 import {
   ASKS_WHAT_NOW,
   asksForCodeAgain,
+  BARE_SIZE,
   givesOnlyDetails,
   PHONE,
   picksFromOffer,
@@ -371,7 +372,9 @@ function followUpAgent(hints: PlanBrief, message: string, onlyWhereAsked = false
     e.colours.length + e.sizes.length + e.materials.length > 0 ||
     // "and under $300?": a new budget for what was just shown.
     (e.products.length === 0 && (e.maxPrice !== undefined || e.minPrice !== undefined)) ||
-    /\b(the|that|this)\s+([\w-]+\s+){0,2}(one|option)\b/i.test(message);
+    /\b(the|that|this)\s+([\w-]+\s+){0,2}(one|option)\b/i.test(message) ||
+    // "9", "size 9 please" after "which size would you like?": a size, though a bare number names none.
+    BARE_SIZE.test(message);
   if (picksOption) asked.push(/colou?r|size|material|option|which|instead|price|\n- /i);
   const confirms = e.confirms || /^\s*(no|nope|the (first|second|last) one)\b/i.test(message);
   if (confirms) asked.push(/confirm|shall i|should i|\?\s*$/i);

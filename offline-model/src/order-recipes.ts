@@ -238,7 +238,8 @@ function swapStep(ctx: TaskContext): Decision | undefined {
   )
     Object.assign(wants, item.options);
   if (!Object.keys(wants).length) {
-    const other = otherSizes(item.options, all, ctx.request);
+    // "Too small" may have been said before the email and the code that identified the shopper.
+    const other = otherSizes(item.options, all, [...ctx.transcript.earlierUserTexts.slice(-3), ctx.request].join('. '));
     if (other) return reply(other);
     return reply(
       `What should the ${item.name} (${Object.entries(item.options)

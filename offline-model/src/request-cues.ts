@@ -172,3 +172,7 @@ export function leftUnhelped(text: string): boolean {
 /** "Mostly for gaming", "it's for work", "for hiking": what the product asked about is for, said on its own. */
 export const SAYS_PURPOSE =
   /^\W*(?:(?:mostly|mainly|mostly just|just|it'?s|its|it is|they'?re|i need it|i want it)\s+)?(?:for|to use for)\s+(?:\w+ing|work|school|travel|the gym|the office|kids|outdoors)\b/i;
+
+/** "9", "size 9.5 please", "in 10 then": a size alone, as an answer to "which size would you like?". */
+export const BARE_SIZE =
+  /^\s*(?:(?:a|in)\s+)?(?:size\s+)?(\d{1,2}(?:\.5)?)\s*(?:please|pls|then|instead)?\s*[.!]?\s*$/i;

@@ -8,6 +8,7 @@ import {
   accountDetailsAsked,
   asksForCodeAgain,
   asksForGift,
+  BARE_SIZE,
   givesOnlyDetails,
   LACKS_ORDER_NUMBER,
   leftUnhelped,
@@ -89,6 +90,8 @@ function returnBefore(
     if (givesOnlyDetails(texts[i]!)) continue;
     const e = extractEntities(texts[i]!);
     const intent = classifyIntent(analyze(texts[i]!), e);
+    // The email and the code that identified the shopper came between.
+    if (intent === 'unknown' || intent === 'greeting' || looksLikeCode(texts[i]!)) continue;
     if (!RETURNS.has(intent)) return undefined;
     if (e.products.length + e.orderIds.length + e.itemIds.length > 0) return { intent, entities: e };
   }
@@ -142,8 +145,11 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     !!previousText && FOLLOWS_UP.test(ownAsk) && ARTICLE_ANSWER.test(lastAnswer(request.messages) ?? '');
   const ask = followsUp ? `${previousText!.trim().replace(/[?.!\s]*$/, '')}, ${ownAsk.trim()}` : ownAsk;
   const features = analyze(ask);
-  const own = extractEntities(hints.instruction);
   const message = extractEntities(hints.userMessage);
+  // "9" after "which size would you like?": a size, though a bare number names none.
+  const bareSize = BARE_SIZE.exec(hints.userMessage)?.[1];
+  const stated = extractEntities(hints.instruction);
+  const own = bareSize && !stated.sizes.length ? { ...stated, sizes: [bareSize] } : stated;
   // Earlier messages, latest first, read only as far back as a fact is missing.
   function* earlier(): Generator<Entities> {
     const texts = transcript.earlierUserTexts;

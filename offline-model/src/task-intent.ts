@@ -172,6 +172,15 @@ export function asksWhenPeopleWork(text: string): boolean {
  * over everything, a change to an order over a question about one.
  */
 export function classifyIntent(features: TextFeatures, entities: Entities): TaskIntent {
+  const intent = classifyWords(features, entities);
+  // "I'm frustrated, the sneakers are too small, can I exchange them": a feeling beside an order action is how the
+  // shopper feels about it; alone, or beside anything else, it is for a person.
+  if (intent !== 'human' && !ORDER_INTENTS.has(intent) && features.tokens.some((t) => t.stem === UPSET)) return 'human';
+  return intent;
+}
+const UPSET = stem('upset');
+
+function classifyWords(features: TextFeatures, entities: Entities): TaskIntent {
   const stems = new Set(features.tokens.map((t) => t.stem));
   const has = (...ws: string[]) => ws.some((w) => stems.has(stem(w)));
   const word = (...ws: string[]) => ws.some((w) => features.words.includes(w));
@@ -183,7 +192,7 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
     !asksHowToReach(features.words.join(' '))
   )
     return 'human';
-  if (has('complaint', 'upset')) return 'human';
+  if (has('complaint')) return 'human';
   // "Unsubscribe me", "take me off your mailing list", "cancel my subscription": the opposite of signing up, which no
   // lead is wanted for, and no order to cancel.
   if (optsOut(features.words)) return 'knowledge';

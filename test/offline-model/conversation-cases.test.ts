@@ -1383,4 +1383,56 @@ describe('conversation cases a shopper would try', () => {
     expect(await agentsFor('wat is ur return polcy')).toEqual(['GeneralSupportAgent']);
     expect(await agentsFor('i wnat to retrun my shoes')).toEqual(['ReturnsAgent']);
   });
+
+  it('carries a return through the email, the code and "replacement please" to the exchange on "yes", and reads a feeling beside an exchange as no request for a person', async () => {
+    const own = await createTinyStore();
+    onTestFinished(() => own.dispose());
+    const turns: Turn[] = [];
+    const history: { role: 'user' | 'assistant'; content: string }[] = [];
+    const say = async (text: string) => {
+      turns.push({ role: 'user', text });
+      history.push({ role: 'user', content: text });
+      const [t] = await planFor(turns);
+      const r = await runTask({
+        card: card(t!.agent),
+        tools: own.tools,
+        call: own.call,
+        instruction: t!.instruction,
+        userMessage: text,
+        history: [...history],
+        customerId: 'james_li_5688',
+      });
+      turns.push({ role: 'assistant', text: r.reply, agentName: t!.agent });
+      history.push({ role: 'assistant', content: r.reply });
+      return r;
+    };
+    await say('hey, my water bottle leaks');
+    // As in production: the shopper identifies themselves between the request and its answer.
+    await say('james.li4495@example.com');
+    await say('123456');
+    expect((await say('replacement please')).reply).toMatch(/^I can send you a new Water Bottle \(red, 750ml/);
+    const yes = await say('yes');
+    expect(yes.calls.at(-1)).toMatchObject({
+      name: 'store.exchange_delivered_order_items',
+      args: { order_id: '#W4435622', item_ids: ['6777246137'], new_item_ids: ['6777246137'] },
+    });
+    expect(yes.reply).toBe('Your exchange of Water Bottle from order #W4435622 is requested (new item 6777246137).');
+
+    const [exchange] = await planFor("I'm frustrated, the sneakers are too small, can I exchange them");
+    expect(exchange).toMatchObject({ agent: 'ReturnsAgent' });
+    expect(exchange!.instruction).toMatch(/^Exchange the sneakers/);
+
+    // A bare size after the card's question about sizes is its answer, not a question for the articles.
+    expect(
+      await agentsFor([
+        { role: 'user', text: 'the sneakers I got are too small' },
+        {
+          role: 'assistant',
+          agentName: 'ReturnsAgent',
+          text: 'Your size is 8, and no larger size is available in gray, canvas right now. Available larger in other options: size 10, gray, leather at $189.50. Would one of these suit you?',
+        },
+        { role: 'user', text: '9' },
+      ]),
+    ).toEqual(['ReturnsAgent']);
+  });
 });
