@@ -337,11 +337,18 @@ const NAME_STOP = new Set([
 
 /** Words after "I'm" that say how or where the shopper is, not who: "i'm a bit confused", "i'm also waiting". */
 const NOT_A_NAME = new Set(
-  'a an in at on from back done sure fine ok okay good happy sorry new also currently interested about'.split(' '),
+  'a an in at on from back done sure fine ok okay good happy sorry new also currently interested about my your the it zip code order cancel return track'.split(
+    ' ',
+  ),
 );
 
 function extractName(text: string, zipGiven: boolean): Entities['name'] {
-  const named = /\bmy name is\s+([A-Za-z][a-z'-]+)\s+([A-Za-z][a-z'-]+)/i.exec(text);
+  const named =
+    /\bmy name is\s+([A-Za-z][a-z'-]+)\s+([A-Za-z][a-z'-]+)/i.exec(text) ??
+    // "James Li 10083": the whole answer to "your first name, last name and zip code".
+    /(?:^|")\s*([A-Za-z][a-z'-]+)\s+([A-Za-z][a-z'-]+)\s*,?\s*(?:zip(?:\s*code)?\s*:?\s*)?\d{5}\s*[.!]?\s*(?:"|$)/i.exec(
+      text,
+    );
   // "hi i'm emma smith, zip 10001": typed in lower case, a name is read only beside the zip code it goes with.
   const capitalised = named ?? /\b(?:I am|I'm|Im|this is|name:)\s+([A-Z][a-z'-]+)\s+([A-Z][a-z'-]+)/.exec(text);
   const intro =

@@ -461,8 +461,11 @@ function codeSender(hints: PlanBrief): string | undefined {
     ?.agentName;
 }
 
-/** An answer that says a code went out: "I've just sent a 6-digit code to the email address on that account". */
-const SENT_CODE = /\b(?:sent|emailed)\b[^.]{0,60}\bcode\b/i;
+/**
+ * An answer that says a code went out ("I've just sent a 6-digit code to the email address on that account"), or offers
+ * one ("… I can send a one-time code to the email address on your account: just ask").
+ */
+const SENT_CODE = /\b(?:sent|emailed)\b[^.]{0,60}\bcode\b|\bI can (?:send|email)\b[^.]{0,40}\bcode\b/i;
 const BACK_REFERENCE = /\b(it|them|they|those|these|that one|this one|another one|an? (?:\w+ )?one)\b/i;
 const refersBack = (text: string, e: Entities) =>
   BACK_REFERENCE.test(text) && e.products.length === 0 && e.orderIds.length === 0 && e.itemIds.length === 0;

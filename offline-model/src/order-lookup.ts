@@ -183,7 +183,11 @@ export function claimedStatusStep(ctx: TaskContext): Decision | undefined {
   const orderId = ctx.values.orderId;
   if (!orderId) {
     // "I don't have the order number", then the email: the orders are found on the account, which needs the code.
-    if ([ctx.request, ...ctx.transcript.earlierUserTexts.slice(-3)].some((t) => LACKS_ORDER_NUMBER.test(t))) {
+    // Or the shopper takes up the offer of the code below ("yes please", "send me the code").
+    if (
+      ctx.acceptsCode ||
+      [ctx.request, ...ctx.transcript.earlierUserTexts.slice(-3)].some((t) => LACKS_ORDER_NUMBER.test(t))
+    ) {
       const sent = ctx.called('send_verification_code').at(-1);
       if (sent) return reply(sent.ok ? CODE_SENT : explainError(sent));
       const send = callTool(ctx, 'send_verification_code', {});

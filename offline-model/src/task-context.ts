@@ -45,6 +45,8 @@ export interface TaskContext {
   accountDetails?: AccountDetail[];
   /** Not verified, but the shopper claimed who they are (the prompt says so, or an identity tool recorded it). */
   claimed: boolean;
+  /** "Yes please", "send me the code" right after an answer that offered to send the one-time code. */
+  acceptsCode: boolean;
   values: ArgumentValues;
   /** The offered tool whose name (after its server) is `tool`, if any. */
   offered(tool: string): ToolSpec | undefined;
@@ -98,6 +100,12 @@ function returnBefore(
   return undefined;
 }
 
+/** An answer that offers to send the one-time code ("… I can send a one-time code to the email address …: just ask"). */
+const OFFERED_CODE = /\bI can send a one-time code\b/i;
+
+/** An answer that proposed a change and waits for the shopper's yes (the order recipes' CONFIRM). */
+const ASKED_TO_CONFIRM = /\breply "yes" to confirm\b/i;
+
 /** An answer that proposed a return or an exchange and waits for the shopper's yes. */
 const PROPOSED_RETURN = /\bI can (?:return|exchange)\b[\s\S]*\breply "yes"/i;
 
@@ -146,6 +154,9 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   const ask = followsUp ? `${previousText!.trim().replace(/[?.!\s]*$/, '')}, ${ownAsk.trim()}` : ownAsk;
   const features = analyze(ask);
   const message = extractEntities(hints.userMessage);
+  // "Yes please", "send me the code" after "… I can send a one-time code …: just ask".
+  const acceptsCode =
+    OFFERED_CODE.test(lastAnswer(request.messages) ?? '') && (message.confirms || asksForCodeAgain(hints.userMessage));
   // "9" after "which size would you like?": a size, though a bare number names none.
   const bareSize = BARE_SIZE.exec(hints.userMessage)?.[1];
   const stated = extractEntities(hints.instruction);
@@ -185,7 +196,8 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     name: first((e) => e.name, withEarlier()),
     zip: first((e) => e.zip, withEarlier()),
     address: first((e) => e.address, [own, message]),
-    confirms: message.confirms,
+    // A "yes" confirms only what the last answer proposed and asked to confirm: after anything else it changes nothing.
+    confirms: message.confirms && ASKED_TO_CONFIRM.test(lastAnswer(request.messages) ?? ''),
     // "Under 50 please" is a budget as the shopper's whole message, which the job line around it is not.
     maxPrice: own.maxPrice ?? (quoted ? extractEntities(quoted).maxPrice : undefined),
   };
@@ -205,6 +217,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   const details =
     entities.confirms ||
     looksLikeCode(hints.userMessage) ||
+    acceptsCode ||
     // "I didn't get the code, send it again": the request it was for, verified afresh.
     asksForCodeAgain(hints.userMessage) ||
     own.emails.length ||
@@ -233,8 +246,13 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     rawWords(ask).length <= 8;
   const reworkedTo = reworks && intent === 'exchange' ? intent : undefined;
   // "My email is jane@x.com and my phone is …" gives details whatever "email" suggests on its own.
+  // "Ok the size 10 leather then" to a card with no catalogue search: the option for the item it is changing, not a
+  // product question.
+  const optionForItem =
+    refersToOption(ask, own) && !own.products.length && !tools.some((t) => /(?:^|\.)search_products$/.test(t.name));
   if (
-    ((intent === 'unknown' || intent === 'greeting' || givesOnlyDetails(hints.userMessage)) && details) ||
+    ((intent === 'unknown' || intent === 'greeting' || givesOnlyDetails(hints.userMessage) || optionForItem) &&
+      details) ||
     picked ||
     reworks
   ) {
@@ -366,6 +384,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     request: ask,
     followsUp,
     accountDetails,
+    acceptsCode,
     features,
     entities,
     intent,

@@ -1435,4 +1435,62 @@ describe('conversation cases a shopper would try', () => {
       ]),
     ).toEqual(['ReturnsAgent']);
   });
+
+  it('changes nothing on a "yes" that answers no proposal, and reads "James Li 10083" as the name and zip asked for', async () => {
+    const own = await createTinyStore();
+    onTestFinished(() => own.dispose());
+    const history = [
+      { role: 'user' as const, content: 'cancel order #W2417020' },
+      {
+        role: 'assistant' as const,
+        content:
+          'According to our "Cancelling an order" article: An order can be cancelled while it is pending, which means it has not been processed for shipping yet.',
+      },
+      { role: 'user' as const, content: 'yes' },
+    ];
+    const r = await runTask({
+      card: card('OrderManagementAgent'),
+      tools: own.tools,
+      call: own.call,
+      instruction: 'Help the customer with this request. The customer wrote: "yes"',
+      userMessage: 'yes',
+      history,
+      customerId: 'emma_smith_8564',
+    });
+    expect(r.calls.map((c) => c.name)).not.toContain('store.cancel_pending_order');
+    // Proposed first, the same "yes" cancels.
+    history[1]!.content = (
+      await task('OrderManagementAgent', 'cancel order #W2417020', { customerId: 'emma_smith_8564' })
+    ).reply;
+    expect(history[1]!.content).toMatch(/Please reply "yes" to confirm\.$/);
+    const confirmed = await runTask({
+      card: card('OrderManagementAgent'),
+      tools: own.tools,
+      call: own.call,
+      instruction: 'Help the customer with this request. The customer wrote: "yes"',
+      userMessage: 'yes',
+      history,
+      customerId: 'emma_smith_8564',
+    });
+    expect(confirmed.calls.map((c) => c.name)).toContain('store.cancel_pending_order');
+
+    const who = await task('OrderManagementAgent', 'James Li 10083', {
+      history: [
+        { role: 'user', content: 'where is my order' },
+        {
+          role: 'assistant',
+          content:
+            'I can help with your order. First I need to confirm who you are: please send the email address on your account, or your first name, last name and zip code.',
+        },
+        { role: 'user', content: 'James Li 10083' },
+      ],
+    });
+    expect(who.calls[0]).toMatchObject({
+      name: 'store.find_user_id_by_name_zip',
+      args: { first_name: 'James', last_name: 'Li', zip: '10083' },
+    });
+    expect((await task('GeneralSupportAgent', 'ok wait')).reply).toBe(
+      "Of course. I'm here whenever you need anything else.",
+    );
+  });
 });

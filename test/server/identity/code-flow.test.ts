@@ -159,6 +159,28 @@ describe('without SMTP_URL: the development outbox', () => {
     expect(replyOf(typed)).toMatch(new RegExp(emma.pendingOrder));
   });
 
+  it('sends the code it offered when the shopper takes up the offer, and then answers the question asked first', async () => {
+    for (const accept of ['yes please', 'please send me the code']) {
+      const c = await startConversation(t);
+      await say(t, c, 'when is my backpack coming');
+      const offer = await say(t, c, noah.email);
+      expect(replyOf(offer)).toMatch(/I can send a one-time code to the email address on your account: just ask/);
+      const mails = async () =>
+        (
+          await t.gql<{ emailOutbox: { to: string; text: string }[] }>('{ emailOutbox(first: 50) { to text } }')
+        ).data!.emailOutbox.filter((m) => m.to === noah.email);
+      const before = (await mails()).length;
+      const sent = await say(t, c, accept);
+      await t.app.services.verificationCodes.settled();
+      expect(replyOf(sent), accept).toMatch(/6-digit code/);
+      const after = await mails();
+      expect(after.length, accept).toBe(before + 1);
+      const typed = await say(t, c, /\b(\d{6})\b/.exec(after[0]!.text)![1]!);
+      expect(await levelOf(t, c)).toBe('verified');
+      expect(replyOf(typed), accept).toMatch(new RegExp(`^Your order ${noah.order} was delivered`));
+    }
+  });
+
   it('sends a new code when the shopper asks for it again, and the new code verifies for the request it was sent for', async () => {
     const c = await startConversation(t);
     await say(t, c, `My email is ${emma.email}. Please cancel order ${emma.pendingOrder}, ordered by mistake.`);
