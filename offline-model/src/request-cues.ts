@@ -176,3 +176,7 @@ export const SAYS_PURPOSE =
 /** "9", "size 9.5 please", "in 10 then": a size alone, as an answer to "which size would you like?". */
 export const BARE_SIZE =
   /^\s*(?:(?:a|in)\s+)?(?:size\s+)?(\d{1,2}(?:\.5)?)\s*(?:please|pls|then|instead)?\s*[.!]?\s*$/i;
+
+/** Money taken with no order to show for it: "charged but the order never went through", "paid and got no order". */
+export const PAID_FOR_NOTHING =
+  /\b(?:charged|paid|billed|debited)\b.{0,50}\b(?:never went through|didn'?t go through|did not go through|never came through|no order|never got (?:an?|the|my|any) (?:order|confirmation)|no confirmation|(?:was|wasn'?t|is|isn'?t) never placed|not placed|never placed|failed)\b/i;

@@ -2,7 +2,7 @@ import { type CardIndex, type CardScore, nameWords } from './card-scorer.js';
 import type { Entities } from './entity-extractor.js';
 import { isAccountCompromise } from './message-checks.js';
 import { propertyAsked } from './product-list.js';
-import { accountDetailsAsked, leftUnhelped } from './request-cues.js';
+import { accountDetailsAsked, leftUnhelped, PAID_FOR_NOTHING } from './request-cues.js';
 import {
   asksHowToReach,
   asksWhenPeopleWork,
@@ -597,9 +597,6 @@ const ASKS_OF_A_PRODUCT = /^\W*(?:does|do|will|would|can|could|is|are)\s+(?:the|
 /** A worry about how a product will turn out, before it is bought: "worried the boots will be too small". */
 const WORRIES_BEFORE_BUYING =
   /\b(?:worried|afraid|scared|concerned|not sure|unsure|wondering|wonder)\b.{0,50}\b(?:will|would|might|may|could)\s+(?:be|run|fit|feel|come)\b/i;
-/** Money taken with no order to show for it: "charged but the order never went through", "paid and got no order". */
-const PAID_FOR_NOTHING =
-  /\b(?:charged|paid|billed|debited)\b.{0,50}\b(?:never went through|didn'?t go through|did not go through|never came through|no order|never got (?:an?|the|my|any) (?:order|confirmation)|no confirmation|(?:was|wasn'?t|is|isn'?t) never placed|not placed|never placed|failed)\b/i;
 /** A demand for a deal: "give me a discount or I'm leaving", "I deserve a coupon". */
 const DEMANDS_DEAL =
   /\b(?:give|get|offer|deserve|want|need)\s+(?:me\s+|us\s+)?(?:a|an|some|any)\s+(?:discount|deal|coupon|promo)\b/i;

@@ -46,11 +46,16 @@ function leadStep(ctx: TaskContext): Decision | undefined {
   return callTool(ctx, 'create_lead', { email, interest });
 }
 
+/** Words by which the shopper asks for a person themselves ("can I talk to someone?"). */
+const ASKS_FOR_A_PERSON =
+  /\b(?:human|person|people|someone|somebody|agent|representative|rep|manager|supervisor|colleague|talk|speak|call)\b/i;
+
 function humanStep(ctx: TaskContext): Decision | undefined {
   const done = ['create_ticket', 'transfer_to_human_agents', 'request_user_info'];
   if (done.some((t) => ctx.called(t).some((s) => s.ok))) return undefined;
   const v = ctx.values;
-  const summary = `The customer asked for help from a person: "${handOffAsk(ctx)}".${
+  const ask = handOffAsk(ctx);
+  const summary = `The customer ${ASKS_FOR_A_PERSON.test(ask) ? 'asked for' : 'needs'} help from a person: "${ask}".${
     v.orderId ? ` Order ${v.orderId}.` : ''
   }${ctx.customerId ? ` Customer ${ctx.customerId}.` : v.email ? ` Email ${v.email}.` : ''}`;
   const reachable = ctx.customerId || v.email || v.phone;

@@ -12,6 +12,7 @@ import {
   givesOnlyDetails,
   LACKS_ORDER_NUMBER,
   leftUnhelped,
+  PAID_FOR_NOTHING,
   picksFromOffer,
   SAYS_PURPOSE,
   TELLS_MORE,
@@ -373,6 +374,8 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     upset:
       features.tokens.some((t) => t.stem === stem('upset') || t.stem === stem('complaint')) ||
       leftUnhelped(ask) ||
+      // Money taken for nothing is as urgent as a complaint.
+      PAID_FOR_NOTHING.test(ask) ||
       // The contact details asked for by the form: the request they were asked for says how it went.
       (givesOnlyDetails(hints.userMessage) && leftUnhelped(previousText ?? '')),
     stems,

@@ -1493,4 +1493,21 @@ describe('conversation cases a shopper would try', () => {
       "Of course. I'm here whenever you need anything else.",
     );
   });
+
+  it('files money taken for nothing as urgent, in words that do not claim the shopper asked for a person', async () => {
+    // Out of hours, a ticket is filed (in hours, the transfer carries the same summary).
+    const r = await task('HumanTransferAgent', 'I was charged but the order never went through', {
+      customerId: 'noah_brown_6181',
+      businessHoursOpen: false,
+    });
+    const filed = r.calls.find((c) => ['store.create_ticket', 'store.transfer_to_human_agents'].includes(c.name))!;
+    expect(String(filed.args.summary)).toMatch(
+      /^The customer needs help from a person: "I was charged but the order never went through"\./,
+    );
+    expect(filed).toMatchObject({ name: 'store.create_ticket', args: { priority: 'high' } });
+    const asked = await task('HumanTransferAgent', 'can I talk to someone please', { customerId: 'noah_brown_6181' });
+    expect(String(asked.calls.find((c) => c.name !== 'store.get_user_details')?.args.summary)).toMatch(
+      /^The customer asked for help from a person:/,
+    );
+  });
 });
