@@ -208,6 +208,15 @@ function classifyWords(features: TextFeatures, entities: Entities): TaskIntent {
   // "Can I remove the desk lamp from it?", "take the kettle off my order": a change to the order's items.
   if (takesItemOff(features.words)) return 'modify_items';
   if (has('exchange')) return 'exchange';
+  // "The backpack is the wrong size, I'd like a bigger one": another size of it, not the money back.
+  if (
+    has('wrong', 'fit') &&
+    /\b(?:bigger|larger|smaller|another size|different size|other size|size up|size down)\b/.test(
+      features.words.join(' '),
+    ) &&
+    !has('refund')
+  )
+    return 'exchange';
   if (has('refund')) return 'refund';
   if (has('return') && !has('policy')) return 'return';
   // Something of the shop's own that breaks (the app, a link, the checkout) is no item to send back.

@@ -1510,4 +1510,19 @@ describe('conversation cases a shopper would try', () => {
       /^The customer asked for help from a person:/,
     );
   });
+
+  it('reads "the backpack is the wrong size, I would like a bigger one" as an exchange for the larger sizes, not the money back', async () => {
+    expect(await agentsFor("the backpack is the wrong size, I'd like a bigger one")).toEqual(['ReturnsAgent']);
+    const r = await task('ReturnsAgent', "the backpack is the wrong size, I'd like a bigger one", {
+      customerId: 'noah_brown_6181',
+    });
+    expect(r.calls.map((c) => c.name)).not.toContain('store.return_delivered_order_items');
+    expect(r.reply).toMatch(
+      /^Your size is small, and no larger size is available in green, polyester, laptop right now\./,
+    );
+    // The wrong size alone is still a return the card offers.
+    expect(
+      (await task('ReturnsAgent', 'the backpack is the wrong size', { customerId: 'noah_brown_6181' })).reply,
+    ).toMatch(/^I can return Backpack/);
+  });
 });
