@@ -1083,6 +1083,9 @@ export function renderStep(
         : undefined;
     case 'create_lead': {
       const interest = field(o, 'interest') ?? 'updates';
+      // A sales enquiry is answered by the sales team (the newsletter article says within two business days).
+      if (/^bulk order: /i.test(interest))
+        return `Thank you: our sales team will contact you at ${field(o, 'email') ?? 'your email address'} about your enquiry ("${interest.replace(/^bulk order: /i, '')}").`;
       return `You're signed up: we'll write to ${field(o, 'email') ?? 'you'} about ${interest}.`;
     }
     case 'subscribe_back_in_stock': {

@@ -65,9 +65,12 @@ function superseded(step: ToolStep, later: ToolStep[]): boolean {
 function greeting(ctx: TaskContext): string {
   const words = ctx.features.words;
   if (closesTopic(words)) return "Of course. I'm here whenever you need anything else.";
+  const bye = words.some((w) => /^(bye|goodbye|cya)$/.test(w));
   if (words.some((w) => /^(thanks|thank|cheers|appreciate)/.test(w)))
-    return "You're welcome! Is there anything else I can help you with?";
-  if (words.some((w) => /^(bye|goodbye|cya)$/.test(w))) return 'Goodbye, and have a great day!';
+    return bye
+      ? "You're welcome. Goodbye, and have a great day!"
+      : "You're welcome! Is there anything else I can help you with?";
+  if (bye) return 'Goodbye, and have a great day!';
   if (words.includes('how')) return "I'm doing well, thanks for asking! How can I help you today?";
   if (words.includes('help'))
     return 'Of course. What can I help you with? I can look up an order, find a product, or answer a question about shipping, returns and more.';

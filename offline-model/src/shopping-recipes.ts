@@ -31,7 +31,8 @@ const GIFT_WORDS = new Set(
   boss colleague grandma grandpa grandmother grandfather nephew niece aunt uncle teenager baby family who likes like
   loves love lover lovers enjoys enjoy fan into old year years dollars bucks budget something nice good great under
   below over less more than around about max maximum cheap recommend recommendation recommendations suggest suggestion
-  suggestions ideas idea buy get find something anything someone somebody person guy man woman girl boy coworker`
+  suggestions ideas idea buy get find something anything someone somebody person guy man woman girl boy coworker
+  help helping`
     .split(/\s+/)
     .filter(Boolean),
 );

@@ -41,7 +41,7 @@ function leadStep(ctx: TaskContext): Decision | undefined {
     ctx.intent === 'restock'
       ? `back in stock: ${describeProduct(ctx.entities, 'a product')}`
       : ctx.intent === 'bulk'
-        ? `bulk order: ${ctx.request}`
+        ? `bulk order: ${enquiry(ctx)}`
         : 'newsletter and promotions';
   return callTool(ctx, 'create_lead', { email, interest });
 }
@@ -101,6 +101,13 @@ function knowledgeStep(ctx: TaskContext): Decision | undefined {
 export function lastResortKnowledge(ctx: TaskContext): Decision | undefined {
   if (ctx.transcript.steps.length || !ctx.offered('search_knowledge')) return undefined;
   return knowledgeStep(ctx);
+}
+
+/** What the bulk enquiry is for: this message, or the one before the email it was asked for ("we need 30 chairs"). */
+function enquiry(ctx: TaskContext): string {
+  if (!givesOnlyDetails(ctx.request)) return ctx.request;
+  const earlier = ctx.transcript.earlierUserTexts.filter((t) => t.trim() !== ctx.request.trim());
+  return earlier.findLast((t) => !givesOnlyDetails(t)) ?? ctx.request;
 }
 
 const LEAD_TOOLS = ['create_lead', 'subscribe_back_in_stock', 'validate_email'];

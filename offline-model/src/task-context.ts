@@ -14,6 +14,7 @@ import {
   leftUnhelped,
   PAID_FOR_NOTHING,
   picksFromOffer,
+  requestConcepts,
   SAYS_PURPOSE,
   TELLS_MORE,
 } from './request-cues.js';
@@ -447,7 +448,8 @@ function continueEarlierRequest(
     const before = extractEntities(texts[i]!);
     // "Size 10 in leather please" answered the request before with options; their values are merged below.
     if (i > 0 && !before.products.length && !before.orderIds.length && refersToOption(texts[i]!, before)) continue;
-    let intent = classifyIntent(analyze(texts[i]!), before);
+    // Read as the planner reads it: "we need 30 office chairs" implies a bulk enquiry.
+    let intent = classifyIntent(analyze([texts[i]!, ...requestConcepts(texts[i]!)].join(' ')), before);
     if (intent === 'unknown' || intent === 'greeting') continue;
     let merged = { ...before };
     // "Replacement please" or "refund to my card" after "my water bottle leaks": how the return asked before should go,

@@ -1525,4 +1525,24 @@ describe('conversation cases a shopper would try', () => {
       (await task('ReturnsAgent', 'the backpack is the wrong size', { customerId: 'noah_brown_6181' })).reply,
     ).toMatch(/^I can return Backpack/);
   });
+
+  it('records "we need 30 office chairs" once the email is given, as an enquiry for the sales team; searches a gift by what the person loves; says goodbye to "thanks bye"', async () => {
+    const office = conversation();
+    expect((await office('we need 30 office chairs for our new office')).reply).toMatch(
+      /What email address should we use\?$/,
+    );
+    const lead = await office('sam@example.com');
+    expect(lead.calls.find((c) => c.name === 'store.create_lead')?.args).toMatchObject({
+      email: 'sam@example.com',
+      interest: 'bulk order: we need 30 office chairs for our new office',
+    });
+    expect(lead.reply).toBe(
+      'Thank you: our sales team will contact you at sam@example.com about your enquiry ("we need 30 office chairs for our new office").',
+    );
+    const gift = await task('UpsellAgent', 'can you help me find a gift for my sister, she loves yoga');
+    expect(gift.calls[0]?.args).toMatchObject({ query: 'yoga' });
+    expect((await task('GeneralSupportAgent', 'thanks bye')).reply).toBe(
+      "You're welcome. Goodbye, and have a great day!",
+    );
+  });
 });
