@@ -335,7 +335,10 @@ const NAME_STOP = new Set([
   'the',
 ]);
 
-/** Words after "I'm" that say how or where the shopper is, not who: "i'm a bit confused", "i'm also waiting". */
+/**
+ * Words after "I'm" that say how or where the shopper is, not who ("i'm a bit confused", "i'm also waiting"), and words
+ * of a request that a bare "first last zip" answer cannot start with ("cancel my 10083").
+ */
 const NOT_A_NAME = new Set(
   'a an in at on from back done sure fine ok okay good happy sorry new also currently interested about my your the it zip code order cancel return track'.split(
     ' ',

@@ -36,8 +36,8 @@ const SMALL_TALK_CORE = [
 ];
 
 /**
- * "Ok I'll think about it", "no thanks", "never mind", "that's all for now", "ok wait": the shopper closes the topic, asking
- * nothing (read on the analysed words: "i'll" may be "i will" or "ill").
+ * "Ok I'll think about it", "no thanks", "never mind", "that's all for now", "ok wait": the shopper closes the topic,
+ * asking nothing (read on the analysed words: "i'll" may be "i will" or "ill").
  */
 const CLOSING =
   /^(?:(?:ok|okay|alright|all right|fine|cool|great|hmm|well|oh|ah|sure|actually|on second thought|forget it|sorry)\s+)*(?:(?:i(?:'ll| will)?|ill) (?:think about it|think it over|have a think|come back(?: later)?|check back(?: later)?|pass|leave it)|let me think(?: about it)?|maybe (?:later|another time|next time)|not (?:right )?now|never ?mind|no(?:pe)?(?: thanks?| thank you)?|(?:that(?:'s| is)|thats) (?:all|it|everything)|i(?:'m| am) (?:good|fine|all set|done)|im (?:good|fine|all set|done)|all good|nothing else|wait|hold on|(?:just )?(?:a|one) (?:sec|second|moment|min|minute)|give me a (?:sec|second|moment|minute))(?:\s+(?:thanks|thank you|for now|though|then|anyway|please))*$/;

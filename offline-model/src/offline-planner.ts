@@ -521,8 +521,8 @@ function buildTask(index: CardIndex, cards: CardSummary[], spec: TaskSpec): Offl
 
 const QUESTION_STEM = stem('question');
 /**
- * What was done with a thing, or how good it is, not the thing: "your bought question" says nothing. A topic names what the
- * question is about ("your warranty question").
+ * What was done with a thing, or how good it is, not the thing: "your bought question" or "your good question" says
+ * nothing. A topic names what the question is about ("your warranty question").
  */
 const NOT_TOPICS = new Set(
   ['bought', 'buy', 'got', 'get', 'received', 'receive', 'loved', 'love', 'like', 'want', 'need', 'keep']

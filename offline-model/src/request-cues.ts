@@ -180,3 +180,7 @@ export const BARE_SIZE =
 /** Money taken with no order to show for it: "charged but the order never went through", "paid and got no order". */
 export const PAID_FOR_NOTHING =
   /\b(?:charged|paid|billed|debited)\b.{0,50}\b(?:never went through|didn'?t go through|did not go through|never came through|no order|never got (?:an?|the|my|any) (?:order|confirmation)|no confirmation|(?:was|wasn'?t|is|isn'?t) never placed|not placed|never placed|failed)\b/i;
+
+/** Words by which the shopper asks for a person themselves, or escalates ("can I talk to someone?", "I want to complain"). */
+export const ASKS_FOR_A_PERSON =
+  /\b(?:human|person|people|someone|somebody|agent|representative|rep|manager|supervisor|colleague|talk|speak|call|escalat\w*|complain\w*)\b/i;

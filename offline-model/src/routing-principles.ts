@@ -2,7 +2,7 @@ import { type CardIndex, type CardScore, nameWords } from './card-scorer.js';
 import type { Entities } from './entity-extractor.js';
 import { isAccountCompromise } from './message-checks.js';
 import { propertyAsked } from './product-list.js';
-import { accountDetailsAsked, leftUnhelped, PAID_FOR_NOTHING } from './request-cues.js';
+import { ASKS_FOR_A_PERSON, accountDetailsAsked, leftUnhelped, PAID_FOR_NOTHING } from './request-cues.js';
 import {
   asksHowToReach,
   asksWhenPeopleWork,
@@ -543,7 +543,7 @@ export function joinMoodToRequest(index: CardIndex, clauses: ScoredClause[]): vo
   const human = ownerOf(index, 'human');
   if (
     !human ||
-    clauses.some((c) => leftUnhelped(c.text) || ASKS_FOR_PERSON.test(c.text) || GRIEVANCE_AGAIN.test(c.text))
+    clauses.some((c) => leftUnhelped(c.text) || ASKS_FOR_A_PERSON.test(c.text) || GRIEVANCE_AGAIN.test(c.text))
   )
     return;
   const asks = (c: ScoredClause) =>
@@ -562,8 +562,6 @@ export function joinMoodToRequest(index: CardIndex, clauses: ScoredClause[]): vo
   });
 }
 
-const ASKS_FOR_PERSON =
-  /\b(?:human|person|someone|somebody|manager|supervisor|representative|rep|agent|real people|talk|speak|call me|escalat\w*|complain\w*)\b/i;
 const MOOD =
   /^(?:frustrat\w*|angry|annoyed|furious|ridiculous|unacceptable|disappointed|unhappy|dissatisfied|upset|not happy|not satisfied)$/i;
 const GRIEVANCE_AGAIN = /\b(?:again|still|third|second|another time|every time|waiting)\b/i;

@@ -1,6 +1,6 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
 import { topicalArticles } from './knowledge-relevance.js';
-import { givesOnlyDetails, requestConcepts } from './request-cues.js';
+import { ASKS_FOR_A_PERSON, givesOnlyDetails, requestConcepts } from './request-cues.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { describeProduct } from './task-wording.js';
 import { nested } from './tool-output-readers.js';
@@ -45,10 +45,6 @@ function leadStep(ctx: TaskContext): Decision | undefined {
         : 'newsletter and promotions';
   return callTool(ctx, 'create_lead', { email, interest });
 }
-
-/** Words by which the shopper asks for a person themselves ("can I talk to someone?"). */
-const ASKS_FOR_A_PERSON =
-  /\b(?:human|person|people|someone|somebody|agent|representative|rep|manager|supervisor|colleague|talk|speak|call)\b/i;
 
 function humanStep(ctx: TaskContext): Decision | undefined {
   const done = ['create_ticket', 'transfer_to_human_agents', 'request_user_info'];

@@ -75,7 +75,6 @@ const FOLLOWS_UP =
 /** An answer the stand-in gave from a help article. */
 const ARTICLE_ANSWER = /^According to our "[^"]+" article:/;
 
-/** The assistant's last words before the task message, if any. */
 const RETURNS: ReadonlySet<TaskIntent> = new Set(['refund', 'return', 'exchange']);
 
 /** A short return, refund or exchange that names no item or order of its own: how a return asked before should go. */
@@ -111,6 +110,7 @@ const ASKED_TO_CONFIRM = /\breply "yes" to confirm\b/i;
 /** An answer that proposed a return or an exchange and waits for the shopper's yes. */
 const PROPOSED_RETURN = /\bI can (?:return|exchange)\b[\s\S]*\breply "yes"/i;
 
+/** The assistant's last words before the task message, if any. */
 function lastAnswer(messages: ChatRequest['messages']): string | undefined {
   for (let i = messages.length - 2; i >= 0; i--) {
     const m = messages[i]!;
@@ -120,7 +120,6 @@ function lastAnswer(messages: ChatRequest['messages']): string | undefined {
   return undefined;
 }
 
-/** The order id named last in the conversation before the task message, by the shopper or the assistant. */
 /** An order action on "it": "cancel it", "can I still change it?". */
 const ACTS_ON_IT = /\b(?:cancel|change|modify|update|return|exchange|swap|redirect)\s+it\b/i;
 
@@ -130,6 +129,7 @@ function onlyOrderOfLastAnswer(messages: ChatRequest['messages']): string | unde
   return ids.size === 1 ? [...ids][0] : undefined;
 }
 
+/** The order id named last in the conversation before the task message, by the shopper or the assistant. */
 function lastNamedOrder(messages: ChatRequest['messages']): string | undefined {
   for (let i = messages.length - 2; i >= 0; i--) {
     const m = messages[i]!;

@@ -1448,31 +1448,24 @@ describe('conversation cases a shopper would try', () => {
       },
       { role: 'user' as const, content: 'yes' },
     ];
-    const r = await runTask({
-      card: card('OrderManagementAgent'),
-      tools: own.tools,
-      call: own.call,
-      instruction: 'Help the customer with this request. The customer wrote: "yes"',
-      userMessage: 'yes',
-      history,
-      customerId: 'emma_smith_8564',
-    });
-    expect(r.calls.map((c) => c.name)).not.toContain('store.cancel_pending_order');
+    // "yes" to the order card, in its own store (a cancellation must not reach the other cases' store).
+    const yes = () =>
+      runTask({
+        card: card('OrderManagementAgent'),
+        tools: own.tools,
+        call: own.call,
+        instruction: 'Help the customer with this request. The customer wrote: "yes"',
+        userMessage: 'yes',
+        history,
+        customerId: 'emma_smith_8564',
+      });
+    expect((await yes()).calls.map((c) => c.name)).not.toContain('store.cancel_pending_order');
     // Proposed first, the same "yes" cancels.
     history[1]!.content = (
       await task('OrderManagementAgent', 'cancel order #W2417020', { customerId: 'emma_smith_8564' })
     ).reply;
     expect(history[1]!.content).toMatch(/Please reply "yes" to confirm\.$/);
-    const confirmed = await runTask({
-      card: card('OrderManagementAgent'),
-      tools: own.tools,
-      call: own.call,
-      instruction: 'Help the customer with this request. The customer wrote: "yes"',
-      userMessage: 'yes',
-      history,
-      customerId: 'emma_smith_8564',
-    });
-    expect(confirmed.calls.map((c) => c.name)).toContain('store.cancel_pending_order');
+    expect((await yes()).calls.map((c) => c.name)).toContain('store.cancel_pending_order');
 
     const who = await task('OrderManagementAgent', 'James Li 10083', {
       history: [
