@@ -226,11 +226,7 @@ function ownerOfTie(index: CardIndex, c: { scores: CardScore[]; intent?: TaskInt
   // Close enough to call a tie: a few per cent of the top score (the words they share count on both).
   const tied = c.scores.filter((s) => c.scores[0]!.score - s.score <= Math.max(1e-3, 0.05 * c.scores[0]!.score));
   if (!anchors || tied.length < 2) return undefined;
-  const has = (agent: string, s: string) => !!index.profiles.find((p) => p.name === agent)?.terms.has(s);
-  let owners = tied.filter((s) => anchors.some((a) => has(s.agent, a)));
-  // "Switch my payment to the gift card": both the card for payment questions and the one for orders name payments;
-  // the one that changes things owns a change.
-  if (owners.length > 1 && CHANGES.has(c.intent!)) owners = owners.filter((s) => has(s.agent, CHANGE));
+  const owners = tied.filter((s) => anchors.some((a) => index.profiles.find((p) => p.name === s.agent)?.terms.has(a)));
   return owners.length === 1 ? owners[0]!.agent : undefined;
 }
 

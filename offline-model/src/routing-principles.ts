@@ -10,6 +10,7 @@ import {
   isThingInTransit,
   optsOut,
   type TaskIntent,
+  UPSET,
 } from './task-intent.js';
 import { rawWords, stem } from './text-features.js';
 
@@ -552,7 +553,7 @@ export function joinMoodToRequest(index: CardIndex, clauses: ScoredClause[]): vo
     (c.question || REQUEST_WORDS.test(c.text) || (c.intent !== undefined && ORDER_ACTIONS.has(c.intent)));
   clauses.forEach((c, i) => {
     // Only a feeling: "I was charged twice" is a grievance of its own for the person.
-    const feelingOnly = !!c.scores[0]?.matched.length && c.scores[0].matched.every((w) => MOOD.test(w));
+    const feelingOnly = !!c.scores[0]?.matched.length && c.scores[0].matched.every((w) => namesOnlyUpset(index, w));
     if (c.agent !== human || !feelingOnly || c.question || c.entities.orderIds.length) return;
     const request = clauses.slice(i + 1).find(asks) ?? clauses.slice(0, i).findLast(asks);
     if (request) {
@@ -562,8 +563,11 @@ export function joinMoodToRequest(index: CardIndex, clauses: ScoredClause[]): vo
   });
 }
 
-const MOOD =
-  /^(?:frustrat\w*|angry|annoyed|furious|ridiculous|unacceptable|disappointed|unhappy|dissatisfied|upset|not happy|not satisfied)$/i;
+/** A word or phrase the synonyms read as a feeling and nothing else ("frustrated", "not happy"). */
+const namesOnlyUpset = (index: CardIndex, words: string) => {
+  const tokens = index.analyze(words).tokens;
+  return tokens.length > 0 && tokens.every((t) => t.stem === UPSET);
+};
 const GRIEVANCE_AGAIN = /\b(?:again|still|third|second|another time|every time|waiting)\b/i;
 
 /**

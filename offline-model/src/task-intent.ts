@@ -178,7 +178,8 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
   if (intent !== 'human' && !ORDER_INTENTS.has(intent) && features.tokens.some((t) => t.stem === UPSET)) return 'human';
   return intent;
 }
-const UPSET = stem('upset');
+/** The concept the synonyms give every word of feeling upset ("frustrated", "not happy"). */
+export const UPSET = stem('upset');
 
 function classifyWords(features: TextFeatures, entities: Entities): TaskIntent {
   const stems = new Set(features.tokens.map((t) => t.stem));
