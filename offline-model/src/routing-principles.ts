@@ -552,9 +552,9 @@ export function joinMoodToRequest(index: CardIndex, clauses: ScoredClause[]): vo
     c.agent !== human &&
     (c.question || REQUEST_WORDS.test(c.text) || (c.intent !== undefined && ORDER_ACTIONS.has(c.intent)));
   clauses.forEach((c, i) => {
+    if (c.agent !== human || c.question || c.entities.orderIds.length) return;
     // Only a feeling: "I was charged twice" is a grievance of its own for the person.
-    const feelingOnly = !!c.scores[0]?.matched.length && c.scores[0].matched.every((w) => namesOnlyUpset(index, w));
-    if (c.agent !== human || !feelingOnly || c.question || c.entities.orderIds.length) return;
+    if (!c.scores[0]?.matched.length || !c.scores[0].matched.every((w) => namesOnlyUpset(index, w))) return;
     const request = clauses.slice(i + 1).find(asks) ?? clauses.slice(0, i).findLast(asks);
     if (request) {
       c.agent = request.agent;
