@@ -16,7 +16,8 @@ type Stem<S extends string> = S extends `${infer Head}_${infer Rest}`
  * The `data` of each event type, from the schema's EventData union as ConversationEvents selects it.
  * Optional fields are `null` when unset. Fields that share a name but not a type across data types are
  * aliased, as GraphQL requires: RUN_PAUSED `pauseReason`, RESOLVED `resolveNote`, SUGGESTION
- * `answersMessageEventId`, TOOL_CALL `toolOutput` and `toolError`.
+ * `answersMessageEventId`, TOOL_CALL `toolOutput`, `toolError` and `toolErrorCode` (CONFIRMATION_REQUIRED: a
+ * change held until the shopper says yes).
  */
 export type EventDataMap = {
   [T in EventType]: Extract<RawEvent['data'], { __typename: `${Stem<T>}Data` }>;

@@ -14,6 +14,7 @@ import { itemLine, money, optionText, orderState } from './reply-templates.js';
 import { ASKS_PAST_NAMED } from './request-cues.js';
 import type { TaskContext } from './task-context.js';
 import { takesItemOff } from './task-intent.js';
+import { asksShopperFirst, HELD_FOR_YES } from './task-transcript.js';
 import {
   type OrderItemView,
   type OrderView,
@@ -24,6 +25,24 @@ import {
 import { orderStatusFor } from './tool-preconditions.js';
 
 const CONFIRM = 'Please reply "yes" to confirm.';
+
+/** This task made the change already (a call the server held for the shopper's yes made nothing). */
+const changed = (ctx: TaskContext, tool: string) => ctx.called(tool).some((s) => s.code !== HELD_FOR_YES);
+
+/**
+ * A change the shopper agrees to first: `proposal` says what will change and asks for their yes. Where the server
+ * holds such a call until they agree (the tool's description says so), the call is the proposal: it is made, held,
+ * and the proposal relayed; after their yes the held call is made again exactly as it was. Elsewhere the proposal is
+ * words alone, and the call follows the yes.
+ */
+function agreedChange(ctx: TaskContext, tool: string, args: Record<string, unknown>, proposal: string): Decision {
+  if (ctx.called(tool).some((s) => s.code === HELD_FOR_YES)) return reply(proposal);
+  if (ctx.entities.confirms) {
+    const held = ctx.transcript.held;
+    return callTool(ctx, tool, held?.tool === tool ? held.args : args) ?? reply(proposal);
+  }
+  return (asksShopperFirst(ctx.offered(tool)) && callTool(ctx, tool, args)) || reply(proposal);
+}
 
 /** A payment method in a sentence: "your gift card", "your visa card ending 1234", "PayPal". */
 const methodLabel = (id: string | undefined, user?: UserView) => {
@@ -64,7 +83,7 @@ function namedItems(ctx: TaskContext, order: OrderView): OrderItemView[] {
 }
 
 function cancelStep(ctx: TaskContext): Decision | undefined {
-  if (ctx.called('cancel_pending_order').length) return undefined;
+  if (changed(ctx, 'cancel_pending_order')) return undefined;
   const need = statusFor(ctx, 'cancel_pending_order');
   const t = targetOrder(ctx, inStatus(need), 'should I cancel');
   if (t.decision) return t.decision;
@@ -75,15 +94,16 @@ function cancelStep(ctx: TaskContext): Decision | undefined {
       `Order ${order.orderId} is ${order.status}, so it can no longer be cancelled: only ${need} orders can.${otherwise(ctx, order)}`,
     );
   const reason = ctx.entities.byMistake ? 'ordered by mistake' : 'no longer needed';
-  if (!ctx.entities.confirms)
-    return reply(
-      `Order ${order.orderId} is pending: ${order.items.map(itemLine).join('; ')}. Shall I cancel it (reason: ${reason})? The payment of ${money(total(order.items))} goes back to ${methodLabel(originalPayment(order))}. ${CONFIRM}`,
-    );
-  return callTool(ctx, 'cancel_pending_order', { order_id: order.orderId, reason });
+  return agreedChange(
+    ctx,
+    'cancel_pending_order',
+    { order_id: order.orderId, reason },
+    `Order ${order.orderId} is pending: ${order.items.map(itemLine).join('; ')}. Shall I cancel it (reason: ${reason})? The payment of ${money(total(order.items))} goes back to ${methodLabel(originalPayment(order))}. ${CONFIRM}`,
+  );
 }
 
 function addressStep(ctx: TaskContext): Decision | undefined {
-  if (ctx.called('modify_pending_order_address').length || ctx.called('modify_user_address').length) return undefined;
+  if (changed(ctx, 'modify_pending_order_address') || changed(ctx, 'modify_user_address')) return undefined;
   const a = ctx.entities.address;
   if (!a)
     return reply('What is the new address? Please write it as: street, apartment (if any), city, state and zip code.');
@@ -97,8 +117,12 @@ function addressStep(ctx: TaskContext): Decision | undefined {
     zip: a.zip,
   };
   if (!ctx.values.orderId && ctx.offered('modify_user_address')) {
-    if (!ctx.entities.confirms) return reply(`I'll change the default address on your account to ${where}. ${CONFIRM}`);
-    return callTool(ctx, 'modify_user_address', { user_id: ctx.customerId, ...fields });
+    return agreedChange(
+      ctx,
+      'modify_user_address',
+      { user_id: ctx.customerId, ...fields },
+      `I'll change the default address on your account to ${where}. ${CONFIRM}`,
+    );
   }
   const need = statusFor(ctx, 'modify_pending_order_address');
   const t = targetOrder(ctx, inStatus(need), 'should get the new address');
@@ -107,13 +131,16 @@ function addressStep(ctx: TaskContext): Decision | undefined {
     return reply(
       `Only a ${need ?? 'current'} order's address can be changed${t.order ? `; order ${t.order.orderId} is ${t.order.status}` : ''}.`,
     );
-  if (!ctx.entities.confirms)
-    return reply(`I'll change the shipping address of order ${t.order.orderId} to ${where}. ${CONFIRM}`);
-  return callTool(ctx, 'modify_pending_order_address', { order_id: t.order.orderId, ...fields });
+  return agreedChange(
+    ctx,
+    'modify_pending_order_address',
+    { order_id: t.order.orderId, ...fields },
+    `I'll change the shipping address of order ${t.order.orderId} to ${where}. ${CONFIRM}`,
+  );
 }
 
 function paymentStep(ctx: TaskContext): Decision | undefined {
-  if (ctx.called('modify_pending_order_payment').length) return undefined;
+  if (changed(ctx, 'modify_pending_order_payment')) return undefined;
   const need = statusFor(ctx, 'modify_pending_order_payment');
   const t = targetOrder(ctx, inStatus(need), 'should I change');
   if (t.decision) return t.decision;
@@ -139,11 +166,12 @@ function paymentStep(ctx: TaskContext): Decision | undefined {
     return reply(
       `Order ${t.order.orderId} is paid with ${methodLabel(current, user)}. Which method should it use instead: ${choices.map((m) => m.label).join(', ') || 'you have no other saved method'}?`,
     );
-  if (!ctx.entities.confirms)
-    return reply(
-      `I'll pay order ${t.order.orderId} with your ${choice.label} instead of ${methodLabel(current, user)}. ${CONFIRM}`,
-    );
-  return callTool(ctx, 'modify_pending_order_payment', { order_id: t.order.orderId, payment_method_id: choice.id });
+  return agreedChange(
+    ctx,
+    'modify_pending_order_payment',
+    { order_id: t.order.orderId, payment_method_id: choice.id },
+    `I'll pay order ${t.order.orderId} with your ${choice.label} instead of ${methodLabel(current, user)}. ${CONFIRM}`,
+  );
 }
 
 /** The tools that swap an item for another variant (another size, colour or material of the same product). */
@@ -151,7 +179,7 @@ const SWAP_TOOLS = ['modify_pending_order_items', 'exchange_delivered_order_item
 
 /** Swaps items with the offered tool whose description names the order's status (a modification or an exchange). */
 function swapStep(ctx: TaskContext): Decision | undefined {
-  if (SWAP_TOOLS.some((name) => ctx.called(name).length)) return undefined;
+  if (SWAP_TOOLS.some((name) => changed(ctx, name))) return undefined;
   const tools = SWAP_TOOLS.filter((name) => ctx.offered(name)).map((name) => ({ name, status: statusFor(ctx, name) }));
   const toolFor = (o: OrderView) => tools.find((x) => inStatus(x.status)(o))?.name;
   const t = targetOrder(ctx, (o) => !!toolFor(o), 'is it');
@@ -282,25 +310,18 @@ function swapStep(ctx: TaskContext): Decision | undefined {
       );
     }
   }
-  if (!ctx.entities.confirms) {
-    const others = rest ? ranked.slice(1, 4) : [];
-    const alternatives = others.length
-      ? ` Also available in ${optionText(wants)}: ${others.map((v) => `${optionText(v.options)} at ${money(v.price)}`).join('; ')}.`
-      : '';
-    if (best.itemId === item.itemId)
-      return reply(
-        `I can send you a new ${itemLine(item)} in exchange for the one you have from order ${order.orderId}, at no extra cost. ${CONFIRM}`,
-      );
-    return reply(
-      `${unavailable}I can swap your ${itemLine(item)} for ${optionText(best.options)} at ${money(best.price)} in order ${order.orderId}; the difference of ${money(Math.abs(diff))} is ${diff >= 0 ? 'charged to' : 'refunded to'} ${methodLabel(payment)}. ${CONFIRM}${alternatives}`,
-    );
-  }
-  return callTool(ctx, tool, {
-    order_id: order.orderId,
-    item_ids: [item.itemId],
-    new_item_ids: [best.itemId],
-    payment_method_id: payment,
-  });
+  const others = rest ? ranked.slice(1, 4) : [];
+  const alternatives = others.length
+    ? ` Also available in ${optionText(wants)}: ${others.map((v) => `${optionText(v.options)} at ${money(v.price)}`).join('; ')}.`
+    : '';
+  return agreedChange(
+    ctx,
+    tool,
+    { order_id: order.orderId, item_ids: [item.itemId], new_item_ids: [best.itemId], payment_method_id: payment },
+    best.itemId === item.itemId
+      ? `I can send you a new ${itemLine(item)} in exchange for the one you have from order ${order.orderId}, at no extra cost. ${CONFIRM}`
+      : `${unavailable}I can swap your ${itemLine(item)} for ${optionText(best.options)} at ${money(best.price)} in order ${order.orderId}; the difference of ${money(Math.abs(diff))} is ${diff >= 0 ? 'charged to' : 'refunded to'} ${methodLabel(payment)}. ${CONFIRM}${alternatives}`,
+  );
 }
 
 /** A new one of the same item: "replacement please", "send me a new one", "replace it". */
@@ -393,7 +414,7 @@ function namedOptionValues(
 }
 
 function returnStep(ctx: TaskContext): Decision | undefined {
-  if (ctx.called('return_delivered_order_items').length) return undefined;
+  if (changed(ctx, 'return_delivered_order_items')) return undefined;
   const need = statusFor(ctx, 'return_delivered_order_items');
   const t = targetOrder(ctx, inStatus(need), 'should I return');
   if (t.decision) return t.decision;
@@ -417,21 +438,26 @@ function returnStep(ctx: TaskContext): Decision | undefined {
   const method = gift?.id ?? originalPayment(order);
   // "Refund to my card" for an order paid by gift card: the store pays back to the original method or a gift card only.
   const pref = ctx.entities.paymentPreference;
-  if (pref && pref !== 'gift_card' && !method?.startsWith(pref) && !ctx.entities.confirms) {
-    if (!user && ctx.customerId) return callTool(ctx, 'get_user_details', { user_id: ctx.customerId });
-    return reply(
-      `A refund goes back to the payment the order was made with, or to a gift card; order ${order.orderId} was paid with ${methodLabel(method, user)}, so the refund can't go to ${pref === 'paypal' ? 'PayPal' : 'a card'}. I can return ${items.map(itemLine).join('; ')} with the refund of ${money(total(items))} to ${methodLabel(method, user)} once the items arrive. ${CONFIRM}`,
-    );
-  }
-  if (!ctx.entities.confirms)
-    return reply(
-      `I can return ${items.map(itemLine).join('; ')} from order ${order.orderId}. The refund of ${money(total(items))} goes to ${methodLabel(method, user)} once the items arrive. ${CONFIRM}`,
-    );
-  return callTool(ctx, 'return_delivered_order_items', {
+  const args = {
     order_id: order.orderId,
     item_ids: items.flatMap((i) => i.itemId ?? []),
     payment_method_id: method,
-  });
+  };
+  if (pref && pref !== 'gift_card' && !method?.startsWith(pref) && !ctx.entities.confirms) {
+    if (!user && ctx.customerId) return callTool(ctx, 'get_user_details', { user_id: ctx.customerId });
+    return agreedChange(
+      ctx,
+      'return_delivered_order_items',
+      args,
+      `A refund goes back to the payment the order was made with, or to a gift card; order ${order.orderId} was paid with ${methodLabel(method, user)}, so the refund can't go to ${pref === 'paypal' ? 'PayPal' : 'a card'}. I can return ${items.map(itemLine).join('; ')} with the refund of ${money(total(items))} to ${methodLabel(method, user)} once the items arrive. ${CONFIRM}`,
+    );
+  }
+  return agreedChange(
+    ctx,
+    'return_delivered_order_items',
+    args,
+    `I can return ${items.map(itemLine).join('; ')} from order ${order.orderId}. The refund of ${money(total(items))} goes to ${methodLabel(method, user)} once the items arrive. ${CONFIRM}`,
+  );
 }
 
 /** Status questions read the named order, or every order of a small account. */

@@ -26,7 +26,20 @@ export interface TaskTranscript {
   earlierUserTexts: string[];
   /** The colleague who handed this task over, when one did ("[System Note] X handed this task to you: …"). */
   handedOverBy?: string;
+  /**
+   * The last call the server held for the shopper's yes (CONFIRMATION_REQUIRED) before their latest message: what
+   * that message may be agreeing to, made again exactly as it was.
+   */
+  held?: ToolStep;
 }
+
+/** The code of a call the server holds until the shopper agrees to it: the call is the proposal. */
+export const HELD_FOR_YES = 'CONFIRMATION_REQUIRED';
+
+/** What a tool's description says when the server holds each call for the shopper's yes. */
+const ASKS_SHOPPER_FIRST = /\bBaton asks the shopper before this runs\b/;
+export const asksShopperFirst = (spec: { description?: string } | undefined) =>
+  !!spec && ASKS_SHOPPER_FIRST.test(spec.description ?? '');
 
 const HANDOVER_NOTE = /^\[System Note\] (\S+) handed this task to you\b/;
 
@@ -67,6 +80,10 @@ export function readTaskTranscript(messages: readonly ChatMessage[]): TaskTransc
     runSteps: previousUser < 0 ? [] : collectSteps(messages.slice(previousUser + 1, last)),
     earlierUserTexts,
     handedOverBy: note ? HANDOVER_NOTE.exec(note.content as string)?.[1] : undefined,
+    held:
+      previousUser < 0
+        ? undefined
+        : collectSteps(messages.slice(0, previousUser)).findLast((s) => s.code === HELD_FOR_YES),
   };
 }
 

@@ -35,3 +35,36 @@ describe('the widget view of a run', () => {
     expect(view.items.filter((i) => i.kind === 'products')).toHaveLength(2);
   });
 });
+
+describe('yes and no as buttons', () => {
+  const event = (type: string, data: Record<string, unknown>) =>
+    ({
+      id: String(++id),
+      type,
+      conversationId: 'c1',
+      runId: 'r2',
+      taskId: 't1',
+      agentName: 'OrderManagementAgent',
+      createdAt: '2026-12-06T10:00:00.000Z',
+      data,
+    }) as unknown as AnyEvent;
+  const reply = (text: string) => event('MESSAGE', { __typename: 'MessageData', role: 'assistant', text, final: true });
+  const held = event('TOOL_CALL', {
+    __typename: 'ToolCallData',
+    tool: 'store.cancel_pending_order',
+    arguments: { order_id: '#W1', reason: 'no longer needed' },
+    toolError: 'Not done yet: …',
+    toolErrorCode: 'CONFIRMATION_REQUIRED',
+    durationMs: 0,
+  });
+
+  it('are offered after a change the server holds for the shopper, whatever the reply’s words', () => {
+    const view = reduceView(reduceView(emptyView, held), reply('Order #W1 will be cancelled and refunded. OK?'));
+    expect(view.quickReplies).toEqual(['Yes, go ahead', 'No, thanks']);
+    expect(view.heldRuns).toEqual([]);
+  });
+
+  it('are not offered after a plain answer', () => {
+    expect(reduceView(emptyView, reply('Order #W1 is on its way.')).quickReplies).toEqual([]);
+  });
+});

@@ -39,9 +39,11 @@ export interface ChatView {
    * can overtake the stored status event): shown once the status line is, so status always comes first.
    */
   early: Readonly<Record<string, string>>;
+  /** Runs whose change the server holds until the shopper says yes: their reply offers yes and no as buttons. */
+  heldRuns: readonly string[];
 }
 
-export const emptyView: ChatView = { items: [], activeRuns: [], quickReplies: [], early: {} };
+export const emptyView: ChatView = { items: [], activeRuns: [], quickReplies: [], early: {}, heldRuns: [] };
 
 const asksToConfirm = /reply "?yes"? to confirm|shall i\b|should i\b|would you like me to|do you want me to/i;
 
@@ -99,7 +101,12 @@ export function reduceView(view: ChatView, event: AnyEvent): ChatView {
           { ...view, items },
           { kind: 'assistant', id: `reply:${event.id}`, runId, text, streaming: false, final: true },
         );
-        return { ...next, quickReplies: asksToConfirm.test(text) ? ['Yes, go ahead', 'No, thanks'] : [] };
+        const asks = asksToConfirm.test(text) || (!!runId && next.heldRuns.includes(runId));
+        return {
+          ...next,
+          quickReplies: asks ? ['Yes, go ahead', 'No, thanks'] : [],
+          heldRuns: next.heldRuns.filter((r) => r !== runId),
+        };
       }
       if (role === 'human')
         return upsert(view, { kind: 'assistant', id: `reply:${event.id}`, runId, text, streaming: false, final: true });
@@ -112,6 +119,8 @@ export function reduceView(view: ChatView, event: AnyEvent): ChatView {
       );
     }
     case 'TOOL_CALL': {
+      if (runId && event.data.toolErrorCode === 'CONFIRMATION_REQUIRED' && !view.heldRuns.includes(runId))
+        return { ...view, heldRuns: [...view.heldRuns, runId] };
       if (!runId || event.data.toolError || event.data.refused) return view;
       const card = toolCard(event.data.tool, event.data.toolOutput);
       if (!card) return view;

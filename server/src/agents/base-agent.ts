@@ -7,6 +7,7 @@ import type { PlanTask } from '../domain/plan.js';
 import { addModelUsage, emptyUsage } from '../domain/usage.js';
 import type { ChatMessage, ModelResponse, ModelToolCall, ModelToolSpec } from '../models/model-provider.js';
 import type { ToolDefinition } from '../tools/tool-registry.js';
+import { CONSENT_NOTE } from './consent-gate.js';
 import { EagerToolCalls } from './eager-tool-calls.js';
 import { HANDOFF_PREFIX, type Handover, handoverNote, refusedHandoffEvent, resolveHandoff } from './handoff.js';
 import type { AgentTurn } from './next-step.js';
@@ -48,7 +49,9 @@ export class BaseAgent {
   toolSpecs(catalog: ReadonlyMap<string, ToolDefinition>, enabledAgents: ReadonlySet<string>): ModelToolSpec[] {
     const tools = this.card.tools.flatMap((name) => {
       const def = catalog.get(name);
-      return def ? [{ name: toFunctionName(name), description: def.description, parameters: def.inputSchema }] : [];
+      if (!def) return [];
+      const description = def.identity.needsConsent ? def.description + CONSENT_NOTE : def.description;
+      return [{ name: toFunctionName(name), description, parameters: def.inputSchema }];
     });
     const handoffs = this.card.handoffs
       .filter((target) => enabledAgents.has(target))

@@ -6,6 +6,7 @@ import type { IdentityLevel } from '../domain/identity.js';
 import { IDENTITY_REQUIRED, refuseByIdentity, UNKNOWN_TOOL_POLICY } from '../identity/tool-policy.js';
 import type { ModelToolCall } from '../models/model-provider.js';
 import type { CustomerScope, ToolResult } from '../tools/tool-registry.js';
+import { CONFIRMATION_REQUIRED, confirmationRequest, hasConsent } from './consent-gate.js';
 
 /** The scope a tool call acts in: nobody once a verification has ended (mid-run too). */
 function customerScope(state: ChatState): CustomerScope & { level: IdentityLevel } {
@@ -47,9 +48,10 @@ export interface ExecutedCall {
 }
 
 /**
- * Runs one model tool call for an agent. Only the card's tools are allowed, and only at the identity
- * level each tool declares: anything else is refused here, in code, whatever the prompt says, and
- * recorded. Identity and idempotency ride along in the call context.
+ * Runs one model tool call for an agent. Only the card's tools are allowed, only at the identity
+ * level each tool declares, and a change to the shopper's order, money or account only once they said
+ * yes to it: anything else is refused or held here, in code, whatever the prompt says, and recorded.
+ * Identity and idempotency ride along in the call context.
  */
 export async function executeToolCall(
   call: ModelToolCall,
@@ -62,7 +64,7 @@ export async function executeToolCall(
   const tool = fromFunctionName(call.name);
   const started = performance.now();
   const base = { conversationId: state.conversationId, runId: state.runId, taskId, agentName: card.name };
-  const finish = (args: unknown, result: ToolResult, refused = false): ExecutedCall => {
+  const finish = (args: unknown, result: ToolResult, refused = false, consented = false): ExecutedCall => {
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     const identity = result.ok ? identityChange(state, result, tool) : undefined;
     const event: NewEvent = {
@@ -73,7 +75,9 @@ export async function executeToolCall(
         callId: call.id,
         arguments: args,
         ...(result.ok ? { output: result.output ?? null } : { error: result.error ?? 'tool failed' }),
+        ...(!result.ok && result.errorCode ? { code: result.errorCode } : {}),
         ...(refused ? { refused: true } : {}),
+        ...(consented ? { consented: true } : {}),
         ...(result.identifiedCustomerId ? { identifiedCustomerId: result.identifiedCustomerId } : {}),
         durationMs,
       },
@@ -106,6 +110,10 @@ export async function executeToolCall(
   const customer = customerScope(state);
   const refusal = refuseByIdentity(policy, customer.level);
   if (refusal) return finish(args, { ok: false, error: refusal, errorCode: IDENTITY_REQUIRED }, true);
+  // Held, not run, until the shopper's next message agrees to this exact call: the held call is the proposal.
+  const consented = !!policy.needsConsent && hasConsent(state, tool, args);
+  if (policy.needsConsent && !consented)
+    return finish(args, { ok: false, error: confirmationRequest(call.name), errorCode: CONFIRMATION_REQUIRED });
   const timeout = AbortSignal.timeout(TOOL_TIMEOUT_MS);
   const signal = AbortSignal.any([ctx.signal, timeout]);
   let onAbort = () => {};
@@ -140,5 +148,5 @@ export async function executeToolCall(
     // Node keeps a composite signal with an abort listener alive until its timeout fires: the
     // listener, and through it the run's whole state, would outlive the call by TOOL_TIMEOUT_MS.
     .finally(() => signal.removeEventListener('abort', onAbort));
-  return finish(args, result);
+  return finish(args, result, false, consented);
 }

@@ -28,6 +28,8 @@ export type TranscriptEntry =
       arguments: unknown;
       output: unknown;
       error?: string;
+      /** The error's code: CONFIRMATION_REQUIRED marks a call held for the shopper's yes (consent-gate.ts). */
+      code?: string;
       runId?: string | null;
     };
 
@@ -173,6 +175,7 @@ export class ChatState {
         arguments: event.data.arguments,
         output: event.data.output,
         error: event.data.error,
+        ...(event.data.code ? { code: event.data.code } : {}),
         runId: event.runId,
       });
     }
@@ -286,7 +289,7 @@ export class ChatState {
           out.push({
             role: 'tool',
             toolCallId: g.callId,
-            content: JSON.stringify(g.error ? { error: g.error } : (g.output ?? null)),
+            content: JSON.stringify(g.error ? { error: g.error, code: g.code } : (g.output ?? null)),
           });
         if (e.agentName !== agentName)
           out.push({ role: 'system', content: `[System Note] The tool calls above were made by ${e.agentName}.` });

@@ -1,4 +1,5 @@
 import { AgentFactory } from '../agents/agent-factory.js';
+import { CONFIRMATION_REQUIRED } from '../agents/consent-gate.js';
 import { ChatOrchestrator } from '../chat/chat-orchestrator.js';
 import { loadChatState, loadTranscriptEvents } from '../chat/chat-state-loader.js';
 import { KnowledgeRetriever } from '../chat/knowledge-retriever.js';
@@ -75,6 +76,10 @@ export class AgentAssist {
       budget: Number.POSITIVE_INFINITY,
     });
     const text = outcome.kind === 'completed' ? outcome.reply : '';
+    // A change that waits for the shopper's yes is held before it reaches the registry: a proposal all the same.
+    for (const e of state.transcript)
+      if (e.kind === 'tool' && e.runId === draftId && e.code === CONFIRMATION_REQUIRED)
+        proposed.push({ tool: e.tool, arguments: e.arguments });
     const [stored] = await deps.events.append([
       {
         type: 'SUGGESTION',

@@ -85,8 +85,12 @@ export const eventDataSchemas = {
     arguments: jsonValue,
     output: jsonValue.optional(),
     error: z.string().optional(),
+    /** The error's code (FORBIDDEN, IDENTITY_REQUIRED, CONFIRMATION_REQUIRED, VALIDATION_FAILED, a tool's own…). */
+    code: z.string().optional(),
     /** Set when the call was refused in code (tool not on the agent's card, identity check). */
     refused: z.boolean().optional(),
+    /** Set when a call that needs the shopper's yes ran because they gave it (server/src/agents/consent-gate.ts). */
+    consented: z.boolean().optional(),
     /** Set when an identity tool identified the shopper; ChatState.userInfo follows it. */
     identifiedCustomerId: z.string().optional(),
     durationMs: z.number().nonnegative(),

@@ -41,6 +41,11 @@ export const toolIdentityPolicySchema = z.object({
   readsPersonalData: z.boolean(),
   /** Changes state. */
   writes: z.boolean(),
+  /**
+   * Changes the shopper's order, money or account for them: each call waits for the shopper's own
+   * "yes" to that exact call (see server/src/agents/consent-gate.ts). Absent means false.
+   */
+  needsConsent: z.boolean().optional(),
 });
 export type ToolIdentityPolicy = z.infer<typeof toolIdentityPolicySchema>;
 

@@ -10,14 +10,14 @@ const yes = (b: boolean) => (b ? 'yes' : '—');
 export function renderPolicyTable(tools: readonly { name: string; identity: ToolIdentityPolicy }[]): string {
   const rows = tools.map(
     (t) =>
-      `| \`${t.name}\` | ${t.identity.minimumLevel} | ${yes(t.identity.readsPersonalData)} | ${yes(t.identity.writes)} |`,
+      `| \`${t.name}\` | ${t.identity.minimumLevel} | ${yes(t.identity.readsPersonalData)} | ${yes(t.identity.writes)} | ${yes(!!t.identity.needsConsent)} |`,
   );
   return [
     POLICY_TABLE_START,
-    '| Tool | Minimum level | Reads personal data | Writes |',
-    '| --- | --- | --- | --- |',
+    "| Tool | Minimum level | Reads personal data | Writes | Waits for the shopper's yes |",
+    '| --- | --- | --- | --- | --- |',
     ...rows,
-    '| Tools of an external MCP server | `verified` unless an admin registered the server with a lower `identityLevel` | assumed | per its `readOnlyHint` |',
+    '| Tools of an external MCP server | `verified` unless an admin registered the server with a lower `identityLevel` | assumed | per its `readOnlyHint` | when it writes, unless annotated `destructiveHint: false` |',
     POLICY_TABLE_END,
   ].join('\n');
 }

@@ -5,6 +5,7 @@ export const UNKNOWN_TOOL_POLICY: ToolIdentityPolicy = {
   minimumLevel: 'verified',
   readsPersonalData: true,
   writes: true,
+  needsConsent: true,
 };
 
 /** The refusal's code, for the TOOL_CALL event and the model. */

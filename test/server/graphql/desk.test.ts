@@ -176,6 +176,47 @@ describe('the hand-off to people (GraphQL)', () => {
     expect(after.map((e) => e.type)).toEqual(['MESSAGE', 'MESSAGE', 'SUGGESTION']);
   });
 
+  it("a change the shopper asks of the colleague's conversation is proposed to her, never made", async () => {
+    // Emma, vouched for by the integrator: the order card may act for her, and still only proposes.
+    const started = await t.gql<{ startConversation: { conversation: { id: string }; token: string } }>(
+      'mutation { startConversation(input: { customerId: "emma_smith_8564" }) { conversation { id } token } }',
+      {},
+      integrator,
+    );
+    const id = started.data!.startConversation.conversation.id;
+    const claimed = await t.gql(
+      'mutation($id: ID!) { claimConversation(conversationId: $id) { state } }',
+      { id },
+      dana,
+    );
+    expect(claimed.errors).toBeUndefined();
+    const status = async () =>
+      (
+        await t.app.services.database.query<{ status: string }>(
+          "select status from store_orders where id = '#W2417020'",
+        )
+      )[0]!.status;
+    expect(await status()).toBe('pending');
+    await t.gql(
+      SEND,
+      { id, text: 'Please cancel order #W2417020, I ordered it by mistake' },
+      started.data!.startConversation.token,
+    );
+    let proposed: { tool: string; arguments: Record<string, unknown> }[] | undefined;
+    await expect
+      .poll(async () => {
+        const r = await t.gql<{ conversation: { events: EventView[] } }>(EVENTS, { id }, dana);
+        const suggestion = r.data!.conversation.events.find((e) => e.type === 'SUGGESTION');
+        proposed = suggestion?.data.proposedToolCalls as typeof proposed;
+        return suggestion;
+      })
+      .toBeDefined();
+    expect(proposed).toEqual([
+      { tool: 'store.cancel_pending_order', arguments: { order_id: '#W2417020', reason: 'ordered by mistake' } },
+    ]);
+    expect(await status()).toBe('pending');
+  });
+
   it('a support key cannot change cards or settings', async () => {
     const r = await t.gql('mutation { setAgentEnabled(name: "UpsellAgent", enabled: false) { name } }', {}, dana);
     expect(errorCode(r)).toBe('FORBIDDEN');

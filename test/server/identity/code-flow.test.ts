@@ -65,7 +65,15 @@ describe('verification by a code emailed to the account (offline provider, real 
       customerId: noah.id,
     });
     expect(replyOf(typed)).toMatch(/12 New Street/);
+    // The proposal is the call, held by the server until the shopper's yes; the address is unchanged meanwhile.
+    expect(toolCalls(typed).find((e) => e.data.tool === 'store.modify_user_address')?.data.code).toBe(
+      'CONFIRMATION_REQUIRED',
+    );
+    expect(await addressOf(noah.id)).not.toMatchObject({ address1: '12 New Street' });
     const confirmed = await say(t, c, 'yes');
+    expect(toolCalls(confirmed).find((e) => e.data.tool === 'store.modify_user_address')?.data).toMatchObject({
+      consented: true,
+    });
     expect(toolCalls(confirmed).find((e) => e.data.tool === 'store.modify_user_address')?.data.error).toBeUndefined();
     expect(await addressOf(noah.id)).toMatchObject({ address1: '12 New Street', city: 'Springfield', zip: '62704' });
 

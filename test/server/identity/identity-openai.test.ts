@@ -158,6 +158,16 @@ describe('identity levels hold whatever the model chooses (openai provider, scri
             },
           ],
         },
+        { content: 'Shall I cancel it? Please reply "yes".' },
+        // The shopper's yes: the held cancellation again, which the store refuses for another customer's order.
+        {
+          toolCalls: [
+            {
+              name: 'store__cancel_pending_order',
+              arguments: { order_id: emma.pendingOrder, reason: 'no longer needed' },
+            },
+          ],
+        },
         { content: 'I could not find that order on your account.' },
       ],
     });
@@ -165,7 +175,12 @@ describe('identity levels hold whatever the model chooses (openai provider, scri
     const calls = toolCalls(events).filter((e) => e.agentName === 'OrderManagementAgent');
     const errors = calls.map((e) => e.data.error ?? '');
     expect(errors[0]!.replace(emma.pendingOrder, '<id>')).toBe(errors[1]!.replace('#W0000000', '<id>'));
-    expect(errors[2]).toMatch(/No order/);
+    // Held for the shopper's yes, in words that say nothing of the order.
+    expect(calls[2]!.data.code).toBe('CONFIRMATION_REQUIRED');
+    expect(errors[2]).not.toContain(emma.pendingOrder);
+    fake.route({ PlannerAgent: [{ json: orderPlan('Cancel the order, as the shopper agreed') }] });
+    const confirmed = toolCalls(await say(t, c, 'yes')).filter((e) => e.agentName === 'OrderManagementAgent');
+    expect(confirmed.map((e) => e.data.error)).toEqual([expect.stringMatching(/No order/)]);
     expect(await storeFingerprint(t)).toBe(before);
     await expectNoneOf(
       t,

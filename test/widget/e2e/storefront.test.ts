@@ -222,6 +222,10 @@ describe.skipIf(!hasChromium)('<baton-chat> on the /demo storefront', () => {
       .poll(() => chat(page).getByRole('group', { name: 'Quick replies' }).getByRole('button').count())
       .toBe(0);
     await expect.poll(async () => (await replies(page).allTextContents()).length, { timeout: 20_000 }).toBe(2);
+    // The button's words are a plain yes: the return the server held is made.
+    await expect
+      .poll(async () => (await replies(page).allTextContents())[1], { timeout: 20_000 })
+      .toMatch(/^Your return of .* is requested\. The refund of \$[\d.,]+ goes to .* once the items arrive\.$/);
     await context.close();
   });
 });

@@ -18,6 +18,11 @@ export const ToolRef = builder.objectRef<ToolDefinition>('Tool').implement({
       resolve: (d) => d.identity.minimumLevel,
     }),
     readsPersonalData: t.boolean({ resolve: (d) => d.identity.readsPersonalData }),
+    needsConsent: t.boolean({
+      description:
+        "True when each call waits for the shopper's yes to that exact call (held as CONFIRMATION_REQUIRED until then; enforced by the tool executor).",
+      resolve: (d) => d.identity.needsConsent ?? false,
+    }),
   }),
 });
 

@@ -92,7 +92,7 @@ export const orderTools: StoreTool[] = [
       reason: z.enum(cancelReasons).describe('"no longer needed" or "ordered by mistake".'),
     },
     readOnly: false,
-    identity: { minimumLevel: 'verified', readsPersonalData: true },
+    identity: { minimumLevel: 'verified', readsPersonalData: true, needsConsent: true },
     run: (tx, args, ctx) => cancelPendingOrder(tx, ctx, args),
   }),
   storeTool({
@@ -100,7 +100,7 @@ export const orderTools: StoreTool[] = [
     description: 'Change the shipping address of a pending order. Confirm with the customer first.',
     input: { order_id: orderId, ...address },
     readOnly: false,
-    identity: { minimumLevel: 'verified', readsPersonalData: true },
+    identity: { minimumLevel: 'verified', readsPersonalData: true, needsConsent: true },
     run: (tx, args, ctx) => modifyPendingOrderAddress(tx, ctx, args),
   }),
   storeTool({
@@ -109,7 +109,7 @@ export const orderTools: StoreTool[] = [
       "Pay a pending order with another of the customer's payment methods. The order must have exactly one payment; the new method must differ, and a gift card must cover the whole amount. The old payment is refunded. Confirm with the customer first.",
     input: { order_id: orderId, payment_method_id: paymentMethodId },
     readOnly: false,
-    identity: { minimumLevel: 'verified', readsPersonalData: true },
+    identity: { minimumLevel: 'verified', readsPersonalData: true, needsConsent: true },
     run: (tx, args, ctx) => modifyPendingOrderPayment(tx, ctx, args),
   }),
   storeTool({
@@ -123,7 +123,7 @@ export const orderTools: StoreTool[] = [
       payment_method_id: paymentMethodId,
     },
     readOnly: false,
-    identity: { minimumLevel: 'verified', readsPersonalData: true },
+    identity: { minimumLevel: 'verified', readsPersonalData: true, needsConsent: true },
     run: (tx, args, ctx) => modifyPendingOrderItems(tx, ctx, args),
   }),
   storeTool({
@@ -136,7 +136,7 @@ export const orderTools: StoreTool[] = [
       payment_method_id: paymentMethodId.describe('Where the refund goes: the original payment method or a gift card.'),
     },
     readOnly: false,
-    identity: { minimumLevel: 'verified', readsPersonalData: true },
+    identity: { minimumLevel: 'verified', readsPersonalData: true, needsConsent: true },
     run: (tx, args, ctx) => returnDeliveredOrderItems(tx, ctx, args),
   }),
   storeTool({
@@ -150,7 +150,7 @@ export const orderTools: StoreTool[] = [
       payment_method_id: paymentMethodId,
     },
     readOnly: false,
-    identity: { minimumLevel: 'verified', readsPersonalData: true },
+    identity: { minimumLevel: 'verified', readsPersonalData: true, needsConsent: true },
     run: (tx, args, ctx) => exchangeDeliveredOrderItems(tx, ctx, args),
   }),
   storeTool({
@@ -159,7 +159,7 @@ export const orderTools: StoreTool[] = [
       "Change the identified customer's default address (future orders only; existing orders keep theirs). Confirm with the customer first.",
     input: { user_id: userId, ...address },
     readOnly: false,
-    identity: { minimumLevel: 'verified', readsPersonalData: true },
+    identity: { minimumLevel: 'verified', readsPersonalData: true, needsConsent: true },
     run: (tx, { user_id, ...addr }, ctx) => modifyUserAddress(tx, ctx, user_id, addr),
   }),
 ];

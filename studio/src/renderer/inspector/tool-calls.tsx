@@ -3,6 +3,9 @@ import { formatClock, formatDuration } from '../lib/format.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { JsonView } from '../ui/json-view.js';
 
+/** A call that changes the shopper's order or account, held by the server until they agree to it. */
+const heldForYes = (c: StudioEventOf<'TOOL_CALL'>) => c.data.toolErrorCode === 'CONFIRMATION_REQUIRED';
+
 /** Each tool call with its agent, arguments, output or error, and duration. */
 export function ToolCalls({ calls }: { calls: readonly StudioEventOf<'TOOL_CALL'>[] }) {
   if (!calls.length) return <EmptyState title="No tool calls in this run yet" />;
@@ -14,7 +17,9 @@ export function ToolCalls({ calls }: { calls: readonly StudioEventOf<'TOOL_CALL'
             <span className="mono tool-name">{c.data.tool}</span>
             <span className="muted">{c.agentName}</span>
             {c.data.refused && <span className="badge badge-red">refused</span>}
-            {c.data.toolError && !c.data.refused && <span className="badge badge-red">error</span>}
+            {heldForYes(c) && <span className="badge badge-amber">waits for the shopper's yes</span>}
+            {c.data.consented && <span className="badge badge-green">shopper said yes</span>}
+            {c.data.toolError && !c.data.refused && !heldForYes(c) && <span className="badge badge-red">error</span>}
             {c.data.identifiedCustomerId && (
               <span className="badge badge-green">identified {c.data.identifiedCustomerId}</span>
             )}
@@ -28,7 +33,7 @@ export function ToolCalls({ calls }: { calls: readonly StudioEventOf<'TOOL_CALL'
               <JsonView value={c.data.arguments} label={`${c.data.tool} arguments`} />
             </div>
             <div>
-              <h4>{c.data.toolError ? 'Error' : 'Output'}</h4>
+              <h4>{heldForYes(c) ? 'Held, not run' : c.data.toolError ? 'Error' : 'Output'}</h4>
               {c.data.toolError ? (
                 <p className="field-error">{c.data.toolError}</p>
               ) : (

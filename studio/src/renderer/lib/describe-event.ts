@@ -22,7 +22,8 @@ export function describeEvent(e: StudioEvent): string {
       if (e.data.role === 'human') return `${e.data.author ?? 'Colleague'} (person): ${clip(e.data.text)}`;
       return `${e.data.role === 'user' ? 'User' : e.data.final ? 'Final reply' : 'Assistant'}: ${clip(e.data.text)}`;
     case 'TOOL_CALL':
-      return `${e.data.refused ? 'Refused' : 'Called'} ${e.data.tool}${e.data.toolError ? ` — ${clip(e.data.toolError, 80)}` : ''}`;
+      if (e.data.toolErrorCode === 'CONFIRMATION_REQUIRED') return `Held ${e.data.tool} for the shopper's yes`;
+      return `${e.data.refused ? 'Refused' : 'Called'} ${e.data.tool}${e.data.consented ? ' (the shopper said yes)' : ''}${e.data.toolError ? ` — ${clip(e.data.toolError, 80)}` : ''}`;
     case 'HANDOFF':
       return `Handed off ${e.data.from} → ${e.data.to}: ${clip(e.data.reason, 80)}`;
     case 'TASK_COMPLETED':

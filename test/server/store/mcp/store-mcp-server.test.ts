@@ -42,6 +42,7 @@ describe('store MCP server', () => {
       minimumLevel: 'verified',
       readsPersonalData: true,
       writes: true,
+      needsConsent: true,
     });
     expect(tools.find((t) => t.name === 'get_order_status')!._meta?.[toolMetaKeys.identityPolicy]).toMatchObject({
       minimumLevel: 'claimed',

@@ -1,0 +1,121 @@
+import type { ChatState, TranscriptEntry } from '../chat/chat-state.js';
+
+/**
+ * The consent gate. A tool that changes the shopper's order, money or account (`needsConsent`) runs
+ * only as the exact call the shopper said yes to: the model's first call is held, not run, and comes
+ * back as CONFIRMATION_REQUIRED (recorded as a TOOL_CALL with that code: the proposal). It runs when
+ * the model calls it again with the same arguments in the run that answers the shopper's next message,
+ * and that message agrees. Anything else (another message in between, a "no", a question, other
+ * arguments, the same run) holds it again. Like the identity check, this is code: no prompt, tool
+ * output or message text can open it, and a real model's or the stand-in's eagerness changes nothing.
+ */
+
+export const CONFIRMATION_REQUIRED = 'CONFIRMATION_REQUIRED';
+
+/** What the model reads when a call is held: what to tell the shopper, and how to go on. */
+export function confirmationRequest(tool: string): string {
+  return `Not done yet: this changes the shopper's order, payment or account, so it runs only after they agree to it. Tell them exactly what will change (the order, the items, the amounts, the address or the payment method) and ask them to reply "yes". When their next message agrees, call ${tool} again with exactly the same arguments. If they change anything, call it with the new arguments: that is a new proposal, and they are asked again.`;
+}
+
+/** The sentence added to such a tool's description, so that a model calls it when the details are settled. */
+export const CONSENT_NOTE =
+  ' Baton asks the shopper before this runs: call it once the details are settled, relay the CONFIRMATION_REQUIRED answer as a question, and call it again with the same arguments after they agree.';
+
+/** Words and phrases that say yes. */
+const YES_WORDS = new Set(
+  'y yes yess yeah yea yep yup ya sure ok okay k alright confirm confirmed confirming correct absolutely definitely certainly proceed 👍 ✅ oui si sí ja'.split(
+    ' ',
+  ),
+);
+const YES_PHRASES =
+  /(?:^| )(?:go ahead|go for it|do it|please do|of course|all right|sounds good|that works|that'?s (?:right|correct|fine|good|ok|okay|perfect))(?: |$)/;
+
+/**
+ * Words a plain yes may carry besides: politeness, and the verbs and nouns of the change itself ("yes,
+ * please go ahead and cancel the order"). A word outside them (a size, another method, "instead") says
+ * something else too, and is left to the next proposal.
+ */
+const YES_FILLER = new Set(
+  `please pls plz thanks thank you thx ty much so very lovely great perfect fine good cool awesome thing all right
+  sounds works that that's thats this these those it them both all one is are be was it's its just now asap
+  i i'd we would like want to and the a an my our order orders item items cancel cancelled change update modify
+  return exchange swap pay refund process send go ahead do for of course 🙏`.split(/\s+/),
+);
+
+/** Anything that holds back, corrects or asks: "yes but…", "ok wait", "sure, not that one", "yes?". */
+const HOLDS_BACK =
+  /\?|n't(?!\p{L})|(?<![\p{L}\p{N}])(?:no|nope|nah|not|dont|never|wait|hold|hang|stop|actually|instead|but|rather|unless|except)(?![\p{L}\p{N}])/u;
+
+/**
+ * Whether a shopper's message agrees to the proposed call and says nothing else: a yes, with only
+ * politeness, the change's own words, or values of the call's arguments ("yes, cancel #W2611340") beside
+ * it. Misreading a yes costs one more question; misreading something else as one would change an order.
+ */
+export function agrees(message: string, args?: unknown): boolean {
+  const text = message
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[’‘`]/g, "'")
+    .replace(/\p{Emoji_Modifier}/gu, '')
+    .replace(/[!.,;:()"]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (!text || HOLDS_BACK.test(text)) return false;
+  const words = text.split(' ');
+  if (!words.some((w) => YES_WORDS.has(w)) && !YES_PHRASES.test(text)) return false;
+  const named = argumentWords(args);
+  return words.every((w) => YES_WORDS.has(w) || YES_FILLER.has(w) || named.has(w.replace(/^#/, '')));
+}
+
+/** The words of a call's string arguments, lower-cased: an order id, a reason. */
+function argumentWords(args: unknown, into = new Set<string>()): Set<string> {
+  if (typeof args === 'string') {
+    for (const w of args.toLowerCase().split(/[^\p{L}\p{N}_]+/u)) if (w) into.add(w);
+  } else if (args && typeof args === 'object') {
+    for (const v of Object.values(args)) argumentWords(v, into);
+  }
+  return into;
+}
+
+/** Arguments compared by value: key order never matters. */
+export function sameArguments(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(',')}}`;
+  return JSON.stringify(value ?? null);
+}
+
+type ToolEntry = Extract<TranscriptEntry, { kind: 'tool' }>;
+
+/**
+ * Whether the shopper agreed to this exact call: a held call of the same tool with the same arguments
+ * in an earlier run, followed only by this run's message(s), the last of which agrees, and not run since.
+ */
+export function hasConsent(state: ChatState, tool: string, args: unknown): boolean {
+  const entries = state.transcript;
+  let lastUser: string | undefined;
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i]!;
+    if (e.kind === 'user') {
+      // A message of another run came after the proposal: the shopper's answer to it has passed.
+      if (e.runId !== state.runId) return false;
+      lastUser ??= e.text;
+    } else if (e.kind === 'tool' && e.tool === tool && sameArguments(e.arguments, args)) {
+      if (isProposal(e)) return e.runId !== state.runId && lastUser !== undefined && agrees(lastUser, args);
+      // The same call ran in an earlier run, after the proposal: a yes is spent once. In this run it is the call
+      // made again on resume, which its idempotency key turns into the first call's result.
+      if (!e.error && e.runId !== state.runId) return false;
+    }
+  }
+  return false;
+}
+
+const isProposal = (e: ToolEntry) => e.code === CONFIRMATION_REQUIRED;
