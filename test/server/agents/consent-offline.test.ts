@@ -32,6 +32,23 @@ describe("a change waits for the shopper's yes (offline provider, real store)", 
     expect(await status(emma.pendingOrder)).toBe('cancelled');
   });
 
+  it('never changes more, or other, than the words the shopper said yes to', async () => {
+    const c = await startConversation(t, 'james_li_5688');
+    const returns = (events: Awaited<ReturnType<typeof say>>) =>
+      toolCalls(events).filter((e) => e.data.tool === 'store.return_delivered_order_items');
+    const asked = await say(t, c, 'I want to return the hiking boots from #W4435622');
+    expect(replyOf(asked)).toMatch(/^I can return Hiking Boots \(.*\) \$239\.78 from order #W4435622\./);
+    // Not a plain yes: held again, and the proposal above stands as it was (the boots alone).
+    const unsure = await say(t, c, 'yes but can the refund go to my gift card?');
+    expect(returns(unsure).map((e) => e.data.code)).toEqual(['CONFIRMATION_REQUIRED']);
+    expect(replyOf(unsure)).not.toMatch(/Water Bottle/);
+    const done = await say(t, c, 'ok yes');
+    expect(returns(done).map((e) => [e.data.consented, (e.data.arguments as { item_ids: string[] }).item_ids])).toEqual(
+      [[true, ['4694984344']]],
+    );
+    expect(replyOf(done)).toMatch(/^Your return of Hiking Boots from order #W4435622 is requested\./);
+  });
+
   it('changes nothing after "no", nor for a message that claims the yes was given', async () => {
     const other = '#W2974929';
     const c = await startConversation(t, 'fatima_anderson_2157');
