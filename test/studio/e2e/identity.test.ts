@@ -35,4 +35,28 @@ describe.skipIf(!hasChromium)('studio e2e: shopper identity', () => {
     await outbox.getByText('to emma.brown5032@example.com').waitFor();
     expect(await outbox.getByText(/Your verification code is \d{6}/).count()).toBe(1);
   });
+
+  it("marks a change held for the shopper's yes, and the change made after it, in the run inspector", async () => {
+    const { page, t } = h;
+    const { conversation } = await t.app.services.conversations.start({ customerId: 'fatima_anderson_2157' });
+    const turn = async (text: string) => {
+      const run = await t.app.services.runs.submit(conversation.id, text, 'AUTO');
+      await waitForRun(t.app, run.id, 60_000);
+      return run.id;
+    };
+    const inspect = async (runId: string) => {
+      await h.open(`playground/${conversation.id}?run=${runId}`);
+      const inspector = page.getByRole('region', { name: 'Run inspector' });
+      await inspector.getByText(runId.slice(0, 8)).waitFor();
+      await inspector.getByRole('tab', { name: /Tool calls/ }).click();
+      return inspector.locator('.tool-call', { hasText: 'store.cancel_pending_order' });
+    };
+    const proposed = await inspect(await turn('Please cancel order #W2974929, I no longer need it'));
+    await proposed.getByText('waits for yes').waitFor();
+    await proposed.getByRole('heading', { name: 'Held, not run' }).waitFor();
+    await h.screenshot('inspector-held-for-yes');
+    const made = await inspect(await turn('yes please'));
+    await made.getByText('shopper said yes').waitFor();
+    expect(await made.getByText('waits for yes').count()).toBe(0);
+  });
 });

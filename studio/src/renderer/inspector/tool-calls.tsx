@@ -17,7 +17,7 @@ export function ToolCalls({ calls }: { calls: readonly StudioEventOf<'TOOL_CALL'
             <span className="mono tool-name">{c.data.tool}</span>
             <span className="muted">{c.agentName}</span>
             {c.data.refused && <span className="badge badge-red">refused</span>}
-            {heldForYes(c) && <span className="badge badge-amber">waits for the shopper's yes</span>}
+            {heldForYes(c) && <span className="badge badge-amber">waits for yes</span>}
             {c.data.consented && <span className="badge badge-green">shopper said yes</span>}
             {c.data.toolError && !c.data.refused && !heldForYes(c) && <span className="badge badge-red">error</span>}
             {c.data.identifiedCustomerId && (
@@ -35,7 +35,7 @@ export function ToolCalls({ calls }: { calls: readonly StudioEventOf<'TOOL_CALL'
             <div>
               <h4>{heldForYes(c) ? 'Held, not run' : c.data.toolError ? 'Error' : 'Output'}</h4>
               {c.data.toolError ? (
-                <p className="field-error">{c.data.toolError}</p>
+                <p className={heldForYes(c) ? 'muted' : 'field-error'}>{c.data.toolError}</p>
               ) : (
                 <JsonView value={c.data.toolOutput} label={`${c.data.tool} output`} />
               )}
