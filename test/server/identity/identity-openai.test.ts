@@ -188,4 +188,56 @@ describe('identity levels hold whatever the model chooses (openai provider, scri
       emma.secrets.filter((s) => s !== emma.id),
     );
   });
+
+  it("makes a verified customer's change only after their yes, and tells the model so in the tool's description and answer", async () => {
+    const c = await startConversation(t, emma.id);
+    const cancel = {
+      name: 'store__cancel_pending_order',
+      arguments: { order_id: emma.pendingOrder, reason: 'no longer needed' },
+    };
+    const status = async () =>
+      (
+        await t.app.services.database.query<{ status: string }>('select status from store_orders where id = $1', [
+          emma.pendingOrder,
+        ])
+      )[0]!.status;
+    // A model that asks in its own words first, then calls after the yes: held once more, asked again, then made.
+    fake.route({
+      PlannerAgent: [
+        { json: orderPlan('Cancel the order') },
+        { json: orderPlan('Cancel the order, as the shopper agreed') },
+        { json: orderPlan('Cancel the order, as the shopper agreed') },
+      ],
+      OrderManagementAgent: [
+        { content: `Shall I cancel order ${emma.pendingOrder}? Please reply "yes".` },
+        { toolCalls: [cancel] },
+        { content: `To confirm: cancel order ${emma.pendingOrder} (no longer needed)? Please reply "yes".` },
+        { toolCalls: [cancel] },
+        { content: `Order ${emma.pendingOrder} is cancelled.` },
+      ],
+    });
+    const seen = fake.requests.length;
+    await say(t, c, `Please cancel order ${emma.pendingOrder}, I don't need it any more`);
+    const first = toolCalls(await say(t, c, 'yes')).filter((e) => e.data.tool === 'store.cancel_pending_order');
+    expect(first.map((e) => e.data.code)).toEqual(['CONFIRMATION_REQUIRED']);
+    expect(await status()).toBe('pending');
+    const second = toolCalls(await say(t, c, 'Yes, go ahead')).filter(
+      (e) => e.data.tool === 'store.cancel_pending_order',
+    );
+    expect(second.map((e) => [e.data.consented, e.data.error])).toEqual([[true, undefined]]);
+    expect(await status()).toBe('cancelled');
+    // What the model read: the tool's description says the shopper is asked first; the held call's answer says how.
+    const orderRequests = fake.requests.slice(seen).filter((r) => r.agentName === 'OrderManagementAgent');
+    const spec = orderRequests[0]!.body.tools.find(
+      (x: { function: { name: string } }) => x.function.name === 'store__cancel_pending_order',
+    );
+    expect(spec.function.description).toMatch(/Baton asks the shopper before this runs/);
+    const answered = orderRequests
+      .flatMap((r) => r.body.messages as { role: string; content: string }[])
+      .find((m) => m.role === 'tool' && m.content.includes('CONFIRMATION_REQUIRED'));
+    expect(JSON.parse(answered!.content)).toMatchObject({
+      code: 'CONFIRMATION_REQUIRED',
+      error: expect.stringMatching(/same arguments/),
+    });
+  });
 });
