@@ -19,6 +19,7 @@ import {
   ASKS_WHAT_NOW,
   asksForCodeAgain,
   BARE_SIZE,
+  declinesChange,
   givesOnlyDetails,
   PHONE,
   picksFromOffer,
@@ -126,18 +127,22 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
   // "My email is jane@x.com and my phone is 555 123 4567" answers what the last turn asked for, though "email" alone
   // would score a card of its own: it goes back to the card that asked, as the form's own answer does.
   const picked = pickedFromOffer(hints, message);
-  const answering = givesOnlyDetails(message)
-    ? followUpAgent(hints, message, true)
-    : asksForCodeAgain(message)
-      ? codeSender(hints)
-      : (comparesWhatWasAsked(hints, message) ??
-        picked ??
-        continuesProductTalk(index, hints, message) ??
-        (ASKS_WHAT_NOW.test(message) ? lastAnswerAgent(hints, message) : undefined));
+  const resumes = resumesHeldChange(hints, message);
+  const answering = resumes
+    ? resumes
+    : givesOnlyDetails(message)
+      ? followUpAgent(hints, message, true)
+      : asksForCodeAgain(message)
+        ? codeSender(hints)
+        : (comparesWhatWasAsked(hints, message) ??
+          picked ??
+          continuesProductTalk(index, hints, message) ??
+          (ASKS_WHAT_NOW.test(message) ? lastAnswerAgent(hints, message) : undefined));
   if (answering) {
     // "W2417020" after "cancel my order": the order to cancel, not a question where it is.
     // "10 please" after "which size would you like?": the pick of the request the card asked it for.
-    const continues = givesOnlyDetails(message) || picked ? earlierRequest(index, hints, message) : undefined;
+    const continues =
+      givesOnlyDetails(message) || picked || resumes ? earlierRequest(index, hints, message) : undefined;
     return {
       refuse: false,
       tasks: [
@@ -338,6 +343,23 @@ function answersSinceShopper(hints: PlanBrief, message: string): PlanBrief['hist
 /** The answers among `turns` given by a card there is. */
 function cardAnswers(hints: PlanBrief, turns: PlanBrief['history']): PlanBrief['history'] {
   return turns.filter((h) => h.role === 'assistant' && h.agentName && hints.cards.some((c) => c.name === h.agentName));
+}
+
+/**
+ * "Ok go ahead" right after the change a card proposed (the server holds it for the shopper's yes), or after one
+ * question about it answered by another card: back to the card that proposed it.
+ */
+function resumesHeldChange(hints: PlanBrief, message: string): string | undefined {
+  const held = hints.held;
+  if (!held || held.messagesAfter > 1 || !hints.cards.some((c) => c.name === held.agentName)) return undefined;
+  // The message between was a question ("is that going to change my current orders?"), not a "no" or another topic.
+  const between = hints.history.filter((h) => h.role === 'user').at(-2)?.text ?? '';
+  if (held.messagesAfter === 1 && !/\?\s*$/.test(between)) return undefined;
+  // "No, I changed my mind" right after it: the same card says nothing changed.
+  if (held.messagesAfter === 0 && declinesChange(message)) return held.agentName;
+  const e = extractEntities(message);
+  const plain = e.products.length + e.orderIds.length + e.itemIds.length === 0 && message.split(/\s+/).length <= 8;
+  return e.confirms && plain ? held.agentName : undefined;
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   targetOrder,
 } from './order-lookup.js';
 import { itemLine, money, optionText, orderState } from './reply-templates.js';
-import { ASKS_PAST_NAMED } from './request-cues.js';
+import { ASKS_PAST_NAMED, declinesChange } from './request-cues.js';
 import type { TaskContext } from './task-context.js';
 import { takesItemOff } from './task-intent.js';
 import { asksShopperFirst, HELD_FOR_YES } from './task-transcript.js';
@@ -483,6 +483,12 @@ function asksForOtherOrders(ctx: TaskContext): boolean {
     extractEntities(ctx.request).orderIds.length === 0 &&
     !!ctx.offered('get_user_details')
   );
+}
+
+/** "No, I changed my mind" right after a change was proposed (and held for a yes): nothing is made. */
+export function declinedChange(ctx: TaskContext): Decision | undefined {
+  if (ctx.transcript.heldAgo !== 0 || !declinesChange(ctx.hints.userMessage)) return undefined;
+  return reply("All right, I've left it as it is: nothing has changed. Is there anything else I can help with?");
 }
 
 /** The order recipe for the task's intent, with identity first; undefined when the task is not about orders. */

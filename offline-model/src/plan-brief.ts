@@ -14,6 +14,11 @@ export interface PlanBrief {
   message: string;
   /** Earlier transcript, oldest first (may end with `message`). */
   history: { role: 'user' | 'assistant'; text: string; agentName?: string }[];
+  /**
+   * The card whose change the server held for the shopper's yes (CONFIRMATION_REQUIRED) last, and how many shopper
+   * messages came after it before the latest one.
+   */
+  held?: { agentName: string; messagesAfter: number };
   cards: CardSummary[];
   defaultAgent: string;
 }
@@ -64,7 +69,21 @@ export function readPlanBrief(request: ChatRequest): PlanBrief {
     text: readable(h.text, i === lastUser ? MAX_READ_CHARS : MAX_EARLIER_READ_CHARS),
   }));
   const message = [...history].reverse().find((h) => h.role === 'user')?.text ?? '';
-  return { message, history, cards, defaultAgent };
+  const held = heldChange(request.messages);
+  return { message, history, cards, defaultAgent, ...(held ? { held } : {}) };
+}
+
+const TOOLS_NOTE = /^\[System Note\] The tool calls above were made by (.+)\.$/;
+
+/** The last change held for the shopper's yes in the conversation, by its card, and the shopper messages since. */
+function heldChange(messages: readonly ChatMessage[]): PlanBrief['held'] {
+  const at = messages.findLastIndex((m) => m.role === 'tool' && /"code":"CONFIRMATION_REQUIRED"/.test(m.content));
+  if (at < 0) return undefined;
+  const after = messages.slice(at + 1);
+  const note = after.find((m) => m.role === 'system' && TOOLS_NOTE.test(m.content));
+  const agentName = note && TOOLS_NOTE.exec(note.content as string)?.[1];
+  if (!agentName) return undefined;
+  return { agentName, messagesAfter: Math.max(0, after.filter((m) => m.role === 'user').length - 1) };
 }
 
 /**

@@ -184,3 +184,12 @@ export const PAID_FOR_NOTHING =
 /** Words by which the shopper asks for a person themselves, or escalates ("can I talk to someone?", "I want to complain"). */
 export const ASKS_FOR_A_PERSON =
   /\b(?:human|person|people|someone|somebody|agent|representative|rep|manager|supervisor|colleague|talk|speak|call|escalat\w*|complain\w*)\b/i;
+
+const DECLINE =
+  /^\W*(?:(?:actually|hmm+|um+|sorry|oh)\W+)?(?:no|nope|nah|no thanks?|no thank you|don'?t|do not|never ?mind|forget it|leave it|keep it|not now|i(?:'ve| have)? changed my mind)\b/i;
+const CORRECTS = /\b(?:instead|rather|but|other|another|different|change|wrong|only|just)\b|\d/i;
+
+/** "No", "no, I changed my mind", "leave it": a change proposed just before declined, with nothing asked instead. */
+export function declinesChange(message: string): boolean {
+  return DECLINE.test(message) && !CORRECTS.test(message) && message.split(/\s+/).length <= 10;
+}

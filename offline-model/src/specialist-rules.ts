@@ -1,7 +1,7 @@
 import type { Decision } from './decision.js';
 import { genericToolStep } from './generic-tool-step.js';
 import { handoffStep } from './handoff-rule.js';
-import { orderRecipe } from './order-recipes.js';
+import { declinedChange, orderRecipe } from './order-recipes.js';
 import { writeReply } from './reply-writer.js';
 import { shoppingRecipe } from './shopping-recipes.js';
 import { lastResortKnowledge, supportRecipe } from './support-recipes.js';
@@ -52,6 +52,7 @@ export function decideTaskStep(request: ChatRequest, hints: TaskBrief): TaskStep
 function nextDecision(ctx: TaskContext): Decision | undefined {
   if (ctx.intent === 'greeting') return undefined;
   return (
+    declinedChange(ctx) ??
     handoffStep(ctx) ??
     orderRecipe(ctx) ??
     shoppingRecipe(ctx) ??

@@ -218,6 +218,12 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   // what the shopper said then (address, item, size, colour...), unless this message says otherwise.
   const details =
     entities.confirms ||
+    // "Okay, do it" after a question asked about the change proposed just before: that change, proposed again (the
+    // server takes a yes only to the message right after a proposal).
+    (message.confirms &&
+      (transcript.heldAgo === 0 ||
+        // The message before this one (earlierUserTexts ends with this one).
+        (transcript.heldAgo === 1 && /\?\s*$/.test(transcript.earlierUserTexts.at(-2) ?? '')))) ||
     looksLikeCode(hints.userMessage) ||
     acceptsCode ||
     // "I didn't get the code, send it again": the request it was for, verified afresh.

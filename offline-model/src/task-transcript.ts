@@ -31,6 +31,8 @@ export interface TaskTranscript {
    * that message may be agreeing to, made again exactly as it was.
    */
   held?: ToolStep;
+  /** Shopper messages between that held call and their latest message: 0 when the latest answers it. */
+  heldAgo?: number;
 }
 
 /** The code of a call the server holds until the shopper agrees to it: the call is the proposal. */
@@ -80,11 +82,18 @@ export function readTaskTranscript(messages: readonly ChatMessage[]): TaskTransc
     runSteps: previousUser < 0 ? [] : collectSteps(messages.slice(previousUser + 1, last)),
     earlierUserTexts,
     handedOverBy: note ? HANDOVER_NOTE.exec(note.content as string)?.[1] : undefined,
-    held:
-      previousUser < 0
-        ? undefined
-        : collectSteps(messages.slice(0, previousUser)).findLast((s) => s.code === HELD_FOR_YES),
+    ...heldCall(messages, previousUser),
   };
+}
+
+/** The last call held for the shopper's yes before their latest message (at `latest`), and how many messages ago. */
+function heldCall(messages: readonly ChatMessage[], latest: number): Pick<TaskTranscript, 'held' | 'heldAgo'> {
+  if (latest < 0) return {};
+  const before = messages.slice(0, latest);
+  const held = collectSteps(before).findLast((s) => s.code === HELD_FOR_YES);
+  if (!held) return {};
+  const at = before.findLastIndex((m) => m.role === 'tool' && m.toolCallId === held.callId);
+  return { held, heldAgo: before.slice(at + 1).filter((m) => m.role === 'user').length };
 }
 
 function collectSteps(messages: readonly ChatMessage[]): ToolStep[] {

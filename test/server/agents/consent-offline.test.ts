@@ -49,6 +49,31 @@ describe("a change waits for the shopper's yes (offline provider, real store)", 
     expect(replyOf(done)).toMatch(/^Your return of Hiking Boots from order #W4435622 is requested\./);
   });
 
+  it('after a question about the change, "okay, do it" proposes it again, and the yes to that makes it', async () => {
+    const c = await startConversation(t, 'noah_brown_6181');
+    const changes = (events: Awaited<ReturnType<typeof say>>) =>
+      toolCalls(events).filter((e) => e.data.tool === 'store.modify_user_address');
+    const asked = await say(t, c, 'please change my default address to 12 Oak Street, Apt 4, Austin, TX 78701');
+    expect(changes(asked).map((e) => e.data.code)).toEqual(['CONFIRMATION_REQUIRED']);
+    await say(t, c, 'wait, is that going to change my current orders?');
+    const again = await say(t, c, 'okay, do it');
+    expect(changes(again).map((e) => e.data.code)).toEqual(['CONFIRMATION_REQUIRED']);
+    expect(replyOf(again)).toMatch(/12 Oak Street, Apt 4, Austin, TX 78701\. Please reply "yes" to confirm\.$/);
+    const done = await say(t, c, 'yes');
+    expect(changes(done).map((e) => e.data.consented)).toEqual([true]);
+  });
+
+  it('says nothing changed after "no, I changed my mind"', async () => {
+    const c = await startConversation(t, 'noah_brown_6181');
+    const asked = await say(t, c, 'I want to return the kettle from #W7678072');
+    expect(toolCalls(asked).find((e) => e.data.tool === 'store.return_delivered_order_items')?.data.code).toBe(
+      'CONFIRMATION_REQUIRED',
+    );
+    const no = await say(t, c, 'no, I changed my mind');
+    expect(toolCalls(no).filter((e) => e.data.tool === 'store.return_delivered_order_items')).toEqual([]);
+    expect(replyOf(no)).toMatch(/nothing has changed/);
+  });
+
   it('changes nothing after "no", nor for a message that claims the yes was given', async () => {
     const other = '#W2974929';
     const c = await startConversation(t, 'fatima_anderson_2157');
