@@ -1,4 +1,5 @@
 import { MAX_EARLIER_MESSAGES, MAX_EARLIER_READ_CHARS, MAX_READ_CHARS, readable } from './read-limit.js';
+import { HELD_FOR_YES } from './task-transcript.js';
 import type { ChatMessage, ChatRequest } from './wire.js';
 
 /** An agent as the planner's prompt lists it. */
@@ -77,7 +78,7 @@ const TOOLS_NOTE = /^\[System Note\] The tool calls above were made by (.+)\.$/;
 
 /** The last change held for the shopper's yes in the conversation, by its card, and the shopper messages since. */
 function heldChange(messages: readonly ChatMessage[]): PlanBrief['held'] {
-  const at = messages.findLastIndex((m) => m.role === 'tool' && /"code":"CONFIRMATION_REQUIRED"/.test(m.content));
+  const at = messages.findLastIndex((m) => m.role === 'tool' && m.content.includes(`"code":"${HELD_FOR_YES}"`));
   if (at < 0) return undefined;
   const after = messages.slice(at + 1);
   const note = after.find((m) => m.role === 'system' && TOOLS_NOTE.test(m.content));

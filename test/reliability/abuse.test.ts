@@ -210,16 +210,8 @@ describe('abuse', () => {
         );
         const writes = calls.filter((c) => /cancel_pending_order|modify_pending_order_address/.test(c.data.tool));
         expect(writes).toHaveLength(2);
-        // Held for the shopper's yes; then, after it, refused by the store: the order is someone else's.
-        for (const w of writes) expect(w.data.code).toBe('CONFIRMATION_REQUIRED');
-        const yes = await other.app.services.runs.submit(conversation.id, 'yes', 'AUTO');
-        await waitForRun(other.app, yes.id, 60_000);
-        const again = (await other.app.services.eventStore.list({ runId: yes.id, types: ['TOOL_CALL'] })).filter(
-          (e): e is Extract<BatonEvent, { type: 'TOOL_CALL' }> =>
-            e.type === 'TOOL_CALL' && /cancel_pending_order|modify_pending_order_address/.test(e.data.tool),
-        );
-        expect(again).toHaveLength(2);
-        for (const w of again) expect(w.data.error).toMatch(/No order #W\d+ was found for the customer identified/);
+        // Rehearsed before any yes is asked for: the store refuses at once, the order being someone else's.
+        for (const w of writes) expect(w.data.error).toMatch(/No order #W\d+ was found for the customer identified/);
         expect(await statuses()).toBe(before);
       } finally {
         await other.close();

@@ -12,9 +12,13 @@ import type { ChatState, TranscriptEntry } from '../chat/chat-state.js';
 
 export const CONFIRMATION_REQUIRED = 'CONFIRMATION_REQUIRED';
 
-/** What the model reads when a call is held: what to tell the shopper, and how to go on. */
-export function confirmationRequest(tool: string): string {
-  return `Not done yet: this changes the shopper's order, payment or account, so it runs only after they agree to it. Tell them exactly what will change (the order, the items, the amounts, the address or the payment method) and ask them to reply "yes". When their next message agrees, call ${tool} again with exactly the same arguments. If they change anything, call it with the new arguments: that is a new proposal, and they are asked again.`;
+/**
+ * What the model reads when a call is held: what to tell the shopper, how to go on, and (for a store write, rehearsed
+ * and rolled back) what the call would return.
+ */
+export function confirmationRequest(tool: string, preview?: unknown): string {
+  const would = preview === undefined ? '' : ` If they agree, the call will return this: ${JSON.stringify(preview)}`;
+  return `Not done yet: this changes the shopper's order, payment or account, so it runs only after they agree to it. Tell them exactly what will change (the order, the items, the amounts, the address or the payment method) and ask them to reply "yes". When their next message agrees, call ${tool} again with exactly the same arguments. If they change anything, call it with the new arguments: that is a new proposal, and they are asked again.${would}`;
 }
 
 /** The sentence added to such a tool's description, so that a model calls it when the details are settled. */
@@ -28,7 +32,7 @@ const YES_WORDS = new Set(
   ),
 );
 const YES_PHRASES =
-  /(?:^| )(?:go ahead|go for it|do it|please do|of course|all right|sounds good|that works|that'?s (?:right|correct|fine|good|ok|okay|perfect))(?: |$)/;
+  /(?:^| )(?:go ahead|go for it|do it|please do|of course|all right|sounds good|that works|works for me|fine by me|that'?s (?:right|correct|fine|good|ok|okay|perfect))(?: |$)/;
 
 /**
  * Words a plain yes may carry besides: politeness, and the verbs and nouns of the change itself ("yes,
@@ -38,8 +42,8 @@ const YES_PHRASES =
 const YES_FILLER = new Set(
   `please pls plz thanks thank you thx ty much so very lovely great perfect fine good cool awesome thing all right
   sounds works that that's thats this these those it them both all one is are be was it's its just now asap
-  i i'd we would like want to and the a an my our order orders item items cancel cancelled change update modify
-  return exchange swap pay refund process send go ahead do for of course 🙏`.split(/\s+/),
+  i i'd i'm im me by with we would like want to and the a an my our order orders item items cancel cancelled change
+  update modify return exchange swap pay refund process send address payment go ahead do for of course 🙏`.split(/\s+/),
 );
 
 /** Anything that holds back, corrects or asks: "yes but…", "ok wait", "sure, not that one", "yes?". */
@@ -57,7 +61,7 @@ export function agrees(message: string, args?: unknown): boolean {
     .toLowerCase()
     .replace(/[’‘`]/g, "'")
     .replace(/\p{Emoji_Modifier}/gu, '')
-    .replace(/[!.,;:()"]+/g, ' ')
+    .replace(/[!.,;:()"…—–-]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
   if (!text || HOLDS_BACK.test(text)) return false;

@@ -5,7 +5,7 @@ import type { NewEvent } from '../domain/events.js';
 import type { IdentityLevel } from '../domain/identity.js';
 import { IDENTITY_REQUIRED, refuseByIdentity, UNKNOWN_TOOL_POLICY } from '../identity/tool-policy.js';
 import type { ModelToolCall } from '../models/model-provider.js';
-import type { CustomerScope, ToolResult } from '../tools/tool-registry.js';
+import type { CustomerScope, ToolCallContext, ToolResult } from '../tools/tool-registry.js';
 import { CONFIRMATION_REQUIRED, confirmationRequest, hasConsent } from './consent-gate.js';
 
 /** The scope a tool call acts in: nobody once a verification has ended (mid-run too). */
@@ -64,7 +64,11 @@ export async function executeToolCall(
   const tool = fromFunctionName(call.name);
   const started = performance.now();
   const base = { conversationId: state.conversationId, runId: state.runId, taskId, agentName: card.name };
-  const finish = (args: unknown, result: ToolResult, refused = false, consented = false): ExecutedCall => {
+  const finish = (
+    args: unknown,
+    result: ToolResult,
+    extra: { refused?: boolean; consented?: boolean; preview?: unknown } = {},
+  ): ExecutedCall => {
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     const identity = result.ok ? identityChange(state, result, tool) : undefined;
     const event: NewEvent = {
@@ -76,8 +80,9 @@ export async function executeToolCall(
         arguments: args,
         ...(result.ok ? { output: result.output ?? null } : { error: result.error ?? 'tool failed' }),
         ...(!result.ok && result.errorCode ? { code: result.errorCode } : {}),
-        ...(refused ? { refused: true } : {}),
-        ...(consented ? { consented: true } : {}),
+        ...(extra.refused ? { refused: true } : {}),
+        ...(extra.consented ? { consented: true } : {}),
+        ...(extra.preview !== undefined ? { preview: extra.preview } : {}),
         ...(result.identifiedCustomerId ? { identifiedCustomerId: result.identifiedCustomerId } : {}),
         durationMs,
       },
@@ -103,50 +108,76 @@ export async function executeToolCall(
     return finish(
       args,
       { ok: false, error: `Tool ${tool} is not allowed for ${card.name}`, errorCode: 'FORBIDDEN' },
-      true,
+      { refused: true },
     );
   }
-  const policy = (await ctx.toolCatalog()).get(tool)?.identity ?? UNKNOWN_TOOL_POLICY;
+  const definition = (await ctx.toolCatalog()).get(tool);
+  const policy = definition?.identity ?? UNKNOWN_TOOL_POLICY;
   const customer = customerScope(state);
   const refusal = refuseByIdentity(policy, customer.level);
-  if (refusal) return finish(args, { ok: false, error: refusal, errorCode: IDENTITY_REQUIRED }, true);
-  // Held, not run, until the shopper's next message agrees to this exact call: the held call is the proposal.
+  if (refusal) return finish(args, { ok: false, error: refusal, errorCode: IDENTITY_REQUIRED }, { refused: true });
+  const run = (preview: boolean) => callWithin(ctx, tool, args, { ...base, callIndex, customer, preview });
+  // Held, not run, until the shopper's next message agrees to this exact call: the held call is the proposal. A store
+  // write is rehearsed first, so that what cannot be done is said now, and what would be done is known exactly.
   const consented = !!policy.needsConsent && hasConsent(state, tool, args);
-  if (policy.needsConsent && !consented)
-    return finish(args, { ok: false, error: confirmationRequest(call.name), errorCode: CONFIRMATION_REQUIRED });
+  if (policy.needsConsent && !consented) {
+    const preview = definition?.previewable ? await run(true) : undefined;
+    if (preview && !preview.ok && !UNANSWERED.has(preview.errorCode ?? '')) return finish(args, preview);
+    const would = preview?.ok ? preview.output : undefined;
+    return finish(
+      args,
+      { ok: false, error: confirmationRequest(call.name, would), errorCode: CONFIRMATION_REQUIRED },
+      {
+        preview: would,
+      },
+    );
+  }
+  return finish(args, await run(false), { consented });
+}
+
+/** Codes of a rehearsal that says nothing of the call itself: the change is held without a preview. */
+const UNANSWERED: ReadonlySet<string> = new Set(['TOOL_ERROR', 'TIMEOUT', 'PREVIEW_UNSUPPORTED']);
+
+/** One call of a tool through the registry, ended by the run's cancellation or the tool timeout, whichever is first. */
+async function callWithin(
+  ctx: RunContext,
+  tool: string,
+  args: unknown,
+  call: Pick<
+    ToolCallContext,
+    'conversationId' | 'runId' | 'taskId' | 'agentName' | 'callIndex' | 'customer' | 'preview'
+  >,
+): Promise<ToolResult> {
   const timeout = AbortSignal.timeout(TOOL_TIMEOUT_MS);
   const signal = AbortSignal.any([ctx.signal, timeout]);
   let onAbort = () => {};
-  const result = await Promise.race([
-    ctx.tools.call(tool, args, {
-      conversationId: state.conversationId,
-      runId: state.runId,
-      taskId,
-      agentName: card.name,
-      callIndex,
-      idempotencyKey: `${state.runId}:${taskId}:${callIndex}`,
-      customer,
-      signal,
-    }),
-    new Promise<ToolResult>((resolve) => {
-      onAbort = () =>
-        resolve({
-          ok: false,
-          error: ctx.signal.aborted ? 'Run cancelled' : `Tool ${tool} timed out after ${TOOL_TIMEOUT_MS} ms`,
-          errorCode: 'TIMEOUT',
-        });
-      signal.addEventListener('abort', onAbort, { once: true });
-    }),
-  ])
-    .catch(
-      (err: unknown): ToolResult => ({
-        ok: false,
-        error: err instanceof Error ? err.message : String(err),
-        errorCode: 'TOOL_ERROR',
+  return (
+    Promise.race([
+      ctx.tools.call(tool, args, {
+        ...call,
+        // A rehearsal stores nothing under the key; the call it rehearses keeps the key it always had.
+        idempotencyKey: `${call.runId}:${call.taskId}:${call.callIndex}`,
+        signal,
       }),
-    )
-    // Node keeps a composite signal with an abort listener alive until its timeout fires: the
-    // listener, and through it the run's whole state, would outlive the call by TOOL_TIMEOUT_MS.
-    .finally(() => signal.removeEventListener('abort', onAbort));
-  return finish(args, result, false, consented);
+      new Promise<ToolResult>((resolve) => {
+        onAbort = () =>
+          resolve({
+            ok: false,
+            error: ctx.signal.aborted ? 'Run cancelled' : `Tool ${tool} timed out after ${TOOL_TIMEOUT_MS} ms`,
+            errorCode: 'TIMEOUT',
+          });
+        signal.addEventListener('abort', onAbort, { once: true });
+      }),
+    ])
+      .catch(
+        (err: unknown): ToolResult => ({
+          ok: false,
+          error: err instanceof Error ? err.message : String(err),
+          errorCode: 'TOOL_ERROR',
+        }),
+      )
+      // Node keeps a composite signal with an abort listener alive until its timeout fires: the
+      // listener, and through it the run's whole state, would outlive the call by TOOL_TIMEOUT_MS.
+      .finally(() => signal.removeEventListener('abort', onAbort))
+  );
 }

@@ -98,7 +98,7 @@ export class AgentAssist {
   }
 }
 
-/** The registry as agent assist sees it: read-only tools run, write tools are recorded and not executed. */
+/** The registry as agent assist sees it: read-only tools and rehearsals run, write tools are recorded and not executed. */
 function proposeWrites(tools: ToolRegistry, proposed: ProposedToolCall[]): ToolRegistry {
   let defs: Promise<Map<string, ToolDefinition>> | undefined;
   const definitions = () => {
@@ -109,7 +109,8 @@ function proposeWrites(tools: ToolRegistry, proposed: ProposedToolCall[]): ToolR
     list: () => tools.list(),
     async call(name, args, context) {
       const def = (await definitions()).get(name);
-      if (def?.readOnly) return tools.call(name, args, context);
+      // A rehearsal changes nothing (the consent gate's preview of a change it holds).
+      if (def?.readOnly || (context.preview && def?.previewable)) return tools.call(name, args, context);
       proposed.push({ tool: name, arguments: args });
       return {
         ok: true,

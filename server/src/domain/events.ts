@@ -91,6 +91,8 @@ export const eventDataSchemas = {
     refused: z.boolean().optional(),
     /** Set when a call that needs the shopper's yes ran because they gave it (server/src/agents/consent-gate.ts). */
     consented: z.boolean().optional(),
+    /** On a call held for the shopper's yes: what it would return, from a rehearsal that was rolled back (store writes). */
+    preview: jsonValue.optional(),
     /** Set when an identity tool identified the shopper; ChatState.userInfo follows it. */
     identifiedCustomerId: z.string().optional(),
     durationMs: z.number().nonnegative(),

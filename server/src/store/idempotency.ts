@@ -17,6 +17,25 @@ export async function runOutcome(work: () => Promise<unknown>): Promise<StoreOut
   }
 }
 
+const ROLLED_BACK = Symbol('rolled back');
+
+/**
+ * Rehearses a write: runs it in a transaction that is then rolled back, and answers what it would have (its output, or
+ * the domain error it would meet). Nothing is stored, the idempotency key included.
+ */
+export async function previewWrite(db: Db, work: (tx: DbOrTx) => Promise<unknown>): Promise<StoreOutcome> {
+  let outcome: StoreOutcome | undefined;
+  try {
+    await db.transaction(async (tx) => {
+      outcome = await runOutcome(() => work(tx));
+      throw ROLLED_BACK;
+    });
+  } catch (err) {
+    if (err !== ROLLED_BACK) throw err;
+  }
+  return outcome!;
+}
+
 /**
  * Runs a write in a transaction, once per idempotency key: the first outcome (success or domain
  * error) is stored with the key, and a repeat returns it without running the write again. A

@@ -106,6 +106,7 @@ function toDefinition(server: string, tool: Tool, row?: Pick<McpServerRow, 'iden
     inputSchema: tool.inputSchema as Record<string, unknown>,
     readOnly: tool.annotations?.readOnlyHint ?? false,
     identity: toolIdentityPolicy(tool, row),
+    ...(!row && !(tool.annotations?.readOnlyHint ?? false) ? { previewable: true } : {}),
   };
 }
 
@@ -233,6 +234,9 @@ export class McpToolRegistry implements ManagedToolRegistry {
       return { ok: false, error: `Arguments of ${name} must be a JSON object`, errorCode: 'VALIDATION_FAILED' };
     }
     const builtIn = !entry.row;
+    // An external server cannot rehearse a call: asked to, it would make it.
+    if (context.preview && !builtIn)
+      return { ok: false, error: `${name} cannot be previewed`, errorCode: 'PREVIEW_UNSUPPORTED' };
     try {
       const result = await entry.connection.callTool(
         tool,

@@ -22,6 +22,8 @@ export const toolMetaKeys = {
   identityPolicy: 'baton/identityPolicy',
   /** Result: true when an idempotent write returned its first result again. */
   replayed: 'baton/replayed',
+  /** Request (built-in store only): rehearse the write in a transaction that is rolled back, and answer what it would. */
+  preview: 'baton/preview',
 } as const;
 
 export const customerScopeSchema = z.object({
@@ -40,6 +42,7 @@ export function storeCallMeta(context: ToolCallContext): Record<string, unknown>
     [toolMetaKeys.idempotencyKey]: context.idempotencyKey,
     [toolMetaKeys.conversationId]: context.conversationId,
     [toolMetaKeys.agentName]: context.agentName,
+    ...(context.preview ? { [toolMetaKeys.preview]: true } : {}),
   };
 }
 

@@ -21,6 +21,11 @@ export interface ToolDefinition {
   readOnly: boolean;
   /** What the tool needs of the shopper's identity; the tool executor enforces it before every call. */
   identity: ToolIdentityPolicy;
+  /**
+   * The tool can rehearse a write and answer what it would do, changing nothing (`ToolCallContext.preview`): the
+   * built-in store's writes. A registry is never asked to preview a tool that does not say so.
+   */
+  previewable?: boolean;
 }
 
 /** Who the tool acts for. Tools that touch customer data act only for `customerId`. */
@@ -50,6 +55,8 @@ export interface ToolCallContext {
   idempotencyKey: string;
   customer: CustomerScope;
   signal?: AbortSignal;
+  /** Rehearse the call and answer what it would do, changing nothing: only for a `previewable` tool. */
+  preview?: boolean;
 }
 
 export interface ToolResult {

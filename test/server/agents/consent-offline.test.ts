@@ -24,6 +24,7 @@ describe("a change waits for the shopper's yes (offline provider, real store)", 
     const c = await startConversation(t, emma.id);
     const asked = await say(t, c, `Please cancel order ${emma.pendingOrder}, I ordered it by mistake`);
     expect(cancels(asked).map((e) => e.data.code)).toEqual(['CONFIRMATION_REQUIRED']);
+    expect(cancels(asked)[0]!.data.preview).toMatchObject({ order_id: emma.pendingOrder, status: 'cancelled' });
     expect(replyOf(asked)).toMatch(/reply "yes" to confirm/);
     expect(await status(emma.pendingOrder)).toBe('pending');
 

@@ -158,16 +158,6 @@ describe('identity levels hold whatever the model chooses (openai provider, scri
             },
           ],
         },
-        { content: 'Shall I cancel it? Please reply "yes".' },
-        // The shopper's yes: the held cancellation again, which the store refuses for another customer's order.
-        {
-          toolCalls: [
-            {
-              name: 'store__cancel_pending_order',
-              arguments: { order_id: emma.pendingOrder, reason: 'no longer needed' },
-            },
-          ],
-        },
         { content: 'I could not find that order on your account.' },
       ],
     });
@@ -175,18 +165,36 @@ describe('identity levels hold whatever the model chooses (openai provider, scri
     const calls = toolCalls(events).filter((e) => e.agentName === 'OrderManagementAgent');
     const errors = calls.map((e) => e.data.error ?? '');
     expect(errors[0]!.replace(emma.pendingOrder, '<id>')).toBe(errors[1]!.replace('#W0000000', '<id>'));
-    // Held for the shopper's yes, in words that say nothing of the order.
-    expect(calls[2]!.data.code).toBe('CONFIRMATION_REQUIRED');
-    expect(errors[2]).not.toContain(emma.pendingOrder);
-    fake.route({ PlannerAgent: [{ json: orderPlan('Cancel the order, as the shopper agreed') }] });
-    const confirmed = toolCalls(await say(t, c, 'yes')).filter((e) => e.agentName === 'OrderManagementAgent');
-    expect(confirmed.map((e) => e.data.error)).toEqual([expect.stringMatching(/No order/)]);
+    // The cancellation is rehearsed before the shopper is asked: the store refuses it at once, in the same words as a
+    // missing order, and nothing is held for a yes.
+    expect(calls[2]!.data.code).toBe('NOT_FOUND');
+    expect(errors[2]).toMatch(/No order/);
     expect(await storeFingerprint(t)).toBe(before);
     await expectNoneOf(
       t,
       c,
       emma.secrets.filter((s) => s !== emma.id),
     );
+  });
+
+  it('says at once what cannot be done, instead of asking the shopper to agree to it', async () => {
+    const c = await startConversation(t, emma.id);
+    fake.route({
+      PlannerAgent: [{ json: orderPlan('Cancel the order') }],
+      OrderManagementAgent: [
+        {
+          toolCalls: [
+            { name: 'store__cancel_pending_order', arguments: { order_id: '#W9196189', reason: 'no longer needed' } },
+          ],
+        },
+        { content: 'That order is already cancelled.' },
+      ],
+    });
+    const calls = toolCalls(await say(t, c, 'Cancel order #W9196189 please')).filter(
+      (e) => e.data.tool === 'store.cancel_pending_order',
+    );
+    expect(calls.map((e) => [e.data.code, e.data.preview])).toEqual([['CONFLICT', undefined]]);
+    expect(calls[0]!.data.error).toMatch(/pending/);
   });
 
   it("makes a verified customer's change only after their yes, and tells the model so in the tool's description and answer", async () => {
@@ -220,6 +228,8 @@ describe('identity levels hold whatever the model chooses (openai provider, scri
     await say(t, c, `Please cancel order ${emma.pendingOrder}, I don't need it any more`);
     const first = toolCalls(await say(t, c, 'yes')).filter((e) => e.data.tool === 'store.cancel_pending_order');
     expect(first.map((e) => e.data.code)).toEqual(['CONFIRMATION_REQUIRED']);
+    // The held call was rehearsed by the store and rolled back: what it would do is on record, and nothing changed.
+    expect(first[0]!.data.preview).toMatchObject({ order_id: emma.pendingOrder, status: 'cancelled' });
     expect(await status()).toBe('pending');
     const second = toolCalls(await say(t, c, 'Yes, go ahead')).filter(
       (e) => e.data.tool === 'store.cancel_pending_order',

@@ -133,6 +133,24 @@ describe('McpToolRegistry', () => {
       expect(history.filter((p) => p.transaction_type === 'refund')).toHaveLength(1);
     });
 
+    it('rehearses a write when asked to preview it: the answer it would give, and nothing stored', async () => {
+      const order = ordersWhere(s.data, (o) => o.status === 'pending')[2]!;
+      const ctx = { ...context(order.user_id), preview: true };
+      const args = { order_id: order.order_id, reason: 'no longer needed' };
+      expect((await registry.list()).find((t) => t.name === 'store.cancel_pending_order')?.previewable).toBe(true);
+      expect((await registry.list()).find((t) => t.name === 'store.get_order_details')?.previewable).toBeUndefined();
+      const rehearsed = await registry.call('store.cancel_pending_order', args, ctx);
+      expect(rehearsed).toMatchObject({ ok: true, output: { order_id: order.order_id, status: 'cancelled' } });
+      const read = await registry.call('store.get_order_details', { order_id: order.order_id }, context(order.user_id));
+      expect(read.output).toMatchObject({ status: 'pending' });
+      // The key was not spent: the real call, with the same key, cancels.
+      const real = await registry.call('store.cancel_pending_order', args, { ...ctx, preview: false });
+      expect(real).toMatchObject({ ok: true, output: { status: 'cancelled' } });
+      // What cannot be done is said by the rehearsal as by the call.
+      const again = await registry.call('store.cancel_pending_order', args, { ...ctx, idempotencyKey: 'other-key' });
+      expect(again).toMatchObject({ ok: false, errorCode: 'CONFLICT' });
+    });
+
     it('reports unknown tools and bad arguments as errors', async () => {
       expect(await registry.call('nowhere.tool', {}, context())).toMatchObject({ ok: false, errorCode: 'NOT_FOUND' });
       expect(await registry.call('store.no_such_tool', {}, context())).toMatchObject({ ok: false });

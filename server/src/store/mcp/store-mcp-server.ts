@@ -3,7 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Db } from '../../db/client.js';
 import { customerScopeSchema, toolMetaKeys } from '../../tools/tool-call-meta.js';
 import type { CustomerScope } from '../../tools/tool-registry.js';
-import { runIdempotentWrite, runOutcome, type StoreOutcome } from '../idempotency.js';
+import { previewWrite, runIdempotentWrite, runOutcome, type StoreOutcome } from '../idempotency.js';
 import type { StoreCallContext } from '../store-call-context.js';
 import { orderTools } from './order-tools.js';
 import { shoppingTools } from './shopping-tools.js';
@@ -95,6 +95,8 @@ export function createStoreMcpServer(options: StoreMcpServerOptions): McpServer 
         try {
           if (tool.readOnly)
             return toResult(tool, await runOutcome(() => tool.run(options.db, args as never, ctx)), false);
+          if ((extra._meta as Record<string, unknown> | undefined)?.[toolMetaKeys.preview] === true)
+            return toResult(tool, await previewWrite(options.db, (tx) => tool.run(tx, args as never, ctx)), false);
           const { replayed, ...outcome } = await runIdempotentWrite(options.db, tool.name, ctx, (tx) =>
             tool.run(tx, args as never, ctx),
           );
