@@ -124,7 +124,7 @@ function parseObject(text: string): Record<string, unknown> {
   }
 }
 
-/** Tool messages hold the output's JSON, or `{"error": "...", "code": "..."}` for a failure. */
+/** Tool messages hold the output's JSON, or `{"error": "...", "code": "..."}` for a failure (a held change: and `preview`). */
 function readResult(content: string): Pick<ToolStep, 'ok' | 'output' | 'error' | 'code'> {
   let value: unknown = content;
   try {
@@ -135,7 +135,7 @@ function readResult(content: string): Pick<ToolStep, 'ok' | 'output' | 'error' |
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const o = value as Record<string, unknown>;
     const keys = Object.keys(o);
-    if (typeof o.error === 'string' && keys.every((k) => k === 'error' || k === 'code'))
+    if (typeof o.error === 'string' && keys.every((k) => k === 'error' || k === 'code' || k === 'preview'))
       return { ok: false, error: o.error, code: typeof o.code === 'string' ? o.code : undefined };
   }
   return { ok: true, output: value };

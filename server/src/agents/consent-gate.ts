@@ -13,11 +13,11 @@ import type { ChatState, TranscriptEntry } from '../chat/chat-state.js';
 export const CONFIRMATION_REQUIRED = 'CONFIRMATION_REQUIRED';
 
 /**
- * What the model reads when a call is held: what to tell the shopper, how to go on, and (for a store write, rehearsed
- * and rolled back) what the call would return.
+ * What the model reads when a call is held: what to tell the shopper, and how to go on. A store write's rehearsal
+ * comes beside it, as `preview` (what the call would return).
  */
-export function confirmationRequest(tool: string, preview?: unknown): string {
-  const would = preview === undefined ? '' : ` If they agree, the call will return this: ${JSON.stringify(preview)}`;
+export function confirmationRequest(tool: string, preview: boolean): string {
+  const would = preview ? ' `preview` is what the call will return then.' : '';
   return `Not done yet: this changes the shopper's order, payment or account, so it runs only after they agree to it. Tell them exactly what will change (the order, the items, the amounts, the address or the payment method) and ask them to reply "yes". When their next message agrees, call ${tool} again with exactly the same arguments. If they change anything, call it with the new arguments: that is a new proposal, and they are asked again.${would}`;
 }
 

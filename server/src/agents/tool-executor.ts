@@ -89,7 +89,9 @@ export async function executeToolCall(
     };
     return {
       call,
-      content: JSON.stringify(result.ok ? (result.output ?? null) : { error: result.error, code: result.errorCode }),
+      content: JSON.stringify(
+        result.ok ? (result.output ?? null) : { error: result.error, code: result.errorCode, preview: extra.preview },
+      ),
       events: identity ? [event, identity] : [event],
     };
   };
@@ -126,7 +128,7 @@ export async function executeToolCall(
     const would = preview?.ok ? preview.output : undefined;
     return finish(
       args,
-      { ok: false, error: confirmationRequest(call.name, would), errorCode: CONFIRMATION_REQUIRED },
+      { ok: false, error: confirmationRequest(call.name, would !== undefined), errorCode: CONFIRMATION_REQUIRED },
       {
         preview: would,
       },

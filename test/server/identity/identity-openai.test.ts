@@ -248,6 +248,7 @@ describe('identity levels hold whatever the model chooses (openai provider, scri
     expect(JSON.parse(answered!.content)).toMatchObject({
       code: 'CONFIRMATION_REQUIRED',
       error: expect.stringMatching(/same arguments/),
+      preview: { order_id: emma.pendingOrder, status: 'cancelled' },
     });
   });
 });

@@ -54,6 +54,8 @@ describe.skipIf(!hasChromium)('studio e2e: shopper identity', () => {
     const proposed = await inspect(await turn('Please cancel order #W2974929, I no longer need it'));
     await proposed.getByText('waits for yes').waitFor();
     await proposed.getByRole('heading', { name: 'Held, not run' }).waitFor();
+    await proposed.getByRole('heading', { name: 'After a yes (rehearsed, rolled back)' }).waitFor();
+    await proposed.scrollIntoViewIfNeeded();
     await h.screenshot('inspector-held-for-yes');
     const made = await inspect(await turn('yes please'));
     await made.getByText('shopper said yes').waitFor();

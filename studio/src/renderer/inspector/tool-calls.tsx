@@ -35,7 +35,15 @@ export function ToolCalls({ calls }: { calls: readonly StudioEventOf<'TOOL_CALL'
             <div>
               <h4>{heldForYes(c) ? 'Held, not run' : c.data.toolError ? 'Error' : 'Output'}</h4>
               {c.data.toolError ? (
-                <p className={heldForYes(c) ? 'muted' : 'field-error'}>{c.data.toolError}</p>
+                <>
+                  <p className={heldForYes(c) ? 'muted' : 'field-error'}>{c.data.toolError}</p>
+                  {c.data.preview != null && (
+                    <>
+                      <h4>After a yes (rehearsed, rolled back)</h4>
+                      <JsonView value={c.data.preview} label={`${c.data.tool} preview`} />
+                    </>
+                  )}
+                </>
               ) : (
                 <JsonView value={c.data.toolOutput} label={`${c.data.tool} output`} />
               )}
