@@ -35,27 +35,40 @@ const YES_PHRASES =
   /(?:^| )(?:go ahead|go for it|do it|please do|of course|all right|sounds good|that works|works for me|fine by me|that'?s (?:right|correct|fine|good|ok|okay|perfect))(?: |$)/;
 
 /**
- * Words a plain yes may carry besides: politeness, and the verbs and nouns of the change itself ("yes,
- * please go ahead and cancel the order"). A word outside them (a size, another method, "instead") says
+ * Words a plain yes may carry besides: politeness, and (from the tool's name, below) the verbs of the change itself
+ * ("yes, please go ahead and cancel the order"). A word outside them (a size, another method, "instead") says
  * something else too, and is left to the next proposal.
  */
 const YES_FILLER = new Set(
   `please pls plz thanks thank you thx ty much so very lovely great perfect fine good cool awesome thing all right
   sounds works that that's thats this these those it them both all one is are be was it's its just now asap
-  i i'd i'm im me by with we would like want to and the a an my our order orders item items cancel cancelled change
-  update modify return exchange swap pay refund process send address payment go ahead do for of course 🙏`.split(/\s+/),
+  i i'd i'm im me by with we would like want to and the a an my our order orders item items process go ahead do for
+  of course 🙏`.split(/\s+/),
 );
+
+/**
+ * The verbs of each kind of change, by a word of the tool's name: "ok, cancel it" agrees to a cancellation, but after
+ * an address change it may mean "cancel that", and is not a plain yes.
+ */
+const CHANGE_VERBS: Readonly<Record<string, readonly string[]>> = {
+  cancel: ['cancel', 'cancelled', 'cancelling', 'cancellation'],
+  modify: ['change', 'update', 'modify', 'swap'],
+  return: ['return', 'refund', 'send', 'back'],
+  exchange: ['exchange', 'swap'],
+  payment: ['pay', 'payment'],
+  address: ['address', 'change', 'update'],
+};
 
 /** Anything that holds back, corrects or asks: "yes but…", "ok wait", "sure, not that one", "yes?". */
 const HOLDS_BACK =
   /\?|n't(?!\p{L})|(?<![\p{L}\p{N}])(?:no|nope|nah|not|dont|never|wait|hold|hang|stop|actually|instead|but|rather|unless|except)(?![\p{L}\p{N}])/u;
 
 /**
- * Whether a shopper's message agrees to the proposed call and says nothing else: a yes, with only
- * politeness, the change's own words, or values of the call's arguments ("yes, cancel #W2611340") beside
+ * Whether a shopper's message agrees to the proposed call of `tool` and says nothing else: a yes, with only
+ * politeness, the change's own verbs, or values of the call's arguments ("yes, cancel #W2611340") beside
  * it. Misreading a yes costs one more question; misreading something else as one would change an order.
  */
-export function agrees(message: string, args?: unknown): boolean {
+export function agrees(message: string, args?: unknown, tool = ''): boolean {
   const text = message
     .normalize('NFKC')
     .toLowerCase()
@@ -68,6 +81,7 @@ export function agrees(message: string, args?: unknown): boolean {
   const words = text.split(' ');
   if (!words.some((w) => YES_WORDS.has(w)) && !YES_PHRASES.test(text)) return false;
   const named = argumentWords(args);
+  for (const part of tool.toLowerCase().split(/[^a-z]+/)) for (const verb of CHANGE_VERBS[part] ?? []) named.add(verb);
   return words.every((w) => YES_WORDS.has(w) || YES_FILLER.has(w) || named.has(w.replace(/^#/, '')));
 }
 
@@ -113,7 +127,7 @@ export function hasConsent(state: ChatState, tool: string, args: unknown): boole
       if (e.runId !== state.runId) return false;
       lastUser ??= e.text;
     } else if (e.kind === 'tool' && e.tool === tool && sameArguments(e.arguments, args)) {
-      if (isProposal(e)) return e.runId !== state.runId && lastUser !== undefined && agrees(lastUser, args);
+      if (isProposal(e)) return e.runId !== state.runId && lastUser !== undefined && agrees(lastUser, args, tool);
       // The same call ran in an earlier run, after the proposal: a yes is spent once. In this run it is the call
       // made again on resume, which its idempotency key turns into the first call's result.
       if (!e.error && e.runId !== state.runId) return false;
