@@ -12,7 +12,8 @@ export type Decision =
 export const reply = (text: string): Decision => ({ kind: 'reply', text });
 export const ANSWER: Decision = { kind: 'answer' };
 
-const sameArgs = (a: Record<string, unknown>, b: Record<string, unknown>) => JSON.stringify(a) === JSON.stringify(b);
+/** Two argument values the same as JSON (rules build them in one key order). */
+export const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * A call to `tool` if it is offered, every required argument can be filled, and this task has not
@@ -23,7 +24,7 @@ export function callTool(ctx: TaskContext, tool: string, given: Record<string, u
   if (!spec) return undefined;
   const { args, missing } = fillArguments(spec.parameters, ctx.values, given);
   if (missing.length) return undefined;
-  if (ctx.called(tool).some((s) => sameArgs(s.args, args))) return undefined;
+  if (ctx.called(tool).some((s) => sameJson(s.args, args))) return undefined;
   return { kind: 'call', calls: [{ spec, args }] };
 }
 

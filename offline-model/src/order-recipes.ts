@@ -1,4 +1,4 @@
-import { ANSWER, callTool, type Decision, reply } from './decision.js';
+import { ANSWER, callTool, type Decision, reply, sameJson } from './decision.js';
 import { extractEntities } from './entity-extractor.js';
 import { HANDOFF_PREFIX, handOff } from './handoff-rule.js';
 import {
@@ -28,7 +28,6 @@ const CONFIRM = 'Please reply "yes" to confirm.';
 
 /** The reply when the change proposed before still waits for a plain yes. */
 const STANDS = `Nothing has changed yet: the change I proposed above still waits for your go-ahead. ${CONFIRM} Or tell me what should be different.`;
-const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** This task made the change already (a call the server held for the shopper's yes made nothing). */
 const changed = (ctx: TaskContext, tool: string) => ctx.called(tool).some((s) => s.code !== HELD_FOR_YES);
@@ -43,7 +42,7 @@ function agreedChange(ctx: TaskContext, tool: string, args: Record<string, unkno
   const held = ctx.called(tool).findLast((s) => s.code === HELD_FOR_YES);
   // Held again after a "yes" the server did not take as one: the call held is the earlier proposal's, which this
   // task's words may no longer describe (its items, its reason), so the proposal above stands as it was.
-  if (held) return reply(Object.entries(args).every(([k, v]) => sameValue(held.args[k], v)) ? proposal : STANDS);
+  if (held) return reply(Object.entries(args).every(([k, v]) => sameJson(held.args[k], v)) ? proposal : STANDS);
   if (ctx.entities.confirms) {
     const earlier = ctx.transcript.held;
     return callTool(ctx, tool, earlier?.tool === tool ? earlier.args : args) ?? reply(proposal);

@@ -1,5 +1,5 @@
 import { MAX_EARLIER_MESSAGES, MAX_EARLIER_READ_CHARS, MAX_READ_CHARS, readable } from './read-limit.js';
-import { HELD_FOR_YES } from './task-transcript.js';
+import { heldCall } from './task-transcript.js';
 import type { ChatMessage, ChatRequest } from './wire.js';
 
 /** An agent as the planner's prompt lists it. */
@@ -74,17 +74,13 @@ export function readPlanBrief(request: ChatRequest): PlanBrief {
   return { message, history, cards, defaultAgent, ...(held ? { held } : {}) };
 }
 
-const TOOLS_NOTE = /^\[System Note\] The tool calls above were made by (.+)\.$/;
-
-/** The last change held for the shopper's yes in the conversation, by its card, and the shopper messages since. */
+/** The card whose change was held for the shopper's yes last, and the shopper messages between it and the latest. */
 function heldChange(messages: readonly ChatMessage[]): PlanBrief['held'] {
-  const at = messages.findLastIndex((m) => m.role === 'tool' && m.content.includes(`"code":"${HELD_FOR_YES}"`));
-  if (at < 0) return undefined;
-  const after = messages.slice(at + 1);
-  const note = after.find((m) => m.role === 'system' && TOOLS_NOTE.test(m.content));
-  const agentName = note && TOOLS_NOTE.exec(note.content as string)?.[1];
-  if (!agentName) return undefined;
-  return { agentName, messagesAfter: Math.max(0, after.filter((m) => m.role === 'user').length - 1) };
+  const { heldBy, heldAgo } = heldCall(
+    messages,
+    messages.findLastIndex((m) => m.role === 'user'),
+  );
+  return heldBy && heldAgo !== undefined ? { agentName: heldBy, messagesAfter: heldAgo } : undefined;
 }
 
 /**

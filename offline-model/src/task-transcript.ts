@@ -86,14 +86,30 @@ export function readTaskTranscript(messages: readonly ChatMessage[]): TaskTransc
   };
 }
 
-/** The last call held for the shopper's yes before their latest message (at `latest`), and how many messages ago. */
-function heldCall(messages: readonly ChatMessage[], latest: number): Pick<TaskTranscript, 'held' | 'heldAgo'> {
+const TOOLS_NOTE = /^\[System Note\] The tool calls above were made by (.+)\.$/;
+
+/**
+ * The last call held for the shopper's yes before their latest message (at `latest`), how many shopper messages ago,
+ * and the card that made it when the messages say (the note after another card's tool calls).
+ */
+export function heldCall(
+  messages: readonly ChatMessage[],
+  latest: number,
+): Pick<TaskTranscript, 'held' | 'heldAgo'> & { heldBy?: string } {
   if (latest < 0) return {};
   const before = messages.slice(0, latest);
-  const held = collectSteps(before).findLast((s) => s.code === HELD_FOR_YES);
-  if (!held) return {};
-  const at = before.findLastIndex((m) => m.role === 'tool' && m.toolCallId === held.callId);
-  return { held, heldAgo: before.slice(at + 1).filter((m) => m.role === 'user').length };
+  // Only the held call's own messages are read: every other tool result of the history stays unparsed.
+  const at = before.findLastIndex((m) => m.role === 'tool' && m.content.includes(`"code":"${HELD_FOR_YES}"`));
+  const id = at < 0 ? undefined : (before[at] as { toolCallId: string }).toolCallId;
+  const callAt = before.findLastIndex(
+    (m, i) => i < at && m.role === 'assistant' && !!m.toolCalls?.some((c) => c.id === id),
+  );
+  const held = callAt < 0 ? undefined : collectSteps(before.slice(callAt, at + 1)).find((s) => s.callId === id);
+  if (!held || held.code !== HELD_FOR_YES) return {};
+  const after = before.slice(at + 1);
+  const note = after.find((m) => m.role === 'system' && TOOLS_NOTE.test(m.content));
+  const heldBy = note ? TOOLS_NOTE.exec(note.content as string)?.[1] : undefined;
+  return { held, heldAgo: after.filter((m) => m.role === 'user').length, ...(heldBy ? { heldBy } : {}) };
 }
 
 function collectSteps(messages: readonly ChatMessage[]): ToolStep[] {

@@ -64,6 +64,21 @@ describe("a change waits for the shopper's yes (offline provider, real store)", 
     expect(changes(done).map((e) => e.data.consented)).toEqual([true]);
   });
 
+  it('after a question another card answered, "ok go ahead" goes back to the card that proposed the change', async () => {
+    const c = await startConversation(t, 'james_li_5688');
+    const returns = (events: Awaited<ReturnType<typeof say>>) =>
+      toolCalls(events).filter((e) => e.data.tool === 'store.return_delivered_order_items');
+    expect(returns(await say(t, c, 'return the camera from #W3638028')).map((e) => e.data.code)).toEqual([
+      'CONFIRMATION_REQUIRED',
+    ]);
+    const question = await say(t, c, 'how long does the refund take?');
+    const plan = question.find((e) => e.type === 'PLAN');
+    expect(plan?.type === 'PLAN' && plan.data.plan.tasks.map((task) => task.agent)).toEqual(['GeneralSupportAgent']);
+    const again = await say(t, c, 'ok go ahead');
+    expect(returns(again).map((e) => [e.agentName, e.data.code])).toEqual([['ReturnsAgent', 'CONFIRMATION_REQUIRED']]);
+    expect(returns(await say(t, c, 'yes please')).map((e) => e.data.consented)).toEqual([true]);
+  });
+
   it('says nothing changed after "no, I changed my mind"', async () => {
     const c = await startConversation(t, 'noah_brown_6181');
     const asked = await say(t, c, 'I want to return the kettle from #W7678072');
