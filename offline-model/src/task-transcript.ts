@@ -140,7 +140,9 @@ function parseObject(text: string): Record<string, unknown> {
   }
 }
 
-/** Tool messages hold the output's JSON, or `{"error": "...", "code": "..."}` for a failure (a held change: and `preview`). */
+const FAILURE_KEYS: ReadonlySet<string> = new Set(['error', 'code', 'change', 'preview']);
+
+/** Tool messages hold the output's JSON, or `{"error": "...", "code": "..."}` for a failure (a held change: and `change`, `preview`). */
 function readResult(content: string): Pick<ToolStep, 'ok' | 'output' | 'error' | 'code'> {
   let value: unknown = content;
   try {
@@ -151,7 +153,7 @@ function readResult(content: string): Pick<ToolStep, 'ok' | 'output' | 'error' |
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const o = value as Record<string, unknown>;
     const keys = Object.keys(o);
-    if (typeof o.error === 'string' && keys.every((k) => k === 'error' || k === 'code' || k === 'preview'))
+    if (typeof o.error === 'string' && keys.every((k) => FAILURE_KEYS.has(k)))
       return { ok: false, error: o.error, code: typeof o.code === 'string' ? o.code : undefined };
   }
   return { ok: true, output: value };

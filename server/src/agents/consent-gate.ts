@@ -14,10 +14,13 @@ export const CONFIRMATION_REQUIRED = 'CONFIRMATION_REQUIRED';
 
 /**
  * What the model reads when a call is held: what to tell the shopper, and how to go on. A store write's rehearsal
- * comes beside it, as `preview` (what the call would return).
+ * comes beside it, as `preview` (what the call would return) and `change` (what it would do, which the shopper is
+ * shown as it stands).
  */
-export function confirmationRequest(tool: string, preview: boolean): string {
-  const would = preview ? ' `preview` is what the call will return then.' : '';
+export function confirmationRequest(tool: string, rehearsal?: { change?: unknown }): string {
+  const would = rehearsal
+    ? `${rehearsal.change ? ' `change` says what it will do, and the shopper sees it beside your words: say the same.' : ''} \`preview\` is what the call will return then.`
+    : '';
   return `Not done yet: this changes the shopper's order, payment or account, so it runs only after they agree to it. Tell them exactly what will change (the order, the items, the amounts, the address or the payment method) and ask them to reply "yes". When their next message agrees, call ${tool} again with exactly the same arguments. If they change anything, call it with the new arguments: that is a new proposal, and they are asked again.${would}`;
 }
 

@@ -1,6 +1,7 @@
 import { type ChatState, fromFunctionName } from '../chat/chat-state.js';
 import type { RunContext } from '../chat/run-context.js';
 import type { AgentCard } from '../domain/agent-card.js';
+import type { ChangeSummary } from '../domain/change-summary.js';
 import type { NewEvent } from '../domain/events.js';
 import type { IdentityLevel } from '../domain/identity.js';
 import { IDENTITY_REQUIRED, refuseByIdentity, UNKNOWN_TOOL_POLICY } from '../identity/tool-policy.js';
@@ -67,7 +68,7 @@ export async function executeToolCall(
   const finish = (
     args: unknown,
     result: ToolResult,
-    extra: { refused?: boolean; consented?: boolean; preview?: unknown } = {},
+    extra: { refused?: boolean; consented?: boolean; preview?: unknown; change?: ChangeSummary } = {},
   ): ExecutedCall => {
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     const identity = result.ok ? identityChange(state, result, tool) : undefined;
@@ -83,6 +84,7 @@ export async function executeToolCall(
         ...(extra.refused ? { refused: true } : {}),
         ...(extra.consented ? { consented: true } : {}),
         ...(extra.preview !== undefined ? { preview: extra.preview } : {}),
+        ...(extra.change ? { change: extra.change } : {}),
         ...(result.identifiedCustomerId ? { identifiedCustomerId: result.identifiedCustomerId } : {}),
         durationMs,
       },
@@ -90,7 +92,9 @@ export async function executeToolCall(
     return {
       call,
       content: JSON.stringify(
-        result.ok ? (result.output ?? null) : { error: result.error, code: result.errorCode, preview: extra.preview },
+        result.ok
+          ? (result.output ?? null)
+          : { error: result.error, code: result.errorCode, change: extra.change, preview: extra.preview },
       ),
       events: identity ? [event, identity] : [event],
     };
@@ -125,13 +129,11 @@ export async function executeToolCall(
   if (policy.needsConsent && !consented) {
     const preview = definition?.previewable ? await run(true) : undefined;
     if (preview && !preview.ok && !UNANSWERED.has(preview.errorCode ?? '')) return finish(args, preview);
-    const would = preview?.ok ? preview.output : undefined;
+    const would = preview?.ok ? preview : undefined;
     return finish(
       args,
-      { ok: false, error: confirmationRequest(call.name, would !== undefined), errorCode: CONFIRMATION_REQUIRED },
-      {
-        preview: would,
-      },
+      { ok: false, error: confirmationRequest(call.name, would), errorCode: CONFIRMATION_REQUIRED },
+      { preview: would?.output, change: would?.change },
     );
   }
   return finish(args, await run(false), { consented });

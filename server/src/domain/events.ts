@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { changeSummarySchema } from './change-summary.js';
 import { identityEventSchema } from './identity.js';
 import { planSchema } from './plan.js';
 
@@ -93,6 +94,8 @@ export const eventDataSchemas = {
     consented: z.boolean().optional(),
     /** On a call held for the shopper's yes: what it would return, from a rehearsal that was rolled back (store writes). */
     preview: jsonValue.optional(),
+    /** On a call held for the shopper's yes: what it would change, in their words, written by the store from the rehearsal. */
+    change: changeSummarySchema.optional(),
     /** Set when an identity tool identified the shopper; ChatState.userInfo follows it. */
     identifiedCustomerId: z.string().optional(),
     durationMs: z.number().nonnegative(),

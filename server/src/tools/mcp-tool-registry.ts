@@ -4,6 +4,7 @@ import { type CallToolResult, ErrorCode, McpError, type Tool } from '@modelconte
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { type McpServerRow, mcpServers } from '../db/schema/mcp-servers.js';
+import { changeSummarySchema } from '../domain/change-summary.js';
 import { identityClaimSchema } from '../domain/identity.js';
 import { ConflictError, issuesFromStandard, NotFoundError, ToolError, ValidationError } from '../errors.js';
 import {
@@ -274,11 +275,15 @@ export class McpToolRegistry implements ManagedToolRegistry {
     // Only the built-in store may identify the shopper: an external server cannot claim an identity.
     const identified = builtIn ? meta[toolMetaKeys.identifiedCustomerId] : undefined;
     const claim = builtIn ? identityClaimSchema.safeParse(meta[toolMetaKeys.identityClaim]) : undefined;
+    // Only the built-in store rehearses, so only it describes a change.
+    const change =
+      builtIn && meta[toolMetaKeys.change] ? changeSummarySchema.safeParse(meta[toolMetaKeys.change]) : undefined;
     return {
       ok: true,
       output,
       ...(typeof identified === 'string' ? { identifiedCustomerId: identified } : {}),
       ...(claim?.success ? { identityClaim: claim.data } : {}),
+      ...(change?.success ? { change: change.data } : {}),
     };
   }
 

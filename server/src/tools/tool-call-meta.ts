@@ -24,6 +24,8 @@ export const toolMetaKeys = {
   replayed: 'baton/replayed',
   /** Request (built-in store only): rehearse the write in a transaction that is rolled back, and answer what it would. */
   preview: 'baton/preview',
+  /** Result of a rehearsal (built-in store only): what the change would do, in the shopper's words (ChangeSummary). */
+  change: 'baton/change',
 } as const;
 
 export const customerScopeSchema = z.object({

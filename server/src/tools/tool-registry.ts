@@ -3,6 +3,7 @@
  * it; the store issue backs it with MCP (the built-in `store` server and registered servers).
  */
 
+import type { ChangeSummary } from '../domain/change-summary.js';
 import type { IdentityClaim, IdentityLevel, IdentityPolicy, ToolIdentityPolicy } from '../domain/identity.js';
 
 /** JSON Schema of a tool's input, as MCP advertises it. */
@@ -74,6 +75,8 @@ export interface ToolResult {
   identifiedCustomerId?: string;
   /** Set by identity tools under `identityPolicy: strict`: what the shopper claimed (the level becomes `claimed`). */
   identityClaim?: IdentityClaim;
+  /** Set by a rehearsal (`ToolCallContext.preview`) of a change the shopper agrees to first: what it would do. */
+  change?: ChangeSummary;
 }
 
 export interface ToolRegistry {

@@ -25,6 +25,14 @@ describe("a change waits for the shopper's yes (offline provider, real store)", 
     const asked = await say(t, c, `Please cancel order ${emma.pendingOrder}, I ordered it by mistake`);
     expect(cancels(asked).map((e) => e.data.code)).toEqual(['CONFIRMATION_REQUIRED']);
     expect(cancels(asked)[0]!.data.preview).toMatchObject({ order_id: emma.pendingOrder, status: 'cancelled' });
+    expect(cancels(asked)[0]!.data.change).toEqual({
+      title: `Cancel order ${emma.pendingOrder}`,
+      lines: [
+        'Skateboard (plain, 34 inch, plastic): $202.13',
+        'Refund $202.13 to PayPal',
+        'Reason: ordered by mistake',
+      ],
+    });
     expect(replyOf(asked)).toMatch(/reply "yes" to confirm/);
     expect(await status(emma.pendingOrder)).toBe('pending');
 

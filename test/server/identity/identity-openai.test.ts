@@ -247,8 +247,13 @@ describe('identity levels hold whatever the model chooses (openai provider, scri
       .find((m) => m.role === 'tool' && m.content.includes('CONFIRMATION_REQUIRED'));
     expect(JSON.parse(answered!.content)).toMatchObject({
       code: 'CONFIRMATION_REQUIRED',
-      error: expect.stringMatching(/same arguments/),
+      error: expect.stringMatching(/same arguments.*`change` says what it will do/),
       preview: { order_id: emma.pendingOrder, status: 'cancelled' },
+      // What the shopper is shown beside the model's words: written by the store, so the model can only say the same.
+      change: {
+        title: `Cancel order ${emma.pendingOrder}`,
+        lines: expect.arrayContaining(['Reason: no longer needed']),
+      },
     });
   });
 });

@@ -1,6 +1,7 @@
 import type { UnionRef } from '@pothos/core';
 import type { z } from 'zod';
 import { runModes } from '../../db/schema/conversations.js';
+import { changeSummarySchema } from '../../domain/change-summary.js';
 import { type BatonEvent, type EventType, eventDataSchemas, eventTypes, usageSchema } from '../../domain/events.js';
 import { identityClaimSchema, identityLevels, identityPolicies } from '../../domain/identity.js';
 import { planSchema, planTaskSchema } from '../../domain/plan.js';
@@ -25,6 +26,7 @@ const zodTypes = new ZodOutputTypes({
     [planTaskSchema, PlanTaskRef],
     [planSchema, 'Plan'],
     [usageSchema, 'Usage'],
+    [changeSummarySchema, 'ChangeSummary'],
     [eventDataSchemas.SUGGESTION.shape.proposedToolCalls.element, 'ProposedToolCall'],
   ]),
   unions: new Map([[identityClaimSchema, { name: 'IdentityClaim', members: ['EmailClaim', 'NameZipClaim'] }]]),

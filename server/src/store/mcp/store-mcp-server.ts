@@ -1,8 +1,10 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Db } from '../../db/client.js';
+import type { ChangeSummary } from '../../domain/change-summary.js';
 import { customerScopeSchema, toolMetaKeys } from '../../tools/tool-call-meta.js';
 import type { CustomerScope } from '../../tools/tool-registry.js';
+import { rehearseChange } from '../change-summary.js';
 import { previewWrite, runIdempotentWrite, runOutcome, type StoreOutcome } from '../idempotency.js';
 import type { StoreCallContext } from '../store-call-context.js';
 import { orderTools } from './order-tools.js';
@@ -49,7 +51,7 @@ function callContext(scope: StoreScopeSource, meta: Record<string, unknown> | un
   return { ...base, customer: parsed.success ? parsed.data : { verified: false }, idempotencyKey: key };
 }
 
-function toResult(tool: StoreTool, outcome: StoreOutcome, replayed: boolean): CallToolResult {
+function toResult(tool: StoreTool, outcome: StoreOutcome, replayed: boolean, change?: ChangeSummary): CallToolResult {
   if (!outcome.ok) {
     return {
       isError: true,
@@ -71,6 +73,7 @@ function toResult(tool: StoreTool, outcome: StoreOutcome, replayed: boolean): Ca
       [toolMetaKeys.replayed]: replayed,
       ...(userId ? { [toolMetaKeys.identifiedCustomerId]: userId } : {}),
       ...(claim ? { [toolMetaKeys.identityClaim]: claim } : {}),
+      ...(change ? { [toolMetaKeys.change]: change } : {}),
     },
   };
 }
@@ -95,8 +98,15 @@ export function createStoreMcpServer(options: StoreMcpServerOptions): McpServer 
         try {
           if (tool.readOnly)
             return toResult(tool, await runOutcome(() => tool.run(options.db, args as never, ctx)), false);
-          if ((extra._meta as Record<string, unknown> | undefined)?.[toolMetaKeys.preview] === true)
-            return toResult(tool, await previewWrite(options.db, (tx) => tool.run(tx, args as never, ctx)), false);
+          if ((extra._meta as Record<string, unknown> | undefined)?.[toolMetaKeys.preview] === true) {
+            let change: ChangeSummary | undefined;
+            const outcome = await previewWrite(options.db, async (tx) => {
+              const rehearsed = await rehearseChange(tx, ctx, tool.name, args, () => tool.run(tx, args as never, ctx));
+              change = rehearsed.change;
+              return rehearsed.output;
+            });
+            return toResult(tool, outcome, false, outcome.ok ? change : undefined);
+          }
           const { replayed, ...outcome } = await runIdempotentWrite(options.db, tool.name, ctx, (tx) =>
             tool.run(tx, args as never, ctx),
           );

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+/**
+ * What a change the shopper is asked to agree to would do, written by the store from a rehearsal of the call (not by
+ * a model): a title ("Cancel order #W6460787") and one line per fact (an item, a refund, an address). Shown to the
+ * shopper beside the question, so that the yes is given to what the code will do.
+ */
+export const changeSummarySchema = z.object({
+  title: z.string().min(1).max(200),
+  lines: z.array(z.string().min(1).max(400)).max(24),
+});
+export type ChangeSummary = z.infer<typeof changeSummarySchema>;
