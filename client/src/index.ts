@@ -32,8 +32,10 @@ export {
 export type { FetchLike } from './http-request.js';
 export type { StorageLike, StoredSession } from './session-store.js';
 export {
+  type ChangeCard,
   type FormFieldView,
   formAnswer,
+  heldChangeCard,
   narrowsSearch,
   type OrderSummary,
   orderCardsKept,

@@ -39,6 +39,27 @@ export type ToolCard =
   | { kind: 'order'; order: OrderSummary }
   | { kind: 'form'; title: string; description: string; fields: FormFieldView[]; submitLabel: string };
 
+/**
+ * A change the server holds until the shopper says yes (CONFIRMATION_REQUIRED), as the store described it from a
+ * rehearsal: what the yes is given to, whatever the reply beside it says.
+ */
+export interface ChangeCard {
+  kind: 'change';
+  tool: string;
+  title: string;
+  lines: string[];
+}
+
+/** The card of a TOOL_CALL held for the shopper's yes, when the store described the change; otherwise null. */
+export function heldChangeCard(data: {
+  tool: string;
+  toolErrorCode?: string | null;
+  change?: { title: string; lines: readonly string[] } | null;
+}): ChangeCard | null {
+  if (data.toolErrorCode !== 'CONFIRMATION_REQUIRED' || !data.change) return null;
+  return { kind: 'change', tool: data.tool, title: data.change.title, lines: [...data.change.lines] };
+}
+
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const num = (v: unknown) => (typeof v === 'number' ? v : null);
 const optionText = (options: unknown) =>

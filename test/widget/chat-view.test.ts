@@ -68,3 +68,51 @@ describe('yes and no as buttons', () => {
     expect(reduceView(emptyView, reply('Order #W1 is on its way.')).quickReplies).toEqual([]);
   });
 });
+
+describe('the change the shopper is asked to agree to', () => {
+  const event = (type: string, runId: string, data: Record<string, unknown>) =>
+    ({
+      id: String(++id),
+      type,
+      conversationId: 'c1',
+      runId,
+      taskId: 't1',
+      agentName: 'OrderManagementAgent',
+      createdAt: '2026-12-06T10:00:00.000Z',
+      data,
+    }) as unknown as AnyEvent;
+  const change = { title: 'Cancel order #W1', lines: ['Skateboard (plain): $202.13', 'Refund $202.13 to PayPal'] };
+  const cancel = (runId: string, extra: Record<string, unknown>) =>
+    event('TOOL_CALL', runId, {
+      __typename: 'ToolCallData',
+      tool: 'store.cancel_pending_order',
+      arguments: { order_id: '#W1', reason: 'no longer needed' },
+      durationMs: 0,
+      ...extra,
+    });
+  const cards = (view: ReturnType<typeof reduceView>) =>
+    view.items.flatMap((i) => (i.kind === 'change' ? [[i.title, i.lines, i.state]] : []));
+
+  it("is shown as the store wrote it, whatever the model says, and follows the shopper's answer to the change made", () => {
+    let view = reduceView(
+      emptyView,
+      cancel('r1', { toolError: 'Not done yet', toolErrorCode: 'CONFIRMATION_REQUIRED', change }),
+    );
+    expect(cards(view)).toEqual([[change.title, change.lines, 'waiting']]);
+    view = reduceView(view, event('MESSAGE', 'r2', { __typename: 'MessageData', role: 'user', text: 'yes' }));
+    expect(cards(view)).toEqual([[change.title, change.lines, 'answered']]);
+    view = reduceView(view, cancel('r2', { toolOutput: { status: 'cancelled' }, consented: true }));
+    expect(cards(view)).toEqual([[change.title, change.lines, 'done']]);
+  });
+
+  it('is not drawn for a held change the store did not describe (an external tool), nor for a refusal', () => {
+    const held = reduceView(
+      emptyView,
+      cancel('r1', { toolError: 'Not done yet', toolErrorCode: 'CONFIRMATION_REQUIRED' }),
+    );
+    expect(cards(held)).toEqual([]);
+    expect(held.heldRuns).toEqual(['r1']);
+    const refused = reduceView(emptyView, cancel('r1', { toolError: 'No order #W1', toolErrorCode: 'NOT_FOUND' }));
+    expect(refused.items).toEqual([]);
+  });
+});

@@ -1,6 +1,8 @@
 import {
   type AnyEvent,
+  type ChangeCard,
   type FormFieldView,
+  heldChangeCard,
   narrowsSearch,
   type OrderSummary,
   orderCardsKept,
@@ -16,6 +18,11 @@ export type ChatItem =
   | { kind: 'notice'; id: string; text: string }
   | { kind: 'products'; id: string; runId: string; title: string; products: ProductLine[]; query: string }
   | { kind: 'order'; id: string; runId: string; order: OrderSummary }
+  /**
+   * A change the server holds until the shopper says yes, as the store described it (not the model's words):
+   * `waiting` for their answer, `answered` once they wrote again, `done` once the change was made.
+   */
+  | (ChangeCard & { id: string; runId: string; state: 'waiting' | 'answered' | 'done' })
   /** A form to fill in; `answered` once the shopper wrote again (through it or not). */
   | {
       kind: 'form';
@@ -90,7 +97,13 @@ export function reduceView(view: ChatView, event: AnyEvent): ChatView {
     case 'MESSAGE': {
       const { role, text, final } = event.data;
       if (role === 'user') {
-        const items = view.items.map((i) => (i.kind === 'form' && !i.answered ? { ...i, answered: true } : i));
+        const items = view.items.map((i) =>
+          i.kind === 'form' && !i.answered
+            ? { ...i, answered: true }
+            : i.kind === 'change' && i.state === 'waiting'
+              ? { ...i, state: 'answered' as const }
+              : i,
+        );
         return { ...upsert({ ...view, items }, { kind: 'user', id: `user:${event.id}`, text }), quickReplies: [] };
       }
       if (final) {
@@ -119,8 +132,17 @@ export function reduceView(view: ChatView, event: AnyEvent): ChatView {
       );
     }
     case 'TOOL_CALL': {
-      if (runId && event.data.toolErrorCode === 'CONFIRMATION_REQUIRED' && !view.heldRuns.includes(runId))
-        return { ...view, heldRuns: [...view.heldRuns, runId] };
+      if (runId && event.data.toolErrorCode === 'CONFIRMATION_REQUIRED') {
+        const held = view.heldRuns.includes(runId) ? view : { ...view, heldRuns: [...view.heldRuns, runId] };
+        const card = heldChangeCard(event.data);
+        return card ? upsert(held, { ...card, id: `change:${event.id ?? streamId}`, runId, state: 'waiting' }) : held;
+      }
+      if (runId && event.data.consented && !event.data.toolError) {
+        // The change the shopper said yes to was made: its card says so (the latest card of that tool).
+        const index = view.items.findLastIndex((i) => i.kind === 'change' && i.tool === event.data.tool);
+        const card = view.items[index];
+        if (card?.kind === 'change') return upsert(view, { ...card, state: 'done' });
+      }
       if (!runId || event.data.toolError || event.data.refused) return view;
       const card = toolCard(event.data.tool, event.data.toolOutput);
       if (!card) return view;

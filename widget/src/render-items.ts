@@ -50,6 +50,25 @@ function orderCard(order: OrderSummary): HTMLElement {
   return card;
 }
 
+const CHANGE_NOTE: Record<Extract<ChatItem, { kind: 'change' }>['state'], string> = {
+  waiting: 'Nothing changes until you reply yes.',
+  answered: '',
+  done: 'Done.',
+};
+
+/** A change held until the shopper says yes, in the store's words: what they are agreeing to. */
+function changeCard(item: Extract<ChatItem, { kind: 'change' }>): HTMLElement {
+  const card = el('section', `card change ${item.state}`);
+  card.setAttribute('aria-label', `To confirm: ${item.title}`);
+  card.append(el('h3', '', item.title));
+  const list = el('ul', '');
+  for (const line of item.lines) list.append(el('li', '', line));
+  card.append(list);
+  const note = CHANGE_NOTE[item.state];
+  if (note) card.append(el('p', 'opts', note));
+  return card;
+}
+
 /** A form an agent asked for: what is filled in is sent as the shopper's next message (formAnswer). Answered, it stays on screen, disabled. */
 function formCard(item: FormItem, actions: ItemActions): HTMLElement {
   const form = el('form', 'card form');
@@ -104,6 +123,8 @@ function create(item: ChatItem, actions: ItemActions): HTMLElement {
       return orderCard(item.order);
     case 'form':
       return formCard(item, actions);
+    case 'change':
+      return changeCard(item);
   }
 }
 
@@ -125,7 +146,8 @@ export function renderItems(
     let entry = drawn.get(item.id);
     if (
       !entry ||
-      (entry.item !== item && (item.kind === 'products' || item.kind === 'order' || item.kind === 'form'))
+      (entry.item !== item &&
+        (item.kind === 'products' || item.kind === 'order' || item.kind === 'form' || item.kind === 'change'))
     ) {
       const node = create(item, actions);
       entry?.node.replaceWith(node);

@@ -27,6 +27,11 @@ button{font:inherit;cursor:pointer}
 .card .price{font-weight:600}
 .card .stock{font-size:12px;color:#1e7f3a}
 .card .stock.out{color:#a32020}
+.change{border-left:4px solid #c77c02}
+.change.answered{border-left-color:#8a939e}
+.change.done{border-left-color:#1e7f3a}
+.change li{display:block}
+.change p{margin:6px 0 0;font-size:13px}
 .badge{display:inline-block;padding:1px 8px;border-radius:9px;background:#e6eefc;color:#173f7a;font-size:12px;font-weight:600;text-transform:capitalize}
 .typing{padding:4px 14px;font-size:13px;color:#4a5360;min-height:18px;background:#f6f7f9}
 .quick{display:flex;gap:8px;padding:8px 14px 0;flex-wrap:wrap}

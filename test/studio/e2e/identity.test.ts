@@ -55,9 +55,24 @@ describe.skipIf(!hasChromium)('studio e2e: shopper identity', () => {
     await proposed.getByText('waits for yes').waitFor();
     await proposed.getByRole('heading', { name: 'Held, not run' }).waitFor();
     await proposed.getByRole('heading', { name: 'After a yes (rehearsed, rolled back)' }).waitFor();
+    const asked = proposed.getByRole('region', { name: 'What the shopper is asked to agree to' });
+    expect(await asked.locator('.held-change-title').textContent()).toBe('Cancel order #W2974929');
+    expect(await asked.locator('li').allTextContents()).toContain('Reason: no longer needed');
     await proposed.scrollIntoViewIfNeeded();
     await h.screenshot('inspector-held-for-yes');
-    const made = await inspect(await turn('yes please'));
+    // The playground shows the shopper's card of the change, with their answers as buttons; "Yes, go ahead" is sent
+    // as the shopper's message, and the card says the change was made.
+    const card = page.getByRole('region', { name: 'To confirm: Cancel order #W2974929' });
+    expect(await card.locator('li').allTextContents()).toContain('Reason: no longer needed');
+    await card.getByRole('button', { name: 'Yes, go ahead' }).click();
+    await card.getByText('Done.').waitFor({ timeout: 60_000 });
+    expect(await card.getByRole('button').count()).toBe(0);
+    const [latest] = await t.app.services.database.query<{ id: string }>(
+      'select id from runs where conversation_id = $1 order by created_at desc limit 1',
+      [conversation.id],
+    );
+    await waitForRun(t.app, latest!.id, 60_000);
+    const made = await inspect(latest!.id);
     await made.getByText('shopper said yes').waitFor();
     expect(await made.getByText('waits for yes').count()).toBe(0);
   });

@@ -90,4 +90,35 @@ describe('conversationTurns', () => {
     ]);
     expect(failed[0]).toMatchObject({ state: 'failed', error: 'Sorry, something went wrong.' });
   });
+
+  it("shows a held change as the store wrote it, answered by the shopper's next message, done once it is made", () => {
+    const change = { title: 'Cancel order #W1', lines: ['Skateboard: $10.00', 'Refund $10.00 to PayPal'] };
+    const cancel = (runId: string, data: Record<string, unknown>) =>
+      ev(
+        'TOOL_CALL',
+        { tool: 'store.cancel_pending_order', arguments: { order_id: '#W1' }, durationMs: 1, ...data },
+        { runId, agentName: 'OrderManagementAgent' },
+      );
+    const events = [
+      ev('MESSAGE', { role: 'user', text: 'cancel #W1' }, { runId: null }),
+      cancel('r1', { toolError: 'Not done yet', toolErrorCode: 'CONFIRMATION_REQUIRED', change }),
+    ];
+    const cards = () => conversationTurns(events).flatMap((t) => (t.kind === 'run' ? t.cards : []));
+    expect(cards()).toEqual([
+      expect.objectContaining({
+        kind: 'change',
+        title: change.title,
+        lines: change.lines,
+        answered: false,
+        done: false,
+      }),
+    ]);
+    events.push(ev('MESSAGE', { role: 'user', text: 'Yes, go ahead' }, { runId: null }));
+    expect(cards()).toEqual([expect.objectContaining({ kind: 'change', answered: true, done: false })]);
+    events.push(cancel('r2', { toolOutput: { status: 'cancelled' }, consented: true }));
+    expect(cards()).toEqual([expect.objectContaining({ kind: 'change', answered: true, done: true })]);
+    // A held call the store did not describe (an external tool) draws no card.
+    events.push(cancel('r3', { toolError: 'Not done yet', toolErrorCode: 'CONFIRMATION_REQUIRED' }));
+    expect(cards()).toHaveLength(1);
+  });
 });

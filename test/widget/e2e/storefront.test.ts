@@ -207,6 +207,14 @@ describe.skipIf(!hasChromium)('<baton-chat> on the /demo storefront', () => {
     await ask(page, 'I want to return all the items from order #W4435622');
     const yes = chat(page).getByRole('group', { name: 'Quick replies' }).getByRole('button', { name: 'Yes, go ahead' });
     await yes.waitFor({ timeout: 20_000 });
+    // What the yes is given to, as the store rehearsed it: the items by name and price, and where the refund goes.
+    const change = chat(page).getByRole('region', { name: 'To confirm: Return items of order #W4435622' });
+    expect(await change.locator('li').allTextContents()).toEqual([
+      'Hiking Boots (12, synthetic, waterproof): $239.78',
+      'Water Bottle (red, 750ml, stainless steel): $47.76',
+      'Refund $287.54 to gift card once the items arrive',
+    ]);
+    expect(await change.locator('p').textContent()).toBe('Nothing changes until you reply yes.');
     await h.screenshot(page, 'widget-quick-replies');
     const violations = await axeViolations(page);
     const report = violations.map((v) => `${v.impact} ${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
@@ -226,6 +234,7 @@ describe.skipIf(!hasChromium)('<baton-chat> on the /demo storefront', () => {
     await expect
       .poll(async () => (await replies(page).allTextContents())[1], { timeout: 20_000 })
       .toMatch(/^Your return of .* is requested\. The refund of \$[\d.,]+ goes to .* once the items arrive\.$/);
+    await expect.poll(() => change.locator('p').textContent()).toBe('Done.');
     await context.close();
   });
 });

@@ -1,3 +1,4 @@
+import { heldChangeCard } from '@baton/client/tool-cards';
 import type { StudioEvent } from '../lib/baton-event.js';
 import { describeEvent } from '../lib/describe-event.js';
 import { formatClock } from '../lib/format.js';
@@ -6,13 +7,45 @@ const MARKERS = new Set(['HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESO
 
 /**
  * The conversation as the colleague reads it: the shopper's messages, each agent's (attributed, with its
- * run one click away), colleagues' replies, and the hand-off markers. Final replies repeat their parts.
+ * run one click away), colleagues' replies, the changes the shopper was asked to agree to (as the store
+ * described them), and the hand-off markers. Final replies repeat their parts.
  */
 export function DeskTranscript(props: { conversationId: string; events: readonly StudioEvent[] }) {
-  const shown = props.events.filter((e) => (e.type === 'MESSAGE' && !e.data.final) || MARKERS.has(e.type));
+  const shown = props.events.filter(
+    (e) =>
+      (e.type === 'MESSAGE' && !e.data.final) ||
+      MARKERS.has(e.type) ||
+      (e.type === 'TOOL_CALL' && (heldChangeCard(e.data) || (e.data.consented && !e.data.toolError))),
+  );
+  // The change a consented call made is named by the title of the proposal it answered.
+  const proposedTitle = new Map<string, string>();
   return (
     <ol className="chat-log desk-transcript" aria-label="Transcript">
       {shown.map((e) => {
+        if (e.type === 'TOOL_CALL') {
+          const held = heldChangeCard(e.data);
+          if (held) proposedTitle.set(held.tool, held.title);
+          return (
+            <li key={e.id ?? e.data.callId} className="desk-marker desk-change">
+              {held ? (
+                <>
+                  Asked the shopper to agree to: <strong>{held.title}</strong> · {formatClock(e.createdAt)}
+                  <ul>
+                    {held.lines.map((line, i) => (
+                      // biome-ignore lint/suspicious/noArrayIndexKey: lines are text the store wrote, and may repeat
+                      <li key={i}>{line}</li>
+                    ))}
+                  </ul>
+                </>
+              ) : (
+                <>
+                  Done after the shopper's yes: {proposedTitle.get(e.data.tool) ?? e.data.tool} ·{' '}
+                  {formatClock(e.createdAt)}
+                </>
+              )}
+            </li>
+          );
+        }
         if (e.type !== 'MESSAGE')
           return (
             <li key={e.id ?? describeEvent(e)} className="desk-marker">

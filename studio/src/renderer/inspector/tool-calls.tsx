@@ -37,6 +37,18 @@ export function ToolCalls({ calls }: { calls: readonly StudioEventOf<'TOOL_CALL'
               {c.data.toolError ? (
                 <>
                   <p className={heldForYes(c) ? 'muted' : 'field-error'}>{c.data.toolError}</p>
+                  {c.data.change && (
+                    <section className="held-change" aria-label="What the shopper is asked to agree to">
+                      <h4>What the shopper is asked to agree to (written by the store)</h4>
+                      <p className="held-change-title">{c.data.change.title}</p>
+                      <ul>
+                        {c.data.change.lines.map((line, j) => (
+                          // biome-ignore lint/suspicious/noArrayIndexKey: lines are text the store wrote, and may repeat
+                          <li key={j}>{line}</li>
+                        ))}
+                      </ul>
+                    </section>
+                  )}
                   {c.data.preview != null && (
                     <>
                       <h4>After a yes (rehearsed, rolled back)</h4>

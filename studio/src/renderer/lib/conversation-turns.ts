@@ -1,4 +1,11 @@
-import { narrowsSearch, orderCardsKept, type ToolCard, toolCard } from '@baton/client/tool-cards';
+import {
+  type ChangeCard,
+  heldChangeCard,
+  narrowsSearch,
+  orderCardsKept,
+  type ToolCard,
+  toolCard,
+} from '@baton/client/tool-cards';
 import type { StudioEvent } from './baton-event.js';
 
 export interface StatusStep {
@@ -21,10 +28,14 @@ export type Turn =
       reply: string | null;
       error: string | null;
       /**
-       * What the shopper is shown beside the answer, as the storefront widget draws it: products, orders, forms.
-       * A form is `answered` once the shopper wrote again.
+       * What the shopper is shown beside the answer, as the storefront widget draws it: products, orders, forms, and
+       * a change held for their yes. A form or a change is `answered` once the shopper wrote again; a change is
+       * `done` once the call they agreed to was made.
        */
-      cards: (ToolCard & { id: string; answered: boolean })[];
+      cards: (
+        | (ToolCard & { id: string; answered: boolean })
+        | (ChangeCard & { id: string; answered: boolean; done: boolean })
+      )[];
     };
 
 type RunTurn = Extract<Turn, { kind: 'run' }>;
@@ -96,6 +107,17 @@ export function conversationTurns(events: readonly StudioEvent[]): Turn[] {
         else if (e.taskId) Object.assign(part(run, e.taskId, e.agentName ?? ''), { text: e.data.text, done: true });
         break;
       case 'TOOL_CALL': {
+        const held = heldChangeCard(e.data);
+        if (held) {
+          run.cards.push({ ...held, id: `change-${e.id ?? e.data.callId}`, answered: false, done: false });
+          break;
+        }
+        if (e.data.consented && !e.data.toolError) {
+          const proposed = [...runs.values()]
+            .flatMap((r) => r.cards)
+            .findLast((c) => c.kind === 'change' && c.tool === e.data.tool);
+          if (proposed?.kind === 'change') proposed.done = true;
+        }
         const card = e.data.toolError || e.data.refused ? null : toolCard(e.data.tool, e.data.toolOutput);
         // A search asked again with more words replaces the card of the one it narrows (narrowsSearch).
         if (card?.kind === 'products')

@@ -1,4 +1,4 @@
-import { formAnswer, type ToolCard } from '@baton/client/tool-cards';
+import { type ChangeCard, formAnswer, type ToolCard } from '@baton/client/tool-cards';
 import { useState } from 'react';
 
 const money = (n: number | null) => (n === null ? '' : `$${n.toFixed(2)}`);
@@ -8,10 +8,13 @@ const money = (n: number | null) => (n === null ? '' : `$${n.toFixed(2)}`);
  * sends what is filled in as the shopper's next message, as the widget's does.
  */
 export function ToolCardView(props: {
-  card: ToolCard & { id: string; answered: boolean };
+  card:
+    | (ToolCard & { id: string; answered: boolean })
+    | (ChangeCard & { id: string; answered: boolean; done: boolean });
   onSend(text: string): Promise<boolean>;
 }) {
   const { card } = props;
+  if (card.kind === 'change') return <HeldChangeCard card={card} onSend={props.onSend} />;
   if (card.kind === 'products')
     return (
       <section className="shopper-card" aria-label={card.title}>
@@ -49,6 +52,46 @@ export function ToolCardView(props: {
       </section>
     );
   return <FormCard card={card} onSend={props.onSend} />;
+}
+
+/**
+ * A change the server holds until the shopper says yes, as the store described it, with the answers the widget
+ * offers as buttons: each sends its words as the shopper's next message.
+ */
+function HeldChangeCard(props: {
+  card: ChangeCard & { id: string; answered: boolean; done: boolean };
+  onSend(text: string): Promise<boolean>;
+}) {
+  const { card } = props;
+  const [sending, setSending] = useState(false);
+  const send = (text: string) => {
+    setSending(true);
+    void props.onSend(text).finally(() => setSending(false));
+  };
+  return (
+    <section className="shopper-card held-change-card" aria-label={`To confirm: ${card.title}`}>
+      <h4>{card.title}</h4>
+      <ul>
+        {card.lines.map((line, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: lines are text the store wrote, and may repeat
+          <li key={i}>{line}</li>
+        ))}
+      </ul>
+      {card.done ? (
+        <p className="stock-in">Done.</p>
+      ) : card.answered ? null : (
+        <div className="held-change-actions">
+          <span className="muted">Nothing changes until the shopper replies yes.</span>
+          <button type="button" className="btn btn-primary" disabled={sending} onClick={() => send('Yes, go ahead')}>
+            Yes, go ahead
+          </button>
+          <button type="button" className="btn" disabled={sending} onClick={() => send('No, thanks')}>
+            No, thanks
+          </button>
+        </div>
+      )}
+    </section>
+  );
 }
 
 function FormCard(props: {
