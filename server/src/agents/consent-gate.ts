@@ -117,26 +117,46 @@ function canonical(value: unknown): string {
 type ToolEntry = Extract<TranscriptEntry, { kind: 'tool' }>;
 
 /**
- * Whether the shopper agreed to this exact call: a held call of the same tool with the same arguments
- * in an earlier run, followed only by this run's message(s), the last of which agrees, and not run since.
+ * How long a proposal waits for the shopper's yes. It was rehearsed against the order as it stood then, and a yes
+ * given much later (the chat left open overnight) may not be to what the shopper now remembers: the call is proposed
+ * again, rehearsed afresh, and they are asked again.
  */
-export function hasConsent(state: ChatState, tool: string, args: unknown): boolean {
+export const PROPOSAL_TTL_MS = 30 * 60_000;
+
+/**
+ * `given`: the shopper agreed to this exact call, a held call of the same tool with the same arguments in an earlier
+ * run, followed only by this run's message(s), the last of which agrees, within PROPOSAL_TTL_MS, and not run since.
+ * `late`: all that, but the yes came after the proposal had lapsed. `none`: anything else.
+ */
+export function consentFor(state: ChatState, tool: string, args: unknown): 'given' | 'late' | 'none' {
   const entries = state.transcript;
-  let lastUser: string | undefined;
+  let answer: Extract<TranscriptEntry, { kind: 'user' }> | undefined;
   for (let i = entries.length - 1; i >= 0; i--) {
     const e = entries[i]!;
     if (e.kind === 'user') {
       // A message of another run came after the proposal: the shopper's answer to it has passed.
-      if (e.runId !== state.runId) return false;
-      lastUser ??= e.text;
+      if (e.runId !== state.runId) return 'none';
+      answer ??= e;
     } else if (e.kind === 'tool' && e.tool === tool && sameArguments(e.arguments, args)) {
-      if (isProposal(e)) return e.runId !== state.runId && lastUser !== undefined && agrees(lastUser, args, tool);
+      if (isProposal(e)) {
+        if (e.runId === state.runId || !answer || !agrees(answer.text, args, tool)) return 'none';
+        return lapsed(e.at, answer.at) ? 'late' : 'given';
+      }
       // The same call ran in an earlier run, after the proposal: a yes is spent once. In this run it is the call
       // made again on resume, which its idempotency key turns into the first call's result.
-      if (!e.error && e.runId !== state.runId) return false;
+      if (!e.error && e.runId !== state.runId) return 'none';
     }
   }
-  return false;
+  return 'none';
 }
+
+/** Whether the answer came more than PROPOSAL_TTL_MS after the proposal (times as stored; unknown times never lapse). */
+const lapsed = (proposedAt: string | undefined, answeredAt: string | undefined) =>
+  proposedAt !== undefined &&
+  answeredAt !== undefined &&
+  Date.parse(answeredAt) - Date.parse(proposedAt) > PROPOSAL_TTL_MS;
+
+/** What the model reads when a yes came after the proposal lapsed, before the request to ask again. */
+export const LAPSED_NOTE = `The shopper's yes came more than ${PROPOSAL_TTL_MS / 60_000} minutes after this change was proposed, so it was not made: the order or account may have changed since. This is a new proposal, rehearsed now. `;
 
 const isProposal = (e: ToolEntry) => e.code === CONFIRMATION_REQUIRED;

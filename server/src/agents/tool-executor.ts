@@ -7,7 +7,7 @@ import type { IdentityLevel } from '../domain/identity.js';
 import { IDENTITY_REQUIRED, refuseByIdentity, UNKNOWN_TOOL_POLICY } from '../identity/tool-policy.js';
 import type { ModelToolCall } from '../models/model-provider.js';
 import type { CustomerScope, ToolCallContext, ToolResult } from '../tools/tool-registry.js';
-import { CONFIRMATION_REQUIRED, confirmationRequest, hasConsent } from './consent-gate.js';
+import { CONFIRMATION_REQUIRED, confirmationRequest, consentFor, LAPSED_NOTE } from './consent-gate.js';
 
 /** The scope a tool call acts in: nobody once a verification has ended (mid-run too). */
 function customerScope(state: ChatState): CustomerScope & { level: IdentityLevel } {
@@ -125,14 +125,19 @@ export async function executeToolCall(
   const run = (preview: boolean) => callWithin(ctx, tool, args, { ...base, callIndex, customer, preview });
   // Held, not run, until the shopper's next message agrees to this exact call: the held call is the proposal. A store
   // write is rehearsed first, so that what cannot be done is said now, and what would be done is known exactly.
-  const consented = !!policy.needsConsent && hasConsent(state, tool, args);
+  const consent = policy.needsConsent ? consentFor(state, tool, args) : 'none';
+  const consented = consent === 'given';
   if (policy.needsConsent && !consented) {
     const preview = definition?.previewable ? await run(true) : undefined;
     if (preview && !preview.ok && !UNANSWERED.has(preview.errorCode ?? '')) return finish(args, preview);
     const would = preview?.ok ? preview : undefined;
     return finish(
       args,
-      { ok: false, error: confirmationRequest(call.name, would), errorCode: CONFIRMATION_REQUIRED },
+      {
+        ok: false,
+        error: (consent === 'late' ? LAPSED_NOTE : '') + confirmationRequest(call.name, would),
+        errorCode: CONFIRMATION_REQUIRED,
+      },
       { preview: would?.output, change: would?.change },
     );
   }

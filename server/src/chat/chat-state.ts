@@ -18,7 +18,8 @@ export const KNOWLEDGE_RETRIEVER = 'KnowledgeRetriever';
 
 /** One entry of the transcript. Assistant messages carry the agent that wrote them. */
 export type TranscriptEntry =
-  | { kind: 'user'; text: string; runId?: string | null }
+  /** `at`: when the message was stored (ISO), where known. */
+  | { kind: 'user'; text: string; runId?: string | null; at?: string }
   | { kind: 'assistant'; text: string; agentName: string; final?: boolean; runId?: string | null }
   | {
       kind: 'tool';
@@ -31,6 +32,8 @@ export type TranscriptEntry =
       /** The error's code: CONFIRMATION_REQUIRED marks a call held for the shopper's yes (consent-gate.ts). */
       code?: string;
       runId?: string | null;
+      /** When the call was stored (ISO), where known: a proposal's yes must come within PROPOSAL_TTL_MS. */
+      at?: string;
     };
 
 export interface UserInfo {
@@ -149,7 +152,8 @@ export class ChatState {
   /** Folds a stored event into the transcript (history replay, and the live log). */
   absorb(event: BatonEvent): void {
     if (event.type === 'MESSAGE') {
-      if (event.data.role === 'user') this.transcript.push({ kind: 'user', text: event.data.text, runId: event.runId });
+      if (event.data.role === 'user')
+        this.transcript.push({ kind: 'user', text: event.data.text, runId: event.runId, at: storedAt(event) });
       // A colleague's reply is an assistant turn whose author note names them (see renderHistory).
       else if (event.data.role === 'human')
         this.transcript.push({
@@ -177,6 +181,7 @@ export class ChatState {
         error: event.data.error,
         ...(event.data.code ? { code: event.data.code } : {}),
         runId: event.runId,
+        at: storedAt(event),
       });
     }
     if (event.type === 'IDENTITY') {
@@ -300,6 +305,12 @@ export class ChatState {
 }
 
 /** What the window counts of an entry: the text a model is shown for it. */
+/** When a stored event was stored, as ISO text; undefined for one built in memory without a time. */
+function storedAt(event: BatonEvent): string | undefined {
+  const at = event.createdAt as Date | string | undefined;
+  return at instanceof Date ? at.toISOString() : at;
+}
+
 function entryChars(e: TranscriptEntry): number {
   if (e.kind !== 'tool') return e.text.length;
   return e.tool.length + JSON.stringify(e.arguments ?? {}).length + JSON.stringify(e.error ?? e.output ?? null).length;

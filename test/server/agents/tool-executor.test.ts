@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { builtinCards } from '../../../server/src/agents/builtin-cards.js';
-import { CONFIRMATION_REQUIRED } from '../../../server/src/agents/consent-gate.js';
+import { CONFIRMATION_REQUIRED, PROPOSAL_TTL_MS } from '../../../server/src/agents/consent-gate.js';
 import { executeToolCall } from '../../../server/src/agents/tool-executor.js';
 import { ChatState } from '../../../server/src/chat/chat-state.js';
 import type { RunContext } from '../../../server/src/chat/run-context.js';
@@ -151,7 +151,12 @@ describe('the consent gate in the tool executor', () => {
     ]);
     const history: BatonEvent[] = [];
     let seq = 0;
-    const store = (e: NewEvent) => history.push({ ...e, id: ++seq, seq, createdAt: new Date() } as BatonEvent);
+    let now = Date.parse('2026-12-07T10:00:00.000Z');
+    const store = (e: NewEvent) => history.push({ ...e, id: ++seq, seq, createdAt: new Date(now) } as BatonEvent);
+    /** The shopper takes their time: what is stored next is stored this much later. */
+    const pause = (ms: number) => {
+      now += ms;
+    };
     const say = (runId: string, text: string) =>
       store({ conversationId: 'conv-1', runId, type: 'MESSAGE', data: { role: 'user', text } });
     /** Runs one call as run `runId` would, over the history so far, and stores what it recorded. */
@@ -161,7 +166,7 @@ describe('the consent gate in the tool executor', () => {
       for (const e of executed.events) store(e);
       return executed;
     }
-    return { ran, say, callAs };
+    return { ran, say, callAs, pause };
   }
 
   it('holds the first call as a proposal, and runs the same call after the next message agrees', async () => {
@@ -222,6 +227,35 @@ describe('the consent gate in the tool executor', () => {
     say('run-2', 'yes');
     await callAs('run-2', cancel('c2', { order_id: '#W3632959', reason: 'no longer needed' }));
     expect(ran).toEqual([]);
+  });
+
+  it('asks again when the yes comes after the proposal lapsed, and takes the yes to the new proposal', async () => {
+    const { ran, say, callAs, pause } = setup();
+    say('run-1', 'cancel #W2611340');
+    await callAs('run-1', cancel('c1'));
+    pause(PROPOSAL_TTL_MS + 60_000);
+    say('run-2', 'yes');
+    const late = await callAs('run-2', cancel('c2'));
+    expect(ran).toEqual([]);
+    expect(JSON.parse(late.content)).toMatchObject({
+      code: CONFIRMATION_REQUIRED,
+      error: expect.stringMatching(/^The shopper's yes came more than 30 minutes after/),
+    });
+    // The call held now is the new proposal: a yes to it, in time, makes the change.
+    pause(60_000);
+    say('run-3', 'yes, go ahead');
+    const done = await callAs('run-3', cancel('c3'));
+    expect(ran).toEqual([args]);
+    expect(done.events[0]!.data).toMatchObject({ consented: true });
+
+    // Just inside the window, the first yes is enough.
+    const inTime = setup();
+    inTime.say('run-1', 'cancel #W2611340');
+    await inTime.callAs('run-1', cancel('c1'));
+    inTime.pause(PROPOSAL_TTL_MS - 60_000);
+    inTime.say('run-2', 'yes');
+    await inTime.callAs('run-2', cancel('c2'));
+    expect(inTime.ran).toEqual([args]);
   });
 
   it('lets a tool that needs no consent run at once', async () => {
