@@ -6,6 +6,7 @@ import type { NewEvent } from '../domain/events.js';
 import type { IdentityLevel } from '../domain/identity.js';
 import { IDENTITY_REQUIRED, refuseByIdentity, UNKNOWN_TOOL_POLICY } from '../identity/tool-policy.js';
 import type { ModelToolCall } from '../models/model-provider.js';
+import { argumentProblem } from '../tools/argument-check.js';
 import type { CustomerScope, ToolCallContext, ToolResult } from '../tools/tool-registry.js';
 import { CONFIRMATION_REQUIRED, confirmationRequest, consentFor, LAPSED_NOTE } from './consent-gate.js';
 
@@ -128,6 +129,10 @@ export async function executeToolCall(
   const consent = policy.needsConsent ? consentFor(state, tool, args) : 'none';
   const consented = consent === 'given';
   if (policy.needsConsent && !consented) {
+    // A call no rehearsal checks is checked against the tool's schema: nobody is asked to agree to arguments the tool
+    // would refuse.
+    const invalid = definition && !definition.previewable ? argumentProblem(definition, args) : undefined;
+    if (invalid) return finish(args, { ok: false, error: invalid, errorCode: 'VALIDATION_FAILED' });
     const preview = definition?.previewable ? await run(true) : undefined;
     if (preview && !preview.ok && !UNANSWERED.has(preview.errorCode ?? '')) return finish(args, preview);
     const would = preview?.ok ? preview : undefined;

@@ -258,6 +258,51 @@ describe('the consent gate in the tool executor', () => {
     expect(inTime.ran).toEqual([args]);
   });
 
+  it("checks a call no rehearsal checks against the tool's schema before asking, and names the field", async () => {
+    const ran: unknown[] = [];
+    const tools = new StaticToolRegistry([
+      {
+        name: 'store.cancel_pending_order',
+        description: 'An external writing tool: not previewable',
+        inputSchema: {
+          type: 'object',
+          properties: {
+            order_id: { type: 'string', minLength: 1 },
+            reason: { type: 'string', enum: ['no longer needed', 'ordered by mistake'] },
+            refund: { type: 'object', properties: { amount: { type: 'number' } } },
+          },
+          required: ['order_id', 'reason'],
+        },
+        readOnly: false,
+        identity: { minimumLevel: 'anonymous', readsPersonalData: false, writes: true, needsConsent: true },
+        handler: (a) => {
+          ran.push(a);
+          return { ok: true, output: {} };
+        },
+      },
+    ]);
+    const call = async (a: unknown) => {
+      const ctx = runContext(tools, new AbortController().signal, { history: [] });
+      const executed = await executeToolCall(cancel('c1', a), card, 't1', 0, ctx);
+      return executed.events[0]!.data as { code?: string; error?: string };
+    };
+    expect(await call({ reason: 'no longer needed' })).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      error: 'Arguments of store.cancel_pending_order: order_id: is required',
+    });
+    expect(await call({ order_id: '#W1', reason: 'too pricey' })).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      error: expect.stringMatching(/^Arguments of store\.cancel_pending_order: reason: must be equal to one of/),
+    });
+    expect(await call({ order_id: '#W1', reason: 'no longer needed', refund: { amount: 'all' } })).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      error: 'Arguments of store.cancel_pending_order: refund.amount: must be number',
+    });
+    // Arguments the tool takes are held for the shopper's yes, as before; nothing ran.
+    expect(await call({ order_id: '#W1', reason: 'no longer needed' })).toMatchObject({ code: CONFIRMATION_REQUIRED });
+    expect(ran).toEqual([]);
+  });
+
   it('lets a tool that needs no consent run at once', async () => {
     const tools = new StaticToolRegistry([
       {

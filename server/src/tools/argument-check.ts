@@ -1,0 +1,42 @@
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import type { JsonSchema, ToolDefinition } from './tool-registry.js';
+
+type Check = (args: unknown) => { valid: boolean; errorMessage?: string };
+
+const validator = new AjvJsonSchemaValidator();
+/** Compiled once per schema object (a server's tool list keeps its objects until it is listed again). */
+const compiled = new WeakMap<JsonSchema, Check | null>();
+
+function checkFor(schema: JsonSchema): Check | null {
+  let check = compiled.get(schema);
+  if (check === undefined) {
+    try {
+      check = validator.getValidator(schema as never) as Check;
+    } catch {
+      // A schema this validator cannot compile is left to the server that declared it.
+      check = null;
+    }
+    compiled.set(schema, check);
+  }
+  return check;
+}
+
+/**
+ * What is wrong with a call's arguments by the tool's own JSON Schema, named by field ("order_id: is required"), or
+ * undefined when nothing is (or the schema cannot be read here). The MCP validator's text is "data/path must …".
+ */
+export function argumentProblem(
+  definition: Pick<ToolDefinition, 'name' | 'inputSchema'>,
+  args: unknown,
+): string | undefined {
+  const check = checkFor(definition.inputSchema);
+  if (!check) return undefined;
+  const result = check(args ?? {});
+  if (result.valid) return undefined;
+  const text = result.errorMessage ?? 'the arguments do not match the tool’s schema';
+  const required = /^data must have required property '([^']+)'/.exec(text);
+  if (required) return `Arguments of ${definition.name}: ${required[1]}: is required`;
+  const at = /^data\/(\S+) (.*)$/.exec(text);
+  if (at) return `Arguments of ${definition.name}: ${at[1]!.replaceAll('/', '.')}: ${at[2]}`;
+  return `Arguments of ${definition.name}: ${text.replace(/^data /, '')}`;
+}
