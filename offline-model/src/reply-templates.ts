@@ -80,8 +80,15 @@ function renderOrder(order: OrderView): string {
   return parts.join(' ');
 }
 
-/** What a cancellation, return or exchange did, from the fields the store records on the order. */
-function renderOrderChange(tool: string, order: OrderView): string {
+/**
+ * What a cancellation, return or exchange did, from the fields the store records on the order; the new items of an
+ * exchange by their options, from the product details the task read (`variant`), not by id.
+ */
+function renderOrderChange(
+  tool: string,
+  order: OrderView,
+  variant?: (itemId: string) => VariantView | undefined,
+): string {
   const named = (ids: string[]) =>
     list(order.items.filter((i) => i.itemId && ids.includes(i.itemId)).map((i) => i.name));
   if (tool === 'cancel_pending_order') {
@@ -100,7 +107,12 @@ function renderOrderChange(tool: string, order: OrderView): string {
     diff === undefined || diff === 0
       ? ''
       : ` The price difference of ${money(Math.abs(diff))} is ${diff > 0 ? 'charged to' : 'refunded to'} ${paymentMethodLabel(order.exchangeMethodId)}.`;
-  return `Your exchange of ${named(order.exchangeItemIds) || 'the items'} from order ${order.orderId} is requested (new item ${order.exchangeNewItemIds.join(', ')}).${settle}`;
+  const fresh = order.exchangeNewItemIds.map((id) => {
+    if (order.exchangeItemIds.includes(id)) return 'a new one of the same';
+    const v = variant?.(id);
+    return v && Object.keys(v.options).length ? optionText(v.options) : `item ${id}`;
+  });
+  return `Your exchange of ${named(order.exchangeItemIds) || 'the items'} from order ${order.orderId} is requested, for ${fresh.join('; ')}.${settle}`;
 }
 
 /** What the shopper asked to see besides name, options and price. */
@@ -985,6 +997,8 @@ export function renderStep(
     question: string;
     hours: { open: boolean; summary: string };
     accountDetails?: readonly AccountDetail[];
+    /** A variant the task read (get_product_details), by item id. */
+    variant?: (itemId: string) => VariantView | undefined;
   },
 ): string | undefined {
   if (!step.ok) return undefined;
@@ -1014,7 +1028,7 @@ export function renderStep(
     case 'return_delivered_order_items':
     case 'exchange_delivered_order_items': {
       const order = readOrder(o);
-      return order ? renderOrderChange(step.tool, order) : renderGeneric(step);
+      return order ? renderOrderChange(step.tool, order, ctx.variant) : renderGeneric(step);
     }
     case 'get_user_details': {
       const user = readUser(o);

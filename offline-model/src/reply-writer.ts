@@ -13,7 +13,7 @@ import { productAsks } from './shopping-recipes.js';
 import { relevantKnowledge } from './support-recipes.js';
 import type { TaskContext } from './task-context.js';
 import type { ToolStep } from './task-transcript.js';
-import { foundNothing, readOrder, readUserId } from './tool-output-readers.js';
+import { foundNothing, readOrder, readUserId, readVariants } from './tool-output-readers.js';
 
 const FOUND = 'Thanks, I found your account.';
 
@@ -96,11 +96,18 @@ export function writeReply(ctx: TaskContext): string {
   const parts: string[] = [];
   // Only when a user id came back: under a strict identity policy the lookup just records a claim.
   if (steps.some((s) => s.ok && /^find_user_id/.test(s.tool) && readUserId(s.output))) parts.push(FOUND);
+  const variantsRead = new Map(
+    [...ctx.transcript.runSteps, ...steps]
+      .filter((s) => s.ok && s.tool === 'get_product_details')
+      .flatMap((s) => readVariants(s.output).variants)
+      .flatMap((v) => (v.itemId ? [[v.itemId, v] as const] : [])),
+  );
   const view = {
     entities: ctx.entities,
     question: ctx.request,
     accountDetails: ctx.accountDetails,
     hours: { open: ctx.hints.businessHoursOpen, summary: ctx.hints.businessHours },
+    variant: (itemId: string) => variantsRead.get(itemId),
   };
   // Products set against each other: one answer from their searches, not a listing of each.
   const compared = productAsks(ctx);

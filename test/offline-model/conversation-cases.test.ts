@@ -1416,7 +1416,9 @@ describe('conversation cases a shopper would try', () => {
       name: 'store.exchange_delivered_order_items',
       args: { order_id: '#W4435622', item_ids: ['6777246137'], new_item_ids: ['6777246137'] },
     });
-    expect(yes.reply).toBe('Your exchange of Water Bottle from order #W4435622 is requested (new item 6777246137).');
+    expect(yes.reply).toBe(
+      'Your exchange of Water Bottle from order #W4435622 is requested, for a new one of the same.',
+    );
 
     const [exchange] = await planFor("I'm frustrated, the sneakers are too small, can I exchange them");
     expect(exchange).toMatchObject({ agent: 'ReturnsAgent' });
@@ -1434,6 +1436,38 @@ describe('conversation cases a shopper would try', () => {
         { role: 'user', text: '9' },
       ]),
     ).toEqual(['ReturnsAgent']);
+  });
+
+  it('names the new item of an exchange by its options once it is made, not by its id', async () => {
+    const own = await createTinyStore();
+    onTestFinished(() => own.dispose());
+    const turns: Turn[] = [];
+    const history: { role: 'user' | 'assistant'; content: string }[] = [];
+    const say = async (text: string) => {
+      turns.push({ role: 'user', text });
+      history.push({ role: 'user', content: text });
+      const [t] = await planFor(turns);
+      const r = await runTask({
+        card: card(t!.agent),
+        tools: own.tools,
+        call: own.call,
+        instruction: t!.instruction,
+        userMessage: text,
+        history: [...history],
+        customerId: 'james_li_5688',
+      });
+      turns.push({ role: 'assistant', text: r.reply, agentName: t!.agent });
+      history.push({ role: 'assistant', content: r.reply });
+      return r;
+    };
+    expect((await say("I'd like to exchange the hiking boots from order #W4435622 for leather ones")).reply).toMatch(
+      /^I can swap your Hiking Boots \(size 12, synthetic, waterproof yes\) \$239\.78 for size 12, leather, waterproof yes at \$236\.57/,
+    );
+    const yes = await say('yes');
+    expect(yes.calls.at(-1)).toMatchObject({ name: 'store.exchange_delivered_order_items' });
+    expect(yes.reply).toBe(
+      'Your exchange of Hiking Boots from order #W4435622 is requested, for size 12, leather, waterproof yes. The price difference of $3.21 is refunded to your gift card.',
+    );
   });
 
   it('changes nothing on a "yes" that answers no proposal, and reads "James Li 10083" as the name and zip asked for', async () => {
