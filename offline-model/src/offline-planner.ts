@@ -164,7 +164,10 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
 
   for (const c of clauses) {
     const top = c.scores[0];
-    if (!c.smallTalk && top && top.score >= (c.question ? QUESTION_SCORE : MIN_SCORE) && !onlyCommonVerbs(top))
+    // A change the intent names ("pay it with my visa instead of paypal") is evidence beside the card's words, as a
+    // question is.
+    const asks = c.question || (c.intent !== undefined && CHANGES.has(c.intent));
+    if (!c.smallTalk && top && top.score >= (asks ? QUESTION_SCORE : MIN_SCORE) && !onlyCommonVerbs(top))
       c.agent = ownerOfTie(index, c) ?? top.agent;
   }
   applyPrinciples(index, clauses, message);

@@ -231,9 +231,13 @@ function classifyWords(features: TextFeatures, entities: Entities): TaskIntent {
   if (CHANGES_ACCOUNT_DETAIL.test(features.words.join(' '))) return 'human';
   if (entities.address || (has('address') && (has('change') || word('new', 'moved', 'wrong', 'incorrect', 'old'))))
     return 'address';
-  // "Could you switch my payment to the gift card?": the shopper's own payment, which only an order has to change.
-  const ownPayment = /\bmy (?:payment|card|credit card|paypal)\b/.test(features.words.join(' '));
-  if (has('pay', 'card', 'giftcard') && has('change') && (orderish || ownPayment)) return 'payment';
+  // "Could you switch my payment to the gift card?", "pay it with my visa instead of paypal": the shopper's own
+  // payment, which only an order has to change ("instead" says one is there already).
+  const ownPayment = /\bmy (?:payment|card|credit card|debit card|paypal|visa|mastercard|amex|gift ?card)\b/.test(
+    features.words.join(' '),
+  );
+  if (has('pay', 'card', 'giftcard') && (has('change') || word('instead')) && (orderish || ownPayment))
+    return 'payment';
   if (has('change') && orderish && (entities.sizes.length || entities.colours.length || has('item', 'size', 'color')))
     return 'modify_items';
   // "Can I change the boots to size 11?": a thing of the shopper's to another option, not how changes work.

@@ -1334,6 +1334,10 @@ describe('conversation cases a shopper would try', () => {
   it('gives a change the top card cannot make to the card that changes orders: "switch my payment", "my address is wrong on the order"', async () => {
     expect(await agentsFor('could you switch my payment to the gift card')).toEqual(['OrderManagementAgent']);
     expect(await agentsFor('my address is wrong on the order, I moved last month')).toEqual(['OrderManagementAgent']);
+    // "Instead" says there is a payment to change, and a change asked for as an order is evidence as a question is.
+    expect(await agentsFor('and pay it with my visa instead of paypal')).toEqual(['OrderManagementAgent']);
+    expect(await agentsFor('charge my visa instead of paypal for that order')).toEqual(['OrderManagementAgent']);
+    expect(await agentsFor('do you take visa instead of paypal?')).toEqual(['GeneralSupportAgent']);
     // How gift cards work, or a wrong item, are still the articles' and the returns card's.
     expect(await agentsFor('how do gift cards work')).toEqual(['GeneralSupportAgent']);
     expect(await agentsFor('I received the wrong item in my order')).toEqual(['ReturnsAgent']);
