@@ -60,6 +60,10 @@ export function heldChangeCard(data: {
   return { kind: 'change', tool: data.tool, title: data.change.title, lines: [...data.change.lines] };
 }
 
+/** Tools whose output is the order as it stands: the read, and the changes (their output is the order after them). */
+const ORDER_TOOLS =
+  /\.(?:get_order_details|cancel_pending_order|modify_pending_order_(?:address|payment|items)|return_delivered_order_items|exchange_delivered_order_items)$/;
+
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const num = (v: unknown) => (typeof v === 'number' ? v : null);
 const optionText = (options: unknown) =>
@@ -121,7 +125,7 @@ export function toolCard(tool: string, output: unknown): ToolCard | null {
       fields,
       submitLabel: str(o.submit_label) || 'Send',
     };
-  if (tool.endsWith('.get_order_details') && typeof o.order_id === 'string') {
+  if (ORDER_TOOLS.test(tool) && typeof o.order_id === 'string' && Array.isArray(o.items)) {
     const items = (Array.isArray(o.items) ? o.items : []).map((i: Record<string, unknown>) => ({
       name: str(i.name),
       options: optionText(i.options),

@@ -105,6 +105,30 @@ describe('the change the shopper is asked to agree to', () => {
     expect(cards(view)).toEqual([[change.title, change.lines, 'done']]);
   });
 
+  it('redraws the order card of the run with the order the change answers with, in place', () => {
+    const order = (status: string) => ({
+      order_id: '#W1',
+      status,
+      items: [{ name: 'Skateboard', options: { design: 'plain' }, price: 202.13 }],
+      fulfillments: [],
+    });
+    let view = reduceView(
+      emptyView,
+      event('TOOL_CALL', 'r2', {
+        __typename: 'ToolCallData',
+        tool: 'store.get_order_details',
+        arguments: { order_id: '#W1' },
+        toolOutput: order('pending'),
+        durationMs: 0,
+      }),
+    );
+    view = reduceView(view, cancel('r2', { toolOutput: order('cancelled'), consented: true }));
+    const orders = view.items.filter((i) => i.kind === 'order');
+    expect(orders.map((i) => (i.kind === 'order' ? [i.id, i.order.status] : []))).toEqual([
+      [view.items[0]!.id, 'cancelled'],
+    ]);
+  });
+
   it('is not drawn for a held change the store did not describe (an external tool), nor for a refusal', () => {
     const held = reduceView(
       emptyView,

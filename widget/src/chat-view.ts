@@ -146,7 +146,12 @@ export function reduceView(view: ChatView, event: AnyEvent): ChatView {
       if (!runId || event.data.toolError || event.data.refused) return view;
       const card = toolCard(event.data.tool, event.data.toolOutput);
       if (!card) return view;
-      const id = `card:${event.id ?? streamId}`;
+      // A change answers with the order after it: it redraws the run's card of that order, in place.
+      const earlier =
+        card.kind === 'order'
+          ? view.items.find((i) => i.kind === 'order' && i.runId === runId && i.order.orderId === card.order.orderId)
+          : undefined;
+      const id = earlier?.id ?? `card:${event.id ?? streamId}`;
       // A search asked again with more words replaces the card of the one it narrows (narrowsSearch).
       const kept =
         card.kind === 'products'

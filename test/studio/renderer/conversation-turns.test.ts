@@ -117,8 +117,23 @@ describe('conversationTurns', () => {
     expect(cards()).toEqual([expect.objectContaining({ kind: 'change', answered: true, done: false })]);
     events.push(cancel('r2', { toolOutput: { status: 'cancelled' }, consented: true }));
     expect(cards()).toEqual([expect.objectContaining({ kind: 'change', answered: true, done: true })]);
+    // The run's order card shows the order as the change left it, not as it was read before.
+    const order = (status: string) => ({ order_id: '#W1', status, items: [{ name: 'Skateboard', price: 10 }] });
+    events.push(
+      ev('MESSAGE', { role: 'user', text: 'cancel it' }, { runId: null }),
+      ev(
+        'TOOL_CALL',
+        { tool: 'store.get_order_details', arguments: {}, toolOutput: order('pending'), durationMs: 1 },
+        { runId: 'r4' },
+      ),
+      cancel('r4', { toolOutput: order('cancelled'), consented: true }),
+    );
+    const run4 = conversationTurns(events).find((t) => t.kind === 'run' && t.runId === 'r4');
+    expect(run4?.kind === 'run' && run4.cards.map((c) => (c.kind === 'order' ? c.order.status : c.kind))).toEqual([
+      'cancelled',
+    ]);
     // A held call the store did not describe (an external tool) draws no card.
     events.push(cancel('r3', { toolError: 'Not done yet', toolErrorCode: 'CONFIRMATION_REQUIRED' }));
-    expect(cards()).toHaveLength(1);
+    expect(cards().filter((c) => c.kind === 'change')).toHaveLength(1);
   });
 });

@@ -122,7 +122,13 @@ export function conversationTurns(events: readonly StudioEvent[]): Turn[] {
         // A search asked again with more words replaces the card of the one it narrows (narrowsSearch).
         if (card?.kind === 'products')
           run.cards = run.cards.filter((c) => !(c.kind === 'products' && narrowsSearch(card.query, c.query)));
-        if (card) run.cards.push({ ...card, id: `card-${e.id ?? e.data.callId}`, answered: false });
+        // A change answers with the order after it: it redraws the run's card of that order, in place.
+        const earlier =
+          card?.kind === 'order'
+            ? run.cards.findIndex((c) => c.kind === 'order' && c.order.orderId === card.order.orderId)
+            : -1;
+        if (card && earlier >= 0) run.cards[earlier] = { ...card, id: run.cards[earlier]!.id, answered: false };
+        else if (card) run.cards.push({ ...card, id: `card-${e.id ?? e.data.callId}`, answered: false });
         break;
       }
       case 'RUN_PAUSED':
