@@ -1391,25 +1391,7 @@ describe('conversation cases a shopper would try', () => {
   it('carries a return through the email, the code and "replacement please" to the exchange on "yes", and reads a feeling beside an exchange as no request for a person', async () => {
     const own = await createTinyStore();
     onTestFinished(() => own.dispose());
-    const turns: Turn[] = [];
-    const history: { role: 'user' | 'assistant'; content: string }[] = [];
-    const say = async (text: string) => {
-      turns.push({ role: 'user', text });
-      history.push({ role: 'user', content: text });
-      const [t] = await planFor(turns);
-      const r = await runTask({
-        card: card(t!.agent),
-        tools: own.tools,
-        call: own.call,
-        instruction: t!.instruction,
-        userMessage: text,
-        history: [...history],
-        customerId: 'james_li_5688',
-      });
-      turns.push({ role: 'assistant', text: r.reply, agentName: t!.agent });
-      history.push({ role: 'assistant', content: r.reply });
-      return r;
-    };
+    const say = conversation({ customerId: 'james_li_5688', tools: own.tools, call: own.call });
     await say('hey, my water bottle leaks');
     // As in production: the shopper identifies themselves between the request and its answer.
     await say('james.li4495@example.com');
@@ -1445,25 +1427,7 @@ describe('conversation cases a shopper would try', () => {
   it('names the new item of an exchange by its options once it is made, not by its id', async () => {
     const own = await createTinyStore();
     onTestFinished(() => own.dispose());
-    const turns: Turn[] = [];
-    const history: { role: 'user' | 'assistant'; content: string }[] = [];
-    const say = async (text: string) => {
-      turns.push({ role: 'user', text });
-      history.push({ role: 'user', content: text });
-      const [t] = await planFor(turns);
-      const r = await runTask({
-        card: card(t!.agent),
-        tools: own.tools,
-        call: own.call,
-        instruction: t!.instruction,
-        userMessage: text,
-        history: [...history],
-        customerId: 'james_li_5688',
-      });
-      turns.push({ role: 'assistant', text: r.reply, agentName: t!.agent });
-      history.push({ role: 'assistant', content: r.reply });
-      return r;
-    };
+    const say = conversation({ customerId: 'james_li_5688', tools: own.tools, call: own.call });
     expect((await say("I'd like to exchange the hiking boots from order #W4435622 for leather ones")).reply).toMatch(
       /^I can swap your Hiking Boots \(size 12, synthetic, waterproof yes\) \$239\.78 for size 12, leather, waterproof yes at \$236\.57/,
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { conversationTurns } from '../../../studio/src/renderer/lib/conversation-turns.js';
-import { ev, plan } from './event-fixtures.js';
+import { cancelCall, ev, heldCancelChange, plan } from './event-fixtures.js';
 
 describe('conversationTurns', () => {
   it('shows status messages as they come, then the streaming answer, then the final reply', () => {
@@ -92,30 +92,23 @@ describe('conversationTurns', () => {
   });
 
   it("shows a held change as the store wrote it, answered by the shopper's next message, done once it is made", () => {
-    const change = { title: 'Cancel order #W1', lines: ['Skateboard: $10.00', 'Refund $10.00 to PayPal'] };
-    const cancel = (runId: string, data: Record<string, unknown>) =>
-      ev(
-        'TOOL_CALL',
-        { tool: 'store.cancel_pending_order', arguments: { order_id: '#W1' }, durationMs: 1, ...data },
-        { runId, agentName: 'OrderManagementAgent' },
-      );
     const events = [
       ev('MESSAGE', { role: 'user', text: 'cancel #W1' }, { runId: null }),
-      cancel('r1', { toolError: 'Not done yet', toolErrorCode: 'CONFIRMATION_REQUIRED', change }),
+      cancelCall('r1', { toolError: 'Not done yet', toolErrorCode: 'CONFIRMATION_REQUIRED', change: heldCancelChange }),
     ];
     const cards = () => conversationTurns(events).flatMap((t) => (t.kind === 'run' ? t.cards : []));
     expect(cards()).toEqual([
       expect.objectContaining({
         kind: 'change',
-        title: change.title,
-        lines: change.lines,
+        title: heldCancelChange.title,
+        lines: heldCancelChange.lines,
         answered: false,
         done: false,
       }),
     ]);
     events.push(ev('MESSAGE', { role: 'user', text: 'Yes, go ahead' }, { runId: null }));
     expect(cards()).toEqual([expect.objectContaining({ kind: 'change', answered: true, done: false })]);
-    events.push(cancel('r2', { toolOutput: { status: 'cancelled' }, consented: true }));
+    events.push(cancelCall('r2', { toolOutput: { status: 'cancelled' }, consented: true }));
     expect(cards()).toEqual([expect.objectContaining({ kind: 'change', answered: true, done: true })]);
     // The run's order card shows the order as the change left it, not as it was read before.
     const order = (status: string) => ({ order_id: '#W1', status, items: [{ name: 'Skateboard', price: 10 }] });
@@ -126,14 +119,14 @@ describe('conversationTurns', () => {
         { tool: 'store.get_order_details', arguments: {}, toolOutput: order('pending'), durationMs: 1 },
         { runId: 'r4' },
       ),
-      cancel('r4', { toolOutput: order('cancelled'), consented: true }),
+      cancelCall('r4', { toolOutput: order('cancelled'), consented: true }),
     );
     const run4 = conversationTurns(events).find((t) => t.kind === 'run' && t.runId === 'r4');
     expect(run4?.kind === 'run' && run4.cards.map((c) => (c.kind === 'order' ? c.order.status : c.kind))).toEqual([
       'cancelled',
     ]);
     // A held call the store did not describe (an external tool) draws no card.
-    events.push(cancel('r3', { toolError: 'Not done yet', toolErrorCode: 'CONFIRMATION_REQUIRED' }));
+    events.push(cancelCall('r3', { toolError: 'Not done yet', toolErrorCode: 'CONFIRMATION_REQUIRED' }));
     expect(cards().filter((c) => c.kind === 'change')).toHaveLength(1);
   });
 });

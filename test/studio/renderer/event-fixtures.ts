@@ -40,3 +40,14 @@ export const plan = (tasks: { id: string; agent: string; dependsOn?: string[] }[
   refuse: false,
   tasks: tasks.map((t) => ({ instruction: `do ${t.id}`, statusMessage: `Working on ${t.id}…`, dependsOn: [], ...t })),
 });
+
+/** What the store would say of a cancellation held for the shopper's yes (TOOL_CALL `change`). */
+export const heldCancelChange = { title: 'Cancel order #W1', lines: ['Skateboard: $10.00', 'Refund $10.00 to PayPal'] };
+
+/** A TOOL_CALL of `store.cancel_pending_order` for order #W1 in run `runId`: held, made, or anything `data` says. */
+export const cancelCall = (runId: string, data: Record<string, unknown>) =>
+  ev(
+    'TOOL_CALL',
+    { tool: 'store.cancel_pending_order', arguments: { order_id: '#W1' }, durationMs: 1, ...data },
+    { runId, agentName: 'OrderManagementAgent' },
+  );

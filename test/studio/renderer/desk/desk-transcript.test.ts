@@ -2,23 +2,16 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { DeskTranscript } from '../../../../studio/src/renderer/desk/desk-transcript.js';
-import { ev } from '../event-fixtures.js';
+import { cancelCall, ev, heldCancelChange } from '../event-fixtures.js';
 
 describe('the desk transcript', () => {
   it('shows the colleague the change the shopper was asked to agree to, as the store wrote it, and when it was made', () => {
-    const change = { title: 'Cancel order #W1', lines: ['Skateboard: $10.00', 'Refund $10.00 to PayPal'] };
-    const cancel = (runId: string, data: Record<string, unknown>) =>
-      ev(
-        'TOOL_CALL',
-        { tool: 'store.cancel_pending_order', arguments: { order_id: '#W1' }, durationMs: 1, ...data },
-        { runId, agentName: 'OrderManagementAgent' },
-      );
     const events = [
       ev('MESSAGE', { role: 'user', text: 'cancel #W1' }, { runId: null }),
       ev('TOOL_CALL', { tool: 'store.get_order_details', arguments: {}, toolOutput: {}, durationMs: 1 }),
-      cancel('r1', { toolError: 'Not done yet', toolErrorCode: 'CONFIRMATION_REQUIRED', change }),
+      cancelCall('r1', { toolError: 'Not done yet', toolErrorCode: 'CONFIRMATION_REQUIRED', change: heldCancelChange }),
       ev('MESSAGE', { role: 'user', text: 'yes' }, { runId: null }),
-      cancel('r2', { toolOutput: { status: 'cancelled' }, consented: true }),
+      cancelCall('r2', { toolOutput: { status: 'cancelled' }, consented: true }),
     ];
     const html = renderToStaticMarkup(createElement(DeskTranscript, { conversationId: 'c1', events }));
     const text = html.replace(/<[^>]+>/g, '|').replaceAll('&#x27;', "'");
