@@ -31,10 +31,11 @@ const addressLine = (a: Address) =>
   [a.address1, a.address2, a.city, [a.state, a.zip].filter(Boolean).join(' '), a.country].filter(Boolean).join(', ');
 const ids = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
 
-/** The payments a change adds to the order's history, in words: "Refund $202.13 to PayPal". */
+/** The payments a change adds to the order's history, in words: "Refund $202.13 to PayPal" (a $0 entry says nothing). */
 function newPayments(f: ChangeFacts): string[] {
   return f.after.payment_history
     .slice(f.before.payment_history.length)
+    .filter((p) => p.amount !== 0)
     .map(
       (p) =>
         `${p.transaction_type === 'refund' ? 'Refund' : 'Charge'} ${money(p.amount)} to ${f.method(p.payment_method_id)}`,

@@ -100,6 +100,9 @@ describe('what a held change would do, written by the store from its rehearsal',
     // The same item id: a new one with the same specs, not a change of options.
     const same = await change('modify_pending_order_items', { ...args, new_item_ids: [emma.skateboard] }, emma.id);
     expect(same?.lines[0]).toBe('Skateboard (plain, 34 inch, plastic) → a new one, the same');
+    // Nothing to swap (the retail API allows it, and records a refund of $0): no item lines, no $0 refund.
+    const none = await change('modify_pending_order_items', { ...args, item_ids: [], new_item_ids: [] }, emma.id);
+    expect(none?.lines).toEqual(['After this, the order can no longer be changed or cancelled.']);
   });
 
   it('a return: each item and its price, and the refund with its method', async () => {
