@@ -361,7 +361,13 @@ function resumesHeldChange(hints: PlanBrief, message: string): string | undefine
   // "No, I changed my mind" right after it: the same card says nothing changed.
   if (held.messagesAfter === 0 && declinesChange(message)) return held.agentName;
   const e = extractEntities(message);
-  const plain = e.products.length + e.orderIds.length + e.itemIds.length === 0 && message.split(/\s+/).length <= 8;
+  const words = message.split(/\s+/).length;
+  // "To the gift card please", "ship it to 12 Oak St instead", "in size 10 then": a detail of the change just proposed,
+  // for the card that proposed it to propose again with it.
+  const detail =
+    !!e.paymentPreference || !!e.address || e.byMistake || e.sizes.length + e.colours.length + e.materials.length > 0;
+  if (held.messagesAfter === 0 && detail && e.orderIds.length === 0 && words <= 10) return held.agentName;
+  const plain = e.products.length + e.orderIds.length + e.itemIds.length === 0 && words <= 8;
   return e.confirms && plain ? held.agentName : undefined;
 }
 

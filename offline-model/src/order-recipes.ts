@@ -458,11 +458,16 @@ function returnStep(ctx: TaskContext): Decision | undefined {
       `A refund goes back to the payment the order was made with, or to a gift card; order ${order.orderId} was paid with ${methodLabel(method, user)}, so the refund can't go to ${pref === 'paypal' ? 'PayPal' : 'a card'}. I can return ${items.map(itemLine).join('; ')} with the refund of ${money(total(items))} to ${methodLabel(method, user)} once the items arrive. ${CONFIRM}`,
     );
   }
+  // "To my gift card" from a shopper who has none: said, not passed over.
+  const noGiftCard =
+    pref === 'gift_card' && user && !gift
+      ? `There is no gift card on your account, so the refund can only go back to ${methodLabel(method, user)}, which paid for the order. `
+      : '';
   return agreedChange(
     ctx,
     'return_delivered_order_items',
     args,
-    `I can return ${items.map(itemLine).join('; ')} from order ${order.orderId}. The refund of ${money(total(items))} goes to ${methodLabel(method, user)} once the items arrive. ${CONFIRM}`,
+    `${noGiftCard}I can return ${items.map(itemLine).join('; ')} from order ${order.orderId}. The refund of ${money(total(items))} goes to ${methodLabel(method, user)} once the items arrive. ${CONFIRM}`,
   );
 }
 

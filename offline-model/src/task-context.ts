@@ -80,7 +80,9 @@ const RETURNS: ReadonlySet<TaskIntent> = new Set(['refund', 'return', 'exchange'
 /** A short return, refund or exchange that names no item or order of its own: how a return asked before should go. */
 function namesNothing(text: string, e: Entities, intent: TaskIntent): boolean {
   return (
-    RETURNS.has(intent) && e.products.length + e.orderIds.length + e.itemIds.length === 0 && rawWords(text).length <= 8
+    (RETURNS.has(intent) || !!e.paymentPreference) &&
+    e.products.length + e.orderIds.length + e.itemIds.length === 0 &&
+    rawWords(text).length <= 8
   );
 }
 
@@ -245,10 +247,10 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   let accountDetails = accountDetailsAsked(ask);
   // "10 please" after "… Which size would you like?": the pick the last answer asked for, of the request before.
   const picked = picksFromOffer(ask, lastAnswer(request.messages));
-  // "Refund to my card", "replacement please" right after a return or an exchange was proposed: the same items, paid
-  // back that way, or swapped for the same again instead.
+  // "Refund to my card", "replacement please", "to the gift card please" right after a return or an exchange was
+  // proposed: the same items, paid back that way, or swapped for the same again instead.
   const reworks =
-    ['refund', 'return', 'exchange'].includes(intent) &&
+    (['refund', 'return', 'exchange'].includes(intent) || !!own.paymentPreference) &&
     PROPOSED_RETURN.test(lastAnswer(request.messages) ?? '') &&
     own.products.length + own.orderIds.length + own.itemIds.length === 0 &&
     rawWords(ask).length <= 8;

@@ -72,6 +72,25 @@ describe("a change waits for the shopper's yes (offline provider, real store)", 
     expect(changes(done).map((e) => e.data.consented)).toEqual([true]);
   });
 
+  it('takes "to my gift card instead" right after a proposed return as a detail of it: proposed again, and made on "yes"', async () => {
+    const c = await startConversation(t, 'yara_ito_8499');
+    const returns = (events: Awaited<ReturnType<typeof say>>) =>
+      toolCalls(events).filter((e) => e.data.tool === 'store.return_delivered_order_items');
+    const asked = await say(t, c, 'the hiking boots from #W1304208 leak, I want a refund');
+    expect(returns(asked).map((e) => e.data.code)).toEqual(['CONFIRMATION_REQUIRED']);
+    // The returns card proposes again (it went to the gift-card article), and says why the refund cannot go there.
+    const again = await say(t, c, 'refund it to my gift card instead please');
+    expect(returns(again).map((e) => e.data.code)).toEqual(['CONFIRMATION_REQUIRED']);
+    expect(replyOf(again)).toMatch(/^There is no gift card on your account, so the refund can only go back to PayPal/);
+    const done = await say(t, c, 'yes');
+    expect(
+      returns(done).map((e) => [
+        e.data.consented,
+        (e.data.arguments as { payment_method_id: string }).payment_method_id,
+      ]),
+    ).toEqual([[true, 'paypal_1679017']]);
+  });
+
   it('after a question another card answered, "ok go ahead" goes back to the card that proposed the change', async () => {
     const c = await startConversation(t, 'james_li_5688');
     const returns = (events: Awaited<ReturnType<typeof say>>) =>
