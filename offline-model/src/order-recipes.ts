@@ -168,9 +168,13 @@ function paymentStep(ctx: TaskContext): Decision | undefined {
     : choices.length === 1
       ? choices[0]
       : undefined;
+  if (!choices.length)
+    return reply(
+      `Order ${t.order.orderId} is paid with ${methodLabel(current, user)}, the only payment method saved on your account, so there is nothing to switch it to yet. Once another card or a gift card is saved to your account, I can change it.`,
+    );
   if (!choice)
     return reply(
-      `Order ${t.order.orderId} is paid with ${methodLabel(current, user)}. Which method should it use instead: ${choices.map((m) => m.label).join(', ') || 'you have no other saved method'}?`,
+      `Order ${t.order.orderId} is paid with ${methodLabel(current, user)}. Which method should it use instead: ${choices.map((m) => m.label).join(', ')}?`,
     );
   return agreedChange(
     ctx,

@@ -231,21 +231,30 @@ function classifyWords(features: TextFeatures, entities: Entities): TaskIntent {
   if (CHANGES_ACCOUNT_DETAIL.test(features.words.join(' '))) return 'human';
   if (entities.address || (has('address') && (has('change') || word('new', 'moved', 'wrong', 'incorrect', 'old'))))
     return 'address';
-  // "Could you switch my payment to the gift card?", "pay it with my visa instead of paypal": the shopper's own
-  // payment, which only an order has to change ("instead" says one is there already).
+  // "Could you switch my payment to the gift card?", "pay it with my visa instead of paypal", "pay for #W… with a
+  // different card": the shopper's own payment, which only an order has to change ("instead", "another" say one is
+  // there already).
   const ownPayment = /\bmy (?:payment|card|credit card|debit card|paypal|visa|mastercard|amex|gift ?card)\b/.test(
     features.words.join(' '),
   );
-  if (has('pay', 'card', 'giftcard') && (has('change') || word('instead')) && (orderish || ownPayment))
+  if (
+    has('pay', 'card', 'giftcard') &&
+    (has('change') || word('instead', 'different', 'another', 'other')) &&
+    (orderish || ownPayment)
+  )
     return 'payment';
   if (has('change') && orderish && (entities.sizes.length || entities.colours.length || has('item', 'size', 'color')))
     return 'modify_items';
-  // "Can I change the boots to size 11?": a thing of the shopper's to another option, not how changes work.
+  // "Can I change the boots to size 11?", "change the hose to a different color": a thing of the shopper's to another
+  // option (named, or only its kind), not how changes work.
   if (
     has('change') &&
     entities.products.length &&
     /\bto\s+(?:(?:a|an|the)\s+)?(?:size\s+)?\S/.test(features.words.join(' ')) &&
-    (entities.sizes.length || entities.colours.length || entities.materials.length)
+    (entities.sizes.length ||
+      entities.colours.length ||
+      entities.materials.length ||
+      /\b(?:different|another|other)\s+(?:colou?r|size|material)\b/.test(features.words.join(' ')))
   )
     return 'modify_items';
   if (

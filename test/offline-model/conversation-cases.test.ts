@@ -1338,6 +1338,9 @@ describe('conversation cases a shopper would try', () => {
     expect(await agentsFor('and pay it with my visa instead of paypal')).toEqual(['OrderManagementAgent']);
     expect(await agentsFor('charge my visa instead of paypal for that order')).toEqual(['OrderManagementAgent']);
     expect(await agentsFor('do you take visa instead of paypal?')).toEqual(['GeneralSupportAgent']);
+    expect(await agentsFor('I want to pay for #W5694685 with a different card')).toEqual(['OrderManagementAgent']);
+    expect(await agentsFor('do you have other payment options')).toEqual(['GeneralSupportAgent']);
+
     // How gift cards work, or a wrong item, are still the articles' and the returns card's.
     expect(await agentsFor('how do gift cards work')).toEqual(['GeneralSupportAgent']);
     expect(await agentsFor('I received the wrong item in my order')).toEqual(['ReturnsAgent']);
@@ -1422,6 +1425,13 @@ describe('conversation cases a shopper would try', () => {
         { role: 'user', text: '9' },
       ]),
     ).toEqual(['ReturnsAgent']);
+  });
+
+  it('reads "change the sneakers to a different size" as a change to the order it is in, asked what to, not an article', async () => {
+    const r = await task('OrderManagementAgent', 'can I change the sneakers to a different size', {
+      customerId: 'emma_smith_8564',
+    });
+    expect(r.reply).toMatch(/^What should the Sneakers \(size: 8, color: gray, material: canvas\) change to\?/);
   });
 
   it('names the new item of an exchange by its options once it is made, not by its id', async () => {

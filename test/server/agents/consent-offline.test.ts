@@ -91,6 +91,15 @@ describe("a change waits for the shopper's yes (offline provider, real store)", 
     ).toEqual([[true, 'paypal_1679017']]);
   });
 
+  it('says there is nothing to pay with instead when the order uses the only saved method, and proposes nothing', async () => {
+    const c = await startConversation(t, 'mei_ahmed_5058');
+    const asked = await say(t, c, 'I want to pay for #W2631563 with a different card');
+    expect(toolCalls(asked).filter((e) => e.data.tool === 'store.modify_pending_order_payment')).toEqual([]);
+    expect(replyOf(asked)).toBe(
+      'Order #W2631563 is paid with PayPal, the only payment method saved on your account, so there is nothing to switch it to yet. Once another card or a gift card is saved to your account, I can change it.',
+    );
+  });
+
   it('after a question another card answered, "ok go ahead" goes back to the card that proposed the change', async () => {
     const c = await startConversation(t, 'james_li_5688');
     const returns = (events: Awaited<ReturnType<typeof say>>) =>
