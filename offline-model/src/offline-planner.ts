@@ -366,7 +366,9 @@ function resumesHeldChange(hints: PlanBrief, message: string): string | undefine
   // for the card that proposed it to propose again with it.
   const detail =
     !!e.paymentPreference || !!e.address || e.byMistake || e.sizes.length + e.colours.length + e.materials.length > 0;
-  if (held.messagesAfter === 0 && detail && e.orderIds.length === 0 && words <= 10) return held.agentName;
+  // A product named ("do you sell these in blue?") is a question of its own.
+  if (held.messagesAfter === 0 && detail && e.orderIds.length + e.products.length === 0 && words <= 10)
+    return held.agentName;
   const plain = e.products.length + e.orderIds.length + e.itemIds.length === 0 && words <= 8;
   return e.confirms && plain ? held.agentName : undefined;
 }

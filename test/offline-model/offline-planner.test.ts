@@ -661,4 +661,15 @@ describe('planFromBrief', () => {
     expect(plan(message)).toEqual(plan(message));
     expect(JSON.stringify(plan(message))).toBe(JSON.stringify(plan(message)));
   });
+
+  it('gives a detail said right after a held change to the card that proposed it, and a new question to its own', () => {
+    const held = { held: { agentName: 'ReturnsAgent', messagesAfter: 0 } };
+    expect(agents('to the gift card please', held)).toEqual(['ReturnsAgent']);
+    expect(agents('in size 11 then', held)).toEqual(['ReturnsAgent']);
+    expect(agents('do you sell these boots in blue?', held)).toEqual(['ProductExpertAgent']);
+    // Once a message came between, the detail is not the proposal's any more.
+    expect(agents('to the gift card please', { held: { agentName: 'ReturnsAgent', messagesAfter: 1 } })).not.toEqual([
+      'ReturnsAgent',
+    ]);
+  });
 });
