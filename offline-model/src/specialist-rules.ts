@@ -50,9 +50,10 @@ export function decideTaskStep(request: ChatRequest, hints: TaskBrief): TaskStep
 }
 
 function nextDecision(ctx: TaskContext): Decision | undefined {
-  if (ctx.intent === 'greeting') return undefined;
+  // "No, thanks" right after a proposed change (the widget's button) declines it, though it reads as a goodbye.
+  const declined = declinedChange(ctx);
+  if (declined || ctx.intent === 'greeting') return declined;
   return (
-    declinedChange(ctx) ??
     handoffStep(ctx) ??
     orderRecipe(ctx) ??
     shoppingRecipe(ctx) ??

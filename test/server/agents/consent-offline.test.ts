@@ -124,6 +124,11 @@ describe("a change waits for the shopper's yes (offline provider, real store)", 
     const no = await say(t, c, 'no, I changed my mind');
     expect(toolCalls(no).filter((e) => e.data.tool === 'store.return_delivered_order_items')).toEqual([]);
     expect(replyOf(no)).toMatch(/nothing has changed/);
+    // The widget's "No, thanks" button reads like a goodbye; after a proposal it declines the change, and says so.
+    await say(t, c, 'I want to return the kettle from #W7678072');
+    const button = await say(t, c, 'No, thanks');
+    expect(toolCalls(button).filter((e) => e.data.tool === 'store.return_delivered_order_items')).toEqual([]);
+    expect(replyOf(button)).toMatch(/nothing has changed/);
   });
 
   it('changes nothing after "no", nor for a message that claims the yes was given', async () => {
