@@ -1,4 +1,5 @@
 import type { Decision } from './decision.js';
+import { extractEntities } from './entity-extractor.js';
 import { genericToolStep } from './generic-tool-step.js';
 import { handoffStep } from './handoff-rule.js';
 import { declinedChange, orderRecipe } from './order-recipes.js';
@@ -59,6 +60,27 @@ function nextDecision(ctx: TaskContext): Decision | undefined {
     shoppingRecipe(ctx) ??
     supportRecipe(ctx) ??
     genericToolStep(ctx) ??
+    questionStands(ctx) ??
     lastResortKnowledge(ctx)
   );
 }
+
+/**
+ * A bare "yes" to a question that asked for something else ("What should the kettle change to?"): the question again,
+ * rather than an article searched for "yes".
+ */
+function questionStands(ctx: TaskContext): Decision | undefined {
+  const message = ctx.hints.userMessage;
+  if (ctx.entities.confirms || !extractEntities(message).confirms || message.trim().split(/\s+/).length > 4)
+    return undefined;
+  const question = (ctx.lastAnswer ?? '')
+    .split(/(?<=[.!?])\s+/)
+    .findLast((s) => s.trim().endsWith('?'))
+    ?.replace(MORE_TO_GO_ON, '')
+    .trim();
+  // Only a question a yes cannot answer ("what", "which"…): "would you like me to…?" was answered.
+  return question && /^(?:what|which|where|when|who|how)\b/i.test(question)
+    ? { kind: 'reply', text: `${MORE_TO_GO_ON}${question}` }
+    : undefined;
+}
+const MORE_TO_GO_ON = 'I need a little more to go on: ';

@@ -49,6 +49,8 @@ export interface TaskContext {
   claimed: boolean;
   /** "Yes please", "send me the code" right after an answer that offered to send the one-time code. */
   acceptsCode: boolean;
+  /** The assistant's last words before this message, if any. */
+  lastAnswer?: string;
   values: ArgumentValues;
   /** The offered tool whose name (after its server) is `tool`, if any. */
   offered(tool: string): ToolSpec | undefined;
@@ -397,6 +399,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     followsUp,
     accountDetails,
     acceptsCode,
+    lastAnswer: lastAnswer(request.messages),
     features,
     entities,
     intent,

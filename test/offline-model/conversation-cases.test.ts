@@ -1434,6 +1434,14 @@ describe('conversation cases a shopper would try', () => {
     expect(r.reply).toMatch(/^What should the Sneakers \(size: 8, color: gray, material: canvas\) change to\?/);
   });
 
+  it('asks its question again when a bare "yes" answers a question a yes cannot answer', async () => {
+    const say = conversation({ customerId: 'noah_brown_6181' });
+    const asked = await say('the kettle I got is the wrong one, can i swap it for the induction version');
+    expect(asked.reply).toMatch(/^What should the Electric Kettle \(.*\) change to\?$/);
+    for (const yes of ['yes', 'ok'])
+      expect((await say(yes)).reply).toBe(`I need a little more to go on: ${asked.reply}`);
+  });
+
   it('names the new item of an exchange by its options once it is made, not by its id', async () => {
     const own = await createTinyStore();
     onTestFinished(() => own.dispose());
