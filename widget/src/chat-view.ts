@@ -139,8 +139,7 @@ export function reduceView(view: ChatView, event: AnyEvent): ChatView {
       }
       if (runId && event.data.consented && !event.data.toolError) {
         // The change the shopper said yes to was made: its card says so (the latest card of that tool).
-        const index = view.items.findLastIndex((i) => i.kind === 'change' && i.tool === event.data.tool);
-        const card = view.items[index];
+        const card = [...view.items].reverse().find((i) => i.kind === 'change' && i.tool === event.data.tool);
         if (card?.kind === 'change') return upsert(view, { ...card, state: 'done' });
       }
       if (!runId || event.data.toolError || event.data.refused) return view;
