@@ -7,11 +7,29 @@ const validator = new AjvJsonSchemaValidator();
 /** Compiled once per schema object (a server's tool list keeps its objects until it is listed again). */
 const compiled = new WeakMap<JsonSchema, Check | null>();
 
+/**
+ * The schema without its regular expressions (`pattern`, `patternProperties`): a server's pattern run here on a model's
+ * argument could backtrack for seconds on the event loop. The shape, types, required fields and enums are what a
+ * proposal needs checked; the server still applies its patterns when the call is made.
+ */
+function withoutPatterns(value: unknown, names = false): unknown {
+  if (Array.isArray(value)) return value.map((v) => withoutPatterns(v));
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      // Keys of `properties` (and the like) are argument names: an argument may be called "pattern".
+      .filter(([k, v]) => names || !((k === 'pattern' && typeof v === 'string') || k === 'patternProperties'))
+      .map(([k, v]) => [k, withoutPatterns(v, !names && NAMED.has(k))]),
+  );
+}
+/** Keywords whose value maps names to schemas. */
+const NAMED: ReadonlySet<string> = new Set(['properties', '$defs', 'definitions', 'dependentSchemas']);
+
 function checkFor(schema: JsonSchema): Check | null {
   let check = compiled.get(schema);
   if (check === undefined) {
     try {
-      check = validator.getValidator(schema as never) as Check;
+      check = validator.getValidator(withoutPatterns(schema) as never) as Check;
     } catch {
       // A schema this validator cannot compile is left to the server that declared it.
       check = null;
