@@ -304,13 +304,13 @@ export class ChatState {
   }
 }
 
-/** What the window counts of an entry: the text a model is shown for it. */
 /** When a stored event was stored, as ISO text; undefined for one built in memory without a time. */
 function storedAt(event: BatonEvent): string | undefined {
   const at = event.createdAt as Date | string | undefined;
   return at instanceof Date ? at.toISOString() : at;
 }
 
+/** What the window counts of an entry: the text a model is shown for it. */
 function entryChars(e: TranscriptEntry): number {
   if (e.kind !== 'tool') return e.text.length;
   return e.tool.length + JSON.stringify(e.arguments ?? {}).length + JSON.stringify(e.error ?? e.output ?? null).length;
