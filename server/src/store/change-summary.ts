@@ -1,6 +1,6 @@
 import { inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
-import type { ChangeSummary } from '../domain/change-summary.js';
+import { CHANGE_SUMMARY_MAX_LINES, type ChangeSummary } from '../domain/change-summary.js';
 import { isBatonError } from '../errors.js';
 import { getOrderDetails } from './orders.js';
 import { storeVariants } from './schema/index.js';
@@ -180,12 +180,21 @@ export async function rehearseChange(
   ]);
   return {
     output,
-    change: describe({
-      args,
-      before: order,
-      after,
-      method: methodNamer(user.payment_methods),
-      item: (id) => labels.get(id) ?? `item ${id}`,
-    }),
+    change: fitted(
+      describe({
+        args,
+        before: order,
+        after,
+        method: methodNamer(user.payment_methods),
+        item: (id) => labels.get(id) ?? `item ${id}`,
+      }),
+    ),
   };
+}
+
+/** Within the schema's bound on lines: a very large order's lines end with how many more there are. */
+function fitted(change: ChangeSummary): ChangeSummary {
+  if (change.lines.length <= CHANGE_SUMMARY_MAX_LINES) return change;
+  const kept = change.lines.slice(0, CHANGE_SUMMARY_MAX_LINES - 1);
+  return { ...change, lines: [...kept, `…and ${change.lines.length - kept.length} more lines`] };
 }

@@ -1,4 +1,6 @@
+import { and, eq, gte } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeOrderItems } from '../../../../server/src/store/schema/index.js';
 import { McpToolRegistry } from '../../../../server/src/tools/mcp-tool-registry.js';
 import type { ToolCallContext } from '../../../../server/src/tools/tool-registry.js';
 import { createSeededStore, type SeededStore } from '../store-test-kit.js';
@@ -136,6 +138,28 @@ describe('what a held change would do, written by the store from its rehearsal',
         "After this, the order's items cannot be exchanged again.",
       ],
     });
+  });
+
+  it('keeps a very large order within the bound on lines, and says how many more there are', async () => {
+    // Emma's pending order, grown to 40 lines (no order of the dataset is this large).
+    const extra = Array.from({ length: 39 }, (_, i) => ({
+      orderId: emma.pending,
+      position: 100 + i,
+      itemId: emma.skateboard,
+      productId: '1968349452',
+      name: 'Skateboard',
+      priceCents: 20213,
+      options: { design: 'plain' },
+    }));
+    await s.db.insert(storeOrderItems).values(extra);
+    const lines = (
+      await change('cancel_pending_order', { order_id: emma.pending, reason: 'no longer needed' }, emma.id)
+    )?.lines;
+    expect(lines).toHaveLength(24);
+    expect(lines?.at(-1)).toBe('…and 19 more lines');
+    await s.db
+      .delete(storeOrderItems)
+      .where(and(eq(storeOrderItems.orderId, emma.pending), gte(storeOrderItems.position, 100)));
   });
 
   it('says nothing where nothing would be done, and nothing of a call that is not rehearsed', async () => {
