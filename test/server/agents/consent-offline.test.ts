@@ -17,8 +17,12 @@ describe("a change waits for the shopper's yes (offline provider, real store)", 
     (
       await t.app.services.database.query<{ status: string }>('select status from store_orders where id = $1', [order])
     )[0]!.status;
-  const cancels = (events: Awaited<ReturnType<typeof say>>) =>
-    toolCalls(events).filter((e) => e.data.tool === 'store.cancel_pending_order');
+  /** The TOOL_CALLs of one store tool among a turn's events. */
+  const callsOf = (tool: string) => (events: Awaited<ReturnType<typeof say>>) =>
+    toolCalls(events).filter((e) => e.data.tool === `store.${tool}`);
+  const cancels = callsOf('cancel_pending_order');
+  const returns = callsOf('return_delivered_order_items');
+  const changes = callsOf('modify_user_address');
 
   it('proposes by a held call, and cancels after "yes"', async () => {
     const c = await startConversation(t, emma.id);
@@ -43,8 +47,6 @@ describe("a change waits for the shopper's yes (offline provider, real store)", 
 
   it('never changes more, or other, than the words the shopper said yes to', async () => {
     const c = await startConversation(t, 'james_li_5688');
-    const returns = (events: Awaited<ReturnType<typeof say>>) =>
-      toolCalls(events).filter((e) => e.data.tool === 'store.return_delivered_order_items');
     const asked = await say(t, c, 'I want to return the hiking boots from #W4435622');
     expect(replyOf(asked)).toMatch(/^I can return Hiking Boots \(.*\) \$239\.78 from order #W4435622\./);
     // Not a plain yes: held again, and the proposal above stands as it was (the boots alone).
@@ -60,8 +62,6 @@ describe("a change waits for the shopper's yes (offline provider, real store)", 
 
   it('after a question about the change, "okay, do it" proposes it again, and the yes to that makes it', async () => {
     const c = await startConversation(t, 'noah_brown_6181');
-    const changes = (events: Awaited<ReturnType<typeof say>>) =>
-      toolCalls(events).filter((e) => e.data.tool === 'store.modify_user_address');
     const asked = await say(t, c, 'please change my default address to 12 Oak Street, Apt 4, Austin, TX 78701');
     expect(changes(asked).map((e) => e.data.code)).toEqual(['CONFIRMATION_REQUIRED']);
     await say(t, c, 'wait, is that going to change my current orders?');
@@ -74,8 +74,6 @@ describe("a change waits for the shopper's yes (offline provider, real store)", 
 
   it('takes "to my gift card instead" right after a proposed return as a detail of it: proposed again, and made on "yes"', async () => {
     const c = await startConversation(t, 'yara_ito_8499');
-    const returns = (events: Awaited<ReturnType<typeof say>>) =>
-      toolCalls(events).filter((e) => e.data.tool === 'store.return_delivered_order_items');
     const asked = await say(t, c, 'the hiking boots from #W1304208 leak, I want a refund');
     expect(returns(asked).map((e) => e.data.code)).toEqual(['CONFIRMATION_REQUIRED']);
     // The returns card proposes again (it went to the gift-card article), and says why the refund cannot go there.
@@ -94,7 +92,7 @@ describe("a change waits for the shopper's yes (offline provider, real store)", 
   it('says there is nothing to pay with instead when the order uses the only saved method, and proposes nothing', async () => {
     const c = await startConversation(t, 'mei_ahmed_5058');
     const asked = await say(t, c, 'I want to pay for #W2631563 with a different card');
-    expect(toolCalls(asked).filter((e) => e.data.tool === 'store.modify_pending_order_payment')).toEqual([]);
+    expect(callsOf('modify_pending_order_payment')(asked)).toEqual([]);
     expect(replyOf(asked)).toBe(
       'Order #W2631563 is paid with PayPal, the only payment method saved on your account, so there is nothing to switch it to yet. Once another card or a gift card is saved to your account, I can change it.',
     );
@@ -102,8 +100,6 @@ describe("a change waits for the shopper's yes (offline provider, real store)", 
 
   it('after a question another card answered, "ok go ahead" goes back to the card that proposed the change', async () => {
     const c = await startConversation(t, 'james_li_5688');
-    const returns = (events: Awaited<ReturnType<typeof say>>) =>
-      toolCalls(events).filter((e) => e.data.tool === 'store.return_delivered_order_items');
     expect(returns(await say(t, c, 'return the camera from #W3638028')).map((e) => e.data.code)).toEqual([
       'CONFIRMATION_REQUIRED',
     ]);
@@ -118,16 +114,14 @@ describe("a change waits for the shopper's yes (offline provider, real store)", 
   it('says nothing changed after "no, I changed my mind"', async () => {
     const c = await startConversation(t, 'noah_brown_6181');
     const asked = await say(t, c, 'I want to return the kettle from #W7678072');
-    expect(toolCalls(asked).find((e) => e.data.tool === 'store.return_delivered_order_items')?.data.code).toBe(
-      'CONFIRMATION_REQUIRED',
-    );
+    expect(returns(asked)[0]?.data.code).toBe('CONFIRMATION_REQUIRED');
     const no = await say(t, c, 'no, I changed my mind');
-    expect(toolCalls(no).filter((e) => e.data.tool === 'store.return_delivered_order_items')).toEqual([]);
+    expect(returns(no)).toEqual([]);
     expect(replyOf(no)).toMatch(/nothing has changed/);
     // The widget's "No, thanks" button reads like a goodbye; after a proposal it declines the change, and says so.
     await say(t, c, 'I want to return the kettle from #W7678072');
     const button = await say(t, c, 'No, thanks');
-    expect(toolCalls(button).filter((e) => e.data.tool === 'store.return_delivered_order_items')).toEqual([]);
+    expect(returns(button)).toEqual([]);
     expect(replyOf(button)).toMatch(/nothing has changed/);
   });
 

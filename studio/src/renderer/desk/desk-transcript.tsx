@@ -2,6 +2,7 @@ import { heldChangeCard } from '@baton/client/tool-cards';
 import type { StudioEvent } from '../lib/baton-event.js';
 import { describeEvent } from '../lib/describe-event.js';
 import { formatClock } from '../lib/format.js';
+import { ChangeLines } from '../ui/change-lines.js';
 
 const MARKERS = new Set(['HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESOLVED']);
 
@@ -30,12 +31,7 @@ export function DeskTranscript(props: { conversationId: string; events: readonly
               {held ? (
                 <>
                   Asked the shopper to agree to: <strong>{held.title}</strong> · {formatClock(e.createdAt)}
-                  <ul>
-                    {held.lines.map((line, i) => (
-                      // biome-ignore lint/suspicious/noArrayIndexKey: lines are text the store wrote, and may repeat
-                      <li key={i}>{line}</li>
-                    ))}
-                  </ul>
+                  <ChangeLines lines={held.lines} />
                 </>
               ) : (
                 <>

@@ -1,5 +1,6 @@
 import type { StudioEventOf } from '../lib/baton-event.js';
 import { formatClock, formatDuration } from '../lib/format.js';
+import { ChangeLines } from '../ui/change-lines.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { JsonView } from '../ui/json-view.js';
 
@@ -41,12 +42,7 @@ export function ToolCalls({ calls }: { calls: readonly StudioEventOf<'TOOL_CALL'
                     <section className="held-change" aria-label="What the shopper is asked to agree to">
                       <h4>What the shopper is asked to agree to (written by the store)</h4>
                       <p className="held-change-title">{c.data.change.title}</p>
-                      <ul>
-                        {c.data.change.lines.map((line, j) => (
-                          // biome-ignore lint/suspicious/noArrayIndexKey: lines are text the store wrote, and may repeat
-                          <li key={j}>{line}</li>
-                        ))}
-                      </ul>
+                      <ChangeLines lines={c.data.change.lines} />
                     </section>
                   )}
                   {c.data.preview != null && (

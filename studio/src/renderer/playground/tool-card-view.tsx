@@ -1,5 +1,6 @@
 import { type ChangeCard, formAnswer, type ToolCard } from '@baton/client/tool-cards';
 import { useState } from 'react';
+import { ChangeLines } from '../ui/change-lines.js';
 
 const money = (n: number | null) => (n === null ? '' : `$${n.toFixed(2)}`);
 
@@ -71,12 +72,7 @@ function HeldChangeCard(props: {
   return (
     <section className="shopper-card held-change-card" aria-label={`To confirm: ${card.title}`}>
       <h4>{card.title}</h4>
-      <ul>
-        {card.lines.map((line, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: lines are text the store wrote, and may repeat
-          <li key={i}>{line}</li>
-        ))}
-      </ul>
+      <ChangeLines lines={card.lines} />
       {card.done ? (
         <p className="stock-in">Done.</p>
       ) : card.answered ? null : (
