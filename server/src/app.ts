@@ -24,6 +24,7 @@ import { EventStore } from './db/event-store.js';
 import { RunRepository } from './db/run-repository.js';
 import { createDemoHandler } from './demo-handler.js';
 import { AgentAssist } from './desk/agent-assist.js';
+import { DeskChanges } from './desk/desk-changes.js';
 import { DeskService } from './desk/desk-service.js';
 import { Datasets } from './eval/datasets.js';
 import { Experiments } from './eval/experiments.js';
@@ -31,6 +32,7 @@ import { coalesceFrames } from './graphql/coalesce-frames.js';
 import { authInfo, type GraphQLContext, principalRefusalError, resolvePrincipal } from './graphql/context.js';
 import { maskError } from './graphql/errors.js';
 import { getSchema } from './graphql/schema.js';
+import { conversationIdentity } from './identity/conversation-identity.js';
 import { createEmailSender } from './identity/email-sender.js';
 import { IdentityToolRegistry } from './identity/identity-tools.js';
 import { VerificationCodes } from './identity/verification-codes.js';
@@ -205,6 +207,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
     suggest: async (conversationId, message) => void (await assist.suggest(conversationId, message)),
   });
+  const deskChanges = new DeskChanges({
+    desk,
+    eventStore,
+    events,
+    tools,
+    settings,
+    identity: (conversationId) =>
+      conversationIdentity({ conversations, customerSessions, eventStore, settings, events }, conversationId),
+  });
   const webhooks = new Webhooks(database, bus, config.webhooks, logger);
   const onConversationsDeleted = (ids: readonly string[]) => {
     conversations.forget(ids);
@@ -258,6 +269,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     verificationCodes,
     email,
     desk,
+    deskChanges,
     webhooks,
     customerData,
     retention,

@@ -13,6 +13,7 @@ import type { Database, Db } from './db/client.js';
 import type { EventBus } from './db/event-bus.js';
 import type { EventStore } from './db/event-store.js';
 import type { RunRepository } from './db/run-repository.js';
+import type { DeskChanges } from './desk/desk-changes.js';
 import type { DeskService } from './desk/desk-service.js';
 import type { Datasets } from './eval/datasets.js';
 import type { Experiments } from './eval/experiments.js';
@@ -63,6 +64,8 @@ export interface Services {
   email: EmailSender;
   /** Conversation ownership and the hand-off to people. */
   desk: DeskService;
+  /** Changes a colleague makes from the desk: the proposals of a conversation they own. */
+  deskChanges: DeskChanges;
   /** Webhook endpoints and their durable outbox. */
   webhooks: Webhooks;
   /** exportCustomerData and eraseCustomer. */

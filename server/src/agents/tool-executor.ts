@@ -1,9 +1,9 @@
-import { type ChatState, fromFunctionName } from '../chat/chat-state.js';
+import { type ChatState, fromFunctionName, type UserInfo } from '../chat/chat-state.js';
 import type { RunContext } from '../chat/run-context.js';
 import type { AgentCard } from '../domain/agent-card.js';
 import type { ChangeSummary } from '../domain/change-summary.js';
 import type { NewEvent } from '../domain/events.js';
-import type { IdentityLevel } from '../domain/identity.js';
+import type { IdentityLevel, IdentityPolicy } from '../domain/identity.js';
 import { IDENTITY_REQUIRED, refuseByIdentity, UNKNOWN_TOOL_POLICY } from '../identity/tool-policy.js';
 import type { ModelToolCall } from '../models/model-provider.js';
 import { argumentProblem } from '../tools/argument-check.js';
@@ -11,9 +11,10 @@ import type { CustomerScope, ToolCallContext, ToolResult } from '../tools/tool-r
 import { CONFIRMATION_REQUIRED, confirmationRequest, consentFor, LAPSED_NOTE } from './consent-gate.js';
 
 /** The scope a tool call acts in: nobody once a verification has ended (mid-run too). */
-function customerScope(state: ChatState): CustomerScope & { level: IdentityLevel } {
-  const user = state.userInfo;
-  const policy = state.identityPolicy;
+const customerScope = (state: ChatState) => customerScopeOf(state.userInfo, state.identityPolicy);
+
+/** The scope a call for a conversation with this identity acts in (a run's, or a colleague's on the desk). */
+export function customerScopeOf(user: UserInfo, policy: IdentityPolicy): CustomerScope & { level: IdentityLevel } {
   if (user.verifiedUntil && Date.parse(user.verifiedUntil) <= Date.now())
     return { verified: false, level: 'anonymous', policy };
   if (user.level === 'verified') return { customerId: user.customerId, verified: true, level: 'verified', policy };

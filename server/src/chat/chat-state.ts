@@ -1,5 +1,6 @@
 import type { AgentCard } from '../domain/agent-card.js';
 import { describeBusinessHours, isOpenAt } from '../domain/business-hours.js';
+import type { ChangeSummary } from '../domain/change-summary.js';
 import type { BatonEvent } from '../domain/events.js';
 import { DEFAULT_HISTORY_CHARS } from '../domain/history-window.js';
 import type {
@@ -31,6 +32,8 @@ export type TranscriptEntry =
       error?: string;
       /** The error's code: CONFIRMATION_REQUIRED marks a call held for the shopper's yes (consent-gate.ts). */
       code?: string;
+      /** On a held call: what the store says it would change (shown to the shopper, and to a colleague's desk). */
+      change?: ChangeSummary;
       runId?: string | null;
       /** When the call was stored (ISO), where known: a proposal's yes must come within PROPOSAL_TTL_MS. */
       at?: string;
@@ -173,13 +176,15 @@ export class ChatState {
     } else if (event.type === 'TOOL_CALL' && event.agentName && event.agentName !== KNOWLEDGE_RETRIEVER) {
       this.transcript.push({
         kind: 'tool',
-        agentName: event.agentName,
+        // A change a colleague made from the desk is theirs, named as their messages are.
+        agentName: event.data.madeBy ? `a support colleague, ${event.data.madeBy}` : event.agentName,
         callId: event.data.callId ?? `call_${event.id}`,
         tool: event.data.tool,
         arguments: event.data.arguments,
         output: event.data.output,
         error: event.data.error,
         ...(event.data.code ? { code: event.data.code } : {}),
+        ...(event.data.change ? { change: event.data.change } : {}),
         runId: event.runId,
         at: storedAt(event),
       });

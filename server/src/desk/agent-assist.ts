@@ -6,14 +6,11 @@ import { KnowledgeRetriever } from '../chat/knowledge-retriever.js';
 import { PlannerAgent } from '../chat/planner-agent.js';
 import type { RunContext } from '../chat/run-context.js';
 import type { Config } from '../config.js';
-import type { BatonEvent, NewEvent } from '../domain/events.js';
+import type { BatonEvent, EventData, NewEvent } from '../domain/events.js';
 import type { Services } from '../services.js';
 import type { ToolDefinition, ToolRegistry } from '../tools/tool-registry.js';
 
-export interface ProposedToolCall {
-  tool: string;
-  arguments: unknown;
-}
+export type ProposedToolCall = EventData<'SUGGESTION'>['proposedToolCalls'][number];
 
 /** What drafting a suggestion uses: ChatState's loaders, the model and tools, and the event log for the SUGGESTION. */
 export type AgentAssistDeps = Pick<
@@ -79,7 +76,7 @@ export class AgentAssist {
     // A change that waits for the shopper's yes is held before it reaches the registry: a proposal all the same.
     for (const e of state.transcript)
       if (e.kind === 'tool' && e.runId === draftId && e.code === CONFIRMATION_REQUIRED)
-        proposed.push({ tool: e.tool, arguments: e.arguments });
+        proposed.push({ tool: e.tool, arguments: e.arguments, ...(e.change ? { change: e.change } : {}) });
     const [stored] = await deps.events.append([
       {
         type: 'SUGGESTION',

@@ -198,16 +198,22 @@ export class DeskService {
   /** A colleague's reply, as `role: human`. Only the colleague who owns the conversation replies in it. */
   async sendHumanMessage(conversationId: string, text: string, actor: DeskActor): Promise<BatonEvent> {
     const trimmed = this.checkText(text);
-    const row = await this.ownerRow(conversationId);
-    if (row?.state !== 'HUMAN') throw new ConflictError('Claim the conversation before replying in it');
-    if (row.humanId !== actor.id)
-      throw new ConflictError(`${row.human} owns this conversation`, {
-        details: { field: 'conversationId', owner: row.human },
-      });
+    await this.assertOwner(conversationId, actor, 'replying in it');
     const [stored] = await this.append([
       { type: 'MESSAGE', conversationId, data: { role: 'human', text: trimmed, author: actor.name } },
     ]);
     return stored!;
+  }
+
+  /** CONFLICT unless this colleague owns the conversation now (claimed, and not handed back or resolved since). */
+  async assertOwner(conversationId: string, actor: DeskActor, doing: string): Promise<void> {
+    const row = await this.ownerRow(conversationId);
+    if (row?.state !== 'HUMAN')
+      throw new ConflictError(`Claim the conversation before ${doing}`, { details: { field: 'conversationId' } });
+    if (row.humanId !== actor.id)
+      throw new ConflictError(`${row.human} owns this conversation`, {
+        details: { field: 'conversationId', owner: row.human },
+      });
   }
 
   /** Returns the conversation to the planner; its next turn reads the colleague's messages. */

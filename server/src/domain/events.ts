@@ -94,8 +94,15 @@ export const eventDataSchemas = {
     consented: z.boolean().optional(),
     /** On a call held for the shopper's yes: what it would return, from a rehearsal that was rolled back (store writes). */
     preview: jsonValue.optional(),
-    /** On a call held for the shopper's yes: what it would change, in their words, written by the store from the rehearsal. */
+    /**
+     * On a call held for the shopper's yes: what it would change, in their words, written by the store from the
+     * rehearsal. On a call a colleague made (`madeBy`): the description they made it from.
+     */
     change: changeSummarySchema.optional(),
+    /** Set when a support colleague made the call from the desk (the colleague's name); no run made it. */
+    madeBy: z.string().optional(),
+    /** On a call a colleague made: the event that proposed it (a held TOOL_CALL, or a SUGGESTION). */
+    proposalEventId: z.number().int().optional(),
     /** Set when an identity tool identified the shopper; ChatState.userInfo follows it. */
     identifiedCustomerId: z.string().optional(),
     durationMs: z.number().nonnegative(),
@@ -125,8 +132,13 @@ export const eventDataSchemas = {
     messageEventId: z.number().int(),
     text: z.string(),
     agents: z.array(z.string()),
-    /** Write tools the agents would have called: proposed, not executed. */
-    proposedToolCalls: z.array(z.object({ tool: z.string(), arguments: jsonValue })),
+    /**
+     * Write tools the agents would have called: proposed, not executed. `change`: what the store says the call
+     * would do (a change that needs the shopper's yes); the colleague may make it (`makeProposedChange`).
+     */
+    proposedToolCalls: z.array(
+      z.object({ tool: z.string(), arguments: jsonValue, change: changeSummarySchema.optional() }),
+    ),
   }),
   IDENTITY: identityEventSchema,
 } satisfies Record<EventType, z.ZodType>;

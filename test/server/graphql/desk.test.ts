@@ -176,7 +176,7 @@ describe('the hand-off to people (GraphQL)', () => {
     expect(after.map((e) => e.type)).toEqual(['MESSAGE', 'MESSAGE', 'SUGGESTION']);
   });
 
-  it("a change the shopper asks of the colleague's conversation is proposed to her, never made", async () => {
+  it("a change the shopper asks of the colleague's conversation is proposed to her, and made only when she makes it", async () => {
     // Emma, vouched for by the integrator: the order card may act for her, and still only proposes.
     const started = await t.gql<{ startConversation: { conversation: { id: string }; token: string } }>(
       'mutation { startConversation(input: { customerId: "emma_smith_8564" }) { conversation { id } token } }',
@@ -202,19 +202,36 @@ describe('the hand-off to people (GraphQL)', () => {
       { id, text: 'Please cancel order #W2417020, I ordered it by mistake' },
       started.data!.startConversation.token,
     );
-    let proposed: { tool: string; arguments: Record<string, unknown> }[] | undefined;
+    let suggestion: EventView | undefined;
     await expect
       .poll(async () => {
         const r = await t.gql<{ conversation: { events: EventView[] } }>(EVENTS, { id }, dana);
-        const suggestion = r.data!.conversation.events.find((e) => e.type === 'SUGGESTION');
-        proposed = suggestion?.data.proposedToolCalls as typeof proposed;
+        suggestion = r.data!.conversation.events.find((e) => e.type === 'SUGGESTION');
         return suggestion;
       })
       .toBeDefined();
-    expect(proposed).toEqual([
-      { tool: 'store.cancel_pending_order', arguments: { order_id: '#W2417020', reason: 'ordered by mistake' } },
-    ]);
+    const proposed = suggestion!.data.proposedToolCalls as { tool: string; arguments: unknown; change?: unknown }[];
+    expect(proposed).toHaveLength(1);
+    expect(proposed[0]).toMatchObject({
+      tool: 'store.cancel_pending_order',
+      arguments: { order_id: '#W2417020', reason: 'ordered by mistake' },
+      // Described by the store, as the shopper's card would be: what Dana decides on.
+      change: { title: 'Cancel order #W2417020' },
+    });
     expect(await status()).toBe('pending');
+
+    // Dana makes it: the store cancels the order, and the conversation records the change as hers.
+    const made = await t.gql<{ makeProposedChange: { agentName: string; data: Record<string, unknown> } }>(
+      'mutation($id: ID!, $p: ID!) { makeProposedChange(conversationId: $id, proposalEventId: $p, index: 0) { agentName data: dataJson } }',
+      { id, p: suggestion!.id },
+      dana,
+    );
+    expect(made.errors).toBeUndefined();
+    expect(made.data!.makeProposedChange).toMatchObject({
+      agentName: 'Dana',
+      data: { madeBy: 'Dana', tool: 'store.cancel_pending_order', output: { status: 'cancelled' } },
+    });
+    expect(await status()).toBe('cancelled');
   });
 
   it('a support key cannot change cards or settings', async () => {

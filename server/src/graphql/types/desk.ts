@@ -5,6 +5,7 @@ import { deskActor } from '../../desk/desk-actor.js';
 import { type DeskCustomer, type DeskOrder, loadDeskCustomer } from '../../desk/desk-customer.js';
 import type { Ownership } from '../../desk/desk-service.js';
 import type { BatonEvent } from '../../domain/events.js';
+import { ValidationError } from '../../errors.js';
 import { tickets } from '../../store/schema/tickets.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
@@ -142,6 +143,29 @@ builder.mutationFields((t) => ({
     },
     resolve: (_r, args, ctx) =>
       ctx.services.desk.sendHumanMessage(String(args.conversationId), args.text, actor(ctx, args.as)),
+  }),
+  makeProposedChange: t.field({
+    type: EventRef,
+    description:
+      "Makes a change an agent proposed in a conversation you own: a call held for the shopper's yes (a TOOL_CALL with the code CONFIRMATION_REQUIRED) or one of a SUGGESTION's `proposedToolCalls` (`index`). It runs as proposed, for the conversation's customer, at the identity level the tool needs, and is recorded as a TOOL_CALL with `madeBy`; the answer is that event (its `error` and `code` when the store refused). CONFLICT when you do not own the conversation, when the change was made already, or when the order changed since it was described (`extensions.change`: what it would do now).",
+    authScopes: { support: true },
+    args: {
+      conversationId: t.arg.id({ required: true }),
+      proposalEventId: t.arg.id({ required: true, description: 'The held TOOL_CALL or the SUGGESTION.' }),
+      index: t.arg.int({ description: "Which of a suggestion's proposed calls (default 0)." }),
+      as: t.arg.string(AS),
+    },
+    resolve: (_r, args, ctx) => {
+      const eventId = Number(args.proposalEventId);
+      if (!Number.isSafeInteger(eventId) || eventId <= 0)
+        throw ValidationError.single('proposalEventId', 'an event id (a positive integer)');
+      if (args.index != null && args.index < 0) throw ValidationError.single('index', 'at least 0');
+      return ctx.services.deskChanges.make(
+        String(args.conversationId),
+        { eventId, index: args.index ?? undefined },
+        actor(ctx, args.as),
+      );
+    },
   }),
   handBackConversation: t.field({
     type: OwnershipRef,
