@@ -34,7 +34,7 @@ export const ConversationEvents = operation(`
         ... on MessageDeltaData { delta }
         ... on MessageData { role text author final usage { promptTokens completionTokens totalTokens } }
         ... on ToolCallData {
-          tool callId arguments toolOutput: output toolError: error toolErrorCode: code refused consented preview change { title lines } identifiedCustomerId durationMs
+          tool callId arguments toolOutput: output toolError: error toolErrorCode: code refused consented preview change { title lines } madeBy identifiedCustomerId durationMs
           usage { promptTokens completionTokens totalTokens }
         }
         ... on HandoffData { from to reason }

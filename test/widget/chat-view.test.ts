@@ -129,6 +129,40 @@ describe('the change the shopper is asked to agree to', () => {
     ]);
   });
 
+  it('says done when a colleague made the change from the desk, and draws the order as it now stands', () => {
+    let view = reduceView(
+      emptyView,
+      cancel('r1', { toolError: 'Not done yet', toolErrorCode: 'CONFIRMATION_REQUIRED', change }),
+    );
+    const other = { title: 'Cancel order #W2', lines: ['Kettle: $10.00'] };
+    view = reduceView(
+      view,
+      cancel('r2', { toolError: 'Not done yet', toolErrorCode: 'CONFIRMATION_REQUIRED', change: other }),
+    );
+    // A refused attempt changes nothing the shopper sees.
+    const refused = reduceView(view, cancel('', { madeBy: 'Dana', change, toolError: 'Order is not pending' }));
+    expect(refused).toEqual(view);
+    view = reduceView(
+      view,
+      cancel('', {
+        madeBy: 'Dana',
+        change,
+        toolOutput: {
+          order_id: '#W1',
+          status: 'cancelled',
+          items: [{ name: 'Skateboard', price: 202.13 }],
+          fulfillments: [],
+        },
+      }),
+    );
+    // Only the card of the change Dana made (by its store title), not the other held one of the same tool.
+    expect(cards(view)).toEqual([
+      [change.title, change.lines, 'done'],
+      [other.title, other.lines, 'waiting'],
+    ]);
+    expect(view.items.flatMap((i) => (i.kind === 'order' ? [i.order.status] : []))).toEqual(['cancelled']);
+  });
+
   it('is not drawn for a held change the store did not describe (an external tool), nor for a refusal', () => {
     const held = reduceView(
       emptyView,

@@ -142,6 +142,7 @@ export function reduceView(view: ChatView, event: AnyEvent): ChatView {
         const card = [...view.items].reverse().find((i) => i.kind === 'change' && i.tool === event.data.tool);
         if (card?.kind === 'change') return upsert(view, { ...card, state: 'done' });
       }
+      if (event.data.madeBy && !event.data.toolError) return madeByColleague(view, event);
       if (!runId || event.data.toolError || event.data.refused) return view;
       const card = toolCard(event.data.tool, event.data.toolOutput);
       if (!card) return view;
@@ -166,6 +167,18 @@ export function reduceView(view: ChatView, event: AnyEvent): ChatView {
     default:
       return reduceDeskEvent(view, event);
   }
+}
+
+/**
+ * A change a colleague made from the desk: the card the shopper was shown for it (same tool, same store title) says
+ * it is done, and the order as it now stands is drawn.
+ */
+function madeByColleague(view: ChatView, event: Extract<AnyEvent, { type: 'TOOL_CALL' }>): ChatView {
+  const title = event.data.change?.title;
+  const shown = view.items.find((i) => i.kind === 'change' && i.tool === event.data.tool && i.title === title);
+  const next = shown?.kind === 'change' ? upsert(view, { ...shown, state: 'done' }) : view;
+  const card = toolCard(event.data.tool, event.data.toolOutput);
+  return card?.kind === 'order' ? upsert(next, { ...card, id: `card:${event.id}`, runId: `desk:${event.id}` }) : next;
 }
 
 /** Hand-over notices; anything else is ignored. */

@@ -148,7 +148,7 @@ export class DeskChanges {
       const rehearsal = await this.deps.tools.call(proposal.tool, proposal.arguments, { ...context(), preview: true });
       if (rehearsal.ok) {
         if (!sameArguments(rehearsal.change, proposal.change))
-          throw new ConflictError('The order changed since this was proposed: read what the change would do now', {
+          throw new ConflictError('The order changed since this change was described, so nothing was made', {
             details: { field: 'proposalEventId', change: rehearsal.change ?? null },
           });
       } else if (rehearsal.errorCode === 'TOOL_ERROR' || rehearsal.errorCode === 'TIMEOUT')

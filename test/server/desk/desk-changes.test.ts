@@ -125,7 +125,7 @@ describe('the desk makes a proposed change', () => {
     );
     const stale = await make(c, held.id!);
     expect(errorCode(stale)).toBe('CONFLICT');
-    expect(stale.errors![0]!.message).toMatch(/order changed since this was proposed/);
+    expect(stale.errors![0]!.message).toMatch(/order changed since this change was described, so nothing was made/);
     const now = stale.errors![0]!.extensions!.change as { title: string; lines: string[] };
     expect(now.title).toBe(held.data.change!.title);
     expect(now.lines).not.toEqual(held.data.change!.lines);

@@ -201,6 +201,75 @@ describe.skipIf(!hasChromium)('studio e2e: the desk', () => {
     expect(await customer.textContent()).not.toContain('Not identified yet.');
   });
 
+  it('a colleague makes the changes the bot proposed, after reading what the store will do; the shopper sees them made', async () => {
+    const { page, t } = h;
+    const started = await t.gql<{ startConversation: { conversation: { id: string }; token: string } }>(
+      'mutation { startConversation(input: { customerId: "james_li_5688" }) { conversation { id } token } }',
+    );
+    const id = started.data!.startConversation.conversation.id;
+    const token = started.data!.startConversation.token;
+    const feed = subscribe(
+      'ws',
+      h.url,
+      'subscription($id: ID!) { conversationEvents(conversationId: $id) { id type data: dataJson } }',
+      { id },
+      (d) => d.conversationEvents as WireEvent,
+      token,
+    );
+    const status = async (order: string) =>
+      (
+        await t.app.services.database.query<{ status: string }>('select status from store_orders where id = $1', [
+          order,
+        ])
+      )[0]!.status;
+    try {
+      for (const text of ['return the camera from #W3638028', 'can I talk to a person about this?']) {
+        const sent = await t.gql<{ sendMessage: { id: string } }>(SEND, { id, text }, token);
+        await waitForRun(t.app, sent.data!.sendMessage.id);
+      }
+      await h.open(`desk/${id}`);
+      await page.getByLabel('Your name').fill('Dana');
+      const transcript = page.getByRole('list', { name: 'Transcript' });
+      await transcript.getByText('Return items of order #W3638028').waitFor();
+      // Only the owner makes changes.
+      expect(await transcript.getByRole('button', { name: 'Make this change…' }).count()).toBe(0);
+      await page.getByRole('button', { name: 'Claim' }).click();
+
+      // The held return, from the transcript: the dialog shows the store's lines; Cancel makes nothing.
+      await transcript.getByRole('button', { name: 'Make this change…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Return items of order #W3638028' });
+      await dialog.getByText(/^Refund \$.* to /).waitFor();
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      expect(await status('#W3638028')).toBe('delivered');
+      await transcript.getByRole('button', { name: 'Make this change…' }).click();
+      await dialog.getByRole('button', { name: 'Make this change' }).click();
+      await transcript.getByText('Made by Dana:').waitFor();
+      expect(await status('#W3638028')).toBe('return requested');
+      expect(await transcript.getByRole('button', { name: 'Make this change…' }).count()).toBe(0);
+      await expect
+        .poll(() => feed.items.some((e) => e.type === 'TOOL_CALL' && e.data.madeBy === 'Dana'), { timeout: 15_000 })
+        .toBe(true);
+
+      // The shopper asks for another; agent assist proposes it with the store's description, and Dana makes it.
+      expect(
+        (await t.gql(SEND, { id, text: 'also return the hiking boots from #W4435622' }, token)).errors,
+      ).toBeUndefined();
+      const proposals = page.getByRole('list', { name: 'Proposed changes' });
+      await proposals.getByText('Return items of order #W4435622').waitFor({ timeout: 20_000 });
+      await h.screenshot('desk-proposed-change');
+      await proposals.getByRole('button', { name: 'Make this change…' }).click();
+      await page
+        .getByRole('dialog', { name: 'Return items of order #W4435622' })
+        .getByRole('button', { name: 'Make this change' })
+        .click();
+      await proposals.getByText('Made', { exact: true }).waitFor();
+      expect(await status('#W4435622')).toBe('return requested');
+      expect(await page.getByRole('alert').count()).toBe(0);
+    } finally {
+      feed.stop();
+    }
+  }, 120_000);
+
   it('an admin registers a webhook endpoint, reads its delivery log and sends again; edits a ticket; turns agent assist off', async () => {
     const { page, t } = h;
     const receiver = new WebhookReceiver();

@@ -103,6 +103,20 @@ export const SendHumanMessageMutation = graphql(`
   }
 `);
 
+export const MakeProposedChangeMutation = graphql(`
+  mutation MakeProposedChange($id: ID!, $proposal: ID!, $index: Int, $as: String) {
+    makeProposedChange(conversationId: $id, proposalEventId: $proposal, index: $index, as: $as) {
+      id
+      data {
+        ... on ToolCallData {
+          error
+          code
+        }
+      }
+    }
+  }
+`);
+
 export const HandBackMutation = graphql(
   `
   mutation HandBack($id: ID!, $note: String, $as: String) {

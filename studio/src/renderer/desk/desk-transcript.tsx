@@ -3,40 +3,68 @@ import type { StudioEvent } from '../lib/baton-event.js';
 import { describeEvent } from '../lib/describe-event.js';
 import { formatClock } from '../lib/format.js';
 import { ChangeLines } from '../ui/change-lines.js';
+import { type DeskProposal, madeProposals, proposalKey } from './proposals.js';
 
 const MARKERS = new Set(['HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESOLVED']);
 
 /**
  * The conversation as the colleague reads it: the shopper's messages, each agent's (attributed, with its
  * run one click away), colleagues' replies, the changes the shopper was asked to agree to (as the store
- * described them), and the hand-off markers. Final replies repeat their parts.
+ * described them, each with a button to make it when `onMake` is given: the colleague owns the
+ * conversation), the changes colleagues made, and the hand-off markers. Final replies repeat their parts.
  */
-export function DeskTranscript(props: { conversationId: string; events: readonly StudioEvent[] }) {
+export function DeskTranscript(props: {
+  conversationId: string;
+  events: readonly StudioEvent[];
+  onMake?: (proposal: DeskProposal) => void;
+}) {
   const shown = props.events.filter(
     (e) =>
       (e.type === 'MESSAGE' && !e.data.final) ||
       MARKERS.has(e.type) ||
-      (e.type === 'TOOL_CALL' && (heldChangeCard(e.data) || (e.data.consented && !e.data.toolError))),
+      (e.type === 'TOOL_CALL' && (heldChangeCard(e.data) || e.data.madeBy || (e.data.consented && !e.data.toolError))),
   );
+  const made = madeProposals(props.events);
   // The change a consented call made is named by the title of the proposal it answered.
   const proposedTitle = new Map<string, string>();
   return (
     <ol className="chat-log desk-transcript" aria-label="Transcript">
       {shown.map((e) => {
         if (e.type === 'TOOL_CALL') {
-          const held = heldChangeCard(e.data);
+          const held = e.data.madeBy ? null : heldChangeCard(e.data);
           if (held) proposedTitle.set(held.tool, held.title);
+          const title = e.data.change?.title ?? proposedTitle.get(e.data.tool) ?? e.data.tool;
+          const proposal =
+            held && e.id
+              ? { eventId: e.id, index: 0, tool: e.data.tool, arguments: e.data.arguments, change: e.data.change }
+              : null;
           return (
             <li key={e.id ?? e.data.callId} className="desk-marker desk-change">
               {held ? (
                 <>
                   Asked the shopper to agree to: <strong>{held.title}</strong> · {formatClock(e.createdAt)}
                   <ChangeLines lines={held.lines} />
+                  {props.onMake && proposal && !made.has(proposalKey(proposal)) && (
+                    <button type="button" className="btn btn-sm" onClick={() => props.onMake?.(proposal)}>
+                      Make this change…
+                    </button>
+                  )}
                 </>
+              ) : e.data.madeBy ? (
+                e.data.toolError ? (
+                  <>
+                    {e.data.madeBy} could not make: <strong>{title}</strong> · {formatClock(e.createdAt)}
+                    <span className="cell-sub">The store refused: {e.data.toolError}</span>
+                  </>
+                ) : (
+                  <>
+                    Made by {e.data.madeBy}: <strong>{title}</strong> · {formatClock(e.createdAt)}
+                    {e.data.change && <ChangeLines lines={e.data.change.lines} />}
+                  </>
+                )
               ) : (
                 <>
-                  Done after the shopper's yes: {proposedTitle.get(e.data.tool) ?? e.data.tool} ·{' '}
-                  {formatClock(e.createdAt)}
+                  Done after the shopper's yes: {title} · {formatClock(e.createdAt)}
                 </>
               )}
             </li>

@@ -4,17 +4,21 @@ import { errorSummary, toFormErrors } from '../graphql/field-errors.js';
 import type { StudioEventOf } from '../lib/baton-event.js';
 import { useConversationEvents } from '../playground/use-conversation-events.js';
 import { useRouter } from '../shell/router.js';
+import { ChangeLines } from '../ui/change-lines.js';
+import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { currentOwner, handOffCount, type OwnerView } from './current-ownership.js';
 import {
   ClaimMutation,
   DeskConversationQuery,
   HandBackMutation,
+  MakeProposedChangeMutation,
   ResolveMutation,
   SendHumanMessageMutation,
 } from './desk-documents.js';
 import { DeskQueue } from './desk-queue.js';
 import { DeskTranscript } from './desk-transcript.js';
+import { type DeskProposal, madeProposals, proposalKey, suggestionProposals } from './proposals.js';
 import { TicketEditor } from './ticket-editor.js';
 import { TicketFinder } from './ticket-finder.js';
 
@@ -68,6 +72,8 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
   const [, send] = useMutation(SendHumanMessageMutation);
   const [, handBack] = useMutation(HandBackMutation);
   const [, resolve] = useMutation(ResolveMutation);
+  const [, makeChange] = useMutation(MakeProposedChangeMutation);
+  const [confirming, setConfirming] = useState<DeskProposal | null>(null);
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [dismissed, setDismissed] = useState<Set<string>>(() => new Set());
@@ -110,6 +116,16 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
       if (changed) setActed({ owner: { state: changed.state, human: changed.human }, handOffs: handOffsNow.current });
       return result;
     });
+  const made = useMemo(() => madeProposals(events), [events]);
+  /** Makes the proposal the colleague confirmed; the store's refusal, or a change of the order since, is said above. */
+  const make = (p: DeskProposal) =>
+    act(async () => {
+      const result = await makeChange({ id, proposal: p.eventId, index: p.index, as });
+      const data = result.data?.makeProposedChange.data;
+      const refused = data?.__typename === 'ToolCallData' && data.error;
+      if (refused) setError(`The store did not make it: ${refused}`);
+      return result;
+    });
   const reply = async (text: string) => {
     if (!text.trim()) return;
     if (await act(() => send({ id, text, as }))) {
@@ -147,7 +163,7 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
           </div>
         )}
         <div className="scroll grow" ref={log}>
-          <DeskTranscript conversationId={id} events={events} />
+          <DeskTranscript conversationId={id} events={events} onMake={mine ? setConfirming : undefined} />
         </div>
         {mine && suggestion && (
           <section className="desk-suggestion" aria-label="Suggested reply">
@@ -156,9 +172,26 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
             </div>
             <p>{suggestion.data.text}</p>
             {suggestion.data.proposedToolCalls.length > 0 && (
-              <p className="muted">
-                Proposed, not done: {suggestion.data.proposedToolCalls.map((c) => c.tool).join(', ')}
-              </p>
+              <ul className="desk-proposals" aria-label="Proposed changes">
+                {suggestionProposals(suggestion).map((p) => (
+                  <li key={proposalKey(p)}>
+                    <span className="muted">Proposed, not done: </span>
+                    <strong>{p.change?.title ?? p.tool}</strong>
+                    {p.change ? (
+                      <ChangeLines lines={p.change.lines} />
+                    ) : (
+                      <code className="cell-sub">{JSON.stringify(p.arguments)}</code>
+                    )}
+                    {made.has(proposalKey(p)) ? (
+                      <span className="badge badge-green">Made</span>
+                    ) : (
+                      <button type="button" className="btn btn-sm" onClick={() => setConfirming(p)}>
+                        Make this change…
+                      </button>
+                    )}
+                  </li>
+                ))}
+              </ul>
             )}
             <div className="actions">
               <button type="button" className="btn btn-primary btn-sm" onClick={() => reply(suggestion.data.text)}>
@@ -197,6 +230,29 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
           </button>
         </form>
       </section>
+      {confirming && (
+        <ConfirmDialog
+          title={confirming.change?.title ?? `Call ${confirming.tool}`}
+          confirmLabel="Make this change"
+          tone="danger"
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => {
+            const p = confirming;
+            setConfirming(null);
+            void make(p);
+          }}
+        >
+          {confirming.change ? (
+            <ChangeLines lines={confirming.change.lines} />
+          ) : (
+            <pre className="mono">{JSON.stringify(confirming.arguments, null, 2)}</pre>
+          )}
+          <p className="muted">
+            The store makes it now, for {ownership?.customer?.name ?? "the conversation's customer"}, as described here.
+            If the order changed since, nothing is made and you are told. It is recorded as yours.
+          </p>
+        </ConfirmDialog>
+      )}
       <aside className="side-panel desk-side" aria-label="Customer">
         <div className="panel-title">Customer</div>
         {ownership?.customer ? (

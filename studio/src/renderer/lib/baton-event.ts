@@ -27,7 +27,7 @@ export const EventFields = graphql(`
       ... on MessageDeltaData { delta }
       ... on MessageData { role text author final usage { promptTokens completionTokens totalTokens } }
       ... on ToolCallData {
-        tool callId arguments toolOutput: output toolError: error toolErrorCode: code refused consented preview change { title lines } identifiedCustomerId durationMs
+        tool callId arguments toolOutput: output toolError: error toolErrorCode: code refused consented preview change { title lines } madeBy proposalEventId identifiedCustomerId durationMs
         usage { promptTokens completionTokens totalTokens }
       }
       ... on HandoffData { from to reason }
@@ -42,7 +42,7 @@ export const EventFields = graphql(`
       ... on HumanJoinedData { human ticketId }
       ... on HandedBackData { human note }
       ... on ResolvedData { by resolveNote: note ticketId }
-      ... on SuggestionData { answersMessageEventId: messageEventId text agents proposedToolCalls { tool arguments } }
+      ... on SuggestionData { answersMessageEventId: messageEventId text agents proposedToolCalls { tool arguments change { title lines } } }
       ... on IdentityData {
         level method customerId verifiedUntil policy
         claim { ... on EmailClaim { email } ... on NameZipClaim { firstName lastName zip } }

@@ -20,5 +20,38 @@ describe('the desk transcript', () => {
     expect(text).toContain("Done after the shopper's yes: Cancel order #W1");
     // Reads are not the colleague's business here: the run inspector has them.
     expect(html).not.toContain('get_order_details');
+    // Made after the yes: nothing left for a colleague to make, even for the owner.
+    const owned = renderToStaticMarkup(
+      createElement(DeskTranscript, { conversationId: 'c1', events, onMake: () => {} }),
+    );
+    expect(owned).not.toContain('Make this change');
+  });
+
+  it('offers the owner to make a held change, and shows the change a colleague made, or the store refused', () => {
+    const held = cancelCall('r1', {
+      toolError: 'Not done yet',
+      toolErrorCode: 'CONFIRMATION_REQUIRED',
+      change: heldCancelChange,
+    });
+    const render = (events: ReturnType<typeof ev>[], onMake?: () => void) =>
+      renderToStaticMarkup(createElement(DeskTranscript, { conversationId: 'c1', events, onMake }))
+        .replace(/<[^>]+>/g, '|')
+        .replaceAll('&#x27;', "'");
+    expect(render([held], () => {})).toContain('Make this change…');
+    // Not the owner (no onMake): the proposal alone.
+    expect(render([held])).not.toContain('Make this change');
+    const byDana = (data: Record<string, unknown>) =>
+      cancelCall('', { madeBy: 'Dana', proposalEventId: Number(held.id), change: heldCancelChange, ...data });
+    const made = render([held, byDana({ toolOutput: { status: 'cancelled' } })], () => {});
+    expect(made).toContain('Made by Dana: |Cancel order #W1|');
+    expect(made).not.toContain('Make this change');
+    const refused = render(
+      [held, byDana({ toolError: 'Order is not pending', toolErrorCode: 'INVALID_STATE' })],
+      () => {},
+    );
+    expect(refused).toContain('Dana could not make: |Cancel order #W1|');
+    expect(refused).toContain('The store refused: Order is not pending');
+    // A refusal leaves the proposal open.
+    expect(refused).toContain('Make this change…');
   });
 });
