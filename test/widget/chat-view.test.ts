@@ -132,6 +132,16 @@ describe('the change the shopper is asked to agree to', () => {
   it('says done when a colleague made the change from the desk, and draws the order as it now stands', () => {
     let view = reduceView(
       emptyView,
+      event('TOOL_CALL', 'r1', {
+        __typename: 'ToolCallData',
+        tool: 'store.get_order_details',
+        arguments: { order_id: '#W1' },
+        toolOutput: { order_id: '#W1', status: 'pending', items: [], fulfillments: [] },
+        durationMs: 0,
+      }),
+    );
+    view = reduceView(
+      view,
       cancel('r1', { toolError: 'Not done yet', toolErrorCode: 'CONFIRMATION_REQUIRED', change }),
     );
     const other = { title: 'Cancel order #W2', lines: ['Kettle: $10.00'] };
@@ -155,7 +165,8 @@ describe('the change the shopper is asked to agree to', () => {
         },
       }),
     );
-    // Only the card of the change Dana made (by its store title), not the other held one of the same tool.
+    // Only the card of the change Dana made (by its store title), not the other held one of the same tool; the
+    // order's card is redrawn in place.
     expect(cards(view)).toEqual([
       [change.title, change.lines, 'done'],
       [other.title, other.lines, 'waiting'],

@@ -171,14 +171,24 @@ export function reduceView(view: ChatView, event: AnyEvent): ChatView {
 
 /**
  * A change a colleague made from the desk: the card the shopper was shown for it (same tool, same store title) says
- * it is done, and the order as it now stands is drawn.
+ * it is done, and the order is drawn as it now stands.
  */
 function madeByColleague(view: ChatView, event: Extract<AnyEvent, { type: 'TOOL_CALL' }>): ChatView {
   const title = event.data.change?.title;
   const shown = view.items.find((i) => i.kind === 'change' && i.tool === event.data.tool && i.title === title);
   const next = shown?.kind === 'change' ? upsert(view, { ...shown, state: 'done' }) : view;
   const card = toolCard(event.data.tool, event.data.toolOutput);
-  return card?.kind === 'order' ? upsert(next, { ...card, id: `card:${event.id}`, runId: `desk:${event.id}` }) : next;
+  if (card?.kind !== 'order') return next;
+  // The order's card on screen is redrawn in place; without one, it is drawn.
+  const earlier = [...next.items]
+    .reverse()
+    .find(
+      (i): i is Extract<ChatItem, { kind: 'order' }> => i.kind === 'order' && i.order.orderId === card.order.orderId,
+    );
+  return upsert(
+    next,
+    earlier ? { ...earlier, ...card } : { ...card, id: `card:${event.id}`, runId: `desk:${event.id}` },
+  );
 }
 
 /** Hand-over notices; anything else is ignored. */

@@ -69,6 +69,38 @@ describe.skipIf(!hasChromium)('<baton-chat>: a colleague takes the conversation 
     await context.close();
   });
 
+  it('shows the change a colleague made from the desk as done, with the order as it now stands', async () => {
+    const { context, page } = await h.openDemo();
+    await page.goto(`${h.url}/demo`);
+    await page.getByLabel('Signed-in shopper (James Li)').check();
+    await expect.poll(() => page.locator('#shopper').getAttribute('data-state')).toBe('signed-in');
+    await openChat(page);
+    await ask(page, 'return the camera from #W3638028');
+    const change = chat(page).getByRole('region', { name: 'To confirm: Return items of order #W3638028' });
+    await change.waitFor({ timeout: 20_000 });
+    expect(await change.locator('p').textContent()).toBe('Nothing changes until you reply yes.');
+
+    // The shopper asks for a person; Dana claims the conversation and makes the held return from the desk.
+    const listed = await h.t.gql<{ conversations: { edges: { node: { id: string; customerId: string } }[] } }>(
+      '{ conversations(first: 1) { edges { node { id customerId } } } }',
+    );
+    const { id, customerId } = listed.data!.conversations.edges[0]!.node;
+    expect(customerId).toBe('james_li_5688');
+    expect(
+      (await h.t.gql('mutation($id: ID!) { requestHuman(conversationId: $id) { state } }', { id })).errors,
+    ).toBeUndefined();
+    expect((await as('claimConversation', id)).errors).toBeUndefined();
+    const held = (await h.t.app.services.eventStore.list({ conversationId: id, types: ['TOOL_CALL'] })).find(
+      (e) => e.type === 'TOOL_CALL' && e.data.code === 'CONFIRMATION_REQUIRED',
+    )!;
+    expect((await as('makeProposedChange', id, `, proposalEventId: "${held.id}"`)).errors).toBeUndefined();
+
+    await expect.poll(() => change.locator('p').textContent()).toBe('Done.');
+    const order = chat(page).getByRole('region', { name: 'Order #W3638028' });
+    await expect.poll(() => order.locator('.badge').textContent()).toBe('return requested');
+    await context.close();
+  });
+
   it('shows the form the transfer asks for, sends what the shopper fills in, and the conversation waits at the desk', async () => {
     const { context, page } = await h.openDemo();
     await page.goto(`${h.url}/demo`);
