@@ -1,9 +1,19 @@
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
 import type { JsonSchema, ToolDefinition } from './tool-registry.js';
 
 type Check = (args: unknown) => { valid: boolean; errorMessage?: string };
 
 const validator = new AjvJsonSchemaValidator();
+
+/**
+ * The validator the MCP client checks an external server's results with (its tools' `outputSchema`): the SDK's own,
+ * given each schema without its regular expressions, for the reason `withoutPatterns` gives. The server's own
+ * regular expression, run here on the server's own text, could hold the event loop as long as the server likes.
+ */
+export const patternFreeValidator: jsonSchemaValidator = {
+  getValidator: (schema) => validator.getValidator(withoutPatterns(schema) as typeof schema),
+};
 /** Compiled once per schema object (a server's tool list keeps its objects until it is listed again). */
 const compiled = new WeakMap<JsonSchema, Check | null>();
 

@@ -3,6 +3,7 @@ import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotoc
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { patternFreeValidator } from './argument-check.js';
 import { guardedFetch } from './guarded-fetch.js';
 import type { McpServerConfig } from './mcp-server-config.js';
 import { assertOutboundAllowed, describeConnectFailure } from './outbound-address.js';
@@ -53,7 +54,10 @@ export class McpConnection {
     this.connecting ??= (async () => {
       this.statusValue = 'connecting';
       const transport = await this.makeTransport();
-      const client = new Client({ name: 'baton', version: '1.0.0' }, { capabilities: {} });
+      const client = new Client(
+        { name: 'baton', version: '1.0.0' },
+        { capabilities: {}, jsonSchemaValidator: patternFreeValidator },
+      );
       client.onclose = () => {
         if (this.client === client) this.client = undefined;
         if (!this.closed) {
