@@ -122,6 +122,7 @@ export function scoreCards(
         surface: t.surface,
         factor: (ATTRIBUTE_STEMS.has(t.stem) ? ATTRIBUTE_WEIGHT : 1) * (t.corrected ? CORRECTED_WEIGHT : 1),
       });
+  const written = new Set(words.keys());
   for (const c of concepts) if (!words.has(c)) words.set(c, { surface: c, factor: CONCEPT_WEIGHT });
   const scores = index.profiles.map((profile) => {
     let score = 0;
@@ -133,8 +134,10 @@ export function scoreCards(
       matched.push(surface);
     }
     let bonus = 0;
+    // A phrase counts when it was said: "delivered order" is the returns card's phrase, but "#W1 delivered" says
+    // "order" only through the id, which counts as little towards the phrase as towards the score.
     for (const fragment of profile.fragments) {
-      const covered = fragment.filter((s) => words.has(s)).length;
+      const covered = fragment.reduce((n, s) => n + (written.has(s) ? 1 : words.has(s) ? CONCEPT_WEIGHT : 0), 0);
       if (covered >= 2) bonus = Math.max(bonus, (0.3 * covered) / fragment.length);
     }
     return { agent: profile.name, score: score + bonus, matched };

@@ -193,6 +193,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
         ? lastAnswerAgent(hints, message)
         : undefined) ??
       wholeMessageAgent(index, hints, message) ??
+      namedOrderAgent(index, message) ??
       hints.defaultAgent;
     const question = message.includes('?') || clauses.some((c) => c.question);
     return {
@@ -272,6 +273,14 @@ function wholeMessageAgent(index: CardIndex, hints: PlanBrief, message: string):
   // An email or address alone identifies the shopper; it does not ask for anything.
   const requestWord = features.tokens.some((t) => top.matched.includes(t.surface) && !isAttributeStem(t.stem));
   return requestWord || entities.products.length > 0 ? top.agent : undefined;
+}
+
+/**
+ * With nothing else to go on, a message that names an order ("has #W6460787 left the warehouse") is about that order:
+ * the card that tracks orders answers it, not the knowledge base.
+ */
+function namedOrderAgent(index: CardIndex, message: string): string | undefined {
+  return extractEntities(message).orderIds.length > 0 ? ownerOf(index, 'track') : undefined;
 }
 
 /**

@@ -626,7 +626,8 @@ const GRIEVANCE =
 
 /**
  * "We need 150 yoga mats, who can I talk to about pricing?": in a sales enquiry, asking for a person is asking
- * for a sales contact, which the card that takes the enquiry arranges. A grievance still goes to a person.
+ * for a sales contact, which the card that takes the enquiry arranges. So is asking for its terms ("can we get
+ * volume pricing?", "is there a discount?") when no product of its own is named. A grievance still goes to a person.
  */
 export function joinSalesContact(index: CardIndex, clauses: ScoredClause[]): void {
   const human = ownerOf(index, 'human');
@@ -636,8 +637,12 @@ export function joinSalesContact(index: CardIndex, clauses: ScoredClause[]): voi
     if (c === enquiry || GRIEVANCE.test(c.text)) continue;
     // "..., who do I talk to?": whoever the card that was given it, the question is who takes the enquiry.
     if ((human && c.agent === human) || ASKS_WHOM.test(c.text)) c.agent = enquiry.agent;
+    else if (c.agent && ASKS_TERMS.test(c.text) && c.entities.products.length === 0) c.agent = enquiry.agent;
   }
 }
+
+/** The terms of a purchase: its price, a discount, a quote. */
+const ASKS_TERMS = /\b(?:pric(?:e|es|ed|ing)|discounts?|quotes?|rates?|invoic\w*|payment terms)\b/i;
 
 /** Asking whom to turn to, with nothing else asked: "who do I talk to?", "who can I contact about that?". */
 const ASKS_WHOM =

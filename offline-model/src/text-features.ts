@@ -188,7 +188,7 @@ export function createTextAnalyzer(vocabulary: Iterable<string>): (text: string)
       if (saysNotAsOrdered(words, i)) tokens.push({ stem: canonical('wrong'), surface: words[i]!, index: i });
       if (saysSendBack(words, i)) tokens.push({ stem: canonical('return'), surface: words[i]!, index: i });
       const w = words[i]!;
-      if (!STOP_WORDS.has(w) && w.length > 1 && !/\d/.test(w) && !isOccasion(words, i)) {
+      if (!STOP_WORDS.has(w) && w.length > 1 && !/\d/.test(w) && !isOccasion(words, i) && !isCapacity(words, i)) {
         tokens.push({ stem: canonical(w), surface: w, index: i, ...(changed(i, 1) && { corrected: true }) });
       }
       i++;
@@ -259,6 +259,14 @@ function isOccasion(words: readonly string[], i: number): boolean {
   const before = words[i - 1];
   return before !== undefined && (OCCASION_BEFORE.has(before) || /^\d+(st|nd|rd|th)?$/.test(before));
 }
+
+/** "A 2-person tent", "a four person hot tub": how many a thing holds, no person to talk to. */
+function isCapacity(words: readonly string[], i: number): boolean {
+  const before = words[i - 1];
+  return CAPACITY_UNITS.has(words[i]!) && before !== undefined && (/^\d+$/.test(before) || COUNT_WORDS.has(before));
+}
+const CAPACITY_UNITS: ReadonlySet<string> = new Set(['person', 'people', 'man', 'men', 'seater', 'player']);
+const COUNT_WORDS: ReadonlySet<string> = new Set('two three four five six seven eight nine ten twelve'.split(' '));
 
 /** Phrase synonyms as word lists, grouped by first word, longest first. */
 const PHRASES_BY_FIRST_WORD: ReadonlyMap<string, ReadonlyArray<readonly [string[], string]>> = (() => {

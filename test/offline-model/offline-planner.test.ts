@@ -672,4 +672,23 @@ describe('planFromBrief', () => {
       'ReturnsAgent',
     ]);
   });
+
+  it('reads a message that names an order and nothing else decisive as a question about that order', () => {
+    expect(agents('has #W6460787 left the warehouse')).toEqual(['OrderManagementAgent']);
+    // "delivered order" is a phrase of the returns card's; an id says "order" too weakly to complete it.
+    expect(agents('is #W2974929 out for delivery')).toEqual(['OrderManagementAgent']);
+    expect(agents('I want to return #W4435622')).toEqual(['ReturnsAgent']);
+  });
+
+  it("takes a sales enquiry's terms with the enquiry, and a capacity for no person", () => {
+    expect(agents("We're a hotel chain and want to buy 300 kettles, can we get volume pricing?")).toEqual([
+      'LeadGenerationAgent',
+    ]);
+    expect(agents('Do you have 2-person tents? Also what is your return policy?')).toEqual([
+      'ProductExpertAgent',
+      'GeneralSupportAgent',
+    ]);
+    expect(agents('do you sell a four person hot tub')).toEqual(['ProductExpertAgent']);
+    expect(agents('can I talk to a person please')).toEqual(['HumanTransferAgent']);
+  });
 });
