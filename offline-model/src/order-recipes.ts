@@ -10,7 +10,7 @@ import {
   needsIdentity,
   targetOrder,
 } from './order-lookup.js';
-import { itemLine, money, optionText, orderState } from './reply-templates.js';
+import { itemLine, money, optionText, orderState, requestState } from './reply-templates.js';
 import { ASKS_PAST_NAMED, declinesChange } from './request-cues.js';
 import type { TaskContext } from './task-context.js';
 import { takesItemOff } from './task-intent.js';
@@ -423,6 +423,10 @@ function namedOptionValues(
   return named;
 }
 
+/** A question of how something asked for stands: "is my return done?", "has the refund gone through?", "any news?". */
+const ASKS_HOW_IT_STANDS =
+  /\b(?:status|done|gone through|go through|went through|processed|approved|accepted|complete|completed|finished|confirmed|happening|going on|update|news)\b|\b(?:did|have|has) (?:you|it|they) (?:get|got|receive|received|start|started)\b/i;
+
 function returnStep(ctx: TaskContext): Decision | undefined {
   if (changed(ctx, 'return_delivered_order_items')) return undefined;
   const need = statusFor(ctx, 'return_delivered_order_items');
@@ -431,6 +435,9 @@ function returnStep(ctx: TaskContext): Decision | undefined {
   const order = t.order;
   if (ctx.intent === 'refund' && order && !inStatus(need)(order)) return undefined;
   if (!order) return reply(`I couldn't find ${need ? `a ${need}` : 'that'} order on your account to return.`);
+  // "Is my return done?": where the return already asked for stands, not a second one.
+  const state = !inStatus(need)(order) && ASKS_HOW_IT_STANDS.test(ctx.request) ? requestState(order) : undefined;
+  if (state) return reply(state);
   if (!inStatus(need)(order))
     return reply(
       /requested$/.test(order.status ?? '')

@@ -72,6 +72,16 @@ export function orderState(order: OrderView): string {
   return `Your order ${order.orderId} ${shippingPhrase(order)}`;
 }
 
+/**
+ * Where a return or exchange of the order stands ("Your return of Indoor Security Camera from order #W3638028 is
+ * requested. The refund of $274.98 goes to …"), from what the store records on the order; undefined when it has none.
+ */
+export function requestState(order: OrderView): string | undefined {
+  if (order.status === 'return requested') return renderOrderChange('return_delivered_order_items', order);
+  if (order.status === 'exchange requested') return renderOrderChange('exchange_delivered_order_items', order);
+  return undefined;
+}
+
 /** "Your order #W2611340 has shipped: ... Tracking number: 357962501027. Items: ..." */
 function renderOrder(order: OrderView): string {
   const parts = [orderState(order)];

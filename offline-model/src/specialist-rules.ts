@@ -67,7 +67,7 @@ function nextDecision(ctx: TaskContext): Decision | undefined {
 
 /**
  * A bare "yes" to a question that asked for something else ("What should the kettle change to?"): the question again,
- * rather than an article searched for "yes".
+ * rather than an article searched for "yes"; to an answer that asked nothing, an offer of more help.
  */
 function questionStands(ctx: TaskContext): Decision | undefined {
   const message = ctx.hints.userMessage;
@@ -78,8 +78,14 @@ function questionStands(ctx: TaskContext): Decision | undefined {
     .findLast((s) => s.trim().endsWith('?'))
     ?.replace(MORE_TO_GO_ON, '')
     .trim();
+  // Nothing was asked ("Your return … is requested.", then "ok"): an acknowledgement, not a question to look up.
+  if (!question)
+    return {
+      kind: 'reply',
+      text: ctx.lastAnswer ? 'Is there anything else I can help you with?' : 'What can I help you with?',
+    };
   // Only a question a yes cannot answer ("what", "which"…): "would you like me to…?" was answered.
-  return question && /^(?:what|which|where|when|who|how)\b/i.test(question)
+  return /^(?:what|which|where|when|who|how)\b/i.test(question)
     ? { kind: 'reply', text: `${MORE_TO_GO_ON}${question}` }
     : undefined;
 }

@@ -1442,6 +1442,21 @@ describe('conversation cases a shopper would try', () => {
       expect((await say(yes)).reply).toBe(`I need a little more to go on: ${asked.reply}`);
   });
 
+  it('says where a return stands when asked after it was made, and offers more help to a bare "ok" after that', async () => {
+    const own = await createTinyStore();
+    onTestFinished(() => own.dispose());
+    const say = conversation({ customerId: 'james_li_5688', tools: own.tools, call: own.call });
+    expect((await say('return the jigsaw puzzle from #W3638028')).reply).toMatch(/Please reply "yes" to confirm\.$/);
+    const made = await say('yes');
+    expect(made.reply).toMatch(/^Your return of Jigsaw Puzzle from order #W3638028 is requested\./);
+    for (const asked of ['is my return done?', 'any update on my return?']) {
+      const state = await say(asked);
+      expect(state.calls.map((c) => c.name)).not.toContain('store.return_delivered_order_items');
+      expect(state.reply).toBe(made.reply);
+    }
+    expect((await say('ok')).reply).toBe('Is there anything else I can help you with?');
+  });
+
   it('names the new item of an exchange by its options once it is made, not by its id', async () => {
     const own = await createTinyStore();
     onTestFinished(() => own.dispose());
