@@ -108,6 +108,9 @@ function cancelStep(ctx: TaskContext): Decision | undefined {
   );
 }
 
+const NAMES_ACCOUNT =
+  /\b(?:my|the) (?:default|account'?s?|profile|saved)\b|\b(?:on|in|of|for) my (?:account|profile)\b|\bon file\b/i;
+
 function addressStep(ctx: TaskContext): Decision | undefined {
   if (changed(ctx, 'modify_pending_order_address') || changed(ctx, 'modify_user_address')) return undefined;
   const a = ctx.entities.address;
@@ -122,7 +125,10 @@ function addressStep(ctx: TaskContext): Decision | undefined {
     country: a.country,
     zip: a.zip,
   };
-  if (!ctx.values.orderId && ctx.offered('modify_user_address')) {
+  // "The address on my account", "my default address": the account's, whatever order the conversation was about,
+  // unless this request names an order itself.
+  const account = NAMES_ACCOUNT.test(ctx.request) && extractEntities(ctx.request).orderIds.length === 0;
+  if ((account || !ctx.values.orderId) && ctx.offered('modify_user_address')) {
     return agreedChange(
       ctx,
       'modify_user_address',

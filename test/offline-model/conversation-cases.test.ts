@@ -1457,6 +1457,16 @@ describe('conversation cases a shopper would try', () => {
     expect((await say('ok')).reply).toBe('Is there anything else I can help you with?');
   });
 
+  it("changes the account's address when the shopper names the account, though an order came before", async () => {
+    const say = conversation({ customerId: 'emma_smith_8564' });
+    await say('where is my order #W2417020?');
+    const account = await say('please change the address on my account to 100 Main Street, Apt 5, Austin, TX 78701');
+    expect(account.reply).toMatch(/^I'll change the default address on your account to 100 Main Street, Apt 5/);
+    // The order the conversation was about, named as such, is still the order's.
+    const order = await say('and change the address of that order to 100 Main Street, Apt 5, Austin, TX 78701 too');
+    expect(order.reply).toMatch(/^I'll change the shipping address of order #W2417020 to 100 Main Street/);
+  });
+
   it('names the new item of an exchange by its options once it is made, not by its id', async () => {
     const own = await createTinyStore();
     onTestFinished(() => own.dispose());
