@@ -250,20 +250,32 @@ describe.skipIf(!hasChromium)('studio e2e: the desk', () => {
         .poll(() => feed.items.some((e) => e.type === 'TOOL_CALL' && e.data.madeBy === 'Dana'), { timeout: 15_000 })
         .toBe(true);
 
-      // The shopper asks for another; agent assist proposes it with the store's description, and Dana makes it.
+      // The shopper asks for another; agent assist proposes it with the store's description. Dana sends the suggested
+      // reply, which asks the shopper for a yes, and makes the change once it comes: the proposal waits in the
+      // transcript after the yes replaced the suggestion.
       expect(
         (await t.gql(SEND, { id, text: 'also return the hiking boots from #W4435622' }, token)).errors,
       ).toBeUndefined();
-      const proposals = page.getByRole('list', { name: 'Proposed changes' });
+      const suggestion = page.getByRole('region', { name: 'Suggested reply' });
+      const proposals = suggestion.getByRole('list', { name: 'Proposed changes' });
       await proposals.getByText('Return items of order #W4435622').waitFor({ timeout: 20_000 });
       await h.screenshot('desk-proposed-change');
-      await proposals.getByRole('button', { name: 'Make this change…' }).click();
+      await suggestion.getByRole('button', { name: 'Send as is' }).click();
+      await expect
+        .poll(() => feed.items.some((e) => e.type === 'MESSAGE' && /reply "yes"/.test(String(e.data.text))))
+        .toBe(true);
+      expect((await t.gql(SEND, { id, text: 'yes' }, token)).errors).toBeUndefined();
+      const waiting = transcript.locator('li', { hasText: 'Agent assist proposed' });
+      await waiting.getByText('Return items of order #W4435622').waitFor({ timeout: 20_000 });
+      expect(await status('#W4435622')).toBe('delivered');
+      await waiting.getByRole('button', { name: 'Make this change…' }).click();
       await page
         .getByRole('dialog', { name: 'Return items of order #W4435622' })
         .getByRole('button', { name: 'Make this change' })
         .click();
-      await proposals.getByText('Made', { exact: true }).waitFor();
+      await transcript.getByText(/Made by Dana: Return items of order #W4435622/).waitFor();
       expect(await status('#W4435622')).toBe('return requested');
+      expect(await transcript.locator('li', { hasText: 'Agent assist proposed' }).count()).toBe(0);
       expect(await page.getByRole('alert').count()).toBe(0);
     } finally {
       feed.stop();

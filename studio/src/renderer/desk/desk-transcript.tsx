@@ -3,7 +3,7 @@ import type { StudioEvent } from '../lib/baton-event.js';
 import { describeEvent } from '../lib/describe-event.js';
 import { formatClock } from '../lib/format.js';
 import { ChangeLines } from '../ui/change-lines.js';
-import { type DeskProposal, madeProposals, proposalKey } from './proposals.js';
+import { type DeskProposal, madeProposals, proposalKey, suggestionProposals } from './proposals.js';
 
 const MARKERS = new Set(['HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESOLVED']);
 
@@ -12,19 +12,27 @@ const MARKERS = new Set(['HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESO
  * run one click away), colleagues' replies, the changes the shopper was asked to agree to (as the store
  * described them, each with a button to make it when `onMake` is given: the colleague owns the
  * conversation), the changes colleagues made, and the hand-off markers. Final replies repeat their parts.
+ * A change agent assist proposed stays here, to be made, once a later message replaced its suggestion
+ * (`current`, shown beside the transcript): the shopper's "yes" to it brings a suggestion of its own.
  */
 export function DeskTranscript(props: {
   conversationId: string;
   events: readonly StudioEvent[];
   onMake?: (proposal: DeskProposal) => void;
+  /** The suggestion shown beside the transcript, with its own proposals. */
+  current?: string;
 }) {
+  const made = madeProposals(props.events);
   const shown = props.events.filter(
     (e) =>
       (e.type === 'MESSAGE' && !e.data.final) ||
       MARKERS.has(e.type) ||
-      (e.type === 'TOOL_CALL' && (heldChangeCard(e.data) || e.data.madeBy || (e.data.consented && !e.data.toolError))),
+      (e.type === 'TOOL_CALL' &&
+        (heldChangeCard(e.data) || e.data.madeBy || (e.data.consented && !e.data.toolError))) ||
+      (e.type === 'SUGGESTION' &&
+        e.id !== props.current &&
+        suggestionProposals(e).some((p) => !made.has(proposalKey(p)))),
   );
-  const made = madeProposals(props.events);
   // The change a consented call made is named by the title of the proposal it answered.
   const proposedTitle = new Map<string, string>();
   return (
@@ -70,6 +78,27 @@ export function DeskTranscript(props: {
             </li>
           );
         }
+        if (e.type === 'SUGGESTION')
+          return (
+            <li key={e.id} className="desk-marker desk-change">
+              Agent assist proposed (not done, not shown to the shopper) · {formatClock(e.createdAt)}
+              <ul className="desk-proposals">
+                {suggestionProposals(e)
+                  .filter((p) => !made.has(proposalKey(p)))
+                  .map((p) => (
+                    <li key={proposalKey(p)}>
+                      <strong>{p.change?.title ?? p.tool}</strong>
+                      {p.change && <ChangeLines lines={p.change.lines} />}
+                      {props.onMake && (
+                        <button type="button" className="btn btn-sm" onClick={() => props.onMake?.(p)}>
+                          Make this change…
+                        </button>
+                      )}
+                    </li>
+                  ))}
+              </ul>
+            </li>
+          );
         if (e.type !== 'MESSAGE')
           return (
             <li key={e.id ?? describeEvent(e)} className="desk-marker">

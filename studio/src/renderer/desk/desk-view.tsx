@@ -163,7 +163,12 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
           </div>
         )}
         <div className="scroll grow" ref={log}>
-          <DeskTranscript conversationId={id} events={events} onMake={mine ? setConfirming : undefined} />
+          <DeskTranscript
+            conversationId={id}
+            events={events}
+            onMake={mine ? setConfirming : undefined}
+            current={suggestion?.id ?? undefined}
+          />
         </div>
         {mine && suggestion && (
           <section className="desk-suggestion" aria-label="Suggested reply">

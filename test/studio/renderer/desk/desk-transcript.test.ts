@@ -54,4 +54,35 @@ describe('the desk transcript', () => {
     // A refusal leaves the proposal open.
     expect(refused).toContain('Make this change…');
   });
+
+  it("keeps agent assist's proposal in the transcript, to be made, once a later message replaced its suggestion", () => {
+    const suggestion = ev('SUGGESTION', {
+      answersMessageEventId: 1,
+      text: 'I can cancel #W1. Reply yes to confirm.',
+      agents: ['OrderManagementAgent'],
+      proposedToolCalls: [
+        { tool: 'store.cancel_pending_order', arguments: { order_id: '#W1' }, change: heldCancelChange },
+      ],
+    });
+    const yes = ev('MESSAGE', { role: 'user', text: 'yes' }, { runId: null });
+    const render = (events: ReturnType<typeof ev>[], current?: string) =>
+      renderToStaticMarkup(createElement(DeskTranscript, { conversationId: 'c1', events, onMake: () => {}, current }))
+        .replace(/<[^>]+>/g, '|')
+        .replaceAll('&#x27;', "'");
+    // Shown beside the transcript while it is the current suggestion.
+    expect(render([suggestion], suggestion.id!)).not.toContain('Agent assist proposed');
+    const later = render([suggestion, yes]);
+    expect(later).toContain('Agent assist proposed (not done, not shown to the shopper)');
+    expect(later).toContain('|Cancel order #W1|||Skateboard: $10.00||Refund $10.00 to PayPal|');
+    expect(later).toContain('Make this change…');
+    const made = cancelCall('', {
+      madeBy: 'Dana',
+      proposalEventId: Number(suggestion.id),
+      change: heldCancelChange,
+      toolOutput: { status: 'cancelled' },
+    });
+    const after = render([suggestion, yes, made]);
+    expect(after).not.toContain('Agent assist proposed');
+    expect(after).toContain('Made by Dana: |Cancel order #W1|');
+  });
 });
