@@ -439,11 +439,12 @@ function returnStep(ctx: TaskContext): Decision | undefined {
   const t = targetOrder(ctx, inStatus(need), 'should I return');
   if (t.decision) return t.decision;
   const order = t.order;
+  // "Is my return done?", "is my refund done?": where the return already asked for stands, not a second one.
+  const state =
+    order && !inStatus(need)(order) && ASKS_HOW_IT_STANDS.test(ctx.request) ? requestState(order) : undefined;
+  if (state) return reply(state);
   if (ctx.intent === 'refund' && order && !inStatus(need)(order)) return undefined;
   if (!order) return reply(`I couldn't find ${need ? `a ${need}` : 'that'} order on your account to return.`);
-  // "Is my return done?": where the return already asked for stands, not a second one.
-  const state = !inStatus(need)(order) && ASKS_HOW_IT_STANDS.test(ctx.request) ? requestState(order) : undefined;
-  if (state) return reply(state);
   if (!inStatus(need)(order))
     return reply(
       /requested$/.test(order.status ?? '')

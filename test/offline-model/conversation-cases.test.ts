@@ -1449,7 +1449,7 @@ describe('conversation cases a shopper would try', () => {
     expect((await say('return the jigsaw puzzle from #W3638028')).reply).toMatch(/Please reply "yes" to confirm\.$/);
     const made = await say('yes');
     expect(made.reply).toMatch(/^Your return of Jigsaw Puzzle from order #W3638028 is requested\./);
-    for (const asked of ['is my return done?', 'any update on my return?']) {
+    for (const asked of ['is my return done?', 'any update on my return?', 'is my refund done?']) {
       const state = await say(asked);
       expect(state.calls.map((c) => c.name)).not.toContain('store.return_delivered_order_items');
       expect(state.reply).toBe(made.reply);
