@@ -188,6 +188,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   );
   const assist = new AgentAssist({
     database,
+    eventStore,
     settings,
     agents,
     conversations,

@@ -1,11 +1,12 @@
 import { AgentFactory } from '../agents/agent-factory.js';
-import { CONFIRMATION_REQUIRED } from '../agents/consent-gate.js';
+import { agrees, CONFIRMATION_REQUIRED } from '../agents/consent-gate.js';
 import { ChatOrchestrator } from '../chat/chat-orchestrator.js';
 import { loadChatState, loadTranscriptEvents } from '../chat/chat-state-loader.js';
 import { KnowledgeRetriever } from '../chat/knowledge-retriever.js';
 import { PlannerAgent } from '../chat/planner-agent.js';
 import type { RunContext } from '../chat/run-context.js';
 import type { Config } from '../config.js';
+import type { EventStore } from '../db/event-store.js';
 import type { BatonEvent, EventData, NewEvent } from '../domain/events.js';
 import type { Services } from '../services.js';
 import type { ToolDefinition, ToolRegistry } from '../tools/tool-registry.js';
@@ -15,7 +16,15 @@ export type ProposedToolCall = EventData<'SUGGESTION'>['proposedToolCalls'][numb
 /** What drafting a suggestion uses: ChatState's loaders, the model and tools, and the event log for the SUGGESTION. */
 export type AgentAssistDeps = Pick<
   Services,
-  'database' | 'settings' | 'agents' | 'conversations' | 'customerSessions' | 'tools' | 'models' | 'events'
+  | 'database'
+  | 'settings'
+  | 'agents'
+  | 'conversations'
+  | 'customerSessions'
+  | 'tools'
+  | 'models'
+  | 'events'
+  | 'eventStore'
 > & { model: Pick<Config['model'], 'timeoutMs' | 'plannerModel' | 'historyChars'> };
 
 /**
@@ -31,8 +40,10 @@ export class AgentAssist {
     this.retriever = new KnowledgeRetriever(deps.tools);
   }
 
-  async suggest(conversationId: string, message: BatonEvent): Promise<BatonEvent> {
+  /** The SUGGESTION stored, or undefined when the next step is the colleague's (agreesToProposal). */
+  async suggest(conversationId: string, message: BatonEvent): Promise<BatonEvent | undefined> {
     const { deps } = this;
+    if (await agreesToProposal(deps.eventStore, conversationId, message)) return undefined;
     const draftId = crypto.randomUUID();
     const history = await loadTranscriptEvents(deps, conversationId, undefined, deps.model.historyChars);
     const state = await loadChatState(deps, {
@@ -93,6 +104,33 @@ export class AgentAssist {
     deps.events.publish([stored!]);
     return stored!;
   }
+}
+
+/**
+ * Whether the shopper's message is their yes to a change a suggestion proposed and the colleague put to them: the
+ * latest suggestion proposed it, a colleague wrote since, nobody made it, and the message agrees. The next step is the
+ * colleague's (make it, in the Desk); a draft would answer a bare "yes" with nothing to do.
+ */
+export async function agreesToProposal(
+  eventStore: Pick<EventStore, 'list'>,
+  conversationId: string,
+  message: BatonEvent,
+): Promise<boolean> {
+  if (message.type !== 'MESSAGE' || message.data.role !== 'user' || message.id === null) return false;
+  const recent = await eventStore.list({
+    conversationId,
+    types: ['SUGGESTION', 'MESSAGE', 'TOOL_CALL'],
+    upTo: message.id,
+  });
+  const at = recent.findLastIndex((e) => e.type === 'SUGGESTION');
+  const suggestion = recent[at];
+  if (suggestion?.type !== 'SUGGESTION' || !suggestion.data.proposedToolCalls.length) return false;
+  const after = recent.slice(at + 1);
+  const relayed = after.some((e) => e.type === 'MESSAGE' && e.data.role === 'human');
+  const made = after.some((e) => e.type === 'TOOL_CALL' && e.data.proposalEventId === suggestion.id && !e.data.error);
+  return (
+    relayed && !made && suggestion.data.proposedToolCalls.some((c) => agrees(message.data.text, c.arguments, c.tool))
+  );
 }
 
 /** The registry as agent assist sees it: read-only tools and rehearsals run, write tools are recorded and not executed. */

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ChatState } from '../../../server/src/chat/chat-state.js';
+import { agreesToProposal } from '../../../server/src/desk/agent-assist.js';
 import type { BatonEvent } from '../../../server/src/domain/events.js';
 import { createTestApp, errorCode, type TestApp } from '../../helpers/test-app.js';
 import { emma, say, toolCalls } from '../identity/identity-kit.js';
@@ -188,5 +189,47 @@ describe('the desk makes a proposed change', () => {
     const made = toolCalls(await t.app.services.eventStore.list({ conversationId: c })).filter((e) => e.data.madeBy);
     expect(made).toHaveLength(1);
     expect(await orderStatus('#W2974929')).toBe('cancelled');
+  });
+
+  it("drafts no suggestion for the shopper's yes to a change the colleague put to them: making it is the colleague's step", async () => {
+    // Drafts of its own would race the suggestion this test stores.
+    await t.app.services.settings.update({ agentAssist: false });
+    onTestFinished(async () => {
+      await t.app.services.settings.update({ agentAssist: true });
+    });
+    const c = await conversationFor('noah_brown_6181');
+    await claim(c);
+    const proposal = await suggestion(c, [
+      { tool: 'store.cancel_pending_order', arguments: { order_id: '#W1', reason: 'no longer needed' } },
+    ]);
+    const shopper = (text: string) => t.app.services.desk.holdShopperMessage(c, text);
+    const answer = async (text: string) => agreesToProposal(t.app.services.eventStore, c, await shopper(text));
+    // Not put to the shopper yet: their message is theirs to draft for.
+    expect(await answer('yes')).toBe(false);
+    const relayed = await t.gql(
+      'mutation($id: ID!) { sendHumanMessage(conversationId: $id, text: "I can cancel #W1 for you. Reply yes to confirm.") { id } }',
+      { id: c },
+      dana,
+    );
+    expect(relayed.errors).toBeUndefined();
+    expect(await answer('what happens to my refund?')).toBe(false);
+    expect(await answer('yes please')).toBe(true);
+    // Made: a later yes is a message like any other.
+    await t.app.services.events.append([
+      {
+        type: 'TOOL_CALL',
+        conversationId: c,
+        agentName: 'Dana',
+        data: {
+          tool: 'store.cancel_pending_order',
+          arguments: { order_id: '#W1' },
+          output: {},
+          madeBy: 'Dana',
+          proposalEventId: proposal,
+          durationMs: 1,
+        },
+      },
+    ]);
+    expect(await answer('yes')).toBe(false);
   });
 });
