@@ -10,7 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ToolError, ValidationErro
 import { IDENTITY_REQUIRED, refuseByIdentity } from '../identity/tool-policy.js';
 import type { ToolCallContext, ToolRegistry, ToolResult } from '../tools/tool-registry.js';
 import type { DeskActor } from './desk-actor.js';
-import type { DeskService } from './desk-service.js';
+import { DESK_AGENT, type DeskService } from './desk-service.js';
 
 export interface DeskChangesDeps {
   desk: Pick<DeskService, 'assertOwner'>;
@@ -160,7 +160,8 @@ export class DeskChanges {
     const event: NewEvent = {
       type: 'TOOL_CALL',
       conversationId,
-      agentName: actor.name,
+      // The desk's, as its notices are: agent names are the cards' (analytics group by them); madeBy says who.
+      agentName: DESK_AGENT,
       data: {
         tool: proposal.tool,
         callId: deskCallId(eventId, index),

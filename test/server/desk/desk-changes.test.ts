@@ -85,7 +85,7 @@ describe('the desk makes a proposed change', () => {
     const made = await make(c, held.id!);
     expect(made.errors).toBeUndefined();
     const event = made.data!.makeProposedChange;
-    expect(event).toMatchObject({ type: 'TOOL_CALL', agentName: 'Dana' });
+    expect(event).toMatchObject({ type: 'TOOL_CALL', agentName: 'Desk' });
     expect(event.data).toMatchObject({
       tool: 'store.cancel_pending_order',
       arguments: held.data.arguments,
@@ -219,7 +219,7 @@ describe('the desk makes a proposed change', () => {
       {
         type: 'TOOL_CALL',
         conversationId: c,
-        agentName: 'Dana',
+        agentName: 'Desk',
         data: {
           tool: 'store.cancel_pending_order',
           arguments: { order_id: '#W1' },

@@ -228,7 +228,7 @@ describe('the hand-off to people (GraphQL)', () => {
     );
     expect(made.errors).toBeUndefined();
     expect(made.data!.makeProposedChange).toMatchObject({
-      agentName: 'Dana',
+      agentName: 'Desk',
       data: { madeBy: 'Dana', tool: 'store.cancel_pending_order', output: { status: 'cancelled' } },
     });
     expect(await status()).toBe('cancelled');

@@ -1,11 +1,20 @@
 import { heldChangeCard } from '@baton/client/tool-cards';
-import type { StudioEvent } from '../lib/baton-event.js';
+import type { StudioEvent, StudioEventOf } from '../lib/baton-event.js';
 import { describeEvent } from '../lib/describe-event.js';
 import { formatClock } from '../lib/format.js';
 import { ChangeLines } from '../ui/change-lines.js';
 import { type DeskProposal, madeProposals, proposalKey, suggestionProposals } from './proposals.js';
 
 const MARKERS = new Set(['HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESOLVED']);
+
+/**
+ * A call held for the shopper's yes, as the store described it; a tool no rehearsal describes (an external server's)
+ * by its name and arguments, so that the colleague sees it, and can make it, all the same.
+ */
+function heldChange(data: StudioEventOf<'TOOL_CALL'>['data']): { tool: string; title: string; lines: string[] } | null {
+  if (data.madeBy || data.toolErrorCode !== 'CONFIRMATION_REQUIRED') return null;
+  return heldChangeCard(data) ?? { tool: data.tool, title: data.tool, lines: [JSON.stringify(data.arguments ?? {})] };
+}
 
 /**
  * The conversation as the colleague reads it: the shopper's messages, each agent's (attributed, with its
@@ -27,8 +36,7 @@ export function DeskTranscript(props: {
     (e) =>
       (e.type === 'MESSAGE' && !e.data.final) ||
       MARKERS.has(e.type) ||
-      (e.type === 'TOOL_CALL' &&
-        (heldChangeCard(e.data) || e.data.madeBy || (e.data.consented && !e.data.toolError))) ||
+      (e.type === 'TOOL_CALL' && (heldChange(e.data) || e.data.madeBy || (e.data.consented && !e.data.toolError))) ||
       (e.type === 'SUGGESTION' &&
         e.id !== props.current &&
         suggestionProposals(e).some((p) => !made.has(proposalKey(p)))),
@@ -39,7 +47,7 @@ export function DeskTranscript(props: {
     <ol className="chat-log desk-transcript" aria-label="Transcript">
       {shown.map((e) => {
         if (e.type === 'TOOL_CALL') {
-          const held = e.data.madeBy ? null : heldChangeCard(e.data);
+          const held = heldChange(e.data);
           if (held) proposedTitle.set(held.tool, held.title);
           const title = e.data.change?.title ?? proposedTitle.get(e.data.tool) ?? e.data.tool;
           const proposal =

@@ -53,6 +53,22 @@ describe('the desk transcript', () => {
     expect(refused).toContain('The store refused: Order is not pending');
     // A refusal leaves the proposal open.
     expect(refused).toContain('Make this change…');
+    // A held call no store describes (an external server's tool): by its name and arguments, to be made all the same.
+    const external = ev(
+      'TOOL_CALL',
+      {
+        tool: 'shop.refund',
+        arguments: { order: 'A1' },
+        toolErrorCode: 'CONFIRMATION_REQUIRED',
+        toolError: 'held',
+        durationMs: 1,
+      },
+      { runId: 'r3', agentName: 'RefundsAgent' },
+    );
+    const described = render([external], () => {});
+    expect(described).toContain('Asked the shopper to agree to: |shop.refund|');
+    expect(described).toContain('|{&quot;order&quot;:&quot;A1&quot;}|');
+    expect(described).toContain('Make this change…');
   });
 
   it("keeps agent assist's proposal in the transcript, to be made, once a later message replaced its suggestion", () => {
