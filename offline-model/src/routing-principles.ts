@@ -550,7 +550,11 @@ export function joinMoodToRequest(index: CardIndex, clauses: ScoredClause[]): vo
   const asks = (c: ScoredClause) =>
     !!c.agent &&
     c.agent !== human &&
-    (c.question || REQUEST_WORDS.test(c.text) || (c.intent !== undefined && ORDER_ACTIONS.has(c.intent)));
+    (c.question ||
+      REQUEST_WORDS.test(c.text) ||
+      (c.intent !== undefined && ORDER_ACTIONS.has(c.intent)) ||
+      // "My order hasn't arrived": where it is, asked without a question mark.
+      c.intent === 'track');
   clauses.forEach((c, i) => {
     if (c.agent !== human || c.question || c.entities.orderIds.length) return;
     // Only a feeling: "I was charged twice" is a grievance of its own for the person.
@@ -627,7 +631,8 @@ const GRIEVANCE =
 /**
  * "We need 150 yoga mats, who can I talk to about pricing?": in a sales enquiry, asking for a person is asking
  * for a sales contact, which the card that takes the enquiry arranges. So is asking for its terms ("can we get
- * volume pricing?", "is there a discount?") when no product of its own is named. A grievance still goes to a person.
+ * volume pricing?", "is there a discount?") when no product of its own is named, and the buyer saying who they are
+ * is its context. A grievance still goes to a person.
  */
 export function joinSalesContact(index: CardIndex, clauses: ScoredClause[]): void {
   const human = ownerOf(index, 'human');
@@ -638,8 +643,17 @@ export function joinSalesContact(index: CardIndex, clauses: ScoredClause[]): voi
     // "..., who do I talk to?": whoever the card that was given it, the question is who takes the enquiry.
     if ((human && c.agent === human) || ASKS_WHOM.test(c.text)) c.agent = enquiry.agent;
     else if (c.agent && ASKS_TERMS.test(c.text) && c.entities.products.length === 0) c.agent = enquiry.agent;
+    // "I'm opening a cafe, and want to buy coffee makers in bulk": who the buyer is, the enquiry's context.
+    else if (c.agent && !c.question && SAYS_WHO_BUYS.test(c.text) && !REQUEST_WORDS.test(c.text)) {
+      c.agent = enquiry.agent;
+      c.context = true;
+    }
   }
 }
+
+/** The buyer telling who they are: "I'm opening a cafe", "we run three gyms", "our school needs…". */
+const SAYS_WHO_BUYS =
+  /^\W*(?:(?:and|so|well|hi|hello)\W+)?(?:i'?m|i am|we'?re|we are|we run|i run|we own|i own|we have|our)\b/i;
 
 /** The terms of a purchase: its price, a discount, a quote. */
 const ASKS_TERMS = /\b(?:pric(?:e|es|ed|ing)|discounts?|quotes?|rates?|invoic\w*|payment terms)\b/i;

@@ -690,5 +690,18 @@ describe('planFromBrief', () => {
     ]);
     expect(agents('do you sell a four person hot tub')).toEqual(['ProductExpertAgent']);
     expect(agents('can I talk to a person please')).toEqual(['HumanTransferAgent']);
+    // Who the buyer is, beside the enquiry, is its context ("opening" is no question of business hours here).
+    expect(agents("I'm opening a cafe and want to buy coffee makers in bulk")).toEqual(['LeadGenerationAgent']);
+  });
+
+  it('reads a feeling beside an order that has not come as the shopper asking where it is, and a symptom as a fault', () => {
+    expect(agents("my order W6460787 hasn't arrived and I'm really annoyed")).toEqual(['OrderManagementAgent']);
+    // Still waiting, again: an escalation, for a person.
+    expect(agents("I've been waiting 3 weeks and nobody answers my emails, I want to file a complaint")).toEqual([
+      'HumanTransferAgent',
+    ]);
+    expect(agents('hi, i bought a lamp from you guys and it flickers constantly, what can i do')).toEqual([
+      'ReturnsAgent',
+    ]);
   });
 });
