@@ -24,6 +24,7 @@ import {
   PHONE,
   picksFromOffer,
   requestConcepts,
+  SAME_AGAIN,
   SAYS_PURPOSE,
   TELLS_MORE,
 } from './request-cues.js';
@@ -371,10 +372,14 @@ function resumesHeldChange(hints: PlanBrief, message: string): string | undefine
   if (held.messagesAfter === 0 && declinesChange(message)) return held.agentName;
   const e = extractEntities(message);
   const words = message.split(/\s+/).length;
-  // "To the gift card please", "ship it to 12 Oak St instead", "in size 10 then": a detail of the change just proposed,
-  // for the card that proposed it to propose again with it.
+  // "To the gift card please", "ship it to 12 Oak St instead", "in size 10 then", "can I get a new one instead?": a
+  // detail of the change just proposed, for the card that proposed it to propose again with it.
   const detail =
-    !!e.paymentPreference || !!e.address || e.byMistake || e.sizes.length + e.colours.length + e.materials.length > 0;
+    !!e.paymentPreference ||
+    !!e.address ||
+    e.byMistake ||
+    e.sizes.length + e.colours.length + e.materials.length > 0 ||
+    SAME_AGAIN.test(message);
   // A product named ("do you sell these in blue?") is a question of its own.
   if (held.messagesAfter === 0 && detail && e.orderIds.length + e.products.length === 0 && words <= 10)
     return held.agentName;

@@ -11,7 +11,7 @@ import {
   targetOrder,
 } from './order-lookup.js';
 import { itemLine, money, optionText, orderState, requestState } from './reply-templates.js';
-import { ASKS_PAST_NAMED, declinesChange } from './request-cues.js';
+import { ASKS_PAST_NAMED, declinesChange, SAME_AGAIN } from './request-cues.js';
 import type { TaskContext } from './task-context.js';
 import { takesItemOff } from './task-intent.js';
 import { asksShopperFirst, HELD_FOR_YES } from './task-transcript.js';
@@ -45,6 +45,10 @@ function agreedChange(ctx: TaskContext, tool: string, args: Record<string, unkno
   if (held) return reply(Object.entries(args).every(([k, v]) => sameJson(held.args[k], v)) ? proposal : STANDS);
   if (ctx.entities.confirms) {
     const earlier = ctx.transcript.held;
+    // The yes is to the call proposed last, which may be another change than this request's first one ("a new one
+    // instead" turned the return into an exchange).
+    if (earlier && earlier.tool !== tool && ctx.offered(earlier.tool))
+      return callTool(ctx, earlier.tool, earlier.args) ?? (ctx.called(earlier.tool).length ? ANSWER : reply(proposal));
     return callTool(ctx, tool, earlier?.tool === tool ? earlier.args : args) ?? reply(proposal);
   }
   return (asksShopperFirst(ctx.offered(tool)) && callTool(ctx, tool, args)) || reply(proposal);
@@ -85,8 +89,14 @@ function namedItems(ctx: TaskContext, order: OrderView): OrderItemView[] {
   const ids = ctx.values.itemIds.filter((id) => order.items.some((i) => i.itemId === id));
   if (ids.length) return order.items.filter((i) => i.itemId && ids.includes(i.itemId));
   const named = order.items.filter((i) => isNamedItem(ctx, i.name));
-  return named.length ? named : order.items;
+  if (named.length || WHOLE_ORDER.test(ctx.request)) return named.length ? named : order.items;
+  // Nothing named ("yes" after a question in between, "ok go ahead"): the items proposed before, on that order.
+  const held = ctx.transcript.held?.args;
+  const proposed = held?.order_id === order.orderId && Array.isArray(held.item_ids) ? held.item_ids : [];
+  const before = order.items.filter((i) => i.itemId && proposed.includes(i.itemId));
+  return before.length ? before : order.items;
 }
+const WHOLE_ORDER = /\b(?:all|everything|every item|both|whole order|entire order|the lot)\b/i;
 
 function cancelStep(ctx: TaskContext): Decision | undefined {
   if (changed(ctx, 'cancel_pending_order')) return undefined;
@@ -339,10 +349,6 @@ function swapStep(ctx: TaskContext): Decision | undefined {
       : `${unavailable}I can swap your ${itemLine(item)} for ${optionText(best.options)} at ${money(best.price)} in order ${order.orderId}; the difference of ${money(Math.abs(diff))} is ${diff >= 0 ? 'charged to' : 'refunded to'} ${methodLabel(payment)}. ${CONFIRM}${alternatives}`,
   );
 }
-
-/** A new one of the same item: "replacement please", "send me a new one", "replace it". */
-const SAME_AGAIN =
-  /\b(?:replacement|replace it|replace them|a new one|new ones|the same one|same again|same item|another one of the same)\b/i;
 
 /** "Too small", "a bigger size", "size up": the next sizes up; "too big", "a smaller one": down. */
 const SIZE_UP =

@@ -193,3 +193,7 @@ const CORRECTS = /\b(?:instead|rather|but|other|another|different|change|wrong|o
 export function declinesChange(message: string): boolean {
   return DECLINE.test(message) && !CORRECTS.test(message) && message.split(/\s+/).length <= 10;
 }
+
+/** A new one of the same item: "replacement please", "send me a new one", "replace it". */
+export const SAME_AGAIN =
+  /\b(?:replacement|replace it|replace them|a new one|new ones|the same one|same again|same item|another one of the same)\b/i;

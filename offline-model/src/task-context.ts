@@ -15,6 +15,7 @@ import {
   PAID_FOR_NOTHING,
   picksFromOffer,
   requestConcepts,
+  SAME_AGAIN,
   SAYS_PURPOSE,
   TELLS_MORE,
 } from './request-cues.js';
@@ -255,8 +256,9 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     (['refund', 'return', 'exchange'].includes(intent) || !!own.paymentPreference) &&
     PROPOSED_RETURN.test(lastAnswer(request.messages) ?? '') &&
     own.products.length + own.orderIds.length + own.itemIds.length === 0 &&
-    rawWords(ask).length <= 8;
-  const reworkedTo = reworks && intent === 'exchange' ? intent : undefined;
+    rawWords(ask).length <= 10;
+  // "A new one instead of a refund" names the refund it does not want: a new one of the same is an exchange.
+  const reworkedTo = reworks && (intent === 'exchange' || SAME_AGAIN.test(ask)) ? 'exchange' : undefined;
   // "My email is jane@x.com and my phone is …" gives details whatever "email" suggests on its own.
   // "Ok the size 10 leather then" to a card with no catalogue search: the option for the item it is changing, not a
   // product question.

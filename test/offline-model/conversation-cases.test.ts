@@ -1467,6 +1467,42 @@ describe('conversation cases a shopper would try', () => {
     expect(order.reply).toMatch(/^I'll change the shipping address of order #W2417020 to 100 Main Street/);
   });
 
+  it('proposes again the items of the held return after a question in between, not the whole order', async () => {
+    const held = { order_id: '#W7678072', item_ids: ['2193628750'], payment_method_id: 'paypal_5727330' };
+    const r = await task('ReturnsAgent', 'yes', {
+      customerId: 'noah_brown_6181',
+      // The question between read as a refund of the order, naming no item: the yes's task says only that.
+      instruction: 'Help the customer with a refund for their order. The customer wrote: "yes"',
+      history: [
+        { role: 'user', content: 'the mouse stopped working after a week' },
+        {
+          role: 'assistant',
+          content: null,
+          toolCalls: [{ id: 'h1', name: 'store__return_delivered_order_items', arguments: JSON.stringify(held) }],
+        },
+        {
+          role: 'tool',
+          toolCallId: 'h1',
+          content: JSON.stringify({ error: 'Not done yet', code: 'CONFIRMATION_REQUIRED' }),
+        },
+        {
+          role: 'assistant',
+          content:
+            'I can return Gaming Mouse (black, laser, wired) $162.15 from order #W7678072. Please reply "yes" to confirm.',
+        },
+        { role: 'user', content: 'will that refund be the full price of my order?' },
+        {
+          role: 'assistant',
+          content: 'According to our "Returns and refunds" article: refunds go to the original payment method.',
+        },
+        { role: 'user', content: 'yes' },
+      ],
+    });
+    // Proposed in words here (the harness's store does not hold calls for a yes): the mouse alone, as before.
+    expect(r.reply).toMatch(/^I can return Gaming Mouse \(black, laser, wired\) \$162\.15 from order #W7678072\./);
+    expect(r.reply).not.toMatch(/Kettle|Backpack/);
+  });
+
   it('names the new item of an exchange by its options once it is made, not by its id', async () => {
     const own = await createTinyStore();
     onTestFinished(() => own.dispose());

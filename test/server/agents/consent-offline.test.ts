@@ -138,4 +138,23 @@ describe("a change waits for the shopper's yes (offline provider, real store)", 
     expect(cancels(no).filter((e) => !e.data.error)).toEqual([]);
     expect(await status(other)).toBe('pending');
   });
+
+  it('"a new one instead of a refund" right after a proposed return proposes the exchange, and the yes makes it', async () => {
+    const exchanges = callsOf('exchange_delivered_order_items');
+    const c = await startConversation(t, 'ivan_santos_6635');
+    const asked = await say(t, c, 'the earbuds from #W6893533 stopped working after a week');
+    expect(returns(asked).map((e) => e.data.code)).toEqual(['CONFIRMATION_REQUIRED']);
+    const instead = await say(t, c, 'can I get a new one instead of a refund?');
+    expect(exchanges(instead).map((e) => e.data.code)).toEqual(['CONFIRMATION_REQUIRED']);
+    const [held] = exchanges(instead);
+    const args = held!.data.arguments as { item_ids: string[]; new_item_ids: string[] };
+    expect(args.new_item_ids).toEqual(args.item_ids);
+    expect(replyOf(instead)).toMatch(
+      /^I can send you a new Wireless Earbuds \(.*\) .* in exchange for the one you have/,
+    );
+    const yes = await say(t, c, 'yes');
+    expect(exchanges(yes).map((e) => [e.data.consented, e.data.error])).toEqual([[true, undefined]]);
+    expect(returns(yes)).toEqual([]);
+    expect(await status('#W6893533')).toBe('exchange requested');
+  });
 });
