@@ -303,6 +303,9 @@ function swapStep(ctx: TaskContext): Decision | undefined {
   }
   // Availability is the product's; whether a variant may replace the item (the same id too) is the store's to say.
   const variants = all.filter((v) => v.available !== false);
+  // "Green" for a hose that is green, after asking for a different colour: what it is, and what it could be.
+  const already = alreadyAsWanted(item.options, wants, variants, ctx);
+  if (already) return reply(already);
   const fits = variants.filter((v) =>
     Object.entries(wants).every(([k, w]) => v.options[k]?.toLowerCase() === w.toLowerCase()),
   );
@@ -398,6 +401,33 @@ function otherSizes(
     .slice(0, 3)
     .map(({ v }) => `${optionText(v.options)} at ${money(v.price)}`)
     .join('; ')}. Would one of these suit you?`;
+}
+
+/**
+ * When every option the shopper named is what the item already has and they asked for a change (not the same again):
+ * that it is so, and the other values of those options available with the rest as it is.
+ */
+function alreadyAsWanted(
+  current: Record<string, string>,
+  wants: Record<string, string>,
+  variants: readonly { options: Record<string, string>; price?: number }[],
+  ctx: TaskContext,
+): string | undefined {
+  const keys = Object.keys(wants);
+  if (!keys.length || !keys.every((k) => current[k]?.toLowerCase() === wants[k]!.toLowerCase())) return undefined;
+  if ([...ctx.transcript.earlierUserTexts.slice(-2), ctx.request].some((t) => SAME_AGAIN.test(t))) return undefined;
+  const key = keys[0]!;
+  const others = variants.filter(
+    (v) =>
+      v.options[key] !== undefined &&
+      v.options[key] !== current[key] &&
+      Object.entries(current).every(([k, x]) => k === key || v.options[k] === x),
+  );
+  const list = [...new Set(others.map((v) => `${v.options[key]} at ${money(v.price)}`))].slice(0, 4).join('; ');
+  if (list)
+    return `Your ${key} is already ${current[key]}. Available in another ${key}, with the rest as you have it: ${list}. Which ${key} would you like instead?`;
+  const elsewhere = variants.filter((v) => v.options[key] !== undefined && v.options[key] !== current[key]).slice(0, 3);
+  return `Your ${key} is already ${current[key]}, and no other ${key} is available with the rest as you have it.${elsewhere.length ? ` In other options: ${elsewhere.map((v) => `${optionText(v.options)} at ${money(v.price)}`).join('; ')}.` : ''} Which would you like instead?`;
 }
 
 const normalised = (text: string) => ` ${text.toLowerCase().replace(/[^a-z0-9]+/g, ' ')} `;

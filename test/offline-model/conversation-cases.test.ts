@@ -1503,6 +1503,18 @@ describe('conversation cases a shopper would try', () => {
     expect(r.reply).not.toMatch(/Kettle|Backpack/);
   });
 
+  it('says an item already has the option named for a change, and what else there is', async () => {
+    const say = conversation({ customerId: 'emma_smith_8564' });
+    expect((await say('can I change the sneakers to a different color')).reply).toMatch(
+      /^What should the Sneakers \(size: 8, color: gray, material: canvas\) change to\?/,
+    );
+    const same = await say('gray');
+    expect(same.calls.map((c) => c.name)).not.toContain('store.modify_pending_order_items');
+    expect(same.reply).toMatch(
+      /^Your color is already gray[.,] .*(?:In other options|Available in another color).* would you like instead\?$/,
+    );
+  });
+
   it('names the new item of an exchange by its options once it is made, not by its id', async () => {
     const own = await createTinyStore();
     onTestFinished(() => own.dispose());
