@@ -55,10 +55,15 @@ export interface FakeMcpHttpServer {
   close(): Promise<void>;
 }
 
-/** The fake server over stateless Streamable HTTP on 127.0.0.1, a random port. */
-export async function startFakeMcpHttpServer(): Promise<FakeMcpHttpServer> {
+/** What serves one request: the fake server, or a test's own (the SDK's low-level `Server` checks nothing it sends). */
+type McpServerFactory = (onCrash: () => void) => Pick<McpServer, 'connect' | 'close'>;
+
+/** The fake server (or `create`'s) over stateless Streamable HTTP on 127.0.0.1, a random port. */
+export async function startFakeMcpHttpServer(
+  create: McpServerFactory = (onCrash) => createFakeMcpServer({ onCrash }),
+): Promise<FakeMcpHttpServer> {
   const http: Server = createServer(async (req, res) => {
-    const server = createFakeMcpServer({ onCrash: () => res.destroy() });
+    const server = create(() => res.destroy());
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {
       void transport.close();

@@ -1,10 +1,8 @@
-import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { McpToolRegistry } from '../../../server/src/tools/mcp-tool-registry.js';
+import { type FakeMcpHttpServer, startFakeMcpHttpServer } from '../../fakes/mcp-fake-server.js';
 import { createSeededStore, type SeededStore } from '../store/store-test-kit.js';
 
 /**
@@ -15,7 +13,7 @@ import { createSeededStore, type SeededStore } from '../store/store-test-kit.js'
 describe("an external MCP server's output schema", () => {
   let s: SeededStore;
   let registry: McpToolRegistry;
-  let http: HttpServer;
+  let http: FakeMcpHttpServer;
   /** What the server's one tool answers, set by each test. */
   let answer: Record<string, unknown> = {};
 
@@ -46,30 +44,15 @@ describe("an external MCP server's output schema", () => {
 
   beforeAll(async () => {
     s = await createSeededStore();
-    http = createServer(async (req, res) => {
-      const server = mcpServer();
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-      res.on('close', () => {
-        void transport.close();
-        void server.close();
-      });
-      await server.connect(transport);
-      await transport.handleRequest(req, res);
-    });
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    http = await startFakeMcpHttpServer(mcpServer);
     registry = await McpToolRegistry.create({ db: s.db, callTimeoutMs: 5_000, connectTimeoutMs: 20_000 });
-    await registry.registerServer({
-      name: 'codes',
-      transport: 'http',
-      url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,
-    });
+    await registry.registerServer({ name: 'codes', transport: 'http', url: http.url });
     // Listed, as a run's tool catalogue lists them before a call: the client keeps each tool's output schema.
     expect((await registry.list()).map((t) => t.name)).toContain('codes.lookup');
   });
   afterAll(async () => {
     await registry.close();
-    http.closeAllConnections();
-    await new Promise<void>((resolve) => http.close(() => resolve()));
+    await http.close();
     await s.dispose();
   });
 

@@ -30,6 +30,16 @@ describe.skipIf(!hasChromium)('studio e2e: the desk', () => {
     shopperFeed?.stop();
     await h?.close();
   });
+  /** The conversation's events as the shopper's widget receives them, over WebSocket with their token. */
+  const feedOf = (id: string, token: string) =>
+    subscribe(
+      'ws',
+      h.url,
+      'subscription($id: ID!) { conversationEvents(conversationId: $id) { id type data: dataJson } }',
+      { id },
+      (d) => d.conversationEvents as WireEvent,
+      token,
+    );
 
   it('a shopper asks for a person; a colleague claims, replies, sends an edited suggestion, hands back and resolves', async () => {
     const { page, t } = h;
@@ -45,14 +55,7 @@ describe.skipIf(!hasChromium)('studio e2e: the desk', () => {
     );
     const { token } = started.data!.startConversation;
     const id = started.data!.startConversation.conversation.id;
-    shopperFeed = subscribe(
-      'ws',
-      h.url,
-      'subscription($id: ID!) { conversationEvents(conversationId: $id) { id type data: dataJson } }',
-      { id },
-      (d) => d.conversationEvents as WireEvent,
-      token,
-    );
+    shopperFeed = feedOf(id, token);
     const shopperSees = async (check: (e: WireEvent) => boolean) =>
       expect.poll(() => shopperFeed!.items.some(check), { timeout: 15_000 }).toBe(true);
 
@@ -208,14 +211,7 @@ describe.skipIf(!hasChromium)('studio e2e: the desk', () => {
     );
     const id = started.data!.startConversation.conversation.id;
     const token = started.data!.startConversation.token;
-    const feed = subscribe(
-      'ws',
-      h.url,
-      'subscription($id: ID!) { conversationEvents(conversationId: $id) { id type data: dataJson } }',
-      { id },
-      (d) => d.conversationEvents as WireEvent,
-      token,
-    );
+    const feed = feedOf(id, token);
     const status = async (order: string) =>
       (
         await t.app.services.database.query<{ status: string }>('select status from store_orders where id = $1', [
