@@ -40,6 +40,8 @@ export interface Entities {
   numbers: number[];
   address?: PostalAddress;
   paymentPreference?: 'paypal' | 'gift_card' | 'credit_card';
+  /** The card brand named ("my mastercard"), lower case as the store writes brands: visa, mastercard, amex, discover. */
+  cardBrand?: string;
   urgent: boolean;
   /** The text says yes to a pending question ("yes", "go ahead", "confirm"). */
   confirms: boolean;
@@ -178,9 +180,12 @@ function entitiesOf(text: string): Entities {
       ? 'paypal'
       : /\bgift\s?cards?\b/i.test(text)
         ? 'gift_card'
-        : /\b(credit|debit)\s?cards?\b|\b(visa|mastercard|amex)\b|\b(?:to|on|onto) my card\b/i.test(text)
+        : /\b(credit|debit)\s?cards?\b|\b(visa|mastercard|master card|amex|american express|discover)\b|\b(?:to|on|onto) my card\b/i.test(
+              text,
+            )
           ? 'credit_card'
           : undefined,
+    cardBrand: cardBrandOf(text),
     urgent:
       /\b(urgent|urgently|asap|immediately|right now|emergency|as soon as possible|fraud\w*|stolen|hacked)\b/i.test(
         text,
@@ -403,4 +408,12 @@ const capitalise = (w: string) => w.charAt(0).toUpperCase() + w.slice(1).toLower
 
 function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
+}
+
+/** "My Mastercard", "the amex": the brand as the store writes it. */
+function cardBrandOf(text: string): string | undefined {
+  const m = /\b(visa|master\s?card|amex|american express|discover)\b/i.exec(text);
+  if (!m) return undefined;
+  const brand = m[1]!.toLowerCase().replace(/\s+/g, '');
+  return brand === 'americanexpress' ? 'amex' : brand;
 }

@@ -408,6 +408,8 @@ function followUpAgent(hints: PlanBrief, message: string, onlyWhereAsked = false
   if (e.name || e.zip) asked.push(/zip|name/i);
   if (e.orderIds.length) asked.push(/order/i);
   if (e.address) asked.push(/address/i);
+  // "What about my visa then" after "… which would you like?" among payment methods.
+  if (e.paymentPreference) asked.push(/\b(?:pay|paid|card|paypal|gift card|method)\b/i);
   if (e.itemIds.length) asked.push(/item/i);
   // A verification code goes back to whoever asked for it (the core checked it already).
   if (looksLikeCode(message)) asked.push(/\bcode\b/i);

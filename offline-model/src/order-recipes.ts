@@ -179,15 +179,30 @@ function paymentStep(ctx: TaskContext): Decision | undefined {
   const current = originalPayment(t.order);
   const choices = user.paymentMethods.filter((m) => m.id !== current);
   const pref = ctx.entities.paymentPreference;
-  const choice = pref
-    ? choices.find((m) => m.source === pref || m.id.startsWith(pref))
-    : choices.length === 1
-      ? choices[0]
-      : undefined;
+  const brand = ctx.entities.cardBrand;
+  const choice = brand
+    ? choices.find((m) => m.source === 'credit_card' && m.label.toLowerCase().startsWith(brand))
+    : pref
+      ? choices.find((m) => m.source === pref || m.id.startsWith(pref))
+      : choices.length === 1
+        ? choices[0]
+        : undefined;
   if (!choices.length)
     return reply(
       `Order ${t.order.orderId} is paid with ${methodLabel(current, user)}, the only payment method saved on your account, so there is nothing to switch it to yet. Once another card or a gift card is saved to your account, I can change it.`,
     );
+  // "With my mastercard" from a shopper whose saved card is a Visa: said, and the saved ones offered, not swapped in.
+  if (brand && !choice) {
+    const named = brand === 'amex' ? 'American Express' : brand.charAt(0).toUpperCase() + brand.slice(1);
+    const paidWith = user.paymentMethods.some(
+      (m) => m.id === current && m.source === 'credit_card' && m.label.toLowerCase().startsWith(brand),
+    );
+    return reply(
+      paidWith
+        ? `Order ${t.order.orderId} is already paid with ${methodLabel(current, user)}. It could use instead: ${choices.map((m) => m.label).join(', ')}. Which would you like?`
+        : `There is no ${named} card saved on your account. Order ${t.order.orderId} is paid with ${methodLabel(current, user)}; it could use instead: ${choices.map((m) => m.label).join(', ')}. Which would you like?`,
+    );
+  }
   if (!choice)
     return reply(
       `Order ${t.order.orderId} is paid with ${methodLabel(current, user)}. Which method should it use instead: ${choices.map((m) => m.label).join(', ')}?`,

@@ -150,7 +150,9 @@ const PICK_FRAME = new Set(
  */
 export function picksFromOffer(message: string, offer: string | undefined): boolean {
   if (!offer || !/\?\s*$/.test(offer)) return false;
-  const words = message.toLowerCase().match(/[\p{L}\p{N}.'-]+/gu) ?? [];
+  // "What about my visa then", "how about the blue one": a pick put as a question.
+  const pick = message.replace(/^\W*(?:(?:ok(?:ay)?|so|and)\W+)?(?:what|how)\s+about\s+(?:my\s+)?/i, '');
+  const words = pick.toLowerCase().match(/[\p{L}\p{N}.'-]+/gu) ?? [];
   if (!words.length || words.length > 8) return false;
   const offered = new Set(offer.toLowerCase().match(/\d+(?:\.\d+)?|[\p{L}\p{N}'-]+/gu) ?? []);
   const said = words.map((w) => w.replace(/\.$/, '')).filter((w) => !PICK_FRAME.has(w));

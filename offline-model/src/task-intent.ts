@@ -181,6 +181,9 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
 /** The concept the synonyms give every word of feeling upset ("frustrated", "not happy"). */
 export const UPSET = stem('upset');
 
+const PAY_ORDER_WITH =
+  /\bpay\b(?:\s+for)?\s+(?:it|this|that|(?:the\s+|my\s+)?order|w\d{5,})\b(?:\s+\S+){0,6}?\s+with\b/;
+
 function classifyWords(features: TextFeatures, entities: Entities): TaskIntent {
   const stems = new Set(features.tokens.map((t) => t.stem));
   const has = (...ws: string[]) => ws.some((w) => stems.has(stem(w)));
@@ -243,6 +246,8 @@ function classifyWords(features: TextFeatures, entities: Entities): TaskIntent {
     (orderish || ownPayment)
   )
     return 'payment';
+  // "Pay #W… with my visa please": a way to pay an order, named ("paid … with" tells what was).
+  if (ownPayment && PAY_ORDER_WITH.test(features.words.join(' '))) return 'payment';
   if (has('change') && orderish && (entities.sizes.length || entities.colours.length || has('item', 'size', 'color')))
     return 'modify_items';
   // "Can I change the boots to size 11?", "change the hose to a different color": a thing of the shopper's to another

@@ -157,4 +157,30 @@ describe("a change waits for the shopper's yes (offline provider, real store)", 
     expect(returns(yes)).toEqual([]);
     expect(await status('#W6893533')).toBe('exchange requested');
   });
+
+  it('says a card brand the shopper has none of is not saved, offers the saved ones, and proposes the one then named', async () => {
+    const payments = callsOf('modify_pending_order_payment');
+    const c = await startConversation(t, 'emma_ito_4529');
+    const asked = await say(t, c, 'can I pay for #W8664580 with my mastercard instead?');
+    expect(payments(asked)).toEqual([]);
+    expect(replyOf(asked)).toMatch(
+      /^There is no Mastercard card saved on your account\. Order #W8664580 is paid with PayPal; it could use instead: visa card ending \d{4}\. Which would you like\?$/,
+    );
+    // A pick put as a question, answering "which would you like?".
+    const visa = await say(t, c, 'what about my visa then');
+    expect(
+      payments(visa).map((e) => [e.data.code, (e.data.arguments as { payment_method_id: string }).payment_method_id]),
+    ).toEqual([['CONFIRMATION_REQUIRED', 'credit_card_8058445']]);
+  });
+
+  it('"pay #W… with my visa please" proposes paying the order with that card; "I paid … with my visa" changes nothing', async () => {
+    const payments = callsOf('modify_pending_order_payment');
+    const c = await startConversation(t, 'liam_thomas_7882');
+    const told = await say(t, c, 'I paid for #W3295833 with my visa, has it shipped?');
+    expect(payments(told)).toEqual([]);
+    const asked = await say(t, c, 'pay #W3295833 with my visa please');
+    expect(
+      payments(asked).map((e) => [e.data.code, (e.data.arguments as { payment_method_id: string }).payment_method_id]),
+    ).toEqual([['CONFIRMATION_REQUIRED', 'credit_card_3261838']]);
+  });
 });
