@@ -419,8 +419,8 @@ function otherSizes(
 }
 
 /**
- * When every option the shopper named is what the item already has and they asked for a change (not the same again):
- * that it is so, and the other values of those options available with the rest as it is.
+ * When every option the shopper named is what the item already has, and they asked for another value of it (not the
+ * same again): that it is so, and the other values of that option available with the rest as it is.
  */
 function alreadyAsWanted(
   current: Record<string, string>,
@@ -430,8 +430,18 @@ function alreadyAsWanted(
 ): string | undefined {
   const keys = Object.keys(wants);
   if (!keys.length || !keys.every((k) => current[k]?.toLowerCase() === wants[k]!.toLowerCase())) return undefined;
-  if ([...ctx.transcript.earlierUserTexts.slice(-2), ctx.request].some((t) => SAME_AGAIN.test(t))) return undefined;
+  const texts = [...ctx.transcript.earlierUserTexts.slice(-2), ctx.request];
+  if (texts.some((t) => SAME_AGAIN.test(t))) return undefined;
   const key = keys[0]!;
+  // Only when that option was the one to change ("a different colour"): after "a different model", "the 13-inch one"
+  // keeps the screen and picks among the rest.
+  const option = key
+    .toLowerCase()
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/colou?r/, 'colou?r')
+    .replace(/\s+/g, '\\s+');
+  const otherOf = new RegExp(`\\b(?:different|another|other|new)\\s+${option}\\b`, 'i');
+  if (!texts.some((t) => otherOf.test(t))) return undefined;
   const others = variants.filter(
     (v) =>
       v.options[key] !== undefined &&
