@@ -117,15 +117,15 @@ export async function agreesToProposal(
   message: BatonEvent,
 ): Promise<boolean> {
   if (message.type !== 'MESSAGE' || message.data.role !== 'user' || message.id === null) return false;
-  const recent = await eventStore.list({
+  const suggestion = (await eventStore.list({ conversationId, types: ['SUGGESTION'], upTo: message.id })).at(-1);
+  if (suggestion?.type !== 'SUGGESTION' || !suggestion.data.proposedToolCalls.length) return false;
+  // Only what came after it is read: the colleague's message, a change made, the shopper's answer.
+  const after = await eventStore.list({
     conversationId,
-    types: ['SUGGESTION', 'MESSAGE', 'TOOL_CALL'],
+    types: ['MESSAGE', 'TOOL_CALL'],
+    after: suggestion.id ?? undefined,
     upTo: message.id,
   });
-  const at = recent.findLastIndex((e) => e.type === 'SUGGESTION');
-  const suggestion = recent[at];
-  if (suggestion?.type !== 'SUGGESTION' || !suggestion.data.proposedToolCalls.length) return false;
-  const after = recent.slice(at + 1);
   const relayed = after.some((e) => e.type === 'MESSAGE' && e.data.role === 'human');
   const made = after.some((e) => e.type === 'TOOL_CALL' && e.data.proposalEventId === suggestion.id && !e.data.error);
   return (
