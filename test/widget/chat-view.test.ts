@@ -90,6 +90,15 @@ describe('the change the shopper is asked to agree to', () => {
       durationMs: 0,
       ...extra,
     });
+  /** A run's read of order #W1 that answered `output`. */
+  const orderRead = (runId: string, output: unknown) =>
+    event('TOOL_CALL', runId, {
+      __typename: 'ToolCallData',
+      tool: 'store.get_order_details',
+      arguments: { order_id: '#W1' },
+      toolOutput: output,
+      durationMs: 0,
+    });
   const cards = (view: ReturnType<typeof reduceView>) =>
     view.items.flatMap((i) => (i.kind === 'change' ? [[i.title, i.lines, i.state]] : []));
 
@@ -112,16 +121,7 @@ describe('the change the shopper is asked to agree to', () => {
       items: [{ name: 'Skateboard', options: { design: 'plain' }, price: 202.13 }],
       fulfillments: [],
     });
-    let view = reduceView(
-      emptyView,
-      event('TOOL_CALL', 'r2', {
-        __typename: 'ToolCallData',
-        tool: 'store.get_order_details',
-        arguments: { order_id: '#W1' },
-        toolOutput: order('pending'),
-        durationMs: 0,
-      }),
-    );
+    let view = reduceView(emptyView, orderRead('r2', order('pending')));
     view = reduceView(view, cancel('r2', { toolOutput: order('cancelled'), consented: true }));
     const orders = view.items.filter((i) => i.kind === 'order');
     expect(orders.map((i) => (i.kind === 'order' ? [i.id, i.order.status] : []))).toEqual([
@@ -132,13 +132,7 @@ describe('the change the shopper is asked to agree to', () => {
   it('says done when a colleague made the change from the desk, and draws the order as it now stands', () => {
     let view = reduceView(
       emptyView,
-      event('TOOL_CALL', 'r1', {
-        __typename: 'ToolCallData',
-        tool: 'store.get_order_details',
-        arguments: { order_id: '#W1' },
-        toolOutput: { order_id: '#W1', status: 'pending', items: [], fulfillments: [] },
-        durationMs: 0,
-      }),
+      orderRead('r1', { order_id: '#W1', status: 'pending', items: [], fulfillments: [] }),
     );
     view = reduceView(
       view,
