@@ -26,6 +26,7 @@ import { createDemoHandler } from './demo-handler.js';
 import { AgentAssist } from './desk/agent-assist.js';
 import { DeskChanges } from './desk/desk-changes.js';
 import { DeskService } from './desk/desk-service.js';
+import { DeskVerification, HeldCodes } from './desk/desk-verification.js';
 import { Datasets } from './eval/datasets.js';
 import { Experiments } from './eval/experiments.js';
 import { coalesceFrames } from './graphql/coalesce-frames.js';
@@ -198,6 +199,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     events,
     model: config.model,
   });
+  const identity = (conversationId: string) =>
+    conversationIdentity({ conversations, customerSessions, eventStore, settings, events }, conversationId);
   const desk = new DeskService({
     db: database.db,
     events,
@@ -207,16 +210,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     limits: config.limits,
     logger,
     suggest: async (conversationId, message) => void (await assist.suggest(conversationId, message)),
+    heldCodes: new HeldCodes({
+      settings,
+      identity,
+      codes: { codes: verificationCodes, sessions: customerSessions },
+    }),
   });
-  const deskChanges = new DeskChanges({
-    desk,
-    eventStore,
-    events,
-    tools,
-    settings,
-    identity: (conversationId) =>
-      conversationIdentity({ conversations, customerSessions, eventStore, settings, events }, conversationId),
-  });
+  const deskChanges = new DeskChanges({ desk, eventStore, events, tools, settings, identity });
+  const deskVerification = new DeskVerification({ desk, events, settings, identity, codes: verificationCodes });
   const webhooks = new Webhooks(database, bus, config.webhooks, logger);
   const onConversationsDeleted = (ids: readonly string[]) => {
     conversations.forget(ids);
@@ -271,6 +272,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     email,
     desk,
     deskChanges,
+    deskVerification,
     webhooks,
     customerData,
     retention,

@@ -15,6 +15,7 @@ import type { EventStore } from './db/event-store.js';
 import type { RunRepository } from './db/run-repository.js';
 import type { DeskChanges } from './desk/desk-changes.js';
 import type { DeskService } from './desk/desk-service.js';
+import type { DeskVerification } from './desk/desk-verification.js';
 import type { Datasets } from './eval/datasets.js';
 import type { Experiments } from './eval/experiments.js';
 import type { EmailSender } from './identity/email-sender.js';
@@ -66,6 +67,7 @@ export interface Services {
   desk: DeskService;
   /** Changes a colleague makes from the desk: the proposals of a conversation they own. */
   deskChanges: DeskChanges;
+  deskVerification: DeskVerification;
   /** Webhook endpoints and their durable outbox. */
   webhooks: Webhooks;
   /** exportCustomerData and eraseCustomer. */

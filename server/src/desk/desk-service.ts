@@ -33,6 +33,8 @@ export interface DeskDeps {
   logger: Logger;
   /** Drafts a suggested reply for the colleague (agent assist); absent in setups without models. */
   suggest?: (conversationId: string, message: BatonEvent) => Promise<void>;
+  /** Checks a verification code typed while the conversation is held (desk-verification.ts): what to store for it. */
+  heldCodes?: { check(conversationId: string, text: string): Promise<NewEvent[] | undefined> };
   now?: () => Date;
 }
 
@@ -250,7 +252,7 @@ export class DeskService {
 
   /**
    * A shopper's message while a person owns the conversation or it waits for one: stored and delivered,
-   * no run. While waiting, the first such message also gets the wait notice (once per hand-off); while a
+   * no run. A verification code in it is checked as a run would check it. While waiting, the first such message also gets the wait notice (once per hand-off); while a
    * person owns it, agent assist drafts a reply for them.
    */
   async holdShopperMessage(conversationId: string, text: string): Promise<BatonEvent> {
@@ -276,7 +278,10 @@ export class DeskService {
         data: { role: 'assistant', text: waitNotice(settings.businessHours, this.now()) },
       });
     const [message] = await this.append(batch);
-    if (this.cache.get(conversationId) === 'HUMAN' && settings.agentAssist && this.deps.suggest)
+    // A code answers itself (verified, or the fixed refusal); there is nothing for agent assist to draft.
+    const code = await this.deps.heldCodes?.check(conversationId, trimmed);
+    if (code) await this.append(code);
+    else if (this.cache.get(conversationId) === 'HUMAN' && settings.agentAssist && this.deps.suggest)
       void this.deps
         .suggest(conversationId, message!)
         .catch((err) => this.deps.logger.warn({ err, conversationId }, 'agent assist could not draft a suggestion'));

@@ -1,6 +1,8 @@
 import type { CustomerSessions } from '../auth/customer-sessions.js';
+import type { UserInfo } from '../chat/chat-state.js';
 import type { RunContext } from '../chat/run-context.js';
-import type { CodeRefusal } from '../domain/identity.js';
+import type { NewEvent } from '../domain/events.js';
+import type { CodeRefusal, IdentityPolicy } from '../domain/identity.js';
 import { CODE_TTL_MS, type VerificationCodes } from './verification-codes.js';
 
 /** How long a conversation stays verified after a code matched. */
@@ -25,12 +27,58 @@ const refusals: Record<CodeRefusal, (triesLeft: number) => string> = {
     `Too many wrong codes were typed, so codes for this account are locked for ${CODE_TTL_MS / 60_000} minutes. Please try again later.`,
 };
 
+/** What a typed code came to: nothing (no code outstanding), a verification, or a refusal with its fixed reply. */
+export type CodeOutcome =
+  | { kind: 'none' }
+  | { kind: 'verified'; customerId: string; verifiedUntil: Date; event: NewEvent }
+  | { kind: 'refused'; reply: string; event: NewEvent };
+
+/**
+ * Checks a 6-digit code typed in a conversation against its verification codes, in code, never by a model.
+ * A match records the session (24 hours, like a storefront token's) and returns the IDENTITY event to store;
+ * a refused code returns its IDENTITY event and the fixed reply. The caller is below `verified`.
+ */
+export async function checkCode(
+  conversation: {
+    conversationId: string;
+    runId?: string;
+    userInfo: Pick<UserInfo, 'level' | 'method'>;
+    policy: IdentityPolicy;
+  },
+  code: string,
+  deps: TypedCodeDeps,
+): Promise<CodeOutcome> {
+  const { conversationId, runId, policy } = conversation;
+  const result = await deps.codes.check(conversationId, code);
+  if (result.kind === 'none') return result;
+  const base = { conversationId, ...(runId ? { runId } : {}), type: 'IDENTITY' as const };
+  if (result.kind === 'accepted') {
+    const verifiedUntil = new Date(Date.now() + CODE_SESSION_MS);
+    await deps.sessions.record(conversationId, { customerId: result.customerId, method: 'email_code', verifiedUntil });
+    const data = {
+      level: 'verified' as const,
+      method: 'email_code' as const,
+      customerId: result.customerId,
+      verifiedUntil: verifiedUntil.toISOString(),
+      policy,
+    };
+    return { kind: 'verified', customerId: result.customerId, verifiedUntil, event: { ...base, data } };
+  }
+  const { level, method } = conversation.userInfo;
+  const data = {
+    level,
+    ...(method ? { method } : {}),
+    policy,
+    codeRefused: { reason: result.reason, triesLeft: result.triesLeft },
+  };
+  return { kind: 'refused', reply: refusals[result.reason](result.triesLeft), event: { ...base, data } };
+}
+
 /**
  * Before planning: a 6-digit code in the shopper's message is checked against the conversation's
- * verification codes, in code, never by a model. A match verifies the conversation (a session, like a
- * storefront token's, and an IDENTITY event) and the turn goes on; a refused code gets its own fixed
- * reply, returned here, and the turn ends with it. Digits in a conversation that never had a code are
- * left alone.
+ * verification codes. A match verifies the conversation (a session and an IDENTITY event) and the turn
+ * goes on; a refused code gets its own fixed reply, returned here, and the turn ends with it. Digits in
+ * a conversation that never had a code are left alone.
  */
 export async function checkTypedCode(ctx: RunContext, deps: TypedCodeDeps): Promise<string | undefined> {
   const { state } = ctx;
@@ -39,43 +87,19 @@ export async function checkTypedCode(ctx: RunContext, deps: TypedCodeDeps): Prom
   if (state.identityRecordedThisRun) return undefined;
   const code = typedCode(state.userMessage);
   if (!code) return undefined;
-  const result = await deps.codes.check(state.conversationId, code);
-  if (result.kind === 'none') return undefined;
-  const base = { conversationId: state.conversationId, runId: state.runId, type: 'IDENTITY' as const };
-  const policy = state.identityPolicy;
-  if (result.kind === 'accepted') {
-    const verifiedUntil = new Date(Date.now() + CODE_SESSION_MS);
-    await deps.sessions.record(state.conversationId, {
-      customerId: result.customerId,
-      method: 'email_code',
-      verifiedUntil,
-    });
-    state.verify(result.customerId, 'email_code', verifiedUntil);
-    await ctx.append([
-      {
-        ...base,
-        data: {
-          level: 'verified',
-          method: 'email_code',
-          customerId: result.customerId,
-          verifiedUntil: verifiedUntil.toISOString(),
-          policy,
-        },
-      },
-    ]);
-    return undefined;
-  }
-  const { level, method } = state.userInfo;
-  await ctx.append([
+  const outcome = await checkCode(
     {
-      ...base,
-      data: {
-        level,
-        ...(method ? { method } : {}),
-        policy,
-        codeRefused: { reason: result.reason, triesLeft: result.triesLeft },
-      },
+      conversationId: state.conversationId,
+      runId: state.runId,
+      userInfo: state.userInfo,
+      policy: state.identityPolicy,
     },
-  ]);
-  return refusals[result.reason](result.triesLeft);
+    code,
+    deps,
+  );
+  if (outcome.kind === 'none') return undefined;
+  await ctx.append([outcome.event]);
+  if (outcome.kind === 'refused') return outcome.reply;
+  state.verify(outcome.customerId, 'email_code', outcome.verifiedUntil);
+  return undefined;
 }

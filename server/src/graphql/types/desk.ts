@@ -5,6 +5,7 @@ import { deskActor } from '../../desk/desk-actor.js';
 import { type DeskCustomer, type DeskOrder, loadDeskCustomer } from '../../desk/desk-customer.js';
 import type { Ownership } from '../../desk/desk-service.js';
 import type { BatonEvent } from '../../domain/events.js';
+import type { IdentityClaim } from '../../domain/identity.js';
 import { ValidationError } from '../../errors.js';
 import { tickets } from '../../store/schema/tickets.js';
 import { builder } from '../builder.js';
@@ -167,6 +168,22 @@ builder.mutationFields((t) => ({
       );
     },
   }),
+  sendVerificationCode: t.field({
+    type: EventRef,
+    description:
+      "Verifies the shopper of a conversation you own as the chat does: their email (or first name, last name and zip code) is recorded as their claim, and a one-time code is emailed to the address on that account. The shopper types it into the chat, where it is checked in code; you never see it. The answer is your message telling the shopper, in the same words whether or not the claim matched an account. RATE_LIMITED under the chat's limits; CONFLICT when the shopper is verified already or you do not own the conversation.",
+    authScopes: { support: true },
+    args: {
+      conversationId: t.arg.id({ required: true }),
+      email: t.arg.string({ description: 'The email address the shopper gave; or firstName, lastName and zip.' }),
+      firstName: t.arg.string(),
+      lastName: t.arg.string(),
+      zip: t.arg.string(),
+      as: t.arg.string(AS),
+    },
+    resolve: (_r, args, ctx) =>
+      ctx.services.deskVerification.sendCode(String(args.conversationId), claimOf(args), actor(ctx, args.as)),
+  }),
   handBackConversation: t.field({
     type: OwnershipRef,
     description: "Returns the conversation to the planner; the bot's next turn reads your messages.",
@@ -260,6 +277,39 @@ async function* queueChanges(ctx: GraphQLContext): AsyncGenerator<Ownership> {
     unsubscribe();
     ctx.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** An email, or a first name, last name and zip code; a typed error names the field that is missing or wrong. */
+function claimOf(args: {
+  email?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  zip?: string | null;
+}): IdentityClaim {
+  const named = (['firstName', 'lastName', 'zip'] as const).filter((f) => args[f] != null);
+  if (args.email != null) {
+    if (named.length) throw ValidationError.single(named[0]!, 'give an email, or a name and zip code, not both');
+    const email = args.email.trim();
+    if (email.length > 320 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+      throw ValidationError.single('email', 'an email address');
+    return { email };
+  }
+  const parsed: Record<string, string> = {};
+  for (const [field, max] of [
+    ['firstName', 100],
+    ['lastName', 100],
+    ['zip', 20],
+  ] as const) {
+    const value = args[field]?.trim();
+    if (!value)
+      throw ValidationError.single(
+        named.length ? field : 'email',
+        named.length ? 'required with a name' : 'an email, or a first name, last name and zip code',
+      );
+    if (value.length > max) throw ValidationError.single(field, `at most ${max} characters`);
+    parsed[field] = value;
+  }
+  return { firstName: parsed.firstName!, lastName: parsed.lastName!, zip: parsed.zip! };
 }
 
 function actor(ctx: GraphQLContext, as: string | null | undefined) {
