@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../server/src/config.js';
+import { emailOutbox } from '../../../server/src/db/schema/identity.js';
 import { createModelProvider } from '../../../server/src/models/create-model-provider.js';
 import { storeUsers, tickets } from '../../../server/src/store/schema/index.js';
 import { ScriptedModel } from '../../fakes/scripted-model.js';
@@ -203,6 +204,62 @@ describe.skipIf(!hasChromium)('studio e2e: the desk', () => {
     expect(await customer.textContent()).toContain('Given in the chat, not verified');
     expect(await customer.textContent()).not.toContain('Not identified yet.');
   });
+
+  it('a colleague has an unidentified shopper verified by a code to their account, which the shopper types in the chat', async () => {
+    const { page, t } = h;
+    await h.open('desk');
+    await page.getByLabel('Your name').fill('Dana');
+    const started = await t.gql<{ startConversation: { conversation: { id: string }; token: string } }>(
+      'mutation { startConversation { conversation { id } token } }',
+    );
+    const id = started.data!.startConversation.conversation.id;
+    const token = started.data!.startConversation.token;
+    const asked = await t.gql<{ sendMessage: { id: string } }>(
+      SEND,
+      { id, text: 'I need to speak to a real person please, my email is noah.brown7922@example.com' },
+      token,
+    );
+    await waitForRun(t.app, asked.data!.sendMessage.id);
+    await h.open(`desk/${id}`);
+    await page.getByRole('button', { name: 'Claim' }).click();
+    const customer = page.getByRole('complementary', { name: 'Customer' });
+    const verify = customer.getByRole('form', { name: 'Verify the shopper' });
+    // The email the shopper gave is offered, and a bad claim is refused field by field.
+    expect(await verify.getByLabel('Email on the account').inputValue()).toBe('noah.brown7922@example.com');
+    await verify.getByRole('button', { name: 'Use name and zip instead' }).click();
+    await verify.getByLabel('First name').fill('Noah');
+    await verify.getByRole('button', { name: 'Email a code' }).click();
+    await verify.getByText('required with a name').waitFor();
+    await verify.getByRole('button', { name: 'Use an email instead' }).click();
+    await verify.getByRole('button', { name: 'Email a code' }).click();
+    await verify
+      .getByText('Claimed: noah.brown7922@example.com. Not verified until the shopper types the code.')
+      .waitFor();
+    await page
+      .getByRole('region', { name: 'Conversation' })
+      .getByText(/I've just emailed a 6-digit code/)
+      .waitFor();
+
+    const [mail] = await t.app.services.db
+      .select()
+      .from(emailOutbox)
+      .where(eq(emailOutbox.to, 'noah.brown7922@example.com'))
+      .orderBy(desc(emailOutbox.createdAt))
+      .limit(1);
+    const code = /\b(\d{6})\b/.exec(mail!.text)![1]!;
+    expect(await page.locator('body').textContent()).not.toContain(code);
+    await h.screenshot('desk-verify');
+    const typed = await t.gql<{ sendMessage: { id: string } | null }>(SEND, { id, text: `here: ${code}` }, token);
+    expect(typed.data!.sendMessage).toBeNull();
+    // The panel turns to the customer, verified, with their orders.
+    await customer.getByText('Noah Brown').waitFor();
+    expect(await customer.textContent()).toContain('Verified');
+    await customer.getByText('#W7678072').waitFor();
+    await page
+      .getByRole('region', { name: 'Conversation' })
+      .getByText('Thank you, that code matches: you are verified.')
+      .waitFor();
+  }, 120_000);
 
   it('a colleague makes the changes the bot proposed, after reading what the store will do; the shopper sees them made', async () => {
     const { page, t } = h;

@@ -117,6 +117,28 @@ export const MakeProposedChangeMutation = graphql(`
   }
 `);
 
+export const SendVerificationCodeMutation = graphql(`
+  mutation SendVerificationCode(
+    $id: ID!
+    $email: String
+    $firstName: String
+    $lastName: String
+    $zip: String
+    $as: String
+  ) {
+    sendVerificationCode(
+      conversationId: $id
+      email: $email
+      firstName: $firstName
+      lastName: $lastName
+      zip: $zip
+      as: $as
+    ) {
+      id
+    }
+  }
+`);
+
 export const HandBackMutation = graphql(
   `
   mutation HandBack($id: ID!, $note: String, $as: String) {

@@ -21,6 +21,7 @@ import { DeskTranscript } from './desk-transcript.js';
 import { type DeskProposal, madeProposals, proposalKey, suggestionProposals } from './proposals.js';
 import { TicketEditor } from './ticket-editor.js';
 import { TicketFinder } from './ticket-finder.js';
+import { VerifyShopper } from './verify-shopper.js';
 
 const NAME_KEY = 'baton.desk.name';
 
@@ -88,8 +89,10 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
   handOffsNow.current = handOffs;
   // The answer of this colleague's last claim / hand back / resolve, until a later hand-off event.
   const [acted, setActed] = useState<{ owner: OwnerView; handOffs: number }>();
-  // biome-ignore lint/correctness/useExhaustiveDependencies: refetch the ticket and customer when ownership changes or the queue moves
-  useEffect(() => refetch({ requestPolicy: 'network-only' }), [handOffs, props.refresh, refetch]);
+  // A code the shopper typed verified them: the customer panel shows who they are.
+  const verifications = events.filter((e) => e.type === 'IDENTITY' && e.data.level === 'verified').length;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refetch the ticket and customer when ownership changes, the shopper is verified or the queue moves
+  useEffect(() => refetch({ requestPolicy: 'network-only' }), [handOffs, verifications, props.refresh, refetch]);
 
   const ownership = conversation.data?.conversation.ownership;
   const owner = currentOwner(events, acted, ownership ?? undefined);
@@ -284,7 +287,12 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
             </ul>
           </>
         ) : (
-          <UnidentifiedContact ticket={ownership?.ticket ?? null} />
+          <>
+            <UnidentifiedContact ticket={ownership?.ticket ?? null} />
+            {mine && (
+              <VerifyShopper conversationId={id} as={as} events={events} email={ownership?.ticket?.customerEmail} />
+            )}
+          </>
         )}
         <div className="panel-title">Ticket</div>
         {ownership?.ticket ? (
