@@ -118,9 +118,40 @@ function cancelStep(ctx: TaskContext): Decision | undefined {
   );
 }
 
+/** The shopper speaks of the account's own address: "the address on my account", "my default address", "I moved". */
 const NAMES_ACCOUNT =
-  /\b(?:my|the) (?:default|account'?s?|profile|saved)\b|\b(?:on|in|of|for) my (?:account|profile)\b|\bon file\b/i;
+  /\b(?:my|the) (?:default|account'?s?|profile|saved)\b|\b(?:on|in|of|for) my (?:account|profile)\b|\bon file\b|\bi(?:'ve| have)? (?:just |recently )?(?:moved|relocated)\b/i;
+/** The shopper speaks of an order, or of what carries it: "my pending order with the skateboard", "the package". */
+const NAMES_ORDER = /\b(?:orders?|package|parcel|shipment|delivery|purchase)\b/i;
+/**
+ * "Change its address", "can it go to …", "send them there": a thing under discussion that goes somewhere, which is an
+ * order. ("My address is wrong, change it to …" speaks of the address: no order.)
+ */
+const REFERS_BACK =
+  /\b(?:its|their)\s+(?:\w+\s+)?address\b|\b(?:send|ship|deliver|redirect|forward|reroute)\s+(?:it|them)\b|\b(?:it|they)\s+(?:(?:should|could|can|will|must|need to|needs to)\s+)?(?:go|be sent|be shipped|be delivered|arrive)\b|\b(?:have|get)\s+(?:it|them)\s+(?:sent|shipped|delivered)\b/i;
 
+/**
+ * The order an address change is for when the request names none by number: the one whose items the shopper names; for
+ * "its"/"it", the one the conversation was just about (the items named in the shopper's messages before, else the one
+ * order of the last answer). Undefined leaves the choice to targetOrder (the named items, or a question).
+ */
+function referredOrder(ctx: TaskContext): TaskContext | undefined {
+  if (ctx.values.orderId || ctx.entities.products.length || !REFERS_BACK.test(ctx.request)) return undefined;
+  const earlier = ctx.transcript.earlierUserTexts.filter((t) => t.trim() !== ctx.hints.userMessage.trim()).slice(-3);
+  for (const text of [...earlier].reverse()) {
+    const e = extractEntities(text);
+    if (e.orderIds.length) return { ...ctx, values: { ...ctx.values, orderId: e.orderIds.at(-1) } };
+    if (e.products.length) return { ...ctx, entities: { ...ctx.entities, products: e.products } };
+  }
+  const answered = new Set(extractEntities(ctx.lastAnswer ?? '').orderIds);
+  return answered.size === 1 ? { ...ctx, values: { ...ctx.values, orderId: [...answered][0] } } : undefined;
+}
+
+/**
+ * A new address goes where the shopper puts it: on an order (named by number, by "it"/"its" after one was discussed,
+ * or by the items in it) it is that order's shipping address; the account's default address only when they speak of
+ * their account, profile or default address. With neither said, they are asked which.
+ */
 function addressStep(ctx: TaskContext): Decision | undefined {
   if (changed(ctx, 'modify_pending_order_address') || changed(ctx, 'modify_user_address')) return undefined;
   const a = ctx.entities.address;
@@ -135,10 +166,16 @@ function addressStep(ctx: TaskContext): Decision | undefined {
     country: a.country,
     zip: a.zip,
   };
+  const ownOrders = extractEntities(ctx.request).orderIds;
+  // "Yes" to a proposed change: the one proposed, the account's or an order's (the yes itself names neither).
+  const proposal = ctx.entities.confirms ? (ctx.lastAnswer ?? '') : '';
+  const proposedOrder = PROPOSED_ORDER_ADDRESS.exec(proposal)?.[1];
   // "The address on my account", "my default address": the account's, whatever order the conversation was about,
   // unless this request names an order itself.
-  const account = NAMES_ACCOUNT.test(ctx.request) && extractEntities(ctx.request).orderIds.length === 0;
-  if ((account || !ctx.values.orderId) && ctx.offered('modify_user_address')) {
+  const account =
+    !proposedOrder &&
+    (PROPOSED_ACCOUNT_ADDRESS.test(proposal) || (NAMES_ACCOUNT.test(ctx.request) && !ownOrders.length));
+  if (account && ctx.offered('modify_user_address')) {
     return agreedChange(
       ctx,
       'modify_user_address',
@@ -146,8 +183,29 @@ function addressStep(ctx: TaskContext): Decision | undefined {
       `I'll change the default address on your account to ${where}. ${CONFIRM}`,
     );
   }
+  const forOrder =
+    !!proposedOrder ||
+    !!ctx.values.orderId ||
+    ctx.entities.products.length > 0 ||
+    NAMES_ORDER.test(ctx.request) ||
+    REFERS_BACK.test(ctx.request);
   const need = statusFor(ctx, 'modify_pending_order_address');
-  const t = targetOrder(ctx, inStatus(need), 'should get the new address');
+  if (!account && !forOrder && ctx.offered('modify_user_address')) {
+    // The orders it could be for, listed with their items so that "the one with the lamp" picks one.
+    const t = targetOrder(ctx, inStatus(need), 'should get the new address');
+    if (t.decision?.kind === 'call') return t.decision;
+    const open = (t.orders ?? []).filter(inStatus(need));
+    const orders = open.length
+      ? `, and which: ${open.map((o) => `${o.orderId} with ${o.items.map((i) => i.name).join(', ')}`).join('; ')}`
+      : ' (its number, or what is in it)';
+    return reply(
+      `Should ${where} become the default address on your account (for future orders; orders already placed keep theirs), or where one ${need ?? 'current'} order ships${orders}?`,
+    );
+  }
+  const about = proposedOrder
+    ? { ...ctx, values: { ...ctx.values, orderId: proposedOrder } }
+    : (referredOrder(ctx) ?? ctx);
+  const t = targetOrder(about, inStatus(need), 'should get the new address');
   if (t.decision) return t.decision;
   if (!t.order || !inStatus(need)(t.order))
     return reply(
@@ -160,6 +218,9 @@ function addressStep(ctx: TaskContext): Decision | undefined {
     `I'll change the shipping address of order ${t.order.orderId} to ${where}. ${CONFIRM}`,
   );
 }
+/** The proposals above, as the last answer words them. */
+const PROPOSED_ORDER_ADDRESS = /\bI'll change the shipping address of order (#?W\d+)\b/;
+const PROPOSED_ACCOUNT_ADDRESS = /\bI'll change the default address on your account\b/;
 
 function paymentStep(ctx: TaskContext): Decision | undefined {
   if (changed(ctx, 'modify_pending_order_payment')) return undefined;

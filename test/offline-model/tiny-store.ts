@@ -8,16 +8,16 @@ import type { HarnessResult, HarnessTool } from './task-harness.js';
 export const TINY_STORE_USERS = ['james_li_5688', 'emma_smith_8564', 'noah_brown_6181'];
 
 /**
- * The real store MCP tools over a small slice of the dataset (three customers, every product), so
+ * The real store MCP tools over a small slice of the dataset (three customers, or those named, every product), so
  * that offline replies are checked against the store's actual output shapes in seconds.
  */
-export async function createTinyStore(): Promise<{
+export async function createTinyStore(userIds: readonly string[] = TINY_STORE_USERS): Promise<{
   tools: HarnessTool[];
   call: (name: string, args: Record<string, unknown>, customerId?: string) => Promise<HarnessResult>;
   dispose: () => Promise<void>;
 }> {
   const full = await loadStoreDataset(defaultStoreDataDir());
-  const users = Object.fromEntries(TINY_STORE_USERS.map((id) => [id, full.users[id]!]));
+  const users = Object.fromEntries(userIds.map((id) => [id, full.users[id]!]));
   const orderIds = new Set(Object.values(users).flatMap((u) => u.orders));
   const dataset: StoreDataset = {
     users,

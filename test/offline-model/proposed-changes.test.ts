@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OfflineProvider } from '../../offline-model/src/offline-provider.js';
+import { builtins, planRequest, type Turn } from './requests.js';
+import { runTask } from './task-harness.js';
+import { createTinyStore } from './tiny-store.js';
+
+/**
+ * Changes the stand-in proposes for the shopper's yes: what it proposes must be what was asked (the shopper trusts the
+ * proposal, and the yes makes it). Shoppers of the tau-retail data whose orders fit each case.
+ */
+const SHOPPERS = [
+  'emma_ito_4529',
+  'olivia_ito_3591',
+  'liam_thomas_7882',
+  'ivan_khan_7475',
+  'ivan_santos_6635',
+  'fatima_anderson_2157',
+  'anya_brown_2024',
+  'yara_ito_8499',
+];
+
+let store: Awaited<ReturnType<typeof createTinyStore>>;
+beforeAll(async () => {
+  store = await createTinyStore(SHOPPERS);
+});
+afterAll(async () => {
+  await store?.dispose();
+});
+
+const card = (name: string) => builtins.find((c) => c.name === name)!;
+const planFor = async (turns: Turn[]) =>
+  (
+    JSON.parse((await new OfflineProvider().complete(planRequest(turns))).content ?? '{}') as {
+      tasks: { agent: string; instruction: string }[];
+    }
+  ).tasks;
+
+/** A conversation as the core runs it: each message planned after the turns before it, its first task run. */
+function conversation(customerId: string) {
+  const turns: Turn[] = [];
+  const history: { role: 'user' | 'assistant'; content: string }[] = [];
+  return async (text: string) => {
+    turns.push({ role: 'user', text });
+    history.push({ role: 'user', content: text });
+    const plan = await planFor(turns);
+    const agent = plan[0]!.agent;
+    const r = await runTask({
+      card: card(agent),
+      tools: store.tools,
+      call: store.call,
+      instruction: plan[0]!.instruction,
+      userMessage: text,
+      customerId,
+      history: [...history],
+    });
+    turns.push({ role: 'assistant', text: r.reply, agentName: agent });
+    history.push({ role: 'assistant', content: r.reply });
+    return { plan, agent, ...r };
+  };
+}
+/** The run's call of `tool` (held for the yes or made), if any. */
+const callOf = (r: { calls: { name: string; args: Record<string, unknown> }[] }, tool: string) =>
+  r.calls.find((c) => c.name === `store.${tool}`);
+
+describe('a new address goes on the order the shopper means, not on the account', () => {
+  it('"its address" after the shopper picked an order by its item: that order\'s shipping address, on "yes"', async () => {
+    const say = conversation('ivan_santos_6635');
+    await say('where is my order?');
+    await say('the office chair one');
+    const asked = await say('can you change its address to 88 Lake View Rd, Plano, TX 75024?');
+    expect(asked.reply).toMatch(/^I'll change the shipping address of order #W8770097 to 88 Lake View Rd/);
+    const yes = await say('yes');
+    expect(callOf(yes, 'modify_user_address')).toBeUndefined();
+    expect(callOf(yes, 'modify_pending_order_address')?.args).toMatchObject({
+      order_id: '#W8770097',
+      address1: '88 Lake View Rd',
+      city: 'Plano',
+    });
+  });
+
+  it('an order named by what is in it ("my pending order with the skateboard should go to …")', async () => {
+    const say = conversation('fatima_anderson_2157');
+    const asked = await say('my pending order with the skateboard should go to 900 Bay St, Tampa, FL 33602 instead');
+    expect(asked.reply).toMatch(
+      /^I'll change the shipping address of order #W2974929 to 900 Bay St, Tampa, FL 33602\./,
+    );
+    const yes = await say('yes');
+    expect(callOf(yes, 'modify_user_address')).toBeUndefined();
+    expect(callOf(yes, 'modify_pending_order_address')?.args).toMatchObject({ order_id: '#W2974929', zip: '33602' });
+  });
+
+  it("the account's address only when the shopper speaks of the account; with neither said, asks which", async () => {
+    const account = await conversation('anya_brown_2024')(
+      'I moved, please update my address on file to 5 Elm St, Boston, MA 02101',
+    );
+    expect(account.reply).toMatch(/^I'll change the default address on your account to 5 Elm St/);
+    const say = conversation('fatima_anderson_2157');
+    const neither = await say('please change my address to 5 Elm St, Boston, MA 02101');
+    expect(neither.calls.map((c) => c.name)).not.toContain('store.modify_user_address');
+    expect(neither.reply).toMatch(
+      /default address on your account .* or where one pending order ships, and which: #W2974929 with Skateboard; #W4514908 with /,
+    );
+    // "Change it" of the address itself names no order either.
+    const address = await conversation('fatima_anderson_2157')(
+      'my address is wrong, can you change it to 5 Elm St, Boston, MA 02101',
+    );
+    expect(address.reply).toMatch(/^Should 5 Elm St, Boston, MA 02101 become the default address on your account/);
+    // An order picked from the ones listed, by what is in it.
+    const picked = await say('the one with the skateboard');
+    expect(picked.reply).toMatch(/^I'll change the shipping address of order #W2974929 to 5 Elm St/);
+  });
+});
