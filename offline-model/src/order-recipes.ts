@@ -135,8 +135,8 @@ const REFERS_BACK =
  * "its"/"it", the one the conversation was just about (the items named in the shopper's messages before, else the one
  * order of the last answer). Undefined leaves the choice to targetOrder (the named items, or a question).
  */
-function referredOrder(ctx: TaskContext): TaskContext | undefined {
-  if (ctx.values.orderId || ctx.entities.products.length || !REFERS_BACK.test(ctx.request)) return undefined;
+function referredOrder(ctx: TaskContext, said: string): TaskContext | undefined {
+  if (ctx.values.orderId || ctx.entities.products.length || !REFERS_BACK.test(said)) return undefined;
   const earlier = ctx.transcript.earlierUserTexts.filter((t) => t.trim() !== ctx.hints.userMessage.trim()).slice(-3);
   for (const text of [...earlier].reverse()) {
     const e = extractEntities(text);
@@ -166,15 +166,16 @@ function addressStep(ctx: TaskContext): Decision | undefined {
     country: a.country,
     zip: a.zip,
   };
-  const ownOrders = extractEntities(ctx.request).orderIds;
+  // What the shopper said of it: this message, and the request it goes on with ("yes", the code that verified them).
+  const said = [ctx.continues, ctx.request].filter(Boolean).join(' ');
+  const ownOrders = extractEntities(said).orderIds;
   // "Yes" to a proposed change: the one proposed, the account's or an order's (the yes itself names neither).
   const proposal = ctx.entities.confirms ? (ctx.lastAnswer ?? '') : '';
   const proposedOrder = PROPOSED_ORDER_ADDRESS.exec(proposal)?.[1];
   // "The address on my account", "my default address": the account's, whatever order the conversation was about,
   // unless this request names an order itself.
   const account =
-    !proposedOrder &&
-    (PROPOSED_ACCOUNT_ADDRESS.test(proposal) || (NAMES_ACCOUNT.test(ctx.request) && !ownOrders.length));
+    !proposedOrder && (PROPOSED_ACCOUNT_ADDRESS.test(proposal) || (NAMES_ACCOUNT.test(said) && !ownOrders.length));
   if (account && ctx.offered('modify_user_address')) {
     return agreedChange(
       ctx,
@@ -187,8 +188,9 @@ function addressStep(ctx: TaskContext): Decision | undefined {
     !!proposedOrder ||
     !!ctx.values.orderId ||
     ctx.entities.products.length > 0 ||
-    NAMES_ORDER.test(ctx.request) ||
-    REFERS_BACK.test(ctx.request);
+    ownOrders.length > 0 ||
+    NAMES_ORDER.test(said) ||
+    REFERS_BACK.test(said);
   const need = statusFor(ctx, 'modify_pending_order_address');
   if (!account && !forOrder && ctx.offered('modify_user_address')) {
     // The orders it could be for, listed with their items so that "the one with the lamp" picks one.
@@ -204,7 +206,9 @@ function addressStep(ctx: TaskContext): Decision | undefined {
   }
   const about = proposedOrder
     ? { ...ctx, values: { ...ctx.values, orderId: proposedOrder } }
-    : (referredOrder(ctx) ?? ctx);
+    : ownOrders[0] && !ctx.values.orderId
+      ? { ...ctx, values: { ...ctx.values, orderId: ownOrders[0] } }
+      : (referredOrder(ctx, said) ?? ctx);
   const t = targetOrder(about, inStatus(need), 'should get the new address');
   if (t.decision) return t.decision;
   if (!t.order || !inStatus(need)(t.order))

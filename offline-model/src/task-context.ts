@@ -46,6 +46,8 @@ export interface TaskContext {
   followsUp: boolean;
   /** What of the account the shopper asked to see ("what cards do I have on file?"), here or in the request continued. */
   accountDetails?: AccountDetail[];
+  /** The shopper's earlier request this message goes on with (a "yes", a code, an order number or an option), if any. */
+  continues?: string;
   /** Not verified, but the shopper claimed who they are (the prompt says so, or an identity tool recorded it). */
   claimed: boolean;
   /** "Yes please", "send me the code" right after an answer that offered to send the one-time code. */
@@ -248,6 +250,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     // "and under $300?": a budget alone changes the earlier request.
     (!own.products.length && (own.maxPrice !== undefined || own.minPrice !== undefined));
   let accountDetails = accountDetailsAsked(ask);
+  let continues: string | undefined;
   // "10 please" after "… Which size would you like?": the pick the last answer asked for, of the request before.
   const picked = picksFromOffer(ask, lastAnswer(request.messages));
   // "Refund to my card", "replacement please", "to the gift card please" right after a return or an exchange was
@@ -274,6 +277,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     if (continued) {
       intent = reworkedTo ?? (continued.intent === 'refund' && reworks ? 'return' : continued.intent);
       accountDetails ??= accountDetailsAsked(continued.text);
+      continues = continued.text;
       const before = continued.entities;
       for (const key of ['products', 'colours', 'sizes', 'materials', 'itemIds', 'productIds'] as const)
         if (entities[key].length === 0) entities[key] = before[key];
@@ -400,6 +404,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     request: ask,
     followsUp,
     accountDetails,
+    continues,
     acceptsCode,
     lastAnswer: lastAnswer(request.messages),
     features,

@@ -89,6 +89,28 @@ describe('a new address goes on the order the shopper means, not on the account'
     expect(callOf(yes, 'modify_pending_order_address')?.args).toMatchObject({ order_id: '#W2974929', zip: '33602' });
   });
 
+  it('the account named before the shopper was identified still gets the address once they are', async () => {
+    const history: { role: 'user' | 'assistant'; content: string }[] = [];
+    const say = async (words: string) => {
+      history.push({ role: 'user', content: words });
+      const r = await runTask({
+        card: card('OrderManagementAgent'),
+        tools: store.tools,
+        call: store.call,
+        instruction: `Help the customer with this request. The customer wrote: "${words}"`,
+        userMessage: words,
+        history: [...history],
+      });
+      history.push({ role: 'assistant', content: r.reply });
+      return r;
+    };
+    await say('Please change my account address to 12 New Street, Apt 3, Springfield, IL 62704');
+    const known = await say('my email is fatima.anderson1447@example.com');
+    expect(known.reply).toMatch(
+      /^I'll change the default address on your account to 12 New Street, Apt 3, Springfield/,
+    );
+  });
+
   it("the account's address only when the shopper speaks of the account; with neither said, asks which", async () => {
     const account = await conversation('anya_brown_2024')(
       'I moved, please update my address on file to 5 Elm St, Boston, MA 02101',
