@@ -7,9 +7,9 @@ export interface Clause {
 
 /** Sentence ends (captured, to tell questions apart). */
 const SENTENCE_END = /([?!;]+|\.(?=\s|$)|\n+)/;
-/** Commas and the connectors that usually start a new request. */
+/** Commas and the connectors that usually start a new request ("+" and "&" standing alone, as texted). */
 const CONNECTOR =
-  /\s*,?\s*\b(?:and also|and by the way|by the way|btw|oh and|one more thing|another thing|additionally|as well as|and then|also|plus|and)\b\s*,?\s*|\s*,\s*/gi;
+  /\s*,?\s*\b(?:and also|and by the way|by the way|btw|oh and|one more thing|another thing|additionally|as well as|and then|also|plus|and)\b\s*,?\s*|\s*,\s*|\s+[+&]\s+/gi;
 /** "between standard and express shipping", "both the red and the blue": one thing, not two requests. */
 const PAIRED = /\b(between|both)\b([^,;]{1,40}?)\s+and\s+/gi;
 const QUESTION_START =

@@ -37,6 +37,7 @@ import {
   joinEscalationStory,
   joinMoodToRequest,
   joinPurchaseStory,
+  joinReplacementStory,
   joinSalesContact,
   ownerOf,
   type ScoredClause,
@@ -160,8 +161,16 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
   }
   const best = Math.max(0, ...clauses.map((c) => c.scores[0]?.score ?? 0));
   const corrected = clauses.map((c) => c.words.join(' ')).join(' . ');
-  const unwanted = isAbusive(message) || isOffTopic(message) || isOffTopic(corrected);
+  // Off-topic is a clause's matter: "Lovely weather today! Does the bottle come in red?" asks a shop question beside
+  // the chit-chat, which is answered as small talk; a message is refused only when nothing in it asks the shop.
+  const offTopic = (c: ScoredClause) => isOffTopic(c.text) || isOffTopic(c.words.join(' '));
+  const asksTheShop = clauses.some((c) => {
+    const top = c.scores[0];
+    return !offTopic(c) && !c.smallTalk && !!top && top.score >= (c.question ? QUESTION_SCORE : MIN_SCORE);
+  });
+  const unwanted = isAbusive(message) || ((isOffTopic(message) || isOffTopic(corrected)) && !asksTheShop);
   if (unwanted && best < STRONG_SCORE) return { refuse: true, tasks: [] };
+  for (const c of clauses) if (offTopic(c)) c.smallTalk = true;
 
   for (const c of clauses) {
     const top = c.scores[0];
@@ -181,6 +190,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
   joinAmbiguousNeighbours(clauses);
   joinDependentClauses(clauses);
   joinPurchaseStory(clauses);
+  joinReplacementStory(index, clauses);
   joinCoveredCase(index, clauses);
   joinDetailQuestions(clauses);
   joinMoodToRequest(index, clauses);

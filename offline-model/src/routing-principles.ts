@@ -104,7 +104,7 @@ const GENERIC_OBJECT =
 const NO_REFERENT =
   /\b(?:is|was|would|will|does|do) it (?:possible|ok|okay|allowed|true|normal|free|cost|take)\b|\bmy money\b|\b(?:that|which) (?:keeps?|works?|fits?|comes?|holds?|lasts?|stays?|folds?|charges?|connects?|can|will|would|doesn'?t|won'?t)\b|\b(?:on|to|onto|into|in|back (?:on|to|into)) my (?:(?:credit|debit|bank) )?(?:card|bank(?: account)?|statement|paypal)\b/gi;
 const REFERS_TO_THING =
-  /\b(my|it|them|this|that|these|those|mine)\b|\bi (just )?(received|bought|ordered|got)\b|\b(?:did|have|had) i (?:just |last )?(?:order|ordered|buy|bought|purchase|purchased)\b|\b(?:orders?|purchases?|packages?) (?:do|did) i have\b|\bi have (?:any |some |\d+ )?(?:other |more )?(?:orders?|purchases?)\b|\b(?:on|in) file\b|\bi (?:have )?saved\b/i;
+  /\b(my|it|them|this|that|these|those|mine)\b|\bi (just |already )?(received|bought|ordered|got)\b|\b(?:did|have|had) i (?:just |last )?(?:order|ordered|buy|bought|purchase|purchased)\b|\b(?:orders?|purchases?|packages?) (?:do|did) i have\b|\bi have (?:any |some |\d+ )?(?:other |more )?(?:orders?|purchases?)\b|\b(?:on|in) file\b|\bi (?:have )?saved\b/i;
 /** An add-on to something the shopper has or looks at: "to go with", "for my", "bought together". */
 const ADD_ON =
   /\b(with|for my|to my|bought|ordered|got|together|bundles?|accessor\w*|complement\w*|match\w*|pair\w*)\b/i;
@@ -165,6 +165,8 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       inTransit ||
       e.orderIds.length + e.itemIds.length + e.productIds.length > 0 ||
       REFERS_TO_THING.test(c.text.replace(GENERIC_OBJECT, ' ').replace(NO_REFERENT, ' ')) ||
+      // As the spelling corrector reads it: "the one i aready got".
+      REFERS_TO_THING.test(c.words.join(' ').replace(GENERIC_OBJECT, ' ').replace(NO_REFERENT, ' ')) ||
       // "I ordered the wrong size sneakers, can I change to a 9?": a change asked right after the shopper's own thing is
       // a change to that thing, not a question about the rule.
       (ASKS_CHANGE.test(c.text) && previousIsOwnThing(clauses, c)) ||
@@ -504,6 +506,38 @@ export function joinPurchaseStory(clauses: ScoredClause[]): void {
       c.context = true;
     }
   }
+}
+
+/** Words that place a thing as bought here, or on its way from the shop. */
+const BOUGHT_HERE =
+  /\b(bought|got|received|ordered|purchased|arrived|came|delivered|sent|from you|your (store|shop|site))\b/i;
+
+/**
+ * "My old pair is falling apart, the sole is peeling off. Which of your running shoes would work?": what is wrong
+ * with something of the shopper's that nothing places as bought here (no order, no "I bought", nothing arrived),
+ * told beside a question for something to buy, is why they shop: it is that question's context, not a return.
+ */
+export function joinReplacementStory(index: CardIndex, clauses: ScoredClause[]): void {
+  const search = ownerOf(index, 'search');
+  if (!search) return;
+  const shops = (c: ScoredClause) =>
+    c.agent === search && c.question && ['product_search', 'recommend'].includes(c.intent ?? '');
+  const question = clauses.find(shops);
+  if (!question) return;
+  for (const c of clauses)
+    if (
+      c.agent &&
+      c.agent !== search &&
+      (c.intent === 'return' || c.intent === 'exchange') &&
+      !c.question &&
+      !REQUEST_WORDS.test(c.text) &&
+      !c.entities.orderIds.length &&
+      !BOUGHT_HERE.test(c.text) &&
+      !BOUGHT_HERE.test(c.words.join(' '))
+    ) {
+      c.agent = question.agent;
+      c.context = true;
+    }
 }
 
 /**

@@ -58,7 +58,8 @@ const KNOWLEDGE_TOPICS = new Set(
  * thing, not how shipping works in general ("does it ship to Canada?").
  */
 const THING_IN_TRANSIT =
-  /\b(?:has|have|had|did|is|are|was|were)\s+(?:not\s+)?(?:it|they|(?:my|our|the)\s+\w+)\s+(?:already\s+|even\s+|actually\s+|finally\s+)?(?:been\s+)?(?:ship(?:ped)?|sent(?:\s+out)?|dispatched|arrived?|delivered|left|gone out|out for delivery|on (?:its|their|the) way)\b|\bwhere(?:'s|\s+is|\s+are|\s+s)?\s+(?:it|they|my\s+\w+|(?:order\s+)?#?w\d{5,})\b|\b(?:order|package|parcel|delivery|shipment|stuff)\s+(?:is\s+|are\s+|has\s+|have\s+)?(?:still\s+)?not\s+(?:here|come|arrived|delivered)\b|\bwhen\s+(?:is|are|will|does|do|would)\s+(?:my|our)\s+(?:\w+\s+){1,2}?(?:coming|come|arriving|arrive|getting here|get here|be here|be delivered|ship|shipping|be shipped)\b/i;
+  // Money is no parcel: "where is my money?" asks after a refund.
+  /\b(?:has|have|had|did|is|are|was|were)\s+(?:not\s+)?(?:it|they|(?:my|our|the)\s+\w+)\s+(?:already\s+|even\s+|actually\s+|finally\s+)?(?:been\s+)?(?:ship(?:ped)?|sent(?:\s+out)?|dispatched|arrived?|delivered|left|gone out|out for delivery|on (?:its|their|the) way)\b|\bwhere(?:'s|\s+is|\s+are|\s+s)?\s+(?:it|they|my\s+(?!(?:money|refund|cash|credit|reimbursement)\b)\w+|(?:order\s+)?#?w\d{5,})\b|\b(?:order|package|parcel|delivery|shipment|stuff)\s+(?:is\s+|are\s+|has\s+|have\s+)?(?:still\s+)?not\s+(?:here|come|arrived|delivered)\b|\bwhen\s+(?:is|are|will|does|do|would)\s+(?:my|our)\s+(?:\w+\s+){1,2}?(?:coming|come|arriving|arrive|getting here|get here|be here|be delivered|ship|shipping|be shipped)\b/i;
 
 /** Taking an item off an order: "remove the lamp from it", "take the kettle off my order", "drop one from the order". */
 const TAKES_ITEM_OFF =
@@ -181,6 +182,9 @@ export function classifyIntent(features: TextFeatures, entities: Entities): Task
 /** The concept the synonyms give every word of feeling upset ("frustrated", "not happy"). */
 export const UPSET = stem('upset');
 
+const OTHER_THAN_CHOSEN =
+  /\b(?:arrived|came|received|got|delivered|inside|sent me|showed up)\b.{0,60}\b(?:but|yet|when|though|and)?\s*(?:i|we) (?:definitely |clearly |specifically )?(?:ordered|picked|chose|selected|wanted|asked for|paid for)\b/;
+
 const PAY_ORDER_WITH =
   /\bpay\b(?:\s+for)?\s+(?:it|this|that|(?:the\s+|my\s+)?order|w\d{5,})\b(?:\s+\S+){0,6}?\s+with\b/;
 
@@ -222,7 +226,13 @@ function classifyWords(features: TextFeatures, entities: Entities): TaskIntent {
   )
     return 'exchange';
   if (has('refund')) return 'refund';
+  // "Where is my money?!" after sending something back: money is no parcel to track; where it is asks after a refund.
+  if (/\bwhere(?:'s| is| has)? (?:my|the) (?:money|cash|credit|reimbursement)\b/.test(features.words.join(' ')))
+    return 'refund';
   if (has('return') && !has('policy')) return 'return';
+  // "The pet bed arrived in beige but I ordered brown", "the kettle inside is black, I picked white": what came is
+  // not what was chosen, a wrong item received, whatever word says so.
+  if (OTHER_THAN_CHOSEN.test(features.words.join(' '))) return 'return';
   // Something of the shop's own that breaks (the app, a link, the checkout) is no item to send back.
   if (
     (has('damaged') && !(names(features.words, SHOP_THINGS) && entities.products.length === 0)) ||

@@ -704,4 +704,36 @@ describe('planFromBrief', () => {
       'ReturnsAgent',
     ]);
   });
+
+  it('refuses a message only when nothing in it asks the shop: chit-chat about the weather beside a question is small talk', () => {
+    expect(plan('What will the weather be like in Paris tomorrow?').refuse).toBe(true);
+    expect(plan('Write me a poem about your return policy').refuse).toBe(true);
+    const mixed = plan('Nice weather we are having! Anyway, do you sell hiking boots in size 10?');
+    expect(mixed.refuse).toBe(false);
+    expect(mixed.tasks.map((t) => t.agent)).toEqual(['ProductExpertAgent']);
+    expect(mixed.tasks[0]!.instruction).not.toMatch(/weather/i);
+  });
+
+  it('reads a worn-out thing nothing places as bought here, beside a question for a new one, as why they shop', () => {
+    expect(
+      agents('My old backpack has a broken zip and the straps are torn. Which of your backpacks is the biggest?'),
+    ).toEqual(['ProductExpertAgent']);
+    // Bought here, it is a fault of its own.
+    expect(
+      agents('The backpack I bought from you has a broken zip. Which of your backpacks is the biggest?'),
+    ).toContain('ReturnsAgent');
+  });
+
+  it("reads what arrived against what was chosen as a wrong item, money as a refund, and texted '+' as 'and'", () => {
+    expect(agents('the lamp arrived in white but I ordered black')).toEqual(['ReturnsAgent']);
+    expect(agents('I returned the boots a month ago. Where is my money?')).toEqual(['ReturnsAgent']);
+    expect(agents('where is my order W6460787 + sign me up for ur newsletter')).toEqual([
+      'OrderManagementAgent',
+      'LeadGenerationAgent',
+    ]);
+    expect(agents('is the desk lamp dimmable & can i send back the one i aready got')).toEqual([
+      'ProductExpertAgent',
+      'ReturnsAgent',
+    ]);
+  });
 });

@@ -76,7 +76,8 @@ export const builtinCards: AgentCardInput[] = [
       'refund for a delivered order',
       'exchange an item for another size or colour',
       'damaged, wrong or defective item received',
-      'return policy and return status',
+      // The rules themselves ("what's your return policy?") are the knowledge base's, as the seed's examples say.
+      'the status of a return and its refund',
     ],
     instructions: [
       'Identify the customer first: by email, or by name and zip code.',
