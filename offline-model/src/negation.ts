@@ -12,6 +12,10 @@ const NEGATOR = "(?:not|n't|never|no longer)";
 const STATE =
   '(?:arrive|arrived|receive|received|get|got|see|seen|come|came|work|works|worked|fit|fits|ship|shipped|deliver|delivered|know|have|has|had|be|is|was|think|understand|recognise|recognize|place|placed|make|made|order|ordered|authorise|authorize|authorised|authorized)';
 
+/** The -ing forms of STATE ("I'm not getting", "it is not working"): facts, not actions ruled out. */
+const STATE_ING =
+  '(?:arriving|receiving|getting|seeing|coming|working|fitting|shipping|delivering|knowing|having|being|thinking|understanding|hearing|finding|able)';
+
 const PATTERNS: RegExp[] = [
   // "not looking to return anything", "don't want a refund", "no longer need the order": the negated desire and its object.
   new RegExp(
@@ -20,6 +24,12 @@ const PATTERNS: RegExp[] = [
   ),
   // "don't cancel it", "do not exchange them": an imperative ruled out. "I didn't receive it" is a fact and stays.
   new RegExp(`\\b(?:do not|don't|dont|please don't|please do not)\\s+(?!${STATE}\\b|${DESIRE}\\b)[a-z]+`, 'gi'),
+  // "I'm not returning anything", "we are not cancelling it": the shopper's own action ruled out as they speak. "I'm not
+  // getting my refund" is a fact and stays.
+  new RegExp(
+    `\\b(?:i am|i'm|im|we are|we're)\\s+not\\s+(?!${STATE_ING}\\b)[a-z]+ing\\b(?:\\s+(?:anything|it|them|this|that|(?:any|the|my|our|this|that)\\s+[a-z]+))?`,
+    'gi',
+  ),
   // "not a return", "not about a refund": a kind of request ruled out by name.
   /\bnot\s+(?:about\s+)?(?:a|an)\s+[a-z]+/gi,
 ];

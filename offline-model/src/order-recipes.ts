@@ -1,6 +1,7 @@
 import { ANSWER, callTool, type Decision, reply, sameJson } from './decision.js';
 import { extractEntities } from './entity-extractor.js';
 import { HANDOFF_PREFIX, handOff } from './handoff-rule.js';
+import { withoutNegatedRequests } from './negation.js';
 import {
   claimedStatusStep,
   identityStep,
@@ -39,6 +40,8 @@ const changed = (ctx: TaskContext, tool: string) => ctx.called(tool).some((s) =>
  * words alone, and the call follows the yes.
  */
 function agreedChange(ctx: TaskContext, tool: string, args: Record<string, unknown>, proposal: string): Decision {
+  // "Don't cancel anything, I just want to know when it comes": a change the shopper ruled out is never proposed.
+  if (!ctx.entities.confirms && rulesOut(ctx.hints.userMessage, tool)) return reply(RULED_OUT);
   const held = ctx.called(tool).findLast((s) => s.code === HELD_FOR_YES);
   // Held again after a "yes" the server did not take as one: the call held is the earlier proposal's, which this
   // task's words may no longer describe (its items, its reason), so the proposal above stands as it was.
@@ -53,6 +56,24 @@ function agreedChange(ctx: TaskContext, tool: string, args: Record<string, unkno
   }
   return (asksShopperFirst(ctx.offered(tool)) && callTool(ctx, tool, args)) || reply(proposal);
 }
+
+/** The words each change is named by, to tell a change the shopper ruled out ("don't cancel it", "I'm not returning"). */
+const NAMED_BY: Record<string, RegExp> = {
+  cancel_pending_order: /\bcancel/i,
+  return_delivered_order_items: /\b(?:return|refund|send\w* (?:\w+ )?back)/i,
+  exchange_delivered_order_items: /\b(?:exchang|swap|replac)/i,
+  modify_pending_order_items: /\b(?:chang|swap|exchang|modif|replac)/i,
+  modify_pending_order_payment: /\b(?:pay|card|chang)/i,
+  modify_pending_order_address: /\b(?:address|ship|send|deliver)/i,
+  modify_user_address: /\baddress/i,
+};
+/** The change is named in the message only where the message rules it out (negation.ts). */
+function rulesOut(message: string, tool: string): boolean {
+  const named = NAMED_BY[tool];
+  return !!named && named.test(message) && !named.test(withoutNegatedRequests(message));
+}
+const RULED_OUT =
+  "All right: I won't change anything you asked me not to, and nothing has changed. What can I help you with instead?";
 
 /** A payment method in a sentence: "your gift card", "your visa card ending 1234", "PayPal". */
 const methodLabel = (id: string | undefined, user?: UserView) => {

@@ -1,4 +1,5 @@
 import { type Entities, extractEntities } from './entity-extractor.js';
+import { withoutNegatedRequests } from './negation.js';
 import { listingBefore, PRICE_OF_IT, propertyAsked, SETS_AGAINST } from './product-list.js';
 import { readable } from './read-limit.js';
 import {
@@ -219,8 +220,10 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     !customerId &&
     (hints.claimed ||
       all.some((s) => s.ok && /^find_user_id/.test(s.tool) && !!(s.output as { claimed?: unknown } | null)?.claimed));
-  // Classify on what this task's text says, not on ids carried over from earlier messages.
-  let intent = classifyIntent(features, own);
+  // Classify on what this task's text says, not on ids carried over from earlier messages, and not on a request it
+  // rules out: "don't cancel anything, I just want to know when it arrives" asks where the order is.
+  const asked = withoutNegatedRequests(ask);
+  let intent = classifyIntent(asked === ask ? features : analyze(asked), own);
   // "yes", "it's jane@example.com" or "the blue one" continues the earlier request: take its intent and
   // what the shopper said then (address, item, size, colour...), unless this message says otherwise.
   const details =
@@ -467,7 +470,10 @@ function continueEarlierRequest(
     // "Size 10 in leather please" answered the request before with options; their values are merged below.
     if (i > 0 && !before.products.length && !before.orderIds.length && refersToOption(texts[i]!, before)) continue;
     // Read as the planner reads it: "we need 30 office chairs" implies a bulk enquiry.
-    let intent = classifyIntent(analyze([texts[i]!, ...requestConcepts(texts[i]!)].join(' ')), before);
+    let intent = classifyIntent(
+      analyze([withoutNegatedRequests(texts[i]!), ...requestConcepts(texts[i]!)].join(' ')),
+      before,
+    );
     if (intent === 'unknown' || intent === 'greeting') continue;
     let merged = { ...before };
     // "Replacement please" or "refund to my card" after "my water bottle leaks": how the return asked before should go,

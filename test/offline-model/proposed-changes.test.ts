@@ -132,3 +132,30 @@ describe('a new address goes on the order the shopper means, not on the account'
     expect(picked.reply).toMatch(/^I'll change the shipping address of order #W2974929 to 5 Elm St/);
   });
 });
+
+describe('a change the shopper rules out is never proposed', () => {
+  it('"don\'t cancel anything, I just want to know when … will arrive" answers where the order is; a yes cancels nothing', async () => {
+    const say = conversation('anya_brown_2024');
+    const asked = await say("don't cancel anything, I just want to know when order #W1430028 will arrive");
+    expect(asked.reply).not.toMatch(/cancel it|reply "yes"/i);
+    expect(asked.reply).toMatch(/^Your order #W1430028 has not shipped yet/);
+    const yes = await say('yes');
+    expect(callOf(yes, 'cancel_pending_order')).toBeUndefined();
+  });
+
+  it('"I\'m not returning anything" asks no return, though the task came to the returns card', async () => {
+    const words = "I'm not returning anything from #W2922433, is the tablet covered by warranty?";
+    const plan = await planFor([{ role: 'user', text: words }]);
+    expect(plan.map((t) => t.agent)).not.toContain('ReturnsAgent');
+    // Planned for returns all the same (as a planner might): the specialist proposes nothing.
+    const r = await runTask({
+      card: card('ReturnsAgent'),
+      tools: store.tools,
+      call: store.call,
+      instruction: `Return the item from order #W2922433. The customer wrote: "${words}"`,
+      userMessage: words,
+      customerId: 'anya_brown_2024',
+    });
+    expect(r.reply).not.toMatch(/I can return|reply "yes"/);
+  });
+});
