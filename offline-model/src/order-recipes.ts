@@ -369,9 +369,17 @@ function swapStep(ctx: TaskContext): Decision | undefined {
     const k = keyLike(re);
     if (k && value) wants[k] = value;
   };
-  set(/size/i, ctx.entities.sizes[0]);
-  set(/colou?r/i, ctx.entities.colours[0]);
-  set(/material/i, ctx.entities.materials[0]);
+  // The option being left is not the one wanted: "red instead of blue", "from 8 to 9", "swap the 8 for a 9".
+  const said = [...ctx.transcript.earlierUserTexts.slice(-3), ctx.request];
+  const meant = said.map(withoutOptionsLeft);
+  const stillWanted = (values: string[]) =>
+    values.filter((v) => {
+      const value = normalised(v);
+      return meant.some((t) => normalised(t).includes(value)) || !said.some((t) => normalised(t).includes(value));
+    });
+  set(/size/i, stillWanted(ctx.entities.sizes)[0]);
+  set(/colou?r/i, stillWanted(ctx.entities.colours)[0]);
+  set(/material/i, stillWanted(ctx.entities.materials)[0]);
   const product = [...ctx.transcript.runSteps, ...ctx.transcript.steps]
     .filter((s) => s.ok && s.tool === 'get_product_details' && s.args.product_id === item.productId)
     .at(-1);
@@ -382,10 +390,7 @@ function swapStep(ctx: TaskContext): Decision | undefined {
     );
   const all = readVariants(product.output).variants;
   // "The i5 one with 1TB", "the 13-inch one": values of the product's own options, in this request's messages.
-  Object.assign(
-    wants,
-    namedOptionValues(item.options, all, [...ctx.transcript.earlierUserTexts.slice(-3), ctx.request]),
-  );
+  Object.assign(wants, namedOptionValues(item.options, all, meant));
   // "Replacement please" for a faulty item: the same again.
   if (
     !Object.keys(wants).length &&
@@ -539,6 +544,23 @@ function alreadyAsWanted(
     return `Your ${key} is already ${current[key]}. Available in another ${key}, with the rest as you have it: ${list}. Which ${key} would you like instead?`;
   const elsewhere = variants.filter((v) => v.options[key] !== undefined && v.options[key] !== current[key]).slice(0, 3);
   return `Your ${key} is already ${current[key]}, and no other ${key} is available with the rest as you have it.${elsewhere.length ? ` In other options: ${elsewhere.map((v) => `${optionText(v.options)} at ${money(v.price)}`).join('; ')}.` : ''} Which would you like instead?`;
+}
+
+/** An option word or two: "blue", "8", "the 13-inch", "space grey". */
+const OPTION = `(?:(?:the|a|an|my|size|colou?r|in)\\s+)*[\\w.'"-]+(?:\\s+(?!(?:and|but|or|please|for|to|with|in|on)\\b)[\\w.'"-]+){0,2}`;
+/**
+ * The words naming the option an item is leaving, which a change is not to: after "instead of", "rather than", "in
+ * place of" or "not" ("size 9 instead of 8", "red, not blue"); "from …" before "to" ("from blue to red"); and what is
+ * swapped away before "for"/"with" ("swap the 8 for a 9", "replace the blue one with a red one").
+ */
+const OPTION_LEFT: [RegExp, string][] = [
+  [new RegExp(`\\b(?:instead of|rather than|in place of|not)\\s+${OPTION}`, 'gi'), ' '],
+  [new RegExp(`\\bfrom\\s+${OPTION}\\s+(?=to\\b)`, 'gi'), ' '],
+  [/\b(swap|switch|exchange|trade|replace|change)\s+(?:(?!\bto\b)[^,.;!?]){1,40}?\s+(for|with)\b/gi, '$1 $2'],
+];
+/** The text without the options it says are being left (OPTION_LEFT). */
+function withoutOptionsLeft(text: string): string {
+  return OPTION_LEFT.reduce((t, [re, by]) => t.replace(re, by), text);
 }
 
 const normalised = (text: string) => ` ${text.toLowerCase().replace(/[^a-z0-9]+/g, ' ')} `;

@@ -159,3 +159,46 @@ describe('a change the shopper rules out is never proposed', () => {
     expect(r.reply).not.toMatch(/I can return|reply "yes"/);
   });
 });
+
+describe('the option after "instead of" is the one being left', () => {
+  /** One message to the order card, as the shopper's whole request. */
+  const orderTask = (customerId: string, words: string) =>
+    runTask({
+      card: card('OrderManagementAgent'),
+      tools: store.tools,
+      call: store.call,
+      instruction: `Help the customer with this request. The customer wrote: "${words}"`,
+      userMessage: words,
+      customerId,
+    });
+
+  it('"to size 9 instead of 8", "from 8 to 9", "swap the 8 for a 9", "9, not 8": size 9; the yes makes it', async () => {
+    for (const words of [
+      'please change the hiking boots in order #W5442520 from size 8 to size 9',
+      'for the hiking boots in order #W5442520, swap the 8 for a 9',
+      'change the hiking boots in order #W5442520 to size 9, not 8',
+    ])
+      expect((await orderTask('olivia_ito_3591', words)).reply).toMatch(
+        /^I can swap your Hiking Boots \(size 8, leather, waterproof yes\) \$240\.87 for size 9, leather, waterproof yes at /,
+      );
+    const say = conversation('olivia_ito_3591');
+    const asked = await say('please change the hiking boots in order #W5442520 to size 9 instead of 8');
+    expect(asked.reply).toMatch(/for size 9, leather, waterproof yes at \$249\.12 in order #W5442520/);
+    const yes = await say('yes');
+    expect(callOf(yes, 'modify_pending_order_items')?.args).toMatchObject({
+      item_ids: ['2648909398'],
+      new_item_ids: ['8106223139'],
+    });
+  });
+
+  it('"to a red one instead of blue", "from blue to red": the red bottle', async () => {
+    for (const words of [
+      'can I change the water bottle in #W8664580 to a red one instead of blue?',
+      'can I change the water bottle in #W8664580 from blue to red?',
+      'please change the water bottle in #W8664580 to red rather than blue',
+    ])
+      expect((await orderTask('emma_ito_4529', words)).reply).toMatch(
+        /^I can swap your Water Bottle \(blue, 1000ml, stainless steel\) \$54\.04 for red, 1000ml, stainless steel at /,
+      );
+  });
+});
