@@ -130,6 +130,16 @@ function cancelStep(ctx: TaskContext): Decision | undefined {
     return reply(
       `Order ${order.orderId} is ${order.status}, so it can no longer be cancelled: only ${need} orders can.${otherwise(ctx, order)}`,
     );
+  // "Cancel just the air purifier, I still want the e-reader": the store cancels whole orders only, which is said, with
+  // what it can do, rather than the whole order proposed as if it were what was asked.
+  const part = order.items.length > 1 && !ctx.entities.confirms ? partCancelled(ctx, order) : undefined;
+  if (part !== undefined) {
+    const swap = ctx.offered('modify_pending_order_items') && inStatus(statusFor(ctx, 'modify_pending_order_items'))(order);
+    const what = part ? `the ${part}` : 'an item';
+    return reply(
+      `I can't cancel only part of an order: a ${need ?? 'current'} order is cancelled as a whole. Order ${order.orderId} has ${order.items.map(itemLine).join('; ')}. I can cancel the whole order (${order.items.length === 2 ? 'both items' : `all ${order.items.length} items`})${swap ? `, or swap ${what} for another option of the same product (another size or colour, for example)` : ''}. Which would you like?`,
+    );
+  }
   const reason = ctx.entities.byMistake ? 'ordered by mistake' : 'no longer needed';
   return agreedChange(
     ctx,
@@ -140,6 +150,38 @@ function cancelStep(ctx: TaskContext): Decision | undefined {
 }
 
 /** The shopper speaks of the account's own address: "the address on my account", "my default address", "I moved". */
+/** "Keep the rest", "I still want the e-reader": part of the order is to stay. */
+const KEEPS_PART = /\b(?:keep|keeping|still want|still need)\s+(?:the\s+|my\s+)?(?:rest|others?|other\s+\w+|\w+)/i;
+/** "Only the first item", "just one of them", "a single item": a part of the order by position or count. */
+const SOME_ITEMS =
+  /\b(?:(?:only|just)\s+(?:the\s+)?(?:first|second|third|last|one)\b|one of (?:the|my|them|these|those)\b|(?:first|second|third|last|one|single)\s+item\b)/i;
+/** "Cancel (just) the air purifier from order …": the thing cancelled is something in the order, not the order. */
+const OUT_OF_ORDER =
+  /\bcancel\w*\s+(?:just\s+|only\s+)?(?:the\s+|my\s+)?(?!order\b|it\b|this\b|that\b)\w+(?:\s+\w+){0,2}?\s+(?:from|in|on|of|off)\s+(?:the\s+|my\s+|this\s+|that\s+)?order\b/i;
+
+/**
+ * A cancellation of part of an order ("just the air purifier", "only the first item, keep the rest"): the name of the
+ * item meant ('' when it is not named by a single item), or undefined when the whole order is meant. Items named to
+ * find the order ("cancel my order with the air purifier") are no part.
+ */
+function partCancelled(ctx: TaskContext, order: OrderView): string | undefined {
+  const text = ctx.request;
+  if (WHOLE_ORDER.test(text)) return undefined;
+  const named = order.items.filter((i) => isNamedItem(ctx, i.name));
+  const justNamed = /\b(?:just|only)\s+(?:the\s+|my\s+)?(\w+)/gi;
+  const justAnItem = [...text.matchAll(justNamed)].some((m) =>
+    order.items.some((i) => nameStems(i.name).includes(nameStems(m[1]!)[0] ?? '')),
+  );
+  const part =
+    KEEPS_PART.test(text) ||
+    SOME_ITEMS.test(text) ||
+    justAnItem ||
+    (OUT_OF_ORDER.test(text) && named.length > 0 && named.length < order.items.length);
+  if (!part) return undefined;
+  const cancelled = named.filter((i) => !new RegExp(`\\b(?:keep|still want|still need)\\b[^.;!?]*\\b${i.name.split(/\s+/)[0]}`, 'i').test(text));
+  return cancelled.length === 1 ? cancelled[0]!.name : '';
+}
+
 const NAMES_ACCOUNT =
   /\b(?:my|the) (?:default|account'?s?|profile|saved)\b|\b(?:on|in|of|for) my (?:account|profile)\b|\bon file\b|\bi(?:'ve| have)? (?:just |recently )?(?:moved|relocated)\b/i;
 /** The shopper speaks of an order, or of what carries it: "my pending order with the skateboard", "the package". */

@@ -202,3 +202,30 @@ describe('the option after "instead of" is the one being left', () => {
       );
   });
 });
+
+describe('a cancellation of one item of an order says the store cancels whole orders, and proposes nothing', () => {
+  it('"cancel just the air purifier …, I still want the e-reader": the choice said, and a yes cancels nothing', async () => {
+    const say = conversation('liam_thomas_7882');
+    const asked = await say('please cancel just the air purifier from order #W1654931, I still want the e-reader');
+    expect(asked.reply).toMatch(/^I can't cancel only part of an order: a pending order is cancelled as a whole\./);
+    expect(asked.reply).toMatch(
+      /I can cancel the whole order \(both items\), or swap the Air Purifier for another option of the same product/,
+    );
+    expect(asked.reply).not.toMatch(/reply "yes"/);
+    const yes = await say('yes');
+    expect(callOf(yes, 'cancel_pending_order')).toBeUndefined();
+  });
+
+  it('"only the first item … keep the rest" likewise; "the whole order then" proposes cancelling it all', async () => {
+    const say = conversation('ivan_khan_7475');
+    const asked = await say('can you cancel only the first item in order #W5782623? keep the rest');
+    expect(asked.reply).toMatch(/^I can't cancel only part of an order/);
+    expect(asked.reply).toMatch(/or swap an item for another option/);
+    const whole = await say('ok cancel the whole order then');
+    expect(whole.reply).toMatch(/^Order #W5782623 is pending: .*Shall I cancel it/);
+    // Items named to find the order are no part of it.
+    expect((await conversation('ivan_khan_7475')('cancel my order with the perfume')).reply).toMatch(
+      /^Order #W5782623 is pending: .*Shall I cancel it/,
+    );
+  });
+});
