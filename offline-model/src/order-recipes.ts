@@ -134,7 +134,8 @@ function cancelStep(ctx: TaskContext): Decision | undefined {
   // what it can do, rather than the whole order proposed as if it were what was asked.
   const part = order.items.length > 1 && !ctx.entities.confirms ? partCancelled(ctx, order) : undefined;
   if (part !== undefined) {
-    const swap = ctx.offered('modify_pending_order_items') && inStatus(statusFor(ctx, 'modify_pending_order_items'))(order);
+    const swap =
+      ctx.offered('modify_pending_order_items') && inStatus(statusFor(ctx, 'modify_pending_order_items'))(order);
     const what = part ? `the ${part}` : 'an item';
     return reply(
       `I can't cancel only part of an order: a ${need ?? 'current'} order is cancelled as a whole. Order ${order.orderId} has ${order.items.map(itemLine).join('; ')}. I can cancel the whole order (${order.items.length === 2 ? 'both items' : `all ${order.items.length} items`})${swap ? `, or swap ${what} for another option of the same product (another size or colour, for example)` : ''}. Which would you like?`,
@@ -178,7 +179,9 @@ function partCancelled(ctx: TaskContext, order: OrderView): string | undefined {
     justAnItem ||
     (OUT_OF_ORDER.test(text) && named.length > 0 && named.length < order.items.length);
   if (!part) return undefined;
-  const cancelled = named.filter((i) => !new RegExp(`\\b(?:keep|still want|still need)\\b[^.;!?]*\\b${i.name.split(/\s+/)[0]}`, 'i').test(text));
+  const cancelled = named.filter(
+    (i) => !new RegExp(`\\b(?:keep|still want|still need)\\b[^.;!?]*\\b${i.name.split(/\s+/)[0]}`, 'i').test(text),
+  );
   return cancelled.length === 1 ? cancelled[0]!.name : '';
 }
 
