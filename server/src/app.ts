@@ -306,6 +306,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         services,
         request.headers.get('authorization'),
         req ? clientAddress(req) : undefined,
+        { origin: request.headers.get('origin'), host: request.headers.get('host') },
       );
       if ('error' in principal) throw principalRefusalError(principal);
       await asRequestError(services.rateLimits.checkRequest(principal));
@@ -366,7 +367,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         const authorization =
           (ctx.connectionParams?.authorization as string | undefined) ??
           (ctx.connectionParams?.Authorization as string | undefined);
-        const principal = await resolvePrincipal(services, authorization, clientAddress(ctx.extra.request));
+        const principal = await resolvePrincipal(services, authorization, clientAddress(ctx.extra.request), {
+          origin: ctx.extra.request.headers.origin,
+          host: ctx.extra.request.headers.host,
+        });
         if ('error' in principal) return [principalRefusalError(principal, 'ws')];
         try {
           await asRequestError(services.rateLimits.checkRequest(principal), 'ws');

@@ -21,7 +21,10 @@ async function main() {
   console.log(
     `Baton listening on ${url}/graphql  ·  database: ${db}  ·  model provider: ${app.services.models.name}${app.services.models.ruleBased ? ' (rule-based stand-in, not an LLM)' : ''}  ·  auth: ${config.authMode}`,
   );
-  if (config.authMode === 'off') console.log('AUTH_MODE=off: anyone can act as admin. Never use this in production.');
+  if (config.authMode === 'off')
+    console.log(
+      'AUTH_MODE=off: anyone on this machine (by Host and Origin) acts as admin. Never use this in production.',
+    );
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -8,7 +8,10 @@ import type { StoreHttpCaller } from '../store/mcp/store-mcp-http-handler.js';
  * names the principal: idempotency keys and the conversation a write is filed under follow from it.
  */
 export async function authorizeStoreHttp(services: PrincipalDeps, req: IncomingMessage): Promise<StoreHttpCaller> {
-  const principal = await resolvePrincipal(services, req.headers.authorization, clientAddress(req));
+  const principal = await resolvePrincipal(services, req.headers.authorization, clientAddress(req), {
+    origin: req.headers.origin,
+    host: req.headers.host,
+  });
   if ('error' in principal) return { error: principal.error, status: principal.status ?? 401 };
   if (principal.kind === 'anonymous')
     return principal.devAdmin

@@ -8,6 +8,7 @@ import {
   type Principal,
   readsFullData,
 } from '../auth/principal.js';
+import { fromThisMachine } from '../auth/this-machine.js';
 import type { Services } from '../services.js';
 
 export interface AuthInfo {
@@ -61,12 +62,14 @@ export async function resolvePrincipal(
   services: PrincipalDeps,
   authorization: string | null | undefined,
   address?: string,
+  /** The request's Host and Origin: with AUTH_MODE=off only this machine's pages are the admin. */
+  from?: { origin?: string | null; host?: string | null },
 ): Promise<Principal | PrincipalRefusal> {
   const credential = authorization?.replace(/^Bearer\s+/i, '').trim();
-  const devAdmin = services.config.authMode === 'off';
   if (!credential) {
-    if (devAdmin) return { kind: 'anonymous', devAdmin };
-    return (await limitAddress(services, address)) ?? { kind: 'anonymous', devAdmin };
+    if (services.config.authMode === 'off' && (!from || fromThisMachine(from)))
+      return { kind: 'anonymous', devAdmin: true };
+    return (await limitAddress(services, address)) ?? { kind: 'anonymous', devAdmin: false };
   }
   let resolved: Principal | undefined;
   if (credential.startsWith('ct_')) {
