@@ -10,16 +10,18 @@ const demoPage = repoPath('widget', 'demo', 'index.html');
 export const demoCustomerId = 'james_li_5688';
 
 /**
- * The demo storefront at /demo: a product page with the widget embedded. In development only, POST
+ * The demo storefront at /demo: a product page with the widget embedded. In development with AUTH_MODE=off only, POST
  * /demo/customer-token plays a shop's backend and signs a customer token for the demo shopper, so the
  * page's "signed-in shopper" switch can hand a verified identity to the widget.
  */
 export function createDemoHandler(config: Config) {
   const secret = config.customerToken?.secret;
-  const tokens = config.env === 'development' && secret !== undefined;
+  // Only where this machine is the admin anyway (AUTH_MODE=off): with keys, the secret is the shop's own, and a token
+  // signed here for the demo customer would verify any shopper as them.
+  const tokens = config.env === 'development' && config.authMode === 'off' && secret !== undefined;
   const why =
-    config.env !== 'development'
-      ? 'Available in development only.'
+    config.env !== 'development' || config.authMode !== 'off'
+      ? 'Available in development with AUTH_MODE=off only.'
       : tokens
         ? ''
         : 'Set CUSTOMER_TOKEN_SECRET to try it.';
