@@ -225,7 +225,9 @@ describe.skipIf(!hasChromium)('studio e2e: the desk', () => {
     const customer = page.getByRole('complementary', { name: 'Customer' });
     const verify = customer.getByRole('form', { name: 'Verify the shopper' });
     // The email the shopper gave is offered, and a bad claim is refused field by field.
-    expect(await verify.getByLabel('Email on the account').inputValue()).toBe('noah.brown7922@example.com');
+    await expect
+      .poll(() => verify.getByLabel('Email on the account').inputValue(), { timeout: 10_000 })
+      .toBe('noah.brown7922@example.com');
     await verify.getByRole('button', { name: 'Use name and zip instead' }).click();
     await verify.getByLabel('First name').fill('Noah');
     await verify.getByRole('button', { name: 'Email a code' }).click();

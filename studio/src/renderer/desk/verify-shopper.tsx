@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useMutation } from 'urql';
 import { type FormErrors, fieldError, noErrors, toFormErrors } from '../graphql/field-errors.js';
 import type { StudioEvent } from '../lib/baton-event.js';
@@ -34,6 +34,12 @@ export function VerifyShopper(props: {
   const [, sendCode] = useMutation(SendVerificationCodeMutation);
   const [byName, setByName] = useState(false);
   const [email, setEmail] = useState(props.email ?? '');
+  // The ticket (and the email it holds) may arrive after the form: offered then, unless something was typed.
+  const offered = useRef(props.email ?? '');
+  useEffect(() => {
+    if (props.email && email === offered.current) setEmail(props.email);
+    offered.current = props.email ?? '';
+  }, [props.email, email]);
   const [name, setName] = useState({ firstName: '', lastName: '', zip: '' });
   const [errors, setErrors] = useState<FormErrors>(noErrors);
   const [sending, setSending] = useState(false);
