@@ -47,6 +47,7 @@ import { useCredentialRecheck } from './security/credential-recheck.js';
 import { asRequestError } from './security/rate-limited-graphql-error.js';
 import { RateLimiter } from './security/rate-limiter.js';
 import { securityPlugins } from './security/security-plugins.js';
+import { useSubscriptionLimits } from './security/subscription-limits.js';
 import { seedWorkspace } from './seed.js';
 import type { Services } from './services.js';
 import { createStudioHandler } from './studio-handler.js';
@@ -300,7 +301,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // Our useRequestBodyLimit (security plugins) enforces the limit with a typed error; yoga's own
     // limiter would pipe every body through another stream for nothing.
     maxRequestBodySize: false,
-    plugins: [...securityPlugins(config), useCredentialRecheck(() => services.apiKeys, config.subscriptionRecheckMs)],
+    plugins: [
+      ...securityPlugins(config),
+      useSubscriptionLimits(),
+      useCredentialRecheck(() => services.apiKeys, config.subscriptionRecheckMs),
+    ],
     context: async ({ request, req }: { request: Request; req?: IncomingMessage }) => {
       const principal = await resolvePrincipal(
         services,
