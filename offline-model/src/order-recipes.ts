@@ -98,26 +98,101 @@ function otherwise(ctx: TaskContext, order: OrderView): string {
 
 /** The products the shopper named that no item of the order is: "I don't see a jacket in order #W…". */
 function notInOrder(ctx: TaskContext, order: OrderView): string {
-  const names = new Set(order.items.flatMap((i) => nameStems(i.name)));
-  const missing = ctx.entities.products.filter((p) => !nameStems(p).some((w) => names.has(w)));
-  return missing.length && !ctx.values.itemIds.length
+  const missing = missingProducts(ctx, order);
+  return missing.length
     ? ` I don't see ${missing.length === 1 ? `a ${missing[0]}` : missing.join(' or ')} in order ${order.orderId}, though: is it in another order?`
     : '';
 }
 
-/** Items of the order the shopper named by product word; all of them when none is named. */
+/**
+ * Items of the order the shopper means: those named (by id, by product word, or by their place in the list the last
+ * answer gave: "the first one"); every item only when the shopper says so ("everything", "all of them", "the whole
+ * order") or the order has one item; after a question in between, the items proposed before. None when nothing tells
+ * which (the caller asks, listing them), and none when the products named are not in the order.
+ */
 function namedItems(ctx: TaskContext, order: OrderView): OrderItemView[] {
   const ids = ctx.values.itemIds.filter((id) => order.items.some((i) => i.itemId === id));
   if (ids.length) return order.items.filter((i) => i.itemId && ids.includes(i.itemId));
   const named = order.items.filter((i) => isNamedItem(ctx, i.name));
-  if (named.length || WHOLE_ORDER.test(ctx.request)) return named.length ? named : order.items;
+  if (named.length) return named;
+  const placed = pickedByPlace(ctx, order);
+  if (placed.length) return placed;
+  // "The laptop" from an order with no laptop: not the order's other items in its place.
+  if (missingProducts(ctx, order).length) return [];
+  if (ALL_ITEMS.test(ctx.request) || order.items.length === 1) return order.items;
   // Nothing named ("yes" after a question in between, "ok go ahead"): the items proposed before, on that order.
   const held = ctx.transcript.held?.args;
   const proposed = held?.order_id === order.orderId && Array.isArray(held.item_ids) ? held.item_ids : [];
   const before = order.items.filter((i) => i.itemId && proposed.includes(i.itemId));
-  return before.length ? before : order.items;
+  if (before.length) return before;
+  // A yes to a proposal the server did not hold: the items the proposal named, as it wrote them.
+  const answer = ctx.entities.confirms ? (ctx.lastAnswer ?? '') : '';
+  return answer.includes(order.orderId) ? order.items.filter((i) => answer.includes(itemLine(i))) : [];
 }
 const WHOLE_ORDER = /\b(?:all|everything|every item|both|whole order|entire order|the lot)\b/i;
+/**
+ * Every item of an order, said: "everything", "all of them", "all the items", "return them all", "both", "the whole
+ * order". ("All right", "that's all", "all I want" say nothing of how many.)
+ */
+const ALL_ITEMS =
+  /\b(?:everything|every (?:item|thing|one|single one)|(?<!\bthat'?s |\bthat is |\bthat was )all(?! (?:right|set|good|done|fine|okay|ok|i|we|you|that)\b)|both|(?:whole|entire|full) (?:order|lot|thing|package|purchase)|the lot)\b/i;
+
+/** The products the shopper named that no item of the order is (none when they gave item ids). */
+function missingProducts(ctx: TaskContext, order: OrderView): string[] {
+  if (ctx.values.itemIds.length) return [];
+  const names = new Set(order.items.flatMap((i) => nameStems(i.name)));
+  return ctx.entities.products.filter((p) => !nameStems(p).some((w) => names.has(w)));
+}
+
+const PLACES = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
+/** An item by its name, with its options where another item of the order has the same name. */
+const itemName = (order: OrderView, item: OrderItemView) =>
+  order.items.filter((i) => i.name === item.name).length > 1 && Object.keys(item.options).length
+    ? `${item.name} (${optionText(item.options)})`
+    : item.name;
+/**
+ * The items of an order one by one, each with its place, so that the shopper can pick by name or by place ("the
+ * kettle", "the first one", "the second and the last"): "the first is the Kettle; …; and the third and last, the
+ * Grill". Names only: the planner reads the start of an earlier answer, and a pick counts only against the words it
+ * read up to the question mark.
+ */
+function itemsByPlace(order: OrderView): string {
+  const n = order.items.length;
+  return order.items
+    .map((item, i) => {
+      const place = PLACES[i] ?? `number ${i + 1}`;
+      const name = itemName(order, item);
+      if (i === 0) return `the ${place} is the ${name}`;
+      return i === n - 1 ? `and the ${place} and last, the ${name}` : `the ${place}, the ${name}`;
+    })
+    .join('; ');
+}
+/**
+ * The question that lists an order's items by place and asks which are meant, saying first which products named are
+ * not in it: `verb` is what is done to them, `choice` the answers there are when the order has several items.
+ */
+function whichItems(ctx: TaskContext, order: OrderView, verb: string, choice?: string): string {
+  const missing = missingProducts(ctx, order);
+  const n = order.items.length;
+  const has = n === 1 ? `one item, the ${itemLine(order.items[0]!)}` : `${n} items: ${itemsByPlace(order)}`;
+  const lead = missing.length
+    ? `There's no ${missing.join(' or ')} in order ${order.orderId}. It has ${has}.`
+    : `Order ${order.orderId} has ${has}.`;
+  return `${lead} Which would you like to ${verb}${n > 1 && choice ? `: ${choice}` : ''}?`;
+}
+/** The listing above, as the last answer words it, for the order named. */
+const listedByPlace = (answer: string | undefined, order: OrderView) =>
+  !!answer && answer.includes(` ${order.orderId}`) && / has \d+ items: the first is the /.test(answer);
+
+/** "The first one", "the second and the last": items by their place in the order's list the last answer gave. */
+function pickedByPlace(ctx: TaskContext, order: OrderView): OrderItemView[] {
+  if (!listedByPlace(ctx.lastAnswer, order)) return [];
+  const said = ctx.hints.userMessage.toLowerCase();
+  return order.items.filter((_, i) => {
+    const words = [PLACES[i], `${i + 1}(?:st|nd|rd|th)`, ...(i === order.items.length - 1 ? ['last'] : [])];
+    return words.some((w) => new RegExp(`\\b${w}\\b`).test(said));
+  });
+}
 
 function cancelStep(ctx: TaskContext): Decision | undefined {
   if (changed(ctx, 'cancel_pending_order')) return undefined;
@@ -403,10 +478,7 @@ function swapStep(ctx: TaskContext): Decision | undefined {
     );
   }
   const items = namedItems(ctx, order);
-  if (items.length !== 1 || !items[0]!.productId)
-    return reply(
-      `${notInOrder(ctx, order).trim()} Which item of order ${order.orderId} should I change: ${order.items.map(itemLine).join('; ')}?`.trim(),
-    );
+  if (items.length !== 1 || !items[0]!.productId) return reply(whichItems(ctx, order, 'change'));
   const item = items[0]!;
   const wants: Record<string, string> = {};
   const keyLike = (re: RegExp) => Object.keys(item.options).find((k) => re.test(k));
@@ -666,6 +738,17 @@ function returnStep(ctx: TaskContext): Decision | undefined {
         : `Order ${order.orderId} is ${order.status}; only ${need} orders can be returned.${otherwise(ctx, order)}`,
     );
   const items = namedItems(ctx, order);
+  if (!items.length)
+    return reply(
+      whichItems(
+        ctx,
+        order,
+        'return',
+        order.items.length === 2
+          ? 'one of them, or both (the whole order)'
+          : 'one, some, or everything (all of them, the whole order)',
+      ),
+    );
   const user = latestUser(ctx);
   const gift =
     ctx.entities.paymentPreference === 'gift_card'

@@ -1,7 +1,7 @@
 import { type Entities, extractEntities } from './entity-extractor.js';
 import { withoutNegatedRequests } from './negation.js';
 import { listingBefore, PRICE_OF_IT, propertyAsked, SETS_AGAINST } from './product-list.js';
-import { readable } from './read-limit.js';
+import { MAX_EARLIER_READ_CHARS, readable } from './read-limit.js';
 import {
   type AccountDetail,
   ASKS_PAST_NAMED,
@@ -276,7 +276,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     picked ||
     reworks
   ) {
-    const continued = continueEarlierRequest(transcript.earlierUserTexts, ask, analyze);
+    const continued = continueEarlierRequest(transcript.earlierUserTexts, ask, analyze, earlierPicks(request.messages));
     if (continued) {
       intent = reworkedTo ?? (continued.intent === 'refund' && reworks ? 'return' : continued.intent);
       accountDetails ??= accountDetailsAsked(continued.text);
@@ -452,6 +452,24 @@ function refersToOption(text: string, e: Entities): boolean {
 }
 
 /**
+ * Earlier shopper messages that picked from what the answer right before them offered and asked to choose ("the
+ * kettle" after "… the first is the Electric Kettle; … Which would you like to return?"): answers, not requests.
+ */
+function earlierPicks(messages: ChatRequest['messages']): Set<string> {
+  const picks = new Set<string>();
+  const last = messages.findLastIndex((m) => m.role === 'user');
+  let answer: string | undefined;
+  for (const m of messages.slice(0, Math.max(last, 0))) {
+    if (m.role === 'assistant' && typeof m.content === 'string' && m.content.trim()) answer = m.content;
+    if (m.role !== 'user') continue;
+    const text = readable(m.content, MAX_EARLIER_READ_CHARS).trim();
+    if (picksFromOffer(text, answer)) picks.add(text);
+    answer = undefined;
+  }
+  return picks;
+}
+
+/**
  * The latest earlier request this message continues: the most recent earlier shopper message with an
  * intent of its own, and everything stated from it up to now (later statements win: a corrected
  * address replaces the first one).
@@ -460,6 +478,7 @@ function continueEarlierRequest(
   earlierTexts: string[],
   current: string,
   analyze: (text: string) => TextFeatures,
+  picks: ReadonlySet<string> = new Set(),
 ): { intent: TaskIntent; entities: Entities; text: string } | undefined {
   // The history ends with this turn's own message; the request it continues came before.
   const texts = earlierTexts.at(-1)?.trim() === current.trim() ? earlierTexts.slice(0, -1) : earlierTexts;
@@ -469,6 +488,8 @@ function continueEarlierRequest(
     const before = extractEntities(texts[i]!);
     // "Size 10 in leather please" answered the request before with options; their values are merged below.
     if (i > 0 && !before.products.length && !before.orderIds.length && refersToOption(texts[i]!, before)) continue;
+    // "The kettle" picked from the items an answer listed for the request before: that request, with the pick merged.
+    if (i > 0 && picks.has(texts[i]!.trim())) continue;
     // Read as the planner reads it: "we need 30 office chairs" implies a bulk enquiry.
     let intent = classifyIntent(
       analyze([withoutNegatedRequests(texts[i]!), ...requestConcepts(texts[i]!)].join(' ')),

@@ -17,6 +17,7 @@ const SHOPPERS = [
   'fatima_anderson_2157',
   'anya_brown_2024',
   'yara_ito_8499',
+  'noah_brown_6181',
 ];
 
 let store: Awaited<ReturnType<typeof createTinyStore>>;
@@ -227,5 +228,60 @@ describe('a cancellation of one item of an order says the store cancels whole or
     expect((await conversation('ivan_khan_7475')('cancel my order with the perfume')).reply).toMatch(
       /^Order #W5782623 is pending: .*Shall I cancel it/,
     );
+  });
+});
+
+describe('a return or an exchange that names no item of the order asks which, listing them', () => {
+  it('"return something from my order": the items listed by place; "the kettle" proposes the kettle alone', async () => {
+    const say = conversation('yara_ito_8499');
+    const asked = await say('hi, I want to return something from my order #W8353027');
+    expect(callOf(asked, 'return_delivered_order_items')).toBeUndefined();
+    expect(asked.reply).toMatch(
+      /^Order #W8353027 has 5 items: the first is the Electric Kettle; the second, the Grill; .*; and the fifth and last, the Skateboard\. Which would you like to return: .*\?$/,
+    );
+    const kettle = await say('the kettle');
+    expect(kettle.agent).toBe('ReturnsAgent');
+    expect(kettle.reply).toMatch(/^I can return Electric Kettle \(black, 2L, glass\) \$137\.92 from order #W8353027\./);
+    const yes = await say('yes');
+    expect(callOf(yes, 'return_delivered_order_items')?.args).toMatchObject({ item_ids: ['9335834276'] });
+  });
+
+  it('with no order named, the one delivered order\'s items; "the second one" picks by place', async () => {
+    const say = conversation('noah_brown_6181');
+    const asked = await say('I want to return something');
+    expect(asked.reply).toMatch(
+      /^Order #W7678072 has 3 items: the first is the Electric Kettle; the second, the Gaming Mouse;/,
+    );
+    const second = await say('the second one');
+    expect(second.reply).toMatch(/^I can return Gaming Mouse \(black, laser, wired\) \$162\.15 from order #W7678072\./);
+    const yes = await say('yes');
+    expect(callOf(yes, 'return_delivered_order_items')?.args).toMatchObject({ item_ids: ['2193628750'] });
+  });
+
+  it('an item the order does not have is said, with what it has; every item only when the shopper says so', async () => {
+    const say = conversation('anya_brown_2024');
+    const laptop = await say('I want to return the laptop from order #W2922433');
+    expect(callOf(laptop, 'return_delivered_order_items')).toBeUndefined();
+    expect(laptop.reply).toMatch(
+      /^There's no laptop in order #W2922433\. It has 4 items: the first is the Pet Bed; .*the Tablet;/,
+    );
+    expect((await say('the tablet')).reply).toMatch(
+      /^I can return Tablet \(black, 128GB, 7-inch\) \$941\.03 from order #W2922433\./,
+    );
+    // "All of them" after the listing, or "everything" said at once: the whole order. (Orders no test returns from.)
+    const listed = conversation('yara_ito_8499');
+    await listed('I want to return something from order #W1809337');
+    expect((await listed('all of them')).reply).toMatch(
+      /^I can return Cycling Helmet .*; Makeup Kit .*; Tea Kettle .*; Wall Clock .* from order #W1809337\./,
+    );
+    expect((await say('actually I want to return everything from order #W2922433')).reply).toMatch(
+      /^I can return Pet Bed .*; Makeup Kit .*; Tablet .*; Grill .* from order #W2922433\./,
+    );
+    // An exchange likewise: no item of the order swapped for a laptop it does not have.
+    const swap = await conversation('anya_brown_2024')(
+      'I want to exchange the laptop from order #W2922433 for a bigger one',
+    );
+    expect(swap.reply).toMatch(/^There's no laptop in order #W2922433\. It has 4 items: /);
+    expect(callOf(swap, 'exchange_delivered_order_items')).toBeUndefined();
   });
 });
