@@ -3,6 +3,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { ForbiddenError, issuesFromStandard, UnauthenticatedError, ValidationError } from '../errors.js';
+import { unknownIdError } from './arg-validators.js';
 import type { GraphQLContext } from './context.js';
 
 /** The schema builder: plugins and scalars' TypeScript types only. Types live in `types/`. */
@@ -44,6 +45,8 @@ export const builder = new SchemaBuilder<{
         : new ForbiddenError(`Not allowed: ${info.parentType.name}.${info.fieldName} for ${ctx.auth.describe}`),
   },
   validation: {
-    validationError: (result) => new ValidationError(issuesFromStandard(result.issues ?? [])),
+    // An id that names nothing (arg-validators' rowId) is NOT_FOUND, whatever else was wrong.
+    validationError: (result) =>
+      unknownIdError(result.issues) ?? new ValidationError(issuesFromStandard(result.issues ?? [])),
   },
 });

@@ -6,6 +6,7 @@ import type { BatonEvent } from '../../domain/events.js';
 import { ForbiddenError, ValidationError } from '../../errors.js';
 import { conversationIdentity, recordVerification } from '../../identity/conversation-identity.js';
 import { redactJson, redactText } from '../../privacy/redact.js';
+import { boundedJson } from '../arg-validators.js';
 import { builder } from '../builder.js';
 import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
 import { textFor } from '../redacted.js';
@@ -119,7 +120,8 @@ const StartConversationInput = builder.inputType('StartConversationInput', {
         'A signed storefront token (JWT: `sub` is the customer id, with `exp`). Verified, it sets customerId: tools act for that customer.',
       validate: z.string().min(1).max(8_192),
     }),
-    metadata: t.field({ type: 'JSON' }),
+    // At most 32 levels deep: deeper nesting overflowed the stack in the database driver.
+    metadata: t.field({ type: 'JSON', validate: boundedJson() }),
     useDrafts: t.stringList({
       description:
         'Staff only (admin keys, or AUTH_MODE=off): run this conversation against these card drafts; other cards stay published.',

@@ -8,6 +8,7 @@ import type { BatonEvent } from '../../domain/events.js';
 import type { IdentityClaim } from '../../domain/identity.js';
 import { ValidationError } from '../../errors.js';
 import { tickets } from '../../store/schema/tickets.js';
+import { rowId } from '../arg-validators.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { ConversationRef } from './conversations.js';
@@ -118,7 +119,10 @@ builder.mutationFields((t) => ({
     description:
       'Asks for a person: the conversation waits for a colleague and a ticket is opened. Nothing changes when it already waits for or belongs to one.',
     authScopes: (_r, args) => ({ conversation: String(args.conversationId) }),
-    args: { conversationId: t.arg.id({ required: true }), reason: t.arg.string({ validate: note }) },
+    args: {
+      conversationId: t.arg.id({ required: true, validate: rowId('conversation') }),
+      reason: t.arg.string({ validate: note }),
+    },
     resolve: (_r, args, ctx) =>
       ctx.services.desk.requestHuman({
         conversationId: String(args.conversationId),
@@ -130,7 +134,7 @@ builder.mutationFields((t) => ({
     type: OwnershipRef,
     description: 'Takes the conversation over: no planner runs while you own it. A second claim gets CONFLICT.',
     authScopes: { support: true },
-    args: { conversationId: t.arg.id({ required: true }), as: t.arg.string(AS) },
+    args: { conversationId: t.arg.id({ required: true, validate: rowId('conversation') }), as: t.arg.string(AS) },
     resolve: (_r, args, ctx) => ctx.services.desk.claim(String(args.conversationId), actor(ctx, args.as)),
   }),
   sendHumanMessage: t.field({
@@ -138,7 +142,7 @@ builder.mutationFields((t) => ({
     description: 'Replies as yourself (`role: human`) in a conversation you own.',
     authScopes: { support: true },
     args: {
-      conversationId: t.arg.id({ required: true }),
+      conversationId: t.arg.id({ required: true, validate: rowId('conversation') }),
       text: t.arg.string({ required: true }),
       as: t.arg.string(AS),
     },
@@ -151,7 +155,7 @@ builder.mutationFields((t) => ({
       "Makes a change an agent proposed in a conversation you own: a call held for the shopper's yes (a TOOL_CALL with the code CONFIRMATION_REQUIRED) or one of a SUGGESTION's `proposedToolCalls` (`index`). It runs as proposed, for the conversation's customer, at the identity level the tool needs, and is recorded as a TOOL_CALL with `madeBy`; the answer is that event (its `error` and `code` when the store refused). CONFLICT when you do not own the conversation, when the change was made already, or when the order changed since it was described (`extensions.change`: what it would do now).",
     authScopes: { support: true },
     args: {
-      conversationId: t.arg.id({ required: true }),
+      conversationId: t.arg.id({ required: true, validate: rowId('conversation') }),
       proposalEventId: t.arg.id({ required: true, description: 'The held TOOL_CALL or the SUGGESTION.' }),
       index: t.arg.int({ description: "Which of a suggestion's proposed calls (default 0)." }),
       as: t.arg.string(AS),
@@ -174,7 +178,7 @@ builder.mutationFields((t) => ({
       "Verifies the shopper of a conversation you own as the chat does: their email (or first name, last name and zip code) is recorded as their claim, and a one-time code is emailed to the address on that account. The shopper types it into the chat, where it is checked in code; you never see it. The answer is your message telling the shopper, in the same words whether or not the claim matched an account. RATE_LIMITED under the chat's limits; CONFLICT when the shopper is verified already or you do not own the conversation.",
     authScopes: { support: true },
     args: {
-      conversationId: t.arg.id({ required: true }),
+      conversationId: t.arg.id({ required: true, validate: rowId('conversation') }),
       email: t.arg.string({ description: 'The email address the shopper gave; or firstName, lastName and zip.' }),
       firstName: t.arg.string(),
       lastName: t.arg.string(),
@@ -189,7 +193,7 @@ builder.mutationFields((t) => ({
     description: "Returns the conversation to the planner; the bot's next turn reads your messages.",
     authScopes: { support: true },
     args: {
-      conversationId: t.arg.id({ required: true }),
+      conversationId: t.arg.id({ required: true, validate: rowId('conversation') }),
       note: t.arg.string({ validate: note }),
       as: t.arg.string(AS),
     },
@@ -201,7 +205,7 @@ builder.mutationFields((t) => ({
     description: 'Closes the hand-off and its ticket.',
     authScopes: { support: true },
     args: {
-      conversationId: t.arg.id({ required: true }),
+      conversationId: t.arg.id({ required: true, validate: rowId('conversation') }),
       note: t.arg.string({ validate: note }),
       as: t.arg.string(AS),
     },
@@ -212,7 +216,7 @@ builder.mutationFields((t) => ({
     type: TicketRef,
     authScopes: { support: true },
     args: {
-      id: t.arg.id({ required: true }),
+      id: t.arg.id({ required: true, validate: rowId('ticket') }),
       input: t.arg({
         required: true,
         type: builder.inputType('UpdateTicketInput', {

@@ -53,7 +53,7 @@ export async function conversationCursor(
 /** Parses an event cursor (`ID`) into a number; anything else is a field error. */
 export function parseCursor(after: string | null | undefined): number | undefined {
   if (after === null || after === undefined || after === '') return undefined;
-  if (!/^\d{1,15}$/.test(after)) throw new Error('after must be an event id');
+  if (!/^\d{1,15}$/.test(after)) throw ValidationError.single('after', 'an event id (a positive integer)');
   return Number(after);
 }
 

@@ -4,6 +4,7 @@ import type { DatasetCase } from '../../domain/dataset.js';
 import { scenarioFromConversation } from '../../eval/conversation-case.js';
 import { toJsonl } from '../../eval/datasets.js';
 import type { CaseComparison } from '../../eval/experiments.js';
+import { rowId } from '../arg-validators.js';
 import { builder } from '../builder.js';
 import { draftsFor } from './draft-selection.js';
 
@@ -151,19 +152,22 @@ builder.queryFields((t) => ({
   dataset: t.field({
     type: DatasetRef,
     authScopes: { reader: true },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, validate: rowId('dataset') }) },
     resolve: (_r, args, ctx) => ctx.services.datasets.get(String(args.id)),
   }),
   experiment: t.field({
     type: ExperimentRef,
     authScopes: { reader: true },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, validate: rowId('experiment') }) },
     resolve: (_r, args, ctx) => ctx.services.experiments.get(String(args.id)),
   }),
   compareExperiments: t.field({
     type: ComparisonRef,
     authScopes: { reader: true },
-    args: { baseId: t.arg.id({ required: true }), id: t.arg.id({ required: true }) },
+    args: {
+      baseId: t.arg.id({ required: true, validate: rowId('experiment') }),
+      id: t.arg.id({ required: true, validate: rowId('experiment') }),
+    },
     resolve: async (_r, args, ctx) => {
       const [base, experiment, cases] = await Promise.all([
         ctx.services.experiments.get(String(args.baseId)),
@@ -194,7 +198,7 @@ builder.mutationFields((t) => ({
     description:
       'Adds a conversation to a dataset (created when no dataset has that name) as a scenario: each shopper message a turn expecting the agents its run used; `asRoutingCases` adds each message as a routing case instead.',
     args: {
-      conversationId: t.arg.id({ required: true }),
+      conversationId: t.arg.id({ required: true, validate: rowId('conversation') }),
       datasetName: t.arg.string({ required: true }),
       asRoutingCases: t.arg.boolean(),
     },
@@ -221,7 +225,7 @@ builder.mutationFields((t) => ({
   deleteDataset: t.field({
     type: DatasetRef,
     authScopes: { admin: true },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, validate: rowId('dataset') }) },
     resolve: (_r, args, ctx) => ctx.services.datasets.delete(String(args.id)),
   }),
   startExperiment: t.field({
@@ -230,7 +234,7 @@ builder.mutationFields((t) => ({
     description:
       'Runs a dataset against the published cards, or with useDrafts/allDrafts against card drafts (other cards stay published), in the background (follow `done` and `status`). Scenarios run through the real run path in fresh conversations, tools included.',
     args: {
-      datasetId: t.arg.id({ required: true }),
+      datasetId: t.arg.id({ required: true, validate: rowId('dataset') }),
       name: t.arg.string(),
       provider: t.arg({ type: ExperimentProviderEnum }),
       concurrency: t.arg.int(),

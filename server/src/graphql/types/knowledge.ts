@@ -7,6 +7,7 @@ import {
   searchKnowledge,
   updateKnowledgeArticle,
 } from '../../store/knowledge.js';
+import { rowId } from '../arg-validators.js';
 import { builder } from '../builder.js';
 import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
 
@@ -77,13 +78,16 @@ builder.mutationFields((t) => ({
   updateKnowledgeArticle: t.field({
     type: KnowledgeArticleRef,
     authScopes: { admin: true },
-    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateKnowledgeArticleInput, required: true }) },
+    args: {
+      id: t.arg.id({ required: true, validate: rowId('knowledge article') }),
+      input: t.arg({ type: UpdateKnowledgeArticleInput, required: true }),
+    },
     resolve: (_r, { id, input }, ctx) => updateKnowledgeArticle(ctx.services.db, String(id), defined(input)),
   }),
   deleteKnowledgeArticle: t.field({
     type: 'Boolean',
     authScopes: { admin: true },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, validate: rowId('knowledge article') }) },
     resolve: (_r, { id }, ctx) => deleteKnowledgeArticle(ctx.services.db, String(id)),
   }),
 }));

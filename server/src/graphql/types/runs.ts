@@ -4,6 +4,7 @@ import { runStatuses } from '../../db/schema/conversations.js';
 import type { BatonEvent } from '../../domain/events.js';
 import type { PlanTask } from '../../domain/plan.js';
 import { ForbiddenError } from '../../errors.js';
+import { isUuid } from '../arg-validators.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
@@ -95,15 +96,18 @@ builder.queryFields((t) => ({
       conversationId: t.arg.id(),
       first: t.arg.int({ validate: pageArg(PAGE_MAX.runs) }),
     },
-    resolve: (_r, args, ctx) =>
-      ctx.services.conversations.listRuns({
-        statuses: args.status ?? undefined,
-        agentName: args.agentName ?? undefined,
-        since: args.since ?? undefined,
-        until: args.until ?? undefined,
-        conversationId: args.conversationId ? String(args.conversationId) : undefined,
-        limit: pageSize(args.first, 50, PAGE_MAX.runs),
-      }),
+    resolve: async (_r, args, ctx) =>
+      // A malformed conversation id names no conversation, so no run has it (as with an unknown one).
+      args.conversationId && !isUuid(String(args.conversationId))
+        ? []
+        : ctx.services.conversations.listRuns({
+            statuses: args.status ?? undefined,
+            agentName: args.agentName ?? undefined,
+            since: args.since ?? undefined,
+            until: args.until ?? undefined,
+            conversationId: args.conversationId ? String(args.conversationId) : undefined,
+            limit: pageSize(args.first, 50, PAGE_MAX.runs),
+          }),
   }),
   run: t.field({
     type: RunRef,
