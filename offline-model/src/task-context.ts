@@ -252,7 +252,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     (TELLS_MORE.test(ask) && rawWords(ask).length <= 10 && intent === 'unknown') ||
     // "and under $300?": a budget alone changes the earlier request.
     (!own.products.length && (own.maxPrice !== undefined || own.minPrice !== undefined));
-  let accountDetails = accountDetailsAsked(ask);
+  let accountDetails = accountDetailsIn(ask);
   let continues: string | undefined;
   // "10 please" after "… Which size would you like?": the pick the last answer asked for, of the request before.
   const picked = picksFromOffer(ask, lastAnswer(request.messages));
@@ -279,7 +279,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     const continued = continueEarlierRequest(transcript.earlierUserTexts, ask, analyze, earlierPicks(request.messages));
     if (continued) {
       intent = reworkedTo ?? (continued.intent === 'refund' && reworks ? 'return' : continued.intent);
-      accountDetails ??= accountDetailsAsked(continued.text);
+      accountDetails ??= accountDetailsIn(continued.text);
       continues = continued.text;
       const before = continued.entities;
       for (const key of ['products', 'colours', 'sizes', 'materials', 'itemIds', 'productIds'] as const)
@@ -449,6 +449,21 @@ function refersToOption(text: string, e: Entities): boolean {
   const pointer =
     /\b(the|that|this)\s+([\w-]+\s+){0,2}(one|option|variant)\b|^\s*(the\s+)?(first|second|third|last)\b/i.test(text);
   return short && (pointer || e.colours.length + e.sizes.length + e.materials.length > 0);
+}
+
+/** Where a message's pieces part: after a sentence end, a comma or a semicolon, and after an email address. */
+const PIECES = /(?<=[,;.!?])\s+|(?<=@[\w-]+(?:\.[\w-]+)+)\s+/;
+/**
+ * What of the account the text asks to see, read past the pieces in which the shopper gives their own details ("my
+ * email is jane@x.com, what's the address on my account?"): an email given there says who they are, and is neither
+ * the detail asked for nor a reason to read the rest as something else.
+ */
+function accountDetailsIn(text: string): AccountDetail[] | undefined {
+  const asked = text
+    .split(PIECES)
+    .filter((piece) => !givesOnlyDetails(piece))
+    .join(' ');
+  return accountDetailsAsked(asked.trim() ? asked : text);
 }
 
 /**

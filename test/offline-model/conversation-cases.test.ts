@@ -127,6 +127,45 @@ describe('conversation cases a shopper would try', () => {
     }
   });
 
+  it('reads "my email is …, what\'s the address on my account?" as the shopper saying who they are: a code, then the address', async () => {
+    // The default policy: an email only records who the shopper says they are; account details need the code.
+    const strict = await createTinyStore(['noah_brown_6181'], { policy: 'strict' });
+    onTestFinished(() => strict.dispose());
+    const sendCode = {
+      name: 'identity.send_verification_code',
+      description: 'Email a one-time 6-digit code to the address on the account the shopper claimed.',
+      inputSchema: { type: 'object', properties: {} },
+    };
+    const turns: Turn[] = [];
+    const history: { role: 'user' | 'assistant'; content: string }[] = [];
+    const say = async (text: string, customerId?: string) => {
+      turns.push({ role: 'user', text });
+      history.push({ role: 'user', content: text });
+      const plan = await planFor(turns);
+      const r = await task(plan[0]!.agent, text, {
+        instruction: plan[0]!.instruction,
+        history: [...history],
+        customerId,
+        tools: [...strict.tools, sendCode],
+        call: (name, args, id) =>
+          name === sendCode.name ? Promise.resolve({ ok: true, output: { sent: true } }) : strict.call(name, args, id),
+      });
+      turns.push({ role: 'assistant', text: r.reply, agentName: plan[0]!.agent });
+      history.push({ role: 'assistant', content: r.reply });
+      return r;
+    };
+    const asked = await say("My email is noah.brown7922@example.com, what's the address on my account?");
+    expect(asked.calls.map((c) => c.name)).toEqual(['store.find_user_id_by_email', 'identity.send_verification_code']);
+    expect(asked.calls[0]!.args).toEqual({ email: 'noah.brown7922@example.com' });
+    expect(asked.reply).toMatch(/6-digit code .*please type it here/);
+    // The core checked the code: the shopper is verified when the task runs.
+    const verified = await say('482913', 'noah_brown_6181');
+    expect(verified.calls.map((c) => c.name)).toEqual(['store.get_user_details']);
+    expect(verified.reply).toMatch(
+      /^The default address on your account is 986 Sunset Drive, Suite 259, Denver, CO 80279/,
+    );
+  });
+
   it('takes up the request a code was sent for after the shopper asked about the code', async () => {
     const first =
       "I ordered the wrong colour laptop in order #W2417020, it hasn't shipped yet, can I change it to silver?";

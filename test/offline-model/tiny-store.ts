@@ -11,7 +11,10 @@ export const TINY_STORE_USERS = ['james_li_5688', 'emma_smith_8564', 'noah_brown
  * The real store MCP tools over a small slice of the dataset (three customers, or those named, every product), so
  * that offline replies are checked against the store's actual output shapes in seconds.
  */
-export async function createTinyStore(userIds: readonly string[] = TINY_STORE_USERS): Promise<{
+export async function createTinyStore(
+  userIds: readonly string[] = TINY_STORE_USERS,
+  options: { policy?: 'email' | 'strict' } = {},
+): Promise<{
   tools: HarnessTool[];
   call: (name: string, args: Record<string, unknown>, customerId?: string) => Promise<HarnessResult>;
   dispose: () => Promise<void>;
@@ -45,8 +48,9 @@ export async function createTinyStore(userIds: readonly string[] = TINY_STORE_US
         callIndex: index,
         idempotencyKey: `run-offline:t1:${index}`,
         // The retail benchmark's policy, in which an email identifies: these tests pin the stand-in's
-        // recipes for it (test/server/identity covers the strict levels end to end).
-        customer: { customerId, verified: !!customerId, policy: 'email' },
+        // recipes for it (test/server/identity covers the strict levels end to end). Under `strict` an email or a
+        // name only records who the shopper says they are.
+        customer: { customerId, verified: !!customerId, policy: options.policy ?? 'email' },
       });
     },
     async dispose() {
