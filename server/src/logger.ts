@@ -43,9 +43,12 @@ export function yogaLogger(logger: Logger) {
       const [first, ...rest] = args;
       // A caller's mistake (bad input, a refusal) is theirs to see, not an error of the server.
       const clientCode = first instanceof Error ? clientErrorCode(first) : undefined;
-      if (clientCode) log.debug({ code: clientCode }, first instanceof Error ? first.message : String(first));
-      else if (first instanceof Error) log[level]({ err: first, args: rest }, first.message);
-      else log[level]({ args: rest }, String(first));
+      // The line's message is the serialised error's: an error's own message may repeat a statement's
+      // parameters (drizzle's "Failed query: … params: …"), which the err serializer leaves out.
+      const message = first instanceof Error ? String(serializeError(first).message) : String(first);
+      if (clientCode) log.debug({ code: clientCode }, message);
+      else if (first instanceof Error) log[level]({ err: first, args: rest }, message);
+      else log[level]({ args: rest }, message);
     };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

@@ -85,6 +85,19 @@ export function serializeError(err: unknown, depth = 0): Record<string, unknown>
       stack: frames(err.stack),
     };
   }
+  // graphql-js locates an error at its field by wrapping it: the wrapper repeats the original's message and
+  // stack (a statement's parameters among them), so it is the field's path and the original, serialised.
+  if (err instanceof GraphQLError && err.originalError && err.originalError !== err) {
+    const cause = serializeError(err.originalError, depth + 1);
+    const code = clientErrorCode(err) ?? cause.code;
+    return {
+      type: err.name,
+      message: cause.message,
+      ...(err.path ? { path: err.path.join('.') } : {}),
+      ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+      cause,
+    };
+  }
   const clientCode = clientErrorCode(err);
   const code = clientCode ?? (err as { code?: unknown }).code;
   const out: Record<string, unknown> = {

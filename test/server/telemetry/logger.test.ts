@@ -1,5 +1,6 @@
+import { locatedError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../../../server/src/logger.js';
+import { createLogger, yogaLogger } from '../../../server/src/logger.js';
 import type { ModelProvider } from '../../../server/src/models/model-provider.js';
 import { createTestApp, type TestApp, waitForRun } from '../../helpers/test-app.js';
 
@@ -95,6 +96,46 @@ describe('error logs carry codes and ids, not parameters (production)', () => {
     const line = lines.find((l) => l.msg === 'statement failed')!;
     expect(JSON.stringify(line)).not.toContain(secret);
     expect(line.err).toMatchObject({ code: '22P02', query: expect.stringContaining('$1') });
+  });
+
+  const PRIVATE = ['Jane Privateperson', 'customer SSN', '123-45-6789'];
+
+  it("a caller's malformed id leaves no statement, no parameters, no error line and no stack", async () => {
+    lines.length = 0;
+    const admin = (await t.app.services.apiKeys.create('desk', 'admin')).key;
+    const r = await t.gql(
+      'mutation { updateTicket(id: "not-a-uuid", input: { assignee: "Jane Privateperson", internalNote: "customer SSN 123-45-6789" }) { id } }',
+      {},
+      admin,
+    );
+    expect(r.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const logged = JSON.stringify(lines);
+    for (const value of PRIVATE) expect(logged).not.toContain(value);
+    expect(logged).not.toMatch(/Failed query|params:/);
+    expect(lines.filter((l) => Number(l.level) >= 50)).toEqual([]);
+    expect(logged).not.toContain('"stack"');
+  });
+
+  it('a failed statement that reaches the GraphQL layer is logged without its parameters, by yoga too', async () => {
+    const { sql } = await import('drizzle-orm');
+    const err = await t.app.services.db
+      .execute(sql`select ${'Jane Privateperson'}::uuid, ${'customer SSN 123-45-6789'}::text`)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(String((err as Error).message)).toContain('Jane Privateperson');
+    lines.length = 0;
+    // What yoga hands its logger: the error graphql-js located at the field, before Baton's maskError.
+    const located = locatedError(err, [], ['updateTicket']);
+    yogaLogger(t.app.services.logger).error(located);
+    yogaLogger(t.app.services.logger).error(err);
+    t.app.services.logger.error({ err: located }, 'unexpected error');
+    expect(lines.length).toBe(3);
+    const logged = JSON.stringify(lines);
+    for (const value of PRIVATE) expect(logged).not.toContain(value);
+    expect(logged).not.toContain('params');
+    expect(lines[0]).toMatchObject({ component: 'yoga', err: { cause: { query: expect.stringContaining('$1') } } });
   });
 
   it('authentication and authorisation refusals leave no error line and no stack', async () => {
