@@ -2,7 +2,7 @@ import { type ChatStateAtEvent, chatStateAt } from '../../chat/chat-state-at.js'
 import { ValidationError } from '../../errors.js';
 import type { ChatMessage } from '../../models/model-provider.js';
 import { builder } from '../builder.js';
-import { jsonFor, textFor } from '../redacted.js';
+import { jsonFor, jsonTextFor } from '../redacted.js';
 import { IdentityLevelEnum } from './identity.js';
 import { RunRef } from './runs.js';
 
@@ -12,7 +12,7 @@ const ToolCallRef = builder.objectRef<{ id: string; name: string; arguments: str
     name: t.exposeString('name', { description: 'Function name as offered to the model (`store__get_order`).' }),
     arguments: t.string({
       description: 'The arguments as JSON text.',
-      resolve: (c, _a, ctx) => textFor(ctx, c.arguments),
+      resolve: (c, _a, ctx) => jsonTextFor(ctx, c.arguments),
     }),
   }),
 });
@@ -21,7 +21,8 @@ const MessageRef = builder.objectRef<ChatMessage>('ChatStateMessage').implement(
   description: 'One message of the model history, in the Chat Completions shape every provider gets.',
   fields: (t) => ({
     role: t.string({ description: 'system, user, assistant or tool.', resolve: (m) => m.role }),
-    content: t.string({ nullable: true, resolve: (m, _a, ctx) => textFor(ctx, m.content) }),
+    // A tool message's content is its output as JSON text: redacted by key, as the event's data is.
+    content: t.string({ nullable: true, resolve: (m, _a, ctx) => jsonTextFor(ctx, m.content) }),
     toolCalls: t.field({
       type: [ToolCallRef],
       resolve: (m) => (m.role === 'assistant' ? (m.toolCalls ?? []) : []),
