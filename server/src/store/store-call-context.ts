@@ -8,6 +8,8 @@ export interface StoreCallContext {
   idempotencyKey?: string;
   conversationId?: string;
   agentName?: string;
+  /** A shopper's own conversation token calling `/mcp/store`, with no agent between it and the store. */
+  shopperDirect?: boolean;
 }
 
 export const adminStoreContext = (): StoreCallContext => ({ customer: { verified: true, admin: true } });

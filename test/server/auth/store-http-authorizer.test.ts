@@ -121,4 +121,42 @@ describe('/mcp/store callers', () => {
     // Within the limits the same call goes through.
     expect((await post(call('A short summary'))).status).toBe(200);
   });
+
+  it("gives a shopper's token one open ticket per conversation and a few sign-ups, never a flood", async () => {
+    const { token, conversation } = await t.app.services.conversations.start({});
+    const client = await connect(token);
+    const first = await ticket(client, 'flood-1', {}, { priority: 'urgent' });
+    expect(first.isError).toBeFalsy();
+    const reference = (first.structuredContent as { reference: string }).reference;
+    for (const key of ['flood-2', 'flood-3']) {
+      const again = await ticket(client, key, {}, { priority: 'urgent' });
+      expect(again.isError).toBe(true);
+      expect(again._meta?.[toolMetaKeys.errorCode]).toBe('CONFLICT');
+      expect(JSON.stringify(again.content)).toContain(reference);
+    }
+    const transfer = (await client.callTool({
+      name: 'transfer_to_human_agents',
+      arguments: { summary: 'Again' },
+    })) as CallToolResult;
+    expect(transfer._meta?.[toolMetaKeys.errorCode]).toBe('CONFLICT');
+    expect(
+      await t.app.services.db.select().from(tickets).where(eq(tickets.conversationId, conversation.id)),
+    ).toHaveLength(1);
+    // Its own first call, repeated with its key, is still the same answer.
+    expect((await ticket(client, 'flood-1'))._meta?.[toolMetaKeys.replayed]).toBe(true);
+    // Once the colleague closed it, the shopper may ask again.
+    await t.app.services.db
+      .update(tickets)
+      .set({ status: 'closed' })
+      .where(eq(tickets.conversationId, conversation.id));
+    expect((await ticket(client, 'flood-4')).isError).toBeFalsy();
+
+    const lead = (i: number) =>
+      client.callTool({
+        name: 'create_lead',
+        arguments: { email: `someone${i}@example.com`, interest: 'newsletter' },
+      }) as Promise<CallToolResult>;
+    for (let i = 0; i < 5; i++) expect((await lead(i)).isError, `lead ${i}`).toBeFalsy();
+    expect((await lead(5))._meta?.[toolMetaKeys.errorCode]).toBe('RATE_LIMITED');
+  });
 });

@@ -41,6 +41,8 @@ function callContext(scope: StoreScopeSource, meta: Record<string, unknown> | un
       conversationId: scope.conversationId,
       customer: scope.customer,
       idempotencyKey: key ? `${scope.keyPrefix}${key}` : undefined,
+      // Only a conversation token's scope names a conversation.
+      ...(scope.conversationId ? { shopperDirect: true } : {}),
     };
   }
   const base = {

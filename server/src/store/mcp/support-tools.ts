@@ -5,6 +5,7 @@ import { createLead, subscribeBackInStock } from '../leads.js';
 import { ticketPriorities } from '../schema/index.js';
 import { createTicket, transferToHumanAgents } from '../tickets.js';
 import { requestUserInfo, userInfoFields } from '../user-info-form.js';
+import { assertConversationMayWrite } from './conversation-write-guard.js';
 import { type StoreTool, storeTool } from './store-tool.js';
 
 const email = z.string().min(1).describe('Email address, e.g. "jane@example.com".');
@@ -46,7 +47,10 @@ export const supportTools: StoreTool[] = [
     },
     readOnly: false,
     identity: { minimumLevel: 'anonymous', readsPersonalData: false },
-    run: (tx, args, ctx) => createLead(tx, ctx, args),
+    run: async (tx, args, ctx) => {
+      await assertConversationMayWrite(tx, ctx, 'create_lead');
+      return createLead(tx, ctx, args);
+    },
   }),
   storeTool({
     name: 'subscribe_back_in_stock',
@@ -71,7 +75,10 @@ export const supportTools: StoreTool[] = [
     },
     readOnly: false,
     identity: { minimumLevel: 'anonymous', readsPersonalData: false },
-    run: (tx, args, ctx) => createTicket(tx, ctx, args),
+    run: async (tx, args, ctx) => {
+      await assertConversationMayWrite(tx, ctx, 'create_ticket');
+      return createTicket(tx, ctx, args);
+    },
   }),
   storeTool({
     name: 'transfer_to_human_agents',
@@ -80,7 +87,10 @@ export const supportTools: StoreTool[] = [
     input: { summary: z.string().min(1).describe("A summary of the customer's issue for the human agent.") },
     readOnly: false,
     identity: { minimumLevel: 'anonymous', readsPersonalData: false },
-    run: (tx, args, ctx) => transferToHumanAgents(tx, ctx, args),
+    run: async (tx, args, ctx) => {
+      await assertConversationMayWrite(tx, ctx, 'transfer_to_human_agents');
+      return transferToHumanAgents(tx, ctx, args);
+    },
   }),
   storeTool({
     name: 'request_user_info',
