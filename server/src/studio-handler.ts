@@ -1,6 +1,6 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { repoPath } from './paths.js';
 
 const types: Record<string, string> = {
@@ -27,9 +27,17 @@ export function createStudioHandler(dir = defaultStudioDir) {
         .end('The studio is not built: run `pnpm --filter @baton/studio build`.');
       return;
     }
-    const path = decodeURIComponent((req.url ?? '/').split('?')[0]!.replace(/^\/studio\/?/, ''));
+    let path: string;
+    try {
+      path = decodeURIComponent((req.url ?? '/').split('?')[0]!.replace(/^\/studio\/?/, ''));
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('Malformed path');
+      return;
+    }
     let file = normalize(join(root, path));
-    if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');
+    // Inside the build only: "/studio/..%2Frenderer-old/x" names a sibling folder that merely starts like it.
+    const inside = file === root || file.startsWith(`${root}${sep}`);
+    if (!inside || !existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');
     const immutable = file.includes(`${root}/assets/`);
     res.writeHead(200, {
       'content-type': types[extname(file)] ?? 'application/octet-stream',
