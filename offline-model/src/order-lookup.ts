@@ -89,6 +89,12 @@ export function isNamedItem(ctx: TaskContext, itemName: string): boolean {
   return nameStems(itemName).some((w) => named.has(w));
 }
 
+const joined = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+/** isNamedItem, or the name written as the shopper wrote it without its hyphens and spaces ("tshirt", "T-Shirt"). */
+export function namesProduct(ctx: TaskContext, itemName: string): boolean {
+  return isNamedItem(ctx, itemName) || ctx.entities.products.some((p) => joined(p) === joined(itemName));
+}
+
 /** Whether an item of the order is a product the shopper named (by the words of its name). */
 function holdsNamedProduct(ctx: TaskContext, order: OrderView): boolean {
   return order.items.some((i) => isNamedItem(ctx, i.name));

@@ -1,10 +1,11 @@
 import { applyVoice, readVoice } from './brand-voice.js';
 import { closesTopic } from './message-checks.js';
-import { isNamedItem } from './order-lookup.js';
+import { isNamedItem, namesProduct } from './order-lookup.js';
 import { CHEAPER } from './product-list.js';
 import {
   answerFromInstructions,
   explainError,
+  optionText,
   renderArticles,
   renderProductsCompared,
   renderStep,
@@ -13,7 +14,7 @@ import { productAsks } from './shopping-recipes.js';
 import { relevantKnowledge } from './support-recipes.js';
 import type { TaskContext } from './task-context.js';
 import type { ToolStep } from './task-transcript.js';
-import { foundNothing, readOrder, readUserId, readVariants } from './tool-output-readers.js';
+import { foundNothing, nested, readOrder, readUserId, readVariants, type VariantView } from './tool-output-readers.js';
 
 const FOUND = 'Thanks, I found your account.';
 
@@ -61,6 +62,35 @@ function superseded(step: ToolStep, later: ToolStep[]): boolean {
       return false;
   }
 }
+
+const stockFiltered = (s: ToolStep) => nested(s.args.filters, 'in_stock') === true;
+/** A search without the stock filter after searches with it that found no variant in stock (outOfStock). */
+function isStockCheck(step: ToolStep, before: ToolStep[]): boolean {
+  const searches = before.filter((s) => s.tool === 'search_products');
+  return (
+    step.ok &&
+    step.tool === 'search_products' &&
+    !stockFiltered(step) &&
+    searches.length > 0 &&
+    searches.every(stockFiltered)
+  );
+}
+
+/** The variant out of stock that has every option value the shopper asked for (colour, size, material), if one. */
+function soldOutAsAsked(ctx: TaskContext, step: ToolStep): VariantView | undefined {
+  const e = ctx.entities;
+  const wanted = [...e.colours, ...e.sizes, ...e.materials].map(plain);
+  if (!wanted.length) return undefined;
+  const { variants, alternatives } = readVariants(step.output);
+  const fits = [...variants, ...alternatives].filter(
+    (v) =>
+      v.available === false &&
+      (!e.products.length || (!!v.name && namesProduct(ctx, v.name))) &&
+      wanted.every((w) => Object.values(v.options).some((o) => plain(o) === w)),
+  );
+  return fits.length === 1 ? fits[0] : undefined;
+}
+const plain = (value: string) => value.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 function greeting(ctx: TaskContext): string {
   const words = ctx.features.words;
@@ -131,7 +161,16 @@ export function writeReply(ctx: TaskContext): string {
     ctx.intent === 'track' && ctx.entities.products.length && orderReads.length > 1
       ? orderReads.filter((s) => readOrder(s.output)?.items.some((item) => isNamedItem(ctx, item.name)))
       : [];
+  // "Is the blue polyester t-shirt in S in stock?": the search again without the stock filter (outOfStock) says only
+  // whether the very thing asked for exists, out of stock; the listing of what is in stock follows.
+  const stockCheck = steps.find((s, i) => isStockCheck(s, steps.slice(0, i)));
+  const soldOut = stockCheck ? soldOutAsAsked(ctx, stockCheck) : undefined;
+  if (soldOut)
+    parts.push(
+      `The ${soldOut.name ?? 'item'} in ${optionText(soldOut.options)} is out of stock right now. I can email you when it's back: just ask.`,
+    );
   steps.forEach((step, i) => {
+    if (step === stockCheck) return;
     if (comparison && step.tool === 'search_products') return;
     if (holding.length && orderReads.includes(step) && !holding.includes(step)) return;
     if (superseded(step, steps.slice(i + 1))) return;

@@ -13,7 +13,7 @@ import {
 import { asksForGift } from './request-cues.js';
 import { runProductIds, type TaskContext } from './task-context.js';
 import { analyzeText, rawWords, STOP_WORDS, stem } from './text-features.js';
-import { foundNothing, readVariants } from './tool-output-readers.js';
+import { foundNothing, nested, readVariants } from './tool-output-readers.js';
 
 /** Search words: product words first, else the request without its filler. */
 function searchQuery(ctx: TaskContext): string {
@@ -80,6 +80,22 @@ function beyondBudget(ctx: TaskContext): Decision | undefined {
   if (searches.length !== 1 || !searches[0]!.ok || !foundNothing(searches[0]!.output)) return undefined;
   return callTool({ ...ctx, values: { ...ctx.values, maxPrice: undefined } }, 'search_products', {
     query: searchQuery(ctx),
+  });
+}
+
+/**
+ * "Is the blue polyester t-shirt in size S in stock?" with no variant in stock that fits: whether one fits at all, out
+ * of stock, is the answer (and what a back-in-stock alert would be for), so the last search is asked again without the
+ * stock filter.
+ */
+function outOfStock(ctx: TaskContext): Decision | undefined {
+  if (!ctx.values.inStock) return undefined;
+  const searches = ctx.called('search_products');
+  const filtered = (s: (typeof searches)[number]) => nested(s.args.filters, 'in_stock') === true;
+  const last = searches.at(-1);
+  if (!last?.ok || !searches.every(filtered) || readVariants(last.output).variants.length) return undefined;
+  return callTool({ ...ctx, values: { ...ctx.values, inStock: undefined } }, 'search_products', {
+    query: String(last.args.query ?? searchQuery(ctx)),
   });
 }
 
@@ -258,7 +274,7 @@ function shoppingStep(ctx: TaskContext): Decision | undefined {
   switch (ctx.intent) {
     case 'product_search': {
       if (ctx.called('search_products').length || ctx.called('list_all_product_types').length)
-        return beyondBudget(ctx) ?? narrowStep(ctx);
+        return beyondBudget(ctx) ?? narrowStep(ctx) ?? outOfStock(ctx);
       return searchStep(ctx);
     }
     case 'product_detail': {

@@ -1,9 +1,10 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
 import { topicalArticles } from './knowledge-relevance.js';
+import { namesProduct } from './order-lookup.js';
 import { ASKS_FOR_A_PERSON, givesOnlyDetails, requestConcepts } from './request-cues.js';
-import { runProductIds, type TaskContext } from './task-context.js';
+import type { TaskContext } from './task-context.js';
 import { describeProduct } from './task-wording.js';
-import { nested } from './tool-output-readers.js';
+import { nested, readVariants, type VariantView } from './tool-output-readers.js';
 
 /** Knowledge articles from the hints that answer the question (topicalArticles), in the knowledge base's order. */
 export function relevantKnowledge(ctx: TaskContext): { title: string; content: string }[] {
@@ -31,7 +32,7 @@ function leadStep(ctx: TaskContext): Decision | undefined {
     if (check.ok && nested(check.output, 'valid') === false) return undefined;
   }
   if (ctx.intent === 'restock') {
-    const itemId = ctx.values.itemIds[0] ?? runProductIds(ctx).itemId;
+    const itemId = ctx.values.itemIds[0] ?? itemToWatch(ctx);
     if (itemId) {
       const d = callTool(ctx, 'subscribe_back_in_stock', { email, item_id: itemId });
       if (d) return d;
@@ -44,6 +45,32 @@ function leadStep(ctx: TaskContext): Decision | undefined {
         ? `bulk order: ${enquiry(ctx)}`
         : 'newsletter and promotions';
   return callTool(ctx, 'create_lead', { email, interest });
+}
+
+const sameValue = (a: string, b: string) =>
+  a.toLowerCase().replace(/[^a-z0-9]/g, '') === b.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * The out-of-stock item a back-in-stock alert is for: among the variants the conversation's searches and product
+ * details showed (earlier answers' included), the one not available that is of the product named and has every
+ * colour, size and material the shopper asked for. Undefined when none is, or several are.
+ */
+function itemToWatch(ctx: TaskContext): string | undefined {
+  const e = ctx.entities;
+  const wanted = [...e.colours, ...e.sizes, ...e.materials];
+  const seen = new Map<string, VariantView>();
+  for (const s of ctx.conversationSteps())
+    if (s.ok && (s.tool === 'search_products' || s.tool === 'get_product_details')) {
+      const { variants, alternatives } = readVariants(s.output);
+      for (const v of [...variants, ...alternatives]) if (v.itemId) seen.set(v.itemId, v);
+    }
+  const fits = [...seen.values()].filter(
+    (v) =>
+      v.available === false &&
+      (!e.products.length || (!!v.name && namesProduct(ctx, v.name))) &&
+      wanted.every((w) => Object.values(v.options).some((o) => sameValue(o, w))),
+  );
+  return fits.length === 1 ? fits[0]!.itemId : undefined;
 }
 
 function humanStep(ctx: TaskContext): Decision | undefined {

@@ -22,7 +22,13 @@ import {
 } from './request-cues.js';
 import type { TaskBrief } from './task-brief.js';
 import { classifyIntent, type TaskIntent } from './task-intent.js';
-import { readTaskTranscript, type TaskTranscript, type ToolStep, toolPart } from './task-transcript.js';
+import {
+  conversationSteps,
+  readTaskTranscript,
+  type TaskTranscript,
+  type ToolStep,
+  toolPart,
+} from './task-transcript.js';
 import { analyzeText, rawWords, stem, type TextFeatures } from './text-features.js';
 import type { ArgumentValues } from './tool-arguments.js';
 import { readUserId, readVariants } from './tool-output-readers.js';
@@ -62,6 +68,8 @@ export interface TaskContext {
   called(tool: string): ToolStep[];
   /** The latest successful output of `tool` in this task, or earlier in this run. */
   latest(tool: string): ToolStep | undefined;
+  /** Every step of the conversation so far, earlier runs' too, oldest first (read when asked). */
+  conversationSteps(): ToolStep[];
 }
 
 const QUOTED = /The customer wrote: "([\s\S]*)"/;
@@ -212,6 +220,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     maxPrice: own.maxPrice ?? (quoted ? extractEntities(quoted).maxPrice : undefined),
   };
   const all = [...transcript.runSteps, ...transcript.steps];
+  let earlierSteps: ToolStep[] | undefined;
   const identified = [...transcript.steps]
     .reverse()
     .find((s) => s.ok && /^find_user_id/.test(s.tool) && readUserId(s.output));
@@ -288,6 +297,16 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
       entities.address ??= before.address;
       entities.paymentPreference ??= before.paymentPreference;
       entities.byMistake ||= before.byMistake;
+    }
+  }
+  // "Can you let me know when it's back?" after asking for a blue polyester t-shirt in S: the alert is for the thing
+  // asked about before, with the options asked for then.
+  if (intent === 'restock' && !entities.products.length && !entities.itemIds.length && !entities.productIds.length) {
+    const before = first((e) => (e.products.length ? e : undefined), earlier());
+    if (before) {
+      entities.products = before.products;
+      for (const key of ['colours', 'sizes', 'materials'] as const)
+        if (!entities[key].length) entities[key] = before[key];
     }
   }
   // "She likes yoga", "under 150 please" after "a gift for my sister": more said of the present asked for.
@@ -419,6 +438,10 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     offered: (tool) => tools.find((t) => toolPart(t.name) === tool),
     called: (tool) => transcript.steps.filter((s) => s.tool === tool),
     latest: (tool) => [...all].reverse().find((s) => s.tool === tool && s.ok),
+    conversationSteps: () => {
+      earlierSteps ??= [...conversationSteps(request.messages), ...transcript.steps];
+      return earlierSteps;
+    },
   };
 }
 

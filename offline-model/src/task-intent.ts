@@ -272,9 +272,10 @@ function classifyWords(features: TextFeatures, entities: Entities): TaskIntent {
       /\b(?:different|another|other)\s+(?:colou?r|size|material)\b/.test(features.words.join(' ')))
   )
     return 'modify_items';
+  // "Let me know when it's back": a thing coming back (in stock), which the newsletter is not.
   if (
     has('restock') ||
-    (has('notify') && (entities.products.length > 0 || has('stock', 'available'))) ||
+    (has('notify') && (entities.products.length > 0 || has('stock', 'available') || word('back'))) ||
     asksWhenBack(features.words.join(' '))
   )
     return 'restock';

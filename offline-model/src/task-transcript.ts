@@ -112,6 +112,15 @@ export function heldCall(
   return { held, heldAgo: after.filter((m) => m.role === 'user').length, ...(heldBy ? { heldBy } : {}) };
 }
 
+/**
+ * Every tool step of the conversation before the shopper's latest message (earlier runs' included, as the history
+ * carries them), oldest first. Parsed only when asked: most tasks never read earlier runs' results.
+ */
+export function conversationSteps(messages: readonly ChatMessage[]): ToolStep[] {
+  const last = messages.findLastIndex((m) => m.role === 'user');
+  return collectSteps(last < 0 ? [] : messages.slice(0, last));
+}
+
 function collectSteps(messages: readonly ChatMessage[]): ToolStep[] {
   const calls = new Map<string, { name: string; arguments: string }>();
   const steps: ToolStep[] = [];

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { OfflineProvider } from '../../offline-model/src/offline-provider.js';
 import { picksFromOffer } from '../../offline-model/src/request-cues.js';
+import type { ChatMessage } from '../../server/src/models/model-provider.js';
 import { builtins, planRequest, type Turn } from './requests.js';
 import { runTask } from './task-harness.js';
 import { createTinyStore } from './tiny-store.js';
@@ -164,6 +165,45 @@ describe('conversation cases a shopper would try', () => {
     expect(verified.reply).toMatch(
       /^The default address on your account is 986 Sunset Drive, Suite 259, Denver, CO 80279/,
     );
+  });
+
+  it('"let me know when it\'s back" after an out-of-stock item: a back-in-stock alert for that item, not the newsletter', async () => {
+    const turns: Turn[] = [];
+    const history: ChatMessage[] = [];
+    const say = async (text: string) => {
+      turns.push({ role: 'user', text });
+      history.push({ role: 'user', content: text });
+      const plan = await planFor(turns);
+      const agent = plan[0]!.agent;
+      const r = await task(agent, text, { instruction: plan[0]!.instruction, history: [...history] });
+      // The history as the core renders it: each run's tool calls and results, then its answer.
+      r.calls.forEach((c, i) => {
+        const id = `${turns.length}_${i}`;
+        history.push({
+          role: 'assistant',
+          content: null,
+          toolCalls: [{ id, name: c.name.replace('.', '__'), arguments: JSON.stringify(c.args) }],
+        });
+        history.push({ role: 'tool', toolCallId: id, content: JSON.stringify(c.result?.output ?? null) });
+      });
+      if (r.calls.length)
+        history.push({ role: 'system', content: `[System Note] The tool calls above were made by ${agent}.` });
+      turns.push({ role: 'assistant', text: r.reply, agentName: agent });
+      history.push({ role: 'assistant', content: r.reply });
+      return { agent, ...r };
+    };
+    const asked = await say('is the blue v-neck polyester t-shirt in size S in stock?');
+    expect(asked.reply).toMatch(/^The T-Shirt in S, blue, v-neck, polyester is out of stock right now\./);
+    const notify = await say("can you let me know when it's back?");
+    expect(notify.reply).not.toMatch(/newsletter/i);
+    expect(notify.reply).toMatch(/when the blue polyester tshirt in size S is back in stock\. What email address/);
+    const email = await say('my email is shopper.test@gmail.com');
+    expect(email.calls.map((c) => c.name)).not.toContain('store.create_lead');
+    expect(email.calls.find((c) => c.name === 'store.subscribe_back_in_stock')?.args).toEqual({
+      email: 'shopper.test@gmail.com',
+      item_id: '5047954489',
+    });
+    expect(email.reply).toMatch(/shopper\.test@gmail\.com when the T-Shirt \(.*\) is back in stock/);
   });
 
   it('takes up the request a code was sent for after the shopper asked about the code', async () => {
