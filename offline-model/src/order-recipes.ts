@@ -129,7 +129,6 @@ function namedItems(ctx: TaskContext, order: OrderView): OrderItemView[] {
   const answer = ctx.entities.confirms ? (ctx.lastAnswer ?? '') : '';
   return answer.includes(order.orderId) ? order.items.filter((i) => answer.includes(itemLine(i))) : [];
 }
-const WHOLE_ORDER = /\b(?:all|everything|every item|both|whole order|entire order|the lot)\b/i;
 /**
  * Every item of an order, said: "everything", "all of them", "all the items", "return them all", "both", "the whole
  * order". ("All right", "that's all", "all I want" say nothing of how many.)
@@ -225,7 +224,6 @@ function cancelStep(ctx: TaskContext): Decision | undefined {
   );
 }
 
-/** The shopper speaks of the account's own address: "the address on my account", "my default address", "I moved". */
 /** "Keep the rest", "I still want the e-reader": part of the order is to stay. */
 const KEEPS_PART = /\b(?:keep|keeping|still want|still need)\s+(?:the\s+|my\s+)?(?:rest|others?|other\s+\w+|\w+)/i;
 /** "Only the first item", "just one of them", "a single item": a part of the order by position or count. */
@@ -242,7 +240,7 @@ const OUT_OF_ORDER =
  */
 function partCancelled(ctx: TaskContext, order: OrderView): string | undefined {
   const text = ctx.request;
-  if (WHOLE_ORDER.test(text)) return undefined;
+  if (ALL_ITEMS.test(text)) return undefined;
   const named = order.items.filter((i) => isNamedItem(ctx, i.name));
   const justNamed = /\b(?:just|only)\s+(?:the\s+|my\s+)?(\w+)/gi;
   const justAnItem = [...text.matchAll(justNamed)].some((m) =>
@@ -260,6 +258,7 @@ function partCancelled(ctx: TaskContext, order: OrderView): string | undefined {
   return cancelled.length === 1 ? cancelled[0]!.name : '';
 }
 
+/** The shopper speaks of the account's own address: "the address on my account", "my default address", "I moved". */
 const NAMES_ACCOUNT =
   /\b(?:my|the) (?:default|account'?s?|profile|saved)\b|\b(?:on|in|of|for) my (?:account|profile)\b|\bon file\b|\bi(?:'ve| have)? (?:just |recently )?(?:moved|relocated)\b/i;
 /** The shopper speaks of an order, or of what carries it: "my pending order with the skateboard", "the package". */

@@ -215,6 +215,10 @@ describe('a cancellation of one item of an order says the store cancels whole or
     expect(asked.reply).not.toMatch(/reply "yes"/);
     const yes = await say('yes');
     expect(callOf(yes, 'cancel_pending_order')).toBeUndefined();
+    // "All right" says nothing of how many items.
+    expect(
+      (await conversation('liam_thomas_7882')('all right, cancel just the air purifier from order #W1654931')).reply,
+    ).toMatch(/^I can't cancel only part of an order/);
   });
 
   it('"only the first item … keep the rest" likewise; "the whole order then" proposes cancelling it all', async () => {

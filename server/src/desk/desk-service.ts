@@ -252,8 +252,9 @@ export class DeskService {
 
   /**
    * A shopper's message while a person owns the conversation or it waits for one: stored and delivered,
-   * no run. A verification code in it is checked as a run would check it. While waiting, the first such message also gets the wait notice (once per hand-off); while a
-   * person owns it, agent assist drafts a reply for them.
+   * no run. A verification code in it is checked as a run would check it. While waiting, the first such
+   * message also gets the wait notice (once per hand-off); while a person owns it, agent assist drafts a
+   * reply for them.
    */
   async holdShopperMessage(conversationId: string, text: string): Promise<BatonEvent> {
     const trimmed = this.checkText(text);

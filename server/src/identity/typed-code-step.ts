@@ -98,8 +98,7 @@ export async function checkTypedCode(ctx: RunContext, deps: TypedCodeDeps): Prom
     deps,
   );
   if (outcome.kind === 'none') return undefined;
+  if (outcome.kind === 'verified') state.verify(outcome.customerId, 'email_code', outcome.verifiedUntil);
   await ctx.append([outcome.event]);
-  if (outcome.kind === 'refused') return outcome.reply;
-  state.verify(outcome.customerId, 'email_code', outcome.verifiedUntil);
-  return undefined;
+  return outcome.kind === 'refused' ? outcome.reply : undefined;
 }
