@@ -5,7 +5,7 @@ import { SUBSCRIPTION_LIMITS } from '../../../server/src/security/subscription-l
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 
 const EVENTS = 'subscription($id: ID!) { conversationEvents(conversationId: $id) { id type } }';
-const FEED = 'subscription { eventFeed { id type } }';
+const FEED = 'subscription { eventFeed(after: "0") { id type } }';
 
 type Outcome = { kind: 'open' } | { kind: 'refused'; code?: string; reason?: string };
 
@@ -31,10 +31,18 @@ describe('open subscriptions per credential', () => {
     );
     conversationId = started.data!.startConversation.conversation.id;
     shopper = started.data!.startConversation.token;
+    await stored(conversationId);
   });
   afterAll(() => t.close());
 
-  /** One WebSocket for the credential; each subscription is open once the server took it (or says why not). */
+  /** A stored event in the conversation, for its streams to replay. */
+  const stored = (id: string) =>
+    t.app.services.events.append([{ type: 'MESSAGE', conversationId: id, data: { role: 'user', text: 'hello' } }]);
+
+  /**
+   * One WebSocket for the credential. Every stream opened here replays at least one stored event, so a subscription the
+   * server took answers with data, and one it refused answers with its error: either way the first answer says which.
+   */
   const connect = (token: string) => {
     const client = createClient({
       url: `${url.replace('http', 'ws')}/graphql`,
@@ -49,26 +57,15 @@ describe('open subscriptions per credential', () => {
           { query, variables },
           {
             next: (value) => {
+              if (settled) return;
+              settled = true;
               const error = (value.errors as { extensions?: { code?: string; reason?: string } }[] | undefined)?.[0];
-              if (error && !settled) {
-                settled = true;
-                resolve({ outcome: { kind: 'refused', ...error.extensions }, close });
-              }
+              resolve({ outcome: error ? { kind: 'refused', ...error.extensions } : { kind: 'open' }, close });
             },
             error: () => {},
             complete: () => {},
           },
         );
-        // A live stream answers nothing until an event comes: open when a later probe on the connection has answered.
-        void client
-          .iterate({ query: '{ __typename }' })
-          .next()
-          .then(() => {
-            if (!settled) {
-              settled = true;
-              resolve({ outcome: { kind: 'open' }, close });
-            }
-          });
       });
     return { open, dispose: () => client.dispose() };
   };
@@ -111,7 +108,9 @@ describe('open subscriptions per credential', () => {
       {},
       integrator,
     );
-    expect((await ws.open(EVENTS, { id: next.data!.startConversation.conversation.id })).outcome.kind).toBe('open');
+    const other = next.data!.startConversation.conversation.id;
+    await stored(other);
+    expect((await ws.open(EVENTS, { id: other })).outcome.kind).toBe('open');
     ws.dispose();
   });
 });
