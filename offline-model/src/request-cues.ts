@@ -51,8 +51,14 @@ export function asksForCodeAgain(message: string): boolean {
 
 /** A phone number as shoppers type it: "555 123 4567", "+1 (555) 010-0100". */
 export const PHONE = /\+?\d[\d\s().-]{5,}\d/;
-/** An email, a phone number, an order id, a zip: the details a shopper is asked for, as written. */
-const DETAIL = new RegExp(`[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+|#?W\\d{5,}|${PHONE.source}|\\b\\d{5}\\b`, 'gi');
+/**
+ * An email, a phone number, an order id, a zip: the details a shopper is asked for, as written. An email starts where
+ * a word starts: without the look-behind, every letter of a long word would start a scan to its end.
+ */
+const DETAIL = new RegExp(
+  `(?<![\\w.+-])[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+|#?W\\d{5,}|${PHONE.source}|\\b\\d{5}\\b`,
+  'gi',
+);
 /** What a shopper writes around the details they give: "my email is …, and my phone is …". */
 const DETAIL_WORDS = new Set(
   `my email e mail address is was it its it's phone number mobile cell telephone tel and or here you go sure ok okay yes

@@ -474,8 +474,11 @@ function refersToOption(text: string, e: Entities): boolean {
   return short && (pointer || e.colours.length + e.sizes.length + e.materials.length > 0);
 }
 
-/** Where a message's pieces part: after a sentence end, a comma or a semicolon, and after an email address. */
-const PIECES = /(?<=[,;.!?])\s+|(?<=@[\w-]+(?:\.[\w-]+)+)\s+/;
+/**
+ * Where a message's pieces part: after a sentence end, a comma or a semicolon, and after an email address. The
+ * look-behinds run only where a space is: at every letter of a long word, one would scan back over all of it.
+ */
+const PIECES = /(?=\s)(?:(?<=[,;.!?])|(?<=@[\w-]+(?:\.[\w-]+)+))\s+/;
 /**
  * What of the account the text asks to see, read past the pieces in which the shopper gives their own details ("my
  * email is jane@x.com, what's the address on my account?"): an email given there says who they are, and is neither
