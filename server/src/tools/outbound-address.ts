@@ -10,33 +10,51 @@ const METADATA_V4 = new Set(['100.100.100.200', '192.0.0.192']);
 /**
  * Addresses Baton never calls out to unless an allow-list names them: link-local (where cloud
  * metadata services live, 169.254.169.254 and fd00:ec2::254 among them), unspecified, and the
- * other well-known metadata endpoints. IPv4-mapped IPv6 forms are unwrapped first.
+ * other well-known metadata endpoints. An IPv6 address that carries an IPv4 one (mapped, compatible,
+ * NAT64, 6to4, Teredo) gets the IPv4 rule too: a NAT64 gateway turns 64:ff9b::a9fe:a9fe into a
+ * connection to 169.254.169.254.
  */
 function forbiddenReason(address: string): string | undefined {
-  const v4 = toIPv4(address);
-  if (v4) {
-    const [a, b] = v4;
-    if (a === 169 && b === 254) return 'a link-local (cloud metadata) address';
-    if (a === 0) return 'an unspecified address';
-    if (METADATA_V4.has(v4.join('.'))) return 'a cloud metadata address';
-    return undefined;
-  }
+  if (isIP(address) === 4) return forbiddenV4(address.split('.').map(Number));
   const words = ipv6Words(address);
   if (!words) return undefined;
   if (words.every((w) => w === 0)) return 'an unspecified address';
   if ((words[0]! & 0xffc0) === 0xfe80) return 'a link-local address';
   if (words.join(':') === [0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254].join(':')) return 'a cloud metadata address';
+  for (const v4 of embeddedIPv4(words)) {
+    const reason = forbiddenV4(v4);
+    if (reason) return `${reason} (${v4.join('.')} inside an IPv6 address)`;
+  }
   return undefined;
 }
 
-/** The four octets of an IPv4 address, or of an IPv4-mapped/compatible IPv6 one. */
-function toIPv4(address: string): number[] | undefined {
-  if (isIP(address) === 4) return address.split('.').map(Number);
-  const words = ipv6Words(address);
-  if (!words) return undefined;
-  const mapped = words.slice(0, 5).every((w) => w === 0) && (words[5] === 0xffff || words[5] === 0);
-  if (!mapped || (words[5] === 0 && words[6] === 0)) return undefined;
-  return [words[6]! >> 8, words[6]! & 0xff, words[7]! >> 8, words[7]! & 0xff];
+function forbiddenV4([a, b, c, d]: number[]): string | undefined {
+  if (a === 169 && b === 254) return 'a link-local (cloud metadata) address';
+  if (a === 0) return 'an unspecified address';
+  if (METADATA_V4.has(`${a}.${b}.${c}.${d}`)) return 'a cloud metadata address';
+  return undefined;
+}
+
+/**
+ * Every IPv4 address an IPv6 one may carry on the way out: IPv4-mapped (::ffff:0:0/96) and
+ * IPv4-compatible (::/96), NAT64 (the well-known 64:ff9b::/96; the local-use 64:ff9b:1::/48 at each
+ * RFC 6052 prefix length a network may choose within it, /48 to /96, since Baton cannot know which),
+ * 6to4 (2002::/16, the relay's IPv4 in the next 32 bits) and Teredo (2001::/32, the client's IPv4
+ * inverted in the last 32 bits).
+ */
+function embeddedIPv4(words: number[]): number[][] {
+  const bytes = words.flatMap((w) => [w >> 8, w & 0xff]);
+  const at = (...i: number[]) => i.map((n) => bytes[n]!);
+  const zero = (from: number, to: number) => words.slice(from, to).every((w) => w === 0);
+  const found: number[][] = [];
+  if (zero(0, 5) && (words[5] === 0xffff || (words[5] === 0 && words[6] !== 0))) found.push(at(12, 13, 14, 15));
+  if (words[0] === 0x64 && words[1] === 0xff9b) {
+    if (zero(2, 6)) found.push(at(12, 13, 14, 15));
+    if (words[2] === 1) found.push(at(6, 7, 9, 10), at(7, 9, 10, 11), at(9, 10, 11, 12), at(12, 13, 14, 15));
+  }
+  if (words[0] === 0x2002) found.push(at(2, 3, 4, 5));
+  if (words[0] === 0x2001 && words[1] === 0) found.push(at(12, 13, 14, 15).map((b) => b ^ 0xff));
+  return found;
 }
 
 /** The eight 16-bit words of an IPv6 address (with an embedded dotted IPv4 tail), or undefined. */

@@ -24,12 +24,33 @@ describe('outbound URL checks', () => {
     'http://[::]/mcp',
     'http://192.0.0.192/',
     'http://metadata.google.internal/computeMetadata/v1/',
+    // NAT64 (RFC 6052): a gateway on the way out turns these into 169.254.169.254.
+    'http://[64:ff9b::a9fe:a9fe]/',
+    'http://[64:ff9b::169.254.169.254]/',
+    'http://[64:ff9b::6464:64c8]/', // 100.100.100.200
+    'http://[64:ff9b:1::a9fe:a9fe]/', // local-use prefix, /96
+    'http://[64:ff9b:1:a9fe:a9:fe00::]/', // local-use prefix, /48: the IPv4 split around the reserved octet
+    'http://[64:ff9b:1:a9:fe:a9fe::]/', // /56
+    'http://[64:ff9b:1:0:a9:fea9:fe00:0]/', // /64
+    // 6to4: the relay's IPv4 follows 2002::
+    'http://[2002:a9fe:a9fe::]/',
+    'http://[2002:a9fe:a9fe:1::1]/',
+    // Teredo: the client's IPv4, inverted, in the last 32 bits
+    'http://[2001:0:4136:e378:8000:63bf:5601:5601]/',
   ])('refuses %s with VALIDATION_FAILED on the field', async (url) => {
     expect(await refused(url)).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'input.url' } });
   });
 
   it('allows ordinary and loopback addresses, and forbidden ones an allow-list names', async () => {
-    for (const url of ['http://127.0.0.1:9/mcp', 'http://[::1]:9/mcp', 'http://10.0.0.5/mcp', 'http://localhost:9/'])
+    for (const url of [
+      'http://127.0.0.1:9/mcp',
+      'http://[::1]:9/mcp',
+      'http://10.0.0.5/mcp',
+      'http://localhost:9/',
+      'http://[64:ff9b::5db8:d822]/', // NAT64 of 93.184.216.34
+      'http://[2002:5db8:d822::1]/', // 6to4 of 93.184.216.34
+      'http://[2606:4700::1111]/',
+    ])
       expect(await refused(url), url).toBeUndefined();
     expect(await refused('http://169.254.169.254/', ['169.254.169.254'])).toBeUndefined();
     expect(await refused('http://[::ffff:169.254.169.254]/', ['::ffff:a9fe:a9fe'])).toBeUndefined();
@@ -48,6 +69,10 @@ describe('outbound URL checks by name', () => {
     }).catch((e: Error & { details?: { field?: string } }) => e);
     expect(err).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'url' } });
     expect(String(err)).toMatch(/resolves to 169\.254\.169\.254.*WEBHOOK_ALLOWED_HOSTS/);
+    const nat64 = await assertOutboundAllowed('http://hooks.example/x', [], 'url', {
+      resolve: resolvesTo('64:ff9b::a9fe:a9fe'),
+    }).catch((e: Error) => e);
+    expect(String(nat64)).toMatch(/resolves to 64:ff9b::a9fe:a9fe, which is a link-local.*169\.254\.169\.254/);
     await expect(
       assertOutboundAllowed('http://hooks.example/x', ['hooks.example'], 'url', { resolve: resolvesTo('169.254.1.1') }),
     ).resolves.toBeUndefined();
