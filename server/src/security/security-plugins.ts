@@ -5,6 +5,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import { useListBudget } from './list-budget.js';
 import { useLoneSurrogateGuard } from './lone-surrogate-guard.js';
+import { useMalformedJsonGuard } from './malformed-json.js';
 import { useNulCharacterGuard } from './nul-character-guard.js';
 import { useRequestBodyLimit } from './request-body-limit.js';
 import { useSuggestionGuard } from './suggestion-guard.js';
@@ -30,6 +31,7 @@ export function securityPlugins(
   });
   const plugins: Plugin<Record<string, unknown>>[] = [
     useRequestBodyLimit(config.limits.maxRequestBodyBytes) as Plugin<Record<string, unknown>>,
+    useMalformedJsonGuard() as Plugin<Record<string, unknown>>,
     ...(armor.protect().plugins as Plugin<Record<string, unknown>>[]),
     useNulCharacterGuard() as Plugin<Record<string, unknown>>,
     useLoneSurrogateGuard() as Plugin<Record<string, unknown>>,
