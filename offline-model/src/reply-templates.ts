@@ -1,4 +1,5 @@
 import type { Entities } from './entity-extractor.js';
+import { shopperError } from './error-wording.js';
 import { ASKS_DEADLINE, STATES_DEADLINE, topicalArticles } from './knowledge-relevance.js';
 import { propertyAsked } from './product-list.js';
 import { type AccountDetail, ASKS_PAST_NAMED } from './request-cues.js';
@@ -1148,11 +1149,9 @@ function renderGeneric(step: ToolStep): string {
 }
 
 /** A failed tool call, explained without jargon. */
-export function explainError(step: ToolStep): string {
-  const message = (step.error ?? 'it failed').replace(/\s+/g, ' ').trim();
-  if (step.code === 'TIMEOUT') return 'Our system took too long to answer. Please try again in a moment.';
-  if (step.code === 'FORBIDDEN') return `I can't do that: ${message}`;
-  return `I couldn't ${step.tool.replace(/_/g, ' ')}: ${message}`;
+/** A failed call, told to the shopper (shopperError); `seen` are the calls before it, which name what it names. */
+export function explainError(step: ToolStep, seen: readonly ToolStep[] = []): string {
+  return shopperError(step, seen);
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

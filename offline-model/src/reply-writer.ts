@@ -174,7 +174,9 @@ export function writeReply(ctx: TaskContext): string {
     if (comparison && step.tool === 'search_products') return;
     if (holding.length && orderReads.includes(step) && !holding.includes(step)) return;
     if (superseded(step, steps.slice(i + 1))) return;
-    const text = step.ok ? renderStep(step, view) : explainError(step);
+    const text = step.ok
+      ? renderStep(step, view)
+      : explainError(step, [...ctx.transcript.runSteps, ...steps.slice(0, i)]);
     if (text) parts.push(text);
   });
   const verifyHint = claimedStatusHint(ctx);

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shopperError } from '../../offline-model/src/error-wording.js';
+import { OfflineProvider } from '../../offline-model/src/offline-provider.js';
+import type { ToolStep } from '../../offline-model/src/task-transcript.js';
+import { builtins, planRequest, type Turn } from './requests.js';
+import { runTask } from './task-harness.js';
+import { createTinyStore } from './tiny-store.js';
+
+const SHOPPERS = ['olivia_ito_3591', 'emma_smith_8564', 'noah_brown_6181', 'yara_ito_8499', 'emma_brown_8847'];
+let store: Awaited<ReturnType<typeof createTinyStore>>;
+beforeAll(async () => {
+  store = await createTinyStore(SHOPPERS);
+});
+afterAll(async () => {
+  await store?.dispose();
+});
+const card = (name: string) => builtins.find((c) => c.name === name)!;
+const planFor = async (turns: Turn[]) =>
+  (
+    JSON.parse((await new OfflineProvider().complete(planRequest(turns))).content ?? '{}') as {
+      tasks: { agent: string; instruction: string }[];
+    }
+  ).tasks;
+function conversation(customerId?: string, extra: Record<string, unknown> = {}) {
+  const turns: Turn[] = [];
+  const history: { role: 'user' | 'assistant'; content: string }[] = [];
+  return async (text: string) => {
+    turns.push({ role: 'user', text });
+    history.push({ role: 'user', content: text });
+    const plan = await planFor(turns);
+    const agent = plan[0]!.agent;
+    const r = await runTask({
+      card: card(agent),
+      tools: store.tools,
+      call: store.call,
+      instruction: plan[0]!.instruction,
+      userMessage: text,
+      customerId,
+      history: [...history],
+      ...extra,
+    });
+    turns.push({ role: 'assistant', text: r.reply, agentName: agent });
+    history.push({ role: 'assistant', content: r.reply });
+    console.log(
+      `> ${text}\n[${agent}] ${r.calls.map((c) => `${c.name}(${JSON.stringify(c.args)})${c.result?.ok ? '' : ` ERR ${c.result?.error}`}`).join('; ')}\n${r.reply}\n`,
+    );
+    return { plan, agent, ...r };
+  };
+}
+
+/** Nothing meant for the store's callers: an argument's name, an internal id, a tool's name. */
+const INTERNAL = /\b[a-z]+_[a-z_]+\b|\b(?:gift_card|credit_card|paypal)_\d+\b/;
+
+describe('a failed store call is told to the shopper in their words, with what they can do next', () => {
+  it('a gift card that cannot pay: its balance, the amount, and the other saved methods to choose from', async () => {
+    const say = conversation('olivia_ito_3591');
+    await say('please pay order #W5442520 with my gift card instead');
+    const yes = await say('yes');
+    expect(yes.calls.at(-1)?.result?.error).toMatch(/^payment_method_id: Gift card gift_card_7794233 has \$56\.00/);
+    expect(yes.reply).toBe(
+      "Your gift card has $56.00, which doesn't cover the order's $663.85. Would you like to use your PayPal account or your Visa card ending 9182 instead?",
+    );
+  });
+
+  const step = (tool: string, error: string, code = 'VALIDATION_FAILED'): ToolStep => ({
+    callId: 'c1',
+    name: `store__${tool}`,
+    tool,
+    args: {},
+    ok: false,
+    error,
+    code,
+  });
+  it('any other refusal: without the argument it names, the ids, or the tools it tells the caller to use', () => {
+    const cases = [
+      step(
+        'exchange_delivered_order_items',
+        'payment_method_id: Gift card gift_card_1234 has $10.00, not enough to pay the price difference of $25.00.',
+      ),
+      step(
+        'return_delivered_order_items',
+        "payment_method_id: The refund must go to the order's original payment method (paypal_5727330) or to one of the customer's gift cards.",
+      ),
+      step(
+        'modify_pending_order_payment',
+        "Payment method credit_card_1 is not one of this customer's saved payment methods. Use get_user_details to see them.",
+        'NOT_FOUND',
+      ),
+      step(
+        'cancel_pending_order',
+        'Cannot cancel order #W2611340: its status is "processed"; only pending orders can be changed.',
+        'CONFLICT',
+      ),
+      step(
+        'get_order_details',
+        'No order #W1 was found for the customer identified in this conversation. Check the order number (it looks like #W2611340); store tools act only for the identified customer.',
+        'NOT_FOUND',
+      ),
+      step('create_ticket', 'customer_email: invalid email address'),
+      step('create_lead', 'interest: Too long. Use list_all_product_types to pick a product_id.'),
+    ];
+    const replies = cases.map((c) => shopperError(c));
+    for (const r of replies) expect(r).not.toMatch(INTERNAL);
+    expect(replies[0]).toBe(
+      "Your gift card has $10.00, which doesn't cover the $25.00 price difference. Would you like to use another payment method instead?",
+    );
+    expect(replies[1]).toMatch(
+      /^The refund can only go to the payment method the order was paid with \(your PayPal account\) or to a gift card/,
+    );
+    expect(replies[3]).toMatch(/^I can't cancel order #W2611340: its status is processed/);
+    expect(replies[5]).toMatch(/^I couldn't open a ticket for our team: invalid email address\. Would you like/);
+    expect(replies[6]).toMatch(/^I couldn't sign you up: too long\. Would you like/);
+  });
+});
