@@ -12,7 +12,9 @@ import {
 } from './reply-templates.js';
 import { productAsks } from './shopping-recipes.js';
 import { relevantKnowledge } from './support-recipes.js';
+import { HOURS_UNSTATED } from './task-brief.js';
 import type { TaskContext } from './task-context.js';
+import { asksWhenPeopleWork } from './task-intent.js';
 import type { ToolStep } from './task-transcript.js';
 import { foundNothing, nested, readOrder, readUserId, readVariants, type VariantView } from './tool-output-readers.js';
 
@@ -118,6 +120,29 @@ function claimedStatusHint(ctx: TaskContext): string | undefined {
 }
 
 /**
+ * "What are your business hours?", "are you open on Saturdays?", "when do you close today?": a question of when, about
+ * the shop being open (not "how do I open an account?").
+ */
+const ASKS_WHEN_OPEN =
+  /\b(?:business|opening|office|store|shop|working|support|service) hours\b|\byour hours\b|\bwhat (?:are|r) (?:the |your )?hours\b|\b(?:what|which) (?:time|days)\b[^?.!]*\b(?:open|close|closed|available|work)\b|\bwhen\b[^?.!]*\b(?:open|close|closed|available)\b|\b(?:are|is) (?:you|u|the (?:shop|store|team)|your (?:shop|store|team)|customer (?:service|care)|support|anyone|someone) (?:\w+ )?open\b/i;
+
+/**
+ * When the shop is open, from its business-hours setting (the prompt's context, as the server states it for this
+ * moment): the hours, and whether it is open now. Undefined when the question is not about that or the prompt gives no
+ * hours.
+ */
+function openingHours(ctx: TaskContext): string | undefined {
+  const { businessHours: summary, businessHoursOpen: open } = ctx.hints;
+  if (summary === HOURS_UNSTATED || !asksWhenPeopleWork(ctx.request) || !ASKS_WHEN_OPEN.test(ctx.request))
+    return undefined;
+  return `Our business hours are ${summary}. ${
+    open
+      ? "We're open right now."
+      : "We're closed right now: I can still help with most things here, and a colleague will get back to you once we open."
+  }`;
+}
+
+/**
  * The task's final answer, written only from this task's tool results (and knowledge articles in
  * the hints), in the order they happened. Nothing is added that a tool did not say.
  */
@@ -197,5 +222,8 @@ export function writeReply(ctx: TaskContext): string {
           : "I'm sorry, I can't do that from here.",
       );
   }
+  // The setting first: an article's lines about contacting a person follow it.
+  const hours = steps.every((s) => s.tool === 'search_knowledge') ? openingHours(ctx) : undefined;
+  if (hours) parts.unshift(hours);
   return applyVoice(parts.join('\n\n'), readVoice(ctx.hints.brandVoice));
 }

@@ -25,6 +25,8 @@ const SECTIONS = ['Brand voice', 'Your instructions', 'Rules', 'Context', 'Knowl
 const TASK_MESSAGE = /^\[Task from [^\]]*\]\s*([\s\S]*?)(?:\n\(The customer's full message was: "([\s\S]*)"\))?\s*$/;
 const CUSTOMER = /^Identified customer: (\S+?)[.,]?(?: \(|$)/m;
 const CLAIMED = /^Identity: claimed\b/m;
+/** What the hours are called when the prompt does not state them. */
+export const HOURS_UNSTATED = 'during business hours';
 const HOURS = /^Business hours: (.*?)\. The store is (open|closed) right now\./m;
 
 /** Reads the task brief; a request with no task message is answered as the latest user message. */
@@ -46,7 +48,7 @@ export function readTaskBrief(request: ChatRequest): TaskBrief {
     knowledge: readArticles(sections.get('Knowledge base') ?? ''),
     // Unknown hours: assume someone is there, so a hand-over is offered rather than withheld.
     businessHoursOpen: hours ? hours[2] === 'open' : true,
-    businessHours: hours?.[1] ?? 'during business hours',
+    businessHours: hours?.[1] ?? HOURS_UNSTATED,
   };
 }
 

@@ -112,3 +112,18 @@ describe('a failed store call is told to the shopper in their words, with what t
     expect(replies[6]).toMatch(/^I couldn't sign you up: too long\. Would you like/);
   });
 });
+
+describe('when the shop is open: its business-hours setting, and whether it is open now', () => {
+  for (const words of ['What are your business hours?', 'are you open on saturdays?', 'when do you close today?']) {
+    it(`"${words}"`, async () => {
+      const open = await conversation()(words);
+      expect(open.reply).toMatch(/^Our business hours are Mon-Fri 9:00-17:00\. We're open right now\./);
+      const closed = await conversation(undefined, { businessHoursOpen: false })(words);
+      expect(closed.reply).toMatch(/^Our business hours are Mon-Fri 9:00-17:00\. We're closed right now/);
+    });
+  }
+  it('not when the question is of another opening', async () => {
+    const r = await conversation()('how do I open an account?');
+    expect(r.reply).not.toMatch(/business hours are/);
+  });
+});
