@@ -1,3 +1,5 @@
+import type { Entities } from './entity-extractor.js';
+
 /**
  * What a message says by its shape rather than its words. "200 water bottles" is a bulk purchase whether
  * or not the shopper writes "bulk": a count that no household buys is a sales enquiry.
@@ -205,3 +207,27 @@ export function declinesChange(message: string): boolean {
 /** A new one of the same item: "replacement please", "send me a new one", "replace it". */
 export const SAME_AGAIN =
   /\b(?:replacement|replace it|replace them|a new one|new ones|the same one|same again|same item|another one of the same)\b/i;
+
+/** "Apartment 5B", "apt. 12", "suite 300", "unit 4": an address's second line, given on its own. */
+export const ADDRESS_LINE_2 =
+  /\b(apt|apartment|suite|ste|unit|flat)\.?\s*(?:no\.?\s*|number\s+|#\s*)?(\d{1,5}[a-z]?|[a-z]\d{0,4})(?![\w-])/i;
+
+/** Words beside a yes that change what it agrees to: "yes, but …", "yes, and add …", "ok, only the kettle". */
+const CHANGES_PROPOSAL = /\b(?:but|instead|rather|actually|except|add|also|only|make it)\b/i;
+
+/**
+ * "Yes, and add apartment 5B", "yes, but refund it to my gift card": a yes that changes the proposal it answers. It
+ * agrees to the change as amended, which the shopper has not seen yet, so it is proposed again, never made as it was
+ * (nor as amended) on this message. What it carries beside the yes tells: a word that corrects, or a detail of the change
+ * (an address or its second line, a way to pay, an option).
+ */
+export function amendsProposal(message: string, e: Entities): boolean {
+  if (!e.confirms) return false;
+  return (
+    CHANGES_PROPOSAL.test(message) ||
+    ADDRESS_LINE_2.test(message) ||
+    !!e.address ||
+    !!e.paymentPreference ||
+    e.colours.length + e.sizes.length + e.materials.length > 0
+  );
+}

@@ -4,9 +4,11 @@ import { listingBefore, PRICE_OF_IT, propertyAsked, SETS_AGAINST } from './produ
 import { MAX_EARLIER_READ_CHARS, readable } from './read-limit.js';
 import {
   type AccountDetail,
+  ADDRESS_LINE_2,
   ASKS_PAST_NAMED,
   ASKS_WHAT_NOW,
   accountDetailsAsked,
+  amendsProposal,
   asksForCodeAgain,
   asksForGift,
   BARE_SIZE,
@@ -172,6 +174,9 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   const ask = followsUp ? `${previousText!.trim().replace(/[?.!\s]*$/, '')}, ${ownAsk.trim()}` : ownAsk;
   const features = analyze(ask);
   const message = extractEntities(hints.userMessage);
+  // "Yes, and add apartment 5B": the change proposed, amended; proposed again with the amendment, not made.
+  const amends =
+    amendsProposal(hints.userMessage, message) && ASKED_TO_CONFIRM.test(lastAnswer(request.messages) ?? '');
   // "Yes please", "send me the code" after "… I can send a one-time code …: just ask".
   const acceptsCode =
     OFFERED_CODE.test(lastAnswer(request.messages) ?? '') && (message.confirms || asksForCodeAgain(hints.userMessage));
@@ -215,7 +220,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     zip: first((e) => e.zip, withEarlier()),
     address: first((e) => e.address, [own, message]),
     // A "yes" confirms only what the last answer proposed and asked to confirm: after anything else it changes nothing.
-    confirms: message.confirms && ASKED_TO_CONFIRM.test(lastAnswer(request.messages) ?? ''),
+    confirms: message.confirms && !amends && ASKED_TO_CONFIRM.test(lastAnswer(request.messages) ?? ''),
     // "Under 50 please" is a budget as the shopper's whole message, which the job line around it is not.
     maxPrice: own.maxPrice ?? (quoted ? extractEntities(quoted).maxPrice : undefined),
   };
@@ -283,7 +288,8 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     ((intent === 'unknown' || intent === 'greeting' || givesOnlyDetails(hints.userMessage) || optionForItem) &&
       details) ||
     picked ||
-    reworks
+    reworks ||
+    amends
   ) {
     const continued = continueEarlierRequest(transcript.earlierUserTexts, ask, analyze, earlierPicks(request.messages));
     if (continued) {
@@ -295,6 +301,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
         if (entities[key].length === 0) entities[key] = before[key];
       keepConstraints(entities, before);
       entities.address ??= before.address;
+      if (!own.address) entities.address = withSecondLine(entities.address, hints.userMessage);
       entities.paymentPreference ??= before.paymentPreference;
       entities.byMistake ||= before.byMistake;
     }
@@ -453,6 +460,14 @@ function keepConstraints(entities: Entities, before: Entities): void {
   entities.fit ??= before.fit;
 }
 
+/** "And add apartment 5B" after an address was given: that address, with this second line. */
+function withSecondLine(address: Entities['address'], text: string): Entities['address'] {
+  const line2 = address && ADDRESS_LINE_2.exec(text);
+  if (!line2) return address;
+  const kind = line2[1]!.charAt(0).toUpperCase() + line2[1]!.slice(1).toLowerCase();
+  return { ...address, address2: `${kind} ${line2[2]!.toUpperCase()}` };
+}
+
 /** Six digits on their own: a verification code the shopper typed (the core checks it before planning). */
 export const looksLikeCode = (text: string) => /(?<![\w#-])\d{6}(?![\w-])/.test(text);
 
@@ -548,7 +563,7 @@ function continueEarlierRequest(
     }
     for (const text of texts.slice(i + 1)) {
       const later = extractEntities(text);
-      merged.address = later.address ?? merged.address;
+      merged.address = later.address ?? withSecondLine(merged.address, text);
       merged.byMistake ||= later.byMistake;
       for (const key of ['colours', 'sizes', 'materials', 'itemIds', 'products'] as const)
         if (later[key].length) merged[key] = later[key];

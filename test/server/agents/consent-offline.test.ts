@@ -183,4 +183,20 @@ describe("a change waits for the shopper's yes (offline provider, real store)", 
       payments(asked).map((e) => [e.data.code, (e.data.arguments as { payment_method_id: string }).payment_method_id]),
     ).toEqual([['CONFIRMATION_REQUIRED', 'credit_card_3261838']]);
   });
+
+  it('"yes, and add apartment 5B" holds the address change again with its second line; the next yes makes that', async () => {
+    const addresses = callsOf('modify_pending_order_address');
+    const c = await startConversation(t, 'ivan_santos_6635');
+    const asked = await say(t, c, 'please ship order #W8770097 to 88 Lake View Rd, Plano, TX 75024 instead');
+    expect(addresses(asked).map((e) => e.data.code)).toEqual(['CONFIRMATION_REQUIRED']);
+    const amended = await say(t, c, 'yes, and add apartment 5B');
+    expect(addresses(amended).map((e) => [e.data.code, (e.data.arguments as { address2: string }).address2])).toEqual([
+      ['CONFIRMATION_REQUIRED', 'Apartment 5B'],
+    ]);
+    expect(replyOf(amended)).toMatch(/to 88 Lake View Rd, Apartment 5B, Plano, TX 75024\. Please reply "yes"/);
+    const done = await say(t, c, 'yes');
+    expect(addresses(done).map((e) => [e.data.consented, (e.data.arguments as { address2: string }).address2])).toEqual(
+      [[true, 'Apartment 5B']],
+    );
+  });
 });

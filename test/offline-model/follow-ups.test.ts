@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OfflineProvider } from '../../offline-model/src/offline-provider.js';
+import { builtins, planRequest, type Turn } from './requests.js';
+import { runTask } from './task-harness.js';
+import { createTinyStore } from './tiny-store.js';
+
+/**
+ * Follow-ups that are neither a whole request nor a bare "yes": they answer what the stand-in just asked, or amend
+ * what it just proposed, and go on with that request. Shoppers of the tau-retail data whose orders fit each case.
+ */
+const SHOPPERS = ['liam_thomas_7882', 'ivan_santos_6635', 'anya_brown_2024', 'yara_ito_8499', 'olivia_ito_3591'];
+
+let store: Awaited<ReturnType<typeof createTinyStore>>;
+beforeAll(async () => {
+  store = await createTinyStore(SHOPPERS);
+});
+afterAll(async () => {
+  await store?.dispose();
+});
+
+const card = (name: string) => builtins.find((c) => c.name === name)!;
+const planFor = async (turns: Turn[]) =>
+  (
+    JSON.parse((await new OfflineProvider().complete(planRequest(turns))).content ?? '{}') as {
+      tasks: { agent: string; instruction: string }[];
+    }
+  ).tasks;
+
+/** A conversation as the core runs it: each message planned after the turns before it, its first task run. */
+function conversation(customerId?: string) {
+  const turns: Turn[] = [];
+  const history: { role: 'user' | 'assistant'; content: string }[] = [];
+  return async (text: string) => {
+    turns.push({ role: 'user', text });
+    history.push({ role: 'user', content: text });
+    const plan = await planFor(turns);
+    const agent = plan[0]!.agent;
+    const r = await runTask({
+      card: card(agent),
+      tools: store.tools,
+      call: store.call,
+      instruction: plan[0]!.instruction,
+      userMessage: text,
+      customerId,
+      history: [...history],
+    });
+    turns.push({ role: 'assistant', text: r.reply, agentName: agent });
+    history.push({ role: 'assistant', content: r.reply });
+    return { plan, agent, ...r };
+  };
+}
+/** The run's call of `tool`, if any. */
+const callOf = (r: { calls: { name: string; args: Record<string, unknown> }[] }, tool: string) =>
+  r.calls.find((c) => c.name === `store.${tool}`);
+
+describe('a yes that amends the change proposed', () => {
+  it('"yes, and add apartment 5B" proposes the address with its second line; the next yes makes that', async () => {
+    const say = conversation('ivan_santos_6635');
+    await say('Please change the shipping address of order #W8770097 to 88 Lake View Rd, Plano, TX 75024');
+    const amended = await say('yes, and add apartment 5B');
+    expect(callOf(amended, 'modify_pending_order_address')).toBeUndefined();
+    expect(amended.reply).toBe(
+      'I\'ll change the shipping address of order #W8770097 to 88 Lake View Rd, Apartment 5B, Plano, TX 75024. Please reply "yes" to confirm.',
+    );
+    const yes = await say('yes');
+    expect(callOf(yes, 'modify_pending_order_address')?.args).toMatchObject({
+      order_id: '#W8770097',
+      address1: '88 Lake View Rd',
+      address2: 'Apartment 5B',
+      zip: '75024',
+    });
+  });
+
+  it('"yes, but refund it to my gift card" proposes the return with the refund there, and makes nothing yet', async () => {
+    const say = conversation('olivia_ito_3591');
+    const asked = await say('I want to return the sneakers from order #W5866402');
+    expect(asked.reply).toMatch(/The refund of \$207\.75 goes to PayPal once the items arrive\./);
+    const amended = await say('yes, but refund it to my gift card');
+    expect(callOf(amended, 'return_delivered_order_items')).toBeUndefined();
+    expect(amended.reply).toMatch(
+      /^I can return Sneakers .* from order #W5866402\. The refund of \$207\.75 goes to your gift card once the items arrive\. Please reply "yes" to confirm\.$/,
+    );
+    const yes = await say('yes');
+    expect(callOf(yes, 'return_delivered_order_items')?.args).toMatchObject({
+      order_id: '#W5866402',
+      payment_method_id: 'gift_card_7794233',
+    });
+  });
+});
