@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { isBatonError } from '../errors.js';
+import { serializeError } from '../telemetry/log-error.js';
 
 /**
  * Baton's typed errors reach clients with `extensions.code` (and `field` for validation);
@@ -27,7 +28,7 @@ export function maskError(
   if (error instanceof GraphQLError && !error.originalError) return withInputCode(error);
   if (original instanceof GraphQLError) return withInputCode(original);
   logUnexpected(original);
-  return new GraphQLError(isDev && original instanceof Error ? `${message}: ${original.message}` : message, {
+  return new GraphQLError(isDev ? `${message}: ${developerHint(original)}` : message, {
     nodes: error instanceof GraphQLError ? error.nodes : undefined,
     path: error instanceof GraphQLError ? error.path : undefined,
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
@@ -44,3 +45,43 @@ const withInputCode = (error: GraphQLError): GraphQLError =>
         path: error.path,
         extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
       });
+
+/** Identifiers a database error names: schema objects, never values. */
+const DB_IDS = ['table', 'column', 'constraint'] as const;
+
+/**
+ * What a developer sees of an unexpected error outside production: its type, its code (a database
+ * error's SQLSTATE), the statement's text with its placeholders, the objects a database error names,
+ * and where it was thrown. Never the error's own message: drizzle's repeats the statement's
+ * parameters, PostgreSQL's quotes the values it refused, and any other error may carry whatever its
+ * thrower put there (a shopper's text, a row). The log has the rest, redacted.
+ */
+function developerHint(err: unknown): string {
+  const s = serializeError(err);
+  const db = (s.cause as Record<string, unknown> | undefined) ?? s;
+  const code = s.code ?? db.code;
+  const ids = DB_IDS.filter((k) => typeof db[k] === 'string').map((k) => `${k} ${db[k]}`);
+  const query = typeof s.query === 'string' ? s.query : typeof db.query === 'string' ? db.query : undefined;
+  const at = thrownAt(err);
+  const parts = [
+    `${String(s.type)}${typeof code === 'string' || typeof code === 'number' ? ` ${code}` : ''}`,
+    ...ids,
+    ...(query ? [`in \`${query.length > 300 ? `${query.slice(0, 300)}…` : query}\``] : []),
+    ...(at ? [`at ${at}`] : []),
+  ];
+  return `${parts.join(', ')} (the full error is in the server log)`;
+}
+
+/** The first frame of the error's stack in Baton's own code (not a dependency's, not Node's), relative to cwd. */
+function thrownAt(err: unknown): string | undefined {
+  if (!(err instanceof Error) || !err.stack) return undefined;
+  // The stack opens with the message, which may span lines of its own (and look like frames).
+  const header = `${err.name}: ${err.message}`;
+  const frames = err.stack.startsWith(header) ? err.stack.slice(header.length) : '';
+  for (const line of frames.split('\n')) {
+    if (line.length > 1_000) continue;
+    const m = /^\s+at (?:[^(]*\()?((?:file:\/\/)?\/[^()\s]+):\d+\)?$/.exec(line);
+    if (m && !m[1]!.includes('node_modules')) return m[1]!.replace(/^file:\/\//, '').replace(`${process.cwd()}/`, '');
+  }
+  return undefined;
+}
