@@ -1,3 +1,4 @@
+import { opensWithYes } from './affirmative.js';
 import { ENGLISH_WORDS } from './english-words.js';
 import { createSpellCorrector, MAX_SPELL_SEARCHES, type SpellBudget } from './fuzzy-match.js';
 import { memoByText } from './memo-by-text.js';
@@ -199,8 +200,7 @@ function entitiesOf(text: string): Entities {
       !/^\W*(?:yes|yeah|sure|ok|okay|alright|fine)\W+(?:but\W+)?(?:i'?ll|i will|let me|maybe|not|never|wait|hold on|no|nah|hmm|actually|later)\b/i.test(
         text,
       ) &&
-      (/^\s*(yes|yeah|yep|yup|sure|ok|okay|confirm(ed)?|correct|please do|do it|go ahead)\b/i.test(text) ||
-        /\b(i confirm|go ahead|please proceed|proceed with|yes,? please)\b/i.test(text)),
+      (opensWithYes(text) || /\b(i confirm|go ahead|please proceed|proceed with|yes,? please)\b/i.test(text)),
     byMistake: /\b(mistake|mistakenly|accident|accidentally|by error|wrong order)\b/i.test(text),
   };
 }

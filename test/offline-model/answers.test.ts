@@ -127,3 +127,29 @@ describe('when the shop is open: its business-hours setting, and whether it is o
     expect(r.reply).not.toMatch(/business hours are/);
   });
 });
+
+describe('a short yes to a proposed change makes it, in the words shoppers use', () => {
+  const propose = async (say: ReturnType<typeof conversation>) => {
+    const asked = await say(
+      'Please change the shipping address of order #W2417020 to 100 Main Street, Apt 5, Austin, TX 78701',
+    );
+    expect(asked.reply).toContain('reply "yes"');
+  };
+  for (const yes of ['yess', 'yep', 'sure thing', 'sí', 'oui', 'YESSS!!', 'absolutely', 'definitely', "let's do it"]) {
+    it(`"${yes}"`, async () => {
+      const say = conversation('emma_smith_8564');
+      await propose(say);
+      const done = await say(yes);
+      expect(done.calls.find((c) => c.name === 'store.modify_pending_order_address')?.result?.ok).toBe(true);
+      expect(done.reply).toMatch(/^Done: the shipping address of order #W2417020 is changed\./);
+    });
+  }
+  for (const no of ['absolutely not', 'of course not', 'yesterday I changed my mind']) {
+    it(`not "${no}"`, async () => {
+      const say = conversation('emma_smith_8564');
+      await propose(say);
+      const r = await say(no);
+      expect(r.calls.some((c) => c.name === 'store.modify_pending_order_address')).toBe(false);
+    });
+  }
+});
