@@ -112,16 +112,16 @@ export const TELLS_MORE =
 export type AccountDetail = 'address' | 'payment' | 'email' | 'phone';
 const ACCOUNT_DETAIL_WORDS: ReadonlyArray<readonly [AccountDetail, RegExp]> = [
   ['address', /\baddress(?:es)?\b/i],
-  ['payment', /\b(?:payment (?:methods?|options?|details|info(?:rmation)?)|(?:credit |debit )?cards?|paypal)\b/i],
+  ['payment', /\b(?:payment (?:methods?|options?|details|info(?:rmation)?)|(?:credit |debit )?cards?|paypal|balance)\b/i],
   ['email', /\be-?mail(?: address)?\b/i],
   ['phone', /\bphone(?: number)?\b/i],
 ];
 /** Where the shop keeps it: "on file", "saved", "on my account", "my address". */
 const KEPT_ON_ACCOUNT =
-  /\b(?:on|in) (?:file|record)\b|\bsaved\b|\b(?:on|in|of|for|to) (?:my|the) account\b|\bregistered\b|\b(?:you|u) have (?:for|on) me\b|\bmy (?:saved |default |current |registered )?(?:address(?:es)?|payment methods?|cards?|e-?mail(?: address)?|phone(?: number)?)\b/i;
+  /\b(?:on|in) (?:file|record)\b|\bsaved\b|\b(?:on|in|of|for|to) (?:my|the) account\b|\bregistered\b|\b(?:you|u) have (?:for|on) me\b|\bmy (?:saved |default |current |registered )?(?:address(?:es)?|payment methods?|cards?|e-?mail(?: address)?|phone(?: number)?)\b|\bmy gift ?cards?\b/i;
 /** Asking to see, not to change: "what's", "which", "show me", "can you tell me", "do I have". */
 const ASKS_TO_SEE =
-  /^\W*(?:(?:and|so|ok|okay|hi|hey|also)\W+)?(?:what|which|whats|how many)\b|\b(?:show me|list (?:my|all|the)|see (?:my|the)|tell me|remind me|confirm|check|read (?:me|out)|do i have|have i got|do you (?:have|keep|hold) my|you have (?:for|on|on (?:file|record) for) me)\b/i;
+  /^\W*(?:(?:and|so|ok|okay|hi|hey|also)\W+)?(?:what|which|whats|how many|how much)\b|\b(?:show me|list (?:my|all|the)|see (?:my|the)|tell me|remind me|confirm|check|read (?:me|out)|do i have|have i got|do you (?:have|keep|hold) my|you have (?:for|on|on (?:file|record) for) me)\b/i;
 const CHANGES_IT =
   /\b(?:change[sd]?|update[sd]?|edit|add|remove|delete|replace|correct|fix|use|pay with|charge[sd]?|refund\w*|new|put|sign|subscribe)\b/i;
 
