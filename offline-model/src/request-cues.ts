@@ -112,7 +112,10 @@ export const TELLS_MORE =
 export type AccountDetail = 'address' | 'payment' | 'email' | 'phone';
 const ACCOUNT_DETAIL_WORDS: ReadonlyArray<readonly [AccountDetail, RegExp]> = [
   ['address', /\baddress(?:es)?\b/i],
-  ['payment', /\b(?:payment (?:methods?|options?|details|info(?:rmation)?)|(?:credit |debit )?cards?|paypal|balance)\b/i],
+  [
+    'payment',
+    /\b(?:payment (?:methods?|options?|details|info(?:rmation)?)|(?:credit |debit )?cards?|paypal|balance)\b/i,
+  ],
   ['email', /\be-?mail(?: address)?\b/i],
   ['phone', /\bphone(?: number)?\b/i],
 ];
