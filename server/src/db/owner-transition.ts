@@ -12,10 +12,19 @@ export type OwnerTransition =
    * open: a ticket that a resolution closed in the meantime opens no hand-off.
    */
   | { to: 'WAITING_FOR_HUMAN'; by: string; reason: string; ticketId: string; at: Date }
-  /** → HUMAN, unless a person owns it already. The hand-off's open tickets are assigned to them. */
+  /**
+   * → HUMAN, unless a person owns it already, or the shopper withdrew the request for one (a claim that raced
+   * the withdrawal loses). The hand-off's open tickets are assigned to them.
+   */
   | { to: 'HUMAN'; human: string; humanId: string; at: Date }
   /** HUMAN → BOT, by its owner (`humanId`), or by anyone when null (an admin). Open tickets become pending. */
   | { to: 'BOT'; humanId: string | null; at: Date }
+  /**
+   * WAITING_FOR_HUMAN → BOT: the shopper withdrew the request before anyone claimed it. Only while the hand-off
+   * is still the one whose ticket is `ticketId` (the event names it); that ticket is closed, with `note` added
+   * to its internal note.
+   */
+  | { to: 'BOT'; withdrawn: { ticketId: string | null; note: string }; at: Date }
   /**
    * → RESOLVED, unless it is already; a person's conversation only by its owner (`onlyOwner`). Every
    * ticket of the conversation that is not closed is closed.
@@ -23,6 +32,12 @@ export type OwnerTransition =
   | { to: 'RESOLVED'; human: string; humanId: string; onlyOwner: boolean; at: Date };
 
 const HELD = `('WAITING_FOR_HUMAN', 'HUMAN')`;
+
+/**
+ * The owner row of a hand-off the shopper withdrew: back to the bot, requested but never claimed. No other
+ * path gives that: a hand-back comes from HUMAN (whose claim set `claimed_at`), and a request clears it.
+ */
+const WITHDRAWN = `(o.state = 'BOT' and o.claimed_at is null and o.requested_at is not null)`;
 
 /**
  * The transition as CTEs after `lock` (the conversation's lock, taken first): `own` returns the
@@ -58,11 +73,23 @@ export function ownerTransitionCtes(t: OwnerTransition, conversation: string, p:
           select ${conversation}, 'HUMAN', ${p.add(t.human, 'text')}, ${p.add(t.humanId, 'text')}, ${at}, ${at} from lock
           on conflict (conversation_id) do update set state = 'HUMAN', human = excluded.human,
             human_id = excluded.human_id, claimed_at = excluded.claimed_at, updated_at = excluded.updated_at
-          where o.state <> 'HUMAN'
+          where o.state <> 'HUMAN' and not ${WITHDRAWN}
           returning o.*)`,
         tickets(`assignee = ${p.add(t.human, 'text')}`, `t.status <> 'closed'`),
       ];
     case 'BOT': {
+      if ('withdrawn' in t)
+        return [
+          `own as (
+            update conversation_owners o set state = 'BOT', updated_at = ${at} from lock
+            where o.conversation_id = ${conversation} and o.state = 'WAITING_FOR_HUMAN'
+              and o.ticket_id is not distinct from ${p.add(t.withdrawn.ticketId, 'uuid')}
+            returning o.*)`,
+          tickets(
+            `status = 'closed', internal_note = concat_ws(E'\\n\\n', nullif(t.internal_note, ''), ${p.add(t.withdrawn.note, 'text')})`,
+            `t.id = own.ticket_id and t.status <> 'closed'`,
+          ),
+        ];
       const owner = t.humanId === null ? '' : ` and o.human_id = ${p.add(t.humanId, 'text')}`;
       return [
         `own as (

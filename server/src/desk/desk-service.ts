@@ -12,9 +12,30 @@ import { createTicket } from '../store/tickets.js';
 import type { DeskActor } from './desk-actor.js';
 import { OwnershipCache } from './ownership-cache.js';
 import { waitNotice } from './wait-notice.js';
+import { readWithdrawal } from './withdrawal.js';
 
 /** Agent name on the shopper-facing notices the desk posts (the wait notice). */
 export const DESK_AGENT = 'Desk';
+
+/** What the shopper is told once their request for a person is withdrawn, however they withdrew it. */
+export const WITHDRAWN_CONFIRMATION =
+  "Okay, I've cancelled the request for a colleague. I'm here if you need anything else.";
+
+/** Events that change who owns a conversation. */
+export const HAND_OFF_EVENTS = [
+  'HUMAN_REQUESTED',
+  'HUMAN_JOINED',
+  'HANDED_BACK',
+  'RESOLVED',
+  'HUMAN_REQUEST_WITHDRAWN',
+] as const;
+
+/**
+ * What became of a shopper's message while the conversation was held: stored for the colleague, or it withdrew
+ * the request for one. `botTurn`: the message said more than the withdrawal ("never mind, where's my order?");
+ * it was not stored, and the caller submits it as a normal turn (see withdrawal.ts).
+ */
+export type HeldMessage = { message: BatonEvent; withdrawn: boolean; botTurn: false } | { botTurn: true };
 
 /** A conversation's owner; BOT when it never had a hand-off. */
 export type Ownership = Omit<ConversationOwnerRow, 'humanId' | 'waitNoticeSent'> & { state: OwnershipState };
@@ -82,7 +103,7 @@ export class DeskService {
           // The seq of the event that made the state, so that an older one the bus brings late is ignored.
           seq: sql<number | string | null>`(select max(e.seq) from events e
             where e.conversation_id = ${conversationOwners.conversationId}
-              and e.type in ('HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESOLVED'))`,
+              and e.type in (${sql.raw(HAND_OFF_EVENTS.map((t) => `'${t}'`).join(', '))}))`,
         })
         .from(conversationOwners)
         .where(inArray(conversationOwners.state, HELD));
@@ -189,6 +210,10 @@ export class DeskService {
     );
     if (!changed) {
       const current = await this.ownership(conversationId);
+      if (current.state !== 'HUMAN')
+        throw new ConflictError('The shopper withdrew the request for a colleague: the bot answers them again', {
+          details: { field: 'conversationId', reason: 'WITHDRAWN' },
+        });
       throw new ConflictError(`${current.human ?? 'Another colleague'} has already taken this conversation`, {
         details: { field: 'conversationId', owner: current.human },
       });
@@ -251,13 +276,81 @@ export class DeskService {
   }
 
   /**
+   * The shopper takes back their request for a person before a colleague claimed it: the bot answers again,
+   * the hand-off's ticket is closed with a note saying so, and the shopper is told. `by`: `shopper`, or the
+   * API key's name. Changes nothing when no request waits (a second withdrawal, a conversation the bot owns);
+   * CONFLICT once a colleague has claimed it: then the colleague decides. A claim racing it: one of the two
+   * wins (the owner row's compare-and-set), the other gets CONFLICT.
+   */
+  async withdrawRequest(
+    conversationId: string,
+    by: string,
+    options: { via?: 'api' | 'message'; message?: string; confirm?: boolean } = {},
+  ): Promise<{ ownership: Ownership; events: BatonEvent[] }> {
+    const { message, confirm = true, via = message ? 'message' : 'api' } = options;
+    await this.deps.conversations.get(conversationId);
+    // The ticket is read first so that the event names it; the change applies only while it is still the
+    // hand-off's. A hand-off withdrawn and asked for again in between is read again.
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.ownership(conversationId);
+      if (current.state === 'HUMAN')
+        throw new ConflictError(
+          `${current.human ?? 'A colleague'} has already taken this conversation: write to them in the chat instead`,
+          { details: { field: 'conversationId', owner: current.human } },
+        );
+      if (current.state !== 'WAITING_FOR_HUMAN') return { ownership: current, events: [] };
+      const at = this.now();
+      const who = by === 'shopper' ? 'the shopper' : `${by} for the shopper`;
+      const batch: NewEvent[] = [];
+      if (message) batch.push({ type: 'MESSAGE', conversationId, data: { role: 'user', text: message } });
+      batch.push({
+        type: 'HUMAN_REQUEST_WITHDRAWN',
+        conversationId,
+        agentName: by,
+        data: { by, via, ticketId: current.ticketId },
+      });
+      if (confirm) batch.push(this.confirmation(conversationId));
+      const changed = await this.changed(batch, {
+        to: 'BOT',
+        withdrawn: {
+          ticketId: current.ticketId,
+          note: `Request withdrawn by ${who} at ${at.toISOString()}, before a colleague claimed it: no reply needed.`,
+        },
+        at,
+      });
+      if (changed) return changed;
+      if (attempt >= 2) throw new ConflictError('The hand-off changed meanwhile; try again');
+    }
+  }
+
+  /**
    * A shopper's message while a person owns the conversation or it waits for one: stored and delivered,
    * no run. A verification code in it is checked as a run would check it. While waiting, the first such
    * message also gets the wait notice (once per hand-off); while a person owns it, agent assist drafts a
-   * reply for them.
+   * reply for them. While waiting, a message that withdraws the request (withdrawal.ts) gives the conversation
+   * back to the bot; when it says more than that, it is not stored here but answered as a normal turn.
    */
-  async holdShopperMessage(conversationId: string, text: string): Promise<BatonEvent> {
+  async holdShopperMessage(conversationId: string, text: string): Promise<HeldMessage> {
     const trimmed = this.checkText(text);
+    const withdrawal = this.cache.get(conversationId) === 'WAITING_FOR_HUMAN' ? readWithdrawal(trimmed) : undefined;
+    if (withdrawal?.more) {
+      // The message follows as a normal turn; the caller confirms the withdrawal after it (confirmWithdrawal).
+      const { events } = await this.withdrawRequest(conversationId, 'shopper', {
+        via: 'message',
+        confirm: false,
+      }).catch((err) => {
+        if (err instanceof ConflictError) return { events: [] };
+        throw err;
+      });
+      if (events.length) return { botTurn: true };
+    } else if (withdrawal) {
+      const { events } = await this.withdrawRequest(conversationId, 'shopper', { message: trimmed }).catch((err) => {
+        if (err instanceof ConflictError) return { events: [] };
+        throw err;
+      });
+      if (events.length) return { message: events[0]!, withdrawn: true, botTurn: false };
+    }
+    // Not a withdrawal, or a colleague claimed the conversation first: the message is theirs.
     const [notice] = await this.deps.db
       .update(conversationOwners)
       .set({ waitNoticeSent: true })
@@ -286,7 +379,25 @@ export class DeskService {
       void this.deps
         .suggest(conversationId, message!)
         .catch((err) => this.deps.logger.warn({ err, conversationId }, 'agent assist could not draft a suggestion'));
-    return message!;
+    return { message: message!, withdrawn: false, botTurn: false };
+  }
+
+  /**
+   * Tells the shopper their request for a person is withdrawn, after the message that withdrew it when that
+   * message went on to ask something (holdShopperMessage's `botTurn`): the confirmation follows their message,
+   * and the bot's answer follows it.
+   */
+  async confirmWithdrawal(conversationId: string): Promise<void> {
+    await this.append([this.confirmation(conversationId)]);
+  }
+
+  private confirmation(conversationId: string): NewEvent {
+    return {
+      type: 'MESSAGE',
+      conversationId,
+      agentName: DESK_AGENT,
+      data: { role: 'assistant', text: WITHDRAWN_CONFIRMATION },
+    };
   }
 
   /** A hand-off that a ticket tool made during a run (create_ticket, transfer_to_human_agents). */
@@ -346,11 +457,20 @@ export class DeskService {
     transition: OwnerTransition,
     options?: { stampTicket?: boolean },
   ): Promise<Ownership | undefined> {
+    return (await this.changed(batch, transition, options))?.ownership;
+  }
+
+  /** `change`, with the events it stored. */
+  private async changed(
+    batch: NewEvent[],
+    transition: OwnerTransition,
+    options?: { stampTicket?: boolean },
+  ): Promise<{ ownership: Ownership; events: BatonEvent[] } | undefined> {
     const changed = await this.deps.events.appendOwnerChange(batch, transition, options);
     if (!changed) return undefined;
     this.cache.set(changed.owner.conversationId, changed.owner.state, changed.events.at(-1)!.seq!);
     this.deps.events.publish(changed.events);
-    return view(changed.owner);
+    return { ownership: view(changed.owner), events: changed.events };
   }
 
   /** Appends, then publishes. */

@@ -7,6 +7,7 @@ const STATE_AFTER: Partial<Record<BatonEvent['type'], OwnershipState>> = {
   HUMAN_JOINED: 'HUMAN',
   HANDED_BACK: 'BOT',
   RESOLVED: 'RESOLVED',
+  HUMAN_REQUEST_WITHDRAWN: 'BOT',
 };
 
 /**

@@ -24,6 +24,7 @@ export const eventTypes = [
   'HUMAN_JOINED',
   'HANDED_BACK',
   'RESOLVED',
+  'HUMAN_REQUEST_WITHDRAWN',
   'SUGGESTION',
   // The conversation's identity level changed, or a typed verification code was refused (server/src/identity/).
   'IDENTITY',
@@ -126,6 +127,16 @@ export const eventDataSchemas = {
   HUMAN_JOINED: z.object({ human: z.string(), ticketId: z.string().nullable() }),
   HANDED_BACK: z.object({ human: z.string(), note: z.string() }),
   RESOLVED: z.object({ by: z.string(), note: z.string().optional(), ticketId: z.string().nullable() }),
+  /**
+   * The shopper took their request for a person back before a colleague claimed it: the bot answers again and the
+   * hand-off's ticket is closed. `by`: `shopper`, or the API key's name that withdrew it for them; `via`: the
+   * withdrawHumanRequest mutation (the widget's button) or a message that said so.
+   */
+  HUMAN_REQUEST_WITHDRAWN: z.object({
+    by: z.string(),
+    via: z.enum(['api', 'message']),
+    ticketId: z.string().nullable(),
+  }),
   /** Agent assist: a reply drafted for the person who owns the conversation. Never shown to the shopper. */
   SUGGESTION: z.object({
     /** The shopper MESSAGE it answers. */

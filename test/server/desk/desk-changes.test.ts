@@ -202,7 +202,11 @@ describe('the desk makes a proposed change', () => {
     const proposal = await suggestion(c, [
       { tool: 'store.cancel_pending_order', arguments: { order_id: '#W1', reason: 'no longer needed' } },
     ]);
-    const shopper = (text: string) => t.app.services.desk.holdShopperMessage(c, text);
+    const shopper = async (text: string) => {
+      const held = await t.app.services.desk.holdShopperMessage(c, text);
+      if (held.botTurn) throw new Error(`"${text}" was not held for the colleague`);
+      return held.message;
+    };
     const answer = async (text: string) => agreesToProposal(t.app.services.eventStore, c, await shopper(text));
     // Not put to the shopper yet: their message is theirs to draft for.
     expect(await answer('yes')).toBe(false);

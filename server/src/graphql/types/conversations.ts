@@ -214,7 +214,7 @@ builder.mutationFields((t) => ({
     type: RunRef,
     nullable: true,
     description:
-      'Stores the message and starts a run, returning it at once. Follow it with runEvents. While a colleague owns the conversation or it waits for one (`Conversation.ownership`), the message is stored and delivered to them, no run starts, and the result is null: follow conversationEvents.',
+      "Stores the message and starts a run, returning it at once. Follow it with runEvents. While a colleague owns the conversation or it waits for one (`Conversation.ownership`), the message is stored and delivered to them, no run starts, and the result is null: follow conversationEvents. While it waits, a message that takes the request back (`never mind`, `I don't need a person anymore`) withdraws it as withdrawHumanRequest does; when it also asks something (`never mind, where's my order?`), that is answered as a normal turn and its run is returned.",
     args: {
       conversationId: t.arg.id({ required: true }),
       text: t.arg.string({ required: true }),
@@ -229,14 +229,20 @@ builder.mutationFields((t) => ({
         throw new ForbiddenError('Step mode and plan review are for designers: they need an admin or integrator key');
       await ctx.services.rateLimits.checkMessage(ctx.auth.principal, String(args.conversationId));
       const conversationId = String(args.conversationId);
-      if (ctx.services.desk.holds(conversationId)) {
-        await ctx.services.desk.holdShopperMessage(conversationId, args.text);
-        return null;
+      const submit = () =>
+        ctx.services.runs.submit(conversationId, args.text, args.mode ?? 'AUTO', {
+          principal: runPrincipal(ctx.auth.principal, conversationId),
+          reviewPlan: args.reviewPlan ?? false,
+        });
+      if (!ctx.services.desk.holds(conversationId)) return submit();
+      const held = await ctx.services.desk.holdShopperMessage(conversationId, args.text);
+      if (!held.botTurn) return null;
+      // "Never mind, where's my order?": the request for a person is withdrawn, and the rest is a normal turn.
+      try {
+        return await submit();
+      } finally {
+        await ctx.services.desk.confirmWithdrawal(conversationId);
       }
-      return ctx.services.runs.submit(conversationId, args.text, args.mode ?? 'AUTO', {
-        principal: runPrincipal(ctx.auth.principal, conversationId),
-        reviewPlan: args.reviewPlan ?? false,
-      });
     },
   }),
 }));

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ownershipStates } from '../../db/schema/desk.js';
 import { deskActor } from '../../desk/desk-actor.js';
 import { type DeskCustomer, type DeskOrder, loadDeskCustomer } from '../../desk/desk-customer.js';
-import type { Ownership } from '../../desk/desk-service.js';
+import { HAND_OFF_EVENTS, type Ownership } from '../../desk/desk-service.js';
 import type { BatonEvent } from '../../domain/events.js';
 import type { IdentityClaim } from '../../domain/identity.js';
 import { ValidationError } from '../../errors.js';
@@ -44,7 +44,8 @@ const DeskCustomerRef = builder.objectRef<DeskCustomer>('DeskCustomer').implemen
 });
 
 export const OwnershipRef = builder.objectRef<Ownership>('Ownership').implement({
-  description: 'Who owns a conversation. Changed only by HUMAN_REQUESTED, HUMAN_JOINED, HANDED_BACK and RESOLVED.',
+  description:
+    'Who owns a conversation. Changed only by HUMAN_REQUESTED, HUMAN_JOINED, HANDED_BACK, RESOLVED and HUMAN_REQUEST_WITHDRAWN.',
   fields: (t) => ({
     conversationId: t.exposeID('conversationId'),
     state: t.field({ type: OwnershipStateEnum, resolve: (o) => o.state }),
@@ -130,9 +131,24 @@ builder.mutationFields((t) => ({
         reason: args.reason ?? '',
       }),
   }),
+  withdrawHumanRequest: t.field({
+    type: OwnershipRef,
+    description:
+      "Takes back a request for a person that no colleague has claimed yet: the bot answers again, the hand-off's ticket is closed with a note, the conversation leaves the desk queue, and the shopper is told (HUMAN_REQUEST_WITHDRAWN). Nothing changes when no request waits (a second withdrawal answers the current ownership). CONFLICT once a colleague has claimed it: the shopper writes to them instead.",
+    authScopes: (_r, args) => ({ conversation: String(args.conversationId) }),
+    args: { conversationId: t.arg.id({ required: true, validate: rowId('conversation') }) },
+    resolve: async (_r, args, ctx) =>
+      (
+        await ctx.services.desk.withdrawRequest(
+          String(args.conversationId),
+          ctx.auth.principal.kind === 'conversation' ? 'shopper' : ctx.auth.describe,
+        )
+      ).ownership,
+  }),
   claimConversation: t.field({
     type: OwnershipRef,
-    description: 'Takes the conversation over: no planner runs while you own it. A second claim gets CONFLICT.',
+    description:
+      'Takes the conversation over: no planner runs while you own it. A second claim gets CONFLICT, and so does a claim of a request the shopper withdrew (`extensions.reason: WITHDRAWN`).',
     authScopes: { support: true },
     args: { conversationId: t.arg.id({ required: true, validate: rowId('conversation') }), as: t.arg.string(AS) },
     resolve: (_r, args, ctx) => ctx.services.desk.claim(String(args.conversationId), actor(ctx, args.as)),
@@ -239,7 +255,7 @@ builder.mutationFields((t) => ({
   }),
 }));
 
-const QUEUE_EVENTS = new Set(['HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESOLVED']);
+const QUEUE_EVENTS: ReadonlySet<string> = new Set(HAND_OFF_EVENTS);
 
 builder.subscriptionFields((t) => ({
   deskQueue: t.field({
