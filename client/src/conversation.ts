@@ -2,7 +2,7 @@ import type { BatonClient } from './baton-client.js';
 import { BatonClientError, fromGraphQLErrors, isPermanent } from './errors.js';
 import { type AnyEvent, asEvent, type RawEvent, runEndTypes } from './events.js';
 import type { Operation } from './graphql.js';
-import { ConversationEvents, ConversationRuns, SendMessage } from './operations.js';
+import { ConversationEvents, ConversationRuns, SendMessage, WithdrawHumanRequest } from './operations.js';
 import type { SubscriptionTransport } from './transport.js';
 
 /** Where the live connection stands. `reconnecting` is a dropped connection being restored from the cursor. */
@@ -112,6 +112,21 @@ export class Conversation {
       `Bearer ${this.token}`,
     );
     return sendMessage ? { held: false, runId: sendMessage.id, status: sendMessage.status } : { held: true };
+  }
+
+  /**
+   * Takes back the shopper's request for a person while no colleague has claimed it: the bot answers again and
+   * the conversation's events carry HUMAN_REQUEST_WITHDRAWN and the desk's confirmation. Resolves to who owns the
+   * conversation now (`BOT`, also when no request was waiting); rejects with `CONFLICT` once a colleague took it.
+   */
+  async withdrawHumanRequest(): Promise<{ state: string }> {
+    if (this.currentState === 'closed') throw new BatonClientError('The conversation is closed', 'CLOSED');
+    const { withdrawHumanRequest } = await this.deps.request(
+      WithdrawHumanRequest,
+      { conversationId: this.id },
+      `Bearer ${this.token}`,
+    );
+    return { state: withdrawHumanRequest.state };
   }
 
   /** Calls `listener` with every event; returns the function that stops it. */

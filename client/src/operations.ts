@@ -12,6 +12,12 @@ export const SendMessage = operation(`
   }
 `);
 
+export const WithdrawHumanRequest = operation(`
+  mutation WithdrawHumanRequest($conversationId: ID!) {
+    withdrawHumanRequest(conversationId: $conversationId) { state }
+  }
+`);
+
 export const ConversationRuns = operation(`
   query ConversationRuns($id: ID!) {
     conversation(id: $id) { id customerId runs { id status } }
@@ -49,6 +55,7 @@ export const ConversationEvents = operation(`
         ... on HumanJoinedData { human ticketId }
         ... on HandedBackData { human note }
         ... on ResolvedData { by resolveNote: note ticketId }
+        ... on HumanRequestWithdrawnData { by via ticketId }
         ... on SuggestionData { answersMessageEventId: messageEventId text agents proposedToolCalls { tool arguments } }
         ... on IdentityData {
           level method customerId verifiedUntil policy

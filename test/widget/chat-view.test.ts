@@ -179,3 +179,55 @@ describe('the change the shopper is asked to agree to', () => {
     expect(refused.items).toEqual([]);
   });
 });
+
+describe('waiting for a person', () => {
+  const desk = (type: string, data: Record<string, unknown>, agentName: string | null = 'Desk') =>
+    ({
+      id: String(++id),
+      type,
+      conversationId: 'c1',
+      runId: null,
+      taskId: null,
+      agentName,
+      createdAt: '2026-12-06T10:00:00.000Z',
+      data,
+    }) as unknown as AnyEvent;
+  const requested = desk('HUMAN_REQUESTED', {
+    __typename: 'HumanRequestedData',
+    by: 'shopper',
+    reason: '',
+    ticketId: 'k',
+  });
+  const deskSays = (text: string) => desk('MESSAGE', { __typename: 'MessageData', role: 'assistant', text });
+
+  it('offers to take the request back until a colleague joins, or it is withdrawn', () => {
+    const waiting = reduceView(emptyView, requested);
+    expect(waiting.waitingForPerson).toBe(true);
+    // The shopper writing meanwhile, or the wait notice, changes nothing.
+    const notice = reduceView(waiting, deskSays('You are in the queue for a colleague.'));
+    expect(notice.waitingForPerson).toBe(true);
+    expect(
+      reduceView(notice, desk('HUMAN_JOINED', { __typename: 'HumanJoinedData', human: 'Dana', ticketId: 'k' }))
+        .waitingForPerson,
+    ).toBe(false);
+    const withdrawn = reduceView(
+      notice,
+      desk('HUMAN_REQUEST_WITHDRAWN', { __typename: 'HumanRequestWithdrawnData', by: 'shopper', via: 'api' }),
+    );
+    expect(withdrawn.waitingForPerson).toBe(false);
+  });
+
+  it("keeps each of the desk's messages (the wait notice, then the confirmation), in order", () => {
+    let view = reduceView(emptyView, requested);
+    view = reduceView(view, deskSays('You are in the queue for a colleague.'));
+    view = reduceView(
+      view,
+      desk('HUMAN_REQUEST_WITHDRAWN', { __typename: 'HumanRequestWithdrawnData', by: 'shopper', via: 'api' }),
+    );
+    view = reduceView(view, deskSays("Okay, I've cancelled the request for a colleague."));
+    expect(view.items.map((i) => (i.kind === 'assistant' ? i.text : i.kind))).toEqual([
+      'You are in the queue for a colleague.',
+      "Okay, I've cancelled the request for a colleague.",
+    ]);
+  });
+});

@@ -17,6 +17,7 @@ const panelHtml = `<style>${panelCss}</style>
   <div class="log" role="log" aria-live="polite" aria-labelledby="title" tabindex="0"><p class="notice greeting"></p><div class="items"></div></div>
   <div class="typing" role="status" aria-live="polite"></div>
   <div class="quick" role="group" aria-label="Quick replies"></div>
+  <div class="waiting" hidden><button class="withdraw" type="button">I don't need a person any more</button></div>
   <form class="composer"><label class="sr" for="input">Message</label><textarea id="input" rows="1" placeholder="Type your message…"></textarea><button type="submit">Send</button></form>
 </section>`;
 
@@ -43,6 +44,8 @@ export function mount(
   const list = $<HTMLElement>('.items');
   const typing = $<HTMLElement>('.typing');
   const quick = $<HTMLElement>('.quick');
+  const waiting = $<HTMLElement>('.waiting');
+  const withdraw = $<HTMLButtonElement>('.withdraw');
   const form = $<HTMLFormElement>('form.composer');
   const input = $<HTMLTextAreaElement>('#input');
   const send = $<HTMLButtonElement>('.composer button');
@@ -85,6 +88,8 @@ export function mount(
         return b;
       }),
     );
+    // While the shopper waits for a colleague, they may take the request back.
+    waiting.hidden = !view.waitingForPerson;
     if (atBottom) log.scrollTop = log.scrollHeight;
   };
 
@@ -144,6 +149,20 @@ export function mount(
       input.focus();
     }
   };
+
+  /** The bot answers again; the conversation's events hide the button and bring the desk's confirmation. */
+  withdraw.addEventListener('click', async () => {
+    if (!conversation) return;
+    withdraw.disabled = true;
+    try {
+      await conversation.withdrawHumanRequest();
+    } catch (err) {
+      // CONFLICT: a colleague took the conversation meanwhile (their joining hides the button).
+      conn.textContent = err instanceof Error ? err.message : 'Could not cancel the request';
+    } finally {
+      withdraw.disabled = false;
+    }
+  });
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();

@@ -48,9 +48,21 @@ export interface ChatView {
   early: Readonly<Record<string, string>>;
   /** Runs whose change the server holds until the shopper says yes: their reply offers yes and no as buttons. */
   heldRuns: readonly string[];
+  /**
+   * The shopper asked for a person and no colleague has taken the conversation yet: they may take the request
+   * back (withdrawHumanRequest). Follows the hand-off events, so a reload or another tab shows the same.
+   */
+  waitingForPerson: boolean;
 }
 
-export const emptyView: ChatView = { items: [], activeRuns: [], quickReplies: [], early: {}, heldRuns: [] };
+export const emptyView: ChatView = {
+  items: [],
+  activeRuns: [],
+  quickReplies: [],
+  early: {},
+  heldRuns: [],
+  waitingForPerson: false,
+};
 
 const asksToConfirm = /reply "?yes"? to confirm|shall i\b|should i\b|would you like me to|do you want me to/i;
 
@@ -121,7 +133,8 @@ export function reduceView(view: ChatView, event: AnyEvent): ChatView {
           heldRuns: next.heldRuns.filter((r) => r !== runId),
         };
       }
-      if (role === 'human')
+      // A colleague's message, or one of the desk's (the wait notice, a withdrawal's confirmation): no run, no stream.
+      if (role === 'human' || !runId)
         return upsert(view, { kind: 'assistant', id: `reply:${event.id}`, runId, text, streaming: false, final: true });
       const done = mentionedOrders(view.items, runId, text).map((i) =>
         i.id === `status:${runId}:${event.taskId}` && i.kind === 'status' ? { ...i, done: true } : i,
@@ -191,14 +204,21 @@ function madeByColleague(view: ChatView, event: Extract<AnyEvent, { type: 'TOOL_
   );
 }
 
-/** Hand-over notices; anything else is ignored. */
+/** Hand-over notices, and whether the shopper waits for a person; anything else is ignored. */
 function reduceDeskEvent(view: ChatView, event: AnyEvent): ChatView {
+  if (event.type === 'HUMAN_REQUESTED') return { ...view, waitingForPerson: true };
+  // A withdrawal is told by the desk's confirmation, a message of its own.
+  if (event.type === 'HUMAN_REQUEST_WITHDRAWN' || event.type === 'RESOLVED')
+    return { ...view, waitingForPerson: false };
   if (event.type === 'HUMAN_JOINED')
-    return upsert(view, {
-      kind: 'notice',
-      id: `notice:${event.id}`,
-      text: event.data.human ? `${event.data.human} from our team joined the chat` : 'A colleague joined the chat',
-    });
+    return upsert(
+      { ...view, waitingForPerson: false },
+      {
+        kind: 'notice',
+        id: `notice:${event.id}`,
+        text: event.data.human ? `${event.data.human} from our team joined the chat` : 'A colleague joined the chat',
+      },
+    );
   if (event.type === 'HANDED_BACK')
     return upsert(view, {
       kind: 'notice',

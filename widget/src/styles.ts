@@ -8,7 +8,7 @@ export const panelCss = `
 .head .conn{font-size:12px;opacity:.9}
 button{font:inherit;cursor:pointer}
 .icon{background:transparent;border:0;color:inherit;width:32px;height:32px;border-radius:6px;font-size:20px;line-height:1}
-.icon:focus-visible,.quick button:focus-visible,form button:focus-visible,textarea:focus-visible,.form input:focus-visible{outline:3px solid #111;outline-offset:2px}
+.icon:focus-visible,.quick button:focus-visible,.waiting button:focus-visible,form button:focus-visible,textarea:focus-visible,.form input:focus-visible{outline:3px solid #111;outline-offset:2px}
 .log{flex:1;overflow-y:auto;padding:14px;display:flex;flex-direction:column;gap:8px;background:#f6f7f9}
 .items{display:flex;flex-direction:column;gap:8px}
 .msg{max-width:85%;padding:8px 12px;border-radius:12px;white-space:pre-wrap;overflow-wrap:anywhere}
@@ -36,6 +36,10 @@ button{font:inherit;cursor:pointer}
 .typing{padding:4px 14px;font-size:13px;color:#4a5360;min-height:18px;background:#f6f7f9}
 .quick{display:flex;gap:8px;padding:8px 14px 0;flex-wrap:wrap}
 .quick button{border:2px solid var(--baton-color,#1f4f99);color:#1a1a1a;background:#fff;border-radius:16px;padding:5px 12px}
+.waiting{padding:8px 14px 0}
+.waiting[hidden]{display:none}
+.waiting button{border:1px solid #8a939e;color:#1a1a1a;background:#fff;border-radius:16px;padding:5px 12px}
+.waiting button:disabled{opacity:.6;cursor:default}
 .composer{display:flex;gap:8px;padding:10px 14px;border-top:1px solid #dde1e6}
 textarea{flex:1;resize:none;font:inherit;padding:8px 10px;border:1px solid #8a939e;border-radius:8px;min-height:20px;max-height:120px}
 form button{background:var(--baton-color,#1f4f99);color:var(--baton-on-color,#fff);border:0;border-radius:8px;padding:0 14px}

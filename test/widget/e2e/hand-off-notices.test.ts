@@ -69,6 +69,40 @@ describe.skipIf(!hasChromium)('<baton-chat>: a colleague takes the conversation 
     await context.close();
   });
 
+  it('lets a shopper waiting for a person take the request back with a button', async () => {
+    const { context, page } = await h.openDemo();
+    await page.goto(`${h.url}/demo`);
+    await openChat(page);
+    await ask(page, 'Hello there');
+    await chat(page).locator('.msg.assistant').first().waitFor();
+    const withdraw = chat(page).getByRole('button', { name: "I don't need a person any more" });
+    expect(await withdraw.isVisible()).toBe(false);
+
+    const listed = await h.t.gql<{ conversations: { edges: { node: { id: string } }[] } }>(
+      '{ conversations(first: 1) { edges { node { id } } } }',
+    );
+    const id = listed.data!.conversations.edges[0]!.node.id;
+    expect(
+      (await h.t.gql('mutation($id: ID!) { requestHuman(conversationId: $id) { state } }', { id })).errors,
+    ).toBeUndefined();
+    await withdraw.waitFor();
+    await withdraw.click();
+
+    await chat(page).getByText("Okay, I've cancelled the request for a colleague.", { exact: false }).waitFor();
+    await withdraw.waitFor({ state: 'hidden' });
+    const owner = await h.t.gql<{ conversation: { ownership: { state: string } } }>(
+      'query($id: ID!) { conversation(id: $id) { ownership { state } } }',
+      { id },
+    );
+    expect(owner.data!.conversation.ownership.state).toBe('BOT');
+    const queue = await h.t.gql<{ deskQueue: { conversationId: string }[] }>('{ deskQueue { conversationId } }');
+    expect(queue.data!.deskQueue.map((o) => o.conversationId)).not.toContain(id);
+    // The bot answers the next message again.
+    await ask(page, 'What is your return policy?');
+    await expect.poll(() => chat(page).locator('.msg.assistant').count(), { timeout: 20_000 }).toBeGreaterThan(2);
+    await context.close();
+  });
+
   it('shows the change a colleague made from the desk as done, with the order as it now stands', async () => {
     const { context, page } = await h.openDemo();
     await page.goto(`${h.url}/demo`);
