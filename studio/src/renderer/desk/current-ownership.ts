@@ -6,9 +6,11 @@ export type OwnershipState = 'BOT' | 'WAITING_FOR_HUMAN' | 'HUMAN' | 'RESOLVED';
 export interface OwnerView {
   state: OwnershipState;
   human: string | null;
+  /** The shopper took their request for a person back before anyone claimed it: there is nothing to claim. */
+  withdrawn?: boolean;
 }
 
-const HAND_OFF = new Set(['HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESOLVED']);
+const HAND_OFF = new Set(['HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESOLVED', 'HUMAN_REQUEST_WITHDRAWN']);
 
 /** How many hand-off events the log holds: a mutation's answer is current until a later one arrives. */
 export const handOffCount = (events: readonly StudioEvent[]) => events.filter((e) => HAND_OFF.has(e.type)).length;
@@ -25,6 +27,7 @@ export function ownerFromEvents(events: readonly StudioEvent[]): OwnerView | und
     else if (e.type === 'HUMAN_JOINED') owner = { state: 'HUMAN', human: e.data.human };
     else if (e.type === 'HANDED_BACK') owner = { state: 'BOT', human: e.data.human };
     else if (e.type === 'RESOLVED') owner = { state: 'RESOLVED', human: owner?.human ?? null };
+    else if (e.type === 'HUMAN_REQUEST_WITHDRAWN') owner = { state: 'BOT', human: null, withdrawn: true };
   }
   return owner;
 }

@@ -5,7 +5,7 @@ import { formatClock } from '../lib/format.js';
 import { ChangeLines } from '../ui/change-lines.js';
 import { type DeskProposal, madeProposals, proposalKey, suggestionProposals } from './proposals.js';
 
-const MARKERS = new Set(['HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESOLVED']);
+const MARKERS = new Set(['HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESOLVED', 'HUMAN_REQUEST_WITHDRAWN']);
 
 /**
  * A call held for the shopper's yes, as the store described it; a tool no rehearsal describes (an external server's)

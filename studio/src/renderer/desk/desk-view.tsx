@@ -143,8 +143,9 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
         <div className="desk-toolbar">
           <span className="badge badge-gray">{owner?.state ?? '…'}</span>
           {owner?.human && <span className="muted">{owner.human}</span>}
+          {owner?.withdrawn && <span className="muted">Withdrawn by the shopper</span>}
           <span className="spacer" />
-          {owner && owner.state !== 'HUMAN' && (
+          {owner && owner.state !== 'HUMAN' && !owner.withdrawn && (
             <button type="button" className="btn btn-primary" onClick={() => change(() => claim({ id, as }))}>
               Claim
             </button>

@@ -42,6 +42,7 @@ export const EventFields = graphql(`
       ... on HumanJoinedData { human ticketId }
       ... on HandedBackData { human note }
       ... on ResolvedData { by resolveNote: note ticketId }
+      ... on HumanRequestWithdrawnData { by via ticketId }
       ... on SuggestionData { answersMessageEventId: messageEventId text agents proposedToolCalls { tool arguments change { title lines } } }
       ... on IdentityData {
         level method customerId verifiedUntil policy

@@ -50,6 +50,8 @@ export function describeEvent(e: StudioEvent): string {
       return `${e.data.human} handed the conversation back to the bot${e.data.note ? `: ${clip(e.data.note, 80)}` : ''}`;
     case 'RESOLVED':
       return `Resolved by ${e.data.by}`;
+    case 'HUMAN_REQUEST_WITHDRAWN':
+      return `Request for a person withdrawn by ${e.data.by === 'shopper' ? 'the shopper' : e.data.by}${e.data.via === 'message' ? ' (in the chat)' : ''}`;
     case 'SUGGESTION':
       return `Suggested reply: ${clip(e.data.text, 100)}`;
     case 'IDENTITY':

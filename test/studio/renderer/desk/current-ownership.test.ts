@@ -39,4 +39,13 @@ describe('the desk toolbar owner', () => {
     // No hand-off yet: the query.
     expect(currentOwner([], undefined, { state: 'BOT', human: null })).toEqual({ state: 'BOT', human: null });
   });
+
+  it("shows a request the shopper withdrew as the bot's, with nothing to claim, until a new request", () => {
+    const withdrawn = () => ev('HUMAN_REQUEST_WITHDRAWN', { by: 'shopper', via: 'message', ticketId: 't1' });
+    const log = [requested(), withdrawn()];
+    expect(ownerFromEvents(log)).toEqual({ state: 'BOT', human: null, withdrawn: true });
+    // The colleague's claim raced it and lost: the log moves on, so the refused answer is never shown.
+    expect(handOffCount(log)).toBe(2);
+    expect(ownerFromEvents([...log, requested()])).toEqual({ state: 'WAITING_FOR_HUMAN', human: null });
+  });
 });
