@@ -33,6 +33,8 @@ async function main() {
     NATS_DEPLOYMENT: process.env.NATS_DEPLOYMENT,
     HEAP_GROWING_PERCENT: process.env.HEAP_GROWING_PERCENT,
     HTTP_KEEP_ALIVE_SECONDS: process.env.HTTP_KEEP_ALIVE_SECONDS,
+    // Every simulated shopper connects from 127.0.0.1: as behind a load balancer, the cap would count them as one.
+    HTTP_MAX_CONNECTIONS_PER_ADDRESS: process.env.HTTP_MAX_CONNECTIONS_PER_ADDRESS ?? '0',
   });
   // As main.ts does.
   applyHeapGrowth(config.heapGrowingPercent);

@@ -43,6 +43,7 @@ import type { ModelProvider } from './models/model-provider.js';
 import { CustomerData } from './privacy/customer-data.js';
 import { personalDataTables } from './privacy/personal-data-tables.js';
 import { RetentionSweeper } from './privacy/retention-sweeper.js';
+import { limitConnectionsPerAddress } from './security/connection-limit.js';
 import { useCredentialRecheck } from './security/credential-recheck.js';
 import { asRequestError } from './security/rate-limited-graphql-error.js';
 import { RateLimiter } from './security/rate-limiter.js';
@@ -334,7 +335,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   httpHandlers.set('/demo', createDemoHandler(config));
   for (const [path, handler] of (await tools.httpHandlers?.()) ?? []) httpHandlers.set(path, handler);
 
-  const server = createServer(async (req, res) => {
+  // A connection that has not sent a whole request's headers (or the request) in time is closed. Node's
+  // defaults (60 s and 300 s, checked every 30 s) let idle connections hold a descriptor for about 90 s.
+  // Neither applies to a response, so SSE streams and WebSockets (upgraded) stay open.
+  const serverOptions = {
+    headersTimeout: config.headersTimeoutSeconds * 1_000,
+    requestTimeout: config.requestTimeoutSeconds * 1_000,
+    connectionsCheckingInterval: 1_000,
+  };
+  const server = createServer(serverOptions, async (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const prefix = [...httpHandlers.keys()].find((p) => path === p || path.startsWith(`${p}/`));
     try {
@@ -349,6 +358,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.end();
     }
+  });
+  let lastRefusalLogged = 0;
+  limitConnectionsPerAddress(server, config.maxConnectionsPerAddress, (address, open) => {
+    if (Date.now() - lastRefusalLogged < 60_000) return;
+    lastRefusalLogged = Date.now();
+    logger.warn(
+      { address, open, limit: config.maxConnectionsPerAddress },
+      'refused a connection: too many open from one address (HTTP_MAX_CONNECTIONS_PER_ADDRESS); further refusals this minute are not logged',
+    );
   });
 
   // Node's default (5 s) closes a shopper's connection while they type, so most messages open a new one. Under

@@ -11,6 +11,9 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('127.0.0.1'),
   HTTP_KEEP_ALIVE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(65),
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(256),
+  HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('.baton-data'),
@@ -95,6 +98,11 @@ export interface Config {
   host: string;
   /** How long an idle HTTP connection stays open for the client's next request (server.keepAliveTimeout). */
   keepAliveSeconds: number;
+  /** Open connections one client address (an IPv6 /64) may hold; 0: no limit. A WebSocket is one. */
+  maxConnectionsPerAddress: number;
+  /** How long a connection may take to send a request's headers, and the whole request (not the response). */
+  headersTimeoutSeconds: number;
+  requestTimeoutSeconds: number;
   env: 'development' | 'production' | 'test';
   /** Postgres URL; when absent, PGlite runs embedded in `dataDir`. */
   databaseUrl?: string;
@@ -197,12 +205,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (provider === 'openai' && !c.OPENAI_API_KEY && !c.OPENAI_BASE_URL) {
     throw new ConfigError('MODEL_PROVIDER=openai needs OPENAI_API_KEY or OPENAI_BASE_URL');
   }
+  if (c.HTTP_HEADERS_TIMEOUT_SECONDS > c.HTTP_REQUEST_TIMEOUT_SECONDS)
+    throw new ConfigError('HTTP_HEADERS_TIMEOUT_SECONDS may not be longer than HTTP_REQUEST_TIMEOUT_SECONDS', {
+      details: {
+        issues: [{ field: 'HTTP_HEADERS_TIMEOUT_SECONDS', message: 'longer than HTTP_REQUEST_TIMEOUT_SECONDS' }],
+      },
+    });
   if (c.CUSTOMER_TOKEN_SECRET && c.CUSTOMER_TOKEN_PUBLIC_KEY)
     throw new ConfigError('Set CUSTOMER_TOKEN_SECRET (HS256) or CUSTOMER_TOKEN_PUBLIC_KEY (RS256), not both');
   return {
     port: c.PORT,
     host: c.HOST,
     keepAliveSeconds: c.HTTP_KEEP_ALIVE_SECONDS,
+    maxConnectionsPerAddress: c.HTTP_MAX_CONNECTIONS_PER_ADDRESS,
+    headersTimeoutSeconds: c.HTTP_HEADERS_TIMEOUT_SECONDS,
+    requestTimeoutSeconds: c.HTTP_REQUEST_TIMEOUT_SECONDS,
     env: c.NODE_ENV,
     databaseUrl: c.DATABASE_URL,
     dataDir: c.DATA_DIR,

@@ -58,7 +58,7 @@ function embeddedIPv4(words: number[]): number[][] {
 }
 
 /** The eight 16-bit words of an IPv6 address (with an embedded dotted IPv4 tail), or undefined. */
-function ipv6Words(address: string): number[] | undefined {
+export function ipv6Words(address: string): number[] | undefined {
   const plain = address.replace(/^\[|\]$/g, '').split('%')[0]!;
   if (isIP(plain) !== 6) return undefined;
   let text = plain;
