@@ -17,6 +17,7 @@ import type { CardSummary, PlanBrief } from './plan-brief.js';
 import { listedProducts, PRICE_OF_IT, propertyAsked, SETS_AGAINST } from './product-list.js';
 import {
   ASKS_WHAT_NOW,
+  answersWhich,
   asksForCodeAgain,
   BARE_SIZE,
   declinesChange,
@@ -128,7 +129,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
   });
   // "My email is jane@x.com and my phone is 555 123 4567" answers what the last turn asked for, though "email" alone
   // would score a card of its own: it goes back to the card that asked, as the form's own answer does.
-  const picked = pickedFromOffer(hints, message);
+  const picked = pickedFromOffer(hints, message) ?? answeredWhich(hints, message);
   const resumes = resumesHeldChange(hints, message);
   const answering = resumes
     ? resumes
@@ -349,6 +350,12 @@ function earlierRequest(index: CardIndex, hints: PlanBrief, message: string): Ta
 function pickedFromOffer(hints: PlanBrief, message: string): string | undefined {
   const last = answersSinceShopper(hints, message).at(-1);
   return last && picksFromOffer(message, last.text) ? last.agentName : undefined;
+}
+
+/** "The one with the keyboard", "sorry I mean the tablet" after a card asked which: that card's question, answered. */
+function answeredWhich(hints: PlanBrief, message: string): string | undefined {
+  const last = answersSinceShopper(hints, message).at(-1);
+  return last && answersWhich(message, last.text) ? last.agentName : undefined;
 }
 
 /** The conversation before the message being planned (the history may end with it). */

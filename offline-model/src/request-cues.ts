@@ -234,3 +234,28 @@ export function amendsProposal(message: string, e: Entities): boolean {
     e.colours.length + e.sizes.length + e.materials.length > 0
   );
 }
+
+/** The last sentence of an answer, when it asks which: "… Which one should I cancel?", "Which would you like?". */
+const ASKS_WHICH = /\bwhich\b[^.!?]*\?\s*$/i;
+/** What a shopper may say before the pick itself: "sorry, I mean …", "oh it's …", "no, make it …". */
+const PICK_LEAD =
+  /^\W*(?:(?:sorry|oops|oh|no|nope|actually|ok|okay|um+|hmm+|well|wait)\b\W*)*(?:(?:i\s+)?(?:mean|meant|want|wanted|need|needed)\s+|i'?d like\s+|it'?s\s+|its\s+|it is\s+|it was\s+|that'?s\s+|make it\s+|go with\s+)?/i;
+/** The pick: a thing pointed at, an order, a place in a list ("the one with the keyboard", "#W…", "the 3rd", "my visa"). */
+const PICK =
+  /^(?:the|that|this|my|order\b|#?W\d{5,}|\d{1,2}(?:st|nd|rd|th)\b|(?:first|second|third|fourth|fifth|last)\b)/i;
+/** A sentence of its own rather than a pick: "the tablet is broken", "this is ridiculous". */
+const SAYS_MORE = /\b(?:is|are|was|were|isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t|didn'?t|can|could|will|would|should)\b/i;
+
+/**
+ * "The one with the keyboard", "sorry I mean the tablet", "the 3rd", "it's order #W…" right after an answer that asked
+ * which (order, item, method), or that was about an order (the shopper says which one they meant): the shopper's pick,
+ * for the request that answer was for. A question or a sentence of its own is not a pick.
+ */
+export function answersWhich(message: string, lastAnswer: string | undefined): boolean {
+  const answer = lastAnswer?.trim() ?? '';
+  if (!(ASKS_WHICH.test(answer) || /#W\d{5,}/.test(answer)) || message.includes('?')) return false;
+  if (message.trim().split(/\s+/).length > 8) return false;
+  const pick = message.replace(PICK_LEAD, '');
+  return PICK.test(pick) && !SAYS_MORE.test(pick);
+}
+

@@ -9,6 +9,7 @@ import {
   ASKS_WHAT_NOW,
   accountDetailsAsked,
   amendsProposal,
+  answersWhich,
   asksForCodeAgain,
   asksForGift,
   BARE_SIZE,
@@ -269,7 +270,8 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   let accountDetails = accountDetailsIn(ask);
   let continues: string | undefined;
   // "10 please" after "… Which size would you like?": the pick the last answer asked for, of the request before.
-  const picked = picksFromOffer(ask, lastAnswer(request.messages));
+  // "The one with the keyboard", "sorry I mean the tablet" after "… Which one should I cancel?": the shopper's pick.
+  const picked = picksFromOffer(ask, lastAnswer(request.messages)) || answersWhich(ask, lastAnswer(request.messages));
   // "Refund to my card", "replacement please", "to the gift card please" right after a return or an exchange was
   // proposed: the same items, paid back that way, or swapped for the same again instead.
   const reworks =
@@ -519,7 +521,7 @@ function earlierPicks(messages: ChatRequest['messages']): Set<string> {
     if (m.role === 'assistant' && typeof m.content === 'string' && m.content.trim()) answer = m.content;
     if (m.role !== 'user') continue;
     const text = readable(m.content, MAX_EARLIER_READ_CHARS).trim();
-    if (picksFromOffer(text, answer)) picks.add(text);
+    if (picksFromOffer(text, answer) || answersWhich(text, answer)) picks.add(text);
     answer = undefined;
   }
   return picks;

@@ -27,7 +27,7 @@ const planFor = async (turns: Turn[]) =>
   ).tasks;
 
 /** A conversation as the core runs it: each message planned after the turns before it, its first task run. */
-function conversation(customerId?: string) {
+function conversation(customerId?: string, own = store) {
   const turns: Turn[] = [];
   const history: { role: 'user' | 'assistant'; content: string }[] = [];
   return async (text: string) => {
@@ -37,8 +37,8 @@ function conversation(customerId?: string) {
     const agent = plan[0]!.agent;
     const r = await runTask({
       card: card(agent),
-      tools: store.tools,
-      call: store.call,
+      tools: own.tools,
+      call: own.call,
       instruction: plan[0]!.instruction,
       userMessage: text,
       customerId,
@@ -85,5 +85,35 @@ describe('a yes that amends the change proposed', () => {
       order_id: '#W5866402',
       payment_method_id: 'gift_card_7794233',
     });
+  });
+});
+
+describe('a short reply that answers what the last answer asked', () => {
+  it('"the one with the keyboard" after "which one should I cancel?" picks the order with the keyboard', async () => {
+    const say = conversation('ivan_santos_6635');
+    const asked = await say('I want to cancel my order');
+    expect(asked.reply).toMatch(/Which one should I cancel\?$/);
+    const picked = await say('the one with the keyboard');
+    expect(picked.agent).toBe('OrderManagementAgent');
+    expect(picked.reply).toMatch(/^Order #W5183325 is pending: .*Mechanical Keyboard.*Shall I cancel it/);
+  });
+
+  it('"sorry I mean the tablet" and "the 3rd" after the items of an order were listed go on with the return', async () => {
+    for (const pick of ['sorry I mean the tablet', 'the 3rd']) {
+      const say = conversation('anya_brown_2024');
+      const listed = await say('I want to return items from order #W2922433');
+      expect(listed.reply).toMatch(/the third, the Tablet; .* Which would you like to return/);
+      const picked = await say(pick);
+      expect(picked.agent).toBe('ReturnsAgent');
+      expect(picked.reply).toMatch(/^I can return Tablet \(.*\) \$941\.03 from order #W2922433\./);
+    }
+  });
+
+  it('"sorry I mean the grill" right after a proposed return proposes the grill instead', async () => {
+    const say = conversation('anya_brown_2024');
+    await say('I want to return the tablet from order #W2922433');
+    const instead = await say('sorry I mean the grill');
+    expect(instead.agent).toBe('ReturnsAgent');
+    expect(instead.reply).toMatch(/^I can return Grill \(.*\) \$986\.65 from order #W2922433\./);
   });
 });
