@@ -164,6 +164,12 @@ describe('a shopper withdraws their request for a person', () => {
     const claim = await t.gql(CLAIM, { id }, dana);
     expect(errorCode(claim)).toBe('CONFLICT');
     expect(claim.errors![0]!.extensions).toMatchObject({ field: 'conversationId', reason: 'WITHDRAWN' });
+    // Asked for again, it waits and can be claimed as any request.
+    expect((await t.gql<{ requestHuman: { state: string } }>(REQUEST, { id }, token)).data!.requestHuman.state).toBe(
+      'WAITING_FOR_HUMAN',
+    );
+    expect((await t.gql(CLAIM, { id }, dana)).errors).toBeUndefined();
+    expect((await ticketsOf(id)).map((k) => k.status).sort()).toEqual(['closed', 'open']);
   });
 
   it('once a colleague claimed it, the shopper cannot withdraw it, and "never mind" goes to the colleague', async () => {

@@ -186,6 +186,41 @@ describe.skipIf(!hasChromium)('studio e2e: the desk', () => {
     await page.getByRole('form', { name: 'Ticket' }).getByText(reference!, { exact: true }).waitFor();
   }, 120_000);
 
+  it('a shopper withdraws the request while it waits: the queue drops it, the transcript says so, and nothing is left to claim', async () => {
+    const { page, t } = h;
+    await h.open('desk');
+    await page.getByLabel('Your name').fill('Dana');
+    const started = await t.gql<{ startConversation: { conversation: { id: string }; token: string } }>(
+      'mutation { startConversation { conversation { id } token } }',
+    );
+    const id = started.data!.startConversation.conversation.id;
+    const { token } = started.data!.startConversation;
+    const asked = await t.gql(
+      'mutation($id: ID!) { requestHuman(conversationId: $id, reason: "Wants to change the size of a shirt") { state } }',
+      { id },
+      token,
+    );
+    expect(asked.errors).toBeUndefined();
+    const queue = page.getByRole('navigation', { name: 'Queue' });
+    const item = queue.locator('.desk-queue-item', { hasText: 'Wants to change the size of a shirt' });
+    await item.click();
+    const toolbar = page.locator('.desk-toolbar');
+    await toolbar.getByRole('button', { name: 'Claim' }).waitFor();
+
+    const withdrawn = await t.gql(
+      'mutation($id: ID!) { withdrawHumanRequest(conversationId: $id) { state } }',
+      { id },
+      token,
+    );
+    expect(withdrawn.errors).toBeUndefined();
+    const transcript = page.getByRole('list', { name: 'Transcript' });
+    await transcript.getByText(/Request for a person withdrawn by the shopper/).waitFor();
+    await transcript.getByText("Okay, I've cancelled the request for a colleague.", { exact: false }).waitFor();
+    await toolbar.getByText('Withdrawn by the shopper').waitFor();
+    expect(await toolbar.getByRole('button', { name: 'Claim' }).count()).toBe(0);
+    await item.waitFor({ state: 'detached' });
+  }, 60_000);
+
   it('shows how an unidentified shopper can be reached, as given in the chat and not verified', async () => {
     const { page, t } = h;
     const started = await t.gql<{ startConversation: { conversation: { id: string }; token: string } }>(
