@@ -12,7 +12,7 @@ import {
   targetOrder,
 } from './order-lookup.js';
 import { itemLine, money, optionText, orderState, requestState } from './reply-templates.js';
-import { ASKS_PAST_NAMED, declinesChange, SAME_AGAIN } from './request-cues.js';
+import { ASKS_PAST_NAMED, declinesChange, replacedMethod, SAME_AGAIN } from './request-cues.js';
 import type { TaskContext } from './task-context.js';
 import { takesItemOff } from './task-intent.js';
 import { asksShopperFirst, HELD_FOR_YES } from './task-transcript.js';
@@ -369,7 +369,11 @@ const PROPOSED_ACCOUNT_ADDRESS = /\bI'll change the default address on your acco
 function paymentStep(ctx: TaskContext): Decision | undefined {
   if (changed(ctx, 'modify_pending_order_payment')) return undefined;
   const need = statusFor(ctx, 'modify_pending_order_payment');
-  const t = targetOrder(ctx, inStatus(need), 'should I change');
+  // "Charge my visa instead of paypal" among orders paid in several ways: the order paid with PayPal.
+  const replaced = replacedMethod([ctx.continues, ctx.request].filter(Boolean).join(' ')).replaced;
+  const paidThatWay = (o: OrderView) => inStatus(need)(o) && !!originalPayment(o)?.startsWith(replaced ?? '');
+  const byMethod = replaced ? targetOrder(ctx, paidThatWay, 'should I change') : undefined;
+  const t = byMethod?.order || byMethod?.decision ? byMethod : targetOrder(ctx, inStatus(need), 'should I change');
   if (t.decision) return t.decision;
   if (!t.order || !inStatus(need)(t.order))
     return reply(

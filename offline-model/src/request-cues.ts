@@ -259,3 +259,26 @@ export function answersWhich(message: string, lastAnswer: string | undefined): b
   return PICK.test(pick) && !SAYS_MORE.test(pick);
 }
 
+/** A way to pay as shoppers name it. */
+const METHOD =
+  '(?:my\\s+|the\\s+|a\\s+)?(pay\\s?pal|gift\\s?cards?|(?:credit|debit)\\s?cards?|visa|master\\s?card|amex|american express|discover|card)\\b';
+/** The method a change moves away from: "instead of paypal", "rather than my visa", "switch from my gift card". */
+const REPLACED = new RegExp(
+  `\\b(?:instead of|rather than|(?:switch|chang|mov)\\w*\\s+(?:it\\s+|that\\s+)?(?:over\\s+)?from)\\s+${METHOD}`,
+  'gi',
+);
+
+/**
+ * "Charge my visa instead of paypal": the method to pay with is the one not replaced, and the order meant is the one
+ * paid with the method replaced. Returns the text without what is replaced, and the kind of method replaced.
+ */
+export function replacedMethod(text: string): {
+  kept: string;
+  replaced?: 'paypal' | 'gift_card' | 'credit_card';
+} {
+  const m = new RegExp(REPLACED.source, 'i').exec(text);
+  if (!m) return { kept: text };
+  const named = m[1]!.toLowerCase().replace(/\s+/g, '');
+  const replaced = named === 'paypal' ? 'paypal' : named.startsWith('giftcard') ? 'gift_card' : 'credit_card';
+  return { kept: text.replace(REPLACED, ' '), replaced };
+}

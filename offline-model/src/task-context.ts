@@ -18,6 +18,7 @@ import {
   leftUnhelped,
   PAID_FOR_NOTHING,
   picksFromOffer,
+  replacedMethod,
   requestConcepts,
   SAME_AGAIN,
   SAYS_PURPOSE,
@@ -225,6 +226,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     // "Under 50 please" is a budget as the shopper's whole message, which the job line around it is not.
     maxPrice: own.maxPrice ?? (quoted ? extractEntities(quoted).maxPrice : undefined),
   };
+  keepMethod(entities, ask);
   const all = [...transcript.runSteps, ...transcript.steps];
   let earlierSteps: ToolStep[] | undefined;
   const identified = [...transcript.steps]
@@ -305,6 +307,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
       entities.address ??= before.address;
       if (!own.address) entities.address = withSecondLine(entities.address, hints.userMessage);
       entities.paymentPreference ??= before.paymentPreference;
+      entities.cardBrand ??= before.cardBrand;
       entities.byMistake ||= before.byMistake;
     }
   }
@@ -462,6 +465,20 @@ function keepConstraints(entities: Entities, before: Entities): void {
   entities.fit ??= before.fit;
 }
 
+/**
+ * "Charge my visa instead of paypal": the way to pay is the one not replaced, which the words alone ("paypal" read
+ * first) do not say.
+ */
+function keepMethod(entities: Entities, text: string): Entities {
+  const { kept, replaced } = replacedMethod(text);
+  if (replaced) {
+    const stated = extractEntities(kept);
+    entities.paymentPreference = stated.paymentPreference;
+    entities.cardBrand = stated.cardBrand;
+  }
+  return entities;
+}
+
 /** "And add apartment 5B" after an address was given: that address, with this second line. */
 function withSecondLine(address: Entities['address'], text: string): Entities['address'] {
   const line2 = address && ADDRESS_LINE_2.exec(text);
@@ -543,7 +560,7 @@ function continueEarlierRequest(
   for (let i = texts.length - 1; i >= 0; i--) {
     // "W2417020" after "cancel my order" gave the order; the request is the one before it.
     if (givesOnlyDetails(texts[i]!)) continue;
-    const before = extractEntities(texts[i]!);
+    const before = keepMethod({ ...extractEntities(texts[i]!) }, texts[i]!);
     // "Size 10 in leather please" answered the request before with options; their values are merged below.
     if (i > 0 && !before.products.length && !before.orderIds.length && refersToOption(texts[i]!, before)) continue;
     // "The kettle" picked from the items an answer listed for the request before: that request, with the pick merged.

@@ -117,3 +117,20 @@ describe('a short reply that answers what the last answer asked', () => {
     expect(instead.reply).toMatch(/^I can return Grill \(.*\) \$986\.65 from order #W2922433\./);
   });
 });
+
+describe('a change of the way an order is paid', () => {
+  it('"charge my visa instead of paypal" after "which one should I change?" is the order paid with PayPal, paid by visa', async () => {
+    const say = conversation('liam_thomas_7882');
+    const asked = await say('I want to change how I pay for an order');
+    expect(asked.reply).toMatch(/#W1654931 \(pending\), #W3295833 \(pending\)\. Which one should I change\?$/);
+    const named = await say('charge my visa instead of paypal');
+    expect(named.reply).toBe(
+      'I\'ll pay order #W3295833 with your visa card ending 3194 instead of PayPal. Please reply "yes" to confirm.',
+    );
+    const yes = await say('yes');
+    expect(callOf(yes, 'modify_pending_order_payment')?.args).toEqual({
+      order_id: '#W3295833',
+      payment_method_id: 'credit_card_3261838',
+    });
+  });
+});
