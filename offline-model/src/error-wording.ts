@@ -1,5 +1,5 @@
 import type { ToolStep } from './task-transcript.js';
-import { readUser } from './tool-output-readers.js';
+import { brandCased, readUser } from './tool-output-readers.js';
 
 /**
  * A failed tool call told to the shopper. The store's errors are written for whoever calls the tool (an integrator, a
@@ -41,11 +41,7 @@ function methodName(id: string, seen: readonly ToolStep[]): string {
   for (const s of [...seen].reverse()) {
     if (!s.ok || s.tool !== 'get_user_details') continue;
     const m = readUser(s.output)?.paymentMethods.find((p) => p.id === id);
-    // "visa card ending 9182": the brand as it is written.
-    if (m)
-      return m.label === 'PayPal'
-        ? 'your PayPal account'
-        : `your ${m.label.replace(/^(visa|mastercard|amex|discover)\b/, capitalise)}`;
+    if (m) return m.label === 'PayPal' ? 'your PayPal account' : `your ${brandCased(m.label)}`;
   }
   if (id.startsWith('gift_card')) return 'your gift card';
   if (id.startsWith('paypal')) return 'your PayPal account';

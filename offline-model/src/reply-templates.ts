@@ -10,6 +10,7 @@ import { analyzeText, COMMON_WORDS, rawWords, STOP_WORDS, stem } from './text-fe
 import {
   type ArticleView,
   alternativesMatched,
+  brandCased,
   field,
   nested,
   type OrderView,
@@ -84,7 +85,37 @@ export function requestState(order: OrderView): string | undefined {
 }
 
 /** "Your order #W2611340 has shipped: ... Tracking number: 357962501027. Items: ..." */
-function renderOrder(order: OrderView): string {
+/**
+ * "What was my order total?", "how much did I pay for it?", "what did that order cost?": the amount of the order, not
+ * only its lines.
+ */
+const ASKS_ORDER_TOTAL =
+  /\b(?:grand )?total\b|\bhow much\b[^?.!]*\b(?:pay|paid|cost|costs|charged|spend|spent)\b|\bwhat did (?:i|we) (?:pay|spend)\b|\bwhat did (?:it|that|the order|my order|this order) cost\b|\bamount (?:i |we )?(?:paid|charged)\b/i;
+
+/**
+ * The order's amount from its lines, and what pays for it now: each method's payments less its refunds (a changed
+ * payment method is refunded in full, a cancelled order on every method).
+ */
+function orderTotal(order: OrderView): string | undefined {
+  const prices = order.items.map((i) => i.price);
+  if (!prices.length || prices.some((p) => p === undefined)) return undefined;
+  const total = prices.reduce<number>((sum, p) => sum + (p ?? 0), 0);
+  const net = new Map<string, number>();
+  for (const p of order.payments) {
+    const label = paymentMethodLabel(p.methodId);
+    net.set(label, (net.get(label) ?? 0) + (p.type === 'refund' ? -1 : 1) * (p.amount ?? 0));
+  }
+  const paying = [...net].filter(([, n]) => n > 0.005).map(([label]) => label);
+  const refunded = order.payments.length > 0 && paying.length === 0;
+  const count = order.items.length === 1 ? '1 item' : `${order.items.length} items`;
+  return `The total of order ${order.orderId} is ${money(total)} (${count})${
+    paying.length ? `, paid with ${list(paying)}` : ''
+  }.${refunded ? ' It has been refunded in full.' : ''}`;
+}
+
+function renderOrder(order: OrderView, question = ''): string {
+  const total = ASKS_ORDER_TOTAL.test(question) ? orderTotal(order) : undefined;
+  if (total) return `${total} ${renderOrder(order)}`;
   const parts = [orderState(order)];
   if (order.items.length) parts.push(`Items: ${order.items.map(itemLine).join('; ')}.`);
   if (order.address && order.status?.startsWith('pending')) parts.push(`Shipping to ${order.address}.`);
@@ -893,8 +924,17 @@ export function answerFromInstructions(instructions: string, question: string): 
   return relevantLines(best.join('\n'), question, 2).join(' ');
 }
 
+/** Asking what is on a gift card or account: "balance", "how much is left", "how much do I have on". */
+const ASKS_BALANCE = /\bbalance\b|\bhow much\b[^?.!]*\b(?:left|on|in|remaining|have)\b/i;
+const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth'];
+/** ": the payment methods saved are your Visa card ending 9182 and PayPal", or nothing when none is. */
+const savedMethods = (user: UserView) =>
+  user.paymentMethods.length
+    ? `; the payment methods saved are ${list(user.paymentMethods.map((m) => brandCased(m.label)))}`
+    : '';
+
 /** What the shopper asked to see of their account; card numbers are never more than the store keeps (brand, last four). */
-function renderAccountDetails(user: UserView, details: readonly AccountDetail[]): string {
+function renderAccountDetails(user: UserView, details: readonly AccountDetail[], question: string): string {
   const lines = details.map((d) => {
     switch (d) {
       case 'address':
@@ -902,6 +942,19 @@ function renderAccountDetails(user: UserView, details: readonly AccountDetail[])
           ? `The default address on your account is ${user.address}.`
           : "I don't see a default address on your account.";
       case 'payment': {
+        // "What's my gift card balance?", "how much is left on my gift card?": the cards' balances are the answer.
+        if (ASKS_BALANCE.test(question)) {
+          const cards = user.paymentMethods.filter((m) => m.source === 'gift_card');
+          if (!cards.length) return `I don't see a gift card on your account${savedMethods(user)}.`;
+          return cards
+            .map(
+              (m, i) =>
+                `Your ${cards.length > 1 ? `${ORDINALS[i] ?? `${i + 1}th`} ` : ''}gift card has ${
+                  m.balance === undefined ? 'a balance I cannot see from here' : `a balance of ${money(m.balance)}`
+                }.`,
+            )
+            .join(' ');
+        }
         const methods = user.paymentMethods.map((m) =>
           m.source === 'gift_card' && m.balance !== undefined ? `${m.label} (balance ${money(m.balance)})` : m.label,
         );
@@ -1033,7 +1086,7 @@ export function renderStep(
           : step.tool === 'modify_pending_order_payment'
             ? `Done: the payment method of order ${order.orderId} is changed.\n\n`
             : '';
-      return `${done}${renderOrder(order)}`;
+      return `${done}${renderOrder(order, done ? '' : ctx.question)}`;
     }
     case 'cancel_pending_order':
     case 'return_delivered_order_items':
@@ -1044,7 +1097,7 @@ export function renderStep(
     case 'get_user_details': {
       const user = readUser(o);
       if (!user) return renderGeneric(step);
-      if (ctx.accountDetails) return renderAccountDetails(user, ctx.accountDetails);
+      if (ctx.accountDetails) return renderAccountDetails(user, ctx.accountDetails, ctx.question);
       // "Do I have any other orders?" asks past the order(s) the conversation is about.
       const known = ASKS_PAST_NAMED.test(ctx.question)
         ? user.orderIds.filter((id) => ctx.entities.orderIds.includes(id))

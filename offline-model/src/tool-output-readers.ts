@@ -146,6 +146,10 @@ export function paymentMethodLabel(id: string | undefined): string {
   return id;
 }
 
+/** "Visa card ending 9182": a saved method's label with its card brand written as the brand writes it. */
+export const brandCased = (label: string) =>
+  label.replace(/^(visa|mastercard|amex|discover)\b/i, (b) => b.charAt(0).toUpperCase() + b.slice(1).toLowerCase());
+
 export interface UserView {
   userId?: string;
   name?: string;

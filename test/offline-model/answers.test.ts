@@ -153,3 +153,32 @@ describe('a short yes to a proposed change makes it, in the words shoppers use',
     });
   }
 });
+
+describe("the shopper's own figures come from the store's data, once they are verified", () => {
+  for (const words of ["what's my gift card balance?", 'how much is left on my gift card?']) {
+    it(`"${words}": the balance of the account's gift card`, async () => {
+      const r = await conversation('emma_smith_8564')(words);
+      expect(r.calls.map((c) => c.name)).toEqual(['store.get_user_details']);
+      expect(r.reply).toBe('Your gift card has a balance of $62.00.');
+      // Not verified: who they are first, as for any account question; no help article stands in for it.
+      const anonymous = await conversation()(words);
+      expect(anonymous.calls).toEqual([]);
+      expect(anonymous.reply).toMatch(/First I need to confirm who you are/);
+    });
+  }
+  it('an account with no gift card says so, with the methods it has', async () => {
+    const r = await conversation('noah_brown_6181')("what's my gift card balance?");
+    expect(r.reply).toBe(
+      "I don't see a gift card on your account; the payment methods saved are PayPal and Mastercard card ending 9212.",
+    );
+  });
+  it("an order's total and what paid for it", async () => {
+    const r = await conversation('emma_smith_8564')('what was my order total for #W2417020?');
+    expect(r.reply).toMatch(/^The total of order #W2417020 is \$2674\.40 \(1 item\), paid with your gift card\./);
+    const many = await conversation('yara_ito_8499')('how much did I pay for order #W8353027?');
+    expect(many.reply).toMatch(/^The total of order #W8353027 is \$1861\.84 \(5 items\), paid with PayPal\./);
+    // A question about the order's state is not answered with its total.
+    const status = await conversation('emma_smith_8564')("what's the status of order #W2417020?");
+    expect(status.reply).not.toMatch(/The total of/);
+  });
+});
