@@ -139,6 +139,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
         ? codeSender(hints)
         : (comparesWhatWasAsked(hints, message) ??
           picked ??
+          changesOrderInConversation(index, hints, message) ??
           continuesProductTalk(index, hints, message) ??
           (ASKS_WHAT_NOW.test(message) ? lastAnswerAgent(hints, message) : undefined));
   if (answering) {
@@ -402,6 +403,22 @@ function resumesHeldChange(hints: PlanBrief, message: string): string | undefine
     return held.agentName;
   const plain = e.products.length + e.orderIds.length + e.itemIds.length === 0 && words <= 8;
   return e.confirms && plain ? held.agentName : undefined;
+}
+
+/**
+ * "Can you ship it to 12 Oak St, Austin, TX 78701 instead?" right after an answer about an order: a change of that
+ * order (its address, its payment, its items), for the card that answered about it, though "ship" alone asks how
+ * shipping works.
+ */
+function changesOrderInConversation(index: CardIndex, hints: PlanBrief, message: string): string | undefined {
+  const e = extractEntities(message);
+  if (e.orderIds.length || !REFERS_TO_ORDER.test(message)) return undefined;
+  const intent = classifyIntent(index.analyze(message), e);
+  if (!CHANGES.has(intent)) return undefined;
+  const agent = orderInConversation(hints, message);
+  // The card must make that change: its words name it ("address", "pay"), as for a clause of its own.
+  const terms = index.profiles.find((p) => p.name === agent)?.terms;
+  return terms && INTENT_ANCHORS[intent]!.some((a) => terms.has(stem(a))) ? agent : undefined;
 }
 
 /**

@@ -140,8 +140,8 @@ function lastAnswer(messages: ChatRequest['messages']): string | undefined {
   return undefined;
 }
 
-/** An order action on "it": "cancel it", "can I still change it?". */
-const ACTS_ON_IT = /\b(?:cancel|change|modify|update|return|exchange|swap|redirect)\s+it\b/i;
+/** An order action on "it": "cancel it", "can I still change it?", "ship it to … instead". */
+const ACTS_ON_IT = /\b(?:cancel|change|modify|update|return|exchange|swap|redirect|ship|send|deliver)\s+it\b/i;
 
 /** The one order the last answer was about; undefined when it named none or several. */
 function onlyOrderOfLastAnswer(messages: ChatRequest['messages']): string | undefined {

@@ -134,3 +134,17 @@ describe('a change of the way an order is paid', () => {
     });
   });
 });
+
+describe('a change of the order the last answer was about', () => {
+  it('"can you ship it to … instead?" after a status answer proposes that order\'s new address', async () => {
+    const say = conversation('ivan_santos_6635');
+    await say('where is my order?');
+    const status = await say('the office chair one');
+    expect(status.reply).toMatch(/^Your order #W8770097 has not shipped yet/);
+    const ship = await say('can you ship it to 12 Oak Street, Austin, TX 78701 instead?');
+    expect(ship.agent).toBe('OrderManagementAgent');
+    expect(ship.reply).toBe(
+      'I\'ll change the shipping address of order #W8770097 to 12 Oak Street, Austin, TX 78701. Please reply "yes" to confirm.',
+    );
+  });
+});
