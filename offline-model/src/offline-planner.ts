@@ -16,12 +16,14 @@ import { withoutNegatedRequests } from './negation.js';
 import type { CardSummary, PlanBrief } from './plan-brief.js';
 import { listedProducts, PRICE_OF_IT, propertyAsked, SETS_AGAINST } from './product-list.js';
 import {
+  ADDRESS_LINE_2,
   ASKS_WHAT_NOW,
   answersWhich,
   asksForCodeAgain,
   BARE_SIZE,
   declinesChange,
   givesOnlyDetails,
+  ORIGINAL_METHOD,
   PHONE,
   picksFromOffer,
   requestConcepts,
@@ -381,7 +383,7 @@ function cardAnswers(hints: PlanBrief, turns: PlanBrief['history']): PlanBrief['
  * question about it answered by another card: back to the card that proposed it.
  */
 function resumesHeldChange(hints: PlanBrief, message: string): string | undefined {
-  const held = hints.held;
+  const held = hints.held ?? proposedInWords(hints, message);
   if (!held || held.messagesAfter > 1 || !hints.cards.some((c) => c.name === held.agentName)) return undefined;
   // The message between was a question ("is that going to change my current orders?"), not a "no" or another topic.
   const between = hints.history.filter((h) => h.role === 'user').at(-2)?.text ?? '';
@@ -394,7 +396,9 @@ function resumesHeldChange(hints: PlanBrief, message: string): string | undefine
   // detail of the change just proposed, for the card that proposed it to propose again with it.
   const detail =
     !!e.paymentPreference ||
+    ORIGINAL_METHOD.test(message) ||
     !!e.address ||
+    ADDRESS_LINE_2.test(message) ||
     e.byMistake ||
     e.sizes.length + e.colours.length + e.materials.length > 0 ||
     SAME_AGAIN.test(message);
@@ -404,6 +408,16 @@ function resumesHeldChange(hints: PlanBrief, message: string): string | undefine
   const plain = e.products.length + e.orderIds.length + e.itemIds.length === 0 && words <= 8;
   return e.confirms && plain ? held.agentName : undefined;
 }
+
+/**
+ * The change the last answer proposed in words and asked a yes for, where the server held no call for it (its tools do
+ * not ask the shopper first): the card that proposed it, with the shopper's message right after.
+ */
+function proposedInWords(hints: PlanBrief, message: string): PlanBrief['held'] {
+  const last = answersSinceShopper(hints, message).at(-1);
+  return last && ASKS_YES.test(last.text) ? { agentName: last.agentName!, messagesAfter: 0 } : undefined;
+}
+const ASKS_YES = /\breply "yes" to confirm\b/i;
 
 /**
  * "Can you ship it to 12 Oak St, Austin, TX 78701 instead?" right after an answer about an order: a change of that

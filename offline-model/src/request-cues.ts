@@ -282,3 +282,7 @@ export function replacedMethod(text: string): {
   const replaced = named === 'paypal' ? 'paypal' : named.startsWith('giftcard') ? 'gift_card' : 'credit_card';
   return { kept: text.replace(REPLACED, ' '), replaced };
 }
+
+/** "To my original payment", "back to the card I paid with": the refund to the way the order was paid. */
+export const ORIGINAL_METHOD =
+  /\b(?:original|same|usual)\s+(?:payment|method|card|account|way)\b|\b(?:card|method|account|way)\s+(?:that\s+)?i\s+(?:paid|used|bought|ordered)\b|\bback to (?:where|how) i paid\b/i;

@@ -16,6 +16,7 @@ import {
   givesOnlyDetails,
   LACKS_ORDER_NUMBER,
   leftUnhelped,
+  ORIGINAL_METHOD,
   PAID_FOR_NOTHING,
   picksFromOffer,
   replacedMethod,
@@ -98,7 +99,7 @@ const RETURNS: ReadonlySet<TaskIntent> = new Set(['refund', 'return', 'exchange'
 /** A short return, refund or exchange that names no item or order of its own: how a return asked before should go. */
 function namesNothing(text: string, e: Entities, intent: TaskIntent): boolean {
   return (
-    (RETURNS.has(intent) || !!e.paymentPreference) &&
+    (RETURNS.has(intent) || !!e.paymentPreference || ORIGINAL_METHOD.test(text)) &&
     e.products.length + e.orderIds.length + e.itemIds.length === 0 &&
     rawWords(text).length <= 8
   );
@@ -276,8 +277,9 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   const picked = picksFromOffer(ask, lastAnswer(request.messages)) || answersWhich(ask, lastAnswer(request.messages));
   // "Refund to my card", "replacement please", "to the gift card please" right after a return or an exchange was
   // proposed: the same items, paid back that way, or swapped for the same again instead.
+  const original = ORIGINAL_METHOD.test(ask);
   const reworks =
-    (['refund', 'return', 'exchange'].includes(intent) || !!own.paymentPreference) &&
+    (['refund', 'return', 'exchange'].includes(intent) || !!own.paymentPreference || original) &&
     PROPOSED_RETURN.test(lastAnswer(request.messages) ?? '') &&
     own.products.length + own.orderIds.length + own.itemIds.length === 0 &&
     rawWords(ask).length <= 10;
@@ -308,6 +310,8 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
       if (!own.address) entities.address = withSecondLine(entities.address, hints.userMessage);
       entities.paymentPreference ??= before.paymentPreference;
       entities.cardBrand ??= before.cardBrand;
+      // "To my original payment please" after the refund was proposed to a gift card: back where it came from.
+      if (original && !own.paymentPreference) entities.paymentPreference = undefined;
       entities.byMistake ||= before.byMistake;
     }
   }
@@ -577,7 +581,11 @@ function continueEarlierRequest(
     const base =
       i > 0 && namesNothing(texts[i]!, before, intent) ? returnBefore(texts.slice(0, i), analyze) : undefined;
     if (base) {
-      merged = { ...base.entities, paymentPreference: before.paymentPreference ?? base.entities.paymentPreference };
+      const original = ORIGINAL_METHOD.test(texts[i]!) && !before.paymentPreference;
+      merged = {
+        ...base.entities,
+        paymentPreference: original ? undefined : (before.paymentPreference ?? base.entities.paymentPreference),
+      };
       intent = intent === 'exchange' ? 'exchange' : base.intent;
     }
     for (const text of texts.slice(i + 1)) {

@@ -116,6 +116,23 @@ describe('a short reply that answers what the last answer asked', () => {
     expect(instead.agent).toBe('ReturnsAgent');
     expect(instead.reply).toMatch(/^I can return Grill \(.*\) \$986\.65 from order #W2922433\./);
   });
+
+  it('"to my original payment please" after a return proposed to a gift card puts the refund back there', async () => {
+    // Its own store: the other case returns these sneakers.
+    const own = await createTinyStore(['olivia_ito_3591']);
+    try {
+      const say = conversation('olivia_ito_3591', own);
+      await say('I want to return the sneakers from order #W5866402');
+      await say('yes, but refund it to my gift card');
+      const back = await say('actually to my original payment please');
+      expect(back.agent).toBe('ReturnsAgent');
+      expect(back.reply).toMatch(/The refund of \$207\.75 goes to PayPal once the items arrive\. Please reply "yes"/);
+      const yes = await say('yes');
+      expect(callOf(yes, 'return_delivered_order_items')?.args).toMatchObject({ payment_method_id: 'paypal_8049766' });
+    } finally {
+      await own.dispose();
+    }
+  });
 });
 
 describe('a change of the way an order is paid', () => {
