@@ -52,10 +52,18 @@ export function redactText(text: string): string {
   return out;
 }
 
-/** A JSON value with every string redacted and the values of personal keys replaced whole. */
+/** How deeply redactJson walks; an object or array below that is replaced whole. */
+const MAX_REDACT_DEPTH = 32;
+
+/**
+ * A JSON value with every string redacted and the values of personal keys replaced whole. An object or
+ * array nested deeper than MAX_REDACT_DEPTH is `[redacted]` whole: it was passed through unread, so a
+ * tool's output (or anything else stored) nested 33 levels deep reached integrators unredacted.
+ */
 export function redactJson(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactText(value);
-  if (depth > 32 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_REDACT_DEPTH) return '[redacted]';
   if (Array.isArray(value)) return value.map((v) => redactJson(v, depth + 1));
   // Class instances (errors, dates) are left to their own serialisers, which redact their output.
   const proto = Object.getPrototypeOf(value);

@@ -3,6 +3,7 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
+import { useJsonDepthGuard } from './json-depth-guard.js';
 import { useListBudget } from './list-budget.js';
 import { useLoneSurrogateGuard } from './lone-surrogate-guard.js';
 import { useMalformedJsonGuard } from './malformed-json.js';
@@ -35,6 +36,7 @@ export function securityPlugins(
     ...(armor.protect().plugins as Plugin<Record<string, unknown>>[]),
     useNulCharacterGuard() as Plugin<Record<string, unknown>>,
     useLoneSurrogateGuard() as Plugin<Record<string, unknown>>,
+    useJsonDepthGuard() as Plugin<Record<string, unknown>>,
     useListBudget(limits.maxListItems) as Plugin<Record<string, unknown>>,
   ];
   if (config.env === 'production') plugins.push(useSuggestionGuard() as Plugin<Record<string, unknown>>);

@@ -53,6 +53,21 @@ describe('redaction', () => {
     }
     expect(redactText(`${'b'.repeat(7_990)}@x jane@example.com`)).toBe(`${'b'.repeat(7_990)}@x [email]`);
   });
+
+  it('replaces what lies deeper than 32 levels whole, rather than passing it through unread', () => {
+    const nest = (levels: number, leaf: unknown): unknown => {
+      let v = leaf;
+      for (let i = 1; i < levels; i++) v = i % 2 ? { a: v } : [v];
+      return v;
+    };
+    const leaf = { email: PERSONAL.email, customer: { zip: '10083' }, note: 'fine' };
+    const deep = redactJson(nest(40, leaf));
+    expect(JSON.stringify(deep)).not.toMatch(/noah\.brown|10083/);
+    expect(JSON.stringify(deep)).toContain('[redacted]');
+    // Up to 32 levels (the most an input may nest) everything is read and redacted as usual.
+    expect(JSON.stringify(redactJson(nest(32, leaf)))).toContain('"note":"fine"');
+    expect(JSON.stringify(redactJson(nest(32, leaf)))).not.toContain(PERSONAL.email);
+  });
 });
 
 describe('the integrator eventFeed', () => {
