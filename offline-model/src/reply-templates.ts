@@ -836,6 +836,9 @@ function sentencesOf(text: string): string[] {
     .filter((l) => l.length > 3);
 }
 
+/** A word made negative by its prefix: "unused", "unopened", "nonrefundable", "non-returnable". */
+const NEGATED = /^(?:un|non-?|in)([a-z]{3,})$/;
+
 function relevantLines(text: string, question: string, max = 3): string[] {
   const asked = rawWords(question);
   const q = new Set(asked.filter((w) => w.length > 2 && !STOP_WORDS.has(w)).map(stem));
@@ -848,12 +851,23 @@ function relevantLines(text: string, question: string, max = 3): string[] {
   const scored = sentencesOf(text).map((l, i) => {
     const words = rawWords(l);
     const named = new Set(words.map(stem).filter((w) => q.has(w)));
+    // "Can I return a used item?" and "…unused and in their original packaging": a line that states the negated
+    // condition ("unused", "unopened", "non-refundable", "not worn") states what decides the question.
+    let condition = false;
+    for (const [j, w] of words.entries()) {
+      const negated = NEGATED.exec(w)?.[1] ?? (j > 0 && /^(?:not|never)$/.test(words[j - 1]!) ? w : undefined);
+      if (negated && q.has(stem(negated))) {
+        named.add(stem(negated));
+        condition = true;
+      }
+    }
     if (asksCost && STATES_COST.test(l)) named.add(COST);
     if (asksDeadline && STATES_DEADLINE.test(l)) named.add(DEADLINE);
     return {
       l,
       i,
       named,
+      condition,
       n: named.size,
       phrased: words.slice(1).filter((w, j) => pairs.has(`${words[j]} ${w}`)).length,
       exact: new Set(words.filter((w) => forms.has(w))).size,
@@ -861,7 +875,15 @@ function relevantLines(text: string, question: string, max = 3): string[] {
   });
   const ranked = scored
     .filter((s) => s.n > 0)
-    .sort((a, b) => b.n - a.n || b.phrased - a.phrased || b.exact - a.exact || a.i - b.i);
+    // The line with the condition first: it is the answer, whatever else the others share with the question.
+    .sort(
+      (a, b) =>
+        Number(b.condition) - Number(a.condition) ||
+        b.n - a.n ||
+        b.phrased - a.phrased ||
+        b.exact - a.exact ||
+        a.i - b.i,
+    );
   // Each line taken is the best one that names something of the question no line taken yet names, if any: "the
   // difference between standard and express shipping" is answered with a line on each, not two on express.
   const best: typeof ranked = [];

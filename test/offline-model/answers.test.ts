@@ -182,3 +182,13 @@ describe("the shopper's own figures come from the store's data, once they are ve
     expect(status.reply).not.toMatch(/The total of/);
   });
 });
+
+describe('a policy answer keeps the condition that decides the question', () => {
+  for (const words of ['Can I return a used item?', 'can I send back something I used once?']) {
+    it(`"${words}": returned items must be unused`, async () => {
+      const r = await conversation()(words);
+      expect(r.calls.map((c) => c.name)).toEqual(['store.search_knowledge']);
+      expect(r.reply).toMatch(/unused and in their original packaging/);
+    });
+  }
+});
