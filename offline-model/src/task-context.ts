@@ -141,6 +141,18 @@ function lastAnswer(messages: ChatRequest['messages']): string | undefined {
   return undefined;
 }
 
+/** "Is it …?", "does it come in blue?", "how much is it?": a question about a product pointed at, not named. */
+const ASKS_ABOUT_IT =
+  /^\s*(?:and\s+|so\s+|ok\s+)?(?:is|are|does|do|can|will)\s+(?:it|they|this one|that one)\b|\bhow much (?:is|are|does|do|would) (?:it|they|this|that)\b/i;
+
+/** The one product the assistant's last answer showed (its lines name one product, in one or more variants). */
+function productShown(messages: ChatRequest['messages']): Entities | undefined {
+  const answer = lastAnswer(messages);
+  if (!answer) return undefined;
+  const e = extractEntities(readable(answer, 4_000));
+  return new Set(e.products).size === 1 ? { ...e, products: [e.products[0]!] } : undefined;
+}
+
 /** An order action on "it": "cancel it", "can I still change it?", "ship it to … instead". */
 const ACTS_ON_IT = /\b(?:cancel|change|modify|update|return|exchange|swap|redirect|ship|send|deliver)\s+it\b/i;
 
@@ -325,9 +337,12 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
         if (!entities[key].length) entities[key] = before[key];
     }
   }
+  // "Does it come in blue?" right after an answer that showed one product: a question about that product.
+  const shown = ASKS_ABOUT_IT.test(ask) ? productShown(request.messages) : undefined;
   // "She likes yoga", "under 150 please" after "a gift for my sister": more said of the present asked for.
   if (
     intent === 'unknown' &&
+    !shown &&
     !own.products.length &&
     !own.orderIds.length &&
     transcript.earlierUserTexts
@@ -369,6 +384,8 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     PRICE_OF_IT.test(ask) ||
     propertyOfIt ||
     SAYS_PURPOSE.test(ask);
+  // "Does it come in blue?" after the present shown for someone into yoga: that product's options, not more presents.
+  if (shown && intent === 'recommend' && !own.products.length) intent = 'product_search';
   if (
     (intent === 'product_search' ||
       intent === 'product_detail' ||
@@ -380,10 +397,13 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     !entities.productIds.length &&
     !entities.itemIds.length
   ) {
-    const before = first((e) => (e.products.length ? e : undefined), earlier());
+    // The product the last answer showed, when it showed one ("- Yoga Mat (blue, PVC, 4mm): $92.53" for a present
+    // for someone into yoga); else the one the shopper asked about before.
+    const before = shown ?? first((e) => (e.products.length ? e : undefined), earlier());
     if (before) {
       entities.products = before.products;
-      keepConstraints(entities, before);
+      // What the shopper said of it before; the answer's own lines are the product's, not their constraints.
+      if (before !== shown) keepConstraints(entities, before);
       if (intent === 'unknown' || intent === 'knowledge') intent = 'product_detail';
     }
   }

@@ -165,3 +165,17 @@ describe('a change of the order the last answer was about', () => {
     );
   });
 });
+
+describe('a question about "it" after an answer that showed one product', () => {
+  it('"how much is it?" and "does it come in blue?" after a present was shown ask about that product', async () => {
+    for (const question of ['how much is it?', 'does it come in blue?']) {
+      const say = conversation();
+      const shown = await say('a gift for my sister who likes yoga');
+      expect(shown.reply).toMatch(/^Here is what I found for yoga:\n- Yoga Mat \(blue, PVC, 4mm\): \$92\.53$/);
+      const asked = await say(question);
+      const search = callOf(asked, 'search_products');
+      expect(search?.args.query).toMatch(/^(?:blue )?yoga mat$/);
+      expect(asked.reply).toMatch(/Yoga Mat/);
+    }
+  });
+});
