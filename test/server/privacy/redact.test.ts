@@ -8,6 +8,8 @@ const PERSONAL = {
   email: 'noah.brown7922@example.com',
   phone: '+1 555-201-3344',
   street: '215 River Road',
+  unit: 'Suite 9',
+  town: 'New York, NY 10083',
   payment: 'credit_card_7815826',
   token: 'ct_0b1c2d3e_4f5a6b7c8d9e0f1a2b3c',
 };
@@ -31,6 +33,27 @@ describe('redaction', () => {
       status: 'pending',
     });
   });
+  it('replaces a whole postal address in prose: street, unit, city, state and ZIP code', () => {
+    // The stand-in's own words when it proposes a new shipping address, and ways shoppers give one.
+    expect(redactText('Shipping to 123 Main St, Suite 4, Springfield, IL 62704')).toBe(
+      'Shipping to [address], [address]',
+    );
+    expect(redactText('send it to 445 Maple Drive Apt. 12B, Fort Worth, Texas 76165-1234 please')).toBe(
+      'send it to [address], [address] please',
+    );
+    expect(redactText('I moved to St. Louis, MO 63101 last week')).toBe('I moved to [address] last week');
+    expect(redactText('oh and add Suite 394 to it')).toBe('oh and add [address] to it');
+    expect(redactText('my zip is 80279, name Noah Brown')).toBe('my zip is [zip], name Noah Brown');
+    expect(redactText('Zip code: 80279-1234')).toBe('Zip code: [zip]');
+    // Numbers that are not part of an address stay.
+    for (const text of [
+      'Order #W2611340 was $45.99 on 2024-05-01; I bought 2 units of item 12345.',
+      'Is the Order ID 12345 right?',
+      'I live near Denver, CO and love it',
+    ])
+      expect(redactText(text)).toBe(text);
+  });
+
   it('takes time linear in the text, so a long message cannot hold the server’s thread', () => {
     // Eight times the text may cost about eight times as much (16 allowed); a pattern that rescans a
     // run of letters from each of its characters costs sixty-four times as much.
@@ -41,7 +64,14 @@ describe('redaction', () => {
       return used.user + used.system;
     };
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    for (const text of ['a'.repeat(8_000), `${'b'.repeat(7_990)}@x`, 'x.'.repeat(4_000)]) {
+    for (const text of [
+      'a'.repeat(8_000),
+      `${'b'.repeat(7_990)}@x`,
+      'x.'.repeat(4_000),
+      "A'".repeat(4_000),
+      'Ab '.repeat(2_666),
+      'Suite '.repeat(1_333),
+    ]) {
       const eighth = text.slice(0, 1_000);
       const whole: number[] = [];
       const part: number[] = [];
