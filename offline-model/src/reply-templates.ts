@@ -1,6 +1,7 @@
 import type { Entities } from './entity-extractor.js';
 import { shopperError } from './error-wording.js';
 import { ASKS_DEADLINE, STATES_DEADLINE, topicalArticles } from './knowledge-relevance.js';
+import { goesWith } from './product-areas.js';
 import { propertyAsked } from './product-list.js';
 import { type AccountDetail, ASKS_PAST_NAMED } from './request-cues.js';
 import { optsOut } from './task-intent.js';
@@ -1044,16 +1045,20 @@ export function renderArticles(articles: ArticleView[], asked: string): string {
 }
 
 /**
- * What customers add to what the shopper has. With nothing that stands out, that is said in the shop's words: the
- * tool's note ("do not push a recommendation") is addressed to the assistant, never quoted to the shopper.
+ * What customers add to what the shopper has, of what goes with it (goesWith: a skateboard's buyers may often have
+ * bought perfume too, which is no suggestion for a skateboard). With nothing that stands out, or nothing of it related,
+ * that is said in the shop's words: the tool's note ("do not push a recommendation") is addressed to the assistant,
+ * never quoted to the shopper.
  */
 function renderRecommendations(step: ToolStep, e: Entities): string {
   const { recommendations } = readRecommendations(step.output);
-  if (!recommendations.length) {
-    const what = e.products[0] ? `the ${e.products[0]}` : 'that';
+  const what = e.products[0] ? `the ${e.products[0]}` : 'that';
+  if (!recommendations.length)
     return `Nothing stands out as often bought with ${what}, so I won't push anything on you. Is there something specific you're looking for?`;
-  }
-  const lines = recommendations.slice(0, 3).map((r) => {
+  const related = recommendations.filter((r) => !r.because || goesWith(r.because, r.name) !== false);
+  if (!related.length)
+    return `Nothing that goes with ${what} stands out among what customers buy with it, so I won't suggest something unrelated. Is there something specific you're looking for?`;
+  const lines = related.slice(0, 3).map((r) => {
     const why = r.because
       ? ` (often bought with the ${r.because}${r.ordersTogether ? `: together in ${r.ordersTogether} orders` : ''})`
       : '';

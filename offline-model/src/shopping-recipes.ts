@@ -184,6 +184,8 @@ const SHOPPING_TOOLS = [
   'recommend_related',
 ];
 const SHOPPING_INTENTS = ['product_search', 'product_detail', 'recommend'];
+/** How many related products to read, of which the reply shows the few that go with what the shopper has. */
+const RELATED_READ = 10;
 
 /** Catalogue recipes; undefined when the task is not about products or the card has no catalogue tools. */
 export function shoppingRecipe(ctx: TaskContext): Decision | undefined {
@@ -310,12 +312,14 @@ function shoppingStep(ctx: TaskContext): Decision | undefined {
         return reply(
           "Happy to help you find a gift. What are they into (sports, games, music, cooking, the outdoors...), and is there a budget? I'll suggest a few things from there.",
         );
-      if (ctx.values.itemIds.length) return callTool(ctx, 'recommend_related', { item_ids: ctx.values.itemIds });
+      // More than are shown: the reply keeps those that go with the product (goesWith).
+      if (ctx.values.itemIds.length)
+        return callTool(ctx, 'recommend_related', { item_ids: ctx.values.itemIds, limit: RELATED_READ });
       const productId =
         ctx.values.productId ??
         foundProductId(ctx) ??
         (ctx.entities.products.length ? undefined : runProductIds(ctx).productId);
-      if (productId) return callTool(ctx, 'recommend_related', { product_id: productId });
+      if (productId) return callTool(ctx, 'recommend_related', { product_id: productId, limit: RELATED_READ });
       if (ctx.entities.products.length && ctx.offered('search_products')) {
         if (!ctx.called('search_products').length) return searchStep(ctx);
         // "Recommend a good laptop under 1000" with none that cheap: what the cheapest cost.

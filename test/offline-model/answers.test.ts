@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shopperError } from '../../offline-model/src/error-wording.js';
 import { OfflineProvider } from '../../offline-model/src/offline-provider.js';
 import type { ToolStep } from '../../offline-model/src/task-transcript.js';
+import { defaultStoreDataDir, loadStoreDataset } from '../../server/src/store/store-dataset.js';
 import { builtins, planRequest, type Turn } from './requests.js';
 import { runTask } from './task-harness.js';
 import { createTinyStore } from './tiny-store.js';
@@ -191,4 +192,42 @@ describe('a policy answer keeps the condition that decides the question', () => 
       expect(r.reply).toMatch(/unused and in their original packaging/);
     });
   }
+});
+
+describe('an upsell suggests only what goes with the product', () => {
+  // Every customer's orders: the store's association rules are mined from them.
+  let full: Awaited<ReturnType<typeof createTinyStore>>;
+  beforeAll(async () => {
+    const dataset = await loadStoreDataset(defaultStoreDataDir());
+    full = await createTinyStore(Object.keys(dataset.users));
+  }, 120_000);
+  afterAll(async () => {
+    await full?.dispose();
+  });
+  const ask = (words: string) =>
+    runTask({
+      card: card('UpsellAgent'),
+      tools: full.tools,
+      call: full.call,
+      instruction: `Help the customer with this request. The customer wrote: "${words}"`,
+      userMessage: words,
+    });
+  it('a skateboard: not the perfume or headphones its buyers also bought, the sunglasses', async () => {
+    const r = await ask('what goes well with a skateboard?');
+    const related = r.calls.find((c) => c.name === 'store.recommend_related');
+    const output = related?.result?.output as { recommendations: { name: string }[] } | undefined;
+    const offered = (output?.recommendations ?? []).map((x) => x.name);
+    expect(offered).toEqual(expect.arrayContaining(['Headphones', 'Perfume']));
+    expect(r.reply).toMatch(/^Customers who bought this often add:\n- Sunglasses \(often bought with the Skateboard/);
+    expect(r.reply).not.toMatch(/Perfume|Headphones/);
+  });
+  it('says so when nothing bought with it goes with it', async () => {
+    const r = await ask('what would go well with a tea kettle?');
+    const related = r.calls.find((c) => c.name === 'store.recommend_related');
+    const output = related?.result?.output as { recommendations: unknown[] } | undefined;
+    expect(output?.recommendations.length).toBeGreaterThan(0);
+    expect(r.reply).toBe(
+      "Nothing that goes with the tea kettle stands out among what customers buy with it, so I won't suggest something unrelated. Is there something specific you're looking for?",
+    );
+  });
 });
