@@ -364,7 +364,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     if (Date.now() - lastRefusalLogged < 60_000) return;
     lastRefusalLogged = Date.now();
     logger.warn(
-      { address, open, limit: config.maxConnectionsPerAddress },
+      // 'peer', not 'address': the logger redacts an 'address' key (a postal address), and the operator needs this one.
+      { peer: address, open, limit: config.maxConnectionsPerAddress },
       'refused a connection: too many open from one address (HTTP_MAX_CONNECTIONS_PER_ADDRESS); further refusals this minute are not logged',
     );
   });

@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../server/src/config.js';
+import { createLogger } from '../../../server/src/logger.js';
 import { connectionKey } from '../../../server/src/security/connection-limit.js';
 import { subscribe } from '../../helpers/subscribe.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
@@ -68,8 +69,13 @@ describe('open connections per client address', () => {
   let t: TestApp;
   let port: number;
   const sockets: Tracked[] = [];
+  const logs: Record<string, unknown>[] = [];
   beforeAll(async () => {
-    t = await createTestApp({ db, env: { HTTP_MAX_CONNECTIONS_PER_ADDRESS: String(MAX) } });
+    const logger = createLogger(
+      { logLevel: 'warn', env: 'test' },
+      { write: (l: string) => void logs.push(JSON.parse(l)) },
+    );
+    t = await createTestApp({ db, logger, env: { HTTP_MAX_CONNECTIONS_PER_ADDRESS: String(MAX) } });
     port = (await t.app.start(0, '127.0.0.1')).port;
   }, 60_000);
   afterAll(async () => {
@@ -95,6 +101,11 @@ describe('open connections per client address', () => {
         },
       ],
     });
+
+    // The operator is told who (once a minute at most).
+    expect(logs.filter((l) => /too many open/.test(String(l.msg)))).toEqual([
+      expect.objectContaining({ level: 40, peer: '127.0.0.1', open: MAX, limit: MAX }),
+    ]);
 
     // The ones within the cap are untouched, and are served.
     expect(sockets.some((s) => s.closed())).toBe(false);
