@@ -17,11 +17,13 @@ import type { CardSummary, PlanBrief } from './plan-brief.js';
 import { listedProducts, PRICE_OF_IT, propertyAsked, SETS_AGAINST } from './product-list.js';
 import {
   ADDRESS_LINE_2,
+  ASKS_FOR_ADDRESS,
   ASKS_WHAT_NOW,
   answersWhich,
   asksForCodeAgain,
   BARE_SIZE,
   declinesChange,
+  givesAddressPart,
   givesOnlyDetails,
   ORIGINAL_METHOD,
   PHONE,
@@ -133,6 +135,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
   // would score a card of its own: it goes back to the card that asked, as the form's own answer does.
   const picked = pickedFromOffer(hints, message) ?? answeredWhich(hints, message);
   const resumes = resumesHeldChange(hints, message);
+  const addressPart = addressPartFor(hints, message);
   const answering = resumes
     ? resumes
     : givesOnlyDetails(message)
@@ -142,13 +145,14 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
         : (comparesWhatWasAsked(hints, message) ??
           picked ??
           changesOrderInConversation(index, hints, message) ??
+          addressPart ??
           continuesProductTalk(index, hints, message) ??
           (ASKS_WHAT_NOW.test(message) ? lastAnswerAgent(hints, message) : undefined));
   if (answering) {
     // "W2417020" after "cancel my order": the order to cancel, not a question where it is.
     // "10 please" after "which size would you like?": the pick of the request the card asked it for.
     const continues =
-      givesOnlyDetails(message) || picked || resumes ? earlierRequest(index, hints, message) : undefined;
+      givesOnlyDetails(message) || picked || resumes || addressPart ? earlierRequest(index, hints, message) : undefined;
     return {
       refuse: false,
       tasks: [
@@ -433,6 +437,12 @@ function changesOrderInConversation(index: CardIndex, hints: PlanBrief, message:
   // The card must make that change: its words name it ("address", "pay"), as for a clause of its own.
   const terms = index.profiles.find((p) => p.name === agent)?.terms;
   return terms && INTENT_ANCHORS[intent]!.some((a) => terms.has(stem(a))) ? agent : undefined;
+}
+
+/** "88 Lake View Rd, Plano, TX" right after a card asked for an address: part of it, for that card. */
+function addressPartFor(hints: PlanBrief, message: string): string | undefined {
+  const last = answersSinceShopper(hints, message).at(-1);
+  return last && ASKS_FOR_ADDRESS.test(last.text) && givesAddressPart(message) ? last.agentName : undefined;
 }
 
 /**

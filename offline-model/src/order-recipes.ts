@@ -296,7 +296,11 @@ function addressStep(ctx: TaskContext): Decision | undefined {
   if (changed(ctx, 'modify_pending_order_address') || changed(ctx, 'modify_user_address')) return undefined;
   const a = ctx.entities.address;
   if (!a)
-    return reply('What is the new address? Please write it as: street, apartment (if any), city, state and zip code.');
+    return reply(
+      ctx.addressSoFar
+        ? `I have "${ctx.addressSoFar}" of the new address so far. What is the rest of the address (street, city, two-letter state and zip code)?`
+        : 'What is the new address? Please write it as: street, apartment (if any), city, state and zip code.',
+    );
   const where = `${a.address1}${a.address2 ? `, ${a.address2}` : ''}, ${a.city}, ${a.state} ${a.zip}`;
   const fields = {
     address1: a.address1,

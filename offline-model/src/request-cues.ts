@@ -286,3 +286,21 @@ export function replacedMethod(text: string): {
 /** "To my original payment", "back to the card I paid with": the refund to the way the order was paid. */
 export const ORIGINAL_METHOD =
   /\b(?:original|same|usual)\s+(?:payment|method|card|account|way)\b|\b(?:card|method|account|way)\s+(?:that\s+)?i\s+(?:paid|used|bought|ordered)\b|\bback to (?:where|how) i paid\b/i;
+
+/** An answer that asks for an address: "What is the new address? Please write it as: street, …". */
+export const ASKS_FOR_ADDRESS = /\baddress\b[^.!?]*\?/i;
+/** The start of a street address: a house number, words, a street word ("88 Lake View Rd", "12 Oak Street"). */
+const STREET =
+  /^\W*\d{1,6}\s+(?:[a-z0-9.'-]+\s+){0,4}?(?:st|street|rd|road|ave|avenue|blvd|boulevard|ln|lane|dr|drive|ct|court|way|pl|place|pkwy|parkway|hwy|highway|ter|terrace|cir|circle|sq|square|trl|trail)\b\.?/i;
+/** The rest of one: "Plano, TX 75024", "Austin TX". */
+const CITY_STATE_ZIP = /^\W*[a-z][a-z .']{1,40}?,?\s+[a-z]{2}\b,?(?:\s+\d{5})?\W*$/i;
+
+/**
+ * "88 Lake View Rd", "88 Lake View Rd, Plano, TX", "Plano, TX 75024", "75024": part of an address, written as the answer to a
+ * question that asked for one. The whole address is read from the parts given since (extractEntities).
+ */
+export function givesAddressPart(message: string): boolean {
+  return (
+    message.length <= 120 && (STREET.test(message) || CITY_STATE_ZIP.test(message) || /^\W*\d{5}\W*$/.test(message))
+  );
+}

@@ -5,6 +5,7 @@ import { MAX_EARLIER_READ_CHARS, readable } from './read-limit.js';
 import {
   type AccountDetail,
   ADDRESS_LINE_2,
+  ASKS_FOR_ADDRESS,
   ASKS_PAST_NAMED,
   ASKS_WHAT_NOW,
   accountDetailsAsked,
@@ -13,6 +14,7 @@ import {
   asksForCodeAgain,
   asksForGift,
   BARE_SIZE,
+  givesAddressPart,
   givesOnlyDetails,
   LACKS_ORDER_NUMBER,
   leftUnhelped,
@@ -60,6 +62,8 @@ export interface TaskContext {
   accountDetails?: AccountDetail[];
   /** The shopper's earlier request this message goes on with (a "yes", a code, an order number or an option), if any. */
   continues?: string;
+  /** An address the shopper has begun to give, in parts, when it is not whole yet ("88 Lake View Rd"). */
+  addressSoFar?: string;
   /** Not verified, but the shopper claimed who they are (the prompt says so, or an identity tool recorded it). */
   claimed: boolean;
   /** "Yes please", "send me the code" right after an answer that offered to send the one-time code. */
@@ -284,12 +288,16 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     (!own.products.length && (own.maxPrice !== undefined || own.minPrice !== undefined));
   let accountDetails = accountDetailsIn(ask);
   let continues: string | undefined;
+  let addressSoFar: string | undefined;
   // "10 please" after "… Which size would you like?": the pick the last answer asked for, of the request before.
   // "The one with the keyboard", "sorry I mean the tablet" after "… Which one should I cancel?": the shopper's pick.
   const picked = picksFromOffer(ask, lastAnswer(request.messages)) || answersWhich(ask, lastAnswer(request.messages));
   // "Refund to my card", "replacement please", "to the gift card please" right after a return or an exchange was
   // proposed: the same items, paid back that way, or swapped for the same again instead.
   const original = ORIGINAL_METHOD.test(ask);
+  // "88 Lake View Rd, Plano, TX" after "What is the new address?": part of the address asked for.
+  const addressPart =
+    !own.address && ASKS_FOR_ADDRESS.test(lastAnswer(request.messages) ?? '') && givesAddressPart(hints.userMessage);
   const reworks =
     (['refund', 'return', 'exchange'].includes(intent) || !!own.paymentPreference || original) &&
     PROPOSED_RETURN.test(lastAnswer(request.messages) ?? '') &&
@@ -307,7 +315,8 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
       details) ||
     picked ||
     reworks ||
-    amends
+    amends ||
+    addressPart
   ) {
     const continued = continueEarlierRequest(transcript.earlierUserTexts, ask, analyze, earlierPicks(request.messages));
     if (continued) {
@@ -320,6 +329,12 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
       keepConstraints(entities, before);
       entities.address ??= before.address;
       if (!own.address) entities.address = withSecondLine(entities.address, hints.userMessage);
+      // The address given in parts since the request: read whole, or kept as far as it goes, to ask for the rest.
+      if (addressPart && !entities.address) {
+        const parts = [...continued.addressParts, hints.userMessage.trim()];
+        entities.address = extractEntities(parts.join(', ')).address;
+        if (!entities.address) addressSoFar = parts.join(', ');
+      }
       entities.paymentPreference ??= before.paymentPreference;
       entities.cardBrand ??= before.cardBrand;
       // "To my original payment please" after the refund was proposed to a gift card: back where it came from.
@@ -463,6 +478,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     followsUp,
     accountDetails,
     continues,
+    addressSoFar,
     acceptsCode,
     lastAnswer: lastAnswer(request.messages),
     features,
@@ -578,7 +594,7 @@ function continueEarlierRequest(
   current: string,
   analyze: (text: string) => TextFeatures,
   picks: ReadonlySet<string> = new Set(),
-): { intent: TaskIntent; entities: Entities; text: string } | undefined {
+): { intent: TaskIntent; entities: Entities; text: string; addressParts: string[] } | undefined {
   // The history ends with this turn's own message; the request it continues came before.
   const texts = earlierTexts.at(-1)?.trim() === current.trim() ? earlierTexts.slice(0, -1) : earlierTexts;
   for (let i = texts.length - 1; i >= 0; i--) {
@@ -587,6 +603,8 @@ function continueEarlierRequest(
     const before = keepMethod({ ...extractEntities(texts[i]!) }, texts[i]!);
     // "Size 10 in leather please" answered the request before with options; their values are merged below.
     if (i > 0 && !before.products.length && !before.orderIds.length && refersToOption(texts[i]!, before)) continue;
+    // "88 Lake View Rd" gave part of the address the request needs; its parts are read whole below.
+    if (i > 0 && givesAddressPart(texts[i]!)) continue;
     // "The kettle" picked from the items an answer listed for the request before: that request, with the pick merged.
     if (i > 0 && picks.has(texts[i]!.trim())) continue;
     // Read as the planner reads it: "we need 30 office chairs" implies a bulk enquiry.
@@ -615,7 +633,10 @@ function continueEarlierRequest(
       for (const key of ['colours', 'sizes', 'materials', 'itemIds', 'products'] as const)
         if (later[key].length) merged[key] = later[key];
     }
-    return { intent, entities: merged, text: texts[i]! };
+    // "88 Lake View Rd", then "Plano, TX 75024": an address given in parts, read whole.
+    const addressParts = texts.slice(i + 1).filter(givesAddressPart);
+    if (!merged.address && addressParts.length) merged.address = extractEntities(addressParts.join(', ')).address;
+    return { intent, entities: merged, text: texts[i]!, addressParts };
   }
   return undefined;
 }

@@ -179,3 +179,39 @@ describe('a question about "it" after an answer that showed one product', () => 
     }
   });
 });
+
+describe('an address given in parts, after the address was asked for', () => {
+  it('"88 Lake View Rd" then "Plano, TX 75024" make one address, proposed and made on "yes"', async () => {
+    const say = conversation('ivan_santos_6635');
+    const asked = await say('I need to change the shipping address of order #W8770097');
+    expect(asked.reply).toMatch(/^What is the new address\?/);
+    const street = await say('88 Lake View Rd');
+    expect(street.agent).toBe('OrderManagementAgent');
+    expect(street.reply).toBe(
+      'I have "88 Lake View Rd" of the new address so far. What is the rest of the address (street, city, two-letter state and zip code)?',
+    );
+    const rest = await say('Plano, TX 75024');
+    expect(rest.reply).toBe(
+      'I\'ll change the shipping address of order #W8770097 to 88 Lake View Rd, Plano, TX 75024. Please reply "yes" to confirm.',
+    );
+    const yes = await say('yes');
+    expect(callOf(yes, 'modify_pending_order_address')?.args).toMatchObject({
+      order_id: '#W8770097',
+      address1: '88 Lake View Rd',
+      city: 'Plano',
+      zip: '75024',
+    });
+  });
+
+  it('a zip alone after the street and city completes the address', async () => {
+    const say = conversation('ivan_santos_6635');
+    await say('I need to change the shipping address of order #W5183325');
+    const street = await say('12 Oak Street, Austin, TX');
+    expect(street.agent).toBe('OrderManagementAgent');
+    expect(street.reply).toMatch(/^I have "12 Oak Street, Austin, TX" of the new address so far\./);
+    const zip = await say('78701');
+    expect(zip.reply).toMatch(
+      /^I'll change the shipping address of order #W5183325 to 12 Oak Street, Austin, TX 78701\./,
+    );
+  });
+});
