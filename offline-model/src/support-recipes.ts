@@ -1,6 +1,7 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
 import { topicalArticles } from './knowledge-relevance.js';
 import { namesProduct } from './order-lookup.js';
+import { optionText } from './reply-templates.js';
 import { ASKS_FOR_A_PERSON, givesOnlyDetails, requestConcepts } from './request-cues.js';
 import type { TaskContext } from './task-context.js';
 import { describeProduct } from './task-wording.js';
@@ -17,8 +18,24 @@ const backInStock = (what: string) =>
   `${/^(?:the|a|an|your|my)\b/i.test(what) ? '' : 'the '}${what} ${/[^s]s$/i.test(what.split(' ').at(-1) ?? '') ? 'are' : 'is'} back in stock`;
 
 function leadStep(ctx: TaskContext): Decision | undefined {
-  if (ctx.called('create_lead').length || ctx.called('subscribe_back_in_stock').length) return undefined;
+  const watched = ctx.called('subscribe_back_in_stock');
+  // Several variants the shopper chose ("both"): one alert each, until every one is set.
+  const pending = ctx.intent === 'restock' && watched.length ? itemsLeftToWatch(ctx, watched) : [];
+  if (pending[0] && ctx.values.email)
+    return callTool(ctx, 'subscribe_back_in_stock', { email: ctx.values.email, item_id: pending[0] });
+  if (ctx.called('create_lead').length || watched.length) return undefined;
   const email = ctx.values.email;
+  // "Let me know when they're back" with several sold-out variants of what was asked for: which one, before an alert
+  // for none of them in particular.
+  const choice = ctx.intent === 'restock' && !ctx.values.itemIds.length ? variantsToWatch(ctx) : [];
+  if (choice.length > 1 && !ALL_OF_THEM.test(ctx.hints.userMessage))
+    return reply(
+      `${choice.length} options of that are out of stock right now:\n${choice
+        .map((v) => `- ${v.name ?? 'Item'}${Object.keys(v.options).length ? ` (${optionText(v.options)})` : ''}`)
+        .join('\n')}\nWhich one should I let you know about (or all of them)?${
+        email ? '' : ' And what email address should we use?'
+      }`,
+    );
   const what =
     ctx.intent === 'restock'
       ? `when ${backInStock(describeProduct(ctx.entities, 'the item'))}`
@@ -32,7 +49,7 @@ function leadStep(ctx: TaskContext): Decision | undefined {
     if (check.ok && nested(check.output, 'valid') === false) return undefined;
   }
   if (ctx.intent === 'restock') {
-    const itemId = ctx.values.itemIds[0] ?? itemToWatch(ctx);
+    const itemId = ctx.values.itemIds[0] ?? choice[0]?.itemId;
     if (itemId) {
       const d = callTool(ctx, 'subscribe_back_in_stock', { email, item_id: itemId });
       if (d) return d;
@@ -51,11 +68,12 @@ const sameValue = (a: string, b: string) =>
   a.toLowerCase().replace(/[^a-z0-9]/g, '') === b.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 /**
- * The out-of-stock item a back-in-stock alert is for: among the variants the conversation's searches and product
- * details showed (earlier answers' included), the one not available that is of the product named and has every
- * colour, size and material the shopper asked for. Undefined when none is, or several are.
+ * The out-of-stock items a back-in-stock alert may be for: among the variants the conversation's searches and product
+ * details showed (earlier answers' included), those not available that are of the product named and have every colour,
+ * size and material the shopper asked for. When several are, the ones this message picks by an option value that sets
+ * them apart ("the waterproof one", "the synthetic ones"), or all of them for "both", "all", "either".
  */
-function itemToWatch(ctx: TaskContext): string | undefined {
+function variantsToWatch(ctx: TaskContext): VariantView[] {
   const e = ctx.entities;
   const wanted = [...e.colours, ...e.sizes, ...e.materials];
   const seen = new Map<string, VariantView>();
@@ -70,7 +88,37 @@ function itemToWatch(ctx: TaskContext): string | undefined {
       (!e.products.length || (!!v.name && namesProduct(ctx, v.name))) &&
       wanted.every((w) => Object.values(v.options).some((o) => sameValue(o, w))),
   );
-  return fits.length === 1 ? fits[0]!.itemId : undefined;
+  if (fits.length < 2 || ALL_OF_THEM.test(ctx.hints.userMessage)) return fits;
+  const picked = fits.filter((v) => picks(ctx.hints.userMessage, v, fits));
+  return picked.length ? picked : fits;
+}
+
+/** "Both", "all of them", "either one", "any of those": every option listed. */
+const ALL_OF_THEM = /\b(?:both|all(?: of (?:them|those|these))?|either|any(?: of (?:them|those|these))?|each)\b/i;
+
+/**
+ * Whether the message picks this variant by what sets it apart from the others: a value only some have ("synthetic"),
+ * or a yes/no option by its name ("the waterproof one"; "not waterproof", "non-waterproof" for its no).
+ */
+function picks(message: string, v: VariantView, all: VariantView[]): boolean {
+  const words = ` ${message.toLowerCase().replace(/[^a-z0-9]+/g, ' ')} `;
+  return Object.entries(v.options).some(([key, value]) => {
+    if (all.every((o) => o.options[key] === value)) return false;
+    const k = key.toLowerCase().replace(/[^a-z0-9]+/g, ' ');
+    if (/^(?:yes|no)$/i.test(value) && words.includes(` ${k} `)) {
+      const negated = new RegExp(`\\b(?:not|non|no|without)\\s+${k}\\b`).test(words);
+      return negated === (value.toLowerCase() === 'no');
+    }
+    return words.includes(` ${value.toLowerCase().replace(/[^a-z0-9]+/g, ' ')} `);
+  });
+}
+
+/** Of the variants chosen, those with no alert yet from this task. */
+function itemsLeftToWatch(ctx: TaskContext, watched: readonly { args: Record<string, unknown> }[]): string[] {
+  const done = new Set(watched.map((s) => String(s.args.item_id ?? '')));
+  const chosen = variantsToWatch(ctx);
+  if (chosen.length < 2) return [];
+  return chosen.flatMap((v) => (v.itemId && !done.has(v.itemId) ? [v.itemId] : []));
 }
 
 function humanStep(ctx: TaskContext): Decision | undefined {

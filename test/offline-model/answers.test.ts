@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shopperError } from '../../offline-model/src/error-wording.js';
 import { OfflineProvider } from '../../offline-model/src/offline-provider.js';
 import type { ToolStep } from '../../offline-model/src/task-transcript.js';
+import type { ChatMessage } from '../../server/src/models/model-provider.js';
 import { defaultStoreDataDir, loadStoreDataset } from '../../server/src/store/store-dataset.js';
 import { builtins, planRequest, type Turn } from './requests.js';
 import { runTask } from './task-harness.js';
@@ -24,12 +25,13 @@ const planFor = async (turns: Turn[]) =>
   ).tasks;
 function conversation(customerId?: string, extra: Record<string, unknown> = {}) {
   const turns: Turn[] = [];
-  const history: { role: 'user' | 'assistant'; content: string }[] = [];
-  return async (text: string) => {
+  const history: ChatMessage[] = [];
+  /** `to`: the card the message is for, when the test is of that card's answer whoever the planner picks. */
+  return async (text: string, to?: string) => {
     turns.push({ role: 'user', text });
     history.push({ role: 'user', content: text });
     const plan = await planFor(turns);
-    const agent = plan[0]!.agent;
+    const agent = to ?? plan[0]!.agent;
     const r = await runTask({
       card: card(agent),
       tools: store.tools,
@@ -40,6 +42,18 @@ function conversation(customerId?: string, extra: Record<string, unknown> = {}) 
       history: [...history],
       ...extra,
     });
+    // The history as the core renders it: each run's tool calls and results, then its answer.
+    r.calls.forEach((c, i) => {
+      const id = `${turns.length}_${i}`;
+      history.push({
+        role: 'assistant',
+        content: null,
+        toolCalls: [{ id, name: c.name.replace('.', '__'), arguments: JSON.stringify(c.args) }],
+      });
+      history.push({ role: 'tool', toolCallId: id, content: JSON.stringify(c.result?.output ?? null) });
+    });
+    if (r.calls.length)
+      history.push({ role: 'system', content: `[System Note] The tool calls above were made by ${agent}.` });
     turns.push({ role: 'assistant', text: r.reply, agentName: agent });
     history.push({ role: 'assistant', content: r.reply });
     console.log(
@@ -229,5 +243,45 @@ describe('an upsell suggests only what goes with the product', () => {
     expect(r.reply).toBe(
       "Nothing that goes with the tea kettle stands out among what customers buy with it, so I won't suggest something unrelated. Is there something specific you're looking for?",
     );
+  });
+});
+
+describe('a back-in-stock alert for one of several sold-out options: which one, first', () => {
+  const soldOut = async () => {
+    const say = conversation();
+    const asked = await say('are the leather hiking boots in size 10 in stock?');
+    expect(asked.agent).toBe('ProductExpertAgent');
+    return say;
+  };
+  it('lists the options that fit and asks which, rather than signing the shopper up for news', async () => {
+    const say = await soldOut();
+    const r = await say("let me know when they're back, my email is kim@example.com");
+    expect(r.agent).toBe('LeadGenerationAgent');
+    expect(r.calls).toEqual([]);
+    expect(r.reply).toBe(
+      '2 options of that are out of stock right now:\n- Hiking Boots (size 10, leather, waterproof no)\n- Hiking Boots (size 10, leather, waterproof yes)\nWhich one should I let you know about (or all of them)?',
+    );
+    // The pick, for the card that asked: an alert for that option.
+    const picked = await say('the waterproof one', 'LeadGenerationAgent');
+    expect(picked.calls.filter((c) => c.name === 'store.subscribe_back_in_stock').map((c) => c.args)).toEqual([
+      { email: 'kim@example.com', item_id: '7228247242' },
+    ]);
+    expect(picked.reply).toMatch(
+      /^Done: we'll email kim@example\.com when the Hiking Boots \(size 10, leather, waterproof yes\)/,
+    );
+  });
+  it('"both": an alert for each', async () => {
+    const say = await soldOut();
+    const asked = await say("can you tell me when they're back in stock?");
+    expect(asked.reply).toMatch(
+      /Which one should I let you know about \(or all of them\)\? And what email address should we use\?$/,
+    );
+    const both = await say('both please, kim@example.com', 'LeadGenerationAgent');
+    expect(
+      both.calls
+        .filter((c) => c.name === 'store.subscribe_back_in_stock')
+        .map((c) => c.args.item_id)
+        .sort(),
+    ).toEqual(['2185126308', '7228247242']);
   });
 });
