@@ -44,7 +44,7 @@ export function identityStep(ctx: TaskContext): Decision | undefined {
   const ask = 'please send the email address on your account, or your first name, last name and zip code.';
   return reply(
     failed
-      ? `${failed.error ?? "I couldn't find your account."} To continue, ${ask}`
+      ? explainError(failed)
       : LACKS_ORDER_NUMBER.test(ctx.request)
         ? `No problem: I can find your orders without it. ${ask.charAt(0).toUpperCase()}${ask.slice(1)}`
         : `I can help with${about}. First I need to confirm who you are: ${ask}`,

@@ -128,6 +128,21 @@ describe('a failed store call is told to the shopper in their words, with what t
   });
 });
 
+describe('an account the store cannot find: what to check, and the other way to be found', () => {
+  it('by email', async () => {
+    const r = await conversation()('where is my order? my email is nobody@example.com');
+    expect(r.reply).toBe(
+      "I couldn't find an account with the email address nobody@example.com. Could you check the spelling, or send your first name, last name and zip code instead?",
+    );
+  });
+  it('by name and zip code', async () => {
+    const r = await conversation()('where is my order? I am Kim Lee, zip 12345');
+    expect(r.reply).toBe(
+      "I couldn't find an account with that name and zip code. Could you check them, or send the email address on your account instead?",
+    );
+  });
+});
+
 describe('when the shop is open: its business-hours setting, and whether it is open now', () => {
   for (const words of ['What are your business hours?', 'are you open on saturdays?', 'when do you close today?']) {
     it(`"${words}"`, async () => {
