@@ -139,7 +139,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
   const answering = resumes
     ? resumes
     : givesOnlyDetails(message)
-      ? followUpAgent(hints, message, true)
+      ? (followUpAgent(hints, message, true) ?? orderGivenToQuestion(index, hints, message))
       : asksForCodeAgain(message)
         ? codeSender(hints)
         : (comparesWhatWasAsked(hints, message) ??
@@ -438,6 +438,17 @@ function changesOrderInConversation(index: CardIndex, hints: PlanBrief, message:
   const terms = index.profiles.find((p) => p.name === agent)?.terms;
   return terms && INTENT_ANCHORS[intent]!.some((a) => terms.has(stem(a))) ? agent : undefined;
 }
+
+/**
+ * "It's order #W8488728" right after "What should the Hiking Boots change to?": the order the question was about, for
+ * the card that asked it (one that works on orders), though the question did not say "order".
+ */
+function orderGivenToQuestion(index: CardIndex, hints: PlanBrief, message: string): string | undefined {
+  const last = answersSinceShopper(hints, message).at(-1);
+  if (!last || !/\?\s*$/.test(last.text) || !extractEntities(message).orderIds.length) return undefined;
+  return index.profiles.find((p) => p.name === last.agentName)?.terms.has(ORDER) ? last.agentName : undefined;
+}
+const ORDER = stem('order');
 
 /** "88 Lake View Rd, Plano, TX" right after a card asked for an address: part of it, for that card. */
 function addressPartFor(hints: PlanBrief, message: string): string | undefined {

@@ -135,6 +135,19 @@ describe('a short reply that answers what the last answer asked', () => {
   });
 });
 
+describe('an order number given to a question that did not ask for one', () => {
+  it('"it\'s order #W…" after "what should the Hiking Boots change to?" stays with the exchange', async () => {
+    const say = conversation('liam_thomas_7882');
+    const asked = await say('I want to exchange my hiking boots');
+    expect(asked.agent).toBe('ReturnsAgent');
+    expect(asked.reply).toMatch(/^What should the Hiking Boots \(.*\) change to\?$/);
+    const order = await say("it's order #W8488728");
+    expect(order.agent).toBe('ReturnsAgent');
+    expect(order.handoff).toBeUndefined();
+    expect(order.reply).toMatch(/^What should the Hiking Boots \(.*\) change to\?$/);
+  });
+});
+
 describe('a change of the way an order is paid', () => {
   it('"charge my visa instead of paypal" after "which one should I change?" is the order paid with PayPal, paid by visa', async () => {
     const say = conversation('liam_thomas_7882');
