@@ -78,11 +78,11 @@ function isStockCheck(step: ToolStep, before: ToolStep[]): boolean {
   );
 }
 
-/** The variant out of stock that has every option value the shopper asked for (colour, size, material), if one. */
-function soldOutAsAsked(ctx: TaskContext, step: ToolStep): VariantView | undefined {
+/** The variants out of stock that have every option value the shopper asked for (colour, size, material). */
+function soldOutAsAsked(ctx: TaskContext, step: ToolStep): VariantView[] {
   const e = ctx.entities;
   const wanted = [...e.colours, ...e.sizes, ...e.materials].map(plain);
-  if (!wanted.length) return undefined;
+  if (!wanted.length) return [];
   const { variants, alternatives } = readVariants(step.output);
   const fits = [...variants, ...alternatives].filter(
     (v) =>
@@ -90,9 +90,25 @@ function soldOutAsAsked(ctx: TaskContext, step: ToolStep): VariantView | undefin
       (!e.products.length || (!!v.name && namesProduct(ctx, v.name))) &&
       wanted.every((w) => Object.values(v.options).some((o) => plain(o) === w)),
   );
-  return fits.length === 1 ? fits[0] : undefined;
+  return fits;
 }
 const plain = (value: string) => value.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * "The Hiking Boots in size 10, leather are out of stock right now, in every option: waterproof no and waterproof yes":
+ * what the shopper asked for exists, sold out, in more than one option; said before the options in stock.
+ */
+function soldOutOptions(variants: VariantView[]): string {
+  const first = variants[0]!;
+  const shared = Object.fromEntries(
+    Object.entries(first.options).filter(([k, v]) => variants.every((x) => x.options[k] === v)),
+  );
+  const differ = variants.map((v) =>
+    optionText(Object.fromEntries(Object.entries(v.options).filter(([k]) => !(k in shared)))),
+  );
+  const what = `${first.name ?? 'item'}${Object.keys(shared).length ? ` in ${optionText(shared)}` : ''}`;
+  return `The ${what} ${/s$/i.test(first.name ?? '') ? 'are' : 'is'} out of stock right now, in every option: ${differ.slice(0, -1).join(', ')} and ${differ.at(-1)}. I can email you when ${/s$/i.test(first.name ?? '') ? "they're" : "it's"} back: just ask.`;
+}
 
 function greeting(ctx: TaskContext): string {
   const words = ctx.features.words;
@@ -189,11 +205,12 @@ export function writeReply(ctx: TaskContext): string {
   // "Is the blue polyester t-shirt in S in stock?": the search again without the stock filter (outOfStock) says only
   // whether the very thing asked for exists, out of stock; the listing of what is in stock follows.
   const stockCheck = steps.find((s, i) => isStockCheck(s, steps.slice(0, i)));
-  const soldOut = stockCheck ? soldOutAsAsked(ctx, stockCheck) : undefined;
-  if (soldOut)
+  const soldOut = stockCheck ? soldOutAsAsked(ctx, stockCheck) : [];
+  if (soldOut.length === 1)
     parts.push(
-      `The ${soldOut.name ?? 'item'} in ${optionText(soldOut.options)} is out of stock right now. I can email you when it's back: just ask.`,
+      `The ${soldOut[0]!.name ?? 'item'} in ${optionText(soldOut[0]!.options)} is out of stock right now. I can email you when it's back: just ask.`,
     );
+  else if (soldOut.length > 1) parts.push(soldOutOptions(soldOut));
   steps.forEach((step, i) => {
     if (step === stockCheck) return;
     if (comparison && step.tool === 'search_products') return;

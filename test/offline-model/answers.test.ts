@@ -266,6 +266,10 @@ describe('a back-in-stock alert for one of several sold-out options: which one, 
     const say = conversation();
     const asked = await say('are the leather hiking boots in size 10 in stock?');
     expect(asked.agent).toBe('ProductExpertAgent');
+    // What was asked for exists, sold out in each of its options: said first, before what is in stock instead.
+    expect(asked.reply).toMatch(
+      /^The Hiking Boots in size 10, leather are out of stock right now, in every option: waterproof no and waterproof yes\. I can email you when they're back: just ask\.\n\nNothing matches/,
+    );
     return say;
   };
   it('lists the options that fit and asks which, rather than signing the shopper up for news', async () => {
