@@ -1,4 +1,4 @@
-import type { Entities } from './entity-extractor.js';
+import { type Entities, extractEntities } from './entity-extractor.js';
 
 /**
  * What a message says by its shape rather than its words. "200 water bottles" is a bulk purchase whether
@@ -253,10 +253,17 @@ const SAYS_MORE = /\b(?:is|are|was|were|isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t|d
  */
 export function answersWhich(message: string, lastAnswer: string | undefined): boolean {
   const answer = lastAnswer?.trim() ?? '';
-  if (!(ASKS_WHICH.test(answer) || /#W\d{5,}/.test(answer)) || message.includes('?')) return false;
+  const asked = ASKS_WHICH.test(answer);
+  if (!(asked || /#W\d{5,}/.test(answer)) || message.includes('?')) return false;
   if (message.trim().split(/\s+/).length > 8) return false;
   const pick = message.replace(PICK_LEAD, '');
-  return PICK.test(pick) && !SAYS_MORE.test(pick);
+  if (!PICK.test(pick) || SAYS_MORE.test(pick)) return false;
+  // Unasked, a pick points at an order or an item ("the office chair one", "the 3rd"): "the return policy" asks anew.
+  return (
+    asked ||
+    /\bone\b|#?W\d{5,}|^(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|last)\b/i.test(pick) ||
+    extractEntities(pick).products.length > 0
+  );
 }
 
 /** A way to pay as shoppers name it. */

@@ -109,6 +109,13 @@ describe('a short reply that answers what the last answer asked', () => {
     }
   });
 
+  it('after an answer about an order, only a pick of an order or an item goes on with it: "the return policy please" asks anew', async () => {
+    const say = conversation('ivan_santos_6635');
+    await say('where is my order?');
+    const policy = await say('the return policy please');
+    expect(policy.agent).not.toBe('OrderManagementAgent');
+  });
+
   it('"sorry I mean the grill" right after a proposed return proposes the grill instead', async () => {
     const say = conversation('anya_brown_2024');
     await say('I want to return the tablet from order #W2922433');
