@@ -13,9 +13,18 @@ export function relevantKnowledge(ctx: TaskContext): { title: string; content: s
   return topicalArticles(ctx.hints.knowledge, ctx.features);
 }
 
-/** "The sneakers are back in stock", "the fleece jacket is": the verb agrees with the last word named. */
-const backInStock = (what: string) =>
-  `${/^(?:the|a|an|your|my)\b/i.test(what) ? '' : 'the '}${what} ${/[^s]s$/i.test(what.split(' ').at(-1) ?? '') ? 'are' : 'is'} back in stock`;
+/**
+ * "The sneakers are back in stock", "the fleece jacket is", "the hiking boots in size 9 are": the verb agrees with the
+ * thing named, the last word before what it comes in.
+ */
+const backInStock = (what: string) => {
+  const thing =
+    what
+      .split(/\s+(?:in|with|under|for)\s+/i)[0]!
+      .split(' ')
+      .at(-1) ?? '';
+  return `${/^(?:the|a|an|your|my)\b/i.test(what) ? '' : 'the '}${what} ${/[^s]s$/i.test(thing) ? 'are' : 'is'} back in stock`;
+};
 
 function leadStep(ctx: TaskContext): Decision | undefined {
   const watched = ctx.called('subscribe_back_in_stock');

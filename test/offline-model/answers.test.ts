@@ -289,6 +289,10 @@ describe('a back-in-stock alert for one of several sold-out options: which one, 
       /^Done: we'll email kim@example\.com when the Hiking Boots \(size 10, leather, waterproof yes\)/,
     );
   });
+  it('the product named agrees with its verb, whatever it comes in', async () => {
+    const r = await conversation()('can you tell me when the synthetic hiking boots in size 9 are back in stock?');
+    expect(r.reply).toMatch(/when the synthetic hiking boots in size 9 are back in stock\. What email address/);
+  });
   it('"both": an alert for each', async () => {
     const say = await soldOut();
     const asked = await say("can you tell me when they're back in stock?");
