@@ -121,6 +121,7 @@ function knownReason(message: string, step: ToolStep, seen: readonly ToolStep[])
 function plainReason(message: string, seen: readonly ToolStep[]): string | undefined {
   const sentences = message
     .replace(FIELD_PREFIX, '')
+    .replace(/^Refused:\s*/i, '')
     .split(/(?<=[.!?])\s+(?=[A-Z])/)
     .filter((s) => !TO_THE_CALLER.test(s.replace(METHOD_ID, '')))
     .map((s) => s.replace(METHOD_ID, (id) => methodName(id, seen)))

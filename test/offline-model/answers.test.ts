@@ -125,6 +125,14 @@ describe('a failed store call is told to the shopper in their words, with what t
     expect(replies[3]).toMatch(/^I can't cancel order #W2611340: its status is processed/);
     expect(replies[5]).toMatch(/^I couldn't open a ticket for our team: invalid email address\. Would you like/);
     expect(replies[6]).toMatch(/^I couldn't sign you up: too long\. Would you like/);
+    const refused = shopperError(
+      step(
+        'find_user_id_by_email',
+        'Refused: this conversation belongs to a verified customer, and the details given match a different account.',
+        'FORBIDDEN',
+      ),
+    );
+    expect(refused).toMatch(/^I can't find your account: this conversation belongs to a verified customer/);
   });
 });
 
