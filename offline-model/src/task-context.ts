@@ -145,6 +145,17 @@ function lastAnswer(messages: ChatRequest['messages']): string | undefined {
   return undefined;
 }
 
+const PLACES = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'];
+/** The order the text picks by its place among those the answer listed ("the second one", "the 3rd", "the last"). */
+function orderInPlace(text: string, answer: string | undefined): string | undefined {
+  const listed = extractEntities(readable(answer ?? '', 4_000)).orderIds;
+  if (listed.length < 2) return undefined;
+  const m = /\b(?:(first|second|third|fourth|fifth|sixth)|(\d)(?:st|nd|rd|th)|(last))\b/i.exec(text);
+  if (!m) return undefined;
+  const at = m[3] ? listed.length - 1 : m[1] ? PLACES.indexOf(m[1].toLowerCase()) : Number(m[2]) - 1;
+  return listed[at];
+}
+
 /** "Is it …?", "does it come in blue?", "how much is it?": a question about a product pointed at, not named. */
 const ASKS_ABOUT_IT =
   /^\s*(?:and\s+|so\s+|ok\s+)?(?:is|are|does|do|can|will)\s+(?:it|they|this one|that one)\b|\bhow much (?:is|are|does|do|would) (?:it|they|this|that)\b/i;
@@ -292,6 +303,12 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   // "10 please" after "… Which size would you like?": the pick the last answer asked for, of the request before.
   // "The one with the keyboard", "sorry I mean the tablet" after "… Which one should I cancel?": the shopper's pick.
   const picked = picksFromOffer(ask, lastAnswer(request.messages)) || answersWhich(ask, lastAnswer(request.messages));
+  // "The second one" after "You have 3 orders that fit: #A, #B, #C. Which one …?": the order in that place.
+  const placed = picked && !own.orderIds.length ? orderInPlace(ask, lastAnswer(request.messages)) : undefined;
+  if (placed) entities.orderIds = [placed];
+  // "Yes" to "Order #W5183325 is pending: … Shall I cancel it?": the one order the proposal named, however it was picked.
+  const proposedOrder = entities.confirms && !own.orderIds.length ? onlyOrderOfLastAnswer(request.messages) : undefined;
+  if (proposedOrder) entities.orderIds = [proposedOrder];
   // "Refund to my card", "replacement please", "to the gift card please" right after a return or an exchange was
   // proposed: the same items, paid back that way, or swapped for the same again instead.
   const original = ORIGINAL_METHOD.test(ask);

@@ -98,6 +98,22 @@ describe('a short reply that answers what the last answer asked', () => {
     expect(picked.reply).toMatch(/^Order #W5183325 is pending: .*Mechanical Keyboard.*Shall I cancel it/);
   });
 
+  it('"the second one" after the orders were listed picks the second, and "yes" cancels that one', async () => {
+    // Its own store: the order is cancelled.
+    const own = await createTinyStore(['ivan_santos_6635']);
+    try {
+      const say = conversation('ivan_santos_6635', own);
+      const asked = await say('I want to cancel an order');
+      expect(asked.reply).toMatch(/#W8770097 \(pending\), #W5183325 \(pending\), #W3913498 \(pending\)\. Which one/);
+      const picked = await say('the second one');
+      expect(picked.reply).toMatch(/^Order #W5183325 is pending: .* Shall I cancel it/);
+      const yes = await say('yes');
+      expect(callOf(yes, 'cancel_pending_order')?.args).toMatchObject({ order_id: '#W5183325' });
+    } finally {
+      await own.dispose();
+    }
+  });
+
   it('"sorry I mean the tablet" and "the 3rd" after the items of an order were listed go on with the return', async () => {
     for (const pick of ['sorry I mean the tablet', 'the 3rd']) {
       const say = conversation('anya_brown_2024');
