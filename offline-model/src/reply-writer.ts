@@ -140,7 +140,7 @@ function claimedStatusHint(ctx: TaskContext): string | undefined {
  * the shop being open (not "how do I open an account?").
  */
 const ASKS_WHEN_OPEN =
-  /\b(?:business|opening|office|store|shop|working|support|service) hours\b|\byour hours\b|\bwhat (?:are|r) (?:the |your )?hours\b|\b(?:what|which) (?:time|days)\b[^?.!]*\b(?:open|close|closed|available|work)\b|\bwhen\b[^?.!]*\b(?:open|close|closed|available)\b|\b(?:are|is) (?:you|u|the (?:shop|store|team)|your (?:shop|store|team)|customer (?:service|care)|support|anyone|someone) (?:\w+ )?open\b/i;
+  /\b(?:business|opening|office|store|shop|working|support|service) hours\b|\byour hours\b|\bwhat (?:are|r) (?:the |your )?hours\b|\b(?:what|which) (?:time|days)\b[^?.!]*\b(?:open|close|closed|available|work)\b|\bwhen (?:do|does|are|is|will) (?:you|u|your (?:shop|store|team)|the (?:shop|store|team)|customer (?:service|care)|support|someone|anyone|your (?:agents|staff|people))\b[^?.!]*\b(?:open|close|closed|available)\b|\b(?:are|is) (?:you|u|the (?:shop|store|team)|your (?:shop|store|team)|customer (?:service|care)|support|anyone|someone) (?:\w+ )?open\b/i;
 
 /**
  * When the shop is open, from its business-hours setting (the prompt's context, as the server states it for this

@@ -160,10 +160,12 @@ describe('when the shop is open: its business-hours setting, and whether it is o
       expect(closed.reply).toMatch(/^Our business hours are Mon-Fri 9:00-17:00\. We're closed right now/);
     });
   }
-  it('not when the question is of another opening', async () => {
-    const r = await conversation()('how do I open an account?');
-    expect(r.reply).not.toMatch(/business hours are/);
-  });
+  for (const words of ['how do I open an account?', 'when will gift cards be available?']) {
+    it(`not "${words}": another opening, another availability`, async () => {
+      const r = await conversation()(words);
+      expect(r.reply).not.toMatch(/business hours are/);
+    });
+  }
 });
 
 describe('a short yes to a proposed change makes it, in the words shoppers use', () => {
