@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { DEFAULT_RUNS_PER_PRINCIPAL } from './chat/principal-slots.js';
 import { ConfigError, issuesFromStandard } from './errors.js';
 
 const bool = z
@@ -66,7 +67,7 @@ export const configSchema = z.object({
   SUBSCRIPTION_RECHECK_MS: z.coerce.number().int().min(100).max(10_000).default(5_000),
   RUN_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
   RUN_SWEEP_MS: z.coerce.number().int().min(100).default(10_000),
-  RUNS_PER_PRINCIPAL: z.coerce.number().int().min(1).default(1),
+  RUNS_PER_PRINCIPAL: z.coerce.number().int().min(1).default(DEFAULT_RUNS_PER_PRINCIPAL),
   RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
   RETENTION_SWEEP_SECONDS: z.coerce.number().int().min(1).default(3_600),
   ANALYTICS_FOLD_SECONDS: z.coerce.number().int().min(0).default(300),

@@ -12,6 +12,13 @@ export function runPrincipal(principal: Principal, conversationId: string): stri
 }
 
 /**
+ * One: a flood from one key costs other shoppers least. A backend that sends many shoppers' messages through one
+ * key raises RUNS_PER_PRINCIPAL, or its shoppers wait for each other's turns (bench/README, "One key for many
+ * shoppers"); GiveWay and the stand-in thread's order keep the extra runs behind others' turns.
+ */
+export const DEFAULT_RUNS_PER_PRINCIPAL = 1;
+
+/**
  * At most `perPrincipal` runs of one principal execute at once in this process; the rest wait in
  * that principal's own queue, first come first served. Other principals never wait behind them, so
  * one key sending a flood of messages cannot crowd out everyone else's turns.
@@ -31,6 +38,11 @@ export class PrincipalSlots {
   /** The principals with work in progress here. */
   busy(): IterableIterator<string> {
     return this.running.keys();
+  }
+
+  /** How many of `principal`'s runs are in progress here. */
+  inProgress(principal: string): number {
+    return this.running.get(principal) ?? 0;
   }
 
   /** Calls `listener` after each release of a slot; returns the unsubscribe. */
@@ -101,13 +113,15 @@ export class PrincipalSlots {
 }
 
 /**
- * Work of a principal with a backlog (messages or runs waiting for its slots) gives way to the work of
- * principals without one. At each of its steps (storing a message, a model call) it waits while such
- * work is in progress in this process, for at most `maxWaitMs` a step, so it is slowed, never starved.
+ * Work of a heavy principal gives way to the work of light ones. Heavy: more than one run (or message being
+ * stored) in progress, or a backlog waiting for its slots; a shopper's turn is light. At each of its steps
+ * (storing a message, a model call) a heavy principal waits while a light one's work is in progress in this
+ * process, for at most `maxWaitMs` a step, so it is slowed, never starved.
  *
- * Slots alone bound how many runs a key executes, not how often its one run takes the server's thread:
- * a key sending messages back to back keeps a run always executing, interleaved step by step with a
- * shopper's turn. Giving way at step boundaries lets the shopper's turn through first.
+ * Slots alone bound how many runs a key executes, not how often they take the server's thread: a key sending
+ * many shoppers' messages keeps several runs executing, interleaved step by step with another shopper's turn.
+ * Giving way at step boundaries lets that turn through first, so slots can be generous (a backend's key runs
+ * its shoppers' turns side by side while nobody else waits) and stay fair when somebody does.
  */
 export class GiveWay {
   constructor(
@@ -117,7 +131,7 @@ export class GiveWay {
 
   /** Resolves when `principal`'s next step may go; undefined when it may go now. */
   wait(principal: string): Promise<void> | undefined {
-    if (!this.backlogged(principal) || !this.othersServed(principal)) return undefined;
+    if (!this.heavy(principal) || !this.othersServed(principal)) return undefined;
     return new Promise<void>((resolve) => {
       const go = () => {
         clearTimeout(timer);
@@ -137,14 +151,18 @@ export class GiveWay {
     });
   }
 
-  private backlogged(principal: string): boolean {
-    return this.pools.some((pool) => pool.backlogged(principal));
+  /**
+   * Whether `principal` is heavy: more than one run or message in progress, or a backlog. Per pool, not summed: a
+   * shopper's message hands over from storing to its run within one turn.
+   */
+  heavy(principal: string): boolean {
+    return this.pools.some((pool) => pool.backlogged(principal) || pool.inProgress(principal) > 1);
   }
 
-  /** Whether a principal other than `principal`, with no backlog of its own, has work in progress. */
+  /** Whether a light principal other than `principal` has work in progress. */
   private othersServed(principal: string): boolean {
     for (const pool of this.pools)
-      for (const other of pool.busy()) if (other !== principal && !this.backlogged(other)) return true;
+      for (const other of pool.busy()) if (other !== principal && !this.heavy(other)) return true;
     return false;
   }
 }

@@ -59,12 +59,12 @@ export class RunExecutor {
     this.retriever = new KnowledgeRetriever(deps.tools);
   }
 
-  /** `giveWay`, before each model call: a wait while others' turns go first (GiveWay in principal-slots.ts). */
+  /** `giveWay`: before each model call, a wait while others' turns go first (GiveWay in principal-slots.ts). */
   async execute(
     run: ClaimedRun,
     controller: AbortController,
     pause = new PauseGate(),
-    giveWay: () => Promise<void> | undefined = () => undefined,
+    giveWay: TurnTaking = { wait: () => undefined, givesWay: () => false },
   ): Promise<void> {
     const { deps } = this;
     const log = deps.logger.child({ runId: run.id, conversationId: run.conversationId });
@@ -216,18 +216,26 @@ export class RunExecutor {
   }
 }
 
+/** How a run's principal takes turns with others' (GiveWay in principal-slots.ts). */
+export interface TurnTaking {
+  /** A wait before a step while others' turns go first; undefined when the step may go now. */
+  wait(): Promise<void> | undefined;
+  /** Whether the run's calls go after others' where calls queue (ModelRequest.givesWay). */
+  givesWay(): boolean;
+}
+
 /**
- * The run's provider: every request carries the run's retry budget, waits for `giveWay` first, and a
- * cancelled run never waits on a call.
+ * The run's provider: every request carries the run's retry budget and whether it gives way, waits for
+ * `giveWay` first, and a cancelled run never waits on a call.
  */
-function withRetryBudget(
-  models: ModelProvider,
-  budget: RetryBudget,
-  giveWay: () => Promise<void> | undefined,
-): ModelProvider {
+function withRetryBudget(models: ModelProvider, budget: RetryBudget, giveWay: TurnTaking): ModelProvider {
   const call = async (request: ModelRequest) => {
-    await giveWay();
-    return models.complete({ ...request, retryBudget: request.retryBudget ?? budget });
+    await giveWay.wait();
+    return models.complete({
+      ...request,
+      retryBudget: request.retryBudget ?? budget,
+      givesWay: request.givesWay ?? giveWay.givesWay,
+    });
   };
   return {
     name: models.name,

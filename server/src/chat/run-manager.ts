@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import type { ConversationService, Run } from './conversation-service.js';
 import type { EventLog } from './event-log.js';
 import { PauseGate } from './pause-gate.js';
-import { GiveWay, PrincipalSlots } from './principal-slots.js';
+import { DEFAULT_RUNS_PER_PRINCIPAL, GiveWay, PrincipalSlots } from './principal-slots.js';
 import type { RunExecutor } from './run-executor.js';
 import { ShutdownSignal } from './run-executor.js';
 import type { SettingsService } from './settings-service.js';
@@ -40,7 +40,7 @@ export class RunManager {
   private readonly sweepMs: number;
   private readonly active = new Map<string, { controller: AbortController; pause: PauseGate; done: Promise<void> }>();
   private readonly slots: PrincipalSlots;
-  /** Messages being stored, per principal (same bound as runs). */
+  /** Messages being stored, one at a time per principal. */
   private readonly intake: PrincipalSlots;
   /** A principal with a backlog lets the others' messages and runs go first (see GiveWay). */
   private readonly giveWay: GiveWay;
@@ -54,8 +54,10 @@ export class RunManager {
     this.ownerId = options.ownerId;
     this.leaseMs = options.leaseMs ?? 30_000;
     this.sweepMs = options.sweepMs ?? 10_000;
-    this.slots = new PrincipalSlots(options.runsPerPrincipal ?? 1);
-    this.intake = new PrincipalSlots(options.runsPerPrincipal ?? 1);
+    this.slots = new PrincipalSlots(options.runsPerPrincipal ?? DEFAULT_RUNS_PER_PRINCIPAL);
+    // Storing a message takes a few milliseconds: one at a time per principal keeps a burst from one key out
+    // of the database pool's queue ahead of everyone else's statements, and costs that key little.
+    this.intake = new PrincipalSlots(1);
     this.giveWay = new GiveWay([this.slots, this.intake]);
   }
 
@@ -228,7 +230,10 @@ export class RunManager {
     const controller = new AbortController();
     const done = this.slots
       .run(principal, controller.signal, () =>
-        this.deps.executor.execute(run, controller, pause, () => this.giveWay.wait(principal)),
+        this.deps.executor.execute(run, controller, pause, {
+          wait: () => this.giveWay.wait(principal),
+          givesWay: () => this.giveWay.heavy(principal),
+        }),
       )
       .finally(() => {
         this.active.delete(run.id);

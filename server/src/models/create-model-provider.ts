@@ -33,7 +33,7 @@ export function createOfflineModelProvider(): ModelProvider {
     ruleBased: true,
     complete: async (request) => {
       try {
-        return await stand.complete(request);
+        return await stand.complete(request, { givesWay: request.givesWay });
       } catch (err) {
         if (err instanceof OfflineModelError) throw new ModelError(err.message, { cause: err.cause ?? err });
         throw err;

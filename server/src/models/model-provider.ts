@@ -45,6 +45,11 @@ export interface ModelRequest {
   signal?: AbortSignal;
   /** Retries shared by every call of one run, so a run cannot retry forever (providers that retry take from it). */
   retryBudget?: RetryBudget;
+  /**
+   * Whether the call goes after others' calls where calls queue in this process (the offline stand-in's thread):
+   * its run's principal has several runs in progress. Read when the call is taken; remote providers ignore it.
+   */
+  givesWay?: () => boolean;
 }
 
 export interface ModelResponse {

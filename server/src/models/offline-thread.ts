@@ -13,6 +13,29 @@ export type OfflineReply =
   | { id: number; response: ChatResponse; deltas: string[] }
   | { id: number; error: { message: string; reason?: OfflineModelError['reason']; stack?: string } };
 
+/** How long a call that gives way may wait behind others' calls before it goes next anyway. */
+const MAX_GIVE_WAY_MS = 100;
+/**
+ * Calls handed to the thread at once: one computing and one ready behind it, so the thread does not idle while the
+ * server's thread posts the next. The rest wait here, where a shopper's call can still go ahead of them.
+ */
+const IN_FLIGHT = 2;
+
+export interface OfflineCallOptions {
+  /**
+   * Whether this call gives way to others' calls right now: its principal has several runs in progress or a
+   * backlog (GiveWay in chat/principal-slots.ts). Read each time the thread takes its next call.
+   */
+  givesWay?: () => boolean;
+}
+
+interface Queued {
+  id: number;
+  call: OfflineCall;
+  givesWay?: () => boolean;
+  queuedAt: number;
+}
+
 interface Pending {
   resolve: (response: ChatResponse) => void;
   reject: (error: Error) => void;
@@ -27,6 +50,11 @@ interface Pending {
  * the server only waits for it; on its own thread the stand-in behaves the same way. The thread
  * starts at the first call and keeps the process alive only while calls are pending. If it dies, its
  * pending calls fail and the next call starts a new one.
+ *
+ * The thread answers one call at a time, so the order it takes them in is the order shoppers wait in. Calls of a
+ * principal that gives way (several runs of one API key in progress) go after the others' calls, for at most
+ * MAX_GIVE_WAY_MS each: a key running sixteen shoppers' turns side by side does not put sixteen calls ahead of
+ * another shopper's.
  */
 export class OfflineThread {
   static #shared: OfflineThread | undefined;
@@ -40,9 +68,13 @@ export class OfflineThread {
   #worker?: Worker;
   #ready?: Promise<Worker>;
   readonly #pending = new Map<number, Pending>();
+  /** Calls not yet handed to the thread, in arrival order. */
+  #queue: Queued[] = [];
+  /** Calls handed to the thread and not yet answered (a cancelled one still is until its reply comes). */
+  readonly #inFlight = new Set<number>();
   #nextId = 1;
 
-  complete(request: ChatRequest): Promise<ChatResponse> {
+  complete(request: ChatRequest, options: OfflineCallOptions = {}): Promise<ChatResponse> {
     const { onDelta, signal, ...rest } = request;
     if (signal?.aborted) return Promise.reject(cancelled(signal));
     // Only what the stand-in reads crosses: a ModelRequest's retry budget or tool-call callback would not clone.
@@ -72,12 +104,9 @@ export class OfflineThread {
         },
         onDelta,
       });
+      this.#queue.push({ id, call: { id, ...call }, givesWay: options.givesWay, queuedAt: performance.now() });
       this.#started().then(
-        (worker) => {
-          if (!this.#pending.has(id)) return;
-          worker.ref();
-          worker.postMessage({ id, ...call } satisfies OfflineCall);
-        },
+        () => this.#pump(),
         (error: Error) => this.#settle(id)?.reject(error),
       );
     });
@@ -108,6 +137,7 @@ export class OfflineThread {
       if (this.#worker !== worker) return;
       this.#worker = undefined;
       this.#ready = undefined;
+      this.#inFlight.clear();
       const error = new Error(`The offline stand-in's thread stopped: ${why}`);
       for (const id of [...this.#pending.keys()]) this.#settle(id)?.reject(error);
     };
@@ -116,7 +146,25 @@ export class OfflineThread {
     return this.#ready;
   }
 
+  /** Hands the thread its next calls: others' first, a call that gives way once none is left or it waited long enough. */
+  #pump(): void {
+    const worker = this.#worker;
+    if (!worker) return;
+    this.#queue = this.#queue.filter((q) => this.#pending.has(q.id));
+    while (this.#inFlight.size < IN_FLIGHT && this.#queue.length) {
+      const now = performance.now();
+      let next = this.#queue.findIndex((q) => !q.givesWay?.() || now - q.queuedAt >= MAX_GIVE_WAY_MS);
+      if (next < 0) next = 0;
+      const [q] = this.#queue.splice(next, 1);
+      this.#inFlight.add(q!.id);
+      worker.ref();
+      worker.postMessage(q!.call satisfies OfflineCall);
+    }
+  }
+
   #receive(reply: OfflineReply): void {
+    this.#inFlight.delete(reply.id);
+    this.#pump();
     const pending = this.#settle(reply.id);
     if (!pending) return;
     if ('response' in reply) {

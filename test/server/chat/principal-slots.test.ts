@@ -139,6 +139,36 @@ describe('GiveWay', () => {
     await Promise.all(keyRuns);
   });
 
+  it('holds the steps of a principal with several runs in progress, backlog or not, while a one-run principal’s work goes on', async () => {
+    const runs = new PrincipalSlots(16);
+    const giveWay = new GiveWay([runs], 10_000);
+    const log: string[] = [];
+    // A backend's key runs two shoppers' turns side by side, nothing waiting behind them.
+    const [k1, k2, shopper, other] = [gate(log, 'k1'), gate(log, 'k2'), gate(log, 'shopper'), gate(log, 'other')];
+    const all = [runs.run('key:backend', never, k1.fn), runs.run('key:backend', never, k2.fn)];
+    await tick();
+    expect(runs.queued).toBe(0);
+    // Alone, it goes on at once.
+    expect(giveWay.wait('key:backend')).toBeUndefined();
+    all.push(runs.run('conversation:c1', never, shopper.fn));
+    await tick();
+    const went = settled(giveWay.wait('key:backend')!);
+    // The shopper's one run never waits for the key's two.
+    expect(giveWay.wait('conversation:c1')).toBeUndefined();
+    // Another one-run principal does not wait for the shopper either: both are light.
+    all.push(runs.run('key:small', never, other.fn));
+    await tick();
+    expect(giveWay.wait('key:small')).toBeUndefined();
+    other.release();
+    shopper.release();
+    await tick();
+    await tick();
+    expect(went()).toBe(true);
+    k1.release();
+    k2.release();
+    await Promise.all(all);
+  });
+
   it('does not hold a principal without a backlog, nor for others that have one', async () => {
     const runs = new PrincipalSlots(1);
     const giveWay = new GiveWay([runs], 10_000);

@@ -38,6 +38,7 @@ describe('the offline stand-in stays outside the core', () => {
       | 'onToolCall'
       | 'signal'
       | 'retryBudget'
+      | 'givesWay'
     >();
   });
 

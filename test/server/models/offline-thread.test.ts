@@ -86,6 +86,24 @@ describe('the offline stand-in on its own thread', () => {
     );
   });
 
+  it('takes a shopper’s call before the waiting calls of a principal that gives way', async () => {
+    await models.complete(planRequest('Hi')); // the thread is up
+    const done: string[] = [];
+    // A key running eight shoppers' turns side by side (heavy: it gives way), then one shopper of its own.
+    const heavy = Array.from({ length: 8 }, (_, i) =>
+      models
+        .complete({ ...planRequest(longMessage(100 + i)), givesWay: () => true })
+        .then(() => void done.push(`key ${i}`)),
+    );
+    await new Promise((r) => setImmediate(r)); // the shopper writes a moment later
+    const shopper = models.complete(planRequest('Where is my order #W2611340?')).then(() => void done.push('shopper'));
+    await Promise.all([...heavy, shopper]);
+    // Two of the key's calls were handed to the thread before the shopper's arrived; the other six wait behind it.
+    expect(done.indexOf('shopper')).toBeLessThanOrEqual(2);
+    // Among themselves, the key's calls keep their order.
+    expect(done.filter((d) => d !== 'shopper')).toEqual(Array.from({ length: 8 }, (_, i) => `key ${i}`));
+  });
+
   it('fails the calls of a thread that stops, and starts a new thread for the next call', async () => {
     const thread = OfflineThread.shared();
     await models.complete(planRequest('Hi')); // the thread is up
