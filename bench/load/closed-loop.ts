@@ -27,7 +27,13 @@ export interface ClosedLoopOptions {
 export async function runClosedLoop(servers: LoadReplica[], o: ClosedLoopOptions): Promise<number> {
   const shoppers = Array.from(
     { length: o.conversations },
-    (_, i) => new LoadConversation(servers[i % servers.length]!.url, servers[(i + 1) % servers.length]!.url, o.orderBy),
+    (_, i) =>
+      new LoadConversation(
+        servers[i % servers.length]!.url,
+        servers[(i + 1) % servers.length]!.url,
+        o.orderBy,
+        servers[0]!.key,
+      ),
   );
   const setupErrors: string[] = [];
   await Promise.all(shoppers.map((s) => s.open().catch((err: Error) => setupErrors.push(`open: ${err.message}`))));
@@ -59,6 +65,7 @@ export async function runClosedLoop(servers: LoadReplica[], o: ClosedLoopOptions
 
   const audit = await auditEvents(
     servers[0]!.url,
+    servers[0]!.key,
     o.orderBy,
     new Map(shoppers.filter((s) => s.id).map((s) => [s.id, s.received])),
   );
@@ -67,7 +74,7 @@ export async function runClosedLoop(servers: LoadReplica[], o: ClosedLoopOptions
   const errors = [...setupErrors, ...shoppers.flatMap((s) => s.errors)];
 
   console.log(
-    `bench:load  ${o.conversations} conversations × ${o.turns} turns, ${servers.length} replica(s), model ${o.modelMs} ms per call, ${o.describe}`,
+    `bench:load  ${o.conversations} conversations × ${o.turns} turns, ${servers.length} replica(s), model ${o.modelMs} ms per call, ${o.describe}${servers[0]!.key ? ', every message through one integrator key' : ''}`,
   );
   console.log(`  ${machine()}, load average ${load.toFixed(1)} at start`);
   line('turns completed', `${turnMs.length} of ${o.conversations * o.turns} in ${(wallMs / 1000).toFixed(2)} s`);

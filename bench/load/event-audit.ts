@@ -26,6 +26,7 @@ export interface AuditResult {
  */
 export async function auditEvents(
   serverUrl: string,
+  key: string | undefined,
   field: 'seq' | 'id',
   received: ReadonlyMap<string, readonly number[]>,
   concurrency = 16,
@@ -35,7 +36,7 @@ export async function auditEvents(
   const worker = async () => {
     for (let id = ids.pop(); id !== undefined; id = ids.pop()) {
       const got = received.get(id)!;
-      const stored = await storedKeys(serverUrl, field, id);
+      const stored = await storedKeys(serverUrl, key, field, id);
       const seen = new Set(got);
       result.stored += stored.length;
       result.duplicated += got.length - seen.size;
@@ -48,12 +49,17 @@ export async function auditEvents(
 }
 
 /** The conversation's stored events' keys, in pages (a big `first` exceeds the server's query cost limit). */
-async function storedKeys(serverUrl: string, field: 'seq' | 'id', conversationId: string): Promise<number[]> {
+async function storedKeys(
+  serverUrl: string,
+  key: string | undefined,
+  field: 'seq' | 'id',
+  conversationId: string,
+): Promise<number[]> {
   const keys: number[] = [];
   for (let after: string | null = null; ; ) {
     const res = await fetch(`${serverUrl}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
       body: JSON.stringify({
         query: `query($id: ID!, $after: ID) { conversation(id: $id) { events(first: ${PAGE}, after: $after) { id ${field === 'id' ? '' : field} } } }`,
         variables: { id: conversationId, after },

@@ -16,7 +16,8 @@ import { runOpenLoop } from './open-loop.js';
  *
  * Closed loop (default): each conversation sends its turns one after another.
  *   pnpm bench:load [--conversations 200] [--turns 5] [--replicas 1] [--model-ms 50] [--bus postgres]
- *     [--cpu-profile DIR]
+ *     [--cpu-profile DIR] [--one-key]
+ *   --one-key: every message through one integrator key (a storefront's backend), not a token per shopper.
  * Open loop: the conversations hold their subscriptions while messages arrive at a fixed rate.
  *   pnpm bench:load --open-loop [--conversations 2000] [--rate 100] [--duration 60] [--warmup 5]
  *     [--model-ms 500] [--replicas 1] [--bus memory|postgres|nats] [--heap-snapshot DIR] [--cpu-profile DIR]
@@ -39,6 +40,7 @@ const { values: args } = parseArgs({
     'open-concurrency': { type: 'string', default: '50' },
     'heap-snapshot': { type: 'string' },
     'cpu-profile': { type: 'string' },
+    'one-key': { type: 'boolean', default: false },
   },
 });
 
@@ -72,6 +74,8 @@ async function main(): Promise<number> {
     );
   // The replicas' EVENT_BUS setting; without --bus, the server's default for PostgreSQL.
   const eventBus = bus === 'nats' ? args['nats-url']! : bus;
+  const oneKey = args['one-key'] ?? false;
+  if (oneKey && open) throw new UsageError('--one-key: only for the closed loop');
 
   const base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (!base) throw new UsageError('needs PostgreSQL: set BENCH_DATABASE_URL or TEST_DATABASE_URL');
@@ -92,7 +96,11 @@ async function main(): Promise<number> {
           databaseUrl,
           modelMs,
           // A JetStream stream of its own per run (the deployment names it), deleted afterwards.
-          env: { ...(eventBus ? { EVENT_BUS: eventBus } : {}), ...(bus === 'nats' ? { NATS_DEPLOYMENT: name } : {}) },
+          env: {
+            ...(eventBus ? { EVENT_BUS: eventBus } : {}),
+            ...(bus === 'nats' ? { NATS_DEPLOYMENT: name } : {}),
+            ...(oneKey ? { BENCH_ONE_KEY: '1' } : {}),
+          },
           // Lets the open loop measure memory after a full GC; nothing else calls gc().
           nodeArgs: open ? ['--expose-gc'] : [],
         }),

@@ -38,6 +38,8 @@ export class LoadConversation {
     private readonly sendUrl: string,
     private readonly subscribeUrl: string,
     private readonly orderBy: 'seq' | 'id' = 'id',
+    /** An API key for every request (--one-key); none without credentials (AUTH_MODE=off). */
+    private readonly key?: string,
   ) {}
 
   /** Creates the conversation and subscribes to its events. */
@@ -51,6 +53,7 @@ export class LoadConversation {
       webSocketImpl: WebSocket,
       retryAttempts: 0,
       lazy: false,
+      connectionParams: this.key ? { authorization: `Bearer ${this.key}` } : undefined,
     });
     this.client = client;
     await new Promise<void>((resolve, reject) => {
@@ -134,7 +137,7 @@ export class LoadConversation {
   private async gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const res = await fetch(`${this.sendUrl}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(this.key ? { authorization: `Bearer ${this.key}` } : {}) },
       body: JSON.stringify({ query, variables }),
     }).catch((err: Error) => {
       // undici says only "fetch failed"; the reason is in its cause.

@@ -35,6 +35,8 @@ export class LoadReplica {
   private constructor(
     readonly child: ChildProcess,
     readonly url: string,
+    /** The integrator key the replica made (BENCH_ONE_KEY), sent with every request. */
+    readonly key?: string,
   ) {
     child.on('message', (m: ReplicaReply & { requestId: number }) => {
       this.pending.get(m.requestId)?.(m);
@@ -61,8 +63,8 @@ export class LoadReplica {
     return new Promise((resolve, reject) => {
       const lines = createInterface({ input: child.stdout! });
       lines.on('line', (l) => {
-        const m = /^READY (\S+)/.exec(l);
-        if (m) resolve(new LoadReplica(child, m[1]!));
+        const m = /^READY (\S+)(?: (\S+))?/.exec(l);
+        if (m) resolve(new LoadReplica(child, m[1]!, m[2]));
       });
       child.once('exit', (code) => reject(new Error(`replica exited with ${code} before it was ready`)));
     });

@@ -27,12 +27,14 @@ async function main() {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     SEED_DEMO_DATA: 'false',
-    AUTH_MODE: 'off',
+    // --one-key: every shopper's message comes through one integrator key, as from a storefront's backend.
+    AUTH_MODE: process.env.BENCH_ONE_KEY ? 'keys' : 'off',
     // The bus the benchmark picked (--bus); /readyz says which bus the app runs.
     EVENT_BUS: process.env.EVENT_BUS,
     NATS_DEPLOYMENT: process.env.NATS_DEPLOYMENT,
     HEAP_GROWING_PERCENT: process.env.HEAP_GROWING_PERCENT,
     HTTP_KEEP_ALIVE_SECONDS: process.env.HTTP_KEEP_ALIVE_SECONDS,
+    RUNS_PER_PRINCIPAL: process.env.RUNS_PER_PRINCIPAL,
     // Every simulated shopper connects from 127.0.0.1: as behind a load balancer, the cap would count them as one.
     HTTP_MAX_CONNECTIONS_PER_ADDRESS: process.env.HTTP_MAX_CONNECTIONS_PER_ADDRESS ?? '0',
   });
@@ -70,7 +72,8 @@ async function main() {
     tools.calls.length = 0;
   }, 1_000);
   const { url: listening } = await app.start(0, '127.0.0.1');
-  console.log(`READY ${listening}`);
+  const key = process.env.BENCH_ONE_KEY ? (await app.services.apiKeys.create('bench', 'integrator')).key : '';
+  console.log(`READY ${listening} ${key}`.trim());
   let profiler: Session | undefined;
   process.on('message', async (m: ReplicaRequest & { requestId: number }) => {
     const reply = (r: ReplicaReply) => process.send?.({ ...r, requestId: m.requestId });

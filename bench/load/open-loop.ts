@@ -150,7 +150,7 @@ export async function runOpenLoop(servers: LoadReplica[], o: OpenLoopOptions): P
   await sleep(1_000);
   const after = await memoryOf(servers, 'end', o.heapSnapshotDir);
   const peak = servers.map((s) => s.rss().peakBytes);
-  const audit = await auditEvents(servers[0]!.url, o.orderBy, new Map(open.map((s) => [s.id, s.received])));
+  const audit = await auditEvents(servers[0]!.url, undefined, o.orderBy, new Map(open.map((s) => [s.id, s.received])));
   await Promise.all(shoppers.map((s) => s.close()));
 
   // Calls per turn sent, as a check of the floor: below 3 when turns failed before their run ended.
