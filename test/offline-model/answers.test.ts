@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shopperError } from '../../offline-model/src/error-wording.js';
-import { OfflineProvider } from '../../offline-model/src/offline-provider.js';
 import type { ToolStep } from '../../offline-model/src/task-transcript.js';
-import type { ChatMessage } from '../../server/src/models/model-provider.js';
 import { defaultStoreDataDir, loadStoreDataset } from '../../server/src/store/store-dataset.js';
-import { builtins, planRequest, type Turn } from './requests.js';
+import { card, conversationWith, type TaskExtra } from './conversation.js';
 import { runTask } from './task-harness.js';
 import { createTinyStore } from './tiny-store.js';
 
@@ -16,52 +14,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await store?.dispose();
 });
-const card = (name: string) => builtins.find((c) => c.name === name)!;
-const planFor = async (turns: Turn[]) =>
-  (
-    JSON.parse((await new OfflineProvider().complete(planRequest(turns))).content ?? '{}') as {
-      tasks: { agent: string; instruction: string }[];
-    }
-  ).tasks;
-function conversation(customerId?: string, extra: Record<string, unknown> = {}) {
-  const turns: Turn[] = [];
-  const history: ChatMessage[] = [];
-  /** `to`: the card the message is for, when the test is of that card's answer whoever the planner picks. */
-  return async (text: string, to?: string) => {
-    turns.push({ role: 'user', text });
-    history.push({ role: 'user', content: text });
-    const plan = await planFor(turns);
-    const agent = to ?? plan[0]!.agent;
-    const r = await runTask({
-      card: card(agent),
-      tools: store.tools,
-      call: store.call,
-      instruction: plan[0]!.instruction,
-      userMessage: text,
-      customerId,
-      history: [...history],
-      ...extra,
-    });
-    // The history as the core renders it: each run's tool calls and results, then its answer.
-    r.calls.forEach((c, i) => {
-      const id = `${turns.length}_${i}`;
-      history.push({
-        role: 'assistant',
-        content: null,
-        toolCalls: [{ id, name: c.name.replace('.', '__'), arguments: JSON.stringify(c.args) }],
-      });
-      history.push({ role: 'tool', toolCallId: id, content: JSON.stringify(c.result?.output ?? null) });
-    });
-    if (r.calls.length)
-      history.push({ role: 'system', content: `[System Note] The tool calls above were made by ${agent}.` });
-    turns.push({ role: 'assistant', text: r.reply, agentName: agent });
-    history.push({ role: 'assistant', content: r.reply });
-    console.log(
-      `> ${text}\n[${agent}] ${r.calls.map((c) => `${c.name}(${JSON.stringify(c.args)})${c.result?.ok ? '' : ` ERR ${c.result?.error}`}`).join('; ')}\n${r.reply}\n`,
-    );
-    return { plan, agent, ...r };
-  };
-}
+/**
+ * A conversation as the core runs it, its history with each run's tool calls (conversation.ts); `extra` goes to every
+ * task run.
+ */
+const conversation = (customerId?: string, extra: TaskExtra = {}) =>
+  conversationWith(store, { customerId, extra, toolTurns: true });
 
 /** Nothing meant for the store's callers: an argument's name, an internal id, a tool's name. */
 const INTERNAL = /\b[a-z]+_[a-z_]+\b|\b(?:gift_card|credit_card|paypal)_\d+\b/;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { OfflineProvider } from '../../offline-model/src/offline-provider.js';
 import { picksFromOffer } from '../../offline-model/src/request-cues.js';
-import type { ChatMessage } from '../../server/src/models/model-provider.js';
+import { card, conversationWith, planFor, type TaskExtra } from './conversation.js';
 import { builtins, planRequest, type Turn } from './requests.js';
 import { runTask } from './task-harness.js';
 import { createTinyStore } from './tiny-store.js';
@@ -13,7 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await store?.dispose();
 });
-const card = (name: string) => builtins.find((c) => c.name === name)!;
 const task = (agent: string, words: string, extra: Partial<Parameters<typeof runTask>[0]> = {}) =>
   runTask({
     card: card(agent),
@@ -24,33 +23,10 @@ const task = (agent: string, words: string, extra: Partial<Parameters<typeof run
     ...extra,
   });
 
-/** The plan the core asks for after these turns (a string is one message). */
-const planFor = async (turns: string | Turn[]) =>
-  (
-    JSON.parse((await new OfflineProvider().complete(planRequest(turns))).content ?? '{}') as {
-      tasks: { agent: string; instruction: string }[];
-    }
-  ).tasks;
 const agentsFor = async (turns: string | Turn[]) => (await planFor(turns)).map((t) => t.agent);
 
-/**
- * A conversation as the core runs it: each message planned after the turns before it, and its first task run by the
- * card planned, with the instruction and the history.
- */
-function conversation(extra: Partial<Parameters<typeof runTask>[0]> = {}) {
-  const turns: Turn[] = [];
-  const history: { role: 'user' | 'assistant'; content: string }[] = [];
-  return async (text: string) => {
-    turns.push({ role: 'user', text });
-    history.push({ role: 'user', content: text });
-    const plan = await planFor(turns);
-    const agent = plan[0]!.agent;
-    const r = await task(agent, text, { ...extra, instruction: plan[0]!.instruction, history: [...history] });
-    turns.push({ role: 'assistant', text: r.reply, agentName: agent });
-    history.push({ role: 'assistant', content: r.reply });
-    return { plan, agent, ...r };
-  };
-}
+/** A conversation as the core runs it (conversation.ts); `extra` goes to every task run. */
+const conversation = (extra: TaskExtra = {}) => conversationWith(store, { extra });
 
 describe('conversation cases a shopper would try', () => {
   it('"yes" confirms the address change proposed last turn, with the address given then', async () => {
@@ -168,30 +144,7 @@ describe('conversation cases a shopper would try', () => {
   });
 
   it('"let me know when it\'s back" after an out-of-stock item: a back-in-stock alert for that item, not the newsletter', async () => {
-    const turns: Turn[] = [];
-    const history: ChatMessage[] = [];
-    const say = async (text: string) => {
-      turns.push({ role: 'user', text });
-      history.push({ role: 'user', content: text });
-      const plan = await planFor(turns);
-      const agent = plan[0]!.agent;
-      const r = await task(agent, text, { instruction: plan[0]!.instruction, history: [...history] });
-      // The history as the core renders it: each run's tool calls and results, then its answer.
-      r.calls.forEach((c, i) => {
-        const id = `${turns.length}_${i}`;
-        history.push({
-          role: 'assistant',
-          content: null,
-          toolCalls: [{ id, name: c.name.replace('.', '__'), arguments: JSON.stringify(c.args) }],
-        });
-        history.push({ role: 'tool', toolCallId: id, content: JSON.stringify(c.result?.output ?? null) });
-      });
-      if (r.calls.length)
-        history.push({ role: 'system', content: `[System Note] The tool calls above were made by ${agent}.` });
-      turns.push({ role: 'assistant', text: r.reply, agentName: agent });
-      history.push({ role: 'assistant', content: r.reply });
-      return { agent, ...r };
-    };
+    const say = conversationWith(store, { toolTurns: true });
     const asked = await say('is the blue v-neck polyester t-shirt in size S in stock?');
     expect(asked.reply).toMatch(/^The T-Shirt in S, blue, v-neck, polyester is out of stock right now\./);
     const notify = await say("can you let me know when it's back?");

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OfflineProvider } from '../../offline-model/src/offline-provider.js';
-import { builtins, planRequest, type Turn } from './requests.js';
-import { runTask } from './task-harness.js';
+import { callOf, conversationWith } from './conversation.js';
 import { createTinyStore } from './tiny-store.js';
 
 /**
@@ -18,40 +16,8 @@ afterAll(async () => {
   await store?.dispose();
 });
 
-const card = (name: string) => builtins.find((c) => c.name === name)!;
-const planFor = async (turns: Turn[]) =>
-  (
-    JSON.parse((await new OfflineProvider().complete(planRequest(turns))).content ?? '{}') as {
-      tasks: { agent: string; instruction: string }[];
-    }
-  ).tasks;
-
-/** A conversation as the core runs it: each message planned after the turns before it, its first task run. */
-function conversation(customerId?: string, own = store) {
-  const turns: Turn[] = [];
-  const history: { role: 'user' | 'assistant'; content: string }[] = [];
-  return async (text: string) => {
-    turns.push({ role: 'user', text });
-    history.push({ role: 'user', content: text });
-    const plan = await planFor(turns);
-    const agent = plan[0]!.agent;
-    const r = await runTask({
-      card: card(agent),
-      tools: own.tools,
-      call: own.call,
-      instruction: plan[0]!.instruction,
-      userMessage: text,
-      customerId,
-      history: [...history],
-    });
-    turns.push({ role: 'assistant', text: r.reply, agentName: agent });
-    history.push({ role: 'assistant', content: r.reply });
-    return { plan, agent, ...r };
-  };
-}
-/** The run's call of `tool`, if any. */
-const callOf = (r: { calls: { name: string; args: Record<string, unknown> }[] }, tool: string) =>
-  r.calls.find((c) => c.name === `store.${tool}`);
+/** A conversation as the core runs it (conversation.ts), with this file's store unless the test brings its own. */
+const conversation = (customerId?: string, own = store) => conversationWith(own, { customerId });
 
 describe('a yes that amends the change proposed', () => {
   it('"yes, and add apartment 5B" proposes the address with its second line; the next yes makes that', async () => {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OfflineProvider } from '../../offline-model/src/offline-provider.js';
-import { builtins, planRequest, type Turn } from './requests.js';
+import { callOf, card, conversationWith, planFor } from './conversation.js';
 import { runTask } from './task-harness.js';
 import { createTinyStore } from './tiny-store.js';
 
@@ -28,40 +27,8 @@ afterAll(async () => {
   await store?.dispose();
 });
 
-const card = (name: string) => builtins.find((c) => c.name === name)!;
-const planFor = async (turns: Turn[]) =>
-  (
-    JSON.parse((await new OfflineProvider().complete(planRequest(turns))).content ?? '{}') as {
-      tasks: { agent: string; instruction: string }[];
-    }
-  ).tasks;
-
-/** A conversation as the core runs it: each message planned after the turns before it, its first task run. */
-function conversation(customerId: string) {
-  const turns: Turn[] = [];
-  const history: { role: 'user' | 'assistant'; content: string }[] = [];
-  return async (text: string) => {
-    turns.push({ role: 'user', text });
-    history.push({ role: 'user', content: text });
-    const plan = await planFor(turns);
-    const agent = plan[0]!.agent;
-    const r = await runTask({
-      card: card(agent),
-      tools: store.tools,
-      call: store.call,
-      instruction: plan[0]!.instruction,
-      userMessage: text,
-      customerId,
-      history: [...history],
-    });
-    turns.push({ role: 'assistant', text: r.reply, agentName: agent });
-    history.push({ role: 'assistant', content: r.reply });
-    return { plan, agent, ...r };
-  };
-}
-/** The run's call of `tool` (held for the yes or made), if any. */
-const callOf = (r: { calls: { name: string; args: Record<string, unknown> }[] }, tool: string) =>
-  r.calls.find((c) => c.name === `store.${tool}`);
+/** A conversation as the core runs it (conversation.ts). */
+const conversation = (customerId: string) => conversationWith(store, { customerId });
 
 describe('a new address goes on the order the shopper means, not on the account', () => {
   it('"its address" after the shopper picked an order by its item: that order\'s shipping address, on "yes"', async () => {
