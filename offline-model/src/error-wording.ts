@@ -49,6 +49,18 @@ function methodName(id: string, seen: readonly ToolStep[]): string {
   return 'that payment method';
 }
 
+/** Who the shopper said they are, as this task's lookups took it: an email, or a name. */
+function claimedBy(seen: readonly ToolStep[]): string | undefined {
+  const lookup = [...seen]
+    .reverse()
+    .find((s) => s.tool === 'find_user_id_by_email' || s.tool === 'find_user_id_by_name_zip');
+  const args = (lookup?.args ?? {}) as { email?: unknown; first_name?: unknown; last_name?: unknown };
+  if (typeof args.email === 'string') return args.email;
+  if (typeof args.first_name === 'string' && typeof args.last_name === 'string')
+    return `${args.first_name} ${args.last_name}`;
+  return undefined;
+}
+
 /** The shopper's other saved methods, to offer when the one chosen cannot pay ("your PayPal account"). */
 function otherMethods(except: string, seen: readonly ToolStep[]): string[] {
   const user = [...seen].reverse().find((s) => s.ok && s.tool === 'get_user_details');
@@ -98,8 +110,14 @@ function knownReason(message: string, step: ToolStep, seen: readonly ToolStep[])
   if (/^Payment method \S+ is not one of this customer's saved payment methods/.test(message))
     return "That payment method isn't saved on your account. Which of your saved payment methods would you like to use?";
   const noOrder = /^No order (#?\w+)/.exec(message);
-  if (noOrder)
-    return `I couldn't find order ${noOrder[1]} on your account. Could you check the order number? It looks like #W1234567.`;
+  if (noOrder) {
+    const id = noOrder[1]!;
+    // A well-formed number the shopper typed is more likely on another account than mistyped: say which one was searched.
+    if (!/^#?W\d{7}$/i.test(id))
+      return `I couldn't find order ${id}. Order numbers look like #W1234567: could you check it?`;
+    const claimed = claimedBy(seen);
+    return `I couldn't find order ${id} on ${claimed ? `the account for ${claimed}` : 'your account'}. If you placed it with another email address, send me that one; otherwise, could you check the number?`;
+  }
   if (step.code === 'UNAUTHENTICATED')
     return 'First I need to confirm who you are: please send the email address on your account, or your first name, last name and zip code.';
   const noEmail = /^No customer has the email address (\S+?)\.(?:\s|$)/.exec(message);

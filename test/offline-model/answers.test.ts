@@ -92,6 +92,22 @@ describe('a failed store call is told to the shopper in their words, with what t
     );
     expect(refused).toMatch(/^I can't find your account: this conversation belongs to a verified customer/);
   });
+
+  it('an order not on the account the shopper gave: which account was searched, and what to do; a malformed number: its shape', () => {
+    const notFound = step(
+      'get_order_status',
+      'No order #W6460787 was found for the customer identified in this conversation. Check the order number (it looks like #W2611340); store tools act only for the identified customer.',
+      'NOT_FOUND',
+    );
+    const claimed = { ...step('find_user_id_by_email', ''), ok: true, args: { email: 'sam@example.com' } };
+    expect(shopperError(notFound, [claimed])).toBe(
+      "I couldn't find order #W6460787 on the account for sam@example.com. If you placed it with another email address, send me that one; otherwise, could you check the number?",
+    );
+    const malformed = step('get_order_status', 'No order #W64607 exists. Order ids look like #W2611340.', 'NOT_FOUND');
+    expect(shopperError(malformed)).toBe(
+      "I couldn't find order #W64607. Order numbers look like #W1234567: could you check it?",
+    );
+  });
 });
 
 describe('an account the store cannot find: what to check, and the other way to be found', () => {
