@@ -21,6 +21,7 @@ import {
   ASKS_WHAT_NOW,
   answersWhich,
   asksForCodeAgain,
+  asksTotalOfIt,
   BARE_SIZE,
   declinesChange,
   givesAddressPart,
@@ -145,6 +146,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
         : (comparesWhatWasAsked(hints, message) ??
           picked ??
           changesOrderInConversation(index, hints, message) ??
+          totalOfOrderJustShown(hints, message) ??
           addressPart ??
           continuesProductTalk(index, hints, message) ??
           (ASKS_WHAT_NOW.test(message) ? lastAnswerAgent(hints, message) : undefined));
@@ -454,6 +456,16 @@ const ORDER = stem('order');
 function addressPartFor(hints: PlanBrief, message: string): string | undefined {
   const last = answersSinceShopper(hints, message).at(-1);
   return last && ASKS_FOR_ADDRESS.test(last.text) && givesAddressPart(message) ? last.agentName : undefined;
+}
+
+/**
+ * "How much was it in total?" right after an answer about one order: that order's amount, from the card that answered
+ * (a question for the help articles when no order was just shown).
+ */
+function totalOfOrderJustShown(hints: PlanBrief, message: string): string | undefined {
+  if (!asksTotalOfIt(message) || extractEntities(message).orderIds.length) return undefined;
+  const last = answersSinceShopper(hints, message).at(-1);
+  return last && new Set(extractEntities(last.text).orderIds).size === 1 ? last.agentName : undefined;
 }
 
 /**

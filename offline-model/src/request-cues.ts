@@ -51,6 +51,19 @@ export function asksForCodeAgain(message: string): boolean {
   );
 }
 
+/**
+ * "How much was it in total?", "what did that cost?", "what's the total?": the amount of something the conversation
+ * named, with no name of its own.
+ */
+export function asksTotalOfIt(message: string): boolean {
+  return (
+    message.length <= 120 &&
+    /\bhow much (?:was|is|did|were) (?:it|that|this)\b|\bwhat did (?:it|that|this) cost\b|\bwhat(?:'s| is| was) (?:the|its) (?:grand )?total\b|\b(?:it|that|this)\b[^?.!]{0,30}\bin total\b/i.test(
+      message,
+    )
+  );
+}
+
 /** A phone number as shoppers type it: "555 123 4567", "+1 (555) 010-0100". */
 export const PHONE = /\+?\d[\d\s().-]{5,}\d/;
 /**

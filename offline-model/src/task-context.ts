@@ -13,6 +13,7 @@ import {
   answersWhich,
   asksForCodeAgain,
   asksForGift,
+  asksTotalOfIt,
   BARE_SIZE,
   givesAddressPart,
   givesOnlyDetails,
@@ -230,7 +231,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   // "Can I still cancel it?" right after an answer about one order: that order.
   const thatOrder = THAT_ORDER.test(ask)
     ? lastNamedOrder(request.messages)
-    : ACTS_ON_IT.test(ask)
+    : ACTS_ON_IT.test(ask) || asksTotalOfIt(ask)
       ? onlyOrderOfLastAnswer(request.messages)
       : undefined;
   const withEarlier = function* () {
@@ -269,6 +270,8 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   // rules out: "don't cancel anything, I just want to know when it arrives" asks where the order is.
   const asked = withoutNegatedRequests(ask);
   let intent = classifyIntent(asked === ask ? features : analyze(asked), own);
+  // "How much was it in total?" right after an answer about one order: that order's details, its amount first.
+  if (thatOrder && asksTotalOfIt(ask) && !own.orderIds.length) intent = 'track';
   // "yes", "it's jane@example.com" or "the blue one" continues the earlier request: take its intent and
   // what the shopper said then (address, item, size, colour...), unless this message says otherwise.
   const details =

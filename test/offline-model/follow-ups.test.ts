@@ -168,6 +168,21 @@ describe('a change of the order the last answer was about', () => {
   });
 });
 
+describe('the amount of the order the last answer was about', () => {
+  it('"how much was it in total?" after a status answer: that order\'s total, from the order card', async () => {
+    const say = conversation('ivan_santos_6635');
+    await say('where is my order?');
+    const status = await say('the office chair one');
+    expect(status.reply).toMatch(/^Your order #W8770097 has not shipped yet/);
+    const total = await say('how much was it in total?');
+    expect(total.agent).toBe('OrderManagementAgent');
+    expect(total.reply).toMatch(/^The total of order #W8770097 is \$[\d,]+\.\d\d \(\d+ items?\)/);
+    // With no order just shown, the same words are a question like any other: no order is made up.
+    const fresh = await conversation('ivan_santos_6635')('how much was it in total?');
+    expect(fresh.reply).not.toMatch(/The total of order/);
+  });
+});
+
 describe('a question about "it" after an answer that showed one product', () => {
   it('"how much is it?" and "does it come in blue?" after a present was shown ask about that product', async () => {
     for (const question of ['how much is it?', 'does it come in blue?']) {
