@@ -357,7 +357,10 @@ function addressStep(ctx: TaskContext): Decision | undefined {
   if (t.decision) return t.decision;
   if (!t.order || !inStatus(need)(t.order))
     return reply(
-      `Only a ${need ?? 'current'} order's address can be changed${t.order ? `; order ${t.order.orderId} is ${t.order.status}` : ''}.`,
+      // Where the order is, as its status answer says it ("has shipped", not the store's "processed").
+      t.order && need === 'pending'
+        ? `${orderState(t.order)} Only an order that hasn't shipped yet can get a new address.`
+        : `Only a ${need ?? 'current'} order's address can be changed${t.order ? `; order ${t.order.orderId} is ${t.order.status}` : ''}.`,
     );
   return agreedChange(
     ctx,

@@ -168,6 +168,19 @@ describe('a change of the order the last answer was about', () => {
   });
 });
 
+describe('a new address for an order that has shipped', () => {
+  it('says where the order is in the words of its status answer, and what could have been changed', async () => {
+    const say = conversation('yara_ito_8499');
+    const status = await say('where is my order #W3191978?');
+    expect(status.reply).toMatch(/^Your order #W3191978 has shipped/);
+    const ship = await say('can you ship it to 12 Oak Street, Austin, TX 78701 instead?');
+    expect(ship.reply).toMatch(
+      /^Your order #W3191978 has shipped.* Only an order that hasn't shipped yet can get a new address\.$/,
+    );
+    expect(ship.reply).not.toMatch(/processed/);
+  });
+});
+
 describe('the amount of the order the last answer was about', () => {
   it('"how much was it in total?" after a status answer: that order\'s total, from the order card', async () => {
     const say = conversation('ivan_santos_6635');
