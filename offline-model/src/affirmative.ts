@@ -74,5 +74,21 @@ const SAYS_YES = new RegExp(
   'iu',
 );
 
-/** Whether the message opens by saying yes ("yess", "sure thing", "sí, gracias", "absolutely!"). */
-export const opensWithYes = (text: string): boolean => SAYS_YES.test(text.normalize('NFC'));
+/**
+ * Praise of the proposal, said to accept it: "perfect, do it", "awesome!", or to amend it ("great, but make it
+ * apartment 4"). Only in a short message or before "but"/"and": "great, now it's late" says something else.
+ */
+const PRAISES = new RegExp(
+  `^\\W*(?:${['perfect', 'great', 'awesome', 'excellent', 'lovely', 'brilliant'].map(stretched).join('|')})(?![\\p{L}\\p{N}])`,
+  'iu',
+);
+const SHORT = 4;
+
+/** Whether the message opens by saying yes ("yess", "sure thing", "sí, gracias", "absolutely!", "perfect, do it"). */
+export const opensWithYes = (text: string): boolean => {
+  const t = text.normalize('NFC');
+  if (SAYS_YES.test(t)) return true;
+  const praise = PRAISES.exec(t);
+  if (!praise || t.includes('?')) return false;
+  return t.trim().split(/\s+/).length <= SHORT || /^\W*(?:but|and)\b/i.test(t.slice(praise[0].length));
+};

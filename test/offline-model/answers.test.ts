@@ -149,7 +149,19 @@ describe('a short yes to a proposed change makes it, in the words shoppers use',
     );
     expect(asked.reply).toContain('reply "yes"');
   };
-  for (const yes of ['yess', 'yep', 'sure thing', 'sí', 'oui', 'YESSS!!', 'absolutely', 'definitely', "let's do it"]) {
+  for (const yes of [
+    'yess',
+    'yep',
+    'sure thing',
+    'sí',
+    'oui',
+    'YESSS!!',
+    'absolutely',
+    'definitely',
+    "let's do it",
+    'perfect, do it',
+    'awesome!',
+  ]) {
     it(`"${yes}"`, async () => {
       const say = conversation('emma_smith_8564');
       await propose(say);
@@ -158,7 +170,13 @@ describe('a short yes to a proposed change makes it, in the words shoppers use',
       expect(done.reply).toMatch(/^Done: the shipping address of order #W2417020 is changed\./);
     });
   }
-  for (const no of ['absolutely not', 'of course not', 'yesterday I changed my mind']) {
+  for (const no of [
+    'absolutely not',
+    'of course not',
+    'yesterday I changed my mind',
+    "great, now it's going to be late anyway",
+    'perfect? is that the earliest?',
+  ]) {
     it(`not "${no}"`, async () => {
       const say = conversation('emma_smith_8564');
       await propose(say);
