@@ -18,6 +18,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../graphql/arg-validators.js';
+import { refuseOperations } from './refuse-operations.js';
 
 /** Input objects within input objects deeper than this are refused too (no input type of Baton's nests so deep). */
 const MAX_INPUT_NESTING = 64;
@@ -43,16 +44,7 @@ export function useJsonDepthGuard(max = MAX_JSON_DEPTH): Plugin {
       extensions: { code: 'VALIDATION_FAILED', field, issues: [{ field, message }] },
     });
   };
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const error = check(args);
-      if (error) setResultAndStopExecution({ errors: [error] });
-    },
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const error = check(args);
-      if (error) setResultAndStopExecution({ errors: [error] });
-    },
-  };
+  return refuseOperations(check);
 }
 
 /** The path (`input.env`, `input.items[2].data`) of the first JSON-typed argument value nested deeper than `max`. */

@@ -9,6 +9,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { refuseOperations } from './refuse-operations.js';
 
 /** The page a list field returns when no size argument is given (its resolver's default). */
 const DEFAULT_PAGE: Readonly<Record<string, number>> = {
@@ -37,16 +38,7 @@ export function useListBudget(maxItems: number): Plugin {
         )
       : undefined;
   };
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const error = check(args);
-      if (error) setResultAndStopExecution({ errors: [error] });
-    },
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const error = check(args);
-      if (error) setResultAndStopExecution({ errors: [error] });
-    },
-  };
+  return refuseOperations(check);
 }
 
 /** The most list items the operation can return (page sizes multiplied down, added across). */

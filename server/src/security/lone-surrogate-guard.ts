@@ -1,5 +1,6 @@
 import { type ArgumentNode, type DocumentNode, GraphQLError, Kind, type ValueNode, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { refuseOperations } from './refuse-operations.js';
 
 /**
  * Refuses operations whose text inputs hold a lone UTF-16 surrogate (half of a pair, which no valid
@@ -26,16 +27,7 @@ export function useLoneSurrogateGuard(): Plugin {
         })
       : undefined;
   };
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const error = check(args);
-      if (error) setResultAndStopExecution({ errors: [error] });
-    },
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const error = check(args);
-      if (error) setResultAndStopExecution({ errors: [error] });
-    },
-  };
+  return refuseOperations(check);
 }
 
 /** `String.prototype.isWellFormed`, which Node 20 has but TypeScript's lib may not declare. */
