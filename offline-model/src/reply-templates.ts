@@ -3,7 +3,7 @@ import { shopperError } from './error-wording.js';
 import { ASKS_DEADLINE, STATES_DEADLINE, topicalArticles } from './knowledge-relevance.js';
 import { goesWith } from './product-areas.js';
 import { propertyAsked } from './product-list.js';
-import { type AccountDetail, ASKS_PAST_NAMED } from './request-cues.js';
+import { type AccountDetail, ASKS_ORDER_TOTAL, ASKS_PAST_NAMED } from './request-cues.js';
 import { optsOut } from './task-intent.js';
 import type { ToolStep } from './task-transcript.js';
 import { describeProduct } from './task-wording.js';
@@ -86,13 +86,6 @@ export function requestState(order: OrderView): string | undefined {
 }
 
 /** "Your order #W2611340 has shipped: ... Tracking number: 357962501027. Items: ..." */
-/**
- * "What was my order total?", "how much did I pay for it?", "what did that order cost?": the amount of the order, not
- * only its lines.
- */
-const ASKS_ORDER_TOTAL =
-  /\b(?:grand )?total\b|\bhow much\b[^?.!]*\b(?:pay|paid|cost|costs|charged|spend|spent)\b|\bwhat did (?:i|we) (?:pay|spend)\b|\bwhat did (?:it|that|the order|my order|this order) cost\b|\bamount (?:i |we )?(?:paid|charged)\b/i;
-
 /**
  * The order's amount from its lines, and what pays for it now: each method's payments less its refunds (a changed
  * payment method is refunded in full, a cancelled order on every method).

@@ -52,16 +52,18 @@ export function asksForCodeAgain(message: string): boolean {
 }
 
 /**
- * "How much was it in total?", "what did that cost?", "what's the total?": the amount of something the conversation
- * named, with no name of its own.
+ * "What was my order total?", "how much did I pay for it?", "what did that order cost?": the amount of the order, not
+ * only its lines.
+ */
+export const ASKS_ORDER_TOTAL =
+  /\b(?:grand )?total\b|\bhow much (?:was|were) (?:it|that|this|the order|my order)\b|\bhow much\b[^?.!]*\b(?:pay|paid|cost|costs|charged|spend|spent)\b|\bwhat did (?:i|we) (?:pay|spend)\b|\bwhat did (?:it|that|the order|my order|this order) cost\b|\bamount (?:i |we )?(?:paid|charged)\b/i;
+
+/**
+ * "How much was it in total?", "what did that cost?": the amount of something the conversation named, with no name
+ * of its own.
  */
 export function asksTotalOfIt(message: string): boolean {
-  return (
-    message.length <= 120 &&
-    /\bhow much (?:was|is|did|were) (?:it|that|this)\b|\bwhat did (?:it|that|this) cost\b|\bwhat(?:'s| is| was) (?:the|its) (?:grand )?total\b|\b(?:it|that|this)\b[^?.!]{0,30}\bin total\b/i.test(
-      message,
-    )
-  );
+  return message.length <= 120 && ASKS_ORDER_TOTAL.test(message) && /\b(?:it|that|this)\b/i.test(message);
 }
 
 /** A phone number as shoppers type it: "555 123 4567", "+1 (555) 010-0100". */

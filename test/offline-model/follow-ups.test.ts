@@ -190,6 +190,10 @@ describe('the amount of the order the last answer was about', () => {
     const total = await say('how much was it in total?');
     expect(total.agent).toBe('OrderManagementAgent');
     expect(total.reply).toMatch(/^The total of order #W8770097 is \$[\d,]+\.\d\d \(\d+ items?\)/);
+    const again = conversation('ivan_santos_6635');
+    await again('where is my order?');
+    await again('the office chair one');
+    expect((await again('how much was it?')).reply).toMatch(/^The total of order #W8770097 is /);
     // With no order just shown, the same words are a question like any other: no order is made up.
     const fresh = await conversation('ivan_santos_6635')('how much was it in total?');
     expect(fresh.reply).not.toMatch(/The total of order/);
