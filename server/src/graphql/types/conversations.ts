@@ -53,6 +53,26 @@ const toMessage = (e: BatonEvent): MessageView | null =>
       }
     : null;
 
+const MessageAudienceEnum = builder.enumType('MessageAudience', {
+  description: 'Whose transcript `Conversation.messages` is.',
+  values: {
+    SHOPPER: {
+      description:
+        "What the shopper was shown: their messages, each run's final reply, colleagues' and the desk's messages. A specialist's message stands until its run's final reply replaces it.",
+    },
+    ALL: { description: "Every message, each specialist's included (the studio's run view, a colleague's)." },
+  } as const,
+});
+
+/**
+ * The transcript as the shopper saw it: a run's final reply replaces its specialists' messages, as the widget draws
+ * it. Without this a run of one task showed its answer twice (the specialist's message and the same final reply).
+ */
+export function shopperTranscript(messages: MessageView[]): MessageView[] {
+  const answered = new Set(messages.filter((m) => m.final && m.runId).map((m) => m.runId));
+  return messages.filter((m) => !(m.role === 'assistant' && !m.final && m.runId && answered.has(m.runId)));
+}
+
 export const ConversationRef = builder.objectRef<Conversation>('Conversation').implement({
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -66,11 +86,14 @@ export const ConversationRef = builder.objectRef<Conversation>('Conversation').i
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     messages: t.field({
       type: [MessageRef],
-      description: 'The transcript: user messages, specialists’ messages and final replies.',
-      resolve: async (c, _a, ctx) =>
-        (await ctx.services.eventStore.list({ conversationId: c.id, types: ['MESSAGE'] }))
+      description: 'The transcript, as the shopper saw it unless `audience: ALL` asks for every specialist’s message.',
+      args: { audience: t.arg({ type: MessageAudienceEnum, defaultValue: 'SHOPPER' }) },
+      resolve: async (c, args, ctx) => {
+        const all = (await ctx.services.eventStore.list({ conversationId: c.id, types: ['MESSAGE'] }))
           .map(toMessage)
-          .filter((m): m is MessageView => m !== null),
+          .filter((m): m is MessageView => m !== null);
+        return args.audience === 'ALL' ? all : shopperTranscript(all);
+      },
     }),
     events: t.field({
       type: [EventRef],
