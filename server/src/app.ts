@@ -9,7 +9,7 @@ import { AnalyticsRollup } from './analytics/analytics-rollup.js';
 import { ApiKeyService } from './auth/api-key-service.js';
 import { CustomerSessions } from './auth/customer-sessions.js';
 import { CustomerTokenVerifier } from './auth/customer-token.js';
-import { authorizeStoreHttp, clientAddress } from './auth/store-http-authorizer.js';
+import { authorizeStoreHttp } from './auth/store-http-authorizer.js';
 import { ConversationService } from './chat/conversation-service.js';
 import { EventLog } from './chat/event-log.js';
 import { RunExecutor } from './chat/run-executor.js';
@@ -43,12 +43,14 @@ import type { ModelProvider } from './models/model-provider.js';
 import { CustomerData } from './privacy/customer-data.js';
 import { personalDataTables } from './privacy/personal-data-tables.js';
 import { RetentionSweeper } from './privacy/retention-sweeper.js';
-import { limitConnectionsPerAddress } from './security/connection-limit.js';
+import { limitConnectionsPerAddress, tooManyConnectionsBody } from './security/connection-limit.js';
 import { useCredentialRecheck } from './security/credential-recheck.js';
+import { ForwardedClientLimit } from './security/forwarded-client-limit.js';
 import { asRequestError } from './security/rate-limited-graphql-error.js';
 import { RateLimiter } from './security/rate-limiter.js';
 import { securityPlugins } from './security/security-plugins.js';
 import { useSubscriptionLimits } from './security/subscription-limits.js';
+import { AddressSet, clientAddressOf, fromTrustedProxy } from './security/trusted-proxies.js';
 import { seedWorkspace } from './seed.js';
 import type { Services } from './services.js';
 import { createStudioHandler } from './studio-handler.js';
@@ -122,6 +124,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const rateLimits = new RateLimiter(database, config.rateLimits);
   const conversations = new ConversationService(database, runRepository, events, config.limits);
   const apiKeys = new ApiKeyService(database.db);
+  const trustedProxies = new AddressSet(config.trustedProxies);
+  const clientAddress = (req: IncomingMessage) => clientAddressOf(trustedProxies, req);
   // /mcp/store resolves its caller per request with the same credentials and limits as GraphQL.
   const principals = { config, conversations, apiKeys, rateLimits };
   const email = createEmailSender(config.mail, database.db);
@@ -133,7 +137,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       (await createToolRegistry({
         db: database.db,
         config,
-        authorizeHttp: (req) => authorizeStoreHttp(principals, req),
+        authorizeHttp: (req) => authorizeStoreHttp(principals, req, clientAddress(req)),
       })),
     verificationCodes,
   );
@@ -343,7 +347,26 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     requestTimeout: config.requestTimeoutSeconds * 1_000,
     connectionsCheckingInterval: 1_000,
   };
+  let lastRefusalLogged = 0;
+  const logRefusal = (address: string, open: number) => {
+    if (Date.now() - lastRefusalLogged < 60_000) return;
+    lastRefusalLogged = Date.now();
+    logger.warn(
+      // 'peer', not 'address': the logger redacts an 'address' key (a postal address), and the operator needs this one.
+      { peer: address, open, limit: config.maxConnectionsPerAddress },
+      'refused a connection: too many open from one address (HTTP_MAX_CONNECTIONS_PER_ADDRESS); further refusals this minute are not logged',
+    );
+  };
+  // Behind a trusted proxy the cap counts each forwarded client's requests and WebSockets instead of connections.
+  const forwardedClients = new ForwardedClientLimit(config.maxConnectionsPerAddress, logRefusal);
+  const viaProxy = (req: IncomingMessage) => fromTrustedProxy(trustedProxies, req.socket.remoteAddress);
   const server = createServer(serverOptions, async (req, res) => {
+    if (viaProxy(req) && !forwardedClients.admit(clientAddress(req), res)) {
+      res
+        .writeHead(429, { 'content-type': 'application/json' })
+        .end(tooManyConnectionsBody(config.maxConnectionsPerAddress));
+      return;
+    }
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const prefix = [...httpHandlers.keys()].find((p) => path === p || path.startsWith(`${p}/`));
     try {
@@ -359,23 +382,26 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       else res.end();
     }
   });
-  let lastRefusalLogged = 0;
-  limitConnectionsPerAddress(server, config.maxConnectionsPerAddress, (address, open) => {
-    if (Date.now() - lastRefusalLogged < 60_000) return;
-    lastRefusalLogged = Date.now();
-    logger.warn(
-      // 'peer', not 'address': the logger redacts an 'address' key (a postal address), and the operator needs this one.
-      { peer: address, open, limit: config.maxConnectionsPerAddress },
-      'refused a connection: too many open from one address (HTTP_MAX_CONNECTIONS_PER_ADDRESS); further refusals this minute are not logged',
-    );
-  });
+  limitConnectionsPerAddress(server, config.maxConnectionsPerAddress, logRefusal, (peer) =>
+    fromTrustedProxy(trustedProxies, peer),
+  );
 
   // Node's default (5 s) closes a shopper's connection while they type, so most messages open a new one. Under
   // load that costs more than the handshake: since libuv 1.45 a busy event loop accepts one connection per
   // iteration, and new connections wait in the kernel's queue for seconds while kept-alive ones are served.
   server.keepAliveTimeout = config.keepAliveSeconds * 1_000;
 
-  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: config.limits.maxRequestBodyBytes });
+  const wss = new WebSocketServer({
+    server,
+    path: '/graphql',
+    maxPayload: config.limits.maxRequestBodyBytes,
+    // The upgraded socket is the WebSocket's, so it counts until the WebSocket closes.
+    verifyClient: ({ req }, done) => {
+      if (!viaProxy(req) || forwardedClients.admit(clientAddress(req), req.socket)) return done(true);
+      const body = tooManyConnectionsBody(config.maxConnectionsPerAddress);
+      done(false, 429, body, { 'content-type': 'application/json' });
+    },
+  });
   wss.on('connection', coalesceFrames);
   useServer(
     {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_RUNS_PER_PRINCIPAL } from './chat/principal-slots.js';
 import { ConfigError, issuesFromStandard } from './errors.js';
+import { cidrProblem } from './security/trusted-proxies.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
@@ -13,6 +14,21 @@ export const configSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   HTTP_KEEP_ALIVE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(65),
   HTTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(256),
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean),
+    )
+    .superRefine((entries, ctx) => {
+      for (const entry of entries) {
+        const problem = cidrProblem(entry);
+        if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (e.g. 10.0.0.0/8, 127.0.0.1, fd00::/8)` });
+      }
+    }),
   HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -101,6 +117,11 @@ export interface Config {
   keepAliveSeconds: number;
   /** Open connections one client address (an IPv6 /64) may hold; 0: no limit. A WebSocket is one. */
   maxConnectionsPerAddress: number;
+  /**
+   * Addresses and CIDR blocks of the load balancers or reverse proxies in front of Baton: a request from
+   * one is counted against the client its X-Forwarded-For names, not against the proxy. Empty: none.
+   */
+  trustedProxies: string[];
   /** How long a connection may take to send a request's headers, and the whole request (not the response). */
   headersTimeoutSeconds: number;
   requestTimeoutSeconds: number;
@@ -219,6 +240,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: c.HOST,
     keepAliveSeconds: c.HTTP_KEEP_ALIVE_SECONDS,
     maxConnectionsPerAddress: c.HTTP_MAX_CONNECTIONS_PER_ADDRESS,
+    trustedProxies: c.TRUSTED_PROXIES,
     headersTimeoutSeconds: c.HTTP_HEADERS_TIMEOUT_SECONDS,
     requestTimeoutSeconds: c.HTTP_REQUEST_TIMEOUT_SECONDS,
     env: c.NODE_ENV,

@@ -7,8 +7,13 @@ import type { StoreHttpCaller } from '../store/mcp/store-mcp-http-handler.js';
  * Authenticates a `/mcp/store` request like a GraphQL one (same credentials, same request limit) and
  * names the principal: idempotency keys and the conversation a write is filed under follow from it.
  */
-export async function authorizeStoreHttp(services: PrincipalDeps, req: IncomingMessage): Promise<StoreHttpCaller> {
-  const principal = await resolvePrincipal(services, req.headers.authorization, clientAddress(req), {
+export async function authorizeStoreHttp(
+  services: PrincipalDeps,
+  req: IncomingMessage,
+  /** The client's address (clientAddressOf: the peer's, or the one a trusted proxy forwarded). */
+  address: string,
+): Promise<StoreHttpCaller> {
+  const principal = await resolvePrincipal(services, req.headers.authorization, address, {
     origin: req.headers.origin,
     host: req.headers.host,
   });
@@ -30,6 +35,3 @@ export async function authorizeStoreHttp(services: PrincipalDeps, req: IncomingM
         conversationId: principal.conversationId,
       };
 }
-
-/** The peer address of a request (proxies are not trusted: a forwarded header is anyone's to write). */
-export const clientAddress = (req: Pick<IncomingMessage, 'socket'>): string => req.socket?.remoteAddress ?? 'unknown';

@@ -25,18 +25,22 @@ export function connectionKey(address: string): string {
  * answered 429 (`RATE_LIMITED`, reason `TOO_MANY_CONNECTIONS`) and closed at once, before it is read:
  * without the cap, idle connections from one address held the replica's file descriptors until Node's
  * header timeout. A connection counts from accept to close, so a WebSocket or an SSE stream is one
- * connection for as long as it lasts. The address is the TCP peer's (forwarded headers are anyone's to write).
+ * connection for as long as it lasts. The address is the TCP peer's (forwarded headers are anyone's to write);
+ * a peer that `exempt` names (a trusted proxy, whose connections carry many clients) is not capped here:
+ * ForwardedClientLimit counts its clients per request.
  */
 export function limitConnectionsPerAddress(
   server: Server,
   max: number,
   onRefused: (address: string, open: number) => void,
+  exempt: (address: string) => boolean = () => false,
 ): void {
   if (max <= 0) return;
   const open = new Map<string, number>();
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress;
     if (!address) return; // already gone
+    if (exempt(address)) return;
     const key = connectionKey(address);
     const count = open.get(key) ?? 0;
     if (count >= max) {
@@ -53,8 +57,9 @@ export function limitConnectionsPerAddress(
   });
 }
 
-function refuse(socket: Socket, max: number): void {
-  const body = JSON.stringify({
+/** The 429 body of a refused connection, request or WebSocket upgrade. */
+export const tooManyConnectionsBody = (max: number): string =>
+  JSON.stringify({
     errors: [
       {
         message: `Too many open connections from this address (at most ${max})`,
@@ -62,6 +67,9 @@ function refuse(socket: Socket, max: number): void {
       },
     ],
   });
+
+function refuse(socket: Socket, max: number): void {
+  const body = tooManyConnectionsBody(max);
   socket.on('error', () => {}); // a client that reset first; nothing to do
   socket.write(
     `HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
