@@ -373,21 +373,59 @@ function extractName(text: string, zipGiven: boolean): Entities['name'] {
   return { firstName: capitalise(first), lastName: capitalise(last) };
 }
 
+/**
+ * A US address: street, optional unit, city, state, zip. With commas the street ends at the first one ("12 Elm Street,
+ * Apt 4, Austin TX 78701"); typed without them it ends at its street word ("12 Oak Street Springfield Illinois
+ * 62704"). The state may be spelled out; the store keeps its two-letter code.
+ */
 function extractAddress(text: string): PostalAddress | undefined {
-  const m =
-    /(\d{1,8}\s+[A-Za-z0-9.' ]{1,60}?)(?:,\s*((?:[Aa]pt|[Aa]partment|[Ss]uite|[Uu]nit|#)\.?\s*[\w-]{1,20}))?,\s*([A-Za-z .']{1,40}?),?\s+([A-Z]{2}),?\s+(\d{5})\b/.exec(
-      text,
-    );
+  if (!/\d{5}/.test(text)) return undefined;
+  const m = COMMA_ADDRESS.exec(text) ?? BARE_ADDRESS.exec(text);
   if (!m) return undefined;
+  const state = m[4]!.length === 2 ? m[4]! : STATE_CODES[m[4]!.toLowerCase().replace(/\s+/g, ' ')];
+  if (!state) return undefined;
   return {
     address1: m[1]!.trim(),
     address2: m[2]?.trim() ?? '',
     city: m[3]!.trim(),
-    state: m[4]!,
+    state,
     zip: m[5]!,
     country: 'USA',
   };
 }
+
+/** The states and the District of Columbia, by name, with the code the store writes. */
+const STATE_CODES: Record<string, string> = Object.fromEntries(
+  (
+    'alabama AL|alaska AK|arizona AZ|arkansas AR|california CA|colorado CO|connecticut CT|delaware DE|' +
+    'district of columbia DC|florida FL|georgia GA|hawaii HI|idaho ID|illinois IL|indiana IN|iowa IA|kansas KS|' +
+    'kentucky KY|louisiana LA|maine ME|maryland MD|massachusetts MA|michigan MI|minnesota MN|mississippi MS|' +
+    'missouri MO|montana MT|nebraska NE|nevada NV|new hampshire NH|new jersey NJ|new mexico NM|new york NY|' +
+    'north carolina NC|north dakota ND|ohio OH|oklahoma OK|oregon OR|pennsylvania PA|rhode island RI|' +
+    'south carolina SC|south dakota SD|tennessee TN|texas TX|utah UT|vermont VT|virginia VA|washington WA|' +
+    'west virginia WV|wisconsin WI|wyoming WY'
+  )
+    .split('|')
+    .map((s) => [s.slice(0, -3), s.slice(-2)]),
+);
+/** A word in any case, inside a pattern that is otherwise case-sensitive (a state's code is written in capitals). */
+const anyCase = (word: string) =>
+  word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`).replace(/ /g, String.raw`\s+`);
+const STATE = `([A-Z]{2}|${Object.keys(STATE_CODES)
+  .sort((a, b) => b.length - a.length)
+  .map(anyCase)
+  .join('|')})`;
+const UNIT = String.raw`((?:[Aa]pt|[Aa]partment|[Ss]uite|[Uu]nit|#)\.?\s*[\w-]{1,20})`;
+const STREET_WORD = `(?:${'street st avenue ave road rd lane ln drive dr boulevard blvd way court ct place pl terrace circle parkway pkwy highway hwy trail square loop'
+  .split(' ')
+  .map(anyCase)
+  .join('|')})`;
+const COMMA_ADDRESS = new RegExp(
+  String.raw`(\d{1,8}\s+[A-Za-z0-9.' ]{1,60}?)(?:,\s*${UNIT})?,\s*([A-Za-z .']{1,40}?),?\s+${STATE},?\s+(\d{5})\b`,
+);
+const BARE_ADDRESS = new RegExp(
+  String.raw`(\d{1,8}\s+(?:[A-Za-z0-9.']+\s+){0,4}?${STREET_WORD}\b\.?)(?:,?\s+${UNIT})?,?\s+([A-Za-z .']{1,40}?),?\s+${STATE},?\s+(\d{5})\b`,
+);
 
 function extractNumbers(text: string, exclude: Array<string | undefined>): number[] {
   const skip = new Set(exclude.filter(Boolean));

@@ -77,6 +77,34 @@ describe('extractEntities', () => {
       zip: '78701',
       country: 'USA',
     });
+    // Typed without commas, the street ends at its street word; a state spelled out is kept as its code.
+    const bare = (text: string) => {
+      const a = extractEntities(text).address;
+      return a && [a.address1, a.address2, a.city, a.state, a.zip];
+    };
+    expect(bare('ship it to 12 Oak Street Springfield Illinois 62704')).toEqual([
+      '12 Oak Street',
+      '',
+      'Springfield',
+      'IL',
+      '62704',
+    ]);
+    expect(bare('send it to 400 Pine Avenue Apt 3 New York New York 10001 please')).toEqual([
+      '400 Pine Avenue',
+      'Apt 3',
+      'New York',
+      'NY',
+      '10001',
+    ]);
+    expect(bare('my new address is 5 Main St, Portland, Oregon 97201')).toEqual([
+      '5 Main St',
+      '',
+      'Portland',
+      'OR',
+      '97201',
+    ]);
+    // A name that is no state is no address.
+    expect(bare('12 Oak Street Springfield Narnia 62704')).toBeUndefined();
     expect(extractEntities('switch it to my PayPal').paymentPreference).toBe('paypal');
     expect(extractEntities('refund it to a gift card').paymentPreference).toBe('gift_card');
     expect(extractEntities('this is urgent, someone used my card (fraud)').urgent).toBe(true);

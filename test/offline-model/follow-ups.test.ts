@@ -166,6 +166,22 @@ describe('a change of the order the last answer was about', () => {
       'I\'ll change the shipping address of order #W8770097 to 12 Oak Street, Austin, TX 78701. Please reply "yes" to confirm.',
     );
   });
+  it('an address typed without commas, its state spelled out, is read whole: the yes makes it', async () => {
+    const say = conversation('ivan_santos_6635');
+    await say('Please change the shipping address of order #W8770097');
+    const ship = await say('ship it to 12 Oak Street Springfield Illinois 62704');
+    expect(ship.reply).toBe(
+      'I\'ll change the shipping address of order #W8770097 to 12 Oak Street, Springfield, IL 62704. Please reply "yes" to confirm.',
+    );
+    const yes = await say('yes');
+    expect(callOf(yes, 'modify_pending_order_address')?.args).toMatchObject({
+      order_id: '#W8770097',
+      address1: '12 Oak Street',
+      city: 'Springfield',
+      state: 'IL',
+      zip: '62704',
+    });
+  });
 });
 
 describe('a new address for an order that has shipped', () => {
