@@ -22,6 +22,10 @@ export const ASKS_DEADLINE =
   /\b(?:window|deadline|time limit|time frame|timeframe|how long do i have|how many days|until when|how late|too late)\b/i;
 export const STATES_DEADLINE = /\bwithin \d+ (?:business |calendar )?days\b|\b\d+ days (?:of|after|from)\b/i;
 
+/** Asking leave to do something: "can I return …", "am I allowed to exchange …". */
+const ASKS_LEAVE_TO =
+  /\b(?:can|could|may) (?:i|we) (?:still )?(return|exchange|refund|cancel)\b|\ballowed to (return|exchange|refund|cancel)\b/;
+
 /**
  * The articles that share a topical word with the question: those whose title has one first, each group in the order
  * given (the knowledge base's: it weighs a word by how rare it is among all the articles, which three cannot tell).
@@ -48,9 +52,18 @@ export function topicalArticles<A extends { title: string; content: string }>(
   // than the knowledge base's own order does.
   const inEvery = (s: string) => read.length > 1 && read.every((r) => r.words.some((t) => t.stem === s));
   const asksDeadline = ASKS_DEADLINE.test(question.words.join(' '));
-  const rank = (r: (typeof read)[number]) =>
-    (asksDeadline && STATES_DEADLINE.test(r.a.content) ? 0 : 2) +
-    (analyzeText(r.a.title).tokens.some((t) => stems.has(t.stem) && !inEvery(t.stem)) ? 0 : 1);
+  // "Can I return shoes I already wore?" asks about returning, of a thing of some kind: an article whose title names the
+  // act asked leave for comes before one whose title names the kind (the sizing guide, for shoes).
+  const act = ASKS_LEAVE_TO.exec(question.words.join(' '));
+  const actStem = act ? stem((act[1] ?? act[2])!) : undefined;
+  const rank = (r: (typeof read)[number]) => {
+    const title = analyzeText(r.a.title).tokens;
+    return (
+      (asksDeadline && STATES_DEADLINE.test(r.a.content) ? 0 : 4) +
+      (actStem && title.some((t) => t.stem === actStem) ? 0 : 2) +
+      (title.some((t) => stems.has(t.stem) && !inEvery(t.stem)) ? 0 : 1)
+    );
+  };
   const topical = read.filter((r) => r.words.some((t) => stems.has(t.stem)));
   return topical
     .map((r, i) => ({ r, i, rank: rank(r) }))

@@ -833,8 +833,21 @@ function sentencesOf(text: string): string[] {
 /** A word made negative by its prefix: "unused", "unopened", "nonrefundable", "non-returnable". */
 const NEGATED = /^(?:un|non-?|in)([a-z]{3,})$/;
 
+/**
+ * "Can I return shoes I already wore?": wearing, washing or trying on is using, and the box or the tags are the
+ * packaging, which is how a help article states what condition a returned thing must be in ("unused and in their
+ * original packaging"). The question with the condition in those words beside its own.
+ */
+function withConditionNamed(question: string): string {
+  const extra = [
+    /\b(?:wore|worn|wearing|washed|tried (?:it |them )?on)\b/i.test(question) ? 'used' : '',
+    /\b(?:box|boxes|tags?|wrapping)\b/i.test(question) ? 'packaging' : '',
+  ].filter(Boolean);
+  return extra.length ? `${question} ${extra.join(' ')}` : question;
+}
+
 function relevantLines(text: string, question: string, max = 3): string[] {
-  const asked = rawWords(question);
+  const asked = rawWords(withConditionNamed(question));
   const q = new Set(asked.filter((w) => w.length > 2 && !STOP_WORDS.has(w)).map(stem));
   // "How much is it?" asks what it costs, which a line says with an amount or "free".
   const asksCost = ASKS_COST.test(question);

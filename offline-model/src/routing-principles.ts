@@ -174,6 +174,10 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       (THE_ORDER.test(c.text) && previousIsOwnThing(clauses, c));
     if (compromised && human && (isAccountCompromise(c.text) || tellsWhatWasDone(c))) c.agent = human;
     else if (knowledge && c.agent !== knowledge && optsOut(c.words)) c.agent = knowledge;
+    // "Can I return shoes I already wore?": whether the rule allows it for a thing in that state, which the returns
+    // article says; nothing of the shopper's is named for a card to act on, so no one needs to know who they are.
+    else if (knowledge && c.agent !== knowledge && c.question && !e.orderIds.length && asksIfUsedMayGoBack(c.text))
+      c.agent = knowledge;
     else if (knowledge && c.agent === human && (asksWhenPeopleWork(c.text) || asksHowToReach(c.text)))
       c.agent = knowledge;
     else if (tracker && c.agent === knowledge && inTransit) c.agent = tracker;
@@ -633,6 +637,17 @@ export function joinEscalationStory(index: CardIndex, clauses: ScoredClause[]): 
   }
 }
 
+/**
+ * "Can I return shoes I already wore?", "could I exchange a jacket I've washed?": asking leave to send back a thing in
+ * a state of use. Not "can you return the shoes from my order": the shopper asks what is allowed, not for it done.
+ */
+const asksIfUsedMayGoBack = (text: string) =>
+  /^\W*(?:(?:and|so|also|but)\s+)?(?:can|could|may|am i allowed to)\s+(?:i\s+|we\s+)?(?:still\s+)?(?:return|exchange|send back|get a refund (?:on|for))\b/i.test(
+    text,
+  ) && STATE_OF_USE.test(text);
+/** A thing used, worn or opened by the shopper, or without what came with it. */
+const STATE_OF_USE =
+  /\b(?:i|we)(?:'ve| have)?\s+(?:already\s+|just\s+)?(?:wore|worn|used|opened|washed|tried on|assembled|installed|unboxed)\b|\b(?:worn|used|opened|washed|unboxed)\s+(?:once|already|before|a (?:few|couple of) times)\b|\bwithout (?:the |a |its |their )?(?:tags?|box|receipt|packaging)\b/i;
 const ASKS_OF_A_PRODUCT = /^\W*(?:does|do|will|would|can|could|is|are)\s+(?:the|a|an|these|those|your)\b/i;
 /** A worry about how a product will turn out, before it is bought: "worried the boots will be too small". */
 const WORRIES_BEFORE_BUYING =
