@@ -56,7 +56,7 @@ export function asksForCodeAgain(message: string): boolean {
  * only its lines.
  */
 export const ASKS_ORDER_TOTAL =
-  /\b(?:grand )?total\b|\bhow much (?:was|were) (?:it|that|this|the order|my order)\b|\bhow much\b[^?.!]*\b(?:pay|paid|cost|costs|charged|spend|spent)\b|\bwhat did (?:i|we) (?:pay|spend)\b|\bwhat did (?:it|that|the order|my order|this order) cost\b|\bamount (?:i |we )?(?:paid|charged)\b/i;
+  /\b(?:grand )?total\b|\bhow much (?:was|were) (?:it|that|this|the order|my order)\b|\bhow much\b[^?.!]*\b(?:pay|paid|cost|costs|charged|spend|spent)\b|\bwhat did (?:i|we) (?:pay|spend)\b|\bwhat did (?:it|that|the order|my order|this order|my (?:last|latest|most recent|newest) order) cost\b|\bamount (?:i |we )?(?:paid|charged)\b/i;
 
 /**
  * "How much was it in total?", "what did that cost?": the amount of something the conversation named, with no name
@@ -65,6 +65,10 @@ export const ASKS_ORDER_TOTAL =
 export function asksTotalOfIt(message: string): boolean {
   return message.length <= 120 && ASKS_ORDER_TOTAL.test(message) && /\b(?:it|that|this)\b/i.test(message);
 }
+
+/** "My last order", "the most recent one I placed": the account's latest order, which the shopper need not number. */
+export const LATEST_ORDER =
+  /\b(?:my|the|our)\s+(?:very\s+)?(?:last|latest|most recent|newest)\s+(?:order|purchase)\b|\bthe (?:last|latest|most recent) (?:one|order) i (?:placed|made|ordered)\b/i;
 
 /** A phone number as shoppers type it: "555 123 4567", "+1 (555) 010-0100". */
 export const PHONE = /\+?\d[\d\s().-]{5,}\d/;

@@ -6,6 +6,7 @@ import {
   type AccountDetail,
   ADDRESS_LINE_2,
   ASKS_FOR_ADDRESS,
+  ASKS_ORDER_TOTAL,
   ASKS_PAST_NAMED,
   ASKS_WHAT_NOW,
   accountDetailsAsked,
@@ -18,6 +19,7 @@ import {
   givesAddressPart,
   givesOnlyDetails,
   LACKS_ORDER_NUMBER,
+  LATEST_ORDER,
   leftUnhelped,
   ORIGINAL_METHOD,
   PAID_FOR_NOTHING,
@@ -39,7 +41,7 @@ import {
 } from './task-transcript.js';
 import { analyzeText, rawWords, stem, type TextFeatures } from './text-features.js';
 import type { ArgumentValues } from './tool-arguments.js';
-import { readUserId, readVariants } from './tool-output-readers.js';
+import { readUser, readUserId, readVariants } from './tool-output-readers.js';
 import type { ChatRequest, ToolSpec } from './wire.js';
 
 /** Everything the specialist rules look at for one model call. */
@@ -257,6 +259,14 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   };
   keepMethod(entities, ask);
   const all = [...transcript.runSteps, ...transcript.steps];
+  // "How much did I pay for my last order?": the account's latest order (the store lists them in the order they were
+  // placed), once the account is read; till then none, so that the account is read rather than an older order named.
+  const latestOrder = !own.orderIds.length && LATEST_ORDER.test(ask);
+  if (latestOrder) {
+    const account = all.findLast((s) => s.ok && s.tool === 'get_user_details');
+    const latest = account ? readUser(account.output)?.orderIds.at(-1) : undefined;
+    entities.orderIds = latest ? [latest] : [];
+  }
   let earlierSteps: ToolStep[] | undefined;
   const identified = [...transcript.steps]
     .reverse()
@@ -272,6 +282,8 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   let intent = classifyIntent(asked === ask ? features : analyze(asked), own);
   // "How much was it in total?" right after an answer about one order: that order's details, its amount first.
   if (thatOrder && asksTotalOfIt(ask) && !own.orderIds.length) intent = 'track';
+  // "How much did I pay for my last order?", "where's my most recent order?": a question about that order.
+  if (latestOrder && (intent === 'knowledge' || intent === 'unknown' || ASKS_ORDER_TOTAL.test(ask))) intent = 'track';
   // "yes", "it's jane@example.com" or "the blue one" continues the earlier request: take its intent and
   // what the shopper said then (address, item, size, colour...), unless this message says otherwise.
   const details =

@@ -213,6 +213,24 @@ describe("the shopper's own figures come from the store's data, once they are ve
     const status = await conversation('emma_smith_8564')("what's the status of order #W2417020?");
     expect(status.reply).not.toMatch(/The total of/);
   });
+  for (const words of [
+    'how much did I pay for my last order?',
+    'what did my latest order cost?',
+    "what's the total of my most recent order?",
+  ])
+    it(`"${words}": the account's latest order, found from the account rather than asked for`, async () => {
+      const r = await conversation('olivia_ito_3591')(words);
+      expect(r.calls.map((c) => [c.name, c.args])).toEqual([
+        ['store.get_user_details', { user_id: 'olivia_ito_3591' }],
+        // The account lists its orders as they were placed: #W3657213 is the last of five.
+        ['store.get_order_details', { order_id: '#W3657213' }],
+      ]);
+      expect(r.reply).toMatch(/^The total of order #W3657213 is \$3570\.34 \(3 items\)/);
+    });
+  it('"where is my most recent order?": that order\'s status, not a list of every order', async () => {
+    const r = await conversation('olivia_ito_3591')('where is my most recent order?');
+    expect(r.reply).toMatch(/^Your order #W3657213 has not shipped yet/);
+  });
 });
 
 describe('a policy answer keeps the condition that decides the question', () => {
