@@ -3,6 +3,10 @@ import type { OwnerTransition } from '../db/owner-transition.js';
 import type { RunPatch, RunRepository } from '../db/run-repository.js';
 import type { ConversationOwnerRow } from '../db/schema/desk.js';
 import { type BatonEvent, type NewEvent, transientEventTypes } from '../domain/events.js';
+import { ConflictError } from '../errors.js';
+
+/** A checked append gives up after this many writes by others came between its check and its write. */
+const CHECKED_APPEND_ATTEMPTS = 20;
 
 /**
  * Event output, in two verbs: `append` stores a batch (durable, one statement) and `publish` delivers
@@ -11,7 +15,7 @@ import { type BatonEvent, type NewEvent, transientEventTypes } from '../domain/e
  */
 export class EventLog {
   constructor(
-    private readonly runs: Pick<RunRepository, 'append' | 'appendOwnerChange'>,
+    private readonly runs: Pick<RunRepository, 'append' | 'appendOwnerChange' | 'lastSeq' | 'appendAt'>,
     readonly bus: EventBus,
   ) {}
 
@@ -24,6 +28,25 @@ export class EventLog {
     const now = new Date();
     let i = 0;
     return batch.map((e) => (transientEventTypes.has(e.type) ? transientEvent(e, now) : stored[i++]!));
+  }
+
+  /**
+   * Stores a batch that `check` allows, decided on the conversation as stored: `check` reads it (and throws to store
+   * nothing), and the batch is stored only if nothing was stored since check began; otherwise check runs again.
+   * Two replicas storing what may be stored once (a colleague's change): the second's check sees the first's.
+   */
+  async appendChecked(batch: readonly NewEvent[], check: () => Promise<void>): Promise<BatonEvent[]> {
+    const conversationId = batch[0]!.conversationId;
+    for (let attempt = 1; ; attempt++) {
+      const lastSeq = await this.runs.lastSeq(conversationId);
+      await check();
+      const stored = await this.runs.appendAt(batch, lastSeq);
+      if (stored) return stored;
+      if (attempt === CHECKED_APPEND_ATTEMPTS)
+        throw new ConflictError('The conversation kept changing while this was being stored; try again', {
+          details: { field: 'conversationId' },
+        });
+    }
   }
 
   /**

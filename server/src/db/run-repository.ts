@@ -234,6 +234,30 @@ export class RunRepository {
     return rows.map(rawToEvent);
   }
 
+  /** The position of the conversation's last stored event (0 before any): every event up to it is committed. */
+  async lastSeq(conversationId: string): Promise<number> {
+    const [row] = await this.database.query<{ last_seq: number }>(
+      'select last_seq from conversations where id = $1::uuid',
+      [conversationId],
+    );
+    if (!row) throw new NotFoundError(`No conversation ${conversationId}`);
+    return Number(row.last_seq);
+  }
+
+  /**
+   * Stores a batch only if the conversation's last stored event is still the one at `lastSeq`, in one statement
+   * (compare-and-set on `last_seq`, which PostgreSQL rechecks on the row's newest version); undefined, and nothing
+   * stored, when another write came first.
+   */
+  async appendAt(batch: readonly NewEvent[], lastSeq: number): Promise<BatonEvent[] | undefined> {
+    if (!batch.length || batch.some((e) => transientEventTypes.has(e.type)))
+      throw new Error('a compare-and-set append stores at least one event, none of them transient');
+    const p = new SqlParams();
+    const ctes = eventCtes(batch, p, this.returning, undefined, `c.last_seq = ${p.add(lastSeq, 'int')}`);
+    const rows = await this.database.query(`with ${ctes.join(', ')} select * from ins order by seq`, p.values);
+    return rows.length ? rows.map(rawToEvent) : undefined;
+  }
+
   /**
    * Changes a conversation's owner and stores the events that say so, in one statement: the owner
    * row, the hand-off's tickets and the events commit together, or nothing is written when the
@@ -358,6 +382,8 @@ function eventCtes(
   p: SqlParams,
   returning: string,
   gate?: (conversation: string) => { ctes: string[]; data: string },
+  /** A further condition on the conversation row (alias `c`): nothing is stored unless it holds. */
+  onlyIf?: string,
 ): string[] {
   const conversationId = batch[0]!.conversationId;
   if (batch.some((e) => e.conversationId !== conversationId))
@@ -378,7 +404,8 @@ function eventCtes(
     ...(gated?.ctes ?? []),
     `conv as (
       update conversations c set last_seq = c.last_seq + ${n}, updated_at = now()
-      from lock${gated ? ', own' : ''} where id = ${conversation} returning c.id, c.last_seq - ${n} as base)`,
+      from lock${gated ? ', own' : ''} where id = ${conversation}${onlyIf ? ` and ${onlyIf}` : ''}
+      returning c.id, c.last_seq - ${n} as base)`,
     `ins as (
       insert into events (conversation_id, seq, run_id, task_id, agent_name, type, data)
       select conv.id, conv.base + x.i + 1, x.run_id, x.task_id, x.agent_name, x.type, ${gated?.data ?? 'x.data'}

@@ -15,7 +15,7 @@ import { DESK_AGENT, type DeskService } from './desk-service.js';
 export interface DeskChangesDeps {
   desk: Pick<DeskService, 'assertOwner'>;
   eventStore: Pick<EventStore, 'eventsByIds' | 'list'>;
-  events: Pick<EventLog, 'append' | 'publish'>;
+  events: Pick<EventLog, 'appendChecked' | 'publish'>;
   tools: ToolRegistry;
   settings: { get(): Promise<WorkspaceSettings> };
   /** The conversation's identity now, as its next run would see it. */
@@ -46,9 +46,13 @@ const CALL_TIMEOUT_MS = 30_000;
  * proposed with, for the conversation's own customer at the identity level the tool needs: a colleague's click
  * cannot act for another customer or call a tool nobody proposed. The colleague is the yes (they talk to the shopper);
  * the call is recorded as theirs (`madeBy`), and the bot's next turn reads it as a colleague's.
+ *
+ * A proposal is made once across replicas: the store's idempotency key makes the change once, and the TOOL_CALL is
+ * stored only if no other record of the change was stored before it (EventLog.appendChecked), so the second of two
+ * clicks on two replicas gets CONFLICT.
  */
 export class DeskChanges {
-  /** Proposals being made on this replica: a double click makes one call (the store's idempotency key covers replicas). */
+  /** Proposals being made on this replica: a double click here answers at once, without a second call to the store. */
   private readonly inFlight = new Set<string>();
 
   constructor(private readonly deps: DeskChangesDeps) {}
@@ -174,7 +178,10 @@ export class DeskChanges {
         durationMs: Math.round((performance.now() - started) * 100) / 100,
       },
     };
-    const [stored] = await this.deps.events.append([event]);
+    // Checked against what is stored at the moment of writing: another replica may have made it meanwhile.
+    const [stored] = await this.deps.events.appendChecked([event], () =>
+      this.notMadeYet(conversationId, eventId, index, proposal),
+    );
     this.deps.events.publish([stored!]);
     return stored!;
   }
