@@ -46,6 +46,7 @@ import { RetentionSweeper } from './privacy/retention-sweeper.js';
 import { limitConnectionsPerAddress, tooManyConnectionsBody } from './security/connection-limit.js';
 import { useCredentialRecheck } from './security/credential-recheck.js';
 import { ForwardedClientLimit } from './security/forwarded-client-limit.js';
+import { IdleWebSockets } from './security/idle-websockets.js';
 import { asRequestError } from './security/rate-limited-graphql-error.js';
 import { RateLimiter } from './security/rate-limiter.js';
 import { securityPlugins } from './security/security-plugins.js';
@@ -403,11 +404,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
   });
   wss.on('connection', coalesceFrames);
+  const idleSockets = new IdleWebSockets(config.webSocketIdleSeconds * 1_000);
   useServer(
     {
+      onConnect: (ctx) => void idleSockets.track(ctx.extra.socket, ctx),
+      onComplete: (ctx) => idleSockets.touch(ctx.extra.socket),
       execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
       onSubscribe: async (ctx, _id, payload) => {
+        idleSockets.touch(ctx.extra.socket);
         const { schema, execute, subscribe, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -481,6 +486,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       rateLimits.stop();
       retention.stop();
       analytics.stop();
+      idleSockets.stop();
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       if (server.listening) {

@@ -80,6 +80,7 @@ export const configSchema = z.object({
     .regex(/^smtps?:\/\/.+/, 'an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587')
     .optional(),
   MAIL_FROM: z.string().min(3).default('Baton <no-reply@baton.localhost>'),
+  WS_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   SUBSCRIPTION_RECHECK_MS: z.coerce.number().int().min(100).max(10_000).default(5_000),
   RUN_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
   RUN_SWEEP_MS: z.coerce.number().int().min(100).default(10_000),
@@ -186,6 +187,8 @@ export interface Config {
   outboundAllowHosts: string[];
   /** How often an open subscription's API key is looked up again, so a revoked key's streams end. */
   subscriptionRecheckMs: number;
+  /** A WebSocket that runs no operation this long after its handshake or its last operation is closed; 0: never. */
+  webSocketIdleSeconds: number;
   /** Outgoing mail (verification codes): SMTP when a URL is set, else the development outbox. */
   mail: { smtpUrl?: string; from: string };
   /** Run ownership: how long a lease lasts without renewal, and how often expired leases are looked for. */
@@ -304,6 +307,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((h) => h.trim())
       .filter(Boolean),
     subscriptionRecheckMs: c.SUBSCRIPTION_RECHECK_MS,
+    webSocketIdleSeconds: c.WS_IDLE_TIMEOUT_SECONDS,
     mail: { smtpUrl: c.SMTP_URL, from: c.MAIL_FROM },
     runs: { leaseMs: c.RUN_LEASE_MS, sweepMs: c.RUN_SWEEP_MS, perPrincipal: c.RUNS_PER_PRINCIPAL },
     retention: { days: c.RETENTION_DAYS, sweepMs: c.RETENTION_SWEEP_SECONDS * 1_000 },
