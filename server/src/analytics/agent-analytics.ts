@@ -4,12 +4,7 @@ import { type ModelPrice, type ModelTokens, tokenCost } from '../domain/model-pr
 import { ValidationError } from '../errors.js';
 import { analyticsQuery } from './analytics-query.js';
 import type { AnalyticsRollup, HourlyRow } from './analytics-rollup.js';
-import {
-  escalatedConversationsSql,
-  escalationsByRequestSql,
-  hourlyAggregateSql,
-  type SqlRange,
-} from './event-aggregates.js';
+import { escalatedConversationsSql, escalationChangesSql, hourlyAggregateSql } from './event-aggregates.js';
 import { histogramPercentile, type LatencyHistogram, mergeHistogram } from './latency-histogram.js';
 
 /** Cost of tokens where their model has a price; tokens of models without one are counted apart. */
@@ -28,7 +23,7 @@ export interface AgentStats extends Cost {
   tasks: number;
   /** Conversations in which the agent started its first task in the window. */
   conversations: number;
-  /** Of those, the ones that never asked for a person afterwards. */
+  /** Of those, the ones that did not ask for a person afterwards, or withdrew every request they made. */
   contained: number;
   handoffs: number;
   latencyP50Ms: number | null;
@@ -77,7 +72,7 @@ const ESCALATED_SQL = escalatedConversationsSql([
   ['$1::timestamptz', '$2::timestamptz'],
   ['$3::timestamptz', '$4::timestamptz'],
 ]);
-const LATE_ESCALATIONS_SQL = escalationsByRequestSql(
+const LATE_ESCALATIONS_SQL = escalationChangesSql(
   ['$1::timestamptz', "'infinity'::timestamptz"],
   ['$2::timestamptz', '$3::timestamptz'],
 );
@@ -110,7 +105,7 @@ export async function agentAnalytics(sources: AnalyticsSources, since: Date, unt
   const [liveRows, escalated, late] = await Promise.all([
     analyticsQuery(db, LIVE_SQL, live),
     analyticsQuery(db, ESCALATED_SQL, live),
-    // Rolled-up conversations that asked for a person after the watermark.
+    // Rolled-up conversations that asked for a person, or withdrew the request, after the watermark.
     hasMid ? analyticsQuery(db, LATE_ESCALATIONS_SQL, [iso(rolled.foldedUntil!), iso(firstHour), iso(midEnd)]) : [],
   ]);
   return summarise([...(hasMid ? rolled.rows : []), ...liveRows, ...escalated, ...late], sources.prices);

@@ -2,7 +2,7 @@ import type { Database } from '../db/client.js';
 import { dateColumn } from '../db/raw-rows.js';
 import type { Logger } from '../logger.js';
 import { analyticsQuery } from './analytics-query.js';
-import { escalationsByRequestSql, hourlyAggregateSql, hourOf } from './event-aggregates.js';
+import { escalationChangesSql, hourlyAggregateSql, hourOf } from './event-aggregates.js';
 
 export interface AnalyticsRollupOptions {
   /** How often each replica folds closed hours; 0 turns folding off (analytics then reads the event log only). */
@@ -65,7 +65,7 @@ const FOLD_SQL = `with w as (
     select folded_until from analytics_watermark where id = 1 and folded_until = $1::timestamptz
     for update skip locked),
   agg as (${hourlyAggregateSql([['$1::timestamptz', '$2::timestamptz']])}),
-  esc as (${escalationsByRequestSql(['$1::timestamptz', '$2::timestamptz'], ["'-infinity'::timestamptz", "'infinity'::timestamptz"])}),
+  esc as (${escalationChangesSql(['$1::timestamptz', '$2::timestamptz'], ["'-infinity'::timestamptz", "'infinity'::timestamptz"])}),
   hours as (
     select coalesce(a.bucket, x.bucket) as bucket, coalesce(a.agent, x.agent) as agent,
       ${COUNTS.map((c) => (c === 'escalated' ? 'coalesce(x.escalated, 0) as escalated' : `coalesce(a.${c}, 0) as ${c}`)).join(', ')},

@@ -5,7 +5,7 @@ import { latencyBinSql } from './latency-histogram.js';
  * agentAnalytics runs it live over the parts of a window that are not folded. Figures are attributed so
  * that they add up across hours: a run counts for an agent in the hour of the agent's first task in it,
  * a conversation in the hour of the agent's first task there, and that conversation's escalation (a
- * later request for a person) is added to the same hour.
+ * later request for a person that the shopper did not withdraw) is added to the same hour.
  */
 
 /** An SQL expression: the UTC hour a timestamptz falls in. */
@@ -71,8 +71,23 @@ export function hourlyAggregateSql(ranges: readonly SqlRange[]): string {
 }
 
 /**
- * Per agent: its conversations whose first task of the agent lies in `ranges` and which asked for a
- * person at any time after that task.
+ * A request for a person after the first task `f` that stands (was not withdrawn) as of the events `upTo` allows (an
+ * SQL condition on a seq, `<= h.seq`; none: as of now). A withdrawal takes back the request just before it: it comes
+ * while the conversation waits, before a claim or another request (docs/hand-off.md).
+ */
+const standingRequest = (f: string, upTo?: (seq: string) => string) => {
+  const until = (seq: string) => (upTo ? ` and ${upTo(seq)}` : '');
+  return `exists (select 1 from events r where r.conversation_id = ${f}.conversation_id and r.type = 'HUMAN_REQUESTED'
+    and r.seq > ${f}.seq${until('r.seq')}
+    and not exists (select 1 from events w where w.conversation_id = r.conversation_id
+      and w.type = 'HUMAN_REQUEST_WITHDRAWN' and w.seq > r.seq${until('w.seq')}
+      and not exists (select 1 from events n where n.conversation_id = r.conversation_id
+        and n.type = 'HUMAN_REQUESTED' and n.seq > r.seq and n.seq < w.seq)))`;
+};
+
+/**
+ * Per agent: its conversations whose first task of the agent lies in `ranges` and which, after that task, asked for a
+ * person and did not withdraw the request.
  */
 export function escalatedConversationsSql(ranges: readonly SqlRange[]): string {
   // Materialized: the window's rows come from the time index alone (the planner likes to AND in the
@@ -81,25 +96,24 @@ export function escalatedConversationsSql(ranges: readonly SqlRange[]): string {
       select conversation_id, seq, agent_name, type from events e where ${inRanges('e.created_at', ranges)})
     select coalesce(e.agent_name, '') as agent, count(*)::int as escalated
     from e
-    where e.type = 'TASK_STARTED' and ${firstInConversation('e')}
-      and exists (select 1 from events h where h.conversation_id = e.conversation_id and h.seq > e.seq
-        and h.type = 'HUMAN_REQUESTED')
+    where e.type = 'TASK_STARTED' and ${firstInConversation('e')} and ${standingRequest('e')}
     group by 1`;
 }
 
 /**
- * Escalations found by the requests for a person made in `requests`: for each request, the agents whose
- * first task in the conversation came before it with no earlier request in between, counted in the
- * hour of that first task (when it lies in `firstTasks`). Every escalated (conversation, agent) is
- * counted by exactly one request: the first after the agent's first task.
+ * Escalations as they change with the hand-off events made in `changes`: a request for a person makes the agents
+ * whose first task in the conversation came before it escalated (+1) unless an earlier request still stands; a
+ * withdrawal makes them contained again (-1) unless another request still stands. Counted in the hour of that first
+ * task (when it lies in `firstTasks`), so the changes of every hour add up to the conversations escalated now.
  */
-export function escalationsByRequestSql(requests: SqlRange, firstTasks: SqlRange): string {
-  return `select ${hourOf('f.created_at')} as bucket, coalesce(f.agent_name, '') as agent, count(*)::int as escalated
+export function escalationChangesSql(changes: SqlRange, firstTasks: SqlRange): string {
+  const delta = `(case when ${standingRequest('f', (seq) => `${seq} <= h.seq`)} then 1 else 0 end
+      - case when ${standingRequest('f', (seq) => `${seq} < h.seq`)} then 1 else 0 end)`;
+  return `select ${hourOf('f.created_at')} as bucket, coalesce(f.agent_name, '') as agent, sum(${delta})::int as escalated
     from events h
     join events f on f.conversation_id = h.conversation_id and f.seq < h.seq and f.type = 'TASK_STARTED'
-    where h.type = 'HUMAN_REQUESTED' and ${inRanges('h.created_at', [requests])}
+    where h.type in ('HUMAN_REQUESTED', 'HUMAN_REQUEST_WITHDRAWN') and ${inRanges('h.created_at', [changes])}
       and ${inRanges('f.created_at', [firstTasks])} and ${firstInConversation('f')}
-      and not exists (select 1 from events x where x.conversation_id = h.conversation_id
-        and x.type = 'HUMAN_REQUESTED' and x.seq > f.seq and x.seq < h.seq)
-    group by 1, 2`;
+    group by 1, 2
+    having sum(${delta}) <> 0`;
 }

@@ -10,7 +10,7 @@ import { createLogger } from '../../../server/src/logger.js';
 import { RetentionSweeper } from '../../../server/src/privacy/retention-sweeper.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-database.js';
-import { type GeneratedLog, generateLog, insertLog } from './event-log-fixture.js';
+import { type GeneratedLog, generateLog, handWrittenLog, insertLog } from './event-log-fixture.js';
 
 const HOUR = 3_600_000;
 const prices: ModelPrice[] = [{ model: 'gpt-4o-mini', inputPerMillion: 150, outputPerMillion: 600, currency: 'USD' }];
@@ -168,6 +168,89 @@ describe('AnalyticsRollup: folded hours plus the live tail equal the event log',
       `select column_name from information_schema.columns where table_name in ('analytics_hourly', 'analytics_daily')`,
     );
     expect(columns.map((c) => c.column_name).filter((c) => /(^|_)id$|customer|email|text/.test(c))).toEqual([]);
+  });
+});
+
+/**
+ * A shopper who asked for a person and withdrew the request was not escalated: their conversation counts as contained,
+ * the same in the rolled-up hours and the live part, whichever side of the watermark the request and its withdrawal
+ * fall on.
+ */
+describe('AnalyticsRollup: a withdrawn request for a person is no escalation', () => {
+  let db: TestDatabase;
+  const now = Date.now();
+  const top = Math.floor(now / HOUR) * HOUR;
+  const at = (hoursAgo: number, minutes = 0) => top - hoursAgo * HOUR + minutes * 60_000;
+  const log = handWrittenLog([
+    // Asked and withdrew an hour later: withdrawn after the first fold's watermark.
+    [
+      ['TASK_STARTED', at(10)],
+      ['HUMAN_REQUESTED', at(10, 1)],
+      ['HUMAN_REQUEST_WITHDRAWN', at(2)],
+    ],
+    // Asked and withdrew within the hour, all of it rolled up.
+    [
+      ['TASK_STARTED', at(10, 5)],
+      ['HUMAN_REQUESTED', at(10, 6)],
+      ['HUMAN_REQUEST_WITHDRAWN', at(10, 7)],
+    ],
+    // Withdrew, then asked again in the live tail: escalated.
+    [
+      ['TASK_STARTED', at(10, 10)],
+      ['HUMAN_REQUESTED', at(10, 11)],
+      ['HUMAN_REQUEST_WITHDRAWN', at(10, 12)],
+      ['HUMAN_REQUESTED', at(1)],
+    ],
+    // Asked, and was not withdrawn: escalated.
+    [
+      ['TASK_STARTED', at(10, 15)],
+      ['HUMAN_REQUESTED', at(9)],
+    ],
+    // A request a colleague claimed stays an escalation when a later one is withdrawn.
+    [
+      ['TASK_STARTED', at(10, 20)],
+      ['HUMAN_REQUESTED', at(8)],
+      ['HUMAN_JOINED', at(8, 1)],
+      ['HUMAN_REQUESTED', at(3)],
+      ['HUMAN_REQUEST_WITHDRAWN', at(2, 30)],
+    ],
+    // All of it in the live tail: asked and withdrew.
+    [
+      ['TASK_STARTED', at(1, 5)],
+      ['HUMAN_REQUESTED', at(1, 6)],
+      ['HUMAN_REQUEST_WITHDRAWN', at(1, 7)],
+    ],
+  ]);
+  const windows: [string, Date, Date, { conversations: number; contained: number }][] = [
+    ['the whole log', new Date(at(12)), new Date(now + 60_000), { conversations: 6, contained: 3 }],
+    ['the first tasks of the rolled-up part', new Date(at(11)), new Date(at(9)), { conversations: 5, contained: 2 }],
+    ['the live tail', new Date(at(1)), new Date(now + 60_000), { conversations: 1, contained: 1 }],
+  ];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await insertLog(db.database, log);
+  });
+  afterAll(() => db.dispose());
+
+  const figures = async (since: Date, until: Date, rollup?: AnalyticsRollup) => {
+    const a = await agentAnalytics({ database: db.database, rollup, prices }, since, until);
+    const agent = a.agents.find((x) => x.agent === 'OrderAgent')!;
+    return { conversations: agent.conversations, contained: agent.contained };
+  };
+
+  it('counts the conversation as contained, in the live part and in the rolled-up hours', async () => {
+    const rollup = new AnalyticsRollup({ database: db.database, logger }, { foldMs: 0, settleMs: 0 });
+    for (const [name, since, until, want] of windows) {
+      expect(await figures(since, until), name).toEqual(want);
+      expect(log.expected(since, until).agents.get('OrderAgent')!.counts, name).toMatchObject(want);
+    }
+    // Requests folded, their withdrawals (and a request made again) after the watermark.
+    await rollup.foldUntil(new Date(at(6)));
+    for (const [name, since, until, want] of windows) expect(await figures(since, until, rollup), name).toEqual(want);
+    // Everything folded but the last hour.
+    await rollup.foldUntil(new Date(at(0)));
+    for (const [name, since, until, want] of windows) expect(await figures(since, until, rollup), name).toEqual(want);
   });
 });
 

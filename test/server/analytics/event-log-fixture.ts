@@ -1,7 +1,7 @@
 import type { Database } from '../../../server/src/db/client.js';
 
 /** One generated event, before it is stored. */
-interface LogEvent {
+export interface LogEvent {
   conversationId: string;
   seq: number;
   runId: string | null;
@@ -61,7 +61,7 @@ function random(seed: number) {
  * An event log of `conversations` conversations between `from` and `to`: runs with plans (some fallbacks),
  * one or two tasks by different agents, tool calls (some failing or refused), hand-offs, latencies, usage by
  * model (priced, unpriced, unrecorded), requests for a person in the same run, a later one, or before any
- * task. Runs straddle hours and days.
+ * task, some withdrawn at once and some a run later (often hours later). Runs straddle hours and days.
  */
 export function generateLog(o: { from: number; to: number; conversations: number; seed: number }): GeneratedLog {
   const rnd = random(o.seed);
@@ -88,10 +88,21 @@ export function generateLog(o: { from: number; to: number; conversations: number
       mine.push({ ...e, conversationId, seq: ++seq, at: Math.floor(at) });
       at += 20_000 + rnd() * 50_000;
     };
-    if (rnd() < 0.05)
+    // A request that waits for a colleague can be withdrawn; a withdrawal takes back the request just before it.
+    let waiting = false;
+    const request = () => {
       push({ runId: null, taskId: null, agentName: null, type: 'HUMAN_REQUESTED', data: { by: 'shopper' } });
+      waiting = true;
+    };
+    const maybeWithdraw = (p: number) => {
+      if (!waiting || rnd() >= p) return;
+      push({ runId: null, taskId: null, agentName: null, type: 'HUMAN_REQUEST_WITHDRAWN', data: { by: 'shopper' } });
+      waiting = false;
+    };
+    if (rnd() < 0.05) request();
     const runs = 1 + Math.floor(rnd() * 3);
     for (let r = 0; r < runs; r++) {
+      maybeWithdraw(0.5);
       const runId = crypto.randomUUID();
       push({ runId, taskId: null, agentName: null, type: 'MESSAGE', data: { role: 'user', text: 'q' } });
       push({ runId, taskId: null, agentName: null, type: 'RUN_STARTED', data: { mode: 'AUTO' } });
@@ -126,8 +137,10 @@ export function generateLog(o: { from: number; to: number; conversations: number
           data: { role: 'assistant', text: 'a', usage: usage(100 + Math.floor(rnd() * 900)) },
         });
       }
-      if (rnd() < 0.15)
-        push({ runId, taskId: null, agentName: null, type: 'HUMAN_REQUESTED', data: { by: 'shopper' } });
+      if (rnd() < 0.15 && !waiting) {
+        request();
+        maybeWithdraw(0.3);
+      }
       push({ runId, taskId: null, agentName: null, type: 'RUN_COMPLETED', data: { reply: 'a' } });
       at += rnd() * 90 * 60_000;
     }
@@ -141,6 +154,42 @@ export function generateLog(o: { from: number; to: number; conversations: number
     });
   }
   return { events, conversations, expected: (since, until) => expected(events, since.getTime(), until.getTime()) };
+}
+
+/** A conversation's events as [type, agent (TASK_STARTED), at]: an agent's task, a request for a person, a withdrawal. */
+export type Step = [type: 'TASK_STARTED' | 'HUMAN_REQUESTED' | 'HUMAN_REQUEST_WITHDRAWN' | 'HUMAN_JOINED', at: number];
+
+/** A log written by hand: one conversation per list of steps, each task OrderAgent's, in a run of its own. */
+export function handWrittenLog(conversations: Step[][]): GeneratedLog {
+  const events: LogEvent[] = [];
+  const listed: GeneratedConversation[] = [];
+  for (const steps of conversations) {
+    const conversationId = crypto.randomUUID();
+    steps.forEach(([type, at], i) => {
+      const task = type === 'TASK_STARTED';
+      events.push({
+        conversationId,
+        seq: i + 1,
+        runId: task ? crypto.randomUUID() : null,
+        taskId: task ? 't1' : null,
+        agentName: task ? 'OrderAgent' : null,
+        type,
+        data: task ? { statusMessage: 's', instruction: 'i' } : { by: 'shopper' },
+        at,
+      });
+    });
+    listed.push({
+      id: conversationId,
+      first: steps[0]![1],
+      last: steps.at(-1)![1],
+      tasks: steps.filter(([type]) => type === 'TASK_STARTED').length,
+    });
+  }
+  return {
+    events,
+    conversations: listed,
+    expected: (since, until) => expected(events, since.getTime(), until.getTime()),
+  };
 }
 
 function expected(events: LogEvent[], since: number, until: number): ExpectedFigures {
@@ -160,8 +209,16 @@ function expected(events: LogEvent[], since: number, until: number): ExpectedFig
     if (e.type === 'TASK_STARTED' && !seen.has(`${e.conversationId}/${e.agentName}`)) firstInConversation.add(e);
     if (e.type === 'TASK_STARTED') seen.add(`${e.conversationId}/${e.agentName}`);
   }
+  const handOff = (e: LogEvent, c: string) =>
+    e.conversationId === c && (e.type === 'HUMAN_REQUESTED' || e.type === 'HUMAN_REQUEST_WITHDRAWN');
+  // Escalated: a request for a person after the agent's first task that was not withdrawn (the next hand-off event
+  // after it is no withdrawal).
   const escalated = (f: LogEvent) =>
-    events.some((h) => h.conversationId === f.conversationId && h.type === 'HUMAN_REQUESTED' && h.seq > f.seq);
+    events.some((h, i) => {
+      if (h.conversationId !== f.conversationId || h.type !== 'HUMAN_REQUESTED' || h.seq <= f.seq) return false;
+      const next = events.slice(i + 1).find((e) => handOff(e, f.conversationId));
+      return next?.type !== 'HUMAN_REQUEST_WITHDRAWN';
+    });
   const agents = new Map<string, { counts: Record<string, number | null>; latencies: number[] }>();
   const days = new Map<string, [number, number, number]>();
   for (const e of events.filter(inWindow)) {

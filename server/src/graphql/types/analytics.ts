@@ -17,7 +17,8 @@ const AgentStatsRef = builder.objectRef<AgentStats>('AgentStats').implement({
       description: 'Conversations in which the agent started its first task within the window.',
     }),
     contained: t.exposeInt('contained', {
-      description: 'Of those conversations, the ones that never asked for a person.',
+      description:
+        'Of those conversations, the ones that did not ask for a person afterwards, or withdrew every request before a colleague claimed it.',
     }),
     containment: t.float({
       nullable: true,
