@@ -1,9 +1,10 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { type AgentCardRow, agentCards } from '../db/schema/agents.js';
 import { type AgentCard, type AgentCardInput, agentCardInputSchema } from '../domain/agent-card.js';
 import { ConflictError, issuesFromStandard, NotFoundError, ValidationError } from '../errors.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
+import { builtinCardStatus, upgradeNote } from './builtin-upgrade.js';
 import { cardDrafts } from './card-drafts.js';
 import { cardInput, cardVersions } from './card-versions.js';
 
@@ -186,19 +187,59 @@ export class AgentRegistry {
     return current;
   }
 
-  /** Inserts cards that are missing (used by the seed). */
-  async ensure(cards: AgentCardInput[], builtin = true): Promise<number> {
-    const rows = await this.options.db.transaction(async (tx) => {
+  /**
+   * Brings the built-in cards up to this release, on every start (the seed): inserts missing ones,
+   * upgrades each the shop never edited (a version by `upgrade`), and leaves each it edited, naming those
+   * with a new built-in content on offer (builtinUpdates). One transaction under a lock: replicas that
+   * start together upgrade once.
+   */
+  async ensure(cards: AgentCardInput[]): Promise<EnsureResult> {
+    const result = await this.options.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${BUILTIN_LOCK})`);
       const inserted = await tx
         .insert(agentCards)
-        .values(cards.map((c) => ({ ...c, builtin })))
+        .values(cards.map((c) => ({ ...c, builtin: true })))
         .onConflictDoNothing({ target: agentCards.name })
         .returning();
       for (const row of inserted) await cardVersions.record(tx, rowToCard(row), 'seed');
-      return inserted;
+      const upgraded: string[] = [];
+      const offered: string[] = [];
+      for (const { card, base, builtin, status } of await builtinStates(tx, cards)) {
+        if (status === 'offer') offered.push(card.name);
+        if (status !== 'upgrade') continue;
+        await writeBuiltin(tx, card, builtin, card.version, 'upgrade', upgradeNote(base!, builtin));
+        upgraded.push(card.name);
+      }
+      return { inserted: inserted.map((r) => r.name), upgraded, offered };
     });
-    if (rows.length) this.changed(undefined);
-    return rows.length;
+    if (result.inserted.length || result.upgraded.length) this.changed(undefined);
+    return result;
+  }
+
+  /** The built-in cards the shop edited that have a new built-in content on offer. */
+  async builtinUpdates(cards: AgentCardInput[]): Promise<BuiltinUpdate[]> {
+    const states = await builtinStates(this.options.db, cards);
+    return states.filter((s) => s.status === 'offer').map(({ card, base, builtin }) => ({ card, base, builtin }));
+  }
+
+  /**
+   * Replaces an edited built-in card by its new built-in content (what builtinUpdates offers), as a new
+   * version by `upgrade` that names who applied it. With `expectedVersion`, a concurrent edit is refused.
+   */
+  async applyBuiltinUpdate(
+    name: string,
+    cards: AgentCardInput[],
+    author: string,
+    expectedVersion?: number,
+  ): Promise<AgentCard> {
+    const update = (await this.builtinUpdates(cards)).find((u) => u.card.name === name);
+    if (!update) throw ValidationError.single('name', `${name} has no built-in update on offer`);
+    const { card, base, builtin } = update;
+    const note = `${upgradeNote(base ?? cardInput(card), builtin)} (applied by ${author})`;
+    const saved = await this.options.db.transaction((tx) =>
+      writeBuiltin(tx, card, builtin, expectedVersion ?? card.version, 'upgrade', note),
+    );
+    return this.changed(saved);
   }
 
   /**
@@ -249,14 +290,81 @@ export class AgentRegistry {
   }
 }
 
-async function removeDraft(tx: Parameters<Parameters<Db['transaction']>[0]>[0], draft: PublishedDraft) {
+/** Serialises the built-in upgrade when several replicas start at once. */
+const BUILTIN_LOCK = 0x0ba7_0004;
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** What a start did to the built-in cards, by name. */
+export interface EnsureResult {
+  inserted: string[];
+  upgraded: string[];
+  /** Edited by the shop, with a new built-in content on offer. */
+  offered: string[];
+}
+
+/** An edited built-in card, the content Baton last wrote to it (undefined: before card versions), and this release's. */
+export interface BuiltinUpdate {
+  card: AgentCard;
+  base: AgentCardInput | undefined;
+  builtin: AgentCardInput;
+}
+
+async function builtinStates(db: Tx | Db, cards: AgentCardInput[]) {
+  const rows = await db
+    .select()
+    .from(agentCards)
+    .where(
+      and(
+        eq(agentCards.builtin, true),
+        inArray(
+          agentCards.name,
+          cards.map((c) => c.name),
+        ),
+      ),
+    );
+  const states = [];
+  for (const row of rows) {
+    const card = rowToCard(row);
+    const builtin = cards.find((c) => c.name === card.name)!;
+    const base = await cardVersions.lastBuiltin(db, card.id);
+    states.push({ card, base, builtin, status: builtinCardStatus(cardInput(card), base, builtin) });
+  }
+  return states;
+}
+
+/** Writes a built-in content over a card (keeping whether it is enabled) as a new version. */
+async function writeBuiltin(
+  tx: Tx,
+  current: AgentCard,
+  builtin: AgentCardInput,
+  expectedVersion: number,
+  author: string,
+  note: string,
+): Promise<AgentCard> {
+  const [row] = await tx
+    .update(agentCards)
+    .set({ ...builtin, enabled: current.enabled, version: sql`${agentCards.version} + 1`, updatedAt: new Date() })
+    .where(and(eq(agentCards.id, current.id), eq(agentCards.version, expectedVersion)))
+    .returning();
+  if (!row)
+    throw new ConflictError(`${current.name} was changed by someone else since you opened it`, {
+      details: { field: 'expectedVersion', currentVersion: current.version },
+    });
+  await cardVersions.record(tx, current, 'before history');
+  const saved = rowToCard(row);
+  await cardVersions.record(tx, saved, author, note);
+  return saved;
+}
+
+async function removeDraft(tx: Tx, draft: PublishedDraft) {
   if (!(await cardDrafts.remove(tx, draft.name, draft.revision)))
     throw new ConflictError(`The draft of ${draft.name} was changed or discarded since you opened it`, {
       details: { field: 'expectedRevision' },
     });
 }
 
-async function renameReferences(tx: Parameters<Parameters<Db['transaction']>[0]>[0], from: string, to: string) {
+async function renameReferences(tx: Tx, from: string, to: string) {
   await tx.execute(sql`update agent_cards set handoffs = (
       select coalesce(jsonb_agg(case when h = ${from} then ${to} else h end), '[]'::jsonb)
       from jsonb_array_elements_text(handoffs) as h)

@@ -1,9 +1,12 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { type AgentCardVersionRow, agentCardVersions } from '../db/schema/agents.js';
 import type { AgentCard, AgentCardInput } from '../domain/agent-card.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** The version authors that mean Baton wrote the card: the first seed, and each upgrade since. */
+export const builtinAuthors = ['seed', 'upgrade'] as const;
 
 /** A saved state of a card. */
 export interface CardVersion {
@@ -41,6 +44,17 @@ export const cardVersions = {
       .where(eq(agentCardVersions.agentId, agentId))
       .orderBy(desc(agentCardVersions.version));
     return rows.map(toVersion);
+  },
+
+  /** The content Baton last wrote to a card (its newest version by `seed` or `upgrade`). */
+  async lastBuiltin(db: Tx | Db, agentId: string): Promise<AgentCardInput | undefined> {
+    const [row] = await db
+      .select({ card: agentCardVersions.card })
+      .from(agentCardVersions)
+      .where(and(eq(agentCardVersions.agentId, agentId), inArray(agentCardVersions.author, [...builtinAuthors])))
+      .orderBy(desc(agentCardVersions.version))
+      .limit(1);
+    return row?.card;
   },
 
   async get(db: Db, agentId: string, version: number): Promise<CardVersion | undefined> {

@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { builtinCards } from '../../server/src/agents/builtin-cards.js';
+import { cardVersions } from '../../server/src/agents/card-versions.js';
+import { type Database, openDatabase } from '../../server/src/db/client.js';
+import { seedWorkspace } from '../../server/src/seed.js';
+import { currentCard as current, earlierCards, registry } from '../fakes/earlier-release.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+
+/** Starts the current release on a database: what buildApp does at start. */
+const start = (database: Database, agents = registry(database), logger = { info: vi.fn(), warn: vi.fn() }) =>
+  seedWorkspace({
+    agents,
+    db: database.db,
+    settings: { ensureDefaults: async () => {} } as never,
+    config: { seedDemoData: false } as never,
+    logger: logger as never,
+  });
+
+describe('upgrading Baton: built-in cards the shop never edited get the new content', () => {
+  const dbs: TestDatabase[] = [];
+  afterEach(async () => {
+    await Promise.all(dbs.splice(0).map((d) => d.dispose()));
+  });
+
+  /** A workspace an earlier release seeded, where the shop edited ReturnsAgent and wrote its own card. */
+  async function earlierInstall() {
+    const db = await createTestDatabase();
+    dbs.push(db);
+    const agents = registry(db.database);
+    await agents.ensure(earlierCards);
+    await agents.update('ReturnsAgent', { instructions: 'Our own returns rules.' }, 1, { author: 'ops' });
+    await agents.create({ name: 'GiftWrapAgent', description: 'Gift wrapping', skills: ['gift wrap'] }, 'ops');
+    return db;
+  }
+
+  it('upgrades the unedited card as a version by upgrade, leaves the edited and the custom card, and offers the edited one', async () => {
+    const db = await earlierInstall();
+    const onChange = vi.fn();
+    const agents = registry(db.database, onChange);
+    const logger = { info: vi.fn(), warn: vi.fn() };
+    await start(db.database, agents, logger);
+
+    const orders = await agents.require('OrderManagementAgent');
+    expect(orders.skills).toEqual(current('OrderManagementAgent').skills);
+    expect(orders.version).toBe(2);
+    const [latest] = await cardVersions.list(db.database.db, orders.id);
+    expect(latest).toMatchObject({ version: 2, author: 'upgrade', note: 'Baton built-in update: skills' });
+    // Every replica drops its cached cards.
+    expect(onChange).toHaveBeenCalled();
+
+    const returns = await agents.require('ReturnsAgent');
+    expect(returns.instructions).toBe('Our own returns rules.');
+    expect(returns.handoffs).toEqual([]);
+    expect(returns.version).toBe(2);
+    const offers = await agents.builtinUpdates(builtinCards);
+    expect(offers.map((o) => o.card.name)).toEqual(['ReturnsAgent']);
+    // The operator is told once at start which cards have an update on offer.
+    expect(logger.warn).toHaveBeenCalledOnce();
+    expect(logger.warn.mock.calls[0]![0]).toEqual({ cards: ['ReturnsAgent'], articles: [] });
+
+    const own = await agents.require('GiftWrapAgent');
+    expect([own.version, own.skills]).toEqual([1, ['gift wrap']]);
+    // The cards that had nothing new are untouched.
+    expect((await agents.require('UpsellAgent')).version).toBe(1);
+  });
+
+  it('is idempotent: a second start changes nothing', async () => {
+    const db = await earlierInstall();
+    await start(db.database);
+    const agents = registry(db.database);
+    const before = (await agents.list()).map((c) => [c.name, c.version]);
+    const onChange = vi.fn();
+    await start(db.database, registry(db.database, onChange));
+    expect((await registry(db.database).list()).map((c) => [c.name, c.version])).toEqual(before);
+    expect(onChange).not.toHaveBeenCalled();
+  });
+
+  it('keeps a disabled built-in card disabled when it upgrades it', async () => {
+    const db = await createTestDatabase();
+    dbs.push(db);
+    const agents = registry(db.database);
+    await agents.ensure(earlierCards);
+    await agents.setEnabled('OrderManagementAgent', false, 'ops');
+    await start(db.database);
+    const orders = await registry(db.database).require('OrderManagementAgent');
+    expect([orders.enabled, orders.skills]).toEqual([false, current('OrderManagementAgent').skills]);
+  });
+
+  it('two replicas starting at once upgrade the card once', async () => {
+    const db = await earlierInstall();
+    // A second connection pool on PostgreSQL, as a second replica has; PGlite has one connection.
+    const other: Database = db.url ? await openDatabase({ databaseUrl: db.url, maxConnections: 2 }) : db.database;
+    try {
+      await Promise.all([start(db.database), start(other)]);
+    } finally {
+      if (other !== db.database) await other.close();
+    }
+    const orders = await registry(db.database).require('OrderManagementAgent');
+    const versions = await cardVersions.list(db.database.db, orders.id);
+    expect(versions.map((v) => [v.version, v.author])).toEqual([
+      [2, 'upgrade'],
+      [1, 'seed'],
+    ]);
+  });
+});
