@@ -183,7 +183,7 @@ export interface Config {
     maxLifetimeSeconds?: number;
   };
   telemetry: { otlpEndpoint?: string; serviceName: string };
-  /** Hosts or addresses outbound calls (MCP servers) may reach although link-local or metadata addresses. */
+  /** Hosts or addresses outbound calls (MCP servers) may reach although loopback, private, link-local or metadata addresses. */
   outboundAllowHosts: string[];
   /** How often an open subscription's API key is looked up again, so a revoked key's streams end. */
   subscriptionRecheckMs: number;
@@ -210,7 +210,7 @@ export interface Config {
     pollMs: number;
     /** How long a sender holds a delivery; one that died mid-request lets it lapse and it is sent again. */
     leaseMs: number;
-    /** Hosts or addresses allowed even though they are link-local or cloud metadata endpoints. */
+    /** Hosts or addresses allowed even though they are loopback, private, link-local or cloud metadata endpoints. */
     allowedHosts: string[];
   };
 }

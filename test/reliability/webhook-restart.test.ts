@@ -43,6 +43,7 @@ describe('a server killed in the middle of a webhook delivery', () => {
       WEBHOOK_LEASE_MS: '1500',
       WEBHOOK_TIMEOUT_MS: '60000',
       WEBHOOK_RETRY_SCHEDULE_MS: '0,100,200,400',
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     };
     const port = await receiver.listen();
     // The first request is received and never answered: the server dies while it waits.

@@ -9,18 +9,23 @@ const METADATA_V4 = new Set(['100.100.100.200', '192.0.0.192']);
 
 /**
  * Addresses Baton never calls out to unless an allow-list names them: link-local (where cloud
- * metadata services live, 169.254.169.254 and fd00:ec2::254 among them), unspecified, and the
- * other well-known metadata endpoints. An IPv6 address that carries an IPv4 one (mapped, compatible,
- * NAT64, 6to4, Teredo) gets the IPv4 rule too: a NAT64 gateway turns 64:ff9b::a9fe:a9fe into a
- * connection to 169.254.169.254.
+ * metadata services live, 169.254.169.254 and fd00:ec2::254 among them), unspecified, the other
+ * well-known metadata endpoints, and the operator's own machine and private networks (loopback,
+ * 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7): a key that registers a webhook or an MCP server
+ * could otherwise send requests into them. An IPv6 address that carries an IPv4 one (mapped,
+ * compatible, NAT64, 6to4, Teredo) gets the IPv4 rule too: a NAT64 gateway turns 64:ff9b::a9fe:a9fe
+ * into a connection to 169.254.169.254.
  */
 function forbiddenReason(address: string): string | undefined {
   if (isIP(address) === 4) return forbiddenV4(address.split('.').map(Number));
   const words = ipv6Words(address);
   if (!words) return undefined;
   if (words.every((w) => w === 0)) return 'an unspecified address';
+  if (words.slice(0, 7).every((w) => w === 0) && words[7] === 1) return 'a loopback address';
   if ((words[0]! & 0xffc0) === 0xfe80) return 'a link-local address';
   if (words.join(':') === [0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254].join(':')) return 'a cloud metadata address';
+  if ((words[0]! & 0xfe00) === 0xfc00) return 'a private (unique local) address';
+  if ((words[0]! & 0xffc0) === 0xfec0) return 'a private (site-local) address';
   for (const v4 of embeddedIPv4(words)) {
     const reason = forbiddenV4(v4);
     if (reason) return `${reason} (${v4.join('.')} inside an IPv6 address)`;
@@ -32,6 +37,9 @@ function forbiddenV4([a, b, c, d]: number[]): string | undefined {
   if (a === 169 && b === 254) return 'a link-local (cloud metadata) address';
   if (a === 0) return 'an unspecified address';
   if (METADATA_V4.has(`${a}.${b}.${c}.${d}`)) return 'a cloud metadata address';
+  if (a === 127) return 'a loopback address';
+  if (a === 10 || (a === 172 && (b! & 0xf0) === 16) || (a === 192 && b === 168)) return 'a private network address';
+  if (a === 100 && (b! & 0xc0) === 64) return 'a private (carrier-grade NAT) address';
   return undefined;
 }
 

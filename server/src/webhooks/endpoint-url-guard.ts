@@ -2,8 +2,8 @@ import { ValidationError } from '../errors.js';
 import { assertOutboundAllowed } from '../tools/outbound-address.js';
 
 /**
- * A webhook endpoint's URL: http or https, no credentials, and not a link-local or cloud metadata
- * address by name or after DNS resolution, unless WEBHOOK_ALLOWED_HOSTS names it (the address rule is
+ * A webhook endpoint's URL: http or https, no credentials, and not a loopback, private-network,
+ * link-local or cloud metadata address by name or after DNS resolution, unless WEBHOOK_ALLOWED_HOSTS names it (the address rule is
  * outbound-address's). Checked at registration and again before each delivery, so a name re-pointed
  * later is caught too.
  */

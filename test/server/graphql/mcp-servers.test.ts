@@ -12,7 +12,11 @@ describe('tools and MCP servers over GraphQL', () => {
   beforeAll(async () => {
     let created = '';
     fake = await startFakeMcpHttpServer();
-    t = await createTestApp({ env: { AUTH_MODE: 'keys' }, onAdminKeyCreated: (k) => (created = k) });
+    t = await createTestApp({
+      // The fake server listens on loopback, which only an allow-list opens.
+      env: { AUTH_MODE: 'keys', OUTBOUND_ALLOW_HOSTS: '127.0.0.1' },
+      onAdminKeyCreated: (k) => (created = k),
+    });
     admin = created;
     integrator = (await t.app.services.apiKeys.create('storefront', 'integrator')).key;
   });

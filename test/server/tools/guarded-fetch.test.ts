@@ -28,16 +28,16 @@ describe('guardedFetch', () => {
     return async () => answers[Math.min(call++, answers.length - 1)]!;
   };
 
-  it('connects to an allowed address a name resolves to', async () => {
-    const f = guardedFetch([], { resolve: rebinding(['127.0.0.1']) });
+  it('connects to an address the allow-list names, under any name that resolves to it', async () => {
+    const f = guardedFetch(['127.0.0.1'], { resolve: rebinding(['127.0.0.1']) });
     const res = await f(`http://shop.example:${port}/`);
     expect(await res.text()).toBe('ok');
   });
 
   it('refuses a name re-pointed to a metadata address between the check and the connection', async () => {
-    const resolve = rebinding(['127.0.0.1'], ['169.254.169.254']);
+    const resolve = rebinding(['93.184.216.34'], ['169.254.169.254']);
     const url = `http://rebind.example:${port}/`;
-    // The check at registration passes: the name resolves to loopback then.
+    // The check at registration passes: the name resolves to a public address then.
     await expect(assertOutboundAllowed(url, [], 'input.url', { resolve })).resolves.toBeUndefined();
     const before = hits;
     const failure = await guardedFetch([], { resolve })(url).then(
@@ -51,8 +51,21 @@ describe('guardedFetch', () => {
     expect(hits).toBe(before);
   });
 
+  it('refuses a name re-pointed to this machine (loopback) between the check and the connection', async () => {
+    const resolve = rebinding(['93.184.216.34'], ['127.0.0.1']);
+    const url = `http://rebind.example:${port}/`;
+    await expect(assertOutboundAllowed(url, [], 'input.url', { resolve })).resolves.toBeUndefined();
+    const before = hits;
+    const failure = await guardedFetch([], { resolve, setting: 'WEBHOOK_ALLOWED_HOSTS' })(url).then(
+      () => undefined,
+      (err: Error & { cause?: Error }) => err.cause?.message,
+    );
+    expect(failure).toMatch(/resolves to 127\.0\.0\.1, which is a loopback address.*WEBHOOK_ALLOWED_HOSTS/);
+    expect(hits).toBe(before);
+  });
+
   it('refuses when any address of the answer is forbidden, and lets an allow-listed name through', async () => {
-    const failure = await guardedFetch([], { resolve: rebinding(['127.0.0.1', 'fe80::1']) })(
+    const failure = await guardedFetch(['127.0.0.1'], { resolve: rebinding(['127.0.0.1', 'fe80::1']) })(
       `http://mixed.example:${port}/`,
     ).then(
       () => undefined,

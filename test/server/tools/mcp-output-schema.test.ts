@@ -45,7 +45,12 @@ describe("an external MCP server's output schema", () => {
   beforeAll(async () => {
     s = await createSeededStore();
     http = await startFakeMcpHttpServer(mcpServer);
-    registry = await McpToolRegistry.create({ db: s.db, callTimeoutMs: 5_000, connectTimeoutMs: 20_000 });
+    registry = await McpToolRegistry.create({
+      db: s.db,
+      callTimeoutMs: 5_000,
+      connectTimeoutMs: 20_000,
+      outboundAllowHosts: ['127.0.0.1'],
+    });
     await registry.registerServer({ name: 'codes', transport: 'http', url: http.url });
     // Listed, as a run's tool catalogue lists them before a call: the client keeps each tool's output schema.
     expect((await registry.list()).map((t) => t.name)).toContain('codes.lookup');

@@ -32,6 +32,8 @@ describe('McpToolRegistry', () => {
       callTimeoutMs: 1_500,
       connectTimeoutMs: 20_000,
       refreshIntervalMs: 60_000,
+      // The fake servers listen on loopback, which only an allow-list opens (OUTBOUND_ALLOW_HOSTS).
+      outboundAllowHosts: ['127.0.0.1'],
     });
   });
   afterAll(async () => {
@@ -216,7 +218,11 @@ describe('McpToolRegistry', () => {
     });
 
     it('is seen by another replica once it refreshes', async () => {
-      const replica = await McpToolRegistry.create({ db: s.db, callTimeoutMs: 1_500 });
+      const replica = await McpToolRegistry.create({
+        db: s.db,
+        callTimeoutMs: 1_500,
+        outboundAllowHosts: ['127.0.0.1'],
+      });
       try {
         expect((await replica.list()).map((t) => t.name)).toContain('weather.forecast');
       } finally {

@@ -37,22 +37,42 @@ describe('outbound URL checks', () => {
     'http://[2002:a9fe:a9fe:1::1]/',
     // Teredo: the client's IPv4, inverted, in the last 32 bits
     'http://[2001:0:4136:e378:8000:63bf:5601:5601]/',
+    // This machine and private networks: a key holder's way into the operator's network.
+    'http://127.0.0.1:9/mcp',
+    'http://127.8.9.10/',
+    'http://[::1]:9/mcp',
+    'http://[::ffff:127.0.0.1]/',
+    'http://localhost:9/',
+    'http://10.0.0.5/mcp',
+    'http://172.16.0.1/',
+    'http://172.31.255.254/',
+    'http://192.168.1.10/',
+    'http://100.64.0.1/',
+    'http://[fd12:3456::1]/',
+    'http://[fc00::1]/',
+    'http://[fec0::1]/',
+    'http://[64:ff9b::a00:5]/', // NAT64 of 10.0.0.5
+    'http://[2002:7f00:1::1]/', // 6to4 of 127.0.0.1
   ])('refuses %s with VALIDATION_FAILED on the field', async (url) => {
     expect(await refused(url)).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'input.url' } });
   });
 
-  it('allows ordinary and loopback addresses, and forbidden ones an allow-list names', async () => {
+  it('allows public addresses, and forbidden ones an allow-list names', async () => {
     for (const url of [
-      'http://127.0.0.1:9/mcp',
-      'http://[::1]:9/mcp',
-      'http://10.0.0.5/mcp',
-      'http://localhost:9/',
+      'http://93.184.216.34/mcp',
+      'http://172.32.0.1/', // just past 172.16.0.0/12
+      'http://100.128.0.1/', // just past 100.64.0.0/10
+      'http://11.0.0.1/',
       'http://[64:ff9b::5db8:d822]/', // NAT64 of 93.184.216.34
       'http://[2002:5db8:d822::1]/', // 6to4 of 93.184.216.34
       'http://[2606:4700::1111]/',
     ])
       expect(await refused(url), url).toBeUndefined();
     expect(await refused('http://169.254.169.254/', ['169.254.169.254'])).toBeUndefined();
+    expect(await refused('http://127.0.0.1:9/mcp', ['127.0.0.1'])).toBeUndefined();
+    expect(await refused('http://localhost:9/', ['localhost'])).toBeUndefined();
+    expect(await refused('http://[::1]:9/', ['::1'])).toBeUndefined();
+    expect(await refused('http://10.0.0.5/', ['127.0.0.1'])).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(await refused('http://[::ffff:169.254.169.254]/', ['::ffff:a9fe:a9fe'])).toBeUndefined();
   });
 });
@@ -102,7 +122,8 @@ describe('registerMcpServer (production)', () => {
     });
     await new Promise<void>((r) => leaky.listen(0, '127.0.0.1', r));
     leakyUrl = `http://127.0.0.1:${(leaky.address() as AddressInfo).port}/mcp`;
-    t = await createTestApp({ env: { AUTH_MODE: 'keys', NODE_ENV: 'production' } });
+    // The leaky server listens on loopback: named, as an operator would name a server of their own.
+    t = await createTestApp({ env: { AUTH_MODE: 'keys', NODE_ENV: 'production', OUTBOUND_ALLOW_HOSTS: '127.0.0.1' } });
     admin = (await t.app.services.apiKeys.create('ops', 'admin')).key;
   });
   afterAll(async () => {
@@ -118,10 +139,17 @@ describe('registerMcpServer (production)', () => {
       admin,
     );
 
-  it('refuses cloud metadata addresses, including the IPv4-mapped IPv6 form, storing nothing', async () => {
-    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://[::ffff:169.254.169.254]/']) {
+  it('refuses cloud metadata and private addresses the allow-list does not name, storing nothing', async () => {
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[::ffff:169.254.169.254]/',
+      'http://10.0.0.5/mcp',
+      'http://[::1]:9/mcp',
+      'http://192.168.0.10/mcp',
+    ]) {
       const r = await register('meta', url);
       expect(r.errors?.[0]?.extensions, url).toMatchObject({ code: 'VALIDATION_FAILED', field: 'input.url' });
+      expect(r.errors?.[0]?.message, url).toMatch(/OUTBOUND_ALLOW_HOSTS/);
     }
     const servers = await t.gql<{ mcpServers: { name: string }[] }>('{ mcpServers { name } }', {}, admin);
     expect(servers.data?.mcpServers.map((s) => s.name)).toEqual(['store', 'identity']);

@@ -18,6 +18,8 @@ describe('webhooks: a durable outbox, signed by Standard Webhooks, against a rea
         WEBHOOK_RETRY_SCHEDULE_MS: '0,40,80,160,320,640,1280,2560',
         WEBHOOK_POLL_MS: '40',
         WEBHOOK_MAX_CONSECUTIVE_FAILURES: '1000',
+        // The receivers listen on loopback, which only an allow-list opens.
+        WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
       },
     });
   }, 60_000);
@@ -226,7 +228,7 @@ describe('webhooks: a durable outbox, signed by Standard Webhooks, against a rea
     expect(JSON.stringify(log[0]!.payload)).toContain('jane.doe@example.com');
   });
 
-  it('refuses link-local and metadata URLs unless allowed, and event types webhooks do not carry', async () => {
+  it('refuses link-local, metadata and private URLs unless allowed, and event types webhooks do not carry', async () => {
     const reg = (url: string, types?: string[]) =>
       t.gql(
         'mutation($url: String!, $types: [EventType!]) { registerWebhookEndpoint(input: { url: $url, eventTypes: $types }) { secret } }',
@@ -240,6 +242,9 @@ describe('webhooks: a durable outbox, signed by Standard Webhooks, against a rea
       'http://[fe80::1]/hook',
       'http://metadata.google.internal/x',
       'ftp://example.com/x',
+      // 127.0.0.1 is allowed here; another private address is not.
+      'http://10.0.0.5/hook',
+      'http://[::1]:9/hook',
     ]) {
       const res = await reg(url);
       expect(errorCode(res), url).toBe('VALIDATION_FAILED');
@@ -252,6 +257,23 @@ describe('webhooks: a durable outbox, signed by Standard Webhooks, against a rea
 });
 
 describe('webhooks: the allow-list', () => {
+  it('is needed for this machine and private networks: without it they are refused, naming the setting', async () => {
+    const t = await createTestApp();
+    try {
+      for (const url of ['http://127.0.0.1:9/hook', 'http://localhost:9/hook', 'http://192.168.1.20/hook']) {
+        const res = await t.gql(
+          'mutation($url: String!) { registerWebhookEndpoint(input: { url: $url }) { secret } }',
+          { url },
+        );
+        expect(errorCode(res), url).toBe('VALIDATION_FAILED');
+        expect(res.errors![0]!.message, url).toMatch(/WEBHOOK_ALLOWED_HOSTS/);
+      }
+      expect(await t.app.services.webhooks.endpoints.list()).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('accepts a metadata address that WEBHOOK_ALLOWED_HOSTS lists', async () => {
     const t = await createTestApp({ env: { WEBHOOK_ALLOWED_HOSTS: '169.254.169.254' } });
     try {

@@ -25,7 +25,11 @@ describe.skipIf(!hasChromium)('studio e2e: the desk', () => {
   const model = new ScriptedModel((request) => offline.complete(request));
   let shopperFeed: Collected<WireEvent> | undefined;
   beforeAll(async () => {
-    h = await startStudio('production', { env: { SEED_DEMO_DATA: 'true' }, models: model });
+    // The webhook receiver below listens on loopback, which only WEBHOOK_ALLOWED_HOSTS opens.
+    h = await startStudio('production', {
+      env: { SEED_DEMO_DATA: 'true', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' },
+      models: model,
+    });
   }, 120_000);
   afterAll(async () => {
     shopperFeed?.stop();

@@ -112,7 +112,7 @@ builder.mutationFields((t) => ({
   registerWebhookEndpoint: t.field({
     type: WithSecretRef,
     description:
-      'Registers an endpoint. Deliveries are signed by the Standard Webhooks spec; URLs on link-local or metadata addresses are refused unless WEBHOOK_ALLOWED_HOSTS lists them.',
+      'Registers an endpoint. Deliveries are signed by the Standard Webhooks spec; URLs on loopback, private-network, link-local or metadata addresses are refused unless WEBHOOK_ALLOWED_HOSTS lists them.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: RegisterInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
