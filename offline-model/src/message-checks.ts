@@ -57,8 +57,12 @@ export function isSmallTalk(words: string[]): boolean {
   const fuzzyIn = (w: string, list: Iterable<string>) => [...list].some((k) => k === w || isFuzzyMatch(w, k));
   if (!words.every((w) => fuzzyIn(w, SMALL_TALK))) return false;
   const core = words.filter((w) => fuzzyIn(w, SMALL_TALK_CORE));
-  // "How are you?", "how's it going": "how" greets only so; "how much is it?" asks a price.
-  if (core.length && core.every((w) => w === 'how')) return words.some((w) => ['are', 'doing', 'going'].includes(w));
+  // "How are you?", "how's it going": "how" greets only so; "how much is it?", "how much are these?" ask a price.
+  if (core.length && core.every((w) => w === 'how'))
+    return (
+      words.some((w) => ['doing', 'going'].includes(w)) ||
+      (words.includes('are') && !words.some((w) => ['these', 'those', 'they', 'them'].includes(w)))
+    );
   return core.length > 0;
 }
 

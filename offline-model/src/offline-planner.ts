@@ -18,6 +18,7 @@ import { listedProducts, PRICE_OF_IT, propertyAsked, SETS_AGAINST } from './prod
 import {
   ADDRESS_LINE_2,
   ASKS_FOR_ADDRESS,
+  ASKS_REFUND_AMOUNT,
   ASKS_WHAT_NOW,
   answersWhich,
   asksForCodeAgain,
@@ -27,6 +28,7 @@ import {
   givesAddressPart,
   givesOnlyDetails,
   ORIGINAL_METHOD,
+  offerTaken,
   PHONE,
   picksFromOffer,
   requestConcepts,
@@ -132,6 +134,9 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
       intent: classifyIntent(features, entities),
     };
   });
+  // "Sounds good" after "… I can email you when they're back: just ask": what was offered, asked for.
+  const offered = offerAccepted(hints, message);
+  if (offered) return planFromBrief(offered, index);
   // "My email is jane@x.com and my phone is 555 123 4567" answers what the last turn asked for, though "email" alone
   // would score a card of its own: it goes back to the card that asked, as the form's own answer does.
   const picked = pickedFromOffer(hints, message) ?? answeredWhich(hints, message);
@@ -398,6 +403,9 @@ function resumesHeldChange(hints: PlanBrief, message: string): string | undefine
   if (held.messagesAfter === 0 && declinesChange(message)) return held.agentName;
   const e = extractEntities(message);
   const words = message.split(/\s+/).length;
+  // "How much will I get back?": the amount of the change just proposed, asked of the card that proposed it.
+  if (held.messagesAfter === 0 && ASKS_REFUND_AMOUNT.test(message) && e.orderIds.length + e.products.length === 0)
+    return held.agentName;
   // "To the gift card please", "ship it to 12 Oak St instead", "in size 10 then", "can I get a new one instead?": a
   // detail of the change just proposed, for the card that proposed it to propose again with it.
   const detail =
@@ -413,6 +421,17 @@ function resumesHeldChange(hints: PlanBrief, message: string): string | undefine
     return held.agentName;
   const plain = e.products.length + e.orderIds.length + e.itemIds.length === 0 && words <= 8;
   return e.confirms && plain ? held.agentName : undefined;
+}
+
+/**
+ * "Sounds good" right after an answer that offered to do something: the conversation as if the shopper had asked for
+ * it in their own words (offerTaken), which the card that does it answers.
+ */
+function offerAccepted(hints: PlanBrief, message: string): PlanBrief | undefined {
+  const asked = offerTaken(message, answersSinceShopper(hints, message).at(-1)?.text);
+  return asked
+    ? { ...hints, message: asked, history: [...historyBefore(hints, message), { role: 'user', text: asked }] }
+    : undefined;
 }
 
 /**
@@ -463,7 +482,8 @@ function addressPartFor(hints: PlanBrief, message: string): string | undefined {
  * (a question for the help articles when no order was just shown).
  */
 function totalOfOrderJustShown(hints: PlanBrief, message: string): string | undefined {
-  if (!asksTotalOfIt(message) || extractEntities(message).orderIds.length) return undefined;
+  if (!(asksTotalOfIt(message) || ASKS_REFUND_AMOUNT.test(message)) || extractEntities(message).orderIds.length)
+    return undefined;
   const last = answersSinceShopper(hints, message).at(-1);
   return last && new Set(extractEntities(last.text).orderIds).size === 1 ? last.agentName : undefined;
 }
@@ -549,7 +569,7 @@ function continuesProductTalk(index: CardIndex, hints: PlanBrief, message: strin
   const features = index.analyze(message);
   const intent = classifyIntent(features, e);
   // "How much is it?" reads as a question for the articles; of the product just shown, it is the product's price.
-  const priceOfIt = intent === 'knowledge' && PRICE_OF_IT.test(message) && !SHOP_TOPIC.test(message);
+  const priceOfIt = PRICE_OF_IT.test(message) && !SHOP_TOPIC.test(message);
   // "How long does the battery last?", "how heavy is it?": a property of the product shown, whatever "how long" says.
   const propertyOfIt = !!propertyAsked(message) && !SHOP_TOPIC.test(message);
   if (isSmallTalk(features.words) || !(PRODUCT_TALK_INTENTS.has(intent) || priceOfIt || propertyOfIt)) return undefined;

@@ -12,8 +12,8 @@ import {
   targetOrder,
 } from './order-lookup.js';
 import { itemLine, money, optionText, orderState, requestState } from './reply-templates.js';
-import { ASKS_PAST_NAMED, declinesChange, replacedMethod, SAME_AGAIN } from './request-cues.js';
-import type { TaskContext } from './task-context.js';
+import { ASKS_PAST_NAMED, ASKS_REFUND_AMOUNT, declinesChange, replacedMethod, SAME_AGAIN } from './request-cues.js';
+import { PROPOSED_RETURN, type TaskContext } from './task-context.js';
 import { takesItemOff } from './task-intent.js';
 import { asksShopperFirst, HELD_FOR_YES } from './task-transcript.js';
 import {
@@ -735,9 +735,13 @@ function returnStep(ctx: TaskContext): Decision | undefined {
   const t = targetOrder(ctx, inStatus(need), 'should I return');
   if (t.decision) return t.decision;
   const order = t.order;
+  // "How much will I get back?": the amount of the return proposed, asked for, or of the items named; a question.
+  const asksAmount = ASKS_REFUND_AMOUNT.test(ctx.request) && !ctx.entities.confirms;
   // "Is my return done?", "is my refund done?": where the return already asked for stands, not a second one.
   const state =
-    order && !inStatus(need)(order) && ASKS_HOW_IT_STANDS.test(ctx.request) ? requestState(order) : undefined;
+    order && !inStatus(need)(order) && (ASKS_HOW_IT_STANDS.test(ctx.request) || asksAmount)
+      ? requestState(order)
+      : undefined;
   if (state) return reply(state);
   if (ctx.intent === 'refund' && order && !inStatus(need)(order)) return undefined;
   if (!order) return reply(`I couldn't find ${need ? `a ${need}` : 'that'} order on your account to return.`);
@@ -767,6 +771,21 @@ function returnStep(ctx: TaskContext): Decision | undefined {
   if (ctx.entities.paymentPreference === 'gift_card' && !user && ctx.customerId)
     return callTool(ctx, 'get_user_details', { user_id: ctx.customerId });
   const method = gift?.id ?? originalPayment(order);
+  if (asksAmount) {
+    const refund = `You'd get ${money(total(items))} back, to ${methodLabel(method, user)}, once the items arrive.`;
+    // Asked of the return just proposed: the answer, and the proposal still open. Asked of items named: the answer,
+    // and the return offered, not proposed.
+    return PROPOSED_RETURN.test(ctx.lastAnswer ?? '') || ctx.transcript.held?.tool === 'return_delivered_order_items'
+      ? agreedChange(
+          ctx,
+          'return_delivered_order_items',
+          { order_id: order.orderId, item_ids: items.flatMap((i) => i.itemId ?? []), payment_method_id: method },
+          `${refund} I can return ${items.map(itemLine).join('; ')} from order ${order.orderId}. ${CONFIRM}`,
+        )
+      : reply(
+          `${refund.replace(' back,', ` back for ${items.map(itemLine).join('; ')} from order ${order.orderId},`)} I can return ${items.length === 1 ? 'it' : 'them'} for you: just ask.`,
+        );
+  }
   // "Refund to my card" for an order paid by gift card: the store pays back to the original method or a gift card only.
   const pref = ctx.entities.paymentPreference;
   const args = {

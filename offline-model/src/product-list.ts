@@ -64,4 +64,17 @@ export const propertyAsked = (question: string) => PROPERTIES.find((p) => p.asks
 
 /** "How much is it?", "what's its price?": the price of what was just shown, which names no product. */
 export const PRICE_OF_IT =
-  /\bhow much (?:is|are|does|do|would) (?:it|they|this|that|these|those|one|the \w+ one)\b|\bwhat(?:'s| is| are) (?:the|its|their) price/i;
+  /\bhow much (?:is|are|does|do|would) (?:it|they|this|that|these|those|one|the \w+ one|each|both)\b|\bwhat(?:'s| is| are) (?:the|its|their) prices?\b|\bwhat (?:do|does|would|will) (?:it|they|this|that|these|those|both|each) cost\b/i;
+
+/**
+ * "How much are they?", "what do those cost?": the price of several things just shown, which names none of them.
+ * `shown` is the answer that showed them; its lines ("- Wireless Earbuds: from $226.49 in stock.") give each price.
+ */
+export function pricesShown(question: string, shown: string | undefined): string[] | undefined {
+  if (!shown || !PRICE_OF_IT.test(question) || !/\b(?:they|them|their|these|those|both|each)\b/i.test(question)) return;
+  if (extractEntities(question).products.length) return undefined;
+  const lines = [...shown.matchAll(/^- ([^\n:]+):\s*((?:from )?\$[\d,]+(?:\.\d\d)?)/gm)].map(
+    (m) => `- ${m[1]}: ${m[2]}`,
+  );
+  return lines.length >= 2 ? lines : undefined;
+}

@@ -66,6 +66,37 @@ export function asksTotalOfIt(message: string): boolean {
   return message.length <= 120 && ASKS_ORDER_TOTAL.test(message) && /\b(?:it|that|this)\b/i.test(message);
 }
 
+/**
+ * "How much will I get back?", "what would my refund be?": the amount a return pays back, asked. A question, not a
+ * request to return anything.
+ */
+export const ASKS_REFUND_AMOUNT =
+  /\bhow much (?:money )?(?:will|would|do|did|can|could|should|'ll) (?:i|we) (?:get|be getting|receive|be refunded|have refunded)(?: back)?\b|\bhow much (?:will|would|do|did) (?:you|they) (?:refund|pay back|give back)\b|\bhow much (?:is|will be|would be) (?:the|my) refund\b|\bwhat(?:'s| is| will be| would be) (?:the|my) refund(?: amount)?\b|\bwhat (?:would|will) (?:the|my) refund be\b/i;
+
+/** An offer to do something, in the stand-in's words: "I can email you when it's back: just ask". */
+const OFFER = /\bI can ([^.:!?\n]{3,80}?)(?::\s*just ask\b|,? if you(?:'d| would) like\b)/gi;
+
+/**
+ * "Sounds good", "ok let's do that" right after an answer that offered to do something ("… I can email you when
+ * they're back: just ask"): what was offered, in the shopper's words ("email me when they're back"). Not a yes to a
+ * change proposed for a yes, nor to the one-time code offered (each has its own reading), nor a yes that says more.
+ */
+export function offerTaken(message: string, answer: string | undefined): string | undefined {
+  const e = extractEntities(message);
+  // "Ok let's do that, my email is kim@example.com": the yes and the address it needs.
+  const email = e.emails[0];
+  const words = message.split(/\s+/).length;
+  if (!answer || !e.confirms || words > (email ? 12 : 6) || amendsProposal(message, e)) return undefined;
+  if (/\breply "yes" to confirm\b/i.test(answer)) return undefined;
+  const offer = [...answer.matchAll(OFFER)].at(-1)?.[1];
+  if (!offer || /\bcode\b/i.test(offer)) return undefined;
+  const asked = offer
+    .replace(/\byours\b/gi, 'mine')
+    .replace(/\byour\b/gi, 'my')
+    .replace(/\byou\b/gi, 'me');
+  return email ? `${asked}, my email is ${email}` : asked;
+}
+
 /** "My last order", "the most recent one I placed": the account's latest order, which the shopper need not number. */
 export const LATEST_ORDER =
   /\b(?:my|the|our)\s+(?:very\s+)?(?:last|latest|most recent|newest)\s+(?:order|purchase)\b|\bthe (?:last|latest|most recent) (?:one|order) i (?:placed|made|ordered)\b/i;
@@ -254,16 +285,21 @@ export function amendsProposal(message: string, e: Entities): boolean {
   );
 }
 
-/** The last sentence of an answer, when it asks which: "… Which one should I cancel?", "Which would you like?". */
-const ASKS_WHICH = /\bwhich\b[^.!?]*\?\s*$/i;
+/**
+ * An answer that ends asking which, maybe with other questions after it: "… Which one should I cancel?", "Which one
+ * should I let you know about (or all of them)? And what email address should we use?".
+ */
+const ASKS_WHICH = /\bwhich\b[^.!?]*\?(?:\s+[^.!?]*\?)*\s*$/i;
 /** What a shopper may say before the pick itself: "sorry, I mean …", "oh it's …", "no, make it …". */
 const PICK_LEAD =
   /^\W*(?:(?:sorry|oops|oh|no|nope|actually|ok|okay|um+|hmm+|well|wait)\b\W*)*(?:(?:i\s+)?(?:mean|meant|want|wanted|need|needed)\s+|i'?d like\s+|it'?s\s+|its\s+|it is\s+|it was\s+|that'?s\s+|make it\s+|go with\s+)?/i;
 /** The pick: a thing pointed at, an order, a place in a list ("the one with the keyboard", "#W…", "the 3rd", "my visa"). */
 const PICK =
-  /^(?:the|that|this|my|order\b|#?W\d{5,}|\d{1,2}(?:st|nd|rd|th)\b|(?:first|second|third|fourth|fifth|last)\b)/i;
+  /^(?:the|that|this|my|order\b|#?W\d{5,}|\d{1,2}(?:st|nd|rd|th)\b|(?:first|second|third|fourth|fifth|last)\b|(?:both|either|all|each|every)\b)/i;
 /** A sentence of its own rather than a pick: "the tablet is broken", "this is ridiculous". */
 const SAYS_MORE = /\b(?:is|are|was|were|isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t|didn'?t|can|could|will|would|should)\b/i;
+/** What sets the one picked apart, said as a clause of it: "the one that isn't waterproof", "the ones which are red". */
+const DESCRIBES_ONE = /\b(?:one|ones)\s+(?:that|which)\s+(?:is|are|isn'?t|aren'?t|has|have|doesn'?t|don'?t)\b/gi;
 
 /**
  * "The one with the keyboard", "sorry I mean the tablet", "the 3rd", "it's order #W…" right after an answer that asked
@@ -276,7 +312,7 @@ export function answersWhich(message: string, lastAnswer: string | undefined): b
   if (!(asked || /#W\d{5,}/.test(answer)) || message.includes('?')) return false;
   if (message.trim().split(/\s+/).length > 8) return false;
   const pick = message.replace(PICK_LEAD, '');
-  if (!PICK.test(pick) || SAYS_MORE.test(pick)) return false;
+  if (!PICK.test(pick) || SAYS_MORE.test(pick.replace(DESCRIBES_ONE, 'one'))) return false;
   // Unasked, a pick points at an order or an item ("the office chair one", "the 3rd"): "the return policy" asks anew.
   return (
     asked ||

@@ -1,6 +1,13 @@
 import { ANSWER, callTool, type Decision, reply } from './decision.js';
 import { extractEntities } from './entity-extractor.js';
-import { listedProducts, listingBefore, propertyAsked, SETS_AGAINST, SIDE_BY_SIDE } from './product-list.js';
+import {
+  listedProducts,
+  listingBefore,
+  pricesShown,
+  propertyAsked,
+  SETS_AGAINST,
+  SIDE_BY_SIDE,
+} from './product-list.js';
 import {
   asksYesNo,
   COMPARES,
@@ -191,6 +198,9 @@ const RELATED_READ = 10;
 export function shoppingRecipe(ctx: TaskContext): Decision | undefined {
   if (!SHOPPING_TOOLS.some((t) => ctx.offered(t))) return undefined;
   if (ADDS_TO_CART.test(ctx.request)) return cartReply(ctx);
+  // "How much are they?" after several products were shown: the prices the answer showed them at, not a new search.
+  const prices = pricesShown(ctx.request, ctx.lastAnswer);
+  if (prices) return reply(`Their prices:\n${prices.join('\n')}`);
   if (!SHOPPING_INTENTS.includes(ctx.intent)) return undefined;
   return shoppingStep(ctx) ?? ANSWER;
 }

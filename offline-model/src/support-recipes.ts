@@ -114,7 +114,9 @@ function picks(message: string, v: VariantView, all: VariantView[]): boolean {
   return Object.entries(v.options).some(([key, value]) => {
     if (all.every((o) => o.options[key] === value)) return false;
     const k = key.toLowerCase().replace(/[^a-z0-9]+/g, ' ');
-    if (/^(?:yes|no)$/i.test(value) && words.includes(` ${k} `)) {
+    // A bare "yes please" agrees to something; it picks no option whose value is "yes".
+    if (/^(?:yes|no)$/i.test(value)) {
+      if (!words.includes(` ${k} `)) return false;
       const negated = new RegExp(`\\b(?:not|non|no|without)\\s+${k}\\b`).test(words);
       return negated === (value.toLowerCase() === 'no');
     }

@@ -8,6 +8,7 @@ import {
   ASKS_FOR_ADDRESS,
   ASKS_ORDER_TOTAL,
   ASKS_PAST_NAMED,
+  ASKS_REFUND_AMOUNT,
   ASKS_WHAT_NOW,
   accountDetailsAsked,
   amendsProposal,
@@ -136,7 +137,7 @@ const OFFERED_CODE = /\bI can send a one-time code\b/i;
 const ASKED_TO_CONFIRM = /\breply "yes" to confirm\b/i;
 
 /** An answer that proposed a return or an exchange and waits for the shopper's yes. */
-const PROPOSED_RETURN = /\bI can (?:return|exchange)\b[\s\S]*\breply "yes"/i;
+export const PROPOSED_RETURN = /\bI can (?:return|exchange)\b[\s\S]*\breply "yes"/i;
 
 /** The assistant's last words before the task message, if any. */
 function lastAnswer(messages: ChatRequest['messages']): string | undefined {
@@ -233,7 +234,7 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   // "Can I still cancel it?" right after an answer about one order: that order.
   const thatOrder = THAT_ORDER.test(ask)
     ? lastNamedOrder(request.messages)
-    : ACTS_ON_IT.test(ask) || asksTotalOfIt(ask)
+    : ACTS_ON_IT.test(ask) || asksTotalOfIt(ask) || ASKS_REFUND_AMOUNT.test(ask)
       ? onlyOrderOfLastAnswer(request.messages)
       : undefined;
   const withEarlier = function* () {
@@ -282,6 +283,8 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   let intent = classifyIntent(asked === ask ? features : analyze(asked), own);
   // "How much was it in total?" right after an answer about one order: that order's details, its amount first.
   if (thatOrder && asksTotalOfIt(ask) && !own.orderIds.length) intent = 'track';
+  // "How much will I get back?" right after an answer about one order: the refund of its return.
+  if (thatOrder && ASKS_REFUND_AMOUNT.test(ask) && !own.orderIds.length && !RETURNS.has(intent)) intent = 'return';
   // "How much did I pay for my last order?", "where's my most recent order?": a question about that order.
   if (latestOrder && (intent === 'knowledge' || intent === 'unknown' || ASKS_ORDER_TOTAL.test(ask))) intent = 'track';
   // "yes", "it's jane@example.com" or "the blue one" continues the earlier request: take its intent and
@@ -330,8 +333,12 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   // "88 Lake View Rd, Plano, TX" after "What is the new address?": part of the address asked for.
   const addressPart =
     !own.address && ASKS_FOR_ADDRESS.test(lastAnswer(request.messages) ?? '') && givesAddressPart(hints.userMessage);
+  // "How much will I get back?" right after a return was proposed: the refund of those items, asked.
   const reworks =
-    (['refund', 'return', 'exchange'].includes(intent) || !!own.paymentPreference || original) &&
+    (['refund', 'return', 'exchange'].includes(intent) ||
+      !!own.paymentPreference ||
+      original ||
+      ASKS_REFUND_AMOUNT.test(ask)) &&
     PROPOSED_RETURN.test(lastAnswer(request.messages) ?? '') &&
     own.products.length + own.orderIds.length + own.itemIds.length === 0 &&
     rawWords(ask).length <= 10;
@@ -639,6 +646,8 @@ function continueEarlierRequest(
     if (i > 0 && givesAddressPart(texts[i]!)) continue;
     // "The kettle" picked from the items an answer listed for the request before: that request, with the pick merged.
     if (i > 0 && picks.has(texts[i]!.trim())) continue;
+    // "How much will I get back?" asked of the return proposed before: a question about that request, not one of its own.
+    if (i > 0 && ASKS_REFUND_AMOUNT.test(texts[i]!) && !before.products.length && !before.orderIds.length) continue;
     // Read as the planner reads it: "we need 30 office chairs" implies a bulk enquiry.
     let intent = classifyIntent(
       analyze([withoutNegatedRequests(texts[i]!), ...requestConcepts(texts[i]!)].join(' ')),

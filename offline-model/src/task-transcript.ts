@@ -1,4 +1,5 @@
 import { MAX_EARLIER_MESSAGES, MAX_EARLIER_READ_CHARS, readable } from './read-limit.js';
+import { offerTaken } from './request-cues.js';
 import type { ChatMessage } from './wire.js';
 
 /** One tool call and what came back. */
@@ -68,9 +69,18 @@ export function readTaskTranscript(messages: readonly ChatMessage[]): TaskTransc
       previousUser = i;
       break;
     }
+  // "Sounds good" to "… I can email you when they're back: just ask" asked for that alert: read as the request it is.
+  let answer: string | undefined;
   const earlierUserTexts = messages
     .slice(0, Math.max(last, 0))
-    .flatMap((m) => (m.role === 'user' ? [readable(m.content, MAX_EARLIER_READ_CHARS)] : []))
+    .flatMap((m) => {
+      if (m.role === 'assistant' && typeof m.content === 'string') answer = m.content;
+      if (m.role !== 'user') return [];
+      const text = readable(m.content, MAX_EARLIER_READ_CHARS);
+      const taken = offerTaken(text, answer);
+      answer = undefined;
+      return [taken ?? text];
+    })
     .slice(-MAX_EARLIER_MESSAGES);
   const loop = last < 0 ? messages : messages.slice(last + 1);
   const note = messages

@@ -265,3 +265,128 @@ describe('an address given in parts, after the address was asked for', () => {
     );
   });
 });
+
+/** A conversation whose history carries each run's tool calls, as the core renders them (conversation.ts). */
+const withTools = (customerId?: string, own = store) => conversationWith(own, { customerId, toolTurns: true });
+
+describe('the prices of the several products the last answer showed', () => {
+  it('"how much are they?" after presents were shown: their prices, not a search for "how much"', async () => {
+    const say = withTools();
+    const shown = await say('I need a gift for my dad who likes hiking');
+    expect(shown.agent).toBe('UpsellAgent');
+    const asked = await say('how much are they?');
+    expect(asked.agent).toBe('UpsellAgent');
+    expect(asked.calls).toEqual([]);
+    expect(asked.reply).toBe(
+      'Their prices:\n- Water Bottle (green, 500ml, glass): $45.09\n- Backpack (small, green, polyester, camera): $193.38\n- Hiking Boots (size 12, leather, waterproof yes): $236.57',
+    );
+  });
+  for (const words of ['what do those cost?', 'how much are these?', 'what are their prices?'])
+    it(`"${words}" after two kinds were shown side by side: the price each was shown at`, async () => {
+      const say = withTools();
+      await say('do you have headphones or earbuds?');
+      const asked = await say(words);
+      expect(asked.agent).toBe('ProductExpertAgent');
+      expect(asked.reply).toBe('Their prices:\n- Headphones: from $344.55\n- Wireless Earbuds: from $226.49');
+    });
+});
+
+describe('a yes to what a product answer offered to do', () => {
+  /** Sold out in every option: the answer offers an email when they are back. */
+  const soldOut = async () => {
+    const say = withTools();
+    const asked = await say('are the leather hiking boots in size 10 in stock?');
+    expect(asked.reply).toMatch(/I can email you when they're back: just ask\./);
+    return say;
+  };
+  for (const yes of ['sounds good', "ok let's do that", 'yes please'])
+    it(`"${yes}" asks for the alert offered: the card that signs up for alerts asks which option and where`, async () => {
+      const r = await (await soldOut())(yes);
+      expect(r.agent).toBe('LeadGenerationAgent');
+      expect(r.reply).toMatch(
+        /Which one should I let you know about \(or all of them\)\? And what email address should we use\?$/,
+      );
+    });
+  it('"ok let\'s do that, my email is …": the alert with that address, which option first', async () => {
+    const r = await (await soldOut())("ok let's do that, my email is kim@example.com");
+    expect(r.agent).toBe('LeadGenerationAgent');
+    expect(r.reply).toMatch(/Which one should I let you know about \(or all of them\)\?$/);
+  });
+  it('after an answer that offered nothing, a yes offers more help and signs up for nothing', async () => {
+    const say = withTools();
+    await say('do you sell water bottles?');
+    const r = await say('sounds good');
+    expect(r.agent).toBe('ProductExpertAgent');
+    expect(r.reply).toBe('Is there anything else I can help you with?');
+  });
+});
+
+describe('a pick among the sold-out options the stand-in asked about, for the card that asked', () => {
+  const asked = async () => {
+    const say = withTools();
+    await say('are the leather hiking boots in size 10 in stock?');
+    const which = await say("let me know when they're back, my email is kim@example.com");
+    expect(which.reply).toMatch(/Which one should I let you know about \(or all of them\)\?$/);
+    return say;
+  };
+  const alerts = (r: { calls: { name: string; args: Record<string, unknown> }[] }) =>
+    r.calls
+      .filter((c) => c.name === 'store.subscribe_back_in_stock')
+      .map((c) => c.args.item_id)
+      .sort();
+  for (const [pick, ids] of [
+    ['the waterproof one', ['7228247242']],
+    ['the one that is not waterproof', ['2185126308']],
+    ['both', ['2185126308', '7228247242']],
+    ['all of them please', ['2185126308', '7228247242']],
+  ] as const)
+    it(`"${pick}"`, async () => {
+      const r = await (await asked())(pick);
+      expect(r.agent).toBe('LeadGenerationAgent');
+      expect(alerts(r)).toEqual(ids);
+    });
+});
+
+describe('the refund a return pays, asked', () => {
+  for (const words of ['how much will I get back?', 'what would my refund be?', 'how much would I be refunded?'])
+    it(`"${words}" right after a return was proposed: the amount, with the proposal still open; "yes" makes it`, async () => {
+      const own = await createTinyStore(['olivia_ito_3591']);
+      try {
+        const say = withTools('olivia_ito_3591', own);
+        await say('I want to return the sneakers from order #W5866402');
+        const asked = await say(words);
+        expect(asked.agent).toBe('ReturnsAgent');
+        expect(callOf(asked, 'return_delivered_order_items')).toBeUndefined();
+        expect(asked.reply).toBe(
+          'You\'d get $207.75 back, to PayPal, once the items arrive. I can return Sneakers (size 11, black, synthetic) $207.75 from order #W5866402. Please reply "yes" to confirm.',
+        );
+        const yes = await say('yes');
+        expect(callOf(yes, 'return_delivered_order_items')?.args).toMatchObject({
+          order_id: '#W5866402',
+          item_ids: ['9727387530'],
+        });
+        // Once it is requested, the same question is answered from the return in progress.
+        const after = await say('how much will I get back?');
+        expect(after.agent).toBe('ReturnsAgent');
+        expect(after.reply).toBe(
+          'Your return of Sneakers from order #W5866402 is requested. The refund of $207.75 goes to PayPal once the items arrive.',
+        );
+      } finally {
+        await own.dispose();
+      }
+    });
+  it('of items named with no return proposed: the amount, and the return offered, not proposed', async () => {
+    // Its own store: another test here returns these sneakers.
+    const own = await createTinyStore(['olivia_ito_3591']);
+    const r = await withTools(
+      'olivia_ito_3591',
+      own,
+    )('how much would I get back if I returned the sneakers from order #W5866402?');
+    await own.dispose();
+    expect(r.agent).toBe('ReturnsAgent');
+    expect(callOf(r, 'return_delivered_order_items')).toBeUndefined();
+    expect(r.reply).toBe(
+      "You'd get $207.75 back for Sneakers (size 11, black, synthetic) $207.75 from order #W5866402, to PayPal, once the items arrive. I can return it for you: just ask.",
+    );
+  });
+});
