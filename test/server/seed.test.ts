@@ -1,22 +1,30 @@
+import { eq, inArray } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { builtinCards } from '../../server/src/agents/builtin-cards.js';
 import { cardVersions } from '../../server/src/agents/card-versions.js';
 import { type Database, openDatabase } from '../../server/src/db/client.js';
 import { seedWorkspace } from '../../server/src/seed.js';
+import { knowledgeArticleSeeds } from '../../server/src/store/knowledge-articles.js';
+import { knowledgeArticles } from '../../server/src/store/schema/index.js';
 import { currentCard as current, earlierCards, registry } from '../fakes/earlier-release.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 /** Starts the current release on a database: what buildApp does at start. */
-const start = (database: Database, agents = registry(database), logger = { info: vi.fn(), warn: vi.fn() }) =>
+const start = (
+  database: Database,
+  agents = registry(database),
+  logger = { info: vi.fn(), warn: vi.fn() },
+  seedDemoData = false,
+) =>
   seedWorkspace({
     agents,
     db: database.db,
     settings: { ensureDefaults: async () => {} } as never,
-    config: { seedDemoData: false } as never,
+    config: { seedDemoData } as never,
     logger: logger as never,
   });
 
-describe('upgrading Baton: built-in cards the shop never edited get the new content', () => {
+describe('upgrading Baton: built-in cards and articles the shop never edited get the new content', () => {
   const dbs: TestDatabase[] = [];
   afterEach(async () => {
     await Promise.all(dbs.splice(0).map((d) => d.dispose()));
@@ -101,5 +109,29 @@ describe('upgrading Baton: built-in cards the shop never edited get the new cont
       [2, 'upgrade'],
       [1, 'seed'],
     ]);
+  });
+
+  it("upgrades the demo store's unedited articles and names the edited ones in the log", async () => {
+    const db = await createTestDatabase({ seeded: true });
+    dbs.push(db);
+    const articles = db.database.db;
+    const older = { title: 'Shipping', body: 'An earlier release said less.', tags: ['shipping'] };
+    await articles
+      .update(knowledgeArticles)
+      .set({ ...older, seeded: older })
+      .where(inArray(knowledgeArticles.slug, ['shipping-times', 'warranty']));
+    await articles
+      .update(knowledgeArticles)
+      .set({ body: 'Our own warranty terms.' })
+      .where(eq(knowledgeArticles.slug, 'warranty'));
+    const logger = { info: vi.fn(), warn: vi.fn() };
+    await start(db.database, registry(db.database), logger, true);
+    expect(logger.info.mock.calls[0]![0]).toMatchObject({ articles: ['shipping-times'] });
+    expect(logger.warn.mock.calls[0]![0]).toMatchObject({ articles: ['warranty'] });
+    const [shipping] = await articles
+      .select({ body: knowledgeArticles.body })
+      .from(knowledgeArticles)
+      .where(eq(knowledgeArticles.slug, 'shipping-times'));
+    expect(shipping!.body).toBe(knowledgeArticleSeeds.find((a) => a.slug === 'shipping-times')!.body);
   });
 });

@@ -67,7 +67,12 @@ export async function seedStore(db: Db, options: SeedStoreOptions = {}): Promise
     await insertChunked(
       tx,
       knowledgeArticles,
-      knowledgeArticleSeeds.map((a) => ({ ...a, tagText: a.tags.join(' ') })),
+      knowledgeArticleSeeds.map(({ slug, ...content }) => ({
+        slug,
+        ...content,
+        tagText: content.tags.join(' '),
+        seeded: content,
+      })),
     );
     const baskets = Object.values(dataset.orders).map((o) => o.items.map((i) => i.product_id));
     await insertChunked(tx, storeProductAssociations, mineAssociationRules(baskets));

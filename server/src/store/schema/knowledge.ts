@@ -2,6 +2,13 @@ import { sql } from 'drizzle-orm';
 import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { tsvector } from './tsvector.js';
 
+/** An article's content as Baton seeds it. */
+export interface SeededArticle {
+  title: string;
+  body: string;
+  tags: string[];
+}
+
 /** The store's knowledge base, searched by search_knowledge and the KnowledgeRetriever. */
 export const knowledgeArticles = pgTable(
   'knowledge_articles',
@@ -13,6 +20,8 @@ export const knowledgeArticles = pgTable(
     tags: jsonb('tags').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     /** Tags joined by spaces, kept in step with `tags` by the writers. */
     tagText: text('tag_text').notNull().default(''),
+    /** What Baton last wrote to this article (its seed, or an upgrade); null for the shop's own articles. */
+    seeded: jsonb('seeded').$type<SeededArticle>(),
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(

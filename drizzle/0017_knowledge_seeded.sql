@@ -1,0 +1,1 @@
+ALTER TABLE "knowledge_articles" ADD COLUMN "seeded" jsonb;
