@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { Database, Db } from '../db/client.js';
 import { RateLimitedError } from '../errors.js';
 import { rowsOf } from '../store/sql-rows.js';
+import { connectionKey } from './connection-limit.js';
 import { slidingWindow, type WindowDecision } from './sliding-window.js';
 
 /** One bucket to count a request against. */
@@ -79,13 +80,14 @@ export class RateLimiter {
   }
 
   /**
-   * A request with no or invalid credentials, counted against its client address. Returns the refusal
+   * A request with no or invalid credentials, counted against its client address (an IPv6 client's /64,
+   * which one host usually holds whole, as the connection cap counts it). Returns the refusal
    * (message and seconds to wait) over the limit, undefined otherwise.
    */
   async checkAddress(address: string): Promise<{ message: string; retryAfter: number } | undefined> {
     const [hit] = this.active([
       {
-        bucket: `address:${address}:unauthenticated`,
+        bucket: `address:${connectionKey(address)}:unauthenticated`,
         rule: this.rule(this.limits.unauthenticatedPerAddress),
         what: 'requests without valid credentials from this address',
       },

@@ -76,6 +76,13 @@ describe('requests from a trusted proxy (TRUSTED_PROXIES=127.0.0.1)', () => {
     expect(await statuses(LIMIT, url, '203.0.113.3, 10.1.2.3')).toEqual([200, 200, 429]);
   });
 
+  it('count an IPv6 client by its /64: a fresh address from the same /64 is the same client', async () => {
+    const same = [];
+    for (let i = 1; i <= LIMIT + 1; i++) same.push(await post(url, `2001:db8:1:2::${i}`));
+    expect(same).toEqual([200, 200, 200, 429]);
+    expect(await post(url, '2001:db8:1:3::1')).toBe(200);
+  });
+
   it('fall back to the proxy itself when X-Forwarded-For is missing or malformed', async () => {
     expect(await statuses(LIMIT, url, 'not-an-address')).toEqual([200, 200, 200]);
     // The same bucket: the peer's.
