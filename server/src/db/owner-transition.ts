@@ -14,9 +14,11 @@ export type OwnerTransition =
   | { to: 'WAITING_FOR_HUMAN'; by: string; reason: string; ticketId: string; at: Date }
   /**
    * → HUMAN, unless a person owns it already, or the shopper withdrew the request for one (a claim that raced
-   * the withdrawal loses). The hand-off's open tickets are assigned to them.
+   * the withdrawal loses). With `seenWithdrawal`, a withdrawn request is claimed too, as long as it is still the one
+   * that withdrawal took back (its ticket): a colleague steps in knowingly. The hand-off's open tickets are assigned
+   * to them.
    */
-  | { to: 'HUMAN'; human: string; humanId: string; at: Date }
+  | { to: 'HUMAN'; human: string; humanId: string; at: Date; seenWithdrawal?: { ticketId: string | null } }
   /** HUMAN → BOT, by its owner (`humanId`), or by anyone when null (an admin). Open tickets become pending. */
   | { to: 'BOT'; humanId: string | null; at: Date }
   /**
@@ -66,17 +68,21 @@ export function ownerTransitionCtes(t: OwnerTransition, conversation: string, p:
           returning o.*)`,
       ];
     }
-    case 'HUMAN':
+    case 'HUMAN': {
+      const withdrawn = t.seenWithdrawal
+        ? `(${WITHDRAWN} and o.ticket_id is distinct from ${p.add(t.seenWithdrawal.ticketId, 'uuid')})`
+        : WITHDRAWN;
       return [
         `own as (
           insert into conversation_owners as o (conversation_id, state, human, human_id, claimed_at, updated_at)
           select ${conversation}, 'HUMAN', ${p.add(t.human, 'text')}, ${p.add(t.humanId, 'text')}, ${at}, ${at} from lock
           on conflict (conversation_id) do update set state = 'HUMAN', human = excluded.human,
             human_id = excluded.human_id, claimed_at = excluded.claimed_at, updated_at = excluded.updated_at
-          where o.state <> 'HUMAN' and not ${WITHDRAWN}
+          where o.state <> 'HUMAN' and not ${withdrawn}
           returning o.*)`,
         tickets(`assignee = ${p.add(t.human, 'text')}`, `t.status <> 'closed'`),
       ];
+    }
     case 'BOT': {
       if ('withdrawn' in t)
         return [

@@ -1,8 +1,9 @@
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { EventLog } from '../chat/event-log.js';
 import type { Db } from '../db/client.js';
 import type { OwnerTransition } from '../db/owner-transition.js';
 import { type ConversationOwnerRow, conversationOwners, type OwnershipState } from '../db/schema/desk.js';
+import { events } from '../db/schema/events.js';
 import type { BatonEvent, NewEvent } from '../domain/events.js';
 import type { WorkspaceSettings } from '../domain/workspace-settings.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
@@ -200,26 +201,74 @@ export class DeskService {
     return changed;
   }
 
-  /** Takes the conversation over. A racing second claim gets CONFLICT. */
-  async claim(conversationId: string, actor: DeskActor): Promise<Ownership> {
+  /**
+   * Takes the conversation over. A racing second claim gets CONFLICT, and so does a claim of a request the shopper
+   * withdrew, unless it names that withdrawal (`afterWithdrawal`, the HUMAN_REQUEST_WITHDRAWN event's id): the
+   * colleague saw the shopper needs nobody and steps in anyway. A claim made against the waiting request still loses
+   * the race with the withdrawal.
+   */
+  async claim(
+    conversationId: string,
+    actor: DeskActor,
+    options: { afterWithdrawal?: number } = {},
+  ): Promise<Ownership> {
     await this.deps.conversations.get(conversationId);
+    const seen =
+      options.afterWithdrawal === undefined
+        ? undefined
+        : await this.withdrawal(conversationId, options.afterWithdrawal);
     const changed = await this.change(
       [{ type: 'HUMAN_JOINED', conversationId, agentName: actor.name, data: { human: actor.name, ticketId: null } }],
-      { to: 'HUMAN', human: actor.name, humanId: actor.id, at: this.now() },
+      {
+        to: 'HUMAN',
+        human: actor.name,
+        humanId: actor.id,
+        at: this.now(),
+        ...(seen ? { seenWithdrawal: { ticketId: seen.ticketId } } : {}),
+      },
       { stampTicket: true },
     );
     if (!changed) {
       const current = await this.ownership(conversationId);
-      if (current.state !== 'HUMAN')
-        throw new ConflictError('The shopper withdrew the request for a colleague: the bot answers them again', {
-          details: { field: 'conversationId', reason: 'WITHDRAWN' },
-        });
+      if (current.state !== 'HUMAN') {
+        // The withdrawal to name, to take the conversation over anyway.
+        const [latest] = await this.deps.db
+          .select({ id: events.id })
+          .from(events)
+          .where(and(eq(events.conversationId, conversationId), eq(events.type, 'HUMAN_REQUEST_WITHDRAWN')))
+          .orderBy(desc(events.seq))
+          .limit(1);
+        throw new ConflictError(
+          seen
+            ? 'The shopper asked for a colleague and withdrew again since that withdrawal: the bot answers them'
+            : 'The shopper withdrew the request for a colleague: the bot answers them again',
+          {
+            details: {
+              field: 'conversationId',
+              reason: 'WITHDRAWN',
+              withdrawalEventId: latest ? String(latest.id) : null,
+            },
+          },
+        );
+      }
       throw new ConflictError(`${current.human ?? 'Another colleague'} has already taken this conversation`, {
         details: { field: 'conversationId', owner: current.human },
       });
     }
     await this.stopRuns(conversationId, ['PENDING', 'RUNNING', 'PAUSED'], `${actor.name} took the conversation over`);
     return changed;
+  }
+
+  /** The ticket of the request a HUMAN_REQUEST_WITHDRAWN event of this conversation took back. */
+  private async withdrawal(conversationId: string, eventId: number): Promise<{ ticketId: string | null }> {
+    const [event] = await this.deps.db
+      .select({ type: events.type, data: events.data })
+      .from(events)
+      .where(and(eq(events.id, eventId), eq(events.conversationId, conversationId)));
+    if (event?.type !== 'HUMAN_REQUEST_WITHDRAWN')
+      throw ValidationError.single('afterWithdrawal', 'not a HUMAN_REQUEST_WITHDRAWN event of this conversation');
+    const ticketId = (event.data as { ticketId?: unknown }).ticketId;
+    return { ticketId: typeof ticketId === 'string' ? ticketId : null };
   }
 
   /** A colleague's reply, as `role: human`. Only the colleague who owns the conversation replies in it. */

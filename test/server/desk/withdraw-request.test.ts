@@ -20,6 +20,8 @@ const REQUEST = 'mutation($id: ID!) { requestHuman(conversationId: $id, reason: 
 const WITHDRAW =
   'mutation($id: ID!) { withdrawHumanRequest(conversationId: $id) { state requestedBy ticket { id status } } }';
 const CLAIM = 'mutation($id: ID!) { claimConversation(conversationId: $id) { state human } }';
+const CLAIM_AFTER =
+  'mutation($id: ID!, $withdrawal: ID) { claimConversation(conversationId: $id, afterWithdrawal: $withdrawal) { state human } }';
 const SEND = 'mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }';
 const EVENTS =
   'query($id: ID!) { conversation(id: $id) { ownership { state } events { id type agentName data: dataJson } } }';
@@ -170,6 +172,60 @@ describe('a shopper withdraws their request for a person', () => {
     );
     expect((await t.gql(CLAIM, { id }, dana)).errors).toBeUndefined();
     expect((await ticketsOf(id)).map((k) => k.status).sort()).toEqual(['closed', 'open']);
+  });
+
+  it('a colleague who names the withdrawal they saw takes the conversation over anyway; the bot stops answering', async () => {
+    const { id, token } = await waiting();
+    expect((await t.gql<Withdrawn>(WITHDRAW, { id }, token)).errors).toBeUndefined();
+    const withdrawal = (await conversation(id)).events.findLast((e) => e.type === 'HUMAN_REQUEST_WITHDRAWN')!;
+    // A claim of the waiting request loses, and says which withdrawal to name.
+    const plain = await t.gql(CLAIM, { id }, dana);
+    expect(errorCode(plain)).toBe('CONFLICT');
+    expect(plain.errors![0]!.extensions).toMatchObject({ reason: 'WITHDRAWN', withdrawalEventId: withdrawal.id });
+
+    const taken = await t.gql<{ claimConversation: { state: string; human: string } }>(
+      CLAIM_AFTER,
+      { id, withdrawal: withdrawal.id },
+      dana,
+    );
+    expect(taken.errors).toBeUndefined();
+    expect(taken.data!.claimConversation).toEqual({ state: 'HUMAN', human: 'Dana' });
+    const c = await conversation(id);
+    expect(c.events.at(-1)).toMatchObject({ type: 'HUMAN_JOINED', agentName: 'Dana' });
+    // Dana owns it now: a second colleague's claim naming the same withdrawal loses, the shopper's message waits for her.
+    const second = await t.gql(CLAIM_AFTER, { id, withdrawal: withdrawal.id }, sam);
+    expect(errorCode(second)).toBe('CONFLICT');
+    expect(second.errors![0]!.extensions).toMatchObject({ owner: 'Dana' });
+    expect((await send(id, token, 'where is my order?')).data!.sendMessage).toBeNull();
+  });
+
+  it('a claim naming a withdrawal the shopper asked and withdrew again since loses; naming the latest wins', async () => {
+    const { id, token } = await waiting();
+    expect((await t.gql<Withdrawn>(WITHDRAW, { id }, token)).errors).toBeUndefined();
+    expect((await t.gql(REQUEST, { id }, token)).errors).toBeUndefined();
+    expect((await t.gql<Withdrawn>(WITHDRAW, { id }, token)).errors).toBeUndefined();
+    const [first, latest] = (await conversation(id)).events.filter((e) => e.type === 'HUMAN_REQUEST_WITHDRAWN');
+    const stale = await t.gql(CLAIM_AFTER, { id, withdrawal: first!.id }, dana);
+    expect(errorCode(stale)).toBe('CONFLICT');
+    expect(stale.errors![0]!.extensions).toMatchObject({ reason: 'WITHDRAWN', withdrawalEventId: latest!.id });
+    expect((await conversation(id)).ownership.state).toBe('BOT');
+    expect((await t.gql(CLAIM_AFTER, { id, withdrawal: latest!.id }, dana)).errors).toBeUndefined();
+    expect((await conversation(id)).ownership.state).toBe('HUMAN');
+  });
+
+  it('afterWithdrawal names a withdrawal of this conversation, or the claim is refused', async () => {
+    const { id, token } = await waiting();
+    const other = await waiting();
+    expect((await t.gql<Withdrawn>(WITHDRAW, { id: other.id }, other.token)).errors).toBeUndefined();
+    const elsewhere = (await conversation(other.id)).events.findLast((e) => e.type === 'HUMAN_REQUEST_WITHDRAWN')!;
+    const request = (await conversation(id)).events.findLast((e) => e.type === 'HUMAN_REQUESTED')!;
+    expect((await t.gql<Withdrawn>(WITHDRAW, { id }, token)).errors).toBeUndefined();
+    for (const withdrawal of [elsewhere.id, request.id, 'x1']) {
+      const r = await t.gql(CLAIM_AFTER, { id, withdrawal }, dana);
+      expect(errorCode(r), withdrawal).toBe('VALIDATION_FAILED');
+      expect(r.errors![0]!.extensions).toMatchObject({ field: 'afterWithdrawal' });
+    }
+    expect((await conversation(id)).ownership.state).toBe('BOT');
   });
 
   it('once a colleague claimed it, the shopper cannot withdraw it, and "never mind" goes to the colleague', async () => {

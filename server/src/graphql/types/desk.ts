@@ -148,10 +148,22 @@ builder.mutationFields((t) => ({
   claimConversation: t.field({
     type: OwnershipRef,
     description:
-      'Takes the conversation over: no planner runs while you own it. A second claim gets CONFLICT, and so does a claim of a request the shopper withdrew (`extensions.reason: WITHDRAWN`).',
+      'Takes the conversation over: no planner runs while you own it. A second claim gets CONFLICT, and so does a claim of a request the shopper withdrew (`extensions.reason: WITHDRAWN`, `extensions.withdrawalEventId`), unless it names that withdrawal in `afterWithdrawal`.',
     authScopes: { support: true },
-    args: { conversationId: t.arg.id({ required: true, validate: rowId('conversation') }), as: t.arg.string(AS) },
-    resolve: (_r, args, ctx) => ctx.services.desk.claim(String(args.conversationId), actor(ctx, args.as)),
+    args: {
+      conversationId: t.arg.id({ required: true, validate: rowId('conversation') }),
+      afterWithdrawal: t.arg.id({
+        description:
+          'The HUMAN_REQUEST_WITHDRAWN event you saw: take the conversation over although the shopper withdrew their request (CONFLICT if they asked again and withdrew again since).',
+      }),
+      as: t.arg.string(AS),
+    },
+    resolve: (_r, args, ctx) => {
+      const afterWithdrawal = args.afterWithdrawal == null ? undefined : Number(args.afterWithdrawal);
+      if (afterWithdrawal !== undefined && (!Number.isSafeInteger(afterWithdrawal) || afterWithdrawal <= 0))
+        throw ValidationError.single('afterWithdrawal', 'an event id (a positive integer)');
+      return ctx.services.desk.claim(String(args.conversationId), actor(ctx, args.as), { afterWithdrawal });
+    },
   }),
   sendHumanMessage: t.field({
     type: EventRef,
