@@ -12,6 +12,7 @@ import './types/agent-drafts.js';
 import './types/tools.js';
 import './types/mcp-servers.js';
 import './types/knowledge.js';
+import './types/builtin-updates.js';
 import './types/tickets.js';
 import './types/model-provider.js';
 import './types/run-question.js';

@@ -37,7 +37,7 @@ const AgentVersionRef = builder.objectRef<VersionView>('AgentVersion').implement
   }),
 });
 
-const CardChangeRef = builder
+export const CardChangeRef = builder
   .objectRef<{ field: string; before: string; after: string }>('AgentFieldChange')
   .implement({
     description: 'One field that differs between two versions of a card, as text (lists one item a line).',
