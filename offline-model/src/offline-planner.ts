@@ -1,3 +1,4 @@
+import { answersSinceShopper, historyBefore } from './answers-since-shopper.js';
 import {
   buildCardIndex,
   type CardIndex,
@@ -7,33 +8,26 @@ import {
   nameWords,
   scoreCards,
 } from './card-scorer.js';
-
 import { opensAsQuestion, splitClauses } from './clause-splitter.js';
 import { applyDeliveryState } from './delivery-state.js';
 import { type Entities, extractEntities } from './entity-extractor.js';
+import { CHANGES, INTENT_ANCHORS } from './intent-anchors.js';
 import { isAbusive, isOffTopic, isSmallTalk } from './message-checks.js';
 import { withoutNegatedRequests } from './negation.js';
 import type { CardSummary, PlanBrief } from './plan-brief.js';
-import { listedProducts, PRICE_OF_IT, propertyAsked, SETS_AGAINST } from './product-list.js';
+import { answerAboutAnOrder, REFERS_TO_ORDER, referentOf } from './referent.js';
 import {
   ADDRESS_LINE_2,
-  ASKS_FOR_ADDRESS,
   ASKS_REFUND_AMOUNT,
-  ASKS_WHAT_NOW,
-  answersWhich,
   asksForCodeAgain,
-  asksTotalOfIt,
   BARE_SIZE,
   declinesChange,
-  givesAddressPart,
   givesOnlyDetails,
   ORIGINAL_METHOD,
   offerTaken,
   PHONE,
-  picksFromOffer,
   requestConcepts,
   SAME_AGAIN,
-  SAYS_PURPOSE,
   TELLS_MORE,
 } from './request-cues.js';
 import {
@@ -67,24 +61,6 @@ const MIN_SCORE = 1.6;
 const QUESTION_SCORE = 0.8;
 /** Evidence strong enough that an off-topic or rude message still gets its request handled. */
 const STRONG_SCORE = 3.5;
-/** The card must own one of these words before the plan words a task in that intent's terms. */
-const INTENT_ANCHORS: Partial<Record<TaskIntent, string[]>> = {
-  track: ['order', 'track', 'shipping', 'delivery', 'package'],
-  cancel: ['cancel'],
-  address: ['address'],
-  payment: ['pay'],
-  modify_items: ['order'],
-  return: ['return'],
-  exchange: ['exchange'],
-  refund: ['refund'],
-  product_search: ['search', 'stock', 'available', 'catalogue', 'find'],
-  product_detail: ['product', 'specification'],
-  recommend: ['recommend', 'complement'],
-  restock: ['restock', 'stock'],
-  newsletter: ['newsletter', 'promotion'],
-  bulk: ['bulk', 'wholesale', 'business'],
-  human: ['human', 'talk'],
-};
 
 /**
  * Verbs any request may use of anything: a card that lists one ("find me", "leave my email") owns it only with its
@@ -139,27 +115,20 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
   if (offered) return planFromBrief(offered, index);
   // "My email is jane@x.com and my phone is 555 123 4567" answers what the last turn asked for, though "email" alone
   // would score a card of its own: it goes back to the card that asked, as the form's own answer does.
-  const picked = pickedFromOffer(hints, message) ?? answeredWhich(hints, message);
+  const referent = referentOf(index, hints, message);
   const resumes = resumesHeldChange(hints, message);
-  const addressPart = addressPartFor(hints, message);
   const answering = resumes
     ? resumes
     : givesOnlyDetails(message)
       ? (followUpAgent(hints, message, true) ?? orderGivenToQuestion(index, hints, message))
       : asksForCodeAgain(message)
         ? codeSender(hints)
-        : (comparesWhatWasAsked(hints, message) ??
-          picked ??
-          changesOrderInConversation(index, hints, message) ??
-          totalOfOrderJustShown(hints, message) ??
-          addressPart ??
-          continuesProductTalk(index, hints, message) ??
-          (ASKS_WHAT_NOW.test(message) ? lastAnswerAgent(hints, message) : undefined));
+        : referent?.agent;
   if (answering) {
     // "W2417020" after "cancel my order": the order to cancel, not a question where it is.
     // "10 please" after "which size would you like?": the pick of the request the card asked it for.
     const continues =
-      givesOnlyDetails(message) || picked || resumes || addressPart ? earlierRequest(index, hints, message) : undefined;
+      givesOnlyDetails(message) || referent?.continues || resumes ? earlierRequest(index, hints, message) : undefined;
     return {
       refuse: false,
       tasks: [
@@ -196,7 +165,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
       c.agent = ownerOfTie(index, c) ?? top.agent;
   }
   applyPrinciples(index, clauses, message);
-  const orderAgent = orderInConversation(hints, message);
+  const orderAgent = answerAboutAnOrder(hints, message)?.agentName;
   if (orderAgent)
     for (const c of clauses)
       if (c.intent && ORDER_INTENTS.has(c.intent) && !c.entities.orderIds.length && REFERS_TO_ORDER.test(c.text))
@@ -216,7 +185,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
     const agent =
       followUpAgent(hints, message) ??
       (TELLS_MORE.test(message) && message.split(/\s+/).length <= 10 && !clauses.some((c) => c.smallTalk)
-        ? lastAnswerAgent(hints, message)
+        ? answersSinceShopper(hints, message).at(-1)?.agentName
         : undefined) ??
       wholeMessageAgent(index, hints, message) ??
       namedOrderAgent(index, message) ??
@@ -280,7 +249,6 @@ function ownerOfChange(index: CardIndex, c: { scores: CardScore[]; intent?: Task
   return able.length === 1 ? able[0]!.agent : undefined;
 }
 
-const CHANGES: ReadonlySet<TaskIntent> = new Set(['payment', 'address', 'modify_items']);
 const CHANGE = stem('change');
 
 /** Intents that ask for something done: the order intents but tracking, and the other cards' actions. */
@@ -360,35 +328,6 @@ function earlierRequest(index: CardIndex, hints: PlanBrief, message: string): Ta
   return undefined;
 }
 
-/** "10 please" after a card offered sizes and asked which: that card's question, answered. */
-function pickedFromOffer(hints: PlanBrief, message: string): string | undefined {
-  const last = answersSinceShopper(hints, message).at(-1);
-  return last && picksFromOffer(message, last.text) ? last.agentName : undefined;
-}
-
-/** "The one with the keyboard", "sorry I mean the tablet" after a card asked which: that card's question, answered. */
-function answeredWhich(hints: PlanBrief, message: string): string | undefined {
-  const last = answersSinceShopper(hints, message).at(-1);
-  return last && answersWhich(message, last.text) ? last.agentName : undefined;
-}
-
-/** The conversation before the message being planned (the history may end with it). */
-function historyBefore(hints: PlanBrief, message: string): PlanBrief['history'] {
-  const last = hints.history.at(-1);
-  return last?.role === 'user' && last.text.trim() === message ? hints.history.slice(0, -1) : hints.history;
-}
-
-/** The answers given by a card there is since the shopper's previous message. */
-function answersSinceShopper(hints: PlanBrief, message: string): PlanBrief['history'] {
-  const history = historyBefore(hints, message);
-  return cardAnswers(hints, history.slice(history.map((h) => h.role).lastIndexOf('user') + 1));
-}
-
-/** The answers among `turns` given by a card there is. */
-function cardAnswers(hints: PlanBrief, turns: PlanBrief['history']): PlanBrief['history'] {
-  return turns.filter((h) => h.role === 'assistant' && h.agentName && hints.cards.some((c) => c.name === h.agentName));
-}
-
 /**
  * "Ok go ahead" right after the change a card proposed (the server holds it for the shopper's yes), or after one
  * question about it answered by another card: back to the card that proposed it.
@@ -445,22 +384,6 @@ function proposedInWords(hints: PlanBrief, message: string): PlanBrief['held'] {
 const ASKS_YES = /\breply "yes" to confirm\b/i;
 
 /**
- * "Can you ship it to 12 Oak St, Austin, TX 78701 instead?" right after an answer about an order: a change of that
- * order (its address, its payment, its items), for the card that answered about it, though "ship" alone asks how
- * shipping works.
- */
-function changesOrderInConversation(index: CardIndex, hints: PlanBrief, message: string): string | undefined {
-  const e = extractEntities(message);
-  if (e.orderIds.length || !REFERS_TO_ORDER.test(message)) return undefined;
-  const intent = classifyIntent(index.analyze(message), e);
-  if (!CHANGES.has(intent)) return undefined;
-  const agent = orderInConversation(hints, message);
-  // The card must make that change: its words name it ("address", "pay"), as for a clause of its own.
-  const terms = index.profiles.find((p) => p.name === agent)?.terms;
-  return terms && INTENT_ANCHORS[intent]!.some((a) => terms.has(stem(a))) ? agent : undefined;
-}
-
-/**
  * "It's order #W8488728" right after "What should the Hiking Boots change to?": the order the question was about, for
  * the card that asked it (one that works on orders), though the question did not say "order".
  */
@@ -470,23 +393,6 @@ function orderGivenToQuestion(index: CardIndex, hints: PlanBrief, message: strin
   return index.profiles.find((p) => p.name === last.agentName)?.terms.has(ORDER) ? last.agentName : undefined;
 }
 const ORDER = stem('order');
-
-/** "88 Lake View Rd, Plano, TX" right after a card asked for an address: part of it, for that card. */
-function addressPartFor(hints: PlanBrief, message: string): string | undefined {
-  const last = answersSinceShopper(hints, message).at(-1);
-  return last && ASKS_FOR_ADDRESS.test(last.text) && givesAddressPart(message) ? last.agentName : undefined;
-}
-
-/**
- * "How much was it in total?" right after an answer about one order: that order's amount, from the card that answered
- * (a question for the help articles when no order was just shown).
- */
-function totalOfOrderJustShown(hints: PlanBrief, message: string): string | undefined {
-  if (!(asksTotalOfIt(message) || ASKS_REFUND_AMOUNT.test(message)) || extractEntities(message).orderIds.length)
-    return undefined;
-  const last = answersSinceShopper(hints, message).at(-1);
-  return last && new Set(extractEntities(last.text).orderIds).size === 1 ? last.agentName : undefined;
-}
 
 /**
  * A short reply with only details or a yes ("it's jane@x.com", "yes please") continues with the
@@ -528,76 +434,6 @@ function followUpAgent(hints: PlanBrief, message: string, onlyWhereAsked = false
   const fits = [...answers].reverse().find((a) => asked.some((re) => re.test(a.text)));
   return (fits ?? (onlyWhereAsked ? undefined : answers.at(-1)))?.agentName;
 }
-
-/** "It", "that order": a clause that names no order of its own but points at one. */
-const REFERS_TO_ORDER = /\b(?:it|that|this|the order|that order|this order|the same order)\b/i;
-
-/**
- * "Can I remove the desk lamp from it?" after an answer about order #W7634667: "it" is that order, and an order action
- * on it goes to the card that answered about it. The card of the latest answer since the shopper's previous message
- * that names an order.
- */
-function orderInConversation(hints: PlanBrief, message: string): string | undefined {
-  return answersSinceShopper(hints, message).findLast((h) => extractEntities(h.text).orderIds.length > 0)?.agentName;
-}
-
-/**
- * "Which is cheaper?" after "do you have headphones or earbuds?": a comparison naming no product sets the products of
- * the shopper's previous message against each other, and goes to the card that answered it.
- */
-function comparesWhatWasAsked(hints: PlanBrief, message: string): string | undefined {
-  if (!comparesAlone(message) || extractEntities(message).products.length) return undefined;
-  const history = historyBefore(hints, message);
-  const users = history.flatMap((h, i) => (h.role === 'user' ? [i] : [])).slice(-2);
-  const listed = users.findLast((i) => listedProducts(history[i]!.text).length >= 2);
-  if (listed === undefined) return undefined;
-  return cardAnswers(hints, history.slice(listed + 1)).at(-1)?.agentName;
-}
-/**
- * "What colours?", "does it have auto shutoff?", "she likes yoga", "under 150 please", right after the card that
- * searches the catalogue (or finds presents) answered: the talk about those products goes on with that card, which
- * reads the product from the earlier message. A question of its own ("what's your return policy?", "where is my
- * order?") or a thank-you is planned as any message is.
- */
-function continuesProductTalk(index: CardIndex, hints: PlanBrief, message: string): string | undefined {
-  const last = lastAnswerAgent(hints, message);
-  const productCards = [ownerOf(index, 'search'), ownerOf(index, 'gift')];
-  if (!last || !productCards.includes(last) || message.split(/\s+/).length > 12) return undefined;
-  const e = extractEntities(message);
-  if (e.products.length + e.orderIds.length + e.emails.length + e.itemIds.length + e.productIds.length > 0)
-    return undefined;
-  const features = index.analyze(message);
-  const intent = classifyIntent(features, e);
-  // "How much is it?" reads as a question for the articles; of the product just shown, it is the product's price.
-  const priceOfIt = PRICE_OF_IT.test(message) && !SHOP_TOPIC.test(message);
-  // "How long does the battery last?", "how heavy is it?": a property of the product shown, whatever "how long" says.
-  const propertyOfIt = !!propertyAsked(message) && !SHOP_TOPIC.test(message);
-  if (isSmallTalk(features.words) || !(PRODUCT_TALK_INTENTS.has(intent) || priceOfIt || propertyOfIt)) return undefined;
-  // "Do they run true to size?" asks how sizes fit, which the sizing guide says, not the product's options.
-  return (MORE_OF_IT.test(message) || propertyOfIt || SAYS_PURPOSE.test(message)) && !ASKS_FIT.test(message)
-    ? last
-    : undefined;
-}
-const ASKS_FIT = /\btrue to size\b|\b(?:run|runs|running|fit|fits)\s+(?:small|large|big|narrow|wide|true)\b/i;
-const PRODUCT_TALK_INTENTS: ReadonlySet<TaskIntent> = new Set([
-  'unknown',
-  'product_search',
-  'product_detail',
-  'recommend',
-]);
-const SHOP_TOPIC = /\b(?:ship\w*|deliver\w*|return\w*|refund\w*|warrant\w*|fee|fees|tax|taxes|insurance)\b/i;
-/** Words that ask more of the products just shown, or say more of whom they are for. */
-const MORE_OF_IT =
-  /\b(?:it|its|they|them|their|one|ones|this|that|these|those)\b|\b(?:colou?rs?|sizes?|materials?|options?|styles?|versions?|models?|price|prices|cost|cheap\w*|expensive|stock|available|under|below|budget)\b|\$\s?\d|^\s*(?:and\s+|what about\s+|how about\s+)?(?:in|with|without)\b|\b(?:she|he|they)\s+(?:likes?|loves?|enjoys?|is into|are into|is a fan)\b|\b(?:something|anything)\s+(?:a bit\s+|a little\s+|much\s+|even\s+)?(?:\w{3,}er|more\s+\w+|less\s+\w+)\b/i;
-
-/** The card that answered the shopper's previous message (its last answer). */
-function lastAnswerAgent(hints: PlanBrief, message: string): string | undefined {
-  return answersSinceShopper(hints, message).at(-1)?.agentName;
-}
-
-/** A comparison asked on its own: "which is cheaper?", "which one is better?", "what's the difference?". */
-const comparesAlone = (message: string) =>
-  /^\s*(?:and\s+|so\s+|ok\s+)?(?:which|what)\b/i.test(message) && SETS_AGAINST.test(message);
 
 /** The card whose answer said it sent the shopper a one-time code, the latest such. */
 function codeSender(hints: PlanBrief): string | undefined {
