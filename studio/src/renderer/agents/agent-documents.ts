@@ -240,3 +240,27 @@ export const RollbackAgentMutation = graphql(
 `,
   [AgentFields],
 );
+
+/** Built-in cards the designers edited whose content a Baton upgrade changed: offered, not written. */
+export const BuiltinUpdatesQuery = graphql(`
+  query BuiltinUpdates {
+    builtinUpdates {
+      kind
+      name
+      reason
+      changes {
+        field
+        before
+        after
+      }
+    }
+  }
+`);
+
+export type BuiltinUpdateData = ResultOf<typeof BuiltinUpdatesQuery>['builtinUpdates'][number];
+
+export const ApplyBuiltinUpdateMutation = graphql(`
+  mutation ApplyBuiltinUpdate($kind: BuiltinKind!, $name: String!, $expectedVersion: Int) {
+    applyBuiltinUpdate(kind: $kind, name: $name, expectedVersion: $expectedVersion)
+  }
+`);

@@ -4,9 +4,10 @@ import { useRouter } from '../shell/router.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { Tabs } from '../ui/tabs.js';
 import { AgentCardList } from './agent-card-list.js';
-import { AgentDraftsQuery, AgentsQuery } from './agent-documents.js';
+import { AgentDraftsQuery, AgentsQuery, BuiltinUpdatesQuery } from './agent-documents.js';
 import { draftFromAgent, duplicateDraft, emptyDraft } from './agent-draft.js';
 import { AgentEditor } from './agent-editor.js';
+import { BuiltinUpdatesPanel } from './builtin-updates-panel.js';
 import { HandoffGraph } from './handoff-graph.js';
 import { ToolsQuery } from './tool-documents.js';
 
@@ -16,7 +17,8 @@ const draftTypes = { additionalTypenames: ['AgentDraft', 'Agent'] };
 /** Agents: the cards, the hand-off graph, and the editor for one card (#/agents/edit/<name>, #/agents/new). */
 export function AgentsView() {
   const { route, navigate } = useRouter();
-  const [{ data, fetching, error }] = useQuery({ query: AgentsQuery, context: draftTypes });
+  const [{ data, fetching, error }, refetchAgents] = useQuery({ query: AgentsQuery, context: draftTypes });
+  const [updates, refetchUpdates] = useQuery({ query: BuiltinUpdatesQuery });
   const [drafts] = useQuery({ query: AgentDraftsQuery, context: draftTypes });
   const [tools] = useQuery({ query: ToolsQuery });
   const agents = data?.agents ?? [];
@@ -87,6 +89,14 @@ export function AgentsView() {
         onSelect={(t) => navigate(t === 'graph' ? '/agents/graph' : '/agents')}
       />
       <div className="page-body scroll">
+        <BuiltinUpdatesPanel
+          updates={updates.data?.builtinUpdates ?? []}
+          agents={agents}
+          onApplied={() => {
+            refetchAgents({ requestPolicy: 'network-only' });
+            refetchUpdates({ requestPolicy: 'network-only' });
+          }}
+        />
         {tab === 'graph' ? (
           <HandoffGraph agents={agents} onOpen={(n) => navigate(`/agents/edit/${encodeURIComponent(n)}`)} />
         ) : (

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { currentCard, earlierCards, registry } from '../../fakes/earlier-release.js';
+import { createTestDatabase } from '../../helpers/test-database.js';
+import { hasChromium, type StudioHarness, startStudio, studioBuilds } from './studio-harness.js';
+
+describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): built-in updates', (build) => {
+  let h: StudioHarness;
+  beforeAll(async () => {
+    // An earlier release's install where the designers edited ReturnsAgent; this release starts on it.
+    const db = await createTestDatabase();
+    const agents = registry(db.database);
+    await agents.ensure(earlierCards);
+    await agents.update('ReturnsAgent', { instructions: 'Our own returns rules.' }, 1, { author: 'ops' });
+    h = await startStudio(build, { db });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await h?.t.db.dispose();
+  });
+
+  it('shows the update on offer for the card the designers edited, with its changes, and applies it', async () => {
+    const { page } = h;
+    await h.open('agents');
+    const panel = page.getByRole('region', { name: 'Built-in updates' });
+    const list = panel.getByRole('list', { name: 'Built-in cards with an update' });
+    await expect.poll(() => list.textContent()).toContain('ReturnsAgent: instructions, handoffs');
+    await panel.getByRole('button', { name: 'Review' }).click();
+    const changes = panel.getByLabel('Changes to ReturnsAgent');
+    await changes.locator('del', { hasText: 'Our own returns rules.' }).waitFor();
+    await changes.locator('ins', { hasText: 'HumanTransferAgent' }).waitFor();
+    await h.screenshot('agents-builtin-updates');
+
+    await panel.getByRole('button', { name: 'Apply update to ReturnsAgent' }).click();
+    await expect.poll(() => panel.count()).toBe(0);
+    const card = (
+      await h.t.gql<{ agent: { handoffs: string[]; versions: { author: string }[] } }>(
+        '{ agent(name: "ReturnsAgent") { handoffs versions { author } } }',
+      )
+    ).data!.agent;
+    expect(card.handoffs).toEqual(currentCard('ReturnsAgent').handoffs);
+    expect(card.versions[0]!.author).toBe('upgrade');
+  });
+});
