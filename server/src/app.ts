@@ -10,6 +10,7 @@ import { ApiKeyService } from './auth/api-key-service.js';
 import { CustomerSessions } from './auth/customer-sessions.js';
 import { CustomerTokenVerifier } from './auth/customer-token.js';
 import { authorizeStoreHttp } from './auth/store-http-authorizer.js';
+import { relayed } from './auth/this-machine.js';
 import { ConversationService } from './chat/conversation-service.js';
 import { EventLog } from './chat/event-log.js';
 import { RunExecutor } from './chat/run-executor.js';
@@ -317,7 +318,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         services,
         request.headers.get('authorization'),
         req ? clientAddress(req) : undefined,
-        { origin: request.headers.get('origin'), host: request.headers.get('host') },
+        {
+          origin: request.headers.get('origin'),
+          host: request.headers.get('host'),
+          relayed: relayed((name) => request.headers.has(name)),
+        },
       );
       if ('error' in principal) throw principalRefusalError(principal);
       await asRequestError(services.rateLimits.checkRequest(principal));
@@ -425,6 +430,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         const principal = await resolvePrincipal(services, authorization, clientAddress(ctx.extra.request), {
           origin: ctx.extra.request.headers.origin,
           host: ctx.extra.request.headers.host,
+          relayed: relayed((name) => name in ctx.extra.request.headers),
         });
         if ('error' in principal) return [principalRefusalError(principal, 'ws')];
         try {

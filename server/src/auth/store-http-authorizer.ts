@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { RateLimitedError } from '../errors.js';
 import { type PrincipalDeps, resolvePrincipal } from '../graphql/context.js';
 import type { StoreHttpCaller } from '../store/mcp/store-mcp-http-handler.js';
+import { relayed } from './this-machine.js';
 
 /**
  * Authenticates a `/mcp/store` request like a GraphQL one (same credentials, same request limit) and
@@ -16,6 +17,7 @@ export async function authorizeStoreHttp(
   const principal = await resolvePrincipal(services, req.headers.authorization, address, {
     origin: req.headers.origin,
     host: req.headers.host,
+    relayed: relayed((name) => name in req.headers),
   });
   if ('error' in principal) return { error: principal.error, status: principal.status ?? 401 };
   if (principal.kind === 'anonymous')

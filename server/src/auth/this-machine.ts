@@ -22,7 +22,15 @@ export function isLoopbackHost(host: string): boolean {
  * otherwise send a form to http://127.0.0.1:4000/graphql and act as the admin of the developer's server (register
  * an MCP server, which runs a command).
  */
-export function fromThisMachine(headers: { origin?: string | null; host?: string | null }): boolean {
+export function fromThisMachine(
+  headers: { origin?: string | null; host?: string | null; relayed?: boolean },
+  /** The client's address (the TCP peer's, or the one a trusted proxy forwarded), when known. */
+  address?: string,
+): boolean {
+  // A program elsewhere writes any Host it likes, and a proxy on this machine (relayed) connects from here for anyone:
+  // only a client that is itself on this machine, talking to it directly, is.
+  if (headers.relayed) return false;
+  if (address !== undefined && !isLoopbackHost(address)) return false;
   if (headers.host && !isLoopbackHost(headers.host)) return false;
   const origin = headers.origin;
   if (origin === undefined || origin === null) return true;
@@ -35,3 +43,12 @@ export function fromThisMachine(headers: { origin?: string | null; host?: string
     return false;
   }
 }
+
+/**
+ * Headers a proxy adds to what it passes on (`Via` by RFC 9110, the others by convention): a request carrying one was
+ * relayed, and its client is wherever the proxy's client is.
+ */
+export const RELAY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip', 'via'] as const;
+
+/** Whether a request was relayed by a proxy (RELAY_HEADERS), given a way to read one of its headers. */
+export const relayed = (has: (name: string) => boolean): boolean => RELAY_HEADERS.some(has);

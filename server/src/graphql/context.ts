@@ -62,12 +62,12 @@ export async function resolvePrincipal(
   services: PrincipalDeps,
   authorization: string | null | undefined,
   address?: string,
-  /** The request's Host and Origin: with AUTH_MODE=off only this machine's pages are the admin. */
-  from?: { origin?: string | null; host?: string | null },
+  /** The request's Host and Origin, and whether a proxy relayed it: with AUTH_MODE=off only this machine's pages are the admin. */
+  from?: { origin?: string | null; host?: string | null; relayed?: boolean },
 ): Promise<Principal | PrincipalRefusal> {
   const credential = authorization?.replace(/^Bearer\s+/i, '').trim();
   if (!credential) {
-    if (services.config.authMode === 'off' && (!from || fromThisMachine(from)))
+    if (services.config.authMode === 'off' && (!from || fromThisMachine(from, address)))
       return { kind: 'anonymous', devAdmin: true };
     return (await limitAddress(services, address)) ?? { kind: 'anonymous', devAdmin: false };
   }

@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -116,6 +116,35 @@ describe('AUTH_MODE=off serves the admin to this machine only', () => {
     expect(store.status).toBe(401);
   });
 
+  it('refuses a request a proxy relayed, whatever Host it names: the proxy connects from here for anyone', async () => {
+    for (const [name, relay] of [
+      ['evil5', { 'x-forwarded-for': '203.0.113.9' }],
+      ['evil6', { forwarded: 'for=203.0.113.9' }],
+      ['evil7', { 'x-real-ip': '203.0.113.9' }],
+      ['evil8', { via: '1.1 nginx' }],
+    ] as const) {
+      const res = await post(JSON.stringify({ query: register(name) }), {
+        'content-type': 'application/json',
+        host: new URL(url).host,
+        ...relay,
+      });
+      const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
+      expect(refused(body.errors?.[0]?.extensions?.code), name).toBe(true);
+    }
+    const store = await fetch(`${url}/mcp/store`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'x-forwarded-for': '203.0.113.9',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(store.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 500));
+    for (const name of ['evil5', 'evil6', 'evil7', 'evil8']) expect(existsSync(join(dir, name))).toBe(false);
+  });
+
   it('tells this machine from others by Host and Origin', () => {
     expect(fromThisMachine({ host: '127.0.0.1:4000' })).toBe(true);
     expect(fromThisMachine({ host: '[::1]:4000', origin: 'http://[::1]:4000' })).toBe(true);
@@ -123,5 +152,53 @@ describe('AUTH_MODE=off serves the admin to this machine only', () => {
     expect(fromThisMachine({ host: '127.0.0.1:4000', origin: 'https://127.0.0.1.evil.example' })).toBe(false);
     expect(fromThisMachine({ host: 'localhost.evil.example' })).toBe(false);
     expect(fromThisMachine({ host: '127.0.0.1:4000', origin: 'file://' })).toBe(false);
+    // By the client's address too: a program on another machine writes any Host it likes.
+    expect(fromThisMachine({ host: '127.0.0.1:4000' }, '127.0.0.1')).toBe(true);
+    expect(fromThisMachine({ host: '127.0.0.1:4000' }, '::ffff:127.0.0.1')).toBe(true);
+    expect(fromThisMachine({ host: '127.0.0.1:4000' }, '192.0.2.7')).toBe(false);
+    expect(fromThisMachine({ host: '127.0.0.1:4000', relayed: true }, '127.0.0.1')).toBe(false);
+  });
+});
+
+/**
+ * A server listening beyond this machine (HOST=0.0.0.0) with AUTH_MODE=off: a client on another address that writes
+ * `Host: localhost` is still not on this machine. Reached through this machine's own non-loopback address, when it has
+ * one.
+ */
+describe('AUTH_MODE=off on every interface', () => {
+  const outward = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+  let t: TestApp;
+  let port = 0;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { AUTH_MODE: 'off' } });
+    port = Number(new URL((await t.app.start(0, '0.0.0.0')).url).port);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it.skipIf(!outward)("refuses the admin to a client on another address that names this machine's Host", async () => {
+    const ask = (target: string) =>
+      new Promise<{ errors?: { extensions?: { code?: string } }[]; data?: unknown }>((resolve, reject) => {
+        const req = request(
+          `http://${target}:${port}/graphql`,
+          { method: 'POST', headers: { 'content-type': 'application/json', host: `localhost:${port}` } },
+          (res) => {
+            let text = '';
+            res.on('data', (chunk) => {
+              text += chunk;
+            });
+            res.on('end', () => resolve(JSON.parse(text)));
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ query: '{ mcpServers { name } }' }));
+      });
+    // From this machine it is the admin; from its outward address (another client, as far as the server can tell) not.
+    expect((await ask('127.0.0.1')).errors).toBeUndefined();
+    const away = await ask(outward!);
+    expect(['UNAUTHENTICATED', 'FORBIDDEN']).toContain(away.errors?.[0]?.extensions?.code);
   });
 });
