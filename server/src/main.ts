@@ -23,7 +23,7 @@ async function main() {
   );
   if (config.authMode === 'off')
     console.log(
-      'AUTH_MODE=off: anyone on this machine (by Host and Origin) acts as admin. Never use this in production.',
+      'AUTH_MODE=off: anyone on this machine (by address, Host and Origin) acts as admin. Never use this in production.',
     );
   let stopping = false;
   const shutdown = async (signal: string) => {
