@@ -139,6 +139,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
           question: false,
           dependsOn: [],
           continues,
+          orderReferred: resumes ? undefined : referent?.orderId,
         }),
       ],
     };
@@ -465,6 +466,8 @@ interface TaskSpec {
   entities?: Entities;
   /** What an earlier request asked for, which a message of details alone goes on with. */
   continues?: TaskIntent;
+  /** The order a follow-up's "it" is ("how much was it in total?" after an answer about it), which the task names. */
+  orderReferred?: string;
 }
 
 /** Words the task for the specialist (instruction) and for the shopper (status message). */
@@ -474,7 +477,9 @@ function buildTask(index: CardIndex, cards: CardSummary[], spec: TaskSpec): Offl
   const own = spec.entities ?? extractEntities(text);
   const entities: Entities = carried
     ? { ...own, products: carried.products, orderIds: carried.orderIds, itemIds: carried.itemIds }
-    : own;
+    : spec.orderReferred && !own.orderIds.length
+      ? { ...own, orderIds: [spec.orderReferred] }
+      : own;
   let intent = spec.continues ?? classifyIntent(features, entities);
   const profile = index.profiles.find((p) => p.name === agent);
   const anchors = INTENT_ANCHORS[intent];

@@ -283,8 +283,8 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
   let intent = classifyIntent(asked === ask ? features : analyze(asked), own);
   // "How much was it in total?" right after an answer about one order: that order's details, its amount first.
   if (thatOrder && asksTotalOfIt(ask) && !own.orderIds.length) intent = 'track';
-  // "How much will I get back?" right after an answer about one order: the refund of its return.
-  if (thatOrder && ASKS_REFUND_AMOUNT.test(ask) && !own.orderIds.length && !RETURNS.has(intent)) intent = 'return';
+  // "How much will I get back?" right after an answer about one order (the planner may name it): the refund of its return.
+  if (ASKS_REFUND_AMOUNT.test(ask) && (thatOrder || own.orderIds.length) && !RETURNS.has(intent)) intent = 'return';
   // "How much did I pay for my last order?", "where's my most recent order?": a question about that order.
   if (latestOrder && (intent === 'knowledge' || intent === 'unknown' || ASKS_ORDER_TOTAL.test(ask))) intent = 'track';
   // "yes", "it's jane@example.com" or "the blue one" continues the earlier request: take its intent and

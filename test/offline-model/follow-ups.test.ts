@@ -162,6 +162,7 @@ describe('a change of the order the last answer was about', () => {
     expect(status.reply).toMatch(/^Your order #W8770097 has not shipped yet/);
     const ship = await say('can you ship it to 12 Oak Street, Austin, TX 78701 instead?');
     expect(ship.agent).toBe('OrderManagementAgent');
+    expect(ship.plan[0]!.instruction).toMatch(/^Change the shipping address of order #W8770097\b/);
     expect(ship.reply).toBe(
       'I\'ll change the shipping address of order #W8770097 to 12 Oak Street, Austin, TX 78701. Please reply "yes" to confirm.',
     );
@@ -205,6 +206,8 @@ describe('the amount of the order the last answer was about', () => {
     expect(status.reply).toMatch(/^Your order #W8770097 has not shipped yet/);
     const total = await say('how much was it in total?');
     expect(total.agent).toBe('OrderManagementAgent');
+    // The task names the order "it" is, for the card to read it by.
+    expect(total.plan[0]!.instruction).toMatch(/\border #W8770097\b/);
     expect(total.reply).toMatch(/^The total of order #W8770097 is \$[\d,]+\.\d\d \(\d+ items?\)/);
     const again = conversation('ivan_santos_6635');
     await again('where is my order?');

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { buildCardIndex } from '../../offline-model/src/card-scorer.js';
+import type { PlanBrief } from '../../offline-model/src/plan-brief.js';
+import { referentOf } from '../../offline-model/src/referent.js';
+import { builtinCards } from '../../server/src/agents/builtin-cards.js';
+import { asCard } from './task-harness.js';
+
+const cards = builtinCards.map(asCard);
+const index = buildCardIndex(cards);
+
+/** The referent of `message` after the shopper's `asked` and a card's `answer`. */
+const after = (asked: string, answer: { agent: string; text: string }, message: string) => {
+  const hints: PlanBrief = {
+    message,
+    cards,
+    defaultAgent: 'GeneralSupportAgent',
+    history: [
+      { role: 'user', text: asked },
+      { role: 'assistant', text: answer.text, agentName: answer.agent },
+      { role: 'user', text: message },
+    ],
+  };
+  return referentOf(index, hints, message);
+};
+
+const STATUS = {
+  agent: 'OrderManagementAgent',
+  text: 'Your order #W8770097 has not shipped yet: it is still being prepared. Items: Office Chair (black) $499.00.',
+};
+const SHOWN = {
+  agent: 'ProductExpertAgent',
+  text: '- Headphones: from $344.55 in stock.\n- Wireless Earbuds: from $226.49 in stock.',
+};
+const WHICH = {
+  agent: 'LeadGenerationAgent',
+  text: '2 options of that are out of stock right now:\n- Hiking Boots (size 10, leather, waterproof no)\n- Hiking Boots (size 10, leather, waterproof yes)\nWhich one should I let you know about (or all of them)? And what email address should we use?',
+};
+
+describe('referentOf: the card whose last answer named what a short follow-up refers to', () => {
+  it('the order an answer was about: its amount and its changes, with the order carried', () => {
+    for (const message of [
+      'how much was it in total?',
+      'how much will I get back?',
+      'can you ship it to 12 Oak St, Austin, TX 78701 instead?',
+    ])
+      expect(after('where is my order?', STATUS, message), message).toEqual({
+        agent: 'OrderManagementAgent',
+        continues: false,
+        orderId: '#W8770097',
+      });
+  });
+  it('the products an answer showed: their prices and their details', () => {
+    for (const message of ['how much are they?', 'what do those cost?', 'do they come in blue?'])
+      expect(after('do you have headphones or earbuds?', SHOWN, message), message).toEqual({
+        agent: 'ProductExpertAgent',
+        continues: false,
+      });
+  });
+  it('the options an answer asked which of: a pick, for the request it was asked for', () => {
+    for (const message of ['both', 'the waterproof one', 'the one that is not waterproof', 'all of them'])
+      expect(after("let me know when they're back", WHICH, message), message).toEqual({
+        agent: 'LeadGenerationAgent',
+        continues: true,
+      });
+  });
+  it('nothing, for a message that names its own thing or asks anew', () => {
+    expect(after('where is my order?', STATUS, "what's your return policy?")).toBeUndefined();
+    expect(after('where is my order?', STATUS, 'how much was order #W1234567?')).toBeUndefined();
+    expect(after('do you have headphones or earbuds?', SHOWN, 'thanks!')).toBeUndefined();
+  });
+});
