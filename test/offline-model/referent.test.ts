@@ -9,7 +9,7 @@ const cards = builtinCards.map(asCard);
 const index = buildCardIndex(cards);
 
 /** The referent of `message` after the shopper's `asked` and a card's `answer`. */
-const after = (asked: string, answer: { agent: string; text: string }, message: string) => {
+const referentAfter = (asked: string, answer: { agent: string; text: string }, message: string) => {
   const hints: PlanBrief = {
     message,
     cards,
@@ -43,7 +43,7 @@ describe('referentOf: the card whose last answer named what a short follow-up re
       'how much will I get back?',
       'can you ship it to 12 Oak St, Austin, TX 78701 instead?',
     ])
-      expect(after('where is my order?', STATUS, message), message).toEqual({
+      expect(referentAfter('where is my order?', STATUS, message), message).toEqual({
         agent: 'OrderManagementAgent',
         continues: false,
         orderId: '#W8770097',
@@ -51,21 +51,21 @@ describe('referentOf: the card whose last answer named what a short follow-up re
   });
   it('the products an answer showed: their prices and their details', () => {
     for (const message of ['how much are they?', 'what do those cost?', 'do they come in blue?'])
-      expect(after('do you have headphones or earbuds?', SHOWN, message), message).toEqual({
+      expect(referentAfter('do you have headphones or earbuds?', SHOWN, message), message).toEqual({
         agent: 'ProductExpertAgent',
         continues: false,
       });
   });
   it('the options an answer asked which of: a pick, for the request it was asked for', () => {
     for (const message of ['both', 'the waterproof one', 'the one that is not waterproof', 'all of them'])
-      expect(after("let me know when they're back", WHICH, message), message).toEqual({
+      expect(referentAfter("let me know when they're back", WHICH, message), message).toEqual({
         agent: 'LeadGenerationAgent',
         continues: true,
       });
   });
   it('nothing, for a message that names its own thing or asks anew', () => {
-    expect(after('where is my order?', STATUS, "what's your return policy?")).toBeUndefined();
-    expect(after('where is my order?', STATUS, 'how much was order #W1234567?')).toBeUndefined();
-    expect(after('do you have headphones or earbuds?', SHOWN, 'thanks!')).toBeUndefined();
+    expect(referentAfter('where is my order?', STATUS, "what's your return policy?")).toBeUndefined();
+    expect(referentAfter('where is my order?', STATUS, 'how much was order #W1234567?')).toBeUndefined();
+    expect(referentAfter('do you have headphones or earbuds?', SHOWN, 'thanks!')).toBeUndefined();
   });
 });
