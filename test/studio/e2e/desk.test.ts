@@ -190,7 +190,7 @@ describe.skipIf(!hasChromium)('studio e2e: the desk', () => {
     await page.getByRole('form', { name: 'Ticket' }).getByText(reference!, { exact: true }).waitFor();
   }, 120_000);
 
-  it('a shopper withdraws the request while it waits: the queue drops it, the transcript says so, and nothing is left to claim', async () => {
+  it('a shopper withdraws the request while it waits: the queue drops it, the transcript says so, and only a deliberate take-over is left', async () => {
     const { page, t } = h;
     await h.open('desk');
     await page.getByLabel('Your name').fill('Dana');
@@ -223,6 +223,20 @@ describe.skipIf(!hasChromium)('studio e2e: the desk', () => {
     await toolbar.getByText('Withdrawn by the shopper').waitFor();
     expect(await toolbar.getByRole('button', { name: 'Claim' }).count()).toBe(0);
     await item.waitFor({ state: 'detached' });
+
+    // Dana can still step in, deliberately: the take-over names the withdrawal she saw.
+    await toolbar.getByRole('button', { name: 'Take over anyway…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Take over this conversation?' });
+    await dialog.getByRole('button', { name: 'Take over' }).click();
+    await toolbar.getByText('Dana').waitFor();
+    expect(await toolbar.locator('.badge').textContent()).toBe('HUMAN');
+    expect(await toolbar.getByRole('button', { name: 'Take over anyway…' }).count()).toBe(0);
+    expect(await page.getByLabel('Reply').isEnabled()).toBe(true);
+    const owned = await t.gql<{ conversation: { ownership: { state: string; human: string } } }>(
+      'query($id: ID!) { conversation(id: $id) { ownership { state human } } }',
+      { id },
+    );
+    expect(owned.data!.conversation.ownership).toEqual({ state: 'HUMAN', human: 'Dana' });
   }, 60_000);
 
   it('shows how an unidentified shopper can be reached, as given in the chat and not verified', async () => {

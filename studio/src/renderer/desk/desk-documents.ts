@@ -86,8 +86,8 @@ export const DeskConversationQuery = graphql(
 
 export const ClaimMutation = graphql(
   `
-  mutation ClaimConversation($id: ID!, $as: String) {
-    claimConversation(conversationId: $id, as: $as) {
+  mutation ClaimConversation($id: ID!, $as: String, $afterWithdrawal: ID) {
+    claimConversation(conversationId: $id, as: $as, afterWithdrawal: $afterWithdrawal) {
       ...OwnershipFields
     }
   }

@@ -75,6 +75,7 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
   const [, resolve] = useMutation(ResolveMutation);
   const [, makeChange] = useMutation(MakeProposedChangeMutation);
   const [confirming, setConfirming] = useState<DeskProposal | null>(null);
+  const [takingOver, setTakingOver] = useState(false);
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [dismissed, setDismissed] = useState<Set<string>>(() => new Set());
@@ -97,6 +98,8 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
   const ownership = conversation.data?.conversation.ownership;
   const owner = currentOwner(events, acted, ownership ?? undefined);
   const mine = owner?.state === 'HUMAN' && (!props.name || owner.human === props.name);
+  // The withdrawal a take-over names: the server takes it only while it is still the shopper's last word.
+  const withdrawal = events.findLast((e) => e.type === 'HUMAN_REQUEST_WITHDRAWN');
   const suggestion = useMemo(() => {
     const lastShopper = events.findLast((e) => e.type === 'MESSAGE' && e.data.role === 'user');
     const s = events.findLast((e): e is StudioEventOf<'SUGGESTION'> => e.type === 'SUGGESTION');
@@ -144,6 +147,11 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
           <span className="badge badge-gray">{owner?.state ?? '…'}</span>
           {owner?.human && <span className="muted">{owner.human}</span>}
           {owner?.withdrawn && <span className="muted">Withdrawn by the shopper</span>}
+          {owner?.withdrawn && owner.state !== 'HUMAN' && withdrawal?.id && (
+            <button type="button" className="btn" onClick={() => setTakingOver(true)}>
+              Take over anyway…
+            </button>
+          )}
           <span className="spacer" />
           {owner && owner.state !== 'HUMAN' && !owner.withdrawn && (
             <button type="button" className="btn btn-primary" onClick={() => change(() => claim({ id, as }))}>
@@ -259,6 +267,22 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
           <p className="muted">
             The store makes it now, for {ownership?.customer?.name ?? "the conversation's customer"}, as described here.
             If the order changed since, nothing is made and you are told. It is recorded as yours.
+          </p>
+        </ConfirmDialog>
+      )}
+      {takingOver && withdrawal?.id && (
+        <ConfirmDialog
+          title="Take over this conversation?"
+          confirmLabel="Take over"
+          onCancel={() => setTakingOver(false)}
+          onConfirm={() => {
+            setTakingOver(false);
+            void change(() => claim({ id, as, afterWithdrawal: withdrawal.id }));
+          }}
+        >
+          <p>
+            The shopper said they no longer need a person. If you take over, they are told a colleague joined, and the
+            bot stays quiet until you hand the conversation back.
           </p>
         </ConfirmDialog>
       )}
