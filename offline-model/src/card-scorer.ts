@@ -1,3 +1,4 @@
+import { ENGLISH_WORDS } from './english-words.js';
 import type { Entities } from './entity-extractor.js';
 import type { CardSummary } from './plan-brief.js';
 import { COLOURS, MATERIALS, PRODUCT_NOUNS } from './product-lexicon.js';
@@ -51,6 +52,25 @@ export interface CardIndex {
   analyze: (text: string) => TextFeatures;
 }
 
+/** A word made from a card's word counts a little less than the word itself. */
+const DERIVED_WEIGHT = 0.9;
+
+/**
+ * The word a card's derived noun is made from, when it is an English word: "rental" → rent, "sponsorship" → sponsor,
+ * "membership" → member, "donation" → donate, "removal" → remove. Designers name what a card handles with such nouns;
+ * shoppers ask with the verb ("can I rent a kayak?", "would you sponsor our team?").
+ */
+export function derivationBase(word: string): string | undefined {
+  const w = word.toLowerCase();
+  let candidates: string[] = [];
+  if (w.endsWith('ship') && w.length > 7) candidates = [w.slice(0, -4)];
+  else if (w.endsWith('al') && w.length > 5) {
+    const b = w.slice(0, -2);
+    candidates = [b, `${b}e`, b.replace(/([bdglmnprt])\1$/, '$1')];
+  } else if (w.endsWith('ion') && w.length > 6) candidates = [`${w.slice(0, -3)}e`];
+  return candidates.find((c) => ENGLISH_WORDS.has(c));
+}
+
 /** Splits `OrderManagementAgent` into ["order", "management"]. */
 export function nameWords(name: string): string[] {
   return name
@@ -74,6 +94,8 @@ export function buildCardIndex(cards: ReadonlyArray<CardSummary>): CardIndex {
       for (const t of analyze(text).tokens) {
         terms.set(t.stem, Math.max(terms.get(t.stem) ?? 0, weight));
         if (/^[a-z]+ing$/.test(t.surface) && !gerunds.has(t.stem)) gerunds.set(t.stem, t.surface);
+        const base = derivationBase(t.surface);
+        if (base) terms.set(stem(base), Math.max(terms.get(stem(base)) ?? 0, weight * DERIVED_WEIGHT));
       }
     };
     add(nameWords(card.name).join(' '), SOURCE_WEIGHT.name);

@@ -1,4 +1,4 @@
-import { type CardIndex, type CardScore, nameWords } from './card-scorer.js';
+import { type CardIndex, type CardScore, isAttributeStem, nameWords } from './card-scorer.js';
 import type { Entities } from './entity-extractor.js';
 import { isAccountCompromise } from './message-checks.js';
 import { propertyAsked } from './product-list.js';
@@ -234,7 +234,7 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       ['return', 'refund', 'exchange', 'cancel', 'knowledge', 'track', 'unknown'].includes(c.intent ?? '')
     )
       c.agent =
-        (TOPICAL.has(c.intent ?? 'unknown') && (cardNamedOnlyHere(index, c) ?? cardWhoseSkillIsNamed(index, c))) ||
+        (TOPICAL.has(c.intent ?? 'unknown') && (topicCardOf(index, c, knowledge) ?? cardWhoseSkillIsNamed(index, c))) ||
         knowledge;
     else if (search && /\b(recommend|suggest)/i.test(c.text) && e.products.length > 0 && !ADD_ON.test(c.text))
       c.agent = search;
@@ -341,20 +341,44 @@ function cardWhoseSkillIsNamed(index: CardIndex, c: ScoredClause): string | unde
 }
 
 /**
- * The card the clause was scored for, when the clause names a word of that card's name that no other card has ("where
- * is your showroom?" and ShowroomAgent): its name is the designer's most deliberate word for what the card is about,
- * and a question on that topic is for it, not for the knowledge base's owner.
+ * The card the clause was scored for, when the question is on that card's own topic rather than the knowledge base's:
+ * the clause names a word of the card's name that no other card has ("where is your showroom?" and ShowroomAgent),
+ * since the name is the designer's most deliberate word for what the card is about; or another word only that card
+ * uses, where the knowledge base's card matched nothing of the question that this one lacks. A card added as a row
+ * would otherwise lose its own questions to the knowledge base's owner.
  */
-function cardNamedOnlyHere(index: CardIndex, c: ScoredClause): string | undefined {
+function topicCardOf(index: CardIndex, c: ScoredClause, knowledge: string): string | undefined {
   const own = index.profiles.find((p) => p.name === c.agent);
-  // "What's your return policy?" asks for the rule, which the knowledge base states, not for the card that acts on it.
-  if (!own || namesPolicy(c)) return undefined;
+  if (!own) return undefined;
   const named = nameWords(own.name)
     .map((w) => index.analyze(w).tokens[0]?.stem)
     .filter((s) => s !== undefined);
   const stems = new Set(index.analyze(c.text).tokens.map((t) => t.stem));
+  // "What's your return policy?" asks for the rule, which the knowledge base states, not for the card that acts on it;
+  // but a card named for the rule itself ("WarrantyAgent" and "what does the warranty cover?") is the one that answers.
+  if (namesPolicy(c)) {
+    const cue = rawWords(c.text.match(POLICY_CUE)?.[0] ?? '').map((w) => index.analyze(w).tokens[0]?.stem);
+    return cue.some((s) => s !== undefined && named.includes(s) && onlyInNameOf(index, own, s)) ? own.name : undefined;
+  }
   const onlyHere = (s: string) => index.profiles.every((p) => p === own || !p.terms.has(s));
-  return named.some((s) => stems.has(s) && onlyHere(s)) ? own.name : undefined;
+  if (named.some((s) => stems.has(s) && onlyHere(s))) return own.name;
+  // So is any word of the card's that no other card uses ("how many points do I have?" and a card about "loyalty
+  // points"; "can I rent a kayak?" and one about "renting tents, kayaks"), unless the knowledge base's card matched a
+  // word of the question this card lacks: "what's the difference between standard and express shipping?" is about
+  // shipping, though only the product card speaks of comparisons.
+  const knowledgeWords = c.scores.find((s) => s.agent === knowledge)?.matched ?? [];
+  if (knowledgeWords.some((w) => index.analyze(w).tokens.some((t) => !own.terms.has(t.stem)))) return undefined;
+  // A word as written, not a synonym's reading of it: "do you have" reads as "search" and "offer" as "promotion", which
+  // say nothing of what is asked about.
+  const written = index.analyze(c.text).tokens.filter((t) => !t.corrected && t.stem === stem(t.surface.toLowerCase()));
+  const ownWord = (s: string) => own.terms.has(s) && !isAttributeStem(s) && onlyHere(s);
+  return written.some((t) => ownWord(t.stem)) ? own.name : undefined;
+}
+
+/** Whether the stem `word` is a word of `own`'s name and of no other card's name. */
+function onlyInNameOf(index: CardIndex, own: CardIndex['profiles'][number], word: string): boolean {
+  const nameStems = (name: string) => nameWords(name).map((w) => index.analyze(w).tokens[0]?.stem);
+  return index.profiles.every((p) => p === own || !nameStems(p.name).includes(word));
 }
 
 /** Whether the clause names a rule (POLICY_CUE), as written or with its typos corrected ("ur return polcy"). */
