@@ -122,6 +122,9 @@ export const PHRASE_SYNONYMS: ReadonlyArray<readonly [string, string]> = [
   // A present's recipient, not a person to talk to: "a gift for someone who likes cooking".
   ['for someone', 'recipient'],
   ['for somebody', 'recipient'],
+  // Another shopper, not a person to talk to: "find someone's registry", "someone else collecting my order".
+  ['someone else', 'other'],
+  ['somebody else', 'other'],
   ['talk to', 'talk'],
   ['talk with', 'talk'],
   ['speak to', 'talk'],

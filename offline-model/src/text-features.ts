@@ -92,16 +92,25 @@ const CHAT_SPEAK: Readonly<Record<string, string>> = {
  * does a product's feature that holds an action's word ("noise-cancelling headphones" cancel no order).
  */
 function normaliseText(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/\bnoise[- ]?(cancel+(?:ing|ation)|reduc(?:ing|tion))\b/g, 'noise$1')
-    .replace(/[\u2018\u2019\u02bc`]/g, "'")
-    .replace(/[\u201c\u201d]/g, '"')
-    .replace(/\bcan't\b/g, 'can not')
-    .replace(/\bwon't\b/g, 'will not')
-    .replace(/n't\b/g, ' not')
-    .replace(/'(s|re|ll|d|ve|m)\b/g, '')
-    .replace(/\b([a-z])-([a-z]{3,})/g, '$1$2');
+  return (
+    text
+      .toLowerCase()
+      .replace(/\bnoise[- ]?(cancel+(?:ing|ation)|reduc(?:ing|tion))\b/g, 'noise$1')
+      .replace(/[\u2018\u2019\u02bc`]/g, "'")
+      .replace(/[\u201c\u201d]/g, '"')
+      .replace(/\bcan't\b/g, 'can not')
+      .replace(/\bwon't\b/g, 'will not')
+      .replace(/n't\b/g, ' not')
+      // "someone's registry" is another shopper's, as "someone else's" is (synonyms), before the possessive goes; so is
+      // the someone who did something ("someone bought the chair off our registry"): neither asks for a person to talk to.
+      .replace(/\b(some(?:one|body))'s\b/g, '$1 else')
+      .replace(
+        /\b(some(?:one|body)) (?=(?:already |just )?(?:\w{2,}ed|bought|took|stole|got|made|sent|gave|left|broke|sold|paid|wrote|put)\b)/g,
+        '$1 else ',
+      )
+      .replace(/'(s|re|ll|d|ve|m)\b/g, '')
+      .replace(/\b([a-z])-([a-z]{3,})/g, '$1$2')
+  );
 }
 
 /** Words of a text, in order, with chat-speak expanded. Digits stay (sizes, ids) but `#` and `$` go. */

@@ -101,6 +101,21 @@ describe('cards added as rows', () => {
     expect(agents('What perks do gold members get?')).toEqual(['LoyaltyAgent']);
   });
 
+  it("reads another shopper as a third party, not as a person to talk to: a card about 'someone's registry' takes no escalation", () => {
+    const registry = topicCard(
+      'RegistryAgent',
+      'Wedding and baby registries: we help couples set one up, and help guests buy from them.',
+      ["find someone's registry", 'someone else buying from my registry'],
+    );
+    const cards = [...builtins, registry];
+    expect(agents('this bot is useless, get me someone who can actually help', cards)).toEqual(['HumanTransferAgent']);
+    expect(agents('can somebody call me back?', cards)).toEqual(['HumanTransferAgent']);
+    // The someone who did something is a third party too.
+    expect(agents('someone already bought the lamp from my registry, is it marked as taken?', cards)).toEqual([
+      'RegistryAgent',
+    ]);
+  });
+
   it('keeps what the built-in cards do beside the added ones', () => {
     for (const [message, card] of <[string, string][]>[
       ["where's my order #W2611340?", 'OrderManagementAgent'],
