@@ -57,13 +57,14 @@ const DERIVED_WEIGHT = 0.9;
 
 /**
  * The word a card's derived noun is made from, when it is an English word: "rental" → rent, "sponsorship" → sponsor,
- * "membership" → member, "donation" → donate, "removal" → remove. Designers name what a card handles with such nouns;
+ * "membership" → member, "donation" → donate, "removal" → remove, "safety" → safe. Designers name what a card handles with such nouns;
  * shoppers ask with the verb ("can I rent a kayak?", "would you sponsor our team?").
  */
 export function derivationBase(word: string): string | undefined {
   const w = word.toLowerCase();
   let candidates: string[] = [];
   if (w.endsWith('ship') && w.length > 7) candidates = [w.slice(0, -4)];
+  else if (w.endsWith('ety') && w.length > 5) candidates = [w.slice(0, -2)];
   else if (w.endsWith('al') && w.length > 5) {
     const b = w.slice(0, -2);
     candidates = [b, `${b}e`, b.replace(/([bdglmnprt])\1$/, '$1')];

@@ -93,6 +93,8 @@ describe('cards added as rows', () => {
     expect(derivationBase('donation')).toBe('donate');
     expect(derivationBase('removal')).toBe('remove');
     expect(derivationBase('referral')).toBe('refer');
+    expect(derivationBase('safety')).toBe('safe');
+    expect(derivationBase('variety')).toBeUndefined();
     // Not every such ending is a suffix: the rest must be a word.
     expect(derivationBase('total')).toBeUndefined();
     expect(derivationBase('question')).toBeUndefined();
