@@ -71,7 +71,42 @@ function otherMethods(except: string, seen: readonly ToolStep[]): string[] {
 const orList = (xs: string[]) => (xs.length < 2 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} or ${xs.at(-1)}`);
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-/** The store's own reasons, each in the shopper's words with what they can do next; undefined for any other. */
+/**
+ * The reasons the store's error code and the call's own arguments tell, whatever the message says: an account or an
+ * order that a lookup did not find (a lookup's NOT_FOUND has no other reason). A change's NOT_FOUND may be the order,
+ * an item or a payment method, which only its message tells.
+ */
+function typedReason(step: ToolStep, seen: readonly ToolStep[]): string | undefined {
+  if (step.code === 'UNAUTHENTICATED')
+    return 'First I need to confirm who you are: please send the email address on your account, or your first name, last name and zip code.';
+  if (step.code !== 'NOT_FOUND') return undefined;
+  const arg = (name: string) => (typeof step.args[name] === 'string' ? (step.args[name] as string).trim() : undefined);
+  if (step.tool === 'find_user_id_by_email' && arg('email')) return noAccountWithEmail(arg('email')!);
+  if (step.tool === 'find_user_id_by_name_zip') return NO_ACCOUNT_NAMED;
+  if ((step.tool === 'get_order_details' || step.tool === 'get_order_status') && arg('order_id'))
+    return noOrder(arg('order_id')!, seen);
+  return undefined;
+}
+
+const noAccountWithEmail = (email: string) =>
+  `I couldn't find an account with the email address ${email}. Could you check the spelling, or send your first name, last name and zip code instead?`;
+const NO_ACCOUNT_NAMED =
+  "I couldn't find an account with that name and zip code. Could you check them, or send the email address on your account instead?";
+
+/** An order the store did not find: its shape when mistyped, else which account was searched. */
+function noOrder(id: string, seen: readonly ToolStep[]): string {
+  // A well-formed number the shopper typed is more likely on another account than mistyped: say which one was searched.
+  if (!/^#?W\d{7}$/i.test(id))
+    return `I couldn't find order ${id}. Order numbers look like #W1234567: could you check it?`;
+  const claimed = claimedBy(seen);
+  return `I couldn't find order ${id} on ${claimed ? `the account for ${claimed}` : 'your account'}. If you placed it with another email address, send me that one; otherwise, could you check the number?`;
+}
+
+/**
+ * The store's own reasons read from its messages, each in the shopper's words with what they can do next; undefined
+ * for any other. What typedReason reads from the code comes first; these patterns are for the reasons no code tells
+ * apart (and stand in for it when a call carries none).
+ */
 function knownReason(message: string, step: ToolStep, seen: readonly ToolStep[]): string | undefined {
   const short =
     /Gift card (\S+) has (\$\d[\d,]*(?:\.\d+)?), not enough to pay (the price difference of )?(\$\d[\d,]*(?:\.\d+)?)/.exec(
@@ -109,22 +144,11 @@ function knownReason(message: string, step: ToolStep, seen: readonly ToolStep[])
   if (soldOut) return `That ${soldOut[1]} option is out of stock right now. Would you like to pick another option?`;
   if (/^Payment method \S+ is not one of this customer's saved payment methods/.test(message))
     return "That payment method isn't saved on your account. Which of your saved payment methods would you like to use?";
-  const noOrder = /^No order (#?\w+)/.exec(message);
-  if (noOrder) {
-    const id = noOrder[1]!;
-    // A well-formed number the shopper typed is more likely on another account than mistyped: say which one was searched.
-    if (!/^#?W\d{7}$/i.test(id))
-      return `I couldn't find order ${id}. Order numbers look like #W1234567: could you check it?`;
-    const claimed = claimedBy(seen);
-    return `I couldn't find order ${id} on ${claimed ? `the account for ${claimed}` : 'your account'}. If you placed it with another email address, send me that one; otherwise, could you check the number?`;
-  }
-  if (step.code === 'UNAUTHENTICATED')
-    return 'First I need to confirm who you are: please send the email address on your account, or your first name, last name and zip code.';
+  const missingOrder = /^No order (#?\w+)/.exec(message);
+  if (missingOrder) return noOrder(missingOrder[1]!, seen);
   const noEmail = /^No customer has the email address (\S+?)\.(?:\s|$)/.exec(message);
-  if (noEmail)
-    return `I couldn't find an account with the email address ${noEmail[1]}. Could you check the spelling, or send your first name, last name and zip code instead?`;
-  if (/^No customer named /.test(message))
-    return "I couldn't find an account with that name and zip code. Could you check them, or send the email address on your account instead?";
+  if (noEmail) return noAccountWithEmail(noEmail[1]!);
+  if (/^No customer named /.test(message)) return NO_ACCOUNT_NAMED;
   const notInOrder = /^Item \S+ is not in order (#?\w+)/.exec(message);
   if (notInOrder) return `That item isn't in order ${notInOrder[1]}. Which item from that order do you mean?`;
   const notVariant = /^New item \S+ is not a variant of ([^(]+?) \(/.exec(message);
@@ -155,7 +179,7 @@ function plainReason(message: string, seen: readonly ToolStep[]): string | undef
 export function shopperError(step: ToolStep, seen: readonly ToolStep[] = []): string {
   const message = (step.error ?? '').replace(/\s+/g, ' ').trim();
   if (step.code === 'TIMEOUT') return 'Our system took too long to answer. Please try again in a moment.';
-  const known = knownReason(message.replace(FIELD_PREFIX, ''), step, seen);
+  const known = typedReason(step, seen) ?? knownReason(message.replace(FIELD_PREFIX, ''), step, seen);
   if (known) return known;
   const attempt = ATTEMPT[step.tool] ?? `do that (${step.tool.replace(/_/g, ' ')})`;
   const reason = plainReason(message, seen);

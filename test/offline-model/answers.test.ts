@@ -108,6 +108,32 @@ describe('a failed store call is told to the shopper in their words, with what t
       "I couldn't find order #W64607. Order numbers look like #W1234567: could you check it?",
     );
   });
+
+  it("a lookup the store did not find is read by its code and the call's arguments, however the store words it", () => {
+    const reworded = (tool: string, args: Record<string, unknown>) => ({
+      ...step(tool, 'Nothing matched that lookup.', 'NOT_FOUND'),
+      args,
+    });
+    expect(shopperError(reworded('find_user_id_by_email', { email: 'nobody@example.com' }))).toBe(
+      "I couldn't find an account with the email address nobody@example.com. Could you check the spelling, or send your first name, last name and zip code instead?",
+    );
+    expect(
+      shopperError(reworded('find_user_id_by_name_zip', { first_name: 'Kim', last_name: 'Lee', zip: '12345' })),
+    ).toBe(
+      "I couldn't find an account with that name and zip code. Could you check them, or send the email address on your account instead?",
+    );
+    const claimed = { ...step('find_user_id_by_email', ''), ok: true, args: { email: 'sam@example.com' } };
+    expect(shopperError(reworded('get_order_details', { order_id: '#W6460787' }), [claimed])).toBe(
+      "I couldn't find order #W6460787 on the account for sam@example.com. If you placed it with another email address, send me that one; otherwise, could you check the number?",
+    );
+    // A change's NOT_FOUND may be an item or a payment method: its message says which, not the code.
+    expect(
+      shopperError({
+        ...step('modify_pending_order_items', 'Item 123 is not in order #W6460787.', 'NOT_FOUND'),
+        args: { order_id: '#W6460787' },
+      }),
+    ).toBe("That item isn't in order #W6460787. Which item from that order do you mean?");
+  });
 });
 
 describe('an account the store cannot find: what to check, and the other way to be found', () => {
