@@ -3,10 +3,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { builtinCards } from '../../server/src/agents/builtin-cards.js';
 import { cardVersions } from '../../server/src/agents/card-versions.js';
 import { type Database, openDatabase } from '../../server/src/db/client.js';
+import { agentCards, agentCardVersions } from '../../server/src/db/schema/agents.js';
 import { seedWorkspace } from '../../server/src/seed.js';
 import { knowledgeArticleSeeds } from '../../server/src/store/knowledge-articles.js';
 import { knowledgeArticles } from '../../server/src/store/schema/index.js';
 import { currentCard as current, earlierCards, registry } from '../fakes/earlier-release.js';
+import { builtinCards as firstReleaseCards } from '../fixtures/builtin-cards-2026-11-23.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 /** Starts the current release on a database: what buildApp does at start. */
@@ -133,5 +135,28 @@ describe('upgrading Baton: built-in cards and articles the shop never edited get
       .from(knowledgeArticles)
       .where(eq(knowledgeArticles.slug, 'shipping-times'));
     expect(shipping!.body).toBe(knowledgeArticleSeeds.find((a) => a.slug === 'shipping-times')!.body);
+  });
+
+  it('upgrades the cards of an install from before card versions that still have what its release seeded', async () => {
+    const db = await createTestDatabase();
+    dbs.push(db);
+    await registry(db.database).ensure(firstReleaseCards);
+    // That release recorded no versions, and an edit made then recorded none either.
+    await db.database.db.delete(agentCardVersions);
+    await db.database.db
+      .update(agentCards)
+      .set({ instructions: 'Our own hand-over rules.' })
+      .where(eq(agentCards.name, 'HumanTransferAgent'));
+    const result = await registry(db.database).ensure(builtinCards);
+    expect(result.upgraded.sort()).toEqual(['OrderManagementAgent', 'ReturnsAgent']);
+    expect(result.offered).toEqual(['HumanTransferAgent']);
+    const agents = registry(db.database);
+    expect((await agents.require('ReturnsAgent')).handoffs).toEqual(current('ReturnsAgent').handoffs);
+    expect((await agents.require('HumanTransferAgent')).instructions).toBe('Our own hand-over rules.');
+    // A card this release did not change is recorded as Baton's, so the next release can upgrade it.
+    const upsell = await agents.require('UpsellAgent');
+    expect((await cardVersions.list(db.database.db, upsell.id)).map((v) => [v.version, v.author])).toEqual([
+      [1, 'seed'],
+    ]);
   });
 });

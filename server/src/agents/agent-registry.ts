@@ -4,9 +4,10 @@ import { type AgentCardRow, agentCards } from '../db/schema/agents.js';
 import { type AgentCard, type AgentCardInput, agentCardInputSchema } from '../domain/agent-card.js';
 import { ConflictError, issuesFromStandard, NotFoundError, ValidationError } from '../errors.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
-import { builtinCardStatus, upgradeNote } from './builtin-upgrade.js';
+import { builtinCardStatus, builtinContentHash, upgradeNote } from './builtin-upgrade.js';
 import { cardDrafts } from './card-drafts.js';
 import { cardInput, cardVersions } from './card-versions.js';
+import { formerBuiltinCards } from './former-builtin-cards.js';
 
 export interface AgentRegistryOptions {
   db: Db;
@@ -205,6 +206,9 @@ export class AgentRegistry {
       const upgraded: string[] = [];
       const offered: string[] = [];
       for (const { card, base, builtin, status } of await builtinStates(tx, cards)) {
+        // A card from before card versions that has this release's content: recorded as Baton's, so the next
+        // release can tell it was never edited.
+        if (status === 'current' && !base) await cardVersions.record(tx, card, 'seed');
         if (status === 'offer') offered.push(card.name);
         if (status !== 'upgrade') continue;
         await writeBuiltin(tx, card, builtin, card.version, 'upgrade', upgradeNote(base!, builtin));
@@ -327,10 +331,16 @@ async function builtinStates(db: Tx | Db, cards: AgentCardInput[]) {
   for (const row of rows) {
     const card = rowToCard(row);
     const builtin = cards.find((c) => c.name === card.name)!;
-    const base = await cardVersions.lastBuiltin(db, card.id);
+    const base = (await cardVersions.lastBuiltin(db, card.id)) ?? formerBuiltin(card);
     states.push({ card, base, builtin, status: builtinCardStatus(cardInput(card), base, builtin) });
   }
   return states;
+}
+
+/** A card from before card versions whose content an earlier release seeded: that content is its base. */
+function formerBuiltin(card: AgentCard): AgentCardInput | undefined {
+  const content = cardInput(card);
+  return formerBuiltinCards[card.name]?.includes(builtinContentHash(content)) ? content : undefined;
 }
 
 /** Writes a built-in content over a card (keeping whether it is enabled) as a new version. */

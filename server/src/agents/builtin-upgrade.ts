@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { AgentCardInput } from '../domain/agent-card.js';
-import { type CardField, diffCards } from './card-versions.js';
+import { type CardField, cardFields, diffCards, fieldText } from './card-versions.js';
 
 /**
  * What a start does with a built-in card:
@@ -40,4 +41,10 @@ export function upgradeNote(from: AgentCardInput, to: AgentCardInput): string {
 
 function sameContent(a: AgentCardInput, b: AgentCardInput): boolean {
   return builtinChanges(a, b).length === 0;
+}
+
+/** A card's content as a short hash (`enabled` left out): how formerBuiltinCards names what a release seeded. */
+export function builtinContentHash(card: AgentCardInput): string {
+  const content = cardFields.filter((f) => f !== 'enabled').map((f) => fieldText(card, f));
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16);
 }

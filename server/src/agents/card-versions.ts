@@ -78,7 +78,7 @@ function toVersion(row: AgentCardVersionRow): CardVersion {
 }
 
 export type CardField = keyof AgentCardInput;
-const fields: CardField[] = [
+export const cardFields: CardField[] = [
   'name',
   'description',
   'skills',
@@ -106,7 +106,7 @@ export function fieldText(card: AgentCardInput, field: CardField): string {
 
 /** The fields that differ between two versions of a card, as text. */
 export function diffCards(a: AgentCardInput, b: AgentCardInput): { field: CardField; before: string; after: string }[] {
-  return fields
+  return cardFields
     .map((field) => ({ field, before: fieldText(a, field), after: fieldText(b, field) }))
     .filter((d) => d.before !== d.after);
 }

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
 import { ValidationError } from '../errors.js';
+import { formerArticleSeeds } from './former-article-seeds.js';
 import { type KnowledgeArticleSeed, knowledgeArticleSeeds } from './knowledge-articles.js';
 import { type KnowledgeArticleRow, knowledgeArticles, type SeededArticle } from './schema/index.js';
 
@@ -9,7 +11,7 @@ const UPGRADE_LOCK = 0x0ba7_0005;
 
 /**
  * A seeded article whose new content is offered, not written: `edited` (the shop changed it, or it predates
- * the `seeded` column and matches no content Baton wrote), or `new` (this release adds it; a slug that is
+ * the `seeded` column and matches no content a release seeded), or `new` (this release adds it; a slug that is
  * missing may also be one the shop deleted, so it is never added unasked).
  */
 export interface KnowledgeUpdate {
@@ -28,6 +30,14 @@ export interface KnowledgeUpgradeResult {
 const contentOf = (a: SeededArticle): SeededArticle => ({ title: a.title, body: a.body, tags: a.tags });
 const same = (a: SeededArticle, b: SeededArticle) =>
   a.title === b.title && a.body === b.body && a.tags.join('\n') === b.tags.join('\n');
+
+/** An article's content as a short hash: how formerArticleSeeds names what a release seeded. */
+export function articleContentHash(a: SeededArticle): string {
+  return createHash('sha256')
+    .update(JSON.stringify([a.title, a.body, a.tags]))
+    .digest('hex')
+    .slice(0, 16);
+}
 
 type Decision = { slug: string; seed: SeededArticle } & (
   | { action: 'none' | 'adopt' | 'upgrade'; row: KnowledgeArticleRow }
@@ -50,7 +60,8 @@ async function decide(db: DbOrTx, seeds: KnowledgeArticleSeed[]): Promise<Decisi
     const current = contentOf(row);
     if (same(current, seed))
       decisions.push({ slug, seed, row, action: row.seeded && same(row.seeded, seed) ? 'none' : 'adopt' });
-    else if (row.seeded && same(current, row.seeded)) decisions.push({ slug, seed, row, action: 'upgrade' });
+    else if (row.seeded ? same(current, row.seeded) : formerArticleSeeds[slug]?.includes(articleContentHash(current)))
+      decisions.push({ slug, seed, row, action: 'upgrade' });
     else if (row.seeded && same(row.seeded, seed)) decisions.push({ slug, seed, row, action: 'none' });
     else decisions.push({ slug, seed, action: 'offer', reason: 'edited', current });
   }

@@ -15,6 +15,7 @@ import {
   upgradeKnowledgeArticles,
 } from '../../../server/src/store/knowledge-upgrade.js';
 import { knowledgeArticles } from '../../../server/src/store/schema/index.js';
+import { knowledgeArticleSeeds as firstReleaseArticles } from '../../fixtures/knowledge-articles-2026-11-23.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-database.js';
 
 const seed = (slug: string) => {
@@ -108,5 +109,27 @@ describe('upgrading Baton: seeded knowledge articles the shop never edited get t
     const refused = await applyKnowledgeUpdate(db, 'gift-wrap').catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(ValidationError);
     expect((refused as ValidationError).issues[0]!.field).toBe('name');
+  });
+
+  it('upgrades the articles of an install from before the seeded column that still have what its release seeded', async () => {
+    const t = await createTestDatabase({ seeded: true });
+    dbs.push(t);
+    const db = t.database.db;
+    for (const { slug, ...old } of firstReleaseArticles)
+      await db
+        .update(knowledgeArticles)
+        .set({ ...old, tagText: old.tags.join(' '), seeded: null })
+        .where(eq(knowledgeArticles.slug, slug));
+    await db
+      .update(knowledgeArticles)
+      .set({ body: 'Our own price rules.' })
+      .where(eq(knowledgeArticles.slug, 'price-adjustments'));
+    const result = await upgradeKnowledgeArticles(db);
+    expect(result.upgraded).toEqual(['order-tracking', 'back-in-stock-and-newsletter']);
+    expect(result.offered.map((o) => [o.slug, o.reason])).toEqual([['price-adjustments', 'edited']]);
+    const rows = await db.select().from(knowledgeArticles);
+    expect(rows.find((r) => r.slug === 'order-tracking')!.body).toBe(seed('order-tracking').body);
+    // Every article the release seeded is now known as Baton's, so the next release can upgrade it.
+    expect(rows.filter((r) => !r.seeded).map((r) => r.slug)).toEqual(['price-adjustments']);
   });
 });
