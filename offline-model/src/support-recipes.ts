@@ -37,7 +37,7 @@ function leadStep(ctx: TaskContext): Decision | undefined {
   // "Let me know when they're back" with several sold-out variants of what was asked for: which one, before an alert
   // for none of them in particular.
   const choice = ctx.intent === 'restock' && !ctx.values.itemIds.length ? variantsToWatch(ctx) : [];
-  if (choice.length > 1 && !ALL_OF_THEM.test(ctx.hints.userMessage))
+  if (choice.length > 1 && !ALL_OF_THEM.test(pickingMessage(ctx)))
     return reply(
       `${choice.length} options of that are out of stock right now:\n${choice
         .map((v) => `- ${v.name ?? 'Item'}${Object.keys(v.options).length ? ` (${optionText(v.options)})` : ''}`)
@@ -97,9 +97,20 @@ function variantsToWatch(ctx: TaskContext): VariantView[] {
       (!e.products.length || (!!v.name && namesProduct(ctx, v.name))) &&
       wanted.every((w) => Object.values(v.options).some((o) => sameValue(o, w))),
   );
-  if (fits.length < 2 || ALL_OF_THEM.test(ctx.hints.userMessage)) return fits;
-  const picked = fits.filter((v) => picks(ctx.hints.userMessage, v, fits));
+  const message = pickingMessage(ctx);
+  if (fits.length < 2 || ALL_OF_THEM.test(message)) return fits;
+  const picked = fits.filter((v) => picks(message, v, fits));
   return picked.length ? picked : fits;
+}
+
+/**
+ * The shopper's message that picks among the options: this one, or, when this one gives only the address asked for
+ * ("kim@example.com" after "both" was answered with "what email address should we use?"), the one before.
+ */
+function pickingMessage(ctx: TaskContext): string {
+  const message = ctx.hints.userMessage;
+  if (!givesOnlyDetails(message)) return message;
+  return ctx.transcript.earlierUserTexts.filter((t) => t.trim() !== message.trim()).at(-1) ?? message;
 }
 
 /** "Both", "all of them", "either one", "any of those": every option listed. */

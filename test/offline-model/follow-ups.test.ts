@@ -348,6 +348,22 @@ describe('a pick among the sold-out options the stand-in asked about, for the ca
       expect(r.agent).toBe('LeadGenerationAgent');
       expect(alerts(r)).toEqual(ids);
     });
+  for (const [pick, ids] of [
+    ['both', ['2185126308', '7228247242']],
+    ['the waterproof one', ['7228247242']],
+  ] as const)
+    it(`"${pick}", then the email address asked for: the pick stands`, async () => {
+      const say = withTools();
+      await say('are the leather hiking boots in size 10 in stock?');
+      const which = await say('sounds good');
+      expect(which.reply).toMatch(/\(or all of them\)\? And what email address should we use\?$/);
+      const picked = await say(pick);
+      expect(picked.agent).toBe('LeadGenerationAgent');
+      expect(picked.reply).toMatch(/What email address should we use\?$/);
+      const email = await say('kim@example.com');
+      expect(email.agent).toBe('LeadGenerationAgent');
+      expect(alerts(email)).toEqual(ids);
+    });
 });
 
 describe('the refund a return pays, asked', () => {
