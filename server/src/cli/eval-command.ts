@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path';
 import { loadConfig } from '../config.js';
 import { isValidationError } from '../errors.js';
 import { createEvalPlanner } from '../eval/eval-planner.js';
-import { evaluateRouting, formatRoutingReport, parseRoutingCases } from '../eval/routing-eval.js';
+import { evaluateRouting, formatRoutingReport, parseRoutingFile } from '../eval/routing-eval.js';
 import { createModelProvider } from '../models/create-model-provider.js';
 import type { CliIo } from './baton.js';
 import { evalDataset } from './eval-dataset.js';
@@ -56,15 +56,16 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       return 1;
     }
   }
-  let cases: ReturnType<typeof parseRoutingCases>;
+  let routing: ReturnType<typeof parseRoutingFile>;
   try {
-    cases = parseRoutingCases(text);
+    routing = parseRoutingFile(text);
   } catch (err) {
     if (!isValidationError(err)) throw err;
     io.err(`baton eval: ${file}: ${err.message}`);
     return 1;
   }
-  const report = await evaluateRouting(cases, createEvalPlanner(createModelProvider(loadConfig(io.env))));
+  const planner = createEvalPlanner(createModelProvider(loadConfig(io.env)), routing.cards);
+  const report = await evaluateRouting(routing.cases, planner);
   for (const line of formatRoutingReport(report)) io.out(line);
   return 0;
 }

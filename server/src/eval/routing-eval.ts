@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type AgentCardInput, agentCardInputSchema } from '../domain/agent-card.js';
 import { ValidationError } from '../errors.js';
 import { parseJsonLines } from './jsonl.js';
 
@@ -53,15 +54,43 @@ export interface RoutingReport {
 }
 
 /**
- * Parses JSONL text. Blank lines and `#` comment lines (a set's note on how it was written) are skipped;
- * a bad line throws a ValidationError naming it (`line 12`).
+ * A card the set adds beside the built-in ones (`{"card": {...}}`), as a shop would add a row: the set's cases may
+ * expect it. Checked as createAgent checks a card.
  */
-export function parseRoutingCases(text: string): RoutingCase[] {
-  const cases = parseJsonLines(text, (json) => routingCaseSchema.safeParse(json)).map((c) => ({
-    ...c.value,
-    line: c.line,
-  }));
+const cardLineSchema = z
+  .object({ card: agentCardInputSchema({ maxInstructionLength: 20_000 }).strict() })
+  .strict()
+  .transform((l): { card: AgentCardInput } | { case: z.output<typeof routingCaseSchema> } => l);
+
+/**
+ * Parses JSONL text. Blank lines and `#` comment lines (a set's note on how it was written) are skipped;
+ * a bad line throws a ValidationError naming it (`line 12`). Card lines are returned apart; a case may expect a
+ * built-in card or one of them.
+ */
+export function parseRoutingFile(text: string): { cases: RoutingCase[]; cards: AgentCardInput[] } {
+  // Each line by its own schema, so that a bad one is told in its own terms ("line 3: utterance: …").
+  const lines = parseJsonLines(text, (json) =>
+    json && typeof json === 'object' && 'card' in json
+      ? cardLineSchema.safeParse(json)
+      : routingCaseSchema.transform((c) => ({ case: c })).safeParse(json),
+  );
+  const cases: RoutingCase[] = [];
+  const cards: AgentCardInput[] = [];
+  for (const { value, line } of lines) {
+    if ('card' in value) {
+      if (cards.some((c) => c.name === value.card.name))
+        throw ValidationError.single(`line ${line}`, `card.name: "${value.card.name}" is added twice`);
+      cards.push(value.card);
+    } else cases.push({ ...value.case, line });
+  }
   if (cases.length === 0) throw ValidationError.single('file', 'no cases: the file has no JSON lines');
+  return { cases, cards };
+}
+
+/** The cases of a routing file (parseRoutingFile) that adds no card. */
+export function parseRoutingCases(text: string): RoutingCase[] {
+  const { cases, cards } = parseRoutingFile(text);
+  if (cards.length) throw ValidationError.single('file', 'this file adds cards: read it with parseRoutingFile');
   return cases;
 }
 

@@ -213,6 +213,38 @@ describe('baton eval routing', () => {
     expect(t.err).toEqual([]);
   });
 
+  it('plans over the cards a set adds beside the built-in ones, and names a bad card line', async () => {
+    const card = {
+      name: 'RentalAgent',
+      description: 'Gear rental: renting tents and kayaks by the day, rental prices and deposits.',
+      skills: ['gear rental', 'rental deposits'],
+    };
+    await writeFile(
+      join(dir, 'added.jsonl'),
+      [
+        '# a set that adds a card',
+        JSON.stringify({ card }),
+        JSON.stringify({ utterance: 'can I rent a kayak for the weekend?', agents: ['RentalAgent'] }),
+        JSON.stringify({ utterance: "where's my order #W2611340?", agents: ['OrderManagementAgent'] }),
+      ].join('\n'),
+    );
+    const t = io();
+    expect(await runEvalCommand(['routing', 'added.jsonl'], t.io)).toBe(0);
+    expect(t.out.join('\n')).toContain('Routing accuracy: 100.0% (2/2');
+    expect(t.err).toEqual([]);
+
+    for (const [body, message] of [
+      [[JSON.stringify({ card: { ...card, name: '9lives' } })], /line 1: card\.name: name starts with a letter/],
+      [[JSON.stringify({ card }), JSON.stringify({ card })], /line 2: card\.name: "RentalAgent" is added twice/],
+      [[JSON.stringify({ card: { ...card, colour: 'red' } })], /line 1: .*colour/],
+    ] as const) {
+      await writeFile(join(dir, 'bad-card.jsonl'), [...body, '{"utterance":"hi","agents":[]}'].join('\n'));
+      const bad = io();
+      expect(await runEvalCommand(['routing', 'bad-card.jsonl'], bad.io)).toBe(1);
+      expect(bad.err.join('\n')).toMatch(message);
+    }
+  });
+
   it('fails with the file and line for a bad input file, and for a missing one', async () => {
     await writeFile(join(dir, 'bad.jsonl'), '{"utterance": "hi", "agents": []}\nnot json\n');
     const t = io();
