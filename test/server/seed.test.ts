@@ -2,8 +2,13 @@ import { eq, inArray } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { builtinCards } from '../../server/src/agents/builtin-cards.js';
 import { cardVersions } from '../../server/src/agents/card-versions.js';
+import { ChatState } from '../../server/src/chat/chat-state.js';
+import { PlannerAgent } from '../../server/src/chat/planner-agent.js';
 import { type Database, openDatabase } from '../../server/src/db/client.js';
 import { agentCards, agentCardVersions } from '../../server/src/db/schema/agents.js';
+import type { AgentCard } from '../../server/src/domain/agent-card.js';
+import { defaultSettings } from '../../server/src/domain/workspace-settings.js';
+import { createOfflineModelProvider } from '../../server/src/models/create-model-provider.js';
 import { seedWorkspace } from '../../server/src/seed.js';
 import { knowledgeArticleSeeds } from '../../server/src/store/knowledge-articles.js';
 import { knowledgeArticles } from '../../server/src/store/schema/index.js';
@@ -159,4 +164,32 @@ describe('upgrading Baton: built-in cards and articles the shop never edited get
       [1, 'seed'],
     ]);
   });
+
+  it('after the upgrade, the planner routes a question the new skill covers to its card', async () => {
+    const db = await createTestDatabase();
+    dbs.push(db);
+    await registry(db.database).ensure(firstReleaseCards);
+    await db.database.db.delete(agentCardVersions);
+    const question = 'what email do you have on file for me?';
+    // The first release's OrderManagementAgent had no skill for the account's details.
+    expect(await plannedAgents(await registry(db.database).enabled(), question)).toEqual(['GeneralSupportAgent']);
+    await start(db.database);
+    expect(await plannedAgents(await registry(db.database).enabled(), question)).toEqual(['OrderManagementAgent']);
+  });
 });
+
+/** The agents the planner (offline stand-in) gives a first message's tasks, over these cards. */
+async function plannedAgents(agents: AgentCard[], text: string): Promise<string[]> {
+  const now = new Date();
+  const state = ChatState.fromHistory({
+    conversationId: 'c',
+    runId: 'r',
+    settings: defaultSettings,
+    agents,
+    history: [
+      { id: 1, seq: 1, type: 'MESSAGE', conversationId: 'c', runId: 'r', data: { role: 'user', text }, createdAt: now },
+    ],
+  });
+  const { plan } = await new PlannerAgent({ models: createOfflineModelProvider() }).plan(state);
+  return plan.tasks.map((t) => t.agent);
+}
