@@ -1,5 +1,5 @@
 import type { ToolStep } from './task-transcript.js';
-import { brandCased, readUser } from './tool-output-readers.js';
+import { brandCased, readOrder, readUser } from './tool-output-readers.js';
 
 /**
  * A failed tool call told to the shopper. The store's errors are written for whoever calls the tool (an integrator, a
@@ -79,13 +79,61 @@ const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 function typedReason(step: ToolStep, seen: readonly ToolStep[]): string | undefined {
   if (step.code === 'UNAUTHENTICATED')
     return 'First I need to confirm who you are: please send the email address on your account, or your first name, last name and zip code.';
-  if (step.code !== 'NOT_FOUND') return undefined;
   const arg = (name: string) => (typeof step.args[name] === 'string' ? (step.args[name] as string).trim() : undefined);
+  // A change refused as in conflict with an order whose status the conversation read, and that status is not one the
+  // change can be made in: that is the reason, in the words of the status.
+  const orderId = arg('order_id');
+  const status = step.code === 'CONFLICT' && orderId ? statusSeen(orderId, seen) : undefined;
+  if (status && PENDING_CHANGES[step.tool] && status !== 'pending')
+    return notPending(PENDING_CHANGES[step.tool]!, orderId!, status);
+  if (status && DELIVERED_REQUESTS[step.tool] && status !== 'delivered')
+    return notDelivered(orderId!, DELIVERED_REQUESTS[step.tool]!, status);
+  if (step.code !== 'NOT_FOUND') return undefined;
   if (step.tool === 'find_user_id_by_email' && arg('email')) return noAccountWithEmail(arg('email')!);
   if (step.tool === 'find_user_id_by_name_zip') return NO_ACCOUNT_NAMED;
   if ((step.tool === 'get_order_details' || step.tool === 'get_order_status') && arg('order_id'))
     return noOrder(arg('order_id')!, seen);
   return undefined;
+}
+
+/** What each change of a pending order does, as the store says it ("Cannot change the payment method of order …"). */
+const PENDING_CHANGES: Record<string, string> = {
+  cancel_pending_order: 'cancel',
+  modify_pending_order_address: 'change the address of',
+  modify_pending_order_payment: 'change the payment method of',
+  modify_pending_order_items: 'modify the items of',
+};
+/** What each request on a delivered order does to it. */
+const DELIVERED_REQUESTS: Record<string, string> = {
+  return_delivered_order_items: 'returned',
+  exchange_delivered_order_items: 'exchanged',
+};
+
+/** The status of the order in the latest lookup of it among the calls before. */
+function statusSeen(orderId: string, seen: readonly ToolStep[]): string | undefined {
+  const same = (id: string) => id.replace(/^#/, '').toUpperCase() === orderId.replace(/^#/, '').toUpperCase();
+  for (const s of [...seen].reverse()) {
+    if (!s.ok || (s.tool !== 'get_order_details' && s.tool !== 'get_order_status')) continue;
+    const order = readOrder(s.output);
+    if (order && same(order.orderId)) return order.status;
+  }
+  return undefined;
+}
+
+/** A change of a pending order refused for the order's status (`action` as the store names it: "cancel"). */
+function notPending(action: string, orderId: string, status: string): string {
+  if (status === 'pending (item modified)')
+    return `I can't ${action} order ${orderId}: its items were already changed once, and after that an order can't be changed again. A colleague can help if you need something more.`;
+  return `I can't ${action} order ${orderId}: its status is ${status}, and only orders that haven't been processed yet can be changed.${
+    status === 'delivered' ? ' If something is wrong with it, I can help you return or exchange items.' : ''
+  }`;
+}
+
+/** A return or exchange refused because the order is not delivered. */
+function notDelivered(orderId: string, verb: string, status: string): string {
+  return `Order ${orderId} can't be ${verb}: its status is ${status}, and items can be ${verb} once the order has been delivered.${
+    status === 'pending' ? ' If you no longer want it, I can cancel it instead.' : ''
+  }`;
 }
 
 const noAccountWithEmail = (email: string) =>
@@ -125,18 +173,11 @@ function knownReason(message: string, step: ToolStep, seen: readonly ToolStep[])
   if (paid)
     return `Order ${paid[1]} is already paid with ${methodName(paid[2]!, seen)}. Which other payment method would you like to use?`;
   const locked = /^Cannot ([^:]+) order (#?\w+): its items were already modified/.exec(message);
-  if (locked)
-    return `I can't ${locked[1]} order ${locked[2]}: its items were already changed once, and after that an order can't be changed again. A colleague can help if you need something more.`;
-  const notPending = /^Cannot ([^:]+) order (#?\w+): its status is "([^"]+)"/.exec(message);
-  if (notPending)
-    return `I can't ${notPending[1]} order ${notPending[2]}: its status is ${notPending[3]}, and only orders that haven't been processed yet can be changed.${
-      notPending[3] === 'delivered' ? ' If something is wrong with it, I can help you return or exchange items.' : ''
-    }`;
-  const notDelivered = /^Order (#?\w+) cannot be (returned|exchanged): its status is "([^"]+)"/.exec(message);
-  if (notDelivered)
-    return `Order ${notDelivered[1]} can't be ${notDelivered[2]}: its status is ${notDelivered[3]}, and items can be ${notDelivered[2]} once the order has been delivered.${
-      notDelivered[3] === 'pending' ? ' If you no longer want it, I can cancel it instead.' : ''
-    }`;
+  if (locked) return notPending(locked[1]!, locked[2]!, 'pending (item modified)');
+  const pendingOnly = /^Cannot ([^:]+) order (#?\w+): its status is "([^"]+)"/.exec(message);
+  if (pendingOnly) return notPending(pendingOnly[1]!, pendingOnly[2]!, pendingOnly[3]!);
+  const deliveredOnly = /^Order (#?\w+) cannot be (returned|exchanged): its status is "([^"]+)"/.exec(message);
+  if (deliveredOnly) return notDelivered(deliveredOnly[1]!, deliveredOnly[2]!, deliveredOnly[3]!);
   const refundTo = /^The refund must go to the order's original payment method \((\S+?)\)/.exec(message);
   if (refundTo)
     return `The refund can only go to the payment method the order was paid with (${methodName(refundTo[1]!, seen)}) or to a gift card. Which would you like?`;

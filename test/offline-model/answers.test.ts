@@ -126,6 +126,26 @@ describe('a failed store call is told to the shopper in their words, with what t
     expect(shopperError(reworded('get_order_details', { order_id: '#W6460787' }), [claimed])).toBe(
       "I couldn't find order #W6460787 on the account for sam@example.com. If you placed it with another email address, send me that one; otherwise, could you check the number?",
     );
+    // A change in conflict with the status of an order the conversation read: that status, in the shopper's words.
+    const read = (status: string) => ({
+      ...step('get_order_details', ''),
+      ok: true,
+      args: { order_id: '#W2611340' },
+      output: { order_id: '#W2611340', status, items: [] },
+    });
+    const conflict = (tool: string) => ({
+      ...step(tool, 'Refused by the order state.', 'CONFLICT'),
+      args: { order_id: '#W2611340' },
+    });
+    expect(shopperError(conflict('cancel_pending_order'), [read('processed')])).toBe(
+      "I can't cancel order #W2611340: its status is processed, and only orders that haven't been processed yet can be changed.",
+    );
+    expect(shopperError(conflict('modify_pending_order_address'), [read('pending (item modified)')])).toMatch(
+      /^I can't change the address of order #W2611340: its items were already changed once/,
+    );
+    expect(shopperError(conflict('return_delivered_order_items'), [read('pending')])).toBe(
+      "Order #W2611340 can't be returned: its status is pending, and items can be returned once the order has been delivered. If you no longer want it, I can cancel it instead.",
+    );
     // A change's NOT_FOUND may be an item or a payment method: its message says which, not the code.
     expect(
       shopperError({
