@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { knowledgeArticles } from '../../../server/src/store/schema/index.js';
 import { currentCard, earlierCards, registry } from '../../fakes/earlier-release.js';
 import { createTestDatabase } from '../../helpers/test-database.js';
 import { hasChromium, type StudioHarness, startStudio, studioBuilds } from './studio-harness.js';
@@ -7,11 +9,20 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): built-i
   let h: StudioHarness;
   beforeAll(async () => {
     // An earlier release's install where the designers edited ReturnsAgent; this release starts on it.
-    const db = await createTestDatabase();
+    // An earlier release seeded the warranty article, which the shop edited; it also deleted the privacy one.
+    const db = await createTestDatabase({ seeded: true });
     const agents = registry(db.database);
     await agents.ensure(earlierCards);
     await agents.update('ReturnsAgent', { instructions: 'Our own returns rules.' }, 1, { author: 'ops' });
-    h = await startStudio(build, { db });
+    await db.database.db
+      .update(knowledgeArticles)
+      .set({
+        body: 'Our own warranty terms.',
+        seeded: { title: 'Warranty', body: 'An earlier release said less.', tags: [] },
+      })
+      .where(eq(knowledgeArticles.slug, 'warranty'));
+    await db.database.db.delete(knowledgeArticles).where(eq(knowledgeArticles.slug, 'privacy'));
+    h = await startStudio(build, { db, env: { SEED_DEMO_DATA: 'true' } });
   });
   afterAll(async () => {
     await h?.close();
@@ -39,5 +50,20 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): built-i
     ).data!.agent;
     expect(card.handoffs).toEqual(currentCard('ReturnsAgent').handoffs);
     expect(card.versions[0]!.author).toBe('upgrade');
+  });
+
+  it('shows the seeded articles on offer in the knowledge base, and adds the one the shop deleted', async () => {
+    const { page } = h;
+    await h.open('settings/knowledge');
+    const panel = page.getByRole('region', { name: 'Built-in updates' });
+    const list = panel.getByRole('list', { name: 'Seeded articles with an update' });
+    await expect.poll(() => list.textContent()).toContain('warranty: body');
+    expect(await list.textContent()).toContain('privacy (new): title, body, tags');
+    await h.screenshot('knowledge-builtin-updates');
+    await panel.getByRole('button', { name: 'Add privacy' }).click();
+    await page.getByRole('list', { name: 'Articles' }).getByText('Privacy and your personal data').waitFor();
+    await expect.poll(() => list.textContent()).not.toContain('privacy');
+    // The edited article stays the shop's until they apply its update.
+    expect(await list.textContent()).toContain('warranty: body');
   });
 });

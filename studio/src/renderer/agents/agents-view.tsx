@@ -90,8 +90,10 @@ export function AgentsView() {
       />
       <div className="page-body scroll">
         <BuiltinUpdatesPanel
+          kind="AGENT"
           updates={updates.data?.builtinUpdates ?? []}
-          agents={agents}
+          versionOf={(n) => agents.find((a) => a.name === n)?.version}
+          hrefOf={(n) => `#/agents/edit/${encodeURIComponent(n)}`}
           onApplied={() => {
             refetchAgents({ requestPolicy: 'network-only' });
             refetchUpdates({ requestPolicy: 'network-only' });

@@ -1,5 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
+import { BuiltinUpdatesQuery } from '../agents/agent-documents.js';
+import { BuiltinUpdatesPanel } from '../agents/builtin-updates-panel.js';
 import { type FormErrors, fieldError, noErrors, toFormErrors } from '../graphql/field-errors.js';
 import { plural } from '../lib/format.js';
 import { useUnsavedChanges } from '../shell/router.js';
@@ -19,47 +21,58 @@ import {
 export function KnowledgeSettings() {
   // An empty list carries no typename, so name it: creating the first article must refresh the list.
   const context = useMemo(() => ({ additionalTypenames: ['KnowledgeArticle'] }), []);
-  const [{ data, error }] = useQuery({ query: KnowledgeArticlesQuery, context });
+  const [{ data, error }, refetchArticles] = useQuery({ query: KnowledgeArticlesQuery, context });
+  const [updates, refetchUpdates] = useQuery({ query: BuiltinUpdatesQuery });
   const [selected, setSelected] = useState<string | 'new' | null>(null);
   const articles = data?.knowledgeArticles ?? [];
   const article = articles.find((a) => a.id === selected);
   if (error && !data) return <EmptyState title="Cannot load the knowledge base">{error.message}</EmptyState>;
   return (
-    <div className="master-detail">
-      <div className="master">
-        <div className="master-head">
-          <span className="muted">{plural(articles.length, 'article')}</span>
-          <button type="button" className="btn btn-sm" onClick={() => setSelected('new')}>
-            New article
-          </button>
+    <>
+      <BuiltinUpdatesPanel
+        kind="ARTICLE"
+        updates={updates.data?.builtinUpdates ?? []}
+        onApplied={() => {
+          refetchArticles({ requestPolicy: 'network-only' });
+          refetchUpdates({ requestPolicy: 'network-only' });
+        }}
+      />
+      <div className="master-detail">
+        <div className="master">
+          <div className="master-head">
+            <span className="muted">{plural(articles.length, 'article')}</span>
+            <button type="button" className="btn btn-sm" onClick={() => setSelected('new')}>
+              New article
+            </button>
+          </div>
+          <ul className="master-list" aria-label="Articles">
+            {articles.map((a) => (
+              <li key={a.id}>
+                <button
+                  type="button"
+                  className="master-item"
+                  aria-current={a.id === selected ? 'true' : undefined}
+                  onClick={() => setSelected(a.id)}
+                >
+                  <span className="truncate">{a.title}</span>
+                  <span className="mono muted truncate">{a.slug}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+          <SearchProbe />
         </div>
-        <ul className="master-list" aria-label="Articles">
-          {articles.map((a) => (
-            <li key={a.id}>
-              <button
-                type="button"
-                className="master-item"
-                aria-current={a.id === selected ? 'true' : undefined}
-                onClick={() => setSelected(a.id)}
-              >
-                <span className="truncate">{a.title}</span>
-                <span className="mono muted truncate">{a.slug}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-        <SearchProbe />
+        <div className="detail">
+          {selected === 'new' ? (
+            <ArticleForm key="new" onDone={(id) => setSelected(id)} />
+          ) : article ? (
+            <ArticleForm key={`${article.id}-${article.updatedAt}`} article={article} onDone={setSelected} />
+          ) : (
+            <EmptyState title="Pick an article">Or write a new one. Agents quote articles by title.</EmptyState>
+          )}
+        </div>
       </div>
-      <div className="detail">
-        {selected === 'new' ? (
-          <ArticleForm key="new" onDone={(id) => setSelected(id)} />
-        ) : article ? (
-          <ArticleForm key={`${article.id}-${article.updatedAt}`} article={article} onDone={setSelected} />
-        ) : (
-          <EmptyState title="Pick an article">Or write a new one. Agents quote articles by title.</EmptyState>
-        )}
-      </div>
-    </div>
+    </>
   );
 }
 
