@@ -295,7 +295,7 @@ const PICK_LEAD =
   /^\W*(?:(?:sorry|oops|oh|no|nope|actually|ok|okay|um+|hmm+|well|wait)\b\W*)*(?:(?:i\s+)?(?:mean|meant|want|wanted|need|needed)\s+|i'?d like\s+|it'?s\s+|its\s+|it is\s+|it was\s+|that'?s\s+|make it\s+|go with\s+)?/i;
 /** The pick: a thing pointed at, an order, a place in a list ("the one with the keyboard", "#W…", "the 3rd", "my visa"). */
 const PICK =
-  /^(?:the|that|this|my|order\b|#?W\d{5,}|\d{1,2}(?:st|nd|rd|th)\b|(?:first|second|third|fourth|fifth|last)\b|(?:both|either|all|each|every)\b)/i;
+  /^(?:the|that|this|my|order\b|#?W\d{5,}|\d{1,2}(?:st|nd|rd|th)\b|(?:first|second|third|fourth|fifth|last)\b|(?:both|either|all|each|every)\b(?!\s+(?:right|set|good|done|fine|okay|ok|i|we|you|that|is|are)\b))/i;
 /** A sentence of its own rather than a pick: "the tablet is broken", "this is ridiculous". */
 const SAYS_MORE = /\b(?:is|are|was|were|isn'?t|aren'?t|wasn'?t|doesn'?t|don'?t|didn'?t|can|could|will|would|should)\b/i;
 /** What sets the one picked apart, said as a clause of it: "the one that isn't waterproof", "the ones which are red". */

@@ -67,5 +67,7 @@ describe('referentOf: the card whose last answer named what a short follow-up re
     expect(referentAfter('where is my order?', STATUS, "what's your return policy?")).toBeUndefined();
     expect(referentAfter('where is my order?', STATUS, 'how much was order #W1234567?')).toBeUndefined();
     expect(referentAfter('do you have headphones or earbuds?', SHOWN, 'thanks!')).toBeUndefined();
+    // "All good" after a question of which: no pick of all of them.
+    expect(referentAfter("let me know when they're back", WHICH, 'all good, thanks')).toBeUndefined();
   });
 });
