@@ -29,7 +29,7 @@ export interface KnowledgeUpgradeResult {
 
 const contentOf = (a: SeededArticle): SeededArticle => ({ title: a.title, body: a.body, tags: a.tags });
 const same = (a: SeededArticle, b: SeededArticle) =>
-  a.title === b.title && a.body === b.body && a.tags.join('\n') === b.tags.join('\n');
+  a.title === b.title && a.body === b.body && JSON.stringify(a.tags) === JSON.stringify(b.tags);
 
 /** An article's content as a short hash: how formerArticleSeeds names what a release seeded. */
 export function articleContentHash(a: SeededArticle): string {
