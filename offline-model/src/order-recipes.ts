@@ -96,6 +96,22 @@ function otherwise(ctx: TaskContext, order: OrderView): string {
   return '';
 }
 
+/**
+ * Why an order cannot take a change, in the words of its status answer ("has shipped: it is packed and on its way to
+ * you"), not the store's ("is processed"), then which orders can: "Only an order that hasn't shipped yet can be
+ * cancelled." The shopper was told the order's state once; a refusal says it the same way.
+ */
+function notInState(order: OrderView, need: string | undefined, what: string): string {
+  const which =
+    need === 'pending'
+      ? "an order that hasn't shipped yet"
+      : need === 'delivered'
+        ? 'a delivered order'
+        : `a ${need ?? 'current'} order`;
+  const later = need === 'delivered' && order.status && /^(pending|processed)/.test(order.status);
+  return `${orderState(order)} Only ${which} can ${what}${later ? ': once it arrives, it can be' : ''}.`;
+}
+
 /** The products the shopper named that no item of the order is: "I don't see a jacket in order #W…". */
 function notInOrder(ctx: TaskContext, order: OrderView): string {
   const missing = missingProducts(ctx, order);
@@ -200,10 +216,7 @@ function cancelStep(ctx: TaskContext): Decision | undefined {
   if (t.decision) return t.decision;
   const order = t.order;
   if (!order) return reply(`I couldn't find ${need ? `a ${need}` : 'that'} order on your account to cancel.`);
-  if (!inStatus(need)(order))
-    return reply(
-      `Order ${order.orderId} is ${order.status}, so it can no longer be cancelled: only ${need} orders can.${otherwise(ctx, order)}`,
-    );
+  if (!inStatus(need)(order)) return reply(`${notInState(order, need, 'be cancelled')}${otherwise(ctx, order)}`);
   // "Cancel just the air purifier, I still want the e-reader": the store cancels whole orders only, which is said, with
   // what it can do, rather than the whole order proposed as if it were what was asked.
   const part = order.items.length > 1 && !ctx.entities.confirms ? partCancelled(ctx, order) : undefined;
@@ -357,10 +370,9 @@ function addressStep(ctx: TaskContext): Decision | undefined {
   if (t.decision) return t.decision;
   if (!t.order || !inStatus(need)(t.order))
     return reply(
-      // Where the order is, as its status answer says it ("has shipped", not the store's "processed").
-      t.order && need === 'pending'
-        ? `${orderState(t.order)} Only an order that hasn't shipped yet can get a new address.`
-        : `Only a ${need ?? 'current'} order's address can be changed${t.order ? `; order ${t.order.orderId} is ${t.order.status}` : ''}.`,
+      t.order
+        ? notInState(t.order, need, 'get a new address')
+        : `Only a ${need ?? 'current'} order's address can be changed.`,
     );
   return agreedChange(
     ctx,
@@ -384,7 +396,9 @@ function paymentStep(ctx: TaskContext): Decision | undefined {
   if (t.decision) return t.decision;
   if (!t.order || !inStatus(need)(t.order))
     return reply(
-      `Only a ${need ?? 'current'} order can be paid another way${t.order ? `; order ${t.order.orderId} is ${t.order.status}` : ''}.`,
+      t.order
+        ? notInState(t.order, need, 'be paid another way')
+        : `Only a ${need ?? 'current'} order can be paid another way.`,
     );
   const user = latestUser(ctx);
   if (!user)
@@ -749,7 +763,7 @@ function returnStep(ctx: TaskContext): Decision | undefined {
     return reply(
       /requested$/.test(order.status ?? '')
         ? `${order.status === 'return requested' ? 'A return' : 'An exchange'} is already requested for order ${order.orderId}, so no more of its items can be returned: the store takes one per order.${otherwise(ctx, order)}`
-        : `Order ${order.orderId} is ${order.status}; only ${need} orders can be returned.${otherwise(ctx, order)}`,
+        : `${notInState(order, need, 'be returned')}${otherwise(ctx, order)}`,
     );
   const items = namedItems(ctx, order);
   if (!items.length)

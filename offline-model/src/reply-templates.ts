@@ -107,11 +107,17 @@ function orderTotal(order: OrderView): string | undefined {
   }.${refunded ? ' It has been refunded in full.' : ''}`;
 }
 
+/** "Where is it and how much was it?": a question about where the order is, beside its amount. */
+const ASKS_WHERE_IT_IS = /\b(?:where|status|ship(?:ped|ping)?|arriv\w*|deliver\w*|track\w*|when)\b/i;
+
 function renderOrder(order: OrderView, question = ''): string {
   const total = ASKS_ORDER_TOTAL.test(question) ? orderTotal(order) : undefined;
-  if (total) return `${total} ${renderOrder(order)}`;
+  const items = order.items.length ? `Items: ${order.items.map(itemLine).join('; ')}.` : '';
+  // "How much was it in total?" is answered by the amount and what it paid for; where the order is, only when asked.
+  if (total)
+    return ASKS_WHERE_IT_IS.test(question) ? `${total} ${renderOrder(order)}` : [total, items].join(' ').trim();
   const parts = [orderState(order)];
-  if (order.items.length) parts.push(`Items: ${order.items.map(itemLine).join('; ')}.`);
+  if (items) parts.push(items);
   if (order.address && order.status?.startsWith('pending')) parts.push(`Shipping to ${order.address}.`);
   return parts.join(' ');
 }

@@ -209,6 +209,9 @@ describe('the amount of the order the last answer was about', () => {
     // The task names the order "it" is, for the card to read it by.
     expect(total.plan[0]!.instruction).toMatch(/\border #W8770097\b/);
     expect(total.reply).toMatch(/^The total of order #W8770097 is \$[\d,]+\.\d\d \(\d+ items?\)/);
+    // The amount and what it paid for answer it; where the order is was said the turn before.
+    expect(total.reply).toMatch(/ Items: Office Chair/);
+    expect(total.reply).not.toMatch(/shipped|Tracking/);
     const again = conversation('ivan_santos_6635');
     await again('where is my order?');
     await again('the office chair one');

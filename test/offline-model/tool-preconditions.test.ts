@@ -47,9 +47,11 @@ describe('the stand-in follows the store, not a copy of its rules', () => {
   it('declines to cancel a processed order because the cancel tool says it cancels pending ones', async () => {
     const run = await ask(store.tools, 'Please cancel order #W2611340');
     expect(run.calls.map((c) => c.name)).toEqual(['store.get_order_details']);
-    expect(run.reply).toContain(
-      'Order #W2611340 is processed, so it can no longer be cancelled: only pending orders can.',
+    // Where the order is, in the words of its status answer, then which orders can be cancelled.
+    expect(run.reply).toMatch(
+      /^Your order #W2611340 has shipped[\s\S]*: it is packed and on its way to you\.[\s\S]* Only an order that hasn't shipped yet can be cancelled\.$/,
     );
+    expect(run.reply).not.toContain('processed');
   });
 
   it('offers to cancel the same order when the store says its cancel tool takes processed orders', async () => {
