@@ -155,7 +155,7 @@ function noOrder(id: string, seen: readonly ToolStep[]): string {
  * for any other. What typedReason reads from the code comes first; these patterns are for the reasons no code tells
  * apart (and stand in for it when a call carries none).
  */
-function knownReason(message: string, step: ToolStep, seen: readonly ToolStep[]): string | undefined {
+function knownReason(message: string, seen: readonly ToolStep[]): string | undefined {
   const short =
     /Gift card (\S+) has (\$\d[\d,]*(?:\.\d+)?), not enough to pay (the price difference of )?(\$\d[\d,]*(?:\.\d+)?)/.exec(
       message,
@@ -220,7 +220,7 @@ function plainReason(message: string, seen: readonly ToolStep[]): string | undef
 export function shopperError(step: ToolStep, seen: readonly ToolStep[] = []): string {
   const message = (step.error ?? '').replace(/\s+/g, ' ').trim();
   if (step.code === 'TIMEOUT') return 'Our system took too long to answer. Please try again in a moment.';
-  const known = typedReason(step, seen) ?? knownReason(message.replace(FIELD_PREFIX, ''), step, seen);
+  const known = typedReason(step, seen) ?? knownReason(message.replace(FIELD_PREFIX, ''), seen);
   if (known) return known;
   const attempt = ATTEMPT[step.tool] ?? `do that (${step.tool.replace(/_/g, ' ')})`;
   const reason = plainReason(message, seen);
