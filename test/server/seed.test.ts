@@ -176,6 +176,29 @@ describe('upgrading Baton: built-in cards and articles the shop never edited get
     await start(db.database);
     expect(await plannedAgents(await registry(db.database).enabled(), question)).toEqual(['OrderManagementAgent']);
   });
+
+  it('does not bring back a built-in card the shop deleted, at any later start, nor after its own card of that name goes', async () => {
+    const db = await earlierInstall();
+    const agents = registry(db.database);
+    await start(db.database, agents);
+    await agents.delete('UpsellAgent', 'GeneralSupportAgent', 'ops');
+    await agents.delete('GiftWrapAgent', 'GeneralSupportAgent', 'ops');
+    await start(db.database, agents);
+    await start(db.database, registry(db.database));
+    const names = (await registry(db.database).list()).map((c) => c.name);
+    expect(names).not.toContain('UpsellAgent');
+    // Deleting the shop's own card leaves nothing behind, as before.
+    expect(names).not.toContain('GiftWrapAgent');
+    // A card created with the name again is the shop's own: a start leaves it as it is.
+    await agents.create({ name: 'UpsellAgent', description: 'Our own suggestions', skills: ['bundles'] }, 'ops');
+    await start(db.database, agents);
+    const own = await registry(db.database).require('UpsellAgent');
+    expect([own.description, own.builtin]).toEqual(['Our own suggestions', false]);
+    // Deleted too, nothing of that name comes back.
+    await agents.delete('UpsellAgent', 'GeneralSupportAgent', 'ops');
+    await start(db.database, agents);
+    expect((await registry(db.database).list()).map((c) => c.name)).not.toContain('UpsellAgent');
+  });
 });
 
 /** The agents the planner (offline stand-in) gives a first message's tasks, over these cards. */

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { type AgentCardRow, agentCards } from '../db/schema/agents.js';
+import { type AgentCardRow, agentCards, removedBuiltinCards } from '../db/schema/agents.js';
 import { type AgentCard, type AgentCardInput, agentCardInputSchema } from '../domain/agent-card.js';
 import { ConflictError, issuesFromStandard, NotFoundError, ValidationError } from '../errors.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
@@ -172,8 +172,11 @@ export class AgentRegistry {
     return (await this.list()).filter((c) => c.handoffs.includes(name)).map((c) => c.name);
   }
 
-  /** Deletes a card and removes it from other cards' hand-offs, in one transaction. */
-  async delete(name: string, defaultAgent: string): Promise<AgentCard> {
+  /**
+   * Deletes a card and removes it from other cards' hand-offs, in one transaction. A built-in card is remembered as
+   * deleted, so that the seed at the next start does not bring it back.
+   */
+  async delete(name: string, defaultAgent: string, author = 'unknown'): Promise<AgentCard> {
     const current = await this.require(name);
     if (name === defaultAgent)
       throw new ConflictError(`${name} is the default agent; choose another default in settings first`, {
@@ -181,6 +184,11 @@ export class AgentRegistry {
       });
     await this.options.db.transaction(async (tx) => {
       await tx.delete(agentCards).where(eq(agentCards.id, current.id));
+      if (current.builtin)
+        await tx
+          .insert(removedBuiltinCards)
+          .values({ name, removedBy: author })
+          .onConflictDoUpdate({ target: removedBuiltinCards.name, set: { removedBy: author, removedAt: sql`now()` } });
       await tx.execute(sql`update agent_cards set handoffs = handoffs - ${name}::text,
         version = version + 1, updated_at = now() where handoffs ? ${name}::text`);
     });
@@ -197,11 +205,17 @@ export class AgentRegistry {
   async ensure(cards: AgentCardInput[]): Promise<EnsureResult> {
     const result = await this.options.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${BUILTIN_LOCK})`);
-      const inserted = await tx
-        .insert(agentCards)
-        .values(cards.map((c) => ({ ...c, builtin: true })))
-        .onConflictDoNothing({ target: agentCards.name })
-        .returning();
+      const removed = new Set(
+        (await tx.select({ name: removedBuiltinCards.name }).from(removedBuiltinCards)).map((r) => r.name),
+      );
+      const missing = cards.filter((c) => !removed.has(c.name));
+      const inserted = missing.length
+        ? await tx
+            .insert(agentCards)
+            .values(missing.map((c) => ({ ...c, builtin: true })))
+            .onConflictDoNothing({ target: agentCards.name })
+            .returning()
+        : [];
       for (const row of inserted) await cardVersions.record(tx, rowToCard(row), 'seed');
       const upgraded: string[] = [];
       const offered: string[] = [];

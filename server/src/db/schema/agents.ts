@@ -21,6 +21,16 @@ export const agentCards = pgTable('agent_cards', {
 });
 export type AgentCardRow = typeof agentCards.$inferSelect;
 
+/**
+ * Built-in cards the shop deleted. The seed, which runs at every start and brings the built-in cards up to the
+ * release, does not create them again; a card the shop creates with the name is its own (not upgraded).
+ */
+export const removedBuiltinCards = pgTable('removed_builtin_cards', {
+  name: text('name').primaryKey(),
+  removedBy: text('removed_by').notNull(),
+  removedAt: timestamp('removed_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 /** Every saved state of a card: one row per version, written in the transaction that saved it. */
 export const agentCardVersions = pgTable(
   'agent_card_versions',

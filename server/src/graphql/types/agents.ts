@@ -112,10 +112,12 @@ builder.mutationFields((t) => ({
   }),
   deleteAgent: t.field({
     type: AgentRef,
+    description:
+      "Deletes a card and removes it from other cards' hand-offs. A built-in card stays deleted: later starts and upgrades do not create it again (a card created with its name is the shop's own, which upgrades leave alone). CONFLICT for the default agent.",
     authScopes: { admin: true },
     args: { name: t.arg.string({ required: true }) },
     resolve: async (_root, { name }, ctx) =>
-      ctx.services.agents.delete(name, (await ctx.services.settings.get()).defaultAgent),
+      ctx.services.agents.delete(name, (await ctx.services.settings.get()).defaultAgent, editorName(ctx)),
   }),
   setAgentEnabled: t.field({
     type: AgentRef,

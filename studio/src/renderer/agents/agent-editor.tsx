@@ -332,6 +332,12 @@ export function AgentEditor(props: {
           onConfirm={() => void remove()}
         >
           The planner stops routing tasks to it. Past runs keep their history.
+          {props.agent.builtin && (
+            <p>
+              It is a built-in card: it stays deleted, and upgrades do not bring it back. To pause it, disable it
+              instead.
+            </p>
+          )}
           {handoffFrom.length > 0 && (
             <p>
               <strong>{handoffFrom.map((a) => a.name).join(', ')}</strong> {handoffFrom.length === 1 ? 'hands' : 'hand'}{' '}
