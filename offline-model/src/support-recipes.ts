@@ -161,7 +161,9 @@ function humanStep(ctx: TaskContext): Decision | undefined {
     if (form) return form;
   }
   const customer = { customer_email: v.email, customer_phone: v.phone };
-  if (ctx.hints.businessHoursOpen) {
+  // How an unidentified shopper said to reach them goes on the ticket, in hours too: the colleague sees it on the desk
+  // (transfer_to_human_agents takes a summary only).
+  if (ctx.hints.businessHoursOpen && (ctx.customerId || !(v.email || v.phone))) {
     const transfer = callTool(ctx, 'transfer_to_human_agents', { summary });
     if (transfer) return transfer;
   }

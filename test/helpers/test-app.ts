@@ -64,3 +64,14 @@ export async function waitForRun(app: App, runId: string, timeoutMs = 15_000) {
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/**
+ * Closes the shop all week (business hours with no opening day). A test of what happens after hours needs it: with
+ * the default hours, the same test would pass or fail by the time of day it runs.
+ */
+export async function closeAllWeek(t: Pick<TestApp, 'gql'>): Promise<void> {
+  const r = await t.gql(
+    'mutation { updateSettings(input: { businessHours: { timeZone: "UTC", days: [] } }) { brandVoice } }',
+  );
+  if (r.errors) throw new Error(`could not close the shop: ${JSON.stringify(r.errors)}`);
+}

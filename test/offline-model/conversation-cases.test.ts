@@ -1085,6 +1085,16 @@ describe('conversation cases a shopper would try', () => {
       customerId: 'emma_smith_8564',
     });
     expect(ticket.calls.find((c) => c.name === 'store.create_ticket')?.args).toMatchObject({ priority: 'high' });
+    // In hours too, how an unidentified shopper said to reach them goes on the ticket, for the colleague's desk.
+    const typed = await task(
+      'HumanTransferAgent',
+      'My parcel never came, can a person help? my email is kim.lee@example.com',
+      {
+        businessHoursOpen: true,
+      },
+    );
+    expect(typed.calls.map((c) => c.name)).toEqual(['store.create_ticket']);
+    expect(typed.calls[0]!.args).toMatchObject({ customer_email: 'kim.lee@example.com' });
     // "Thanks Maria!" after a colleague answered is a thank-you, not a question for the articles.
     expect(await agentsFor('thanks Maria! and where is my order #W2417020?')).toEqual(['OrderManagementAgent']);
   });
