@@ -2,26 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { derivationBase } from '../../offline-model/src/card-scorer.js';
 import { planFromBrief } from '../../offline-model/src/offline-planner.js';
 import { builtinCards } from '../../server/src/agents/builtin-cards.js';
-import { asCard } from './task-harness.js';
+import { asCard, topicCard } from './task-harness.js';
 
 /**
  * "A new specialist is a database row": a card a designer adds for one topic, with no tools and nothing but its
  * name, description and skills, gets the questions on that topic from the stand-in planner, and the built-in cards
  * keep theirs.
  */
-const topicCard = (name: string, description: string, skills: string[]) =>
-  asCard({
-    name,
-    description,
-    skills,
-    instructions: '',
-    tools: [],
-    handoffs: [],
-    enabled: true,
-    model: {},
-    maxSteps: 4,
-  });
-
 const added = [
   topicCard(
     'WarrantyAgent',

@@ -4,7 +4,7 @@ import { planFromBrief } from '../../offline-model/src/offline-planner.js';
 import type { PlanBrief } from '../../offline-model/src/plan-brief.js';
 import { builtinCards } from '../../server/src/agents/builtin-cards.js';
 import { planSchema } from '../../server/src/domain/plan.js';
-import { asCard } from './task-harness.js';
+import { asCard, topicCard } from './task-harness.js';
 
 const cards = builtinCards.map(asCard);
 const warrantyCard = asCard({
@@ -18,20 +18,6 @@ const warrantyCard = asCard({
   model: {},
   maxSteps: 4,
 });
-
-/** A card a designer adds for one topic: no tools, no hand-offs. */
-const topicCard = (name: string, description: string, skills: string[]) =>
-  asCard({
-    name,
-    description,
-    skills,
-    instructions: '',
-    tools: [],
-    handoffs: [],
-    enabled: true,
-    model: {},
-    maxSteps: 4,
-  });
 
 const plan = (message: string, extra: Partial<PlanBrief> = {}) => {
   const out = planFromBrief({

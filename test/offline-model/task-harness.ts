@@ -9,6 +9,20 @@ export function asCard(input: AgentCardInput): AgentCard {
   return { ...input, id: `card-${input.name}`, builtin: false, version: 1, createdAt: at, updatedAt: at };
 }
 
+/** A card a designer adds for one topic, as a row: a name, a description and skills; no tools, no hand-offs. */
+export const topicCard = (name: string, description: string, skills: string[]): AgentCard =>
+  asCard({
+    name,
+    description,
+    skills,
+    instructions: '',
+    tools: [],
+    handoffs: [],
+    enabled: true,
+    model: {},
+    maxSteps: 4,
+  });
+
 export interface HarnessTool {
   name: string;
   description: string;
