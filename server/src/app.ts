@@ -212,6 +212,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const desk = new DeskService({
     db: database.db,
     events,
+    eventStore,
     settings,
     runs,
     conversations,

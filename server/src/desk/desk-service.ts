@@ -1,9 +1,9 @@
-import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { EventLog } from '../chat/event-log.js';
 import type { Db } from '../db/client.js';
+import type { EventStore } from '../db/event-store.js';
 import type { OwnerTransition } from '../db/owner-transition.js';
 import { type ConversationOwnerRow, conversationOwners, type OwnershipState } from '../db/schema/desk.js';
-import { events } from '../db/schema/events.js';
 import type { BatonEvent, NewEvent } from '../domain/events.js';
 import type { WorkspaceSettings } from '../domain/workspace-settings.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
@@ -44,6 +44,8 @@ export type Ownership = Omit<ConversationOwnerRow, 'humanId' | 'waitNoticeSent'>
 export interface DeskDeps {
   db: Db;
   events: EventLog;
+  /** Reads the conversation's stored events (the withdrawal a take-over names). */
+  eventStore: Pick<EventStore, 'list' | 'eventsByIds'>;
   settings: { get(): Promise<WorkspaceSettings> };
   /** Stops runs that must not answer once a person is asked for or takes over. */
   runs: { cancel(runId: string, reason: string): Promise<unknown> };
@@ -232,12 +234,7 @@ export class DeskService {
       const current = await this.ownership(conversationId);
       if (current.state !== 'HUMAN') {
         // The withdrawal to name, to take the conversation over anyway.
-        const [latest] = await this.deps.db
-          .select({ id: events.id })
-          .from(events)
-          .where(and(eq(events.conversationId, conversationId), eq(events.type, 'HUMAN_REQUEST_WITHDRAWN')))
-          .orderBy(desc(events.seq))
-          .limit(1);
+        const latest = (await this.deps.eventStore.list({ conversationId, types: ['HUMAN_REQUEST_WITHDRAWN'] })).at(-1);
         throw new ConflictError(
           seen
             ? 'The shopper asked for a colleague and withdrew again since that withdrawal: the bot answers them'
@@ -261,14 +258,10 @@ export class DeskService {
 
   /** The ticket of the request a HUMAN_REQUEST_WITHDRAWN event of this conversation took back. */
   private async withdrawal(conversationId: string, eventId: number): Promise<{ ticketId: string | null }> {
-    const [event] = await this.deps.db
-      .select({ type: events.type, data: events.data })
-      .from(events)
-      .where(and(eq(events.id, eventId), eq(events.conversationId, conversationId)));
-    if (event?.type !== 'HUMAN_REQUEST_WITHDRAWN')
+    const [event] = await this.deps.eventStore.eventsByIds([eventId]);
+    if (event?.type !== 'HUMAN_REQUEST_WITHDRAWN' || event.conversationId !== conversationId)
       throw ValidationError.single('afterWithdrawal', 'not a HUMAN_REQUEST_WITHDRAWN event of this conversation');
-    const ticketId = (event.data as { ticketId?: unknown }).ticketId;
-    return { ticketId: typeof ticketId === 'string' ? ticketId : null };
+    return { ticketId: event.data.ticketId ?? null };
   }
 
   /** A colleague's reply, as `role: human`. Only the colleague who owns the conversation replies in it. */
