@@ -75,3 +75,15 @@ export async function closeAllWeek(t: Pick<TestApp, 'gql'>): Promise<void> {
   );
   if (r.errors) throw new Error(`could not close the shop: ${JSON.stringify(r.errors)}`);
 }
+
+/** Sends a message to a conversation (with its token, when given) and waits for the run it starts; its id. */
+export async function sendAndWait(t: TestApp, conversationId: string, text: string, token?: string): Promise<string> {
+  const r = await t.gql<{ sendMessage: { id: string } }>(
+    'mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }',
+    { id: conversationId, text },
+    token,
+  );
+  if (r.errors || !r.data?.sendMessage) throw new Error(`sendMessage failed: ${JSON.stringify(r.errors)}`);
+  await waitForRun(t.app, r.data.sendMessage.id);
+  return r.data.sendMessage.id;
+}

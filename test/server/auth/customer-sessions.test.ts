@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonEvent } from '../../../server/src/domain/events.js';
-import { createTestApp, errorCode, type TestApp, waitForRun } from '../../helpers/test-app.js';
+import { createTestApp, errorCode, sendAndWait, type TestApp } from '../../helpers/test-app.js';
 
 const secret = 'session-test-storefront-secret-0123456789';
 const SHOPPER = { id: 'james_li_5688', order: '#W2611340', street: '215 River Road' };
@@ -35,14 +35,7 @@ describe('verified customer sessions', () => {
     );
 
   async function ask(conversationId: string, token: string, text: string): Promise<BatonEvent[]> {
-    const r = await t.gql<{ sendMessage: { id: string } }>(
-      'mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }',
-      { id: conversationId, text },
-      token,
-    );
-    expect(r.errors).toBeUndefined();
-    await waitForRun(t.app, r.data!.sendMessage.id);
-    return t.app.services.eventStore.list({ runId: r.data!.sendMessage.id });
+    return t.app.services.eventStore.list({ runId: await sendAndWait(t, conversationId, text, token) });
   }
 
   it('acts for the customer until the token’s exp, and for nobody after it', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelRequest } from '../../../server/src/models/model-provider.js';
 import { ScriptedModel } from '../../fakes/scripted-model.js';
 import { EXAMPLE, ORDER_REPLY, PRODUCT_REPLY, seedPlan } from '../../fakes/seed-scenario.js';
-import { createTestApp, type TestApp, waitForRun } from '../../helpers/test-app.js';
+import { createTestApp, sendAndWait, type TestApp } from '../../helpers/test-app.js';
 
 interface MessageView {
   role: string;
@@ -30,15 +30,7 @@ describe('Conversation.messages (GraphQL)', () => {
   let conversationId = '';
   let token = '';
 
-  const send = async (text: string) => {
-    const r = await t.gql<{ sendMessage: { id: string } }>(
-      'mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }',
-      { id: conversationId, text },
-      token,
-    );
-    expect(r.errors).toBeUndefined();
-    await waitForRun(t.app, r.data!.sendMessage.id);
-  };
+  const send = (text: string) => sendAndWait(t, conversationId, text, token);
   const messages = async (audience?: string) => {
     const r = await t.gql<{ conversation: { messages: MessageView[] } }>(
       audience
