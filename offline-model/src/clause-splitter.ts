@@ -12,6 +12,13 @@ const CONNECTOR =
   /\s*,?\s*\b(?:and also|and by the way|by the way|btw|oh and|one more thing|another thing|additionally|as well as|and then|also|plus|and)\b\s*,?\s*|\s*,\s*|\s+[+&]\s+/gi;
 /** "between standard and express shipping", "both the red and the blue": one thing, not two requests. */
 const PAIRED = /\b(between|both)\b([^,;]{1,40}?)\s+and\s+/gi;
+/**
+ * "What's the status and total of order #W1?", "tell me the price and weight of the tent": two nouns asked for under
+ * one determiner, the second with the holder both belong to ("of", "for", "on" it). One question of two facts about one
+ * thing, not two requests: split, the first ("what's the status") asks about nothing of the shopper's.
+ */
+const SHARED_HOLDER =
+  /\b((?:what(?:['’]s|s)?|what\s+(?:is|are|was|were)|tell me|give me|show me|send me|know|check|confirm|need)\s+(?:the|my|your|its|their)\s+[a-z]+(?:\s+[a-z]+)?)\s+and\s+((?:(?:the|my|its|their)\s+)?[a-z]+(?:\s+[a-z]+)?\s+(?:of|for|on)\b)/gi;
 const QUESTION_START =
   /^(is|are|am|was|were|does|do|did|can|could|would|will|should|what|whats|which|when|where|wheres|who|why|how|any|tell me)\b/i;
 
@@ -35,6 +42,7 @@ export function splitClauses(message: string): Clause[] {
   for (let i = 0; i < parts.length; i += 2) {
     const asked = (parts[i + 1] ?? '').includes('?');
     const pieces = parts[i]!.replace(PAIRED, '$1$2 and_ ')
+      .replace(SHARED_HOLDER, '$1 and_ $2')
       .split(CONNECTOR)
       .map(
         (p) =>

@@ -32,6 +32,21 @@ describe('splitClauses', () => {
     );
   });
 
+  it('keeps two facts asked of one thing ("the status and total of order #W1") in one piece, but not two requests', () => {
+    for (const m of [
+      "What's the status and total of order #W2611340?",
+      'Can you tell me the tracking number and delivery date for #W2611340?',
+      'I need the status and the shipping address of order #W2611340',
+      'tell me the items and payment method on my order',
+      'what is the price and weight of the camping tent?',
+    ])
+      expect(splitClauses(m).map((c) => c.text)).toEqual([m.replace(/\?$/, '')]);
+    expect(splitClauses("what's the status of my order and cancel the other one").map((c) => c.text)).toEqual([
+      "what's the status of my order",
+      'cancel the other one',
+    ]);
+  });
+
   it('marks questions by their question mark or their first word', () => {
     expect(splitClauses('is the speaker waterproof').map((c) => c.question)).toEqual([true]);
     expect(splitClauses('I need a new laptop').map((c) => c.question)).toEqual([false]);

@@ -173,6 +173,24 @@ describe('planFromBrief', () => {
     expect(agents('pls notfy me wen the yoga mat is bak in stock')).toEqual(['LeadGenerationAgent']);
   });
 
+  it('plans two facts asked of one order ("the status and total of order #W…") as one task for the order card', () => {
+    for (const m of [
+      "What's the status and total of order #W2611340?",
+      'Can you tell me the tracking number and delivery date for #W2611340?',
+      'I need the status and the shipping address of order #W2611340',
+      'Tell me the items and payment method on order #W2611340',
+      'what are the total and the tracking number for my order #W2611340?',
+      'could you check the status and the total for W2611340 please',
+    ]) {
+      const p = plan(m);
+      expect(
+        p.tasks.map((t) => t.agent),
+        m,
+      ).toEqual(['OrderManagementAgent']);
+      expect(p.tasks[0]!.instruction, m).toContain('order #W2611340');
+    }
+  });
+
   it('plans "why hasn\'t it shipped" about the order just named as that order\'s status, one task', () => {
     expect(agents("my order W7634667 still says pending, why hasn't it shipped")).toEqual(['OrderManagementAgent']);
   });
