@@ -60,7 +60,7 @@ async function main(): Promise<void> {
         ['', 'turns', 'p50', 'p99', 'mean', 'server cpu/turn'],
         [
           ['A this checkout', String(sa.turns), ms(sa.p50), ms(sa.p99), ms(sa.mean), ms(cpu[0]!)],
-          ['B ' + args.against, String(sb.turns), ms(sb.p50), ms(sb.p99), ms(sb.mean), ms(cpu[1]!)],
+          [`B ${args.against}`, String(sb.turns), ms(sb.p50), ms(sb.p99), ms(sb.mean), ms(cpu[1]!)],
         ],
       ),
     );

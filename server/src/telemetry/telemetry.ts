@@ -120,16 +120,22 @@ function redactAttributes(attributes: Attributes): Attributes {
 function redactingSpan(span: Span): Span {
   return new Proxy(span, {
     get(target, prop, receiver) {
+      // Each returns the proxy, as the span's own methods return the span, so chained calls stay redacted.
       if (prop === 'setAttribute')
-        return (key: string, value: AttributeValue) => (
-          target.setAttribute(key, redactValue(value) as AttributeValue), receiver
-        );
+        return (key: string, value: AttributeValue) => {
+          target.setAttribute(key, redactValue(value) as AttributeValue);
+          return receiver;
+        };
       if (prop === 'setAttributes')
-        return (attrs: Attributes) => (target.setAttributes(redactAttributes(attrs)), receiver);
+        return (attrs: Attributes) => {
+          target.setAttributes(redactAttributes(attrs));
+          return receiver;
+        };
       if (prop === 'setStatus')
-        return (status: SpanStatus) => (
-          target.setStatus(status.message ? { ...status, message: redactText(status.message) } : status), receiver
-        );
+        return (status: SpanStatus) => {
+          target.setStatus(status.message ? { ...status, message: redactText(status.message) } : status);
+          return receiver;
+        };
       if (prop === 'recordException')
         return (exception: Exception, time?: TimeInput) =>
           target.recordException(

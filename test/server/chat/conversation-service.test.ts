@@ -56,7 +56,7 @@ describe('ConversationService.sendMessage', () => {
   });
 
   it('a claimed run comes with the transcript, as loadTranscriptEvents reads it; a queued one without', async () => {
-    const { conversations, eventStore } = t.app.services;
+    const { conversations } = t.app.services;
     const { conversation } = await conversations.start({});
     const first = await conversations.sendMessage(conversation.id, 'where is #W1?', 'AUTO', { claimFor });
     expect(first.history?.map((e) => e.id)).toEqual([first.message.id]);
