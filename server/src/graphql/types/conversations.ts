@@ -1,5 +1,6 @@
 import { type ResolveCursorConnectionArgs, resolveCursorConnection } from '@pothos/plugin-relay';
 import { z } from 'zod';
+import { isAdmin, type Principal } from '../../auth/principal.js';
 import type { Conversation } from '../../chat/conversation-service.js';
 import { runPrincipal } from '../../chat/principal-slots.js';
 import type { BatonEvent } from '../../domain/events.js';
@@ -190,6 +191,12 @@ builder.mutationFields((t) => ({
         throw ValidationError.single('input.metadata', 'metadata must be a JSON object');
       if (input?.customerId && input.customerToken)
         throw ValidationError.single('input.customerToken', 'give customerId or customerToken, not both');
+      // Vouching is for the keys whose holder authenticated the shopper: a support colleague verifies a shopper
+      // with a code the shopper types (sendVerificationCode), never by naming the customer.
+      if (input?.customerId && !vouchesForCustomers(ctx.auth.principal))
+        throw new ForbiddenError('Only an admin or integrator key may vouch for a customer (input.customerId)', {
+          details: { field: 'input.customerId' },
+        });
       const drafts = await draftsFor(ctx, input);
       // Verified before anything is written: a refused token leaves no conversation behind.
       const verified = input?.customerToken
@@ -248,6 +255,13 @@ builder.mutationFields((t) => ({
     },
     authScopes: (_r, args) => ({ conversation: String(args.conversationId) }),
     resolve: async (_r, args, ctx) => {
+      // A colleague writes to the shopper as a person (sendHumanMessage); writing as the shopper, a support key
+      // would have the bot act for the conversation's customer on its own yes, without owning or verifying anything.
+      if (ctx.auth.principal.kind === 'key' && ctx.auth.principal.role === 'support')
+        throw new ForbiddenError(
+          'A support key does not write as the shopper: claim the conversation and write with sendHumanMessage',
+          { details: { field: 'conversationId' } },
+        );
       if ((args.mode === 'STEP' || args.reviewPlan) && !ctx.auth.isReader)
         throw new ForbiddenError('Step mode and plan review are for designers: they need an admin or integrator key');
       await ctx.services.rateLimits.checkMessage(ctx.auth.principal, String(args.conversationId));
@@ -269,3 +283,6 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+/** Whose word that a shopper is a customer Baton takes (`startConversation(input: { customerId })`): admin and integrator keys. */
+const vouchesForCustomers = (p: Principal) => isAdmin(p) || (p.kind === 'key' && p.role === 'integrator');
