@@ -11,6 +11,7 @@ import { defaultSettings } from '../../server/src/domain/workspace-settings.js';
 import { createOfflineModelProvider } from '../../server/src/models/create-model-provider.js';
 import { seedWorkspace } from '../../server/src/seed.js';
 import { knowledgeArticleSeeds } from '../../server/src/store/knowledge-articles.js';
+import { declineKnowledgeUpdate, upgradeKnowledgeArticles } from '../../server/src/store/knowledge-upgrade.js';
 import { knowledgeArticles } from '../../server/src/store/schema/index.js';
 import { currentCard as current, earlierCards, registry } from '../fakes/earlier-release.js';
 import { builtinCards as firstReleaseCards } from '../fixtures/builtin-cards-2026-11-23.js';
@@ -175,6 +176,41 @@ describe('upgrading Baton: built-in cards and articles the shop never edited get
     expect(await plannedAgents(await registry(db.database).enabled(), question)).toEqual(['GeneralSupportAgent']);
     await start(db.database);
     expect(await plannedAgents(await registry(db.database).enabled(), question)).toEqual(['OrderManagementAgent']);
+  });
+
+  it("does not name a declined offer in the log at later starts, and names the next release's content of it", async () => {
+    const db = await createTestDatabase({ seeded: true });
+    dbs.push(db);
+    const agents = registry(db.database);
+    await agents.ensure(earlierCards);
+    await agents.update('ReturnsAgent', { instructions: 'Our own returns rules.' }, 1, { author: 'ops' });
+    const older = { title: 'Warranty', body: 'An earlier release said less.', tags: ['warranty'] };
+    await db.database.db
+      .update(knowledgeArticles)
+      .set({ ...older, body: 'Our own warranty terms.', seeded: older })
+      .where(eq(knowledgeArticles.slug, 'warranty'));
+    const first = { info: vi.fn(), warn: vi.fn() };
+    await start(db.database, agents, first, true);
+    expect(first.warn.mock.calls[0]![0]).toEqual({ cards: ['ReturnsAgent'], articles: ['warranty'] });
+
+    await agents.declineBuiltinUpdate('ReturnsAgent', builtinCards, 'designer', 2);
+    await declineKnowledgeUpdate(db.database.db, 'warranty', 'designer');
+    const next = { info: vi.fn(), warn: vi.fn() };
+    await start(db.database, registry(db.database), next, true);
+    expect(next.warn).not.toHaveBeenCalled();
+    expect((await registry(db.database).require('ReturnsAgent')).instructions).toBe('Our own returns rules.');
+
+    // The next release changes both again: its content is offered, and named.
+    const laterCards = builtinCards.map((c) =>
+      c.name === 'ReturnsAgent' ? { ...c, description: `${c.description} Exchanges too.` } : c,
+    );
+    const laterArticles = knowledgeArticleSeeds.map((a) =>
+      a.slug === 'warranty' ? { ...a, title: `${a.title} and repairs` } : a,
+    );
+    expect((await registry(db.database).ensure(laterCards)).offered).toEqual(['ReturnsAgent']);
+    expect((await upgradeKnowledgeArticles(db.database.db, laterArticles)).offered.map((o) => o.slug)).toEqual([
+      'warranty',
+    ]);
   });
 
   it('does not bring back a built-in card the shop deleted, at any later start, nor after its own card of that name goes', async () => {

@@ -4,7 +4,15 @@ import { type AgentCardRow, agentCards, removedBuiltinCards } from '../db/schema
 import { type AgentCard, type AgentCardInput, agentCardInputSchema } from '../domain/agent-card.js';
 import { ConflictError, issuesFromStandard, NotFoundError, ValidationError } from '../errors.js';
 import type { ToolRegistry } from '../tools/tool-registry.js';
-import { builtinCardStatus, builtinContentHash, upgradeNote } from './builtin-upgrade.js';
+import {
+  type BuiltinDecline,
+  builtinCardStatus,
+  builtinContentHash,
+  forgetDecline,
+  recordDecline,
+  standingDeclines,
+  upgradeNote,
+} from './builtin-upgrade.js';
 import { cardDrafts } from './card-drafts.js';
 import { cardInput, cardVersions } from './card-versions.js';
 import { formerBuiltinCards } from './former-builtin-cards.js';
@@ -199,7 +207,7 @@ export class AgentRegistry {
   /**
    * Brings the built-in cards up to this release, on every start (the seed): inserts missing ones,
    * upgrades each the shop never edited (a version by `upgrade`), and leaves each it edited, naming those
-   * with a new built-in content on offer (builtinUpdates). One transaction under a lock: replicas that
+   * with a new built-in content on offer (builtinUpdates) unless the shop declined it. One transaction under a lock: replicas that
    * start together upgrade once.
    */
   async ensure(cards: AgentCardInput[]): Promise<EnsureResult> {
@@ -219,11 +227,12 @@ export class AgentRegistry {
       for (const row of inserted) await cardVersions.record(tx, rowToCard(row), 'seed');
       const upgraded: string[] = [];
       const offered: string[] = [];
+      const declined = await cardDeclines(tx, cards);
       for (const { card, base, builtin, status } of await builtinStates(tx, cards)) {
         // A card from before card versions that has this release's content: recorded as Baton's, so the next
         // release can tell it was never edited.
         if (status === 'current' && !base) await cardVersions.record(tx, card, 'seed');
-        if (status === 'offer') offered.push(card.name);
+        if (status === 'offer' && !declined.has(card.name)) offered.push(card.name);
         if (status !== 'upgrade') continue;
         await writeBuiltin(tx, card, builtin, card.version, 'upgrade', upgradeNote(base!, builtin));
         upgraded.push(card.name);
@@ -234,10 +243,12 @@ export class AgentRegistry {
     return result;
   }
 
-  /** The built-in cards the shop edited that have a new built-in content on offer. */
-  async builtinUpdates(cards: AgentCardInput[]): Promise<BuiltinUpdate[]> {
-    const states = await builtinStates(this.options.db, cards);
-    return states.filter((s) => s.status === 'offer').map(({ card, base, builtin }) => ({ card, base, builtin }));
+  /**
+   * The built-in cards the shop edited that have a new built-in content on offer; with `includeDeclined`, also
+   * those whose offer the shop declined (declineBuiltinUpdate), marked `declined`.
+   */
+  async builtinUpdates(cards: AgentCardInput[], options: { includeDeclined?: boolean } = {}): Promise<BuiltinUpdate[]> {
+    return offers(this.options.db, cards, options.includeDeclined ?? false);
   }
 
   /**
@@ -250,14 +261,42 @@ export class AgentRegistry {
     author: string,
     expectedVersion?: number,
   ): Promise<AgentCard> {
-    const update = (await this.builtinUpdates(cards)).find((u) => u.card.name === name);
+    const update = (await this.builtinUpdates(cards, { includeDeclined: true })).find((u) => u.card.name === name);
     if (!update) throw ValidationError.single('name', `${name} has no built-in update on offer`);
     const { card, base, builtin } = update;
     const note = `${upgradeNote(base ?? cardInput(card), builtin)} (applied by ${author})`;
-    const saved = await this.options.db.transaction((tx) =>
-      writeBuiltin(tx, card, builtin, expectedVersion ?? card.version, 'upgrade', note),
-    );
+    const saved = await this.options.db.transaction(async (tx) => {
+      const saved = await writeBuiltin(tx, card, builtin, expectedVersion ?? card.version, 'upgrade', note);
+      await forgetDecline(tx, 'card', name);
+      return saved;
+    });
     return this.changed(saved);
+  }
+
+  /**
+   * Declines an edited built-in card's update ("Keep mine"): the card stays as it is, and this release's content
+   * is no longer offered (nor logged at start), on every replica; a later release that changes the card again
+   * offers its content. With `expectedVersion`, a card saved since the designer reviewed the offer is a CONFLICT.
+   */
+  async declineBuiltinUpdate(
+    name: string,
+    cards: AgentCardInput[],
+    author: string,
+    expectedVersion?: number,
+  ): Promise<BuiltinDecline> {
+    if (!cards.some((c) => c.name === name))
+      throw new NotFoundError(`No built-in card named ${name}`, { details: { field: 'name' } });
+    return this.options.db.transaction(async (tx) => {
+      // Locks the card: an edit or an apply that commits first makes this a CONFLICT, one that waits sees the decline.
+      const [row] = await tx.select().from(agentCards).where(eq(agentCards.name, name)).for('update');
+      const update = row && (await offers(tx, cards, true)).find((u) => u.card.name === name);
+      if (!update) throw ValidationError.single('name', `${name} has no built-in update on offer`);
+      if (expectedVersion !== undefined && update.card.version !== expectedVersion)
+        throw new ConflictError(`${name} was changed by someone else since you opened it`, {
+          details: { field: 'expectedVersion', currentVersion: update.card.version },
+        });
+      return recordDecline(tx, 'card', name, builtinContentHash(update.builtin), author);
+    });
   }
 
   /**
@@ -326,6 +365,25 @@ export interface BuiltinUpdate {
   card: AgentCard;
   base: AgentCardInput | undefined;
   builtin: AgentCardInput;
+  /** Set when the shop declined this content (listed only on request). */
+  declined?: BuiltinDecline;
+}
+
+/** The declines of the built-in cards that still stand: made against this release's content. */
+function cardDeclines(db: Tx | Db, cards: AgentCardInput[]) {
+  return standingDeclines(db, 'card', (name) => {
+    const card = cards.find((c) => c.name === name);
+    return card && builtinContentHash(card);
+  });
+}
+
+async function offers(db: Tx | Db, cards: AgentCardInput[], includeDeclined: boolean): Promise<BuiltinUpdate[]> {
+  const declined = await cardDeclines(db, cards);
+  return (await builtinStates(db, cards)).flatMap(({ card, base, builtin, status }) => {
+    const decline = declined.get(card.name);
+    if (status !== 'offer' || (decline && !includeDeclined)) return [];
+    return [decline ? { card, base, builtin, declined: decline } : { card, base, builtin }];
+  });
 }
 
 async function builtinStates(db: Tx | Db, cards: AgentCardInput[]) {

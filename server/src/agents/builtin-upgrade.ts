@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.js';
+import { declinedBuiltinUpdates } from '../db/schema/builtin-updates.js';
 import type { AgentCardInput } from '../domain/agent-card.js';
 import { type CardField, cardFields, diffCards, fieldText } from './card-versions.js';
 
@@ -47,4 +50,53 @@ function sameContent(a: AgentCardInput, b: AgentCardInput): boolean {
 export function builtinContentHash(card: AgentCardInput): string {
   const content = cardFields.filter((f) => f !== 'enabled').map((f) => fieldText(card, f));
   return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16);
+}
+
+/** Who declined a built-in update ("Keep mine"), and when. */
+export interface BuiltinDecline {
+  by: string;
+  at: Date;
+}
+
+export type DeclineKind = 'card' | 'article';
+
+/**
+ * The offers of `kind` the shop declined, by name, that still stand: a decline holds for the content it was
+ * made against (`hashOf(name)`, this release's built-in content), so a release that changes it again offers anew.
+ */
+export async function standingDeclines(
+  db: DbOrTx,
+  kind: DeclineKind,
+  hashOf: (name: string) => string | undefined,
+): Promise<Map<string, BuiltinDecline>> {
+  const rows = await db.select().from(declinedBuiltinUpdates).where(eq(declinedBuiltinUpdates.kind, kind));
+  return new Map(
+    rows.filter((r) => hashOf(r.name) === r.contentHash).map((r) => [r.name, { by: r.declinedBy, at: r.declinedAt }]),
+  );
+}
+
+/** Records that the shop keeps its own card or article against the built-in content `contentHash` (replacing an older decline). */
+export async function recordDecline(
+  db: DbOrTx,
+  kind: DeclineKind,
+  name: string,
+  contentHash: string,
+  by: string,
+): Promise<BuiltinDecline> {
+  const [row] = await db
+    .insert(declinedBuiltinUpdates)
+    .values({ kind, name, contentHash, declinedBy: by })
+    .onConflictDoUpdate({
+      target: [declinedBuiltinUpdates.kind, declinedBuiltinUpdates.name],
+      set: { contentHash, declinedBy: by, declinedAt: sql`now()` },
+    })
+    .returning();
+  return { by: row!.declinedBy, at: row!.declinedAt };
+}
+
+/** Forgets a decline: the update was applied after all. */
+export async function forgetDecline(db: DbOrTx, kind: DeclineKind, name: string): Promise<void> {
+  await db
+    .delete(declinedBuiltinUpdates)
+    .where(and(eq(declinedBuiltinUpdates.kind, kind), eq(declinedBuiltinUpdates.name, name)));
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
+import { type BuiltinDecline, forgetDecline, recordDecline, standingDeclines } from '../agents/builtin-upgrade.js';
 import type { Db, DbOrTx } from '../db/client.js';
-import { ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import { formerArticleSeeds } from './former-article-seeds.js';
 import { type KnowledgeArticleSeed, knowledgeArticleSeeds } from './knowledge-articles.js';
 import { type KnowledgeArticleRow, knowledgeArticles, type SeededArticle } from './schema/index.js';
@@ -20,6 +21,8 @@ export interface KnowledgeUpdate {
   /** The article as it is (null: `new`). */
   current: SeededArticle | null;
   seed: SeededArticle;
+  /** Set when the shop declined this content (listed only on request). */
+  declined?: BuiltinDecline;
 }
 
 export interface KnowledgeUpgradeResult {
@@ -47,6 +50,7 @@ type Decision = { slug: string; seed: SeededArticle } & (
 /** What this release's seed means for each article the shop has. */
 async function decide(db: DbOrTx, seeds: KnowledgeArticleSeed[]): Promise<Decision[]> {
   const rows = new Map((await db.select().from(knowledgeArticles)).map((r) => [r.slug, r]));
+  const declines = await articleDeclines(db, seeds);
   // Offer new articles only to a knowledge base Baton seeded (a shop with its own store has none of ours).
   const seededByBaton = [...rows.values()].some((r) => r.seeded || seeds.some((s) => s.slug === r.slug));
   const decisions: Decision[] = [];
@@ -54,7 +58,8 @@ async function decide(db: DbOrTx, seeds: KnowledgeArticleSeed[]): Promise<Decisi
     const seed = contentOf(seedContent);
     const row = rows.get(slug);
     if (!row) {
-      if (seededByBaton) decisions.push({ slug, seed, action: 'offer', reason: 'new', current: null });
+      if (seededByBaton)
+        decisions.push({ slug, seed, action: 'offer', reason: 'new', current: null, ...declined(slug) });
       continue;
     }
     const current = contentOf(row);
@@ -63,10 +68,28 @@ async function decide(db: DbOrTx, seeds: KnowledgeArticleSeed[]): Promise<Decisi
     else if (row.seeded ? same(current, row.seeded) : formerArticleSeeds[slug]?.includes(articleContentHash(current)))
       decisions.push({ slug, seed, row, action: 'upgrade' });
     else if (row.seeded && same(row.seeded, seed)) decisions.push({ slug, seed, row, action: 'none' });
-    else decisions.push({ slug, seed, action: 'offer', reason: 'edited', current });
+    else decisions.push({ slug, seed, action: 'offer', reason: 'edited', current, ...declined(slug) });
   }
   return decisions;
+
+  function declined(slug: string): { declined?: BuiltinDecline } {
+    const decline = declines.get(slug);
+    return decline ? { declined: decline } : {};
+  }
 }
+
+/** The declines of seeded articles that still stand: made against this release's content. */
+function articleDeclines(db: DbOrTx, seeds: KnowledgeArticleSeed[]) {
+  return standingDeclines(db, 'article', (slug) => {
+    const seed = seeds.find((s) => s.slug === slug);
+    return seed && articleContentHash(contentOf(seed));
+  });
+}
+
+const offerOf = (d: KnowledgeUpdate): KnowledgeUpdate => {
+  const { slug, reason, current, seed, declined } = d;
+  return declined ? { slug, reason, current, seed, declined } : { slug, reason, current, seed };
+};
 
 async function write(db: DbOrTx, id: string, seed: SeededArticle): Promise<void> {
   await db
@@ -77,7 +100,8 @@ async function write(db: DbOrTx, id: string, seed: SeededArticle): Promise<void>
 
 /**
  * Brings the seeded knowledge articles up to this release, on every start: an article the shop never
- * edited gets the new content; one it edited is left and its new content offered (knowledgeUpdates).
+ * edited gets the new content; one it edited is left and its new content offered (knowledgeUpdates),
+ * unless the shop declined that content (`offered` leaves it out).
  * Never deletes an article, and touches none the shop wrote itself.
  */
 export async function upgradeKnowledgeArticles(
@@ -89,7 +113,7 @@ export async function upgradeKnowledgeArticles(
     const upgraded: string[] = [];
     const offered: KnowledgeUpdate[] = [];
     for (const d of await decide(tx, seeds)) {
-      if (d.action === 'offer') offered.push({ slug: d.slug, reason: d.reason, current: d.current, seed: d.seed });
+      if (d.action === 'offer' && !d.declined) offered.push(offerOf(d));
       else if (d.action === 'adopt')
         // Unchanged since a seed that predates the `seeded` column: remember it as Baton's.
         await tx.update(knowledgeArticles).set({ seeded: d.seed }).where(eq(knowledgeArticles.id, d.row.id));
@@ -102,17 +126,21 @@ export async function upgradeKnowledgeArticles(
   });
 }
 
-/** The seeded articles whose new content is on offer: edited by the shop, or new in this release. */
+/**
+ * The seeded articles whose new content is on offer: edited by the shop, or new in this release; with
+ * `includeDeclined`, also those whose offer the shop declined (declineKnowledgeUpdate), marked `declined`.
+ */
 export async function knowledgeUpdates(
   db: DbOrTx,
   seeds: KnowledgeArticleSeed[] = knowledgeArticleSeeds,
+  options: { includeDeclined?: boolean } = {},
 ): Promise<KnowledgeUpdate[]> {
   return (await decide(db, seeds)).flatMap((d) =>
-    d.action === 'offer' ? [{ slug: d.slug, reason: d.reason, current: d.current, seed: d.seed }] : [],
+    d.action === 'offer' && (options.includeDeclined || !d.declined) ? [offerOf(d)] : [],
   );
 }
 
-/** Writes an offered article's new content (or adds a new one); the shop's edits to it are replaced. */
+/** Writes an offered article's new content (or adds a new one), declined or not; the shop's edits to it are replaced. */
 export async function applyKnowledgeUpdate(
   db: Db,
   slug: string,
@@ -120,7 +148,7 @@ export async function applyKnowledgeUpdate(
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${UPGRADE_LOCK})`);
-    const offer = (await knowledgeUpdates(tx, seeds)).find((u) => u.slug === slug);
+    const offer = (await knowledgeUpdates(tx, seeds, { includeDeclined: true })).find((u) => u.slug === slug);
     if (!offer) throw ValidationError.single('name', `the article "${slug}" has no built-in update on offer`);
     const [row] = await tx
       .select({ id: knowledgeArticles.id })
@@ -131,5 +159,27 @@ export async function applyKnowledgeUpdate(
       await tx
         .insert(knowledgeArticles)
         .values({ slug, ...offer.seed, tagText: offer.seed.tags.join(' '), seeded: offer.seed });
+    await forgetDecline(tx, 'article', slug);
+  });
+}
+
+/**
+ * Declines an offered article's new content ("Keep mine"): the article stays as the shop has it (or stays deleted),
+ * and this release's content is no longer offered nor logged at start, on every replica. A later release that
+ * changes the article again offers its content.
+ */
+export async function declineKnowledgeUpdate(
+  db: Db,
+  slug: string,
+  author: string,
+  seeds: KnowledgeArticleSeed[] = knowledgeArticleSeeds,
+): Promise<BuiltinDecline> {
+  if (!seeds.some((s) => s.slug === slug))
+    throw new NotFoundError(`No seeded article "${slug}"`, { details: { field: 'name' } });
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${UPGRADE_LOCK})`);
+    const offer = (await knowledgeUpdates(tx, seeds, { includeDeclined: true })).find((u) => u.slug === slug);
+    if (!offer) throw ValidationError.single('name', `the article "${slug}" has no built-in update on offer`);
+    return recordDecline(tx, 'article', slug, articleContentHash(offer.seed), author);
   });
 }

@@ -1,6 +1,7 @@
 export * from './agents.js';
 export * from './analytics.js';
 export * from './api-keys.js';
+export * from './builtin-updates.js';
 export * from './conversations.js';
 export * from './customer-sessions.js';
 export * from './desk.js';
