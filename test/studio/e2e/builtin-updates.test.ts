@@ -29,10 +29,10 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): built-i
     await h?.t.db.dispose();
   });
 
-  it('shows the update on offer for the card the designers edited, with its changes, and applies it', async () => {
+  it('shows the update on offer for the card the designers edited, with its changes; keeps theirs, then applies it after all', async () => {
     const { page } = h;
     await h.open('agents');
-    const panel = page.getByRole('region', { name: 'Built-in updates' });
+    const panel = page.getByRole('region', { name: 'Built-in updates', exact: true });
     const list = panel.getByRole('list', { name: 'Built-in cards with an update' });
     await expect.poll(() => list.textContent()).toContain('ReturnsAgent: instructions, handoffs');
     await panel.getByRole('button', { name: 'Review' }).click();
@@ -41,8 +41,29 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): built-i
     await changes.locator('ins', { hasText: 'HumanTransferAgent' }).waitFor();
     await h.screenshot('agents-builtin-updates');
 
-    await panel.getByRole('button', { name: 'Apply update to ReturnsAgent' }).click();
+    // "Keep mine" asks first, saying what it means; Cancel keeps the offer.
+    await panel.getByRole('button', { name: 'Keep mine' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Keep your ReturnsAgent?' });
+    expect(await confirm.textContent()).toContain('stops offering its version, to you and everyone else');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => confirm.count()).toBe(0);
+    await panel.getByRole('button', { name: 'Keep mine' }).click();
+    await confirm.getByRole('button', { name: 'Keep mine' }).click();
+
+    // The offer is gone, for everyone (the API no longer lists it), without a reload; it is found under Declined offers.
     await expect.poll(() => panel.count()).toBe(0);
+    const offers = await h.t.gql<{ builtinUpdates: { kind: string }[] }>('{ builtinUpdates { kind name } }');
+    expect(offers.data!.builtinUpdates.filter((u) => u.kind === 'AGENT')).toEqual([]);
+    expect((await h.t.app.services.agents.require('ReturnsAgent')).instructions).toBe('Our own returns rules.');
+    const declined = page.getByRole('region', { name: 'Declined built-in updates' });
+    await declined.getByText('Declined offers (1)').click();
+    const declinedList = declined.getByRole('list', { name: 'Declined built-in card updates' });
+    await expect.poll(() => declinedList.textContent()).toContain('declined by studio (no auth)');
+    await declined.getByRole('button', { name: 'Review' }).click();
+    await declined.getByLabel('Changes to ReturnsAgent').locator('ins', { hasText: 'HumanTransferAgent' }).waitFor();
+
+    await declined.getByRole('button', { name: 'Apply update to ReturnsAgent' }).click();
+    await expect.poll(() => declined.count()).toBe(0);
     const card = (
       await h.t.gql<{ agent: { handoffs: string[]; versions: { author: string }[] } }>(
         '{ agent(name: "ReturnsAgent") { handoffs versions { author } } }',
@@ -55,7 +76,7 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): built-i
   it('shows the seeded articles on offer in the knowledge base, and adds the one the shop deleted', async () => {
     const { page } = h;
     await h.open('settings/knowledge');
-    const panel = page.getByRole('region', { name: 'Built-in updates' });
+    const panel = page.getByRole('region', { name: 'Built-in updates', exact: true });
     const list = panel.getByRole('list', { name: 'Seeded articles with an update' });
     await expect.poll(() => list.textContent()).toContain('warranty: body');
     expect(await list.textContent()).toContain('privacy (new): title, body, tags');
@@ -63,7 +84,18 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): built-i
     await panel.getByRole('button', { name: 'Add privacy' }).click();
     await page.getByRole('list', { name: 'Articles' }).getByText('Privacy and your personal data').waitFor();
     await expect.poll(() => list.textContent()).not.toContain('privacy');
-    // The edited article stays the shop's until they apply its update.
+    // The edited article stays the shop's until they apply its update, or keep theirs.
     expect(await list.textContent()).toContain('warranty: body');
+    await panel.getByRole('button', { name: 'Review' }).click();
+    await panel.getByRole('button', { name: 'Keep mine' }).click();
+    await page.getByRole('dialog', { name: 'Keep your warranty?' }).getByRole('button', { name: 'Keep mine' }).click();
+    await expect.poll(() => panel.count()).toBe(0);
+    const declined = page.getByRole('region', { name: 'Declined built-in updates' });
+    await declined.getByText('Declined offers (1)').waitFor();
+    const [row] = await h.t.db.database.db
+      .select({ body: knowledgeArticles.body })
+      .from(knowledgeArticles)
+      .where(eq(knowledgeArticles.slug, 'warranty'));
+    expect(row!.body).toBe('Our own warranty terms.');
   });
 });

@@ -241,10 +241,13 @@ export const RollbackAgentMutation = graphql(
   [AgentFields],
 );
 
-/** Built-in cards the designers edited whose content a Baton upgrade changed: offered, not written. */
+/**
+ * Built-in cards the designers edited whose content a Baton upgrade changed: offered, not written. With the offers
+ * they declined ("Keep mine"), which can still be applied.
+ */
 export const BuiltinUpdatesQuery = graphql(`
   query BuiltinUpdates {
-    builtinUpdates {
+    builtinUpdates(includeDeclined: true) {
       kind
       name
       reason
@@ -252,6 +255,10 @@ export const BuiltinUpdatesQuery = graphql(`
         field
         before
         after
+      }
+      declined {
+        by
+        at
       }
     }
   }
@@ -262,5 +269,14 @@ export type BuiltinUpdateData = ResultOf<typeof BuiltinUpdatesQuery>['builtinUpd
 export const ApplyBuiltinUpdateMutation = graphql(`
   mutation ApplyBuiltinUpdate($kind: BuiltinKind!, $name: String!, $expectedVersion: Int) {
     applyBuiltinUpdate(kind: $kind, name: $name, expectedVersion: $expectedVersion)
+  }
+`);
+
+export const DeclineBuiltinUpdateMutation = graphql(`
+  mutation DeclineBuiltinUpdate($kind: BuiltinKind!, $name: String!, $expectedVersion: Int) {
+    declineBuiltinUpdate(kind: $kind, name: $name, expectedVersion: $expectedVersion) {
+      by
+      at
+    }
   }
 `);
