@@ -5,6 +5,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import { useJsonDepthGuard } from './json-depth-guard.js';
 import { useListBudget } from './list-budget.js';
+import { useListLengthGuard } from './list-length-guard.js';
 import { useLoneSurrogateGuard } from './lone-surrogate-guard.js';
 import { useMalformedJsonGuard } from './malformed-json.js';
 import { useNulCharacterGuard } from './nul-character-guard.js';
@@ -13,7 +14,7 @@ import { useSuggestionGuard } from './suggestion-guard.js';
 
 /**
  * The yoga plugins that guard the API before any resolver runs: body size, operation depth, cost,
- * aliases, tokens and directives (graphql-armor), NUL characters in text, and introspection off unless enabled.
+ * aliases, tokens and directives (graphql-armor), lists in arguments, NUL characters in text, and introspection off unless enabled.
  * They apply to HTTP, SSE and WebSocket operations alike (the WebSocket path uses the same envelop).
  */
 export function securityPlugins(
@@ -34,6 +35,8 @@ export function securityPlugins(
     useRequestBodyLimit(config.limits.maxRequestBodyBytes) as Plugin<Record<string, unknown>>,
     useMalformedJsonGuard() as Plugin<Record<string, unknown>>,
     ...(armor.protect().plugins as Plugin<Record<string, unknown>>[]),
+    // First of the argument checks: a long list is refused before the others walk it.
+    useListLengthGuard() as Plugin<Record<string, unknown>>,
     useNulCharacterGuard() as Plugin<Record<string, unknown>>,
     useLoneSurrogateGuard() as Plugin<Record<string, unknown>>,
     useJsonDepthGuard() as Plugin<Record<string, unknown>>,

@@ -110,7 +110,7 @@ builder.queryFields((t) => ({
     description: 'Open hand-offs: waiting ones first (oldest request first), then the ones colleagues own.',
     authScopes: { support: true },
     args: { states: t.arg({ type: [OwnershipStateEnum] }) },
-    resolve: (_r, args, ctx) => ctx.services.desk.queue(args.states?.length ? args.states : undefined),
+    resolve: (_r, args, ctx) => ctx.services.desk.queue(args.states?.length ? [...new Set(args.states)] : undefined),
   }),
 }));
 
