@@ -16,8 +16,9 @@ import { runOpenLoop } from './open-loop.js';
  *
  * Closed loop (default): each conversation sends its turns one after another.
  *   pnpm bench:load [--conversations 200] [--turns 5] [--replicas 1] [--model-ms 50] [--bus postgres]
- *     [--cpu-profile DIR] [--one-key]
- *   --one-key: every message through one integrator key (a storefront's backend), not a token per shopper.
+ *     [--cpu-profile DIR] [--one-key [--key-runs-at-once N]]
+ *   --one-key: every message through one integrator key (a storefront's backend), not a token per shopper;
+ *   --key-runs-at-once: that key's own limit of runs at once (`baton keys create --runs-at-once`).
  * Open loop: the conversations hold their subscriptions while messages arrive at a fixed rate.
  *   pnpm bench:load --open-loop [--conversations 2000] [--rate 100] [--duration 60] [--warmup 5]
  *     [--model-ms 500] [--replicas 1] [--bus memory|postgres|nats] [--heap-snapshot DIR] [--cpu-profile DIR]
@@ -41,6 +42,7 @@ const { values: args } = parseArgs({
     'heap-snapshot': { type: 'string' },
     'cpu-profile': { type: 'string' },
     'one-key': { type: 'boolean', default: false },
+    'key-runs-at-once': { type: 'string' },
   },
 });
 
@@ -76,6 +78,9 @@ async function main(): Promise<number> {
   const eventBus = bus === 'nats' ? args['nats-url']! : bus;
   const oneKey = args['one-key'] ?? false;
   if (oneKey && open) throw new UsageError('--one-key: only for the closed loop');
+  const keyRunsAtOnce = args['key-runs-at-once'];
+  if (keyRunsAtOnce !== undefined && (!oneKey || !/^[1-9]\d*$/.test(keyRunsAtOnce)))
+    throw new UsageError('--key-runs-at-once: a whole number, with --one-key');
 
   const base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (!base) throw new UsageError('needs PostgreSQL: set BENCH_DATABASE_URL or TEST_DATABASE_URL');
@@ -100,6 +105,7 @@ async function main(): Promise<number> {
             ...(eventBus ? { EVENT_BUS: eventBus } : {}),
             ...(bus === 'nats' ? { NATS_DEPLOYMENT: name } : {}),
             ...(oneKey ? { BENCH_ONE_KEY: '1' } : {}),
+            ...(keyRunsAtOnce ? { BENCH_KEY_RUNS_AT_ONCE: keyRunsAtOnce } : {}),
           },
           // Lets the open loop measure memory after a full GC; nothing else calls gc().
           nodeArgs: open ? ['--expose-gc'] : [],

@@ -72,7 +72,10 @@ async function main() {
     tools.calls.length = 0;
   }, 1_000);
   const { url: listening } = await app.start(0, '127.0.0.1');
-  const key = process.env.BENCH_ONE_KEY ? (await app.services.apiKeys.create('bench', 'integrator')).key : '';
+  const runsAtOnce = Number(process.env.BENCH_KEY_RUNS_AT_ONCE) || undefined;
+  const key = process.env.BENCH_ONE_KEY
+    ? (await app.services.apiKeys.create('bench', 'integrator', undefined, runsAtOnce ? { runsAtOnce } : {})).key
+    : '';
   console.log(`READY ${listening} ${key}`.trim());
   let profiler: Session | undefined;
   process.on('message', async (m: ReplicaRequest & { requestId: number }) => {

@@ -1,7 +1,7 @@
 import { eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { type ApiKeyRole, apiKeys } from '../db/schema/api-keys.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import { hashSecret, randomSecret } from './secrets.js';
 
 export interface VerifiedKey {
@@ -10,7 +10,12 @@ export interface VerifiedKey {
   role: ApiKeyRole;
   /** Integrator keys read redacted events unless granted full data. */
   fullEventData: boolean;
+  /** The key's own limit of runs executing at once on a replica; absent: RUNS_PER_PRINCIPAL. */
+  runsAtOnce?: number;
 }
+
+/** The most runs of one key a replica executes at once, whatever the key asks for. */
+export const MAX_RUNS_AT_ONCE = 1_000;
 
 const keyPrefixes: Record<ApiKeyRole, string> = { admin: 'adm', integrator: 'int', support: 'sup' };
 
@@ -31,8 +36,9 @@ export class ApiKeyService {
     name: string,
     role: ApiKeyRole,
     secret?: string,
-    options: { fullEventData?: boolean } = {},
+    options: { fullEventData?: boolean; runsAtOnce?: number } = {},
   ): Promise<{ id: string; key: string }> {
+    if (options.runsAtOnce !== undefined) checkRunsAtOnce(options.runsAtOnce);
     const key = secret ?? `bk_${keyPrefixes[role]}_${randomSecret()}`;
     const [row] = await this.db
       .insert(apiKeys)
@@ -42,6 +48,7 @@ export class ApiKeyService {
         keyHash: hashSecret(key),
         prefix: key.slice(0, 10),
         fullEventData: options.fullEventData ?? false,
+        runsAtOnce: options.runsAtOnce ?? null,
       })
       .returning({ id: apiKeys.id });
     return { id: row!.id, key };
@@ -61,7 +68,13 @@ export class ApiKeyService {
     const [row] = await this.db.select().from(apiKeys).where(eq(apiKeys.keyHash, hash)).limit(1);
     const key =
       row && !row.revokedAt
-        ? { keyId: row.id, name: row.name, role: row.role, fullEventData: row.fullEventData }
+        ? {
+            keyId: row.id,
+            name: row.name,
+            role: row.role,
+            fullEventData: row.fullEventData,
+            ...(row.runsAtOnce ? { runsAtOnce: row.runsAtOnce } : {}),
+          }
         : null;
     this.cache.set(hash, { key, at: Date.now() });
     if (this.cache.size > 10_000) this.cache.clear();
@@ -96,8 +109,24 @@ export class ApiKeyService {
         prefix: apiKeys.prefix,
         createdAt: apiKeys.createdAt,
         revokedAt: apiKeys.revokedAt,
+        runsAtOnce: apiKeys.runsAtOnce,
       })
       .from(apiKeys);
+  }
+
+  /**
+   * Sets how many of a key's runs execute at once on a replica (null: back to RUNS_PER_PRINCIPAL). Requests
+   * verified after it see the new limit: at once on this process, within the verify cache's 10 s elsewhere.
+   */
+  async setRunsAtOnce(id: string, runsAtOnce: number | null): Promise<void> {
+    if (runsAtOnce !== null) checkRunsAtOnce(runsAtOnce);
+    const rows = await this.db
+      .update(apiKeys)
+      .set({ runsAtOnce })
+      .where(eq(apiKeys.id, id))
+      .returning({ id: apiKeys.id });
+    if (rows.length === 0) throw new NotFoundError(`No API key ${id}`);
+    this.cache.clear();
   }
 
   async revoke(id: string): Promise<void> {
@@ -114,4 +143,11 @@ export class ApiKeyService {
   async activeCount(): Promise<number> {
     return (await this.db.select({ id: apiKeys.id }).from(apiKeys).where(isNull(apiKeys.revokedAt))).length;
   }
+}
+
+function checkRunsAtOnce(n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_RUNS_AT_ONCE)
+    throw new ValidationError([
+      { field: 'runsAtOnce', message: `must be a whole number from 1 to ${MAX_RUNS_AT_ONCE}` },
+    ]);
 }

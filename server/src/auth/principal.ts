@@ -2,7 +2,15 @@ import type { ApiKeyRole } from '../db/schema/api-keys.js';
 
 /** Who is calling. Resolved once per request (or WebSocket connection) from its credentials. */
 export type Principal =
-  | { kind: 'key'; role: ApiKeyRole; keyId: string; name: string; fullEventData?: boolean }
+  | {
+      kind: 'key';
+      role: ApiKeyRole;
+      keyId: string;
+      name: string;
+      fullEventData?: boolean;
+      /** The key's own RUNS_PER_PRINCIPAL, when set (`baton keys create --runs-at-once`). */
+      runsAtOnce?: number;
+    }
   | { kind: 'conversation'; conversationId: string }
   /** No credentials: only allowed with AUTH_MODE=off, where it acts as an admin. */
   | { kind: 'anonymous'; devAdmin: boolean };

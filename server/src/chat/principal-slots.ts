@@ -1,32 +1,46 @@
 import type { Principal } from '../auth/principal.js';
 
+/** Whose slots a run takes, and that principal's own limit when it has one (an API key's `runs_at_once`). */
+export interface RunPrincipal {
+  id: string;
+  runsAtOnce?: number;
+}
+
 /**
  * Whose runs a run counts against: the API key or conversation token that sent its message. Without
  * credentials (AUTH_MODE=off) there is no principal to bound, and a conversation runs one turn at a
  * time anyway.
  */
-export function runPrincipal(principal: Principal, conversationId: string): string {
-  if (principal.kind === 'key') return `key:${principal.keyId}`;
-  if (principal.kind === 'conversation') return `conversation:${principal.conversationId}`;
-  return `conversation:${conversationId}`;
+export function runPrincipal(principal: Principal, conversationId: string): RunPrincipal {
+  if (principal.kind === 'key')
+    return { id: `key:${principal.keyId}`, ...(principal.runsAtOnce ? { runsAtOnce: principal.runsAtOnce } : {}) };
+  if (principal.kind === 'conversation') return conversationPrincipal(principal.conversationId);
+  return conversationPrincipal(conversationId);
 }
+
+/** A run whose sender is not known here (resumed, continued, or started by a sweep) counts as its conversation's. */
+export const conversationPrincipal = (conversationId: string): RunPrincipal => ({
+  id: `conversation:${conversationId}`,
+});
 
 /**
  * One: a flood from one key costs other shoppers least. A backend that sends many shoppers' messages through one
- * key raises RUNS_PER_PRINCIPAL, or its shoppers wait for each other's turns (bench/README, "One key for many
+ * key gets a limit of its own (`baton keys create --runs-at-once`), or its shoppers wait for each other's turns (bench/README, "One key for many
  * shoppers"); GiveWay and the stand-in thread's order keep the extra runs behind others' turns.
  */
 export const DEFAULT_RUNS_PER_PRINCIPAL = 1;
 
 /**
- * At most `perPrincipal` runs of one principal execute at once in this process; the rest wait in
- * that principal's own queue, first come first served. Other principals never wait behind them, so
- * one key sending a flood of messages cannot crowd out everyone else's turns.
+ * At most `perPrincipal` runs of one principal execute at once in this process (or the principal's own limit, an API
+ * key's `runs_at_once`); the rest wait in that principal's own queue, first come first served. Other principals never
+ * wait behind them, so one key sending a flood of messages cannot crowd out everyone else's turns.
  */
 export class PrincipalSlots {
   private readonly running = new Map<string, number>();
   private readonly waiting = new Map<string, (() => void)[]>();
   private readonly released = new Set<() => void>();
+  /** Principals with a limit of their own, kept while they have work here. */
+  private readonly limits = new Map<string, number>();
 
   constructor(private readonly perPrincipal: number) {}
 
@@ -53,9 +67,19 @@ export class PrincipalSlots {
 
   /**
    * Runs `fn` once a slot of `principal` is free. Aborted while waiting, `fn` runs at once (a
-   * cancelled or released run still records how it ended, which is quick).
+   * cancelled or released run still records how it ended, which is quick). `limit` is the principal's own
+   * (the latest given applies to its queue), instead of `perPrincipal`.
    */
-  async run<T>(principal: string, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+  async run<T>(principal: string, signal: AbortSignal, fn: () => Promise<T>, limit?: number): Promise<T> {
+    if (limit !== undefined && limit !== this.limitOf(principal)) {
+      this.limits.set(principal, limit);
+      // A raised limit lets those already waiting go first, in their order.
+      const queue = this.waiting.get(principal);
+      while (queue?.length && (this.running.get(principal) ?? 0) < limit) {
+        queue.shift()!();
+        if (!queue.length) this.waiting.delete(principal);
+      }
+    }
     const release = await this.acquire(principal, signal);
     try {
       return await fn();
@@ -81,7 +105,7 @@ export class PrincipalSlots {
         this.release(principal);
       };
     };
-    if ((this.running.get(principal) ?? 0) < this.perPrincipal || signal.aborted) return Promise.resolve(take());
+    if ((this.running.get(principal) ?? 0) < this.limitOf(principal) || signal.aborted) return Promise.resolve(take());
     return new Promise((resolve) => {
       const queue = this.waiting.get(principal) ?? [];
       const wake = () => {
@@ -100,13 +124,19 @@ export class PrincipalSlots {
     });
   }
 
+  private limitOf(principal: string): number {
+    return this.limits.get(principal) ?? this.perPrincipal;
+  }
+
   private release(principal: string): void {
     const left = (this.running.get(principal) ?? 1) - 1;
     if (left > 0) this.running.set(principal, left);
     else this.running.delete(principal);
     const queue = this.waiting.get(principal);
-    const next = queue?.shift();
+    // A limit lowered meanwhile lets the queue wait until enough runs have ended.
+    const next = left < this.limitOf(principal) ? queue?.shift() : undefined;
     if (queue && !queue.length) this.waiting.delete(principal);
+    if (!this.running.has(principal) && !this.waiting.has(principal)) this.limits.delete(principal);
     next?.();
     for (const listener of [...this.released]) listener();
   }

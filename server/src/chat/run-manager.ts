@@ -4,7 +4,13 @@ import type { Logger } from '../logger.js';
 import type { ConversationService, Run } from './conversation-service.js';
 import type { EventLog } from './event-log.js';
 import { PauseGate } from './pause-gate.js';
-import { DEFAULT_RUNS_PER_PRINCIPAL, GiveWay, PrincipalSlots } from './principal-slots.js';
+import {
+  conversationPrincipal,
+  DEFAULT_RUNS_PER_PRINCIPAL,
+  GiveWay,
+  PrincipalSlots,
+  type RunPrincipal,
+} from './principal-slots.js';
 import type { RunExecutor } from './run-executor.js';
 import { ShutdownSignal } from './run-executor.js';
 import type { SettingsService } from './settings-service.js';
@@ -90,14 +96,14 @@ export class RunManager {
     conversationId: string,
     text: string,
     mode: 'AUTO' | 'STEP',
-    options: { principal?: string; reviewPlan?: boolean } = {},
+    options: { principal?: RunPrincipal; reviewPlan?: boolean } = {},
   ): Promise<Run> {
     const { conversations, settings } = this.deps;
-    const principal = options.principal ?? `conversation:${conversationId}`;
+    const principal = options.principal ?? conversationPrincipal(conversationId);
     // A principal's messages are stored one batch at a time too: a burst from one key waits its turn
     // here instead of filling the database's queue ahead of everyone else's statements.
-    const sent = await this.intake.run(principal, new AbortController().signal, async () => {
-      await this.giveWay.wait(principal);
+    const sent = await this.intake.run(principal.id, new AbortController().signal, async () => {
+      await this.giveWay.wait(principal.id);
       const policy = (await settings.get()).doubleTexting;
       if (policy !== 'queue') {
         const activeRuns = await conversations.activeRuns(conversationId);
@@ -202,7 +208,7 @@ export class RunManager {
    * Starts the oldest waiting run of a conversation unless one is already running there. Its principal
    * is the one of the run before it when known here, else the conversation's own.
    */
-  private async startNext(conversationId: string, principal = `conversation:${conversationId}`): Promise<void> {
+  private async startNext(conversationId: string, principal = conversationPrincipal(conversationId)): Promise<void> {
     if (this.stopped) return;
     try {
       const first = await this.deps.runs.oldestActive(conversationId);
@@ -213,12 +219,12 @@ export class RunManager {
   }
 
   /** Claims the run and starts executing it; false when another process (or an older run) has it. */
-  private async claimAndExecute(runId: string, principal?: string): Promise<boolean> {
+  private async claimAndExecute(runId: string, principal?: RunPrincipal): Promise<boolean> {
     if (this.stopped || this.active.has(runId)) return false;
     const run = await this.deps.runs.claim(runId, this.lease);
     if (!run) return false;
     if (run.started) this.deps.events.publish([run.started]);
-    this.executeClaimed(run, principal ?? `conversation:${run.conversationId}`, new PauseGate(run.pauseRequested));
+    this.executeClaimed(run, principal ?? conversationPrincipal(run.conversationId), new PauseGate(run.pauseRequested));
     return true;
   }
 
@@ -226,14 +232,18 @@ export class RunManager {
    * Executes a run this process holds the lease of, in the background, once its principal has a free
    * slot. Waiting, it stays leased here (renewed like any run in flight), so no other replica takes it.
    */
-  private executeClaimed(run: ClaimedRun, principal: string, pause: PauseGate): void {
+  private executeClaimed(run: ClaimedRun, principal: RunPrincipal, pause: PauseGate): void {
     const controller = new AbortController();
     const done = this.slots
-      .run(principal, controller.signal, () =>
-        this.deps.executor.execute(run, controller, pause, {
-          wait: () => this.giveWay.wait(principal),
-          givesWay: () => this.giveWay.heavy(principal),
-        }),
+      .run(
+        principal.id,
+        controller.signal,
+        () =>
+          this.deps.executor.execute(run, controller, pause, {
+            wait: () => this.giveWay.wait(principal.id),
+            givesWay: () => this.giveWay.heavy(principal.id),
+          }),
+        principal.runsAtOnce,
       )
       .finally(() => {
         this.active.delete(run.id);

@@ -78,7 +78,14 @@ export async function resolvePrincipal(
   } else {
     const key = await services.apiKeys.verify(credential);
     if (key)
-      resolved = { kind: 'key', role: key.role, keyId: key.keyId, name: key.name, fullEventData: key.fullEventData };
+      resolved = {
+        kind: 'key',
+        role: key.role,
+        keyId: key.keyId,
+        name: key.name,
+        fullEventData: key.fullEventData,
+        ...(key.runsAtOnce ? { runsAtOnce: key.runsAtOnce } : {}),
+      };
   }
   if (resolved) return resolved;
   return (

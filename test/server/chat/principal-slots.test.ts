@@ -71,9 +71,59 @@ describe('PrincipalSlots', () => {
   });
 
   it('names the principal: the key, the conversation token, or the conversation without credentials', () => {
-    expect(runPrincipal({ kind: 'key', role: 'integrator', keyId: 'k1', name: 'x' }, 'c1')).toBe('key:k1');
-    expect(runPrincipal({ kind: 'conversation', conversationId: 'c2' }, 'c2')).toBe('conversation:c2');
-    expect(runPrincipal({ kind: 'anonymous', devAdmin: true }, 'c3')).toBe('conversation:c3');
+    expect(runPrincipal({ kind: 'key', role: 'integrator', keyId: 'k1', name: 'x' }, 'c1')).toEqual({ id: 'key:k1' });
+    expect(runPrincipal({ kind: 'key', role: 'integrator', keyId: 'k1', name: 'x', runsAtOnce: 8 }, 'c1')).toEqual({
+      id: 'key:k1',
+      runsAtOnce: 8,
+    });
+    expect(runPrincipal({ kind: 'conversation', conversationId: 'c2' }, 'c2')).toEqual({ id: 'conversation:c2' });
+    expect(runPrincipal({ kind: 'anonymous', devAdmin: true }, 'c3')).toEqual({ id: 'conversation:c3' });
+  });
+
+  it("takes a principal's own limit instead of the default, and a raised limit lets the waiting go in order", async () => {
+    const slots = new PrincipalSlots(1);
+    const log: string[] = [];
+    const never = new AbortController().signal;
+    const [a1, a2, a3, a4, a5, b1, b2] = ['a1', 'a2', 'a3', 'a4', 'a5', 'b1', 'b2'].map((name) => gate(log, name));
+    // key:a has a limit of its own (2); key:b takes the default (1).
+    const runs = [
+      slots.run('key:a', never, a1!.fn, 2),
+      slots.run('key:a', never, a2!.fn, 2),
+      slots.run('key:a', never, a3!.fn, 2),
+      slots.run('key:b', never, b1!.fn),
+      slots.run('key:b', never, b2!.fn),
+    ];
+    await tick();
+    expect(log).toEqual(['a1', 'a2', 'b1']);
+    expect(slots.queued).toBe(2);
+
+    // The key's limit raised to 3 (a request verified after `baton keys set`): a3 waited first and goes first.
+    runs.push(slots.run('key:a', never, a4!.fn, 3));
+    await tick();
+    expect(log).toEqual(['a1', 'a2', 'b1', 'a3']);
+    expect(slots.inProgress('key:a')).toBe(3);
+
+    expect(slots.queued).toBe(2); // a4, b2
+
+    // Lowered to 1 while three run: nothing more of key:a starts until all three have ended.
+    runs.push(slots.run('key:a', never, a5!.fn, 1));
+    a1!.release();
+    a2!.release();
+    await tick();
+    expect(log).toEqual(['a1', 'a2', 'b1', 'a3']);
+    a3!.release();
+    await tick();
+    expect(log).toEqual(['a1', 'a2', 'b1', 'a3', 'a4']);
+    a4!.release();
+    await tick();
+    expect(log).toEqual(['a1', 'a2', 'b1', 'a3', 'a4', 'a5']);
+    // key:b kept the default all along.
+    b1!.release();
+    await tick();
+    expect(log.at(-1)).toBe('b2');
+    a5!.release();
+    b2!.release();
+    await Promise.all(runs);
   });
 });
 

@@ -49,7 +49,7 @@ describe('pnpm baton keys', () => {
 
     const listed = (await keys('list')).out.split('\n');
     expect(listed.find((l) => l.startsWith(old.id))).toMatch(/revoked \d{4}-/);
-    expect(listed.find((l) => l.startsWith(fresh.id))).toMatch(/ active {2}storefront-new$/);
+    expect(listed.find((l) => l.startsWith(fresh.id))).toMatch(/ active {2}runs at once: default {2}storefront-new$/);
     // The listing never shows a whole key.
     expect(listed.join('\n')).not.toContain(fresh.key);
   });
@@ -67,6 +67,33 @@ describe('pnpm baton keys', () => {
     const verifier = new ApiKeyService(cli.database.db);
     expect(await verifier.verify(plain)).toMatchObject({ role: 'integrator', fullEventData: false });
     expect(await verifier.verify(full)).toMatchObject({ role: 'integrator', fullEventData: true });
+  });
+
+  it("gives a backend's key runs at once of its own, changed later without rotating it", async () => {
+    const made = await keys('create', 'storefront-backend', '--runs-at-once', '24');
+    expect(made.out).toContain('Up to 24 of its runs execute at once on each replica.');
+    const { id, key } = created(made.out);
+    const verifier = () => new ApiKeyService(cli.database.db);
+    expect(await verifier().verify(key)).toMatchObject({ runsAtOnce: 24 });
+    expect((await keys('list')).out.split('\n').find((l) => l.startsWith(id))).toMatch(
+      / runs at once 24 {2}storefront-backend$/,
+    );
+
+    expect((await keys('set', id, '--runs-at-once', '48')).code).toBe(0);
+    expect(await verifier().verify(key)).toMatchObject({ runsAtOnce: 48 });
+    expect((await keys('set', id, '--runs-at-once', 'default')).code).toBe(0);
+    expect(await verifier().verify(key)).not.toHaveProperty('runsAtOnce');
+
+    for (const bad of ['0', '-3', '2.5', 'many', '1001']) {
+      const refused = await keys('create', 'x', '--runs-at-once', bad);
+      expect(refused.code).toBe(2);
+      expect(refused.err).toMatch(/--runs-at-once must be a whole number from 1 to 1000/);
+    }
+    expect((await keys('set', id, '--runs-at-once', 'default', 'extra')).err).toMatch(/unexpected argument extra/);
+    expect((await keys('set', id)).err).toMatch(/--runs-at-once N\|default/);
+    expect((await keys('set', '00000000-0000-4000-8000-000000000000', '--runs-at-once', '2')).err).toMatch(
+      /No API key/,
+    );
   });
 
   it('explains mistakes: unknown key, bad role, missing name', async () => {

@@ -1,4 +1,4 @@
-import { boolean, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** support: the desk (claim, reply, hand back, resolve, tickets); never cards, settings or tools. */
 export const apiKeyRoles = ['admin', 'integrator', 'support'] as const;
@@ -20,5 +20,10 @@ export const apiKeys = pgTable('api_keys', {
    * this grant says otherwise. Admin keys always read full data.
    */
   fullEventData: boolean('full_event_data').notNull().default(false),
+  /**
+   * How many of this key's runs execute at once on a replica; null: RUNS_PER_PRINCIPAL. A backend that sends many
+   * shoppers' messages through one key sets it to about the shoppers it serves at once.
+   */
+  runsAtOnce: integer('runs_at_once'),
 });
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
