@@ -30,6 +30,6 @@ export async function seedWorkspace(
   if (cards.offered.length || articles.offered.length)
     services.logger.warn(
       { cards: cards.offered, articles: articles.offered },
-      'built-in updates are on offer for cards and articles the shop edited: query builtinUpdates, apply with applyBuiltinUpdate',
+      "built-in updates are on offer for cards and articles the shop edited: query builtinUpdates, then applyBuiltinUpdate, or declineBuiltinUpdate to keep the shop's (the studio: Review, then Apply or Keep mine)",
     );
 }
