@@ -60,12 +60,21 @@ export interface PrincipalRefusal {
  */
 export async function resolvePrincipal(
   services: PrincipalDeps,
-  authorization: string | null | undefined,
+  /** The Authorization header, or a WebSocket's `connectionParams.authorization`: the client's JSON, of any type. */
+  authorization: unknown,
   address?: string,
   /** The request's Host and Origin, and whether a proxy relayed it: with AUTH_MODE=off only this machine's pages are the admin. */
   from?: { origin?: string | null; host?: string | null; relayed?: boolean },
 ): Promise<Principal | PrincipalRefusal> {
-  const credential = authorization?.replace(/^Bearer\s+/i, '').trim();
+  // A number or an object in connectionParams threw here, and graphql-ws closed the socket with the TypeError's text.
+  if (authorization !== null && authorization !== undefined && typeof authorization !== 'string')
+    return (
+      (await limitAddress(services, address)) ?? {
+        error: 'The authorization must be a string: "Bearer <API key or conversation token>"',
+        status: 401,
+      }
+    );
+  const credential = typeof authorization === 'string' ? authorization.replace(/^Bearer\s+/i, '').trim() : undefined;
   if (!credential) {
     if (services.config.authMode === 'off' && (!from || fromThisMachine(from, address)))
       return { kind: 'anonymous', devAdmin: true };
