@@ -42,6 +42,7 @@ import { createLogger, type Logger, yogaLogger } from './logger.js';
 import { createModelProvider } from './models/create-model-provider.js';
 import type { ModelProvider } from './models/model-provider.js';
 import { CustomerData } from './privacy/customer-data.js';
+import { DeletedConversations } from './privacy/deleted-conversations.js';
 import { personalDataTables } from './privacy/personal-data-tables.js';
 import { RetentionSweeper } from './privacy/retention-sweeper.js';
 import { limitConnectionsPerAddress, tooManyConnectionsBody } from './security/connection-limit.js';
@@ -228,10 +229,22 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const deskChanges = new DeskChanges({ desk, eventStore, events, tools, settings, identity });
   const deskVerification = new DeskVerification({ desk, events, settings, identity, codes: verificationCodes });
   const webhooks = new Webhooks(database, bus, config.webhooks, logger);
-  const onConversationsDeleted = (ids: readonly string[]) => {
-    conversations.forget(ids);
-    rateLimits.forget(ids);
-  };
+  const deletedConversations = new DeletedConversations({
+    bus,
+    existing: async (ids) => {
+      const rows = await database.query<{ id: string }>(
+        'select id::text as id from conversations where id = any($1::uuid[])',
+        [`{${ids.join(',')}}`],
+      );
+      return new Set(rows.map((r) => r.id));
+    },
+    forget: (ids) => {
+      conversations.forget(ids);
+      if (ids !== 'all') rateLimits.forget(ids);
+    },
+    logger,
+  });
+  const onConversationsDeleted = (ids: readonly string[]) => deletedConversations.deleted(ids);
   const customerData = new CustomerData({
     db: database.db,
     tables: personalDataTables,
@@ -284,6 +297,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     deskVerification,
     webhooks,
     customerData,
+    deletedConversations,
     retention,
     analytics,
     datasets,
@@ -492,6 +506,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       await services.runs.stop();
       rateLimits.stop();
       retention.stop();
+      deletedConversations.close();
       analytics.stop();
       idleSockets.stop();
       for (const client of wss.clients) client.terminate();

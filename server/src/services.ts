@@ -23,6 +23,7 @@ import type { VerificationCodes } from './identity/verification-codes.js';
 import type { Logger } from './logger.js';
 import type { ModelProvider } from './models/model-provider.js';
 import type { CustomerData } from './privacy/customer-data.js';
+import type { DeletedConversations } from './privacy/deleted-conversations.js';
 import type { RetentionSweeper } from './privacy/retention-sweeper.js';
 import type { RateLimiter } from './security/rate-limiter.js';
 import type { Telemetry } from './telemetry/telemetry.js';
@@ -72,6 +73,8 @@ export interface Services {
   webhooks: Webhooks;
   /** exportCustomerData and eraseCustomer. */
   customerData: CustomerData;
+  /** Ends the token memos and live streams of deleted conversations on every replica. */
+  deletedConversations: DeletedConversations;
   /** Purges ended conversations after RETENTION_DAYS (off without it). */
   retention: RetentionSweeper;
   /** Folds closed hours of the event log into analytics_hourly (ANALYTICS_FOLD_SECONDS). */

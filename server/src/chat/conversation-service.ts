@@ -34,6 +34,8 @@ export interface StartConversationInput {
 export class ConversationService {
   /** sha256 of a conversation token -> its conversation id. */
   private readonly verified = new Map<string, string>();
+  /** Bumped by every forget: a lookup that began before one does not remember what it found. */
+  private forgets = 0;
 
   private readonly db: Db;
 
@@ -68,8 +70,8 @@ export class ConversationService {
   /**
    * Resolves a conversation token to its conversation id, or null. Tokens never change, so a verified
    * token is remembered (bounded), and the ones this replica hands out are known from the start. An
-   * erased or purged conversation is forgotten here; another replica's memo may still resolve its token,
-   * but every read or write of the conversation then finds nothing (NOT_FOUND).
+   * erased or purged conversation is forgotten on every replica as soon as the deletion commits
+   * (DeletedConversations): its token is refused everywhere from then on.
    */
   async verifyToken(token: string): Promise<string | null> {
     const match = /^ct_([0-9a-f-]{36})_[A-Za-z0-9_-]+$/.exec(token);
@@ -77,17 +79,27 @@ export class ConversationService {
     const hash = hashSecret(token);
     const known = this.verified.get(hash);
     if (known) return known;
+    const forgets = this.forgets;
     const [row] = await this.db
       .select({ id: conversations.id, tokenHash: conversations.tokenHash })
       .from(conversations)
       .where(eq(conversations.id, match[1]!));
     if (!row || !sameHash(row.tokenHash, hash)) return null;
-    this.remember(hash, row.id);
+    // A deletion while the row was read: the conversation may be gone by now; the next use reads again.
+    if (forgets === this.forgets) this.remember(hash, row.id);
     return row.id;
   }
 
-  /** Forgets the tokens of deleted conversations (erasure, retention). */
-  forget(conversationIds: Iterable<string>): void {
+  /**
+   * Forgets the tokens of deleted conversations (erasure, retention): these, or every token remembered
+   * when another replica deleted conversations it does not name.
+   */
+  forget(conversationIds: Iterable<string> | 'all'): void {
+    this.forgets++;
+    if (conversationIds === 'all') {
+      this.verified.clear();
+      return;
+    }
     const gone = new Set(conversationIds);
     if (!gone.size) return;
     for (const [hash, id] of this.verified) if (gone.has(id)) this.verified.delete(hash);

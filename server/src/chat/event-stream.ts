@@ -9,6 +9,7 @@ import {
   visibleInSnapshot,
 } from '../db/event-store.js';
 import type { BatonEvent } from '../domain/events.js';
+import type { ConversationWatch } from '../privacy/deleted-conversations.js';
 
 const PAGE = 500;
 /** A subscriber this far behind is cut off; it reconnects with `after` and loses nothing. */
@@ -36,6 +37,8 @@ export interface ConversationStreamOptions {
   includeTransient?: boolean;
   /** Stop after this event (e.g. RUN_COMPLETED for a run stream). */
   until?: (event: BatonEvent) => boolean;
+  /** Ends the stream with the watch's error (NOT_FOUND) when the conversation is deleted meanwhile. */
+  gone?: ConversationWatch;
   signal?: AbortSignal;
 }
 
@@ -44,6 +47,8 @@ class Inbox {
   readonly events: BatonEvent[] = [];
   overflow = false;
   aborted = false;
+  /** Why the stream must end with an error (its conversation was deleted). */
+  failure?: Error;
   private wake?: () => void;
 
   push(event: BatonEvent): void {
@@ -54,6 +59,11 @@ class Inbox {
 
   abort(): void {
     this.aborted = true;
+    this.wake?.();
+  }
+
+  fail(error: Error): void {
+    this.failure ??= error;
     this.wake?.();
   }
 
@@ -85,6 +95,7 @@ export async function* conversationStream(options: ConversationStreamOptions): A
   }, conversationId);
   const onAbort = () => inbox.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  const stopWatching = options.gone?.start((error) => inbox.fail(error));
   const wanted = (e: BatonEvent) => !options.runId || e.runId === options.runId;
   let position = options.afterSeq;
   /** Reads the stored events after the position, up to `upToSeq`; true when `until` matched. */
@@ -92,6 +103,7 @@ export async function* conversationStream(options: ConversationStreamOptions): A
     for (;;) {
       const page = await store.list({ conversationId, afterSeq: position, upToSeq, limit: PAGE });
       for (const event of page) {
+        if (inbox.failure) throw inbox.failure;
         position = event.seq ?? position;
         if (!wanted(event)) continue;
         yield event;
@@ -104,6 +116,8 @@ export async function* conversationStream(options: ConversationStreamOptions): A
     if (yield* fromStore()) return;
     for (;;) {
       if (inbox.aborted) return;
+      // Nothing more of a deleted conversation, not even what was buffered before the news came.
+      if (inbox.failure) throw inbox.failure;
       if (inbox.overflow)
         throw new SubscriberTooSlowError('subscriber fell behind; resubscribe with the last event id as after');
       const event = inbox.events.shift();
@@ -122,6 +136,7 @@ export async function* conversationStream(options: ConversationStreamOptions): A
     }
   } finally {
     unsubscribe();
+    stopWatching?.();
     options.signal?.removeEventListener('abort', onAbort);
   }
 }

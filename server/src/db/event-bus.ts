@@ -2,8 +2,11 @@ import type { BatonEvent } from '../domain/events.js';
 
 export type EventListener = (event: BatonEvent) => void;
 
-/** Kinds of cached data whose changes every replica must follow (cards, settings, tools, knowledge). */
-export const changeTopics = ['agents', 'settings', 'mcpServers', 'knowledge'] as const;
+/**
+ * Kinds of cached data whose changes every replica must follow (cards, settings, tools, knowledge), and
+ * `conversations`: some were deleted (erasure, retention), so token memos and live streams go.
+ */
+export const changeTopics = ['agents', 'settings', 'mcpServers', 'knowledge', 'conversations'] as const;
 export type ChangeTopic = (typeof changeTopics)[number];
 export type ChangeListener = (topic: ChangeTopic) => void;
 

@@ -70,11 +70,13 @@ builder.subscriptionFields((t) => ({
   conversationEvents: t.field({
     type: EventRef,
     description:
-      'Replays the conversation’s stored events after `after` (the id of the last event received), then streams new ones (with MESSAGE_DELTA), in seq order.',
+      'Replays the conversation’s stored events after `after` (the id of the last event received), then streams new ones (with MESSAGE_DELTA), in seq order. Ends with NOT_FOUND (reason CONVERSATION_DELETED) when the conversation is erased or purged meanwhile.',
     args: { conversationId: t.arg.id({ required: true }), after: t.arg.id() },
     authScopes: (_root, args) => ({ conversation: String(args.conversationId) }),
     subscribe: async (_root, args, ctx) => {
       const conversationId = String(args.conversationId);
+      // Opened before the conversation is looked up: a deletion after the lookup ends the stream.
+      const gone = ctx.services.deletedConversations.open(conversationId);
       await ctx.services.conversations.get(conversationId);
       const events = conversationStream({
         store: ctx.services.eventStore,
@@ -82,6 +84,7 @@ builder.subscriptionFields((t) => ({
         conversationId,
         afterSeq: await conversationCursor(ctx.services, conversationId, args.after),
         includeTransient: true,
+        gone,
         signal: ctx.signal,
       });
       return ctx.auth.isSupport ? events : withoutStaffOnly(events);

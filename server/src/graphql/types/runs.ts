@@ -143,10 +143,13 @@ builder.mutationFields((t) => ({
 builder.subscriptionFields((t) => ({
   runEvents: t.field({
     type: EventRef,
-    description: "A run's events from its start, then live, ending after RUN_COMPLETED, RUN_FAILED or RUN_CANCELLED.",
+    description:
+      "A run's events from its start, then live, ending after RUN_COMPLETED, RUN_FAILED or RUN_CANCELLED; with NOT_FOUND (reason CONVERSATION_DELETED) when its conversation is erased or purged meanwhile.",
     authScopes: { authenticated: true },
     args: { runId: t.arg.id({ required: true }) },
     subscribe: async (_r, args, ctx) => {
+      // Begun before the run is looked up: a deletion of its conversation after the lookup ends the stream.
+      const watch = ctx.services.deletedConversations.begin();
       const run = await loadRun(ctx, String(args.runId));
       return conversationStream({
         store: ctx.services.eventStore,
@@ -159,6 +162,7 @@ builder.subscriptionFields((t) => ({
         runId: run.id,
         includeTransient: true,
         until: (e: BatonEvent) => e.type === 'RUN_COMPLETED' || e.type === 'RUN_FAILED' || e.type === 'RUN_CANCELLED',
+        gone: watch(run.conversationId),
         signal: ctx.signal,
       });
     },
