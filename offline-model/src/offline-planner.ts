@@ -15,7 +15,7 @@ import { CHANGES, INTENT_ANCHORS } from './intent-anchors.js';
 import { isAbusive, isOffTopic, isSmallTalk } from './message-checks.js';
 import { withoutNegatedRequests } from './negation.js';
 import type { CardSummary, PlanBrief } from './plan-brief.js';
-import { answerAboutAnOrder, REFERS_TO_ORDER, referentOf } from './referent.js';
+import { answerAboutAnOrder, type ProductReferred, productReferred, REFERS_TO_ORDER, referentOf } from './referent.js';
 import {
   ADDRESS_LINE_2,
   ASKS_REFUND_AMOUNT,
@@ -140,6 +140,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
           dependsOn: [],
           continues,
           orderReferred: resumes ? undefined : referent?.orderId,
+          productReferred: resumes ? undefined : productReferred(hints, message, message),
         }),
       ],
     };
@@ -194,7 +195,16 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
     const question = message.includes('?') || clauses.some((c) => c.question);
     return {
       refuse: false,
-      tasks: [buildTask(index, cards, { id: 't1', agent, text: message, question, dependsOn: [] })],
+      tasks: [
+        buildTask(index, cards, {
+          id: 't1',
+          agent,
+          text: message,
+          question,
+          dependsOn: [],
+          productReferred: productReferred(hints, message, message),
+        }),
+      ],
     };
   }
   const tasks: OfflinePlan['tasks'] = [];
@@ -213,6 +223,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
         dependsOn,
         carried,
         entities: g.entities,
+        productReferred: carried ? undefined : productReferred(hints, message, g.text),
       }),
     );
   });
@@ -468,6 +479,8 @@ interface TaskSpec {
   continues?: TaskIntent;
   /** The order a follow-up's "it" is ("how much was it in total?" after an answer about it), which the task names. */
   orderReferred?: string;
+  /** The product a follow-up's "it" or "the blue one" is, among those the last answer showed, which the task names. */
+  productReferred?: ProductReferred;
 }
 
 /** Words the task for the specialist (instruction) and for the shopper (status message). */
@@ -477,9 +490,11 @@ function buildTask(index: CardIndex, cards: CardSummary[], spec: TaskSpec): Offl
   const own = spec.entities ?? extractEntities(text);
   const entities: Entities = carried
     ? { ...own, products: carried.products, orderIds: carried.orderIds, itemIds: carried.itemIds }
-    : spec.orderReferred && !own.orderIds.length
-      ? { ...own, orderIds: [spec.orderReferred] }
-      : own;
+    : {
+        ...own,
+        orderIds: spec.orderReferred && !own.orderIds.length ? [spec.orderReferred] : own.orderIds,
+        ...withProductReferred(own, spec.productReferred),
+      };
   let intent = spec.continues ?? classifyIntent(features, entities);
   const profile = index.profiles.find((p) => p.name === agent);
   const anchors = INTENT_ANCHORS[intent];
@@ -503,6 +518,18 @@ function buildTask(index: CardIndex, cards: CardSummary[], spec: TaskSpec): Offl
     instruction: writeInstruction(intent, text, entities, topic) + referent,
     statusMessage: writeStatusMessage(intent, entities, topic, text),
     dependsOn,
+  };
+}
+
+/** The product pointed at, and the options of the line picked, where the task's own words name none of them. */
+function withProductReferred(own: Entities, referred: ProductReferred | undefined): Partial<Entities> {
+  if (!referred || own.products.length) return {};
+  const options = (key: 'colours' | 'sizes' | 'materials') => (own[key].length ? own[key] : referred[key]);
+  return {
+    products: referred.products,
+    colours: options('colours'),
+    sizes: options('sizes'),
+    materials: options('materials'),
   };
 }
 

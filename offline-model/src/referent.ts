@@ -172,6 +172,74 @@ function onlyOrder(text: string): string | undefined {
   return ids.size === 1 ? [...ids][0] : undefined;
 }
 
+/** "It", "they", "the blue one", "that one", "the second one": words that point at a thing without naming it. */
+const POINTS_AT_THING =
+  /\b(?:it|its|they|them|their|this|that|these|those)\b|\b(?:the|that|this)\s+(?:[\w-]+\s+){0,2}ones?\b/i;
+const PLACES = ['first', 'second', 'third', 'fourth', 'fifth'];
+/**
+ * "the second one", "the 3rd", "the last": the place of a pick among the lines of a list (0-based). A place word after
+ * "the" or before "one" only: "how long does the battery last?" picks nothing.
+ */
+function placePicked(text: string, count: number): number | undefined {
+  const m =
+    /\bthe\s+(?:(first|second|third|fourth|fifth)|([1-9])(?:st|nd|rd|th)|(last))\b|\b(?:(first|second|third|fourth|fifth)|([1-9])(?:st|nd|rd|th)|(last))\s+one\b/i.exec(
+      text,
+    );
+  if (!m) return undefined;
+  const [word, digit, last] = [m[1] ?? m[4], m[2] ?? m[5], m[3] ?? m[6]];
+  const at = last ? count - 1 : word ? PLACES.indexOf(word.toLowerCase()) : Number(digit) - 1;
+  return at < count ? at : undefined;
+}
+/** One kind of product however a line writes it: "Bluetooth Speakers" and "bluetooth speaker" are one. */
+const kindOf = (product: string) => product.toLowerCase().split(/\s+/).map(stem).join(' ');
+
+/**
+ * "How much is the blue one?", "is it waterproof?", "add the second one to my alert" right after an answer that showed
+ * products (and was about no order): the product the task's words point at, which the task names as it names an order
+ * pointed at, so that the card acts on that product. The one kind of product the answer showed; among several kinds,
+ * the one in the place picked ("the second one") or the one whose lines have the option picked ("the blue one");
+ * undefined when the words name a thing of their own, point at nothing, or could mean more than one kind. A line picked
+ * by its place brings its options too ("the second one": the red Bluetooth Speaker), as the shopper saw them; the one
+ * kind the shopper asked for brings the options they asked for it in ("a blue t-shirt in S", then "let me know when
+ * it's back"). Talk about the listing that points at nothing ("which is the cheapest?", "what colours?") stays with the
+ * card that showed it, which reads its own results.
+ */
+export function productReferred(hints: PlanBrief, message: string, text: string): ProductReferred | undefined {
+  const e = extractEntities(text);
+  if (e.products.length + e.orderIds.length + e.itemIds.length + e.productIds.length > 0) return undefined;
+  if (!POINTS_AT_THING.test(text) && placePicked(text, 5) === undefined) return undefined;
+  const answer = answersSinceShopper(hints, message).at(-1)?.text;
+  if (!answer || extractEntities(answer).orderIds.length) return undefined;
+  const listed = [...answer.matchAll(/^\s*(?:[-*•]|\d+[.)])\s+(.+)$/gm)].map((m) => m[1]!);
+  const lines = (listed.length ? listed : [answer])
+    .map((line) => extractEntities(line))
+    .filter((l) => l.products.length > 0);
+  if (!lines.length) return undefined;
+  const at = listed.length > 1 ? placePicked(text, lines.length) : undefined;
+  if (at !== undefined) {
+    const { products, colours, sizes, materials } = lines[at]!;
+    return { products: products.slice(0, 1), colours, sizes, materials };
+  }
+  const options = [...e.colours, ...e.sizes, ...e.materials].map((o) => o.toLowerCase());
+  const fitting = lines.filter((l) =>
+    options.every((o) => [...l.colours, ...l.sizes, ...l.materials].some((x) => x.toLowerCase() === o)),
+  );
+  const kinds = new Map((fitting.length ? fitting : lines).flatMap((l) => l.products.map((p) => [kindOf(p), p])));
+  if (kinds.size !== 1) return undefined;
+  const [kind, product] = [...kinds][0]!;
+  const asked = historyBefore(hints, message).findLast((h) => h.role === 'user');
+  const before = asked && extractEntities(asked.text);
+  const same = before?.products.some((p) => kindOf(p) === kind) ? before : undefined;
+  return {
+    products: [product],
+    colours: same?.colours ?? [],
+    sizes: same?.sizes ?? [],
+    materials: same?.materials ?? [],
+  };
+}
+/** The product a task points at, and the options of the line picked, if one was. */
+export type ProductReferred = Pick<Entities, 'products' | 'colours' | 'sizes' | 'materials'>;
+
 /** "It", "that order": a clause that names no order of its own but points at one. */
 export const REFERS_TO_ORDER = /\b(?:it|that|this|the order|that order|this order|the same order)\b/i;
 

@@ -76,7 +76,8 @@ function instructionJob(intent: TaskIntent, e: Entities, topic?: string): string
     case 'recommend':
       return `Recommend products that go well with ${theItem(e, 'what the customer is looking at')}.`;
     case 'restock':
-      return `Sign the customer up for a back-in-stock alert for ${theItem(e, 'the product')}.`;
+      // "The second one" of the speakers shown: the red one, as the list showed it.
+      return `Sign the customer up for a back-in-stock alert for ${e.products[0] ? `the ${describeProduct(e)}` : 'the product'}.`;
     case 'newsletter':
       return 'Sign the customer up for the newsletter and promotions.';
     case 'bulk':

@@ -412,3 +412,39 @@ describe('the refund a return pays, asked', () => {
     );
   });
 });
+
+describe('the product a follow-up points at, among those the last answer showed, named in the task', () => {
+  const listed = async (asked: string) => {
+    const say = withTools();
+    await say(asked);
+    return say;
+  };
+  for (const [words, job] of [
+    ['how much is the blue one?', /^Find blue bluetooth speaker for the customer\./],
+    ['is it waterproof?', /^Give the customer the details of the bluetooth speaker\./],
+    ['is that one loud enough for a party?', /\bbluetooth speaker\b/],
+  ] as const)
+    it(`"${words}" after speakers were shown: a task about the speaker`, async () => {
+      const r = await (await listed('do you have bluetooth speakers?'))(words);
+      expect(r.agent).toBe('ProductExpertAgent');
+      expect(r.plan[0]!.instruction).toMatch(job);
+    });
+  it('"tell me more about the second one" after two kinds were shown: the details of the second kind', async () => {
+    const r = await (await listed('do you have headphones or earbuds?'))('tell me more about the second one');
+    expect(r.plan[0]!.instruction).toMatch(/^Give the customer the details of the wireless earbuds\./);
+    expect(r.reply).toMatch(/Wireless Earbuds/);
+    expect(r.reply).not.toMatch(/Headphones/);
+  });
+  for (const words of [
+    'add the second one to my alert, my email is kim@example.com',
+    'alert me about the 2nd one please, kim@example.com',
+  ])
+    it(`"${words}": a back-in-stock alert for the speaker in that line, not the newsletter`, async () => {
+      const r = await (await listed('do you have bluetooth speakers?'))(words);
+      expect(r.agent).toBe('LeadGenerationAgent');
+      expect(r.plan[0]!.instruction).toMatch(
+        /^Sign the customer up for a back-in-stock alert for the red bluetooth speaker\./,
+      );
+      expect(r.reply).not.toMatch(/newsletter/i);
+    });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCardIndex } from '../../offline-model/src/card-scorer.js';
 import type { PlanBrief } from '../../offline-model/src/plan-brief.js';
-import { referentOf } from '../../offline-model/src/referent.js';
+import { productReferred, referentOf } from '../../offline-model/src/referent.js';
 import { builtinCards } from '../../server/src/agents/builtin-cards.js';
 import { asCard } from './task-harness.js';
 
@@ -69,5 +69,64 @@ describe('referentOf: the card whose last answer named what a short follow-up re
     expect(referentAfter('do you have headphones or earbuds?', SHOWN, 'thanks!')).toBeUndefined();
     // "All good" after a question of which: no pick of all of them.
     expect(referentAfter("let me know when they're back", WHICH, 'all good, thanks')).toBeUndefined();
+  });
+});
+
+/** The product `message` points at after the shopper's `asked` and a card's `answer`. */
+const productAfter = (asked: string, answer: { agent: string; text: string }, message: string) =>
+  productReferred(
+    {
+      message,
+      cards,
+      defaultAgent: 'GeneralSupportAgent',
+      history: [
+        { role: 'user', text: asked },
+        { role: 'assistant', text: answer.text, agentName: answer.agent },
+        { role: 'user', text: message },
+      ],
+    },
+    message,
+    message,
+  );
+
+const SPEAKERS = {
+  agent: 'ProductExpertAgent',
+  text: 'Here is what I found for bluetooth speakers:\n- Bluetooth Speaker (blue, 20 hours, water resistance no): $271.89\n- Bluetooth Speaker (red, 20 hours, water resistance no): $285.81\n- Bluetooth Speaker (green, 10 hours, water resistance yes): $298.91',
+};
+
+describe('productReferred: the product a task points at among those the last answer showed', () => {
+  it('the one kind shown, whatever points at it', () => {
+    for (const message of ['how much is the blue one?', 'is it waterproof?', 'does that one come with a strap?'])
+      expect(productAfter('do you have bluetooth speakers?', SPEAKERS, message)?.products, message).toEqual([
+        'bluetooth speaker',
+      ]);
+  });
+  it('among several kinds, the one in the place picked', () => {
+    for (const [message, product] of [
+      ['tell me more about the second one', 'wireless earbuds'],
+      ['is the first one noise cancelling?', 'headphones'],
+      ['notify me when the 2nd one is back', 'wireless earbuds'],
+      ['what about the last one?', 'wireless earbuds'],
+    ] as const)
+      expect(productAfter('do you have headphones or earbuds?', SHOWN, message)?.products, message).toEqual([product]);
+  });
+  it('a line picked by its place brings its options; the kind asked for, the options asked', () => {
+    expect(productAfter('do you have bluetooth speakers?', SPEAKERS, 'add the second one to my alert')).toEqual({
+      products: ['bluetooth speaker'],
+      colours: ['red'],
+      sizes: [],
+      materials: [],
+    });
+    expect(
+      productAfter('do you have the hiking boots in leather, size 10?', WHICH, "let me know when they're back"),
+    ).toMatchObject({ products: ['hiking boots'], sizes: ['10'], materials: ['leather'] });
+  });
+  it('nothing, where the words name their own thing, point at nothing, or could mean either kind', () => {
+    for (const message of ['are they waterproof?', 'is the tent waterproof?'])
+      expect(productAfter('do you have headphones or earbuds?', SHOWN, message), message).toBeUndefined();
+    for (const message of ['which is the cheapest?', 'how long does the battery last?', 'what colours?'])
+      expect(productAfter('do you have bluetooth speakers?', SPEAKERS, message), message).toBeUndefined();
+    // After an answer about an order, "it" is the order (changesOrderShown), not one of its items.
+    expect(productAfter('where is my order?', STATUS, 'is it waterproof?')).toBeUndefined();
   });
 });
