@@ -8,6 +8,22 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
+/**
+ * An allow-list of outbound hosts (OUTBOUND_ALLOW_HOSTS, WEBHOOK_ALLOWED_HOSTS): host names, addresses and
+ * CIDR blocks, comma-separated. An entry with a `/` must be a block (TRUSTED_PROXIES' parser decides).
+ */
+const allowHosts = z
+  .string()
+  .default('')
+  .superRefine((value, ctx) => {
+    for (const entry of value.split(',').map((e) => e.trim().replace(/^\[|\]$/g, ''))) {
+      if (!entry.includes('/')) continue;
+      const problem = cidrProblem(entry);
+      if (problem)
+        ctx.addIssue({ code: 'custom', message: `${problem} (e.g. 10.20.0.0/16, fd00::/8, hooks.internal, 10.0.0.5)` });
+    }
+  });
+
 /** Every setting Baton reads, from the environment. The README's configuration table mirrors this. */
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -74,7 +90,7 @@ export const configSchema = z.object({
   CUSTOMER_TOKEN_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).default(86_400),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   OTEL_SERVICE_NAME: z.string().default('baton'),
-  OUTBOUND_ALLOW_HOSTS: z.string().optional(),
+  OUTBOUND_ALLOW_HOSTS: allowHosts,
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/.+/, 'an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587')
@@ -106,7 +122,7 @@ export const configSchema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   WEBHOOK_POLL_MS: z.coerce.number().int().min(20).default(1_000),
   WEBHOOK_LEASE_MS: z.coerce.number().int().min(500).default(60_000),
-  WEBHOOK_ALLOWED_HOSTS: z.string().default(''),
+  WEBHOOK_ALLOWED_HOSTS: allowHosts,
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

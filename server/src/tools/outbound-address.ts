@@ -1,11 +1,18 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ValidationError } from '../errors.js';
+import { AddressSet, cidrProblem } from '../security/trusted-proxies.js';
 
 /** Names of cloud metadata services (GCP, Azure): refused by name, whatever they resolve to. */
 const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata', 'metadata.azure.internal']);
 /** Metadata endpoints outside link-local space (Alibaba, Oracle). */
 const METADATA_V4 = new Set(['100.100.100.200', '192.0.0.192']);
+
+/** Why an address is refused; `reserved`: link-local, cloud metadata or unspecified, not a network of the operator's. */
+interface Forbidden {
+  text: string;
+  reserved: boolean;
+}
 
 /**
  * Addresses Baton never calls out to unless an allow-list names them: link-local (where cloud
@@ -16,30 +23,35 @@ const METADATA_V4 = new Set(['100.100.100.200', '192.0.0.192']);
  * compatible, NAT64, 6to4, Teredo) gets the IPv4 rule too: a NAT64 gateway turns 64:ff9b::a9fe:a9fe
  * into a connection to 169.254.169.254.
  */
-function forbiddenReason(address: string): string | undefined {
+function forbiddenReason(address: string): Forbidden | undefined {
   if (isIP(address) === 4) return forbiddenV4(address.split('.').map(Number));
   const words = ipv6Words(address);
   if (!words) return undefined;
-  if (words.every((w) => w === 0)) return 'an unspecified address';
-  if (words.slice(0, 7).every((w) => w === 0) && words[7] === 1) return 'a loopback address';
-  if ((words[0]! & 0xffc0) === 0xfe80) return 'a link-local address';
-  if (words.join(':') === [0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254].join(':')) return 'a cloud metadata address';
-  if ((words[0]! & 0xfe00) === 0xfc00) return 'a private (unique local) address';
-  if ((words[0]! & 0xffc0) === 0xfec0) return 'a private (site-local) address';
+  const reserved = (text: string) => ({ text, reserved: true });
+  const own = (text: string) => ({ text, reserved: false });
+  if (words.every((w) => w === 0)) return reserved('an unspecified address');
+  if (words.slice(0, 7).every((w) => w === 0) && words[7] === 1) return own('a loopback address');
+  if ((words[0]! & 0xffc0) === 0xfe80) return reserved('a link-local address');
+  if (words.join(':') === [0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254].join(':')) return reserved('a cloud metadata address');
+  if ((words[0]! & 0xfe00) === 0xfc00) return own('a private (unique local) address');
+  if ((words[0]! & 0xffc0) === 0xfec0) return own('a private (site-local) address');
   for (const v4 of embeddedIPv4(words)) {
     const reason = forbiddenV4(v4);
-    if (reason) return `${reason} (${v4.join('.')} inside an IPv6 address)`;
+    if (reason) return { ...reason, text: `${reason.text} (${v4.join('.')} inside an IPv6 address)` };
   }
   return undefined;
 }
 
-function forbiddenV4([a, b, c, d]: number[]): string | undefined {
-  if (a === 169 && b === 254) return 'a link-local (cloud metadata) address';
-  if (a === 0) return 'an unspecified address';
-  if (METADATA_V4.has(`${a}.${b}.${c}.${d}`)) return 'a cloud metadata address';
-  if (a === 127) return 'a loopback address';
-  if (a === 10 || (a === 172 && (b! & 0xf0) === 16) || (a === 192 && b === 168)) return 'a private network address';
-  if (a === 100 && (b! & 0xc0) === 64) return 'a private (carrier-grade NAT) address';
+function forbiddenV4([a, b, c, d]: number[]): Forbidden | undefined {
+  const reserved = (text: string) => ({ text, reserved: true });
+  const own = (text: string) => ({ text, reserved: false });
+  if (a === 169 && b === 254) return reserved('a link-local (cloud metadata) address');
+  if (a === 0) return reserved('an unspecified address');
+  if (METADATA_V4.has(`${a}.${b}.${c}.${d}`)) return reserved('a cloud metadata address');
+  if (a === 127) return own('a loopback address');
+  if (a === 10 || (a === 172 && (b! & 0xf0) === 16) || (a === 192 && b === 168))
+    return own('a private network address');
+  if (a === 100 && (b! & 0xc0) === 64) return own('a private (carrier-grade NAT) address');
   return undefined;
 }
 
@@ -94,9 +106,24 @@ export interface OutboundCheck {
 
 const lookupAll = async (host: string) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
-/** Host names as an allow-list gives them: lower case, without brackets. */
-const normalise = (hosts: readonly string[]) =>
-  new Set(
+/**
+ * An allow-list (OUTBOUND_ALLOW_HOSTS, WEBHOOK_ALLOWED_HOSTS) as checks take it: host names and
+ * addresses as written (lower case, without brackets), and the addresses and CIDR blocks among them.
+ */
+interface AllowList {
+  names: ReadonlySet<string>;
+  /** Every address and block: they open this machine and private networks. */
+  blocks: AddressSet;
+  /**
+   * The addresses, and the blocks that lie inside link-local, metadata or unspecified space: only they
+   * open such an address. `fd00::/8` opens a private network, not fd00:ec2::254 (AWS's metadata
+   * service) inside it; `0.0.0.0/0` opens no metadata address; `169.254.169.254` or `169.254.0.0/16` do.
+   */
+  reserved: AddressSet;
+}
+
+const parseAllowList = (hosts: readonly string[]): AllowList => {
+  const names = new Set(
     hosts
       .map((h) =>
         h
@@ -106,20 +133,54 @@ const normalise = (hosts: readonly string[]) =>
       )
       .filter(Boolean),
   );
+  // Config refuses a malformed block (ConfigError naming the setting); one passed in directly is left out.
+  const blocks = [...names].filter((entry) => isIP(entry) || (entry.includes('/') && !cidrProblem(entry)));
+  return {
+    names,
+    blocks: new AddressSet(blocks),
+    reserved: new AddressSet(blocks.filter((block) => blockEnds(block).every((end) => forbiddenReason(end)?.reserved))),
+  };
+};
+
+/** The first and last addresses of a block (an address alone: itself, twice). */
+function blockEnds(entry: string): [string, string] {
+  const [address, bits] = entry.split('/') as [string, string | undefined];
+  if (isIP(address) === 4) {
+    const value = address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+    const size = 2 ** (32 - Number(bits ?? 32));
+    const first = value - (value % size);
+    return [v4Text(first), v4Text(first + size - 1)];
+  }
+  const value = ipv6Words(address)!.reduce((n, word) => (n << 16n) | BigInt(word), 0n);
+  const hostBits = BigInt(128 - Number(bits ?? 128));
+  const first = (value >> hostBits) << hostBits;
+  return [v6Text(first), v6Text(first | ((1n << hostBits) - 1n))];
+}
+
+const v4Text = (n: number) => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+const v6Text = (n: bigint) =>
+  Array.from({ length: 8 }, (_, i) => ((n >> BigInt(112 - 16 * i)) & 0xffffn).toString(16)).join(':');
+
+/** Whether the allow-list opens a forbidden address: by its text, or by an address or block that covers it. */
+function opens(allowed: AllowList, address: string, reason: Forbidden): boolean {
+  if (allowed.names.has(address.toLowerCase())) return true;
+  const plain = address.split('%')[0]!;
+  return reason.reserved ? allowed.reserved.has(plain) : allowed.blocks.has(plain);
+}
 
 /**
  * The addresses `host` resolves to, each checked: throws ValidationError on `field` when the host is
- * a metadata service by name or any address is forbidden, unless `allowed` names the host or the
- * address. An allowed host comes back unchecked (undefined: resolve it as usual).
+ * a metadata service by name or any address is forbidden, unless `allowed` names the host, or names
+ * or covers the address. An allowed host name comes back unchecked (undefined: resolve it as usual).
  */
 async function checkedAddresses(
   host: string,
-  allowed: ReadonlySet<string>,
+  allowed: AllowList,
   field: string,
   options: OutboundCheck,
 ): Promise<string[] | undefined> {
   const setting = options.setting ?? 'OUTBOUND_ALLOW_HOSTS';
-  if (allowed.has(host)) return undefined;
+  if (allowed.names.has(host)) return undefined;
   if (METADATA_HOSTS.has(host))
     throw ValidationError.single(
       field,
@@ -136,10 +197,10 @@ async function checkedAddresses(
     }
   for (const address of addresses) {
     const reason = forbiddenReason(address);
-    if (reason && !allowed.has(address.toLowerCase()))
+    if (reason && !opens(allowed, address, reason))
       throw ValidationError.single(
         field,
-        `${host}${address === host ? '' : ` resolves to ${address}, which`} is ${reason}; Baton does not call it unless ${setting} names it`,
+        `${host}${address === host ? '' : ` resolves to ${address}, which`} is ${reason.text}; Baton does not call it unless ${setting} names it${reason.reserved ? '' : ' or a block around it'}`,
       );
   }
   return addresses;
@@ -147,10 +208,11 @@ async function checkedAddresses(
 
 /**
  * Refuses an outbound URL whose host is, or resolves to, a forbidden address (every address it
- * resolves to is checked), unless `allowHosts` names the host or the address. The one owner of this
- * rule: MCP servers and webhook endpoints both call it, at registration for a clear error, and their
- * connections check again in the address lookup they connect with (guarded-fetch.ts). Throws
- * ValidationError on `field`.
+ * resolves to is checked), unless `allowHosts` names the host or the address, or holds a CIDR block
+ * around the address (for link-local, metadata and unspecified addresses, a block inside that space).
+ * The one owner of this rule: MCP servers and webhook endpoints both call it, at registration for a
+ * clear error, and their connections check again in the address lookup they connect with
+ * (guarded-fetch.ts). Throws ValidationError on `field`.
  */
 export async function assertOutboundAllowed(
   url: string,
@@ -159,7 +221,7 @@ export async function assertOutboundAllowed(
   options: OutboundCheck = {},
 ): Promise<void> {
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  await checkedAddresses(host, normalise(allowHosts), field, options);
+  await checkedAddresses(host, parseAllowList(allowHosts), field, options);
 }
 
 type LookupAddress = { address: string; family: number };
@@ -171,7 +233,7 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
  * between (DNS rebinding).
  */
 export function guardedLookup(allowHosts: readonly string[], options: OutboundCheck = {}) {
-  const allowed = normalise(allowHosts);
+  const allowed = parseAllowList(allowHosts);
   return (hostname: string, lookupOptions: { all?: boolean }, callback: LookupCallback): void => {
     const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
     checkedAddresses(host, allowed, 'url', { ...options, unresolvable: 'refuse' })

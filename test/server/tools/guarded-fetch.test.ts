@@ -64,6 +64,22 @@ describe('guardedFetch', () => {
     expect(hits).toBe(before);
   });
 
+  it('connects under a CIDR block, and refuses a name re-pointed outside it', async () => {
+    const inside = guardedFetch(['127.0.0.0/8'], { resolve: rebinding(['127.0.0.1']) });
+    expect(await (await inside(`http://in.example:${port}/`)).text()).toBe('ok');
+    const before = hits;
+    const resolve = rebinding(['127.0.0.1'], ['10.0.0.5']);
+    await expect(
+      assertOutboundAllowed(`http://out.example:${port}/`, ['127.0.0.0/8'], 'url', { resolve }),
+    ).resolves.toBeUndefined();
+    const failure = await guardedFetch(['127.0.0.0/8'], { resolve })(`http://out.example:${port}/`).then(
+      () => undefined,
+      (err: Error & { cause?: Error }) => err.cause?.message,
+    );
+    expect(failure).toMatch(/resolves to 10\.0\.0\.5, which is a private network address/);
+    expect(hits).toBe(before);
+  });
+
   it('refuses when any address of the answer is forbidden, and lets an allow-listed name through', async () => {
     const failure = await guardedFetch(['127.0.0.1'], { resolve: rebinding(['127.0.0.1', 'fe80::1']) })(
       `http://mixed.example:${port}/`,

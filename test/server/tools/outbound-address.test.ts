@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../server/src/config.js';
 import { assertOutboundAllowed } from '../../../server/src/tools/outbound-address.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 
@@ -74,6 +75,76 @@ describe('outbound URL checks', () => {
     expect(await refused('http://[::1]:9/', ['::1'])).toBeUndefined();
     expect(await refused('http://10.0.0.5/', ['127.0.0.1'])).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(await refused('http://[::ffff:169.254.169.254]/', ['::ffff:a9fe:a9fe'])).toBeUndefined();
+  });
+});
+
+describe('allow-lists with CIDR blocks', () => {
+  it('a block opens the private addresses inside it, and nothing outside', async () => {
+    expect(await refused('http://10.20.3.4/mcp', ['10.20.0.0/16'])).toBeUndefined();
+    expect(await refused('http://10.20.255.255/', ['10.20.0.0/16'])).toBeUndefined();
+    expect(await refused('http://10.21.0.1/', ['10.20.0.0/16'])).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(await refused('http://[fd12:3456::1]/', ['fd00::/8'])).toBeUndefined();
+    expect(await refused('http://[fc00::1]/', ['fd00::/8'])).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(await refused('http://[FD12::1]/', [' [FD00::/8] '])).toBeUndefined();
+    // The IPv6 forms that carry an address inside the block reach it too.
+    expect(await refused('http://[::ffff:10.20.0.9]/', ['10.20.0.0/16'])).toBeUndefined();
+    expect(await refused('http://127.0.0.1:9/', ['127.0.0.0/8'])).toBeUndefined();
+    const err = await refused('http://10.21.0.1/', ['10.20.0.0/16']);
+    expect(String(err)).toMatch(/OUTBOUND_ALLOW_HOSTS names it or a block around it/);
+  });
+
+  it('a block opens link-local, metadata or unspecified addresses only when it lies inside that space', async () => {
+    // fd00::/8 is a private network; AWS's metadata service, fd00:ec2::254, sits inside it.
+    expect(await refused('http://[fd00:ec2::254]/', ['fd00::/8'])).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(await refused('http://[fd00:ec2::254]/', ['fd00:ec2::254/128'])).toBeUndefined();
+    const everything = ['0.0.0.0/0', '::/0'];
+    expect(await refused('http://10.0.0.5/', everything)).toBeUndefined();
+    expect(await refused('http://[fd12::1]/', everything)).toBeUndefined();
+    for (const url of [
+      'http://169.254.169.254/',
+      'http://100.100.100.200/',
+      'http://0.0.0.0/',
+      'http://[fe80::1]/',
+      'http://[fd00:ec2::254]/',
+      'http://[::ffff:169.254.169.254]/',
+      'http://[64:ff9b::a9fe:a9fe]/',
+    ])
+      expect(await refused(url, everything), url).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(await refused('http://100.100.100.200/', ['100.64.0.0/10'])).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(await refused('http://100.100.100.1/', ['100.64.0.0/10'])).toBeUndefined();
+    expect(await refused('http://169.254.169.254/', ['169.254.0.0/16'])).toBeUndefined();
+    expect(await refused('http://169.254.169.254/', ['169.254.169.254/32'])).toBeUndefined();
+    expect(await refused('http://[fe80::1]/', ['fe80::/64'])).toBeUndefined();
+    expect(await refused('http://[64:ff9b::a9fe:a9fe]/', ['64:ff9b::a9fe:0/112'])).toBeUndefined();
+  });
+
+  it('checks every address a name resolves to against the blocks', async () => {
+    const resolve =
+      (...addresses: string[]) =>
+      async () =>
+        addresses;
+    await expect(
+      assertOutboundAllowed('http://hooks.internal/x', ['10.20.0.0/16'], 'url', { resolve: resolve('10.20.1.2') }),
+    ).resolves.toBeUndefined();
+    await expect(
+      assertOutboundAllowed('http://hooks.internal/x', ['10.20.0.0/16'], 'url', {
+        resolve: resolve('10.20.1.2', '10.30.0.1'),
+      }),
+    ).rejects.toThrow(/resolves to 10\.30\.0\.1/);
+  });
+
+  it('a malformed block stops the start, naming the setting', () => {
+    expect(loadConfig({ OUTBOUND_ALLOW_HOSTS: '10.20.0.0/16, fd00::/8, hooks.internal' }).outboundAllowHosts).toEqual([
+      '10.20.0.0/16',
+      'fd00::/8',
+      'hooks.internal',
+    ]);
+    expect(loadConfig({ WEBHOOK_ALLOWED_HOSTS: '10.20.0.0/16' }).webhooks.allowedHosts).toEqual(['10.20.0.0/16']);
+    for (const setting of ['OUTBOUND_ALLOW_HOSTS', 'WEBHOOK_ALLOWED_HOSTS'])
+      for (const bad of ['10.0.0.0/33', 'fd00::/129', '10.0.0.0/8/1', '10.0.0.0/x', 'hooks.internal/16', '/8'])
+        expect(() => loadConfig({ [setting]: `127.0.0.1, ${bad}` }), `${setting}=${bad}`).toThrow(
+          new RegExp(`${setting}.*${bad.replace(/[./]/g, '\\$&')}`),
+        );
   });
 });
 

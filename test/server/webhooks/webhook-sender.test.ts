@@ -274,6 +274,37 @@ describe('webhooks: the allow-list', () => {
     }
   });
 
+  it('takes CIDR blocks: registers and delivers inside them, refuses outside and metadata inside a private block', async () => {
+    const t = await createTestApp({
+      env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.0/8, fd00::/8', WEBHOOK_POLL_MS: '40' },
+    });
+    const r = new WebhookReceiver();
+    try {
+      const port = await r.listen();
+      const register = (url: string) =>
+        t.gql(
+          'mutation($url: String!) { registerWebhookEndpoint(input: { url: $url, eventTypes: [MESSAGE] }) { secret } }',
+          { url },
+        );
+      for (const url of ['http://192.168.1.20/hook', 'http://[fd00:ec2::254]/hook', 'http://169.254.169.254/hook']) {
+        const res = await register(url);
+        expect(errorCode(res), url).toBe('VALIDATION_FAILED');
+        expect(res.errors![0]!.message, url).toMatch(/WEBHOOK_ALLOWED_HOSTS/);
+      }
+      const res = await register(`http://127.0.0.1:${port}/hooks`);
+      expect(res.errors).toBeUndefined();
+      r.secrets = [(res.data as unknown as Registered).registerWebhookEndpoint.secret];
+      const { conversation } = await t.app.services.conversations.start({});
+      await t.app.services.conversations.sendMessage(conversation.id, 'through the block');
+      const deadline = Date.now() + 10_000;
+      while (!r.requests.length && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
+      expect(r.requests.map((w) => [w.type, w.data.text])).toEqual([['MESSAGE', 'through the block']]);
+    } finally {
+      await r.close();
+      await t.close();
+    }
+  });
+
   it('accepts a metadata address that WEBHOOK_ALLOWED_HOSTS lists', async () => {
     const t = await createTestApp({ env: { WEBHOOK_ALLOWED_HOSTS: '169.254.169.254' } });
     try {
