@@ -8,6 +8,7 @@ import {
   type BuiltinDecline,
   builtinCardStatus,
   builtinContentHash,
+  checkReviewedOffer,
   forgetDecline,
   recordDecline,
   standingDeclines,
@@ -260,10 +261,13 @@ export class AgentRegistry {
     cards: AgentCardInput[],
     author: string,
     expectedVersion?: number,
+    /** The `offer` the designer reviewed: another is a CONFLICT. */
+    offer?: string,
   ): Promise<AgentCard> {
     const update = (await this.builtinUpdates(cards, { includeDeclined: true })).find((u) => u.card.name === name);
     if (!update) throw ValidationError.single('name', `${name} has no built-in update on offer`);
     const { card, base, builtin } = update;
+    checkReviewedOffer(offer, builtinContentHash(builtin), name);
     const note = `${upgradeNote(base ?? cardInput(card), builtin)} (applied by ${author})`;
     const saved = await this.options.db.transaction(async (tx) => {
       const saved = await writeBuiltin(tx, card, builtin, expectedVersion ?? card.version, 'upgrade', note);
@@ -283,6 +287,8 @@ export class AgentRegistry {
     cards: AgentCardInput[],
     author: string,
     expectedVersion?: number,
+    /** The `offer` the designer reviewed: another is a CONFLICT. */
+    offer?: string,
   ): Promise<BuiltinDecline> {
     if (!cards.some((c) => c.name === name))
       throw new NotFoundError(`No built-in card named ${name}`, { details: { field: 'name' } });
@@ -291,6 +297,7 @@ export class AgentRegistry {
       const [row] = await tx.select().from(agentCards).where(eq(agentCards.name, name)).for('update');
       const update = row && (await offers(tx, cards, true)).find((u) => u.card.name === name);
       if (!update) throw ValidationError.single('name', `${name} has no built-in update on offer`);
+      checkReviewedOffer(offer, builtinContentHash(update.builtin), name);
       if (expectedVersion !== undefined && update.card.version !== expectedVersion)
         throw new ConflictError(`${name} was changed by someone else since you opened it`, {
           details: { field: 'expectedVersion', currentVersion: update.card.version },

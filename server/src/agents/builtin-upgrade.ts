@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { declinedBuiltinUpdates } from '../db/schema/builtin-updates.js';
 import type { AgentCardInput } from '../domain/agent-card.js';
+import { ConflictError } from '../errors.js';
 import { type CardField, cardFields, diffCards, fieldText } from './card-versions.js';
 
 /**
@@ -50,6 +51,18 @@ function sameContent(a: AgentCardInput, b: AgentCardInput): boolean {
 export function builtinContentHash(card: AgentCardInput): string {
   const content = cardFields.filter((f) => f !== 'enabled').map((f) => fieldText(card, f));
   return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16);
+}
+
+/**
+ * Refuses to apply or decline an offer other than the one the designer reviewed (`reviewed`, the `offer` that
+ * builtinUpdates listed): during a rolling upgrade, replicas of two releases offer different contents for one card.
+ */
+export function checkReviewedOffer(reviewed: string | undefined, offered: string, name: string): void {
+  if (reviewed !== undefined && reviewed !== offered)
+    throw new ConflictError(
+      `The update on offer for ${name} is not the one you reviewed (a replica of another Baton release answered); review it again`,
+      { details: { field: 'offer', offer: offered } },
+    );
 }
 
 /** Who declined a built-in update ("Keep mine"), and when. */

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { type BuiltinDecline, forgetDecline, recordDecline, standingDeclines } from '../agents/builtin-upgrade.js';
+import {
+  type BuiltinDecline,
+  checkReviewedOffer,
+  forgetDecline,
+  recordDecline,
+  standingDeclines,
+} from '../agents/builtin-upgrade.js';
 import type { Db, DbOrTx } from '../db/client.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { formerArticleSeeds } from './former-article-seeds.js';
@@ -145,11 +151,14 @@ export async function applyKnowledgeUpdate(
   db: Db,
   slug: string,
   seeds: KnowledgeArticleSeed[] = knowledgeArticleSeeds,
+  /** The `offer` the designer reviewed: another is a CONFLICT. */
+  reviewed?: string,
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${UPGRADE_LOCK})`);
     const offer = (await knowledgeUpdates(tx, seeds, { includeDeclined: true })).find((u) => u.slug === slug);
     if (!offer) throw ValidationError.single('name', `the article "${slug}" has no built-in update on offer`);
+    checkReviewedOffer(reviewed, articleContentHash(offer.seed), slug);
     const [row] = await tx
       .select({ id: knowledgeArticles.id })
       .from(knowledgeArticles)
@@ -173,6 +182,8 @@ export async function declineKnowledgeUpdate(
   slug: string,
   author: string,
   seeds: KnowledgeArticleSeed[] = knowledgeArticleSeeds,
+  /** The `offer` the designer reviewed: another is a CONFLICT. */
+  reviewed?: string,
 ): Promise<BuiltinDecline> {
   if (!seeds.some((s) => s.slug === slug))
     throw new NotFoundError(`No seeded article "${slug}"`, { details: { field: 'name' } });
@@ -180,6 +191,7 @@ export async function declineKnowledgeUpdate(
     await tx.execute(sql`select pg_advisory_xact_lock(${UPGRADE_LOCK})`);
     const offer = (await knowledgeUpdates(tx, seeds, { includeDeclined: true })).find((u) => u.slug === slug);
     if (!offer) throw ValidationError.single('name', `the article "${slug}" has no built-in update on offer`);
+    checkReviewedOffer(reviewed, articleContentHash(offer.seed), slug);
     return recordDecline(tx, 'article', slug, articleContentHash(offer.seed), author);
   });
 }

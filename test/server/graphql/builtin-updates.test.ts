@@ -4,7 +4,11 @@ import { builtinCards } from '../../../server/src/agents/builtin-cards.js';
 import { cardVersions } from '../../../server/src/agents/card-versions.js';
 import { declinedBuiltinUpdates } from '../../../server/src/db/schema/index.js';
 import { knowledgeArticleSeeds } from '../../../server/src/store/knowledge-articles.js';
-import { knowledgeUpdates } from '../../../server/src/store/knowledge-upgrade.js';
+import {
+  applyKnowledgeUpdate,
+  declineKnowledgeUpdate,
+  knowledgeUpdates,
+} from '../../../server/src/store/knowledge-upgrade.js';
 import { knowledgeArticles } from '../../../server/src/store/schema/index.js';
 import { currentCard as current, earlierCards, registry } from '../../fakes/earlier-release.js';
 import { createTestApp, errorCode } from '../../helpers/test-app.js';
@@ -169,6 +173,71 @@ describe('the offered built-in update, through GraphQL', () => {
         );
         expect((await list(true)).data!.builtinUpdates).toEqual([]);
         expect(await db.database.db.select().from(declinedBuiltinUpdates)).toEqual([]);
+      } finally {
+        await t.close();
+      }
+    } finally {
+      await db.dispose();
+    }
+  });
+
+  it('applies or declines only the offer the designer reviewed: a replica of another release refuses (rolling upgrade)', async () => {
+    const db = await createTestDatabase();
+    try {
+      const agents = registry(db.database);
+      await agents.ensure(earlierCards);
+      await agents.update('ReturnsAgent', { instructions: 'Our own returns rules.' }, 1, { author: 'ops' });
+      const older = { title: 'Our warranty', body: 'An earlier release said less.', tags: ['warranty'] };
+      const t = await createTestApp({ db, env: { SEED_DEMO_DATA: 'true' } });
+      try {
+        await db.database.db
+          .update(knowledgeArticles)
+          .set({ ...older, seeded: older })
+          .where(eq(knowledgeArticles.slug, 'warranty'));
+        await db.database.db
+          .update(knowledgeArticles)
+          .set({ body: 'Our own warranty text.' })
+          .where(eq(knowledgeArticles.slug, 'warranty'));
+        const listed = await t.gql<{ builtinUpdates: { kind: string; name: string; offer: string }[] }>(
+          '{ builtinUpdates { kind name offer } }',
+        );
+        const offerOf = (name: string) => listed.data!.builtinUpdates.find((u) => u.name === name)!.offer;
+        expect(offerOf('ReturnsAgent')).toMatch(/^[0-9a-f]{16}$/);
+
+        // The designer reviewed this release's offers; a replica of a later release offers other content.
+        const later = builtinCards.map((c) =>
+          c.name === 'ReturnsAgent' ? { ...c, skills: [...c.skills, 'exchange for another size'] } : c,
+        );
+        const laterSeeds = knowledgeArticleSeeds.map((a) =>
+          a.slug === 'warranty' ? { ...a, body: `${a.body} Extended warranties are sold separately.` } : a,
+        );
+        const refusals = [
+          () => agents.applyBuiltinUpdate('ReturnsAgent', later, 'designer', 2, offerOf('ReturnsAgent')),
+          () => agents.declineBuiltinUpdate('ReturnsAgent', later, 'designer', 2, offerOf('ReturnsAgent')),
+          () => applyKnowledgeUpdate(db.database.db, 'warranty', laterSeeds, offerOf('warranty')),
+          () => declineKnowledgeUpdate(db.database.db, 'warranty', 'designer', laterSeeds, offerOf('warranty')),
+        ];
+        for (const refused of refusals)
+          await expect(refused()).rejects.toMatchObject({ code: 'CONFLICT', details: { field: 'offer' } });
+        // Nothing was applied nor declined.
+        expect((await t.app.services.agents.require('ReturnsAgent')).version).toBe(2);
+        expect(await db.database.db.select().from(declinedBuiltinUpdates)).toEqual([]);
+
+        // Through GraphQL: an offer that is not the one here is a CONFLICT naming the field; the one listed applies.
+        const other = await t.gql(
+          'mutation { applyBuiltinUpdate(kind: AGENT, name: "ReturnsAgent", expectedVersion: 2, offer: "0123456789abcdef") }',
+        );
+        expect([errorCode(other), other.errors![0]!.extensions!.field]).toEqual(['CONFLICT', 'offer']);
+        const applied = await t.gql(
+          'mutation($offer: String!) { applyBuiltinUpdate(kind: AGENT, name: "ReturnsAgent", expectedVersion: 2, offer: $offer) }',
+          { offer: offerOf('ReturnsAgent') },
+        );
+        expect(applied.errors).toBeUndefined();
+        const kept = await t.gql(
+          'mutation($offer: String!) { declineBuiltinUpdate(kind: ARTICLE, name: "warranty", offer: $offer) { by } }',
+          { offer: offerOf('warranty') },
+        );
+        expect(kept.errors).toBeUndefined();
       } finally {
         await t.close();
       }

@@ -1,7 +1,13 @@
 import { builtinCards } from '../../agents/builtin-cards.js';
-import type { BuiltinDecline } from '../../agents/builtin-upgrade.js';
+import { type BuiltinDecline, builtinContentHash } from '../../agents/builtin-upgrade.js';
 import { cardInput, diffCards } from '../../agents/card-versions.js';
-import { applyKnowledgeUpdate, declineKnowledgeUpdate, knowledgeUpdates } from '../../store/knowledge-upgrade.js';
+import { knowledgeArticleSeeds } from '../../store/knowledge-articles.js';
+import {
+  applyKnowledgeUpdate,
+  articleContentHash,
+  declineKnowledgeUpdate,
+  knowledgeUpdates,
+} from '../../store/knowledge-upgrade.js';
 import type { SeededArticle } from '../../store/schema/index.js';
 import { builder } from '../builder.js';
 import { editorName } from '../editor-name.js';
@@ -17,6 +23,7 @@ interface BuiltinUpdateView {
   reason: 'edited' | 'new';
   changes: { field: string; before: string; after: string }[];
   declined: BuiltinDecline | null;
+  offer: string;
 }
 
 const BuiltinDeclineRef = builder.objectRef<BuiltinDecline>('BuiltinDecline').implement({
@@ -40,6 +47,10 @@ const BuiltinUpdateRef = builder.objectRef<BuiltinUpdateView>('BuiltinUpdate').i
       type: [CardChangeRef],
       description: 'What applying it changes, field by field: `before` is the shop’s, `after` the built-in’s.',
       resolve: (u) => u.changes,
+    }),
+    offer: t.exposeString('offer', {
+      description:
+        'Names the offered content (a short hash). Pass it to applyBuiltinUpdate or declineBuiltinUpdate: a replica of another Baton release, which offers other content during a rolling upgrade, then refuses with CONFLICT (field `offer`) instead of acting on content the designer never saw.',
     }),
     declined: t.field({
       type: BuiltinDeclineRef,
@@ -76,6 +87,7 @@ builder.queryFields((t) => ({
           reason: 'edited',
           changes: diffCards(cardInput(card), { ...builtin, enabled: card.enabled }),
           declined: declined ?? null,
+          offer: builtinContentHash(builtin),
         }),
       );
       const articles = (await knowledgeUpdates(ctx.services.db, undefined, options)).map(
@@ -87,6 +99,7 @@ builder.queryFields((t) => ({
             .map((field) => ({ field, before: articleText(u.current, field), after: articleText(u.seed, field) }))
             .filter((c) => c.before !== c.after),
           declined: u.declined ?? null,
+          offer: articleContentHash(u.seed),
         }),
       );
       return [...cards, ...articles];
@@ -104,11 +117,21 @@ builder.mutationFields((t) => ({
       kind: t.arg({ type: BuiltinKindEnum, required: true }),
       name: t.arg.string({ required: true }),
       expectedVersion: t.arg.int(),
+      offer: t.arg.string({
+        description:
+          'The `offer` of the builtinUpdates entry the designer reviewed; another content on offer here is a CONFLICT.',
+      }),
     },
-    resolve: async (_r, { kind, name, expectedVersion }, ctx) => {
+    resolve: async (_r, { kind, name, expectedVersion, offer }, ctx) => {
       if (kind === 'AGENT')
-        await ctx.services.agents.applyBuiltinUpdate(name, builtinCards, editorName(ctx), expectedVersion ?? undefined);
-      else await applyKnowledgeUpdate(ctx.services.db, name);
+        await ctx.services.agents.applyBuiltinUpdate(
+          name,
+          builtinCards,
+          editorName(ctx),
+          expectedVersion ?? undefined,
+          offer ?? undefined,
+        );
+      else await applyKnowledgeUpdate(ctx.services.db, name, knowledgeArticleSeeds, offer ?? undefined);
       return true;
     },
   }),
@@ -124,10 +147,20 @@ builder.mutationFields((t) => ({
       kind: t.arg({ type: BuiltinKindEnum, required: true }),
       name: t.arg.string({ required: true }),
       expectedVersion: t.arg.int({ description: 'The card’s version the designer reviewed (cards only).' }),
+      offer: t.arg.string({
+        description:
+          'The `offer` of the builtinUpdates entry the designer reviewed; another content on offer here is a CONFLICT.',
+      }),
     },
-    resolve: (_r, { kind, name, expectedVersion }, ctx) =>
+    resolve: (_r, { kind, name, expectedVersion, offer }, ctx) =>
       kind === 'AGENT'
-        ? ctx.services.agents.declineBuiltinUpdate(name, builtinCards, editorName(ctx), expectedVersion ?? undefined)
-        : declineKnowledgeUpdate(ctx.services.db, name, editorName(ctx)),
+        ? ctx.services.agents.declineBuiltinUpdate(
+            name,
+            builtinCards,
+            editorName(ctx),
+            expectedVersion ?? undefined,
+            offer ?? undefined,
+          )
+        : declineKnowledgeUpdate(ctx.services.db, name, editorName(ctx), knowledgeArticleSeeds, offer ?? undefined),
   }),
 }));

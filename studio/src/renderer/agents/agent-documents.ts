@@ -251,6 +251,7 @@ export const BuiltinUpdatesQuery = graphql(`
       kind
       name
       reason
+      offer
       changes {
         field
         before
@@ -267,14 +268,14 @@ export const BuiltinUpdatesQuery = graphql(`
 export type BuiltinUpdateData = ResultOf<typeof BuiltinUpdatesQuery>['builtinUpdates'][number];
 
 export const ApplyBuiltinUpdateMutation = graphql(`
-  mutation ApplyBuiltinUpdate($kind: BuiltinKind!, $name: String!, $expectedVersion: Int) {
-    applyBuiltinUpdate(kind: $kind, name: $name, expectedVersion: $expectedVersion)
+  mutation ApplyBuiltinUpdate($kind: BuiltinKind!, $name: String!, $expectedVersion: Int, $offer: String) {
+    applyBuiltinUpdate(kind: $kind, name: $name, expectedVersion: $expectedVersion, offer: $offer)
   }
 `);
 
 export const DeclineBuiltinUpdateMutation = graphql(`
-  mutation DeclineBuiltinUpdate($kind: BuiltinKind!, $name: String!, $expectedVersion: Int) {
-    declineBuiltinUpdate(kind: $kind, name: $name, expectedVersion: $expectedVersion) {
+  mutation DeclineBuiltinUpdate($kind: BuiltinKind!, $name: String!, $expectedVersion: Int, $offer: String) {
+    declineBuiltinUpdate(kind: $kind, name: $name, expectedVersion: $expectedVersion, offer: $offer) {
       by
       at
     }

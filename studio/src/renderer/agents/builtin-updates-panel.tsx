@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useMutation } from 'urql';
+import { type CombinedError, useMutation } from 'urql';
 import { formatRelative } from '../lib/format.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { ApplyBuiltinUpdateMutation, type BuiltinUpdateData, DeclineBuiltinUpdateMutation } from './agent-documents.js';
@@ -54,13 +54,16 @@ export function BuiltinUpdatesPanel({
   const words = wording[kind];
   const busy = applying.fetching || declining.fetching;
   const error = applying.error ?? declining.error;
-  const applyTo = async (name: string) => {
-    const result = await apply({ kind, name, expectedVersion: versionOf?.(name) });
-    if (!result.error) onApplied();
+  // `offer` names the content the designer reviewed: a replica of another release refuses instead of acting on other content.
+  const applyTo = async ({ name, offer }: BuiltinUpdateData) => {
+    const result = await apply({ kind, name, expectedVersion: versionOf?.(name), offer });
+    // A CONFLICT (the card was saved since, or another offer stands): its message stays up over the offers as they are now.
+    if (!result.error || conflict(result.error)) onApplied();
   };
-  const keepMine = async (name: string) => {
+  const keepMine = async ({ name, offer }: BuiltinUpdateData) => {
     setConfirming(null);
-    const result = await decline({ kind, name, expectedVersion: versionOf?.(name) });
+    const result = await decline({ kind, name, expectedVersion: versionOf?.(name), offer });
+    if (result.error && conflict(result.error)) onApplied();
     if (!result.error) {
       setOpen(null);
       onApplied();
@@ -80,7 +83,7 @@ export function BuiltinUpdatesPanel({
       <button type="button" className="btn" onClick={() => setOpen(open === u.name ? null : u.name)}>
         {open === u.name ? 'Hide changes' : 'Review'}
       </button>{' '}
-      <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void applyTo(u.name)}>
+      <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void applyTo(u)}>
         {u.reason === 'new' ? `Add ${u.name}` : `Apply update to ${u.name}`}
       </button>
       {open === u.name && !u.declined && (
@@ -149,7 +152,7 @@ export function BuiltinUpdatesPanel({
           title={confirming.reason === 'new' ? `Leave out ${confirming.name}?` : `Keep your ${confirming.name}?`}
           confirmLabel="Keep mine"
           onCancel={() => setConfirming(null)}
-          onConfirm={() => void keepMine(confirming.name)}
+          onConfirm={() => void keepMine(confirming)}
         >
           {confirming.reason === 'new'
             ? `${confirming.name} is not added, and this release stops offering it, to you and everyone else.`
@@ -161,3 +164,5 @@ export function BuiltinUpdatesPanel({
     </>
   );
 }
+
+const conflict = (error: CombinedError) => error.graphQLErrors.some((e) => e.extensions?.code === 'CONFLICT');
