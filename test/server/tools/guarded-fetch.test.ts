@@ -92,3 +92,73 @@ describe('guardedFetch', () => {
     expect(await (await allowed(`http://allowed.example:${port}/`)).text()).toBe('ok');
   });
 });
+
+/**
+ * An address written in the URL is not looked up (net.connect connects to it as it is), so the lookup's check never
+ * ran for one: a URL or a redirect naming 127.0.0.2 or 169.254.169.254 was fetched. The MCP SDK follows redirects, so
+ * a registered server (checked at registration) that answered `307 Location: http://169.254.169.254/…` had Baton
+ * post its request there.
+ */
+describe('guardedFetch and addresses written in the URL', () => {
+  let inside: Server;
+  let insidePort: number;
+  let insideHits = 0;
+  let redirector: Server;
+  let redirectorPort: number;
+  let location = '';
+  beforeAll(async () => {
+    // Stands for a service of the private network: it listens on every address, 127.0.0.2 included.
+    inside = createServer((_req, res) => {
+      insideHits++;
+      res.end('the private service answered');
+    });
+    await new Promise<void>((r) => inside.listen(0, '0.0.0.0', r));
+    insidePort = (inside.address() as AddressInfo).port;
+    redirector = createServer((_req, res) => res.writeHead(307, { location }).end());
+    await new Promise<void>((r) => redirector.listen(0, '127.0.0.1', r));
+    redirectorPort = (redirector.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise<void>((r) => inside.close(() => r()));
+    await new Promise<void>((r) => redirector.close(() => r()));
+  });
+
+  const failureOf = (f: typeof fetch, url: string, init?: RequestInit) =>
+    f(url, init).then(
+      (res) => `answered ${res.status}`,
+      (err: Error & { cause?: Error }) => err.cause?.message ?? err.message,
+    );
+
+  it('refuses an address the allow-list does not name, written in the URL', async () => {
+    const before = insideHits;
+    expect(await failureOf(guardedFetch(['127.0.0.1']), `http://127.0.0.2:${insidePort}/`)).toMatch(
+      /127\.0\.0\.2 is a loopback address/,
+    );
+    expect(await failureOf(guardedFetch([]), `http://[::ffff:127.0.0.2]:${insidePort}/`)).toMatch(
+      /is a loopback address/,
+    );
+    expect(insideHits).toBe(before);
+  });
+
+  it('refuses a redirect from an allowed server to a forbidden address: the request is not sent there', async () => {
+    const f = guardedFetch(['127.0.0.1']);
+    for (const target of [`http://127.0.0.2:${insidePort}/admin`, 'http://169.254.169.254/latest/meta-data/']) {
+      location = target;
+      const before = insideHits;
+      const failure = await failureOf(f, `http://127.0.0.1:${redirectorPort}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}',
+      });
+      expect(failure).toMatch(/is a (loopback|link-local \(cloud metadata\)) address; Baton does not call it/);
+      expect(insideHits).toBe(before);
+    }
+  });
+
+  it('still connects to an address the allow-list names, and follows a redirect that stays allowed', async () => {
+    const f = guardedFetch(['127.0.0.0/8']);
+    location = `http://127.0.0.2:${insidePort}/`;
+    const res = await f(`http://127.0.0.1:${redirectorPort}/`);
+    expect(await res.text()).toBe('the private service answered');
+  });
+});
