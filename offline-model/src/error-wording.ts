@@ -1,5 +1,5 @@
 import type { ToolStep } from './task-transcript.js';
-import { brandCased, readOrder, readUser } from './tool-output-readers.js';
+import { brandCased, readUser } from './tool-output-readers.js';
 
 /**
  * A failed tool call told to the shopper. The store's errors are written for whoever calls the tool (an integrator, a
@@ -71,37 +71,12 @@ function otherMethods(except: string, seen: readonly ToolStep[]): string[] {
 const orList = (xs: string[]) => (xs.length < 2 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} or ${xs.at(-1)}`);
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-/**
- * The reasons the store's error code and the call's own arguments tell, whatever the message says: an account or an
- * order that a lookup did not find (a lookup's NOT_FOUND has no other reason). A change's NOT_FOUND may be the order,
- * an item or a payment method, which only its message tells.
- */
-function typedReason(step: ToolStep, seen: readonly ToolStep[]): string | undefined {
-  if (step.code === 'UNAUTHENTICATED')
-    return 'First I need to confirm who you are: please send the email address on your account, or your first name, last name and zip code.';
-  const arg = (name: string) => (typeof step.args[name] === 'string' ? (step.args[name] as string).trim() : undefined);
-  // A change refused as in conflict with an order whose status the conversation read, and that status is not one the
-  // change can be made in: that is the reason, in the words of the status.
-  const orderId = arg('order_id');
-  const status = step.code === 'CONFLICT' && orderId ? statusSeen(orderId, seen) : undefined;
-  if (status && PENDING_CHANGES[step.tool] && status !== 'pending')
-    return notPending(PENDING_CHANGES[step.tool]!, orderId!, status);
-  if (status && DELIVERED_REQUESTS[step.tool] && status !== 'delivered')
-    return notDelivered(orderId!, DELIVERED_REQUESTS[step.tool]!, status);
-  if (step.code !== 'NOT_FOUND') return undefined;
-  if (step.tool === 'find_user_id_by_email' && arg('email')) return noAccountWithEmail(arg('email')!);
-  if (step.tool === 'find_user_id_by_name_zip') return NO_ACCOUNT_NAMED;
-  if ((step.tool === 'get_order_details' || step.tool === 'get_order_status') && arg('order_id'))
-    return noOrder(arg('order_id')!, seen);
-  return undefined;
-}
-
-/** What each change of a pending order does, as the store says it ("Cannot change the payment method of order …"). */
+/** What each change of a pending order does, as the shopper would say it of an order ("I can't cancel order …"). */
 const PENDING_CHANGES: Record<string, string> = {
   cancel_pending_order: 'cancel',
   modify_pending_order_address: 'change the address of',
   modify_pending_order_payment: 'change the payment method of',
-  modify_pending_order_items: 'modify the items of',
+  modify_pending_order_items: 'change the items of',
 };
 /** What each request on a delivered order does to it. */
 const DELIVERED_REQUESTS: Record<string, string> = {
@@ -109,18 +84,10 @@ const DELIVERED_REQUESTS: Record<string, string> = {
   exchange_delivered_order_items: 'exchanged',
 };
 
-/** The status of the order in the latest lookup of it among the calls before. */
-function statusSeen(orderId: string, seen: readonly ToolStep[]): string | undefined {
-  const same = (id: string) => id.replace(/^#/, '').toUpperCase() === orderId.replace(/^#/, '').toUpperCase();
-  for (const s of [...seen].reverse()) {
-    if (!s.ok || (s.tool !== 'get_order_details' && s.tool !== 'get_order_status')) continue;
-    const order = readOrder(s.output);
-    if (order && same(order.orderId)) return order.status;
-  }
-  return undefined;
-}
+const IDENTIFY_FIRST =
+  'First I need to confirm who you are: please send the email address on your account, or your first name, last name and zip code.';
 
-/** A change of a pending order refused for the order's status (`action` as the store names it: "cancel"). */
+/** A change of a pending order refused for the order's status (`action` as in PENDING_CHANGES: "cancel"). */
 function notPending(action: string, orderId: string, status: string): string {
   if (status === 'pending (item modified)')
     return `I can't ${action} order ${orderId}: its items were already changed once, and after that an order can't be changed again. A colleague can help if you need something more.`;
@@ -150,51 +117,71 @@ function noOrder(id: string, seen: readonly ToolStep[]): string {
   return `I couldn't find order ${id} on ${claimed ? `the account for ${claimed}` : 'your account'}. If you placed it with another email address, send me that one; otherwise, could you check the number?`;
 }
 
+const money = (dollars: number) => `$${dollars.toFixed(2)}`;
+
 /**
- * The store's own reasons read from its messages, each in the shopper's words with what they can do next; undefined
- * for any other. What typedReason reads from the code comes first; these patterns are for the reasons no code tells
- * apart (and stand in for it when a call carries none).
+ * Baton's store refusal in the shopper's words, with what they can do next: read from its reason and facts
+ * (server/src/store/store-refusals.ts), and the call's arguments where the store gives no fact, never from its message.
+ * Undefined for a reason the message says as well as anything here (it is then made safe to show, plainReason).
  */
-function knownReason(message: string, seen: readonly ToolStep[]): string | undefined {
-  const short =
-    /Gift card (\S+) has (\$\d[\d,]*(?:\.\d+)?), not enough to pay (the price difference of )?(\$\d[\d,]*(?:\.\d+)?)/.exec(
-      message,
-    );
-  if (short) {
-    const [, id, balance, difference, amount] = short;
-    const others = otherMethods(id!, seen);
-    return `${capitalise(methodName(id!, seen))} has ${balance}, which doesn't cover ${difference ? `the ${amount} price difference` : `the order's ${amount}`}. ${
-      others.length
-        ? `Would you like to use ${orList(others)} instead?`
-        : 'Would you like to use another payment method instead?'
-    }`;
+function storeReason(step: ToolStep, seen: readonly ToolStep[]): string | undefined {
+  const fact = (name: string) => {
+    const value = step.details?.[name];
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  };
+  const amount = (name: string) =>
+    typeof step.details?.[name] === 'number' ? (step.details[name] as number) : undefined;
+  const arg = (name: string) => (typeof step.args[name] === 'string' ? (step.args[name] as string).trim() : undefined);
+  const orderId = fact('order_id') ?? arg('order_id');
+  const status = fact('status');
+  const methodId = fact('payment_method_id') ?? arg('payment_method_id');
+  switch (step.reason) {
+    case 'CUSTOMER_NOT_IDENTIFIED':
+      return IDENTIFY_FIRST;
+    case 'CUSTOMER_NOT_FOUND':
+      if (step.tool === 'find_user_id_by_email' && arg('email')) return noAccountWithEmail(arg('email')!);
+      if (step.tool === 'find_user_id_by_name_zip') return NO_ACCOUNT_NAMED;
+      return undefined;
+    case 'ORDER_NOT_FOUND':
+      return orderId ? noOrder(orderId, seen) : undefined;
+    case 'ORDER_NOT_PENDING':
+      return orderId && status ? notPending(PENDING_CHANGES[step.tool] ?? 'change', orderId, status) : undefined;
+    case 'ORDER_NOT_DELIVERED':
+      return orderId && status ? notDelivered(orderId, DELIVERED_REQUESTS[step.tool] ?? 'returned', status) : undefined;
+    case 'GIFT_CARD_BALANCE_INSUFFICIENT': {
+      const balance = amount('balance');
+      const due = amount('amount');
+      if (!methodId || balance === undefined || due === undefined) return undefined;
+      const others = otherMethods(methodId, seen);
+      return `${capitalise(methodName(methodId, seen))} has ${money(balance)}, which doesn't cover ${
+        fact('for') === 'price_difference' ? `the ${money(due)} price difference` : `the order's ${money(due)}`
+      }. ${
+        others.length
+          ? `Would you like to use ${orList(others)} instead?`
+          : 'Would you like to use another payment method instead?'
+      }`;
+    }
+    case 'SAME_PAYMENT_METHOD':
+      return orderId && methodId
+        ? `Order ${orderId} is already paid with ${methodName(methodId, seen)}. Which other payment method would you like to use?`
+        : undefined;
+    case 'REFUND_METHOD_NOT_ALLOWED': {
+      const original = fact('original_payment_method_id');
+      return `The refund can only go to the payment method the order was paid with${
+        original ? ` (${methodName(original, seen)})` : ''
+      } or to a gift card. Which would you like?`;
+    }
+    case 'PAYMENT_METHOD_NOT_FOUND':
+      return "That payment method isn't saved on your account. Which of your saved payment methods would you like to use?";
+    case 'ITEM_UNAVAILABLE':
+      return `That ${fact('product_name') ?? 'item'} option is out of stock right now. Would you like to pick another option?`;
+    case 'ITEM_NOT_IN_ORDER':
+      return `That item isn't in order ${orderId ?? 'that order'}. Which item from that order do you mean?`;
+    case 'PRODUCT_TYPE_MISMATCH':
+      return `That isn't one of the options of the ${fact('product_name') ?? 'item'}. Which option would you like instead?`;
+    default:
+      return undefined;
   }
-  const paid = /^Order (#?\w+) is already paid with (\S+?);/.exec(message);
-  if (paid)
-    return `Order ${paid[1]} is already paid with ${methodName(paid[2]!, seen)}. Which other payment method would you like to use?`;
-  const locked = /^Cannot ([^:]+) order (#?\w+): its items were already modified/.exec(message);
-  if (locked) return notPending(locked[1]!, locked[2]!, 'pending (item modified)');
-  const pendingOnly = /^Cannot ([^:]+) order (#?\w+): its status is "([^"]+)"/.exec(message);
-  if (pendingOnly) return notPending(pendingOnly[1]!, pendingOnly[2]!, pendingOnly[3]!);
-  const deliveredOnly = /^Order (#?\w+) cannot be (returned|exchanged): its status is "([^"]+)"/.exec(message);
-  if (deliveredOnly) return notDelivered(deliveredOnly[1]!, deliveredOnly[2]!, deliveredOnly[3]!);
-  const refundTo = /^The refund must go to the order's original payment method \((\S+?)\)/.exec(message);
-  if (refundTo)
-    return `The refund can only go to the payment method the order was paid with (${methodName(refundTo[1]!, seen)}) or to a gift card. Which would you like?`;
-  const soldOut = /^New item \S+ \(([^)]+)\) is out of stock/.exec(message);
-  if (soldOut) return `That ${soldOut[1]} option is out of stock right now. Would you like to pick another option?`;
-  if (/^Payment method \S+ is not one of this customer's saved payment methods/.test(message))
-    return "That payment method isn't saved on your account. Which of your saved payment methods would you like to use?";
-  const missingOrder = /^No order (#?\w+)/.exec(message);
-  if (missingOrder) return noOrder(missingOrder[1]!, seen);
-  const noEmail = /^No customer has the email address (\S+?)\.(?:\s|$)/.exec(message);
-  if (noEmail) return noAccountWithEmail(noEmail[1]!);
-  if (/^No customer named /.test(message)) return NO_ACCOUNT_NAMED;
-  const notInOrder = /^Item \S+ is not in order (#?\w+)/.exec(message);
-  if (notInOrder) return `That item isn't in order ${notInOrder[1]}. Which item from that order do you mean?`;
-  const notVariant = /^New item \S+ is not a variant of ([^(]+?) \(/.exec(message);
-  if (notVariant) return `That isn't one of the options of the ${notVariant[1]}. Which option would you like instead?`;
-  return undefined;
 }
 
 /**
@@ -220,7 +207,7 @@ function plainReason(message: string, seen: readonly ToolStep[]): string | undef
 export function shopperError(step: ToolStep, seen: readonly ToolStep[] = []): string {
   const message = (step.error ?? '').replace(/\s+/g, ' ').trim();
   if (step.code === 'TIMEOUT') return 'Our system took too long to answer. Please try again in a moment.';
-  const known = typedReason(step, seen) ?? knownReason(message.replace(FIELD_PREFIX, ''), seen);
+  const known = storeReason(step, seen);
   if (known) return known;
   const attempt = ATTEMPT[step.tool] ?? `do that (${step.tool.replace(/_/g, ' ')})`;
   const reason = plainReason(message, seen);

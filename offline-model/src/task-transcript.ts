@@ -14,6 +14,10 @@ export interface ToolStep {
   output?: unknown;
   error?: string;
   code?: string;
+  /** Why Baton's store refused (ORDER_NOT_PENDING, …: server/src/store/store-refusals.ts); other servers give none. */
+  reason?: string;
+  /** The refusal's facts, as the store gives them: `{ order_id, status }`, `{ payment_method_id, balance, … }`. */
+  details?: Record<string, unknown>;
 }
 
 export interface TaskTranscript {
@@ -159,10 +163,13 @@ function parseObject(text: string): Record<string, unknown> {
   }
 }
 
-const FAILURE_KEYS: ReadonlySet<string> = new Set(['error', 'code', 'change', 'preview']);
+const FAILURE_KEYS: ReadonlySet<string> = new Set(['error', 'code', 'reason', 'details', 'change', 'preview']);
 
-/** Tool messages hold the output's JSON, or `{"error": "...", "code": "..."}` for a failure (a held change: and `change`, `preview`). */
-function readResult(content: string): Pick<ToolStep, 'ok' | 'output' | 'error' | 'code'> {
+/**
+ * Tool messages hold the output's JSON, or `{"error": "...", "code": "..."}` for a failure (a store refusal: and
+ * `reason`, `details`; a held change: and `change`, `preview`).
+ */
+function readResult(content: string): Pick<ToolStep, 'ok' | 'output' | 'error' | 'code' | 'reason' | 'details'> {
   let value: unknown = content;
   try {
     value = JSON.parse(content);
@@ -173,7 +180,15 @@ function readResult(content: string): Pick<ToolStep, 'ok' | 'output' | 'error' |
     const o = value as Record<string, unknown>;
     const keys = Object.keys(o);
     if (typeof o.error === 'string' && keys.every((k) => FAILURE_KEYS.has(k)))
-      return { ok: false, error: o.error, code: typeof o.code === 'string' ? o.code : undefined };
+      return {
+        ok: false,
+        error: o.error,
+        code: typeof o.code === 'string' ? o.code : undefined,
+        ...(typeof o.reason === 'string' ? { reason: o.reason } : {}),
+        ...(o.details && typeof o.details === 'object' && !Array.isArray(o.details)
+          ? { details: o.details as Record<string, unknown> }
+          : {}),
+      };
   }
   return { ok: true, output: value };
 }

@@ -14,15 +14,28 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'RUN_CANCELLED';
 
+export interface BatonErrorOptions {
+  cause?: unknown;
+  details?: Record<string, unknown>;
+  /**
+   * What happened, from a closed set the thrower owns (the store's: server/src/store/store-refusals.ts), for callers
+   * that act on it without reading the message. Also in `details.reason`, so GraphQL clients see it in the extensions.
+   */
+  reason?: string;
+}
+
 export abstract class BatonError extends Error {
   abstract readonly code: ErrorCode;
   /** Extra, client-safe details exposed as GraphQL error extensions. */
   readonly details: Record<string, unknown>;
+  /** Why, typed (see BatonErrorOptions.reason); absent where the code says all there is. */
+  readonly reason?: string;
 
-  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+  constructor(message: string, options: BatonErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.name = new.target.name;
-    this.details = options.details ?? {};
+    this.details = { ...options.details, ...(options.reason ? { reason: options.reason } : {}) };
+    if (options.reason) this.reason = options.reason;
   }
 }
 
@@ -41,19 +54,19 @@ export interface FieldIssue {
 export class ValidationError extends BatonError {
   readonly code = 'VALIDATION_FAILED' as const;
   readonly issues: FieldIssue[];
-  constructor(issues: FieldIssue[], options: { cause?: unknown } = {}) {
+  constructor(issues: FieldIssue[], options: BatonErrorOptions = {}) {
     const first = issues[0];
     super(first ? `${first.field}: ${first.message}` : 'Invalid input', {
       ...options,
-      details: { field: first?.field ?? null, issues },
+      details: { field: first?.field ?? null, issues, ...options.details },
     });
     this.issues = issues;
   }
   get field(): string | undefined {
     return this.issues[0]?.field;
   }
-  static single(field: string, message: string): ValidationError {
-    return new ValidationError([{ field, message }]);
+  static single(field: string, message: string, options: BatonErrorOptions = {}): ValidationError {
+    return new ValidationError([{ field, message }], options);
   }
 }
 
@@ -80,10 +93,7 @@ export class ConflictError extends BatonError {
 export class ModelError extends BatonError {
   readonly code = 'MODEL_ERROR' as const;
   readonly retryable: boolean;
-  constructor(
-    message: string,
-    options: { cause?: unknown; retryable?: boolean; details?: Record<string, unknown> } = {},
-  ) {
+  constructor(message: string, options: BatonErrorOptions & { retryable?: boolean } = {}) {
     super(message, options);
     this.retryable = options.retryable ?? false;
   }
@@ -105,8 +115,8 @@ export class ToolError extends BatonError {
 
 export class RateLimitedError extends BatonError {
   readonly code = 'RATE_LIMITED' as const;
-  constructor(message: string, retryAfterSeconds: number) {
-    super(message, { details: { retryAfter: retryAfterSeconds } });
+  constructor(message: string, retryAfterSeconds: number, options: Pick<BatonErrorOptions, 'reason'> = {}) {
+    super(message, { ...options, details: { retryAfter: retryAfterSeconds } });
   }
 }
 

@@ -29,7 +29,10 @@ describe('a failed store call is told to the shopper in their words, with what t
     const say = conversation('olivia_ito_3591');
     await say('please pay order #W5442520 with my gift card instead');
     const yes = await say('yes');
-    expect(yes.calls.at(-1)?.result?.error).toMatch(/^payment_method_id: Gift card gift_card_7794233 has \$56\.00/);
+    expect(yes.calls.at(-1)?.result).toMatchObject({
+      errorReason: 'GIFT_CARD_BALANCE_INSUFFICIENT',
+      errorDetails: { payment_method_id: 'gift_card_7794233', balance: 56, amount: 663.85, for: 'order' },
+    });
     expect(yes.reply).toBe(
       "Your gift card has $56.00, which doesn't cover the order's $663.85. Would you like to use your PayPal account or your Visa card ending 9182 instead?",
     );
@@ -44,115 +47,170 @@ describe('a failed store call is told to the shopper in their words, with what t
     error,
     code,
   });
-  it('any other refusal: without the argument it names, the ids, or the tools it tells the caller to use', () => {
-    const cases = [
-      step(
-        'exchange_delivered_order_items',
-        'payment_method_id: Gift card gift_card_1234 has $10.00, not enough to pay the price difference of $25.00.',
-      ),
-      step(
-        'return_delivered_order_items',
-        "payment_method_id: The refund must go to the order's original payment method (paypal_5727330) or to one of the customer's gift cards.",
-      ),
-      step(
-        'modify_pending_order_payment',
-        "Payment method credit_card_1 is not one of this customer's saved payment methods. Use get_user_details to see them.",
-        'NOT_FOUND',
-      ),
-      step(
-        'cancel_pending_order',
-        'Cannot cancel order #W2611340: its status is "processed"; only pending orders can be changed.',
-        'CONFLICT',
-      ),
-      step(
-        'get_order_details',
-        'No order #W1 was found for the customer identified in this conversation. Check the order number (it looks like #W2611340); store tools act only for the identified customer.',
-        'NOT_FOUND',
-      ),
+  /** A refusal of Baton's store, its message reworded: only its reason, its facts and the call's arguments tell why. */
+  const refused = (
+    tool: string,
+    code: string,
+    reason: string,
+    details: Record<string, unknown> = {},
+    args: Record<string, unknown> = {},
+  ): ToolStep => ({ ...step(tool, 'The store said no.', code), reason, details, args });
+  const lookedUp = (tool: string, args: Record<string, unknown>, output: unknown = {}): ToolStep => ({
+    ...step(tool, ''),
+    ok: true,
+    error: undefined,
+    args,
+    output,
+  });
+
+  it("a refusal of Baton's store is read by its reason and facts, however its message is worded", () => {
+    const order = '#W2611340';
+    const cases: [ToolStep, string | RegExp][] = [
+      [
+        refused('cancel_pending_order', 'CONFLICT', 'ORDER_NOT_PENDING', { order_id: order, status: 'processed' }),
+        "I can't cancel order #W2611340: its status is processed, and only orders that haven't been processed yet can be changed.",
+      ],
+      [
+        refused('modify_pending_order_items', 'CONFLICT', 'ORDER_NOT_PENDING', {
+          order_id: order,
+          status: 'pending (item modified)',
+        }),
+        /^I can't change the items of order #W2611340: its items were already changed once/,
+      ],
+      [
+        refused('modify_pending_order_address', 'CONFLICT', 'ORDER_NOT_PENDING', {
+          order_id: order,
+          status: 'delivered',
+        }),
+        /: its status is delivered, .* If something is wrong with it, I can help you return or exchange items\.$/,
+      ],
+      [
+        refused('return_delivered_order_items', 'CONFLICT', 'ORDER_NOT_DELIVERED', {
+          order_id: order,
+          status: 'pending',
+        }),
+        "Order #W2611340 can't be returned: its status is pending, and items can be returned once the order has been delivered. If you no longer want it, I can cancel it instead.",
+      ],
+      [
+        refused('exchange_delivered_order_items', 'VALIDATION_FAILED', 'GIFT_CARD_BALANCE_INSUFFICIENT', {
+          payment_method_id: 'gift_card_1234',
+          balance: 10,
+          amount: 25,
+          for: 'price_difference',
+        }),
+        "Your gift card has $10.00, which doesn't cover the $25.00 price difference. Would you like to use another payment method instead?",
+      ],
+      [
+        refused('modify_pending_order_payment', 'VALIDATION_FAILED', 'SAME_PAYMENT_METHOD', {
+          order_id: order,
+          payment_method_id: 'paypal_5727330',
+        }),
+        'Order #W2611340 is already paid with your PayPal account. Which other payment method would you like to use?',
+      ],
+      [
+        refused('return_delivered_order_items', 'VALIDATION_FAILED', 'REFUND_METHOD_NOT_ALLOWED', {
+          payment_method_id: 'credit_card_1',
+          original_payment_method_id: 'paypal_5727330',
+        }),
+        /^The refund can only go to the payment method the order was paid with \(your PayPal account\) or to a gift card/,
+      ],
+      [
+        refused('modify_pending_order_payment', 'NOT_FOUND', 'PAYMENT_METHOD_NOT_FOUND', {
+          payment_method_id: 'credit_card_1',
+        }),
+        /^That payment method isn't saved on your account\./,
+      ],
+      [
+        refused('modify_pending_order_items', 'NOT_FOUND', 'ITEM_NOT_IN_ORDER', { order_id: order, item_id: '123' }),
+        "That item isn't in order #W2611340. Which item from that order do you mean?",
+      ],
+      [
+        refused('exchange_delivered_order_items', 'VALIDATION_FAILED', 'ITEM_UNAVAILABLE', {
+          item_id: '123',
+          product_name: 'Hiking Boots',
+        }),
+        'That Hiking Boots option is out of stock right now. Would you like to pick another option?',
+      ],
+      [
+        refused('modify_pending_order_items', 'NOT_FOUND', 'PRODUCT_TYPE_MISMATCH', {
+          item_id: '123',
+          product_id: '456',
+          product_name: 'Hiking Boots',
+        }),
+        "That isn't one of the options of the Hiking Boots. Which option would you like instead?",
+      ],
+      [
+        refused('get_order_details', 'NOT_FOUND', 'ORDER_NOT_FOUND', { order_id: '#W64607' }),
+        "I couldn't find order #W64607. Order numbers look like #W1234567: could you check it?",
+      ],
+      [
+        refused('get_order_details', 'UNAUTHENTICATED', 'CUSTOMER_NOT_IDENTIFIED'),
+        /^First I need to confirm who you are/,
+      ],
+      [
+        refused('find_user_id_by_email', 'NOT_FOUND', 'CUSTOMER_NOT_FOUND', {}, { email: 'nobody@example.com' }),
+        "I couldn't find an account with the email address nobody@example.com. Could you check the spelling, or send your first name, last name and zip code instead?",
+      ],
+      [
+        refused('find_user_id_by_name_zip', 'NOT_FOUND', 'CUSTOMER_NOT_FOUND', {}, { first_name: 'Kim' }),
+        "I couldn't find an account with that name and zip code. Could you check them, or send the email address on your account instead?",
+      ],
+    ];
+    for (const [s, expected] of cases) {
+      const reply = shopperError(s);
+      if (typeof expected === 'string') expect(reply, s.reason).toBe(expected);
+      else expect(reply, s.reason).toMatch(expected);
+      expect(reply, s.reason).not.toMatch(INTERNAL);
+      expect(reply, s.reason).not.toMatch(/said no/);
+    }
+  });
+
+  it('a refusal names what the conversation saw: the account searched, the saved methods to choose from', () => {
+    const claimed = lookedUp('find_user_id_by_email', { email: 'sam@example.com' });
+    expect(
+      shopperError(refused('get_order_status', 'NOT_FOUND', 'ORDER_NOT_FOUND', {}, { order_id: '#W6460787' }), [
+        claimed,
+      ]),
+    ).toBe(
+      "I couldn't find order #W6460787 on the account for sam@example.com. If you placed it with another email address, send me that one; otherwise, could you check the number?",
+    );
+    const user = lookedUp(
+      'get_user_details',
+      { user_id: 'x' },
+      {
+        payment_methods: {
+          gift_card_1: { source: 'gift_card', id: 'gift_card_1', balance: 5 },
+          paypal_2: { source: 'paypal', id: 'paypal_2' },
+        },
+      },
+    );
+    const short = refused('modify_pending_order_payment', 'VALIDATION_FAILED', 'GIFT_CARD_BALANCE_INSUFFICIENT', {
+      payment_method_id: 'gift_card_1',
+      balance: 5,
+      amount: 1234.5,
+      for: 'order',
+    });
+    expect(shopperError(short, [user])).toBe(
+      "Your gift card has $5.00, which doesn't cover the order's $1234.50. Would you like to use your PayPal account instead?",
+    );
+  });
+
+  it('a server that gives no reason: its message, without the argument it names, the ids, or the tools it tells the caller to use', () => {
+    const replies = [
       step('create_ticket', 'customer_email: invalid email address'),
       step('create_lead', 'interest: Too long. Use list_all_product_types to pick a product_id.'),
-    ];
-    const replies = cases.map((c) => shopperError(c));
+      step('book_table', 'party_size: paypal_5727330 cannot pay for 12 guests.', 'TOOL_ERROR'),
+    ].map((c) => shopperError(c));
     for (const r of replies) expect(r).not.toMatch(INTERNAL);
-    expect(replies[0]).toBe(
-      "Your gift card has $10.00, which doesn't cover the $25.00 price difference. Would you like to use another payment method instead?",
-    );
-    expect(replies[1]).toMatch(
-      /^The refund can only go to the payment method the order was paid with \(your PayPal account\) or to a gift card/,
-    );
-    expect(replies[3]).toMatch(/^I can't cancel order #W2611340: its status is processed/);
-    expect(replies[5]).toMatch(/^I couldn't open a ticket for our team: invalid email address\. Would you like/);
-    expect(replies[6]).toMatch(/^I couldn't sign you up: too long\. Would you like/);
-    const refused = shopperError(
-      step(
-        'find_user_id_by_email',
+    expect(replies[0]).toMatch(/^I couldn't open a ticket for our team: invalid email address\. Would you like/);
+    expect(replies[1]).toMatch(/^I couldn't sign you up: too long\. Would you like/);
+    expect(replies[2]).toMatch(/^I couldn't do that \(book table\): your PayPal account cannot pay for 12 guests\./);
+    const forbidden = shopperError({
+      ...refused('find_user_id_by_email', 'FORBIDDEN', 'VERIFIED_AS_OTHER_CUSTOMER'),
+      error:
         'Refused: this conversation belongs to a verified customer, and the details given match a different account.',
-        'FORBIDDEN',
-      ),
-    );
-    expect(refused).toMatch(/^I can't find your account: this conversation belongs to a verified customer/);
-  });
-
-  it('an order not on the account the shopper gave: which account was searched, and what to do; a malformed number: its shape', () => {
-    const notFound = step(
-      'get_order_status',
-      'No order #W6460787 was found for the customer identified in this conversation. Check the order number (it looks like #W2611340); store tools act only for the identified customer.',
-      'NOT_FOUND',
-    );
-    const claimed = { ...step('find_user_id_by_email', ''), ok: true, args: { email: 'sam@example.com' } };
-    expect(shopperError(notFound, [claimed])).toBe(
-      "I couldn't find order #W6460787 on the account for sam@example.com. If you placed it with another email address, send me that one; otherwise, could you check the number?",
-    );
-    const malformed = step('get_order_status', 'No order #W64607 exists. Order ids look like #W2611340.', 'NOT_FOUND');
-    expect(shopperError(malformed)).toBe(
-      "I couldn't find order #W64607. Order numbers look like #W1234567: could you check it?",
-    );
-  });
-
-  it("a lookup the store did not find is read by its code and the call's arguments, however the store words it", () => {
-    const reworded = (tool: string, args: Record<string, unknown>) => ({
-      ...step(tool, 'Nothing matched that lookup.', 'NOT_FOUND'),
-      args,
     });
-    expect(shopperError(reworded('find_user_id_by_email', { email: 'nobody@example.com' }))).toBe(
-      "I couldn't find an account with the email address nobody@example.com. Could you check the spelling, or send your first name, last name and zip code instead?",
-    );
-    expect(
-      shopperError(reworded('find_user_id_by_name_zip', { first_name: 'Kim', last_name: 'Lee', zip: '12345' })),
-    ).toBe(
-      "I couldn't find an account with that name and zip code. Could you check them, or send the email address on your account instead?",
-    );
-    const claimed = { ...step('find_user_id_by_email', ''), ok: true, args: { email: 'sam@example.com' } };
-    expect(shopperError(reworded('get_order_details', { order_id: '#W6460787' }), [claimed])).toBe(
-      "I couldn't find order #W6460787 on the account for sam@example.com. If you placed it with another email address, send me that one; otherwise, could you check the number?",
-    );
-    // A change in conflict with the status of an order the conversation read: that status, in the shopper's words.
-    const read = (status: string) => ({
-      ...step('get_order_details', ''),
-      ok: true,
-      args: { order_id: '#W2611340' },
-      output: { order_id: '#W2611340', status, items: [] },
-    });
-    const conflict = (tool: string) => ({
-      ...step(tool, 'Refused by the order state.', 'CONFLICT'),
-      args: { order_id: '#W2611340' },
-    });
-    expect(shopperError(conflict('cancel_pending_order'), [read('processed')])).toBe(
-      "I can't cancel order #W2611340: its status is processed, and only orders that haven't been processed yet can be changed.",
-    );
-    expect(shopperError(conflict('modify_pending_order_address'), [read('pending (item modified)')])).toMatch(
-      /^I can't change the address of order #W2611340: its items were already changed once/,
-    );
-    expect(shopperError(conflict('return_delivered_order_items'), [read('pending')])).toBe(
-      "Order #W2611340 can't be returned: its status is pending, and items can be returned once the order has been delivered. If you no longer want it, I can cancel it instead.",
-    );
-    // A change's NOT_FOUND may be an item or a payment method: its message says which, not the code.
-    expect(
-      shopperError({
-        ...step('modify_pending_order_items', 'Item 123 is not in order #W6460787.', 'NOT_FOUND'),
-        args: { order_id: '#W6460787' },
-      }),
-    ).toBe("That item isn't in order #W6460787. Which item from that order do you mean?");
+    expect(forbidden).toMatch(/^I can't find your account: this conversation belongs to a verified customer/);
   });
 });
 

@@ -35,6 +35,8 @@ export type HarnessResult = {
   output?: unknown;
   error?: string;
   errorCode?: string;
+  errorReason?: string;
+  errorDetails?: Record<string, unknown>;
   identifiedCustomerId?: string;
 };
 
@@ -50,7 +52,7 @@ export interface TaskRun {
  * Drives the offline provider through one task the way BaseAgent does: the real system prompt and
  * task message, the card's tools as
  * `server__tool` functions plus its hand-offs, the tool loop with `tool` messages holding JSON
- * output or `{error, code}`, the last step without tools, and identity set once a tool finds it.
+ * output or `{error, code, reason, details}`, the last step without tools, and identity set once a tool finds it.
  */
 export async function runTask(options: {
   card: AgentCard;
@@ -108,7 +110,12 @@ export async function runTask(options: {
       messages.push({
         role: 'tool',
         toolCallId: c.id,
-        content: JSON.stringify(result.ok ? (result.output ?? null) : { error: result.error, code: result.errorCode }),
+        // As the tool executor writes it: a store refusal carries its reason and facts.
+        content: JSON.stringify(
+          result.ok
+            ? (result.output ?? null)
+            : { error: result.error, code: result.errorCode, reason: result.errorReason, details: result.errorDetails },
+        ),
       });
     }
   }

@@ -83,6 +83,8 @@ export async function executeToolCall(
         arguments: args,
         ...(result.ok ? { output: result.output ?? null } : { error: result.error ?? 'tool failed' }),
         ...(!result.ok && result.errorCode ? { code: result.errorCode } : {}),
+        ...(!result.ok && result.errorReason ? { reason: result.errorReason } : {}),
+        ...(!result.ok && result.errorDetails ? { details: result.errorDetails } : {}),
         ...(extra.refused ? { refused: true } : {}),
         ...(extra.consented ? { consented: true } : {}),
         ...(extra.preview !== undefined ? { preview: extra.preview } : {}),
@@ -96,7 +98,14 @@ export async function executeToolCall(
       content: JSON.stringify(
         result.ok
           ? (result.output ?? null)
-          : { error: result.error, code: result.errorCode, change: extra.change, preview: extra.preview },
+          : {
+              error: result.error,
+              code: result.errorCode,
+              reason: result.errorReason,
+              details: result.errorDetails,
+              change: extra.change,
+              preview: extra.preview,
+            },
       ),
       events: identity ? [event, identity] : [event],
     };

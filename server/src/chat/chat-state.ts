@@ -32,6 +32,9 @@ export type TranscriptEntry =
       error?: string;
       /** The error's code: CONFIRMATION_REQUIRED marks a call held for the shopper's yes (consent-gate.ts). */
       code?: string;
+      /** Why the store refused, and the refusal's facts (TOOL_CALL `reason`, `details`). */
+      reason?: string;
+      details?: unknown;
       /** On a held call: what the store says it would change (shown to the shopper, and to a colleague's desk). */
       change?: ChangeSummary;
       runId?: string | null;
@@ -184,6 +187,8 @@ export class ChatState {
         output: event.data.output,
         error: event.data.error,
         ...(event.data.code ? { code: event.data.code } : {}),
+        ...(event.data.reason ? { reason: event.data.reason } : {}),
+        ...(event.data.details !== undefined ? { details: event.data.details } : {}),
         ...(event.data.change ? { change: event.data.change } : {}),
         runId: event.runId,
         at: storedAt(event),
@@ -299,7 +304,9 @@ export class ChatState {
           out.push({
             role: 'tool',
             toolCallId: g.callId,
-            content: JSON.stringify(g.error ? { error: g.error, code: g.code } : (g.output ?? null)),
+            content: JSON.stringify(
+              g.error ? { error: g.error, code: g.code, reason: g.reason, details: g.details } : (g.output ?? null),
+            ),
           });
         if (e.agentName !== agentName)
           out.push({ role: 'system', content: `[System Note] The tool calls above were made by ${e.agentName}.` });

@@ -172,6 +172,8 @@ export class DeskChanges {
         arguments: proposal.arguments,
         ...(result.ok ? { output: result.output ?? null } : { error: result.error ?? 'tool failed' }),
         ...(!result.ok && result.errorCode ? { code: result.errorCode } : {}),
+        ...(!result.ok && result.errorReason ? { reason: result.errorReason } : {}),
+        ...(!result.ok && result.errorDetails ? { details: result.errorDetails } : {}),
         ...(proposal.change ? { change: proposal.change } : {}),
         madeBy: actor.name,
         proposalEventId: eventId,

@@ -89,6 +89,10 @@ export const eventDataSchemas = {
     error: z.string().optional(),
     /** The error's code (FORBIDDEN, IDENTITY_REQUIRED, CONFIRMATION_REQUIRED, VALIDATION_FAILED, a tool's own…). */
     code: z.string().optional(),
+    /** Why the built-in store refused, from a closed set (server/src/store/store-refusals.ts: ORDER_NOT_PENDING, …). */
+    reason: z.string().optional(),
+    /** The store refusal's facts (`{ order_id, status }`, a validation error's `field`). */
+    details: jsonValue.optional(),
     /** Set when the call was refused in code (tool not on the agent's card, identity check). */
     refused: z.boolean().optional(),
     /** Set when a call that needs the shopper's yes ran because they gave it (server/src/agents/consent-gate.ts). */

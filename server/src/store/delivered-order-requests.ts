@@ -4,15 +4,18 @@ import { ConflictError, ValidationError } from '../errors.js';
 import { assertItemsHeld, planItemSwaps } from './item-swaps.js';
 import { formatMoney } from './money.js';
 import { type LoadedOrder, loadOrderFor, reloadOrder } from './orders.js';
+import { giftCardShort } from './pending-order-changes.js';
 import { storeOrders } from './schema/index.js';
 import type { StoreCallContext } from './store-call-context.js';
 import type { DatasetOrder } from './store-dataset.js';
+import { refusal } from './store-refusals.js';
 import { loadPaymentMethodForUpdate } from './users.js';
 
 function assertDelivered(loaded: LoadedOrder, verb: 'returned' | 'exchanged'): void {
   if (loaded.order.status === 'delivered') return;
   throw new ConflictError(
     `Order ${loaded.order.id} cannot be ${verb}: its status is "${loaded.order.status}", and only delivered orders can be ${verb}.`,
+    refusal('ORDER_NOT_DELIVERED', { order_id: loaded.order.id, status: loaded.order.status }),
   );
 }
 
@@ -33,6 +36,10 @@ export async function returnDeliveredOrderItems(
     throw ValidationError.single(
       'payment_method_id',
       `The refund must go to the order's original payment method (${original}) or to one of the customer's gift cards.`,
+      refusal('REFUND_METHOD_NOT_ALLOWED', {
+        payment_method_id: method.id,
+        original_payment_method_id: original ?? null,
+      }),
     );
   }
   assertItemsHeld(loaded.order.id, loaded.items, args.item_ids);
@@ -64,12 +71,15 @@ export async function exchangeDeliveredOrderItems(
   );
   const method = await loadPaymentMethodForUpdate(tx, loaded.order.userId, args.payment_method_id);
   if (method.source === 'gift_card' && (method.balanceCents ?? 0) < priceDifferenceCents) {
-    throw new ValidationError([
-      {
-        field: 'payment_method_id',
-        message: `Gift card ${method.id} has ${formatMoney(method.balanceCents ?? 0)}, not enough to pay the price difference of ${formatMoney(priceDifferenceCents)}.`,
-      },
-    ]);
+    throw new ValidationError(
+      [
+        {
+          field: 'payment_method_id',
+          message: `Gift card ${method.id} has ${formatMoney(method.balanceCents ?? 0)}, not enough to pay the price difference of ${formatMoney(priceDifferenceCents)}.`,
+        },
+      ],
+      giftCardShort(method, priceDifferenceCents, 'price_difference'),
+    );
   }
   await tx
     .update(storeOrders)

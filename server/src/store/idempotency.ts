@@ -3,16 +3,28 @@ import type { Db, DbOrTx } from '../db/client.js';
 import { type ErrorCode, isBatonError } from '../errors.js';
 import { storeIdempotency } from './schema/index.js';
 import type { StoreCallContext } from './store-call-context.js';
+import type { StoreRefusalReason } from './store-refusals.js';
 
-/** What a store tool answered: its output, or a domain error the agent reads. */
-export type StoreOutcome = { ok: true; output: unknown } | { ok: false; error: string; code: ErrorCode };
+/**
+ * What a store tool answered: its output, or a domain error the agent reads, with the error's client-safe details
+ * (a refusal's `reason`, server/src/store/store-refusals.ts, and its facts; a validation error's `field`).
+ */
+export type StoreOutcome =
+  | { ok: true; output: unknown }
+  | { ok: false; error: string; code: ErrorCode; details?: Record<string, unknown> };
 
 /** Runs a read: domain errors become outcomes, anything else propagates. */
 export async function runOutcome(work: () => Promise<unknown>): Promise<StoreOutcome> {
   try {
     return { ok: true, output: await work() };
   } catch (err) {
-    if (isBatonError(err)) return { ok: false, error: err.message, code: err.code };
+    if (isBatonError(err))
+      return {
+        ok: false,
+        error: err.message,
+        code: err.code,
+        ...(Object.keys(err.details).length ? { details: err.details } : {}),
+      };
     throw err;
   }
 }
@@ -68,6 +80,7 @@ export async function runIdempotentWrite(
           ok: false,
           error: `Idempotency key ${key} was already used for ${first?.tool ?? 'another call'}; this ${tool} call was not run.`,
           code: 'CONFLICT',
+          details: { reason: 'IDEMPOTENCY_KEY_REUSED' satisfies StoreRefusalReason },
           replayed: true,
         } as const;
       }
@@ -76,6 +89,7 @@ export async function runIdempotentWrite(
           ok: false,
           error: 'Refused: this idempotency key belongs to another customer.',
           code: 'FORBIDDEN',
+          details: { reason: 'IDEMPOTENCY_KEY_OTHER_CUSTOMER' satisfies StoreRefusalReason },
           replayed: true,
         } as const;
       }

@@ -2,6 +2,7 @@ import { inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { type StoreOrderItemRow, type StoreVariantRow, storeVariants } from './schema/index.js';
+import { refusal } from './store-refusals.js';
 
 /** What an order line becomes: the variant now at `position`. */
 export interface ItemSwap {
@@ -23,10 +24,19 @@ export function assertItemsHeld(
   const held = items.map((i) => i.itemId);
   const missing = itemIds.find((id) => count(itemIds, id) > count(held, id));
   if (missing === undefined) return;
+  if (held.includes(missing))
+    throw new NotFoundError(
+      `Item ${missing} is listed ${count(itemIds, missing)} times, but order ${orderId} holds it ${count(held, missing)} times.`,
+      refusal('ITEM_COUNT_EXCEEDS_ORDER', {
+        order_id: orderId,
+        item_id: missing,
+        listed: count(itemIds, missing),
+        held: count(held, missing),
+      }),
+    );
   throw new NotFoundError(
-    held.includes(missing)
-      ? `Item ${missing} is listed ${count(itemIds, missing)} times, but order ${orderId} holds it ${count(held, missing)} times.`
-      : `Item ${missing} is not in order ${orderId}.`,
+    `Item ${missing} is not in order ${orderId}.`,
+    refusal('ITEM_NOT_IN_ORDER', { order_id: orderId, item_id: missing }),
   );
 }
 
@@ -51,6 +61,7 @@ export async function planItemSwaps(
     throw ValidationError.single(
       'new_item_ids',
       `The number of new items (${newItemIds.length}) must match the number of items to change (${itemIds.length}).`,
+      refusal('ITEM_LISTS_LENGTH_MISMATCH', { items: itemIds.length, new_items: newItemIds.length }),
     );
   }
   const variants =
@@ -69,10 +80,15 @@ export async function planItemSwaps(
     if (!replacement || replacement.productId !== old.productId) {
       throw new NotFoundError(
         `New item ${newId} is not a variant of ${old.name} (product ${old.productId}). Use get_product_details(${old.productId}) to see its variants.`,
+        refusal('PRODUCT_TYPE_MISMATCH', { item_id: newId, product_id: old.productId, product_name: old.name }),
       );
     }
     if (!replacement.available) {
-      throw ValidationError.single('new_item_ids', `New item ${newId} (${old.name}) is out of stock.`);
+      throw ValidationError.single(
+        'new_item_ids',
+        `New item ${newId} (${old.name}) is out of stock.`,
+        refusal('ITEM_UNAVAILABLE', { item_id: newId, product_name: old.name }),
+      );
     }
     priceDifferenceCents += replacement.priceCents - old.priceCents;
     return replacement;

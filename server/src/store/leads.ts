@@ -4,10 +4,16 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import { validateEmail } from './email-validation.js';
 import { storeBackInStock, storeLeads, storeProducts, storeVariants } from './schema/index.js';
 import type { StoreCallContext } from './store-call-context.js';
+import { refusal } from './store-refusals.js';
 
 function validEmailOrThrow(email: string): string {
   const check = validateEmail(email);
-  if (!check.valid) throw ValidationError.single('email', check.reason ?? 'invalid email address');
+  if (!check.valid)
+    throw ValidationError.single(
+      'email',
+      check.reason ?? 'invalid email address',
+      refusal(check.disposable ? 'EMAIL_DISPOSABLE' : 'EMAIL_INVALID'),
+    );
   return check.normalized!;
 }
 
@@ -31,7 +37,10 @@ export async function createLead(
       .from(storeProducts)
       .where(eq(storeProducts.id, args.product_id.trim()));
     if (!product)
-      throw new NotFoundError(`No product ${args.product_id}; leave product_id out or use list_all_product_types.`);
+      throw new NotFoundError(
+        `No product ${args.product_id}; leave product_id out or use list_all_product_types.`,
+        refusal('PRODUCT_NOT_FOUND', { product_ids: [args.product_id.trim()] }),
+      );
     productName = product.name;
   }
   const [lead] = await db
@@ -62,11 +71,15 @@ export async function subscribeBackInStock(
   const email = validEmailOrThrow(args.email);
   const [variant] = await db.select().from(storeVariants).where(eq(storeVariants.itemId, args.item_id.trim()));
   if (!variant)
-    throw new NotFoundError(`No item ${args.item_id}. Item ids come from search_products or get_product_details.`);
+    throw new NotFoundError(
+      `No item ${args.item_id}. Item ids come from search_products or get_product_details.`,
+      refusal('ITEM_NOT_FOUND', { item_ids: [args.item_id.trim()] }),
+    );
   if (variant.available) {
     throw ValidationError.single(
       'item_id',
       `Item ${variant.itemId} (${variant.productName}) is in stock now and can be ordered; no alert is needed.`,
+      refusal('ITEM_IN_STOCK', { item_id: variant.itemId, product_name: variant.productName }),
     );
   }
   const inserted = await db

@@ -1,10 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import type { IdentityClaim } from '../domain/identity.js';
-import { UnauthenticatedError } from '../errors.js';
 import { normalizeOrderId } from './orders.js';
 import { storeOrders, storeUsers } from './schema/index.js';
-import { IDENTIFY_FIRST, orderNotOnAccount, type StoreCallContext } from './store-call-context.js';
+import { identifyFirst, orderNotOnAccount, type StoreCallContext } from './store-call-context.js';
 
 /** What a `claimed` shopper may learn about an order: its status and carrier tracking, nothing else. */
 export interface OrderStatus {
@@ -46,7 +45,7 @@ function claimMatches(claim: IdentityClaim, owner: Owner): boolean {
  */
 export async function getOrderStatus(db: DbOrTx, ctx: StoreCallContext, orderId: string): Promise<OrderStatus> {
   const { customer } = ctx;
-  if (!customer.admin && !customer.customerId && !customer.claim) throw new UnauthenticatedError(IDENTIFY_FIRST);
+  if (!customer.admin && !customer.customerId && !customer.claim) throw identifyFirst();
   const id = normalizeOrderId(orderId);
   const [row] = await db
     .select({

@@ -12,6 +12,7 @@ import {
 import { assertActsFor, assertFoundFor, assertIdentified, type StoreCallContext } from './store-call-context.js';
 import type { DatasetOrder } from './store-dataset.js';
 import { toDatasetOrder } from './store-records.js';
+import { refusal } from './store-refusals.js';
 
 export interface LoadedOrder {
   order: StoreOrderRow;
@@ -40,7 +41,7 @@ export async function loadOrderFor(
   const query = db.select().from(storeOrders).where(eq(storeOrders.id, id));
   const [order] = options.forUpdate ? await query.for('update') : await query;
   assertFoundFor(ctx, order?.userId, id);
-  if (!order) throw new NotFoundError(`No order ${id}`);
+  if (!order) throw new NotFoundError(`No order ${id}`, refusal('ORDER_NOT_FOUND', { order_id: id }));
   const [items, payments] = await Promise.all([
     db.select().from(storeOrderItems).where(eq(storeOrderItems.orderId, id)).orderBy(asc(storeOrderItems.position)),
     db.select().from(storePayments).where(eq(storePayments.orderId, id)).orderBy(asc(storePayments.position)),

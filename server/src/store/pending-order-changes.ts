@@ -2,11 +2,18 @@ import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { planItemSwaps } from './item-swaps.js';
-import { formatMoney } from './money.js';
+import { formatMoney, fromCents } from './money.js';
 import { type LoadedOrder, loadOrderFor, reloadOrder } from './orders.js';
-import { type StoreAddress, storeOrderItems, storeOrders, storePayments } from './schema/index.js';
+import {
+  type StoreAddress,
+  type StorePaymentMethodRow,
+  storeOrderItems,
+  storeOrders,
+  storePayments,
+} from './schema/index.js';
 import type { StoreCallContext } from './store-call-context.js';
 import type { DatasetOrder } from './store-dataset.js';
+import { refusal } from './store-refusals.js';
 import { adjustGiftCardBalance, loadPaymentMethodForUpdate } from './users.js';
 
 export const cancelReasons = ['no longer needed', 'ordered by mistake'] as const;
@@ -19,8 +26,20 @@ function assertPending(loaded: LoadedOrder, action: string): void {
     status === 'pending (item modified)'
       ? 'its items were already modified, which locks it against further changes'
       : `its status is "${status}"; only pending orders can be changed`;
-  throw new ConflictError(`Cannot ${action} order ${id}: ${why}.`);
+  throw new ConflictError(
+    `Cannot ${action} order ${id}: ${why}.`,
+    refusal('ORDER_NOT_PENDING', { order_id: id, status }),
+  );
 }
+
+/** GIFT_CARD_BALANCE_INSUFFICIENT with its facts: the card, its balance and what it was to pay, in dollars. */
+export const giftCardShort = (method: StorePaymentMethodRow, amountCents: number, what: 'order' | 'price_difference') =>
+  refusal('GIFT_CARD_BALANCE_INSUFFICIENT', {
+    payment_method_id: method.id,
+    balance: fromCents(method.balanceCents ?? 0),
+    amount: fromCents(amountCents),
+    for: what,
+  });
 
 async function appendPayments(
   tx: DbOrTx,
@@ -50,6 +69,7 @@ export async function cancelPendingOrder(
     throw ValidationError.single(
       'reason',
       `The reason must be "no longer needed" or "ordered by mistake", not "${args.reason}".`,
+      refusal('CANCEL_REASON_INVALID'),
     );
   }
   await appendPayments(
@@ -102,22 +122,27 @@ export async function modifyPendingOrderPayment(
   if (!only || rest.length > 0 || only.transactionType !== 'payment') {
     throw new ConflictError(
       `Cannot change the payment method of order ${loaded.order.id}: it must have exactly one payment so far, and it has ${loaded.payments.length} transactions.`,
+      refusal('ORDER_PAYMENT_NOT_SINGLE', { order_id: loaded.order.id, transactions: loaded.payments.length }),
     );
   }
   if (method.id === only.paymentMethodId) {
     throw ValidationError.single(
       'payment_method_id',
       `Order ${loaded.order.id} is already paid with ${method.id}; choose a different method.`,
+      refusal('SAME_PAYMENT_METHOD', { order_id: loaded.order.id, payment_method_id: method.id }),
     );
   }
   const amount = only.amountCents;
   if (method.source === 'gift_card' && (method.balanceCents ?? 0) < amount) {
-    throw new ValidationError([
-      {
-        field: 'payment_method_id',
-        message: `Gift card ${method.id} has ${formatMoney(method.balanceCents ?? 0)}, not enough to pay ${formatMoney(amount)}.`,
-      },
-    ]);
+    throw new ValidationError(
+      [
+        {
+          field: 'payment_method_id',
+          message: `Gift card ${method.id} has ${formatMoney(method.balanceCents ?? 0)}, not enough to pay ${formatMoney(amount)}.`,
+        },
+      ],
+      giftCardShort(method, amount, 'order'),
+    );
   }
   await appendPayments(tx, loaded, [
     { transactionType: 'payment', amountCents: amount, paymentMethodId: method.id },
@@ -149,12 +174,15 @@ export async function modifyPendingOrderItems(
   );
   const method = await loadPaymentMethodForUpdate(tx, loaded.order.userId, args.payment_method_id);
   if (method.source === 'gift_card' && (method.balanceCents ?? 0) < priceDifferenceCents) {
-    throw new ValidationError([
-      {
-        field: 'payment_method_id',
-        message: `Gift card ${method.id} has ${formatMoney(method.balanceCents ?? 0)}, not enough to pay the price difference of ${formatMoney(priceDifferenceCents)}.`,
-      },
-    ]);
+    throw new ValidationError(
+      [
+        {
+          field: 'payment_method_id',
+          message: `Gift card ${method.id} has ${formatMoney(method.balanceCents ?? 0)}, not enough to pay the price difference of ${formatMoney(priceDifferenceCents)}.`,
+        },
+      ],
+      giftCardShort(method, priceDifferenceCents, 'price_difference'),
+    );
   }
   await appendPayments(tx, loaded, [
     {

@@ -4,9 +4,13 @@ import { NotFoundError } from '../errors.js';
 import { storeProducts, storeVariants } from './schema/index.js';
 import type { DatasetProduct } from './store-dataset.js';
 import { toDatasetProduct } from './store-records.js';
+import { refusal } from './store-refusals.js';
 
 const unknownProduct = (id: string) =>
-  new NotFoundError(`No product ${id}. Product ids are 10-digit strings; list_all_product_types lists them.`);
+  new NotFoundError(
+    `No product ${id}. Product ids are 10-digit strings; list_all_product_types lists them.`,
+    refusal('PRODUCT_NOT_FOUND', { product_ids: [id] }),
+  );
 
 /** get_product_details: the product with every variant (options, price, availability). */
 export async function getProductDetails(db: DbOrTx, productId: string): Promise<DatasetProduct> {

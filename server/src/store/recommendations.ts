@@ -3,6 +3,7 @@ import type { DbOrTx } from '../db/client.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { fromCents } from './money.js';
 import { storeProductAssociations, storeProducts, storeVariants } from './schema/index.js';
+import { refusal } from './store-refusals.js';
 
 export interface Recommendation {
   product_id: string;
@@ -39,11 +40,19 @@ export async function recommendRelated(
       .where(inArray(storeVariants.itemId, input.item_ids));
     const found = new Set(rows.map((r) => r.itemId));
     const missing = input.item_ids.filter((id) => !found.has(id));
-    if (missing.length > 0) throw new NotFoundError(`Unknown item ids: ${missing.join(', ')}.`);
+    if (missing.length > 0)
+      throw new NotFoundError(
+        `Unknown item ids: ${missing.join(', ')}.`,
+        refusal('ITEM_NOT_FOUND', { item_ids: missing }),
+      );
     for (const r of rows) productIds.add(r.productId);
   }
   if (productIds.size === 0)
-    throw ValidationError.single('item_ids', 'Give item_ids or a product_id to recommend from.');
+    throw ValidationError.single(
+      'item_ids',
+      'Give item_ids or a product_id to recommend from.',
+      refusal('RECOMMENDATION_BASIS_MISSING'),
+    );
 
   const products = await db
     .select({ id: storeProducts.id, name: storeProducts.name })
@@ -51,7 +60,11 @@ export async function recommendRelated(
     .where(inArray(storeProducts.id, [...productIds]));
   if (products.length !== productIds.size) {
     const known = new Set(products.map((p) => p.id));
-    throw new NotFoundError(`Unknown product ids: ${[...productIds].filter((id) => !known.has(id)).join(', ')}.`);
+    const unknown = [...productIds].filter((id) => !known.has(id));
+    throw new NotFoundError(
+      `Unknown product ids: ${unknown.join(', ')}.`,
+      refusal('PRODUCT_NOT_FOUND', { product_ids: unknown }),
+    );
   }
   const names = new Map(products.map((p) => [p.id, p.name]));
 

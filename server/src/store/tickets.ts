@@ -4,6 +4,7 @@ import { ValidationError } from '../errors.js';
 import { validateEmail } from './email-validation.js';
 import { storeUsers, type TicketPriority, type TicketRow, type TicketStatus, tickets } from './schema/index.js';
 import type { StoreCallContext } from './store-call-context.js';
+import { refusal } from './store-refusals.js';
 
 export interface TicketInput {
   summary: string;
@@ -42,7 +43,11 @@ export function ticketIdRange(reference: string, field = 'reference'): { from: s
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(text)) return { from: text, to: text };
   const short = /^(?:t-?)?([0-9a-f]{8})$/.exec(text);
   if (!short)
-    throw ValidationError.single(field, 'Expected a ticket reference such as T-24F9B93E (or a whole ticket id).');
+    throw ValidationError.single(
+      field,
+      'Expected a ticket reference such as T-24F9B93E (or a whole ticket id).',
+      refusal('TICKET_REFERENCE_INVALID'),
+    );
   return { from: `${short[1]}-0000-0000-0000-000000000000`, to: `${short[1]}-ffff-ffff-ffff-ffffffffffff` };
 }
 
@@ -62,11 +67,16 @@ const toOutput = (t: TicketRow): TicketOutput => ({
  */
 export async function createTicket(db: DbOrTx, ctx: StoreCallContext, input: TicketInput): Promise<TicketOutput> {
   const summary = input.summary.trim();
-  if (!summary) throw ValidationError.single('summary', 'Summarise the issue for the human colleague.');
+  if (!summary)
+    throw ValidationError.single(
+      'summary',
+      'Summarise the issue for the human colleague.',
+      refusal('TICKET_SUMMARY_EMPTY'),
+    );
   if (input.customer_email) {
     const check = validateEmail(input.customer_email);
     if (!check.valid && !check.disposable)
-      throw ValidationError.single('customer_email', check.reason ?? 'invalid email');
+      throw ValidationError.single('customer_email', check.reason ?? 'invalid email', refusal('EMAIL_INVALID'));
   }
   const customerId = ctx.customer.customerId ?? null;
   let known: { name: string; email: string } | undefined;

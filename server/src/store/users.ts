@@ -12,6 +12,7 @@ import {
 import { assertActsFor, assertIdentified, type StoreCallContext } from './store-call-context.js';
 import type { DatasetUser } from './store-dataset.js';
 import { toDatasetUser } from './store-records.js';
+import { refusal } from './store-refusals.js';
 
 export interface IdentifiedUser {
   user_id: string;
@@ -25,6 +26,7 @@ function assertMayIdentify(ctx: StoreCallContext, userId: string): void {
   if (ctx.customer.verified && !ctx.customer.admin && ctx.customer.customerId && ctx.customer.customerId !== userId) {
     throw new ForbiddenError(
       'Refused: this conversation belongs to a verified customer, and the details given match a different account.',
+      refusal('VERIFIED_AS_OTHER_CUSTOMER'),
     );
   }
 }
@@ -45,6 +47,7 @@ export async function findUserIdByEmail(
   if (!row)
     throw new NotFoundError(
       `No customer has the email address ${email.trim()}. Check the spelling, or try first name, last name and zip code.`,
+      refusal('CUSTOMER_NOT_FOUND'),
     );
   assertMayIdentify(ctx, row.id);
   return { user_id: row.id };
@@ -74,16 +77,20 @@ export async function findUserIdByNameZip(
   if (!row) {
     throw new NotFoundError(
       `No customer named ${args.first_name.trim()} ${args.last_name.trim()} with zip code ${args.zip.trim()}. Check the details, or try the email address.`,
+      refusal('CUSTOMER_NOT_FOUND'),
     );
   }
   assertMayIdentify(ctx, row.id);
   return { user_id: row.id };
 }
 
+const noUser = (userId: string) =>
+  new NotFoundError(`No customer with user id ${userId}.`, refusal('CUSTOMER_NOT_FOUND'));
+
 /** The user's record with payment methods and order ids, or NotFoundError. */
 export async function loadUser(db: DbOrTx, userId: string): Promise<DatasetUser> {
   const [user] = await db.select().from(storeUsers).where(eq(storeUsers.id, userId));
-  if (!user) throw new NotFoundError(`No customer with user id ${userId}.`);
+  if (!user) throw noUser(userId);
   const [methods, orders] = await Promise.all([
     db.select().from(storePaymentMethods).where(eq(storePaymentMethods.userId, userId)),
     db
@@ -124,7 +131,7 @@ export async function modifyUserAddress(
     .set({ address })
     .where(eq(storeUsers.id, userId))
     .returning({ id: storeUsers.id });
-  if (updated.length === 0) throw new NotFoundError(`No customer with user id ${userId}.`);
+  if (updated.length === 0) throw noUser(userId);
   return { user_id: userId, ...(await loadUser(db, userId)) };
 }
 
@@ -142,6 +149,7 @@ export async function loadPaymentMethodForUpdate(
   if (!method) {
     throw new NotFoundError(
       `Payment method ${paymentMethodId} is not one of this customer's saved payment methods. Use get_user_details to see them.`,
+      refusal('PAYMENT_METHOD_NOT_FOUND', { payment_method_id: paymentMethodId }),
     );
   }
   return method;

@@ -258,10 +258,15 @@ export class McpToolRegistry implements ManagedToolRegistry {
       const code =
         typeof meta[toolMetaKeys.errorCode] === 'string' ? (meta[toolMetaKeys.errorCode] as string) : undefined;
       const validation = /^(MCP error -32602|Input validation error)/i.test(text);
+      // Only the built-in store's reasons are read: they are a closed set, and an external server's words are its own.
+      const reason = builtIn ? meta[toolMetaKeys.errorReason] : undefined;
+      const { code: _code, reason: _reason, issues: _issues, ...details } = (builtIn && result.structuredContent) || {};
       return {
         ok: false,
         error: text || 'The tool reported an error',
         errorCode: code && builtIn ? code : validation ? 'VALIDATION_FAILED' : 'TOOL_ERROR',
+        ...(typeof reason === 'string' ? { errorReason: reason } : {}),
+        ...(Object.keys(details).length ? { errorDetails: details } : {}),
       };
     }
     let output: unknown = result.structuredContent;

@@ -14,6 +14,8 @@ export const toolMetaKeys = {
   agentName: 'baton/agentName',
   /** Result: the refusal or failure code (FORBIDDEN, NOT_FOUND, ...). */
   errorCode: 'baton/errorCode',
+  /** Result (built-in store only): why the store refused, from a closed set (server/src/store/store-refusals.ts). */
+  errorReason: 'baton/errorReason',
   /** Result: set by identity tools when they identify the shopper (`identityPolicy: email`, or admin callers). */
   identifiedCustomerId: 'baton/identifiedCustomerId',
   /** Result: set by identity tools under `identityPolicy: strict`: what the shopper claimed. */

@@ -68,6 +68,10 @@ export interface ToolResult {
   error?: string;
   /** Error code for refusals: FORBIDDEN (identity), NOT_FOUND, VALIDATION_FAILED, TOOL_ERROR, TIMEOUT. */
   errorCode?: string;
+  /** Why the built-in store refused, from a closed set (server/src/store/store-refusals.ts); external tools give none. */
+  errorReason?: string;
+  /** The refusal's facts, as the built-in store gives them (`{ order_id, status }`, a validation error's `field`). */
+  errorDetails?: Record<string, unknown>;
   /**
    * Set by identity tools (find_user_id_by_email, find_user_id_by_name_zip) when they identify
    * the shopper. The tool layer, not the model, records it in ChatState.userInfo.

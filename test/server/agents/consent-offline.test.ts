@@ -41,8 +41,29 @@ describe("a change waits for the shopper's yes (offline provider, real store)", 
     expect(await status(emma.pendingOrder)).toBe('pending');
 
     const done = await say(t, c, 'yes');
+    console.log('DBG', JSON.stringify(toolCalls(done).map((e) => e.data)), replyOf(done));
     expect(cancels(done).map((e) => [e.data.consented, e.data.error])).toEqual([[true, undefined]]);
     expect(await status(emma.pendingOrder)).toBe('cancelled');
+  });
+
+  it("a change the store refuses at its rehearsal: the refusal's reason and facts recorded, and told from them", async () => {
+    const c = await startConversation(t, 'olivia_ito_3591');
+    const asked = await say(t, c, 'please pay order #W5442520 with my gift card instead');
+    const pays = callsOf('modify_pending_order_payment')(asked);
+    expect(pays.map((e) => [e.data.code, e.data.reason, e.data.details])).toEqual([
+      [
+        'VALIDATION_FAILED',
+        'GIFT_CARD_BALANCE_INSUFFICIENT',
+        {
+          field: 'payment_method_id',
+          payment_method_id: 'gift_card_7794233',
+          balance: 56,
+          amount: 663.85,
+          for: 'order',
+        },
+      ],
+    ]);
+    expect(replyOf(asked)).toMatch(/^Your gift card has \$56\.00, which doesn't cover the order's \$663\.85\./);
   });
 
   it('never changes more, or other, than the words the shopper said yes to', async () => {

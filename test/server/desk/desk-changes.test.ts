@@ -136,6 +136,26 @@ describe('the desk makes a proposed change', () => {
     );
   });
 
+  it("records the store's refusal of a change made meanwhile impossible, with its reason and the order's status", async () => {
+    const [pending] = await t.app.services.database.query<{ id: string; user_id: string }>(
+      `select id, user_id from store_orders where status = 'pending'
+        and user_id not in ('noah_brown_6181', 'emma_smith_8564', 'mei_ahmed_5058') order by id limit 1`,
+    );
+    const c = await conversationFor(pending!.user_id);
+    const held = heldCall(await say(t, c, `please cancel ${pending!.id}, I no longer need it`), 'cancel_pending_order');
+    await claim(c);
+    // The shop cancels it meanwhile, outside the conversation.
+    await t.app.services.database.query(`update store_orders set status = 'cancelled' where id = $1`, [pending!.id]);
+    const made = await make(c, held.id!);
+    expect(made.errors).toBeUndefined();
+    expect(made.data!.makeProposedChange.data).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'ORDER_NOT_PENDING',
+      details: { order_id: pending!.id, status: 'cancelled' },
+      madeBy: 'Dana',
+    });
+  });
+
   it("acts only for the conversation's own customer, at the identity level the tool needs", async () => {
     // Verified as Noah: a proposal naming Emma's order is the store's NOT_FOUND, recorded, and Emma's order untouched.
     const noahs = await conversationFor('noah_brown_6181');
@@ -145,7 +165,12 @@ describe('the desk makes a proposed change', () => {
     ]);
     const refused = await make(noahs, other, dana, 0);
     expect(refused.errors).toBeUndefined();
-    expect(refused.data!.makeProposedChange.data).toMatchObject({ code: 'NOT_FOUND', madeBy: 'Dana' });
+    expect(refused.data!.makeProposedChange.data).toMatchObject({
+      code: 'NOT_FOUND',
+      reason: 'ORDER_NOT_FOUND',
+      details: { order_id: '#W2974929' },
+      madeBy: 'Dana',
+    });
     expect(await orderStatus('#W2974929')).toBe('pending');
 
     // Nobody verified: the tool needs `verified`, so nothing is called.

@@ -96,7 +96,12 @@ describe('McpToolRegistry', () => {
       const victim = ordersWhere(s.data, (o) => o.status === 'pending')[0]!;
       const attacker = Object.keys(s.data.users).find((u) => u !== victim.user_id)!;
       const read = await registry.call('store.get_order_details', { order_id: victim.order_id }, context(attacker));
-      expect(read).toMatchObject({ ok: false, errorCode: 'NOT_FOUND' });
+      expect(read).toMatchObject({
+        ok: false,
+        errorCode: 'NOT_FOUND',
+        errorReason: 'ORDER_NOT_FOUND',
+        errorDetails: { order_id: victim.order_id },
+      });
       const write = await registry.call(
         'store.cancel_pending_order',
         { order_id: victim.order_id, reason: 'no longer needed' },
@@ -191,7 +196,7 @@ describe('McpToolRegistry', () => {
       expect(claim.identifiedCustomerId).toBeUndefined();
     });
 
-    it('turns a tool error into ok:false, and a hanging tool into TIMEOUT', async () => {
+    it('turns a tool error into ok:false (its claimed code and reason not believed), and a hanging tool into TIMEOUT', async () => {
       expect(await registry.call('weather.fail', {}, context())).toEqual({
         ok: false,
         error: 'the fake server refuses',

@@ -4,6 +4,7 @@ import { ConflictError, RateLimitedError } from '../../errors.js';
 import { storeLeads } from '../schema/crm.js';
 import { tickets } from '../schema/tickets.js';
 import type { StoreCallContext } from '../store-call-context.js';
+import { refusal, type StoreRefusalReason } from '../store-refusals.js';
 import { ticketReference } from '../tickets.js';
 
 /** Sign-ups one conversation may file through /mcp/store. */
@@ -29,6 +30,7 @@ export async function assertConversationMayWrite(db: DbOrTx, ctx: StoreCallConte
     if (open)
       throw new ConflictError(
         `This conversation has an open ticket already (${ticketReference(open.id)}): a colleague answers there.`,
+        refusal('TICKET_ALREADY_OPEN', { reference: ticketReference(open.id) }),
       );
   }
   if (tool === 'create_lead') {
@@ -37,6 +39,8 @@ export async function assertConversationMayWrite(db: DbOrTx, ctx: StoreCallConte
       .from(storeLeads)
       .where(eq(storeLeads.conversationId, conversationId));
     if ((filed?.n ?? 0) >= LEADS_PER_CONVERSATION)
-      throw new RateLimitedError(`At most ${LEADS_PER_CONVERSATION} sign-ups per conversation.`, 3_600);
+      throw new RateLimitedError(`At most ${LEADS_PER_CONVERSATION} sign-ups per conversation.`, 3_600, {
+        reason: 'LEAD_LIMIT_REACHED' satisfies StoreRefusalReason,
+      });
   }
 }

@@ -55,10 +55,17 @@ function callContext(scope: StoreScopeSource, meta: Record<string, unknown> | un
 
 function toResult(tool: StoreTool, outcome: StoreOutcome, replayed: boolean, change?: ChangeSummary): CallToolResult {
   if (!outcome.ok) {
+    // The text is the message, as before; the code, the refusal's reason and its facts are typed beside it.
+    const reason = text(outcome.details?.reason);
     return {
       isError: true,
       content: [{ type: 'text', text: outcome.error }],
-      _meta: { [toolMetaKeys.errorCode]: outcome.code, [toolMetaKeys.replayed]: replayed },
+      structuredContent: { code: outcome.code, ...outcome.details },
+      _meta: {
+        [toolMetaKeys.errorCode]: outcome.code,
+        ...(reason ? { [toolMetaKeys.errorReason]: reason } : {}),
+        [toolMetaKeys.replayed]: replayed,
+      },
     };
   }
   const output = outcome.output;
