@@ -128,8 +128,13 @@ export function createBatonClient(options: BatonClientOptions): BatonClient {
     },
     async conversation(input = {}) {
       const stored = store.load();
-      // A stored anonymous chat is not continued as a verified one, nor a verified one after sign-out.
-      const sameShopper = stored && (input.customerToken ? stored.customerId !== null : stored.customerId === null);
+      // A stored anonymous chat is not continued as a verified one, nor a verified one after sign-out, nor one
+      // shopper's verified chat as another's (a shared device: the token's subject is the customer id).
+      const sameShopper =
+        stored &&
+        (input.customerToken
+          ? stored.customerId !== null && stored.customerId === tokenSubject(input.customerToken)
+          : stored.customerId === null);
       if (stored && sameShopper) return client.resume(stored);
       return client.startConversation(input);
     },
@@ -137,4 +142,21 @@ export function createBatonClient(options: BatonClientOptions): BatonClient {
     brand: async () => (await httpRequest(fetchFn, httpUrl, BrandQuery, {})).brand,
   };
   return client;
+}
+
+/**
+ * The customer a storefront token names (its `sub`), read without checking the signature: only to tell whose
+ * stored conversation this is; the server verifies the token itself. Undefined when it cannot be read.
+ */
+function tokenSubject(token: string): string | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
+    const json = new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+    const sub = (JSON.parse(json) as { sub?: unknown }).sub;
+    return typeof sub === 'string' ? sub.trim() : undefined;
+  } catch {
+    return undefined;
+  }
 }
