@@ -45,7 +45,7 @@ import {
   type ScoredClause,
 } from './routing-principles.js';
 import { looksLikeCode } from './task-context.js';
-import { classifyIntent, ORDER_INTENTS, type TaskIntent } from './task-intent.js';
+import { classifyIntent, ORDER_INTENTS, receivedOtherThanChosen, type TaskIntent } from './task-intent.js';
 import { writeInstruction, writeStatusMessage } from './task-wording.js';
 import { stem } from './text-features.js';
 
@@ -55,6 +55,8 @@ export interface OfflinePlan {
   tasks: { id: string; agent: string; instruction: string; statusMessage: string; dependsOn: string[] }[];
 }
 
+/** What a story of the wrong thing arriving says, in the words a card that handles it would use. */
+const WRONG_ITEM_RECEIVED = 'wrong item received';
 /** A clause needs at least this much evidence to be an intent of its own. */
 const MIN_SCORE = 1.6;
 /** A question needs less: "is the speaker waterproof?" asks something even with only product words. */
@@ -94,10 +96,13 @@ const onlyCommonVerbs = (score: CardScore) =>
 export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardIndex(hints.cards)): OfflinePlan {
   const cards = hints.cards;
   const message = hints.message.trim();
+  // "The box arrived, the kettle inside is black, I picked white": each piece of the story tells of a wrong item received.
+  const wrongItem = receivedOtherThanChosen(message);
   const clauses: ScoredClause[] = splitClauses(message).map(({ text, question }) => {
     // Scored without the requests it rules out ("I don't want a refund, ..."); the task keeps its words.
     const stated = withoutNegatedRequests(text);
-    const scored = [stated, ...requestConcepts(stated)].join(' ');
+    const told = wrongItem && !question ? [WRONG_ITEM_RECEIVED] : [];
+    const scored = [stated, ...requestConcepts(stated), ...told].join(' ');
     const features = index.analyze(scored);
     const entities = extractEntities(stated);
     return {
@@ -234,11 +239,16 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
  * Cards tied for a clause: the one that owns the action asked for ("exchange my keyboard for one with brown switches"
  * ties the exchange card with the one that changes orders, through "switches"), when only one of them does.
  */
-function ownerOfTie(index: CardIndex, c: { scores: CardScore[]; intent?: TaskIntent }): string | undefined {
+function ownerOfTie(
+  index: CardIndex,
+  c: { scores: CardScore[]; intent?: TaskIntent; text: string; entities: Entities },
+): string | undefined {
   const changer = ownerOfChange(index, c);
   if (changer) return changer;
-  // Only actions: a question's tie ("do you price match?") stays with the default card, as scoreCards orders it.
-  const anchors = c.intent && ACTIONS.has(c.intent) && INTENT_ANCHORS[c.intent]?.map(stem);
+  // Only actions, and asking what to buy with something or for someone ("what's good to go with the chair I got?",
+  // "what would make a nice present?"), which the card that recommends answers: a question's tie ("do you price
+  // match?") stays with the default card, as scoreCards orders it.
+  const anchors = c.intent && (ACTIONS.has(c.intent) || asksWhatToBuyWith(c)) && INTENT_ANCHORS[c.intent]?.map(stem);
   // Close enough to call a tie: a few per cent of the top score (the words they share count on both).
   const tied = c.scores.filter((s) => c.scores[0]!.score - s.score <= Math.max(1e-3, 0.05 * c.scores[0]!.score));
   if (!anchors || tied.length < 2) return undefined;
@@ -262,6 +272,15 @@ function ownerOfChange(index: CardIndex, c: { scores: CardScore[]; intent?: Task
 }
 
 const CHANGE = stem('change');
+
+/**
+ * Asking what to buy for someone ("what would make a nice present?") or to go with a thing of the shopper's ("what's
+ * good with the chair I just got?"). A product named without either is a search ("a watch as a birthday present").
+ */
+const asksWhatToBuyWith = (c: { intent?: TaskIntent; text: string; entities: Entities }) =>
+  c.intent === 'recommend' && (c.entities.products.length === 0 || GOES_WITH.test(c.text));
+const GOES_WITH =
+  /\b(?:go(?:es)?\s+(?:well\s+|nicely\s+)?with|to go with|pairs?\s+(?:well\s+|nicely\s+)?with|match(?:es|ing)?)\b|\bi\s+(?:just\s+|already\s+)?(?:got|bought|ordered|received)\b/i;
 
 /** Intents that ask for something done: the order intents but tracking, and the other cards' actions. */
 const ACTIONS: ReadonlySet<TaskIntent> = new Set([

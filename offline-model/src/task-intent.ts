@@ -1,5 +1,5 @@
 import { NOT_YET_DELIVERED } from './delivery-state.js';
-import type { Entities } from './entity-extractor.js';
+import { type Entities, extractEntities } from './entity-extractor.js';
 import { isSmallTalk } from './message-checks.js';
 import { asksWhenBack, forSomeoneInto } from './request-cues.js';
 import { stem, type TextFeatures } from './text-features.js';
@@ -184,6 +184,30 @@ export const UPSET = stem('upset');
 
 const OTHER_THAN_CHOSEN =
   /\b(?:arrived|came|received|got|delivered|inside|sent me|showed up)\b.{0,60}\b(?:but|yet|when|though|and)?\s*(?:i|we) (?:definitely |clearly |specifically )?(?:ordered|picked|chose|selected|wanted|asked for|paid for)\b/;
+/** The same told the other way round: "ordered the bagless vacuum and got a bagged one", "I chose white but received black". */
+const CHOSEN_THEN_OTHER =
+  /\b(?:ordered|picked|chose|selected|asked for|paid for)\b(.{0,60}?)\s(?:(?:but|yet|and|instead)\s+)?(?:i\s+|we\s+)?(?:got|received|was sent|were sent|you sent(?: me)?|they sent(?: me)?)\s+(?!(?:it|them|my|our|the same|this|that|these|those|today|yesterday|back|nothing|here|there|fast|quickly|early|late|safely|on time)\b)(\w.{0,40})/;
+/** "The bagless vacuum", "size 9": a thing, or an option of one, as opposed to "on monday". */
+function namesAThing(text: string): boolean {
+  const e = extractEntities(text);
+  return e.products.length + e.colours.length + e.sizes.length + e.materials.length > 0;
+}
+/** Whether what came (`got`) is the thing chosen again: the same product, in no option the shopper did not choose. */
+function sameAsChosen(chosen: string, got: string): boolean {
+  const [a, b] = [extractEntities(chosen), extractEntities(got)];
+  const options = (e: Entities) => [...e.colours, ...e.sizes, ...e.materials].map((o) => o.toLowerCase());
+  return b.products.some((p) => a.products.includes(p)) && options(b).every((o) => options(a).includes(o));
+}
+
+/**
+ * What came is not what was chosen, told either way round and across the message's pieces ("the box arrived, the
+ * kettle inside is black, I definitely picked white"): a wrong item received, whatever words say so.
+ */
+export function receivedOtherThanChosen(text: string): boolean {
+  const t = text.toLowerCase().replace(/[^\w\s'$#]+/g, ' ');
+  const told = CHOSEN_THEN_OTHER.exec(t);
+  return OTHER_THAN_CHOSEN.test(t) || (!!told && namesAThing(told[1]!) && !sameAsChosen(told[1]!, told[2]!));
+}
 
 const PAY_ORDER_WITH =
   /\bpay\b(?:\s+for)?\s+(?:it|this|that|(?:the\s+|my\s+)?order|w\d{5,})\b(?:\s+\S+){0,6}?\s+with\b/;
@@ -232,7 +256,7 @@ function classifyWords(features: TextFeatures, entities: Entities): TaskIntent {
   if (has('return') && !has('policy')) return 'return';
   // "The pet bed arrived in beige but I ordered brown", "the kettle inside is black, I picked white": what came is
   // not what was chosen, a wrong item received, whatever word says so.
-  if (OTHER_THAN_CHOSEN.test(features.words.join(' '))) return 'return';
+  if (receivedOtherThanChosen(features.words.join(' '))) return 'return';
   // Something of the shop's own that breaks (the app, a link, the checkout) is no item to send back.
   if (
     (has('damaged') && !(names(features.words, SHOP_THINGS) && entities.products.length === 0)) ||

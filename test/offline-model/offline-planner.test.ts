@@ -173,6 +173,35 @@ describe('planFromBrief', () => {
     expect(agents('pls notfy me wen the yoga mat is bak in stock')).toEqual(['LeadGenerationAgent']);
   });
 
+  it('gives a tie on what to buy with something or for someone to the card that recommends', () => {
+    for (const m of [
+      "what's good to go with the office chair i just got, like a footrest or a desk lamp",
+      "my mom's birthday is next week and she loves tea. what would make a nice present from your store?",
+      'what would make a good gift from your shop for a runner?',
+    ])
+      expect(agents(m), m).toEqual(['UpsellAgent']);
+    // A question's tie still stays with the default card.
+    expect(agents('do you price match?')).toEqual(['GeneralSupportAgent']);
+  });
+
+  it('reads what came that is not what was chosen, told either way round or across pieces, as a wrong item received', () => {
+    for (const m of [
+      'ordered the bagless canister vacuum and got a bagged upright one. #W2809253',
+      'the box arrived and the kettle inside is black, I definitely picked white',
+      'I ordered the boots in size 9 and received size 11',
+      'we ordered a tablet but were sent a phone case',
+      'i ordered the blender but received the food processor instead',
+    ])
+      expect(agents(m), m).toEqual(['ReturnsAgent']);
+    // What came is what was chosen, or no thing was chosen: nothing wrong.
+    for (const m of [
+      'the boots I ordered got here fast, love them',
+      'I ordered on monday and got a confirmation email',
+      'I ordered a desk lamp and got a desk lamp and a free bulb, thanks',
+    ])
+      expect(agents(m), m).not.toContain('ReturnsAgent');
+  });
+
   it('plans two facts asked of one order ("the status and total of order #W…") as one task for the order card', () => {
     for (const m of [
       "What's the status and total of order #W2611340?",
