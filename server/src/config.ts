@@ -91,6 +91,7 @@ export const configSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   OTEL_SERVICE_NAME: z.string().default('baton'),
   OUTBOUND_ALLOW_HOSTS: allowHosts,
+  MCP_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1_024).default(4_194_304),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/.+/, 'an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587')
@@ -201,6 +202,8 @@ export interface Config {
   telemetry: { otlpEndpoint?: string; serviceName: string };
   /** Hosts or addresses outbound calls (MCP servers) may reach although loopback, private, link-local or metadata addresses. */
   outboundAllowHosts: string[];
+  /** Bytes Baton reads of one response of an external MCP server (HTTP body, SSE stream, stdio line) before it gives up. */
+  mcpMaxResponseBytes: number;
   /** How often an open subscription's API key is looked up again, so a revoked key's streams end. */
   subscriptionRecheckMs: number;
   /** A WebSocket that runs no operation this long after its handshake or its last operation is closed; 0: never. */
@@ -322,6 +325,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .split(',')
       .map((h) => h.trim())
       .filter(Boolean),
+    mcpMaxResponseBytes: c.MCP_MAX_RESPONSE_BYTES,
     subscriptionRecheckMs: c.SUBSCRIPTION_RECHECK_MS,
     webSocketIdleSeconds: c.WS_IDLE_TIMEOUT_SECONDS,
     mail: { smtpUrl: c.SMTP_URL, from: c.MAIL_FROM },

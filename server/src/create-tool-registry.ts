@@ -15,6 +15,7 @@ export async function createToolRegistry(options: {
     db: options.db,
     authorizeHttp: options.authorizeHttp,
     outboundAllowHosts: options.config.outboundAllowHosts,
+    maxResponseBytes: options.config.mcpMaxResponseBytes,
     httpLimits: {
       maxRequestBodyBytes: options.config.limits.maxRequestBodyBytes,
       maxFieldLength: options.config.limits.maxMessageLength,

@@ -3,6 +3,7 @@ import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotoc
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ToolError } from '../errors.js';
 import { patternFreeValidator } from './argument-check.js';
 import { guardedFetch } from './guarded-fetch.js';
 import type { McpServerConfig } from './mcp-server-config.js';
@@ -14,8 +15,27 @@ export interface McpConnectionOptions {
   connectTimeoutMs: number;
 }
 
+/** What a transport reports back to its connection. */
+export interface TransportHooks {
+  /** A response was over the size cap; the transport stopped reading it. */
+  onTooLarge(error: ResponseTooLargeError): void;
+}
+
 /** Creates a connected transport pair's client side; in-process servers connect their side here. */
-export type TransportFactory = () => Promise<Transport>;
+export type TransportFactory = (hooks: TransportHooks) => Promise<Transport>;
+
+/** Bytes of one response Baton reads from an external MCP server unless told otherwise (MCP_MAX_RESPONSE_BYTES). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+/** An external MCP server answered with more than MCP_MAX_RESPONSE_BYTES: nothing past the cap was read or parsed. */
+export class ResponseTooLargeError extends ToolError {
+  constructor(server: string, maxBytes: number) {
+    super(
+      `MCP server "${server}" sent a response larger than ${maxBytes} bytes (MCP_MAX_RESPONSE_BYTES); Baton stopped reading it`,
+      { reason: 'MCP_RESPONSE_TOO_LARGE', details: { server, maxBytes } },
+    );
+  }
+}
 
 /**
  * One MCP client connection to a server, connected lazily and reconnected on the next use after
@@ -30,6 +50,8 @@ export class McpConnection {
   private closed = false;
   private listedAt = 0;
   private failedAt = 0;
+  /** Why a client was closed by Baton, for the requests that were waiting on it. */
+  private readonly closedBecause = new WeakMap<Client, Error>();
 
   constructor(
     readonly name: string,
@@ -53,11 +75,19 @@ export class McpConnection {
     if (this.client) return this.client;
     this.connecting ??= (async () => {
       this.statusValue = 'connecting';
-      const transport = await this.makeTransport();
       const client = new Client(
         { name: 'baton', version: '1.0.0' },
         { capabilities: {}, jsonSchemaValidator: patternFreeValidator },
       );
+      const transport = await this.makeTransport({
+        // A stream over the cap (SSE, a stdio line) fails no request by itself: closing the client fails the ones
+        // waiting, and they are told why. A JSON body over the cap fails its own request.
+        onTooLarge: (error) => {
+          if (this.closedBecause.has(client)) return;
+          this.closedBecause.set(client, error);
+          void client.close().catch(() => {});
+        },
+      });
       client.onclose = () => {
         if (this.client === client) this.client = undefined;
         if (!this.closed) {
@@ -73,7 +103,7 @@ export class McpConnection {
         );
       } catch (err) {
         await client.close().catch(() => {});
-        throw err;
+        throw this.explain(client, err);
       }
       this.client = client;
       this.statusValue = 'connected';
@@ -107,11 +137,15 @@ export class McpConnection {
     const client = await this.connect();
     const tools: Tool[] = [];
     let cursor: string | undefined;
-    do {
-      const page = await client.listTools(cursor ? { cursor } : undefined, { timeout: timeoutMs });
-      tools.push(...page.tools);
-      cursor = page.nextCursor;
-    } while (cursor);
+    try {
+      do {
+        const page = await client.listTools(cursor ? { cursor } : undefined, { timeout: timeoutMs });
+        tools.push(...page.tools);
+        cursor = page.nextCursor;
+      } while (cursor);
+    } catch (err) {
+      throw this.explain(client, err);
+    }
     this.cachedTools = tools;
     this.listedAt = Date.now();
     return tools;
@@ -124,11 +158,26 @@ export class McpConnection {
     options: { timeoutMs: number; signal?: AbortSignal },
   ): Promise<CallToolResult> {
     const client = await this.connect();
-    const result = await client.callTool({ name: tool, arguments: args, _meta: meta }, undefined, {
-      timeout: options.timeoutMs,
-      signal: options.signal,
-    });
-    return result as CallToolResult;
+    try {
+      const result = await client.callTool({ name: tool, arguments: args, _meta: meta }, undefined, {
+        timeout: options.timeoutMs,
+        signal: options.signal,
+      });
+      return result as CallToolResult;
+    } catch (err) {
+      throw this.explain(client, err);
+    }
+  }
+
+  /** A request's failure, or the reason Baton dropped its connection (a response over the cap) when there is one. */
+  private explain(client: Client, err: unknown): unknown {
+    if (err instanceof ResponseTooLargeError) return err;
+    const because = this.closedBecause.get(client);
+    if (because) {
+      this.lastErrorValue = because.message;
+      return because;
+    }
+    return err;
   }
 
   async close(): Promise<void> {
@@ -140,23 +189,117 @@ export class McpConnection {
   }
 }
 
-/** The transport for a registered external server (an HTTP URL is checked again at each connect: DNS can change). */
-export function externalTransport(config: McpServerConfig, allowHosts: readonly string[] = []): TransportFactory {
-  return async () => {
+/**
+ * The transport for a registered external server (an HTTP URL is checked again at each connect: DNS can change).
+ * No response is read past `maxResponseBytes`: an HTTP body or SSE stream through cappedFetch, a stdio line through
+ * the SDK's own read buffer, which closes the transport when a line outgrows it.
+ */
+export function externalTransport(
+  config: McpServerConfig,
+  allowHosts: readonly string[] = [],
+  maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
+): TransportFactory {
+  return async (hooks) => {
     if (config.transport === 'stdio') {
-      return new StdioClientTransport({
+      const transport = new StdioClientTransport({
         command: config.command,
         args: config.args,
         env: { ...getDefaultEnvironment(), ...config.env },
         stderr: 'ignore',
+        maxBufferSize: maxResponseBytes,
+      });
+      // The SDK reports its read buffer's overflow as an error, then closes the transport.
+      const tooLarge = (err: Error) => /ReadBuffer exceeded maximum size/.test(err.message);
+      return reportingErrors(transport, (err) => {
+        if (tooLarge(err)) hooks.onTooLarge(new ResponseTooLargeError(config.name, maxResponseBytes));
       });
     }
     await assertOutboundAllowed(config.url, allowHosts, 'url');
     return new StreamableHTTPClientTransport(new URL(config.url), {
       requestInit: { headers: config.headers },
-      fetch: guardedFetch(allowHosts),
+      fetch: cappedFetch(guardedFetch(allowHosts), maxResponseBytes, () => {
+        const error = new ResponseTooLargeError(config.name, maxResponseBytes);
+        return { error, report: () => hooks.onTooLarge(error) };
+      }),
     });
   };
+}
+
+/** Calls `observe` with each error the transport reports, before whoever the client set as its onerror. */
+function reportingErrors<T extends Transport>(transport: T, observe: (err: Error) => void): T {
+  let handler: ((err: Error) => void) | undefined;
+  Object.defineProperty(transport, 'onerror', {
+    configurable: true,
+    // Bound to the handler of the moment: the SDK's own handler calls the one it found before setting it.
+    get: () => {
+      const current = handler;
+      return (err: Error) => {
+        observe(err);
+        current?.(err);
+      };
+    },
+    set: (h: ((err: Error) => void) | undefined) => {
+      handler = h;
+    },
+  });
+  return transport;
+}
+
+/**
+ * A fetch whose responses are read at most `maxBytes` each (status line and headers aside): a Content-Length over it
+ * fails the request before the body is read; a body that grows past it (no length, chunked, an SSE stream) errors
+ * with a ResponseTooLargeError when a chunk crosses the cap, and its connection is dropped, so nothing beyond is read,
+ * buffered or parsed. `tooLarge` makes the error; its `report` is called for a stream (text/event-stream), whose
+ * failure the MCP SDK does not pass to the request waiting on it.
+ */
+export function cappedFetch(
+  inner: typeof fetch,
+  maxBytes: number,
+  tooLarge: () => { error: ResponseTooLargeError; report: () => void },
+): typeof fetch {
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    const response = await inner(input, init);
+    if (!response.body || [101, 204, 205, 304].includes(response.status)) return response;
+    const declared = Number(response.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      await response.body.cancel().catch(() => {});
+      throw tooLarge().error;
+    }
+    const stream = /^\s*text\/event-stream/i.test(response.headers.get('content-type') ?? '');
+    const reader = response.body.getReader();
+    let read = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const chunk = await reader.read().catch((err: unknown) => {
+          controller.error(err);
+          return undefined;
+        });
+        if (!chunk) return;
+        if (chunk.done) {
+          controller.close();
+          return;
+        }
+        read += chunk.value.byteLength;
+        if (read > maxBytes) {
+          const { error, report } = tooLarge();
+          controller.error(error);
+          await reader.cancel(error).catch(() => {});
+          if (stream) report();
+          return;
+        }
+        controller.enqueue(chunk.value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    });
+    const capped = new Response(body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+    Object.defineProperty(capped, 'url', { value: response.url });
+    Object.defineProperty(capped, 'redirected', { value: response.redirected });
+    return capped;
+  }) as typeof fetch;
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {

@@ -13,7 +13,7 @@ import {
   type StoreMcpHttpHandlerOptions,
 } from '../store/mcp/store-mcp-http-handler.js';
 import { createStoreMcpServer, STORE_SERVER_NAME } from '../store/mcp/store-mcp-server.js';
-import { externalTransport, McpConnection, type McpConnectionStatus } from './mcp-connection.js';
+import { externalTransport, McpConnection, type McpConnectionStatus, ResponseTooLargeError } from './mcp-connection.js';
 import { type McpServerConfig, type McpServerInput, mcpServerInputSchema } from './mcp-server-config.js';
 import { assertOutboundAllowed, describeConnectFailure } from './outbound-address.js';
 import { externalCallMeta, storeCallMeta, toolMetaKeys } from './tool-call-meta.js';
@@ -39,6 +39,8 @@ export interface McpToolRegistryOptions {
   authorizeHttp?: (req: IncomingMessage) => Promise<StoreHttpCaller> | StoreHttpCaller;
   /** Hosts or addresses outbound MCP URLs may use although they are link-local or metadata addresses. */
   outboundAllowHosts?: readonly string[];
+  /** Bytes read of one response of an external server before the call fails (MCP_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
   /** Body and field limits of `/mcp/store` (MAX_REQUEST_BODY_BYTES, MAX_MESSAGE_LENGTH). */
   httpLimits?: StoreMcpHttpHandlerOptions['limits'];
 }
@@ -179,9 +181,11 @@ export class McpToolRegistry implements ManagedToolRegistry {
   }
 
   private externalConnection(row: McpServerRow): McpConnection {
-    return new McpConnection(row.name, externalTransport(rowToConfig(row), this.options.outboundAllowHosts), {
-      connectTimeoutMs: this.connectTimeoutMs,
-    });
+    return new McpConnection(
+      row.name,
+      externalTransport(rowToConfig(row), this.options.outboundAllowHosts, this.options.maxResponseBytes),
+      { connectTimeoutMs: this.connectTimeoutMs },
+    );
   }
 
   private async refreshIfStale(): Promise<void> {
@@ -320,16 +324,17 @@ export class McpToolRegistry implements ManagedToolRegistry {
     if (config.transport === 'http')
       await assertOutboundAllowed(config.url, this.options.outboundAllowHosts ?? [], 'input.url');
 
-    const probe = new McpConnection(config.name, externalTransport(config, this.options.outboundAllowHosts), {
-      connectTimeoutMs: this.connectTimeoutMs,
-    });
+    const probe = new McpConnection(
+      config.name,
+      externalTransport(config, this.options.outboundAllowHosts, this.options.maxResponseBytes),
+      { connectTimeoutMs: this.connectTimeoutMs },
+    );
     let tools: Tool[];
     try {
       tools = config.enabled ? await probe.listTools(this.connectTimeoutMs) : [];
     } catch (err) {
-      throw new ToolError(`Could not connect to MCP server "${config.name}": ${describeConnectFailure(err)}`, {
-        cause: err,
-      });
+      const why = err instanceof ResponseTooLargeError ? err.message : describeConnectFailure(err);
+      throw new ToolError(`Could not connect to MCP server "${config.name}": ${why}`, { cause: err });
     } finally {
       await probe.close();
     }
