@@ -72,6 +72,13 @@ export function derivationBase(word: string): string | undefined {
   return candidates.find((c) => ENGLISH_WORDS.has(c));
 }
 
+/**
+ * The verb by which a card says that it does its work ("Handles returns, refunds and exchanges", "requests no other agent
+ * can handle"): it names no topic. Shoppers use the word for things ("one of the handles is bent", "the kettle's
+ * handle"), which no card is about.
+ */
+const CARD_WORK: ReadonlySet<string> = new Set(['handle'].map(stem));
+
 /** Splits `OrderManagementAgent` into ["order", "management"]. */
 export function nameWords(name: string): string[] {
   return name
@@ -93,6 +100,7 @@ export function buildCardIndex(cards: ReadonlyArray<CardSummary>): CardIndex {
     const gerunds = new Map<string, string>();
     const add = (text: string, weight: number) => {
       for (const t of analyze(text).tokens) {
+        if (CARD_WORK.has(t.stem)) continue;
         terms.set(t.stem, Math.max(terms.get(t.stem) ?? 0, weight));
         if (/^[a-z]+ing$/.test(t.surface) && !gerunds.has(t.stem)) gerunds.set(t.stem, t.surface);
         const base = derivationBase(t.surface);

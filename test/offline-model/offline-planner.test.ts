@@ -173,6 +173,17 @@ describe('planFromBrief', () => {
     expect(agents('pls notfy me wen the yoga mat is bak in stock')).toEqual(['LeadGenerationAgent']);
   });
 
+  it('reads a part of a thing that came bent, snapped or chipped as damage, and "handles" as the thing\'s, not a card\'s work', () => {
+    for (const m of [
+      'hey so the dumbbells came and one of the handles is bent. what do i do',
+      'the handle of my suitcase snapped off on the first trip',
+      'my new plates arrived chipped',
+      'the frame of the bike I got is warped',
+    ])
+      expect(agents(m), m).toEqual(['ReturnsAgent']);
+    expect(agents('who handles complaints here?')).toEqual(['HumanTransferAgent']);
+  });
+
   it('gives a tie on what to buy with something or for someone to the card that recommends', () => {
     for (const m of [
       "what's good to go with the office chair i just got, like a footrest or a desk lamp",
