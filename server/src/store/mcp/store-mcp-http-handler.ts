@@ -58,6 +58,15 @@ export function createStoreMcpHttpHandler(
     } catch {
       return sendJsonRpcError(res, 400, 'The request body is not valid JSON', -32700);
     }
+    // A JSON-RPC batch is one request to the rate limits and the body limit, but up to a hundred tool calls to the
+    // MCP SDK: a conversation token could make 120,000 searches a minute under its 1,200 requests. MCP dropped
+    // batching (protocol 2025-06-18), and Baton's own clients send one message a request.
+    if (Array.isArray(parsed) && parsed.length > 1)
+      return sendJsonRpcError(res, 400, 'Batches are not accepted: send one JSON-RPC message per request', -32600, {
+        code: 'VALIDATION_FAILED',
+        field: 'body',
+        messages: parsed.length,
+      });
     const tooLong = oversizedField(parsed, limits.maxFieldLength);
     if (tooLong)
       return sendJsonRpcError(res, 400, `${tooLong} is longer than ${limits.maxFieldLength} characters`, -32602, {

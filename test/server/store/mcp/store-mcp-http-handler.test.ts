@@ -77,6 +77,33 @@ describe('store MCP over Streamable HTTP', () => {
     expect((search.structuredContent as { results: unknown[] }).results.length).toBeGreaterThan(0);
   });
 
+  it('refuses a JSON-RPC batch whole, so one request is one call to the rate limits', async () => {
+    const call = (id: number) => ({
+      jsonrpc: '2.0',
+      id,
+      method: 'tools/call',
+      params: { name: 'get_order_details', arguments: { order_id: ordersWhere(s.data, () => true)[0]!.order_id } },
+    });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: {
+        authorization: 'Bearer admin-key',
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify(Array.from({ length: 100 }, (_, i) => call(i + 1))),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: -32600, data: { code: 'VALIDATION_FAILED', field: 'body', messages: 100 } },
+    });
+    // One message a request still works, as the SDK's client sends them.
+    const client = await connect('admin-key');
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+  });
+
   it('turns away callers without credentials, and GET requests', async () => {
     await expect(connect()).rejects.toThrow(/401|valid API key/);
     const res = await fetch(url, { method: 'GET', headers: { authorization: 'Bearer admin-key' } });
