@@ -5,6 +5,12 @@ export interface Clause {
   question: boolean;
 }
 
+/**
+ * "What helmet and lights would you suggest?", "which case and charger fit it?": two things asked under one question
+ * word, before the one verb they share. One question, not "what helmet" and a second request.
+ */
+const SHARED_QUESTION =
+  /\b((?:what|which)\s+(?:kind of\s+|sort of\s+)?[a-z]+(?:\s+[a-z]+)?)\s+and\s+((?:a\s+|an\s+|some\s+)?[a-z]+(?:\s+[a-z]+)?\s+(?:would|should|could|can|do|does|will|might|go|goes|fit|fits|work|works|pair|pairs)\b)/gi;
 /** Sentence ends (captured, to tell questions apart). */
 const SENTENCE_END = /([?!;]+|\.(?=\s|$)|\n+)/;
 /** Commas and the connectors that usually start a new request ("+" and "&" standing alone, as texted). */
@@ -43,6 +49,7 @@ export function splitClauses(message: string): Clause[] {
     const asked = (parts[i + 1] ?? '').includes('?');
     const pieces = parts[i]!.replace(PAIRED, '$1$2 and_ ')
       .replace(SHARED_HOLDER, '$1 and_ $2')
+      .replace(SHARED_QUESTION, '$1 and_ $2')
       .split(CONNECTOR)
       .map(
         (p) =>

@@ -47,6 +47,19 @@ describe('splitClauses', () => {
     ]);
   });
 
+  it('keeps two things asked under one question word, before the verb they share, in one piece', () => {
+    for (const m of [
+      'what helmet and lights would you suggest to go with it',
+      'which case and charger would fit my new tablet',
+      'what colour and size do the sneakers come in',
+    ])
+      expect(splitClauses(m).map((c) => c.text)).toEqual([m]);
+    expect(splitClauses('what time do you close and where is my order').map((c) => c.text)).toEqual([
+      'what time do you close',
+      'where is my order',
+    ]);
+  });
+
   it('marks questions by their question mark or their first word', () => {
     expect(splitClauses('is the speaker waterproof').map((c) => c.question)).toEqual([true]);
     expect(splitClauses('I need a new laptop').map((c) => c.question)).toEqual([false]);

@@ -184,6 +184,14 @@ describe('planFromBrief', () => {
     expect(agents('who handles complaints here?')).toEqual(['HumanTransferAgent']);
   });
 
+  it("sends what to get with a thing of the shopper's, however it is asked, to the card that recommends alone", () => {
+    expect(
+      agents('bought the bike last week (order #W3733909), what helmet and lights would you suggest to go with it?'),
+    ).toEqual(['UpsellAgent']);
+    for (const m of ['what mouse would pair well with my keyboard?', 'which bag pairs nicely with the camera I got?'])
+      expect(agents(m), m).toEqual(['UpsellAgent']);
+  });
+
   it('gives a tie on what to buy with something or for someone to the card that recommends', () => {
     for (const m of [
       "what's good to go with the office chair i just got, like a footrest or a desk lamp",
