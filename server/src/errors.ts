@@ -12,7 +12,8 @@ export type ErrorCode =
   | 'MODEL_ERROR'
   | 'TOOL_ERROR'
   | 'RATE_LIMITED'
-  | 'RUN_CANCELLED';
+  | 'RUN_CANCELLED'
+  | 'SUBSCRIBER_TOO_SLOW';
 
 export interface BatonErrorOptions {
   cause?: unknown;
@@ -122,6 +123,11 @@ export class RateLimitedError extends BatonError {
 
 export class RunCancelledError extends BatonError {
   readonly code = 'RUN_CANCELLED' as const;
+}
+
+/** A subscription read more slowly than its events came and fell too far behind: resubscribe with `after`. */
+export class SubscriberTooSlowError extends BatonError {
+  readonly code = 'SUBSCRIBER_TOO_SLOW' as const;
 }
 
 export const isBatonError = (e: unknown): e is BatonError => e instanceof BatonError;

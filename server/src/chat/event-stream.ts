@@ -9,21 +9,18 @@ import {
   visibleInSnapshot,
 } from '../db/event-store.js';
 import type { BatonEvent } from '../domain/events.js';
+import { SubscriberTooSlowError } from '../errors.js';
 import type { ConversationWatch } from '../privacy/deleted-conversations.js';
 
 const PAGE = 500;
 /** A subscriber this far behind is cut off; it reconnects with `after` and loses nothing. */
-const MAX_BUFFERED = 20_000;
+export const MAX_BUFFERED = 20_000;
 /**
  * The feed reads this often with no wake-up: a safety net only (every stored event wakes it, and a
  * wake-up that finds an event still above the horizon is retried within milliseconds), so an idle
  * integrator costs one small query a second.
  */
 const FEED_POLL_MS = 1_000;
-
-export class SubscriberTooSlowError extends Error {
-  readonly code = 'SUBSCRIBER_TOO_SLOW';
-}
 
 export interface ConversationStreamOptions {
   store: Pick<EventStore, 'list'>;
@@ -40,11 +37,14 @@ export interface ConversationStreamOptions {
   /** Ends the stream with the watch's error (NOT_FOUND) when the conversation is deleted meanwhile. */
   gone?: ConversationWatch;
   signal?: AbortSignal;
+  /** Live events held for a subscriber that reads more slowly than they come (MAX_BUFFERED). */
+  maxBuffered?: number;
 }
 
 /** Events a listener buffered for a generator, and a way to wait for more. */
 class Inbox {
   readonly events: BatonEvent[] = [];
+  constructor(private readonly maxBuffered = MAX_BUFFERED) {}
   overflow = false;
   aborted = false;
   /** Why the stream must end with an error (its conversation was deleted). */
@@ -52,7 +52,7 @@ class Inbox {
   private wake?: () => void;
 
   push(event: BatonEvent): void {
-    if (this.events.length >= MAX_BUFFERED) this.overflow = true;
+    if (this.events.length >= this.maxBuffered) this.overflow = true;
     else this.events.push(event);
     this.wake?.();
   }
@@ -88,7 +88,7 @@ class Inbox {
  */
 export async function* conversationStream(options: ConversationStreamOptions): AsyncGenerator<BatonEvent> {
   const { store, bus, conversationId } = options;
-  const inbox = new Inbox();
+  const inbox = new Inbox(options.maxBuffered);
   const unsubscribe = bus.subscribe((event) => {
     if (event.seq === null && !options.includeTransient) return;
     inbox.push(event);
@@ -150,6 +150,8 @@ export interface FeedStreamOptions {
   includeTransient?: boolean;
   signal?: AbortSignal;
   pollMs?: number;
+  /** Live events held for a subscriber that reads more slowly than they come (MAX_BUFFERED). */
+  maxBuffered?: number;
 }
 
 /**
@@ -167,7 +169,7 @@ export interface FeedStreamOptions {
 export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<BatonEvent> {
   const { store, bus, filter } = options;
   const serial = store.serialCommits === true;
-  const inbox = new Inbox();
+  const inbox = new Inbox(options.maxBuffered);
   let woken = true;
   /** Whether a live event woke the read (not the feed's start or its idle poll): only then is a miss looked at again. */
   let wokenByEvent = false;

@@ -1,3 +1,4 @@
+import type { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { feedStream } from '../../../server/src/chat/event-stream.js';
 import {
@@ -10,6 +11,8 @@ import {
 } from '../../../server/src/db/event-store.js';
 import { MemoryEventBus } from '../../../server/src/db/memory-event-bus.js';
 import type { BatonEvent } from '../../../server/src/domain/events.js';
+import { SubscriberTooSlowError } from '../../../server/src/errors.js';
+import { maskError } from '../../../server/src/graphql/errors.js';
 
 /**
  * The feed's live path when the store commits one transaction at a time (PGlite): contiguous live
@@ -209,5 +212,33 @@ describe('feedStream on PostgreSQL (a write tells what it follows)', () => {
     bus.publish([log.commit(4, 'MESSAGE', '3:3'), log.commit(5, 'MESSAGE', '4:4')]);
     await done;
     expect(got).toEqual([4, 5]);
+  });
+});
+
+describe('a subscriber that reads more slowly than its events come', () => {
+  it('is cut off with SUBSCRIBER_TOO_SLOW, a typed error clients see, and resumes from its last event losing nothing', async () => {
+    const log = new SerialLog();
+    const bus = new MemoryEventBus();
+    const stream = feedStream({ store: log, bus, after: FEED_START, filter: {}, pollMs: 60_000, maxBuffered: 5 });
+    const first = stream.next();
+    await settle();
+    bus.publish([log.commit(1)]);
+    expect((await first).value?.id).toBe(1);
+    // The subscriber stops reading while twenty more come.
+    for (let id = 2; id <= 21; id++) bus.publish([log.commit(id)]);
+    const err = await stream.next().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SubscriberTooSlowError);
+    // As a GraphQL client gets it: the code, not INTERNAL_SERVER_ERROR (the class was no BatonError, and was masked).
+    const masked = maskError(err, 'Unexpected error.', false, () => {
+      throw new Error('logged as unexpected');
+    }) as GraphQLError;
+    expect(masked.extensions.code).toBe('SUBSCRIBER_TOO_SLOW');
+    // Resubscribing after the last event it got delivers the rest, in order, once.
+    const rest: number[] = [];
+    await collect(feedStream({ store: log, bus, after: { tx: '1', id: 1 }, filter: {}, pollMs: 60_000 }), 20, rest);
+    expect(rest).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
   });
 });
