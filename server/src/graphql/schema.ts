@@ -23,6 +23,7 @@ import './types/webhooks.js';
 import './types/privacy.js';
 import './types/experiments.js';
 import './types/analytics.js';
+import './types/viewer.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -1,10 +1,12 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { AgentsQuery } from '../agents/agent-documents.js';
+import { useViewer } from '../connection/use-viewer.js';
 import { toFormErrors } from '../graphql/field-errors.js';
 import { RunInspector } from '../inspector/run-inspector.js';
 import { runIdsOf } from '../lib/run-summary.js';
 import { useRouter } from '../shell/router.js';
+import { EmptyState } from '../ui/empty-state.js';
 import { ChatPanel } from './chat-panel.js';
 import { chosenDrafts, type DraftChoice, DraftPicker, noDrafts, useDraftNames } from './draft-picker.js';
 import { ConversationQuery, SendMessageMutation, StartConversationMutation } from './playground-documents.js';
@@ -21,6 +23,7 @@ export function PlaygroundView() {
   const [start, runStart] = useMutation(StartConversationMutation);
   const [drafts, setDrafts] = useState<DraftChoice>(noDrafts);
   const draftNames = useDraftNames();
+  const viewer = useViewer();
 
   const newConversation = async (): Promise<string | null> => {
     // Against drafts: the named drafts stand in for their published cards in this conversation's runs.
@@ -40,6 +43,27 @@ export function PlaygroundView() {
     }
     return id;
   };
+
+  // Not offered before the server said who this is: a support key would see a Playground flash, then go.
+  if (viewer === undefined) return <div className="page" aria-busy="true" />;
+  // A support key may not write as the shopper (sendMessage) nor vouch for a customer: every message would fail.
+  if (viewer && !viewer.writesAsShopper)
+    return (
+      <div className="page">
+        <header className="page-header">
+          <div>
+            <h1>Playground</h1>
+          </div>
+        </header>
+        <EmptyState title="The Playground is not available with a support key">
+          <p>
+            A support key does not write as the shopper or start conversations for a customer, so no message could be
+            sent from here. To answer a shopper, claim their conversation in the <a href="#/desk">Desk</a> and write as
+            yourself; to try agents, connect with an admin or integrator key.
+          </p>
+        </EmptyState>
+      </div>
+    );
 
   return (
     <div className="page">
