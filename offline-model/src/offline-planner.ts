@@ -101,7 +101,8 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
   const clauses: ScoredClause[] = splitClauses(message).map(({ text, question }) => {
     // Scored without the requests it rules out ("I don't want a refund, ..."); the task keeps its words.
     const stated = withoutNegatedRequests(text);
-    const told = wrongItem && !question ? [WRONG_ITEM_RECEIVED] : [];
+    // A piece that asks ("what do I do?") is not the story; one that tells with a "??" is.
+    const told = wrongItem && !opensAsQuestion(stated.toLowerCase().split(/\s+/)) ? [WRONG_ITEM_RECEIVED] : [];
     const scored = [stated, ...requestConcepts(stated), ...told].join(' ');
     const features = index.analyze(scored);
     const entities = extractEntities(stated);

@@ -104,6 +104,8 @@ function normaliseText(text: string): string {
       // "someone's registry" is another shopper's, as "someone else's" is (synonyms), before the possessive goes; so is
       // the someone who did something ("someone bought the chair off our registry"): neither asks for a person to talk to.
       .replace(/\b(some(?:one|body))'s\b/g, '$1 else')
+      // "someone elses order": the possessive typed without its apostrophe.
+      .replace(/\belses\b/g, 'else')
       .replace(
         /\b(some(?:one|body)) (?=(?:already |just )?(?:\w{2,}ed|bought|took|stole|got|made|sent|gave|left|broke|sold|paid|wrote|put)\b)/g,
         '$1 else ',

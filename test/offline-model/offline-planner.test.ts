@@ -173,6 +173,16 @@ describe('planFromBrief', () => {
     expect(agents('pls notfy me wen the yoga mat is bak in stock')).toEqual(['LeadGenerationAgent']);
   });
 
+  it('reads "someone elses order" as another shopper\'s things received, not a person asked for', () => {
+    for (const m of [
+      'i got someone elses order?? its a garden hose and i ordered a tablet. order W9495141',
+      'ordered a red mug and got a green mug?? what do I do',
+    ])
+      expect(agents(m), m).toEqual(['ReturnsAgent']);
+    expect(agents('this box has somebody elses stuff in it')).not.toContain('HumanTransferAgent');
+    expect(agents('I want to talk to someone')).toEqual(['HumanTransferAgent']);
+  });
+
   it('reads a part of a thing that came bent, snapped or chipped as damage, and "handles" as the thing\'s, not a card\'s work', () => {
     for (const m of [
       'hey so the dumbbells came and one of the handles is bent. what do i do',
