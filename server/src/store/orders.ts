@@ -9,7 +9,7 @@ import {
   storeOrders,
   storePayments,
 } from './schema/index.js';
-import { assertActsFor, assertFoundFor, assertIdentified, type StoreCallContext } from './store-call-context.js';
+import { assertFoundFor, assertIdentified, type StoreCallContext } from './store-call-context.js';
 import type { DatasetOrder } from './store-dataset.js';
 import { toDatasetOrder } from './store-records.js';
 import { refusal } from './store-refusals.js';
