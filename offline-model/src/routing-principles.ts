@@ -102,7 +102,7 @@ const GENERIC_OBJECT =
  * ("a water bottle that keeps drinks cold").
  */
 const NO_REFERENT =
-  /\b(?:is|was|would|will|does|do) it (?:possible|ok|okay|allowed|true|normal|free|cost|take)\b|\bmy money\b|\b(?:that|which) (?:keeps?|works?|fits?|comes?|holds?|lasts?|stays?|folds?|charges?|connects?|can|will|would|doesn'?t|won'?t)\b|\b(?:on|to|onto|into|in|back (?:on|to|into)) my (?:(?:credit|debit|bank) )?(?:card|bank(?: account)?|statement|paypal)\b/gi;
+  /\b(?:is|was|would|will|does|do) it (?:possible|ok|okay|allowed|true|normal|free|cost|take)\b|\bmy money\b|\b(?:that|which) (?:keeps?|works?|fits?|comes?|holds?|lasts?|stays?|folds?|charges?|connects?|does|has|supports?|uses|takes|plays|runs|can|will|would|doesn'?t|won'?t)\b|\b(?:on|to|onto|into|in|back (?:on|to|into)) my (?:(?:credit|debit|bank) )?(?:card|bank(?: account)?|statement|paypal)\b/gi;
 const REFERS_TO_THING =
   /\b(my|it|them|this|that|these|those|mine)\b|\bi (just |already )?(received|bought|ordered|got)\b|\b(?:did|have|had) i (?:just |last )?(?:order|ordered|buy|bought|purchase|purchased)\b|\b(?:orders?|purchases?|packages?) (?:do|did) i have\b|\bi have (?:any |some |\d+ )?(?:other |more )?(?:orders?|purchases?)\b|\b(?:on|in) file\b|\bi (?:have )?saved\b/i;
 /** An add-on to something the shopper has or looks at: "to go with", "for my", "bought together". */

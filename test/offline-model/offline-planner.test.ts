@@ -173,6 +173,15 @@ describe('planFromBrief', () => {
     expect(agents('pls notfy me wen the yoga mat is bak in stock')).toEqual(['LeadGenerationAgent']);
   });
 
+  it('reads goods asked for by what they do ("a power bank that does usb-c") as a search beside another request', () => {
+    for (const m of [
+      'need a power bank that does usb-c + wanna get on ur mailing list',
+      'looking for headphones that has a long battery, and sign me up for deals',
+      'need a blender that has a glass jar, and also sign me up for your newsletter',
+    ])
+      expect(agents(m), m).toEqual(['ProductExpertAgent', 'LeadGenerationAgent']);
+  });
+
   it('reads "someone elses order" as another shopper\'s things received, not a person asked for', () => {
     for (const m of [
       'i got someone elses order?? its a garden hose and i ordered a tablet. order W9495141',
