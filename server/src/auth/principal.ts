@@ -21,6 +21,16 @@ export const isAdmin = (p: Principal) =>
 export const isSupport = (p: Principal) => isAdmin(p) || (p.kind === 'key' && p.role === 'support');
 /** Reads conversations, runs and the event feed: admins, integrators and support colleagues. */
 export const isReader = (p: Principal) => isSupport(p) || (p.kind === 'key' && p.role === 'integrator');
+/** Whose word that a shopper is a customer Baton takes (`startConversation(input: { customerId })`): admin and integrator keys. */
+export const vouchesForCustomers = (p: Principal) => isAdmin(p) || (p.kind === 'key' && p.role === 'integrator');
+
+/**
+ * Who may write as the shopper (`sendMessage`). A support colleague writes as a person (sendHumanMessage): as the
+ * shopper, a support key would have the bot act for the conversation's customer on its own yes.
+ */
+export const writesAsShopper = (p: Principal) =>
+  p.kind === 'key' ? p.role !== 'support' : p.kind === 'conversation' || p.devAdmin;
+
 /** Whether the principal may read or write this conversation. */
 export const canAccessConversation = (p: Principal, conversationId: string) =>
   isReader(p) || (p.kind === 'conversation' && p.conversationId === conversationId);

@@ -1,6 +1,6 @@
 import { type ResolveCursorConnectionArgs, resolveCursorConnection } from '@pothos/plugin-relay';
 import { z } from 'zod';
-import { isAdmin, type Principal } from '../../auth/principal.js';
+import { vouchesForCustomers, writesAsShopper } from '../../auth/principal.js';
 import type { Conversation } from '../../chat/conversation-service.js';
 import { runPrincipal } from '../../chat/principal-slots.js';
 import type { BatonEvent } from '../../domain/events.js';
@@ -257,7 +257,7 @@ builder.mutationFields((t) => ({
     resolve: async (_r, args, ctx) => {
       // A colleague writes to the shopper as a person (sendHumanMessage); writing as the shopper, a support key
       // would have the bot act for the conversation's customer on its own yes, without owning or verifying anything.
-      if (ctx.auth.principal.kind === 'key' && ctx.auth.principal.role === 'support')
+      if (!writesAsShopper(ctx.auth.principal))
         throw new ForbiddenError(
           'A support key does not write as the shopper: claim the conversation and write with sendHumanMessage',
           { details: { field: 'conversationId' } },
@@ -283,6 +283,3 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
-
-/** Whose word that a shopper is a customer Baton takes (`startConversation(input: { customerId })`): admin and integrator keys. */
-const vouchesForCustomers = (p: Principal) => isAdmin(p) || (p.kind === 'key' && p.role === 'integrator');

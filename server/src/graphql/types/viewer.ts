@@ -1,4 +1,4 @@
-import { isAdmin, type Principal } from '../../auth/principal.js';
+import { isAdmin, type Principal, vouchesForCustomers, writesAsShopper } from '../../auth/principal.js';
 import { builder } from '../builder.js';
 
 interface ViewerInfo {
@@ -14,9 +14,9 @@ function viewerOf(p: Principal): ViewerInfo {
   return {
     role,
     name: p.kind === 'key' ? p.name : null,
-    // As sendMessage and startConversation decide (server/src/graphql/types/conversations.ts); a test holds them together.
-    writesAsShopper: role !== 'support' && role !== 'anonymous',
-    vouchesForCustomers: role === 'admin' || role === 'integrator',
+    // The rules sendMessage and startConversation apply.
+    writesAsShopper: writesAsShopper(p),
+    vouchesForCustomers: vouchesForCustomers(p),
   };
 }
 
