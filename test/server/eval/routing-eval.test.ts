@@ -171,8 +171,31 @@ describe('the fresh routing set (written blind from the cards on 2026-12-07; its
     const check = await evaluateRouting(half('check'), planner);
     console.log(`routing-fresh.jsonl (dev): ${formatRoutingReport(dev)[0]}`);
     console.log(`routing-fresh.jsonl (check): ${formatRoutingReport(check)[0]}`);
-    expect(dev.accuracy).toBeGreaterThanOrEqual(0.875);
+    expect(dev.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(check.accuracy).toBeGreaterThanOrEqual(0.8125);
+  });
+});
+
+describe('the blind routing set (written from the cards alone, 2026-12-07, second session; its check half is only ever scored)', () => {
+  const text = readFileSync(new URL('../../fixtures/routing-blind.jsonl', import.meta.url), 'utf8');
+  const blind = parseRoutingCases(text);
+  const half = (tag: string) => blind.filter((c) => c.tags?.includes(tag));
+
+  it('says how it was written, and splits evenly into dev messages and a check half', () => {
+    expect(text.split('\n')[0]).toMatch(/^# Blind routing set/);
+    expect(half('dev').length).toBe(60);
+    expect(half('check').length).toBe(60);
+  });
+
+  // First scored 71.7% (dev) and 76.7% (check) before any change made from its dev misses; held where it stands.
+  it("prints both halves' accuracy in the CI output, and neither falls below where it stands", async () => {
+    const planner = createEvalPlanner();
+    const dev = await evaluateRouting(half('dev'), planner);
+    const check = await evaluateRouting(half('check'), planner);
+    console.log(`routing-blind.jsonl (dev): ${formatRoutingReport(dev)[0]}`);
+    console.log(`routing-blind.jsonl (check): ${formatRoutingReport(check)[0]}`);
+    expect(dev.accuracy).toBeGreaterThanOrEqual(50 / 60);
+    expect(check.accuracy).toBeGreaterThanOrEqual(47 / 60);
   });
 });
 
