@@ -569,13 +569,20 @@ function topicWord(index: CardIndex, agent: string, features: ReturnType<CardInd
   const profile = index.profiles.find((p) => p.name === agent);
   if (!profile) return undefined;
   const names = nameWords(agent).map(stem);
+  // A phrase of the card's name ("gift card" for GiftCardAgent) names the topic best of all.
+  const nameOf = (surface: string) => surface.includes(' ') && surface.split(' ').every((w) => names.includes(stem(w)));
   const candidates = features.tokens
     // "question" itself would read "the customer's question question".
     .filter(
       (t) =>
-        profile.terms.has(t.stem) && !t.surface.includes(' ') && t.stem !== QUESTION_STEM && !NOT_TOPICS.has(t.stem),
+        (nameOf(t.surface) || (profile.terms.has(t.stem) && !t.surface.includes(' '))) &&
+        t.stem !== QUESTION_STEM &&
+        !NOT_TOPICS.has(t.stem),
     )
-    .map((t) => ({ t, rank: names.includes(t.stem) ? 10 - names.indexOf(t.stem) : (index.idf.get(t.stem) ?? 0) }));
+    .map((t) => ({
+      t,
+      rank: nameOf(t.surface) ? 11 : names.includes(t.stem) ? 10 - names.indexOf(t.stem) : (index.idf.get(t.stem) ?? 0),
+    }));
   candidates.sort((a, b) => b.rank - a.rank || a.t.index - b.t.index);
   const best = candidates[0]?.t;
   if (!best) return undefined;

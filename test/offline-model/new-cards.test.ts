@@ -118,4 +118,23 @@ describe('cards added as rows', () => {
     ])
       expect(agents(message), message).toEqual([card]);
   });
+
+  it("names the task's topic by the card's name when the question says it, not by another word of the card", () => {
+    const gift = topicCard(
+      'GiftCardAgent',
+      'Store gift cards: amounts, delivery by email, balance questions.',
+      ['gift card amounts', 'gift card balance', 'sending a gift card by email'],
+    );
+    const tasks = (message: string) =>
+      planFromBrief({ message, history: [], cards: [...builtins, gift], defaultAgent: 'GeneralSupportAgent' }).tasks;
+    // Before, the first read "the customer's emailed question", the second "amounts question".
+    for (const message of [
+      'Can I buy a gift card for my sister and have it emailed to her?',
+      'what gift card amounts do you sell?',
+    ]) {
+      const [task] = tasks(message);
+      expect(task?.agent, message).toBe('GiftCardAgent');
+      expect(task?.instruction, message).toMatch(/^Answer the customer's gift card question\./);
+    }
+  });
 });
