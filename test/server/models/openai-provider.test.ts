@@ -411,9 +411,12 @@ describe('OpenAIProvider: failures and retries', () => {
   it('aborts via the signal without retrying', async () => {
     fake.enqueue({ content: 'never seen', delayMs: 2_000 }, { content: 'unused' });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
     const started = Date.now();
-    const error = await failure(provider({ maxRetries: 3 }).complete(ask('hi', { signal: controller.signal })));
+    const call = failure(provider({ maxRetries: 3 }).complete(ask('hi', { signal: controller.signal })));
+    // Aborted once the server holds the request (a fixed 50 ms could come before it arrived on a busy machine).
+    while (fake.requests.length < 1 && Date.now() - started < 5_000) await new Promise((r) => setTimeout(r, 5));
+    controller.abort();
+    const error = await call;
     expect(Date.now() - started).toBeLessThan(1_500);
     expect(error.message).toBe('Model call was cancelled');
     expect(error.retryable).toBe(false);
