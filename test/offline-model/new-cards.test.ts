@@ -120,11 +120,11 @@ describe('cards added as rows', () => {
   });
 
   it("names the task's topic by the card's name when the question says it, not by another word of the card", () => {
-    const gift = topicCard(
-      'GiftCardAgent',
-      'Store gift cards: amounts, delivery by email, balance questions.',
-      ['gift card amounts', 'gift card balance', 'sending a gift card by email'],
-    );
+    const gift = topicCard('GiftCardAgent', 'Store gift cards: amounts, delivery by email, balance questions.', [
+      'gift card amounts',
+      'gift card balance',
+      'sending a gift card by email',
+    ]);
     const tasks = (message: string) =>
       planFromBrief({ message, history: [], cards: [...builtins, gift], defaultAgent: 'GeneralSupportAgent' }).tasks;
     // Before, the first read "the customer's emailed question", the second "amounts question".
