@@ -1,20 +1,6 @@
-import {
-  type DocumentNode,
-  GraphQLError,
-  type GraphQLInputType,
-  type GraphQLSchema,
-  getNamedType,
-  isInputObjectType,
-  isListType,
-  isNonNullType,
-  Kind,
-  TypeInfo,
-  type ValueNode,
-  visit,
-  visitWithTypeInfo,
-} from 'graphql';
+import { type GraphQLInputType, type GraphQLNamedInputType, isListType } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { refuseOperations } from './refuse-operations.js';
+import { type ArgumentCheck, argumentGuard, LOOK_INSIDE, MAX_INPUT_NESTING, mayHold } from './argument-guard.js';
 
 /**
  * The most items any list in an argument may hold (`runs(status:)`, `eventFeed(types:, agentNames:)`,
@@ -23,9 +9,6 @@ import { refuseOperations } from './refuse-operations.js';
  */
 export const MAX_LIST_ARGUMENT_ITEMS = 1_000;
 
-/** Input objects within input objects deeper than this are not looked into (no input type of Baton's nests so deep). */
-const MAX_INPUT_NESTING = 64;
-
 /**
  * Refuses an operation with a list argument (a literal or a variable, at any depth of an input object) of more than
  * `max` items: VALIDATION_FAILED naming it, before anything runs. A variable of 90,000 statuses (within the body
@@ -33,121 +16,16 @@ const MAX_INPUT_NESTING = 64;
  * error from the database (at most 65,535 parameters). Lists inside a `JSON` value are the JSON guard's business.
  */
 export function useListLengthGuard(max = MAX_LIST_ARGUMENT_ITEMS): Plugin {
-  const check = (args: { schema: GraphQLSchema; document: DocumentNode; variableValues?: unknown }) => {
-    const field = longListArgument(
-      args.schema,
-      args.document,
-      (args.variableValues ?? {}) as Record<string, unknown>,
-      max,
-    );
-    if (!field) return undefined;
-    const message = `at most ${max} items`;
-    return new GraphQLError(`${field}: ${message}`, {
-      extensions: { code: 'VALIDATION_FAILED', field, issues: [{ field, message }] },
-    });
+  return argumentGuard(tooLongList(max), `at most ${max} items`);
+}
+
+const holdsList = new WeakMap<GraphQLNamedInputType, boolean>();
+
+/** Refuses a list of more than `max` items; input objects nested too deep are not looked into. */
+export const tooLongList =
+  (max: number): ArgumentCheck =>
+  (value, type, path, nesting) => {
+    if (value === null || typeof value !== 'object' || nesting > MAX_INPUT_NESTING) return undefined;
+    if (!mayHold(type, (t: GraphQLInputType) => isListType(t), holdsList)) return undefined;
+    return isListType(type) && Array.isArray(value) && value.length > max ? path : LOOK_INSIDE;
   };
-  return refuseOperations(check);
-}
-
-/** The path (`status`, `input.tools`, `add[2].dependsOn`) of the first list argument longer than `max`. */
-export function longListArgument(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  variables: Record<string, unknown>,
-  max: number,
-): string | undefined {
-  const typeInfo = new TypeInfo(schema);
-  let found: string | undefined;
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Argument(node) {
-        const type = typeInfo.getInputType();
-        if (!found && type) found = inNode(node.value, type, node.name.value, variables, max, 0);
-        return false;
-      },
-    }),
-  );
-  return found;
-}
-
-function inNode(
-  node: ValueNode,
-  type: GraphQLInputType,
-  path: string,
-  variables: Record<string, unknown>,
-  max: number,
-  nesting: number,
-): string | undefined {
-  if (node.kind === Kind.VARIABLE) return inValue(variables[node.name.value], type, path, max, nesting);
-  const t = isNonNullType(type) ? type.ofType : type;
-  if (nesting > MAX_INPUT_NESTING || !mayHoldList(t)) return undefined;
-  if (isListType(t)) {
-    if (node.kind !== Kind.LIST) return inNode(node, t.ofType, path, variables, max, nesting + 1);
-    if (node.values.length > max) return path;
-    for (const [i, item] of node.values.entries()) {
-      const hit = inNode(item, t.ofType, `${path}[${i}]`, variables, max, nesting + 1);
-      if (hit) return hit;
-    }
-    return undefined;
-  }
-  if (isInputObjectType(t) && node.kind === Kind.OBJECT) {
-    const fields = t.getFields();
-    for (const f of node.fields) {
-      const def = fields[f.name.value];
-      const hit = def && inNode(f.value, def.type, `${path}.${f.name.value}`, variables, max, nesting + 1);
-      if (hit) return hit;
-    }
-  }
-  return undefined;
-}
-
-function inValue(
-  value: unknown,
-  type: GraphQLInputType,
-  path: string,
-  max: number,
-  nesting: number,
-): string | undefined {
-  const t = isNonNullType(type) ? type.ofType : type;
-  if (value === null || typeof value !== 'object' || nesting > MAX_INPUT_NESTING || !mayHoldList(t)) return undefined;
-  if (isListType(t)) {
-    if (!Array.isArray(value)) return inValue(value, t.ofType, path, max, nesting + 1);
-    if (value.length > max) return path;
-    for (const [i, item] of value.entries()) {
-      const hit = inValue(item, t.ofType, `${path}[${i}]`, max, nesting + 1);
-      if (hit) return hit;
-    }
-    return undefined;
-  }
-  if (isInputObjectType(t) && !Array.isArray(value)) {
-    for (const [name, def] of Object.entries(t.getFields())) {
-      const hit = inValue((value as Record<string, unknown>)[name], def.type, `${path}.${name}`, max, nesting + 1);
-      if (hit) return hit;
-    }
-  }
-  return undefined;
-}
-
-/** Whether a value of this input type can be or hold a list (memoised per named type). */
-const holdsList = new WeakMap<object, boolean>();
-function mayHoldList(type: GraphQLInputType): boolean {
-  if (isListType(type)) return true;
-  const named = getNamedType(type);
-  let known = holdsList.get(named);
-  if (known === undefined) {
-    known = search(named, new Set());
-    holdsList.set(named, known);
-  }
-  return known;
-}
-
-function search(named: ReturnType<typeof getNamedType>, seen: Set<object>): boolean {
-  if (!isInputObjectType(named) || seen.has(named)) return false;
-  seen.add(named);
-  return Object.values(named.getFields()).some((f) => {
-    let t: GraphQLInputType = f.type;
-    if (isNonNullType(t)) t = t.ofType;
-    return isListType(t) || search(getNamedType(t), seen);
-  });
-}
