@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { builtinCards } from '../../../server/src/agents/builtin-cards.js';
 import { cardVersions } from '../../../server/src/agents/card-versions.js';
+import type { Db } from '../../../server/src/db/client.js';
 import { declinedBuiltinUpdates } from '../../../server/src/db/schema/index.js';
 import { knowledgeArticleSeeds } from '../../../server/src/store/knowledge-articles.js';
 import {
@@ -21,6 +22,18 @@ interface Update {
   changes: { field: string; before: string; after: string }[];
 }
 const LIST = '{ builtinUpdates { kind name reason changes { field before after } } }';
+
+/**
+ * The warranty article as an earlier release seeded it (`seeded`), then edited by the shop: this release's content
+ * is on offer for it.
+ */
+async function editWarranty(db: Db): Promise<void> {
+  const older = { title: 'Our warranty', body: 'An earlier release said less.', tags: ['warranty'] };
+  await db
+    .update(knowledgeArticles)
+    .set({ ...older, body: 'Our own warranty terms.', seeded: older })
+    .where(eq(knowledgeArticles.slug, 'warranty'));
+}
 
 describe('the offered built-in update, through GraphQL', () => {
   it('lists the edited card with what applying it changes, and applies it as a version that names who did', async () => {
@@ -71,11 +84,7 @@ describe('the offered built-in update, through GraphQL', () => {
   it("lists an article the shop edited and applies this release's content to it", async () => {
     const db = await createTestDatabase({ seeded: true });
     try {
-      const older = { title: 'Our warranty', body: 'An earlier release said less.', tags: ['warranty'] };
-      await db.database.db
-        .update(knowledgeArticles)
-        .set({ ...older, body: 'Our own warranty terms.', seeded: older })
-        .where(eq(knowledgeArticles.slug, 'warranty'));
+      await editWarranty(db.database.db);
       const t = await createTestApp({ db, env: { SEED_DEMO_DATA: 'true' } });
       try {
         const list = await t.gql<{ builtinUpdates: Update[] }>(LIST);
@@ -187,17 +196,9 @@ describe('the offered built-in update, through GraphQL', () => {
       const agents = registry(db.database);
       await agents.ensure(earlierCards);
       await agents.update('ReturnsAgent', { instructions: 'Our own returns rules.' }, 1, { author: 'ops' });
-      const older = { title: 'Our warranty', body: 'An earlier release said less.', tags: ['warranty'] };
       const t = await createTestApp({ db, env: { SEED_DEMO_DATA: 'true' } });
       try {
-        await db.database.db
-          .update(knowledgeArticles)
-          .set({ ...older, seeded: older })
-          .where(eq(knowledgeArticles.slug, 'warranty'));
-        await db.database.db
-          .update(knowledgeArticles)
-          .set({ body: 'Our own warranty text.' })
-          .where(eq(knowledgeArticles.slug, 'warranty'));
+        await editWarranty(db.database.db);
         const listed = await t.gql<{ builtinUpdates: { kind: string; name: string; offer: string }[] }>(
           '{ builtinUpdates { kind name offer } }',
         );
@@ -249,11 +250,7 @@ describe('the offered built-in update, through GraphQL', () => {
   it('"Keep mine" declines an edited article\'s update and a new article, until a release changes them again', async () => {
     const db = await createTestDatabase({ seeded: true });
     try {
-      const older = { title: 'Our warranty', body: 'An earlier release said less.', tags: ['warranty'] };
-      await db.database.db
-        .update(knowledgeArticles)
-        .set({ ...older, body: 'Our own warranty terms.', seeded: older })
-        .where(eq(knowledgeArticles.slug, 'warranty'));
+      await editWarranty(db.database.db);
       await db.database.db.delete(knowledgeArticles).where(eq(knowledgeArticles.slug, 'privacy'));
       const t = await createTestApp({ db, env: { SEED_DEMO_DATA: 'true' } });
       try {
