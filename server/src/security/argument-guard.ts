@@ -22,47 +22,54 @@ export const MAX_INPUT_NESTING = 64;
 /** A look inside the value: what `ArgumentCheck` answers to go on into a list's items or an input object's fields. */
 export const LOOK_INSIDE = Symbol('look inside');
 
+/** A place a guard refuses with a message of its own (which of its limits the value broke). */
+export interface Refusal {
+  path: string;
+  message: string;
+}
+
 /**
  * One guard's test of an argument's value at one place: `type` is that place's input type (never non-null), `path`
- * names it (`status`, `add[2].dependsOn`), `nesting` counts the lists and input objects around it. The path when the
- * value is refused, LOOK_INSIDE to go on into it, undefined when nothing inside it concerns the guard.
+ * names it (`status`, `add[2].dependsOn`), `nesting` counts the lists and input objects around it. The path (or a
+ * Refusal) when the value is refused, LOOK_INSIDE to go on into it, undefined when nothing inside it concerns the guard.
  */
 export type ArgumentCheck = (
   value: unknown,
   type: GraphQLInputType,
   path: string,
   nesting: number,
-) => string | typeof LOOK_INSIDE | undefined;
+) => string | Refusal | typeof LOOK_INSIDE | undefined;
 
 /**
  * A plugin that refuses an operation, before anything of it runs, whose arguments (literals and variables alike, at
- * any depth of an input) `check` refuses somewhere: VALIDATION_FAILED naming the place, with `message`.
+ * any depth of an input) `check` refuses somewhere: VALIDATION_FAILED naming the place, with `message` unless the
+ * check gave its own.
  */
 export function argumentGuard(check: ArgumentCheck, message: string): Plugin {
   return refuseOperations((args) => {
-    const field = refusedArgument(
+    const refused = refusedArgument(
       args.schema,
       args.document,
       (args.variableValues ?? {}) as Record<string, unknown>,
       check,
     );
-    return field === undefined
-      ? undefined
-      : new GraphQLError(`${field}: ${message}`, {
-          extensions: { code: 'VALIDATION_FAILED', field, issues: [{ field, message }] },
-        });
+    if (refused === undefined) return undefined;
+    const { path: field, message: why } = typeof refused === 'string' ? { path: refused, message } : refused;
+    return new GraphQLError(`${field}: ${why}`, {
+      extensions: { code: 'VALIDATION_FAILED', field, issues: [{ field, message: why }] },
+    });
   });
 }
 
-/** The path of the first place in the document's arguments that `check` refuses. */
+/** The first place in the document's arguments that `check` refuses. */
 export function refusedArgument(
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown>,
   check: ArgumentCheck,
-): string | undefined {
+): string | Refusal | undefined {
   const typeInfo = new TypeInfo(schema);
-  let found: string | undefined;
+  let found: string | Refusal | undefined;
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
@@ -83,7 +90,7 @@ function walk(
   path: string,
   check: ArgumentCheck,
   nesting: number,
-): string | undefined {
+): string | Refusal | undefined {
   const t = isNonNullType(type) ? type.ofType : type;
   const verdict = check(value, t, path, nesting);
   if (verdict !== LOOK_INSIDE) return verdict;

@@ -3,7 +3,7 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
-import { useJsonDepthGuard } from './json-depth-guard.js';
+import { useJsonArgumentGuard } from './json-argument-guard.js';
 import { useListBudget } from './list-budget.js';
 import { useListLengthGuard } from './list-length-guard.js';
 import { useLoneSurrogateGuard } from './lone-surrogate-guard.js';
@@ -14,7 +14,7 @@ import { useSuggestionGuard } from './suggestion-guard.js';
 
 /**
  * The yoga plugins that guard the API before any resolver runs: body size, operation depth, cost,
- * aliases, tokens and directives (graphql-armor), lists in arguments, NUL characters in text, and introspection off unless enabled.
+ * aliases, tokens and directives (graphql-armor), lists and JSON values in arguments, NUL characters in text, and introspection off unless enabled.
  * They apply to HTTP, SSE and WebSocket operations alike (the WebSocket path uses the same envelop).
  */
 export function securityPlugins(
@@ -35,11 +35,11 @@ export function securityPlugins(
     useRequestBodyLimit(config.limits.maxRequestBodyBytes) as Plugin<Record<string, unknown>>,
     useMalformedJsonGuard() as Plugin<Record<string, unknown>>,
     ...(armor.protect().plugins as Plugin<Record<string, unknown>>[]),
-    // First of the argument checks: a long list is refused before the others walk it.
+    // First of the argument checks: a long list, or a JSON value too large, is refused before the others walk it.
     useListLengthGuard() as Plugin<Record<string, unknown>>,
+    useJsonArgumentGuard() as Plugin<Record<string, unknown>>,
     useNulCharacterGuard() as Plugin<Record<string, unknown>>,
     useLoneSurrogateGuard() as Plugin<Record<string, unknown>>,
-    useJsonDepthGuard() as Plugin<Record<string, unknown>>,
     useListBudget(limits.maxListItems) as Plugin<Record<string, unknown>>,
   ];
   if (config.env === 'production') plugins.push(useSuggestionGuard() as Plugin<Record<string, unknown>>);

@@ -144,8 +144,13 @@ const StartConversationInput = builder.inputType('StartConversationInput', {
         'A signed storefront token (JWT: `sub` is the customer id, with `exp`). Verified, it sets customerId: tools act for that customer.',
       validate: z.string().min(1).max(8_192),
     }),
-    // At most 32 levels deep: deeper nesting overflowed the stack in the database driver.
-    metadata: t.field({ type: 'JSON', validate: boundedJson() }),
+    // The limits are checked for every JSON argument before anything runs (security/json-argument-guard.ts).
+    metadata: t.field({
+      type: 'JSON',
+      description:
+        'A JSON object stored with the conversation (the page, the locale, a cart): at most 32 levels deep, 1,000 keys and array items, and 16 KiB as JSON text.',
+      validate: boundedJson(),
+    }),
     useDrafts: t.stringList({
       description:
         'Staff only (admin keys, or AUTH_MODE=off): run this conversation against these card drafts; other cards stay published.',
