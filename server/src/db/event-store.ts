@@ -134,11 +134,17 @@ export class EventStore {
     return row ? Number(row.seq) : undefined;
   }
 
-  /** The feed position just after an event, or undefined when there is no such event. */
+  /**
+   * The feed position just after an event, or undefined when there is no such event. An erased event
+   * (eraseCustomer, RETENTION_DAYS) keeps its position in erased_events for RETENTION_DAYS, so a cursor
+   * that names one resumes where it was: the erased events are simply no longer there to read.
+   */
   async positionOf(eventId: number): Promise<FeedPosition | undefined> {
-    const [row] = await this.database.query<{ tx: string }>('select tx::text as tx from events where id = $1::bigint', [
-      eventId,
-    ]);
+    const [row] = await this.database.query<{ tx: string }>(
+      `select tx::text as tx from events where id = $1::bigint
+      union all select tx::text from erased_events where id = $1::bigint limit 1`,
+      [eventId],
+    );
     return row ? { tx: String(row.tx), id: eventId } : undefined;
   }
 

@@ -5,6 +5,7 @@ import {
   conversations,
   customerSessions,
   emailOutbox,
+  erasedEvents,
   events,
   rateLimits,
   runs,
@@ -22,6 +23,7 @@ import {
   storeUsers,
   tickets,
 } from '../store/schema/index.js';
+import { rowsOf } from '../store/sql-rows.js';
 
 /** Whom an export or an erasure is about, as located before either runs. */
 export interface DataSubject {
@@ -81,8 +83,21 @@ export const conversationTables = {
       .where(anyOf(webhookDeliveries.conversationId, ids))
       .returning({ id: webhookDeliveries.id })
       .then(count),
-  events: (tx: DbOrTx, ids: readonly string[]) =>
-    tx.delete(events).where(anyOf(events.conversationId, ids)).returning({ id: events.id }).then(count),
+  /**
+   * The events go, and their feed positions stay behind (erased_events, no content), so an integrator whose
+   * cursor is one of them resumes right after it (EventStore.positionOf).
+   */
+  events: async (tx: DbOrTx, ids: readonly string[]) => {
+    if (!ids.length) return 0;
+    const [row] = rowsOf<{ n: number }>(
+      await tx.execute(sql`with gone as (
+        delete from ${events} where ${anyOf(events.conversationId, ids)} returning id, tx
+      ), kept as (
+        insert into ${erasedEvents} (id, tx) select id, tx from gone on conflict (id) do nothing
+      ) select count(*)::int as n from gone`),
+    );
+    return Number(row?.n ?? 0);
+  },
   rateLimits: (tx: DbOrTx, ids: readonly string[]) =>
     tx
       .delete(rateLimits)

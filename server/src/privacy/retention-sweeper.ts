@@ -1,8 +1,12 @@
 import { and, asc, lt, notExists, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { conversationOwners, conversations, runs } from '../db/schema/index.js';
+import { conversationOwners, conversations, erasedEvents, runs } from '../db/schema/index.js';
 import type { Logger } from '../logger.js';
+import { rowsOf } from '../store/sql-rows.js';
 import { conversationTables } from './personal-data-tables.js';
+
+/** Erased events' positions forgotten per statement. */
+const PRUNE_BATCH = 10_000;
 
 export interface RetentionOptions {
   /** Conversations idle this many days are purged once ended; 0 turns the sweeper off. */
@@ -69,7 +73,30 @@ export class RetentionSweeper {
       if (ids.length < (this.options.batchSize ?? 100)) break;
     }
     if (purged) this.deps.logger.info({ purged, retentionDays: this.options.days }, 'retention: conversations purged');
+    await this.pruneErasedPositions();
     return purged;
+  }
+
+  /**
+   * Forgets the feed positions of events erased more than RETENTION_DAYS ago (erased_events): a cursor
+   * that old is refused with VALIDATION_FAILED like an unknown id. Batches keep each transaction short,
+   * since an open transaction holds the integrator feed's horizon.
+   */
+  async pruneErasedPositions(): Promise<number> {
+    let pruned = 0;
+    for (;;) {
+      const [row] = rowsOf<{ n: number }>(
+        await this.deps.db.execute(sql`with gone as (
+          delete from ${erasedEvents} where ${erasedEvents.id} in (
+            select id from ${erasedEvents}
+            where ${erasedEvents.erasedAt} < now() - make_interval(days => ${this.options.days}::int)
+            limit ${PRUNE_BATCH}::int)
+          returning 1) select count(*)::int as n from gone`),
+      );
+      const n = Number(row?.n ?? 0);
+      pruned += n;
+      if (n < PRUNE_BATCH) return pruned;
+    }
   }
 
   /** One transaction: lock up to a batch of ended conversations (skipping ones another replica holds), delete them. */

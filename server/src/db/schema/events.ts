@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   customType,
   index,
@@ -53,3 +54,24 @@ export const events = pgTable(
   ],
 );
 export type EventRow = typeof events.$inferSelect;
+
+/**
+ * Where erased events sat in the integrator feed (eraseCustomer, RETENTION_DAYS): an integrator's cursor
+ * may name one, and eventFeed(after:) resumes right after its position. Ids and positions only, no
+ * personal data. Written in the erasure's own transaction; kept RETENTION_DAYS after the erasure.
+ */
+export const erasedEvents = pgTable(
+  'erased_events',
+  {
+    /** The erased event's id: the cursor an integrator holds. */
+    id: bigint('id', { mode: 'number' }).primaryKey(),
+    /** The erased event's writing transaction: with the id, its feed position. */
+    tx: xid8('tx').notNull(),
+    erasedAt: timestamp('erased_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // The retention sweeper's prune: positions erased more than RETENTION_DAYS ago.
+    index('erased_events_erased_at_idx').on(t.erasedAt),
+  ],
+);
+export type ErasedEventRow = typeof erasedEvents.$inferSelect;
