@@ -166,36 +166,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     else if (topic === 'mcpServers') tools.refresh?.().catch((err) => logger.warn({ err }, 'tool refresh failed'));
   });
   const customerSessions = new CustomerSessions(database, customerTokens);
-  const executor = new RunExecutor(
-    {
-      config,
-      database,
-      settings,
-      agents,
-      agentDrafts,
-      conversations,
-      customerSessions,
-      verificationCodes,
-      tools,
-      models,
-      logger,
-      telemetry,
-      events,
-      eventStore,
-      runs: runRepository,
-    },
-    options.ownerId ?? defaultOwnerId(),
-    config.model.maxRetries * 3,
-  );
-  const runs = new RunManager(
-    { runs: runRepository, conversations, settings, events, executor, logger },
-    {
-      ownerId: executor.ownerId,
-      leaseMs: config.runs.leaseMs,
-      sweepMs: config.runs.sweepMs,
-      runsPerPrincipal: config.runs.perPrincipal,
-    },
-  );
   const assist = new AgentAssist({
     database,
     eventStore,
@@ -215,7 +185,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     events,
     eventStore,
     settings,
-    runs,
+    // The run manager is built after the desk (its runs record their hand-offs through the desk); the desk stops
+    // runs only once the app is built.
+    runs: { cancel: (runId: string, reason: string): Promise<unknown> => runs.cancel(runId, reason) },
     conversations,
     limits: config.limits,
     logger,
@@ -226,6 +198,37 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       codes: { codes: verificationCodes, sessions: customerSessions },
     }),
   });
+  const executor = new RunExecutor(
+    {
+      config,
+      database,
+      settings,
+      agents,
+      agentDrafts,
+      conversations,
+      customerSessions,
+      verificationCodes,
+      tools,
+      models,
+      logger,
+      telemetry,
+      events,
+      eventStore,
+      runs: runRepository,
+      handOffs: desk,
+    },
+    options.ownerId ?? defaultOwnerId(),
+    config.model.maxRetries * 3,
+  );
+  const runs = new RunManager(
+    { runs: runRepository, conversations, settings, events, executor, logger },
+    {
+      ownerId: executor.ownerId,
+      leaseMs: config.runs.leaseMs,
+      sweepMs: config.runs.sweepMs,
+      runsPerPrincipal: config.runs.perPrincipal,
+    },
+  );
   const deskChanges = new DeskChanges({ desk, eventStore, events, tools, settings, identity });
   const deskVerification = new DeskVerification({ desk, events, settings, identity, codes: verificationCodes });
   const webhooks = new Webhooks(database, bus, config.webhooks, logger);

@@ -1,7 +1,7 @@
 import { AgentFactory } from '../agents/agent-factory.js';
 import { isDatabaseUnavailable } from '../db/client.js';
 import type { ClaimedRun, RunPatch, RunRepository } from '../db/run-repository.js';
-import type { NewEvent } from '../domain/events.js';
+import type { BatonEvent, NewEvent } from '../domain/events.js';
 import { isBatonError, RunCancelledError } from '../errors.js';
 import { abortable } from '../models/abortable.js';
 import type { ModelProvider, ModelRequest } from '../models/model-provider.js';
@@ -40,7 +40,16 @@ export type RunExecutorDeps = Pick<
   | 'logger'
   | 'telemetry'
   | 'eventStore'
-> & { events: EventLog; runs: Pick<RunRepository, 'releaseLeases'> };
+> & { events: EventLog; runs: Pick<RunRepository, 'releaseLeases'>; handOffs: HandOffRecorder };
+
+/**
+ * Records the hand-off to a person that a run's ticket tool call opened (the desk's, DeskService): the conversation
+ * waits for a colleague before the run takes its next step, so no message sent after the run reaches the planner.
+ */
+export interface HandOffRecorder {
+  /** Records what these stored events of a run hand over; resolves at once for events that hand over nothing. */
+  recordHandOffs(events: readonly BatonEvent[]): Promise<void>;
+}
 
 /**
  * Executes one claimed run to its end: loads its ChatState, runs the orchestrator with the run's
@@ -84,6 +93,9 @@ export class RunExecutor {
         historyChars: deps.config.model.historyChars,
       });
       if (run.started) state.absorb(run.started);
+      // The owner may have died between a ticket's TOOL_CALL and its hand-off: recorded again (a no-op when it was).
+      if (run.resumed)
+        await deps.handOffs.recordHandOffs(await deps.eventStore.list({ runId: run.id, types: ['TOOL_CALL'] }));
       // One retry budget per run: every model call of this run, the planner's included, draws from it.
       const models = withRetryBudget(deps.models, new RetryBudget(this.retryBudget), giveWay);
       ctx = this.context(
@@ -210,7 +222,11 @@ export class RunExecutor {
       append: async (batch: NewEvent[], patch?: Omit<RunPatch, 'id'>) => {
         if (signal.aborted && !batch.some((e) => e.type === 'RUN_CANCELLED')) throw signal.reason;
         deltaBuffer.flush();
-        return writer.append(replays ? replays.drop(batch) : batch, patch);
+        const stored = await writer.append(replays ? replays.drop(batch) : batch, patch);
+        // A ticket tool hands the conversation to a person: on record before the run goes on (and so before
+        // RUN_COMPLETED), after its TOOL_CALL is stored and published.
+        await deps.handOffs.recordHandOffs(stored);
+        return stored;
       },
     };
   }

@@ -83,21 +83,17 @@ const HELD: OwnershipState[] = ['WAITING_FOR_HUMAN', 'HUMAN'];
  */
 export class DeskService {
   readonly cache = new OwnershipCache();
-  private unsubscribe?: () => void;
   private readonly now: () => Date;
 
   constructor(private readonly deps: DeskDeps) {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** Follows the bus: the ownership cache, and tickets that agents file during runs. */
+  /**
+   * Follows the bus with the ownership cache. Tickets that agents file are not followed here: the run that filed one
+   * records its hand-off (recordHandOffs) before it goes on, once, on the replica that runs it.
+   */
   async start(): Promise<void> {
-    this.unsubscribe = this.deps.events.bus.subscribe((e) => {
-      if (e.type === 'TOOL_CALL' && TICKET_TOOLS.has(e.data.tool))
-        void this.ticketFiled(e).catch((err) =>
-          this.deps.logger.error({ err, conversationId: e.conversationId }, 'could not record the hand-off'),
-        );
-    });
     await this.cache.start(this.deps.events.bus, async () => {
       const rows = await this.deps.db
         .select({
@@ -115,7 +111,6 @@ export class DeskService {
   }
 
   stop(): void {
-    this.unsubscribe?.();
     this.cache.stop();
   }
 
@@ -156,6 +151,8 @@ export class DeskService {
     by: string;
     reason: string;
     ticketId?: string | null;
+    /** The run whose ticket tool opened the hand-off: HUMAN_REQUESTED is one of its events. */
+    runId?: string;
   }): Promise<Ownership> {
     const reason = input.reason.trim() || 'The shopper asked for a person.';
     const conversation = await this.deps.conversations.get(input.conversationId);
@@ -179,6 +176,7 @@ export class DeskService {
         {
           type: 'HUMAN_REQUESTED',
           conversationId: conversation.id,
+          ...(input.runId ? { runId: input.runId } : {}),
           agentName: input.by,
           data: { by: input.by, reason, ticketId },
         },
@@ -442,9 +440,19 @@ export class DeskService {
     };
   }
 
+  /**
+   * The hand-offs that a run's stored events open (a successful create_ticket or transfer_to_human_agents), recorded
+   * before the run goes on (HandOffRecorder). Nothing to do, and no read, for events that open none. Safe to repeat
+   * for the same events (a resumed run records its ticket calls again): a hand-off that is open, closed or folded
+   * already stays as it is.
+   */
+  async recordHandOffs(events: readonly BatonEvent[]): Promise<void> {
+    for (const e of events) if (filesTicket(e)) await this.ticketFiled(e);
+  }
+
   /** A hand-off that a ticket tool made during a run (create_ticket, transfer_to_human_agents). */
   async ticketFiled(event: BatonEvent): Promise<void> {
-    if (event.type !== 'TOOL_CALL' || event.data.error) return;
+    if (!filesTicket(event)) return;
     const output = event.data.output as {
       ticket_id?: string;
       ticket?: { ticket_id?: string; summary?: string };
@@ -458,6 +466,7 @@ export class DeskService {
       by: event.agentName ?? 'Assistant',
       reason,
       ticketId,
+      ...(event.runId ? { runId: event.runId } : {}),
     });
   }
 
@@ -527,6 +536,10 @@ export class DeskService {
       if (statuses.includes(run.status)) await this.deps.runs.cancel(run.id, reason);
   }
 }
+
+/** A ticket tool's successful TOOL_CALL: it opens a hand-off. */
+const filesTicket = (e: BatonEvent): e is Extract<BatonEvent, { type: 'TOOL_CALL' }> =>
+  e.type === 'TOOL_CALL' && TICKET_TOOLS.has(e.data.tool) && !e.data.error;
 
 const view = ({ humanId: _h, waitNoticeSent: _w, ...rest }: ConversationOwnerRow): Ownership => rest;
 
