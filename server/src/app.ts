@@ -243,6 +243,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
     forget: (ids) => {
       conversations.forget(ids);
+      void desk.forget(ids).catch((err) => logger.warn({ err }, 'could not drop deleted conversations from the desk'));
       if (ids !== 'all') rateLimits.forget(ids);
     },
     logger,

@@ -114,6 +114,23 @@ export class DeskService {
     this.cache.stop();
   }
 
+  /**
+   * Forgets deleted conversations (an erasure, a retention purge): these ids, or, told by another replica (which does
+   * not say which), every cached one that no longer has an owner row (the deletion took it with the conversation).
+   */
+  async forget(ids: readonly string[] | 'all'): Promise<void> {
+    if (ids !== 'all') return this.cache.drop(ids);
+    const cached = this.cache.conversationIds();
+    if (!cached.length) return;
+    const rows = await this.deps.db
+      .select({ id: conversationOwners.conversationId })
+      .from(conversationOwners)
+      // One array parameter, however many conversations this replica has seen a hand-off of.
+      .where(sql`${conversationOwners.conversationId} = any(${`{${cached.join(',')}}`}::uuid[])`);
+    const kept = new Set(rows.map((r) => r.id));
+    this.cache.drop(cached.filter((id) => !kept.has(id)));
+  }
+
   /** Whether a shopper's message goes to the desk rather than to the planner (no database read). */
   holds(conversationId: string): boolean {
     return this.cache.get(conversationId) !== undefined;

@@ -56,6 +56,19 @@ export class OwnershipCache {
     else this.held.delete(conversationId);
   }
 
+  /** The conversations it knows a hand-off of (held or not). */
+  conversationIds(): string[] {
+    return [...this.appliedSeq.keys()];
+  }
+
+  /** Forgets deleted conversations. */
+  drop(ids: readonly string[]): void {
+    for (const id of ids) {
+      this.held.delete(id);
+      this.appliedSeq.delete(id);
+    }
+  }
+
   private apply(e: BatonEvent): void {
     const state = STATE_AFTER[e.type];
     if (state && e.seq !== null) this.set(e.conversationId, state, e.seq);
