@@ -3,7 +3,7 @@ import { conversationStream } from '../../chat/event-stream.js';
 import { runStatuses } from '../../db/schema/conversations.js';
 import type { BatonEvent } from '../../domain/events.js';
 import type { PlanTask } from '../../domain/plan.js';
-import { ForbiddenError } from '../../errors.js';
+import { NotFoundError } from '../../errors.js';
 import { isUuid } from '../arg-validators.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
@@ -75,11 +75,13 @@ export const RunRef = builder.objectRef<Run>('Run').implement({
   }),
 });
 
-/** A run the caller may see (its conversation), or a typed error. */
+/**
+ * A run the caller may see (its conversation), or NOT_FOUND. Another conversation's run gets the answer an id of no
+ * run gets: FORBIDDEN told a conversation token's holder which ids are runs.
+ */
 export async function loadRun(ctx: GraphQLContext, id: string): Promise<Run> {
   const run = await ctx.services.conversations.getRun(id);
-  if (!ctx.auth.canAccessConversation(run.conversationId))
-    throw new ForbiddenError(`Not allowed: run ${id} belongs to another conversation`);
+  if (!ctx.auth.canAccessConversation(run.conversationId)) throw new NotFoundError(`No run ${id}`);
   return run;
 }
 
