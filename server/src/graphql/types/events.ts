@@ -25,17 +25,28 @@ export const EventRef = builder.objectRef<BatonEvent>('Event').implement({
       type: EventDataUnion,
       description:
         "The event's data, typed per event type. Strings are redacted (emails, phones, addresses, payment methods, tokens) for integrator keys without the full-data grant.",
-      resolve: (e, _a, ctx) => (ctx.auth.fullData ? e : ({ ...e, data: jsonFor(ctx, e.data) } as BatonEvent)),
+      resolve: (e, _a, ctx) => {
+        const shown = shownTo(ctx, e);
+        return ctx.auth.fullData ? shown : ({ ...shown, data: jsonFor(ctx, shown.data) } as BatonEvent);
+      },
     }),
     dataJson: t.field({
       type: 'JSON',
       description:
         'The same data as one JSON value, as webhooks deliver it: for storing or forwarding events whole. Redacted like `data`.',
-      resolve: (e, _a, ctx) => jsonFor(ctx, e.data),
+      resolve: (e, _a, ctx) => jsonFor(ctx, shownTo(ctx, e).data),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
+
+/**
+ * The event as this caller may read it: a colleague's hand-back note is for the bot and colleagues, so a caller who is
+ * not staff (the shopper's conversation token) gets HANDED_BACK with an empty note. Every Event field resolves through it.
+ */
+function shownTo(ctx: GraphQLContext, e: BatonEvent): BatonEvent {
+  return e.type === 'HANDED_BACK' && !ctx.auth.isReader && e.data.note ? { ...e, data: { ...e.data, note: '' } } : e;
+}
 
 /** The position after `after` (an event id of the conversation) in a conversation; 0 without a cursor. */
 export async function conversationCursor(
@@ -120,6 +131,7 @@ builder.subscriptionFields((t) => ({
           filter: { types: args.types ?? undefined, agentNames: args.agentNames ?? undefined },
           includeTransient: (args.types ?? []).includes('MESSAGE_DELTA'),
           signal: ctx.signal,
+          buffers: ctx.services.feedBuffers.for(ctx.auth.principal),
         }),
       );
     },
