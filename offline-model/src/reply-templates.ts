@@ -4,6 +4,7 @@ import { ASKS_DEADLINE, STATES_DEADLINE, topicalArticles } from './knowledge-rel
 import { goesWith } from './product-areas.js';
 import { propertyAsked } from './product-list.js';
 import { type AccountDetail, ASKS_ORDER_TOTAL, ASKS_PAST_NAMED } from './request-cues.js';
+import type { ShownPick } from './shown-pick.js';
 import { optsOut } from './task-intent.js';
 import type { ToolStep } from './task-transcript.js';
 import { describeProduct } from './task-wording.js';
@@ -406,11 +407,16 @@ export function listingFor(question: string): ListingView {
 
 /** "- Running Shoes (size 10, white, leather, sole EVA): $154.75" */
 function variantLine(v: VariantView, show: ListingView, said?: string): string {
-  const opts = optionText(v.options);
   const stock = v.available === false ? ', out of stock' : '';
   const id = show.ids && v.itemId ? ` (item ${v.itemId})` : '';
-  const head = said ?? `${v.name ?? 'Item'}${opts ? ` (${opts})` : ''}`;
+  const head = said ?? variantLabel(v);
   return `- ${head}${v.price !== undefined ? `: ${money(v.price)}` : ''}${stock}${id}`;
+}
+
+/** A variant as a listing names it: "Bluetooth Speaker (blue, 20 hours, water resistance no)". */
+function variantLabel(v: VariantView): string {
+  const opts = optionText(v.options);
+  return `${v.name ?? 'Item'}${opts ? ` (${opts})` : ''}`;
 }
 
 /** Up to five variants: in stock only unless the shopper asked, available ones first. */
@@ -590,6 +596,28 @@ export const asksYesNo = (question: string) => YES_NO.test(question) && !NOT_A_P
 const NOT_ATTRIBUTES = new Set(['stock', 'available', 'sale', 'cheap', 'expensive', 'here', 'there', 'ready', 'back']);
 
 /**
+ * What a short yes/no question asks of a product's options: the yes/no option it names (`named`: "waterproof") or
+ * means in other words ("is it water resistant?" of "water resistance"), if any, and the word asked about.
+ */
+function yesNoAsked(
+  question: string,
+  name: string,
+  variants: readonly VariantView[],
+): { option?: string; named: boolean; they: boolean; attribute: string; keys: string[] } | undefined {
+  const m = YES_NO.exec(question);
+  if (!m || !variants.length || !asksYesNo(question)) return undefined;
+  const [, verb, word] = m as unknown as [string, string, string];
+  const attribute = word.toLowerCase();
+  const keys = optionKeys(variants);
+  const yesNoKeys = keys.filter((k) => valuesOf(variants, k).every(isYesNo));
+  const key = yesNoKeys.find((k) => stem(k) === stem(attribute));
+  // "Is the speaker waterproof?", "is it water resistant?" of an option named "water resistance": a yes/no option in
+  // other words. What it has is said in the option's own words: water resistance is not waterproofing.
+  const meant = key ? undefined : yesNoKeys.find((k) => saysOption(askedQuality(question, name, attribute), k));
+  return { option: key ?? meant, named: !!key, they: verb.toLowerCase() === 'are', attribute, keys };
+}
+
+/**
  * A yes or a no first, from the product's options: a yes/no option the question names ("waterproof: yes" in how many
  * variants), or a word that is no option of the product at all, which its details then do not promise
  * ("are the running shoes waterproof?": the running shoes have no such option). Undefined for other questions.
@@ -599,21 +627,14 @@ export function yesNoAnswer(
   name: string,
   variants: readonly VariantView[],
 ): { text: string; noSuchOption: boolean } | undefined {
-  const m = YES_NO.exec(question);
-  if (!m || !variants.length || !asksYesNo(question)) return undefined;
-  const [, verb, word] = m as unknown as [string, string, string];
-  const they = verb.toLowerCase() === 'are';
-  const attribute = word.toLowerCase();
+  const asked = yesNoAsked(question, name, variants);
+  if (!asked) return undefined;
+  const { they, attribute, keys } = asked;
   const inStock = variants.filter((v) => v.available !== false);
   const pool = inStock.length ? inStock : variants;
   const where = inStock.length ? ' in stock' : '';
-  const keys = optionKeys(variants);
-  const yesNoKeys = keys.filter((k) => valuesOf(variants, k).every(isYesNo));
-  const key = yesNoKeys.find((k) => stem(k) === stem(attribute));
-  // "Is the speaker waterproof?", "is it water resistant?" of an option named "water resistance": a yes/no option in
-  // other words. What it has is said in the option's own words: water resistance is not waterproofing.
-  const meant = key ? undefined : yesNoKeys.find((k) => saysOption(askedQuality(question, name, attribute), k));
-  const option = key ?? meant;
+  const key = asked.named ? asked.option : undefined;
+  const option = asked.option;
   if (option) {
     const yes = pool.filter((v) => /^yes$/i.test(v.options[option] ?? '')).length;
     const all = yes === pool.length;
@@ -646,6 +667,37 @@ export function yesNoAnswer(
     text: `The ${name} details don't say ${they ? 'they are' : 'it is'} ${askedQuality(question, name, attribute)}: ${they ? 'their' : 'its'} options are ${list(options)}.`,
     noSuchOption: true,
   };
+}
+
+/** "The last one, is it waterproof?": the question after a pick said first, as a question of its own. */
+const PICK_FIRST =
+  /^\W*(?:(?:ok|okay|and|so|hmm)\W+)*(?:the|that)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:one|option)\s*[,:-]+\s*/i;
+
+/**
+ * The one variant the shopper picked among those just shown (shown-pick.ts), answered for alone: "No: the first one,
+ * Bluetooth Speaker (blue, 20 hours, water resistance no) at $271.89, has no water resistance." Undefined when no
+ * variant read is the line picked.
+ */
+function answerForPicked(
+  pick: ShownPick,
+  variants: readonly VariantView[],
+  question: string,
+  named: readonly string[],
+): string | undefined {
+  const v = variants.find((x) => variantLabel(x).toLowerCase() === pick.label.toLowerCase());
+  if (!v) return undefined;
+  const name = v.name ?? 'the item';
+  const it = `${pick.which}, ${pick.label} at ${money(v.price ?? pick.price)}${v.available === false ? ' (out of stock)' : ''}`;
+  const asked = question.replace(PICK_FIRST, '');
+  const yesNo = yesNoAsked(asked, name, [v]);
+  if (yesNo?.option) {
+    const yes = /^yes$/i.test(v.options[yesNo.option] ?? '');
+    const says = yesNo.named ? `is ${yes ? '' : 'not '}${yesNo.option}` : `has ${yes ? '' : 'no '}${yesNo.option}`;
+    return `${yes ? 'Yes' : 'No'}: ${it}, ${says}.`;
+  }
+  const { reply, answer } = answerFromVariants(asked, name, [v], named);
+  const more = reply ?? answer?.text;
+  return `${it[0]!.toUpperCase()}${it.slice(1)}.${more ? `\n${more}` : ''}`;
 }
 
 const ASKS = /\?\s*$|^\s*(?:is|are|does|do|can|will|would|could)\b/i;
@@ -1092,6 +1144,17 @@ function renderTicket(output: unknown, hours: { open: boolean; summary: string }
     : `${head} Our team is available ${hours.summary}; someone will get back to you then.`;
 }
 
+/** The store's reads of a product's variants. */
+const PRODUCT_READS: ReadonlySet<string> = new Set(['search_products', 'get_product_details', 'read_product_document']);
+
+/** The variants a product read lists, named (a document's table names none: its product's name is theirs). */
+function variantsRead(step: ToolStep): VariantView[] {
+  if (step.tool !== 'read_product_document') return readVariants(step.output).variants;
+  const doc = field(step.output, 'document', 'content', 'text');
+  const name = field(step.output, 'name');
+  return doc ? variantsOfDocument(doc).map((v) => ({ ...v, name })) : [];
+}
+
 /** How one tool result reads in the reply, or undefined for results the reply does not mention. */
 export function renderStep(
   step: ToolStep,
@@ -1102,10 +1165,18 @@ export function renderStep(
     accountDetails?: readonly AccountDetail[];
     /** A variant the task read (get_product_details), by item id. */
     variant?: (itemId: string) => VariantView | undefined;
+    /** The line of the last answer's list the shopper picked ("is the first one waterproof?"), if any. */
+    picked?: ShownPick;
   },
 ): string | undefined {
   if (!step.ok) return undefined;
   const o = step.output;
+  // "Is the first one waterproof?" right after a list: that item as shown, not every variant of its kind.
+  if (ctx.picked && PRODUCT_READS.has(step.tool)) {
+    const named = [...ctx.entities.colours, ...ctx.entities.sizes, ...ctx.entities.materials];
+    const alone = answerForPicked(ctx.picked, variantsRead(step), ctx.question, named);
+    if (alone) return alone;
+  }
   switch (step.tool) {
     case 'find_user_id_by_email':
     case 'find_user_id_by_name_zip':

@@ -11,6 +11,7 @@ import {
   renderStep,
 } from './reply-templates.js';
 import { productAsks } from './shopping-recipes.js';
+import { pickedLine } from './shown-pick.js';
 import { relevantKnowledge } from './support-recipes.js';
 import { HOURS_UNSTATED } from './task-brief.js';
 import type { TaskContext } from './task-context.js';
@@ -179,6 +180,7 @@ export function writeReply(ctx: TaskContext): string {
     accountDetails: ctx.accountDetails,
     hours: { open: ctx.hints.businessHoursOpen, summary: ctx.hints.businessHours },
     variant: (itemId: string) => variantsRead.get(itemId),
+    picked: pickedLine(ctx.request, ctx.lastAnswer),
   };
   // Products set against each other: one answer from their searches, not a listing of each.
   const compared = productAsks(ctx);

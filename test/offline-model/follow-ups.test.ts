@@ -274,6 +274,7 @@ describe('an address given in parts, after the address was asked for', () => {
 
 /** A conversation whose history carries each run's tool calls, as the core renders them (conversation.ts). */
 const withTools = (customerId?: string, own = store) => conversationWith(own, { customerId, toolTurns: true });
+const price = (line: readonly string[]) => Number(line[1]!.replace(/[$,]/g, ''));
 
 describe('the prices of the several products the last answer showed', () => {
   it('"how much are they?" after presents were shown: their prices, not a search for "how much"', async () => {
@@ -429,6 +430,34 @@ describe('the product a follow-up points at, among those the last answer showed,
       expect(r.agent).toBe('ProductExpertAgent');
       expect(r.plan[0]!.instruction).toMatch(job);
     });
+  // The lines of the list a reply showed, as the shopper read them: "Bluetooth Speaker (blue, …)" and its price.
+  const linesOf = (reply: string) => [...reply.matchAll(/^- ([^:\n]+): (\$[\d.,]+)/gm)].map((m) => [m[1]!, m[2]!]);
+  for (const [words, pick] of [
+    ['is the first one waterproof?', (lines: string[][]) => lines[0]!],
+    ['the last one, is it waterproof?', (lines: string[][]) => lines.at(-1)!],
+    ['is the cheaper one waterproof?', (lines: string[][]) => lines.toSorted((a, b) => price(a) - price(b))[0]!],
+  ] as const)
+    it(`"${words}" after several speakers were listed: that speaker as shown, not every variant`, async () => {
+      const say = withTools();
+      const shown = await say('do you have bluetooth speakers?');
+      const lines = linesOf(shown.reply);
+      expect(lines.length).toBeGreaterThan(2);
+      const [label, cost] = pick(lines);
+      const r = await say(words);
+      expect(r.agent).toBe('ProductExpertAgent');
+      // Its own answer, from its options: "water resistance no" says no.
+      const yes = /water resistance yes/.test(label!);
+      expect(r.reply).toContain(`${label} at ${cost}`);
+      expect(r.reply).toMatch(yes ? /^Yes: .* has water resistance\.$/ : /^No: .* has no water resistance\.$/);
+      expect(r.reply).not.toMatch(/\bvariants\b/);
+    });
+  it('"how heavy is the second one?" after backpacks were listed: the second backpack shown, and what its details say', async () => {
+    const say = withTools();
+    const [label, cost] = linesOf((await say('do you have backpacks?')).reply)[1]!;
+    const r = await say('how heavy is the second one?');
+    expect(r.reply.split('\n')[0]).toBe(`The second one, ${label} at ${cost}.`);
+    expect(r.reply).toMatch(/don't list its weight/);
+  });
   it('"tell me more about the second one" after two kinds were shown: the details of the second kind', async () => {
     const r = await (await listed('do you have headphones or earbuds?'))('tell me more about the second one');
     expect(r.plan[0]!.instruction).toMatch(/^Give the customer the details of the wireless earbuds\./);
