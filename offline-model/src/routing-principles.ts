@@ -10,6 +10,7 @@ import {
   isThingInTransit,
   optsOut,
   type TaskIntent,
+  toldAsDone,
   UPSET,
 } from './task-intent.js';
 import { rawWords, stem } from './text-features.js';
@@ -181,6 +182,10 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     else if (knowledge && c.agent === human && (asksWhenPeopleWork(c.text) || asksHowToReach(c.text)))
       c.agent = knowledge;
     else if (tracker && c.agent === knowledge && inTransit) c.agent = tracker;
+    // "My package was returned to sender", "my order was cancelled with no explanation": what was done to the order,
+    // told as where it stands, which the card that tracks orders reads ("returned" is the returns card's word).
+    else if (tracker && c.agent !== tracker && c.intent === 'track' && toldAsDone(c.words.join(' ')).size)
+      c.agent = tracker;
     // "Does the water bottle leak?", "do the headphones break easily?": asked of a product before buying it, not of
     // one of the shopper's that did.
     // So is a worry about one not yet bought: "I'm worried the sneakers will be too tight".
@@ -454,9 +459,11 @@ const CONSEQUENCE: ReadonlySet<TaskIntent> = new Set(['refund', 'payment', 'unkn
 export function joinDependentClauses(clauses: ScoredClause[]): void {
   const joined = new Map<ScoredClause, TaskIntent>();
   const intentOf = (c: ScoredClause) => joined.get(c) ?? c.intent;
+  // "My order got cancelled and refunded without me asking": a cancellation told as done has its refund as well.
+  const cancelled = (c: ScoredClause) => toldAsDone(c.words.join(' ')).has('cancel');
   const action = (c?: ScoredClause) => {
     const intent = c && intentOf(c);
-    return c?.agent && intent && ORDER_ACTIONS.has(intent) ? c : undefined;
+    return c?.agent && intent && (ORDER_ACTIONS.has(intent) || (intent === 'track' && cancelled(c))) ? c : undefined;
   };
   const story = (c: ScoredClause) =>
     !c.question &&
@@ -649,7 +656,15 @@ export function joinEscalationStory(index: CardIndex, clauses: ScoredClause[]): 
   for (const c of clauses) {
     const e = c.entities;
     const names = e.orderIds.length + e.itemIds.length + e.productIds.length + e.products.length + e.emails.length;
-    if (!c.agent || c.agent === human || names > 0) continue;
+    if (!c.agent || c.agent === human) continue;
+    // "My laptop order was cancelled with no explanation. I'd like this escalated.": what was done, told and asked
+    // nothing of, is what the person is to look into, though it names the thing it was done to (not the order: an
+    // order named is one a card can look up).
+    if (!c.question && !REQUEST_WORDS.test(c.text) && !e.orderIds.length && toldAsDone(c.words.join(' ')).size) {
+      c.agent = human;
+      continue;
+    }
+    if (names > 0) continue;
     const story =
       !c.question &&
       !REQUEST_WORDS.test(c.text) &&

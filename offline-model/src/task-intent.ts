@@ -209,6 +209,47 @@ export function receivedOtherThanChosen(text: string): boolean {
   return OTHER_THAN_CHOSEN.test(t) || (!!told && namesAThing(told[1]!) && !sameAsChosen(told[1]!, told[2]!));
 }
 
+/**
+ * "Was cancelled", "got refunded", "has been returned", "you cancelled it", "I already sent them back": what already
+ * happened to an order or a thing, told as its state. Not "was not cancelled" (what the shopper still wants done), nor
+ * "can it be cancelled?" (asks for it).
+ */
+const DONE_VERB = String.raw`(?:cancel+ed|canceled|refunded|returned|sent\s+(?:\w+\s+)?back)`;
+const SOMEONE = '(?:i|we|you|they|u|someone|somebody|you guys|u guys)';
+const BARELY = String.raw`(?:(?:already|just|suddenly|automatically|apparently|randomly|also|all|actually|even)\s+)?`;
+const HAPPENED = new RegExp(
+  [
+    // "was cancelled", "they already refunded", "I sent them back", "cancelled and refunded"
+    String.raw`\b(?:was|were|got|been|is|are|${SOMEONE}(?:\s+(?:have|had|already|just|accidentally))?)\s+${BARELY}${DONE_VERB}(?:\s*(?:,|and)?\s+${DONE_VERB})*\b`,
+    // "why did they cancel", "have you refunded", "did someone send it back"
+    String.raw`\b(?:did|have|has)\s+${SOMEONE}\s+${BARELY}(?:cancel\w*|refund\w*|return\w*|sen[dt]\s+(?:\w+\s+)?back)\b`,
+  ].join('|'),
+  'g',
+);
+/** "Refunded without me asking", a piece of "my order got cancelled and refunded …": told as done, as the piece before. */
+const GOES_ON_DONE = new RegExp(String.raw`^\s*(?:and\s+|also\s+)?${DONE_VERB}\b`);
+type Done = 'cancel' | 'refund' | 'return';
+const DONE_KIND = (verb: string): Done =>
+  /^cancel/.test(verb) ? 'cancel' : /^refund/.test(verb) ? 'refund' : 'return';
+
+/**
+ * What the words tell as already done to the order (HAPPENED) and do not also ask for: "my order was cancelled with no
+ * explanation" asks after its state; "it was cancelled, please cancel the other one too" asks for a cancellation as well.
+ */
+export function toldAsDone(text: string): ReadonlySet<Done> {
+  const kinds = new Set<Done>();
+  const rest = text.replace(HAPPENED, told).replace(GOES_ON_DONE, told);
+  function told(phrase: string): string {
+    for (const [verb] of phrase.matchAll(/\b(?:cancel|refund|return|sen[dt])\w*/g)) kinds.add(DONE_KIND(verb));
+    return ' ';
+  }
+  const asked = { cancel: /\bcancel/, refund: /\brefund/, return: /\breturn|\bsend\b.{0,20}\bback\b/ };
+  for (const k of kinds) if (asked[k].test(rest)) kinds.delete(k);
+  return kinds;
+}
+/** A parcel the carrier took back: where it is, not a return of the shopper's. */
+const BACK_TO_SENDER = /\breturn(?:ed|ing)?\s+(?:back\s+)?to\s+(?:the\s+)?(?:sender|warehouse|depot|you)\b/;
+
 const PAY_ORDER_WITH =
   /\bpay\b(?:\s+for)?\s+(?:it|this|that|(?:the\s+|my\s+)?order|w\d{5,})\b(?:\s+\S+){0,6}?\s+with\b/;
 
@@ -228,7 +269,10 @@ function classifyWords(features: TextFeatures, entities: Entities): TaskIntent {
   // "Unsubscribe me", "take me off your mailing list", "cancel my subscription": the opposite of signing up, which no
   // lead is wanted for, and no order to cancel.
   if (optsOut(features.words)) return 'knowledge';
-  if (has('cancel')) return 'cancel';
+  // "My order was cancelled with no explanation", "got refunded for one item only": the state of what was done,
+  // asked after or complained of, which the card that tracks it reads; no request to do it again.
+  const done = toldAsDone(features.words.join(' '));
+  if (has('cancel') && !done.has('cancel')) return 'cancel';
   // Nothing that has not reached the shopper can be sent back: "I ordered the wrong size, it hasn't shipped yet, can I
   // change to a 9?" changes the order's items.
   if (
@@ -249,11 +293,14 @@ function classifyWords(features: TextFeatures, entities: Entities): TaskIntent {
     !has('refund')
   )
     return 'exchange';
-  if (has('refund')) return 'refund';
+  if (has('refund') && !done.has('refund')) return 'refund';
   // "Where is my money?!" after sending something back: money is no parcel to track; where it is asks after a refund.
   if (/\bwhere(?:'s| is| has)? (?:my|the) (?:money|cash|credit|reimbursement)\b/.test(features.words.join(' ')))
     return 'refund';
-  if (has('return') && !has('policy')) return 'return';
+  if (has('return') && !has('policy') && !done.has('return')) return 'return';
+  // Cancelled, or sent back by the carrier: where the order stands. A refund or a return done: where its money is.
+  if (done.has('cancel') || (done.has('return') && BACK_TO_SENDER.test(features.words.join(' ')))) return 'track';
+  if (done.size) return 'refund';
   // "The pet bed arrived in beige but I ordered brown", "the kettle inside is black, I picked white": what came is
   // not what was chosen, a wrong item received, whatever word says so.
   if (receivedOtherThanChosen(features.words.join(' '))) return 'return';

@@ -807,4 +807,36 @@ describe('planFromBrief', () => {
       'ReturnsAgent',
     ]);
   });
+
+  it('reads a cancellation, refund or return told as done as a question about where it stands, not a request to do it', () => {
+    for (const message of [
+      'My laptop order was cancelled with no explanation',
+      'has my order been cancelled?',
+      'why did they cancel my order?? i never asked for that',
+      'my parcel got returned to sender, what do i do',
+      'you guys cancelled my order and i want to know why',
+    ]) {
+      const [task, ...rest] = plan(message).tasks;
+      expect(rest, message).toEqual([]);
+      expect(task?.agent, message).toBe('OrderManagementAgent');
+      expect(task?.instruction, message).toMatch(/^Find the status of /);
+    }
+    // The money of a return already made: where the refund is, not a new return of the thing.
+    for (const message of [
+      'the boots were returned last week and I still have not seen the money',
+      'they refunded me for one item only, what about the other one?',
+    ]) {
+      const [task, ...rest] = plan(message).tasks;
+      expect(rest, message).toEqual([]);
+      expect(task?.agent, message).toBe('ReturnsAgent');
+      expect(task?.instruction, message).toMatch(/^Help the customer with a refund /);
+    }
+    // Asked as well as told, or asked alone: a cancellation to make.
+    for (const message of ['it was cancelled, please cancel the other one too', 'can my order be cancelled?'])
+      expect(plan(message).tasks[0]?.instruction, message).toMatch(/^Cancel /);
+    // Told as the reason for an escalation, it goes to the person with it.
+    expect(
+      agents("Worst service I've had. My laptop order was cancelled with no explanation. I'd like this escalated."),
+    ).toEqual(['HumanTransferAgent']);
+  });
 });
