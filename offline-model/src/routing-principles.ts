@@ -239,7 +239,8 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       ['return', 'refund', 'exchange', 'cancel', 'knowledge', 'track', 'unknown'].includes(c.intent ?? '')
     )
       c.agent =
-        (TOPICAL.has(c.intent ?? 'unknown') && (topicCardOf(index, c, knowledge) ?? cardWhoseSkillIsNamed(index, c))) ||
+        (TOPICAL.has(c.intent ?? 'unknown') &&
+          (topicCardOf(index, c, knowledge) ?? cardWhoseSkillIsNamed(index, c) ?? cardActedOn(index, c, knowledge))) ||
         knowledge;
     else if (search && /\b(recommend|suggest)/i.test(c.text) && e.products.length > 0 && !ADD_ON.test(c.text))
       c.agent = search;
@@ -378,6 +379,41 @@ function topicCardOf(index: CardIndex, c: ScoredClause, knowledge: string): stri
   const written = index.analyze(c.text).tokens.filter((t) => !t.corrected && t.stem === stem(t.surface.toLowerCase()));
   const ownWord = (s: string) => own.terms.has(s) && !isAttributeStem(s) && onlyHere(s);
   return written.some((t) => ownWord(t.stem)) ? own.name : undefined;
+}
+
+/** Buying or selling a thing: what a card for that thing does, whatever its skills call it. */
+const TRADES = /\b(?:buy|buying|bought|sell|sells|selling|sold|purchas(?:e|es|ed|ing))\b/i;
+
+/**
+ * A card whose whole name the question says ("gift card" and GiftCardAgent), when it asks to act on that thing rather than what the rule is: buying or selling it ("what's the
+ * smallest gift card you sell?"), or doing with it what the card's own words say and the knowledge base's do not ("can
+ * a gift card be sent by email on a set date?"). "Do gift cards expire?" names nothing beyond the topic the knowledge
+ * base also has, and stays a question for its article; so does any question that names a rule (POLICY_CUE).
+ */
+function cardActedOn(index: CardIndex, c: ScoredClause, knowledge: string): string | undefined {
+  if (namesPolicy(c)) return undefined;
+  const stems = new Set(index.analyze(c.text).tokens.map((t) => t.stem));
+  // The name read as a phrase: "gift card" is one term to the analyser, as in the question.
+  const nameStems = (p: CardIndex['profiles'][number]) =>
+    index.analyze(nameWords(p.name).join(' ')).tokens.map((t) => t.stem);
+  const namedWhole = index.profiles.filter(
+    (p) => p.name !== knowledge && nameStems(p).length > 0 && nameStems(p).every((s) => stems.has(s)),
+  );
+  // The card the clause was scored for when it is one; else the one card named ("do you sell gift cards over $500?"
+  // scores the catalogue's card on "do you sell").
+  const own = namedWhole.find((p) => p.name === c.agent) ?? (namedWhole.length === 1 ? namedWhole[0] : undefined);
+  if (!own) return undefined;
+  const named = nameStems(own);
+  if (TRADES.test(c.text)) return own.name;
+  const matched = (agent: string) =>
+    new Set(
+      (c.scores.find((s) => s.agent === agent)?.matched ?? []).flatMap((w) =>
+        index.analyze(w).tokens.map((t) => t.stem),
+      ),
+    );
+  const theirs = matched(knowledge);
+  const beyond = [...matched(own.name)].filter((s) => !named.includes(s) && !theirs.has(s));
+  return beyond.length ? own.name : undefined;
 }
 
 /** Whether the stem `word` is a word of `own`'s name and of no other card's name. */

@@ -119,6 +119,25 @@ describe('cards added as rows', () => {
       expect(agents(message), message).toEqual([card]);
   });
 
+  it('gives a card named for a topic the questions about buying or doing what it does with that thing, and the knowledge base its rules', () => {
+    const gift = topicCard('GiftCardAgent', 'Store gift cards: amounts, delivery by email, balance questions.', [
+      'gift card amounts',
+      'gift card balance',
+      'sending a gift card by email',
+    ]);
+    const withGift = [...builtins, gift];
+    // The knowledge base has a gift-card article too; these ask to buy one or for what the card does with one.
+    for (const message of [
+      "what's the cheapest gift card I can buy?",
+      'do you sell gift cards over $500?',
+      'could a gift card be emailed to my aunt on her birthday?',
+    ])
+      expect(agents(message, withGift), message).toEqual(['GiftCardAgent']);
+    // Rules of the shop's about gift cards stay the knowledge base's, whatever card names the topic.
+    for (const message of ['do gift cards expire?', 'are there fees on gift cards?', 'can I pay with a gift card?'])
+      expect(agents(message, withGift), message).toEqual(['GeneralSupportAgent']);
+  });
+
   it("names the task's topic by the card's name when the question says it, not by another word of the card", () => {
     const gift = topicCard('GiftCardAgent', 'Store gift cards: amounts, delivery by email, balance questions.', [
       'gift card amounts',
