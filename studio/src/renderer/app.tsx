@@ -2,6 +2,8 @@ import { useEffect } from 'react';
 import { AgentsView } from './agents/agents-view.js';
 import { AnalyticsView } from './analytics/analytics-view.js';
 import { ConnectionProvider } from './connection/connection-context.js';
+import { usePermissions } from './connection/permissions.js';
+import { useViewer } from './connection/use-viewer.js';
 import { DeskView } from './desk/desk-view.js';
 import { ExperimentsView } from './experiments/experiments-view.js';
 import { LiveFeedView } from './feed/live-feed-view.js';
@@ -10,6 +12,7 @@ import { RunsView } from './runs/runs-view.js';
 import { SettingsView } from './settings/settings-view.js';
 import { RouterProvider, useRouter } from './shell/router.js';
 import { Sidebar } from './shell/sidebar.js';
+import { EmptyState } from './ui/empty-state.js';
 
 export function App() {
   return (
@@ -26,11 +29,15 @@ function Shell() {
   // The desktop menu (Go → Agents…) navigates through the preload.
   useEffect(() => window.baton?.onNavigate((view) => navigate(`/${view}`)), [navigate]);
   const [view] = route.segments;
+  // Pages offer what the credentials may do (connection/permissions.ts): nothing is shown before the server said
+  // who they are, so no edit control flashes up for a key that may not use it.
+  const known = useViewer() !== undefined;
+  const may = usePermissions();
   return (
     <div className="shell">
       <Sidebar current={view ?? 'agents'} />
-      <main className="main" id="main">
-        {view === 'playground' ? (
+      <main className="main" id="main" aria-busy={!known}>
+        {!known ? null : view === 'playground' ? (
           <PlaygroundView />
         ) : view === 'runs' ? (
           <RunsView />
@@ -43,7 +50,13 @@ function Shell() {
         ) : view === 'analytics' ? (
           <AnalyticsView />
         ) : view === 'desk' ? (
-          <DeskView />
+          may('workDesk') ? (
+            <DeskView />
+          ) : (
+            <EmptyState title="The Desk is for support colleagues">
+              It needs a support or admin key: these credentials do not claim or answer conversations.
+            </EmptyState>
+          )
         ) : (
           <AgentsView />
         )}

@@ -37,8 +37,11 @@ export interface StudioHarness {
   page: Page;
   /** Opens a studio route, e.g. `agents/new`. */
   open(route: string): Promise<void>;
-  /** Saves a 1280×800 screenshot: docs/screenshots/ for the production build, a temp folder for the dev build. */
-  screenshot(name: string): Promise<void>;
+  /**
+   * Saves a 1280×800 screenshot of `page` (the harness's own by default): docs/screenshots/ for the production build,
+   * a temp folder for the dev build.
+   */
+  screenshot(name: string, of?: Page): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -105,12 +108,13 @@ export async function startStudio(build: StudioBuild = 'production', options: Ap
     browser,
     page,
     async open(route) {
-      await page.goto(`${url}/studio/#/${route}`);
+      // The dev server compiles the studio's modules on their first request: on a busy machine, longer than a step's wait.
+      await page.goto(`${url}/studio/#/${route}`, { timeout: 60_000 });
     },
-    async screenshot(name) {
+    async screenshot(name, of = page) {
       // Let transitions and the caret settle, so the picture is what a person sees.
-      await page.waitForTimeout(250);
-      await page.screenshot({ path: `${build === 'production' ? screenshotDir : devScreenshotDir}/${name}.png` });
+      await of.waitForTimeout(250);
+      await of.screenshot({ path: `${build === 'production' ? screenshotDir : devScreenshotDir}/${name}.png` });
     },
     async close() {
       await browser.close();

@@ -5,14 +5,16 @@ import { type AgentData, type CardDraftData, SetAgentEnabledMutation } from './a
 
 /**
  * The cards as a grid: name (opens the editor), description, skills, tools, hand-offs and the enabled
- * switch; a card being drafted says so, and new cards that exist only as drafts follow.
+ * switch (a badge when not `editable`); a card being drafted says so, and new cards that exist only as drafts follow.
  */
 export function AgentCardList({
   agents,
   draftOnly,
+  editable,
 }: {
   agents: readonly AgentData[];
   draftOnly: readonly CardDraftData[];
+  editable: boolean;
 }) {
   const [toggle, setEnabled] = useMutation(SetAgentEnabledMutation);
   // The switch flips at once; the server's answer settles it (a failure flips it back) and holds until
@@ -45,11 +47,17 @@ export function AgentCardList({
               <a className="agent-card-name" href={`#/agents/edit/${encodeURIComponent(a.name)}`}>
                 {a.name}
               </a>
-              <Switch
-                label={`${a.name} enabled`}
-                checked={pending[a.name] ?? a.enabled}
-                onChange={(enabled) => void flip(a.name, enabled)}
-              />
+              {editable ? (
+                <Switch
+                  label={`${a.name} enabled`}
+                  checked={pending[a.name] ?? a.enabled}
+                  onChange={(enabled) => void flip(a.name, enabled)}
+                />
+              ) : (
+                <span className={`badge ${a.enabled ? 'badge-green' : 'badge-gray'}`}>
+                  {a.enabled ? 'enabled' : 'disabled'}
+                </span>
+              )}
             </div>
             <p className="agent-card-desc">{a.description}</p>
             <ul className="chips" aria-label="Skills">

@@ -10,9 +10,10 @@ const label: Record<string, string> = { systemPrompt: 'prompt preview', maxSteps
 
 /**
  * A card's published versions (who saved each, when, why) with its draft marked on top, a field-by-field
- * diff between any two versions, and rollback: restoring an earlier version publishes it as a new one.
+ * diff between any two versions, and rollback: restoring an earlier version publishes it as a new one (not offered
+ * when `readOnly`).
  */
-export function AgentHistory(props: { name: string; version: number; dirty: boolean }) {
+export function AgentHistory(props: { name: string; version: number; dirty: boolean; readOnly?: boolean }) {
   const [picked, setPicked] = useState<{ from: number; to: number } | null>(null);
   const from = picked?.from ?? Math.max(1, props.version - 1);
   const to = picked?.to ?? props.version;
@@ -56,7 +57,7 @@ export function AgentHistory(props: { name: string; version: number; dirty: bool
               <span className="muted">· {formatRelative(v.createdAt)}</span>
               {v.note && <div className="version-note">{v.note}</div>}
             </div>
-            {v.version !== props.version && (
+            {v.version !== props.version && !props.readOnly && (
               <button
                 type="button"
                 className="btn btn-sm"

@@ -1,9 +1,11 @@
 import { useMemo } from 'react';
 import { useQuery } from 'urql';
+import { usePermissions } from '../connection/permissions.js';
 import { useRouter } from '../shell/router.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { Tabs } from '../ui/tabs.js';
 import { AgentCardList } from './agent-card-list.js';
+import { AgentCardView } from './agent-card-view.js';
 import { AgentDraftsQuery, AgentsQuery, BuiltinUpdatesQuery } from './agent-documents.js';
 import { draftFromAgent, duplicateDraft, emptyDraft } from './agent-draft.js';
 import { AgentEditor } from './agent-editor.js';
@@ -14,13 +16,17 @@ import { ToolsQuery } from './tool-documents.js';
 // A saved draft changes these lists even when they held no draft before (the cache keys on types seen).
 const draftTypes = { additionalTypenames: ['AgentDraft', 'Agent'] };
 
-/** Agents: the cards, the hand-off graph, and the editor for one card (#/agents/edit/<name>, #/agents/new). */
+/**
+ * Agents: the cards, the hand-off graph, and the editor for one card (#/agents/edit/<name>, #/agents/new). Credentials
+ * that may not edit cards see the published cards read-only: drafts, tools and built-in updates are admins' only.
+ */
 export function AgentsView() {
   const { route, navigate } = useRouter();
+  const editable = usePermissions()('editAgents');
   const [{ data, fetching, error }, refetchAgents] = useQuery({ query: AgentsQuery, context: draftTypes });
-  const [updates, refetchUpdates] = useQuery({ query: BuiltinUpdatesQuery });
-  const [drafts] = useQuery({ query: AgentDraftsQuery, context: draftTypes });
-  const [tools] = useQuery({ query: ToolsQuery });
+  const [updates, refetchUpdates] = useQuery({ query: BuiltinUpdatesQuery, pause: !editable });
+  const [drafts] = useQuery({ query: AgentDraftsQuery, context: draftTypes, pause: !editable });
+  const [tools] = useQuery({ query: ToolsQuery, pause: !editable });
   const agents = data?.agents ?? [];
   // New cards that exist only as drafts: listed and editable, not live.
   const draftOnly = useMemo(() => (drafts.data?.agentDrafts ?? []).filter((d) => !d.published), [drafts.data]);
@@ -47,6 +53,15 @@ export function AgentsView() {
   if (error && !data) return <EmptyState title="Cannot load agents">{error.message}</EmptyState>;
   if ((fetching && !data) || (drafts.fetching && !drafts.data)) return <EmptyState title="Loading agents…" />;
 
+  if (!editable && (sub === 'new' || sub === 'edit')) {
+    const agent = sub === 'edit' ? agents.find((a) => a.name === name) : undefined;
+    if (agent) return <AgentCardView agent={agent} />;
+    return (
+      <EmptyState title={sub === 'new' ? 'Cards are created with an admin key' : `No agent named ${name}`}>
+        <a href="#/agents">Back to the cards</a>
+      </EmptyState>
+    );
+  }
   if (sub === 'new' || sub === 'edit') {
     if (!editorProps) return <EmptyState title={`No agent named ${name}`} />;
     const { key, ...rest } = editorProps;
@@ -73,11 +88,13 @@ export function AgentsView() {
             enabled published cards; drafts are not live until published.
           </p>
         </div>
-        <div className="actions">
-          <button type="button" className="btn btn-primary" onClick={() => navigate('/agents/new')}>
-            New agent
-          </button>
-        </div>
+        {editable && (
+          <div className="actions">
+            <button type="button" className="btn btn-primary" onClick={() => navigate('/agents/new')}>
+              New agent
+            </button>
+          </div>
+        )}
       </header>
       <Tabs<'cards' | 'graph'>
         label="Agents view"
@@ -102,7 +119,7 @@ export function AgentsView() {
         {tab === 'graph' ? (
           <HandoffGraph agents={agents} onOpen={(n) => navigate(`/agents/edit/${encodeURIComponent(n)}`)} />
         ) : (
-          <AgentCardList agents={agents} draftOnly={draftOnly} />
+          <AgentCardList agents={agents} draftOnly={draftOnly} editable={editable} />
         )}
       </div>
     </div>

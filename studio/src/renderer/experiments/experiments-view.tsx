@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
+import { usePermissions } from '../connection/permissions.js';
 import { toFormErrors } from '../graphql/field-errors.js';
 import { formatDuration } from '../lib/format.js';
 import { chosenDrafts, type DraftChoice, DraftPicker, noDrafts, useDraftNames } from '../playground/draft-picker.js';
@@ -13,9 +14,13 @@ import { PassRateChart } from './pass-rate-chart.js';
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 
-/** Experiments (#/experiments/<dataset>): datasets, running experiments with progress, results and a pass-rate chart. */
+/**
+ * Experiments (#/experiments/<dataset>): datasets, running experiments with progress, results and a pass-rate chart.
+ * Credentials that may not run experiments read the datasets and results.
+ */
 export function ExperimentsView() {
   const { route, navigate } = useRouter();
+  const runs = usePermissions()('runExperiments');
   const [datasets, refetchDatasets] = useQuery({ query: DatasetsQuery, requestPolicy: 'cache-and-network' });
   const selected = route.segments[1] ?? datasets.data?.datasets[0]?.id ?? null;
   return (
@@ -39,18 +44,20 @@ export function ExperimentsView() {
               </li>
             ))}
           </ul>
-          <ImportForm
-            onImported={(id) => {
-              refetchDatasets({ requestPolicy: 'network-only' });
-              navigate(`/experiments/${id}`);
-            }}
-          />
+          {runs && (
+            <ImportForm
+              onImported={(id) => {
+                refetchDatasets({ requestPolicy: 'network-only' });
+                navigate(`/experiments/${id}`);
+              }}
+            />
+          )}
         </aside>
         <section className="experiments-main scroll">
           {selected ? (
-            <DatasetPanel key={selected} id={selected} />
+            <DatasetPanel key={selected} id={selected} runs={runs} />
           ) : (
-            <EmptyState title="No datasets yet">Import a JSONL file.</EmptyState>
+            <EmptyState title="No datasets yet">{runs ? 'Import a JSONL file.' : 'An admin imports them.'}</EmptyState>
           )}
         </section>
       </div>
@@ -113,7 +120,8 @@ function ImportForm({ onImported }: { onImported(id: string): void }) {
   );
 }
 
-function DatasetPanel({ id }: { id: string }) {
+/** One dataset's experiments; `runs`: may start one (the form and the drafts to run against). */
+function DatasetPanel({ id, runs }: { id: string; runs: boolean }) {
   const [{ data, error }, refetch] = useQuery({
     query: DatasetQuery,
     variables: { id },
@@ -144,51 +152,53 @@ function DatasetPanel({ id }: { id: string }) {
         <h2>
           {data.dataset.name} <span className="muted">· {data.dataset.caseCount} cases</span>
         </h2>
-        <form
-          className="actions"
-          aria-label="Run an experiment"
-          onSubmit={async (e) => {
-            e.preventDefault();
-            const r = await runStart({
-              datasetId: id,
-              provider,
-              concurrency: Number(concurrency),
-              useDrafts: chosenDrafts(drafts, draftNames),
-            });
-            if (r.data) {
-              setPicked(null);
-              refetch({ requestPolicy: 'network-only' });
-            }
-          }}
-        >
-          <label className="inline-label">
-            Provider{' '}
-            <select value={provider} onChange={(e) => setProvider(e.target.value as 'SERVER' | 'OFFLINE')}>
-              <option value="SERVER">The server’s</option>
-              <option value="OFFLINE">Offline stand-in</option>
-            </select>
-          </label>
-          <label className="inline-label">
-            Concurrency{' '}
-            <input
-              className="input-xs"
-              type="number"
-              min={1}
-              max={16}
-              value={concurrency}
-              onChange={(e) => setConcurrency(e.target.value)}
-            />
-          </label>
-          <button
-            type="submit"
-            className="btn btn-primary"
-            disabled={start.fetching || (drafts.on && !chosenDrafts(drafts, draftNames)?.length)}
+        {runs && (
+          <form
+            className="actions"
+            aria-label="Run an experiment"
+            onSubmit={async (e) => {
+              e.preventDefault();
+              const r = await runStart({
+                datasetId: id,
+                provider,
+                concurrency: Number(concurrency),
+                useDrafts: chosenDrafts(drafts, draftNames),
+              });
+              if (r.data) {
+                setPicked(null);
+                refetch({ requestPolicy: 'network-only' });
+              }
+            }}
           >
-            Run experiment
-          </button>
-        </form>
+            <label className="inline-label">
+              Provider{' '}
+              <select value={provider} onChange={(e) => setProvider(e.target.value as 'SERVER' | 'OFFLINE')}>
+                <option value="SERVER">The server’s</option>
+                <option value="OFFLINE">Offline stand-in</option>
+              </select>
+            </label>
+            <label className="inline-label">
+              Concurrency{' '}
+              <input
+                className="input-xs"
+                type="number"
+                min={1}
+                max={16}
+                value={concurrency}
+                onChange={(e) => setConcurrency(e.target.value)}
+              />
+            </label>
+            <button
+              type="submit"
+              className="btn btn-primary"
+              disabled={start.fetching || (drafts.on && !chosenDrafts(drafts, draftNames)?.length)}
+            >
+              Run experiment
+            </button>
+          </form>
+        )}
       </div>
-      <DraftPicker value={drafts} onChange={setDrafts} hint="other cards stay published" />
+      {runs && <DraftPicker value={drafts} onChange={setDrafts} hint="other cards stay published" />}
       {start.error && (
         <p className="field-error" role="alert">
           {Object.values(toFormErrors(start.error).fields)[0] ?? toFormErrors(start.error).message}

@@ -1,4 +1,5 @@
 import { useMutation } from 'urql';
+import { usePermissions } from '../connection/permissions.js';
 import { errorSummary, toFormErrors } from '../graphql/field-errors.js';
 import type { RunSummary } from '../lib/run-summary.js';
 import { CancelRunMutation, ContinueRunMutation, StepRunMutation } from '../playground/playground-documents.js';
@@ -6,9 +7,10 @@ import { PlanEditForm } from './plan-edit-form.js';
 
 /**
  * A paused run (step mode, plan review, or paused on request): what runs next, Step / Continue / Cancel,
- * and the plan editor for its pending tasks.
+ * and the plan editor for its pending tasks (for credentials that may edit plans).
  */
 export function StepControls({ run, agentNames }: { run: RunSummary; agentNames: readonly string[] }) {
+  const may = usePermissions();
   const [step, runStep] = useMutation(StepRunMutation);
   const [cont, runContinue] = useMutation(ContinueRunMutation);
   const [cancel, runCancel] = useMutation(CancelRunMutation);
@@ -56,7 +58,7 @@ export function StepControls({ run, agentNames }: { run: RunSummary; agentNames:
             : (errorSummary(toFormErrors(error)) ?? error.message)}
         </p>
       )}
-      {run.plan && pending.length > 0 && (
+      {run.plan && pending.length > 0 && may('editPlans') && (
         <PlanEditForm runId={run.runId} plan={run.plan} pendingIds={pending.map((t) => t.id)} agentNames={agentNames} />
       )}
     </section>

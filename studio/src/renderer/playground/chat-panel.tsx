@@ -7,13 +7,14 @@ import { ToolCardView } from './tool-card-view.js';
 
 /**
  * The shopper's side: the transcript with status messages as they arrive, the answer streaming in, and the
- * composer. Step mode starts the run paused after planning.
+ * composer (none without `onSend`: credentials that do not write as the shopper read the conversation). Step mode
+ * starts the run paused after planning.
  */
 export function ChatPanel(props: {
   events: readonly StudioEvent[];
   selectedRunId: string | null;
   onSelectRun(runId: string): void;
-  onSend(text: string): Promise<boolean>;
+  onSend?(text: string): Promise<boolean>;
   sending: boolean;
   step: boolean;
   onStepChange(on: boolean): void;
@@ -32,14 +33,18 @@ export function ChatPanel(props: {
 
   const send = async () => {
     const value = text.trim();
-    if (!value) return;
+    if (!value || !props.onSend) return;
     if (await props.onSend(value)) setText('');
   };
 
   return (
     <section className="chat" aria-label="Chat">
       <div className="chat-log scroll" ref={log} role="log" aria-live="polite" aria-label="Conversation">
-        {turns.length === 0 && <p className="muted chat-empty">Send a message as a shopper to start a run.</p>}
+        {turns.length === 0 && (
+          <p className="muted chat-empty">
+            {props.onSend ? 'Send a message as a shopper to start a run.' : 'No messages yet.'}
+          </p>
+        )}
         {turns.map((t) =>
           t.kind === 'user' ? (
             <div key={t.key} className="bubble bubble-user">
@@ -96,43 +101,45 @@ export function ChatPanel(props: {
           ),
         )}
       </div>
-      <form
-        className="composer"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void send();
-        }}
-      >
-        <label htmlFor="composer-text" className="sr-only">
-          Message
-        </label>
-        <textarea
-          id="composer-text"
-          rows={2}
-          placeholder="Message as a shopper…"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey) {
-              e.preventDefault();
-              void send();
-            }
+      {props.onSend && (
+        <form
+          className="composer"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void send();
           }}
-        />
-        <div className="composer-bar">
-          <Switch label="Step mode" showLabel checked={props.step} onChange={props.onStepChange} />
-          <Switch
-            label="Review plan"
-            showLabel
-            checked={props.review && !props.step}
-            disabled={props.step}
-            onChange={props.onReviewChange}
+        >
+          <label htmlFor="composer-text" className="sr-only">
+            Message
+          </label>
+          <textarea
+            id="composer-text"
+            rows={2}
+            placeholder="Message as a shopper…"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && !e.shiftKey) {
+                e.preventDefault();
+                void send();
+              }
+            }}
           />
-          <button type="submit" className="btn btn-primary" disabled={props.sending || !text.trim()}>
-            {props.sending ? 'Sending…' : 'Send'}
-          </button>
-        </div>
-      </form>
+          <div className="composer-bar">
+            <Switch label="Step mode" showLabel checked={props.step} onChange={props.onStepChange} />
+            <Switch
+              label="Review plan"
+              showLabel
+              checked={props.review && !props.step}
+              disabled={props.step}
+              onChange={props.onReviewChange}
+            />
+            <button type="submit" className="btn btn-primary" disabled={props.sending || !text.trim()}>
+              {props.sending ? 'Sending…' : 'Send'}
+            </button>
+          </div>
+        </form>
+      )}
     </section>
   );
 }

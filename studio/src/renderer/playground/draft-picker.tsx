@@ -1,5 +1,6 @@
 import { useQuery } from 'urql';
 import { AgentDraftsQuery } from '../agents/agent-documents.js';
+import { usePermissions } from '../connection/permissions.js';
 import { Switch } from '../ui/switch.js';
 
 /** Run against drafts: off, or on with the drafts picked (null: every draft there is). */
@@ -18,17 +19,19 @@ export function chosenDrafts(choice: DraftChoice, available: readonly string[]):
 
 /**
  * The "Run against drafts" switch and the drafts it uses (all by default), for new conversations in
- * the playground and for experiments. Live traffic always uses the published cards.
+ * the playground and for experiments. Live traffic always uses the published cards. Not offered to credentials
+ * that may not run against drafts.
  */
 export function DraftPicker(props: { value: DraftChoice; onChange(value: DraftChoice): void; hint?: string }) {
-  const [{ data }] = useQuery({ query: AgentDraftsQuery, context: draftTypes, requestPolicy: 'cache-and-network' });
-  const available = (data?.agentDrafts ?? []).map((d) => d.name);
+  const allowed = usePermissions()('useDrafts');
+  const available = useDraftNames();
   const picked = chosenDrafts(props.value, available) ?? [];
   const toggle = (name: string, on: boolean) =>
     props.onChange({
       on: true,
       names: on ? [...picked.filter((n) => n !== name), name] : picked.filter((n) => n !== name),
     });
+  if (!allowed) return null;
   return (
     <fieldset className="draft-picker" aria-label="Card drafts">
       <Switch
@@ -62,8 +65,14 @@ export function DraftPicker(props: { value: DraftChoice; onChange(value: DraftCh
 
 const draftTypes = { additionalTypenames: ['AgentDraft'] };
 
-/** The drafts that exist now, by name. */
+/** The drafts that exist now, by name (none for credentials that may not run against drafts). */
 export function useDraftNames(): string[] {
-  const [{ data }] = useQuery({ query: AgentDraftsQuery, context: draftTypes, requestPolicy: 'cache-and-network' });
+  const allowed = usePermissions()('useDrafts');
+  const [{ data }] = useQuery({
+    query: AgentDraftsQuery,
+    context: draftTypes,
+    requestPolicy: 'cache-and-network',
+    pause: !allowed,
+  });
   return (data?.agentDrafts ?? []).map((d) => d.name);
 }

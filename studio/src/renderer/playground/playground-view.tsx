@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { AgentsQuery } from '../agents/agent-documents.js';
-import { useViewer } from '../connection/use-viewer.js';
+import { usePermissions } from '../connection/permissions.js';
 import { toFormErrors } from '../graphql/field-errors.js';
 import { RunInspector } from '../inspector/run-inspector.js';
 import { runIdsOf } from '../lib/run-summary.js';
@@ -23,7 +23,7 @@ export function PlaygroundView() {
   const [start, runStart] = useMutation(StartConversationMutation);
   const [drafts, setDrafts] = useState<DraftChoice>(noDrafts);
   const draftNames = useDraftNames();
-  const viewer = useViewer();
+  const may = usePermissions();
 
   const newConversation = async (): Promise<string | null> => {
     // Against drafts: the named drafts stand in for their published cards in this conversation's runs.
@@ -44,10 +44,25 @@ export function PlaygroundView() {
     return id;
   };
 
-  // Not offered before the server said who this is: a support key would see a Playground flash, then go.
-  if (viewer === undefined) return <div className="page" aria-busy="true" />;
   // A support key may not write as the shopper (sendMessage) nor vouch for a customer: every message would fail.
-  if (viewer && !viewer.writesAsShopper)
+  // (The shell shows no page before the server said who this is, so the Playground does not flash up first.) A
+  // conversation opened from Runs is shown read-only, with its run inspector.
+  if (!may('chatAsShopper') && conversationId)
+    return (
+      <div className="page">
+        <header className="page-header">
+          <div>
+            <h1>Playground</h1>
+            <p className="subtitle">
+              Conversation <span className="mono">{conversationId.slice(0, 8)}</span> · read-only: a support key does
+              not write as the shopper (answer them in the <a href="#/desk">Desk</a>)
+            </p>
+          </div>
+        </header>
+        <Workspace key={conversationId} conversationId={conversationId} readOnly />
+      </div>
+    );
+  if (!may('chatAsShopper'))
     return (
       <div className="page">
         <header className="page-header">
@@ -103,7 +118,9 @@ export function PlaygroundView() {
           </button>
         </form>
       </header>
-      {conversationId && <SaveToDataset key={`save-${conversationId}`} conversationId={conversationId} />}
+      {conversationId && may('runExperiments') && (
+        <SaveToDataset key={`save-${conversationId}`} conversationId={conversationId} />
+      )}
       {start.error && (
         <div className="alert alert-error" role="alert">
           {toFormErrors(start.error).message}
@@ -114,7 +131,12 @@ export function PlaygroundView() {
   );
 }
 
-function Workspace(props: { conversationId: string | null; newConversation(): Promise<string | null> }) {
+/** The chat and the run inspector; `readOnly`: no composer (and no `newConversation`), the conversation as it is. */
+function Workspace(props: {
+  conversationId: string | null;
+  newConversation?(): Promise<string | null>;
+  readOnly?: boolean;
+}) {
   const { route, navigate } = useRouter();
   const { events, error } = useConversationEvents(props.conversationId);
   const [conversation] = useQuery({
@@ -140,7 +162,7 @@ function Workspace(props: { conversationId: string | null; newConversation(): Pr
 
   const onSend = async (text: string) => {
     setSendError(null);
-    const conversationId = props.conversationId ?? (await props.newConversation());
+    const conversationId = props.conversationId ?? (await props.newConversation?.());
     if (!conversationId) return false;
     const result = await runSend({
       conversationId,
@@ -180,7 +202,7 @@ function Workspace(props: { conversationId: string | null; newConversation(): Pr
           events={events}
           selectedRunId={selectedRunId}
           onSelectRun={selectRun}
-          onSend={onSend}
+          onSend={props.readOnly ? undefined : onSend}
           sending={send.fetching}
           step={step}
           onStepChange={setStep}

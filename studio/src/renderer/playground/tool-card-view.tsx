@@ -6,13 +6,14 @@ const money = (n: number | null) => (n === null ? '' : `$${n.toFixed(2)}`);
 
 /**
  * A card the shopper sees beside the answer, drawn from a tool result as the storefront widget draws it. A form
- * sends what is filled in as the shopper's next message, as the widget's does.
+ * sends what is filled in as the shopper's next message, as the widget's does; without `onSend` (credentials that do
+ * not write as the shopper) the card is only shown.
  */
 export function ToolCardView(props: {
   card:
     | (ToolCard & { id: string; answered: boolean })
     | (ChangeCard & { id: string; answered: boolean; done: boolean });
-  onSend(text: string): Promise<boolean>;
+  onSend?(text: string): Promise<boolean>;
 }) {
   const { card } = props;
   if (card.kind === 'change') return <HeldChangeCard card={card} onSend={props.onSend} />;
@@ -61,13 +62,13 @@ export function ToolCardView(props: {
  */
 function HeldChangeCard(props: {
   card: ChangeCard & { id: string; answered: boolean; done: boolean };
-  onSend(text: string): Promise<boolean>;
+  onSend?(text: string): Promise<boolean>;
 }) {
-  const { card } = props;
+  const { card, onSend } = props;
   const [sending, setSending] = useState(false);
   const send = (text: string) => {
     setSending(true);
-    void props.onSend(text).finally(() => setSending(false));
+    void onSend?.(text).finally(() => setSending(false));
   };
   return (
     <section className="shopper-card held-change-card" aria-label={`To confirm: ${card.title}`}>
@@ -75,7 +76,9 @@ function HeldChangeCard(props: {
       <ChangeLines lines={card.lines} />
       {card.done ? (
         <p className="stock-in">Done.</p>
-      ) : card.answered ? null : (
+      ) : card.answered ? null : !onSend ? (
+        <p className="muted">Nothing changes until the shopper replies yes.</p>
+      ) : (
         <div className="held-change-actions">
           <span className="muted">Nothing changes until the shopper replies yes.</span>
           <button type="button" className="btn btn-primary" disabled={sending} onClick={() => send('Yes, go ahead')}>
@@ -92,12 +95,12 @@ function HeldChangeCard(props: {
 
 function FormCard(props: {
   card: Extract<ToolCard, { kind: 'form' }> & { id: string; answered: boolean };
-  onSend(text: string): Promise<boolean>;
+  onSend?(text: string): Promise<boolean>;
 }) {
-  const { card } = props;
+  const { card, onSend } = props;
   const [values, setValues] = useState<string[]>(() => card.fields.map(() => ''));
   const [sending, setSending] = useState(false);
-  const disabled = card.answered || sending;
+  const disabled = card.answered || sending || !onSend;
   return (
     <form
       className="shopper-card shopper-form"
@@ -105,9 +108,9 @@ function FormCard(props: {
       onSubmit={(e) => {
         e.preventDefault();
         const answer = formAnswer(values);
-        if (!answer) return;
+        if (!answer || !onSend) return;
         setSending(true);
-        void props.onSend(answer).finally(() => setSending(false));
+        void onSend(answer).finally(() => setSending(false));
       }}
     >
       <h4>{card.title}</h4>
@@ -136,9 +139,11 @@ function FormCard(props: {
           </label>
         );
       })}
-      <button type="submit" className="btn" disabled={disabled}>
-        {card.answered ? 'Sent' : card.submitLabel}
-      </button>
+      {onSend && (
+        <button type="submit" className="btn" disabled={disabled}>
+          {card.answered ? 'Sent' : card.submitLabel}
+        </button>
+      )}
     </form>
   );
 }
