@@ -2,7 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ToolError } from '../errors.js';
 import { patternFreeValidator } from './argument-check.js';
 import { guardedFetch } from './guarded-fetch.js';
@@ -17,8 +17,13 @@ export interface McpConnectionOptions {
 
 /** What a transport reports back to its connection. */
 export interface TransportHooks {
-  /** A response was over the size cap; the transport stopped reading it. */
+  /** A stdio line was over the size cap: the transport stopped reading, and no single request can be failed for it. */
   onTooLarge(error: ResponseTooLargeError): void;
+  /**
+   * Marks the JSON-RPC error a transport answers a request with when that request's own response was over the cap
+   * (tooLargeAnswer): the connection turns it back into a ResponseTooLargeError, which a server cannot forge.
+   */
+  readonly mark: string;
 }
 
 /** Creates a connected transport pair's client side; in-process servers connect their side here. */
@@ -52,6 +57,7 @@ export class McpConnection {
   private failedAt = 0;
   /** Why a client was closed by Baton, for the requests that were waiting on it. */
   private readonly closedBecause = new WeakMap<Client, Error>();
+  private readonly mark = crypto.randomUUID();
 
   constructor(
     readonly name: string,
@@ -80,8 +86,9 @@ export class McpConnection {
         { capabilities: {}, jsonSchemaValidator: patternFreeValidator },
       );
       const transport = await this.makeTransport({
-        // A stream over the cap (SSE, a stdio line) fails no request by itself: closing the client fails the ones
-        // waiting, and they are told why. A JSON body over the cap fails its own request.
+        mark: this.mark,
+        // A stdio line over the cap fails no request by itself: closing the client fails the ones waiting, and they
+        // are told why. A JSON body, or a request's SSE message, over the cap fails its own request only.
         onTooLarge: (error) => {
           if (this.closedBecause.has(client)) return;
           this.closedBecause.set(client, error);
@@ -172,6 +179,9 @@ export class McpConnection {
   /** A request's failure, or the reason Baton dropped its connection (a response over the cap) when there is one. */
   private explain(client: Client, err: unknown): unknown {
     if (err instanceof ResponseTooLargeError) return err;
+    const data = err instanceof McpError ? (err.data as { mark?: unknown; maxBytes?: unknown } | undefined) : undefined;
+    if (data?.mark === this.mark && typeof data.maxBytes === 'number')
+      return new ResponseTooLargeError(this.name, data.maxBytes);
     const because = this.closedBecause.get(client);
     if (because) {
       this.lastErrorValue = because.message;
@@ -191,7 +201,7 @@ export class McpConnection {
 
 /**
  * The transport for a registered external server (an HTTP URL is checked again at each connect: DNS can change).
- * No response is read past `maxResponseBytes`: an HTTP body or SSE stream through cappedFetch, a stdio line through
+ * No response is read past `maxResponseBytes`: an HTTP body or SSE message through cappedFetch, a stdio line through
  * the SDK's own read buffer, which closes the transport when a line outgrows it.
  */
 export function externalTransport(
@@ -217,10 +227,12 @@ export function externalTransport(
     await assertOutboundAllowed(config.url, allowHosts, 'url');
     return new StreamableHTTPClientTransport(new URL(config.url), {
       requestInit: { headers: config.headers },
-      fetch: cappedFetch(guardedFetch(allowHosts), maxResponseBytes, () => {
-        const error = new ResponseTooLargeError(config.name, maxResponseBytes);
-        return { error, report: () => hooks.onTooLarge(error) };
-      }),
+      fetch: cappedFetch(
+        guardedFetch(allowHosts),
+        maxResponseBytes,
+        () => new ResponseTooLargeError(config.name, maxResponseBytes),
+        hooks.mark,
+      ),
     });
   };
 }
@@ -247,15 +259,19 @@ function reportingErrors<T extends Transport>(transport: T, observe: (err: Error
 
 /**
  * A fetch whose responses are read at most `maxBytes` each (status line and headers aside): a Content-Length over it
- * fails the request before the body is read; a body that grows past it (no length, chunked, an SSE stream) errors
- * with a ResponseTooLargeError when a chunk crosses the cap, and its connection is dropped, so nothing beyond is read,
- * buffered or parsed. `tooLarge` makes the error; its `report` is called for a stream (text/event-stream), whose
- * failure the MCP SDK does not pass to the request waiting on it.
+ * fails the request before the body is read; a body that grows past it (no length, chunked) errors with a
+ * ResponseTooLargeError when a chunk crosses the cap, and its connection is dropped, so nothing beyond is read,
+ * buffered or parsed. An SSE stream (text/event-stream) is capped per message, each event counted from the blank line
+ * before it: a long-lived stream of many small messages is fine. When one message outgrows the cap, the stream ends
+ * there; a POST's stream (one JSON-RPC request) then answers that request with a JSON-RPC error carrying `mark`
+ * (tooLargeAnswer), so it alone fails while the other calls on the connection go on: the MCP SDK passes a stream's
+ * failure to no request, and closing the connection to fail it failed them all. `tooLarge` makes the error.
  */
 export function cappedFetch(
   inner: typeof fetch,
   maxBytes: number,
-  tooLarge: () => { error: ResponseTooLargeError; report: () => void },
+  tooLarge: () => ResponseTooLargeError,
+  mark: string,
 ): typeof fetch {
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const response = await inner(input, init);
@@ -263,11 +279,19 @@ export function cappedFetch(
     const declared = Number(response.headers.get('content-length'));
     if (Number.isFinite(declared) && declared > maxBytes) {
       await response.body.cancel().catch(() => {});
-      throw tooLarge().error;
+      throw tooLarge();
     }
     const stream = /^\s*text\/event-stream/i.test(response.headers.get('content-type') ?? '');
-    const reader = response.body.getReader();
+    const requestId = stream ? jsonRpcRequestId(init?.body) : undefined;
+    // Where in a chunk the cap is crossed (-1: not in this one): per SSE message, or over the whole body.
     let read = 0;
+    const crossing = stream
+      ? sseMessageCap(maxBytes)
+      : (chunk: Uint8Array) => {
+          read += chunk.byteLength;
+          return read > maxBytes ? chunk.byteLength - 1 : -1;
+        };
+    const reader = response.body.getReader();
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
         const chunk = await reader.read().catch((err: unknown) => {
@@ -279,15 +303,23 @@ export function cappedFetch(
           controller.close();
           return;
         }
-        read += chunk.value.byteLength;
-        if (read > maxBytes) {
-          const { error, report } = tooLarge();
-          controller.error(error);
-          await reader.cancel(error).catch(() => {});
-          if (stream) report();
+        const at = crossing(chunk.value);
+        if (at < 0) {
+          controller.enqueue(chunk.value);
           return;
         }
-        controller.enqueue(chunk.value);
+        const error = tooLarge();
+        await reader.cancel(error).catch(() => {});
+        if (stream && requestId !== undefined) {
+          // The messages before it are delivered; the one over the cap is ended unread, and its request answered.
+          controller.enqueue(chunk.value.subarray(0, at + 1));
+          controller.enqueue(tooLargeAnswer(requestId, error, mark, maxBytes));
+          controller.close();
+          return;
+        }
+        // A body fails its request. A stream no request waits on (the standalone GET stream) ends: the SDK opens it
+        // again, and the calls in flight go on.
+        controller.error(error);
       },
       cancel: (reason) => reader.cancel(reason),
     });
@@ -300,6 +332,62 @@ export function cappedFetch(
     Object.defineProperty(capped, 'redirected', { value: response.redirected });
     return capped;
   }) as typeof fetch;
+}
+
+/** The id of the JSON-RPC request a POST carries (the MCP SDK sends one message per POST, as JSON text). */
+function jsonRpcRequestId(body: unknown): string | number | undefined {
+  if (typeof body !== 'string') return undefined;
+  try {
+    const message = JSON.parse(body) as { method?: unknown; id?: unknown };
+    return typeof message.method === 'string' && (typeof message.id === 'string' || typeof message.id === 'number')
+      ? message.id
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Counts the bytes of the SSE message being read, started again after each blank line (an event's end: LF, CR or
+ * CRLF twice; line ends themselves are not counted). Each call answers where in the chunk the message being read
+ * grew past `maxBytes` (always a byte inside a line), or -1.
+ */
+function sseMessageCap(maxBytes: number): (chunk: Uint8Array) => number {
+  let bytes = 0;
+  let lineEmpty = true;
+  let afterCr = false;
+  return (chunk) => {
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      if (b === LF && afterCr) {
+        afterCr = false;
+        continue;
+      }
+      if (b === LF || b === CR) {
+        if (lineEmpty) bytes = 0;
+        lineEmpty = true;
+        afterCr = b === CR;
+        continue;
+      }
+      afterCr = false;
+      lineEmpty = false;
+      if (++bytes > maxBytes) return i;
+    }
+    return -1;
+  };
+}
+
+/**
+ * What the stream says in place of a message over the cap: the line read so far is ended and the message made an
+ * event the MCP SDK ignores (not of type `message`), then the request is answered with a JSON-RPC error carrying
+ * `mark`.
+ */
+function tooLargeAnswer(id: string | number, error: ResponseTooLargeError, mark: string, maxBytes: number): Uint8Array {
+  const answer = { jsonrpc: '2.0', id, error: { code: -32_000, message: error.message, data: { mark, maxBytes } } };
+  return new TextEncoder().encode(`\nevent: baton-dropped\n\nevent: message\ndata: ${JSON.stringify(answer)}\n\n`);
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {

@@ -304,7 +304,9 @@ export class McpToolRegistry implements ManagedToolRegistry {
       return { ok: false, error: err.message, errorCode: 'VALIDATION_FAILED' };
     }
     const message = err instanceof Error ? err.message : String(err);
-    return { ok: false, error: `Tool ${name} failed: ${message}`, errorCode: 'TOOL_ERROR' };
+    // Baton's own reason, not the server's words: an answer over MCP_MAX_RESPONSE_BYTES.
+    const reason = err instanceof ResponseTooLargeError ? { errorReason: err.reason } : {};
+    return { ok: false, error: `Tool ${name} failed: ${message}`, errorCode: 'TOOL_ERROR', ...reason };
   }
 
   /**
