@@ -2,6 +2,7 @@ import { heldChangeCard } from '@baton/client/tool-cards';
 import type { StudioEvent, StudioEventOf } from '../lib/baton-event.js';
 import { describeEvent } from '../lib/describe-event.js';
 import { formatClock } from '../lib/format.js';
+import { refusalLine, storeRefusal } from '../lib/store-refusal.js';
 import { ChangeLines } from '../ui/change-lines.js';
 import { type DeskProposal, madeProposals, proposalKey, suggestionProposals } from './proposals.js';
 
@@ -14,6 +15,12 @@ const MARKERS = new Set(['HUMAN_REQUESTED', 'HUMAN_JOINED', 'HANDED_BACK', 'RESO
 function heldChange(data: StudioEventOf<'TOOL_CALL'>['data']): { tool: string; title: string; lines: string[] } | null {
   if (data.madeBy || data.toolErrorCode !== 'CONFIRMATION_REQUIRED') return null;
   return heldChangeCard(data) ?? { tool: data.tool, title: data.tool, lines: [JSON.stringify(data.arguments ?? {})] };
+}
+
+/** The store's reason in words with its facts, or its message when it gave no reason. */
+function refusedBecause(data: StudioEventOf<'TOOL_CALL'>['data']): string {
+  const refusal = storeRefusal(data.refusalReason, data.refusalFacts);
+  return refusal ? refusalLine(refusal) : (data.toolError ?? '');
 }
 
 /**
@@ -70,7 +77,7 @@ export function DeskTranscript(props: {
                 e.data.toolError ? (
                   <>
                     {e.data.madeBy} could not make: <strong>{title}</strong> · {formatClock(e.createdAt)}
-                    <span className="cell-sub">The store refused: {e.data.toolError}</span>
+                    <span className="cell-sub">The store refused: {refusedBecause(e.data)}</span>
                   </>
                 ) : (
                   <>

@@ -4,7 +4,8 @@ import { graphql, type ResultOf } from '../graphql/graphql.js';
  * The event fields every view reads, `data` typed per event type by the schema's EventData union.
  * Fields that share a name but not a type across data types are aliased (GraphQL cannot merge them):
  * RunPausedData.reason → pauseReason, ResolvedData.note → resolveNote, SuggestionData.messageEventId →
- * answersMessageEventId, ToolCallData.output/error → toolOutput/toolError.
+ * answersMessageEventId, ToolCallData.output/error/code → toolOutput/toolError/toolErrorCode,
+ * ToolCallData.reason/details (a store refusal's) → refusalReason/refusalFacts.
  */
 export const EventFields = graphql(`
   fragment EventFields on Event {
@@ -27,7 +28,8 @@ export const EventFields = graphql(`
       ... on MessageDeltaData { delta }
       ... on MessageData { role text author final usage { promptTokens completionTokens totalTokens } }
       ... on ToolCallData {
-        tool callId arguments toolOutput: output toolError: error toolErrorCode: code refused consented preview change { title lines } madeBy proposalEventId identifiedCustomerId durationMs
+        tool callId arguments toolOutput: output toolError: error toolErrorCode: code refusalReason: reason refusalFacts: details
+        refused consented preview change { title lines } madeBy proposalEventId identifiedCustomerId durationMs
         usage { promptTokens completionTokens totalTokens }
       }
       ... on HandoffData { from to reason }

@@ -1,4 +1,5 @@
 import type { StudioEvent } from './baton-event.js';
+import { refusalLine, storeRefusal } from './store-refusal.js';
 
 const clip = (s: string, n = 140) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
@@ -21,9 +22,12 @@ export function describeEvent(e: StudioEvent): string {
     case 'MESSAGE':
       if (e.data.role === 'human') return `${e.data.author ?? 'Colleague'} (person): ${clip(e.data.text)}`;
       return `${e.data.role === 'user' ? 'User' : e.data.final ? 'Final reply' : 'Assistant'}: ${clip(e.data.text)}`;
-    case 'TOOL_CALL':
+    case 'TOOL_CALL': {
       if (e.data.toolErrorCode === 'CONFIRMATION_REQUIRED') return `Held ${e.data.tool} for the shopper's yes`;
+      const refusal = storeRefusal(e.data.refusalReason, e.data.refusalFacts);
+      if (refusal) return `The store refused ${e.data.tool}: ${clip(refusalLine(refusal), 120)}`;
       return `${e.data.refused ? 'Refused' : 'Called'} ${e.data.tool}${e.data.consented ? ' (the shopper said yes)' : ''}${e.data.toolError ? ` — ${clip(e.data.toolError, 80)}` : ''}`;
+    }
     case 'HANDOFF':
       return `Handed off ${e.data.from} → ${e.data.to}: ${clip(e.data.reason, 80)}`;
     case 'TASK_COMPLETED':
