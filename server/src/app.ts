@@ -13,6 +13,8 @@ import { authorizeStoreHttp } from './auth/store-http-authorizer.js';
 import { relayed } from './auth/this-machine.js';
 import { ConversationService } from './chat/conversation-service.js';
 import { EventLog } from './chat/event-log.js';
+import { MAX_BUFFERED } from './chat/event-stream.js';
+import { FeedBuffers } from './chat/feed-buffers.js';
 import { RunExecutor } from './chat/run-executor.js';
 import { RunManager } from './chat/run-manager.js';
 import { SettingsService } from './chat/settings-service.js';
@@ -281,6 +283,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     runRepository,
     bus,
     events,
+    feedBuffers: new FeedBuffers({ maxEvents: MAX_BUFFERED, ...config.feedBuffers }),
     tools,
     models,
     logger,

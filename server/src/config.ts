@@ -99,6 +99,8 @@ export const configSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Baton <no-reply@baton.localhost>'),
   WS_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   SUBSCRIPTION_RECHECK_MS: z.coerce.number().int().min(100).max(10_000).default(5_000),
+  FEED_BUFFER_MAX_BYTES: z.coerce.number().int().min(65_536).default(8_388_608),
+  FEED_BUFFER_MAX_BYTES_PER_KEY: z.coerce.number().int().min(65_536).default(16_777_216),
   RUN_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
   RUN_SWEEP_MS: z.coerce.number().int().min(100).default(10_000),
   RUNS_PER_PRINCIPAL: z.coerce.number().int().min(1).default(DEFAULT_RUNS_PER_PRINCIPAL),
@@ -208,6 +210,11 @@ export interface Config {
   subscriptionRecheckMs: number;
   /** A WebSocket that runs no operation this long after its handshake or its last operation is closed; 0: never. */
   webSocketIdleSeconds: number;
+  /**
+   * What eventFeeds buffer for a reader slower than the events (as JSON bytes): one feed, and all of one API
+   * key's feeds on a replica. Past either, a feed ends with SUBSCRIBER_TOO_SLOW (the key's furthest behind).
+   */
+  feedBuffers: { maxBytes: number; maxBytesPerKey: number };
   /** Outgoing mail (verification codes): SMTP when a URL is set, else the development outbox. */
   mail: { smtpUrl?: string; from: string };
   /** Run ownership: how long a lease lasts without renewal, and how often expired leases are looked for. */
@@ -328,6 +335,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mcpMaxResponseBytes: c.MCP_MAX_RESPONSE_BYTES,
     subscriptionRecheckMs: c.SUBSCRIPTION_RECHECK_MS,
     webSocketIdleSeconds: c.WS_IDLE_TIMEOUT_SECONDS,
+    feedBuffers: { maxBytes: c.FEED_BUFFER_MAX_BYTES, maxBytesPerKey: c.FEED_BUFFER_MAX_BYTES_PER_KEY },
     mail: { smtpUrl: c.SMTP_URL, from: c.MAIL_FROM },
     runs: { leaseMs: c.RUN_LEASE_MS, sweepMs: c.RUN_SWEEP_MS, perPrincipal: c.RUNS_PER_PRINCIPAL },
     retention: { days: c.RETENTION_DAYS, sweepMs: c.RETENTION_SWEEP_SECONDS * 1_000 },

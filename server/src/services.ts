@@ -6,6 +6,7 @@ import type { CustomerSessions } from './auth/customer-sessions.js';
 import type { CustomerTokenVerifier } from './auth/customer-token.js';
 import type { ConversationService } from './chat/conversation-service.js';
 import type { EventLog } from './chat/event-log.js';
+import type { FeedBuffers } from './chat/feed-buffers.js';
 import type { RunManager } from './chat/run-manager.js';
 import type { SettingsService } from './chat/settings-service.js';
 import type { Config } from './config.js';
@@ -42,6 +43,8 @@ export interface Services {
   bus: EventBus;
   /** Event output: append (durable), then publish (delivered). */
   events: EventLog;
+  /** What each API key's eventFeeds may buffer for stalled readers on this replica. */
+  feedBuffers: FeedBuffers;
   /** The published cards: the only ones live traffic sees. */
   agents: AgentRegistry;
   /** Card drafts, for the studio's editor, playground runs against drafts, and experiments. */

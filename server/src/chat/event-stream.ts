@@ -11,6 +11,7 @@ import {
 import type { BatonEvent } from '../domain/events.js';
 import { SubscriberTooSlowError } from '../errors.js';
 import type { ConversationWatch } from '../privacy/deleted-conversations.js';
+import { type BufferMember, eventBytes, type FeedBufferAccount, type SharedBufferBudget } from './feed-buffers.js';
 
 const PAGE = 500;
 /** A subscriber this far behind is cut off; it reconnects with `after` and loses nothing. */
@@ -41,19 +42,74 @@ export interface ConversationStreamOptions {
   maxBuffered?: number;
 }
 
-/** Events a listener buffered for a generator, and a way to wait for more. */
-class Inbox {
-  readonly events: BatonEvent[] = [];
-  constructor(private readonly maxBuffered = MAX_BUFFERED) {}
+/**
+ * Events a listener buffered for a generator, and a way to wait for more. Past its count or bytes, or when
+ * its credential's budget evicts it (feed-buffers.ts), it drops what it holds at once and takes no more: the
+ * stream ends with SUBSCRIBER_TOO_SLOW at its reader's next read.
+ */
+class Inbox implements BufferMember {
+  private queue: (BatonEvent | undefined)[] = [];
+  private head = 0;
+  /** Bytes held (measured only with a byte limit or a budget). */
+  bytes = 0;
   overflow = false;
   aborted = false;
   /** Why the stream must end with an error (its conversation was deleted). */
   failure?: Error;
   private wake?: () => void;
+  private readonly measure: boolean;
+  private readonly budget?: SharedBufferBudget;
+  private readonly leaveBudget?: () => void;
+
+  constructor(
+    private readonly maxEvents = MAX_BUFFERED,
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
+    account?: FeedBufferAccount,
+  ) {
+    this.measure = account !== undefined || Number.isFinite(maxBytes);
+    if (account) ({ budget: this.budget, leave: this.leaveBudget } = account.join(this));
+  }
+
+  /** Events held. */
+  get size(): number {
+    return this.queue.length - this.head;
+  }
 
   push(event: BatonEvent): void {
-    if (this.events.length >= this.maxBuffered) this.overflow = true;
-    else this.events.push(event);
+    if (this.overflow) return;
+    const bytes = this.measure ? eventBytes(event) : 0;
+    // One event always fits: a reader that keeps up holds one at a time, however big.
+    if (this.size >= this.maxEvents || (this.size > 0 && this.bytes + bytes > this.maxBytes)) {
+      this.evict();
+      return;
+    }
+    this.queue.push(event);
+    this.bytes += bytes;
+    this.budget?.add(bytes);
+    this.wake?.();
+  }
+
+  /** The oldest event held, no longer held. */
+  shift(): BatonEvent | undefined {
+    if (this.head >= this.queue.length) return undefined;
+    const event = this.queue[this.head]!;
+    this.queue[this.head++] = undefined;
+    // Taken from the front without moving the rest each time; compacted once half of it is spent.
+    if (this.head === this.queue.length || (this.head >= 1_024 && this.head * 2 >= this.queue.length)) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    if (this.measure) {
+      const bytes = eventBytes(event);
+      this.bytes -= bytes;
+      this.budget?.release(bytes);
+    }
+    return event;
+  }
+
+  evict(): void {
+    this.overflow = true;
+    this.drop();
     this.wake?.();
   }
 
@@ -67,8 +123,15 @@ class Inbox {
     this.wake?.();
   }
 
-  /** Resolves at the next push or abort, or after `ms`. */
+  /** Lets go of everything: the stream has ended. */
+  close(): void {
+    this.drop();
+    this.leaveBudget?.();
+  }
+
+  /** Resolves at the next push or abort, or after `ms`; at once when the stream must end. */
   async wait(ms?: number): Promise<void> {
+    if (this.overflow || this.aborted || this.failure) return;
     await new Promise<void>((resolve) => {
       const timer = ms === undefined ? undefined : setTimeout(resolve, ms);
       this.wake = () => {
@@ -77,6 +140,13 @@ class Inbox {
       };
     });
     this.wake = undefined;
+  }
+
+  private drop(): void {
+    this.budget?.release(this.bytes);
+    this.bytes = 0;
+    this.queue = [];
+    this.head = 0;
   }
 }
 
@@ -120,7 +190,7 @@ export async function* conversationStream(options: ConversationStreamOptions): A
       if (inbox.failure) throw inbox.failure;
       if (inbox.overflow)
         throw new SubscriberTooSlowError('subscriber fell behind; resubscribe with the last event id as after');
-      const event = inbox.events.shift();
+      const event = inbox.shift();
       if (!event) {
         await inbox.wait();
         continue;
@@ -136,6 +206,7 @@ export async function* conversationStream(options: ConversationStreamOptions): A
     }
   } finally {
     unsubscribe();
+    inbox.close();
     stopWatching?.();
     options.signal?.removeEventListener('abort', onAbort);
   }
@@ -152,6 +223,11 @@ export interface FeedStreamOptions {
   pollMs?: number;
   /** Live events held for a subscriber that reads more slowly than they come (MAX_BUFFERED). */
   maxBuffered?: number;
+  /**
+   * The feed's byte limit and its credential's budget (FeedBuffers.for): past either, the feed ends with
+   * SUBSCRIBER_TOO_SLOW. Without it, only `maxBuffered` bounds the feed.
+   */
+  buffers?: FeedBufferAccount;
 }
 
 /**
@@ -169,7 +245,9 @@ export interface FeedStreamOptions {
 export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<BatonEvent> {
   const { store, bus, filter } = options;
   const serial = store.serialCommits === true;
-  const inbox = new Inbox(options.maxBuffered);
+  const limits = options.buffers?.limits;
+  const inbox = new Inbox(options.maxBuffered ?? limits?.maxEvents, limits?.maxBytes, options.buffers);
+  const tooSlow = () => new SubscriberTooSlowError('subscriber fell behind; resubscribe with after');
   let woken = true;
   /** Whether a live event woke the read (not the feed's start or its idle poll): only then is a miss looked at again. */
   let wokenByEvent = false;
@@ -189,13 +267,15 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
   try {
     for (;;) {
       if (inbox.aborted) return;
-      if (inbox.overflow) throw new SubscriberTooSlowError('subscriber fell behind; resubscribe with after');
+      if (inbox.overflow) throw tooSlow();
       // Live stored events wake the read, or are passed on when their place in the feed is known to be
-      // next; transient ones are passed on as they come.
-      const live = inbox.events.splice(0);
+      // next; transient ones are passed on as they come. Those held now, each held until it is looked at.
+      const live = inbox.size;
       /** The highest live stored event that needs a read: committed, so the read will reach it. */
       let floor: FeedPosition | undefined;
-      for (const event of live) {
+      for (let i = 0; i < live; i++) {
+        const event = inbox.shift();
+        if (!event) break;
         if (event.seq === null) {
           yield event;
           continue;
@@ -222,12 +302,16 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
           if (!floor || at.id > floor.id) floor = at;
         }
       }
-      if (woken || !live.length) {
+      if (inbox.overflow) throw tooSlow();
+      if (woken || !live) {
         const wasWoken = wokenByEvent;
         woken = wokenByEvent = false;
         const page = await store.feed(position, filter, PAGE);
         position = page.position;
-        for (const event of page.events) yield event;
+        for (const event of page.events) {
+          if (inbox.overflow) throw tooSlow();
+          yield event;
+        }
         if (page.events.length === PAGE) {
           woken = true;
           continue;
@@ -248,10 +332,11 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
         }
         retries = 0;
       }
-      if (!inbox.events.length) await inbox.wait(options.pollMs ?? FEED_POLL_MS);
+      if (!inbox.size) await inbox.wait(options.pollMs ?? FEED_POLL_MS);
     }
   } finally {
     unsubscribe();
+    inbox.close();
     options.signal?.removeEventListener('abort', onAbort);
   }
 }
