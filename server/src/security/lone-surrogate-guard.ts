@@ -1,6 +1,6 @@
 import { type ArgumentNode, type DocumentNode, GraphQLError, Kind, type ValueNode, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { refuseOperations } from './refuse-operations.js';
+import { declaredVariables, refuseOperations } from './refuse-operations.js';
 
 /**
  * Refuses operations whose text inputs hold a lone UTF-16 surrogate (half of a pair, which no valid
@@ -12,7 +12,7 @@ export function useLoneSurrogateGuard(): Plugin {
   // Whether a document's own literals are well formed, per parsed document (yoga reuses one per text).
   const literalsWellFormed = new WeakMap<DocumentNode, boolean>();
   const check = (args: { document: DocumentNode; variableValues?: unknown }) => {
-    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+    const variables = declaredVariables(args);
     let clean = literalsWellFormed.get(args.document);
     if (clean === undefined) {
       clean = illFormedArgument(args.document, {}) === undefined;

@@ -1,5 +1,6 @@
 import { type DocumentNode, GraphQLError, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { declaredVariables } from './refuse-operations.js';
 
 /**
  * Refuses operations whose string inputs (variables or literals) contain U+0000. PostgreSQL cannot
@@ -18,7 +19,7 @@ export function useNulCharacterGuard(): Plugin {
     return found;
   };
   const refuse = (args: { document: DocumentNode; variableValues?: unknown }) =>
-    containsNul(args.variableValues) || documentHasNul(args.document);
+    containsNul(declaredVariables(args)) || documentHasNul(args.document);
   const error = () =>
     new GraphQLError('Text may not contain the NUL character (U+0000)', { extensions: { code: 'BAD_USER_INPUT' } });
   return {

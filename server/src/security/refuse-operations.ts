@@ -1,4 +1,4 @@
-import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
+import { type DocumentNode, type GraphQLError, type GraphQLSchema, Kind } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /** What a check reads of an operation before it runs. */
@@ -24,4 +24,24 @@ export function refuseOperations(check: (args: OperationArgs) => GraphQLError | 
       if (error) setResultAndStopExecution({ errors: [error] });
     },
   };
+}
+
+const declaredNames = new WeakMap<DocumentNode, string[]>();
+
+/**
+ * The variables the document's operations declare, without the others a request may add: GraphQL ignores those, and
+ * a check that walked them walked whatever an attacker sent (40,000 keys of an unused variable).
+ */
+export function declaredVariables(args: Pick<OperationArgs, 'document' | 'variableValues'>): Record<string, unknown> {
+  const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+  let names = declaredNames.get(args.document);
+  if (!names) {
+    names = args.document.definitions.flatMap((d) =>
+      d.kind === Kind.OPERATION_DEFINITION ? (d.variableDefinitions ?? []).map((v) => v.variable.name.value) : [],
+    );
+    declaredNames.set(args.document, names);
+  }
+  const declared: Record<string, unknown> = {};
+  for (const name of names) if (Object.hasOwn(variables, name)) declared[name] = variables[name];
+  return declared;
 }

@@ -11,6 +11,7 @@ import { useMalformedJsonGuard } from './malformed-json.js';
 import { useNulCharacterGuard } from './nul-character-guard.js';
 import { useRequestBodyLimit } from './request-body-limit.js';
 import { useSuggestionGuard } from './suggestion-guard.js';
+import { useUnknownFieldGuard } from './unknown-field-guard.js';
 
 /**
  * The yoga plugins that guard the API before any resolver runs: body size, operation depth, cost,
@@ -35,7 +36,9 @@ export function securityPlugins(
     useRequestBodyLimit(config.limits.maxRequestBodyBytes) as Plugin<Record<string, unknown>>,
     useMalformedJsonGuard() as Plugin<Record<string, unknown>>,
     ...(armor.protect().plugins as Plugin<Record<string, unknown>>[]),
-    // First of the argument checks: a long list, or a JSON value too large, is refused before the others walk it.
+    // First of the argument checks: an unknown field, a long list or a JSON value too large is refused before the
+    // others walk it.
+    useUnknownFieldGuard() as Plugin<Record<string, unknown>>,
     useListLengthGuard() as Plugin<Record<string, unknown>>,
     useJsonArgumentGuard() as Plugin<Record<string, unknown>>,
     useNulCharacterGuard() as Plugin<Record<string, unknown>>,
