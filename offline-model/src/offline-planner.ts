@@ -44,6 +44,7 @@ import {
   ownerOf,
   type ScoredClause,
 } from './routing-principles.js';
+import { asksOfListedItem } from './shown-pick.js';
 import { looksLikeCode } from './task-context.js';
 import { classifyIntent, ORDER_INTENTS, receivedOtherThanChosen, type TaskIntent } from './task-intent.js';
 import { writeInstruction, writeStatusMessage } from './task-wording.js';
@@ -197,6 +198,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
         : undefined) ??
       wholeMessageAgent(index, hints, message) ??
       namedOrderAgent(index, message) ??
+      (asksOfListedItem(message) ? ownerOf(index, 'search') : undefined) ??
       hints.defaultAgent;
     const question = message.includes('?') || clauses.some((c) => c.question);
     return {

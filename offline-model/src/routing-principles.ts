@@ -3,6 +3,7 @@ import type { Entities } from './entity-extractor.js';
 import { isAccountCompromise } from './message-checks.js';
 import { propertyAsked } from './product-list.js';
 import { ASKS_FOR_A_PERSON, accountDetailsAsked, leftUnhelped, PAID_FOR_NOTHING } from './request-cues.js';
+import { asksOfListedItem } from './shown-pick.js';
 import {
   asksHowToReach,
   asksWhenPeopleWork,
@@ -215,6 +216,8 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     // product of the catalogue, which its details answer, not a help article.
     else if (search && c.agent === knowledge && c.question && !ownThing && e.products.length && propertyAsked(c.text))
       c.agent = search;
+    // "What colour is that one?", "how much does the last one cost?": of an item of a list, pointed at, not named.
+    else if (search && c.agent === knowledge && asksOfListedItem(c.text)) c.agent = search;
     // "Any special offers on headphones?" asks what deals there are, and "my discount code doesn't apply" why a code
     // fails, which the help articles say; the card that takes sign-ups for offers cannot answer either.
     else if (

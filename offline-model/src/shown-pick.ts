@@ -1,3 +1,6 @@
+import { extractEntities } from './entity-extractor.js';
+import { propertyAsked, SETS_AGAINST } from './product-list.js';
+
 /**
  * One line of a list the last answer showed ("- Bluetooth Speaker (blue, 20 hours, water resistance no): $271.89"),
  * picked by the shopper's words: its place ("the first one", "the 2nd", "the last one") or its price ("the cheaper
@@ -63,4 +66,27 @@ export function pickedLine(request: string, lastAnswer: string | undefined): Sho
   const sign = lowest ? 1 : -1;
   const line = [...lines].sort((a, b) => sign * (a.price - b.price))[0]!;
   return { which: lowest ? 'the cheapest one' : 'the most expensive one', ...line };
+}
+
+/** "that one", "this one", "which of those": a thing pointed at among several, by no place or price. */
+const POINTED = /\b(?:that|this)\s+one\b|\bwhich\s+of\s+(?:those|these|them|the two)\b/i;
+/** What only goods have: a make, options, a price, stock. */
+const OF_GOODS =
+  /\b(?:in stock|available|price|cost|costs|colou?rs?|sizes?|materials?|made of|come in|comes in|waterproof|water resistant)\b/i;
+
+/**
+ * "Whats the 2nd one made of", "does the last one come in a size 11", "which of those is cheaper?": a question of a
+ * product's make, options or price about an item of a list, pointed at and not named. Whatever the list was, only goods
+ * have such things.
+ */
+export function asksOfListedItem(text: string): boolean {
+  if (!(BY_PLACE.test(text) || LOWEST.test(text) || HIGHEST.test(text) || POINTED.test(text))) return false;
+  const e = extractEntities(text);
+  if (e.orderIds.length + e.products.length) return false;
+  return (
+    !!propertyAsked(text) ||
+    SETS_AGAINST.test(text) ||
+    OF_GOODS.test(text) ||
+    e.colours.length + e.sizes.length + e.materials.length > 0
+  );
 }

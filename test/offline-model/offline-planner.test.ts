@@ -839,4 +839,13 @@ describe('planFromBrief', () => {
       agents("Worst service I've had. My laptop order was cancelled with no explanation. I'd like this escalated."),
     ).toEqual(['HumanTransferAgent']);
   });
+
+  it("sends a question of a product's make, options or price about an item pointed at and not named to the catalogue", () => {
+    // No answer before says what the list was; only goods have a colour, a price or stock.
+    for (const message of ['is the 3rd one in stock?', 'what colour is that one', 'how much does the last one cost'])
+      expect(agents(message), message).toEqual(['ProductExpertAgent']);
+    // A pick that asks nothing of goods is not a product question.
+    expect(agents('cancel the first one')).toEqual(['OrderManagementAgent']);
+    expect(agents('the second one please')).toEqual(['GeneralSupportAgent']);
+  });
 });
