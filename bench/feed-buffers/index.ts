@@ -1,11 +1,12 @@
 /**
- * The heap one API key's stalled eventFeeds hold on a replica: five feeds (SUBSCRIPTION_LIMITS.eventFeed),
- * each read for a while and then left unread, while events of about 2 KB keep coming. Run twice: with
- * the count limit alone (20,000 events a feed, as before FEED_BUFFER_MAX_BYTES), and with the byte
- * limits' defaults. Prints the heap after a full GC, above the baseline (at the end, and the most sampled every
+ * The heap one API key's stalled eventFeeds hold on a replica: five feeds (SUBSCRIPTION_LIMITS.eventFeed)
+ * read their first event and are then left unread while 19,999 events of about 2 KB come (just under the
+ * count limit, so that the count alone cuts none off). Run twice: with the count limit alone (20,000 events
+ * a feed, as before FEED_BUFFER_MAX_BYTES; the same as the code before it while no feed reaches the count),
+ * and with the byte limits' defaults. Prints the heap after a full GC, above the baseline (at the end, and the most sampled every
  * 1,000 events), and how the feeds ended.
  *
- *   node --expose-gc --import tsx bench/feed-buffers/index.ts [--kb 2] [--stagger 20000]
+ *   node --expose-gc --import tsx bench/feed-buffers/index.ts [--kb 2]
  */
 import { parseArgs } from 'node:util';
 import { feedStream, MAX_BUFFERED } from '../../server/src/chat/event-stream.js';
@@ -16,14 +17,9 @@ import { MemoryEventBus } from '../../server/src/db/memory-event-bus.js';
 import type { BatonEvent } from '../../server/src/domain/events.js';
 
 const { values } = parseArgs({
-  options: { kb: { type: 'string', default: '2' }, stagger: { type: 'string', default: '0' } },
+  options: { kb: { type: 'string', default: '2' } },
 });
 const KB = Number(values.kb);
-/**
- * Events between one feed's stall and the next one's (default 0: all five stop reading together, and each holds
- * the same 19,999 events, just under the count limit: as much as the count alone lets them hold without a cut-off).
- */
-const STAGGER = Number(values.stagger);
 const FEEDS = 5;
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc');
@@ -68,7 +64,7 @@ async function run(label: string, bytes: { maxBytes: number; maxBytesPerKey: num
   const buffers = new FeedBuffers({ maxEvents: MAX_BUFFERED, ...bytes });
   const principal = { kind: 'key', role: 'integrator', keyId: 'attacker', name: 'attacker' } as const;
   const ended: string[] = [];
-  const feeds = Array.from({ length: FEEDS }, (_, i) => {
+  const feeds = Array.from({ length: FEEDS }, () => {
     const stream = feedStream({
       store,
       bus,
@@ -77,19 +73,18 @@ async function run(label: string, bytes: { maxBytes: number; maxBytesPerKey: num
       pollMs: 60_000,
       buffers: buffers.for(principal),
     });
-    /** Reads until event `stallAt`, then stops reading (a client that stopped taking its socket's data). */
-    const stallAt = 1 + i * STAGGER;
+    /** Reads the first event, then stops reading (a client that stopped taking its socket's data). */
     const reading = (async () => {
       for (;;) {
         const { value, done } = await stream.next();
-        if (done || value.id! >= stallAt) return;
+        if (done || value.id! >= 1) return;
       }
     })();
     return { stream, reading };
   });
   await tick();
   const base = heap();
-  const total = 1 + (FEEDS - 1) * STAGGER + MAX_BUFFERED - 1;
+  const total = MAX_BUFFERED;
   let peak = 0;
   const started = performance.now();
   for (let id = 2; id <= total; id++) {
@@ -114,7 +109,9 @@ async function run(label: string, bytes: { maxBytes: number; maxBytesPerKey: num
 }
 
 const defaults = loadConfig({}).feedBuffers;
-console.log(`node ${process.version}, ${FEEDS} feeds of one key, each stalled ${STAGGER} events after the one before`);
+console.log(
+  `node ${process.version}, ${FEEDS} feeds of one key, all stalled together, ${MAX_BUFFERED - 1} events each`,
+);
 await run('count only (20,000 events a feed)', {
   maxBytes: Number.POSITIVE_INFINITY,
   maxBytesPerKey: Number.POSITIVE_INFINITY,
