@@ -17,7 +17,7 @@ export function maskError(
   let original: unknown = error;
   while (original instanceof GraphQLError && original.originalError) original = original.originalError;
   if (isBatonError(original)) {
-    return new GraphQLError(original.message, {
+    return new GraphQLError(clipped(original.message), {
       nodes: error instanceof GraphQLError ? error.nodes : undefined,
       path: error instanceof GraphQLError ? error.path : undefined,
       extensions: { code: original.code, ...original.details },
@@ -34,6 +34,14 @@ export function maskError(
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   });
 }
+
+/**
+ * Typed errors often name what was asked for ("No run <id>"): an id of 50,000 characters would come back whole in
+ * every answer, so a message is cut at MESSAGE_MAX characters.
+ */
+const MESSAGE_MAX = 1_000;
+const clipped = (message: string): string =>
+  message.length > MESSAGE_MAX ? `${message.slice(0, MESSAGE_MAX)}… (cut at ${MESSAGE_MAX} characters)` : message;
 
 const withInputCode = (error: GraphQLError): GraphQLError =>
   error.extensions.code

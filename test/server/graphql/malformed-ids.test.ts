@@ -31,23 +31,29 @@ function holdsId(type: GraphQLInputType, seen = new Set<string>()): boolean {
  * numbers, a well-formed "1" so that the uuid beside them is what is checked); other required values the
  * plainest of their type; optional ones left out.
  */
-function literal(type: GraphQLInputType, name: string, required: boolean, eventIdsValid: boolean): string | undefined {
-  if (isNonNullType(type)) return literal(type.ofType, name, true, eventIdsValid);
+function literal(
+  type: GraphQLInputType,
+  name: string,
+  required: boolean,
+  eventIdsValid: boolean,
+  bad = BAD,
+): string | undefined {
+  if (isNonNullType(type)) return literal(type.ofType, name, true, eventIdsValid, bad);
   if (isListType(type)) {
-    const inner = literal(type.ofType, name, true, eventIdsValid);
+    const inner = literal(type.ofType, name, true, eventIdsValid, bad);
     return required || holdsId(type) ? `[${inner ?? ''}]` : undefined;
   }
   if (isEnumType(type)) return required ? type.getValues()[0]!.name : undefined;
   if (isInputObjectType(type)) {
     if (!required && !holdsId(type)) return undefined;
     const fields = Object.values(type.getFields()).flatMap((f) => {
-      const v = literal(f.type, f.name, isNonNullType(f.type), eventIdsValid);
+      const v = literal(f.type, f.name, isNonNullType(f.type), eventIdsValid, bad);
       return v === undefined ? [] : [`${f.name}: ${v}`];
     });
     return `{ ${fields.join(', ')} }`;
   }
   if (!isScalarType(type)) return undefined;
-  if (type.name === 'ID') return eventIdsValid && /eventId$|^after$/i.test(name) ? '"1"' : `"${BAD}"`;
+  if (type.name === 'ID') return eventIdsValid && /eventId$|^after$/i.test(name) ? '"1"' : `"${bad}"`;
   if (!required) return name === 'as' ? '"Probe"' : undefined;
   const plain: Record<string, string> = {
     String: '"x"',
@@ -66,9 +72,9 @@ const selection = (field: GraphQLField<unknown, unknown>) => {
 };
 
 /** The operation calling `field` with every ID argument malformed. */
-function operation(op: 'query' | 'mutation', field: GraphQLField<unknown, unknown>, eventIdsValid: boolean) {
+function operation(op: 'query' | 'mutation', field: GraphQLField<unknown, unknown>, eventIdsValid: boolean, bad = BAD) {
   const args = field.args.flatMap((a: GraphQLArgument) => {
-    const v = literal(a.type, a.name, isNonNullType(a.type), eventIdsValid);
+    const v = literal(a.type, a.name, isNonNullType(a.type), eventIdsValid, bad);
     return v === undefined ? [] : [`${a.name}: ${v}`];
   });
   return `${op} { ${field.name}${args.length ? `(${args.join(', ')})` : ''} ${selection(field)} }`;
@@ -171,6 +177,26 @@ describe('malformed ids get typed errors, never INTERNAL_SERVER_ERROR', () => {
       }
     }
     expect(probed).toBeGreaterThan(60);
+  });
+
+  it('an error never repeats a long id whole: an answer stays small whatever the caller sent', async () => {
+    const schema = getSchema();
+    const long = 'x'.repeat(50_000);
+    let probed = 0;
+    for (const [op, root] of [
+      ['query', schema.getQueryType()!],
+      ['mutation', schema.getMutationType()!],
+    ] as const) {
+      for (const field of Object.values(root.getFields())) {
+        if (!field.args.some((a) => holdsId(a.type))) continue;
+        const query = operation(op, field, false, long);
+        const r = await t.gql(query);
+        probed++;
+        for (const e of r.errors ?? [])
+          expect(e.message.length, `${field.name}: ${e.message.slice(0, 80)}`).toBeLessThan(1_100);
+      }
+    }
+    expect(probed).toBeGreaterThan(30);
   });
 
   it('a malformed event cursor is VALIDATION_FAILED naming `after`, in reads and subscriptions', async () => {
