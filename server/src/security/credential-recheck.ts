@@ -46,13 +46,17 @@ export function endWhenRevoked<T>(
 ): AsyncIterableIterator<T | ReturnType<typeof revokedPayload>> {
   const inner = source[Symbol.asyncIterator]();
   let state: 'open' | 'revoked' | 'done' = 'open';
+  /** Whether the source was closed (or ended by itself): closed once, whoever ends the stream. */
+  let closed = false;
   let wake: (() => void) | undefined;
   const revoked = new Promise<void>((resolve) => {
     wake = resolve;
   });
   const stop = () => {
     clearInterval(timer);
-    if (state !== 'done') void inner.return?.();
+    if (closed) return;
+    closed = true;
+    void inner.return?.();
   };
   const timer = setInterval(() => {
     void isActive()
@@ -83,7 +87,10 @@ export function endWhenRevoked<T>(
         state = 'done';
         return { value: revokedPayload(), done: false };
       }
-      if (outcome.done) return finish();
+      if (outcome.done) {
+        closed = true;
+        return finish();
+      }
       return outcome;
     },
     async return() {

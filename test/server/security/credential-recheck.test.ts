@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../../server/src/db/client.js';
+import { endWhenRevoked } from '../../../server/src/security/credential-recheck.js';
 import { subscribe } from '../../helpers/subscribe.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-database.js';
@@ -63,5 +64,50 @@ describe('revoking an API key ends its open subscriptions on every replica', () 
     await sub.waitFor(1);
     expect(sub.error).toBeUndefined();
     sub.stop();
+  });
+});
+
+/**
+ * A client that ends a key's subscription ends the stream behind it: before, endWhenRevoked marked itself done and
+ * then skipped closing its source, so every eventFeed a client closed stayed registered on the bus.
+ */
+describe('endWhenRevoked closes its source', () => {
+  const source = () => {
+    const seen = { closed: 0 };
+    async function* events() {
+      try {
+        for (let i = 0; ; i++) {
+          yield i;
+          await new Promise((r) => setImmediate(r));
+        }
+      } finally {
+        seen.closed++;
+      }
+    }
+    return { seen, events: events() };
+  };
+
+  it('when the client ends the stream', async () => {
+    const { seen, events } = source();
+    const stream = endWhenRevoked(events, async () => true, 60_000);
+    expect((await stream.next()).value).toBe(0);
+    await stream.return?.();
+    expect(seen.closed).toBe(1);
+    expect((await stream.next()).done).toBe(true);
+  });
+
+  it('when the key is revoked, once', async () => {
+    const { seen, events } = source();
+    const stream = endWhenRevoked(events, async () => false, 10);
+    expect((await stream.next()).value).toBe(0);
+    const ends: unknown[] = [];
+    for (let i = 0; i < 1_000 && ends.length === 0; i++) {
+      const r = await stream.next();
+      if (typeof r.value !== 'number') ends.push(r.value);
+    }
+    expect(JSON.stringify(ends[0])).toContain('UNAUTHENTICATED');
+    await stream.return?.();
+    // The source was closed when the revocation was seen, while its next() was still pending: it ends after it.
+    await vi.waitFor(() => expect(seen.closed).toBe(1));
   });
 });
