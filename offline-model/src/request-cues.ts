@@ -22,8 +22,17 @@ export function requestConcepts(text: string): string[] {
   }
   if (asksWhenBack(text)) out.push('restock');
   if (forSomeoneInto(text)) out.push('gift');
+  if (asksWhatElseToGet(text)) out.push('complementary');
   return [...new Set(out)];
 }
+
+/**
+ * "What else should I pick up for the trip?", "which chargers would be worth getting along with it?": more to buy
+ * beside what the shopper has or chose, which the card that recommends complements answers, whatever it is called.
+ */
+export const asksWhatElseToGet = (text: string) => ASKS_WHAT_ELSE_TO_GET.test(text);
+const ASKS_WHAT_ELSE_TO_GET =
+  /\bwh?at\s+else\s+(?:should|would|do|could|can|might|must)\s+(?:i|we|u)\s+(?:also\s+)?(?:get|buy|grab|pick\s+up|add|need|bring|order|pack)\b|\b(?:worth|good)\s+(?:getting|buying|adding|grabbing)\s+(?:along\s+)?with\b|\balong\s+with\s+(?:it|them|this|that|those|these|my)\b/i;
 
 /** "Tell me when the fleece jacket is back": a back-in-stock alert, whichever words ask to be told. */
 export function asksWhenBack(text: string): boolean {

@@ -2,7 +2,13 @@ import { type CardIndex, type CardScore, isAttributeStem, nameWords } from './ca
 import type { Entities } from './entity-extractor.js';
 import { isAccountCompromise } from './message-checks.js';
 import { propertyAsked } from './product-list.js';
-import { ASKS_FOR_A_PERSON, accountDetailsAsked, leftUnhelped, PAID_FOR_NOTHING } from './request-cues.js';
+import {
+  ASKS_FOR_A_PERSON,
+  accountDetailsAsked,
+  asksWhatElseToGet,
+  leftUnhelped,
+  PAID_FOR_NOTHING,
+} from './request-cues.js';
 import { asksOfListedItem } from './shown-pick.js';
 import {
   asksHowToReach,
@@ -247,6 +253,8 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
         knowledge;
     else if (search && /\b(recommend|suggest)/i.test(c.text) && e.products.length > 0 && !ADD_ON.test(c.text))
       c.agent = search;
+    // "Which cases would be worth getting along with the tablet?": more to buy beside a thing, though goods are named.
+    else if (gifts && c.agent === search && asksWhatElseToGet(c.text)) c.agent = gifts;
     // "Looking for a birthday present for my dad who likes fishing": a gift with no product named is the gift ideas
     // card's, though "looking for" is the catalogue's word.
     else if (gifts && c.agent !== gifts && c.intent === 'recommend' && GIFT_FOR.test(c.text) && e.products.length === 0)

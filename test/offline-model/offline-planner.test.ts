@@ -848,4 +848,15 @@ describe('planFromBrief', () => {
     expect(agents('cancel the first one')).toEqual(['OrderManagementAgent']);
     expect(agents('the second one please')).toEqual(['GeneralSupportAgent']);
   });
+
+  it('sends "what else should I get" beside a thing of the shopper\'s to the card that recommends, however it is asked', () => {
+    for (const message of [
+      'bought a tent, what else do i need to bring',
+      'just ordered a road bike, what else should we get for it?',
+      'which cases would be good buying along with the tablet?',
+    ])
+      expect(agents(message), message).toEqual(['UpsellAgent']);
+    // "What else" asking no purchase is not one.
+    expect(agents('what else can you help me with?')).not.toContain('UpsellAgent');
+  });
 });
