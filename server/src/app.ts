@@ -33,7 +33,13 @@ import { DeskVerification, HeldCodes } from './desk/desk-verification.js';
 import { Datasets } from './eval/datasets.js';
 import { Experiments } from './eval/experiments.js';
 import { coalesceFrames } from './graphql/coalesce-frames.js';
-import { authInfo, type GraphQLContext, principalRefusalError, resolvePrincipal } from './graphql/context.js';
+import {
+  abortOnReturn,
+  authInfo,
+  type GraphQLContext,
+  principalRefusalError,
+  resolvePrincipal,
+} from './graphql/context.js';
 import { maskError } from './graphql/errors.js';
 import { getSchema } from './graphql/schema.js';
 import { conversationIdentity } from './identity/conversation-identity.js';
@@ -437,7 +443,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       onConnect: (ctx) => void idleSockets.track(ctx.extra.socket, ctx),
       onComplete: (ctx) => idleSockets.touch(ctx.extra.socket),
       execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
-      subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
+      subscribe: async (args) =>
+        abortOnReturn(
+          await (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args),
+          (args.contextValue as GraphQLContext).abort,
+        ) as never,
       onSubscribe: async (ctx, _id, payload) => {
         idleSockets.touch(ctx.extra.socket);
         const { schema, execute, subscribe, parse, validate } = yoga.getEnveloped({
@@ -471,7 +481,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
           return [asGraphQLError(err)];
         }
         if (errors.length) return errors;
-        const contextValue: GraphQLContext = { services, auth: authInfo(principal) };
+        // graphql-ws has no request to abort: the operation's own signal ends it when the client completes it or
+        // the socket closes (abortOnReturn), so a stream waiting for its next event stops at once.
+        const operation = new AbortController();
+        const contextValue: GraphQLContext = {
+          services,
+          auth: authInfo(principal),
+          signal: operation.signal,
+          abort: () => operation.abort(),
+        };
         return {
           schema,
           operationName: payload.operationName,

@@ -31,7 +31,39 @@ export interface GraphQLContext {
   auth: AuthInfo;
   /** Aborted when the request or subscription ends. */
   signal?: AbortSignal;
+  /** Aborts `signal` (a WebSocket operation's, which has no request to end it). */
+  abort?: () => void;
 }
+
+/**
+ * A subscription's stream whose `return()` (the client completed the operation, or its socket closed) aborts the
+ * operation's signal first. The streams are async generators: a `return()` waits behind the `next()` they are
+ * suspended in, which resolves only with their next event, so without the signal a quiet stream kept its bus
+ * listener (and buffer) until something else happened in the conversation or the feed.
+ */
+export function abortOnReturn(result: unknown, abort: (() => void) | undefined): unknown {
+  if (!abort || !isAsyncIterator(result)) return result;
+  const stream: AsyncIterableIterator<unknown> = {
+    next: () => result.next(),
+    return: async (value?: unknown) => {
+      abort();
+      return result.return ? result.return(value) : { value, done: true };
+    },
+    throw: async (err?: unknown) => {
+      abort();
+      if (result.throw) return result.throw(err);
+      throw err;
+    },
+    [Symbol.asyncIterator]: () => stream,
+  };
+  return stream;
+}
+
+const isAsyncIterator = (value: unknown): value is AsyncIterableIterator<unknown> =>
+  typeof value === 'object' &&
+  value !== null &&
+  Symbol.asyncIterator in value &&
+  typeof (value as { next?: unknown }).next === 'function';
 
 export function authInfo(principal: Principal): AuthInfo {
   return {

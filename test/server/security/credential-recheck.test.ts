@@ -55,6 +55,41 @@ describe('revoking an API key ends its open subscriptions on every replica', () 
     },
   );
 
+  it.each(['ws', 'sse'] as const)('%s: a feed its client ends leaves the bus', async (transport) => {
+    // Counts the bus listeners that the replica's streams hold.
+    const bus = b.app.services.events.bus;
+    const subscribeOnBus = bus.subscribe.bind(bus);
+    let listening = 0;
+    bus.subscribe = ((...args: Parameters<typeof bus.subscribe>) => {
+      listening++;
+      const unsubscribe = subscribeOnBus(...args);
+      return () => {
+        listening--;
+        unsubscribe();
+      };
+    }) as typeof bus.subscribe;
+    try {
+      const { key } = await a.app.services.apiKeys.create(`closed-${transport}`, 'integrator');
+      const subs = [0, 1, 2].map(() =>
+        subscribe(transport, urlB, FEED, {}, (d) => d.eventFeed as { data: { text: string } }, key),
+      );
+      const { conversation } = await b.app.services.conversations.start({});
+      // Live: each feed has its listener once it delivers a message sent after it opened.
+      await vi.waitFor(
+        async () => {
+          await b.app.services.conversations.sendMessage(conversation.id, 'ping');
+          for (const sub of subs) expect(sub.items.length).toBeGreaterThan(0);
+        },
+        { timeout: 10_000, interval: 300 },
+      );
+      expect(listening).toBe(3);
+      for (const sub of subs) sub.stop();
+      await vi.waitFor(() => expect(listening).toBe(0), { timeout: 5_000 });
+    } finally {
+      bus.subscribe = subscribeOnBus;
+    }
+  });
+
   it('leaves the streams of keys that are not revoked alone', async () => {
     const { key } = await a.app.services.apiKeys.create('kept', 'integrator');
     const sub = subscribe('ws', urlB, FEED, {}, (d) => d.eventFeed as { data: { text: string } }, key);
