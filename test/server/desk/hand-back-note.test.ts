@@ -93,4 +93,28 @@ describe('the hand-back note on the shopper’s stream', () => {
     expect(await handBack(dana)).toMatchObject({ data: { note: NOTE }, json: { note: NOTE } });
     expect(await handBack(integrator)).toMatchObject({ data: { note: NOTE }, json: { note: NOTE } });
   });
+
+  it('RESOLVED: the shopper’s token gets the event without the colleague’s closing note', async () => {
+    const closing = 'Refunded $40 by hand, ticket closed; watch for a chargeback';
+    const resolved = await t.gql(
+      'mutation($id: ID!, $note: String) { resolveConversation(conversationId: $id, note: $note) { state } }',
+      { id: conversationId, note: closing },
+      dana,
+    );
+    expect(resolved.errors).toBeUndefined();
+    const query = `query($id: ID!) { conversation(id: $id) { events { type data { ... on ResolvedData { by note } } json: dataJson } } }`;
+    const read = async (token: string) => {
+      const r = await t.gql<{ conversation: { events: { type: string; data: unknown; json: unknown }[] } }>(
+        query,
+        { id: conversationId },
+        token,
+      );
+      expect(r.errors).toBeUndefined();
+      return r.data!.conversation.events.find((e) => e.type === 'RESOLVED');
+    };
+    const asShopper = await read(shopper);
+    expect(asShopper?.data).toEqual({ by: 'Dana', note: null });
+    expect(JSON.stringify(asShopper?.json)).not.toContain('chargeback');
+    expect(await read(dana)).toMatchObject({ data: { by: 'Dana', note: closing }, json: { note: closing } });
+  });
 });

@@ -41,11 +41,18 @@ export const EventRef = builder.objectRef<BatonEvent>('Event').implement({
 });
 
 /**
- * The event as this caller may read it: a colleague's hand-back note is for the bot and colleagues, so a caller who is
- * not staff (the shopper's conversation token) gets HANDED_BACK with an empty note. Every Event field resolves through it.
+ * The event as this caller may read it: a colleague's hand-back and resolution notes are for the bot and colleagues,
+ * so a caller who is not staff (the shopper's conversation token) gets HANDED_BACK with an empty note and RESOLVED
+ * without one. Every Event field resolves through it.
  */
 function shownTo(ctx: GraphQLContext, e: BatonEvent): BatonEvent {
-  return e.type === 'HANDED_BACK' && !ctx.auth.isReader && e.data.note ? { ...e, data: { ...e.data, note: '' } } : e;
+  if (ctx.auth.isReader) return e;
+  if (e.type === 'HANDED_BACK' && e.data.note) return { ...e, data: { ...e.data, note: '' } };
+  if (e.type === 'RESOLVED' && e.data.note !== undefined) {
+    const { note: _note, ...data } = e.data;
+    return { ...e, data };
+  }
+  return e;
 }
 
 /** The position after `after` (an event id of the conversation) in a conversation; 0 without a cursor. */
