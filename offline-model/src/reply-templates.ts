@@ -795,13 +795,17 @@ function renderProduct(step: ToolStep, e: Entities, show: ListingView, question:
   const { reply, answer } = answerFromVariants(question, name, variants, [...e.colours, ...e.sizes, ...e.materials]);
   if (reply) return reply;
   const available = variants.filter((v) => v.available !== false);
-  const prices = variants.flatMap((v) => (v.price === undefined ? [] : [v.price]));
+  const priced = (vs: readonly VariantView[]) => vs.flatMap((v) => (v.price === undefined ? [] : [v.price]));
+  // "9 in stock, from $236.57" reads as the price of what is in stock: the range of sold-out variants is said apart.
+  const inStock = priced(available);
+  const all = priced(variants);
+  const range = (ps: number[]) => `from ${money(Math.min(...ps))} to ${money(Math.max(...ps))}`;
   const wanted = [...e.colours, ...e.sizes, ...e.materials].map((w) => w.toLowerCase());
   const matching = wanted.length
     ? variants.filter((v) => wanted.every((w) => Object.values(v.options).some((o) => o.toLowerCase() === w)))
     : variants;
   const head = `${name} comes in ${variants.length} variants, ${available.length} in stock${
-    prices.length ? `, from ${money(Math.min(...prices))} to ${money(Math.max(...prices))}` : ''
+    inStock.length ? `, ${range(inStock)}` : all.length ? ` (listed ${range(all)})` : ''
   }.`;
   const shown = matching.length ? matching : variants;
   // "Which is the cheapest?" after a listing: the lowest (or highest) price in stock first, said first.

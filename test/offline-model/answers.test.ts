@@ -439,3 +439,22 @@ describe('a back-in-stock alert for one of several sold-out options: which one, 
     ).toEqual(['2185126308', '7228247242']);
   });
 });
+
+describe("a product's price range is of what can be bought", () => {
+  it('"9 in stock, from … to …" spans the variants in stock, not the sold-out ones', async () => {
+    const dataset = await loadStoreDataset(defaultStoreDataDir());
+    const boots = Object.values(dataset.products).find((p) => p.name === 'Hiking Boots')!;
+    const variants = Object.values(boots.variants);
+    const inStock = variants.filter((v) => v.available).map((v) => v.price);
+    const all = variants.map((v) => v.price);
+    // The data this checks: a sold-out variant is the cheapest of all.
+    expect(Math.min(...all)).toBeLessThan(Math.min(...inStock));
+    const say = conversation();
+    await say('do you have hiking boots?');
+    const r = await say('are they waterproof?');
+    const money = (n: number) => `$${n.toFixed(2)}`;
+    expect(r.reply).toContain(
+      `Hiking Boots comes in ${all.length} variants, ${inStock.length} in stock, from ${money(Math.min(...inStock))} to ${money(Math.max(...inStock))}.`,
+    );
+  });
+});
