@@ -224,28 +224,34 @@ describe('abuse', () => {
       const mine = await startConversation();
       const theirs = await startConversation();
       const { run } = await say(theirs.conversation, theirs.token, 'Where is my order #W2611340?');
+      // Another conversation's run is answered as an id of no run (NOT_FOUND), so that a token cannot tell it exists.
       const attempts = [
-        ['query($id: ID!) { conversation(id: $id) { events { id data: dataJson } } }', { id: theirs.conversation.id }],
-        ['query($id: ID!) { run(id: $id) { events { id data: dataJson } reply } }', { id: run.id }],
-        ['query($id: ID) { runs(conversationId: $id) { id } }', { id: theirs.conversation.id }],
+        [
+          'query($id: ID!) { conversation(id: $id) { events { id data: dataJson } } }',
+          { id: theirs.conversation.id },
+          'FORBIDDEN',
+        ],
+        ['query($id: ID!) { run(id: $id) { events { id data: dataJson } reply } }', { id: run.id }, 'NOT_FOUND'],
+        ['query($id: ID) { runs(conversationId: $id) { id } }', { id: theirs.conversation.id }, 'FORBIDDEN'],
         [
           'query($id: ID) { agentPrompt(name: "OrderManagementAgent", conversationId: $id) { systemPrompt } }',
           { id: theirs.conversation.id },
+          'FORBIDDEN',
         ],
-        ['mutation($id: ID!) { cancelRun(id: $id) { id } }', { id: run.id }],
+        ['mutation($id: ID!) { cancelRun(id: $id) { id } }', { id: run.id }, 'NOT_FOUND'],
       ] as const;
-      for (const [query, variables] of attempts) {
+      for (const [query, variables, code] of attempts) {
         const r = await t.gql(query, variables, mine.token);
-        expect(errorCode(r), query).toBe('FORBIDDEN');
+        expect(errorCode(r), query).toBe(code);
         expect(JSON.stringify(r)).not.toContain('W2611340');
       }
-      for (const [query, variables] of [
-        ['subscription($id: ID!) { runEvents(runId: $id) { id data: dataJson } }', { id: run.id }],
-        ['subscription { eventFeed { id data: dataJson } }', {}],
+      for (const [query, variables, refused] of [
+        ['subscription($id: ID!) { runEvents(runId: $id) { id data: dataJson } }', { id: run.id }, /NOT_FOUND/],
+        ['subscription { eventFeed { id data: dataJson } }', {}, /FORBIDDEN|Not allowed/],
       ] as const) {
         const sub = subscribe('ws', url, query, variables, (d) => d, mine.token);
         await expect(sub.waitFor(1, 5_000)).rejects.toBeTruthy();
-        expect(JSON.stringify(sub.error)).toMatch(/FORBIDDEN|Not allowed/);
+        expect(JSON.stringify(sub.error)).toMatch(refused);
         expect(sub.items).toEqual([]);
         sub.stop();
       }
