@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { isUuid } from '../chat/conversation-service.js';
 import type { EventLog } from '../chat/event-log.js';
 import type { Db } from '../db/client.js';
 import type { EventStore } from '../db/event-store.js';
@@ -475,14 +476,17 @@ export class DeskService {
       ticket?: { ticket_id?: string; summary?: string };
       summary?: string;
     };
-    const ticketId = output?.ticket_id ?? output?.ticket?.ticket_id;
-    if (!ticketId) return;
+    const filed = output?.ticket_id ?? output?.ticket?.ticket_id;
+    if (!filed) return;
     const reason = output.summary ?? output.ticket?.summary ?? 'A colleague was asked to take over.';
     await this.requestHuman({
       conversationId: event.conversationId,
       by: event.agentName ?? 'Assistant',
       reason,
-      ticketId,
+      // A ticket of Baton's store is a row of `tickets` (a uuid). Any other id is not one the desk can follow (a ticket
+      // tool that is not Baton's store): the hand-off still opens, with a ticket of the desk's own, so that a colleague
+      // hears of it and the run goes on.
+      ticketId: typeof filed === 'string' && isUuid(filed) ? filed : undefined,
       ...(event.runId ? { runId: event.runId } : {}),
     });
   }

@@ -258,7 +258,12 @@ describe('ChatOrchestrator through the app (scripted model, stand-in tools)', ()
           : { toolCalls: [{ id: 'k1', name: 'store__create_ticket', arguments: '{"summary":"wants a person"}' }] };
       return { content: '?' };
     };
-    const { events } = await turn('I want to talk to a real person');
+    const { events, conversationId } = await turn('I want to talk to a real person');
+    // The stand-in store's ticket ("T-1") is none of the desk's: the hand-off opens with a ticket of the desk's own,
+    // and the run goes on (it failed on the id before).
+    const owner = await t.app.services.desk.ownership(conversationId);
+    expect(owner.state).toBe('WAITING_FOR_HUMAN');
+    expect(owner.ticketId).toMatch(/^[0-9a-f-]{36}$/);
     const handoff = events.find((e) => e.type === 'HANDOFF');
     expect(handoff?.type === 'HANDOFF' && handoff.data).toEqual({
       from: 'GeneralSupportAgent',
