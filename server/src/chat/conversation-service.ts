@@ -4,6 +4,7 @@ import type { Database, Db } from '../db/client.js';
 import { isUniqueViolation } from '../db/raw-rows.js';
 import { type Enqueued, type Lease, ONE_RUNNING_RUN_INDEX, type RunRepository } from '../db/run-repository.js';
 import { type ConversationRow, conversations, type RunMode, type RunRow, runs } from '../db/schema/conversations.js';
+import { isUuid } from '../domain/uuid.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { EventLog } from './event-log.js';
 
@@ -210,4 +211,3 @@ export class ConversationService {
 }
 
 const strip = ({ tokenHash: _t, ...rest }: ConversationRow): Conversation => rest;
-export const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

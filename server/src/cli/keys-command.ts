@@ -2,6 +2,7 @@ import { ApiKeyService, MAX_RUNS_AT_ONCE } from '../auth/api-key-service.js';
 import { loadConfig } from '../config.js';
 import { type Database, openDatabase } from '../db/client.js';
 import { type ApiKeyRole, apiKeyRoles } from '../db/schema/api-keys.js';
+import { isUuid } from '../domain/uuid.js';
 import { isBatonError } from '../errors.js';
 import type { CliIo } from './baton.js';
 
@@ -19,8 +20,6 @@ type Parsed =
   | { sub: 'revoke'; id: string }
   | { error: string };
 
-const keyId = /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i;
-
 /** `--runs-at-once`'s value: a whole number in range, or (for `set`) "default". */
 function runsAtOnceArg(value: string | undefined, allowDefault: boolean): number | null | { error: string } {
   if (allowDefault && value === 'default') return null;
@@ -36,13 +35,13 @@ function parse(args: string[]): Parsed {
   const [sub, ...rest] = args;
   if (sub === 'list') return rest.length ? { error: `unexpected argument ${rest[0]}` } : { sub };
   if (sub === 'revoke') {
-    if (rest.length !== 1 || !keyId.test(rest[0]!))
+    if (rest.length !== 1 || !isUuid(rest[0]!))
       return { error: 'name the key to revoke by its id (see pnpm baton keys list)' };
     return { sub, id: rest[0]! };
   }
   if (sub === 'set') {
     const [id, option, value, ...more] = rest;
-    if (!id || !keyId.test(id)) return { error: 'name the key to change by its id (see pnpm baton keys list)' };
+    if (!id || !isUuid(id)) return { error: 'name the key to change by its id (see pnpm baton keys list)' };
     if (option !== '--runs-at-once')
       return { error: option ? `unknown option ${option}` : 'say what to set: --runs-at-once N|default' };
     if (more.length) return { error: `unexpected argument ${more[0]}` };

@@ -1,11 +1,11 @@
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
-import { isUuid } from '../chat/conversation-service.js';
 import type { EventLog } from '../chat/event-log.js';
 import type { Db } from '../db/client.js';
 import type { EventStore } from '../db/event-store.js';
 import type { OwnerTransition } from '../db/owner-transition.js';
 import { type ConversationOwnerRow, conversationOwners, type OwnershipState } from '../db/schema/desk.js';
 import type { BatonEvent, NewEvent } from '../domain/events.js';
+import { isUuid } from '../domain/uuid.js';
 import type { WorkspaceSettings } from '../domain/workspace-settings.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';

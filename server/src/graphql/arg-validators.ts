@@ -1,8 +1,6 @@
 import type { StandardSchemaV1 } from '@pothos/plugin-validation';
+import { isUuid } from '../domain/uuid.js';
 import { NotFoundError } from '../errors.js';
-
-/** The form of every id Baton's tables key their rows by. */
-export const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 /** An issue that says the argument names nothing: the builder's validationError turns it into NOT_FOUND. */
 interface UnknownIdIssue extends StandardSchemaV1.Issue {

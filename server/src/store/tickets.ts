@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
+import { isUuid } from '../domain/uuid.js';
 import { ValidationError } from '../errors.js';
 import { validateEmail } from './email-validation.js';
 import { storeUsers, type TicketPriority, type TicketRow, type TicketStatus, tickets } from './schema/index.js';
@@ -40,7 +41,7 @@ export function ticketReference(id: string): string {
  */
 export function ticketIdRange(reference: string, field = 'reference'): { from: string; to: string } {
   const text = reference.trim().replace(/^#/, '').toLowerCase();
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(text)) return { from: text, to: text };
+  if (isUuid(text)) return { from: text, to: text };
   const short = /^(?:t-?)?([0-9a-f]{8})$/.exec(text);
   if (!short)
     throw ValidationError.single(

@@ -7,6 +7,7 @@ import {
   webhookEndpoints,
 } from '../db/schema/webhooks.js';
 import { eventTypes, isEventType, staffOnlyEventTypes, transientEventTypes } from '../domain/events.js';
+import { isUuid } from '../domain/uuid.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { assertDeliverableUrl } from './endpoint-url-guard.js';
 import { newWebhookSecret } from './webhook-signer.js';
@@ -148,4 +149,3 @@ export class WebhookEndpoints {
 }
 
 const strip = ({ secrets: _s, scannedUntil: _u, ...rest }: WebhookEndpointRow): WebhookEndpoint => rest;
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
