@@ -483,12 +483,23 @@ export class DeskService {
       conversationId: event.conversationId,
       by: event.agentName ?? 'Assistant',
       reason,
-      // A ticket of Baton's store is a row of `tickets` (a uuid). Any other id is not one the desk can follow (a ticket
-      // tool that is not Baton's store): the hand-off still opens, with a ticket of the desk's own, so that a colleague
-      // hears of it and the run goes on.
-      ticketId: typeof filed === 'string' && isUuid(filed) ? filed : undefined,
+      // An id that is no ticket of this conversation in Baton's store (a ticket tool that is not Baton's store, even
+      // one whose ids are uuids) is not one the desk can follow: the hand-off still opens, with a ticket of the desk's
+      // own, so that a colleague hears of it and the run goes on.
+      ticketId: await this.deskTicket(event.conversationId, filed),
       ...(event.runId ? { runId: event.runId } : {}),
     });
+  }
+
+  /** `id` when it is a ticket of this conversation in the desk's store, else undefined (looked up). */
+  private async deskTicket(conversationId: string, id: unknown): Promise<string | undefined> {
+    // Only the form is checked before the lookup: PostgreSQL refuses to compare a uuid column with anything else.
+    if (typeof id !== 'string' || !isUuid(id)) return undefined;
+    const [row] = await this.deps.db
+      .select({ id: tickets.id })
+      .from(tickets)
+      .where(and(eq(tickets.id, id), eq(tickets.conversationId, conversationId)));
+    return row?.id;
   }
 
   async updateTicket(id: string, patch: TicketUpdate): Promise<TicketRow> {

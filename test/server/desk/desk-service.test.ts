@@ -123,6 +123,37 @@ describe('DeskService', () => {
     expect(closed.internalNote).toBeNull();
   });
 
+  it("a ticket tool's ticket of this conversation in the desk's store is the hand-off's ticket", async () => {
+    const { desk } = t.app.services;
+    const id = await start();
+    const filed = await agentTicket(id, 'Refund');
+    await desk.ticketFiled(transferCall(id, filed));
+    expect(await desk.ownership(id)).toMatchObject({ state: 'WAITING_FOR_HUMAN', ticketId: filed });
+    expect((await ticketsOf(id)).map((k) => k.id)).toEqual([filed]);
+    expect((await handOffEvents(id)).map((e) => e.data)).toEqual([expect.objectContaining({ ticketId: filed })]);
+  });
+
+  it("a uuid that is no ticket of the conversation's in the desk's store opens the hand-off with the desk's own ticket", async () => {
+    const { desk } = t.app.services;
+    const elsewhere = await start();
+    const others = await agentTicket(elsewhere, 'Another shopper');
+    for (const foreign of [crypto.randomUUID(), others]) {
+      const id = await start();
+      await desk.ticketFiled(transferCall(id, foreign));
+      const owner = await desk.ownership(id);
+      expect(owner.state).toBe('WAITING_FOR_HUMAN');
+      expect(owner.ticketId).not.toBe(foreign);
+      expect((await ticketsOf(id)).map((k) => [k.id, k.status, k.summary])).toEqual([
+        [owner.ticketId, 'open', 'Refund'],
+      ]);
+      expect((await handOffEvents(id)).map((e) => e.data)).toEqual([
+        expect.objectContaining({ ticketId: owner.ticketId, reason: 'Refund' }),
+      ]);
+    }
+    // The other conversation's ticket is left as it was.
+    expect((await ticketsOf(elsewhere)).map((k) => [k.id, k.status])).toEqual([[others, 'open']]);
+  });
+
   it('a second ask while a hand-off is open opens no ticket; a racing agent ticket is folded into the open one', async () => {
     const { desk } = t.app.services;
     const id = await start();
