@@ -41,6 +41,7 @@ import {
   joinPurchaseStory,
   joinReplacementStory,
   joinSalesContact,
+  joinSoldOutToAlert,
   ownerOf,
   type ScoredClause,
 } from './routing-principles.js';
@@ -66,8 +67,9 @@ const QUESTION_SCORE = 0.8;
 const STRONG_SCORE = 3.5;
 
 /**
- * Verbs any request may use of anything: a card that lists one ("find me", "leave my email") owns it only with its
- * object. "Where can I find my invoice" or "I'd like to leave a review" matches no card by the verb alone.
+ * Verbs any request may use of anything: a card that lists one ("find me", "leave my email", "buy a gift card") owns it
+ * only with its object. "Where can I find my invoice", "I'd like to leave a review" or "I'd buy one the day they land"
+ * matches no card by the verb alone.
  */
 const COMMON_VERBS: ReadonlySet<string> = new Set(
   [
@@ -85,6 +87,8 @@ const COMMON_VERBS: ReadonlySet<string> = new Set(
     'look',
     'show',
     'bring',
+    'buy',
+    'bought',
   ].map(stem),
 );
 const onlyCommonVerbs = (score: CardScore) =>
@@ -189,6 +193,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
   joinMoodToRequest(index, clauses);
   joinEscalationStory(index, clauses);
   joinSalesContact(index, clauses);
+  joinSoldOutToAlert(index, clauses);
   const groups = groupClauses(clauses);
   if (groups.length === 0) {
     const agent =

@@ -1,4 +1,5 @@
 import { type Entities, extractEntities } from './entity-extractor.js';
+import { rawWords } from './text-features.js';
 
 /**
  * What a message says by its shape rather than its words. "200 water bottles" is a bulk purchase whether
@@ -34,12 +35,37 @@ export const asksWhatElseToGet = (text: string) => ASKS_WHAT_ELSE_TO_GET.test(te
 const ASKS_WHAT_ELSE_TO_GET =
   /\bwh?at\s+else\s+(?:should|would|do|could|can|might|must)\s+(?:i|we|u)\s+(?:also\s+)?(?:get|buy|grab|pick\s+up|add|need|bring|order|pack)\b|\b(?:worth|good)\s+(?:getting|buying|adding|grabbing)\s+(?:along\s+)?with\b|\balong\s+with\s+(?:it|them|this|that|those|these|my)\b/i;
 
-/** "Tell me when the fleece jacket is back": a back-in-stock alert, whichever words ask to be told. */
+/**
+ * "Tell me when the fleece jacket is back", "when will you have the skillet again?", "are you getting more?", "any plans
+ * to restock the mats?", "shout if more turn up": a back-in-stock alert, in whichever words the shopper asks after
+ * stock coming again. Also read in the shopper's shorthand expanded ("wen do they come bak").
+ */
 export function asksWhenBack(text: string): boolean {
-  return /\b(?:tell|text|ping|email|message|notify|inform) (?:me|us) when\b[^.?!]{0,80}?\b(?:is|are|comes?|gets?) back(?: in stock)?\s*(?:$|[.?!,;]|please\b|again\b)/i.test(
-    text,
+  return [text, rawWords(text).join(' ')].some(
+    (t) =>
+      TOLD_WHEN_BACK.test(t) ||
+      (COMES_AGAIN.test(t) && !NOT_STOCK.test(t)) ||
+      SHOP_GETS_MORE.test(t) ||
+      SHOP_REORDERS.test(t) ||
+      TOLD_IF_MORE.test(t),
   );
 }
+const TOLD_WHEN_BACK =
+  /\b(?:(?:tell|text|ping|email|message|notify|inform) (?:me|us)|let (?:me|us) know) when\b[^.?!]{0,80}?\b(?:is|are|comes?|gets?) back(?: in stock)?\s*(?:$|[.?!,;]|please\b|again\b)/i;
+/** "When can I get size 10 again?", "will the blue ones come back", "do they come bak": the same goods, later. */
+const COMES_AGAIN =
+  /\b(?:when|will|would|can|could|do|does)\b[^.?!]{0,50}?\b(?:have|get|stock|sell|carry|come|be (?:in|around))\b[^.?!]{0,40}?\b(?:again|back)\b(?! to\b)/i;
+/** What comes again that is not stock: a charge, a code, a parcel, a problem, money, a thing sent back. */
+const NOT_STOCK =
+  /\b(?:have to|send|sent|give|gave|take|took|bring|brought|ship\w*|post\w*|return\w*|charg\w*|bill\w*|refund\w*|pa(?:y|id)\w*|money|code|password|log\s?in|email\w*|error|happen\w*|broke\w*|order\w*|parcel|package|deliver\w*|call\w*|hear|touch|contact\w*|help)\b/i;
+/** "Are you ever getting more?", "will you get them in again": the shop's next delivery of something. */
+const SHOP_GETS_MORE =
+  /\b(?:you|u|they|y'?all)\s+(?:\w+\s+)?(?:getting|get|bringing|ordering|reordering|restocking)\s+(?:any\s+|some\s+)?(?:more|them|those|these)(?:\s+(?:in|back|again|soon|ever|anytime soon))*\s*(?:$|[?.!,;])/i;
+/** "Any plans to reorder the yoga mats?": the shop ordering in more, not the shopper placing an order again. */
+const SHOP_REORDERS = /\b(?:plans?|planning|going|gonna)\s+(?:\w+\s+){0,2}?(?:re-?order|replenish|restock)\w*\b/i;
+/** "Shout if more turn up", "let me know once it's in again": told when more of it comes in. */
+const TOLD_IF_MORE =
+  /\b(?:tell|text|ping|email|message|notify|inform|shout|let)\s+(?:(?:me|us)\s+)?(?:know\s+)?(?:when|if|once|as soon as)\b[^.?!]{0,60}?\b(?:more\s+(?:turn|come|arrive|land|show|are|get)\w*|restocked|in stock|(?:in|available)\s+again)\b/i;
 
 /** "Do I have any other orders?", "anything else on my account": asks past what the conversation named already. */
 export const ASKS_PAST_NAMED = /\b(other|others|else|besides|another)\b/i;

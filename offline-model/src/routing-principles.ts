@@ -1,4 +1,5 @@
 import { type CardIndex, type CardScore, isAttributeStem, nameWords } from './card-scorer.js';
+import { opensAsQuestion } from './clause-splitter.js';
 import type { Entities } from './entity-extractor.js';
 import { isAccountCompromise } from './message-checks.js';
 import { propertyAsked } from './product-list.js';
@@ -6,6 +7,7 @@ import {
   ASKS_FOR_A_PERSON,
   accountDetailsAsked,
   asksWhatElseToGet,
+  asksWhenBack,
   leftUnhelped,
   PAID_FOR_NOTHING,
 } from './request-cues.js';
@@ -85,6 +87,7 @@ const OWNER_WORDS = {
   track: ['track', 'tracking', 'status'],
   gift: ['gift'],
   account: ['account', 'saved', 'file', 'details'],
+  restock: ['restock', 'notify'],
 } as const;
 
 /** The card that most clearly owns a kind of work, by the owner words on it; undefined when none has any. */
@@ -138,6 +141,7 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
   const tracker = ownerOf(index, 'track');
   const gifts = ownerOf(index, 'gift');
   const accounts = ownerOf(index, 'account');
+  const alerts = ownerOf(index, 'restock');
   const compromised = isAccountCompromise(message);
   for (const c of clauses) {
     // "What cards do I have on file?", "what address do you have for me?": the account's own details, read by the card
@@ -181,6 +185,9 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       // "I just received my tablet … What's the tracking number of the order?": the order is the one just spoken of.
       (THE_ORDER.test(c.text) && previousIsOwnThing(clauses, c));
     if (compromised && human && (isAccountCompromise(c.text) || tellsWhatWasDone(c))) c.agent = human;
+    // "Can I get the linen shirt in XL again?": stock asked after for later, which the card that sends alerts takes,
+    // though the goods' words score the catalogue's card higher.
+    else if (alerts && c.agent !== alerts && c.intent === 'restock' && asksWhenBack(c.text)) c.agent = alerts;
     else if (knowledge && c.agent !== knowledge && optsOut(c.words)) c.agent = knowledge;
     // "Can I return shoes I already wore?": whether the rule allows it for a thing in that state, which the returns
     // article says; nothing of the shopper's is named for a card to act on, so no one needs to know who they are.
@@ -796,3 +803,32 @@ const ASKS_TERMS = /\b(?:pric(?:e|es|ed|ing)|discounts?|quotes?|rates?|invoic\w*
 /** Asking whom to turn to, with nothing else asked: "who do I talk to?", "who can I contact about that?". */
 const ASKS_WHOM =
   /^\W*(?:and\s+|so\s+)?who\s+(?:do|can|should|could|would|shall)\s+i\s+(?:talk|speak|reach|contact|write|email|call|ask|get in touch)\b[^?]*\??\W*$/i;
+
+/**
+ * "The grey pet beds are gone?? email me when they're back", "the tablet shows sold out and I won't keep checking":
+ * goods told as sold out, beside asking to hear when they come again, are what the alert is for, not a search. Not
+ * asking whether they are in stock ("is the hose available in black? if not, ping me"), which is a question of its own.
+ * Not wanting to keep checking, next to goods told as sold out, asks for the alert in other words.
+ */
+export function joinSoldOutToAlert(index: CardIndex, clauses: ScoredClause[]): void {
+  const alerts = ownerOf(index, 'restock');
+  const told = clauses.filter((c) => SOLD_OUT.test(c.text) && !opensAsQuestion(c.words));
+  if (!alerts || !told.length) return;
+  for (const c of clauses) if (!c.smallTalk && KEEP_CHECKING.test(c.text)) c.agent = alerts;
+  const alert = clauses.find((c) => c.agent === alerts && (c.intent === 'restock' || KEEP_CHECKING.test(c.text)));
+  if (!alert) return;
+  for (const c of told)
+    if (
+      c !== alert &&
+      c.entities.orderIds.length === 0 &&
+      ['product_search', 'product_detail', 'unknown'].includes(c.intent ?? 'unknown')
+    ) {
+      c.agent = alerts;
+      c.context = true;
+    }
+}
+const SOLD_OUT =
+  /\b(?:sold\s+out|out\s+of\s+stock|none\s+left|no\s+longer\s+(?:available|in\s+stock)|unavailable|(?:all\s+)?gone|not\s+available)\b/i;
+/** "I won't remember to keep checking", "I don't want to keep coming back to look". */
+const KEEP_CHECKING =
+  /\b(?:not|never|don'?t|do not|won'?t|can'?t|cannot|tired of|sick of|no time to)\b[^.?!]{0,40}\bkeep\s+(?:checking|looking|refreshing|coming back)\b/i;

@@ -81,6 +81,7 @@ const CHAT_SPEAK: Readonly<Record<string, string>> = {
   wen: 'when',
   bak: 'back',
   btw: 'by the way',
+  lmk: 'let me know',
   pic: 'picture',
   info: 'information',
   asap: 'urgently',

@@ -860,3 +860,40 @@ describe('planFromBrief', () => {
     expect(agents('what else can you help me with?')).not.toContain('UpsellAgent');
   });
 });
+
+describe('planFromBrief: how shoppers put things', () => {
+  it('reads stock asked after in other words as a back-in-stock alert', () => {
+    for (const message of [
+      'when will you have the canvas tote again?',
+      'can I get the linen shirt in XL again at some point',
+      'do the green trail runners ever come bak',
+      'the camping lantern sold out so fast, are you getting more?',
+      'any plans to restock the ceramic mugs',
+      'lmk when the wool socks r back',
+    ])
+      expect(agents(message), message).toEqual(['LeadGenerationAgent']);
+    // Coming again that is no stock: a charge, a return, a thing sent back.
+    expect(agents('will I be charged again for the same order?')).not.toContain('LeadGenerationAgent');
+    expect(agents('how long do I have to bring it back?')).not.toContain('LeadGenerationAgent');
+  });
+
+  it('takes goods told as sold out as what an alert is for, and a question whether they are in stock as its own', () => {
+    expect(agents('the red rain jacket is out of stock, can you email me when it is back?')).toEqual([
+      'LeadGenerationAgent',
+    ]);
+    expect(agents("the standing desk shows unavailable and I really can't keep checking every day")).toEqual([
+      'LeadGenerationAgent',
+    ]);
+    expect(agents('is the camping stove in stock? if not, email me when it is back')).toEqual([
+      'ProductExpertAgent',
+      'LeadGenerationAgent',
+    ]);
+  });
+
+  it('gives a card no message for a verb any request uses ("buy"), only with its object', () => {
+    const giftCards = topicCard('GiftCardAgent', 'Sells gift cards.', ['buy a gift card', 'gift card balance']);
+    const withGiftCards = { cards: [...cards, giftCards] };
+    expect(agents('do you sell hammocks? I would buy one today', withGiftCards)).toEqual(['ProductExpertAgent']);
+    expect(agents('I want to buy a gift card for my nephew', withGiftCards)).toEqual(['GiftCardAgent']);
+  });
+});
