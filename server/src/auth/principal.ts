@@ -31,6 +31,23 @@ export const vouchesForCustomers = (p: Principal) => isAdmin(p) || (p.kind === '
 export const writesAsShopper = (p: Principal) =>
   p.kind === 'key' ? p.role !== 'support' : p.kind === 'conversation' || p.devAdmin;
 
+/**
+ * Who drives a run by hand: `pauseRun`, `stepRun`, `continueRun`, and `sendMessage` in step mode or with plan review.
+ * Designers, with an admin key. An integrator key reads every conversation and writes as shoppers: with these it could
+ * hold any shopper's reply in the workspace, or release a run a designer is reviewing. A support colleague answers
+ * shoppers and stops the bot (cancelRun); a conversation token is the shopper, never their own designer.
+ */
+export const drivesRuns = (p: Principal) => isAdmin(p);
+
+/**
+ * Who may stop a run of conversation `conversationId` (`cancelRun`): admins, support colleagues (stopping the bot in a
+ * conversation they handle), and the conversation's own token (the shopper's stop button). Not an integrator key: it
+ * reads every conversation, so it could stop any shopper's reply; a storefront backend stops its shopper's run with the
+ * conversation token `startConversation` handed it.
+ */
+export const cancelsRunsOf = (p: Principal, conversationId: string) =>
+  isSupport(p) || (p.kind === 'conversation' && p.conversationId === conversationId);
+
 /** Whether the principal may read or write this conversation. */
 export const canAccessConversation = (p: Principal, conversationId: string) =>
   isReader(p) || (p.kind === 'conversation' && p.conversationId === conversationId);

@@ -1,6 +1,6 @@
 import { type ResolveCursorConnectionArgs, resolveCursorConnection } from '@pothos/plugin-relay';
 import { z } from 'zod';
-import { vouchesForCustomers, writesAsShopper } from '../../auth/principal.js';
+import { drivesRuns, vouchesForCustomers, writesAsShopper } from '../../auth/principal.js';
 import type { Conversation } from '../../chat/conversation-service.js';
 import { runPrincipal } from '../../chat/principal-slots.js';
 import type { BatonEvent } from '../../domain/events.js';
@@ -267,8 +267,11 @@ builder.mutationFields((t) => ({
           'A support key does not write as the shopper: claim the conversation and write with sendHumanMessage',
           { details: { field: 'conversationId' } },
         );
-      if ((args.mode === 'STEP' || args.reviewPlan) && !ctx.auth.isReader)
-        throw new ForbiddenError('Step mode and plan review are for designers: they need an admin or integrator key');
+      // Only whoever may step, continue and pause a run (drivesRuns) starts one that waits for them.
+      if ((args.mode === 'STEP' || args.reviewPlan) && !drivesRuns(ctx.auth.principal))
+        throw new ForbiddenError('Step mode and plan review are for designers: they need an admin key', {
+          details: { field: args.mode === 'STEP' ? 'mode' : 'reviewPlan' },
+        });
       await ctx.services.rateLimits.checkMessage(ctx.auth.principal, String(args.conversationId));
       const conversationId = String(args.conversationId);
       const submit = () =>

@@ -5,7 +5,7 @@ import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { editorName } from '../editor-name.js';
 import { PlanTaskRef } from './plan-task.js';
-import { loadRun, RunRef } from './runs.js';
+import { loadRun, loadRunToDrive, RunRef } from './runs.js';
 
 const PlanVersionRef = builder.objectRef<PlanVersion>('PlanVersion').implement({
   description: "One version of a run's plan: the planner's (or its fallback), then one per designer edit.",
@@ -94,10 +94,10 @@ builder.mutationFields((t) => ({
   pauseRun: t.field({
     type: RunRef,
     description:
-      'Pauses a running (or queued) run at its next task boundary: after planning, or before its next tasks start. Tasks in flight finish. Then stepRun, continueRun, editPlan or cancelRun.',
-    authScopes: { reader: true },
+      'Pauses a running (or queued) run at its next task boundary: after planning, or before its next tasks start. Tasks in flight finish. Then stepRun, continueRun, editPlan or cancelRun. Admin keys only (FORBIDDEN for other credentials).',
+    authScopes: { authenticated: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_r, args, ctx) => ctx.services.runs.pause((await loadRun(ctx, String(args.id))).id),
+    resolve: async (_r, args, ctx) => ctx.services.runs.pause((await loadRunToDrive(ctx, String(args.id))).id),
   }),
   editPlan: t.field({
     type: RunRef,

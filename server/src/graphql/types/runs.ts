@@ -1,10 +1,11 @@
+import { cancelsRunsOf, drivesRuns } from '../../auth/principal.js';
 import type { Run } from '../../chat/conversation-service.js';
 import { conversationStream } from '../../chat/event-stream.js';
 import { runStatuses } from '../../db/schema/conversations.js';
 import type { BatonEvent } from '../../domain/events.js';
 import type { PlanTask } from '../../domain/plan.js';
 import { isUuid } from '../../domain/uuid.js';
-import { NotFoundError } from '../../errors.js';
+import { ForbiddenError, NotFoundError } from '../../errors.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
@@ -85,6 +86,31 @@ export async function loadRun(ctx: GraphQLContext, id: string): Promise<Run> {
   return run;
 }
 
+/**
+ * A run the caller may see (else NOT_FOUND, as loadRun) and drive by hand: pause, step, continue (else FORBIDDEN on
+ * `id`). Looked up first, so that a caller who may not read the run learns nothing more than an id of no run tells.
+ */
+export async function loadRunToDrive(ctx: GraphQLContext, id: string): Promise<Run> {
+  const run = await loadRun(ctx, id);
+  if (!drivesRuns(ctx.auth.principal))
+    throw new ForbiddenError(
+      `Pausing, stepping and continuing runs is for designers, with an admin key; not for ${ctx.auth.describe}`,
+      { details: { field: 'id' } },
+    );
+  return run;
+}
+
+/** A run the caller may see (else NOT_FOUND) and stop (else FORBIDDEN on `id`). */
+async function loadRunToCancel(ctx: GraphQLContext, id: string): Promise<Run> {
+  const run = await loadRun(ctx, id);
+  if (!cancelsRunsOf(ctx.auth.principal, run.conversationId))
+    throw new ForbiddenError(
+      `Cancelling runs needs an admin or support key, or the conversation's own token; not ${ctx.auth.describe}`,
+      { details: { field: 'id' } },
+    );
+  return run;
+}
+
 builder.queryFields((t) => ({
   runs: t.field({
     type: [RunRef],
@@ -122,23 +148,26 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   cancelRun: t.field({
     type: RunRef,
+    description:
+      "Stops a run. Admin and support keys, and the conversation's own token for its runs; not an integrator key (FORBIDDEN).",
     authScopes: { authenticated: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_r, args, ctx) => ctx.services.runs.cancel((await loadRun(ctx, String(args.id))).id),
+    resolve: async (_r, args, ctx) => ctx.services.runs.cancel((await loadRunToCancel(ctx, String(args.id))).id),
   }),
   stepRun: t.field({
     type: RunRef,
-    description: 'Step mode: runs the next task, then pauses again.',
-    authScopes: { reader: true },
+    description: 'Step mode: runs the next task, then pauses again. Admin keys only (FORBIDDEN for other credentials).',
+    authScopes: { authenticated: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_r, args, ctx) => ctx.services.runs.step((await loadRun(ctx, String(args.id))).id),
+    resolve: async (_r, args, ctx) => ctx.services.runs.step((await loadRunToDrive(ctx, String(args.id))).id),
   }),
   continueRun: t.field({
     type: RunRef,
-    description: 'Step mode: runs all remaining tasks without pausing.',
-    authScopes: { reader: true },
+    description:
+      'Step mode: runs all remaining tasks without pausing. Admin keys only (FORBIDDEN for other credentials).',
+    authScopes: { authenticated: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_r, args, ctx) => ctx.services.runs.continue((await loadRun(ctx, String(args.id))).id),
+    resolve: async (_r, args, ctx) => ctx.services.runs.continue((await loadRunToDrive(ctx, String(args.id))).id),
   }),
 }));
 
