@@ -279,6 +279,32 @@ export const BARE_SIZE =
 export const PAID_FOR_NOTHING =
   /\b(?:charged|paid|billed|debited)\b.{0,50}\b(?:never went through|didn'?t go through|did not go through|never came through|no order|never got (?:an?|the|my|any) (?:order|confirmation)|no confirmation|(?:was|wasn'?t|is|isn'?t) never placed|not placed|never placed|failed)\b/i;
 
+/**
+ * Money taken more than once for one thing: "charged me twice", "billed two times", "two identical payments on my card",
+ * "a duplicate charge". A billing error only a person can put right, however the shopper words it.
+ */
+export const CHARGED_TWICE =
+  /\b(?:charged|billed|debited|took|taken|paid|charging|billing)\s+(?:(?:me|us|my card|(?:the |my )?(?:payment|money))\s+)?(?:twice|two times|2 times|2x|three times|double)\b|\bdouble[- ]?(?:charged|billed|charge|payment)\b|(?<!\b(?:in|into|over|across|as|make|making|split|splitting)\s)\b(?:two|2|three|3|duplicate|duplicated|double|identical|repeated)\s+(?:identical\s+|separate\s+|same\s+)?(?:charges?|payments?|transactions?|debits?)\b/i;
+
+/**
+ * "My lawyer will be in touch", "I'm taking legal action", "I'll report you to consumer protection": a threat of the
+ * law, which a person takes up, whatever else is asked.
+ */
+export const LEGAL_THREAT =
+  /\b(?:lawyers?|attorneys?|solicitors?|legal action|legal proceedings|lawsuit|sue|suing|small claims|take (?:you|this|it) to court|see you in court|consumer (?:protection|rights|ombudsman)|trading standards|ombudsman|better business bureau|bbb)\b/i;
+
+/**
+ * "I'd rather not go through a bot", "I'm not comfortable giving my details to a chatbot", "tired of talking to a
+ * machine": the shopper turning the bot down, which asks for a person as plainly as naming one.
+ */
+export function refusesTheBot(text: string): boolean {
+  return BOT.test(text) && TURNS_DOWN.test(text);
+}
+const BOT =
+  /\b(?:bot|chat ?bot|robot|machine|automated (?:\w+ )?(?:assistant|system|chat|replies|answers)|an? ai|ai assistant)\b/i;
+const TURNS_DOWN =
+  /\b(?:not|n'?t|never|rather|prefer|instead|uncomfortable|hate|tired of|sick of|fed up|done with|enough of|no more|stop|useless|pointless)\b/i;
+
 /** Words by which the shopper asks for a person themselves, or escalates ("can I talk to someone?", "I want to complain"). */
 export const ASKS_FOR_A_PERSON =
   /\b(?:human|person|people|someone|somebody|agent|representative|rep|manager|supervisor|colleague|talk|speak|call|escalat\w*|complain\w*)\b/i;

@@ -8,8 +8,11 @@ import {
   accountDetailsAsked,
   asksWhatElseToGet,
   asksWhenBack,
+  CHARGED_TWICE,
+  LEGAL_THREAT,
   leftUnhelped,
   PAID_FOR_NOTHING,
+  refusesTheBot,
 } from './request-cues.js';
 import { asksOfListedItem } from './shown-pick.js';
 import {
@@ -150,8 +153,15 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       c.agent = accounts;
       continue;
     }
-    // "I was charged but the order never went through": money taken for nothing, which only a person can put right.
-    if (human && PAID_FOR_NOTHING.test(c.text)) {
+    // "I was charged but the order never went through", "you billed me twice": money taken for nothing, which only a
+    // person can put right; so is a threat of the law, or the shopper turning the bot down.
+    if (
+      human &&
+      (PAID_FOR_NOTHING.test(c.text) ||
+        CHARGED_TWICE.test(c.text) ||
+        LEGAL_THREAT.test(c.text) ||
+        refusesTheBot(c.text))
+    ) {
       c.agent = human;
       continue;
     }

@@ -404,6 +404,8 @@ export const WORD_SYNONYMS: Readonly<Record<string, string>> = {
   manager: 'human',
   supervisor: 'human',
   operator: 'human',
+  employee: 'human',
+  staff: 'human',
   subscribe: 'newsletter',
   subscription: 'newsletter',
   signup: 'newsletter',

@@ -137,7 +137,7 @@ const CHANGES_ACCOUNT_DETAIL =
  * articles say, not a request to be put through now.
  */
 export function asksHowToReach(text: string): boolean {
-  return /\bhow (?:do|can|could|should|would) (?:i|we|you) (?:contact|reach|call|email|e-mail|get in touch with|get hold of)\b|\bwhat(?:'s| is) (?:your|the) (?:phone number|email address|contact (?:email|number|details))\b/i.test(
+  return /\bhow (?:do|can|could|should|would) (?:i|we|you) (?:contact|reach|call|phone|ring|email|e-mail|write to|get in touch with|get hold of)\b|\bwhat(?:'s| is) (?:your|the) (?:phone number|email address|contact (?:email|number|details))\b/i.test(
     text,
   );
 }

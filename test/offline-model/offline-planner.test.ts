@@ -896,4 +896,21 @@ describe('planFromBrief: how shoppers put things', () => {
     expect(agents('do you sell hammocks? I would buy one today', withGiftCards)).toEqual(['ProductExpertAgent']);
     expect(agents('I want to buy a gift card for my nephew', withGiftCards)).toEqual(['GiftCardAgent']);
   });
+
+  it('hands a charge taken twice, a threat of the law and a shopper turning the bot down to a person', () => {
+    for (const message of [
+      'you took payment twice for my last order',
+      'My statement shows a duplicate charge from your shop',
+      'my solicitor will hear about this',
+      "fine, I'll just file a claim with trading standards then",
+      "I don't want to type all this into a chatbot. Is one of your staff around?",
+      "I'm done with this robot",
+    ])
+      expect(agents(message), message).toEqual(['HumanTransferAgent']);
+    // How to reach the shop's people is a question for its help articles, however the shopper would reach them.
+    expect(agents('how can I ring your customer service people?')).toEqual(['GeneralSupportAgent']);
+    // A payment changed, or split in two, is no billing error.
+    expect(agents('can I pay for a sofa in two payments?')).not.toContain('HumanTransferAgent');
+    expect(agents('I paid with paypal, can I switch order #W2974929 to my visa?')).toEqual(['OrderManagementAgent']);
+  });
 });
