@@ -211,8 +211,9 @@ export interface Config {
   /** A WebSocket that runs no operation this long after its handshake or its last operation is closed; 0: never. */
   webSocketIdleSeconds: number;
   /**
-   * What eventFeeds buffer for a reader slower than the events (as JSON bytes): one feed, and all of one API
-   * key's feeds on a replica. Past either, a feed ends with SUBSCRIBER_TOO_SLOW (the key's furthest behind).
+   * What event subscriptions (eventFeed, conversationEvents, runEvents) buffer for a reader slower than the events
+   * (as JSON bytes): one subscription, and all of one credential's on a replica. Past either, a subscription ends
+   * with SUBSCRIBER_TOO_SLOW (the credential's furthest behind).
    */
   feedBuffers: { maxBytes: number; maxBytesPerKey: number };
   /** Outgoing mail (verification codes): SMTP when a URL is set, else the development outbox. */

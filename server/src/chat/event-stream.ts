@@ -40,16 +40,29 @@ export interface ConversationStreamOptions {
   signal?: AbortSignal;
   /** Live events held for a subscriber that reads more slowly than they come (MAX_BUFFERED). */
   maxBuffered?: number;
+  /**
+   * The stream's byte limit and its credential's budget (FeedBuffers.for), shared with its eventFeeds: past either,
+   * the stream ends with SUBSCRIBER_TOO_SLOW. Without it, only `maxBuffered` bounds the stream.
+   */
+  buffers?: FeedBufferAccount;
 }
 
+/** Where a run's streamed text goes: its task (or the run itself), whose deltas a reader concatenates. */
+const textStream = (event: BatonEvent) => `${event.runId ?? ''}\u0000${event.taskId ?? ''}`;
+const runEnds: ReadonlySet<string> = new Set(['RUN_COMPLETED', 'RUN_FAILED', 'RUN_CANCELLED']);
+
 /**
- * Events a listener buffered for a generator, and a way to wait for more. Past its count or bytes, or when
- * its credential's budget evicts it (feed-buffers.ts), it drops what it holds at once and takes no more: the
- * stream ends with SUBSCRIBER_TOO_SLOW at its reader's next read.
+ * Events a listener buffered for a generator, and a way to wait for more; also the page a generator read from the
+ * store and is passing on. Past its count or bytes, or when its credential's budget evicts it (feed-buffers.ts), it
+ * drops what it holds at once and takes no more: the stream ends with SUBSCRIBER_TOO_SLOW at its reader's next read.
+ * A transient event (MESSAGE_DELTA) that does not fit is dropped instead, with every later one of its task: the
+ * task's MESSAGE carries the whole text, and the deltas passed on stay a prefix of it.
  */
 class Inbox implements BufferMember {
   private queue: (BatonEvent | undefined)[] = [];
   private head = 0;
+  /** Events of a page read from the store, held until passed on. */
+  private paged = 0;
   /** Bytes held (measured only with a byte limit or a budget). */
   bytes = 0;
   overflow = false;
@@ -60,6 +73,8 @@ class Inbox implements BufferMember {
   private readonly measure: boolean;
   private readonly budget?: SharedBufferBudget;
   private readonly leaveBudget?: () => void;
+  /** Tasks (textStream) whose deltas are being dropped: one did not fit. */
+  private readonly cut = new Set<string>();
 
   constructor(
     private readonly maxEvents = MAX_BUFFERED,
@@ -70,17 +85,25 @@ class Inbox implements BufferMember {
     if (account) ({ budget: this.budget, leave: this.leaveBudget } = account.join(this));
   }
 
-  /** Events held. */
-  get size(): number {
+  /** Live events queued. */
+  get queued(): number {
     return this.queue.length - this.head;
+  }
+
+  /** Events held: queued, and of a page not passed on yet. */
+  get size(): number {
+    return this.queued + this.paged;
   }
 
   push(event: BatonEvent): void {
     if (this.overflow) return;
+    const transient = event.seq === null;
+    if (transient && this.cut.size && this.cut.has(textStream(event))) return;
+    if (!transient && this.cut.size) this.uncut(event);
     const bytes = this.measure ? eventBytes(event) : 0;
-    // One event always fits: a reader that keeps up holds one at a time, however big.
-    if (this.size >= this.maxEvents || (this.size > 0 && this.bytes + bytes > this.maxBytes)) {
-      this.evict();
+    if (!this.fits(bytes, transient)) {
+      if (transient) this.cut.add(textStream(event));
+      else this.evict();
       return;
     }
     this.queue.push(event);
@@ -105,6 +128,41 @@ class Inbox implements BufferMember {
       this.budget?.release(bytes);
     }
     return event;
+  }
+
+  /**
+   * Holds a page read from the store: as much of it as fits beside what is held (one event at least), within the
+   * stream's bytes and its credential's budget. Returns what it holds; the rest is for the next read. All of it when
+   * the reader cannot read on from within the page (`cuttable` false).
+   */
+  hold(page: BatonEvent[], cuttable = true): BatonEvent[] {
+    if (!this.measure || this.overflow) return page;
+    const room = Math.min(
+      this.maxBytes - this.bytes,
+      this.budget ? this.budget.maxBytes - this.budget.bytes : Infinity,
+    );
+    let kept = 0;
+    let bytes = 0;
+    for (const event of page) {
+      const more = eventBytes(event);
+      if (cuttable && kept > 0 && bytes + more > room) break;
+      kept++;
+      bytes += more;
+    }
+    this.paged += kept;
+    this.bytes += bytes;
+    this.budget?.add(bytes);
+    return kept === page.length ? page : page.slice(0, kept);
+  }
+
+  /** An event of a held page, passed on. */
+  pass(event: BatonEvent): void {
+    // An evicted inbox let go of its page already.
+    if (!this.measure || this.overflow) return;
+    const bytes = eventBytes(event);
+    this.paged--;
+    this.bytes -= bytes;
+    this.budget?.release(bytes);
   }
 
   evict(): void {
@@ -142,13 +200,40 @@ class Inbox implements BufferMember {
     this.wake = undefined;
   }
 
+  /**
+   * Whether one more event fits. One always does: a reader that keeps up holds one at a time, however big. A stored
+   * event past the credential's budget is taken, and the budget evicts the key's stream furthest behind; a delta is
+   * dropped instead, so that streamed text never ends a stream.
+   */
+  private fits(bytes: number, transient: boolean): boolean {
+    if (this.size === 0) return true;
+    if (this.size >= this.maxEvents || this.bytes + bytes > this.maxBytes) return false;
+    return !transient || !this.budget || this.budget.bytes + bytes <= this.budget.maxBytes;
+  }
+
+  /** Forgets a cut task once it ended: none of its deltas come after. */
+  private uncut(event: BatonEvent): void {
+    if (event.type === 'TASK_COMPLETED' || event.type === 'TASK_FAILED') this.cut.delete(textStream(event));
+    else if (runEnds.has(event.type))
+      for (const key of this.cut) if (key.startsWith(`${event.runId ?? ''}\u0000`)) this.cut.delete(key);
+  }
+
   private drop(): void {
     this.budget?.release(this.bytes);
     this.bytes = 0;
+    this.paged = 0;
     this.queue = [];
     this.head = 0;
   }
 }
+
+/** The next page's size: down to what the last one could hold when it was cut short, back up while pages fit. */
+function nextPageLimit(limit: number, read: number, held: number): number {
+  if (held < read) return Math.max(1, held);
+  return read === limit ? Math.min(PAGE, limit * 2) : limit;
+}
+
+const tooSlow = () => new SubscriberTooSlowError('subscriber fell behind; resubscribe with the last event id as after');
 
 /**
  * A conversation's events after a position, then live, each once and in seq order: it subscribes
@@ -158,7 +243,8 @@ class Inbox implements BufferMember {
  */
 export async function* conversationStream(options: ConversationStreamOptions): AsyncGenerator<BatonEvent> {
   const { store, bus, conversationId } = options;
-  const inbox = new Inbox(options.maxBuffered);
+  const limits = options.buffers?.limits;
+  const inbox = new Inbox(options.maxBuffered ?? limits?.maxEvents, limits?.maxBytes, options.buffers);
   const unsubscribe = bus.subscribe((event) => {
     if (event.seq === null && !options.includeTransient) return;
     inbox.push(event);
@@ -168,18 +254,25 @@ export async function* conversationStream(options: ConversationStreamOptions): A
   const stopWatching = options.gone?.start((error) => inbox.fail(error));
   const wanted = (e: BatonEvent) => !options.runId || e.runId === options.runId;
   let position = options.afterSeq;
+  let limit = PAGE;
   /** Reads the stored events after the position, up to `upToSeq`; true when `until` matched. */
   async function* fromStore(upToSeq?: number): AsyncGenerator<BatonEvent, boolean> {
     for (;;) {
-      const page = await store.list({ conversationId, afterSeq: position, upToSeq, limit: PAGE });
+      const asked = limit;
+      const read = await store.list({ conversationId, afterSeq: position, upToSeq, limit: asked });
+      // What the page holds counts as buffered until passed on: a reader stalled in a replay holds it.
+      const page = inbox.hold(read);
+      limit = nextPageLimit(asked, read.length, page.length);
       for (const event of page) {
+        inbox.pass(event);
         if (inbox.failure) throw inbox.failure;
+        if (inbox.overflow) throw tooSlow();
         position = event.seq ?? position;
         if (!wanted(event)) continue;
         yield event;
         if (options.until?.(event)) return true;
       }
-      if (page.length < PAGE) return false;
+      if (read.length < asked && page.length === read.length) return false;
     }
   }
   try {
@@ -188,8 +281,7 @@ export async function* conversationStream(options: ConversationStreamOptions): A
       if (inbox.aborted) return;
       // Nothing more of a deleted conversation, not even what was buffered before the news came.
       if (inbox.failure) throw inbox.failure;
-      if (inbox.overflow)
-        throw new SubscriberTooSlowError('subscriber fell behind; resubscribe with the last event id as after');
+      if (inbox.overflow) throw tooSlow();
       const event = inbox.shift();
       if (!event) {
         await inbox.wait();
@@ -247,7 +339,6 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
   const serial = store.serialCommits === true;
   const limits = options.buffers?.limits;
   const inbox = new Inbox(options.maxBuffered ?? limits?.maxEvents, limits?.maxBytes, options.buffers);
-  const tooSlow = () => new SubscriberTooSlowError('subscriber fell behind; resubscribe with after');
   let woken = true;
   /** Whether a live event woke the read (not the feed's start or its idle poll): only then is a miss looked at again. */
   let wokenByEvent = false;
@@ -264,13 +355,14 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
   /** Serial commits only: every event id up to this one has been read or passed on (undefined: unknown yet). */
   let covered: number | undefined;
   let retries = 0;
+  let limit = PAGE;
   try {
     for (;;) {
       if (inbox.aborted) return;
       if (inbox.overflow) throw tooSlow();
       // Live stored events wake the read, or are passed on when their place in the feed is known to be
       // next; transient ones are passed on as they come. Those held now, each held until it is looked at.
-      const live = inbox.size;
+      const live = inbox.queued;
       /** The highest live stored event that needs a read: committed, so the read will reach it. */
       let floor: FeedPosition | undefined;
       for (let i = 0; i < live; i++) {
@@ -306,13 +398,20 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
       if (woken || !live) {
         const wasWoken = wokenByEvent;
         woken = wokenByEvent = false;
-        const page = await store.feed(position, filter, PAGE);
-        position = page.position;
-        for (const event of page.events) {
+        const asked = limit;
+        const page = await store.feed(position, filter, asked);
+        // What the page holds counts as buffered until passed on: a reader stalled in a replay holds it.
+        // Read on from within it needs the events' positions, which a read through EVENT_COLUMNS keeps.
+        const events = inbox.hold(page.events, page.events[0] !== undefined && !!committedPosition(page.events[0]));
+        limit = nextPageLimit(asked, page.events.length, events.length);
+        const cutAt = events.length < page.events.length ? committedPosition(events.at(-1)!) : undefined;
+        position = cutAt ? { tx: cutAt.tx, id: cutAt.id, before: position.before } : page.position;
+        for (const event of events) {
+          inbox.pass(event);
           if (inbox.overflow) throw tooSlow();
           yield event;
         }
-        if (page.events.length === PAGE) {
+        if (cutAt || page.events.length === asked) {
           woken = true;
           continue;
         }
@@ -332,7 +431,7 @@ export async function* feedStream(options: FeedStreamOptions): AsyncGenerator<Ba
         }
         retries = 0;
       }
-      if (!inbox.size) await inbox.wait(options.pollMs ?? FEED_POLL_MS);
+      if (!inbox.queued) await inbox.wait(options.pollMs ?? FEED_POLL_MS);
     }
   } finally {
     unsubscribe();

@@ -1,7 +1,10 @@
 import type { Principal } from '../auth/principal.js';
 import type { BatonEvent } from '../domain/events.js';
 
-/** How much one eventFeed, and all the feeds of one credential on a replica, may buffer for a stalled reader. */
+/**
+ * How much one event subscription (eventFeed, conversationEvents, runEvents), and all those of one credential on a
+ * replica, may buffer for a stalled reader.
+ */
 export interface FeedBufferLimits {
   /** Events one feed holds (MAX_BUFFERED). */
   maxEvents: number;
@@ -84,7 +87,7 @@ export interface FeedBufferAccount {
   join(member: BufferMember): { budget: SharedBufferBudget; leave: () => void };
 }
 
-/** The credentials' feed buffer budgets of one replica: built in buildApp, passed to each eventFeed. */
+/** The credentials' buffer budgets of one replica: built in buildApp, passed to each event subscription. */
 export class FeedBuffers {
   private readonly budgets = new Map<string, SharedBufferBudget>();
 

@@ -1,7 +1,7 @@
 import { conversationStream, feedStream } from '../../chat/event-stream.js';
 import { FEED_START } from '../../db/event-store.js';
 import { type BatonEvent, eventTypes, staffOnlyEventTypes } from '../../domain/events.js';
-import { ValidationError } from '../../errors.js';
+import { SubscriberTooSlowError, ValidationError } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
@@ -80,15 +80,33 @@ export function forCaller(ctx: GraphQLContext, events: BatonEvent[]): BatonEvent
   return ctx.auth.isSupport ? events : events.filter((e) => !staffOnlyEventTypes.has(e.type));
 }
 
-async function* withoutStaffOnly(events: AsyncGenerator<BatonEvent>): AsyncGenerator<BatonEvent> {
-  for await (const e of events) if (!staffOnlyEventTypes.has(e.type)) yield e;
+/**
+ * What a subscription passes on: its stream's events, less the staff-only ones when `staffOnly` is false. Ended with
+ * SUBSCRIBER_TOO_SLOW, it says where to resume: `extensions.after`, the id of the last stored event passed on, or
+ * the subscription's own `after` when none was (null: it had none either).
+ */
+export async function* delivered(
+  events: AsyncGenerator<BatonEvent>,
+  options: { staffOnly: boolean; after?: string | null },
+): AsyncGenerator<BatonEvent> {
+  let after = options.after || null;
+  try {
+    for await (const e of events) {
+      if (!options.staffOnly && staffOnlyEventTypes.has(e.type)) continue;
+      yield e;
+      if (e.id !== null) after = String(e.id);
+    }
+  } catch (err) {
+    if (!(err instanceof SubscriberTooSlowError)) throw err;
+    throw new SubscriberTooSlowError(err.message, { cause: err, details: { after } });
+  }
 }
 
 builder.subscriptionFields((t) => ({
   conversationEvents: t.field({
     type: EventRef,
     description:
-      'Replays the conversation’s stored events after `after` (the id of the last event received), then streams new ones (with MESSAGE_DELTA), in seq order. Ends with NOT_FOUND (reason CONVERSATION_DELETED) when the conversation is erased or purged meanwhile.',
+      'Replays the conversation’s stored events after `after` (the id of the last event received), then streams new ones (with MESSAGE_DELTA), in seq order. Ends with NOT_FOUND (reason CONVERSATION_DELETED) when the conversation is erased or purged meanwhile, and with SUBSCRIBER_TOO_SLOW (`extensions.after`: the cursor to resubscribe with) when the client reads too slowly; MESSAGE_DELTAs it has no room for are dropped instead, the task’s MESSAGE carries the whole text.',
     args: { conversationId: t.arg.id({ required: true }), after: t.arg.id() },
     authScopes: (_root, args) => ({ conversation: String(args.conversationId) }),
     subscribe: async (_root, args, ctx) => {
@@ -104,15 +122,16 @@ builder.subscriptionFields((t) => ({
         includeTransient: true,
         gone,
         signal: ctx.signal,
+        buffers: ctx.services.feedBuffers.for(ctx.auth.principal),
       });
-      return ctx.auth.isSupport ? events : withoutStaffOnly(events);
+      return delivered(events, { staffOnly: ctx.auth.isSupport, after: args.after });
     },
     resolve: (event: BatonEvent) => event,
   }),
   eventFeed: t.field({
     type: EventRef,
     description:
-      'Every conversation’s events in commit order, optionally filtered by type and agent: for integrators. Staff-only events (SUGGESTION) are never on it. Resume with `after`: the id of the last event received. Without it the feed starts live.',
+      'Every conversation’s events in commit order, optionally filtered by type and agent: for integrators. Staff-only events (SUGGESTION) are never on it. Resume with `after`: the id of the last event received. Without it the feed starts live. Ends with SUBSCRIBER_TOO_SLOW (`extensions.after`: the cursor to resubscribe with) when the client reads too slowly.',
     args: {
       types: t.arg({ type: [EventTypeEnum] }),
       agentNames: t.arg.stringList(),
@@ -130,7 +149,7 @@ builder.subscriptionFields((t) => ({
             ? FEED_START
             : await eventStore.positionOf(afterId);
       if (!after) throw ValidationError.single('after', 'no such event');
-      return withoutStaffOnly(
+      return delivered(
         feedStream({
           store: eventStore,
           bus: ctx.services.bus,
@@ -140,6 +159,7 @@ builder.subscriptionFields((t) => ({
           signal: ctx.signal,
           buffers: ctx.services.feedBuffers.for(ctx.auth.principal),
         }),
+        { staffOnly: false, after: args.after },
       );
     },
     resolve: (event: BatonEvent) => event,

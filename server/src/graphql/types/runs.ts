@@ -10,7 +10,7 @@ import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { PAGE_MAX, pageArg, pageSize } from '../page-size.js';
 import { jsonFor, textFor } from '../redacted.js';
-import { EventRef } from './events.js';
+import { conversationCursor, delivered, EventRef } from './events.js';
 import { RunModeEnum } from './run-mode.js';
 
 const RunStatusEnum = builder.enumType('RunStatus', { values: runStatuses });
@@ -175,27 +175,30 @@ builder.subscriptionFields((t) => ({
   runEvents: t.field({
     type: EventRef,
     description:
-      "A run's events from its start, then live, ending after RUN_COMPLETED, RUN_FAILED or RUN_CANCELLED; with NOT_FOUND (reason CONVERSATION_DELETED) when its conversation is erased or purged meanwhile.",
+      "A run's events from its start (or after `after`, the id of the last event received), then live, ending after RUN_COMPLETED, RUN_FAILED or RUN_CANCELLED; with NOT_FOUND (reason CONVERSATION_DELETED) when its conversation is erased or purged meanwhile, and with SUBSCRIBER_TOO_SLOW (`extensions.after`: the cursor to resubscribe with) when the client reads too slowly.",
     authScopes: { authenticated: true },
-    args: { runId: t.arg.id({ required: true }) },
+    args: { runId: t.arg.id({ required: true }), after: t.arg.id() },
     subscribe: async (_r, args, ctx) => {
       // Begun before the run is looked up: a deletion of its conversation after the lookup ends the stream.
       const watch = ctx.services.deletedConversations.begin();
       const run = await loadRun(ctx, String(args.runId));
-      return conversationStream({
+      // From the run's own message (nothing of the run comes before it), or after the client's cursor.
+      const start = run.messageEventId
+        ? ((await ctx.services.eventStore.seqOf(run.conversationId, run.messageEventId)) ?? 1) - 1
+        : 0;
+      const events = conversationStream({
         store: ctx.services.eventStore,
         bus: ctx.services.bus,
         conversationId: run.conversationId,
-        // From the run's own message: nothing of the run comes before it.
-        afterSeq: run.messageEventId
-          ? ((await ctx.services.eventStore.seqOf(run.conversationId, run.messageEventId)) ?? 1) - 1
-          : 0,
+        afterSeq: Math.max(start, await conversationCursor(ctx.services, run.conversationId, args.after)),
         runId: run.id,
         includeTransient: true,
         until: (e: BatonEvent) => e.type === 'RUN_COMPLETED' || e.type === 'RUN_FAILED' || e.type === 'RUN_CANCELLED',
         gone: watch(run.conversationId),
         signal: ctx.signal,
+        buffers: ctx.services.feedBuffers.for(ctx.auth.principal),
       });
+      return delivered(events, { staffOnly: ctx.auth.isSupport, after: args.after });
     },
     resolve: (e: BatonEvent) => e,
   }),
