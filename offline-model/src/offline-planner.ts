@@ -29,6 +29,7 @@ import {
   requestConcepts,
   SAME_AGAIN,
   TELLS_MORE,
+  toldAsNeed,
 } from './request-cues.js';
 import {
   applyPrinciples,
@@ -201,6 +202,8 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
       (TELLS_MORE.test(message) && message.split(/\s+/).length <= 10 && !clauses.some((c) => c.smallTalk)
         ? answersSinceShopper(hints, message).at(-1)?.agentName
         : undefined) ??
+      // "My knees ache after running": nothing asked of a card, but a need the catalogue may meet.
+      (toldAsNeed(message) ? ownerOf(index, 'search') : undefined) ??
       wholeMessageAgent(index, hints, message) ??
       namedOrderAgent(index, message) ??
       (asksOfListedItem(message) ? ownerOf(index, 'search') : undefined) ??

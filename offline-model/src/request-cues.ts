@@ -427,3 +427,17 @@ export function givesAddressPart(message: string): boolean {
     message.length <= 120 && (STREET.test(message) || CITY_STATE_ZIP.test(message) || /^\W*\d{5}\W*$/.test(message))
   );
 }
+
+/**
+ * "My knees ache after a run", "our flat gets so dry in winter", "my phone dies by lunchtime", "the baby keeps waking at
+ * dawn": a need told as the trouble the shopper lives with, which something from the catalogue may answer. Not a thing
+ * bought here that fails (a return), nor an order, an account or money.
+ */
+export function toldAsNeed(text: string): boolean {
+  return [text, rawWords(text).join(' ')].some((t) => LIVES_WITH.test(t)) && !SHOP_MATTER.test(text);
+}
+const LIVES_WITH =
+  /\b(?:my|our)\s+(?:\w+\s+){0,2}?(?:(?:is|are|gets?|goes|go|always|so|really)\s+){0,2}(?:aches?|aching|hurts?|hurting|sore|numb|stiff|blister\w*|cold|freezing|wet|sweaty|itch\w*|dies|dying|(?:can'?t|can not|cannot) (?:take|handle|cope|stand))\b|\b(?:i|we)\s+(?:am\s+|'m\s+)?(?:always|constantly|keep|never)\s+(?:\w+\s+){0,2}?(?:running out|run out|losing|lose|spilling|spill|dropping|drop|forgetting|forget|cold|freezing|wet|near a)\b|\balways\s+(?:running out|losing|spilling|dropping|forgetting|cold|freezing)\b|\b(?:keeps?|kept)\s+(?:waking|falling|slipping|spilling|dying|running out)\b|\b(?:it'?s|it is|gets?|getting)\s+(?:so\s+|really\s+|too\s+|always\s+)?(?:freezing|cold|hot|dry|dark|bright|noisy|loud|humid|damp)\b/i;
+/** Matters of the shop's own: an order, its delivery, money back, the account, a purchase told as made here. */
+const SHOP_MATTER =
+  /#?\bw\d{5,}\b|\b(?:orders?|ordered|parcel|package|deliver\w*|shipp\w*|refund\w*|return\w*|account|website|app|checkout|charged|bought|purchased|received|arrived|from you|warranty)\b/i;

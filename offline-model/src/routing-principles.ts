@@ -585,7 +585,9 @@ const PURCHASE_STORY = /\b(bought|got|received|ordered|purchased|gave|gift(?:ed)
  * request next to it, and goes to that request's agent rather than being a task of its own.
  */
 export function joinPurchaseStory(clauses: ScoredClause[]): void {
-  const asks = (c: ScoredClause) => !!c.agent && (c.question || REQUEST_WORDS.test(c.text));
+  // "… and it's still not here": where the thing is, asked without a question mark.
+  const asks = (c: ScoredClause) =>
+    !!c.agent && (c.question || REQUEST_WORDS.test(c.text) || (c.intent === 'track' && isThingInTransit(c.words)));
   for (let i = 0; i < clauses.length; i++) {
     const c = clauses[i]!;
     if (

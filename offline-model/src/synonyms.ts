@@ -166,6 +166,8 @@ export const PHRASE_SYNONYMS: ReadonlyArray<readonly [string, string]> = [
   ['buy with', 'complement'],
   ['get with', 'complement'],
   ['complete the look', 'complement'],
+  // A conjunction, not a question of time: "my fingers go numb by the time I get to work".
+  ['by the time', 'when'],
   ['how long', 'time'],
   ['how much', 'price'],
   ['business hours', 'hours'],
@@ -216,6 +218,8 @@ export const PHRASE_SYNONYMS: ReadonlyArray<readonly [string, string]> = [
   ['makes a strange noise', 'damaged'],
   ['makes a loud noise', 'damaged'],
   ['makes a grinding noise', 'damaged'],
+  ['keeps dying', 'damaged'],
+  ['keep dying', 'damaged'],
   ['keeps turning off', 'damaged'],
   ['keep turning off', 'damaged'],
   ['keeps shutting off', 'damaged'],

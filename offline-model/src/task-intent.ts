@@ -54,12 +54,12 @@ const KNOWLEDGE_TOPICS = new Set(
 
 /**
  * Where one thing of the shopper's is on its way ("has it shipped yet?", "why hasn't it shipped?", "did my parcel
- * arrive", "is it on its way", "where's my stuff", "order not here yet", "when is my grill coming"): a state of that
- * thing, not how shipping works in general ("does it ship to Canada?").
+ * arrive", "is it on its way", "where's my stuff", "order not here yet", "when is my grill coming", "it's still not
+ * here", "when will it turn up?"): a state of that thing, not how shipping works in general ("does it ship to Canada?").
  */
 const THING_IN_TRANSIT =
   // Money is no parcel: "where is my money?" asks after a refund.
-  /\b(?:has|have|had|did|is|are|was|were)\s+(?:not\s+)?(?:it|they|(?:my|our|the)\s+\w+)\s+(?:already\s+|even\s+|actually\s+|finally\s+)?(?:been\s+)?(?:ship(?:ped)?|sent(?:\s+out)?|dispatched|arrived?|delivered|left|gone out|out for delivery|on (?:its|their|the) way)\b|\bwhere(?:'s|\s+is|\s+are|\s+s)?\s+(?:it|they|my\s+(?!(?:money|refund|cash|credit|reimbursement)\b)\w+|(?:order\s+)?#?w\d{5,})\b|\b(?:order|package|parcel|delivery|shipment|stuff)\s+(?:is\s+|are\s+|has\s+|have\s+)?(?:still\s+)?not\s+(?:here|come|arrived|delivered)\b|\bwhen\s+(?:is|are|will|does|do|would)\s+(?:my|our)\s+(?:\w+\s+){1,2}?(?:coming|come|arriving|arrive|getting here|get here|be here|be delivered|ship|shipping|be shipped)\b/i;
+  /\b(?:has|have|had|did|is|are|was|were)\s+(?:not\s+)?(?:it|they|(?:my|our|the)\s+\w+)\s+(?:already\s+|even\s+|actually\s+|finally\s+)?(?:been\s+)?(?:ship(?:ped)?|sent(?:\s+out)?|dispatched|arrived?|delivered|left|gone out|out for delivery|on (?:its|their|the) way)\b|\bwhere(?:'s|\s+is|\s+are|\s+s)?\s+(?:it|they|my\s+(?!(?:money|refund|cash|credit|reimbursement)\b)\w+|(?:order\s+)?#?w\d{5,})\b|\b(?:order|package|parcel|delivery|shipment|stuff)\s+(?:is\s+|are\s+|has\s+|have\s+)?(?:still\s+)?not\s+(?:here|come|arrived|delivered)\b|\bwhen\s+(?:is|are|will|does|do|would)\s+(?:my|our)\s+(?:\w+\s+){1,2}?(?:coming|come|arriving|arrive|getting here|get here|be here|be delivered|ship|shipping|be shipped)\b|\b(?:it|its|it is|they|they are|theyre|it has|they have|has|have)\s+(?:still\s+)?(?:not|never)\s+(?:yet\s+)?(?:here|come|arrived|turned up|shown up|showed up|been delivered|got here|reached me)\b|\bwhen\s+(?:is\s+|are\s+|will\s+|would\s+)?(?:it|they)\s+(?:will\s+|is going to\s+|are going to\s+)?(?:actually\s+|finally\s+|ever\s+)?(?:turn up|show up|get here|be here|arrive|be delivered|reach me)\b/i;
 
 /** Taking an item off an order: "remove the lamp from it", "take the kettle off my order", "drop one from the order". */
 const TAKES_ITEM_OFF =

@@ -913,4 +913,26 @@ describe('planFromBrief: how shoppers put things', () => {
     expect(agents('can I pay for a sofa in two payments?')).not.toContain('HumanTransferAgent');
     expect(agents('I paid with paypal, can I switch order #W2974929 to my visa?')).toEqual(['OrderManagementAgent']);
   });
+
+  it('sends a need told as the trouble the shopper lives with to the catalogue, and a thing bought here that fails to returns', () => {
+    for (const message of [
+      'my shoulders get stiff from carrying my laptop bag all day',
+      'we are always losing the tv remote between the sofa cushions',
+      "it's so dark in our hallway that I trip over the shoes every night",
+      'my earbuds are dying halfway through my commute',
+    ])
+      expect(agents(message), message).toEqual(['ProductExpertAgent']);
+    expect(agents('the earbuds I bought from you keep dying after ten minutes')).toEqual(['ReturnsAgent']);
+    // "By the time" tells when, and asks nothing about time.
+    expect(agents('my coffee is cold by the time I get to the office')).not.toContain('GeneralSupportAgent');
+  });
+
+  it('asks the orders card where a thing is when the product is only the story of the order', () => {
+    for (const message of [
+      'splashed out on a new rice cooker a week ago and it still has not turned up',
+      'Treated my mum to a foot spa for her birthday. Any idea when it will show up?',
+      'got the camping chairs on saturday... they are still not here',
+    ])
+      expect(agents(message), message).toEqual(['OrderManagementAgent']);
+  });
 });
