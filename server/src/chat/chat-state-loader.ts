@@ -81,7 +81,7 @@ export async function loadChatState(
       : services.agents.enabled(),
     options.customerId !== undefined
       ? options.customerId
-      : services.conversations.get(options.conversationId).then((c) => c.customerId),
+      : services.conversations.customerId(options.conversationId),
     options.session !== undefined ? options.session : services.customerSessions.get(options.conversationId),
   ]);
   return ChatState.fromHistory({

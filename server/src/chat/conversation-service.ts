@@ -118,6 +118,17 @@ export class ConversationService {
     return strip(row);
   }
 
+  /** The customer a conversation acts for (null: none), or NOT_FOUND: its column alone, not the row's metadata. */
+  async customerId(id: string): Promise<string | null> {
+    if (!isUuid(id)) throw new NotFoundError(`No conversation ${id}`);
+    const [row] = await this.db
+      .select({ customerId: conversations.customerId })
+      .from(conversations)
+      .where(eq(conversations.id, id));
+    if (!row) throw new NotFoundError(`No conversation ${id}`);
+    return row.customerId;
+  }
+
   /** Newest first, keyset-paged on (created_at, id). */
   async page(limit: number, after?: { createdAt: Date; id: string }): Promise<Conversation[]> {
     const rows = await this.db
