@@ -1,3 +1,4 @@
+import { ConflictError } from '../errors.js';
 import { dateColumn, type SqlParams } from './raw-rows.js';
 import type { ConversationOwnerRow } from './schema/desk.js';
 
@@ -31,9 +32,22 @@ export type OwnerTransition =
    * → RESOLVED, unless it is already; a person's conversation only by its owner (`onlyOwner`). Every
    * ticket of the conversation that is not closed is closed.
    */
-  | { to: 'RESOLVED'; human: string; humanId: string; onlyOwner: boolean; at: Date };
+  | { to: 'RESOLVED'; human: string; humanId: string; onlyOwner: boolean; at: Date }
+  /**
+   * No change: the events are stored only while a person owns the conversation or it waits for one (a shopper's
+   * message the desk keeps for the colleague), as the owner row's newest version says once the lock is held.
+   */
+  | { keep: 'HELD' };
 
-const HELD = `('WAITING_FOR_HUMAN', 'HUMAN')`;
+/** The owner states in which a shopper's message goes to the desk, not to the planner (an SQL list). */
+export const HELD = `('WAITING_FOR_HUMAN', 'HUMAN')`;
+
+/** ConflictError.reason when a shopper's message was not stored as a turn: the conversation belongs to the desk. */
+export const CONVERSATION_HELD = 'CONVERSATION_HELD';
+
+/** A person owns the conversation or it waits for one (RunRepository.enqueue stored nothing): the desk takes the message. */
+export const isConversationHeld = (err: unknown): err is ConflictError =>
+  err instanceof ConflictError && err.reason === CONVERSATION_HELD;
 
 /**
  * The owner row of a hand-off the shopper withdrew: back to the bot, requested but never claimed. No other
@@ -46,6 +60,13 @@ const WITHDRAWN = `(o.state = 'BOT' and o.claimed_at is null and o.requested_at 
  * owner row as changed, or nothing when the guard failed; `tix` updates the hand-off's tickets.
  */
 export function ownerTransitionCtes(t: OwnerTransition, conversation: string, p: SqlParams): string[] {
+  if ('keep' in t)
+    // FOR UPDATE, correlated with the lock so that it runs after it: a change committed while this statement waited
+    // for the lock is seen (the newest version is locked and checked again), though the snapshot is older.
+    return [
+      `own as (select o.* from lock, lateral (select * from conversation_owners o
+        where o.conversation_id = ${conversation} and o.state in ${HELD} and lock.locked is not null for update) o)`,
+    ];
   const at = p.add(t.at, 'timestamptz');
   const tickets = (set: string, where: string) =>
     `tix as (update tickets t set ${set} from own

@@ -1,13 +1,13 @@
 import type { BatonEvent, NewEvent } from '../domain/events.js';
 import { transientEventTypes } from '../domain/events.js';
 import { DEFAULT_HISTORY_CHARS, transcriptBytes } from '../domain/history-window.js';
-import { NotFoundError } from '../errors.js';
+import { ConflictError, NotFoundError } from '../errors.js';
 import type { Database } from './client.js';
 import { EVENT_COLUMNS, rawToEvent, WRITTEN_EVENT_COLUMNS } from './event-store.js';
-import { type OwnerTransition, ownerTransitionCtes, rawToOwner } from './owner-transition.js';
+import { CONVERSATION_HELD, HELD, type OwnerTransition, ownerTransitionCtes, rawToOwner } from './owner-transition.js';
 import { jsonColumn, rawToRun, SqlParams } from './raw-rows.js';
 import type { RunMode, RunRow, RunStatus } from './schema/conversations.js';
-import type { ConversationOwnerRow } from './schema/desk.js';
+import type { ConversationOwnerRow, OwnershipState } from './schema/desk.js';
 
 /** Run-row changes written in the same statement as a batch of events. Unset fields stay as they are. */
 export interface RunPatch {
@@ -60,6 +60,9 @@ export interface Lease {
 export const ONE_RUNNING_RUN_INDEX = 'runs_one_running_per_conversation';
 const ACTIVE = `('PENDING', 'RUNNING', 'PAUSED')`;
 
+/** `enqueue` gives up after this many writes of the conversation came between its snapshot and its lock. */
+const ENQUEUE_ATTEMPTS = 20;
+
 /**
  * A conversation's runs as `alias`, through its own index (runs_conversation_idx). With a status filter beside it,
  * PostgreSQL ANDed in runs_status_lease_idx, which holds every active run of the cluster (2 ms and 19 buffers to find
@@ -98,8 +101,32 @@ export class RunRepository {
    * conversation is ahead of is stored already claimed (RUNNING, leased) with its RUN_STARTED, and the
    * transcript is returned too. Two claims racing in one conversation: the loser fails on
    * ONE_RUNNING_RUN_INDEX (the caller stores it PENDING instead).
+   *
+   * Nothing is stored while a person owns the conversation or it waits for one: a ConflictError whose reason is
+   * CONVERSATION_HELD says the desk takes the message. That is decided on the owner row as this statement's snapshot
+   * has it, and the statement writes only if the conversation's `last_seq` is still the snapshot's once the lock is
+   * held (PostgreSQL rechecks it on the row's newest version): every ownership change stores its event under the same
+   * lock, so none came between. When a write did (its snapshot, taken before the lock was granted, may be stale), the
+   * statement stored nothing and is sent again. A bot-owned conversation's message costs no extra round trip.
    */
   async enqueue(conversationId: string, text: string, mode: RunMode, lease?: Lease): Promise<Enqueued> {
+    for (let attempt = 1; ; attempt++) {
+      const enqueued = await this.enqueueOnce(conversationId, text, mode, lease);
+      if (enqueued) return enqueued;
+      if (attempt === ENQUEUE_ATTEMPTS)
+        throw new ConflictError('The conversation kept changing while the message was being stored; send it again', {
+          details: { field: 'conversationId' },
+        });
+    }
+  }
+
+  /** `enqueue`'s statement; undefined when a write of the conversation came between its snapshot and its lock. */
+  private async enqueueOnce(
+    conversationId: string,
+    text: string,
+    mode: RunMode,
+    lease?: Lease,
+  ): Promise<Enqueued | undefined> {
     const p = new SqlParams();
     const conversation = p.add(conversationId, 'uuid');
     const claim = lease
@@ -113,12 +140,17 @@ export class RunRepository {
       customer_id: string | null;
       history: unknown;
       session: unknown;
+      owner: OwnershipState | null;
     }>(
       `with lock as materialized (select ${conversationLock(conversation)} as locked),
+      seen as (
+        select c.last_seq, (select o.state from conversation_owners o where o.conversation_id = c.id) as owner
+        from conversations c where c.id = ${conversation}),
       conv as (
         update conversations c set updated_at = now(), last_seq = c.last_seq + case when ${claim} then 2 else 1 end
-        from lock where id = ${conversation}
-        returning id, customer_id, last_seq, drafts, ${claim} as claimed),
+        from lock, seen where c.id = ${conversation} and c.last_seq = seen.last_seq
+          and coalesce(seen.owner, 'BOT') not in ${HELD}
+        returning c.id, c.customer_id, c.last_seq, c.drafts, ${claim} as claimed),
       ins as (
         insert into events (conversation_id, seq, run_id, type, data)
         select conv.id, conv.last_seq - case when conv.claimed then 1 else 0 end, ${runId}, 'MESSAGE',
@@ -139,13 +171,21 @@ export class RunRepository {
         from run, conv where run.status = 'RUNNING'
         returning ${this.returning})
       select to_jsonb(ins) as event, to_jsonb(run) as run, (select to_jsonb(started) from started) as started,
-        conv.customer_id, ${SESSION_OF('conv.id')} as session,
+        conv.customer_id, ${SESSION_OF('conv.id')} as session, seen.owner,
         case when run.status = 'RUNNING' then (${TRANSCRIPT_BEFORE(p.add(this.transcriptBytes, 'int'))}) end as history
-      from ins, run, conv`,
+      from seen left join conv on true left join ins on true left join run on true`,
       p.values,
     );
     const row = rows[0];
     if (!row) throw new NotFoundError(`No conversation ${conversationId}`);
+    if (row.event == null) {
+      if (row.owner === 'WAITING_FOR_HUMAN' || row.owner === 'HUMAN')
+        throw new ConflictError('A colleague owns this conversation or it waits for one: the desk takes the message', {
+          reason: CONVERSATION_HELD,
+          details: { field: 'conversationId', state: row.owner },
+        });
+      return undefined;
+    }
     const message = rawToEvent(jsonColumn(row.event));
     return {
       run: rawToRun(jsonColumn(row.run)),

@@ -34,10 +34,14 @@ export const HAND_OFF_EVENTS = [
 
 /**
  * What became of a shopper's message while the conversation was held: stored for the colleague, or it withdrew
- * the request for one. `botTurn`: the message said more than the withdrawal ("never mind, where's my order?");
- * it was not stored, and the caller submits it as a normal turn (see withdrawal.ts).
+ * the request for one. `botTurn`: it was not stored, and the caller submits it as a normal turn: `withdrawn`, the
+ * message said more than the withdrawal ("never mind, where's my order?", see withdrawal.ts; the caller confirms
+ * the withdrawal after the turn); else the conversation was not held after all (handed back or resolved, and this
+ * replica had not heard of it yet).
  */
-export type HeldMessage = { message: BatonEvent; withdrawn: boolean; botTurn: false } | { botTurn: true };
+export type HeldMessage =
+  | { message: BatonEvent; withdrawn: boolean; botTurn: false }
+  | { botTurn: true; withdrawn: boolean };
 
 /** A conversation's owner; BOT when it never had a hand-off. */
 export type Ownership = Omit<ConversationOwnerRow, 'humanId' | 'waitNoticeSent'> & { state: OwnershipState };
@@ -132,7 +136,11 @@ export class DeskService {
     this.cache.drop(cached.filter((id) => !kept.has(id)));
   }
 
-  /** Whether a shopper's message goes to the desk rather than to the planner (no database read). */
+  /**
+   * Whether a shopper's message likely goes to the desk rather than to the planner (no database read): the path it
+   * tries first. Each path decides on the owner row (RunRepository.enqueue, holdShopperMessage) and hands the message
+   * to the other when the row says so: another replica's change this one has not heard of yet.
+   */
   holds(conversationId: string): boolean {
     return this.cache.get(conversationId) !== undefined;
   }
@@ -387,10 +395,14 @@ export class DeskService {
    * message also gets the wait notice (once per hand-off); while a person owns it, agent assist drafts a
    * reply for them. While waiting, a message that withdraws the request (withdrawal.ts) gives the conversation
    * back to the bot; when it says more than that, it is not stored here but answered as a normal turn.
+   *
+   * Decided on the owner row, not on this replica's cache: the message is stored only while the row, under the
+   * conversation's lock, says the conversation is held; otherwise it is left to the planner (`botTurn`).
    */
   async holdShopperMessage(conversationId: string, text: string): Promise<HeldMessage> {
     const trimmed = this.checkText(text);
-    const withdrawal = this.cache.get(conversationId) === 'WAITING_FOR_HUMAN' ? readWithdrawal(trimmed) : undefined;
+    // withdrawRequest reads the row: it withdraws only a request that still waits.
+    const withdrawal = readWithdrawal(trimmed);
     if (withdrawal?.more) {
       // The message follows as a normal turn; the caller confirms the withdrawal after it (confirmWithdrawal).
       const { events } = await this.withdrawRequest(conversationId, 'shopper', {
@@ -400,7 +412,7 @@ export class DeskService {
         if (err instanceof ConflictError) return { events: [] };
         throw err;
       });
-      if (events.length) return { botTurn: true };
+      if (events.length) return { botTurn: true, withdrawn: true };
     } else if (withdrawal) {
       const { events } = await this.withdrawRequest(conversationId, 'shopper', { message: trimmed }).catch((err) => {
         if (err instanceof ConflictError) return { events: [] };
@@ -429,11 +441,15 @@ export class DeskService {
         agentName: DESK_AGENT,
         data: { role: 'assistant', text: waitNotice(settings.businessHours, this.now()) },
       });
-    const [message] = await this.append(batch);
+    const held = await this.deps.events.appendOwnerChange(batch, { keep: 'HELD' });
+    if (!held) return { botTurn: true, withdrawn: false };
+    this.deps.events.publish(held.events);
+    const [message] = held.events;
+    this.cache.set(conversationId, held.owner.state, held.events.at(-1)!.seq!);
     // A code answers itself (verified, or the fixed refusal); there is nothing for agent assist to draft.
     const code = await this.deps.heldCodes?.check(conversationId, trimmed);
     if (code) await this.append(code);
-    else if (this.cache.get(conversationId) === 'HUMAN' && settings.agentAssist && this.deps.suggest)
+    else if (held.owner.state === 'HUMAN' && settings.agentAssist && this.deps.suggest)
       void this.deps
         .suggest(conversationId, message!)
         .catch((err) => this.deps.logger.warn({ err, conversationId }, 'agent assist could not draft a suggestion'));

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { drivesRuns, vouchesForCustomers, writesAsShopper } from '../../auth/principal.js';
 import type { Conversation } from '../../chat/conversation-service.js';
 import { runPrincipal } from '../../chat/principal-slots.js';
+import { isConversationHeld } from '../../db/owner-transition.js';
 import type { BatonEvent } from '../../domain/events.js';
 import { ForbiddenError, ValidationError } from '../../errors.js';
 import { conversationIdentity, recordVerification } from '../../identity/conversation-identity.js';
@@ -279,14 +280,27 @@ builder.mutationFields((t) => ({
           principal: runPrincipal(ctx.auth.principal, conversationId),
           reviewPlan: args.reviewPlan ?? false,
         });
-      if (!ctx.services.desk.holds(conversationId)) return submit();
-      const held = await ctx.services.desk.holdShopperMessage(conversationId, args.text);
-      if (!held.botTurn) return null;
-      // "Never mind, where's my order?": the request for a person is withdrawn, and the rest is a normal turn.
-      try {
-        return await submit();
-      } finally {
-        await ctx.services.desk.confirmWithdrawal(conversationId);
+      const { desk } = ctx.services;
+      // This replica's cache picks the path to try; each path decides on the owner row and, when the row says the
+      // other, the message goes there (a hand-off, hand-back or claim made on another replica, not heard of yet).
+      for (let toDesk = desk.holds(conversationId), tries = 1; ; toDesk = !toDesk, tries++) {
+        if (!toDesk) {
+          try {
+            return await submit();
+          } catch (err) {
+            if (!isConversationHeld(err) || tries >= 3) throw err;
+            continue;
+          }
+        }
+        const held = await desk.holdShopperMessage(conversationId, args.text);
+        if (!held.botTurn) return null;
+        if (!held.withdrawn) continue;
+        // "Never mind, where's my order?": the request for a person is withdrawn, and the rest is a normal turn.
+        try {
+          return await submit();
+        } finally {
+          await desk.confirmWithdrawal(conversationId);
+        }
       }
     },
   }),
