@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../server/src/db/client.js';
-import { createTestApp, errorCode, type TestApp } from '../../helpers/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/test-database.js';
+import { errorCode, type TestApp } from '../../helpers/test-app.js';
+import { createTwoReplicas, type TwoReplicas } from '../../helpers/two-replicas.js';
 import { emma, say, toolCalls } from '../identity/identity-kit.js';
 
 const MAKE = `mutation($id: ID!, $proposal: ID!) {
@@ -13,29 +12,22 @@ const MAKE = `mutation($id: ID!, $proposal: ID!) {
  * database at once (a double click behind a load balancer).
  */
 describe('a proposed change made on two replicas at once', () => {
-  let db: TestDatabase;
+  let replicas: TwoReplicas;
   let a: TestApp;
   let b: TestApp;
   let dana = '';
 
   beforeAll(async () => {
-    db = await createTestDatabase({ seeded: true });
-    const env = { AUTH_MODE: 'keys', SEED_DEMO_DATA: 'true' };
-    a = await createTestApp({ db, env });
     // On PostgreSQL the second replica has its own connection pool, as another process would.
-    const second = db.url ? await openDatabase({ databaseUrl: db.url, maxConnections: 3 }) : undefined;
-    b = await createTestApp({
-      db: second ? { database: second, url: db.url, dispose: () => second.close() } : db,
-      env,
+    replicas = await createTwoReplicas({
+      seeded: true,
+      env: { AUTH_MODE: 'keys', SEED_DEMO_DATA: 'true' },
+      maxConnections: 3,
     });
+    ({ a, b } = replicas);
     dana = (await a.app.services.apiKeys.create('Dana', 'support')).key;
   }, 120_000);
-  afterAll(async () => {
-    await b.close();
-    if (db.url) await b.db.dispose();
-    await a.close();
-    await db.dispose();
-  });
+  afterAll(() => replicas.close());
 
   it('is made once: one replica answers with the change, the other CONFLICT, and one TOOL_CALL is stored', async () => {
     const { conversation } = await a.app.services.conversations.start({ customerId: emma.id });

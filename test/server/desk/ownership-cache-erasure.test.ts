@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../server/src/db/client.js';
-import type { EventBus } from '../../../server/src/db/event-bus.js';
-import { MemoryEventBus } from '../../../server/src/db/memory-event-bus.js';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/test-database.js';
+import type { TestApp } from '../../helpers/test-app.js';
+import { createTwoReplicas, type TwoReplicas } from '../../helpers/two-replicas.js';
 
 const ERASE = 'mutation($id: String!) { eraseCustomer(customerId: $id) { auditId } }';
 
@@ -14,35 +11,20 @@ const ERASE = 'mutation($id: String!) { eraseCustomer(customerId: $id) { auditId
  * LISTEN/NOTIFY bus; on PGlite they share the database and a memory bus.
  */
 describe('an erased conversation leaves every replica’s desk', () => {
-  let db: TestDatabase;
-  let bus: EventBus | undefined;
+  let replicas: TwoReplicas;
   let a: TestApp;
   let b: TestApp;
   let admin: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    bus = db.url ? undefined : new MemoryEventBus();
-    const env = { AUTH_MODE: 'keys' };
-    a = await createTestApp({ db, env, eventBus: bus });
-    const second = db.url ? await openDatabase({ databaseUrl: db.url, maxConnections: 4 }) : undefined;
-    b = await createTestApp({
-      db: second ? { database: second, url: db.url, dispose: () => second.close() } : db,
-      env,
-      eventBus: bus,
-    });
+    replicas = await createTwoReplicas({ env: { AUTH_MODE: 'keys' } });
+    ({ a, b } = replicas);
     await a.app.services.runs.stop();
     await b.app.services.runs.stop();
     admin = (await a.app.services.apiKeys.create('ops', 'admin')).key;
   });
 
-  afterAll(async () => {
-    await b.close();
-    if (db.url) await b.db.dispose();
-    await a.close();
-    await bus?.close();
-    await db.dispose();
-  });
+  afterAll(() => replicas.close());
 
   const heldOnBoth = async (customerId: string) => {
     const { conversation } = await a.app.services.conversations.start({ customerId });

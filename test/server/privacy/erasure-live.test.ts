@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../server/src/db/client.js';
-import type { EventBus } from '../../../server/src/db/event-bus.js';
-import { MemoryEventBus } from '../../../server/src/db/memory-event-bus.js';
 import { type Collected, subscribe } from '../../helpers/subscribe.js';
-import { createTestApp, errorCode, type TestApp } from '../../helpers/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/test-database.js';
+import { errorCode, type TestApp } from '../../helpers/test-app.js';
+import { createTwoReplicas, type TwoReplicas } from '../../helpers/two-replicas.js';
 
 const EVENTS = 'subscription($id: ID!) { conversationEvents(conversationId: $id) { id type data: dataJson } }';
 const RUN_EVENTS = 'subscription($id: ID!) { runEvents(runId: $id) { id type } }';
@@ -28,24 +25,15 @@ async function errorWithin(sub: Collected<unknown>, ms: number): Promise<number>
  * and the LISTEN/NOTIFY bus between them; on PGlite they share the process's database and a memory bus.
  */
 describe('eraseCustomer ends what is live on every replica', () => {
-  let db: TestDatabase;
-  let bus: EventBus | undefined;
+  let replicas: TwoReplicas;
   let a: TestApp;
   let b: TestApp;
   let urlB: string;
   let admin: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    bus = db.url ? undefined : new MemoryEventBus();
-    const env = { AUTH_MODE: 'keys' };
-    a = await createTestApp({ db, env, eventBus: bus });
-    const second = db.url ? await openDatabase({ databaseUrl: db.url, maxConnections: 4 }) : undefined;
-    b = await createTestApp({
-      db: second ? { database: second, url: db.url, dispose: () => second.close() } : db,
-      env,
-      eventBus: bus,
-    });
+    replicas = await createTwoReplicas({ env: { AUTH_MODE: 'keys' } });
+    ({ a, b } = replicas);
     // Runs stay PENDING: the streams see the stored messages and nothing else moves.
     await a.app.services.runs.stop();
     await b.app.services.runs.stop();
@@ -53,13 +41,7 @@ describe('eraseCustomer ends what is live on every replica', () => {
     admin = (await a.app.services.apiKeys.create('ops', 'admin')).key;
   });
 
-  afterAll(async () => {
-    await b.close();
-    if (db.url) await b.db.dispose();
-    await a.close();
-    await bus?.close();
-    await db.dispose();
-  });
+  afterAll(() => replicas.close());
 
   it.each(['ws', 'sse'] as const)(
     '%s: streams on B end with NOT_FOUND and the token is refused on B, the other customer untouched',
