@@ -62,6 +62,10 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): a suppo
     const { page } = await openWith(support, 'playground');
     await page.getByText('The Playground is not available with a support key').waitFor();
     await page.getByRole('link', { name: 'Desk' }).last().waitFor();
+    // Nor is it listed: the navigation leads a support key to the Desk, not to a page that says no.
+    const nav = page.getByRole('navigation', { name: 'Studio' });
+    await nav.getByRole('link', { name: 'Runs' }).waitFor();
+    expect(await nav.getByRole('link', { name: 'Playground' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'New conversation' }).count()).toBe(0);
     expect(await page.getByPlaceholder('Message as a shopper…').count()).toBe(0);
     await page.context().close();

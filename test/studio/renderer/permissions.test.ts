@@ -9,6 +9,7 @@ const actions: StudioAction[] = [
   'useDrafts',
   'editPlans',
   'stepRuns',
+  'cancelRuns',
   'workDesk',
   'chatAsShopper',
 ];
@@ -20,9 +21,11 @@ const allowed = (role: string, writesAsShopper: boolean) =>
 describe('what the studio offers a viewer', () => {
   it('offers an admin everything, a support key the desk and reading, an integrator reading and the shopper', () => {
     expect(allowed('admin', true)).toEqual(actions);
-    expect(allowed('support', false)).toEqual(['stepRuns', 'workDesk']);
-    expect(allowed('integrator', true)).toEqual(['stepRuns', 'chatAsShopper']);
-    expect(allowed('conversation', true)).toEqual(['chatAsShopper']);
+    // Stepping, continuing and pausing runs is the designers' (admin keys); a support colleague stops the bot.
+    expect(allowed('support', false)).toEqual(['cancelRuns', 'workDesk']);
+    expect(allowed('integrator', true)).toEqual(['chatAsShopper']);
+    // A conversation token stops its own runs (the shopper's stop button), and reads no other conversation.
+    expect(allowed('conversation', true)).toEqual(['cancelRuns', 'chatAsShopper']);
     expect(allowed('anonymous', false)).toEqual([]);
   });
 

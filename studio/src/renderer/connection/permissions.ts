@@ -2,7 +2,8 @@ import { useViewer, type ViewerInfo } from './use-viewer.js';
 
 /**
  * What the studio offers, each named by the server scope its operations need (server/src/graphql/builder.ts's
- * `authScopes`): `admin` manages, `support` works the desk, `reader` reads conversations and runs.
+ * `authScopes`, or the rule of server/src/auth/principal.ts their resolvers apply): `admin` manages and drives runs by
+ * hand, `support` works the desk and stops runs, `reader` reads conversations and runs.
  */
 const scopeOf = {
   /** Create, edit, publish, enable, delete and roll back cards; drafts, tools and built-in updates. */
@@ -17,15 +18,17 @@ const scopeOf = {
   useDrafts: 'admin',
   /** editPlan on a paused run. */
   editPlans: 'admin',
-  /** stepRun, continueRun, pauseRun. */
-  stepRuns: 'reader',
+  /** stepRun, continueRun, pauseRun, and sendMessage in step mode or with plan review (server: drivesRuns). */
+  stepRuns: 'admin',
+  /** cancelRun (server: cancelsRunsOf): admins and support colleagues; a conversation token, its own runs. */
+  cancelRuns: 'support',
   /** The desk: queue, claim, reply as a person, tickets. */
   workDesk: 'support',
 } as const;
 
 export type StudioAction = keyof typeof scopeOf | 'chatAsShopper';
 
-type Scope = (typeof scopeOf)[keyof typeof scopeOf];
+type Scope = 'admin' | 'support' | 'reader';
 
 /** The scopes each role holds (server/src/auth/principal.ts: isAdmin, isSupport, isReader). */
 const scopesOf: Partial<Record<string, readonly Scope[]>> = {
@@ -41,6 +44,8 @@ const scopesOf: Partial<Record<string, readonly Scope[]>> = {
 export function viewerMay(viewer: ViewerInfo | null, action: StudioAction): boolean {
   if (!viewer) return true;
   if (action === 'chatAsShopper') return viewer.writesAsShopper;
+  // A conversation token reads its own conversation only, so every run it is shown is one it may stop.
+  if (action === 'cancelRuns' && viewer.role === 'conversation') return true;
   return scopesOf[viewer.role]?.includes(scopeOf[action]) ?? false;
 }
 

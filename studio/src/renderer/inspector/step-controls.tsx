@@ -6,8 +6,9 @@ import { CancelRunMutation, ContinueRunMutation, StepRunMutation } from '../play
 import { PlanEditForm } from './plan-edit-form.js';
 
 /**
- * A paused run (step mode, plan review, or paused on request): what runs next, Step / Continue / Cancel,
- * and the plan editor for its pending tasks (for credentials that may edit plans).
+ * A paused run (step mode, plan review, or paused on request): what runs next, Step / Continue / Cancel, and the plan
+ * editor for its pending tasks, each for credentials the server lets do it (a support key only cancels; an
+ * integrator key only reads).
  */
 export function StepControls({ run, agentNames }: { run: RunSummary; agentNames: readonly string[] }) {
   const may = usePermissions();
@@ -30,27 +31,34 @@ export function StepControls({ run, agentNames }: { run: RunSummary; agentNames:
           <span className="muted">Next: {next.join(', ') || '—'}</span>
         </div>
         <div className="actions">
-          <button
-            type="button"
-            className="btn btn-primary"
-            disabled={busy}
-            onClick={() => void runStep({ id: run.runId })}
-          >
-            Step
-          </button>
-          <button type="button" className="btn" disabled={busy} onClick={() => void runContinue({ id: run.runId })}>
-            Continue
-          </button>
-          <button
-            type="button"
-            className="btn btn-danger-ghost"
-            disabled={busy}
-            onClick={() => void runCancel({ id: run.runId })}
-          >
-            Cancel run
-          </button>
+          {may('stepRuns') && (
+            <>
+              <button
+                type="button"
+                className="btn btn-primary"
+                disabled={busy}
+                onClick={() => void runStep({ id: run.runId })}
+              >
+                Step
+              </button>
+              <button type="button" className="btn" disabled={busy} onClick={() => void runContinue({ id: run.runId })}>
+                Continue
+              </button>
+            </>
+          )}
+          {may('cancelRuns') && (
+            <button
+              type="button"
+              className="btn btn-danger-ghost"
+              disabled={busy}
+              onClick={() => void runCancel({ id: run.runId })}
+            >
+              Cancel run
+            </button>
+          )}
         </div>
       </div>
+      {!may('stepRuns') && <p className="muted">A designer steps or continues it, with an admin key.</p>}
       {error && (
         <p className="field-error" role="alert">
           {error.graphQLErrors.some((e) => e.extensions.code === 'CONFLICT')

@@ -17,10 +17,11 @@ export function ChatPanel(props: {
   onSend?(text: string): Promise<boolean>;
   sending: boolean;
   step: boolean;
-  onStepChange(on: boolean): void;
+  /** Without it (credentials that may not drive runs by hand), no Step mode or Review plan switch is offered. */
+  onStepChange?(on: boolean): void;
   /** AUTO runs pause once planned, for the plan to be reviewed (step mode pauses anyway). */
   review: boolean;
-  onReviewChange(on: boolean): void;
+  onReviewChange?(on: boolean): void;
 }) {
   const [text, setText] = useState('');
   const turns = conversationTurns(props.events);
@@ -126,14 +127,18 @@ export function ChatPanel(props: {
             }}
           />
           <div className="composer-bar">
-            <Switch label="Step mode" showLabel checked={props.step} onChange={props.onStepChange} />
-            <Switch
-              label="Review plan"
-              showLabel
-              checked={props.review && !props.step}
-              disabled={props.step}
-              onChange={props.onReviewChange}
-            />
+            {props.onStepChange && (
+              <Switch label="Step mode" showLabel checked={props.step} onChange={props.onStepChange} />
+            )}
+            {props.onReviewChange && (
+              <Switch
+                label="Review plan"
+                showLabel
+                checked={props.review && !props.step}
+                disabled={props.step}
+                onChange={props.onReviewChange}
+              />
+            )}
             <button type="submit" className="btn btn-primary" disabled={props.sending || !text.trim()}>
               {props.sending ? 'Sending…' : 'Send'}
             </button>

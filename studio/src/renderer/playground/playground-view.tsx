@@ -138,6 +138,7 @@ function Workspace(props: {
   readOnly?: boolean;
 }) {
   const { route, navigate } = useRouter();
+  const may = usePermissions();
   const { events, error } = useConversationEvents(props.conversationId);
   const [conversation] = useQuery({
     query: ConversationQuery,
@@ -152,8 +153,12 @@ function Workspace(props: {
   const [send, runSend] = useMutation(SendMessageMutation);
   const [sendError, setSendError] = useState<string | null>(null);
   const [pendingRun, setPendingRun] = useState<string | null>(null);
-  const [step, setStep] = useRunSwitch('stepMode', props.conversationId);
-  const [review, setReview] = useRunSwitch('reviewPlan', props.conversationId);
+  // Step mode and plan review start a run that waits to be stepped: offered only to keys the server lets step it.
+  const drives = may('stepRuns');
+  const [stepSwitch, setStep] = useRunSwitch('stepMode', props.conversationId);
+  const [reviewSwitch, setReview] = useRunSwitch('reviewPlan', props.conversationId);
+  const step = drives && stepSwitch;
+  const review = drives && reviewSwitch;
 
   const runIds = runIdsOf(events);
   const selectedRunId = route.query.get('run') ?? pendingRun ?? runIds.at(-1) ?? null;
@@ -205,9 +210,9 @@ function Workspace(props: {
           onSend={props.readOnly ? undefined : onSend}
           sending={send.fetching}
           step={step}
-          onStepChange={setStep}
+          onStepChange={drives ? setStep : undefined}
           review={review}
-          onReviewChange={setReview}
+          onReviewChange={drives ? setReview : undefined}
         />
       </div>
       <div className="playground-inspector">

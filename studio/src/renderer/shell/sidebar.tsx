@@ -5,7 +5,8 @@ import { type StudioAction, usePermissions } from '../connection/permissions.js'
 /** `needs`: a view whose every operation the server refuses without it is not listed. */
 const items: { view: StudioView; label: string; icon: string; needs?: StudioAction }[] = [
   { view: 'agents', label: 'Agents', icon: 'M4 6h16M4 12h16M4 18h10' },
-  { view: 'playground', label: 'Playground', icon: 'M4 5h16v10H9l-5 4z' },
+  // A support key writes to shoppers from the Desk: every message of the Playground would be refused it.
+  { view: 'playground', label: 'Playground', icon: 'M4 5h16v10H9l-5 4z', needs: 'chatAsShopper' },
   { view: 'runs', label: 'Runs', icon: 'M12 4v8l5 3M12 21a9 9 0 1 1 0-18 9 9 0 0 1 0 18z' },
   { view: 'feed', label: 'Live feed', icon: 'M4 12h4l3-7 4 14 3-7h2' },
   { view: 'experiments', label: 'Experiments', icon: 'M9 3h6M10 3v6l-5 9a2 2 0 0 0 2 3h10a2 2 0 0 0 2-3l-5-9V3' },
