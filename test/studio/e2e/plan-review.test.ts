@@ -82,11 +82,17 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): plan re
       )
       .toBe('COMPLETED');
 
-    // The conversation, kept as a scenario for experiments.
-    const save = page.getByRole('form', { name: 'Save to a dataset' });
+    // The conversation, kept as a scenario for experiments: a small action beside its id opens a dialog for the dataset.
+    expect(await page.getByRole('form', { name: 'Save to a dataset' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Save as scenario…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Save as a scenario' });
+    const save = dialog.getByRole('form', { name: 'Save to a dataset' });
     await save.getByLabel('Dataset').fill('reviewed');
-    await save.getByRole('button', { name: 'Save as scenario' }).click();
+    await h.screenshot('save-as-scenario');
+    await save.getByRole('button', { name: 'Save as scenario', exact: true }).click();
     await save.getByRole('status').getByText('Saved to reviewed').waitFor();
+    await save.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'hidden' });
     const saved = await h.t.gql<{ datasets: { name: string; cases: { kind: string; turns: number }[] }[] }>(
       '{ datasets { name cases { kind turns } } }',
     );

@@ -85,18 +85,21 @@ export function PlaygroundView() {
       <header className="page-header">
         <div>
           <h1>Playground</h1>
-          <p className="subtitle">
-            {conversationId ? (
-              <>
+          {conversationId ? (
+            <div className="subtitle conversation-line">
+              <span>
                 Conversation <span className="mono">{conversationId.slice(0, 8)}</span>
-              </>
-            ) : (
-              'Chat as a shopper and watch the run.'
-            )}
-          </p>
+              </span>
+              {may('runExperiments') && (
+                <SaveToDataset key={`save-${conversationId}`} conversationId={conversationId} />
+              )}
+            </div>
+          ) : (
+            <p className="subtitle">Chat as a shopper and watch the run.</p>
+          )}
         </div>
         <form
-          className="actions"
+          className="actions new-conversation"
           onSubmit={(e) => {
             e.preventDefault();
             void newConversation();
@@ -118,9 +121,6 @@ export function PlaygroundView() {
           </button>
         </form>
       </header>
-      {conversationId && may('runExperiments') && (
-        <SaveToDataset key={`save-${conversationId}`} conversationId={conversationId} />
-      )}
       {start.error && (
         <div className="alert alert-error" role="alert">
           {toFormErrors(start.error).message}
