@@ -7,6 +7,9 @@ import type { ScoredClause } from './routing-principles.js';
  */
 export const NOT_YET_DELIVERED =
   /\b(?:before|until) (?:it|they|the order|my order) (?:ships?|arrives?|is (?:shipped|delivered|sent)|goes out|leaves)\b|\b(?:has ?n[o']?t|have ?n[o']?t|hasnt|havent|did ?n[o']?t|didnt|not yet|never|still not)\s+(?:been\s+)?(?:shipped|arrived|arrive|delivered|come|came|received|receive|got|gotten)\b(?!\s+(?:my |the |a |any |your )?(?:refund|money|credit|reimbursement|e-?mail|code|confirmation|reply|response|answer)\b)|\bstill (?:pending|processing)\b|\bnot (?:shipped|delivered) yet\b|\bwhen\b.{0,40}\b(?:arrive|get here|be (?:delivered|here))\b|\bwill (?:it |they |my order |the order |my package |the package )?(?:arrive|get here|be delivered)\b|\barriving\b|\bexpected (?:to arrive|delivery)\b|\b(?:i|we) just (?:placed|ordered|bought|made)\b|\bplaced\b.{0,30}\b(?:today|this morning|(?:an|one|a few|\d+) (?:minutes?|hours?) ago)\b/i;
+/** "My refund for the blender hasn't arrived": money that has not come, which says nothing of the order's delivery. */
+const MONEY_NOT_COME =
+  /\b(?:refund|money|credit|reimbursement)\b[^.?!]{0,50}?\b(?:has ?n[o']?t|have ?n[o']?t|hasnt|havent|not yet|never|still not)\s+(?:been\s+)?(?:arrived|come|came|shown up|landed|gone through|received|paid)\b/i;
 const REFERS_BACK = /\b(?:it|they|them)\b/i;
 const ANOTHER_OR_ARRIVED =
   /\b(?:other|another|second|different|older|previous|last)\s+(?:order|purchase)\b|\b(?:arrived|received|delivered|came|got it)\b/i;
@@ -35,7 +38,7 @@ export function applyDeliveryState(cards: readonly CardSummary[], clauses: Score
   const deliveredOnly = new Set(cards.filter(handlesOnlyDelivered).map((c) => c.name));
   if (!deliveredOnly.size) return;
   const beforeDelivery = cards.find((c) => handlesUndelivered(c) && !deliveredOnly.has(c.name))?.name;
-  const undelivered = clauses.map((c) => NOT_YET_DELIVERED.test(c.text));
+  const undelivered = clauses.map((c) => NOT_YET_DELIVERED.test(c.text) && !MONEY_NOT_COME.test(c.text));
   clauses.forEach((c, i) => {
     const next = clauses[i + 1];
     if (next && undelivered[i + 1] && REFERS_BACK.test(next.text) && !REFERS_BACK.test(c.text)) undelivered[i] = true;

@@ -91,6 +91,7 @@ const OWNER_WORDS = {
   gift: ['gift'],
   account: ['account', 'saved', 'file', 'details'],
   restock: ['restock', 'notify'],
+  returns: ['return', 'refund', 'exchange'],
 } as const;
 
 /** The card that most clearly owns a kind of work, by the owner words on it; undefined when none has any. */
@@ -145,6 +146,7 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
   const gifts = ownerOf(index, 'gift');
   const accounts = ownerOf(index, 'account');
   const alerts = ownerOf(index, 'restock');
+  const returns = ownerOf(index, 'returns');
   const compromised = isAccountCompromise(message);
   for (const c of clauses) {
     // "What cards do I have on file?", "what address do you have for me?": the account's own details, read by the card
@@ -169,6 +171,7 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       if (compromised && human && isAccountCompromise(c.text)) c.agent = human;
       else if (human && !c.smallTalk && leftUnhelped(c.text)) c.agent = human;
       else if (tracker && !c.smallTalk && isThingInTransit(c.words)) c.agent = tracker;
+      else if (returns && returnToldAsSent(c)) c.agent = returns;
       else if (search && !c.smallTalk && asksForGoods(c, clauses.length === 1)) c.agent = search;
       else if (search && BUYS_ANOTHER.test(c.text)) {
         // "Return the laptop, it's too slow, and buy a faster one": another of the thing named before, from the
@@ -206,6 +209,9 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     else if (knowledge && c.agent === human && (asksWhenPeopleWork(c.text) || asksHowToReach(c.text)))
       c.agent = knowledge;
     else if (tracker && c.agent === knowledge && inTransit) c.agent = tracker;
+    // "I posted the toaster back two weeks ago", "returned the boots last month, no money yet": a return the shopper
+    // sent already, which asks where it stands, for the card that follows returns; not a new return, nor a parcel.
+    else if (returns && c.agent !== returns && returnToldAsSent(c)) c.agent = returns;
     // "My package was returned to sender", "my order was cancelled with no explanation": what was done to the order,
     // told as where it stands, which the card that tracks orders reads ("returned" is the returns card's word).
     else if (tracker && c.agent !== tracker && c.intent === 'track' && toldAsDone(c.words.join(' ')).size)
@@ -285,6 +291,12 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       c.agent = knowledge;
   }
 }
+
+/** A return told as sent by the shopper, not one the carrier brought back to the shop (which is where a parcel is). */
+const returnToldAsSent = (c: ScoredClause) =>
+  c.intent === 'refund' &&
+  toldAsDone(c.words.join(' ')).has('return') &&
+  !/\b(?:return(?:ed|ing)?\s+(?:back\s+)?to\s+(?:the\s+)?(?:sender|warehouse|depot))\b/i.test(c.text);
 
 /** What was done: "(and) changed my address", "placed two orders", "used my card". */
 const DONE =

@@ -59,7 +59,7 @@ const KNOWLEDGE_TOPICS = new Set(
  */
 const THING_IN_TRANSIT =
   // Money is no parcel: "where is my money?" asks after a refund.
-  /\b(?:has|have|had|did|is|are|was|were)\s+(?:not\s+)?(?:it|they|(?:my|our|the)\s+\w+)\s+(?:already\s+|even\s+|actually\s+|finally\s+)?(?:been\s+)?(?:ship(?:ped)?|sent(?:\s+out)?|dispatched|arrived?|delivered|left|gone out|out for delivery|on (?:its|their|the) way)\b|\bwhere(?:'s|\s+is|\s+are|\s+s)?\s+(?:it|they|my\s+(?!(?:money|refund|cash|credit|reimbursement)\b)\w+|(?:order\s+)?#?w\d{5,})\b|\b(?:order|package|parcel|delivery|shipment|stuff)\s+(?:is\s+|are\s+|has\s+|have\s+)?(?:still\s+)?not\s+(?:here|come|arrived|delivered)\b|\bwhen\s+(?:is|are|will|does|do|would)\s+(?:my|our)\s+(?:\w+\s+){1,2}?(?:coming|come|arriving|arrive|getting here|get here|be here|be delivered|ship|shipping|be shipped)\b|\b(?:it|its|it is|they|they are|theyre|it has|they have|has|have)\s+(?:still\s+)?(?:not|never)\s+(?:yet\s+)?(?:here|come|arrived|turned up|shown up|showed up|been delivered|got here|reached me)\b|\bwhen\s+(?:is\s+|are\s+|will\s+|would\s+)?(?:it|they)\s+(?:will\s+|is going to\s+|are going to\s+)?(?:actually\s+|finally\s+|ever\s+)?(?:turn up|show up|get here|be here|arrive|be delivered|reach me)\b/i;
+  /\b(?:has|have|had|did|is|are|was|were)\s+(?:not\s+)?(?:it|they|(?:my|our|the)\s+\w+)\s+(?:already\s+|even\s+|actually\s+|finally\s+)?(?:been\s+)?(?:ship(?:ped)?|sent(?:\s+out)?|dispatched|arrived?|delivered|left|gone out|out for delivery|on (?:its|their|the) way)\b|\bwhere(?:'s|\s+is|\s+are|\s+s)?\s+(?:it|they|my\s+(?!(?:money|refund|cash|credit|reimbursement)\b)\w+|(?:order\s+)?#?w\d{5,})\b|\b(?:order|package|parcel|delivery|shipment|stuff)\s+(?:is\s+|are\s+|has\s+|have\s+)?(?:still\s+)?not\s+(?:here|come|arrived|delivered)\b|\bwhen\s+(?:is|are|will|does|do|would)\s+(?:my|our)\s+(?:\w+\s+){1,2}?(?:coming|come|arriving|arrive|getting here|get here|be here|be delivered|ship|shipping|be shipped)\b|\b(?:it|its|it is|they|they are|theyre)\s+(?:still\s+)?(?:(?:has|have)\s+)?(?:still\s+)?(?:not|never)\s+(?:yet\s+)?(?:here|come|arrived|turned up|shown up|showed up|been delivered|got here|reached me)\b|\bwhen\s+(?:is\s+|are\s+|will\s+|would\s+)?(?:it|they)\s+(?:will\s+|is going to\s+|are going to\s+)?(?:actually\s+|finally\s+|ever\s+)?(?:turn up|show up|get here|be here|arrive|be delivered|reach me)\b/i;
 
 /** Taking an item off an order: "remove the lamp from it", "take the kettle off my order", "drop one from the order". */
 const TAKES_ITEM_OFF =
@@ -214,7 +214,7 @@ export function receivedOtherThanChosen(text: string): boolean {
  * happened to an order or a thing, told as its state. Not "was not cancelled" (what the shopper still wants done), nor
  * "can it be cancelled?" (asks for it).
  */
-const DONE_VERB = String.raw`(?:cancel+ed|canceled|refunded|returned|sent\s+(?:\w+\s+)?back)`;
+const DONE_VERB = String.raw`(?:cancel+ed|canceled|refunded|returned|(?:sent|posted|mailed|shipped|brought|took|dropped)\s+(?:\w+\s+){0,2}?back)`;
 const SOMEONE = '(?:i|we|you|they|u|someone|somebody|you guys|u guys)';
 const BARELY = String.raw`(?:(?:already|just|suddenly|automatically|apparently|randomly|also|all|actually|even)\s+)?`;
 const HAPPENED = new RegExp(
@@ -240,7 +240,10 @@ export function toldAsDone(text: string): ReadonlySet<Done> {
   const kinds = new Set<Done>();
   const rest = text.replace(HAPPENED, told).replace(GOES_ON_DONE, told);
   function told(phrase: string): string {
-    for (const [verb] of phrase.matchAll(/\b(?:cancel|refund|return|sen[dt])\w*/g)) kinds.add(DONE_KIND(verb));
+    for (const [verb] of phrase.matchAll(
+      /\b(?:cancel|refund|return|sen[dt]|posted|mailed|shipped|brought|took|dropped)\w*/g,
+    ))
+      kinds.add(DONE_KIND(verb));
     return ' ';
   }
   const asked = { cancel: /\bcancel/, refund: /\brefund/, return: /\breturn|\bsend\b.{0,20}\bback\b/ };
@@ -249,6 +252,13 @@ export function toldAsDone(text: string): ReadonlySet<Done> {
 }
 /** A parcel the carrier took back: where it is, not a return of the shopper's. */
 const BACK_TO_SENDER = /\breturn(?:ed|ing)?\s+(?:back\s+)?to\s+(?:the\s+)?(?:sender|warehouse|depot|you)\b/;
+
+/**
+ * "We moved and the parcel still goes to the old flat", "my account still has my old place": a move told as a story,
+ * which asks for the address to change, though no one says "address".
+ */
+const MOVED_HOME =
+  /\b(?:old|previous|former)\s+(?:place|flat|apartment|house|home|address|building)\b|\b(?:moved|relocated|moving)\b(?:\s+\w+){0,8}?\s+(?:still\s+)?(?:goes|going|go|sent|ships?|shipping|set)\s+to\b/;
 
 const PAY_ORDER_WITH =
   /\bpay\b(?:\s+for)?\s+(?:it|this|that|(?:the\s+|my\s+)?order|w\d{5,})\b(?:\s+\S+){0,6}?\s+with\b/;
@@ -313,7 +323,11 @@ function classifyWords(features: TextFeatures, entities: Entities): TaskIntent {
   // "Change my email address on my account", "I forgot my password": an account detail no tool changes, which a
   // person does; an email address is no postal one.
   if (CHANGES_ACCOUNT_DETAIL.test(features.words.join(' '))) return 'human';
-  if (entities.address || (has('address') && (has('change') || word('new', 'moved', 'wrong', 'incorrect', 'old'))))
+  if (
+    entities.address ||
+    (has('address') && (has('change') || word('new', 'moved', 'wrong', 'incorrect', 'old'))) ||
+    MOVED_HOME.test(features.words.join(' '))
+  )
     return 'address';
   // "Could you switch my payment to the gift card?", "pay it with my visa instead of paypal", "pay for #W… with a
   // different card": the shopper's own payment, which only an order has to change ("instead", "another" say one is

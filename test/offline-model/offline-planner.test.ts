@@ -935,4 +935,24 @@ describe('planFromBrief: how shoppers put things', () => {
     ])
       expect(agents(message), message).toEqual(['OrderManagementAgent']);
   });
+
+  it('reads a return the shopper already sent as asking where it stands, for the returns card, not a parcel or a new return', () => {
+    for (const message of [
+      'mailed the blender back to you on the 2nd and have not heard anything',
+      "I dropped the rug back at the post office last week, what's happening with it?",
+      'my refund for the speaker I shipped back has not come through',
+    ])
+      expect(agents(message), message).toEqual(['ReturnsAgent']);
+    // Sent back by the carrier is where a parcel is.
+    expect(agents('my parcel got returned to the sender, why?')).toEqual(['OrderManagementAgent']);
+  });
+
+  it('reads a move or a mistyped part of the address, told as a story, as a change of address for the orders card', () => {
+    for (const message of [
+      "we've moved to Leeds and my order is still set to ship to our old flat",
+      'I put the wrong flat number in when I checked out, it is 7 not 1',
+      'my account still lists my previous apartment',
+    ])
+      expect(agents(message), message).toEqual(['OrderManagementAgent']);
+  });
 });
