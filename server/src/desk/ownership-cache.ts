@@ -11,9 +11,10 @@ const STATE_AFTER: Partial<Record<BatonEvent['type'], OwnershipState>> = {
 };
 
 /**
- * Which conversations a person owns or waits for, kept in memory so that sendMessage decides between
- * the planner and the desk without a read. Filled at start, then follows the hand-off events on the bus
- * (every replica sees every event), so it trails the database by one delivery at most.
+ * Which conversations a person owns or waits for, kept in memory so that sendMessage tries the likely path (the
+ * planner or the desk) without a read; the path decides on the owner row (DeskService.holds). Filled at start, then
+ * follows the hand-off events on the bus (every replica sees every event), so it trails the database by one delivery
+ * at most.
  *
  * The bus may deliver an event twice, and late (PostgreSQL's bus reads the log again after this
  * replica delivered its own events at once): a change applies only when its `seq` is newer than the
