@@ -310,16 +310,18 @@ export function cappedFetch(
         }
         const error = tooLarge();
         await reader.cancel(error).catch(() => {});
-        if (stream && requestId !== undefined) {
-          // The messages before it are delivered; the one over the cap is ended unread, and its request answered.
-          controller.enqueue(chunk.value.subarray(0, at + 1));
-          controller.enqueue(tooLargeAnswer(requestId, error, mark, maxBytes));
-          controller.close();
+        if (!stream) {
+          // A body fails its request.
+          controller.error(error);
           return;
         }
-        // A body fails its request. A stream no request waits on (the standalone GET stream) ends: the SDK opens it
-        // again, and the calls in flight go on.
-        controller.error(error);
+        // The messages before it are delivered; the one over the cap is ended unread, and the stream with it. A
+        // request's stream answers its request. A stream no request waits on (the standalone GET stream) just ends:
+        // the SDK opens it again, resuming after the last event id it saw, which is the dropped message's own when it
+        // had one, so a resumable server does not send it again (and again).
+        controller.enqueue(chunk.value.subarray(0, at + 1));
+        controller.enqueue(requestId !== undefined ? tooLargeAnswer(requestId, error, mark, maxBytes) : DROPPED);
+        controller.close();
       },
       cancel: (reason) => reader.cancel(reason),
     });
@@ -380,6 +382,9 @@ function sseMessageCap(maxBytes: number): (chunk: Uint8Array) => number {
   };
 }
 
+/** Ends the line read so far and makes the message over the cap an event the MCP SDK ignores (not of type `message`). */
+const DROPPED = new TextEncoder().encode('\nevent: baton-dropped\n\n');
+
 /**
  * What the stream says in place of a message over the cap: the line read so far is ended and the message made an
  * event the MCP SDK ignores (not of type `message`), then the request is answered with a JSON-RPC error carrying
@@ -387,7 +392,11 @@ function sseMessageCap(maxBytes: number): (chunk: Uint8Array) => number {
  */
 function tooLargeAnswer(id: string | number, error: ResponseTooLargeError, mark: string, maxBytes: number): Uint8Array {
   const answer = { jsonrpc: '2.0', id, error: { code: -32_000, message: error.message, data: { mark, maxBytes } } };
-  return new TextEncoder().encode(`\nevent: baton-dropped\n\nevent: message\ndata: ${JSON.stringify(answer)}\n\n`);
+  const message = new TextEncoder().encode(`event: message\ndata: ${JSON.stringify(answer)}\n\n`);
+  const bytes = new Uint8Array(DROPPED.length + message.length);
+  bytes.set(DROPPED);
+  bytes.set(message, DROPPED.length);
+  return bytes;
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {
