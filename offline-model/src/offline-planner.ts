@@ -43,6 +43,7 @@ import {
   joinReplacementStory,
   joinSalesContact,
   joinSoldOutToAlert,
+  joinTiedPronoun,
   ownerOf,
   type ScoredClause,
 } from './routing-principles.js';
@@ -179,6 +180,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
       c.agent = ownerOfTie(index, c) ?? top.agent;
   }
   applyPrinciples(index, clauses, message);
+  joinTiedPronoun(clauses);
   const orderAgent = answerAboutAnOrder(hints, message)?.agentName;
   if (orderAgent)
     for (const c of clauses)

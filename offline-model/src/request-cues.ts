@@ -24,8 +24,13 @@ export function requestConcepts(text: string): string[] {
   if (asksWhenBack(text)) out.push('restock');
   if (forSomeoneInto(text)) out.push('gift');
   if (asksWhatElseToGet(text)) out.push('complementary');
+  if (ASKS_BALANCE.test(text)) out.push('balance');
   return [...new Set(out)];
 }
+
+/** "How much money is still on my gift card?", "what's left on my voucher": the balance of a card, asked. */
+const ASKS_BALANCE =
+  /\b(?:how much|what(?:'s| is)?)\s+(?:money\s+|credit\s+|value\s+)?(?:is\s+|do i have\s+|have i got\s+)?(?:still\s+)?(?:left|remaining|still)\s+(?:on|in)\s+(?:my|the|this|our|a)\b|\bhow much\s+(?:money\s+|credit\s+)?(?:is\s+)?(?:still\s+)?(?:on|in)\s+(?:my|the|this|our)\s+(?:\w+\s+)?(?:gift\s?cards?|cards?|vouchers?|certificates?|accounts?)\b/i;
 
 /**
  * "What else should I pick up for the trip?", "which chargers would be worth getting along with it?": more to buy

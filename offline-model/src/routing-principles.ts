@@ -13,6 +13,7 @@ import {
   leftUnhelped,
   PAID_FOR_NOTHING,
   refusesTheBot,
+  requestConcepts,
 } from './request-cues.js';
 import { asksOfListedItem } from './shown-pick.js';
 import {
@@ -151,8 +152,11 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
   for (const c of clauses) {
     // "What cards do I have on file?", "what address do you have for me?": the account's own details, read by the card
     // that keeps them, not how the shop handles cards or addresses.
+    // Unless another card has a skill the clause names whole ("gift card balance", or "check a gift card's balance"
+    // but for the verb, which a question does not say): the card made for that thing.
     if (accounts && !compromised && accountDetailsAsked(c.text)) {
-      c.agent = accounts;
+      const named = cardWhoseSkillIsNamed(index, c, 2, true);
+      c.agent = named && named !== knowledge ? named : accounts;
       continue;
     }
     // "I was charged but the order never went through", "you billed me twice": money taken for nothing, which only a
@@ -206,6 +210,10 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     // article says; nothing of the shopper's is named for a card to act on, so no one needs to know who they are.
     else if (knowledge && c.agent !== knowledge && c.question && !e.orderIds.length && asksIfUsedMayGoBack(c.text))
       c.agent = knowledge;
+    // "I'd like to order a gift card": buying a thing that both the knowledge base and a card that sells it speak of,
+    // tied on the thing's words, is for the card that trades in it.
+    else if (knowledge && c.agent === knowledge && !c.question && TRADES.test(c.text) && traderTied(index, c))
+      c.agent = traderTied(index, c)!;
     else if (knowledge && c.agent === human && (asksWhenPeopleWork(c.text) || asksHowToReach(c.text)))
       c.agent = knowledge;
     else if (tracker && c.agent === knowledge && inTransit) c.agent = tracker;
@@ -373,10 +381,19 @@ const TOPICAL: ReadonlySet<string> = new Set(['knowledge', 'unknown']);
  * knowledge base's owner. A question about what an action card does ("can I return a delivered item?") is still a
  * question about the shop's rule (TOPICAL).
  */
-function cardWhoseSkillIsNamed(index: CardIndex, c: ScoredClause): string | undefined {
-  const stems = new Set(index.analyze(c.text).tokens.map((t) => t.stem));
+function cardWhoseSkillIsNamed(
+  index: CardIndex,
+  c: ScoredClause,
+  minLength = 1,
+  butTheVerb = false,
+): string | undefined {
+  const stems = new Set(index.analyze([c.text, ...requestConcepts(c.text)].join(' ')).tokens.map((t) => t.stem));
+  // A skill's opening verb ("check", "track") is what the card does; the rest names the thing.
+  const named = (skill: string[]) =>
+    skill.every((s) => stems.has(s)) ||
+    (butTheVerb && skill.length > minLength && skill.slice(1).every((s) => stems.has(s)));
   const longestNamed = (skills: string[][]) =>
-    Math.max(0, ...skills.filter((skill) => skill.every((s) => stems.has(s))).map((skill) => skill.length));
+    Math.max(0, ...skills.filter((skill) => skill.length >= minLength && named(skill)).map((skill) => skill.length));
   let best: { name: string; length: number } | undefined;
   for (const p of index.profiles) {
     const length = longestNamed(p.skills);
@@ -422,7 +439,19 @@ function topicCardOf(index: CardIndex, c: ScoredClause, knowledge: string): stri
 }
 
 /** Buying or selling a thing: what a card for that thing does, whatever its skills call it. */
-const TRADES = /\b(?:buy|buying|bought|sell|sells|selling|sold|purchas(?:e|es|ed|ing))\b/i;
+const TRADES = /\b(?:buy|buying|bought|sell|sells|selling|sold|purchas(?:e|es|ed|ing)|order (?:a|an|some))\b/i;
+const TRADE_STEMS = ['buy', 'sell', 'purchase'].map(stem);
+
+/** The one card, among those tied with the clause's top card, whose own words say it buys or sells. */
+function traderTied(index: CardIndex, c: ScoredClause): string | undefined {
+  const top = c.scores[0];
+  if (!top || top.score <= 0) return undefined;
+  const tied = c.scores.filter((s) => top.score - s.score <= Math.max(1e-3, 0.05 * top.score));
+  const traders = tied.filter((s) =>
+    TRADE_STEMS.some((t) => index.profiles.find((p) => p.name === s.agent)?.terms.has(t)),
+  );
+  return traders.length === 1 ? traders[0]!.agent : undefined;
+}
 
 /**
  * A card whose whole name the question says ("gift card" and GiftCardAgent), when it asks to act on that thing rather than what the rule is: buying or selling it ("what's the
@@ -856,3 +885,32 @@ const SOLD_OUT =
 /** "I won't remember to keep checking", "I don't want to keep coming back to look". */
 const KEEP_CHECKING =
   /\b(?:not|never|don'?t|do not|won'?t|can'?t|cannot|tired of|sick of|no time to)\b[^.?!]{0,40}\bkeep\s+(?:checking|looking|refreshing|coming back)\b/i;
+
+/**
+ * "I lost the gift card my aunt gave me, can you replace it?": a piece whose only object is "it", tied between cards,
+ * is about what the piece before it named: it goes to that piece's card when that is one of the tied, or to the one card
+ * both pieces are tied for (the card for the thing, which "it" is), with the piece before.
+ */
+export function joinTiedPronoun(clauses: ScoredClause[]): void {
+  const tiedOf = (c: ScoredClause) => {
+    const top = c.scores[0];
+    if (!top || top.score <= 0) return [];
+    return c.scores.filter((s) => top.score - s.score <= Math.max(1e-3, 0.05 * top.score)).map((s) => s.agent);
+  };
+  for (let i = 1; i < clauses.length; i++) {
+    const c = clauses[i]!;
+    const before = clauses.slice(0, i).findLast((p) => p.agent);
+    const e = c.entities;
+    if (!before?.agent || !c.agent || c.agent === before.agent) continue;
+    if (!ONLY_IT.test(c.text) || e.products.length + e.orderIds.length + e.itemIds.length > 0) continue;
+    const tied = tiedOf(c);
+    if (tied.length < 2) continue;
+    if (tied.includes(before.agent)) {
+      c.agent = before.agent;
+      continue;
+    }
+    const shared = tied.filter((a) => tiedOf(before).includes(a));
+    if (shared.length === 1) c.agent = before.agent = shared[0]!;
+  }
+}
+const ONLY_IT = /\b(?:it|them|one)\s*\W*$/i;

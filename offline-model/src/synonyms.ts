@@ -88,6 +88,12 @@ export const PHRASE_SYNONYMS: ReadonlyArray<readonly [string, string]> = [
   ['egift card', 'giftcard'],
   ['egift cards', 'giftcard'],
   ['egift certificate', 'giftcard'],
+  // "I'd like to order a gift card": buying a thing, not one of the shopper's orders ("an order a week ago" is one).
+  ['to order a', 'buy'],
+  ['to order an', 'buy'],
+  ['to order some', 'buy'],
+  ['i order a', 'buy'],
+  ['i order an', 'buy'],
   ['do you have', 'search'],
   ['do you sell', 'search'],
   ['do you carry', 'search'],

@@ -955,4 +955,20 @@ describe('planFromBrief: how shoppers put things', () => {
     ])
       expect(agents(message), message).toEqual(['OrderManagementAgent']);
   });
+
+  it("gives a card added for a thing what is asked of that thing, over the orders card's account details", () => {
+    const vouchers = topicCard('GiftVoucherAgent', 'Looks after the gift cards customers hold.', [
+      'sell gift cards',
+      'check a gift card balance',
+      'replace a lost gift card',
+    ]);
+    const withVouchers = { cards: [...cards, vouchers] };
+    expect(agents("what's left on my gift card from christmas?", withVouchers)).toEqual(['GiftVoucherAgent']);
+    expect(agents('I would like to order a gift card for my teacher', withVouchers)).toEqual(['GiftVoucherAgent']);
+    expect(agents("I can't find the gift card my son gave me, could you replace it?", withVouchers)).toEqual([
+      'GiftVoucherAgent',
+    ]);
+    // Without such a card, the account's gift card is the orders card's to read.
+    expect(agents("what's left on my gift card from christmas?")).toEqual(['OrderManagementAgent']);
+  });
 });
