@@ -4,6 +4,7 @@ import type { Database, Db } from '../db/client.js';
 import { isUniqueViolation } from '../db/raw-rows.js';
 import { type Enqueued, type Lease, ONE_RUNNING_RUN_INDEX, type RunRepository } from '../db/run-repository.js';
 import { type ConversationRow, conversations, type RunMode, type RunRow, runs } from '../db/schema/conversations.js';
+import { conversationOwners } from '../db/schema/desk.js';
 import { isUuid } from '../domain/uuid.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { EventLog } from './event-log.js';
@@ -210,6 +211,15 @@ export class ConversationService {
       .where(where.length ? and(...where) : undefined)
       .orderBy(desc(runs.createdAt))
       .limit(filter.limit);
+  }
+
+  /** Whether a person owns the conversation or it waits for one, as its owner row says now (not a replica's cache). */
+  async isHeld(conversationId: string): Promise<boolean> {
+    const [row] = await this.db
+      .select({ state: conversationOwners.state })
+      .from(conversationOwners)
+      .where(eq(conversationOwners.conversationId, conversationId));
+    return row?.state === 'WAITING_FOR_HUMAN' || row?.state === 'HUMAN';
   }
 
   async activeRuns(conversationId: string): Promise<Run[]> {

@@ -1,3 +1,4 @@
+import { CONVERSATION_HELD } from '../db/owner-transition.js';
 import type { ClaimedRun, RunRepository } from '../db/run-repository.js';
 import { ConflictError, RunCancelledError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -28,7 +29,7 @@ export interface RunManagerOptions {
 
 export interface RunManagerDeps {
   runs: RunRepository;
-  conversations: Pick<ConversationService, 'sendMessage' | 'activeRuns' | 'getRun'>;
+  conversations: Pick<ConversationService, 'sendMessage' | 'activeRuns' | 'isHeld' | 'getRun'>;
   settings: Pick<SettingsService, 'get'>;
   events: EventLog;
   executor: Pick<RunExecutor, 'execute'>;
@@ -107,6 +108,16 @@ export class RunManager {
       const policy = (await settings.get()).doubleTexting;
       if (policy !== 'queue') {
         const activeRuns = await conversations.activeRuns(conversationId);
+        // A replica that has not heard of a hand-off yet must not stop (or refuse over) the run that made it, whose
+        // reply tells the shopper a colleague is coming: the message is the desk's, as enqueue would find.
+        if (activeRuns.length && (await conversations.isHeld(conversationId)))
+          throw new ConflictError(
+            'A colleague owns this conversation or it waits for one: the desk takes the message',
+            {
+              reason: CONVERSATION_HELD,
+              details: { field: 'conversationId' },
+            },
+          );
         if (activeRuns.length && policy === 'reject')
           throw new ConflictError(
             'A reply is still being written for this conversation; send the message when it ends',

@@ -155,6 +155,47 @@ describe('a shopper message through a replica that has not heard of the hand-off
     },
   );
 
+  // Under `interrupt` (or `reject`) B looks at the conversation's active runs before storing anything: the run that
+  // asked for a person is still active until its reply is written, and B must neither stop it nor refuse over it.
+  it.each(['interrupt', 'reject'] as const)(
+    'double texting %s: B leaves the run that asked for a person alone and holds the message',
+    async (policy) => {
+      await a.app.services.settings.update({ doubleTexting: policy });
+      await expect
+        .poll(async () => (await b.app.services.settings.get()).doubleTexting, { timeout: 10_000 })
+        .toBe(policy);
+      try {
+        const { conversation, token } = await a.app.services.conversations.start({});
+        const c = conversation.id;
+        // A run still active (paused before its first task) when the request for a person lands.
+        const run = await a.app.services.runs.submit(c, 'Where is my order?', 'STEP');
+        await expect
+          .poll(async () => (await a.app.services.conversations.getRun(run.id)).status, { timeout: 10_000 })
+          .toBe('PAUSED');
+        late.fallBehind();
+        try {
+          await a.app.services.desk.requestHuman({ conversationId: c, by: 'shopper', reason: 'A refund' });
+          const sent = await send(c, token, 'Is anyone there?');
+          expect(sent.errors).toBeUndefined();
+          expect(sent.data!.sendMessage).toBeNull();
+        } finally {
+          late.catchUp();
+        }
+        expect((await a.app.services.conversations.getRun(run.id)).status).toBe('PAUSED');
+        const { events } = await transcript(c);
+        expect(events.some((e) => e.type === 'RUN_CANCELLED')).toBe(false);
+        const from = events.findIndex((e) => e.type === 'HUMAN_REQUESTED');
+        expect(events[from + 1]).toMatchObject({ type: 'MESSAGE', data: { role: 'user', text: 'Is anyone there?' } });
+        await a.app.services.runs.cancel(run.id);
+      } finally {
+        await a.app.services.settings.update({ doubleTexting: 'queue' });
+        await expect
+          .poll(async () => (await b.app.services.settings.get()).doubleTexting, { timeout: 10_000 })
+          .toBe('queue');
+      }
+    },
+  );
+
   it('handed back on A while B still thinks a colleague owns it: the bot answers on B', async () => {
     const { conversation, token } = await a.app.services.conversations.start({});
     const c = conversation.id;
