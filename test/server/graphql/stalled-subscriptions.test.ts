@@ -19,6 +19,8 @@ describe('a stalled conversationEvents subscription over WebSocket', () => {
   let url: string;
   /** The budgets streams joined, newest last. */
   const budgets: SharedBufferBudget[] = [];
+  /** The most each budget held. */
+  const peaks = new Map<SharedBufferBudget, number>();
   beforeAll(async () => {
     t = await createTestApp({ env: { FEED_BUFFER_MAX_BYTES: '65536', FEED_BUFFER_MAX_BYTES_PER_KEY: '131072' } });
     await t.app.services.runs.stop();
@@ -30,7 +32,16 @@ describe('a stalled conversationEvents subscription over WebSocket', () => {
         limits: account.limits,
         join: (member) => {
           const joined = account.join(member);
-          budgets.push(joined.budget);
+          const { budget } = joined;
+          budgets.push(budget);
+          if (!peaks.has(budget)) {
+            peaks.set(budget, 0);
+            const add = budget.add.bind(budget);
+            budget.add = (bytes) => {
+              add(bytes);
+              peaks.set(budget, Math.max(peaks.get(budget)!, budget.bytes));
+            };
+          }
           return joined;
         },
       };
@@ -125,6 +136,38 @@ describe('a stalled conversationEvents subscription over WebSocket', () => {
     expect(all.map(Number)).toEqual([...all.map(Number)].sort((a, b) => a - b));
     expect(all.slice(-published.length)).toEqual(published);
   }, 60_000);
+
+  it('eventFeed replays a history bigger than it may hold, page by page as far as each fits, in order', async () => {
+    const { conversation } = await t.app.services.conversations.start({});
+    const { events } = t.app.services;
+    // 24 events of 16 KB: six times what the feed may hold (64 KB).
+    const stored = await events.append(
+      Array.from({ length: 24 }, (_, i) => ({
+        type: 'MESSAGE' as const,
+        conversationId: conversation.id,
+        data: { role: 'assistant' as const, text: `${i} ${'z'.repeat(16 * KB)}` },
+      })),
+    );
+    const ids = stored.map((e) => String(e.id));
+    const feed = subscribe(
+      'ws',
+      url,
+      'subscription($after: ID) { eventFeed(types: [MESSAGE], after: $after) { id conversationId } }',
+      { after: String(stored[0]!.id! - 1) },
+      (d) => d.eventFeed as { id: string; conversationId: string },
+    );
+    // On PostgreSQL the feed reaches them once every older transaction ended: waited for, not read once.
+    await vi.waitFor(() => expect(feed.items.filter((e) => e.conversationId === conversation.id)).toHaveLength(24), {
+      timeout: 20_000,
+    });
+    feed.stop();
+    expect(feed.error).toBeUndefined();
+    expect(feed.items.filter((e) => e.conversationId === conversation.id).map((e) => e.id)).toEqual(ids);
+    // The pages it read counted against its budget, and held no more than it may (64 KB, or one event).
+    const peak = peaks.get(budgets.at(-1)!)!;
+    expect(peak).toBeGreaterThan(16 * KB);
+    expect(peak).toBeLessThanOrEqual(64 * KB);
+  }, 30_000);
 
   it('runEvents resumes after its cursor, to the end of the run', async () => {
     const { conversation, token } = await t.app.services.conversations.start({});
