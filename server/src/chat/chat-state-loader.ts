@@ -79,9 +79,7 @@ export async function loadChatState(
     options.drafts && services.agentDrafts
       ? services.agentDrafts.enabled({ names: options.drafts })
       : services.agents.enabled(),
-    options.customerId !== undefined
-      ? options.customerId
-      : services.conversations.customerId(options.conversationId),
+    options.customerId !== undefined ? options.customerId : services.conversations.customerId(options.conversationId),
     options.session !== undefined ? options.session : services.customerSessions.get(options.conversationId),
   ]);
   return ChatState.fromHistory({
