@@ -1,8 +1,9 @@
 import { ChatState } from '../chat/chat-state.js';
-import type { ConversationService } from '../chat/conversation-service.js';
+import type { ConversationService, Run } from '../chat/conversation-service.js';
 import { PlannerAgent } from '../chat/planner-agent.js';
 import type { RunManager } from '../chat/run-manager.js';
 import type { EventStore } from '../db/event-store.js';
+import { isConversationHeld } from '../db/owner-transition.js';
 import type { AgentCard } from '../domain/agent-card.js';
 import type { RoutingDatasetCase, ScenarioDatasetCase } from '../domain/dataset.js';
 import type { WorkspaceSettings } from '../domain/workspace-settings.js';
@@ -84,7 +85,15 @@ export function scenarioRunner(deps: ScenarioRunnerDeps, experimentId: string, d
     const failures: string[] = [];
     let tokens = 0;
     for (const [i, turn] of c.turns.entries()) {
-      const run = await deps.runs.submit(conversation.id, turn.user, 'AUTO');
+      let run: Run;
+      try {
+        run = await deps.runs.submit(conversation.id, turn.user, 'AUTO');
+      } catch (err) {
+        if (!isConversationHeld(err)) throw err;
+        // A shopper's message would go to the desk here: no bot turn to check, now or later.
+        failures.push(`turn ${i + 1}: the conversation was handed to a person, so the bot did not answer`);
+        break;
+      }
       const done = await waitForEnd(deps, run.id, timeoutMs);
       const events = await deps.eventStore.list({ runId: run.id });
       const observed: ObservedTurn = { agents: [], toolCalls: [], reply: '' };

@@ -136,6 +136,31 @@ describe('datasets and experiments', () => {
     expect(experiment.tokens).toBeGreaterThan(0);
   });
 
+  it('a scenario that goes on after handing the shopper to a person fails that turn, saying why, and the experiment completes', async () => {
+    const imported = await importDataset(
+      'hand-off scenario',
+      `${JSON.stringify({
+        kind: 'scenario',
+        name: 'asks for a person, then writes again',
+        turns: [
+          {
+            user: 'You double-charged me! I want to talk to a person. My email is james.li4495@example.com.',
+            expectAgents: ['HumanTransferAgent'],
+          },
+          { user: 'hello? is anyone there?' },
+          { user: 'still waiting' },
+        ],
+      })}\n`,
+    );
+    expect(imported.errors).toBeUndefined();
+    const experiment = await runExperiment(imported.data!.importDataset.id, 'SERVER');
+    expect(experiment.status).toBe('COMPLETED');
+    expect(experiment.results[0]!.passed).toBe(false);
+    expect(experiment.results[0]!.failures).toEqual([
+      'turn 2: the conversation was handed to a person, so the bot did not answer',
+    ]);
+  });
+
   it('saves a conversation as a scenario (or its messages as routing cases), which then passes as an experiment', async () => {
     const { conversations, runs } = t.app.services;
     const { conversation } = await conversations.start({});
