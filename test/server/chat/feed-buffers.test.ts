@@ -2,42 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { feedStream, MAX_BUFFERED } from '../../../server/src/chat/event-stream.js';
 import { eventBytes, type FeedBufferLimits, FeedBuffers } from '../../../server/src/chat/feed-buffers.js';
 import { loadConfig } from '../../../server/src/config.js';
-import { FEED_START, type FeedPage, type FeedPosition, rawToEvent } from '../../../server/src/db/event-store.js';
+import { FEED_START } from '../../../server/src/db/event-store.js';
 import { MemoryEventBus } from '../../../server/src/db/memory-event-bus.js';
 import type { BatonEvent } from '../../../server/src/domain/events.js';
 import { SubscriberTooSlowError } from '../../../server/src/errors.js';
+import { CommittedLog } from '../../fakes/committed-log.js';
 import { subscribe } from '../../helpers/subscribe.js';
 import { createTestApp } from '../../helpers/test-app.js';
-
-/** A committed log in id order, one transaction per event, as PGlite's is. */
-class Log {
-  readonly serialCommits = true;
-  readonly committed: BatonEvent[] = [];
-
-  /** Commits an event whose message is about `kb` KB of text. */
-  commit(id: number, kb = 2): BatonEvent {
-    const event = rawToEvent({
-      id,
-      conversation_id: '00000000-0000-4000-8000-000000000001',
-      seq: id,
-      run_id: null,
-      task_id: null,
-      agent_name: null,
-      type: 'MESSAGE',
-      data: { role: 'user', text: `m${id} ${'x'.repeat(kb * 1_024)}` },
-      created_at: new Date().toISOString(),
-      tx: String(id),
-    });
-    this.committed.push(event);
-    return event;
-  }
-
-  async feed(after: FeedPosition, _filter = {}, limit = 500): Promise<FeedPage> {
-    const events = this.committed.filter((e) => e.id! > after.id).slice(0, limit);
-    const last = events.at(-1);
-    return { events, position: last ? { tx: String(last.id), id: last.id! } : after };
-  }
-}
 
 const KB = 1_024;
 const settle = () => new Promise((r) => setTimeout(r, 20));
@@ -71,7 +42,7 @@ describe('what a stalled eventFeed may buffer', () => {
   });
 
   it('a feed is cut off by bytes long before its count, and resumes from its cursor losing nothing', async () => {
-    const log = new Log();
+    const log = new CommittedLog();
     const bus = new MemoryEventBus();
     const buffers = new FeedBuffers(limits({ maxBytes: 64 * KB }));
     const stream = feedStream({
@@ -84,10 +55,10 @@ describe('what a stalled eventFeed may buffer', () => {
     });
     const first = stream.next();
     await settle();
-    bus.publish([log.commit(1)]);
+    bus.publish([log.commit()]);
     expect((await first).value?.id).toBe(1);
     // Its reader stops while 100 events of 2 KB come: 200 KB, far below 20,000 events.
-    for (const id of ids(2, 101)) bus.publish([log.commit(id)]);
+    for (const _ of ids(2, 101)) bus.publish([log.commit()]);
     expect(await nextError(stream)).toBeInstanceOf(SubscriberTooSlowError);
     // It let go of its share of the key's budget.
     expect(buffers.credentials).toBe(0);
@@ -97,7 +68,7 @@ describe('what a stalled eventFeed may buffer', () => {
   });
 
   it("one key's stalled feeds share a budget: the one furthest behind ends, its others and other keys' go on", async () => {
-    const log = new Log();
+    const log = new CommittedLog();
     const bus = new MemoryEventBus();
     // Each feed may hold 1 MB, each key 400 KB in all.
     const buffers = new FeedBuffers(limits({ maxBytesPerKey: 400 * KB }));
@@ -109,16 +80,16 @@ describe('what a stalled eventFeed may buffer', () => {
     const otherKey = open('b');
     const firsts = [behind.next(), keepingUp.next(), otherKey.next()];
     await settle();
-    bus.publish([log.commit(1)]);
+    bus.publish([log.commit()]);
     expect((await Promise.all(firsts)).map((r) => r.value?.id)).toEqual([1, 1, 1]);
 
     // `behind` and `otherKey` stop reading; `keepingUp` reads 100 events (2.3 KB each) as they come, then stops too.
     for (const id of ids(2, 101)) {
-      bus.publish([log.commit(id)]);
+      bus.publish([log.commit()]);
       expect((await keepingUp.next()).value?.id).toBe(id);
     }
     // 60 more: key a's two feeds would hold about 370 + 140 KB, over its 400 KB; key b's one holds 370 KB.
-    for (const id of ids(102, 161)) bus.publish([log.commit(id)]);
+    for (const _ of ids(102, 161)) bus.publish([log.commit()]);
 
     expect(await nextError(behind)).toBeInstanceOf(SubscriberTooSlowError);
     expect(await take(keepingUp, 60)).toEqual(ids(102, 161));
@@ -129,7 +100,7 @@ describe('what a stalled eventFeed may buffer', () => {
   });
 
   it('one event bigger than a feed may hold still reaches a reader that keeps up', async () => {
-    const log = new Log();
+    const log = new CommittedLog();
     const bus = new MemoryEventBus();
     const buffers = new FeedBuffers(limits({ maxBytes: 64 * KB, maxBytesPerKey: 64 * KB }));
     const stream = feedStream({
@@ -142,7 +113,7 @@ describe('what a stalled eventFeed may buffer', () => {
     });
     const first = stream.next();
     await settle();
-    const big = log.commit(1, 200);
+    const big = log.commit({ kb: 200 });
     expect(eventBytes(big)).toBeGreaterThan(200 * KB);
     bus.publish([big]);
     expect((await first).value?.id).toBe(1);
