@@ -101,6 +101,8 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): run con
     const onPaused = await buttons(controls);
     const note = await controls.getByText('A designer steps or continues it, with an admin key.').count();
     const switches = await page.getByRole('switch', { name: /Step mode|Review plan/ }).count();
+    // The chat's line under the paused turn: where to step it, or who does.
+    const chatNote = await page.getByText(/^Paused — /).textContent();
 
     await page.evaluate((r) => (location.hash = `#/${r}`), `playground/${live.conversation}?run=${live.run}`);
     const inspector = page.getByRole('region', { name: 'Run inspector' });
@@ -109,13 +111,14 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): run con
     const pause = await inspector.getByRole('button', { name: 'Pause' }).count();
     const nav = await page.getByRole('navigation', { name: 'Studio' }).getByRole('link').allTextContents();
     await page.context().close();
-    return { onPaused, note, switches, pause, playgroundListed: nav.includes('Playground'), refused };
+    return { onPaused, note, chatNote, switches, pause, playgroundListed: nav.includes('Playground'), refused };
   }
 
   it('offers an admin key Step, Continue, Cancel, Pause and the step-mode switches', async () => {
     expect(await offered(admin)).toEqual({
       onPaused: ['Step', 'Continue', 'Cancel run'],
       note: 0,
+      chatNote: 'Paused — step it in the inspector.',
       switches: 2,
       pause: 1,
       playgroundListed: true,
@@ -127,6 +130,7 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): run con
     expect(await offered(support)).toEqual({
       onPaused: ['Cancel run'],
       note: 1,
+      chatNote: 'Paused — a designer steps or continues it, with an admin key.',
       // Read-only: a support key does not write as the shopper, so there is no composer either.
       switches: 0,
       pause: 0,
@@ -139,6 +143,7 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): run con
     expect(await offered(integrator)).toEqual({
       onPaused: [],
       note: 1,
+      chatNote: 'Paused — a designer steps or continues it, with an admin key.',
       switches: 0,
       pause: 0,
       playgroundListed: true,

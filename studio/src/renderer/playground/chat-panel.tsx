@@ -91,7 +91,13 @@ export function ChatPanel(props: {
                   </div>
                 ))
               )}
-              {t.state === 'paused' && <p className="run-note run-note-amber">Paused — step it in the inspector.</p>}
+              {t.state === 'paused' && (
+                <p className="run-note run-note-amber">
+                  {props.onStepChange
+                    ? 'Paused — step it in the inspector.'
+                    : 'Paused — a designer steps or continues it, with an admin key.'}
+                </p>
+              )}
               {t.state === 'running' && t.reply === null && t.parts.length === 0 && (
                 <p className="run-note">
                   <span className="spinner" aria-hidden="true" /> Working…
