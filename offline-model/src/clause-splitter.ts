@@ -26,7 +26,7 @@ const PAIRED = /\b(between|both)\b([^,;]{1,40}?)\s+and\s+/gi;
 const SHARED_HOLDER =
   /\b((?:what(?:['’]s|s)?|what\s+(?:is|are|was|were)|tell me|give me|show me|send me|know|check|confirm|need)\s+(?:the|my|your|its|their)\s+[a-z]+(?:\s+[a-z]+)?)\s+and\s+((?:(?:the|my|its|their)\s+)?[a-z]+(?:\s+[a-z]+)?\s+(?:of|for|on)\b)/gi;
 const QUESTION_START =
-  /^(is|are|am|was|were|does|do|did|can|could|would|will|should|what|whats|which|when|where|wheres|who|why|how|any|tell me)\b/i;
+  /^(is|are|am|was|were|does|do|did|can|could|would|will|should|what|whats|which|when|where|wheres|who|why|how|any|tell me|(?:you|u) got (?:any|some)|got any)\b/i;
 
 /** Whether words (a clause's, typos corrected: "wat is ur return polcy") open as a question. */
 export function opensAsQuestion(words: readonly string[]): boolean {
@@ -35,7 +35,7 @@ export function opensAsQuestion(words: readonly string[]): boolean {
 
 /** A question asked as a statement: "I want to know if you sell candles", "I'm wondering whether...". */
 const INDIRECT_QUESTION =
-  /\b(?:want|like|need|love) to know\b|\bwondering\b|\bi wonder\b|\bcurious (?:if|whether|about)\b|\b(?:can|could) you tell me\b/i;
+  /\b(?:want|like|need|love) to know\b|\bwondering\b|\bi wonder\b|^\W*wonder (?:if|whether)\b|\bcurious (?:if|whether|about)\b|\b(?:can|could) you tell me\b/i;
 
 /**
  * Splits a message into clauses on sentence ends, commas and connectors ("and", "also", "by the

@@ -65,7 +65,10 @@ export function joinAmbiguousNeighbours(clauses: ScoredClause[]): void {
   const favours = (c: ScoredClause, agent: string) =>
     c.scores.every((s) => s.agent === agent || s.score < scoreFor(c, agent));
   // A request for an order action ("I'd like to exchange my sneakers") is a task of its own, not context.
-  const asksForAction = (c: ScoredClause) => !!c.intent && ORDER_ACTIONS.has(c.intent) && REQUEST_WORDS.test(c.text);
+  // So is where a thing is ("the kettle from my other order still hasn't shown up").
+  const asksForAction = (c: ScoredClause) =>
+    (!!c.intent && ORDER_ACTIONS.has(c.intent) && REQUEST_WORDS.test(c.text)) ||
+    (c.intent === 'track' && isThingInTransit(c.words));
   const ambiguousWith = (c: ScoredClause, agent: string) =>
     c.agent !== undefined &&
     !asksForAction(c) &&
@@ -113,17 +116,21 @@ const REQUEST_WORDS =
 const GENERIC_OBJECT =
   /\b(?:something|anything|an item|items|a product|products|stuff|things)\s+(?:that\s+)?i\s+(?:just\s+)?(?:received|bought|ordered|got)\b/gi;
 /**
- * Words that point at nothing of the shopper's: "is it possible", "my money back" (the money is the question), where
+ * Words that point at nothing of the shopper's: "is it possible", "my money back" (the money is the question), "if I
+ * change my mind", "after it's delivered" (any thing, the rule being the question), where
  * money lands ("how long do refunds take to show up on my card?": the card is no thing to act on), a relative "that"
  * ("a water bottle that keeps drinks cold").
  */
 const NO_REFERENT =
-  /\b(?:is|was|would|will|does|do) it (?:possible|ok|okay|allowed|true|normal|free|cost|take)\b|\bmy money\b|\b(?:that|which) (?:keeps?|works?|fits?|comes?|holds?|lasts?|stays?|folds?|charges?|connects?|does|has|supports?|uses|takes|plays|runs|can|will|would|doesn'?t|won'?t)\b|\b(?:on|to|onto|into|in|back (?:on|to|into)) my (?:(?:credit|debit|bank) )?(?:card|bank(?: account)?|statement|paypal)\b/gi;
+  /\b(?:is|was|would|will|does|do) it (?:possible|ok|okay|allowed|true|normal|free|cost|take)\b|\b(?:after|once|when|before) (?:it|they)(?:'s|'re| is| are| was| were| has been| have been| has| have| gets?)? (?:delivered|arrived|arrives?|received|shipped|bought)\b|\bmy (?:money|mind)\b|\b(?:that|which) (?:keeps?|works?|fits?|comes?|holds?|lasts?|stays?|folds?|charges?|connects?|does|has|supports?|uses|takes|plays|runs|can|will|would|doesn'?t|won'?t)\b|\b(?:on|to|onto|into|in|back (?:on|to|into)) my (?:(?:credit|debit|bank) )?(?:card|bank(?: account)?|statement|paypal)\b/gi;
 const REFERS_TO_THING =
   /\b(my|it|them|this|that|these|those|mine)\b|\bi (just |already )?(received|bought|ordered|got)\b|\b(?:did|have|had) i (?:just |last )?(?:order|ordered|buy|bought|purchase|purchased)\b|\b(?:orders?|purchases?|packages?) (?:do|did) i have\b|\bi have (?:any |some |\d+ )?(?:other |more )?(?:orders?|purchases?)\b|\b(?:on|in) file\b|\bi (?:have )?saved\b/i;
 /** An add-on to something the shopper has or looks at: "to go with", "for my", "bought together". */
 const ADD_ON =
   /\b(with|for my|to my|bought|ordered|got|together|bundles?|accessor\w*|complement\w*|match\w*|pair\w*)\b/i;
+
+/** An add-on asked for, as written or with shorthand expanded ("wat else should i grab w them"). */
+const addsOn = (c: ScoredClause) => ADD_ON.test(c.text) || ADD_ON.test(c.words.join(' '));
 
 /**
  * Routing principles that hold whatever the cards' exact words:
@@ -131,6 +138,13 @@ const ADD_ON =
  * - a question about how things work (a policy, a time limit), with nothing of the shopper's to act on,
  *   is answered from the knowledge base, not by the card that would do the thing; a question on a topic that names
  *   one of a card's skills whole goes to that card (cardWhoseSkillIsNamed);
+ * - so the rules of returns, refunds and exchanges asked in general ("what's your return policy?", "how long do I have
+ *   to send something back if I change my mind?", "can sale items be exchanged?", "how long does a refund take?") are
+ *   the knowledge base's: its articles state the rule, and the answer needs no identity nor any tool of the returns
+ *   card. The returns card takes the question when it is about a thing or an order of the shopper's ("what's the
+ *   deadline to return the speaker from #W…?", "the jacket I got, can I still send it back?") or asks for the return
+ *   done. Routing sets written by others label the general question either way; this rule is kept whichever of them
+ *   it costs, as one rule read the same way everywhere. A card named for the rule itself ("WarrantyAgent") answers it;
  * - "recommend X" with nothing bought to add it to is a product search;
  * - where a thing of the shopper's is ("has it shipped yet?") is not a question for the knowledge base: the card
  *   that tracks orders answers it; nor is a product's battery life or what it works with: the catalogue's card does;
@@ -176,6 +190,10 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       else if (human && !c.smallTalk && leftUnhelped(c.text)) c.agent = human;
       else if (tracker && !c.smallTalk && isThingInTransit(c.words)) c.agent = tracker;
       else if (returns && returnToldAsSent(c)) c.agent = returns;
+      // "Also, do you wrap gifts?": whether the shop offers a service, which no card's words name, asked beside another
+      // request, is a question of its own for the knowledge base, not part of its neighbour.
+      else if (knowledge && c.question && clauses.length > 1 && ASKS_SERVICE.test(c.text) && !POINTS_BACK.test(c.text))
+        c.agent = knowledge;
       else if (search && !c.smallTalk && asksForGoods(c, clauses.length === 1)) c.agent = search;
       else if (search && BUYS_ANOTHER.test(c.text)) {
         // "Return the laptop, it's too slow, and buy a faster one": another of the thing named before, from the
@@ -299,6 +317,10 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       c.agent = knowledge;
   }
 }
+
+const ASKS_SERVICE =
+  /^\W*(?:(?:and|also|plus|so|oh)\W+)?(?:do|does)\s+(?:you|u|your (?:shop|store|team))\s+(?!(?:have|sell|carry|stock|got|recommend|suggest|know|think|mean|see)\b)[a-z]+/i;
+const POINTS_BACK = /\b(?:it|its|them|they|that|this|these|those|one|ones)\b/i;
 
 /** A return told as sent by the shopper, not one the carrier brought back to the shop (which is where a parcel is). */
 const returnToldAsSent = (c: ScoredClause) =>
@@ -521,7 +543,7 @@ export function joinDetailQuestions(clauses: ScoredClause[]): void {
       !c.agent ||
       !(c.question || ASKS.test(c.text)) ||
       e.products.length + e.productIds.length + e.orderIds.length > 0 ||
-      !(PRODUCT_INTENTS.has(c.intent ?? '') || (c.intent === 'recommend' && !ADD_ON.test(c.text))) ||
+      !(PRODUCT_INTENTS.has(c.intent ?? '') || (c.intent === 'recommend' && !addsOn(c))) ||
       namesPolicy(c)
     )
       continue;
@@ -814,7 +836,7 @@ function asksHowDataIsKept(text: string): boolean {
 }
 const ASKS_DEALS = /\b(?:offers|deals?|discounts?|promos?|promotions?|coupons?)\b/i;
 const SIGNS_UP =
-  /\b(?:sign (?:me )?up|signup|subscribe|notify|keep me (?:posted|updated)|let me know|email me|send me|by email|newsletter|mailing list)\b/i;
+  /\b(?:sign (?:me )?up|signup|subscribe|notify|keep me (?:posted|updated)|let me know|email me|ping me|text me|send me|by email|newsletter|mailing list)\b/i;
 /** "My discount code SAVE20 doesn't apply": a code that fails, which the rules on codes explain. */
 const CODE_FAILS =
   /\b(?:code|coupon|voucher|discount|promo|promotion)\b.{0,40}\b(?:not|doesn'?t|does not|won'?t|isn'?t|is not|didn'?t|wasn'?t|was not|never|invalid|expired|fails?|rejected)\b/i;

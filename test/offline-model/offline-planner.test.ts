@@ -971,4 +971,41 @@ describe('planFromBrief: how shoppers put things', () => {
     // Without such a card, the account's gift card is the orders card's to read.
     expect(agents("what's left on my gift card from christmas?")).toEqual(['OrderManagementAgent']);
   });
+
+  it("sends the rules of returns asked in general to the knowledge base, and a return of the shopper's own to returns", () => {
+    for (const message of [
+      'is there a time limit to give back something I bought?',
+      'how many days to send stuff back once it has arrived?',
+      'can I send things back if I just change my mind?',
+    ])
+      expect(agents(message), message).toEqual(['GeneralSupportAgent']);
+    expect(agents('I want to give back the lamp from order #W2611340, it flickers')).toEqual(['ReturnsAgent']);
+  });
+
+  it('reads "ping me" or "text me" about deals as a sign-up', () => {
+    expect(agents('can you ping me when your summer deals start?')).toEqual(['LeadGenerationAgent']);
+    // Asking what deals there are is still a question for the knowledge base.
+    expect(agents('any deals on at the moment?')).toEqual(['GeneralSupportAgent']);
+  });
+
+  it('keeps each request of a message with two as a task of its own', () => {
+    expect(agents('please cancel #W2611340. I also wonder whether the desk lamp comes in brass')).toEqual([
+      'OrderManagementAgent',
+      'ProductExpertAgent',
+    ]);
+    expect(agents('you got any tents for 4 people? and wat else do i need w it')).toEqual([
+      'ProductExpertAgent',
+      'UpsellAgent',
+    ]);
+    expect(agents('my backpack arrived ripped, and the lamp from my other order still has not turned up')).toEqual([
+      'ReturnsAgent',
+      'OrderManagementAgent',
+    ]);
+    expect(agents('I need a birthday gift for my nephew who loves lego. Also, do you wrap presents?')).toEqual([
+      'UpsellAgent',
+      'GeneralSupportAgent',
+    ]);
+    // "Can you check?" after an order is that order's.
+    expect(agents('my order from last week has no tracking yet, can you check?')).toEqual(['OrderManagementAgent']);
+  });
 });
