@@ -25,6 +25,7 @@ import { createEventBus } from './db/create-event-bus.js';
 import type { EventBus, EventBusKind } from './db/event-bus.js';
 import { EventStore } from './db/event-store.js';
 import { RunRepository } from './db/run-repository.js';
+import { addressOf, reachAtStartup } from './db/startup-wait.js';
 import { createDemoHandler } from './demo-handler.js';
 import { AgentAssist } from './desk/agent-assist.js';
 import { DeskChanges } from './desk/desk-changes.js';
@@ -115,8 +116,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const database =
     options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const ownsDatabase = !options.database;
-  await database.migrate();
   const logger = options.logger ?? createLogger(config);
+  const waiting = { waitMs: config.startupWaitMs, onRetry: (message: string) => logger.warn(message) };
+  await (config.databaseUrl
+    ? reachAtStartup(
+        { name: 'PostgreSQL', setting: 'DATABASE_URL', address: addressOf(config.databaseUrl, 5432) },
+        () => database.migrate(),
+        waiting,
+      )
+    : database.migrate());
   const telemetry = await Telemetry.create(config, { exporter: options.spanExporter });
   const customerTokens = await CustomerTokenVerifier.create(config.customerToken);
 
@@ -124,12 +132,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const runRepository = new RunRepository(database, { historyChars: config.model.historyChars });
   const bus =
     options.eventBus ??
-    (await createEventBus(
-      config,
-      database,
-      eventStore,
-      (err) => logger.error({ err }, 'event bus error'),
-      options.bus,
+    (await reachAtStartup(
+      { name: 'NATS', setting: 'EVENT_BUS', address: addressOf(config.eventBus.natsUrl ?? '', 4222) },
+      () =>
+        createEventBus(config, database, eventStore, (err) => logger.error({ err }, 'event bus error'), options.bus),
+      waiting,
     ));
   const events = new EventLog(runRepository, bus);
   const rateLimits = new RateLimiter(database, config.rateLimits);

@@ -112,6 +112,7 @@ export const configSchema = z.object({
     .string()
     .regex(/^(memory|postgres|nats:\/\/.+)$/, 'memory, postgres, or a NATS URL (nats://host:port)')
     .optional(),
+  STARTUP_WAIT_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
   NATS_DEPLOYMENT: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only')
@@ -226,6 +227,8 @@ export interface Config {
   analytics: { foldMs: number; settleMs: number };
   /** How events reach other replicas: unset picks `postgres` on PostgreSQL and `memory` on PGlite. */
   eventBus: { kind?: 'memory' | 'postgres' | 'nats'; natsUrl?: string; deployment: string };
+  /** How long a booting server waits for PostgreSQL and NATS to be reachable before it gives up (STARTUP_WAIT_SECONDS). */
+  startupWaitMs: number;
   webhooks: {
     /** Delay before each attempt (the first is usually 0); past the last, a delivery fails for good. */
     retryScheduleMs: number[];
@@ -341,6 +344,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     runs: { leaseMs: c.RUN_LEASE_MS, sweepMs: c.RUN_SWEEP_MS, perPrincipal: c.RUNS_PER_PRINCIPAL },
     retention: { days: c.RETENTION_DAYS, sweepMs: c.RETENTION_SWEEP_SECONDS * 1_000 },
     analytics: { foldMs: c.ANALYTICS_FOLD_SECONDS * 1_000, settleMs: c.ANALYTICS_SETTLE_SECONDS * 1_000 },
+    startupWaitMs: c.STARTUP_WAIT_SECONDS * 1000,
     eventBus: {
       kind: c.EVENT_BUS?.startsWith('nats://') ? 'nats' : (c.EVENT_BUS as 'memory' | 'postgres' | undefined),
       natsUrl: c.EVENT_BUS?.startsWith('nats://') ? c.EVENT_BUS : undefined,

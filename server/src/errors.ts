@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'TOOL_ERROR'
   | 'RATE_LIMITED'
   | 'RUN_CANCELLED'
-  | 'SUBSCRIBER_TOO_SLOW';
+  | 'SUBSCRIBER_TOO_SLOW'
+  | 'SERVICE_UNAVAILABLE';
 
 export interface BatonErrorOptions {
   cause?: unknown;
@@ -43,6 +44,11 @@ export abstract class BatonError extends Error {
 /** A setting is missing or malformed: the operator's fault. */
 export class ConfigError extends BatonError {
   readonly code = 'CONFIG_ERROR' as const;
+}
+
+/** A service Baton depends on (PostgreSQL, NATS) could not be reached: the operator's to bring up or point at. */
+export class ServiceUnavailableError extends BatonError {
+  readonly code = 'SERVICE_UNAVAILABLE' as const;
 }
 
 export interface FieldIssue {
