@@ -41,6 +41,7 @@ import {
   joinMoodToRequest,
   joinPurchaseStory,
   joinReplacementStory,
+  joinReturnArrival,
   joinSalesContact,
   joinSoldOutToAlert,
   joinTiedPronoun,
@@ -181,6 +182,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
   }
   applyPrinciples(index, clauses, message);
   joinTiedPronoun(clauses);
+  joinReturnArrival(index, clauses);
   const orderAgent = answerAboutAnOrder(hints, message)?.agentName;
   if (orderAgent)
     for (const c of clauses)

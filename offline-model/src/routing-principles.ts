@@ -195,14 +195,15 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       else if (knowledge && c.question && clauses.length > 1 && ASKS_SERVICE.test(c.text) && !POINTS_BACK.test(c.text))
         c.agent = knowledge;
       else if (search && !c.smallTalk && asksForGoods(c, clauses.length === 1)) c.agent = search;
-      else if (search && BUYS_ANOTHER.test(c.text)) {
+      else if (search && (BUYS_ANOTHER.test(c.text) || (c.question && ASKS_ANOTHER.test(c.words.join(' '))))) {
         // "Return the laptop, it's too slow, and buy a faster one": another of the thing named before, from the
         // catalogue; the thing stays with the clause so that no join takes it for a piece of the return.
+        // Asked as a question ("u got a stronger one?"), it is a search even when the thing has no name we know.
         const named = clauses.slice(0, clauses.indexOf(c)).findLast((p) => p.entities.products.length);
         if (named) {
           c.agent = search;
           c.entities = { ...c.entities, products: named.entities.products };
-        }
+        } else if (c.question && ASKS_ANOTHER.test(c.words.join(' '))) c.agent = search;
       }
       continue;
     }
@@ -372,6 +373,9 @@ function asksForGoods(c: ScoredClause, alone: boolean): boolean {
 /** "(and) buy a faster one", "get a new one instead", "order a bigger one": another of the thing spoken of. */
 const BUYS_ANOTHER =
   /^\W*(?:and\s+|then\s+|but\s+)?(?:i(?:'d| would)? (?:like|want|wanna|need) to\s+|i'?ll\s+|i want\s+|i need\s+)?(?:buy|get|order|purchase|pick)\s+(?:up\s+)?(?:a|an|the)\s+(?:new|newer|faster|better|bigger|smaller|larger|lighter|cheaper|different|another|more \w+)\s+(?:one|model|version)\b/i;
+/** "U got a bigger one that's tougher?", "any cheaper ones?": another of the thing spoken of, asked for. */
+const ASKS_ANOTHER =
+  /\b(?:a|an|any|some)\s+(?:\w+er|different|better|sturdier|another)\s+(?:\w+\s+)?(?:one|ones|model|models|version)\b/i;
 const SHOW_ME = /\b(show|find|get) me\b|\blooking for\b/i;
 /** "Need new headphones", "want a backpack": a request with its "I" left out, as chats are written. */
 const TERSE_REQUEST =
@@ -590,7 +594,14 @@ export function joinDependentClauses(clauses: ScoredClause[]): void {
   const cancelled = (c: ScoredClause) => toldAsDone(c.words.join(' ')).has('cancel');
   const action = (c?: ScoredClause) => {
     const intent = c && intentOf(c);
-    return c?.agent && intent && (ORDER_ACTIONS.has(intent) || (intent === 'track' && cancelled(c))) ? c : undefined;
+    // A return sent already is one too: "(order #W…), and posted the wristwatch back" names the order it is from.
+    return c?.agent &&
+      intent &&
+      (ORDER_ACTIONS.has(intent) ||
+        (intent === 'track' && cancelled(c)) ||
+        (intent === 'refund' && returnToldAsSent(c)))
+      ? c
+      : undefined;
   };
   const story = (c: ScoredClause) =>
     !c.question &&
@@ -936,3 +947,17 @@ export function joinTiedPronoun(clauses: ScoredClause[]): void {
   }
 }
 const ONLY_IT = /\b(?:it|them|one)\s*\W*$/i;
+
+/**
+ * "I posted the watch back on the 2nd. Could you see whether it has arrived with you yet?": beside a return the shopper
+ * sent, whether the shop got it asks after that return, for the returns card, not where a parcel of theirs is.
+ */
+export function joinReturnArrival(index: CardIndex, clauses: ScoredClause[]): void {
+  const returns = ownerOf(index, 'returns');
+  if (!returns || !clauses.some((c) => c.agent === returns && returnToldAsSent(c))) return;
+  for (const c of clauses)
+    if (c.agent && c.agent !== returns && !c.entities.orderIds.length && SHOP_GOT_IT.test(c.words.join(' ')))
+      c.agent = returns;
+}
+const SHOP_GOT_IT =
+  /\b(?:arrived|got|come|reached)\s+(?:back\s+)?(?:with|to)\s+you\b|\byou\s+(?:have\s+)?(?:got|received|have)\s+(?:it|them)\b|\b(?:with you|reached you|got to you)\s+(?:yet|already)\b/;

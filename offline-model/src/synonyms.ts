@@ -140,6 +140,12 @@ export const PHRASE_SYNONYMS: ReadonlyArray<readonly [string, string]> = [
   ['get notified', 'notify'],
   ['be notified', 'notify'],
   ['new arrivals', 'newsletter'],
+  // The shop's news by email: "I would like to receive the news of your shop by email".
+  ['receive the news', 'newsletter'],
+  ['receive your news', 'newsletter'],
+  ['receive news', 'newsletter'],
+  ['get your news', 'newsletter'],
+  ['news by email', 'newsletter'],
   ['mailing list', 'newsletter'],
   ['email list', 'newsletter'],
   ['emailing list', 'newsletter'],

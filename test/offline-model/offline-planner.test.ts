@@ -1008,4 +1008,17 @@ describe('planFromBrief: how shoppers put things', () => {
     // "Can you check?" after an order is that order's.
     expect(agents('my order from last week has no tracking yet, can you check?')).toEqual(['OrderManagementAgent']);
   });
+
+  it('reads whether the shop got a return sent, and the order it is from, as part of that return', () => {
+    expect(
+      agents(
+        'I got a lamp and a kettle together (order #W2611340), kept the lamp, and mailed the kettle back last week. Can you check whether it has arrived with you?',
+      ),
+    ).toEqual(['ReturnsAgent']);
+  });
+
+  it('reads asking for the shop\'s news by email as a sign-up, and "got a bigger one?" as a search for another', () => {
+    expect(agents('please can I receive your news by email, lee.park@example.com')).toEqual(['LeadGenerationAgent']);
+    expect(agents('my dog chewed through his leash, u got a stronger one?')).toEqual(['ProductExpertAgent']);
+  });
 });
