@@ -1,3 +1,4 @@
+import { ForbiddenError } from '../../errors.js';
 import { type TicketRow, ticketPriorities, ticketStatuses } from '../../store/schema/tickets.js';
 import { listTickets, ticketReference } from '../../store/tickets.js';
 import { builder } from '../builder.js';
@@ -36,8 +37,15 @@ export const TicketRef = builder.objectRef<TicketRow>('Ticket').implement({
     assignee: t.exposeString('assignee', { nullable: true, description: 'The colleague it is assigned to.' }),
     internalNote: t.string({
       nullable: true,
-      description: 'For colleagues only; never shown to the shopper.',
-      resolve: (r, _a, ctx) => textFor(ctx, r.internalNote),
+      description:
+        "For colleagues only; never shown to the shopper: FORBIDDEN for a conversation's token (it reads its hand-off's ticket through `Conversation.ownership`).",
+      resolve: (r, _a, ctx) => {
+        if (!ctx.auth.isReader)
+          throw new ForbiddenError(`A ticket's internal note is for colleagues; not for ${ctx.auth.describe}`, {
+            details: { field: 'internalNote' },
+          });
+        return textFor(ctx, r.internalNote);
+      },
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
