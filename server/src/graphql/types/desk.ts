@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ownershipStates } from '../../db/schema/desk.js';
 import { deskActor } from '../../desk/desk-actor.js';
 import { type DeskCustomer, type DeskOrder, loadDeskCustomer } from '../../desk/desk-customer.js';
-import { HAND_OFF_EVENTS, type Ownership } from '../../desk/desk-service.js';
+import { DESK_AGENT, HAND_OFF_EVENTS, type Ownership } from '../../desk/desk-service.js';
 import type { BatonEvent } from '../../domain/events.js';
 import type { IdentityClaim } from '../../domain/identity.js';
 import { ValidationError } from '../../errors.js';
@@ -11,6 +11,7 @@ import { tickets } from '../../store/schema/tickets.js';
 import { rowId } from '../arg-validators.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
+import { textFor } from '../redacted.js';
 import { ConversationRef } from './conversations.js';
 import { EventRef } from './events.js';
 import { TicketPriority, TicketRef, TicketStatus } from './tickets.js';
@@ -51,7 +52,11 @@ export const OwnershipRef = builder.objectRef<Ownership>('Ownership').implement(
     state: t.field({ type: OwnershipStateEnum, resolve: (o) => o.state }),
     human: t.exposeString('human', { nullable: true, description: 'The colleague who owns it (or last did).' }),
     requestedBy: t.exposeString('requestedBy', { nullable: true }),
-    reason: t.exposeString('reason', { nullable: true }),
+    reason: t.string({
+      nullable: true,
+      description: 'Why a person was asked for: redacted for integrator keys without full data, as the event is.',
+      resolve: (o, _a, ctx) => textFor(ctx, o.reason ?? null),
+    }),
     requestedAt: t.expose('requestedAt', { type: 'DateTime', nullable: true }),
     claimedAt: t.expose('claimedAt', { type: 'DateTime', nullable: true }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
@@ -83,11 +88,10 @@ export const OwnershipRef = builder.objectRef<Ownership>('Ownership').implement(
     lastMessage: t.field({
       type: EventRef,
       nullable: true,
-      description: "The conversation's latest MESSAGE event.",
-      resolve: async (o, _a, ctx) => {
-        const messages = await ctx.services.eventStore.list({ conversationId: o.conversationId, types: ['MESSAGE'] });
-        return messages.at(-1) ?? null;
-      },
+      description:
+        "The conversation's latest message from the shopper, a colleague or the bot; the desk's automatic notices (the wait notice, a withdrawal's confirmation) are left out, so a shopper still waiting on a reply shows as the last to speak.",
+      resolve: async (o, _a, ctx) =>
+        (await ctx.services.eventStore.latestMessage(o.conversationId, DESK_AGENT)) ?? null,
     }),
   }),
 });
