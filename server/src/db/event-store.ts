@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lte, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, or, type SQL } from 'drizzle-orm';
 import type { BatonEvent, EventType } from '../domain/events.js';
 import type { Database, Db } from './client.js';
 import { dateColumn, jsonColumn, SqlParams } from './raw-rows.js';
@@ -123,6 +123,26 @@ export class EventStore {
       .orderBy(query.conversationId ? asc(events.seq) : asc(events.id))
       .limit(query.limit ?? 10_000);
     return rows.map(rowToEvent);
+  }
+
+  /**
+   * A conversation's newest MESSAGE, leaving out `exceptAgent`'s (the desk's automatic notices): one row read
+   * backwards along the conversation's seq, however long the conversation.
+   */
+  async latestMessage(conversationId: string, exceptAgent?: string): Promise<BatonEvent | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(events)
+      .where(
+        and(
+          eq(events.conversationId, conversationId),
+          eq(events.type, 'MESSAGE'),
+          exceptAgent ? or(isNull(events.agentName), ne(events.agentName, exceptAgent)) : undefined,
+        ),
+      )
+      .orderBy(desc(events.seq))
+      .limit(1);
+    return row ? rowToEvent(row) : undefined;
   }
 
   /** The seq of a conversation's event, or undefined when the id is not an event of that conversation. */

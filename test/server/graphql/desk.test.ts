@@ -82,6 +82,16 @@ describe('the hand-off to people (GraphQL)', () => {
     const first = await send('Is a person there yet?');
     expect(first.errors).toBeUndefined();
     expect(first.data!.sendMessage).toBeNull();
+    // The queue's card shows the shopper as the last to speak, not the desk's automatic notice that followed.
+    const queue = await t.gql<{ deskQueue: { lastMessage: { agentName: string | null; data: { text: string } } }[] }>(
+      '{ deskQueue { lastMessage { agentName data: dataJson } } }',
+      {},
+      dana,
+    );
+    expect(queue.errors).toBeUndefined();
+    expect(queue.data!.deskQueue.map((o) => [o.lastMessage.agentName, o.lastMessage.data.text])).toEqual([
+      [null, 'Is a person there yet?'],
+    ]);
     const second = await send('Hello?');
     expect(second.data!.sendMessage).toBeNull();
     expect((await t.app.services.conversations.runsOf(conversationId)).length).toBe(runsBefore);
