@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ownershipStates } from '../../db/schema/desk.js';
 import { deskActor } from '../../desk/desk-actor.js';
 import { type DeskCustomer, type DeskOrder, loadDeskCustomer } from '../../desk/desk-customer.js';
-import { HAND_OFF_EVENTS, type Ownership } from '../../desk/desk-service.js';
+import { DESK_AGENT, HAND_OFF_EVENTS, type Ownership } from '../../desk/desk-service.js';
 import type { BatonEvent } from '../../domain/events.js';
 import type { IdentityClaim } from '../../domain/identity.js';
 import { ValidationError } from '../../errors.js';
@@ -88,11 +88,10 @@ export const OwnershipRef = builder.objectRef<Ownership>('Ownership').implement(
     lastMessage: t.field({
       type: EventRef,
       nullable: true,
-      description: "The conversation's latest MESSAGE event.",
-      resolve: async (o, _a, ctx) => {
-        const messages = await ctx.services.eventStore.list({ conversationId: o.conversationId, types: ['MESSAGE'] });
-        return messages.at(-1) ?? null;
-      },
+      description:
+        "The conversation's latest message from the shopper, a colleague or the bot; the desk's automatic notices (the wait notice, a withdrawal's confirmation) are left out, so a shopper still waiting on a reply shows as the last to speak.",
+      resolve: async (o, _a, ctx) =>
+        (await ctx.services.eventStore.latestMessage(o.conversationId, DESK_AGENT)) ?? null,
     }),
   }),
 });
