@@ -31,6 +31,8 @@ import { AgentAssist } from './desk/agent-assist.js';
 import { DeskChanges } from './desk/desk-changes.js';
 import { DeskService } from './desk/desk-service.js';
 import { DeskVerification, HeldCodes } from './desk/desk-verification.js';
+import { HandOffRecorder } from './desk/hand-off-recorder.js';
+import { OwnershipCache } from './desk/ownership-cache.js';
 import { Datasets } from './eval/datasets.js';
 import { Experiments } from './eval/experiments.js';
 import { coalesceFrames } from './graphql/coalesce-frames.js';
@@ -195,23 +197,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   const identity = (conversationId: string) =>
     conversationIdentity({ conversations, customerSessions, eventStore, settings, events }, conversationId);
-  const desk = new DeskService({
+  const ownershipCache = new OwnershipCache();
+  const handOffs = new HandOffRecorder({
     db: database.db,
     events,
-    eventStore,
-    settings,
-    // The run manager is built after the desk (its runs record their hand-offs through the desk); the desk stops
-    // runs only once the app is built.
-    runs: { cancel: (runId: string, reason: string): Promise<unknown> => runs.cancel(runId, reason) },
+    runs: runRepository,
     conversations,
-    limits: config.limits,
-    logger,
-    suggest: async (conversationId, message) => void (await assist.suggest(conversationId, message)),
-    heldCodes: new HeldCodes({
-      settings,
-      identity,
-      codes: { codes: verificationCodes, sessions: customerSessions },
-    }),
+    cache: ownershipCache,
   });
   const executor = new RunExecutor(
     {
@@ -230,7 +222,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       events,
       eventStore,
       runs: runRepository,
-      handOffs: desk,
+      handOffs,
     },
     options.ownerId ?? defaultOwnerId(),
     config.model.maxRetries * 3,
@@ -244,6 +236,24 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       runsPerPrincipal: config.runs.perPrincipal,
     },
   );
+  const desk = new DeskService({
+    db: database.db,
+    events,
+    eventStore,
+    settings,
+    runs,
+    handOffs,
+    cache: ownershipCache,
+    conversations,
+    limits: config.limits,
+    logger,
+    suggest: async (conversationId, message) => void (await assist.suggest(conversationId, message)),
+    heldCodes: new HeldCodes({
+      settings,
+      identity,
+      codes: { codes: verificationCodes, sessions: customerSessions },
+    }),
+  });
   const deskChanges = new DeskChanges({ desk, eventStore, events, tools, settings, identity });
   const deskVerification = new DeskVerification({ desk, events, settings, identity, codes: verificationCodes });
   const webhooks = new Webhooks(database, bus, config.webhooks, logger);
@@ -313,6 +323,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     verificationCodes,
     email,
     desk,
+    handOffs,
     deskChanges,
     deskVerification,
     webhooks,

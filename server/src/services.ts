@@ -17,6 +17,7 @@ import type { RunRepository } from './db/run-repository.js';
 import type { DeskChanges } from './desk/desk-changes.js';
 import type { DeskService } from './desk/desk-service.js';
 import type { DeskVerification } from './desk/desk-verification.js';
+import type { HandOffRecorder } from './desk/hand-off-recorder.js';
 import type { Datasets } from './eval/datasets.js';
 import type { Experiments } from './eval/experiments.js';
 import type { EmailSender } from './identity/email-sender.js';
@@ -69,6 +70,8 @@ export interface Services {
   email: EmailSender;
   /** Conversation ownership and the hand-off to people. */
   desk: DeskService;
+  /** Opens hand-offs: a person asked for, and the ones a run's ticket tool calls open (recorded by the run). */
+  handOffs: HandOffRecorder;
   /** Changes a colleague makes from the desk: the proposals of a conversation they own. */
   deskChanges: DeskChanges;
   deskVerification: DeskVerification;

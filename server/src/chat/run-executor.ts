@@ -43,7 +43,7 @@ export type RunExecutorDeps = Pick<
 > & { events: EventLog; runs: Pick<RunRepository, 'releaseLeases'>; handOffs: HandOffRecorder };
 
 /**
- * Records the hand-off to a person that a run's ticket tool call opened (the desk's, DeskService): the conversation
+ * Records the hand-off to a person that a run's ticket tool call opened (desk/hand-off-recorder.ts): the conversation
  * waits for a colleague before the run takes its next step, so no message sent after the run reaches the planner.
  */
 export interface HandOffRecorder {

@@ -1,18 +1,19 @@
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { EventLog } from '../chat/event-log.js';
+import type { RunManager } from '../chat/run-manager.js';
 import type { Db } from '../db/client.js';
 import type { EventStore } from '../db/event-store.js';
 import type { OwnerTransition } from '../db/owner-transition.js';
 import { type ConversationOwnerRow, conversationOwners, type OwnershipState } from '../db/schema/desk.js';
 import type { BatonEvent, NewEvent } from '../domain/events.js';
-import { isUuid } from '../domain/uuid.js';
 import type { WorkspaceSettings } from '../domain/workspace-settings.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type TicketRow, tickets } from '../store/schema/tickets.js';
-import { createTicket } from '../store/tickets.js';
 import type { DeskActor } from './desk-actor.js';
-import { OwnershipCache } from './ownership-cache.js';
+import type { HandOffRecorder } from './hand-off-recorder.js';
+import { changeOwner, HELD, type Ownership, readOwnership, view } from './ownership.js';
+import type { OwnershipCache } from './ownership-cache.js';
 import { waitNotice } from './wait-notice.js';
 import { readWithdrawal } from './withdrawal.js';
 
@@ -43,8 +44,7 @@ export type HeldMessage =
   | { message: BatonEvent; withdrawn: boolean; botTurn: false }
   | { botTurn: true; withdrawn: boolean };
 
-/** A conversation's owner; BOT when it never had a hand-off. */
-export type Ownership = Omit<ConversationOwnerRow, 'humanId' | 'waitNoticeSent'> & { state: OwnershipState };
+export type { Ownership } from './ownership.js';
 
 export interface DeskDeps {
   db: Db;
@@ -52,8 +52,12 @@ export interface DeskDeps {
   /** Reads the conversation's stored events (the withdrawal a take-over names). */
   eventStore: Pick<EventStore, 'list' | 'eventsByIds'>;
   settings: { get(): Promise<WorkspaceSettings> };
-  /** Stops runs that must not answer once a person is asked for or takes over. */
-  runs: { cancel(runId: string, reason: string): Promise<unknown> };
+  /** Stops the runs of a conversation a colleague takes over, wherever they execute. */
+  runs: Pick<RunManager, 'cancel'>;
+  /** Opens hand-offs (a person asked for): the same path a run's ticket tool call takes. */
+  handOffs: Pick<HandOffRecorder, 'requestHuman'>;
+  /** This replica's ownership cache, shared with the HandOffRecorder. */
+  cache: OwnershipCache;
   conversations: {
     get(id: string): Promise<{ id: string; customerId: string | null }>;
     activeRuns(id: string): Promise<{ id: string; status: string }[]>;
@@ -74,11 +78,6 @@ export interface TicketUpdate {
   internalNote?: string | null;
 }
 
-/** Store tools that hand the conversation to a person: a TOOL_CALL of one opens the hand-off. */
-const TICKET_TOOLS = new Set(['store.create_ticket', 'store.transfer_to_human_agents']);
-
-const HELD: OwnershipState[] = ['WAITING_FOR_HUMAN', 'HUMAN'];
-
 /**
  * Conversation ownership (BOT → WAITING_FOR_HUMAN → HUMAN → BOT or RESOLVED). Every transition is a
  * compare-and-set on the owner row, decided by the database in the statement that stores its event
@@ -87,16 +86,17 @@ const HELD: OwnershipState[] = ['WAITING_FOR_HUMAN', 'HUMAN'];
  * for one, the shopper's messages are stored and delivered and no run starts.
  */
 export class DeskService {
-  readonly cache = new OwnershipCache();
+  readonly cache: OwnershipCache;
   private readonly now: () => Date;
 
   constructor(private readonly deps: DeskDeps) {
+    this.cache = deps.cache;
     this.now = deps.now ?? (() => new Date());
   }
 
   /**
    * Follows the bus with the ownership cache. Tickets that agents file are not followed here: the run that filed one
-   * records its hand-off (recordHandOffs) before it goes on, once, on the replica that runs it.
+   * records its hand-off (HandOffRecorder) before it goes on, once, on the replica that runs it.
    */
   async start(): Promise<void> {
     await this.cache.start(this.deps.events.bus, async () => {
@@ -145,12 +145,8 @@ export class DeskService {
     return this.cache.get(conversationId) !== undefined;
   }
 
-  async ownership(conversationId: string): Promise<Ownership> {
-    const [row] = await this.deps.db
-      .select()
-      .from(conversationOwners)
-      .where(eq(conversationOwners.conversationId, conversationId));
-    return row ? view(row) : botOwned(conversationId);
+  ownership(conversationId: string): Promise<Ownership> {
+    return readOwnership(this.deps.db, conversationId);
   }
 
   /** Open hand-offs: waiting ones first, oldest request first, then the ones people own. */
@@ -169,62 +165,11 @@ export class DeskService {
   }
 
   /**
-   * Asks for a person. With no ticket given, one is opened here. Never a second ticket for the same
-   * open hand-off: when the conversation waits for or belongs to a person already, nothing changes.
+   * Asks for a person (HandOffRecorder.requestHuman, the path a run's ticket tool call takes too). With no ticket
+   * given, one is opened. Never a second ticket for the same open hand-off.
    */
-  async requestHuman(input: {
-    conversationId: string;
-    by: string;
-    reason: string;
-    ticketId?: string | null;
-    /** The run whose ticket tool opened the hand-off: HUMAN_REQUESTED is one of its events. */
-    runId?: string;
-  }): Promise<Ownership> {
-    const reason = input.reason.trim() || 'The shopper asked for a person.';
-    const conversation = await this.deps.conversations.get(input.conversationId);
-    let ticketId = input.ticketId;
-    if (!ticketId) {
-      const current = await this.ownership(conversation.id);
-      if (HELD.includes(current.state)) return current;
-      const ticket = await createTicket(
-        this.deps.db,
-        {
-          customer: { customerId: conversation.customerId ?? undefined, verified: !!conversation.customerId },
-          conversationId: conversation.id,
-          agentName: input.by,
-        },
-        { summary: reason, priority: 'normal' },
-      );
-      ticketId = ticket.ticket_id;
-    }
-    const changed = await this.change(
-      [
-        {
-          type: 'HUMAN_REQUESTED',
-          conversationId: conversation.id,
-          ...(input.runId ? { runId: input.runId } : {}),
-          agentName: input.by,
-          data: { by: input.by, reason, ticketId },
-        },
-      ],
-      { to: 'WAITING_FOR_HUMAN', by: input.by, reason, ticketId, at: this.now() },
-    );
-    if (!changed) {
-      const current = await this.ownership(conversation.id);
-      // A hand-off opened meanwhile (or a run that started before it): fold this ticket into the open one.
-      if (HELD.includes(current.state) && current.ticketId !== ticketId)
-        await this.deps.db
-          .update(tickets)
-          .set({
-            status: 'closed',
-            internalNote: `Duplicate of ticket ${current.ticketId}: the conversation already waits for a colleague.`,
-          })
-          .where(and(eq(tickets.id, ticketId), ne(tickets.status, 'closed')));
-      return current;
-    }
-    // A message queued behind the hand-off would run the planner (and could open a second ticket).
-    await this.stopRuns(conversation.id, ['PENDING'], 'a colleague was asked to take over');
-    return changed;
+  requestHuman(input: Parameters<HandOffRecorder['requestHuman']>[0]): Promise<Ownership> {
+    return this.deps.handOffs.requestHuman(input);
   }
 
   /**
@@ -474,50 +419,6 @@ export class DeskService {
     };
   }
 
-  /**
-   * The hand-offs that a run's stored events open (a successful create_ticket or transfer_to_human_agents), recorded
-   * before the run goes on (HandOffRecorder). Nothing to do, and no read, for events that open none. Safe to repeat
-   * for the same events (a resumed run records its ticket calls again): a hand-off that is open, closed or folded
-   * already stays as it is.
-   */
-  async recordHandOffs(events: readonly BatonEvent[]): Promise<void> {
-    for (const e of events) if (filesTicket(e)) await this.ticketFiled(e);
-  }
-
-  /** A hand-off that a ticket tool made during a run (create_ticket, transfer_to_human_agents). */
-  async ticketFiled(event: BatonEvent): Promise<void> {
-    if (!filesTicket(event)) return;
-    const output = event.data.output as {
-      ticket_id?: string;
-      ticket?: { ticket_id?: string; summary?: string };
-      summary?: string;
-    };
-    const filed = output?.ticket_id ?? output?.ticket?.ticket_id;
-    if (!filed) return;
-    const reason = output.summary ?? output.ticket?.summary ?? 'A colleague was asked to take over.';
-    await this.requestHuman({
-      conversationId: event.conversationId,
-      by: event.agentName ?? 'Assistant',
-      reason,
-      // An id that is no ticket of this conversation in Baton's store (a ticket tool that is not Baton's store, even
-      // one whose ids are uuids) is not one the desk can follow: the hand-off still opens, with a ticket of the desk's
-      // own, so that a colleague hears of it and the run goes on.
-      ticketId: await this.deskTicket(event.conversationId, filed),
-      ...(event.runId ? { runId: event.runId } : {}),
-    });
-  }
-
-  /** `id` when it is a ticket of this conversation in the desk's store, else undefined (looked up). */
-  private async deskTicket(conversationId: string, id: unknown): Promise<string | undefined> {
-    // Only the form is checked before the lookup: PostgreSQL refuses to compare a uuid column with anything else.
-    if (typeof id !== 'string' || !isUuid(id)) return undefined;
-    const [row] = await this.deps.db
-      .select({ id: tickets.id })
-      .from(tickets)
-      .where(and(eq(tickets.id, id), eq(tickets.conversationId, conversationId)));
-    return row?.id;
-  }
-
   async updateTicket(id: string, patch: TicketUpdate): Promise<TicketRow> {
     const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     if (typeof set.internalNote === 'string' && set.internalNote.length > 4_000)
@@ -565,11 +466,7 @@ export class DeskService {
     transition: OwnerTransition,
     options?: { stampTicket?: boolean },
   ): Promise<{ ownership: Ownership; events: BatonEvent[] } | undefined> {
-    const changed = await this.deps.events.appendOwnerChange(batch, transition, options);
-    if (!changed) return undefined;
-    this.cache.set(changed.owner.conversationId, changed.owner.state, changed.events.at(-1)!.seq!);
-    this.deps.events.publish(changed.events);
-    return { ownership: view(changed.owner), events: changed.events };
+    return changeOwner({ events: this.deps.events, cache: this.cache }, batch, transition, options);
   }
 
   /** Appends, then publishes. */
@@ -584,21 +481,3 @@ export class DeskService {
       if (statuses.includes(run.status)) await this.deps.runs.cancel(run.id, reason);
   }
 }
-
-/** A ticket tool's successful TOOL_CALL: it opens a hand-off. */
-const filesTicket = (e: BatonEvent): e is Extract<BatonEvent, { type: 'TOOL_CALL' }> =>
-  e.type === 'TOOL_CALL' && TICKET_TOOLS.has(e.data.tool) && !e.data.error;
-
-const view = ({ humanId: _h, waitNoticeSent: _w, ...rest }: ConversationOwnerRow): Ownership => rest;
-
-const botOwned = (conversationId: string): Ownership => ({
-  conversationId,
-  state: 'BOT',
-  human: null,
-  ticketId: null,
-  requestedBy: null,
-  reason: null,
-  requestedAt: null,
-  claimedAt: null,
-  updatedAt: new Date(0),
-});

@@ -91,7 +91,7 @@ describe('DeskService', () => {
     await desk.handBack(id, dana);
     // The bot opens a second hand-off after the hand-back.
     const second = await agentTicket(id, 'Still waiting for the refund');
-    await desk.ticketFiled(transferCall(id, second));
+    await t.app.services.handOffs.ticketFiled(transferCall(id, second));
     expect((await desk.ownership(id)).ticketId).toBe(second);
     expect((await ticketsOf(id)).map((k) => k.status).sort()).toEqual(['open', 'pending']);
     const resolved = await desk.resolve(id, { ...dana, admin: true });
@@ -109,7 +109,7 @@ describe('DeskService', () => {
     await desk.handBack(id, dana);
     const late = await agentTicket(id, 'Asked again after the hand-back');
     await desk.resolve(id, dana);
-    await desk.ticketFiled(transferCall(id, late));
+    await t.app.services.handOffs.ticketFiled(transferCall(id, late));
     expect((await desk.ownership(id)).state).toBe('RESOLVED');
     expect(desk.holds(id)).toBe(false);
     expect((await handOffEvents(id)).map((e) => e.type)).toEqual([
@@ -127,7 +127,7 @@ describe('DeskService', () => {
     const { desk } = t.app.services;
     const id = await start();
     const filed = await agentTicket(id, 'Refund');
-    await desk.ticketFiled(transferCall(id, filed));
+    await t.app.services.handOffs.ticketFiled(transferCall(id, filed));
     expect(await desk.ownership(id)).toMatchObject({ state: 'WAITING_FOR_HUMAN', ticketId: filed });
     expect((await ticketsOf(id)).map((k) => k.id)).toEqual([filed]);
     expect((await handOffEvents(id)).map((e) => e.data)).toEqual([expect.objectContaining({ ticketId: filed })]);
@@ -139,7 +139,7 @@ describe('DeskService', () => {
     const others = await agentTicket(elsewhere, 'Another shopper');
     for (const foreign of [crypto.randomUUID(), others]) {
       const id = await start();
-      await desk.ticketFiled(transferCall(id, foreign));
+      await t.app.services.handOffs.ticketFiled(transferCall(id, foreign));
       const owner = await desk.ownership(id);
       expect(owner.state).toBe('WAITING_FOR_HUMAN');
       expect(owner.ticketId).not.toBe(foreign);
@@ -162,7 +162,7 @@ describe('DeskService', () => {
     expect(again.ticketId).toBe(first.ticketId);
     expect(await ticketsOf(id)).toHaveLength(1);
     const racing = await agentTicket(id, 'Double charge');
-    await desk.ticketFiled(transferCall(id, racing));
+    await t.app.services.handOffs.ticketFiled(transferCall(id, racing));
     const folded = (await ticketsOf(id)).find((k) => k.id === racing)!;
     expect(folded.status).toBe('closed');
     expect(folded.internalNote).toContain(first.ticketId!);
