@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
+import type { ModelRequest } from '../../../server/src/models/model-provider.js';
+import { ScriptedModel } from '../../fakes/scripted-model.js';
+import { standInTools } from '../../fakes/stand-in-tools.js';
+import { createTestApp, type TestApp, waitForRun } from '../../helpers/test-app.js';
 
 const START = 'mutation { startConversation { conversation { id } token } }';
 const EMAIL = 'jane.doe@example.com';
@@ -49,5 +52,103 @@ describe('an integrator key without full data reads no personal data', () => {
     expect(r.errors).toBeUndefined();
     expect(r.data!.conversation.ownership.reason).toBe('Please call me on [phone] or write to [email]');
     expect((await read(granted)).data!.conversation.ownership.reason).toBe(reason);
+  });
+});
+
+describe("an integrator key without full data reads a run's plan versions redacted", () => {
+  let t: TestApp;
+  let admin = '';
+  let plain = '';
+  let runId = '';
+  const plan = {
+    refuse: false,
+    tasks: [
+      {
+        id: 't1',
+        agent: 'OrderManagementAgent',
+        instruction: `Look up the orders of ${EMAIL}`,
+        statusMessage: `Checking the orders of ${EMAIL}...`,
+        dependsOn: [],
+      },
+    ],
+  };
+  const model = new ScriptedModel(async (req: ModelRequest) =>
+    req.agentName === 'PlannerAgent' ? { content: JSON.stringify(plan) } : { content: 'Done.' },
+  );
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      env: { AUTH_MODE: 'keys' },
+      models: model,
+      tools: standInTools().registry,
+      onAdminKeyCreated: (k) => {
+        admin = k;
+      },
+    });
+    plain = (await t.app.services.apiKeys.create('feed', 'integrator')).key;
+    const started = await t.gql<{ startConversation: { conversation: { id: string } } }>(START, undefined, admin);
+    const sent = await t.gql<{ sendMessage: { id: string } }>(
+      'mutation($id: ID!) { sendMessage(conversationId: $id, text: "my orders please", reviewPlan: true) { id } }',
+      { id: started.data!.startConversation.conversation.id },
+      admin,
+    );
+    runId = sent.data!.sendMessage.id;
+    expect((await waitForRun(t.app, runId)).status).toBe('PAUSED');
+    const edited = await t.gql(
+      'mutation($id: ID!, $edits: [PlanTaskEditInput!], $reason: String) { editPlan(runId: $id, edits: $edits, reason: $reason) { id } }',
+      {
+        id: runId,
+        edits: [{ taskId: 't1', instruction: `Look up the orders of ${EMAIL}, phone ${PHONE}` }],
+        reason: `The shopper also gave ${PHONE}`,
+      },
+      admin,
+    );
+    expect(edited.errors).toBeUndefined();
+    await t.gql('mutation($id: ID!) { continueRun(id: $id) { id } }', { id: runId }, admin);
+    expect((await waitForRun(t.app, runId)).status).toBe('COMPLETED');
+  });
+  afterAll(() => t.close());
+
+  const QUERY = `query($id: ID!) { run(id: $id) {
+    planVersions { reason tasks { instruction statusMessage } }
+    planDiff(from: 1) { field before after }
+    events { type data { ... on PlanData { editReason plan { tasks { instruction statusMessage } } } } }
+  } }`;
+
+  it('redacts the tasks, the editor’s reason and the diff, as the PLAN events are; whole for the admin', async () => {
+    const r = await t.gql<{ run: { planVersions: unknown[]; planDiff: unknown[]; events: unknown[] } }>(
+      QUERY,
+      { id: runId },
+      plain,
+    );
+    expect(r.errors).toBeUndefined();
+    const text = JSON.stringify(r.data);
+    expect(text).not.toContain(EMAIL);
+    expect(text).not.toContain(PHONE);
+    expect(r.data!.run.planVersions).toEqual([
+      {
+        reason: null,
+        tasks: [{ instruction: 'Look up the orders of [email]', statusMessage: 'Checking the orders of [email]...' }],
+      },
+      {
+        reason: 'The shopper also gave [phone]',
+        tasks: [
+          {
+            instruction: 'Look up the orders of [email], phone [phone]',
+            statusMessage: 'Checking the orders of [email]...',
+          },
+        ],
+      },
+    ]);
+    expect(r.data!.run.planDiff).toEqual([
+      {
+        field: 'instruction',
+        before: 'Look up the orders of [email]',
+        after: 'Look up the orders of [email], phone [phone]',
+      },
+    ]);
+    const full = JSON.stringify((await t.gql(QUERY, { id: runId }, admin)).data);
+    expect(full).toContain(EMAIL);
+    expect(full).toContain(PHONE);
   });
 });

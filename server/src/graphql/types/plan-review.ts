@@ -4,6 +4,7 @@ import { ValidationError } from '../../errors.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { editorName } from '../editor-name.js';
+import { textFor } from '../redacted.js';
 import { PlanTaskRef } from './plan-task.js';
 import { loadRun, loadRunToDrive, RunRef } from './runs.js';
 
@@ -14,9 +15,10 @@ const PlanVersionRef = builder.objectRef<PlanVersion>('PlanVersion').implement({
     eventId: t.id({ resolve: (v) => v.eventId }),
     source: t.exposeString('source', { description: 'planner, fallback, refusal or edit.' }),
     by: t.exposeString('by', { description: 'PlannerAgent, or who made the edit.' }),
-    reason: t.exposeString('reason', {
+    reason: t.string({
       nullable: true,
       description: "The editor's note, or why the planner fell back.",
+      resolve: (v, _a, ctx) => textFor(ctx, v.reason ?? null),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     refuse: t.boolean({ resolve: (v) => v.plan.refuse }),
@@ -34,8 +36,8 @@ const PlanChangeRef = builder.objectRef<PlanChange>('PlanChange').implement({
       nullable: true,
       description: 'agent, instruction, statusMessage or dependsOn; null when the task was added or removed.',
     }),
-    before: t.exposeString('before', { nullable: true }),
-    after: t.exposeString('after', { nullable: true }),
+    before: t.string({ nullable: true, resolve: (c, _a, ctx) => textFor(ctx, c.before ?? null) }),
+    after: t.string({ nullable: true, resolve: (c, _a, ctx) => textFor(ctx, c.after ?? null) }),
   }),
 });
 

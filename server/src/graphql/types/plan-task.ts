@@ -1,5 +1,6 @@
 import type { PlanTask } from '../../domain/plan.js';
 import { builder } from '../builder.js';
+import { textFor } from '../redacted.js';
 
 /** Its own file: plan versions and PLAN events both use it, and events.ts cannot import runs.ts. */
 export const PlanTaskRef = builder.objectRef<PlanTask>('PlanTask').implement({
@@ -7,8 +8,9 @@ export const PlanTaskRef = builder.objectRef<PlanTask>('PlanTask').implement({
   fields: (t) => ({
     id: t.exposeString('id'),
     agent: t.exposeString('agent'),
-    instruction: t.exposeString('instruction'),
-    statusMessage: t.exposeString('statusMessage'),
+    // Redacted for integrator keys without full data (a PLAN event's data already is; redacting twice changes nothing).
+    instruction: t.string({ resolve: (task, _a, ctx) => textFor(ctx, task.instruction) }),
+    statusMessage: t.string({ resolve: (task, _a, ctx) => textFor(ctx, task.statusMessage) }),
     dependsOn: t.exposeStringList('dependsOn'),
   }),
 });
