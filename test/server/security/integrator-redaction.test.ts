@@ -152,3 +152,75 @@ describe("an integrator key without full data reads a run's plan versions redact
     expect(full).toContain(PHONE);
   });
 });
+
+describe('an integrator key without full data reads datasets and experiments redacted', () => {
+  let t: TestApp;
+  let admin = '';
+  let plain = '';
+  let datasetId = '';
+  let experimentId = '';
+  // A shopper's message saved as a case (saveConversationToDataset keeps the shopper's words as they were).
+  const utterance = `Where is my order? I am ${EMAIL}, call ${PHONE}`;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      env: { AUTH_MODE: 'keys' },
+      onAdminKeyCreated: (k) => {
+        admin = k;
+      },
+    });
+    plain = (await t.app.services.apiKeys.create('feed', 'integrator')).key;
+    const jsonl = `${JSON.stringify({ utterance, agents: ['OrderManagementAgent'] })}\n${JSON.stringify({
+      kind: 'scenario',
+      name: `Order of ${EMAIL}`,
+      turns: [{ user: utterance, expectAgents: ['ProductExpertAgent'] }],
+    })}\n`;
+    const imported = await t.gql<{ importDataset: { id: string } }>(
+      'mutation($jsonl: String!) { importDataset(name: "saved", jsonl: $jsonl) { id } }',
+      { jsonl },
+      admin,
+    );
+    expect(imported.errors).toBeUndefined();
+    datasetId = imported.data!.importDataset.id;
+    const started = await t.gql<{ startExperiment: { id: string } }>(
+      'mutation($id: ID!) { startExperiment(datasetId: $id) { id } }',
+      { id: datasetId },
+      admin,
+    );
+    expect(started.errors).toBeUndefined();
+    experimentId = started.data!.startExperiment.id;
+    await t.app.services.experiments.idle();
+  }, 60_000);
+  afterAll(() => t.close());
+
+  const QUERY = `query($d: ID!, $e: ID!) {
+    dataset(id: $d) { jsonl cases { label case } }
+    datasets { cases { label case } }
+    experiment(id: $e) { results { label failures actual } }
+    compareExperiments(baseId: $e, id: $e) { base { id } }
+  }`;
+
+  it("redacts the cases' shopper text, the JSONL export and the results; whole for the admin", async () => {
+    const r = await t.gql<{ dataset: { jsonl: string; cases: { label: string; case: { utterance?: string } }[] } }>(
+      QUERY,
+      { d: datasetId, e: experimentId },
+      plain,
+    );
+    expect(r.errors).toBeUndefined();
+    const text = JSON.stringify(r.data);
+    expect(text).not.toContain(EMAIL);
+    expect(text).not.toContain(PHONE);
+    expect(r.data!.dataset.cases[0]).toEqual({
+      label: 'Where is my order? I am [email], call [phone]',
+      case: {
+        kind: 'routing',
+        utterance: 'Where is my order? I am [email], call [phone]',
+        agents: ['OrderManagementAgent'],
+      },
+    });
+    expect(r.data!.dataset.jsonl.split('\n')[0]).toContain('I am [email], call [phone]');
+    const full = JSON.stringify((await t.gql(QUERY, { d: datasetId, e: experimentId }, admin)).data);
+    expect(full).toContain(EMAIL);
+    expect(full).toContain(PHONE);
+  });
+});

@@ -6,6 +6,7 @@ import { toJsonl } from '../../eval/datasets.js';
 import type { CaseComparison } from '../../eval/experiments.js';
 import { rowId } from '../arg-validators.js';
 import { builder } from '../builder.js';
+import { jsonFor, jsonTextFor, textFor } from '../redacted.js';
 import { draftsFor } from './draft-selection.js';
 
 const ExperimentStatusEnum = builder.enumType('ExperimentStatus', { values: experimentStatuses });
@@ -24,13 +25,19 @@ const DatasetCaseRef = builder.objectRef<CaseView>('DatasetCase').implement({
   fields: (t) => ({
     position: t.exposeInt('position'),
     kind: t.string({ resolve: (c) => c.case.kind }),
-    label: t.string({ resolve: (c) => (c.case.kind === 'routing' ? c.case.utterance : c.case.name) }),
+    label: t.string({
+      resolve: (c, _a, ctx) => textFor(ctx, c.case.kind === 'routing' ? c.case.utterance : c.case.name),
+    }),
     expectedAgents: t.stringList({
       description: 'Routing: the expected agents; a scenario: those of its first turn.',
       resolve: (c) => (c.case.kind === 'routing' ? c.case.agents : (c.case.turns[0]?.expectAgents ?? [])),
     }),
     turns: t.int({ resolve: (c) => (c.case.kind === 'routing' ? 1 : c.case.turns.length) }),
-    case: t.field({ type: 'JSON', description: 'The case as its JSONL line has it.', resolve: (c) => c.case }),
+    case: t.field({
+      type: 'JSON',
+      description: 'The case as its JSONL line has it.',
+      resolve: (c, _a, ctx) => jsonFor(ctx, c.case),
+    }),
   }),
 });
 
@@ -47,10 +54,10 @@ const ExperimentResultRef = builder.objectRef<ExperimentResultRow>('ExperimentRe
   fields: (t) => ({
     position: t.exposeInt('position'),
     kind: t.exposeString('kind'),
-    label: t.exposeString('label'),
+    label: t.string({ resolve: (r, _a, ctx) => textFor(ctx, r.label) }),
     passed: t.exposeBoolean('passed'),
-    failures: t.exposeStringList('failures'),
-    actual: t.field({ type: 'JSON', resolve: (r) => r.actual }),
+    failures: t.stringList({ resolve: (r, _a, ctx) => r.failures.map((f) => textFor(ctx, f)) }),
+    actual: t.field({ type: 'JSON', resolve: (r, _a, ctx) => jsonFor(ctx, r.actual) }),
     durationMs: t.exposeInt('durationMs'),
     tokens: t.exposeInt('tokens'),
   }),
@@ -83,7 +90,7 @@ export const ExperimentRef = builder.objectRef<ExperimentRow>('Experiment').impl
     confusion: t.field({ type: [ConfusionRef], resolve: (e) => e.confusion }),
     durationMs: t.exposeInt('durationMs', { nullable: true }),
     tokens: t.exposeInt('tokens'),
-    error: t.exposeString('error', { nullable: true }),
+    error: t.string({ nullable: true, resolve: (e, _a, ctx) => textFor(ctx, e.error ?? null) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
     results: t.field({
@@ -103,7 +110,15 @@ const DatasetRef = builder.objectRef<DatasetRow>('Dataset').implement({
     caseCount: t.int({ resolve: async (d, _a, ctx) => (await ctx.services.datasets.cases(d.id)).length }),
     jsonl: t.string({
       description: 'The cases as JSONL (export).',
-      resolve: (d, _a, ctx) => ctx.services.datasets.exportJsonl(d.id),
+      resolve: async (d, _a, ctx) => {
+        const jsonl = await ctx.services.datasets.exportJsonl(d.id);
+        return ctx.auth.fullData
+          ? jsonl
+          : jsonl
+              .split('\n')
+              .map((line) => jsonTextFor(ctx, line))
+              .join('\n');
+      },
     }),
     experiments: t.field({
       type: [ExperimentRef],
@@ -119,7 +134,7 @@ const ChangeEnum = builder.enumType('CaseChange', {
 const CaseComparisonRef = builder.objectRef<CaseComparison>('CaseComparison').implement({
   fields: (t) => ({
     position: t.exposeInt('position'),
-    label: t.exposeString('label'),
+    label: t.string({ resolve: (c, _a, ctx) => textFor(ctx, c.label) }),
     before: t.exposeBoolean('before'),
     after: t.exposeBoolean('after'),
     change: t.field({ type: ChangeEnum, resolve: (c) => c.change }),
