@@ -2,6 +2,7 @@ import { CONVERSATION_HELD } from '../db/owner-transition.js';
 import type { ClaimedRun, RunRepository } from '../db/run-repository.js';
 import { ConflictError, RunCancelledError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { cancelUnownedRun } from './cancel-unowned-run.js';
 import type { ConversationService, Run } from './conversation-service.js';
 import type { EventLog } from './event-log.js';
 import { PauseGate } from './pause-gate.js';
@@ -157,15 +158,8 @@ export class RunManager {
       await local.done;
       return this.deps.conversations.getRun(runId);
     }
-    const row = await this.deps.runs.cancel(runId, reason);
+    const row = await cancelUnownedRun(this.deps, runId, reason);
     if (!row) return this.deps.conversations.getRun(runId);
-    // A running run owned elsewhere notices at its next lease renewal and records the cancellation itself.
-    if (!row.leaseOwner || (row.leaseExpiresAt && row.leaseExpiresAt < new Date())) {
-      const { events } = this.deps;
-      events.publish(
-        await events.append([{ type: 'RUN_CANCELLED', conversationId: row.conversationId, runId, data: { reason } }]),
-      );
-    }
     void this.startNext(row.conversationId);
     return row;
   }

@@ -1,4 +1,5 @@
 import { and, eq, ne } from 'drizzle-orm';
+import { cancelUnownedRun } from '../chat/cancel-unowned-run.js';
 import type { EventLog } from '../chat/event-log.js';
 import type { Db } from '../db/client.js';
 import type { RunRepository } from '../db/run-repository.js';
@@ -131,18 +132,11 @@ export class HandOffRecorder {
     return changed.ownership;
   }
 
-  /** Cancels the conversation's runs that wait to start, as RunManager.cancel cancels a run no process executes. */
+  /** Cancels the conversation's runs that wait to start (no process executes them). */
   private async cancelPending(conversationId: string, reason: string): Promise<void> {
-    const { events } = this.deps;
-    for (const run of await this.deps.conversations.activeRuns(conversationId)) {
-      if (run.status !== 'PENDING') continue;
-      const row = await this.deps.runs.cancel(run.id, reason);
-      // A run claimed meanwhile is leased: its owner notices at its next lease renewal and records the cancellation.
-      if (row && (!row.leaseOwner || (row.leaseExpiresAt && row.leaseExpiresAt < new Date())))
-        events.publish(
-          await events.append([{ type: 'RUN_CANCELLED', conversationId, runId: run.id, data: { reason } }]),
-        );
-    }
+    // A run claimed meanwhile is leased: its owner notices at its next lease renewal and records the cancellation.
+    for (const run of await this.deps.conversations.activeRuns(conversationId))
+      if (run.status === 'PENDING') await cancelUnownedRun(this.deps, run.id, reason);
   }
 
   /** `id` when it is a ticket of this conversation in the desk's store, else undefined (looked up). */
