@@ -1,5 +1,5 @@
 import { type ChatStateAtEvent, chatStateAt } from '../../chat/chat-state-at.js';
-import { ValidationError } from '../../errors.js';
+import { ForbiddenError, ValidationError } from '../../errors.js';
 import type { ChatMessage } from '../../models/model-provider.js';
 import { builder } from '../builder.js';
 import { jsonFor, jsonTextFor } from '../redacted.js';
@@ -69,9 +69,16 @@ const ChatStateAtRef = builder.objectRef<ChatStateAtEvent>('RunChatState').imple
 builder.objectField(RunRef, 'chatStateAt', (t) =>
   t.field({
     type: ChatStateAtRef,
-    description: 'The run’s ChatState right after one of its stored events (the inspector’s ChatState over time).',
+    description:
+      'The run’s ChatState right after one of its stored events (the inspector’s ChatState over time). API keys only: FORBIDDEN for a conversation token.',
     args: { eventId: t.arg.id({ required: true }) },
     resolve: (run, { eventId }, ctx) => {
+      // The agents' system prompts, the planner's view and every tool's output: the inspector's, for API keys. A
+      // shopper's conversation token reads its transcript and events, not what the model was given.
+      if (!ctx.auth.isReader)
+        throw new ForbiddenError(`The model's history is for API keys; not for ${ctx.auth.describe}`, {
+          details: { field: 'chatStateAt' },
+        });
       const id = Number(eventId);
       if (!Number.isSafeInteger(id) || id <= 0) throw ValidationError.single('eventId', 'not an event id');
       return chatStateAt(ctx.services, run.id, id);
