@@ -2,6 +2,7 @@ import { ENGLISH_WORDS } from './english-words.js';
 import type { Entities } from './entity-extractor.js';
 import type { CardSummary } from './plan-brief.js';
 import { COLOURS, MATERIALS, PRODUCT_NOUNS } from './product-lexicon.js';
+import { RELATED_WORDS } from './synonyms.js';
 import { createTextAnalyzer, stem, type TextFeatures } from './text-features.js';
 
 /** How much a word counts, by where on the card it appears. The name is the most deliberate choice. */
@@ -54,6 +55,22 @@ export interface CardIndex {
 
 /** A word made from a card's word counts a little less than the word itself. */
 const DERIVED_WEIGHT = 0.9;
+/** An everyday word for a card's word ("fix" for a card's "repair") counts less again: it is the shopper's, not the card's. */
+const RELATED_WEIGHT = 0.8;
+
+/** A card's word → stems of the everyday words shoppers use for it (RELATED_WORDS), read as messages are. */
+let relatedStems: ReadonlyMap<string, readonly string[]> | undefined;
+/**
+ * Looked up by the word as the card writes it, singular or plural, not by its stem: stems run words of different
+ * meaning together ("instalment" and "install").
+ */
+function relatedOf(word: string, analyze: (text: string) => TextFeatures): readonly string[] {
+  relatedStems ??= new Map(
+    Object.entries(RELATED_WORDS).map(([w, related]) => [w, related.map((r) => analyze(r).tokens[0]?.stem ?? stem(r))]),
+  );
+  const w = word.toLowerCase();
+  return relatedStems.get(w) ?? relatedStems.get(w.replace(/s$/, '')) ?? relatedStems.get(w.replace(/es$/, '')) ?? [];
+}
 
 /**
  * The word a card's derived noun is made from, when it is an English word: "rental" → rent, "sponsorship" → sponsor,
@@ -105,6 +122,7 @@ export function buildCardIndex(cards: ReadonlyArray<CardSummary>): CardIndex {
         if (/^[a-z]+ing$/.test(t.surface) && !gerunds.has(t.stem)) gerunds.set(t.stem, t.surface);
         const base = derivationBase(t.surface);
         if (base) terms.set(stem(base), Math.max(terms.get(stem(base)) ?? 0, weight * DERIVED_WEIGHT));
+        for (const r of relatedOf(t.surface, analyze)) if (!terms.has(r)) terms.set(r, weight * RELATED_WEIGHT);
       }
     };
     add(nameWords(card.name).join(' '), SOURCE_WEIGHT.name);

@@ -292,6 +292,7 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       knowledge &&
       (c.question || namesPolicy(c)) &&
       !ownThing &&
+      !outweighsKnowledge(index, c, knowledge) &&
       !REQUEST_WORDS.test(c.text) &&
       // "what's your return window for shoes": shoes in general, the rule being the question.
       (e.products.length === 0 || namesPolicy(c)) &&
@@ -462,6 +463,30 @@ function topicCardOf(index: CardIndex, c: ScoredClause, knowledge: string): stri
   const written = index.analyze(c.text).tokens.filter((t) => !t.corrected && t.stem === stem(t.surface.toLowerCase()));
   const ownWord = (s: string) => own.terms.has(s) && !isAttributeStem(s) && onlyHere(s);
   return written.some((t) => ownWord(t.stem)) ? own.name : undefined;
+}
+
+/** How far a card's own words must outscore the knowledge base's card before a question is the card's, not a rule's. */
+const OUTWEIGH_RATIO = 1.5;
+
+/**
+ * Whether the card the clause was scored for answers the question itself, though it is asked as a question of the
+ * shop's rules ("Do I get my money back or a fixed one?"): two or more of the clause's words are that card's and not
+ * the knowledge base's card's, and they outscore whatever the knowledge base's card matched. A card a designer adds
+ * for a topic (its remedies, its commission rates) is where its questions go; the knowledge base answers for rules it
+ * shares words with. Policy words ("what's your policy on…") still go to the knowledge base.
+ */
+function outweighsKnowledge(index: CardIndex, c: ScoredClause, knowledge: string): boolean {
+  if (!c.agent || c.agent === knowledge || namesPolicy(c)) return false;
+  // The card that owns a kind of work the shop's rules govern (returns, tracking…): "can sale items be exchanged?" asks
+  // the rule, which the knowledge base states, however many of the returns card's words it uses.
+  const kinds = Object.keys(OWNER_WORDS) as (keyof typeof OWNER_WORDS)[];
+  if (kinds.some((k) => ownerOf(index, k) === c.agent)) return false;
+  const own = c.scores.find((s) => s.agent === c.agent);
+  const theirs = c.scores.find((s) => s.agent === knowledge);
+  const kb = index.profiles.find((p) => p.name === knowledge);
+  if (!own || !kb) return false;
+  const ownOnly = own.matched.filter((w) => index.analyze(w).tokens.some((t) => !kb.terms.has(t.stem)));
+  return ownOnly.length >= 2 && own.score >= OUTWEIGH_RATIO * (theirs?.score ?? 0);
 }
 
 /** Buying or selling a thing: what a card for that thing does, whatever its skills call it. */

@@ -482,3 +482,46 @@ export const SHOP_WORDS: readonly string[] =
   pending processed cancelled confirm`
     .split(/\s+/)
     .filter(Boolean);
+
+/**
+ * Ordinary English words a shopper may use for a word a card uses, one way only: a card that says "repair" is asked to
+ * "fix" or "mend" a thing, but "fix" on a card does not make it the card for "repairs". Unlike WORD_SYNONYMS these do
+ * not rewrite anything: a card whose own words (name, skills, description) include the key also matches these words, at
+ * a lower weight (card-scorer's RELATED_WEIGHT). A general thesaurus of everyday words, so a card a designer adds today
+ * is matched by what shoppers call its topic; no word here names a card or a shop's own programme.
+ */
+export const RELATED_WORDS: Readonly<Record<string, readonly string[]>> = {
+  repair: ['fix', 'mend', 'fixing', 'fixed', 'mended'],
+  rent: ['hire', 'borrow', 'lease'],
+  instalment: ['chunk', 'portion', 'split', 'spread'],
+  installment: ['chunk', 'portion', 'split', 'spread'],
+  hazard: ['fire', 'danger', 'dangerous', 'unsafe', 'burn', 'explode', 'overheat', 'shock', 'injury'],
+  safety: ['fire', 'danger', 'dangerous', 'unsafe', 'injury'],
+  creator: ['blogger', 'influencer', 'youtuber', 'vlogger', 'streamer', 'podcaster'],
+  maker: ['make', 'handmade', 'craft', 'crafter', 'artisan'],
+  seller: ['vendor', 'merchant', 'supplier'],
+  commission: ['cut', 'percentage'],
+  payout: ['earnings', 'paid'],
+  install: ['mount', 'hook', 'fit', 'fitting', 'plumb', 'wire'],
+  installation: ['mount', 'hook', 'fit', 'fitting'],
+  technician: ['engineer', 'fitter', 'installer', 'handyman'],
+  appointment: ['slot', 'visit'],
+  outfit: ['wear', 'clothes', 'look'],
+  wardrobe: ['closet', 'clothes'],
+  styling: ['style', 'suit', 'flatter'],
+  stylist: ['style', 'suit', 'flatter'],
+  pause: ['hold', 'freeze', 'break'],
+  skip: ['miss'],
+  employee: ['staff', 'worker', 'team', 'colleague'],
+  client: ['customer'],
+  corporate: ['firm', 'company', 'office'],
+  value: ['worth'],
+  estimate: ['worth', 'quote'],
+  tier: ['level', 'rank', 'gold', 'silver', 'bronze', 'platinum'],
+  perk: ['benefit'],
+  trade: ['swap', 'exchange'],
+  deposit: ['bond'],
+  wedding: ['marry', 'married'],
+  recipient: ['addressee'],
+  redeem: ['spend', 'use'],
+};
