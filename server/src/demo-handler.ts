@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SignJWT } from 'jose';
+import { fromThisMachine, relayed } from './auth/this-machine.js';
 import type { Config } from './config.js';
 import { repoPath } from './paths.js';
 
@@ -14,6 +15,19 @@ export const demoCustomerId = 'james_li_5688';
  * /demo/customer-token plays a shop's backend and signs a customer token for the demo shopper, so the
  * page's "signed-in shopper" switch can hand a verified identity to the widget.
  */
+/** Which of the request's headers says it does not come from a page of this machine, if any. */
+function notThisMachine(req: IncomingMessage): 'host' | 'origin' | undefined {
+  const header = (name: string) => {
+    const v = req.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const host = header('host');
+  const wasRelayed = relayed((name) => req.headers[name] !== undefined);
+  if (wasRelayed || !fromThisMachine({ host, relayed: wasRelayed }, req.socket.remoteAddress)) return 'host';
+  if (!fromThisMachine({ host, origin: header('origin') }, req.socket.remoteAddress)) return 'origin';
+  return undefined;
+}
+
 export function createDemoHandler(config: Config) {
   const secret = config.customerToken?.secret;
   // Only where this machine is the admin anyway (AUTH_MODE=off): with keys, the secret is the shop's own, and a token
@@ -34,6 +48,19 @@ export function createDemoHandler(config: Config) {
       }
       if (!tokens) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end(why);
+        return;
+      }
+      // AUTH_MODE=off is this machine's (auth/this-machine.ts): a token for the demo customer, signed with the shop's
+      // secret, went to any page that asked, another site's through a name re-pointed here (DNS rebinding) included.
+      const refused = notThisMachine(req);
+      if (refused) {
+        res.writeHead(403, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(
+          JSON.stringify({
+            code: 'FORBIDDEN',
+            field: refused,
+            message: 'Only a page of this machine may ask for the demo customer token.',
+          }),
+        );
         return;
       }
       const token = await new SignJWT({})
