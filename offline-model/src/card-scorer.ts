@@ -57,6 +57,13 @@ export interface CardIndex {
 const DERIVED_WEIGHT = 0.9;
 /** An everyday word for a card's word ("fix" for a card's "repair") counts less again: it is the shopper's, not the card's. */
 const RELATED_WEIGHT = 0.8;
+/**
+ * An everyday word for a word the card uses in several places (its name, several skills, its description) is for what
+ * the card is about, not for a word in passing: "fix" for a card that says "repair" four times outweighs "fix" written
+ * once in another card's list of remedies. Each further place adds this much, up to three. Only for related words: a
+ * card's own words keep their weights.
+ */
+const REPEAT_BONUS = 0.05;
 
 /** A card's word → stems of the everyday words shoppers use for it (RELATED_WORDS), read as messages are. */
 let relatedStems: ReadonlyMap<string, readonly string[]> | undefined;
@@ -115,19 +122,27 @@ export function buildCardIndex(cards: ReadonlyArray<CardSummary>): CardIndex {
   const profiles = cards.map((card) => {
     const terms = new Map<string, number>();
     const gerunds = new Map<string, string>();
+    const places = new Map<string, number>();
     const add = (text: string, weight: number) => {
+      const here = new Set<string>();
       for (const t of analyze(text).tokens) {
         if (CARD_WORK.has(t.stem)) continue;
         terms.set(t.stem, Math.max(terms.get(t.stem) ?? 0, weight));
         if (/^[a-z]+ing$/.test(t.surface) && !gerunds.has(t.stem)) gerunds.set(t.stem, t.surface);
         const base = derivationBase(t.surface);
         if (base) terms.set(stem(base), Math.max(terms.get(stem(base)) ?? 0, weight * DERIVED_WEIGHT));
-        for (const r of relatedOf(t.surface, analyze)) if (!terms.has(r)) terms.set(r, weight * RELATED_WEIGHT);
+        for (const r of relatedOf(t.surface, analyze)) {
+          if (!terms.has(r)) terms.set(r, weight * RELATED_WEIGHT);
+          here.add(r);
+        }
       }
+      for (const h of here) places.set(h, (places.get(h) ?? 0) + 1);
     };
     add(nameWords(card.name).join(' '), SOURCE_WEIGHT.name);
     for (const skill of card.skills) add(skill, SOURCE_WEIGHT.skill);
     add(card.description, SOURCE_WEIGHT.description);
+    // Only related words are counted in `places`.
+    for (const [s, n] of places) if (n > 1) terms.set(s, terms.get(s)! * (1 + REPEAT_BONUS * Math.min(n - 1, 3)));
     const fragments = card.skills
       .flatMap((s) => s.split(/,|\bor\b/))
       .map((f) => analyze(f).tokens.map((t) => t.stem))

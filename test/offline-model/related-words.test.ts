@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCardIndex } from '../../offline-model/src/card-scorer.js';
+import { buildCardIndex, scoreCards } from '../../offline-model/src/card-scorer.js';
 import { planFromBrief } from '../../offline-model/src/offline-planner.js';
 import { stem } from '../../offline-model/src/text-features.js';
 import { builtinCards } from '../../server/src/agents/builtin-cards.js';
@@ -67,5 +67,20 @@ describe("everyday words for a card's words", () => {
     ]);
     const index = buildCardIndex([fixer]);
     expect(index.profiles[0]!.terms.has(stem('repair'))).toBe(false);
+  });
+});
+
+describe('a related word for what a card is about', () => {
+  it('outweighs the same word written once in passing on another card', () => {
+    const workshop = topicCard('BikeRepairAgent', 'Repairs bikes: punctures, brakes and gears.', [
+      'book a bike repair',
+      'repair prices',
+    ]);
+    const warrantyDesk = topicCard('CoverageAgent', 'Says what a product guarantee entitles the customer to.', [
+      'guarantee remedies: fix, new one or money back',
+    ]);
+    const index = buildCardIndex([...builtins, workshop, warrantyDesk]);
+    const scores = scoreCards(index, index.analyze('can you fix my wheel'));
+    expect(scores[0]!.agent).toBe('BikeRepairAgent');
   });
 });
