@@ -65,7 +65,9 @@ export class CustomerSessions {
     const existing = await this.get(conversationId);
     const owner = existing?.customerId ?? currentCustomerId;
     if (owner && owner !== session.customerId)
-      throw new ForbiddenError('This conversation belongs to another customer: start a new conversation instead');
+      throw new ForbiddenError('This conversation belongs to another customer: start a new conversation instead', {
+        details: { field: 'customerToken' },
+      });
     await this.record(conversationId, session);
     return session;
   }
