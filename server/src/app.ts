@@ -33,6 +33,7 @@ import { DeskService } from './desk/desk-service.js';
 import { DeskVerification, HeldCodes } from './desk/desk-verification.js';
 import { HandOffRecorder } from './desk/hand-off-recorder.js';
 import { OwnershipCache } from './desk/ownership-cache.js';
+import { ConfigError } from './errors.js';
 import { Datasets } from './eval/datasets.js';
 import { Experiments } from './eval/experiments.js';
 import { coalesceFrames } from './graphql/coalesce-frames.js';
@@ -534,7 +535,16 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     server,
     async start(port = config.port, host = config.host) {
       await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
+        server.once('error', (err: NodeJS.ErrnoException) =>
+          reject(
+            err.code === 'EADDRINUSE' || err.code === 'EACCES'
+              ? new ConfigError(
+                  `PORT ${port} on ${host} ${err.code === 'EADDRINUSE' ? 'is in use by another process' : 'may not be opened by this user'}: stop it, or set PORT (and HOST) to another`,
+                  { cause: err, details: { field: 'PORT' } },
+                )
+              : err,
+          ),
+        );
         // Node's default backlog (511) overflows when many shoppers connect while the thread is busy: the kernel
         // drops their SYNs and the clients retry after 1, 3, 7, 15, 31 s. The kernel caps it at net.core.somaxconn.
         server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => resolve());

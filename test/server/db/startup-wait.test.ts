@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../server/src/app.js';
 import { loadConfig } from '../../../server/src/config.js';
 import { addressOf, isUnreachable } from '../../../server/src/db/startup-wait.js';
-import { ServiceUnavailableError } from '../../../server/src/errors.js';
+import { ConfigError, ServiceUnavailableError } from '../../../server/src/errors.js';
 import { createTestDatabase, testDatabaseKind } from '../../helpers/test-database.js';
 
 /** A port on this machine that nothing listens on (taken, then let go). */
@@ -70,6 +70,24 @@ describe('services the server needs at boot', () => {
     expect(err).toBeInstanceOf(ServiceUnavailableError);
     expect((err as ServiceUnavailableError).details.field).toBe('EVENT_BUS');
     expect((err as Error).message).toContain(`NATS at 127.0.0.1:${port} (EVENT_BUS) could not be reached`);
+  });
+
+  it('a PORT another process holds: CONFIG_ERROR naming PORT, not a socket error', async () => {
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    cleanup.push(() => new Promise((r) => holder.close(r)));
+    const { port } = holder.address() as { port: number };
+    const app = await buildApp(loadConfig(quiet));
+    cleanup.push(() => app.stop());
+    const err = await app.start(port, '127.0.0.1').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).details.field).toBe('PORT');
+    expect((err as Error).message).toBe(
+      `PORT ${port} on 127.0.0.1 is in use by another process: stop it, or set PORT (and HOST) to another`,
+    );
   });
 
   it.skipIf(testDatabaseKind !== 'postgres')(
