@@ -217,6 +217,17 @@ describe('waiting for a person', () => {
     expect(withdrawn.waitingForPerson).toBe(false);
   });
 
+  it('tells the shopper when a colleague closed the chat, and who answers now', () => {
+    let view = reduceView(emptyView, requested);
+    view = reduceView(view, desk('HUMAN_JOINED', { __typename: 'HumanJoinedData', human: 'Dana', ticketId: 'k' }));
+    view = reduceView(view, desk('RESOLVED', { __typename: 'ResolvedData', by: 'Dana', note: null, ticketId: 'k' }));
+    expect(view.waitingForPerson).toBe(false);
+    expect(view.items.filter((i) => i.kind === 'notice').map((i) => (i.kind === 'notice' ? i.text : ''))).toEqual([
+      'Dana from our team joined the chat',
+      'Our team closed this chat. Write again any time: our assistant will answer',
+    ]);
+  });
+
   it("keeps each of the desk's messages (the wait notice, then the confirmation), in order", () => {
     let view = reduceView(emptyView, requested);
     view = reduceView(view, deskSays('You are in the queue for a colleague.'));

@@ -208,8 +208,17 @@ function madeByColleague(view: ChatView, event: Extract<AnyEvent, { type: 'TOOL_
 function reduceDeskEvent(view: ChatView, event: AnyEvent): ChatView {
   if (event.type === 'HUMAN_REQUESTED') return { ...view, waitingForPerson: true };
   // A withdrawal is told by the desk's confirmation, a message of its own.
-  if (event.type === 'HUMAN_REQUEST_WITHDRAWN' || event.type === 'RESOLVED')
-    return { ...view, waitingForPerson: false };
+  if (event.type === 'HUMAN_REQUEST_WITHDRAWN') return { ...view, waitingForPerson: false };
+  // Closed by a colleague: the shopper's next message goes to the assistant, so they are told who answers now.
+  if (event.type === 'RESOLVED')
+    return upsert(
+      { ...view, waitingForPerson: false },
+      {
+        kind: 'notice',
+        id: `notice:${event.id}`,
+        text: 'Our team closed this chat. Write again any time: our assistant will answer',
+      },
+    );
   if (event.type === 'HUMAN_JOINED')
     return upsert(
       { ...view, waitingForPerson: false },
