@@ -133,14 +133,17 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   const eventStore = new EventStore(database);
   const runRepository = new RunRepository(database, { historyChars: config.model.historyChars });
+  const openBus = () =>
+    createEventBus(config, database, eventStore, (err) => logger.error({ err }, 'event bus error'), options.bus);
   const bus =
     options.eventBus ??
-    (await reachAtStartup(
-      { name: 'NATS', setting: 'EVENT_BUS', address: addressOf(config.eventBus.natsUrl ?? '', 4222) },
-      () =>
-        createEventBus(config, database, eventStore, (err) => logger.error({ err }, 'event bus error'), options.bus),
-      waiting,
-    ));
+    (await ((options.bus ?? config.eventBus.kind) === 'nats' && config.eventBus.natsUrl
+      ? reachAtStartup(
+          { name: 'NATS', setting: 'EVENT_BUS', address: addressOf(config.eventBus.natsUrl, 4222) },
+          openBus,
+          waiting,
+        )
+      : openBus()));
   const events = new EventLog(runRepository, bus);
   const rateLimits = new RateLimiter(database, config.rateLimits);
   const conversations = new ConversationService(database, runRepository, events, config.limits);
