@@ -17,6 +17,8 @@ export type SentMessage = Enqueued;
 export interface SendMessageOptions {
   /** Store the run already claimed by this owner (RUNNING, leased) when nothing in its conversation is ahead of it. */
   claimFor?: Lease;
+  /** The API key that sent the message: stored as the run's `startedBy`. */
+  startedBy?: string;
 }
 
 /** How many verified tokens are remembered before the memo starts over. */
@@ -166,11 +168,11 @@ export class ConversationService {
     if (!isUuid(conversationId)) throw new NotFoundError(`No conversation ${conversationId}`);
     let sent: SentMessage;
     try {
-      sent = await this.runs.enqueue(conversationId, trimmed, mode, options.claimFor);
+      sent = await this.runs.enqueue(conversationId, trimmed, mode, options.claimFor, options.startedBy);
     } catch (err) {
       // Another message of this conversation claimed its run at the same moment: queue behind it.
       if (!options.claimFor || !isUniqueViolation(err, ONE_RUNNING_RUN_INDEX)) throw err;
-      sent = await this.runs.enqueue(conversationId, trimmed, mode);
+      sent = await this.runs.enqueue(conversationId, trimmed, mode, undefined, options.startedBy);
     }
     this.events.publish(sent.started ? [sent.message, sent.started] : [sent.message]);
     return sent;

@@ -98,7 +98,7 @@ export class RunManager {
     conversationId: string,
     text: string,
     mode: 'AUTO' | 'STEP',
-    options: { principal?: RunPrincipal; reviewPlan?: boolean } = {},
+    options: { principal?: RunPrincipal; reviewPlan?: boolean; startedBy?: string } = {},
   ): Promise<Run> {
     const { conversations, settings } = this.deps;
     const principal = options.principal ?? conversationPrincipal(conversationId);
@@ -130,6 +130,7 @@ export class RunManager {
       // Otherwise it waits, and the oldest waiting run starts when its turn comes.
       return conversations.sendMessage(conversationId, text, mode, {
         claimFor: this.stopped ? undefined : this.lease,
+        startedBy: options.startedBy,
       });
     });
     // Stored too, so the request outlives this process (a run resumed elsewhere still pauses).

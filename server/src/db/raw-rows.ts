@@ -36,6 +36,7 @@ export function rawToRun(r: Record<string, unknown>): RunRow {
     stepBudget: Number(r.step_budget ?? 0),
     pauseRequested: r.pause_requested === true,
     drafts: r.drafts == null ? null : jsonColumn<string[]>(r.drafts),
+    startedBy: (r.started_by as string | null) ?? null,
     error: (r.error as string | null) ?? null,
     leaseOwner: (r.lease_owner as string | null) ?? null,
     leaseExpiresAt: r.lease_expires_at == null ? null : dateColumn(r.lease_expires_at),

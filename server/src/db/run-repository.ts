@@ -108,10 +108,18 @@ export class RunRepository {
    * held (PostgreSQL rechecks it on the row's newest version): every ownership change stores its event under the same
    * lock, so none came between. When a write did (its snapshot, taken before the lock was granted, may be stale), the
    * statement stored nothing and is sent again. A bot-owned conversation's message costs no extra round trip.
+   *
+   * `startedBy`: the API key that sent the message (runs.started_by), which may then drive and stop the run.
    */
-  async enqueue(conversationId: string, text: string, mode: RunMode, lease?: Lease): Promise<Enqueued> {
+  async enqueue(
+    conversationId: string,
+    text: string,
+    mode: RunMode,
+    lease?: Lease,
+    startedBy?: string,
+  ): Promise<Enqueued> {
     for (let attempt = 1; ; attempt++) {
-      const enqueued = await this.enqueueOnce(conversationId, text, mode, lease);
+      const enqueued = await this.enqueueOnce(conversationId, text, mode, lease, startedBy);
       if (enqueued) return enqueued;
       if (attempt === ENQUEUE_ATTEMPTS)
         throw new ConflictError('The conversation kept changing while the message was being stored; send it again', {
@@ -126,6 +134,7 @@ export class RunRepository {
     text: string,
     mode: RunMode,
     lease?: Lease,
+    startedBy?: string,
   ): Promise<Enqueued | undefined> {
     const p = new SqlParams();
     const conversation = p.add(conversationId, 'uuid');
@@ -157,12 +166,13 @@ export class RunRepository {
           ${p.add(JSON.stringify({ role: 'user', text }), 'text')}::jsonb from conv
         returning ${this.returning}),
       run as (
-        insert into runs (id, conversation_id, mode, status, message_event_id, lease_owner, lease_expires_at, drafts)
+        insert into runs (id, conversation_id, mode, status, message_event_id, lease_owner, lease_expires_at, drafts,
+          started_by)
         select ${runId}, ins.conversation_id, ${p.add(mode, 'text')},
           case when conv.claimed then 'RUNNING' else 'PENDING' end, ins.id,
           case when conv.claimed then ${p.add(lease?.owner ?? null, 'text')} end,
           case when conv.claimed then now() + (${p.add(lease?.leaseMs ?? 0, 'int')} * interval '1 millisecond') end,
-          conv.drafts
+          conv.drafts, ${p.add(startedBy ?? null, 'uuid')}
         from ins, conv
         returning *),
       started as (

@@ -54,6 +54,12 @@ export const runs = pgTable(
     pauseRequested: boolean('pause_requested').notNull().default(false),
     /** The card drafts this run was started against (its conversation's, when it was sent; null: published). */
     drafts: jsonb('drafts').$type<string[]>(),
+    /**
+     * The API key whose sendMessage started the run (it may drive and stop it); null for a conversation token, no
+     * credentials, or a run started by the server. No foreign key: keys are revoked, never deleted, and a key's row
+     * stays unlocked by its runs' inserts.
+     */
+    startedBy: uuid('started_by'),
     error: text('error'),
     leaseOwner: text('lease_owner'),
     leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
