@@ -21,15 +21,6 @@ const postgresUrl = process.env.TEST_DATABASE_URL;
 const measuresProcess = ['test/server/models/offline-thread.test.ts', 'test/server/security/fairness.test.ts'];
 
 /**
- * PostgreSQL files that need the server to themselves: the feed's horizon is the oldest transaction in flight anywhere
- * on the server, in every database, and the files beside them create and migrate databases all the time (a
- * transaction of a second or two each), so a check that the feed needs no read when nothing older is in flight, or
- * that a live event arrives in time, would wait on them. On PostgreSQL they run alone, after the rest, with the
- * measuring files; on PGlite, with the rest.
- */
-const quietPostgres = ['test/server/db/event-bus-conformance.test.ts'];
-
-/**
  * Files that need a process of their own: a DOM environment (its globals would make the `openai`
  * client of a later file think it runs in a browser), or `vi.mock` of a module (electron).
  */
@@ -85,7 +76,7 @@ export default defineConfig({
               test: {
                 name: 'postgres',
                 include: ['test/server/**/*.test.ts', 'test/reliability/**/*.test.ts'],
-                exclude: [...measuresProcess, ...quietPostgres],
+                exclude: measuresProcess,
                 env: { TEST_DATABASE_URL: postgresUrl },
               },
             },
@@ -93,7 +84,7 @@ export default defineConfig({
               extends: true as const,
               test: {
                 name: 'postgres-measures',
-                include: [...measuresProcess, ...quietPostgres],
+                include: measuresProcess,
                 ...measuring(2),
                 env: { TEST_DATABASE_URL: postgresUrl },
               },

@@ -12,15 +12,32 @@ export const EVENT_COLUMNS =
   'id, conversation_id, seq, run_id, task_id, agent_name, type, data, created_at, tx::text as tx';
 
 /**
+ * The feed's horizon as the statement's snapshot has it: the oldest transaction still in flight that may
+ * write this database's events (none: the snapshot's xmax). pg_snapshot_xmin would be the oldest in
+ * flight anywhere on the server, and a PostgreSQL server is often shared: one idle transaction in
+ * another database held every feed and every replica's delivery. A transaction pg_stat_activity shows
+ * in another database (by its top-level xid, which never moves between databases) cannot write here
+ * and is left out. One that ended after the snapshot was taken is no longer shown and is kept, as is
+ * anything pg_stat_activity does not show (a prepared transaction): it may have been this database's,
+ * and its events are not in this statement's snapshot. pg_stat_activity is read only when some
+ * transaction is in flight.
+ */
+export const FEED_HORIZON = `coalesce((select min(x) from pg_snapshot_xip(pg_current_snapshot()) x
+    where not exists (select from pg_stat_activity a
+      where a.backend_xid = x::xid and a.datname is distinct from current_database())),
+  pg_snapshot_xmax(pg_current_snapshot()))`;
+
+/**
  * The columns a PostgreSQL write returns its events with: EVENT_COLUMNS, and `follows` when the
- * statement's snapshot shows no older transaction in flight (its xmin is the writer's own id). Then
- * every transaction older than the writer has ended, none can begin with a smaller id, and `follows`
- * is the feed position of the last event stored before this transaction ('' when there is none):
- * the event comes right after it in feed order. A feed that has passed that position can take the
- * event live without a read (feedStream). One index probe per row, in the write's own statement.
+ * statement's snapshot shows no older transaction of this database in flight (the feed's horizon is
+ * the writer's own id; the server-wide xmin is looked at first, as it costs nothing). Then every
+ * transaction older than the writer that could write here has ended, none can begin with a smaller id,
+ * and `follows` is the feed position of the last event stored before this transaction ('' when there
+ * is none): the event comes right after it in feed order. A feed that has passed that position can
+ * take the event live without a read (feedStream). One index probe per row, in the write's own statement.
  */
 export const WRITTEN_EVENT_COLUMNS = `${EVENT_COLUMNS},
-  case when pg_snapshot_xmin(pg_current_snapshot()) = events.tx then coalesce(
+  case when pg_snapshot_xmin(pg_current_snapshot()) = events.tx or ${FEED_HORIZON} = events.tx then coalesce(
     (select e.tx::text || ':' || e.id from events e where e.tx < events.tx order by e.tx desc, e.id desc limit 1), ''
   ) end as follows`;
 
@@ -180,9 +197,9 @@ export class EventStore {
   }
 
   /**
-   * The feed after a position, in commit order, up to the oldest transaction still in flight: a
-   * transactional outbox read that needs no lock of the writers. An event becomes readable here once
-   * every transaction older than its own has ended.
+   * The feed after a position, in commit order, up to the oldest transaction still in flight that may
+   * write here (FEED_HORIZON): a transactional outbox read that needs no lock of the writers. An event
+   * becomes readable here once every transaction of this database older than its own has ended.
    */
   async feed(after: FeedPosition, filter: FeedFilter = {}, limit = 500): Promise<FeedPage> {
     const { rows, position } = await this.feedRows(after, filter, limit, EVENT_COLUMNS);
@@ -226,7 +243,7 @@ export class EventStore {
     if (filter.agentNames?.length) where.push(`agent_name = any(${p.add(pgArray(filter.agentNames), 'text[]')})`);
     // One row at least: the read's horizon, with its events (none: a row of nulls beside it).
     const rows = await this.database.query<Record<string, unknown> & { horizon: string }>(
-      `with h as (select pg_snapshot_xmin(pg_current_snapshot()) as x)
+      `with h as (select ${FEED_HORIZON} as x)
       select h.x::text as horizon, e.* from h left join lateral (
         select ${columns}, tx as feed_tx from events where ${where.join(' and ')}
         order by tx, id limit ${p.add(limit, 'int')}) e on true

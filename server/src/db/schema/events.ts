@@ -29,8 +29,8 @@ export const events = pgTable(
     /** Position within the conversation: 1, 2, 3… with no gap, assigned under the conversation's row lock. */
     seq: integer('seq').notNull().default(0),
     /**
-     * The writing transaction. The feed reads only below the oldest transaction still in flight
-     * (pg_snapshot_xmin), so its (tx, id) order is final when read and needs no writer-side lock.
+     * The writing transaction. The feed reads only below the oldest transaction still in flight that
+     * may write here (FEED_HORIZON), so its (tx, id) order is final when read and needs no writer-side lock.
      */
     tx: xid8('tx').notNull().default(sql`pg_current_xact_id()`),
     runId: uuid('run_id'),
