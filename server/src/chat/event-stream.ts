@@ -233,7 +233,8 @@ function nextPageLimit(limit: number, read: number, held: number): number {
   return read === limit ? Math.min(PAGE, limit * 2) : limit;
 }
 
-const tooSlow = () => new SubscriberTooSlowError('subscriber fell behind; resubscribe with the last event id as after');
+const tooSlow = () =>
+  new SubscriberTooSlowError('subscriber fell behind; resubscribe with extensions.after as after to lose nothing');
 
 /**
  * A conversation's events after a position, then live, each once and in seq order: it subscribes
@@ -325,7 +326,8 @@ export interface FeedStreamOptions {
 /**
  * Every conversation's events after a position, in commit order, then live: read from the store's
  * outbox (EventStore.feed), woken by the bus. The position only moves over events read from the store,
- * so a client that resumes from the last event it got sees no gap and no duplicate.
+ * so a client that resumes from the last event it got sees no gap and no duplicate (feedCursor: with a live
+ * start's snapshot, and from the start itself when it got none).
  *
  * When the store commits one transaction at a time (EventStore.serialCommits, PGlite), a live event
  * whose id follows the last one covered is the next in commit order, and is passed on without a read:

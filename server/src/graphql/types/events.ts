@@ -1,5 +1,6 @@
 import { conversationStream, feedStream } from '../../chat/event-stream.js';
-import { FEED_START } from '../../db/event-store.js';
+import { feedCursor, parseFeedCursor } from '../../chat/feed-cursor.js';
+import { committedPosition, type EventStore, FEED_START, type FeedPosition } from '../../db/event-store.js';
 import { type BatonEvent, eventTypes, staffOnlyEventTypes } from '../../domain/events.js';
 import { SubscriberTooSlowError, ValidationError } from '../../errors.js';
 import type { Services } from '../../services.js';
@@ -81,23 +82,41 @@ export function forCaller(ctx: GraphQLContext, events: BatonEvent[]): BatonEvent
 }
 
 /**
+ * Where an eventFeed starts: live without `after`, before every event with `"0"`, after an event with its id, or at
+ * the cursor a cut-off feed gave (feedCursor).
+ */
+async function feedStart(
+  eventStore: Pick<EventStore, 'feedHead' | 'positionOf'>,
+  after: string | null | undefined,
+): Promise<FeedPosition> {
+  if (after === null || after === undefined || after === '') return eventStore.feedHead();
+  const cursor = parseFeedCursor(after);
+  if (cursor) return cursor;
+  if (!/^\d{1,15}$/.test(after)) throw ValidationError.single('after', 'an event id, or the cursor a feed gave');
+  const position = Number(after) === 0 ? FEED_START : await eventStore.positionOf(Number(after));
+  if (!position) throw ValidationError.single('after', 'no such event');
+  return position;
+}
+
+/**
  * What a subscription passes on: its stream's events, less the staff-only ones when `staffOnly` is false. Ended with
- * SUBSCRIBER_TOO_SLOW, it says where to resume: `extensions.after`, the id of the last stored event passed on, or
- * the subscription's own `after` when none was (null: it had none either).
+ * SUBSCRIBER_TOO_SLOW, it says where to resume: `extensions.after`, the cursor after the last stored event passed on
+ * (`cursorAfter`, by default its id), or the subscription's own `after` when none was (null: it had none either).
  */
 export async function* delivered(
   events: AsyncGenerator<BatonEvent>,
-  options: { staffOnly: boolean; after?: string | null },
+  options: { staffOnly: boolean; after?: string | null; cursorAfter?: (event: BatonEvent) => string },
 ): AsyncGenerator<BatonEvent> {
-  let after = options.after || null;
+  let last: BatonEvent | undefined;
   try {
     for await (const e of events) {
       if (!options.staffOnly && staffOnlyEventTypes.has(e.type)) continue;
       yield e;
-      if (e.id !== null) after = String(e.id);
+      if (e.id !== null) last = e;
     }
   } catch (err) {
     if (!(err instanceof SubscriberTooSlowError)) throw err;
+    const after = last ? (options.cursorAfter?.(last) ?? String(last.id)) : options.after || null;
     throw new SubscriberTooSlowError(err.message, { cause: err, details: { after } });
   }
 }
@@ -131,24 +150,19 @@ builder.subscriptionFields((t) => ({
   eventFeed: t.field({
     type: EventRef,
     description:
-      'Every conversation’s events in commit order, optionally filtered by type and agent: for integrators. Staff-only events (SUGGESTION) are never on it. Resume with `after`: the id of the last event received. Without it the feed starts live. Ends with SUBSCRIBER_TOO_SLOW (`extensions.after`: the cursor to resubscribe with) when the client reads too slowly.',
+      'Every conversation’s events in commit order, optionally filtered by type and agent: for integrators. Staff-only events (SUGGESTION) are never on it. Resume with `after`: the id of the last event received. Without it the feed starts live. Ends with SUBSCRIBER_TOO_SLOW (`extensions.after`: the cursor to resubscribe with, never null) when the client reads too slowly.',
     args: {
       types: t.arg({ type: [EventTypeEnum] }),
       agentNames: t.arg.stringList(),
-      after: t.arg.id(),
+      after: t.arg.id({
+        description:
+          'Where to resume: the id of the last event received ("0": the whole history), or the `extensions.after` of SUBSCRIBER_TOO_SLOW (an event id, or an opaque cursor that also keeps where a live feed started). Resubscribed with it and the same filters, the feed goes on with exactly the events the client had not got: each once, in order, none from before a live start. Without it the feed starts live.',
+      }),
     },
     authScopes: { reader: true },
     subscribe: async (_root, args, ctx) => {
       const { eventStore } = ctx.services;
-      const afterId = parseCursor(args.after);
-      // No cursor: live from now. "0": the whole history. Else: after that event.
-      const after =
-        afterId === undefined
-          ? await eventStore.feedHead()
-          : afterId === 0
-            ? FEED_START
-            : await eventStore.positionOf(afterId);
-      if (!after) throw ValidationError.single('after', 'no such event');
+      const after = await feedStart(eventStore, args.after);
       return delivered(
         feedStream({
           store: eventStore,
@@ -159,7 +173,15 @@ builder.subscriptionFields((t) => ({
           signal: ctx.signal,
           buffers: ctx.services.feedBuffers.for(ctx.auth.principal),
         }),
-        { staffOnly: false, after: args.after },
+        {
+          staffOnly: false,
+          // Cut off before it passed an event, the feed resumes from where it started: after a live start too.
+          after: feedCursor(after),
+          cursorAfter: (e) => {
+            const at = committedPosition(e);
+            return at ? feedCursor({ tx: at.tx, id: at.id, before: after.before }) : String(e.id);
+          },
+        },
       );
     },
     resolve: (event: BatonEvent) => event,
