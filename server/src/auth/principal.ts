@@ -31,22 +31,37 @@ export const vouchesForCustomers = (p: Principal) => isAdmin(p) || (p.kind === '
 export const writesAsShopper = (p: Principal) =>
   p.kind === 'key' ? p.role !== 'support' : p.kind === 'conversation' || p.devAdmin;
 
-/**
- * Who drives a run by hand: `pauseRun`, `stepRun`, `continueRun`, and `sendMessage` in step mode or with plan review.
- * Designers, with an admin key. An integrator key reads every conversation and writes as shoppers: with these it could
- * hold any shopper's reply in the workspace, or release a run a designer is reviewing. A support colleague answers
- * shoppers and stops the bot (cancelRun); a conversation token is the shopper, never their own designer.
- */
-export const drivesRuns = (p: Principal) => isAdmin(p);
+/** What the run rules read of a run: its conversation, and the API key that started it (`runs.started_by`). */
+export interface RunOrigin {
+  conversationId: string;
+  startedBy: string | null;
+}
+
+/** Whether `p` is the API key whose sendMessage started `run`. */
+export const startedRun = (p: Principal, run: RunOrigin) => p.kind === 'key' && run.startedBy === p.keyId;
 
 /**
- * Who may stop a run of conversation `conversationId` (`cancelRun`): admins, support colleagues (stopping the bot in a
- * conversation they handle), and the conversation's own token (the shopper's stop button). Not an integrator key: it
- * reads every conversation, so it could stop any shopper's reply; a storefront backend stops its shopper's run with the
- * conversation token `startConversation` handed it.
+ * Who may start a run that waits for its driver (`sendMessage` in step mode or with plan review): admin keys, and
+ * integrator keys, which then drive it (drivesRun). A support colleague does not write as the shopper; a conversation
+ * token is the shopper, never their own designer.
  */
-export const cancelsRunsOf = (p: Principal, conversationId: string) =>
-  isSupport(p) || (p.kind === 'conversation' && p.conversationId === conversationId);
+export const startsDrivenRuns = (p: Principal) => isAdmin(p) || (p.kind === 'key' && p.role === 'integrator');
+
+/**
+ * Who drives `run` by hand: `pauseRun`, `stepRun`, `continueRun`, `editPlan`. Admin keys drive every run; another key
+ * (an integrator's: support keys start none) only the runs it started. An integrator key reads every conversation and
+ * writes as shoppers: driving others' runs, it could hold any shopper's reply or release a run a designer is reviewing.
+ */
+export const drivesRun = (p: Principal, run: RunOrigin) => isAdmin(p) || startedRun(p, run);
+
+/**
+ * Who may stop `run` (`cancelRun`): admins, support colleagues (stopping the bot in a conversation they handle), the
+ * conversation's own token (the shopper's stop button), and the key that started it. Not another integrator key: it
+ * reads every conversation, so it could stop any shopper's reply; a storefront backend stops a run it did not start
+ * with the conversation token `startConversation` handed it.
+ */
+export const cancelsRun = (p: Principal, run: RunOrigin) =>
+  isSupport(p) || (p.kind === 'conversation' && p.conversationId === run.conversationId) || startedRun(p, run);
 
 /** Whether the principal may read or write this conversation. */
 export const canAccessConversation = (p: Principal, conversationId: string) =>

@@ -39,7 +39,8 @@ type Control = keyof typeof mutations;
  * Who may hold, release and stop a run. An integrator key reads every conversation of the workspace (redacted), and a
  * support key every one the desk works: with the `reader` scope alone, either could pause or cancel any shopper's
  * live reply, and step or continue a run a designer is reviewing. Pausing, stepping and continuing are the designers'
- * (admin keys); stopping is the admins', the support colleagues' and the shopper's own (their conversation token).
+ * (admin keys); stopping is the admins', the support colleagues' and the shopper's own (their conversation token). An
+ * integrator key drives and stops the runs it started itself, and no others (run-started-by.test.ts).
  */
 describe('run controls: who may pause, step, continue and cancel a run', () => {
   let t: TestApp;
@@ -187,7 +188,7 @@ describe('run controls: who may pause, step, continue and cancel a run', () => {
     const c = await pausedRun();
     const refused = await control('cancelRun', c.runId, integrator);
     expect(refusal(refused)).toEqual({ code: 'FORBIDDEN', field: 'id' });
-    expect(refused.errors![0]!.message).toContain("the conversation's own token");
+    expect(refused.errors![0]!.message).toContain('only the runs it started');
     expect((await t.app.services.conversations.getRun(c.runId)).status).toBe('PAUSED');
   });
 
@@ -205,15 +206,15 @@ describe('run controls: who may pause, step, continue and cancel a run', () => {
     expect((await t.app.services.conversations.getRun(theirs.runId)).status).toBe('PAUSED');
   });
 
-  it('starts step mode and plan review for an admin key only: an integrator key is refused and no run is stored', async () => {
+  it("starts step mode and plan review for admin and integrator keys only: the shopper's token is refused and no run is stored", async () => {
     const c = await shopper();
     for (const [extra, field] of [
       [', mode: STEP', 'mode'],
       [', reviewPlan: true', 'reviewPlan'],
     ] as const) {
-      const r = await send(c.id, integrator, extra);
+      const r = await send(c.id, c.token, extra);
       expect(refusal(r), extra).toEqual({ code: 'FORBIDDEN', field });
-      expect(r.errors![0]!.message).toContain('admin key');
+      expect(r.errors![0]!.message).toContain('admin or integrator key');
     }
     expect(await t.app.services.conversations.runsOf(c.id)).toEqual([]);
     gate.release();

@@ -1,6 +1,6 @@
 import { type ResolveCursorConnectionArgs, resolveCursorConnection } from '@pothos/plugin-relay';
 import { z } from 'zod';
-import { drivesRuns, vouchesForCustomers, writesAsShopper } from '../../auth/principal.js';
+import { startsDrivenRuns, vouchesForCustomers, writesAsShopper } from '../../auth/principal.js';
 import type { Conversation } from '../../chat/conversation-service.js';
 import { runPrincipal } from '../../chat/principal-slots.js';
 import { isConversationHeld } from '../../db/owner-transition.js';
@@ -256,7 +256,8 @@ builder.mutationFields((t) => ({
       text: t.arg.string({ required: true }),
       mode: t.arg({ type: RunModeEnum }),
       reviewPlan: t.arg.boolean({
-        description: 'Pause the run once its plan is made, for a designer to review and edit it (then continueRun).',
+        description:
+          'Pause the run once its plan is made, for a designer to review and edit it (then continueRun). Admin keys, and integrator keys (which drive only the runs they started).',
       }),
     },
     authScopes: (_r, args) => ({ conversation: String(args.conversationId) }),
@@ -268,17 +269,22 @@ builder.mutationFields((t) => ({
           'A support key does not write as the shopper: claim the conversation and write with sendHumanMessage',
           { details: { field: 'conversationId' } },
         );
-      // Only whoever may step, continue and pause a run (drivesRuns) starts one that waits for them.
-      if ((args.mode === 'STEP' || args.reviewPlan) && !drivesRuns(ctx.auth.principal))
-        throw new ForbiddenError('Step mode and plan review are for designers: they need an admin key', {
-          details: { field: args.mode === 'STEP' ? 'mode' : 'reviewPlan' },
-        });
+      // Only whoever may then step, continue and pause the run (drivesRun) starts one that waits for them.
+      if ((args.mode === 'STEP' || args.reviewPlan) && !startsDrivenRuns(ctx.auth.principal))
+        throw new ForbiddenError(
+          'Step mode and plan review are for designers and integrators: they need an admin or integrator key',
+          {
+            details: { field: args.mode === 'STEP' ? 'mode' : 'reviewPlan' },
+          },
+        );
       await ctx.services.rateLimits.checkMessage(ctx.auth.principal, String(args.conversationId));
       const conversationId = String(args.conversationId);
       const submit = () =>
         ctx.services.runs.submit(conversationId, args.text, args.mode ?? 'AUTO', {
           principal: runPrincipal(ctx.auth.principal, conversationId),
           reviewPlan: args.reviewPlan ?? false,
+          // The key may then drive and stop its run (drivesRun, cancelsRun).
+          startedBy: ctx.auth.principal.kind === 'key' ? ctx.auth.principal.keyId : undefined,
         });
       const { desk } = ctx.services;
       // This replica's cache picks the path to try; each path decides on the owner row and, when the row says the

@@ -51,7 +51,12 @@ export const OwnershipRef = builder.objectRef<Ownership>('Ownership').implement(
     conversationId: t.exposeID('conversationId'),
     state: t.field({ type: OwnershipStateEnum, resolve: (o) => o.state }),
     human: t.exposeString('human', { nullable: true, description: 'The colleague who owns it (or last did).' }),
-    requestedBy: t.exposeString('requestedBy', { nullable: true }),
+    requestedBy: t.string({
+      nullable: true,
+      description:
+        "Who asked for a person: `shopper`, an agent, or an API key's name (`integrator key \"…\"`). Null for a conversation token: a key's name is the workspace's own business.",
+      resolve: (o, _a, ctx) => (ctx.auth.principal.kind === 'conversation' ? null : o.requestedBy),
+    }),
     reason: t.string({
       nullable: true,
       description: 'Why a person was asked for: redacted for integrator keys without full data, as the event is.',

@@ -6,7 +6,7 @@ import type { GraphQLContext } from '../context.js';
 import { editorName } from '../editor-name.js';
 import { textFor } from '../redacted.js';
 import { PlanTaskRef } from './plan-task.js';
-import { loadRun, loadRunToDrive, RunRef } from './runs.js';
+import { loadRunToDrive, RunRef } from './runs.js';
 
 const PlanVersionRef = builder.objectRef<PlanVersion>('PlanVersion').implement({
   description: "One version of a run's plan: the planner's (or its fallback), then one per designer edit.",
@@ -14,7 +14,12 @@ const PlanVersionRef = builder.objectRef<PlanVersion>('PlanVersion').implement({
     version: t.exposeInt('version'),
     eventId: t.id({ resolve: (v) => v.eventId }),
     source: t.exposeString('source', { description: 'planner, fallback, refusal or edit.' }),
-    by: t.exposeString('by', { description: 'PlannerAgent, or who made the edit.' }),
+    by: t.string({
+      description:
+        "PlannerAgent, or who made the edit (the API key's name; `staff` for a conversation token, which is the shopper).",
+      // A key's name is the workspace's own business (`Acme storefront`, a colleague's name), not the shopper's.
+      resolve: (v, _a, ctx) => (ctx.auth.principal.kind === 'conversation' && v.source === 'edit' ? 'staff' : v.by),
+    }),
     reason: t.string({
       nullable: true,
       description: "The editor's note, or why the planner fell back.",
@@ -96,7 +101,7 @@ builder.mutationFields((t) => ({
   pauseRun: t.field({
     type: RunRef,
     description:
-      'Pauses a running (or queued) run at its next task boundary: after planning, or before its next tasks start. Tasks in flight finish. Then stepRun, continueRun, editPlan or cancelRun. Admin keys only (FORBIDDEN for other credentials).',
+      'Pauses a running (or queued) run at its next task boundary: after planning, or before its next tasks start. Tasks in flight finish. Then stepRun, continueRun, editPlan or cancelRun. Admin keys, and an integrator key for the runs it started (FORBIDDEN otherwise).',
     authScopes: { authenticated: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_r, args, ctx) => ctx.services.runs.pause((await loadRunToDrive(ctx, String(args.id))).id),
@@ -104,8 +109,8 @@ builder.mutationFields((t) => ({
   editPlan: t.field({
     type: RunRef,
     description:
-      "Revises a paused run's pending tasks: agent, instruction, status line, dependencies (the plan stays a DAG), removal, and new tasks. Recorded as a PLAN event and a new plan version, with who and why.",
-    authScopes: { admin: true },
+      "Revises a paused run's pending tasks: agent, instruction, status line, dependencies (the plan stays a DAG), removal, and new tasks. Recorded as a PLAN event and a new plan version, with who and why. Admin keys, and an integrator key for the runs it started (FORBIDDEN otherwise).",
+    authScopes: { authenticated: true },
     args: {
       runId: t.arg.id({ required: true }),
       edits: t.arg({ type: [PlanEditInput] }),
@@ -121,7 +126,7 @@ builder.mutationFields((t) => ({
           events: ctx.services.events,
           maxInstructionLength: ctx.services.config.limits.maxInstructionLength,
         },
-        (await loadRun(ctx, String(args.runId))).id,
+        (await loadRunToDrive(ctx, String(args.runId), 'runId')).id,
         {
           edits: (args.edits ?? []).map((e) => ({
             taskId: e.taskId,

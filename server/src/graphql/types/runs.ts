@@ -1,4 +1,4 @@
-import { cancelsRunsOf, drivesRuns } from '../../auth/principal.js';
+import { cancelsRun, drivesRun } from '../../auth/principal.js';
 import type { Run } from '../../chat/conversation-service.js';
 import { conversationStream } from '../../chat/event-stream.js';
 import { runStatuses } from '../../db/schema/conversations.js';
@@ -73,6 +73,16 @@ export const RunRef = builder.objectRef<Run>('Run').implement({
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    viewerDrives: t.boolean({
+      description:
+        'Whether the caller may pause, step and continue this run and edit its plan: admin keys every run, an integrator key the runs it started.',
+      resolve: (r, _a, ctx) => drivesRun(ctx.auth.principal, r),
+    }),
+    viewerCancels: t.boolean({
+      description:
+        "Whether the caller may cancel this run: admin and support keys, the conversation's own token, and the key that started it.",
+      resolve: (r, _a, ctx) => cancelsRun(ctx.auth.principal, r),
+    }),
   }),
 });
 
@@ -86,27 +96,38 @@ export async function loadRun(ctx: GraphQLContext, id: string): Promise<Run> {
   return run;
 }
 
+/** Why a key that may start runs was refused one: it did not start this one. */
+const notStartedBy = (ctx: GraphQLContext, run: Run, what: string) =>
+  `Run ${run.id} was not started by this key: an integrator key ${what} only the runs it started (${ctx.auth.describe})`;
+
 /**
- * A run the caller may see (else NOT_FOUND, as loadRun) and drive by hand: pause, step, continue (else FORBIDDEN on
- * `id`). Looked up first, so that a caller who may not read the run learns nothing more than an id of no run tells.
+ * A run the caller may see (else NOT_FOUND, as loadRun) and drive by hand: pause, step, continue, edit its plan (else
+ * FORBIDDEN on `field`, with the run's id in `extensions.runId`). Looked up first, so that a caller who may not read
+ * the run learns nothing more than an id of no run tells.
  */
-export async function loadRunToDrive(ctx: GraphQLContext, id: string): Promise<Run> {
+export async function loadRunToDrive(ctx: GraphQLContext, id: string, field = 'id'): Promise<Run> {
   const run = await loadRun(ctx, id);
-  if (!drivesRuns(ctx.auth.principal))
+  const { principal } = ctx.auth;
+  if (!drivesRun(principal, run))
     throw new ForbiddenError(
-      `Pausing, stepping and continuing runs is for designers, with an admin key; not for ${ctx.auth.describe}`,
-      { details: { field: 'id' } },
+      principal.kind === 'key' && principal.role === 'integrator'
+        ? notStartedBy(ctx, run, 'pauses, steps, continues and edits the plans of')
+        : `Pausing, stepping and continuing runs is for designers with an admin key, and for the integrator key that started the run; not for ${ctx.auth.describe}`,
+      { details: { field, runId: run.id } },
     );
   return run;
 }
 
-/** A run the caller may see (else NOT_FOUND) and stop (else FORBIDDEN on `id`). */
+/** A run the caller may see (else NOT_FOUND) and stop (else FORBIDDEN on `id`, with `extensions.runId`). */
 async function loadRunToCancel(ctx: GraphQLContext, id: string): Promise<Run> {
   const run = await loadRun(ctx, id);
-  if (!cancelsRunsOf(ctx.auth.principal, run.conversationId))
+  const { principal } = ctx.auth;
+  if (!cancelsRun(principal, run))
     throw new ForbiddenError(
-      `Cancelling runs needs an admin or support key, or the conversation's own token; not ${ctx.auth.describe}`,
-      { details: { field: 'id' } },
+      principal.kind === 'key' && principal.role === 'integrator'
+        ? notStartedBy(ctx, run, 'cancels')
+        : `Cancelling runs needs an admin or support key, the conversation's own token, or the key that started the run; not ${ctx.auth.describe}`,
+      { details: { field: 'id', runId: run.id } },
     );
   return run;
 }
@@ -149,14 +170,15 @@ builder.mutationFields((t) => ({
   cancelRun: t.field({
     type: RunRef,
     description:
-      "Stops a run. Admin and support keys, and the conversation's own token for its runs; not an integrator key (FORBIDDEN).",
+      "Stops a run. Admin and support keys, the conversation's own token for its runs, and an integrator key for the runs it started (FORBIDDEN otherwise).",
     authScopes: { authenticated: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_r, args, ctx) => ctx.services.runs.cancel((await loadRunToCancel(ctx, String(args.id))).id),
   }),
   stepRun: t.field({
     type: RunRef,
-    description: 'Step mode: runs the next task, then pauses again. Admin keys only (FORBIDDEN for other credentials).',
+    description:
+      'Step mode: runs the next task, then pauses again. Admin keys, and an integrator key for the runs it started (FORBIDDEN otherwise).',
     authScopes: { authenticated: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_r, args, ctx) => ctx.services.runs.step((await loadRunToDrive(ctx, String(args.id))).id),
@@ -164,7 +186,7 @@ builder.mutationFields((t) => ({
   continueRun: t.field({
     type: RunRef,
     description:
-      'Step mode: runs all remaining tasks without pausing. Admin keys only (FORBIDDEN for other credentials).',
+      'Step mode: runs all remaining tasks without pausing. Admin keys, and an integrator key for the runs it started (FORBIDDEN otherwise).',
     authScopes: { authenticated: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_r, args, ctx) => ctx.services.runs.continue((await loadRunToDrive(ctx, String(args.id))).id),
