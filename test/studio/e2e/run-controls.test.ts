@@ -19,8 +19,8 @@ const plan = {
 
 /**
  * The studio offers Step, Continue, Pause and the step-mode switches to the keys the server lets drive a run by hand
- * (admin keys), and Cancel to those it lets stop one (admin and support keys). Before, a support or integrator key
- * was shown all of them on any shopper's run.
+ * (admin keys; an integrator key, the runs it started), and Cancel to those it lets stop one (admin and support keys;
+ * an integrator key, its own runs). Before, a support or integrator key was shown all of them on any shopper's run.
  */
 describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): run controls by key', (build) => {
   let h: StudioHarness;
@@ -34,6 +34,11 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): run con
   /** A live run (its planner holds until the end) and a step-mode run paused after planning, each in its conversation. */
   const live = { conversation: '', run: '' };
   const paused = { conversation: '', run: '' };
+  /** A step-mode run the integrator key started, paused after planning. */
+  const integratorsOwn = { conversation: '', run: '' };
+  const NOTE = 'A designer steps or continues it, with an admin key, or the integrator key that started it.';
+  const CHAT_NOTE =
+    'Paused — a designer steps or continues it, with an admin key, or the integrator key that started it.';
 
   beforeAll(async () => {
     const model = new ScriptedModel(async (req: ModelRequest) => {
@@ -50,17 +55,17 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): run con
     });
     support = (await h.t.app.services.apiKeys.create('Dana', 'support')).key;
     integrator = (await h.t.app.services.apiKeys.create('storefront', 'integrator')).key;
-    const converse = async (text: string, mode: 'AUTO' | 'STEP') => {
+    const converse = async (text: string, mode: 'AUTO' | 'STEP', key = admin) => {
       const started = await h.t.gql<{ startConversation: { conversation: { id: string } } }>(
         'mutation { startConversation { conversation { id } } }',
         {},
-        admin,
+        key,
       );
       const conversation = started.data!.startConversation.conversation.id;
       const sent = await h.t.gql<{ sendMessage: { id: string } }>(
         `mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text, mode: ${mode}) { id } }`,
         { id: conversation, text },
-        admin,
+        key,
       );
       if (sent.errors) throw new Error(`sendMessage: ${JSON.stringify(sent.errors)}`);
       return { conversation, run: sent.data!.sendMessage.id };
@@ -68,6 +73,9 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): run con
     // In this order: a key executes one run at a time, and the live run keeps the admin key's turn.
     Object.assign(paused, await converse('where is my order?', 'STEP'));
     if ((await waitForRun(h.t.app, paused.run)).status !== 'PAUSED') throw new Error('the step-mode run did not pause');
+    Object.assign(integratorsOwn, await converse('where is my order?', 'STEP', integrator));
+    if ((await waitForRun(h.t.app, integratorsOwn.run)).status !== 'PAUSED')
+      throw new Error("the integrator's step-mode run did not pause");
     Object.assign(live, await converse('where is my order? keep planning', 'AUTO'));
   }, 120_000);
   afterAll(async () => {
@@ -99,7 +107,7 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): run con
     const buttons = async (scope: typeof controls) =>
       (await scope.getByRole('button').allTextContents()).filter((b) => ['Step', 'Continue', 'Cancel run'].includes(b));
     const onPaused = await buttons(controls);
-    const note = await controls.getByText('A designer steps or continues it, with an admin key.').count();
+    const note = await controls.getByText(NOTE).count();
     const switches = await page.getByRole('switch', { name: /Step mode|Review plan/ }).count();
     // The chat's line under the paused turn: where to step it, or who does.
     const chatNote = await page.getByText(/^Paused — /).textContent();
@@ -130,7 +138,7 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): run con
     expect(await offered(support)).toEqual({
       onPaused: ['Cancel run'],
       note: 1,
-      chatNote: 'Paused — a designer steps or continues it, with an admin key.',
+      chatNote: CHAT_NOTE,
       // Read-only: a support key does not write as the shopper, so there is no composer either.
       switches: 0,
       pause: 0,
@@ -139,12 +147,13 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): run con
     });
   });
 
-  it('offers an integrator key none of the run controls', async () => {
+  it("offers an integrator key none of the run controls on another key's runs, and the step-mode switches", async () => {
     expect(await offered(integrator)).toEqual({
       onPaused: [],
       note: 1,
-      chatNote: 'Paused — a designer steps or continues it, with an admin key.',
-      switches: 0,
+      chatNote: CHAT_NOTE,
+      // It starts step-mode and plan-review runs of its own.
+      switches: 2,
       pause: 0,
       playgroundListed: true,
       refused: [],
@@ -152,5 +161,28 @@ describe.skipIf(!hasChromium).each(studioBuilds)('studio e2e (%s build): run con
     // The paused run was left as it was, and the live one still plans.
     expect((await h.t.app.services.conversations.getRun(paused.run)).status).toBe('PAUSED');
     expect((await h.t.app.services.conversations.getRun(live.run)).status).toBe('RUNNING');
+  });
+
+  it('offers an integrator key Step, Continue and Cancel on the run it started, and steps it', async () => {
+    const { page, refused } = await openWith(
+      integrator,
+      `playground/${integratorsOwn.conversation}?run=${integratorsOwn.run}`,
+    );
+    const controls = page.getByRole('region', { name: 'Step controls' });
+    await controls.getByText('Paused after planning.').waitFor();
+    // Asked of the server for this run: the buttons follow its answer.
+    await controls.getByRole('button', { name: 'Step', exact: true }).waitFor();
+    expect(
+      (await controls.getByRole('button').allTextContents()).filter((b) =>
+        ['Step', 'Continue', 'Cancel run'].includes(b),
+      ),
+    ).toEqual(['Step', 'Continue', 'Cancel run']);
+    expect(await controls.getByText(NOTE).count()).toBe(0);
+    expect(await page.getByText(/^Paused — /).textContent()).toBe('Paused — step it in the inspector.');
+    await controls.getByRole('button', { name: 'Continue', exact: true }).click();
+    await page.getByRole('region', { name: 'Run inspector' }).getByText('completed', { exact: true }).first().waitFor();
+    expect((await waitForRun(h.t.app, integratorsOwn.run)).status).toBe('COMPLETED');
+    expect(refused).toEqual([]);
+    await page.context().close();
   });
 });

@@ -12,6 +12,7 @@ const actions: StudioAction[] = [
   'cancelRuns',
   'workDesk',
   'chatAsShopper',
+  'startDrivenRuns',
 ];
 
 /** What the studio offers each role: the server's scopes (builder.ts authScopes, auth/principal.ts). */
@@ -23,7 +24,9 @@ describe('what the studio offers a viewer', () => {
     expect(allowed('admin', true)).toEqual(actions);
     // Stepping, continuing and pausing runs is the designers' (admin keys); a support colleague stops the bot.
     expect(allowed('support', false)).toEqual(['cancelRuns', 'workDesk']);
-    expect(allowed('integrator', true)).toEqual(['chatAsShopper']);
+    // An integrator key starts step-mode and plan-review runs, and drives those it started: the inspector asks the
+    // server run by run (Run.viewerDrives), never anyone else's run.
+    expect(allowed('integrator', true)).toEqual(['chatAsShopper', 'startDrivenRuns']);
     // A conversation token stops its own runs (the shopper's stop button), and reads no other conversation.
     expect(allowed('conversation', true)).toEqual(['cancelRuns', 'chatAsShopper']);
     expect(allowed('anonymous', false)).toEqual([]);

@@ -16,17 +16,27 @@ const scopeOf = {
   runExperiments: 'admin',
   /** Run against card drafts (startConversation and startExperiment `useDrafts`). */
   useDrafts: 'admin',
-  /** editPlan on a paused run. */
+  /**
+   * editPlan on any paused run (server: drivesRun). An integrator key edits the runs it started: the inspector asks
+   * the server per run (useRunControls).
+   */
   editPlans: 'admin',
-  /** stepRun, continueRun, pauseRun, and sendMessage in step mode or with plan review (server: drivesRuns). */
+  /** stepRun, continueRun, pauseRun on any run (server: drivesRun); an integrator key, the runs it started. */
   stepRuns: 'admin',
-  /** cancelRun (server: cancelsRunsOf): admins and support colleagues; a conversation token, its own runs. */
+  /**
+   * cancelRun on any run (server: cancelsRun): admins and support colleagues; a conversation token, its own runs; an
+   * integrator key, the runs it started.
+   */
   cancelRuns: 'support',
   /** The desk: queue, claim, reply as a person, tickets. */
   workDesk: 'support',
 } as const;
 
-export type StudioAction = keyof typeof scopeOf | 'chatAsShopper';
+/**
+ * `startDrivenRuns`: sendMessage in step mode or with plan review (server: startsDrivenRuns), for admin and integrator
+ * keys; an integrator key then drives the runs it started.
+ */
+export type StudioAction = keyof typeof scopeOf | 'chatAsShopper' | 'startDrivenRuns';
 
 type Scope = 'admin' | 'support' | 'reader';
 
@@ -44,6 +54,7 @@ const scopesOf: Partial<Record<string, readonly Scope[]>> = {
 export function viewerMay(viewer: ViewerInfo | null, action: StudioAction): boolean {
   if (!viewer) return true;
   if (action === 'chatAsShopper') return viewer.writesAsShopper;
+  if (action === 'startDrivenRuns') return viewer.role === 'admin' || viewer.role === 'integrator';
   // A conversation token reads its own conversation only, so every run it is shown is one it may stop.
   if (action === 'cancelRuns' && viewer.role === 'conversation') return true;
   return scopesOf[viewer.role]?.includes(scopeOf[action]) ?? false;

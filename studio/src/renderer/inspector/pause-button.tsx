@@ -1,10 +1,16 @@
 import { useMutation } from 'urql';
 import { errorSummary, toFormErrors } from '../graphql/field-errors.js';
 import { PauseRunMutation } from '../playground/playground-documents.js';
+import { useRunControls } from './use-run-controls.js';
 
-/** Asks a running run to pause at its next task boundary (after planning, or before its next tasks). */
+/**
+ * Asks a running run to pause at its next task boundary (after planning, or before its next tasks); shown to
+ * credentials that may drive the run.
+ */
 export function PauseButton({ runId }: { runId: string }) {
+  const { drives } = useRunControls(runId);
   const [pause, runPause] = useMutation(PauseRunMutation);
+  if (!drives) return null;
   const requested = pause.data?.pauseRun.pauseRequested === true;
   return (
     <>

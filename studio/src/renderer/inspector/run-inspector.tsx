@@ -1,5 +1,4 @@
 import { useMemo, useState } from 'react';
-import { usePermissions } from '../connection/permissions.js';
 import { isType, type StudioEvent } from '../lib/baton-event.js';
 import { formatDuration } from '../lib/format.js';
 import { summarizeRun } from '../lib/run-summary.js';
@@ -31,7 +30,6 @@ export function RunInspector(props: {
 }) {
   const [tab, setTab] = useState<Tab>('plan');
   const [selected, setSelected] = useState<number | null>(null);
-  const may = usePermissions();
   const run = props.runId ? summarizeRun(props.events, props.runId) : null;
   // Streamed deltas are many and carry no meaning of their own: the timeline shows stored events.
   const runEvents = useMemo(
@@ -64,7 +62,7 @@ export function RunInspector(props: {
           </span>
         )}
         <span className="spacer" />
-        {run.state === 'running' && may('stepRuns') && <PauseButton runId={run.runId} />}
+        {run.state === 'running' && <PauseButton runId={run.runId} />}
         <span className="muted">{duration !== null ? formatDuration(duration) : `${runEvents.length} events`}</span>
       </header>
       {run.question && <p className="inspector-question">“{run.question}”</p>}

@@ -1,17 +1,17 @@
 import { useMutation } from 'urql';
-import { usePermissions } from '../connection/permissions.js';
 import { errorSummary, toFormErrors } from '../graphql/field-errors.js';
 import type { RunSummary } from '../lib/run-summary.js';
 import { CancelRunMutation, ContinueRunMutation, StepRunMutation } from '../playground/playground-documents.js';
 import { PlanEditForm } from './plan-edit-form.js';
+import { useRunControls } from './use-run-controls.js';
 
 /**
  * A paused run (step mode, plan review, or paused on request): what runs next, Step / Continue / Cancel, and the plan
  * editor for its pending tasks, each for credentials the server lets do it (a support key only cancels; an
- * integrator key only reads).
+ * integrator key drives and cancels the runs it started, and only reads the others).
  */
 export function StepControls({ run, agentNames }: { run: RunSummary; agentNames: readonly string[] }) {
-  const may = usePermissions();
+  const { drives, cancels } = useRunControls(run.runId);
   const [step, runStep] = useMutation(StepRunMutation);
   const [cont, runContinue] = useMutation(ContinueRunMutation);
   const [cancel, runCancel] = useMutation(CancelRunMutation);
@@ -31,7 +31,7 @@ export function StepControls({ run, agentNames }: { run: RunSummary; agentNames:
           <span className="muted">Next: {next.join(', ') || '—'}</span>
         </div>
         <div className="actions">
-          {may('stepRuns') && (
+          {drives && (
             <>
               <button
                 type="button"
@@ -46,7 +46,7 @@ export function StepControls({ run, agentNames }: { run: RunSummary; agentNames:
               </button>
             </>
           )}
-          {may('cancelRuns') && (
+          {cancels && (
             <button
               type="button"
               className="btn btn-danger-ghost"
@@ -58,7 +58,11 @@ export function StepControls({ run, agentNames }: { run: RunSummary; agentNames:
           )}
         </div>
       </div>
-      {!may('stepRuns') && <p className="muted">A designer steps or continues it, with an admin key.</p>}
+      {!drives && (
+        <p className="muted">
+          A designer steps or continues it, with an admin key, or the integrator key that started it.
+        </p>
+      )}
       {error && (
         <p className="field-error" role="alert">
           {error.graphQLErrors.some((e) => e.extensions.code === 'CONFLICT')
@@ -66,7 +70,7 @@ export function StepControls({ run, agentNames }: { run: RunSummary; agentNames:
             : (errorSummary(toFormErrors(error)) ?? error.message)}
         </p>
       )}
-      {run.plan && pending.length > 0 && may('editPlans') && (
+      {run.plan && pending.length > 0 && drives && (
         <PlanEditForm runId={run.runId} plan={run.plan} pendingIds={pending.map((t) => t.id)} agentNames={agentNames} />
       )}
     </section>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useRunControls } from '../inspector/use-run-controls.js';
 import type { StudioEvent } from '../lib/baton-event.js';
 import { conversationTurns } from '../lib/conversation-turns.js';
 import { MarkdownText } from '../ui/markdown-text.js';
@@ -91,13 +92,7 @@ export function ChatPanel(props: {
                   </div>
                 ))
               )}
-              {t.state === 'paused' && (
-                <p className="run-note run-note-amber">
-                  {props.onStepChange
-                    ? 'Paused — step it in the inspector.'
-                    : 'Paused — a designer steps or continues it, with an admin key.'}
-                </p>
-              )}
+              {t.state === 'paused' && <PausedNote runId={t.runId} />}
               {t.state === 'running' && t.reply === null && t.parts.length === 0 && (
                 <p className="run-note">
                   <span className="spinner" aria-hidden="true" /> Working…
@@ -152,5 +147,17 @@ export function ChatPanel(props: {
         </form>
       )}
     </section>
+  );
+}
+
+/** Under a paused turn: where to step it, for credentials that may drive this run; else who does. */
+function PausedNote({ runId }: { runId: string }) {
+  const { drives } = useRunControls(runId);
+  return (
+    <p className="run-note run-note-amber">
+      {drives
+        ? 'Paused — step it in the inspector.'
+        : 'Paused — a designer steps or continues it, with an admin key, or the integrator key that started it.'}
+    </p>
   );
 }

@@ -45,6 +45,17 @@ export const RunDraftsQuery = graphql(`
   }
 `);
 
+/** Whether the studio's credentials may drive (pause, step, continue, edit) and cancel this run. */
+export const RunControlsQuery = graphql(`
+  query RunControls($id: ID!) {
+    run(id: $id) {
+      id
+      viewerDrives
+      viewerCancels
+    }
+  }
+`);
+
 export const ConversationEventsSubscription = graphql(
   `
   subscription ConversationEvents($conversationId: ID!, $after: ID) {

@@ -154,7 +154,7 @@ function Workspace(props: {
   const [sendError, setSendError] = useState<string | null>(null);
   const [pendingRun, setPendingRun] = useState<string | null>(null);
   // Step mode and plan review start a run that waits to be stepped: offered only to keys the server lets step it.
-  const drives = may('stepRuns');
+  const drives = may('startDrivenRuns');
   const [stepSwitch, setStep] = useRunSwitch('stepMode', props.conversationId);
   const [reviewSwitch, setReview] = useRunSwitch('reviewPlan', props.conversationId);
   const step = drives && stepSwitch;
