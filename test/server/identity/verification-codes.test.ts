@@ -1,11 +1,22 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { conversations } from '../../../server/src/db/schema/index.js';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { openDatabase } from '../../../server/src/db/client.js';
+import { conversations, verificationCodes } from '../../../server/src/db/schema/index.js';
+import type { IdentityClaim } from '../../../server/src/domain/identity.js';
 import { RateLimitedError } from '../../../server/src/errors.js';
 import { OutboxEmailSender } from '../../../server/src/identity/email-sender.js';
-import { CODE_TTL_MS, MAX_TRIES, VerificationCodes } from '../../../server/src/identity/verification-codes.js';
+import {
+  CODE_TTL_MS,
+  CODES_PER_CUSTOMER_PER_HOUR,
+  MAX_TRIES,
+  VerificationCodes,
+} from '../../../server/src/identity/verification-codes.js';
 import { createSeededStore, type SeededStore } from '../store/store-test-kit.js';
 
 const emma = { id: 'emma_brown_8847', email: 'emma.brown5032@example.com' };
+/** Emma again, named by name and zip code instead of her email. */
+const emmaByNameZip = { firstName: 'emma', lastName: 'BROWN', zip: '32165' };
+const noah = { id: 'noah_brown_6181', email: 'noah.brown7922@example.com' };
 
 describe('VerificationCodes', () => {
   let s: SeededStore;
@@ -17,16 +28,12 @@ describe('VerificationCodes', () => {
     outbox = new OutboxEmailSender(s.db);
   });
   afterAll(() => s.dispose());
+  const codesFail = (err: unknown) => {
+    throw err;
+  };
   beforeEach(async () => {
     now = new Date();
-    codes = new VerificationCodes(
-      s.db,
-      outbox,
-      (err) => {
-        throw err;
-      },
-      () => now,
-    );
+    codes = new VerificationCodes(s.db, outbox, codesFail, () => now);
     await s.db.execute('delete from verification_codes' as never);
     await s.db.execute('delete from email_outbox' as never);
   });
@@ -43,6 +50,15 @@ describe('VerificationCodes', () => {
     const [mail] = await outbox.list(1);
     expect(mail?.to).toBe(emma.email);
     return /\b(\d{6})\b/.exec(mail!.text)![1]!;
+  };
+  /** Asks for a code for the claim; the code mailed for it, or undefined when no mail went out. */
+  const mailedFor = async (conversationId: string, claim: IdentityClaim) => {
+    const before = (await outbox.list(100)).length;
+    await codes.issue(conversationId, claim);
+    await codes.settled();
+    const mails = await outbox.list(100);
+    if (mails.length === before) return undefined;
+    return /\b(\d{6})\b/.exec(mails[0]!.text)![1]!;
   };
   const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
@@ -106,5 +122,119 @@ describe('VerificationCodes', () => {
 
   it('leaves digits alone in a conversation that never had a code', async () => {
     expect(await codes.check(await conversation(), '123456')).toEqual({ kind: 'none' });
+  });
+
+  describe('one budget per account, however the shopper names it', () => {
+    it('mails an account at most five codes an hour: a sixth asked by name and zip is answered as for a claim matching nobody, and mailed nowhere', async () => {
+      for (let i = 0; i < CODES_PER_CUSTOMER_PER_HOUR; i++)
+        expect(await mailedFor(await conversation(), { email: emma.email })).toBeDefined();
+      await expect(codes.issue(await conversation(), { email: emma.email })).rejects.toBeInstanceOf(RateLimitedError);
+      // The other way of naming her, from a fresh conversation: the same answer as a stranger's claim (no error)...
+      const c = await conversation();
+      await expect(codes.issue(c, emmaByNameZip)).resolves.toBeUndefined();
+      await expect(
+        codes.issue(await conversation(), { firstName: 'No', lastName: 'Body', zip: '00000' }),
+      ).resolves.toBeUndefined();
+      await codes.settled();
+      // ...and no sixth mail, and no code that could verify her.
+      expect(await outbox.list(100)).toHaveLength(CODES_PER_CUSTOMER_PER_HOUR);
+      const stored = await s.db
+        .select({ customerId: verificationCodes.customerId })
+        .from(verificationCodes)
+        .where(eq(verificationCodes.conversationId, c));
+      expect(stored).toEqual([{ customerId: null }]);
+      // Another customer is unaffected, and an hour later Emma gets codes again whichever way she is named.
+      expect(await mailedFor(await conversation(), { email: noah.email })).toBeDefined();
+      now = new Date(now.getTime() + 3_600_000 + 1_000);
+      const later = await conversation();
+      expect(await codes.check(later, (await mailedFor(later, emmaByNameZip))!)).toEqual({
+        kind: 'accepted',
+        customerId: emma.id,
+      });
+    });
+
+    it("five wrong tries through the email lock the account's codes asked for by name and zip too", async () => {
+      const byEmail = await conversation();
+      const emailCode = (await mailedFor(byEmail, { email: emma.email }))!;
+      const byNameZip = await conversation();
+      const nameZipCode = (await mailedFor(byNameZip, emmaByNameZip))!;
+      const theirs = await conversation();
+      const noahCode = (await mailedFor(theirs, { email: noah.email }))!;
+      for (let i = 1; i < MAX_TRIES; i++) await codes.check(byEmail, wrong(emailCode));
+      expect(await codes.check(byEmail, wrong(emailCode))).toEqual({ kind: 'refused', reason: 'locked', triesLeft: 0 });
+      // A wrong try through the other claim reads as it would for any claim: nothing tells a guesser the two are one.
+      expect(await codes.check(byNameZip, wrong(nameZipCode))).toEqual({
+        kind: 'refused',
+        reason: 'wrong',
+        triesLeft: MAX_TRIES - 1,
+      });
+      // The right code is refused as locked, and a new code asked by name and zip is not mailed.
+      expect(await codes.check(byNameZip, nameZipCode)).toEqual({ kind: 'refused', reason: 'locked', triesLeft: 0 });
+      expect(await mailedFor(await conversation(), emmaByNameZip)).toBeUndefined();
+      expect(await codes.check(theirs, noahCode)).toEqual({ kind: 'accepted', customerId: noah.id });
+      // The lock ends after its window.
+      now = new Date(now.getTime() + CODE_TTL_MS + 1_000);
+      const fresh = await conversation();
+      expect(await codes.check(fresh, (await mailedFor(fresh, emmaByNameZip))!)).toMatchObject({ kind: 'accepted' });
+    });
+
+    it("wrong tries spread over the email's code and the name and zip's code share one budget of five", async () => {
+      const byEmail = await conversation();
+      const emailCode = (await mailedFor(byEmail, { email: emma.email }))!;
+      const byNameZip = await conversation();
+      const nameZipCode = (await mailedFor(byNameZip, emmaByNameZip))!;
+      const theirs = await conversation();
+      const noahCode = (await mailedFor(theirs, { email: noah.email }))!;
+      await codes.check(theirs, wrong(noahCode));
+      for (let i = 0; i < 3; i++) await codes.check(byEmail, wrong(emailCode));
+      for (let i = 1; i <= 2; i++)
+        expect(await codes.check(byNameZip, wrong(nameZipCode))).toEqual({
+          kind: 'refused',
+          reason: 'wrong',
+          triesLeft: MAX_TRIES - i,
+        });
+      expect(await codes.check(byEmail, emailCode)).toEqual({ kind: 'refused', reason: 'locked', triesLeft: 0 });
+      expect(await codes.check(byNameZip, nameZipCode)).toEqual({ kind: 'refused', reason: 'locked', triesLeft: 0 });
+      expect(await codes.check(theirs, noahCode)).toEqual({ kind: 'accepted', customerId: noah.id });
+    });
+
+    it('parallel requests from fresh conversations, through two replicas, get no more codes mailed than the budget', async () => {
+      const claims: IdentityClaim[] = Array.from({ length: 10 }, (_, i) =>
+        i % 2 ? { email: emma.email } : emmaByNameZip,
+      );
+      const started = await Promise.all(claims.map(() => conversation()));
+      if (!s.t.url) {
+        // PGlite has one connection: its transactions never overlap.
+        await Promise.allSettled(claims.map((claim, i) => codes.issue(started[i]!, claim)));
+      } else {
+        // PostgreSQL: the second replica has its own connections, as another process would, and writes to the codes
+        // are held back until every request is inside its transaction, so each has counted what it could by then.
+        const other = await openDatabase({ databaseUrl: s.t.url, maxConnections: 5 });
+        const holder = await openDatabase({ databaseUrl: s.t.url, maxConnections: 2 });
+        const replicas = [codes, new VerificationCodes(other.db, outbox, codesFail, () => now)];
+        try {
+          let issued: Promise<unknown> = Promise.resolve();
+          await holder.db.transaction(async (tx) => {
+            await tx.execute(sql`lock table verification_codes in share mode`);
+            issued = Promise.allSettled(claims.map((claim, i) => replicas[i % 2]!.issue(started[i]!, claim)));
+            await vi.waitFor(
+              async () => {
+                const [waiting] = await holder.query<{ n: number }>(
+                  "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+                );
+                expect(waiting?.n).toBe(claims.length);
+              },
+              { timeout: 10_000 },
+            );
+          });
+          await issued;
+          await replicas[1]!.settled();
+        } finally {
+          await Promise.all([other.close(), holder.close()]);
+        }
+      }
+      await codes.settled();
+      expect((await outbox.list(100)).filter((m) => m.to === emma.email)).toHaveLength(CODES_PER_CUSTOMER_PER_HOUR);
+    });
   });
 });
