@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto';
-import { and, asc, count, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import { sameHash } from '../auth/secrets.js';
 import type { Db, DbOrTx } from '../db/client.js';
 import { type VerificationCodeRow, verificationCodes } from '../db/schema/identity.js';
@@ -17,6 +17,8 @@ export const CODES_PER_CLAIM_PER_HOUR = 5;
 /** At most this many codes mailed to one account per hour, whichever claims and conversations asked. */
 export const CODES_PER_CUSTOMER_PER_HOUR = CODES_PER_CLAIM_PER_HOUR;
 const HOUR_MS = 3_600_000;
+/** The code hash of a code stored but not mailed (past the account's budget): no HMAC equals it. */
+const UNSENT = '';
 
 export type CodeCheck =
   | { kind: 'none' }
@@ -94,7 +96,8 @@ export class VerificationCodes {
         );
       // Asked for a claim matching nobody too, so the answer takes as long either way.
       const use = await this.accountUse(tx, account?.id ?? '', now);
-      const customerId = account && use.mailed < CODES_PER_CUSTOMER_PER_HOUR && !use.locked ? account.id : null;
+      const mail = account !== undefined && use.mailed < CODES_PER_CUSTOMER_PER_HOUR && !use.locked;
+      const codeHash = hashCode(salt, code);
       // A new code replaces the conversation's earlier ones.
       await tx
         .update(verificationCodes)
@@ -108,14 +111,16 @@ export class VerificationCodes {
         );
       await tx.insert(verificationCodes).values({
         conversationId,
-        customerId,
+        customerId: account?.id ?? null,
         claimHash: hash,
-        codeHash: hashCode(salt, code),
+        // A code nobody is told has no hash: nothing typed matches it. It still names the account, for its
+        // owner's export and erasure, and wrong tries on it count towards the account's lock.
+        codeHash: mail ? codeHash : UNSENT,
         salt,
         expiresAt: new Date(now.getTime() + CODE_TTL_MS),
         createdAt: now,
       });
-      return customerId !== null;
+      return mail;
     });
     if (account && mailed) this.deliver(account.email, code);
   }
@@ -207,14 +212,15 @@ export class VerificationCodes {
     return row?.until ?? undefined;
   }
 
-  /** The codes mailed to the account this past hour, and whether five wrong tries on one of them locked it. */
+  /** The codes mailed to the account this past hour, and whether five wrong tries on one of its codes locked it. */
   private async accountUse(db: DbOrTx, customerId: string, now: Date): Promise<{ mailed: number; locked: boolean }> {
+    const mailedSince = and(
+      ne(verificationCodes.codeHash, UNSENT),
+      gt(verificationCodes.createdAt, new Date(now.getTime() - HOUR_MS)),
+    );
     const [row] = await db
       .select({
-        mailed:
-          sql<number>`count(*) filter (where ${gt(verificationCodes.createdAt, new Date(now.getTime() - HOUR_MS))})`.mapWith(
-            Number,
-          ),
+        mailed: sql<number>`count(*) filter (where ${mailedSince})`.mapWith(Number),
         locked: sql<number>`count(*) filter (where ${gt(verificationCodes.lockedUntil, now)})`.mapWith(Number),
       })
       .from(verificationCodes)
