@@ -81,3 +81,7 @@ export function describePrincipal(p: Principal): string {
   if (p.kind === 'conversation') return `conversation token for ${p.conversationId}`;
   return p.devAdmin ? 'anonymous (AUTH_MODE=off)' : 'anonymous';
 }
+
+/** Whether a text is describePrincipal's for a key or an anonymous caller: names the workspace keeps to itself. */
+export const describesStaffPrincipal = (text: string) =>
+  /^(admin|support|integrator) key "/.test(text) || text === 'anonymous' || text === 'anonymous (AUTH_MODE=off)';

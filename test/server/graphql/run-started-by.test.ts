@@ -217,4 +217,45 @@ describe('runs an integrator key started', () => {
         requestedBy: 'integrator key "Acme storefront"',
       });
   });
+
+  it("gives a shopper's token no key name in the events either: a hand-off asked for and withdrawn, a plan edited", async () => {
+    const { id, runId, token } = await pausedRun(designer, ', reviewPlan: true');
+    const edited = await t.gql(EDIT_PLAN, { id: runId, edits: [{ taskId: 't1', instruction: 'Look' }] }, designer);
+    expect(edited.errors).toBeUndefined();
+    expect((await control('cancelRun', runId, designer)).errors).toBeUndefined();
+    await waitForRun(t.app, runId);
+    for (const mutation of [
+      'requestHuman(conversationId: $id, reason: "refund")',
+      'withdrawHumanRequest(conversationId: $id)',
+    ]) {
+      const r = await t.gql(`mutation($id: ID!) { ${mutation} { state } }`, { id }, keyA.key);
+      expect(r.errors).toBeUndefined();
+    }
+    const events = async (credential: string) => {
+      const r = await t.gql<{
+        conversation: { events: { type: string; agentName: string | null; dataJson: Record<string, unknown> }[] };
+      }>('query($id: ID!) { conversation(id: $id) { events { type agentName dataJson } } }', { id }, credential);
+      expect(r.errors).toBeUndefined();
+      const byType = (type: string) => r.data!.conversation.events.filter((e) => e.type === type);
+      const [asked] = byType('HUMAN_REQUESTED');
+      const [withdrawn] = byType('HUMAN_REQUEST_WITHDRAWN');
+      const edit = byType('PLAN').find((e) => e.dataJson.source === 'edit');
+      return {
+        asked: [asked?.agentName, asked?.dataJson.by],
+        withdrawn: [withdrawn?.agentName, withdrawn?.dataJson.by],
+        editedBy: edit?.dataJson.editedBy,
+        text: JSON.stringify(r.data),
+      };
+    };
+    const shopper = await events(token);
+    expect(shopper).toMatchObject({ asked: ['staff', 'staff'], withdrawn: ['staff', 'staff'], editedBy: 'staff' });
+    expect(shopper.text).not.toContain('Acme storefront');
+    expect(shopper.text).not.toContain('Designer Dana');
+    for (const credential of [keyA.key, admin])
+      expect(await events(credential)).toMatchObject({
+        asked: ['integrator key "Acme storefront"', 'integrator key "Acme storefront"'],
+        withdrawn: ['integrator key "Acme storefront"', 'integrator key "Acme storefront"'],
+        editedBy: 'Designer Dana',
+      });
+  });
 });

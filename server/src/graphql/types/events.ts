@@ -1,3 +1,4 @@
+import { describesStaffPrincipal } from '../../auth/principal.js';
 import { conversationStream, feedStream } from '../../chat/event-stream.js';
 import { feedCursor, parseFeedCursor } from '../../chat/feed-cursor.js';
 import { committedPosition, type EventStore, FEED_START, type FeedPosition } from '../../db/event-store.js';
@@ -20,7 +21,7 @@ export const EventRef = builder.objectRef<BatonEvent>('Event').implement({
     conversationId: t.exposeID('conversationId'),
     runId: t.id({ nullable: true, resolve: (e) => e.runId ?? null }),
     taskId: t.string({ nullable: true, resolve: (e) => e.taskId ?? null }),
-    agentName: t.string({ nullable: true, resolve: (e) => e.agentName ?? null }),
+    agentName: t.string({ nullable: true, resolve: (e, _a, ctx) => shownTo(ctx, e).agentName ?? null }),
     type: t.field({ type: EventTypeEnum, resolve: (e) => e.type }),
     data: t.field({
       type: EventDataUnion,
@@ -44,7 +45,9 @@ export const EventRef = builder.objectRef<BatonEvent>('Event').implement({
 /**
  * The event as this caller may read it: a colleague's hand-back and resolution notes are for the bot and colleagues,
  * so a caller who is not staff (the shopper's conversation token) gets HANDED_BACK with an empty note and RESOLVED
- * without one. Every Event field resolves through it.
+ * without one. API key names are the workspace's own business (`Acme storefront`, a colleague's name) too: a hand-off
+ * asked for or withdrawn by a key, and a plan a key edited, say `staff` instead (as Ownership.requestedBy and
+ * PlanVersion.by do). Every Event field resolves through it.
  */
 function shownTo(ctx: GraphQLContext, e: BatonEvent): BatonEvent {
   if (ctx.auth.isReader) return e;
@@ -53,6 +56,9 @@ function shownTo(ctx: GraphQLContext, e: BatonEvent): BatonEvent {
     const { note: _note, ...data } = e.data;
     return { ...e, data };
   }
+  if ((e.type === 'HUMAN_REQUESTED' || e.type === 'HUMAN_REQUEST_WITHDRAWN') && describesStaffPrincipal(e.data.by))
+    return { ...e, agentName: 'staff', data: { ...e.data, by: 'staff' } } as BatonEvent;
+  if (e.type === 'PLAN' && e.data.editedBy !== undefined) return { ...e, data: { ...e.data, editedBy: 'staff' } };
   return e;
 }
 
