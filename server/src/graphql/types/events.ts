@@ -127,6 +127,15 @@ export async function* delivered(
   }
 }
 
+builder.queryFields((t) => ({
+  eventFeedCursor: t.id({
+    description:
+      'The live end of eventFeed, as a cursor: subscribe with it as `after` to get every event committed from now on, and with it again if the connection drops before the first event arrives. A feed started without `after` starts at the same place but has no cursor to give until it passes an event.',
+    authScopes: { reader: true },
+    resolve: async (_r, _a, ctx) => feedCursor(await ctx.services.eventStore.feedHead()),
+  }),
+}));
+
 builder.subscriptionFields((t) => ({
   conversationEvents: t.field({
     type: EventRef,
