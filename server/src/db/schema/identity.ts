@@ -13,16 +13,24 @@ export const verificationCodes = pgTable(
     conversationId: uuid('conversation_id')
       .notNull()
       .references(() => conversations.id, { onDelete: 'cascade' }),
-    /** The account the code verifies; null when the claim matched no customer. */
+    /**
+     * The account the code is for; null when the claim matched no customer. Set on a code stored past the account's
+     * budget too (never mailed, empty `codeHash`), so that the account's export and erasure find it.
+     */
     customerId: text('customer_id'),
-    /** sha256 of the normalised claim (email, or name and zip): rate limits and locks are per claim. */
+    /**
+     * sha256 of the normalised claim (email, or name and zip). Sends and locks are limited per claim, and per account
+     * (`customerId`) across every claim that names it.
+     */
     claimHash: text('claim_hash').notNull(),
     codeHash: text('code_hash').notNull(),
     salt: text('salt').notNull(),
     attempts: integer('attempts').notNull().default(0),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
-    /** Set on the fifth wrong try: no code for this claim is issued or accepted until then. */
+    /**
+     * Set on the fifth wrong try: no code for this claim, nor for the account it names, is mailed or accepted until then.
+     */
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -31,7 +39,7 @@ export const verificationCodes = pgTable(
     index('verification_codes_conversation_idx').on(t.conversationId, t.createdAt),
     // Per-claim rate limit and lock.
     index('verification_codes_claim_idx').on(t.claimHash, t.createdAt),
-    // eraseCustomer and exportCustomerData: a customer's codes.
+    // eraseCustomer and exportCustomerData: a customer's codes; the per-account send budget and lock.
     index('verification_codes_customer_idx').on(t.customerId),
   ],
 );
