@@ -38,10 +38,13 @@ import {
   joinDependentClauses,
   joinDetailQuestions,
   joinEscalationStory,
+  joinFaultToRepair,
+  joinListedGoods,
   joinMoodToRequest,
   joinPurchaseStory,
   joinReplacementStory,
   joinReturnArrival,
+  joinRuleQuestionToTopic,
   joinSalesContact,
   joinSoldOutToAlert,
   joinTiedPronoun,
@@ -181,6 +184,8 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
       c.agent = ownerOfTie(index, c) ?? top.agent;
   }
   applyPrinciples(index, clauses, message);
+  joinListedGoods(clauses);
+  joinRuleQuestionToTopic(index, clauses);
   joinTiedPronoun(clauses);
   joinReturnArrival(index, clauses);
   const orderAgent = answerAboutAnOrder(hints, message)?.agentName;
@@ -194,6 +199,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
   joinPurchaseStory(clauses);
   joinReplacementStory(index, clauses);
   joinCoveredCase(index, clauses);
+  joinFaultToRepair(index, clauses);
   joinDetailQuestions(clauses);
   joinMoodToRequest(index, clauses);
   joinEscalationStory(index, clauses);
@@ -267,8 +273,18 @@ function ownerOfTie(
   // Close enough to call a tie: a few per cent of the top score (the words they share count on both).
   const tied = c.scores.filter((s) => c.scores[0]!.score - s.score <= Math.max(1e-3, 0.05 * c.scores[0]!.score));
   if (!anchors || tied.length < 2) return undefined;
-  const owners = tied.filter((s) => anchors.some((a) => index.profiles.find((p) => p.name === s.agent)?.terms.has(a)));
-  return owners.length === 1 ? owners[0]!.agent : undefined;
+  const terms = (agent: string) => index.profiles.find((p) => p.name === agent)?.terms;
+  const owners = tied.filter((s) => anchors.some((a) => terms(s.agent)?.has(a)));
+  if (owners.length === 1) return owners[0]!.agent;
+  // "Swap the jacket for a medium": of the cards that do the action, the one that names doing it for another size or
+  // colour, not one that gives a replacement of the same thing (a recall's remedy).
+  const variants = [
+    ...(c.entities.sizes.length ? [SIZE] : []),
+    ...(c.entities.colours.length ? [COLOR] : []),
+    ...(c.entities.materials.length ? [MATERIAL] : []),
+  ];
+  const forVariant = variants.length ? owners.filter((s) => variants.some((v) => terms(s.agent)?.has(v))) : [];
+  return forVariant.length === 1 ? forVariant[0]!.agent : undefined;
 }
 
 /**
@@ -287,6 +303,7 @@ function ownerOfChange(index: CardIndex, c: { scores: CardScore[]; intent?: Task
 }
 
 const CHANGE = stem('change');
+const [SIZE, COLOR, MATERIAL] = ['size', 'color', 'material'].map(stem) as [string, string, string];
 
 /**
  * Asking what to buy for someone ("what would make a nice present?") or to go with a thing of the shopper's ("what's
@@ -569,12 +586,14 @@ function withProductReferred(own: Entities, referred: ProductReferred | undefine
 
 const QUESTION_STEM = stem('question');
 /**
- * What was done with a thing, or how good it is, not the thing: "your bought question" or "your good question" says
+ * What was done with a thing, how good it is or when, not the thing: "your bought question" or "your good question" says
  * nothing. A topic names what the question is about ("your warranty question").
  */
 const NOT_TOPICS = new Set(
   ['bought', 'buy', 'got', 'get', 'received', 'receive', 'loved', 'love', 'like', 'want', 'need', 'keep']
     .concat(['good', 'great', 'nice', 'best', 'better'])
+    // When, not what: "your later question" for "can I pay later?".
+    .concat(['later', 'soon'])
     .map(stem),
 );
 

@@ -60,9 +60,12 @@ const TOLD_WHEN_BACK =
 /** "When can I get size 10 again?", "will the blue ones come back", "do they come bak": the same goods, later. */
 const COMES_AGAIN =
   /\b(?:when|will|would|can|could|do|does)\b[^.?!]{0,50}?\b(?:have|get|stock|sell|carry|come|be (?:in|around))\b[^.?!]{0,40}?\b(?:again|back)\b(?! to\b)/i;
-/** What comes again that is not stock: a charge, a code, a parcel, a problem, money, a thing sent back. */
+/**
+ * What comes again that is not stock: a charge, a code, a parcel, a problem, money (a deposit), a thing sent back, a
+ * thing of the shopper's own ("when do I get my bike back?").
+ */
 const NOT_STOCK =
-  /\b(?:have to|send|sent|give|gave|take|took|bring|brought|ship\w*|post\w*|return\w*|charg\w*|bill\w*|refund\w*|pa(?:y|id)\w*|money|code|password|log\s?in|email\w*|error|happen\w*|broke\w*|order\w*|parcel|package|deliver\w*|call\w*|hear|touch|contact\w*|help)\b/i;
+  /\b(?:get (?:my|our) (?!sizes?\b)|deposits?|bond|cash|have to|send|sent|give|gave|take|took|bring|brought|ship\w*|post\w*|return\w*|charg\w*|bill\w*|refund\w*|pa(?:y|id)\w*|money|code|password|log\s?in|email\w*|error|happen\w*|broke\w*|order\w*|parcel|package|deliver\w*|call\w*|hear|touch|contact\w*|help)\b/i;
 /** "Are you ever getting more?", "will you get them in again": the shop's next delivery of something. */
 const SHOP_GETS_MORE =
   /\b(?:you|u|they|y'?all)\s+(?:\w+\s+)?(?:getting|get|bringing|ordering|reordering|restocking)\s+(?:any\s+|some\s+)?(?:more|them|those|these)(?:\s+(?:in|back|again|soon|ever|anytime soon))*\s*(?:$|[?.!,;])/i;

@@ -675,13 +675,59 @@ export function joinDependentClauses(clauses: ScoredClause[]): void {
 const ASKS_AFTER_ORDER =
   /\b(track\w*|status|where|when|arriv\w*|deliver\w*|ship\w*|dispatch\w*|yet|still|late|lost|missing|stuck|delay\w*)\b/i;
 
-/** A past purchase told as a story: "the headphones I bought", "I got a tent last year", "my son received". */
-const PURCHASE_STORY = /\b(bought|got|received|ordered|purchased|gave|gift(?:ed)?|loved?|loves)\b/i;
+/**
+ * "Can I hire a tent and two sleeping bags?", "return the kettle, and the toaster too": goods named after "and" or a
+ * comma with no verb of their own are more objects of the request before them, not a search of their own.
+ */
+export function joinListedGoods(clauses: ScoredClause[]): void {
+  for (let i = 1; i < clauses.length; i++) {
+    const [before, c] = [clauses[i - 1]!, clauses[i]!];
+    if (!before.agent || before.smallTalk || c.agent === before.agent) continue;
+    if (!c.entities.products.length || c.entities.orderIds.length || REQUEST_WORDS.test(c.text)) continue;
+    if (!PRODUCT_INTENTS.has(c.intent ?? 'unknown') && (c.intent ?? 'unknown') !== 'unknown') continue;
+    // The goods open the piece: a count or an article, then the thing within a few words ("two sleeping bags").
+    const opening = LISTED_GOODS.exec(c.text.toLowerCase());
+    const head = opening ? c.text.toLowerCase().slice(opening[0].length).split(/\s+/).slice(0, 3).join(' ') : '';
+    if (!opening || !c.entities.products.some((p) => head.includes(p.toLowerCase().split(' ')[0]!))) continue;
+    c.agent = before.agent;
+  }
+}
+const LISTED_GOODS =
+  /^\W*(?:(?:and|or|plus)\s+)?(?:a|an|the|some|another|a couple of|a few|a pair of|a set of|\d+|two|three|four|five|six|seven|eight|nine|ten)\s+/;
 
 /**
- * "My daughter loved the headphones I bought. Do you have a matching case?": a statement about something the
- * shopper bought, asking nothing itself (no question, no request, no order, no action), is the context of the
- * request next to it, and goes to that request's agent rather than being a task of its own.
+ * "We're a registered charity, can we buy without paying VAT?": a question the rule principle gave the knowledge base,
+ * beside a piece for another card, that uses a word of that card's which no other card has ("VAT"), asks on the
+ * neighbour's topic: the same request, not a second one for the knowledge base.
+ */
+export function joinRuleQuestionToTopic(index: CardIndex, clauses: ScoredClause[]): void {
+  const knowledge = ownerOf(index, 'knowledge');
+  if (!knowledge) return;
+  clauses.forEach((c, i) => {
+    if (c.agent !== knowledge || !c.question || c.entities.orderIds.length) return;
+    const neighbours = [clauses.slice(0, i).findLast((n) => n.agent), clauses.slice(i + 1).find((n) => n.agent)];
+    const stems = index.analyze(c.text).tokens.filter((t) => !t.corrected && !isAttributeStem(t.stem));
+    const topics = neighbours.filter((n): n is ScoredClause => {
+      const own = n && n.agent !== knowledge ? index.profiles.find((p) => p.name === n.agent) : undefined;
+      return (
+        !!own &&
+        stems.some((t) => own.terms.has(t.stem) && index.profiles.every((p) => p === own || !p.terms.has(t.stem)))
+      );
+    });
+    if (topics.length === 1) c.agent = topics[0]!.agent;
+  });
+}
+
+/** A past purchase told as a story: "the headphones I bought", "I got a tent last year", "my son received". */
+const PURCHASE_STORY = /\b(bought|got|received|ordered|purchased|gave|gift(?:ed)?|loved?|loves)\b/i;
+/** How the thing was had, told: "I picked it up in store", "collected the lamp from your shop last week". */
+const PICKUP_STORY = /\b(?:picked\s+(?:[\w-]+\s+){0,3}?up|collected)\b/i;
+
+/**
+ * "My daughter loved the headphones I bought. Do you have a matching case?", "I picked the kettle up in store, can I
+ * post it back?": a statement about something the shopper bought or collected, asking nothing itself (no question, no
+ * request, no order, no action), is the context of the request next to it, and goes to that request's agent rather
+ * than being a task of its own.
  */
 export function joinPurchaseStory(clauses: ScoredClause[]): void {
   // "… and it's still not here": where the thing is, asked without a question mark.
@@ -693,14 +739,17 @@ export function joinPurchaseStory(clauses: ScoredClause[]): void {
       !c.agent ||
       c.question ||
       REQUEST_WORDS.test(c.text) ||
-      !PURCHASE_STORY.test(c.text) ||
+      !(PURCHASE_STORY.test(c.text) || PICKUP_STORY.test(c.text)) ||
       c.entities.orderIds.length > 0 ||
       !['product_search', 'product_detail', 'recommend', 'unknown'].includes(c.intent ?? 'unknown')
     )
       continue;
     // The request it tells of is the next one asked, past the order and what is wrong with it ("I bought a jacket,
     // order #W…. It's too small, can I swap it?").
-    const request = clauses.slice(i + 1).find(asks) ?? clauses.slice(0, i).findLast(asks);
+    // A pickup told is how the thing was had, never a request itself: what is told of the thing next ("…, it
+    // flickers") is what the shopper wants seen to, even unasked.
+    const told = PICKUP_STORY.test(c.text) ? clauses.slice(i + 1).find((n) => n.agent) : undefined;
+    const request = told ?? clauses.slice(i + 1).find(asks) ?? clauses.slice(0, i).findLast(asks);
     if (request) {
       c.agent = request.agent;
       c.context = true;
@@ -766,6 +815,33 @@ export function joinCoveredCase(index: CardIndex, clauses: ScoredClause[]): void
     }
   }
 }
+
+/**
+ * "The door seal on my washer is torn, can somebody fit a new one?", "… serviced? it's leaking": a fault told right
+ * before or after a request to a card that repairs things is why the repair is asked, not a return of its own. A
+ * request for the return stays one of its own.
+ */
+export function joinFaultToRepair(index: CardIndex, clauses: ScoredClause[]): void {
+  const repairs = (agent: string | undefined) =>
+    !!agent && !!index.profiles.find((p) => p.name === agent)?.terms.has(REPAIR);
+  const asksRepair = (q: ScoredClause | undefined) =>
+    !!q && repairs(q.agent) && (q.question || REQUEST_WORDS.test(q.text));
+  clauses.forEach((c, i) => {
+    const fault =
+      c.agent &&
+      !c.question &&
+      !REQUEST_WORDS.test(c.text) &&
+      c.entities.orderIds.length === 0 &&
+      ['return', 'exchange'].includes(c.intent ?? '');
+    if (!fault || repairs(c.agent)) return;
+    const q = [clauses[i + 1], clauses[i - 1]].find(asksRepair);
+    if (q) {
+      c.agent = q.agent;
+      c.context = true;
+    }
+  });
+}
+const REPAIR = stem('repair');
 
 const ASKS_IF_COVERED = /\b(?:covered|cover|covers|warrant\w*|guarantee\w*)\b/i;
 
@@ -975,14 +1051,29 @@ const ONLY_IT = /\b(?:it|them|one)\s*\W*$/i;
 
 /**
  * "I posted the watch back on the 2nd. Could you see whether it has arrived with you yet?": beside a return the shopper
- * sent, whether the shop got it asks after that return, for the returns card, not where a parcel of theirs is.
+ * sent, whether the shop got it asks after that return, for the returns card, not where a parcel of theirs is. So for
+ * anything else the shopper sent the shop ("I posted my old phone to you for trade-in, has it arrived?"): the card the
+ * sending was told to.
  */
 export function joinReturnArrival(index: CardIndex, clauses: ScoredClause[]): void {
   const returns = ownerOf(index, 'returns');
-  if (!returns || !clauses.some((c) => c.agent === returns && returnToldAsSent(c))) return;
-  for (const c of clauses)
-    if (c.agent && c.agent !== returns && !c.entities.orderIds.length && SHOP_GOT_IT.test(c.words.join(' ')))
-      c.agent = returns;
+  const sent = clauses.find(
+    (c) =>
+      c.agent &&
+      ((c.agent === returns && returnToldAsSent(c)) || (!c.question && SENT_TO_SHOP.test(c.words.join(' ')))),
+  );
+  if (!sent) return;
+  for (const c of clauses) {
+    const words = c.words.join(' ');
+    if (c === sent || !c.agent || c.agent === sent.agent || c.entities.orderIds.length) continue;
+    if (SHOP_GOT_IT.test(words) || ARRIVED_IT.test(words)) c.agent = sent.agent;
+  }
 }
+/** "I posted my old tablet to you", "sent them to you last week": a thing on its way from the shopper to the shop. */
+const SENT_TO_SHOP =
+  /\b(?:i|we)\s+(?:have\s+|already\s+|just\s+)?(?:sent|posted|mailed|shipped|dropped off)\b(?:\s+[\w-]+){0,5}?\s+to\s+you\b/;
+/** "Has it arrived?", "did you get them?": whether the thing came, asked of a thing the shopper sent. */
+const ARRIVED_IT =
+  /\b(?:has|have|did)\s+(?:it|they|them)\s+(?:arrived|arrive|got there|get there|come in|reached you)\b|\bdid\s+you\s+(?:get|receive)\s+(?:it|them)\b/;
 const SHOP_GOT_IT =
   /\b(?:arrived|got|come|reached)\s+(?:back\s+)?(?:with|to)\s+you\b|\byou\s+(?:have\s+)?(?:got|received|have)\s+(?:it|them)\b|\b(?:with you|reached you|got to you)\s+(?:yet|already)\b/;

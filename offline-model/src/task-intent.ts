@@ -223,6 +223,8 @@ const HAPPENED = new RegExp(
     String.raw`\b(?:was|were|got|been|is|are|${SOMEONE}(?:\s+(?:have|had|already|just|accidentally))?)\s+${BARELY}${DONE_VERB}(?:\s*(?:,|and)?\s+${DONE_VERB})*\b`,
     // "why did they cancel", "have you refunded", "did someone send it back"
     String.raw`\b(?:did|have|has)\s+${SOMEONE}\s+${BARELY}(?:cancel\w*|refund\w*|return\w*|sen[dt]\s+(?:\w+\s+)?back)\b`,
+    // "the parcel went back to you on the 3rd": the thing itself on its way to the shop
+    String.raw`\b(?:went|gone)\s+back\s+to\s+you\b`,
   ].join('|'),
   'g',
 );
@@ -241,7 +243,7 @@ export function toldAsDone(text: string): ReadonlySet<Done> {
   const rest = text.replace(HAPPENED, told).replace(GOES_ON_DONE, told);
   function told(phrase: string): string {
     for (const [verb] of phrase.matchAll(
-      /\b(?:cancel|refund|return|sen[dt]|posted|mailed|shipped|brought|took|dropped)\w*/g,
+      /\b(?:cancel|refund|return|sen[dt]|posted|mailed|shipped|brought|took|dropped|went|gone)\w*/g,
     ))
       kinds.add(DONE_KIND(verb));
     return ' ';

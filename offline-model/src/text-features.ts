@@ -102,19 +102,64 @@ function normaliseText(text: string): string {
       .replace(/\bcan't\b/g, 'can not')
       .replace(/\bwon't\b/g, 'will not')
       .replace(/n't\b/g, ' not')
+      // "Can someone put a new strap on?", "send somebody to mount the TV", "someone who can fix it": a person to do work on
+      // a thing, which is a service the shop may sell, not a person to talk to ("can I talk to someone?"). So is work to
+      // be done on a thing of the shopper's ("how much to get my boots resoled?").
+      .replace(SOMEONE_TO_WORK, 'service')
+      .replace(SENT_OUT, '$1 service')
+      .replace(DONE_TO_MINE, '$& service')
+      // "What suits someone short?": a kind of wearer described, no person to talk to either.
+      .replace(SOMEONE_DESCRIBED, 'anyone')
+      // Services that split a purchase into later payments are named by brand ("do you do klarna?"): paying later, not
+      // a way to pay now such as paypal or a card.
+      .replace(PAY_LATER_BRANDS, 'pay later')
+      .replace(MAKES_THINGS, 'maker')
       // "someone's registry" is another shopper's, as "someone else's" is (synonyms), before the possessive goes; so is
       // the someone who did something ("someone bought the chair off our registry"): neither asks for a person to talk to.
       .replace(/\b(some(?:one|body))'s\b/g, '$1 else')
       // "someone elses order": the possessive typed without its apostrophe.
       .replace(/\belses\b/g, 'else')
       .replace(
-        /\b(some(?:one|body)) (?=(?:already |just )?(?:\w{2,}ed|bought|took|stole|got|made|sent|gave|left|broke|sold|paid|wrote|put)\b)/g,
+        /(?<!\b(?:can|could|would|will) )\b(some(?:one|body)) (?=(?:already |just )?(?:\w{2,}ed|bought|took|stole|got|made|sent|gave|left|broke|sold|paid|wrote|put)\b)/g,
         '$1 else ',
       )
       .replace(/'(s|re|ll|d|ve|m)\b/g, '')
       .replace(/\b([a-z])-([a-z]{3,})/g, '$1$2')
   );
 }
+
+/** Verbs of work done on a thing, by hand, where it is: what a person is sent or asked to do in a service. */
+const WORK_VERBS =
+  '(?:come(?! back)|pop|put|fit|mount|install|fix|repair|mend|set|assemble|build|hang|visit|clean|service|replace|wire|plumb|hook|measure|tune|adjust)' +
+  // "Someone to fix this mess", "someone to fix my account": the shopper's problem, for a person.
+  String.raw`\b(?! (?:this|that|things|the (?:problem|issue|mess|situation)|my (?:account|order|orders|refund|payment|problem|issue)\b))`;
+/**
+ * "Can someone put a new one on", "someone to mount", "somebody who can fix it": a person to do work. Without "to" the
+ * verb must follow a modal: "someone put the wrong label on" tells what another did.
+ */
+const SOMEONE_TO_WORK = new RegExp(
+  `(?<=\\b(?:can|could|would|will) )some(?:one|body)\\b(?= ${WORK_VERBS})|\\bsome(?:one|body)\\b(?=\\s+(?:(?:who|that)\\s+(?:can|could|will)\\s+|to\\s+)${WORK_VERBS})`,
+  'g',
+);
+/** "Suits someone tall", "someone like me", "someone my size": anyone of that kind, described. */
+const SOMEONE_DESCRIBED =
+  /(?<=\b(?:suits?|fits?|flatters?|on) )some(?:one|body)\b(?= (?:short|tall|petite|curvy|slim|skinny|plus|broad|older|younger|like me|my (?:age|size|height|build|shape)|with (?:wide|broad|narrow|long|short|big|small)))|\bsome(?:one|body)\b(?= (?:like me|my (?:age|size|height|build|shape))\b)/g;
+/** Buy-now-pay-later services by name. */
+const PAY_LATER_BRANDS = /\b(?:klarna|after ?pay|clear ?pay|sezzle|laybuy|paybright|splitit|zip ?pay)\b/g;
+/**
+ * "I make candles", "we hand make leather bags": a shopper who makes things (a maker), told, not "can I make a return?"
+ * or "I make sure…".
+ */
+const MAKES_THINGS =
+  /(?<!\b(?:can|could|do|does|did|should|would|will|may|shall|might|must|to|how|where|when|why)\s)\b(?:i|we)\s+(?:hand\s?)?make\b(?!\s+(?:a|an|the|my|our|your|it|them|this|that|these|those|sure|any|some|changes?|payments?|purchases?|returns?|orders?|mistakes?|complaints?|claims?|up)\b)/g;
+/**
+ * "Get my espresso machine serviced", "have the bike tuned up", "getting it fixed": work done on a thing of the
+ * shopper's, which is a service, asked for or priced ("how much to get my boots resoled?").
+ */
+const DONE_TO_MINE =
+  /\b(?:get|gets|getting|have|having)\s+(?:my|our|the|it|them|this|these|those)\b(?:\s+[\w-]+){0,3}?\s+(?:cleaned|fixed|repaired|serviced|mended|installed|mounted|fitted|assembled|tuned|engraved|altered|hemmed|resoled|sharpened|calibrated|descaled|restrung|reupholstered|plumbed)\b/g;
+/** "Send someone out", "send somebody round to measure up": a visit. */
+const SENT_OUT = /\b(send|sending|sent)\s+some(?:one|body)\b(?=\s+(?:to|out|round|around|over|here)\b)/g;
 
 /** Words of a text, in order, with chat-speak expanded. Digits stay (sizes, ids) but `#` and `$` go. */
 export function rawWords(text: string): string[] {
