@@ -120,19 +120,23 @@ export function buildCardIndex(cards: ReadonlyArray<CardSummary>): CardIndex {
   ]);
   const analyze = createTextAnalyzer(vocabulary);
   const profiles = cards.map((card) => {
+    // The card's own words (and the words they are made from), and apart from them the everyday words for them with
+    // the best weight of any place they come from and in how many places they do.
     const terms = new Map<string, number>();
     const gerunds = new Map<string, string>();
+    const related = new Map<string, number>();
     const places = new Map<string, number>();
+    const keep = (map: Map<string, number>, s: string, weight: number) => map.set(s, Math.max(map.get(s) ?? 0, weight));
     const add = (text: string, weight: number) => {
       const here = new Set<string>();
       for (const t of analyze(text).tokens) {
         if (CARD_WORK.has(t.stem)) continue;
-        terms.set(t.stem, Math.max(terms.get(t.stem) ?? 0, weight));
+        keep(terms, t.stem, weight);
         if (/^[a-z]+ing$/.test(t.surface) && !gerunds.has(t.stem)) gerunds.set(t.stem, t.surface);
         const base = derivationBase(t.surface);
-        if (base) terms.set(stem(base), Math.max(terms.get(stem(base)) ?? 0, weight * DERIVED_WEIGHT));
+        if (base) keep(terms, stem(base), weight * DERIVED_WEIGHT);
         for (const r of relatedOf(t.surface, analyze)) {
-          if (!terms.has(r)) terms.set(r, weight * RELATED_WEIGHT);
+          keep(related, r, weight * RELATED_WEIGHT);
           here.add(r);
         }
       }
@@ -141,8 +145,11 @@ export function buildCardIndex(cards: ReadonlyArray<CardSummary>): CardIndex {
     add(nameWords(card.name).join(' '), SOURCE_WEIGHT.name);
     for (const skill of card.skills) add(skill, SOURCE_WEIGHT.skill);
     add(card.description, SOURCE_WEIGHT.description);
-    // Only related words are counted in `places`.
-    for (const [s, n] of places) if (n > 1) terms.set(s, terms.get(s)! * (1 + REPEAT_BONUS * Math.min(n - 1, 3)));
+    for (const [s, weight] of related) {
+      // A word the card writes itself keeps its own weight (or the related one, when that is higher), without the bonus.
+      if (terms.has(s)) keep(terms, s, weight);
+      else terms.set(s, weight * (1 + REPEAT_BONUS * Math.min((places.get(s) ?? 1) - 1, 3)));
+    }
     const fragments = card.skills
       .flatMap((s) => s.split(/,|\bor\b/))
       .map((f) => analyze(f).tokens.map((t) => t.stem))

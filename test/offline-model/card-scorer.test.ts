@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCardIndex, entityConcepts, nameWords, scoreCards } from '../../offline-model/src/card-scorer.js';
 import { extractEntities } from '../../offline-model/src/entity-extractor.js';
+import { stem } from '../../offline-model/src/text-features.js';
 import { builtinCards } from '../../server/src/agents/builtin-cards.js';
 
 const warranty = {
@@ -46,5 +47,19 @@ describe('scoreCards', () => {
     const scores = top(builtinCards, 'lorem ipsum');
     expect(scores.every((s) => s.score === 0)).toBe(true);
     expect(scores[0]!.agent).toBe('GeneralSupportAgent');
+  });
+});
+
+describe("a related word that is also the card's own word", () => {
+  const bikeFix = {
+    name: 'BikeFixAgent',
+    description: 'Repairs bikes brought to the shop.',
+    skills: ['fix a puncture', 'repair brakes'],
+  };
+
+  it('keeps its own weight: the bonus for a word related in several places is for related words only', () => {
+    // "fix" is in the card's name, and the everyday word for its "repair", written in two more places.
+    const terms = buildCardIndex([bikeFix]).profiles[0]!.terms;
+    expect(terms.get(stem('fix'))).toBe(1.2);
   });
 });
