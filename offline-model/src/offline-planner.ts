@@ -549,7 +549,12 @@ function buildTask(index: CardIndex, cards: CardSummary[], spec: TaskSpec): Offl
   let intent = spec.continues ?? classifyIntent(features, entities);
   const profile = index.profiles.find((p) => p.name === agent);
   const anchors = INTENT_ANCHORS[intent];
-  const owns = (i: TaskIntent) => !!profile && !!INTENT_ANCHORS[i]?.some((a) => profile.terms.has(stem(a)));
+  // An order's action is worded as one ("Cancel the customer's pending order") only for a card that works on orders:
+  // "cancel my protection plan" of a card for plans is no order to cancel.
+  const owns = (i: TaskIntent) =>
+    !!profile &&
+    !!INTENT_ANCHORS[i]?.some((a) => profile.terms.has(stem(a))) &&
+    (!ORDER_INTENTS.has(i) || profile.terms.has(ORDER));
   if (profile && anchors && !owns(intent))
     // "Can you recommend a good laptop under 1000?" of the catalogue's card: a search for laptops, not a question.
     intent =
@@ -592,8 +597,8 @@ const QUESTION_STEM = stem('question');
 const NOT_TOPICS = new Set(
   ['bought', 'buy', 'got', 'get', 'received', 'receive', 'loved', 'love', 'like', 'want', 'need', 'keep']
     .concat(['good', 'great', 'nice', 'best', 'better'])
-    // When, not what: "your later question" for "can I pay later?".
-    .concat(['later', 'soon'])
+    // When, not what: "your later question" for "can I pay later?", "your day question" for "a day early".
+    .concat(['later', 'soon', 'early', 'day', 'week', 'month', 'year', 'weekend', 'today', 'tomorrow'])
     .map(stem),
 );
 

@@ -659,7 +659,10 @@ export function joinDependentClauses(clauses: ScoredClause[]): void {
         c.entities.orderIds.length === 0 &&
         c.entities.products.length === 0 &&
         CONSEQUENCE.has(c.intent ?? 'unknown');
-      const sameAction = c.intent !== undefined && c.intent === intentOf(neighbour);
+      // The same action, unless the piece's own words are plainly another card's: "do you fix cracked screens?" reads as
+      // a return by "cracked", but it asks the repair card, far ahead, whatever the return beside it.
+      const sameAction =
+        c.intent !== undefined && c.intent === intentOf(neighbour) && !plainlyOther(c, neighbour.agent!);
       const context = story(c) || orderReference(c);
       if (consequence || sameAction || context) {
         c.agent = neighbour.agent;
@@ -670,6 +673,12 @@ export function joinDependentClauses(clauses: ScoredClause[]): void {
     }
   }
 }
+
+/** A question whose own card scores more than twice what it scores for `agent`. */
+const plainlyOther = (c: ScoredClause, agent: string) => {
+  const scoreFor = (a: string | undefined) => c.scores.find((s) => s.agent === a)?.score ?? 0;
+  return c.question && scoreFor(c.agent) > 2 * scoreFor(agent);
+};
 
 /** Words that ask after an order itself: where it is, when it comes, what state it is in. */
 const ASKS_AFTER_ORDER =

@@ -69,6 +69,11 @@ export const PHRASE_SYNONYMS: ReadonlyArray<readonly [string, string]> = [
   ['work with', 'specification'],
   ['works with', 'specification'],
   ['compatible with', 'specification'],
+  // Ending a thing that goes on (a plan, a membership, a box that comes monthly) is cancelling it; "ends" alone (a
+  // warranty that ends next month) is when, not a request.
+  ['end it', 'cancel'],
+  ['end them', 'cancel'],
+  ['end my', 'cancel'],
   ['money back', 'refund'],
   ['send back', 'return'],
   ['send it back', 'return'],
@@ -236,6 +241,16 @@ export const PHRASE_SYNONYMS: ReadonlyArray<readonly [string, string]> = [
   ['complete the look', 'complement'],
   // A conjunction, not a question of time: "my fingers go numb by the time I get to work".
   ['by the time', 'when'],
+  // When something happens, not a topic: "my warranty runs out next month" is not about a monthly box.
+  ['next month', 'when'],
+  ['last month', 'when'],
+  ['this month', 'when'],
+  ['next week', 'when'],
+  ['last week', 'when'],
+  ['this week', 'when'],
+  ['next year', 'when'],
+  ['last year', 'when'],
+  ['this year', 'when'],
   ['how long', 'time'],
   ['how much', 'price'],
   ['business hours', 'hours'],

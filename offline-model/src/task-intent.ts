@@ -65,9 +65,12 @@ const THING_IN_TRANSIT =
 const TAKES_ITEM_OFF =
   /\b(?:remove|delete|drop|take)\s+(?:\S+\s+){0,4}?(?:from|off|out of)\s+(?:it|(?:my|the|this|that|our)\s+(?:order|purchase))\b/;
 
-/** Asking for fewer emails: unsubscribing, opting out, being taken off a list, no more mail. */
+/**
+ * Asking for fewer emails: unsubscribing, opting out, being taken off a list, no more mail. Not "stop sending me the
+ * box" nor "the coffee": a thing sent, which a card that sends it stops.
+ */
 const OPTS_OUT =
-  /\b(?:cancel\s+(?:my\s+|the\s+|your\s+)?(?:newsletter\s+)?subscription|unsubscribe|unsubscribing|opt\s*out|opting\s*out|stop\s+(?:sending|emailing|mailing|spamming)|(?:remove|take|delete)\s+(?:me|my\s+email(?:\s+address)?)\s+(?:from|off)|no\s+(?:more|longer\s+want)\s+(?:\w+\s+)?(?:emails?|newsletters?|mails?))\b/;
+  /\b(?:cancel\s+(?:my\s+|the\s+|your\s+)?(?:newsletter\s+)?subscription|unsubscribe|unsubscribing|opt\s*out|opting\s*out|stop\s+(?:emailing|mailing|spamming|texting|messaging)|stop\s+sending\b(?:\s+(?:me|us))?(?:\s+(?:your|the|these|those|all|any|so\s+many))?(?:\s+\w+)?\s+(?:e-?mails?|mails?|mailings?|newsletters?|texts?|messages?|offers?|promo\w*|marketing|spam|junk|notifications?|adverts?|ads)\b|stop\s+sending\s+(?:me\s+|us\s+)?(?:these|them|this)\s*$|(?:remove|take|delete)\s+(?:me|my\s+email(?:\s+address)?)\s+(?:from|off)|no\s+(?:more|longer\s+want)\s+(?:\w+\s+)?(?:emails?|newsletters?|mails?))\b/;
 
 /** Whether the words ask for fewer emails (OPTS_OUT): never a sign-up. */
 export function optsOut(words: readonly string[]): boolean {

@@ -51,6 +51,24 @@ const workshop = topicCard('FixItServiceAgent', 'Books paid repairs for things c
   'book a repair',
   'repair quotes',
 ]);
+const coffeeClub = topicCard(
+  'CoffeeClubAgent',
+  'Sends a bag of fresh coffee every month to members: joining, skipping a month, cancelling.',
+  ['join the coffee club', 'skip a delivery', 'cancel a membership'],
+);
+const extendedCover = topicCard('ExtendedCoverAgent', "Sells extended cover once the manufacturer's warranty ends.", [
+  'buy extended cover',
+  'what extended cover includes',
+]);
+const snackBox = topicCard('SnackBoxAgent', 'Sends a box of snacks every month.', [
+  'monthly snack box',
+  'skip a month',
+]);
+const repairDesk = topicCard(
+  'RepairDeskAgent',
+  'Books paid repairs for things customers own: cracked screens, worn parts.',
+  ['book a repair', 'screen repairs'],
+);
 const stylist = topicCard('WardrobeAdviceAgent', 'Helps shoppers choose clothes: what to wear and what suits them.', [
   'outfit advice',
   'what to wear to an event',
@@ -157,5 +175,40 @@ describe('one request in two pieces', () => {
 
   it('reads "no idea what" as not knowing, not as asking for ideas', () => {
     expect(agents('got a job interview on friday and no idea what to wear', stylist)).toEqual(['WardrobeAdviceAgent']);
+  });
+});
+
+describe('a thing the shop sends, and ending it', () => {
+  it('reads "stop sending me the coffee" as about the thing sent, and "stop sending me emails" as opting out', () => {
+    expect(agents('stop sending me the coffee every month, I want to end it', coffeeClub)).toEqual(['CoffeeClubAgent']);
+    expect(agents('please stop sending me your newsletter', coffeeClub)).toEqual(['GeneralSupportAgent']);
+  });
+
+  it('words a cancellation for a card that works on no orders without an order', () => {
+    const [task] = planFromBrief({
+      message: 'please cancel my coffee club membership',
+      history: [],
+      cards: [...builtins, coffeeClub],
+      defaultAgent: 'GeneralSupportAgent',
+    }).tasks;
+    expect(task!.agent).toBe('CoffeeClubAgent');
+    expect(task!.statusMessage).not.toMatch(/order/i);
+    expect(task!.instruction).not.toMatch(/pending order/i);
+  });
+});
+
+describe('when, not what', () => {
+  it('reads "next month" as when a thing happens, not a monthly topic', () => {
+    expect(
+      agents("my kettle's warranty runs out next month, can I get extended cover?", extendedCover, snackBox),
+    ).toEqual(['ExtendedCoverAgent']);
+  });
+});
+
+describe('a question plainly for one card', () => {
+  it('is not joined to a return told beside it because a word of it reads as a return', () => {
+    expect(agents("do you fix cracked laptop screens? it's past the return window anyway", repairDesk)).toEqual([
+      'RepairDeskAgent',
+    ]);
   });
 });
