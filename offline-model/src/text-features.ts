@@ -145,7 +145,7 @@ const SOMEONE_TO_WORK = new RegExp(
 const SOMEONE_DESCRIBED =
   /(?<=\b(?:suits?|fits?|flatters?|on) )some(?:one|body)\b(?= (?:short|tall|petite|curvy|slim|skinny|plus|broad|older|younger|like me|my (?:age|size|height|build|shape)|with (?:wide|broad|narrow|long|short|big|small)))|\bsome(?:one|body)\b(?= (?:like me|my (?:age|size|height|build|shape))\b)/g;
 /** Buy-now-pay-later services by name. */
-const PAY_LATER_BRANDS = /\b(?:klarna|after ?pay|clear ?pay|sezzle|laybuy|paybright|splitit|zip ?pay)\b/g;
+const PAY_LATER_BRANDS = /\b(?:klarna|afterpay|clearpay|sezzle|laybuy|paybright|splitit|zippay)\b/g;
 /**
  * "I make candles", "we hand make leather bags": a shopper who makes things (a maker), told, not "can I make a return?"
  * or "I make sure…".
