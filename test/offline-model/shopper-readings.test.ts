@@ -69,6 +69,11 @@ const repairDesk = topicCard(
   'Books paid repairs for things customers own: cracked screens, worn parts.',
   ['book a repair', 'screen repairs'],
 );
+const curbside = topicCard(
+  'CollectAgent',
+  'Arranges collecting online orders from one of our stores, curbside or at the desk.',
+  ['click and collect', 'store pickup times', 'curbside collection'],
+);
 const stylist = topicCard('WardrobeAdviceAgent', 'Helps shoppers choose clothes: what to wear and what suits them.', [
   'outfit advice',
   'what to wear to an event',
@@ -210,5 +215,13 @@ describe('a question plainly for one card', () => {
     expect(agents("do you fix cracked laptop screens? it's past the return window anyway", repairDesk)).toEqual([
       'RepairDeskAgent',
     ]);
+  });
+});
+
+describe('fetching an order oneself', () => {
+  it('reads coming to get it, or having it brought out to the car, as a pickup', () => {
+    expect(agents('is it ok if I come and get it myself on saturday?', curbside)).toEqual(['CollectAgent']);
+    expect(agents('can I pick it up myself tomorrow?', curbside)).toEqual(['CollectAgent']);
+    expect(agents('could someone bring my order out to the car when I get there?', curbside)).toEqual(['CollectAgent']);
   });
 });
