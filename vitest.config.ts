@@ -26,6 +26,7 @@ const measuresProcess = ['test/server/models/offline-thread.test.ts', 'test/serv
  */
 const ownProcess = [
   'test/studio/renderer/use-conversation-events.test.ts',
+  'test/studio/renderer/feed/live-feed-view.test.ts',
   'test/studio/main/**/*.test.ts',
   'test/studio/preload/**/*.test.ts',
 ];

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useQuery } from 'urql';
+import { useClient, useQuery } from 'urql';
 import { AgentsQuery } from '../agents/agent-documents.js';
 import { graphql } from '../graphql/graphql.js';
 import { useEventSubscription } from '../graphql/use-event-subscription.js';
@@ -11,14 +11,20 @@ import { Switch } from '../ui/switch.js';
 
 const FeedSubscription = graphql(
   `
-  subscription EventFeed($types: [EventType!], $agentNames: [String!]) {
-    eventFeed(types: $types, agentNames: $agentNames) {
+  subscription EventFeed($types: [EventType!], $agentNames: [String!], $after: ID) {
+    eventFeed(types: $types, agentNames: $agentNames, after: $after) {
       ...EventFields
     }
   }
 `,
   [EventFields],
 );
+
+const FeedCursorQuery = graphql(`
+  query EventFeedCursor {
+    eventFeedCursor
+  }
+`);
 
 const feedTypes: EventType[] = [
   'RUN_STARTED',
@@ -93,13 +99,32 @@ export function LiveFeedView() {
   );
 }
 
-function FeedList(props: { types: EventType[]; agent: string; paused: boolean; autoScroll: boolean }) {
-  const result = useEventSubscription(
+/**
+ * The feed's events with the given filters. It starts at the live end, and every resubscription (a dropped
+ * connection, a cut-off for reading too slowly) goes on after the last event received: nothing committed meanwhile
+ * is missed, nothing shows twice.
+ */
+export function useLiveFeed(types: EventType[], agent: string) {
+  const client = useClient();
+  return useEventSubscription(
     FeedSubscription,
-    { types: props.types.length ? props.types : null, agentNames: props.agent ? [props.agent] : null },
+    { types: types.length ? types : null, agentNames: agent ? [agent] : null },
     (data) => toStudioEvent(data.eventFeed),
-    { keep },
+    {
+      keep,
+      resume: {
+        start: async () => {
+          const r = await client.query(FeedCursorQuery, {}, { requestPolicy: 'network-only' }).toPromise();
+          if (!r.data) throw r.error;
+          return r.data.eventFeedCursor;
+        },
+      },
+    },
   );
+}
+
+function FeedList(props: { types: EventType[]; agent: string; paused: boolean; autoScroll: boolean }) {
+  const result = useLiveFeed(props.types, props.agent);
   const all = result.events;
   const [cleared, setCleared] = useState<StudioEvent | null>(null);
   const [frozen, setFrozen] = useState<StudioEvent[] | null>(null);
@@ -133,7 +158,12 @@ function FeedList(props: { types: EventType[]; agent: string; paused: boolean; a
       </div>
       <div className="page-body scroll">
         {result.error && <EmptyState title="Feed disconnected">{result.error.message}</EmptyState>}
-        {!result.error && shown.length === 0 && (
+        {!result.error && result.reconnecting && (
+          <p className="alert alert-warn" role="status">
+            Reconnecting… Events from the meantime appear once the connection is back.
+          </p>
+        )}
+        {!result.error && !result.reconnecting && shown.length === 0 && (
           <EmptyState title={props.paused ? 'Paused' : 'Waiting for events…'}>
             Start a conversation anywhere (the Playground, the API, a storefront) and its events appear here.
           </EmptyState>

@@ -1,5 +1,5 @@
-import { Client, cacheExchange, fetchExchange, subscriptionExchange } from '@urql/core';
-import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import { Client, cacheExchange, type ExecutionResult, fetchExchange, subscriptionExchange } from '@urql/core';
+import { createClient as createWsClient, type SubscribePayload, type Client as WsClient } from 'graphql-ws';
 
 export interface ServerConnection {
   /** The server's base URL, e.g. http://127.0.0.1:4000 (GraphQL lives at /graphql). */
@@ -36,12 +36,13 @@ export function createBatonClient(
       cacheExchange,
       fetchExchange,
       subscriptionExchange({
-        forwardSubscription(request) {
+        forwardSubscription(request, operation) {
           const input = { ...request, query: request.query ?? '' };
+          const resume = (operation.context as { resume?: SubscriptionResume }).resume;
           return {
             subscribe(sink) {
-              const unsubscribe = ws.subscribe(input, sink);
-              return { unsubscribe };
+              if (!resume) return { unsubscribe: ws.subscribe(input, sink) };
+              return { unsubscribe: resumingSubscription(ws, input, resume, sink) };
             },
           };
         },
@@ -51,4 +52,77 @@ export function createBatonClient(
     requestPolicy: 'cache-and-network',
   });
   return { client, socket: ws, dispose: () => void ws.dispose() };
+}
+
+/**
+ * A subscription that resumes itself across a dropped connection (an operation context's `resume`). graphql-ws
+ * retries by re-sending the subscribe message it was first given, so a subscription started live (or after some
+ * cursor) would come back live and skip what was committed while it was away. This one, as the socket closes, ends
+ * its graphql-ws subscription and starts another with `resume.variables()`: it is taken then, after the last event
+ * that arrived. `resume.onConnection` hears the socket go down and come back.
+ */
+export interface SubscriptionResume {
+  variables(): Record<string, unknown>;
+  onConnection?(up: boolean): void;
+}
+
+function resumingSubscription(
+  ws: WsClient,
+  input: SubscribePayload,
+  resume: SubscriptionResume,
+  sink: { next(value: ExecutionResult): void; error(err: unknown): void; complete(): void },
+): () => void {
+  let ended = false;
+  let down = false;
+  let current: { unsubscribe: () => void } | undefined;
+  const open = () => {
+    // A replaced subscription's late words (its end, once unsubscribed) are not this one's.
+    const self = {
+      unsubscribe: ws.subscribe(
+        { ...input, variables: resume.variables() },
+        {
+          next: (value) => {
+            if (current === self) sink.next(value as ExecutionResult);
+          },
+          error: (err) => {
+            if (current !== self) return;
+            ended = true;
+            sink.error(err);
+          },
+          complete: () => {
+            if (current !== self) return;
+            ended = true;
+            sink.complete();
+          },
+        },
+      ),
+    };
+    return self;
+  };
+  current = open();
+  const stopClosed = ws.on('closed', () => {
+    if (ended || down) return;
+    down = true;
+    resume.onConnection?.(false);
+    // After every other listener of this close (graphql-ws forgets the dead socket in one of them), so the new
+    // subscription waits for the next socket. Taking it at once also keeps the client retrying (a lazy client with
+    // no subscription left gives up).
+    queueMicrotask(() => {
+      if (ended) return;
+      const stale = current;
+      current = open();
+      stale?.unsubscribe();
+    });
+  });
+  const stopConnected = ws.on('connected', () => {
+    if (!down) return;
+    down = false;
+    resume.onConnection?.(true);
+  });
+  return () => {
+    ended = true;
+    stopClosed();
+    stopConnected();
+    current?.unsubscribe();
+  };
 }
