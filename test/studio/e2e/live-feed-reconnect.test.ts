@@ -8,9 +8,9 @@ import { hasChromium, type StudioHarness, startStudio, studioBuilds } from './st
  * and while it is cut every new socket is closed at once (as when the server is away). A conversation that runs
  * meanwhile shows in full once the connection is back: each event once, in order.
  */
-// The production build only: in the dev build, StrictMode runs ConnectionProvider's cleanup once at mount, which
-// disposes of the graphql-ws client, and a disposed client never retries a dropped connection.
-describe.skipIf(!hasChromium).each(studioBuilds.filter((b) => b === 'production'))(
+// Both builds: under the dev build's StrictMode, ConnectionProvider once disposed of its graphql-ws client at mount and
+// kept using it, and a disposed client never retries a dropped connection.
+describe.skipIf(!hasChromium).each(studioBuilds)(
   'studio e2e (%s build): live feed across a reconnect',
   (build) => {
     let h: StudioHarness;

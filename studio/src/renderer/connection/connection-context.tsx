@@ -1,4 +1,4 @@
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 import { Provider } from 'urql';
 import { createBatonClient, type ServerConnection } from '../graphql/create-client.js';
 
@@ -45,8 +45,19 @@ export function ConnectionProvider({ children }: { children: ReactNode }) {
     setConnection((c) => (c ? { ...c, apiKey: key } : c));
   }, []);
 
-  const client = useMemo(() => (connection ? createBatonClient(connection) : null), [connection]);
-  useEffect(() => () => client?.dispose(), [client]);
+  // Made and disposed in one effect: under StrictMode (the dev build) an effect is set up, cleaned up and set up
+  // again at mount, and a client made in useMemo was disposed by that first cleanup and kept in use. A disposed
+  // graphql-ws client never reconnects, so after a dropped connection no subscription came back.
+  const [client, setClient] = useState<ReturnType<typeof createBatonClient> | null>(null);
+  useEffect(() => {
+    if (!connection) {
+      setClient(null);
+      return;
+    }
+    const made = createBatonClient(connection);
+    setClient(made);
+    return () => made.dispose();
+  }, [connection]);
 
   if (!connection || !client)
     return (
