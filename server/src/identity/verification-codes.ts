@@ -65,8 +65,13 @@ export class VerificationCodes {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const salt = randomBytes(16).toString('hex');
     const mailed = await this.db.transaction(async (tx) => {
-      // Counted and written under the account's lock (the claim's when it matches none): parallel requests, from
-      // any replica, never both pass a count one of them fills.
+      // Counted and written under the conversation's lock, then the account's (the claim's when it matches none):
+      // parallel requests, from any replica, never both pass a count one of them fills, whether they share the
+      // conversation or the account. Both keys are the codes' own (not the conversation's event lock), nothing else
+      // takes them, and they are always taken in this order: no two requests wait on each other in a cycle.
+      await tx.execute(
+        sql`select pg_advisory_xact_lock(hashtextextended(${`verification-conversation:${conversationId}`}, 0))`,
+      );
       await tx.execute(
         sql`select pg_advisory_xact_lock(hashtextextended(${`verification:${account?.id ?? hash}`}, 0))`,
       );

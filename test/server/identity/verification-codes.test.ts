@@ -4,13 +4,15 @@ import { openDatabase } from '../../../server/src/db/client.js';
 import { conversations, verificationCodes } from '../../../server/src/db/schema/index.js';
 import type { IdentityClaim } from '../../../server/src/domain/identity.js';
 import { RateLimitedError } from '../../../server/src/errors.js';
-import { OutboxEmailSender } from '../../../server/src/identity/email-sender.js';
+import { type EmailSender, OutboxEmailSender, SmtpEmailSender } from '../../../server/src/identity/email-sender.js';
 import {
   CODE_TTL_MS,
+  CODES_PER_CONVERSATION,
   CODES_PER_CUSTOMER_PER_HOUR,
   MAX_TRIES,
   VerificationCodes,
 } from '../../../server/src/identity/verification-codes.js';
+import { SmtpReceiver } from '../../fakes/smtp-receiver.js';
 import { createSeededStore, type SeededStore } from '../store/store-test-kit.js';
 
 const emma = { id: 'emma_brown_8847', email: 'emma.brown5032@example.com' };
@@ -61,6 +63,47 @@ describe('VerificationCodes', () => {
     return /\b(\d{6})\b/.exec(mails[0]!.text)![1]!;
   };
   const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+  /**
+   * Runs the requests at once, each on one of two replicas of `codes` (on PGlite, whose one connection never
+   * overlaps transactions, both are `codes`). On PostgreSQL the second replica has its own connections, as another
+   * process would, and writes to the codes are held back until every request waits inside its transaction, so each
+   * has counted what it could by then. Resolves once every mail handed to a sender went out.
+   */
+  const allAtOnce = async (
+    first: VerificationCodes,
+    requests: ((replica: VerificationCodes) => Promise<void>)[],
+    sender: EmailSender = outbox,
+  ) => {
+    if (!s.t.url) {
+      await Promise.allSettled(requests.map((request) => request(first)));
+      await first.settled();
+      return;
+    }
+    const other = await openDatabase({ databaseUrl: s.t.url, maxConnections: 5 });
+    const holder = await openDatabase({ databaseUrl: s.t.url, maxConnections: 2 });
+    const replicas = [first, new VerificationCodes(other.db, sender, codesFail, () => now)];
+    try {
+      let issued: Promise<unknown> = Promise.resolve();
+      await holder.db.transaction(async (tx) => {
+        await tx.execute(sql`lock table verification_codes in share mode`);
+        issued = Promise.allSettled(requests.map((request, i) => request(replicas[i % 2]!)));
+        await vi.waitFor(
+          async () => {
+            const [waiting] = await holder.query<{ n: number }>(
+              "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+            );
+            expect(waiting?.n).toBe(requests.length);
+          },
+          { timeout: 10_000 },
+        );
+      });
+      await issued;
+      await Promise.all(replicas.map((r) => r.settled()));
+    } finally {
+      await Promise.all([other.close(), holder.close()]);
+    }
+  };
 
   it('accepts the emailed code once, stored hashed only', async () => {
     const c = await conversation();
@@ -204,38 +247,45 @@ describe('VerificationCodes', () => {
         i % 2 ? { email: emma.email } : emmaByNameZip,
       );
       const started = await Promise.all(claims.map(() => conversation()));
-      if (!s.t.url) {
-        // PGlite has one connection: its transactions never overlap.
-        await Promise.allSettled(claims.map((claim, i) => codes.issue(started[i]!, claim)));
-      } else {
-        // PostgreSQL: the second replica has its own connections, as another process would, and writes to the codes
-        // are held back until every request is inside its transaction, so each has counted what it could by then.
-        const other = await openDatabase({ databaseUrl: s.t.url, maxConnections: 5 });
-        const holder = await openDatabase({ databaseUrl: s.t.url, maxConnections: 2 });
-        const replicas = [codes, new VerificationCodes(other.db, outbox, codesFail, () => now)];
-        try {
-          let issued: Promise<unknown> = Promise.resolve();
-          await holder.db.transaction(async (tx) => {
-            await tx.execute(sql`lock table verification_codes in share mode`);
-            issued = Promise.allSettled(claims.map((claim, i) => replicas[i % 2]!.issue(started[i]!, claim)));
-            await vi.waitFor(
-              async () => {
-                const [waiting] = await holder.query<{ n: number }>(
-                  "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
-                );
-                expect(waiting?.n).toBe(claims.length);
-              },
-              { timeout: 10_000 },
-            );
-          });
-          await issued;
-          await replicas[1]!.settled();
-        } finally {
-          await Promise.all([other.close(), holder.close()]);
-        }
-      }
-      await codes.settled();
+      await allAtOnce(
+        codes,
+        claims.map((claim, i) => (replica) => replica.issue(started[i]!, claim)),
+      );
       expect((await outbox.list(100)).filter((m) => m.to === emma.email)).toHaveLength(CODES_PER_CUSTOMER_PER_HOUR);
+    });
+  });
+
+  describe('one conversation, many customers', () => {
+    let smtp: SmtpReceiver;
+    let sender: SmtpEmailSender;
+    beforeAll(async () => {
+      smtp = new SmtpReceiver();
+      sender = new SmtpEmailSender(await smtp.listen(), 'Shop <shop@example.com>');
+    });
+    afterAll(async () => {
+      sender.close();
+      await smtp.close();
+    });
+
+    it('parallel requests in one conversation for different customers, through two replicas, mail no more codes than the conversation may ask for', async () => {
+      const emails = Object.values(s.data.users)
+        .slice(0, 8)
+        .map((u) => u.email);
+      const c = await conversation();
+      const mails = smtp.mails.length;
+      const smtpCodes = new VerificationCodes(s.db, sender, codesFail, () => now);
+      await allAtOnce(
+        smtpCodes,
+        emails.map((email) => (replica) => replica.issue(c, { email })),
+        sender,
+      );
+      // Each customer has codes to spare: only the conversation's limit holds the mails back.
+      expect(smtp.mails.slice(mails)).toHaveLength(CODES_PER_CONVERSATION);
+      const [stored] = await s.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(verificationCodes)
+        .where(eq(verificationCodes.conversationId, c));
+      expect(stored?.n).toBe(CODES_PER_CONVERSATION);
     });
   });
 });
