@@ -119,6 +119,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
     const entities = extractEntities(stated);
     return {
       text,
+      stated: stated === text ? undefined : stated,
       question: question || opensAsQuestion(features.words),
       entities,
       scores: scoreCards(index, features, entityConcepts(entities), hints.defaultAgent),

@@ -39,6 +39,8 @@ const NEIGHBOUR_RATIO = 0.6;
 
 export interface ScoredClause {
   text: string;
+  /** The text without the requests it rules out ("don't want to pay shipping for …"), where it rules any out. */
+  stated?: string;
   intent?: TaskIntent;
   entities: Entities;
   scores: CardScore[];
@@ -361,10 +363,11 @@ function asksForGoods(c: ScoredClause, alone: boolean): boolean {
   return (
     e.products.length > 0 &&
     e.orderIds.length + e.itemIds.length === 0 &&
+    // A want ruled out ("don't want to pay shipping for a dumbbell set") asks for no goods.
     (c.question ||
-      SHOW_ME.test(c.text) ||
-      REQUEST_WORDS.test(c.text) ||
-      TERSE_REQUEST.test(c.text) ||
+      SHOW_ME.test(c.stated ?? c.text) ||
+      REQUEST_WORDS.test(c.stated ?? c.text) ||
+      TERSE_REQUEST.test(c.stated ?? c.text) ||
       (alone && namesOnlyGoods(c))) &&
     (PRODUCT_INTENTS.has(c.intent ?? 'unknown') || (c.intent ?? 'unknown') === 'unknown') &&
     !REFERS_TO_THING.test(c.text.replace(GENERIC_OBJECT, ' ').replace(NO_REFERENT, ' '))

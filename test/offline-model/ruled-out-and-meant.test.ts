@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { withoutNegatedRequests } from '../../offline-model/src/negation.js';
+import { planFromBrief } from '../../offline-model/src/offline-planner.js';
+import { builtinCards } from '../../server/src/agents/builtin-cards.js';
+import { asCard, topicCard } from './task-harness.js';
+
+/**
+ * What a shopper rules out, and what they mean by words several cards could own. Cards and messages are invented here;
+ * no code names them.
+ */
+const monthlyPay = topicCard(
+  'PayMonthlyAgent',
+  'Sets up paying for bigger purchases in monthly instalments, with or without interest.',
+  ['pay in monthly instalments', 'finance plans and interest rates'],
+);
+const clickCollect = topicCard('StoreCollectionAgent', 'Arranges collecting online orders from one of our shops.', [
+  'collect an order in store',
+  'store collection times',
+]);
+
+const builtins = builtinCards.map(asCard);
+const agents = (message: string, ...added: ReturnType<typeof topicCard>[]) =>
+  planFromBrief({
+    message,
+    history: [],
+    cards: [...builtins, ...added],
+    defaultAgent: 'GeneralSupportAgent',
+  }).tasks.map((t) => t.agent);
+
+describe('a want ruled out', () => {
+  it('takes the whole of what it rules out, and the auxiliary with it', () => {
+    // A "do" left behind read as a question, and a word of the thing ruled out ("for") was all that remained of it.
+    expect(withoutNegatedRequests("I don't want to pay for delivery on the sofa")).not.toMatch(/\bdo\b|deliver|pay/);
+    expect(withoutNegatedRequests("I don't want to pay for delivery on the sofa")).toMatch(/sofa/);
+    expect(withoutNegatedRequests('no need for gift wrap, it is for me')).not.toMatch(/gift|wrap/);
+    expect(withoutNegatedRequests("I'd rather not pay in instalments, how much is it?")).not.toMatch(/instalment/);
+    // What the shopper turns to is kept: "…, just", "I only need".
+    expect(withoutNegatedRequests("we don't need a gift receipt, just the invoice")).toMatch(/just the invoice/);
+    // Waiting is ruled out, not the refund waited for.
+    expect(withoutNegatedRequests("I don't want to wait for my refund any longer")).toMatch(/refund/);
+  });
+
+  it('drives no card of its own', () => {
+    expect(
+      agents(
+        "can I collect the desk from your shop? I don't want to pay for delivery on something that heavy",
+        clickCollect,
+      ),
+    ).toEqual(['StoreCollectionAgent']);
+    expect(agents('can I pick up the tent from your shop? no need to ship it', clickCollect)).toEqual([
+      'StoreCollectionAgent',
+    ]);
+    expect(agents("I'd rather not pay in instalments, how much is the laptop?", monthlyPay)).toEqual([
+      'ProductExpertAgent',
+    ]);
+  });
+
+  it('leaves the same words, wanted, to drive their card', () => {
+    expect(agents('I want to pay for the laptop in monthly instalments', monthlyPay)).toEqual(['PayMonthlyAgent']);
+    expect(agents('can I collect the desk from your shop?', clickCollect)).toEqual(['StoreCollectionAgent']);
+    expect(agents("I don't want a refund, I'd like to exchange the jacket for a medium")).toEqual(['ReturnsAgent']);
+  });
+});
