@@ -238,6 +238,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       leaseMs: config.runs.leaseMs,
       sweepMs: config.runs.sweepMs,
       runsPerPrincipal: config.runs.perPrincipal,
+      pausedTimeoutMs: config.runs.pausedTimeoutMs,
+      pausedMaxMs: config.runs.pausedMaxMs,
     },
   );
   const desk = new DeskService({

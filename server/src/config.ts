@@ -104,6 +104,8 @@ export const configSchema = z.object({
   RUN_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
   RUN_SWEEP_MS: z.coerce.number().int().min(100).default(10_000),
   RUNS_PER_PRINCIPAL: z.coerce.number().int().min(1).default(DEFAULT_RUNS_PER_PRINCIPAL),
+  PAUSED_RUN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(2_592_000).default(900),
+  PAUSED_RUN_MAX_SECONDS: z.coerce.number().int().min(0).max(2_592_000).default(86_400),
   RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
   RETENTION_SWEEP_SECONDS: z.coerce.number().int().min(1).default(3_600),
   ANALYTICS_FOLD_SECONDS: z.coerce.number().int().min(0).default(300),
@@ -219,8 +221,12 @@ export interface Config {
   feedBuffers: { maxBytes: number; maxBytesPerKey: number };
   /** Outgoing mail (verification codes): SMTP when a URL is set, else the development outbox. */
   mail: { smtpUrl?: string; from: string };
-  /** Run ownership: how long a lease lasts without renewal, and how often expired leases are looked for. */
-  runs: { leaseMs: number; sweepMs: number; perPrincipal: number };
+  /**
+   * Run ownership: how long a lease lasts without renewal, and how often expired leases (and paused runs past their
+   * deadline) are looked for. A paused run is cancelled once paused `pausedTimeoutMs` while a newer message of its
+   * conversation waits behind it, and once paused `pausedMaxMs` in any case (0: never).
+   */
+  runs: { leaseMs: number; sweepMs: number; perPrincipal: number; pausedTimeoutMs: number; pausedMaxMs: number };
   /** Conversations idle this many days (and ended) are purged; 0 keeps them forever. */
   retention: { days: number; sweepMs: number };
   /** Analytics rollup: how often each replica folds closed hours (0: never), and how long after an hour ends. */
@@ -264,6 +270,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('HTTP_HEADERS_TIMEOUT_SECONDS may not be longer than HTTP_REQUEST_TIMEOUT_SECONDS', {
       details: {
         issues: [{ field: 'HTTP_HEADERS_TIMEOUT_SECONDS', message: 'longer than HTTP_REQUEST_TIMEOUT_SECONDS' }],
+      },
+    });
+  if (c.PAUSED_RUN_MAX_SECONDS && c.PAUSED_RUN_MAX_SECONDS < c.PAUSED_RUN_TIMEOUT_SECONDS)
+    throw new ConfigError('PAUSED_RUN_MAX_SECONDS may not be shorter than PAUSED_RUN_TIMEOUT_SECONDS (0: no limit)', {
+      details: {
+        issues: [{ field: 'PAUSED_RUN_MAX_SECONDS', message: 'shorter than PAUSED_RUN_TIMEOUT_SECONDS' }],
       },
     });
   if (c.CUSTOMER_TOKEN_SECRET && c.CUSTOMER_TOKEN_PUBLIC_KEY)
@@ -341,7 +353,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webSocketIdleSeconds: c.WS_IDLE_TIMEOUT_SECONDS,
     feedBuffers: { maxBytes: c.FEED_BUFFER_MAX_BYTES, maxBytesPerKey: c.FEED_BUFFER_MAX_BYTES_PER_KEY },
     mail: { smtpUrl: c.SMTP_URL, from: c.MAIL_FROM },
-    runs: { leaseMs: c.RUN_LEASE_MS, sweepMs: c.RUN_SWEEP_MS, perPrincipal: c.RUNS_PER_PRINCIPAL },
+    runs: {
+      leaseMs: c.RUN_LEASE_MS,
+      sweepMs: c.RUN_SWEEP_MS,
+      perPrincipal: c.RUNS_PER_PRINCIPAL,
+      pausedTimeoutMs: c.PAUSED_RUN_TIMEOUT_SECONDS * 1_000,
+      pausedMaxMs: c.PAUSED_RUN_MAX_SECONDS * 1_000,
+    },
     retention: { days: c.RETENTION_DAYS, sweepMs: c.RETENTION_SWEEP_SECONDS * 1_000 },
     analytics: { foldMs: c.ANALYTICS_FOLD_SECONDS * 1_000, settleMs: c.ANALYTICS_SETTLE_SECONDS * 1_000 },
     startupWaitMs: c.STARTUP_WAIT_SECONDS * 1000,

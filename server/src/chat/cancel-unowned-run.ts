@@ -14,11 +14,19 @@ export async function cancelUnownedRun(
 ): Promise<RunRow | undefined> {
   const row = await deps.runs.cancel(runId, reason);
   if (!row) return undefined;
-  if (!row.leaseOwner || (row.leaseExpiresAt && row.leaseExpiresAt < new Date()))
-    deps.events.publish(
-      await deps.events.append([
-        { type: 'RUN_CANCELLED', conversationId: row.conversationId, runId, data: { reason } },
-      ]),
-    );
+  await recordCancelled(deps, row, reason);
   return row;
+}
+
+/**
+ * Records RUN_CANCELLED for a row just marked CANCELLED (by `cancel`, or the paused-run deadline), unless a live lease
+ * holds the run: then its executor records it when it notices.
+ */
+export async function recordCancelled(deps: { events: EventLog }, row: RunRow, reason: string): Promise<void> {
+  if (row.leaseOwner && !(row.leaseExpiresAt && row.leaseExpiresAt < new Date())) return;
+  deps.events.publish(
+    await deps.events.append([
+      { type: 'RUN_CANCELLED', conversationId: row.conversationId, runId: row.id, data: { reason } },
+    ]),
+  );
 }

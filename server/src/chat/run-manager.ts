@@ -1,8 +1,9 @@
 import { CONVERSATION_HELD } from '../db/owner-transition.js';
 import type { ClaimedRun, RunRepository } from '../db/run-repository.js';
+import type { RunRow } from '../db/schema/conversations.js';
 import { ConflictError, RunCancelledError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { cancelUnownedRun } from './cancel-unowned-run.js';
+import { cancelUnownedRun, recordCancelled } from './cancel-unowned-run.js';
 import type { ConversationService, Run } from './conversation-service.js';
 import type { EventLog } from './event-log.js';
 import { PauseGate } from './pause-gate.js';
@@ -26,7 +27,15 @@ export interface RunManagerOptions {
   sweepMs?: number;
   /** Runs of one principal (API key, conversation token) executing at once here; more wait their turn. */
   runsPerPrincipal?: number;
+  /** A paused run that a newer message of its conversation waits behind is cancelled after this long paused. */
+  pausedTimeoutMs?: number;
+  /** Any paused run is cancelled after this long paused; 0: never. */
+  pausedMaxMs?: number;
 }
+
+/** PAUSED_RUN_TIMEOUT_SECONDS' and PAUSED_RUN_MAX_SECONDS' defaults. */
+export const DEFAULT_PAUSED_TIMEOUT_MS = 15 * 60_000;
+export const DEFAULT_PAUSED_MAX_MS = 24 * 3_600_000;
 
 export interface RunManagerDeps {
   runs: RunRepository;
@@ -46,6 +55,7 @@ export class RunManager {
   readonly ownerId: string;
   private readonly leaseMs: number;
   private readonly sweepMs: number;
+  private readonly pausedDeadlines: { blockingMs: number; maxMs: number };
   private readonly active = new Map<string, { controller: AbortController; pause: PauseGate; done: Promise<void> }>();
   private readonly slots: PrincipalSlots;
   /** Messages being stored, one at a time per principal. */
@@ -62,6 +72,10 @@ export class RunManager {
     this.ownerId = options.ownerId;
     this.leaseMs = options.leaseMs ?? 30_000;
     this.sweepMs = options.sweepMs ?? 10_000;
+    this.pausedDeadlines = {
+      blockingMs: options.pausedTimeoutMs ?? DEFAULT_PAUSED_TIMEOUT_MS,
+      maxMs: options.pausedMaxMs ?? DEFAULT_PAUSED_MAX_MS,
+    };
     this.slots = new PrincipalSlots(options.runsPerPrincipal ?? DEFAULT_RUNS_PER_PRINCIPAL);
     // Storing a message takes a few milliseconds: one at a time per principal keeps a burst from one key out
     // of the database pool's queue ahead of everyone else's statements, and costs that key little.
@@ -279,9 +293,34 @@ export class RunManager {
     }
   }
 
-  /** Resumes runs whose owner's lease expired, and starts runs nobody claimed. */
+  /**
+   * Cancels the runs paused past their deadline (see RunRepository.expirePaused), whichever replica gets there first,
+   * and starts what waited behind each: a designer who walked away from a stepped run, or a plan reviewer who never
+   * answered, holds a shopper's later messages for a bounded time only. Returns the runs it cancelled.
+   */
+  async expirePausedRuns(): Promise<RunRow[]> {
+    const { blockingMs, maxMs } = this.pausedDeadlines;
+    const rows = await this.deps.runs.expirePaused(this.pausedDeadlines, {
+      blocking: `paused too long: over ${duration(blockingMs)} while a newer message waited`,
+      max: `paused too long: over ${duration(maxMs)}`,
+    });
+    for (const row of rows) {
+      try {
+        await recordCancelled(this.deps, row, row.error ?? 'paused too long');
+      } catch (err) {
+        this.deps.logger.error({ err, runId: row.id }, 'could not record the cancellation of a run paused too long');
+      }
+      void this.startNext(row.conversationId);
+    }
+    return rows;
+  }
+
+  /** Resumes runs whose owner's lease expired, starts runs nobody claimed, and ends runs paused past their deadline. */
   private async sweep(): Promise<void> {
     if (this.stopped) return;
+    await this.expirePausedRuns().catch((err) => {
+      if (!this.stopped) this.deps.logger.error({ err }, 'paused run sweep failed');
+    });
     try {
       const seen = new Set<string>();
       for (const c of await this.deps.runs.orphans(100)) {
@@ -294,4 +333,16 @@ export class RunManager {
       if (!this.stopped) this.deps.logger.error({ err }, 'run sweep failed');
     }
   }
+}
+
+/** A deadline as a reason reads it: "15 minutes", "24 hours", "90 seconds". */
+function duration(ms: number): string {
+  const seconds = Math.round(ms / 1_000);
+  const [n, unit] =
+    seconds % 3_600 === 0
+      ? [seconds / 3_600, 'hour']
+      : seconds % 60 === 0
+        ? [seconds / 60, 'minute']
+        : [seconds, 'second'];
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }

@@ -38,6 +38,7 @@ export function rawToRun(r: Record<string, unknown>): RunRow {
     drafts: r.drafts == null ? null : jsonColumn<string[]>(r.drafts),
     startedBy: (r.started_by as string | null) ?? null,
     error: (r.error as string | null) ?? null,
+    pausedAt: r.paused_at == null ? null : dateColumn(r.paused_at),
     leaseOwner: (r.lease_owner as string | null) ?? null,
     leaseExpiresAt: r.lease_expires_at == null ? null : dateColumn(r.lease_expires_at),
     createdAt: dateColumn(r.created_at),

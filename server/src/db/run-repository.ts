@@ -389,11 +389,46 @@ export class RunRepository {
     return row ? rawToRun(row) : undefined;
   }
 
+  /**
+   * Cancels runs paused past their deadline, oldest pause first, at most `limit`: paused `deadlines.blockingMs` while
+   * a newer run of their conversation waits behind them (a shopper's message, under the queue policy), or paused
+   * `deadlines.maxMs` in any case (0: never). Each row's `error` is its reason (`reasons`, by which deadline passed);
+   * its lease is cleared, as `cancel` does for a paused run, so the caller records RUN_CANCELLED.
+   *
+   * The update rechecks each row: a run that was continued, stepped or cancelled meanwhile (its status or `paused_at`
+   * changed) is left alone, and of several replicas sweeping at once exactly one cancels a given run.
+   */
+  async expirePaused(
+    deadlines: { blockingMs: number; maxMs: number },
+    reasons: { blocking: string; max: string },
+    limit = 100,
+  ): Promise<RunRow[]> {
+    const rows = await this.database.query(
+      `with due as (
+        select d.id, d.paused_at, d.blocking from (
+          select p.id, p.paused_at,
+            exists (select 1 from ${RUNS_OF('p.conversation_id', 'w')}
+              where w.status in ${ACTIVE} and (w.created_at > p.created_at or (w.created_at = p.created_at and w.id > p.id)))
+              as blocking
+          from runs p
+          where p.status = 'PAUSED' and p.paused_at < now() - ($1::float8 * interval '1 millisecond')) d
+        where d.blocking or ($2::float8 > 0 and d.paused_at < now() - ($2::float8 * interval '1 millisecond'))
+        order by d.paused_at limit $5::int)
+      update runs r set status = 'CANCELLED', finished_at = now(), updated_at = now(),
+        error = case when due.blocking then $3::text else $4::text end, lease_owner = null, lease_expires_at = null
+      from due
+      where r.id = due.id and r.status = 'PAUSED' and r.paused_at = due.paused_at
+      returning r.*`,
+      [deadlines.blockingMs, deadlines.maxMs, reasons.blocking, reasons.max, limit],
+    );
+    return rows.map(rawToRun);
+  }
+
   /** A paused run becomes PENDING with a step budget (-1: run to the end), for the next claim. */
   async unpause(runId: string, budget: number): Promise<RunRow | undefined> {
     const [row] = await this.database.query(
       `update runs set step_budget = $2::int, status = 'PENDING', lease_owner = null, lease_expires_at = null,
-        pause_requested = false, updated_at = now()
+        pause_requested = false, paused_at = null, updated_at = now()
       where id = $1::uuid and status = 'PAUSED' returning *`,
       [runId, budget],
     );
@@ -479,7 +514,7 @@ function conversationLock(conversationId: string): string {
 function runUpdate(run: RunPatch, params: SqlParams): string {
   const sets = ['updated_at = now()'];
   if (run.status) sets.push(`status = ${params.add(run.status, 'text')}`);
-  if (run.status === 'PAUSED') sets.push('pause_requested = false');
+  if (run.status === 'PAUSED') sets.push('pause_requested = false', 'paused_at = now()');
   if (run.plan !== undefined) sets.push(`plan = ${params.add(JSON.stringify(run.plan), 'text')}::jsonb`);
   if (run.completedTaskIds)
     sets.push(`completed_task_ids = ${params.add(JSON.stringify(run.completedTaskIds), 'text')}::jsonb`);

@@ -61,6 +61,11 @@ export const runs = pgTable(
      */
     startedBy: uuid('started_by'),
     error: text('error'),
+    /**
+     * When the run last paused (step mode, plan review, pauseRun); null once continued or stepped. Its deadline
+     * (PAUSED_RUN_TIMEOUT_SECONDS, PAUSED_RUN_MAX_SECONDS) counts from here: editing the plan does not move it.
+     */
+    pausedAt: timestamp('paused_at', { withTimezone: true }),
     leaseOwner: text('lease_owner'),
     leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -72,6 +77,8 @@ export const runs = pgTable(
     index('runs_conversation_idx').on(t.conversationId, t.createdAt),
     // lease sweeper: runs that are RUNNING/PENDING with an expired lease.
     index('runs_status_lease_idx').on(t.status, t.leaseExpiresAt),
+    // The paused-run deadline sweep: paused runs, longest paused first.
+    index('runs_paused_idx').on(t.pausedAt).where(sql`status = 'PAUSED'`),
     // One RUNNING run per conversation: two messages that claim their runs at the same moment cannot
     // both run (sendMessage's claim sees only committed runs; the loser queues its run instead).
     uniqueIndex('runs_one_running_per_conversation').on(t.conversationId).where(sql`status = 'RUNNING'`),
