@@ -37,6 +37,8 @@ export interface CardProfile {
   skills: string[][];
   /** stem → the card's own word for it ending in -ing ("shipping"), where it has one: how it names a topic. */
   gerunds: Map<string, string>;
+  /** The card's words as written, lower-cased: where stems run words together ("subscription" is read as "newsletter"). */
+  written: ReadonlySet<string>;
 }
 
 export interface CardScore {
@@ -155,7 +157,13 @@ export function buildCardIndex(cards: ReadonlyArray<CardSummary>): CardIndex {
       .map((f) => analyze(f).tokens.map((t) => t.stem))
       .filter((f) => f.length >= 2);
     const skills = card.skills.map((s) => analyze(s).tokens.map((t) => t.stem)).filter((s) => s.length > 0);
-    return { name: card.name, terms, fragments, skills, gerunds };
+    const written = new Set(
+      [
+        ...nameWords(card.name),
+        ...`${card.description} ${card.skills.join(' ')}`.toLowerCase().split(/[^a-z]+/),
+      ].filter(Boolean),
+    );
+    return { name: card.name, terms, fragments, skills, gerunds, written };
   });
   const df = new Map<string, number>();
   for (const p of profiles) for (const stem of p.terms.keys()) df.set(stem, (df.get(stem) ?? 0) + 1);

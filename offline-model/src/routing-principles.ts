@@ -226,6 +226,11 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     // "Can I get the linen shirt in XL again?": stock asked after for later, which the card that sends alerts takes,
     // though the goods' words score the catalogue's card higher.
     else if (alerts && c.agent !== alerts && c.intent === 'restock' && asksWhenBack(c.text)) c.agent = alerts;
+    // "Cancel my subscription", "end my membership": the shop's cards may keep subscriptions of goods or memberships,
+    // beside the newsletter. Naming no mail, it ends the one a card speaks of in its own words; with none, the knowledge
+    // base says how (or asks which): there is no order to cancel, nor a sign-up.
+    else if (knowledge && ENDS_ARRANGEMENT.test(c.text) && !NAMES_MAIL.test(c.text))
+      c.agent = arrangementCard(index, c) ?? knowledge;
     else if (knowledge && c.agent !== knowledge && optsOut(c.words)) c.agent = knowledge;
     // "Can I return shoes I already wore?": whether the rule allows it for a thing in that state, which the returns
     // article says; nothing of the shopper's is named for a card to act on, so no one needs to know who they are.
@@ -320,6 +325,28 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     )
       c.agent = knowledge;
   }
+}
+
+/** An arrangement that goes on, ended: "cancel my subscription", "end the monthly membership", "unsubscribe me from…". */
+const ENDS_ARRANGEMENT =
+  /\b(?:cancel\w*|end|ending|stop|stopping|quit|quitting|leave|terminate|close)\s+(?:my|the|our|this|that|your)?\s*(?:\w+\s+){0,2}?(?:subscriptions?|memberships?)\b|\bunsubscrib\w*\s+(?:me\s+|us\s+)?from\b/i;
+/** Mail of the shop's: what an opt-out of emails names. */
+const NAMES_MAIL =
+  /\b(?:e-?mails?|newsletters?|mailing|mailings|mail|marketing|promo\w*|texts?|sms|spam|offers|deals|notifications?|messages|updates)\b/i;
+/** The word of each arrangement as cards write it, by the word the shopper ends it with. */
+const ARRANGEMENT_WORDS: ReadonlyArray<readonly [RegExp, readonly string[]]> = [
+  [/subscri/i, ['subscription', 'subscriptions', 'subscribe', 'subscriber', 'subscribers']],
+  [/\bmember/i, ['membership', 'memberships', 'member', 'members']],
+];
+
+/** The card, best scored first, whose own words name the arrangement the clause ends; undefined when none does. */
+function arrangementCard(index: CardIndex, c: ScoredClause): string | undefined {
+  const words = ARRANGEMENT_WORDS.filter(([re]) => re.test(c.text)).flatMap(([, w]) => w);
+  const names = (agent: string) => {
+    const written = index.profiles.find((p) => p.name === agent)?.written;
+    return !!written && words.some((w) => written.has(w));
+  };
+  return c.scores.find((s) => names(s.agent))?.agent ?? index.profiles.find((p) => names(p.name))?.name;
 }
 
 const ASKS_SERVICE =

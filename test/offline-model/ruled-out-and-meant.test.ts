@@ -61,3 +61,35 @@ describe('a want ruled out', () => {
     expect(agents("I don't want a refund, I'd like to exchange the jacket for a medium")).toEqual(['ReturnsAgent']);
   });
 });
+
+const teaClub = topicCard(
+  'TeaClubAgent',
+  'Runs our tea subscription: a box of loose-leaf tea each month, joining, pausing or cancelling a subscription.',
+  ['start a tea subscription', 'pause or cancel a subscription', 'change the teas in my box'],
+);
+const perksClub = topicCard(
+  'PerksClubAgent',
+  'Our paid membership: free delivery and early sales for members, renewing or ending a membership.',
+  ['join the membership', 'membership renewal and ending it', 'member perks'],
+);
+
+describe('ending a subscription or a membership', () => {
+  it('goes to the card that keeps such things, in its own words', () => {
+    expect(agents('cancel my subscription', teaClub)).toEqual(['TeaClubAgent']);
+    expect(agents('how do I cancel my subscription?', teaClub)).toEqual(['TeaClubAgent']);
+    expect(agents('please unsubscribe me from the tea box, it is too much', teaClub)).toEqual(['TeaClubAgent']);
+    expect(agents("I'd like to end my membership before it renews", perksClub, teaClub)).toEqual(['PerksClubAgent']);
+  });
+
+  it('with no such card, is for the knowledge base: no order to cancel, nor a sign-up', () => {
+    expect(agents('cancel my subscription')).toEqual(['GeneralSupportAgent']);
+    expect(agents('I want to end my membership')).toEqual(['GeneralSupportAgent']);
+    expect(agents('cancel my last order')).toEqual(['OrderManagementAgent']);
+  });
+
+  it('naming mail, is an opt-out of emails whatever the cards', () => {
+    expect(agents('please cancel my newsletter subscription', teaClub)).toEqual(['GeneralSupportAgent']);
+    expect(agents('stop sending me marketing emails', teaClub)).toEqual(['GeneralSupportAgent']);
+    expect(agents('unsubscribe me', teaClub)).toEqual(['GeneralSupportAgent']);
+  });
+});
