@@ -24,8 +24,12 @@ const refusals: Record<CodeRefusal, (triesLeft: number) => string> = {
   expired: () => 'That code has expired or was replaced by a newer one. I can send a new code: just ask.',
   used: () => 'That code was already used. I can send a new code: just ask.',
   locked: () =>
-    `Too many wrong codes were typed, so codes for this account are locked for ${CODE_TTL_MS / 60_000} minutes. Please try again later.`,
+    `Too many wrong codes were typed, so codes in this conversation are locked for ${CODE_TTL_MS / 60_000} minutes. Please try again later.`,
 };
+
+/** To the right code only (the account's mailbox), refused because the account is under attack and it was tried before. */
+const FIRST_TRY_ONLY =
+  'Many wrong codes were typed for this account lately, so for its safety a code works only if it is the first one typed after it was sent. I can send a new code: just ask, and type it as soon as it arrives.';
 
 /** What a typed code came to: nothing (no code outstanding), a verification, or a refusal with its fixed reply. */
 export type CodeOutcome =
@@ -71,7 +75,8 @@ export async function checkCode(
     policy,
     codeRefused: { reason: result.reason, triesLeft: result.triesLeft },
   };
-  return { kind: 'refused', reply: refusals[result.reason](result.triesLeft), event: { ...base, data } };
+  const reply = result.firstTryOnly ? FIRST_TRY_ONLY : refusals[result.reason](result.triesLeft);
+  return { kind: 'refused', reply, event: { ...base, data } };
 }
 
 /**

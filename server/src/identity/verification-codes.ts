@@ -8,9 +8,16 @@ import { RateLimitedError } from '../errors.js';
 import { storeUsers } from '../store/schema/index.js';
 import type { EmailSender } from './email-sender.js';
 
-/** How long a code lives, and how long five wrong tries lock a claim's (and its account's) codes. */
+/** How long a code lives, and how long a conversation's fifth wrong try (MAX_TRIES) locks its codes. */
 export const CODE_TTL_MS = 10 * 60_000;
+/** Wrong tries a conversation may type in CODE_TTL_MS, over all its codes, before its codes are locked. */
 export const MAX_TRIES = 5;
+/**
+ * Wrong tries on an account's codes asked for in the past hour, from every conversation and claim together, past
+ * which the account is under attack: each of its codes then verifies at its first try only, until the count falls
+ * below again.
+ */
+export const ACCOUNT_TRIES_PER_HOUR = 10;
 /** At most this many codes per conversation per CODE_TTL_MS, and per claim (email, or name and zip) per hour. */
 export const CODES_PER_CONVERSATION = 3;
 export const CODES_PER_CLAIM_PER_HOUR = 5;
@@ -23,7 +30,8 @@ const UNSENT = '';
 export type CodeCheck =
   | { kind: 'none' }
   | { kind: 'accepted'; customerId: string }
-  | { kind: 'refused'; reason: CodeRefusal; triesLeft: number };
+  /** `firstTryOnly`: the right code, refused because the account is under attack and this code was tried before. */
+  | { kind: 'refused'; reason: CodeRefusal; triesLeft: number; firstTryOnly?: true };
 
 /** The normalised claim: rate limits and locks hold for it whichever conversation it is typed in. */
 export function claimHash(claim: IdentityClaim): string {
@@ -37,9 +45,12 @@ export function claimHash(claim: IdentityClaim): string {
 const hashCode = (salt: string, code: string) => createHmac('sha256', salt).update(code).digest('hex');
 
 /**
- * One-time codes: 6 digits, emailed to the account's own address, valid for 10 minutes, 5 tries,
- * single use, stored hashed, rate-limited per conversation, per claim and per account (however it was
- * named). A claim matching no customer gets a code too (never sent), so nothing a shopper sees tells
+ * One-time codes: 6 digits, emailed to the account's own address, valid for 10 minutes, single use, stored
+ * hashed, rate-limited per conversation, per claim and per account (however it was named). Wrong tries lock the
+ * conversation that typed them (5 in 10 minutes), never the account: a stranger who knows a customer's email
+ * cannot keep the customer from verifying. Across conversations, an account whose codes took many wrong tries
+ * (ACCOUNT_TRIES_PER_HOUR) accepts each code at its first try only, so spreading guesses over conversations
+ * gains nothing. A claim matching no customer gets a code too (never sent), so nothing a shopper sees tells
  * whether an account exists, nor whether two claims name the same one.
  */
 export class VerificationCodes {
@@ -55,8 +66,8 @@ export class VerificationCodes {
   /**
    * Issues a code for the claim and emails it to the matching account, if any. Throws RateLimitedError.
    * What the shopper is told depends on the claim and the conversation only, as for a claim matching nobody:
-   * past the account's own budget (CODES_PER_CUSTOMER_PER_HOUR, or locked after five wrong tries through any
-   * claim) the code is stored unsent and can never verify, so a refusal never tells that two claims name one account.
+   * past the account's own budget (CODES_PER_CUSTOMER_PER_HOUR) the code is stored unsent and can never verify,
+   * so a refusal never tells that two claims name one account.
    */
   async issue(conversationId: string, claim: IdentityClaim): Promise<void> {
     const now = this.now();
@@ -75,7 +86,7 @@ export class VerificationCodes {
       await tx.execute(
         sql`select pg_advisory_xact_lock(hashtextextended(${`verification:${account?.id ?? hash}`}, 0))`,
       );
-      await this.assertNotLocked(tx, hash, now);
+      await this.assertNotLocked(tx, conversationId, now);
       const [perConversation] = await tx
         .select({ n: count() })
         .from(verificationCodes)
@@ -101,7 +112,7 @@ export class VerificationCodes {
         );
       // Asked for a claim matching nobody too, so the answer takes as long either way.
       const use = await this.accountUse(tx, account?.id ?? '', now);
-      const mail = account !== undefined && use.mailed < CODES_PER_CUSTOMER_PER_HOUR && !use.locked;
+      const mail = account !== undefined && use.mailed < CODES_PER_CUSTOMER_PER_HOUR;
       const codeHash = hashCode(salt, code);
       // A new code replaces the conversation's earlier ones.
       await tx
@@ -119,7 +130,7 @@ export class VerificationCodes {
         customerId: account?.id ?? null,
         claimHash: hash,
         // A code nobody is told has no hash: nothing typed matches it. It still names the account, for its
-        // owner's export and erasure, and wrong tries on it count towards the account's lock.
+        // owner's export and erasure, and wrong tries on it count towards the account's ACCOUNT_TRIES_PER_HOUR.
         codeHash: mail ? codeHash : UNSENT,
         salt,
         expiresAt: new Date(now.getTime() + CODE_TTL_MS),
@@ -131,11 +142,12 @@ export class VerificationCodes {
   }
 
   /**
-   * Checks a code the shopper typed against the conversation's codes: `none` when the conversation
-   * never had one (the digits mean something else). A wrong code costs a try of the live code; the
-   * fifth on one code locks the claim's codes for CODE_TTL_MS. Five on one code, or on the account's live
-   * codes together, lock the account's codes too, whatever claim named it: a wrong try reads the same
-   * either way, and only the right code (the account's mailbox) learns of the account's lock.
+   * Checks a code the shopper typed against the conversation's codes: `none` when the conversation never had
+   * one (the digits mean something else). A wrong code costs the conversation a try; its MAX_TRIES-th in
+   * CODE_TTL_MS locks the conversation's codes (none accepted or sent in it) for CODE_TTL_MS. Nothing typed in
+   * other conversations locks this one's code. An account whose codes took ACCOUNT_TRIES_PER_HOUR wrong tries
+   * accepts a code at its first try only: a wrong try reads the same either way (tries left count this
+   * conversation's only), and only the right code (the account's mailbox) learns of it.
    */
   async check(conversationId: string, code: string): Promise<CodeCheck> {
     const now = this.now();
@@ -145,16 +157,19 @@ export class VerificationCodes {
       .where(eq(verificationCodes.conversationId, conversationId))
       .orderBy(desc(verificationCodes.createdAt))
       .limit(10);
-    const latest = rows[0];
-    if (!latest) return { kind: 'none' };
-    if (await this.lockedUntil(this.db, latest.claimHash, now))
+    if (!rows[0]) return { kind: 'none' };
+    if (rows.some((r) => r.lockedUntil && r.lockedUntil > now))
       return { kind: 'refused', reason: 'locked', triesLeft: 0 };
-    // Issuing a code retires the conversation's earlier ones: at most one is live.
+    // Issuing a code retires the conversation's earlier ones: at most one is live, and only it takes tries.
     const live = rows.find((r) => isLive(r, now));
+    const windowStart = now.getTime() - CODE_TTL_MS;
+    const earlierTries = rows
+      .filter((r) => r !== live && r.createdAt.getTime() > windowStart)
+      .reduce((sum, r) => sum + r.attempts, 0);
     const matched = rows.find((r) => sameHash(r.codeHash, hashCode(r.salt, code)));
     if (matched && matched === live && live.customerId) {
       const customerId = live.customerId;
-      const locked = accountLocked(customerId, now);
+      const firstTryOnly = sql`(${verificationCodes.attempts} = 0 or not ${underAttack(customerId, now)})`;
       const [used] = await this.db
         .update(verificationCodes)
         .set({ usedAt: now })
@@ -163,20 +178,28 @@ export class VerificationCodes {
             eq(verificationCodes.id, live.id),
             isNull(verificationCodes.usedAt),
             gt(verificationCodes.expiresAt, now),
-            sql`${verificationCodes.attempts} < ${MAX_TRIES}`,
-            sql`not ${locked}`,
+            sql`${verificationCodes.attempts} < ${MAX_TRIES - earlierTries}`,
+            firstTryOnly,
           ),
         )
         .returning({ id: verificationCodes.id });
       if (used) return { kind: 'accepted', customerId };
-      // Only the account's mailbox (the right code) learns that tries through another claim or conversation locked it.
+      // Refused after the read above: by a parallel try, or because the account is under attack.
       const [state] = await this.db
-        .select({ locked: sql<boolean>`${locked}` })
+        .select({
+          usedAt: verificationCodes.usedAt,
+          expiresAt: verificationCodes.expiresAt,
+          attempts: verificationCodes.attempts,
+          firstTryOnly: sql<boolean>`not ${firstTryOnly}`,
+        })
         .from(verificationCodes)
         .where(eq(verificationCodes.id, live.id));
-      return { kind: 'refused', reason: state?.locked ? 'locked' : 'used', triesLeft: 0 };
+      if (!state || state.usedAt) return { kind: 'refused', reason: 'used', triesLeft: 0 };
+      if (state.expiresAt <= now) return { kind: 'refused', reason: 'expired', triesLeft: 0 };
+      if (state.attempts + earlierTries >= MAX_TRIES) return { kind: 'refused', reason: 'locked', triesLeft: 0 };
+      return { kind: 'refused', reason: 'locked', triesLeft: 0, firstTryOnly: true };
     }
-    const triesLeft = live ? MAX_TRIES - live.attempts : 0;
+    const triesLeft = live ? Math.max(0, MAX_TRIES - earlierTries - live.attempts) : 0;
     if (matched && matched !== live) return { kind: 'refused', reason: matched.usedAt ? 'used' : 'expired', triesLeft };
     if (!live) return { kind: 'refused', reason: 'expired', triesLeft: 0 };
     const [tried] = await this.db
@@ -184,8 +207,8 @@ export class VerificationCodes {
       .set({ attempts: sql`${verificationCodes.attempts} + 1` })
       .where(eq(verificationCodes.id, live.id))
       .returning({ attempts: verificationCodes.attempts });
-    const attempts = tried?.attempts ?? MAX_TRIES;
-    if (attempts < MAX_TRIES) return { kind: 'refused', reason: 'wrong', triesLeft: MAX_TRIES - attempts };
+    const tries = (tried?.attempts ?? MAX_TRIES) + earlierTries;
+    if (tries < MAX_TRIES) return { kind: 'refused', reason: 'wrong', triesLeft: MAX_TRIES - tries };
     await this.db
       .update(verificationCodes)
       .set({ lockedUntil: new Date(now.getTime() + CODE_TTL_MS) })
@@ -198,39 +221,34 @@ export class VerificationCodes {
     await Promise.allSettled([...this.sending]);
   }
 
-  private async assertNotLocked(db: DbOrTx, hash: string, now: Date): Promise<void> {
-    const until = await this.lockedUntil(db, hash, now);
+  private async assertNotLocked(db: DbOrTx, conversationId: string, now: Date): Promise<void> {
+    const [row] = await db
+      .select({ until: verificationCodes.lockedUntil })
+      .from(verificationCodes)
+      .where(and(eq(verificationCodes.conversationId, conversationId), gt(verificationCodes.lockedUntil, now)))
+      .orderBy(desc(verificationCodes.lockedUntil))
+      .limit(1);
+    const until = row?.until;
     if (until)
       throw new RateLimitedError(
-        `Too many wrong codes were typed: no code can be sent or accepted for ${Math.ceil((until.getTime() - now.getTime()) / 60_000)} more minutes.`,
+        `Too many wrong codes were typed in this conversation: no code can be sent or accepted in it for ${Math.ceil((until.getTime() - now.getTime()) / 60_000)} more minutes.`,
         Math.ceil((until.getTime() - now.getTime()) / 1000),
       );
   }
 
-  private async lockedUntil(db: DbOrTx, hash: string, now: Date): Promise<Date | undefined> {
+  /** The codes mailed to the account this past hour. */
+  private async accountUse(db: DbOrTx, customerId: string, now: Date): Promise<{ mailed: number }> {
     const [row] = await db
-      .select({ until: verificationCodes.lockedUntil })
+      .select({ mailed: count() })
       .from(verificationCodes)
-      .where(and(eq(verificationCodes.claimHash, hash), gt(verificationCodes.lockedUntil, now)))
-      .orderBy(desc(verificationCodes.lockedUntil))
-      .limit(1);
-    return row?.until ?? undefined;
-  }
-
-  /** The codes mailed to the account this past hour, and whether five wrong tries on one of its codes locked it. */
-  private async accountUse(db: DbOrTx, customerId: string, now: Date): Promise<{ mailed: number; locked: boolean }> {
-    const mailedSince = and(
-      ne(verificationCodes.codeHash, UNSENT),
-      gt(verificationCodes.createdAt, new Date(now.getTime() - HOUR_MS)),
-    );
-    const [row] = await db
-      .select({
-        mailed: sql<number>`count(*) filter (where ${mailedSince})`.mapWith(Number),
-        locked: sql<number>`count(*) filter (where ${gt(verificationCodes.lockedUntil, now)})`.mapWith(Number),
-      })
-      .from(verificationCodes)
-      .where(eq(verificationCodes.customerId, customerId));
-    return { mailed: row?.mailed ?? 0, locked: (row?.locked ?? 0) > 0 };
+      .where(
+        and(
+          eq(verificationCodes.customerId, customerId),
+          ne(verificationCodes.codeHash, UNSENT),
+          gt(verificationCodes.createdAt, new Date(now.getTime() - HOUR_MS)),
+        ),
+      );
+    return { mailed: row?.mailed ?? 0 };
   }
 
   private async findAccount(claim: IdentityClaim): Promise<{ id: string; email: string } | undefined> {
@@ -266,13 +284,12 @@ export class VerificationCodes {
 }
 
 /**
- * Whether five wrong tries locked the account's codes, whichever claims and conversations they were typed in:
- * five on one code (stored, for CODE_TTL_MS), or five on its live codes together.
+ * Whether the account's codes asked for in the past hour took ACCOUNT_TRIES_PER_HOUR wrong tries together, whichever
+ * claims and conversations they were typed in (codes never mailed included: a guesser cannot tell them apart).
  */
-const accountLocked = (customerId: string, now: Date) =>
-  sql`(exists (select 1 from ${verificationCodes} where ${and(eq(verificationCodes.customerId, customerId), gt(verificationCodes.lockedUntil, now))})
-    or (select coalesce(sum(${verificationCodes.attempts}), 0) from ${verificationCodes}
-        where ${and(eq(verificationCodes.customerId, customerId), isNull(verificationCodes.usedAt), gt(verificationCodes.expiresAt, now))}) >= ${MAX_TRIES})`;
+const underAttack = (customerId: string, now: Date) =>
+  sql`((select coalesce(sum(${verificationCodes.attempts}), 0) from ${verificationCodes}
+        where ${and(eq(verificationCodes.customerId, customerId), gt(verificationCodes.createdAt, new Date(now.getTime() - HOUR_MS)))}) >= ${ACCOUNT_TRIES_PER_HOUR})`;
 
 const isLive = (row: VerificationCodeRow, now: Date) =>
   !row.usedAt && row.expiresAt > now && row.attempts < MAX_TRIES && !row.lockedUntil;

@@ -210,7 +210,7 @@ describe('without SMTP_URL: the development outbox', () => {
     expect(replyOf(typed)).toMatch(new RegExp(emma.pendingOrder));
   });
 
-  it('five wrong codes typed in the chat lock that email, and the right one is refused after', async () => {
+  it("five wrong codes typed in the chat lock that conversation's codes, and the right one is refused after; the customer's own conversation still gets a code that verifies", async () => {
     const c = await startConversation(t);
     await say(t, c, `My email is ${noah.email}. Please change my account address to 1 B Street, Springfield, IL 62704`);
     await t.app.services.verificationCodes.settled();
@@ -229,15 +229,23 @@ describe('without SMTP_URL: the development outbox', () => {
       (e) => e.type === 'IDENTITY' && e.data.codeRefused,
     );
     expect(refused).toHaveLength(6);
-    // No other conversation can get a code for that email meanwhile.
-    const other = await startConversation(t);
-    const asked = await say(
-      t,
-      other,
-      `My email is ${noah.email}. Please change my account address to 1 C Street, Springfield, IL 62704`,
-    );
-    expect(toolCalls(asked).find((e) => e.data.tool === 'identity.send_verification_code')?.data.error).toMatch(
+    // That conversation gets no new code meanwhile...
+    const again = await say(t, c, "Please send me a new code, I'd like to change my address");
+    expect(toolCalls(again).find((e) => e.data.tool === 'identity.send_verification_code')?.data.error).toMatch(
       /Too many wrong codes/,
     );
+    // ...but wrong codes typed by whoever had that conversation do not lock the customer out of their own.
+    const own = await startConversation(t);
+    const asked = await say(
+      t,
+      own,
+      `My email is ${noah.email}. Please change my account address to 1 C Street, Springfield, IL 62704`,
+    );
+    expect(toolCalls(asked).find((e) => e.data.tool === 'identity.send_verification_code')?.data.error).toBeUndefined();
+    await t.app.services.verificationCodes.settled();
+    const mails = await t.gql<{ emailOutbox: { to: string; text: string }[] }>('{ emailOutbox(first: 5) { to text } }');
+    const fresh = /\b(\d{6})\b/.exec(mails.data!.emailOutbox.find((m) => m.to === noah.email)!.text)![1]!;
+    await say(t, own, fresh);
+    expect(await levelOf(t, own)).toBe('verified');
   });
 });

@@ -6,6 +6,7 @@ import type { IdentityClaim } from '../../../server/src/domain/identity.js';
 import { RateLimitedError } from '../../../server/src/errors.js';
 import { type EmailSender, OutboxEmailSender, SmtpEmailSender } from '../../../server/src/identity/email-sender.js';
 import {
+  ACCOUNT_TRIES_PER_HOUR,
   CODE_TTL_MS,
   CODES_PER_CONVERSATION,
   CODES_PER_CUSTOMER_PER_HOUR,
@@ -121,18 +122,32 @@ describe('VerificationCodes', () => {
     expect(await codes.check(c, code)).toEqual({ kind: 'refused', reason: 'expired', triesLeft: 0 });
   });
 
-  it("locks that email's codes for the window after five wrong tries, in any conversation", async () => {
+  it("locks the conversation's codes for the window after five wrong tries, and no other conversation's", async () => {
     const c = await conversation();
     const code = await issued(c);
     for (let i = 1; i < MAX_TRIES; i++)
       expect(await codes.check(c, wrong(code))).toEqual({ kind: 'refused', reason: 'wrong', triesLeft: MAX_TRIES - i });
     expect(await codes.check(c, wrong(code))).toEqual({ kind: 'refused', reason: 'locked', triesLeft: 0 });
-    // The right code no longer works, and no new code is sent for that email, from any conversation.
-    expect(await codes.check(c, code)).toMatchObject({ kind: 'refused', reason: 'locked' });
-    await expect(codes.issue(await conversation(), { email: emma.email })).rejects.toBeInstanceOf(RateLimitedError);
+    // In that conversation the right code no longer works, and no new code is sent.
+    expect(await codes.check(c, code)).toEqual({ kind: 'refused', reason: 'locked', triesLeft: 0 });
+    await expect(codes.issue(c, { email: emma.email })).rejects.toBeInstanceOf(RateLimitedError);
+    // Another conversation asking for the same email gets a code, and it verifies.
+    const other = await conversation();
+    expect(await codes.check(other, await issued(other))).toEqual({ kind: 'accepted', customerId: emma.id });
     now = new Date(now.getTime() + CODE_TTL_MS + 1_000);
-    const fresh = await conversation();
-    expect(await codes.check(fresh, await issued(fresh))).toMatchObject({ kind: 'accepted' });
+    expect(await codes.check(c, await issued(c))).toEqual({ kind: 'accepted', customerId: emma.id });
+  });
+
+  it("counts wrong tries over all of the conversation's codes in the window: a new code brings no new tries", async () => {
+    const c = await conversation();
+    const first = await issued(c);
+    for (let i = 0; i < 3; i++) await codes.check(c, wrong(first));
+    const second = await issued(c);
+    expect(await codes.check(c, wrong(second))).toEqual({ kind: 'refused', reason: 'wrong', triesLeft: 1 });
+    // For another customer too: the conversation's tries, whoever the codes are for.
+    const third = (await mailedFor(c, { email: noah.email }))!;
+    expect(await codes.check(c, wrong(third))).toEqual({ kind: 'refused', reason: 'locked', triesLeft: 0 });
+    expect(await codes.check(c, third)).toEqual({ kind: 'refused', reason: 'locked', triesLeft: 0 });
   });
 
   it('rate-limits codes per conversation and per email', async () => {
@@ -197,49 +212,76 @@ describe('VerificationCodes', () => {
       });
     });
 
-    it("five wrong tries through the email lock the account's codes asked for by name and zip too", async () => {
-      const byEmail = await conversation();
-      const emailCode = (await mailedFor(byEmail, { email: emma.email }))!;
-      const byNameZip = await conversation();
-      const nameZipCode = (await mailedFor(byNameZip, emmaByNameZip))!;
-      const theirs = await conversation();
-      const noahCode = (await mailedFor(theirs, { email: noah.email }))!;
-      for (let i = 1; i < MAX_TRIES; i++) await codes.check(byEmail, wrong(emailCode));
-      expect(await codes.check(byEmail, wrong(emailCode))).toEqual({ kind: 'refused', reason: 'locked', triesLeft: 0 });
-      // A wrong try through the other claim reads as it would for any claim: nothing tells a guesser the two are one.
-      expect(await codes.check(byNameZip, wrong(nameZipCode))).toEqual({
-        kind: 'refused',
-        reason: 'wrong',
-        triesLeft: MAX_TRIES - 1,
-      });
-      // The right code is refused as locked, and a new code asked by name and zip is not mailed.
-      expect(await codes.check(byNameZip, nameZipCode)).toEqual({ kind: 'refused', reason: 'locked', triesLeft: 0 });
-      expect(await mailedFor(await conversation(), emmaByNameZip)).toBeUndefined();
-      expect(await codes.check(theirs, noahCode)).toEqual({ kind: 'accepted', customerId: noah.id });
-      // The lock ends after its window.
-      now = new Date(now.getTime() + CODE_TTL_MS + 1_000);
-      const fresh = await conversation();
-      expect(await codes.check(fresh, (await mailedFor(fresh, emmaByNameZip))!)).toMatchObject({ kind: 'accepted' });
-    });
-
-    it("wrong tries spread over the email's code and the name and zip's code share one budget of five", async () => {
-      const byEmail = await conversation();
-      const emailCode = (await mailedFor(byEmail, { email: emma.email }))!;
-      const byNameZip = await conversation();
-      const nameZipCode = (await mailedFor(byNameZip, emmaByNameZip))!;
-      const theirs = await conversation();
-      const noahCode = (await mailedFor(theirs, { email: noah.email }))!;
-      await codes.check(theirs, wrong(noahCode));
-      for (let i = 0; i < 3; i++) await codes.check(byEmail, wrong(emailCode));
-      for (let i = 1; i <= 2; i++)
-        expect(await codes.check(byNameZip, wrong(nameZipCode))).toEqual({
+    it("a stranger typing wrong codes for a customer's email keeps her from nothing: her conversation gets codes and verifies, by email or by name and zip", async () => {
+      // Her own conversation asked for a code first; it is in her inbox.
+      const hers = await conversation();
+      const inInbox = (await mailedFor(hers, { email: emma.email }))!;
+      // The stranger asks for codes for her email and guesses until their conversation is locked.
+      const stranger = await conversation();
+      const guessedAt = (await mailedFor(stranger, { email: emma.email }))!;
+      for (let i = 0; i < MAX_TRIES; i++) await codes.check(stranger, wrong(guessedAt));
+      await expect(codes.issue(stranger, { email: emma.email })).rejects.toBeInstanceOf(RateLimitedError);
+      // The code in her inbox still verifies her conversation.
+      expect(await codes.check(hers, inInbox)).toEqual({ kind: 'accepted', customerId: emma.id });
+      // And a conversation of hers started now gets a code mailed, by email or by name and zip, and it verifies.
+      for (const claim of [{ email: emma.email }, emmaByNameZip]) {
+        const fresh = await conversation();
+        const mailed = await mailedFor(fresh, claim);
+        expect(mailed, JSON.stringify(claim)).toBeDefined();
+        expect(await codes.check(fresh, wrong(mailed!))).toEqual({
           kind: 'refused',
           reason: 'wrong',
-          triesLeft: MAX_TRIES - i,
+          triesLeft: MAX_TRIES - 1,
         });
-      expect(await codes.check(byEmail, emailCode)).toEqual({ kind: 'refused', reason: 'locked', triesLeft: 0 });
-      expect(await codes.check(byNameZip, nameZipCode)).toEqual({ kind: 'refused', reason: 'locked', triesLeft: 0 });
+        expect(await codes.check(fresh, mailed!)).toEqual({ kind: 'accepted', customerId: emma.id });
+      }
+    });
+
+    it('wrong tries spread over conversations and claims share one bound per account: past it, each of its codes verifies at its first try only', async () => {
+      const theirs = await conversation();
+      const noahCode = (await mailedFor(theirs, { email: noah.email }))!;
+      // A guesser spreads wrong tries over conversations and both ways of naming her, never locking one.
+      const spread: { c: string; code: string }[] = [];
+      for (const claim of [{ email: emma.email }, emmaByNameZip, { email: emma.email }]) {
+        const c = await conversation();
+        spread.push({ c, code: (await mailedFor(c, claim))! });
+      }
+      const perConversation = MAX_TRIES - 1;
+      let typed = 0;
+      for (const { c, code } of spread)
+        for (let i = 0; i < perConversation && typed < ACCOUNT_TRIES_PER_HOUR; i++, typed++)
+          await codes.check(c, wrong(code));
+      expect(typed).toBe(ACCOUNT_TRIES_PER_HOUR);
+      // A wrong try still reads as the conversation's own count, as it would for a claim matching nobody...
+      const last = spread.at(-1)!;
+      const triedInLast = ACCOUNT_TRIES_PER_HOUR - perConversation * (spread.length - 1);
+      const nobody = await conversation();
+      await codes.issue(nobody, { firstName: 'No', lastName: 'Body', zip: '00000' });
+      for (let i = 0; i < triedInLast; i++) await codes.check(nobody, '000000');
+      expect(await codes.check(last.c, wrong(last.code))).toEqual(await codes.check(nobody, '000000'));
+      // ...but a guess that hits comes too late: a code tried before no longer verifies, in any of them.
+      for (const { c, code } of spread)
+        expect(await codes.check(c, code)).toEqual({
+          kind: 'refused',
+          reason: 'locked',
+          triesLeft: 0,
+          firstTryOnly: true,
+        });
+      // A fresh code is still mailed, and verifies at its first try (her, with the code from her inbox).
+      const hers = await conversation();
+      expect(await codes.check(hers, (await mailedFor(hers, emmaByNameZip))!)).toEqual({
+        kind: 'accepted',
+        customerId: emma.id,
+      });
+      // Another customer is unaffected.
+      await codes.check(theirs, wrong(noahCode));
       expect(await codes.check(theirs, noahCode)).toEqual({ kind: 'accepted', customerId: noah.id });
+      // An hour later the tries are forgotten.
+      now = new Date(now.getTime() + 3_600_000 + 1_000);
+      const later = await conversation();
+      const code = (await mailedFor(later, { email: emma.email }))!;
+      await codes.check(later, wrong(code));
+      expect(await codes.check(later, code)).toEqual({ kind: 'accepted', customerId: emma.id });
     });
 
     it('parallel requests from fresh conversations, through two replicas, get no more codes mailed than the budget', async () => {

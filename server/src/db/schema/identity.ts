@@ -19,7 +19,7 @@ export const verificationCodes = pgTable(
      */
     customerId: text('customer_id'),
     /**
-     * sha256 of the normalised claim (email, or name and zip). Sends and locks are limited per claim, and per account
+     * sha256 of the normalised claim (email, or name and zip). Sends are limited per claim, and per account
      * (`customerId`) across every claim that names it.
      */
     claimHash: text('claim_hash').notNull(),
@@ -29,7 +29,8 @@ export const verificationCodes = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
     /**
-     * Set on the fifth wrong try: no code for this claim, nor for the account it names, is mailed or accepted until then.
+     * Set on the conversation's fifth wrong try in 10 minutes: no code is sent or accepted in that conversation until
+     * then. Other conversations, for the same claim or account, are not locked.
      */
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
