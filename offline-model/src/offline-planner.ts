@@ -206,7 +206,7 @@ export function planFromBrief(hints: PlanBrief, index: CardIndex = buildCardInde
   joinEscalationStory(index, clauses);
   joinSalesContact(index, clauses);
   joinSoldOutToAlert(index, clauses);
-  const groups = groupClauses(clauses);
+  const groups = groupClauses(clauses, ownerOf(index, 'search'));
   if (groups.length === 0) {
     const agent =
       followUpAgent(hints, message) ??
@@ -343,10 +343,13 @@ function namedOrderAgent(index: CardIndex, message: string): string | undefined 
 
 /**
  * Pieces without an intent of their own join their neighbour ("..., they're too small"); adjacent
- * pieces for the same agent become one task. Small talk next to a real request is dropped.
+ * pieces for the same agent become one task, except questions to the catalogue's card about different products
+ * ("is the backpack waterproof? and what's the cheapest tent?"): two intents, each its own task, where one task
+ * would answer one product and drop the other. Small talk next to a real request is dropped.
  */
 function groupClauses(
   clauses: ScoredClause[],
+  catalogueAgent?: string,
 ): { agent: string; text: string; question: boolean; entities: Entities }[] {
   const firstAssigned = clauses.findIndex((c) => c.agent);
   if (firstAssigned < 0) return [];
@@ -366,7 +369,7 @@ function groupClauses(
     const same = groups.find(
       (g) => g.agent === c.agent && things(c).some((t) => g.parts.some((p) => things(p).includes(t))),
     );
-    if (last && last.agent === c.agent) last.parts.push(c);
+    if (last && last.agent === c.agent && !asksOfOtherProduct(c, last.parts, catalogueAgent)) last.parts.push(c);
     else if (same) same.parts.push(c);
     else groups.push({ agent: c.agent, parts: [c] });
   }
@@ -379,6 +382,25 @@ function groupClauses(
       [...g.parts.filter((p) => !p.context), ...g.parts.filter((p) => p.context)].map((p) => p.text).join(', '),
     ),
   }));
+}
+
+const RELATES_TO_OTHER =
+  /\b(?:match(?:ing|es)?|go(?:es)? with|goes well|same|compar\w*|vs\.?|versus|than|instead|either|both)\b/i;
+
+const OPENS_QUESTION =
+  /^\W*(?:(?:and|also|plus|oh|btw|but|so)\b\W*)*(?:what|which|how|where|when|who|why|is|are|was|were|do|does|did|can|could|would|will|should|have|has|got|any)\b/i;
+
+/** A question to the catalogue's card about products none of the group's questions named, which name others. */
+function asksOfOtherProduct(c: ScoredClause, group: ScoredClause[], catalogueAgent: string | undefined): boolean {
+  if (!catalogueAgent || c.agent !== catalogueAgent || !c.question || c.entities.products.length === 0) return false;
+  // "… and a matching backpack?", "something to go with them?": asked in the light of the other product.
+  if (RELATES_TO_OTHER.test(c.text)) return false;
+  // A question of its own ("what's the cheapest tent?"), not the tail of a list ("yoga mats, dumbbells and bottles?").
+  if (!OPENS_QUESTION.test(c.text)) return false;
+  const named = new Set(group.flatMap((p) => p.entities.products.map((t) => t.toLowerCase())));
+  const asked = group.some((p) => p.question && p.entities.products.length > 0);
+  const orders = c.entities.orderIds.length + group.reduce((n, p) => n + p.entities.orderIds.length, 0);
+  return asked && orders === 0 && !c.entities.products.some((t) => named.has(t.toLowerCase()));
 }
 
 /** What the shopper's latest request before this message asked for, among their last three messages. */
