@@ -3,7 +3,7 @@ import { loadConfig } from '../../../server/src/config.js';
 import type { ModelRequest } from '../../../server/src/models/model-provider.js';
 import { ScriptedModel } from '../../fakes/scripted-model.js';
 import { standInTools } from '../../fakes/stand-in-tools.js';
-import { createTestApp, type TestApp, waitForRun } from '../../helpers/test-app.js';
+import { createTestApp, errorCode, type TestApp, waitForRun } from '../../helpers/test-app.js';
 import { createTwoReplicas, type TwoReplicas } from '../../helpers/two-replicas.js';
 
 const SEND = `mutation($id: ID!, $text: String!, $review: Boolean) {
@@ -54,8 +54,9 @@ const cancellations = async (t: TestApp, runId: string) =>
 
 describe('a paused run past its deadline is cancelled, and what waited behind it runs', () => {
   let t: TestApp;
+  const models = model();
   beforeAll(async () => {
-    t = await createTestApp({ models: model(), tools: standInTools().registry, env: NO_SWEEP });
+    t = await createTestApp({ models, tools: standInTools().registry, env: NO_SWEEP });
   });
   afterAll(() => t.close());
 
@@ -70,8 +71,12 @@ describe('a paused run past its deadline is cancelled, and what waited behind it
     expect(run).toMatchObject({ status: 'CANCELLED', error: reason });
     expect(await cancellations(t, c.paused)).toEqual([{ reason }]);
 
-    // The queued message runs to its reply.
+    // The queued message runs to its reply, planned with the question the cancelled run never answered.
     expect((await waitForRun(t.app, c.queued!)).status).toBe('COMPLETED');
+    const planned = models.requests.filter((r) => r.agentName === 'PlannerAgent').at(-1)!;
+    const said = JSON.stringify(planned.messages);
+    expect(said).toContain('do you have running shoes?');
+    expect(said).toContain('hello? anyone there?');
 
     // The shopper's own read of the conversation: the paused run ends with its reason, then the reply comes.
     const read = await t.gql<{ conversation: { events: Ev[] } }>(EVENTS, { id: c.conversationId }, c.token);
@@ -82,6 +87,10 @@ describe('a paused run past its deadline is cancelled, and what waited behind it
     const reply = events.findIndex((e) => e.type === 'MESSAGE' && e.runId === c.queued && e.data.final === true);
     expect(reply).toBeGreaterThan(cancelledAt);
     expect(events[reply]!.data).toMatchObject({ role: 'assistant', text: expect.stringContaining('Answer from') });
+
+    // The reviewer who comes back finds the run ended.
+    const late = await t.gql('mutation($id: ID!) { continueRun(id: $id) { id } }', { id: c.paused });
+    expect(errorCode(late)).toBe('CONFLICT');
 
     // Ended once: a later sweep finds nothing more to do.
     expect(await t.app.services.runs.expirePausedRuns()).toEqual([]);
