@@ -164,6 +164,7 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
   const accounts = ownerOf(index, 'account');
   const alerts = ownerOf(index, 'restock');
   const returns = ownerOf(index, 'returns');
+  const sales = salesOwner(index);
   const compromised = isAccountCompromise(message);
   for (const c of clauses) {
     // "What cards do I have on file?", "what address do you have for me?": the account's own details, read by the card
@@ -272,6 +273,18 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
       asksHowDataIsKept(c.text)
     )
       c.agent = knowledge;
+    // "Bulk price for 60 tents?", "how much for 40 yoga mats?": the price of a quantity no household buys is a sales
+    // enquiry, for the card that takes them, though the goods and "price" are the catalogue's (or the help articles')
+    // words. Stock of so many ("do you have 40 in stock?") is still the catalogue's question.
+    else if (
+      sales &&
+      c.agent !== sales &&
+      (c.agent === search || c.agent === knowledge) &&
+      c.intent === 'bulk' &&
+      ASKS_PRICE.test(c.words.join(' ')) &&
+      !INVOICE.test(c.text)
+    )
+      c.agent = sales;
     // "I need an invoice with my company name on it": a document for an order, not a sales enquiry ("company").
     else if (knowledge && c.intent === 'bulk' && INVOICE.test(c.text) && !/\b(?:bulk|wholesale)\b/i.test(c.text))
       c.agent = knowledge;
@@ -325,6 +338,22 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     )
       c.agent = knowledge;
   }
+}
+
+/** The price of a purchase asked: "price", "how much", "a quote", "a discount". */
+const ASKS_PRICE = /\b(?:pric(?:e|es|ed|ing)|how much|costs?|quotes?|discounts?|rates?|deal)\b/i;
+/** Words by which a card says it takes sales enquiries (INTENT_ANCHORS' bulk). */
+const SALES_STEMS = ['bulk', 'wholesale', 'business'].map(stem);
+/**
+ * The card that takes sales enquiries: the one that owns most of SALES_STEMS, when one owns more than any other (a
+ * card for corporate gifts that sends "bulk gift cards" owns one; a card for bulk and wholesale enquiries owns more).
+ */
+function salesOwner(index: CardIndex): string | undefined {
+  const owned = index.profiles
+    .map((p) => ({ name: p.name, n: SALES_STEMS.filter((s) => p.terms.has(s)).length }))
+    .filter((o) => o.n > 0)
+    .sort((a, b) => b.n - a.n);
+  return owned[0] && owned[0].n > (owned[1]?.n ?? 0) ? owned[0].name : undefined;
 }
 
 /** An arrangement that goes on, ended: "cancel my subscription", "end the monthly membership", "unsubscribe me from…". */

@@ -93,3 +93,26 @@ describe('ending a subscription or a membership', () => {
     expect(agents('unsubscribe me', teaClub)).toEqual(['GeneralSupportAgent']);
   });
 });
+
+const staffGifts = topicCard(
+  'StaffGiftsAgent',
+  'Sends bulk gift cards and branded hampers from companies to their staff and clients.',
+  ['gifts for employees and clients', 'branded hampers'],
+);
+
+describe('the price of many', () => {
+  it('is a sales enquiry for the card that takes them, though the goods and "price" are the catalogue\'s words', () => {
+    for (const cards of [[], [staffGifts]]) {
+      expect(agents('bulk price on 80 water bottles?', ...cards)).toEqual(['LeadGenerationAgent']);
+      expect(agents('how much would 35 hoodies cost us', ...cards)).toEqual(['LeadGenerationAgent']);
+      expect(agents('wholesale pricing for the camping stoves?', ...cards)).toEqual(['LeadGenerationAgent']);
+    }
+  });
+
+  it('leaves the price of one, and stock of many, with the catalogue', () => {
+    for (const cards of [[], [staffGifts]]) {
+      expect(agents('how much is the blue water bottle?', ...cards)).toEqual(['ProductExpertAgent']);
+      expect(agents('do you have 40 water bottles in stock?', ...cards)).toEqual(['ProductExpertAgent']);
+    }
+  });
+});
