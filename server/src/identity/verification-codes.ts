@@ -184,13 +184,13 @@ export class VerificationCodes {
         )
         .returning({ id: verificationCodes.id });
       if (used) return { kind: 'accepted', customerId };
-      // Refused after the read above: by a parallel try, or because the account is under attack.
+      // Used, expired or locked by a parallel request since the read above; otherwise the account is under attack
+      // and this code was tried before.
       const [state] = await this.db
         .select({
           usedAt: verificationCodes.usedAt,
           expiresAt: verificationCodes.expiresAt,
           attempts: verificationCodes.attempts,
-          firstTryOnly: sql<boolean>`not ${firstTryOnly}`,
         })
         .from(verificationCodes)
         .where(eq(verificationCodes.id, live.id));

@@ -4,6 +4,7 @@ import type { TestApp } from '../../helpers/test-app.js';
 import {
   emma,
   expectNoneOf,
+  james,
   levelOf,
   noah,
   replyOf,
@@ -247,5 +248,35 @@ describe('without SMTP_URL: the development outbox', () => {
     const fresh = /\b(\d{6})\b/.exec(mails.data!.emailOutbox.find((m) => m.to === noah.email)!.text)![1]!;
     await say(t, own, fresh);
     expect(await levelOf(t, own)).toBe('verified');
+  });
+
+  it('an account many wrong codes were typed for takes each code at its first try: its owner is told to ask for a new one, and that one verifies', async () => {
+    const newestCode = async () => {
+      await t.app.services.verificationCodes.settled();
+      const mails = await t.gql<{ emailOutbox: { to: string; text: string }[] }>(
+        '{ emailOutbox(first: 20) { to text } }',
+      );
+      return /\b(\d{6})\b/.exec(mails.data!.emailOutbox.find((m) => m.to === james.email)!.text)![1]!;
+    };
+    const wrongFor = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    const ask = `My email is ${james.email}. Please change my account address to 1 D Street, Springfield, IL 62704`;
+    // A guesser locks two conversations of their own: ten wrong tries on James's codes.
+    for (let i = 0; i < 2; i++) {
+      const c = await startConversation(t);
+      await say(t, c, ask);
+      const guessed = wrongFor(await newestCode());
+      for (let n = 0; n < 5; n++) await say(t, c, guessed);
+    }
+    // James mistypes his code once: the right one is then refused, with what to do...
+    const c = await startConversation(t);
+    await say(t, c, ask);
+    const code = await newestCode();
+    expect(replyOf(await say(t, c, wrongFor(code)))).toMatch(/doesn't match.*4 tries left/);
+    expect(replyOf(await say(t, c, code))).toMatch(/first one typed after it was sent. I can send a new code/);
+    expect(await levelOf(t, c)).toBe('claimed');
+    // ...and a new code, typed as it is, verifies him.
+    await say(t, c, "Please send me a new code, I'd like to change my address");
+    await say(t, c, await newestCode());
+    expect(await levelOf(t, c)).toBe('verified');
   });
 });
