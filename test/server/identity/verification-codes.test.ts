@@ -240,6 +240,9 @@ describe('VerificationCodes', () => {
     it('wrong tries spread over conversations and claims share one bound per account: past it, each of its codes verifies at its first try only', async () => {
       const theirs = await conversation();
       const noahCode = (await mailedFor(theirs, { email: noah.email }))!;
+      // Her own conversation asked for a code before the attack.
+      const hersBefore = await conversation();
+      const inInbox = (await mailedFor(hersBefore, { email: emma.email }))!;
       // A guesser spreads wrong tries over conversations and both ways of naming her, never locking one.
       const spread: { c: string; code: string }[] = [];
       for (const claim of [{ email: emma.email }, emmaByNameZip, { email: emma.email }]) {
@@ -267,7 +270,8 @@ describe('VerificationCodes', () => {
           triesLeft: 0,
           firstTryOnly: true,
         });
-      // A fresh code is still mailed, and verifies at its first try (her, with the code from her inbox).
+      // The code in her inbox, never tried, verifies at its first try; and a fresh code is still mailed, and does too.
+      expect(await codes.check(hersBefore, inInbox)).toEqual({ kind: 'accepted', customerId: emma.id });
       const hers = await conversation();
       expect(await codes.check(hers, (await mailedFor(hers, emmaByNameZip))!)).toEqual({
         kind: 'accepted',
