@@ -114,6 +114,12 @@ function normaliseText(text: string): string {
       // a way to pay now such as paypal or a card.
       .replace(PAY_LATER_BRANDS, 'pay later')
       .replace(MAKES_THINGS, 'maker')
+      // "How do I get them onto your website?", "open a shop on your platform": goods put on the shop's own site, to sell
+      // there. The shop's site is where every card works, no card's topic ("websites" of a card for creators are theirs).
+      .replace(SELLS_ON_OURS, (all, goods: string | undefined) => (goods && ACCOUNT_THINGS.test(goods) ? all : 'sell'))
+      .replace(SOLD_ON_OURS, '$1')
+      // "Do I need a business licence?": the seller's paperwork, not a purchase by a business.
+      .replace(BUSINESS_PAPERS, '$1')
       // "someone's registry" is another shopper's, as "someone else's" is (synonyms), before the possessive goes; so is
       // the someone who did something ("someone bought the chair off our registry"): neither asks for a person to talk to.
       .replace(/\b(some(?:one|body))'s\b/g, '$1 else')
@@ -152,6 +158,23 @@ const PAY_LATER_BRANDS = /\b(?:klarna|afterpay|clearpay|sezzle|laybuy|paybright|
  */
 const MAKES_THINGS =
   /(?<!\b(?:can|could|do|does|did|should|would|will|may|shall|might|must|to|how|where|when|why)\s)\b(?:i|we)\s+(?:hand\s?)?make\b(?!\s+(?:a|an|the|my|our|your|it|them|this|that|these|those|sure|any|some|changes?|payments?|purchases?|returns?|orders?|mistakes?|complaints?|claims?|up)\b)/g;
+/** The shop's own site, as the shopper names it. */
+const OUR_SITE = String.raw`(?:your|ur)\s+(?:web\s?site|site|platform|marketplace|online\s+(?:store|shop)|store|shop|app)\b`;
+const SELLS_ON_OURS = new RegExp(
+  String.raw`\b(?:get|getting|put|putting|list|listing|place|upload|uploading|feature)\s+((?:them|these|those|my|our)\b(?:\s+[a-z-]+){0,3}?)\s+(?:on|onto|in|into|up on)\s+${OUR_SITE}` +
+    String.raw`|\b(?:open|opening|start|starting|set up|setting up|run|running)\s+(?:a|an|my|our)\s+(?:own\s+|little\s+|small\s+)?(?:shop|store|storefront|stall|boutique)\s+(?:on|with|in|at|through)\s+(?:you\b|${OUR_SITE})`,
+  'g',
+);
+/** What a shopper puts on the shop's site that is no goods: their details, a review. */
+const ACCOUNT_THINGS =
+  /\b(?:address|details|e-?mail|card|payment|info|information|number|name|account|review|photo|picture|order)\b/;
+/** "Sell my candles through your site": the shopper selling, the site being where. */
+const SOLD_ON_OURS = new RegExp(
+  String.raw`\b(sell|selling)(\s+(?:my|our|them|these|those)\b(?:\s+[a-z-]+){0,3}?)\s+(?:on|onto|in|through|via|at)\s+${OUR_SITE}`,
+  'g',
+);
+/** The paperwork of the shopper's own business. */
+const BUSINESS_PAPERS = /\bbusiness\s+(licen[cs]es?|permits?|registration|insurance)\b/g;
 /**
  * "Get my espresso machine serviced", "have the bike tuned up", "getting it fixed": work done on a thing of the
  * shopper's, which is a service, asked for or priced ("how much to get my boots resoled?").

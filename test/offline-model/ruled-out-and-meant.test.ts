@@ -116,3 +116,39 @@ describe('the price of many', () => {
     }
   });
 });
+
+const sellers = topicCard(
+  'IndieSellersAgent',
+  'Lets independent brands sell their goods on our marketplace: applying, fees and seller accounts.',
+  ['apply to become a seller', 'seller fees', 'seller account requirements'],
+);
+const referrals = topicCard(
+  'ReferralPartnersAgent',
+  'Pays bloggers and websites a commission for every shopper they send to us.',
+  ['referral commission for websites', 'partner payouts'],
+);
+
+describe("goods put on the shop's own site", () => {
+  it('are sold there, for the card that takes sellers, not the one paying websites for referrals', () => {
+    expect(agents('I knit wool scarves, how can I get them onto your site?', referrals, sellers)).toEqual([
+      'IndieSellersAgent',
+    ]);
+    expect(agents('could we put our candles up on your website?', referrals, sellers)).toEqual(['IndieSellersAgent']);
+    expect(
+      agents('can I open a little shop on your platform? do I need a business licence?', referrals, sellers),
+    ).toEqual(['IndieSellersAgent']);
+  });
+
+  it("leaves the shopper's own website, and their details put on the shop's, to their cards", () => {
+    expect(
+      agents('I run a cooking blog, can my website earn commission for sending readers?', referrals, sellers),
+    ).toEqual(['ReferralPartnersAgent']);
+    expect(agents('how do I change my address on your app?', referrals, sellers)).toEqual(['OrderManagementAgent']);
+  });
+
+  it("with no card for sellers, a seller's paperwork is no sales enquiry", () => {
+    expect(agents('can I open a little shop on your platform? do I need a business licence?')).toEqual([
+      'GeneralSupportAgent',
+    ]);
+  });
+});
