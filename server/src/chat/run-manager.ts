@@ -133,7 +133,7 @@ export class RunManager {
               details: { field: 'conversationId' },
             },
           );
-        if (activeRuns.length && policy === 'reject')
+        if (activeRuns.length && policy === 'reject' && !(await this.pausedTooLongFor(conversationId, activeRuns)))
           throw new ConflictError(
             'A reply is still being written for this conversation; send the message when it ends',
             { details: { field: 'conversationId', activeRunId: activeRuns[0]!.id } },
@@ -298,12 +298,16 @@ export class RunManager {
    * and starts what waited behind each: a designer who walked away from a stepped run, or a plan reviewer who never
    * answered, holds a shopper's later messages for a bounded time only. Returns the runs it cancelled.
    */
-  async expirePausedRuns(): Promise<RunRow[]> {
+  async expirePausedRuns(waitingIn?: string): Promise<RunRow[]> {
     const { blockingMs, maxMs } = this.pausedDeadlines;
-    const rows = await this.deps.runs.expirePaused(this.pausedDeadlines, {
-      blocking: `paused too long: over ${duration(blockingMs)} while a newer message waited`,
-      max: `paused too long: over ${duration(maxMs)}`,
-    });
+    const rows = await this.deps.runs.expirePaused(
+      this.pausedDeadlines,
+      {
+        blocking: `paused too long: over ${duration(blockingMs)} while a newer message waited`,
+        max: `paused too long: over ${duration(maxMs)}`,
+      },
+      { waitingIn },
+    );
     for (const row of rows) {
       try {
         await recordCancelled(this.deps, row, row.error ?? 'paused too long');
@@ -313,6 +317,16 @@ export class RunManager {
       void this.startNext(row.conversationId);
     }
     return rows;
+  }
+
+  /**
+   * Under the `reject` policy a newer message is refused rather than queued: one refused because of a run paused past
+   * the deadline of a run a message waits behind ends that run instead, and is taken. True when no active run is left.
+   */
+  private async pausedTooLongFor(conversationId: string, activeRuns: readonly Run[]): Promise<boolean> {
+    if (!activeRuns.every((r) => r.status === 'PAUSED')) return false;
+    const ended = await this.expirePausedRuns(conversationId);
+    return ended.length === activeRuns.length;
   }
 
   /** Resumes runs whose owner's lease expired, starts runs nobody claimed, and ends runs paused past their deadline. */

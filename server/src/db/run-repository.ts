@@ -397,21 +397,33 @@ export class RunRepository {
    *
    * The update rechecks each row: a run that was continued, stepped or cancelled meanwhile (its status or `paused_at`
    * changed) is left alone, and of several replicas sweeping at once exactly one cancels a given run.
+   *
+   * `waitingIn`: only this conversation's paused runs, where a message is waiting now though not stored (the `reject`
+   * policy would refuse it): the `blockingMs` deadline applies.
    */
   async expirePaused(
     deadlines: { blockingMs: number; maxMs: number },
     reasons: { blocking: string; max: string },
-    limit = 100,
+    options: { limit?: number; waitingIn?: string } = {},
   ): Promise<RunRow[]> {
+    const params: unknown[] = [
+      deadlines.blockingMs,
+      deadlines.maxMs,
+      reasons.blocking,
+      reasons.max,
+      options.limit ?? 100,
+    ];
+    const only = options.waitingIn ? `and p.conversation_id = $${params.push(options.waitingIn)}::uuid` : '';
+    const waitedBehind = options.waitingIn
+      ? 'true'
+      : `exists (select 1 from ${RUNS_OF('p.conversation_id', 'w')}
+          where w.status in ${ACTIVE} and (w.created_at > p.created_at or (w.created_at = p.created_at and w.id > p.id)))`;
     const rows = await this.database.query(
       `with due as (
         select d.id, d.paused_at, d.blocking from (
-          select p.id, p.paused_at,
-            exists (select 1 from ${RUNS_OF('p.conversation_id', 'w')}
-              where w.status in ${ACTIVE} and (w.created_at > p.created_at or (w.created_at = p.created_at and w.id > p.id)))
-              as blocking
+          select p.id, p.paused_at, ${waitedBehind} as blocking
           from runs p
-          where p.status = 'PAUSED' and p.paused_at < now() - ($1::float8 * interval '1 millisecond')) d
+          where p.status = 'PAUSED' and p.paused_at < now() - ($1::float8 * interval '1 millisecond') ${only}) d
         where d.blocking or ($2::float8 > 0 and d.paused_at < now() - ($2::float8 * interval '1 millisecond'))
         order by d.paused_at limit $5::int)
       update runs r set status = 'CANCELLED', finished_at = now(), updated_at = now(),
@@ -419,7 +431,7 @@ export class RunRepository {
       from due
       where r.id = due.id and r.status = 'PAUSED' and r.paused_at = due.paused_at
       returning r.*`,
-      [deadlines.blockingMs, deadlines.maxMs, reasons.blocking, reasons.max, limit],
+      params,
     );
     return rows.map(rawToRun);
   }

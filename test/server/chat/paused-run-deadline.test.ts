@@ -135,6 +135,30 @@ describe('a paused run past its deadline is cancelled, and what waited behind it
   });
 });
 
+describe('under the reject policy, a message is not refused because of a run paused past the deadline', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ models: model(), tools: standInTools().registry, env: NO_SWEEP });
+    await t.app.services.settings.update({ doubleTexting: 'reject' });
+  });
+  afterAll(() => t.close());
+
+  it('within the deadline the message is refused and the run stays paused; past it the run ends and the message is answered', async () => {
+    const c = await pausedConversation(t, false);
+    await pausedAgo(t, c.paused, '14 minutes');
+    const refused = await t.gql(SEND, { id: c.conversationId, text: 'hello?' });
+    expect(errorCode(refused)).toBe('CONFLICT');
+    expect((await t.app.services.conversations.getRun(c.paused)).status).toBe('PAUSED');
+
+    await pausedAgo(t, c.paused, '16 minutes');
+    const next = await send(t, c.conversationId, 'hello? anyone there?');
+    expect(await cancellations(t, c.paused)).toEqual([
+      { reason: 'paused too long: over 15 minutes while a newer message waited' },
+    ]);
+    expect((await waitForRun(t.app, next)).status).toBe('COMPLETED');
+  });
+});
+
 describe('the deadline is configurable and enforced by the run sweep', () => {
   let t: TestApp;
   beforeAll(async () => {
