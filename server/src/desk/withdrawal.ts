@@ -10,7 +10,8 @@
  *   request (for a colleague)";
  * - a dismissive one ("never mind", "nvm", "forget it", "no need", "don't worry about it") or a solved problem
  *   ("I figured it out", "I found it", "it's sorted") counts only when nothing but thanks and the like follows it,
- *   or a question for the bot ("never mind, where's my order?"). "Never mind the refund, I need an exchange" and
+ *   or a question for the bot ("never mind, where's my order?"); so does handing it back to the bot ("never mind, the
+ *   bot can do it", "I'll just ask the assistant"). "Never mind the refund, I need an exchange" and
  *   "never mind, I'll wait" stay with the colleague: the first dismisses something else, the second is addressed
  *   to them.
  *
@@ -53,6 +54,20 @@ const DISMISSIVE = [
   String.raw`do\s*n'?t\s+worry\s+about\s+it`,
 ];
 
+// The bot as shoppers name it.
+const BOT = String.raw`(?:the\s+)?(?:bot|chat\s*bot|assistant|ai|virtual\s+assistant)`;
+
+/**
+ * The shopper hands the question back to the bot: "the bot can do it", "I'll just ask the assistant", "let the bot
+ * handle it". Read like a dismissive opening: alone, with fillers, or before a question.
+ */
+const BOT_TAKES = [
+  String.raw`${BOT}\s+(?:can|will|could)\s+(?:do|handle|answer|sort|help\s+(?:me\s+)?with)\s+(?:it|that|this)(?:\s+(?:then|instead))?`,
+  String.raw`${BOT}\s+(?:already\s+)?(?:answered|helped|did\s+it|sorted\s+it)(?:\s+me)?`,
+  String.raw`(?:i'?ll|i\s+will|let\s+me)\s+(?:just\s+)?(?:ask|use|try|talk\s+to|chat\s+with)\s+${BOT}(?:\s+(?:then|instead))?`,
+  String.raw`let\s+${BOT}\s+(?:do|handle|answer)\s+(?:it|that|this)`,
+];
+
 /** The problem went away: "I figured it out", "I've found it", "it's sorted now", "problem solved". */
 const SOLVED = [
   String.raw`(?:(?:i|we)(?:\s+have|'ve)?\s+)?(?:figured|worked|sorted)\s+it\s+out(?:\s+(?:myself|now))?`,
@@ -66,6 +81,7 @@ const FILLER = [
   ...EXPLICIT,
   ...DISMISSIVE,
   ...SOLVED,
+  ...BOT_TAKES,
   String.raw`thanks(?:\s+anyway)?|thank\s+you(?:\s+anyway)?|thx|ty|cheers|sorry|ok|okay|then|anyway|after\s+all|bye|goodbye`,
   String.raw`all\s+good|no\s+worries|it'?s\s+(?:fine|ok|okay)|i'?m\s+(?:good|fine|ok|okay|all\s+set)`,
   String.raw`have\s+a\s+(?:good|nice|great)\s+(?:day|evening|one)`,
@@ -75,7 +91,7 @@ const FILLER = [
 // (what follows must then be a filler or a question itself).
 const END = String.raw`(?=$|[\s,.;:!?)-])`;
 const explicitOpening = new RegExp(`^${LEAD}(?:${EXPLICIT.join('|')})${END}`);
-const dismissiveOpening = new RegExp(`^${LEAD}(?:${[...DISMISSIVE, ...SOLVED].join('|')})${END}`);
+const dismissiveOpening = new RegExp(`^${LEAD}(?:${[...DISMISSIVE, ...SOLVED, ...BOT_TAKES].join('|')})${END}`);
 const filler = new RegExp(`^(?:${FILLER.join('|')})${END}`);
 const separators = /^[\s,.;:!?()-]+/;
 const question =

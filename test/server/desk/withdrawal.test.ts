@@ -18,6 +18,12 @@ describe('readWithdrawal: a message that takes back the request for a person', (
     'Forget it, sorted it myself 🙂',
     "Sorry, it's sorted now",
     "don't worry about it",
+    // Handing the question back to the bot.
+    'never mind, the bot can do it',
+    "Never mind, I'll just ask the assistant then. Thanks",
+    'forget it, the chatbot already answered',
+    "Actually I'll ask the bot instead",
+    'no need, let the bot handle it',
   ])('"%s" only withdraws', (text) => {
     expect(readWithdrawal(text)).toEqual({ more: false });
   });
@@ -27,6 +33,7 @@ describe('readWithdrawal: a message that takes back the request for a person', (
     'nvm what is your return policy',
     "Actually I don't need a person anymore, can you tell me when #W6460787 ships?",
     "I don't need an agent anymore, I'd like to return the blue jacket",
+    "never mind, I'll ask the bot. Where is my order #W6460787?",
   ])('"%s" withdraws and asks the bot something', (text) => {
     expect(readWithdrawal(text)).toEqual({ more: true });
   });
@@ -41,6 +48,10 @@ describe('readWithdrawal: a message that takes back the request for a person', (
     "I don't need a person to tell me that, just refund me",
     'Can you tell them never mind about the refund?',
     'I found it broken when it arrived',
+    // The bot fell short: the shopper still wants the colleague.
+    "the bot can't do it, I need a person",
+    'The assistant already answered, but it was wrong',
+    'never mind, the bot could not help with it',
     // Cancelling something else than the request.
     'Cancel my order',
     'cancel that order please',
