@@ -1,4 +1,4 @@
-import { type BusinessHours, isOpenAt, type Weekday, weekdays } from '../domain/business-hours.js';
+import { type BusinessHours, isOpenAt, type Weekday, weekdays, zoneNameAt } from '../domain/business-hours.js';
 
 /** When the store next opens, in its own time zone: the day (when not today) and the opening time. */
 export interface NextOpening {
@@ -39,20 +39,13 @@ export function nextOpening(hours: BusinessHours, now: Date): NextOpening | unde
       .sort((a, b) => a.open.localeCompare(b.open))[0];
     if (!next) continue;
     const [h, m] = next.open.split(':');
-    return { day: offset === 0 ? null : dayNames[day], time: `${Number(h)}:${m}`, zone: zoneName(hours.timeZone, now) };
+    return {
+      day: offset === 0 ? null : dayNames[day],
+      time: `${Number(h)}:${m}`,
+      zone: zoneNameAt(hours.timeZone, now),
+    };
   }
   return undefined;
-}
-
-function zoneName(timeZone: string, at: Date): string {
-  const name = (locale: string) =>
-    new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
-      .formatToParts(at)
-      .find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
-  const us = name('en-US');
-  if (!us.startsWith('GMT')) return us;
-  const gb = name('en-GB');
-  return gb.startsWith('GMT') ? us : gb;
 }
 
 /**

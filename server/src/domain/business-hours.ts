@@ -43,6 +43,7 @@ function weekdayClockIn(timeZone: string): Intl.DateTimeFormat {
       hour: '2-digit',
       minute: '2-digit',
       hourCycle: 'h23',
+      timeZoneName: 'short',
     });
     weekdayClock.set(timeZone, format);
   }
@@ -54,9 +55,9 @@ function weekdayClockIn(timeZone: string): Intl.DateTimeFormat {
  * and formatToParts is costly; a zone's wall clock only changes at a minute boundary (UTC offsets are
  * whole minutes today), so within one minute the answer is the same.
  */
-const clockInMinute = new Map<string, { minute: number; day: Weekday; time: string }>();
+const clockInMinute = new Map<string, { minute: number; day: Weekday; time: string; zone: string }>();
 
-function wallClock(timeZone: string, now: Date): { day: Weekday; time: string } {
+function wallClock(timeZone: string, now: Date): { day: Weekday; time: string; zone: string } {
   const minute = Math.floor(now.getTime() / 60_000);
   const cached = clockInMinute.get(timeZone);
   if (cached?.minute === minute) return cached;
@@ -66,6 +67,7 @@ function wallClock(timeZone: string, now: Date): { day: Weekday; time: string } 
     minute,
     day: get('weekday').slice(0, 3).toLowerCase() as Weekday,
     time: `${get('hour')}:${get('minute')}`,
+    zone: shortZoneName(timeZone, get('timeZoneName'), now),
   };
   clockInMinute.set(timeZone, clock);
   return clock;
@@ -77,8 +79,28 @@ export function isOpenAt(hours: BusinessHours, now: Date): boolean {
   return (hours.weekly[day] ?? []).some((i) => time >= i.open && time < i.close);
 }
 
-/** A one-line human summary, e.g. "Mon–Fri 09:00–18:00, Sat 10:00–16:00 (America/New_York)". */
-export function describeBusinessHours(hours: BusinessHours): string {
+/**
+ * The zone as a shopper reads it on a clock at `now`: `EST`, `EDT`, `CET`, `IST`, else an offset (`GMT+9`). US
+ * English names the American zones and only those; British English names more of Europe's.
+ */
+function shortZoneName(timeZone: string, american: string, now: Date): string {
+  if (american && !american.startsWith('GMT')) return american;
+  const british = new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'short' })
+    .formatToParts(now)
+    .find((p) => p.type === 'timeZoneName')?.value;
+  return british && !british.startsWith('GMT+') && !british.startsWith('GMT-') ? british : american || timeZone;
+}
+
+/** The short name of the zone's clock at `now` ("EST" in winter, "EDT" in summer; "GMT+9" where it has none). */
+export function zoneNameAt(timeZone: string, now: Date): string {
+  return wallClock(timeZone, now).zone;
+}
+
+/**
+ * A one-line human summary in the words a shopper reads, e.g. "Mon–Fri 09:00–18:00; Sat 10:00–16:00 (EST)": the
+ * zone as the store's clock names it at `now`, not its IANA id.
+ */
+export function describeBusinessHours(hours: BusinessHours, now = new Date()): string {
   const fmt = (d: Weekday) => hours.weekly[d].map((i) => `${i.open}–${i.close}`).join(', ') || 'closed';
   const groups: { from: Weekday; to: Weekday; text: string }[] = [];
   for (const d of weekdays) {
@@ -89,5 +111,5 @@ export function describeBusinessHours(hours: BusinessHours): string {
   }
   const cap = (d: string) => d[0]?.toUpperCase() + d.slice(1);
   const body = groups.map((g) => `${cap(g.from)}${g.from === g.to ? '' : `–${cap(g.to)}`} ${g.text}`).join('; ');
-  return `${body} (${hours.timeZone})`;
+  return `${body} (${zoneNameAt(hours.timeZone, now)})`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BusinessHours, isOpenAt } from '../../../server/src/domain/business-hours.js';
+import { type BusinessHours, describeBusinessHours, isOpenAt } from '../../../server/src/domain/business-hours.js';
 
 const nineToSix = (timeZone: string): BusinessHours => ({
   timeZone,
@@ -36,5 +36,22 @@ describe('isOpenAt', () => {
     // Monday 2026-03-30 (CEST, UTC+2): 07:30 UTC is 09:30 local, open; the Monday before (CET) it is 08:30, closed.
     expect(isOpenAt(berlin, new Date('2026-03-30T07:30:00Z'))).toBe(true);
     expect(isOpenAt(berlin, new Date('2026-03-23T07:30:00Z'))).toBe(false);
+  });
+});
+
+describe('describeBusinessHours', () => {
+  it("names the zone as the store's clock reads at the time asked, not by its IANA id", () => {
+    const winter = new Date('2026-12-04T12:00:00Z');
+    const summer = new Date('2026-07-03T12:00:00Z');
+    expect(describeBusinessHours(nineToSix('America/New_York'), winter)).toBe(
+      'Mon–Fri 09:00–18:00; Sat–Sun closed (EST)',
+    );
+    expect(describeBusinessHours(nineToSix('America/New_York'), summer)).toMatch(/\(EDT\)$/);
+    expect(describeBusinessHours(nineToSix('Europe/Berlin'), winter)).toMatch(/\(CET\)$/);
+    expect(describeBusinessHours(nineToSix('Europe/Berlin'), summer)).toMatch(/\(CEST\)$/);
+    expect(describeBusinessHours(nineToSix('Asia/Kolkata'), winter)).toMatch(/\(GMT\+5:30\)$/);
+    // A zone with no short name in either English: its offset.
+    expect(describeBusinessHours(nineToSix('Asia/Tokyo'), winter)).toMatch(/\(GMT\+9\)$/);
+    expect(describeBusinessHours(nineToSix('UTC'), winter)).toMatch(/\(UTC\)$/);
   });
 });
