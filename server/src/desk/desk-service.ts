@@ -149,7 +149,11 @@ export class DeskService {
     return readOwnership(this.deps.db, conversationId);
   }
 
-  /** Open hand-offs: waiting ones first, oldest request first, then the ones people own. */
+  /**
+   * Open hand-offs: waiting ones first, then the ones people own; in each, by their ticket's priority (urgent, high,
+   * normal, low; no ticket counts as normal), then oldest request first. A shopper whose ticket a colleague (or the
+   * agent that handed off) marked urgent is not left behind shoppers who asked earlier about something that can wait.
+   */
   async queue(states: readonly OwnershipState[] = HELD): Promise<Ownership[]> {
     const rows = await this.deps.db
       .select()
@@ -157,6 +161,8 @@ export class DeskService {
       .where(inArray(conversationOwners.state, [...states]))
       .orderBy(
         sql`case ${conversationOwners.state} when 'WAITING_FOR_HUMAN' then 0 when 'HUMAN' then 1 else 2 end`,
+        sql`coalesce((select case t.priority when 'urgent' then 0 when 'high' then 1 when 'low' then 3 else 2 end
+          from tickets t where t.id = ${conversationOwners.ticketId}), 2)`,
         asc(conversationOwners.requestedAt),
         asc(conversationOwners.updatedAt),
       )

@@ -116,7 +116,8 @@ const note = z.string().max(2_000);
 builder.queryFields((t) => ({
   deskQueue: t.field({
     type: [OwnershipRef],
-    description: 'Open hand-offs: waiting ones first (oldest request first), then the ones colleagues own.',
+    description:
+      "Open hand-offs: waiting ones first, then the ones colleagues own; in each, by their ticket's priority (urgent first), then oldest request first.",
     authScopes: { support: true },
     args: { states: t.arg({ type: [OwnershipStateEnum] }) },
     resolve: (_r, args, ctx) => ctx.services.desk.queue(args.states?.length ? [...new Set(args.states)] : undefined),
@@ -282,7 +283,7 @@ builder.subscriptionFields((t) => ({
   deskQueue: t.field({
     type: OwnershipRef,
     description:
-      "The desk's queue, live: a conversation's ownership each time it changes, or when its shopper writes while waiting for or talking to a colleague.",
+      "The desk's queue, live: a conversation's ownership each time it changes, or when its shopper or colleague writes while it waits for or belongs to a colleague.",
     authScopes: { support: true },
     subscribe: (_r, _a, ctx) => queueChanges(ctx),
     resolve: (o) => o,
@@ -295,7 +296,9 @@ async function* queueChanges(ctx: GraphQLContext): AsyncGenerator<Ownership> {
   let wake: (() => void) | undefined;
   const unsubscribe = bus.subscribe((e) => {
     const relevant =
-      QUEUE_EVENTS.has(e.type) || (e.type === 'MESSAGE' && e.data.role === 'user' && desk.holds(e.conversationId));
+      QUEUE_EVENTS.has(e.type) ||
+      // The card shows who spoke last: the colleague's reply as much as the shopper's message.
+      (e.type === 'MESSAGE' && (e.data.role === 'user' || e.data.role === 'human') && desk.holds(e.conversationId));
     if (!relevant) return;
     pending.push(e);
     wake?.();
