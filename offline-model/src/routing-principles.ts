@@ -894,6 +894,7 @@ export function joinFaultToRepair(index: CardIndex, clauses: ScoredClause[]): vo
     !!agent && !!index.profiles.find((p) => p.name === agent)?.terms.has(REPAIR);
   const asksRepair = (q: ScoredClause | undefined) =>
     !!q && repairs(q.agent) && (q.question || REQUEST_WORDS.test(q.text));
+  sendEarlyFaultToReturns(index, clauses, asksRepair);
   clauses.forEach((c, i) => {
     const fault =
       c.agent &&
@@ -911,6 +912,63 @@ export function joinFaultToRepair(index: CardIndex, clauses: ScoredClause[]): vo
 }
 const REPAIR = stem('repair');
 
+/**
+ * "The kettle I bought last week already stopped working, I need someone to fix it", "the lamp you sent is broken, can
+ * someone sort it out?": a thing from the shop that failed while new is faulty goods, which the shop puts right (a
+ * return, a replacement); "someone to fix it" beside it asks for that, not for a paid repair, and the fault is no
+ * recall without a word of safety. A thing the shopper damaged, or had for years, is still a repair's.
+ */
+function sendEarlyFaultToReturns(
+  index: CardIndex,
+  clauses: ScoredClause[],
+  asksRepair: (q: ScoredClause | undefined) => boolean,
+): void {
+  const returns = ownerOf(index, 'returns');
+  const human = ownerOf(index, 'human');
+  if (!returns) return;
+  clauses.forEach((c, i) => {
+    if (!failedWhileNew(c)) return;
+    const told = c.agent;
+    if (c.agent && c.agent !== returns && (c.scores.find((s) => s.agent === returns)?.score ?? 0) > 0)
+      c.agent = returns;
+    // The request beside it, whether it went to the repair card, joined the fault already or asks "someone" to sort it
+    // out (to speak to someone is still to ask for a person).
+    for (const q of [clauses[i + 1], clauses[i - 1]])
+      if (
+        q &&
+        (asksRepair(q) || (!!told && q.agent === told) || (q.agent === human && !TALKS.test(q.text))) &&
+        PUT_IT_RIGHT.test(q.words.join(' ')) &&
+        q.entities.products.length === 0
+      )
+        q.agent = c.agent;
+  });
+}
+const TALKS = /\b(?:talk|speak|chat|call|phone|human|person|manager|supervisor|representative|agent)\b/i;
+/** "Someone to fix it", "can you sort this out", "repair them": putting right the thing just told of. */
+const PUT_IT_RIGHT =
+  /\b(?:fix|fixed|repair|repaired|sort|sorted|deal with|look at|mend)\s+(?:it|this|that|them|these|those)\b/i;
+
+/** A fault of a thing the shop sold or sent, told as coming while it was new, and not of the shopper's doing. */
+function failedWhileNew(c: ScoredClause): boolean {
+  if (!['return', 'exchange'].includes(c.intent ?? '') || c.question) return false;
+  const text = c.text;
+  return (
+    (WHILE_NEW.test(text) || NEW_THING.test(text) || SENT_BY_US.test(text)) &&
+    !SHOPPERS_DOING.test(text) &&
+    !SAFETY.test(text)
+  );
+}
+/** Come from the shop: "the lamp you sent", "it arrived", "was delivered". */
+const SENT_BY_US = /\byou\s+(?:guys\s+)?(?:sent|delivered|shipped)\b|\b(?:arrived|came|delivered)\b/i;
+const NEW_THING = /\b(?:my|our|the)\s+(?:brand\s+)?new\b/i;
+/** Soon after it came: "already", "after three days", "within a week", "last week", "first use", "out of the box". */
+const WHILE_NEW =
+  /\balready\b|\b(?:after|within|in)\s+(?:just\s+|only\s+)?(?:a|an|one|two|three|four|five|six|a few|a couple of|\d{1,2})\s+(?:days?|weeks?|uses?|washes|goes)\b|\b(?:last|this)\s+week\b|\byesterday\b|\bfirst\s+(?:use|time|day|week|wash)\b|\bout of the box\b|\bbrand\s+new\b/i;
+/** The shopper's own doing: "I dropped it", "my son sat on it", "spilled coffee on it". */
+const SHOPPERS_DOING =
+  /\b(?:dropped|drop|spilled|spilt|sat on|stood on|stepped on|knocked|fell|crashed|ran over|threw|my (?:kid|son|daughter|dog|cat)\b)/i;
+const SAFETY = /\b(?:recall\w*|safe|safety|unsafe|hazard\w*|fire|smok\w*|burn\w*|shock\w*|danger\w*|notice|warning)\b/i;
+
 const ASKS_IF_COVERED = /\b(?:covered|cover|covers|warrant\w*|guarantee\w*)\b/i;
 
 /**
@@ -922,7 +980,10 @@ export function joinMoodToRequest(index: CardIndex, clauses: ScoredClause[]): vo
   const human = ownerOf(index, 'human');
   if (
     !human ||
-    clauses.some((c) => leftUnhelped(c.text) || ASKS_FOR_A_PERSON.test(c.text) || GRIEVANCE_AGAIN.test(c.text))
+    // As read: "someone to fix it" is someone to do a job (a service), no person asked for.
+    clauses.some(
+      (c) => leftUnhelped(c.text) || ASKS_FOR_A_PERSON.test(c.words.join(' ')) || GRIEVANCE_AGAIN.test(c.text),
+    )
   )
     return;
   const asks = (c: ScoredClause) =>

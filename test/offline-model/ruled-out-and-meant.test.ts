@@ -152,3 +152,49 @@ describe("goods put on the shop's own site", () => {
     ]);
   });
 });
+
+const fixShop = topicCard(
+  'FixShopAgent',
+  'Books paid repairs for things customers already own: worn parts, cracked screens, servicing.',
+  ['book a repair', 'repair prices', 'servicing and tune-ups'],
+);
+const safetyNotices = topicCard(
+  'SafetyNoticeAgent',
+  'Tells customers whether a product they own is under a safety recall, and the remedy: a fix, a replacement or a refund.',
+  ['check a product for a recall', 'recall remedies'],
+);
+
+describe('"someone to fix it" of a thing that failed while new', () => {
+  it('asks the shop to put its goods right (returns), not for a paid repair or a recall', () => {
+    const cards = [fixShop, safetyNotices];
+    expect(
+      agents('honestly, the toaster I bought last week already stopped working, I need someone to fix it', ...cards),
+    ).toEqual(['ReturnsAgent']);
+    expect(agents('the heater you sent is broken and I want someone to sort it out', ...cards)).toEqual([
+      'ReturnsAgent',
+    ]);
+    // Angry about it, the shopper still asks for the goods put right: "someone" there is to do the job, no person.
+    expect(
+      agents(
+        'this is ridiculous, my new hairdryer stopped working on the first use, I need someone to fix it',
+        ...cards,
+      ),
+    ).toEqual(['ReturnsAgent']);
+    // Asking to speak to someone is still asking for a person.
+    expect(agents('my speaker stopped working after two days, I want to speak to someone', ...cards)).toEqual([
+      'ReturnsAgent',
+      'HumanTransferAgent',
+    ]);
+  });
+
+  it('leaves a thing the shopper damaged, or had for years, or that is unsafe, with the repair or recall card', () => {
+    const cards = [fixShop, safetyNotices];
+    expect(agents('I dropped my tablet and the screen cracked, can someone fix it?', ...cards)).toEqual([
+      'FixShopAgent',
+    ]);
+    expect(agents('my bike chain keeps slipping, can someone fix it?', ...cards)).toEqual(['FixShopAgent']);
+    expect(agents('is the heater I bought last week part of the safety recall?', ...cards)).toEqual([
+      'SafetyNoticeAgent',
+    ]);
+  });
+});
