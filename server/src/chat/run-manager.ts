@@ -312,7 +312,8 @@ export class RunManager {
       try {
         await recordCancelled(this.deps, row, row.error ?? 'paused too long');
       } catch (err) {
-        this.deps.logger.error({ err, runId: row.id }, 'could not record the cancellation of a run paused too long');
+        if (!this.stopped)
+          this.deps.logger.error({ err, runId: row.id }, 'could not record the cancellation of a run paused too long');
       }
       void this.startNext(row.conversationId);
     }

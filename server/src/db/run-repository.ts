@@ -60,6 +60,12 @@ export interface Lease {
 export const ONE_RUNNING_RUN_INDEX = 'runs_one_running_per_conversation';
 const ACTIVE = `('PENDING', 'RUNNING', 'PAUSED')`;
 
+/**
+ * When a run paused. A replica of an earlier release, during a rolling upgrade, pauses runs without setting `paused_at`:
+ * their last change stands in for it, as the migration that added the column does for runs paused before it.
+ */
+const PAUSED_AT = (run: string) => `coalesce(${run}.paused_at, ${run}.updated_at)`;
+
 /** `enqueue` gives up after this many writes of the conversation came between its snapshot and its lock. */
 const ENQUEUE_ATTEMPTS = 20;
 
@@ -421,15 +427,15 @@ export class RunRepository {
     const rows = await this.database.query(
       `with due as (
         select d.id, d.paused_at, d.blocking from (
-          select p.id, p.paused_at, ${waitedBehind} as blocking
+          select p.id, ${PAUSED_AT('p')} as paused_at, ${waitedBehind} as blocking
           from runs p
-          where p.status = 'PAUSED' and p.paused_at < now() - ($1::float8 * interval '1 millisecond') ${only}) d
+          where p.status = 'PAUSED' and ${PAUSED_AT('p')} < now() - ($1::float8 * interval '1 millisecond') ${only}) d
         where d.blocking or ($2::float8 > 0 and d.paused_at < now() - ($2::float8 * interval '1 millisecond'))
         order by d.paused_at limit $5::int)
       update runs r set status = 'CANCELLED', finished_at = now(), updated_at = now(),
         error = case when due.blocking then $3::text else $4::text end, lease_owner = null, lease_expires_at = null
       from due
-      where r.id = due.id and r.status = 'PAUSED' and r.paused_at = due.paused_at
+      where r.id = due.id and r.status = 'PAUSED' and ${PAUSED_AT('r')} = due.paused_at
       returning r.*`,
       params,
     );

@@ -124,6 +124,16 @@ describe('a paused run past its deadline is cancelled, and what waited behind it
     expect(await cancellations(t, alone.paused)).toEqual([{ reason: 'paused too long: over 24 hours' }]);
   });
 
+  it('a run paused by a replica of an earlier release (no paused_at) counts from its last change', async () => {
+    const c = await pausedConversation(t, true);
+    await t.db.database.query(
+      `update runs set paused_at = null, updated_at = now() - interval '16 minutes' where id = $1::uuid`,
+      [c.paused],
+    );
+    expect((await t.app.services.runs.expirePausedRuns()).map((r) => r.id)).toEqual([c.paused]);
+    expect((await waitForRun(t.app, c.queued!)).status).toBe('COMPLETED');
+  });
+
   it('a designer who continues the run first wins over the deadline', async () => {
     const c = await pausedConversation(t, true);
     await pausedAgo(t, c.paused, '16 minutes');
