@@ -13,7 +13,16 @@ import {
 /** What the panel shows, in order. `id` is stable across updates so the DOM can be patched. */
 export type ChatItem =
   | { kind: 'user'; id: string; text: string }
-  | { kind: 'assistant'; id: string; runId: string | null; text: string; streaming: boolean; final: boolean }
+  | {
+      kind: 'assistant';
+      id: string;
+      runId: string | null;
+      text: string;
+      streaming: boolean;
+      final: boolean;
+      /** A colleague's name on their own message: the shopper sees a person wrote it, not the bot. */
+      author?: string;
+    }
   | { kind: 'status'; id: string; runId: string; text: string; done: boolean }
   | { kind: 'notice'; id: string; text: string }
   | { kind: 'products'; id: string; runId: string; title: string; products: ProductLine[]; query: string }
@@ -134,7 +143,17 @@ export function reduceView(view: ChatView, event: AnyEvent): ChatView {
         };
       }
       // A colleague's message, or one of the desk's (the wait notice, a withdrawal's confirmation): no run, no stream.
-      if (role === 'human' || !runId)
+      if (role === 'human')
+        return upsert(view, {
+          kind: 'assistant',
+          id: `reply:${event.id}`,
+          runId,
+          text,
+          streaming: false,
+          final: true,
+          author: event.data.author || 'Our team',
+        });
+      if (!runId)
         return upsert(view, { kind: 'assistant', id: `reply:${event.id}`, runId, text, streaming: false, final: true });
       const done = mentionedOrders(view.items, runId, text).map((i) =>
         i.id === `status:${runId}:${event.taskId}` && i.kind === 'status' ? { ...i, done: true } : i,

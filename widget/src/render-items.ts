@@ -111,8 +111,12 @@ function create(item: ChatItem, actions: ItemActions): HTMLElement {
   switch (item.kind) {
     case 'user':
       return el('div', 'msg user', item.text);
-    case 'assistant':
-      return el('div', 'msg assistant', item.text);
+    case 'assistant': {
+      const node = el('div', item.author ? 'msg assistant person' : 'msg assistant', item.text);
+      // Shown above the text (styles.ts); kept out of the text, which is the message as it was written.
+      if (item.author) node.dataset.author = item.author;
+      return node;
+    }
     case 'status':
       return el('div', 'status', item.text);
     case 'notice':

@@ -15,6 +15,7 @@ button{font:inherit;cursor:pointer}
 .user{align-self:flex-end;background:var(--baton-color,#1f4f99);color:var(--baton-on-color,#fff);border-bottom-right-radius:4px}
 .assistant{align-self:flex-start;background:#fff;border:1px solid #dde1e6;border-bottom-left-radius:4px}
 .assistant.streaming::after{content:'▍';opacity:.6}
+.person::before{content:attr(data-author);display:block;font-size:12px;font-weight:600;color:#4a5360;margin-bottom:2px}
 .status{align-self:flex-start;font-size:13px;color:#4a5360;display:flex;gap:6px;align-items:center}
 .status::before{content:'';width:8px;height:8px;border-radius:50%;background:#c77c02}
 .status.done::before{background:#1e7f3a}
