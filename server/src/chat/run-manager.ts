@@ -296,7 +296,8 @@ export class RunManager {
   /**
    * Cancels the runs paused past their deadline (see RunRepository.expirePaused), whichever replica gets there first,
    * and starts what waited behind each: a designer who walked away from a stepped run, or a plan reviewer who never
-   * answered, holds a shopper's later messages for a bounded time only. Returns the runs it cancelled.
+   * answered, holds a shopper's later messages for a bounded time only. Returns the runs it cancelled. `waitingIn`: only that
+   * conversation's, where a message is waiting now (see pausedTooLongFor).
    */
   async expirePausedRuns(waitingIn?: string): Promise<RunRow[]> {
     const { blockingMs, maxMs } = this.pausedDeadlines;
