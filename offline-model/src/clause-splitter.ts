@@ -13,6 +13,24 @@ const SHARED_QUESTION =
   /\b((?:what|which)\s+(?:kind of\s+|sort of\s+)?[a-z]+(?:\s+[a-z]+)?)\s+and\s+((?:a\s+|an\s+|some\s+)?[a-z]+(?:\s+[a-z]+)?\s+(?:would|should|could|can|do|does|will|might|go|goes|fit|fits|work|works|pair|pairs)\b)/gi;
 /** Sentence ends (captured, to tell questions apart). */
 const SENTENCE_END = /([?!;]+|\.(?=\s|$)|\n+)/;
+/**
+ * "Three things: 1) where is my order 2) do you have it in blue", "(a) … (b) …", "1. … 2. …": the items of a list the
+ * shopper numbered, each a request of its own, though no full stop or "and" divides them. A marker stands alone after a
+ * space or a colon ("501(c)(3)" holds none).
+ */
+const LIST_ITEM = /(?:^|(?<=[\s:;,]))\(?(?:[1-9]|[a-e])[).]\s+/gi;
+
+/**
+ * The message with each item of a numbered list on a line of its own. Only a list: two items or more, counted in order
+ * from 1 or "a" ("the boots (size 9) for a 10", "I bought 2. Then…" number nothing).
+ */
+function withListItemsApart(message: string): string {
+  const items = message.match(LIST_ITEM)?.map((m) => m.replace(/[^0-9a-z]/gi, '').toLowerCase());
+  if (!items || items.length < 2) return message;
+  const first = items[0] === '1' ? '1' : items[0] === 'a' ? 'a' : undefined;
+  const inOrder = first && items.every((m, n) => m === String.fromCharCode(first.charCodeAt(0) + n));
+  return inOrder ? message.replace(LIST_ITEM, '\n') : message;
+}
 /** Commas and the connectors that usually start a new request ("+" and "&" standing alone, as texted). */
 const CONNECTOR =
   /\s*,?\s*\b(?:and also|and by the way|by the way|btw|oh and|one more thing|another thing|additionally|as well as|and then|also|plus|and)\b\s*,?\s*|\s*,\s*|\s+[+&]\s+/gi;
@@ -44,7 +62,7 @@ const INDIRECT_QUESTION =
  */
 export function splitClauses(message: string): Clause[] {
   const out: Clause[] = [];
-  const parts = message.split(SENTENCE_END);
+  const parts = withListItemsApart(message).split(SENTENCE_END);
   for (let i = 0; i < parts.length; i += 2) {
     const asked = (parts[i + 1] ?? '').includes('?');
     const pieces = parts[i]!.replace(PAIRED, '$1$2 and_ ')

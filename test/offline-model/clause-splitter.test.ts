@@ -60,6 +60,23 @@ describe('splitClauses', () => {
     ]);
   });
 
+  it('splits the items of a list the shopper numbered, and numbers nothing else', () => {
+    expect(
+      splitClauses('two things: 1) has order #W7654321 left yet 2) do you stock hiking poles').map((c) => c.text),
+    ).toEqual(['two things', 'has order #W7654321 left yet', 'do you stock hiking poles']);
+    expect(splitClauses('(a) cancel my last order (b) what are your opening hours').map((c) => c.text)).toEqual([
+      'cancel my last order',
+      'what are your opening hours',
+    ]);
+    expect(splitClauses('quick ones: 1. is the lamp dimmable 2. do you deliver on sundays').map((c) => c.text)).toEqual(
+      ['quick ones', 'is the lamp dimmable', 'do you deliver on sundays'],
+    );
+    expect(splitClauses('I want to swap the boots (size 9) for a 10').map((c) => c.text)).toEqual([
+      'I want to swap the boots (size 9) for a 10',
+    ]);
+    expect(splitClauses('we are a 501(c)(3) charity').map((c) => c.text)).toEqual(['we are a 501(c)(3) charity']);
+  });
+
   it('marks questions by their question mark or their first word', () => {
     expect(splitClauses('is the speaker waterproof').map((c) => c.question)).toEqual([true]);
     expect(splitClauses('I need a new laptop').map((c) => c.question)).toEqual([false]);
