@@ -4,29 +4,7 @@ import type { ModelRequest } from '../../../server/src/models/model-provider.js'
 import { ScriptedModel } from '../../fakes/scripted-model.js';
 import { standInTools } from '../../fakes/stand-in-tools.js';
 import { createTestApp, errorCode, type TestApp, waitForRun } from '../../helpers/test-app.js';
-
-const task = (id: string, agent: string, dependsOn: string[] = []) => ({
-  id,
-  agent,
-  instruction: `Do ${id}`,
-  statusMessage: `Working on ${id}...`,
-  dependsOn,
-});
-const plan = {
-  refuse: false,
-  tasks: [task('t1', 'OrderManagementAgent'), task('t2', 'ProductExpertAgent', ['t1'])],
-};
-
-/** A gate a test opens to let the model answer: the run holds at a known point until then. */
-class Gate {
-  private open!: () => void;
-  readonly opened = new Promise<void>((r) => {
-    this.open = r;
-  });
-  release() {
-    this.open();
-  }
-}
+import { Gate, twoTaskPlan as plan } from '../../helpers/two-task-plan.js';
 
 describe('plan review: pause a running run, revise its plan, plan versions', () => {
   let t: TestApp;

@@ -3,18 +3,7 @@ import type { ModelRequest } from '../../../server/src/models/model-provider.js'
 import { ScriptedModel } from '../../fakes/scripted-model.js';
 import { standInTools } from '../../fakes/stand-in-tools.js';
 import { createTestApp, errorCode, type GraphQLResult, type TestApp, waitForRun } from '../../helpers/test-app.js';
-
-const task = (id: string, agent: string, dependsOn: string[] = []) => ({
-  id,
-  agent,
-  instruction: `Do ${id}`,
-  statusMessage: `Working on ${id}...`,
-  dependsOn,
-});
-const plan = {
-  refuse: false,
-  tasks: [task('t1', 'OrderManagementAgent'), task('t2', 'ProductExpertAgent', ['t1'])],
-};
+import { twoTaskPlan as plan } from '../../helpers/two-task-plan.js';
 
 const controls = {
   pauseRun: 'mutation($id: ID!) { pauseRun(id: $id) { id status } }',
