@@ -7,7 +7,12 @@ import { formatWait, useNow } from './use-now.js';
 
 type QueueItem = ResultOf<typeof DeskQueueQuery>['deskQueue'][number];
 
-/** The live queue: waiting conversations first (oldest first), with their waiting time ticking. */
+const PRIORITY_BADGE: Record<string, string> = { urgent: 'badge-red', high: 'badge-amber', low: 'badge-gray' };
+
+/**
+ * The live queue: waiting conversations first, then claimed ones, each by ticket priority and then oldest first (the
+ * server's order), with their waiting time ticking; a priority other than normal is shown on the card.
+ */
 export function DeskQueue(props: { selected: string | null; onSelect(id: string): void; onChange(): void }) {
   const [queue, refetch] = useQuery({ query: DeskQueueQuery, requestPolicy: 'cache-and-network' });
   const [change] = useSubscription({ query: DeskQueueSubscription });
@@ -45,6 +50,11 @@ export function DeskQueue(props: { selected: string | null; onSelect(id: string)
                   <span className={`badge ${o.state === 'WAITING_FOR_HUMAN' ? 'badge-amber' : 'badge-blue'}`}>
                     {o.state === 'WAITING_FOR_HUMAN' ? 'Waiting' : (o.human ?? 'Claimed')}
                   </span>
+                  {o.ticket && o.ticket.priority !== 'normal' && (
+                    <span className={`badge desk-queue-priority ${PRIORITY_BADGE[o.ticket.priority] ?? 'badge-gray'}`}>
+                      {o.ticket.priority}
+                    </span>
+                  )}
                   <span className="mono muted" role="timer" aria-label="Waiting time">
                     {since ? formatWait(now - new Date(since).getTime()) : ''}
                   </span>
