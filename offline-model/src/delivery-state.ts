@@ -6,11 +6,13 @@ import type { ScoredClause } from './routing-principles.js';
  * ("when will W7273336 arrive?"), which says as much. "I never received my refund" says nothing of the order.
  */
 export const NOT_YET_DELIVERED =
-  /\b(?:before|until) (?:it|they|the order|my order) (?:ships?|arrives?|is (?:shipped|delivered|sent)|goes out|leaves)\b|\b(?:has ?n[o']?t|have ?n[o']?t|hasnt|havent|did ?n[o']?t|didnt|not yet|never|still not)\s+(?:been\s+)?(?:shipped|arrived|arrive|delivered|come|came|received|receive|got|gotten)\b(?!\s+(?:my |the |a |any |your )?(?:refund|money|credit|reimbursement|e-?mail|code|confirmation|reply|response|answer)\b)|\bstill (?:pending|processing)\b|\bnot (?:shipped|delivered) yet\b|\bwhen\b.{0,40}\b(?:arrive|get here|be (?:delivered|here))\b|\bwill (?:it |they |my order |the order |my package |the package )?(?:arrive|get here|be delivered)\b|\barriving\b|\bexpected (?:to arrive|delivery)\b|\b(?:i|we) just (?:placed|ordered|bought|made)\b|\bplaced\b.{0,30}\b(?:today|this morning|(?:an|one|a few|\d+) (?:minutes?|hours?) ago)\b/i;
+  /\b(?:before|until) (?:it|they|it's|they're|the order|my order|the package|the parcel) (?:(?:is|are|gets?) )?(?:ships?|shipped|sent|dispatch(?:es|ed)?|posted|delivered|arrives?|goes out|go out|leaves?)\b|\bbefore (?:you|u|you guys) (?:send|ship|post|dispatch|mail|pack)\b|\b(?:has ?n[o']?t|have ?n[o']?t|hasnt|havent|did ?n[o']?t|didnt|not yet|never|still not)\s+(?:been\s+)?(?:shipped|arrived|arrive|delivered|come|came|received|receive|got|gotten)\b(?!\s+(?:my |the |a |any |your )?(?:refund|money|credit|reimbursement|e-?mail|code|confirmation|reply|response|answer)\b)|\bstill (?:pending|processing)\b|\bnot (?:shipped|delivered) yet\b|\bwhen\b.{0,40}\b(?:arrive|get here|be (?:delivered|here))\b|\bwill (?:it |they |my order |the order |my package |the package )?(?:arrive|get here|be delivered)\b|\barriving\b|\bexpected (?:to arrive|delivery)\b|\b(?:i|we) just (?:placed|ordered|bought|made)\b|\bplaced\b.{0,30}\b(?:today|this morning|(?:an|one|a few|\d+) (?:minutes?|hours?) ago)\b/i;
 /** "My refund for the blender hasn't arrived": money that has not come, which says nothing of the order's delivery. */
 const MONEY_NOT_COME =
   /\b(?:refund|money|credit|reimbursement)\b[^.?!]{0,50}?\b(?:has ?n[o']?t|have ?n[o']?t|hasnt|havent|not yet|never|still not)\s+(?:been\s+)?(?:arrived|come|came|shown up|landed|gone through|received|paid)\b/i;
 const REFERS_BACK = /\b(?:it|they|them)\b/i;
+/** A clause that is only a time: "before it ships", "until it's dispatched". */
+const FRONTED_TIME = /^\W*(?:(?:so|but|and|ok|okay|please)\W+)?(?:before|until|till)\b[^,;]{0,40}$/i;
 const ANOTHER_OR_ARRIVED =
   /\b(?:other|another|second|different|older|previous|last)\s+(?:order|purchase)\b|\b(?:arrived|received|delivered|came|got it)\b/i;
 
@@ -42,6 +44,10 @@ export function applyDeliveryState(cards: readonly CardSummary[], clauses: Score
   clauses.forEach((c, i) => {
     const next = clauses[i + 1];
     if (next && undelivered[i + 1] && REFERS_BACK.test(next.text) && !REFERS_BACK.test(c.text)) undelivered[i] = true;
+  });
+  // "Before it goes out, please swap the tent for the large one": a time put first qualifies the request after it.
+  clauses.forEach((c, i) => {
+    if (undelivered[i] && i + 1 < clauses.length && FRONTED_TIME.test(c.text)) undelivered[i + 1] = true;
   });
   // "For the order I just placed, I picked the wrong colour, please change it": what follows is about that order, up
   // to a clause that names another order or one that has arrived.

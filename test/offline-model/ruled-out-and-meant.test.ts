@@ -198,3 +198,19 @@ describe('"someone to fix it" of a thing that failed while new', () => {
     ]);
   });
 });
+
+describe('a swap asked before the order leaves', () => {
+  it('changes the pending order, however the shopper says it has not gone', () => {
+    expect(agents('before it goes out, could you swap the single duvet for the double on order #W2345678')).toEqual([
+      'OrderManagementAgent',
+    ]);
+    expect(agents('can you swap the small rug for the big one before you send it?')).toEqual(['OrderManagementAgent']);
+    expect(agents("please exchange the red scarf for the green one before it's dispatched")).toEqual([
+      'OrderManagementAgent',
+    ]);
+  });
+
+  it('leaves a swap of a thing the shopper has with returns', () => {
+    expect(agents('I want to exchange the jacket I got last week for a medium')).toEqual(['ReturnsAgent']);
+  });
+});
