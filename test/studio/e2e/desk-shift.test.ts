@@ -39,7 +39,7 @@ describe.skipIf(!hasChromium)('studio e2e: a shift on the desk', () => {
     return { id, token, ticket: asked.data!.requestHuman.ticket.id };
   };
 
-  it("the urgent shopper tops both queues; a reply updates the other colleague's card; the shopper sees who wrote it", async () => {
+  it("the urgent shopper tops both queues; a reply updates the other colleague's card; the shopper sees who wrote it; resolving it from Bo's desk asks first", async () => {
     const { page: dana, browser } = h;
     const bo = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     bo.setDefaultTimeout(15_000);
@@ -92,5 +92,20 @@ describe.skipIf(!hasChromium)('studio e2e: a shift on the desk', () => {
     const botReply = chat.locator('.msg.assistant').first();
     expect(await botReply.evaluate((n) => getComputedStyle(n, '::before').content)).toBe('none');
     await h.screenshot('desk-shift-queue');
+
+    // Bo looks at it: he cannot reply, and resolving Dana's conversation asks first, naming her; Cancel leaves it hers.
+    await boCard.click();
+    const boToolbar = bo.locator('.desk-toolbar');
+    await boToolbar.getByText('Dana').waitFor();
+    expect(await bo.getByLabel('Reply', { exact: true }).isEnabled()).toBe(false);
+    await boToolbar.getByRole('button', { name: 'Resolve' }).click();
+    const confirm = bo.getByRole('dialog', { name: "Resolve Dana's conversation?" });
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    const owned = await h.t.gql<{ deskQueue: { state: string; human: string }[] }>(
+      '{ deskQueue(states: [HUMAN]) { state human } }',
+    );
+    expect(owned.data!.deskQueue).toEqual([{ state: 'HUMAN', human: 'Dana' }]);
+    expect(await chat.locator('.notice', { hasText: 'closed this chat' }).count()).toBe(0);
   }, 120_000);
 });

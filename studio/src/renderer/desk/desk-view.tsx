@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { type CombinedError, useMutation, useQuery } from 'urql';
+import { useViewer } from '../connection/use-viewer.js';
 import { errorSummary, toFormErrors } from '../graphql/field-errors.js';
 import type { StudioEventOf } from '../lib/baton-event.js';
 import { useConversationEvents } from '../playground/use-conversation-events.js';
@@ -76,6 +77,8 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
   const [, makeChange] = useMutation(MakeProposedChangeMutation);
   const [confirming, setConfirming] = useState<DeskProposal | null>(null);
   const [takingOver, setTakingOver] = useState(false);
+  const [resolvingOthers, setResolvingOthers] = useState<string | null>(null);
+  const viewer = useViewer();
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [dismissed, setDismissed] = useState<Set<string>>(() => new Set());
@@ -98,6 +101,10 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
   const ownership = conversation.data?.conversation.ownership;
   const owner = currentOwner(events, acted, ownership ?? undefined);
   const mine = owner?.state === 'HUMAN' && (!props.name || owner.human === props.name);
+  // Another colleague is working on it: only an admin may resolve it (the server refuses a support colleague), and
+  // only after saying so, since it ends the colleague's chat with the shopper.
+  const othersOwn = owner?.state === 'HUMAN' && !mine ? (owner.human ?? 'Another colleague') : null;
+  const admin = viewer === null || viewer?.role === 'admin';
   // The withdrawal a take-over names: the server takes it only while it is still the shopper's last word.
   const withdrawal = events.findLast((e) => e.type === 'HUMAN_REQUEST_WITHDRAWN');
   const suggestion = useMemo(() => {
@@ -163,8 +170,12 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
               Hand back to bot
             </button>
           )}
-          {owner && owner.state !== 'RESOLVED' && (
-            <button type="button" className="btn" onClick={() => change(() => resolve({ id, as }))}>
+          {owner && owner.state !== 'RESOLVED' && (!othersOwn || admin) && (
+            <button
+              type="button"
+              className="btn"
+              onClick={() => (othersOwn ? setResolvingOthers(othersOwn) : change(() => resolve({ id, as })))}
+            >
               Resolve
             </button>
           )}
@@ -267,6 +278,23 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
           <p className="muted">
             The store makes it now, for {ownership?.customer?.name ?? "the conversation's customer"}, as described here.
             If the order changed since, nothing is made and you are told. It is recorded as yours.
+          </p>
+        </ConfirmDialog>
+      )}
+      {resolvingOthers && (
+        <ConfirmDialog
+          title={`Resolve ${resolvingOthers}'s conversation?`}
+          confirmLabel="Resolve"
+          tone="danger"
+          onCancel={() => setResolvingOthers(null)}
+          onConfirm={() => {
+            setResolvingOthers(null);
+            void change(() => resolve({ id, as }));
+          }}
+        >
+          <p>
+            {resolvingOthers} is talking with this shopper. Resolving closes the chat and its ticket for them: the
+            shopper is told the team closed it, and the bot answers their next message.
           </p>
         </ConfirmDialog>
       )}
