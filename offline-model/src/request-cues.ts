@@ -33,12 +33,13 @@ const ASKS_BALANCE =
   /\b(?:how much|what(?:'s| is)?)\s+(?:money\s+|credit\s+|value\s+)?(?:is\s+|do i have\s+|have i got\s+)?(?:still\s+)?(?:left|remaining|still)\s+(?:on|in)\s+(?:my|the|this|our|a)\b|\bhow much\s+(?:money\s+|credit\s+)?(?:is\s+)?(?:still\s+)?(?:on|in)\s+(?:my|the|this|our)\s+(?:\w+\s+)?(?:gift\s?cards?|cards?|vouchers?|certificates?|accounts?)\b/i;
 
 /**
- * "What else should I pick up for the trip?", "which chargers would be worth getting along with it?": more to buy
+ * "What else should I pick up for the trip?", "which chargers would be worth getting along with it?", "what do people
+ * buy together with the tent?": more to buy
  * beside what the shopper has or chose, which the card that recommends complements answers, whatever it is called.
  */
 export const asksWhatElseToGet = (text: string) => ASKS_WHAT_ELSE_TO_GET.test(text);
 const ASKS_WHAT_ELSE_TO_GET =
-  /\bwh?at\s+else\s+(?:should|would|do|could|can|might|must)\s+(?:i|we|u)\s+(?:also\s+)?(?:get|buy|grab|pick\s+up|add|need|bring|order|pack)\b|\b(?:worth|good)\s+(?:getting|buying|adding|grabbing)\s+(?:along\s+)?with\b|\balong\s+with\s+(?:it|them|this|that|those|these|my)\b/i;
+  /\b(?:what|which|anything)\b[^.?!]{0,40}?\b(?:buy|get|order|grab|pick\s+up|use)\s+(?:together\s+with|along\s+with|with)\s+(?:the|a|an|my|your|it|this|that|these|those|them)\b(?!\s*(?:gift\s?cards?|cards?|vouchers?|paypal|points|credit|discount|codes?|coupons?|budget|money)\b)|\bwh?at\s+else\s+(?:should|would|do|could|can|might|must)\s+(?:i|we|u)\s+(?:also\s+)?(?:get|buy|grab|pick\s+up|add|need|bring|order|pack)\b|\b(?:worth|good)\s+(?:getting|buying|adding|grabbing)\s+(?:along\s+)?with\b|\balong\s+with\s+(?:it|them|this|that|those|these|my)\b/i;
 
 /**
  * "Tell me when the fleece jacket is back", "when will you have the skillet again?", "are you getting more?", "any plans

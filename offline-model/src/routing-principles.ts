@@ -426,9 +426,12 @@ function asksForGoods(c: ScoredClause, alone: boolean): boolean {
       TERSE_REQUEST.test(c.stated ?? c.text) ||
       (alone && namesOnlyGoods(c))) &&
     (PRODUCT_INTENTS.has(c.intent ?? 'unknown') || (c.intent ?? 'unknown') === 'unknown') &&
-    !REFERS_TO_THING.test(c.text.replace(GENERIC_OBJECT, ' ').replace(NO_REFERENT, ' '))
+    !REFERS_TO_THING.test(c.text.replace(GENERIC_OBJECT, ' ').replace(NO_REFERENT, ' ')) &&
+    // "What goes with a tent? Maybe a lamp?": an example of what the question before asks for, not a search of its own.
+    (alone || !HEDGED_EXAMPLE.test(c.text))
   );
 }
+const HEDGED_EXAMPLE = /^\W*(?:maybe|perhaps|possibly|like|such as|e\.?g\.?|for example|for instance)\b/i;
 
 /** "(and) buy a faster one", "get a new one instead", "order a bigger one": another of the thing spoken of. */
 const BUYS_ANOTHER =

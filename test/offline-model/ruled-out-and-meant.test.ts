@@ -214,3 +214,18 @@ describe('a swap asked before the order leaves', () => {
     expect(agents('I want to exchange the jacket I got last week for a medium')).toEqual(['ReturnsAgent']);
   });
 });
+
+describe('what to buy along with a thing', () => {
+  it('is for the card that recommends complements, an example after it included', () => {
+    expect(agents('anything people tend to get along with the camping stove? perhaps a kettle?')).toEqual([
+      'UpsellAgent',
+    ]);
+    expect(agents('which things do customers order together with the yoga mat')).toEqual(['UpsellAgent']);
+    expect(agents('what should I grab along with the hiking boots? like socks?')).toEqual(['UpsellAgent']);
+  });
+
+  it('leaves paying with something, and a search with an example, to their cards', () => {
+    expect(agents('what can I buy with my gift card')).not.toContain('UpsellAgent');
+    expect(agents('I need a new backpack. maybe a blue one?')).toEqual(['ProductExpertAgent']);
+  });
+});
