@@ -91,7 +91,22 @@ describe.skipIf(!hasChromium)('studio e2e: a shift on the desk', () => {
     expect(await reply.evaluate((n) => getComputedStyle(n, '::before').content)).toBe('"Dana"');
     const botReply = chat.locator('.msg.assistant').first();
     expect(await botReply.evaluate((n) => getComputedStyle(n, '::before').content)).toBe('none');
+
+    // Dana moves on to the gift card; the shopper answers her: her card for them says it needs her reply, Bo's does
+    // not (it is not his), and it stops saying so once she replied.
+    await cards(dana).filter({ hasText: 'gift card' }).click();
+    await chat.getByRole('textbox', { name: 'Message' }).fill('It is 12 Elm Street, Springfield.');
+    await chat.getByRole('textbox', { name: 'Message' }).press('Enter');
+    const danaCard = cards(dana).filter({ hasText: 'delivery address' });
+    await expect.poll(() => danaCard.textContent()).toContain('Shopper: It is 12 Elm Street, Springfield.');
+    expect(await danaCard.getByText('Needs your reply').count()).toBe(1);
     await h.screenshot('desk-shift-queue');
+    await expect.poll(() => boCard.textContent()).toContain('Shopper: It is 12 Elm Street');
+    expect(await boCard.getByText('Needs your reply').count()).toBe(0);
+    await danaCard.click();
+    await dana.getByLabel('Reply', { exact: true }).fill('Thanks, it is changed.');
+    await dana.getByRole('button', { name: 'Send', exact: true }).click();
+    await danaCard.getByText('Needs your reply').waitFor({ state: 'detached' });
 
     // Bo looks at it: he cannot reply, and resolving Dana's conversation asks first, naming her; Cancel leaves it hers.
     await boCard.click();

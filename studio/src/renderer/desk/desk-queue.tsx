@@ -13,7 +13,13 @@ const PRIORITY_BADGE: Record<string, string> = { urgent: 'badge-red', high: 'bad
  * The live queue: waiting conversations first, then claimed ones, each by ticket priority and then oldest first (the
  * server's order), with their waiting time ticking; a priority other than normal is shown on the card.
  */
-export function DeskQueue(props: { selected: string | null; onSelect(id: string): void; onChange(): void }) {
+export function DeskQueue(props: {
+  selected: string | null;
+  /** The colleague's name: their own conversations whose shopper spoke last are marked as waiting on them. */
+  name: string;
+  onSelect(id: string): void;
+  onChange(): void;
+}) {
   const [queue, refetch] = useQuery({ query: DeskQueueQuery, requestPolicy: 'cache-and-network' });
   const [change] = useSubscription({ query: DeskQueueSubscription });
   const now = useNow();
@@ -38,6 +44,7 @@ export function DeskQueue(props: { selected: string | null; onSelect(id: string)
           const since = o.state === 'HUMAN' ? o.claimedAt : o.requestedAt;
           const why = o.reason ?? o.ticket?.summary;
           const last = lastMessageOf(o.lastMessage);
+          const yourTurn = o.state === 'HUMAN' && !!props.name && o.human === props.name && last?.role === 'user';
           return (
             <li key={o.conversationId}>
               <button
@@ -50,6 +57,7 @@ export function DeskQueue(props: { selected: string | null; onSelect(id: string)
                   <span className={`badge ${o.state === 'WAITING_FOR_HUMAN' ? 'badge-amber' : 'badge-blue'}`}>
                     {o.state === 'WAITING_FOR_HUMAN' ? 'Waiting' : (o.human ?? 'Claimed')}
                   </span>
+                  {yourTurn && <span className="badge badge-red desk-queue-priority">Needs your reply</span>}
                   {o.ticket && o.ticket.priority !== 'normal' && (
                     <span className={`badge desk-queue-priority ${PRIORITY_BADGE[o.ticket.priority] ?? 'badge-gray'}`}>
                       {o.ticket.priority}
@@ -79,7 +87,7 @@ export function DeskQueue(props: { selected: string | null; onSelect(id: string)
  * The conversation's latest message and who wrote it, as the card shows it under the hand-off's reason:
  * a colleague sees at a glance whether the shopper spoke last (and is waiting on them).
  */
-function lastMessageOf(event: QueueItem['lastMessage']): { who: string; text: string } | null {
+function lastMessageOf(event: QueueItem['lastMessage']): { who: string; role: string; text: string } | null {
   const data = event?.data;
   if (!data || !('text' in data) || !data.text) return null;
   const who =
@@ -88,5 +96,5 @@ function lastMessageOf(event: QueueItem['lastMessage']): { who: string; text: st
       : data.role === 'human'
         ? (data.author ?? 'Colleague')
         : (event.agentName ?? 'Bot');
-  return { who, text: data.text };
+  return { who, role: data.role, text: data.text };
 }

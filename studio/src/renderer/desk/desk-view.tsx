@@ -50,7 +50,12 @@ export function DeskView() {
         </div>
       </header>
       <div className="desk">
-        <DeskQueue selected={selected} onSelect={(id) => navigate(`/desk/${id}`)} onChange={onQueueChange} />
+        <DeskQueue
+          selected={selected}
+          name={name.trim()}
+          onSelect={(id) => navigate(`/desk/${id}`)}
+          onChange={onQueueChange}
+        />
         {selected ? (
           <DeskConversation key={selected} conversationId={selected} name={name.trim()} refresh={tick} />
         ) : (
