@@ -229,3 +229,15 @@ describe('what to buy along with a thing', () => {
     expect(agents('I need a new backpack. maybe a blue one?')).toEqual(['ProductExpertAgent']);
   });
 });
+
+describe('where deliveries land, told empty', () => {
+  it('asks where the order is', () => {
+    expect(agents('a week on and nothing has turned up at my door')).toEqual(['OrderManagementAgent']);
+    expect(agents('still nothing in my mailbox after ten days')).toEqual(['OrderManagementAgent']);
+    expect(agents('the porch is still empty, it was due monday')).toEqual(['OrderManagementAgent']);
+  });
+
+  it('but a mailbox full of emails is no parcel', () => {
+    expect(agents('my mailbox is full of your spam emails')).not.toContain('OrderManagementAgent');
+  });
+});
