@@ -214,17 +214,27 @@ type Tx = Parameters<Parameters<Database['db']['transaction']>[0]>[0];
  * Opens a transaction that takes its id at once and stays open until `end()`, which runs `last` in it
  * and commits: an older transaction in flight while newer ones write.
  */
-function holdOlderTransaction(database: Database, last?: (tx: Tx) => Promise<void>): { end(): Promise<void> } {
+function holdOlderTransaction(
+  database: Database,
+  last?: (tx: Tx) => Promise<void>,
+): { ready: Promise<void>; end(): Promise<void> } {
   let finish!: () => void;
   const held = new Promise<void>((r) => {
     finish = r;
   });
+  let started!: () => void;
+  // Resolved once the transaction holds its id: a wait of fixed length is not enough on a loaded machine.
+  const ready = new Promise<void>((r) => {
+    started = r;
+  });
   const done = database.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_current_xact_id()`);
+    started();
     await held;
     await last?.(tx);
   });
   return {
+    ready: Promise.race([ready, done]),
     end() {
       finish();
       return done;
@@ -524,7 +534,7 @@ for (const kind of ['memory', 'postgres', 'nats'] as const) {
           );
           older = rowsOf<Record<string, unknown>>(rows).map(rawToEvent);
         });
-        await new Promise((r) => setTimeout(r, 50));
+        await olderTx.ready;
         const newer = await write(h.a, late, ['n1', 'n2']);
         expect(committedPosition(newer[0]!)?.follows).toBeUndefined();
         await new Promise((r) => setTimeout(r, 150));
@@ -549,7 +559,7 @@ for (const kind of ['memory', 'postgres', 'nats'] as const) {
         // An older transaction in flight: the left-out event's write cannot tell what it follows, so the
         // feed has to read past it once the older one ends.
         const older = holdOlderTransaction(h.a.database);
-        await new Promise((r) => setTimeout(r, 50));
+        await older.ready;
         const [left] = await h.a.runs.append([{ type: 'RUN_STARTED', conversationId: id, data: { mode: 'AUTO' } }]);
         h.a.bus.publish([left!]);
         expect(committedPosition(left!)?.follows).toBeUndefined();
