@@ -18,7 +18,7 @@ describe.skipIf(!hasChromium)('studio e2e: a shift on the desk', () => {
     // Open all day, every day: a hand-off goes to the queue now, without the form for later contact.
     const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => ({
       day,
-      intervals: [{ open: '00:00', close: '23:59' }],
+      intervals: [{ open: '00:00', close: '24:00' }],
     }));
     const opened = await h.t.gql(
       'mutation($h: BusinessHoursInput) { updateSettings(input: { businessHours: $h }) { brandVoice } }',
@@ -123,4 +123,65 @@ describe.skipIf(!hasChromium)('studio e2e: a shift on the desk', () => {
     expect(owned.data!.deskQueue).toEqual([{ state: 'HUMAN', human: 'Dana' }]);
     expect(await chat.locator('.notice', { hasText: 'closed this chat' }).count()).toBe(0);
   }, 120_000);
+});
+
+describe.skipIf(!hasChromium)('studio e2e: a support colleague on the desk, with their own key', () => {
+  let h: StudioHarness;
+  let dana = '';
+  let bo = '';
+  beforeAll(async () => {
+    h = await startStudio('production', { env: { AUTH_MODE: 'keys' } });
+    dana = (await h.t.app.services.apiKeys.create('Dana', 'support')).key;
+    bo = (await h.t.app.services.apiKeys.create('Bo', 'support')).key;
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("Bo, with no name typed, is offered nothing on the conversation Dana owns (the server would refuse it all); Dana, also without, works it by her key's name", async () => {
+    const integrator = (await h.t.app.services.apiKeys.create('storefront', 'integrator')).key;
+    const started = await h.t.gql<{ startConversation: { conversation: { id: string }; token: string } }>(
+      START,
+      {},
+      integrator,
+    );
+    const id = started.data!.startConversation.conversation.id;
+    expect(
+      (await h.t.gql(REQUEST, { id, r: 'Wants a refund' }, started.data!.startConversation.token)).errors,
+    ).toBeUndefined();
+    const claimed = await h.t.gql(
+      'mutation($id: ID!) { claimConversation(conversationId: $id) { state } }',
+      { id },
+      dana,
+    );
+    expect(claimed.errors).toBeUndefined();
+
+    const { page } = h;
+    await page.addInitScript((k) => localStorage.setItem('baton.studio.apiKey', k), bo);
+    await h.open(`desk/${id}`);
+    const toolbar = page.locator('.desk-toolbar');
+    await toolbar.getByText('Dana').waitFor();
+    await page
+      .getByRole('list', { name: 'Transcript' })
+      .getByText('Dana joined the conversation', { exact: false })
+      .waitFor();
+    expect(await toolbar.getByRole('button').allTextContents()).toEqual([]);
+    expect(await page.getByLabel('Reply', { exact: true }).isEnabled()).toBe(false);
+
+    // Dana, with her key and no name typed, works it: it is hers by her key's name.
+    const context = await h.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const hers = await context.newPage();
+    hers.setDefaultTimeout(15_000);
+    await hers.addInitScript((k) => localStorage.setItem('baton.studio.apiKey', k), dana);
+    await hers.goto(`${h.url}/studio/#/desk/${id}`);
+    await hers.locator('.desk-toolbar').getByRole('button', { name: 'Hand back to bot' }).waitFor();
+    await hers.getByLabel('Reply', { exact: true }).fill('Hi, Dana here: the refund is on its way.');
+    await hers.getByRole('button', { name: 'Send', exact: true }).click();
+    await hers
+      .getByRole('list', { name: 'Transcript' })
+      .getByText('Hi, Dana here: the refund is on its way.')
+      .waitFor();
+    expect(await hers.getByRole('alert').count()).toBe(0);
+    await context.close();
+  }, 60_000);
 });

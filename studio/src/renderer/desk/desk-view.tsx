@@ -32,6 +32,9 @@ export function DeskView() {
   const selected = route.segments[1] ?? null;
   const [name, setName] = useState(() => localStorage.getItem(NAME_KEY) ?? '');
   useEffect(() => localStorage.setItem(NAME_KEY, name), [name]);
+  // Who this colleague is on the desk: the name they typed, else their API key's (the name the server acts under).
+  const viewer = useViewer();
+  const me = name.trim() || viewer?.name || '';
   const [tick, setTick] = useState(0);
   const onQueueChange = useCallback(() => setTick((n) => n + 1), []);
   return (
@@ -50,14 +53,9 @@ export function DeskView() {
         </div>
       </header>
       <div className="desk">
-        <DeskQueue
-          selected={selected}
-          name={name.trim()}
-          onSelect={(id) => navigate(`/desk/${id}`)}
-          onChange={onQueueChange}
-        />
+        <DeskQueue selected={selected} name={me} onSelect={(id) => navigate(`/desk/${id}`)} onChange={onQueueChange} />
         {selected ? (
-          <DeskConversation key={selected} conversationId={selected} name={name.trim()} refresh={tick} />
+          <DeskConversation key={selected} conversationId={selected} name={name.trim()} me={me} refresh={tick} />
         ) : (
           <div className="desk-empty">
             <EmptyState title="Pick a conversation">
@@ -70,7 +68,14 @@ export function DeskView() {
   );
 }
 
-function DeskConversation(props: { conversationId: string; name: string; refresh: number }) {
+function DeskConversation(props: {
+  conversationId: string;
+  /** The name typed, sent as `as`; empty: the API key's name. */
+  name: string;
+  /** The name the conversation's owner has when it is this colleague's. */
+  me: string;
+  refresh: number;
+}) {
   const id = props.conversationId;
   const as = props.name || undefined;
   const [conversation, refetch] = useQuery({ query: DeskConversationQuery, variables: { id } });
@@ -105,7 +110,7 @@ function DeskConversation(props: { conversationId: string; name: string; refresh
 
   const ownership = conversation.data?.conversation.ownership;
   const owner = currentOwner(events, acted, ownership ?? undefined);
-  const mine = owner?.state === 'HUMAN' && (!props.name || owner.human === props.name);
+  const mine = owner?.state === 'HUMAN' && !!props.me && owner.human === props.me;
   // Another colleague is working on it: only an admin may resolve it (the server refuses a support colleague), and
   // only after saying so, since it ends the colleague's chat with the shopper.
   const othersOwn = owner?.state === 'HUMAN' && !mine ? (owner.human ?? 'Another colleague') : null;
