@@ -43,6 +43,9 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll gives up after 1 s by default: a studio e2e waiting for a click's result in the development
+    // build, on two cores beside other work, can take longer than that without anything being wrong.
+    expect: { poll: { timeout: 10_000 } },
     // Test files start their own databases and servers; two cores run two at a time.
     pool: 'forks',
     maxWorkers: 2,
