@@ -88,7 +88,8 @@ describe('services the server needs at boot', () => {
     expect((err as Error).message).toBe(
       `PORT ${port} on 127.0.0.1 is in use by another process: stop it, or set PORT (and HOST) to another`,
     );
-  });
+    // A whole app boots here (a fresh PGlite, migrated and seeded): on two cores beside other work that took over 30 s.
+  }, 90_000);
 
   it.skipIf(testDatabaseKind !== 'postgres')(
     'a PostgreSQL that comes up while the server waits: the server boots',
