@@ -338,7 +338,22 @@ export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], messa
     )
       c.agent = knowledge;
   }
+  // "Has my order shipped? I need the speaker for a party on saturday": the thing wanted by a day, beside a question
+  // where an order is, is why the shopper asks (a deadline), not a search: "the speaker" is one already ordered.
+  const order = clauses.find(
+    (c) => c.agent && c.agent !== search && (isThingInTransit(c.words) || c.entities.orderIds.length > 0),
+  );
+  if (!order || !search) return;
+  for (const c of clauses)
+    if (c.agent === search && !c.question && NEEDED_BY.test(c.text) && !c.entities.orderIds.length) {
+      c.agent = order.agent;
+      c.context = true;
+    }
 }
+
+/** A thing of the shopper's wanted by a day or an occasion: "I need the dress by friday", "need it for the weekend". */
+const NEEDED_BY =
+  /\b(?:need|needed|want|wanted)\s+(?:it|them|the|my|our|this|that|these|those)\b[^.?!,;]{0,30}?\b(?:by|for|before|until|on)\s+(?:the\s+|this\s+|next\s+|a\s+|my\s+|our\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|tomorrow|tonight|week|christmas|birthday|wedding|party|trip|holiday|vacation|\d{1,2}(?:st|nd|rd|th)?)\b/i;
 
 /** The price of a purchase asked: "price", "how much", "a quote", "a discount". */
 const ASKS_PRICE = /\b(?:pric(?:e|es|ed|ing)|how much|costs?|quotes?|discounts?|rates?|deal)\b/i;

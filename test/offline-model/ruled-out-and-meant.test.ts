@@ -241,3 +241,20 @@ describe('where deliveries land, told empty', () => {
     expect(agents('my mailbox is full of your spam emails')).not.toContain('OrderManagementAgent');
   });
 });
+
+describe('a thing needed by a day, beside where an order is', () => {
+  it('is why the shopper asks, not a search', () => {
+    expect(agents('has order #W3456789 left the warehouse? we need the gazebo for a party on sunday')).toEqual([
+      'OrderManagementAgent',
+    ]);
+    expect(agents("my parcel still hasn't come and I need the dress by friday")).toEqual(['OrderManagementAgent']);
+  });
+
+  it('is still a search when nothing is on its way, or asked as a question of its own', () => {
+    expect(agents('I need a tent for the weekend')).toEqual(['ProductExpertAgent']);
+    expect(agents('where is my order? also do you have a tent I could take camping this weekend?')).toEqual([
+      'OrderManagementAgent',
+      'ProductExpertAgent',
+    ]);
+  });
+});
