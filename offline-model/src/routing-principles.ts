@@ -153,7 +153,12 @@ const addsOn = (c: ScoredClause) => ADD_ON.test(c.text) || ADD_ON.test(c.words.j
  * - a fault of the shop's own ("the checkout page is broken") is a support question, not a return;
  * - when the shop's people work ("what time does customer service close?") is a question of business hours;
  * - asking for fewer emails ("unsubscribe me", "take me off your mailing list") is never a sign-up: the knowledge base
- *   says how.
+ *   says how; ending a subscription or a membership that names no mail goes to the card that keeps such things in its
+ *   own words (a monthly box, a members' club), else to the knowledge base, never to the orders card;
+ * - the price of a quantity no household buys is a sales enquiry, for the card that takes bulk enquiries;
+ * - a thing needed by a day, told beside where an order is, is the deadline of that question, not a search.
+ * Beside them, joinFaultToRepair reads a thing from the shop that failed while new as faulty goods for returns, with
+ * "someone to fix it" beside it asking for that, not a paid repair.
  */
 export function applyPrinciples(index: CardIndex, clauses: ScoredClause[], message: string): void {
   const human = ownerOf(index, 'human');
