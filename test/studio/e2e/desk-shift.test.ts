@@ -100,6 +100,9 @@ describe.skipIf(!hasChromium)('studio e2e: a shift on the desk', () => {
     const danaCard = cards(dana).filter({ hasText: 'delivery address' });
     await expect.poll(() => danaCard.textContent()).toContain('Shopper: It is 12 Elm Street, Springfield.');
     expect(await danaCard.getByText('Needs your reply').count()).toBe(1);
+    // Its clock counts from the shopper's unanswered message, not from the claim.
+    const clock = danaCard.getByRole('timer', { name: 'Waiting time' });
+    expect(await clock.getAttribute('title')).toBe("Since the shopper's last message");
     await h.screenshot('desk-shift-queue');
     await expect.poll(() => boCard.textContent()).toContain('Shopper: It is 12 Elm Street');
     expect(await boCard.getByText('Needs your reply').count()).toBe(0);
@@ -107,6 +110,7 @@ describe.skipIf(!hasChromium)('studio e2e: a shift on the desk', () => {
     await dana.getByLabel('Reply', { exact: true }).fill('Thanks, it is changed.');
     await dana.getByRole('button', { name: 'Send', exact: true }).click();
     await danaCard.getByText('Needs your reply').waitFor({ state: 'detached' });
+    expect(await clock.getAttribute('title')).toBe('Since claimed');
 
     // Bo looks at it: he cannot reply, and resolving Dana's conversation asks first, naming her; Cancel leaves it hers.
     await boCard.click();

@@ -32,6 +32,7 @@ export const DeskQueueQuery = graphql(
       ...OwnershipFields
       lastMessage {
         agentName
+        createdAt
         data {
           ... on MessageData {
             role

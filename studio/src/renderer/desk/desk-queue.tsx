@@ -41,10 +41,17 @@ export function DeskQueue(props: {
       )}
       <ul>
         {items.map((o) => {
-          const since = o.state === 'HUMAN' ? o.claimedAt : o.requestedAt;
           const why = o.reason ?? o.ticket?.summary;
           const last = lastMessageOf(o.lastMessage);
           const yourTurn = o.state === 'HUMAN' && !!props.name && o.human === props.name && last?.role === 'user';
+          // A claimed conversation whose shopper wrote last: how long they have waited for that answer.
+          const unanswered = o.state === 'HUMAN' && last?.role === 'user' ? o.lastMessage?.createdAt : undefined;
+          const since = unanswered ?? (o.state === 'HUMAN' ? o.claimedAt : o.requestedAt);
+          const sinceWhat = unanswered
+            ? "Since the shopper's last message"
+            : o.state === 'HUMAN'
+              ? 'Since claimed'
+              : 'Since the request';
           return (
             <li key={o.conversationId}>
               <button
@@ -63,7 +70,7 @@ export function DeskQueue(props: {
                       {o.ticket.priority}
                     </span>
                   )}
-                  <span className="mono muted" role="timer" aria-label="Waiting time">
+                  <span className="mono muted" role="timer" aria-label="Waiting time" title={sinceWhat}>
                     {since ? formatWait(now - new Date(since).getTime()) : ''}
                   </span>
                 </span>
