@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildCardIndex, scoreCards } from '../../offline-model/src/card-scorer.js';
-import { planFromBrief } from '../../offline-model/src/offline-planner.js';
 import { stem } from '../../offline-model/src/text-features.js';
 import { builtinCards } from '../../server/src/agents/builtin-cards.js';
-import { asCard, topicCard } from './task-harness.js';
+import { asCard, plannedAgents, topicCard } from './task-harness.js';
 
 /**
  * A card added as a row is asked for in the shopper's everyday words, not the designer's: "mend" for a card's
@@ -27,13 +26,7 @@ const fitter = topicCard('HomeFittingAgent', 'Sends a fitter to install blinds a
   'curtain installation visits',
 ]);
 const builtins = builtinCards.map(asCard);
-const agents = (message: string, ...added: ReturnType<typeof topicCard>[]) =>
-  planFromBrief({
-    message,
-    history: [],
-    cards: [...builtins, ...added],
-    defaultAgent: 'GeneralSupportAgent',
-  }).tasks.map((t) => t.agent);
+const agents = plannedAgents;
 
 describe("everyday words for a card's words", () => {
   it("matches a card's topic in the words shoppers use for it", () => {

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withoutNegatedRequests } from '../../offline-model/src/negation.js';
-import { planFromBrief } from '../../offline-model/src/offline-planner.js';
-import { builtinCards } from '../../server/src/agents/builtin-cards.js';
-import { asCard, topicCard } from './task-harness.js';
+import { plannedAgents, topicCard } from './task-harness.js';
 
 /**
  * What a shopper rules out, and what they mean by words several cards could own. Cards and messages are invented here;
@@ -18,14 +16,7 @@ const clickCollect = topicCard('StoreCollectionAgent', 'Arranges collecting onli
   'store collection times',
 ]);
 
-const builtins = builtinCards.map(asCard);
-const agents = (message: string, ...added: ReturnType<typeof topicCard>[]) =>
-  planFromBrief({
-    message,
-    history: [],
-    cards: [...builtins, ...added],
-    defaultAgent: 'GeneralSupportAgent',
-  }).tasks.map((t) => t.agent);
+const agents = plannedAgents;
 
 describe('a want ruled out', () => {
   it('takes the whole of what it rules out, and the auxiliary with it', () => {

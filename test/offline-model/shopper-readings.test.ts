@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planFromBrief } from '../../offline-model/src/offline-planner.js';
 import { builtinCards } from '../../server/src/agents/builtin-cards.js';
-import { asCard, topicCard } from './task-harness.js';
+import { asCard, plannedAgents, topicCard } from './task-harness.js';
 
 /**
  * Everyday English a shopper uses, read as they mean it: "someone" who is to do a job is a service, a pay-later brand
@@ -80,13 +80,7 @@ const stylist = topicCard('WardrobeAdviceAgent', 'Helps shoppers choose clothes:
 ]);
 
 const builtins = builtinCards.map(asCard);
-const agents = (message: string, ...added: ReturnType<typeof topicCard>[]) =>
-  planFromBrief({
-    message,
-    history: [],
-    cards: [...builtins, ...added],
-    defaultAgent: 'GeneralSupportAgent',
-  }).tasks.map((t) => t.agent);
+const agents = plannedAgents;
 
 describe('"someone"', () => {
   it('asked to do a job on a thing is a service; asked for, still a person', () => {

@@ -1,4 +1,6 @@
+import { planFromBrief } from '../../offline-model/src/offline-planner.js';
 import { OfflineProvider } from '../../offline-model/src/offline-provider.js';
+import { builtinCards } from '../../server/src/agents/builtin-cards.js';
 import type { AgentCard, AgentCardInput } from '../../server/src/domain/agent-card.js';
 import type { ChatMessage, ModelResponse, ModelToolSpec } from '../../server/src/models/model-provider.js';
 import { taskMessages } from './requests.js';
@@ -22,6 +24,15 @@ export const topicCard = (name: string, description: string, skills: string[]): 
     model: {},
     maxSteps: 4,
   });
+
+/** The agents the stand-in plans for a first message, over the built-in cards and any added ones. */
+export const plannedAgents = (message: string, ...added: AgentCard[]): string[] =>
+  planFromBrief({
+    message,
+    history: [],
+    cards: [...builtinCards.map(asCard), ...added],
+    defaultAgent: 'GeneralSupportAgent',
+  }).tasks.map((t) => t.agent);
 
 export interface HarnessTool {
   name: string;
