@@ -17,10 +17,12 @@ import {
   asksForGift,
   asksTotalOfIt,
   BARE_SIZE,
+  CHARGED_TWICE,
   givesAddressPart,
   givesOnlyDetails,
   LACKS_ORDER_NUMBER,
   LATEST_ORDER,
+  LEGAL_THREAT,
   leftUnhelped,
   ORIGINAL_METHOD,
   PAID_FOR_NOTHING,
@@ -503,8 +505,11 @@ export function buildTaskContext(request: ChatRequest, hints: TaskBrief): TaskCo
     upset:
       features.tokens.some((t) => t.stem === stem('upset') || t.stem === stem('complaint')) ||
       leftUnhelped(ask) ||
-      // Money taken for nothing is as urgent as a complaint.
+      // Money taken for nothing, or twice, and a threat of the law are as pressing as a complaint; so is shouting.
       PAID_FOR_NOTHING.test(ask) ||
+      CHARGED_TWICE.test(ask) ||
+      LEGAL_THREAT.test(ask) ||
+      shouts(hints.userMessage) ||
       // The contact details asked for by the form: the request they were asked for says how it went.
       (givesOnlyDetails(hints.userMessage) && leftUnhelped(previousText ?? '')),
     stems,
@@ -680,4 +685,16 @@ function continueEarlierRequest(
     return { intent, entities: merged, text: texts[i]!, addressParts };
   }
   return undefined;
+}
+
+/** Letters in capitals that are names, not raised voices. */
+const ABBREVIATIONS = new Set(
+  'USB LED LCD OLED HDMI USA UPS DHL FAQ PDF SKU GPS XXL XXS BBB RAM SSD CEO DIY PIN ETA VAT EUR USD GBP CAD AUD PST EST CET'.split(
+    ' ',
+  ),
+);
+
+/** "You charged me TWICE … I want a person NOW": two words or more in capitals that are no abbreviation. */
+function shouts(message: string): boolean {
+  return (message.match(/\b[A-Z]{3,}\b/g) ?? []).filter((w) => !ABBREVIATIONS.has(w)).length >= 2;
 }
